@@ -1,0 +1,50 @@
+package dev.ledger.schemas;
+
+import java.util.Objects;
+
+/**
+ * The key of every ledger topic: {@code tenant/token_id}.
+ *
+ * <p>A tenant never contains {@code /} (CONTRACT.md section 1), so the first slash splits the
+ * key and a token id may itself contain slashes. Use {@link #of(String, String)} to build one and
+ * {@link #parse(String)} to read one back.
+ *
+ * @param tenant the tenant, never null or empty
+ * @param tokenId the token id, never null or empty
+ */
+public record LedgerKey(String tenant, String tokenId) {
+
+  /** The tenant used when an event names none. */
+  public static final String DEFAULT_TENANT = "default";
+
+  public LedgerKey {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(tokenId, "tokenId");
+    if (tenant.isEmpty() || tenant.indexOf('/') >= 0) {
+      throw new IllegalArgumentException("tenant must be non-empty and contain no '/': " + tenant);
+    }
+    if (tokenId.isEmpty()) {
+      throw new IllegalArgumentException("tokenId must be non-empty");
+    }
+  }
+
+  public static LedgerKey of(String tenant, String tokenId) {
+    return new LedgerKey(tenant, tokenId);
+  }
+
+  /** Reads a {@code tenant/token_id} key; throws {@link IllegalArgumentException} if it has no slash. */
+  public static LedgerKey parse(String key) {
+    Objects.requireNonNull(key, "key");
+    int slash = key.indexOf('/');
+    if (slash <= 0 || slash == key.length() - 1) {
+      throw new IllegalArgumentException("not a tenant/token_id key: " + key);
+    }
+    return new LedgerKey(key.substring(0, slash), key.substring(slash + 1));
+  }
+
+  /** The wire form, {@code tenant/token_id}. */
+  @Override
+  public String toString() {
+    return tenant + "/" + tokenId;
+  }
+}

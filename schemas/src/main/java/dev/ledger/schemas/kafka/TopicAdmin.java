@@ -1,0 +1,68 @@
+package dev.ledger.schemas.kafka;
+
+import dev.ledger.schemas.Topic;
+import dev.ledger.schemas.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Creates the ledger's topics with the configured partitions and replication, leaving existing
+ * topics as they are. Idempotent: every role may call it at start-up.
+ */
+public final class TopicAdmin {
+
+  private TopicAdmin() {}
+
+  /**
+   * Creates every topic of {@link Topics#all()} that does not exist yet.
+   *
+   * @return the names of the topics that were created now
+   */
+  public static List<String> ensureTopics(String bootstrapServers, int partitions, short replication)
+      throws InterruptedException, TimeoutException {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+      return ensureTopics(admin, Topics.all(), partitions, replication);
+    }
+  }
+
+  /** Creates the given topics that do not exist yet on the cluster behind {@code admin}. */
+  public static List<String> ensureTopics(Admin admin, List<Topic<?, ?>> topics, int partitions, short replication)
+      throws InterruptedException, TimeoutException {
+    try {
+      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      List<NewTopic> missing = new ArrayList<>();
+      for (Topic<?, ?> topic : topics) {
+        if (!existing.contains(topic.name())) {
+          missing.add(new NewTopic(topic.name(), partitions, replication).configs(topic.config()));
+        }
+      }
+      if (missing.isEmpty()) {
+        return List.of();
+      }
+      List<String> created = new ArrayList<>();
+      for (var entry : admin.createTopics(missing).values().entrySet()) {
+        try {
+          entry.getValue().get(30, TimeUnit.SECONDS);
+          created.add(entry.getKey());
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw new IllegalStateException("cannot create topic " + entry.getKey() + ": " + e.getCause().getMessage(), e.getCause());
+          }
+        }
+      }
+      return created;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot list topics: " + e.getCause().getMessage(), e.getCause());
+    }
+  }
+}
