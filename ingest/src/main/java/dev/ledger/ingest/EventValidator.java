@@ -1,0 +1,321 @@
+package dev.ledger.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ledger.ingest.internal.Rfc3339;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Every rule an event must follow before it reaches Kafka (CONTRACT.md section 1), in one place.
+ * It reports every problem of every event, never only the first, so a producer can fix a batch in
+ * one round trip. The rules are listed in ingest/README.md. Fields the contract does not name are
+ * ignored (forward compatibility); they are not written to Kafka.
+ *
+ * <p>Stateless and thread-safe: use {@link #validate(List)} for a batch (adds the duplicate
+ * {@code event_id} rule) or {@link #validate(JsonNode, int)} for one event.
+ */
+public final class EventValidator {
+
+  public static final int MAX_EVENT_ID_LENGTH = 128;
+  public static final int MAX_TENANT_LENGTH = 128;
+  public static final int MAX_TOKEN_ID_LENGTH = 256;
+  public static final int MAX_ATTRIBUTE_KEY_LENGTH = 256;
+  /** Longest free text (issuer, actor, a scope, an attribute value, ...). */
+  public static final int MAX_TEXT_LENGTH = 4096;
+  /** Most items of one array and most entries of one attribute map. */
+  public static final int MAX_ITEMS = 256;
+  /** Most characters of text (names and values) in one event, so one event stays far below Kafka's 1 MB record limit. */
+  public static final int MAX_EVENT_CHARS = 65_536;
+
+  private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._-]+");
+
+  private EventValidator() {}
+
+  /**
+   * Validates a batch: each event, then that no {@code event_id} repeats (the later index is reported).
+   *
+   * @param events the parsed events in batch order; a null entry is skipped (it could not be parsed
+   *     and was reported already)
+   * @return every problem, in index order per event; empty when the batch is valid
+   */
+  public static List<Problem> validate(List<? extends JsonNode> events) {
+    List<Problem> problems = new ArrayList<>();
+    Map<String, Integer> firstIndexOfId = new HashMap<>();
+    for (int i = 0; i < events.size(); i++) {
+      JsonNode event = events.get(i);
+      if (event == null) {
+        continue;
+      }
+      problems.addAll(validate(event, i));
+      JsonNode id = event.isObject() ? event.get("event_id") : null;
+      if (id != null && id.isTextual()) {
+        Integer first = firstIndexOfId.putIfAbsent(id.textValue(), i);
+        if (first != null) {
+          problems.add(new Problem(i, "event_id", "duplicates the event_id of event " + first + " in this batch"));
+        }
+      }
+    }
+    return problems;
+  }
+
+  /** Validates one event at position {@code index}; never throws for any JSON value. */
+  public static List<Problem> validate(JsonNode event, int index) {
+    Check check = new Check(index);
+    if (event == null || !event.isObject()) {
+      check.add(null, "must be a JSON object");
+      return check.problems;
+    }
+    int chars = textSize(event);
+    if (chars > MAX_EVENT_CHARS) {
+      check.add(null, "is too large: " + chars + " characters of text, at most " + MAX_EVENT_CHARS);
+      return check.problems;
+    }
+    check.text(event, "", "event_id", true, MAX_EVENT_ID_LENGTH);
+    Optional<EventType> type = check.type(event);
+    check.timestamp(event, "", "occurred_at", true);
+    String tenant = check.text(event, "", "tenant", false, MAX_TENANT_LENGTH);
+    if (tenant != null && !TENANT.matcher(tenant).matches()) {
+      check.add("tenant", "may only contain letters, digits, '.', '_' and '-'");
+    }
+    check.text(event, "", "source", false, MAX_TEXT_LENGTH);
+    type.ifPresent(t -> check.body(event, t));
+    return check.problems;
+  }
+
+  /** Characters of every name and text value, to bound the size of one event. */
+  private static int textSize(JsonNode node) {
+    if (node.isTextual()) {
+      return node.textValue().length();
+    }
+    int size = node.isContainerNode() ? 2 : node.asText().length();
+    for (Map.Entry<String, JsonNode> field : node.properties()) {
+      size += field.getKey().length() + textSize(field.getValue());
+    }
+    if (node.isArray()) {
+      for (JsonNode item : node) {
+        size += textSize(item);
+      }
+    }
+    return size;
+  }
+
+  /** The problems of one event, and the checks that add them. */
+  private static final class Check {
+    private final int index;
+    private final List<Problem> problems = new ArrayList<>();
+
+    Check(int index) {
+      this.index = index;
+    }
+
+    void add(String field, String reason) {
+      problems.add(new Problem(index, field, reason));
+    }
+
+    Optional<EventType> type(JsonNode event) {
+      String name = text(event, "", "type", true, MAX_TEXT_LENGTH);
+      if (name == null) {
+        return Optional.empty();
+      }
+      Optional<EventType> type = EventType.fromWireName(name);
+      if (type.isEmpty()) {
+        add("type", "must be one of token.issued, token.exchanged, token.attenuated, token.used, token.revoked");
+      }
+      return type;
+    }
+
+    void body(JsonNode event, EventType type) {
+      for (String other : EventType.BODY_FIELDS) {
+        if (!other.equals(type.bodyField()) && present(event, other) != null) {
+          add(other, "does not belong to a " + type.wireName() + " event (its body is '" + type.bodyField() + "')");
+        }
+      }
+      JsonNode body = present(event, type.bodyField());
+      String at = type.bodyField() + ".";
+      if (body == null) {
+        add(type.bodyField(), "is required for a " + type.wireName() + " event");
+        return;
+      }
+      if (!body.isObject()) {
+        add(type.bodyField(), "must be an object");
+        return;
+      }
+      switch (type) {
+        case ISSUED, EXCHANGED, ATTENUATED -> token(body, type, at);
+        case USED -> use(body, at);
+        case REVOKED -> revocation(body, at);
+      }
+    }
+
+    private void token(JsonNode body, EventType type, String at) {
+      boolean root = type == EventType.ISSUED;
+      boolean full = type != EventType.ATTENUATED;
+      String tokenId = text(body, at, "token_id", true, MAX_TOKEN_ID_LENGTH);
+      if (root) {
+        if (present(body, "parent_token_id") != null) {
+          add(at + "parent_token_id", "does not belong to a token.issued event: a root token has no parent");
+        }
+      } else {
+        String parent = text(body, at, "parent_token_id", true, MAX_TOKEN_ID_LENGTH);
+        if (parent != null && parent.equals(tokenId)) {
+          add(at + "parent_token_id", "must differ from token_id: a token cannot be its own parent");
+        }
+      }
+      text(body, at, "issuer", full, MAX_TEXT_LENGTH);
+      text(body, at, "subject", root, MAX_TEXT_LENGTH);
+      text(body, at, "actor", full, MAX_TEXT_LENGTH);
+      List<String> audience = strings(body, at, "audience", full);
+      if (root && audience != null && audience.isEmpty()) {
+        add(at + "audience", "must name at least one audience");
+      }
+      strings(body, at, "scopes", full);
+      timestamp(body, at, "expires_at", false);
+      positiveLong(body, at, "max_uses");
+      text(body, at, "grant", false, MAX_TEXT_LENGTH);
+      stringMap(body, at, "attributes");
+      strings(body, at, "caveats", false);
+    }
+
+    private void use(JsonNode body, String at) {
+      text(body, at, "token_id", true, MAX_TOKEN_ID_LENGTH);
+      text(body, at, "resource", true, MAX_TEXT_LENGTH);
+      text(body, at, "action", true, MAX_TEXT_LENGTH);
+      String outcome = text(body, at, "outcome", true, MAX_TEXT_LENGTH);
+      if (outcome != null && !outcome.equals("allowed") && !outcome.equals("denied")) {
+        add(at + "outcome", "must be allowed or denied");
+      }
+      text(body, at, "actor", false, MAX_TEXT_LENGTH);
+      text(body, at, "reason", false, MAX_TEXT_LENGTH);
+      text(body, at, "request_id", false, MAX_TEXT_LENGTH);
+      stringMap(body, at, "attributes");
+    }
+
+    private void revocation(JsonNode body, String at) {
+      text(body, at, "token_id", true, MAX_TOKEN_ID_LENGTH);
+      text(body, at, "reason", false, MAX_TEXT_LENGTH);
+      text(body, at, "revoked_by", false, MAX_TEXT_LENGTH);
+    }
+
+    /** The string value, or null (with a problem when it was required or not a valid string). */
+    String text(JsonNode object, String at, String name, boolean required, int maxLength) {
+      JsonNode value = present(object, name);
+      if (value == null) {
+        if (required) {
+          add(at + name, "is required");
+        }
+        return null;
+      }
+      return checkText(value, at + name, maxLength);
+    }
+
+    private String checkText(JsonNode value, String field, int maxLength) {
+      if (!value.isTextual()) {
+        add(field, "must be a string, not " + kind(value));
+        return null;
+      }
+      String text = value.textValue();
+      if (text.isEmpty()) {
+        add(field, "must not be empty");
+        return null;
+      }
+      if (text.length() > maxLength) {
+        add(field, "must be at most " + maxLength + " characters, not " + text.length());
+        return null;
+      }
+      return text;
+    }
+
+    void timestamp(JsonNode object, String at, String name, boolean required) {
+      String text = text(object, at, name, required, MAX_TEXT_LENGTH);
+      if (text != null && Rfc3339.parse(text).isEmpty()) {
+        add(at + name, "must be an RFC 3339 timestamp with seconds and an offset, like 2026-11-20T09:00:00Z");
+      }
+    }
+
+    /** The list of strings, or null when absent or not an array (with a problem as for text). */
+    List<String> strings(JsonNode object, String at, String name, boolean required) {
+      JsonNode value = present(object, name);
+      if (value == null) {
+        if (required) {
+          add(at + name, "is required");
+        }
+        return null;
+      }
+      if (!value.isArray()) {
+        add(at + name, "must be an array of strings, not " + kind(value));
+        return null;
+      }
+      if (value.size() > MAX_ITEMS) {
+        add(at + name, "must have at most " + MAX_ITEMS + " items, not " + value.size());
+        return null;
+      }
+      List<String> items = new ArrayList<>();
+      for (int i = 0; i < value.size(); i++) {
+        String item = checkText(value.get(i), at + name + "[" + i + "]", MAX_TEXT_LENGTH);
+        if (item != null) {
+          items.add(item);
+        }
+      }
+      return items;
+    }
+
+    void stringMap(JsonNode object, String at, String name) {
+      JsonNode value = present(object, name);
+      if (value == null) {
+        return;
+      }
+      if (!value.isObject()) {
+        add(at + name, "must be an object of string values, not " + kind(value));
+        return;
+      }
+      if (value.size() > MAX_ITEMS) {
+        add(at + name, "must have at most " + MAX_ITEMS + " entries, not " + value.size());
+        return;
+      }
+      for (Map.Entry<String, JsonNode> entry : value.properties()) {
+        String field = at + name + "." + entry.getKey();
+        if (entry.getKey().isEmpty() || entry.getKey().length() > MAX_ATTRIBUTE_KEY_LENGTH) {
+          add(field, "a key must be 1.." + MAX_ATTRIBUTE_KEY_LENGTH + " characters");
+        }
+        checkText(entry.getValue(), field, MAX_TEXT_LENGTH);
+      }
+    }
+
+    void positiveLong(JsonNode object, String at, String name) {
+      JsonNode value = present(object, name);
+      if (value == null) {
+        return;
+      }
+      if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+        add(at + name, "must be a whole number from 1 to " + Long.MAX_VALUE + ", not " + kind(value));
+      } else if (value.longValue() <= 0) {
+        add(at + name, "must be greater than 0, not " + value.longValue());
+      }
+    }
+
+    /** The field's value; null when absent or JSON null (both mean "not given"). */
+    private static JsonNode present(JsonNode object, String name) {
+      JsonNode value = object.get(name);
+      return value == null || value.isNull() ? null : value;
+    }
+
+    private static String kind(JsonNode value) {
+      return switch (value.getNodeType()) {
+        case STRING -> "a string";
+        case NUMBER -> value.isIntegralNumber() ? "the number " + abbreviate(value.asText()) : "a fraction";
+        case BOOLEAN -> "a boolean";
+        case ARRAY -> "an array";
+        case OBJECT -> "an object";
+        default -> value.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+      };
+    }
+
+    private static String abbreviate(String text) {
+      return text.length() <= 24 ? text : text.substring(0, 21) + "...";
+    }
+  }
+}

@@ -1,0 +1,150 @@
+package dev.ledger.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ledger.ingest.internal.BatchParser;
+import dev.ledger.ingest.internal.BatchParser.ParsedBatch;
+import dev.ledger.ingest.internal.MediaTypes;
+import dev.ledger.schemas.LedgerKey;
+import dev.ledger.schemas.avro.LedgerEvent;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The producer side of {@code POST /v1/events}: reads a body (JSON array or NDJSON), validates the
+ * whole batch with {@link EventValidator}, checks the caller may write every event's tenant, maps
+ * the events to Avro and publishes them all or none. Thread-safe; {@link #submit} blocks until
+ * Kafka answered (or the publish timeout passed) and never throws for any body.
+ *
+ * <pre>{@code
+ * try (IngestService ingest = new IngestService(KafkaEventPublisher.create(bootstrap, Map.of()))) {
+ *   IngestResult result = ingest.submit(body, "application/x-ndjson", "acme");
+ * }
+ * }</pre>
+ */
+public final class IngestService implements AutoCloseable {
+
+  /** How long {@link #submit} waits for the publisher by default. */
+  public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(60);
+  /** Most events in one batch; a bigger batch is invalid (split it). */
+  public static final int MAX_BATCH_SIZE = 10_000;
+  /** The caller tenant that may write every tenant. */
+  public static final String ANY_TENANT = "*";
+
+  private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
+
+  private final EventPublisher publisher;
+  private final Clock clock;
+  private final Duration publishTimeout;
+
+  /** Uses the system UTC clock for {@code received_at}. */
+  public IngestService(EventPublisher publisher) {
+    this(publisher, Clock.systemUTC());
+  }
+
+  public IngestService(EventPublisher publisher, Clock clock) {
+    this(publisher, clock, DEFAULT_PUBLISH_TIMEOUT);
+  }
+
+  /**
+   * @param publisher where accepted batches go, never null; closed by {@link #close()}
+   * @param clock gives {@code received_at}, never null
+   * @param publishTimeout how long {@link #submit} waits for the publisher before answering
+   *     {@link IngestResult.Unavailable}; the batch may still be committed later, which is harmless
+   *     because a retry reuses the event ids and the ledger deduplicates by {@code event_id}
+   */
+  public IngestService(EventPublisher publisher, Clock clock, Duration publishTimeout) {
+    this.publisher = Objects.requireNonNull(publisher, "publisher");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.publishTimeout = Objects.requireNonNull(publishTimeout, "publishTimeout");
+  }
+
+  /**
+   * Validates and publishes one batch.
+   *
+   * @param body raw request body (JSON array of events, or NDJSON: one event object per line; blank
+   *     lines ignored), never null
+   * @param contentType the request Content-Type header value, may be null (parameters like charset allowed)
+   * @param callerTenant the tenant the credential may write: a tenant name, or {@code "*"} for any; never null
+   * @return the outcome; invalid input wins over a forbidden tenant
+   */
+  public IngestResult submit(byte[] body, String contentType, String callerTenant) {
+    Objects.requireNonNull(body, "body");
+    Objects.requireNonNull(callerTenant, "callerTenant");
+    try {
+      Optional<String> refusal = MediaTypes.refusal(contentType);
+      if (refusal.isPresent()) {
+        return new IngestResult.UnsupportedMediaType(refusal.get());
+      }
+      ParsedBatch batch = BatchParser.parse(body);
+      if (batch.events().size() > MAX_BATCH_SIZE) {
+        return new IngestResult.Invalid(List.of(Problem.ofBody(
+            "the batch has " + batch.events().size() + " events, at most " + MAX_BATCH_SIZE + ": split it")));
+      }
+      List<Problem> problems = new ArrayList<>(batch.problems());
+      problems.addAll(EventValidator.validate(batch.events()));
+      if (!problems.isEmpty()) {
+        problems.sort(java.util.Comparator.comparingInt(Problem::index));
+        return new IngestResult.Invalid(problems);
+      }
+      List<Problem> foreign = foreignTenants(batch.events(), callerTenant);
+      if (!foreign.isEmpty()) {
+        return new IngestResult.Forbidden("this credential may only write events of tenant " + callerTenant, foreign);
+      }
+      Instant now = clock.instant();
+      List<LedgerEvent> events = batch.events().stream().map(e -> EventJson.map(e, now)).toList();
+      return publish(events);
+    } catch (RuntimeException e) {
+      // A bug, not bad input: the caller gets a retryable answer and the log gets the stack.
+      LOG.error("ingest failed unexpectedly", e);
+      return new IngestResult.Unavailable("internal error while ingesting: " + e);
+    }
+  }
+
+  private static List<Problem> foreignTenants(List<JsonNode> events, String callerTenant) {
+    if (ANY_TENANT.equals(callerTenant)) {
+      return List.of();
+    }
+    List<Problem> foreign = new ArrayList<>();
+    for (int i = 0; i < events.size(); i++) {
+      JsonNode tenant = events.get(i).get("tenant");
+      String name = tenant == null || tenant.isNull() ? LedgerKey.DEFAULT_TENANT : tenant.textValue();
+      if (!name.equals(callerTenant)) {
+        foreign.add(new Problem(i, "tenant", "tenant " + name + " is not writable with this credential"));
+      }
+    }
+    return foreign;
+  }
+
+  private IngestResult publish(List<LedgerEvent> events) {
+    try {
+      publisher.publish(events).get(publishTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      return new IngestResult.Accepted(events.size());
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      LOG.warn("publishing {} events failed: {}", events.size(), cause.toString());
+      return new IngestResult.Unavailable("Kafka did not accept the batch, nothing was written: " + cause.getMessage());
+    } catch (TimeoutException e) {
+      LOG.warn("publishing {} events timed out after {}", events.size(), publishTimeout);
+      return new IngestResult.Unavailable("Kafka did not answer within " + publishTimeout.toSeconds() + " s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new IngestResult.Unavailable("interrupted while waiting for Kafka");
+    }
+  }
+
+  /** Closes the publisher. */
+  @Override
+  public void close() {
+    publisher.close();
+  }
+}
