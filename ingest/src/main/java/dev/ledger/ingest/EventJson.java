@@ -135,7 +135,9 @@ public final class EventJson {
       put(body, "scopes", t.getScopes());
       put(body, "expires_at", t.getExpiresAt());
       if (t.getMaxUses() != null) {
-        body.put("max_uses", t.getMaxUses().longValue());
+        // As Jackson reads it, so a parsed tree and a rendered one compare equal.
+        long maxUses = t.getMaxUses();
+        body.set("max_uses", maxUses == (int) maxUses ? body.numberNode((int) maxUses) : body.numberNode(maxUses));
       }
       put(body, "grant", t.getGrant());
       put(body, "attributes", t.getAttributes());
