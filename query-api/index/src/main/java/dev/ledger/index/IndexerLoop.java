@@ -1,0 +1,309 @@
+package dev.ledger.index;
+
+import dev.ledger.schemas.LedgerKey;
+import dev.ledger.schemas.Topics;
+import dev.ledger.schemas.avro.Alert;
+import dev.ledger.schemas.avro.AuditRecord;
+import dev.ledger.schemas.avro.RevocationNotice;
+import dev.ledger.schemas.avro.TokenNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.lucene.search.ReferenceManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The consumer loop behind {@link Indexer}: runs on its own thread, owns the KafkaConsumer. */
+final class IndexerLoop implements Runnable {
+
+  private static final Logger log = LoggerFactory.getLogger(Indexer.class);
+  private static final Duration POLL = Duration.ofMillis(100);
+  private static final long LAG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(10);
+
+  /** The topics the index is built from. */
+  static final List<String> TOPICS = List.of(Topics.TOKENS.name(), Topics.AUDIT.name(), Topics.ALERTS.name(),
+      Topics.REVOCATIONS.name());
+
+  private final IndexerSettings settings;
+  private final LedgerIndex index;
+  private final List<Consumer<SequencedNotice>> listeners = new CopyOnWriteArrayList<>();
+  private final Map<String, Counter> documents = new HashMap<>();
+  private final Counter rejected;
+  private final Timer commitTimer;
+  private final Timer refreshTimer;
+  private final AtomicLong indexed = new AtomicLong();
+
+  private volatile IndexerStatus.State state = IndexerStatus.State.STARTING;
+  private volatile long lag = -1;
+  private volatile String lastError;
+  private volatile boolean stopping;
+  private volatile boolean crashing;
+  private volatile KafkaConsumer<byte[], byte[]> consumer;
+
+  IndexerLoop(IndexerSettings settings, LedgerIndex index, MeterRegistry meters) {
+    this.settings = settings;
+    this.index = index;
+    for (String topic : TOPICS) {
+      documents.put(topic, Counter.builder("ledger.index.documents").description("Records indexed")
+          .tag("topic", topic).register(meters));
+    }
+    this.rejected = Counter.builder("ledger.index.rejected").description("Undecodable records skipped").register(meters);
+    this.commitTimer = Timer.builder("ledger.index.commit").description("Lucene commits with Kafka positions").register(meters);
+    this.refreshTimer = Timer.builder("ledger.index.refresh").description("Near-real-time searcher reopens").register(meters);
+    Gauge.builder("ledger.index.lag", this, l -> l.lag < 0 ? Double.NaN : l.lag)
+        .description("Records on Kafka not yet indexed").baseUnit("records").register(meters);
+  }
+
+  void addRevocationListener(Consumer<SequencedNotice> listener) {
+    listeners.add(listener);
+  }
+
+  IndexerStatus status() {
+    return new IndexerStatus(state, lag, lastError, indexed.get());
+  }
+
+  /** Times every reopen that changed the searcher. */
+  ReferenceManager.RefreshListener refreshTimer() {
+    return new ReferenceManager.RefreshListener() {
+      private long start;
+
+      @Override
+      public void beforeRefresh() {
+        start = System.nanoTime();
+      }
+
+      @Override
+      public void afterRefresh(boolean didRefresh) {
+        if (didRefresh) {
+          refreshTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+      }
+    };
+  }
+
+  void stop(boolean crash) {
+    crashing = crash;
+    stopping = true;
+    KafkaConsumer<byte[], byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+  }
+
+  @Override
+  public void run() {
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProperties())) {
+      consumer = c;
+      if (stopping) {
+        return;
+      }
+      assignPartitions(c);
+      state = IndexerStatus.State.RUNNING;
+      long lastCommit = System.nanoTime();
+      long lastLag = 0;
+      long lastRecheck = System.nanoTime();
+      long uncommitted = 0;
+      while (!stopping) {
+        ConsumerRecords<byte[], byte[]> records;
+        try {
+          records = c.poll(POLL);
+        } catch (WakeupException e) {
+          break;
+        }
+        List<SequencedNotice> notices = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+          index(r, notices);
+        }
+        uncommitted += records.count();
+        if (!notices.isEmpty()) {
+          index.awaitSearchable();
+          notifyListeners(notices);
+        }
+        long now = System.nanoTime();
+        if (uncommitted >= settings.commitEveryRecords()
+            || (uncommitted > 0 && now - lastCommit >= settings.commitInterval().toNanos())) {
+          commit(c);
+          uncommitted = 0;
+          lastCommit = now;
+        }
+        if (now - lastLag >= LAG_EVERY_NANOS) {
+          updateLag(c);
+          lastLag = now;
+        }
+        if (now - lastRecheck >= settings.partitionRecheckInterval().toNanos()) {
+          assignPartitions(c);
+          lastRecheck = now;
+        }
+      }
+      if (!crashing) {
+        commit(c);
+      }
+      state = IndexerStatus.State.CLOSED;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      state = IndexerStatus.State.CLOSED;
+    } catch (Exception e) {
+      if (stopping && e instanceof WakeupException) {
+        state = IndexerStatus.State.CLOSED;
+        return;
+      }
+      lastError = e.toString();
+      state = IndexerStatus.State.FAILED;
+      log.error("indexer stopped: {}", e.toString(), e);
+    }
+  }
+
+  private Properties consumerProperties() {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.groupId());
+    // Positions live in the Lucene commit, so no group and no Kafka offset commits.
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // Streams writes exactly-once: index only what its transactions committed.
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.putAll(settings.consumerOverrides());
+    return p;
+  }
+
+  /** Assigns partitions not yet assigned, each at its committed position, else the beginning. */
+  private void assignPartitions(KafkaConsumer<byte[], byte[]> c) {
+    Set<TopicPartition> all = new HashSet<>(c.assignment());
+    Set<TopicPartition> added = new HashSet<>();
+    for (String topic : TOPICS) {
+      List<PartitionInfo> infos = c.partitionsFor(topic, METADATA_TIMEOUT);
+      for (PartitionInfo info : infos == null ? List.<PartitionInfo>of() : infos) {
+        TopicPartition tp = new TopicPartition(info.topic(), info.partition());
+        if (all.add(tp)) {
+          added.add(tp);
+        }
+      }
+    }
+    if (added.isEmpty()) {
+      return;
+    }
+    c.assign(all);
+    Map<TopicPartition, Long> committed = index.committedOffsets();
+    List<TopicPartition> fresh = new ArrayList<>();
+    for (TopicPartition tp : added) {
+      Long position = committed.get(tp);
+      if (position == null) {
+        fresh.add(tp);
+      } else {
+        c.seek(tp, position);
+      }
+    }
+    c.seekToBeginning(fresh);
+    log.info("indexing {} partitions ({} new, {} from the beginning)", all.size(), added.size(), fresh.size());
+  }
+
+  private void index(ConsumerRecord<byte[], byte[]> r, List<SequencedNotice> notices) throws IOException {
+    try {
+      String topic = r.topic();
+      if (topic.equals(Topics.TOKENS.name())) {
+        TokenNode t = Topics.TOKENS.valueSerde().deserializer().deserialize(topic, r.value());
+        if (t == null) {
+          LedgerKey key = key(r);
+          index.deleteToken(key.tenant(), key.tokenId());
+        } else {
+          index.putToken(t);
+        }
+      } else if (topic.equals(Topics.AUDIT.name())) {
+        AuditRecord a = Topics.AUDIT.valueSerde().deserializer().deserialize(topic, r.value());
+        if (a != null) {
+          index.putAudit(a);
+        }
+      } else if (topic.equals(Topics.ALERTS.name())) {
+        Alert a = Topics.ALERTS.valueSerde().deserializer().deserialize(topic, r.value());
+        if (a != null) {
+          index.putAlert(a);
+        }
+      } else if (topic.equals(Topics.REVOCATIONS.name())) {
+        RevocationNotice n = Topics.REVOCATIONS.valueSerde().deserializer().deserialize(topic, r.value());
+        LedgerKey key = key(r);
+        notices.add(index.putRevocation(key.tenant(), key.tokenId(), n));
+      }
+      documents.get(topic).increment();
+      indexed.incrementAndGet();
+    } catch (SerializationException | IllegalArgumentException e) {
+      // A bad record on an output topic is the writer's bug; skipping it keeps the index serving.
+      rejected.increment();
+      log.warn("skipped undecodable record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+    }
+  }
+
+  private static LedgerKey key(ConsumerRecord<byte[], byte[]> r) {
+    if (r.key() == null) {
+      throw new IllegalArgumentException("record without key");
+    }
+    return LedgerKey.parse(new String(r.key(), StandardCharsets.UTF_8));
+  }
+
+  private void notifyListeners(List<SequencedNotice> notices) {
+    for (SequencedNotice n : notices) {
+      for (Consumer<SequencedNotice> l : listeners) {
+        try {
+          l.accept(n);
+        } catch (RuntimeException e) {
+          log.warn("revocation listener failed on {}/{}: {}", n.tenant(), n.tokenId(), e.toString());
+        }
+      }
+    }
+  }
+
+  private void commit(KafkaConsumer<byte[], byte[]> c) throws IOException {
+    Map<TopicPartition, Long> positions = new HashMap<>();
+    for (TopicPartition tp : c.assignment()) {
+      positions.put(tp, c.position(tp));
+    }
+    long start = System.nanoTime();
+    index.commit(positions);
+    commitTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+  }
+
+  private void updateLag(KafkaConsumer<byte[], byte[]> c) {
+    try {
+      Set<TopicPartition> assigned = c.assignment();
+      Map<TopicPartition, Long> ends = c.endOffsets(assigned, METADATA_TIMEOUT);
+      long total = 0;
+      for (TopicPartition tp : assigned) {
+        total += Math.max(0, ends.getOrDefault(tp, 0L) - c.position(tp));
+      }
+      lag = total;
+    } catch (WakeupException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      lastError = "cannot measure lag: " + e;
+      log.debug("cannot measure lag", e);
+    }
+  }
+}

@@ -1,0 +1,384 @@
+package dev.ledger.index;
+
+import dev.ledger.index.internal.AuditQueryParser;
+import dev.ledger.index.internal.CommitData;
+import dev.ledger.index.internal.Cursor;
+import dev.ledger.index.internal.Documents;
+import dev.ledger.index.internal.Fields;
+import dev.ledger.index.internal.Problems;
+import dev.ledger.index.internal.Queries;
+import dev.ledger.index.internal.Sorts;
+import dev.ledger.schemas.avro.Alert;
+import dev.ledger.schemas.avro.AuditRecord;
+import dev.ledger.schemas.avro.RevocationNotice;
+import dev.ledger.schemas.avro.TokenNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.search.ControlledRealTimeReopenThread;
+import org.apache.lucene.search.FieldDoc;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ReferenceManager;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TopFieldCollectorManager;
+import org.apache.lucene.search.TopFieldDocs;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
+
+/**
+ * The ledger's Lucene index: one directory holding a document per token, audit record, alert and
+ * revocation, searched near-real-time. Thread-safe: any number of threads may query while one
+ * {@link Indexer} (or a test, or a benchmark) writes through the {@code put} methods.
+ *
+ * <p>Reads: every list is newest first, paged by an opaque cursor that stays exact while
+ * documents arrive, and scoped by tenant. Input problems (limit out of 1..1000, a malformed or
+ * foreign cursor, a malformed {@code q}, {@code from} not before {@code to}) are answered with
+ * {@link InvalidQueryException}, never an unchecked exception; an unreadable index throws
+ * {@link UncheckedIOException}.
+ *
+ * <p>Writes become searchable within the refresh interval (25 ms by default), at once for a
+ * caller of {@link #awaitSearchable()}, and durable at {@link #commit(Map)}, which also stores
+ * the Kafka positions they reach. {@link #close()} commits what was written.
+ */
+public final class LedgerIndex implements AutoCloseable {
+
+  /** How stale a search may be by default. */
+  public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofMillis(25);
+
+  /**
+   * A revocation sequence is {@code epoch << 40 | counter}. Each open starts a new epoch (committed
+   * at once), so sequences handed out before a crash are never handed out again to other notices.
+   */
+  private static final int SEQUENCE_BITS = 40;
+  private static final int EXPORT_BATCH = 1000;
+  private static final int AWAIT_MAX_MS = 10_000;
+
+  private final Directory directory;
+  private final IndexWriter writer;
+  private final SearcherManager searchers;
+  private volatile ControlledRealTimeReopenThread<IndexSearcher> reopener;
+  private final Object commitLock = new Object();
+  private final Map<String, String> commitData;
+  private final Object sequenceLock = new Object();
+  private final long sequenceBase;
+  private long sequenceCounter;
+
+  private LedgerIndex(Directory directory, IndexWriter writer, Map<String, String> commitData, Duration refresh)
+      throws IOException {
+    this.directory = directory;
+    this.writer = writer;
+    this.commitData = commitData;
+    this.sequenceBase = CommitData.epoch(commitData) << SEQUENCE_BITS;
+    this.searchers = new SearcherManager(writer, null);
+    this.reopener = startReopener(refresh);
+  }
+
+  /** Opens the index in {@code dir}, creating it if absent, refreshed every 25 ms. */
+  public static LedgerIndex open(Path dir) throws IOException {
+    return open(dir, DEFAULT_REFRESH_INTERVAL);
+  }
+
+  /** Opens the index in {@code dir}, creating it if absent; searches are at most {@code refresh} stale. */
+  public static LedgerIndex open(Path dir, Duration refresh) throws IOException {
+    Directory directory = FSDirectory.open(Objects.requireNonNull(dir, "dir"));
+    IndexWriterConfig config = new IndexWriterConfig(AuditQueryParser.ANALYZER)
+        .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+        // Stored in newest-first order, so a page of a sorted search stops early (see Sorts).
+        .setIndexSort(Sorts.NEWEST_FIRST)
+        .setRAMBufferSizeMB(64);
+    IndexWriter writer;
+    try {
+      writer = new IndexWriter(directory, config);
+    } catch (IOException | RuntimeException e) {
+      directory.close();
+      throw e;
+    }
+    Map<String, String> data = new HashMap<>();
+    Iterable<Map.Entry<String, String>> last = writer.getLiveCommitData();
+    if (last != null) {
+      last.forEach(e -> data.put(e.getKey(), e.getValue()));
+    }
+    CommitData.putEpoch(data, CommitData.epoch(data) + 1);
+    writer.setLiveCommitData(new HashMap<>(data).entrySet(), true);
+    writer.commit();
+    return new LedgerIndex(directory, writer, data, refresh);
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /** The token {@code tokenId} of {@code tenant}, if indexed. */
+  public Optional<TokenNode> token(String tenant, String tokenId) {
+    Query q = new TermQuery(Documents.tokenTerm(tenant, tokenId));
+    return withSearcher(s -> {
+      TopDocs top = s.search(q, 1);
+      if (top.scoreDocs.length == 0) {
+        return Optional.empty();
+      }
+      return Optional.of(Documents.decodeToken(record(s.storedFields(), top.scoreDocs[0].doc)));
+    });
+  }
+
+  /** Every token derived from {@code tokenId}, at any depth, newest first. */
+  public Page<TokenNode> descendants(String tenant, String tokenId, PageRequest page) throws InvalidQueryException {
+    Problems problems = new Problems();
+    FieldDoc after = problems.page(page, Fields.KIND_TOKEN);
+    problems.throwIfAny();
+    return page(Queries.descendants(tenant, tokenId), Fields.KIND_TOKEN, after, page.limit(), Documents::decodeToken);
+  }
+
+  /** Audit records matching every filter, newest first. */
+  public Page<AuditRecord> audit(TenantScope scope, AuditFilter filter, PageRequest page) throws InvalidQueryException {
+    Problems problems = new Problems();
+    FieldDoc after = problems.page(page, Fields.KIND_AUDIT);
+    Query query = Queries.audit(scope, filter, problems);
+    problems.throwIfAny();
+    return page(query, Fields.KIND_AUDIT, after, page.limit(), Documents::decodeAudit);
+  }
+
+  /**
+   * Every audit record matching, newest first, without paging, in constant memory: batches of a
+   * thousand from one point-in-time view, so records indexed meanwhile are not included.
+   */
+  public void forEachAudit(TenantScope scope, AuditFilter filter, Consumer<AuditRecord> sink)
+      throws InvalidQueryException {
+    Problems problems = new Problems();
+    Query query = Queries.audit(scope, filter, problems);
+    problems.throwIfAny();
+    searchChecked(s -> {
+      FieldDoc after = null;
+      while (true) {
+        TopFieldDocs top = s.search(query, new TopFieldCollectorManager(Sorts.NEWEST_FIRST, EXPORT_BATCH, after, EXPORT_BATCH));
+        StoredFields stored = s.storedFields();
+        for (ScoreDoc hit : top.scoreDocs) {
+          sink.accept(Documents.decodeAudit(record(stored, hit.doc)));
+        }
+        if (top.scoreDocs.length < EXPORT_BATCH) {
+          return null;
+        }
+        after = (FieldDoc) top.scoreDocs[top.scoreDocs.length - 1];
+      }
+    });
+  }
+
+  /** Alerts matching every filter, newest first. */
+  public Page<Alert> alerts(TenantScope scope, AlertFilter filter, PageRequest page) throws InvalidQueryException {
+    Problems problems = new Problems();
+    FieldDoc after = problems.page(page, Fields.KIND_ALERT);
+    Query query = Queries.alerts(scope, filter, problems);
+    problems.throwIfAny();
+    return page(query, Fields.KIND_ALERT, after, page.limit(), Documents::decodeAlert);
+  }
+
+  /**
+   * Live revocation notices (tombstoned ones are gone), newest first by the time the ledger
+   * notified them (else revoked them), at or after {@code since} (null: all).
+   */
+  public Page<RevocationNotice> revocations(TenantScope scope, Instant since, PageRequest page)
+      throws InvalidQueryException {
+    Problems problems = new Problems();
+    FieldDoc after = problems.page(page, Fields.KIND_REVOCATION);
+    problems.throwIfAny();
+    return page(Queries.revocations(scope, since), Fields.KIND_REVOCATION, after, page.limit(),
+        Documents::decodeRevocation);
+  }
+
+  /**
+   * For SSE resumption: notices and tombstones with a sequence above {@code sequence}, ascending,
+   * at most {@code limit} (clamped to 1..1000). Only the latest change of each token is kept, as
+   * on the compacted topic. Pass 0 to start from the oldest.
+   */
+  public List<SequencedNotice> revocationsAfter(TenantScope scope, long sequence, int limit) {
+    int n = Math.clamp(limit, PageRequest.MIN_LIMIT, PageRequest.MAX_LIMIT);
+    Query query = Queries.revocationsAfter(scope, sequence);
+    return withSearcher(s -> {
+      TopFieldDocs top = s.search(query, n, Sorts.SEQUENCE);
+      StoredFields stored = s.storedFields();
+      List<SequencedNotice> out = new ArrayList<>(top.scoreDocs.length);
+      for (ScoreDoc hit : top.scoreDocs) {
+        Document d = stored.document(hit.doc);
+        String key = d.get(Fields.KEY);
+        int slash = key.indexOf('/');
+        out.add(new SequencedNotice(d.getField(Fields.SEQ).numericValue().longValue(),
+            Documents.decodeRevocation(d.getBinaryValue(Fields.RECORD)), key.substring(0, slash), key.substring(slash + 1)));
+      }
+      return out;
+    });
+  }
+
+  /** Live documents of every kind (for status and tests). */
+  public long documentCount() {
+    return writer.getDocStats().numDocs;
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  /** Adds or replaces the token's document; returns the write's generation. */
+  public long putToken(TokenNode token) throws IOException {
+    return writer.updateDocument(Documents.tokenTerm(token.getTenant(), token.getTokenId()), Documents.token(token));
+  }
+
+  /** Removes a token's document (a tombstone on ledger.tokens). */
+  public long deleteToken(String tenant, String tokenId) throws IOException {
+    return writer.deleteDocuments(Documents.tokenTerm(tenant, tokenId));
+  }
+
+  /** Adds or replaces the audit record with this tenant and event id. */
+  public long putAudit(AuditRecord record) throws IOException {
+    return writer.updateDocument(Documents.auditTerm(record), Documents.audit(record));
+  }
+
+  /** Adds or replaces the alert with this tenant and alert id. */
+  public long putAlert(Alert alert) throws IOException {
+    return writer.updateDocument(Documents.alertTerm(alert), Documents.alert(alert));
+  }
+
+  /**
+   * Adds or replaces the revocation of {@code tenant/tokenId}; a null notice is the tombstone that
+   * removes it. Either gets the next revocation sequence, returned with it.
+   */
+  public SequencedNotice putRevocation(String tenant, String tokenId, RevocationNotice notice) throws IOException {
+    synchronized (sequenceLock) {
+      long sequence = sequenceBase | ++sequenceCounter;
+      writer.updateDocument(Documents.revocationTerm(tenant, tokenId),
+          Documents.revocation(tenant, tokenId, notice, sequence));
+      return new SequencedNotice(sequence, notice, tenant, tokenId);
+    }
+  }
+
+  /** Blocks until everything written before this call is searchable (at most 10 s). */
+  public void awaitSearchable() throws InterruptedException {
+    reopener.waitForGeneration(writer.getMaxCompletedSequenceNumber(), AWAIT_MAX_MS);
+  }
+
+  /**
+   * Makes everything written durable, with the Kafka positions (next offset to read) it reaches;
+   * positions of partitions not named keep their committed value.
+   */
+  public void commit(Map<TopicPartition, Long> positions) throws IOException {
+    synchronized (commitLock) {
+      CommitData.putOffsets(commitData, positions);
+      writer.setLiveCommitData(new HashMap<>(commitData).entrySet(), true);
+      writer.commit();
+    }
+  }
+
+  /** The positions stored by the last commit: where a consumer resumes. */
+  public Map<TopicPartition, Long> committedOffsets() {
+    synchronized (commitLock) {
+      return CommitData.offsets(commitData);
+    }
+  }
+
+  /** Commits what was written (with the positions of the last commit) and closes. */
+  @Override
+  public void close() {
+    try {
+      reopener.close();
+      searchers.close();
+      writer.close();
+      directory.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  // ---------------------------------------------------------------- for the Indexer and tests
+
+  /** Restarts near-real-time refresh with a new interval. */
+  void refreshInterval(Duration refresh) {
+    ControlledRealTimeReopenThread<IndexSearcher> old = reopener;
+    reopener = startReopener(refresh);
+    old.close();
+  }
+
+  void addRefreshListener(ReferenceManager.RefreshListener listener) {
+    searchers.addListener(listener);
+  }
+
+  /** Test hook: stops as a killed process would, dropping everything not committed. */
+  void crash() throws IOException {
+    reopener.close();
+    searchers.close();
+    writer.rollback();
+    directory.close();
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private ControlledRealTimeReopenThread<IndexSearcher> startReopener(Duration refresh) {
+    // Max stale = the refresh interval; min stale 0: a waiter (a revocation listener) gets a reopen at once.
+    ControlledRealTimeReopenThread<IndexSearcher> t =
+        new ControlledRealTimeReopenThread<>(writer, searchers, refresh.toNanos() / 1e9, 0.0);
+    t.setName("ledger-index-refresh");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  private <T> Page<T> page(Query query, String list, FieldDoc after, int limit, Function<BytesRef, T> decode)
+      throws InvalidQueryException {
+    return searchChecked(s -> {
+      // One more than asked, to know whether there is a next page; threshold = n lets the
+      // index-sorted search stop as soon as the page is full.
+      TopFieldDocs top = s.search(query, new TopFieldCollectorManager(Sorts.NEWEST_FIRST, limit + 1, after, limit + 1));
+      StoredFields stored = s.storedFields();
+      int n = Math.min(limit, top.scoreDocs.length);
+      List<T> items = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        items.add(decode.apply(record(stored, top.scoreDocs[i].doc)));
+      }
+      String next = top.scoreDocs.length > limit ? Cursor.after(list, (FieldDoc) top.scoreDocs[limit - 1]).encode() : null;
+      return new Page<>(items, next);
+    });
+  }
+
+  private static BytesRef record(StoredFields stored, int doc) throws IOException {
+    return stored.document(doc).getBinaryValue(Fields.RECORD);
+  }
+
+  private interface SearchFn<R> {
+    R apply(IndexSearcher searcher) throws IOException;
+  }
+
+  /** Runs a search on a current searcher; a q that expands to too many terms becomes a 400. */
+  private <R> R searchChecked(SearchFn<R> fn) throws InvalidQueryException {
+    try {
+      return withSearcher(fn);
+    } catch (IndexSearcher.TooManyClauses e) {
+      throw new InvalidQueryException("q", "matches too many terms (" + e.getMessage() + "); make wildcards more specific");
+    }
+  }
+
+  private <R> R withSearcher(SearchFn<R> fn) {
+    try {
+      IndexSearcher s = searchers.acquire();
+      try {
+        return fn.apply(s);
+      } finally {
+        searchers.release(s);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

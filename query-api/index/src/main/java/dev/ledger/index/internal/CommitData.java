@@ -1,0 +1,46 @@
+package dev.ledger.index.internal;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The user data of a Lucene commit: the Kafka positions the committed documents reach, and the
+ * revocation sequence epoch. Written in the same commit as the documents, so after any crash the
+ * index and the positions it resumes from agree.
+ */
+public final class CommitData {
+
+  private static final String OFFSET_PREFIX = "kafka.offset.";
+  private static final String EPOCH = "revocation.epoch";
+
+  private CommitData() {}
+
+  /** The positions (next offset to read) in {@code data}. */
+  public static Map<TopicPartition, Long> offsets(Map<String, String> data) {
+    Map<TopicPartition, Long> out = new HashMap<>();
+    for (Map.Entry<String, String> e : data.entrySet()) {
+      if (e.getKey().startsWith(OFFSET_PREFIX)) {
+        String tp = e.getKey().substring(OFFSET_PREFIX.length());
+        int dash = tp.lastIndexOf('-');
+        out.put(new TopicPartition(tp.substring(0, dash), Integer.parseInt(tp.substring(dash + 1))),
+            Long.parseLong(e.getValue()));
+      }
+    }
+    return out;
+  }
+
+  /** Puts {@code offsets} into {@code data}, keeping positions of partitions not named. */
+  public static void putOffsets(Map<String, String> data, Map<TopicPartition, Long> offsets) {
+    offsets.forEach((tp, offset) -> data.put(OFFSET_PREFIX + tp.topic() + "-" + tp.partition(), Long.toString(offset)));
+  }
+
+  /** The revocation epoch, 0 in a new index. */
+  public static long epoch(Map<String, String> data) {
+    return Long.parseLong(data.getOrDefault(EPOCH, "0"));
+  }
+
+  public static void putEpoch(Map<String, String> data, long epoch) {
+    data.put(EPOCH, Long.toString(epoch));
+  }
+}

@@ -1,0 +1,254 @@
+package dev.ledger.index.internal;
+
+import dev.ledger.schemas.avro.Alert;
+import dev.ledger.schemas.avro.AuditRecord;
+import dev.ledger.schemas.avro.Hop;
+import dev.ledger.schemas.avro.RevocationNotice;
+import dev.ledger.schemas.avro.TokenNode;
+import dev.ledger.schemas.avro.ViolationKind;
+import dev.ledger.schemas.serde.AvroSerde;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.SortedDocValuesField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.util.BytesRef;
+
+/**
+ * Turns ledger records into Lucene documents. Field types are chosen per use:
+ * <ul>
+ *   <li>{@link StringField} (not stored) for ids, tenant, principal, actors, resource, action,
+ *       outcome, type, violations: exact-match filters are one term lookup, no analysis;</li>
+ *   <li>{@link LongPoint} + {@link NumericDocValuesField} on {@link Fields#TIME}: the point answers
+ *       from/to ranges in log time, the doc value is the newest-first sort (and the index sort, so
+ *       a page stops after {@code limit} hits instead of sorting all matches);</li>
+ *   <li>{@link SortedDocValuesField} on {@link Fields#ID}: the unique tiebreak of the sort, so a
+ *       cursor names one exact position;</li>
+ *   <li>{@link TextField} on {@link Fields#ALL}: analysed catch-all, the default field of {@code q};</li>
+ *   <li>{@link StoredField} only for the record bytes returned whole (and a revocation's key).</li>
+ * </ul>
+ */
+public final class Documents {
+
+  private static final AvroSerde<TokenNode> TOKENS = AvroSerde.of(TokenNode.class);
+  private static final AvroSerde<AuditRecord> AUDITS = AvroSerde.of(AuditRecord.class);
+  private static final AvroSerde<Alert> ALERTS = AvroSerde.of(Alert.class);
+  private static final AvroSerde<RevocationNotice> REVOCATIONS = AvroSerde.of(RevocationNotice.class);
+
+  private Documents() {}
+
+  /** The update term of a token's document. */
+  public static Term tokenTerm(String tenant, String tokenId) {
+    return new Term(Fields.ID, tokenId(tenant, tokenId));
+  }
+
+  /** The update term of an audit record's document. */
+  public static Term auditTerm(AuditRecord r) {
+    return new Term(Fields.ID, id(Fields.KIND_AUDIT, r.getTenant() + "/" + r.getEventId()));
+  }
+
+  /**
+   * The update term of an alert's document. The tenant is part of it because alert ids are built
+   * from producer-chosen event and token ids, which two tenants may share.
+   */
+  public static Term alertTerm(Alert a) {
+    return new Term(Fields.ID, id(Fields.KIND_ALERT, a.getTenant() + "/" + a.getAlertId()));
+  }
+
+  /** The update term of a revocation's document (notice or tombstone). */
+  public static Term revocationTerm(String tenant, String tokenId) {
+    return new Term(Fields.ID, id(Fields.KIND_REVOCATION, tenant + "/" + tokenId));
+  }
+
+  /** A token: found by id, by ancestor (descendants) and sorted by issue time. */
+  public static Document token(TokenNode t) {
+    Document d = base(Fields.KIND_TOKEN, tokenId(t.getTenant(), t.getTokenId()), t.getTenant(),
+        firstNonNull(t.getIssuedAt(), t.getUpdatedAt()), TOKENS.encode(t));
+    keyword(d, Fields.TOKEN_ID, t.getTokenId());
+    keyword(d, Fields.ROOT_ID, t.getRootId());
+    keyword(d, Fields.PARENT_ID, t.getParentId());
+    keyword(d, Fields.PRINCIPAL, t.getPrincipal());
+    for (String ancestor : ancestors(t)) {
+      keyword(d, Fields.ANCESTOR, ancestor);
+    }
+    for (String actor : actors(t.getChain(), t.getActor())) {
+      keyword(d, Fields.ACTOR, actor);
+    }
+    return d;
+  }
+
+  /** An audit record: every filter of GET /v1/audit plus the catch-all text of {@code q}. */
+  public static Document audit(AuditRecord r) {
+    Document d = base(Fields.KIND_AUDIT, id(Fields.KIND_AUDIT, r.getTenant() + "/" + r.getEventId()), r.getTenant(),
+        r.getOccurredAt(), AUDITS.encode(r));
+    String outcome = r.getOutcome() == null ? null : r.getOutcome().name();
+    keyword(d, Fields.EVENT_ID, r.getEventId());
+    keyword(d, Fields.TYPE, r.getType());
+    keyword(d, Fields.TOKEN_ID, r.getTokenId());
+    keyword(d, Fields.ROOT_ID, r.getRootId());
+    keyword(d, Fields.PARENT_ID, r.getParentId());
+    keyword(d, Fields.PRINCIPAL, r.getPrincipal());
+    keyword(d, Fields.RESOURCE, r.getResource());
+    keyword(d, Fields.ACTION, r.getAction());
+    keyword(d, Fields.OUTCOME, outcome);
+    keyword(d, Fields.REQUEST_ID, r.getRequestId());
+    keyword(d, Fields.SOURCE, r.getSource());
+    Set<String> actors = actors(r.getChain(), r.getActor());
+    for (String actor : actors) {
+      keyword(d, Fields.ACTOR, actor);
+    }
+    for (ViolationKind v : Set.copyOf(r.getViolations())) {
+      keyword(d, Fields.VIOLATION, v.name());
+    }
+    StringBuilder all = new StringBuilder();
+    append(all, r.getEventId(), r.getType(), r.getTokenId(), r.getRootId(), r.getParentId(), r.getPrincipal(),
+        r.getResource(), r.getAction(), outcome, r.getSource(), r.getReason(), r.getRequestId());
+    actors.forEach(a -> append(all, a));
+    r.getChain().forEach(h -> append(all, h.getTokenId()));
+    r.getViolations().forEach(v -> append(all, v.name()));
+    for (Map.Entry<String, String> e : r.getAttributes().entrySet()) {
+      append(all, e.getKey(), e.getValue());
+    }
+    d.add(new TextField(Fields.ALL, all.toString(), Field.Store.NO));
+    return d;
+  }
+
+  /** An alert: filtered by kind, token, principal, actor at any hop, time. */
+  public static Document alert(Alert a) {
+    Document d = base(Fields.KIND_ALERT, id(Fields.KIND_ALERT, a.getTenant() + "/" + a.getAlertId()), a.getTenant(),
+        a.getOccurredAt(), ALERTS.encode(a));
+    keyword(d, Fields.ALERT_KIND, a.getKind().name());
+    keyword(d, Fields.TOKEN_ID, a.getTokenId());
+    keyword(d, Fields.EVENT_ID, a.getEventId());
+    keyword(d, Fields.PRINCIPAL, a.getPrincipal());
+    for (String actor : actors(a.getChain(), a.getActor())) {
+      keyword(d, Fields.ACTOR, actor);
+    }
+    return d;
+  }
+
+  /**
+   * A revocation notice, or with a null notice its tombstone. The tombstone replaces the notice
+   * (same id), so listings no longer show it, but keeps its place in the sequence so an SSE
+   * client resuming after it learns that the revocation is gone. Sorted by the time the ledger
+   * notified it (else the revocation time): a client asking {@code since} its last poll sees
+   * descendants revoked later through an old revocation.
+   */
+  public static Document revocation(String tenant, String tokenId, RevocationNotice notice, long sequence) {
+    Instant time = notice == null ? null : firstNonNull(notice.getNotifiedAt(), notice.getRevokedAt());
+    Document d = base(Fields.KIND_REVOCATION, id(Fields.KIND_REVOCATION, tenant + "/" + tokenId), tenant, time,
+        REVOCATIONS.encode(notice));
+    keyword(d, Fields.TOKEN_ID, tokenId);
+    keyword(d, Fields.LIVE, Boolean.toString(notice != null));
+    // Point for "after sequence" ranges, doc value for the ascending sort of SSE resumption.
+    d.add(new LongPoint(Fields.SEQ, sequence));
+    d.add(new NumericDocValuesField(Fields.SEQ, sequence));
+    d.add(new StoredField(Fields.SEQ, sequence));
+    d.add(new StoredField(Fields.KEY, tenant + "/" + tokenId));
+    return d;
+  }
+
+  /** Decoders of the stored record bytes. */
+  public static TokenNode decodeToken(BytesRef b) {
+    return TOKENS.decode(bytes(b));
+  }
+
+  public static AuditRecord decodeAudit(BytesRef b) {
+    return AUDITS.decode(bytes(b));
+  }
+
+  public static Alert decodeAlert(BytesRef b) {
+    return ALERTS.decode(bytes(b));
+  }
+
+  public static RevocationNotice decodeRevocation(BytesRef b) {
+    return b == null ? null : REVOCATIONS.decode(bytes(b));
+  }
+
+  /** The chain's token ids without the token itself, plus the parent (known even while pending). */
+  static Set<String> ancestors(TokenNode t) {
+    Set<String> out = new LinkedHashSet<>();
+    for (Hop hop : t.getChain()) {
+      if (!hop.getTokenId().equals(t.getTokenId())) {
+        out.add(hop.getTokenId());
+      }
+    }
+    if (t.getParentId() != null) {
+      out.add(t.getParentId());
+    }
+    if (t.getRootId() != null && !t.getRootId().equals(t.getTokenId())) {
+      out.add(t.getRootId());
+    }
+    return out;
+  }
+
+  static Set<String> actors(List<Hop> chain, String own) {
+    Set<String> out = new LinkedHashSet<>();
+    for (Hop hop : chain) {
+      if (hop.getActor() != null) {
+        out.add(hop.getActor());
+      }
+    }
+    if (own != null) {
+      out.add(own);
+    }
+    return out;
+  }
+
+  private static String tokenId(String tenant, String tokenId) {
+    return id(Fields.KIND_TOKEN, tenant + "/" + tokenId);
+  }
+
+  private static String id(String kind, String key) {
+    return kind + ":" + key;
+  }
+
+  private static Document base(String kind, String id, String tenant, Instant time, byte[] record) {
+    Document d = new Document();
+    d.add(new StringField(Fields.KIND, kind, Field.Store.NO));
+    // Indexed for the update term, doc values for the unique sort tiebreak (the cursor's second key).
+    d.add(new StringField(Fields.ID, id, Field.Store.NO));
+    d.add(new SortedDocValuesField(Fields.ID, new BytesRef(id)));
+    d.add(new StringField(Fields.TENANT, tenant, Field.Store.NO));
+    long millis = time == null ? 0L : time.toEpochMilli();
+    d.add(new LongPoint(Fields.TIME, millis));
+    d.add(new NumericDocValuesField(Fields.TIME, millis));
+    if (record != null) {
+      d.add(new StoredField(Fields.RECORD, record));
+    }
+    return d;
+  }
+
+  private static void keyword(Document d, String field, String value) {
+    if (value != null) {
+      d.add(new StringField(field, value, Field.Store.NO));
+    }
+  }
+
+  private static void append(StringBuilder b, String... values) {
+    for (String v : values) {
+      if (v != null) {
+        b.append(v).append('\n');
+      }
+    }
+  }
+
+  private static Instant firstNonNull(Instant a, Instant b) {
+    return a != null ? a : b;
+  }
+
+  private static byte[] bytes(BytesRef b) {
+    byte[] out = new byte[b.length];
+    System.arraycopy(b.bytes, b.offset, out, 0, b.length);
+    return out;
+  }
+}

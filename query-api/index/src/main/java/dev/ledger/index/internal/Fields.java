@@ -1,0 +1,61 @@
+package dev.ledger.index.internal;
+
+import java.util.Set;
+
+/**
+ * Names of the Lucene fields of the ledger index. The names users may type in {@code q} are the
+ * record's own (CONTRACT.md section 4); internal ones start with an underscore.
+ */
+public final class Fields {
+
+  /** Which record a document holds: one of the KIND_ constants. */
+  public static final String KIND = "_kind";
+  /** Unique id per document (kind + tenant + record id): the update term and the sort tiebreak. */
+  public static final String ID = "_id";
+  /** The whole record, Avro single-object bytes. */
+  public static final String RECORD = "_record";
+  /** tenant/token_id of a revocation document, kept because a tombstone has no record. */
+  public static final String KEY = "_key";
+  /** Revocation sequence number (SSE Last-Event-ID). */
+  public static final String SEQ = "_seq";
+  /** "true" on a live revocation, "false" on a tombstone. */
+  public static final String LIVE = "_live";
+  /** Event time in epoch millis: the newest-first sort and the from/to range of every kind. */
+  public static final String TIME = "_time";
+  /** The catch-all text field, default field of {@code q}. */
+  public static final String ALL = "all";
+
+  public static final String TENANT = "tenant";
+  public static final String EVENT_ID = "event_id";
+  public static final String TYPE = "type";
+  public static final String TOKEN_ID = "token_id";
+  public static final String ROOT_ID = "root_id";
+  public static final String PARENT_ID = "parent_id";
+  /** Every ancestor of a token (its chain without itself, plus its parent while pending). */
+  public static final String ANCESTOR = "ancestor";
+  public static final String PRINCIPAL = "principal";
+  /** Multi-valued: every actor of the chain plus the record's own actor. */
+  public static final String ACTOR = "actor";
+  public static final String RESOURCE = "resource";
+  public static final String ACTION = "action";
+  public static final String OUTCOME = "outcome";
+  /** Multi-valued violation kinds of an audit record. */
+  public static final String VIOLATION = "violation";
+  /** Violation kind of an alert. */
+  public static final String ALERT_KIND = "kind";
+  public static final String REQUEST_ID = "request_id";
+  public static final String SOURCE = "source";
+  /** The name {@code q} uses for the time range; mapped onto {@link #TIME}. */
+  public static final String OCCURRED_AT = "occurred_at";
+
+  public static final String KIND_TOKEN = "token";
+  public static final String KIND_AUDIT = "audit";
+  public static final String KIND_ALERT = "alert";
+  public static final String KIND_REVOCATION = "revocation";
+
+  /** Fields indexed verbatim (one term per value) that {@code q} may name. */
+  public static final Set<String> KEYWORDS = Set.of(TENANT, EVENT_ID, TYPE, TOKEN_ID, ROOT_ID, PARENT_ID, PRINCIPAL,
+      ACTOR, RESOURCE, ACTION, OUTCOME, VIOLATION, REQUEST_ID, SOURCE, ALERT_KIND);
+
+  private Fields() {}
+}

@@ -1,0 +1,103 @@
+package dev.ledger.index.internal;
+
+import dev.ledger.index.AlertFilter;
+import dev.ledger.index.AuditFilter;
+import dev.ledger.index.TenantScope;
+import java.time.Instant;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.queryparser.classic.ParseException;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TermQuery;
+
+/**
+ * Builds the Lucene query of each list. Every clause is a FILTER (lists sort by time, so scores
+ * would be wasted work), and every query starts with the document kind and the tenant scope, so
+ * nothing a caller passes, {@code q} included, reaches another tenant.
+ */
+public final class Queries {
+
+  private Queries() {}
+
+  public static Query audit(TenantScope scope, AuditFilter f, Problems problems) {
+    BooleanQuery.Builder b = scoped(Fields.KIND_AUDIT, scope);
+    term(b, Fields.PRINCIPAL, f.principal());
+    term(b, Fields.ACTOR, f.actor());
+    term(b, Fields.TOKEN_ID, f.token());
+    term(b, Fields.RESOURCE, f.resource());
+    term(b, Fields.ACTION, f.action());
+    term(b, Fields.OUTCOME, f.outcome());
+    term(b, Fields.TYPE, f.type());
+    term(b, Fields.VIOLATION, f.violation());
+    window(b, f.from(), f.to(), problems);
+    if (f.q() != null && !f.q().isBlank()) {
+      try {
+        b.add(AuditQueryParser.parseQ(f.q()), BooleanClause.Occur.FILTER);
+      } catch (ParseException e) {
+        problems.add("q", e.getMessage());
+      }
+    }
+    return b.build();
+  }
+
+  public static Query alerts(TenantScope scope, AlertFilter f, Problems problems) {
+    BooleanQuery.Builder b = scoped(Fields.KIND_ALERT, scope);
+    term(b, Fields.ALERT_KIND, f.kind());
+    term(b, Fields.TOKEN_ID, f.token());
+    term(b, Fields.PRINCIPAL, f.principal());
+    term(b, Fields.ACTOR, f.actor());
+    window(b, f.from(), f.to(), problems);
+    return b.build();
+  }
+
+  /** Every token with {@code tokenId} among its ancestors: one term, whatever the depth. */
+  public static Query descendants(String tenant, String tokenId) {
+    BooleanQuery.Builder b = scoped(Fields.KIND_TOKEN, TenantScope.of(tenant));
+    term(b, Fields.ANCESTOR, tokenId);
+    return b.build();
+  }
+
+  /** Live notices notified at or after {@code since} (null: all). */
+  public static Query revocations(TenantScope scope, Instant since) {
+    BooleanQuery.Builder b = scoped(Fields.KIND_REVOCATION, scope);
+    term(b, Fields.LIVE, "true");
+    window(b, since, null, new Problems());
+    return b.build();
+  }
+
+  /** Notices and tombstones with a sequence above {@code sequence}. */
+  public static Query revocationsAfter(TenantScope scope, long sequence) {
+    BooleanQuery.Builder b = scoped(Fields.KIND_REVOCATION, scope);
+    long lower = sequence == Long.MAX_VALUE ? Long.MAX_VALUE : sequence + 1;
+    b.add(LongPoint.newRangeQuery(Fields.SEQ, lower, Long.MAX_VALUE), BooleanClause.Occur.FILTER);
+    return b.build();
+  }
+
+  private static BooleanQuery.Builder scoped(String kind, TenantScope scope) {
+    BooleanQuery.Builder b = new BooleanQuery.Builder();
+    term(b, Fields.KIND, kind);
+    if (!scope.isAll()) {
+      term(b, Fields.TENANT, scope.tenant());
+    }
+    return b;
+  }
+
+  private static void term(BooleanQuery.Builder b, String field, String value) {
+    if (value != null) {
+      b.add(new TermQuery(new Term(field, value)), BooleanClause.Occur.FILTER);
+    }
+  }
+
+  /** from inclusive, to exclusive, in epoch millis. */
+  private static void window(BooleanQuery.Builder b, Instant from, Instant to, Problems problems) {
+    problems.window(from, to);
+    if (from == null && to == null) {
+      return;
+    }
+    long lower = from == null ? Long.MIN_VALUE : from.toEpochMilli();
+    long upper = to == null ? Long.MAX_VALUE : to.toEpochMilli() - 1;
+    b.add(LongPoint.newRangeQuery(Fields.TIME, lower, upper), BooleanClause.Occur.FILTER);
+  }
+}
