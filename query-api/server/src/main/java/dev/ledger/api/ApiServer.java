@@ -1,0 +1,132 @@
+package dev.ledger.api;
+
+import dev.ledger.api.internal.Access;
+import dev.ledger.api.internal.ErrorHandling;
+import dev.ledger.api.internal.HttpMetrics;
+import dev.ledger.api.internal.Permission;
+import dev.ledger.api.internal.routes.AlertsRoute;
+import dev.ledger.api.internal.routes.AuditRoute;
+import dev.ledger.api.internal.routes.EventsRoute;
+import dev.ledger.api.internal.routes.HealthRoute;
+import dev.ledger.api.internal.routes.MetricsRoute;
+import dev.ledger.api.internal.routes.OpenApiRoute;
+import dev.ledger.api.internal.routes.RevocationsRoute;
+import dev.ledger.api.internal.routes.TokenRoutes;
+import dev.ledger.api.internal.sse.RevocationHub;
+import dev.ledger.api.internal.sse.RevocationStreamRoute;
+import dev.ledger.api.json.ContractJson;
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.config.JavalinConfig;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ledger's HTTP API on Javalin 7: every route of CONTRACT.md section 4, API-key access of section 5, the error
+ * shape, {@code /health}, {@code /metrics} and {@code /openapi.json}.
+ *
+ * <pre>{@code
+ * try (ApiServer api = ApiServer.start(ApiSettings.builder().port(0).build(), context)) {
+ *     int port = api.port();
+ * }
+ * }</pre>
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+
+    private final Javalin app;
+
+    private ApiServer(Javalin app) {
+        this.app = app;
+    }
+
+    /**
+     * Starts the server and returns once it listens.
+     *
+     * @param settings not null
+     * @param context  not null; its parts may be null (see {@link ApiContext})
+     * @return the running server; close it to stop
+     */
+    public static ApiServer start(ApiSettings settings, ApiContext context) {
+        Javalin app = create(settings, context).start(settings.host(), settings.port());
+        LOG.info("ledger API listening on http://{}:{}", settings.host(), app.port());
+        return new ApiServer(app);
+    }
+
+    /** @return the port it listens on (the chosen one when the settings said 0) */
+    public int port() {
+        return app.port();
+    }
+
+    /** Stops accepting requests, ends the revocation streams and releases the port. */
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+    /**
+     * The configured Javalin app without starting it, for {@code io.javalin.testtools.JavalinTest}. Resources it
+     * holds (revocation-stream subscribers, JVM metric binders) are released when the app stops.
+     *
+     * @param settings not null
+     * @param context  not null
+     */
+    public static Javalin create(ApiSettings settings, ApiContext context) {
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(context, "context");
+        return Javalin.create(config -> configure(config, settings, context));
+    }
+
+    private static void configure(JavalinConfig config, ApiSettings settings, ApiContext context) {
+        MeterRegistry registry = context.registry() != null ? context.registry() : new SimpleMeterRegistry();
+        HttpMetrics metrics = new HttpMetrics(registry);
+        RevocationHub hub = context.index() == null || context.indexer() == null ? null
+            : new RevocationHub(context.index(), context.indexer(), settings.sseKeepAlive(),
+                settings.sseQueueCapacity(), settings.maxSseClients(), registry);
+
+        config.startup.showJavalinBanner = false;
+        config.startup.showOldJavalinVersionWarning = false;
+        config.http.prefer405over404 = true;
+        config.http.maxRequestSize = settings.maxRequestBytes();
+        // Compression would buffer the SSE and NDJSON streams; responses here are small or streamed.
+        config.http.compressionStrategy = CompressionStrategy.NONE;
+        config.jsonMapper(new JavalinJackson(ContractJson.mapper(), false));
+        config.requestLogger.http(metrics::record);
+        ErrorHandling.install(config, ContractJson.mapper());
+        config.events.serverStopping(() -> {
+            if (hub != null) {
+                hub.close();
+            }
+        });
+        config.events.serverStopped(metrics::close);
+
+        Access access = new Access(context.keys());
+        config.routes.beforeMatched(access::authenticate);
+
+        HealthRoute health = new HealthRoute(context.healthChecks());
+        MetricsRoute metricsRoute = new MetricsRoute(context.registry());
+        OpenApiRoute openApi = new OpenApiRoute();
+        EventsRoute events = new EventsRoute(context.ingest(), settings.maxRequestBytes(),
+            settings.maxInFlightWrites());
+        TokenRoutes tokens = new TokenRoutes(context.index());
+        AuditRoute audit = new AuditRoute(context.index());
+        AlertsRoute alerts = new AlertsRoute(context.index());
+        RevocationsRoute revocations = new RevocationsRoute(context.index());
+        RevocationStreamRoute stream = new RevocationStreamRoute(hub);
+
+        config.routes.get("/health", health::handle, Permission.OPEN);
+        config.routes.get("/metrics", metricsRoute::handle, Permission.OPEN);
+        config.routes.get("/openapi.json", openApi::handle, Permission.OPEN);
+        config.routes.post("/v1/events", events::handle, Permission.WRITE);
+        config.routes.get("/v1/tokens/{id}", tokens::token, Permission.READ);
+        config.routes.get("/v1/tokens/{id}/descendants", tokens::descendants, Permission.READ);
+        config.routes.get("/v1/audit", audit::handle, Permission.READ);
+        config.routes.get("/v1/alerts", alerts::handle, Permission.READ);
+        config.routes.get("/v1/revocations", revocations::handle, Permission.READ);
+        config.routes.get("/v1/revocations/stream", stream::handle, Permission.READ);
+    }
+}

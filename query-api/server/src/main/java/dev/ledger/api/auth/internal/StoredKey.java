@@ -1,0 +1,18 @@
+package dev.ledger.api.auth.internal;
+
+import dev.ledger.api.auth.KeyInfo;
+import java.time.Instant;
+
+/**
+ * One line of the keys file: the key's description and the SHA-256 of its secret.
+ *
+ * @param info   not null
+ * @param sha256 32 bytes
+ */
+public record StoredKey(KeyInfo info, byte[] sha256) {
+    /** @return this key revoked at {@code at} */
+    public StoredKey revoked(Instant at) {
+        KeyInfo i = info;
+        return new StoredKey(new KeyInfo(i.keyId(), i.role(), i.tenant(), i.label(), i.createdAt(), at), sha256);
+    }
+}

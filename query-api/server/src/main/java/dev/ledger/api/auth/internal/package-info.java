@@ -1,0 +1,2 @@
+/** The keys file format and its atomic, lock-protected rewrites. */
+package dev.ledger.api.auth.internal;

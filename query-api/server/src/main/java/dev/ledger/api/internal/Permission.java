@@ -1,0 +1,23 @@
+package dev.ledger.api.internal;
+
+import dev.ledger.api.auth.Role;
+import io.javalin.security.RouteRole;
+
+/** What a route requires of its caller; attached to each route when it is registered. */
+public enum Permission implements RouteRole {
+    /** No credential needed ({@code /health}, {@code /metrics}, {@code /openapi.json}). */
+    OPEN,
+    /** A role that reads: auditor or admin. */
+    READ,
+    /** A role that writes: producer or admin. */
+    WRITE;
+
+    /** @return true when {@code role} is enough for this permission */
+    public boolean allows(Role role) {
+        return switch (this) {
+            case OPEN -> true;
+            case READ -> role.canRead();
+            case WRITE -> role.canWrite();
+        };
+    }
+}

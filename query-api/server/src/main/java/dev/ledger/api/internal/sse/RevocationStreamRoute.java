@@ -1,0 +1,49 @@
+package dev.ledger.api.internal.sse;
+
+import dev.ledger.api.internal.Access;
+import dev.ledger.api.internal.ApiError;
+import io.javalin.http.Context;
+import io.javalin.http.sse.SseHandler;
+
+/**
+ * {@code GET /v1/revocations/stream}: server-sent events, {@code id:} the notice's sequence, {@code event:}
+ * {@code revocation} or {@code tombstone}, {@code data:} the notice JSON; resumable with {@code Last-Event-ID}. Every
+ * check that can fail (tenant, {@code Last-Event-ID}, capacity) runs before the event stream starts, so failures
+ * still get a proper status and error body.
+ */
+public final class RevocationStreamRoute {
+    private final RevocationHub hub;
+
+    /** @param hub may be null when this server has no index or indexer: then the route answers 503 */
+    public RevocationStreamRoute(RevocationHub hub) {
+        this.hub = hub;
+    }
+
+    public void handle(Context ctx) throws Exception {
+        if (hub == null) {
+            throw ApiError.unavailable("the revocation stream needs the index and indexer, which do not run here");
+        }
+        String tenant = Access.readTenant(ctx, true);
+        Long resumeAfter = lastEventId(ctx);
+        hub.reserve();
+        try {
+            new SseHandler(client -> hub.subscribe(client, tenant, resumeAfter)).handle(ctx);
+        } catch (Exception | Error e) {
+            hub.release();
+            throw e;
+        }
+    }
+
+    private static Long lastEventId(Context ctx) {
+        String value = ctx.header("Last-Event-ID");
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("invalid header 'Last-Event-ID': expected a sequence number, got '" + value
+                + "'", java.util.List.of(java.util.Map.of("parameter", "Last-Event-ID", "reason", "not a number")));
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.ledger.api.internal.sse;
+
+import dev.ledger.api.json.ContractJson;
+import dev.ledger.index.LedgerIndex;
+import dev.ledger.index.SequencedNotice;
+import dev.ledger.index.TenantScope;
+import io.javalin.http.sse.SseClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One SSE connection. The index listener only {@link #offer}s into a bounded queue, never blocking; this subscriber's
+ * own virtual thread does the (possibly slow) writing. A subscriber whose queue fills up is closed: it reconnects with
+ * {@code Last-Event-ID} and resumes from the index without a gap.
+ *
+ * <p>Resume without gaps or duplicates: the subscriber is registered (so live notices queue up) before it replays
+ * what the index holds after {@code Last-Event-ID}; afterwards any queued notice at or below the last replayed
+ * sequence is skipped.
+ */
+final class Subscriber implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(Subscriber.class);
+    private static final int REPLAY_BATCH = 500;
+
+    private final SseClient client;
+    private final String tenant;
+    private final Long resumeAfter;
+    private final LedgerIndex index;
+    private final Duration keepAlive;
+    private final BlockingQueue<SequencedNotice> queue;
+    private final Runnable onEnd;
+    private volatile boolean overflowed;
+    private volatile Thread writer;
+    private long lastSent;
+
+    /**
+     * @param tenant      the only tenant it sees, or null for every tenant
+     * @param resumeAfter the {@code Last-Event-ID}, or null to start live
+     * @param onEnd       called once when the subscriber ends, for any reason
+     */
+    Subscriber(SseClient client, String tenant, Long resumeAfter, LedgerIndex index, Duration keepAlive,
+               int capacity, Runnable onEnd) {
+        this.client = client;
+        this.tenant = tenant;
+        this.resumeAfter = resumeAfter;
+        this.index = index;
+        this.keepAlive = keepAlive;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.onEnd = onEnd;
+        this.lastSent = resumeAfter == null ? Long.MIN_VALUE : resumeAfter;
+    }
+
+    /**
+     * Queues a live notice if it is for this subscriber's tenant. Never blocks.
+     *
+     * @return false when the queue was full and the subscriber is being dropped
+     */
+    boolean offer(SequencedNotice notice) {
+        if (tenant != null && !tenant.equals(notice.tenant())) {
+            return true;
+        }
+        if (queue.offer(notice)) {
+            return true;
+        }
+        overflowed = true;
+        Thread t = writer;
+        if (t != null) {
+            t.interrupt();
+        }
+        return false;
+    }
+
+    /** Ends the stream from outside (server shutdown). */
+    void stop() {
+        Thread t = writer;
+        if (t != null) {
+            t.interrupt();
+        }
+        client.close();
+    }
+
+    @Override
+    public void run() {
+        writer = Thread.currentThread();
+        try {
+            if (resumeAfter != null) {
+                replay();
+            }
+            while (!client.terminated() && !overflowed) {
+                SequencedNotice next = queue.poll(keepAlive.toNanos(), TimeUnit.NANOSECONDS);
+                if (next == null) {
+                    client.sendComment("keep-alive");
+                } else {
+                    send(next);
+                }
+            }
+            if (overflowed) {
+                LOG.info("revocation stream subscriber fell more than {} notices behind; closing it",
+                    queue.size());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.debug("revocation stream subscriber ended: {}", e.toString());
+        } finally {
+            client.close();
+            onEnd.run();
+        }
+    }
+
+    private void replay() throws InterruptedException {
+        TenantScope scope = tenant == null ? TenantScope.all() : TenantScope.of(tenant);
+        while (!client.terminated() && !overflowed) {
+            List<SequencedNotice> batch = index.revocationsAfter(scope, lastSent, REPLAY_BATCH);
+            if (batch.isEmpty()) {
+                return;
+            }
+            for (SequencedNotice notice : batch) {
+                send(notice);
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+        }
+    }
+
+    private void send(SequencedNotice notice) {
+        if (notice.sequence() <= lastSent) {
+            return;
+        }
+        String data = notice.notice() == null
+            ? ContractJson.tombstone(notice.tenant(), notice.tokenId()).toString()
+            : ContractJson.revocation(notice.notice()).toString();
+        client.sendEvent(notice.notice() == null ? "tombstone" : "revocation", data,
+            Long.toString(notice.sequence()));
+        lastSent = notice.sequence();
+    }
+}
