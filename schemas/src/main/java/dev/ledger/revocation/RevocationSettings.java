@@ -1,0 +1,192 @@
+package dev.ledger.revocation;
+
+import dev.ledger.schemas.Topics;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * How a {@link RevocationSource} connects and behaves. Build with {@link #builder()}; every setting
+ * but the connection has a default. Kafka sources need {@code bootstrapServers}; SSE sources need
+ * {@code baseUrl} and {@code bearerToken}. {@link RevocationSubscriber} checks the settings and
+ * throws {@link InvalidSettingsException} listing every problem.
+ *
+ * @param bootstrapServers Kafka bootstrap servers (Kafka source), or null
+ * @param topic the revocations topic, default {@code ledger.revocations}
+ * @param consumerConfig extra Kafka consumer properties (TLS, SASL, ...), never null
+ * @param baseUrl the ledger server, e.g. {@code https://ledger.example:8080} (SSE source), or null
+ * @param bearerToken the API key or JWT sent as {@code Authorization: Bearer} (SSE source), or null
+ * @param tenant the only tenant to follow, or null for every tenant the source can see; for SSE it is
+ *     sent as {@code ?tenant=} (needed with a {@code *} credential)
+ * @param failClosed whether {@link RevocationSource#isRevoked} answers true for every token until caught
+ *     up, default true
+ * @param partitionRecheck how often the Kafka source looks for new partitions and refreshes its lag,
+ *     default 10 s
+ * @param reconnectBackoffMin first wait before an SSE reconnect or a Kafka retry, default 100 ms
+ * @param reconnectBackoffMax longest such wait (it doubles up to this), default 10 s
+ * @param sseQuietPeriod the SSE source counts as caught up once the stream has been silent this long
+ *     after connecting (the replay of the backlog is over), default 1 s
+ * @param sseIdleTimeout an SSE connection with no line at all (not even a keep-alive) for this long is
+ *     dropped and reopened, default 60 s
+ * @param sseInitialEventId the {@code Last-Event-ID} of the first connection, default 0 (everything)
+ * @param listeners listeners registered before the source starts, so they also see the bootstrap
+ * @param clientName thread name and Kafka {@code client.id} prefix, default {@code ledger-revocations}
+ */
+public record RevocationSettings(String bootstrapServers, String topic, Map<String, String> consumerConfig,
+    String baseUrl, String bearerToken, String tenant, boolean failClosed, Duration partitionRecheck,
+    Duration reconnectBackoffMin, Duration reconnectBackoffMax, Duration sseQuietPeriod, Duration sseIdleTimeout,
+    long sseInitialEventId, List<RevocationListener> listeners, String clientName) {
+
+  private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._-]{1,128}|\\*");
+
+  public RevocationSettings {
+    consumerConfig = Map.copyOf(consumerConfig);
+    listeners = List.copyOf(listeners);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Every problem of these settings for a Kafka source; empty if none. */
+  public List<String> problemsForKafka() {
+    List<String> problems = commonProblems();
+    if (bootstrapServers == null || bootstrapServers.isBlank()) {
+      problems.add("bootstrapServers is required for a Kafka source");
+    }
+    if (topic == null || topic.isBlank()) {
+      problems.add("topic must not be empty");
+    }
+    positive(problems, "partitionRecheck", partitionRecheck);
+    return problems;
+  }
+
+  /** Every problem of these settings for an SSE source; empty if none. */
+  public List<String> problemsForSse() {
+    List<String> problems = commonProblems();
+    if (baseUrl == null || baseUrl.isBlank()) {
+      problems.add("baseUrl is required for an SSE source");
+    } else if (streamUri() == null) {
+      problems.add("baseUrl must be an absolute http or https URL without query: " + baseUrl);
+    }
+    if (bearerToken == null || bearerToken.isBlank()) {
+      problems.add("bearerToken is required for an SSE source");
+    } else if (bearerToken.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+      problems.add("bearerToken must be printable ASCII without spaces");
+    }
+    positive(problems, "sseQuietPeriod", sseQuietPeriod);
+    positive(problems, "sseIdleTimeout", sseIdleTimeout);
+    if (sseInitialEventId < 0) {
+      problems.add("sseInitialEventId must be >= 0");
+    }
+    return problems;
+  }
+
+  private List<String> commonProblems() {
+    List<String> problems = new ArrayList<>();
+    if (tenant != null && !TENANT.matcher(tenant).matches()) {
+      problems.add("tenant must be 1..128 of A-Z a-z 0-9 . _ - (or *): " + tenant);
+    }
+    positive(problems, "reconnectBackoffMin", reconnectBackoffMin);
+    positive(problems, "reconnectBackoffMax", reconnectBackoffMax);
+    if (reconnectBackoffMin != null && reconnectBackoffMax != null && reconnectBackoffMin.compareTo(reconnectBackoffMax) > 0) {
+      problems.add("reconnectBackoffMin must not exceed reconnectBackoffMax");
+    }
+    if (clientName == null || clientName.isBlank()) {
+      problems.add("clientName must not be empty");
+    }
+    return problems;
+  }
+
+  private static void positive(List<String> problems, String name, Duration value) {
+    if (value == null || value.isNegative() || value.isZero()) {
+      problems.add(name + " must be a positive duration");
+    }
+  }
+
+  /**
+   * The SSE stream's address, {@code baseUrl/v1/revocations/stream} with {@code ?tenant=} when a
+   * tenant is set, or null if {@code baseUrl} is not a usable http(s) URL.
+   */
+  public URI streamUri() {
+    if (baseUrl == null) {
+      return null;
+    }
+    try {
+      URI base = new URI(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl);
+      if (!("http".equals(base.getScheme()) || "https".equals(base.getScheme())) || base.getHost() == null
+          || base.getRawQuery() != null || base.getRawFragment() != null) {
+        return null;
+      }
+      // The tenant pattern has no character that needs escaping in a query.
+      String query = tenant == null ? "" : "?tenant=" + tenant;
+      return URI.create(base + "/v1/revocations/stream" + query);
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** The tenant lookups are restricted to, or null when any tenant may be asked about. */
+  public String tenantFilter() {
+    return tenant == null || "*".equals(tenant) ? null : tenant;
+  }
+
+  /** Builds {@link RevocationSettings}; setters return the builder, values are checked by the factory. */
+  public static final class Builder {
+    private String bootstrapServers;
+    private String topic = Topics.REVOCATIONS.name();
+    private final Map<String, String> consumerConfig = new LinkedHashMap<>();
+    private String baseUrl;
+    private String bearerToken;
+    private String tenant;
+    private boolean failClosed = true;
+    private Duration partitionRecheck = Duration.ofSeconds(10);
+    private Duration reconnectBackoffMin = Duration.ofMillis(100);
+    private Duration reconnectBackoffMax = Duration.ofSeconds(10);
+    private Duration sseQuietPeriod = Duration.ofSeconds(1);
+    private Duration sseIdleTimeout = Duration.ofSeconds(60);
+    private long sseInitialEventId;
+    private final List<RevocationListener> listeners = new ArrayList<>();
+    private String clientName = "ledger-revocations";
+
+    private Builder() {}
+
+    public Builder bootstrapServers(String value) { this.bootstrapServers = value; return this; }
+    public Builder topic(String value) { this.topic = value; return this; }
+    /** One extra Kafka consumer property; null key or value is an NPE. */
+    public Builder consumerConfig(String key, String value) {
+      consumerConfig.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+    /** The ledger server's URL; a malformed one is reported by the factory, not here. */
+    public Builder baseUrl(String value) { this.baseUrl = value; return this; }
+    public Builder baseUrl(URI value) { this.baseUrl = value == null ? null : value.toString(); return this; }
+    public Builder bearerToken(String value) { this.bearerToken = value; return this; }
+    public Builder tenant(String value) { this.tenant = value; return this; }
+    public Builder failClosed(boolean value) { this.failClosed = value; return this; }
+    public Builder partitionRecheck(Duration value) { this.partitionRecheck = value; return this; }
+    public Builder reconnectBackoff(Duration min, Duration max) {
+      this.reconnectBackoffMin = min;
+      this.reconnectBackoffMax = max;
+      return this;
+    }
+    public Builder sseQuietPeriod(Duration value) { this.sseQuietPeriod = value; return this; }
+    public Builder sseIdleTimeout(Duration value) { this.sseIdleTimeout = value; return this; }
+    public Builder sseInitialEventId(long value) { this.sseInitialEventId = value; return this; }
+    /** A listener registered before the source starts, so it sees the bootstrap too. */
+    public Builder listener(RevocationListener value) { listeners.add(Objects.requireNonNull(value, "listener")); return this; }
+    public Builder clientName(String value) { this.clientName = value; return this; }
+
+    public RevocationSettings build() {
+      return new RevocationSettings(bootstrapServers, topic, consumerConfig, baseUrl, bearerToken, tenant, failClosed,
+          partitionRecheck, reconnectBackoffMin, reconnectBackoffMax, sseQuietPeriod, sseIdleTimeout,
+          sseInitialEventId, listeners, clientName);
+    }
+  }
+}
