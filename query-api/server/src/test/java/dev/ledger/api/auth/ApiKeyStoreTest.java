@@ -1,0 +1,131 @@
+package dev.ledger.api.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ApiKeyStoreTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void createdKeyAuthenticatesWithItsRoleAndTenant() {
+        ApiKeyStore store = ApiKeyStore.open(dir.resolve("keys.jsonl"));
+        CreatedKey key = store.create(Role.auditor, "acme", "ci");
+
+        assertThat(key.secret()).startsWith("ldg_" + key.keyId() + "_");
+        assertThat(store.authenticate(key.secret()))
+            .contains(new Caller(key.keyId(), Role.auditor, "acme"));
+        assertThat(key.toString()).doesNotContain(key.secret());
+    }
+
+    @Test
+    void wrongMalformedAndForeignKeysAreRefused() {
+        ApiKeyStore store = ApiKeyStore.open(dir.resolve("keys.jsonl"));
+        CreatedKey key = store.create(Role.admin, "*", null);
+        String secret = key.secret();
+        char last = secret.charAt(secret.length() - 1);
+
+        assertThat(store.authenticate(secret.substring(0, secret.length() - 1) + (last == 'A' ? 'B' : 'A')))
+            .isEmpty();
+        assertThat(store.authenticate("")).isEmpty();
+        assertThat(store.authenticate("ldg_")).isEmpty();
+        assertThat(store.authenticate("ldg_" + key.keyId())).isEmpty();
+        assertThat(store.authenticate("ldg_ffffffffffffffff_" + secret.substring(secret.lastIndexOf('_') + 1)))
+            .isEmpty();
+        assertThat(store.authenticate("Bearer " + secret)).isEmpty();
+    }
+
+    @Test
+    void onlyTheHashIsStoredInAnOwnerOnlyFile() throws Exception {
+        Path file = dir.resolve("nested/dir/keys.jsonl");
+        ApiKeyStore store = ApiKeyStore.open(file);
+        CreatedKey key = store.create(Role.producer, "acme", "gateway");
+
+        String text = Files.readString(file);
+        assertThat(text).doesNotContain(key.secret().substring(key.secret().lastIndexOf('_') + 1));
+        assertThat(text).contains("\"key_id\":\"" + key.keyId() + "\"", "\"sha256\":");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void revokedKeyIsRefusedAndListed() {
+        ApiKeyStore store = ApiKeyStore.open(dir.resolve("keys.jsonl"));
+        CreatedKey keep = store.create(Role.auditor, "acme", "keep");
+        CreatedKey drop = store.create(Role.auditor, "acme", "drop");
+
+        assertThat(store.revoke(drop.keyId())).isTrue();
+        assertThat(store.revoke(drop.keyId())).isFalse();
+        assertThat(store.revoke("unknown")).isFalse();
+
+        assertThat(store.authenticate(drop.secret())).isEmpty();
+        assertThat(store.authenticate(keep.secret())).isPresent();
+        assertThat(store.list()).extracting(KeyInfo::keyId).containsExactly(keep.keyId(), drop.keyId());
+        assertThat(store.list()).filteredOn(KeyInfo::active).extracting(KeyInfo::keyId)
+            .containsExactly(keep.keyId());
+    }
+
+    @Test
+    void revocationByAnotherProcessTakesEffectOnARunningStore() {
+        Path file = dir.resolve("keys.jsonl");
+        ApiKeyStore server = ApiKeyStore.open(file);
+        CreatedKey key = server.create(Role.auditor, "acme", null);
+        assertThat(server.authenticate(key.secret())).isPresent();
+
+        // A second store on the same file stands for `ledger keys revoke` in another JVM.
+        ApiKeyStore cli = ApiKeyStore.open(file);
+        assertThat(cli.revoke(key.secret())).isTrue();
+
+        await().atMost(Duration.ofSeconds(3))
+            .until(() -> server.authenticate(key.secret()).isEmpty());
+        // And keys the CLI creates become usable without a restart.
+        CreatedKey later = cli.create(Role.producer, "acme", null);
+        await().atMost(Duration.ofSeconds(3))
+            .until(() -> server.authenticate(later.secret()).isPresent());
+    }
+
+    @Test
+    void readsAJsonArrayFileAndSkipsBrokenEntries() throws Exception {
+        Path file = dir.resolve("keys.jsonl");
+        ApiKeyStore writer = ApiKeyStore.open(file);
+        CreatedKey key = writer.create(Role.admin, "*", "root");
+        String line = Files.readString(file).strip();
+        Files.writeString(file, "[" + line + ", {\"key_id\": \"broken\"}, {\"key_id\": \"x\", \"role\": \"king\","
+            + " \"tenant\": \"*\", \"created_at\": \"2026-01-01T00:00:00Z\", \"sha256\": \"AAAA\"}]");
+
+        ApiKeyStore reader = ApiKeyStore.open(file);
+        assertThat(reader.list()).extracting(KeyInfo::keyId).containsExactly(key.keyId());
+        assertThat(reader.authenticate(key.secret())).map(Caller::role).contains(Role.admin);
+    }
+
+    @Test
+    void invalidTenantIsRefusedAtCreation() {
+        ApiKeyStore store = ApiKeyStore.open(dir.resolve("keys.jsonl"));
+        assertThatThrownBy(() -> store.create(Role.auditor, "a/b", null))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a/b");
+        assertThatThrownBy(() -> store.create(Role.auditor, "", null))
+            .isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.list()).isEmpty();
+    }
+
+    @Test
+    void rolesSayWhatTheyMayDo() {
+        assertThat(Role.auditor.canRead()).isTrue();
+        assertThat(Role.auditor.canWrite()).isFalse();
+        assertThat(Role.producer.canRead()).isFalse();
+        assertThat(Role.producer.canWrite()).isTrue();
+        assertThat(Role.admin.canRead()).isTrue();
+        assertThat(Role.admin.canWrite()).isTrue();
+        assertThat(Role.parse(" Admin ")).isEqualTo(Role.admin);
+        assertThatThrownBy(() -> Role.parse("root")).hasMessageContaining("auditor, producer or admin");
+        assertThat(Optional.of(Role.values()).map(v -> v.length)).contains(3);
+    }
+}
