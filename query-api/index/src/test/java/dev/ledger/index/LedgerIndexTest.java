@@ -1,0 +1,357 @@
+package dev.ledger.index;
+
+import static dev.ledger.index.Records.T0;
+import static dev.ledger.index.Records.alert;
+import static dev.ledger.index.Records.audit;
+import static dev.ledger.index.Records.revocation;
+import static dev.ledger.index.Records.token;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ledger.schemas.avro.AuditRecord;
+import dev.ledger.schemas.avro.Outcome;
+import dev.ledger.schemas.avro.TokenNode;
+import dev.ledger.schemas.avro.ViolationKind;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Function;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The index alone, written directly: every query, filter, cursor and persistence rule. */
+class LedgerIndexTest {
+
+  @TempDir Path dir;
+  LedgerIndex index;
+
+  @BeforeEach
+  void open() throws Exception {
+    index = LedgerIndex.open(dir);
+  }
+
+  @AfterEach
+  void close() {
+    if (index != null) {
+      index.close();
+    }
+  }
+
+  private static final TenantScope ACME = TenantScope.of("acme");
+
+  private void seedAudit() throws Exception {
+    index.putAudit(audit("acme", "e1", T0.plusSeconds(1), "alice", "r1:agent-a", "c1:agent-b").build());
+    index.putAudit(audit("acme", "e2", T0.plusSeconds(2), "alice", "r1:agent-a").setOutcome(Outcome.denied)
+        .setReason("scope missing payments:write").setType("token.used").build());
+    index.putAudit(audit("acme", "e3", T0.plusSeconds(3), "bob", "r2:agent-c", "c2:agent-a", "c3:agent-d")
+        .setResource("https://mail.example").setAction("send").setViolations(List.of(ViolationKind.escalation,
+            ViolationKind.audience_mismatch)).setAttributes(Map.of("agent_model", "gpt-9")).build());
+    index.putAudit(audit("acme", "e4", T0.plusSeconds(4), "bob", "r2:agent-c").setType("token.issued")
+        .setResource(null).setAction(null).setOutcome(null).build());
+    index.putAudit(audit("other", "e5", T0.plusSeconds(5), "alice", "r1:agent-a").build());
+    index.awaitSearchable();
+  }
+
+  private List<String> auditIds(TenantScope scope, AuditFilter filter) throws InvalidQueryException {
+    return index.audit(scope, filter, PageRequest.first(100)).items().stream()
+        .map(r -> r.getTenant() + "/" + r.getEventId()).toList();
+  }
+
+  private List<String> ids(AuditFilter filter) throws InvalidQueryException {
+    return index.audit(ACME, filter, PageRequest.first(100)).items().stream().map(AuditRecord::getEventId).toList();
+  }
+
+  @Test
+  void auditFiltersMatchExactlyAndNewestFirst() throws Exception {
+    seedAudit();
+    assertThat(ids(AuditFilter.empty())).containsExactly("e4", "e3", "e2", "e1");
+    assertThat(ids(AuditFilter.builder().principal("alice").build())).containsExactly("e2", "e1");
+    assertThat(ids(AuditFilter.builder().token("c1").build())).containsExactly("e1");
+    assertThat(ids(AuditFilter.builder().resource("https://mail.example").build())).containsExactly("e3");
+    assertThat(ids(AuditFilter.builder().action("GET /accounts/42").build())).containsExactly("e2", "e1");
+    assertThat(ids(AuditFilter.builder().outcome("denied").build())).containsExactly("e2");
+    assertThat(ids(AuditFilter.builder().type("token.issued").build())).containsExactly("e4");
+    assertThat(ids(AuditFilter.builder().violation("audience_mismatch").build())).containsExactly("e3");
+    assertThat(ids(AuditFilter.builder().from(T0.plusSeconds(2)).to(T0.plusSeconds(4)).build()))
+        .as("from inclusive, to exclusive").containsExactly("e3", "e2");
+    assertThat(ids(AuditFilter.builder().principal("alice").outcome("allowed").build())).containsExactly("e1");
+    assertThat(ids(AuditFilter.builder().principal("Alice").build())).as("exact, case-sensitive").isEmpty();
+  }
+
+  @Test
+  void actorMatchesAnyHopOfTheChain() throws Exception {
+    seedAudit();
+    // agent-a is the root holder in e1, e2 and a middle hop in e3; agent-d only the last hop of e3.
+    assertThat(ids(AuditFilter.builder().actor("agent-a").build())).containsExactly("e3", "e2", "e1");
+    assertThat(ids(AuditFilter.builder().actor("agent-d").build())).containsExactly("e3");
+    assertThat(ids(AuditFilter.builder().actor("agent-b").build())).containsExactly("e1");
+  }
+
+  @Test
+  void tenantsNeverSeeEachOther() throws Exception {
+    seedAudit();
+    assertThat(auditIds(TenantScope.of("other"), AuditFilter.empty())).containsExactly("other/e5");
+    assertThat(auditIds(ACME, AuditFilter.builder().q("tenant:other").build())).isEmpty();
+    assertThat(auditIds(ACME, AuditFilter.builder().q("e5").build())).isEmpty();
+    assertThat(auditIds(TenantScope.all(), AuditFilter.builder().principal("alice").build()))
+        .containsExactly("other/e5", "acme/e2", "acme/e1");
+    assertThat(auditIds(TenantScope.of("nobody"), AuditFilter.empty())).isEmpty();
+  }
+
+  @Test
+  void freeQueryUsesLuceneSyntax() throws Exception {
+    seedAudit();
+    assertThat(ids(AuditFilter.builder().q("missing").build())).as("word of the reason").containsExactly("e2");
+    assertThat(ids(AuditFilter.builder().q("GPT-9").build())).as("attribute value, analysed").containsExactly("e3");
+    assertThat(ids(AuditFilter.builder().q("principal:bob AND NOT type:token.issued").build())).containsExactly("e3");
+    assertThat(ids(AuditFilter.builder().q("action:\"GET /accounts/42\"").build())).containsExactly("e2", "e1");
+    assertThat(ids(AuditFilter.builder().q("actor:agent-d OR outcome:denied").build())).containsExactly("e3", "e2");
+    assertThat(ids(AuditFilter.builder().q("violation:escalation").build())).containsExactly("e3");
+    assertThat(ids(AuditFilter.builder().q("actor:agent-*").principal("alice").build())).containsExactly("e2", "e1");
+    assertThat(ids(AuditFilter.builder().q("occurred_at:[2026-01-01T00:00:02Z TO 2026-01-01T00:00:03Z]").build()))
+        .containsExactly("e3", "e2");
+    assertThat(ids(AuditFilter.builder().q("occurred_at:{2026-01-01T00:00:02Z TO *]").build()))
+        .containsExactly("e4", "e3");
+  }
+
+  @Test
+  void malformedQueryIsAnInvalidQueryWithTheParserMessage() throws Exception {
+    seedAudit();
+    assertThatThrownBy(() -> ids(AuditFilter.builder().q("principal:(alice").build()))
+        .isInstanceOfSatisfying(InvalidQueryException.class, e -> {
+          assertThat(e.parameter()).isEqualTo("q");
+          assertThat(e.getMessage()).contains("Cannot parse");
+        });
+    assertThatThrownBy(() -> ids(AuditFilter.builder().q("occurred_at:[yesterday TO *]").build()))
+        .isInstanceOfSatisfying(InvalidQueryException.class, e -> assertThat(e.getMessage()).contains("RFC 3339"));
+    assertThatThrownBy(() -> ids(AuditFilter.builder().q("*alice").build())).isInstanceOf(InvalidQueryException.class);
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnce() {
+    assertThatThrownBy(() -> index.audit(ACME, AuditFilter.builder().q("a AND (").from(T0).to(T0).build(),
+        new PageRequest(0, "garbage!")))
+        .isInstanceOfSatisfying(InvalidQueryException.class, e -> assertThat(e.problems())
+            .extracting(InvalidQueryException.Problem::parameter).containsExactlyInAnyOrder("limit", "cursor", "q", "from"));
+    assertThatThrownBy(() -> index.alerts(ACME, AlertFilter.empty(), PageRequest.first(1001)))
+        .isInstanceOfSatisfying(InvalidQueryException.class, e -> assertThat(e.parameter()).isEqualTo("limit"));
+  }
+
+  @Test
+  void aCursorOfAnotherListIsRefused() throws Exception {
+    seedAudit();
+    String cursor = index.audit(ACME, AuditFilter.empty(), PageRequest.first(1)).nextCursor();
+    assertThat(cursor).isNotNull();
+    assertThatThrownBy(() -> index.alerts(ACME, AlertFilter.empty(), new PageRequest(10, cursor)))
+        .isInstanceOfSatisfying(InvalidQueryException.class, e -> assertThat(e.parameter()).isEqualTo("cursor"));
+  }
+
+  @Test
+  void pagingWhileAddingNeitherSkipsNorRepeats() throws Exception {
+    Random random = new Random(42);
+    Set<String> before = new HashSet<>();
+    for (int i = 0; i < 300; i++) {
+      // Many records share a millisecond, so the unique tiebreak decides their order.
+      index.putAudit(audit("acme", "old-" + i, T0.plusMillis(random.nextInt(50)), "alice", "r:a").build());
+      before.add("old-" + i);
+    }
+    index.awaitSearchable();
+    List<String> seen = new ArrayList<>();
+    List<Instant> times = new ArrayList<>();
+    String cursor = null;
+    int added = 0;
+    do {
+      Page<AuditRecord> page = index.audit(ACME, AuditFilter.empty(), new PageRequest(17, cursor));
+      page.items().forEach(r -> {
+        seen.add(r.getEventId());
+        times.add(r.getOccurredAt());
+      });
+      cursor = page.nextCursor();
+      // New records land before, inside and after the part already read.
+      for (int j = 0; j < 5; j++) {
+        index.putAudit(audit("acme", "new-" + added++, T0.plusMillis(random.nextInt(100) - 25), "alice", "r:a").build());
+      }
+      index.awaitSearchable();
+    } while (cursor != null);
+    assertThat(seen).doesNotHaveDuplicates().containsAll(before);
+    assertThat(times).isSortedAccordingTo((a, b) -> b.compareTo(a));
+  }
+
+  @Test
+  void lastPageHasNoCursor() throws Exception {
+    for (int i = 0; i < 10; i++) {
+      index.putAudit(audit("acme", "e" + i, T0.plusSeconds(i), "alice", "r:a").build());
+    }
+    index.awaitSearchable();
+    Page<AuditRecord> first = index.audit(ACME, AuditFilter.empty(), PageRequest.first(5));
+    Page<AuditRecord> second = index.audit(ACME, AuditFilter.empty(), new PageRequest(5, first.nextCursor()));
+    assertThat(first.items()).extracting(AuditRecord::getEventId).containsExactly("e9", "e8", "e7", "e6", "e5");
+    assertThat(second.items()).extracting(AuditRecord::getEventId).containsExactly("e4", "e3", "e2", "e1", "e0");
+    assertThat(second.nextCursor()).isNull();
+  }
+
+  @Test
+  void forEachAuditStreamsEveryMatchNewestFirst() throws Exception {
+    for (int i = 0; i < 2500; i++) {
+      index.putAudit(audit("acme", "e" + i, T0.plusSeconds(i), i % 2 == 0 ? "alice" : "bob", "r:a").build());
+    }
+    index.awaitSearchable();
+    List<AuditRecord> out = new ArrayList<>();
+    index.forEachAudit(ACME, AuditFilter.builder().principal("alice").build(), out::add);
+    assertThat(out).hasSize(1250);
+    assertThat(out.get(0).getEventId()).isEqualTo("e2498");
+    assertThat(out).extracting(AuditRecord::getOccurredAt).isSortedAccordingTo((a, b) -> b.compareTo(a));
+  }
+
+  @Test
+  void replayingARecordChangesNothing() throws Exception {
+    AuditRecord r = audit("acme", "e1", T0, "alice", "r:a").build();
+    index.putAudit(r);
+    index.putAudit(r);
+    index.awaitSearchable();
+    assertThat(ids(AuditFilter.empty())).containsExactly("e1");
+    assertThat(index.documentCount()).isEqualTo(1);
+  }
+
+  @Test
+  void tokensByIdAndDescendantsAtAnyDepth() throws Exception {
+    index.putToken(token("acme", "alice", T0, "root:agent-a"));
+    index.putToken(token("acme", "alice", T0.plusSeconds(1), "root:agent-a", "a:agent-b"));
+    index.putToken(token("acme", "alice", T0.plusSeconds(2), "root:agent-a", "a:agent-b", "b:agent-c"));
+    index.putToken(token("acme", "alice", T0.plusSeconds(3), "root:agent-a", "c:agent-d"));
+    // Pending: only the parent is known, so until its chain resolves it is a descendant of b alone.
+    index.putToken(TokenNode.newBuilder(token("acme", null, T0.plusSeconds(4), "p:agent-e"))
+        .setParentId("b").setRootId(null).setStatus(dev.ledger.schemas.avro.TokenStatus.pending).build());
+    index.putToken(token("other", "zed", T0, "root:agent-z", "x:agent-y"));
+    index.awaitSearchable();
+
+    Function<String, List<String>> desc = id -> {
+      try {
+        return index.descendants("acme", id, PageRequest.first(100)).items().stream().map(TokenNode::getTokenId).toList();
+      } catch (InvalidQueryException e) {
+        throw new AssertionError(e);
+      }
+    };
+    assertThat(desc.apply("root")).containsExactly("c", "b", "a");
+    assertThat(desc.apply("a")).containsExactly("b");
+    assertThat(desc.apply("b")).containsExactly("p");
+    assertThat(desc.apply("c")).isEmpty();
+    assertThat(index.token("acme", "b")).map(TokenNode::getDepth).contains(2);
+    assertThat(index.token("other", "b")).isEmpty();
+    assertThat(index.token("other", "x")).map(TokenNode::getPrincipal).contains("zed");
+
+    index.putToken(TokenNode.newBuilder(token("acme", "alice", T0.plusSeconds(2), "root:agent-a", "a:agent-b", "b:agent-c"))
+        .setUses(7).build());
+    index.deleteToken("acme", "c");
+    index.awaitSearchable();
+    assertThat(index.token("acme", "b")).map(TokenNode::getUses).contains(7L);
+    assertThat(index.token("acme", "c")).isEmpty();
+    assertThat(desc.apply("root")).containsExactly("b", "a");
+  }
+
+  @Test
+  void descendantsPageThroughAWideTree() throws Exception {
+    for (int i = 0; i < 250; i++) {
+      index.putToken(token("acme", "alice", T0.plusMillis(i % 7), "root:a", "child-" + i + ":b"));
+    }
+    index.awaitSearchable();
+    Set<String> seen = new HashSet<>();
+    String cursor = null;
+    do {
+      Page<TokenNode> page = index.descendants("acme", "root", new PageRequest(40, cursor));
+      page.items().forEach(t -> assertThat(seen.add(t.getTokenId())).isTrue());
+      cursor = page.nextCursor();
+    } while (cursor != null);
+    assertThat(seen).hasSize(250);
+  }
+
+  @Test
+  void alertsFilters() throws Exception {
+    index.putAlert(alert("acme", "al1", ViolationKind.escalation, T0.plusSeconds(1), "alice", "r:agent-a", "c:agent-b"));
+    index.putAlert(alert("acme", "al2", ViolationKind.use_after_revocation, T0.plusSeconds(2), "bob", "r2:agent-c"));
+    index.putAlert(alert("other", "al1", ViolationKind.escalation, T0.plusSeconds(3), "alice", "r:agent-a"));
+    index.awaitSearchable();
+    Function<AlertFilter, List<String>> ids = f -> {
+      try {
+        return index.alerts(ACME, f, PageRequest.first(10)).items().stream().map(a -> a.getAlertId()).toList();
+      } catch (InvalidQueryException e) {
+        throw new AssertionError(e);
+      }
+    };
+    assertThat(ids.apply(AlertFilter.empty())).containsExactly("al2", "al1");
+    assertThat(ids.apply(AlertFilter.builder().kind("escalation").build())).containsExactly("al1");
+    assertThat(ids.apply(AlertFilter.builder().token("c").build())).containsExactly("al1");
+    assertThat(ids.apply(AlertFilter.builder().principal("bob").build())).containsExactly("al2");
+    assertThat(ids.apply(AlertFilter.builder().actor("agent-a").build())).containsExactly("al1");
+    assertThat(ids.apply(AlertFilter.builder().from(T0.plusSeconds(2)).build())).containsExactly("al2");
+    assertThat(index.alerts(TenantScope.all(), AlertFilter.empty(), PageRequest.first(10)).items()).hasSize(3);
+  }
+
+  @Test
+  void revocationsTombstonesAndSequences() throws Exception {
+    SequencedNotice a = index.putRevocation("acme", "a", revocation("acme", "a", "a", T0, T0.plusMillis(10)));
+    SequencedNotice b = index.putRevocation("acme", "b", revocation("acme", "b", "a", T0, T0.plusMillis(20)));
+    SequencedNotice z = index.putRevocation("other", "z", revocation("other", "z", "z", T0, T0.plusMillis(30)));
+    index.awaitSearchable();
+    assertThat(b.sequence()).isGreaterThan(a.sequence());
+    assertThat(z.sequence()).isGreaterThan(b.sequence());
+    assertThat(index.revocations(ACME, null, PageRequest.first(10)).items()).extracting(n -> n.getTokenId())
+        .containsExactly("b", "a");
+    assertThat(index.revocations(ACME, T0.plusMillis(15), PageRequest.first(10)).items()).extracting(n -> n.getTokenId())
+        .containsExactly("b");
+
+    SequencedNotice tomb = index.putRevocation("acme", "a", null);
+    index.awaitSearchable();
+    assertThat(tomb.isTombstone()).isTrue();
+    assertThat(index.revocations(ACME, null, PageRequest.first(10)).items()).extracting(n -> n.getTokenId())
+        .containsExactly("b");
+    List<SequencedNotice> after = index.revocationsAfter(ACME, 0, 100);
+    assertThat(after).extracting(SequencedNotice::tokenId).containsExactly("b", "a");
+    assertThat(after.get(1).notice()).isNull();
+    assertThat(after.get(1).sequence()).isEqualTo(tomb.sequence());
+    assertThat(index.revocationsAfter(ACME, b.sequence(), 100)).extracting(SequencedNotice::tokenId).containsExactly("a");
+    assertThat(index.revocationsAfter(TenantScope.all(), a.sequence(), 100)).extracting(SequencedNotice::tokenId)
+        .containsExactly("b", "z", "a");
+    assertThat(index.revocationsAfter(TenantScope.all(), 0, 1)).hasSize(1);
+  }
+
+  @Test
+  void sequencesKeepGrowingAcrossRestartsAndCrashes() throws Exception {
+    SequencedNotice first = index.putRevocation("acme", "a", revocation("acme", "a", "a", T0, T0));
+    index.close();
+    index = LedgerIndex.open(dir);
+    SequencedNotice lost = index.putRevocation("acme", "b", revocation("acme", "b", "b", T0, T0));
+    index.crash();
+    index = LedgerIndex.open(dir);
+    assertThat(index.revocationsAfter(ACME, 0, 10)).extracting(SequencedNotice::tokenId).containsExactly("a");
+    SequencedNotice replayed = index.putRevocation("acme", "b", revocation("acme", "b", "b", T0, T0));
+    index.awaitSearchable();
+    assertThat(lost.sequence()).isGreaterThan(first.sequence());
+    assertThat(replayed.sequence()).as("a client that saw the lost sequence still gets the replayed notice")
+        .isGreaterThan(lost.sequence());
+    assertThat(index.revocationsAfter(ACME, lost.sequence(), 10)).extracting(SequencedNotice::tokenId).containsExactly("b");
+  }
+
+  @Test
+  void committedOffsetsSurviveARestartButNotUncommittedDocuments() throws Exception {
+    TopicPartition p0 = new TopicPartition("ledger.audit", 0);
+    TopicPartition p1 = new TopicPartition("ledger.audit", 1);
+    index.putAudit(audit("acme", "e1", T0, "alice", "r:a").build());
+    index.commit(Map.of(p0, 5L, p1, 7L));
+    index.putAudit(audit("acme", "e2", T0, "alice", "r:a").build());
+    index.commit(Map.of(p1, 9L));
+    index.putAudit(audit("acme", "e3", T0, "alice", "r:a").build());
+    index.crash();
+    index = LedgerIndex.open(dir);
+    assertThat(index.committedOffsets()).containsExactlyInAnyOrderEntriesOf(Map.of(p0, 5L, p1, 9L));
+    assertThat(ids(AuditFilter.empty())).containsExactlyInAnyOrder("e1", "e2");
+  }
+}
