@@ -129,8 +129,11 @@ public final class TransactionalSender<K, V> implements AutoCloseable {
         }
       }
       p.flush();
-      if (sendError.get() != null) {
-        throw new KafkaException("a send failed", sendError.get());
+      Exception failed = sendError.get();
+      if (failed instanceof RuntimeException e) {
+        throw e;  // rethrown as is, so a fatal error below is told apart from an abortable one
+      } else if (failed != null) {
+        throw new KafkaException("a send failed", failed);
       }
       p.commitTransaction();
       group.forEach(pending -> pending.done().complete(null));
