@@ -1,0 +1,176 @@
+package dev.ledger.api;
+
+import static dev.ledger.api.TestApi.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ledger.api.auth.KeyStore;
+import dev.ledger.index.LedgerIndex;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Authentication, roles, tenant scoping and the error shape, on a real server with a real (empty) index. */
+class AccessAndErrorsTest {
+    @TempDir
+    static Path dir;
+    static TestApi.Keys keys;
+    static LedgerIndex index;
+    static TestApi api;
+
+    @BeforeAll
+    static void start() throws Exception {
+        keys = TestApi.Keys.create(dir);
+        index = LedgerIndex.open(dir.resolve("index"));
+        api = TestApi.start(new ApiContext(keys.store(), null, index, null, List.of(), null));
+    }
+
+    @AfterAll
+    static void stop() {
+        api.close();
+        index.close();
+    }
+
+    static void assertError(HttpResponse<String> response, int status, String code) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+            type -> assertThat(type).startsWith("application/json"));
+        JsonNode error = json(response).get("error");
+        assertThat(error.get("code").asText()).isEqualTo(code);
+        assertThat(error.get("message").asText()).isNotBlank();
+        assertThat(response.body()).doesNotContain("Exception", "\tat ", "<html");
+    }
+
+    @Test
+    void missingCredentialIs401WithABearerChallenge() {
+        HttpResponse<String> response = api.get("/v1/audit", null);
+        assertError(response, 401, "unauthorized");
+        assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+            v -> assertThat(v).startsWith("Bearer"));
+    }
+
+    @Test
+    void invalidCredentialOrSchemeIs401() {
+        HttpResponse<String> invalid = api.get("/v1/audit", "ldg_0000000000000000_nope");
+        assertError(invalid, 401, "unauthorized");
+        assertThat(invalid.headers().firstValue("WWW-Authenticate").orElseThrow()).contains("invalid_token");
+
+        assertError(api.send(api.request("/v1/audit", null).header("Authorization", "Basic YTpi")), 401,
+            "unauthorized");
+    }
+
+    @Test
+    void revokedKeyIs401() {
+        String key = keys.store().create(dev.ledger.api.auth.Role.auditor, "acme", "short-lived").secret();
+        assertThat(api.get("/v1/audit", key).statusCode()).isEqualTo(200);
+        keys.store().revoke(key);
+        assertError(api.get("/v1/audit", key), 401, "unauthorized");
+    }
+
+    @Test
+    void wrongRoleIs403() {
+        assertError(api.get("/v1/audit", keys.producerAcme()), 403, "forbidden");
+        assertError(api.post("/v1/events", keys.auditorAcme(), "application/json", "[]"), 403, "forbidden");
+    }
+
+    @Test
+    void crossTenantReadIs403AndOwnTenantIsFine() {
+        assertError(api.get("/v1/audit?tenant=globex", keys.auditorAcme()), 403, "forbidden");
+        assertError(api.get("/v1/audit?tenant=*", keys.auditorAcme()), 403, "forbidden");
+        assertError(api.get("/v1/tokens/t1?tenant=globex", keys.adminAcme()), 403, "forbidden");
+        assertThat(api.get("/v1/audit?tenant=acme", keys.auditorAcme()).statusCode()).isEqualTo(200);
+        assertThat(api.get("/v1/audit?tenant=*", keys.admin()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void malformedTenantIs400AndStarIsForListsOnly() {
+        assertError(api.get("/v1/audit?tenant=a/b", keys.admin()), 400, "bad_request");
+        HttpResponse<String> star = api.get("/v1/tokens/t1?tenant=*", keys.admin());
+        assertError(star, 400, "bad_request");
+        assertThat(json(star).at("/error/details/0/parameter").asText()).isEqualTo("tenant");
+    }
+
+    @Test
+    void unknownPathsAre404EvenForBrowsers() {
+        assertError(api.get("/v1/nope", keys.admin()), 404, "not_found");
+        assertError(api.send(api.request("/nope", null).header("Accept", "text/html").GET()), 404, "not_found");
+    }
+
+    @Test
+    void unknownTokenIs404() {
+        HttpResponse<String> response = api.get("/v1/tokens/never-issued", keys.admin());
+        assertError(response, 404, "not_found");
+        assertThat(json(response).at("/error/message").asText()).contains("never-issued", "default");
+        assertError(api.get("/v1/tokens/never-issued/descendants", keys.admin()), 404, "not_found");
+    }
+
+    @Test
+    void wrongMethodIs405() {
+        assertError(api.send(api.request("/v1/audit", keys.admin()).DELETE()), 405, "method_not_allowed");
+        assertError(api.send(api.request("/v1/events", keys.admin()).GET()), 405, "method_not_allowed");
+    }
+
+    @Test
+    void partsThatDoNotRunHereAre503() {
+        assertError(api.post("/v1/events", keys.producerAcme(), "application/json", "[]"), 503, "unavailable");
+        assertError(api.get("/v1/revocations/stream", keys.admin()), 503, "unavailable");
+        assertError(api.get("/metrics", null), 503, "unavailable");
+        try (TestApi bare = TestApi.start(new ApiContext(keys.store(), null, null, null, null, null))) {
+            assertError(bare.get("/v1/tokens/x", keys.admin()), 503, "unavailable");
+            assertError(bare.get("/v1/audit", keys.admin()), 503, "unavailable");
+        }
+        try (TestApi noKeys = TestApi.start(new ApiContext(null, null, index, null, null, null))) {
+            assertError(noKeys.get("/v1/audit", keys.admin()), 503, "unavailable");
+            assertThat(noKeys.get("/health", null).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void unexpectedExceptionIs500WithAnIdAndNoStackTrace() {
+        KeyStore broken = credential -> {
+            throw new IllegalStateException("keys file vanished");
+        };
+        try (TestApi failing = TestApi.start(new ApiContext(broken, null, index, null, null, null))) {
+            HttpResponse<String> response = failing.get("/v1/audit", keys.admin());
+            assertError(response, 500, "internal");
+            String id = json(response).at("/error/details/id").asText();
+            assertThat(id).isNotBlank();
+            assertThat(json(response).at("/error/message").asText()).contains(id);
+            assertThat(response.body()).doesNotContain("keys file vanished");
+        }
+    }
+
+    @Test
+    void openRoutesNeedNoCredential() {
+        assertThat(api.get("/health", null).statusCode()).isEqualTo(200);
+        assertThat(api.get("/openapi.json", null).statusCode()).isEqualTo(200);
+        assertThat(api.send(api.request("/health", "garbage").GET()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void badParametersAre400NamingTheParameter() {
+        for (String[] c : new String[][] {
+            {"/v1/audit?limit=0", "limit"}, {"/v1/audit?limit=1001", "limit"}, {"/v1/audit?limit=ten", "limit"},
+            {"/v1/audit?from=yesterday", "from"}, {"/v1/alerts?to=2026-13-01", "to"},
+            {"/v1/revocations?since=1700000000", "since"}, {"/v1/audit?cursor=not-a-cursor", "cursor"},
+            {"/v1/alerts?kind=speeding", "kind"}, {"/v1/audit?outcome=maybe", "outcome"},
+            {"/v1/audit?format=xml", "format"}}) {
+            HttpResponse<String> response = api.get(c[0], keys.admin());
+            assertError(response, 400, "bad_request");
+            assertThat(json(response).at("/error/details/0/parameter").asText()).as(c[0]).isEqualTo(c[1]);
+        }
+    }
+
+    @Test
+    void malformedQueryIs400WithTheParsersMessage() {
+        HttpResponse<String> response = api.get("/v1/audit?q=" + java.net.URLEncoder.encode("actor:(unclosed",
+            java.nio.charset.StandardCharsets.UTF_8), keys.admin());
+        assertError(response, 400, "bad_request");
+        assertThat(json(response).at("/error/details/0/parameter").asText()).isEqualTo("q");
+        assertThat(json(response).at("/error/message").asText()).containsIgnoringCase("parse");
+    }
+}
