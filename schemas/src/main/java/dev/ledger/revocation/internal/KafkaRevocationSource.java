@@ -73,6 +73,8 @@ public final class KafkaRevocationSource extends SourceCore {
     // Notices are ~100 bytes: bigger fetches make the bootstrap of millions of them a few round trips.
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
     config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(8 * 1024 * 1024));
+    // partitionsFor() answers from cached metadata: refresh it as often as we look for new partitions.
+    config.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, String.valueOf(settings.partitionRecheck().toMillis()));
     config.putAll(settings.consumerConfig());
     return config;
   }
