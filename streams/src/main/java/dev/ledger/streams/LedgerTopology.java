@@ -1,0 +1,138 @@
+package dev.ledger.streams;
+
+import dev.ledger.schemas.Topic;
+import dev.ledger.schemas.Topics;
+import dev.ledger.streams.internal.DlqDeserializationHandler;
+import dev.ledger.streams.internal.LedgerStores;
+import dev.ledger.streams.internal.LoopMessage;
+import dev.ledger.streams.internal.Outputs;
+import dev.ledger.streams.internal.RawEvent;
+import dev.ledger.streams.internal.ResolverProcessor;
+import dev.ledger.streams.internal.TreeMessage;
+import dev.ledger.streams.internal.TreeProcessor;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
+import org.apache.kafka.streams.state.StoreBuilder;
+
+/**
+ * Builds the ledger's topology and its configuration; the application and every test call these
+ * same functions.
+ *
+ * <pre>
+ *  ledger.events ─┐
+ *                 ├─► resolver (stage 1, by tenant/token_id) ─► &lt;app&gt;-resolve (loop back)
+ *  &lt;app&gt;-resolve ─┘        │                                  ─► &lt;app&gt;-trees
+ *                          └► ledger.dlq, ledger.tokens (pending), ledger.audit/alerts (cycle, unknown_token)
+ *  &lt;app&gt;-trees ──► tree (stage 2, by tenant/root_id) ─► ledger.tokens, ledger.audit, ledger.alerts, ledger.revocations
+ * </pre>
+ *
+ * <p>The two internal topics ({@link #internalTopics(StreamsSettings)}) are not created by Kafka
+ * Streams; {@link LedgerStreams#start} creates them, and {@code <app>-resolve} must have as many
+ * partitions as {@code ledger.events} because the resolver reads both in one task.
+ */
+public final class LedgerTopology {
+
+  /** Set this override to {@code in_memory} to keep state in memory (tests, benchmarks). */
+  public static final String STORE_TYPE_OVERRIDE = StreamsConfig.DEFAULT_DSL_STORE_CONFIG;
+
+  private static final String EVENTS_SOURCE = "events";
+  private static final String RESOLVE_SOURCE = "resolve-in";
+  private static final String TREES_SOURCE = "trees-in";
+
+  private LedgerTopology() {}
+
+  /** The resolve loop topic of stage 1: {@code <applicationId>-resolve}. */
+  public static Topic<String, LoopMessage> resolveTopic(StreamsSettings settings) {
+    return internal(settings.applicationId() + "-resolve", LoopMessage.SERDE);
+  }
+
+  /** The topic from stage 1 to the tree processor: {@code <applicationId>-trees}, keyed by root. */
+  public static Topic<String, TreeMessage> treesTopic(StreamsSettings settings) {
+    return internal(settings.applicationId() + "-trees", TreeMessage.SERDE);
+  }
+
+  /**
+   * The topics this application needs beyond the public catalogue; create them with the partition
+   * count of {@code ledger.events} (for example with {@code TopicAdmin.ensureTopics}).
+   */
+  public static List<Topic<?, ?>> internalTopics(StreamsSettings settings) {
+    return List.of(resolveTopic(settings), treesTopic(settings));
+  }
+
+  /** The topology for {@code settings}; same function for the application and the tests. */
+  public static Topology build(StreamsSettings settings) {
+    Properties config = streamsConfig(settings);
+    Topology topology = new Topology(new TopologyConfig(new StreamsConfig(config)));
+    boolean inMemory = "in_memory".equals(settings.overrides().get(STORE_TYPE_OVERRIDE));
+    Topic<String, LoopMessage> resolve = resolveTopic(settings);
+    Topic<String, TreeMessage> trees = treesTopic(settings);
+
+    topology.addSource(EVENTS_SOURCE, Serdes.String().deserializer(), RawEvent.deserializer(), Topics.EVENTS.name());
+    topology.addSource(RESOLVE_SOURCE, Serdes.String().deserializer(), resolve.valueSerde().deserializer(), resolve.name());
+    topology.addProcessor(ResolverProcessor.NAME, () -> new ResolverProcessor(settings.unknownTokenGrace()),
+        EVENTS_SOURCE, RESOLVE_SOURCE);
+    addStores(topology, LedgerStores.resolverStores(inMemory), ResolverProcessor.NAME);
+    addSink(topology, ResolverProcessor.NAME, Outputs.RESOLVE, resolve);
+    addSink(topology, ResolverProcessor.NAME, Outputs.TREES, trees);
+    addSink(topology, ResolverProcessor.NAME, Outputs.DLQ, Topics.DLQ);
+    addSink(topology, ResolverProcessor.NAME, Outputs.TOKENS, Topics.TOKENS);
+    addSink(topology, ResolverProcessor.NAME, Outputs.AUDIT, Topics.AUDIT);
+    addSink(topology, ResolverProcessor.NAME, Outputs.ALERTS, Topics.ALERTS);
+
+    topology.addSource(TREES_SOURCE, Serdes.String().deserializer(), trees.valueSerde().deserializer(), trees.name());
+    topology.addProcessor(TreeProcessor.NAME, () -> new TreeProcessor(settings.depthLimit()), TREES_SOURCE);
+    addStores(topology, LedgerStores.treeStores(inMemory), TreeProcessor.NAME);
+    addSink(topology, TreeProcessor.NAME, Outputs.TOKENS, Topics.TOKENS);
+    addSink(topology, TreeProcessor.NAME, Outputs.AUDIT, Topics.AUDIT);
+    addSink(topology, TreeProcessor.NAME, Outputs.ALERTS, Topics.ALERTS);
+    addSink(topology, TreeProcessor.NAME, Outputs.REVOCATIONS, Topics.REVOCATIONS);
+    return topology;
+  }
+
+  /** The Kafka Streams configuration for {@code settings}; {@link StreamsSettings#overrides()} are applied last. */
+  public static Properties streamsConfig(StreamsSettings settings) {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    p.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toAbsolutePath().toString());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+        settings.exactlyOnce() ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(settings.commitInterval().toMillis()));
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(settings.threads()));
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Integer.toString(settings.replicationFactor()));
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DlqDeserializationHandler.class.getName());
+    p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DLQ.name());
+    // The resolver reads two topics in one task; it needs no time alignment between them, so never idle-wait.
+    p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, Long.toString(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED));
+    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0");
+    // Latency over batching: a revocation crosses two commits; do not let the producer sit on records.
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "5");
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "100");
+    p.putAll(settings.overrides());
+    return p;
+  }
+
+  private static <V> Topic<String, V> internal(String name, Serde<V> values) {
+    return new Topic<>(name, Serdes.String(), values,
+        Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+            TopicConfig.RETENTION_MS_CONFIG, Long.toString(7L * 24 * 3600 * 1000)));
+  }
+
+  private static void addStores(Topology topology, List<StoreBuilder<?>> stores, String processor) {
+    stores.forEach(store -> topology.addStateStore(store, processor));
+  }
+
+  private static <K, V> void addSink(Topology topology, String processor, String output, Topic<K, V> topic) {
+    topology.addSink(Outputs.sink(processor, output), topic.name(), topic.keySerde().serializer(),
+        topic.valueSerde().serializer(), processor);
+  }
+}

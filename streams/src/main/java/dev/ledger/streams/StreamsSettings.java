@@ -1,0 +1,153 @@
+package dev.ledger.streams;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything the stream processor needs to run. Build one with {@link #builder(String)}; every
+ * field has a default except the bootstrap servers.
+ *
+ * @param bootstrapServers Kafka bootstrap servers, never null or blank
+ * @param applicationId Kafka Streams application id (consumer group, internal topic prefix)
+ * @param stateDir where RocksDB state lives
+ * @param depthLimit chains deeper than this are flagged {@code depth_limit} (still recorded)
+ * @param unknownTokenGrace how long a use of a token never seen waits before it is judged
+ *     {@code unknown_token}
+ * @param exactlyOnce {@code exactly_once_v2} when true, {@code at_least_once} otherwise
+ * @param commitInterval Kafka Streams commit interval: under exactly-once it bounds revocation
+ *     latency (two commits per revocation), so keep it small
+ * @param threads stream threads of this instance
+ * @param replicationFactor for the internal topics (changelogs, the resolve loop, the tree topic)
+ * @param overrides raw Kafka Streams / client properties applied last (never null)
+ */
+public record StreamsSettings(String bootstrapServers, String applicationId, Path stateDir,
+    int depthLimit, Duration unknownTokenGrace, boolean exactlyOnce, Duration commitInterval,
+    int threads, int replicationFactor, Map<String, String> overrides) {
+
+  /** Default commit interval: low enough for the revocation latency target (see BENCHMARKS-streams.md). */
+  public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(20);
+
+  /** Validates every field at once and throws one {@link IllegalArgumentException} listing each problem. */
+  public StreamsSettings {
+    List<String> problems = new ArrayList<>();
+    if (bootstrapServers == null || bootstrapServers.isBlank()) {
+      problems.add("bootstrapServers is required");
+    }
+    if (applicationId == null || applicationId.isBlank()) {
+      problems.add("applicationId is required");
+    }
+    if (stateDir == null) {
+      problems.add("stateDir is required");
+    }
+    if (depthLimit < 1) {
+      problems.add("depthLimit must be >= 1, was " + depthLimit);
+    }
+    if (unknownTokenGrace == null || unknownTokenGrace.isNegative()) {
+      problems.add("unknownTokenGrace must be >= 0");
+    }
+    if (commitInterval == null || commitInterval.isNegative() || commitInterval.isZero()) {
+      problems.add("commitInterval must be > 0");
+    }
+    if (threads < 1) {
+      problems.add("threads must be >= 1, was " + threads);
+    }
+    if (replicationFactor < 1) {
+      problems.add("replicationFactor must be >= 1, was " + replicationFactor);
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("invalid streams settings: " + String.join("; ", problems));
+    }
+    overrides = overrides == null ? Map.of() : Map.copyOf(overrides);
+  }
+
+  /** A builder with the defaults: application id {@code ledger-streams}, state in {@code data/streams}, depth limit 32, grace 5 minutes, exactly-once, one thread, replication 1. */
+  public static Builder builder(String bootstrapServers) {
+    return new Builder(bootstrapServers);
+  }
+
+  /** A copy of these settings as a builder. */
+  public Builder toBuilder() {
+    return new Builder(bootstrapServers).applicationId(applicationId).stateDir(stateDir).depthLimit(depthLimit)
+        .unknownTokenGrace(unknownTokenGrace).exactlyOnce(exactlyOnce).commitInterval(commitInterval)
+        .threads(threads).replicationFactor(replicationFactor).overrides(overrides);
+  }
+
+  /** Builds {@link StreamsSettings}; not thread-safe. */
+  public static final class Builder {
+    private final String bootstrapServers;
+    private String applicationId = "ledger-streams";
+    private Path stateDir = Path.of("data", "streams");
+    private int depthLimit = 32;
+    private Duration unknownTokenGrace = Duration.ofMinutes(5);
+    private boolean exactlyOnce = true;
+    private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
+    private int threads = 1;
+    private int replicationFactor = 1;
+    private final Map<String, String> overrides = new LinkedHashMap<>();
+
+    private Builder(String bootstrapServers) {
+      this.bootstrapServers = bootstrapServers;
+    }
+
+    public Builder applicationId(String applicationId) {
+      this.applicationId = applicationId;
+      return this;
+    }
+
+    public Builder stateDir(Path stateDir) {
+      this.stateDir = stateDir;
+      return this;
+    }
+
+    public Builder depthLimit(int depthLimit) {
+      this.depthLimit = depthLimit;
+      return this;
+    }
+
+    public Builder unknownTokenGrace(Duration grace) {
+      this.unknownTokenGrace = grace;
+      return this;
+    }
+
+    public Builder exactlyOnce(boolean exactlyOnce) {
+      this.exactlyOnce = exactlyOnce;
+      return this;
+    }
+
+    public Builder commitInterval(Duration commitInterval) {
+      this.commitInterval = commitInterval;
+      return this;
+    }
+
+    public Builder threads(int threads) {
+      this.threads = threads;
+      return this;
+    }
+
+    public Builder replicationFactor(int replicationFactor) {
+      this.replicationFactor = replicationFactor;
+      return this;
+    }
+
+    /** Adds one raw Kafka Streams / client property, applied after everything else. */
+    public Builder override(String key, String value) {
+      overrides.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    public Builder overrides(Map<String, String> values) {
+      values.forEach(this::override);
+      return this;
+    }
+
+    public StreamsSettings build() {
+      return new StreamsSettings(bootstrapServers, applicationId, stateDir, depthLimit, unknownTokenGrace,
+          exactlyOnce, commitInterval, threads, replicationFactor, overrides);
+    }
+  }
+}

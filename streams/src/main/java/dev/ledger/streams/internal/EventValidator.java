@@ -1,0 +1,142 @@
+package dev.ledger.streams.internal;
+
+import dev.ledger.schemas.LedgerKey;
+import dev.ledger.schemas.avro.LedgerEvent;
+import dev.ledger.schemas.avro.TokenBody;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a decoded event against CONTRACT.md section 1 and the topic's keying rule, returning every
+ * problem at once. An event with problems goes to the DLQ; one without is safe for the processors,
+ * which never re-check what is checked here.
+ */
+public final class EventValidator {
+
+  /** The event types of CONTRACT.md section 1. */
+  public static final String ISSUED = "token.issued";
+  public static final String EXCHANGED = "token.exchanged";
+  public static final String ATTENUATED = "token.attenuated";
+  public static final String USED = "token.used";
+  public static final String REVOKED = "token.revoked";
+
+  private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+
+  private EventValidator() {}
+
+  /** True for the three types that define a token. */
+  public static boolean definesToken(String type) {
+    return ISSUED.equals(type) || EXCHANGED.equals(type) || ATTENUATED.equals(type);
+  }
+
+  /** The token an event is about, or null if its body is missing. */
+  public static String tokenId(LedgerEvent event) {
+    if (event.getToken() != null && definesToken(event.getType())) {
+      return event.getToken().getTokenId();
+    }
+    if (event.getUse() != null && USED.equals(event.getType())) {
+      return event.getUse().getTokenId();
+    }
+    if (event.getRevocation() != null && REVOKED.equals(event.getType())) {
+      return event.getRevocation().getTokenId();
+    }
+    return null;
+  }
+
+  /**
+   * Every problem of {@code event} received under {@code key}; empty when it is valid.
+   *
+   * @param key the record key as received, may be null
+   * @param event the decoded value, never null
+   */
+  public static List<Problem> validate(String key, LedgerEvent event) {
+    List<Problem> problems = new ArrayList<>();
+    String eventId = event.getEventId();
+    if (eventId == null || eventId.isEmpty() || eventId.length() > 128) {
+      problems.add(new Problem("invalid_field", "event_id", "must be 1..128 characters"));
+    }
+    String tenant = event.getTenant();
+    if (tenant == null || !TENANT.matcher(tenant).matches()) {
+      problems.add(new Problem("invalid_field", "tenant", "must be 1..128 of A-Z a-z 0-9 . _ -"));
+    }
+    String type = event.getType();
+    boolean token = event.getToken() != null;
+    boolean use = event.getUse() != null;
+    boolean revocation = event.getRevocation() != null;
+    if (definesToken(type)) {
+      requireBodies(problems, "token", token, use, revocation);
+      if (token) {
+        checkToken(problems, type, event.getToken());
+      }
+    } else if (USED.equals(type)) {
+      requireBodies(problems, "use", use, token, revocation);
+      if (use && empty(event.getUse().getTokenId())) {
+        problems.add(new Problem("missing_field", "use.token_id", "is required"));
+      }
+    } else if (REVOKED.equals(type)) {
+      requireBodies(problems, "revocation", revocation, token, use);
+      if (revocation && empty(event.getRevocation().getTokenId())) {
+        problems.add(new Problem("missing_field", "revocation.token_id", "is required"));
+      }
+    } else {
+      problems.add(new Problem("unknown_type", "type", "unknown event type '" + type + "'"));
+    }
+    String tokenId = tokenId(event);
+    if (problems.isEmpty() && !expectedKey(tenant, tokenId).equals(key)) {
+      problems.add(new Problem("key_mismatch", null,
+          "record key '" + key + "' is not tenant/token_id '" + expectedKey(tenant, tokenId) + "'"));
+    }
+    return List.copyOf(problems);
+  }
+
+  private static String expectedKey(String tenant, String tokenId) {
+    return LedgerKey.of(tenant, tokenId).toString();
+  }
+
+  private static void requireBodies(List<Problem> problems, String name, boolean present, boolean other1, boolean other2) {
+    if (!present) {
+      problems.add(new Problem("missing_body", name, "is required for this type"));
+    }
+    if (other1 || other2) {
+      problems.add(new Problem("unexpected_body", null, "only the '" + name + "' body may be set for this type"));
+    }
+  }
+
+  private static void checkToken(List<Problem> problems, String type, TokenBody body) {
+    if (empty(body.getTokenId())) {
+      problems.add(new Problem("missing_field", "token.token_id", "is required"));
+    }
+    boolean root = ISSUED.equals(type);
+    if (root) {
+      requireField(problems, body.getSubject(), "token.subject");
+      if (body.getParentTokenId() != null) {
+        problems.add(new Problem("unexpected_field", "token.parent_token_id", "a token.issued is a root and has no parent"));
+      }
+    } else {
+      requireField(problems, body.getParentTokenId(), "token.parent_token_id");
+    }
+    if (!ATTENUATED.equals(type)) {
+      requireField(problems, body.getActor(), "token.actor");
+      if (body.getScopes() == null) {
+        problems.add(new Problem("missing_field", "token.scopes", "is required for " + type));
+      }
+      if (body.getAudience() == null) {
+        problems.add(new Problem("missing_field", "token.audience", "is required for " + type));
+      }
+    }
+    if (body.getMaxUses() != null && body.getMaxUses() < 0) {
+      problems.add(new Problem("invalid_field", "token.max_uses", "must not be negative"));
+    }
+  }
+
+  private static void requireField(List<Problem> problems, String value, String field) {
+    if (empty(value)) {
+      problems.add(new Problem("missing_field", field, "is required"));
+    }
+  }
+
+  private static boolean empty(String value) {
+    return value == null || value.isEmpty();
+  }
+}

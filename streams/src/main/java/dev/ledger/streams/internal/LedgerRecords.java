@@ -1,0 +1,148 @@
+package dev.ledger.streams.internal;
+
+import dev.ledger.schemas.avro.Alert;
+import dev.ledger.schemas.avro.AuditRecord;
+import dev.ledger.schemas.avro.LedgerEvent;
+import dev.ledger.schemas.avro.RevocationBody;
+import dev.ledger.schemas.avro.RevocationNotice;
+import dev.ledger.schemas.avro.TokenBody;
+import dev.ledger.schemas.avro.TokenNode;
+import dev.ledger.schemas.avro.UseBody;
+import dev.ledger.schemas.avro.ViolationKind;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Builds the output records (audit, alert, revocation notice) from events and token nodes. */
+public final class LedgerRecords {
+
+  private LedgerRecords() {}
+
+  /**
+   * The audit record of {@code event}.
+   *
+   * @param node the token it acted on with its chain; null when the token is unknown or its root
+   *     never resolved (no principal, no chain)
+   * @param violations this event's own violations
+   */
+  public static AuditRecord audit(LedgerEvent event, TokenNode node, Collection<ViolationKind> violations, long now) {
+    AuditRecord.Builder b = AuditRecord.newBuilder()
+        .setEventId(event.getEventId())
+        .setType(event.getType())
+        .setOccurredAt(event.getOccurredAt())
+        .setTenant(event.getTenant())
+        .setTokenId(EventValidator.tokenId(event))
+        .setPrincipal(node == null ? null : node.getPrincipal())
+        .setActor(node == null ? null : node.getActor())
+        .setChain(node == null ? List.of() : node.getChain())
+        .setViolations(List.copyOf(Violations.of(violations)))
+        .setRootId(node == null ? null : node.getRootId())
+        .setParentId(node == null ? null : node.getParentId())
+        .setSource(event.getSource())
+        .setRecordedAt(Instant.ofEpochMilli(now));
+    TokenBody token = event.getToken();
+    UseBody use = event.getUse();
+    RevocationBody revocation = event.getRevocation();
+    if (token != null) {
+      b.setParentId(token.getParentTokenId()).setAttributes(Map.copyOf(token.getAttributes()));
+      if (node == null) {
+        b.setActor(token.getActor());
+      }
+    } else if (use != null) {
+      b.setResource(use.getResource()).setAction(use.getAction()).setOutcome(use.getOutcome())
+          .setReason(use.getReason()).setRequestId(use.getRequestId()).setAttributes(Map.copyOf(use.getAttributes()));
+      if (use.getActor() != null) {
+        b.setActor(use.getActor());
+      }
+    } else if (revocation != null) {
+      Map<String, String> attributes = new HashMap<>();
+      if (revocation.getRevokedBy() != null) {
+        attributes.put("revoked_by", revocation.getRevokedBy());
+      }
+      b.setReason(revocation.getReason()).setAttributes(attributes);
+    }
+    return b.build();
+  }
+
+  /** The deterministic alert id {@code <event_id>/<token_id>/<kind>}: replays overwrite, never add. */
+  public static String alertId(String eventId, String tokenId, ViolationKind kind) {
+    return eventId + "/" + tokenId + "/" + kind;
+  }
+
+  /**
+   * One alert about {@code event}.
+   *
+   * @param event the event that broke the rule
+   * @param tokenId the token the violation is raised on
+   * @param node that token's node, or null when unknown
+   */
+  public static Alert alert(LedgerEvent event, String tokenId, ViolationKind kind, TokenNode node, long now) {
+    String actor = event.getUse() != null && event.getUse().getActor() != null ? event.getUse().getActor()
+        : node != null ? node.getActor() : event.getToken() != null ? event.getToken().getActor() : null;
+    return alert(event.getEventId(), event.getOccurredAt(), event.getTenant(), tokenId, kind, node, actor, now);
+  }
+
+  /**
+   * One alert, from its parts (a use re-judged later is known only by id and time).
+   *
+   * @param node the token's node, or null when unknown
+   * @param actor who acted, may be null
+   */
+  public static Alert alert(String eventId, Instant occurredAt, String tenant, String tokenId, ViolationKind kind,
+      TokenNode node, String actor, long now) {
+    return Alert.newBuilder()
+        .setAlertId(alertId(eventId, tokenId, kind))
+        .setKind(kind)
+        .setTenant(tenant)
+        .setTokenId(tokenId)
+        .setEventId(eventId)
+        .setOccurredAt(occurredAt)
+        .setPrincipal(node == null ? null : node.getPrincipal())
+        .setActor(actor)
+        .setChain(node == null ? List.of() : node.getChain())
+        .setMessage(describe(kind))
+        .setDetectedAt(Instant.ofEpochMilli(now))
+        .build();
+  }
+
+  /** The human message of each violation kind. */
+  public static String describe(ViolationKind kind) {
+    return switch (kind) {
+      case escalation -> "scopes or audience are not a subset of the parent's effective rights";
+      case lifetime_extension -> "expires later than its parent";
+      case use_after_revocation -> "used at an event time after its revocation";
+      case use_after_expiry -> "used at an event time after it expired";
+      case audience_mismatch -> "used at a resource outside its effective audience";
+      case usage_limit_exceeded -> "more allowed uses than max_uses of the token or an ancestor";
+      case holder_mismatch -> "presented by an actor that is not its holder";
+      case unknown_token -> "used but never issued within the grace period";
+      case cycle -> "its parent link would make it its own ancestor; the link is refused";
+      case depth_limit -> "its chain is deeper than the configured limit";
+      case unknown -> "unknown violation";
+    };
+  }
+
+  /**
+   * The revocation notice of {@code node}, revoked through {@code revocation} (the event that
+   * revoked {@code node.revocation_cause}).
+   */
+  public static RevocationNotice notice(TokenNode node, LedgerEvent revocation, long now) {
+    RevocationBody body = revocation == null ? null : revocation.getRevocation();
+    return RevocationNotice.newBuilder()
+        .setTenant(node.getTenant())
+        .setTokenId(node.getTokenId())
+        .setRootId(node.getRootId())
+        .setRevokedAt(node.getRevokedAt())
+        .setRevocationCause(node.getRevocationCause())
+        .setReason(body == null ? null : body.getReason())
+        .setRevokedBy(body == null ? null : body.getRevokedBy())
+        .setExpiresAt(node.getExpiresAt())
+        .setPrincipal(node.getPrincipal())
+        .setDepth(node.getDepth())
+        .setEventId(revocation == null ? null : revocation.getEventId())
+        .setNotifiedAt(Instant.ofEpochMilli(now))
+        .build();
+  }
+}

@@ -1,0 +1,106 @@
+package dev.ledger.streams.internal;
+
+import dev.ledger.schemas.avro.LedgerEvent;
+import dev.ledger.schemas.avro.TokenNode;
+import dev.ledger.schemas.serde.AvroSerde;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The state stores of both stages: names and builders. Composite keys join their parts with
+ * {@link #SEP} (U+0000, which no tenant or token id contains) so that a {@code prefixScan} on
+ * {@code "tenant/token" + SEP} finds exactly one token's entries.
+ */
+public final class LedgerStores {
+
+  /** Separator inside composite store keys. */
+  public static final String SEP = "\u0000";
+
+  // Stage 1, keyed like ledger.events.
+  public static final String DEDUPE = "ledger-dedupe";
+  public static final String LINKS = "ledger-links";
+  public static final String WAITERS = "ledger-waiters";
+  public static final String PARKED = "ledger-parked";
+  public static final String DUE = "ledger-due";
+  // Stage 2, keyed by root on the tree topic; store keys are tenant/token based.
+  public static final String DEFINITIONS = "ledger-tree-definitions";
+  public static final String NODES = "ledger-tree-nodes";
+  public static final String CHILDREN = "ledger-tree-children";
+  public static final String REVOCATIONS = "ledger-tree-revocations";
+  public static final String USES = "ledger-tree-uses";
+  public static final String WAITING = "ledger-tree-waiting";
+  public static final String EXPIRY = "ledger-tree-expiry";
+
+  private LedgerStores() {}
+
+  /** The stores of the stage-1 resolver. */
+  public static List<StoreBuilder<?>> resolverStores(boolean inMemory) {
+    return List.of(
+        store(DEDUPE, Serdes.Long(), inMemory),
+        store(LINKS, TokenLink.SERDE, inMemory),
+        store(WAITERS, Serdes.String(), inMemory),
+        store(PARKED, Parked.SERDE, inMemory),
+        store(DUE, Serdes.String(), inMemory));
+  }
+
+  /** The stores of the stage-2 tree processor. */
+  public static List<StoreBuilder<?>> treeStores(boolean inMemory) {
+    return List.of(
+        store(DEFINITIONS, RawEvent.EVENT_SERDE, inMemory),
+        store(NODES, AvroSerde.of(TokenNode.class), inMemory),
+        store(CHILDREN, Serdes.String(), inMemory),
+        store(REVOCATIONS, AvroSerde.of(LedgerEvent.class), inMemory),
+        store(USES, Serdes.String(), inMemory),
+        store(WAITING, TreeMessage.SERDE, inMemory),
+        store(EXPIRY, Serdes.String(), inMemory));
+  }
+
+  /** {@code "tenant/token" + SEP + part}. */
+  public static String compose(String tokenKey, String part) {
+    return tokenKey + SEP + part;
+  }
+
+  /** The part after the first separator. */
+  public static String after(String composite) {
+    return composite.substring(composite.indexOf(SEP) + 1);
+  }
+
+  /** The part before the first separator. */
+  public static String before(String composite) {
+    return composite.substring(0, composite.indexOf(SEP));
+  }
+
+  /** A time as a fixed-width, lexicographically ordered key prefix. */
+  public static String timeKey(long millis) {
+    return String.format("%015d", Math.max(0, millis));
+  }
+
+  /** Removes and returns every entry of {@code store} under {@code tokenKey + SEP}. */
+  public static <V> List<KeyValue<String, V>> drain(KeyValueStore<String, V> store, String tokenKey) {
+    List<KeyValue<String, V>> entries = scan(store, tokenKey);
+    entries.forEach(kv -> store.delete(kv.key));
+    return entries;
+  }
+
+  /** Every entry of {@code store} under {@code tokenKey + SEP}, in key order. */
+  public static <V> List<KeyValue<String, V>> scan(KeyValueStore<String, V> store, String tokenKey) {
+    List<KeyValue<String, V>> entries = new ArrayList<>();
+    try (KeyValueIterator<String, V> it = store.prefixScan(tokenKey + SEP, Serdes.String().serializer())) {
+      it.forEachRemaining(entries::add);
+    }
+    return entries;
+  }
+
+  private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values, boolean inMemory) {
+    KeyValueBytesStoreSupplier supplier = inMemory ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
+    return Stores.keyValueStoreBuilder(supplier, Serdes.String(), values);
+  }
+}

@@ -1,0 +1,83 @@
+package dev.ledger.streams.internal;
+
+import dev.ledger.schemas.avro.Alert;
+import dev.ledger.schemas.avro.AuditRecord;
+import dev.ledger.schemas.avro.RevocationNotice;
+import dev.ledger.schemas.avro.TokenNode;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Where a processor's results go: one method per output, each forwarding to the sink node of that
+ * output. Every processor has its own sink nodes (named {@code <processor>-<output>}) so the two
+ * stages stay separate sub-topologies with their own tasks. Records carry no input headers and
+ * the wall-clock time of the change as timestamp.
+ */
+public final class Outputs {
+
+  /** Output names; a sink node is {@code processorName + "-" + output}. */
+  public static final String TOKENS = "tokens";
+  public static final String AUDIT = "audit";
+  public static final String ALERTS = "alerts";
+  public static final String REVOCATIONS = "revocations";
+  public static final String DLQ = "dlq";
+  public static final String RESOLVE = "resolve";
+  public static final String TREES = "trees";
+
+  private final ProcessorContext<Object, Object> context;
+  private final String prefix;
+
+  public Outputs(ProcessorContext<Object, Object> context, String processorName) {
+    this.context = context;
+    this.prefix = processorName + "-";
+  }
+
+  /** The sink node name of {@code output} for processor {@code processorName}. */
+  public static String sink(String processorName, String output) {
+    return processorName + "-" + output;
+  }
+
+  public long now() {
+    return context.currentSystemTimeMs();
+  }
+
+  public void token(String key, TokenNode node) {
+    send(TOKENS, key, node);
+  }
+
+  public void audit(String key, AuditRecord record) {
+    send(AUDIT, key, record);
+  }
+
+  public void alert(String key, Alert alert) {
+    send(ALERTS, key, alert);
+  }
+
+  /** A revocation notice, or a tombstone when {@code notice} is null. */
+  public void revocation(String key, RevocationNotice notice) {
+    send(REVOCATIONS, key, notice);
+  }
+
+  public void resolve(String key, LoopMessage message) {
+    send(RESOLVE, key, message);
+  }
+
+  public void tree(String key, TreeMessage message) {
+    send(TREES, key, message);
+  }
+
+  /** A rejected record, value bytes as received, with the ledger's DLQ headers. */
+  public void dlq(byte[] key, byte[] value, String reason, String message) {
+    RecordHeaders headers = new RecordHeaders();
+    String origin = context.recordMetadata()
+        .map(m -> Dlq.origin(m.topic(), m.partition(), m.offset()))
+        .orElse("unknown");
+    Dlq.annotate(headers, reason, message, origin);
+    context.forward(new Record<Object, Object>(key, value, now(), headers), prefix + DLQ);
+  }
+
+  private void send(String output, String key, Object value) {
+    context.forward(new Record<Object, Object>(key, value, now()), prefix + output);
+  }
+}

@@ -1,0 +1,32 @@
+package dev.ledger.streams.internal;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * One way an event breaks the contract.
+ *
+ * @param code machine-readable reason, e.g. {@code missing_field}; never null
+ * @param field the offending field, e.g. {@code token.subject}; null when the whole event is meant
+ * @param message what is wrong, for people; never null
+ */
+public record Problem(String code, String field, String message) {
+
+  public Problem {
+    Objects.requireNonNull(code, "code");
+    Objects.requireNonNull(message, "message");
+  }
+
+  /** The distinct codes, comma-separated: the DLQ reason header. */
+  public static String codes(List<Problem> problems) {
+    return problems.stream().map(Problem::code).distinct().collect(Collectors.joining(","));
+  }
+
+  /** Every problem on one line: the DLQ message header. */
+  public static String describe(List<Problem> problems) {
+    return problems.stream()
+        .map(p -> p.field() == null ? p.message() : p.field() + ": " + p.message())
+        .collect(Collectors.joining("; "));
+  }
+}

@@ -1,0 +1,332 @@
+package dev.ledger.streams.internal;
+
+import dev.ledger.schemas.LedgerKey;
+import dev.ledger.schemas.avro.Hop;
+import dev.ledger.schemas.avro.LedgerEvent;
+import dev.ledger.schemas.avro.Outcome;
+import dev.ledger.schemas.avro.TokenNode;
+import dev.ledger.schemas.avro.UseBody;
+import dev.ledger.schemas.avro.ViolationKind;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Stage 2, keyed by {@code tenant/root_id}: one partition holds a whole tree, so chains, effective
+ * rights, budgets and the revocation cascade are local walks over the children index, whatever the
+ * depth, and no hop goes back through Kafka.
+ *
+ * <p>Judgement is by event time (CONTRACT.md section 2). Use violations are raised only for
+ * {@code outcome=allowed}: a denied use is the resource server doing its job. A revocation that
+ * arrives after a use that happened later than it re-judges the stored use: the token gets
+ * {@code use_after_revocation} and an alert then; the use's audit record, already written, is not
+ * written again. Between two revocations reaching a token the earlier {@code revoked_at} wins
+ * (ties: the smaller cause id), so every arrival order ends in the same state.
+ */
+public final class TreeProcessor implements Processor<String, Object, Object, Object> {
+
+  /** The processor's node name. */
+  public static final String NAME = "tree";
+
+  private static final Duration EXPIRY_INTERVAL = Duration.ofSeconds(1);
+
+  private record Attach(String key, LedgerEvent definition, TokenNode parent) {}
+
+  private final int depthLimit;
+  private Outputs out;
+  private KeyValueStore<String, LedgerEvent> definitions;
+  private KeyValueStore<String, TokenNode> nodes;
+  private KeyValueStore<String, String> children;
+  private KeyValueStore<String, LedgerEvent> revocations;
+  private KeyValueStore<String, String> uses;
+  private KeyValueStore<String, TreeMessage> waiting;
+  private KeyValueStore<String, String> expiry;
+
+  /** @param depthLimit tokens deeper than this are flagged {@code depth_limit} */
+  public TreeProcessor(int depthLimit) {
+    this.depthLimit = depthLimit;
+  }
+
+  @Override
+  public void init(ProcessorContext<Object, Object> context) {
+    out = new Outputs(context, NAME);
+    definitions = context.getStateStore(LedgerStores.DEFINITIONS);
+    nodes = context.getStateStore(LedgerStores.NODES);
+    children = context.getStateStore(LedgerStores.CHILDREN);
+    revocations = context.getStateStore(LedgerStores.REVOCATIONS);
+    uses = context.getStateStore(LedgerStores.USES);
+    waiting = context.getStateStore(LedgerStores.WAITING);
+    expiry = context.getStateStore(LedgerStores.EXPIRY);
+    context.schedule(EXPIRY_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::expire);
+  }
+
+  @Override
+  public void process(Record<String, Object> record) {
+    TreeMessage message = (TreeMessage) record.value();
+    LedgerEvent event = message.event();
+    String key = LedgerKey.of(event.getTenant(), EventValidator.tokenId(event)).toString();
+    if (EventValidator.definesToken(event.getType())) {
+      onDefinition(key, event);
+    } else if (EventValidator.USED.equals(event.getType())) {
+      TokenNode node = nodes.get(key);
+      if (node == null) {
+        waiting.put(LedgerStores.compose(key, event.getEventId()), message);
+      } else {
+        onUse(key, node, event);
+      }
+    } else {
+      onRevocation(key, event, message.audited());
+    }
+  }
+
+  private void onDefinition(String key, LedgerEvent definition) {
+    if (definitions.get(key) != null) {
+      return;
+    }
+    definitions.put(key, definition);
+    String parentId = definition.getToken().getParentTokenId();
+    TokenNode parent = null;
+    if (parentId != null) {
+      String parentKey = LedgerKey.of(definition.getTenant(), parentId).toString();
+      children.put(LedgerStores.compose(parentKey, definition.getToken().getTokenId()), "");
+      parent = nodes.get(parentKey);
+      if (parent == null) {
+        return; // attached when the parent is
+      }
+    }
+    Deque<Attach> queue = new ArrayDeque<>();
+    queue.add(new Attach(key, definition, parent));
+    while (!queue.isEmpty()) {
+      Attach next = queue.poll();
+      TokenNode node = attach(next);
+      for (KeyValue<String, String> child : LedgerStores.scan(children, next.key())) {
+        String childKey = LedgerKey.of(definition.getTenant(), LedgerStores.after(child.key)).toString();
+        LedgerEvent childDefinition = definitions.get(childKey);
+        if (childDefinition != null && nodes.get(childKey) == null) {
+          queue.add(new Attach(childKey, childDefinition, node));
+        }
+      }
+    }
+  }
+
+  /** Derives one token below an attached parent, emits it, and replays what waited for it. */
+  private TokenNode attach(Attach attach) {
+    String key = attach.key();
+    LedgerEvent definition = attach.definition();
+    TokenNode parent = attach.parent();
+    String tokenId = definition.getToken().getTokenId();
+    Derivation.Derived derived = Derivation.derive(definition, parent, depthLimit);
+    TokenNode.Builder builder = TokenNode.newBuilder(derived.node());
+    if (parent != null && parent.getRevokedAt() != null) {
+      builder.setRevokedAt(parent.getRevokedAt()).setRevocationCause(parent.getRevocationCause());
+    }
+    LedgerEvent own = revocations.get(key);
+    if (own != null && earlier(own.getOccurredAt(), tokenId, builder.getRevokedAt(), builder.getRevocationCause())) {
+      builder.setRevokedAt(own.getOccurredAt()).setRevocationCause(tokenId);
+    }
+    TokenNode node = save(key, builder.build());
+    if (node.getExpiresAt() != null) {
+      expiry.put(LedgerStores.compose(LedgerStores.timeKey(node.getExpiresAt().toEpochMilli()), key), "");
+    }
+    out.token(key, node);
+    out.audit(key, LedgerRecords.audit(definition, node, derived.violations(), out.now()));
+    alert(definition, tokenId, derived.violations(), node);
+    if (node.getRevokedAt() != null) {
+      notice(key, node, revocationOf(node));
+    }
+    for (KeyValue<String, TreeMessage> entry : LedgerStores.drain(waiting, key)) {
+      LedgerEvent event = entry.value.event();
+      if (EventValidator.USED.equals(event.getType())) {
+        node = onUse(key, node, event);
+      } else if (!entry.value.audited()) {
+        out.audit(key, LedgerRecords.audit(event, node, Set.of(), out.now()));
+      }
+    }
+    return node;
+  }
+
+  /** Judges one use by event time, counts it against the token's and every ancestor's budget. */
+  private TokenNode onUse(String key, TokenNode node, LedgerEvent event) {
+    UseBody use = event.getUse();
+    if (use.getOutcome() != Outcome.allowed) {
+      out.audit(key, LedgerRecords.audit(event, node, Set.of(), out.now()));
+      return node;
+    }
+    Instant at = event.getOccurredAt();
+    EnumSet<ViolationKind> violations = EnumSet.noneOf(ViolationKind.class);
+    if (node.getRevokedAt() != null && at.isAfter(node.getRevokedAt())) {
+      violations.add(ViolationKind.use_after_revocation);
+    }
+    if (node.getExpiresAt() != null && at.isAfter(node.getExpiresAt())) {
+      violations.add(ViolationKind.use_after_expiry);
+    }
+    if (!node.getAudience().isEmpty() && !node.getAudience().contains(use.getResource())) {
+      violations.add(ViolationKind.audience_mismatch);
+    }
+    if (use.getActor() != null && !use.getActor().equals(node.getActor())) {
+      violations.add(ViolationKind.holder_mismatch);
+    }
+    // The budget walk goes leaf to root; the chain holds every ancestor's id.
+    List<Hop> chain = node.getChain();
+    List<KeyValue<String, TokenNode.Builder>> counted = new ArrayList<>(chain.size());
+    for (int i = chain.size() - 1; i >= 0; i--) {
+      String ancestorKey = LedgerKey.of(node.getTenant(), chain.get(i).getTokenId()).toString();
+      TokenNode ancestor = i == chain.size() - 1 ? node : nodes.get(ancestorKey);
+      if (ancestor == null) {
+        continue;
+      }
+      long count = ancestor.getUses() + 1;
+      if (ancestor.getMaxUses() != null && count > ancestor.getMaxUses()) {
+        violations.add(ViolationKind.usage_limit_exceeded);
+      }
+      counted.add(KeyValue.pair(ancestorKey, TokenNode.newBuilder(ancestor).setUses(count)));
+    }
+    TokenNode self = null;
+    for (KeyValue<String, TokenNode.Builder> entry : counted) {
+      if (entry.key.equals(key)) {
+        entry.value.setViolations(Violations.union(node.getViolations(), violations));
+      }
+      TokenNode saved = save(entry.key, entry.value.build());
+      out.token(entry.key, saved);
+      if (entry.key.equals(key)) {
+        self = saved;
+      }
+    }
+    uses.put(LedgerStores.compose(key, event.getEventId()), at.toEpochMilli() + ";" + Violations.mask(violations));
+    out.audit(key, LedgerRecords.audit(event, self, violations, out.now()));
+    alert(event, node.getTokenId(), violations, self);
+    return self;
+  }
+
+  private void onRevocation(String key, LedgerEvent event, boolean audited) {
+    String tokenId = event.getRevocation().getTokenId();
+    LedgerEvent existing = revocations.get(key);
+    if (existing == null || earlier(event.getOccurredAt(), event.getEventId(), existing.getOccurredAt(), existing.getEventId())) {
+      revocations.put(key, event);
+    }
+    TokenNode node = nodes.get(key);
+    if (node == null) {
+      waiting.put(LedgerStores.compose(key, event.getEventId()), new TreeMessage(event, audited));
+      return;
+    }
+    if (!audited) {
+      out.audit(key, LedgerRecords.audit(event, node, Set.of(), out.now()));
+    }
+    cascade(key, node, event.getOccurredAt(), tokenId);
+  }
+
+  /**
+   * Revokes {@code node} and its subtree at {@code at} with cause {@code causeId}, skipping every
+   * subtree already revoked at or before that time (its descendants are too), so a second
+   * revocation changes nothing.
+   */
+  private void cascade(String key, TokenNode node, Instant at, String causeId) {
+    LedgerEvent revocation = revocations.get(LedgerKey.of(node.getTenant(), causeId).toString());
+    Deque<KeyValue<String, TokenNode>> queue = new ArrayDeque<>();
+    queue.add(KeyValue.pair(key, node));
+    while (!queue.isEmpty()) {
+      KeyValue<String, TokenNode> next = queue.poll();
+      TokenNode current = next.value;
+      if (current.getRevokedAt() != null && !earlier(at, causeId, current.getRevokedAt(), current.getRevocationCause())) {
+        continue;
+      }
+      TokenNode.Builder builder = TokenNode.newBuilder(current).setRevokedAt(at).setRevocationCause(causeId);
+      rejudgeUses(next.key, builder, at);
+      TokenNode revoked = save(next.key, builder.build());
+      out.token(next.key, revoked);
+      notice(next.key, revoked, revocation);
+      for (KeyValue<String, String> child : LedgerStores.scan(children, next.key)) {
+        String childKey = LedgerKey.of(current.getTenant(), LedgerStores.after(child.key)).toString();
+        TokenNode childNode = nodes.get(childKey);
+        if (childNode != null) {
+          queue.add(KeyValue.pair(childKey, childNode));
+        }
+      }
+    }
+  }
+
+  /** Flags stored allowed uses that happened after the (new, earlier) revocation time. */
+  private void rejudgeUses(String key, TokenNode.Builder node, Instant revokedAt) {
+    EnumSet<ViolationKind> added = EnumSet.noneOf(ViolationKind.class);
+    for (KeyValue<String, String> use : LedgerStores.scan(uses, key)) {
+      int split = use.value.indexOf(';');
+      long occurredAt = Long.parseLong(use.value.substring(0, split));
+      int mask = Integer.parseInt(use.value.substring(split + 1));
+      if (occurredAt > revokedAt.toEpochMilli() && !Violations.has(mask, ViolationKind.use_after_revocation)) {
+        uses.put(use.key, occurredAt + ";" + Violations.with(mask, ViolationKind.use_after_revocation));
+        added.add(ViolationKind.use_after_revocation);
+        out.alert(key, LedgerRecords.alert(LedgerStores.after(use.key), Instant.ofEpochMilli(occurredAt), node.getTenant(),
+            node.getTokenId(), ViolationKind.use_after_revocation, node.build(), node.getActor(), out.now()));
+      }
+    }
+    if (!added.isEmpty()) {
+      node.setViolations(Violations.union(node.getViolations(), added));
+    }
+  }
+
+  /** Re-emits tokens that just expired, and replaces the notices of expired revoked ones with tombstones. */
+  private void expire(long now) {
+    List<String> expired = new ArrayList<>();
+    try (KeyValueIterator<String, String> it = expiry.range(LedgerStores.timeKey(0), LedgerStores.timeKey(now))) {
+      it.forEachRemaining(kv -> expired.add(kv.key));
+    }
+    for (String entry : expired) {
+      expiry.delete(entry);
+      String key = LedgerStores.after(entry);
+      TokenNode node = nodes.get(key);
+      if (node == null) {
+        continue;
+      }
+      if (node.getRevokedAt() != null) {
+        out.revocation(key, null);
+      } else if (Derivation.status(node, now) != node.getStatus()) {
+        out.token(key, save(key, node));
+      }
+    }
+  }
+
+  private void notice(String key, TokenNode node, LedgerEvent revocation) {
+    out.revocation(key, LedgerRecords.notice(node, revocation, out.now()));
+    if (node.getExpiresAt() != null) {
+      // Expired or not yet, the expiry sweep turns this notice into a tombstone once it is.
+      expiry.put(LedgerStores.compose(LedgerStores.timeKey(node.getExpiresAt().toEpochMilli()), key), "");
+    }
+  }
+
+  private LedgerEvent revocationOf(TokenNode node) {
+    return revocations.get(LedgerKey.of(node.getTenant(), node.getRevocationCause()).toString());
+  }
+
+  private void alert(LedgerEvent event, String tokenId, Collection<ViolationKind> violations, TokenNode node) {
+    for (ViolationKind kind : violations) {
+      out.alert(LedgerKey.of(event.getTenant(), tokenId).toString(), LedgerRecords.alert(event, tokenId, kind, node, out.now()));
+    }
+  }
+
+  /** Stores {@code node} with its status as of now. */
+  private TokenNode save(String key, TokenNode node) {
+    long now = out.now();
+    node.setStatus(Derivation.status(node, now));
+    node.setUpdatedAt(Instant.ofEpochMilli(now));
+    nodes.put(key, node);
+    return node;
+  }
+
+  /** True when revocation (a, idA) beats (b, idB): earlier time, ties to the smaller id; anything beats none. */
+  static boolean earlier(Instant a, String idA, Instant b, String idB) {
+    return b == null || a.isBefore(b) || (a.equals(b) && idA.compareTo(idB) < 0);
+  }
+}
