@@ -1,0 +1,65 @@
+package dev.ledger.export.format;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One CSV row per audit record (RFC 4180: comma separated, CRLF line ends, fields quoted when they
+ * hold a comma, quote, CR or LF). List fields are flattened: {@code violations} joined by
+ * {@code ;}, {@code chain} and {@code attributes} as their JSON text. The first row names the
+ * columns ({@link #HEADER}).
+ */
+public final class CsvFormat {
+
+  /** The column names, in order. */
+  public static final List<String> HEADER = List.of("leaf_index", "committed_at", "leaf_hash", "event_id", "type",
+      "occurred_at", "recorded_at", "tenant", "token_id", "principal", "actor", "chain", "resource", "action",
+      "outcome", "violations", "root_id", "parent_id", "source", "reason", "request_id", "attributes");
+
+  private CsvFormat() {}
+
+  /** The header row, with its line end. */
+  public static String headerRow() {
+    return row(HEADER);
+  }
+
+  /** The row for {@code record}, leaf {@code leaf} committed at {@code committedAt}, with its leaf hash. */
+  public static String row(JsonNode record, long leaf, String committedAt, String leafHash) {
+    List<String> cells = new ArrayList<>(HEADER.size());
+    cells.add(Long.toString(leaf));
+    cells.add(committedAt);
+    cells.add(leafHash);
+    for (String column : HEADER.subList(3, HEADER.size())) {
+      JsonNode v = record.get(column);
+      if (v == null || v.isNull()) {
+        cells.add("");
+      } else if (column.equals("violations")) {
+        List<String> kinds = new ArrayList<>();
+        v.forEach(k -> kinds.add(k.asText()));
+        cells.add(String.join(";", kinds));
+      } else if (v.isContainerNode()) {
+        cells.add(CanonicalJson.string(v));
+      } else {
+        cells.add(v.asText());
+      }
+    }
+    return row(cells);
+  }
+
+  private static String row(List<String> cells) {
+    StringBuilder out = new StringBuilder(256);
+    for (int i = 0; i < cells.size(); i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      String c = cells.get(i);
+      if (c.indexOf(',') >= 0 || c.indexOf('"') >= 0 || c.indexOf('\n') >= 0 || c.indexOf('\r') >= 0) {
+        out.append('"').append(c.replace("\"", "\"\"")).append('"');
+      } else {
+        out.append(c);
+      }
+    }
+    return out.append("\r\n").toString();
+  }
+}

@@ -1,0 +1,176 @@
+package dev.ledger.export.log;
+
+import dev.ledger.schemas.Topics;
+import dev.ledger.schemas.avro.AuditRecord;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Feeds the {@link IntegrityLog} from {@code ledger.audit}: a consumer thread that assigns itself
+ * every partition (no group: the offsets live in the log, committed with the leaves), reads
+ * committed transactions only, appends each record to its tenant's log in the order it consumes
+ * them, commits after each poll and signs checkpoints when due.
+ *
+ * <p>The order of consumption is the order the ledger committed the records: within a partition it
+ * is Kafka's, across partitions it is the interleaving this consumer saw, fixed forever once
+ * appended. Start with {@link #start}, stop with {@link #close}. Values that are not audit records
+ * are counted ({@code ledger.notary.undecodable}) and skipped: they were never audit records.
+ */
+public final class Notary implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Notary.class);
+
+  private final NotaryConfig config;
+  private final IntegrityLog log;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final Deserializer<AuditRecord> values = Topics.AUDIT.valueSerde().deserializer();
+  private final Counter appended;
+  private final Counter duplicates;
+  private final Counter undecodable;
+  private final Counter checkpoints;
+  private final Thread thread;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private volatile boolean running = true;
+
+  private Notary(NotaryConfig config, IntegrityLog log, MeterRegistry registry) {
+    this.config = config;
+    this.log = log;
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "ledger-notary");
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.putAll(config.consumerOverrides());
+    this.consumer = new KafkaConsumer<>(props);
+    this.appended = registry.counter("ledger.notary.appended");
+    this.duplicates = registry.counter("ledger.notary.duplicates");
+    this.undecodable = registry.counter("ledger.notary.undecodable");
+    this.checkpoints = registry.counter("ledger.notary.checkpoints");
+    this.thread = new Thread(this::run, "ledger-notary");
+    this.thread.setDaemon(true);
+  }
+
+  /** Starts consuming into {@code log} (which the caller keeps and closes after this). */
+  public static Notary start(NotaryConfig config, IntegrityLog log, MeterRegistry registry) {
+    Notary notary = new Notary(config, log, registry);
+    notary.thread.start();
+    return notary;
+  }
+
+  private void run() {
+    try {
+      assignAndSeek();
+      while (running) {
+        ConsumerRecords<byte[], byte[]> batch = consumer.poll(config.pollTimeout());
+        if (!batch.isEmpty()) {
+          Map<String, Long> next = new HashMap<>();
+          for (ConsumerRecord<byte[], byte[]> r : batch) {
+            append(r);
+            next.put(partitionName(r.topic(), r.partition()), r.offset() + 1);
+          }
+          log.commit(next);
+        }
+        int signed = log.checkpointsDue(config.checkpointEveryRecords(), config.checkpointInterval()).size();
+        checkpoints.increment(signed);
+      }
+    } catch (WakeupException e) {
+      // close() asked us to stop
+    } catch (IOException | RuntimeException e) {
+      failure.set(e);
+      LOG.error("notary stopped: {}", e.toString(), e);
+    } finally {
+      consumer.close(Duration.ofSeconds(5));
+      stopped.countDown();
+    }
+  }
+
+  private void assignAndSeek() {
+    List<PartitionInfo> infos = consumer.partitionsFor(config.topic(), Duration.ofSeconds(30));
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (PartitionInfo info : infos) {
+      partitions.add(new TopicPartition(info.topic(), info.partition()));
+    }
+    consumer.assign(partitions);
+    Map<String, Long> stored = log.offsets();
+    for (TopicPartition tp : partitions) {
+      Long offset = stored.get(partitionName(tp.topic(), tp.partition()));
+      if (offset == null) {
+        consumer.seekToBeginning(List.of(tp));
+      } else {
+        consumer.seek(tp, offset);
+      }
+    }
+    LOG.info("notary reading {} partitions of {} from {}", partitions.size(), config.topic(), stored);
+  }
+
+  private void append(ConsumerRecord<byte[], byte[]> r) throws IOException {
+    AuditRecord record;
+    try {
+      record = values.deserialize(r.topic(), r.value());
+    } catch (SerializationException e) {
+      undecodable.increment();
+      LOG.warn("skipping a value at {}-{}@{} that is not an audit record: {}", r.topic(), r.partition(), r.offset(),
+          e.getMessage());
+      return;
+    }
+    if (record == null) {
+      return;
+    }
+    if (log.append(record)) {
+      appended.increment();
+    } else {
+      duplicates.increment();
+    }
+  }
+
+  /** The key a partition's offset has in the log's state. */
+  public static String partitionName(String topic, int partition) {
+    return topic + "-" + partition;
+  }
+
+  /** The error that stopped the consumer thread, if one did. */
+  public Throwable failure() {
+    return failure.get();
+  }
+
+  /** True while the consumer thread runs. */
+  public boolean isRunning() {
+    return stopped.getCount() > 0;
+  }
+
+  /** Stops the consumer thread and waits for it; the log stays open. */
+  @Override
+  public void close() {
+    running = false;
+    consumer.wakeup();
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
