@@ -189,6 +189,8 @@ final class IndexerLoop implements Runnable {
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+    // partitionsFor answers from cached metadata: refresh it as often as we look for new partitions.
+    p.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, Long.toString(settings.partitionRecheckInterval().toMillis()));
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.putAll(settings.consumerOverrides());
