@@ -1,0 +1,74 @@
+package dev.ledger.index.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ledger.schemas.avro.AuditRecord;
+import dev.ledger.schemas.avro.Hop;
+import dev.ledger.schemas.avro.RevocationNotice;
+import dev.ledger.schemas.avro.TokenNode;
+import dev.ledger.schemas.avro.TokenStatus;
+import dev.ledger.schemas.avro.Via;
+import dev.ledger.schemas.avro.ViolationKind;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.IndexableField;
+import org.junit.jupiter.api.Test;
+
+class DocumentsTest {
+
+  static final Instant T = Instant.parse("2026-03-01T10:00:00Z");
+
+  static List<Hop> chain() {
+    return List.of(
+        Hop.newBuilder().setTokenId("root").setActor("agent-a").setVia(Via.issued).build(),
+        Hop.newBuilder().setTokenId("mid").setActor("agent-b").setVia(Via.exchanged).build(),
+        Hop.newBuilder().setTokenId("leaf").setActor(null).setVia(Via.attenuated).build());
+  }
+
+  static List<String> values(Document d, String field) {
+    return Arrays.stream(d.getFields(field)).filter(f -> f.fieldType().indexOptions() != org.apache.lucene.index.IndexOptions.NONE)
+        .map(IndexableField::stringValue).toList();
+  }
+
+  @Test
+  void aTokenCarriesEveryAncestorButItself() {
+    TokenNode t = TokenNode.newBuilder().setTenant("acme").setTokenId("leaf").setParentId("mid").setRootId("root")
+        .setChain(chain()).setStatus(TokenStatus.active).setVia(Via.attenuated).setIssuedAt(T).build();
+    Document d = Documents.token(t);
+    assertThat(values(d, Fields.ANCESTOR)).containsExactly("root", "mid");
+    assertThat(values(d, Fields.ACTOR)).containsExactly("agent-a", "agent-b");
+    assertThat(Documents.decodeToken(d.getBinaryValue(Fields.RECORD))).isEqualTo(t);
+    assertThat(d.getField(Fields.TIME).numericValue().longValue()).isEqualTo(T.toEpochMilli());
+  }
+
+  @Test
+  void anAuditRecordCarriesEveryActorOfTheChainAndTheCatchAll() {
+    AuditRecord r = AuditRecord.newBuilder().setTenant("acme").setEventId("e1").setType("token.used").setOccurredAt(T)
+        .setTokenId("leaf").setPrincipal("alice").setActor("presenter").setChain(chain())
+        .setViolations(List.of(ViolationKind.holder_mismatch, ViolationKind.holder_mismatch)).setReason("wrong holder").build();
+    Document d = Documents.audit(r);
+    assertThat(values(d, Fields.ACTOR)).containsExactly("agent-a", "agent-b", "presenter");
+    assertThat(values(d, Fields.VIOLATION)).containsExactly("holder_mismatch");
+    assertThat(values(d, Fields.OUTCOME)).isEmpty();
+    assertThat(d.get(Fields.ALL)).contains("wrong holder", "alice", "mid");
+    assertThat(d.getBinaryValue(Fields.RECORD)).isNotNull();
+    assertThat(Documents.auditTerm(r).text()).isEqualTo("audit:acme/e1");
+  }
+
+  @Test
+  void aTombstoneKeepsItsKeyAndSequenceButNoRecord() {
+    RevocationNotice n = RevocationNotice.newBuilder().setTenant("acme").setTokenId("x").setRevocationCause("x")
+        .setRevokedAt(T).setNotifiedAt(T.plusSeconds(1)).build();
+    Document live = Documents.revocation("acme", "x", n, 5);
+    Document tomb = Documents.revocation("acme", "x", null, 6);
+    assertThat(live.getField(Fields.TIME).numericValue().longValue()).as("sorted by notification time")
+        .isEqualTo(T.plusSeconds(1).toEpochMilli());
+    assertThat(values(live, Fields.LIVE)).containsExactly("true");
+    assertThat(values(tomb, Fields.LIVE)).containsExactly("false");
+    assertThat(tomb.getBinaryValue(Fields.RECORD)).isNull();
+    assertThat(tomb.get(Fields.KEY)).isEqualTo("acme/x");
+    assertThat(Documents.revocationTerm("acme", "x").text()).isEqualTo("revocation:acme/x");
+  }
+}
