@@ -68,7 +68,12 @@ public final class IntegrityLog implements Closeable {
   public static IntegrityLog open(Path root, NotaryKey key, Clock clock) throws IOException {
     Files.createDirectories(root.resolve(Layout.TENANTS));
     FileChannel lockChannel = FileChannel.open(root.resolve(Layout.LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    FileLock lock = lockChannel.tryLock();
+    FileLock lock;
+    try {
+      lock = lockChannel.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      lock = null; // held by this JVM
+    }
     if (lock == null) {
       lockChannel.close();
       throw new IllegalStateException("another notary is writing " + root);
