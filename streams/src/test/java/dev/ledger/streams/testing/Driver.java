@@ -68,7 +68,7 @@ public final class Driver implements AutoCloseable {
   /** Test settings: in-memory stores in a temporary state directory. */
   public static StreamsSettings.Builder settings() {
     try {
-      return StreamsSettings.builder("unused:9092").applicationId("ledger-test")
+      return StreamsSettings.builder("unused:9092").applicationId("ledger-test").exactlyOnce(false)
           .stateDir(Files.createTempDirectory("ledger-ttd-")).override(LedgerTopology.STORE_TYPE_OVERRIDE, "in_memory");
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
