@@ -1,0 +1,117 @@
+package dev.ledger.export.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ledger.export.ExportRequest;
+import dev.ledger.export.Exporter;
+import dev.ledger.export.ProgressListener;
+import dev.ledger.export.VerificationReport;
+import dev.ledger.export.Verifier;
+import dev.ledger.export.sign.Checkpoint;
+import dev.ledger.export.sign.NotaryKey;
+import dev.ledger.export.testing.TestRecords;
+import dev.ledger.schemas.Topics;
+import dev.ledger.schemas.avro.AuditRecord;
+import dev.ledger.schemas.kafka.EmbeddedKafka;
+import dev.ledger.testkit.TestKafka;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The notary on a real broker: consume, survive a restart without loss or duplicates, export, verify. */
+class NotaryIT {
+
+  private static EmbeddedKafka kafka;
+
+  @TempDir
+  Path data;
+
+  @BeforeAll
+  static void startKafka() {
+    kafka = TestKafka.start(2);
+  }
+
+  @AfterAll
+  static void stopKafka() throws Exception {
+    kafka.close();
+  }
+
+  private static void produce(String tenant, int from, int to) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    try (KafkaProducer<String, AuditRecord> producer = new KafkaProducer<>(p, Topics.AUDIT.keySerde().serializer(),
+        Topics.AUDIT.valueSerde().serializer())) {
+      for (int i = from; i < to; i++) {
+        AuditRecord r = TestRecords.avro(tenant, i);
+        producer.send(new ProducerRecord<>(Topics.AUDIT.name(), tenant + "/" + r.getTokenId(), r));
+      }
+    }
+  }
+
+  private static void produceGarbage() {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(Topics.AUDIT.name(), "acme/x".getBytes(), "not avro".getBytes()));
+    }
+  }
+
+  @Test
+  void consumesResumesExportsAndVerifies() throws Exception {
+    NotaryKey key = NotaryKey.loadOrCreate(data);
+    NotaryConfig config = NotaryConfig.defaults(kafka.bootstrapServers()).withCheckpoints(10, Duration.ofMillis(200));
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Path root = data.resolve("integrity");
+
+    produce("acme", 0, 30);
+    produce("globex", 0, 20);
+    produce("acme", 5, 6); // the same event again: the log keeps it once
+    produceGarbage();
+
+    Checkpoint first;
+    try (IntegrityLog log = IntegrityLog.open(root, key, Clock.systemUTC());
+        Notary notary = Notary.start(config, log, registry)) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> log.size("acme") == 30 && log.size("globex") == 20
+          && log.latestCheckpoint("acme").map(Checkpoint::treeSize).orElse(0L) == 30);
+      first = log.latestCheckpoint("acme").orElseThrow();
+      assertThat(notary.isRunning()).isTrue();
+      assertThat(registry.counter("ledger.notary.duplicates").count()).isEqualTo(1);
+      assertThat(registry.counter("ledger.notary.undecodable").count()).isEqualTo(1);
+      assertThat(registry.counter("ledger.notary.appended").count()).isEqualTo(50);
+    }
+
+    produce("acme", 30, 40);
+    try (IntegrityLog log = IntegrityLog.open(root, key, Clock.systemUTC());
+        Notary notary = Notary.start(config, log, registry)) {
+      assertThat(log.size("acme")).isEqualTo(30);
+      await().atMost(Duration.ofSeconds(30)).until(() -> log.size("acme") == 40
+          && log.latestCheckpoint("acme").map(Checkpoint::treeSize).orElse(0L) == 40);
+      Thread.sleep(500); // nothing more may come: the restart resumed from the stored offsets
+      assertThat(log.size("acme")).isEqualTo(40);
+      assertThat(log.size("globex")).isEqualTo(20);
+      assertThat(registry.counter("ledger.notary.appended").count()).isEqualTo(60);
+    }
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    new Exporter(root).prepare(ExportRequest.parse("acme", null, null, "ndjson", "30")).writeTo(out, ProgressListener.NONE);
+    VerificationReport report = Verifier.verify(new ByteArrayInputStream(out.toByteArray()),
+        NotaryKey.loadOrCreate(data).publicKey(), first, ProgressListener.NONE);
+    assertThat(report.problems()).isEmpty();
+    assertThat(report.records()).isEqualTo(40);
+    assertThat(first.treeSize()).isEqualTo(30);
+  }
+}
