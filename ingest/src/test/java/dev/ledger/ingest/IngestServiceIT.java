@@ -4,27 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ledger.schemas.kafka.EmbeddedKafka;
-import dev.ledger.schemas.Topics;
 import dev.ledger.testkit.Examples;
 import dev.ledger.testkit.TestKafka;
-import java.io.File;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaNormalization;
-import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -38,22 +24,9 @@ class IngestServiceIT {
   private static final String NDJSON = "application/x-ndjson";
   private static EmbeddedKafka kafka;
   private static IngestService ingest;
-  private static Schema schema;
-
-  /** One event as a read_committed consumer sees it, decoded without the generated classes. */
-  private record Seen(String key, GenericRecord value) {
-    String tenant() {
-      return value.get("tenant").toString();
-    }
-
-    String eventId() {
-      return value.get("event_id").toString();
-    }
-  }
 
   @BeforeAll
-  static void start() throws IOException {
-    schema = new Schema.Parser().parse(new File("../schemas/src/main/avro/LedgerEvent.avsc"));
+  static void start() {
     kafka = TestKafka.start(4);
     ingest = new IngestService(KafkaEventPublisher.create(kafka.bootstrapServers(), Map.of()));
   }
@@ -73,11 +46,11 @@ class IngestServiceIT {
     IngestResult result = ingest.submit(Examples.quickstartNdjson().getBytes(StandardCharsets.UTF_8), NDJSON, "acme");
     assertThat(result).isEqualTo(new IngestResult.Accepted(6));
 
-    List<Seen> seen = readUntil(all -> all.stream().filter(s -> s.tenant().equals("acme")).count() >= 6);
-    List<Seen> acme = seen.stream().filter(s -> s.tenant().equals("acme")).toList();
-    assertThat(acme).extracting(Seen::key).containsExactlyInAnyOrder("acme/tok-root", "acme/tok-flights",
+    List<TopicReader.Seen> seen = TopicReader.readUntil(kafka.bootstrapServers(), all -> all.stream().filter(s -> s.tenant().equals("acme")).count() >= 6);
+    List<TopicReader.Seen> acme = seen.stream().filter(s -> s.tenant().equals("acme")).toList();
+    assertThat(acme).extracting(TopicReader.Seen::key).containsExactlyInAnyOrder("acme/tok-root", "acme/tok-flights",
         "acme/tok-flights-lhr", "acme/tok-flights-lhr", "acme/tok-flights", "acme/tok-flights-lhr");
-    assertThat(acme).extracting(Seen::eventId)
+    assertThat(acme).extracting(TopicReader.Seen::eventId)
         .containsExactlyInAnyOrder("ev-001", "ev-002", "ev-003", "ev-004", "ev-005", "ev-006");
     GenericRecord root = acme.stream().filter(s -> s.eventId().equals("ev-001")).findFirst().orElseThrow().value();
     assertThat(root.get("type").toString()).isEqualTo("token.issued");
@@ -137,8 +110,8 @@ class IngestServiceIT {
           .isInstanceOf(IngestResult.Unavailable.class);
       assertThat(fenced.submit(TestEvents.ndjson(batch("fence-3", 2)), NDJSON, "*")).isEqualTo(new IngestResult.Accepted(2));
     }
-    List<Seen> seen = readUntil(all -> all.stream().filter(s -> s.tenant().equals("fence-3")).count() >= 2);
-    assertThat(seen).extracting(Seen::tenant).doesNotContain("fence-2").contains("fence-1");
+    List<TopicReader.Seen> seen = TopicReader.readUntil(kafka.bootstrapServers(), all -> all.stream().filter(s -> s.tenant().equals("fence-3")).count() >= 2);
+    assertThat(seen).extracting(TopicReader.Seen::tenant).doesNotContain("fence-2").contains("fence-1");
   }
 
   @Test
@@ -170,41 +143,9 @@ class IngestServiceIT {
     List<ObjectNode> marker = batch(tenant, 1);
     marker.get(0).put("event_id", tenant + "-marker");
     assertThat(ingest.submit(TestEvents.ndjson(marker), NDJSON, "*")).isEqualTo(new IngestResult.Accepted(1));
-    List<Seen> seen = readUntil(all -> all.stream().anyMatch(s -> s.eventId().equals(tenant + "-marker")));
-    assertThat(seen).filteredOn(s -> s.tenant().equals(tenant)).extracting(Seen::eventId)
+    List<TopicReader.Seen> seen = TopicReader.readUntil(kafka.bootstrapServers(), all -> all.stream().anyMatch(s -> s.eventId().equals(tenant + "-marker")));
+    assertThat(seen).filteredOn(s -> s.tenant().equals(tenant)).extracting(TopicReader.Seen::eventId)
         .containsExactly(tenant + "-marker");
   }
 
-  /** Reads ledger.events read_committed from the start until {@code done} holds, then 300 ms more. */
-  private static List<Seen> readUntil(Predicate<List<Seen>> done) {
-    List<Seen> seen = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(TestKafka.consumerProps(kafka.bootstrapServers()))) {
-      consumer.subscribe(List.of(Topics.EVENTS.name()));
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (!done.test(seen) && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(100)).forEach(r -> seen.add(decode(r)));
-      }
-      long settle = System.nanoTime() + Duration.ofMillis(300).toNanos();
-      while (System.nanoTime() < settle) {
-        consumer.poll(Duration.ofMillis(100)).forEach(r -> seen.add(decode(r)));
-      }
-    }
-    assertThat(done.test(seen)).as("expected records arrived").isTrue();
-    return seen;
-  }
-
-  /** Single-object encoding: C3 01, the schema's 8-byte little-endian fingerprint, then the Avro binary body. */
-  private static Seen decode(ConsumerRecord<byte[], byte[]> record) {
-    byte[] bytes = record.value();
-    assertThat(Arrays.copyOfRange(bytes, 0, 2)).containsExactly((byte) 0xC3, (byte) 0x01);
-    long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-    assertThat(fingerprint).isEqualTo(SchemaNormalization.parsingFingerprint64(schema));
-    try {
-      GenericRecord value = new GenericDatumReader<GenericRecord>(schema)
-          .read(null, DecoderFactory.get().binaryDecoder(bytes, 10, bytes.length - 10, null));
-      return new Seen(new String(record.key(), StandardCharsets.UTF_8), value);
-    } catch (IOException e) {
-      throw new AssertionError("cannot decode " + record, e);
-    }
-  }
 }
