@@ -1,0 +1,23 @@
+package dev.ledger.ops;
+
+import dev.ledger.ops.cli.LedgerCommand;
+import picocli.CommandLine;
+
+/** Entry point of the {@code ledger} script. */
+public final class Main {
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(LedgerCommand.commandLine().execute(args));
+  }
+
+  /** Runs a command line in-process (tests), returning the exit code. */
+  public static int run(String... args) {
+    return LedgerCommand.commandLine().execute(args);
+  }
+
+  static CommandLine commandLine() {
+    return LedgerCommand.commandLine();
+  }
+}

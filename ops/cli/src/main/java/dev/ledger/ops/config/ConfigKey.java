@@ -1,0 +1,127 @@
+package dev.ledger.ops.config;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+
+/** Every configuration key the ledger reads, with its type, default and meaning (printed by {@code ledger config --keys}). */
+public enum ConfigKey {
+  DATA_DIR("data.dir", Type.STRING, "data", "where the embedded broker, streams state, index and keys live"),
+  BOOTSTRAP_SERVERS("kafka.bootstrap.servers", Type.STRING, "", "an external Kafka cluster; empty = start the embedded broker"),
+  EMBEDDED_PORT("kafka.embedded.port", Type.PORT, "9092", "client port of the embedded broker (127.0.0.1)"),
+  PARTITIONS("topics.partitions", Type.POSITIVE_INT, "6", "partitions of every ledger topic created"),
+  REPLICATION("topics.replication.factor", Type.POSITIVE_INT, "1", "replication factor of every ledger topic created"),
+  HTTP_HOST("http.host", Type.STRING, "127.0.0.1", "address the HTTP API listens on"),
+  HTTP_PORT("http.port", Type.PORT, "8080", "port of the HTTP API (0 = any free port)"),
+  HTTP_MAX_REQUEST_BYTES("http.max.request.bytes", Type.POSITIVE_LONG, "10485760", "largest accepted request body (413 above)"),
+  STREAMS_APPLICATION_ID("streams.application.id", Type.STRING, "ledger-streams", "Kafka Streams application id"),
+  STREAMS_STATE_DIR("streams.state.dir", Type.STRING, null, "Kafka Streams state (default: <data.dir>/streams)", "streams"),
+  STREAMS_THREADS("streams.threads", Type.POSITIVE_INT, "1", "stream threads"),
+  STREAMS_EXACTLY_ONCE("streams.exactly.once", Type.BOOLEAN, "true", "processing.guarantee=exactly_once_v2"),
+  STREAMS_COMMIT_INTERVAL("streams.commit.interval", Type.DURATION, "50ms", "commit interval: revocation latency versus throughput"),
+  STREAMS_DEPTH_LIMIT("streams.depth.limit", Type.POSITIVE_INT, "32", "chains deeper than this are flagged depth_limit"),
+  STREAMS_UNKNOWN_TOKEN_GRACE("streams.unknown.token.grace", Type.DURATION, "5m", "wait before a use of a never-issued token is flagged unknown_token"),
+  INDEX_DIR("index.dir", Type.STRING, null, "the Lucene index (default: <data.dir>/index)", "index"),
+  KEYS_FILE("keys.file", Type.STRING, null, "hashed API keys (default: <data.dir>/keys.json)", "keys.json");
+
+  private final String key;
+  private final Type type;
+  private final String defaultValue;
+  private final String description;
+  private final String defaultSubdir;
+
+  ConfigKey(String key, Type type, String defaultValue, String description) {
+    this(key, type, defaultValue, description, null);
+  }
+
+  ConfigKey(String key, Type type, String defaultValue, String description, String defaultSubdir) {
+    this.key = key;
+    this.type = type;
+    this.defaultValue = defaultValue;
+    this.description = description;
+    this.defaultSubdir = defaultSubdir;
+  }
+
+  public String key() {
+    return key;
+  }
+
+  public Type type() {
+    return type;
+  }
+
+  /** The default, or null when it derives from another key. */
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  String defaultSubdir() {
+    return defaultSubdir;
+  }
+
+  /** Value types; {@link #check} returns a problem description or null. */
+  public enum Type {
+    STRING, BOOLEAN, PORT, POSITIVE_INT, POSITIVE_LONG, DURATION;
+
+    String check(String v) {
+      try {
+        switch (this) {
+          case BOOLEAN -> {
+            if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+              return "must be true or false";
+            }
+          }
+          case PORT -> {
+            int p = Integer.parseInt(v);
+            if (p < 0 || p > 65535) {
+              return "must be a port number 0..65535";
+            }
+          }
+          case POSITIVE_INT -> {
+            if (Integer.parseInt(v) <= 0) {
+              return "must be a positive whole number";
+            }
+          }
+          case POSITIVE_LONG -> {
+            if (Long.parseLong(v) <= 0) {
+              return "must be a positive whole number";
+            }
+          }
+          case DURATION -> parseDuration(v);
+          case STRING -> { }
+        }
+        return null;
+      } catch (NumberFormatException e) {
+        return "must be a whole number";
+      } catch (IllegalArgumentException e) {
+        return e.getMessage();
+      }
+    }
+
+    /** {@code 50ms}, {@code 10s}, {@code 5m}, {@code 1h}, or ISO-8601 {@code PT5M}. */
+    public static Duration parseDuration(String v) {
+      String s = v.trim();
+      try {
+        if (s.startsWith("P") || s.startsWith("p")) {
+          return Duration.parse(s);
+        }
+        if (s.endsWith("ms")) {
+          return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+        }
+        long n = Long.parseLong(s.substring(0, s.length() - 1));
+        return switch (s.charAt(s.length() - 1)) {
+          case 's' -> Duration.ofSeconds(n);
+          case 'm' -> Duration.ofMinutes(n);
+          case 'h' -> Duration.ofHours(n);
+          case 'd' -> Duration.ofDays(n);
+          default -> throw new IllegalArgumentException("must be a duration like 50ms, 10s, 5m, 1h or PT5M");
+        };
+      } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
+        throw new IllegalArgumentException("must be a duration like 50ms, 10s, 5m, 1h or PT5M");
+      }
+    }
+  }
+}

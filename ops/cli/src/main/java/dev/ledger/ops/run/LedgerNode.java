@@ -1,0 +1,259 @@
+package dev.ledger.ops.run;
+
+import dev.ledger.api.ApiContext;
+import dev.ledger.api.ApiServer;
+import dev.ledger.api.ApiSettings;
+import dev.ledger.api.auth.ApiKeyStore;
+import dev.ledger.api.auth.CreatedKey;
+import dev.ledger.api.health.HealthCheck;
+import dev.ledger.api.health.IndexHealth;
+import dev.ledger.index.Indexer;
+import dev.ledger.index.IndexerSettings;
+import dev.ledger.index.LedgerIndex;
+import dev.ledger.ingest.IngestService;
+import dev.ledger.ingest.KafkaEventPublisher;
+import dev.ledger.ops.config.ConfigKey;
+import dev.ledger.ops.config.LedgerConfig;
+import dev.ledger.schemas.kafka.EmbeddedKafka;
+import dev.ledger.schemas.kafka.TopicAdmin;
+import dev.ledger.streams.LedgerStreams;
+import dev.ledger.streams.LedgerTopology;
+import dev.ledger.streams.StreamsSettings;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One ledger process: the roles it was asked to run, started in dependency order and closed in
+ * reverse. {@code ledger up} runs every role on an embedded broker; {@code ledger streams},
+ * {@code api} and {@code index} run one role against an external cluster.
+ *
+ * <pre>{@code
+ * try (LedgerNode node = LedgerNode.start(config, EnumSet.allOf(LedgerNode.Role.class), System.out)) {
+ *   node.awaitShutdown();
+ * }
+ * }</pre>
+ */
+public final class LedgerNode implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LedgerNode.class);
+
+  /** What a process runs. The HTTP API needs the index in the same process (it reads it locally). */
+  public enum Role { STREAMS, INDEX, API }
+
+  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private String bootstrapServers;
+  private ApiServer api;
+  private String newAdminKey;
+  private Path adminKeyFile;
+  private PrometheusMeterRegistry registry;
+
+  private LedgerNode() {}
+
+  /**
+   * Starts the given roles. Progress lines go to {@code out}; on a failure everything started so
+   * far is closed again and the exception propagates.
+   */
+  public static LedgerNode start(LedgerConfig config, Set<Role> roles, PrintStream out) {
+    LedgerNode node = new LedgerNode();
+    try {
+      node.startAll(config, roles.isEmpty() ? EnumSet.noneOf(Role.class) : EnumSet.copyOf(roles), out);
+      return node;
+    } catch (RuntimeException | Error e) {
+      node.close();
+      throw e;
+    }
+  }
+
+  private void startAll(LedgerConfig config, Set<Role> roles, PrintStream out) {
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Path dataDir = config.path(ConfigKey.DATA_DIR);
+    bootstrapServers = config.optional(ConfigKey.BOOTSTRAP_SERVERS);
+    if (bootstrapServers == null) {
+      long t0 = System.nanoTime();
+      EmbeddedKafka kafka = startEmbedded(dataDir.resolve("kafka"), config.integer(ConfigKey.EMBEDDED_PORT));
+      resources.push(kafka);
+      bootstrapServers = kafka.bootstrapServers();
+      out.printf("  kafka      embedded KRaft broker on %s (data in %s) [%d ms]%n", bootstrapServers,
+          dataDir.resolve("kafka"), (System.nanoTime() - t0) / 1_000_000);
+    }
+    Map<String, Object> clientProps = config.kafkaClientProperties();
+    Map<String, Object> adminProps = new HashMap<>(clientProps);
+    adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Admin admin = Admin.create(adminProps);
+    resources.push(admin);
+    List<HealthCheck> checks = new ArrayList<>();
+    checks.add(new KafkaHealth(admin));
+
+    short replication = (short) config.integer(ConfigKey.REPLICATION);
+    int partitions = config.integer(ConfigKey.PARTITIONS);
+    StreamsSettings streamsSettings = StreamsSettings.builder(bootstrapServers)
+        .applicationId(config.string(ConfigKey.STREAMS_APPLICATION_ID))
+        .stateDir(config.dataPath(ConfigKey.STREAMS_STATE_DIR))
+        .threads(config.integer(ConfigKey.STREAMS_THREADS))
+        .exactlyOnce(config.bool(ConfigKey.STREAMS_EXACTLY_ONCE))
+        .commitInterval(config.duration(ConfigKey.STREAMS_COMMIT_INTERVAL))
+        .depthLimit(config.integer(ConfigKey.STREAMS_DEPTH_LIMIT))
+        .unknownTokenGrace(config.duration(ConfigKey.STREAMS_UNKNOWN_TOKEN_GRACE))
+        .replicationFactor(replication)
+        .overrides(stringMap(clientProps))
+        .build();
+    try {
+      List<String> created = TopicAdmin.ensureTopics(admin, topicsToCreate(streamsSettings), partitions, replication);
+      out.printf("  topics     %s%n", created.isEmpty() ? "all present" : "created " + String.join(", ", created));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics");
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer while creating topics");
+    }
+
+    if (roles.contains(Role.STREAMS)) {
+      LedgerStreams streams = LedgerStreams.start(streamsSettings, registry);
+      resources.push(streams);
+      checks.add(new StreamsHealth(streams));
+      out.printf("  streams    application %s, state in %s%n", streamsSettings.applicationId(), streamsSettings.stateDir());
+    }
+
+    LedgerIndex index = null;
+    Indexer indexer = null;
+    if (roles.contains(Role.INDEX) || roles.contains(Role.API)) {
+      Path indexDir = config.dataPath(ConfigKey.INDEX_DIR);
+      try {
+        index = LedgerIndex.open(indexDir);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot open the index in " + indexDir, e);
+      }
+      resources.push(index);
+      indexer = Indexer.start(IndexerSettings.builder(bootstrapServers).build(), index, registry);
+      resources.push(indexer);
+      checks.add(new IndexHealth(indexer));
+      out.printf("  index      %s%n", indexDir);
+    }
+
+    if (roles.contains(Role.API)) {
+      KafkaEventPublisher publisher = KafkaEventPublisher.create(bootstrapServers, clientProps);
+      new KafkaClientMetrics(publisher.producer()).bindTo(registry);
+      IngestService ingest = new IngestService(publisher);
+      resources.push(ingest);
+      ApiKeyStore keys = ApiKeyStore.open(config.dataPath(ConfigKey.KEYS_FILE));
+      ensureAdminKey(keys, dataDir);
+      ApiSettings settings = ApiSettings.builder()
+          .host(config.string(ConfigKey.HTTP_HOST))
+          .port(config.integer(ConfigKey.HTTP_PORT))
+          .maxRequestBytes(config.longValue(ConfigKey.HTTP_MAX_REQUEST_BYTES))
+          .build();
+      api = ApiServer.start(settings, new ApiContext(keys, ingest, index, indexer, checks, registry));
+      resources.push(api);
+      out.printf("  http       http://%s:%d  (health /health, metrics /metrics, API description /openapi.json)%n",
+          config.string(ConfigKey.HTTP_HOST), api.port());
+    }
+  }
+
+  private static EmbeddedKafka startEmbedded(Path dir, int port) {
+    try {
+      return EmbeddedKafka.start(dir, port);
+    } catch (RuntimeException e) {
+      String message = String.valueOf(e.getMessage());
+      if (message.contains("Address already in use") || causeMentions(e, "Address already in use")) {
+        throw new IllegalStateException("port " + port + " is taken; start with --kafka-port N or stop what uses it");
+      }
+      throw e;
+    }
+  }
+
+  private static boolean causeMentions(Throwable e, String text) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (String.valueOf(t.getMessage()).contains(text)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static List<dev.ledger.schemas.Topic<?, ?>> topicsToCreate(StreamsSettings settings) {
+    List<dev.ledger.schemas.Topic<?, ?>> topics = new ArrayList<>(dev.ledger.schemas.Topics.all());
+    topics.addAll(LedgerTopology.internalTopics(settings));
+    return topics;
+  }
+
+  private static Map<String, String> stringMap(Map<String, Object> in) {
+    Map<String, String> out = new HashMap<>();
+    in.forEach((k, v) -> out.put(k, String.valueOf(v)));
+    return out;
+  }
+
+  /** The first start creates an admin key for every tenant, keeps it in data/admin.key and shows it once. */
+  private void ensureAdminKey(ApiKeyStore keys, Path dataDir) {
+    adminKeyFile = dataDir.resolve("admin.key");
+    if (Files.exists(adminKeyFile)) {
+      return;
+    }
+    CreatedKey key = keys.create(dev.ledger.api.auth.Role.admin, "*", "admin (created by ledger up)");
+    try {
+      Files.createDirectories(dataDir);
+      Files.writeString(adminKeyFile, key.secret() + System.lineSeparator());
+      try {
+        Files.setPosixFilePermissions(adminKeyFile, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException ignored) {
+        // Not a POSIX file system: the file keeps the default permissions.
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + adminKeyFile, e);
+    }
+    newAdminKey = key.secret();
+  }
+
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** The HTTP port, or -1 when this process runs no API. */
+  public int httpPort() {
+    return api == null ? -1 : api.port();
+  }
+
+  /** The admin key if this start created it (shown once), else null. */
+  public String newAdminKey() {
+    return newAdminKey;
+  }
+
+  public Path adminKeyFile() {
+    return adminKeyFile;
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** Closes every role in reverse start order; safe to call twice. */
+  @Override
+  public synchronized void close() {
+    while (!resources.isEmpty()) {
+      AutoCloseable r = resources.pop();
+      try {
+        r.close();
+      } catch (Exception e) {
+        LOG.warn("closing {} failed: {}", r.getClass().getSimpleName(), e.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package dev.ledger.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ledger.ops.config.ConfigException;
+import dev.ledger.ops.config.ConfigKey;
+import dev.ledger.ops.config.LedgerConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LedgerConfigTest {
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void defaultsNeedNoConfiguration() {
+    LedgerConfig c = LedgerConfig.defaults(Map.of());
+    assertThat(c.optional(ConfigKey.BOOTSTRAP_SERVERS)).isNull();
+    assertThat(c.integer(ConfigKey.PARTITIONS)).isEqualTo(6);
+    assertThat(c.string(ConfigKey.HTTP_HOST)).isEqualTo("127.0.0.1");
+    assertThat(c.integer(ConfigKey.HTTP_PORT)).isEqualTo(8080);
+    assertThat(c.dataPath(ConfigKey.INDEX_DIR)).isEqualTo(Path.of("data", "index"));
+    assertThat(c.duration(ConfigKey.STREAMS_COMMIT_INTERVAL)).isEqualTo(Duration.ofMillis(50));
+  }
+
+  @Test
+  void fileThenEnvironmentThenCommandLine() throws Exception {
+    Path file = tmp.resolve("ledger.properties");
+    Files.writeString(file, "http.port=9000\ntopics.partitions=12\ndata.dir=/srv/ledger\nkafka.client.security.protocol=SSL\n");
+    LedgerConfig c = LedgerConfig.load(file, Map.of("LEDGER_TOPICS_PARTITIONS", "3", "LEDGER_HTTP_HOST", "0.0.0.0"),
+        Map.of("topics.partitions", "4"));
+    assertThat(c.integer(ConfigKey.HTTP_PORT)).isEqualTo(9000);
+    assertThat(c.string(ConfigKey.HTTP_HOST)).isEqualTo("0.0.0.0");
+    assertThat(c.integer(ConfigKey.PARTITIONS)).isEqualTo(4);
+    assertThat(c.dataPath(ConfigKey.KEYS_FILE)).isEqualTo(Path.of("/srv/ledger/keys.json"));
+    assertThat(c.kafkaClientProperties()).containsEntry("security.protocol", "SSL");
+    assertThat(c.describe()).anyMatch(l -> l.startsWith("topics.partitions=4") && l.contains("command line"));
+  }
+
+  @Test
+  void everyBadValueIsReportedAtOnce() {
+    assertThatThrownBy(() -> LedgerConfig.defaults(Map.of("http.port", "99999", "topics.partitions", "zero",
+        "streams.commit.interval", "soon")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("http.port=99999")
+        .hasMessageContaining("topics.partitions=zero")
+        .hasMessageContaining("streams.commit.interval=soon");
+  }
+
+  @Test
+  void secretsAreMasked() {
+    LedgerConfig c = LedgerConfig.defaults(Map.of("kafka.client.sasl.jaas.config", "user=x password=hunter2"));
+    assertThat(String.join("\n", c.describe())).doesNotContain("hunter2").contains("kafka.client.sasl.jaas.config=********");
+  }
+
+  @Test
+  void aMissingConfigFileIsAnError() {
+    assertThatThrownBy(() -> LedgerConfig.load(tmp.resolve("nope.properties"), Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("does not exist");
+  }
+
+  @Test
+  void environmentNamesMapToKeys() {
+    assertThat(LedgerConfig.envName("streams.commit.interval")).isEqualTo("LEDGER_STREAMS_COMMIT_INTERVAL");
+  }
+}

@@ -1,0 +1,94 @@
+package dev.ledger.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ledger.ops.config.LedgerConfig;
+import dev.ledger.ops.run.LedgerNode;
+import dev.ledger.testkit.Examples;
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole ledger as {@code ledger up} runs it: embedded broker, streams, indexer and HTTP API in
+ * one process. Posts the contract's example batch in a shuffled order through HTTP and expects the
+ * exact token answer of shared/examples; then restarts on the same data directory.
+ */
+class UpIT {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @TempDir
+  Path tmp;
+
+  static LedgerNode start(Path data) {
+    LedgerConfig config = LedgerConfig.defaults(Map.of("data.dir", data.toString(), "http.port", "0",
+        "kafka.embedded.port", "0", "topics.partitions", "4", "streams.commit.interval", "20ms"));
+    return LedgerNode.start(config, EnumSet.allOf(LedgerNode.Role.class), new PrintStream(OutputStream.nullOutputStream()));
+  }
+
+  static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void theExampleBatchResolvesToTheExampleTokenInAnyOrderAndSurvivesARestart() throws Exception {
+    Path data = tmp.resolve("data");
+    List<String> lines = new ArrayList<>(Arrays.asList(Examples.quickstartNdjson().strip().split("\n")));
+    long seed = Long.getLong("ledger.seed", System.nanoTime());
+    Collections.shuffle(lines, new Random(seed));
+    System.out.println("UpIT shuffle seed " + seed);
+    JsonNode expected = JSON.readTree(Examples.tokenResponseJson());
+    String key;
+    try (LedgerNode node = start(data)) {
+      key = Files.readString(data.resolve("admin.key")).strip();
+      assertThat(node.newAdminKey()).isEqualTo(key);
+      String base = "http://127.0.0.1:" + node.httpPort();
+      // Each event in its own request, so arrival order really is the shuffled one.
+      for (String line : lines) {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "/v1/events"))
+            .header("Authorization", "Bearer " + key).header("Content-Type", "application/x-ndjson")
+            .POST(HttpRequest.BodyPublishers.ofString(line)));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        assertThat(JSON.readTree(r.body()).get("accepted").asInt()).isEqualTo(1);
+      }
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "/v1/tokens/tok-flights-lhr?tenant=acme"))
+            .header("Authorization", "Bearer " + key));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(JSON.readTree(r.body())).isEqualTo(expected);
+      });
+      HttpResponse<String> unauthorized = send(HttpRequest.newBuilder(URI.create(base + "/v1/tokens/tok-root?tenant=acme")));
+      assertThat(unauthorized.statusCode()).isEqualTo(401);
+    }
+    try (LedgerNode again = start(data)) {
+      assertThat(again.newAdminKey()).isNull();
+      String base = "http://127.0.0.1:" + again.httpPort();
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "/v1/tokens/tok-flights-lhr?tenant=acme"))
+            .header("Authorization", "Bearer " + key));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(JSON.readTree(r.body())).isEqualTo(expected);
+      });
+    }
+  }
+}
