@@ -1,0 +1,120 @@
+package dev.ledger.export.format;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.fge.jsonschema.core.report.ProcessingReport;
+import com.github.fge.jsonschema.main.JsonSchema;
+import com.github.fge.jsonschema.main.JsonSchemaFactory;
+import dev.ledger.export.ExportRequest;
+import dev.ledger.export.Exporter;
+import dev.ledger.export.ProgressListener;
+import dev.ledger.export.log.IntegrityLog;
+import dev.ledger.export.sign.NotaryKey;
+import dev.ledger.export.testing.ManualClock;
+import dev.ledger.export.testing.TestRecords;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** OCSF output against the (hand-written subset of the) OCSF schema, and the CSV layout. */
+class ExportFormatsTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int RECORDS = 24;
+
+  @TempDir
+  static Path dir;
+  static JsonSchema schema;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    try (IntegrityLog log = IntegrityLog.open(dir, NotaryKey.generate(), new ManualClock(Instant.parse("2026-11-20T10:00:00Z"), 1))) {
+      for (int i = 0; i < RECORDS; i++) {
+        log.append(TestRecords.avro("acme", i));
+      }
+      ObjectNode bare = TestRecords.json("acme", 99);
+      bare.put("type", "token.something_new");
+      bare.remove(List.of("principal", "actor", "source"));
+      log.append(bare);
+      log.commit(Map.of());
+      log.checkpoint("acme");
+    }
+    try (InputStream in = ExportFormatsTest.class.getResourceAsStream("/ocsf/ocsf-1.1.0-subset.schema.json")) {
+      schema = JsonSchemaFactory.byDefault().getJsonSchema(JSON.readTree(in));
+    }
+  }
+
+  static String export(String format) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    new Exporter(dir).prepare(ExportRequest.parse("acme", null, null, format, null)).writeTo(out, ProgressListener.NONE);
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void everyOcsfEventIsValidAgainstTheSchema() throws Exception {
+    List<JsonNode> events = new ArrayList<>();
+    for (String line : export("ocsf").split("\n")) {
+      events.add(JSON.readTree(line));
+    }
+    assertThat(events).hasSize(RECORDS + 1);
+    for (JsonNode event : events) {
+      ProcessingReport report = schema.validate(event);
+      assertThat(report.isSuccess()).as("%s\n%s", event, report).isTrue();
+    }
+    assertThat(events).extracting(e -> e.get("type_uid").asLong())
+        .contains(300203L, 300204L, 300399L, 600301L, 600302L);
+    JsonNode issued = events.get(0);
+    assertThat(issued.get("class_uid").asInt()).isEqualTo(3002);
+    assertThat(issued.path("user").path("uid").asText()).isEqualTo("user:dana");
+    assertThat(issued.path("actor_chain").path("hops")).hasSize(3);
+    assertThat(issued.path("metadata").path("uid").asText()).isEqualTo("ev-acme-0");
+    assertThat(issued.path("unmapped").path("leaf_index").asLong()).isZero();
+    JsonNode deniedUse = events.get(3);
+    assertThat(deniedUse.get("class_uid").asInt()).isEqualTo(6003);
+    assertThat(deniedUse.get("status_id").asInt()).isEqualTo(2);
+    assertThat(deniedUse.path("api").path("operation").asText()).isEqualTo("POST /bookings");
+    assertThat(deniedUse.get("activity_id").asInt()).isEqualTo(1);
+    assertThat(events.get(4).get("severity_id").asInt()).as("a violation is high severity").isEqualTo(4);
+    for (JsonNode e : events) {
+      assertThat(e.get("type_uid").asLong()).isEqualTo(e.get("class_uid").asLong() * 100 + e.get("activity_id").asLong());
+    }
+  }
+
+  @Test
+  void theSchemaHasTeeth() throws Exception {
+    ObjectNode event = (ObjectNode) JSON.readTree(export("ocsf").split("\n")[3]);
+    assertThat(schema.validate(event).isSuccess()).isTrue();
+    ObjectNode noApi = event.deepCopy();
+    noApi.remove("api");
+    assertThat(schema.validate(noApi).isSuccess()).isFalse();
+    ObjectNode typo = event.deepCopy();
+    typo.put("actr", "x");
+    assertThat(schema.validate(typo).isSuccess()).isFalse();
+    ObjectNode wrongClass = event.deepCopy();
+    wrongClass.put("class_uid", 3002);
+    assertThat(schema.validate(wrongClass).isSuccess()).isFalse();
+  }
+
+  @Test
+  void csvHasAHeaderAndQuotesWhatNeedsIt() throws IOException {
+    String[] rows = export("csv").split("\r\n");
+    assertThat(rows).hasSize(RECORDS + 2);
+    assertThat(rows[0]).isEqualTo(String.join(",", CsvFormat.HEADER));
+    assertThat(rows[1]).startsWith("0,2026-11-20T10:00:00Z,").contains(",ev-acme-0,token.issued,");
+    // Record 5 is a revocation whose reason holds a comma and quotes.
+    assertThat(rows[6]).contains(",\"agent misbehaving, \"\"quoted\"\"\",");
+    assertThat(rows[5]).contains(",use_after_revocation,");
+  }
+}
