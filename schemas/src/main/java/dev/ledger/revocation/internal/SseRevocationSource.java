@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
  * Follows the ledger server's {@code GET /v1/revocations/stream} (server-sent events) with
  * {@link HttpClient}: the first connection sends {@code Last-Event-ID: 0} so the server replays every
  * live notice, each reconnection (with backoff) sends the id of the last event applied, so nothing is
- * missed or applied twice across a disconnect. Caught up once the stream has been quiet for the
- * quiet period after the replay (or when the server sends an explicit {@code caught-up} event).
+ * missed or applied twice across a disconnect. Caught up once no event has come for the quiet period
+ * after the replay (keep-alive comments do not count), or when the server sends a {@code caught-up} event.
  * A watchdog drops a connection on which nothing, not even a keep-alive, arrived for the idle timeout.
  */
 public final class SseRevocationSource extends SourceCore {
@@ -32,6 +32,7 @@ public final class SseRevocationSource extends SourceCore {
   private final ScheduledExecutorService watchdog;
   private volatile long lastEventId;
   private volatile long lastLineNanos;
+  private volatile long lastEventNanos;
   private volatile long retryHintMillis;
   private volatile InputStream body;
   private Thread thread;
@@ -98,6 +99,7 @@ public final class SseRevocationSource extends SourceCore {
         .header("Cache-Control", "no-cache")
         .header("Authorization", "Bearer " + settings.bearerToken())
         .header("Last-Event-ID", Long.toString(lastEventId))
+        .timeout(settings.sseIdleTimeout()) // for the response headers; the watchdog covers the body
         .build();
     HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
     try (InputStream in = response.body()) {
@@ -111,6 +113,7 @@ public final class SseRevocationSource extends SourceCore {
       }
       body = in;
       lastLineNanos = System.nanoTime();
+      lastEventNanos = lastLineNanos;
       contact();
       backoff.reset();
       BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
@@ -132,11 +135,12 @@ public final class SseRevocationSource extends SourceCore {
     if (current == null) {
       return;
     }
-    long silent = System.nanoTime() - lastLineNanos;
-    if (!isCaughtUp() && silent >= settings.sseQuietPeriod().toNanos()) {
+    long now = System.nanoTime();
+    // Keep-alive comments do not delay the end of the replay; only events do.
+    if (!isCaughtUp() && now - lastEventNanos >= settings.sseQuietPeriod().toNanos()) {
       markCaughtUp();
     }
-    if (silent >= settings.sseIdleTimeout().toNanos()) {
+    if (now - lastLineNanos >= settings.sseIdleTimeout().toNanos()) {
       error("no data on " + uri + " for " + settings.sseIdleTimeout() + ", reconnecting", null);
       closeQuietly(current);
     }
@@ -145,6 +149,7 @@ public final class SseRevocationSource extends SourceCore {
   private final class Handler implements SseEventParser.Handler {
     @Override
     public void accept(SseEvent event) {
+      lastEventNanos = System.nanoTime();
       try {
         switch (event.type()) {
           case "revocation" -> apply(NoticeJson.revocation(event.data()));

@@ -1,0 +1,91 @@
+package dev.ledger.revocation;
+
+import static dev.ledger.revocation.FakeRevocationStream.quote;
+import static dev.ledger.revocation.RevocationFixtures.encode;
+import static dev.ledger.revocation.RevocationFixtures.key;
+import static dev.ledger.revocation.RevocationFixtures.notice;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.ledger.schemas.Topics;
+import dev.ledger.schemas.kafka.EmbeddedKafka;
+import dev.ledger.testkit.TestKafka;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the Python example of docs/revocations.md against a real broker. Skipped where
+ * /usr/bin/python3 with confluent-kafka and avro is missing (Debian: python3-confluent-kafka python3-avro).
+ */
+class PythonExampleIT {
+
+  private static final Path PYTHON = Path.of("/usr/bin/python3");
+  private static final Path SCRIPT = Path.of("examples/python/read_revocations.py");
+  private static final Path SCHEMA = Path.of("src/main/avro/RevocationNotice.avsc");
+
+  private static boolean pythonModulesPresent() throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import confluent_kafka, avro.io")
+        .redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+  }
+
+  @Test
+  void thePythonExampleReadsTheLiveRevocations() throws Exception {
+    long t0 = System.nanoTime();
+    assumeTrue(Files.isExecutable(PYTHON), "skipped: /usr/bin/python3 is missing");
+    assumeTrue(pythonModulesPresent(),
+        "skipped: /usr/bin/python3 lacks confluent_kafka or avro (apt-get install python3-confluent-kafka python3-avro)");
+    assertThat(SCRIPT).exists();
+    System.out.printf("python check took %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+
+    List<String> expected = new ArrayList<>();
+    try (EmbeddedKafka kafka = TestKafka.start(3)) {
+      String topic = Topics.REVOCATIONS.name();
+      try (KafkaProducer<byte[], byte[]> producer = RevocationFixtures.producer(kafka.bootstrapServers(), Optional.empty())) {
+        for (int i = 0; i < 60; i++) {
+          String token = i == 7 ? "tök-\"7\"" : "tok-" + i;
+          String cause = i % 2 == 0 ? token : "root-1";
+          producer.send(new ProducerRecord<>(topic, key("acme", token), encode(notice("acme", token, cause))));
+          if (i % 4 == 0) {
+            producer.send(new ProducerRecord<>(topic, key("acme", token), null));
+          } else {
+            expected.add("{\"expires_at\":\"2026-03-01T13:00:00.250Z\",\"revocation_cause\":" + quote(cause)
+                + ",\"revoked_at\":\"2026-03-01T12:00:00.250Z\",\"tenant\":\"acme\",\"token_id\":" + quote(token) + "}");
+          }
+        }
+        producer.send(new ProducerRecord<>(topic, key("globex", "g-1"), encode(notice("globex", "g-1", "g-1"))));
+      }
+      // Transaction markers take offsets: the example must still see the end of each partition.
+      try (KafkaProducer<byte[], byte[]> tx = RevocationFixtures.producer(kafka.bootstrapServers(), Optional.of("py-tx"))) {
+        tx.initTransactions();
+        tx.beginTransaction();
+        tx.send(new ProducerRecord<>(topic, key("acme", "in-tx"), encode(notice("acme", "in-tx", "in-tx"))));
+        tx.commitTransaction();
+        expected.add("{\"expires_at\":\"2026-03-01T13:00:00.250Z\",\"revocation_cause\":\"in-tx\","
+            + "\"revoked_at\":\"2026-03-01T12:00:00.250Z\",\"tenant\":\"acme\",\"token_id\":\"in-tx\"}");
+      }
+
+      long started = System.nanoTime();
+      Process p = new ProcessBuilder(PYTHON.toString(), SCRIPT.toString(), "--bootstrap", kafka.bootstrapServers(),
+          "--schema", SCHEMA.toString(), "--tenant", "acme", "--timeout", "60")
+          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("the example finishes").isTrue();
+      System.out.printf("python example took %d ms%n", (System.nanoTime() - started) / 1_000_000);
+      assertThat(p.exitValue()).as("exit status; output:\n" + out).isZero();
+      List<String> lines = out.lines().toList();
+      assertThat(lines.getLast()).isEqualTo("{\"caught_up\": true, \"revocations\": " + expected.size() + "}");
+      assertThat(lines.subList(0, lines.size() - 1)).containsExactlyInAnyOrderElementsOf(expected);
+    }
+  }
+}
