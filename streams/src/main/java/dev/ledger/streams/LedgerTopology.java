@@ -117,6 +117,9 @@ public final class LedgerTopology {
     p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0");
     // Latency over batching: a revocation crosses two commits; do not let the producer sit on records.
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "5");
+    // With frequent commits the next transaction often starts while the last one's markers are being
+    // written (CONCURRENT_TRANSACTIONS); the default 100 ms retry backoff would dominate latency.
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), "5");
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "100");
     p.putAll(settings.overrides());
     return p;

@@ -1,0 +1,143 @@
+package dev.ledger.streams;
+
+import static dev.ledger.streams.testing.Events.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ledger.schemas.Topics;
+import dev.ledger.schemas.avro.AuditRecord;
+import dev.ledger.schemas.avro.LedgerEvent;
+import dev.ledger.schemas.avro.RevocationNotice;
+import dev.ledger.schemas.avro.TokenNode;
+import dev.ledger.schemas.avro.TokenStatus;
+import dev.ledger.streams.testing.BrokerRun;
+import dev.ledger.streams.testing.Events;
+import dev.ledger.streams.testing.Golden;
+import dev.ledger.testkit.TestKafka;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/** The main scenarios on a real broker with 4 partitions, shuffled events and exactly-once. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LedgerStreamsIT {
+
+  private static final int PARTITIONS = 4;
+  private static final long SEED = 4242L;
+  private static final Instant LATER = Instant.now().plus(Duration.ofDays(1));
+  private static BrokerRun run;
+  private static LedgerStreams app;
+
+  @BeforeAll
+  static void start() {
+    run = new BrokerRun(PARTITIONS);
+    app = run.startStreams(run.settings("ledger-it").build());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (app != null) {
+      app.close();
+    }
+    if (run != null) {
+      run.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void shuffledChainsResolveAndRevocationsCrossPartitions() {
+    List<LedgerEvent> events = new ArrayList<>(Events.quickstart());
+    // A chain of depth 10 below c0 and a tree of 200 leaves below w, each with a revocation.
+    events.add(Events.issued("it", "ev-c0", "c0", "user:it", "agent:c0", List.of("api"), List.of("read"), LATER, null, T0));
+    for (int i = 1; i <= 10; i++) {
+      events.add(Events.attenuated("it", "ev-c" + i, "c" + i, "c" + (i - 1), "agent:c" + i, T0.plusSeconds(i)));
+    }
+    events.add(Events.revoked("it", "rev-c1", "c1", T0.plusSeconds(100)));
+    events.add(Events.issued("it", "ev-w", "w", "user:w", "agent:w", List.of("api"), List.of("read"), LATER, null, T0));
+    for (int i = 0; i < 200; i++) {
+      events.add(Events.attenuated("it", "ev-w" + i, "w" + i, "w", "agent:w" + i, T0.plusSeconds(1)));
+    }
+    events.add(Events.revoked("it", "rev-w", "w", T0.plusSeconds(100)));
+    Collections.shuffle(events, new Random(SEED));
+    assertThat(partition("it/c1")).as("the revocation of c1 is processed on another partition than its tree (root c0)")
+        .isNotEqualTo(partition("it/c0"));
+    run.send(events);
+
+    List<Map.Entry<String, AuditRecord>> audit = run.read(Topics.AUDIT, events.size(), Duration.ofSeconds(60), Duration.ofSeconds(1));
+    assertThat(audit.stream().map(e -> e.getValue().getEventId()).sorted().toList()).as("one audit record per event, seed " + SEED)
+        .isEqualTo(events.stream().map(LedgerEvent::getEventId).sorted().toList());
+
+    Map<String, TokenNode> tokens = latest(run.read(Topics.TOKENS, 1, Duration.ofSeconds(10), Duration.ofSeconds(2)));
+    Golden.assertMatches(tokens.get("acme/tok-flights-lhr"), "broker, seed " + SEED);
+    TokenNode c10 = tokens.get("it/c10");
+    assertThat(c10.getDepth()).isEqualTo(10);
+    assertThat(c10.getStatus()).isEqualTo(TokenStatus.revoked);
+    assertThat(c10.getRevocationCause()).isEqualTo("c1");
+    assertThat(tokens.get("it/c0").getStatus()).isEqualTo(TokenStatus.active);
+
+    List<Map.Entry<String, RevocationNotice>> notices = run.read(Topics.REVOCATIONS, 213, Duration.ofSeconds(30), Duration.ofSeconds(2));
+    Map<String, Long> perToken = notices.stream().filter(e -> e.getValue() != null)
+        .collect(Collectors.groupingBy(Map.Entry::getKey, Collectors.counting()));
+    Set<String> expected = new HashSet<>(Set.of("acme/tok-flights", "acme/tok-flights-lhr", "it/w"));
+    for (int i = 1; i <= 10; i++) {
+      expected.add("it/c" + i);
+    }
+    for (int i = 0; i < 200; i++) {
+      expected.add("it/w" + i);
+    }
+    assertThat(perToken.keySet()).isEqualTo(expected);
+    assertThat(perToken.values()).as("exactly one notice each").containsOnly(1L);
+    assertThat(notices.stream().filter(e -> e.getValue() == null).map(Map.Entry::getKey).collect(Collectors.toSet()))
+        .as("expired revoked tokens are tombstoned").contains("acme/tok-flights", "acme/tok-flights-lhr");
+  }
+
+  @Test
+  @Order(2)
+  void badInputGoesToTheDlqAndTheStreamKeepsProcessing() {
+    byte[] garbage = "\u00c3\u0001 definitely not avro".getBytes(StandardCharsets.UTF_8);
+    run.sendRaw("bad/x".getBytes(StandardCharsets.UTF_8), garbage);
+    LedgerEvent noBody = LedgerEvent.newBuilder(Events.revoked("bad", "rev-bad", "x", T0)).setRevocation(null).build();
+    run.sendRaw("bad/x".getBytes(StandardCharsets.UTF_8), Topics.EVENTS.valueSerde().serializer().serialize("t", noBody));
+    run.send(List.of(Events.issued("bad", "ev-after", "after", "user:a", "agent:a", List.of("api"), List.of("r"), LATER, null, T0)));
+
+    List<ConsumerRecord<byte[], byte[]>> dlq = TestKafka.readAll(run.bootstrap(), Topics.DLQ.name(), 2, Duration.ofSeconds(30), Duration.ofMillis(500));
+    assertThat(dlq).hasSize(2);
+    Map<String, String> reasons = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : dlq) {
+      reasons.put(new String(r.headers().lastHeader(Topics.DLQ_HEADER_REASON).value(), StandardCharsets.UTF_8), new String(r.key()));
+      assertThat(r.headers().lastHeader(Topics.DLQ_HEADER_ORIGIN)).isNotNull();
+    }
+    assertThat(reasons).containsOnlyKeys("undecodable", "missing_body");
+    assertThat(dlq.stream().filter(r -> r.headers().lastHeader(Topics.DLQ_HEADER_REASON).value().length == 11)
+        .findFirst().orElseThrow().value()).as("original bytes").isEqualTo(garbage);
+    Map<String, TokenNode> tokens = latest(run.read(Topics.TOKENS, 1, Duration.ofSeconds(10), Duration.ofSeconds(2)));
+    assertThat(tokens.get("bad/after")).as("processed after the bad records").isNotNull();
+  }
+
+  static Map<String, TokenNode> latest(List<Map.Entry<String, TokenNode>> records) {
+    Map<String, TokenNode> latest = new HashMap<>();
+    records.forEach(e -> latest.put(e.getKey(), e.getValue()));
+    return latest;
+  }
+
+  private static int partition(String key) {
+    return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
+  }
+}
