@@ -13,6 +13,7 @@ import dev.ledger.schemas.avro.RevocationBody;
 import dev.ledger.schemas.avro.TokenBody;
 import dev.ledger.schemas.avro.UseBody;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,7 +71,7 @@ public final class EventJson {
         .setOccurredAt(time(event, "occurred_at"))
         .setTenant(tenant == null ? LedgerKey.DEFAULT_TENANT : tenant)
         .setSource(text(event, "source"))
-        .setReceivedAt(receivedAt == null ? null : receivedAt.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        .setReceivedAt(receivedAt == null ? null : receivedAt.truncatedTo(ChronoUnit.MILLIS));
     JsonNode body = event.get(type.bodyField());
     switch (type) {
       case ISSUED, EXCHANGED, ATTENUATED -> out.setToken(token(body));

@@ -1,6 +1,7 @@
 package dev.ledger.ingest;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /** The five event types of CONTRACT.md section 1, with their wire name and the name of their body field. */
@@ -12,7 +13,7 @@ public enum EventType {
   REVOKED("token.revoked", "revocation");
 
   /** The names of every body field, whatever the type. */
-  public static final java.util.List<String> BODY_FIELDS = java.util.List.of("token", "use", "revocation");
+  public static final List<String> BODY_FIELDS = List.of("token", "use", "revocation");
 
   private final String wireName;
   private final String bodyField;

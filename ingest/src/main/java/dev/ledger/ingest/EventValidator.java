@@ -5,6 +5,7 @@ import dev.ledger.ingest.internal.Rfc3339;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -310,7 +311,7 @@ public final class EventValidator {
         case BOOLEAN -> "a boolean";
         case ARRAY -> "an array";
         case OBJECT -> "an object";
-        default -> value.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+        default -> value.getNodeType().name().toLowerCase(Locale.ROOT);
       };
     }
 

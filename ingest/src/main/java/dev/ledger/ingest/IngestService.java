@@ -1,8 +1,8 @@
 package dev.ledger.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ledger.ingest.internal.BatchParser;
 import dev.ledger.ingest.internal.BatchParser.ParsedBatch;
+import dev.ledger.ingest.internal.BatchParser;
 import dev.ledger.ingest.internal.MediaTypes;
 import dev.ledger.schemas.LedgerKey;
 import dev.ledger.schemas.avro.LedgerEvent;
@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -93,7 +94,7 @@ public final class IngestService implements AutoCloseable {
       List<Problem> problems = new ArrayList<>(batch.problems());
       problems.addAll(EventValidator.validate(batch.events()));
       if (!problems.isEmpty()) {
-        problems.sort(java.util.Comparator.comparingInt(Problem::index));
+        problems.sort(Comparator.comparingInt(Problem::index));
         return new IngestResult.Invalid(problems);
       }
       List<Problem> foreign = foreignTenants(batch.events(), callerTenant);

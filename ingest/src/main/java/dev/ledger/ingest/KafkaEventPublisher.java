@@ -72,6 +72,10 @@ public final class KafkaEventPublisher implements EventPublisher {
     config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
     config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
     config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    // A transaction begun right after a commit can be answered CONCURRENT_TRANSACTIONS while the
+    // broker still writes the markers; the default backoff grows to 1 s and stalls every request.
+    config.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10);
+    config.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 100);
     config.putAll(producerOverrides);
     return new KafkaEventPublisher(Map.copyOf(config), Math.max(1, maxRecordsPerTransaction));
   }

@@ -1,5 +1,7 @@
 package dev.ledger.ingest;
 
+import java.util.Objects;
+
 /**
  * One thing wrong with a submitted batch.
  *
@@ -11,7 +13,7 @@ package dev.ledger.ingest;
  */
 public record Problem(int index, String field, String reason) {
   public Problem {
-    java.util.Objects.requireNonNull(reason, "reason");
+    Objects.requireNonNull(reason, "reason");
   }
 
   /** A problem of the whole body (index -1, no field). */

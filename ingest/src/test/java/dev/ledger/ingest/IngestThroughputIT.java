@@ -25,7 +25,7 @@ class IngestThroughputIT {
 
   private static final int THREADS = 8;
   private static final int EVENTS_PER_BATCH = 10;
-  private static final Duration RUN = Duration.ofSeconds(3);
+  private static final Duration RUN = Duration.ofSeconds(2);
   private static EmbeddedKafka kafka;
   private static final AtomicLong IDS = new AtomicLong();
 

@@ -1,7 +1,9 @@
 package dev.ledger.ingest.client;
 
 import dev.ledger.ingest.Problem;
+import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A batch the ledger did not take. {@link #retryable()} says whether sending the same events again
@@ -12,7 +14,7 @@ public final class LedgerClientException extends RuntimeException {
   private final int status;
   private final boolean retryable;
   private final transient List<Problem> problems;
-  private final java.time.Duration retryAfter;
+  private final Duration retryAfter;
 
   /**
    * @param status the HTTP status, or -1 when there was none (Kafka, network)
@@ -22,21 +24,21 @@ public final class LedgerClientException extends RuntimeException {
    * @param cause the underlying failure, may be null
    */
   public LedgerClientException(int status, boolean retryable, String message, List<Problem> problems, Throwable cause) {
-    this(status, retryable, message, problems, cause, java.time.Duration.ZERO);
+    this(status, retryable, message, problems, cause, Duration.ZERO);
   }
 
   /** As above, with the least wait the server asked for before a retry (its Retry-After), never null. */
   public LedgerClientException(int status, boolean retryable, String message, List<Problem> problems, Throwable cause,
-      java.time.Duration retryAfter) {
+      Duration retryAfter) {
     super(message, cause);
     this.status = status;
     this.retryable = retryable;
     this.problems = List.copyOf(problems);
-    this.retryAfter = java.util.Objects.requireNonNull(retryAfter, "retryAfter");
+    this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
   }
 
   /** The least wait the server asked for before a retry; zero when it did not say. */
-  public java.time.Duration retryAfter() {
+  public Duration retryAfter() {
     return retryAfter;
   }
 
