@@ -9,6 +9,8 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // Lucene reports through java.util.logging; keep its start-up notes out of the user's terminal.
+    java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
     System.exit(LedgerCommand.commandLine().execute(args));
   }
 

@@ -77,6 +77,17 @@ class UpIT {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(JSON.readTree(r.body())).isEqualTo(expected);
       });
+      // The README's own commands, run as a reader would from the repository root (same events: deduplicated).
+      Path work = data.getParent();
+      Files.createDirectories(work.resolve("docs/examples"));
+      Files.copy(ReadmeSnippets.repoRoot().resolve("docs/examples/quickstart.ndjson"),
+          work.resolve("docs/examples/quickstart.ndjson"));
+      Map<String, String> snippets = ReadmeSnippets.all();
+      assertThat(snippets).containsKeys("post-example", "get-token");
+      assertThat(JSON.readTree(ReadmeSnippets.run(snippets.get("post-example"), work, node.httpPort())))
+          .isEqualTo(JSON.readTree("{\"accepted\":6}"));
+      assertThat(JSON.readTree(ReadmeSnippets.run(snippets.get("get-token"), work, node.httpPort()))).isEqualTo(expected);
+
       HttpResponse<String> unauthorized = send(HttpRequest.newBuilder(URI.create(base + "/v1/tokens/tok-root?tenant=acme")));
       assertThat(unauthorized.statusCode()).isEqualTo(401);
     }
