@@ -3,9 +3,11 @@ package dev.ledger.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ledger.ingest.internal.BatchParser.ParsedBatch;
 import dev.ledger.ingest.internal.BatchParser;
+import dev.ledger.ingest.internal.IngestMetrics;
 import dev.ledger.ingest.internal.MediaTypes;
 import dev.ledger.schemas.LedgerKey;
 import dev.ledger.schemas.avro.LedgerEvent;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +48,7 @@ public final class IngestService implements AutoCloseable {
   private final EventPublisher publisher;
   private final Clock clock;
   private final Duration publishTimeout;
+  private final IngestMetrics metrics = new IngestMetrics();
 
   /** Uses the system UTC clock for {@code received_at}. */
   public IngestService(EventPublisher publisher) {
@@ -81,6 +84,26 @@ public final class IngestService implements AutoCloseable {
   public IngestResult submit(byte[] body, String contentType, String callerTenant) {
     Objects.requireNonNull(body, "body");
     Objects.requireNonNull(callerTenant, "callerTenant");
+    IngestResult result = decide(body, contentType, callerTenant);
+    metrics.batch(switch (result) {
+      case IngestResult.Accepted a -> "accepted";
+      case IngestResult.Invalid i -> "invalid";
+      case IngestResult.Forbidden f -> "forbidden";
+      case IngestResult.UnsupportedMediaType u -> "unsupported_media_type";
+      case IngestResult.Unavailable u -> "unavailable";
+    });
+    return result;
+  }
+
+  /**
+   * Records the service's meters ({@code ledger.ingest.batches} by result, {@code
+   * ledger.ingest.events}, {@code ledger.ingest.publish}) in {@code registry} from now on.
+   */
+  public void bindTo(MeterRegistry registry) {
+    metrics.bindTo(Objects.requireNonNull(registry, "registry"));
+  }
+
+  private IngestResult decide(byte[] body, String contentType, String callerTenant) {
     try {
       Optional<String> refusal = MediaTypes.refusal(contentType);
       if (refusal.isPresent()) {
@@ -127,8 +150,11 @@ public final class IngestService implements AutoCloseable {
   }
 
   private IngestResult publish(List<LedgerEvent> events) {
+    long start = System.nanoTime();
     try {
       publisher.publish(events).get(publishTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      metrics.publish().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      metrics.accepted(events.size());
       return new IngestResult.Accepted(events.size());
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();

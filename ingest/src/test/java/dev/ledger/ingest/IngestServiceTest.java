@@ -199,6 +199,22 @@ class IngestServiceTest {
   }
 
   @Test
+  void metersCountBatchesByResultAndAcceptedEvents() {
+    var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    ingest.bindTo(registry);
+    submit(Examples.quickstartNdjson(), NDJSON);
+    submit(Examples.quickstartNdjson(), NDJSON);
+    submit("[]", NDJSON);
+    submit("[]", "text/plain");
+    assertThat(registry.get("ledger.ingest.batches").tag("result", "accepted").counter().count()).isEqualTo(2);
+    assertThat(registry.get("ledger.ingest.batches").tag("result", "invalid").counter().count()).isEqualTo(1);
+    assertThat(registry.get("ledger.ingest.batches").tag("result", "unsupported_media_type").counter().count())
+        .isEqualTo(1);
+    assertThat(registry.get("ledger.ingest.events").counter().count()).isEqualTo(12);
+    assertThat(registry.get("ledger.ingest.publish").timer().count()).isEqualTo(2);
+  }
+
+  @Test
   void closeClosesThePublisher() {
     ingest.close();
     assertThat(publisher.closed).isTrue();
