@@ -3,7 +3,10 @@ package dev.ledger.api.internal.sse;
 import dev.ledger.api.internal.Access;
 import dev.ledger.api.internal.ApiError;
 import io.javalin.http.Context;
-import io.javalin.http.sse.SseHandler;
+import io.javalin.http.sse.SseClient;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * {@code GET /v1/revocations/stream}: server-sent events, {@code id:} the notice's sequence, {@code event:}
@@ -19,7 +22,7 @@ public final class RevocationStreamRoute {
         this.hub = hub;
     }
 
-    public void handle(Context ctx) throws Exception {
+    public void handle(Context ctx) {
         if (hub == null) {
             throw ApiError.unavailable("the revocation stream needs the index and indexer, which do not run here");
         }
@@ -27,10 +30,32 @@ public final class RevocationStreamRoute {
         Long resumeAfter = lastEventId(ctx);
         hub.reserve();
         try {
-            new SseHandler(client -> hub.subscribe(client, tenant, resumeAfter)).handle(ctx);
-        } catch (Exception | Error e) {
+            startStream(ctx);
+            // The async task only registers the subscriber; writing happens on the subscriber's own thread.
+            ctx.async(task -> task.timeout = 0, () -> hub.subscribe(new SseClient(ctx), tenant, resumeAfter));
+        } catch (RuntimeException | Error e) {
             hub.release();
             throw e;
+        }
+    }
+
+    /**
+     * Sends the event-stream headers. Done here rather than with Javalin's SseHandler because that one streams only
+     * when the request's Accept names text/event-stream, and curl or a plain HTTP client send no such header.
+     */
+    private static void startStream(Context ctx) {
+        HttpServletResponse res = ctx.res();
+        res.setStatus(200);
+        res.setCharacterEncoding("UTF-8");
+        res.setContentType("text/event-stream");
+        res.addHeader("Cache-Control", "no-cache");
+        res.addHeader("Connection", "close");
+        // Tells reverse proxies (nginx) not to buffer the stream.
+        res.addHeader("X-Accel-Buffering", "no");
+        try {
+            res.flushBuffer();
+        } catch (IOException e) {
+            throw new UncheckedIOException("client went away before the stream started", e);
         }
     }
 

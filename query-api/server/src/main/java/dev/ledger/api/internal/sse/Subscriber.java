@@ -66,11 +66,8 @@ final class Subscriber implements Runnable {
         if (queue.offer(notice)) {
             return true;
         }
+        // No interrupt needed: a full queue means the writer is busy, and it checks the flag before each poll.
         overflowed = true;
-        Thread t = writer;
-        if (t != null) {
-            t.interrupt();
-        }
         return false;
     }
 
@@ -99,14 +96,17 @@ final class Subscriber implements Runnable {
                 }
             }
             if (overflowed) {
-                LOG.info("revocation stream subscriber fell more than {} notices behind; closing it",
-                    queue.size());
+                LOG.info("revocation stream subscriber (tenant {}) fell more than {} notices behind; closing it",
+                    tenant == null ? "*" : tenant, queue.size() + queue.remainingCapacity());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.debug("revocation stream subscriber ended: {}", e.toString());
         } finally {
+            // Closing completes the response on this thread; a pending interrupt would make Jetty's final write fail
+            // and leave the connection open.
+            Thread.interrupted();
             client.close();
             onEnd.run();
         }
