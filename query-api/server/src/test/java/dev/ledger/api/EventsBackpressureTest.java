@@ -1,0 +1,83 @@
+package dev.ledger.api;
+
+import static dev.ledger.api.TestApi.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ledger.ingest.EventPublisher;
+import dev.ledger.ingest.IngestService;
+import dev.ledger.schemas.avro.LedgerEvent;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * 429 and 503 of {@code POST /v1/events}: the real IngestService over a publisher whose Kafka acknowledgement the test
+ * holds back or fails, which a real broker cannot be made to do on cue.
+ */
+class EventsBackpressureTest {
+    static final String EVENT = "[{\"event_id\":\"e1\",\"type\":\"token.revoked\",\"occurred_at\":"
+        + "\"2026-11-20T09:00:00Z\",\"tenant\":\"acme\",\"revocation\":{\"token_id\":\"t1\"}}]";
+
+    @TempDir
+    Path dir;
+
+    /** Stands in for Kafka: completes each publish with whatever the test puts in {@code next}. */
+    static final class HeldPublisher implements EventPublisher {
+        final AtomicReference<CompletableFuture<Void>> next = new AtomicReference<>(new CompletableFuture<>());
+        final CountDownLatch called = new CountDownLatch(1);
+
+        @Override
+        public CompletableFuture<Void> publish(List<LedgerEvent> events) {
+            called.countDown();
+            return next.get();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void writesBeyondTheInFlightLimitAre429() throws Exception {
+        TestApi.Keys keys = TestApi.Keys.create(dir);
+        HeldPublisher publisher = new HeldPublisher();
+        try (IngestService ingest = new IngestService(publisher);
+             TestApi api = TestApi.start(ApiSettings.builder().maxInFlightWrites(1).build(),
+                 new ApiContext(keys.store(), ingest, null, null, null, null))) {
+            CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(
+                () -> api.post("/v1/events", keys.producerAcme(), "application/json", EVENT));
+            assertThat(publisher.called.await(10, TimeUnit.SECONDS)).isTrue();
+
+            HttpResponse<String> second = api.post("/v1/events", keys.producerAcme(), "application/json", EVENT);
+            assertThat(second.statusCode()).isEqualTo(429);
+            assertThat(second.headers().firstValue("Retry-After")).isPresent();
+            assertThat(json(second).at("/error/code").asText()).isEqualTo("too_many_requests");
+
+            publisher.next.get().complete(null);
+            assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(202);
+            // The slot is free again.
+            assertThat(api.post("/v1/events", keys.producerAcme(), "application/json", EVENT).statusCode())
+                .isEqualTo(202);
+        }
+    }
+
+    @Test
+    void kafkaRefusingTheBatchIs503() {
+        TestApi.Keys keys = TestApi.Keys.create(dir);
+        HeldPublisher publisher = new HeldPublisher();
+        publisher.next.set(CompletableFuture.failedFuture(new IllegalStateException("broker down")));
+        try (IngestService ingest = new IngestService(publisher);
+             TestApi api = TestApi.start(new ApiContext(keys.store(), ingest, null, null, null, null))) {
+            HttpResponse<String> response = api.post("/v1/events", keys.producerAcme(), "application/json", EVENT);
+            assertThat(response.statusCode()).isEqualTo(503);
+            assertThat(json(response).at("/error/code").asText()).isEqualTo("unavailable");
+            assertThat(response.headers().firstValue("Retry-After")).isPresent();
+        }
+    }
+}
