@@ -26,6 +26,14 @@ class InMemoryRevocationStoreTest {
   }
 
   @Test
+  void descendantsOfOneCauseShareOneCopyOfIt() {
+    store.put(new Revocation("t", "c1", at, new String("root"), null));
+    store.put(new Revocation("t", "c2", at, new String("root"), null));
+    assertThat(store.get("t", "c1").revocationCause()).isEqualTo("root")
+        .isSameAs(store.get("t", "c2").revocationCause());
+  }
+
+  @Test
   void anUpdateReplacesAndARemoveForgets() {
     store.put(new Revocation("t", "a", at, "a", null));
     store.put(new Revocation("t", "a", at.plusSeconds(1), "p", null));
