@@ -153,6 +153,7 @@ public final class LedgerNode implements AutoCloseable {
       KafkaEventPublisher publisher = KafkaEventPublisher.create(bootstrapServers, clientProps);
       new KafkaClientMetrics(publisher.producer()).bindTo(registry);
       IngestService ingest = new IngestService(publisher);
+      ingest.bindTo(registry);
       resources.push(ingest);
       ApiKeyStore keys = ApiKeyStore.open(config.dataPath(ConfigKey.KEYS_FILE));
       ensureAdminKey(keys, dataDir);
