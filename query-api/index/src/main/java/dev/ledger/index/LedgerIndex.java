@@ -140,19 +140,12 @@ public final class LedgerIndex implements AutoCloseable {
 
   /** Every token derived from {@code tokenId}, at any depth, newest first. */
   public Page<TokenNode> descendants(String tenant, String tokenId, PageRequest page) throws InvalidQueryException {
-    Problems problems = new Problems();
-    FieldDoc after = problems.page(page, Fields.KIND_TOKEN);
-    problems.throwIfAny();
-    return page(Queries.descendants(tenant, tokenId), Fields.KIND_TOKEN, after, page.limit(), Documents::decodeToken);
+    return list(Fields.KIND_TOKEN, page, problems -> Queries.descendants(tenant, tokenId), Documents::decodeToken);
   }
 
   /** Audit records matching every filter, newest first. */
   public Page<AuditRecord> audit(TenantScope scope, AuditFilter filter, PageRequest page) throws InvalidQueryException {
-    Problems problems = new Problems();
-    FieldDoc after = problems.page(page, Fields.KIND_AUDIT);
-    Query query = Queries.audit(scope, filter, problems);
-    problems.throwIfAny();
-    return page(query, Fields.KIND_AUDIT, after, page.limit(), Documents::decodeAudit);
+    return list(Fields.KIND_AUDIT, page, problems -> Queries.audit(scope, filter, problems), Documents::decodeAudit);
   }
 
   /**
@@ -182,11 +175,7 @@ public final class LedgerIndex implements AutoCloseable {
 
   /** Alerts matching every filter, newest first. */
   public Page<Alert> alerts(TenantScope scope, AlertFilter filter, PageRequest page) throws InvalidQueryException {
-    Problems problems = new Problems();
-    FieldDoc after = problems.page(page, Fields.KIND_ALERT);
-    Query query = Queries.alerts(scope, filter, problems);
-    problems.throwIfAny();
-    return page(query, Fields.KIND_ALERT, after, page.limit(), Documents::decodeAlert);
+    return list(Fields.KIND_ALERT, page, problems -> Queries.alerts(scope, filter, problems), Documents::decodeAlert);
   }
 
   /**
@@ -195,11 +184,7 @@ public final class LedgerIndex implements AutoCloseable {
    */
   public Page<RevocationNotice> revocations(TenantScope scope, Instant since, PageRequest page)
       throws InvalidQueryException {
-    Problems problems = new Problems();
-    FieldDoc after = problems.page(page, Fields.KIND_REVOCATION);
-    problems.throwIfAny();
-    return page(Queries.revocations(scope, since), Fields.KIND_REVOCATION, after, page.limit(),
-        Documents::decodeRevocation);
+    return list(Fields.KIND_REVOCATION, page, problems -> Queries.revocations(scope, since), Documents::decodeRevocation);
   }
 
   /**
@@ -335,8 +320,14 @@ public final class LedgerIndex implements AutoCloseable {
     return t;
   }
 
-  private <T> Page<T> page(Query query, String list, FieldDoc after, int limit, Function<BytesRef, T> decode)
+  /** One page of a newest-first list: checks the page and builds the query, reporting every problem at once. */
+  private <T> Page<T> list(String list, PageRequest page, Function<Problems, Query> queryOf, Function<BytesRef, T> decode)
       throws InvalidQueryException {
+    Problems problems = new Problems();
+    FieldDoc after = problems.page(page, list);
+    Query query = queryOf.apply(problems);
+    problems.throwIfAny();
+    int limit = page.limit();
     return searchChecked(s -> {
       // One more than asked, to know whether there is a next page; threshold = n lets the
       // index-sorted search stop as soon as the page is full.
