@@ -1,0 +1,52 @@
+package dev.ledger.streams.internal;
+
+import java.util.List;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.StoreBuilder;
+
+/** One processor on a MockProcessorContext with its in-memory stores: feed records, look at what it forwarded. */
+final class Harness {
+
+  final MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
+  private final Processor<String, Object, Object, Object> processor;
+
+  Harness(Processor<String, Object, Object, Object> processor, List<StoreBuilder<?>> stores) {
+    this.processor = processor;
+    for (StoreBuilder<?> builder : stores) {
+      StateStore store = builder.withLoggingDisabled().build();
+      store.init(context.getStateStoreContext(), store);
+      context.addStateStore(store);
+    }
+    context.setCurrentSystemTimeMs(1_000_000L);
+    processor.init(context);
+  }
+
+  Harness process(String key, Object value) {
+    processor.process(new Record<>(key, value, 0L));
+    return this;
+  }
+
+  /** Everything forwarded to the sink of {@code output} since the last {@link #clear()}. */
+  @SuppressWarnings("unchecked")
+  List<Record<Object, Object>> sent(String processorName, String output) {
+    return context.forwarded().stream()
+        .filter(f -> Outputs.sink(processorName, output).equals(f.childName().orElse(null)))
+        .map(f -> (Record<Object, Object>) f.record())
+        .toList();
+  }
+
+  Harness clear() {
+    context.resetForwards();
+    return this;
+  }
+
+  /** Runs the wall-clock punctuator at {@code now}. */
+  Harness punctuate(long now) {
+    context.setCurrentSystemTimeMs(now);
+    context.scheduledPunctuators().getFirst().getPunctuator().punctuate(now);
+    return this;
+  }
+}

@@ -1,0 +1,35 @@
+package dev.ledger.streams.internal;
+
+import static dev.ledger.streams.testing.Events.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ledger.schemas.avro.LedgerEvent;
+import dev.ledger.streams.testing.Events;
+import java.util.List;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class InternalSerdesTest {
+
+  private static final LedgerEvent EVENT = Events.attenuated("t", "e1", "c", "p", "agent:c", T0);
+
+  @Test
+  void internalValuesRoundTrip() {
+    for (LoopMessage m : List.of(LoopMessage.request("c"), LoopMessage.probe(List.of("a", "b")), LoopMessage.answer("r"))) {
+      assertThat(LoopMessage.SERDE.decode(LoopMessage.SERDE.encode(m))).isEqualTo(m);
+    }
+    TreeMessage tree = new TreeMessage(EVENT, true);
+    assertThat(TreeMessage.SERDE.decode(TreeMessage.SERDE.encode(tree))).isEqualTo(tree);
+    TokenLink link = new TokenLink(EVENT, "r", TokenLink.State.RESOLVED);
+    assertThat(TokenLink.SERDE.decode(TokenLink.SERDE.encode(link))).isEqualTo(link);
+    Parked parked = new Parked(EVENT, 42L, false);
+    assertThat(Parked.SERDE.decode(Parked.SERDE.encode(parked))).isEqualTo(parked);
+    assertThat(Parked.SERDE.encode(null)).isNull();
+  }
+
+  @Test
+  void unknownVersionsAreRefused() {
+    assertThatThrownBy(() -> LoopMessage.SERDE.decode(new byte[] {9, 0})).isInstanceOf(SerializationException.class);
+  }
+}

@@ -1,0 +1,104 @@
+package dev.ledger.streams.internal;
+
+import static dev.ledger.streams.testing.Events.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ledger.schemas.avro.Alert;
+import dev.ledger.schemas.avro.AuditRecord;
+import dev.ledger.schemas.avro.LedgerEvent;
+import dev.ledger.schemas.avro.Outcome;
+import dev.ledger.schemas.avro.TokenNode;
+import dev.ledger.schemas.avro.TokenStatus;
+import dev.ledger.schemas.avro.ViolationKind;
+import dev.ledger.streams.testing.Events;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.streams.processor.api.Record;
+import org.junit.jupiter.api.Test;
+
+class ResolverProcessorTest {
+
+  private static final String R = ResolverProcessor.NAME;
+  private final Harness h = new Harness(new ResolverProcessor(Duration.ofMinutes(5)), LedgerStores.resolverStores(true));
+
+  private static LedgerEvent root(String id) {
+    return Events.issued("t", "ev-" + id, id, "user:u", "agent:" + id, List.of("api"), List.of("read"), null, null, T0);
+  }
+
+  private static LedgerEvent child(String id, String parent) {
+    return Events.attenuated("t", "ev-" + id, id, parent, "agent:" + id, T0);
+  }
+
+  private void event(LedgerEvent e) {
+    h.process(Events.key(e), new RawEvent(RawEvent.EVENT_SERDE.encode(e), e));
+  }
+
+  @Test
+  void aRootIsItsOwnTreeAtOnce() {
+    event(root("r"));
+    assertThat(h.sent(R, Outputs.TREES)).singleElement().satisfies(r -> assertThat(r.key()).isEqualTo("t/r"));
+    assertThat(h.sent(R, Outputs.RESOLVE)).isEmpty();
+  }
+
+  @Test
+  void aChildAsksItsParentIsPendingAndResolvesOnTheAnswer() {
+    event(child("c", "p"));
+    assertThat(((TokenNode) h.sent(R, Outputs.TOKENS).getFirst().value()).getStatus()).isEqualTo(TokenStatus.pending);
+    Record<?, ?> request = h.sent(R, Outputs.RESOLVE).getFirst();
+    assertThat(request.key()).isEqualTo("t/p");
+    assertThat(request.value()).isEqualTo(LoopMessage.request("c"));
+    event(Events.used("t", "u1", "c", "api", null, Outcome.allowed, T0));
+    assertThat(h.sent(R, Outputs.TREES)).as("the use waits for the root").isEmpty();
+    h.clear().process("t/c", LoopMessage.answer("r"));
+    assertThat(h.sent(R, Outputs.TREES)).extracting(Record::key).containsExactly("t/r", "t/r");
+    assertThat(h.sent(R, Outputs.TREES)).extracting(r -> ((TreeMessage) r.value()).event().getEventId()).containsExactly("ev-c", "u1");
+  }
+
+  @Test
+  void anUnknownParentParksTheQuestionAndAnswersWhenItArrives() {
+    h.process("t/p", LoopMessage.request("c"));
+    assertThat(h.sent(R, Outputs.RESOLVE)).isEmpty();
+    event(root("p"));
+    assertThat(h.sent(R, Outputs.RESOLVE)).singleElement().satisfies(r -> {
+      assertThat(r.key()).isEqualTo("t/c");
+      assertThat(r.value()).isEqualTo(LoopMessage.answer("p"));
+    });
+  }
+
+  @Test
+  void aPendingParentForwardsAProbeAndAProbeThatComesBackIsACycle() {
+    event(child("a", "b"));
+    h.clear().process("t/a", LoopMessage.request("x"));
+    assertThat(h.sent(R, Outputs.RESOLVE)).singleElement().satisfies(r -> {
+      assertThat(r.key()).isEqualTo("t/b");
+      assertThat(r.value()).isEqualTo(LoopMessage.probe(List.of("x", "a")));
+    });
+    h.clear().process("t/a", LoopMessage.probe(List.of("a", "b")));
+    assertThat(h.sent(R, Outputs.ALERTS)).singleElement().satisfies(r -> assertThat(((Alert) r.value()).getKind()).isEqualTo(ViolationKind.cycle));
+    assertThat(h.sent(R, Outputs.RESOLVE)).as("nothing goes round again").isEmpty();
+    h.clear().process("t/a", LoopMessage.answer("r"));
+    assertThat(h.sent(R, Outputs.TREES)).as("a refused link never resolves").isEmpty();
+  }
+
+  @Test
+  void usesOfNeverSeenTokensAreUnknownAfterTheGrace() {
+    event(Events.used("t", "u1", "ghost", "api", null, Outcome.allowed, T0));
+    h.punctuate(1_000_000L + Duration.ofMinutes(4).toMillis());
+    assertThat(h.sent(R, Outputs.AUDIT)).isEmpty();
+    h.punctuate(1_000_000L + Duration.ofMinutes(5).toMillis() + 1);
+    assertThat(h.sent(R, Outputs.AUDIT)).singleElement()
+        .satisfies(r -> assertThat(((AuditRecord) r.value()).getViolations()).containsExactly(ViolationKind.unknown_token));
+  }
+
+  @Test
+  void invalidAndDuplicateEventsGoToTheDlqAndReplaysAreIgnored() {
+    LedgerEvent r = root("r");
+    event(r);
+    event(r);
+    assertThat(h.sent(R, Outputs.TREES)).hasSize(1);
+    assertThat(h.sent(R, Outputs.DLQ)).isEmpty();
+    event(LedgerEvent.newBuilder(r).setEventId("ev-other").build());
+    h.process("t/wrong", new RawEvent(new byte[] {1}, r));
+    assertThat(h.sent(R, Outputs.DLQ)).hasSize(2);
+  }
+}

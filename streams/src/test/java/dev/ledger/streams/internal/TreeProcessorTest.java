@@ -1,0 +1,93 @@
+package dev.ledger.streams.internal;
+
+import static dev.ledger.streams.testing.Events.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ledger.schemas.avro.Alert;
+import dev.ledger.schemas.avro.AuditRecord;
+import dev.ledger.schemas.avro.LedgerEvent;
+import dev.ledger.schemas.avro.Outcome;
+import dev.ledger.schemas.avro.RevocationNotice;
+import dev.ledger.schemas.avro.TokenNode;
+import dev.ledger.schemas.avro.TokenStatus;
+import dev.ledger.schemas.avro.ViolationKind;
+import dev.ledger.streams.testing.Events;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.streams.processor.api.Record;
+import org.junit.jupiter.api.Test;
+
+class TreeProcessorTest {
+
+  private static final String P = TreeProcessor.NAME;
+  private static final Instant EXPIRES = Instant.ofEpochMilli(2_000_000L);
+  private final Harness h = new Harness(new TreeProcessor(32), LedgerStores.treeStores(true));
+
+  private void tree(LedgerEvent e) {
+    h.process("t/r", new TreeMessage(e, false));
+  }
+
+  private void buildTree() {
+    tree(Events.issued("t", "ev-r", "r", "user:u", "agent:r", List.of("api"), List.of("read"), EXPIRES, 2L, T0));
+    tree(Events.attenuated("t", "ev-a", "a", "r", "agent:a", T0));
+    tree(Events.attenuated("t", "ev-b", "b", "a", "agent:b", T0));
+  }
+
+  @Test
+  void aChildArrivingBeforeItsParentIsAttachedWithItsSubtree() {
+    tree(Events.attenuated("t", "ev-b", "b", "a", "agent:b", T0));
+    tree(Events.attenuated("t", "ev-a", "a", "r", "agent:a", T0));
+    assertThat(h.sent(P, Outputs.TOKENS)).isEmpty();
+    tree(Events.issued("t", "ev-r", "r", "user:u", "agent:r", List.of("api"), List.of("read"), EXPIRES, 2L, T0));
+    assertThat(h.sent(P, Outputs.TOKENS)).extracting(Record::key).containsExactly("t/r", "t/a", "t/b");
+    assertThat(((TokenNode) h.sent(P, Outputs.TOKENS).get(2).value()).getDepth()).isEqualTo(2);
+  }
+
+  @Test
+  void revocationCascadesOnceAndNoticesCarryTheCause() {
+    buildTree();
+    h.clear();
+    tree(Events.revoked("t", "rev-a", "a", T0.plusSeconds(1)));
+    assertThat(h.sent(P, Outputs.REVOCATIONS)).extracting(Record::key).containsExactly("t/a", "t/b");
+    RevocationNotice notice = (RevocationNotice) h.sent(P, Outputs.REVOCATIONS).get(1).value();
+    assertThat(notice.getRevocationCause()).isEqualTo("a");
+    assertThat(notice.getEventId()).isEqualTo("rev-a");
+    assertThat(notice.getPrincipal()).isEqualTo("user:u");
+    h.clear();
+    tree(Events.revoked("t", "rev-a2", "a", T0.plusSeconds(2)));
+    assertThat(h.sent(P, Outputs.REVOCATIONS)).isEmpty();
+    assertThat(h.sent(P, Outputs.AUDIT)).hasSize(1);
+  }
+
+  @Test
+  void budgetsCountAgainstEveryAncestor() {
+    buildTree();
+    h.clear();
+    Instant before = EXPIRES.minusSeconds(1);
+    tree(Events.used("t", "u1", "b", "api", "agent:b", Outcome.allowed, before));
+    tree(Events.used("t", "u2", "a", "api", "agent:a", Outcome.allowed, before));
+    tree(Events.used("t", "u3", "b", "api", "agent:evil", Outcome.allowed, before));
+    AuditRecord third = (AuditRecord) h.sent(P, Outputs.AUDIT).get(2).value();
+    assertThat(third.getViolations()).containsExactly(ViolationKind.usage_limit_exceeded, ViolationKind.holder_mismatch);
+    assertThat(h.sent(P, Outputs.ALERTS)).extracting(r -> ((Alert) r.value()).getAlertId())
+        .containsExactly("u3/b/usage_limit_exceeded", "u3/b/holder_mismatch");
+    TokenNode last = (TokenNode) h.sent(P, Outputs.TOKENS).getLast().value();
+    assertThat(last.getTokenId()).isEqualTo("r");
+    assertThat(last.getUses()).isEqualTo(3);
+  }
+
+  @Test
+  void expiredRevokedTokensGetTombstonesAndExpiredOnesAreReEmitted() {
+    buildTree();
+    tree(Events.revoked("t", "rev-b", "b", T0.plusSeconds(1)));
+    h.clear().punctuate(EXPIRES.toEpochMilli() + 1);
+    assertThat(h.sent(P, Outputs.REVOCATIONS)).singleElement().satisfies(r -> {
+      assertThat(r.key()).isEqualTo("t/b");
+      assertThat(r.value()).isNull();
+    });
+    assertThat(h.sent(P, Outputs.TOKENS)).extracting(r -> ((TokenNode) r.value()).getStatus())
+        .containsOnly(TokenStatus.expired).hasSize(2);
+    h.clear().punctuate(EXPIRES.toEpochMilli() + 10_000);
+    assertThat(h.sent(P, Outputs.TOKENS)).as("only tokens that just expired").isEmpty();
+  }
+}
