@@ -4,13 +4,12 @@ import dev.ledger.api.internal.Access;
 import dev.ledger.api.internal.ErrorHandling;
 import dev.ledger.api.internal.HttpMetrics;
 import dev.ledger.api.internal.Permission;
-import dev.ledger.api.internal.routes.AlertsRoute;
 import dev.ledger.api.internal.routes.AuditRoute;
 import dev.ledger.api.internal.routes.EventsRoute;
 import dev.ledger.api.internal.routes.HealthRoute;
 import dev.ledger.api.internal.routes.MetricsRoute;
+import dev.ledger.api.internal.routes.NoticeRoutes;
 import dev.ledger.api.internal.routes.OpenApiRoute;
-import dev.ledger.api.internal.routes.RevocationsRoute;
 import dev.ledger.api.internal.routes.TokenRoutes;
 import dev.ledger.api.internal.sse.RevocationHub;
 import dev.ledger.api.internal.sse.RevocationStreamRoute;
@@ -114,8 +113,7 @@ public final class ApiServer implements AutoCloseable {
             settings.maxInFlightWrites());
         TokenRoutes tokens = new TokenRoutes(context.index());
         AuditRoute audit = new AuditRoute(context.index());
-        AlertsRoute alerts = new AlertsRoute(context.index());
-        RevocationsRoute revocations = new RevocationsRoute(context.index());
+        NoticeRoutes notices = new NoticeRoutes(context.index());
         RevocationStreamRoute stream = new RevocationStreamRoute(hub);
 
         config.routes.get("/health", health::handle, Permission.OPEN);
@@ -125,8 +123,8 @@ public final class ApiServer implements AutoCloseable {
         config.routes.get("/v1/tokens/{id}", tokens::token, Permission.READ);
         config.routes.get("/v1/tokens/{id}/descendants", tokens::descendants, Permission.READ);
         config.routes.get("/v1/audit", audit::handle, Permission.READ);
-        config.routes.get("/v1/alerts", alerts::handle, Permission.READ);
-        config.routes.get("/v1/revocations", revocations::handle, Permission.READ);
+        config.routes.get("/v1/alerts", notices::alerts, Permission.READ);
+        config.routes.get("/v1/revocations", notices::revocations, Permission.READ);
         config.routes.get("/v1/revocations/stream", stream::handle, Permission.READ);
     }
 }

@@ -5,36 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ledger.api.auth.KeyStore;
-import dev.ledger.index.LedgerIndex;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Authentication, roles, tenant scoping and the error shape, on a real server with a real (empty) index. */
-class AccessAndErrorsTest {
-    @TempDir
-    static Path dir;
-    static TestApi.Keys keys;
-    static LedgerIndex index;
-    static TestApi api;
-
-    @BeforeAll
-    static void start() throws Exception {
-        keys = TestApi.Keys.create(dir);
-        index = LedgerIndex.open(dir.resolve("index"));
-        api = TestApi.start(new ApiContext(keys.store(), null, index, null, List.of(), null));
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-        index.close();
-    }
-
+class AccessAndErrorsTest extends IndexedApiTest {
     static void assertError(HttpResponse<String> response, int status, String code) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(

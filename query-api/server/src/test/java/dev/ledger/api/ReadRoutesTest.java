@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ledger.api.json.ContractJson;
-import dev.ledger.index.LedgerIndex;
 import dev.ledger.schemas.avro.Alert;
 import dev.ledger.schemas.avro.AuditRecord;
 import dev.ledger.schemas.avro.Hop;
@@ -19,48 +18,29 @@ import dev.ledger.testkit.Examples;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every read route and filter on a real server over a real Lucene index, filled through the index's own write
  * methods with the quickstart scenario (tenant acme) and a look-alike in tenant globex.
  */
-class ReadRoutesTest {
+class ReadRoutesTest extends IndexedApiTest {
     static final Instant T0 = Instant.parse("2026-11-20T09:00:00Z");
     static final List<Hop> ACME_CHAIN = List.of(
         new Hop("tok-root", "agent:travel-planner", Via.issued),
         new Hop("tok-flights", "agent:flight-searcher", Via.exchanged),
         new Hop("tok-flights-lhr", "agent:fare-scraper", Via.attenuated));
 
-    @TempDir
-    static Path dir;
-    static TestApi.Keys keys;
-    static LedgerIndex index;
-    static TestApi api;
-
     @BeforeAll
-    static void start() throws Exception {
-        keys = TestApi.Keys.create(dir);
-        index = LedgerIndex.open(dir.resolve("index"));
+    static void fillIndex() throws Exception {
         fill();
-        api = TestApi.start(new ApiContext(keys.store(), null, index, null, List.of(), null));
     }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-        index.close();
-    }
-
     static void fill() throws Exception {
         index.putToken(token("acme", ACME_CHAIN.subList(0, 1), "user:dana", TokenStatus.active, List.of(),
             List.of("flights:search", "flights:book", "hotels:search"), null));
