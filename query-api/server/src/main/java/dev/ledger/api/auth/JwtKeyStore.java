@@ -1,0 +1,82 @@
+package dev.ledger.api.auth;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import java.net.URL;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Verifies JWT bearer credentials against a JWKS (CONTRACT.md section 5): the signature (RSA or EC, never
+ * {@code none} or HMAC), {@code iss}, {@code aud}, {@code exp}/{@code nbf}, and the {@code role} and {@code tenant}
+ * claims that say what the caller may do. The caller's key id is {@code jwt:<sub>}.
+ *
+ * <p>Thread-safe. Combine with API keys through {@link KeyStore#anyOf}.
+ */
+public final class JwtKeyStore implements KeyStore {
+    /** Claim naming the {@link Role}. */
+    public static final String ROLE_CLAIM = "role";
+    /** Claim naming the tenant, or {@code *}. */
+    public static final String TENANT_CLAIM = "tenant";
+
+    private static final Logger LOG = LoggerFactory.getLogger(JwtKeyStore.class);
+    private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(
+        JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
+        JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512,
+        JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512, JWSAlgorithm.EdDSA);
+
+    private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+
+    /**
+     * @param keys     where the verification keys come from, not null
+     * @param issuer   the required {@code iss}, not null
+     * @param audience the required {@code aud} (one of the token's audiences), not null
+     */
+    public JwtKeyStore(JWKSource<SecurityContext> keys, String issuer, String audience) {
+        Objects.requireNonNull(keys, "keys");
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys));
+        processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(
+            Objects.requireNonNull(audience, "audience"),
+            new JWTClaimsSet.Builder().issuer(Objects.requireNonNull(issuer, "issuer")).build(),
+            Set.of("sub", "exp", ROLE_CLAIM, TENANT_CLAIM)));
+    }
+
+    /**
+     * A store reading its keys from a JWKS URL, cached and refreshed the way Nimbus' {@link JWKSourceBuilder} does
+     * (rate-limited, refreshed ahead of expiry, re-fetched when a token names an unknown key id).
+     */
+    public static JwtKeyStore fromJwksUrl(URL jwks, String issuer, String audience) {
+        return new JwtKeyStore(JWKSourceBuilder.create(Objects.requireNonNull(jwks, "jwks")).build(), issuer,
+            audience);
+    }
+
+    @Override
+    public Optional<Caller> authenticate(String bearerCredential) {
+        if (bearerCredential == null || bearerCredential.chars().filter(c -> c == '.').count() != 2) {
+            return Optional.empty();
+        }
+        try {
+            JWTClaimsSet claims = processor.process(bearerCredential, null);
+            String tenant = claims.getStringClaim(TENANT_CLAIM);
+            if (!Tenants.isCredentialTenant(tenant)) {
+                LOG.debug("JWT of {} refused: invalid tenant claim", claims.getSubject());
+                return Optional.empty();
+            }
+            Role role = Role.parse(claims.getStringClaim(ROLE_CLAIM));
+            return Optional.of(new Caller("jwt:" + claims.getSubject(), role, tenant));
+        } catch (Exception e) {
+            // Bad signature, wrong issuer or audience, expired, unknown role: all mean "not authenticated".
+            LOG.debug("JWT refused: {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
+}
