@@ -122,13 +122,22 @@ final class IndexerLoop implements Runnable {
       if (stopping) {
         return;
       }
-      assignPartitions(c);
+      // A broker that is not up yet keeps us STARTING, not FAILED.
+      while (!stopping && !assignPartitions(c)) {
+        Thread.sleep(POLL.toMillis());
+      }
       state = IndexerStatus.State.RUNNING;
       long lastCommit = System.nanoTime();
       long lastLag = 0;
       long lastRecheck = System.nanoTime();
       long uncommitted = 0;
       while (!stopping) {
+        if (c.assignment().isEmpty()) {
+          // None of the topics exists yet (poll would throw): look again shortly.
+          Thread.sleep(POLL.toMillis());
+          assignPartitions(c);
+          continue;
+        }
         ConsumerRecords<byte[], byte[]> records;
         try {
           records = c.poll(POLL);
@@ -197,12 +206,22 @@ final class IndexerLoop implements Runnable {
     return p;
   }
 
-  /** Assigns partitions not yet assigned, each at its committed position, else the beginning. */
-  private void assignPartitions(KafkaConsumer<byte[], byte[]> c) {
+  /**
+   * Assigns partitions not yet assigned, each at its committed position, else the beginning.
+   * Returns false (and records the error) when the broker cannot say which partitions exist.
+   */
+  private boolean assignPartitions(KafkaConsumer<byte[], byte[]> c) {
     Set<TopicPartition> all = new HashSet<>(c.assignment());
     Set<TopicPartition> added = new HashSet<>();
     for (String topic : TOPICS) {
-      List<PartitionInfo> infos = c.partitionsFor(topic, METADATA_TIMEOUT);
+      List<PartitionInfo> infos;
+      try {
+        infos = c.partitionsFor(topic, METADATA_TIMEOUT);
+      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        lastError = "cannot list partitions of " + topic + ": " + e.getMessage();
+        log.warn("{}", lastError);
+        return false;
+      }
       for (PartitionInfo info : infos == null ? List.<PartitionInfo>of() : infos) {
         TopicPartition tp = new TopicPartition(info.topic(), info.partition());
         if (all.add(tp)) {
@@ -211,7 +230,7 @@ final class IndexerLoop implements Runnable {
       }
     }
     if (added.isEmpty()) {
-      return;
+      return true;
     }
     c.assign(all);
     Map<TopicPartition, Long> committed = index.committedOffsets();
@@ -226,6 +245,7 @@ final class IndexerLoop implements Runnable {
     }
     c.seekToBeginning(fresh);
     log.info("indexing {} partitions ({} new, {} from the beginning)", all.size(), added.size(), fresh.size());
+    return true;
   }
 
   private void index(ConsumerRecord<byte[], byte[]> r, List<SequencedNotice> notices) throws IOException {
