@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 class JwtTokenAdapterTest {
 
+  private static final JwtTokenAdapter JWT = JwtTokenAdapter.unverified();
   private static final Instant IAT = Instant.parse("2026-11-20T09:00:00Z");
   private static final Instant EXP = Instant.parse("2026-11-20T10:00:00Z");
 
@@ -43,7 +44,7 @@ class JwtTokenAdapterTest {
 
   @Test
   void aRootAccessTokenBecomesTokenIssued() {
-    LedgerEvent event = JwtTokenAdapter.issued(signed(root().build())).tenant("acme").grant("authorization_code").build();
+    LedgerEvent event = JWT.issued(signed(root().build())).tenant("acme").grant("authorization_code").build();
     assertThat(event.getType()).isEqualTo("token.issued");
     assertThat(event.getEventId()).isEqualTo("token.issued:tok-root");
     assertThat(event.getOccurredAt()).isEqualTo(IAT);
@@ -65,7 +66,10 @@ class JwtTokenAdapterTest {
         .subject("user:dana").audience("https://api.flights.example").claim("scp", List.of("flights:search"))
         .claim("act", Map.of("sub", "agent:flight-searcher", "act", Map.of("sub", "agent:travel-planner")))
         .issueTime(Date.from(IAT.plusSeconds(5))).expirationTime(Date.from(IAT.plusSeconds(1800))).build();
-    LedgerEvent event = JwtTokenAdapter.exchanged(signed(issued), subjectToken).tenant("acme").build();
+    TokenEvents events = JWT.exchanged(signed(issued), subjectToken).tenant("acme");
+    assertThat(events.builders()).hasSize(1);
+    assertThat(events.warnings()).isEmpty();
+    LedgerEvent event = events.build().get(0);
     assertThat(event.getType()).isEqualTo("token.exchanged");
     var token = event.getToken();
     assertThat(token.getTokenId()).isEqualTo("tok-flights");
@@ -81,20 +85,20 @@ class JwtTokenAdapterTest {
     String jwt = new PlainJWT(root().jwtID(null).build()).serialize();
     String id = JwtTokenAdapter.tokenId(jwt);
     assertThat(id).startsWith("jwt-sha256:").isEqualTo(JwtTokenAdapter.tokenId(jwt));
-    assertThat(JwtTokenAdapter.issued(jwt).build().getEventId()).isEqualTo("token.issued:" + id);
+    assertThat(JWT.issued(jwt).build().getEventId()).isEqualTo("token.issued:" + id);
   }
 
   @Test
   void missingClaimsAreReportedByTheValidator() {
     String jwt = signed(new JWTClaimsSet.Builder().jwtID("t").issuer("https://auth").build());
-    assertThatThrownBy(() -> JwtTokenAdapter.issued(jwt).build())
+    assertThatThrownBy(() -> JWT.issued(jwt).build())
         .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.problems()).extracting(Problem::field)
             .containsExactly("token.subject", "token.actor", "token.audience", "token.scopes"));
   }
 
   @Test
   void somethingThatIsNotAJwtIsAProblem() {
-    assertThatThrownBy(() -> JwtTokenAdapter.exchanged(signed(root().build()), "opaque-token"))
+    assertThatThrownBy(() -> JWT.exchanged(signed(root().build()), "opaque-token"))
         .isInstanceOfSatisfying(InvalidEventException.class,
             e -> assertThat(e.problems()).singleElement().satisfies(p -> assertThat(p.field()).isEqualTo("subject_token")));
   }
