@@ -179,8 +179,9 @@ class RevocationStreamIT {
                 .header("Last-Event-ID", Long.toString(resumeAfter)).build())) {
                 writer.join();
                 await().atMost(Duration.ofSeconds(30)).until(() -> live.events.size() >= 90);
-                await().atMost(Duration.ofSeconds(30)).until(() -> resumed.events.size() >= 80);
+                await().atMost(Duration.ofSeconds(30)).until(() -> resumed.notices().size() >= 80);
                 Thread.sleep(300);
+                assertThat(resumed.events).extracting(SseReader.Event::event).contains("caught-up");
 
                 List<Long> expected = live.sequences().subList(10, live.events.size());
                 assertThat(resumed.sequences()).isEqualTo(expected);
@@ -216,15 +217,15 @@ class RevocationStreamIT {
             // Resume once the whole burst is indexed, so the test is about replay, not a second overflow.
             await().atMost(Duration.ofSeconds(30)).until(() -> index.revocationsAfter(TenantScope.of("burst"), 0,
                 1000).size() == burst.size());
-            String resumeFrom = slow.events.isEmpty() ? "0" : slow.events.getLast().id();
+            String resumeFrom = slow.notices().isEmpty() ? "0" : slow.notices().getLast().id();
             try (SseReader resumed = SseReader.open(client, tight.request("/v1/revocations/stream?tenant=burst",
                 keys.admin()).header("Last-Event-ID", resumeFrom).GET().build())) {
                 // Replay needs no live queue, so it cannot overflow however far behind the client was.
                 await().atMost(Duration.ofSeconds(30))
-                    .until(() -> slow.events.size() + resumed.events.size() >= burst.size());
+                    .until(() -> slow.notices().size() + resumed.notices().size() >= burst.size());
                 List<String> received = new ArrayList<>();
-                slow.events.forEach(e -> received.add(data(e).get("token_id").asText()));
-                resumed.events.forEach(e -> received.add(data(e).get("token_id").asText()));
+                slow.notices().forEach(e -> received.add(data(e).get("token_id").asText()));
+                resumed.notices().forEach(e -> received.add(data(e).get("token_id").asText()));
                 // Sequence order is indexing order, which across partitions need not be production order.
                 assertThat(received).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(burst);
                 List<Long> sequences = new ArrayList<>(slow.sequences());

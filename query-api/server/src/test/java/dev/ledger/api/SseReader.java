@@ -96,8 +96,13 @@ public final class SseReader implements AutoCloseable {
         return ended;
     }
 
+    /** @return the events that carry an id (notices and tombstones), in arrival order */
+    public List<Event> notices() {
+        return events.stream().filter(e -> e.id() != null).toList();
+    }
+
     public List<Long> sequences() {
-        return events.stream().map(Event::sequence).toList();
+        return notices().stream().map(Event::sequence).toList();
     }
 
     @Override

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Resume without gaps or duplicates: the subscriber is registered (so live notices queue up) before it replays
  * what the index holds after {@code Last-Event-ID}; afterwards any queued notice at or below the last replayed
- * sequence is skipped.
+ * sequence is skipped. A {@code caught-up} event (no id) marks the end of the replay.
  */
 final class Subscriber implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Subscriber.class);
@@ -86,6 +86,10 @@ final class Subscriber implements Runnable {
         try {
             if (resumeAfter != null) {
                 replay();
+                if (!overflowed) {
+                    // No id: a client that reconnects after this still resumes from the last notice it got.
+                    client.sendEvent("caught-up", "{\"last_event_id\":" + lastSent + "}", null);
+                }
             }
             while (!client.terminated() && !overflowed) {
                 SequencedNotice next = queue.poll(keepAlive.toNanos(), TimeUnit.NANOSECONDS);
@@ -129,6 +133,10 @@ final class Subscriber implements Runnable {
     }
 
     private void send(SequencedNotice notice) {
+        if (client.terminated()) {
+            // Javalin would log a warning per event sent to a closed client; end the subscriber instead.
+            throw new IllegalStateException("client disconnected");
+        }
         if (notice.sequence() <= lastSent) {
             return;
         }
