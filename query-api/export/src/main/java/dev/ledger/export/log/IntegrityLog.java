@@ -40,6 +40,9 @@ import java.util.TreeMap;
  */
 public final class IntegrityLog implements Closeable {
 
+  /** The log's directory under the ledger's data directory. */
+  public static final String DIRECTORY = "integrity";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path root;
@@ -195,7 +198,7 @@ public final class IntegrityLog implements Closeable {
     if (latest.isPresent() && latest.get().treeSize() == writer.committedSize()) {
       return latest;
     }
-    Instant now = clock.instant();
+    Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     Checkpoint c = key.sign(tenant, writer.committedSize(), writer.committedRoot(), now);
     writer.addCheckpoint(c);
     lastCheckpointAt.put(tenant, now);

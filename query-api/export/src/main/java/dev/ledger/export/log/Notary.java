@@ -1,10 +1,13 @@
 package dev.ledger.export.log;
 
+import dev.ledger.export.sign.NotaryKey;
 import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.avro.AuditRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,11 +55,13 @@ public final class Notary implements AutoCloseable {
   private final Thread thread;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final boolean ownsLog;
   private volatile boolean running = true;
 
-  private Notary(NotaryConfig config, IntegrityLog log, MeterRegistry registry) {
+  private Notary(NotaryConfig config, IntegrityLog log, boolean ownsLog, MeterRegistry registry) {
     this.config = config;
     this.log = log;
+    this.ownsLog = ownsLog;
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -76,9 +81,32 @@ public final class Notary implements AutoCloseable {
 
   /** Starts consuming into {@code log} (which the caller keeps and closes after this). */
   public static Notary start(NotaryConfig config, IntegrityLog log, MeterRegistry registry) {
-    Notary notary = new Notary(config, log, registry);
+    Notary notary = new Notary(config, log, false, registry);
     notary.thread.start();
     return notary;
+  }
+
+  /**
+   * The one call a launcher needs: loads or creates the notary key in {@code dataDir}, opens the
+   * log in {@code dataDir/integrity} ({@link IntegrityLog#DIRECTORY}) and starts consuming.
+   * {@link #close()} then closes the log too.
+   */
+  public static Notary start(Path dataDir, NotaryConfig config, MeterRegistry registry) throws IOException {
+    IntegrityLog log = IntegrityLog.open(dataDir.resolve(IntegrityLog.DIRECTORY), NotaryKey.loadOrCreate(dataDir),
+        Clock.systemUTC());
+    try {
+      Notary notary = new Notary(config, log, true, registry);
+      notary.thread.start();
+      return notary;
+    } catch (RuntimeException e) {
+      log.close();
+      throw e;
+    }
+  }
+
+  /** The log this notary appends to. */
+  public IntegrityLog log() {
+    return log;
   }
 
   private void run() {
@@ -162,7 +190,7 @@ public final class Notary implements AutoCloseable {
     return stopped.getCount() > 0;
   }
 
-  /** Stops the consumer thread and waits for it; the log stays open. */
+  /** Stops the consumer thread and waits for it; closes the log if this notary opened it. */
   @Override
   public void close() {
     running = false;
@@ -171,6 +199,13 @@ public final class Notary implements AutoCloseable {
       stopped.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (ownsLog) {
+      try {
+        log.close();
+      } catch (IOException e) {
+        LOG.warn("closing the integrity log failed: {}", e.toString());
+      }
     }
   }
 }

@@ -95,8 +95,8 @@ class NotaryIT {
     }
 
     produce("acme", 30, 40);
-    try (IntegrityLog log = IntegrityLog.open(root, key, Clock.systemUTC());
-        Notary notary = Notary.start(config, log, registry)) {
+    try (Notary notary = Notary.start(data, config, registry)) {
+      IntegrityLog log = notary.log();
       assertThat(log.size("acme")).isEqualTo(30);
       await().atMost(Duration.ofSeconds(30)).until(() -> log.size("acme") == 40
           && log.latestCheckpoint("acme").map(Checkpoint::treeSize).orElse(0L) == 40);
