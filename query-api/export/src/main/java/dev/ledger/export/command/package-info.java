@@ -1,0 +1,2 @@
+/** The export and verify commands as plain functions, for the launcher's picocli wrappers. */
+package dev.ledger.export.command;
