@@ -1,0 +1,228 @@
+package dev.ledger.bench;
+
+import dev.ledger.bench.harness.ReportWriter;
+import dev.ledger.bench.harness.Section;
+import dev.ledger.bench.micro.MicroBench;
+import dev.ledger.bench.pipeline.PipelineBench;
+import dev.ledger.bench.query.QueryBench;
+import dev.ledger.bench.query.QueryDataset;
+import dev.ledger.bench.revocation.RevocationBench;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ledger bench}: runs the benchmark suite, prints each result table and rewrites its
+ * section of BENCHMARKS.md. Every size has a flag; the defaults finish {@code ledger bench all}
+ * in about 20-30 minutes on 2 cores.
+ */
+@Command(name = "ledger bench", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Benchmarks the ledger beside what a user would run instead (Kafka's producer ceiling, PostgreSQL),"
+        + " in the same run on the same machine. Prints a table and updates BENCHMARKS.md.",
+    subcommands = {Bench.All.class, Bench.Pipeline.class, Bench.Revocation.class, Bench.Queries.class, Bench.Micro.class})
+public final class Bench implements Runnable {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line, for the launcher and for tests. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new Bench()).setCaseInsensitiveEnumValuesAllowed(true);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /** Options every benchmark shares. */
+  static final class Common {
+    @Option(names = "--report", description = "Markdown report to update (default: ${DEFAULT-VALUE})", defaultValue = "BENCHMARKS.md")
+    Path report;
+
+    @Option(names = "--no-report", description = "Only print; leave the report alone")
+    boolean noReport;
+
+    @Option(names = "--no-postgres", description = "Skip the PostgreSQL baseline")
+    boolean noPostgres;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Configuration of the ledger under test (a"
+        + " `ledger config` key), e.g. --set streams.commit.interval=100ms; repeatable")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+    CommandLine.Model.CommandSpec mixee;
+
+    /** Prints the section and writes it to the report. */
+    int publish(Section section) throws Exception {
+      System.out.println();
+      System.out.print(section.toText());
+      if (!noReport) {
+        new ReportWriter(report).write(section);
+        System.out.println("  (written to " + report.toAbsolutePath() + ")");
+      }
+      return 0;
+    }
+
+    String command() {
+      List<String> args = mixee.commandLine().getParseResult().originalArgs();
+      return "./ledger bench " + String.join(" ", args);
+    }
+  }
+
+  @Command(name = "pipeline", mixinStandardHelpOptions = true, description = "Ingest and pipeline throughput beside"
+      + " Kafka's producer ceiling and PostgreSQL inserts; memory and disk per million events.")
+  static final class Pipeline implements Callable<Integer> {
+    @Mixin Common common;
+
+    @Option(names = "--partitions", split = ",", defaultValue = "1,6,12", description = "Partition counts (default: ${DEFAULT-VALUE})")
+    List<Integer> partitions;
+
+    @Option(names = "--duration", defaultValue = "60", description = "Seconds the producers send (default: ${DEFAULT-VALUE})")
+    int duration;
+
+    @Option(names = "--ceiling-duration", defaultValue = "20", description = "Seconds of the producer ceiling (default: ${DEFAULT-VALUE})")
+    int ceilingDuration;
+
+    @Option(names = "--tenants", defaultValue = "1", description = "Tenants in the workload (default: ${DEFAULT-VALUE})")
+    int tenants;
+
+    @Option(names = "--max-backlog", defaultValue = "50000", description = "Events the index may lag behind the producer (default: ${DEFAULT-VALUE})")
+    long maxBacklog;
+
+    @Option(names = "--warmup-events", defaultValue = "2000", description = "Events sent before measuring (default: ${DEFAULT-VALUE})")
+    int warmupEvents;
+
+    @Option(names = "--pg-duration", defaultValue = "20", description = "Seconds per PostgreSQL ingest mode (default: ${DEFAULT-VALUE})")
+    int pgDuration;
+
+    @Override
+    public Integer call() throws Exception {
+      PipelineBench.Options o = new PipelineBench.Options(partitions, Duration.ofSeconds(duration),
+          Duration.ofSeconds(ceilingDuration), tenants, maxBacklog, !common.noPostgres, Duration.ofSeconds(pgDuration), common.settings,
+          warmupEvents);
+      return common.publish(new PipelineBench(o, System.out).run(common.command()));
+    }
+  }
+
+  @Command(name = "revocation", mixinStandardHelpOptions = true, description = "Revocation propagation for chains and"
+      + " trees under background load, beside PostgreSQL's recursive UPDATE.")
+  static final class Revocation implements Callable<Integer> {
+    @Mixin Common common;
+
+    @Option(names = "--depths", split = ",", defaultValue = "1,10,30", description = "Chain depths (default: ${DEFAULT-VALUE})")
+    List<Integer> depths;
+
+    @Option(names = "--trees", split = ",", defaultValue = "1000,10000,100000", description = "Tree sizes in descendants (default: ${DEFAULT-VALUE})")
+    List<Integer> trees;
+
+    @Option(names = "--chain-reps", defaultValue = "20", description = "Revocations per chain depth (default: ${DEFAULT-VALUE})")
+    int chainReps;
+
+    @Option(names = "--tree-reps", defaultValue = "5", description = "Revocations of 10,000-descendant trees; other sizes scale by sqrt (default: ${DEFAULT-VALUE})")
+    int treeReps;
+
+    @Option(names = "--background", defaultValue = "500", description = "Background events per second (default: ${DEFAULT-VALUE})")
+    int background;
+
+    @Option(names = "--partitions", defaultValue = "6", description = "Partitions (default: ${DEFAULT-VALUE})")
+    int partitions;
+
+    @Override
+    public Integer call() throws Exception {
+      RevocationBench.Options o = new RevocationBench.Options(RevocationBench.shapes(depths, trees, chainReps, treeReps),
+          background, partitions, !common.noPostgres, common.settings);
+      return common.publish(new RevocationBench(o, System.out).run(common.command()));
+    }
+  }
+
+  @Command(name = "queries", mixinStandardHelpOptions = true, description = "Query latency with concurrent clients on"
+      + " the same audit trail in the ledger's index and in PostgreSQL.")
+  static final class Queries implements Callable<Integer> {
+    @Mixin Common common;
+
+    @Option(names = "--records", defaultValue = "1000000", description = "Audit records (default: ${DEFAULT-VALUE}; the target is set at 10000000)")
+    long records;
+
+    @Option(names = "--tenants", defaultValue = "1", description = "Tenants (default: ${DEFAULT-VALUE})")
+    int tenants;
+
+    @Option(names = "--big-tree", defaultValue = "10000", description = "Descendants of the large tree (default: ${DEFAULT-VALUE})")
+    int bigTree;
+
+    @Option(names = "--hot-records", defaultValue = "100000", description = "Records of the hot agent (default: ${DEFAULT-VALUE})")
+    long hotRecords;
+
+    @Option(names = "--clients", defaultValue = "4", description = "Concurrent clients (default: ${DEFAULT-VALUE})")
+    int clients;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "Warm-up seconds per query (default: ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--duration", defaultValue = "10", description = "Measured seconds per query (default: ${DEFAULT-VALUE})")
+    int duration;
+
+    @Override
+    public Integer call() throws Exception {
+      QueryBench.Options o = new QueryBench.Options(new QueryDataset(records, tenants, bigTree, hotRecords), clients,
+          Duration.ofSeconds(warmup), Duration.ofSeconds(duration), !common.noPostgres);
+      return common.publish(new QueryBench(o, System.out).run(common.command()));
+    }
+  }
+
+  @Command(name = "micro", mixinStandardHelpOptions = true, description = "JMH micro-benchmarks of validation, JSON"
+      + " mapping and Avro serdes.")
+  static final class Micro implements Callable<Integer> {
+    @Mixin Common common;
+
+    @Option(names = "--forks", defaultValue = "1", description = "JMH forks (default: ${DEFAULT-VALUE})")
+    int forks;
+
+    @Option(names = "--iterations", defaultValue = "5", description = "Measured iterations (default: ${DEFAULT-VALUE})")
+    int iterations;
+
+    @Option(names = "--iteration-time", defaultValue = "2", description = "Seconds per iteration (default: ${DEFAULT-VALUE})")
+    int iterationTime;
+
+    @Override
+    public Integer call() throws Exception {
+      return common.publish(new MicroBench(new MicroBench.Options(forks, iterations, iterationTime), System.out)
+          .run(common.command()));
+    }
+  }
+
+  @Command(name = "all", mixinStandardHelpOptions = true, description = "Every benchmark at its default sizes"
+      + " (about 20-30 minutes on 2 cores).")
+  static final class All implements Callable<Integer> {
+    @Mixin Common common;
+
+    @Override
+    public Integer call() {
+      List<String> shared = common.noPostgres ? List.of("--no-postgres") : List.of();
+      int failed = 0;
+      for (String bench : List.of("micro", "revocation", "queries", "pipeline")) {
+        List<String> args = new java.util.ArrayList<>(List.of(bench, "--report", common.report.toString()));
+        args.addAll(shared);
+        if (common.noReport) {
+          args.add("--no-report");
+        }
+        common.settings.forEach((k, v) -> args.add("--set=" + k + "=" + v));
+        System.out.println("== ledger bench " + String.join(" ", args));
+        int code = commandLine().execute(args.toArray(String[]::new));
+        failed += code == 0 ? 0 : 1;
+      }
+      return failed == 0 ? 0 : 1;
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** What every benchmark shares: latency histograms, the machine description, result sections and the report writer. */
+package dev.ledger.bench.harness;

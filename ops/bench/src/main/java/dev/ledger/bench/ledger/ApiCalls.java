@@ -1,0 +1,71 @@
+package dev.ledger.bench.ledger;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * Minimal HTTP calls to the ledger API for load generation: one shared {@link HttpClient}
+ * (HTTP/1.1, kept-alive connections), bodies as strings, no JSON parsing on the timed path.
+ * Thread-safe.
+ */
+public final class ApiCalls {
+
+  /**
+   * An answer.
+   *
+   * @param status the HTTP status
+   * @param body the body as text
+   */
+  public record Answer(int status, String body) {
+    public boolean ok() {
+      return status / 100 == 2;
+    }
+  }
+
+  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final String base;
+  private final String key;
+
+  /** Calls the API at {@code base} (e.g. {@code http://127.0.0.1:8080}) with the bearer {@code key}. */
+  public ApiCalls(String base, String key) {
+    this.base = base;
+    this.key = key;
+  }
+
+  /** GET {@code pathAndQuery} (already encoded; see {@link #enc}). */
+  public Answer get(String pathAndQuery) {
+    return send(HttpRequest.newBuilder(URI.create(base + pathAndQuery)).GET());
+  }
+
+  /** POST an NDJSON body. */
+  public Answer postNdjson(String path, String ndjson) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/x-ndjson")
+        .POST(HttpRequest.BodyPublishers.ofString(ndjson)));
+  }
+
+  private Answer send(HttpRequest.Builder request) {
+    try {
+      HttpResponse<String> r = client.send(request.header("Authorization", "Bearer " + key)
+          .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+      return new Answer(r.statusCode(), r.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** URL-encodes a query value. */
+  public static String enc(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,138 @@
+package dev.ledger.bench.ledger;
+
+import dev.ledger.bench.harness.Dirs;
+import dev.ledger.ops.config.LedgerConfig;
+import dev.ledger.ops.run.LedgerNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.search.Search;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A ledger started the way {@code ledger up} starts it (every role in this JVM on an embedded
+ * KRaft broker, exactly-once), in a fresh data directory that is deleted on {@link #close()}.
+ *
+ * <pre>{@code
+ * try (BenchLedger ledger = BenchLedger.start(BenchLedger.Options.defaults().partitions(6))) {
+ *   ledger.api().get("/v1/audit?limit=1&tenant=*");
+ * }
+ * }</pre>
+ */
+public final class BenchLedger implements AutoCloseable {
+
+  /**
+   * How to start it.
+   *
+   * @param partitions partitions of every ledger topic
+   * @param commitInterval the streams commit interval (latency versus throughput)
+   * @param roles the roles to run
+   * @param dataDir where the data lives; null for a fresh temporary directory deleted on close
+   * @param settings further ledger configuration ({@code ledger config} keys), applied last
+   */
+  public record Options(int partitions, Duration commitInterval, Set<LedgerNode.Role> roles, Path dataDir,
+      Map<String, String> settings) {
+    public Options {
+      settings = Map.copyOf(settings);
+    }
+
+    public static Options defaults() {
+      return new Options(6, Duration.ofMillis(50), EnumSet.allOf(LedgerNode.Role.class), null, Map.of());
+    }
+
+    public Options partitions(int v) { return new Options(v, commitInterval, roles, dataDir, settings); }
+    public Options commitInterval(Duration v) { return new Options(partitions, v, roles, dataDir, settings); }
+    public Options roles(Set<LedgerNode.Role> v) { return new Options(partitions, commitInterval, v, dataDir, settings); }
+    public Options dataDir(Path v) { return new Options(partitions, commitInterval, roles, v, settings); }
+    public Options settings(Map<String, String> v) { return new Options(partitions, commitInterval, roles, dataDir, v); }
+  }
+
+  private final LedgerNode node;
+  private final Path dataDir;
+  private final boolean deleteOnClose;
+  private final ApiCalls api;
+
+  private BenchLedger(LedgerNode node, Path dataDir, boolean deleteOnClose) {
+    this.node = node;
+    this.dataDir = dataDir;
+    this.deleteOnClose = deleteOnClose;
+    String key;
+    try {
+      key = node.newAdminKey() != null ? node.newAdminKey() : Files.readString(node.adminKeyFile()).trim();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    this.api = node.httpPort() < 0 ? null : new ApiCalls("http://127.0.0.1:" + node.httpPort(), key);
+  }
+
+  /** Starts a ledger; its progress lines are not printed. */
+  public static BenchLedger start(Options options) {
+    boolean temporary = options.dataDir() == null;
+    Path dir;
+    try {
+      dir = temporary ? Files.createTempDirectory("ledger-bench-") : options.dataDir();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Map<String, String> config = new HashMap<>();
+    config.put("data.dir", dir.toString());
+    config.put("http.port", "0");
+    config.put("kafka.embedded.port", "0");
+    config.put("topics.partitions", Integer.toString(options.partitions()));
+    config.put("streams.commit.interval", options.commitInterval().toMillis() + "ms");
+    config.putAll(options.settings());
+    try {
+      LedgerNode node = LedgerNode.start(LedgerConfig.defaults(config), options.roles(), quiet());
+      return new BenchLedger(node, dir, temporary);
+    } catch (RuntimeException e) {
+      if (temporary) {
+        Dirs.deleteTree(dir);
+      }
+      throw e;
+    }
+  }
+
+  private static PrintStream quiet() {
+    return new PrintStream(OutputStream.nullOutputStream());
+  }
+
+  public String bootstrapServers() {
+    return node.bootstrapServers();
+  }
+
+  /** A client for the HTTP API with the admin key; null when the API role is not running. */
+  public ApiCalls api() {
+    return api;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** Records the indexer has written from {@code topic} so far (searchable within one refresh). */
+  public double indexed(String topic) {
+    Counter c = Search.in(node.registry()).name("ledger.index.documents").tag("topic", topic).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  /** Bytes under {@code sub} of the data directory (e.g. {@code kafka}, {@code streams}, {@code index}). */
+  public long diskBytes(String sub) {
+    return Dirs.sizeOf(dataDir.resolve(sub));
+  }
+
+  @Override
+  public void close() {
+    node.close();
+    if (deleteOnClose) {
+      Dirs.deleteTree(dataDir);
+    }
+  }
+}

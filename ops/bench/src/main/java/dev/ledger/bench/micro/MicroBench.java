@@ -1,0 +1,63 @@
+package dev.ledger.bench.micro;
+
+import dev.ledger.bench.harness.Row;
+import dev.ledger.bench.harness.Section;
+import java.io.PrintStream;
+import java.util.Collection;
+import java.util.Locale;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/** Runs the JMH benchmarks of this package (forked JVMs, as JMH wants) and reports ns per operation. */
+public final class MicroBench {
+
+  /**
+   * JMH settings.
+   *
+   * @param forks forked JVMs per benchmark
+   * @param iterations measured iterations per fork
+   * @param iterationTime seconds per iteration (warm-up iterations take the same)
+   */
+  public record Options(int forks, int iterations, int iterationTime) {}
+
+  private final Options options;
+  private final PrintStream out;
+
+  public MicroBench(Options options, PrintStream out) {
+    this.options = options;
+    this.out = out;
+  }
+
+  public Section run(String command) throws Exception {
+    Section.Builder section = Section.builder("micro", "Micro-benchmarks (JMH): hot code per event")
+        .command(command).size("forks", options.forks()).size("iterations", options.iterations())
+        .size("iteration time", options.iterationTime() + " s");
+    ChainedOptionsBuilder jmh = new OptionsBuilder()
+        .include(MicroBench.class.getPackageName() + ".*Benchmarks.*")
+        .forks(options.forks())
+        .warmupIterations(Math.max(1, options.iterations() / 2))
+        .warmupTime(TimeValue.seconds(options.iterationTime()))
+        .measurementIterations(options.iterations())
+        .measurementTime(TimeValue.seconds(options.iterationTime()))
+        .jvmArgsAppend("-Xmx512m", "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.ledger.schemas.avro")
+        .shouldFailOnError(true);
+    Collection<RunResult> results = new Runner(jmh.build()).run();
+    for (RunResult r : results) {
+      var primary = r.getPrimaryResult();
+      String name = r.getParams().getBenchmark();
+      name = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
+      double score = primary.getScore();
+      section.row(new Row(name, String.format(Locale.ROOT, "%.0f ns/op (%,.0f ops/s per core)", score, 1e9 / score),
+          null, null, null, null));
+      section.raw(String.format(Locale.ROOT, "%s: %.1f ± %.1f %s", name, score, primary.getScoreError(),
+          primary.getScoreUnit()));
+    }
+    section.note("Average time per operation on one thread; ops/s per core is its inverse. Inputs: 1,000 events of"
+        + " `ledger generate`'s mix, cycled.");
+    out.print(section.build().toText());
+    return section.build();
+  }
+}
