@@ -3,6 +3,7 @@ package dev.ledger.api;
 import dev.ledger.api.internal.Access;
 import dev.ledger.api.internal.ErrorHandling;
 import dev.ledger.api.internal.HttpMetrics;
+import dev.ledger.api.internal.JsonErrorHandler;
 import dev.ledger.api.internal.Permission;
 import dev.ledger.api.internal.routes.AuditRoute;
 import dev.ledger.api.internal.routes.EventsRoute;
@@ -96,6 +97,7 @@ public final class ApiServer implements AutoCloseable {
         config.jsonMapper(new JavalinJackson(ContractJson.mapper(), false));
         config.requestLogger.http(metrics::record);
         ErrorHandling.install(config, ContractJson.mapper());
+        config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(ContractJson.mapper())));
         config.events.serverStopping(() -> {
             if (hub != null) {
                 hub.close();

@@ -149,4 +149,16 @@ class AccessAndErrorsTest extends IndexedApiTest {
         assertThat(json(response).at("/error/details/0/parameter").asText()).isEqualTo("q");
         assertThat(json(response).at("/error/message").asText()).containsIgnoringCase("parse");
     }
+
+    @Test
+    void requestsTooBrokenForJavalinStillGetTheErrorShape() throws Exception {
+        int port = api.server.port();
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write(("POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 400").contains("Content-Type: application/json")
+                .contains("{\"error\":{\"code\":\"bad_request\"").doesNotContain("<html");
+        }
+    }
 }

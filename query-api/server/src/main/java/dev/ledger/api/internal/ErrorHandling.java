@@ -47,8 +47,14 @@ public final class ErrorHandling {
 
     private static ApiError fromJavalin(HttpResponseException e) {
         int status = e.getStatus();
-        HttpStatus known = HttpStatus.forStatus(status);
-        String code = switch (status) {
+        String message = e.getMessage() == null || e.getMessage().isBlank() ? reason(status) : e.getMessage();
+        Object details = e.getDetails().isEmpty() ? null : e.getDetails();
+        return new ApiError(status, code(status), message, details, Map.of());
+    }
+
+    /** @return the error code for an HTTP status, for failures that were not raised as an {@link ApiError} */
+    static String code(int status) {
+        return switch (status) {
             case 400 -> "bad_request";
             case 401 -> "unauthorized";
             case 403 -> "forbidden";
@@ -58,10 +64,12 @@ public final class ErrorHandling {
             case 415 -> "unsupported_media_type";
             case 429 -> "too_many_requests";
             case 503 -> "unavailable";
-            default -> known.name().toLowerCase(java.util.Locale.ROOT);
+            default -> HttpStatus.forStatus(status).name().toLowerCase(java.util.Locale.ROOT);
         };
-        String message = e.getMessage() == null || e.getMessage().isBlank() ? known.getMessage() : e.getMessage();
-        Object details = e.getDetails().isEmpty() ? null : e.getDetails();
-        return new ApiError(status, code, message, details, Map.of());
+    }
+
+    /** @return the standard reason phrase of a status */
+    static String reason(int status) {
+        return HttpStatus.forStatus(status).getMessage();
     }
 }
