@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * <p>The order of consumption is the order the ledger committed the records: within a partition it
  * is Kafka's, across partitions it is the interleaving this consumer saw, fixed forever once
  * appended. Start with {@link #start}, stop with {@link #close}. Values that are not audit records
- * are counted ({@code ledger.notary.undecodable}) and skipped: they were never audit records.
+ * (or audit records without a tenant or event id) are counted ({@code ledger.notary.undecodable}) and
+ * skipped: no tenant's log can hold them.
  */
 public final class Notary implements AutoCloseable {
 
@@ -168,7 +169,16 @@ public final class Notary implements AutoCloseable {
     if (record == null) {
       return;
     }
-    if (log.append(record)) {
+    boolean added;
+    try {
+      added = log.append(record);
+    } catch (IllegalArgumentException e) {
+      // An audit record without tenant or event id cannot be placed in any tenant's log.
+      undecodable.increment();
+      LOG.warn("skipping an audit record at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+      return;
+    }
+    if (added) {
       appended.increment();
     } else {
       duplicates.increment();

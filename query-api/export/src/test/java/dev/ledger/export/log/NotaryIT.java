@@ -62,6 +62,17 @@ class NotaryIT {
     }
   }
 
+  private static void produceWithoutTenant() {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    try (KafkaProducer<String, AuditRecord> producer = new KafkaProducer<>(p, Topics.AUDIT.keySerde().serializer(),
+        Topics.AUDIT.valueSerde().serializer())) {
+      AuditRecord r = TestRecords.avro("acme", 999);
+      r.setTenant("");
+      producer.send(new ProducerRecord<>(Topics.AUDIT.name(), "acme/x", r));
+    }
+  }
+
   private static void produceGarbage() {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -81,6 +92,7 @@ class NotaryIT {
     produce("globex", 0, 20);
     produce("acme", 5, 6); // the same event again: the log keeps it once
     produceGarbage();
+    produceWithoutTenant();
 
     Checkpoint first;
     try (IntegrityLog log = IntegrityLog.open(root, key, Clock.systemUTC());
@@ -90,7 +102,7 @@ class NotaryIT {
       first = log.latestCheckpoint("acme").orElseThrow();
       assertThat(notary.isRunning()).isTrue();
       assertThat(registry.counter("ledger.notary.duplicates").count()).isEqualTo(1);
-      assertThat(registry.counter("ledger.notary.undecodable").count()).isEqualTo(1);
+      assertThat(registry.counter("ledger.notary.undecodable").count()).isEqualTo(2);
       assertThat(registry.counter("ledger.notary.appended").count()).isEqualTo(50);
     }
 
