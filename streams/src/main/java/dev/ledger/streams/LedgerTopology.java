@@ -120,7 +120,10 @@ public final class LedgerTopology {
     // With frequent commits the next transaction often starts while the last one's markers are being
     // written (CONCURRENT_TRANSACTIONS); the default 100 ms retry backoff would dominate latency.
     p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), "5");
-    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "100");
+    // A read_committed fetch parked at the broker is not always woken when a transaction's markers
+    // land, and an idle thread blocks in poll before it commits: both add straight to latency.
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "10");
+    p.put(StreamsConfig.POLL_MS_CONFIG, "10");
     p.putAll(settings.overrides());
     return p;
   }

@@ -269,10 +269,10 @@ class LedgerTopologyTest {
           Topics.EVENTS.valueSerde().serializer().serialize("t", root("k", LATER, null)));
       d.send(Events.exchanged(T, "ev-r-again", "r", "x", "agent:x", List.of(API), List.of("read"), null, null, T0));
       assertThat(d.token(T, "r").getStatus()).isEqualTo(TokenStatus.active);
-      // TopologyTestDriver drops the built-in DLQ records of the deserialization handler; the
-      // handler has its own unit test and LedgerStreamsIT checks undecodable records on a broker.
-      assertThat(d.dlq).hasSize(3);
-      d.dlq.addFirst(null);
+      assertThat(d.dlq).hasSize(4);
+      assertThat(header(d.dlq.get(0), Topics.DLQ_HEADER_REASON)).isEqualTo("undecodable");
+      assertThat(d.dlq.get(0).value()).isEqualTo(garbage);
+      assertThat(header(d.dlq.get(0), "__streams.errors.exception")).as("Kafka Streams' own DLQ headers too").isNotNull();
       assertThat(header(d.dlq.get(1), Topics.DLQ_HEADER_REASON)).isEqualTo("invalid_field,missing_body");
       assertThat(header(d.dlq.get(1), Topics.DLQ_HEADER_MESSAGE)).contains("event_id", "token");
       assertThat(header(d.dlq.get(1), Topics.DLQ_HEADER_ORIGIN)).startsWith("ledger.events/0@");

@@ -63,10 +63,7 @@ public final class Derivation {
         violations.add(ViolationKind.lifetime_extension);
       }
     }
-    TokenNode node = TokenNode.newBuilder()
-        .setTokenId(body.getTokenId())
-        .setTenant(definition.getTenant())
-        .setParentId(body.getParentTokenId())
+    TokenNode node = reported(definition, via)
         .setRootId(parent == null ? body.getTokenId() : parent.getRootId())
         .setDepth(depth)
         .setPrincipal(parent == null ? body.getSubject() : parent.getPrincipal())
@@ -80,12 +77,6 @@ public final class Derivation {
         .setUses(0)
         .setStatus(TokenStatus.active)
         .setViolations(List.copyOf(violations))
-        .setVia(via)
-        .setGrant(body.getGrant())
-        .setAttributes(Map.copyOf(body.getAttributes()))
-        .setCaveats(List.copyOf(body.getCaveats()))
-        .setIssuedAt(definition.getOccurredAt())
-        .setSource(definition.getSource())
         .build();
     return new Derived(node, violations);
   }
@@ -98,10 +89,7 @@ public final class Derivation {
   public static TokenNode pending(LedgerEvent definition, List<ViolationKind> violations) {
     TokenBody body = definition.getToken();
     Via via = via(definition.getType());
-    return TokenNode.newBuilder()
-        .setTokenId(body.getTokenId())
-        .setTenant(definition.getTenant())
-        .setParentId(body.getParentTokenId())
+    return reported(definition, via)
         .setRootId(null)
         .setActor(body.getActor())
         .setIssuer(body.getIssuer())
@@ -112,13 +100,22 @@ public final class Derivation {
         .setMaxUses(body.getMaxUses())
         .setStatus(TokenStatus.pending)
         .setViolations(List.copyOf(violations))
+        .build();
+  }
+
+  /** A node builder with what the definition itself reports, whatever the tree says. */
+  private static TokenNode.Builder reported(LedgerEvent definition, Via via) {
+    TokenBody body = definition.getToken();
+    return TokenNode.newBuilder()
+        .setTokenId(body.getTokenId())
+        .setTenant(definition.getTenant())
+        .setParentId(body.getParentTokenId())
         .setVia(via)
         .setGrant(body.getGrant())
         .setAttributes(Map.copyOf(body.getAttributes()))
         .setCaveats(List.copyOf(body.getCaveats()))
         .setIssuedAt(definition.getOccurredAt())
-        .setSource(definition.getSource())
-        .build();
+        .setSource(definition.getSource());
   }
 
   /** How a token of event type {@code type} came to be. */

@@ -260,6 +260,9 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
 
   /** Flags stored allowed uses that happened after the (new, earlier) revocation time. */
   private void rejudgeUses(String key, TokenNode.Builder node, Instant revokedAt) {
+    if (node.getUses() == 0) {
+      return; // no allowed use of it or below it: spare the scan (most of a large cascade)
+    }
     EnumSet<ViolationKind> added = EnumSet.noneOf(ViolationKind.class);
     for (KeyValue<String, String> use : LedgerStores.scan(uses, key)) {
       int split = use.value.indexOf(';');
@@ -300,8 +303,9 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
 
   private void notice(String key, TokenNode node, LedgerEvent revocation) {
     out.revocation(key, LedgerRecords.notice(node, revocation, out.now()));
-    if (node.getExpiresAt() != null) {
-      // Expired or not yet, the expiry sweep turns this notice into a tombstone once it is.
+    if (node.getExpiresAt() != null && node.getExpiresAt().toEpochMilli() < out.now()) {
+      // Already swept from the expiry index: put it back so the next sweep writes the tombstone.
+      // (A token not expired yet is still in the index since it was attached.)
       expiry.put(LedgerStores.compose(LedgerStores.timeKey(node.getExpiresAt().toEpochMilli()), key), "");
     }
   }
