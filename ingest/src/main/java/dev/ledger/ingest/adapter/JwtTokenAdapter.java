@@ -44,7 +44,8 @@ import java.util.Set;
  * <ul>
  *   <li>{@code token_id} is the {@code jti}; a token without one gets {@code jwt-sha256:} + the
  *       base64url SHA-256 of its compact form, so the same token always gets the same id.</li>
- *   <li>{@code event_id} is {@code <type>:<token_id>}, so reporting a token twice (a retry, a
+ *   <li>{@code event_id} is {@code <type>:<token_id>} (for a token id too long for that,
+ *       {@code <type>:sha256:} + its base64url SHA-256), so reporting a token twice (a retry, a
  *       replay) is one event to the ledger.</li>
  *   <li>{@code issuer} = {@code iss}, {@code subject} = {@code sub} (root tokens only),
  *       {@code audience} = {@code aud}, {@code scopes} = {@code scope} split on spaces (or a
@@ -187,7 +188,7 @@ public final class JwtTokenAdapter {
   private static TokenEventBuilder common(TokenEventBuilder builder, String type, String tokenId, JWTClaimsSet claims) {
     List<String> chain = actChain(claims.getClaim("act")).stream().map(a -> (String) a.get("sub")).toList();
     String actor = !chain.isEmpty() ? chain.get(0) : firstString(claims, "client_id", "azp", "sub");
-    builder.eventId(type + ":" + tokenId)
+    builder.eventId(Digests.eventId(type, tokenId))
         .occurredAt(instant(claims.getIssueTime(), Instant.now()))
         .issuer(claims.getIssuer())
         .actor(actor)

@@ -1,2 +1,2 @@
-/** Adapters from real token formats to ledger events (RFC 8693 JWT access tokens with {@code act} claims). */
+/** Adapters from real token formats (JWT access tokens and RFC 8693 exchanges, Biscuit tokens) to ledger events. */
 package dev.ledger.ingest.adapter;

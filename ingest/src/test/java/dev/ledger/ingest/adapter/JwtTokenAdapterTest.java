@@ -102,4 +102,12 @@ class JwtTokenAdapterTest {
         .isInstanceOfSatisfying(InvalidEventException.class,
             e -> assertThat(e.problems()).singleElement().satisfies(p -> assertThat(p.field()).isEqualTo("subject_token")));
   }
+
+  @Test
+  void aTokenIdTooLongForAnEventIdGetsAHashedEventId() {
+    String jti = "x".repeat(200);
+    LedgerEvent event = JWT.issued(signed(root().jwtID(jti).build())).build();
+    assertThat(event.getToken().getTokenId()).isEqualTo(jti);
+    assertThat(event.getEventId()).startsWith("token.issued:sha256:").hasSizeLessThanOrEqualTo(128);
+  }
 }

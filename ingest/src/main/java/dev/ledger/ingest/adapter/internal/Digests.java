@@ -8,6 +8,9 @@ import java.util.Base64;
 /** Stable ids made from content, so reporting the same thing twice gives the same id. */
 public final class Digests {
 
+  /** The contract's limit on {@code event_id}. */
+  private static final int MAX_EVENT_ID = 128;
+
   private Digests() {}
 
   /** Base64url (no padding) of the SHA-256 of the UTF-8 of {@code text}; never null. */
@@ -18,5 +21,15 @@ public final class Digests {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }
+  }
+
+  /**
+   * The event id of reporting {@code tokenId} as {@code type}: {@code <type>:<token_id>}, or
+   * {@code <type>:sha256:<sha256(token_id)>} when that would pass the 128 characters an
+   * {@code event_id} may have (a Biscuit revocation id alone is 128 hex digits).
+   */
+  public static String eventId(String type, String tokenId) {
+    String plain = type + ":" + tokenId;
+    return plain.length() <= MAX_EVENT_ID ? plain : type + ":sha256:" + sha256(tokenId);
   }
 }
