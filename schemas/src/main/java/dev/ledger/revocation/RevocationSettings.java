@@ -30,8 +30,8 @@ import java.util.regex.Pattern;
  *     default 10 s
  * @param reconnectBackoffMin first wait before an SSE reconnect or a Kafka retry, default 100 ms
  * @param reconnectBackoffMax longest such wait (it doubles up to this), default 10 s
- * @param sseQuietPeriod the SSE source counts as caught up once the stream has been silent this long
- *     after connecting (the replay of the backlog is over), default 1 s
+ * @param sseQuietPeriod the SSE source counts as caught up once no event has arrived for this long
+ *     after connecting (the replay of the backlog is over; keep-alive comments do not count), default 1 s
  * @param sseIdleTimeout an SSE connection with no line at all (not even a keep-alive) for this long is
  *     dropped and reopened, default 60 s
  * @param sseInitialEventId the {@code Last-Event-ID} of the first connection, default 0 (everything)

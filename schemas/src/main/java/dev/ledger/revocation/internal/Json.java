@@ -63,13 +63,10 @@ final class Json {
 
   private Map<String, Object> object(int depth) {
     Map<String, Object> map = new LinkedHashMap<>();
-    pos++;
-    skipSpace();
-    if (peek() == '}') {
-      pos++;
+    if (opensEmpty('}')) {
       return map;
     }
-    while (true) {
+    do {
       skipSpace();
       if (peek() != '"') {
         throw fail("expected a member name");
@@ -78,38 +75,44 @@ final class Json {
       skipSpace();
       expect(':');
       map.put(name, value(depth + 1));
-      skipSpace();
-      char c = next();
-      if (c == '}') {
-        return map;
-      }
-      if (c != ',') {
-        pos--;
-        throw fail("expected , or }");
-      }
-    }
+    } while (!closes('}'));
+    return map;
   }
 
   private List<Object> array(int depth) {
     List<Object> list = new ArrayList<>();
-    pos++;
-    skipSpace();
-    if (peek() == ']') {
-      pos++;
+    if (opensEmpty(']')) {
       return list;
     }
-    while (true) {
+    do {
       list.add(value(depth + 1));
-      skipSpace();
-      char c = next();
-      if (c == ']') {
-        return list;
-      }
-      if (c != ',') {
-        pos--;
-        throw fail("expected , or ]");
-      }
+    } while (!closes(']'));
+    return list;
+  }
+
+  /** Steps over an opening bracket; true if the container is empty (and steps over its end too). */
+  private boolean opensEmpty(char close) {
+    pos++;
+    skipSpace();
+    if (peek() == close) {
+      pos++;
+      return true;
     }
+    return false;
+  }
+
+  /** After a member or element: true at the closing bracket, false after a comma. */
+  private boolean closes(char close) {
+    skipSpace();
+    char c = next();
+    if (c == close) {
+      return true;
+    }
+    if (c != ',') {
+      pos--;
+      throw fail("expected , or " + close);
+    }
+    return false;
   }
 
   private String string() {

@@ -192,11 +192,6 @@ public final class KafkaRevocationSource extends SourceCore {
   public void close() {
     signalClose();
     consumer.wakeup();
-    try {
-      thread.join(Duration.ofSeconds(5));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    disconnected();
+    awaitStop(thread);
   }
 }

@@ -50,12 +50,18 @@ final class NoticeJson {
     }
   }
 
-  private static String string(Map<String, Object> m, String field, boolean required, List<String> problems) {
+  /** The field's value, or null (and a problem if it is required) when absent or JSON null. */
+  private static Object present(Map<String, Object> m, String field, boolean required, List<String> problems) {
     Object v = m.get(field);
+    if (v == null && required) {
+      problems.add(field + " is required");
+    }
+    return v;
+  }
+
+  private static String string(Map<String, Object> m, String field, boolean required, List<String> problems) {
+    Object v = present(m, field, required, problems);
     if (v == null) {
-      if (required) {
-        problems.add(field + " is required");
-      }
       return null;
     }
     if (!(v instanceof String s) || s.isEmpty()) {
@@ -66,11 +72,8 @@ final class NoticeJson {
   }
 
   private static Instant instant(Map<String, Object> m, String field, boolean required, List<String> problems) {
-    Object v = m.get(field);
+    Object v = present(m, field, required, problems);
     if (v == null) {
-      if (required) {
-        problems.add(field + " is required");
-      }
       return null;
     }
     if (v instanceof Long millis) {

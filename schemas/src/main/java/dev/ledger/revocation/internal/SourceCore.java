@@ -184,6 +184,16 @@ abstract class SourceCore implements RevocationSource {
     }
   }
 
+  /** Waits for the follower thread to end after {@link #signalClose} and its wake-up call. */
+  protected final void awaitStop(Thread follower) {
+    try {
+      follower.join(Duration.ofSeconds(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    disconnected();
+  }
+
   /** Starts the follower thread (a daemon: a forgotten source does not keep the JVM alive). */
   protected final Thread startThread(Runnable loop) {
     Thread t = new Thread(loop, settings.clientName());

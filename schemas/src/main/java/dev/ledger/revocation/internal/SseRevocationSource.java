@@ -198,12 +198,7 @@ public final class SseRevocationSource extends SourceCore {
       closeQuietly(current);
     }
     client.shutdownNow();
-    try {
-      thread.join(Duration.ofSeconds(5));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    disconnected();
+    awaitStop(thread);
   }
 
   private static void closeQuietly(InputStream in) {
