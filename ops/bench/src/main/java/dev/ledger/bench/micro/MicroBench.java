@@ -49,15 +49,21 @@ public final class MicroBench {
       var primary = r.getPrimaryResult();
       String name = r.getParams().getBenchmark();
       name = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
+      for (String param : r.getParams().getParamsKeys()) {
+        name += " " + param + "=" + r.getParams().getParam(param);
+      }
       double score = primary.getScore();
-      section.row(new Row(name, String.format(Locale.ROOT, "%.0f ns/op (%,.0f ops/s per core)", score, 1e9 / score),
-          null, null, null, null));
+      String unit = primary.getScoreUnit();
+      String value = unit.startsWith("ns/") ? String.format(Locale.ROOT, "%.0f ns/op (%,.0f ops/s per core)", score,
+          1e9 / score) : String.format(Locale.ROOT, "%.2f %s", score, unit);
+      section.row(new Row(name, value, null, null, null, null));
       section.raw(String.format(Locale.ROOT, "%s: %.1f ± %.1f %s", name, score, primary.getScoreError(),
           primary.getScoreUnit()));
     }
-    section.note("Average time per operation on one thread; ops/s per core is its inverse. Inputs: 1,000 events of"
-        + " `ledger generate`'s mix, cycled.");
-    out.print(section.build().toText());
+    section.note("IngestBenchmarks: average time per operation on one thread (ops/s per core is its inverse); inputs"
+        + " are 1,000 events of `ledger generate`'s mix, cycled. CascadeBenchmarks: single-shot time of one root"
+        + " revocation in the real topology inside a TopologyTestDriver (no broker, no transactions, RocksDB stores),"
+        + " a fresh tree each time: the processors' own share of the end-to-end revocation latency.");
     return section.build();
   }
 }

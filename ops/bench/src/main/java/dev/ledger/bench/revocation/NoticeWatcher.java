@@ -104,34 +104,26 @@ public final class NoticeWatcher implements AutoCloseable {
 
   /** Active tokens seen for tree {@code tree}. */
   public int active(String tree) {
-    TreeState s = trees.get(tree);
-    if (s == null) {
-      return 0;
-    }
-    synchronized (s) {
-      return s.active.size();
-    }
+    return read(tree, s -> (long) s.active.size()).intValue();
   }
 
   /** Revoked tokens noticed for {@code tree}. */
   public int noticed(String tree) {
-    TreeState s = trees.get(tree);
-    if (s == null) {
-      return 0;
-    }
-    synchronized (s) {
-      return s.noticed.size();
-    }
+    return read(tree, s -> (long) s.noticed.size()).intValue();
   }
 
   /** When the latest new notice of {@code tree} arrived ({@link System#nanoTime()}), or 0. */
   public long lastNoticeNanos(String tree) {
+    return read(tree, s -> s.lastNoticeNanos);
+  }
+
+  private Long read(String tree, java.util.function.Function<TreeState, Long> field) {
     TreeState s = trees.get(tree);
     if (s == null) {
-      return 0;
+      return 0L;
     }
     synchronized (s) {
-      return s.lastNoticeNanos;
+      return field.apply(s);
     }
   }
 
