@@ -14,13 +14,19 @@ public final class RevocationSubscriber {
 
   private RevocationSubscriber() {}
 
-  /** A source reading Kafka; throws {@link InvalidSettingsException} if {@code settings} cannot work. */
+  /**
+   * A source reading Kafka; throws {@link InvalidSettingsException} if {@code settings} cannot work
+   * (including consumer properties Kafka refuses). {@code settings} must not be null.
+   */
   public static RevocationSource kafka(RevocationSettings settings) {
     check(settings.problemsForKafka());
     return KafkaRevocationSource.start(settings);
   }
 
-  /** A source following the SSE stream; throws {@link InvalidSettingsException} if {@code settings} cannot work. */
+  /**
+   * A source following the SSE stream; throws {@link InvalidSettingsException} if {@code settings}
+   * cannot work. {@code settings} must not be null.
+   */
   public static RevocationSource sse(RevocationSettings settings) {
     check(settings.problemsForSse());
     return SseRevocationSource.start(settings);

@@ -53,4 +53,12 @@ class RevocationSettingsTest {
     assertThatThrownBy(() -> RevocationSubscriber.kafka(RevocationSettings.builder().build()))
         .isInstanceOf(InvalidSettingsException.class).hasMessageContaining("bootstrapServers is required");
   }
+
+  @Test
+  void consumerPropertiesKafkaRefusesAreInvalidSettings() {
+    RevocationSettings settings = RevocationSettings.builder().bootstrapServers("127.0.0.1:9")
+        .consumerConfig("security.protocol", "NOPE").build();
+    assertThatThrownBy(() -> RevocationSubscriber.kafka(settings))
+        .isInstanceOf(InvalidSettingsException.class).hasMessageContaining("consumerConfig is not accepted by Kafka");
+  }
 }

@@ -1,6 +1,7 @@
 package dev.ledger.revocation.internal;
 
 import dev.ledger.revocation.Revocation;
+import dev.ledger.revocation.InvalidSettingsException;
 import dev.ledger.revocation.RevocationSettings;
 import dev.ledger.schemas.LedgerKey;
 import dev.ledger.schemas.Topics;
@@ -54,9 +55,17 @@ public final class KafkaRevocationSource extends SourceCore {
     this.backoff = new Backoff(settings.reconnectBackoffMin(), settings.reconnectBackoffMax());
   }
 
-  /** Starts following; settings must have been checked ({@code problemsForKafka()} empty). */
+  /**
+   * Starts following; settings must have been checked ({@code problemsForKafka()} empty). Consumer
+   * properties Kafka refuses are an {@link InvalidSettingsException}.
+   */
   public static KafkaRevocationSource start(RevocationSettings settings) {
-    KafkaRevocationSource source = new KafkaRevocationSource(settings);
+    KafkaRevocationSource source;
+    try {
+      source = new KafkaRevocationSource(settings);
+    } catch (KafkaException e) {
+      throw new InvalidSettingsException(List.of("consumerConfig is not accepted by Kafka: " + e.getMessage()));
+    }
     source.thread = source.startThread(source::run);
     return source;
   }
@@ -100,7 +109,8 @@ public final class KafkaRevocationSource extends SourceCore {
           updateProgress();
         } catch (WakeupException | InterruptException e) {
           break;
-        } catch (KafkaException e) {
+        } catch (RuntimeException e) {
+          // Retriable or not, the source must outlive it: report, wait, try again.
           error("cannot read " + settings.topic(), e);
           pause(backoff.next());
         }

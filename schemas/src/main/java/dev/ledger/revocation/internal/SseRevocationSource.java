@@ -72,7 +72,7 @@ public final class SseRevocationSource extends SourceCore {
     while (!isClosing()) {
       try {
         stream();
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
         if (!isClosing()) {
           error("revocation stream " + uri + " failed", e);
         }
