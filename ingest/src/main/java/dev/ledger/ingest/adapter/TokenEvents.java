@@ -31,6 +31,16 @@ public final class TokenEvents {
     this.warnings = List.copyOf(warnings);
   }
 
+  /**
+   * Events built elsewhere (such as {@link JwtTokenAdapter#issued}), parents first, to validate and
+   * send together.
+   *
+   * @param builders at least one, none null
+   */
+  public static TokenEvents of(TokenEventBuilder... builders) {
+    return new TokenEvents(List.of(builders), List.of());
+  }
+
   /** Every builder, parents first; never empty. */
   public List<TokenEventBuilder> builders() {
     return builders;

@@ -1,0 +1,311 @@
+package dev.ledger.ops.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.ledger.ingest.InvalidEventException;
+import dev.ledger.ingest.Problem;
+import dev.ledger.ingest.adapter.BiscuitAdapter;
+import dev.ledger.ingest.adapter.JwtTokenAdapter;
+import dev.ledger.ingest.adapter.TokenEvents;
+import dev.ledger.ingest.client.TokenEventBuilder;
+import dev.ledger.ops.client.ApiClient;
+import dev.ledger.ops.client.ApiException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.ParseException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ledger report jwt|exchange|biscuit|demo-tokens}: turns real tokens into ledger events
+ * (through {@code dev.ledger.ingest.adapter}) and posts them to {@code POST /v1/events}.
+ *
+ * <p>A token argument is the token itself, {@code @FILE} (read from a file) or {@code -} (stdin).
+ * {@code --dry-run} prints the NDJSON instead of sending it. The event building is in the public
+ * static methods ({@link #jwtEvents}, {@link #exchangeEvents}, {@link #biscuitEvents}) so it can be
+ * used and tested without a server; {@link #mintDemoTokens} makes the walk-through's signed tokens.
+ */
+@Command(name = "report", description = "Report real tokens to the ledger: JWT access tokens, RFC 8693 exchanges, Biscuit tokens.",
+    subcommands = {ReportCommand.Jwt.class, ReportCommand.Exchange.class, ReportCommand.Biscuit.class,
+        ReportCommand.DemoTokensCommand.class})
+public final class ReportCommand implements Runnable {
+
+  /** The {@code jti} of the demo subject token (Dana's token, held by the travel planner). */
+  public static final String DEMO_SUBJECT_ID = "demo-dana-trip";
+  /** The {@code jti} of the demo token minted by the exchange (held by the flight searcher). */
+  public static final String DEMO_ISSUED_ID = "demo-flight-search";
+  private static final String DEMO_ISSUER = "https://auth.demo.example";
+  private static final String DEMO_AUDIENCE = "https://api.flights.example";
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /**
+   * The {@code token.issued} event of a JWT access token (RFC 9068).
+   *
+   * @param jwt the compact token, never null
+   * @param tenant null for {@code default}
+   * @param keys null to read without checking the signature
+   * @throws InvalidEventException when it is not a JWT, the signature does not check, or claims are missing
+   */
+  public static TokenEvents jwtEvents(String jwt, String tenant, JWKSet keys) {
+    return TokenEvents.of(adapter(keys).issued(jwt)).tenant(tenant).source("ledger-cli");
+  }
+
+  /**
+   * The events of an RFC 8693 exchange: hops of the {@code act} chain the ledger has not seen, then
+   * the {@code token.exchanged} of the issued token.
+   *
+   * @param keys null to read without checking signatures
+   */
+  public static TokenEvents exchangeEvents(String issuedJwt, String subjectJwt, String tenant, JWKSet keys) {
+    return adapter(keys).exchanged(issuedJwt, subjectJwt).tenant(tenant).source("ledger-cli");
+  }
+
+  /**
+   * The events of a Biscuit token: {@code token.issued} for the authority block, one
+   * {@code token.attenuated} per further block.
+   *
+   * @param rootPublicKey {@code ed25519/<hex>} or bare hex
+   * @throws IllegalArgumentException when the key is not a key
+   */
+  public static TokenEvents biscuitEvents(String base64url, String rootPublicKey, String tenant) {
+    return BiscuitAdapter.verifying(rootPublicKey).events(base64url).tenant(tenant).source("ledger-cli");
+  }
+
+  /** The tokens of the walk-through, written by {@link #mintDemoTokens}. */
+  public record DemoTokens(Path subjectToken, Path issuedToken, Path jwks) {}
+
+  /**
+   * Mints a signing key (EC P-256) and two signed JWTs into {@code dir}: {@code subject.jwt}, Dana's
+   * access token held by {@code agent:travel-planner} whose {@code may_act} allows
+   * {@code agent:booking-assistant}; {@code issued.jwt}, the token an RFC 8693 exchange minted from
+   * it for {@code agent:flight-searcher}, whose {@code act} chain says the booking assistant acted
+   * in between (a hop nobody reported); and {@code jwks.json}, the public key.
+   */
+  public static DemoTokens mintDemoTokens(Path dir, Instant now) throws IOException {
+    try {
+      ECKey key = new ECKeyGenerator(Curve.P_256).keyID("demo-as-" + now.getEpochSecond()).generate();
+      Instant iat = now.truncatedTo(ChronoUnit.SECONDS);
+      JWTClaimsSet subject = new JWTClaimsSet.Builder().jwtID(DEMO_SUBJECT_ID).issuer(DEMO_ISSUER)
+          .subject("user:dana").audience(DEMO_AUDIENCE).claim("client_id", "agent:travel-planner")
+          .claim("scope", "flights:search flights:book")
+          .claim("may_act", Map.of("sub", "agent:booking-assistant"))
+          .issueTime(Date.from(iat)).expirationTime(Date.from(iat.plus(1, ChronoUnit.HOURS))).build();
+      JWTClaimsSet issued = new JWTClaimsSet.Builder().jwtID(DEMO_ISSUED_ID).issuer(DEMO_ISSUER)
+          .subject("user:dana").audience(DEMO_AUDIENCE).claim("client_id", "agent:flight-searcher")
+          .claim("scope", "flights:search")
+          .claim("act", Map.of("sub", "agent:flight-searcher",
+              "act", Map.of("sub", "agent:booking-assistant", "act", Map.of("sub", "agent:travel-planner"))))
+          .issueTime(Date.from(iat.plusSeconds(5))).expirationTime(Date.from(iat.plus(15, ChronoUnit.MINUTES)))
+          .build();
+      Files.createDirectories(dir);
+      DemoTokens files = new DemoTokens(dir.resolve("subject.jwt"), dir.resolve("issued.jwt"), dir.resolve("jwks.json"));
+      Files.writeString(files.subjectToken(), sign(subject, key) + "\n");
+      Files.writeString(files.issuedToken(), sign(issued, key) + "\n");
+      Files.writeString(files.jwks(), new JWKSet(key.toPublicJWK()).toString(true) + "\n");
+      return files;
+    } catch (JOSEException e) {
+      throw new IllegalStateException("cannot sign with a fresh P-256 key", e);
+    }
+  }
+
+  /** A token argument: {@code @FILE} reads the file, {@code -} stdin, anything else is the token. */
+  public static String readToken(String argument) {
+    try {
+      if (argument.equals("-")) {
+        return new String(System.in.readAllBytes(), StandardCharsets.UTF_8).strip();
+      }
+      if (argument.startsWith("@")) {
+        return Files.readString(Path.of(argument.substring(1))).strip();
+      }
+    } catch (IOException e) {
+      throw new UserException("cannot read " + argument.substring(argument.startsWith("@") ? 1 : 0) + ": " + e.getMessage());
+    }
+    return argument.strip();
+  }
+
+  private static JwtTokenAdapter adapter(JWKSet keys) {
+    return keys == null ? JwtTokenAdapter.unverified() : JwtTokenAdapter.verifying(keys);
+  }
+
+  private static String sign(JWTClaimsSet claims, ECKey key) throws JOSEException {
+    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID())
+        .type(new JOSEObjectType("at+jwt")).build(), claims);
+    jwt.sign(new ECDSASigner(key));
+    return jwt.serialize();
+  }
+
+  /** Options and sending shared by the reporting subcommands. */
+  abstract static class Send implements Runnable {
+    @Mixin
+    ClientOptions client;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--dry-run", description = "print the events as NDJSON instead of sending them")
+    boolean dryRun;
+
+    /** The events to send; may throw {@link InvalidEventException} or {@link IllegalArgumentException}. */
+    abstract TokenEvents events();
+
+    @Override
+    public final void run() {
+      PrintWriter out = spec.commandLine().getOut();
+      TokenEvents events;
+      String body;
+      try {
+        events = events();
+        body = events.toNdjson();
+      } catch (InvalidEventException e) {
+        throw new UserException("cannot report this token: " + describe(e.problems()));
+      } catch (IllegalArgumentException e) {
+        throw new UserException(e.getMessage());
+      }
+      events.warnings().forEach(w -> spec.commandLine().getErr().println("ledger: warning: " + w));
+      if (dryRun) {
+        out.print(body);
+        out.flush();
+        return;
+      }
+      JsonNode answer;
+      try {
+        answer = client.client().postNdjson("/v1/events", body);
+      } catch (ApiException e) {
+        throw new UserException(e.getMessage(), 2);
+      }
+      for (TokenEventBuilder b : events.builders()) {
+        ObjectNode json = b.toJson();
+        JsonNode token = json.path("token");
+        out.printf("%-16s %s%s  actor %s%n", json.path("type").asText(), token.path("token_id").asText(),
+            token.has("parent_token_id") ? "  parent " + token.path("parent_token_id").asText() : "",
+            token.path("actor").asText("(inherited)"));
+      }
+      String last = events.reported().toJson().path("token").path("token_id").asText();
+      out.printf("accepted %s; see the chain with: ledger token %s%s%n",
+          answer == null ? "" : answer.path("accepted").asText(), last,
+          client.tenant() == null ? "" : " --tenant " + client.tenant());
+      out.flush();
+    }
+
+    private static String describe(List<Problem> problems) {
+      StringBuilder text = new StringBuilder();
+      for (Problem p : problems) {
+        text.append(text.isEmpty() ? "" : "; ").append("event ").append(p.index()).append(' ')
+            .append(p.field() == null ? "" : p.field() + " ").append(p.reason());
+      }
+      return text.toString();
+    }
+
+    static JWKSet jwks(Path file) {
+      if (file == null) {
+        return null;
+      }
+      try {
+        return JWKSet.load(file.toFile());
+      } catch (IOException | ParseException e) {
+        throw new UserException("cannot read the key set " + file + ": " + e.getMessage());
+      }
+    }
+  }
+
+  @Command(name = "jwt", description = "Report a JWT access token (RFC 9068) as token.issued.")
+  static final class Jwt extends Send {
+    @Parameters(paramLabel = "TOKEN_OR_@FILE", description = "the access token, @FILE or - for stdin")
+    String token;
+
+    @Option(names = "--jwks", paramLabel = "FILE", description = "verify the signature against this JWK set")
+    Path jwks;
+
+    @Override
+    TokenEvents events() {
+      return jwtEvents(readToken(token), client.tenant(), jwks(jwks));
+    }
+  }
+
+  @Command(name = "exchange", description = "Report an RFC 8693 token exchange as token.exchanged, with the act chain's unseen hops.")
+  static final class Exchange extends Send {
+    @Option(names = "--subject-token", required = true, paramLabel = "TOKEN_OR_@FILE",
+        description = "the token that was presented (subject_token)")
+    String subjectToken;
+
+    @Option(names = "--issued-token", required = true, paramLabel = "TOKEN_OR_@FILE",
+        description = "the token the exchange minted")
+    String issuedToken;
+
+    @Option(names = "--jwks", paramLabel = "FILE", description = "verify both signatures against this JWK set")
+    Path jwks;
+
+    @Override
+    TokenEvents events() {
+      return exchangeEvents(readToken(issuedToken), readToken(subjectToken), client.tenant(), jwks(jwks));
+    }
+  }
+
+  @Command(name = "biscuit", description = "Report a Biscuit token: the authority block as token.issued, each block as token.attenuated.")
+  static final class Biscuit extends Send {
+    @Parameters(paramLabel = "TOKEN_OR_@FILE", description = "the token in base64url, @FILE or - for stdin")
+    String token;
+
+    @Option(names = "--public-key", required = true, paramLabel = "HEX",
+        description = "the root public key (ed25519/<hex> or hex) that must have signed it")
+    String publicKey;
+
+    @Override
+    TokenEvents events() {
+      return biscuitEvents(readToken(token), publicKey, client.tenant());
+    }
+  }
+
+  @Command(name = "demo-tokens", description = "Mint a signing key and a signed RFC 8693 exchange (two JWTs) for the walk-through.")
+  static final class DemoTokensCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--dir", defaultValue = "demo", paramLabel = "DIR", description = "where to write them (default: demo)")
+    Path dir;
+
+    @Override
+    public void run() {
+      DemoTokens files;
+      try {
+        files = mintDemoTokens(dir, Instant.now());
+      } catch (IOException e) {
+        throw new UserException("cannot write to " + dir + ": " + e.getMessage());
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf("wrote %s (Dana's token, jti %s), %s (exchanged, jti %s) and %s (the public key)%n",
+          files.subjectToken(), DEMO_SUBJECT_ID, files.issuedToken(), DEMO_ISSUED_ID, files.jwks());
+      out.flush();
+    }
+  }
+}

@@ -1,0 +1,199 @@
+package dev.ledger.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import biscuit.format.schema.Schema;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.sun.net.httpserver.HttpServer;
+import dev.ledger.ingest.InvalidEventException;
+import dev.ledger.ingest.adapter.JwtTokenAdapter;
+import dev.ledger.ingest.adapter.TokenEvents;
+import dev.ledger.ops.cli.LedgerCommand;
+import dev.ledger.ops.cli.ReportCommand;
+import dev.ledger.schemas.avro.LedgerEvent;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.biscuitsec.biscuit.crypto.KeyPair;
+import org.biscuitsec.biscuit.token.Biscuit;
+import org.biscuitsec.biscuit.token.builder.Block;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code ledger report}: the events it builds from signed tokens, and what it posts to {@code /v1/events}. */
+class ReportCommandTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Instant NOW = Instant.parse("2026-11-20T09:00:00Z");
+
+  @TempDir
+  static Path dir;
+  private static ReportCommand.DemoTokens demo;
+
+  @BeforeAll
+  static void mint() throws Exception {
+    demo = ReportCommand.mintDemoTokens(dir.resolve("demo"), NOW);
+  }
+
+  /** The CLI as a user runs it, with 'report' registered as the lead will register it. */
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(String... args) {
+    CommandLine cl = LedgerCommand.commandLine();
+    cl.addSubcommand(new ReportCommand());
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int exit = cl.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  private static List<JsonNode> lines(String ndjson) throws Exception {
+    List<JsonNode> events = new ArrayList<>();
+    for (String line : ndjson.strip().split("\n")) {
+      events.add(JSON.readTree(line));
+    }
+    return events;
+  }
+
+  @Test
+  void theDemoExchangeVerifiesAndReconstructsTheHopNobodyReported() throws Exception {
+    JWKSet keys = JWKSet.load(demo.jwks().toFile());
+    assertThat(keys.getKeys()).singleElement().satisfies(k -> assertThat(k.isPrivate()).isFalse());
+    TokenEvents events = ReportCommand.exchangeEvents(Files.readString(demo.issuedToken()),
+        Files.readString(demo.subjectToken()), "acme", keys);
+    List<LedgerEvent> built = events.build();
+
+    String hop = JwtTokenAdapter.reconstructedId(ReportCommand.DEMO_SUBJECT_ID, "agent:booking-assistant");
+    assertThat(built).extracting(e -> e.getToken().getTokenId()).containsExactly(hop, ReportCommand.DEMO_ISSUED_ID);
+    assertThat(built).extracting(e -> e.getToken().getParentTokenId()).containsExactly(ReportCommand.DEMO_SUBJECT_ID, hop);
+    assertThat(built).extracting(e -> e.getToken().getActor())
+        .containsExactly("agent:booking-assistant", "agent:flight-searcher");
+    assertThat(built.get(0).getToken().getAttributes()).containsEntry("may_act", "allowed");
+    assertThat(built).extracting(LedgerEvent::getTenant).containsOnly("acme");
+    assertThat(built).extracting(LedgerEvent::getSource).containsOnly("ledger-cli");
+    assertThat(events.warnings()).isEmpty();
+
+    LedgerEvent root = ReportCommand.jwtEvents(Files.readString(demo.subjectToken()), "acme", keys).build().get(0);
+    assertThat(root.getType()).isEqualTo("token.issued");
+    assertThat(root.getToken().getTokenId()).isEqualTo(ReportCommand.DEMO_SUBJECT_ID);
+    assertThat(root.getToken().getSubject()).isEqualTo("user:dana");
+    assertThat(root.getToken().getActor()).isEqualTo("agent:travel-planner");
+    assertThat(root.getOccurredAt()).isEqualTo(NOW);
+  }
+
+  @Test
+  void aKeySetWithoutTheSigningKeyRefusesTheTokens() throws Exception {
+    JWKSet other = new JWKSet(new ECKeyGenerator(Curve.P_256).keyID(JWKSet.load(demo.jwks().toFile())
+        .getKeys().get(0).getKeyID()).generate().toPublicJWK());
+    assertThatThrownBy(() -> ReportCommand.jwtEvents(Files.readString(demo.subjectToken()), "acme", other))
+        .isInstanceOf(InvalidEventException.class).hasMessageContaining("signature not verified");
+
+    Path otherFile = dir.resolve("other-jwks.json");
+    Files.writeString(otherFile, other.toString());
+    Run run = run("report", "jwt", "--tenant", "acme", "--jwks", otherFile.toString(), "--dry-run",
+        "@" + demo.subjectToken());
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err()).startsWith("ledger: cannot report this token: event 0 jwt signature not verified");
+    assertThat(run.out()).isEmpty();
+  }
+
+  @Test
+  void exchangeDryRunPrintsTheEventsParentsFirst() throws Exception {
+    Run run = run("report", "exchange", "--tenant", "acme", "--jwks", demo.jwks().toString(), "--dry-run",
+        "--subject-token", "@" + demo.subjectToken(), "--issued-token", "@" + demo.issuedToken());
+    assertThat(run.exit()).as(run.err()).isZero();
+    List<JsonNode> events = lines(run.out());
+    assertThat(events).extracting(e -> e.path("type").asText()).containsOnly("token.exchanged");
+    assertThat(events.get(1).path("token").path("token_id").asText()).isEqualTo(ReportCommand.DEMO_ISSUED_ID);
+    assertThat(events.get(1).path("token").path("parent_token_id").asText())
+        .isEqualTo(events.get(0).path("token").path("token_id").asText());
+  }
+
+  @Test
+  void aTokenArgumentIsTheTokenOrAFile() throws Exception {
+    String token = Files.readString(demo.subjectToken()).strip();
+    assertThat(ReportCommand.readToken("@" + demo.subjectToken())).isEqualTo(token);
+    assertThat(ReportCommand.readToken(" " + token + "\n")).isEqualTo(token);
+    Run missing = run("report", "jwt", "--dry-run", "@" + dir.resolve("nope.jwt"));
+    assertThat(missing.exit()).isNotZero();
+    assertThat(missing.err()).contains("nope.jwt");
+  }
+
+  @Test
+  void biscuitDryRunGivesTheAuthorityAndOneEventPerBlock() throws Exception {
+    KeyPair root = KeyPair.generate(Schema.PublicKey.Algorithm.Ed25519);
+    Biscuit token = Biscuit.builder(root).add_authority_fact("user(\"user:dana\")")
+        .add_authority_fact("right(\"files:read\")").add_authority_fact("right(\"files:write\")")
+        .add_authority_fact("audience(\"https://files.example\")").build()
+        .attenuate(new Block().add_fact("actor(\"agent:indexer\")").add_check("check if operation(\"files:read\")"));
+    Path file = dir.resolve("token.biscuit");
+    Files.writeString(file, token.serialize_b64url());
+
+    Run run = run("report", "biscuit", "--tenant", "acme", "--public-key", root.public_key().toString(), "--dry-run",
+        "@" + file);
+    assertThat(run.exit()).as(run.err()).isZero();
+    List<JsonNode> events = lines(run.out());
+    assertThat(events).extracting(e -> e.path("type").asText()).containsExactly("token.issued", "token.attenuated");
+    assertThat(events.get(1).path("token").path("scopes").get(0).asText()).isEqualTo("files:read");
+    assertThat(events.get(1).path("token").path("actor").asText()).isEqualTo("agent:indexer");
+
+    Run wrongKey = run("report", "biscuit", "--public-key",
+        KeyPair.generate(Schema.PublicKey.Algorithm.Ed25519).public_key().toString(), "--dry-run", "@" + file);
+    assertThat(wrongKey.exit()).isEqualTo(1);
+    assertThat(wrongKey.err()).contains("not a Biscuit signed by");
+    Run badKey = run("report", "biscuit", "--public-key", "abc", "--dry-run", "@" + file);
+    assertThat(badKey.err()).contains("not an Ed25519 public key");
+  }
+
+  @Test
+  void theEventsArePostedAsNdjsonWithTheKeyAndTheChainCommandIsPrinted() throws Exception {
+    List<String> bodies = new ArrayList<>();
+    List<String> auth = new ArrayList<>();
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/v1/events", exchange -> {
+      bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      auth.add(exchange.getRequestHeaders().getFirst("Authorization") + " " + exchange.getRequestHeaders()
+          .getFirst("Content-Type"));
+      int lines = (int) bodies.get(bodies.size() - 1).lines().count();
+      byte[] answer = (bodies.size() == 1 ? "{\"accepted\":" + lines + "}"
+          : "{\"error\":{\"code\":\"invalid\",\"message\":\"tenant acme is not yours\"}}").getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(bodies.size() == 1 ? 202 : 403, answer.length);
+      exchange.getResponseBody().write(answer);
+      exchange.close();
+    });
+    server.start();
+    try {
+      String url = "http://127.0.0.1:" + server.getAddress().getPort();
+      String[] args = {"report", "exchange", "--url", url, "--key", "k-123", "--tenant", "acme",
+          "--subject-token", "@" + demo.subjectToken(), "--issued-token", "@" + demo.issuedToken()};
+      Run run = run(args);
+      assertThat(run.exit()).as(run.err()).isZero();
+      assertThat(auth).containsExactly("Bearer k-123 application/x-ndjson");
+      assertThat(lines(bodies.get(0))).extracting(e -> e.path("token").path("token_id").asText())
+          .endsWith(ReportCommand.DEMO_ISSUED_ID).hasSize(2);
+      assertThat(run.out()).contains("accepted 2", "ledger token " + ReportCommand.DEMO_ISSUED_ID + " --tenant acme");
+
+      Run refused = run(args);
+      assertThat(refused.exit()).isEqualTo(2);
+      assertThat(refused.err()).contains("HTTP 403", "tenant acme is not yours");
+    } finally {
+      server.stop(0);
+    }
+  }
+}
