@@ -119,71 +119,75 @@ final class IndexerLoop implements Runnable {
   public void run() {
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProperties())) {
       consumer = c;
-      if (stopping) {
-        return;
-      }
-      // A broker that is not up yet keeps us STARTING, not FAILED.
-      while (!stopping && !assignPartitions(c)) {
-        Thread.sleep(POLL.toMillis());
-      }
-      state = IndexerStatus.State.RUNNING;
-      long lastCommit = System.nanoTime();
-      long lastLag = 0;
-      long lastRecheck = System.nanoTime();
-      long uncommitted = 0;
-      while (!stopping) {
-        if (c.assignment().isEmpty()) {
-          // None of the topics exists yet (poll would throw): look again shortly.
-          Thread.sleep(POLL.toMillis());
-          assignPartitions(c);
-          continue;
-        }
-        ConsumerRecords<byte[], byte[]> records;
-        try {
-          records = c.poll(POLL);
-        } catch (WakeupException e) {
-          break;
-        }
-        List<SequencedNotice> notices = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-          index(r, notices);
-        }
-        uncommitted += records.count();
-        if (!notices.isEmpty()) {
-          index.awaitSearchable();
-          notifyListeners(notices);
-        }
-        long now = System.nanoTime();
-        if (uncommitted >= settings.commitEveryRecords()
-            || (uncommitted > 0 && now - lastCommit >= settings.commitInterval().toNanos())) {
-          commit(c);
-          uncommitted = 0;
-          lastCommit = now;
-        }
-        if (now - lastLag >= LAG_EVERY_NANOS) {
-          updateLag(c);
-          lastLag = now;
-        }
-        if (now - lastRecheck >= settings.partitionRecheckInterval().toNanos()) {
-          assignPartitions(c);
-          lastRecheck = now;
+      try {
+        consume(c);
+      } catch (WakeupException e) {
+        if (!stopping) {
+          throw e;
         }
       }
       if (!crashing) {
-        commit(c);
+        try {
+          commit(c);
+        } catch (WakeupException e) {
+          // The wakeup of stop() was still pending and is now consumed: the second try blocks normally.
+          commit(c);
+        }
       }
       state = IndexerStatus.State.CLOSED;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       state = IndexerStatus.State.CLOSED;
     } catch (Exception e) {
-      if (stopping && e instanceof WakeupException) {
-        state = IndexerStatus.State.CLOSED;
-        return;
-      }
       lastError = e.toString();
       state = IndexerStatus.State.FAILED;
       log.error("indexer stopped: {}", e.toString(), e);
+    }
+  }
+
+  /** Polls and indexes until stopped; a WakeupException from any blocking call means stop. */
+  private void consume(KafkaConsumer<byte[], byte[]> c) throws IOException, InterruptedException {
+    // A broker that is not up yet keeps us STARTING, not FAILED.
+    while (!stopping && !assignPartitions(c)) {
+      Thread.sleep(POLL.toMillis());
+    }
+    state = IndexerStatus.State.RUNNING;
+    long lastCommit = System.nanoTime();
+    long lastLag = 0;
+    long lastRecheck = System.nanoTime();
+    long uncommitted = 0;
+    while (!stopping) {
+      if (c.assignment().isEmpty()) {
+        // None of the topics exists yet (poll would throw): look again shortly.
+        Thread.sleep(POLL.toMillis());
+        assignPartitions(c);
+        continue;
+      }
+      ConsumerRecords<byte[], byte[]> records = c.poll(POLL);
+      List<SequencedNotice> notices = new ArrayList<>();
+      for (ConsumerRecord<byte[], byte[]> r : records) {
+        index(r, notices);
+      }
+      uncommitted += records.count();
+      if (!notices.isEmpty()) {
+        index.awaitSearchable();
+        notifyListeners(notices);
+      }
+      long now = System.nanoTime();
+      if (uncommitted >= settings.commitEveryRecords()
+          || (uncommitted > 0 && now - lastCommit >= settings.commitInterval().toNanos())) {
+        commit(c);
+        uncommitted = 0;
+        lastCommit = now;
+      }
+      if (now - lastLag >= LAG_EVERY_NANOS) {
+        updateLag(c);
+        lastLag = now;
+      }
+      if (now - lastRecheck >= settings.partitionRecheckInterval().toNanos()) {
+        assignPartitions(c);
+        lastRecheck = now;
+      }
     }
   }
 

@@ -176,7 +176,7 @@ class IndexerIT {
       await().atMost(Duration.ofSeconds(30)).until(() -> indexer.status().lag() == 0);
       List<Long> revocationMicros = new ArrayList<>();
       List<Long> auditMicros = new ArrayList<>();
-      for (int i = 0; i < 60; i++) {
+      for (int i = 0; i < 40; i++) {
         long acked = sendTimed(Topics.REVOCATIONS, t + "/r" + i, revocation(t, "r" + i, "r" + i, T0, T0));
         String id = "r" + i;
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1)).until(() -> heardAt.containsKey(id));
