@@ -7,7 +7,9 @@ import dev.ledger.api.internal.JsonErrorHandler;
 import dev.ledger.api.internal.Permission;
 import dev.ledger.api.internal.routes.AuditRoute;
 import dev.ledger.api.internal.routes.EventsRoute;
+import dev.ledger.api.internal.routes.ExportRoute;
 import dev.ledger.api.internal.routes.HealthRoute;
+import dev.ledger.api.internal.routes.KeysRoute;
 import dev.ledger.api.internal.routes.MetricsRoute;
 import dev.ledger.api.internal.routes.NoticeRoutes;
 import dev.ledger.api.internal.routes.OpenApiRoute;
@@ -117,6 +119,8 @@ public final class ApiServer implements AutoCloseable {
         AuditRoute audit = new AuditRoute(context.index());
         NoticeRoutes notices = new NoticeRoutes(context.index());
         RevocationStreamRoute stream = new RevocationStreamRoute(hub);
+        ExportRoute exports = new ExportRoute(context.exporter());
+        KeysRoute notaryKeys = new KeysRoute(context.notaryKey());
 
         config.routes.get("/health", health::handle, Permission.OPEN);
         config.routes.get("/metrics", metricsRoute::handle, Permission.OPEN);
@@ -128,5 +132,7 @@ public final class ApiServer implements AutoCloseable {
         config.routes.get("/v1/alerts", notices::alerts, Permission.READ);
         config.routes.get("/v1/revocations", notices::revocations, Permission.READ);
         config.routes.get("/v1/revocations/stream", stream::handle, Permission.READ);
+        config.routes.get("/v1/exports", exports::handle, Permission.READ);
+        config.routes.get("/v1/keys", notaryKeys::handle, Permission.AUTHENTICATED);
     }
 }

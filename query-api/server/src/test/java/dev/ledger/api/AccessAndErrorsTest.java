@@ -1,5 +1,6 @@
 package dev.ledger.api;
 
+import static dev.ledger.api.TestApi.assertError;
 import static dev.ledger.api.TestApi.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,16 +12,6 @@ import org.junit.jupiter.api.Test;
 
 /** Authentication, roles, tenant scoping and the error shape, on a real server with a real (empty) index. */
 class AccessAndErrorsTest extends IndexedApiTest {
-    static void assertError(HttpResponse<String> response, int status, String code) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-            type -> assertThat(type).startsWith("application/json"));
-        JsonNode error = json(response).get("error");
-        assertThat(error.get("code").asText()).isEqualTo(code);
-        assertThat(error.get("message").asText()).isNotBlank();
-        assertThat(response.body()).doesNotContain("Exception", "\tat ", "<html");
-    }
-
     @Test
     void missingCredentialIs401WithABearerChallenge() {
         HttpResponse<String> response = api.get("/v1/audit", null);

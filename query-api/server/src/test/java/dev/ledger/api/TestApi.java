@@ -1,5 +1,7 @@
 package dev.ledger.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ledger.api.auth.ApiKeyStore;
 import dev.ledger.api.auth.Role;
@@ -84,6 +86,31 @@ public final class TestApi implements AutoCloseable {
         } catch (IOException e) {
             throw new AssertionError("not JSON (" + response.statusCode() + "): " + response.body(), e);
         }
+    }
+
+    /** @return one line of an NDJSON body as JSON */
+    public static JsonNode jsonLine(String line) {
+        try {
+            return ContractJson.mapper().readTree(line);
+        } catch (IOException e) {
+            throw new AssertionError("not a JSON line: " + line, e);
+        }
+    }
+
+    /**
+     * Checks that {@code response} is an error in the contract's shape with this status and code, and leaks nothing.
+     *
+     * @return its {@code error} member
+     */
+    public static JsonNode assertError(HttpResponse<String> response, int status, String code) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+            type -> assertThat(type).startsWith("application/json"));
+        JsonNode error = json(response).get("error");
+        assertThat(error.get("code").asText()).isEqualTo(code);
+        assertThat(error.get("message").asText()).isNotBlank();
+        assertThat(response.body()).doesNotContain("Exception", "\tat ", "<html");
+        return error;
     }
 
     @Override

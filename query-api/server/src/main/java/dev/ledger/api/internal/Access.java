@@ -79,11 +79,9 @@ public final class Access {
         if (asked != null && !Tenants.isCredentialTenant(asked)) {
             throw ApiError.badParameter("tenant", "expected 1..128 of A-Z a-z 0-9 . _ - or *");
         }
-        if (!caller.allTenants()) {
-            if (asked != null && !asked.equals(caller.tenant())) {
-                throw ApiError.forbidden("this credential may only read tenant '" + caller.tenant() + "'");
-            }
-            return caller.tenant();
+        String bound = boundTenant(ctx);
+        if (bound != null) {
+            return bound;
         }
         if (asked == null) {
             return Tenants.DEFAULT;
@@ -95,5 +93,23 @@ public final class Access {
             return null;
         }
         return asked;
+    }
+
+    /**
+     * The tenant a tenant credential is bound to, checked against {@code ?tenant=}; null for a {@code *} credential,
+     * which names the tenant itself.
+     *
+     * @throws ApiError 403 when a tenant credential names another tenant
+     */
+    public static String boundTenant(Context ctx) {
+        Caller caller = caller(ctx);
+        if (caller.allTenants()) {
+            return null;
+        }
+        String asked = ctx.queryParam("tenant");
+        if (asked != null && !asked.equals(caller.tenant())) {
+            throw ApiError.forbidden("this credential may only read tenant '" + caller.tenant() + "'");
+        }
+        return caller.tenant();
     }
 }

@@ -7,6 +7,8 @@ import io.javalin.security.RouteRole;
 public enum Permission implements RouteRole {
     /** No credential needed ({@code /health}, {@code /metrics}, {@code /openapi.json}). */
     OPEN,
+    /** Any valid credential, whatever its role ({@code /v1/keys}: public material, but under {@code /v1}). */
+    AUTHENTICATED,
     /** A role that reads: auditor or admin. */
     READ,
     /** A role that writes: producer or admin. */
@@ -15,7 +17,7 @@ public enum Permission implements RouteRole {
     /** @return true when {@code role} is enough for this permission */
     public boolean allows(Role role) {
         return switch (this) {
-            case OPEN -> true;
+            case OPEN, AUTHENTICATED -> true;
             case READ -> role.canRead();
             case WRITE -> role.canWrite();
         };

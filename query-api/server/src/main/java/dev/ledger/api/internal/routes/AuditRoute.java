@@ -54,8 +54,8 @@ public final class AuditRoute {
 
     private static void stream(Context ctx, LedgerIndex idx, TenantScope scope, AuditFilter filter)
         throws InvalidQueryException {
-        ctx.status(200).contentType(NDJSON);
-        try (OutputStream out = new BufferedOutputStream(ctx.outputStream(), 64 * 1024)) {
+        Streaming.write(ctx, NDJSON, raw -> {
+            OutputStream out = new BufferedOutputStream(raw, 64 * 1024);
             idx.forEachAudit(scope, filter, record -> {
                 try {
                     out.write(ContractJson.mapper().writeValueAsBytes(ContractJson.audit(record)));
@@ -64,10 +64,8 @@ public final class AuditRoute {
                     throw new UncheckedIOException(e);
                 }
             });
-        } catch (IOException | UncheckedIOException e) {
-            // The client went away mid-stream; nothing more can be said to it.
-            ctx.attribute("ledger.stream.aborted", e.toString());
-        }
+            out.flush();
+        });
     }
 
     private static boolean wantsNdjson(Context ctx) {
