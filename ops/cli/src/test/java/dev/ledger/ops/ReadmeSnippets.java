@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 final class ReadmeSnippets {
 
   private static final Pattern SNIPPET =
-      Pattern.compile("<!-- readme-test: ([a-z0-9-]+) -->\\s*```sh\\n(.*?)```", Pattern.DOTALL);
+      Pattern.compile("<!-- readme-(?:test|cli): ([a-z0-9-]+) -->\\s*```sh\\n(.*?)```", Pattern.DOTALL);
 
   private ReadmeSnippets() {}
 
@@ -43,11 +43,24 @@ final class ReadmeSnippets {
     return out;
   }
 
-  /** Runs a snippet with bash in {@code workDir}, pointing 127.0.0.1:8080 at the test's port. Returns stdout. */
+  /**
+   * Runs a snippet with bash in {@code workDir}, pointing 127.0.0.1:8080 at the test's port. A
+   * {@code ./ledger} there is a stand-in that runs this build's command line in a fresh JVM, as the
+   * real launcher does once built. Returns stdout.
+   */
   static String run(String snippet, Path workDir, int port) throws IOException, InterruptedException {
     String script = snippet.replace("127.0.0.1:8080", "127.0.0.1:" + port);
-    Process p = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script).directory(workDir.toFile())
-        .redirectErrorStream(false).start();
+    Path launcher = workDir.resolve("ledger");
+    if (!Files.exists(launcher)) {
+      Files.writeString(launcher, "#!/usr/bin/env bash\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java")
+          + "' -cp '" + System.getProperty("java.class.path") + "' dev.ledger.ops.Main \"$@\"\n");
+      launcher.toFile().setExecutable(true);
+    }
+    ProcessBuilder builder = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script).directory(workDir.toFile())
+        .redirectErrorStream(false);
+    builder.environment().put("LEDGER_URL", "http://127.0.0.1:" + port);
+    builder.environment().remove("LEDGER_KEY");
+    Process p = builder.start();
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new IllegalStateException("snippet timed out: " + snippet);

@@ -49,12 +49,11 @@ class ReportCommandTest {
     demo = ReportCommand.mintDemoTokens(dir.resolve("demo"), NOW);
   }
 
-  /** The CLI as a user runs it, with 'report' registered as the lead will register it. */
+  /** The CLI as a user runs it. */
   private record Run(int exit, String out, String err) {}
 
   private static Run run(String... args) {
     CommandLine cl = LedgerCommand.commandLine();
-    cl.addSubcommand(new ReportCommand());
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cl.setOut(new PrintWriter(out));

@@ -50,6 +50,16 @@ class UpIT {
     return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** Runs a {@code ledger} command in-process and returns what it printed. */
+  static String cli(String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    picocli.CommandLine cl = dev.ledger.ops.cli.LedgerCommand.commandLine();
+    cl.setOut(new java.io.PrintWriter(out));
+    int code = cl.execute(args);
+    assertThat(code).as("ledger %s: %s", String.join(" ", args), out).isZero();
+    return out.toString();
+  }
+
   @Test
   void theExampleBatchResolvesToTheExampleTokenInAnyOrderAndSurvivesARestart() throws Exception {
     Path data = tmp.resolve("data");
@@ -87,6 +97,28 @@ class UpIT {
       assertThat(JSON.readTree(ReadmeSnippets.run(snippets.get("post-example"), work, node.httpPort())))
           .isEqualTo(JSON.readTree("{\"accepted\":6}"));
       assertThat(JSON.readTree(ReadmeSnippets.run(snippets.get("get-token"), work, node.httpPort()))).isEqualTo(expected);
+
+      // The auditor's command line over the same API.
+      String tree = cli("token", "tok-flights-lhr", "--tenant", "acme", "--url", base, "--key", key);
+      assertThat(tree).contains("status REVOKED", "on behalf of user:dana", "└─ tok-root  held by agent:travel-planner  (issued)",
+          "└─ tok-flights-lhr  held by agent:fare-scraper  (attenuated)", "uses 2 of at most 3", "violations use_after_revocation");
+      assertThat(cli("descendants", "tok-root", "--tenant", "acme", "--url", base, "--key", key))
+          .contains("tok-flights ", "tok-flights-lhr ");
+      String throughSearcher = cli("audit", "--tenant", "acme", "--actor", "agent:flight-searcher", "--json", "--url", base, "--key", key);
+      // The exchange, its revocation, the attenuation and both uses pass that hop.
+      assertThat(throughSearcher.lines().map(l -> l.replaceAll(".*\"event_id\":\"([^\"]+)\".*", "$1")).sorted())
+          .as(throughSearcher).containsExactly("ev-002", "ev-003", "ev-004", "ev-005", "ev-006");
+      assertThat(cli("audit", "--tenant", "acme", "--violation", "use_after_revocation", "--url", base, "--key", key))
+          .contains("GET /fares?route=LHR-JFK");
+
+      // The README's walk-through from a signed RFC 8693 exchange to its chain, through real ledger processes.
+      ReadmeSnippets.run(snippets.get("walk-report"), work, node.httpPort());
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().untilAsserted(() ->
+          assertThat(ReadmeSnippets.run(snippets.get("walk-token"), work, node.httpPort())).contains(
+              "demo-flight-search  tenant acme  status ACTIVE", "on behalf of user:dana",
+              "└─ demo-dana-trip  held by agent:travel-planner  (issued)",
+              "held by agent:booking-assistant  (exchanged)",
+              "└─ demo-flight-search  held by agent:flight-searcher  (exchanged)"));
 
       HttpResponse<String> unauthorized = send(HttpRequest.newBuilder(URI.create(base + "/v1/tokens/tok-root?tenant=acme")));
       assertThat(unauthorized.statusCode()).isEqualTo(401);

@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
     subcommands = {UpCommand.class, RoleCommand.Streams.class, RoleCommand.Api.class, RoleCommand.Index.class,
         AuditorCommands.Token.class, AuditorCommands.Descendants.class, AuditorCommands.Audit.class,
         AuditorCommands.Tail.class, AuditorCommands.Revoke.class, ReplayCommand.class, GenerateCommand.class,
+        ExportCommands.Export.class, ExportCommands.Verify.class, ReportCommand.class,
         KeysCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class LedgerCommand implements Runnable {
 

@@ -21,7 +21,12 @@ public enum ConfigKey {
   STREAMS_DEPTH_LIMIT("streams.depth.limit", Type.POSITIVE_INT, "32", "chains deeper than this are flagged depth_limit"),
   STREAMS_UNKNOWN_TOKEN_GRACE("streams.unknown.token.grace", Type.DURATION, "5m", "wait before a use of a never-issued token is flagged unknown_token"),
   INDEX_DIR("index.dir", Type.STRING, null, "the Lucene index (default: <data.dir>/index)", "index"),
-  KEYS_FILE("keys.file", Type.STRING, null, "hashed API keys (default: <data.dir>/keys.json)", "keys.json");
+  KEYS_FILE("keys.file", Type.STRING, null, "hashed API keys (default: <data.dir>/keys.json)", "keys.json"),
+  JWT_JWKS("auth.jwt.jwks", Type.STRING, "", "JWKS URL (https://...) or file accepting bearer JWTs; empty = API keys only"),
+  JWT_ISSUER("auth.jwt.issuer", Type.STRING, "", "required iss of bearer JWTs"),
+  JWT_AUDIENCE("auth.jwt.audience", Type.STRING, "", "required aud of bearer JWTs"),
+  SSE_KEEP_ALIVE("http.sse.keep.alive", Type.DURATION, "15s", "keep-alive comment interval on /v1/revocations/stream"),
+  SSE_MAX_CLIENTS("http.sse.max.clients", Type.POSITIVE_INT, "2000", "concurrent revocation stream subscribers (429 above)");
 
   private final String key;
   private final Type type;

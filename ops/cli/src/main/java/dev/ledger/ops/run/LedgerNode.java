@@ -5,8 +5,15 @@ import dev.ledger.api.ApiServer;
 import dev.ledger.api.ApiSettings;
 import dev.ledger.api.auth.ApiKeyStore;
 import dev.ledger.api.auth.CreatedKey;
+import dev.ledger.api.auth.JwtKeyStore;
+import dev.ledger.api.auth.KeyStore;
 import dev.ledger.api.health.HealthCheck;
 import dev.ledger.api.health.IndexHealth;
+import dev.ledger.export.Exporter;
+import dev.ledger.export.log.IntegrityLog;
+import dev.ledger.export.log.Notary;
+import dev.ledger.export.log.NotaryConfig;
+import dev.ledger.export.sign.NotaryKey;
 import dev.ledger.index.Indexer;
 import dev.ledger.index.IndexerSettings;
 import dev.ledger.index.LedgerIndex;
@@ -65,6 +72,7 @@ public final class LedgerNode implements AutoCloseable {
   private String newAdminKey;
   private Path adminKeyFile;
   private PrometheusMeterRegistry registry;
+  private java.security.PublicKey notaryKey;
 
   private LedgerNode() {}
 
@@ -150,6 +158,18 @@ public final class LedgerNode implements AutoCloseable {
     }
 
     if (roles.contains(Role.API)) {
+      // The notary keeps the per-tenant Merkle log that exports are proven against; it lives on the
+      // API's disk because GET /v1/exports reads it.
+      try {
+        Notary notary = Notary.start(dataDir, NotaryConfig.defaults(bootstrapServers), registry);
+        resources.push(notary);
+        checks.add(new NotaryHealth(notary));
+        notaryKey = NotaryKey.loadOrCreate(dataDir).publicKey();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start the notary in " + dataDir, e);
+      }
+      out.printf("  notary     signed audit log in %s (public key %s)%n", dataDir.resolve(IntegrityLog.DIRECTORY),
+          dataDir.resolve(NotaryKey.PUBLIC_PEM_FILE));
       KafkaEventPublisher publisher = KafkaEventPublisher.create(bootstrapServers, clientProps);
       new KafkaClientMetrics(publisher.producer()).bindTo(registry);
       IngestService ingest = new IngestService(publisher);
@@ -161,11 +181,39 @@ public final class LedgerNode implements AutoCloseable {
           .host(config.string(ConfigKey.HTTP_HOST))
           .port(config.integer(ConfigKey.HTTP_PORT))
           .maxRequestBytes(config.longValue(ConfigKey.HTTP_MAX_REQUEST_BYTES))
+          .sseKeepAlive(config.duration(ConfigKey.SSE_KEEP_ALIVE))
+          .maxSseClients(config.integer(ConfigKey.SSE_MAX_CLIENTS))
           .build();
-      api = ApiServer.start(settings, new ApiContext(keys, ingest, index, indexer, checks, registry));
+      KeyStore credentials = jwtKeys(config).map(jwt -> KeyStore.anyOf(keys, jwt)).orElse(keys);
+      Exporter exporter = new Exporter(dataDir.resolve(IntegrityLog.DIRECTORY));
+      api = ApiServer.start(settings,
+          new ApiContext(credentials, ingest, index, indexer, checks, registry, exporter, notaryKey));
       resources.push(api);
       out.printf("  http       http://%s:%d  (health /health, metrics /metrics, API description /openapi.json)%n",
           config.string(ConfigKey.HTTP_HOST), api.port());
+    }
+  }
+
+  /** Bearer JWTs verified against a JWKS (URL or file), when configured. */
+  static java.util.Optional<KeyStore> jwtKeys(LedgerConfig config) {
+    String jwks = config.optional(ConfigKey.JWT_JWKS);
+    if (jwks == null) {
+      return java.util.Optional.empty();
+    }
+    String issuer = config.optional(ConfigKey.JWT_ISSUER);
+    String audience = config.optional(ConfigKey.JWT_AUDIENCE);
+    if (issuer == null || audience == null) {
+      throw new dev.ledger.ops.config.ConfigException(
+          "auth.jwt.jwks is set: auth.jwt.issuer and auth.jwt.audience are required too");
+    }
+    try {
+      if (jwks.startsWith("https://") || jwks.startsWith("http://")) {
+        return java.util.Optional.of(JwtKeyStore.fromJwksUrl(java.net.URI.create(jwks).toURL(), issuer, audience));
+      }
+      com.nimbusds.jose.jwk.JWKSet set = com.nimbusds.jose.jwk.JWKSet.load(Path.of(jwks).toFile());
+      return java.util.Optional.of(new JwtKeyStore(new com.nimbusds.jose.jwk.source.ImmutableJWKSet<>(set), issuer, audience));
+    } catch (IOException | java.text.ParseException | IllegalArgumentException e) {
+      throw new dev.ledger.ops.config.ConfigException("auth.jwt.jwks=" + jwks + " cannot be read: " + e.getMessage());
     }
   }
 
