@@ -13,57 +13,43 @@ abstract class RoleCommand implements Runnable {
   @Mixin
   ConfigOptions options;
 
-  abstract EnumSet<LedgerNode.Role> roles();
+  private final EnumSet<LedgerNode.Role> roles;
+  private final String name;
 
-  abstract String name();
+  RoleCommand(String name, LedgerNode.Role first, LedgerNode.Role... rest) {
+    this.name = name;
+    this.roles = EnumSet.of(first, rest);
+  }
 
   @Override
   public void run() {
     LedgerConfig config = options.load();
     if (config.optional(ConfigKey.BOOTSTRAP_SERVERS) == null) {
-      throw new UserException("'ledger " + name() + "' runs against a Kafka cluster: give --bootstrap-servers HOST:PORT"
+      throw new UserException("'ledger " + name + "' runs against a Kafka cluster: give --bootstrap-servers HOST:PORT"
           + " (or kafka.bootstrap.servers / " + LedgerConfig.envName(ConfigKey.BOOTSTRAP_SERVERS.key())
           + "); 'ledger up' runs everything with an embedded broker.");
     }
-    UpCommand.runNode(config, roles(), "ledger " + name());
+    UpCommand.runNode(config, roles, "ledger " + name);
   }
 
   @Command(name = "streams", description = "Run the Kafka Streams processor only.")
   static final class Streams extends RoleCommand {
-    @Override
-    EnumSet<LedgerNode.Role> roles() {
-      return EnumSet.of(LedgerNode.Role.STREAMS);
-    }
-
-    @Override
-    String name() {
-      return "streams";
+    Streams() {
+      super("streams", LedgerNode.Role.STREAMS);
     }
   }
 
-  @Command(name = "api", description = "Run the HTTP API with its own local index (indexer included).")
+  @Command(name = "api", description = "Run the HTTP API with its own local index, indexer and notary.")
   static final class Api extends RoleCommand {
-    @Override
-    EnumSet<LedgerNode.Role> roles() {
-      return EnumSet.of(LedgerNode.Role.INDEX, LedgerNode.Role.API);
-    }
-
-    @Override
-    String name() {
-      return "api";
+    Api() {
+      super("api", LedgerNode.Role.INDEX, LedgerNode.Role.API);
     }
   }
 
   @Command(name = "index", description = "Run the indexer only (builds the local Lucene index).")
   static final class Index extends RoleCommand {
-    @Override
-    EnumSet<LedgerNode.Role> roles() {
-      return EnumSet.of(LedgerNode.Role.INDEX);
-    }
-
-    @Override
-    String name() {
-      return "index";
+    Index() {
+      super("index", LedgerNode.Role.INDEX);
     }
   }
 }
