@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
@@ -43,11 +44,12 @@ class LedgerStreamsIT {
   private static final Instant LATER = Instant.now().plus(Duration.ofDays(1));
   private static BrokerRun run;
   private static LedgerStreams app;
+  private static final SimpleMeterRegistry METRICS = new SimpleMeterRegistry();
 
   @BeforeAll
   static void start() {
     run = new BrokerRun(PARTITIONS);
-    app = run.startStreams(run.settings("ledger-it").build());
+    app = run.startStreams(run.settings("ledger-it").build(), METRICS);
   }
 
   @AfterAll
@@ -129,6 +131,13 @@ class LedgerStreamsIT {
         .findFirst().orElseThrow().value()).as("original bytes").isEqualTo(garbage);
     Map<String, TokenNode> tokens = latest(run.read(Topics.TOKENS, 1, Duration.ofSeconds(10), Duration.ofSeconds(2)));
     assertThat(tokens.get("bad/after")).as("processed after the bad records").isNotNull();
+  }
+
+  @Test
+  @Order(3)
+  void kafkaStreamsMetricsAreBound() {
+    assertThat(app.isRunning()).isTrue();
+    assertThat(METRICS.getMeters()).extracting(m -> m.getId().getName()).anyMatch(name -> name.startsWith("kafka.stream"));
   }
 
   static Map<String, TokenNode> latest(List<Map.Entry<String, TokenNode>> records) {

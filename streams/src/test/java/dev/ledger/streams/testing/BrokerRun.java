@@ -57,7 +57,12 @@ public final class BrokerRun implements AutoCloseable {
 
   /** Starts the application and waits until it is RUNNING. */
   public LedgerStreams startStreams(StreamsSettings settings) {
-    LedgerStreams app = LedgerStreams.start(settings, null);
+    return startStreams(settings, null);
+  }
+
+  /** Starts the application with its metrics bound to {@code registry} (may be null) and waits until it is RUNNING. */
+  public LedgerStreams startStreams(StreamsSettings settings, io.micrometer.core.instrument.MeterRegistry registry) {
+    LedgerStreams app = LedgerStreams.start(settings, registry);
     Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> app.state() == KafkaStreams.State.RUNNING);
     return app;
   }
