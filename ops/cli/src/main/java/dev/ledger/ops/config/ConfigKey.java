@@ -17,7 +17,7 @@ public enum ConfigKey {
   STREAMS_STATE_DIR("streams.state.dir", Type.STRING, null, "Kafka Streams state (default: <data.dir>/streams)", "streams"),
   STREAMS_THREADS("streams.threads", Type.POSITIVE_INT, "1", "stream threads"),
   STREAMS_EXACTLY_ONCE("streams.exactly.once", Type.BOOLEAN, "true", "processing.guarantee=exactly_once_v2"),
-  STREAMS_COMMIT_INTERVAL("streams.commit.interval", Type.DURATION, "50ms", "commit interval: revocation latency versus throughput"),
+  STREAMS_COMMIT_INTERVAL("streams.commit.interval", Type.DURATION, "20ms", "commit interval: revocation latency versus throughput"),
   STREAMS_DEPTH_LIMIT("streams.depth.limit", Type.POSITIVE_INT, "32", "chains deeper than this are flagged depth_limit"),
   STREAMS_UNKNOWN_TOKEN_GRACE("streams.unknown.token.grace", Type.DURATION, "5m", "wait before a use of a never-issued token is flagged unknown_token"),
   INDEX_DIR("index.dir", Type.STRING, null, "the Lucene index (default: <data.dir>/index)", "index"),
