@@ -54,7 +54,7 @@ class BenchSmokeIT {
     }
     assertThat(run(queries.toArray(String[]::new))).isZero();
     String text = report();
-    assertThat(text).contains("### Queries").contains("| token by id (with its chain) |");
+    assertThat(text).contains("### Queries on 3,000 audit records").contains("| token by id (with its chain) |");
     if (postgres) {
       assertThat(text).contains("disk: the same data in PostgreSQL").contains("PostgreSQL 1");
     }

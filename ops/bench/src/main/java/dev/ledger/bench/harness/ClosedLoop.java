@@ -13,7 +13,8 @@ import org.HdrHistogram.Recorder;
 
 /**
  * Concurrent clients in a closed loop, as wrk runs them: each client sends its next request as
- * soon as the previous answer arrived, for a warm-up (not recorded) and then a measured period.
+ * soon as the previous answer arrived, for a warm-up (not recorded) and then a measured period;
+ * calls that end in the measured period are recorded.
  * Every call's latency goes into one HdrHistogram; errors are counted, never hidden.
  */
 public final class ClosedLoop {
@@ -77,7 +78,9 @@ public final class ClosedLoop {
               error = e.toString();
             }
             long after = System.nanoTime();
-            if (now >= measureFrom) {
+            // A call counts when it ends in the measured period, so one slower than the whole
+            // period is still reported with its real latency rather than vanishing.
+            if (after >= measureFrom) {
               if (ok) {
                 recorder.recordValue(Math.min(after - now, Latency.HIGHEST_NANOS));
               } else {

@@ -1,6 +1,7 @@
 package dev.ledger.bench.ledger;
 
 import dev.ledger.bench.harness.Dirs;
+import dev.ledger.ops.config.ConfigKey;
 import dev.ledger.ops.config.LedgerConfig;
 import dev.ledger.ops.run.LedgerNode;
 import io.micrometer.core.instrument.Counter;
@@ -33,7 +34,8 @@ public final class BenchLedger implements AutoCloseable {
    * How to start it.
    *
    * @param partitions partitions of every ledger topic
-   * @param commitInterval the streams commit interval (latency versus throughput)
+   * @param commitInterval the streams commit interval (latency versus throughput); null keeps the
+   *     ledger's default, what {@code ledger up} runs with
    * @param roles the roles to run
    * @param dataDir where the data lives; null for a fresh temporary directory deleted on close
    * @param settings further ledger configuration ({@code ledger config} keys), applied last
@@ -45,7 +47,7 @@ public final class BenchLedger implements AutoCloseable {
     }
 
     public static Options defaults() {
-      return new Options(6, Duration.ofMillis(50), EnumSet.allOf(LedgerNode.Role.class), null, Map.of());
+      return new Options(6, null, EnumSet.allOf(LedgerNode.Role.class), null, Map.of());
     }
 
     public Options partitions(int v) { return new Options(v, commitInterval, roles, dataDir, settings); }
@@ -87,7 +89,9 @@ public final class BenchLedger implements AutoCloseable {
     config.put("http.port", "0");
     config.put("kafka.embedded.port", "0");
     config.put("topics.partitions", Integer.toString(options.partitions()));
-    config.put("streams.commit.interval", options.commitInterval().toMillis() + "ms");
+    if (options.commitInterval() != null) {
+      config.put("streams.commit.interval", options.commitInterval().toMillis() + "ms");
+    }
     config.putAll(options.settings());
     try {
       LedgerNode node = LedgerNode.start(LedgerConfig.defaults(config), options.roles(), quiet());
@@ -102,6 +106,11 @@ public final class BenchLedger implements AutoCloseable {
 
   private static PrintStream quiet() {
     return new PrintStream(OutputStream.nullOutputStream());
+  }
+
+  /** The streams commit interval a ledger started with {@code settings} runs with, e.g. {@code 50 ms}. */
+  public static String commitInterval(Map<String, String> settings) {
+    return LedgerConfig.defaults(settings).duration(ConfigKey.STREAMS_COMMIT_INTERVAL).toMillis() + " ms";
   }
 
   public String bootstrapServers() {

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.Locale;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
@@ -44,7 +45,18 @@ public final class MicroBench {
         .measurementTime(TimeValue.seconds(options.iterationTime()))
         .jvmArgsAppend("-Xmx512m", "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.ledger.schemas.avro")
         .shouldFailOnError(true);
-    Collection<RunResult> results = new Runner(jmh.build()).run();
+    Collection<RunResult> results;
+    try {
+      results = new Runner(jmh.build()).run();
+    } catch (RunnerException e) {
+      if (String.valueOf(e.getMessage()).contains("Unable to acquire the JMH lock")) {
+        // Another JMH run on this machine would make both meaningless: say so rather than measure.
+        section.note("Skipped: another JMH run holds /tmp/jmh.lock. Rerun when it is done (or pass"
+            + " LEDGER_JAVA_OPTS=-Djmh.ignoreLock=true to measure anyway).");
+        return section.build();
+      }
+      throw e;
+    }
     for (RunResult r : results) {
       var primary = r.getPrimaryResult();
       String name = r.getParams().getBenchmark();

@@ -69,10 +69,14 @@ public final class PipelineBench {
   }
 
   public Section run(String command) throws Exception {
-    Section.Builder section = Section.builder("pipeline", "Ingest and pipeline throughput")
+    // Runs with several tenants get a section of their own, beside the single-tenant one.
+    String suffix = options.tenants() == 1 ? "" : "-tenants-" + options.tenants();
+    Section.Builder section = Section.builder("pipeline" + suffix, "Ingest and pipeline throughput"
+        + (options.tenants() == 1 ? "" : " with " + options.tenants() + " tenants"))
         .command(command).size("partitions", options.partitions()).size("producer time", options.duration().toSeconds() + " s")
         .size("ceiling time", options.ceilingDuration().toSeconds() + " s").size("tenants", options.tenants())
         .size("max index backlog", options.maxBacklog()).size("warm-up events", options.warmupEvents());
+    section.size("streams commit interval", BenchLedger.commitInterval(options.ledgerSettings()));
     options.ledgerSettings().forEach(section::size);
     double sixPartitionRate = Double.NaN;
     for (int partitions : options.partitions()) {
@@ -91,7 +95,7 @@ public final class PipelineBench {
     section.note("Pipeline: one idempotent producer (acks=all, linger 5 ms, 64 KiB batches) sends `ledger generate`"
         + " events (trees of depth 3, fan-out 2, 2 uses per token, 5 % violations, 2 % revocations) to ledger.events;"
         + " the clock stops when every event's audit record is indexed and the last event of each partition is"
-        + " searchable through GET /v1/audit. Streams runs exactly-once (exactly_v2) with a 50 ms commit interval."
+        + " searchable through GET /v1/audit. Streams runs exactly-once (exactly_v2) with the ledger's default settings (`ledger config` shows them; --set changes them)."
         + " Event generation and Avro encoding run in the same JVM and take CPU from the pipeline.");
     section.note("Ceiling: the same producer settings sending a pool of 50,000 of the same encoded events (same keys"
         + " and sizes) as fast as the broker acknowledges, on the same embedded broker, while the pipeline is idle"

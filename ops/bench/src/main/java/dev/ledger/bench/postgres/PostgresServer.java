@@ -139,9 +139,12 @@ public final class PostgresServer implements AutoCloseable {
     return bin.getParent().getFileName().toString();
   }
 
-  /** Bytes the data directory takes (tables, indexes, WAL). */
-  public long diskBytes() {
-    return dev.ledger.bench.harness.Dirs.sizeOf(dir.resolve("data"));
+  /** Bytes of the database's tables and indexes (without WAL), as PostgreSQL counts them. */
+  public static long databaseBytes(Connection c) throws SQLException {
+    try (var s = c.createStatement(); var rs = s.executeQuery("SELECT pg_database_size(current_database())")) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   public String settingsSummary() {

@@ -75,6 +75,7 @@ public final class RevocationBench {
     Section.Builder section = Section.builder("revocation", "Revocation propagation: p50 / p99 / max")
         .command(command).size("partitions", options.partitions())
         .size("background load", options.backgroundRate() + " events/s");
+    section.size("streams commit interval", BenchLedger.commitInterval(options.ledgerSettings()));
     options.ledgerSettings().forEach(section::size);
     options.shapes().forEach((s, reps) -> section.size(s.name(), reps + " revocations"));
     Map<TreeShape, Latency> ledger = runLedger(section);
@@ -102,7 +103,7 @@ public final class RevocationBench {
     }
     section.note("Ledger: from the producer's acknowledgement of the token.revoked event to the moment a"
         + " read_committed consumer of ledger.revocations (a resource server) has received a notice for every token"
-        + " of the tree; streams exactly-once with a 50 ms commit interval. With a handful of samples per size, p99"
+        + " of the tree; streams exactly-once with the ledger's default settings (`ledger config` shows them; --set changes them). With a handful of samples per size, p99"
         + " is close to the maximum.");
     section.note("PostgreSQL: one recursive UPDATE over parent links, until commit; at that point no resource server"
         + " has been told anything. It ran without background load. \"ledger vs baseline\" is PostgreSQL's p99 over the"

@@ -32,4 +32,14 @@ class ClosedLoopTest {
     });
     assertThat(r.latency().count()).isPositive().isLessThan(calls.get());
   }
+
+  @Test
+  void aCallSlowerThanTheWholePeriodIsStillReported() throws Exception {
+    ClosedLoop.Result r = ClosedLoop.run(1, Duration.ofMillis(50), Duration.ofMillis(50), n -> random -> {
+      Thread.sleep(300);
+      return true;
+    });
+    assertThat(r.latency().count()).isEqualTo(1);
+    assertThat(r.latency().max()).isGreaterThanOrEqualTo(300.0);
+  }
 }
