@@ -11,6 +11,8 @@ public final class Main {
   public static void main(String[] args) {
     // Lucene reports through java.util.logging; keep its start-up notes out of the user's terminal.
     java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+    // Lucene would also suggest the incubating vector module; the ledger does no vector search.
+    java.util.logging.Logger.getLogger("org.apache.lucene.internal.vectorization").setLevel(java.util.logging.Level.SEVERE);
     System.exit(LedgerCommand.commandLine().execute(args));
   }
 
