@@ -1,0 +1,95 @@
+package dev.ledger.ops.example;
+
+import dev.ledger.ops.cli.UserException;
+import dev.ledger.ops.client.ApiClient;
+import dev.ledger.ops.client.ApiException;
+import dev.ledger.revocation.InvalidSettingsException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code ledger example-resource-server}: runs {@link ExampleResourceServer} until Ctrl-C. Revocations
+ * come from Kafka with {@code --bootstrap-servers}, or from the ledger's SSE stream with {@code --sse};
+ * uses are always reported to {@code --url} with {@code --key}.
+ */
+@Command(name = "example-resource-server", mixinStandardHelpOptions = true,
+    description = "Run the example resource server (GET /fares): refuses revoked tokens, reports every use to the ledger.")
+public final class ExampleCommand implements Runnable {
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--port", defaultValue = "9000", description = "port to listen on (default: 9000; 0 = any free port)")
+  int port;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "interface to listen on (default: 127.0.0.1)")
+  String host;
+
+  @Option(names = "--tenant", required = true, description = "the tenant whose tokens this server accepts")
+  String tenant;
+
+  @Option(names = "--audience", required = true, paramLabel = "URL",
+      description = "this server's URL as tokens name it, e.g. https://api.flights.example")
+  String audience;
+
+  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "follow revocations on this Kafka")
+  String bootstrapServers;
+
+  @Option(names = "--sse", description = "follow revocations over the ledger's /v1/revocations/stream instead of Kafka")
+  boolean sse;
+
+  @Option(names = "--url", paramLabel = "URL", defaultValue = "${env:LEDGER_URL:-http://127.0.0.1:8080}",
+      description = "the ledger API, where uses are reported (default: $LEDGER_URL or http://127.0.0.1:8080)")
+  String url;
+
+  @Option(names = "--key", paramLabel = "KEY",
+      description = "a producer or admin key for the tenant (default: $LEDGER_KEY, else <data-dir>/admin.key)")
+  String key;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "data", description = "where admin.key is (default: data)")
+  Path dataDir;
+
+  @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "60",
+      description = "how long to wait for the revocations to load before serving (403 until then; default: 60)")
+  long waitSeconds;
+
+  @Override
+  public void run() {
+    ExampleSettings settings = settings();
+    ExampleResourceServer server = ExampleResourceServer.start(settings);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      stopped.countDown();
+    }, "example-shutdown"));
+    spec.commandLine().getOut().printf("example resource server: http://%s:%d/fares (tenant %s, %s, revocations over %s)."
+        + " Ctrl-C to stop.%n", host, server.port(), tenant, audience, sse ? "SSE from " + url : "Kafka " + bootstrapServers);
+    spec.commandLine().getOut().flush();
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The settings these options describe; a {@link UserException} naming every problem otherwise. */
+  ExampleSettings settings() {
+    if (sse == (bootstrapServers != null)) {
+      throw new UserException("give exactly one of --bootstrap-servers (Kafka) and --sse (the ledger's stream)");
+    }
+    try {
+      return ExampleSettings.builder().host(host).port(port).tenant(tenant).audience(audience)
+          .bootstrapServers(bootstrapServers).ledgerUrl(url).ledgerKey(ApiClient.resolveKey(key, dataDir.resolve("admin.key")))
+          .caughtUpTimeout(Duration.ofSeconds(waitSeconds)).build();
+    } catch (ApiException e) {
+      throw new UserException(e.getMessage());
+    } catch (InvalidSettingsException e) {
+      throw new UserException(String.join("; ", e.problems()));
+    }
+  }
+}

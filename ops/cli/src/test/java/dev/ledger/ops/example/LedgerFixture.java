@@ -1,0 +1,122 @@
+package dev.ledger.ops.example;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ledger.ingest.client.Events;
+import dev.ledger.ingest.client.LedgerClient;
+import dev.ledger.ops.config.LedgerConfig;
+import dev.ledger.ops.run.LedgerNode;
+import dev.ledger.schemas.avro.LedgerEvent;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+
+/** The whole ledger in-process as {@code ./ledger up} runs it, plus the HTTP calls the example tests make. */
+final class LedgerFixture implements AutoCloseable {
+
+  static final String TENANT = "acme";
+  static final String AUDIENCE = "https://api.flights.example";
+  static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  final LedgerNode node;
+  final String key;
+  final String base;
+  final LedgerClient client;
+
+  private LedgerFixture(LedgerNode node, String key) {
+    this.node = node;
+    this.key = key;
+    this.base = "http://127.0.0.1:" + node.httpPort();
+    this.client = LedgerClient.overHttp(URI.create(base), key);
+  }
+
+  static LedgerFixture start(Path data) throws Exception {
+    LedgerConfig config = LedgerConfig.defaults(Map.of("data.dir", data.toString(), "http.port", "0",
+        "kafka.embedded.port", "0", "topics.partitions", "4"));
+    LedgerNode node = LedgerNode.start(config, EnumSet.allOf(LedgerNode.Role.class),
+        new PrintStream(OutputStream.nullOutputStream()));
+    return new LedgerFixture(node, Files.readString(data.resolve("admin.key")).strip());
+  }
+
+  /** Settings for an example server on a free port following this ledger over Kafka, or over SSE. */
+  ExampleSettings exampleSettings(boolean overKafka) {
+    return ExampleSettings.builder().port(0).tenant(TENANT).audience(AUDIENCE)
+        .bootstrapServers(overKafka ? node.bootstrapServers() : null).ledgerUrl(base).ledgerKey(key)
+        .caughtUpTimeout(Duration.ofSeconds(30)).build();
+  }
+
+  /**
+   * Posts a chain {@code prefix-0} (root, issued) to {@code prefix-depth}, alternating exchanges and
+   * attenuations, as one batch; returns the token ids root first.
+   */
+  List<String> postChain(String prefix, int depth) {
+    List<String> ids = new ArrayList<>();
+    List<LedgerEvent> events = new ArrayList<>();
+    Instant t = Instant.now();
+    ids.add(prefix + "-0");
+    events.add(Events.issued(prefix + "-0").tenant(TENANT).issuer("https://auth.acme.example").subject("user:dana")
+        .actor("agent:planner").audience(AUDIENCE).scopes("flights:search").expiresAt(t.plusSeconds(3600))
+        .occurredAt(t).build());
+    for (int d = 1; d <= depth; d++) {
+      String id = prefix + "-" + d;
+      String parent = ids.get(d - 1);
+      events.add((d % 2 == 1
+          ? Events.exchanged(id, parent).issuer("https://auth.acme.example").audience(AUDIENCE).scopes("flights:search")
+          : Events.attenuated(id, parent)).tenant(TENANT).actor("agent:hop-" + d).occurredAt(t.plusMillis(d)).build());
+      ids.add(id);
+    }
+    client.send(events);
+    return ids;
+  }
+
+  /** Posts the revocation of {@code tokenId}; returns when the ledger acknowledged it. */
+  void revoke(String tokenId) {
+    client.send(Events.revoked(tokenId).tenant(TENANT).reason("test").revokedBy("user:dana").build());
+  }
+
+  /** GET on the ledger with the admin key. */
+  HttpResponse<String> ledgerGet(String pathAndQuery) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(base + pathAndQuery)).header("Authorization", "Bearer " + key)
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The audit records of one token. */
+  JsonNode audit(String tokenId) throws Exception {
+    HttpResponse<String> r = ledgerGet("/v1/audit?tenant=" + TENANT + "&token=" + tokenId + "&limit=100");
+    if (r.statusCode() != 200) {
+      throw new AssertionError("audit answered " + r.statusCode() + ": " + r.body());
+    }
+    return JSON.readTree(r.body()).get("items");
+  }
+
+  /** {@code GET /fares} on an example server, as {@code agent} with {@code token}. */
+  static HttpResponse<String> fares(int port, String token, String agent, String route) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/fares?route=" + route))
+        .timeout(Duration.ofSeconds(10));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    if (agent != null) {
+      b.header("X-Agent", agent);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    node.close();
+  }
+}
