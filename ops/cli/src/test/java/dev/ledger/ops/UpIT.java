@@ -52,11 +52,18 @@ class UpIT {
 
   /** Runs a {@code ledger} command in-process and returns what it printed. */
   static String cli(String... args) {
+    return cliExit(0, args);
+  }
+
+  /** Runs a {@code ledger} command in-process, expects its exit code, and returns what it printed on stdout. */
+  static String cliExit(int expected, String... args) {
     java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
     picocli.CommandLine cl = dev.ledger.ops.cli.LedgerCommand.commandLine();
     cl.setOut(new java.io.PrintWriter(out));
+    cl.setErr(new java.io.PrintWriter(err));
     int code = cl.execute(args);
-    assertThat(code).as("ledger %s: %s", String.join(" ", args), out).isZero();
+    assertThat(code).as("ledger %s: %s %s", String.join(" ", args), out, err).isEqualTo(expected);
     return out.toString();
   }
 
@@ -119,6 +126,21 @@ class UpIT {
               "└─ demo-dana-trip  held by agent:travel-planner  (issued)",
               "held by agent:booking-assistant  (exchanged)",
               "└─ demo-flight-search  held by agent:flight-searcher  (exchanged)"));
+
+      // A generated workload replayed through the API; a broken line is reported and the rest still lands.
+      Path load = work.resolve("load.jsonl");
+      assertThat(cliExit(0, "generate", "--trees", "5", "--depth", "2", "--fanout", "2", "--seed", "7", "-o", load.toString())).isEmpty();
+      List<String> generated = Files.readAllLines(load);
+      List<String> withBadLine = new ArrayList<>(generated);
+      withBadLine.add(3, "{\"event_id\":\"broken\",\"type\":\"token.used\"}");
+      Files.write(load, withBadLine);
+      cliExit(4, "replay", load.toString(), "--batch", "10", "--url", base, "--key", key);
+      assertThat(Files.readString(work.resolve("load.jsonl.rejected"))).startsWith("line 4: ");
+      assertThat(cliExit(0, "replay", load.toString(), "--url", base, "--key", key))
+          .as("nothing left to send: progress was saved").isEmpty();
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+          assertThat(cli("audit", "--tenant", "default", "--limit", "1000", "--json", "--url", base, "--key", key).lines())
+              .hasSize(generated.size()));
 
       HttpResponse<String> unauthorized = send(HttpRequest.newBuilder(URI.create(base + "/v1/tokens/tok-root?tenant=acme")));
       assertThat(unauthorized.statusCode()).isEqualTo(401);
