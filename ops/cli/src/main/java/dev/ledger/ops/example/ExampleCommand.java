@@ -6,6 +6,8 @@ import dev.ledger.ops.client.ApiException;
 import dev.ledger.revocation.InvalidSettingsException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,6 +60,10 @@ public final class ExampleCommand implements Runnable {
       description = "how long to wait for the revocations to load before serving (403 until then; default: 60)")
   long waitSeconds;
 
+  @Option(names = "--consumer-config", paramLabel = "KEY=VALUE",
+      description = "a Kafka consumer property for the revocation subscriber (repeatable), e.g. security.protocol=SSL")
+  Map<String, String> consumerConfig = new LinkedHashMap<>();
+
   @Override
   public void run() {
     ExampleSettings settings = settings();
@@ -83,7 +89,9 @@ public final class ExampleCommand implements Runnable {
       throw new UserException("give exactly one of --bootstrap-servers (Kafka) and --sse (the ledger's stream)");
     }
     try {
-      return ExampleSettings.builder().host(host).port(port).tenant(tenant).audience(audience)
+      ExampleSettings.Builder b = ExampleSettings.builder();
+      consumerConfig.forEach(b::consumerConfig);
+      return b.host(host).port(port).tenant(tenant).audience(audience)
           .bootstrapServers(bootstrapServers).ledgerUrl(url).ledgerKey(ApiClient.resolveKey(key, dataDir.resolve("admin.key")))
           .caughtUpTimeout(Duration.ofSeconds(waitSeconds)).build();
     } catch (ApiException e) {

@@ -5,7 +5,9 @@ import dev.ledger.revocation.RevocationSettings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -23,9 +25,10 @@ import java.util.Objects;
  * @param ledgerKey         a key with the producer (and, for SSE, auditor) role for {@code tenant}: admin does both
  * @param caughtUpTimeout   how long {@code start} waits for the revocations to load; the server answers 403 until they are
  * @param reportQueue       how many uses may wait for the ledger before new ones are dropped
+ * @param consumerConfig    extra Kafka consumer properties for the revocation subscriber (TLS, SASL, fetch tuning), never null
  */
 public record ExampleSettings(String host, int port, String tenant, URI audience, String bootstrapServers,
-    URI ledgerUrl, String ledgerKey, Duration caughtUpTimeout, int reportQueue) {
+    URI ledgerUrl, String ledgerKey, Duration caughtUpTimeout, int reportQueue, Map<String, String> consumerConfig) {
 
   public ExampleSettings {
     Objects.requireNonNull(host, "host");
@@ -34,6 +37,7 @@ public record ExampleSettings(String host, int port, String tenant, URI audience
     Objects.requireNonNull(ledgerUrl, "ledgerUrl");
     Objects.requireNonNull(ledgerKey, "ledgerKey");
     Objects.requireNonNull(caughtUpTimeout, "caughtUpTimeout");
+    consumerConfig = Map.copyOf(consumerConfig);
   }
 
   public static Builder builder() {
@@ -49,6 +53,7 @@ public record ExampleSettings(String host, int port, String tenant, URI audience
   public RevocationSettings revocationSettings() {
     RevocationSettings.Builder b = RevocationSettings.builder().tenant(tenant).failClosed(true)
         .clientName("example-resource-server");
+    consumerConfig.forEach(b::consumerConfig);
     return overKafka() ? b.bootstrapServers(bootstrapServers).build()
         : b.baseUrl(ledgerUrl).bearerToken(ledgerKey).build();
   }
@@ -64,6 +69,7 @@ public record ExampleSettings(String host, int port, String tenant, URI audience
     private String ledgerKey;
     private Duration caughtUpTimeout = Duration.ofSeconds(60);
     private int reportQueue = 10_000;
+    private final Map<String, String> consumerConfig = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -77,6 +83,8 @@ public record ExampleSettings(String host, int port, String tenant, URI audience
     public Builder ledgerKey(String value) { this.ledgerKey = value; return this; }
     public Builder caughtUpTimeout(Duration value) { this.caughtUpTimeout = value; return this; }
     public Builder reportQueue(int value) { this.reportQueue = value; return this; }
+    /** One extra Kafka consumer property for the revocation subscriber; ignored over SSE. */
+    public Builder consumerConfig(String key, String value) { consumerConfig.put(key, value); return this; }
 
     /** @throws InvalidSettingsException with every problem found */
     public ExampleSettings build() {
@@ -108,7 +116,7 @@ public record ExampleSettings(String host, int port, String tenant, URI audience
         throw new InvalidSettingsException(problems);
       }
       return new ExampleSettings(host, port, tenant, audienceUri, bootstrapServers, ledger, ledgerKey.strip(),
-          caughtUpTimeout, reportQueue);
+          caughtUpTimeout, reportQueue, consumerConfig);
     }
 
     private static boolean blank(String s) {

@@ -52,7 +52,14 @@ final class LedgerFixture implements AutoCloseable {
 
   /** Settings for an example server on a free port following this ledger over Kafka, or over SSE. */
   ExampleSettings exampleSettings(boolean overKafka) {
-    return ExampleSettings.builder().port(0).tenant(TENANT).audience(AUDIENCE)
+    return exampleSettings(overKafka, Map.of());
+  }
+
+  /** The same with extra Kafka consumer properties for the subscriber. */
+  ExampleSettings exampleSettings(boolean overKafka, Map<String, String> consumerConfig) {
+    ExampleSettings.Builder b = ExampleSettings.builder();
+    consumerConfig.forEach(b::consumerConfig);
+    return b.port(0).tenant(TENANT).audience(AUDIENCE)
         .bootstrapServers(overKafka ? node.bootstrapServers() : null).ledgerUrl(base).ledgerKey(key)
         .caughtUpTimeout(Duration.ofSeconds(30)).build();
   }

@@ -1,0 +1,69 @@
+package dev.ledger.ops.example;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ledger.ops.cli.UserException;
+import dev.ledger.revocation.InvalidSettingsException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The command's options become settings, and the settings report every problem at once. */
+class ExampleCommandTest {
+
+  static ExampleCommand parse(String... args) {
+    ExampleCommand command = new ExampleCommand();
+    new CommandLine(command).parseArgs(args);
+    return command;
+  }
+
+  @Test
+  void kafkaOptionsBecomeKafkaSettings() {
+    ExampleSettings s = parse("--port", "9100", "--tenant", "acme", "--audience", "https://api.flights.example",
+        "--bootstrap-servers", "127.0.0.1:9092", "--url", "http://127.0.0.1:8081", "--key", "k-1",
+        "--consumer-config", "security.protocol=SSL", "--wait", "5").settings();
+    assertThat(s.overKafka()).isTrue();
+    assertThat(s.port()).isEqualTo(9100);
+    assertThat(s.audience().toString()).isEqualTo("https://api.flights.example");
+    assertThat(s.ledgerUrl().toString()).isEqualTo("http://127.0.0.1:8081");
+    assertThat(s.ledgerKey()).isEqualTo("k-1");
+    assertThat(s.caughtUpTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(s.revocationSettings().bootstrapServers()).isEqualTo("127.0.0.1:9092");
+    assertThat(s.revocationSettings().consumerConfig()).containsEntry("security.protocol", "SSL");
+    assertThat(s.revocationSettings().tenant()).isEqualTo("acme");
+  }
+
+  @Test
+  void sseOptionsFollowTheLedgersStreamWithTheSameKey() {
+    ExampleSettings s = parse("--tenant", "acme", "--audience", "https://api.flights.example", "--sse",
+        "--url", "http://127.0.0.1:8080", "--key", "k-2").settings();
+    assertThat(s.overKafka()).isFalse();
+    assertThat(s.port()).isEqualTo(9000);
+    assertThat(s.revocationSettings().bearerToken()).isEqualTo("k-2");
+    assertThat(s.revocationSettings().streamUri().toString()).startsWith("http://127.0.0.1:8080/v1/revocations/stream");
+  }
+
+  @Test
+  void exactlyOneRevocationSourceIsRequired() {
+    assertThatThrownBy(() -> parse("--tenant", "acme", "--audience", "https://a.example", "--key", "k").settings())
+        .isInstanceOf(UserException.class).hasMessageContaining("exactly one");
+    assertThatThrownBy(() -> parse("--tenant", "acme", "--audience", "https://a.example", "--key", "k", "--sse",
+        "--bootstrap-servers", "h:1").settings()).isInstanceOf(UserException.class).hasMessageContaining("exactly one");
+  }
+
+  @Test
+  void badOptionsAreReportedTogether() {
+    assertThatThrownBy(() -> parse("--tenant", " ", "--audience", "flights", "--sse", "--url", "ftp://x",
+        "--key", "k", "--port", "70000").settings())
+        .isInstanceOf(UserException.class)
+        .hasMessageContaining("tenant is required").hasMessageContaining("audience must be an http(s) URL")
+        .hasMessageContaining("ledger url must be an http(s) URL").hasMessageContaining("port must be 0..65535");
+  }
+
+  @Test
+  void settingsWithoutAKeyOrTenantListEveryProblem() {
+    assertThatThrownBy(() -> ExampleSettings.builder().ledgerUrl(null).reportQueue(0).build())
+        .isInstanceOfSatisfying(InvalidSettingsException.class, e -> assertThat(e.problems()).hasSize(5));
+  }
+}

@@ -1,0 +1,115 @@
+package dev.ledger.ops.example;
+
+import static dev.ledger.ops.example.LedgerFixture.fares;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ledger.revocation.Revocation;
+import dev.ledger.revocation.RevocationListener;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End-to-end revocation latency as a resource server sees it: from {@code POST /v1/events} of a
+ * root's revocation being acknowledged to the example server's first 403 for a depth-5 descendant,
+ * on fresh chains, with the whole ledger in this JVM. Runs only with {@code -Dledger.bench=true};
+ * {@code -Dbench.n} (default 50) measured rounds after {@code -Dbench.warmup} (default 5), over
+ * Kafka or SSE ({@code -Dbench.via=kafka|sse|both}, default both). By default it polls the server
+ * every millisecond; {@code -Dbench.wait=listener} instead waits on the subscriber's listener and
+ * asks once, to see what the ~100 reported uses per round cost. Prints lines starting with BENCH.
+ */
+@EnabledIfSystemProperty(named = "ledger.bench", matches = "true")
+class ExampleResourceServerBench {
+
+  private static final int DEPTH = 5;
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void revokeToDenyLatency() throws Exception {
+    int n = Integer.getInteger("bench.n", 50);
+    int warmup = Integer.getInteger("bench.warmup", 5);
+    String via = System.getProperty("bench.via", "both");
+    try (LedgerFixture ledger = LedgerFixture.start(tmp.resolve("data"))) {
+      for (String mode : via.equals("both") ? List.of("kafka", "sse") : List.of(via)) {
+        measure(ledger, mode, n, warmup);
+      }
+    }
+  }
+
+  private static void measure(LedgerFixture ledger, String mode, int n, int warmup) throws Exception {
+    Map<String, Long> noticed = new ConcurrentHashMap<>();
+    // The subscriber's consumer keeps Kafka's fetch.max.wait.ms (500) unless told: -Dbench.fetchMaxWait=50 compares.
+    String fetchMaxWait = System.getProperty("bench.fetchMaxWait");
+    boolean pollHttp = !"listener".equals(System.getProperty("bench.wait", "http"));
+    Map<String, String> consumer = fetchMaxWait == null ? Map.of() : Map.of("fetch.max.wait.ms", fetchMaxWait);
+    try (ExampleResourceServer server = ExampleResourceServer.start(ledger.exampleSettings(mode.equals("kafka"), consumer))) {
+      server.revocations().addListener(new RevocationListener() {
+        @Override
+        public void onRevoked(Revocation revocation) {
+          noticed.putIfAbsent(revocation.tokenId(), System.nanoTime());
+        }
+
+        @Override
+        public void onForgotten(String tenant, String tokenId) {}
+      });
+      List<Double> toNotice = new ArrayList<>();
+      List<Double> toDeny = new ArrayList<>();
+      for (int i = 0; i < warmup + n; i++) {
+        List<String> chain = ledger.postChain("bench-" + mode + "-" + i, DEPTH);
+        String leaf = chain.getLast();
+        assertThat(fares(server.port(), leaf, "agent:bench", "LHR-JFK").statusCode()).isEqualTo(200);
+        // Revoke only once the chain is in the ledger's state, so the time is the revocation's alone.
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+            .until(() -> ledger.ledgerGet("/v1/tokens/" + leaf + "?tenant=acme").statusCode() == 200);
+        ledger.revoke(chain.getFirst());
+        long acked = System.nanoTime();
+        long deadline = acked + Duration.ofSeconds(30).toNanos();
+        long denied;
+        if (!pollHttp) {
+          // Wait on the subscriber without HTTP calls (and without the use reports they cause), then check once.
+          while (!noticed.containsKey(leaf) && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+          }
+        }
+        while (true) {
+          int status = fares(server.port(), leaf, "agent:bench", "LHR-JFK").statusCode();
+          if (status == 403) {
+            denied = System.nanoTime();
+            break;
+          }
+          if (System.nanoTime() > deadline) {
+            throw new AssertionError("no 403 for " + leaf + " within 30 s of revoking " + chain.getFirst());
+          }
+          Thread.sleep(1);
+        }
+        if (i >= warmup) {
+          toDeny.add((denied - acked) / 1e6);
+          toNotice.add((noticed.get(leaf) - acked) / 1e6);
+        }
+      }
+      System.out.printf("BENCH example-resource-server via %s (subscriber fetch.max.wait.ms %s), depth %d, n=%d: POST ack -> first 403: %s;"
+          + " POST ack -> notice in the subscriber: %s%n", mode + (pollHttp ? "" : ", waiting on the listener"), fetchMaxWait == null ? "default" : fetchMaxWait, DEPTH, n, summary(toDeny), summary(toNotice));
+      System.out.printf("BENCH uses reported %d, lost %d%n", server.reporter().delivered(), server.reporter().lost());
+    }
+  }
+
+  private static String summary(List<Double> millis) {
+    double[] v = millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return String.format("p50 %.1f ms, p99 %.1f ms, max %.1f ms, mean %.1f ms", percentile(v, 0.50),
+        percentile(v, 0.99), v[v.length - 1], Arrays.stream(v).average().orElse(0));
+  }
+
+  private static double percentile(double[] sorted, double p) {
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+  }
+}
