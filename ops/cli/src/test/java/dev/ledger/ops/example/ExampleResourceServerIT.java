@@ -59,7 +59,7 @@ class ExampleResourceServerIT {
       ledger.revoke(root);
       long acked = System.nanoTime();
       List<Integer> seen = new ArrayList<>();
-      await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(5)).until(() -> {
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5)).until(() -> {
         int status = fares(server.port(), leaf, "agent:fare-scraper", "LHR-JFK").statusCode();
         seen.add(status);
         return status == 403;
