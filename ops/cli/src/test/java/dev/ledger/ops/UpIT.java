@@ -142,6 +142,17 @@ class UpIT {
           assertThat(cli("audit", "--tenant", "default", "--limit", "1000", "--json", "--url", base, "--key", key).lines())
               .hasSize(generated.size()));
 
+      // ledger tail follows new records; ledger revoke goes through the API and the cascade.
+      java.util.concurrent.CompletableFuture<String> tail = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+          cli("tail", "--tenant", "acme", "--count", "1", "--interval", "200ms", "--url", base, "--key", key));
+      Thread.sleep(1500); // the first poll only learns what is already there
+      assertThat(cli("revoke", "tok-root", "--tenant", "acme", "--reason", "compromised", "--url", base, "--key", key))
+          .contains("revocation of tok-root accepted");
+      assertThat(tail.get(60, java.util.concurrent.TimeUnit.SECONDS)).contains("token.revoked", "tok-root");
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+          assertThat(cli("token", "tok-root", "--tenant", "acme", "--url", base, "--key", key))
+              .contains("tok-root  tenant acme  status REVOKED", "(revocation of tok-root)"));
+
       HttpResponse<String> unauthorized = send(HttpRequest.newBuilder(URI.create(base + "/v1/tokens/tok-root?tenant=acme")));
       assertThat(unauthorized.statusCode()).isEqualTo(401);
     }
