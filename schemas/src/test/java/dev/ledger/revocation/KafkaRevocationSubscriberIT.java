@@ -52,17 +52,21 @@ class KafkaRevocationSubscriberIT {
     RevocationFixtures.createTopic(bootstrap, topic, 4);
     int tokens = 5000;
     try (KafkaProducer<byte[], byte[]> producer = RevocationFixtures.producer(bootstrap, Optional.empty())) {
+      List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
       for (int i = 0; i < tokens; i++) {
         String tenant = i % 2 == 0 ? "acme" : "globex";
         String cause = i % 3 == 0 ? "tok-" + i : "root-" + (i / 10);
-        producer.send(new ProducerRecord<>(topic, key(tenant, "tok-" + i), encode(notice(tenant, "tok-" + i, cause))));
+        sent.add(producer.send(new ProducerRecord<>(topic, key(tenant, "tok-" + i), encode(notice(tenant, "tok-" + i, cause)))));
       }
       for (int i = 0; i < tokens; i += 5) {
-        producer.send(new ProducerRecord<>(topic, key(i % 2 == 0 ? "acme" : "globex", "tok-" + i), null));
+        sent.add(producer.send(new ProducerRecord<>(topic, key(i % 2 == 0 ? "acme" : "globex", "tok-" + i), null)));
       }
-      producer.send(new ProducerRecord<>(topic, "no-slash".getBytes(), encode(notice("acme", "x", "x"))));
-      producer.send(new ProducerRecord<>(topic, key("acme", "garbage"), new byte[] {1, 2, 3}));
+      sent.add(producer.send(new ProducerRecord<>(topic, "no-slash".getBytes(), encode(notice("acme", "x", "x")))));
+      sent.add(producer.send(new ProducerRecord<>(topic, key("acme", "garbage"), new byte[] {1, 2, 3})));
       producer.flush();
+      for (java.util.concurrent.Future<?> f : sent) {
+        f.get(); // the fixture itself must have landed whole, or the assertions below mean nothing
+      }
     }
     try (KafkaProducer<byte[], byte[]> tx = RevocationFixtures.producer(bootstrap, Optional.of("tx-test"))) {
       tx.initTransactions();

@@ -45,7 +45,12 @@ final class RevocationFixtures {
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.LINGER_MS_CONFIG, "5",
-        ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024)));
+        ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024),
+        // A loaded CI machine can stall the broker for many seconds: wait rather than time out,
+        // and keep one request in flight so a retry never reorders the fixture's records.
+        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1",
+        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "120000",
+        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "600000"));
     transactionalId.ifPresent(id -> config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id));
     return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
   }
