@@ -2,6 +2,7 @@ package dev.ledger.bench.harness;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,7 @@ public record Section(String id, String title, String command, Instant startedAt
     Machine machine, Map<String, String> sizes, List<Row> rows, List<String> notes, List<String> raw) {
 
   public Section {
-    sizes = Map.copyOf(new LinkedHashMap<>(sizes));
+    sizes = Collections.unmodifiableMap(new LinkedHashMap<>(sizes)); // keeps the order sizes were given in
     rows = List.copyOf(rows);
     notes = List.copyOf(notes);
     raw = List.copyOf(raw);

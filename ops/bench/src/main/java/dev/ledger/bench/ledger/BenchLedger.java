@@ -61,6 +61,8 @@ public final class BenchLedger implements AutoCloseable {
   private final Path dataDir;
   private final boolean deleteOnClose;
   private final ApiCalls api;
+  private final Map<String, Counter> indexedCounters = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile io.micrometer.core.instrument.Gauge lagGauge;
 
   private BenchLedger(LedgerNode node, Path dataDir, boolean deleteOnClose) {
     this.node = node;
@@ -128,8 +130,20 @@ public final class BenchLedger implements AutoCloseable {
 
   /** Records the indexer has written from {@code topic} so far (searchable within one refresh). */
   public double indexed(String topic) {
-    Counter c = Search.in(node.registry()).name("ledger.index.documents").tag("topic", topic).counter();
+    // A registry search walks every meter (thousands of Kafka client meters): find the counter once.
+    Counter c = indexedCounters.computeIfAbsent(topic,
+        t -> Search.in(node.registry()).name("ledger.index.documents").tag("topic", t).counter());
     return c == null ? 0 : c.count();
+  }
+
+  /** Records the indexer is behind the output topics' ends ({@code ledger.index.lag}); NaN while unknown. */
+  public double indexLag() {
+    io.micrometer.core.instrument.Gauge g = lagGauge;
+    if (g == null) {
+      g = Search.in(node.registry()).name("ledger.index.lag").gauge();
+      lagGauge = g;
+    }
+    return g == null ? Double.NaN : g.value();
   }
 
   /** Bytes under {@code sub} of the data directory (e.g. {@code kafka}, {@code streams}, {@code index}). */
