@@ -98,7 +98,7 @@ public final class BenchLedger implements AutoCloseable {
     try {
       LedgerNode node = LedgerNode.start(LedgerConfig.defaults(config), options.roles(), quiet());
       return new BenchLedger(node, dir, temporary);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       if (temporary) {
         Dirs.deleteTree(dir);
       }
