@@ -60,6 +60,23 @@ final class AuditorCommands {
     }
 
     abstract void execute(ApiClient api);
+
+    /** Pages through a list endpoint and prints one JSON object per line, or an aligned table. */
+    void printList(ApiClient api, String path, Map<String, String> query, int limit, boolean json, String[] header,
+        java.util.function.Function<JsonNode, String[]> row) {
+      List<String[]> rows = new ArrayList<>();
+      rows.add(header);
+      Pager.each(api, path, query, limit, item -> {
+        if (json) {
+          out().println(item.toString());
+        } else {
+          rows.add(row.apply(item));
+        }
+      });
+      if (!json) {
+        Render.table(out(), rows);
+      }
+    }
   }
 
   @Command(name = "token", description = "Show a token's chain as a tree: principal, each hop's actor, rights, status, violations.")
@@ -107,19 +124,10 @@ final class AuditorCommands {
 
     @Override
     void execute(ApiClient api) {
-      List<String[]> rows = new ArrayList<>();
-      rows.add(new String[] {"TOKEN", "DEPTH", "ACTOR", "STATUS", "SCOPES", "VIOLATIONS"});
-      Pager.each(api, "/v1/tokens/" + ApiClient.enc(id) + "/descendants", query(), limit, t -> {
-        if (json) {
-          out().println(t.toString());
-        } else {
-          rows.add(new String[] {Render.text(t, "token_id"), Render.text(t, "depth"), Render.text(t, "actor"),
+      printList(api, "/v1/tokens/" + ApiClient.enc(id) + "/descendants", query(), limit, json,
+          new String[] {"TOKEN", "DEPTH", "ACTOR", "STATUS", "SCOPES", "VIOLATIONS"},
+          t -> new String[] {Render.text(t, "token_id"), Render.text(t, "depth"), Render.text(t, "actor"),
               Render.text(t, "status"), Render.text(t, "scopes"), Render.text(t, "violations")});
-        }
-      });
-      if (!json) {
-        Render.table(out(), rows);
-      }
     }
   }
 
@@ -153,18 +161,9 @@ final class AuditorCommands {
       query.put("from", since == null ? null : timeArg("--since", since).toString());
       query.put("to", until == null ? null : timeArg("--until", until).toString());
       query.put("q", q);
-      List<String[]> rows = new ArrayList<>();
-      rows.add(new String[] {"OCCURRED", "TYPE", "TOKEN", "PRINCIPAL", "ACTOR", "ACTION", "OUTCOME", "VIOLATIONS"});
-      Pager.each(api, "/v1/audit", query, limit, r -> {
-        if (json) {
-          out().println(r.toString());
-        } else {
-          rows.add(auditRow(r));
-        }
-      });
-      if (!json) {
-        Render.table(out(), rows);
-      }
+      printList(api, "/v1/audit", query, limit, json,
+          new String[] {"OCCURRED", "TYPE", "TOKEN", "PRINCIPAL", "ACTOR", "ACTION", "OUTCOME", "VIOLATIONS"},
+          AuditorCommands::auditRow);
     }
   }
 
