@@ -8,6 +8,7 @@ import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.avro.util.ClassSecurityValidator;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -22,9 +23,23 @@ import org.apache.kafka.common.serialization.Serializer;
  * schema throw {@link SerializationException}, which Kafka Streams hands to its deserialization
  * exception handler, so bad input becomes a DLQ record rather than a crash.
  *
+ * <p>Avro 1.12 refuses to instantiate classes it was not told to trust while decoding. Loading
+ * this class adds the ledger's generated package, {@value #TRUSTED_PACKAGE}, to Avro's global
+ * trust (keeping whatever the JVM already trusts), so applications that embed the schemas, such as
+ * a resource server with the revocation subscriber, need no {@code SERIALIZABLE_PACKAGES} flag.
+ *
  * @param <T> the generated record class
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
+
+  /** The package of the generated records; the only one this class adds to Avro's trust. */
+  public static final String TRUSTED_PACKAGE = "dev.ledger.schemas.avro";
+
+  static {
+    ClassSecurityValidator.ClassSecurityPredicate previous = ClassSecurityValidator.getGlobal();
+    ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(previous,
+        c -> c.getName().startsWith(TRUSTED_PACKAGE + ".")));
+  }
 
   private final Class<T> type;
   private final BinaryMessageEncoder<T> encoder;
