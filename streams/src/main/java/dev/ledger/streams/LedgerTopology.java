@@ -78,7 +78,7 @@ public final class LedgerTopology {
 
     topology.addSource(EVENTS_SOURCE, Serdes.String().deserializer(), RawEvent.deserializer(), Topics.EVENTS.name());
     topology.addSource(RESOLVE_SOURCE, Serdes.String().deserializer(), resolve.valueSerde().deserializer(), resolve.name());
-    topology.addProcessor(ResolverProcessor.NAME, () -> new ResolverProcessor(settings.unknownTokenGrace()),
+    topology.addProcessor(ResolverProcessor.NAME, () -> new ResolverProcessor(settings.unknownTokenGrace(), settings.dedupeRetention()),
         EVENTS_SOURCE, RESOLVE_SOURCE);
     addStores(topology, LedgerStores.resolverStores(inMemory), ResolverProcessor.NAME);
     addSink(topology, ResolverProcessor.NAME, Outputs.RESOLVE, resolve);

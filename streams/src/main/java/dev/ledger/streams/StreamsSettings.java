@@ -18,6 +18,10 @@ import java.util.Objects;
  * @param depthLimit chains deeper than this are flagged {@code depth_limit} (still recorded)
  * @param unknownTokenGrace how long a use of a token never seen waits before it is judged
  *     {@code unknown_token}
+ * @param dedupeRetention how long an event id is remembered to drop duplicates; {@link
+ *     Duration#ZERO} (the default) remembers them forever, like {@code ledger.events} keeps events.
+ *     With a bound, the dedupe state stops growing, but a copy arriving later than that (a replay
+ *     of an old file) is processed again
  * @param exactlyOnce {@code exactly_once_v2} when true, {@code at_least_once} otherwise
  * @param commitInterval Kafka Streams commit interval: under exactly-once it bounds revocation
  *     latency (two commits per revocation), so keep it small
@@ -26,11 +30,14 @@ import java.util.Objects;
  * @param overrides raw Kafka Streams / client properties applied last (never null)
  */
 public record StreamsSettings(String bootstrapServers, String applicationId, Path stateDir,
-    int depthLimit, Duration unknownTokenGrace, boolean exactlyOnce, Duration commitInterval,
+    int depthLimit, Duration unknownTokenGrace, Duration dedupeRetention, boolean exactlyOnce, Duration commitInterval,
     int threads, int replicationFactor, Map<String, String> overrides) {
 
   /** Default commit interval: low enough for the revocation latency target (see BENCHMARKS-streams.md). */
   public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(20);
+
+  /** Default dedupe retention: forever ({@code ledger.events} keeps every event forever too). */
+  public static final Duration DEFAULT_DEDUPE_RETENTION = Duration.ZERO;
 
   /** Validates every field at once and throws one {@link IllegalArgumentException} listing each problem. */
   public StreamsSettings {
@@ -50,6 +57,9 @@ public record StreamsSettings(String bootstrapServers, String applicationId, Pat
     if (unknownTokenGrace == null || unknownTokenGrace.isNegative()) {
       problems.add("unknownTokenGrace must be >= 0");
     }
+    if (dedupeRetention == null || dedupeRetention.isNegative()) {
+      problems.add("dedupeRetention must be >= 0 (0 = forever)");
+    }
     if (commitInterval == null || commitInterval.isNegative() || commitInterval.isZero()) {
       problems.add("commitInterval must be > 0");
     }
@@ -65,7 +75,7 @@ public record StreamsSettings(String bootstrapServers, String applicationId, Pat
     overrides = overrides == null ? Map.of() : Map.copyOf(overrides);
   }
 
-  /** A builder with the defaults: application id {@code ledger-streams}, state in {@code data/streams}, depth limit 32, grace 5 minutes, exactly-once, one thread, replication 1. */
+  /** A builder with the defaults: application id {@code ledger-streams}, state in {@code data/streams}, depth limit 32, grace 5 minutes, dedupe forever, exactly-once, one thread, replication 1. */
   public static Builder builder(String bootstrapServers) {
     return new Builder(bootstrapServers);
   }
@@ -73,7 +83,7 @@ public record StreamsSettings(String bootstrapServers, String applicationId, Pat
   /** A copy of these settings as a builder. */
   public Builder toBuilder() {
     return new Builder(bootstrapServers).applicationId(applicationId).stateDir(stateDir).depthLimit(depthLimit)
-        .unknownTokenGrace(unknownTokenGrace).exactlyOnce(exactlyOnce).commitInterval(commitInterval)
+        .unknownTokenGrace(unknownTokenGrace).dedupeRetention(dedupeRetention).exactlyOnce(exactlyOnce).commitInterval(commitInterval)
         .threads(threads).replicationFactor(replicationFactor).overrides(overrides);
   }
 
@@ -84,6 +94,7 @@ public record StreamsSettings(String bootstrapServers, String applicationId, Pat
     private Path stateDir = Path.of("data", "streams");
     private int depthLimit = 32;
     private Duration unknownTokenGrace = Duration.ofMinutes(5);
+    private Duration dedupeRetention = DEFAULT_DEDUPE_RETENTION;
     private boolean exactlyOnce = true;
     private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
     private int threads = 1;
@@ -111,6 +122,11 @@ public record StreamsSettings(String bootstrapServers, String applicationId, Pat
 
     public Builder unknownTokenGrace(Duration grace) {
       this.unknownTokenGrace = grace;
+      return this;
+    }
+
+    public Builder dedupeRetention(Duration retention) {
+      this.dedupeRetention = retention;
       return this;
     }
 
@@ -147,7 +163,7 @@ public record StreamsSettings(String bootstrapServers, String applicationId, Pat
 
     public StreamsSettings build() {
       return new StreamsSettings(bootstrapServers, applicationId, stateDir, depthLimit, unknownTokenGrace,
-          exactlyOnce, commitInterval, threads, replicationFactor, overrides);
+          dedupeRetention, exactlyOnce, commitInterval, threads, replicationFactor, overrides);
     }
   }
 }

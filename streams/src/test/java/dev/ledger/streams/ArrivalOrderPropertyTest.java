@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
  * Property: the same events in any arrival order (shuffled, leaf-first, revocations first) end in
  * the same TokenNodes and one audit record per event. Random forests with escalations, lifetime
  * extensions, expiries, allowed and denied uses by holders and strangers, and revocations at random
- * event times; seeded, the seed is printed on failure. Budgets (max_uses) are left out on purpose:
- * which use is the excess one depends on arrival order (see README).
+ * event times, and budgets (max_uses) small enough to be exceeded; seeded, the seed is printed on
+ * failure.
  */
 class ArrivalOrderPropertyTest {
 
@@ -89,12 +89,12 @@ class ArrivalOrderPropertyTest {
       Instant expires = random.nextInt(4) == 0 ? null : T0.plusSeconds(600 + random.nextInt(36_000));
       if (i == 0 || random.nextInt(10) == 0) {
         events.add(Events.issued("x", "ev-" + id, id, "user:" + i, "agent:" + id, pick(random, AUDIENCE, 1),
-            pick(random, SCOPES.subList(0, 4), 1), expires, null, T0));
+            pick(random, SCOPES.subList(0, 4), 1), expires, budget(random), T0));
       } else {
         String parent = tokens.get(random.nextInt(tokens.size()));
         if (random.nextBoolean()) {
           events.add(Events.exchanged("x", "ev-" + id, id, parent, "agent:" + id, pick(random, AUDIENCE, 1),
-              pick(random, SCOPES, 1), expires, null, T0.plusSeconds(i)));
+              pick(random, SCOPES, 1), expires, budget(random), T0.plusSeconds(i)));
         } else {
           events.add(Events.attenuated("x", "ev-" + id, id, parent, random.nextBoolean() ? "agent:" + id : null, T0.plusSeconds(i)));
         }
@@ -119,6 +119,11 @@ class ArrivalOrderPropertyTest {
           T0.plusSeconds(random.nextInt(40_000))));
     }
     return events;
+  }
+
+  /** Mostly none; else 1-3 allowed uses, so that the uses below exceed some budgets. */
+  private static Long budget(Random random) {
+    return random.nextInt(3) == 0 ? 1L + random.nextInt(3) : null;
   }
 
   private static List<String> pick(Random random, List<String> from, int atLeast) {

@@ -229,6 +229,26 @@ class LedgerTopologyTest {
   }
 
   @Test
+  void anOrphanIsAuditedAfterTheGraceAndOnlyOnceWhenItsChainCompletesLater() {
+    try (Driver d = new Driver(Driver.settings().unknownTokenGrace(Duration.ofMinutes(2)).build())) {
+      d.send(child("b", "a"), child("c", "b"), use("u-c", "c", "agent:c", T0.plusSeconds(5)));
+      assertThat(d.audit).as("within the grace: waiting for the chain").isEmpty();
+      d.advance(Duration.ofMinutes(3));
+      assertThat(d.audit).extracting(AuditRecord::getEventId).containsExactlyInAnyOrder("ev-b", "ev-c", "u-c");
+      assertThat(d.auditOf("ev-c").getFirst().getChain()).as("audited without a chain").isEmpty();
+      assertThat(d.token(T, "c").getStatus()).isEqualTo(TokenStatus.pending);
+
+      d.send(root("r", LATER, null), child("a", "r"));
+      assertThat(d.token(T, "c").getStatus()).isEqualTo(TokenStatus.active);
+      assertThat(d.token(T, "c").getUses()).as("the waiting use still counts").isEqualTo(1);
+      assertThat(d.audit).extracting(AuditRecord::getEventId).as("one audit record per event, ever")
+          .containsExactlyInAnyOrder("ev-b", "ev-c", "u-c", "ev-r", "ev-a");
+      d.advance(Duration.ofMinutes(10));
+      assertThat(d.audit).hasSize(5);
+    }
+  }
+
+  @Test
   void duplicateEventIdsChangeNothing() {
     try (Driver d = new Driver()) {
       List<LedgerEvent> events = Events.quickstart();

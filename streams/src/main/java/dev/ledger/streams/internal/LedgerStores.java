@@ -3,7 +3,9 @@ package dev.ledger.streams.internal;
 import dev.ledger.schemas.avro.LedgerEvent;
 import dev.ledger.schemas.avro.TokenNode;
 import dev.ledger.schemas.serde.AvroSerde;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -26,6 +28,8 @@ public final class LedgerStores {
 
   // Stage 1, keyed like ledger.events.
   public static final String DEDUPE = "ledger-dedupe";
+  /** Dedupe entries by the time they are forgotten: {@code timeKey + SEP + tenant + SEP + event_id}. */
+  public static final String DEDUPE_EXPIRY = "ledger-dedupe-expiry";
   public static final String LINKS = "ledger-links";
   public static final String WAITERS = "ledger-waiters";
   public static final String PARKED = "ledger-parked";
@@ -36,6 +40,8 @@ public final class LedgerStores {
   public static final String CHILDREN = "ledger-tree-children";
   public static final String REVOCATIONS = "ledger-tree-revocations";
   public static final String USES = "ledger-tree-uses";
+  /** Allowed uses counted against a token with max_uses: {@code token + SEP + timeKey + SEP + event_id} to the used token. */
+  public static final String BUDGETS = "ledger-tree-budgets";
   public static final String WAITING = "ledger-tree-waiting";
   public static final String EXPIRY = "ledger-tree-expiry";
 
@@ -45,6 +51,7 @@ public final class LedgerStores {
   public static List<StoreBuilder<?>> resolverStores(boolean inMemory) {
     return List.of(
         store(DEDUPE, Serdes.Long(), inMemory),
+        store(DEDUPE_EXPIRY, Serdes.String(), inMemory),
         store(LINKS, TokenLink.SERDE, inMemory),
         store(WAITERS, Serdes.String(), inMemory),
         store(PARKED, Parked.SERDE, inMemory),
@@ -54,11 +61,12 @@ public final class LedgerStores {
   /** The stores of the stage-2 tree processor. */
   public static List<StoreBuilder<?>> treeStores(boolean inMemory) {
     return List.of(
-        store(DEFINITIONS, RawEvent.EVENT_SERDE, inMemory),
+        store(DEFINITIONS, TreeMessage.SERDE, inMemory),
         store(NODES, AvroSerde.of(TokenNode.class), inMemory),
         store(CHILDREN, Serdes.String(), inMemory),
         store(REVOCATIONS, AvroSerde.of(LedgerEvent.class), inMemory),
         store(USES, Serdes.String(), inMemory),
+        store(BUDGETS, Serdes.String(), inMemory),
         store(WAITING, TreeMessage.SERDE, inMemory),
         store(EXPIRY, Serdes.String(), inMemory));
   }
@@ -90,10 +98,28 @@ public final class LedgerStores {
     return entries;
   }
 
+  /** The entries of {@code store} under {@code tokenKey + SEP} in key order, lazily; close it. */
+  public static <V> KeyValueIterator<String, V> iterate(KeyValueStore<String, V> store, String tokenKey) {
+    return store.prefixScan(tokenKey + SEP, Serdes.String().serializer());
+  }
+
+  /** The greatest key of {@code store} under {@code tokenKey + SEP}, or null. */
+  public static String last(KeyValueStore<String, ?> store, String tokenKey) {
+    // U+FFFF encodes as EF BF BF, above every byte a separator, digit or id byte starts with after SEP.
+    try (KeyValueIterator<String, ?> it = store.reverseRange(tokenKey + SEP, tokenKey + SEP + "\uffff")) {
+      return it.hasNext() ? it.next().key : null;
+    }
+  }
+
+  /** Whether {@code a} sorts after {@code b} in a store (by UTF-8 bytes, as the stores order keys). */
+  public static boolean sortsAfter(String a, String b) {
+    return Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8)) > 0;
+  }
+
   /** Every entry of {@code store} under {@code tokenKey + SEP}, in key order. */
   public static <V> List<KeyValue<String, V>> scan(KeyValueStore<String, V> store, String tokenKey) {
     List<KeyValue<String, V>> entries = new ArrayList<>();
-    try (KeyValueIterator<String, V> it = store.prefixScan(tokenKey + SEP, Serdes.String().serializer())) {
+    try (KeyValueIterator<String, V> it = iterate(store, tokenKey)) {
       it.forEachRemaining(entries::add);
     }
     return entries;

@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * @param event the token.used or token.revoked event, never null
  * @param dueAt wall-clock millis after which a still unknown token is judged (the grace)
- * @param audited true once its audit record was written without a chain (revocations only)
+ * @param audited true once its audit record was written without a chain, because its token was
+ *     still unknown or unresolved when the grace ended
  */
 public record Parked(LedgerEvent event, long dueAt, boolean audited) {
 

@@ -30,6 +30,12 @@ import org.slf4j.LoggerFactory;
  * the grace but kept forever, so the token is born revoked if it ever arrives. A parent link that
  * would close a cycle is found by a probe that follows pending parent links and comes back to its
  * origin; the token that finds itself is refused with a {@code cycle} alert and never resolves.
+ *
+ * <p>Every event gets its audit record within the grace even when its chain never completes: a
+ * token whose parent is still unknown (an orphan), and each use or revocation waiting on it, is
+ * audited without a chain when the grace ends, and flagged so that stage 2 does not audit it again
+ * if the parent turns up later. Event ids are remembered forever, or for {@code dedupeRetention}
+ * after they were first seen when one is set; a copy arriving later than that is processed again.
  */
 public final class ResolverProcessor implements Processor<String, Object, Object, Object> {
 
@@ -38,24 +44,34 @@ public final class ResolverProcessor implements Processor<String, Object, Object
 
   private static final Logger LOG = LoggerFactory.getLogger(ResolverProcessor.class);
   private static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
+  /** Forgotten event ids per sweep at most, so one punctuation never stalls the task for long. */
+  private static final int FORGET_PER_SWEEP = 10_000;
 
   private final Duration grace;
+  private final Duration dedupeRetention;
   private Outputs out;
   private KeyValueStore<String, Long> dedupe;
+  private KeyValueStore<String, String> dedupeExpiry;
   private KeyValueStore<String, TokenLink> links;
   private KeyValueStore<String, String> waiters;
   private KeyValueStore<String, Parked> parked;
   private KeyValueStore<String, String> due;
 
-  /** @param grace how long a use or revocation of a never-seen token waits before it is judged */
-  public ResolverProcessor(Duration grace) {
+  /**
+   * @param grace how long a use or revocation of a never-seen token, or a token whose parent is
+   *     unknown, waits before it is judged and audited without a chain
+   * @param dedupeRetention how long an event id is remembered to drop duplicates; zero: forever
+   */
+  public ResolverProcessor(Duration grace, Duration dedupeRetention) {
     this.grace = grace;
+    this.dedupeRetention = dedupeRetention;
   }
 
   @Override
   public void init(ProcessorContext<Object, Object> context) {
     out = new Outputs(context, NAME);
     dedupe = context.getStateStore(LedgerStores.DEDUPE);
+    dedupeExpiry = context.getStateStore(LedgerStores.DEDUPE_EXPIRY);
     links = context.getStateStore(LedgerStores.LINKS);
     waiters = context.getStateStore(LedgerStores.WAITERS);
     parked = context.getStateStore(LedgerStores.PARKED);
@@ -90,23 +106,39 @@ public final class ResolverProcessor implements Processor<String, Object, Object
         out.dlq(bytes(key), raw.bytes(), Dlq.DUPLICATE_TOKEN, "token " + key + " is already defined by another event");
         return;
       }
-      dedupe.put(dedupeKey, out.now());
+      remember(dedupeKey);
       onDefinition(key, event);
     } else {
-      dedupe.put(dedupeKey, out.now());
+      remember(dedupeKey);
       onUseOrRevocation(key, event);
     }
+  }
+
+  private void remember(String dedupeKey) {
+    long now = out.now();
+    dedupe.put(dedupeKey, now);
+    if (dedupeRetention.isZero()) {
+      return;
+    }
+    dedupeExpiry.put(LedgerStores.compose(LedgerStores.timeKey(now + dedupeRetention.toMillis()), dedupeKey), "");
+  }
+
+  /** Parks nothing but makes the sweep look at {@code tokenKey}'s event {@code eventId} once the grace is over. */
+  private void judgeLater(String tokenKey, String eventId) {
+    due.put(LedgerStores.compose(LedgerStores.timeKey(out.now() + grace.toMillis()),
+        LedgerStores.compose(tokenKey, eventId)), "");
   }
 
   private void onDefinition(String key, LedgerEvent event) {
     LedgerKey self = LedgerKey.parse(key);
     String parent = event.getToken().getParentTokenId();
-    TokenLink link = new TokenLink(event, null, TokenLink.State.PENDING);
+    TokenLink link = TokenLink.pending(event);
     if (parent == null) {
       resolve(key, link, self.tokenId());
       return;
     }
     links.put(key, link);
+    judgeLater(key, event.getEventId()); // audited as an orphan if its parent never turns up
     out.token(key, Derivation.pending(event, List.of()));
     if (parent.equals(self.tokenId())) {
       refuseCycle(key, link);
@@ -121,12 +153,8 @@ public final class ResolverProcessor implements Processor<String, Object, Object
       out.tree(treeKey(key, link.rootId()), new TreeMessage(event, false));
       return;
     }
-    long dueAt = out.now() + grace.toMillis();
-    String parkedKey = LedgerStores.compose(key, event.getEventId());
-    parked.put(parkedKey, new Parked(event, dueAt, false));
-    if (link == null) {
-      due.put(LedgerStores.compose(LedgerStores.timeKey(dueAt), parkedKey), "");
-    }
+    parked.put(LedgerStores.compose(key, event.getEventId()), new Parked(event, out.now() + grace.toMillis(), false));
+    judgeLater(key, event.getEventId());
   }
 
   private void onLoop(String key, LoopMessage message) {
@@ -182,7 +210,7 @@ public final class ResolverProcessor implements Processor<String, Object, Object
   private void resolve(String key, TokenLink link, String rootId) {
     links.put(key, link.resolved(rootId));
     String treeKey = treeKey(key, rootId);
-    out.tree(treeKey, new TreeMessage(link.definition(), false));
+    out.tree(treeKey, new TreeMessage(link.definition(), link.audited()));
     String tenant = LedgerKey.parse(key).tenant();
     for (KeyValue<String, String> waiter : LedgerStores.drain(waiters, key)) {
       out.resolve(LedgerKey.of(tenant, LedgerStores.after(waiter.key)).toString(), LoopMessage.answer(rootId));
@@ -192,32 +220,75 @@ public final class ResolverProcessor implements Processor<String, Object, Object
     }
   }
 
-  /** Judges uses and revocations of tokens still never seen once their grace is over. */
+  /**
+   * Once the grace is over: judges uses of tokens never seen ({@code unknown_token}), audits without
+   * a chain what still waits on an unresolved token (its definition, its uses and revocations), and
+   * forgets event ids older than the dedupe retention.
+   */
   private void sweep(long now) {
-    List<String> dueKeys = new ArrayList<>();
-    try (KeyValueIterator<String, String> it = due.range(LedgerStores.timeKey(0), LedgerStores.timeKey(now))) {
-      it.forEachRemaining(kv -> dueKeys.add(kv.key));
-    }
-    for (String dueKey : dueKeys) {
+    for (String dueKey : dueBefore(due, now, Integer.MAX_VALUE)) {
       due.delete(dueKey);
       String parkedKey = LedgerStores.after(dueKey);
       String tokenKey = LedgerStores.before(parkedKey);
-      Parked entry = parked.get(parkedKey);
-      if (entry == null || links.get(tokenKey) != null) {
-        continue;
+      TokenLink link = links.get(tokenKey);
+      if (link != null && link.state() == TokenLink.State.RESOLVED) {
+        continue; // resolved within the grace: stage 2 audits it
       }
-      LedgerEvent event = entry.event();
-      if (EventValidator.USED.equals(event.getType())) {
-        parked.delete(parkedKey);
-        out.audit(tokenKey, LedgerRecords.audit(event, null, Set.of(ViolationKind.unknown_token), now));
-        out.alert(tokenKey, LedgerRecords.alert(event, LedgerKey.parse(tokenKey).tokenId(), ViolationKind.unknown_token,
-            null, now));
-      } else if (!entry.audited()) {
-        // The revocation stays parked forever: the token is born revoked if it ever arrives.
-        parked.put(parkedKey, entry.markAudited());
-        out.audit(tokenKey, LedgerRecords.audit(event, null, Set.of(), now));
+      Parked entry = parked.get(parkedKey);
+      if (entry == null) {
+        auditOrphan(tokenKey, link, LedgerStores.after(parkedKey), now);
+      } else {
+        auditWaiting(tokenKey, parkedKey, link, entry, now);
       }
     }
+    for (String expiryKey : dueBefore(dedupeExpiry, now, FORGET_PER_SWEEP)) {
+      dedupeExpiry.delete(expiryKey);
+      dedupe.delete(LedgerStores.after(expiryKey));
+    }
+  }
+
+  /** The definition of a token whose parent is still unknown after the grace. */
+  private void auditOrphan(String tokenKey, TokenLink link, String eventId, long now) {
+    if (link == null || link.state() != TokenLink.State.PENDING || link.audited()
+        || !link.definition().getEventId().equals(eventId)) {
+      return; // a cycle was audited when refused; anything else is not this definition any more
+    }
+    links.put(tokenKey, link.markAudited());
+    out.audit(tokenKey, LedgerRecords.audit(link.definition(), null, Set.of(), now));
+  }
+
+  /** A use or revocation still waiting: of a token never seen, or of one whose root is unknown. */
+  private void auditWaiting(String tokenKey, String parkedKey, TokenLink link, Parked entry, long now) {
+    LedgerEvent event = entry.event();
+    boolean used = EventValidator.USED.equals(event.getType());
+    if (used && link == null) {
+      parked.delete(parkedKey);
+      out.audit(tokenKey, LedgerRecords.audit(event, null, Set.of(ViolationKind.unknown_token), now));
+      out.alert(tokenKey, LedgerRecords.alert(event, LedgerKey.parse(tokenKey).tokenId(), ViolationKind.unknown_token,
+          null, now));
+      return;
+    }
+    if (!entry.audited()) {
+      out.audit(tokenKey, LedgerRecords.audit(event, null, Set.of(), now));
+    }
+    if (link != null && link.state() == TokenLink.State.CYCLIC) {
+      parked.delete(parkedKey); // a refused token never resolves: nothing will ever collect it
+    } else if (!entry.audited()) {
+      // Kept: a revocation of a token never seen makes it born revoked if it arrives; anything
+      // waiting on an orphan goes on to stage 2 (not audited again) if the parent turns up.
+      parked.put(parkedKey, entry.markAudited());
+    }
+  }
+
+  /** At most {@code limit} keys of a time-indexed store up to {@code now}, oldest first. */
+  private static List<String> dueBefore(KeyValueStore<String, String> index, long now, int limit) {
+    List<String> keys = new ArrayList<>();
+    try (KeyValueIterator<String, String> it = index.range(LedgerStores.timeKey(0), LedgerStores.timeKey(now))) {
+      while (it.hasNext() && keys.size() < limit) {
+        keys.add(it.next().key);
+      }
+    }
+    return keys;
   }
 
   private static String treeKey(String tokenKey, String rootId) {

@@ -9,8 +9,10 @@ import java.util.Objects;
  * @param definition the token.issued/exchanged/attenuated event, never null
  * @param rootId the tree's root once {@link State#RESOLVED}, else null
  * @param state never null
+ * @param audited true once stage 1 wrote the definition's audit record because its parent stayed
+ *     unknown past the grace (an orphan), so the tree processor must not write another
  */
-public record TokenLink(LedgerEvent definition, String rootId, State state) {
+public record TokenLink(LedgerEvent definition, String rootId, State state, boolean audited) {
 
   /** Resolution state of a token in stage 1. */
   public enum State {
@@ -31,23 +33,38 @@ public record TokenLink(LedgerEvent definition, String rootId, State state) {
     return definition.getToken().getParentTokenId();
   }
 
+  /** A token just defined, its root not known yet. */
+  public static TokenLink pending(LedgerEvent definition) {
+    return new TokenLink(definition, null, State.PENDING, false);
+  }
+
   public TokenLink resolved(String root) {
-    return new TokenLink(definition, root, State.RESOLVED);
+    return new TokenLink(definition, root, State.RESOLVED, audited);
   }
 
   public TokenLink cyclic() {
-    return new TokenLink(definition, null, State.CYCLIC);
+    return new TokenLink(definition, null, State.CYCLIC, audited);
   }
+
+  public TokenLink markAudited() {
+    return new TokenLink(definition, rootId, state, true);
+  }
+
+  // The audited flag rides in the top bit of the state byte, so links stored before it existed
+  // still decode (as not audited).
+  private static final int AUDITED_BIT = 0x80;
 
   public static final BinarySerde<TokenLink> SERDE = new BinarySerde<>("TokenLink",
       (l, out) -> {
-        out.writeByte(l.state().ordinal());
+        out.writeByte(l.state().ordinal() | (l.audited() ? AUDITED_BIT : 0));
         BinarySerde.writeNullable(out, l.rootId());
         BinarySerde.writeBytes(out, RawEvent.EVENT_SERDE.encode(l.definition()));
       },
       in -> {
-        State state = State.values()[in.readByte()];
+        int head = in.readUnsignedByte();
+        State state = State.values()[head & ~AUDITED_BIT];
         String root = BinarySerde.readNullable(in);
-        return new TokenLink(RawEvent.EVENT_SERDE.decode(BinarySerde.readBytes(in)), root, state);
+        return new TokenLink(RawEvent.EVENT_SERDE.decode(BinarySerde.readBytes(in)), root, state,
+            (head & AUDITED_BIT) != 0);
       });
 }

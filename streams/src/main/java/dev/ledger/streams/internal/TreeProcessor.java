@@ -35,6 +35,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@code use_after_revocation} and an alert then; the use's audit record, already written, is not
  * written again. Between two revocations reaching a token the earlier {@code revoked_at} wins
  * (ties: the smaller cause id), so every arrival order ends in the same state.
+ *
+ * <p>Budgets are judged the same way: the allowed uses counted against a token with
+ * {@code max_uses} are ranked by event time (ties: event id), and the ones ranked beyond
+ * {@code max_uses} are {@code usage_limit_exceeded}. A use that arrives late but happened earlier
+ * pushes the last use within the budget out of it; that use is re-judged like a use re-judged by a
+ * revocation (token violation and alert now, its audit record stays as written).
  */
 public final class TreeProcessor implements Processor<String, Object, Object, Object> {
 
@@ -43,15 +49,19 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
 
   private static final Duration EXPIRY_INTERVAL = Duration.ofSeconds(1);
 
-  private record Attach(String key, LedgerEvent definition, TokenNode parent) {}
+  private record Attach(String key, TreeMessage definition, TokenNode parent) {}
+
+  /** One allowed use taken out of a budget by an earlier use that arrived later. */
+  private record Pushed(String tokenKey, String eventId, Instant occurredAt) {}
 
   private final int depthLimit;
   private Outputs out;
-  private KeyValueStore<String, LedgerEvent> definitions;
+  private KeyValueStore<String, TreeMessage> definitions;
   private KeyValueStore<String, TokenNode> nodes;
   private KeyValueStore<String, String> children;
   private KeyValueStore<String, LedgerEvent> revocations;
   private KeyValueStore<String, String> uses;
+  private KeyValueStore<String, String> budgets;
   private KeyValueStore<String, TreeMessage> waiting;
   private KeyValueStore<String, String> expiry;
 
@@ -68,6 +78,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     children = context.getStateStore(LedgerStores.CHILDREN);
     revocations = context.getStateStore(LedgerStores.REVOCATIONS);
     uses = context.getStateStore(LedgerStores.USES);
+    budgets = context.getStateStore(LedgerStores.BUDGETS);
     waiting = context.getStateStore(LedgerStores.WAITING);
     expiry = context.getStateStore(LedgerStores.EXPIRY);
     context.schedule(EXPIRY_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::expire);
@@ -79,24 +90,25 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     LedgerEvent event = message.event();
     String key = LedgerKey.of(event.getTenant(), EventValidator.tokenId(event)).toString();
     if (EventValidator.definesToken(event.getType())) {
-      onDefinition(key, event);
+      onDefinition(key, message);
     } else if (EventValidator.USED.equals(event.getType())) {
       TokenNode node = nodes.get(key);
       if (node == null) {
         waiting.put(LedgerStores.compose(key, event.getEventId()), message);
       } else {
-        onUse(key, node, event);
+        onUse(key, node, event, message.audited());
       }
     } else {
       onRevocation(key, event, message.audited());
     }
   }
 
-  private void onDefinition(String key, LedgerEvent definition) {
+  private void onDefinition(String key, TreeMessage message) {
     if (definitions.get(key) != null) {
       return;
     }
-    definitions.put(key, definition);
+    definitions.put(key, message);
+    LedgerEvent definition = message.event();
     String parentId = definition.getToken().getParentTokenId();
     TokenNode parent = null;
     if (parentId != null) {
@@ -108,13 +120,13 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
       }
     }
     Deque<Attach> queue = new ArrayDeque<>();
-    queue.add(new Attach(key, definition, parent));
+    queue.add(new Attach(key, message, parent));
     while (!queue.isEmpty()) {
       Attach next = queue.poll();
       TokenNode node = attach(next);
       for (KeyValue<String, String> child : LedgerStores.scan(children, next.key())) {
         String childKey = LedgerKey.of(definition.getTenant(), LedgerStores.after(child.key)).toString();
-        LedgerEvent childDefinition = definitions.get(childKey);
+        TreeMessage childDefinition = definitions.get(childKey);
         if (childDefinition != null && nodes.get(childKey) == null) {
           queue.add(new Attach(childKey, childDefinition, node));
         }
@@ -125,7 +137,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
   /** Derives one token below an attached parent, emits it, and replays what waited for it. */
   private TokenNode attach(Attach attach) {
     String key = attach.key();
-    LedgerEvent definition = attach.definition();
+    LedgerEvent definition = attach.definition().event();
     TokenNode parent = attach.parent();
     String tokenId = definition.getToken().getTokenId();
     Derivation.Derived derived = Derivation.derive(definition, parent, depthLimit);
@@ -142,7 +154,9 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
       expiry.put(LedgerStores.compose(LedgerStores.timeKey(node.getExpiresAt().toEpochMilli()), key), "");
     }
     out.token(key, node);
-    out.audit(key, LedgerRecords.audit(definition, node, derived.violations(), out.now()));
+    if (!attach.definition().audited()) {
+      out.audit(key, LedgerRecords.audit(definition, node, derived.violations(), out.now()));
+    }
     alert(definition, tokenId, derived.violations(), node);
     if (node.getRevokedAt() != null) {
       notice(key, node, revocationOf(node));
@@ -150,7 +164,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     for (KeyValue<String, TreeMessage> entry : LedgerStores.drain(waiting, key)) {
       LedgerEvent event = entry.value.event();
       if (EventValidator.USED.equals(event.getType())) {
-        node = onUse(key, node, event);
+        node = onUse(key, node, event, entry.value.audited());
       } else if (!entry.value.audited()) {
         out.audit(key, LedgerRecords.audit(event, node, Set.of(), out.now()));
       }
@@ -158,11 +172,17 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     return node;
   }
 
-  /** Judges one use by event time, counts it against the token's and every ancestor's budget. */
-  private TokenNode onUse(String key, TokenNode node, LedgerEvent event) {
+  /**
+   * Judges one use by event time, counts it against the token's and every ancestor's budget.
+   *
+   * @param audited stage 1 already wrote its audit record (its token was unresolved past the grace)
+   */
+  private TokenNode onUse(String key, TokenNode node, LedgerEvent event, boolean audited) {
     UseBody use = event.getUse();
     if (use.getOutcome() != Outcome.allowed) {
-      out.audit(key, LedgerRecords.audit(event, node, Set.of(), out.now()));
+      if (!audited) {
+        out.audit(key, LedgerRecords.audit(event, node, Set.of(), out.now()));
+      }
       return node;
     }
     Instant at = event.getOccurredAt();
@@ -180,37 +200,74 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
       violations.add(ViolationKind.holder_mismatch);
     }
     // The budget walk goes leaf to root; the chain holds every ancestor's id.
+    String budgetEntry = LedgerStores.timeKey(at.toEpochMilli()) + LedgerStores.SEP + event.getEventId();
     List<Hop> chain = node.getChain();
-    List<KeyValue<String, TokenNode.Builder>> counted = new ArrayList<>(chain.size());
+    List<KeyValue<String, TokenNode>> counted = new ArrayList<>(chain.size());
+    List<Pushed> pushed = new ArrayList<>();
     for (int i = chain.size() - 1; i >= 0; i--) {
       String ancestorKey = LedgerKey.of(node.getTenant(), chain.get(i).getTokenId()).toString();
       TokenNode ancestor = i == chain.size() - 1 ? node : nodes.get(ancestorKey);
       if (ancestor == null) {
         continue;
       }
-      long count = ancestor.getUses() + 1;
-      if (ancestor.getMaxUses() != null && count > ancestor.getMaxUses()) {
+      ancestor.setUses(ancestor.getUses() + 1);
+      if (ancestor.getMaxUses() != null && !withinBudget(ancestorKey, ancestor, budgetEntry, key, pushed)) {
         violations.add(ViolationKind.usage_limit_exceeded);
       }
-      counted.add(KeyValue.pair(ancestorKey, TokenNode.newBuilder(ancestor).setUses(count)));
+      counted.add(KeyValue.pair(ancestorKey, ancestor));
     }
-    TokenNode self = null;
-    for (KeyValue<String, TokenNode.Builder> entry : counted) {
-      if (entry.key.equals(key)) {
-        entry.value.setViolations(Violations.union(node.getViolations(), violations));
-      }
-      TokenNode saved = save(entry.key, entry.value.build());
-      out.token(entry.key, saved);
-      if (entry.key.equals(key)) {
-        self = saved;
-      }
+    node.setViolations(Violations.union(node.getViolations(), violations));
+    for (KeyValue<String, TokenNode> entry : counted) {
+      out.token(entry.key, save(entry.key, entry.value));
     }
     uses.put(LedgerStores.compose(key, event.getEventId()), at.toEpochMilli() + ";" + Violations.mask(violations));
-    out.audit(key, LedgerRecords.audit(event, self, violations, out.now()));
-    alert(event, node.getTokenId(), violations, self);
-    return self;
+    if (!audited) {
+      out.audit(key, LedgerRecords.audit(event, node, violations, out.now()));
+    }
+    alert(event, node.getTokenId(), violations, node);
+    for (Pushed p : pushed) {
+      flagUse(p.tokenKey(), p.eventId(), p.occurredAt(), ViolationKind.usage_limit_exceeded);
+    }
+    return pushed.isEmpty() ? node : nodes.get(key); // a pushed use may be of this token too
   }
 
+  /**
+   * Adds a use ({@code entry} = time + event id) to the budget of {@code ancestor} (whose
+   * {@code uses} already counts it) and tells whether it ranks within {@code max_uses}. A use
+   * that ranks within but not last pushes the use now ranked just past the budget into
+   * {@code pushed}; uses ranked further were already over it.
+   */
+  private boolean withinBudget(String ancestorKey, TokenNode ancestor, String entry, String usedKey, List<Pushed> pushed) {
+    long max = ancestor.getMaxUses();
+    String entryKey = LedgerStores.compose(ancestorKey, entry);
+    String last = LedgerStores.last(budgets, ancestorKey);
+    budgets.put(entryKey, usedKey);
+    if (last == null || LedgerStores.sortsAfter(entryKey, last)) {
+      return ancestor.getUses() <= max; // the usual case: it happened after every use counted so far
+    }
+    long rank = 0;
+    boolean seen = false;
+    try (KeyValueIterator<String, String> it = LedgerStores.iterate(budgets, ancestorKey)) {
+      while (it.hasNext() && rank <= max) {
+        KeyValue<String, String> next = it.next();
+        if (next.key.equals(entryKey)) {
+          if (rank == max) {
+            return false; // the first use past the budget
+          }
+          seen = true;
+        } else if (rank == max) {
+          if (seen) {
+            String use = LedgerStores.after(next.key);
+            pushed.add(new Pushed(next.value, LedgerStores.after(use),
+                Instant.ofEpochMilli(Long.parseLong(LedgerStores.before(use)))));
+          }
+          return seen; // not seen yet: it lies further past the budget
+        }
+        rank++;
+      }
+    }
+    return seen;
+  }
   private void onRevocation(String key, LedgerEvent event, boolean audited) {
     String tokenId = event.getRevocation().getTokenId();
     LedgerEvent existing = revocations.get(key);
@@ -265,11 +322,9 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     }
     EnumSet<ViolationKind> added = EnumSet.noneOf(ViolationKind.class);
     for (KeyValue<String, String> use : LedgerStores.scan(uses, key)) {
-      int split = use.value.indexOf(';');
-      long occurredAt = Long.parseLong(use.value.substring(0, split));
-      int mask = Integer.parseInt(use.value.substring(split + 1));
-      if (occurredAt > revokedAt.toEpochMilli() && !Violations.has(mask, ViolationKind.use_after_revocation)) {
-        uses.put(use.key, occurredAt + ";" + Violations.with(mask, ViolationKind.use_after_revocation));
+      long occurredAt = Long.parseLong(use.value.substring(0, use.value.indexOf(';')));
+      if (occurredAt > revokedAt.toEpochMilli()
+          && flagStored(use.key, use.value, ViolationKind.use_after_revocation)) {
         added.add(ViolationKind.use_after_revocation);
         out.alert(key, LedgerRecords.alert(LedgerStores.after(use.key), Instant.ofEpochMilli(occurredAt), node.getTenant(),
             node.getTokenId(), ViolationKind.use_after_revocation, node.build(), node.getActor(), out.now()));
@@ -278,6 +333,31 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     if (!added.isEmpty()) {
       node.setViolations(Violations.union(node.getViolations(), added));
     }
+  }
+
+  /** Re-judges one stored use of {@code tokenKey}: flags it, the token and raises the alert, once. */
+  private void flagUse(String tokenKey, String eventId, Instant occurredAt, ViolationKind kind) {
+    String useKey = LedgerStores.compose(tokenKey, eventId);
+    String stored = uses.get(useKey);
+    TokenNode node = nodes.get(tokenKey);
+    if (stored == null || node == null || !flagStored(useKey, stored, kind)) {
+      return;
+    }
+    node.setViolations(Violations.union(node.getViolations(), EnumSet.of(kind)));
+    out.token(tokenKey, save(tokenKey, node));
+    out.alert(tokenKey, LedgerRecords.alert(eventId, occurredAt, node.getTenant(), node.getTokenId(), kind, node,
+        node.getActor(), out.now()));
+  }
+
+  /** Adds {@code kind} to a stored use ({@code "<occurred_at>;<mask>"}); false if it had it already. */
+  private boolean flagStored(String useKey, String stored, ViolationKind kind) {
+    int split = stored.indexOf(';');
+    int mask = Integer.parseInt(stored.substring(split + 1));
+    if (Violations.has(mask, kind)) {
+      return false;
+    }
+    uses.put(useKey, stored.substring(0, split) + ";" + Violations.with(mask, kind));
+    return true;
   }
 
   /** Re-emits tokens that just expired, and replaces the notices of expired revoked ones with tombstones. */

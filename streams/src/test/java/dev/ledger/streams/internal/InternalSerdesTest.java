@@ -21,11 +21,20 @@ class InternalSerdesTest {
     }
     TreeMessage tree = new TreeMessage(EVENT, true);
     assertThat(TreeMessage.SERDE.decode(TreeMessage.SERDE.encode(tree))).isEqualTo(tree);
-    TokenLink link = new TokenLink(EVENT, "r", TokenLink.State.RESOLVED);
-    assertThat(TokenLink.SERDE.decode(TokenLink.SERDE.encode(link))).isEqualTo(link);
+    for (TokenLink link : List.of(TokenLink.pending(EVENT).resolved("r"), TokenLink.pending(EVENT).markAudited(),
+        TokenLink.pending(EVENT).markAudited().cyclic())) {
+      assertThat(TokenLink.SERDE.decode(TokenLink.SERDE.encode(link))).isEqualTo(link);
+    }
     Parked parked = new Parked(EVENT, 42L, false);
     assertThat(Parked.SERDE.decode(Parked.SERDE.encode(parked))).isEqualTo(parked);
     assertThat(Parked.SERDE.encode(null)).isNull();
+  }
+
+  @Test
+  void linksWrittenBeforeTheAuditedFlagStillDecode() {
+    byte[] bytes = TokenLink.SERDE.encode(TokenLink.pending(EVENT).resolved("r"));
+    assertThat(bytes[1]).as("state byte, audited bit clear: the old format").isEqualTo((byte) TokenLink.State.RESOLVED.ordinal());
+    assertThat(TokenLink.SERDE.decode(bytes).audited()).isFalse();
   }
 
   @Test

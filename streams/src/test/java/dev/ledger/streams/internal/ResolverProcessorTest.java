@@ -19,7 +19,13 @@ import org.junit.jupiter.api.Test;
 class ResolverProcessorTest {
 
   private static final String R = ResolverProcessor.NAME;
-  private final Harness h = new Harness(new ResolverProcessor(Duration.ofMinutes(5)), LedgerStores.resolverStores(true));
+  private static final long START = 1_000_000L;
+  private static final long AFTER_GRACE = START + Duration.ofMinutes(5).toMillis() + 1;
+  private final Harness h = harness(Duration.ZERO);
+
+  private static Harness harness(Duration dedupeRetention) {
+    return new Harness(new ResolverProcessor(Duration.ofMinutes(5), dedupeRetention), LedgerStores.resolverStores(true));
+  }
 
   private static LedgerEvent root(String id) {
     return Events.issued("t", "ev-" + id, id, "user:u", "agent:" + id, List.of("api"), List.of("read"), null, null, T0);
@@ -83,9 +89,9 @@ class ResolverProcessorTest {
   @Test
   void usesOfNeverSeenTokensAreUnknownAfterTheGrace() {
     event(Events.used("t", "u1", "ghost", "api", null, Outcome.allowed, T0));
-    h.punctuate(1_000_000L + Duration.ofMinutes(4).toMillis());
+    h.punctuate(START + Duration.ofMinutes(4).toMillis());
     assertThat(h.sent(R, Outputs.AUDIT)).isEmpty();
-    h.punctuate(1_000_000L + Duration.ofMinutes(5).toMillis() + 1);
+    h.punctuate(AFTER_GRACE);
     assertThat(h.sent(R, Outputs.AUDIT)).singleElement()
         .satisfies(r -> assertThat(((AuditRecord) r.value()).getViolations()).containsExactly(ViolationKind.unknown_token));
   }
@@ -100,5 +106,59 @@ class ResolverProcessorTest {
     event(LedgerEvent.newBuilder(r).setEventId("ev-other").build());
     h.process("t/wrong", new RawEvent(new byte[] {1}, r));
     assertThat(h.sent(R, Outputs.DLQ)).hasSize(2);
+  }
+
+  @Test
+  void anOrphanAndWhatWaitsOnItAreAuditedOnceAfterTheGraceAndNotAgainWhenTheParentComes() {
+    event(child("c", "p"));
+    event(Events.used("t", "u1", "c", "api", "agent:c", Outcome.allowed, T0));
+    h.clear().punctuate(START + Duration.ofMinutes(4).toMillis());
+    assertThat(h.sent(R, Outputs.AUDIT)).as("still within the grace").isEmpty();
+    h.punctuate(AFTER_GRACE).punctuate(AFTER_GRACE + 60_000);
+    assertThat(h.sent(R, Outputs.AUDIT)).extracting(r -> (AuditRecord) r.value()).satisfiesExactlyInAnyOrder(
+        a -> {
+          assertThat(a.getEventId()).isEqualTo("ev-c");
+          assertThat(a.getChain()).as("no chain: the parent is unknown").isEmpty();
+          assertThat(a.getParentId()).isEqualTo("p");
+          assertThat(a.getViolations()).isEmpty();
+        },
+        a -> {
+          assertThat(a.getEventId()).isEqualTo("u1");
+          assertThat(a.getViolations()).as("the token exists: not unknown_token").isEmpty();
+        });
+    assertThat(h.sent(R, Outputs.ALERTS)).isEmpty();
+
+    h.clear().process("t/c", LoopMessage.answer("p"));
+    assertThat(h.sent(R, Outputs.TREES)).extracting(r -> (TreeMessage) r.value())
+        .as("both go on to stage 2, marked as audited").satisfiesExactly(
+            m -> assertThat(m.event().getEventId()).isEqualTo("ev-c"),
+            m -> assertThat(m.event().getEventId()).isEqualTo("u1"))
+        .allSatisfy(m -> assertThat(m.audited()).isTrue());
+  }
+
+  @Test
+  void aChildResolvedWithinTheGraceIsLeftToStageTwo() {
+    event(child("c", "p"));
+    h.process("t/c", LoopMessage.answer("p"));
+    assertThat(h.sent(R, Outputs.TREES)).singleElement().satisfies(r -> assertThat(((TreeMessage) r.value()).audited()).isFalse());
+    h.clear().punctuate(AFTER_GRACE);
+    assertThat(h.sent(R, Outputs.AUDIT)).isEmpty();
+  }
+
+  @Test
+  void eventIdsAreKeptForeverByDefaultAndForgottenAfterABoundedRetention() {
+    Harness bounded = harness(Duration.ofHours(1));
+    LedgerEvent r = root("r");
+    LedgerEvent use = Events.used("t", "u1", "r", "api", null, Outcome.allowed, T0);
+    for (Harness each : List.of(h, bounded)) {
+      for (LedgerEvent e : List.of(r, use)) {
+        each.process(Events.key(e), new RawEvent(RawEvent.EVENT_SERDE.encode(e), e));
+      }
+      each.punctuate(START + Duration.ofHours(2).toMillis()).clear();
+      each.process(Events.key(use), new RawEvent(RawEvent.EVENT_SERDE.encode(use), use));
+    }
+    assertThat(h.sent(R, Outputs.TREES)).as("remembered forever: the copy is dropped").isEmpty();
+    assertThat(bounded.sent(R, Outputs.TREES)).as("forgotten after an hour: the late copy goes on")
+        .singleElement().satisfies(m -> assertThat(((TreeMessage) m.value()).event().getEventId()).isEqualTo("u1"));
   }
 }

@@ -90,4 +90,50 @@ class TreeProcessorTest {
     h.clear().punctuate(EXPIRES.toEpochMilli() + 10_000);
     assertThat(h.sent(P, Outputs.TOKENS)).as("only tokens that just expired").isEmpty();
   }
+
+  private void use(String eventId, String token, int secondsAfterT0) {
+    tree(Events.used("t", eventId, token, "api", null, Outcome.allowed, T0.plusSeconds(secondsAfterT0)));
+  }
+
+  @Test
+  void theUseThatHappenedPastTheBudgetIsTheExcessOneWhateverArrivesLast() {
+    buildTree(); // r has max_uses 2; a and b count against it
+    use("u30", "b", 30);
+    use("u20", "a", 20);
+    assertThat(budgetAlerts()).isEmpty();
+    h.clear();
+    use("u10", "b", 10); // happened first, arrives last: u30 is now the third use by event time
+    AuditRecord late = (AuditRecord) h.sent(P, Outputs.AUDIT).getFirst().value();
+    assertThat(late.getViolations()).as("within the budget by event time").doesNotContain(ViolationKind.usage_limit_exceeded);
+    assertThat(budgetAlerts()).singleElement().satisfies(alert -> {
+      assertThat(alert.getEventId()).as("the use pushed out of the budget").isEqualTo("u30");
+      assertThat(alert.getTokenId()).isEqualTo("b");
+    });
+    TokenNode b = latest("t/b");
+    assertThat(b.getViolations()).contains(ViolationKind.usage_limit_exceeded);
+    assertThat(latest("t/a").getViolations()).doesNotContain(ViolationKind.usage_limit_exceeded);
+    assertThat(latest("t/r").getUses()).isEqualTo(3);
+
+    h.clear();
+    use("u40", "a", 40); // in order, past the budget
+    assertThat(((AuditRecord) h.sent(P, Outputs.AUDIT).getFirst().value()).getViolations())
+        .contains(ViolationKind.usage_limit_exceeded);
+    h.clear();
+    use("u05", "b", 5); // pushes u20 (of a) out; u30 and u40 were out already
+    assertThat(budgetAlerts()).extracting(Alert::getEventId).containsExactly("u20");
+    assertThat(latest("t/a").getViolations()).contains(ViolationKind.usage_limit_exceeded);
+    h.clear();
+    use("u50", "b", 50); // last by event time and past the budget: itself, no push
+    assertThat(budgetAlerts()).extracting(Alert::getEventId).containsExactly("u50");
+  }
+
+  private List<Alert> budgetAlerts() {
+    return h.sent(P, Outputs.ALERTS).stream().map(r -> (Alert) r.value())
+        .filter(a -> a.getKind() == ViolationKind.usage_limit_exceeded).toList();
+  }
+
+  private TokenNode latest(String key) {
+    List<Record<Object, Object>> sent = h.sent(P, Outputs.TOKENS).stream().filter(r -> r.key().equals(key)).toList();
+    return (TokenNode) sent.getLast().value();
+  }
 }

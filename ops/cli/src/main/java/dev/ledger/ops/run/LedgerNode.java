@@ -121,6 +121,7 @@ public final class LedgerNode implements AutoCloseable {
         .commitInterval(config.duration(ConfigKey.STREAMS_COMMIT_INTERVAL))
         .depthLimit(config.integer(ConfigKey.STREAMS_DEPTH_LIMIT))
         .unknownTokenGrace(config.duration(ConfigKey.STREAMS_UNKNOWN_TOKEN_GRACE))
+        .dedupeRetention(config.duration(ConfigKey.STREAMS_DEDUPE_RETENTION))
         .replicationFactor(replication)
         .overrides(stringMap(clientProps))
         .build();
