@@ -91,7 +91,9 @@ public final class LedgerTopology {
     topology.addSource(TREES_SOURCE, Serdes.String().deserializer(), trees.valueSerde().deserializer(), trees.name());
     topology.addProcessor(TreeProcessor.NAME, () -> new TreeProcessor(settings.depthLimit()), TREES_SOURCE);
     addStores(topology, LedgerStores.treeStores(inMemory), TreeProcessor.NAME);
-    addSink(topology, TreeProcessor.NAME, Outputs.TOKENS, Topics.TOKENS);
+    // The tree processor encodes each TokenNode once, for its store and this sink alike.
+    topology.addSink(Outputs.sink(TreeProcessor.NAME, Outputs.TOKENS), Topics.TOKENS.name(),
+        Topics.TOKENS.keySerde().serializer(), Serdes.ByteArray().serializer(), TreeProcessor.NAME);
     addSink(topology, TreeProcessor.NAME, Outputs.AUDIT, Topics.AUDIT);
     addSink(topology, TreeProcessor.NAME, Outputs.ALERTS, Topics.ALERTS);
     addSink(topology, TreeProcessor.NAME, Outputs.REVOCATIONS, Topics.REVOCATIONS);

@@ -130,19 +130,22 @@ public final class LedgerRecords {
    */
   public static RevocationNotice notice(TokenNode node, LedgerEvent revocation, long now) {
     RevocationBody body = revocation == null ? null : revocation.getRevocation();
-    return RevocationNotice.newBuilder()
-        .setTenant(node.getTenant())
-        .setTokenId(node.getTokenId())
-        .setRootId(node.getRootId())
-        .setRevokedAt(node.getRevokedAt())
-        .setRevocationCause(node.getRevocationCause())
-        .setReason(body == null ? null : body.getReason())
-        .setRevokedBy(body == null ? null : body.getRevokedBy())
-        .setExpiresAt(node.getExpiresAt())
-        .setPrincipal(node.getPrincipal())
-        .setDepth(node.getDepth())
-        .setEventId(revocation == null ? null : revocation.getEventId())
-        .setNotifiedAt(Instant.ofEpochMilli(now))
-        .build();
+    // One per token of a cascade: set every field on a bare record rather than through a builder,
+    // which resolves each field's schema default per call.
+    RevocationNotice notice = new RevocationNotice();
+    notice.setTenant(node.getTenant());
+    notice.setTokenId(node.getTokenId());
+    notice.setRootId(node.getRootId());
+    notice.setRevokedAt(node.getRevokedAt());
+    notice.setRevocationCause(node.getRevocationCause());
+    notice.setReason(body == null ? null : body.getReason());
+    notice.setRevokedBy(body == null ? null : body.getRevokedBy());
+    notice.setExpiresAt(node.getExpiresAt());
+    notice.setPrincipal(node.getPrincipal());
+    notice.setDepth(node.getDepth());
+    notice.setEventId(revocation == null ? null : revocation.getEventId());
+    notice.setNotifiedAt(Instant.ofEpochMilli(now));
+    return notice;
   }
+
 }

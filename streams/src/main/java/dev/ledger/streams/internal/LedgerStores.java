@@ -45,6 +45,9 @@ public final class LedgerStores {
   public static final String WAITING = "ledger-tree-waiting";
   public static final String EXPIRY = "ledger-tree-expiry";
 
+  /** How {@link #NODES} values are encoded (the tree processor keeps them as bytes). */
+  public static final AvroSerde<TokenNode> NODE_SERDE = AvroSerde.of(TokenNode.class);
+
   private LedgerStores() {}
 
   /** The stores of the stage-1 resolver. */
@@ -62,7 +65,7 @@ public final class LedgerStores {
   public static List<StoreBuilder<?>> treeStores(boolean inMemory) {
     return List.of(
         store(DEFINITIONS, TreeMessage.SERDE, inMemory),
-        store(NODES, AvroSerde.of(TokenNode.class), inMemory),
+        store(NODES, Serdes.ByteArray(), inMemory),
         store(CHILDREN, Serdes.String(), inMemory),
         store(REVOCATIONS, AvroSerde.of(LedgerEvent.class), inMemory),
         store(USES, Serdes.String(), inMemory),

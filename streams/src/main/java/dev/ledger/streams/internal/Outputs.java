@@ -46,6 +46,11 @@ public final class Outputs {
     send(TOKENS, key, node);
   }
 
+  /** A TokenNode already encoded with the ledger.tokens serde (for sinks that write bytes as they are). */
+  public void token(String key, byte[] encodedNode) {
+    send(TOKENS, key, encodedNode);
+  }
+
   public void audit(String key, AuditRecord record) {
     send(AUDIT, key, record);
   }

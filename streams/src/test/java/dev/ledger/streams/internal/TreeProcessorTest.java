@@ -40,7 +40,7 @@ class TreeProcessorTest {
     assertThat(h.sent(P, Outputs.TOKENS)).isEmpty();
     tree(Events.issued("t", "ev-r", "r", "user:u", "agent:r", List.of("api"), List.of("read"), EXPIRES, 2L, T0));
     assertThat(h.sent(P, Outputs.TOKENS)).extracting(Record::key).containsExactly("t/r", "t/a", "t/b");
-    assertThat(((TokenNode) h.sent(P, Outputs.TOKENS).get(2).value()).getDepth()).isEqualTo(2);
+    assertThat(node(h.sent(P, Outputs.TOKENS).get(2)).getDepth()).isEqualTo(2);
   }
 
   @Test
@@ -71,7 +71,7 @@ class TreeProcessorTest {
     assertThat(third.getViolations()).containsExactly(ViolationKind.usage_limit_exceeded, ViolationKind.holder_mismatch);
     assertThat(h.sent(P, Outputs.ALERTS)).extracting(r -> ((Alert) r.value()).getAlertId())
         .containsExactly("u3/b/usage_limit_exceeded", "u3/b/holder_mismatch");
-    TokenNode last = (TokenNode) h.sent(P, Outputs.TOKENS).getLast().value();
+    TokenNode last = node(h.sent(P, Outputs.TOKENS).getLast());
     assertThat(last.getTokenId()).isEqualTo("r");
     assertThat(last.getUses()).isEqualTo(3);
   }
@@ -85,7 +85,7 @@ class TreeProcessorTest {
       assertThat(r.key()).isEqualTo("t/b");
       assertThat(r.value()).isNull();
     });
-    assertThat(h.sent(P, Outputs.TOKENS)).extracting(r -> ((TokenNode) r.value()).getStatus())
+    assertThat(h.sent(P, Outputs.TOKENS)).extracting(r -> node(r).getStatus())
         .containsOnly(TokenStatus.expired).hasSize(2);
     h.clear().punctuate(EXPIRES.toEpochMilli() + 10_000);
     assertThat(h.sent(P, Outputs.TOKENS)).as("only tokens that just expired").isEmpty();
@@ -134,6 +134,11 @@ class TreeProcessorTest {
 
   private TokenNode latest(String key) {
     List<Record<Object, Object>> sent = h.sent(P, Outputs.TOKENS).stream().filter(r -> r.key().equals(key)).toList();
-    return (TokenNode) sent.getLast().value();
+    return node(sent.getLast());
+  }
+
+  /** The tree processor sends TokenNodes encoded, as its sink writes them. */
+  private static TokenNode node(Record<Object, Object> sent) {
+    return LedgerStores.NODE_SERDE.decode((byte[]) sent.value());
   }
 }
