@@ -4,8 +4,10 @@ import static dev.ledger.streams.testing.Events.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ledger.schemas.Topics;
+import dev.ledger.schemas.avro.Alert;
 import dev.ledger.schemas.avro.AuditRecord;
 import dev.ledger.schemas.avro.LedgerEvent;
+import dev.ledger.schemas.avro.Outcome;
 import dev.ledger.schemas.avro.RevocationNotice;
 import dev.ledger.schemas.avro.TokenNode;
 import dev.ledger.schemas.avro.TokenStatus;
@@ -42,6 +44,7 @@ class LedgerStreamsIT {
   private static final int PARTITIONS = 4;
   private static final long SEED = 4242L;
   private static final Instant LATER = Instant.now().plus(Duration.ofDays(1));
+  private static final Duration GRACE = Duration.ofSeconds(3);
   private static BrokerRun run;
   private static LedgerStreams app;
   private static final SimpleMeterRegistry METRICS = new SimpleMeterRegistry();
@@ -49,7 +52,9 @@ class LedgerStreamsIT {
   @BeforeAll
   static void start() {
     run = new BrokerRun(PARTITIONS);
-    app = run.startStreams(run.settings("ledger-it").build(), METRICS);
+    // A short grace, so that orphans are judged within the test (order 4); the other scenarios
+    // resolve long before it and check one audit record per event whichever way they get it.
+    app = run.startStreams(run.settings("ledger-it").unknownTokenGrace(GRACE).build(), METRICS);
   }
 
   @AfterAll
@@ -138,6 +143,46 @@ class LedgerStreamsIT {
   void kafkaStreamsMetricsAreBound() {
     assertThat(app.isRunning()).isTrue();
     assertThat(METRICS.getMeters()).extracting(m -> m.getId().getName()).anyMatch(name -> name.startsWith("kafka.stream"));
+  }
+
+  @Test
+  @Order(4)
+  void orphansAreAuditedAfterTheGraceAndBudgetsFollowEventTime() throws InterruptedException {
+    String t = "late";
+    run.send(List.of(
+        Events.attenuated(t, "ev-o1", "o1", "o0", "agent:o1", T0.plusSeconds(1)),
+        Events.used(t, "u-o1", "o1", "api", "agent:o1", Outcome.allowed, T0.plusSeconds(2)),
+        Events.issued(t, "ev-b", "b", "user:b", "agent:b", List.of("api"), List.of("read"), LATER, 2L, T0),
+        Events.used(t, "u-b30", "b", "api", "agent:b", Outcome.allowed, T0.plusSeconds(30)),
+        Events.used(t, "u-b20", "b", "api", "agent:b", Outcome.allowed, T0.plusSeconds(20))));
+    Thread.sleep(GRACE.toMillis());
+    Map<String, List<AuditRecord>> audit = auditOf(t, 4);
+    assertThat(audit).containsOnlyKeys("ev-o1", "u-o1", "ev-b", "u-b30", "u-b20");
+    assertThat(audit.get("ev-o1").getFirst().getChain()).as("an orphan: audited without a chain").isEmpty();
+
+    run.send(List.of(
+        Events.issued(t, "ev-o0", "o0", "user:o", "agent:o0", List.of("api"), List.of("read"), LATER, null, T0),
+        Events.used(t, "u-b10", "b", "api", "agent:b", Outcome.allowed, T0.plusSeconds(10))));
+    List<Alert> budget = run.read(Topics.ALERTS, 1, Duration.ofSeconds(30), Duration.ofSeconds(2)).stream()
+        .map(Map.Entry::getValue).filter(a -> a.getTenant().equals(t)).toList();
+    assertThat(budget).extracting(Alert::getEventId).as("the use past the budget by event time, not the last to arrive")
+        .containsExactly("u-b30");
+    Map<String, TokenNode> tokens = latest(run.read(Topics.TOKENS, 1, Duration.ofSeconds(10), Duration.ofSeconds(1)));
+    assertThat(tokens.get(t + "/o1").getStatus()).as("the orphan resolves when its parent arrives").isEqualTo(TokenStatus.active);
+    assertThat(tokens.get(t + "/o1").getUses()).isEqualTo(1);
+    assertThat(auditOf(t, 7).values()).as("still one audit record per event").allSatisfy(records -> assertThat(records).hasSize(1));
+  }
+
+  /** The audit records of {@code tenant} by event id, once there are at least {@code expected} of them. */
+  private static Map<String, List<AuditRecord>> auditOf(String tenant, int expected) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    Map<String, List<AuditRecord>> byEvent;
+    do {
+      byEvent = run.read(Topics.AUDIT, 1, Duration.ofSeconds(10), Duration.ofSeconds(1)).stream()
+          .map(Map.Entry::getValue).filter(a -> a.getTenant().equals(tenant))
+          .collect(Collectors.groupingBy(AuditRecord::getEventId));
+    } while (byEvent.size() < expected && System.nanoTime() < deadline);
+    return byEvent;
   }
 
   static Map<String, TokenNode> latest(List<Map.Entry<String, TokenNode>> records) {
