@@ -29,9 +29,8 @@ import org.slf4j.LoggerFactory;
  * The RocksDB store, for sets of live revocations too large for the heap. One key per revocation,
  * {@code tenant/token_id} in UTF-8 ({@link StoreKey}), its value a few bytes ({@link StoreValue}).
  *
- * <p>Lookups go to RocksDB through JNI: a bloom filter (10 bits per key, about 1 % false positives)
- * answers most misses without reading a block, a block cache keeps the hot blocks, filters and indexes,
- * and keys and values are encoded into per-thread buffers, so {@code contains} allocates nothing on the
+ * <p>Lookups go to RocksDB through JNI: a bloom filter (10 bits per key, about 1 % false positives,
+ * kept in memory) answers most misses without reading a block, a block cache keeps the hot blocks, and keys and values are encoded into per-thread buffers, so {@code contains} allocates nothing on the
  * heap once a thread has its buffers. The WAL is off: the store is rebuilt from the topic on every start,
  * so nothing in it needs to survive a crash.
  *
@@ -96,11 +95,10 @@ public final class RocksDbRevocationStore implements RevocationStore {
       BlockBasedTableConfig table = new BlockBasedTableConfig()
           .setBlockCache(cache)
           .setFilterPolicy(bloom)
-          // Filters and indexes count against the cache (memory stays bounded however large the set);
-          // high priority and pinning keep them from being evicted by data blocks.
-          .setCacheIndexAndFilterBlocks(true)
-          .setCacheIndexAndFilterBlocksWithHighPriority(true)
-          .setPinL0FilterAndIndexBlocksInCache(true);
+          // Filters and indexes stay with the open table files, outside the cache: every lookup needs
+          // them, and a compacted file's filter (1.25 bytes per key) outgrows one shard of the cache, so
+          // in the cache it was re-read on every lookup (measured: 130 us instead of 3 us per call).
+          .setCacheIndexAndFilterBlocks(false);
       Options options = push(handles, new Options()
           .setCreateIfMissing(true)
           .setTableFormatConfig(table)
