@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * The RocksDB store, for sets of live revocations too large for the heap. One key per revocation,
  * {@code tenant/token_id} in UTF-8 ({@link StoreKey}), its value a few bytes ({@link StoreValue}).
  *
- * <p>Lookups go to RocksDB through JNI: a bloom filter (10 bits per key, about 1 % false positives,
- * kept in memory) answers most misses without reading a block, a block cache keeps the hot blocks, and keys and values are encoded into per-thread buffers, so {@code contains} allocates nothing on the
+ * <p>Lookups go to RocksDB through JNI: {@code keyMayExist} and a bloom filter (10 bits per key, about
+ * 1 % false positives, kept in memory) answer most misses without reading a block, a block cache keeps
+ * the hot blocks, and keys and values are encoded into per-thread buffers, so {@code contains} allocates nothing on the
  * heap once a thread has its buffers. The WAL is off: the store is rebuilt from the topic on every start,
  * so nothing in it needs to survive a crash.
  *
@@ -193,12 +194,17 @@ public final class RocksDbRevocationStore implements RevocationStore {
   }
 
   /**
-   * A get that copies no value (room for 0 bytes). No {@code keyMayExist} before it: the get consults
-   * the same memtable and bloom filters first, so a miss costs one JNI call either way and a hit would
-   * cost two.
+   * Most lookups are misses (tokens that were never revoked), and RocksDB's get is slow to say "not
+   * found" through JNI (1.3-1.8 us), while {@code keyMayExist} rules a key out from the memtable and the
+   * bloom filters in 0.25-0.7 us (measured on 1k and 1M keys). So a miss costs one cheap call and a hit
+   * (rare on the request path) a second one: a get that copies no value (room for 0 bytes).
    */
   private boolean exists(StoreKey key) throws RocksDBException {
-    return db.get(reads, key.bytes(), 0, key.length(), NO_VALUE, 0, 0) != RocksDB.NOT_FOUND;
+    return mayExist(key) && db.get(reads, key.bytes(), 0, key.length(), NO_VALUE, 0, 0) != RocksDB.NOT_FOUND;
+  }
+
+  private boolean mayExist(StoreKey key) {
+    return db.keyMayExist(reads, key.bytes(), 0, key.length(), null);
   }
 
   @Override
@@ -210,6 +216,9 @@ public final class RocksDbRevocationStore implements RevocationStore {
       }
       Scratch s = scratch.get();
       StoreKey key = s.key().of(tenant, tokenId);
+      if (!mayExist(key)) {
+        return null;
+      }
       byte[] buffer = s.value().buffer(0);
       int length = db.get(reads, key.bytes(), 0, key.length(), buffer, 0, buffer.length);
       while (length > buffer.length) { // a long cause: grow and read again
