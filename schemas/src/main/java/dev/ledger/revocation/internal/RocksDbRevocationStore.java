@@ -30,10 +30,11 @@ import org.slf4j.LoggerFactory;
  * {@code tenant/token_id} in UTF-8 ({@link StoreKey}), its value a few bytes ({@link StoreValue}).
  *
  * <p>Lookups go to RocksDB through JNI: {@code keyMayExist} and a bloom filter (10 bits per key, about
- * 1 % false positives, kept in memory) answer most misses without reading a block, a block cache keeps
- * the hot blocks, and keys and values are encoded into per-thread buffers, so {@code contains} allocates nothing on the
- * heap once a thread has its buffers. The WAL is off: the store is rebuilt from the topic on every start,
- * so nothing in it needs to survive a crash.
+ * 1 % false positives, kept in memory) answer most misses without reading a block, and a block cache
+ * keeps the hot blocks. Keys and values are encoded into per-thread buffers, so {@code contains}
+ * allocates nothing on the heap once a thread has its buffers (about 200 bytes, once per thread, virtual
+ * ones included). The WAL is off: the store is rebuilt from the topic on every start, so nothing in it
+ * needs to survive a crash.
  *
  * <p>Closing frees the native handles; a lock keeps it from freeing them under a running lookup (which
  * would crash the JVM). Afterwards {@code contains} answers true (fail closed) and {@code get} null.
