@@ -3,6 +3,8 @@ package dev.ledger.revocation;
 import dev.ledger.schemas.Topics;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,13 +39,40 @@ import java.util.regex.Pattern;
  * @param sseInitialEventId the {@code Last-Event-ID} of the first connection, default 0 (everything)
  * @param listeners listeners registered before the source starts, so they also see the bootstrap
  * @param clientName thread name and Kafka {@code client.id} prefix, default {@code ledger-revocations}
+ * @param store where the live revocations are kept, default {@link Store#MEMORY}
+ * @param storeDirectory the directory of a {@link Store#ROCKSDB} store, or null for a fresh temporary
+ *     directory that is deleted when the source closes. Every start clears the store in it and reads
+ *     the topic (or the SSE replay) from the beginning again: that is what keeps the copy of a
+ *     compacted topic right, so the directory is scratch space, not a cache that survives restarts
  */
 public record RevocationSettings(String bootstrapServers, String topic, Map<String, String> consumerConfig,
     String baseUrl, String bearerToken, String tenant, boolean failClosed, Duration partitionRecheck,
     Duration reconnectBackoffMin, Duration reconnectBackoffMax, Duration sseQuietPeriod, Duration sseIdleTimeout,
-    long sseInitialEventId, List<RevocationListener> listeners, String clientName) {
+    long sseInitialEventId, List<RevocationListener> listeners, String clientName, Store store, Path storeDirectory) {
 
   private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._-]{1,128}|\\*");
+
+  /**
+   * The Maven coordinates a {@link Store#ROCKSDB} store needs: the version kafka-streams uses, which
+   * ledger-schemas is built and tested with. A test checks it against the library on the test classpath.
+   */
+  static final String ROCKSDB_COORDINATES = "org.rocksdb:rocksdbjni:10.1.3";
+
+  /**
+   * Where a source keeps its live revocations. Lookups cost the same order of magnitude with both
+   * (see docs/revocations.md, "Choosing a store").
+   */
+  public enum Store {
+    /** On the heap, about 150 bytes per live revocation; no extra dependency. The default. */
+    MEMORY,
+    /**
+     * In RocksDB, off the heap and mostly on disk (a bloom filter and a block cache stay in memory),
+     * for sets too large for the heap. Needs {@code org.rocksdb:rocksdbjni} on the classpath (an
+     * optional dependency of ledger-schemas). After {@link RevocationSource#close} the store is freed:
+     * {@code isRevoked} then answers true for every token and {@code lookup} empty.
+     */
+    ROCKSDB
+  }
 
   public RevocationSettings {
     consumerConfig = Map.copyOf(consumerConfig);
@@ -101,7 +130,33 @@ public record RevocationSettings(String bootstrapServers, String topic, Map<Stri
     if (clientName == null || clientName.isBlank()) {
       problems.add("clientName must not be empty");
     }
+    storeProblems(problems);
     return problems;
+  }
+
+  private void storeProblems(List<String> problems) {
+    if (store == null) {
+      problems.add("store must be MEMORY or ROCKSDB");
+    } else if (store == Store.ROCKSDB && !rocksDbOnClasspath()) {
+      problems.add("store ROCKSDB needs " + ROCKSDB_COORDINATES + " on the classpath: it is an optional "
+          + "dependency of dev.ledger:ledger-schemas, add it to your build (or use store MEMORY)");
+    }
+    if (storeDirectory != null) {
+      if (store != Store.ROCKSDB) {
+        problems.add("storeDirectory is used by store ROCKSDB only, not by " + store);
+      } else if (Files.exists(storeDirectory) && !Files.isDirectory(storeDirectory)) {
+        problems.add("storeDirectory is not a directory: " + storeDirectory);
+      }
+    }
+  }
+
+  private static boolean rocksDbOnClasspath() {
+    try {
+      Class.forName("org.rocksdb.RocksDB", false, RevocationSettings.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
   }
 
   private static void positive(List<String> problems, String name, Duration value) {
@@ -154,6 +209,8 @@ public record RevocationSettings(String bootstrapServers, String topic, Map<Stri
     private long sseInitialEventId;
     private final List<RevocationListener> listeners = new ArrayList<>();
     private String clientName = "ledger-revocations";
+    private Store store = Store.MEMORY;
+    private Path storeDirectory;
 
     private Builder() {}
 
@@ -182,11 +239,15 @@ public record RevocationSettings(String bootstrapServers, String topic, Map<Stri
     /** A listener registered before the source starts, so it sees the bootstrap too. */
     public Builder listener(RevocationListener value) { listeners.add(Objects.requireNonNull(value, "listener")); return this; }
     public Builder clientName(String value) { this.clientName = value; return this; }
+    /** {@link Store#MEMORY} (default) or {@link Store#ROCKSDB}. */
+    public Builder store(Store value) { this.store = value; return this; }
+    /** The directory of a {@link Store#ROCKSDB} store; cleared on every start (see the record's javadoc). */
+    public Builder storeDirectory(Path value) { this.storeDirectory = value; return this; }
 
     public RevocationSettings build() {
       return new RevocationSettings(bootstrapServers, topic, consumerConfig, baseUrl, bearerToken, tenant, failClosed,
           partitionRecheck, reconnectBackoffMin, reconnectBackoffMax, sseQuietPeriod, sseIdleTimeout,
-          sseInitialEventId, listeners, clientName);
+          sseInitialEventId, listeners, clientName, store, storeDirectory);
     }
   }
 }

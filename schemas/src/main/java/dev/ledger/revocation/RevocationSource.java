@@ -46,7 +46,11 @@ public interface RevocationSource extends AutoCloseable {
   /** Health snapshot. */
   SubscriberStatus status();
 
-  /** Stops following and frees the connection; lookups afterwards answer from the last state. */
+  /**
+   * Stops following and frees the connection. With the in-memory store lookups afterwards answer from
+   * the last state; a {@link RevocationSettings.Store#ROCKSDB} store is freed too, and {@code isRevoked}
+   * then answers true for every token.
+   */
   @Override
   void close();
 }

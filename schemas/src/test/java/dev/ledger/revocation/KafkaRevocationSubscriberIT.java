@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ledger.schemas.kafka.EmbeddedKafka;
 import dev.ledger.testkit.TestKafka;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,6 +24,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The Kafka source on a real broker; each test uses its own topic. */
 class KafkaRevocationSubscriberIT {
@@ -46,9 +50,11 @@ class KafkaRevocationSubscriberIT {
         .partitionRecheck(Duration.ofMillis(300)).reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500));
   }
 
-  @Test
-  void bootstrapsThousandsOfNoticesAndTombstonesThenFollowsLive() throws Exception {
-    String topic = "rev-bootstrap";
+  @ParameterizedTest
+  @EnumSource(RevocationSettings.Store.class)
+  void bootstrapsThousandsOfNoticesAndTombstonesThenFollowsLive(RevocationSettings.Store store, @TempDir Path dir)
+      throws Exception {
+    String topic = "rev-bootstrap-" + store;
     RevocationFixtures.createTopic(bootstrap, topic, 4);
     int tokens = 5000;
     try (KafkaProducer<byte[], byte[]> producer = RevocationFixtures.producer(bootstrap, Optional.empty())) {
@@ -91,9 +97,16 @@ class KafkaRevocationSubscriberIT {
       }
     };
     long started = System.nanoTime();
-    try (RevocationSource source = RevocationSubscriber.kafka(settings(topic).listener(recorder).build())) {
+    RevocationSettings.Builder settings = settings(topic).store(store).listener(recorder);
+    if (store == RevocationSettings.Store.ROCKSDB) {
+      settings.storeDirectory(dir.resolve("store"));
+    }
+    try (RevocationSource source = RevocationSubscriber.kafka(settings.build())) {
+      if (store == RevocationSettings.Store.ROCKSDB) {
+        assertThat(dir.resolve("store/CURRENT")).as("the source keeps its revocations in RocksDB").exists();
+      }
       assertThat(source.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
-      System.out.printf("bootstrap of %d records: %d ms%n", tokens * 6 / 5 + 4, (System.nanoTime() - started) / 1_000_000);
+      System.out.printf("%s: bootstrap of %d records: %d ms%n", store, tokens * 6 / 5 + 4, (System.nanoTime() - started) / 1_000_000);
 
       for (int i = 0; i < tokens; i++) {
         String tenant = i % 2 == 0 ? "acme" : "globex";

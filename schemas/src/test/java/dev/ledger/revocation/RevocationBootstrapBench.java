@@ -8,23 +8,56 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.kafka.EmbeddedKafka;
 import dev.ledger.testkit.TestKafka;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bootstrap time and memory for many live revocations, over Kafka and over SSE. Not part of the
  * normal build (the name matches neither *Test nor *IT); run on demand, see
- * docs/BENCHMARKS-revocation.md. Sizes: {@code -Dbench.kafka=1000000 -Dbench.sse=200000}.
+ * docs/BENCHMARKS-revocation.md. Sizes: {@code -Dbench.kafka=1000000 -Dbench.sse=200000}; store:
+ * {@code -Dbench.store=memory|rocksdb} (a RocksDB store lives in a temporary directory so its size on
+ * disk can be reported).
  */
 class RevocationBootstrapBench {
 
   private static final int KAFKA = Integer.getInteger("bench.kafka", 1_000_000);
   private static final int SSE = Integer.getInteger("bench.sse", 200_000);
+  private static final RevocationSettings.Store STORE =
+      RevocationSettings.Store.valueOf(System.getProperty("bench.store", "memory").toUpperCase(java.util.Locale.ROOT));
+
+  /** The settings of the store under test; a RocksDB store gets a directory to measure. */
+  private static RevocationSettings.Builder withStore(RevocationSettings.Builder settings, Path storeDir) {
+    settings.store(STORE);
+    return STORE == RevocationSettings.Store.ROCKSDB ? settings.storeDirectory(storeDir) : settings;
+  }
+
+  /** Resident set size of this JVM (heap, the broker, and any native memory such as RocksDB's). */
+  private static long rssBytes() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+      }
+    }
+    return -1;
+  }
+
+  private static long diskBytes(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (var files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+    }
+  }
 
   private static long usedHeapAfterGc() throws InterruptedException {
     long used = Long.MAX_VALUE;
@@ -42,7 +75,7 @@ class RevocationBootstrapBench {
   }
 
   @Test
-  void kafkaBootstrapOfAMillionRevocations() throws Exception {
+  void kafkaBootstrapOfAMillionRevocations(@TempDir Path storeDir) throws Exception {
     try (EmbeddedKafka kafka = TestKafka.start(4)) {
       long produceStart = System.nanoTime();
       try (KafkaProducer<byte[], byte[]> producer = RevocationFixtures.producer(kafka.bootstrapServers(), Optional.empty())) {
@@ -56,20 +89,25 @@ class RevocationBootstrapBench {
       report(String.format("kafka: produced %,d notices in %,d ms", KAFKA, (System.nanoTime() - produceStart) / 1_000_000));
 
       long heapBefore = usedHeapAfterGc();
+      long rssBefore = rssBytes();
       long start = System.nanoTime();
-      RevocationSource source = RevocationSubscriber.kafka(RevocationSettings.builder()
-          .bootstrapServers(kafka.bootstrapServers()).build());
+      RevocationSource source = RevocationSubscriber.kafka(withStore(RevocationSettings.builder()
+          .bootstrapServers(kafka.bootstrapServers()), storeDir.resolve("store")).build());
       assertThat(source.awaitCaughtUp(Duration.ofMinutes(10))).isTrue();
       long millis = (System.nanoTime() - start) / 1_000_000;
       assertThat(source.status().revocations()).isEqualTo(KAFKA);
-      report(String.format("kafka: bootstrap of %,d live revocations: %,d ms (%,d notices/s)", KAFKA, millis,
+      report(String.format("kafka %s: bootstrap of %,d live revocations: %,d ms (%,d notices/s)", STORE, KAFKA, millis,
           KAFKA * 1000L / Math.max(1, millis)));
       long heapRunning = usedHeapAfterGc();
+      long rssRunning = rssBytes();
+      report(String.format("kafka %s: RSS %,d MB before the source, %,d MB caught up (+%,d MB); store on disk: %,d MB",
+          STORE, rssBefore >> 20, rssRunning >> 20, (rssRunning - rssBefore) >> 20, diskBytes(storeDir) >> 20));
+      // Before closing: a closed RocksDB store answers "revoked" for everything without a lookup.
+      lookupLoop(source, KAFKA);
       source.close();
       long heapStore = usedHeapAfterGc();
-      report(String.format("kafka: heap after GC, source running: +%,d MB; store alone (source closed): +%,d MB = %d bytes/revocation",
-          (heapRunning - heapBefore) >> 20, (heapStore - heapBefore) >> 20, (heapStore - heapBefore) / KAFKA));
-      lookupLoop(source, KAFKA);
+      report(String.format("kafka %s: heap after GC, source running: +%,d MB; store alone (source closed): +%,d MB = %d bytes/revocation",
+          STORE, (heapRunning - heapBefore) >> 20, (heapStore - heapBefore) >> 20, (heapStore - heapBefore) / KAFKA));
     }
   }
 
@@ -82,7 +120,8 @@ class RevocationBootstrapBench {
     int hits = 0;
     for (int round = 0; round < 3; round++) {
       long start = System.nanoTime();
-      int n = 20_000_000;
+      // A RocksDB lookup is a JNI call of a microsecond or so: fewer calls for the same run time.
+      int n = STORE == RevocationSettings.Store.ROCKSDB ? 2_000_000 : 20_000_000;
       for (int i = 0; i < n; i++) {
         if (source.isRevoked("acme", ids[i & (ids.length - 1)])) {
           hits++;
@@ -90,13 +129,13 @@ class RevocationBootstrapBench {
       }
       long ns = System.nanoTime() - start;
       if (round == 2) {
-        report(String.format("lookup loop: %.1f ns per isRevoked over %,d calls (%d hits)", (double) ns / n, n, hits));
+        report(String.format("lookup loop %s: %.1f ns per isRevoked over %,d calls (%d hits)", STORE, (double) ns / n, n, hits));
       }
     }
   }
 
   @Test
-  void sseBootstrap() throws Exception {
+  void sseBootstrap(@TempDir Path storeDir) throws Exception {
     try (FakeRevocationStream server = new FakeRevocationStream()) {
       for (int i = 0; i < SSE; i++) {
         String token = String.format("tok-%07d", i);
@@ -104,13 +143,13 @@ class RevocationBootstrapBench {
       }
       long heapBefore = usedHeapAfterGc();
       long start = System.nanoTime();
-      RevocationSource source = RevocationSubscriber.sse(RevocationSettings.builder().baseUrl(server.baseUrl())
-          .bearerToken(FakeRevocationStream.KEY).sseQuietPeriod(Duration.ofMillis(500)).build());
+      RevocationSource source = RevocationSubscriber.sse(withStore(RevocationSettings.builder().baseUrl(server.baseUrl())
+          .bearerToken(FakeRevocationStream.KEY).sseQuietPeriod(Duration.ofMillis(500)), storeDir.resolve("store")).build());
       assertThat(source.awaitCaughtUp(Duration.ofMinutes(10))).isTrue();
       long millis = (System.nanoTime() - start) / 1_000_000 - 500;
       assertThat(source.status().revocations()).isEqualTo(SSE);
-      report(String.format("sse: bootstrap of %,d revocations: %,d ms without the 500 ms quiet period (%,d events/s)",
-          SSE, millis, SSE * 1000L / Math.max(1, millis)));
+      report(String.format("sse %s: bootstrap of %,d revocations: %,d ms without the 500 ms quiet period (%,d events/s)",
+          STORE, SSE, millis, SSE * 1000L / Math.max(1, millis)));
       source.close();
       report(String.format("sse: store alone: %d bytes/revocation", (usedHeapAfterGc() - heapBefore) / SSE));
     }

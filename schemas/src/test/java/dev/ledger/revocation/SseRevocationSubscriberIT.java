@@ -15,6 +15,8 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The SSE source against a local HTTP server speaking the ledger's stream format. */
 class SseRevocationSubscriberIT {
@@ -70,13 +72,14 @@ class SseRevocationSubscriberIT {
     assertThat(source.status().applied()).isEqualTo(server.events().size());
   }
 
-  @Test
-  void bootstrapsFollowsLiveAndResumesAfterADisconnectWithoutMissingANotice() throws Exception {
+  @ParameterizedTest
+  @EnumSource(RevocationSettings.Store.class)
+  void bootstrapsFollowsLiveAndResumesAfterADisconnectWithoutMissingANotice(RevocationSettings.Store store) throws Exception {
     long t0 = System.nanoTime();
     publish(0, 2000);
     System.out.printf("published in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
     List<String> seen = Collections.synchronizedList(new ArrayList<>());
-    try (RevocationSource source = RevocationSubscriber.sse(settings().listener(r -> seen.add(r.tokenId())).build())) {
+    try (RevocationSource source = RevocationSubscriber.sse(settings().store(store).listener(r -> seen.add(r.tokenId())).build())) {
       assertThat(source.isRevoked("acme", "tok-1")).as("fail closed during bootstrap").isTrue();
       assertThat(source.awaitCaughtUp(Duration.ofSeconds(20))).isTrue();
       System.out.printf("caught up at %d ms%n", (System.nanoTime() - t0) / 1_000_000);

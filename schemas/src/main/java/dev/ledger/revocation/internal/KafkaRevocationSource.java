@@ -49,21 +49,24 @@ public final class KafkaRevocationSource extends SourceCore {
   private long nextRecheckNanos;
   private Thread thread;
 
-  private KafkaRevocationSource(RevocationSettings settings) {
-    super(settings, new InMemoryRevocationStore());
+  private KafkaRevocationSource(RevocationSettings settings, RevocationStore store) {
+    super(settings, store);
     this.consumer = new KafkaConsumer<>(consumerConfig(settings), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     this.backoff = new Backoff(settings.reconnectBackoffMin(), settings.reconnectBackoffMax());
   }
 
   /**
    * Starts following; settings must have been checked ({@code problemsForKafka()} empty). Consumer
-   * properties Kafka refuses are an {@link InvalidSettingsException}.
+   * properties Kafka refuses, and a store that cannot be opened, are an {@link InvalidSettingsException}.
+   * The store starts empty ({@link RevocationStore#open}): the topic is read from the beginning.
    */
   public static KafkaRevocationSource start(RevocationSettings settings) {
+    RevocationStore store = RevocationStore.open(settings);
     KafkaRevocationSource source;
     try {
-      source = new KafkaRevocationSource(settings);
+      source = new KafkaRevocationSource(settings, store);
     } catch (KafkaException e) {
+      store.close();
       throw new InvalidSettingsException(List.of("consumerConfig is not accepted by Kafka: " + e.getMessage()));
     }
     source.thread = source.startThread(source::run);

@@ -35,6 +35,8 @@ abstract class SourceCore implements RevocationSource {
   private volatile boolean connected;
   private volatile Instant lastContact;
   private volatile String lastError;
+  /** Set once the store failed a write: the copy is incomplete from then on, so every token is refused. */
+  private volatile String storeFailure;
   private final AtomicLong applied = new AtomicLong();
   private final AtomicLong skipped = new AtomicLong();
 
@@ -48,7 +50,7 @@ abstract class SourceCore implements RevocationSource {
   @Override
   public final boolean isRevoked(String tenant, String tokenId) {
     checkTenant(tenant, tokenId);
-    if (!caughtUp && settings.failClosed()) {
+    if (storeFailure != null || (!caughtUp && settings.failClosed())) {
       return true;
     }
     return store.contains(tenant, tokenId);
@@ -86,7 +88,7 @@ abstract class SourceCore implements RevocationSource {
   @Override
   public final SubscriberStatus status() {
     return new SubscriberStatus(caughtUp, connected, lag(), store.size(), applied.get(), skipped.get(),
-        lastContact, lastError);
+        lastContact, storeFailure != null ? storeFailure : lastError);
   }
 
   /** Stores a notice and tells the listeners; notices of other tenants than the followed one are ignored. */
@@ -94,7 +96,12 @@ abstract class SourceCore implements RevocationSource {
     if (tenantFilter != null && !tenantFilter.equals(revocation.tenant())) {
       return;
     }
-    store.put(revocation);
+    try {
+      store.put(revocation);
+    } catch (RuntimeException e) {
+      storeFailed(e);
+      return;
+    }
     applied.incrementAndGet();
     for (RevocationListener l : listeners) {
       try {
@@ -110,7 +117,12 @@ abstract class SourceCore implements RevocationSource {
     if (tenantFilter != null && !tenantFilter.equals(tenant)) {
       return;
     }
-    store.remove(tenant, tokenId);
+    try {
+      store.remove(tenant, tokenId);
+    } catch (RuntimeException e) {
+      storeFailed(e);
+      return;
+    }
     applied.incrementAndGet();
     for (RevocationListener l : listeners) {
       try {
@@ -118,6 +130,17 @@ abstract class SourceCore implements RevocationSource {
       } catch (RuntimeException e) {
         LOG.warn("revocation listener {} failed on tombstone {}/{}", l, tenant, tokenId, e);
       }
+    }
+  }
+
+  /**
+   * A store that cannot write (a full disk under a RocksDB store) has lost a notice: skipping it would
+   * let a revoked token through, so the source fails closed for good and says why.
+   */
+  private void storeFailed(RuntimeException e) {
+    if (storeFailure == null) {
+      storeFailure = "revocation store failed, refusing every token: " + e.getMessage();
+      LOG.error("{} {}", settings.clientName(), storeFailure);
     }
   }
 
@@ -184,7 +207,10 @@ abstract class SourceCore implements RevocationSource {
     }
   }
 
-  /** Waits for the follower thread to end after {@link #signalClose} and its wake-up call. */
+  /**
+   * Waits for the follower thread to end after {@link #signalClose} and its wake-up call, then closes
+   * the store (a RocksDB store frees its native memory; the in-memory one keeps answering).
+   */
   protected final void awaitStop(Thread follower) {
     try {
       follower.join(Duration.ofSeconds(5));
@@ -192,6 +218,7 @@ abstract class SourceCore implements RevocationSource {
       Thread.currentThread().interrupt();
     }
     disconnected();
+    store.close();
   }
 
   /** Starts the follower thread (a daemon: a forgotten source does not keep the JVM alive). */

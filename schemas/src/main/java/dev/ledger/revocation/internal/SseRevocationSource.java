@@ -38,7 +38,7 @@ public final class SseRevocationSource extends SourceCore {
   private Thread thread;
 
   private SseRevocationSource(RevocationSettings settings) {
-    super(settings, new InMemoryRevocationStore());
+    super(settings, RevocationStore.open(settings));
     this.uri = settings.streamUri();
     this.lastEventId = settings.sseInitialEventId();
     this.backoff = new Backoff(settings.reconnectBackoffMin(), settings.reconnectBackoffMax());
@@ -54,7 +54,12 @@ public final class SseRevocationSource extends SourceCore {
     });
   }
 
-  /** Starts following; settings must have been checked ({@code problemsForSse()} empty). */
+  /**
+   * Starts following; settings must have been checked ({@code problemsForSse()} empty). The store starts
+   * empty ({@link RevocationStore#open}) and the first connection asks for the whole replay (unless
+   * {@code sseInitialEventId} says otherwise); a store that cannot be opened is an
+   * {@link dev.ledger.revocation.InvalidSettingsException}.
+   */
   public static SseRevocationSource start(RevocationSettings settings) {
     SseRevocationSource source = new SseRevocationSource(settings);
     long tick = Math.max(10, Math.min(250, settings.sseQuietPeriod().toMillis() / 4));

@@ -16,11 +16,12 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Cost of one lookup on a caught-up source holding {@code size} revocations: the path a resource
- * server takes on every request. Not a test: run it on demand (docs/BENCHMARKS-revocation.md).
+ * Cost of one lookup on a caught-up source holding {@code size} revocations in the given {@code store}:
+ * the path a resource server takes on every request. Not a test: run it on demand (docs/BENCHMARKS-revocation.md).
  * Token ids are built in setup and their hash codes are cached after the first pass, so the figures
  * exclude building and hashing the id string (a few nanoseconds for a short id).
  */
@@ -34,8 +35,11 @@ public class RevocationLookupBenchmark {
 
   /** A source fed directly, as its follower thread would after the bootstrap. */
   static final class Loaded extends SourceCore {
-    Loaded(RevocationSettings settings) {
-      super(settings, new InMemoryRevocationStore());
+    private final RevocationStore store;
+
+    Loaded(RevocationSettings settings, RevocationStore store) {
+      super(settings, store);
+      this.store = store;
     }
 
     void load(Revocation r) {
@@ -52,11 +56,16 @@ public class RevocationLookupBenchmark {
     }
 
     @Override
-    public void close() {}
+    public void close() {
+      store.close();
+    }
   }
 
   @Param({"1000", "1000000"})
   int size;
+
+  @Param({"memory", "rocksdb"})
+  String store;
 
   private Loaded source;
   private String[] revoked;
@@ -65,7 +74,9 @@ public class RevocationLookupBenchmark {
 
   @Setup(Level.Trial)
   public void load() {
-    source = new Loaded(RevocationSettings.builder().build());
+    RevocationSettings settings = RevocationSettings.builder()
+        .store(RevocationSettings.Store.valueOf(store.toUpperCase(java.util.Locale.ROOT))).build();
+    source = new Loaded(settings, RevocationStore.open(settings));
     Instant at = Instant.parse("2026-03-01T12:00:00Z");
     for (int n = 0; n < size; n++) {
       String id = "tok-" + n;
@@ -80,6 +91,11 @@ public class RevocationLookupBenchmark {
       revoked[n] = new String("tok-" + random.nextInt(size));
       unknown[n] = new String("other-" + random.nextInt(size));
     }
+  }
+
+  @TearDown(Level.Trial)
+  public void close() {
+    source.close();
   }
 
   @Benchmark

@@ -17,7 +17,11 @@ class SourceCoreTest {
   /** The core fed by hand, as a follower thread would. */
   private static final class Fed extends SourceCore {
     Fed(RevocationSettings settings) {
-      super(settings, new InMemoryRevocationStore());
+      this(settings, new InMemoryRevocationStore());
+    }
+
+    Fed(RevocationSettings settings, RevocationStore store) {
+      super(settings, store);
     }
 
     @Override
@@ -104,5 +108,47 @@ class SourceCoreTest {
     assertThat(source.status().connected()).isTrue();
     assertThat(source.status().lastError()).isNull();
     assertThat(source.status().lastContact()).isNotNull();
+  }
+
+  @Test
+  void aStoreThatFailsAWriteMakesTheSourceRefuseEveryTokenAndSayWhy() {
+    InMemoryRevocationStore memory = new InMemoryRevocationStore();
+    RevocationStore full = new RevocationStore() {
+      @Override
+      public void put(Revocation revocation) {
+        if (revocation.tokenId().equals("lost")) {
+          throw new IllegalStateException("No space left on device");
+        }
+        memory.put(revocation);
+      }
+
+      @Override
+      public boolean remove(String tenant, String tokenId) {
+        return memory.remove(tenant, tokenId);
+      }
+
+      @Override
+      public boolean contains(String tenant, String tokenId) {
+        return memory.contains(tenant, tokenId);
+      }
+
+      @Override
+      public Revocation get(String tenant, String tokenId) {
+        return memory.get(tenant, tokenId);
+      }
+
+      @Override
+      public long size() {
+        return memory.size();
+      }
+    };
+    Fed source = new Fed(RevocationSettings.builder().build(), full);
+    source.apply(new Revocation("t", "kept", AT, "kept", null));
+    source.markCaughtUp();
+    assertThat(source.isRevoked("t", "other")).isFalse();
+    source.apply(new Revocation("t", "lost", AT, "lost", null));
+    assertThat(source.isRevoked("t", "other")).as("the copy is incomplete: fail closed").isTrue();
+    assertThat(source.status().lastError()).contains("revocation store failed").contains("No space left on device");
+    assertThat(source.status().applied()).isEqualTo(1);
   }
 }
