@@ -13,6 +13,9 @@ import java.util.Objects;
  *   <li>{@code PROBE}: carries a new parent link up through pending ancestors only to detect a
  *       cycle (the target finds itself in {@code path}); never answered.</li>
  *   <li>{@code ANSWER}: the target's parent is resolved and its root is {@code rootId}.</li>
+ *   <li>{@code ORPHAN}: an ancestor of the target stayed unknown past the grace (or was refused as
+ *       a cycle): the target audits itself and what waits on it without a chain, and tells its own
+ *       waiting children the same. It still resolves if the ancestor turns up.</li>
  * </ul>
  *
  * @param kind never null
@@ -22,7 +25,7 @@ import java.util.Objects;
 public record LoopMessage(Kind kind, List<String> path, String rootId) {
 
   /** What a loop message asks or tells. */
-  public enum Kind { REQUEST, PROBE, ANSWER }
+  public enum Kind { REQUEST, PROBE, ANSWER, ORPHAN }
 
   public LoopMessage {
     Objects.requireNonNull(kind, "kind");
@@ -39,6 +42,10 @@ public record LoopMessage(Kind kind, List<String> path, String rootId) {
 
   public static LoopMessage answer(String rootId) {
     return new LoopMessage(Kind.ANSWER, List.of(), Objects.requireNonNull(rootId, "rootId"));
+  }
+
+  public static LoopMessage orphan() {
+    return new LoopMessage(Kind.ORPHAN, List.of(), null);
   }
 
   /** The child that asked (first of the path). */

@@ -31,10 +31,13 @@ import org.slf4j.LoggerFactory;
  * would close a cycle is found by a probe that follows pending parent links and comes back to its
  * origin; the token that finds itself is refused with a {@code cycle} alert and never resolves.
  *
- * <p>Every event gets its audit record within the grace even when its chain never completes: a
- * token whose parent is still unknown (an orphan), and each use or revocation waiting on it, is
- * audited without a chain when the grace ends, and flagged so that stage 2 does not audit it again
- * if the parent turns up later. Event ids are remembered forever, or for {@code dedupeRetention}
+ * <p>Every event gets its audit record within the grace even when its chain never completes. A
+ * request that reaches a parent never seen is timed: if the parent is still unknown when the grace
+ * ends, the child gets an ORPHAN message and audits, without a chain, itself and every use or
+ * revocation waiting on it, and passes ORPHAN on to its own waiting children (a refused cycle does
+ * the same for its children). The link and the waiting events are flagged, so that stage 2 does
+ * not audit them again if the ancestor turns up later. Nothing is timed for a child whose parent
+ * is known, the usual case. Event ids are remembered forever, or for {@code dedupeRetention}
  * after they were first seen when one is set; a copy arriving later than that is processed again.
  */
 public final class ResolverProcessor implements Processor<String, Object, Object, Object> {
@@ -46,6 +49,8 @@ public final class ResolverProcessor implements Processor<String, Object, Object
   private static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
   /** Forgotten event ids per sweep at most, so one punctuation never stalls the task for long. */
   private static final int FORGET_PER_SWEEP = 10_000;
+  /** Marks a due entry as a waiting child rather than an event: no event id contains U+0000. */
+  private static final String WAITER = LedgerStores.SEP;
 
   private final Duration grace;
   private final Duration dedupeRetention;
@@ -123,10 +128,13 @@ public final class ResolverProcessor implements Processor<String, Object, Object
     dedupeExpiry.put(LedgerStores.compose(LedgerStores.timeKey(now + dedupeRetention.toMillis()), dedupeKey), "");
   }
 
-  /** Parks nothing but makes the sweep look at {@code tokenKey}'s event {@code eventId} once the grace is over. */
-  private void judgeLater(String tokenKey, String eventId) {
+  /**
+   * Makes the sweep look at {@code part} of {@code tokenKey} once the grace is over: an event id,
+   * or {@link #WAITER} and a child's id for a child waiting on a token never seen.
+   */
+  private void judgeLater(String tokenKey, String part) {
     due.put(LedgerStores.compose(LedgerStores.timeKey(out.now() + grace.toMillis()),
-        LedgerStores.compose(tokenKey, eventId)), "");
+        LedgerStores.compose(tokenKey, part)), "");
   }
 
   private void onDefinition(String key, LedgerEvent event) {
@@ -138,7 +146,6 @@ public final class ResolverProcessor implements Processor<String, Object, Object
       return;
     }
     links.put(key, link);
-    judgeLater(key, event.getEventId()); // audited as an orphan if its parent never turns up
     out.token(key, Derivation.pending(event, List.of()));
     if (parent.equals(self.tokenId())) {
       refuseCycle(key, link);
@@ -154,7 +161,11 @@ public final class ResolverProcessor implements Processor<String, Object, Object
       return;
     }
     parked.put(LedgerStores.compose(key, event.getEventId()), new Parked(event, out.now() + grace.toMillis(), false));
-    judgeLater(key, event.getEventId());
+    if (link == null || link.audited() || link.state() == TokenLink.State.CYCLIC) {
+      // Unknown: judged after the grace. Known to be an orphan or refused already: audited after
+      // the grace too. A token merely pending is audited when its ORPHAN arrives, if ever.
+      judgeLater(key, event.getEventId());
+    }
   }
 
   private void onLoop(String key, LoopMessage message) {
@@ -167,6 +178,11 @@ public final class ResolverProcessor implements Processor<String, Object, Object
           return;
         }
         waiters.put(LedgerStores.compose(key, message.requester()), "");
+        if (link == null || link.audited() || link.state() == TokenLink.State.CYCLIC) {
+          // Never seen, or already known not to resolve: the child is an orphan unless this
+          // token resolves within the child's grace.
+          judgeLater(key, WAITER + message.requester());
+        }
         if (link != null && link.state() == TokenLink.State.PENDING) {
           probe(key, link, message.path());
         }
@@ -179,6 +195,11 @@ public final class ResolverProcessor implements Processor<String, Object, Object
       case ANSWER -> {
         if (link != null && link.state() == TokenLink.State.PENDING) {
           resolve(key, link, message.rootId());
+        }
+      }
+      case ORPHAN -> {
+        if (link != null && link.state() == TokenLink.State.PENDING && !link.audited()) {
+          auditOrphan(key, link, out.now());
         }
       }
     }
@@ -204,6 +225,15 @@ public final class ResolverProcessor implements Processor<String, Object, Object
     out.token(key, Derivation.pending(definition, List.of(ViolationKind.cycle)));
     out.audit(key, LedgerRecords.audit(definition, null, Set.of(ViolationKind.cycle), now));
     out.alert(key, LedgerRecords.alert(definition, LedgerKey.parse(key).tokenId(), ViolationKind.cycle, null, now));
+    orphanWaiters(key); // a refused token never resolves: its children would wait forever
+  }
+
+  /** Tells every child waiting on {@code key} that its chain is not coming (for now). */
+  private void orphanWaiters(String key) {
+    String tenant = LedgerKey.parse(key).tenant();
+    for (KeyValue<String, String> waiter : LedgerStores.scan(waiters, key)) {
+      out.resolve(LedgerKey.of(tenant, LedgerStores.after(waiter.key)).toString(), LoopMessage.orphan());
+    }
   }
 
   /** The root of {@code key} is known: hand the token and everything waiting on it to stage 2. */
@@ -234,10 +264,16 @@ public final class ResolverProcessor implements Processor<String, Object, Object
       if (link != null && link.state() == TokenLink.State.RESOLVED) {
         continue; // resolved within the grace: stage 2 audits it
       }
+      String part = LedgerStores.after(parkedKey);
+      if (part.startsWith(WAITER)) {
+        String child = part.substring(WAITER.length());
+        if (waiters.get(LedgerStores.compose(tokenKey, child)) != null) {
+          out.resolve(LedgerKey.of(LedgerKey.parse(tokenKey).tenant(), child).toString(), LoopMessage.orphan());
+        }
+        continue;
+      }
       Parked entry = parked.get(parkedKey);
-      if (entry == null) {
-        auditOrphan(tokenKey, link, LedgerStores.after(parkedKey), now);
-      } else {
+      if (entry != null) {
         auditWaiting(tokenKey, parkedKey, link, entry, now);
       }
     }
@@ -247,14 +283,14 @@ public final class ResolverProcessor implements Processor<String, Object, Object
     }
   }
 
-  /** The definition of a token whose parent is still unknown after the grace. */
-  private void auditOrphan(String tokenKey, TokenLink link, String eventId, long now) {
-    if (link == null || link.state() != TokenLink.State.PENDING || link.audited()
-        || !link.definition().getEventId().equals(eventId)) {
-      return; // a cycle was audited when refused; anything else is not this definition any more
-    }
+  /** A token whose chain stays incomplete past the grace: itself, what waits on it, its waiting children. */
+  private void auditOrphan(String tokenKey, TokenLink link, long now) {
     links.put(tokenKey, link.markAudited());
     out.audit(tokenKey, LedgerRecords.audit(link.definition(), null, Set.of(), now));
+    for (KeyValue<String, Parked> entry : LedgerStores.scan(parked, tokenKey)) {
+      auditWaiting(tokenKey, entry.key, link, entry.value, now);
+    }
+    orphanWaiters(tokenKey);
   }
 
   /** A use or revocation still waiting: of a token never seen, or of one whose root is unknown. */

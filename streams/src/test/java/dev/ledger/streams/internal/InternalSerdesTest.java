@@ -16,7 +16,7 @@ class InternalSerdesTest {
 
   @Test
   void internalValuesRoundTrip() {
-    for (LoopMessage m : List.of(LoopMessage.request("c"), LoopMessage.probe(List.of("a", "b")), LoopMessage.answer("r"))) {
+    for (LoopMessage m : List.of(LoopMessage.request("c"), LoopMessage.probe(List.of("a", "b")), LoopMessage.answer("r"), LoopMessage.orphan())) {
       assertThat(LoopMessage.SERDE.decode(LoopMessage.SERDE.encode(m))).isEqualTo(m);
     }
     TreeMessage tree = new TreeMessage(EVENT, true);

@@ -81,7 +81,11 @@ class ResolverProcessorTest {
     });
     h.clear().process("t/a", LoopMessage.probe(List.of("a", "b")));
     assertThat(h.sent(R, Outputs.ALERTS)).singleElement().satisfies(r -> assertThat(((Alert) r.value()).getKind()).isEqualTo(ViolationKind.cycle));
-    assertThat(h.sent(R, Outputs.RESOLVE)).as("nothing goes round again").isEmpty();
+    assertThat(h.sent(R, Outputs.RESOLVE)).as("nothing goes round again; the waiting child is an orphan now")
+        .singleElement().satisfies(r -> {
+          assertThat(r.key()).isEqualTo("t/x");
+          assertThat(r.value()).isEqualTo(LoopMessage.orphan());
+        });
     h.clear().process("t/a", LoopMessage.answer("r"));
     assertThat(h.sent(R, Outputs.TREES)).as("a refused link never resolves").isEmpty();
   }
@@ -109,12 +113,33 @@ class ResolverProcessorTest {
   }
 
   @Test
-  void anOrphanAndWhatWaitsOnItAreAuditedOnceAfterTheGraceAndNotAgainWhenTheParentComes() {
+  void aChildOfATokenNeverSeenIsToldItIsAnOrphanWhenTheGraceEnds() {
+    h.process("t/p", LoopMessage.request("c"));
+    h.punctuate(START + Duration.ofMinutes(4).toMillis());
+    assertThat(h.sent(R, Outputs.RESOLVE)).as("still within the grace").isEmpty();
+    h.punctuate(AFTER_GRACE);
+    assertThat(h.sent(R, Outputs.RESOLVE)).singleElement().satisfies(r -> {
+      assertThat(r.key()).isEqualTo("t/c");
+      assertThat(r.value()).isEqualTo(LoopMessage.orphan());
+    });
+    h.clear().punctuate(AFTER_GRACE + 60_000);
+    assertThat(h.sent(R, Outputs.RESOLVE)).as("told once").isEmpty();
+  }
+
+  @Test
+  void aParentThatArrivesWithinTheGraceLeavesNoOrphan() {
+    h.process("t/p", LoopMessage.request("c"));
+    event(root("p"));
+    h.clear().punctuate(AFTER_GRACE);
+    assertThat(h.sent(R, Outputs.RESOLVE)).isEmpty();
+  }
+
+  @Test
+  void anOrphanAuditsItselfAndWhatWaitsOnItOnceAndPassesItOnButStillResolvesLater() {
     event(child("c", "p"));
     event(Events.used("t", "u1", "c", "api", "agent:c", Outcome.allowed, T0));
-    h.clear().punctuate(START + Duration.ofMinutes(4).toMillis());
-    assertThat(h.sent(R, Outputs.AUDIT)).as("still within the grace").isEmpty();
-    h.punctuate(AFTER_GRACE).punctuate(AFTER_GRACE + 60_000);
+    h.process("t/c", LoopMessage.request("d")); // d waits on c
+    h.clear().process("t/c", LoopMessage.orphan());
     assertThat(h.sent(R, Outputs.AUDIT)).extracting(r -> (AuditRecord) r.value()).satisfiesExactlyInAnyOrder(
         a -> {
           assertThat(a.getEventId()).isEqualTo("ev-c");
@@ -127,6 +152,12 @@ class ResolverProcessorTest {
           assertThat(a.getViolations()).as("the token exists: not unknown_token").isEmpty();
         });
     assertThat(h.sent(R, Outputs.ALERTS)).isEmpty();
+    assertThat(h.sent(R, Outputs.RESOLVE)).singleElement().satisfies(r -> {
+      assertThat(r.key()).as("passed on to the waiting child").isEqualTo("t/d");
+      assertThat(r.value()).isEqualTo(LoopMessage.orphan());
+    });
+    h.clear().process("t/c", LoopMessage.orphan()).punctuate(AFTER_GRACE);
+    assertThat(h.sent(R, Outputs.AUDIT)).as("audited once").isEmpty();
 
     h.clear().process("t/c", LoopMessage.answer("p"));
     assertThat(h.sent(R, Outputs.TREES)).extracting(r -> (TreeMessage) r.value())
@@ -134,6 +165,17 @@ class ResolverProcessorTest {
             m -> assertThat(m.event().getEventId()).isEqualTo("ev-c"),
             m -> assertThat(m.event().getEventId()).isEqualTo("u1"))
         .allSatisfy(m -> assertThat(m.audited()).isTrue());
+  }
+
+  @Test
+  void aUseOfAKnownOrphanIsAuditedAfterItsOwnGrace() {
+    event(child("c", "p"));
+    h.process("t/c", LoopMessage.orphan());
+    h.clear();
+    event(Events.used("t", "u2", "c", "api", "agent:c", Outcome.allowed, T0));
+    assertThat(h.sent(R, Outputs.AUDIT)).isEmpty();
+    h.punctuate(AFTER_GRACE);
+    assertThat(h.sent(R, Outputs.AUDIT)).extracting(r -> ((AuditRecord) r.value()).getEventId()).containsExactly("u2");
   }
 
   @Test
