@@ -23,10 +23,13 @@ import org.apache.kafka.common.serialization.Serializer;
  * schema throw {@link SerializationException}, which Kafka Streams hands to its deserialization
  * exception handler, so bad input becomes a DLQ record rather than a crash.
  *
- * <p>Avro 1.12 refuses to instantiate classes it was not told to trust while decoding. Loading
- * this class adds the ledger's generated package, {@value #TRUSTED_PACKAGE}, to Avro's global
- * trust (keeping whatever the JVM already trusts), so applications that embed the schemas, such as
- * a resource server with the revocation subscriber, need no {@code SERIALIZABLE_PACKAGES} flag.
+ * <p>Avro 1.12 refuses to instantiate classes it was not told to trust. Loading this class adds
+ * the ledger's generated package, {@value #TRUSTED_PACKAGE}, to Avro's global trust (keeping
+ * whatever the JVM already trusts), so an application that only decodes through this serde, such
+ * as a resource server with the revocation subscriber, needs no flag. Code that copies generated
+ * records with nested records (builders from another record) before any serde is loaded still
+ * needs {@code -Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.ledger.schemas.avro}; the launcher and
+ * the tests set it.
  *
  * @param <T> the generated record class
  */

@@ -43,7 +43,7 @@ public final class MicroBench {
         .warmupTime(TimeValue.seconds(options.iterationTime()))
         .measurementIterations(options.iterations())
         .measurementTime(TimeValue.seconds(options.iterationTime()))
-        .jvmArgsAppend("-Xmx512m")
+        .jvmArgsAppend("-Xmx512m", "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.ledger.schemas.avro")
         .shouldFailOnError(true);
     Collection<RunResult> results;
     try {
