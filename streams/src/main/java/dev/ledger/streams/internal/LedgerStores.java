@@ -1,5 +1,6 @@
 package dev.ledger.streams.internal;
 
+import dev.ledger.schemas.avro.Hop;
 import dev.ledger.schemas.avro.LedgerEvent;
 import dev.ledger.schemas.avro.TokenNode;
 import dev.ledger.schemas.serde.AvroSerde;
@@ -38,6 +39,8 @@ public final class LedgerStores {
   public static final String DEFINITIONS = "ledger-tree-definitions";
   public static final String NODES = "ledger-tree-nodes";
   public static final String CHILDREN = "ledger-tree-children";
+  /** Every attached token by its chain ({@link #path}): a subtree is a key prefix. */
+  public static final String SUBTREES = "ledger-tree-subtrees";
   public static final String REVOCATIONS = "ledger-tree-revocations";
   public static final String USES = "ledger-tree-uses";
   /** Allowed uses counted against a token with max_uses: {@code token + SEP + timeKey + SEP + event_id} to the used token. */
@@ -64,9 +67,10 @@ public final class LedgerStores {
   /** The stores of the stage-2 tree processor. */
   public static List<StoreBuilder<?>> treeStores(boolean inMemory) {
     return List.of(
-        store(DEFINITIONS, TreeMessage.SERDE, inMemory),
+        store(DEFINITIONS, TreeMessage.DEFINITION_SERDE, inMemory),
         store(NODES, Serdes.ByteArray(), inMemory),
         store(CHILDREN, Serdes.String(), inMemory),
+        store(SUBTREES, Serdes.String(), inMemory),
         store(REVOCATIONS, AvroSerde.of(LedgerEvent.class), inMemory),
         store(USES, Serdes.String(), inMemory),
         store(BUDGETS, Serdes.String(), inMemory),
@@ -82,6 +86,27 @@ public final class LedgerStores {
   /** The part after the first separator. */
   public static String after(String composite) {
     return composite.substring(composite.indexOf(SEP) + 1);
+  }
+
+  /** The part after the last separator. */
+  public static String last(String composite) {
+    return composite.substring(composite.lastIndexOf(SEP) + 1);
+  }
+
+  /**
+   * {@code "tenant/root" + SEP + id + ... + SEP + token}: the token's chain as a key, so that its
+   * descendants are exactly the keys under {@code path + SEP} (see {@link #iterate}), parents first.
+   */
+  public static String path(TokenNode node) {
+    StringBuilder path = new StringBuilder(node.getTenant()).append('/');
+    List<Hop> chain = node.getChain();
+    for (int i = 0; i < chain.size(); i++) {
+      if (i > 0) {
+        path.append(SEP);
+      }
+      path.append(chain.get(i).getTokenId());
+    }
+    return path.toString();
   }
 
   /** The part before the first separator. */
@@ -107,7 +132,7 @@ public final class LedgerStores {
   }
 
   /** The greatest key of {@code store} under {@code tokenKey + SEP}, or null. */
-  public static String last(KeyValueStore<String, ?> store, String tokenKey) {
+  public static String lastKey(KeyValueStore<String, ?> store, String tokenKey) {
     // U+FFFF encodes as EF BF BF, above every byte a separator, digit or id byte starts with after SEP.
     try (KeyValueIterator<String, ?> it = store.reverseRange(tokenKey + SEP, tokenKey + SEP + "\uffff")) {
       return it.hasNext() ? it.next().key : null;

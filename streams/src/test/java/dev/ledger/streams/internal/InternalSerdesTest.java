@@ -31,6 +31,15 @@ class InternalSerdesTest {
   }
 
   @Test
+  void definitionsStoredAsBareEventsStillDecode() {
+    byte[] legacy = RawEvent.EVENT_SERDE.encode(EVENT);
+    assertThat(TreeMessage.DEFINITION_SERDE.deserializer().deserialize("t", legacy)).isEqualTo(new TreeMessage(EVENT, false));
+    TreeMessage audited = new TreeMessage(EVENT, true);
+    assertThat(TreeMessage.DEFINITION_SERDE.deserializer().deserialize("t",
+        TreeMessage.DEFINITION_SERDE.serializer().serialize("t", audited))).isEqualTo(audited);
+  }
+
+  @Test
   void linksWrittenBeforeTheAuditedFlagStillDecode() {
     byte[] bytes = TokenLink.SERDE.encode(TokenLink.pending(EVENT).resolved("r"));
     assertThat(bytes[1]).as("state byte, audited bit clear: the old format").isEqualTo((byte) TokenLink.State.RESOLVED.ordinal());

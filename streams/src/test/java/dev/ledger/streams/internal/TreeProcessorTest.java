@@ -15,6 +15,7 @@ import dev.ledger.streams.testing.Events;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
 class TreeProcessorTest {
@@ -89,6 +90,21 @@ class TreeProcessorTest {
         .containsOnly(TokenStatus.expired).hasSize(2);
     h.clear().punctuate(EXPIRES.toEpochMilli() + 10_000);
     assertThat(h.sent(P, Outputs.TOKENS)).as("only tokens that just expired").isEmpty();
+  }
+
+  @Test
+  void tokensAttachedBeforeTheSubtreeIndexAreStillReachedByACascade() {
+    buildTree();
+    KeyValueStore<String, String> subtrees = h.context.getStateStore(LedgerStores.SUBTREES);
+    assertThat(subtrees.approximateNumEntries()).as("one entry per token").isEqualTo(3);
+    List<String> keys = new java.util.ArrayList<>();
+    try (var it = subtrees.all()) {
+      it.forEachRemaining(kv -> keys.add(kv.key));
+    }
+    keys.forEach(subtrees::delete); // as if attached by a version without the index
+    h.clear();
+    tree(Events.revoked("t", "rev-r", "r", T0.plusSeconds(1)));
+    assertThat(h.sent(P, Outputs.REVOCATIONS)).extracting(Record::key).containsExactly("t/r", "t/a", "t/b");
   }
 
   private void use(String eventId, String token, int secondsAfterT0) {
