@@ -141,11 +141,7 @@ public final class RocksDbRevocationStore implements RevocationStore {
 
   @Override
   public void put(Revocation r) {
-    long stamp = lifecycle.readLock();
-    try {
-      if (closed) {
-        return;
-      }
+    whileOpen("write", null, () -> {
       Scratch s = scratch.get();
       StoreKey key = s.key().of(r.tenant(), r.tokenId());
       boolean existed = exists(key);
@@ -154,20 +150,13 @@ public final class RocksDbRevocationStore implements RevocationStore {
       if (!existed) {
         size.incrementAndGet();
       }
-    } catch (RocksDBException e) {
-      throw failed("write", e);
-    } finally {
-      lifecycle.unlockRead(stamp);
-    }
+      return null;
+    });
   }
 
   @Override
   public boolean remove(String tenant, String tokenId) {
-    long stamp = lifecycle.readLock();
-    try {
-      if (closed) {
-        return false;
-      }
+    return whileOpen("delete", false, () -> {
       StoreKey key = scratch.get().key().of(tenant, tokenId);
       if (!exists(key)) {
         return false;
@@ -175,20 +164,39 @@ public final class RocksDbRevocationStore implements RevocationStore {
       db.delete(writes, key.bytes(), 0, key.length());
       size.decrementAndGet();
       return true;
-    } catch (RocksDBException e) {
-      throw failed("delete", e);
-    } finally {
-      lifecycle.unlockRead(stamp);
-    }
+    });
   }
 
   @Override
   public boolean contains(String tenant, String tokenId) {
+    // The request path: written out rather than through whileOpen, whose lambda would capture (and
+    // could allocate) per call. Closed: every token counts as revoked (fail closed).
     long stamp = lifecycle.readLock();
     try {
       return closed || exists(scratch.get().key().of(tenant, tokenId));
     } catch (RocksDBException e) {
       throw failed("read", e);
+    } finally {
+      lifecycle.unlockRead(stamp);
+    }
+  }
+
+  /** One call into RocksDB. */
+  @FunctionalInterface
+  private interface DbCall<T> {
+    T call() throws RocksDBException;
+  }
+
+  /**
+   * Runs {@code call} under the read side of the lifecycle lock, so that {@link #close} cannot free
+   * the native handles under it; once closed it returns {@code whenClosed} without touching them.
+   */
+  private <T> T whileOpen(String what, T whenClosed, DbCall<T> call) {
+    long stamp = lifecycle.readLock();
+    try {
+      return closed ? whenClosed : call.call();
+    } catch (RocksDBException e) {
+      throw failed(what, e);
     } finally {
       lifecycle.unlockRead(stamp);
     }
@@ -210,11 +218,7 @@ public final class RocksDbRevocationStore implements RevocationStore {
 
   @Override
   public Revocation get(String tenant, String tokenId) {
-    long stamp = lifecycle.readLock();
-    try {
-      if (closed) {
-        return null;
-      }
+    return whileOpen("read", null, () -> {
       Scratch s = scratch.get();
       StoreKey key = s.key().of(tenant, tokenId);
       if (!mayExist(key)) {
@@ -227,11 +231,7 @@ public final class RocksDbRevocationStore implements RevocationStore {
         length = db.get(reads, key.bytes(), 0, key.length(), buffer, 0, buffer.length);
       }
       return length == RocksDB.NOT_FOUND ? null : s.value().decode(tenant, tokenId, length);
-    } catch (RocksDBException e) {
-      throw failed("read", e);
-    } finally {
-      lifecycle.unlockRead(stamp);
-    }
+    });
   }
 
   private IllegalStateException failed(String what, RocksDBException e) {
