@@ -4,6 +4,7 @@ import dev.ledger.ops.cli.UserException;
 import dev.ledger.ops.client.ApiClient;
 import dev.ledger.ops.client.ApiException;
 import dev.ledger.revocation.InvalidSettingsException;
+import dev.ledger.revocation.RevocationSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -60,6 +61,10 @@ public final class ExampleCommand implements Runnable {
       description = "how long to wait for the revocations to load before serving (403 until then; default: 60)")
   long waitSeconds;
 
+  @Option(names = "--revocation-store", paramLabel = "memory|rocksdb", defaultValue = "memory",
+      description = "where the subscriber keeps revocations: memory (default) or rocksdb (off the heap, for very large sets)")
+  String store;
+
   @Option(names = "--consumer-config", paramLabel = "KEY=VALUE",
       description = "a Kafka consumer property for the revocation subscriber (repeatable), e.g. security.protocol=SSL")
   Map<String, String> consumerConfig = new LinkedHashMap<>();
@@ -91,6 +96,11 @@ public final class ExampleCommand implements Runnable {
     try {
       ExampleSettings.Builder b = ExampleSettings.builder();
       consumerConfig.forEach(b::consumerConfig);
+      b.store(switch (store.toLowerCase(java.util.Locale.ROOT)) {
+        case "memory" -> RevocationSettings.Store.MEMORY;
+        case "rocksdb" -> RevocationSettings.Store.ROCKSDB;
+        default -> throw new UserException("--revocation-store must be memory or rocksdb, not " + store);
+      });
       return b.host(host).port(port).tenant(tenant).audience(audience)
           .bootstrapServers(bootstrapServers).ledgerUrl(url).ledgerKey(ApiClient.resolveKey(key, dataDir.resolve("admin.key")))
           .caughtUpTimeout(Duration.ofSeconds(waitSeconds)).build();

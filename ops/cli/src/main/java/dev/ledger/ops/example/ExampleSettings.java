@@ -26,9 +26,12 @@ import java.util.Objects;
  * @param caughtUpTimeout   how long {@code start} waits for the revocations to load; the server answers 403 until they are
  * @param reportQueue       how many uses may wait for the ledger before new ones are dropped
  * @param consumerConfig    extra Kafka consumer properties for the revocation subscriber (TLS, SASL, fetch tuning), never null
+ * @param store             where the subscriber keeps revocations: {@code MEMORY} (default) or {@code ROCKSDB}
+ *                          (a temporary directory, for sets too large for the heap)
  */
 public record ExampleSettings(String host, int port, String tenant, URI audience, String bootstrapServers,
-    URI ledgerUrl, String ledgerKey, Duration caughtUpTimeout, int reportQueue, Map<String, String> consumerConfig) {
+    URI ledgerUrl, String ledgerKey, Duration caughtUpTimeout, int reportQueue, Map<String, String> consumerConfig,
+    RevocationSettings.Store store) {
 
   public ExampleSettings {
     Objects.requireNonNull(host, "host");
@@ -37,11 +40,18 @@ public record ExampleSettings(String host, int port, String tenant, URI audience
     Objects.requireNonNull(ledgerUrl, "ledgerUrl");
     Objects.requireNonNull(ledgerKey, "ledgerKey");
     Objects.requireNonNull(caughtUpTimeout, "caughtUpTimeout");
+    Objects.requireNonNull(store, "store");
     consumerConfig = Map.copyOf(consumerConfig);
   }
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** These settings with the subscriber's revocations kept in {@code value}. */
+  public ExampleSettings withStore(RevocationSettings.Store value) {
+    return new ExampleSettings(host, port, tenant, audience, bootstrapServers, ledgerUrl, ledgerKey, caughtUpTimeout,
+        reportQueue, consumerConfig, value);
   }
 
   /** True when revocations come from Kafka, false for the ledger's SSE stream. */
@@ -52,7 +62,7 @@ public record ExampleSettings(String host, int port, String tenant, URI audience
   /** The revocation subscriber's settings: only this tenant, fail closed. */
   public RevocationSettings revocationSettings() {
     RevocationSettings.Builder b = RevocationSettings.builder().tenant(tenant).failClosed(true)
-        .clientName("example-resource-server");
+        .clientName("example-resource-server").store(store);
     consumerConfig.forEach(b::consumerConfig);
     return overKafka() ? b.bootstrapServers(bootstrapServers).build()
         : b.baseUrl(ledgerUrl).bearerToken(ledgerKey).build();
@@ -70,6 +80,7 @@ public record ExampleSettings(String host, int port, String tenant, URI audience
     private Duration caughtUpTimeout = Duration.ofSeconds(60);
     private int reportQueue = 10_000;
     private final Map<String, String> consumerConfig = new LinkedHashMap<>();
+    private RevocationSettings.Store store = RevocationSettings.Store.MEMORY;
 
     private Builder() {}
 
@@ -85,6 +96,7 @@ public record ExampleSettings(String host, int port, String tenant, URI audience
     public Builder reportQueue(int value) { this.reportQueue = value; return this; }
     /** One extra Kafka consumer property for the revocation subscriber; ignored over SSE. */
     public Builder consumerConfig(String key, String value) { consumerConfig.put(key, value); return this; }
+    public Builder store(RevocationSettings.Store value) { this.store = value; return this; }
 
     /** @throws InvalidSettingsException with every problem found */
     public ExampleSettings build() {
@@ -109,6 +121,9 @@ public record ExampleSettings(String host, int port, String tenant, URI audience
       if (caughtUpTimeout == null || caughtUpTimeout.isNegative()) {
         problems.add("caught-up timeout must be zero or positive");
       }
+      if (store == null) {
+        problems.add("revocation store is required (memory or rocksdb)");
+      }
       if (reportQueue < 1) {
         problems.add("report queue must hold at least 1 event, not " + reportQueue);
       }
@@ -116,7 +131,7 @@ public record ExampleSettings(String host, int port, String tenant, URI audience
         throw new InvalidSettingsException(problems);
       }
       return new ExampleSettings(host, port, tenant, audienceUri, bootstrapServers, ledger, ledgerKey.strip(),
-          caughtUpTimeout, reportQueue, consumerConfig);
+          caughtUpTimeout, reportQueue, consumerConfig, store);
     }
 
     private static boolean blank(String s) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ledger.ops.cli.UserException;
 import dev.ledger.revocation.InvalidSettingsException;
+import dev.ledger.revocation.RevocationSettings;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -42,6 +43,19 @@ class ExampleCommandTest {
     assertThat(s.port()).isEqualTo(9000);
     assertThat(s.revocationSettings().bearerToken()).isEqualTo("k-2");
     assertThat(s.revocationSettings().streamUri().toString()).startsWith("http://127.0.0.1:8080/v1/revocations/stream");
+  }
+
+  @Test
+  void theRevocationStoreIsMemoryUnlessRocksdbIsAsked() {
+    String[] common = {"--tenant", "acme", "--audience", "https://a.example", "--key", "k", "--bootstrap-servers", "h:1"};
+    assertThat(parse(common).settings().revocationSettings().store()).isEqualTo(RevocationSettings.Store.MEMORY);
+    String[] rocks = java.util.stream.Stream.concat(java.util.Arrays.stream(common),
+        java.util.stream.Stream.of("--revocation-store", "RocksDB")).toArray(String[]::new);
+    assertThat(parse(rocks).settings().revocationSettings().store()).isEqualTo(RevocationSettings.Store.ROCKSDB);
+    String[] wrong = java.util.stream.Stream.concat(java.util.Arrays.stream(common),
+        java.util.stream.Stream.of("--revocation-store", "disk")).toArray(String[]::new);
+    assertThatThrownBy(() -> parse(wrong).settings()).isInstanceOf(UserException.class)
+        .hasMessageContaining("memory or rocksdb, not disk");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ledger.revocation.RevocationSettings;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,12 +42,14 @@ class ExampleResourceServerIT {
   }
 
   @ParameterizedTest(name = "revocations over {0}")
-  @ValueSource(strings = {"kafka", "sse"})
+  @ValueSource(strings = {"kafka", "sse", "kafka-rocksdb"})
   void revokingTheRootMakesTheServerDenyTheDepth5TokenAndBothUsesReachTheAudit(String via) throws Exception {
     List<String> chain = ledger.postChain("it-" + via, 5);
     String root = chain.getFirst();
     String leaf = chain.getLast();
-    try (ExampleResourceServer server = ExampleResourceServer.start(ledger.exampleSettings(via.equals("kafka")))) {
+    ExampleSettings settings = ledger.exampleSettings(via.startsWith("kafka"))
+        .withStore(via.endsWith("rocksdb") ? RevocationSettings.Store.ROCKSDB : RevocationSettings.Store.MEMORY);
+    try (ExampleResourceServer server = ExampleResourceServer.start(settings)) {
       assertThat(server.revocations().isCaughtUp()).isTrue();
 
       HttpResponse<String> allowed = fares(server.port(), leaf, "agent:fare-scraper", "LHR-JFK");
