@@ -128,6 +128,11 @@ public final class ResolverProcessor implements Processor<String, Object, Object
     dedupeExpiry.put(LedgerStores.compose(LedgerStores.timeKey(now + dedupeRetention.toMillis()), dedupeKey), "");
   }
 
+  /** Never seen, or already known not to resolve (an audited orphan, a refused cycle). */
+  private static boolean notResolving(TokenLink link) {
+    return link == null || link.audited() || link.state() == TokenLink.State.CYCLIC;
+  }
+
   /**
    * Makes the sweep look at {@code part} of {@code tokenKey} once the grace is over: an event id,
    * or {@link #WAITER} and a child's id for a child waiting on a token never seen.
@@ -157,13 +162,12 @@ public final class ResolverProcessor implements Processor<String, Object, Object
   private void onUseOrRevocation(String key, LedgerEvent event) {
     TokenLink link = links.get(key);
     if (link != null && link.state() == TokenLink.State.RESOLVED) {
-      out.tree(treeKey(key, link.rootId()), new TreeMessage(event, false));
+      out.tree(sameTenant(key, link.rootId()), new TreeMessage(event, false));
       return;
     }
     parked.put(LedgerStores.compose(key, event.getEventId()), new Parked(event, out.now() + grace.toMillis(), false));
-    if (link == null || link.audited() || link.state() == TokenLink.State.CYCLIC) {
-      // Unknown: judged after the grace. Known to be an orphan or refused already: audited after
-      // the grace too. A token merely pending is audited when its ORPHAN arrives, if ever.
+    if (notResolving(link)) {
+      // A token merely pending is audited when its ORPHAN arrives, if ever.
       judgeLater(key, event.getEventId());
     }
   }
@@ -172,16 +176,13 @@ public final class ResolverProcessor implements Processor<String, Object, Object
     TokenLink link = links.get(key);
     switch (message.kind()) {
       case REQUEST -> {
-        String tenant = LedgerKey.parse(key).tenant();
         if (link != null && link.state() == TokenLink.State.RESOLVED) {
-          out.resolve(LedgerKey.of(tenant, message.requester()).toString(), LoopMessage.answer(link.rootId()));
+          out.resolve(sameTenant(key, message.requester()), LoopMessage.answer(link.rootId()));
           return;
         }
         waiters.put(LedgerStores.compose(key, message.requester()), "");
-        if (link == null || link.audited() || link.state() == TokenLink.State.CYCLIC) {
-          // Never seen, or already known not to resolve: the child is an orphan unless this
-          // token resolves within the child's grace.
-          judgeLater(key, WAITER + message.requester());
+        if (notResolving(link)) {
+          judgeLater(key, WAITER + message.requester()); // an orphan unless this resolves within its grace
         }
         if (link != null && link.state() == TokenLink.State.PENDING) {
           probe(key, link, message.path());
@@ -230,20 +231,18 @@ public final class ResolverProcessor implements Processor<String, Object, Object
 
   /** Tells every child waiting on {@code key} that its chain is not coming (for now). */
   private void orphanWaiters(String key) {
-    String tenant = LedgerKey.parse(key).tenant();
     for (KeyValue<String, String> waiter : LedgerStores.scan(waiters, key)) {
-      out.resolve(LedgerKey.of(tenant, LedgerStores.after(waiter.key)).toString(), LoopMessage.orphan());
+      out.resolve(sameTenant(key, LedgerStores.after(waiter.key)), LoopMessage.orphan());
     }
   }
 
   /** The root of {@code key} is known: hand the token and everything waiting on it to stage 2. */
   private void resolve(String key, TokenLink link, String rootId) {
     links.put(key, link.resolved(rootId));
-    String treeKey = treeKey(key, rootId);
+    String treeKey = sameTenant(key, rootId);
     out.tree(treeKey, new TreeMessage(link.definition(), link.audited()));
-    String tenant = LedgerKey.parse(key).tenant();
     for (KeyValue<String, String> waiter : LedgerStores.drain(waiters, key)) {
-      out.resolve(LedgerKey.of(tenant, LedgerStores.after(waiter.key)).toString(), LoopMessage.answer(rootId));
+      out.resolve(sameTenant(key, LedgerStores.after(waiter.key)), LoopMessage.answer(rootId));
     }
     for (KeyValue<String, Parked> entry : LedgerStores.drain(parked, key)) {
       out.tree(treeKey, new TreeMessage(entry.value.event(), entry.value.audited()));
@@ -268,7 +267,7 @@ public final class ResolverProcessor implements Processor<String, Object, Object
       if (part.startsWith(WAITER)) {
         String child = part.substring(WAITER.length());
         if (waiters.get(LedgerStores.compose(tokenKey, child)) != null) {
-          out.resolve(LedgerKey.of(LedgerKey.parse(tokenKey).tenant(), child).toString(), LoopMessage.orphan());
+          out.resolve(sameTenant(tokenKey, child), LoopMessage.orphan());
         }
         continue;
       }
@@ -327,8 +326,9 @@ public final class ResolverProcessor implements Processor<String, Object, Object
     return keys;
   }
 
-  private static String treeKey(String tokenKey, String rootId) {
-    return LedgerKey.of(LedgerKey.parse(tokenKey).tenant(), rootId).toString();
+  /** The key of token {@code tokenId} in the tenant of {@code tokenKey} (its root, a child, a parent). */
+  private static String sameTenant(String tokenKey, String tokenId) {
+    return LedgerKey.of(LedgerKey.parse(tokenKey).tenant(), tokenId).toString();
   }
 
   private static byte[] bytes(String key) {

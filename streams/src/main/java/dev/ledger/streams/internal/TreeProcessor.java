@@ -52,7 +52,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
   private record Attach(String key, TreeMessage definition, TokenNode parent) {}
 
   /** One allowed use taken out of a budget by an earlier use that arrived later. */
-  private record Pushed(String tokenKey, String eventId, Instant occurredAt) {}
+  private record Pushed(String tokenKey, String eventId) {}
 
   private final int depthLimit;
   private Outputs out;
@@ -223,13 +223,13 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     for (KeyValue<String, TokenNode> entry : counted) {
       publish(entry.key, entry.value);
     }
-    uses.put(LedgerStores.compose(key, event.getEventId()), at.toEpochMilli() + ";" + Violations.mask(violations));
+    uses.put(LedgerStores.compose(key, event.getEventId()), new StoredUse(at.toEpochMilli(), Violations.mask(violations)).encode());
     if (!audited) {
       out.audit(key, LedgerRecords.audit(event, node, violations, out.now()));
     }
     alert(event, node.getTokenId(), violations, node);
     for (Pushed p : pushed) {
-      flagUse(p.tokenKey(), p.eventId(), p.occurredAt(), ViolationKind.usage_limit_exceeded);
+      flagUse(p.tokenKey(), p.eventId(), ViolationKind.usage_limit_exceeded);
     }
     return pushed.isEmpty() ? node : node(key); // a pushed use may be of this token too
   }
@@ -260,9 +260,8 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
           seen = true;
         } else if (rank == max) {
           if (seen) {
-            String use = LedgerStores.after(next.key);
-            pushed.add(new Pushed(next.value, LedgerStores.after(use),
-                Instant.ofEpochMilli(Long.parseLong(LedgerStores.before(use)))));
+            // token SEP time SEP event id: the event id is what follows the second separator
+            pushed.add(new Pushed(next.value, LedgerStores.after(LedgerStores.after(next.key))));
           }
           return seen; // not seen yet: it lies further past the budget
         }
@@ -356,13 +355,11 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
       return; // no allowed use of it or below it: spare the scan (most of a large cascade)
     }
     EnumSet<ViolationKind> added = EnumSet.noneOf(ViolationKind.class);
-    for (KeyValue<String, String> use : LedgerStores.scan(uses, key)) {
-      long occurredAt = Long.parseLong(use.value.substring(0, use.value.indexOf(';')));
-      if (occurredAt > revokedAt.toEpochMilli()
-          && flagStored(use.key, use.value, ViolationKind.use_after_revocation)) {
+    for (KeyValue<String, String> entry : LedgerStores.scan(uses, key)) {
+      StoredUse use = StoredUse.parse(entry.value);
+      if (use.occurredAt() > revokedAt.toEpochMilli() && flagStored(entry.key, use, ViolationKind.use_after_revocation)) {
         added.add(ViolationKind.use_after_revocation);
-        out.alert(key, LedgerRecords.alert(LedgerStores.after(use.key), Instant.ofEpochMilli(occurredAt), node.getTenant(),
-            node.getTokenId(), ViolationKind.use_after_revocation, node, node.getActor(), out.now()));
+        useAlert(key, node, LedgerStores.after(entry.key), use, ViolationKind.use_after_revocation);
       }
     }
     if (!added.isEmpty()) {
@@ -371,28 +368,32 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
   }
 
   /** Re-judges one stored use of {@code tokenKey}: flags it, the token and raises the alert, once. */
-  private void flagUse(String tokenKey, String eventId, Instant occurredAt, ViolationKind kind) {
+  private void flagUse(String tokenKey, String eventId, ViolationKind kind) {
     String useKey = LedgerStores.compose(tokenKey, eventId);
     String stored = uses.get(useKey);
     TokenNode node = node(tokenKey);
-    if (stored == null || node == null || !flagStored(useKey, stored, kind)) {
+    StoredUse use = stored == null ? null : StoredUse.parse(stored);
+    if (use == null || node == null || !flagStored(useKey, use, kind)) {
       return;
     }
     node.setViolations(Violations.union(node.getViolations(), EnumSet.of(kind)));
     publish(tokenKey, node);
-    out.alert(tokenKey, LedgerRecords.alert(eventId, occurredAt, node.getTenant(), node.getTokenId(), kind, node,
-        node.getActor(), out.now()));
+    useAlert(tokenKey, node, eventId, use, kind);
   }
 
-  /** Adds {@code kind} to a stored use ({@code "<occurred_at>;<mask>"}); false if it had it already. */
-  private boolean flagStored(String useKey, String stored, ViolationKind kind) {
-    int split = stored.indexOf(';');
-    int mask = Integer.parseInt(stored.substring(split + 1));
-    if (Violations.has(mask, kind)) {
+  /** Adds {@code kind} to a stored use; false if it had it already. */
+  private boolean flagStored(String useKey, StoredUse use, ViolationKind kind) {
+    if (use.has(kind)) {
       return false;
     }
-    uses.put(useKey, stored.substring(0, split) + ";" + Violations.with(mask, kind));
+    uses.put(useKey, use.with(kind).encode());
     return true;
+  }
+
+  /** The alert of a use re-judged after its audit record was written (known by id and time only). */
+  private void useAlert(String key, TokenNode node, String eventId, StoredUse use, ViolationKind kind) {
+    out.alert(key, LedgerRecords.alert(eventId, Instant.ofEpochMilli(use.occurredAt()), node.getTenant(),
+        node.getTokenId(), kind, node, node.getActor(), out.now()));
   }
 
   /** Re-emits tokens that just expired, and replaces the notices of expired revoked ones with tombstones. */
