@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,32 +94,24 @@ abstract class SourceCore implements RevocationSource {
 
   /** Stores a notice and tells the listeners; notices of other tenants than the followed one are ignored. */
   protected final void apply(Revocation revocation) {
-    if (tenantFilter != null && !tenantFilter.equals(revocation.tenant())) {
-      return;
-    }
-    try {
-      store.put(revocation);
-    } catch (RuntimeException e) {
-      storeFailed(e);
-      return;
-    }
-    applied.incrementAndGet();
-    for (RevocationListener l : listeners) {
-      try {
-        l.onRevoked(revocation);
-      } catch (RuntimeException e) {
-        LOG.warn("revocation listener {} failed on {}/{}", l, revocation.tenant(), revocation.tokenId(), e);
-      }
-    }
+    change(revocation.tenant(), revocation.tokenId(), () -> store.put(revocation), l -> l.onRevoked(revocation), "notice");
   }
 
   /** Applies a tombstone. */
   protected final void forget(String tenant, String tokenId) {
+    change(tenant, tokenId, () -> store.remove(tenant, tokenId), l -> l.onForgotten(tenant, tokenId), "tombstone");
+  }
+
+  /**
+   * One change of the followed tenant: written to the store (a failed write fails the source closed),
+   * counted, then told to every listener; a listener that throws is logged and the others still hear it.
+   */
+  private void change(String tenant, String tokenId, Runnable write, Consumer<RevocationListener> tell, String what) {
     if (tenantFilter != null && !tenantFilter.equals(tenant)) {
       return;
     }
     try {
-      store.remove(tenant, tokenId);
+      write.run();
     } catch (RuntimeException e) {
       storeFailed(e);
       return;
@@ -126,9 +119,9 @@ abstract class SourceCore implements RevocationSource {
     applied.incrementAndGet();
     for (RevocationListener l : listeners) {
       try {
-        l.onForgotten(tenant, tokenId);
+        tell.accept(l);
       } catch (RuntimeException e) {
-        LOG.warn("revocation listener {} failed on tombstone {}/{}", l, tenant, tokenId, e);
+        LOG.warn("revocation listener {} failed on {} {}/{}", l, what, tenant, tokenId, e);
       }
     }
   }
