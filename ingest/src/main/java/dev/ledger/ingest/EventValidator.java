@@ -2,6 +2,7 @@ package dev.ledger.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ledger.ingest.internal.Rfc3339;
+import dev.ledger.schemas.LedgerIds;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -75,7 +76,7 @@ public final class EventValidator {
       check.add(null, "is too large: " + chars + " characters of text, at most " + MAX_EVENT_CHARS);
       return check.problems;
     }
-    check.text(event, "", "event_id", true, MAX_EVENT_ID_LENGTH);
+    check.id(event, "", "event_id", MAX_EVENT_ID_LENGTH);
     Optional<EventType> type = check.type(event);
     check.timestamp(event, "", "occurred_at", true);
     String tenant = check.text(event, "", "tenant", false, MAX_TENANT_LENGTH);
@@ -155,13 +156,13 @@ public final class EventValidator {
     private void token(JsonNode body, EventType type, String at) {
       boolean root = type == EventType.ISSUED;
       boolean full = type != EventType.ATTENUATED;
-      String tokenId = text(body, at, "token_id", true, MAX_TOKEN_ID_LENGTH);
+      String tokenId = id(body, at, "token_id", MAX_TOKEN_ID_LENGTH);
       if (root) {
         if (present(body, "parent_token_id") != null) {
           add(at + "parent_token_id", "does not belong to a token.issued event: a root token has no parent");
         }
       } else {
-        String parent = text(body, at, "parent_token_id", true, MAX_TOKEN_ID_LENGTH);
+        String parent = id(body, at, "parent_token_id", MAX_TOKEN_ID_LENGTH);
         if (parent != null && parent.equals(tokenId)) {
           add(at + "parent_token_id", "must differ from token_id: a token cannot be its own parent");
         }
@@ -182,7 +183,7 @@ public final class EventValidator {
     }
 
     private void use(JsonNode body, String at) {
-      text(body, at, "token_id", true, MAX_TOKEN_ID_LENGTH);
+      id(body, at, "token_id", MAX_TOKEN_ID_LENGTH);
       text(body, at, "resource", true, MAX_TEXT_LENGTH);
       text(body, at, "action", true, MAX_TEXT_LENGTH);
       String outcome = text(body, at, "outcome", true, MAX_TEXT_LENGTH);
@@ -196,7 +197,7 @@ public final class EventValidator {
     }
 
     private void revocation(JsonNode body, String at) {
-      text(body, at, "token_id", true, MAX_TOKEN_ID_LENGTH);
+      id(body, at, "token_id", MAX_TOKEN_ID_LENGTH);
       text(body, at, "reason", false, MAX_TEXT_LENGTH);
       text(body, at, "revoked_by", false, MAX_TEXT_LENGTH);
     }
@@ -211,6 +212,17 @@ public final class EventValidator {
         return null;
       }
       return checkText(value, at + name, maxLength);
+    }
+
+    /** A required id: text that also follows {@link LedgerIds}; null when it does not. */
+    String id(JsonNode object, String at, String name, int maxLength) {
+      String id = text(object, at, name, true, maxLength);
+      if (id == null) {
+        return null;
+      }
+      Optional<String> refused = LedgerIds.whyRefused(id);
+      refused.ifPresent(reason -> add(at + name, reason));
+      return refused.isEmpty() ? id : null;
     }
 
     private String checkText(JsonNode value, String field, int maxLength) {

@@ -109,7 +109,7 @@ class EventValidatorTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"acme/eu", "acme corp", "äcme", "acme:1"})
+  @ValueSource(strings = {"acme/eu", "acme corp", "äcme", "acme:1", "acme\u0000", "acme\u001f"})
   void tenantCharactersAreLimited(String tenant) {
     ObjectNode event = TestEvents.valid(EventType.REVOKED);
     event.put("tenant", tenant);
@@ -267,6 +267,57 @@ class EventValidatorTest {
     ObjectNode use = TestEvents.valid(EventType.USED);
     body(use).put("token_id", "");
     assertOnly(use, "use.token_id", "must not be empty");
+  }
+
+  /** Every id field of every type: the field's JSON path, for an event of that type. */
+  static Stream<Arguments> idFields() {
+    return Stream.of(
+        Arguments.of(EventType.ISSUED, "event_id"),
+        Arguments.of(EventType.ISSUED, "token.token_id"),
+        Arguments.of(EventType.EXCHANGED, "token.token_id"),
+        Arguments.of(EventType.EXCHANGED, "token.parent_token_id"),
+        Arguments.of(EventType.ATTENUATED, "token.token_id"),
+        Arguments.of(EventType.ATTENUATED, "token.parent_token_id"),
+        Arguments.of(EventType.USED, "use.token_id"),
+        Arguments.of(EventType.REVOKED, "revocation.token_id"));
+  }
+
+  /** Both ends of both ranges of Character.isISOControl, in every id field. */
+  static Stream<Arguments> controlCharactersInIdFields() {
+    return idFields().flatMap(field -> Stream.of(0x00, 0x1f, 0x7f, 0x9f)
+        .map(control -> Arguments.of(field.get()[0], field.get()[1], control)));
+  }
+
+  /** {@code event} with {@code id} at the JSON path {@code field} (an envelope field or body.field). */
+  private static ObjectNode withId(ObjectNode event, String field, String id) {
+    int dot = field.indexOf('.');
+    ObjectNode at = dot < 0 ? event : (ObjectNode) event.get(field.substring(0, dot));
+    at.put(field.substring(dot + 1), id);
+    return event;
+  }
+
+  @ParameterizedTest(name = "{1} of {0} with code point {2}")
+  @MethodSource("controlCharactersInIdFields")
+  void anIdWithAControlCharacterIsRejectedNamingTheField(EventType type, String field, int control) {
+    ObjectNode event = withId(TestEvents.valid(type), field, "tok-" + (char) control + "-1");
+    assertOnly(event, field, "must not contain control characters");
+    assertOnly(event, field, String.format("found U+%04X at index 4", control));
+  }
+
+  @ParameterizedTest(name = "{1} of {0}")
+  @MethodSource("idFields")
+  void idsInAnyScriptAreValid(EventType type, String field) {
+    ObjectNode event = withId(TestEvents.valid(type), field, "jöhn-ü 名前/x\u00a0y");
+    assertThat(EventValidator.validate(event, 0)).isEmpty();
+  }
+
+  @Test
+  void everyIdWithAControlCharacterIsReported() {
+    ObjectNode event = TestEvents.valid(EventType.EXCHANGED);
+    event.put("event_id", "ev\u0000");
+    body(event).put("token_id", "tok\u0000").put("parent_token_id", "tok\u001f");
+    assertThat(EventValidator.validate(event, 0)).extracting(Problem::field)
+        .containsExactly("event_id", "token.token_id", "token.parent_token_id");
   }
 
   @Test

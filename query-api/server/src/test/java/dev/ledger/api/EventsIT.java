@@ -85,6 +85,14 @@ class EventsIT {
         assertThat(details.findValuesAsText("index")).contains("1", "2").doesNotContain("0");
         details.forEach(p -> assertThat(p.fieldNames()).toIterable().containsExactly("index", "field", "reason"));
 
+        // An id holding U+0000 (sent as a JSON escape) could collide keys in the streams stores: refused, field named.
+        HttpResponse<String> control = api.post("/v1/events", keys.producerAcme(), "application/json",
+            "[" + event("ok-4", "acme", "a4\\u0000") + "]");
+        assertThat(control.statusCode()).as(control.body()).isEqualTo(400);
+        assertThat(json(control).at("/error/details").size()).isEqualTo(1);
+        assertThat(json(control).at("/error/details/0/field").asText()).isEqualTo("token.token_id");
+        assertThat(json(control).at("/error/details/0/reason").asText()).contains("control characters");
+
         // Cross-tenant write.
         HttpResponse<String> foreign = api.post("/v1/events", keys.producerAcme(), "application/json",
             "[" + event("ok-2", "acme", "a2") + "," + event("gx-3", "globex", "g3") + "]");

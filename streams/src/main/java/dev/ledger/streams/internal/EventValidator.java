@@ -1,5 +1,6 @@
 package dev.ledger.streams.internal;
 
+import dev.ledger.schemas.LedgerIds;
 import dev.ledger.schemas.LedgerKey;
 import dev.ledger.schemas.avro.LedgerEvent;
 import dev.ledger.schemas.avro.TokenBody;
@@ -55,6 +56,8 @@ public final class EventValidator {
     String eventId = event.getEventId();
     if (eventId == null || eventId.isEmpty() || eventId.length() > 128) {
       problems.add(new Problem("invalid_field", "event_id", "must be 1..128 characters"));
+    } else {
+      refuseInvalidId(problems, eventId, "event_id");
     }
     String tenant = event.getTenant();
     if (tenant == null || !TENANT.matcher(tenant).matches()) {
@@ -71,13 +74,13 @@ public final class EventValidator {
       }
     } else if (USED.equals(type)) {
       requireBodies(problems, "use", use, token, revocation);
-      if (use && empty(event.getUse().getTokenId())) {
-        problems.add(new Problem("missing_field", "use.token_id", "is required"));
+      if (use) {
+        requireId(problems, event.getUse().getTokenId(), "use.token_id");
       }
     } else if (REVOKED.equals(type)) {
       requireBodies(problems, "revocation", revocation, token, use);
-      if (revocation && empty(event.getRevocation().getTokenId())) {
-        problems.add(new Problem("missing_field", "revocation.token_id", "is required"));
+      if (revocation) {
+        requireId(problems, event.getRevocation().getTokenId(), "revocation.token_id");
       }
     } else {
       problems.add(new Problem("unknown_type", "type", "unknown event type '" + type + "'"));
@@ -104,9 +107,7 @@ public final class EventValidator {
   }
 
   private static void checkToken(List<Problem> problems, String type, TokenBody body) {
-    if (empty(body.getTokenId())) {
-      problems.add(new Problem("missing_field", "token.token_id", "is required"));
-    }
+    requireId(problems, body.getTokenId(), "token.token_id");
     boolean root = ISSUED.equals(type);
     if (root) {
       requireField(problems, body.getSubject(), "token.subject");
@@ -114,7 +115,7 @@ public final class EventValidator {
         problems.add(new Problem("unexpected_field", "token.parent_token_id", "a token.issued is a root and has no parent"));
       }
     } else {
-      requireField(problems, body.getParentTokenId(), "token.parent_token_id");
+      requireId(problems, body.getParentTokenId(), "token.parent_token_id");
     }
     if (!ATTENUATED.equals(type)) {
       requireField(problems, body.getActor(), "token.actor");
@@ -134,6 +135,17 @@ public final class EventValidator {
     if (empty(value)) {
       problems.add(new Problem("missing_field", field, "is required"));
     }
+  }
+
+  private static void requireId(List<Problem> problems, String id, String field) {
+    requireField(problems, id, field);
+    if (!empty(id)) {
+      refuseInvalidId(problems, id, field);
+    }
+  }
+
+  private static void refuseInvalidId(List<Problem> problems, String id, String field) {
+    LedgerIds.whyRefused(id).ifPresent(reason -> problems.add(new Problem("invalid_field", field, reason)));
   }
 
   private static boolean empty(String value) {

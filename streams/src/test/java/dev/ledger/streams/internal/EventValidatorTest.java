@@ -2,12 +2,20 @@ package dev.ledger.streams.internal;
 
 import static dev.ledger.streams.testing.Events.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.ledger.schemas.avro.LedgerEvent;
+import dev.ledger.schemas.avro.Outcome;
 import dev.ledger.schemas.avro.TokenBody;
 import dev.ledger.streams.testing.Events;
 import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class EventValidatorTest {
 
@@ -42,5 +50,62 @@ class EventValidatorTest {
   void aChildNeedsAParent() {
     LedgerEvent orphan = Events.attenuated("acme", "e3", "c", null, null, T0);
     assertThat(EventValidator.validate("acme/c", orphan)).extracting(Problem::field).containsExactly("token.parent_token_id");
+  }
+
+  /** Each id field, with an otherwise valid event that carries a given id there. */
+  static Stream<Arguments> idFields() {
+    return Stream.of(
+        Arguments.of("event_id", withId(id -> Events.revoked("acme", id, "x", T0))),
+        Arguments.of("token.token_id", withId(id -> Events.issued("acme", "e1", id, "user:u", "agent:r", List.of("a"),
+            List.of("s"), null, null, T0))),
+        Arguments.of("token.token_id", withId(id -> Events.attenuated("acme", "e2", id, "r", null, T0))),
+        Arguments.of("token.parent_token_id", withId(id -> Events.exchanged("acme", "e3", "c", id, "agent:c",
+            List.of("a"), List.of("s"), null, null, T0))),
+        Arguments.of("token.parent_token_id", withId(id -> Events.attenuated("acme", "e4", "c", id, null, T0))),
+        Arguments.of("use.token_id", withId(id -> Events.used("acme", "e5", id, "a", "agent:r", Outcome.allowed, T0))),
+        Arguments.of("revocation.token_id", withId(id -> Events.revoked("acme", "e6", id, T0))));
+  }
+
+  /** Both ends of both ranges of Character.isISOControl, in every id field. */
+  static Stream<Arguments> controlCharactersInIdFields() {
+    return idFields().flatMap(field -> Stream.of(0x00, 0x1f, 0x7f, 0x9f)
+        .map(control -> Arguments.of(field.get()[0], field.get()[1], control)));
+  }
+
+  /** Gives a lambda the target type that {@code Arguments.of(Object...)} cannot. */
+  private static Function<String, LedgerEvent> withId(Function<String, LedgerEvent> withId) {
+    return withId;
+  }
+
+  @ParameterizedTest(name = "{0} with code point {2}")
+  @MethodSource("controlCharactersInIdFields")
+  void anIdWithAControlCharacterIsRejectedNamingTheField(String field, Function<String, LedgerEvent> withId,
+      int control) {
+    LedgerEvent event = withId.apply("tok-" + (char) control + "-1");
+    List<Problem> problems = EventValidator.validate(Events.key(event), event);
+    assertThat(problems).extracting(Problem::code, Problem::field).containsExactly(tuple("invalid_field", field));
+    assertThat(problems.get(0).message()).contains("control characters", String.format("U+%04X", control));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("idFields")
+  void idsInAnyScriptAreValid(String field, Function<String, LedgerEvent> withId) {
+    LedgerEvent event = withId.apply("jöhn-ü 名前/x\u00a0y");
+    assertThat(EventValidator.validate(Events.key(event), event)).isEmpty();
+  }
+
+  @Test
+  void everyIdWithAControlCharacterIsReported() {
+    LedgerEvent event = Events.exchanged("acme", "e\u0000", "c\u0000", "r\u001f", "agent:c", List.of("a"),
+        List.of("s"), null, null, T0);
+    assertThat(EventValidator.validate(Events.key(event), event)).extracting(Problem::field)
+        .containsExactly("event_id", "token.token_id", "token.parent_token_id");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"acme\u0000x", "acme\u001f", "acme\u0085"})
+  void aTenantWithAControlCharacterIsRejected(String tenant) {
+    assertThat(EventValidator.validate("acme/r", Events.inTenant(ROOT, tenant)))
+        .extracting(Problem::code, Problem::field).containsExactly(tuple("invalid_field", "tenant"));
   }
 }
