@@ -33,6 +33,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
  *  &lt;app&gt;-resolve ─┘        │                                  ─► &lt;app&gt;-trees
  *                          └► ledger.dlq, ledger.tokens (pending), ledger.audit/alerts (cycle, unknown_token)
  *  &lt;app&gt;-trees ──► tree (stage 2, by tenant/root_id) ─► ledger.tokens, ledger.audit, ledger.alerts, ledger.revocations
+ *        ▲                   │
+ *        └───────────────────┘ a revocation's follow-up (node updates, in the next transaction)
  * </pre>
  *
  * <p>The two internal topics ({@link #internalTopics(StreamsSettings)}) are not created by Kafka
@@ -97,6 +99,9 @@ public final class LedgerTopology {
     addSink(topology, TreeProcessor.NAME, Outputs.AUDIT, Topics.AUDIT);
     addSink(topology, TreeProcessor.NAME, Outputs.ALERTS, Topics.ALERTS);
     addSink(topology, TreeProcessor.NAME, Outputs.REVOCATIONS, Topics.REVOCATIONS);
+    // A cascade's follow-up goes back to the tree processor through its own input topic, so that it
+    // runs in the transaction after the one that wrote the notices (see TreeProcessor).
+    addSink(topology, TreeProcessor.NAME, Outputs.TREES, trees);
     return topology;
   }
 

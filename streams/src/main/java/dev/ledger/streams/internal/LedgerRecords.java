@@ -129,20 +129,32 @@ public final class LedgerRecords {
    * revoked {@code node.revocation_cause}).
    */
   public static RevocationNotice notice(TokenNode node, LedgerEvent revocation, long now) {
+    return notice(node.getTenant(), node.getTokenId(), node.getRootId(), node.getPrincipal(), node.getDepth(),
+        node.getExpiresAt(), node.getRevokedAt(), node.getRevocationCause(), revocation, now);
+  }
+
+  /**
+   * The revocation notice of one token of a tree, from its parts: a cascade builds these from the
+   * subtree index without reading each token's node.
+   *
+   * @param revocation the event that revoked {@code cause}, or null if it is not known
+   */
+  public static RevocationNotice notice(String tenant, String tokenId, String rootId, String principal, int depth,
+      Instant expiresAt, Instant revokedAt, String cause, LedgerEvent revocation, long now) {
     RevocationBody body = revocation == null ? null : revocation.getRevocation();
     // One per token of a cascade: set every field on a bare record rather than through a builder,
     // which resolves each field's schema default per call.
     RevocationNotice notice = new RevocationNotice();
-    notice.setTenant(node.getTenant());
-    notice.setTokenId(node.getTokenId());
-    notice.setRootId(node.getRootId());
-    notice.setRevokedAt(node.getRevokedAt());
-    notice.setRevocationCause(node.getRevocationCause());
+    notice.setTenant(tenant);
+    notice.setTokenId(tokenId);
+    notice.setRootId(rootId);
+    notice.setRevokedAt(revokedAt);
+    notice.setRevocationCause(cause);
     notice.setReason(body == null ? null : body.getReason());
     notice.setRevokedBy(body == null ? null : body.getRevokedBy());
-    notice.setExpiresAt(node.getExpiresAt());
-    notice.setPrincipal(node.getPrincipal());
-    notice.setDepth(node.getDepth());
+    notice.setExpiresAt(expiresAt);
+    notice.setPrincipal(principal);
+    notice.setDepth(depth);
     notice.setEventId(revocation == null ? null : revocation.getEventId());
     notice.setNotifiedAt(Instant.ofEpochMilli(now));
     return notice;

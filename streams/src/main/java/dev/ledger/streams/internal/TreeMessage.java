@@ -6,26 +6,46 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * An event on its way from stage 1 to the tree processor, keyed by {@code tenant/root_id}.
+ * An event on its way to the tree processor, keyed by {@code tenant/root_id}: from stage 1, or
+ * from the tree processor itself as the follow-up of a revocation.
  *
  * @param event the accepted event, never null
  * @param audited true when stage 1 already wrote this event's audit record (a revocation of a
  *     token unknown for longer than the grace), so the tree processor must not write another
+ * @param followUp true for the second half of a revocation's cascade ({@code event} is the
+ *     {@code token.revoked}): the notices went out in the transaction that handled the event, and
+ *     this message, readable only once that transaction committed, brings the stored nodes of the
+ *     subtree in line in the next one
  */
-public record TreeMessage(LedgerEvent event, boolean audited) {
+public record TreeMessage(LedgerEvent event, boolean audited, boolean followUp) {
+
+  private static final int AUDITED = 1;
+  private static final int FOLLOW_UP = 2;
 
   public TreeMessage {
     Objects.requireNonNull(event, "event");
   }
 
+  /** An event from stage 1. */
+  public TreeMessage(LedgerEvent event, boolean audited) {
+    this(event, audited, false);
+  }
+
+  /** The follow-up of {@code revocation}, already audited. */
+  public static TreeMessage followUp(LedgerEvent revocation) {
+    return new TreeMessage(revocation, true, true);
+  }
+
+  // The first byte was a boolean (0 or 1) before follow-ups existed: as flags it still reads the same.
   public static final BinarySerde<TreeMessage> SERDE = new BinarySerde<>("TreeMessage",
       (m, out) -> {
-        out.writeBoolean(m.audited());
+        out.writeByte((m.audited() ? AUDITED : 0) | (m.followUp() ? FOLLOW_UP : 0));
         BinarySerde.writeBytes(out, RawEvent.EVENT_SERDE.encode(m.event()));
       },
       in -> {
-        boolean audited = in.readBoolean();
-        return new TreeMessage(RawEvent.EVENT_SERDE.decode(BinarySerde.readBytes(in)), audited);
+        int flags = in.readUnsignedByte();
+        return new TreeMessage(RawEvent.EVENT_SERDE.decode(BinarySerde.readBytes(in)),
+            (flags & AUDITED) != 0, (flags & FOLLOW_UP) != 0);
       });
 
   /**

@@ -41,6 +41,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@code max_uses} are {@code usage_limit_exceeded}. A use that arrives late but happened earlier
  * pushes the last use within the budget out of it; that use is re-judged like a use re-judged by a
  * revocation (token violation and alert now, its audit record stays as written).
+ *
+ * <p>A revocation's cascade is split over two transactions so that resource servers hear of it
+ * as early as possible. The first writes the notices, straight from the subtree index (one
+ * iterator, no node read per token) and sends a {@link TreeMessage#followUp follow-up} to this
+ * processor's own input topic; the second, once the follow-up is readable, that is once the first
+ * committed, updates the stored nodes, re-judges their uses and emits them on ledger.tokens. The
+ * revocation in force on a token is therefore always computed from the revocations stored for its
+ * chain ({@link #inForce}), never read from its node, which may still wait for its follow-up: a
+ * use, a new child or an expiry in between is judged the same as after it.
  */
 public final class TreeProcessor implements Processor<String, Object, Object, Object> {
 
@@ -50,6 +59,13 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
   private static final Duration EXPIRY_INTERVAL = Duration.ofSeconds(1);
 
   private record Attach(String key, TreeMessage definition, TokenNode parent) {}
+
+  /** A revocation reaching a token: when, and the token revoked ({@code revocation_cause}). */
+  private record Revoked(Instant at, String cause) {
+    boolean beats(Revoked other) {
+      return other == null || earlier(at, cause, other.at, other.cause);
+    }
+  }
 
   /** One allowed use taken out of a budget by an earlier use that arrived later. */
   private record Pushed(String tokenKey, String eventId) {}
@@ -92,7 +108,9 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     TreeMessage message = (TreeMessage) record.value();
     LedgerEvent event = message.event();
     String key = LedgerKey.of(event.getTenant(), EventValidator.tokenId(event)).toString();
-    if (EventValidator.definesToken(event.getType())) {
+    if (message.followUp()) {
+      followUp(key);
+    } else if (EventValidator.definesToken(event.getType())) {
       onDefinition(key, message);
     } else if (EventValidator.USED.equals(event.getType())) {
       TokenNode node = node(key);
@@ -102,7 +120,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
         onUse(key, node, event, message.audited());
       }
     } else {
-      onRevocation(key, event, message.audited());
+      onRevocation(record.key(), key, event, message.audited());
     }
   }
 
@@ -144,16 +162,10 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     TokenNode parent = attach.parent();
     String tokenId = definition.getToken().getTokenId();
     Derivation.Derived derived = Derivation.derive(definition, parent, depthLimit);
-    TokenNode.Builder builder = TokenNode.newBuilder(derived.node());
-    if (parent != null && parent.getRevokedAt() != null) {
-      builder.setRevokedAt(parent.getRevokedAt()).setRevocationCause(parent.getRevocationCause());
-    }
-    LedgerEvent own = revocations.get(key);
-    if (own != null && earlier(own.getOccurredAt(), tokenId, builder.getRevokedAt(), builder.getRevocationCause())) {
-      builder.setRevokedAt(own.getOccurredAt()).setRevocationCause(tokenId);
-    }
-    TokenNode node = publish(key, builder.build());
-    subtrees.put(LedgerStores.path(node), "");
+    TokenNode node = derived.node(); // a new node: no uses to re-judge yet
+    catchUp(key, node);
+    publish(key, node);
+    subtrees.put(LedgerStores.path(node), new SubtreeEntry(node.getExpiresAt(), revocations.get(key) != null).encode());
     if (node.getExpiresAt() != null) {
       expiry.put(LedgerStores.compose(LedgerStores.timeKey(node.getExpiresAt().toEpochMilli()), key), "");
     }
@@ -182,6 +194,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
    */
   private TokenNode onUse(String key, TokenNode node, LedgerEvent event, boolean audited) {
     UseBody use = event.getUse();
+    catchUp(key, node); // a revocation whose follow-up is still on its way
     if (use.getOutcome() != Outcome.allowed) {
       if (!audited) {
         out.audit(key, LedgerRecords.audit(event, node, Set.of(), out.now()));
@@ -270,13 +283,14 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     }
     return seen;
   }
-  private void onRevocation(String key, LedgerEvent event, boolean audited) {
+  private void onRevocation(String treeKey, String key, LedgerEvent event, boolean audited) {
     String tokenId = event.getRevocation().getTokenId();
+    TokenNode node = node(key);
+    Revoked before = node == null ? null : inForce(node);
     LedgerEvent existing = revocations.get(key);
     if (existing == null || earlier(event.getOccurredAt(), event.getEventId(), existing.getOccurredAt(), existing.getEventId())) {
       revocations.put(key, event);
     }
-    TokenNode node = node(key);
     if (node == null) {
       waiting.put(LedgerStores.compose(key, event.getEventId()), new TreeMessage(event, audited));
       return;
@@ -284,69 +298,143 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     if (!audited) {
       out.audit(key, LedgerRecords.audit(event, node, Set.of(), out.now()));
     }
-    cascade(key, node, event.getOccurredAt(), tokenId);
+    String path = LedgerStores.path(node);
+    SubtreeEntry entry = SubtreeEntry.parse(subtrees.get(path));
+    if (entry != null && !entry.ownRevocation()) {
+      subtrees.put(path, entry.withOwnRevocation().encode());
+    }
+    Revoked revoked = new Revoked(event.getOccurredAt(), tokenId);
+    if (!revoked.beats(before)) {
+      return; // an earlier revocation holds on it, so on its whole subtree: revoking twice changes nothing
+    }
+    node.setRevokedAt(revoked.at());
+    node.setRevocationCause(revoked.cause());
+    rejudgeUses(key, node, revoked.at());
+    notice(key, publish(key, node), event);
+    if (entry == null) {
+      walkChildren(key, node);
+    } else {
+      noticeSubtree(path, node, revoked, event);
+      out.tree(treeKey, TreeMessage.followUp(event));
+    }
   }
 
   /**
-   * Revokes {@code node} and its subtree at {@code at} with cause {@code causeId}. Every token is
-   * judged on its own: one already revoked at or before that time keeps its revocation (and so
-   * does its subtree, whose tokens inherited one at least as early), so a second revocation changes
-   * nothing.
-   *
-   * <p>The subtree comes from one iterator over the {@code ledger-tree-subtrees} index (every
-   * token's key is its chain, so a subtree is a key prefix), not one children lookup per token:
-   * a seek per token was 40 % of a 10,000-token cascade. Tokens attached before that index existed
-   * have no entry; their subtrees are walked through the children index as before.
+   * The first half of a cascade below {@code top}: a notice for every descendant that this
+   * revocation reaches first, from one iterator over the {@code ledger-tree-subtrees} index (every
+   * token's key is its chain, so a subtree is a key prefix, parents first) and without reading a
+   * node. A descendant with an earlier revocation of its own keeps it, and so does its subtree.
    */
-  private void cascade(String key, TokenNode node, Instant at, String causeId) {
-    LedgerEvent revocation = revocations.get(LedgerKey.of(node.getTenant(), causeId).toString());
-    if (!revoke(key, node, at, causeId, revocation)) {
-      return;
-    }
-    String path = LedgerStores.path(node);
-    if (subtrees.get(path) == null) {
-      walkChildren(key, node, at, causeId, revocation);
-      return;
-    }
+  private void noticeSubtree(String path, TokenNode top, Revoked revoked, LedgerEvent event) {
+    String tenant = top.getTenant();
+    String skipped = null;
     try (KeyValueIterator<String, String> it = LedgerStores.iterate(subtrees, path)) {
       while (it.hasNext()) {
-        String descendantKey = LedgerKey.of(node.getTenant(), LedgerStores.last(it.next().key)).toString();
+        KeyValue<String, String> next = it.next();
+        if (skipped != null && next.key.startsWith(skipped)) {
+          continue;
+        }
+        String tokenId = LedgerStores.last(next.key);
+        String key = LedgerKey.of(tenant, tokenId).toString();
+        SubtreeEntry entry = SubtreeEntry.parse(next.value);
+        Revoked own = entry == null || entry.ownRevocation() ? own(key, tokenId) : null;
+        if (own != null && own.beats(revoked)) {
+          skipped = next.key + LedgerStores.SEP;
+          continue;
+        }
+        Instant expiresAt = entry != null ? entry.expiresAt() : expiresAt(key);
+        out.revocation(key, LedgerRecords.notice(tenant, tokenId, top.getRootId(), top.getPrincipal(),
+            depth(next.key), expiresAt, revoked.at(), revoked.cause(), event, out.now()));
+        tombstoneLater(key, expiresAt);
+      }
+    }
+  }
+
+  /**
+   * The second half of a cascade, in the transaction after the notices: brings every node below
+   * {@code key} in line with the revocations in force, re-judges their uses and emits them.
+   */
+  private void followUp(String key) {
+    TokenNode top = node(key);
+    if (top == null) {
+      return;
+    }
+    try (KeyValueIterator<String, String> it = LedgerStores.iterate(subtrees, LedgerStores.path(top))) {
+      while (it.hasNext()) {
+        String descendantKey = LedgerKey.of(top.getTenant(), LedgerStores.last(it.next().key)).toString();
         TokenNode descendant = node(descendantKey);
-        if (descendant != null) {
-          revoke(descendantKey, descendant, at, causeId, revocation);
+        if (descendant != null && catchUp(descendantKey, descendant)) {
+          publish(descendantKey, descendant);
         }
       }
     }
   }
 
-  /** The cascade below {@code key} through the children index, breadth first (tokens without a subtree entry). */
-  private void walkChildren(String key, TokenNode node, Instant at, String causeId, LedgerEvent revocation) {
-    Deque<KeyValue<String, TokenNode>> queue = new ArrayDeque<>();
-    queue.add(KeyValue.pair(key, node));
+  /**
+   * The cascade below {@code key} through the children index, breadth first, all in this
+   * transaction: for tokens attached before the subtree index existed, which have no entry in it.
+   */
+  private void walkChildren(String key, TokenNode node) {
+    Deque<String> queue = new ArrayDeque<>();
+    queue.add(key);
     while (!queue.isEmpty()) {
-      KeyValue<String, TokenNode> next = queue.poll();
-      for (KeyValue<String, String> child : LedgerStores.scan(children, next.key)) {
+      String next = queue.poll();
+      for (KeyValue<String, String> child : LedgerStores.scan(children, next)) {
         String childKey = LedgerKey.of(node.getTenant(), LedgerStores.after(child.key)).toString();
         TokenNode childNode = node(childKey);
-        if (childNode != null && revoke(childKey, childNode, at, causeId, revocation)) {
-          queue.add(KeyValue.pair(childKey, childNode));
+        if (childNode != null && catchUp(childKey, childNode)) {
+          notice(childKey, publish(childKey, childNode), revocationOf(childNode));
+          queue.add(childKey);
         }
       }
     }
   }
 
-  /** Revokes one token unless an earlier revocation already holds; true if it changed. */
-  private boolean revoke(String key, TokenNode current, Instant at, String causeId, LedgerEvent revocation) {
-    if (current.getRevokedAt() != null && !earlier(at, causeId, current.getRevokedAt(), current.getRevocationCause())) {
+  /**
+   * Sets on {@code node} the revocation in force on it and re-judges its stored uses if that
+   * changed it; true if it did. The caller stores and emits the node.
+   */
+  private boolean catchUp(String key, TokenNode node) {
+    Revoked revoked = inForce(node);
+    if (revoked == null || (revoked.at().equals(node.getRevokedAt()) && revoked.cause().equals(node.getRevocationCause()))) {
       return false;
     }
-    // Each node is a fresh copy read from the store: change it in place (a builder deep-copies
-    // every list and nested hop, a measurable share of a 10,000-token cascade).
-    current.setRevokedAt(at);
-    current.setRevocationCause(causeId);
-    rejudgeUses(key, current, at);
-    notice(key, publish(key, current), revocation);
+    node.setRevokedAt(revoked.at());
+    node.setRevocationCause(revoked.cause());
+    rejudgeUses(key, node, revoked.at());
     return true;
+  }
+
+  /** The earliest revocation of any token on {@code node}'s chain, itself included; null if none. */
+  private Revoked inForce(TokenNode node) {
+    Revoked earliest = null;
+    for (Hop hop : node.getChain()) {
+      Revoked own = own(LedgerKey.of(node.getTenant(), hop.getTokenId()).toString(), hop.getTokenId());
+      if (own != null && own.beats(earliest)) {
+        earliest = own;
+      }
+    }
+    return earliest;
+  }
+
+  /** The earliest revocation naming the token itself, or null. */
+  private Revoked own(String key, String tokenId) {
+    LedgerEvent revocation = revocations.get(key);
+    return revocation == null ? null : new Revoked(revocation.getOccurredAt(), tokenId);
+  }
+
+  private Instant expiresAt(String key) {
+    TokenNode node = node(key);
+    return node == null ? null : node.getExpiresAt();
+  }
+
+  /** A subtree key's depth: the root is {@code tenant/root}, every separator one hop below. */
+  private static int depth(String subtreeKey) {
+    int depth = 0;
+    for (int i = subtreeKey.indexOf(LedgerStores.SEP); i >= 0; i = subtreeKey.indexOf(LedgerStores.SEP, i + 1)) {
+      depth++;
+    }
+    return depth;
   }
 
   /** Flags stored allowed uses that happened after the (new, earlier) revocation time. */
@@ -409,6 +497,9 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
       if (node == null) {
         continue;
       }
+      if (catchUp(key, node)) {
+        publish(key, node); // its revocation's follow-up is still on its way
+      }
       if (node.getRevokedAt() != null) {
         out.revocation(key, null);
       } else if (Derivation.status(node, now) != node.getStatus()) {
@@ -419,10 +510,15 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
 
   private void notice(String key, TokenNode node, LedgerEvent revocation) {
     out.revocation(key, LedgerRecords.notice(node, revocation, out.now()));
-    if (node.getExpiresAt() != null && node.getExpiresAt().toEpochMilli() < out.now()) {
+    tombstoneLater(key, node.getExpiresAt());
+  }
+
+  /** After a notice: makes sure the expiry sweep replaces it with a tombstone once the token expired. */
+  private void tombstoneLater(String key, Instant expiresAt) {
+    if (expiresAt != null && expiresAt.toEpochMilli() < out.now()) {
       // Already swept from the expiry index: put it back so the next sweep writes the tombstone.
       // (A token not expired yet is still in the index since it was attached.)
-      expiry.put(LedgerStores.compose(LedgerStores.timeKey(node.getExpiresAt().toEpochMilli()), key), "");
+      expiry.put(LedgerStores.compose(LedgerStores.timeKey(expiresAt.toEpochMilli()), key), "");
     }
   }
 

@@ -24,8 +24,35 @@ final class Harness {
     processor.init(context);
   }
 
+  /**
+   * Processes one record, then what the tree processor sent to its own input topic (a cascade's
+   * follow-up), as the broker would deliver it after the commit; see {@link #holdingFollowUps}.
+   */
   Harness process(String key, Object value) {
     processor.process(new Record<>(key, value, 0L));
+    if (!holdFollowUps) {
+      releaseFollowUps();
+    }
+    return this;
+  }
+
+  private boolean holdFollowUps;
+  private int followUpsSeen;
+
+  /** From now on, follow-ups wait for {@link #releaseFollowUps()}: events can come in between. */
+  Harness holdingFollowUps() {
+    holdFollowUps = true;
+    return this;
+  }
+
+  /** Processes the follow-ups sent since the last release, in order. */
+  Harness releaseFollowUps() {
+    List<Record<Object, Object>> loop = sent(TreeProcessor.NAME, Outputs.TREES);
+    while (followUpsSeen < loop.size()) {
+      Record<Object, Object> next = loop.get(followUpsSeen++);
+      processor.process(new Record<>((String) next.key(), next.value(), 0L));
+      loop = sent(TreeProcessor.NAME, Outputs.TREES);
+    }
     return this;
   }
 
@@ -40,6 +67,7 @@ final class Harness {
 
   Harness clear() {
     context.resetForwards();
+    followUpsSeen = 0;
     return this;
   }
 

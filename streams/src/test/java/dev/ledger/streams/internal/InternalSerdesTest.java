@@ -19,8 +19,13 @@ class InternalSerdesTest {
     for (LoopMessage m : List.of(LoopMessage.request("c"), LoopMessage.probe(List.of("a", "b")), LoopMessage.answer("r"), LoopMessage.orphan())) {
       assertThat(LoopMessage.SERDE.decode(LoopMessage.SERDE.encode(m))).isEqualTo(m);
     }
-    TreeMessage tree = new TreeMessage(EVENT, true);
-    assertThat(TreeMessage.SERDE.decode(TreeMessage.SERDE.encode(tree))).isEqualTo(tree);
+    for (TreeMessage tree : List.of(new TreeMessage(EVENT, true), new TreeMessage(EVENT, false), TreeMessage.followUp(EVENT))) {
+      assertThat(TreeMessage.SERDE.decode(TreeMessage.SERDE.encode(tree))).isEqualTo(tree);
+    }
+    for (SubtreeEntry entry : List.of(new SubtreeEntry(null, false), new SubtreeEntry(T0, false), new SubtreeEntry(T0, true).withOwnRevocation())) {
+      assertThat(SubtreeEntry.parse(entry.encode())).isEqualTo(entry);
+    }
+    assertThat(SubtreeEntry.parse("")).as("written before entries had values").isNull();
     for (TokenLink link : List.of(TokenLink.pending(EVENT).resolved("r"), TokenLink.pending(EVENT).markAudited(),
         TokenLink.pending(EVENT).markAudited().cyclic())) {
       assertThat(TokenLink.SERDE.decode(TokenLink.SERDE.encode(link))).isEqualTo(link);
@@ -37,6 +42,13 @@ class InternalSerdesTest {
     TreeMessage audited = new TreeMessage(EVENT, true);
     assertThat(TreeMessage.DEFINITION_SERDE.deserializer().deserialize("t",
         TreeMessage.DEFINITION_SERDE.serializer().serialize("t", audited))).isEqualTo(audited);
+  }
+
+  @Test
+  void treeMessagesWrittenBeforeFollowUpsStillDecode() {
+    byte[] bytes = TreeMessage.SERDE.encode(new TreeMessage(EVENT, true));
+    assertThat(bytes[1]).as("flags byte after the version: was a boolean").isEqualTo((byte) 1);
+    assertThat(TreeMessage.SERDE.decode(bytes)).isEqualTo(new TreeMessage(EVENT, true, false));
   }
 
   @Test

@@ -107,6 +107,73 @@ class TreeProcessorTest {
     assertThat(h.sent(P, Outputs.REVOCATIONS)).extracting(Record::key).containsExactly("t/r", "t/a", "t/b");
   }
 
+  @Test
+  void noticesGoOutBeforeTheNodesAndWhatComesInBetweenIsJudgedByTheRevocation() {
+    buildTree();
+    h.holdingFollowUps().clear();
+    tree(Events.revoked("t", "rev-r", "r", T0.plusSeconds(1)));
+    assertThat(h.sent(P, Outputs.REVOCATIONS)).extracting(Record::key).containsExactly("t/r", "t/a", "t/b");
+    RevocationNotice b = (RevocationNotice) h.sent(P, Outputs.REVOCATIONS).get(2).value();
+    assertThat(b.getDepth()).as("from the subtree key").isEqualTo(2);
+    assertThat(b.getExpiresAt()).as("from the subtree entry").isEqualTo(EXPIRES);
+    assertThat(b.getRootId()).isEqualTo("r");
+    assertThat(b.getRevokedAt()).isEqualTo(T0.plusSeconds(1));
+    assertThat(h.sent(P, Outputs.TOKENS)).as("only the revoked token itself so far").extracting(Record::key).containsExactly("t/r");
+    assertThat(h.sent(P, Outputs.TREES)).singleElement()
+        .satisfies(r -> assertThat(((TreeMessage) r.value()).followUp()).isTrue());
+
+    // Before the follow-up: a use after the revocation, a new child, a second revocation below.
+    tree(Events.used("t", "u1", "b", "api", null, Outcome.allowed, T0.plusSeconds(2)));
+    assertThat(((AuditRecord) h.sent(P, Outputs.AUDIT).getLast().value()).getViolations())
+        .contains(ViolationKind.use_after_revocation);
+    tree(Events.attenuated("t", "ev-c", "c", "b", "agent:c", T0.plusSeconds(3)));
+    assertThat(latest("t/c").getRevokedAt()).as("born revoked").isEqualTo(T0.plusSeconds(1));
+    assertThat(h.sent(P, Outputs.REVOCATIONS)).extracting(Record::key).containsExactly("t/r", "t/a", "t/b", "t/c");
+    tree(Events.revoked("t", "rev-a", "a", T0.plusSeconds(4)));
+    assertThat(h.sent(P, Outputs.REVOCATIONS)).as("r's revocation holds below a").hasSize(4);
+
+    int alerts = h.sent(P, Outputs.ALERTS).size();
+    h.releaseFollowUps();
+    assertThat(latest("t/a").getRevocationCause()).isEqualTo("r");
+    assertThat(latest("t/b").getStatus()).isEqualTo(TokenStatus.revoked);
+    assertThat(latest("t/b").getRevokedAt()).isEqualTo(T0.plusSeconds(1));
+    assertThat(h.sent(P, Outputs.REVOCATIONS)).as("no notice twice").hasSize(4);
+    assertThat(h.sent(P, Outputs.ALERTS)).as("the use was judged already").hasSize(alerts);
+  }
+
+  @Test
+  void anEarlierRevocationBelowKeepsItsSubtreeAndALaterOneAboveReachesTheRest() {
+    buildTree();
+    tree(Events.attenuated("t", "ev-c", "c", "r", "agent:c", T0));
+    tree(Events.revoked("t", "rev-a", "a", T0.plusSeconds(1)));
+    h.clear();
+    tree(Events.revoked("t", "rev-r", "r", T0.plusSeconds(5)));
+    assertThat(h.sent(P, Outputs.REVOCATIONS)).extracting(Record::key).containsExactly("t/r", "t/c");
+    assertThat(h.sent(P, Outputs.TOKENS)).as("a and b keep a's revocation, follow-up included")
+        .extracting(Record::key).containsExactlyInAnyOrder("t/r", "t/c");
+    h.clear();
+    tree(Events.revoked("t", "rev-r0", "r", T0.plusMillis(500))); // earlier than a's: now r's holds everywhere
+    assertThat(h.sent(P, Outputs.REVOCATIONS)).extracting(Record::key).containsExactly("t/r", "t/a", "t/b", "t/c");
+    assertThat(h.sent(P, Outputs.REVOCATIONS)).extracting(r -> ((RevocationNotice) r.value()).getRevocationCause())
+        .containsOnly("r");
+    assertThat(latest("t/b").getRevokedAt()).isEqualTo(T0.plusMillis(500));
+  }
+
+  @Test
+  void subtreeEntriesWithoutValuesStillGiveTheNoticeItsExpiry() {
+    buildTree();
+    KeyValueStore<String, String> subtrees = h.context.getStateStore(LedgerStores.SUBTREES);
+    List<String> keys = new java.util.ArrayList<>();
+    try (var it = subtrees.all()) {
+      it.forEachRemaining(kv -> keys.add(kv.key));
+    }
+    keys.forEach(k -> subtrees.put(k, "")); // as written by the version before entries had values
+    h.clear();
+    tree(Events.revoked("t", "rev-r", "r", T0.plusSeconds(1)));
+    assertThat(h.sent(P, Outputs.REVOCATIONS)).extracting(r -> ((RevocationNotice) r.value()).getExpiresAt())
+        .containsExactly(EXPIRES, EXPIRES, EXPIRES);
+  }
+
   private void use(String eventId, String token, int secondsAfterT0) {
     tree(Events.used("t", eventId, token, "api", null, Outcome.allowed, T0.plusSeconds(secondsAfterT0)));
   }
