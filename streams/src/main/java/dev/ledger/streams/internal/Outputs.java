@@ -38,6 +38,16 @@ public final class Outputs {
     return processorName + "-" + output;
   }
 
+  /**
+   * Asks Kafka Streams to commit once this record is processed rather than when the commit interval
+   * is up: for revocations, whose notices resource servers wait on, and which are rare enough that
+   * the extra transactions cost nothing measurable. Under exactly-once nothing downstream sees a
+   * record before its transaction commits, so this takes up to a commit interval off each stage.
+   */
+  public void commitSoon() {
+    context.commit();
+  }
+
   public long now() {
     return context.currentSystemTimeMs();
   }

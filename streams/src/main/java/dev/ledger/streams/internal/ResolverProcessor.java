@@ -163,6 +163,9 @@ public final class ResolverProcessor implements Processor<String, Object, Object
     TokenLink link = links.get(key);
     if (link != null && link.state() == TokenLink.State.RESOLVED) {
       out.tree(sameTenant(key, link.rootId()), new TreeMessage(event, false));
+      if (EventValidator.REVOKED.equals(event.getType())) {
+        out.commitSoon();
+      }
       return;
     }
     parked.put(LedgerStores.compose(key, event.getEventId()), new Parked(event, out.now() + grace.toMillis(), false));

@@ -311,6 +311,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     node.setRevocationCause(revoked.cause());
     rejudgeUses(key, node, revoked.at());
     notice(key, publish(key, node), event);
+    out.commitSoon();
     if (entry == null) {
       walkChildren(key, node);
     } else {

@@ -47,6 +47,16 @@ class ResolverProcessorTest {
   }
 
   @Test
+  void aRevocationOfAResolvedTokenGoesOnAndAsksForACommitAtOnce() {
+    event(root("r"));
+    event(Events.used("t", "u1", "r", "api", null, Outcome.allowed, T0));
+    assertThat(h.context.committed()).as("uses wait for the commit interval").isFalse();
+    event(Events.revoked("t", "rev-r", "r", T0));
+    assertThat(h.sent(R, Outputs.TREES)).hasSize(3);
+    assertThat(h.context.committed()).isTrue();
+  }
+
+  @Test
   void aChildAsksItsParentIsPendingAndResolvesOnTheAnswer() {
     event(child("c", "p"));
     assertThat(((TokenNode) h.sent(R, Outputs.TOKENS).getFirst().value()).getStatus()).isEqualTo(TokenStatus.pending);

@@ -47,9 +47,11 @@ class TreeProcessorTest {
   @Test
   void revocationCascadesOnceAndNoticesCarryTheCause() {
     buildTree();
+    assertThat(h.context.committed()).as("definitions wait for the commit interval").isFalse();
     h.clear();
     tree(Events.revoked("t", "rev-a", "a", T0.plusSeconds(1)));
     assertThat(h.sent(P, Outputs.REVOCATIONS)).extracting(Record::key).containsExactly("t/a", "t/b");
+    assertThat(h.context.committed()).as("notices are committed at once").isTrue();
     RevocationNotice notice = (RevocationNotice) h.sent(P, Outputs.REVOCATIONS).get(1).value();
     assertThat(notice.getRevocationCause()).isEqualTo("a");
     assertThat(notice.getEventId()).isEqualTo("rev-a");
