@@ -67,11 +67,13 @@ class StreamsBenchmark {
         Thread watcher = Thread.ofPlatform().daemon().start(() -> watch(run.bootstrap()));
         List<String> table = new ArrayList<>();
         table.add(String.format(Locale.ROOT, "%-26s %6s %10s %10s %10s %10s", "scenario", "runs", "p50 ms", "p99 ms", "min ms", "max ms"));
-        chain(run, 1, 5, "warmup");
+        // Unrecorded warm-up: the first revocations after a start pay for class loading and JIT.
+        chain(run, 1, 20, "warmup");
+        tree(run, 1_000, 2, "warmup-tree");
         for (int depth : new int[] {1, 10, 30}) {
           table.add(row("chain depth " + depth, chain(run, depth, RUNS, "d" + depth)));
         }
-        table.add(row("tree of " + TREE_SIZE + " descendants", tree(run, TREE_SIZE, TREE_RUNS)));
+        table.add(row("tree of " + TREE_SIZE + " descendants", tree(run, TREE_SIZE, TREE_RUNS, "tree")));
         double rate = throughput(run, THROUGHPUT_EVENTS);
         stop.set(true);
         watcher.join();
@@ -103,10 +105,10 @@ class StreamsBenchmark {
   }
 
   /** A root with {@code size} descendants (fan-out 10); revokes the root. */
-  private long[] tree(BrokerRun run, int size, int runs) throws Exception {
+  private long[] tree(BrokerRun run, int size, int runs, String name) throws Exception {
     long[] latencies = new long[runs];
     for (int r = 0; r < runs; r++) {
-      String prefix = "tree" + r + "-";
+      String prefix = name + r + "-";
       List<LedgerEvent> events = new ArrayList<>();
       List<String> keys = new ArrayList<>();
       events.add(root(prefix + "0"));
