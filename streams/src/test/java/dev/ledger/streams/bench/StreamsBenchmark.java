@@ -27,7 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -50,6 +53,9 @@ class StreamsBenchmark {
   private static final int TREE_RUNS = Integer.getInteger("ledger.bench.treeRuns", 5);
   private static final int TREE_SIZE = Integer.getInteger("ledger.bench.treeSize", 10_000);
   private static final int THROUGHPUT_EVENTS = Integer.getInteger("ledger.bench.events", 30_000);
+  /** Send each revocation in a transaction of its own, as ingest does, and count from its commit. */
+  private static final boolean TRANSACTIONAL = Boolean.getBoolean("ledger.bench.transactional");
+  private KafkaProducer<byte[], byte[]> transactional;
   private static final Instant LATER = Instant.now().plus(Duration.ofDays(7));
   private static final String TENANT = "bench";
 
@@ -78,8 +84,8 @@ class StreamsBenchmark {
         stop.set(true);
         watcher.join();
         System.out.println();
-        System.out.printf(Locale.ROOT, "ledger streams benchmark: commit.interval.ms=%d, producer linger.ms=%s, exactly_once_v2, 4 partitions, 1 thread, %d cores%n",
-            COMMIT_MS, LINGER_MS, Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "ledger streams benchmark: commit.interval.ms=%d, producer linger.ms=%s, exactly_once_v2, 4 partitions, 1 thread, %d cores%s%n",
+            COMMIT_MS, LINGER_MS, Runtime.getRuntime().availableProcessors(), TRANSACTIONAL ? ", revocations sent in transactions" : "");
         table.forEach(System.out::println);
         System.out.printf(Locale.ROOT, "throughput: %d events (trees of 10 + 2 uses per token) in one JVM: %.0f events/s%n", THROUGHPUT_EVENTS, rate);
       }
@@ -127,10 +133,25 @@ class StreamsBenchmark {
     awaitAll(keys, resolved, Duration.ofMinutes(5));
     byte[] value = Topics.EVENTS.valueSerde().serializer().serialize("t",
         Events.revoked(TENANT, "rev-" + rootId, rootId, T0.plusSeconds(60)));
-    long acked = run.sendRaw((TENANT + "/" + rootId).getBytes(StandardCharsets.UTF_8), value);
+    byte[] key = (TENANT + "/" + rootId).getBytes(StandardCharsets.UTF_8);
+    long acked = TRANSACTIONAL ? sendInTransaction(run, key, value) : run.sendRaw(key, value);
     awaitAll(keys, noticeAt, Duration.ofMinutes(2));
     long last = keys.stream().mapToLong(noticeAt::get).max().orElseThrow();
     return Math.max(0, last - acked);
+  }
+
+  private long sendInTransaction(BrokerRun run, byte[] key, byte[] value) throws Exception {
+    if (transactional == null) {
+      Properties p = new Properties();
+      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, run.bootstrap());
+      p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-revocations");
+      transactional = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+      transactional.initTransactions();
+    }
+    transactional.beginTransaction();
+    transactional.send(new ProducerRecord<>(Topics.EVENTS.name(), key, value));
+    transactional.commitTransaction();
+    return System.nanoTime();
   }
 
   /** Trees of 10 tokens with 2 allowed uses per token; events/s from first send to the last audit record. */
