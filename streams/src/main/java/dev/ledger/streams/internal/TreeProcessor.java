@@ -299,9 +299,11 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
       out.audit(key, LedgerRecords.audit(event, node, Set.of(), out.now()));
     }
     String path = LedgerStores.path(node);
-    SubtreeEntry entry = SubtreeEntry.parse(subtrees.get(path));
-    if (entry != null && !entry.ownRevocation()) {
-      subtrees.put(path, entry.withOwnRevocation().encode());
+    String stored = subtrees.get(path);
+    SubtreeEntry entry = SubtreeEntry.parse(stored);
+    if (stored != null && (entry == null || !entry.ownRevocation())) {
+      // An entry without a value (written before entries had one) gets one now, from the node.
+      subtrees.put(path, (entry == null ? new SubtreeEntry(node.getExpiresAt(), true) : entry.withOwnRevocation()).encode());
     }
     Revoked revoked = new Revoked(event.getOccurredAt(), tokenId);
     if (!revoked.beats(before)) {
@@ -312,7 +314,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     rejudgeUses(key, node, revoked.at());
     notice(key, publish(key, node), event);
     out.commitSoon();
-    if (entry == null) {
+    if (stored == null) {
       walkChildren(key, node);
     } else {
       noticeSubtree(path, node, revoked, event);

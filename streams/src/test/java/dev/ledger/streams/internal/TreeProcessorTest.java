@@ -170,10 +170,12 @@ class TreeProcessorTest {
       it.forEachRemaining(kv -> keys.add(kv.key));
     }
     keys.forEach(k -> subtrees.put(k, "")); // as written by the version before entries had values
-    h.clear();
+    h.holdingFollowUps().clear();
     tree(Events.revoked("t", "rev-r", "r", T0.plusSeconds(1)));
     assertThat(h.sent(P, Outputs.REVOCATIONS)).extracting(r -> ((RevocationNotice) r.value()).getExpiresAt())
         .containsExactly(EXPIRES, EXPIRES, EXPIRES);
+    assertThat(h.sent(P, Outputs.TREES)).as("the index is there: notices first, nodes in the follow-up").hasSize(1);
+    assertThat(subtrees.get("t/r")).as("the revoked token's entry got a value").isEqualTo(new SubtreeEntry(EXPIRES, true).encode());
   }
 
   private void use(String eventId, String token, int secondsAfterT0) {
