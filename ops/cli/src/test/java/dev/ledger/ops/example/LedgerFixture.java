@@ -43,8 +43,15 @@ final class LedgerFixture implements AutoCloseable {
   }
 
   static LedgerFixture start(Path data) throws Exception {
-    LedgerConfig config = LedgerConfig.defaults(Map.of("data.dir", data.toString(), "http.port", "0",
+    Map<String, String> settings = new java.util.HashMap<>(Map.of("data.dir", data.toString(), "http.port", "0",
         "kafka.embedded.port", "0", "topics.partitions", "4"));
+    // Benchmarks compare settings: -Dledger.fixture.set=streams.commit.interval=100ms,index.x=y
+    for (String pair : System.getProperty("ledger.fixture.set", "").split(",")) {
+      if (pair.contains("=")) {
+        settings.put(pair.substring(0, pair.indexOf('=')).strip(), pair.substring(pair.indexOf('=') + 1).strip());
+      }
+    }
+    LedgerConfig config = LedgerConfig.defaults(settings);
     LedgerNode node = LedgerNode.start(config, EnumSet.allOf(LedgerNode.Role.class),
         new PrintStream(OutputStream.nullOutputStream()));
     return new LedgerFixture(node, Files.readString(data.resolve("admin.key")).strip());
