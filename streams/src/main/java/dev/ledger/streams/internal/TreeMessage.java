@@ -16,11 +16,14 @@ import org.apache.kafka.common.serialization.Serdes;
  *     {@code token.revoked}): the notices went out in the transaction that handled the event, and
  *     this message, readable only once that transaction committed, brings the stored nodes of the
  *     subtree in line in the next one
+ * @param resumeAfter for a follow-up that continues one cut short: the subtree key of the last
+ *     token already brought in line; null to start at the top
  */
-public record TreeMessage(LedgerEvent event, boolean audited, boolean followUp) {
+public record TreeMessage(LedgerEvent event, boolean audited, boolean followUp, String resumeAfter) {
 
   private static final int AUDITED = 1;
   private static final int FOLLOW_UP = 2;
+  private static final int RESUME = 4;
 
   public TreeMessage {
     Objects.requireNonNull(event, "event");
@@ -28,24 +31,33 @@ public record TreeMessage(LedgerEvent event, boolean audited, boolean followUp) 
 
   /** An event from stage 1. */
   public TreeMessage(LedgerEvent event, boolean audited) {
-    this(event, audited, false);
+    this(event, audited, false, null);
   }
 
-  /** The follow-up of {@code revocation}, already audited. */
+  /** The follow-up of {@code revocation}, already audited, from the top of its subtree. */
   public static TreeMessage followUp(LedgerEvent revocation) {
-    return new TreeMessage(revocation, true, true);
+    return new TreeMessage(revocation, true, true, null);
+  }
+
+  /** The same follow-up, continued after the subtree key {@code resumeAfter}. */
+  public TreeMessage resumedAfter(String subtreeKey) {
+    return new TreeMessage(event, true, true, subtreeKey);
   }
 
   // The first byte was a boolean (0 or 1) before follow-ups existed: as flags it still reads the same.
   public static final BinarySerde<TreeMessage> SERDE = new BinarySerde<>("TreeMessage",
       (m, out) -> {
-        out.writeByte((m.audited() ? AUDITED : 0) | (m.followUp() ? FOLLOW_UP : 0));
+        out.writeByte((m.audited() ? AUDITED : 0) | (m.followUp() ? FOLLOW_UP : 0) | (m.resumeAfter() != null ? RESUME : 0));
         BinarySerde.writeBytes(out, RawEvent.EVENT_SERDE.encode(m.event()));
+        if (m.resumeAfter() != null) {
+          out.writeUTF(m.resumeAfter());
+        }
       },
       in -> {
         int flags = in.readUnsignedByte();
-        return new TreeMessage(RawEvent.EVENT_SERDE.decode(BinarySerde.readBytes(in)),
-            (flags & AUDITED) != 0, (flags & FOLLOW_UP) != 0);
+        LedgerEvent event = RawEvent.EVENT_SERDE.decode(BinarySerde.readBytes(in));
+        return new TreeMessage(event, (flags & AUDITED) != 0, (flags & FOLLOW_UP) != 0,
+            (flags & RESUME) != 0 ? in.readUTF() : null);
       });
 
   /**

@@ -57,6 +57,8 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
   public static final String NAME = "tree";
 
   private static final Duration EXPIRY_INTERVAL = Duration.ofSeconds(1);
+  /** Tokens a follow-up brings in line per call (tens of milliseconds of work). */
+  static final int FOLLOW_UP_BATCH = 1_000;
 
   private record Attach(String key, TreeMessage definition, TokenNode parent) {}
 
@@ -109,7 +111,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     LedgerEvent event = message.event();
     String key = LedgerKey.of(event.getTenant(), EventValidator.tokenId(event)).toString();
     if (message.followUp()) {
-      followUp(key);
+      followUp(record.key(), key, message);
     } else if (EventValidator.definesToken(event.getType())) {
       onDefinition(key, message);
     } else if (EventValidator.USED.equals(event.getType())) {
@@ -354,21 +356,37 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
   }
 
   /**
-   * The second half of a cascade, in the transaction after the notices: brings every node below
-   * {@code key} in line with the revocations in force, re-judges their uses and emits them.
+   * The second half of a cascade, in the transactions after the notices: brings the nodes below
+   * {@code key} in line with the revocations in force, re-judges their uses and emits them, at most
+   * {@link #FOLLOW_UP_BATCH} tokens per call. A larger subtree sends itself a follow-up to resume
+   * after the last token done, so that the stream thread gets to other records (another
+   * revocation's notices above all) between batches instead of after the whole subtree.
    */
-  private void followUp(String key) {
+  private void followUp(String treeKey, String key, TreeMessage message) {
     TokenNode top = node(key);
     if (top == null) {
       return;
     }
-    try (KeyValueIterator<String, String> it = LedgerStores.iterate(subtrees, LedgerStores.path(top))) {
+    String path = LedgerStores.path(top);
+    String from = (message.resumeAfter() == null ? path : message.resumeAfter()) + LedgerStores.SEP;
+    // Every key under path + SEP sorts below path + U+0001, which no id contains (they cannot
+    // contain control characters), and every key after resumeAfter sorts at or above resumeAfter + SEP.
+    String last = null;
+    int done = 0;
+    try (KeyValueIterator<String, String> it = subtrees.range(from, path + "\u0001")) {
       while (it.hasNext()) {
-        String descendantKey = LedgerKey.of(top.getTenant(), LedgerStores.last(it.next().key)).toString();
+        if (done == FOLLOW_UP_BATCH) {
+          out.tree(treeKey, message.resumedAfter(last));
+          return;
+        }
+        String subtreeKey = it.next().key;
+        String descendantKey = LedgerKey.of(top.getTenant(), LedgerStores.last(subtreeKey)).toString();
         TokenNode descendant = node(descendantKey);
         if (descendant != null && catchUp(descendantKey, descendant)) {
           publish(descendantKey, descendant);
         }
+        last = subtreeKey;
+        done++;
       }
     }
   }

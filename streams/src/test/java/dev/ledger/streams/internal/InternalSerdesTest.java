@@ -19,7 +19,8 @@ class InternalSerdesTest {
     for (LoopMessage m : List.of(LoopMessage.request("c"), LoopMessage.probe(List.of("a", "b")), LoopMessage.answer("r"), LoopMessage.orphan())) {
       assertThat(LoopMessage.SERDE.decode(LoopMessage.SERDE.encode(m))).isEqualTo(m);
     }
-    for (TreeMessage tree : List.of(new TreeMessage(EVENT, true), new TreeMessage(EVENT, false), TreeMessage.followUp(EVENT))) {
+    for (TreeMessage tree : List.of(new TreeMessage(EVENT, true), new TreeMessage(EVENT, false), TreeMessage.followUp(EVENT),
+        TreeMessage.followUp(EVENT).resumedAfter("t/r\u0000a"))) {
       assertThat(TreeMessage.SERDE.decode(TreeMessage.SERDE.encode(tree))).isEqualTo(tree);
     }
     for (SubtreeEntry entry : List.of(new SubtreeEntry(null, false), new SubtreeEntry(T0, false), new SubtreeEntry(T0, true).withOwnRevocation())) {
@@ -48,7 +49,7 @@ class InternalSerdesTest {
   void treeMessagesWrittenBeforeFollowUpsStillDecode() {
     byte[] bytes = TreeMessage.SERDE.encode(new TreeMessage(EVENT, true));
     assertThat(bytes[1]).as("flags byte after the version: was a boolean").isEqualTo((byte) 1);
-    assertThat(TreeMessage.SERDE.decode(bytes)).isEqualTo(new TreeMessage(EVENT, true, false));
+    assertThat(TreeMessage.SERDE.decode(bytes)).isEqualTo(new TreeMessage(EVENT, true, false, null));
   }
 
   @Test

@@ -144,6 +144,28 @@ class TreeProcessorTest {
   }
 
   @Test
+  void aLargeSubtreeIsBroughtInLineInBatchesWithOtherRecordsInBetween() {
+    int size = 2 * TreeProcessor.FOLLOW_UP_BATCH + 500;
+    tree(Events.issued("t", "ev-r", "r", "user:u", "agent:r", List.of("api"), List.of("read"), EXPIRES, null, T0));
+    for (int i = 0; i < size; i++) {
+      // two levels, so that a batch ends inside someone's subtree
+      String parent = i < 50 ? "r" : "c" + (i % 50);
+      tree(Events.attenuated("t", "ev-c" + i, "c" + i, parent, "agent:c", T0));
+    }
+    h.holdingFollowUps().clear();
+    tree(Events.revoked("t", "rev-r", "r", T0.plusSeconds(1)));
+    assertThat(h.sent(P, Outputs.REVOCATIONS)).hasSize(size + 1);
+    h.releaseFollowUps();
+    List<TreeMessage> loop = h.sent(P, Outputs.TREES).stream().map(r -> (TreeMessage) r.value()).toList();
+    assertThat(loop).as("the follow-up, then one resumption per further batch").hasSize(3);
+    assertThat(loop.get(0).resumeAfter()).isNull();
+    assertThat(loop.get(1).resumeAfter()).isNotNull();
+    assertThat(h.sent(P, Outputs.TOKENS)).as("every token once, the revoked one first")
+        .extracting(Record::key).doesNotHaveDuplicates().hasSize(size + 1);
+    assertThat(h.sent(P, Outputs.TOKENS)).allSatisfy(r -> assertThat(node(r).getRevocationCause()).isEqualTo("r"));
+  }
+
+  @Test
   void anEarlierRevocationBelowKeepsItsSubtreeAndALaterOneAboveReachesTheRest() {
     buildTree();
     tree(Events.attenuated("t", "ev-c", "c", "r", "agent:c", T0));
