@@ -27,6 +27,7 @@ class LedgerConfigTest {
     assertThat(c.integer(ConfigKey.HTTP_PORT)).isEqualTo(8080);
     assertThat(c.dataPath(ConfigKey.INDEX_DIR)).isEqualTo(Path.of("data", "index"));
     assertThat(c.duration(ConfigKey.STREAMS_COMMIT_INTERVAL)).isEqualTo(Duration.ofMillis(20));
+    assertThat(c.duration(ConfigKey.INDEX_REFRESH)).isEqualTo(Duration.ofMillis(25));
   }
 
   @Test

@@ -152,7 +152,8 @@ public final class LedgerNode implements AutoCloseable {
         throw new UncheckedIOException("cannot open the index in " + indexDir, e);
       }
       resources.push(index);
-      indexer = Indexer.start(IndexerSettings.builder(bootstrapServers).build(), index, registry);
+      indexer = Indexer.start(IndexerSettings.builder(bootstrapServers)
+          .refreshInterval(config.duration(ConfigKey.INDEX_REFRESH)).build(), index, registry);
       resources.push(indexer);
       checks.add(new IndexHealth(indexer));
       out.printf("  index      %s%n", indexDir);
