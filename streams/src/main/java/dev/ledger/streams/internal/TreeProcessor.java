@@ -58,7 +58,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
 
   private static final Duration EXPIRY_INTERVAL = Duration.ofSeconds(1);
   /** Tokens a follow-up brings in line per call (tens of milliseconds of work). */
-  static final int FOLLOW_UP_BATCH = 1_000;
+  static final int FOLLOW_UP_BATCH = 200;
 
   private record Attach(String key, TreeMessage definition, TokenNode parent) {}
 
