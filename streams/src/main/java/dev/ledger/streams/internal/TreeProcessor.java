@@ -285,6 +285,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     }
     return seen;
   }
+
   private void onRevocation(String treeKey, String key, LedgerEvent event, boolean audited) {
     String tokenId = event.getRevocation().getTokenId();
     TokenNode node = node(key);
