@@ -133,10 +133,26 @@ public final class LedgerStores {
 
   /** The greatest key of {@code store} under {@code tokenKey + SEP}, or null. */
   public static String lastKey(KeyValueStore<String, ?> store, String tokenKey) {
-    // U+FFFF encodes as EF BF BF, above every byte a separator, digit or id byte starts with after SEP.
-    try (KeyValueIterator<String, ?> it = store.reverseRange(tokenKey + SEP, tokenKey + SEP + "\uffff")) {
+    try (KeyValueIterator<String, ?> it = store.reverseRange(tokenKey + SEP, end(tokenKey))) {
       return it.hasNext() ? it.next().key : null;
     }
+  }
+
+  /**
+   * The entries of {@code store} under {@code tokenKey + SEP} that sort after {@code after} (one
+   * of them, or null for all), in key order, lazily; close it. Every key after {@code after} sorts
+   * at or above {@code after + SEP}, since SEP is the smallest character.
+   */
+  public static <V> KeyValueIterator<String, V> iterateAfter(KeyValueStore<String, V> store, String tokenKey, String after) {
+    return store.range((after == null ? tokenKey : after) + SEP, end(tokenKey));
+  }
+
+  /**
+   * An upper bound for the keys under {@code tokenKey + SEP}: {@code tokenKey + U+0001} sorts above
+   * all of them and is no key itself, because no part of a key contains a control character.
+   */
+  private static String end(String tokenKey) {
+    return tokenKey + "\u0001";
   }
 
   /** Whether {@code a} sorts after {@code b} in a store (by UTF-8 bytes, as the stores order keys). */

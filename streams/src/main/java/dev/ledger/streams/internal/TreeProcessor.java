@@ -368,13 +368,9 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     if (top == null) {
       return;
     }
-    String path = LedgerStores.path(top);
-    String from = (message.resumeAfter() == null ? path : message.resumeAfter()) + LedgerStores.SEP;
-    // Every key under path + SEP sorts below path + U+0001, which no id contains (they cannot
-    // contain control characters), and every key after resumeAfter sorts at or above resumeAfter + SEP.
     String last = null;
     int done = 0;
-    try (KeyValueIterator<String, String> it = subtrees.range(from, path + "\u0001")) {
+    try (KeyValueIterator<String, String> it = LedgerStores.iterateAfter(subtrees, LedgerStores.path(top), message.resumeAfter())) {
       while (it.hasNext()) {
         if (done == FOLLOW_UP_BATCH) {
           out.tree(treeKey, message.resumedAfter(last));

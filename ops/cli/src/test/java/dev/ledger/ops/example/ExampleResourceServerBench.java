@@ -4,7 +4,10 @@ import static dev.ledger.ops.example.LedgerFixture.fares;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ledger.ops.config.ConfigKey;
 import dev.ledger.revocation.Revocation;
+import dev.ledger.streams.LedgerTopology;
+import dev.ledger.streams.StreamsSettings;
 import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.avro.RevocationNotice;
 import dev.ledger.revocation.RevocationListener;
@@ -166,7 +169,9 @@ class ExampleResourceServerBench {
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
-    String treesTopic = "ledger-streams-trees";
+    // The fixture runs streams under the default application id; its topology names the topic.
+    String treesTopic = LedgerTopology.treesTopic(StreamsSettings.builder(bootstrap)
+        .applicationId(ConfigKey.STREAMS_APPLICATION_ID.defaultValue()).stateDir(Path.of("unused")).build()).name();
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = new ArrayList<>();
       for (String topic : List.of(Topics.REVOCATIONS.name(), treesTopic)) {
