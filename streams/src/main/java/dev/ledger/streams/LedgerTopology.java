@@ -46,6 +46,9 @@ public final class LedgerTopology {
   /** Set this override to {@code in_memory} to keep state in memory (tests, benchmarks). */
   public static final String STORE_TYPE_OVERRIDE = StreamsConfig.DEFAULT_DSL_STORE_CONFIG;
 
+  /** The state store cache of each instance, shared by its threads: the hot nodes and links, one interval's uses. */
+  static final long STORE_CACHE_BYTES = 32L * 1024 * 1024;
+
   private static final String EVENTS_SOURCE = "events";
   private static final String RESOLVE_SOURCE = "resolve-in";
   private static final String TREES_SOURCE = "trees-in";
@@ -91,7 +94,7 @@ public final class LedgerTopology {
     addSink(topology, ResolverProcessor.NAME, Outputs.ALERTS, Topics.ALERTS);
 
     topology.addSource(TREES_SOURCE, Serdes.String().deserializer(), trees.valueSerde().deserializer(), trees.name());
-    topology.addProcessor(TreeProcessor.NAME, () -> new TreeProcessor(settings.depthLimit()), TREES_SOURCE);
+    topology.addProcessor(TreeProcessor.NAME, () -> new TreeProcessor(settings.depthLimit(), settings.usesFlushInterval()), TREES_SOURCE);
     addStores(topology, LedgerStores.treeStores(inMemory), TreeProcessor.NAME);
     // The tree processor encodes each TokenNode once, for its store and this sink alike.
     topology.addSink(Outputs.sink(TreeProcessor.NAME, Outputs.TOKENS), Topics.TOKENS.name(),
@@ -121,7 +124,8 @@ public final class LedgerTopology {
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
     // The resolver reads two topics in one task; it needs no time alignment between them, so never idle-wait.
     p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, Long.toString(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED));
-    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0");
+    // Only the stores built with caching use it (LedgerStores); see streams/README.md, "Caching and commits".
+    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, Long.toString(STORE_CACHE_BYTES));
     // Latency over batching: a revocation crosses two commits; do not let the producer sit on records.
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "5");
     // With frequent commits the next transaction often starts while the last one's markers are being

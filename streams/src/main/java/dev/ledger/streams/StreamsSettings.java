@@ -23,18 +23,27 @@ import java.util.Objects;
  *     With a bound, the dedupe state stops growing, but a copy arriving later than that (a replay
  *     of an old file) is processed again
  * @param exactlyOnce {@code exactly_once_v2} when true, {@code at_least_once} otherwise
- * @param commitInterval Kafka Streams commit interval: under exactly-once it bounds revocation
- *     latency (two commits per revocation), so keep it small
+ * @param commitInterval Kafka Streams commit interval: under exactly-once, how long outputs wait
+ *     to become visible, except a revocation's, which commits at once in both stages
+ * @param usesFlushInterval how often the {@code uses} counts on {@code ledger.tokens} are brought
+ *     up to date (wall clock): a use writes no TokenNode, the flush writes each used token and its
+ *     ancestors once per interval
  * @param threads stream threads of this instance
  * @param replicationFactor for the internal topics (changelogs, the resolve loop, the tree topic)
  * @param overrides raw Kafka Streams / client properties applied last (never null)
  */
 public record StreamsSettings(String bootstrapServers, String applicationId, Path stateDir,
     int depthLimit, Duration unknownTokenGrace, Duration dedupeRetention, boolean exactlyOnce, Duration commitInterval,
-    int threads, int replicationFactor, Map<String, String> overrides) {
+    Duration usesFlushInterval, int threads, int replicationFactor, Map<String, String> overrides) {
 
-  /** Default commit interval: low enough for the revocation latency target (see BENCHMARKS-streams.md). */
-  public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(20);
+  /**
+   * Default commit interval: a transaction per 100 ms amortizes its markers and the cache flush
+   * over many events; revocations do not wait for it (streams/README.md, "Caching and commits").
+   */
+  public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
+
+  /** Default interval of the {@code uses} flush: {@code uses} on ledger.tokens is at most this much behind. */
+  public static final Duration DEFAULT_USES_FLUSH_INTERVAL = Duration.ofMillis(500);
 
   /** Default dedupe retention: forever ({@code ledger.events} keeps every event forever too). */
   public static final Duration DEFAULT_DEDUPE_RETENTION = Duration.ZERO;
@@ -63,6 +72,9 @@ public record StreamsSettings(String bootstrapServers, String applicationId, Pat
     if (commitInterval == null || commitInterval.isNegative() || commitInterval.isZero()) {
       problems.add("commitInterval must be > 0");
     }
+    if (usesFlushInterval == null || usesFlushInterval.isNegative() || usesFlushInterval.isZero()) {
+      problems.add("usesFlushInterval must be > 0");
+    }
     if (threads < 1) {
       problems.add("threads must be >= 1, was " + threads);
     }
@@ -75,7 +87,7 @@ public record StreamsSettings(String bootstrapServers, String applicationId, Pat
     overrides = overrides == null ? Map.of() : Map.copyOf(overrides);
   }
 
-  /** A builder with the defaults: application id {@code ledger-streams}, state in {@code data/streams}, depth limit 32, grace 5 minutes, dedupe forever, exactly-once, one thread, replication 1. */
+  /** A builder with the defaults: application id {@code ledger-streams}, state in {@code data/streams}, depth limit 32, grace 5 minutes, dedupe forever, exactly-once, commits every 100 ms, uses flushed every 500 ms, one thread, replication 1. */
   public static Builder builder(String bootstrapServers) {
     return new Builder(bootstrapServers);
   }
@@ -84,7 +96,7 @@ public record StreamsSettings(String bootstrapServers, String applicationId, Pat
   public Builder toBuilder() {
     return new Builder(bootstrapServers).applicationId(applicationId).stateDir(stateDir).depthLimit(depthLimit)
         .unknownTokenGrace(unknownTokenGrace).dedupeRetention(dedupeRetention).exactlyOnce(exactlyOnce).commitInterval(commitInterval)
-        .threads(threads).replicationFactor(replicationFactor).overrides(overrides);
+        .usesFlushInterval(usesFlushInterval).threads(threads).replicationFactor(replicationFactor).overrides(overrides);
   }
 
   /** Builds {@link StreamsSettings}; not thread-safe. */
@@ -97,6 +109,7 @@ public record StreamsSettings(String bootstrapServers, String applicationId, Pat
     private Duration dedupeRetention = DEFAULT_DEDUPE_RETENTION;
     private boolean exactlyOnce = true;
     private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
+    private Duration usesFlushInterval = DEFAULT_USES_FLUSH_INTERVAL;
     private int threads = 1;
     private int replicationFactor = 1;
     private final Map<String, String> overrides = new LinkedHashMap<>();
@@ -140,6 +153,11 @@ public record StreamsSettings(String bootstrapServers, String applicationId, Pat
       return this;
     }
 
+    public Builder usesFlushInterval(Duration usesFlushInterval) {
+      this.usesFlushInterval = usesFlushInterval;
+      return this;
+    }
+
     public Builder threads(int threads) {
       this.threads = threads;
       return this;
@@ -163,7 +181,7 @@ public record StreamsSettings(String bootstrapServers, String applicationId, Pat
 
     public StreamsSettings build() {
       return new StreamsSettings(bootstrapServers, applicationId, stateDir, depthLimit, unknownTokenGrace,
-          dedupeRetention, exactlyOnce, commitInterval, threads, replicationFactor, overrides);
+          dedupeRetention, exactlyOnce, commitInterval, usesFlushInterval, threads, replicationFactor, overrides);
     }
   }
 }

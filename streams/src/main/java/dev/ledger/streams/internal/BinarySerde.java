@@ -33,7 +33,9 @@ public final class BinarySerde<T> implements Serde<T> {
     T read(DataInputStream in) throws IOException;
   }
 
-  private static final byte VERSION = 1;
+  // 2: links keep no definition once resolved, the tree processor keeps pending uses. Internal
+  // state is rebuilt from ledger.events rather than read in an older format (streams/README.md).
+  private static final byte VERSION = 2;
 
   private final String name;
   private final Writer<T> writer;

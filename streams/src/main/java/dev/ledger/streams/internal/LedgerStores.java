@@ -42,7 +42,14 @@ public final class LedgerStores {
   /** Every attached token by its chain ({@link #path}): a subtree is a key prefix. */
   public static final String SUBTREES = "ledger-tree-subtrees";
   public static final String REVOCATIONS = "ledger-tree-revocations";
+  /** Allowed uses already counted in their tokens' {@code uses}: {@code token + SEP + event_id} to a {@link StoredUse}. */
   public static final String USES = "ledger-tree-uses";
+  /**
+   * Allowed uses not yet counted in the {@code uses} of their token and its ancestors, keyed and
+   * valued like {@link #USES}; the tree processor's flush counts them and moves them there. Small:
+   * it holds the uses of one flush interval.
+   */
+  public static final String PENDING_USES = "ledger-tree-pending-uses";
   /** Allowed uses counted against a token with max_uses: {@code token + SEP + timeKey + SEP + event_id} to the used token. */
   public static final String BUDGETS = "ledger-tree-budgets";
   public static final String WAITING = "ledger-tree-waiting";
@@ -58,7 +65,7 @@ public final class LedgerStores {
     return List.of(
         store(DEDUPE, Serdes.Long(), inMemory),
         store(DEDUPE_EXPIRY, Serdes.String(), inMemory),
-        store(LINKS, TokenLink.SERDE, inMemory),
+        cached(store(LINKS, TokenLink.SERDE, inMemory)),
         store(WAITERS, Serdes.String(), inMemory),
         store(PARKED, Parked.SERDE, inMemory),
         store(DUE, Serdes.String(), inMemory));
@@ -67,12 +74,13 @@ public final class LedgerStores {
   /** The stores of the stage-2 tree processor. */
   public static List<StoreBuilder<?>> treeStores(boolean inMemory) {
     return List.of(
-        store(DEFINITIONS, TreeMessage.DEFINITION_SERDE, inMemory),
-        store(NODES, Serdes.ByteArray(), inMemory),
+        store(DEFINITIONS, TreeMessage.SERDE, inMemory),
+        cached(store(NODES, Serdes.ByteArray(), inMemory)),
         store(CHILDREN, Serdes.String(), inMemory),
         store(SUBTREES, Serdes.String(), inMemory),
         store(REVOCATIONS, AvroSerde.of(LedgerEvent.class), inMemory),
-        store(USES, Serdes.String(), inMemory),
+        cached(store(USES, Serdes.String(), inMemory)),
+        cached(store(PENDING_USES, Serdes.String(), inMemory)),
         store(BUDGETS, Serdes.String(), inMemory),
         store(WAITING, TreeMessage.SERDE, inMemory),
         store(EXPIRY, Serdes.String(), inMemory));
@@ -167,6 +175,15 @@ public final class LedgerStores {
       it.forEachRemaining(entries::add);
     }
     return entries;
+  }
+
+  /**
+   * Caching for a store whose keys are written again soon after (see streams/README.md, "Caching
+   * and commits"): within one commit the cache keeps the last value of a key and writes only that
+   * to the store and its changelog. A store whose keys are written once gains nothing from it.
+   */
+  private static <V> StoreBuilder<KeyValueStore<String, V>> cached(StoreBuilder<KeyValueStore<String, V>> builder) {
+    return builder.withCachingEnabled();
   }
 
   private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values, boolean inMemory) {

@@ -25,7 +25,7 @@ import java.util.Objects;
 public record LoopMessage(Kind kind, List<String> path, String rootId) {
 
   /** What a loop message asks or tells. */
-  public enum Kind { REQUEST, PROBE, ANSWER, ORPHAN }
+  public enum Kind { REQUEST, PROBE, ANSWER, ORPHAN, PARKED }
 
   public LoopMessage {
     Objects.requireNonNull(kind, "kind");
@@ -46,6 +46,10 @@ public record LoopMessage(Kind kind, List<String> path, String rootId) {
 
   public static LoopMessage orphan() {
     return new LoopMessage(Kind.ORPHAN, List.of(), null);
+  }
+
+  public static LoopMessage parked() {
+    return new LoopMessage(Kind.PARKED, List.of(), null);
   }
 
   /** The child that asked (first of the path). */

@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * <p>A token.issued is its own root. A child asks its parent for the root with a
  * {@link LoopMessage} on the resolve topic; the parent answers at once or parks the question until
  * its own root is known, so a leaf-first chain resolves one step per missing ancestor, never by
- * polling. Uses and revocations of a token wait here until its root is known; a use of a token
+ * polling. Only a parked question makes the child show itself {@code pending} on ledger.tokens
+ * (a {@code PARKED} reply): one answered at once is followed by its resolved node within
+ * milliseconds, so the pending node would be a record written only to be overwritten. Uses and revocations of a token wait here until its root is known; a use of a token
  * never seen becomes {@code unknown_token} after the grace, a revocation of one is audited after
  * the grace but kept forever, so the token is born revoked if it ever arrives. A parent link that
  * would close a cycle is found by a probe that follows pending parent links and comes back to its
@@ -151,7 +153,6 @@ public final class ResolverProcessor implements Processor<String, Object, Object
       return;
     }
     links.put(key, link);
-    out.token(key, Derivation.pending(event, List.of()));
     if (parent.equals(self.tokenId())) {
       refuseCycle(key, link);
     } else {
@@ -184,6 +185,7 @@ public final class ResolverProcessor implements Processor<String, Object, Object
           return;
         }
         waiters.put(LedgerStores.compose(key, message.requester()), "");
+        out.resolve(sameTenant(key, message.requester()), LoopMessage.parked());
         if (notResolving(link)) {
           judgeLater(key, WAITER + message.requester()); // an orphan unless this resolves within its grace
         }
@@ -199,6 +201,11 @@ public final class ResolverProcessor implements Processor<String, Object, Object
       case ANSWER -> {
         if (link != null && link.state() == TokenLink.State.PENDING) {
           resolve(key, link, message.rootId());
+        }
+      }
+      case PARKED -> {
+        if (link != null && link.state() == TokenLink.State.PENDING) {
+          out.token(key, Derivation.pending(link.definition(), List.of()));
         }
       }
       case ORPHAN -> {

@@ -4,9 +4,12 @@ import dev.ledger.schemas.avro.LedgerEvent;
 import java.util.Objects;
 
 /**
- * What stage 1 knows of one token: the event that defined it and how far its root is resolved.
+ * What stage 1 knows of one token: how far its root is resolved, and, while it is not, the event
+ * that defined it. A resolved or refused link keeps no definition: its lookups (the root for a use
+ * or a revocation, whether the token exists at all) need none, and the tree processor has the
+ * definition from the moment the root is known.
  *
- * @param definition the token.issued/exchanged/attenuated event, never null
+ * @param definition the token.issued/exchanged/attenuated event while {@link State#PENDING}, else null
  * @param rootId the tree's root once {@link State#RESOLVED}, else null
  * @param state never null
  * @param audited true once stage 1 wrote the definition's audit record because its parent stayed
@@ -25,10 +28,13 @@ public record TokenLink(LedgerEvent definition, String rootId, State state, bool
   }
 
   public TokenLink {
-    Objects.requireNonNull(definition, "definition");
     Objects.requireNonNull(state, "state");
+    if (state == State.PENDING) {
+      Objects.requireNonNull(definition, "definition");
+    }
   }
 
+  /** The parent's id; only a pending link knows it (it asks and probes through it). */
   public String parentId() {
     return definition.getToken().getParentTokenId();
   }
@@ -39,32 +45,32 @@ public record TokenLink(LedgerEvent definition, String rootId, State state, bool
   }
 
   public TokenLink resolved(String root) {
-    return new TokenLink(definition, root, State.RESOLVED, audited);
+    return new TokenLink(null, root, State.RESOLVED, audited);
   }
 
   public TokenLink cyclic() {
-    return new TokenLink(definition, null, State.CYCLIC, audited);
+    return new TokenLink(null, null, State.CYCLIC, audited);
   }
 
   public TokenLink markAudited() {
     return new TokenLink(definition, rootId, state, true);
   }
 
-  // The audited flag rides in the top bit of the state byte, so links stored before it existed
-  // still decode (as not audited).
   private static final int AUDITED_BIT = 0x80;
 
   public static final BinarySerde<TokenLink> SERDE = new BinarySerde<>("TokenLink",
       (l, out) -> {
         out.writeByte(l.state().ordinal() | (l.audited() ? AUDITED_BIT : 0));
         BinarySerde.writeNullable(out, l.rootId());
-        BinarySerde.writeBytes(out, RawEvent.EVENT_SERDE.encode(l.definition()));
+        if (l.state() == State.PENDING) {
+          BinarySerde.writeBytes(out, RawEvent.EVENT_SERDE.encode(l.definition()));
+        }
       },
       in -> {
         int head = in.readUnsignedByte();
         State state = State.values()[head & ~AUDITED_BIT];
         String root = BinarySerde.readNullable(in);
-        return new TokenLink(RawEvent.EVENT_SERDE.decode(BinarySerde.readBytes(in)), root, state,
-            (head & AUDITED_BIT) != 0);
+        LedgerEvent definition = state == State.PENDING ? RawEvent.EVENT_SERDE.decode(BinarySerde.readBytes(in)) : null;
+        return new TokenLink(definition, root, state, (head & AUDITED_BIT) != 0);
       });
 }

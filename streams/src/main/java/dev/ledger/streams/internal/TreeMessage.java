@@ -2,8 +2,6 @@ package dev.ledger.streams.internal;
 
 import dev.ledger.schemas.avro.LedgerEvent;
 import java.util.Objects;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * An event on its way to the tree processor, keyed by {@code tenant/root_id}: from stage 1, or
@@ -44,7 +42,6 @@ public record TreeMessage(LedgerEvent event, boolean audited, boolean followUp, 
     return new TreeMessage(event, true, true, subtreeKey);
   }
 
-  // The first byte was a boolean (0 or 1) before follow-ups existed: as flags it still reads the same.
   public static final BinarySerde<TreeMessage> SERDE = new BinarySerde<>("TreeMessage",
       (m, out) -> {
         out.writeByte((m.audited() ? AUDITED : 0) | (m.followUp() ? FOLLOW_UP : 0) | (m.resumeAfter() != null ? RESUME : 0));
@@ -59,13 +56,4 @@ public record TreeMessage(LedgerEvent event, boolean audited, boolean followUp, 
         return new TreeMessage(event, (flags & AUDITED) != 0, (flags & FOLLOW_UP) != 0,
             (flags & RESUME) != 0 ? in.readUTF() : null);
       });
-
-  /**
-   * For the tree processor's definitions store, which held bare LedgerEvents (Avro single-object
-   * encoding, {@code C3 01} first) before it kept the audited flag: reads both, writes the new form.
-   */
-  public static final Serde<TreeMessage> DEFINITION_SERDE = Serdes.serdeFrom(SERDE.serializer(),
-      (topic, bytes) -> bytes != null && bytes.length > 1 && bytes[0] == (byte) 0xC3 && bytes[1] == 0x01
-          ? new TreeMessage(RawEvent.EVENT_SERDE.decode(bytes), false)
-          : SERDE.decode(bytes));
 }

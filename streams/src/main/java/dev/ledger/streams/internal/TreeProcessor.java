@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -50,6 +52,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * revocation in force on a token is therefore always computed from the revocations stored for its
  * chain ({@link #inForce}), never read from its node, which may still wait for its follow-up: a
  * use, a new child or an expiry in between is judged the same as after it.
+ *
+ * <p>A use is the hot path, so it writes no TokenNode unless it adds a violation to its token:
+ * it writes its audit record, its stored use in {@code ledger-tree-pending-uses} and, only below a
+ * token with {@code max_uses}, a budget entry. The {@code uses} counts of the token and its
+ * ancestors are brought up to date by a wall-clock flush every {@code usesFlushInterval}, which
+ * writes each node with pending uses in its subtree once, however many uses it counts, and moves
+ * the pending uses to {@code ledger-tree-uses} in the same transaction. Until then a budget is
+ * judged from the stored count plus the pending uses counted in memory ({@link #pendingCounts}),
+ * which is rebuilt from the pending store whenever the processor starts, so a crash loses no count.
  */
 public final class TreeProcessor implements Processor<String, Object, Object, Object> {
 
@@ -73,6 +84,13 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
   private record Pushed(String tokenKey, String eventId) {}
 
   private final int depthLimit;
+  private final Duration usesFlushInterval;
+  /**
+   * Per token, the allowed uses in its subtree (itself included) that are in
+   * {@code ledger-tree-pending-uses} and not yet in its node's {@code uses}: derived state, rebuilt
+   * from that store on {@link #init}, emptied by each flush.
+   */
+  private final Map<String, Long> pendingCounts = new HashMap<>();
   private Outputs out;
   private KeyValueStore<String, TreeMessage> definitions;
   /** Encoded TokenNodes: encoded once per change, for the store and for ledger.tokens alike. */
@@ -81,13 +99,19 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
   private KeyValueStore<String, String> subtrees;
   private KeyValueStore<String, LedgerEvent> revocations;
   private KeyValueStore<String, String> uses;
+  private KeyValueStore<String, String> pendingUses;
   private KeyValueStore<String, String> budgets;
   private KeyValueStore<String, TreeMessage> waiting;
   private KeyValueStore<String, String> expiry;
 
-  /** @param depthLimit tokens deeper than this are flagged {@code depth_limit} */
-  public TreeProcessor(int depthLimit) {
+  /**
+   * @param depthLimit tokens deeper than this are flagged {@code depth_limit}
+   * @param usesFlushInterval how often the {@code uses} counts of used tokens and their ancestors
+   *     are written and emitted (wall clock)
+   */
+  public TreeProcessor(int depthLimit, Duration usesFlushInterval) {
     this.depthLimit = depthLimit;
+    this.usesFlushInterval = usesFlushInterval;
   }
 
   @Override
@@ -99,10 +123,23 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     subtrees = context.getStateStore(LedgerStores.SUBTREES);
     revocations = context.getStateStore(LedgerStores.REVOCATIONS);
     uses = context.getStateStore(LedgerStores.USES);
+    pendingUses = context.getStateStore(LedgerStores.PENDING_USES);
     budgets = context.getStateStore(LedgerStores.BUDGETS);
     waiting = context.getStateStore(LedgerStores.WAITING);
     expiry = context.getStateStore(LedgerStores.EXPIRY);
     context.schedule(EXPIRY_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::expire);
+    context.schedule(usesFlushInterval, PunctuationType.WALL_CLOCK_TIME, now -> flushUses());
+    pendingCounts.clear();
+    Map<String, Long> perToken = new HashMap<>();
+    try (KeyValueIterator<String, String> it = pendingUses.all()) {
+      it.forEachRemaining(kv -> perToken.merge(LedgerStores.before(kv.key), 1L, Long::sum));
+    }
+    perToken.forEach((key, count) -> {
+      TokenNode node = node(key);
+      if (node != null) {
+        countPending(node, count);
+      }
+    });
   }
 
   @Override
@@ -190,14 +227,20 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
   }
 
   /**
-   * Judges one use by event time, counts it against the token's and every ancestor's budget.
+   * Judges one use by event time and counts it as pending against the token and every ancestor
+   * (see the class comment); a token with {@code max_uses} of its own also ranks it in its budget.
    *
    * @param audited stage 1 already wrote its audit record (its token was unresolved past the grace)
    */
   private TokenNode onUse(String key, TokenNode node, LedgerEvent event, boolean audited) {
     UseBody use = event.getUse();
-    catchUp(key, node); // a revocation whose follow-up is still on its way
+    // A revocation whose follow-up is still on its way: store what it changed on the node now,
+    // or the follow-up, finding the uses already flagged, would not flag the node.
+    boolean changed = catchUp(key, node);
     if (use.getOutcome() != Outcome.allowed) {
+      if (changed) {
+        publish(key, node);
+      }
       if (!audited) {
         out.audit(key, LedgerRecords.audit(event, node, Set.of(), out.now()));
       }
@@ -217,28 +260,17 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     if (use.getActor() != null && !use.getActor().equals(node.getActor())) {
       violations.add(ViolationKind.holder_mismatch);
     }
-    // The budget walk goes leaf to root; the chain holds every ancestor's id.
-    String budgetEntry = LedgerStores.timeKey(at.toEpochMilli()) + LedgerStores.SEP + event.getEventId();
-    List<Hop> chain = node.getChain();
-    List<KeyValue<String, TokenNode>> counted = new ArrayList<>(chain.size());
+    countPending(node, 1);
     List<Pushed> pushed = new ArrayList<>();
-    for (int i = chain.size() - 1; i >= 0; i--) {
-      String ancestorKey = LedgerKey.of(node.getTenant(), chain.get(i).getTokenId()).toString();
-      TokenNode ancestor = i == chain.size() - 1 ? node : node(ancestorKey);
-      if (ancestor == null) {
-        continue;
-      }
-      ancestor.setUses(ancestor.getUses() + 1);
-      if (ancestor.getMaxUses() != null && !withinBudget(ancestorKey, ancestor, budgetEntry, key, pushed)) {
-        violations.add(ViolationKind.usage_limit_exceeded);
-      }
-      counted.add(KeyValue.pair(ancestorKey, ancestor));
+    if (!withinBudgets(key, node, LedgerStores.timeKey(at.toEpochMilli()) + LedgerStores.SEP + event.getEventId(), pushed)) {
+      violations.add(ViolationKind.usage_limit_exceeded);
     }
-    node.setViolations(Violations.union(node.getViolations(), violations));
-    for (KeyValue<String, TokenNode> entry : counted) {
-      publish(entry.key, entry.value);
+    List<ViolationKind> flagged = Violations.union(node.getViolations(), violations);
+    if (changed || flagged.size() != node.getViolations().size()) {
+      node.setViolations(flagged);
+      publish(key, node);
     }
-    uses.put(LedgerStores.compose(key, event.getEventId()), new StoredUse(at.toEpochMilli(), Violations.mask(violations)).encode());
+    pendingUses.put(LedgerStores.compose(key, event.getEventId()), new StoredUse(at.toEpochMilli(), Violations.mask(violations)).encode());
     if (!audited) {
       out.audit(key, LedgerRecords.audit(event, node, violations, out.now()));
     }
@@ -249,9 +281,42 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     return pushed.isEmpty() ? node : node(key); // a pushed use may be of this token too
   }
 
+  /** Counts {@code count} more pending allowed uses of {@code node} against it and every ancestor. */
+  private void countPending(TokenNode node, long count) {
+    for (Hop hop : node.getChain()) {
+      pendingCounts.merge(LedgerKey.of(node.getTenant(), hop.getTokenId()).toString(), count, Long::sum);
+    }
+  }
+
+  /**
+   * Ranks a use ({@code entry} = time + event id) of {@code node} in the budget of every token of
+   * its chain that sets {@code max_uses} itself; false if it falls past one of them. A token whose
+   * {@code max_uses} is its parent's, inherited or the same, keeps no budget: its subtree's uses
+   * are a subset of the parent's, so a use ranked past it is ranked past the parent's too, and a
+   * use it would push out of its budget the parent pushes out (or had already). So a chain without
+   * {@code max_uses} reads no ancestor and writes no budget entry.
+   */
+  private boolean withinBudgets(String key, TokenNode node, String entry, List<Pushed> pushed) {
+    boolean within = true;
+    List<Hop> chain = node.getChain();
+    String holderKey = key;
+    TokenNode holder = node;
+    for (int i = chain.size() - 1; holder != null && holder.getMaxUses() != null; i--) {
+      String parentKey = i == 0 ? null : LedgerKey.of(node.getTenant(), chain.get(i - 1).getTokenId()).toString();
+      TokenNode parent = parentKey == null ? null : node(parentKey);
+      if ((parent == null || !holder.getMaxUses().equals(parent.getMaxUses()))
+          && !withinBudget(holderKey, holder, entry, key, pushed)) {
+        within = false;
+      }
+      holderKey = parentKey;
+      holder = parent;
+    }
+    return within;
+  }
+
   /**
    * Adds a use ({@code entry} = time + event id) to the budget of {@code ancestor} (whose
-   * {@code uses} already counts it) and tells whether it ranks within {@code max_uses}. A use
+   * {@code uses} plus pending count already counts it) and tells whether it ranks within {@code max_uses}. A use
    * that ranks within but not last pushes the use now ranked just past the budget into
    * {@code pushed}; uses ranked further were already over it.
    */
@@ -261,7 +326,8 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     String last = LedgerStores.lastKey(budgets, ancestorKey);
     budgets.put(entryKey, usedKey);
     if (last == null || LedgerStores.sortsAfter(entryKey, last)) {
-      return ancestor.getUses() <= max; // the usual case: it happened after every use counted so far
+      // the usual case: it happened after every use counted so far
+      return ancestor.getUses() + pendingCounts.getOrDefault(ancestorKey, 0L) <= max;
     }
     long rank = 0;
     boolean seen = false;
@@ -386,6 +452,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
         done++;
       }
     }
+    out.commitSoon(); // the cascade on ledger.tokens: no commit interval on top of the notices' commit
   }
 
   /**
@@ -457,15 +524,17 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
 
   /** Flags stored allowed uses that happened after the (new, earlier) revocation time. */
   private void rejudgeUses(String key, TokenNode node, Instant revokedAt) {
-    if (node.getUses() == 0) {
-      return; // no allowed use of it or below it: spare the scan (most of a large cascade)
+    if (node.getUses() == 0 && !pendingCounts.containsKey(key)) {
+      return; // no allowed use of it or below it: spare the scans (most of a large cascade)
     }
     EnumSet<ViolationKind> added = EnumSet.noneOf(ViolationKind.class);
-    for (KeyValue<String, String> entry : LedgerStores.scan(uses, key)) {
-      StoredUse use = StoredUse.parse(entry.value);
-      if (use.occurredAt() > revokedAt.toEpochMilli() && flagStored(entry.key, use, ViolationKind.use_after_revocation)) {
-        added.add(ViolationKind.use_after_revocation);
-        useAlert(key, node, LedgerStores.after(entry.key), use, ViolationKind.use_after_revocation);
+    for (KeyValueStore<String, String> store : List.of(uses, pendingUses)) {
+      for (KeyValue<String, String> entry : LedgerStores.scan(store, key)) {
+        StoredUse use = StoredUse.parse(entry.value);
+        if (use.occurredAt() > revokedAt.toEpochMilli() && flagStored(store, entry.key, use, ViolationKind.use_after_revocation)) {
+          added.add(ViolationKind.use_after_revocation);
+          useAlert(key, node, LedgerStores.after(entry.key), use, ViolationKind.use_after_revocation);
+        }
       }
     }
     if (!added.isEmpty()) {
@@ -476,10 +545,12 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
   /** Re-judges one stored use of {@code tokenKey}: flags it, the token and raises the alert, once. */
   private void flagUse(String tokenKey, String eventId, ViolationKind kind) {
     String useKey = LedgerStores.compose(tokenKey, eventId);
-    String stored = uses.get(useKey);
+    String pending = pendingUses.get(useKey);
+    KeyValueStore<String, String> store = pending != null ? pendingUses : uses;
+    String stored = pending != null ? pending : uses.get(useKey);
     TokenNode node = node(tokenKey);
     StoredUse use = stored == null ? null : StoredUse.parse(stored);
-    if (use == null || node == null || !flagStored(useKey, use, kind)) {
+    if (use == null || node == null || !flagStored(store, useKey, use, kind)) {
       return;
     }
     node.setViolations(Violations.union(node.getViolations(), EnumSet.of(kind)));
@@ -487,12 +558,12 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     useAlert(tokenKey, node, eventId, use, kind);
   }
 
-  /** Adds {@code kind} to a stored use; false if it had it already. */
-  private boolean flagStored(String useKey, StoredUse use, ViolationKind kind) {
+  /** Adds {@code kind} to a use stored in {@code store}; false if it had it already. */
+  private boolean flagStored(KeyValueStore<String, String> store, String useKey, StoredUse use, ViolationKind kind) {
     if (use.has(kind)) {
       return false;
     }
-    uses.put(useKey, use.with(kind).encode());
+    store.put(useKey, use.with(kind).encode());
     return true;
   }
 
@@ -500,6 +571,30 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
   private void useAlert(String key, TokenNode node, String eventId, StoredUse use, ViolationKind kind) {
     out.alert(key, LedgerRecords.alert(eventId, Instant.ofEpochMilli(use.occurredAt()), node.getTenant(),
         node.getTokenId(), kind, node, node.getActor(), out.now()));
+  }
+
+  /**
+   * Adds the pending uses to the {@code uses} of every token that has some in its subtree, writing
+   * and emitting each of those nodes once, and moves the pending uses to {@code ledger-tree-uses};
+   * all in the punctuation's transaction, so the counts and the pending store never disagree.
+   */
+  private void flushUses() {
+    for (Map.Entry<String, Long> pending : pendingCounts.entrySet()) {
+      TokenNode node = node(pending.getKey());
+      if (node != null) {
+        node.setUses(node.getUses() + pending.getValue());
+        publish(pending.getKey(), node);
+      }
+    }
+    pendingCounts.clear();
+    List<KeyValue<String, String>> moved = new ArrayList<>();
+    try (KeyValueIterator<String, String> it = pendingUses.all()) {
+      it.forEachRemaining(moved::add);
+    }
+    for (KeyValue<String, String> use : moved) {
+      uses.put(use.key, use.value);
+      pendingUses.delete(use.key);
+    }
   }
 
   /** Re-emits tokens that just expired, and replaces the notices of expired revoked ones with tombstones. */

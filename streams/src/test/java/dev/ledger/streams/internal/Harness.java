@@ -16,7 +16,8 @@ final class Harness {
   Harness(Processor<String, Object, Object, Object> processor, List<StoreBuilder<?>> stores) {
     this.processor = processor;
     for (StoreBuilder<?> builder : stores) {
-      StateStore store = builder.withLoggingDisabled().build();
+      // A caching store needs the stream thread's cache, which a MockProcessorContext has not.
+      StateStore store = builder.withCachingDisabled().withLoggingDisabled().build();
       store.init(context.getStateStoreContext(), store);
       context.addStateStore(store);
     }
@@ -71,10 +72,17 @@ final class Harness {
     return this;
   }
 
-  /** Runs the wall-clock punctuator at {@code now}. */
+  /** Runs the (first) wall-clock punctuator at {@code now}. */
   Harness punctuate(long now) {
     context.setCurrentSystemTimeMs(now);
     context.scheduledPunctuators().getFirst().getPunctuator().punctuate(now);
+    return this;
+  }
+
+  /** Runs every scheduled punctuator at {@code now}, in the order they were scheduled. */
+  Harness punctuateAll(long now) {
+    context.setCurrentSystemTimeMs(now);
+    context.scheduledPunctuators().forEach(p -> p.getPunctuator().punctuate(now));
     return this;
   }
 }

@@ -37,29 +37,6 @@ class InternalSerdesTest {
   }
 
   @Test
-  void definitionsStoredAsBareEventsStillDecode() {
-    byte[] legacy = RawEvent.EVENT_SERDE.encode(EVENT);
-    assertThat(TreeMessage.DEFINITION_SERDE.deserializer().deserialize("t", legacy)).isEqualTo(new TreeMessage(EVENT, false));
-    TreeMessage audited = new TreeMessage(EVENT, true);
-    assertThat(TreeMessage.DEFINITION_SERDE.deserializer().deserialize("t",
-        TreeMessage.DEFINITION_SERDE.serializer().serialize("t", audited))).isEqualTo(audited);
-  }
-
-  @Test
-  void treeMessagesWrittenBeforeFollowUpsStillDecode() {
-    byte[] bytes = TreeMessage.SERDE.encode(new TreeMessage(EVENT, true));
-    assertThat(bytes[1]).as("flags byte after the version: was a boolean").isEqualTo((byte) 1);
-    assertThat(TreeMessage.SERDE.decode(bytes)).isEqualTo(new TreeMessage(EVENT, true, false, null));
-  }
-
-  @Test
-  void linksWrittenBeforeTheAuditedFlagStillDecode() {
-    byte[] bytes = TokenLink.SERDE.encode(TokenLink.pending(EVENT).resolved("r"));
-    assertThat(bytes[1]).as("state byte, audited bit clear: the old format").isEqualTo((byte) TokenLink.State.RESOLVED.ordinal());
-    assertThat(TokenLink.SERDE.decode(bytes).audited()).isFalse();
-  }
-
-  @Test
   void unknownVersionsAreRefused() {
     assertThatThrownBy(() -> LoopMessage.SERDE.decode(new byte[] {9, 0})).isInstanceOf(SerializationException.class);
   }

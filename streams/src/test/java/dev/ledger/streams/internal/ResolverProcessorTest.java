@@ -2,6 +2,7 @@ package dev.ledger.streams.internal;
 
 import static dev.ledger.streams.testing.Events.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.ledger.schemas.avro.Alert;
 import dev.ledger.schemas.avro.AuditRecord;
@@ -57,15 +58,20 @@ class ResolverProcessorTest {
   }
 
   @Test
-  void aChildAsksItsParentIsPendingAndResolvesOnTheAnswer() {
+  void aChildAsksItsParentIsPendingOnlyWhenParkedAndResolvesOnTheAnswer() {
     event(child("c", "p"));
-    assertThat(((TokenNode) h.sent(R, Outputs.TOKENS).getFirst().value()).getStatus()).isEqualTo(TokenStatus.pending);
+    assertThat(h.sent(R, Outputs.TOKENS)).as("no pending node while the parent may answer at once").isEmpty();
     Record<?, ?> request = h.sent(R, Outputs.RESOLVE).getFirst();
     assertThat(request.key()).isEqualTo("t/p");
     assertThat(request.value()).isEqualTo(LoopMessage.request("c"));
+    h.process("t/c", LoopMessage.parked());
+    assertThat(h.sent(R, Outputs.TOKENS)).singleElement()
+        .satisfies(r -> assertThat(((TokenNode) r.value()).getStatus()).isEqualTo(TokenStatus.pending));
     event(Events.used("t", "u1", "c", "api", null, Outcome.allowed, T0));
     assertThat(h.sent(R, Outputs.TREES)).as("the use waits for the root").isEmpty();
     h.clear().process("t/c", LoopMessage.answer("r"));
+    h.process("t/c", LoopMessage.parked());
+    assertThat(h.sent(R, Outputs.TOKENS)).as("a resolved token is never shown pending again").isEmpty();
     assertThat(h.sent(R, Outputs.TREES)).extracting(Record::key).containsExactly("t/r", "t/r");
     assertThat(h.sent(R, Outputs.TREES)).extracting(r -> ((TreeMessage) r.value()).event().getEventId()).containsExactly("ev-c", "u1");
   }
@@ -73,7 +79,9 @@ class ResolverProcessorTest {
   @Test
   void anUnknownParentParksTheQuestionAndAnswersWhenItArrives() {
     h.process("t/p", LoopMessage.request("c"));
-    assertThat(h.sent(R, Outputs.RESOLVE)).isEmpty();
+    assertThat(h.sent(R, Outputs.RESOLVE)).as("the child is told it waits").containsExactly(
+        new Record<>("t/c", LoopMessage.parked(), 1_000_000L));
+    h.clear();
     event(root("p"));
     assertThat(h.sent(R, Outputs.RESOLVE)).singleElement().satisfies(r -> {
       assertThat(r.key()).isEqualTo("t/c");
@@ -85,10 +93,8 @@ class ResolverProcessorTest {
   void aPendingParentForwardsAProbeAndAProbeThatComesBackIsACycle() {
     event(child("a", "b"));
     h.clear().process("t/a", LoopMessage.request("x"));
-    assertThat(h.sent(R, Outputs.RESOLVE)).singleElement().satisfies(r -> {
-      assertThat(r.key()).isEqualTo("t/b");
-      assertThat(r.value()).isEqualTo(LoopMessage.probe(List.of("x", "a")));
-    });
+    assertThat(h.sent(R, Outputs.RESOLVE)).extracting(Record::key, Record::value).containsExactly(
+        tuple("t/x", LoopMessage.parked()), tuple("t/b", LoopMessage.probe(List.of("x", "a"))));
     h.clear().process("t/a", LoopMessage.probe(List.of("a", "b")));
     assertThat(h.sent(R, Outputs.ALERTS)).singleElement().satisfies(r -> assertThat(((Alert) r.value()).getKind()).isEqualTo(ViolationKind.cycle));
     assertThat(h.sent(R, Outputs.RESOLVE)).as("nothing goes round again; the waiting child is an orphan now")
@@ -124,7 +130,7 @@ class ResolverProcessorTest {
 
   @Test
   void aChildOfATokenNeverSeenIsToldItIsAnOrphanWhenTheGraceEnds() {
-    h.process("t/p", LoopMessage.request("c"));
+    h.process("t/p", LoopMessage.request("c")).clear();
     h.punctuate(START + Duration.ofMinutes(4).toMillis());
     assertThat(h.sent(R, Outputs.RESOLVE)).as("still within the grace").isEmpty();
     h.punctuate(AFTER_GRACE);

@@ -22,7 +22,7 @@ class TreeProcessorTest {
 
   private static final String P = TreeProcessor.NAME;
   private static final Instant EXPIRES = Instant.ofEpochMilli(2_000_000L);
-  private final Harness h = new Harness(new TreeProcessor(32), LedgerStores.treeStores(true));
+  private final Harness h = new Harness(new TreeProcessor(32, java.time.Duration.ofMillis(500)), LedgerStores.treeStores(true));
 
   private void tree(LedgerEvent e) {
     h.process("t/r", new TreeMessage(e, false));
@@ -74,9 +74,16 @@ class TreeProcessorTest {
     assertThat(third.getViolations()).containsExactly(ViolationKind.usage_limit_exceeded, ViolationKind.holder_mismatch);
     assertThat(h.sent(P, Outputs.ALERTS)).extracting(r -> ((Alert) r.value()).getAlertId())
         .containsExactly("u3/b/usage_limit_exceeded", "u3/b/holder_mismatch");
-    TokenNode last = node(h.sent(P, Outputs.TOKENS).getLast());
-    assertThat(last.getTokenId()).isEqualTo("r");
-    assertThat(last.getUses()).isEqualTo(3);
+    assertThat(h.sent(P, Outputs.TOKENS)).extracting(Record::key).as("only the node that got a violation").containsExactly("t/b");
+    h.clear().punctuateAll(FLUSH);
+    assertThat(h.sent(P, Outputs.TOKENS)).extracting(Record::key).as("each counted node once")
+        .containsExactlyInAnyOrder("t/r", "t/a", "t/b");
+    assertThat(latest("t/r").getUses()).isEqualTo(3);
+    assertThat(latest("t/a").getUses()).isEqualTo(3);
+    assertThat(latest("t/b").getUses()).isEqualTo(2);
+    assertThat(latest("t/b").getViolations()).contains(ViolationKind.usage_limit_exceeded, ViolationKind.holder_mismatch);
+    h.clear().punctuateAll(FLUSH + 500);
+    assertThat(h.sent(P, Outputs.TOKENS)).as("nothing pending, nothing written").isEmpty();
   }
 
   @Test
@@ -201,6 +208,9 @@ class TreeProcessorTest {
     assertThat(subtrees.get("t/r")).as("the revoked token's entry got a value").isEqualTo(new SubtreeEntry(EXPIRES, true).encode());
   }
 
+  /** Wall-clock time of a flush of the pending uses (the harness starts at 1,000,000). */
+  private static final long FLUSH = 1_000_500L;
+
   private void use(String eventId, String token, int secondsAfterT0) {
     tree(Events.used("t", eventId, token, "api", null, Outcome.allowed, T0.plusSeconds(secondsAfterT0)));
   }
@@ -221,6 +231,7 @@ class TreeProcessorTest {
     });
     TokenNode b = latest("t/b");
     assertThat(b.getViolations()).contains(ViolationKind.usage_limit_exceeded);
+    h.punctuateAll(FLUSH);
     assertThat(latest("t/a").getViolations()).doesNotContain(ViolationKind.usage_limit_exceeded);
     assertThat(latest("t/r").getUses()).isEqualTo(3);
 
