@@ -190,6 +190,8 @@ class LedgerTopologyTest {
       assertThat(d.auditOf("u5").getFirst().getViolations())
           .containsExactly(ViolationKind.use_after_expiry, ViolationKind.usage_limit_exceeded);
       assertThat(d.auditOf("u6").getFirst().getViolations()).as("denied uses are not judged").isEmpty();
+      assertThat(d.token(T, "r").getUses()).as("uses is emitted coalesced, by the next flush").isZero();
+      d.flushUses();
       assertThat(d.token(T, "r").getUses()).isEqualTo(5);
       assertThat(d.token(T, "a").getUses()).isEqualTo(3);
       assertThat(d.token(T, "a").getViolations()).containsExactly(ViolationKind.audience_mismatch, ViolationKind.holder_mismatch);
@@ -238,7 +240,7 @@ class LedgerTopologyTest {
       assertThat(d.auditOf("ev-c").getFirst().getChain()).as("audited without a chain").isEmpty();
       assertThat(d.token(T, "c").getStatus()).isEqualTo(TokenStatus.pending);
 
-      d.send(root("r", LATER, null), child("a", "r"));
+      d.send(root("r", LATER, null), child("a", "r")).flushUses();
       assertThat(d.token(T, "c").getStatus()).isEqualTo(TokenStatus.active);
       assertThat(d.token(T, "c").getUses()).as("the waiting use still counts").isEqualTo(1);
       assertThat(d.audit).extracting(AuditRecord::getEventId).as("one audit record per event, ever")

@@ -16,7 +16,7 @@ class QuickstartTest {
   @Test
   void fileOrderMatchesTheContractAnswer() {
     try (Driver driver = new Driver()) {
-      driver.send(Events.quickstart());
+      driver.send(Events.quickstart()).flushUses();
       Golden.assertMatches(driver.token("acme", "tok-flights-lhr"), "file order");
       assertThat(driver.audit).hasSize(6);
       assertThat(driver.dlq).isEmpty();
@@ -36,6 +36,7 @@ class QuickstartTest {
         List<LedgerEvent> batch = orders.get(p).stream().map(i -> Events.inTenant(events.get(i), tenant)).toList();
         driver.send(batch);
       }
+      driver.flushUses();
       for (int p = 0; p < orders.size(); p++) {
         String tenant = "perm-" + p;
         Golden.assertMatches(driver.token(tenant, "tok-flights-lhr"), "order " + orders.get(p));

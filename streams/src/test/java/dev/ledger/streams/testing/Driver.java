@@ -33,6 +33,7 @@ public final class Driver implements AutoCloseable {
   public static final Instant WALL = Instant.parse("2026-11-23T08:00:00Z");
 
   private final TopologyTestDriver driver;
+  private final Duration usesFlushInterval;
   private final TestInputTopic<String, LedgerEvent> events;
   private final TestInputTopic<byte[], byte[]> rawEvents;
   private final TestOutputTopic<String, TokenNode> tokensOut;
@@ -55,6 +56,7 @@ public final class Driver implements AutoCloseable {
 
   public Driver(StreamsSettings settings) {
     driver = new TopologyTestDriver(LedgerTopology.build(settings), LedgerTopology.streamsConfig(settings), WALL);
+    usesFlushInterval = settings.usesFlushInterval();
     events = driver.createInputTopic(Topics.EVENTS.name(), Serdes.String().serializer(), Topics.EVENTS.valueSerde().serializer());
     rawEvents = driver.createInputTopic(Topics.EVENTS.name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
     tokensOut = driver.createOutputTopic(Topics.TOKENS.name(), Serdes.String().deserializer(), Topics.TOKENS.valueSerde().deserializer());
@@ -94,6 +96,19 @@ public final class Driver implements AutoCloseable {
   public Driver advance(Duration wallClock) {
     driver.advanceWallClockTime(wallClock);
     return drain();
+  }
+
+  /**
+   * Advances the wall clock by one uses flush interval, so that {@code uses} on ledger.tokens
+   * counts every use sent so far (it is emitted coalesced, see TreeProcessor).
+   */
+  public Driver flushUses() {
+    return advance(usesFlushInterval);
+  }
+
+  /** The underlying driver, to look at every topic written, changelogs included. */
+  public TopologyTestDriver driver() {
+    return driver;
   }
 
   public TokenNode token(String tenant, String tokenId) {
