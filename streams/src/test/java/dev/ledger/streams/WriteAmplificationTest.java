@@ -1,0 +1,195 @@
+package dev.ledger.streams;
+
+import static dev.ledger.streams.testing.Events.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ledger.schemas.Topics;
+import dev.ledger.schemas.avro.LedgerEvent;
+import dev.ledger.schemas.avro.Outcome;
+import dev.ledger.streams.internal.LedgerStores;
+import dev.ledger.streams.testing.Driver;
+import dev.ledger.streams.testing.Events;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Counts the Kafka records the topology writes per event, every topic included: outputs, the
+ * internal topics and the changelog of every store. TopologyTestDriver commits after each record,
+ * so this is the work before any cache coalesces it. Each bound is stated here and does not grow
+ * with the depth of the chain; the uses flush is counted on its own, by advancing wall-clock time.
+ */
+class WriteAmplificationTest {
+
+  /** An allowed use in a chain without max_uses: dedupe entry, tree topic, pending use, audit record. */
+  static final int USE = 4;
+  /** The same with max_uses in the chain: plus one budget entry. */
+  static final int BUDGETED_USE = 5;
+  /** A use that adds a violation to its token also writes that node (store and ledger.tokens) and an alert. */
+  static final int FLAGGING_USE = USE + 3;
+  /**
+   * A token.issued: dedupe entry, link, tree topic, definition, node (store and ledger.tokens),
+   * subtree entry, expiry entry, audit record.
+   */
+  static final int ISSUANCE = 9;
+  /**
+   * A child whose parent is resolved: an issuance plus the children index, the request and the
+   * answer on the resolve loop and the link written again (pending, then resolved).
+   */
+  static final int CHILD_ISSUANCE = ISSUANCE + 4;
+  /**
+   * A revocation of a token without descendants: dedupe entry, tree topic, the revocation, its
+   * subtree entry's flag, the node (store and ledger.tokens), the notice, the audit record and the
+   * follow-up on the tree topic.
+   */
+  static final int REVOCATION = 9;
+
+  private static final String T = "wa";
+  private static final Instant EXPIRES = Driver.WALL.plus(Duration.ofDays(1));
+  private static final Instant AT = Driver.WALL.minusSeconds(60);
+
+  private final StreamsSettings settings = Driver.settings().build();
+  private final TopologyTestDriver driver =
+      new TopologyTestDriver(LedgerTopology.build(settings), LedgerTopology.streamsConfig(settings), Driver.WALL);
+  private final TestInputTopic<String, LedgerEvent> events =
+      driver.createInputTopic(Topics.EVENTS.name(), Serdes.String().serializer(), Topics.EVENTS.valueSerde().serializer());
+
+  @AfterEach
+  void close() {
+    driver.close();
+  }
+
+  @ParameterizedTest(name = "depth {0}")
+  @ValueSource(ints = {3, 20})
+  void aUseWritesAtMostFourRecordsWhateverTheDepth(int depth) {
+    String leaf = chain(depth, null);
+    Map<String, Integer> first = written(use("u1", leaf, "agent:" + leaf));
+    assertThat(total(first)).as("records per use at depth %d: %s", depth, first).isLessThanOrEqualTo(USE);
+    assertThat(first).as("no TokenNode for a use that adds no violation").doesNotContainKey(Topics.TOKENS.name());
+    Map<String, Integer> second = written(use("u2", leaf, "agent:" + leaf));
+    assertThat(total(second)).as("records per use at depth %d: %s", depth, second).isLessThanOrEqualTo(USE);
+  }
+
+  @ParameterizedTest(name = "depth {0}")
+  @ValueSource(ints = {3, 20})
+  void aUseUnderMaxUsesWritesAtMostFiveRecordsWhateverTheDepth(int depth) {
+    String leaf = chain(depth, 1_000L);
+    for (String id : List.of("u1", "u2")) {
+      Map<String, Integer> counts = written(use(id, leaf, "agent:" + leaf));
+      assertThat(total(counts)).as("records per budgeted use at depth %d: %s", depth, counts).isLessThanOrEqualTo(BUDGETED_USE);
+      assertThat(counts).as("one budget entry, not one per ancestor")
+          .containsEntry(changelog(LedgerStores.BUDGETS), 1);
+    }
+  }
+
+  @ParameterizedTest(name = "depth {0}")
+  @ValueSource(ints = {3, 20})
+  void aUseThatFlagsItsTokenWritesThatNodeOnly(int depth) {
+    String leaf = chain(depth, null);
+    Map<String, Integer> counts = written(use("u1", leaf, "agent:mallory"));
+    assertThat(total(counts)).as("records per flagging use at depth %d: %s", depth, counts).isLessThanOrEqualTo(FLAGGING_USE);
+    assertThat(counts).containsEntry(Topics.TOKENS.name(), 1);
+  }
+
+  @ParameterizedTest(name = "depth {0}")
+  @ValueSource(ints = {3, 20})
+  void theUsesFlushWritesEachCountedNodeOnceHoweverManyUses(int depth) {
+    String leaf = chain(depth, null);
+    int uses = 10;
+    for (int i = 0; i < uses; i++) {
+      written(use("u" + i, leaf, "agent:" + leaf));
+    }
+    Map<String, Integer> flush = flush();
+    int nodes = depth + 1;
+    assertThat(flush).as("the flush at depth %d: %s", depth, flush)
+        .containsEntry(Topics.TOKENS.name(), nodes)
+        .containsEntry(changelog(LedgerStores.NODES), nodes);
+    assertThat(total(flush)).as("a node (store and ledger.tokens) per counted token, a move per pending use: %s", flush)
+        .isLessThanOrEqualTo(2 * nodes + 2 * uses);
+    assertThat(total(flush())).as("nothing pending, nothing written").isZero();
+  }
+
+  @Test
+  void anIssuanceWritesABoundedNumberOfRecordsAtAnyDepth() {
+    Map<String, Integer> root = written(Events.issued(T, "ev-r", "r", "user:u", "agent:r", List.of(), List.of("read"),
+        EXPIRES, null, AT));
+    assertThat(total(root)).as("a root: %s", root).isLessThanOrEqualTo(ISSUANCE);
+    String parent = "r";
+    for (int depth = 1; depth <= 20; depth++) {
+      String id = "t" + depth;
+      Map<String, Integer> child = written(Events.attenuated(T, "ev-" + id, id, parent, "agent:" + id, AT));
+      assertThat(total(child)).as("a child at depth %d: %s", depth, child).isLessThanOrEqualTo(CHILD_ISSUANCE);
+      assertThat(child).as("no pending node for a child whose parent is resolved").containsEntry(Topics.TOKENS.name(), 1);
+      parent = id;
+    }
+  }
+
+  @ParameterizedTest(name = "depth {0}")
+  @ValueSource(ints = {3, 20})
+  void aRevocationOfOneTokenWritesABoundedNumberOfRecords(int depth) {
+    String leaf = chain(depth, null);
+    Map<String, Integer> counts = written(Events.revoked(T, "rev-1", leaf, AT));
+    assertThat(total(counts)).as("records per revocation at depth %d: %s", depth, counts).isLessThanOrEqualTo(REVOCATION);
+  }
+
+  /** Issues a chain of {@code depth} tokens below a root (with {@code maxUses}) and returns the leaf's id. */
+  private String chain(int depth, Long maxUses) {
+    written(Events.issued(T, "ev-r", "r", "user:u", "agent:r", List.of(), List.of("read"), EXPIRES, maxUses, AT));
+    String parent = "r";
+    for (int i = 1; i <= depth; i++) {
+      String id = "t" + i;
+      written(Events.attenuated(T, "ev-" + id, id, parent, "agent:" + id, AT));
+      parent = id;
+    }
+    written(List.of()); // nothing is left in any topic
+    return parent;
+  }
+
+  private static LedgerEvent use(String eventId, String token, String actor) {
+    return Events.used(T, eventId, token, "https://api.example", actor, Outcome.allowed, AT);
+  }
+
+  private Map<String, Integer> written(LedgerEvent event) {
+    return written(List.of(event));
+  }
+
+  /** Pipes {@code batch} and counts what was written since the last count, per topic. */
+  private Map<String, Integer> written(List<LedgerEvent> batch) {
+    batch.forEach(e -> events.pipeInput(Events.key(e), e));
+    return counts();
+  }
+
+  private Map<String, Integer> flush() {
+    driver.advanceWallClockTime(settings.usesFlushInterval());
+    return counts();
+  }
+
+  private Map<String, Integer> counts() {
+    Map<String, Integer> counts = new TreeMap<>();
+    for (String topic : driver.producedTopicNames()) {
+      int n = driver.createOutputTopic(topic, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer())
+          .readRecordsToList().size();
+      if (n > 0) {
+        counts.put(topic, n);
+      }
+    }
+    return counts;
+  }
+
+  private static int total(Map<String, Integer> counts) {
+    return counts.values().stream().mapToInt(Integer::intValue).sum();
+  }
+
+  private String changelog(String store) {
+    return settings.applicationId() + "-" + store + "-changelog";
+  }
+}
