@@ -78,7 +78,7 @@ class ExactlyOnceIT {
           .isEqualTo(events.stream().map(LedgerEvent::getEventId).sorted().toList());
 
       try (Driver reference = new Driver()) {
-        reference.send(events);
+        reference.send(events).flushUses();
         List<Map.Entry<String, Alert>> alerts = run.read(Topics.ALERTS, reference.alerts.size(), Duration.ofSeconds(30), Duration.ofSeconds(1));
         assertThat(counts(alerts, a -> a.getAlertId())).as("alerts exactly once")
             .isEqualTo(counts(reference.alerts.stream().map(a -> Map.entry("", a)).toList(), a -> a.getAlertId()));
