@@ -46,6 +46,22 @@ class QuickstartTest {
     }
   }
 
+  @Test
+  void everyPermutationWithAUsesFlushAfterEveryEventEndsInTheSameAnswer() {
+    List<LedgerEvent> events = Events.quickstart();
+    List<List<Integer>> orders = new ArrayList<>();
+    permutations(new ArrayList<>(List.of(0, 1, 2, 3, 4, 5)), 0, orders);
+    try (Driver driver = new Driver()) {
+      for (int p = 0; p < orders.size(); p++) {
+        String tenant = "perm-" + p;
+        for (int i : orders.get(p)) {
+          driver.send(Events.inTenant(events.get(i), tenant)).flushUses();
+        }
+        Golden.assertMatches(driver.token(tenant, "tok-flights-lhr"), "flushed after each event, order " + orders.get(p));
+      }
+    }
+  }
+
   private static void permutations(List<Integer> items, int k, List<List<Integer>> out) {
     if (k == items.size()) {
       out.add(List.copyOf(items));

@@ -3,8 +3,9 @@ package dev.ledger.streams.internal;
 import dev.ledger.schemas.avro.ViolationKind;
 
 /**
- * What the tree processor keeps of one allowed use in {@code ledger-tree-uses}, so that a later
- * revocation or budget change can re-judge it: when it happened and the violations it has been
+ * What the tree processor keeps of one allowed use, in {@code ledger-tree-pending-uses} until the
+ * next uses flush counted it and in {@code ledger-tree-uses} after, so that a later revocation or
+ * budget change can re-judge it: when it happened and the violations it has been
  * flagged with. Stored as the text {@code "<occurred_at millis>;<violation mask>"}.
  *
  * @param occurredAt the use's event time, epoch millis
