@@ -41,6 +41,7 @@ public final class Indexer implements AutoCloseable {
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(index, "index");
     index.refreshInterval(settings.refreshInterval());
+    index.fedByIndexer();
     MeterRegistry meters = registry == null ? new SimpleMeterRegistry() : registry;
     Indexer indexer = new Indexer(new IndexerLoop(settings, index, meters));
     index.addRefreshListener(indexer.loop.refreshTimer());
