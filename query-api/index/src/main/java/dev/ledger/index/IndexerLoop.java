@@ -241,7 +241,10 @@ final class IndexerLoop implements Runnable {
         c.seek(tp, position);
       }
     }
-    c.seekToBeginning(fresh);
+    if (!fresh.isEmpty()) {
+      // Never with an empty list: that means every assigned partition, committed positions included.
+      c.seekToBeginning(fresh);
+    }
     log.info("indexing {} partitions ({} new, {} from the beginning)", all.size(), added.size(), fresh.size());
     return true;
   }

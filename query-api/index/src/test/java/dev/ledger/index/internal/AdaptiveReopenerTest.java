@@ -17,12 +17,16 @@ import org.junit.jupiter.api.Test;
 class AdaptiveReopenerTest {
 
   @Test
-  void theIntervalFollowsTheCostOfAReopenWithinItsBounds() {
+  void theIntervalGrowsWithTheWriteRateWithinItsBounds() {
     long min = Duration.ofMillis(25).toNanos();
     long max = Duration.ofMillis(500).toNanos();
-    assertThat(AdaptiveReopener.next(Duration.ofMillis(0).toNanos(), min, max)).as("idle").isEqualTo(min);
-    assertThat(AdaptiveReopener.next(Duration.ofMillis(5).toNanos(), min, max)).isEqualTo(Duration.ofMillis(100).toNanos());
-    assertThat(AdaptiveReopener.next(Duration.ofMillis(80).toNanos(), min, max)).as("busy").isEqualTo(max);
+    long second = Duration.ofSeconds(1).toNanos();
+    assertThat(AdaptiveReopener.next(0, second, min, max)).as("idle").isEqualTo(min);
+    assertThat(AdaptiveReopener.next(100, Duration.ofMillis(100).toNanos(), min, max)).as("1,000 writes/s")
+        .isEqualTo(Duration.ofMillis(50).toNanos());
+    assertThat(AdaptiveReopener.next(5_000, Duration.ofMillis(500).toNanos(), min, max)).as("10,000 writes/s")
+        .isEqualTo(Duration.ofMillis(275).toNanos());
+    assertThat(AdaptiveReopener.next(50_000, second, min, max)).as("busy").isEqualTo(max);
   }
 
   @Test
