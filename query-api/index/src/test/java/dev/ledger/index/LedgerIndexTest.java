@@ -258,12 +258,17 @@ class LedgerIndexTest {
     assertThat(index.documentCount()).isEqualTo(5);
   }
 
-  @Test
-  void usesAreTheAllowedUsesOfTheTokenAndItsDescendantsCountedInTheAudit() throws Exception {
+  /** root, its children a and c, a's child b; all active. */
+  private void seedTree() throws Exception {
     index.putToken(token("acme", "alice", T0, "root:agent-a"));
     index.putToken(token("acme", "alice", T0, "root:agent-a", "a:agent-b"));
     index.putToken(token("acme", "alice", T0, "root:agent-a", "a:agent-b", "b:agent-c"));
     index.putToken(token("acme", "alice", T0, "root:agent-a", "c:agent-d"));
+  }
+
+  @Test
+  void usesAreTheAllowedUsesOfTheTokenAndItsDescendantsCountedInTheAudit() throws Exception {
+    seedTree();
     index.putAudit(audit("acme", "u1", T0.plusSeconds(1), "alice", "root:agent-a", "a:agent-b", "b:agent-c").build());
     index.putAudit(audit("acme", "u2", T0.plusSeconds(2), "alice", "root:agent-a", "a:agent-b", "b:agent-c").build());
     index.putAudit(audit("acme", "u3", T0.plusSeconds(3), "alice", "root:agent-a", "a:agent-b").build());
@@ -297,10 +302,7 @@ class LedgerIndexTest {
 
   @Test
   void aDescendantIsRevokedAsSoonAsANoticeOfItsChainIsSearchable() throws Exception {
-    index.putToken(token("acme", "alice", T0, "root:agent-a"));
-    index.putToken(token("acme", "alice", T0, "root:agent-a", "a:agent-b"));
-    index.putToken(token("acme", "alice", T0, "root:agent-a", "a:agent-b", "b:agent-c"));
-    index.putToken(token("acme", "alice", T0, "root:agent-a", "c:agent-d"));
+    seedTree();
     Instant t1 = T0.plusSeconds(60);
     // Only the notice of the subtree's top is indexed; a's and b's documents still say active.
     index.putRevocation("acme", "a", revocation("acme", "a", "a", t1, t1));

@@ -112,7 +112,7 @@ public final class AdaptiveReopener implements Closeable {
     // (a waiter) must not read one write in a millisecond as a thousand per second.
     long windowGen = searchingGen;
     long windowAt = System.nanoTime();
-    while (awaitTurn()) {
+    while (await(intervalNanos, true)) {
       long gen = writer.getMaxCompletedSequenceNumber();
       long at = System.nanoTime();
       try {
@@ -120,7 +120,7 @@ public final class AdaptiveReopener implements Closeable {
       } catch (IOException | RuntimeException e) {
         // The writer is closing or failed; the next turn (or close) decides. Waiters time out.
         log.warn("near-real-time reopen failed: {}", e.toString());
-        if (!pause()) {
+        if (!await(maxNanos, false)) {
           return;
         }
         continue;
@@ -147,29 +147,15 @@ public final class AdaptiveReopener implements Closeable {
     return (long) Math.clamp(minNanos + perSecond * NANOS_PER_WRITE_PER_SECOND, minNanos, maxNanos);
   }
 
-  /** After a failed reopen: waits the longest interval (or until closed) instead of retrying at once. */
-  private boolean pause() {
+  /**
+   * Waits {@code nanos}, or less when someone waits for a generation and {@code waiterWakes}
+   * (after a failed reopen the full wait, not a retry at once); false once closed.
+   */
+  private boolean await(long nanos, boolean waiterWakes) {
     lock.lock();
     try {
-      long left = maxNanos;
-      while (!closed && left > 0) {
-        left = wake.awaitNanos(left);
-      }
-      return !closed;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Waits for the next reopen: the interval, or less when someone waits for a generation; false once closed. */
-  private boolean awaitTurn() {
-    lock.lock();
-    try {
-      long deadline = System.nanoTime() + intervalNanos;
-      while (!closed && waitingGen <= searchingGen) {
+      long deadline = System.nanoTime() + nanos;
+      while (!closed && !(waiterWakes && waitingGen > searchingGen)) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           break;
