@@ -25,7 +25,9 @@ import java.util.function.Consumer;
  * <p>Meters (when a registry is given): {@code ledger.index.lag} (gauge, records),
  * {@code ledger.index.documents} (counter, tag topic), {@code ledger.index.rejected} (counter of
  * undecodable records, skipped with a warning), {@code ledger.index.refresh} and
- * {@code ledger.index.commit} (timers).
+ * {@code ledger.index.commit} (timers), {@code ledger.index.refresh.interval} (gauge, ms: the
+ * current reopen schedule) and {@code ledger.index.writes} (counter, tag op = add, update,
+ * delete: the Lucene writes per record kind, to compare with the records indexed).
  */
 public final class Indexer implements AutoCloseable {
 

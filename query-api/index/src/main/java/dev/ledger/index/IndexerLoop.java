@@ -6,7 +6,9 @@ import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.avro.Alert;
 import dev.ledger.schemas.avro.AuditRecord;
 import dev.ledger.schemas.avro.TokenNode;
+import dev.ledger.index.internal.WriteCounts;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -25,6 +27,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -78,6 +81,17 @@ final class IndexerLoop implements Runnable {
     this.refreshTimer = Timer.builder("ledger.index.refresh").description("Near-real-time searcher reopens").register(meters);
     Gauge.builder("ledger.index.lag", this, l -> l.lag < 0 ? Double.NaN : l.lag)
         .description("Records on Kafka not yet indexed").baseUnit("records").register(meters);
+    Gauge.builder("ledger.index.refresh.interval", index, i -> i.currentRefreshInterval().toNanos() / 1e6)
+        .description("Interval of scheduled near-real-time reopens, following the write rate").baseUnit("milliseconds")
+        .register(meters);
+    writeCounter(meters, "add", WriteCounts.Snapshot::added);
+    writeCounter(meters, "update", WriteCounts.Snapshot::updated);
+    writeCounter(meters, "delete", WriteCounts.Snapshot::deleted);
+  }
+
+  private void writeCounter(MeterRegistry meters, String op, ToLongFunction<WriteCounts.Snapshot> count) {
+    FunctionCounter.builder("ledger.index.writes", index, i -> count.applyAsLong(i.writes()))
+        .description("Lucene document writes asked for (add, update, delete)").tag("op", op).register(meters);
   }
 
   void addRevocationListener(Consumer<SequencedNotice> listener) {

@@ -30,13 +30,14 @@ class IndexerBatchTest {
   @TempDir Path dir;
   LedgerIndex index;
   IndexerLoop loop;
+  final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   final List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
   long offset;
 
   @BeforeEach
   void open() throws Exception {
     index = LedgerIndex.open(dir);
-    loop = new IndexerLoop(IndexerSettings.builder("unused:9092").build(), index, new SimpleMeterRegistry());
+    loop = new IndexerLoop(IndexerSettings.builder("unused:9092").build(), index, meters);
   }
 
   @AfterEach
@@ -64,6 +65,9 @@ class IndexerBatchTest {
     }
     assertThat(indexBatch()).isEqualTo(new WriteCounts.Snapshot(100, 0, 0));
     assertThat(index.documentCount()).isEqualTo(100);
+    assertThat(meters.get("ledger.index.writes").tag("op", "add").functionCounter().count()).isEqualTo(100);
+    assertThat(meters.get("ledger.index.writes").tag("op", "update").functionCounter().count()).isZero();
+    assertThat(meters.get("ledger.index.refresh.interval").gauge().value()).isBetween(25.0, 500.0);
   }
 
   @Test
