@@ -1,12 +1,12 @@
 package dev.ledger.index;
 
+import dev.ledger.index.internal.WriteCounts;
 import dev.ledger.schemas.LedgerKey;
 import dev.ledger.schemas.Topic;
 import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.avro.Alert;
 import dev.ledger.schemas.avro.AuditRecord;
 import dev.ledger.schemas.avro.TokenNode;
-import dev.ledger.index.internal.WriteCounts;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

@@ -44,7 +44,7 @@ class AdaptiveReopenerTest {
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
       IndexSearcher s = searchers.acquire();
       try {
-        assertThat(s.count(new MatchAllDocsQuery())).isEqualTo(1);
+        assertThat(s.count(MatchAllDocsQuery.INSTANCE)).isEqualTo(1);
       } finally {
         searchers.release(s);
       }
