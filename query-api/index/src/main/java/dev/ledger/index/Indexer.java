@@ -11,15 +11,23 @@ import java.util.function.Consumer;
  *
  * <p>It assigns itself every partition of the four topics (and, on a periodic re-check, partitions
  * added later), reads read_committed, and resumes from the positions stored in the index's last
- * commit: no consumer group offsets, so the index and its positions never disagree. Documents are
- * keyed by record id, so records read again after a crash change nothing. The index is committed
- * every {@link IndexerSettings#commitEveryRecords()} records or
- * {@link IndexerSettings#commitInterval()}, and on {@link #close()}.
+ * commit: no consumer group offsets, so the index and its positions never disagree, and a
+ * record read again after a crash had its document dropped with the uncommitted rest: audit
+ * records and alerts are simply added. The index is committed every
+ * {@link IndexerSettings#commitEveryRecords()} records or
+ * {@link IndexerSettings#commitInterval()}, and on {@link #close()}; once started, the
+ * {@link LedgerIndex} commits nothing else (see {@link LedgerIndex#close()}).
+ *
+ * <p>Each poll is indexed notices first (searchable and told to the listeners before the rest of
+ * the batch is written), then audit records and alerts, then each token's last version in the
+ * batch: one update per token per batch.
  *
  * <p>Meters (when a registry is given): {@code ledger.index.lag} (gauge, records),
  * {@code ledger.index.documents} (counter, tag topic), {@code ledger.index.rejected} (counter of
  * undecodable records, skipped with a warning), {@code ledger.index.refresh} and
- * {@code ledger.index.commit} (timers).
+ * {@code ledger.index.commit} (timers), {@code ledger.index.refresh.interval} (gauge, ms: the
+ * current reopen schedule) and {@code ledger.index.writes} (counter, tag op = add, update,
+ * delete: the Lucene writes per record kind, to compare with the records indexed).
  */
 public final class Indexer implements AutoCloseable {
 
@@ -41,6 +49,7 @@ public final class Indexer implements AutoCloseable {
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(index, "index");
     index.refreshInterval(settings.refreshInterval());
+    index.fedByIndexer();
     MeterRegistry meters = registry == null ? new SimpleMeterRegistry() : registry;
     Indexer indexer = new Indexer(new IndexerLoop(settings, index, meters));
     index.addRefreshListener(indexer.loop.refreshTimer());

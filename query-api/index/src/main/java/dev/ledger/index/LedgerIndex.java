@@ -1,5 +1,6 @@
 package dev.ledger.index;
 
+import dev.ledger.index.internal.AdaptiveReopener;
 import dev.ledger.index.internal.AuditQueryParser;
 import dev.ledger.index.internal.CommitData;
 import dev.ledger.index.internal.Cursor;
@@ -8,6 +9,8 @@ import dev.ledger.index.internal.Fields;
 import dev.ledger.index.internal.Problems;
 import dev.ledger.index.internal.Queries;
 import dev.ledger.index.internal.Sorts;
+import dev.ledger.index.internal.TokenAnswers;
+import dev.ledger.index.internal.WriteCounts;
 import dev.ledger.schemas.avro.Alert;
 import dev.ledger.schemas.avro.AuditRecord;
 import dev.ledger.schemas.avro.RevocationNotice;
@@ -23,14 +26,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.ConcurrentMergeScheduler;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.index.StoredFields;
-import org.apache.lucene.search.ControlledRealTimeReopenThread;
 import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
@@ -56,14 +61,24 @@ import org.apache.lucene.util.BytesRef;
  * {@link InvalidQueryException}, never an unchecked exception; an unreadable index throws
  * {@link UncheckedIOException}.
  *
- * <p>Writes become searchable within the refresh interval (25 ms by default), at once for a
- * caller of {@link #awaitSearchable()}, and durable at {@link #commit(Map)}, which also stores
- * the Kafka positions they reach. {@link #close()} commits what was written.
+ * <p>Writes become searchable within the refresh interval, which follows the write load (25 ms
+ * idle, up to 500 ms under heavy writes, see {@link AdaptiveReopener}), at once for a caller of
+ * {@link #awaitSearchable()}, and durable at {@link #commit(Map)}, which also stores the Kafka
+ * positions they reach. {@link #close()} commits what was written, unless an {@link Indexer}
+ * feeds the index: then only {@link #commit(Map)} makes documents durable, always with the
+ * positions they reach, so that a record is never both committed and read again.
  */
 public final class LedgerIndex implements AutoCloseable {
 
-  /** How stale a search may be by default. */
+  /** How stale a search may be by default, when the index is idle. */
   public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofMillis(25);
+  /** How stale a search may be at most under heavy writes (unless the refresh interval asked for is longer). */
+  public static final Duration MAX_REFRESH_INTERVAL = Duration.ofMillis(500);
+  /**
+   * Lucene's indexing buffer. Near-real-time reopens flush it at least every 500 ms, so it fills
+   * only on bursts (a catch-up after downtime); bounded so that the ledger stays under 1 GB.
+   */
+  static final double RAM_BUFFER_MB = 128;
 
   /**
    * A revocation sequence is {@code epoch << 40 | counter}. Each open starts a new epoch (committed
@@ -76,7 +91,10 @@ public final class LedgerIndex implements AutoCloseable {
   private final Directory directory;
   private final IndexWriter writer;
   private final SearcherManager searchers;
-  private volatile ControlledRealTimeReopenThread<IndexSearcher> reopener;
+  private volatile AdaptiveReopener reopener;
+  private final WriteCounts writes = new WriteCounts();
+  /** Set by the {@link Indexer}: documents become durable only with the positions they reach. */
+  private volatile boolean fedByIndexer;
   private final Object commitLock = new Object();
   private final Map<String, String> commitData;
   private final Object sequenceLock = new Object();
@@ -98,14 +116,32 @@ public final class LedgerIndex implements AutoCloseable {
     return open(dir, DEFAULT_REFRESH_INTERVAL);
   }
 
-  /** Opens the index in {@code dir}, creating it if absent; searches are at most {@code refresh} stale. */
+  /**
+   * Opens the index in {@code dir}, creating it if absent; searches are {@code refresh} stale when
+   * idle, up to {@link #MAX_REFRESH_INTERVAL} (or {@code refresh} if longer) under heavy writes.
+   */
   public static LedgerIndex open(Path dir, Duration refresh) throws IOException {
     Directory directory = FSDirectory.open(Objects.requireNonNull(dir, "dir"));
+    TieredMergePolicy merges = new TieredMergePolicy();
+    // 16 segments per tier instead of 8: under sustained appends each byte is rewritten by fewer
+    // merges; a search visits a few more segments, which the index sort keeps cheap.
+    merges.setSegmentsPerTier(16);
+    merges.setMaxMergeAtOnce(16);
+    ConcurrentMergeScheduler scheduler = new ConcurrentMergeScheduler();
+    // One merge thread: the two cores are shared with the stream threads and the API.
+    scheduler.setMaxMergesAndThreads(4, 1);
     IndexWriterConfig config = new IndexWriterConfig(AuditQueryParser.ANALYZER)
         .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
         // Stored in newest-first order, so a page of a sorted search stops early (see Sorts).
         .setIndexSort(Sorts.NEWEST_FIRST)
-        .setRAMBufferSizeMB(64);
+        .setRAMBufferSizeMB(RAM_BUFFER_MB)
+        .setMergePolicy(merges)
+        .setMergeScheduler(scheduler)
+        // Flushed segments (one per reopen) are merged soon anyway: packing each into a compound
+        // file first would write every flushed byte twice.
+        .setUseCompoundFile(false)
+        // close() decides itself whether uncommitted documents may be committed (see there).
+        .setCommitOnClose(false);
     IndexWriter writer;
     try {
       writer = new IndexWriter(directory, config);
@@ -126,7 +162,13 @@ public final class LedgerIndex implements AutoCloseable {
 
   // ---------------------------------------------------------------- reads
 
-  /** The token {@code tokenId} of {@code tenant}, if indexed. */
+  /**
+   * The token {@code tokenId} of {@code tenant}, if indexed, as {@code GET /v1/tokens/{id}} answers
+   * it: its document on ledger.tokens with {@code uses} = max(allowed uses counted in the audit
+   * documents, the document's own), and the revocation in force from the live notices of its chain
+   * when the document does not carry it yet (a cascade's descendants' documents follow their
+   * notices). See {@link TokenAnswers} for why both are exact once the document has caught up.
+   */
   public Optional<TokenNode> token(String tenant, String tokenId) {
     Query q = new TermQuery(Documents.tokenTerm(tenant, tokenId));
     return withSearcher(s -> {
@@ -134,7 +176,16 @@ public final class LedgerIndex implements AutoCloseable {
       if (top.scoreDocs.length == 0) {
         return Optional.empty();
       }
-      return Optional.of(Documents.decodeToken(record(s.storedFields(), top.scoreDocs[0].doc)));
+      StoredFields stored = s.storedFields();
+      TokenNode node = Documents.decodeToken(record(stored, top.scoreDocs[0].doc));
+      long counted = s.count(Queries.allowedUses(tenant, tokenId));
+      Set<String> chain = TokenAnswers.revocableBy(node);
+      TopDocs revoked = s.search(Queries.liveRevocationsOf(tenant, chain), chain.size());
+      List<RevocationNotice> notices = new ArrayList<>(revoked.scoreDocs.length);
+      for (ScoreDoc hit : revoked.scoreDocs) {
+        notices.add(Documents.decodeRevocation(record(stored, hit.doc)));
+      }
+      return Optional.of(TokenAnswers.resolve(node, counted, notices));
     });
   }
 
@@ -217,24 +268,51 @@ public final class LedgerIndex implements AutoCloseable {
 
   // ---------------------------------------------------------------- writes
 
+  // Every put has a twin taking the record's Kafka value ({@code encoded}, Avro single-object
+  // bytes): it is stored as it came instead of being encoded again. Null encodes the record.
+
   /** Adds or replaces the token's document; returns the write's generation. */
   public long putToken(TokenNode token) throws IOException {
-    return writer.updateDocument(Documents.tokenTerm(token.getTenant(), token.getTokenId()), Documents.token(token));
+    return putToken(token, null);
+  }
+
+  /** {@link #putToken(TokenNode)}, storing {@code encoded} (the Kafka value of {@code token}) as it is. */
+  public long putToken(TokenNode token, byte[] encoded) throws IOException {
+    writes.updated();
+    return writer.updateDocument(Documents.tokenTerm(token.getTenant(), token.getTokenId()),
+        Documents.token(token, encoded));
   }
 
   /** Removes a token's document (a tombstone on ledger.tokens). */
   public long deleteToken(String tenant, String tokenId) throws IOException {
+    writes.deleted();
     return writer.deleteDocuments(Documents.tokenTerm(tenant, tokenId));
   }
 
-  /** Adds or replaces the audit record with this tenant and event id. */
+  /**
+   * Adds the audit record. Audit records are append-only: each is added, never looked up and
+   * replaced, and a record is indexed once because the {@link Indexer} resumes from the positions
+   * committed with the documents. Adding the same record twice gives two documents.
+   */
   public long putAudit(AuditRecord record) throws IOException {
-    return writer.updateDocument(Documents.auditTerm(record), Documents.audit(record));
+    return putAudit(record, null);
   }
 
-  /** Adds or replaces the alert with this tenant and alert id. */
+  /** {@link #putAudit(AuditRecord)}, storing {@code encoded} (the Kafka value of {@code record}) as it is. */
+  public long putAudit(AuditRecord record, byte[] encoded) throws IOException {
+    writes.added();
+    return writer.addDocument(Documents.audit(record, encoded));
+  }
+
+  /** Adds the alert; append-only like {@link #putAudit(AuditRecord)}. */
   public long putAlert(Alert alert) throws IOException {
-    return writer.updateDocument(Documents.alertTerm(alert), Documents.alert(alert));
+    return putAlert(alert, null);
+  }
+
+  /** {@link #putAlert(Alert)}, storing {@code encoded} (the Kafka value of {@code alert}) as it is. */
+  public long putAlert(Alert alert, byte[] encoded) throws IOException {
+    writes.added();
+    return writer.addDocument(Documents.alert(alert, encoded));
   }
 
   /**
@@ -242,10 +320,17 @@ public final class LedgerIndex implements AutoCloseable {
    * removes it. Either gets the next revocation sequence, returned with it.
    */
   public SequencedNotice putRevocation(String tenant, String tokenId, RevocationNotice notice) throws IOException {
+    return putRevocation(tenant, tokenId, notice, null);
+  }
+
+  /** {@link #putRevocation(String, String, RevocationNotice)}, storing {@code encoded} (the Kafka value) as it is. */
+  public SequencedNotice putRevocation(String tenant, String tokenId, RevocationNotice notice, byte[] encoded)
+      throws IOException {
     synchronized (sequenceLock) {
       long sequence = sequenceBase | ++sequenceCounter;
+      writes.updated();
       writer.updateDocument(Documents.revocationTerm(tenant, tokenId),
-          Documents.revocation(tenant, tokenId, notice, sequence));
+          Documents.revocation(tenant, tokenId, notice, encoded, sequence));
       return new SequencedNotice(sequence, notice, tenant, tokenId);
     }
   }
@@ -274,13 +359,23 @@ public final class LedgerIndex implements AutoCloseable {
     }
   }
 
-  /** Commits what was written (with the positions of the last commit) and closes. */
+  /**
+   * Commits what was written (with the positions of the last commit) and closes; when an
+   * {@link Indexer} fed the index, drops what it wrote after its last {@link #commit(Map)} instead:
+   * those records are read again from the committed positions, and committing their documents
+   * without their positions (an indexer that failed, then a shutdown) would add them twice.
+   */
   @Override
   public void close() {
     try {
       reopener.close();
       searchers.close();
-      writer.close();
+      if (fedByIndexer) {
+        writer.rollback();
+      } else {
+        writer.commit();
+        writer.close();
+      }
       directory.close();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -289,11 +384,26 @@ public final class LedgerIndex implements AutoCloseable {
 
   // ---------------------------------------------------------------- for the Indexer and tests
 
-  /** Restarts near-real-time refresh with a new interval. */
+  /** Restarts near-real-time refresh with a new (idle) interval. */
   void refreshInterval(Duration refresh) {
-    ControlledRealTimeReopenThread<IndexSearcher> old = reopener;
+    AdaptiveReopener old = reopener;
     reopener = startReopener(refresh);
     old.close();
+  }
+
+  /** Called by the {@link Indexer}: from now on only {@link #commit(Map)} makes documents durable. */
+  void fedByIndexer() {
+    fedByIndexer = true;
+  }
+
+  /** Lucene writes asked for so far, by kind (tests bound them per record). */
+  WriteCounts.Snapshot writes() {
+    return writes.snapshot();
+  }
+
+  /** The current interval of scheduled reopens. */
+  Duration currentRefreshInterval() {
+    return reopener.interval();
   }
 
   void addRefreshListener(ReferenceManager.RefreshListener listener) {
@@ -310,14 +420,10 @@ public final class LedgerIndex implements AutoCloseable {
 
   // ---------------------------------------------------------------- internals
 
-  private ControlledRealTimeReopenThread<IndexSearcher> startReopener(Duration refresh) {
-    // Max stale = the refresh interval; min stale 0: a waiter (a revocation listener) gets a reopen at once.
-    ControlledRealTimeReopenThread<IndexSearcher> t =
-        new ControlledRealTimeReopenThread<>(writer, searchers, refresh.toNanos() / 1e9, 0.0);
-    t.setName("ledger-index-refresh");
-    t.setDaemon(true);
-    t.start();
-    return t;
+  private AdaptiveReopener startReopener(Duration refresh) {
+    // Idle: the refresh interval; busy: up to 500 ms; a waiter (a revocation listener) gets a reopen at once.
+    Duration max = refresh.compareTo(MAX_REFRESH_INTERVAL) > 0 ? refresh : MAX_REFRESH_INTERVAL;
+    return new AdaptiveReopener(writer, searchers, refresh, max, "ledger-index-refresh");
   }
 
   /** One page of a newest-first list: checks the page and builds the query, reporting every problem at once. */

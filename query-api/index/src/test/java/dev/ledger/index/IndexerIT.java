@@ -247,8 +247,11 @@ class IndexerIT {
     try {
       writer.join();
       LedgerIndex idx = index;
-      await().atMost(Duration.ofSeconds(60)).until(() -> count(idx, scope) == total);
+      // Audit records are added, not replaced: a record read again (a resume from anywhere but the
+      // committed positions) would be a second document and the count would pass the total.
+      await().atMost(Duration.ofSeconds(60)).until(() -> count(idx, scope) >= total);
       await().atMost(Duration.ofSeconds(10)).until(() -> restarted.status().lag() == 0);
+      idx.awaitSearchable();
       Set<String> ids = new HashSet<>();
       List<String> all = new ArrayList<>();
       index.forEachAudit(scope, AuditFilter.empty(), r -> {
@@ -258,7 +261,7 @@ class IndexerIT {
       assertThat(all).hasSize(total);
       assertThat(ids).hasSize(total);
       assertThat(restarted.status().documentsIndexed()).as("resumed from the committed positions, not the beginning")
-          .isLessThan(indexedBeforeCrash + total);
+          .isLessThan(total);
     } finally {
       restarted.close();
       index.close();

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ledger.schemas.avro.AuditRecord;
 import dev.ledger.schemas.avro.Outcome;
 import dev.ledger.schemas.avro.TokenNode;
+import dev.ledger.schemas.avro.TokenStatus;
 import dev.ledger.schemas.avro.ViolationKind;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -212,13 +213,124 @@ class LedgerIndexTest {
   }
 
   @Test
-  void replayingARecordChangesNothing() throws Exception {
+  void aTokenOrANoticeReplacesItsDocumentWhileAuditRecordsAreAppended() throws Exception {
+    index.putToken(token("acme", "alice", T0, "r:a"));
+    index.putToken(token("acme", "alice", T0, "r:a"));
+    index.putRevocation("acme", "r", revocation("acme", "r", "r", T0, T0));
+    index.putRevocation("acme", "r", revocation("acme", "r", "r", T0, T0));
     AuditRecord r = audit("acme", "e1", T0, "alice", "r:a").build();
     index.putAudit(r);
+    index.awaitSearchable();
+    assertThat(index.documentCount()).isEqualTo(3);
+    // Append-only: no lookup of an older version. Records are indexed once because the indexer
+    // resumes from the positions committed with the documents (see the next test).
     index.putAudit(r);
     index.awaitSearchable();
-    assertThat(ids(AuditFilter.empty())).containsExactly("e1");
-    assertThat(index.documentCount()).isEqualTo(1);
+    assertThat(ids(AuditFilter.empty())).containsExactly("e1", "e1");
+  }
+
+  @Test
+  void documentsOfAnIndexerAreNeverCommittedWithoutTheirPositions() throws Exception {
+    TopicPartition p0 = new TopicPartition("ledger.audit", 0);
+    List<AuditRecord> records = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      records.add(audit("acme", "e" + i, T0.plusSeconds(i), "alice", "r:a").build());
+    }
+    index.fedByIndexer();
+    index.putAudit(records.get(0));
+    index.putAudit(records.get(1));
+    index.commit(Map.of(p0, 2L));
+    index.putAudit(records.get(2));
+    index.putAudit(records.get(3));
+    // An indexer that failed here writes nothing more; the ledger then shuts down.
+    index.close();
+
+    index = LedgerIndex.open(dir);
+    assertThat(index.committedOffsets()).containsExactlyEntriesOf(Map.of(p0, 2L));
+    assertThat(ids(AuditFilter.empty())).containsExactly("e1", "e0");
+    index.fedByIndexer();
+    for (AuditRecord r : records.subList(2, 5)) { // read again from the committed position
+      index.putAudit(r);
+    }
+    index.commit(Map.of(p0, 5L));
+    index.awaitSearchable();
+    assertThat(ids(AuditFilter.empty())).as("one document per record").containsExactly("e4", "e3", "e2", "e1", "e0");
+    assertThat(index.documentCount()).isEqualTo(5);
+  }
+
+  /** root, its children a and c, a's child b; all active. */
+  private void seedTree() throws Exception {
+    index.putToken(token("acme", "alice", T0, "root:agent-a"));
+    index.putToken(token("acme", "alice", T0, "root:agent-a", "a:agent-b"));
+    index.putToken(token("acme", "alice", T0, "root:agent-a", "a:agent-b", "b:agent-c"));
+    index.putToken(token("acme", "alice", T0, "root:agent-a", "c:agent-d"));
+  }
+
+  @Test
+  void usesAreTheAllowedUsesOfTheTokenAndItsDescendantsCountedInTheAudit() throws Exception {
+    seedTree();
+    index.putAudit(audit("acme", "u1", T0.plusSeconds(1), "alice", "root:agent-a", "a:agent-b", "b:agent-c").build());
+    index.putAudit(audit("acme", "u2", T0.plusSeconds(2), "alice", "root:agent-a", "a:agent-b", "b:agent-c").build());
+    index.putAudit(audit("acme", "u3", T0.plusSeconds(3), "alice", "root:agent-a", "a:agent-b").build());
+    index.putAudit(audit("acme", "u4", T0.plusSeconds(4), "alice", "root:agent-a", "c:agent-d").build());
+    // Not allowed uses: denied, not a use, and another tenant's use of a token with the same ids.
+    index.putAudit(audit("acme", "d1", T0.plusSeconds(5), "alice", "root:agent-a", "a:agent-b")
+        .setOutcome(Outcome.denied).build());
+    index.putAudit(audit("acme", "i1", T0.plusSeconds(6), "alice", "root:agent-a", "a:agent-b")
+        .setType("token.exchanged").setOutcome(null).build());
+    index.putAudit(audit("other", "u1", T0.plusSeconds(1), "zed", "root:agent-a", "a:agent-b").build());
+    index.awaitSearchable();
+
+    Function<String, Long> uses = id -> index.token("acme", id).orElseThrow().getUses();
+    assertThat(uses.apply("root")).isEqualTo(4);
+    assertThat(uses.apply("a")).isEqualTo(3);
+    assertThat(uses.apply("b")).isEqualTo(2);
+    assertThat(uses.apply("c")).isEqualTo(1);
+    assertThat(index.token("other", "root")).isEmpty();
+
+    // A use audited without a chain (its chain resolved later) is counted only by the token's
+    // document: the larger of the two lower bounds wins.
+    index.putToken(TokenNode.newBuilder(token("acme", "alice", T0, "root:agent-a", "a:agent-b", "b:agent-c"))
+        .setUses(3).build());
+    index.putToken(TokenNode.newBuilder(token("acme", "alice", T0, "root:agent-a")).setUses(2).build());
+    index.awaitSearchable();
+    assertThat(uses.apply("b")).isEqualTo(3);
+    assertThat(uses.apply("root")).as("a lagging document never lowers the count").isEqualTo(4);
+    assertThat(index.descendants("acme", "root", PageRequest.first(10)).items()).extracting(TokenNode::getUses)
+        .as("listings show the documents as they are").containsExactlyInAnyOrder(0L, 0L, 3L);
+  }
+
+  @Test
+  void aDescendantIsRevokedAsSoonAsANoticeOfItsChainIsSearchable() throws Exception {
+    seedTree();
+    Instant t1 = T0.plusSeconds(60);
+    // Only the notice of the subtree's top is indexed; a's and b's documents still say active.
+    index.putRevocation("acme", "a", revocation("acme", "a", "a", t1, t1));
+    index.putRevocation("other", "root", revocation("other", "root", "root", T0, T0));
+    index.awaitSearchable();
+    assertThat(index.token("acme", "b")).get().satisfies(t -> {
+      assertThat(t.getStatus()).isEqualTo(TokenStatus.revoked);
+      assertThat(t.getRevokedAt()).isEqualTo(t1);
+      assertThat(t.getRevocationCause()).isEqualTo("a");
+    });
+    assertThat(index.token("acme", "a")).map(TokenNode::getStatus).contains(TokenStatus.revoked);
+    assertThat(index.token("acme", "root")).map(TokenNode::getStatus).as("another tenant's notice")
+        .contains(TokenStatus.active);
+    assertThat(index.token("acme", "c")).map(TokenNode::getStatus).contains(TokenStatus.active);
+
+    // An earlier revocation higher up is the one in force (as Streams decides): its time and cause.
+    index.putRevocation("acme", "b", revocation("acme", "b", "root", T0.plusSeconds(30), t1));
+    index.awaitSearchable();
+    assertThat(index.token("acme", "b")).map(TokenNode::getRevocationCause).contains("root");
+    assertThat(index.token("acme", "b")).map(TokenNode::getRevokedAt).contains(T0.plusSeconds(30));
+
+    // A document that already carries an earlier revocation keeps it; a tombstoned notice counts no more.
+    index.putToken(TokenNode.newBuilder(token("acme", "alice", T0, "root:agent-a", "a:agent-b", "b:agent-c"))
+        .setStatus(TokenStatus.revoked).setRevokedAt(T0.plusSeconds(10)).setRevocationCause("b").build());
+    index.putRevocation("acme", "a", null);
+    index.awaitSearchable();
+    assertThat(index.token("acme", "b")).map(TokenNode::getRevocationCause).contains("b");
+    assertThat(index.token("acme", "a")).map(TokenNode::getStatus).contains(TokenStatus.active);
   }
 
   @Test

@@ -71,8 +71,13 @@ public final class Documents {
 
   /** A token: found by id, by ancestor (descendants) and sorted by issue time. */
   public static Document token(TokenNode t) {
+    return token(t, null);
+  }
+
+  /** {@link #token(TokenNode)} storing {@code encoded} (the Kafka value of {@code t}) as it came; null: encode {@code t}. */
+  public static Document token(TokenNode t, byte[] encoded) {
     Document d = base(Fields.KIND_TOKEN, tokenId(t.getTenant(), t.getTokenId()), t.getTenant(),
-        firstNonNull(t.getIssuedAt(), t.getUpdatedAt()), TOKENS.encode(t));
+        firstNonNull(t.getIssuedAt(), t.getUpdatedAt()), encoded != null ? encoded : TOKENS.encode(t));
     keyword(d, Fields.TOKEN_ID, t.getTokenId());
     keyword(d, Fields.ROOT_ID, t.getRootId());
     keyword(d, Fields.PARENT_ID, t.getParentId());
@@ -88,8 +93,13 @@ public final class Documents {
 
   /** An audit record: every filter of GET /v1/audit plus the catch-all text of {@code q}. */
   public static Document audit(AuditRecord r) {
+    return audit(r, null);
+  }
+
+  /** {@link #audit(AuditRecord)} storing {@code encoded} (the Kafka value of {@code r}) as it came; null: encode {@code r}. */
+  public static Document audit(AuditRecord r, byte[] encoded) {
     Document d = base(Fields.KIND_AUDIT, id(Fields.KIND_AUDIT, r.getTenant() + "/" + r.getEventId()), r.getTenant(),
-        r.getOccurredAt(), AUDITS.encode(r));
+        r.getOccurredAt(), encoded != null ? encoded : AUDITS.encode(r));
     String outcome = r.getOutcome() == null ? null : r.getOutcome().name();
     keyword(d, Fields.EVENT_ID, r.getEventId());
     keyword(d, Fields.TYPE, r.getType());
@@ -109,6 +119,10 @@ public final class Documents {
     for (ViolationKind v : Set.copyOf(r.getViolations())) {
       keyword(d, Fields.VIOLATION, v.name());
     }
+    // Every token of the chain: "allowed uses of X and its descendants" is one count with the term X.
+    for (Hop hop : r.getChain()) {
+      keyword(d, Fields.CHAIN, hop.getTokenId());
+    }
     StringBuilder all = new StringBuilder();
     append(all, r.getEventId(), r.getType(), r.getTokenId(), r.getRootId(), r.getParentId(), r.getPrincipal(),
         r.getResource(), r.getAction(), outcome, r.getSource(), r.getReason(), r.getRequestId());
@@ -118,14 +132,20 @@ public final class Documents {
     for (Map.Entry<String, String> e : r.getAttributes().entrySet()) {
       append(all, e.getKey(), e.getValue());
     }
+    // Analysed, not stored: the default field of q, free words over every value of the record.
     d.add(new TextField(Fields.ALL, all.toString(), Field.Store.NO));
     return d;
   }
 
   /** An alert: filtered by kind, token, principal, actor at any hop, time. */
   public static Document alert(Alert a) {
+    return alert(a, null);
+  }
+
+  /** {@link #alert(Alert)} storing {@code encoded} (the Kafka value of {@code a}) as it came; null: encode {@code a}. */
+  public static Document alert(Alert a, byte[] encoded) {
     Document d = base(Fields.KIND_ALERT, id(Fields.KIND_ALERT, a.getTenant() + "/" + a.getAlertId()), a.getTenant(),
-        a.getOccurredAt(), ALERTS.encode(a));
+        a.getOccurredAt(), encoded != null ? encoded : ALERTS.encode(a));
     keyword(d, Fields.ALERT_KIND, a.getKind().name());
     keyword(d, Fields.TOKEN_ID, a.getTokenId());
     keyword(d, Fields.EVENT_ID, a.getEventId());
@@ -144,15 +164,26 @@ public final class Documents {
    * descendants revoked later through an old revocation.
    */
   public static Document revocation(String tenant, String tokenId, RevocationNotice notice, long sequence) {
+    return revocation(tenant, tokenId, notice, null, sequence);
+  }
+
+  /**
+   * {@link #revocation(String, String, RevocationNotice, long)} storing {@code encoded} (the Kafka
+   * value of {@code notice}) as it came; null: encode {@code notice}.
+   */
+  public static Document revocation(String tenant, String tokenId, RevocationNotice notice, byte[] encoded,
+      long sequence) {
     Instant time = notice == null ? null : firstNonNull(notice.getNotifiedAt(), notice.getRevokedAt());
-    Document d = base(Fields.KIND_REVOCATION, id(Fields.KIND_REVOCATION, tenant + "/" + tokenId), tenant, time,
-        REVOCATIONS.encode(notice));
+    byte[] record = notice == null ? null : encoded != null ? encoded : REVOCATIONS.encode(notice);
+    Document d = base(Fields.KIND_REVOCATION, id(Fields.KIND_REVOCATION, tenant + "/" + tokenId), tenant, time, record);
     keyword(d, Fields.TOKEN_ID, tokenId);
     keyword(d, Fields.LIVE, Boolean.toString(notice != null));
     // Point for "after sequence" ranges, doc value for the ascending sort of SSE resumption.
     d.add(new LongPoint(Fields.SEQ, sequence));
     d.add(new NumericDocValuesField(Fields.SEQ, sequence));
+    // Stored: read back with the notice for SSE (a doc value read per hit would be a second lookup).
     d.add(new StoredField(Fields.SEQ, sequence));
+    // Stored: a tombstone has no record, and SSE resumption still names its token.
     d.add(new StoredField(Fields.KEY, tenant + "/" + tokenId));
     return d;
   }
@@ -214,20 +245,25 @@ public final class Documents {
 
   private static Document base(String kind, String id, String tenant, Instant time, byte[] record) {
     Document d = new Document();
+    // Not stored: only filtered on (one exact term in every query), never read back.
     d.add(new StringField(Fields.KIND, kind, Field.Store.NO));
     // Indexed for the update term, doc values for the unique sort tiebreak (the cursor's second key).
     d.add(new StringField(Fields.ID, id, Field.Store.NO));
     d.add(new SortedDocValuesField(Fields.ID, new BytesRef(id)));
+    // Not stored: the tenant clause of every query; the record carries the tenant for the answer.
     d.add(new StringField(Fields.TENANT, tenant, Field.Store.NO));
     long millis = time == null ? 0L : time.toEpochMilli();
+    // Point for from/to ranges (and "uses by T"), doc value for the newest-first sort and index sort.
     d.add(new LongPoint(Fields.TIME, millis));
     d.add(new NumericDocValuesField(Fields.TIME, millis));
     if (record != null) {
+      // The only stored value of most documents: the Kafka value bytes, returned whole and decoded on read.
       d.add(new StoredField(Fields.RECORD, record));
     }
     return d;
   }
 
+  /** An exact, unanalysed, not stored term: a filter is one term lookup and nothing is read back from it. */
   private static void keyword(Document d, String field, String value) {
     if (value != null) {
       d.add(new StringField(field, value, Field.Store.NO));

@@ -31,6 +31,11 @@ public final class Fields {
   public static final String TOKEN_ID = "token_id";
   public static final String ROOT_ID = "root_id";
   public static final String PARENT_ID = "parent_id";
+  /**
+   * Every token id of an audit record's chain, root to the token itself (internal: not a name of
+   * {@code q}). "Allowed uses of X", own and descendants', is one count with the term X.
+   */
+  public static final String CHAIN = "_chain";
   /** Every ancestor of a token (its chain without itself, plus its parent while pending). */
   public static final String ANCESTOR = "ancestor";
   public static final String PRINCIPAL = "principal";

@@ -3,14 +3,18 @@ package dev.ledger.index.internal;
 import dev.ledger.index.AlertFilter;
 import dev.ledger.index.AuditFilter;
 import dev.ledger.index.TenantScope;
+import dev.ledger.schemas.avro.Outcome;
 import java.time.Instant;
+import java.util.Collection;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.queryparser.classic.ParseException;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.util.BytesRef;
 
 /**
  * Builds the Lucene query of each list. Every clause is a FILTER (lists sort by time, so scores
@@ -18,6 +22,9 @@ import org.apache.lucene.search.TermQuery;
  * nothing a caller passes, {@code q} included, reaches another tenant.
  */
 public final class Queries {
+
+  /** The audit type of a use (CONTRACT.md section 1). */
+  private static final String USED = "token.used";
 
   private Queries() {}
 
@@ -56,6 +63,26 @@ public final class Queries {
   public static Query descendants(String tenant, String tokenId) {
     BooleanQuery.Builder b = scoped(Fields.KIND_TOKEN, TenantScope.of(tenant));
     term(b, Fields.ANCESTOR, tokenId);
+    return b.build();
+  }
+
+  /**
+   * Audit records of the allowed uses of {@code tokenId} and of its descendants: a use's record
+   * carries every token id of its chain, root to the used token, in {@link Fields#CHAIN}.
+   */
+  public static Query allowedUses(String tenant, String tokenId) {
+    BooleanQuery.Builder b = scoped(Fields.KIND_AUDIT, TenantScope.of(tenant));
+    term(b, Fields.TYPE, USED);
+    term(b, Fields.OUTCOME, Outcome.allowed.name());
+    term(b, Fields.CHAIN, tokenId);
+    return b.build();
+  }
+
+  /** The live revocation notices of any of {@code tokenIds} (at most one per token). */
+  public static Query liveRevocationsOf(String tenant, Collection<String> tokenIds) {
+    BooleanQuery.Builder b = scoped(Fields.KIND_REVOCATION, TenantScope.of(tenant));
+    term(b, Fields.LIVE, "true");
+    b.add(new TermInSetQuery(Fields.TOKEN_ID, tokenIds.stream().map(BytesRef::new).toList()), BooleanClause.Occur.FILTER);
     return b.build();
   }
 

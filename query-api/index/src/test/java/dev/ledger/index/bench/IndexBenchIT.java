@@ -37,6 +37,12 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * <pre>
  * mvn -o -pl query-api/index verify -Dtest=IndexBenchIT -Dledger.bench=true [-Dledger.bench.records=1000000]
  * </pre>
+ *
+ * <p>{@link #indexerPath()} measures the index's own ceiling the way the indexer writes: Kafka
+ * value bytes decoded once and stored as they came, audit records appended, on one thread, with
+ * the adaptive near-real-time reopen running; it prints documents per CPU-second of the whole JVM
+ * (merges and reopens included) and the heap the index needs. Run it alone with
+ * {@code -Dtest=IndexBenchIT#indexerPath -Dledger.bench.records=200000}.
  */
 @EnabledIfSystemProperty(named = "ledger.bench", matches = "true")
 class IndexBenchIT {
@@ -145,6 +151,58 @@ class IndexBenchIT {
       });
     }
     deleteRecursively(dir);
+  }
+
+  @Test
+  void indexerPath() throws Exception {
+    int records = Integer.getInteger("ledger.bench.records", 1_000_000);
+    Random random = new Random(7);
+    List<byte[]> values = new ArrayList<>(records);
+    for (int i = 0; i < records; i++) {
+      values.add(AUDIT_SERDE.encode(auditRecord(i, random)));
+    }
+    Path dir = Files.createTempDirectory("ledger-index-bench-");
+    System.gc();
+    long heapBefore = usedHeap();
+    resetPeaks();
+    try (LedgerIndex index = LedgerIndex.open(dir)) {
+      long start = System.nanoTime();
+      long cpuStart = processCpuNanos();
+      long threadStart = THREADS.getCurrentThreadCpuTime();
+      for (byte[] value : values) {
+        index.putAudit(AUDIT_SERDE.decode(value), value);
+      }
+      index.awaitSearchable();
+      long threadCpu = THREADS.getCurrentThreadCpuTime() - threadStart;
+      double cpuSecs = (processCpuNanos() - cpuStart) / 1e9;
+      double secs = (System.nanoTime() - start) / 1e9;
+      long peak = peakHeap();
+      System.out.printf("[bench] indexer path: %d audit records (decode + addDocument, value bytes stored as they came)"
+          + " in %.1f s: %.0f docs/s wall, %.0f docs per JVM CPU-second (%.1f CPU-s, merges and reopens included),"
+          + " %.0f per CPU-second of the writing thread; peak heap %d MB over the %d MB of encoded input held"
+          + " (max heap %d MB); index size %d MB%n", records, secs, records / secs, records / cpuSecs, cpuSecs,
+          records / (threadCpu / 1e9), Math.max(0, peak - heapBefore) >> 20, heapBefore >> 20,
+          Runtime.getRuntime().maxMemory() >> 20, size(dir) >> 20);
+    }
+    deleteRecursively(dir);
+  }
+
+  static final dev.ledger.schemas.serde.AvroSerde<AuditRecord> AUDIT_SERDE =
+      dev.ledger.schemas.serde.AvroSerde.of(AuditRecord.class);
+
+  static long usedHeap() {
+    return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  static void resetPeaks() {
+    java.lang.management.ManagementFactory.getMemoryPoolMXBeans().forEach(java.lang.management.MemoryPoolMXBean::resetPeakUsage);
+  }
+
+  /** Sum of the heap pools' peaks since {@link #resetPeaks()}: an upper bound of the heap in use at once. */
+  static long peakHeap() {
+    return java.lang.management.ManagementFactory.getMemoryPoolMXBeans().stream()
+        .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP)
+        .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
   }
 
   static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();

@@ -71,4 +71,15 @@ class DocumentsTest {
     assertThat(tomb.get(Fields.KEY)).isEqualTo("acme/x");
     assertThat(Documents.revocationTerm("acme", "x").text()).isEqualTo("revocation:acme/x");
   }
+
+  @Test
+  void theStoredRecordIsTheKafkaValueAsItCame() {
+    AuditRecord r = AuditRecord.newBuilder().setTenant("acme").setEventId("e1").setType("token.used").setOccurredAt(T)
+        .setTokenId("leaf").setChain(chain()).build();
+    byte[] value = dev.ledger.schemas.Topics.AUDIT.valueSerde().serializer().serialize("ledger.audit", r);
+    org.apache.lucene.util.BytesRef stored = Documents.audit(r, value).getBinaryValue(Fields.RECORD);
+    assertThat(stored.bytes).as("the same bytes, not encoded again").isSameAs(value);
+    assertThat(Documents.decodeAudit(stored)).isEqualTo(r);
+    assertThat(values(Documents.audit(r, value), Fields.CHAIN)).containsExactly("root", "mid", "leaf");
+  }
 }
