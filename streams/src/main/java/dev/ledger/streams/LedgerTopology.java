@@ -3,11 +3,13 @@ package dev.ledger.streams;
 import dev.ledger.schemas.Topic;
 import dev.ledger.schemas.Topics;
 import dev.ledger.streams.internal.DlqDeserializationHandler;
+import dev.ledger.streams.internal.DlqProductionHandler;
 import dev.ledger.streams.internal.LedgerStores;
 import dev.ledger.streams.internal.LoopMessage;
 import dev.ledger.streams.internal.Outputs;
 import dev.ledger.streams.internal.RawEvent;
 import dev.ledger.streams.internal.ResolverProcessor;
+import dev.ledger.streams.internal.SizeGuard;
 import dev.ledger.streams.internal.TreeMessage;
 import dev.ledger.streams.internal.TreeProcessor;
 import java.util.List;
@@ -17,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -40,6 +43,10 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * <p>The two internal topics ({@link #internalTopics(StreamsSettings)}) are not created by Kafka
  * Streams; {@link LedgerStreams#start} creates them, and {@code <app>-resolve} must have as many
  * partitions as {@code ledger.events} because the resolver reads both in one task.
+ *
+ * <p>Every sink's serializers are wrapped in a {@link SizeGuard} below the producer's
+ * {@code max.request.size}, and {@link DlqProductionHandler} skips a refused record to
+ * {@code ledger.dlq}: no record the ledger writes can stop a stream thread.
  */
 public final class LedgerTopology {
 
@@ -73,6 +80,7 @@ public final class LedgerTopology {
   /** The topology for {@code settings}; same function for the application and the tests. */
   public static Topology build(StreamsSettings settings) {
     Properties config = streamsConfig(settings);
+    int maxRequestSize = maxRequestSize(config);
     Topology topology = new Topology(new TopologyConfig(new StreamsConfig(config)));
     boolean inMemory = "in_memory".equals(settings.overrides().get(STORE_TYPE_OVERRIDE));
     Topic<String, LoopMessage> resolve = resolveTopic(settings);
@@ -80,28 +88,29 @@ public final class LedgerTopology {
 
     topology.addSource(EVENTS_SOURCE, Serdes.String().deserializer(), RawEvent.deserializer(), Topics.EVENTS.name());
     topology.addSource(RESOLVE_SOURCE, Serdes.String().deserializer(), resolve.valueSerde().deserializer(), resolve.name());
-    topology.addProcessor(ResolverProcessor.NAME, () -> new ResolverProcessor(settings.unknownTokenGrace(), settings.dedupeRetention()),
+    topology.addProcessor(ResolverProcessor.NAME, () -> new ResolverProcessor(settings.unknownTokenGrace(), settings.dedupeRetention(),
+        settings.maxDepth(), settings.limits()),
         EVENTS_SOURCE, RESOLVE_SOURCE);
     addStores(topology, LedgerStores.resolverStores(inMemory), ResolverProcessor.NAME);
-    addSink(topology, ResolverProcessor.NAME, Outputs.RESOLVE, resolve);
-    addSink(topology, ResolverProcessor.NAME, Outputs.TREES, trees);
-    addSink(topology, ResolverProcessor.NAME, Outputs.DLQ, Topics.DLQ);
-    addSink(topology, ResolverProcessor.NAME, Outputs.TOKENS, Topics.TOKENS);
-    addSink(topology, ResolverProcessor.NAME, Outputs.AUDIT, Topics.AUDIT);
-    addSink(topology, ResolverProcessor.NAME, Outputs.ALERTS, Topics.ALERTS);
+    addSink(topology, ResolverProcessor.NAME, Outputs.RESOLVE, resolve, maxRequestSize);
+    addSink(topology, ResolverProcessor.NAME, Outputs.TREES, trees, maxRequestSize);
+    addSink(topology, ResolverProcessor.NAME, Outputs.DLQ, Topics.DLQ, maxRequestSize);
+    addSink(topology, ResolverProcessor.NAME, Outputs.TOKENS, Topics.TOKENS, maxRequestSize);
+    addSink(topology, ResolverProcessor.NAME, Outputs.AUDIT, Topics.AUDIT, maxRequestSize);
+    addSink(topology, ResolverProcessor.NAME, Outputs.ALERTS, Topics.ALERTS, maxRequestSize);
 
     topology.addSource(TREES_SOURCE, Serdes.String().deserializer(), trees.valueSerde().deserializer(), trees.name());
     topology.addProcessor(TreeProcessor.NAME, () -> new TreeProcessor(settings.depthLimit()), TREES_SOURCE);
     addStores(topology, LedgerStores.treeStores(inMemory), TreeProcessor.NAME);
     // The tree processor encodes each TokenNode once, for its store and this sink alike.
-    topology.addSink(Outputs.sink(TreeProcessor.NAME, Outputs.TOKENS), Topics.TOKENS.name(),
-        Topics.TOKENS.keySerde().serializer(), Serdes.ByteArray().serializer(), TreeProcessor.NAME);
-    addSink(topology, TreeProcessor.NAME, Outputs.AUDIT, Topics.AUDIT);
-    addSink(topology, TreeProcessor.NAME, Outputs.ALERTS, Topics.ALERTS);
-    addSink(topology, TreeProcessor.NAME, Outputs.REVOCATIONS, Topics.REVOCATIONS);
+    addSink(topology, TreeProcessor.NAME, Outputs.TOKENS, Topics.TOKENS.name(), Topics.TOKENS.keySerde().serializer(),
+        Serdes.ByteArray().serializer(), maxRequestSize);
+    addSink(topology, TreeProcessor.NAME, Outputs.AUDIT, Topics.AUDIT, maxRequestSize);
+    addSink(topology, TreeProcessor.NAME, Outputs.ALERTS, Topics.ALERTS, maxRequestSize);
+    addSink(topology, TreeProcessor.NAME, Outputs.REVOCATIONS, Topics.REVOCATIONS, maxRequestSize);
     // A cascade's follow-up goes back to the tree processor through its own input topic, so that it
     // runs in the transaction after the one that wrote the notices (see TreeProcessor).
-    addSink(topology, TreeProcessor.NAME, Outputs.TREES, trees);
+    addSink(topology, TreeProcessor.NAME, Outputs.TREES, trees, maxRequestSize);
     return topology;
   }
 
@@ -119,6 +128,9 @@ public final class LedgerTopology {
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DlqDeserializationHandler.class.getName());
     p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DLQ.name());
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+    // One record that cannot be written goes to ledger.dlq instead of killing the thread (and
+    // every thread after it, on every restart: the input is read again).
+    p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DlqProductionHandler.class.getName());
     // The resolver reads two topics in one task; it needs no time alignment between them, so never idle-wait.
     p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, Long.toString(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED));
     p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0");
@@ -145,8 +157,22 @@ public final class LedgerTopology {
     stores.forEach(store -> topology.addStateStore(store, processor));
   }
 
-  private static <K, V> void addSink(Topology topology, String processor, String output, Topic<K, V> topic) {
-    topology.addSink(Outputs.sink(processor, output), topic.name(), topic.keySerde().serializer(),
-        topic.valueSerde().serializer(), processor);
+  /** The producer's {@code max.request.size} in {@code config} (a {@code producer.} override wins), else Kafka's default. */
+  static int maxRequestSize(Properties config) {
+    Object value = config.getOrDefault(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+        config.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1024 * 1024));
+    return Integer.parseInt(value.toString());
+  }
+
+  private static <K, V> void addSink(Topology topology, String processor, String output, Topic<K, V> topic,
+      int maxRequestSize) {
+    addSink(topology, processor, output, topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer(),
+        maxRequestSize);
+  }
+
+  private static <K, V> void addSink(Topology topology, String processor, String output, String topic,
+      Serializer<K> keys, Serializer<V> values, int maxRequestSize) {
+    topology.addSink(Outputs.sink(processor, output), topic, SizeGuard.key(keys), SizeGuard.value(values, maxRequestSize),
+        processor);
   }
 }

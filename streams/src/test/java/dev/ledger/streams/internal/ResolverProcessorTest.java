@@ -3,6 +3,7 @@ package dev.ledger.streams.internal;
 import static dev.ledger.streams.testing.Events.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ledger.schemas.LedgerLimits;
 import dev.ledger.schemas.avro.Alert;
 import dev.ledger.schemas.avro.AuditRecord;
 import dev.ledger.schemas.avro.LedgerEvent;
@@ -19,12 +20,13 @@ import org.junit.jupiter.api.Test;
 class ResolverProcessorTest {
 
   private static final String R = ResolverProcessor.NAME;
+  private static final int MAX_DEPTH = 64;
   private static final long START = 1_000_000L;
   private static final long AFTER_GRACE = START + Duration.ofMinutes(5).toMillis() + 1;
   private final Harness h = harness(Duration.ZERO);
 
   private static Harness harness(Duration dedupeRetention) {
-    return new Harness(new ResolverProcessor(Duration.ofMinutes(5), dedupeRetention), LedgerStores.resolverStores(true));
+    return new Harness(new ResolverProcessor(Duration.ofMinutes(5), dedupeRetention, MAX_DEPTH, LedgerLimits.DEFAULTS), LedgerStores.resolverStores(true));
   }
 
   private static LedgerEvent root(String id) {
@@ -65,7 +67,7 @@ class ResolverProcessorTest {
     assertThat(request.value()).isEqualTo(LoopMessage.request("c"));
     event(Events.used("t", "u1", "c", "api", null, Outcome.allowed, T0));
     assertThat(h.sent(R, Outputs.TREES)).as("the use waits for the root").isEmpty();
-    h.clear().process("t/c", LoopMessage.answer("r"));
+    h.clear().process("t/c", LoopMessage.answer("r", 0));
     assertThat(h.sent(R, Outputs.TREES)).extracting(Record::key).containsExactly("t/r", "t/r");
     assertThat(h.sent(R, Outputs.TREES)).extracting(r -> ((TreeMessage) r.value()).event().getEventId()).containsExactly("ev-c", "u1");
   }
@@ -77,7 +79,7 @@ class ResolverProcessorTest {
     event(root("p"));
     assertThat(h.sent(R, Outputs.RESOLVE)).singleElement().satisfies(r -> {
       assertThat(r.key()).isEqualTo("t/c");
-      assertThat(r.value()).isEqualTo(LoopMessage.answer("p"));
+      assertThat(r.value()).isEqualTo(LoopMessage.answer("p", 0));
     });
   }
 
@@ -87,16 +89,16 @@ class ResolverProcessorTest {
     h.clear().process("t/a", LoopMessage.request("x"));
     assertThat(h.sent(R, Outputs.RESOLVE)).singleElement().satisfies(r -> {
       assertThat(r.key()).isEqualTo("t/b");
-      assertThat(r.value()).isEqualTo(LoopMessage.probe(List.of("x", "a")));
+      assertThat(r.value()).isEqualTo(LoopMessage.probe("x", 2));
     });
-    h.clear().process("t/a", LoopMessage.probe(List.of("a", "b")));
+    h.clear().process("t/a", LoopMessage.probe("a", 2));
     assertThat(h.sent(R, Outputs.ALERTS)).singleElement().satisfies(r -> assertThat(((Alert) r.value()).getKind()).isEqualTo(ViolationKind.cycle));
     assertThat(h.sent(R, Outputs.RESOLVE)).as("nothing goes round again; the waiting child is an orphan now")
         .singleElement().satisfies(r -> {
           assertThat(r.key()).isEqualTo("t/x");
           assertThat(r.value()).isEqualTo(LoopMessage.orphan());
         });
-    h.clear().process("t/a", LoopMessage.answer("r"));
+    h.clear().process("t/a", LoopMessage.answer("r", 0));
     assertThat(h.sent(R, Outputs.TREES)).as("a refused link never resolves").isEmpty();
   }
 
@@ -169,7 +171,7 @@ class ResolverProcessorTest {
     h.clear().process("t/c", LoopMessage.orphan()).punctuate(AFTER_GRACE);
     assertThat(h.sent(R, Outputs.AUDIT)).as("audited once").isEmpty();
 
-    h.clear().process("t/c", LoopMessage.answer("p"));
+    h.clear().process("t/c", LoopMessage.answer("p", 0));
     assertThat(h.sent(R, Outputs.TREES)).extracting(r -> (TreeMessage) r.value())
         .as("both go on to stage 2, marked as audited").satisfiesExactly(
             m -> assertThat(m.event().getEventId()).isEqualTo("ev-c"),
@@ -191,7 +193,7 @@ class ResolverProcessorTest {
   @Test
   void aChildResolvedWithinTheGraceIsLeftToStageTwo() {
     event(child("c", "p"));
-    h.process("t/c", LoopMessage.answer("p"));
+    h.process("t/c", LoopMessage.answer("p", 0));
     assertThat(h.sent(R, Outputs.TREES)).singleElement().satisfies(r -> assertThat(((TreeMessage) r.value()).audited()).isFalse());
     h.clear().punctuate(AFTER_GRACE);
     assertThat(h.sent(R, Outputs.AUDIT)).isEmpty();
