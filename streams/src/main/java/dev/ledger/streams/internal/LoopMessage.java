@@ -21,7 +21,8 @@ import java.util.Objects;
  *       the target audits itself and what waits on it without a chain, and tells its own waiting
  *       children the same. It still resolves if the ancestor turns up.</li>
  *   <li>{@code TOO_DEEP}: a probe of the target's found it at least {@code hops} deep, beyond the
- *       max depth, whether its root ever arrives or not: the target is refused ({@code depth_limit}).</li>
+ *       max depth, whether its root ever arrives or not: it never resolves, so it is an orphan at
+ *       once (and refused with {@code depth_limit} if an answer ever reaches it).</li>
  * </ul>
  *
  * @param kind never null

@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * origin; the token that finds itself is refused with a {@code cycle} alert and never resolves. A
  * probe carries its origin and a hop count only, and goes at most {@code maxDepth} hops: beyond
  * that its origin is deeper than {@code maxDepth} whether its root ever arrives or not, so it is
- * refused ({@code depth_limit}) at once, and a chain of N pending tokens costs at most
- * N * maxDepth probes of one id each.
+ * audited as an orphan at once (and refused if an answer ever reaches it), and a chain of N
+ * pending tokens costs at most N * maxDepth probes of one id each.
  *
  * <p>Every event gets its audit record within the grace even when its chain never completes. A
  * request that reaches a parent never seen is timed: if the parent is still unknown when the grace
@@ -224,8 +224,11 @@ public final class ResolverProcessor implements Processor<String, Object, Object
         }
       }
       case TOO_DEEP -> {
-        if (link != null && link.state() == TokenLink.State.PENDING) {
-          refuse(key, link, ViolationKind.depth_limit);
+        // Certain never to resolve, but which token sits exactly past the bound is known only once
+        // the root is: an orphan now (so a cycle too long to probe is audited too), refused with
+        // depth_limit if an answer ever comes.
+        if (link != null && link.state() == TokenLink.State.PENDING && !link.audited()) {
+          auditOrphan(key, link, out.now());
         }
       }
     }
@@ -235,7 +238,7 @@ public final class ResolverProcessor implements Processor<String, Object, Object
    * Carries a new link of {@code message}'s origin up through this pending token, which is
    * {@code hops} above it: finding the origin here means a cycle. The origin is at least one hop
    * deeper than this token's parent, root or not, so past the max depth the probe stops and the
-   * origin is refused instead.
+   * origin is told it never resolves.
    */
   private void probe(String key, TokenLink link, LoopMessage message) {
     LedgerKey self = LedgerKey.parse(key);
