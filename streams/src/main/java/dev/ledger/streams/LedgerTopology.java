@@ -1,5 +1,6 @@
 package dev.ledger.streams;
 
+import dev.ledger.schemas.LedgerLimits;
 import dev.ledger.schemas.Topic;
 import dev.ledger.schemas.Topics;
 import dev.ledger.streams.internal.DlqDeserializationHandler;
@@ -25,6 +26,8 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.state.StoreBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the ledger's topology and its configuration; the application and every test call these
@@ -53,6 +56,7 @@ public final class LedgerTopology {
   /** Set this override to {@code in_memory} to keep state in memory (tests, benchmarks). */
   public static final String STORE_TYPE_OVERRIDE = StreamsConfig.DEFAULT_DSL_STORE_CONFIG;
 
+  private static final Logger LOG = LoggerFactory.getLogger(LedgerTopology.class);
   private static final String EVENTS_SOURCE = "events";
   private static final String RESOLVE_SOURCE = "resolve-in";
   private static final String TREES_SOURCE = "trees-in";
@@ -81,6 +85,13 @@ public final class LedgerTopology {
   public static Topology build(StreamsSettings settings) {
     Properties config = streamsConfig(settings);
     int maxRequestSize = maxRequestSize(config);
+    long largest = largestRecordBytes(settings);
+    if (largest > maxRequestSize - SizeGuard.HEADROOM) {
+      LOG.warn("with max depth {} and these limits a record may reach {} bytes, more than the {} the producer takes "
+          + "(max.request.size {} - {}): such an output goes to {} (too_large), and a state changelog record that "
+          + "large stops the stream thread; lower streams.max.depth or the limits", settings.maxDepth(), largest,
+          maxRequestSize - SizeGuard.HEADROOM, maxRequestSize, SizeGuard.HEADROOM, Topics.DLQ.name());
+    }
     Topology topology = new Topology(new TopologyConfig(new StreamsConfig(config)));
     boolean inMemory = "in_memory".equals(settings.overrides().get(STORE_TYPE_OVERRIDE));
     Topic<String, LoopMessage> resolve = resolveTopic(settings);
@@ -155,6 +166,18 @@ public final class LedgerTopology {
 
   private static void addStores(Topology topology, List<StoreBuilder<?>> stores, String processor) {
     stores.forEach(store -> topology.addStateStore(store, processor));
+  }
+
+  /**
+   * An upper bound of the encoded size of the largest record the ledger may write under {@code
+   * settings}: a TokenNode (or AuditRecord) at the max depth, whose chain holds {@code maxDepth + 1}
+   * hops of a longest token id and actor, plus its own event's text and the rights it inherits
+   * (another event's text), at 3 bytes per character (UTF-8 of the BMP). 0.66 MB with the defaults.
+   */
+  public static long largestRecordBytes(StreamsSettings settings) {
+    LedgerLimits limits = settings.limits();
+    long chainChars = (settings.maxDepth() + 1L) * (limits.maxTokenIdLength() + limits.maxTextLength());
+    return 3 * (chainChars + 2L * limits.maxEventChars());
   }
 
   /** The producer's {@code max.request.size} in {@code config} (a {@code producer.} override wins), else Kafka's default. */

@@ -2,19 +2,23 @@ package dev.ledger.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ledger.schemas.LedgerLimits;
 import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.avro.Alert;
 import dev.ledger.schemas.avro.AuditRecord;
 import dev.ledger.schemas.avro.LedgerEvent;
+import dev.ledger.schemas.avro.TokenBody;
 import dev.ledger.schemas.avro.TokenNode;
 import dev.ledger.schemas.avro.TokenStatus;
 import dev.ledger.schemas.avro.ViolationKind;
 import dev.ledger.streams.internal.DlqProductionHandler;
 import dev.ledger.streams.internal.LoopMessage;
+import dev.ledger.streams.internal.SizeGuard;
 import dev.ledger.streams.testing.Driver;
 import dev.ledger.streams.testing.Events;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,6 +128,43 @@ class BoundsTest {
       });
       assertThat(d.token("acme", "tok-flights-lhr").getStatus()).isEqualTo(TokenStatus.revoked);
     }
+  }
+
+  @Test
+  void theLargestRecordsTheDefaultsAllowFitTheProducer() {
+    StreamsSettings defaults = Driver.settings().build();
+    LedgerLimits limits = defaults.limits();
+    int max = defaults.maxDepth();
+    assertThat(LedgerTopology.largestRecordBytes(defaults)).isLessThan(1024 * 1024 - SizeGuard.HEADROOM);
+    // Every id and actor as long as allowed, in a character of three UTF-8 bytes; the root's
+    // audience and the deepest token's scopes as much text as one event may hold.
+    String wide = "\u20ac";
+    List<LedgerEvent> chain = new ArrayList<>();
+    for (int i = 0; i <= max; i++) {
+      String prefix = i + "-";
+      String id = prefix + wide.repeat(limits.maxTokenIdLength() - prefix.length());
+      String parent = i == 0 ? null : chain.get(i - 1).getToken().getTokenId();
+      TokenBody body = TokenBody.newBuilder().setTokenId(id).setParentTokenId(parent).setIssuer("as")
+          .setSubject(i == 0 ? "user:u" : null).setActor(wide.repeat(limits.maxTextLength()))
+          .setAudience(i == 0 ? fill(limits) : List.of("a")).setScopes(i == max ? fill(limits) : List.of("s")).build();
+      chain.add(LedgerEvent.newBuilder().setEventId("e" + i).setType(i == 0 ? "token.issued" : "token.exchanged")
+          .setOccurredAt(Events.T0).setTenant("wide").setToken(body).build());
+    }
+    try (Driver d = new Driver(defaults)) {
+      d.send(chain);
+      assertThat(d.dlq).as("nothing refused, by the validator or the size guard").isEmpty();
+      TokenNode deepest = d.token("wide", chain.getLast().getToken().getTokenId());
+      assertThat(deepest.getDepth()).isEqualTo(max);
+      assertThat(deepest.getChain()).hasSize(max + 1);
+      int bytes = Topics.TOKENS.valueSerde().serializer().serialize(Topics.TOKENS.name(), deepest).length;
+      assertThat(bytes).as("the largest TokenNode").isBetween(400_000, (int) LedgerTopology.largestRecordBytes(defaults));
+    }
+  }
+
+  /** As many 1,000-character items as one event's text allows besides its ids and actor. */
+  private static List<String> fill(LedgerLimits limits) {
+    int items = (limits.maxEventChars() - 2 * limits.maxTokenIdLength() - limits.maxTextLength() - 100) / 1000;
+    return IntStream.range(0, items).mapToObj(i -> i + "\u20ac".repeat(999 - Integer.toString(i).length() + 1)).toList();
   }
 
   private static String header(TestRecord<byte[], byte[]> record, String name) {
