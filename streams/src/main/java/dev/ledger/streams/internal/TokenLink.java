@@ -52,23 +52,24 @@ public record TokenLink(LedgerEvent definition, String rootId, State state, bool
     return new TokenLink(definition, rootId, state, true, depth);
   }
 
-  // The audited flag rides in the top bit of the state byte, so links stored before it existed
-  // still decode (as not audited); the depth trails, so links stored before it decode as depth 0.
+  // The audited flag and "a depth follows the root" ride in the top bits of the state byte, so
+  // links stored before either existed still decode (as not audited, depth 0).
   private static final int AUDITED_BIT = 0x80;
+  private static final int DEPTH_BIT = 0x40;
 
   public static final BinarySerde<TokenLink> SERDE = new BinarySerde<>("TokenLink",
       (l, out) -> {
-        out.writeByte(l.state().ordinal() | (l.audited() ? AUDITED_BIT : 0));
+        out.writeByte(l.state().ordinal() | (l.audited() ? AUDITED_BIT : 0) | DEPTH_BIT);
         BinarySerde.writeNullable(out, l.rootId());
-        BinarySerde.writeBytes(out, RawEvent.EVENT_SERDE.encode(l.definition()));
         out.writeInt(l.depth());
+        BinarySerde.writeBytes(out, RawEvent.EVENT_SERDE.encode(l.definition()));
       },
       in -> {
         int head = in.readUnsignedByte();
-        State state = State.values()[head & ~AUDITED_BIT];
+        State state = State.values()[head & ~(AUDITED_BIT | DEPTH_BIT)];
         String root = BinarySerde.readNullable(in);
+        int depth = (head & DEPTH_BIT) != 0 ? in.readInt() : 0;
         LedgerEvent definition = RawEvent.EVENT_SERDE.decode(BinarySerde.readBytes(in));
-        int depth = in.available() >= Integer.BYTES ? in.readInt() : 0;
         return new TokenLink(definition, root, state, (head & AUDITED_BIT) != 0, depth);
       });
 }
