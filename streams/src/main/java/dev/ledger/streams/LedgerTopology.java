@@ -1,13 +1,16 @@
 package dev.ledger.streams;
 
+import dev.ledger.schemas.LedgerLimits;
 import dev.ledger.schemas.Topic;
 import dev.ledger.schemas.Topics;
 import dev.ledger.streams.internal.DlqDeserializationHandler;
+import dev.ledger.streams.internal.DlqProductionHandler;
 import dev.ledger.streams.internal.LedgerStores;
 import dev.ledger.streams.internal.LoopMessage;
 import dev.ledger.streams.internal.Outputs;
 import dev.ledger.streams.internal.RawEvent;
 import dev.ledger.streams.internal.ResolverProcessor;
+import dev.ledger.streams.internal.SizeGuard;
 import dev.ledger.streams.internal.TreeMessage;
 import dev.ledger.streams.internal.TreeProcessor;
 import java.util.List;
@@ -17,11 +20,14 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.state.StoreBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the ledger's topology and its configuration; the application and every test call these
@@ -40,6 +46,10 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * <p>The two internal topics ({@link #internalTopics(StreamsSettings)}) are not created by Kafka
  * Streams; {@link LedgerStreams#start} creates them, and {@code <app>-resolve} must have as many
  * partitions as {@code ledger.events} because the resolver reads both in one task.
+ *
+ * <p>Every sink's serializers are wrapped in a {@link SizeGuard} below the producer's
+ * {@code max.request.size}, and {@link DlqProductionHandler} skips a refused record to
+ * {@code ledger.dlq}: no record the ledger writes can stop a stream thread.
  */
 public final class LedgerTopology {
 
@@ -49,6 +59,8 @@ public final class LedgerTopology {
   /** The state store cache of each instance, shared by its threads: the hot nodes and links, one interval's uses. */
   static final long STORE_CACHE_BYTES = 32L * 1024 * 1024;
 
+
+  private static final Logger LOG = LoggerFactory.getLogger(LedgerTopology.class);
   private static final String EVENTS_SOURCE = "events";
   private static final String RESOLVE_SOURCE = "resolve-in";
   private static final String TREES_SOURCE = "trees-in";
@@ -76,6 +88,14 @@ public final class LedgerTopology {
   /** The topology for {@code settings}; same function for the application and the tests. */
   public static Topology build(StreamsSettings settings) {
     Properties config = streamsConfig(settings);
+    int maxRequestSize = maxRequestSize(config);
+    long largest = largestRecordBytes(settings);
+    if (largest > maxRequestSize - SizeGuard.HEADROOM) {
+      LOG.warn("with max depth {} and these limits a record may reach {} bytes, more than the {} the producer takes "
+          + "(max.request.size {} - {}): such an output goes to {} (too_large), and a state changelog record that "
+          + "large stops the stream thread; lower streams.max.depth or the limits", settings.maxDepth(), largest,
+          maxRequestSize - SizeGuard.HEADROOM, maxRequestSize, SizeGuard.HEADROOM, Topics.DLQ.name());
+    }
     Topology topology = new Topology(new TopologyConfig(new StreamsConfig(config)));
     boolean inMemory = "in_memory".equals(settings.overrides().get(STORE_TYPE_OVERRIDE));
     Topic<String, LoopMessage> resolve = resolveTopic(settings);
@@ -83,28 +103,29 @@ public final class LedgerTopology {
 
     topology.addSource(EVENTS_SOURCE, Serdes.String().deserializer(), RawEvent.deserializer(), Topics.EVENTS.name());
     topology.addSource(RESOLVE_SOURCE, Serdes.String().deserializer(), resolve.valueSerde().deserializer(), resolve.name());
-    topology.addProcessor(ResolverProcessor.NAME, () -> new ResolverProcessor(settings.unknownTokenGrace(), settings.dedupeRetention()),
+    topology.addProcessor(ResolverProcessor.NAME, () -> new ResolverProcessor(settings.unknownTokenGrace(), settings.dedupeRetention(),
+        settings.maxDepth(), settings.limits()),
         EVENTS_SOURCE, RESOLVE_SOURCE);
     addStores(topology, LedgerStores.resolverStores(inMemory), ResolverProcessor.NAME);
-    addSink(topology, ResolverProcessor.NAME, Outputs.RESOLVE, resolve);
-    addSink(topology, ResolverProcessor.NAME, Outputs.TREES, trees);
-    addSink(topology, ResolverProcessor.NAME, Outputs.DLQ, Topics.DLQ);
-    addSink(topology, ResolverProcessor.NAME, Outputs.TOKENS, Topics.TOKENS);
-    addSink(topology, ResolverProcessor.NAME, Outputs.AUDIT, Topics.AUDIT);
-    addSink(topology, ResolverProcessor.NAME, Outputs.ALERTS, Topics.ALERTS);
+    addSink(topology, ResolverProcessor.NAME, Outputs.RESOLVE, resolve, maxRequestSize);
+    addSink(topology, ResolverProcessor.NAME, Outputs.TREES, trees, maxRequestSize);
+    addSink(topology, ResolverProcessor.NAME, Outputs.DLQ, Topics.DLQ, maxRequestSize);
+    addSink(topology, ResolverProcessor.NAME, Outputs.TOKENS, Topics.TOKENS, maxRequestSize);
+    addSink(topology, ResolverProcessor.NAME, Outputs.AUDIT, Topics.AUDIT, maxRequestSize);
+    addSink(topology, ResolverProcessor.NAME, Outputs.ALERTS, Topics.ALERTS, maxRequestSize);
 
     topology.addSource(TREES_SOURCE, Serdes.String().deserializer(), trees.valueSerde().deserializer(), trees.name());
     topology.addProcessor(TreeProcessor.NAME, () -> new TreeProcessor(settings.depthLimit(), settings.usesFlushInterval()), TREES_SOURCE);
     addStores(topology, LedgerStores.treeStores(inMemory), TreeProcessor.NAME);
     // The tree processor encodes each TokenNode once, for its store and this sink alike.
-    topology.addSink(Outputs.sink(TreeProcessor.NAME, Outputs.TOKENS), Topics.TOKENS.name(),
-        Topics.TOKENS.keySerde().serializer(), Serdes.ByteArray().serializer(), TreeProcessor.NAME);
-    addSink(topology, TreeProcessor.NAME, Outputs.AUDIT, Topics.AUDIT);
-    addSink(topology, TreeProcessor.NAME, Outputs.ALERTS, Topics.ALERTS);
-    addSink(topology, TreeProcessor.NAME, Outputs.REVOCATIONS, Topics.REVOCATIONS);
+    addSink(topology, TreeProcessor.NAME, Outputs.TOKENS, Topics.TOKENS.name(), Topics.TOKENS.keySerde().serializer(),
+        Serdes.ByteArray().serializer(), maxRequestSize);
+    addSink(topology, TreeProcessor.NAME, Outputs.AUDIT, Topics.AUDIT, maxRequestSize);
+    addSink(topology, TreeProcessor.NAME, Outputs.ALERTS, Topics.ALERTS, maxRequestSize);
+    addSink(topology, TreeProcessor.NAME, Outputs.REVOCATIONS, Topics.REVOCATIONS, maxRequestSize);
     // A cascade's follow-up goes back to the tree processor through its own input topic, so that it
     // runs in the transaction after the one that wrote the notices (see TreeProcessor).
-    addSink(topology, TreeProcessor.NAME, Outputs.TREES, trees);
+    addSink(topology, TreeProcessor.NAME, Outputs.TREES, trees, maxRequestSize);
     return topology;
   }
 
@@ -122,6 +143,9 @@ public final class LedgerTopology {
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DlqDeserializationHandler.class.getName());
     p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DLQ.name());
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+    // One record that cannot be written goes to ledger.dlq instead of killing the thread (and
+    // every thread after it, on every restart: the input is read again).
+    p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DlqProductionHandler.class.getName());
     // The resolver reads two topics in one task; it needs no time alignment between them, so never idle-wait.
     p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, Long.toString(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED));
     // Only the stores built with caching use it (LedgerStores); see streams/README.md, "Caching and commits".
@@ -149,8 +173,34 @@ public final class LedgerTopology {
     stores.forEach(store -> topology.addStateStore(store, processor));
   }
 
-  private static <K, V> void addSink(Topology topology, String processor, String output, Topic<K, V> topic) {
-    topology.addSink(Outputs.sink(processor, output), topic.name(), topic.keySerde().serializer(),
-        topic.valueSerde().serializer(), processor);
+  /**
+   * An upper bound of the encoded size of the largest record the ledger may write under {@code
+   * settings}: a TokenNode (or AuditRecord) at the max depth, whose chain holds {@code maxDepth + 1}
+   * hops of a longest token id and actor, plus its own event's text and the rights it inherits
+   * (another event's text), at 3 bytes per character (UTF-8 of the BMP). 0.66 MB with the defaults.
+   */
+  public static long largestRecordBytes(StreamsSettings settings) {
+    LedgerLimits limits = settings.limits();
+    long chainChars = (settings.maxDepth() + 1L) * (limits.maxTokenIdLength() + limits.maxTextLength());
+    return 3 * (chainChars + 2L * limits.maxEventChars());
+  }
+
+  /** The producer's {@code max.request.size} in {@code config} (a {@code producer.} override wins), else Kafka's default. */
+  static int maxRequestSize(Properties config) {
+    Object value = config.getOrDefault(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+        config.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1024 * 1024));
+    return Integer.parseInt(value.toString());
+  }
+
+  private static <K, V> void addSink(Topology topology, String processor, String output, Topic<K, V> topic,
+      int maxRequestSize) {
+    addSink(topology, processor, output, topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer(),
+        maxRequestSize);
+  }
+
+  private static <K, V> void addSink(Topology topology, String processor, String output, String topic,
+      Serializer<K> keys, Serializer<V> values, int maxRequestSize) {
+    topology.addSink(Outputs.sink(processor, output), topic, SizeGuard.key(keys), SizeGuard.value(values, maxRequestSize),
+        processor);
   }
 }

@@ -1,5 +1,6 @@
 package dev.ledger.streams;
 
+import dev.ledger.schemas.LedgerLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +17,13 @@ import java.util.Objects;
  * @param applicationId Kafka Streams application id (consumer group, internal topic prefix)
  * @param stateDir where RocksDB state lives
  * @param depthLimit chains deeper than this are flagged {@code depth_limit} (still recorded)
+ * @param maxDepth the hard bound: a token deeper than this (the root is depth 0) never resolves. It
+ *     is refused like a cycle (audit record, {@code depth_limit} alert, TokenNode pending with
+ *     {@code depth_limit}) and what would hang below it is an orphan, so no chain the ledger writes
+ *     has more than {@code maxDepth + 1} hops, and no cycle probe travels more than {@code maxDepth}
+ *     hops. Tokens between {@code depthLimit} and {@code maxDepth} are flagged and resolve
+ * @param limits how large any part of an event written to {@code ledger.events} may be; an event
+ *     beyond them goes to {@code ledger.dlq} ({@code too_large})
  * @param unknownTokenGrace how long a use of a token never seen waits before it is judged
  *     {@code unknown_token}
  * @param dedupeRetention how long an event id is remembered to drop duplicates; {@link
@@ -33,8 +41,8 @@ import java.util.Objects;
  * @param overrides raw Kafka Streams / client properties applied last (never null)
  */
 public record StreamsSettings(String bootstrapServers, String applicationId, Path stateDir,
-    int depthLimit, Duration unknownTokenGrace, Duration dedupeRetention, boolean exactlyOnce, Duration commitInterval,
-    Duration usesFlushInterval, int threads, int replicationFactor, Map<String, String> overrides) {
+    int depthLimit, int maxDepth, LedgerLimits limits, Duration unknownTokenGrace, Duration dedupeRetention, boolean exactlyOnce,
+    Duration commitInterval, Duration usesFlushInterval, int threads, int replicationFactor, Map<String, String> overrides) {
 
   /**
    * Default commit interval: a transaction per 100 ms amortizes its markers and the cache flush
@@ -44,6 +52,9 @@ public record StreamsSettings(String bootstrapServers, String applicationId, Pat
 
   /** Default interval of the {@code uses} flush: {@code uses} on ledger.tokens is at most this much behind. */
   public static final Duration DEFAULT_USES_FLUSH_INTERVAL = Duration.ofMillis(500);
+
+  /** Default {@link #maxDepth}: 64 hops below the root, twice the default flag limit. */
+  public static final int DEFAULT_MAX_DEPTH = 64;
 
   /** Default dedupe retention: forever ({@code ledger.events} keeps every event forever too). */
   public static final Duration DEFAULT_DEDUPE_RETENTION = Duration.ZERO;
@@ -62,6 +73,12 @@ public record StreamsSettings(String bootstrapServers, String applicationId, Pat
     }
     if (depthLimit < 1) {
       problems.add("depthLimit must be >= 1, was " + depthLimit);
+    }
+    if (maxDepth < 1) {
+      problems.add("maxDepth must be >= 1, was " + maxDepth);
+    }
+    if (limits == null) {
+      problems.add("limits is required");
     }
     if (unknownTokenGrace == null || unknownTokenGrace.isNegative()) {
       problems.add("unknownTokenGrace must be >= 0");
@@ -87,7 +104,7 @@ public record StreamsSettings(String bootstrapServers, String applicationId, Pat
     overrides = overrides == null ? Map.of() : Map.copyOf(overrides);
   }
 
-  /** A builder with the defaults: application id {@code ledger-streams}, state in {@code data/streams}, depth limit 32, grace 5 minutes, dedupe forever, exactly-once, commits every 100 ms, uses flushed every 500 ms, one thread, replication 1. */
+  /** A builder with the defaults: application id {@code ledger-streams}, state in {@code data/streams}, depth limit 32, max depth 64, {@link LedgerLimits#DEFAULTS}, grace 5 minutes, dedupe forever, exactly-once, commits every 100 ms, uses flushed every 500 ms, one thread, replication 1. */
   public static Builder builder(String bootstrapServers) {
     return new Builder(bootstrapServers);
   }
@@ -95,8 +112,8 @@ public record StreamsSettings(String bootstrapServers, String applicationId, Pat
   /** A copy of these settings as a builder. */
   public Builder toBuilder() {
     return new Builder(bootstrapServers).applicationId(applicationId).stateDir(stateDir).depthLimit(depthLimit)
-        .unknownTokenGrace(unknownTokenGrace).dedupeRetention(dedupeRetention).exactlyOnce(exactlyOnce).commitInterval(commitInterval)
-        .usesFlushInterval(usesFlushInterval).threads(threads).replicationFactor(replicationFactor).overrides(overrides);
+        .maxDepth(maxDepth).limits(limits).unknownTokenGrace(unknownTokenGrace).dedupeRetention(dedupeRetention).exactlyOnce(exactlyOnce)
+        .commitInterval(commitInterval).usesFlushInterval(usesFlushInterval).threads(threads).replicationFactor(replicationFactor).overrides(overrides);
   }
 
   /** Builds {@link StreamsSettings}; not thread-safe. */
@@ -105,6 +122,8 @@ public record StreamsSettings(String bootstrapServers, String applicationId, Pat
     private String applicationId = "ledger-streams";
     private Path stateDir = Path.of("data", "streams");
     private int depthLimit = 32;
+    private int maxDepth = DEFAULT_MAX_DEPTH;
+    private LedgerLimits limits = LedgerLimits.DEFAULTS;
     private Duration unknownTokenGrace = Duration.ofMinutes(5);
     private Duration dedupeRetention = DEFAULT_DEDUPE_RETENTION;
     private boolean exactlyOnce = true;
@@ -130,6 +149,16 @@ public record StreamsSettings(String bootstrapServers, String applicationId, Pat
 
     public Builder depthLimit(int depthLimit) {
       this.depthLimit = depthLimit;
+      return this;
+    }
+
+    public Builder maxDepth(int maxDepth) {
+      this.maxDepth = maxDepth;
+      return this;
+    }
+
+    public Builder limits(LedgerLimits limits) {
+      this.limits = limits;
       return this;
     }
 
@@ -180,7 +209,7 @@ public record StreamsSettings(String bootstrapServers, String applicationId, Pat
     }
 
     public StreamsSettings build() {
-      return new StreamsSettings(bootstrapServers, applicationId, stateDir, depthLimit, unknownTokenGrace,
+      return new StreamsSettings(bootstrapServers, applicationId, stateDir, depthLimit, maxDepth, limits, unknownTokenGrace,
           dedupeRetention, exactlyOnce, commitInterval, usesFlushInterval, threads, replicationFactor, overrides);
     }
   }

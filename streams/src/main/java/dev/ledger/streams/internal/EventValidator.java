@@ -2,6 +2,7 @@ package dev.ledger.streams.internal;
 
 import dev.ledger.schemas.LedgerIds;
 import dev.ledger.schemas.LedgerKey;
+import dev.ledger.schemas.LedgerLimits;
 import dev.ledger.schemas.avro.LedgerEvent;
 import dev.ledger.schemas.avro.TokenBody;
 import java.util.ArrayList;
@@ -10,8 +11,8 @@ import java.util.regex.Pattern;
 
 /**
  * Checks a decoded event against CONTRACT.md section 1 and the topic's keying rule, returning every
- * problem at once. An event with problems goes to the DLQ; one without is safe for the processors,
- * which never re-check what is checked here.
+ * problem at once, sizes included ({@link EventSizes}). An event with problems goes to the DLQ; one
+ * without is safe for the processors, which never re-check what is checked here.
  */
 public final class EventValidator {
 
@@ -22,7 +23,8 @@ public final class EventValidator {
   public static final String USED = "token.used";
   public static final String REVOKED = "token.revoked";
 
-  private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+  private static final int SHOWN_KEY_CHARS = 400;
+  private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._-]+");
 
   private EventValidator() {}
 
@@ -45,24 +47,31 @@ public final class EventValidator {
     return null;
   }
 
+  /** As {@link #validate(String, LedgerEvent, LedgerLimits)} with {@link LedgerLimits#DEFAULTS}. */
+  public static List<Problem> validate(String key, LedgerEvent event) {
+    return validate(key, event, LedgerLimits.DEFAULTS);
+  }
+
   /**
    * Every problem of {@code event} received under {@code key}; empty when it is valid.
    *
    * @param key the record key as received, may be null
    * @param event the decoded value, never null
+   * @param limits how large any part of the event may be (beyond: {@code too_large})
    */
-  public static List<Problem> validate(String key, LedgerEvent event) {
+  public static List<Problem> validate(String key, LedgerEvent event, LedgerLimits limits) {
     List<Problem> problems = new ArrayList<>();
     String eventId = event.getEventId();
-    if (eventId == null || eventId.isEmpty() || eventId.length() > 128) {
-      problems.add(new Problem("invalid_field", "event_id", "must be 1..128 characters"));
+    if (eventId == null || eventId.isEmpty()) {
+      problems.add(new Problem("invalid_field", "event_id", "must not be empty"));
     } else {
       refuseInvalidId(problems, eventId, "event_id");
     }
     String tenant = event.getTenant();
     if (tenant == null || !TENANT.matcher(tenant).matches()) {
-      problems.add(new Problem("invalid_field", "tenant", "must be 1..128 of A-Z a-z 0-9 . _ -"));
+      problems.add(new Problem("invalid_field", "tenant", "must be 1.." + limits.maxTenantLength() + " of A-Z a-z 0-9 . _ -"));
     }
+    EventSizes.check(event, limits, problems);
     String type = event.getType();
     boolean token = event.getToken() != null;
     boolean use = event.getUse() != null;
@@ -88,9 +97,14 @@ public final class EventValidator {
     String tokenId = tokenId(event);
     if (problems.isEmpty() && !expectedKey(tenant, tokenId).equals(key)) {
       problems.add(new Problem("key_mismatch", null,
-          "record key '" + key + "' is not tenant/token_id '" + expectedKey(tenant, tokenId) + "'"));
+          "record key '" + shown(key) + "' is not tenant/token_id '" + expectedKey(tenant, tokenId) + "'"));
     }
     return List.copyOf(problems);
+  }
+
+  /** A key as the DLQ message header shows it: a producer's key can be as long as a record. */
+  private static String shown(String key) {
+    return key == null || key.length() <= SHOWN_KEY_CHARS ? key : key.substring(0, SHOWN_KEY_CHARS) + "...";
   }
 
   private static String expectedKey(String tenant, String tokenId) {

@@ -1,6 +1,7 @@
 package dev.ledger.streams.internal;
 
 import dev.ledger.schemas.LedgerKey;
+import dev.ledger.schemas.LedgerLimits;
 import dev.ledger.schemas.avro.LedgerEvent;
 import dev.ledger.schemas.avro.ViolationKind;
 import java.nio.charset.StandardCharsets;
@@ -27,11 +28,18 @@ import org.slf4j.LoggerFactory;
  * its own root is known, so a leaf-first chain resolves one step per missing ancestor, never by
  * polling. Only a parked question makes the child show itself {@code pending} on ledger.tokens
  * (a {@code PARKED} reply): one answered at once is followed by its resolved node within
- * milliseconds, so the pending node would be a record written only to be overwritten. Uses and revocations of a token wait here until its root is known; a use of a token
+ * milliseconds, so the pending node would be a record written only to be overwritten. An answer
+ * carries the parent's depth: a token deeper than {@code maxDepth} is refused like a cycle
+ * ({@code depth_limit}), so no chain beyond it ever reaches stage 2. Uses and revocations of a
+ * token wait here until its root is known; a use of a token
  * never seen becomes {@code unknown_token} after the grace, a revocation of one is audited after
  * the grace but kept forever, so the token is born revoked if it ever arrives. A parent link that
  * would close a cycle is found by a probe that follows pending parent links and comes back to its
- * origin; the token that finds itself is refused with a {@code cycle} alert and never resolves.
+ * origin; the token that finds itself is refused with a {@code cycle} alert and never resolves. A
+ * probe carries its origin and a hop count only, and goes at most {@code maxDepth} hops: beyond
+ * that its origin is deeper than {@code maxDepth} whether its root ever arrives or not, so it is
+ * audited as an orphan at once (and refused if an answer ever reaches it), and a chain of N
+ * pending tokens costs at most N * maxDepth probes of one id each.
  *
  * <p>Every event gets its audit record within the grace even when its chain never completes. A
  * request that reaches a parent never seen is timed: if the parent is still unknown when the grace
@@ -56,6 +64,8 @@ public final class ResolverProcessor implements Processor<String, Object, Object
 
   private final Duration grace;
   private final Duration dedupeRetention;
+  private final int maxDepth;
+  private final LedgerLimits limits;
   private Outputs out;
   private KeyValueStore<String, Long> dedupe;
   private KeyValueStore<String, String> dedupeExpiry;
@@ -68,10 +78,14 @@ public final class ResolverProcessor implements Processor<String, Object, Object
    * @param grace how long a use or revocation of a never-seen token, or a token whose parent is
    *     unknown, waits before it is judged and audited without a chain
    * @param dedupeRetention how long an event id is remembered to drop duplicates; zero: forever
+   * @param maxDepth tokens deeper than this are refused ({@code depth_limit}) and never resolve
+   * @param limits how large any part of an event may be
    */
-  public ResolverProcessor(Duration grace, Duration dedupeRetention) {
+  public ResolverProcessor(Duration grace, Duration dedupeRetention, int maxDepth, LedgerLimits limits) {
     this.grace = grace;
     this.dedupeRetention = dedupeRetention;
+    this.maxDepth = maxDepth;
+    this.limits = limits;
   }
 
   @Override
@@ -98,7 +112,7 @@ public final class ResolverProcessor implements Processor<String, Object, Object
 
   private void onEvent(String key, RawEvent raw) {
     LedgerEvent event = raw.event();
-    List<Problem> problems = EventValidator.validate(key, event);
+    List<Problem> problems = EventValidator.validate(key, event, limits);
     if (!problems.isEmpty()) {
       LOG.debug("rejected event {}: {}", event.getEventId(), Problem.describe(problems));
       out.dlq(bytes(key), raw.bytes(), Problem.codes(problems), Problem.describe(problems));
@@ -149,12 +163,12 @@ public final class ResolverProcessor implements Processor<String, Object, Object
     String parent = event.getToken().getParentTokenId();
     TokenLink link = TokenLink.pending(event);
     if (parent == null) {
-      resolve(key, link, self.tokenId());
+      resolve(key, link, self.tokenId(), 0);
       return;
     }
     links.put(key, link);
     if (parent.equals(self.tokenId())) {
-      refuseCycle(key, link);
+      refuse(key, link, ViolationKind.cycle);
     } else {
       out.resolve(LedgerKey.of(self.tenant(), parent).toString(), LoopMessage.request(self.tokenId()));
     }
@@ -181,7 +195,7 @@ public final class ResolverProcessor implements Processor<String, Object, Object
     switch (message.kind()) {
       case REQUEST -> {
         if (link != null && link.state() == TokenLink.State.RESOLVED) {
-          out.resolve(sameTenant(key, message.requester()), LoopMessage.answer(link.rootId()));
+          out.resolve(sameTenant(key, message.requester()), LoopMessage.answer(link.rootId(), link.depth()));
           return;
         }
         waiters.put(LedgerStores.compose(key, message.requester()), "");
@@ -190,17 +204,22 @@ public final class ResolverProcessor implements Processor<String, Object, Object
           judgeLater(key, WAITER + message.requester()); // an orphan unless this resolves within its grace
         }
         if (link != null && link.state() == TokenLink.State.PENDING) {
-          probe(key, link, message.path());
+          probe(key, link, message);
         }
       }
       case PROBE -> {
         if (link != null && link.state() == TokenLink.State.PENDING) {
-          probe(key, link, message.path());
+          probe(key, link, message);
         }
       }
       case ANSWER -> {
         if (link != null && link.state() == TokenLink.State.PENDING) {
-          resolve(key, link, message.rootId());
+          int depth = message.hops() + 1;
+          if (depth > maxDepth) {
+            refuse(key, link, ViolationKind.depth_limit);
+          } else {
+            resolve(key, link, message.rootId(), depth);
+          }
         }
       }
       case PARKED -> {
@@ -213,29 +232,56 @@ public final class ResolverProcessor implements Processor<String, Object, Object
           auditOrphan(key, link, out.now());
         }
       }
+      case TOO_DEEP -> {
+        // Certain never to resolve, but which token sits exactly past the bound is known only once
+        // the root is: an orphan now (so a cycle too long to probe is audited too), refused with
+        // depth_limit if an answer ever comes.
+        if (link != null && link.state() == TokenLink.State.PENDING && !link.audited()) {
+          auditOrphan(key, link, out.now());
+        }
+      }
     }
   }
 
-  /** Carries a new link up through this pending token; finding itself on the path means a cycle. */
-  private void probe(String key, TokenLink link, List<String> path) {
+  /**
+   * Carries a new link of {@code message}'s origin up through this pending token, which is
+   * {@code hops} above it: finding the origin here means a cycle. The origin is at least one hop
+   * deeper than this token's parent, root or not, so past the max depth the probe stops and the
+   * origin is told it never resolves.
+   */
+  private void probe(String key, TokenLink link, LoopMessage message) {
     LedgerKey self = LedgerKey.parse(key);
-    if (path.contains(self.tokenId())) {
-      refuseCycle(key, link);
+    if (message.origin().equals(self.tokenId())) {
+      refuse(key, link, ViolationKind.cycle);
       return;
     }
-    List<String> longer = new ArrayList<>(path);
-    longer.add(self.tokenId());
-    out.resolve(LedgerKey.of(self.tenant(), link.parentId()).toString(), LoopMessage.probe(longer));
+    int originDepth = message.hops() + 1;
+    if (originDepth > maxDepth) {
+      out.resolve(sameTenant(key, message.origin()), LoopMessage.tooDeep(message.origin(), originDepth));
+    } else {
+      out.resolve(sameTenant(key, link.parentId()), LoopMessage.probe(message.origin(), originDepth));
+    }
   }
 
-  private void refuseCycle(String key, TokenLink link) {
-    links.put(key, link.cyclic());
+  /**
+   * A token that must never resolve ({@code cycle}, {@code depth_limit}): TokenNode pending with
+   * the kind, its audit record (unless it was audited as an orphan already) and an alert; what
+   * waits on it is audited without a chain, and its waiting children are orphans.
+   */
+  private void refuse(String key, TokenLink link, ViolationKind kind) {
+    TokenLink refused = link.cyclic();
+    links.put(key, refused);
     LedgerEvent definition = link.definition();
-    LOG.info("refused cycle at {} (event {})", key, definition.getEventId());
+    LOG.info("refused {} at {} (event {})", kind, key, definition.getEventId());
     long now = out.now();
-    out.token(key, Derivation.pending(definition, List.of(ViolationKind.cycle)));
-    out.audit(key, LedgerRecords.audit(definition, null, Set.of(ViolationKind.cycle), now));
-    out.alert(key, LedgerRecords.alert(definition, LedgerKey.parse(key).tokenId(), ViolationKind.cycle, null, now));
+    out.token(key, Derivation.pending(definition, List.of(kind)));
+    if (!link.audited()) {
+      out.audit(key, LedgerRecords.audit(definition, null, Set.of(kind), now));
+    }
+    out.alert(key, LedgerRecords.alert(definition, LedgerKey.parse(key).tokenId(), kind, null, now));
+    for (KeyValue<String, Parked> entry : LedgerStores.scan(parked, key)) {
+      auditWaiting(key, entry.key, refused, entry.value, now);
+    }
     orphanWaiters(key); // a refused token never resolves: its children would wait forever
   }
 
@@ -247,12 +293,12 @@ public final class ResolverProcessor implements Processor<String, Object, Object
   }
 
   /** The root of {@code key} is known: hand the token and everything waiting on it to stage 2. */
-  private void resolve(String key, TokenLink link, String rootId) {
-    links.put(key, link.resolved(rootId));
+  private void resolve(String key, TokenLink link, String rootId, int depth) {
+    links.put(key, link.resolved(rootId, depth));
     String treeKey = sameTenant(key, rootId);
     out.tree(treeKey, new TreeMessage(link.definition(), link.audited()));
     for (KeyValue<String, String> waiter : LedgerStores.drain(waiters, key)) {
-      out.resolve(sameTenant(key, LedgerStores.after(waiter.key)), LoopMessage.answer(rootId));
+      out.resolve(sameTenant(key, LedgerStores.after(waiter.key)), LoopMessage.answer(rootId, depth));
     }
     for (KeyValue<String, Parked> entry : LedgerStores.drain(parked, key)) {
       out.tree(treeKey, new TreeMessage(entry.value.event(), entry.value.audited()));

@@ -14,8 +14,10 @@ import java.util.Objects;
  * @param state never null
  * @param audited true once stage 1 wrote the definition's audit record because its parent stayed
  *     unknown past the grace (an orphan), so the tree processor must not write another
+ * @param depth once {@link State#RESOLVED}, parent links to the root (0 for links resolved before
+ *     depths were kept: a chain below them is bounded from there); else 0
  */
-public record TokenLink(LedgerEvent definition, String rootId, State state, boolean audited) {
+public record TokenLink(LedgerEvent definition, String rootId, State state, boolean audited, int depth) {
 
   /** Resolution state of a token in stage 1. */
   public enum State {
@@ -23,7 +25,7 @@ public record TokenLink(LedgerEvent definition, String rootId, State state, bool
     PENDING,
     /** Its root is known; its events go on to the tree processor. */
     RESOLVED,
-    /** Its parent link would make it its own ancestor: refused, never resolves. */
+    /** Refused, never resolves: its parent link would make it its own ancestor, or it is deeper than the max depth. */
     CYCLIC
   }
 
@@ -41,36 +43,41 @@ public record TokenLink(LedgerEvent definition, String rootId, State state, bool
 
   /** A token just defined, its root not known yet. */
   public static TokenLink pending(LedgerEvent definition) {
-    return new TokenLink(definition, null, State.PENDING, false);
+    return new TokenLink(definition, null, State.PENDING, false, 0);
   }
 
-  public TokenLink resolved(String root) {
-    return new TokenLink(null, root, State.RESOLVED, audited);
+  public TokenLink resolved(String root, int depth) {
+    return new TokenLink(null, root, State.RESOLVED, audited, depth);
   }
 
   public TokenLink cyclic() {
-    return new TokenLink(null, null, State.CYCLIC, audited);
+    return new TokenLink(null, null, State.CYCLIC, audited, depth);
   }
 
   public TokenLink markAudited() {
-    return new TokenLink(definition, rootId, state, true);
+    return new TokenLink(definition, rootId, state, true, depth);
   }
 
+  // The audited flag and "a depth follows the root" ride in the top bits of the state byte, so
+  // links stored before either existed still decode (as not audited, depth 0).
   private static final int AUDITED_BIT = 0x80;
+  private static final int DEPTH_BIT = 0x40;
 
   public static final BinarySerde<TokenLink> SERDE = new BinarySerde<>("TokenLink",
       (l, out) -> {
-        out.writeByte(l.state().ordinal() | (l.audited() ? AUDITED_BIT : 0));
+        out.writeByte(l.state().ordinal() | (l.audited() ? AUDITED_BIT : 0) | DEPTH_BIT);
         BinarySerde.writeNullable(out, l.rootId());
+        out.writeInt(l.depth());
         if (l.state() == State.PENDING) {
           BinarySerde.writeBytes(out, RawEvent.EVENT_SERDE.encode(l.definition()));
         }
       },
       in -> {
         int head = in.readUnsignedByte();
-        State state = State.values()[head & ~AUDITED_BIT];
+        State state = State.values()[head & ~(AUDITED_BIT | DEPTH_BIT)];
         String root = BinarySerde.readNullable(in);
+        int depth = (head & DEPTH_BIT) != 0 ? in.readInt() : 0;
         LedgerEvent definition = state == State.PENDING ? RawEvent.EVENT_SERDE.decode(BinarySerde.readBytes(in)) : null;
-        return new TokenLink(definition, root, state, (head & AUDITED_BIT) != 0);
+        return new TokenLink(definition, root, state, (head & AUDITED_BIT) != 0, depth);
       });
 }

@@ -40,11 +40,12 @@ class DlqDeserializationHandlerTest {
     });
   }
 
-  private static String header(ProducerRecord<byte[], byte[]> record, String name) {
+  static String header(ProducerRecord<byte[], byte[]> record, String name) {
     return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
   }
 
-  private static ErrorHandlerContext context() {
+  /** The context of a record read from ledger.events partition 2 at offset 41. */
+  static ErrorHandlerContext context() {
     return new ErrorHandlerContext() {
       @Override public String topic() { return "ledger.events"; }
       @Override public int partition() { return 2; }

@@ -4,12 +4,16 @@ import static dev.ledger.streams.testing.Events.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.ledger.schemas.LedgerLimits;
 import dev.ledger.schemas.avro.LedgerEvent;
 import dev.ledger.schemas.avro.Outcome;
 import dev.ledger.schemas.avro.TokenBody;
 import dev.ledger.streams.testing.Events;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -107,5 +111,34 @@ class EventValidatorTest {
   void aTenantWithAControlCharacterIsRejected(String tenant) {
     assertThat(EventValidator.validate("acme/r", Events.inTenant(ROOT, tenant)))
         .extracting(Problem::code, Problem::field).containsExactly(tuple("invalid_field", "tenant"));
+  }
+
+  @Test
+  void everyFieldBeyondItsSizeIsTooLargeAndAListIsReportedOnce() {
+    TokenBody body = TokenBody.newBuilder(ROOT.getToken()).setTokenId("t".repeat(257)).setActor("a".repeat(1025))
+        .setScopes(Collections.nCopies(257, "s")).setAudience(List.of("ok", "x".repeat(1025), "y".repeat(2000)))
+        .setAttributes(IntStream.range(0, 65).boxed()
+            .collect(Collectors.toMap(i -> "k" + i, i -> "v")))
+        .build();
+    LedgerEvent event = LedgerEvent.newBuilder(ROOT).setEventId("e".repeat(129)).setSource("s".repeat(1025)).setToken(body).build();
+    assertThat(EventValidator.validate(Events.key(event), event)).extracting(Problem::code, Problem::field).containsExactlyInAnyOrder(
+        tuple("too_large", "event_id"), tuple("too_large", "source"), tuple("too_large", "token.token_id"),
+        tuple("too_large", "token.actor"), tuple("too_large", "token.scopes"), tuple("too_large", "token.audience"),
+        tuple("too_large", "token.attributes"));
+    LedgerEvent use = Events.used("acme", "u1", "r", "r".repeat(1025), null, Outcome.allowed, T0);
+    assertThat(EventValidator.validate("acme/r", use)).extracting(Problem::field).containsExactly("use.resource");
+  }
+
+  @Test
+  void theWholeEventsTextIsBoundedAndTheLimitsAreSettings() {
+    TokenBody body = TokenBody.newBuilder(ROOT.getToken()).setCaveats(Collections.nCopies(70, "c".repeat(1000))).build();
+    LedgerEvent event = LedgerEvent.newBuilder(ROOT).setToken(body).build();
+    assertThat(EventValidator.validate("acme/r", event)).singleElement().satisfies(p -> {
+      assertThat(p.code()).isEqualTo("too_large");
+      assertThat(p.field()).isNull();
+      assertThat(p.message()).contains("at most 65536");
+    });
+    assertThat(EventValidator.validate("acme/r", ROOT, LedgerLimits.builder().maxTextLength(6).build()))
+        .extracting(Problem::field).containsExactly("type", "token.issuer", "token.actor");
   }
 }

@@ -8,6 +8,7 @@ import dev.ledger.schemas.avro.RevocationNotice;
 import dev.ledger.schemas.avro.TokenNode;
 import dev.ledger.streams.LedgerTopology;
 import dev.ledger.streams.StreamsSettings;
+import dev.ledger.streams.internal.LoopMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +35,8 @@ public final class Driver implements AutoCloseable {
 
   private final TopologyTestDriver driver;
   private final Duration usesFlushInterval;
+  /** The settings this driver runs with. */
+  public final StreamsSettings settings;
   private final TestInputTopic<String, LedgerEvent> events;
   private final TestInputTopic<byte[], byte[]> rawEvents;
   private final TestOutputTopic<String, TokenNode> tokensOut;
@@ -41,6 +44,7 @@ public final class Driver implements AutoCloseable {
   private final TestOutputTopic<String, Alert> alertsOut;
   private final TestOutputTopic<String, RevocationNotice> revocationsOut;
   private final TestOutputTopic<byte[], byte[]> dlqOut;
+  private final TestOutputTopic<String, LoopMessage> loopOut;
 
   public final Map<String, TokenNode> tokens = new LinkedHashMap<>();
   public final List<TokenNode> tokenHistory = new ArrayList<>();
@@ -49,12 +53,15 @@ public final class Driver implements AutoCloseable {
   public final Map<String, RevocationNotice> revocations = new HashMap<>();
   public final List<TestRecord<String, RevocationNotice>> revocationHistory = new ArrayList<>();
   public final List<TestRecord<byte[], byte[]>> dlq = new ArrayList<>();
+  /** Every message of stage 1's resolve loop, in order. */
+  public final List<LoopMessage> loop = new ArrayList<>();
 
   public Driver() {
     this(settings().build());
   }
 
   public Driver(StreamsSettings settings) {
+    this.settings = settings;
     driver = new TopologyTestDriver(LedgerTopology.build(settings), LedgerTopology.streamsConfig(settings), WALL);
     usesFlushInterval = settings.usesFlushInterval();
     events = driver.createInputTopic(Topics.EVENTS.name(), Serdes.String().serializer(), Topics.EVENTS.valueSerde().serializer());
@@ -65,6 +72,8 @@ public final class Driver implements AutoCloseable {
     revocationsOut = driver.createOutputTopic(Topics.REVOCATIONS.name(), Serdes.String().deserializer(),
         Topics.REVOCATIONS.valueSerde().deserializer());
     dlqOut = driver.createOutputTopic(Topics.DLQ.name(), Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+    loopOut = driver.createOutputTopic(LedgerTopology.resolveTopic(settings).name(), Serdes.String().deserializer(),
+        LoopMessage.SERDE.deserializer());
   }
 
   /** Test settings: in-memory stores in a temporary state directory. */
@@ -135,6 +144,7 @@ public final class Driver implements AutoCloseable {
       revocationHistory.add(r);
     }
     dlq.addAll(dlqOut.readRecordsToList());
+    loop.addAll(loopOut.readValuesToList());
     return this;
   }
 

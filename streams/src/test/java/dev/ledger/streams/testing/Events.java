@@ -63,6 +63,26 @@ public final class Events {
         .setReason("test").setRevokedBy("user:test").build()).build();
   }
 
+  /**
+   * A chain reported top-down: the root {@code <prefix>0} issued, then {@code hops} exchanges, each
+   * the child of the one before, every actor {@code actorLength} characters long.
+   */
+  public static List<LedgerEvent> chain(String tenant, String prefix, int hops, int actorLength) {
+    List<LedgerEvent> events = new ArrayList<>();
+    events.add(issued(tenant, "ev-" + prefix + 0, prefix + 0, "user:" + prefix, actor(0, actorLength), List.of("api"),
+        List.of("read"), null, null, T0));
+    for (int i = 1; i <= hops; i++) {
+      events.add(exchanged(tenant, "ev-" + prefix + i, prefix + i, prefix + (i - 1), actor(i, actorLength), List.of("api"),
+          List.of("read"), null, null, T0.plusSeconds(i)));
+    }
+    return events;
+  }
+
+  private static String actor(int hop, int length) {
+    String name = "agent:" + hop + ":";
+    return name + "x".repeat(Math.max(0, length - name.length()));
+  }
+
   /** A copy of {@code event} in another tenant. */
   public static LedgerEvent inTenant(LedgerEvent event, String tenant) {
     return LedgerEvent.newBuilder(event).setTenant(tenant).build();
