@@ -76,10 +76,7 @@ public record LoopMessage(Kind kind, String origin, String rootId, int hops) {
     return origin;
   }
 
-  // Wire format: kind, a list of ids, the nullable root, then hops. The list once held the whole
-  // path a probe had passed; now it holds the origin only. Messages written before hops existed
-  // (still on the resolve topic after an upgrade) have no hops: a REQUEST or PROBE had passed as
-  // many tokens as its path held; an ANSWER did not know its depth and counts as from a root.
+  // Wire format: kind, a list of ids (the origin only, or none), the nullable root, then hops.
   public static final BinarySerde<LoopMessage> SERDE = new BinarySerde<>("LoopMessage",
       (m, out) -> {
         out.writeByte(m.kind().ordinal());
@@ -93,11 +90,8 @@ public record LoopMessage(Kind kind, String origin, String rootId, int hops) {
     Kind kind = Kind.values()[in.readByte()];
     List<String> ids = BinarySerde.readStrings(in);
     String rootId = BinarySerde.readNullable(in);
-    int hops = in.available() >= Integer.BYTES ? in.readInt() : legacyHops(kind, ids);
+    int hops = in.readInt();
     return new LoopMessage(kind, ids.isEmpty() ? null : ids.getFirst(), rootId, hops);
   }
 
-  private static int legacyHops(Kind kind, List<String> path) {
-    return kind == Kind.REQUEST || kind == Kind.PROBE ? path.size() : 0;
-  }
 }

@@ -14,8 +14,7 @@ import java.util.Objects;
  * @param state never null
  * @param audited true once stage 1 wrote the definition's audit record because its parent stayed
  *     unknown past the grace (an orphan), so the tree processor must not write another
- * @param depth once {@link State#RESOLVED}, parent links to the root (0 for links resolved before
- *     depths were kept: a chain below them is bounded from there); else 0
+ * @param depth once {@link State#RESOLVED}, parent links to the root; else 0
  */
 public record TokenLink(LedgerEvent definition, String rootId, State state, boolean audited, int depth) {
 
@@ -58,14 +57,12 @@ public record TokenLink(LedgerEvent definition, String rootId, State state, bool
     return new TokenLink(definition, rootId, state, true, depth);
   }
 
-  // The audited flag and "a depth follows the root" ride in the top bits of the state byte, so
-  // links stored before either existed still decode (as not audited, depth 0).
+  // The audited flag rides in the top bit of the state byte.
   private static final int AUDITED_BIT = 0x80;
-  private static final int DEPTH_BIT = 0x40;
 
   public static final BinarySerde<TokenLink> SERDE = new BinarySerde<>("TokenLink",
       (l, out) -> {
-        out.writeByte(l.state().ordinal() | (l.audited() ? AUDITED_BIT : 0) | DEPTH_BIT);
+        out.writeByte(l.state().ordinal() | (l.audited() ? AUDITED_BIT : 0));
         BinarySerde.writeNullable(out, l.rootId());
         out.writeInt(l.depth());
         if (l.state() == State.PENDING) {
@@ -74,9 +71,9 @@ public record TokenLink(LedgerEvent definition, String rootId, State state, bool
       },
       in -> {
         int head = in.readUnsignedByte();
-        State state = State.values()[head & ~(AUDITED_BIT | DEPTH_BIT)];
+        State state = State.values()[head & ~AUDITED_BIT];
         String root = BinarySerde.readNullable(in);
-        int depth = (head & DEPTH_BIT) != 0 ? in.readInt() : 0;
+        int depth = in.readInt();
         LedgerEvent definition = state == State.PENDING ? RawEvent.EVENT_SERDE.decode(BinarySerde.readBytes(in)) : null;
         return new TokenLink(definition, root, state, (head & AUDITED_BIT) != 0, depth);
       });

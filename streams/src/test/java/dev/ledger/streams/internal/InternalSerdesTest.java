@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ledger.schemas.avro.LedgerEvent;
 import dev.ledger.streams.testing.Events;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
@@ -38,46 +35,6 @@ class InternalSerdesTest {
     Parked parked = new Parked(EVENT, 42L, false);
     assertThat(Parked.SERDE.decode(Parked.SERDE.encode(parked))).isEqualTo(parked);
     assertThat(Parked.SERDE.encode(null)).isNull();
-  }
-
-  @Test
-  void linksWrittenBeforeTheAuditedFlagStillDecode() {
-    byte[] bytes = TokenLink.SERDE.encode(TokenLink.pending(EVENT).markAudited().resolved("r", 7));
-    bytes[1] = (byte) (bytes[1] & ~0x80);
-    assertThat(TokenLink.SERDE.decode(bytes)).as("state byte, audited bit clear: as written before the flag")
-        .isEqualTo(TokenLink.pending(EVENT).resolved("r", 7));
-  }
-
-  @Test
-  void loopMessagesAndLinksWrittenBeforeHopsAndDepthsStillDecode() throws IOException {
-    // The old LoopMessage format: kind, the whole path, the nullable root, nothing after.
-    byte[] probe = legacy((v, out) -> {
-      out.writeByte(LoopMessage.Kind.PROBE.ordinal());
-      BinarySerde.writeStrings(out, List.of("x", "a", "b"));
-      BinarySerde.writeNullable(out, null);
-    });
-    assertThat(LoopMessage.SERDE.decode(probe)).as("a probe had passed as many tokens as its path held")
-        .isEqualTo(LoopMessage.probe("x", 3));
-    byte[] answer = legacy((v, out) -> {
-      out.writeByte(LoopMessage.Kind.ANSWER.ordinal());
-      BinarySerde.writeStrings(out, List.of());
-      BinarySerde.writeNullable(out, "r");
-    });
-    assertThat(LoopMessage.SERDE.decode(answer)).isEqualTo(LoopMessage.answer("r", 0));
-    byte[] link = legacy((v, out) -> { // state, root, definition: no depth
-      out.writeByte(TokenLink.State.RESOLVED.ordinal());
-      BinarySerde.writeNullable(out, "r");
-      BinarySerde.writeBytes(out, RawEvent.EVENT_SERDE.encode(EVENT));
-    });
-    assertThat(TokenLink.SERDE.decode(link)).isEqualTo(TokenLink.pending(EVENT).resolved("r", 0));
-  }
-
-  private static byte[] legacy(BinarySerde.Writer<Void> fields) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    DataOutputStream out = new DataOutputStream(bytes);
-    out.writeByte(1);
-    fields.write(null, out);
-    return bytes.toByteArray();
   }
 
   @Test
