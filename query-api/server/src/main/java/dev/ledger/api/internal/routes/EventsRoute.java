@@ -51,9 +51,9 @@ public final class EventsRoute {
     private static void answer(Context ctx, IngestResult result) {
         switch (result) {
             case IngestResult.Accepted accepted -> ctx.status(202).json(Map.of("accepted", accepted.count()));
-            case IngestResult.Invalid invalid -> throw ApiError.badRequest(
-                invalid.problems().size() + " problem(s) in the batch; nothing was written",
-                problems(invalid.problems()));
+            case IngestResult.Invalid invalid -> throw ApiError.badRequest(invalid.total() + " problem(s) in the batch"
+                + (invalid.total() > invalid.problems().size() ? ", the first " + invalid.problems().size() + " listed" : "")
+                + "; nothing was written", problems(invalid.problems()));
             case IngestResult.Forbidden forbidden ->
                 throw ApiError.forbidden(forbidden.message(), problems(forbidden.problems()));
             case IngestResult.UnsupportedMediaType unsupported ->
