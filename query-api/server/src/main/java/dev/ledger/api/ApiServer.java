@@ -122,17 +122,27 @@ public final class ApiServer implements AutoCloseable {
         ExportRoute exports = new ExportRoute(context.exporter());
         KeysRoute notaryKeys = new KeysRoute(context.notaryKey());
 
-        config.routes.get("/health", health::handle, Permission.OPEN);
-        config.routes.get("/metrics", metricsRoute::handle, Permission.OPEN);
-        config.routes.get("/openapi.json", openApi::handle, Permission.OPEN);
+        get(config, "/health", health::handle, Permission.OPEN);
+        get(config, "/metrics", metricsRoute::handle, Permission.OPEN);
+        get(config, "/openapi.json", openApi::handle, Permission.OPEN);
         config.routes.post("/v1/events", events::handle, Permission.WRITE);
-        config.routes.get("/v1/tokens/{id}", tokens::token, Permission.READ);
-        config.routes.get("/v1/tokens/{id}/descendants", tokens::descendants, Permission.READ);
-        config.routes.get("/v1/audit", audit::handle, Permission.READ);
-        config.routes.get("/v1/alerts", notices::alerts, Permission.READ);
-        config.routes.get("/v1/revocations", notices::revocations, Permission.READ);
-        config.routes.get("/v1/revocations/stream", stream::handle, Permission.READ);
-        config.routes.get("/v1/exports", exports::handle, Permission.READ);
-        config.routes.get("/v1/keys", notaryKeys::handle, Permission.AUTHENTICATED);
+        get(config, "/v1/tokens/{id}", tokens::token, Permission.READ);
+        get(config, "/v1/tokens/{id}/descendants", tokens::descendants, Permission.READ);
+        get(config, "/v1/audit", audit::handle, Permission.READ);
+        get(config, "/v1/alerts", notices::alerts, Permission.READ);
+        get(config, "/v1/revocations", notices::revocations, Permission.READ);
+        get(config, "/v1/revocations/stream", stream::handle, Permission.READ);
+        get(config, "/v1/exports", exports::handle, Permission.READ);
+        get(config, "/v1/keys", notaryKeys::handle, Permission.AUTHENTICATED);
+    }
+
+    /**
+     * Registers {@code handler} for GET and HEAD with the same permission. Left to itself Javalin answers a HEAD on a
+     * GET route 200 without running the route's access check; here HEAD runs the GET handler (the same status and
+     * headers, so the same 401, 403 and 404), and the streamed routes skip their body on HEAD.
+     */
+    private static void get(JavalinConfig config, String path, io.javalin.http.Handler handler, Permission permission) {
+        config.routes.get(path, handler, permission);
+        config.routes.head(path, handler, permission);
     }
 }

@@ -25,6 +25,9 @@ final class Streaming {
     /** Answers 200 with {@code contentType} and the body {@code body} writes; a client gone mid-stream is no error. */
     static <E extends Exception> void write(Context ctx, String contentType, Body<E> body) throws E {
         ctx.status(200).contentType(contentType);
+        if (ctx.method() == io.javalin.http.HandlerType.HEAD) {
+            return; // the status and headers are the answer; producing the body would be work for nothing
+        }
         try (OutputStream out = ctx.outputStream()) {
             body.writeTo(out);
         } catch (IOException | UncheckedIOException e) {

@@ -28,6 +28,10 @@ public final class RevocationStreamRoute {
         }
         String tenant = Access.readTenant(ctx, true);
         Long resumeAfter = lastEventId(ctx);
+        if (ctx.method() == io.javalin.http.HandlerType.HEAD) {
+            ctx.status(200).contentType("text/event-stream");
+            return; // the checks passed; a HEAD subscribes to nothing
+        }
         hub.reserve();
         try {
             startStream(ctx);
