@@ -174,7 +174,8 @@ public final class LedgerNode implements AutoCloseable {
           dataDir.resolve(NotaryKey.PUBLIC_PEM_FILE));
       KafkaEventPublisher publisher = KafkaEventPublisher.create(bootstrapServers, clientProps);
       new KafkaClientMetrics(publisher.producer()).bindTo(registry);
-      IngestService ingest = new IngestService(publisher);
+      IngestService ingest = new IngestService(publisher, java.time.Clock.systemUTC(),
+          IngestService.DEFAULT_PUBLISH_TIMEOUT, config.limits());
       ingest.bindTo(registry);
       resources.push(ingest);
       ApiKeyStore keys = ApiKeyStore.open(config.dataPath(ConfigKey.KEYS_FILE));
@@ -185,6 +186,14 @@ public final class LedgerNode implements AutoCloseable {
           .maxRequestBytes(config.longValue(ConfigKey.HTTP_MAX_REQUEST_BYTES))
           .sseKeepAlive(config.duration(ConfigKey.SSE_KEEP_ALIVE))
           .maxSseClients(config.integer(ConfigKey.SSE_MAX_CLIENTS))
+          .maxSseClientsPerCredential(config.integer(ConfigKey.SSE_MAX_CLIENTS_PER_CREDENTIAL))
+          .maxInFlightWrites(config.integer(ConfigKey.HTTP_MAX_IN_FLIGHT))
+          .maxInFlightWritesPerCredential(config.integer(ConfigKey.HTTP_MAX_IN_FLIGHT_PER_CREDENTIAL))
+          .maxLongResponses(config.integer(ConfigKey.HTTP_MAX_STREAMS))
+          .maxLongResponsesPerCredential(config.integer(ConfigKey.HTTP_MAX_STREAMS_PER_CREDENTIAL))
+          .requestBodyTimeout(config.duration(ConfigKey.HTTP_BODY_TIMEOUT))
+          .idleTimeout(config.duration(ConfigKey.HTTP_IDLE_TIMEOUT))
+          .credentialRecheck(config.duration(ConfigKey.HTTP_CREDENTIAL_RECHECK))
           .build();
       KeyStore credentials = jwtKeys(config).map(jwt -> KeyStore.anyOf(keys, jwt)).orElse(keys);
       Exporter exporter = new Exporter(dataDir.resolve(IntegrityLog.DIRECTORY));
