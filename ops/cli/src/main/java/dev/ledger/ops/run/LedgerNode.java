@@ -21,6 +21,7 @@ import dev.ledger.ingest.IngestService;
 import dev.ledger.ingest.KafkaEventPublisher;
 import dev.ledger.ops.config.ConfigKey;
 import dev.ledger.ops.config.LedgerConfig;
+import dev.ledger.schemas.PrivateFiles;
 import dev.ledger.schemas.kafka.EmbeddedKafka;
 import dev.ledger.schemas.kafka.TopicAdmin;
 import dev.ledger.streams.LedgerStreams;
@@ -34,7 +35,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -94,6 +94,12 @@ public final class LedgerNode implements AutoCloseable {
   private void startAll(LedgerConfig config, Set<Role> roles, PrintStream out) {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Path dataDir = config.path(ConfigKey.DATA_DIR);
+    try {
+      // Keys, the broker's log and every tenant's records live here: nobody else may read them.
+      PrivateFiles.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + dataDir, e);
+    }
     bootstrapServers = config.optional(ConfigKey.BOOTSTRAP_SERVERS);
     if (bootstrapServers == null) {
       long t0 = System.nanoTime();
@@ -269,13 +275,8 @@ public final class LedgerNode implements AutoCloseable {
     }
     CreatedKey key = keys.create(dev.ledger.api.auth.Role.admin, "*", "admin (created by ledger up)");
     try {
-      Files.createDirectories(dataDir);
-      Files.writeString(adminKeyFile, key.secret() + System.lineSeparator());
-      try {
-        Files.setPosixFilePermissions(adminKeyFile, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException ignored) {
-        // Not a POSIX file system: the file keeps the default permissions.
-      }
+      PrivateFiles.createDirectories(dataDir);
+      PrivateFiles.writeNew(adminKeyFile, key.secret() + System.lineSeparator());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + adminKeyFile, e);
     }
