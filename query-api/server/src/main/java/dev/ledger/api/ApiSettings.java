@@ -65,6 +65,10 @@ public record ApiSettings(String host, int port, long maxRequestBytes, Duration 
         positive(problems, "requestBodyTimeout", requestBodyTimeout);
         positive(problems, "idleTimeout", idleTimeout);
         positive(problems, "credentialRecheck", credentialRecheck);
+        if (sseKeepAlive != null && idleTimeout != null && sseKeepAlive.compareTo(idleTimeout) >= 0) {
+            // A quiet stream would be closed as idle before its keep-alive comment is due.
+            problems.add("sseKeepAlive (" + sseKeepAlive + ") must be shorter than idleTimeout (" + idleTimeout + ")");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid API settings: " + String.join("; ", problems));
         }
