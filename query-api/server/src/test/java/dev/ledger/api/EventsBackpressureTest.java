@@ -133,6 +133,32 @@ class EventsBackpressureTest {
     }
 
     @Test
+    void aStalledUploadIsCutOffAfterTheIdleTimeout() throws Exception {
+        TestApi.Keys keys = TestApi.Keys.create(dir);
+        HeldPublisher publisher = new HeldPublisher();
+        try (IngestService ingest = new IngestService(publisher);
+             TestApi api = TestApi.start(ApiSettings.builder().idleTimeout(java.time.Duration.ofSeconds(1))
+                 .sseKeepAlive(java.time.Duration.ofMillis(500)).build(),
+                 new ApiContext(keys.store(), ingest, null, null, null, null));
+             java.net.Socket socket = new java.net.Socket("127.0.0.1", api.server.port())) {
+            socket.setSoTimeout(10_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + keys.producerAcme()
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + EVENT.length() + "\r\n\r\n"
+                + EVENT.substring(0, 10)).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            long start = System.nanoTime();
+            // Then nothing: the server must not wait for the rest forever.
+            byte[] answer = socket.getInputStream().readNBytes(12);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            String status = new String(answer, java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(status.isEmpty() || status.startsWith("HTTP/1.1 408")).as(status).isTrue();
+            assertThat(millis).isBetween(500L, 8_000L);
+            assertThat(publisher.called.getCount()).as("nothing was published").isEqualTo(1);
+        }
+    }
+
+    @Test
     void kafkaRefusingTheBatchIs503() {
         TestApi.Keys keys = TestApi.Keys.create(dir);
         HeldPublisher publisher = new HeldPublisher();
