@@ -93,6 +93,17 @@ class EventsBackpressureTest {
         }
     }
 
+    /** Opens a raw connection and sends the headers of a POST of {@code EVENT}, then {@code bodyStart} of it. */
+    private static java.net.Socket upload(TestApi api, String key, String bodyStart) throws java.io.IOException {
+        java.net.Socket socket = new java.net.Socket("127.0.0.1", api.server.port());
+        socket.setSoTimeout(10_000);
+        socket.getOutputStream().write(("POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key
+            + "\r\nContent-Type: application/json\r\nContent-Length: " + EVENT.length() + "\r\n\r\n" + bodyStart)
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        return socket;
+    }
+
     @Test
     void aTricklingUploadIsCutOffWith408() throws Exception {
         TestApi.Keys keys = TestApi.Keys.create(dir);
@@ -100,13 +111,8 @@ class EventsBackpressureTest {
         try (IngestService ingest = new IngestService(publisher);
              TestApi api = TestApi.start(ApiSettings.builder().requestBodyTimeout(java.time.Duration.ofSeconds(1))
                  .build(), new ApiContext(keys.store(), ingest, null, null, null, null));
-             java.net.Socket socket = new java.net.Socket("127.0.0.1", api.server.port())) {
-            socket.setSoTimeout(10_000);
+             java.net.Socket socket = upload(api, keys.producerAcme(), "")) {
             java.io.OutputStream out = socket.getOutputStream();
-            out.write(("POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + keys.producerAcme()
-                + "\r\nContent-Type: application/json\r\nContent-Length: " + EVENT.length() + "\r\n\r\n")
-                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            out.flush();
             long start = System.nanoTime();
             String answer = null;
             // One byte every 200 ms: each read makes progress, so only the body deadline can stop it.
@@ -140,13 +146,7 @@ class EventsBackpressureTest {
              TestApi api = TestApi.start(ApiSettings.builder().idleTimeout(java.time.Duration.ofSeconds(1))
                  .sseKeepAlive(java.time.Duration.ofMillis(500)).build(),
                  new ApiContext(keys.store(), ingest, null, null, null, null));
-             java.net.Socket socket = new java.net.Socket("127.0.0.1", api.server.port())) {
-            socket.setSoTimeout(10_000);
-            java.io.OutputStream out = socket.getOutputStream();
-            out.write(("POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + keys.producerAcme()
-                + "\r\nContent-Type: application/json\r\nContent-Length: " + EVENT.length() + "\r\n\r\n"
-                + EVENT.substring(0, 10)).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            out.flush();
+             java.net.Socket socket = upload(api, keys.producerAcme(), EVENT.substring(0, 10))) {
             long start = System.nanoTime();
             // Then nothing: the server must not wait for the rest forever.
             byte[] answer = socket.getInputStream().readNBytes(12);
