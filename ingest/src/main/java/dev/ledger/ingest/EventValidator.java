@@ -3,12 +3,14 @@ package dev.ledger.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ledger.ingest.internal.Rfc3339;
 import dev.ledger.schemas.LedgerIds;
+import dev.ledger.schemas.LedgerLimits;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -17,21 +19,17 @@ import java.util.regex.Pattern;
  * one round trip. The rules are listed in ingest/README.md. Fields the contract does not name are
  * ignored (forward compatibility); they are not written to Kafka.
  *
- * <p>Stateless and thread-safe: use {@link #validate(List)} for a batch (adds the duplicate
- * {@code event_id} rule) or {@link #validate(JsonNode, int)} for one event.
+ * <p>Sizes follow {@link LedgerLimits} (the overloads without one use {@link LedgerLimits#DEFAULTS}).
+ * Stateless and thread-safe: use {@link #validate(List, LedgerLimits)} for a batch (adds the
+ * duplicate {@code event_id} rule) or {@link #validate(JsonNode, int, LedgerLimits)} for one event.
  */
 public final class EventValidator {
 
-  public static final int MAX_EVENT_ID_LENGTH = 128;
-  public static final int MAX_TENANT_LENGTH = 128;
-  public static final int MAX_TOKEN_ID_LENGTH = 256;
-  public static final int MAX_ATTRIBUTE_KEY_LENGTH = 256;
-  /** Longest free text (issuer, actor, a scope, an attribute value, ...). */
-  public static final int MAX_TEXT_LENGTH = 4096;
-  /** Most items of one array and most entries of one attribute map. */
-  public static final int MAX_ITEMS = 256;
-  /** Most characters of text (names and values) in one event, so one event stays far below Kafka's 1 MB record limit. */
-  public static final int MAX_EVENT_CHARS = 65_536;
+  /**
+   * Bound of the fields whose value is a keyword or a timestamp ({@code type}, {@code outcome},
+   * {@code occurred_at}, ...): a parser's business, not a producer text limit.
+   */
+  private static final int MAX_KEYWORD_LENGTH = 64;
 
   private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._-]+");
 
@@ -45,45 +43,63 @@ public final class EventValidator {
    * @return every problem, in index order per event; empty when the batch is valid
    */
   public static List<Problem> validate(List<? extends JsonNode> events) {
+    return validate(events, LedgerLimits.DEFAULTS);
+  }
+
+  /** As {@link #validate(List)}, with the given limits. */
+  public static List<Problem> validate(List<? extends JsonNode> events, LedgerLimits limits) {
     List<Problem> problems = new ArrayList<>();
+    validate(events, limits, problems::add);
+    return problems;
+  }
+
+  /**
+   * As {@link #validate(List, LedgerLimits)}, handing each problem to {@code sink} as it is found
+   * (in index order), so a caller can keep only the first few of a huge batch.
+   */
+  public static void validate(List<? extends JsonNode> events, LedgerLimits limits, Consumer<Problem> sink) {
     Map<String, Integer> firstIndexOfId = new HashMap<>();
     for (int i = 0; i < events.size(); i++) {
       JsonNode event = events.get(i);
       if (event == null) {
         continue;
       }
-      problems.addAll(validate(event, i));
+      validate(event, i, limits).forEach(sink);
       JsonNode id = event.isObject() ? event.get("event_id") : null;
       if (id != null && id.isTextual()) {
         Integer first = firstIndexOfId.putIfAbsent(id.textValue(), i);
         if (first != null) {
-          problems.add(new Problem(i, "event_id", "duplicates the event_id of event " + first + " in this batch"));
+          sink.accept(new Problem(i, "event_id", "duplicates the event_id of event " + first + " in this batch"));
         }
       }
     }
-    return problems;
   }
 
   /** Validates one event at position {@code index}; never throws for any JSON value. */
   public static List<Problem> validate(JsonNode event, int index) {
-    Check check = new Check(index);
+    return validate(event, index, LedgerLimits.DEFAULTS);
+  }
+
+  /** As {@link #validate(JsonNode, int)}, with the given limits. */
+  public static List<Problem> validate(JsonNode event, int index, LedgerLimits limits) {
+    Check check = new Check(index, limits);
     if (event == null || !event.isObject()) {
       check.add(null, "must be a JSON object");
       return check.problems;
     }
     int chars = textSize(event);
-    if (chars > MAX_EVENT_CHARS) {
-      check.add(null, "is too large: " + chars + " characters of text, at most " + MAX_EVENT_CHARS);
+    if (chars > limits.maxEventChars()) {
+      check.add(null, "is too large: " + chars + " characters of text, at most " + limits.maxEventChars());
       return check.problems;
     }
-    check.id(event, "", "event_id", MAX_EVENT_ID_LENGTH);
+    check.id(event, "", "event_id", limits.maxEventIdLength());
     Optional<EventType> type = check.type(event);
     check.timestamp(event, "", "occurred_at", true);
-    String tenant = check.text(event, "", "tenant", false, MAX_TENANT_LENGTH);
+    String tenant = check.text(event, "", "tenant", false, limits.maxTenantLength());
     if (tenant != null && !TENANT.matcher(tenant).matches()) {
       check.add("tenant", "may only contain letters, digits, '.', '_' and '-'");
     }
-    check.text(event, "", "source", false, MAX_TEXT_LENGTH);
+    check.text(event, "", "source", false, limits.maxTextLength());
     type.ifPresent(t -> check.body(event, t));
     return check.problems;
   }
@@ -108,10 +124,14 @@ public final class EventValidator {
   /** The problems of one event, and the checks that add them. */
   private static final class Check {
     private final int index;
+    private final LedgerLimits limits;
+    private final int maxText;
     private final List<Problem> problems = new ArrayList<>();
 
-    Check(int index) {
+    Check(int index, LedgerLimits limits) {
       this.index = index;
+      this.limits = limits;
+      this.maxText = limits.maxTextLength();
     }
 
     void add(String field, String reason) {
@@ -119,7 +139,7 @@ public final class EventValidator {
     }
 
     Optional<EventType> type(JsonNode event) {
-      String name = text(event, "", "type", true, MAX_TEXT_LENGTH);
+      String name = text(event, "", "type", true, MAX_KEYWORD_LENGTH);
       if (name == null) {
         return Optional.empty();
       }
@@ -156,20 +176,20 @@ public final class EventValidator {
     private void token(JsonNode body, EventType type, String at) {
       boolean root = type == EventType.ISSUED;
       boolean full = type != EventType.ATTENUATED;
-      String tokenId = id(body, at, "token_id", MAX_TOKEN_ID_LENGTH);
+      String tokenId = id(body, at, "token_id", limits.maxTokenIdLength());
       if (root) {
         if (present(body, "parent_token_id") != null) {
           add(at + "parent_token_id", "does not belong to a token.issued event: a root token has no parent");
         }
       } else {
-        String parent = id(body, at, "parent_token_id", MAX_TOKEN_ID_LENGTH);
+        String parent = id(body, at, "parent_token_id", limits.maxTokenIdLength());
         if (parent != null && parent.equals(tokenId)) {
           add(at + "parent_token_id", "must differ from token_id: a token cannot be its own parent");
         }
       }
-      text(body, at, "issuer", full, MAX_TEXT_LENGTH);
-      text(body, at, "subject", root, MAX_TEXT_LENGTH);
-      text(body, at, "actor", full, MAX_TEXT_LENGTH);
+      text(body, at, "issuer", full, maxText);
+      text(body, at, "subject", root, maxText);
+      text(body, at, "actor", full, maxText);
       List<String> audience = strings(body, at, "audience", full);
       if (root && audience != null && audience.isEmpty()) {
         add(at + "audience", "must name at least one audience");
@@ -177,29 +197,29 @@ public final class EventValidator {
       strings(body, at, "scopes", full);
       timestamp(body, at, "expires_at", false);
       positiveLong(body, at, "max_uses");
-      text(body, at, "grant", false, MAX_TEXT_LENGTH);
+      text(body, at, "grant", false, maxText);
       stringMap(body, at, "attributes");
       strings(body, at, "caveats", false);
     }
 
     private void use(JsonNode body, String at) {
-      id(body, at, "token_id", MAX_TOKEN_ID_LENGTH);
-      text(body, at, "resource", true, MAX_TEXT_LENGTH);
-      text(body, at, "action", true, MAX_TEXT_LENGTH);
-      String outcome = text(body, at, "outcome", true, MAX_TEXT_LENGTH);
+      id(body, at, "token_id", limits.maxTokenIdLength());
+      text(body, at, "resource", true, maxText);
+      text(body, at, "action", true, maxText);
+      String outcome = text(body, at, "outcome", true, MAX_KEYWORD_LENGTH);
       if (outcome != null && !outcome.equals("allowed") && !outcome.equals("denied")) {
         add(at + "outcome", "must be allowed or denied");
       }
-      text(body, at, "actor", false, MAX_TEXT_LENGTH);
-      text(body, at, "reason", false, MAX_TEXT_LENGTH);
-      text(body, at, "request_id", false, MAX_TEXT_LENGTH);
+      text(body, at, "actor", false, maxText);
+      text(body, at, "reason", false, maxText);
+      text(body, at, "request_id", false, maxText);
       stringMap(body, at, "attributes");
     }
 
     private void revocation(JsonNode body, String at) {
-      id(body, at, "token_id", MAX_TOKEN_ID_LENGTH);
-      text(body, at, "reason", false, MAX_TEXT_LENGTH);
-      text(body, at, "revoked_by", false, MAX_TEXT_LENGTH);
+      id(body, at, "token_id", limits.maxTokenIdLength());
+      text(body, at, "reason", false, maxText);
+      text(body, at, "revoked_by", false, maxText);
     }
 
     /** The string value, or null (with a problem when it was required or not a valid string). */
@@ -235,15 +255,16 @@ public final class EventValidator {
         add(field, "must not be empty");
         return null;
       }
-      if (text.length() > maxLength) {
-        add(field, "must be at most " + maxLength + " characters, not " + text.length());
+      Optional<String> tooLong = LedgerLimits.whyTooLong(text, maxLength);
+      if (tooLong.isPresent()) {
+        add(field, tooLong.get());
         return null;
       }
       return text;
     }
 
     void timestamp(JsonNode object, String at, String name, boolean required) {
-      String text = text(object, at, name, required, MAX_TEXT_LENGTH);
+      String text = text(object, at, name, required, MAX_KEYWORD_LENGTH);
       if (text != null && Rfc3339.parse(text).isEmpty()) {
         add(at + name, "must be an RFC 3339 timestamp with seconds and an offset, like 2026-11-20T09:00:00Z");
       }
@@ -262,13 +283,14 @@ public final class EventValidator {
         add(at + name, "must be an array of strings, not " + kind(value));
         return null;
       }
-      if (value.size() > MAX_ITEMS) {
-        add(at + name, "must have at most " + MAX_ITEMS + " items, not " + value.size());
+      Optional<String> tooMany = LedgerLimits.whyTooMany(value.size(), limits.maxListItems(), "items");
+      if (tooMany.isPresent()) {
+        add(at + name, tooMany.get());
         return null;
       }
       List<String> items = new ArrayList<>();
       for (int i = 0; i < value.size(); i++) {
-        String item = checkText(value.get(i), at + name + "[" + i + "]", MAX_TEXT_LENGTH);
+        String item = checkText(value.get(i), at + name + "[" + i + "]", maxText);
         if (item != null) {
           items.add(item);
         }
@@ -285,16 +307,17 @@ public final class EventValidator {
         add(at + name, "must be an object of string values, not " + kind(value));
         return;
       }
-      if (value.size() > MAX_ITEMS) {
-        add(at + name, "must have at most " + MAX_ITEMS + " entries, not " + value.size());
+      Optional<String> tooMany = LedgerLimits.whyTooMany(value.size(), limits.maxAttributes(), "entries");
+      if (tooMany.isPresent()) {
+        add(at + name, tooMany.get());
         return;
       }
       for (Map.Entry<String, JsonNode> entry : value.properties()) {
         String field = at + name + "." + entry.getKey();
-        if (entry.getKey().isEmpty() || entry.getKey().length() > MAX_ATTRIBUTE_KEY_LENGTH) {
-          add(field, "a key must be 1.." + MAX_ATTRIBUTE_KEY_LENGTH + " characters");
+        if (entry.getKey().isEmpty() || entry.getKey().length() > limits.maxAttributeKeyLength()) {
+          add(field, "a key must be 1.." + limits.maxAttributeKeyLength() + " characters");
         }
-        checkText(entry.getValue(), field, MAX_TEXT_LENGTH);
+        checkText(entry.getValue(), field, maxText);
       }
     }
 

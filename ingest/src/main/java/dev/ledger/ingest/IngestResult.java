@@ -11,10 +11,23 @@ public sealed interface IngestResult {
   /** Every event was acknowledged by Kafka (HTTP 202 {@code {"accepted": count}}). */
   record Accepted(int count) implements IngestResult {}
 
-  /** The batch breaks the contract; nothing was written (HTTP 400). Problems are never empty. */
-  record Invalid(List<Problem> problems) implements IngestResult {
+  /**
+   * The batch breaks the contract; nothing was written (HTTP 400). Problems are never empty.
+   *
+   * @param problems the problems listed: at most {@code LedgerLimits.maxProblems()}, in event order
+   * @param total how many problems the batch had, at least {@code problems.size()}
+   */
+  record Invalid(List<Problem> problems, int total) implements IngestResult {
     public Invalid {
       problems = List.copyOf(problems);
+      if (total < problems.size()) {
+        throw new IllegalArgumentException("total " + total + " < " + problems.size() + " problems listed");
+      }
+    }
+
+    /** Every problem is listed. */
+    public Invalid(List<Problem> problems) {
+      this(problems, problems.size());
     }
   }
 

@@ -6,6 +6,7 @@ import dev.ledger.ingest.internal.BatchParser;
 import dev.ledger.ingest.internal.IngestMetrics;
 import dev.ledger.ingest.internal.MediaTypes;
 import dev.ledger.schemas.LedgerKey;
+import dev.ledger.schemas.LedgerLimits;
 import dev.ledger.schemas.avro.LedgerEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -38,8 +39,8 @@ public final class IngestService implements AutoCloseable {
 
   /** How long {@link #submit} waits for the publisher by default. */
   public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(60);
-  /** Most events in one batch; a bigger batch is invalid (split it). */
-  public static final int MAX_BATCH_SIZE = 10_000;
+  /** Most events in one batch by default ({@link LedgerLimits#maxBatchEvents()}); a bigger batch is invalid (split it). */
+  public static final int MAX_BATCH_SIZE = LedgerLimits.DEFAULTS.maxBatchEvents();
   /** The caller tenant that may write every tenant. */
   public static final String ANY_TENANT = "*";
 
@@ -48,6 +49,7 @@ public final class IngestService implements AutoCloseable {
   private final EventPublisher publisher;
   private final Clock clock;
   private final Duration publishTimeout;
+  private final LedgerLimits limits;
   private final IngestMetrics metrics = new IngestMetrics();
 
   /** Uses the system UTC clock for {@code received_at}. */
@@ -67,9 +69,18 @@ public final class IngestService implements AutoCloseable {
    *     because a retry reuses the event ids and the ledger deduplicates by {@code event_id}
    */
   public IngestService(EventPublisher publisher, Clock clock, Duration publishTimeout) {
+    this(publisher, clock, publishTimeout, LedgerLimits.DEFAULTS);
+  }
+
+  /**
+   * As {@link #IngestService(EventPublisher, Clock, Duration)}, with the sizes events and batches
+   * may have and the most problems one answer lists.
+   */
+  public IngestService(EventPublisher publisher, Clock clock, Duration publishTimeout, LedgerLimits limits) {
     this.publisher = Objects.requireNonNull(publisher, "publisher");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.publishTimeout = Objects.requireNonNull(publishTimeout, "publishTimeout");
+    this.limits = Objects.requireNonNull(limits, "limits");
   }
 
   /**
@@ -109,16 +120,13 @@ public final class IngestService implements AutoCloseable {
       if (refusal.isPresent()) {
         return new IngestResult.UnsupportedMediaType(refusal.get());
       }
-      ParsedBatch batch = BatchParser.parse(body);
-      if (batch.events().size() > MAX_BATCH_SIZE) {
-        return new IngestResult.Invalid(List.of(Problem.ofBody(
-            "the batch has " + batch.events().size() + " events, at most " + MAX_BATCH_SIZE + ": split it")));
-      }
-      List<Problem> problems = new ArrayList<>(batch.problems());
-      problems.addAll(EventValidator.validate(batch.events()));
-      if (!problems.isEmpty()) {
-        problems.sort(Comparator.comparingInt(Problem::index));
-        return new IngestResult.Invalid(problems);
+      ParsedBatch batch = BatchParser.parse(body, limits.maxBatchEvents());
+      ProblemList problems = new ProblemList(limits.maxProblems());
+      batch.problems().forEach(problems::add);
+      EventValidator.validate(batch.events(), limits, problems::add);
+      if (problems.total > 0) {
+        problems.listed.sort(Comparator.comparingInt(Problem::index));
+        return new IngestResult.Invalid(problems.listed, problems.total);
       }
       List<Problem> foreign = foreignTenants(batch.events(), callerTenant);
       if (!foreign.isEmpty()) {
@@ -131,6 +139,27 @@ public final class IngestService implements AutoCloseable {
       // A bug, not bad input: the caller gets a retryable answer and the log gets the stack.
       LOG.error("ingest failed unexpectedly", e);
       return new IngestResult.Unavailable("internal error while ingesting: " + e);
+    }
+  }
+
+  /**
+   * Keeps the first {@code max} problems and counts the rest: a crafted batch can break thousands
+   * of rules, and the answer must stay small.
+   */
+  private static final class ProblemList {
+    private final int max;
+    private final List<Problem> listed = new ArrayList<>();
+    private int total;
+
+    ProblemList(int max) {
+      this.max = max;
+    }
+
+    void add(Problem problem) {
+      total++;
+      if (listed.size() < max) {
+        listed.add(problem);
+      }
     }
   }
 

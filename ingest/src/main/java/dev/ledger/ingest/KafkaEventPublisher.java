@@ -34,13 +34,18 @@ public final class KafkaEventPublisher implements EventPublisher {
 
   /** A transaction stops taking further batches once it holds this many records. */
   public static final int DEFAULT_MAX_RECORDS_PER_TRANSACTION = 5_000;
+  /**
+   * Most records waiting for a transaction (ten full batches); while Kafka is away, a batch beyond
+   * it is answered 503 at once instead of piling up in memory.
+   */
+  public static final int DEFAULT_MAX_QUEUED_RECORDS = 100_000;
 
   private final TransactionalSender<String, LedgerEvent> sender;
 
   private KafkaEventPublisher(Map<String, Object> config, int maxRecordsPerTransaction) {
     this.sender = new TransactionalSender<>(
         () -> new KafkaProducer<>(config, Topics.EVENTS.keySerde().serializer(), Topics.EVENTS.valueSerde().serializer()),
-        maxRecordsPerTransaction, "ledger-ingest-sender");
+        maxRecordsPerTransaction, DEFAULT_MAX_QUEUED_RECORDS, "ledger-ingest-sender");
   }
 
   /**

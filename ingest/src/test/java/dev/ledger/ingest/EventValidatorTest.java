@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ledger.ingest.internal.Json;
+import dev.ledger.schemas.LedgerLimits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -208,7 +209,7 @@ class EventValidatorTest {
   void arraysAreBounded() {
     ObjectNode event = TestEvents.valid(EventType.EXCHANGED);
     ArrayNode scopes = body(event).putArray("scopes");
-    for (int i = 0; i <= EventValidator.MAX_ITEMS; i++) {
+    for (int i = 0; i <= LedgerLimits.DEFAULTS.maxListItems(); i++) {
       scopes.add("s" + i);
     }
     assertOnly(event, "token.scopes", "at most 256 items");
@@ -346,11 +347,47 @@ class EventValidatorTest {
   @Test
   void freeTextIsBounded() {
     ObjectNode event = TestEvents.valid(EventType.ISSUED);
-    body(event).put("issuer", "i".repeat(EventValidator.MAX_TEXT_LENGTH + 1));
-    assertOnly(event, "token.issuer", "at most 4096 characters, not 4097");
+    body(event).put("issuer", "i".repeat(LedgerLimits.DEFAULTS.maxTextLength() + 1));
+    assertOnly(event, "token.issuer", "at most 1024 characters, not 1025");
     ObjectNode revoked = TestEvents.valid(EventType.REVOKED);
     body(revoked).put("reason", "");
     assertOnly(revoked, "revocation.reason", "must not be empty");
+  }
+
+  @Test
+  void producerTextIsBoundedByTheSharedLimitsNamingFieldAndLimit() {
+    // The issue's poison chain: 4 KB actor strings used to be accepted.
+    ObjectNode event = TestEvents.valid(EventType.EXCHANGED);
+    body(event).put("actor", "a".repeat(4096));
+    assertOnly(event, "token.actor", "must be at most 1024 characters, not 4096");
+    ObjectNode used = TestEvents.valid(EventType.USED);
+    body(used).put("resource", "r".repeat(1025));
+    assertOnly(used, "use.resource", "at most 1024 characters");
+    ObjectNode source = TestEvents.valid(EventType.REVOKED);
+    source.put("source", "s".repeat(1025));
+    assertOnly(source, "source", "at most 1024 characters");
+  }
+
+  @Test
+  void attributeMapsHoldAtMost64Entries() {
+    ObjectNode event = TestEvents.valid(EventType.USED);
+    ObjectNode attributes = body(event).putObject("attributes");
+    for (int i = 0; i < 64; i++) {
+      attributes.put("k" + i, "v");
+    }
+    assertThat(EventValidator.validate(event, 0)).isEmpty();
+    attributes.put("k64", "v");
+    assertOnly(event, "use.attributes", "must have at most 64 entries, not 65");
+  }
+
+  @Test
+  void configuredLimitsApply() {
+    LedgerLimits tight = LedgerLimits.builder().maxTextLength(30).maxTokenIdLength(5).build();
+    ObjectNode event = TestEvents.valid(EventType.REVOKED);
+    body(event).put("token_id", "tok-123");
+    assertThat(EventValidator.validate(event, 0, tight)).extracting(Problem::field, Problem::reason)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("revocation.token_id", "must be at most 5 characters, not 7"));
+    assertThat(EventValidator.validate(event, 0)).isEmpty();
   }
 
   @Test

@@ -84,7 +84,9 @@ class IngestServiceIT {
     try (IngestService small = new IngestService(KafkaEventPublisher.create(kafka.bootstrapServers(),
         Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2_000)))) {
       List<ObjectNode> events = batch("abort", 4);
-      ((ObjectNode) events.get(3).get("revocation")).put("reason", "x".repeat(3_000));
+      // Each text within the 1,024-character limit, together over the 2,000-byte record limit.
+      ((ObjectNode) events.get(3).get("revocation")).put("reason", "x".repeat(1_000)).put("revoked_by", "y".repeat(1_000));
+      events.get(3).put("source", "z".repeat(1_000));
       assertThat(small.submit(TestEvents.ndjson(events), NDJSON, "abort"))
           .isInstanceOfSatisfying(IngestResult.Unavailable.class,
               r -> assertThat(r.message()).contains("nothing was written", "max.request.size"));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ledger.schemas.LedgerLimits;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -166,7 +167,7 @@ class IngestServicePropertyTest {
       case "tenant" -> List.of(NODES.textNode("a/b"), NODES.textNode(""), NODES.textNode("t".repeat(129)));
       case "token", "use", "revocation" -> List.of(NODES.textNode("body"), NODES.arrayNode(), NODES.numberNode(1));
       default -> List.of(NODES.numberNode(5), NODES.booleanNode(false), NODES.arrayNode(), NODES.objectNode(),
-          NODES.textNode(""), NODES.textNode("x".repeat(EventValidator.MAX_TEXT_LENGTH + 1)));
+          NODES.textNode(""), NODES.textNode("x".repeat(LedgerLimits.DEFAULTS.maxTextLength() + 1)));
     };
     return choices.get(random.nextInt(choices.size()));
   }

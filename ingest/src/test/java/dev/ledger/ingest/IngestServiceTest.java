@@ -153,6 +153,36 @@ class IngestServiceTest {
   }
 
   @Test
+  void anOversizedArrayIsRefusedAtTheCapWithoutParsingTheRest() {
+    // Element 4 is not JSON: a parser that reads the whole array first reports that instead.
+    IngestService capped = new IngestService(publisher, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMillis(300),
+        dev.ledger.schemas.LedgerLimits.builder().maxBatchEvents(3).build());
+    String line = TestEvents.valid(EventType.REVOKED).toString();
+    assertThat(capped.submit(TestEvents.utf8("[" + line + "," + line + "," + line + "," + "{nonsense"), NDJSON, "*"))
+        .isEqualTo(new IngestResult.Invalid(List.of(Problem.ofBody("the batch has more than 3 events, at most 3: split it"))));
+    assertThat(capped.submit(TestEvents.utf8(("\n" + line).repeat(3) + "\n{nonsense"), NDJSON, "*"))
+        .isEqualTo(new IngestResult.Invalid(List.of(Problem.ofBody("the batch has more than 3 events, at most 3: split it"))));
+    String other = line.replace("\"ev-005\"", "\"ev-other\"");
+    assertThat(capped.submit(TestEvents.utf8("[" + line + "," + other + "]"), "application/json", "*"))
+        .isEqualTo(new IngestResult.Accepted(2));
+  }
+
+  @Test
+  void aBatchOfManyProblemsListsTheFirst100AndCountsAll() {
+    // Every event breaks 3 rules: 500 events give 1,500 problems, of which the answer lists 100.
+    StringBuilder body = new StringBuilder();
+    for (int i = 0; i < 500; i++) {
+      body.append("{\"event_id\":\"ev-" + i + "\",\"type\":\"token.revoked\",\"occurred_at\":\"x\",\"source\":\"\"}\n");
+    }
+    assertThat(submit(body.toString(), NDJSON)).isInstanceOfSatisfying(IngestResult.Invalid.class, r -> {
+      assertThat(r.total()).isEqualTo(1500);
+      assertThat(r.problems()).hasSize(100);
+      assertThat(r.problems().get(0).index()).isZero();
+      assertThat(r.problems()).extracting(Problem::index).isSorted();
+    });
+  }
+
+  @Test
   void eventsOfAnotherTenantAreForbidden() {
     List<ObjectNode> events = TestEvents.quickstart();
     events.get(2).put("tenant", "globex");

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
@@ -27,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * one commit round trip serves many requests, and each batch is still all-or-nothing because a
  * failed transaction fails every batch in it. A batch is never split across transactions.
  *
+ * <p>The queue is bounded in records: while the broker is away commits stall, and batches would
+ * otherwise pile up in memory without end. A batch that does not fit fails at once with a
+ * {@link RejectedExecutionException}, which ingest answers 503 (retry later).
+ *
  * @param <K> key type
  * @param <V> value type
  */
@@ -38,6 +44,8 @@ public final class TransactionalSender<K, V> implements AutoCloseable {
 
   private final Supplier<Producer<K, V>> factory;
   private final int maxRecordsPerTransaction;
+  private final int maxQueuedRecords;
+  private final AtomicInteger queuedRecords = new AtomicInteger();
   private final BlockingQueue<Pending<K, V>> queue = new LinkedBlockingQueue<>();
   private final Pending<K, V> stop = new Pending<>(List.of(), new CompletableFuture<>());
   private final Object lock = new Object();
@@ -52,11 +60,15 @@ public final class TransactionalSender<K, V> implements AutoCloseable {
    *
    * @param factory makes a transactional producer; called again after a fatal error
    * @param maxRecordsPerTransaction a transaction stops taking further batches at this many records
+   * @param maxQueuedRecords most records waiting for a transaction; a batch beyond it is refused
+   *     (a batch larger than this alone is still taken when the queue is empty)
    * @param name the thread's name
    */
-  public TransactionalSender(Supplier<Producer<K, V>> factory, int maxRecordsPerTransaction, String name) {
+  public TransactionalSender(Supplier<Producer<K, V>> factory, int maxRecordsPerTransaction, int maxQueuedRecords,
+      String name) {
     this.factory = factory;
     this.maxRecordsPerTransaction = maxRecordsPerTransaction;
+    this.maxQueuedRecords = maxQueuedRecords;
     this.producer = factory.get();
     this.thread = new Thread(this::run, name);
     this.thread.setDaemon(true);
@@ -68,13 +80,21 @@ public final class TransactionalSender<K, V> implements AutoCloseable {
     return producer;
   }
 
-  /** Queues a batch; the future completes when its transaction committed, or fails when it aborted. */
+  /**
+   * Queues a batch; the future completes when its transaction committed, or fails when it aborted,
+   * or at once with a {@link RejectedExecutionException} when the queue is full.
+   */
   public CompletableFuture<Void> send(List<ProducerRecord<K, V>> records) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     synchronized (lock) {
+      int queued = queuedRecords.get();
       if (closed) {
         done.completeExceptionally(new IllegalStateException("the publisher is closed"));
+      } else if (queued > 0 && queued + records.size() > maxQueuedRecords) {
+        done.completeExceptionally(new RejectedExecutionException("Kafka is not keeping up: " + queued
+            + " records are already waiting to be sent (at most " + maxQueuedRecords + ")"));
       } else {
+        queuedRecords.addAndGet(records.size());
         queue.add(new Pending<>(List.copyOf(records), done));
       }
     }
@@ -95,6 +115,7 @@ public final class TransactionalSender<K, V> implements AutoCloseable {
           }
           group.add(next);
           records += next.records().size();
+          queuedRecords.addAndGet(-next.records().size());
         }
       } catch (InterruptedException e) {
         running = false;

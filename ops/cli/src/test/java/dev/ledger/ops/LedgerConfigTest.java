@@ -31,6 +31,29 @@ class LedgerConfigTest {
   }
 
   @Test
+  void limitsDefaultToTheDocumentedOnesAndAreConfigurable() {
+    assertThat(LedgerConfig.defaults(Map.of()).limits()).isEqualTo(dev.ledger.schemas.LedgerLimits.DEFAULTS);
+    LedgerConfig c = LedgerConfig.defaults(Map.of("limits.text.length", "2000", "limits.problems", "10"));
+    assertThat(c.limits().maxTextLength()).isEqualTo(2000);
+    assertThat(c.limits().maxProblems()).isEqualTo(10);
+    assertThat(c.limits().maxTokenIdLength()).isEqualTo(256);
+  }
+
+  @Test
+  void httpFairShareKeysDefaultToTheApiSettingsDefaults() {
+    LedgerConfig c = LedgerConfig.defaults(Map.of());
+    dev.ledger.api.ApiSettings d = dev.ledger.api.ApiSettings.builder().build();
+    assertThat(c.integer(ConfigKey.HTTP_MAX_IN_FLIGHT)).isEqualTo(d.maxInFlightWrites());
+    assertThat(c.integer(ConfigKey.HTTP_MAX_IN_FLIGHT_PER_CREDENTIAL)).isEqualTo(d.maxInFlightWritesPerCredential());
+    assertThat(c.integer(ConfigKey.SSE_MAX_CLIENTS_PER_CREDENTIAL)).isEqualTo(d.maxSseClientsPerCredential());
+    assertThat(c.integer(ConfigKey.HTTP_MAX_STREAMS)).isEqualTo(d.maxLongResponses());
+    assertThat(c.integer(ConfigKey.HTTP_MAX_STREAMS_PER_CREDENTIAL)).isEqualTo(d.maxLongResponsesPerCredential());
+    assertThat(c.duration(ConfigKey.HTTP_BODY_TIMEOUT)).isEqualTo(d.requestBodyTimeout());
+    assertThat(c.duration(ConfigKey.HTTP_IDLE_TIMEOUT)).isEqualTo(d.idleTimeout());
+    assertThat(c.duration(ConfigKey.HTTP_CREDENTIAL_RECHECK)).isEqualTo(d.credentialRecheck());
+  }
+
+  @Test
   void fileThenEnvironmentThenCommandLine() throws Exception {
     Path file = tmp.resolve("ledger.properties");
     Files.writeString(file, "http.port=9000\ntopics.partitions=12\ndata.dir=/srv/ledger\nkafka.client.security.protocol=SSL\n");

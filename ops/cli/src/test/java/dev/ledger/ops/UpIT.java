@@ -79,6 +79,13 @@ class UpIT {
     try (LedgerNode node = start(data)) {
       key = Files.readString(data.resolve("admin.key")).strip();
       assertThat(node.newAdminKey()).isEqualTo(key);
+      // Nobody but the owner may read the data directory, the admin key or the API keys.
+      assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(data)))
+          .isEqualTo("rwx------");
+      assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+          Files.getPosixFilePermissions(data.resolve("admin.key")))).isEqualTo("rw-------");
+      assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+          Files.getPosixFilePermissions(data.resolve("keys.json")))).isEqualTo("rw-------");
       String base = "http://127.0.0.1:" + node.httpPort();
       // Each event in its own request, so arrival order really is the shuffled one.
       for (String line : lines) {

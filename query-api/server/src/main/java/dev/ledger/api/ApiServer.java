@@ -2,6 +2,7 @@ package dev.ledger.api;
 
 import dev.ledger.api.internal.Access;
 import dev.ledger.api.internal.ErrorHandling;
+import dev.ledger.api.internal.FairShare;
 import dev.ledger.api.internal.HttpMetrics;
 import dev.ledger.api.internal.JsonErrorHandler;
 import dev.ledger.api.internal.Permission;
@@ -13,6 +14,7 @@ import dev.ledger.api.internal.routes.KeysRoute;
 import dev.ledger.api.internal.routes.MetricsRoute;
 import dev.ledger.api.internal.routes.NoticeRoutes;
 import dev.ledger.api.internal.routes.OpenApiRoute;
+import dev.ledger.api.internal.routes.Streaming;
 import dev.ledger.api.internal.routes.TokenRoutes;
 import dev.ledger.api.internal.sse.RevocationHub;
 import dev.ledger.api.internal.sse.RevocationStreamRoute;
@@ -88,12 +90,15 @@ public final class ApiServer implements AutoCloseable {
         HttpMetrics metrics = new HttpMetrics(registry);
         RevocationHub hub = context.index() == null || context.indexer() == null ? null
             : new RevocationHub(context.index(), context.indexer(), settings.sseKeepAlive(),
-                settings.sseQueueCapacity(), settings.maxSseClients(), registry);
+                settings.sseQueueCapacity(), new FairShare("revocation-stream subscribers", settings.maxSseClients(),
+                    settings.maxSseClientsPerCredential()), registry);
 
         config.startup.showJavalinBanner = false;
         config.startup.showOldJavalinVersionWarning = false;
         config.http.prefer405over404 = true;
         config.http.maxRequestSize = settings.maxRequestBytes();
+        // A connection that makes no progress for this long is closed (a stalled upload, a reader that stopped).
+        config.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(settings.idleTimeout().toMillis()));
         // Compression would buffer the SSE and NDJSON streams; responses here are small or streamed.
         config.http.compressionStrategy = CompressionStrategy.NONE;
         config.jsonMapper(new JavalinJackson(ContractJson.mapper(), false));
@@ -107,32 +112,45 @@ public final class ApiServer implements AutoCloseable {
         });
         config.events.serverStopped(metrics::close);
 
-        Access access = new Access(context.keys());
+        Access access = new Access(context.keys(), settings.credentialRecheck());
         config.routes.beforeMatched(access::authenticate);
 
         HealthRoute health = new HealthRoute(context.healthChecks());
         MetricsRoute metricsRoute = new MetricsRoute(context.registry());
         OpenApiRoute openApi = new OpenApiRoute();
         EventsRoute events = new EventsRoute(context.ingest(), settings.maxRequestBytes(),
-            settings.maxInFlightWrites());
+            new FairShare("event batches in flight", settings.maxInFlightWrites(),
+                settings.maxInFlightWritesPerCredential()), settings.requestBodyTimeout());
+        Streaming streaming = new Streaming(new FairShare("streamed responses (exports, NDJSON audit)",
+            settings.maxLongResponses(), settings.maxLongResponsesPerCredential()));
         TokenRoutes tokens = new TokenRoutes(context.index());
-        AuditRoute audit = new AuditRoute(context.index());
+        AuditRoute audit = new AuditRoute(context.index(), streaming);
         NoticeRoutes notices = new NoticeRoutes(context.index());
         RevocationStreamRoute stream = new RevocationStreamRoute(hub);
-        ExportRoute exports = new ExportRoute(context.exporter());
+        ExportRoute exports = new ExportRoute(context.exporter(), streaming);
         KeysRoute notaryKeys = new KeysRoute(context.notaryKey());
 
-        config.routes.get("/health", health::handle, Permission.OPEN);
-        config.routes.get("/metrics", metricsRoute::handle, Permission.OPEN);
-        config.routes.get("/openapi.json", openApi::handle, Permission.OPEN);
+        get(config, "/health", health::handle, Permission.OPEN);
+        get(config, "/metrics", metricsRoute::handle, Permission.OPEN);
+        get(config, "/openapi.json", openApi::handle, Permission.OPEN);
         config.routes.post("/v1/events", events::handle, Permission.WRITE);
-        config.routes.get("/v1/tokens/{id}", tokens::token, Permission.READ);
-        config.routes.get("/v1/tokens/{id}/descendants", tokens::descendants, Permission.READ);
-        config.routes.get("/v1/audit", audit::handle, Permission.READ);
-        config.routes.get("/v1/alerts", notices::alerts, Permission.READ);
-        config.routes.get("/v1/revocations", notices::revocations, Permission.READ);
-        config.routes.get("/v1/revocations/stream", stream::handle, Permission.READ);
-        config.routes.get("/v1/exports", exports::handle, Permission.READ);
-        config.routes.get("/v1/keys", notaryKeys::handle, Permission.AUTHENTICATED);
+        get(config, "/v1/tokens/{id}", tokens::token, Permission.READ);
+        get(config, "/v1/tokens/{id}/descendants", tokens::descendants, Permission.READ);
+        get(config, "/v1/audit", audit::handle, Permission.READ);
+        get(config, "/v1/alerts", notices::alerts, Permission.READ);
+        get(config, "/v1/revocations", notices::revocations, Permission.READ);
+        get(config, "/v1/revocations/stream", stream::handle, Permission.READ);
+        get(config, "/v1/exports", exports::handle, Permission.READ);
+        get(config, "/v1/keys", notaryKeys::handle, Permission.AUTHENTICATED);
+    }
+
+    /**
+     * Registers {@code handler} for GET and HEAD with the same permission. Left to itself Javalin answers a HEAD on a
+     * GET route 200 without running the route's access check; here HEAD runs the GET handler (the same status and
+     * headers, so the same 401, 403 and 404), and the streamed routes skip their body on HEAD.
+     */
+    private static void get(JavalinConfig config, String path, io.javalin.http.Handler handler, Permission permission) {
+        config.routes.get(path, handler, permission);
+        config.routes.head(path, handler, permission);
     }
 }

@@ -133,6 +133,30 @@ class AccessAndErrorsTest extends IndexedApiTest {
     }
 
     @Test
+    void headNeedsTheSameAccessAsGet() {
+        for (String path : List.of("/v1/audit", "/v1/tokens/tok-1", "/v1/alerts", "/v1/revocations", "/v1/exports")) {
+            HttpResponse<String> anonymous = api.send(api.request(path, null).HEAD());
+            assertThat(anonymous.statusCode()).as("HEAD %s without a credential", path).isEqualTo(401);
+            assertThat(api.send(api.request(path, "ldg_nope_nope").HEAD()).statusCode()).as(path).isEqualTo(401);
+        }
+        assertThat(api.send(api.request("/v1/audit?tenant=globex", keys.auditorAcme()).HEAD()).statusCode())
+            .isEqualTo(403);
+        assertThat(api.send(api.request("/v1/audit", keys.auditorAcme()).HEAD()).statusCode()).isEqualTo(200);
+        assertThat(api.send(api.request("/health", null).HEAD()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aQueryLuceneRefusesIs400NamingQ() {
+        // The q=/.*a.{20}/ was a 500 with an ERROR stack trace per request.
+        for (String q : List.of("/.*a.{20}/", "principal:/ab.*a.{30}/", "/.*e.*v.*/", "principal:/ab[/")) {
+            HttpResponse<String> response = api.get("/v1/audit?q=" + java.net.URLEncoder.encode(q,
+                java.nio.charset.StandardCharsets.UTF_8), keys.admin());
+            assertError(response, 400, "bad_request");
+            assertThat(json(response).at("/error/details/0/parameter").asText()).as(q).isEqualTo("q");
+        }
+    }
+
+    @Test
     void malformedQueryIs400WithTheParsersMessage() {
         HttpResponse<String> response = api.get("/v1/audit?q=" + java.net.URLEncoder.encode("actor:(unclosed",
             java.nio.charset.StandardCharsets.UTF_8), keys.admin());

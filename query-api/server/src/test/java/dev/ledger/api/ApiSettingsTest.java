@@ -27,4 +27,18 @@ class ApiSettingsTest {
             .hasMessageContaining("port").hasMessageContaining("maxRequestBytes")
             .hasMessageContaining("sseKeepAlive").hasMessageContaining("maxSseClients");
     }
+
+    @Test
+    void fairSharesAndTimeoutsHaveDefaultsAndAKeepAliveMustBeatTheIdleTimeout() {
+        ApiSettings s = ApiSettings.builder().build();
+        assertThat(s.maxInFlightWritesPerCredential()).isEqualTo(16);
+        assertThat(s.maxSseClientsPerCredential()).isEqualTo(100);
+        assertThat(s.maxLongResponses()).isEqualTo(32);
+        assertThat(s.maxLongResponsesPerCredential()).isEqualTo(4);
+        assertThat(s.requestBodyTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(s.credentialRecheck()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(s.toBuilder().build()).isEqualTo(s);
+        assertThatThrownBy(() -> ApiSettings.builder().sseKeepAlive(Duration.ofSeconds(30)).build())
+            .hasMessageContaining("sseKeepAlive (PT30S) must be shorter than idleTimeout (PT30S)");
+    }
 }

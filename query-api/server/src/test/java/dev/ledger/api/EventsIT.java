@@ -64,6 +64,31 @@ class EventsIT {
 
     /** All scenarios in one test so the final count of ledger.events proves that rejected batches wrote nothing. */
     @Test
+    void overLimitTextIs400NamingFieldAndLimitAndA400ListsAtMost100Problems() {
+        // The issue's poison chain used 4 KB actor strings.
+        String poison = event("p-1", "acme", "p1").replace("\"actor\":\"", "\"actor\":\"" + "a".repeat(4096));
+        assertThat(poison).contains("a".repeat(4096));
+        HttpResponse<String> tooLong = api.post("/v1/events", keys.producerAcme(), "application/json",
+            "[" + poison + "]");
+        TestApi.assertError(tooLong, 400, "bad_request");
+        assertThat(json(tooLong).at("/error/details/0/field").asText()).isEqualTo("token.actor");
+        assertThat(json(tooLong).at("/error/details/0/reason").asText())
+            .isEqualTo("must be at most 1024 characters, not 4103");
+
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i < 150; i++) { // 3 problems each, and below this server's 16 KB body limit
+            many.append("{\"event_id\":\"m-").append(i)
+                .append("\",\"type\":\"token.revoked\",\"occurred_at\":\"x\",\"source\":\"\"}\n");
+        }
+        HttpResponse<String> crafted = api.post("/v1/events", keys.producerAcme(), "application/x-ndjson",
+            many.toString());
+        TestApi.assertError(crafted, 400, "bad_request");
+        assertThat(json(crafted).at("/error/details").size()).isEqualTo(100);
+        assertThat(json(crafted).at("/error/message").asText())
+            .isEqualTo("450 problem(s) in the batch, the first 100 listed; nothing was written");
+    }
+
+    @Test
     void acceptedBatchesReachKafkaAndRejectedOnesWriteNothing() {
         HttpResponse<String> ndjson = api.post("/v1/events", keys.producerAcme(), "application/x-ndjson",
             Examples.quickstartNdjson());

@@ -118,6 +118,47 @@ class ExportStreamingTest {
         }
     }
 
+    @Test
+    void aCredentialHoldsAtMostItsShareOfStreamsAndItsStreamEndsSoonAfterItIsRevoked() throws Exception {
+        dev.ledger.api.auth.CreatedKey key = keys.store().create(dev.ledger.api.auth.Role.auditor, "acme", "streams");
+        try (TestApi fair = TestApi.start(ApiSettings.builder().maxLongResponsesPerCredential(1).build(),
+                 new ApiContext(keys.store(), null, null, null, List.of(), null,
+                     new Exporter(dir.resolve(IntegrityLog.DIRECTORY)), notaryKey.publicKey()))) {
+            HttpResponse<InputStream> open = fair.client().send(
+                fair.request("/v1/exports?tenant=acme", key.secret()).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(open.statusCode()).isEqualTo(200);
+            BufferedReader reader = new BufferedReader(new InputStreamReader(open.body(), StandardCharsets.UTF_8));
+            reader.readLine();
+
+            // The same credential may not open a second one while the first runs; another credential may.
+            HttpResponse<String> second = fair.get("/v1/exports?tenant=acme", key.secret());
+            TestApi.assertError(second, 429, "too_many_requests");
+            assertThat(TestApi.json(second).at("/error/message").asText()).contains("for this credential (at most 1)");
+            HttpResponse<InputStream> other = fair.client().send(
+                fair.request("/v1/exports?tenant=acme", keys.auditorAcme()).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(other.statusCode()).isEqualTo(200);
+            other.body().close();
+
+            long revoked = System.nanoTime();
+            keys.store().revoke(key.keyId());
+            long lines = 1;
+            try {
+                while (reader.readLine() != null) {
+                    lines++;
+                }
+            } catch (IOException cut) {
+                // The server ended the stream mid-chunk: just as good.
+            }
+            long millis = (System.nanoTime() - revoked) / 1_000_000;
+            System.out.printf("export stream ended %d ms after its key was revoked, after %d of %d lines%n", millis,
+                lines, RECORDS + 2);
+            assertThat(lines).as("the export was cut off, not finished").isLessThan(RECORDS + 2L);
+            assertThat(millis).isLessThan(10_000);
+        }
+    }
+
     private static Timer exportTimer() {
         return registry.find("http.server.requests").tag("route", "/v1/exports").timer();
     }

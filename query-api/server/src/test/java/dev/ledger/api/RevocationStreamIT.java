@@ -66,7 +66,9 @@ class RevocationStreamIT {
             ProducerConfig.LINGER_MS_CONFIG, 0),
             Topics.REVOCATIONS.keySerde().serializer(), Topics.REVOCATIONS.valueSerde().serializer());
         keys = TestApi.Keys.create(dir);
-        api = TestApi.start(ApiSettings.builder().sseKeepAlive(Duration.ofMillis(300)).maxSseClients(1000).build(),
+        // One admin key opens every subscriber of the scale test, so it may hold them all.
+        api = TestApi.start(ApiSettings.builder().sseKeepAlive(Duration.ofMillis(300)).maxSseClients(1000)
+                .maxSseClientsPerCredential(1000).build(),
             new ApiContext(keys.store(), null, index, indexer, List.of(), registry));
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         // The first notice also waits for the indexer's consumer to join: keep that out of the measurements.
@@ -232,6 +234,45 @@ class RevocationStreamIT {
                 sequences.addAll(resumed.sequences());
                 assertThat(sequences).isSorted();
             }
+        }
+    }
+
+    @Test
+    void oneCredentialCannotTakeEverySubscriberSlot() {
+        PrometheusMeterRegistry own = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (TestApi fair = TestApi.start(ApiSettings.builder().maxSseClients(3).maxSseClientsPerCredential(2).build(),
+                 new ApiContext(keys.store(), null, index, indexer, List.of(), own));
+             SseReader first = SseReader.open(client, fair.request("/v1/revocations/stream", keys.auditorAcme())
+                 .GET().build());
+             SseReader second = SseReader.open(client, fair.request("/v1/revocations/stream", keys.auditorAcme())
+                 .GET().build());
+             SseReader third = SseReader.open(client, fair.request("/v1/revocations/stream", keys.auditorAcme())
+                 .GET().build());
+             SseReader other = SseReader.open(client, fair.request("/v1/revocations/stream", keys.auditorGlobex())
+                 .GET().build());
+             SseReader full = SseReader.open(client, fair.request("/v1/revocations/stream?tenant=x", keys.admin())
+                 .GET().build())) {
+            assertThat(first.status).isEqualTo(200);
+            assertThat(second.status).isEqualTo(200);
+            assertThat(third.status).isEqualTo(429);
+            assertThat(third.errorBody).contains("for this credential (at most 2)");
+            assertThat(other.status).as("another credential still gets a slot").isEqualTo(200);
+            assertThat(full.status).isEqualTo(429);
+            assertThat(full.errorBody).contains("at most 3 in all");
+        }
+    }
+
+    @Test
+    void aStreamEndsWithinSecondsOfItsKeyBeingRevoked() {
+        dev.ledger.api.auth.CreatedKey key = keys.store().create(dev.ledger.api.auth.Role.auditor, "acme", "revoked");
+        try (SseReader reader = SseReader.open(client, stream("", key.secret()).build())) {
+            assertThat(reader.status).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(5)).until(() -> reader.comments.get() >= 1);
+            assertThat(reader.ended()).isFalse();
+            long revoked = System.nanoTime();
+            keys.store().revoke(key.keyId());
+            await().atMost(Duration.ofSeconds(5)).until(reader::ended);
+            LOG.info("revocation stream ended {} ms after its key was revoked", (System.nanoTime() - revoked) / 1_000_000);
         }
     }
 

@@ -68,7 +68,7 @@ final class AuditorCommands {
       rows.add(header);
       Pager.each(api, path, query, limit, item -> {
         if (json) {
-          out().println(item.toString());
+          out().println(Render.safe(item.toString()));
         } else {
           rows.add(row.apply(item));
         }
@@ -91,7 +91,7 @@ final class AuditorCommands {
     void execute(ApiClient api) {
       JsonNode token = api.get("/v1/tokens/" + ApiClient.enc(id), query());
       if (json) {
-        out().println(token.toPrettyString());
+        out().println(Render.safe(token.toPrettyString()));
         return;
       }
       List<JsonNode> hops = new ArrayList<>();
@@ -211,7 +211,7 @@ final class AuditorCommands {
             JsonNode item = items.get(i);
             String id = kind + ":" + (kind.equals("audit") ? item.path("event_id").asText() : item.path("alert_id").asText());
             if (seen.add(id) && !first) {
-              lines.add(json ? item.toString() : kind.equals("audit")
+              lines.add(json ? Render.safe(item.toString()) : kind.equals("audit")
                   ? "audit  " + String.join("  ", auditRow(item))
                   : "ALERT  " + Render.text(item, "occurred_at") + "  " + Render.text(item, "kind") + "  "
                       + Render.text(item, "token_id") + "  " + Render.text(item, "message"));

@@ -5,7 +5,12 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Plain-text rendering of API answers: token trees and aligned tables. */
+/**
+ * Plain-text rendering of API answers: token trees and aligned tables. Producers control most of
+ * what is shown (principal, actor, resource, reason, ...), so every value goes through
+ * {@link #safe}: a crafted actor must not move the cursor, rewrite earlier lines or set the
+ * terminal's title.
+ */
 final class Render {
 
   private Render() {}
@@ -17,10 +22,34 @@ final class Render {
     }
     if (v.isArray()) {
       List<String> parts = new ArrayList<>();
-      v.forEach(x -> parts.add(x.asText()));
+      v.forEach(x -> parts.add(safe(x.asText())));
       return parts.isEmpty() ? "-" : String.join(", ", parts);
     }
-    return v.asText();
+    return safe(v.asText());
+  }
+
+  /**
+   * {@code text} with every character a terminal would act on written as {@code \\uXXXX}: the C0
+   * and C1 controls and DEL (ESC and CSI start escape sequences; CR and BS overwrite what is
+   * shown) and the bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069), which
+   * reorder what is shown. The escape is also valid inside a JSON string, so JSON lines stay JSON.
+   */
+  static String safe(String text) {
+    StringBuilder out = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean unsafe = Character.isISOControl(c) || (c >= '\u202A' && c <= '\u202E')
+          || (c >= '\u2066' && c <= '\u2069');
+      if (unsafe && out == null) {
+        out = new StringBuilder(text.length() + 16).append(text, 0, i);
+      }
+      if (unsafe) {
+        out.append(String.format("\\u%04X", (int) c));
+      } else if (out != null) {
+        out.append(c);
+      }
+    }
+    return out == null ? text : out.toString();
   }
 
   /**

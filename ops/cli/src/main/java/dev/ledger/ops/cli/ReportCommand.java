@@ -206,9 +206,9 @@ public final class ReportCommand implements Runnable {
       for (TokenEventBuilder b : events.builders()) {
         ObjectNode json = b.toJson();
         JsonNode token = json.path("token");
-        out.printf("%-16s %s%s  actor %s%n", json.path("type").asText(), token.path("token_id").asText(),
-            token.has("parent_token_id") ? "  parent " + token.path("parent_token_id").asText() : "",
-            token.path("actor").asText("(inherited)"));
+        out.printf("%-16s %s%s  actor %s%n", json.path("type").asText(), Render.safe(token.path("token_id").asText()),
+            token.has("parent_token_id") ? "  parent " + Render.safe(token.path("parent_token_id").asText()) : "",
+            Render.safe(token.path("actor").asText("(inherited)")));
       }
       String last = events.reported().toJson().path("token").path("token_id").asText();
       out.printf("accepted %s; see the chain with: ledger token %s%s%n",

@@ -28,7 +28,23 @@ public enum ConfigKey {
   JWT_ISSUER("auth.jwt.issuer", Type.STRING, "", "required iss of bearer JWTs"),
   JWT_AUDIENCE("auth.jwt.audience", Type.STRING, "", "required aud of bearer JWTs"),
   SSE_KEEP_ALIVE("http.sse.keep.alive", Type.DURATION, "15s", "keep-alive comment interval on /v1/revocations/stream"),
-  SSE_MAX_CLIENTS("http.sse.max.clients", Type.POSITIVE_INT, "2000", "concurrent revocation stream subscribers (429 above)");
+  SSE_MAX_CLIENTS("http.sse.max.clients", Type.POSITIVE_INT, "2000", "concurrent revocation stream subscribers (429 above)"),
+  SSE_MAX_CLIENTS_PER_CREDENTIAL("http.sse.max.clients.per.credential", Type.POSITIVE_INT, "100", "concurrent revocation stream subscribers of one credential (429 above)"),
+  HTTP_MAX_IN_FLIGHT("http.ingest.max.in.flight", Type.POSITIVE_INT, "64", "concurrent POST /v1/events requests (429 above)"),
+  HTTP_MAX_IN_FLIGHT_PER_CREDENTIAL("http.ingest.max.in.flight.per.credential", Type.POSITIVE_INT, "16", "concurrent POST /v1/events requests of one credential (429 above)"),
+  HTTP_MAX_STREAMS("http.streams.max", Type.POSITIVE_INT, "32", "concurrent streamed responses: exports and format=ndjson audit (429 above)"),
+  HTTP_MAX_STREAMS_PER_CREDENTIAL("http.streams.max.per.credential", Type.POSITIVE_INT, "4", "concurrent streamed responses of one credential (429 above)"),
+  HTTP_BODY_TIMEOUT("http.request.body.timeout", Type.DURATION, "60s", "longest time a request body may take to arrive (408 above)"),
+  HTTP_IDLE_TIMEOUT("http.idle.timeout", Type.DURATION, "30s", "a connection that makes no progress this long is closed"),
+  HTTP_CREDENTIAL_RECHECK("http.credential.recheck", Type.DURATION, "1s", "how often open streams check that their credential is not revoked or expired"),
+  LIMITS_EVENT_ID_LENGTH("limits.event.id.length", Type.POSITIVE_INT, "128", "longest event_id"),
+  LIMITS_TOKEN_ID_LENGTH("limits.token.id.length", Type.POSITIVE_INT, "256", "longest token_id and parent_token_id"),
+  LIMITS_TEXT_LENGTH("limits.text.length", Type.POSITIVE_INT, "1024", "longest producer text (actor, subject, issuer, resource, action, reason, source, request_id, a list item, an attribute value)"),
+  LIMITS_LIST_ITEMS("limits.list.items", Type.POSITIVE_INT, "256", "most items of audience, scopes and caveats"),
+  LIMITS_ATTRIBUTES("limits.attributes", Type.POSITIVE_INT, "64", "most entries of one attributes map"),
+  LIMITS_EVENT_CHARS("limits.event.chars", Type.POSITIVE_INT, "65536", "most characters of text in one event"),
+  LIMITS_BATCH_EVENTS("limits.batch.events", Type.POSITIVE_INT, "10000", "most events of one POST /v1/events batch"),
+  LIMITS_PROBLEMS("limits.problems", Type.POSITIVE_INT, "100", "most problems one 400 answer lists (it says how many there were)");
 
   private final String key;
   private final Type type;

@@ -1,5 +1,6 @@
 package dev.ledger.ops.config;
 
+import dev.ledger.schemas.LedgerLimits;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -158,6 +159,20 @@ public final class LedgerConfig {
     String v = optional(key);
     Path data = path(ConfigKey.DATA_DIR);
     return v == null ? data.resolve(key.defaultSubdir()) : Path.of(v);
+  }
+
+  /** The sizes events and batches may have ({@code limits.*}), for ingest and the streams validator alike. */
+  public LedgerLimits limits() {
+    return LedgerLimits.builder()
+        .maxEventIdLength(integer(ConfigKey.LIMITS_EVENT_ID_LENGTH))
+        .maxTokenIdLength(integer(ConfigKey.LIMITS_TOKEN_ID_LENGTH))
+        .maxTextLength(integer(ConfigKey.LIMITS_TEXT_LENGTH))
+        .maxListItems(integer(ConfigKey.LIMITS_LIST_ITEMS))
+        .maxAttributes(integer(ConfigKey.LIMITS_ATTRIBUTES))
+        .maxEventChars(integer(ConfigKey.LIMITS_EVENT_CHARS))
+        .maxBatchEvents(integer(ConfigKey.LIMITS_BATCH_EVENTS))
+        .maxProblems(integer(ConfigKey.LIMITS_PROBLEMS))
+        .build();
   }
 
   /** Extra Kafka client properties ({@code kafka.client.*} without the prefix). */

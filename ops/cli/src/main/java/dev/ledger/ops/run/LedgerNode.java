@@ -21,6 +21,7 @@ import dev.ledger.ingest.IngestService;
 import dev.ledger.ingest.KafkaEventPublisher;
 import dev.ledger.ops.config.ConfigKey;
 import dev.ledger.ops.config.LedgerConfig;
+import dev.ledger.schemas.PrivateFiles;
 import dev.ledger.schemas.kafka.EmbeddedKafka;
 import dev.ledger.schemas.kafka.TopicAdmin;
 import dev.ledger.streams.LedgerStreams;
@@ -34,7 +35,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -94,6 +94,12 @@ public final class LedgerNode implements AutoCloseable {
   private void startAll(LedgerConfig config, Set<Role> roles, PrintStream out) {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Path dataDir = config.path(ConfigKey.DATA_DIR);
+    try {
+      // Keys, the broker's log and every tenant's records live here: nobody else may read them.
+      PrivateFiles.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + dataDir, e);
+    }
     bootstrapServers = config.optional(ConfigKey.BOOTSTRAP_SERVERS);
     if (bootstrapServers == null) {
       long t0 = System.nanoTime();
@@ -174,7 +180,8 @@ public final class LedgerNode implements AutoCloseable {
           dataDir.resolve(NotaryKey.PUBLIC_PEM_FILE));
       KafkaEventPublisher publisher = KafkaEventPublisher.create(bootstrapServers, clientProps);
       new KafkaClientMetrics(publisher.producer()).bindTo(registry);
-      IngestService ingest = new IngestService(publisher);
+      IngestService ingest = new IngestService(publisher, java.time.Clock.systemUTC(),
+          IngestService.DEFAULT_PUBLISH_TIMEOUT, config.limits());
       ingest.bindTo(registry);
       resources.push(ingest);
       ApiKeyStore keys = ApiKeyStore.open(config.dataPath(ConfigKey.KEYS_FILE));
@@ -185,6 +192,14 @@ public final class LedgerNode implements AutoCloseable {
           .maxRequestBytes(config.longValue(ConfigKey.HTTP_MAX_REQUEST_BYTES))
           .sseKeepAlive(config.duration(ConfigKey.SSE_KEEP_ALIVE))
           .maxSseClients(config.integer(ConfigKey.SSE_MAX_CLIENTS))
+          .maxSseClientsPerCredential(config.integer(ConfigKey.SSE_MAX_CLIENTS_PER_CREDENTIAL))
+          .maxInFlightWrites(config.integer(ConfigKey.HTTP_MAX_IN_FLIGHT))
+          .maxInFlightWritesPerCredential(config.integer(ConfigKey.HTTP_MAX_IN_FLIGHT_PER_CREDENTIAL))
+          .maxLongResponses(config.integer(ConfigKey.HTTP_MAX_STREAMS))
+          .maxLongResponsesPerCredential(config.integer(ConfigKey.HTTP_MAX_STREAMS_PER_CREDENTIAL))
+          .requestBodyTimeout(config.duration(ConfigKey.HTTP_BODY_TIMEOUT))
+          .idleTimeout(config.duration(ConfigKey.HTTP_IDLE_TIMEOUT))
+          .credentialRecheck(config.duration(ConfigKey.HTTP_CREDENTIAL_RECHECK))
           .build();
       KeyStore credentials = jwtKeys(config).map(jwt -> KeyStore.anyOf(keys, jwt)).orElse(keys);
       Exporter exporter = new Exporter(dataDir.resolve(IntegrityLog.DIRECTORY));
@@ -260,13 +275,8 @@ public final class LedgerNode implements AutoCloseable {
     }
     CreatedKey key = keys.create(dev.ledger.api.auth.Role.admin, "*", "admin (created by ledger up)");
     try {
-      Files.createDirectories(dataDir);
-      Files.writeString(adminKeyFile, key.secret() + System.lineSeparator());
-      try {
-        Files.setPosixFilePermissions(adminKeyFile, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException ignored) {
-        // Not a POSIX file system: the file keeps the default permissions.
-      }
+      PrivateFiles.createDirectories(dataDir);
+      PrivateFiles.writeNew(adminKeyFile, key.secret() + System.lineSeparator());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + adminKeyFile, e);
     }

@@ -9,6 +9,12 @@ import java.util.List;
  * hold a comma, quote, CR or LF). List fields are flattened: {@code violations} joined by
  * {@code ;}, {@code chain} and {@code attributes} as their JSON text. The first row names the
  * columns ({@link #HEADER}).
+ *
+ * <p>A cell a spreadsheet would evaluate as a formula (one starting with {@code =}, {@code +},
+ * {@code -}, {@code @}, TAB or CR) is neutralized as OWASP recommends: prefixed with a single quote
+ * and quoted. Producers control principal, actor, resource, action, reason and source, so a cell
+ * like {@code =HYPERLINK(...)} must never run in an auditor's spreadsheet. The proofs are not
+ * affected: leaf hashes are over the record's canonical JSON, which the NDJSON export carries.
  */
 public final class CsvFormat {
 
@@ -16,6 +22,9 @@ public final class CsvFormat {
   public static final List<String> HEADER = List.of("leaf_index", "committed_at", "leaf_hash", "event_id", "type",
       "occurred_at", "recorded_at", "tenant", "token_id", "principal", "actor", "chain", "resource", "action",
       "outcome", "violations", "root_id", "parent_id", "source", "reason", "request_id", "attributes");
+
+  /** First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection). */
+  private static final String FORMULA_STARTS = "=+-@\t\r";
 
   private CsvFormat() {}
 
@@ -54,7 +63,11 @@ public final class CsvFormat {
         out.append(',');
       }
       String c = cells.get(i);
-      if (c.indexOf(',') >= 0 || c.indexOf('"') >= 0 || c.indexOf('\n') >= 0 || c.indexOf('\r') >= 0) {
+      boolean formula = !c.isEmpty() && FORMULA_STARTS.indexOf(c.charAt(0)) >= 0;
+      if (formula) {
+        c = "'" + c;
+      }
+      if (formula || c.indexOf(',') >= 0 || c.indexOf('"') >= 0 || c.indexOf('\n') >= 0 || c.indexOf('\r') >= 0) {
         out.append('"').append(c.replace("\"", "\"\"")).append('"');
       } else {
         out.append(c);

@@ -100,6 +100,7 @@ public final class IntegrityLog implements Closeable {
     json.path("offsets").properties().forEach(e -> offsets.put(e.getKey(), e.getValue().longValue()));
     json.path("tenants").properties().forEach(e -> committedSizes.put(e.getKey(), e.getValue().longValue()));
     for (Map.Entry<String, Long> e : committedSizes.entrySet()) {
+      Layout.migrateLegacyDir(root, e.getKey());
       tenants.put(e.getKey(), TenantWriter.open(root, e.getKey(), e.getValue()));
     }
   }
@@ -162,6 +163,8 @@ public final class IntegrityLog implements Closeable {
       ch.force(true);
     }
     Files.move(tmp, root.resolve(Layout.STATE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    // The new state.json is durable only once the directory entry the rename changed is.
+    Layout.syncDirectory(root);
   }
 
   /** The committed consumer offsets, partition name to next offset. */

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ledger.export.format.AuditRecordJson;
 import dev.ledger.export.format.LeafData;
 import dev.ledger.export.log.internal.Layout;
-import dev.ledger.export.log.internal.LongLongMap;
+import dev.ledger.export.log.internal.RecentIds;
 import dev.ledger.export.merkle.CompactRange;
 import dev.ledger.export.merkle.Hashes;
 import dev.ledger.export.sign.Checkpoint;
@@ -46,7 +46,7 @@ final class TenantWriter implements Closeable {
   private final DataOutputStream index;
   private final BufferedOutputStream tree;
   private final CompactRange range;
-  private final LongLongMap eventIds;
+  private final RecentIds eventIds;
   private long size;
   private long committed;
   private byte[] committedRoot;
@@ -54,14 +54,24 @@ final class TenantWriter implements Closeable {
   private long lastMillis;
   private Checkpoint latest;
 
+  /**
+   * Leaves whose event ids are remembered to drop a duplicate, at least (see {@link RecentIds}):
+   * memory stays below about 6 MB per tenant however long its log.
+   */
+  static final int DEDUPE_WINDOW = 100_000;
+
   private TenantWriter(Path root, String tenant, long committedSize) throws IOException {
     this.root = root;
     this.tenant = tenant;
     this.dir = Layout.tenantDir(root, tenant);
+    boolean created = !Files.exists(dir);
     Files.createDirectories(dir);
+    if (created) {
+      Layout.syncDirectory(dir.getParent());
+    }
     this.size = committedSize;
     this.committed = committedSize;
-    this.eventIds = new LongLongMap((int) Math.min(Integer.MAX_VALUE / 4, Math.max(1024, committedSize)));
+    this.eventIds = new RecentIds(DEDUPE_WINDOW);
     long recordsLength = truncateAndLoad();
     this.recordsEnd = recordsLength;
     this.range = CompactRange.ofPeaks(committedSize, peaks(committedSize), this::writeNode);
@@ -92,7 +102,10 @@ final class TenantWriter implements Closeable {
       for (long leaf = 0; leaf < committed; leaf++) {
         recordsLength = in.readLong();
         lastMillis = in.readLong();
-        eventIds.put(in.readLong(), leaf);
+        long idHash = in.readLong();
+        if (committed - leaf <= DEDUPE_WINDOW) {
+          eventIds.put(idHash, leaf);
+        }
       }
     }
     truncate(dir.resolve(Layout.RECORDS), recordsLength);
@@ -152,6 +165,7 @@ final class TenantWriter implements Closeable {
       Path tmp = dir.resolve(Layout.CHECKPOINTS + ".tmp");
       Files.write(tmp, kept, StandardCharsets.UTF_8);
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Layout.syncDirectory(dir);
     }
     return newest;
   }

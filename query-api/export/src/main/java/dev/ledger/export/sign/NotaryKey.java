@@ -1,12 +1,12 @@
 package dev.ledger.export.sign;
 
 import dev.ledger.export.merkle.Hashes;
+import dev.ledger.schemas.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -67,12 +67,7 @@ public final class NotaryKey {
           .encodeToString(pair.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
       Path tmp = dir.resolve(PRIVATE_FILE + ".tmp");
       Files.deleteIfExists(tmp);
-      try {
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      } catch (UnsupportedOperationException e) {
-        Files.createFile(tmp); // not a POSIX file system: rely on the directory's protection
-      }
-      Files.writeString(tmp, pem, StandardCharsets.US_ASCII);
+      PrivateFiles.writeNew(tmp, pem);
       Files.move(tmp, privateFile, StandardCopyOption.ATOMIC_MOVE);
     }
     // The public files are derived, so rewriting them on each start repairs a deleted copy.

@@ -117,4 +117,21 @@ class ExportFormatsTest {
     assertThat(rows[6]).contains(",\"agent misbehaving, \"\"quoted\"\"\",");
     assertThat(rows[5]).contains(",use_after_revocation,");
   }
+
+  @Test
+  void csvNeutralizesCellsASpreadsheetWouldEvaluate() {
+    ObjectNode record = TestRecords.json("acme", 1);
+    record.put("principal", "=HYPERLINK(\"http://evil\",\"x\")");
+    record.put("actor", "+1+1");
+    record.put("resource", "-2");
+    record.put("action", "@SUM(A1)");
+    record.put("reason", "\tcmd");
+    record.put("source", "\rcmd");
+    record.put("request_id", "plain-id=1");
+    String row = CsvFormat.row(record, 7, "2026-11-20T10:00:00Z", "abc");
+    assertThat(row).contains(",\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",")
+        .contains(",\"'+1+1\",").contains(",\"'-2\",").contains(",\"'@SUM(A1)\",")
+        .contains(",\"'\tcmd\",").contains(",\"'\rcmd\",").contains(",plain-id=1,")
+        .startsWith("7,2026-11-20T10:00:00Z,abc,");
+  }
 }

@@ -149,6 +149,40 @@ class IntegrityLogTest {
   }
 
   @Test
+  void tenantsDifferingOnlyInCaseGetDirectoriesThatDifferOnACaseInsensitiveFileSystem() throws IOException {
+    String upper = Layout.tenantDir(dir, "ACME").getFileName().toString();
+    String lower = Layout.tenantDir(dir, "acme").getFileName().toString();
+    assertThat(upper.toLowerCase(java.util.Locale.ROOT)).isNotEqualTo(lower.toLowerCase(java.util.Locale.ROOT));
+    assertThat(upper).isEqualTo("t-%41%43%4D%45");
+    try (IntegrityLog log = IntegrityLog.open(dir, key, clock)) {
+      log.append(TestRecords.avro("ACME", 1));
+      log.append(TestRecords.avro("acme", 1));
+      log.append(TestRecords.avro("acme", 2));
+      log.commit(Map.of());
+    }
+    try (IntegrityLog log = IntegrityLog.open(dir, key, clock)) {
+      assertThat(log.size("ACME")).isEqualTo(1);
+      assertThat(log.size("acme")).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aTenantDirectoryOfTheOldLayoutIsMovedToItsNewName() throws IOException {
+    try (IntegrityLog log = IntegrityLog.open(dir, key, clock)) {
+      log.append(TestRecords.avro("Globex", 1));
+      log.commit(Map.of());
+    }
+    Path current = Layout.tenantDir(dir, "Globex");
+    Path legacy = dir.resolve("tenants").resolve("t-Globex");
+    Files.move(current, legacy);
+    try (IntegrityLog log = IntegrityLog.open(dir, key, clock)) {
+      assertThat(log.size("Globex")).isEqualTo(1);
+      assertThat(current).isDirectory();
+      assertThat(legacy).doesNotExist();
+    }
+  }
+
+  @Test
   void aSecondWriterIsRefusedAndTenantNamesCannotEscapeTheDirectory() throws IOException {
     try (IntegrityLog log = IntegrityLog.open(dir, key, clock)) {
       assertThatThrownBy(() -> IntegrityLog.open(dir, key, clock)).isInstanceOf(IllegalStateException.class)

@@ -11,26 +11,142 @@ import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.queryparser.classic.ParseException;
 import org.apache.lucene.queryparser.classic.QueryParser;
+import org.apache.lucene.search.FuzzyQuery;
+import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.QueryVisitor;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.util.automaton.Operations;
+import org.apache.lucene.util.automaton.TooComplexToDeterminizeException;
 
 /**
  * The free {@code q} of GET /v1/audit: Lucene classic query syntax. Bare words search the
  * analysed catch-all field; {@code field:value} on a keyword field matches the exact value
  * (quote values with spaces: {@code action:"GET /accounts/42"}); {@code occurred_at:[A TO B]}
  * takes RFC 3339 instants or {@code *}. Not thread-safe: one per query.
+ *
+ * <p>Every query has a bounded cost, and anything Lucene refuses is a {@link ParseException} (a
+ * 400 naming {@code q}), never a runtime exception. A wildcard, prefix, regular expression or fuzzy
+ * term must start with {@value #MIN_LITERAL_PREFIX} literal characters, so the term dictionary is
+ * scanned only from that prefix on, never whole (what a leading {@code .*} would do), and a fuzzy
+ * term's first {@value #MIN_LITERAL_PREFIX} characters must match exactly; a regular
+ * expression may cost at most {@value #DETERMINIZE_WORK_LIMIT} units of determinization work; a
+ * fuzzy term expands to at most {@value #MAX_FUZZY_EXPANSIONS} terms; a query holds at most
+ * {@value #MAX_CLAUSES} terms and {@code q} at most {@value #MAX_LENGTH} characters.
  */
 public final class AuditQueryParser extends QueryParser {
 
   /** Analyses the catch-all with the standard analyzer and keyword fields not at all. */
   public static final Analyzer ANALYZER = analyzer();
+  /** Literal characters a multi-term query (wildcard, prefix, regex, fuzzy) must start with. */
+  public static final int MIN_LITERAL_PREFIX = 2;
+  /** Determinization work a regular expression may cost (Lucene's default is 10,000). */
+  public static final int DETERMINIZE_WORK_LIMIT = 2_000;
+  /** Terms one fuzzy term may expand to. */
+  public static final int MAX_FUZZY_EXPANSIONS = 50;
+  /** Terms (leaf queries) one {@code q} may hold. */
+  public static final int MAX_CLAUSES = 64;
+  /** Longest {@code q}. */
+  public static final int MAX_LENGTH = 1_024;
 
   public AuditQueryParser() {
     super(Fields.ALL, ANALYZER);
+    setDeterminizeWorkLimit(DETERMINIZE_WORK_LIMIT);
+    setFuzzyPrefixLength(MIN_LITERAL_PREFIX);
+    setAllowLeadingWildcard(false);
   }
 
   /** Parses {@code q}; the ParseException message is the one to show the user. */
   public static Query parseQ(String q) throws ParseException {
-    return new AuditQueryParser().parse(q);
+    if (q.length() > MAX_LENGTH) {
+      throw new ParseException("at most " + MAX_LENGTH + " characters, not " + q.length());
+    }
+    Query query;
+    try {
+      query = new AuditQueryParser().parse(q);
+    } catch (IndexSearcher.TooManyClauses | IllegalArgumentException | IllegalStateException e) {
+      // Lucene's own refusals (a clause count over its global limit, a malformed automaton): input, not a bug.
+      throw new ParseException("Lucene refused the query: " + e.getMessage());
+    }
+    int[] clauses = {0};
+    query.visit(new QueryVisitor() {
+      @Override
+      public void consumeTerms(Query leaf, Term... terms) {
+        clauses[0]++;
+      }
+
+      @Override
+      public void visitLeaf(Query leaf) {
+        clauses[0]++;
+      }
+
+      @Override
+      public QueryVisitor getSubVisitor(org.apache.lucene.search.BooleanClause.Occur occur, Query parent) {
+        return this;
+      }
+    });
+    if (clauses[0] > MAX_CLAUSES) {
+      throw new ParseException("too complex: " + clauses[0] + " terms, at most " + MAX_CLAUSES);
+    }
+    return query;
+  }
+
+  @Override
+  protected Query getRegexpQuery(String field, String termStr) throws ParseException {
+    Query query;
+    try {
+      query = super.getRegexpQuery(field, termStr);
+    } catch (TooComplexToDeterminizeException e) {
+      throw new ParseException("the regular expression /" + termStr + "/ is too complex (more than "
+          + DETERMINIZE_WORK_LIMIT + " units of work to determinize): simplify it");
+    } catch (IllegalArgumentException e) {
+      throw new ParseException("the regular expression /" + termStr + "/ is invalid: " + e.getMessage());
+    }
+    if (query instanceof org.apache.lucene.search.AutomatonQuery automaton) {
+      requireLiteralPrefix(Operations.getCommonPrefix(automaton.getAutomaton()), "/" + termStr + "/");
+    }
+    return query;
+  }
+
+  @Override
+  protected Query getWildcardQuery(String field, String termStr) throws ParseException {
+    if ("*".equals(field) && "*".equals(termStr)) {
+      return super.getWildcardQuery(field, termStr); // *:* matches the caller's records, no term scan
+    }
+    int firstWildcard = firstWildcard(termStr);
+    requireLiteralPrefix(termStr.substring(0, firstWildcard), termStr);
+    return super.getWildcardQuery(field, termStr);
+  }
+
+  @Override
+  protected Query getPrefixQuery(String field, String termStr) throws ParseException {
+    requireLiteralPrefix(termStr, termStr + "*");
+    return super.getPrefixQuery(field, termStr);
+  }
+
+  @Override
+  protected Query newFuzzyQuery(Term term, float minimumSimilarity, int prefixLength) {
+    int edits = FuzzyQuery.floatToEdits(minimumSimilarity, term.text().codePointCount(0, term.text().length()));
+    return new FuzzyQuery(term, edits, prefixLength, MAX_FUZZY_EXPANSIONS, false);
+  }
+
+  private static void requireLiteralPrefix(String prefix, String shown) throws ParseException {
+    if (prefix.codePointCount(0, prefix.length()) < MIN_LITERAL_PREFIX) {
+      throw new ParseException(shown + " must start with at least " + MIN_LITERAL_PREFIX
+          + " literal characters: a pattern at the start would scan every term of the index");
+    }
+  }
+
+  private static int firstWildcard(String termStr) {
+    for (int i = 0; i < termStr.length(); i++) {
+      char c = termStr.charAt(i);
+      if (c == '\\') {
+        i++;
+      } else if (c == '*' || c == '?') {
+        return i;
+      }
+    }
+    return termStr.length();
   }
 
   @Override

@@ -43,4 +43,38 @@ class AuditQueryParserTest {
         .hasMessageContaining("RFC 3339");
     assertThatThrownBy(() -> AuditQueryParser.parseQ("*leading")).isInstanceOf(ParseException.class);
   }
+
+  @Test
+  void aRegexLuceneCannotDeterminizeIsAParseExceptionNotARuntimeFailure() {
+    // The q=/.*a.{20}/ gave a 500 with a stack trace.
+    assertThatThrownBy(() -> AuditQueryParser.parseQ("/.*a.{20}/")).isInstanceOf(ParseException.class);
+    assertThatThrownBy(() -> AuditQueryParser.parseQ("principal:/ab.*a.{30}/")).isInstanceOf(ParseException.class)
+        .hasMessageContaining("too complex");
+    assertThatThrownBy(() -> AuditQueryParser.parseQ("principal:/ab[/")).isInstanceOf(ParseException.class);
+  }
+
+  @Test
+  void multiTermQueriesMustStartWithALiteralPrefix() throws ParseException {
+    assertThatThrownBy(() -> AuditQueryParser.parseQ("/.*e.*v.*/")).isInstanceOf(ParseException.class)
+        .hasMessageContaining("must start with at least 2 literal characters");
+    assertThatThrownBy(() -> AuditQueryParser.parseQ("principal:a*")).isInstanceOf(ParseException.class);
+    assertThatThrownBy(() -> AuditQueryParser.parseQ("principal:a?c")).isInstanceOf(ParseException.class);
+    assertThat(AuditQueryParser.parseQ("principal:al*")).isNotNull();
+    assertThat(AuditQueryParser.parseQ("principal:/al.*e/")).isNotNull();
+    assertThat(AuditQueryParser.parseQ("*:*")).isNotNull();
+  }
+
+  @Test
+  void fuzzyTermsKeepTheirFirstCharactersAndExpandBoundedly() throws ParseException {
+    org.apache.lucene.search.FuzzyQuery fuzzy = (org.apache.lucene.search.FuzzyQuery) AuditQueryParser.parseQ("alice~");
+    assertThat(fuzzy.getPrefixLength()).isEqualTo(AuditQueryParser.MIN_LITERAL_PREFIX);
+  }
+
+  @Test
+  void tooManyTermsOrTooLongAQueryIsAParseException() {
+    String many = "a b c d e f g h i j k l m n o p q r s t u v w x y z ".repeat(3);
+    assertThatThrownBy(() -> AuditQueryParser.parseQ(many)).isInstanceOf(ParseException.class)
+        .hasMessageContaining("at most 64");
+    assertThatThrownBy(() -> AuditQueryParser.parseQ("x".repeat(1025))).isInstanceOf(ParseException.class);
+  }
 }

@@ -72,7 +72,8 @@ public final class JwtKeyStore implements KeyStore {
                 return Optional.empty();
             }
             Role role = Role.parse(claims.getStringClaim(ROLE_CLAIM));
-            return Optional.of(new Caller("jwt:" + claims.getSubject(), role, tenant));
+            return Optional.of(new Caller("jwt:" + claims.getSubject(), role, tenant,
+                claims.getExpirationTime().toInstant()));
         } catch (Exception e) {
             // Bad signature, wrong issuer or audience, expired, unknown role: all mean "not authenticated".
             LOG.debug("JWT refused: {}", e.getMessage());

@@ -5,6 +5,8 @@ import dev.ledger.api.auth.KeyStore;
 import dev.ledger.api.auth.Tenants;
 import io.javalin.http.Context;
 import io.javalin.security.RouteRole;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 
@@ -14,13 +16,19 @@ import java.util.Set;
  */
 public final class Access {
     private static final String CALLER = "ledger.caller";
+    private static final String CHECK = "ledger.credential.check";
     private static final String BEARER = "bearer ";
 
     private final KeyStore keys;
+    private final Duration recheck;
 
-    /** @param keys the credential verifier, or null when none is configured (then every protected route is 503) */
-    public Access(KeyStore keys) {
+    /**
+     * @param keys    the credential verifier, or null when none is configured (then every protected route is 503)
+     * @param recheck how often an open stream asks again whether its credential is still valid
+     */
+    public Access(KeyStore keys, Duration recheck) {
         this.keys = keys;
+        this.recheck = recheck;
     }
 
     /**
@@ -43,7 +51,8 @@ public final class Access {
         if (keys == null) {
             throw ApiError.unavailable("no credential store is configured on this server");
         }
-        Optional<Caller> caller = keys.authenticate(header.substring(BEARER.length()).strip());
+        String credential = header.substring(BEARER.length()).strip();
+        Optional<Caller> caller = keys.authenticate(credential);
         if (caller.isEmpty()) {
             throw ApiError.unauthorized("invalid or revoked credential", true);
         }
@@ -54,6 +63,16 @@ public final class Access {
             }
         }
         ctx.attribute(CALLER, caller.get());
+        ctx.attribute(CHECK, new CredentialCheck(keys, credential, caller.get(), recheck, Clock.systemUTC()));
+    }
+
+    /** @return the check of the credential that {@link #authenticate} accepted, for long responses and streams */
+    public static CredentialCheck credentialCheck(Context ctx) {
+        CredentialCheck check = ctx.attribute(CHECK);
+        if (check == null) {
+            throw new IllegalStateException("route has no authenticated caller: is it registered with a permission?");
+        }
+        return check;
     }
 
     /** @return the caller that {@link #authenticate} stored; never null on a protected route */

@@ -59,6 +59,10 @@ public final class ApiError extends RuntimeException {
         return new ApiError(404, "not_found", message, null, Map.of());
     }
 
+    public static ApiError requestTimeout(String message) {
+        return new ApiError(408, "request_timeout", message, null, Map.of("Connection", "close"));
+    }
+
     public static ApiError payloadTooLarge(long max) {
         return new ApiError(413, "payload_too_large", "request body is larger than " + max + " bytes", null,
             Map.of());

@@ -48,10 +48,11 @@ class JwtKeyStoreTest {
 
     @Test
     void validTokenGivesItsRoleAndTenant() throws Exception {
-        assertThat(store.authenticate(token(signing, c -> { })))
-            .contains(new Caller("jwt:svc:auditor", Role.auditor, "acme"));
-        assertThat(store.authenticate(token(signing, c -> c.claim("role", "admin").claim("tenant", "*"))))
-            .contains(new Caller("jwt:svc:auditor", Role.admin, "*"));
+        Instant exp = Instant.now().plusSeconds(600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        assertThat(store.authenticate(token(signing, c -> c.expirationTime(Date.from(exp)))))
+            .contains(new Caller("jwt:svc:auditor", Role.auditor, "acme", exp));
+        assertThat(store.authenticate(token(signing, c -> c.claim("role", "admin").claim("tenant", "*")
+            .expirationTime(Date.from(exp))))).contains(new Caller("jwt:svc:auditor", Role.admin, "*", exp));
     }
 
     @Test

@@ -1,7 +1,12 @@
 package dev.ledger.export.log.internal;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Where the integrity log keeps what, and the arithmetic of its fixed-size files. One directory
@@ -30,18 +35,54 @@ public final class Layout {
 
   private Layout() {}
 
-  /** The directory of {@code tenant}: {@code t-} and the tenant, any byte outside {@code A-Za-z0-9._-} as {@code %XX}. */
+  /**
+   * The directory of {@code tenant}: {@code t-} and the tenant, any byte outside {@code a-z0-9._-}
+   * as {@code %XX}. Capital letters are encoded too, so that tenants differing only in case
+   * ({@code ACME}, {@code acme}) get names that differ on a case-insensitive file system as well
+   * (macOS, Windows): there one tenant's log would otherwise truncate the other's.
+   */
   public static Path tenantDir(Path root, String tenant) {
+    return root.resolve(TENANTS).resolve(dirName(tenant, false));
+  }
+
+  /**
+   * Moves the directory of {@code tenant} from its name before capitals were encoded (layout of
+   * ledger versions before 2026-12) to {@link #tenantDir}; does nothing when there is none.
+   */
+  public static void migrateLegacyDir(Path root, String tenant) throws IOException {
+    Path legacy = root.resolve(TENANTS).resolve(dirName(tenant, true));
+    Path current = tenantDir(root, tenant);
+    if (!legacy.equals(current) && Files.isDirectory(legacy) && !Files.exists(current)) {
+      Files.move(legacy, current, StandardCopyOption.ATOMIC_MOVE);
+      syncDirectory(current.getParent());
+    }
+  }
+
+  /**
+   * Forces a directory's entries to disk, so a file renamed into it survives a power loss (the
+   * rename itself lives in the directory, not in the file). Best effort where the platform cannot
+   * open a directory (Windows).
+   */
+  public static void syncDirectory(Path dir) throws IOException {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (java.nio.file.AccessDeniedException | UnsupportedOperationException e) {
+      // Not supported for directories here; the rename is as durable as the platform makes it.
+    }
+  }
+
+  private static String dirName(String tenant, boolean keepCapitals) {
     StringBuilder name = new StringBuilder("t-");
     for (byte b : tenant.getBytes(StandardCharsets.UTF_8)) {
       char c = (char) (b & 0xFF);
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-') {
+      if ((c >= 'a' && c <= 'z') || (keepCapitals && c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
+          || c == '_' || c == '-') {
         name.append(c);
       } else {
         name.append('%').append(String.format("%02X", b & 0xFF));
       }
     }
-    return root.resolve(TENANTS).resolve(name.toString());
+    return name.toString();
   }
 
   /** Byte position in {@code tree.bin} of the perfect subtree at {@code level}, {@code index}. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ledger.api.auth.KeyInfo;
 import dev.ledger.api.auth.Role;
 import dev.ledger.api.auth.Tenants;
+import dev.ledger.schemas.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -55,8 +56,7 @@ public final class KeyFile {
         Path absolute = path.toAbsolutePath();
         Files.createDirectories(absolute.getParent());
         try {
-            Files.createFile(absolute);
-            restrict(absolute);
+            PrivateFiles.createFile(absolute);
         } catch (FileAlreadyExistsException e) {
             // Kept as it is: an operator may have chosen its permissions.
         }

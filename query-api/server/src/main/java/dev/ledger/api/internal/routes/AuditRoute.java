@@ -29,10 +29,15 @@ public final class AuditRoute {
         List.of("token.issued", "token.exchanged", "token.attenuated", "token.used", "token.revoked");
 
     private final LedgerIndex index;
+    private final Streaming streaming;
 
-    /** @param index may be null: then the route answers 503 */
-    public AuditRoute(LedgerIndex index) {
+    /**
+     * @param index     may be null: then the route answers 503
+     * @param streaming writes {@code format=ndjson} answers, not null
+     */
+    public AuditRoute(LedgerIndex index, Streaming streaming) {
         this.index = index;
+        this.streaming = streaming;
     }
 
     public void handle(Context ctx) {
@@ -52,9 +57,9 @@ public final class AuditRoute {
         }
     }
 
-    private static void stream(Context ctx, LedgerIndex idx, TenantScope scope, AuditFilter filter)
+    private void stream(Context ctx, LedgerIndex idx, TenantScope scope, AuditFilter filter)
         throws InvalidQueryException {
-        Streaming.write(ctx, NDJSON, raw -> {
+        streaming.write(ctx, NDJSON, raw -> {
             OutputStream out = new BufferedOutputStream(raw, 64 * 1024);
             idx.forEachAudit(scope, filter, record -> {
                 try {

@@ -25,17 +25,22 @@ public final class ExportRoute {
     private static final String TENANT = "tenant";
 
     private final Exporter exporter;
+    private final Streaming streaming;
 
-    /** @param exporter may be null: then the route answers 503 */
-    public ExportRoute(Exporter exporter) {
+    /**
+     * @param exporter  may be null: then the route answers 503
+     * @param streaming writes the export, not null
+     */
+    public ExportRoute(Exporter exporter, Streaming streaming) {
         this.exporter = exporter;
+        this.streaming = streaming;
     }
 
     public void handle(Context ctx) throws IOException {
         Exporter exp = Pages.require(exporter, "compliance export");
         PreparedExport export = prepare(exp, ctx);
         ctx.header("Content-Disposition", "attachment; filename=\"" + export.fileName() + "\"");
-        Streaming.write(ctx, export.contentType(), out -> export.writeTo(out, ProgressListener.NONE));
+        streaming.write(ctx, export.contentType(), out -> export.writeTo(out, ProgressListener.NONE));
     }
 
     private static PreparedExport prepare(Exporter exp, Context ctx) throws IOException {

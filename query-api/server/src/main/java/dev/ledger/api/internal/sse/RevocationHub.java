@@ -1,6 +1,8 @@
 package dev.ledger.api.internal.sse;
 
 import dev.ledger.api.internal.ApiError;
+import dev.ledger.api.internal.CredentialCheck;
+import dev.ledger.api.internal.FairShare;
 import dev.ledger.index.Indexer;
 import dev.ledger.index.LedgerIndex;
 import dev.ledger.index.SequencedNotice;
@@ -11,7 +13,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Fans revocation notices out to every SSE subscriber from a single {@link Indexer} listener. The listener does one
@@ -22,9 +23,8 @@ public final class RevocationHub implements AutoCloseable {
     private final LedgerIndex index;
     private final Duration keepAlive;
     private final int capacity;
-    private final int maxSubscribers;
+    private final FairShare slots;
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger reserved = new AtomicInteger();
     private final Counter dropped;
     private volatile boolean closed;
 
@@ -33,14 +33,15 @@ public final class RevocationHub implements AutoCloseable {
      * @param indexer        delivers live notices, not null
      * @param keepAlive      interval of keep-alive comments
      * @param capacity       notices queued per subscriber before it is dropped
-     * @param maxSubscribers concurrent subscribers before {@link #reserve()} refuses with 429
+     * @param slots          concurrent subscribers, in total and per credential, before {@link #reserve} refuses
+     *                       with 429
      */
-    public RevocationHub(LedgerIndex index, Indexer indexer, Duration keepAlive, int capacity, int maxSubscribers,
+    public RevocationHub(LedgerIndex index, Indexer indexer, Duration keepAlive, int capacity, FairShare slots,
                          MeterRegistry registry) {
         this.index = index;
         this.keepAlive = keepAlive;
         this.capacity = capacity;
-        this.maxSubscribers = maxSubscribers;
+        this.slots = slots;
         this.dropped = Counter.builder("ledger.api.sse.dropped")
             .description("Revocation-stream subscribers closed because they fell too far behind")
             .register(registry);
@@ -51,37 +52,33 @@ public final class RevocationHub implements AutoCloseable {
     }
 
     /**
-     * Claims a subscriber slot before the SSE response starts, while an error status can still be sent.
+     * Claims a subscriber slot for {@code holder} (a credential id) before the SSE response starts, while an error
+     * status can still be sent. Close the lease when the subscription does not start; once it does, the subscriber
+     * closes it when it ends.
      *
-     * @throws ApiError 429 when {@code maxSubscribers} are connected, 503 once closed
+     * @throws ApiError 429 when the holder or the server has its most subscribers connected, 503 once closed
      */
-    public void reserve() {
+    public FairShare.Lease reserve(String holder) {
         if (closed) {
             throw ApiError.unavailable("the server is shutting down");
         }
-        if (reserved.incrementAndGet() > maxSubscribers) {
-            reserved.decrementAndGet();
-            throw ApiError.tooManyRequests("too many revocation-stream subscribers (" + maxSubscribers + ")");
-        }
-    }
-
-    /** Gives back a slot claimed by {@link #reserve()} when the subscription did not start. */
-    public void release() {
-        reserved.decrementAndGet();
+        return slots.acquire(holder);
     }
 
     /**
-     * Starts streaming to {@code client} on its own virtual thread; call after {@link #reserve()}. Returns at once.
+     * Starts streaming to {@code client} on its own virtual thread; call after {@link #reserve}. Returns at once.
      *
      * @param tenant      the tenant it may see, or null for all
      * @param resumeAfter the {@code Last-Event-ID}, or null to start with the next live notice
+     * @param lease       the slot {@link #reserve} gave, closed when the subscriber ends
+     * @param credential  ends the stream within its recheck interval once the credential is revoked or expired
      */
-    public void subscribe(SseClient client, String tenant, Long resumeAfter) {
+    public void subscribe(SseClient client, String tenant, Long resumeAfter, FairShare.Lease lease,
+                          CredentialCheck credential) {
         Subscriber[] self = new Subscriber[1];
-        self[0] = new Subscriber(client, tenant, resumeAfter, index, keepAlive, capacity, () -> {
-            if (subscribers.remove(self[0])) {
-                reserved.decrementAndGet();
-            }
+        self[0] = new Subscriber(client, tenant, resumeAfter, index, keepAlive, capacity, credential, () -> {
+            subscribers.remove(self[0]);
+            lease.close();
         });
         subscribers.add(self[0]);
         client.keepAlive();

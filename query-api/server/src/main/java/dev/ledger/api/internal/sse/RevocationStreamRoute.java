@@ -2,6 +2,8 @@ package dev.ledger.api.internal.sse;
 
 import dev.ledger.api.internal.Access;
 import dev.ledger.api.internal.ApiError;
+import dev.ledger.api.internal.CredentialCheck;
+import dev.ledger.api.internal.FairShare;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import jakarta.servlet.http.HttpServletResponse;
@@ -28,13 +30,19 @@ public final class RevocationStreamRoute {
         }
         String tenant = Access.readTenant(ctx, true);
         Long resumeAfter = lastEventId(ctx);
-        hub.reserve();
+        if (ctx.method() == io.javalin.http.HandlerType.HEAD) {
+            ctx.status(200).contentType("text/event-stream");
+            return; // the checks passed; a HEAD subscribes to nothing
+        }
+        FairShare.Lease lease = hub.reserve(Access.caller(ctx).keyId());
+        CredentialCheck credential = Access.credentialCheck(ctx);
         try {
             startStream(ctx);
             // The async task only registers the subscriber; writing happens on the subscriber's own thread.
-            ctx.async(task -> task.timeout = 0, () -> hub.subscribe(new SseClient(ctx), tenant, resumeAfter));
+            ctx.async(task -> task.timeout = 0,
+                () -> hub.subscribe(new SseClient(ctx), tenant, resumeAfter, lease, credential));
         } catch (RuntimeException | Error e) {
-            hub.release();
+            lease.close();
             throw e;
         }
     }

@@ -1,5 +1,6 @@
 package dev.ledger.api.internal.sse;
 
+import dev.ledger.api.internal.CredentialCheck;
 import dev.ledger.api.json.ContractJson;
 import dev.ledger.index.LedgerIndex;
 import dev.ledger.index.SequencedNotice;
@@ -32,6 +33,7 @@ final class Subscriber implements Runnable {
     private final LedgerIndex index;
     private final Duration keepAlive;
     private final BlockingQueue<SequencedNotice> queue;
+    private final CredentialCheck credential;
     private final Runnable onEnd;
     private volatile boolean overflowed;
     private volatile Thread writer;
@@ -40,16 +42,19 @@ final class Subscriber implements Runnable {
     /**
      * @param tenant      the only tenant it sees, or null for every tenant
      * @param resumeAfter the {@code Last-Event-ID}, or null to start live
+     * @param credential  checked between notices and at least every {@link CredentialCheck#recheck()}; the stream
+     *                    ends once it is revoked or expired
      * @param onEnd       called once when the subscriber ends, for any reason
      */
     Subscriber(SseClient client, String tenant, Long resumeAfter, LedgerIndex index, Duration keepAlive,
-               int capacity, Runnable onEnd) {
+               int capacity, CredentialCheck credential, Runnable onEnd) {
         this.client = client;
         this.tenant = tenant;
         this.resumeAfter = resumeAfter;
         this.index = index;
         this.keepAlive = keepAlive;
         this.queue = new ArrayBlockingQueue<>(capacity);
+        this.credential = credential;
         this.onEnd = onEnd;
         this.lastSent = resumeAfter == null ? Long.MIN_VALUE : resumeAfter;
     }
@@ -91,13 +96,22 @@ final class Subscriber implements Runnable {
                     client.sendEvent("caught-up", "{\"last_event_id\":" + lastSent + "}", null);
                 }
             }
-            while (!client.terminated() && !overflowed) {
-                SequencedNotice next = queue.poll(keepAlive.toNanos(), TimeUnit.NANOSECONDS);
-                if (next == null) {
-                    client.sendComment("keep-alive");
-                } else {
+            // Wake at least every recheck interval, so a revoked or expired credential ends the stream within about
+            // that long even when no notice and no keep-alive is due.
+            long wait = Math.min(keepAlive.toNanos(), credential.recheck().toNanos());
+            long nextKeepAlive = System.nanoTime() + keepAlive.toNanos();
+            while (!client.terminated() && !overflowed && credential.stillValid()) {
+                SequencedNotice next = queue.poll(wait, TimeUnit.NANOSECONDS);
+                if (next != null) {
                     send(next);
+                } else if (System.nanoTime() - nextKeepAlive >= 0) {
+                    client.sendComment("keep-alive");
+                    nextKeepAlive = System.nanoTime() + keepAlive.toNanos();
                 }
+            }
+            if (!credential.stillValid()) {
+                LOG.info("revocation stream subscriber (tenant {}): its credential was revoked or has expired; closing",
+                    tenant == null ? "*" : tenant);
             }
             if (overflowed) {
                 LOG.info("revocation stream subscriber (tenant {}) fell more than {} notices behind; closing it",
@@ -118,7 +132,7 @@ final class Subscriber implements Runnable {
 
     private void replay() throws InterruptedException {
         TenantScope scope = tenant == null ? TenantScope.all() : TenantScope.of(tenant);
-        while (!client.terminated() && !overflowed) {
+        while (!client.terminated() && !overflowed && credential.stillValid()) {
             List<SequencedNotice> batch = index.revocationsAfter(scope, lastSent, REPLAY_BATCH);
             if (batch.isEmpty()) {
                 return;
