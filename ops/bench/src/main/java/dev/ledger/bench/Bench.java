@@ -81,8 +81,9 @@ public final class Bench implements Runnable {
     }
   }
 
-  @Command(name = "pipeline", mixinStandardHelpOptions = true, description = "Ingest and pipeline throughput beside"
-      + " Kafka's producer ceiling and PostgreSQL inserts; memory and disk per million events.")
+  @Command(name = "pipeline", mixinStandardHelpOptions = true, description = "Ingest and pipeline throughput of the"
+      + " ledger in its own JVM beside Kafka's producer ceiling and PostgreSQL ingest; per CPU-second, RSS, Kafka bytes"
+      + " per event, HTTP ingest, disk per million events.")
   static final class Pipeline implements Callable<Integer> {
     @Mixin Common common;
 
@@ -107,11 +108,20 @@ public final class Bench implements Runnable {
     @Option(names = "--pg-duration", defaultValue = "20", description = "Seconds per PostgreSQL ingest mode (default: ${DEFAULT-VALUE})")
     int pgDuration;
 
+    @Option(names = "--http-clients", defaultValue = "8", description = "Concurrent clients of POST /v1/events (default: ${DEFAULT-VALUE})")
+    int httpClients;
+
+    @Option(names = "--http-batch", defaultValue = "100", description = "Events per POST /v1/events (default: ${DEFAULT-VALUE})")
+    int httpBatch;
+
+    @Option(names = "--http-duration", defaultValue = "20", description = "Seconds the HTTP clients post (default: ${DEFAULT-VALUE})")
+    int httpDuration;
+
     @Override
     public Integer call() throws Exception {
       PipelineBench.Options o = new PipelineBench.Options(partitions, Duration.ofSeconds(duration),
           Duration.ofSeconds(ceilingDuration), tenants, maxBacklog, !common.noPostgres, Duration.ofSeconds(pgDuration), common.settings,
-          warmupEvents);
+          warmupEvents, httpClients, httpBatch, Duration.ofSeconds(httpDuration));
       return common.publish(new PipelineBench(o, System.out).run(common.command()));
     }
   }
@@ -170,13 +180,17 @@ public final class Bench implements Runnable {
     @Option(names = "--warmup", defaultValue = "3", description = "Warm-up seconds per query (default: ${DEFAULT-VALUE})")
     int warmup;
 
-    @Option(names = "--duration", defaultValue = "10", description = "Measured seconds per query (default: ${DEFAULT-VALUE})")
+    @Option(names = "--duration", defaultValue = "10", description = "Measured seconds per query and loop (default: ${DEFAULT-VALUE})")
     int duration;
+
+    @Option(names = "--rate", defaultValue = "50", description = "Requests per second of the open-loop rows, latency"
+        + " counted from when each request was due (default: ${DEFAULT-VALUE})")
+    double rate;
 
     @Override
     public Integer call() throws Exception {
       QueryBench.Options o = new QueryBench.Options(new QueryDataset(records, tenants, bigTree, hotRecords), clients,
-          Duration.ofSeconds(warmup), Duration.ofSeconds(duration), !common.noPostgres);
+          Duration.ofSeconds(warmup), Duration.ofSeconds(duration), !common.noPostgres, rate);
       return common.publish(new QueryBench(o, System.out).run(common.command()));
     }
   }
