@@ -35,8 +35,10 @@ public final class KafkaLogBytes {
     if (!Files.isDirectory(logDir)) {
       return out;
     }
-    try (Stream<Path> all = Files.walk(logDir)) {
-      all.filter(p -> p.getFileName().toString().endsWith(".log") && Files.isRegularFile(p)).forEach(p -> {
+    // Segments live exactly one level down, in <logDir>/<topic>-<partition>/.
+    try (Stream<Path> all = Files.walk(logDir, 2)) {
+      all.filter(p -> p.getNameCount() == logDir.getNameCount() + 2)
+          .filter(p -> p.getFileName().toString().endsWith(".log") && Files.isRegularFile(p)).forEach(p -> {
         String topic = topicOf(p.getParent().getFileName().toString());
         if (topic != null) {
           out.merge(topic, p.toFile().length(), Long::sum);

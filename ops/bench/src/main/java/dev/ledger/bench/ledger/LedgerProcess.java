@@ -175,7 +175,9 @@ public final class LedgerProcess implements LedgerUnderTest {
 
   @Override
   public double indexLag() {
-    return metric("ledger_index_lag", Double.NaN);
+    // The gauge has base unit "records", which Prometheus naming appends.
+    double lag = metric("ledger_index_lag_records", Double.NaN);
+    return Double.isNaN(lag) ? metric("ledger_index_lag", Double.NaN) : lag;
   }
 
   private synchronized double metric(String key, double missing) {

@@ -9,6 +9,8 @@ import dev.ledger.bench.kafka.EncodedEvent;
 import dev.ledger.bench.kafka.EventEncoder;
 import dev.ledger.bench.kafka.ProducerSettings;
 import dev.ledger.bench.ledger.BenchLedger;
+import dev.ledger.bench.ledger.LedgerProcess;
+import dev.ledger.bench.ledger.LedgerUnderTest;
 import dev.ledger.bench.pipeline.BackgroundLoad;
 import dev.ledger.bench.postgres.BaselineIngest;
 import dev.ledger.bench.postgres.BaselineRevocation;
@@ -118,16 +120,20 @@ public final class RevocationBench {
         + " read_committed consumer of ledger.revocations (a resource server) has received a notice for every token"
         + " of the tree. Each size's trees are issued first; revocations start once all their tokens are active and"
         + " the index has caught up (lag under 1,000 records), one at a time, 300 ms apart, after an unrecorded warm-up"
-        + " (20 chains of depth 10, 3 trees of 1,000); streams exactly-once with the ledger's default settings (`ledger"
-        + " config` shows them; --set changes them). With a handful of samples per size, p99 is close to the maximum."
-        + " Latency is measured one revocation at a time (each waits for the previous), under the background load.");
-    section.note("PostgreSQL: one recursive UPDATE over the (tenant, parent_id) index that RETURNs the revoked ids and"
-        + " sends them with pg_notify (" + BaselineRevocation.IDS_PER_NOTIFICATION + " ids per notification), delivered"
-        + " at commit; the clock runs from the statement's start until a LISTENing JDBC connection (standing for a"
-        + " resource server) has received every id. The same background load as the ledger's runs meanwhile: "
-        + options.backgroundRate() + " generated events/s written one per transaction with their derived rows (tokens,"
-        + " audit, audit_actor). The until-commit row is the same runs' time to commit. \"ledger vs baseline\" is"
-        + " PostgreSQL's p99 over the ledger's (above 1 the ledger is faster).");
+        + " (20 chains of depth 10, 3 trees of 1,000). The ledger runs in a JVM of its own as `./ledger up` starts it"
+        + " (the launcher's flags and default heap); the background load and the consumer run in the bench's JVM."
+        + " Streams exactly-once with the ledger's default settings (`ledger config` shows them; --set changes them)."
+        + " With a handful of samples per size, p99 is close to the maximum. Latency is measured one revocation at a"
+        + " time (each waits for the previous), under the background load.");
+    if (!baseline.isEmpty()) {
+      section.note("PostgreSQL: one recursive UPDATE over the (tenant, parent_id) index that RETURNs the revoked ids"
+          + " and sends them with pg_notify (" + BaselineRevocation.IDS_PER_NOTIFICATION + " ids per notification), delivered"
+          + " at commit; the clock runs from the statement's start until a LISTENing JDBC connection (standing for a"
+          + " resource server) has received every id. The same background load as the ledger's runs meanwhile: "
+          + options.backgroundRate() + " generated events/s written one per transaction with their derived rows (tokens,"
+          + " audit, audit_actor). The until-commit row is the same runs' time to commit. \"ledger vs baseline\" is"
+          + " PostgreSQL's p99 over the ledger's (above 1 the ledger is faster).");
+    }
     return section.build();
   }
 
@@ -139,8 +145,9 @@ public final class RevocationBench {
     String run = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
     String prefix = "rv-" + run + "-";
     Map<TreeShape, Latency> results = new LinkedHashMap<>();
-    try (BenchLedger ledger = BenchLedger.start(BenchLedger.Options.defaults().partitions(options.partitions())
-            .settings(options.ledgerSettings()));
+    // The ledger in a JVM of its own, as `ledger up` runs it: the cascade competes with the background load for
+    // the same two cores, not with this bench's producers and consumers for the same heap and GC.
+    try (LedgerProcess ledger = LedgerProcess.start(options.partitions(), options.ledgerSettings());
         NoticeWatcher watcher = new NoticeWatcher(ledger.bootstrapServers(), prefix);
         KafkaProducer<byte[], byte[]> producer = ProducerSettings.producer(ledger.bootstrapServers());
         BackgroundLoad background = new BackgroundLoad(ledger.bootstrapServers(),
@@ -167,12 +174,12 @@ public final class RevocationBench {
 
   /** Issues trees of one shape, waits until they are active and indexed, then revokes each root and times it. */
   private final class Rounds {
-    private final BenchLedger ledger;
+    private final LedgerUnderTest ledger;
     private final NoticeWatcher watcher;
     private final KafkaProducer<byte[], byte[]> producer;
     private final EventEncoder encoder = new EventEncoder();
 
-    Rounds(BenchLedger ledger, NoticeWatcher watcher, KafkaProducer<byte[], byte[]> producer) {
+    Rounds(LedgerUnderTest ledger, NoticeWatcher watcher, KafkaProducer<byte[], byte[]> producer) {
       this.ledger = ledger;
       this.watcher = watcher;
       this.producer = producer;
