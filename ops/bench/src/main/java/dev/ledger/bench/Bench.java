@@ -20,8 +20,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ledger bench}: runs the benchmark suite, prints each result table and rewrites its
- * section of BENCHMARKS.md. Every size has a flag; the defaults finish {@code ledger bench all}
- * in about 20-30 minutes on 2 cores.
+ * section of BENCHMARKS.md, naming the code commit it ran at. Every size has a flag.
  */
 @Command(name = "ledger bench", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Benchmarks the ledger beside what a user would run instead (Kafka's producer ceiling, PostgreSQL),"
@@ -216,17 +215,33 @@ public final class Bench implements Runnable {
     }
   }
 
-  @Command(name = "all", mixinStandardHelpOptions = true, description = "Every benchmark at its default sizes"
-      + " (about 20-30 minutes on 2 cores).")
+  @Command(name = "all", mixinStandardHelpOptions = true, description = "Every benchmark at its default sizes, and"
+      + " the queries at each size of --query-records, so every generated section of the report is rerun at the"
+      + " same commit (about an hour on 2 cores, most of it loading 10 million records twice).")
   static final class All implements Callable<Integer> {
     @Mixin Common common;
+
+    @Option(names = "--query-records", split = ",", defaultValue = "1000000,10000000", description = "Audit records"
+        + " of each queries run; each size has its own section (default: ${DEFAULT-VALUE})")
+    List<Long> queryRecords;
+
+    /** Each run's arguments: a benchmark name and its own options. */
+    List<List<String>> runs() {
+      List<List<String>> runs = new java.util.ArrayList<>();
+      runs.add(List.of("micro"));
+      runs.add(List.of("revocation"));
+      queryRecords.forEach(n -> runs.add(List.of("queries", "--records", Long.toString(n))));
+      runs.add(List.of("pipeline"));
+      return runs;
+    }
 
     @Override
     public Integer call() {
       List<String> shared = common.noPostgres ? List.of("--no-postgres") : List.of();
       int failed = 0;
-      for (String bench : List.of("micro", "revocation", "queries", "pipeline")) {
-        List<String> args = new java.util.ArrayList<>(List.of(bench, "--report", common.report.toString()));
+      for (List<String> bench : runs()) {
+        List<String> args = new java.util.ArrayList<>(bench);
+        args.addAll(List.of("--report", common.report.toString()));
         args.addAll(shared);
         if (common.noReport) {
           args.add("--no-report");

@@ -1,14 +1,8 @@
 package dev.ledger.bench.harness;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /**
  * Open-loop arrivals, as wrk2 sends them: requests are due at a fixed rate whatever the answers
@@ -38,55 +32,22 @@ public final class OpenLoop {
     if (ratePerSecond <= 0 || clients < 1) {
       throw new IllegalArgumentException("rate > 0 and clients >= 1");
     }
-    Recorder recorder = new Recorder(Latency.HIGHEST_NANOS, 3);
     AtomicLong next = new AtomicLong();
-    AtomicLong errors = new AtomicLong();
-    AtomicReference<String> firstError = new AtomicReference<>();
     long start = System.nanoTime();
     long measureFrom = start + warmup.toNanos();
     long end = measureFrom + duration.toNanos();
-    List<Thread> threads = new ArrayList<>();
-    for (int c = 0; c < clients; c++) {
-      int number = c;
-      threads.add(Thread.ofPlatform().name("bench-open-" + c).start(() -> {
-        SplittableRandom random = new SplittableRandom(2_000 + number);
-        try (ClosedLoop.Client client = factory.apply(number)) {
-          while (true) {
-            long due = start + dueNanos(next.getAndIncrement(), ratePerSecond);
-            if (due >= end) {
-              return;
-            }
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-              Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-            }
-            boolean ok;
-            String error = null;
-            try {
-              ok = client.call(random);
-            } catch (Exception e) {
-              ok = false;
-              error = e.toString();
-            }
-            if (due >= measureFrom) {
-              if (ok) {
-                recorder.recordValue(Math.min(System.nanoTime() - due, Latency.HIGHEST_NANOS));
-              } else {
-                errors.incrementAndGet();
-                firstError.compareAndSet(null, error == null ? "call answered false" : error);
-              }
-            }
-          }
-        } catch (Exception e) {
-          errors.incrementAndGet();
-          firstError.compareAndSet(null, "client failed: " + e);
+    return Tally.run("bench-open", clients, 2_000, duration, factory, (client, random, tally) -> {
+      while (true) {
+        long due = start + dueNanos(next.getAndIncrement(), ratePerSecond);
+        if (due >= end) {
+          return;
         }
-      }));
-    }
-    for (Thread t : threads) {
-      t.join();
-    }
-    Histogram h = recorder.getIntervalHistogram();
-    return new ClosedLoop.Result(Latency.of(h), errors.get(), duration.toNanos() / 1e9, firstError.get());
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+        tally.call(client, random, due, after -> due >= measureFrom);
+      }
+    });
   }
 }

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 /**
  * The ledger as a user runs it: {@code ledger up} in a JVM of its own, with the launcher's JVM
  * flags and default heap (no -Xmx: the JVM picks a quarter of memory, as for a user), on a fresh
- * data directory and free ports. The bench drives it from outside (Kafka producers, HTTP), so the
+ * data directory and free ports ({@value #JAVA_OPTS_VARIABLE} adds JVM options, e.g. a flight
+ * recording). The bench drives it from outside (Kafka producers, HTTP), so the
  * process's RSS and CPU are the ledger's alone. Index progress is read from {@code GET /metrics}.
  */
 public final class LedgerProcess implements LedgerUnderTest {
@@ -26,11 +27,14 @@ public final class LedgerProcess implements LedgerUnderTest {
   static final List<String> LAUNCHER_FLAGS = List.of("--enable-native-access=ALL-UNNAMED",
       "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.ledger.schemas.avro");
 
+  /** Extra JVM options of the ledger under test, e.g. a flight recording to profile it. */
+  public static final String JAVA_OPTS_VARIABLE = "LEDGER_BENCH_LEDGER_OPTS";
+
   private static final Pattern KAFKA_LINE = Pattern.compile("embedded KRaft broker on (\\S+) ");
   private static final Pattern HTTP_LINE = Pattern.compile("^\\s*http\\s+http://([^:\\s]+):(\\d+)");
   private static final long READY_TIMEOUT_NANOS = TimeUnit.MINUTES.toNanos(3);
   /** A scrape of /metrics costs the ledger CPU (thousands of Kafka client meters): at most one per this. */
-  private static final long SCRAPE_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  private static final long SCRAPE_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
   private final Process process;
   private final Path dir;
@@ -38,11 +42,14 @@ public final class LedgerProcess implements LedgerUnderTest {
   private final String bootstrapServers;
   private final ApiCalls api;
   private final Thread hook;
+  private final String command;
   private long scrapedAt;
   private Map<String, Double> scraped = Map.of();
 
-  private LedgerProcess(Process process, Path dir, Path dataDir, String bootstrapServers, ApiCalls api, Thread hook) {
+  private LedgerProcess(Process process, Path dir, Path dataDir, String bootstrapServers, ApiCalls api, Thread hook,
+      String command) {
     this.process = process;
+    this.command = command;
     this.dir = dir;
     this.dataDir = dataDir;
     this.bootstrapServers = bootstrapServers;
@@ -71,7 +78,9 @@ public final class LedgerProcess implements LedgerUnderTest {
       if (Runtime.version().feature() >= 24) {
         command.add("--sun-misc-unsafe-memory-access=allow");
       }
-      String javaOpts = System.getenv("LEDGER_JAVA_OPTS");
+      // Not LEDGER_JAVA_OPTS, which the launcher already gave the bench's own JVM: a flight recording
+      // asked for there would otherwise be written by both JVMs to the same file.
+      String javaOpts = System.getenv(JAVA_OPTS_VARIABLE);
       if (javaOpts != null && !javaOpts.isBlank()) {
         command.addAll(List.of(javaOpts.trim().split("\\s+")));
       }
@@ -86,7 +95,10 @@ public final class LedgerProcess implements LedgerUnderTest {
       try {
         String[] found = awaitReady(p, log);
         String key = Files.readString(data.resolve("admin.key")).trim();
-        return new LedgerProcess(p, dir, data, found[0], new ApiCalls("http://" + found[1] + ":" + found[2], key), hook);
+        String shown = String.join(" ", command).replace(cli.resolve("classes") + ":" + cli.resolve("lib") + "/*",
+            "<ops/cli classpath>");
+        return new LedgerProcess(p, dir, data, found[0], new ApiCalls("http://" + found[1] + ":" + found[2], key), hook,
+            shown);
       } catch (RuntimeException | IOException e) {
         stop(p);
         Runtime.getRuntime().removeShutdownHook(hook);
@@ -136,6 +148,11 @@ public final class LedgerProcess implements LedgerUnderTest {
 
   private static String tail(String text) {
     return text.length() <= 4000 ? text : text.substring(text.length() - 4000);
+  }
+
+  /** How it was started: pid and command line (the classpath abbreviated), for the raw section. */
+  public String describe() {
+    return "pid " + process.pid() + ": " + command;
   }
 
   /** The ledger JVM's process id (for /proc). */

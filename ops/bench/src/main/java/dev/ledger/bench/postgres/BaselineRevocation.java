@@ -81,6 +81,36 @@ public final class BaselineRevocation {
     }
   }
 
+  /**
+   * The plan of the cascade for the first loaded tree, EXPLAIN (ANALYZE, BUFFERS) in a transaction
+   * that is rolled back: the tree stays active (and nothing is notified) for the timed runs.
+   */
+  public static List<String> explain(Connection c, String prefix) throws Exception {
+    List<String> lines = new ArrayList<>();
+    String root = TreeShape.tokenId(prefix + 0, 0);
+    c.setAutoCommit(false);
+    try (PreparedStatement s = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + CASCADE)) {
+      bind(s, root);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          lines.add(rs.getString(1));
+        }
+      }
+    } finally {
+      c.rollback();
+      c.setAutoCommit(true);
+    }
+    return lines;
+  }
+
+  private static void bind(PreparedStatement s, String root) throws Exception {
+    s.setString(1, "default");
+    s.setString(2, root);
+    s.setString(3, "default");
+    s.setString(4, root);
+    s.setString(5, "default");
+  }
+
   /** Revokes the root of each loaded tree in turn, {@code listener} receiving the notifications. */
   public static Result revokeEach(Connection c, Connection listener, TreeShape shape, String prefix, int reps)
       throws Exception {
@@ -92,11 +122,7 @@ public final class BaselineRevocation {
         String root = TreeShape.tokenId(prefix + r, 0);
         l.reset();
         long t0 = System.nanoTime();
-        update.setString(1, "default");
-        update.setString(2, root);
-        update.setString(3, "default");
-        update.setString(4, root);
-        update.setString(5, "default");
+        bind(update, root);
         long updated = 0;
         try (ResultSet rs = update.executeQuery()) {
           while (rs.next()) {

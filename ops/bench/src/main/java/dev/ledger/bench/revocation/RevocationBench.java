@@ -152,6 +152,7 @@ public final class RevocationBench {
         KafkaProducer<byte[], byte[]> producer = ProducerSettings.producer(ledger.bootstrapServers());
         BackgroundLoad background = new BackgroundLoad(ledger.bootstrapServers(),
             WorkloadSpec.builder().seed(77).trees(Integer.MAX_VALUE).build(), options.backgroundRate())) {
+      section.raw("ledger " + ledger.describe());
       watcher.awaitAssigned();
       Rounds rounds = new Rounds(ledger, watcher, producer);
       out.println("  warm-up (not recorded):");
@@ -263,6 +264,8 @@ public final class RevocationBench {
         for (Map.Entry<TreeShape, Integer> entry : options.shapes().entrySet()) {
           String prefix = "pg-s" + shapeNumber++ + "r";
           BaselineRevocation.load(c, entry.getKey(), prefix, entry.getValue());
+          section.raw("postgres plan of the cascade, " + entry.getKey().name() + " (rolled back):");
+          BaselineRevocation.explain(c, prefix).forEach(line -> section.raw("    " + line));
           BaselineRevocation.Result r = BaselineRevocation.revokeEach(c, listener, entry.getKey(), prefix,
               entry.getValue());
           out.printf("  postgres %s: notified %s, committed %s%n", entry.getKey().name(), r.untilNotified().raw(),

@@ -94,6 +94,8 @@ class DerivedWriterIT {
       BaselineRevocation.load(c, shape, "it", 2);
       assertThat(column(c, "SELECT count(*) FROM tokens WHERE ancestors @> ARRAY['" + TreeShape.tokenId("it0", 0)
           + "']")).containsExactly("450");
+      assertThat(BaselineRevocation.explain(c, "it")).anyMatch(l -> l.contains("tokens_parent"));
+      assertThat(column(c, "SELECT count(*) FROM tokens WHERE status = 'revoked'")).containsExactly("0");
       BaselineRevocation.Result r = BaselineRevocation.revokeEach(c, listener, shape, "it", 2);
       assertThat(r.untilNotified().count()).isEqualTo(2);
       assertThat(column(c, "SELECT count(*) FROM tokens WHERE status = 'revoked'")).containsExactly("902");
