@@ -126,7 +126,8 @@ public final class Bench implements Runnable {
   }
 
   @Command(name = "revocation", mixinStandardHelpOptions = true, description = "Revocation propagation for chains and"
-      + " trees under background load, beside PostgreSQL's recursive UPDATE.")
+      + " trees under background load, the ledger in its own JVM, beside PostgreSQL's recursive UPDATE with NOTIFY"
+      + " under the same load.")
   static final class Revocation implements Callable<Integer> {
     @Mixin Common common;
 
@@ -156,8 +157,8 @@ public final class Bench implements Runnable {
     }
   }
 
-  @Command(name = "queries", mixinStandardHelpOptions = true, description = "Query latency with concurrent clients on"
-      + " the same audit trail in the ledger's index and in PostgreSQL.")
+  @Command(name = "queries", mixinStandardHelpOptions = true, description = "Query latency, closed loop and open loop,"
+      + " on the same audit trail in the ledger's index and in PostgreSQL (each question's access path, with its plan).")
   static final class Queries implements Callable<Integer> {
     @Mixin Common common;
 
