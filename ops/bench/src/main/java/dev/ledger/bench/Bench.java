@@ -20,8 +20,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ledger bench}: runs the benchmark suite, prints each result table and rewrites its
- * section of BENCHMARKS.md. Every size has a flag; the defaults finish {@code ledger bench all}
- * in about 20-30 minutes on 2 cores.
+ * section of BENCHMARKS.md, naming the code commit it ran at. Every size has a flag.
  */
 @Command(name = "ledger bench", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Benchmarks the ledger beside what a user would run instead (Kafka's producer ceiling, PostgreSQL),"
@@ -81,8 +80,9 @@ public final class Bench implements Runnable {
     }
   }
 
-  @Command(name = "pipeline", mixinStandardHelpOptions = true, description = "Ingest and pipeline throughput beside"
-      + " Kafka's producer ceiling and PostgreSQL inserts; memory and disk per million events.")
+  @Command(name = "pipeline", mixinStandardHelpOptions = true, description = "Ingest and pipeline throughput of the"
+      + " ledger in its own JVM beside Kafka's producer ceiling and PostgreSQL ingest; per CPU-second, RSS, Kafka bytes"
+      + " per event, HTTP ingest, disk per million events.")
   static final class Pipeline implements Callable<Integer> {
     @Mixin Common common;
 
@@ -107,17 +107,27 @@ public final class Bench implements Runnable {
     @Option(names = "--pg-duration", defaultValue = "20", description = "Seconds per PostgreSQL ingest mode (default: ${DEFAULT-VALUE})")
     int pgDuration;
 
+    @Option(names = "--http-clients", defaultValue = "8", description = "Concurrent clients of POST /v1/events (default: ${DEFAULT-VALUE})")
+    int httpClients;
+
+    @Option(names = "--http-batch", defaultValue = "100", description = "Events per POST /v1/events (default: ${DEFAULT-VALUE})")
+    int httpBatch;
+
+    @Option(names = "--http-duration", defaultValue = "20", description = "Seconds the HTTP clients post (default: ${DEFAULT-VALUE})")
+    int httpDuration;
+
     @Override
     public Integer call() throws Exception {
       PipelineBench.Options o = new PipelineBench.Options(partitions, Duration.ofSeconds(duration),
           Duration.ofSeconds(ceilingDuration), tenants, maxBacklog, !common.noPostgres, Duration.ofSeconds(pgDuration), common.settings,
-          warmupEvents);
+          warmupEvents, httpClients, httpBatch, Duration.ofSeconds(httpDuration));
       return common.publish(new PipelineBench(o, System.out).run(common.command()));
     }
   }
 
   @Command(name = "revocation", mixinStandardHelpOptions = true, description = "Revocation propagation for chains and"
-      + " trees under background load, beside PostgreSQL's recursive UPDATE.")
+      + " trees under background load, the ledger in its own JVM, beside PostgreSQL's recursive UPDATE with NOTIFY"
+      + " under the same load.")
   static final class Revocation implements Callable<Integer> {
     @Mixin Common common;
 
@@ -147,8 +157,8 @@ public final class Bench implements Runnable {
     }
   }
 
-  @Command(name = "queries", mixinStandardHelpOptions = true, description = "Query latency with concurrent clients on"
-      + " the same audit trail in the ledger's index and in PostgreSQL.")
+  @Command(name = "queries", mixinStandardHelpOptions = true, description = "Query latency, closed loop and open loop,"
+      + " on the same audit trail in the ledger's index and in PostgreSQL (each question's access path, with its plan).")
   static final class Queries implements Callable<Integer> {
     @Mixin Common common;
 
@@ -170,13 +180,17 @@ public final class Bench implements Runnable {
     @Option(names = "--warmup", defaultValue = "3", description = "Warm-up seconds per query (default: ${DEFAULT-VALUE})")
     int warmup;
 
-    @Option(names = "--duration", defaultValue = "10", description = "Measured seconds per query (default: ${DEFAULT-VALUE})")
+    @Option(names = "--duration", defaultValue = "10", description = "Measured seconds per query and loop (default: ${DEFAULT-VALUE})")
     int duration;
+
+    @Option(names = "--rate", defaultValue = "50", description = "Requests per second of the open-loop rows, latency"
+        + " counted from when each request was due (default: ${DEFAULT-VALUE})")
+    double rate;
 
     @Override
     public Integer call() throws Exception {
       QueryBench.Options o = new QueryBench.Options(new QueryDataset(records, tenants, bigTree, hotRecords), clients,
-          Duration.ofSeconds(warmup), Duration.ofSeconds(duration), !common.noPostgres);
+          Duration.ofSeconds(warmup), Duration.ofSeconds(duration), !common.noPostgres, rate);
       return common.publish(new QueryBench(o, System.out).run(common.command()));
     }
   }
@@ -202,17 +216,33 @@ public final class Bench implements Runnable {
     }
   }
 
-  @Command(name = "all", mixinStandardHelpOptions = true, description = "Every benchmark at its default sizes"
-      + " (about 20-30 minutes on 2 cores).")
+  @Command(name = "all", mixinStandardHelpOptions = true, description = "Every benchmark at its default sizes, and"
+      + " the queries at each size of --query-records, so every generated section of the report is rerun at the"
+      + " same commit (about an hour on 2 cores, most of it loading 10 million records twice).")
   static final class All implements Callable<Integer> {
     @Mixin Common common;
+
+    @Option(names = "--query-records", split = ",", defaultValue = "1000000,10000000", description = "Audit records"
+        + " of each queries run; each size has its own section (default: ${DEFAULT-VALUE})")
+    List<Long> queryRecords;
+
+    /** Each run's arguments: a benchmark name and its own options. */
+    List<List<String>> runs() {
+      List<List<String>> runs = new java.util.ArrayList<>();
+      runs.add(List.of("micro"));
+      runs.add(List.of("revocation"));
+      queryRecords.forEach(n -> runs.add(List.of("queries", "--records", Long.toString(n))));
+      runs.add(List.of("pipeline"));
+      return runs;
+    }
 
     @Override
     public Integer call() {
       List<String> shared = common.noPostgres ? List.of("--no-postgres") : List.of();
       int failed = 0;
-      for (String bench : List.of("micro", "revocation", "queries", "pipeline")) {
-        List<String> args = new java.util.ArrayList<>(List.of(bench, "--report", common.report.toString()));
+      for (List<String> bench : runs()) {
+        List<String> args = new java.util.ArrayList<>(bench);
+        args.addAll(List.of("--report", common.report.toString()));
         args.addAll(shared);
         if (common.noReport) {
           args.add("--no-report");

@@ -1,15 +1,9 @@
 package dev.ledger.bench.harness;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /**
  * Concurrent clients in a closed loop, as wrk runs them: each client sends its next request as
@@ -55,52 +49,16 @@ public final class ClosedLoop {
    */
   public static Result run(int clients, Duration warmup, Duration duration, IntFunction<Client> factory)
       throws InterruptedException {
-    Recorder recorder = new Recorder(Latency.HIGHEST_NANOS, 3);
-    AtomicLong errors = new AtomicLong();
-    AtomicReference<String> firstError = new AtomicReference<>();
     long start = System.nanoTime();
     long measureFrom = start + warmup.toNanos();
     long end = measureFrom + duration.toNanos();
-    List<Thread> threads = new ArrayList<>();
-    for (int c = 0; c < clients; c++) {
-      int number = c;
-      threads.add(Thread.ofPlatform().name("bench-client-" + c).start(() -> {
-        SplittableRandom random = new SplittableRandom(1_000 + number);
-        try (Client client = factory.apply(number)) {
-          long now = System.nanoTime();
-          while (now < end) {
-            boolean ok;
-            String error = null;
-            try {
-              ok = client.call(random);
-            } catch (Exception e) {
-              ok = false;
-              error = e.toString();
-            }
-            long after = System.nanoTime();
-            // A call counts when it ends in the measured period, so one slower than the whole
-            // period is still reported with its real latency rather than vanishing.
-            if (after >= measureFrom) {
-              if (ok) {
-                recorder.recordValue(Math.min(after - now, Latency.HIGHEST_NANOS));
-              } else {
-                errors.incrementAndGet();
-                firstError.compareAndSet(null, error == null ? "call answered false" : error);
-              }
-            }
-            now = after;
-          }
-        } catch (Exception e) {
-          errors.incrementAndGet();
-          firstError.compareAndSet(null, "client failed: " + e);
-        }
-      }));
-    }
-    recorder.getIntervalHistogram(); // drop nothing recorded yet; warm-up calls are never recorded
-    for (Thread t : threads) {
-      t.join();
-    }
-    Histogram h = recorder.getIntervalHistogram();
-    return new Result(Latency.of(h), errors.get(), duration.toNanos() / 1e9, firstError.get());
+    return Tally.run("bench-client", clients, 1_000, duration, factory, (client, random, tally) -> {
+      long now = System.nanoTime();
+      while (now < end) {
+        // A call counts when it ends in the measured period, so one slower than the whole
+        // period is still reported with its real latency rather than vanishing.
+        now = tally.call(client, random, now, after -> after >= measureFrom);
+      }
+    });
   }
 }

@@ -53,6 +53,7 @@ public final class ReportWriter {
     StringBuilder out = new StringBuilder();
     out.append("### ").append(s.title()).append("\n\n");
     out.append("- command: `").append(s.command()).append("`\n");
+    out.append("- code: ").append(s.code()).append('\n');
     Duration took = Duration.between(s.startedAt(), s.finishedAt());
     out.append("- date: ").append(UTC.format(s.startedAt())).append(", took ").append(took.toSeconds()).append(" s\n");
     out.append("- machine: ").append(s.machine().describe()).append("; ").append(Machine.cpuModel()).append('\n');

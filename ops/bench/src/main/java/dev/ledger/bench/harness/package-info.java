@@ -1,2 +1,6 @@
-/** What every benchmark shares: latency histograms, the machine description, result sections and the report writer. */
+/**
+ * What every benchmark shares: closed- and open-loop load with latency histograms, another
+ * process's CPU and memory from /proc, the machine and code commit a result came from, result
+ * sections and the report writer.
+ */
 package dev.ledger.bench.harness;

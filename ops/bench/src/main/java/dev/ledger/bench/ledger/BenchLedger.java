@@ -28,7 +28,7 @@ import java.util.Set;
  * }
  * }</pre>
  */
-public final class BenchLedger implements AutoCloseable {
+public final class BenchLedger implements LedgerUnderTest {
 
   /**
    * How to start it.
@@ -115,20 +115,24 @@ public final class BenchLedger implements AutoCloseable {
     return LedgerConfig.defaults(settings).duration(ConfigKey.STREAMS_COMMIT_INTERVAL).toMillis() + " ms";
   }
 
+  @Override
   public String bootstrapServers() {
     return node.bootstrapServers();
   }
 
   /** A client for the HTTP API with the admin key; null when the API role is not running. */
+  @Override
   public ApiCalls api() {
     return api;
   }
 
+  @Override
   public Path dataDir() {
     return dataDir;
   }
 
   /** Records the indexer has written from {@code topic} so far (searchable within one refresh). */
+  @Override
   public double indexed(String topic) {
     // A registry search walks every meter (thousands of Kafka client meters): find the counter once.
     Counter c = indexedCounters.computeIfAbsent(topic,
@@ -137,6 +141,7 @@ public final class BenchLedger implements AutoCloseable {
   }
 
   /** Records the indexer is behind the output topics' ends ({@code ledger.index.lag}); NaN while unknown. */
+  @Override
   public double indexLag() {
     io.micrometer.core.instrument.Gauge g = lagGauge;
     if (g == null) {
@@ -144,11 +149,6 @@ public final class BenchLedger implements AutoCloseable {
       lagGauge = g;
     }
     return g == null ? Double.NaN : g.value();
-  }
-
-  /** Bytes under {@code sub} of the data directory (e.g. {@code kafka}, {@code streams}, {@code index}). */
-  public long diskBytes(String sub) {
-    return Dirs.sizeOf(dataDir.resolve(sub));
   }
 
   @Override

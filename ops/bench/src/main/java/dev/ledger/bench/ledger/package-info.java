@@ -1,2 +1,5 @@
-/** A whole ledger in the benchmark's JVM (embedded broker, streams, indexer, HTTP API) and a client for its API. */
+/**
+ * The ledger under test, in a JVM of its own as {@code ledger up} runs it (so its CPU and memory
+ * are measured alone) or in the benchmark's JVM, and a client for its API.
+ */
 package dev.ledger.bench.ledger;

@@ -4,7 +4,7 @@ import dev.ledger.bench.harness.Cpu;
 import dev.ledger.bench.kafka.EncodedEvent;
 import dev.ledger.bench.kafka.ProducerSettings;
 import dev.ledger.bench.ledger.ApiCalls;
-import dev.ledger.bench.ledger.BenchLedger;
+import dev.ledger.bench.ledger.LedgerUnderTest;
 import dev.ledger.ops.workload.WorkloadSpec;
 import dev.ledger.schemas.Topics;
 import java.time.Duration;
@@ -32,18 +32,20 @@ public final class PipelineRun {
    * @param sendSeconds from the first send until the producer was done
    * @param visibleSeconds from the first send until the last event was searchable
    * @param complete whether every event became visible before the stall timeout
-   * @param cpuSeconds CPU time of the whole process meanwhile (producer, broker, streams, indexer, API)
+   * @param cpuSeconds CPU time of the bench's own process meanwhile: the load generator, and the
+   *     ledger too when it runs in the bench's JVM
+   * @param bytes encoded size (key and value) of the events sent
    */
   public record Result(long events, long visible, double sendSeconds, double visibleSeconds, boolean complete,
-      double cpuSeconds) {
+      double cpuSeconds, long bytes) {
     public double eventsPerSecond() {
       return visible / visibleSeconds;
     }
 
     public String raw() {
       return String.format(Locale.ROOT, "events=%d visible=%d send-seconds=%.2f visible-seconds=%.2f cpu-seconds=%.2f"
-          + " rate=%.0f/s per-cpu-second=%.0f%s", events, visible, sendSeconds, visibleSeconds, cpuSeconds,
-          eventsPerSecond(), visible / cpuSeconds, complete ? "" : " INCOMPLETE");
+          + " rate=%.0f/s per-bench-cpu-second=%.0f event-bytes=%d%s", events, visible, sendSeconds, visibleSeconds,
+          cpuSeconds, eventsPerSecond(), visible / cpuSeconds, bytes, complete ? "" : " INCOMPLETE");
     }
   }
 
@@ -55,12 +57,13 @@ public final class PipelineRun {
   private PipelineRun() {}
 
   /** Runs {@code spec}'s events through {@code ledger} for {@code duration}. */
-  public static Result run(BenchLedger ledger, WorkloadSpec spec, Duration duration, long maxBacklog)
+  public static Result run(LedgerUnderTest ledger, WorkloadSpec spec, Duration duration, long maxBacklog)
       throws InterruptedException {
     double indexedBefore = ledger.indexed(AUDIT);
     Map<Integer, Last> last = new ConcurrentHashMap<>();
     AtomicReference<Exception> failure = new AtomicReference<>();
     long sent = 0;
+    long bytes = 0;
     long start;
     long sendEnd;
     long cpuStart;
@@ -90,6 +93,7 @@ public final class PipelineRun {
           }
         });
         sent++;
+        bytes += e.size();
       }
       producer.flush();
       sendEnd = System.nanoTime();
@@ -106,11 +110,11 @@ public final class PipelineRun {
     long end = System.nanoTime();
     long visible = Math.min(sent, (long) (ledger.indexed(AUDIT) - indexedBefore));
     return new Result(sent, visible, (sendEnd - start) / 1e9, (end - start) / 1e9, complete,
-        (Cpu.processNanos() - cpuStart) / 1e9);
+        (Cpu.processNanos() - cpuStart) / 1e9, bytes);
   }
 
   /** Waits until {@code count} more audit records are indexed; false when progress stalls. */
-  private static boolean awaitIndexed(BenchLedger ledger, double before, long count) throws InterruptedException {
+  private static boolean awaitIndexed(LedgerUnderTest ledger, double before, long count) throws InterruptedException {
     double seen = -1;
     long lastProgress = System.nanoTime();
     while (true) {

@@ -8,14 +8,17 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
 /**
- * Bulk-loads tokens and audit records into the baseline tables with COPY (the fast path for
- * millions of rows), in chunks of about 4 MB, then builds the indexes.
+ * Bulk-loads tokens (with their ancestors), audit records and their audit_actor rows into the
+ * baseline tables with COPY (the fast path for millions of rows), in chunks of about 4 MB; the
+ * caller then builds the indexes.
  */
 public final class BaselineLoader implements QueryDataset.Sink, AutoCloseable {
 
@@ -24,6 +27,7 @@ public final class BaselineLoader implements QueryDataset.Sink, AutoCloseable {
   private final CopyManager copy;
   private final CopyText tokens = new CopyText();
   private final CopyText audit = new CopyText();
+  private final CopyText auditActors = new CopyText();
   private long tokenRows;
   private long auditRows;
 
@@ -34,8 +38,14 @@ public final class BaselineLoader implements QueryDataset.Sink, AutoCloseable {
 
   @Override
   public void token(TokenNode t) throws SQLException, IOException {
+    List<String> ancestors = new ArrayList<>();
+    for (Hop h : t.getChain()) {
+      if (!h.getTokenId().equals(t.getTokenId())) {
+        ancestors.add(h.getTokenId());
+      }
+    }
     tokens.text(t.getTenant()).text(t.getTokenId()).text(t.getParentId()).text(t.getRootId()).number(t.getDepth())
-        .text(t.getPrincipal()).text(t.getActor()).array(t.getScopes()).array(t.getAudience())
+        .array(ancestors).text(t.getPrincipal()).text(t.getActor()).array(t.getScopes()).array(t.getAudience())
         .text(t.getStatus().name()).time(t.getIssuedAt()).time(t.getRevokedAt()).text(t.getRevocationCause()).endRow();
     tokenRows++;
     if (tokens.length() > CHUNK_CHARS) {
@@ -67,8 +77,11 @@ public final class BaselineLoader implements QueryDataset.Sink, AutoCloseable {
         .text(r.getPrincipal()).text(r.getActor()).array(actors).text(r.getResource()).text(r.getAction())
         .text(outcome).text(r.getReason()).text(r.getRequestId()).array(r.getViolations())
         .text(search.toString()).endRow();
+    for (String actor : actors) {
+      auditActors.text(r.getTenant()).text(actor).time(r.getOccurredAt()).text(r.getEventId()).endRow();
+    }
     auditRows++;
-    if (audit.length() > CHUNK_CHARS) {
+    if (audit.length() + auditActors.length() > CHUNK_CHARS) {
       flushAudit();
     }
   }
@@ -81,6 +94,8 @@ public final class BaselineLoader implements QueryDataset.Sink, AutoCloseable {
   private void flushAudit() throws SQLException, IOException {
     copy.copyIn("COPY audit FROM STDIN", new StringReader(audit.toString()));
     audit.clear();
+    copy.copyIn("COPY audit_actor FROM STDIN", new StringReader(auditActors.toString()));
+    auditActors.clear();
   }
 
   public long tokenRows() {

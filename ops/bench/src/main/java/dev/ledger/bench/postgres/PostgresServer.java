@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * from a shutdown hook, so a failed or interrupted run leaves no server behind). As root the
  * binaries run as the {@code postgres} OS user, since PostgreSQL refuses to run as root.
  *
- * <p>Settings are those a team would give a dedicated database on this machine (shared_buffers a
- * quarter of memory up to 4 GB, larger WAL); durability is PostgreSQL's default
+ * <p>Settings are those a DBA would give a dedicated database on this machine (shared_buffers a
+ * quarter of memory up to 4 GB, effective_cache_size three quarters, jit off, random_page_cost 1.1,
+ * larger WAL); durability is PostgreSQL's default
  * ({@code fsync=on}, {@code synchronous_commit=on}).
  */
 public final class PostgresServer implements AutoCloseable {
@@ -110,10 +111,19 @@ public final class PostgresServer implements AutoCloseable {
     long sharedBuffersMb = Math.max(128, Math.min(4096, memory / 4 / (1024 * 1024)));
     String options = String.join(" ", "-c listen_addresses=127.0.0.1", "-p " + port,
         "-c unix_socket_directories=" + dir, "-c shared_buffers=" + sharedBuffersMb + "MB",
-        "-c max_wal_size=4GB", "-c work_mem=64MB", "-c maintenance_work_mem=512MB", "-c max_connections=50");
+        "-c max_wal_size=4GB", "-c work_mem=64MB", "-c maintenance_work_mem=512MB", "-c max_connections=50",
+        // What a DBA sets for a dedicated server on SSD: no JIT for short OLTP queries (it costs more
+        // than it saves below a few hundred ms), the planner told how much the OS caches, and random
+        // reads priced near sequential ones.
+        "-c jit=off", "-c effective_cache_size=" + effectiveCacheMb(memory) + "MB", "-c random_page_cost=1.1");
     run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("server.log").toString(),
         "-o", options, "-w", "-t", "60", "start"), true);
     LOG.info("postgres started on 127.0.0.1:{} in {}", port, dir);
+  }
+
+  /** Three quarters of memory, as the PostgreSQL documentation suggests for a dedicated server. */
+  static long effectiveCacheMb(long memoryBytes) {
+    return Math.max(128, memoryBytes / 4 * 3 / (1024 * 1024));
   }
 
   private static long physicalMemory() {
@@ -149,7 +159,9 @@ public final class PostgresServer implements AutoCloseable {
 
   public String settingsSummary() {
     return "PostgreSQL " + version() + " (Debian package), 127.0.0.1:" + port
-        + ", shared_buffers a quarter of memory up to 4 GB, work_mem=64MB, max_wal_size=4GB, fsync and synchronous_commit on (defaults)";
+        + ", shared_buffers a quarter of memory up to 4 GB, effective_cache_size " + effectiveCacheMb(physicalMemory())
+        + " MB (3/4 of memory), jit=off, random_page_cost=1.1, work_mem=64MB, max_wal_size=4GB, statistics target 1000"
+        + " on the actor columns, ANALYZE after loading, fsync and synchronous_commit on (defaults)";
   }
 
   private synchronized void stop() {

@@ -3,6 +3,7 @@ package dev.ledger.bench.query;
 import dev.ledger.bench.harness.ClosedLoop;
 import dev.ledger.bench.harness.Dirs;
 import dev.ledger.bench.harness.Format;
+import dev.ledger.bench.harness.OpenLoop;
 import dev.ledger.bench.harness.Row;
 import dev.ledger.bench.harness.Section;
 import dev.ledger.bench.ledger.ApiCalls;
@@ -23,9 +24,12 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.IntFunction;
 
 /**
  * Query latency on the same audit trail in the ledger (through its HTTP API, JSON included) and in
@@ -45,8 +49,13 @@ public final class QueryBench {
    * @param warmup per query, not recorded
    * @param duration per query, recorded
    * @param postgres whether to run the baseline
+   * @param openLoopRate requests per second of the open-loop runs (latency from the due time)
    */
-  public record Options(QueryDataset dataset, int clients, Duration warmup, Duration duration, boolean postgres) {}
+  public record Options(QueryDataset dataset, int clients, Duration warmup, Duration duration, boolean postgres,
+      double openLoopRate) {}
+
+  /** A query's latency measured both ways: closed loop (clients back to back) and open loop (fixed rate). */
+  record Measured(ClosedLoop.Result closed, ClosedLoop.Result open) {}
 
   private final Options options;
   private final PrintStream out;
@@ -67,8 +76,8 @@ public final class QueryBench {
         .size("tenants", d.tenants()).size("large tree descendants", d.bigTree())
         .size("hot agent records", d.hotRecords()).size("clients", options.clients())
         .size("per query", options.warmup().toSeconds() + " s warm-up + " + options.duration().toSeconds() + " s");
-    Map<QueryKind, ClosedLoop.Result> ledger = runLedger(d, section);
-    Map<QueryKind, ClosedLoop.Result> baseline = new EnumMap<>(QueryKind.class);
+    Map<QueryKind, Measured> ledger = runLedger(d, section);
+    Map<BaselineQueries.Variant, Measured> baseline = new LinkedHashMap<>();
     if (!options.postgres()) {
       section.note("PostgreSQL baseline skipped (--no-postgres).");
     } else if (PostgresServer.binaries().isEmpty()) {
@@ -76,18 +85,40 @@ public final class QueryBench {
     } else {
       baseline = runPostgres(d, section);
     }
+    String closedLoop = "closed loop, " + options.clients() + " clients";
+    String openLoop = "open loop, " + Format.count(options.openLoopRate()) + " req/s";
     for (QueryKind kind : QueryKind.values()) {
-      ClosedLoop.Result l = ledger.get(kind);
-      ClosedLoop.Result b = baseline.get(kind);
-      section.row(new Row(kind.label(d), l.latency().summary() + errors(l),
-          b == null ? "" : b.latency().summary() + errors(b),
-          b == null ? "" : Format.ratio(b.latency().p99() / l.latency().p99()) + " (p99)",
-          "p99 < 50 ms at 10M", Row.atMost(l.latency().p99(), 50, "ms")));
-      section.raw("ledger   " + kind + ": " + l.raw());
-      if (b != null) {
-        section.raw("postgres " + kind + ": " + b.raw());
+      Measured l = ledger.get(kind);
+      List<BaselineQueries.Variant> variants = BaselineQueries.variants(kind);
+      Measured b = baseline.get(variants.get(0));
+      section.row(row(kind.label(d) + ", " + closedLoop, l.closed(), b == null ? null : b.closed(), true));
+      section.row(row(kind.label(d) + ", " + openLoop, l.open(), b == null ? null : b.open(), true));
+      for (BaselineQueries.Variant v : variants.subList(1, variants.size())) {
+        Measured other = baseline.get(v);
+        if (other != null) {
+          section.row(row(kind.label(d) + ", " + closedLoop + "; PostgreSQL by " + v.label(), l.closed(),
+              other.closed(), false));
+        }
+      }
+      section.raw("ledger   " + kind + " closed: " + l.closed().raw());
+      section.raw("ledger   " + kind + " open: " + l.open().raw());
+      for (BaselineQueries.Variant v : variants) {
+        Measured m = baseline.get(v);
+        if (m != null) {
+          section.raw("postgres " + kind + " [" + v.label() + "] closed: " + m.closed().raw());
+          if (m.open() != null) {
+            section.raw("postgres " + kind + " [" + v.label() + "] open: " + m.open().raw());
+          }
+        }
       }
     }
+    section.note("How latency is measured: \"closed loop\" rows have each client send its next request when the"
+        + " previous answer arrived (what wrk does; a stall delays the requests that would have queued behind it, so"
+        + " it hides them). \"open loop\" rows send requests at the stated fixed rate whatever the answers do, and"
+        + " count each latency from the time the request was due (what wrk2 does), so a stall shows in every request"
+        + " that waited for it. Both use the same " + options.clients() + " connections.");
+    section.note("PostgreSQL's access path for each question is named in the row (first the one built for it, then"
+        + " the alternatives); EXPLAIN (ANALYZE, BUFFERS) of each is in the raw numbers.");
     section.note("Ledger: GET on the HTTP API (auth, Lucene, JSON) over keep-alive HTTP/1.1 from a Java client in the same"
         + " JVM; PostgreSQL: the same question as one prepared SQL statement over JDBC, every cell read. \"ledger vs"
         + " baseline\" is PostgreSQL's p99 divided by the ledger's: above 1 the ledger is faster.");
@@ -96,11 +127,18 @@ public final class QueryBench {
     return section.build();
   }
 
+  private static Row row(String workload, ClosedLoop.Result ledger, ClosedLoop.Result baseline, boolean target) {
+    return new Row(workload, ledger.latency().summary() + errors(ledger),
+        baseline == null ? "" : baseline.latency().summary() + errors(baseline),
+        baseline == null ? "" : Format.ratio(baseline.latency().p99() / ledger.latency().p99()) + " (p99)",
+        target ? "p99 < 50 ms at 10M" : null, target ? Row.atMost(ledger.latency().p99(), 50, "ms") : null);
+  }
+
   private static String errors(ClosedLoop.Result r) {
     return r.errors() == 0 ? "" : " (" + r.errors() + " errors)";
   }
 
-  private Map<QueryKind, ClosedLoop.Result> runLedger(QueryDataset d, Section.Builder section) throws Exception {
+  private Map<QueryKind, Measured> runLedger(QueryDataset d, Section.Builder section) throws Exception {
     Path dir = Files.createTempDirectory("ledger-bench-query-");
     try {
       long t0 = System.nanoTime();
@@ -138,12 +176,11 @@ public final class QueryBench {
         if (answer.status() != 200) {
           throw new IllegalStateException("the loaded index does not answer token " + probe + ": " + answer);
         }
-        Map<QueryKind, ClosedLoop.Result> results = new EnumMap<>(QueryKind.class);
+        Map<QueryKind, Measured> results = new EnumMap<>(QueryKind.class);
         for (QueryKind kind : QueryKind.values()) {
-          ClosedLoop.Result r = ClosedLoop.run(options.clients(), options.warmup(), options.duration(),
-              n -> random -> api.get(path(kind, kind.pick(d, random))).status() == 200);
-          out.printf("  ledger   %-20s %s%n", kind, r.raw());
-          results.put(kind, r);
+          Measured m = measure(n -> random -> api.get(path(kind, kind.pick(d, random))).status() == 200, true);
+          out.printf("  ledger   %-20s closed: %s%n  %29s open: %s%n", kind, m.closed().raw(), "", m.open().raw());
+          results.put(kind, m);
         }
         return results;
       }
@@ -165,7 +202,15 @@ public final class QueryBench {
     };
   }
 
-  private Map<QueryKind, ClosedLoop.Result> runPostgres(QueryDataset d, Section.Builder section) throws Exception {
+  /** Closed loop (after a warm-up), then, when asked, open loop at the stated rate on the warm server. */
+  private Measured measure(IntFunction<ClosedLoop.Client> clients, boolean openLoop) throws InterruptedException {
+    ClosedLoop.Result closed = ClosedLoop.run(options.clients(), options.warmup(), options.duration(), clients);
+    ClosedLoop.Result open = openLoop
+        ? OpenLoop.run(options.openLoopRate(), options.clients(), Duration.ZERO, options.duration(), clients) : null;
+    return new Measured(closed, open);
+  }
+
+  private Map<BaselineQueries.Variant, Measured> runPostgres(QueryDataset d, Section.Builder section) throws Exception {
     try (PostgresServer pg = PostgresServer.start()) {
       long t0 = System.nanoTime();
       long tokens;
@@ -181,34 +226,47 @@ public final class QueryBench {
         BaselineSchema.createIndexes(c);
         double totalSeconds = (System.nanoTime() - t0) / 1e9;
         long bytes = PostgresServer.databaseBytes(c);
-        out.printf("  postgres loaded: %,d tokens, %,d audit rows: COPY %.0f s, with indexes %.0f s (%s)%n", tokens,
-            audit, copySeconds, totalSeconds, Format.mb(bytes));
+        out.printf("  postgres loaded: %,d tokens, %,d audit rows: COPY %.0f s, with indexes and ANALYZE %.0f s (%s)%n",
+            tokens, audit, copySeconds, totalSeconds, Format.mb(bytes));
         section.raw(String.format(Locale.ROOT, "postgres COPY load: tokens=%d audit=%d copy-seconds=%.1f"
             + " with-indexes-seconds=%.1f database-bytes=%d", tokens, audit, copySeconds, totalSeconds, bytes));
         section.row(new Row("disk: the same data in PostgreSQL (tables and indexes, without WAL)", null, Format.mb(bytes), null,
             null, null));
+        for (QueryKind kind : QueryKind.values()) {
+          for (BaselineQueries.Variant v : BaselineQueries.variants(kind)) {
+            QueryKind.Args args = kind.pick(d, new SplittableRandom(1));
+            section.raw("postgres plan " + kind + " [" + v.label() + "] for " + args + ":");
+            BaselineQueries.explain(c, v, args).forEach(line -> section.raw("    " + line));
+          }
+        }
       }
-      section.note("Baseline: " + pg.settingsSummary() + ". Actor anywhere in the chain uses a text[] of the chain's"
-          + " actors under a GIN index; free text a GIN index on to_tsvector('simple', ...); descendants and chains recursive CTEs.");
-      Map<QueryKind, ClosedLoop.Result> results = new EnumMap<>(QueryKind.class);
+      section.note("Baseline: " + pg.settingsSummary() + ". Tables: tokens with parent_id, root_id, depth and"
+          + " ancestors text[] (GIN), audit with the chain's actors in a text[] (GIN) and a full-text GIN index,"
+          + " and the side table audit_actor(tenant, actor, occurred_at, event_id) under a B-tree, one row per actor"
+          + " of each record's chain.");
+      Map<BaselineQueries.Variant, Measured> results = new LinkedHashMap<>();
       for (QueryKind kind : QueryKind.values()) {
-        ClosedLoop.Result r = ClosedLoop.run(options.clients(), options.warmup(), options.duration(),
-            n -> jdbcClient(pg, kind, d));
-        out.printf("  postgres %-20s %s%n", kind, r.raw());
-        results.put(kind, r);
+        List<BaselineQueries.Variant> variants = BaselineQueries.variants(kind);
+        for (BaselineQueries.Variant v : variants) {
+          // Open loop for the form built for the question; the alternatives are shown closed loop only.
+          Measured m = measure(n -> jdbcClient(pg, v, d), v == variants.get(0));
+          out.printf("  postgres %-20s [%s] closed: %s%s%n", kind, v.label(), m.closed().raw(),
+              m.open() == null ? "" : " open: " + m.open().raw());
+          results.put(v, m);
+        }
       }
       return results;
     }
   }
 
-  private static ClosedLoop.Client jdbcClient(PostgresServer pg, QueryKind kind, QueryDataset d) {
+  private static ClosedLoop.Client jdbcClient(PostgresServer pg, BaselineQueries.Variant variant, QueryDataset d) {
     try {
       Connection c = pg.connect();
-      PreparedStatement s = BaselineQueries.prepare(c, kind);
+      PreparedStatement s = c.prepareStatement(variant.sql());
       return new ClosedLoop.Client() {
         @Override
         public boolean call(SplittableRandom random) throws Exception {
-          BaselineQueries.run(s, kind.pick(d, random));
+          BaselineQueries.run(s, variant.kind().pick(d, random));
           return true;
         }
 

@@ -20,7 +20,7 @@ class ReportWriterTest {
     new ReportWriter(file).write(section("a", "1 ms"));
     String text = Files.readString(file);
     assertThat(text).startsWith("# Benchmarks").contains("## How to rerun").contains("### Title a")
-        .contains("- command: `./ledger bench a`").contains("| w | 1 ms | b | 2.00x | t | met |")
+        .contains("- command: `./ledger bench a`").contains("- code: ").contains("| w | 1 ms | b | 2.00x | t | met |")
         .contains("- sizes: records=10").contains("raw line").contains("cores");
   }
 

@@ -1,0 +1,238 @@
+package dev.ledger.bench.ledger;
+
+import dev.ledger.bench.harness.Dirs;
+import dev.ledger.bench.harness.ProcStat;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The ledger as a user runs it: {@code ledger up} in a JVM of its own, with the launcher's JVM
+ * flags and default heap (no -Xmx: the JVM picks a quarter of memory, as for a user), on a fresh
+ * data directory and free ports ({@value #JAVA_OPTS_VARIABLE} adds JVM options, e.g. a flight
+ * recording). The bench drives it from outside (Kafka producers, HTTP), so the
+ * process's RSS and CPU are the ledger's alone. Index progress is read from {@code GET /metrics}.
+ */
+public final class LedgerProcess implements LedgerUnderTest {
+
+  /** What the launcher ({@code ./ledger}) passes to every JVM it starts; keep in step with it. */
+  static final List<String> LAUNCHER_FLAGS = List.of("--enable-native-access=ALL-UNNAMED",
+      "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.ledger.schemas.avro");
+
+  /** Extra JVM options of the ledger under test, e.g. a flight recording to profile it. */
+  public static final String JAVA_OPTS_VARIABLE = "LEDGER_BENCH_LEDGER_OPTS";
+
+  private static final Pattern KAFKA_LINE = Pattern.compile("embedded KRaft broker on (\\S+) ");
+  private static final Pattern HTTP_LINE = Pattern.compile("^\\s*http\\s+http://([^:\\s]+):(\\d+)");
+  private static final long READY_TIMEOUT_NANOS = TimeUnit.MINUTES.toNanos(3);
+  /** A scrape of /metrics costs the ledger CPU (thousands of Kafka client meters): at most one per this. */
+  private static final long SCRAPE_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+  private final Process process;
+  private final Path dir;
+  private final Path dataDir;
+  private final String bootstrapServers;
+  private final ApiCalls api;
+  private final Thread hook;
+  private final String command;
+  private long scrapedAt;
+  private Map<String, Double> scraped = Map.of();
+
+  private LedgerProcess(Process process, Path dir, Path dataDir, String bootstrapServers, ApiCalls api, Thread hook,
+      String command) {
+    this.process = process;
+    this.command = command;
+    this.dir = dir;
+    this.dataDir = dataDir;
+    this.bootstrapServers = bootstrapServers;
+    this.api = api;
+    this.hook = hook;
+  }
+
+  /**
+   * Starts {@code ledger up} with {@code partitions} and further {@code settings} ({@code ledger
+   * config} keys) and waits until it says it is ready.
+   *
+   * @throws IllegalStateException when the build is missing or the ledger does not start (with its output)
+   */
+  public static LedgerProcess start(int partitions, Map<String, String> settings) {
+    Path root = repositoryRoot();
+    Path cli = root.resolve("ops/cli/target");
+    if (!Files.isDirectory(cli.resolve("classes")) || !Files.isDirectory(cli.resolve("lib"))) {
+      throw new IllegalStateException("the ledger is not built under " + cli + ": run ./ledger build");
+    }
+    try {
+      Path dir = Files.createTempDirectory("ledger-bench-process-");
+      Path data = dir.resolve("data");
+      Path log = dir.resolve("ledger.log");
+      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+      command.addAll(LAUNCHER_FLAGS);
+      if (Runtime.version().feature() >= 24) {
+        command.add("--sun-misc-unsafe-memory-access=allow");
+      }
+      // Not LEDGER_JAVA_OPTS, which the launcher already gave the bench's own JVM: a flight recording
+      // asked for there would otherwise be written by both JVMs to the same file.
+      String javaOpts = System.getenv(JAVA_OPTS_VARIABLE);
+      if (javaOpts != null && !javaOpts.isBlank()) {
+        command.addAll(List.of(javaOpts.trim().split("\\s+")));
+      }
+      command.addAll(List.of("-cp", cli.resolve("classes") + ":" + cli.resolve("lib") + "/*", "dev.ledger.ops.Main", "up",
+          "--data-dir", data.toString(), "--http-port", "0", "--kafka-port", "0", "--partitions",
+          Integer.toString(partitions)));
+      settings.forEach((k, v) -> command.add("--set=" + k + "=" + v));
+      Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+          .redirectOutput(log.toFile()).start();
+      Thread hook = new Thread(() -> stop(p), "ledger-process-stop");
+      Runtime.getRuntime().addShutdownHook(hook);
+      try {
+        String[] found = awaitReady(p, log);
+        String key = Files.readString(data.resolve("admin.key")).trim();
+        String shown = String.join(" ", command).replace(cli.resolve("classes") + ":" + cli.resolve("lib") + "/*",
+            "<ops/cli classpath>");
+        return new LedgerProcess(p, dir, data, found[0], new ApiCalls("http://" + found[1] + ":" + found[2], key), hook,
+            shown);
+      } catch (RuntimeException | IOException e) {
+        stop(p);
+        Runtime.getRuntime().removeShutdownHook(hook);
+        Dirs.deleteTree(dir);
+        throw e;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Waits for the ready line; returns {bootstrap, http host, http port} read from the output. */
+  private static String[] awaitReady(Process p, Path log) throws IOException {
+    long deadline = System.nanoTime() + READY_TIMEOUT_NANOS;
+    while (System.nanoTime() < deadline) {
+      String text = Files.exists(log) ? Files.readString(log) : "";
+      if (text.contains(": ready in")) {
+        Matcher kafka = KAFKA_LINE.matcher(text);
+        Matcher http = Pattern.compile(HTTP_LINE.pattern(), Pattern.MULTILINE).matcher(text);
+        if (!kafka.find() || !http.find()) {
+          throw new IllegalStateException("the ledger is ready but did not say where:\n" + tail(text));
+        }
+        return new String[] {kafka.group(1), http.group(1), http.group(2)};
+      }
+      if (!p.isAlive()) {
+        throw new IllegalStateException("the ledger exited with " + p.exitValue() + ":\n" + tail(text));
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while the ledger starts");
+      }
+    }
+    throw new IllegalStateException("the ledger was not ready within 3 minutes:\n" + tail(Files.readString(log)));
+  }
+
+  /** The checkout the bench runs from: its classes live in {@code <root>/ops/bench/target/classes}. */
+  static Path repositoryRoot() {
+    try {
+      Path classes = Path.of(LedgerProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      return classes.getParent().getParent().getParent().getParent();
+    } catch (URISyntaxException | RuntimeException e) {
+      return Path.of(".").toAbsolutePath();
+    }
+  }
+
+  private static String tail(String text) {
+    return text.length() <= 4000 ? text : text.substring(text.length() - 4000);
+  }
+
+  /** How it was started: pid and command line (the classpath abbreviated), for the raw section. */
+  public String describe() {
+    return "pid " + process.pid() + ": " + command;
+  }
+
+  /** The ledger JVM's process id (for /proc). */
+  public long pid() {
+    return process.pid();
+  }
+
+  /** Resident set size of the ledger process now, in bytes. */
+  public long residentBytes() {
+    return ProcStat.residentBytes(process.pid());
+  }
+
+  /** CPU nanoseconds the ledger process has used so far. */
+  public long cpuNanos() {
+    return ProcStat.cpuNanos(process.pid());
+  }
+
+  @Override
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  @Override
+  public ApiCalls api() {
+    return api;
+  }
+
+  @Override
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  @Override
+  public double indexed(String topic) {
+    return metric(PrometheusText.key("ledger_index_documents_total", "topic", topic), 0);
+  }
+
+  @Override
+  public double indexLag() {
+    // The gauge has base unit "records", which Prometheus naming appends.
+    double lag = metric("ledger_index_lag_records", Double.NaN);
+    return Double.isNaN(lag) ? metric("ledger_index_lag", Double.NaN) : lag;
+  }
+
+  private synchronized double metric(String key, double missing) {
+    long now = System.nanoTime();
+    if (now - scrapedAt >= SCRAPE_EVERY_NANOS) {
+      ApiCalls.Answer a = api.get("/metrics");
+      if (a.ok()) {
+        scraped = PrometheusText.parse(a.body());
+      }
+      scrapedAt = System.nanoTime();
+    }
+    return scraped.getOrDefault(key, missing);
+  }
+
+  @Override
+  public void close() {
+    stop(process);
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // Already shutting down: the hook stops it (again, harmlessly).
+    }
+    Dirs.deleteTree(dir);
+  }
+
+  /** SIGTERM (the ledger closes cleanly on it), then a kill if it takes more than a minute. */
+  private static void stop(Process p) {
+    if (!p.isAlive()) {
+      return;
+    }
+    p.destroy();
+    try {
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      p.destroyForcibly();
+    }
+  }
+}

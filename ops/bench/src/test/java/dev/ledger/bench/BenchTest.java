@@ -1,0 +1,28 @@
+package dev.ledger.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class BenchTest {
+
+  private static Bench.All all(String... args) {
+    CommandLine line = Bench.commandLine();
+    CommandLine.ParseResult parsed = line.parseArgs(args);
+    return (Bench.All) parsed.subcommand().commandSpec().userObject();
+  }
+
+  @Test
+  void allRunsEveryBenchmarkAndTheQueriesAtBothPublishedSizes() {
+    assertThat(all("all").runs()).containsExactly(List.of("micro"), List.of("revocation"),
+        List.of("queries", "--records", "1000000"), List.of("queries", "--records", "10000000"), List.of("pipeline"));
+  }
+
+  @Test
+  void theQuerySizesOfAllCanBeChosen() {
+    assertThat(all("all", "--query-records", "3000").runs()).contains(List.of("queries", "--records", "3000"))
+        .hasSize(4);
+  }
+}
