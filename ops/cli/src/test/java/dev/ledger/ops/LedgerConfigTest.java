@@ -26,7 +26,9 @@ class LedgerConfigTest {
     assertThat(c.string(ConfigKey.HTTP_HOST)).isEqualTo("127.0.0.1");
     assertThat(c.integer(ConfigKey.HTTP_PORT)).isEqualTo(8080);
     assertThat(c.dataPath(ConfigKey.INDEX_DIR)).isEqualTo(Path.of("data", "index"));
-    assertThat(c.duration(ConfigKey.STREAMS_COMMIT_INTERVAL)).isEqualTo(Duration.ofMillis(20));
+    assertThat(c.duration(ConfigKey.STREAMS_COMMIT_INTERVAL)).isEqualTo(Duration.ofMillis(100));
+    assertThat(c.duration(ConfigKey.STREAMS_USES_FLUSH_INTERVAL)).isEqualTo(Duration.ofMillis(500));
+    assertThat(c.integer(ConfigKey.STREAMS_MAX_DEPTH)).isEqualTo(64);
     assertThat(c.duration(ConfigKey.INDEX_REFRESH)).isEqualTo(Duration.ofMillis(25));
   }
 
