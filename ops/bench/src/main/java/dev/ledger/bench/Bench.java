@@ -101,7 +101,7 @@ public final class Bench implements Runnable {
     @Option(names = "--max-backlog", defaultValue = "50000", description = "Events the index may lag behind the producer (default: ${DEFAULT-VALUE})")
     long maxBacklog;
 
-    @Option(names = "--warmup-events", defaultValue = "2000", description = "Events sent before measuring (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup-events", defaultValue = "40000", description = "Events sent and awaited before measuring, enough for the JIT to compile the hot paths of broker, streams and index (default: ${DEFAULT-VALUE})")
     int warmupEvents;
 
     @Option(names = "--pg-duration", defaultValue = "20", description = "Seconds per PostgreSQL ingest mode (default: ${DEFAULT-VALUE})")

@@ -35,10 +35,11 @@ public final class KafkaLogBytes {
     if (!Files.isDirectory(logDir)) {
       return out;
     }
-    // Segments live exactly one level down, in <logDir>/<topic>-<partition>/.
-    try (Stream<Path> all = Files.walk(logDir, 2)) {
-      all.filter(p -> p.getNameCount() == logDir.getNameCount() + 2)
-          .filter(p -> p.getFileName().toString().endsWith(".log") && Files.isRegularFile(p)).forEach(p -> {
+    // Segments live in <log dir>/<topic>-<partition>/, and the log dir may be {@code logDir} or one
+    // level below it (the embedded broker keeps it in data/kafka/kraft).
+    try (Stream<Path> all = Files.walk(logDir, 3)) {
+      all.filter(p -> !p.getParent().equals(logDir) && p.getFileName().toString().endsWith(".log") && Files.isRegularFile(p))
+          .forEach(p -> {
         String topic = topicOf(p.getParent().getFileName().toString());
         if (topic != null) {
           out.merge(topic, p.toFile().length(), Long::sum);

@@ -23,9 +23,21 @@ import java.util.regex.Pattern;
  */
 public final class LedgerProcess implements LedgerUnderTest {
 
-  /** What the launcher ({@code ./ledger}) passes to every JVM it starts; keep in step with it. */
-  static final List<String> LAUNCHER_FLAGS = List.of("--enable-native-access=ALL-UNNAMED",
-      "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.ledger.schemas.avro");
+  /**
+   * The launcher's own JVM flags ({@code ./ledger jvm-flags}: native access, Avro's trusted
+   * packages, its default heap, exit on OutOfMemoryError), so the ledger under test runs with what a
+   * user's {@code ./ledger up} gets, and no copy of them here can drift.
+   */
+  static List<String> launcherFlags(Path root) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("ledger").toString(), "jvm-flags").redirectErrorStream(true);
+    pb.environment().remove("LEDGER_JAVA_OPTS"); // the bench JVM's options (a flight recording) are not the ledger's
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+    if (p.waitFor() != 0 || out.isEmpty()) {
+      throw new IllegalStateException("./ledger jvm-flags failed: " + out);
+    }
+    return List.of(out.split("\\s+"));
+  }
 
   /** Extra JVM options of the ledger under test, e.g. a flight recording to profile it. */
   public static final String JAVA_OPTS_VARIABLE = "LEDGER_BENCH_LEDGER_OPTS";
@@ -74,10 +86,7 @@ public final class LedgerProcess implements LedgerUnderTest {
       Path data = dir.resolve("data");
       Path log = dir.resolve("ledger.log");
       List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-      command.addAll(LAUNCHER_FLAGS);
-      if (Runtime.version().feature() >= 24) {
-        command.add("--sun-misc-unsafe-memory-access=allow");
-      }
+      command.addAll(launcherFlags(root));
       // Not LEDGER_JAVA_OPTS, which the launcher already gave the bench's own JVM: a flight recording
       // asked for there would otherwise be written by both JVMs to the same file.
       String javaOpts = System.getenv(JAVA_OPTS_VARIABLE);
@@ -107,6 +116,9 @@ public final class LedgerProcess implements LedgerUnderTest {
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting the ledger", e);
     }
   }
 

@@ -51,7 +51,8 @@ public final class PipelineBench {
    * @param postgres whether to run the PostgreSQL ingest baseline
    * @param postgresDuration per PostgreSQL ingest mode
    * @param ledgerSettings further configuration of the ledger under test
-   * @param warmupEvents events sent and awaited before anything is measured (streams start-up)
+   * @param warmupEvents events sent and awaited before anything is measured (start-up, and the JIT: a
+   *     short warm-up leaves the C2 compiler with a third of the process CPU during the run)
    * @param httpClients concurrent clients of the HTTP ingest row
    * @param httpBatch events per {@code POST /v1/events}
    * @param httpDuration how long the HTTP clients post
