@@ -125,6 +125,12 @@ class OpsRoutesTest {
             assertThat(text).doesNotContain("/v1/tokens/abc", "/no/such/path");
             assertThat(text).contains("jvm_memory_used_bytes", "jvm_threads_live_threads", "system_cpu_count",
                 "jvm_gc_");
+
+            registry.counter("ledger.index.documents", "topic", "ledger.audit").increment(3);
+            String only = client.get("/metrics?name%5B%5D=ledger_index_documents_total&name%5B%5D=jvm_threads_live_threads")
+                .body().string();
+            assertThat(only).contains("ledger_index_documents_total{topic=\"ledger.audit\"} 3.0", "jvm_threads_live_threads")
+                .doesNotContain("jvm_memory_used_bytes", "http_server_requests_seconds");
         });
     }
 
