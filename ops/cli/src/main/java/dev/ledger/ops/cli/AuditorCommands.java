@@ -91,7 +91,7 @@ final class AuditorCommands {
     void execute(ApiClient api) {
       JsonNode token = api.get("/v1/tokens/" + ApiClient.enc(id), query());
       if (json) {
-        out().println(Render.safe(token.toPrettyString()));
+        out().println(Render.safeLines(token.toPrettyString()));
         return;
       }
       List<JsonNode> hops = new ArrayList<>();

@@ -53,6 +53,14 @@ final class Render {
   }
 
   /**
+   * Multi-line text (pretty-printed JSON) made {@link #safe} line by line, so its own line breaks
+   * stay line breaks; a line break inside a JSON string is already written {@code \n} by Jackson.
+   */
+  static String safeLines(String text) {
+    return text.lines().map(Render::safe).collect(java.util.stream.Collectors.joining(System.lineSeparator()));
+  }
+
+  /**
    * The chain of a token as a tree, root first, with each hop's actor and rights.
    *
    * @param hops the resolved token of each hop (root first; the last is the token itself), or null where unknown

@@ -43,6 +43,15 @@ class RenderTest {
   }
 
   @Test
+  void prettyJsonKeepsItsLinesAndStaysJson() throws Exception {
+    ObjectNode token = JSON.createObjectNode().put("token_id", "tok-1").put("actor", HOSTILE);
+    String shown = Render.safeLines(token.toPrettyString());
+    assertThat(shown.lines()).hasSizeGreaterThan(2); // `ledger token --json` once printed one escaped line
+    assertThat(shown.replace(System.lineSeparator(), "").chars().filter(c -> Character.isISOControl(c) || c == 0x202E)).isEmpty();
+    assertThat(JSON.readTree(shown).get("actor").asText()).isEqualTo(HOSTILE);
+  }
+
+  @Test
   void plainTextIsUnchanged() {
     assertThat(Render.safe("alice@example.com → agent-7 (ÄÖÜ, 日本)")).isEqualTo("alice@example.com → agent-7 (ÄÖÜ, 日本)");
   }
