@@ -141,6 +141,19 @@ class WriteAmplificationTest {
     assertThat(total(counts)).as("records per revocation at depth %d: %s", depth, counts).isLessThanOrEqualTo(REVOCATION);
   }
 
+  @ParameterizedTest(name = "depth {0}")
+  @ValueSource(ints = {3, 20})
+  void aLateRevocationAddsOneAmendmentAndOneAlertPerUseItReJudges(int depth) {
+    String leaf = chain(depth, null);
+    written(Events.used(T, "late-use", leaf, "https://api.example", "agent:" + leaf, Outcome.allowed, AT.plusSeconds(30)));
+    Map<String, Integer> counts = written(Events.revoked(T, "rev-1", leaf, AT));
+    // The revocation's own records, plus the amendment, the alert and the stored use flagged.
+    assertThat(total(counts)).as("records per re-judging revocation at depth %d: %s", depth, counts)
+        .isLessThanOrEqualTo(REVOCATION + 3);
+    assertThat(counts).as("its audit record and the use's amendment").containsEntry(Topics.AUDIT.name(), 2)
+        .containsEntry(Topics.ALERTS.name(), 1);
+  }
+
   /** Issues a chain of {@code depth} tokens below a root (with {@code maxUses}) and returns the leaf's id. */
   private String chain(int depth, Long maxUses) {
     written(Events.issued(T, "ev-r", "r", "user:u", "agent:r", List.of(), List.of("read"), EXPIRES, maxUses, AT));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ledger.export.VerificationReport.Kind;
 import dev.ledger.export.VerificationReport.Problem;
+import dev.ledger.export.format.AuditRecordJson;
 import dev.ledger.export.format.LeafData;
 import dev.ledger.export.merkle.CompactRange;
 import dev.ledger.export.merkle.Hashes;
@@ -101,6 +102,7 @@ public final class Verifier {
   private VerificationReport run(BufferedReader reader) {
     long lineNo = 0;
     long records = 0;
+    long amendments = 0;
     Header header = null;
     try {
       String text = reader.readLine();
@@ -167,6 +169,10 @@ public final class Verifier {
           range.appendLeaf(leafHash);
         }
         previousCommit = checkScope(header, record, committed.textValue(), previousCommit, lineNo);
+        if (AuditRecordJson.isAmendment(record)) {
+          amendments++;
+          checkAmendment(record.get("amends"), lineNo);
+        }
         // Order and completeness.
         if (leaf == expected) {
           expected++;
@@ -203,6 +209,11 @@ public final class Verifier {
         problem(Kind.TRUNCATED, "file truncated: no trailer after line " + lineNo);
       }
       checkRoot(header, range);
+      if (amendments > 0) {
+        notes.add(amendments + " of the records are amendments (a verdict changed by an earlier event that arrived "
+            + "later): an event's verdict now is its record's violations with the added and removed of its "
+            + "amendments applied in leaf order; its record shows the verdict as first recorded");
+      }
       progress.progress(records, header.endLeaf - header.firstLeaf);
     } catch (IOException e) {
       problem(Kind.TRUNCATED, "cannot read past line " + lineNo + ": " + e.getMessage());
@@ -407,6 +418,22 @@ public final class Verifier {
       return null;
     }
     return Instant.parse(node.asText());
+  }
+
+  /** An amendment names what it adds and removes (violation kinds) and when: the rest is hashed like any record. */
+  private void checkAmendment(JsonNode amends, long lineNo) {
+    boolean kinds = true;
+    for (String list : List.of("added", "removed")) {
+      JsonNode v = amends.path(list);
+      kinds &= v.isArray();
+      for (JsonNode kind : v) {
+        kinds &= kind.isTextual();
+      }
+    }
+    if (!kinds || !amends.path("amended_at").isTextual()) {
+      problem(Kind.MALFORMED, "line " + lineNo + ": an amendment needs added and removed (lists of violation kinds) "
+          + "and amended_at");
+    }
   }
 
   private void problem(Kind kind, String message) {

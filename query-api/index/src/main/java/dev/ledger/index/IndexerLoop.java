@@ -269,7 +269,8 @@ final class IndexerLoop implements Runnable {
    *   <li>revocation notices first, made searchable and handed to the listeners before anything
    *       else of the batch is indexed, so that resource servers never wait behind token
    *       documents (a cascade's 10,000 descendants' documents follow its notices);</li>
-   *   <li>audit records and alerts, added (append-only);</li>
+   *   <li>audit records and alerts, added (append-only), then the amendments of audit records
+   *       folded into the documents they amend (rare: only uses whose verdict changed);</li>
    *   <li>tokens last, coalesced by key: only the last version of a token in the batch is
    *       written, one update per token per batch. A token's versions share a key, so a
    *       partition, whose order the batch keeps: the last one is the newest.</li>
@@ -291,12 +292,15 @@ final class IndexerLoop implements Runnable {
       notifyListeners(notices);
     }
     Map<String, ConsumerRecord<byte[], byte[]>> tokens = new LinkedHashMap<>();
+    List<AuditRecord> amendments = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> r : records) {
       String topic = r.topic();
       if (topic.equals(Topics.AUDIT.name())) {
         indexOne(r, () -> {
           AuditRecord a = decode(Topics.AUDIT, r);
-          if (a != null) {
+          if (a != null && a.getAmends() != null) {
+            amendments.add(a); // after its original, which precedes it in the same partition
+          } else if (a != null) {
             index.putAudit(a, r.value());
           }
         });
@@ -311,6 +315,7 @@ final class IndexerLoop implements Runnable {
         counted(topic); // an older version, superseded within the batch: read, not written
       }
     }
+    index.amendAudits(amendments);
     for (ConsumerRecord<byte[], byte[]> r : tokens.values()) {
       indexOne(r, () -> {
         TokenNode t = decode(Topics.TOKENS, r);

@@ -1,6 +1,7 @@
 package dev.ledger.index;
 
 import dev.ledger.index.internal.AdaptiveReopener;
+import dev.ledger.index.internal.Amendments;
 import dev.ledger.index.internal.AuditQueryParser;
 import dev.ledger.index.internal.CommitData;
 import dev.ledger.index.internal.Cursor;
@@ -32,6 +33,7 @@ import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.Term;
 import org.apache.lucene.index.ConcurrentMergeScheduler;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.TieredMergePolicy;
@@ -302,6 +304,38 @@ public final class LedgerIndex implements AutoCloseable {
   public long putAudit(AuditRecord record, byte[] encoded) throws IOException {
     writes.added();
     return writer.addDocument(Documents.audit(record, encoded));
+  }
+
+  /**
+   * Folds amendments of audit records (records with {@code amends}, in the order ledger.audit holds
+   * them) into the documents of the records they amend: each document is replaced by the record as
+   * first written with {@code violations} = the verdict now and {@code amends} saying what changed
+   * and the verdict as first recorded ({@link Amendments}), so a search by violation finds every
+   * use by its verdict now. Nothing else is replaced. Amendments are rare (a verdict changed): the
+   * documents they amend are made searchable once per call, then looked up by id.
+   */
+  public void amendAudits(List<AuditRecord> amendments) throws IOException {
+    if (amendments.isEmpty()) {
+      return;
+    }
+    searchers.maybeRefreshBlocking(); // the originals may have been added in the same batch
+    Map<String, AuditRecord> folded = new HashMap<>();
+    for (AuditRecord amendment : amendments) {
+      Term term = Documents.auditTerm(amendment);
+      AuditRecord current = folded.containsKey(term.text()) ? folded.get(term.text()) : indexedAudit(term);
+      AuditRecord now = Amendments.fold(current, amendment);
+      folded.put(term.text(), now);
+      writes.updated();
+      writer.updateDocument(term, Documents.audit(now, null));
+    }
+  }
+
+  /** The audit record of the document {@code term} names, as a searcher sees it now; null if none. */
+  private AuditRecord indexedAudit(Term term) {
+    return withSearcher(s -> {
+      TopDocs top = s.search(new TermQuery(term), 1);
+      return top.scoreDocs.length == 0 ? null : Documents.decodeAudit(record(s.storedFields(), top.scoreDocs[0].doc));
+    });
   }
 
   /** Adds the alert; append-only like {@link #putAudit(AuditRecord)}. */

@@ -1,8 +1,10 @@
 package dev.ledger.streams.internal;
 
 import dev.ledger.schemas.avro.Alert;
+import dev.ledger.schemas.avro.AuditAmendment;
 import dev.ledger.schemas.avro.AuditRecord;
 import dev.ledger.schemas.avro.LedgerEvent;
+import dev.ledger.schemas.avro.Outcome;
 import dev.ledger.schemas.avro.RevocationBody;
 import dev.ledger.schemas.avro.RevocationNotice;
 import dev.ledger.schemas.avro.TokenBody;
@@ -15,7 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Builds the output records (audit, alert, revocation notice) from events and token nodes. */
+/** Builds the output records (audit, amendment, alert, revocation notice) from events and token nodes. */
 public final class LedgerRecords {
 
   private LedgerRecords() {}
@@ -64,6 +66,56 @@ public final class LedgerRecords {
       b.setReason(revocation.getReason()).setAttributes(attributes);
     }
     return b.build();
+  }
+
+  /**
+   * The amendment of the audit record of an allowed use re-judged after that record was written
+   * (known by id and time only).
+   *
+   * @see #amendment(String, String, Instant, Outcome, TokenNode, Collection, LedgerEvent, long)
+   */
+  public static AuditRecord useAmendment(String eventId, Instant occurredAt, TokenNode node,
+      Collection<ViolationKind> added, LedgerEvent cause, long now) {
+    // only allowed uses are judged, so only they are re-judged
+    return amendment(eventId, EventValidator.USED, occurredAt, Outcome.allowed, node, added, cause, now);
+  }
+
+  /**
+   * The amendment of the audit record of event {@code eventId} whose verdict changed after that
+   * record was written: a record on ledger.audit with the original's event id, type and time, the
+   * chain of its token now, {@code violations} = the kinds it adds, and {@code amends} saying so.
+   *
+   * @param node the token's node
+   * @param added the kinds the event has now and did not have (not empty)
+   * @param cause the event that changed the verdict (a revocation, an earlier use, a definition
+   *     that completed the chain), or null if it is not known
+   */
+  public static AuditRecord amendment(String eventId, String type, Instant occurredAt, Outcome outcome, TokenNode node,
+      Collection<ViolationKind> added, LedgerEvent cause, long now) {
+    List<ViolationKind> kinds = List.copyOf(Violations.of(added));
+    Instant at = Instant.ofEpochMilli(now);
+    return AuditRecord.newBuilder()
+        .setEventId(eventId)
+        .setType(type)
+        .setOccurredAt(occurredAt)
+        .setTenant(node.getTenant())
+        .setTokenId(node.getTokenId())
+        .setPrincipal(node.getPrincipal())
+        .setActor(node.getActor())
+        .setChain(node.getChain())
+        .setOutcome(outcome)
+        .setViolations(kinds)
+        .setRootId(node.getRootId())
+        .setParentId(node.getParentId())
+        .setRecordedAt(at)
+        .setAmends(AuditAmendment.newBuilder()
+            .setAdded(kinds)
+            .setRemoved(List.of())
+            .setCauseEventId(cause == null ? null : cause.getEventId())
+            .setCauseTokenId(cause == null ? null : EventValidator.tokenId(cause))
+            .setAmendedAt(at)
+            .build())
+        .build();
   }
 
   /** The deterministic alert id {@code <event_id>/<token_id>/<kind>}: replays overwrite, never add. */

@@ -34,15 +34,19 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>Judgement is by event time (CONTRACT.md section 2). Use violations are raised only for
  * {@code outcome=allowed}: a denied use is the resource server doing its job. A revocation that
  * arrives after a use that happened later than it re-judges the stored use: the token gets
- * {@code use_after_revocation} and an alert then; the use's audit record, already written, is not
- * written again. Between two revocations reaching a token the earlier {@code revoked_at} wins
+ * {@code use_after_revocation}, and the use an alert and an amendment of its audit record (a
+ * record on ledger.audit with {@code amends} set, after the original in the same partition); the
+ * original is never written again. Between two revocations reaching a token the earlier {@code revoked_at} wins
  * (ties: the smaller cause id), so every arrival order ends in the same state.
  *
  * <p>Budgets are judged the same way: the allowed uses counted against a token with
  * {@code max_uses} are ranked by event time (ties: event id), and the ones ranked beyond
  * {@code max_uses} are {@code usage_limit_exceeded}. A use that arrives late but happened earlier
  * pushes the last use within the budget out of it; that use is re-judged like a use re-judged by a
- * revocation (token violation and alert now, its audit record stays as written).
+ * revocation (token violation, alert and amendment). A use audited by stage 1 before its chain was
+ * known gets its verdict here, as an amendment too. So the verdicts on uses, read from the audit
+ * records with their amendments applied, are the same in every arrival order, and the amendment
+ * path runs only when a verdict changes.
  *
  * <p>A revocation's cascade is split over two transactions so that resource servers hear of it
  * as early as possible. The first writes the notices, straight from the subtree index (one
@@ -210,6 +214,12 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     }
     if (!attach.definition().audited()) {
       out.audit(key, LedgerRecords.audit(definition, node, derived.violations(), out.now()));
+    } else if (!derived.violations().isEmpty()) {
+      // Stage 1 audited it as an orphan, without a chain or a verdict: its verdict, now that its
+      // parent (the cause) completed the chain, is an amendment, as is every alert's flag.
+      TreeMessage cause = parent == null ? null : definitions.get(LedgerKey.of(parent.getTenant(), parent.getTokenId()).toString());
+      out.audit(key, LedgerRecords.amendment(definition.getEventId(), definition.getType(), definition.getOccurredAt(), null,
+          node, derived.violations(), cause == null ? null : cause.event(), out.now()));
     }
     alert(definition, tokenId, derived.violations(), node);
     if (node.getRevokedAt() != null) {
@@ -273,10 +283,15 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     pendingUses.put(LedgerStores.compose(key, event.getEventId()), new StoredUse(at.toEpochMilli(), Violations.mask(violations)).encode());
     if (!audited) {
       out.audit(key, LedgerRecords.audit(event, node, violations, out.now()));
+    } else if (!violations.isEmpty()) {
+      // Stage 1 audited it without a chain (no verdict on it but unknown_token): this is its verdict.
+      TreeMessage definition = definitions.get(key);
+      out.audit(key, LedgerRecords.useAmendment(event.getEventId(), at, node, violations,
+          definition == null ? null : definition.event(), out.now()));
     }
     alert(event, node.getTokenId(), violations, node);
     for (Pushed p : pushed) {
-      flagUse(p.tokenKey(), p.eventId(), ViolationKind.usage_limit_exceeded);
+      flagUse(p.tokenKey(), p.eventId(), ViolationKind.usage_limit_exceeded, event);
     }
     return pushed.isEmpty() ? node : node(key); // a pushed use may be of this token too
   }
@@ -528,12 +543,16 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
       return; // no allowed use of it or below it: spare the scans (most of a large cascade)
     }
     EnumSet<ViolationKind> added = EnumSet.noneOf(ViolationKind.class);
+    LedgerEvent cause = null;
     for (KeyValueStore<String, String> store : List.of(uses, pendingUses)) {
       for (KeyValue<String, String> entry : LedgerStores.scan(store, key)) {
         StoredUse use = StoredUse.parse(entry.value);
         if (use.occurredAt() > revokedAt.toEpochMilli() && flagStored(store, entry.key, use, ViolationKind.use_after_revocation)) {
           added.add(ViolationKind.use_after_revocation);
-          useAlert(key, node, LedgerStores.after(entry.key), use, ViolationKind.use_after_revocation);
+          if (cause == null) {
+            cause = revocationOf(node); // read once, and only when a verdict changed
+          }
+          rejudged(key, node, LedgerStores.after(entry.key), use, ViolationKind.use_after_revocation, cause);
         }
       }
     }
@@ -542,8 +561,13 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     }
   }
 
-  /** Re-judges one stored use of {@code tokenKey}: flags it, the token and raises the alert, once. */
-  private void flagUse(String tokenKey, String eventId, ViolationKind kind) {
+  /**
+   * Re-judges one stored use of {@code tokenKey}: flags it and the token, raises the alert and
+   * amends its audit record, once.
+   *
+   * @param cause the event that changed the verdict
+   */
+  private void flagUse(String tokenKey, String eventId, ViolationKind kind, LedgerEvent cause) {
     String useKey = LedgerStores.compose(tokenKey, eventId);
     String pending = pendingUses.get(useKey);
     KeyValueStore<String, String> store = pending != null ? pendingUses : uses;
@@ -555,7 +579,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     }
     node.setViolations(Violations.union(node.getViolations(), EnumSet.of(kind)));
     publish(tokenKey, node);
-    useAlert(tokenKey, node, eventId, use, kind);
+    rejudged(tokenKey, node, eventId, use, kind, cause);
   }
 
   /** Adds {@code kind} to a use stored in {@code store}; false if it had it already. */
@@ -567,10 +591,14 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     return true;
   }
 
-  /** The alert of a use re-judged after its audit record was written (known by id and time only). */
-  private void useAlert(String key, TokenNode node, String eventId, StoredUse use, ViolationKind kind) {
-    out.alert(key, LedgerRecords.alert(eventId, Instant.ofEpochMilli(use.occurredAt()), node.getTenant(),
-        node.getTokenId(), kind, node, node.getActor(), out.now()));
+  /**
+   * The alert and the amendment of a use re-judged after its audit record was written (known by id
+   * and time only): both or neither, so that no flagged use lacks its alert and no alert its flag.
+   */
+  private void rejudged(String key, TokenNode node, String eventId, StoredUse use, ViolationKind kind, LedgerEvent cause) {
+    Instant at = Instant.ofEpochMilli(use.occurredAt());
+    out.audit(key, LedgerRecords.useAmendment(eventId, at, node, EnumSet.of(kind), cause, out.now()));
+    out.alert(key, LedgerRecords.alert(eventId, at, node.getTenant(), node.getTokenId(), kind, node, node.getActor(), out.now()));
   }
 
   /**

@@ -48,7 +48,10 @@ public final class Driver implements AutoCloseable {
 
   public final Map<String, TokenNode> tokens = new LinkedHashMap<>();
   public final List<TokenNode> tokenHistory = new ArrayList<>();
+  /** Audit records as first written (records without {@code amends}). */
   public final List<AuditRecord> audit = new ArrayList<>();
+  /** Amendments of audit records (records of ledger.audit with {@code amends}), in topic order. */
+  public final List<AuditRecord> amendments = new ArrayList<>();
   public final List<Alert> alerts = new ArrayList<>();
   public final Map<String, RevocationNotice> revocations = new HashMap<>();
   public final List<TestRecord<String, RevocationNotice>> revocationHistory = new ArrayList<>();
@@ -137,7 +140,7 @@ public final class Driver implements AutoCloseable {
       tokens.put(r.key(), r.value());
       tokenHistory.add(r.value());
     }
-    auditOut.readValuesToList().forEach(audit::add);
+    auditOut.readValuesToList().forEach(a -> (a.getAmends() == null ? audit : amendments).add(a));
     alertsOut.readValuesToList().forEach(alerts::add);
     for (TestRecord<String, RevocationNotice> r : revocationsOut.readRecordsToList()) {
       revocations.put(r.key(), r.value());

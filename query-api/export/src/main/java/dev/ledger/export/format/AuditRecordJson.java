@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ledger.schemas.avro.AuditAmendment;
 import dev.ledger.schemas.avro.AuditRecord;
 import dev.ledger.schemas.avro.Hop;
 import dev.ledger.schemas.avro.ViolationKind;
@@ -16,6 +17,11 @@ import java.util.TreeMap;
  * Avro record): snake_case names, timestamps as RFC 3339 UTC strings ({@link Instant#toString()}),
  * absent optional fields left out, {@code chain}, {@code violations} and {@code attributes}
  * always present. It is what exports carry and, canonicalised, what the Merkle log hashes.
+ *
+ * <p>An amendment (a record with {@code amends}) has the same form plus the object
+ * {@code amends}: {@code added}, {@code removed} (lists of violation kinds), {@code amended_at}
+ * and, when known, {@code cause_event_id}, {@code cause_token_id}. A record without it is
+ * written exactly as before amendments existed, so its leaf hash is unchanged.
  */
 public final class AuditRecordJson {
 
@@ -43,10 +49,7 @@ public final class AuditRecordJson {
     optional(o, "resource", record.getResource());
     optional(o, "action", record.getAction());
     optional(o, "outcome", record.getOutcome() == null ? null : record.getOutcome().name());
-    ArrayNode violations = o.putArray("violations");
-    for (ViolationKind v : record.getViolations()) {
-      violations.add(v.name());
-    }
+    kinds(o.putArray("violations"), record.getViolations());
     optional(o, "root_id", record.getRootId());
     optional(o, "parent_id", record.getParentId());
     optional(o, "source", record.getSource());
@@ -59,7 +62,45 @@ public final class AuditRecordJson {
     if (record.getRecordedAt() != null) {
       o.put("recorded_at", time(record.getRecordedAt()));
     }
+    AuditAmendment amends = record.getAmends();
+    if (amends != null) {
+      ObjectNode a = o.putObject("amends");
+      kinds(a.putArray("added"), amends.getAdded());
+      kinds(a.putArray("removed"), amends.getRemoved());
+      if (amends.getRecordedViolations() != null) {
+        kinds(a.putArray("recorded_violations"), amends.getRecordedViolations());
+      }
+      optional(a, "cause_event_id", amends.getCauseEventId());
+      optional(a, "cause_token_id", amends.getCauseTokenId());
+      a.put("amended_at", time(amends.getAmendedAt()));
+    }
     return o;
+  }
+
+  /** True when {@code record} (record JSON) is an amendment of the audit record with its event id. */
+  public static boolean isAmendment(JsonNode record) {
+    return record.path("amends").isObject();
+  }
+
+  /**
+   * What identifies a leaf for the log's duplicate check: the event id of an audit record; for an
+   * amendment, the event id and what it changes (cause, added, removed), so that it is told apart
+   * from the record it amends and from other amendments of it, and a replay of it is still caught.
+   */
+  public static String leafId(JsonNode record) {
+    String eventId = text(record, "event_id");
+    if (!isAmendment(record)) {
+      return eventId;
+    }
+    JsonNode a = record.get("amends");
+    return eventId + "\u0000amends\u0000" + text(a, "cause_event_id") + "\u0000" + CanonicalJson.string(a.path("added"))
+        + "\u0000" + CanonicalJson.string(a.path("removed"));
+  }
+
+  private static void kinds(ArrayNode out, Iterable<ViolationKind> kinds) {
+    for (ViolationKind v : kinds) {
+      out.add(v.name());
+    }
   }
 
   /** The timestamp form used throughout exports. */

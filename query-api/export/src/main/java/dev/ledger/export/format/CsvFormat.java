@@ -7,8 +7,10 @@ import java.util.List;
 /**
  * One CSV row per audit record (RFC 4180: comma separated, CRLF line ends, fields quoted when they
  * hold a comma, quote, CR or LF). List fields are flattened: {@code violations} joined by
- * {@code ;}, {@code chain} and {@code attributes} as their JSON text. The first row names the
- * columns ({@link #HEADER}).
+ * {@code ;}, {@code chain}, {@code attributes} and {@code amends} as their JSON text. The first
+ * row names the columns ({@link #HEADER}). A row with {@code amends} empty is an audit record as
+ * first written; one with {@code amends} is an amendment of the record with its {@code event_id},
+ * and its {@code violations} are the kinds it adds.
  *
  * <p>A cell a spreadsheet would evaluate as a formula (one starting with {@code =}, {@code +},
  * {@code -}, {@code @}, TAB or CR) is neutralized as OWASP recommends: prefixed with a single quote
@@ -21,7 +23,7 @@ public final class CsvFormat {
   /** The column names, in order. */
   public static final List<String> HEADER = List.of("leaf_index", "committed_at", "leaf_hash", "event_id", "type",
       "occurred_at", "recorded_at", "tenant", "token_id", "principal", "actor", "chain", "resource", "action",
-      "outcome", "violations", "root_id", "parent_id", "source", "reason", "request_id", "attributes");
+      "outcome", "violations", "root_id", "parent_id", "source", "reason", "request_id", "attributes", "amends");
 
   /** First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection). */
   private static final String FORMULA_STARTS = "=+-@\t\r";

@@ -14,6 +14,11 @@ import java.util.Locale;
  * verb of the action), {@code token.attenuated}, {@code token.revoked} and anything else Authorize
  * Session (3003, Other). The delegation chain is the extension object {@code actor_chain};
  * ledger fields with no OCSF home go to {@code unmapped}.
+ *
+ * <p>An amendment (a re-judged use) is an event of the same class with {@code metadata.uid}
+ * {@code <event_id>/amends/<leaf>} (the original keeps {@code <event_id>}), {@code unmapped.amends}
+ * (added, removed, cause, amended_at) and {@code unmapped.amends_event_id}; its violations are the
+ * kinds it adds.
  */
 public final class OcsfMapper {
 
@@ -45,8 +50,12 @@ public final class OcsfMapper {
     e.put("status_id", denied ? 2 : 1);
     e.put("status", denied ? "Failure" : "Success");
     putIfPresent(e, "status_detail", text(record, "reason"));
-    e.put("message", type + " of " + text(record, "token_id"));
+    boolean amendment = AuditRecordJson.isAmendment(record);
+    e.put("message", (amendment ? "amendment of the verdict on " : "") + type + " of " + text(record, "token_id"));
     e.set("metadata", metadata(record, committedAt));
+    if (amendment) {
+      ((ObjectNode) e.get("metadata")).put("uid", text(record, "event_id") + "/amends/" + leaf);
+    }
     ObjectNode actor = e.putObject("actor");
     String holder = text(record, "actor");
     if (holder != null) {
@@ -128,6 +137,10 @@ public final class OcsfMapper {
     u.set("attributes", record.path("attributes").isObject() ? record.get("attributes").deepCopy() : JSON.objectNode());
     u.put("leaf_index", leaf);
     u.put("committed_at", committedAt);
+    if (AuditRecordJson.isAmendment(record)) {
+      u.put("amends_event_id", text(record, "event_id"));
+      u.set("amends", record.get("amends").deepCopy());
+    }
     return u;
   }
 

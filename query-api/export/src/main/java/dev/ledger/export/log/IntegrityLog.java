@@ -34,7 +34,8 @@ import java.util.TreeMap;
  * <p>Use: {@link #open} once per directory (a file lock keeps a second writer out), {@link #append}
  * records, then {@link #commit} with the Kafka offsets they came up to: the leaves and the offsets
  * become durable together, so after a crash the log resumes from the offsets with nothing lost and
- * nothing twice. A record whose event id the tenant's log already holds is not appended again.
+ * nothing twice. A record whose event id the tenant's log already holds is not appended again (an
+ * amendment of a record, one with {@code amends}, is a leaf of its own: {@link AuditRecordJson#leafId}).
  * {@link #checkpointsDue} signs checkpoints over committed leaves. Thread-safe (one lock).
  * Readers ({@link LogReader}, exports) need no writer and may run in another process.
  */
@@ -115,7 +116,7 @@ public final class IntegrityLog implements Closeable {
     return key;
   }
 
-  /** Appends {@code record} to its tenant's log; false if its event id is already there. */
+  /** Appends {@code record} (or an amendment) to its tenant's log; false if it is already there. */
   public boolean append(AuditRecord record) throws IOException {
     return append(AuditRecordJson.of(record));
   }

@@ -179,11 +179,12 @@ final class TenantWriter implements Closeable {
   }
 
   /**
-   * Appends {@code record} unless its event id is already in the log; the commit time is
+   * Appends {@code record} unless it is already in the log (by {@link AuditRecordJson#leafId}: its
+   * event id, for an amendment the event id and what it changes); the commit time is
    * {@code nowMillis}, or the previous leaf's if the clock went back, so times never decrease.
    */
   boolean append(JsonNode record, long nowMillis) throws IOException {
-    String eventId = AuditRecordJson.text(record, "event_id");
+    String eventId = AuditRecordJson.leafId(record);
     long idHash = eventIdHash(eventId);
     long prior = eventIds.get(idHash);
     if (prior >= 0 && isEvent(prior, eventId)) {
@@ -212,7 +213,7 @@ final class TenantWriter implements Closeable {
     flushBuffers();
     try (LogReader reader = LogReader.open(root, tenant).orElseThrow()) {
       JsonNode leafJson = JSON.readTree(reader.leafData(leaf));
-      return eventId.equals(AuditRecordJson.text(leafJson.path("record"), "event_id"));
+      return eventId.equals(AuditRecordJson.leafId(leafJson.path("record")));
     }
   }
 

@@ -5,12 +5,15 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ledger.schemas.avro.Alert;
+import dev.ledger.schemas.avro.AuditAmendment;
 import dev.ledger.schemas.avro.AuditRecord;
 import dev.ledger.schemas.avro.Hop;
 import dev.ledger.schemas.avro.RevocationNotice;
 import dev.ledger.schemas.avro.TokenNode;
+import dev.ledger.schemas.avro.ViolationKind;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -55,7 +58,12 @@ public final class ContractJson {
         return o;
     }
 
-    /** An audit record: CONTRACT.md's fields, then what the record adds (ids, reason, request id, attributes). */
+    /**
+     * An audit record: CONTRACT.md's fields, then what the record adds (ids, reason, request id, attributes), then
+     * its amendments folded in by the index: {@code violations} is the verdict now, {@code recorded_violations} the
+     * verdict as first recorded (the same when never amended; null when the original is no longer indexed),
+     * {@code amended_at} when it last changed (null: never), and {@code amendment} what changed and why (null: never).
+     */
     public static ObjectNode audit(AuditRecord a) {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("event_id", a.getEventId());
@@ -77,6 +85,19 @@ public final class ContractJson {
         o.put("request_id", a.getRequestId());
         o.set("attributes", map(a.getAttributes()));
         o.put("recorded_at", time(a.getRecordedAt()));
+        AuditAmendment amends = a.getAmends();
+        List<ViolationKind> recorded = amends == null ? a.getViolations() : amends.getRecordedViolations();
+        o.set("recorded_violations", recorded == null ? o.nullNode() : names(recorded));
+        o.put("amended_at", time(amends == null ? null : amends.getAmendedAt()));
+        if (amends == null) {
+            o.putNull("amendment");
+        } else {
+            ObjectNode amendment = o.putObject("amendment");
+            amendment.set("added", names(amends.getAdded()));
+            amendment.set("removed", names(amends.getRemoved()));
+            amendment.put("cause_event_id", amends.getCauseEventId());
+            amendment.put("cause_token_id", amends.getCauseTokenId());
+        }
         return o;
     }
 

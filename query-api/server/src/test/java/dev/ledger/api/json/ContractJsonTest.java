@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ledger.schemas.avro.Alert;
+import dev.ledger.schemas.avro.AuditAmendment;
 import dev.ledger.schemas.avro.AuditRecord;
 import dev.ledger.schemas.avro.Hop;
 import dev.ledger.schemas.avro.Outcome;
@@ -77,6 +78,29 @@ class ContractJsonTest {
         assertThat(json.get("chain").get(2).get("via").asText()).isEqualTo("attenuated");
         assertThat(json.get("attributes").get("k").asText()).isEqualTo("v");
         assertThat(json.get("reason").isNull()).isTrue();
+    }
+
+    @Test
+    void anAuditRecordShowsItsVerdictNowAndAsFirstRecorded() {
+        AuditRecord.Builder use = AuditRecord.newBuilder().setEventId("u3").setType("token.used")
+            .setOccurredAt(Instant.parse("2026-11-20T09:00:22Z")).setTenant("acme").setTokenId("t2").setChain(CHAIN)
+            .setOutcome(Outcome.allowed).setViolations(List.of(ViolationKind.holder_mismatch));
+        JsonNode never = ContractJson.audit(use.build());
+        assertThat(never.get("recorded_violations")).as("never amended: as recorded").isEqualTo(never.get("violations"));
+        assertThat(never.get("amended_at").isNull()).isTrue();
+        assertThat(never.get("amendment").isNull()).isTrue();
+
+        JsonNode amended = ContractJson.audit(use
+            .setViolations(List.of(ViolationKind.usage_limit_exceeded, ViolationKind.holder_mismatch))
+            .setAmends(AuditAmendment.newBuilder().setAdded(List.of(ViolationKind.usage_limit_exceeded))
+                .setRemoved(List.of()).setRecordedViolations(List.of(ViolationKind.holder_mismatch))
+                .setCauseEventId("u1").setCauseTokenId("t2").setAmendedAt(Instant.parse("2026-12-03T19:00:00Z")).build())
+            .build());
+        assertThat(amended.get("violations").toString()).isEqualTo("[\"usage_limit_exceeded\",\"holder_mismatch\"]");
+        assertThat(amended.get("recorded_violations").toString()).isEqualTo("[\"holder_mismatch\"]");
+        assertThat(amended.get("amended_at").asText()).isEqualTo("2026-12-03T19:00:00Z");
+        assertThat(amended.get("amendment").toString()).isEqualTo(
+            "{\"added\":[\"usage_limit_exceeded\"],\"removed\":[],\"cause_event_id\":\"u1\",\"cause_token_id\":\"t2\"}");
     }
 
     @Test
