@@ -59,6 +59,8 @@ public final class AuditRecordJson {
     if (record.getRecordedAt() != null) {
       o.put("recorded_at", time(record.getRecordedAt()));
     }
+    // Left out when null, like every optional field: records from before it existed hash as they did.
+    optional(o, "submitted_by", record.getSubmittedBy());
     return o;
   }
 

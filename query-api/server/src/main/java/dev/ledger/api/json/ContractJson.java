@@ -77,6 +77,7 @@ public final class ContractJson {
         o.put("request_id", a.getRequestId());
         o.set("attributes", map(a.getAttributes()));
         o.put("recorded_at", time(a.getRecordedAt()));
+        o.put("submitted_by", a.getSubmittedBy());
         return o;
     }
 
