@@ -37,15 +37,14 @@ class SubmittedByIT {
     try (LedgerNode node = UpIT.start(data)) {
       String base = "http://127.0.0.1:" + node.httpPort();
       String admin = Files.readString(data.resolve("admin.key")).strip();
-      String resourceServer = UpIT.cli("keys", "create", "--permissions", "events:use,read:revocations",
-          "--tenant", "acme", "--label", "fares api", "--data-dir", data.toString()).strip();
-      String producer = UpIT.cli("keys", "create", "--role", "producer", "--tenant", "acme",
-          "--data-dir", data.toString()).strip();
-      assertThat(UpIT.cli("keys", "list", "--data-dir", data.toString()))
+      String dataDir = "--data-dir=" + data;
+      String resourceServer = UpIT.cli("keys", dataDir, "create", "--permissions", "events:use,read:revocations",
+          "--tenant", "acme", "--label", "fares api").strip();
+      String producer = UpIT.cli("keys", dataDir, "create", "--role", "producer", "--tenant", "acme").strip();
+      assertThat(UpIT.cli("keys", dataDir, "list"))
           .contains(keyId(resourceServer) + " ", "events:use,read:revocations", "fares api")
           .contains(keyId(producer) + " ", "producer");
-      UpIT.cliExit(1, "keys", "create", "--permissions", "events:use,events:fly", "--tenant", "acme",
-          "--data-dir", data.toString());
+      UpIT.cliExit(1, "keys", dataDir, "create", "--permissions", "events:use,events:fly", "--tenant", "acme");
 
       // The producer reports the chain, the resource server its use; the resource server may not revoke.
       assertThat(post(base, producer, String.join("\n", quickstart.subList(0, 3))).statusCode()).isEqualTo(202);
