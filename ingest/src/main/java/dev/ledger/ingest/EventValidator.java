@@ -68,13 +68,16 @@ public final class EventValidator {
       }
       validate(event, i, limits).forEach(sink);
       JsonNode id = event.isObject() ? event.get("event_id") : null;
+      boolean repeated = false;
       if (id != null && id.isTextual()) {
         Integer first = firstIndexOfId.putIfAbsent(id.textValue(), i);
         if (first != null) {
           sink.accept(new Problem(i, "event_id", "duplicates the event_id of event " + first + " in this batch"));
+          repeated = true;
         }
       }
-      String defined = definedToken(event);
+      // A repeated event (same event_id) is one problem, not also a second definition.
+      String defined = repeated ? null : definedToken(event);
       if (defined != null) {
         Integer first = firstDefinition.putIfAbsent(defined, i);
         if (first != null) {
