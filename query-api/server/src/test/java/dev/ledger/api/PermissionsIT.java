@@ -73,10 +73,9 @@ class PermissionsIT {
 
     @AfterAll
     static void stop() throws Exception {
-        api.close();
-        ingest.close();
-        index.close();
-        kafka.close();
+        for (AutoCloseable open : List.<AutoCloseable>of(api, ingest, index, kafka)) {
+            open.close();
+        }
     }
 
     static String use(String eventId, String tenant, String tokenId) {
