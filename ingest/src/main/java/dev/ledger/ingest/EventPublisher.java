@@ -19,6 +19,17 @@ public interface EventPublisher extends AutoCloseable {
    */
   CompletableFuture<Void> publish(List<LedgerEvent> events);
 
+  /**
+   * Publishes a batch atomically, recording who submitted it. The default ignores the submitter:
+   * publishers that write to Kafka override it to put it in the {@code ledger.submitted_by} header
+   * of every record ({@link dev.ledger.schemas.Topics#EVENTS_HEADER_SUBMITTED_BY}).
+   *
+   * @param submittedBy the id of the credential that submitted the batch; null for none
+   */
+  default CompletableFuture<Void> publish(List<LedgerEvent> events, String submittedBy) {
+    return publish(events);
+  }
+
   /** Releases the publisher; batches not yet sent fail. */
   @Override
   void close();

@@ -3,6 +3,7 @@ package dev.ledger.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ledger.ingest.internal.Rfc3339;
 import dev.ledger.schemas.LedgerIds;
+import dev.ledger.schemas.LedgerKey;
 import dev.ledger.schemas.LedgerLimits;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -59,6 +60,7 @@ public final class EventValidator {
    */
   public static void validate(List<? extends JsonNode> events, LedgerLimits limits, Consumer<Problem> sink) {
     Map<String, Integer> firstIndexOfId = new HashMap<>();
+    Map<String, Integer> firstDefinition = new HashMap<>();
     for (int i = 0; i < events.size(); i++) {
       JsonNode event = events.get(i);
       if (event == null) {
@@ -66,13 +68,41 @@ public final class EventValidator {
       }
       validate(event, i, limits).forEach(sink);
       JsonNode id = event.isObject() ? event.get("event_id") : null;
+      boolean repeated = false;
       if (id != null && id.isTextual()) {
         Integer first = firstIndexOfId.putIfAbsent(id.textValue(), i);
         if (first != null) {
           sink.accept(new Problem(i, "event_id", "duplicates the event_id of event " + first + " in this batch"));
+          repeated = true;
+        }
+      }
+      // A repeated event (same event_id) is one problem, not also a second definition.
+      String defined = repeated ? null : definedToken(event);
+      if (defined != null) {
+        Integer first = firstDefinition.putIfAbsent(defined, i);
+        if (first != null) {
+          // Caught here because it is cheap; across batches the stream processor sends it to ledger.dlq.
+          sink.accept(new Problem(i, "token.token_id", "token is already defined by event " + first
+              + " in this batch; a token is issued, exchanged or attenuated once"));
         }
       }
     }
+  }
+
+  /** {@code tenant/token_id} of the token an issuance, exchange or attenuation defines; null for other events. */
+  private static String definedToken(JsonNode event) {
+    JsonNode type = event.isObject() ? event.get("type") : null;
+    if (type == null || EventType.fromWireName(type.textValue()).filter(EventType::isTokenType).isEmpty()) {
+      return null;
+    }
+    JsonNode token = event.get("token");
+    JsonNode tokenId = token == null ? null : token.get("token_id");
+    if (tokenId == null || !tokenId.isTextual()) {
+      return null;
+    }
+    JsonNode tenant = event.get("tenant");
+    return (tenant != null && tenant.isTextual() ? tenant.textValue() : LedgerKey.DEFAULT_TENANT)
+        + "/" + tokenId.textValue();
   }
 
   /** Validates one event at position {@code index}; never throws for any JSON value. */

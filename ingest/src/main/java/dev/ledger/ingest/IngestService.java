@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The producer side of {@code POST /v1/events}: reads a body (JSON array or NDJSON), validates the
- * whole batch with {@link EventValidator}, checks the caller may write every event's tenant, maps
- * the events to Avro and publishes them all or none. Thread-safe; {@link #submit} blocks until
+ * whole batch with {@link EventValidator}, checks the caller may write every event's tenant and
+ * type, maps the events to Avro and publishes them all or none, each with the id of the credential
+ * that submitted it. Thread-safe; {@link #submit} blocks until
  * Kafka answered (or the publish timeout passed) and never throws for any body.
  *
  * <pre>{@code
@@ -84,18 +85,30 @@ public final class IngestService implements AutoCloseable {
   }
 
   /**
+   * Validates and publishes one batch for a caller that may report every event type, without
+   * recording who submitted it.
+   *
+   * @param callerTenant the tenant the credential may write: a tenant name, or {@code "*"} for any; never null
+   * @see #submit(byte[], String, Submitter)
+   */
+  public IngestResult submit(byte[] body, String contentType, String callerTenant) {
+    return submit(body, contentType, Submitter.anyEvent(Objects.requireNonNull(callerTenant, "callerTenant")));
+  }
+
+  /**
    * Validates and publishes one batch.
    *
    * @param body raw request body (JSON array of events, or NDJSON: one event object per line; blank
    *     lines ignored), never null
    * @param contentType the request Content-Type header value, may be null (parameters like charset allowed)
-   * @param callerTenant the tenant the credential may write: a tenant name, or {@code "*"} for any; never null
-   * @return the outcome; invalid input wins over a forbidden tenant
+   * @param submitter the credential: its tenant and permissions decide what it may write, its id is
+   *     recorded on every event; never null
+   * @return the outcome; invalid input wins over a forbidden tenant or event type
    */
-  public IngestResult submit(byte[] body, String contentType, String callerTenant) {
+  public IngestResult submit(byte[] body, String contentType, Submitter submitter) {
     Objects.requireNonNull(body, "body");
-    Objects.requireNonNull(callerTenant, "callerTenant");
-    IngestResult result = decide(body, contentType, callerTenant);
+    Objects.requireNonNull(submitter, "submitter");
+    IngestResult result = decide(body, contentType, submitter);
     metrics.batch(switch (result) {
       case IngestResult.Accepted a -> "accepted";
       case IngestResult.Invalid i -> "invalid";
@@ -114,7 +127,7 @@ public final class IngestService implements AutoCloseable {
     metrics.bindTo(Objects.requireNonNull(registry, "registry"));
   }
 
-  private IngestResult decide(byte[] body, String contentType, String callerTenant) {
+  private IngestResult decide(byte[] body, String contentType, Submitter submitter) {
     try {
       Optional<String> refusal = MediaTypes.refusal(contentType);
       if (refusal.isPresent()) {
@@ -128,13 +141,17 @@ public final class IngestService implements AutoCloseable {
         problems.listed.sort(Comparator.comparingInt(Problem::index));
         return new IngestResult.Invalid(problems.listed, problems.total);
       }
-      List<Problem> foreign = foreignTenants(batch.events(), callerTenant);
-      if (!foreign.isEmpty()) {
-        return new IngestResult.Forbidden("this credential may only write events of tenant " + callerTenant, foreign);
+      ProblemList forbidden = new ProblemList(limits.maxProblems());
+      forbidden(batch.events(), submitter, forbidden);
+      if (forbidden.total > 0) {
+        return new IngestResult.Forbidden("this credential (tenant " + submitter.tenant()
+            + ") may not write every event of the batch: " + forbidden.total + " problem(s)"
+            + (forbidden.total > forbidden.listed.size() ? ", the first " + forbidden.listed.size() + " listed" : "")
+            + "; nothing was written", forbidden.listed);
       }
       Instant now = clock.instant();
       List<LedgerEvent> events = batch.events().stream().map(e -> EventJson.map(e, now)).toList();
-      return publish(events);
+      return publish(events, submitter.id());
     } catch (RuntimeException e) {
       // A bug, not bad input: the caller gets a retryable answer and the log gets the stack.
       LOG.error("ingest failed unexpectedly", e);
@@ -163,25 +180,32 @@ public final class IngestService implements AutoCloseable {
     }
   }
 
-  private static List<Problem> foreignTenants(List<JsonNode> events, String callerTenant) {
-    if (ANY_TENANT.equals(callerTenant)) {
-      return List.of();
-    }
-    List<Problem> foreign = new ArrayList<>();
+  /**
+   * Every event the submitter may not write, in event order: one of another tenant, or of a type
+   * its permissions do not cover (each names the permission it lacks).
+   */
+  private static void forbidden(List<JsonNode> events, Submitter submitter, ProblemList forbidden) {
     for (int i = 0; i < events.size(); i++) {
-      JsonNode tenant = events.get(i).get("tenant");
+      JsonNode event = events.get(i);
+      JsonNode tenant = event.get("tenant");
       String name = tenant == null || tenant.isNull() ? LedgerKey.DEFAULT_TENANT : tenant.textValue();
-      if (!name.equals(callerTenant)) {
-        foreign.add(new Problem(i, "tenant", "tenant " + name + " is not writable with this credential"));
+      if (!ANY_TENANT.equals(submitter.tenant()) && !name.equals(submitter.tenant())) {
+        forbidden.add(new Problem(i, "tenant", "tenant " + name + " is not writable with this credential, which may"
+            + " only write events of tenant " + submitter.tenant()));
+      }
+      // The batch is valid here, so every type is one of the contract's.
+      EventType type = EventType.fromWireName(event.get("type").textValue()).orElseThrow();
+      if (!submitter.mayReport(type)) {
+        forbidden.add(new Problem(i, "type", type.wireName() + " needs the permission " + type.permission()
+            + ", which this credential lacks"));
       }
     }
-    return foreign;
   }
 
-  private IngestResult publish(List<LedgerEvent> events) {
+  private IngestResult publish(List<LedgerEvent> events, String submittedBy) {
     long start = System.nanoTime();
     try {
-      publisher.publish(events).get(publishTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      publisher.publish(events, submittedBy).get(publishTimeout.toMillis(), TimeUnit.MILLISECONDS);
       metrics.publish().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       metrics.accepted(events.size());
       return new IngestResult.Accepted(events.size());

@@ -4,6 +4,7 @@ import dev.ledger.ingest.internal.TransactionalSender;
 import dev.ledger.schemas.LedgerKey;
 import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.avro.LedgerEvent;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
  * Publishes batches to {@code ledger.events} with a transactional producer: one batch is one
@@ -99,8 +102,16 @@ public final class KafkaEventPublisher implements EventPublisher {
 
   @Override
   public CompletableFuture<Void> publish(List<LedgerEvent> events) {
+    return publish(events, null);
+  }
+
+  /** Each record carries {@code submittedBy} in the {@code ledger.submitted_by} header (none when null). */
+  @Override
+  public CompletableFuture<Void> publish(List<LedgerEvent> events, String submittedBy) {
+    List<Header> headers = submittedBy == null ? List.of() : List.of(new RecordHeader(
+        Topics.EVENTS_HEADER_SUBMITTED_BY, submittedBy.getBytes(StandardCharsets.UTF_8)));
     List<ProducerRecord<String, LedgerEvent>> records = events.stream()
-        .map(e -> new ProducerRecord<>(Topics.EVENTS.name(), keyOf(e), e))
+        .map(e -> new ProducerRecord<>(Topics.EVENTS.name(), null, keyOf(e), e, headers))
         .toList();
     return sender.send(records);
   }

@@ -3,6 +3,7 @@ package dev.ledger.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ledger.schemas.LedgerLimits;
 import dev.ledger.schemas.avro.LedgerEvent;
 import dev.ledger.testkit.Examples;
 import java.time.Clock;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,7 @@ class IngestServiceTest {
   /** Records what it was asked to publish; answers with {@code answer}. */
   static final class FakePublisher implements EventPublisher {
     final List<List<LedgerEvent>> published = new CopyOnWriteArrayList<>();
+    final List<String> submitters = new CopyOnWriteArrayList<>();
     volatile CompletableFuture<Void> answer = CompletableFuture.completedFuture(null);
     volatile boolean closed;
 
@@ -31,6 +34,12 @@ class IngestServiceTest {
     public CompletableFuture<Void> publish(List<LedgerEvent> events) {
       published.add(List.copyOf(events));
       return answer;
+    }
+
+    @Override
+    public CompletableFuture<Void> publish(List<LedgerEvent> events, String submittedBy) {
+      submitters.add(String.valueOf(submittedBy));
+      return publish(events);
     }
 
     @Override
@@ -205,6 +214,69 @@ class IngestServiceTest {
     noTenant.remove("tenant");
     assertThat(ingest.submit(TestEvents.ndjson(List.of(noTenant)), NDJSON, "default"))
         .isEqualTo(new IngestResult.Accepted(1));
+  }
+
+  @Test
+  void eachEventTypeNeedsItsPermissionAndARefusedOneWritesNothing() {
+    // A resource server's credential: uses only.
+    Submitter usesOnly = new Submitter("3f9c0a1b2d4e5f60", "acme", Set.of("events:use", "read:revocations"));
+    IngestResult result = ingest.submit(TestEvents.utf8(Examples.quickstartNdjson()), NDJSON, usesOnly);
+    assertThat(result).isInstanceOfSatisfying(IngestResult.Forbidden.class, r -> {
+      assertThat(r.problems()).extracting(Problem::index).containsExactly(0, 1, 2, 4);
+      assertThat(r.problems()).extracting(Problem::field).containsOnly("type");
+      assertThat(r.problems().get(0).reason()).isEqualTo(
+          "token.issued needs the permission events:issue, which this credential lacks");
+      assertThat(r.problems().get(3).reason()).contains("token.revoked", "events:revoke");
+      assertThat(r.message()).contains("4 problem(s)", "nothing was written");
+    });
+    assertThat(publisher.published).isEmpty();
+
+    ObjectNode use = TestEvents.valid(EventType.USED);
+    assertThat(ingest.submit(TestEvents.ndjson(List.of(use)), NDJSON, usesOnly)).isEqualTo(new IngestResult.Accepted(1));
+    assertThat(publisher.submitters).containsExactly("3f9c0a1b2d4e5f60");
+  }
+
+  @Test
+  void aRefusalListsAtMostTheConfiguredNumberOfProblems() {
+    IngestService capped = new IngestService(publisher, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMillis(300),
+        LedgerLimits.DEFAULTS.toBuilder().maxProblems(2).build());
+    Submitter usesOnly = new Submitter("k", "acme", Set.of("events:use"));
+    assertThat(capped.submit(TestEvents.utf8(Examples.quickstartNdjson()), NDJSON, usesOnly))
+        .isInstanceOfSatisfying(IngestResult.Forbidden.class, r -> {
+          assertThat(r.problems()).extracting(Problem::index).containsExactly(0, 1);
+          assertThat(r.message()).contains("4 problem(s), the first 2 listed");
+        });
+  }
+
+  @Test
+  void aForeignTenantAndAMissingPermissionAreListedTogetherInEventOrder() {
+    List<ObjectNode> events = TestEvents.quickstart();
+    events.get(3).put("tenant", "globex");
+    Submitter revoker = new Submitter("k", "acme", Set.of("events:issue", "events:use"));
+    IngestResult result = ingest.submit(TestEvents.ndjson(events), NDJSON, revoker);
+    assertThat(result).isInstanceOfSatisfying(IngestResult.Forbidden.class, r ->
+        assertThat(r.problems()).extracting(p -> p.index() + " " + p.field()).containsExactly("3 tenant", "4 type"));
+    assertThat(publisher.published).isEmpty();
+  }
+
+  @Test
+  void aTokenDefinedTwiceInOneBatchIsInvalid() {
+    List<ObjectNode> events = new java.util.ArrayList<>(TestEvents.quickstart());
+    ObjectNode again = events.get(0).deepCopy();
+    again.put("event_id", "ev-again");
+    events.add(again);
+    assertThat(ingest.submit(TestEvents.ndjson(events), NDJSON, "acme")).isInstanceOfSatisfying(
+        IngestResult.Invalid.class, r -> {
+          assertThat(r.problems()).singleElement().satisfies(p -> {
+            assertThat(p.index()).isEqualTo(6);
+            assertThat(p.field()).isEqualTo("token.token_id");
+            assertThat(p.reason()).contains("already defined by event 0");
+          });
+        });
+    ObjectNode otherTenant = events.get(0).deepCopy();
+    otherTenant.put("event_id", "ev-globex").put("tenant", "globex");
+    assertThat(ingest.submit(TestEvents.ndjson(List.of(events.get(0), otherTenant)), NDJSON, "*"))
+        .as("the same token id in another tenant is another token").isEqualTo(new IngestResult.Accepted(2));
   }
 
   @Test

@@ -54,6 +54,13 @@ public final class Topics {
           Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
               TopicConfig.RETENTION_MS_CONFIG, "-1"));
 
+  /**
+   * {@code ledger.events} header: the id of the credential that submitted the event over
+   * {@code POST /v1/events} (an API key id, or {@code jwt:<sub>}), UTF-8. Absent on events written
+   * to Kafka directly. The stream processor copies it into the AuditRecord's {@code submitted_by}.
+   */
+  public static final String EVENTS_HEADER_SUBMITTED_BY = "ledger.submitted_by";
+
   /** DLQ header: a machine-readable reason code. */
   public static final String DLQ_HEADER_REASON = "ledger.dlq.reason";
   /** DLQ header: a human-readable explanation. */

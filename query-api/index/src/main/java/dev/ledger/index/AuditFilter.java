@@ -18,12 +18,19 @@ import java.time.Instant;
  * @param to occurred_at before (exclusive)
  * @param q Lucene classic query syntax over the record's values; field:value works on the keyword
  *     fields (principal, actor, token_id, resource, action, outcome, type, violation, event_id,
- *     root_id, parent_id, request_id, source) and {@code occurred_at:[2026-01-01T00:00:00Z TO *]}
+ *     root_id, parent_id, request_id, source, submitted_by) and {@code occurred_at:[2026-01-01T00:00:00Z TO *]}
+ * @param submittedBy the id of the credential that submitted the event (an API key id, {@code jwt:<sub>})
  */
 public record AuditFilter(String principal, String actor, String token, String resource, String action,
-    String outcome, String type, String violation, Instant from, Instant to, String q) {
+    String outcome, String type, String violation, Instant from, Instant to, String q, String submittedBy) {
 
-  private static final AuditFilter EMPTY = new AuditFilter(null, null, null, null, null, null, null, null, null, null, null);
+  private static final AuditFilter EMPTY = builder().build();
+
+  /** Every filter but {@code submittedBy}. */
+  public AuditFilter(String principal, String actor, String token, String resource, String action,
+      String outcome, String type, String violation, Instant from, Instant to, String q) {
+    this(principal, actor, token, resource, action, outcome, type, violation, from, to, q, null);
+  }
 
   /** No filter: every record in scope. */
   public static AuditFilter empty() {
@@ -37,7 +44,7 @@ public record AuditFilter(String principal, String actor, String token, String r
 
   /** Builds an {@link AuditFilter}; every setter accepts null (not filtered). */
   public static final class Builder {
-    private String principal, actor, token, resource, action, outcome, type, violation, q;
+    private String principal, actor, token, resource, action, outcome, type, violation, q, submittedBy;
     private Instant from, to;
 
     private Builder() {}
@@ -53,9 +60,11 @@ public record AuditFilter(String principal, String actor, String token, String r
     public Builder from(Instant v) { from = v; return this; }
     public Builder to(Instant v) { to = v; return this; }
     public Builder q(String v) { q = v; return this; }
+    public Builder submittedBy(String v) { submittedBy = v; return this; }
 
     public AuditFilter build() {
-      return new AuditFilter(principal, actor, token, resource, action, outcome, type, violation, from, to, q);
+      return new AuditFilter(principal, actor, token, resource, action, outcome, type, violation, from, to, q,
+          submittedBy);
     }
   }
 }

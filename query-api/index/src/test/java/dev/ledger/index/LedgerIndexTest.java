@@ -88,6 +88,24 @@ class LedgerIndexTest {
   }
 
   @Test
+  void submittedByFindsTheRecordsOfOneCredentialAndIsAKeywordOfQ() throws Exception {
+    index.putAudit(audit("acme", "s1", T0.plusSeconds(1), "alice", "r1:agent-a").setSubmittedBy("3f9c0a1b2d4e5f60")
+        .build());
+    index.putAudit(audit("acme", "s2", T0.plusSeconds(2), "alice", "r1:agent-a").setSubmittedBy("jwt:svc:gateway")
+        .build());
+    index.putAudit(audit("acme", "s3", T0.plusSeconds(3), "alice", "r1:agent-a").build());
+    index.putAudit(audit("other", "s4", T0.plusSeconds(4), "alice", "r1:agent-a").setSubmittedBy("3f9c0a1b2d4e5f60")
+        .build());
+    index.awaitSearchable();
+
+    assertThat(ids(AuditFilter.builder().submittedBy("3f9c0a1b2d4e5f60").build())).containsExactly("s1");
+    assertThat(ids(AuditFilter.builder().submittedBy("jwt:svc:gateway").build())).containsExactly("s2");
+    assertThat(ids(AuditFilter.builder().q("submitted_by:\"jwt:svc:gateway\"").build())).containsExactly("s2");
+    assertThat(index.audit(ACME, AuditFilter.builder().submittedBy("jwt:svc:gateway").build(), PageRequest.first(1))
+        .items().getFirst().getSubmittedBy()).isEqualTo("jwt:svc:gateway");
+  }
+
+  @Test
   void actorMatchesAnyHopOfTheChain() throws Exception {
     seedAudit();
     // agent-a is the root holder in e1, e2 and a middle hop in e3; agent-d only the last hop of e3.

@@ -5,7 +5,7 @@ import dev.ledger.api.internal.ErrorHandling;
 import dev.ledger.api.internal.FairShare;
 import dev.ledger.api.internal.HttpMetrics;
 import dev.ledger.api.internal.JsonErrorHandler;
-import dev.ledger.api.internal.Permission;
+import dev.ledger.api.internal.Requirement;
 import dev.ledger.api.internal.routes.AuditRoute;
 import dev.ledger.api.internal.routes.EventsRoute;
 import dev.ledger.api.internal.routes.ExportRoute;
@@ -130,18 +130,18 @@ public final class ApiServer implements AutoCloseable {
         ExportRoute exports = new ExportRoute(context.exporter(), streaming);
         KeysRoute notaryKeys = new KeysRoute(context.notaryKey());
 
-        get(config, "/health", health::handle, Permission.OPEN);
-        get(config, "/metrics", metricsRoute::handle, Permission.OPEN);
-        get(config, "/openapi.json", openApi::handle, Permission.OPEN);
-        config.routes.post("/v1/events", events::handle, Permission.WRITE);
-        get(config, "/v1/tokens/{id}", tokens::token, Permission.READ);
-        get(config, "/v1/tokens/{id}/descendants", tokens::descendants, Permission.READ);
-        get(config, "/v1/audit", audit::handle, Permission.READ);
-        get(config, "/v1/alerts", notices::alerts, Permission.READ);
-        get(config, "/v1/revocations", notices::revocations, Permission.READ);
-        get(config, "/v1/revocations/stream", stream::handle, Permission.READ);
-        get(config, "/v1/exports", exports::handle, Permission.READ);
-        get(config, "/v1/keys", notaryKeys::handle, Permission.AUTHENTICATED);
+        get(config, "/health", health::handle, Requirement.OPEN);
+        get(config, "/metrics", metricsRoute::handle, Requirement.OPEN);
+        get(config, "/openapi.json", openApi::handle, Requirement.OPEN);
+        config.routes.post("/v1/events", events::handle, Requirement.REPORT_EVENTS);
+        get(config, "/v1/tokens/{id}", tokens::token, Requirement.READ_TOKENS);
+        get(config, "/v1/tokens/{id}/descendants", tokens::descendants, Requirement.READ_TOKENS);
+        get(config, "/v1/audit", audit::handle, Requirement.READ_AUDIT);
+        get(config, "/v1/alerts", notices::alerts, Requirement.READ_AUDIT);
+        get(config, "/v1/revocations", notices::revocations, Requirement.READ_REVOCATIONS);
+        get(config, "/v1/revocations/stream", stream::handle, Requirement.READ_REVOCATIONS);
+        get(config, "/v1/exports", exports::handle, Requirement.EXPORT);
+        get(config, "/v1/keys", notaryKeys::handle, Requirement.AUTHENTICATED);
     }
 
     /**
@@ -149,8 +149,8 @@ public final class ApiServer implements AutoCloseable {
      * GET route 200 without running the route's access check; here HEAD runs the GET handler (the same status and
      * headers, so the same 401, 403 and 404), and the streamed routes skip their body on HEAD.
      */
-    private static void get(JavalinConfig config, String path, io.javalin.http.Handler handler, Permission permission) {
-        config.routes.get(path, handler, permission);
-        config.routes.head(path, handler, permission);
+    private static void get(JavalinConfig config, String path, io.javalin.http.Handler handler, Requirement requirement) {
+        config.routes.get(path, handler, requirement);
+        config.routes.head(path, handler, requirement);
     }
 }

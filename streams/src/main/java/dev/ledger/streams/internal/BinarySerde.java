@@ -33,9 +33,10 @@ public final class BinarySerde<T> implements Serde<T> {
     T read(DataInputStream in) throws IOException;
   }
 
-  // 2: links keep no definition once resolved, the tree processor keeps pending uses. Internal
-  // state is rebuilt from ledger.events rather than read in an older format (streams/README.md).
-  private static final byte VERSION = 2;
+  // 2: links keep no definition once resolved, the tree processor keeps pending uses. 3: events
+  // carry their submitter, links who defined them. Internal state is rebuilt from ledger.events
+  // rather than read in an older format (streams/README.md).
+  private static final byte VERSION = 3;
 
   private final String name;
   private final Writer<T> writer;

@@ -22,6 +22,11 @@ public final class Dlq {
     return headers;
   }
 
+  /** How a DLQ message names who submitted an event: its credential id, or that it came without one. */
+  public static String submitter(String submittedBy) {
+    return submittedBy == null ? "unknown: written to Kafka directly" : submittedBy;
+  }
+
   public static String origin(String topic, int partition, long offset) {
     return topic + "/" + partition + "@" + offset;
   }

@@ -43,6 +43,7 @@ public final class LedgerRecords {
         .setRootId(node == null ? null : node.getRootId())
         .setParentId(node == null ? null : node.getParentId())
         .setSource(event.getSource())
+        .setSubmittedBy(SubmittedEvent.submitterOf(event))
         .setRecordedAt(Instant.ofEpochMilli(now));
     TokenBody token = event.getToken();
     UseBody use = event.getUse();

@@ -1,9 +1,11 @@
 package dev.ledger.streams.internal;
 
+import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.avro.Alert;
 import dev.ledger.schemas.avro.AuditRecord;
 import dev.ledger.schemas.avro.RevocationNotice;
 import dev.ledger.schemas.avro.TokenNode;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -84,7 +86,18 @@ public final class Outputs {
 
   /** A rejected record, value bytes as received, with the ledger's DLQ headers. */
   public void dlq(byte[] key, byte[] value, String reason, String message) {
+    dlq(key, value, reason, message, null);
+  }
+
+  /**
+   * As {@link #dlq(byte[], byte[], String, String)}, keeping the {@code ledger.submitted_by} header
+   * of the rejected event when it had one.
+   */
+  public void dlq(byte[] key, byte[] value, String reason, String message, String submittedBy) {
     RecordHeaders headers = new RecordHeaders();
+    if (submittedBy != null) {
+      headers.add(Topics.EVENTS_HEADER_SUBMITTED_BY, submittedBy.getBytes(StandardCharsets.UTF_8));
+    }
     String origin = context.recordMetadata()
         .map(m -> Dlq.origin(m.topic(), m.partition(), m.offset()))
         .orElse("unknown");

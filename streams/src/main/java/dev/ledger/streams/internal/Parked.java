@@ -25,11 +25,11 @@ public record Parked(LedgerEvent event, long dueAt, boolean audited) {
       (p, out) -> {
         out.writeLong(p.dueAt());
         out.writeBoolean(p.audited());
-        BinarySerde.writeBytes(out, RawEvent.EVENT_SERDE.encode(p.event()));
+        SubmittedEvent.write(out, p.event());
       },
       in -> {
         long due = in.readLong();
         boolean audited = in.readBoolean();
-        return new Parked(RawEvent.EVENT_SERDE.decode(BinarySerde.readBytes(in)), due, audited);
+        return new Parked(SubmittedEvent.read(in), due, audited);
       });
 }

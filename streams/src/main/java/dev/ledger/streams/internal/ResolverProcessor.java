@@ -103,19 +103,20 @@ public final class ResolverProcessor implements Processor<String, Object, Object
   @Override
   public void process(Record<String, Object> record) {
     switch (record.value()) {
-      case RawEvent raw -> onEvent(record.key(), raw);
+      case RawEvent raw -> onEvent(record.key(), raw, SubmittedEvent.fromHeaders(record.headers()));
       case LoopMessage message -> onLoop(record.key(), message);
       case null -> out.dlq(bytes(record.key()), null, "missing_value", "a ledger.events record needs a LedgerEvent value");
       default -> throw new IllegalStateException("unexpected value " + record.value().getClass());
     }
   }
 
-  private void onEvent(String key, RawEvent raw) {
-    LedgerEvent event = raw.event();
+  /** @param submittedBy the {@code ledger.submitted_by} header: carried with the event to its audit record */
+  private void onEvent(String key, RawEvent raw, String submittedBy) {
+    LedgerEvent event = SubmittedEvent.of(raw.event(), submittedBy);
     List<Problem> problems = EventValidator.validate(key, event, limits);
     if (!problems.isEmpty()) {
       LOG.debug("rejected event {}: {}", event.getEventId(), Problem.describe(problems));
-      out.dlq(bytes(key), raw.bytes(), Problem.codes(problems), Problem.describe(problems));
+      out.dlq(bytes(key), raw.bytes(), Problem.codes(problems), Problem.describe(problems), submittedBy);
       return;
     }
     String dedupeKey = LedgerStores.compose(event.getTenant(), event.getEventId());
@@ -123,8 +124,11 @@ public final class ResolverProcessor implements Processor<String, Object, Object
       return;
     }
     if (EventValidator.definesToken(event.getType())) {
-      if (links.get(key) != null) {
-        out.dlq(bytes(key), raw.bytes(), Dlq.DUPLICATE_TOKEN, "token " + key + " is already defined by another event");
+      TokenLink existing = links.get(key);
+      if (existing != null) {
+        out.dlq(bytes(key), raw.bytes(), Dlq.DUPLICATE_TOKEN, "token " + key + " is already defined by another event"
+            + " (submitted by " + Dlq.submitter(existing.definedBy()) + "); this one was submitted by "
+            + Dlq.submitter(submittedBy), submittedBy);
         return;
       }
       remember(dedupeKey);

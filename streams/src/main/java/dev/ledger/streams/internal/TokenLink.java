@@ -15,8 +15,12 @@ import java.util.Objects;
  * @param audited true once stage 1 wrote the definition's audit record because its parent stayed
  *     unknown past the grace (an orphan), so the tree processor must not write another
  * @param depth once {@link State#RESOLVED}, parent links to the root; else 0
+ * @param definedBy who submitted the definition ({@link SubmittedEvent}), kept after the definition is
+ *     dropped so that a second definition's {@code duplicate_token} DLQ record can name both; null
+ *     when it was written to Kafka directly
  */
-public record TokenLink(LedgerEvent definition, String rootId, State state, boolean audited, int depth) {
+public record TokenLink(LedgerEvent definition, String rootId, State state, boolean audited, int depth,
+    String definedBy) {
 
   /** Resolution state of a token in stage 1. */
   public enum State {
@@ -42,19 +46,19 @@ public record TokenLink(LedgerEvent definition, String rootId, State state, bool
 
   /** A token just defined, its root not known yet. */
   public static TokenLink pending(LedgerEvent definition) {
-    return new TokenLink(definition, null, State.PENDING, false, 0);
+    return new TokenLink(definition, null, State.PENDING, false, 0, SubmittedEvent.submitterOf(definition));
   }
 
   public TokenLink resolved(String root, int depth) {
-    return new TokenLink(null, root, State.RESOLVED, audited, depth);
+    return new TokenLink(null, root, State.RESOLVED, audited, depth, definedBy);
   }
 
   public TokenLink cyclic() {
-    return new TokenLink(null, null, State.CYCLIC, audited, depth);
+    return new TokenLink(null, null, State.CYCLIC, audited, depth, definedBy);
   }
 
   public TokenLink markAudited() {
-    return new TokenLink(definition, rootId, state, true, depth);
+    return new TokenLink(definition, rootId, state, true, depth, definedBy);
   }
 
   // The audited flag rides in the top bit of the state byte.
@@ -65,8 +69,9 @@ public record TokenLink(LedgerEvent definition, String rootId, State state, bool
         out.writeByte(l.state().ordinal() | (l.audited() ? AUDITED_BIT : 0));
         BinarySerde.writeNullable(out, l.rootId());
         out.writeInt(l.depth());
+        BinarySerde.writeNullable(out, l.definedBy());
         if (l.state() == State.PENDING) {
-          BinarySerde.writeBytes(out, RawEvent.EVENT_SERDE.encode(l.definition()));
+          SubmittedEvent.write(out, l.definition());
         }
       },
       in -> {
@@ -74,7 +79,8 @@ public record TokenLink(LedgerEvent definition, String rootId, State state, bool
         State state = State.values()[head & ~AUDITED_BIT];
         String root = BinarySerde.readNullable(in);
         int depth = in.readInt();
-        LedgerEvent definition = state == State.PENDING ? RawEvent.EVENT_SERDE.decode(BinarySerde.readBytes(in)) : null;
-        return new TokenLink(definition, root, state, (head & AUDITED_BIT) != 0, depth);
+        String definedBy = BinarySerde.readNullable(in);
+        LedgerEvent definition = state == State.PENDING ? SubmittedEvent.read(in) : null;
+        return new TokenLink(definition, root, state, (head & AUDITED_BIT) != 0, depth, definedBy);
       });
 }

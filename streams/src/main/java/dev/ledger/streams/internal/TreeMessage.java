@@ -45,14 +45,14 @@ public record TreeMessage(LedgerEvent event, boolean audited, boolean followUp, 
   public static final BinarySerde<TreeMessage> SERDE = new BinarySerde<>("TreeMessage",
       (m, out) -> {
         out.writeByte((m.audited() ? AUDITED : 0) | (m.followUp() ? FOLLOW_UP : 0) | (m.resumeAfter() != null ? RESUME : 0));
-        BinarySerde.writeBytes(out, RawEvent.EVENT_SERDE.encode(m.event()));
+        SubmittedEvent.write(out, m.event());
         if (m.resumeAfter() != null) {
           out.writeUTF(m.resumeAfter());
         }
       },
       in -> {
         int flags = in.readUnsignedByte();
-        LedgerEvent event = RawEvent.EVENT_SERDE.decode(BinarySerde.readBytes(in));
+        LedgerEvent event = SubmittedEvent.read(in);
         return new TreeMessage(event, (flags & AUDITED) != 0, (flags & FOLLOW_UP) != 0,
             (flags & RESUME) != 0 ? in.readUTF() : null);
       });

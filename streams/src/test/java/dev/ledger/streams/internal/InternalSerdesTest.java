@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ledger.schemas.avro.LedgerEvent;
 import dev.ledger.streams.testing.Events;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
@@ -35,6 +40,29 @@ class InternalSerdesTest {
     Parked parked = new Parked(EVENT, 42L, false);
     assertThat(Parked.SERDE.decode(Parked.SERDE.encode(parked))).isEqualTo(parked);
     assertThat(Parked.SERDE.encode(null)).isNull();
+  }
+
+  @Test
+  void theSubmitterTravelsWithTheEventThroughEveryInternalValue() throws Exception {
+    LedgerEvent submitted = SubmittedEvent.of(EVENT, "k-1f2e");
+    TreeMessage tree = TreeMessage.SERDE.decode(TreeMessage.SERDE.encode(new TreeMessage(submitted, false)));
+    assertThat(SubmittedEvent.submitterOf(tree.event())).isEqualTo("k-1f2e");
+    assertThat(tree.event().getEventId()).isEqualTo("e1");
+    assertThat(SubmittedEvent.submitterOf(Parked.SERDE.decode(Parked.SERDE.encode(new Parked(submitted, 1L, false))).event()))
+        .isEqualTo("k-1f2e");
+    TokenLink link = TokenLink.SERDE.decode(TokenLink.SERDE.encode(TokenLink.pending(submitted)));
+    assertThat(SubmittedEvent.submitterOf(link.definition())).isEqualTo("k-1f2e");
+    assertThat(TokenLink.SERDE.decode(TokenLink.SERDE.encode(link.resolved("r", 1))).definedBy())
+        .as("kept once the definition is dropped").isEqualTo("k-1f2e");
+    assertThat(SubmittedEvent.submitterOf(SubmittedEvent.read(roundTrip(EVENT)))).as("none: written directly").isNull();
+    assertThat(SubmittedEvent.of(EVENT, null)).isSameAs(EVENT);
+    assertThat(submitted).isNotEqualTo(SubmittedEvent.of(EVENT, "someone-else"));
+  }
+
+  private static DataInputStream roundTrip(LedgerEvent event) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    SubmittedEvent.write(new DataOutputStream(bytes), event);
+    return new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
   }
 
   @Test

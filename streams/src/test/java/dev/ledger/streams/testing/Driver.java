@@ -9,6 +9,7 @@ import dev.ledger.schemas.avro.TokenNode;
 import dev.ledger.streams.LedgerTopology;
 import dev.ledger.streams.StreamsSettings;
 import dev.ledger.streams.internal.LoopMessage;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -96,6 +98,16 @@ public final class Driver implements AutoCloseable {
   public Driver send(List<LedgerEvent> batch) {
     for (LedgerEvent event : batch) {
       events.pipeInput(Events.key(event), event);
+    }
+    return drain();
+  }
+
+  /** Sends events as {@code POST /v1/events} writes them: with the {@code ledger.submitted_by} header. */
+  public Driver sendSubmittedBy(String submittedBy, LedgerEvent... batch) {
+    for (LedgerEvent event : batch) {
+      RecordHeaders headers = new RecordHeaders();
+      headers.add(Topics.EVENTS_HEADER_SUBMITTED_BY, submittedBy.getBytes(StandardCharsets.UTF_8));
+      events.pipeInput(new TestRecord<>(Events.key(event), event, headers));
     }
     return drain();
   }

@@ -3,9 +3,11 @@ package dev.ledger.ops.cli;
 import dev.ledger.api.auth.ApiKeyStore;
 import dev.ledger.api.auth.CreatedKey;
 import dev.ledger.api.auth.KeyInfo;
+import dev.ledger.api.auth.Permission;
 import dev.ledger.api.auth.Role;
 import dev.ledger.ops.config.ConfigKey;
 import java.io.PrintWriter;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -39,8 +41,20 @@ public final class KeysCommand implements Runnable {
     @ParentCommand
     KeysCommand parent;
 
-    @Option(names = "--role", required = true, description = "auditor, producer or admin")
-    Role role;
+    /** Exactly one of a role (a preset) or an explicit permission list. */
+    static final class Grant {
+      @Option(names = "--role", required = true,
+          description = "a preset: auditor, producer, admin or resource-server")
+      String role;
+
+      @Option(names = "--permissions", required = true, paramLabel = "LIST",
+          description = "comma-separated permissions instead of a role: events:issue, events:use, events:revoke,"
+              + " read:audit, read:tokens, read:revocations, export, keys:admin")
+      String permissions;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Grant grant;
 
     @Option(names = "--tenant", required = true, description = "a tenant, or * for all tenants")
     String tenant;
@@ -52,14 +66,18 @@ public final class KeysCommand implements Runnable {
     public void run() {
       CreatedKey key;
       try {
-        key = parent.store().create(role, tenant, label == null ? "" : label);
+        String note = label == null ? "" : label;
+        key = grant.role != null
+            ? parent.store().create(Role.parse(grant.role), tenant, note)
+            : parent.store().create(Permission.parseAll(grant.permissions), tenant, note);
       } catch (IllegalArgumentException e) {
         throw new UserException(e.getMessage());
       }
       PrintWriter out = parent.spec.commandLine().getOut();
       out.println(key.secret());
       out.flush();
-      System.err.printf("created key %s (%s, tenant %s); it is shown only now.%n", key.keyId(), role, tenant);
+      System.err.printf("created key %s (%s, tenant %s); it is shown only now.%n", key.keyId(), key.info().grants(),
+          tenant);
     }
   }
 
@@ -71,9 +89,10 @@ public final class KeysCommand implements Runnable {
     @Override
     public void run() {
       PrintWriter out = parent.spec.commandLine().getOut();
-      out.printf("%-24s %-9s %-20s %-22s %-22s %s%n", "ID", "ROLE", "TENANT", "CREATED", "REVOKED", "LABEL");
+      out.printf("%-24s %-15s %-20s %-22s %-22s %s%n", "ID", "ROLE/PERMISSIONS", "TENANT", "CREATED", "REVOKED",
+          "LABEL");
       for (KeyInfo k : parent.store().list()) {
-        out.printf("%-24s %-9s %-20s %-22s %-22s %s%n", k.keyId(), k.role(), k.tenant(), k.createdAt(),
+        out.printf("%-24s %-15s %-20s %-22s %-22s %s%n", k.keyId(), k.grants(), k.tenant(), k.createdAt(),
             k.revokedAt() == null ? "-" : k.revokedAt(), k.label() == null ? "" : k.label());
       }
       out.flush();

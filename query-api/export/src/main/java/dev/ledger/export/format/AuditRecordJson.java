@@ -74,6 +74,8 @@ public final class AuditRecordJson {
       optional(a, "cause_token_id", amends.getCauseTokenId());
       a.put("amended_at", time(amends.getAmendedAt()));
     }
+    // Left out when null, like every optional field: records from before it existed hash as they did.
+    optional(o, "submitted_by", record.getSubmittedBy());
     return o;
   }
 

@@ -112,6 +112,7 @@ public final class Documents {
     keyword(d, Fields.OUTCOME, outcome);
     keyword(d, Fields.REQUEST_ID, r.getRequestId());
     keyword(d, Fields.SOURCE, r.getSource());
+    keyword(d, Fields.SUBMITTED_BY, r.getSubmittedBy());
     Set<String> actors = actors(r.getChain(), r.getActor());
     for (String actor : actors) {
       keyword(d, Fields.ACTOR, actor);

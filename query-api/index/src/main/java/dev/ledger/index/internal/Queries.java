@@ -38,6 +38,7 @@ public final class Queries {
     term(b, Fields.OUTCOME, f.outcome());
     term(b, Fields.TYPE, f.type());
     term(b, Fields.VIOLATION, f.violation());
+    term(b, Fields.SUBMITTED_BY, f.submittedBy());
     window(b, f.from(), f.to(), problems);
     if (f.q() != null && !f.q().isBlank()) {
       try {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * API keys kept hashed in a keys file (JSON lines; a JSON array is read too), reloaded when the file changes on disk so
@@ -65,7 +66,7 @@ public final class ApiKeyStore implements KeyStore {
     }
 
     /**
-     * Creates and stores a new key.
+     * Creates and stores a new key holding a role's preset.
      *
      * @param role   not null
      * @param tenant a tenant name or {@code *}
@@ -75,6 +76,24 @@ public final class ApiKeyStore implements KeyStore {
      */
     public CreatedKey create(Role role, String tenant, String label) {
         Objects.requireNonNull(role, "role");
+        return create(role, null, tenant, label);
+    }
+
+    /**
+     * Creates and stores a new key holding exactly {@code permissions}.
+     *
+     * @param permissions not null, not empty
+     * @param tenant      a tenant name or {@code *}
+     * @param label       free text, may be null
+     * @return the key, whose {@link CreatedKey#secret()} is never shown again
+     * @throws IllegalArgumentException when the tenant is not valid or no permission is given
+     */
+    public CreatedKey create(Set<Permission> permissions, String tenant, String label) {
+        Objects.requireNonNull(permissions, "permissions");
+        return create(null, permissions, tenant, label);
+    }
+
+    private CreatedKey create(Role role, Set<Permission> permissions, String tenant, String label) {
         if (!Tenants.isCredentialTenant(tenant)) {
             throw new IllegalArgumentException(
                 "invalid tenant '" + tenant + "' (expected 1..128 of A-Z a-z 0-9 . _ - or *)");
@@ -85,7 +104,8 @@ public final class ApiKeyStore implements KeyStore {
         RANDOM.nextBytes(secretBytes);
         String keyId = HexFormat.of().formatHex(idBytes);
         String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
-        KeyInfo info = new KeyInfo(keyId, role, tenant, label, Instant.now().truncatedTo(ChronoUnit.SECONDS), null);
+        KeyInfo info = new KeyInfo(keyId, role, permissions, tenant, label,
+            Instant.now().truncatedTo(ChronoUnit.SECONDS), null);
         StoredKey stored = new StoredKey(info, sha256(secret));
         keys = file.update(current -> {
             Map<String, StoredKey> next = new LinkedHashMap<>(current);
@@ -143,7 +163,7 @@ public final class ApiKeyStore implements KeyStore {
             return Optional.empty();
         }
         KeyInfo info = key.info();
-        return Optional.of(new Caller(info.keyId(), info.role(), info.tenant()));
+        return Optional.of(new Caller(info.keyId(), info.permissions(), info.tenant(), null));
     }
 
     private void reloadIfChanged(boolean now) {

@@ -9,6 +9,8 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import java.net.URL;
+import java.text.ParseException;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -17,14 +19,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Verifies JWT bearer credentials against a JWKS (CONTRACT.md section 5): the signature (RSA or EC, never
- * {@code none} or HMAC), {@code iss}, {@code aud}, {@code exp}/{@code nbf}, and the {@code role} and {@code tenant}
- * claims that say what the caller may do. The caller's key id is {@code jwt:<sub>}.
+ * {@code none} or HMAC), {@code iss}, {@code aud}, {@code exp}/{@code nbf}, and the claims that say what the caller
+ * may do: {@code tenant}, and either {@code permissions} (names separated by spaces or commas, as OAuth's
+ * {@code scope}, or a JSON array of names) or a {@code role} naming a preset. When both are present,
+ * {@code permissions} is what counts: it is the explicit list. An unknown name refuses the token rather than dropping
+ * the name, so a typo cannot silently narrow or widen a credential. The caller's key id is {@code jwt:<sub>}.
  *
  * <p>Thread-safe. Combine with API keys through {@link KeyStore#anyOf}.
  */
 public final class JwtKeyStore implements KeyStore {
     /** Claim naming the {@link Role}. */
     public static final String ROLE_CLAIM = "role";
+    /** Claim listing {@link Permission}s; wins over {@link #ROLE_CLAIM}. */
+    public static final String PERMISSIONS_CLAIM = "permissions";
     /** Claim naming the tenant, or {@code *}. */
     public static final String TENANT_CLAIM = "tenant";
 
@@ -47,7 +54,7 @@ public final class JwtKeyStore implements KeyStore {
         processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(
             Objects.requireNonNull(audience, "audience"),
             new JWTClaimsSet.Builder().issuer(Objects.requireNonNull(issuer, "issuer")).build(),
-            Set.of("sub", "exp", ROLE_CLAIM, TENANT_CLAIM)));
+            Set.of("sub", "exp", TENANT_CLAIM)));
     }
 
     /**
@@ -71,13 +78,27 @@ public final class JwtKeyStore implements KeyStore {
                 LOG.debug("JWT of {} refused: invalid tenant claim", claims.getSubject());
                 return Optional.empty();
             }
-            Role role = Role.parse(claims.getStringClaim(ROLE_CLAIM));
-            return Optional.of(new Caller("jwt:" + claims.getSubject(), role, tenant,
+            return Optional.of(new Caller("jwt:" + claims.getSubject(), permissions(claims), tenant,
                 claims.getExpirationTime().toInstant()));
         } catch (Exception e) {
-            // Bad signature, wrong issuer or audience, expired, unknown role: all mean "not authenticated".
+            // Bad signature, wrong issuer or audience, expired, unknown role or permission: all mean "not authenticated".
             LOG.debug("JWT refused: {}", e.getMessage());
             return Optional.empty();
         }
+    }
+
+    private static Set<Permission> permissions(JWTClaimsSet claims) throws ParseException {
+        Object listed = claims.getClaim(PERMISSIONS_CLAIM);
+        if (listed instanceof List<?> names) {
+            return Permission.parseAll(names.stream().map(String::valueOf).toList());
+        }
+        if (listed != null) {
+            return Permission.parseAll(claims.getStringClaim(PERMISSIONS_CLAIM));
+        }
+        String role = claims.getStringClaim(ROLE_CLAIM);
+        if (role == null) {
+            throw new IllegalArgumentException("neither a permissions nor a role claim");
+        }
+        return Role.parse(role).permissions();
     }
 }

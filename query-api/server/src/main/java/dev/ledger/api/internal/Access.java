@@ -32,13 +32,13 @@ public final class Access {
     }
 
     /**
-     * Checks the bearer credential against the route's {@link Permission}.
+     * Checks the bearer credential against the route's {@link Requirement}.
      *
-     * @throws ApiError 401 without a valid credential, 403 when its role does not allow the route
+     * @throws ApiError 401 without a valid credential, 403 when it lacks the permission the route requires
      */
     public void authenticate(Context ctx) {
         Set<RouteRole> roles = ctx.routeRoles();
-        if (roles.isEmpty() || roles.contains(Permission.OPEN)) {
+        if (roles.isEmpty() || roles.contains(Requirement.OPEN)) {
             return;
         }
         String header = ctx.header("Authorization");
@@ -57,9 +57,9 @@ public final class Access {
             throw ApiError.unauthorized("invalid or revoked credential", true);
         }
         for (RouteRole role : roles) {
-            if (role instanceof Permission p && !p.allows(caller.get().role())) {
-                throw ApiError.forbidden("role '" + caller.get().role() + "' may not "
-                    + (p == Permission.WRITE ? "write events" : "read"));
+            if (role instanceof Requirement r && !r.allows(caller.get())) {
+                throw ApiError.forbidden("this credential may not call " + ctx.method() + " " + ctx.path()
+                    + ": it needs " + r.needs());
             }
         }
         ctx.attribute(CALLER, caller.get());
@@ -70,7 +70,7 @@ public final class Access {
     public static CredentialCheck credentialCheck(Context ctx) {
         CredentialCheck check = ctx.attribute(CHECK);
         if (check == null) {
-            throw new IllegalStateException("route has no authenticated caller: is it registered with a permission?");
+            throw new IllegalStateException("route has no authenticated caller: is it registered with a requirement?");
         }
         return check;
     }
@@ -79,7 +79,7 @@ public final class Access {
     public static Caller caller(Context ctx) {
         Caller caller = ctx.attribute(CALLER);
         if (caller == null) {
-            throw new IllegalStateException("route has no authenticated caller: is it registered with a permission?");
+            throw new IllegalStateException("route has no authenticated caller: is it registered with a requirement?");
         }
         return caller;
     }

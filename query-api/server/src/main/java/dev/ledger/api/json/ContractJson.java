@@ -98,6 +98,7 @@ public final class ContractJson {
             amendment.put("cause_event_id", amends.getCauseEventId());
             amendment.put("cause_token_id", amends.getCauseTokenId());
         }
+        o.put("submitted_by", a.getSubmittedBy());
         return o;
     }
 

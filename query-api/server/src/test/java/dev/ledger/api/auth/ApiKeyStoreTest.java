@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -103,7 +107,7 @@ class ApiKeyStoreTest {
 
         ApiKeyStore reader = ApiKeyStore.open(file);
         assertThat(reader.list()).extracting(KeyInfo::keyId).containsExactly(key.keyId());
-        assertThat(reader.authenticate(key.secret())).map(Caller::role).contains(Role.admin);
+        assertThat(reader.authenticate(key.secret())).map(Caller::permissions).contains(Role.admin.permissions());
     }
 
     @Test
@@ -117,16 +121,50 @@ class ApiKeyStoreTest {
     }
 
     @Test
-    void rolesSayWhatTheyMayDo() {
-        assertThat(Role.auditor.canRead()).isTrue();
-        assertThat(Role.auditor.canWrite()).isFalse();
-        assertThat(Role.producer.canRead()).isFalse();
-        assertThat(Role.producer.canWrite()).isTrue();
-        assertThat(Role.admin.canRead()).isTrue();
-        assertThat(Role.admin.canWrite()).isTrue();
-        assertThat(Role.parse(" Admin ")).isEqualTo(Role.admin);
-        assertThatThrownBy(() -> Role.parse("root")).hasMessageContaining("auditor, producer or admin");
-        assertThat(Optional.of(Role.values()).map(v -> v.length)).contains(3);
+    void aKeyWithAnExplicitPermissionListHoldsExactlyThemAfterAReload() throws Exception {
+        Path file = dir.resolve("keys.jsonl");
+        CreatedKey key = ApiKeyStore.open(file).create(
+            EnumSet.of(Permission.EVENTS_USE, Permission.READ_REVOCATIONS), "acme", "resource server");
+
+        assertThat(Files.readString(file)).contains("\"permissions\":[\"events:use\",\"read:revocations\"]")
+            .doesNotContain("\"role\"");
+        ApiKeyStore reader = ApiKeyStore.open(file);
+        assertThat(reader.authenticate(key.secret())).contains(
+            new Caller(key.keyId(), Set.of(Permission.EVENTS_USE, Permission.READ_REVOCATIONS), "acme", null));
+        assertThat(reader.list()).singleElement().satisfies(info -> {
+            assertThat(info.role()).isNull();
+            assertThat(info.grants()).isEqualTo("events:use,read:revocations");
+        });
+        assertThatThrownBy(() -> reader.create(Set.of(), "acme", null)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aKeysFileWrittenBeforePermissionsExistedKeepsWorking() throws Exception {
+        // A line exactly as earlier versions wrote it: a role, no permissions.
+        String secret = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA";
+        String hash = Base64.getUrlEncoder().withoutPadding().encodeToString(
+            MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+        Path file = dir.resolve("keys.jsonl");
+        Files.writeString(file, "{\"key_id\":\"00112233aabbccdd\",\"role\":\"producer\",\"tenant\":\"acme\","
+            + "\"label\":\"gateway\",\"created_at\":\"2026-11-01T00:00:00Z\",\"revoked_at\":null,"
+            + "\"sha256\":\"" + hash + "\"}\n");
+
+        ApiKeyStore store = ApiKeyStore.open(file);
+        assertThat(store.authenticate("ldg_00112233aabbccdd_" + secret))
+            .contains(new Caller("00112233aabbccdd", Role.producer, "acme"));
+        store.create(Role.resource_server, "acme", null); // rewrites the file
+        assertThat(Files.readString(file)).contains("\"role\":\"producer\"", "\"role\":\"resource-server\"");
+        assertThat(ApiKeyStore.open(file).authenticate("ldg_00112233aabbccdd_" + secret)).isPresent();
+    }
+
+    @Test
+    void aLineWithBothARoleAndPermissionsIsSkipped() throws Exception {
+        Path file = dir.resolve("keys.jsonl");
+        Files.writeString(file, "{\"key_id\":\"ab\",\"role\":\"auditor\",\"permissions\":[\"export\"],"
+            + "\"tenant\":\"acme\",\"created_at\":\"2026-11-01T00:00:00Z\",\"sha256\":\"" + "A".repeat(43) + "\"}\n"
+            + "{\"key_id\":\"cd\",\"permissions\":[\"export\",\"fly\"],"
+            + "\"tenant\":\"acme\",\"created_at\":\"2026-11-01T00:00:00Z\",\"sha256\":\"" + "A".repeat(43) + "\"}\n");
+        assertThat(ApiKeyStore.open(file).list()).as("ambiguous, and an unknown permission").isEmpty();
     }
 
     /** The random part of a key ({@code ldg_<keyId>_<secret>}); base64url may itself contain '_'. */

@@ -17,6 +17,9 @@ import com.nimbusds.jwt.SignedJWT;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Date;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,6 +59,26 @@ class JwtKeyStoreTest {
     }
 
     @Test
+    void aPermissionsClaimGivesExactlyThosePermissionsAndWinsOverARole() throws Exception {
+        Set<Permission> uses = EnumSet.of(Permission.EVENTS_USE, Permission.READ_REVOCATIONS);
+        assertThat(store.authenticate(token(signing, c -> c.claim("role", null)
+            .claim("permissions", "events:use read:revocations")))).map(Caller::permissions).contains(uses);
+        assertThat(store.authenticate(token(signing, c -> c.claim("role", null)
+            .claim("permissions", "events:use,read:revocations")))).map(Caller::permissions).contains(uses);
+        assertThat(store.authenticate(token(signing, c -> c.claim("role", null)
+            .claim("permissions", List.of("events:use", "read:revocations"))))).map(Caller::permissions).contains(uses);
+        assertThat(store.authenticate(token(signing, c -> c.claim("role", "admin")
+            .claim("permissions", "events:use read:revocations")))).as("the explicit list counts")
+            .map(Caller::permissions).contains(uses);
+        assertThat(store.authenticate(token(signing, c -> c.claim("role", "resource-server"))))
+            .map(Caller::permissions).contains(uses);
+        assertThat(store.authenticate(token(signing, c -> c.claim("permissions", "events:use events:teleport"))))
+            .as("an unknown name refuses the token").isEmpty();
+        assertThat(store.authenticate(token(signing, c -> c.claim("permissions", " "))))
+            .as("an empty list").isEmpty();
+    }
+
+    @Test
     void everyBrokenRuleIsRefused() throws Exception {
         assertThat(store.authenticate(token(stranger, c -> { }))).as("foreign signature").isEmpty();
         assertThat(store.authenticate(token(signing, c -> c.issuer("https://evil.example")))).as("issuer").isEmpty();
@@ -87,8 +110,9 @@ class JwtKeyStoreTest {
         CreatedKey key = apiKeys.create(Role.producer, "acme", null);
         KeyStore both = KeyStore.anyOf(apiKeys, store);
 
-        assertThat(both.authenticate(key.secret())).map(Caller::role).contains(Role.producer);
-        assertThat(both.authenticate(token(signing, c -> { }))).map(Caller::role).contains(Role.auditor);
+        assertThat(both.authenticate(key.secret())).map(Caller::permissions).contains(Role.producer.permissions());
+        assertThat(both.authenticate(token(signing, c -> { }))).map(Caller::permissions)
+            .contains(Role.auditor.permissions());
         assertThat(both.authenticate("nothing")).isEmpty();
     }
 }

@@ -2,8 +2,10 @@ package dev.ledger.api.auth.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ledger.api.auth.KeyInfo;
+import dev.ledger.api.auth.Permission;
 import dev.ledger.api.auth.Role;
 import dev.ledger.api.auth.Tenants;
 import dev.ledger.schemas.PrivateFiles;
@@ -22,9 +24,11 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -34,8 +38,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The keys file on disk: one JSON object per line ({@code key_id, role, tenant, label, created_at, revoked_at,
- * sha256}); a file holding one JSON array of such objects is read as well. Unreadable lines are skipped with a warning
- * so one bad edit cannot lock every caller out.
+ * sha256}); a file holding one JSON array of such objects is read as well. A key created with an explicit permission
+ * list has {@code permissions} (an array of names) instead of {@code role}; files written before permissions existed
+ * have only roles and read unchanged. Unreadable lines are skipped with a warning so one bad edit cannot lock every
+ * caller out.
  */
 public final class KeyFile {
     private static final Logger LOG = LoggerFactory.getLogger(KeyFile.class);
@@ -169,7 +175,12 @@ public final class KeyFile {
         KeyInfo i = key.info();
         ObjectNode node = JSON.createObjectNode();
         node.put("key_id", i.keyId());
-        node.put("role", i.role().name());
+        if (i.role() != null) {
+            node.put("role", i.role().id());
+        } else {
+            ArrayNode permissions = node.putArray("permissions");
+            i.permissions().forEach(p -> permissions.add(p.id()));
+        }
         node.put("tenant", i.tenant());
         node.put("label", i.label());
         node.put("created_at", i.createdAt().toString());
@@ -188,9 +199,31 @@ public final class KeyFile {
         if (hash.length != 32) {
             throw new IllegalArgumentException("sha256 is not 32 bytes");
         }
-        KeyInfo info = new KeyInfo(keyId, Role.parse(required(node, "role")), tenant, optional(node, "label"),
+        KeyInfo info = new KeyInfo(keyId, role(node), permissions(node), tenant, optional(node, "label"),
             Instant.parse(required(node, "created_at")), instant(optional(node, "revoked_at")));
         return new StoredKey(info, hash);
+    }
+
+    /** The key's role; null for a key with an explicit permission list. A line with both or neither is refused. */
+    private static Role role(JsonNode node) {
+        String role = optional(node, "role");
+        if ((role == null) == (node.get("permissions") == null)) {
+            throw new IllegalArgumentException("needs either role or permissions");
+        }
+        return role == null ? null : Role.parse(role);
+    }
+
+    private static Set<Permission> permissions(JsonNode node) {
+        JsonNode list = node.get("permissions");
+        if (list == null) {
+            return null;
+        }
+        if (!list.isArray()) {
+            throw new IllegalArgumentException("permissions is not an array");
+        }
+        List<String> names = new ArrayList<>();
+        list.forEach(n -> names.add(n.asText()));
+        return Permission.parseAll(names);
     }
 
     private static String required(JsonNode node, String field) {

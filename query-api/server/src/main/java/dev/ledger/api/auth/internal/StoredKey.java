@@ -12,7 +12,6 @@ import java.time.Instant;
 public record StoredKey(KeyInfo info, byte[] sha256) {
     /** @return this key revoked at {@code at} */
     public StoredKey revoked(Instant at) {
-        KeyInfo i = info;
-        return new StoredKey(new KeyInfo(i.keyId(), i.role(), i.tenant(), i.label(), i.createdAt(), at), sha256);
+        return new StoredKey(info.revoked(at), sha256);
     }
 }

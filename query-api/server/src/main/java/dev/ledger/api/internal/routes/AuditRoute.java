@@ -94,6 +94,7 @@ public final class AuditRoute {
             Params.oneOf(ctx, "violation", Scopes.VIOLATIONS),
             Params.instant(ctx, "from"),
             Params.instant(ctx, "to"),
-            Params.text(ctx, "q"));
+            Params.text(ctx, "q"),
+            Params.text(ctx, "submitted_by"));
     }
 }

@@ -1,12 +1,14 @@
 package dev.ledger.api.internal.routes;
 
 import dev.ledger.api.auth.Caller;
+import dev.ledger.api.auth.Permission;
 import dev.ledger.api.internal.Access;
 import dev.ledger.api.internal.ApiError;
 import dev.ledger.api.internal.FairShare;
 import dev.ledger.ingest.IngestResult;
 import dev.ledger.ingest.IngestService;
 import dev.ledger.ingest.Problem;
+import dev.ledger.ingest.Submitter;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,8 +18,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code POST /v1/events}: hands the body to the {@link IngestService}, which validates the whole batch and enforces
- * that every event belongs to the caller's tenant, and maps its verdict to 202, 400, 403, 415 or 503. Requests in
+ * {@code POST /v1/events}: hands the body to the {@link IngestService}, which validates the whole batch, enforces
+ * that every event belongs to the caller's tenant and is of a type its permissions cover, and records the caller's
+ * id on every event; maps its verdict to 202, 400, 403, 415 or 503. Requests in
  * flight are limited in total and per credential; more are told 429 so that a burst cannot exhaust Jetty's threads
  * while each waits for Kafka's acknowledgement, and one producer cannot take every permit. A permit is taken before
  * the body is read, so the body must arrive within {@code bodyTimeout} (408 otherwise): a producer trickling bytes
@@ -48,9 +51,14 @@ public final class EventsRoute {
         IngestService service = Pages.require(ingest, "ingest");
         Caller caller = Access.caller(ctx);
         try (FairShare.Lease permit = inFlight.acquire(caller.keyId())) {
-            IngestResult result = service.submit(readBody(ctx), ctx.contentType(), caller.tenant());
+            IngestResult result = service.submit(readBody(ctx), ctx.contentType(), submitter(caller));
             answer(ctx, result);
         }
+    }
+
+    /** The caller as ingest sees it: its id goes on every event, its permissions decide which types it may report. */
+    private static Submitter submitter(Caller caller) {
+        return new Submitter(caller.keyId(), caller.tenant(), Permission.ids(caller.permissions()));
     }
 
     private static void answer(Context ctx, IngestResult result) {
