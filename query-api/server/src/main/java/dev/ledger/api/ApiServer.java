@@ -7,6 +7,7 @@ import dev.ledger.api.internal.HttpMetrics;
 import dev.ledger.api.internal.JsonErrorHandler;
 import dev.ledger.api.internal.Permission;
 import dev.ledger.api.internal.routes.AuditRoute;
+import dev.ledger.api.internal.routes.ConsoleRoute;
 import dev.ledger.api.internal.routes.EventsRoute;
 import dev.ledger.api.internal.routes.ExportRoute;
 import dev.ledger.api.internal.routes.HealthRoute;
@@ -133,6 +134,9 @@ public final class ApiServer implements AutoCloseable {
         get(config, "/health", health::handle, Permission.OPEN);
         get(config, "/metrics", metricsRoute::handle, Permission.OPEN);
         get(config, "/openapi.json", openApi::handle, Permission.OPEN);
+        ConsoleRoute console = new ConsoleRoute();
+        get(config, "/ui", console::page, Permission.OPEN);
+        get(config, "/ui/{file}", console::file, Permission.OPEN);
         config.routes.post("/v1/events", events::handle, Permission.WRITE);
         get(config, "/v1/tokens/{id}", tokens::token, Permission.READ);
         get(config, "/v1/tokens/{id}/descendants", tokens::descendants, Permission.READ);
