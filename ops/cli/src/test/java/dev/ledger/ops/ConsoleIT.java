@@ -150,7 +150,7 @@ class ConsoleIT {
       Instant now = Instant.now();
       String[][] tree = {{"fresh-root", null, "agent:planner"}, {"fresh-a", "fresh-root", "agent:hop-1"},
           {"fresh-b", "fresh-a", "agent:hop-2"}, {"fresh-c", "fresh-b", "agent:hop-3"}, {"fresh-x", "fresh-root", XSS_ACTOR}};
-      post(base, key, freshTree(tree, now));
+      post(base, key, treeEvents(tree, now));
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->
           "active".equals(token(base, key, "fresh-c").path("status").asText())
               && "active".equals(token(base, key, "fresh-x").path("status").asText()));
@@ -177,6 +177,30 @@ class ConsoleIT {
       assertThat(nodeOf(browser, "fresh-c").findElement(By.className("node-status")).getText())
           .isEqualTo("REVOKED through fresh-root");
       assertThat(d.findElement(By.cssSelector(".summary")).getDomAttribute("data-status")).isEqualTo("revoked");
+
+      // A wide and deep tree folds: at most 8 children and 3 levels below the open token, the rest counted.
+      post(base, key, treeEvents(wideTree(), now));
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->
+          "active".equals(token(base, key, "deep-4").path("status").asText()));
+      d.get(base + "/ui/#/tokens/wide-root?tenant=acme");
+      WebElement rootFold = browser.waiting(UI).until(ExpectedConditions.visibilityOfElementLocated(
+          By.cssSelector("#graph .fold[data-fold-of='wide-root']")));
+      assertThat(rootFold.getDomAttribute("data-hidden")).isEqualTo("12");
+      assertThat(rootFold.getText()).contains("+12 more", "12 tokens in these subtrees");
+      WebElement deepFold = d.findElement(By.cssSelector("#graph .fold[data-fold-of='deep-2']"));
+      assertThat(deepFold.getDomAttribute("data-hidden")).isEqualTo("1");
+      assertThat(deepFold.getDomAttribute("data-descendants")).isEqualTo("2");
+      assertThat(d.findElements(By.cssSelector("#graph .node[data-token-id]"))).hasSize(1 + 8 + 2);
+      rootFold.sendKeys(Keys.ENTER);
+      browser.waiting(UI).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#graph .node[data-token-id]"), 1 + 20 + 2));
+      assertThat(d.findElements(By.cssSelector("#graph .fold[data-fold-of='wide-root']"))).isEmpty();
+      // 10,000 descendants in the browser: the view draws a bounded number of boxes, quickly.
+      @SuppressWarnings("unchecked")
+      Map<String, Object> big = (Map<String, Object>) d.executeAsyncScript(TEN_THOUSAND);
+      System.out.println("ConsoleIT: a tree of 10,000 descendants: " + big);
+      assertThat(big.get("descendants")).isEqualTo(10_000L);
+      assertThat(((Number) big.get("boxes")).intValue()).isBetween(50, 200);
+      assertThat(((Number) big.get("ms")).doubleValue()).isLessThan(1000);
 
       // Narrow screen: nothing wider than the window.
       d.manage().window().setSize(new Dimension(390, 844));
@@ -233,10 +257,10 @@ class ConsoleIT {
   }
 
   /** NDJSON events for {id, parent, actor} rows: an issued root, then exchanges. */
-  static String freshTree(String[][] tree, Instant now) {
+  static String treeEvents(String[][] tree, Instant now) {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < tree.length; i++) {
-      ObjectNode e = event("fresh-ev-" + i, tree[i][1] == null ? "token.issued" : "token.exchanged", now.plusMillis(i));
+      ObjectNode e = event("ev-" + tree[i][0], tree[i][1] == null ? "token.issued" : "token.exchanged", now.plusMillis(i));
       ObjectNode t = e.putObject("token");
       t.put("token_id", tree[i][0]);
       if (tree[i][1] != null) {
@@ -253,6 +277,46 @@ class ConsoleIT {
     }
     return out.toString();
   }
+
+  /** wide-root with 20 children wide-00..wide-19; wide-00 heads a chain deep-1..deep-4. */
+  static String[][] wideTree() {
+    List<String[]> rows = new java.util.ArrayList<>();
+    rows.add(new String[] {"wide-root", null, "agent:fan-out"});
+    for (int i = 0; i < 20; i++) {
+      rows.add(new String[] {String.format("wide-%02d", i), "wide-root", "agent:worker-" + i});
+    }
+    for (int i = 1; i <= 4; i++) {
+      rows.add(new String[] {"deep-" + i, i == 1 ? "wide-00" : "deep-" + (i - 1), "agent:deep-" + i});
+    }
+    return rows.toArray(String[][]::new);
+  }
+
+  /**
+   * Runs the token view's own tree code in the page on 10,000 synthetic descendants (a root with 100 children of 99
+   * each) and draws them; answers how many boxes were drawn and how long it took.
+   */
+  static final String TEN_THOUSAND = """
+      const done = arguments[arguments.length - 1];
+      Promise.all([import('/ui/tree.js'), import('/ui/graph.js')]).then(([tree, graph]) => {
+        const start = performance.now();
+        const tokens = new Map([['big', { token_id: 'big', actor: 'agent:big', status: 'active' }]]);
+        for (let i = 0; i < 100; i++) {
+          tokens.set('c' + i, { token_id: 'c' + i, parent_id: 'big', actor: 'agent:c', status: 'active' });
+          for (let j = 0; j < 99; j++) {
+            tokens.set(`g${i}-${j}`, { token_id: `g${i}-${j}`, parent_id: 'c' + i, actor: 'agent:g', status: 'active' });
+          }
+        }
+        const descendants = [...tokens.values()].slice(1);
+        const children = tree.childrenIndex(descendants);
+        const root = tree.visibleTree(['big'], 'big', children, tree.subtreeSizes('big', children), new Map());
+        const box = document.createElement('div');
+        document.body.append(box);
+        new graph.Graph(box, { tenant: 'acme', focusId: 'big', onUnfold: () => {} }).draw(root, (id) => tokens.get(id));
+        const boxes = box.querySelectorAll('.node').length;
+        box.remove();
+        done({ descendants: descendants.length, boxes, ms: performance.now() - start });
+      }, (e) => done({ error: String(e) }));
+      """;
 
   static String revocation(String tokenId, Instant now) {
     ObjectNode e = event("fresh-ev-revoke", "token.revoked", now.plusSeconds(1));

@@ -21,12 +21,12 @@ export class Graph {
     const edges = svg('svg', { class: 'edges', width, height, 'aria-hidden': 'true' });
     for (const b of boxes) {
       if (!b.parent) continue;
-      const x1 = b.parent.x + BOX.w / 2;
-      const y1 = b.parent.y + BOX.h;
-      const x2 = b.x + BOX.w / 2;
-      const y2 = b.y;
-      const mid = (y1 + y2) / 2;
-      edges.append(svg('path', { d: `M${x1},${y1} C${x1},${mid} ${x2},${mid} ${x2},${y2}`,
+      const x1 = b.parent.x + BOX.w;
+      const y1 = b.parent.y + BOX.h / 2;
+      const x2 = b.x;
+      const y2 = b.y + BOX.h / 2;
+      const mid = (x1 + x2) / 2;
+      edges.append(svg('path', { d: `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`,
         class: 'edge' + (b.node.fold ? ' edge-fold' : '') }));
     }
     const canvas = el('div', { class: 'graph-canvas', role: 'list', 'aria-label': 'delegation tree' });

@@ -111,7 +111,7 @@ class TokenView {
       ['violations', (t.violations ?? []).join(', ') || 'none'],
     ];
     replace(this.summary, el('dl', {}, rows.filter(([, v]) => v != null && v !== '')
-      .map(([k, v]) => [el('dt', { text: k }), el('dd', {}, v)])));
+      .map(([k, v]) => el('div', {}, el('dt', { text: k }), el('dd', {}, v)))));
     this.summary.dataset.status = t.status;
   }
 

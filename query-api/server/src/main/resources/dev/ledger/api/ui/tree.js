@@ -3,8 +3,8 @@
 /** Beyond these a subtree is folded into one box that says how much it holds. */
 export const LIMITS = { children: 8, depth: 3, nodes: 150, step: 24 };
 
-/** Box size and gaps in pixels; the style sheet gives .node the same size. */
-export const BOX = { w: 250, h: 196, gapX: 24, gapY: 44 };
+/** Box size, the gap between layers and the gap between siblings, in pixels; the style sheet gives .node this size. */
+export const BOX = { w: 250, h: 172, layerGap: 56, siblingGap: 16 };
 
 /** @return Map parent id -> child ids (sorted), from the descendants' parent_id */
 export function childrenIndex(descendants) {
@@ -84,7 +84,8 @@ export function visibleTree(chainIds, focusId, childrenOf, sizes, expanded, limi
 }
 
 /**
- * A layered layout: one row per depth, leaves left to right in tree order, each parent centred over its children.
+ * A layered layout, left to right like a chain reads: one column per depth, leaves top to bottom in tree order, each
+ * parent level with the middle of its children. A deep chain fits a wide screen, a wide fan-out scrolls down.
  * @return {boxes: [{node, x, y, parent}], width, height}, boxes in tree (pre-)order
  */
 export function layout(root, box = BOX) {
@@ -92,18 +93,18 @@ export function layout(root, box = BOX) {
   let nextLeaf = 0;
   let maxDepth = 0;
   const place = (node, depth, parent) => {
-    const entry = { node, parent, y: depth * (box.h + box.gapY), x: 0 };
+    const entry = { node, parent, x: depth * (box.w + box.layerGap), y: 0 };
     boxes.push(entry);
     maxDepth = Math.max(maxDepth, depth);
     if (!node.children.length) {
-      entry.x = nextLeaf++ * (box.w + box.gapX);
+      entry.y = nextLeaf++ * (box.h + box.siblingGap);
     } else {
       const kids = node.children.map((c) => place(c, depth + 1, entry));
-      entry.x = (kids[0].x + kids[kids.length - 1].x) / 2;
+      entry.y = (kids[0].y + kids[kids.length - 1].y) / 2;
     }
     return entry;
   };
   place(root, 0, null);
-  return { boxes, width: Math.max(nextLeaf, 1) * (box.w + box.gapX) - box.gapX,
-    height: (maxDepth + 1) * (box.h + box.gapY) - box.gapY };
+  return { boxes, width: (maxDepth + 1) * (box.w + box.layerGap) - box.layerGap,
+    height: Math.max(nextLeaf, 1) * (box.h + box.siblingGap) - box.siblingGap };
 }
