@@ -95,7 +95,8 @@ class ListView {
       const page = await api.get(this.spec.path, { ...this.filters(), tenant, limit: PAGE, cursor });
       this.nextCursor = page.next_cursor;
       const n = this.cursors.length;
-      replace(this.status, page.items.length ? `Page ${n}: ${page.items.length} ${this.spec.noun}, newest first`
+      const noun = page.items.length === 1 ? this.spec.noun.replace(/s$/, '') : this.spec.noun;
+      replace(this.status, page.items.length ? `Page ${n}: ${page.items.length} ${noun}, newest first`
         + (page.next_cursor ? '; older ones on the next page.' : '.') : this.spec.empty);
       this.table(page.items);
       this.prev.disabled = n <= 1;
@@ -111,7 +112,8 @@ class ListView {
     replace(this.result, items.length ? el('table', { class: 'list' },
       el('thead', {}, el('tr', {}, this.spec.columns.map((c) => el('th', { scope: 'col', text: c.label })))),
       el('tbody', {}, items.map((item) => el('tr', {},
-        this.spec.columns.map((c) => el('td', { dataset: { col: c.label } }, c.cell(item, item.tenant ?? tenant))))))) : null);
+        this.spec.columns.map((c) => el('td', { dataset: { col: c.label } },
+          el('div', {}, c.cell(item, item.tenant ?? tenant)))))))) : null);
   }
 
   async download() {
