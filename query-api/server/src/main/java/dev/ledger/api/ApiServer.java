@@ -7,6 +7,7 @@ import dev.ledger.api.internal.HttpMetrics;
 import dev.ledger.api.internal.JsonErrorHandler;
 import dev.ledger.api.internal.Requirement;
 import dev.ledger.api.internal.routes.AuditRoute;
+import dev.ledger.api.internal.routes.ConsoleRoute;
 import dev.ledger.api.internal.routes.EventsRoute;
 import dev.ledger.api.internal.routes.ExportRoute;
 import dev.ledger.api.internal.routes.HealthRoute;
@@ -133,6 +134,9 @@ public final class ApiServer implements AutoCloseable {
         get(config, "/health", health::handle, Requirement.OPEN);
         get(config, "/metrics", metricsRoute::handle, Requirement.OPEN);
         get(config, "/openapi.json", openApi::handle, Requirement.OPEN);
+        ConsoleRoute console = new ConsoleRoute();
+        get(config, "/ui", console::page, Requirement.OPEN);
+        get(config, "/ui/{file}", console::file, Requirement.OPEN);
         config.routes.post("/v1/events", events::handle, Requirement.REPORT_EVENTS);
         get(config, "/v1/tokens/{id}", tokens::token, Requirement.READ_TOKENS);
         get(config, "/v1/tokens/{id}/descendants", tokens::descendants, Requirement.READ_TOKENS);

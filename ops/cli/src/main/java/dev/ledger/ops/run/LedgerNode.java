@@ -211,6 +211,7 @@ public final class LedgerNode implements AutoCloseable {
       resources.push(api);
       out.printf("  http       http://%s:%d  (health /health, metrics /metrics, API description /openapi.json)%n",
           config.string(ConfigKey.HTTP_HOST), api.port());
+      out.printf("  console    http://%s:%d/ui/%n", config.string(ConfigKey.HTTP_HOST), api.port());
     }
   }
 
