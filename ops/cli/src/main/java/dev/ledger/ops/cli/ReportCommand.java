@@ -1,5 +1,6 @@
 package dev.ledger.ops.cli;
 
+import biscuit.format.schema.Schema;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jose.JOSEException;
@@ -32,6 +33,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import org.biscuitsec.biscuit.crypto.KeyPair;
+import org.biscuitsec.biscuit.token.builder.Block;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,7 +46,8 @@ import picocli.CommandLine.Spec;
  * {@code ledger report jwt|exchange|biscuit|demo-tokens}: turns real tokens into ledger events
  * (through {@code dev.ledger.ingest.adapter}) and posts them to {@code POST /v1/events}.
  *
- * <p>A token argument is the token itself, {@code @FILE} (read from a file) or {@code -} (stdin).
+ * <p>A token argument is the token itself, {@code @FILE} (read from a file) or {@code -} (stdin);
+ * a Biscuit may also be binary there or in {@code --file}.
  * {@code --dry-run} prints the NDJSON instead of sending it. The event building is in the public
  * static methods ({@link #jwtEvents}, {@link #exchangeEvents}, {@link #biscuitEvents}) so it can be
  * used and tested without a server; {@link #mintDemoTokens} makes the walk-through's signed tokens.
@@ -98,7 +102,31 @@ public final class ReportCommand implements Runnable {
    * @throws IllegalArgumentException when the key is not a key
    */
   public static TokenEvents biscuitEvents(String base64url, String rootPublicKey, String tenant) {
-    return BiscuitAdapter.verifying(rootPublicKey).events(base64url).tenant(tenant).source("ledger-cli");
+    return biscuitEvents(base64url.getBytes(StandardCharsets.US_ASCII), BiscuitAdapter.verifying(rootPublicKey), tenant);
+  }
+
+  /**
+   * The events of a Biscuit token as it is stored: the binary serialization, or its base64url or
+   * base64 text (told apart by the bytes: a serialized token always has bytes outside the base64
+   * alphabet, its signatures alone are 64 random bytes each).
+   *
+   * @param adapter the root key and the defaults for what the authority block does not state
+   */
+  public static TokenEvents biscuitEvents(byte[] token, BiscuitAdapter adapter, String tenant) {
+    TokenEvents events = isBase64Text(token)
+        ? adapter.events(new String(token, StandardCharsets.US_ASCII)) : adapter.events(token);
+    return events.tenant(tenant).source("ledger-cli");
+  }
+
+  static boolean isBase64Text(byte[] bytes) {
+    for (byte b : bytes) {
+      boolean base64 = (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9')
+          || b == '-' || b == '_' || b == '+' || b == '/' || b == '=' || Character.isWhitespace(b);
+      if (!base64) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The tokens of the walk-through, written by {@link #mintDemoTokens}. */
@@ -138,19 +166,55 @@ public final class ReportCommand implements Runnable {
     }
   }
 
-  /** A token argument: {@code @FILE} reads the file, {@code -} stdin, anything else is the token. */
+  /** The walk-through's Biscuit, written by {@link #mintDemoBiscuit}. */
+  public record DemoBiscuit(Path token, Path rootKey) {}
+
+  /**
+   * Mints a Biscuit as a service outside the ledger would, by none of its conventions, into
+   * {@code dir}: {@code files.bc}, binary as Biscuit stores it, whose authority block grants
+   * {@code right("file1", "read")} and {@code right("file2", "read")} (no subject, holder or
+   * audience), attenuated to reading, then handed to {@code agent:indexer} for {@code file1} only;
+   * and {@code biscuit-root.pub}, its root public key as Biscuit prints it.
+   */
+  public static DemoBiscuit mintDemoBiscuit(Path dir) throws IOException {
+    try {
+      KeyPair root = KeyPair.generate(Schema.PublicKey.Algorithm.Ed25519);
+      org.biscuitsec.biscuit.token.Biscuit token = org.biscuitsec.biscuit.token.Biscuit.builder(root)
+          .add_authority_fact("right(\"file1\", \"read\")").add_authority_fact("right(\"file2\", \"read\")").build()
+          .attenuate(new Block().add_check("check if operation(\"read\")"))
+          .attenuate(new Block().add_fact("actor(\"agent:indexer\")").add_check("check if resource(\"file1\")"));
+      Files.createDirectories(dir);
+      DemoBiscuit files = new DemoBiscuit(dir.resolve("files.bc"), dir.resolve("biscuit-root.pub"));
+      Files.write(files.token(), token.serialize());
+      Files.writeString(files.rootKey(), root.public_key() + "\n");
+      return files;
+    } catch (org.biscuitsec.biscuit.error.Error e) {
+      throw new IllegalStateException("cannot mint a Biscuit: " + e, e);
+    }
+  }
+
+  /**
+   * A token argument: {@code @FILE} reads the file, {@code -} stdin, anything else is the token.
+   * Picocli's own {@code @file} expansion is off ({@link LedgerCommand#commandLine()}), so the
+   * argument arrives whole and only this reads the file.
+   */
   public static String readToken(String argument) {
+    return new String(readTokenBytes(argument), StandardCharsets.UTF_8).strip();
+  }
+
+  /** The bytes of a token argument as {@link #readToken} finds them, unchanged (a binary token stays binary). */
+  public static byte[] readTokenBytes(String argument) {
     try {
       if (argument.equals("-")) {
-        return new String(System.in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        return System.in.readAllBytes();
       }
       if (argument.startsWith("@")) {
-        return Files.readString(Path.of(argument.substring(1))).strip();
+        return Files.readAllBytes(Path.of(argument.substring(1)));
       }
     } catch (IOException e) {
       throw new UserException("cannot read " + argument.substring(argument.startsWith("@") ? 1 : 0) + ": " + e.getMessage());
     }
-    return argument.strip();
+    return argument.strip().getBytes(StandardCharsets.UTF_8);
   }
 
   private static JwtTokenAdapter adapter(JWKSet keys) {
@@ -273,20 +337,46 @@ public final class ReportCommand implements Runnable {
 
   @Command(name = "biscuit", description = "Report a Biscuit token: the authority block as token.issued, each block as token.attenuated.")
   static final class Biscuit extends Send {
-    @Parameters(paramLabel = "TOKEN_OR_@FILE", description = "the token in base64url, @FILE or - for stdin")
+    @Parameters(arity = "0..1", paramLabel = "TOKEN_OR_@FILE",
+        description = "the token in base64url, @FILE (binary or base64url) or - for stdin (binary or base64url)")
     String token;
+
+    @Option(names = "--file", paramLabel = "FILE", description = "read the token from this file, binary or base64url")
+    Path file;
 
     @Option(names = "--public-key", required = true, paramLabel = "HEX",
         description = "the root public key (ed25519/<hex> or hex) that must have signed it")
     String publicKey;
 
+    @Option(names = "--subject", paramLabel = "SUBJECT",
+        description = "the subject when the authority block states none (default: the issuer)")
+    String subject;
+
+    @Option(names = "--actor", paramLabel = "ACTOR",
+        description = "the holder of the root token when the authority block states none (default: the subject)")
+    String actor;
+
+    @Option(names = "--audience", split = ",", paramLabel = "AUDIENCE",
+        description = "the audience when the authority block states none (default: the issuer)")
+    List<String> audience;
+
+    @Option(names = "--issuer", paramLabel = "ISSUER",
+        description = "the issuer when the authority block states none (default: biscuit:<root key>)")
+    String issuer;
+
     @Override
     TokenEvents events() {
-      return biscuitEvents(readToken(token), publicKey, client.tenant());
+      if ((token == null) == (file == null)) {
+        throw new UserException("give the token once: as an argument (base64url, @FILE or -) or with --file");
+      }
+      byte[] bytes = file != null ? readTokenBytes("@" + file) : readTokenBytes(token);
+      BiscuitAdapter adapter = BiscuitAdapter.verifying(publicKey).defaultSubject(subject).defaultActor(actor)
+          .defaultAudience(audience).defaultIssuer(issuer);
+      return biscuitEvents(bytes, adapter, client.tenant());
     }
   }
 
-  @Command(name = "demo-tokens", description = "Mint a signing key and a signed RFC 8693 exchange (two JWTs) for the walk-through.")
+  @Command(name = "demo-tokens", description = "Mint a signing key and a signed RFC 8693 exchange (two JWTs), and a Biscuit, for the walk-through.")
   static final class DemoTokensCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -297,14 +387,18 @@ public final class ReportCommand implements Runnable {
     @Override
     public void run() {
       DemoTokens files;
+      DemoBiscuit biscuit;
       try {
         files = mintDemoTokens(dir, Instant.now());
+        biscuit = mintDemoBiscuit(dir);
       } catch (IOException e) {
         throw new UserException("cannot write to " + dir + ": " + e.getMessage());
       }
       PrintWriter out = spec.commandLine().getOut();
       out.printf("wrote %s (Dana's token, jti %s), %s (exchanged, jti %s) and %s (the public key)%n",
           files.subjectToken(), DEMO_SUBJECT_ID, files.issuedToken(), DEMO_ISSUED_ID, files.jwks());
+      out.printf("wrote %s (a binary Biscuit of three blocks) and %s (its root public key)%n", biscuit.token(),
+          biscuit.rootKey());
       out.flush();
     }
   }

@@ -1,0 +1,78 @@
+package dev.ledger.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import biscuit.format.schema.Schema;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ledger.ops.cli.ReportCommand;
+import dev.ledger.ops.run.LedgerNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.biscuitsec.biscuit.crypto.PublicKey;
+import org.biscuitsec.biscuit.token.Biscuit;
+import org.biscuitsec.biscuit.token.RevocationIdentifier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real tokens through the whole ledger as {@code ledger up} runs it: reported with
+ * {@code ledger report}, their chain shown by {@code ledger token}, a middle hop revoked with
+ * {@code ledger revoke}, and every later hop revoked with it while the hops before stay active.
+ */
+class ReportRoundTripIT {
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void aForeignBinaryBiscuitReportsAsItsChainAndRevokingAMiddleBlockRevokesTheLaterOnes() throws Exception {
+    // The walk-through's token: rights on files and nothing about who holds them, then two blocks.
+    ReportCommand.DemoBiscuit demo = ReportCommand.mintDemoBiscuit(tmp.resolve("demo"));
+    String rootKey = Files.readString(demo.rootKey()).strip();
+    Biscuit token = Biscuit.from_bytes(Files.readAllBytes(demo.token()),
+        new PublicKey(Schema.PublicKey.Algorithm.Ed25519, rootKey.substring("ed25519/".length())));
+    Path file = demo.token();
+    List<String> ids = token.revocation_identifiers().stream().map(RevocationIdentifier::toHex).map(String::toLowerCase).toList();
+    assertThat(ids).hasSize(3);
+
+    try (LedgerNode node = UpIT.start(tmp.resolve("data"))) {
+      String key = Files.readString(tmp.resolve("data/admin.key")).strip();
+      String[] api = {"--tenant", "acme", "--url", "http://127.0.0.1:" + node.httpPort(), "--key", key};
+      String reported = UpIT.cli(with(api, "report", "biscuit", "--public-key", rootKey,
+          "--subject", "user:dana", "--audience", "https://files.example", "--file", file.toString()));
+      assertThat(reported).contains("accepted 3");
+
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() -> {
+        JsonNode last = token(api, ids.get(2));
+        assertThat(last.path("status").asText()).isEqualTo("active");
+        assertThat(last.path("chain")).extracting(h -> h.path("token_id").asText()).containsExactlyElementsOf(ids);
+        assertThat(last.path("principal").asText()).isEqualTo("user:dana");
+        assertThat(last.path("actor").asText()).isEqualTo("agent:indexer");
+      });
+      assertThat(UpIT.cli(with(api, "token", ids.get(2)))).contains("on behalf of user:dana", "held by agent:indexer  (attenuated)");
+
+      UpIT.cli(with(api, "revoke", ids.get(1), "--reason", "leaked"));
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() -> {
+        JsonNode last = token(api, ids.get(2));
+        assertThat(last.path("status").asText()).isEqualTo("revoked");
+        assertThat(last.path("revocation_cause").asText()).isEqualTo(ids.get(1));
+        assertThat(token(api, ids.get(1)).path("status").asText()).isEqualTo("revoked");
+        assertThat(token(api, ids.get(0)).path("status").asText()).isEqualTo("active");
+      });
+    }
+  }
+
+  private static JsonNode token(String[] api, String id) throws Exception {
+    return UpIT.JSON.readTree(UpIT.cli(with(api, "token", id, "--json")));
+  }
+
+  private static String[] with(String[] api, String... command) {
+    List<String> args = new ArrayList<>(List.of(command));
+    args.addAll(List.of(api));
+    return args.toArray(String[]::new);
+  }
+}
