@@ -223,6 +223,31 @@ class ReportCommandTest {
   }
 
   @Test
+  void aMacaroonReportsWithItsDischargeAndTheCommandSaysWhetherItVerified() throws Exception {
+    ReportCommand.DemoMacaroon demoMacaroon = ReportCommand.mintDemoMacaroon(dir.resolve("macaroon"));
+    Run verified = run("report", "macaroon", "--dry-run", "--tenant", "acme", "--root-key", "@" + demoMacaroon.rootKey(),
+        "--discharge", "@" + demoMacaroon.discharge(), "--subject", "user:dana", "@" + demoMacaroon.token());
+    assertThat(verified.exit()).as(verified.err()).isZero();
+    assertThat(verified.err()).contains("verifying every signature with the root key");
+    List<JsonNode> events = lines(verified.out());
+    assertThat(events).extracting(e -> e.path("type").asText()).containsExactly("token.issued", "token.attenuated",
+        "token.attenuated", "token.attenuated", "token.attenuated");
+    assertThat(events.get(2).path("token").path("actor").asText()).isEqualTo("agent:indexer");
+    assertThat(events.get(4).path("token").path("parent_token_id").asText())
+        .isEqualTo(events.get(3).path("token").path("token_id").asText());
+
+    Run structure = run("report", "macaroon", "--dry-run", "--subject", "user:dana", "@" + demoMacaroon.token());
+    assertThat(structure.exit()).as(structure.err()).isZero();
+    assertThat(structure.err()).contains("structure only (no --root-key)");
+    assertThat(lines(structure.out())).hasSize(4);
+
+    Run wrongKey = run("report", "macaroon", "--dry-run", "--root-key", "not the key", "--discharge",
+        "@" + demoMacaroon.discharge(), "@" + demoMacaroon.token());
+    assertThat(wrongKey.exit()).isEqualTo(1);
+    assertThat(wrongKey.err()).contains("macaroon signature not verified");
+  }
+
+  @Test
   void anAtFileArgumentIsNeverSplitIntoArguments() throws Exception {
     // With picocli's own @file expansion, this file would become the arguments "not", "one" and "token".
     Path file = dir.resolve("spaced.jwt");

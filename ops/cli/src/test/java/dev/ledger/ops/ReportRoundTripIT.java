@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real tokens through the whole ledger as {@code ledger up} runs it: reported with
+ * Real tokens (a Biscuit, a macaroon with a discharge) through the whole ledger as {@code ledger up} runs it: reported with
  * {@code ledger report}, their chain shown by {@code ledger token}, a middle hop revoked with
  * {@code ledger revoke}, and every later hop revoked with it while the hops before stay active.
  */
@@ -29,7 +29,7 @@ class ReportRoundTripIT {
   Path tmp;
 
   @Test
-  void aForeignBinaryBiscuitReportsAsItsChainAndRevokingAMiddleBlockRevokesTheLaterOnes() throws Exception {
+  void aForeignBiscuitAndAMacaroonReportAsTheirChainsAndRevokingAMiddleHopRevokesTheLaterOnes() throws Exception {
     // The walk-through's token: rights on files and nothing about who holds them, then two blocks.
     ReportCommand.DemoBiscuit demo = ReportCommand.mintDemoBiscuit(tmp.resolve("demo"));
     String rootKey = Files.readString(demo.rootKey()).strip();
@@ -62,6 +62,32 @@ class ReportRoundTripIT {
         assertThat(last.path("revocation_cause").asText()).isEqualTo(ids.get(1));
         assertThat(token(api, ids.get(1)).path("status").asText()).isEqualTo("revoked");
         assertThat(token(api, ids.get(0)).path("status").asText()).isEqualTo("active");
+      });
+
+      // A macaroon with a first-party caveat naming its holder and a third-party caveat, with its discharge.
+      ReportCommand.DemoMacaroon macaroon = ReportCommand.mintDemoMacaroon(tmp.resolve("demo"));
+      String[] report = with(api, "report", "macaroon", "--root-key", "@" + macaroon.rootKey(),
+          "--discharge", "@" + macaroon.discharge(), "--subject", "user:dana", "--audience", "https://files.example",
+          "@" + macaroon.token());
+      List<String> hops = ReportCommand.macaroonEvents(Files.readString(macaroon.token()),
+              List.of(Files.readString(macaroon.discharge())), dev.ledger.ingest.adapter.MacaroonAdapter.structureOnly(), "acme")
+          .build().stream().map(e -> e.getToken().getTokenId()).toList();
+      assertThat(hops).hasSize(5);
+      assertThat(UpIT.cli(report)).contains("accepted 5");
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() -> {
+        JsonNode discharge = token(api, hops.get(4));
+        assertThat(discharge.path("status").asText()).isEqualTo("active");
+        assertThat(discharge.path("chain")).extracting(h -> h.path("token_id").asText()).containsExactlyElementsOf(hops);
+        assertThat(discharge.path("principal").asText()).isEqualTo("user:dana");
+        assertThat(discharge.path("actor").asText()).isEqualTo("agent:indexer");
+      });
+      assertThat(UpIT.cli(with(api, "token", hops.get(4)))).contains("on behalf of user:dana", "held by agent:indexer  (attenuated)");
+      UpIT.cli(with(api, "revoke", hops.get(2)));
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() -> {
+        for (int i = 0; i < hops.size(); i++) {
+          assertThat(token(api, hops.get(i)).path("status").asText()).as("hop " + i).isEqualTo(i < 2 ? "active" : "revoked");
+        }
+        assertThat(token(api, hops.get(4)).path("revocation_cause").asText()).isEqualTo(hops.get(2));
       });
     }
   }

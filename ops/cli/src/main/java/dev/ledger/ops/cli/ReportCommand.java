@@ -3,6 +3,7 @@ package dev.ledger.ops.cli;
 import biscuit.format.schema.Schema;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.nitram509.jmacaroons.MacaroonsBuilder;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -18,6 +19,7 @@ import dev.ledger.ingest.InvalidEventException;
 import dev.ledger.ingest.Problem;
 import dev.ledger.ingest.adapter.BiscuitAdapter;
 import dev.ledger.ingest.adapter.JwtTokenAdapter;
+import dev.ledger.ingest.adapter.MacaroonAdapter;
 import dev.ledger.ingest.adapter.TokenEvents;
 import dev.ledger.ingest.client.TokenEventBuilder;
 import dev.ledger.ops.client.ApiClient;
@@ -27,10 +29,13 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.biscuitsec.biscuit.crypto.KeyPair;
@@ -43,7 +48,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ledger report jwt|exchange|biscuit|demo-tokens}: turns real tokens into ledger events
+ * {@code ledger report jwt|exchange|biscuit|macaroon|demo-tokens}: turns real tokens into ledger events
  * (through {@code dev.ledger.ingest.adapter}) and posts them to {@code POST /v1/events}.
  *
  * <p>A token argument is the token itself, {@code @FILE} (read from a file) or {@code -} (stdin);
@@ -52,9 +57,9 @@ import picocli.CommandLine.Spec;
  * static methods ({@link #jwtEvents}, {@link #exchangeEvents}, {@link #biscuitEvents}) so it can be
  * used and tested without a server; {@link #mintDemoTokens} makes the walk-through's signed tokens.
  */
-@Command(name = "report", description = "Report real tokens to the ledger: JWT access tokens, RFC 8693 exchanges, Biscuit tokens.",
+@Command(name = "report", description = "Report real tokens to the ledger: JWT access tokens, RFC 8693 exchanges, Biscuit tokens, macaroons.",
     subcommands = {ReportCommand.Jwt.class, ReportCommand.Exchange.class, ReportCommand.Biscuit.class,
-        ReportCommand.DemoTokensCommand.class})
+        ReportCommand.Macaroon.class, ReportCommand.DemoTokensCommand.class})
 public final class ReportCommand implements Runnable {
 
   /** The {@code jti} of the demo subject token (Dana's token, held by the travel planner). */
@@ -191,6 +196,36 @@ public final class ReportCommand implements Runnable {
     } catch (org.biscuitsec.biscuit.error.Error e) {
       throw new IllegalStateException("cannot mint a Biscuit: " + e, e);
     }
+  }
+
+  /** The walk-through's macaroon, written by {@link #mintDemoMacaroon}. */
+  public record DemoMacaroon(Path token, Path discharge, Path rootKey) {}
+
+  /**
+   * Mints a macaroon as a file service would with libmacaroons' format, into {@code dir}:
+   * {@code files.macaroon} (location {@code https://files.example}, caveats {@code op = read},
+   * {@code actor = agent:indexer}, and a third-party caveat for {@code https://auth.example});
+   * {@code discharge.macaroon}, the auth service's discharge, bound to it; and
+   * {@code macaroon-root.key}, the root key, a random text.
+   */
+  public static DemoMacaroon mintDemoMacaroon(Path dir) throws IOException {
+    SecureRandom random = new SecureRandom();
+    String rootKey = HexFormat.of().formatHex(random.generateSeed(32));
+    String caveatKey = HexFormat.of().formatHex(random.generateSeed(32));
+    // A root macaroon has no caveat: the service mints it, then attenuates it before handing it out.
+    var root = new MacaroonsBuilder("https://files.example", rootKey, "files-" + caveatKey.substring(0, 8)).build();
+    var token = MacaroonsBuilder.modify(root).add_first_party_caveat("op = read")
+        .add_first_party_caveat("actor = agent:indexer")
+        .add_third_party_caveat("https://auth.example", caveatKey, "user-is-dana").build();
+    var discharge = new MacaroonsBuilder("https://auth.example", caveatKey, "user-is-dana").build();
+    var bound = MacaroonsBuilder.modify(token).prepare_for_request(discharge).build();
+    Files.createDirectories(dir);
+    DemoMacaroon files = new DemoMacaroon(dir.resolve("files.macaroon"), dir.resolve("discharge.macaroon"),
+        dir.resolve("macaroon-root.key"));
+    Files.writeString(files.token(), token.serialize() + "\n");
+    Files.writeString(files.discharge(), bound.serialize() + "\n");
+    Files.writeString(files.rootKey(), rootKey + "\n");
+    return files;
   }
 
   /**
@@ -348,21 +383,8 @@ public final class ReportCommand implements Runnable {
         description = "the root public key (ed25519/<hex> or hex) that must have signed it")
     String publicKey;
 
-    @Option(names = "--subject", paramLabel = "SUBJECT",
-        description = "the subject when the authority block states none (default: the issuer)")
-    String subject;
-
-    @Option(names = "--actor", paramLabel = "ACTOR",
-        description = "the holder of the root token when the authority block states none (default: the subject)")
-    String actor;
-
-    @Option(names = "--audience", split = ",", paramLabel = "AUDIENCE",
-        description = "the audience when the authority block states none (default: the issuer)")
-    List<String> audience;
-
-    @Option(names = "--issuer", paramLabel = "ISSUER",
-        description = "the issuer when the authority block states none (default: biscuit:<root key>)")
-    String issuer;
+    @Mixin
+    RootOptions root;
 
     @Override
     TokenEvents events() {
@@ -370,13 +392,70 @@ public final class ReportCommand implements Runnable {
         throw new UserException("give the token once: as an argument (base64url, @FILE or -) or with --file");
       }
       byte[] bytes = file != null ? readTokenBytes("@" + file) : readTokenBytes(token);
-      BiscuitAdapter adapter = BiscuitAdapter.verifying(publicKey).defaultSubject(subject).defaultActor(actor)
-          .defaultAudience(audience).defaultIssuer(issuer);
+      BiscuitAdapter adapter = BiscuitAdapter.verifying(publicKey).defaultSubject(root.subject)
+          .defaultActor(root.actor).defaultAudience(root.audience).defaultIssuer(root.issuer);
       return biscuitEvents(bytes, adapter, client.tenant());
     }
   }
 
-  @Command(name = "demo-tokens", description = "Mint a signing key and a signed RFC 8693 exchange (two JWTs), and a Biscuit, for the walk-through.")
+  /** What to report for a root token that does not say it (a Biscuit's authority block, a root macaroon). */
+  static final class RootOptions {
+    @Option(names = "--subject", paramLabel = "SUBJECT",
+        description = "the subject when the token states none (default: the issuer)")
+    String subject;
+
+    @Option(names = "--actor", paramLabel = "ACTOR",
+        description = "the holder of the root token when the token states none (default: the subject)")
+    String actor;
+
+    @Option(names = "--audience", split = ",", paramLabel = "AUDIENCE",
+        description = "the audience when the token states none (default: the issuer)")
+    List<String> audience;
+
+    @Option(names = "--issuer", paramLabel = "ISSUER",
+        description = "the issuer when the token states none (default: biscuit:<root key>, macaroon:<location>)")
+    String issuer;
+  }
+
+  @Command(name = "macaroon", description = "Report a macaroon (libmacaroons format): the root as token.issued, each caveat and discharge as token.attenuated.")
+  static final class Macaroon extends Send {
+    @Parameters(paramLabel = "TOKEN_OR_@FILE", description = "the macaroon in base64url (V1 or V2), @FILE or - for stdin")
+    String token;
+
+    @Option(names = "--discharge", paramLabel = "TOKEN_OR_@FILE",
+        description = "a discharge macaroon presented with it, bound to it (repeatable)")
+    List<String> discharges = new ArrayList<>();
+
+    @Option(names = "--root-key", paramLabel = "KEY_OR_@FILE",
+        description = "the root key (its text, @FILE or - for stdin): verify every signature; without it, only the structure is read")
+    String rootKey;
+
+    @Mixin
+    RootOptions root;
+
+    @Override
+    TokenEvents events() {
+      MacaroonAdapter adapter = rootKey == null ? MacaroonAdapter.structureOnly()
+          : MacaroonAdapter.verifying(readToken(rootKey));
+      adapter = adapter.defaultSubject(root.subject).defaultActor(root.actor).defaultAudience(root.audience)
+          .defaultIssuer(root.issuer);
+      List<String> read = discharges.stream().map(ReportCommand::readToken).toList();
+      spec.commandLine().getErr().println(adapter.verifies()
+          ? "ledger: verifying every signature with the root key"
+          : "ledger: structure only (no --root-key): no signature is checked");
+      return macaroonEvents(readToken(token), read, adapter, client.tenant());
+    }
+  }
+
+  /**
+   * The events of a macaroon and its discharges: {@code token.issued} for the root, one
+   * {@code token.attenuated} per caveat, and one per discharge below the caveat it discharges.
+   */
+  public static TokenEvents macaroonEvents(String macaroon, List<String> discharges, MacaroonAdapter adapter, String tenant) {
+    return adapter.events(macaroon, discharges).tenant(tenant).source("ledger-cli");
+  }
+
+  @Command(name = "demo-tokens", description = "Mint a signed RFC 8693 exchange (two JWTs and their key), a Biscuit and a macaroon for the walk-through.")
   static final class DemoTokensCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -388,9 +467,11 @@ public final class ReportCommand implements Runnable {
     public void run() {
       DemoTokens files;
       DemoBiscuit biscuit;
+      DemoMacaroon macaroon;
       try {
         files = mintDemoTokens(dir, Instant.now());
         biscuit = mintDemoBiscuit(dir);
+        macaroon = mintDemoMacaroon(dir);
       } catch (IOException e) {
         throw new UserException("cannot write to " + dir + ": " + e.getMessage());
       }
@@ -399,6 +480,8 @@ public final class ReportCommand implements Runnable {
           files.subjectToken(), DEMO_SUBJECT_ID, files.issuedToken(), DEMO_ISSUED_ID, files.jwks());
       out.printf("wrote %s (a binary Biscuit of three blocks) and %s (its root public key)%n", biscuit.token(),
           biscuit.rootKey());
+      out.printf("wrote %s (a macaroon with three caveats), %s (its discharge) and %s (its root key)%n",
+          macaroon.token(), macaroon.discharge(), macaroon.rootKey());
       out.flush();
     }
   }
