@@ -65,8 +65,11 @@ public record MacaroonCaveat(byte[] id, byte[] verificationId, byte[] location) 
 
   /** What the caveat says, for the hop's {@code caveats}. */
   public String describe() {
-    return thirdParty() ? "third-party caveat at " + new String(location == null ? new byte[0] : location,
-        StandardCharsets.UTF_8) + ": " + text() : text();
+    if (thirdParty()) {
+      return "third-party caveat at " + new String(location == null ? new byte[0] : location, StandardCharsets.UTF_8)
+          + ": " + text();
+    }
+    return text().isBlank() ? "(an empty caveat)" : text();
   }
 
   /** The fields that go into the hop's id, in order. */
