@@ -50,10 +50,10 @@ public final class OcsfMapper {
     putIfPresent(e, "status_detail", text(record, "reason"));
     e.put("message", type + " of " + text(record, "token_id"));
     e.set("metadata", metadata(record, committedAt));
-    ObjectNode actor = e.putObject("actor");
     String holder = text(record, "actor");
-    if (holder != null) {
-      actor.set("user", user(holder));
+    // An empty actor object is invalid (OCSF wants one of its parts); API Activity requires one.
+    if (holder != null || cls.classUid == 6003) {
+      e.putObject("actor").set("user", user(orUnknown(holder)));
     }
     String principal = text(record, "principal");
     switch (cls) {
