@@ -41,7 +41,8 @@ class BiscuitForeignTokenTest {
     Biscuit withRules = Biscuit.builder(root)
         .add_authority_fact("right(\"file1\", \"read\")")
         .add_authority_fact("owner(\"user:dana\", [\"file1\", \"file2\"], 42, 2026-11-20T09:00:00Z, true)")
-        .add_authority_rule("right($f, \"write\") <- owner(\"user:dana\", $files, $n, $t, $b), $files.contains($f)")
+        .add_authority_fact("file(\"file1\")")
+        .add_authority_rule("right($f, \"write\") <- owner(\"user:dana\", $files, $n, $t, $b), file($f), $files.contains($f)")
         .add_authority_check("check if operation($op), [\"read\", \"write\"].contains($op)")
         .build();
     Biscuit checkAll = withRules.attenuate(new Block().add_check("check all operation($op), $op == \"read\""));

@@ -116,8 +116,8 @@ class BiscuitRefusalTest {
         .setUnknownFields(UnknownFieldSet.newBuilder()
             .addField(1, UnknownFieldSet.Field.newBuilder().addVarint(1).build()).build())
         .buildPartial();
-    byte[] token = good.toBuilder().setAuthority(good.getAuthority().toBuilder().setNextKey(p256)).buildPartial()
-        .toByteArray();
+    byte[] token = good.toBuilder().setAuthority(good.getAuthority().toBuilder().setNextKey(p256).buildPartial())
+        .buildPartial().toByteArray();
     assertThat(refusal(token)).startsWith("unsupported algorithm: block 0's next key is a SECP256R1 (P-256) key");
     assertThatThrownBy(() -> BiscuitAdapter.verifying("secp256r1/" + "ab".repeat(33)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("unsupported algorithm: a secp256r1 root key");
