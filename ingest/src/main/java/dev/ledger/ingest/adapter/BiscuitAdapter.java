@@ -7,7 +7,6 @@ import dev.ledger.ingest.adapter.internal.BiscuitBlock;
 import dev.ledger.ingest.adapter.internal.BiscuitVerification;
 import dev.ledger.ingest.adapter.internal.CaveatBudget;
 import dev.ledger.ingest.adapter.internal.Digests;
-import dev.ledger.ingest.adapter.internal.RootDefaults;
 import dev.ledger.ingest.client.Events;
 import dev.ledger.ingest.client.TokenEventBuilder;
 import io.vavr.Tuple2;
@@ -48,8 +47,7 @@ import org.biscuitsec.biscuit.token.format.SignedBlock;
  *   <li>Subject, actor, issuer, scopes, audience and expiry are read from the datalog by the
  *       conventions of {@link BiscuitBlock}; what a block does not state, an attenuation inherits.</li>
  *   <li>What the authority block does not state and the contract requires of a {@code token.issued}
- *       takes a default, given with {@link #defaultSubject}, {@link #defaultActor},
- *       {@link #defaultAudience}, {@link #defaultIssuer} (the CLI's {@code --subject} ...), else:
+ *       takes a default, given with {@link #defaults} (the CLI's {@code --subject} ...), else:
  *       issuer {@code biscuit:} + the root key ({@code biscuit:ed25519/<hex>}), subject the issuer
  *       (the root key's holder grants on its own behalf), actor the subject, audience the issuer.
  *       Each such default is named in {@link TokenEvents#warnings()}. Nothing else is filled in:
@@ -96,24 +94,9 @@ public final class BiscuitAdapter {
     return verifying(parseKey(rootKey));
   }
 
-  /** This adapter, with the subject to report when the authority block states none (null: the issuer). */
-  public BiscuitAdapter defaultSubject(String subject) {
-    return new BiscuitAdapter(rootKey, defaults.withSubject(subject));
-  }
-
-  /** This adapter, with the holder of the root token when the authority block states none (null: the subject). */
-  public BiscuitAdapter defaultActor(String actor) {
-    return new BiscuitAdapter(rootKey, defaults.withActor(actor));
-  }
-
-  /** This adapter, with the audience to report when the authority block states none (null or empty: the issuer). */
-  public BiscuitAdapter defaultAudience(List<String> audience) {
-    return new BiscuitAdapter(rootKey, defaults.withAudience(audience));
-  }
-
-  /** This adapter, with the issuer to report when the authority block states none (null: {@code biscuit:<root key>}). */
-  public BiscuitAdapter defaultIssuer(String issuer) {
-    return new BiscuitAdapter(rootKey, defaults.withIssuer(issuer));
+  /** This adapter, reporting {@code defaults} where the authority block does not state issuer, subject, actor or audience. */
+  public BiscuitAdapter defaults(RootDefaults defaults) {
+    return new BiscuitAdapter(rootKey, Objects.requireNonNull(defaults, "defaults"));
   }
 
   /** The root key as Biscuit prints it ({@code ed25519/<hex>}). */

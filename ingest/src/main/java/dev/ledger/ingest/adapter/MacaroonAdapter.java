@@ -8,7 +8,6 @@ import dev.ledger.ingest.Problem;
 import dev.ledger.ingest.adapter.internal.CaveatBudget;
 import dev.ledger.ingest.adapter.internal.Digests;
 import dev.ledger.ingest.adapter.internal.MacaroonCaveat;
-import dev.ledger.ingest.adapter.internal.RootDefaults;
 import dev.ledger.ingest.client.Events;
 import dev.ledger.ingest.client.TokenEventBuilder;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +23,8 @@ import java.util.Objects;
  * caveats further hops below it).
  *
  * <pre>{@code
- * MacaroonAdapter macaroons = MacaroonAdapter.verifying(rootKey).defaultSubject("user:dana");
+ * MacaroonAdapter macaroons = MacaroonAdapter.verifying(rootKey)
+ *     .defaults(RootDefaults.NONE.withSubject("user:dana"));
  * ledger.send(macaroons.events(serialized, List.of(discharge)).tenant("acme").build());
  * }</pre>
  *
@@ -83,24 +83,9 @@ public final class MacaroonAdapter {
     return rootKey != null;
   }
 
-  /** This adapter, with the subject to report for the root (null: the issuer). */
-  public MacaroonAdapter defaultSubject(String subject) {
-    return new MacaroonAdapter(rootKey, defaults.withSubject(subject));
-  }
-
-  /** This adapter, with the holder of the root macaroon (null: the subject). */
-  public MacaroonAdapter defaultActor(String actor) {
-    return new MacaroonAdapter(rootKey, defaults.withActor(actor));
-  }
-
-  /** This adapter, with the audience of the root (null or empty: the issuer). */
-  public MacaroonAdapter defaultAudience(List<String> audience) {
-    return new MacaroonAdapter(rootKey, defaults.withAudience(audience));
-  }
-
-  /** This adapter, with the issuer of the root (null: {@code macaroon:<location>}). */
-  public MacaroonAdapter defaultIssuer(String issuer) {
-    return new MacaroonAdapter(rootKey, defaults.withIssuer(issuer));
+  /** This adapter, reporting {@code defaults} where the root macaroon does not state issuer, subject, actor or audience. */
+  public MacaroonAdapter defaults(RootDefaults defaults) {
+    return new MacaroonAdapter(rootKey, Objects.requireNonNull(defaults, "defaults"));
   }
 
   /**

@@ -79,8 +79,8 @@ class BiscuitForeignTokenTest {
 
   @Test
   void theCallersDefaultsFillWhatTheTokenDoesNotSayButNeverOverrideIt() throws Exception {
-    BiscuitAdapter adapter = BiscuitAdapter.verifying(root.public_key()).defaultSubject("user:dana")
-        .defaultActor("svc:batch").defaultAudience(List.of("https://files.example")).defaultIssuer("https://as.example");
+    BiscuitAdapter adapter = BiscuitAdapter.verifying(root.public_key()).defaults(RootDefaults.NONE.withSubject("user:dana")
+        .withActor("svc:batch").withAudience(List.of("https://files.example")).withIssuer("https://as.example"));
     TokenEvents events = adapter.events(plain.serialize());
     TokenBody issued = events.build().get(0).getToken();
     assertThat(issued.getSubject()).isEqualTo("user:dana");
@@ -110,8 +110,8 @@ class BiscuitForeignTokenTest {
     }
     assertThat(versions).as("the token mixes block format versions").hasSizeGreaterThan(1);
 
-    List<LedgerEvent> events = BiscuitAdapter.verifying(root.public_key()).defaultSubject("user:dana")
-        .defaultAudience(List.of("https://files.example")).events(everyKind.serialize()).build();
+    List<LedgerEvent> events = BiscuitAdapter.verifying(root.public_key())
+        .defaults(new RootDefaults(null, "user:dana", null, List.of("https://files.example"))).events(everyKind.serialize()).build();
     List<String> ids = ids(everyKind);
     assertThat(events).extracting(LedgerEvent::getType)
         .containsExactly("token.issued", "token.attenuated", "token.attenuated", "token.attenuated");

@@ -38,7 +38,8 @@ class MacaroonAdapterTest {
   }
 
   private static MacaroonAdapter verifying() {
-    return MacaroonAdapter.verifying(KEY).defaultSubject("user:dana").defaultAudience(List.of("https://files.example"));
+    return MacaroonAdapter.verifying(KEY)
+        .defaults(new RootDefaults(null, "user:dana", null, List.of("https://files.example")));
   }
 
   private static String refusal(Runnable report) {
@@ -85,7 +86,7 @@ class MacaroonAdapterTest {
 
   @Test
   void idsAreTheSameForAnyoneHoldingTheMacaroonInEitherFormatAndForItsPrefixes() {
-    MacaroonAdapter structure = MacaroonAdapter.structureOnly().defaultSubject("user:dana");
+    MacaroonAdapter structure = MacaroonAdapter.structureOnly().defaults(RootDefaults.NONE.withSubject("user:dana"));
     List<String> v1 = ids(structure.events(withThirdParty.serialize(MacaroonsSerializer.V1), List.of()));
     List<String> v2 = ids(structure.events(withThirdParty.serialize(MacaroonsSerializer.V2), List.of()));
     List<String> shorter = ids(structure.events(reader.serialize(), List.of()));

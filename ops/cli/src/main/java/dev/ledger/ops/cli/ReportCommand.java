@@ -20,6 +20,7 @@ import dev.ledger.ingest.Problem;
 import dev.ledger.ingest.adapter.BiscuitAdapter;
 import dev.ledger.ingest.adapter.JwtTokenAdapter;
 import dev.ledger.ingest.adapter.MacaroonAdapter;
+import dev.ledger.ingest.adapter.RootDefaults;
 import dev.ledger.ingest.adapter.TokenEvents;
 import dev.ledger.ingest.client.TokenEventBuilder;
 import dev.ledger.ops.client.ApiClient;
@@ -392,8 +393,7 @@ public final class ReportCommand implements Runnable {
         throw new UserException("give the token once: as an argument (base64url, @FILE or -) or with --file");
       }
       byte[] bytes = file != null ? readTokenBytes("@" + file) : readTokenBytes(token);
-      BiscuitAdapter adapter = BiscuitAdapter.verifying(publicKey).defaultSubject(root.subject)
-          .defaultActor(root.actor).defaultAudience(root.audience).defaultIssuer(root.issuer);
+      BiscuitAdapter adapter = BiscuitAdapter.verifying(publicKey).defaults(root.defaults());
       return biscuitEvents(bytes, adapter, client.tenant());
     }
   }
@@ -415,6 +415,10 @@ public final class ReportCommand implements Runnable {
     @Option(names = "--issuer", paramLabel = "ISSUER",
         description = "the issuer when the token states none (default: biscuit:<root key>, macaroon:<location>)")
     String issuer;
+
+    RootDefaults defaults() {
+      return new RootDefaults(issuer, subject, actor, audience);
+    }
   }
 
   @Command(name = "macaroon", description = "Report a macaroon (libmacaroons format): the root as token.issued, each caveat and discharge as token.attenuated.")
@@ -437,8 +441,7 @@ public final class ReportCommand implements Runnable {
     TokenEvents events() {
       MacaroonAdapter adapter = rootKey == null ? MacaroonAdapter.structureOnly()
           : MacaroonAdapter.verifying(readToken(rootKey));
-      adapter = adapter.defaultSubject(root.subject).defaultActor(root.actor).defaultAudience(root.audience)
-          .defaultIssuer(root.issuer);
+      adapter = adapter.defaults(root.defaults());
       List<String> read = discharges.stream().map(ReportCommand::readToken).toList();
       spec.commandLine().getErr().println(adapter.verifies()
           ? "ledger: verifying every signature with the root key"

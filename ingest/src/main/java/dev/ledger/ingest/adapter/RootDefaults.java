@@ -1,11 +1,12 @@
-package dev.ledger.ingest.adapter.internal;
+package dev.ledger.ingest.adapter;
 
 import dev.ledger.ingest.client.TokenEventBuilder;
 import java.util.List;
 
 /**
  * What a token minted outside the ledger (a Biscuit, a Macaroon) is reported with where it does
- * not say: the caller's defaults first, then only what the contract forces on a
+ * not say ({@link BiscuitAdapter#defaults}, {@link MacaroonAdapter#defaults}; the CLI's
+ * {@code --subject}, {@code --actor}, {@code --audience}, {@code --issuer}): the caller's defaults first, then only what the contract forces on a
  * {@code token.issued} (issuer, subject, actor, a non-empty audience). The token's own values
  * always win, and attenuations are left alone (they inherit), so the chain stays the token's.
  *
@@ -19,24 +20,32 @@ public record RootDefaults(String issuer, String subject, String actor, List<Str
   /** No defaults given. */
   public static final RootDefaults NONE = new RootDefaults(null, null, null, null);
 
+  /** These values, blank ones as none. */
+  public RootDefaults {
+    issuer = blankToNull(issuer);
+    subject = blankToNull(subject);
+    actor = blankToNull(actor);
+    audience = audience == null || audience.isEmpty() ? null : List.copyOf(audience);
+  }
+
   /** These defaults with another issuer (blank: none). */
   public RootDefaults withIssuer(String value) {
-    return new RootDefaults(blankToNull(value), subject, actor, audience);
+    return new RootDefaults(value, subject, actor, audience);
   }
 
   /** These defaults with another subject (blank: none). */
   public RootDefaults withSubject(String value) {
-    return new RootDefaults(issuer, blankToNull(value), actor, audience);
+    return new RootDefaults(issuer, value, actor, audience);
   }
 
   /** These defaults with another actor (blank: none). */
   public RootDefaults withActor(String value) {
-    return new RootDefaults(issuer, subject, blankToNull(value), audience);
+    return new RootDefaults(issuer, subject, value, audience);
   }
 
   /** These defaults with another audience (null or empty: none). */
   public RootDefaults withAudience(List<String> value) {
-    return new RootDefaults(issuer, subject, actor, value == null || value.isEmpty() ? null : List.copyOf(value));
+    return new RootDefaults(issuer, subject, actor, value);
   }
 
   /**
@@ -46,7 +55,7 @@ public record RootDefaults(String issuer, String subject, String actor, List<Str
    * @param ownIssuer the adapter's issuer when neither the token nor the caller names one
    * @param warnings gets one line per value that had to be made up
    */
-  public void fill(TokenEventBuilder root, RootDefaults stated, String ownIssuer, List<String> warnings) {
+  void fill(TokenEventBuilder root, RootDefaults stated, String ownIssuer, List<String> warnings) {
     String rootIssuer = first(stated.issuer(), issuer, ownIssuer);
     String rootSubject = first(stated.subject(), subject, null);
     if (rootSubject == null) {
