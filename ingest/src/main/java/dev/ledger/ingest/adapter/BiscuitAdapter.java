@@ -4,6 +4,8 @@ import biscuit.format.schema.Schema;
 import dev.ledger.ingest.InvalidEventException;
 import dev.ledger.ingest.Problem;
 import dev.ledger.ingest.adapter.internal.BiscuitBlock;
+import dev.ledger.ingest.adapter.internal.BiscuitVerification;
+import dev.ledger.ingest.adapter.internal.CaveatBudget;
 import dev.ledger.ingest.adapter.internal.Digests;
 import dev.ledger.ingest.client.Events;
 import dev.ledger.ingest.client.TokenEventBuilder;
@@ -14,6 +16,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.biscuitsec.biscuit.crypto.PublicKey;
 import org.biscuitsec.biscuit.datalog.SymbolTable;
 import org.biscuitsec.biscuit.error.Error;
@@ -42,11 +45,19 @@ import org.biscuitsec.biscuit.token.format.SignedBlock;
  *       shares its first blocks) again adds nothing. {@code occurred_at} is now (a block has no
  *       time); set it on the builders when you know better.</li>
  *   <li>Subject, actor, issuer, scopes, audience and expiry are read from the datalog by the
- *       conventions of {@link BiscuitBlock}; what a block does not state, an attenuation inherits.
- *       The issuer defaults to {@code biscuit:} + the root key ({@code biscuit:ed25519/<hex>}),
- *       the actor of the authority block to its subject.</li>
- *   <li>{@code caveats} = the block's datalog as Biscuit prints it, one statement per item.
- *       A third-party block carries its signer's key in the attribute {@code biscuit_external_key}.</li>
+ *       conventions of {@link BiscuitBlock}; what a block does not state, an attenuation inherits.</li>
+ *   <li>What the authority block does not state and the contract requires of a {@code token.issued}
+ *       takes a default, given with {@link #defaults} (the CLI's {@code --subject} ...), else:
+ *       issuer {@code biscuit:} + the root key ({@code biscuit:ed25519/<hex>}), subject the issuer
+ *       (the root key's holder grants on its own behalf), actor the subject, audience the issuer.
+ *       Each such default is named in {@link TokenEvents#warnings()}. Nothing else is filled in:
+ *       attenuations inherit, so the chain and its rights stay exactly the token's.</li>
+ *   <li>{@code caveats} = the block's datalog as Biscuit prints it, one statement per item, cut to
+ *       the contract's limits when a block says more (with a warning). A third-party block carries
+ *       its signer's key in the attribute {@code biscuit_external_key}.</li>
+ *   <li>A token that does not verify is refused with a {@link BiscuitRefusal}: the problem's reason
+ *       starts with its label (wrong root key, bad signature, reordered or foreign blocks,
+ *       unsupported version or algorithm, not a Biscuit) and says which block.</li>
  * </ul>
  *
  * <p>No authorizer runs here: the adapter reports what the token says, not whether a request
@@ -57,9 +68,11 @@ public final class BiscuitAdapter {
   /** Prefix of the default issuer, before the root key. */
   public static final String ISSUER_PREFIX = "biscuit:";
   private final PublicKey rootKey;
+  private final RootDefaults defaults;
 
-  private BiscuitAdapter(PublicKey rootKey) {
+  private BiscuitAdapter(PublicKey rootKey, RootDefaults defaults) {
     this.rootKey = rootKey;
+    this.defaults = defaults;
   }
 
   /**
@@ -68,17 +81,22 @@ public final class BiscuitAdapter {
    * @param rootKey never null
    */
   public static BiscuitAdapter verifying(PublicKey rootKey) {
-    return new BiscuitAdapter(Objects.requireNonNull(rootKey, "rootKey"));
+    return new BiscuitAdapter(Objects.requireNonNull(rootKey, "rootKey"), RootDefaults.NONE);
   }
 
   /**
    * An adapter for tokens signed by this Ed25519 root key, as Biscuit prints it
    * ({@code ed25519/<hex>}) or bare hex.
    *
-   * @throws IllegalArgumentException when it is not a key
+   * @throws IllegalArgumentException when it is not a key, or a key of another algorithm (named)
    */
   public static BiscuitAdapter verifying(String rootKey) {
-    return new BiscuitAdapter(parseKey(rootKey));
+    return verifying(parseKey(rootKey));
+  }
+
+  /** This adapter, reporting {@code defaults} where the authority block does not state issuer, subject, actor or audience. */
+  public BiscuitAdapter defaults(RootDefaults defaults) {
+    return new BiscuitAdapter(rootKey, Objects.requireNonNull(defaults, "defaults"));
   }
 
   /** The root key as Biscuit prints it ({@code ed25519/<hex>}). */
@@ -87,16 +105,17 @@ public final class BiscuitAdapter {
   }
 
   /**
-   * The events of a token in base64url (padded or not, surrounding whitespace ignored).
+   * The events of a token in base64url or base64 (padded or not, surrounding whitespace ignored).
    *
    * @throws InvalidEventException (field {@code biscuit}) when it is not a Biscuit signed by the root key
    */
   public TokenEvents events(String base64url) {
     byte[] bytes;
     try {
-      bytes = Base64.getUrlDecoder().decode(Objects.requireNonNull(base64url, "base64url").strip());
+      String text = Objects.requireNonNull(base64url, "base64url").strip().replace('+', '-').replace('/', '_');
+      bytes = Base64.getUrlDecoder().decode(text);
     } catch (IllegalArgumentException e) {
-      throw problem("not base64url: " + e.getMessage());
+      throw refused(new BiscuitVerification.Refused(BiscuitRefusal.MALFORMED, "not base64url: " + e.getMessage()));
     }
     return events(bytes);
   }
@@ -104,30 +123,35 @@ public final class BiscuitAdapter {
   /**
    * The events of a serialized token.
    *
-   * @throws InvalidEventException (field {@code biscuit}) when it is not a Biscuit signed by the root key
+   * @throws InvalidEventException (field {@code biscuit}, reason starting with a {@link BiscuitRefusal}
+   *     label) when it is not a Biscuit signed by the root key
    */
   public TokenEvents events(byte[] token) {
+    Objects.requireNonNull(token, "token");
+    Optional<BiscuitVerification.Refused> unreadable = BiscuitVerification.beforeVerifying(token);
+    if (unreadable.isPresent()) {
+      throw refused(unreadable.get());
+    }
     SerializedBiscuit serialized;
     SymbolTable symbols = new SymbolTable();
     Tuple2<Block, ArrayList<Block>> blocks;
     try {
-      serialized = SerializedBiscuit.from_bytes(Objects.requireNonNull(token, "token"), rootKey);
+      serialized = SerializedBiscuit.from_bytes(token, rootKey);
       blocks = serialized.extractBlocks(symbols);
     } catch (Error | GeneralSecurityException | RuntimeException e) {
-      throw problem("not a Biscuit signed by " + rootKey + ": " + e);
+      throw refused(BiscuitVerification.afterFailure(token, rootKey, e));
     }
     List<String> ids = serialized.revocation_identifiers().stream().map(HexFormat.of()::formatHex).toList();
     List<TokenEventBuilder> builders = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
 
     BiscuitBlock authority = BiscuitBlock.read(blocks._1.printCode(symbols), true);
-    String subject = authority.subject();
     TokenEventBuilder root = Events.issued(ids.get(0)).eventId(Digests.eventId("token.issued", ids.get(0)))
-        .issuer(authority.issuer() != null ? authority.issuer() : ISSUER_PREFIX + rootKey)
-        .subject(subject)
-        .actor(authority.actor() != null ? authority.actor() : subject)
-        .scopes(authority.scopes() != null ? authority.scopes() : List.of());
-    fill(root, authority);
+        .scopes(authority.scopes() != null ? authority.scopes() : List.of())
+        .expiresAt(authority.expiresAt());
+    defaults.fill(root, new RootDefaults(authority.issuer(), authority.subject(), authority.actor(), authority.audience()),
+        ISSUER_PREFIX + rootKey, warnings);
+    caveats(root, authority, 0, warnings);
     if (authority.scopes() == null) {
       warnings.add("the authority block states no right(\"...\") facts: reported with no scopes");
     }
@@ -137,8 +161,8 @@ public final class BiscuitAdapter {
       BiscuitBlock block = BiscuitBlock.read(blocks._2.get(i).printCode(symbols), false);
       String id = ids.get(i + 1);
       TokenEventBuilder hop = Events.attenuated(id, ids.get(i)).eventId(Digests.eventId("token.attenuated", id))
-          .actor(block.actor()).scopes(block.scopes());
-      fill(hop, block);
+          .actor(block.actor()).scopes(block.scopes()).audience(block.audience()).expiresAt(block.expiresAt());
+      caveats(hop, block, i + 1, warnings);
       SignedBlock signed = serialized.blocks.get(i);
       if (signed.externalSignature.isDefined()) {
         hop.attribute("biscuit_external_key", signed.externalSignature.get().key.toString());
@@ -148,16 +172,24 @@ public final class BiscuitAdapter {
     return new TokenEvents(builders, warnings);
   }
 
-  private static void fill(TokenEventBuilder builder, BiscuitBlock block) {
-    builder.audience(block.audience()).expiresAt(block.expiresAt())
-        .caveats(block.statements().isEmpty() ? null : block.statements());
+  private static void caveats(TokenEventBuilder builder, BiscuitBlock block, int index, List<String> warnings) {
+    CaveatBudget.Fitted fitted = CaveatBudget.fit(block.statements());
+    builder.caveats(fitted.caveats());
+    if (fitted.cut()) {
+      warnings.add("block " + index + "'s datalog is longer than an event may carry: its caveats were cut");
+    }
   }
 
   private static PublicKey parseKey(String text) {
     String key = Objects.requireNonNull(text, "rootKey").strip();
-    // biscuit-java 4.0.1 knows Ed25519 keys only.
-    if (key.regionMatches(true, 0, "ed25519/", 0, 8)) {
-      key = key.substring(8);
+    int slash = key.indexOf('/');
+    if (slash >= 0) {
+      String algorithm = key.substring(0, slash);
+      if (!algorithm.equalsIgnoreCase("ed25519")) {
+        throw new IllegalArgumentException(BiscuitRefusal.UNSUPPORTED_ALGORITHM.label() + ": a " + algorithm
+            + " root key; biscuit-java 4.0.1 verifies Ed25519 only");
+      }
+      key = key.substring(slash + 1);
     }
     try {
       byte[] bytes = HexFormat.of().parseHex(key);
@@ -170,7 +202,7 @@ public final class BiscuitAdapter {
     }
   }
 
-  private static InvalidEventException problem(String reason) {
-    return new InvalidEventException(List.of(new Problem(0, "biscuit", reason)));
+  private static InvalidEventException refused(BiscuitVerification.Refused refused) {
+    return new InvalidEventException(List.of(new Problem(0, "biscuit", refused.message())));
   }
 }

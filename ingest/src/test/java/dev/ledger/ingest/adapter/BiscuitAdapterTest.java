@@ -158,8 +158,10 @@ class BiscuitAdapterTest {
   void aTokenSignedByAnotherRootIsRefused() throws Exception {
     BiscuitAdapter other = BiscuitAdapter.verifying(KeyPair.generate(Schema.PublicKey.Algorithm.Ed25519).public_key());
     assertThatThrownBy(() -> other.events(lister.serialize_b64url()))
-        .isInstanceOfSatisfying(InvalidEventException.class,
-            e -> assertThat(e.problems()).extracting(Problem::field).containsExactly("biscuit"));
+        .isInstanceOfSatisfying(InvalidEventException.class, e -> {
+          assertThat(e.problems()).extracting(Problem::field).containsExactly("biscuit");
+          assertThat(e.problems().get(0).reason()).startsWith(BiscuitRefusal.WRONG_ROOT_KEY.label() + ":");
+        });
   }
 
   @Test
@@ -190,12 +192,16 @@ class BiscuitAdapterTest {
   }
 
   @Test
-  void anAuthorityWithoutSubjectOrAudienceIsReportedAsProblemsToFill() throws Exception {
+  void anAuthorityWithoutSubjectOrAudienceIsReportedWithTheContractsDefaultsAndWarnings() throws Exception {
     Biscuit bare = Biscuit.builder(root).add_authority_fact("right(\"read\")").build();
     TokenEvents events = adapter().events(bare.serialize());
-    assertThatThrownBy(events::build).isInstanceOfSatisfying(InvalidEventException.class,
-        e -> assertThat(e.problems()).extracting(Problem::field).contains("token.subject", "token.audience"));
-    events.reported().subject("user:dana").actor("svc:batch").audience("https://files.example");
-    assertThat(events.build()).hasSize(1);
+    var issued = events.build().get(0).getToken();
+    String issuer = "biscuit:" + root.public_key();
+    assertThat(issued.getIssuer()).isEqualTo(issuer);
+    assertThat(issued.getSubject()).isEqualTo(issuer);
+    assertThat(issued.getActor()).isEqualTo(issuer);
+    assertThat(issued.getAudience()).containsExactly(issuer);
+    assertThat(events.warnings()).anySatisfy(w -> assertThat(w).contains("no subject", "--subject"))
+        .anySatisfy(w -> assertThat(w).contains("no audience", "--audience"));
   }
 }

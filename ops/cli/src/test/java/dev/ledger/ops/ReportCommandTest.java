@@ -155,9 +155,111 @@ class ReportCommandTest {
     Run wrongKey = run("report", "biscuit", "--public-key",
         KeyPair.generate(Schema.PublicKey.Algorithm.Ed25519).public_key().toString(), "--dry-run", "@" + file);
     assertThat(wrongKey.exit()).isEqualTo(1);
-    assertThat(wrongKey.err()).contains("not a Biscuit signed by");
+    assertThat(wrongKey.err()).contains("wrong root key: its authority block is not signed by");
     Run badKey = run("report", "biscuit", "--public-key", "abc", "--dry-run", "@" + file);
     assertThat(badKey.err()).contains("not an Ed25519 public key");
+  }
+
+  @Test
+  void aBinaryBiscuitReadsFromFileAtFileAndStdinAndItsBase64urlFromTheCommandLine() throws Exception {
+    KeyPair root = KeyPair.generate(Schema.PublicKey.Algorithm.Ed25519);
+    Biscuit token = Biscuit.builder(root).add_authority_fact("right(\"file1\", \"read\")").build()
+        .attenuate(new Block().add_check("check if operation(\"read\")"));
+    Path binary = dir.resolve("token.bc");
+    Files.write(binary, token.serialize());
+    assertThat(new String(token.serialize(), StandardCharsets.ISO_8859_1)).as("really binary").contains("\u0000");
+    String key = root.public_key().toString();
+    String[] defaults = {"--subject", "user:dana", "--actor", "svc:batch", "--audience", "https://files.example,https://backup.example"};
+
+    List<String> outputs = new ArrayList<>();
+    for (String[] source : List.of(new String[] {"--file", binary.toString()}, new String[] {"@" + binary},
+        new String[] {token.serialize_b64url()}, new String[] {token.serialize_b64url().replace("=", "")})) {
+      List<String> args = new ArrayList<>(List.of("report", "biscuit", "--dry-run", "--tenant", "acme", "--public-key", key));
+      args.addAll(List.of(defaults));
+      args.addAll(List.of(source));
+      Run run = run(args.toArray(String[]::new));
+      assertThat(run.exit()).as(String.join(" ", source) + ": " + run.err()).isZero();
+      outputs.add(withoutTime(run.out()));
+    }
+    var stdin = System.in;
+    try {
+      System.setIn(new java.io.ByteArrayInputStream(token.serialize()));
+      List<String> args = new ArrayList<>(List.of("report", "biscuit", "--dry-run", "--tenant", "acme", "--public-key", key));
+      args.addAll(List.of(defaults));
+      args.add("-");
+      Run run = run(args.toArray(String[]::new));
+      assertThat(run.exit()).as(run.err()).isZero();
+      outputs.add(withoutTime(run.out()));
+    } finally {
+      System.setIn(stdin);
+    }
+    assertThat(outputs).as("every way of giving the token reports the same events").containsOnly(outputs.get(0));
+    List<JsonNode> events = lines(outputs.get(0));
+    JsonNode issued = events.get(0).path("token");
+    assertThat(issued.path("subject").asText()).isEqualTo("user:dana");
+    assertThat(issued.path("actor").asText()).isEqualTo("svc:batch");
+    assertThat(issued.path("audience")).extracting(JsonNode::asText).containsExactly("https://files.example", "https://backup.example");
+    assertThat(issued.path("issuer").asText()).isEqualTo("biscuit:" + key);
+    assertThat(events.get(1).path("token").path("parent_token_id").asText()).isEqualTo(issued.path("token_id").asText());
+  }
+
+  /** The events without {@code occurred_at}, which is the time of reporting (a Biscuit block has no time). */
+  private static String withoutTime(String ndjson) {
+    return ndjson.replaceAll("\"occurred_at\":\"[^\"]*\",?", "");
+  }
+
+  @Test
+  void aBiscuitThatDoesNotVerifyIsRefusedWithItsReasonAndAnExitCode() throws Exception {
+    KeyPair root = KeyPair.generate(Schema.PublicKey.Algorithm.Ed25519);
+    Biscuit token = Biscuit.builder(root).add_authority_fact("right(\"file1\", \"read\")").build();
+    Path binary = dir.resolve("other-root.bc");
+    Files.write(binary, token.serialize());
+    Run run = run("report", "biscuit", "--dry-run", "--public-key",
+        KeyPair.generate(Schema.PublicKey.Algorithm.Ed25519).public_key().toString(), "--file", binary.toString());
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err()).contains("cannot report this token: event 0 biscuit wrong root key:");
+    Run p256 = run("report", "biscuit", "--dry-run", "--public-key", "secp256r1/" + "ab".repeat(33), "--file", binary.toString());
+    assertThat(p256.exit()).isEqualTo(1);
+    assertThat(p256.err()).contains("unsupported algorithm");
+    Run both = run("report", "biscuit", "--dry-run", "--public-key", root.public_key().toString(), "--file",
+        binary.toString(), token.serialize_b64url());
+    assertThat(both.exit()).isEqualTo(1);
+    assertThat(both.err()).contains("give the token once");
+  }
+
+  @Test
+  void aMacaroonReportsWithItsDischargeAndTheCommandSaysWhetherItVerified() throws Exception {
+    ReportCommand.DemoMacaroon demoMacaroon = ReportCommand.mintDemoMacaroon(dir.resolve("macaroon"));
+    Run verified = run("report", "macaroon", "--dry-run", "--tenant", "acme", "--root-key", "@" + demoMacaroon.rootKey(),
+        "--discharge", "@" + demoMacaroon.discharge(), "--subject", "user:dana", "@" + demoMacaroon.token());
+    assertThat(verified.exit()).as(verified.err()).isZero();
+    assertThat(verified.err()).contains("verifying every signature with the root key");
+    List<JsonNode> events = lines(verified.out());
+    assertThat(events).extracting(e -> e.path("type").asText()).containsExactly("token.issued", "token.attenuated",
+        "token.attenuated", "token.attenuated", "token.attenuated");
+    assertThat(events.get(2).path("token").path("actor").asText()).isEqualTo("agent:indexer");
+    assertThat(events.get(4).path("token").path("parent_token_id").asText())
+        .isEqualTo(events.get(3).path("token").path("token_id").asText());
+
+    Run structure = run("report", "macaroon", "--dry-run", "--subject", "user:dana", "@" + demoMacaroon.token());
+    assertThat(structure.exit()).as(structure.err()).isZero();
+    assertThat(structure.err()).contains("structure only (no --root-key)");
+    assertThat(lines(structure.out())).hasSize(4);
+
+    Run wrongKey = run("report", "macaroon", "--dry-run", "--root-key", "not the key", "--discharge",
+        "@" + demoMacaroon.discharge(), "@" + demoMacaroon.token());
+    assertThat(wrongKey.exit()).isEqualTo(1);
+    assertThat(wrongKey.err()).contains("macaroon signature not verified");
+  }
+
+  @Test
+  void anAtFileArgumentIsNeverSplitIntoArguments() throws Exception {
+    // With picocli's own @file expansion, this file would become the arguments "not", "one" and "token".
+    Path file = dir.resolve("spaced.jwt");
+    Files.writeString(file, "not one token\n");
+    Run run = run("report", "jwt", "--dry-run", "@" + file);
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err()).doesNotContain("Unmatched argument").contains("cannot report this token");
   }
 
   @Test

@@ -87,8 +87,8 @@ public record BiscuitBlock(String subject, String actor, String issuer, List<Str
         continue;
       }
       List<String> terms = stringTerms(fact.terms());
-      if (terms == null || terms.isEmpty()) {
-        continue;
+      if (terms == null || terms.isEmpty() || String.join("", terms).isBlank()) {
+        continue; // an empty name is no name: the field stays unstated (and takes its default)
       }
       String value = String.join(":", terms);
       switch (fact.name()) {

@@ -1,9 +1,11 @@
 package dev.ledger.ingest.adapter.internal;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.List;
 
 /** Stable ids made from content, so reporting the same thing twice gives the same id. */
 public final class Digests {
@@ -18,6 +20,23 @@ public final class Digests {
     try {
       byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
       return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
+  /**
+   * Base64url (no padding) of the SHA-256 of the fields framed each as a 4-byte big-endian length
+   * and its bytes, so no two lists of fields hash alike by moving a boundary; never null.
+   */
+  public static String sha256(List<byte[]> fields) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      for (byte[] field : fields) {
+        digest.update(ByteBuffer.allocate(4).putInt(field.length).array());
+        digest.update(field);
+      }
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(digest.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }

@@ -1,2 +1,5 @@
-/** Helpers of the token adapters: stable hash ids and the Biscuit datalog conventions. */
+/**
+ * Helpers of the token adapters: stable hash ids, the Biscuit datalog conventions and the replay
+ * that names why a Biscuit does not verify, macaroon caveats and caveat budgets.
+ */
 package dev.ledger.ingest.adapter.internal;

@@ -26,6 +26,9 @@ public final class LedgerCommand implements Runnable {
   /** The configured command line: user errors print one clear line, never a stack trace. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new LedgerCommand());
+    // A token argument "@token.bc" is read whole by the report commands; picocli's own @file
+    // expansion would split a file's bytes into arguments.
+    cl.setExpandAtFiles(false);
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       String message = e instanceof ConfigException || e instanceof UserException
           ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();

@@ -1,7 +1,9 @@
 package dev.ledger.ops.cli;
 
+import biscuit.format.schema.Schema;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.nitram509.jmacaroons.MacaroonsBuilder;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -17,6 +19,8 @@ import dev.ledger.ingest.InvalidEventException;
 import dev.ledger.ingest.Problem;
 import dev.ledger.ingest.adapter.BiscuitAdapter;
 import dev.ledger.ingest.adapter.JwtTokenAdapter;
+import dev.ledger.ingest.adapter.MacaroonAdapter;
+import dev.ledger.ingest.adapter.RootDefaults;
 import dev.ledger.ingest.adapter.TokenEvents;
 import dev.ledger.ingest.client.TokenEventBuilder;
 import dev.ledger.ops.client.ApiClient;
@@ -26,12 +30,17 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.biscuitsec.biscuit.crypto.KeyPair;
+import org.biscuitsec.biscuit.token.builder.Block;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,17 +49,18 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ledger report jwt|exchange|biscuit|demo-tokens}: turns real tokens into ledger events
+ * {@code ledger report jwt|exchange|biscuit|macaroon|demo-tokens}: turns real tokens into ledger events
  * (through {@code dev.ledger.ingest.adapter}) and posts them to {@code POST /v1/events}.
  *
- * <p>A token argument is the token itself, {@code @FILE} (read from a file) or {@code -} (stdin).
+ * <p>A token argument is the token itself, {@code @FILE} (read from a file) or {@code -} (stdin);
+ * a Biscuit may also be binary there or in {@code --file}.
  * {@code --dry-run} prints the NDJSON instead of sending it. The event building is in the public
  * static methods ({@link #jwtEvents}, {@link #exchangeEvents}, {@link #biscuitEvents}) so it can be
  * used and tested without a server; {@link #mintDemoTokens} makes the walk-through's signed tokens.
  */
-@Command(name = "report", description = "Report real tokens to the ledger: JWT access tokens, RFC 8693 exchanges, Biscuit tokens.",
+@Command(name = "report", description = "Report real tokens to the ledger: JWT access tokens, RFC 8693 exchanges, Biscuit tokens, macaroons.",
     subcommands = {ReportCommand.Jwt.class, ReportCommand.Exchange.class, ReportCommand.Biscuit.class,
-        ReportCommand.DemoTokensCommand.class})
+        ReportCommand.Macaroon.class, ReportCommand.DemoTokensCommand.class})
 public final class ReportCommand implements Runnable {
 
   /** The {@code jti} of the demo subject token (Dana's token, held by the travel planner). */
@@ -98,7 +108,31 @@ public final class ReportCommand implements Runnable {
    * @throws IllegalArgumentException when the key is not a key
    */
   public static TokenEvents biscuitEvents(String base64url, String rootPublicKey, String tenant) {
-    return BiscuitAdapter.verifying(rootPublicKey).events(base64url).tenant(tenant).source("ledger-cli");
+    return biscuitEvents(base64url.getBytes(StandardCharsets.US_ASCII), BiscuitAdapter.verifying(rootPublicKey), tenant);
+  }
+
+  /**
+   * The events of a Biscuit token as it is stored: the binary serialization, or its base64url or
+   * base64 text (told apart by the bytes: a serialized token always has bytes outside the base64
+   * alphabet, its signatures alone are 64 random bytes each).
+   *
+   * @param adapter the root key and the defaults for what the authority block does not state
+   */
+  public static TokenEvents biscuitEvents(byte[] token, BiscuitAdapter adapter, String tenant) {
+    TokenEvents events = isBase64Text(token)
+        ? adapter.events(new String(token, StandardCharsets.US_ASCII)) : adapter.events(token);
+    return events.tenant(tenant).source("ledger-cli");
+  }
+
+  static boolean isBase64Text(byte[] bytes) {
+    for (byte b : bytes) {
+      boolean base64 = (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9')
+          || b == '-' || b == '_' || b == '+' || b == '/' || b == '=' || Character.isWhitespace(b);
+      if (!base64) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The tokens of the walk-through, written by {@link #mintDemoTokens}. */
@@ -138,19 +172,85 @@ public final class ReportCommand implements Runnable {
     }
   }
 
-  /** A token argument: {@code @FILE} reads the file, {@code -} stdin, anything else is the token. */
+  /** The walk-through's Biscuit, written by {@link #mintDemoBiscuit}. */
+  public record DemoBiscuit(Path token, Path rootKey) {}
+
+  /**
+   * Mints a Biscuit as a service outside the ledger would, by none of its conventions, into
+   * {@code dir}: {@code files.bc}, binary as Biscuit stores it, whose authority block grants
+   * {@code right("file1", "read")} and {@code right("file2", "read")} (no subject, holder or
+   * audience), attenuated to reading, then handed to {@code agent:indexer} for {@code file1} only;
+   * and {@code biscuit-root.pub}, its root public key as Biscuit prints it.
+   */
+  public static DemoBiscuit mintDemoBiscuit(Path dir) throws IOException {
+    try {
+      KeyPair root = KeyPair.generate(Schema.PublicKey.Algorithm.Ed25519);
+      org.biscuitsec.biscuit.token.Biscuit token = org.biscuitsec.biscuit.token.Biscuit.builder(root)
+          .add_authority_fact("right(\"file1\", \"read\")").add_authority_fact("right(\"file2\", \"read\")").build()
+          .attenuate(new Block().add_check("check if operation(\"read\")"))
+          .attenuate(new Block().add_fact("actor(\"agent:indexer\")").add_check("check if resource(\"file1\")"));
+      Files.createDirectories(dir);
+      DemoBiscuit files = new DemoBiscuit(dir.resolve("files.bc"), dir.resolve("biscuit-root.pub"));
+      Files.write(files.token(), token.serialize());
+      Files.writeString(files.rootKey(), root.public_key() + "\n");
+      return files;
+    } catch (org.biscuitsec.biscuit.error.Error e) {
+      throw new IllegalStateException("cannot mint a Biscuit: " + e, e);
+    }
+  }
+
+  /** The walk-through's macaroon, written by {@link #mintDemoMacaroon}. */
+  public record DemoMacaroon(Path token, Path discharge, Path rootKey) {}
+
+  /**
+   * Mints a macaroon as a file service would with libmacaroons' format, into {@code dir}:
+   * {@code files.macaroon} (location {@code https://files.example}, caveats {@code op = read},
+   * {@code actor = agent:indexer}, and a third-party caveat for {@code https://auth.example});
+   * {@code discharge.macaroon}, the auth service's discharge, bound to it; and
+   * {@code macaroon-root.key}, the root key, a random text.
+   */
+  public static DemoMacaroon mintDemoMacaroon(Path dir) throws IOException {
+    SecureRandom random = new SecureRandom();
+    String rootKey = HexFormat.of().formatHex(random.generateSeed(32));
+    String caveatKey = HexFormat.of().formatHex(random.generateSeed(32));
+    // A root macaroon has no caveat: the service mints it, then attenuates it before handing it out.
+    var root = new MacaroonsBuilder("https://files.example", rootKey, "files-" + caveatKey.substring(0, 8)).build();
+    var token = MacaroonsBuilder.modify(root).add_first_party_caveat("op = read")
+        .add_first_party_caveat("actor = agent:indexer")
+        .add_third_party_caveat("https://auth.example", caveatKey, "user-is-dana").build();
+    var discharge = new MacaroonsBuilder("https://auth.example", caveatKey, "user-is-dana").build();
+    var bound = MacaroonsBuilder.modify(token).prepare_for_request(discharge).build();
+    Files.createDirectories(dir);
+    DemoMacaroon files = new DemoMacaroon(dir.resolve("files.macaroon"), dir.resolve("discharge.macaroon"),
+        dir.resolve("macaroon-root.key"));
+    Files.writeString(files.token(), token.serialize() + "\n");
+    Files.writeString(files.discharge(), bound.serialize() + "\n");
+    Files.writeString(files.rootKey(), rootKey + "\n");
+    return files;
+  }
+
+  /**
+   * A token argument: {@code @FILE} reads the file, {@code -} stdin, anything else is the token.
+   * Picocli's own {@code @file} expansion is off ({@link LedgerCommand#commandLine()}), so the
+   * argument arrives whole and only this reads the file.
+   */
   public static String readToken(String argument) {
+    return new String(readTokenBytes(argument), StandardCharsets.UTF_8).strip();
+  }
+
+  /** The bytes of a token argument as {@link #readToken} finds them, unchanged (a binary token stays binary). */
+  public static byte[] readTokenBytes(String argument) {
     try {
       if (argument.equals("-")) {
-        return new String(System.in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        return System.in.readAllBytes();
       }
       if (argument.startsWith("@")) {
-        return Files.readString(Path.of(argument.substring(1))).strip();
+        return Files.readAllBytes(Path.of(argument.substring(1)));
       }
     } catch (IOException e) {
       throw new UserException("cannot read " + argument.substring(argument.startsWith("@") ? 1 : 0) + ": " + e.getMessage());
     }
-    return argument.strip();
+    return argument.strip().getBytes(StandardCharsets.UTF_8);
   }
 
   private static JwtTokenAdapter adapter(JWKSet keys) {
@@ -273,20 +373,92 @@ public final class ReportCommand implements Runnable {
 
   @Command(name = "biscuit", description = "Report a Biscuit token: the authority block as token.issued, each block as token.attenuated.")
   static final class Biscuit extends Send {
-    @Parameters(paramLabel = "TOKEN_OR_@FILE", description = "the token in base64url, @FILE or - for stdin")
+    @Parameters(arity = "0..1", paramLabel = "TOKEN_OR_@FILE",
+        description = "the token in base64url, @FILE (binary or base64url) or - for stdin (binary or base64url)")
     String token;
+
+    @Option(names = "--file", paramLabel = "FILE", description = "read the token from this file, binary or base64url")
+    Path file;
 
     @Option(names = "--public-key", required = true, paramLabel = "HEX",
         description = "the root public key (ed25519/<hex> or hex) that must have signed it")
     String publicKey;
 
+    @Mixin
+    RootOptions root;
+
     @Override
     TokenEvents events() {
-      return biscuitEvents(readToken(token), publicKey, client.tenant());
+      if ((token == null) == (file == null)) {
+        throw new UserException("give the token once: as an argument (base64url, @FILE or -) or with --file");
+      }
+      byte[] bytes = file != null ? readTokenBytes("@" + file) : readTokenBytes(token);
+      BiscuitAdapter adapter = BiscuitAdapter.verifying(publicKey).defaults(root.defaults());
+      return biscuitEvents(bytes, adapter, client.tenant());
     }
   }
 
-  @Command(name = "demo-tokens", description = "Mint a signing key and a signed RFC 8693 exchange (two JWTs) for the walk-through.")
+  /** What to report for a root token that does not say it (a Biscuit's authority block, a root macaroon). */
+  static final class RootOptions {
+    @Option(names = "--subject", paramLabel = "SUBJECT",
+        description = "the subject when the token states none (default: the issuer)")
+    String subject;
+
+    @Option(names = "--actor", paramLabel = "ACTOR",
+        description = "the holder of the root token when the token states none (default: the subject)")
+    String actor;
+
+    @Option(names = "--audience", split = ",", paramLabel = "AUDIENCE",
+        description = "the audience when the token states none (default: the issuer)")
+    List<String> audience;
+
+    @Option(names = "--issuer", paramLabel = "ISSUER",
+        description = "the issuer when the token states none (default: biscuit:<root key>, macaroon:<location>)")
+    String issuer;
+
+    RootDefaults defaults() {
+      return new RootDefaults(issuer, subject, actor, audience);
+    }
+  }
+
+  @Command(name = "macaroon", description = "Report a macaroon (libmacaroons format): the root as token.issued, each caveat and discharge as token.attenuated.")
+  static final class Macaroon extends Send {
+    @Parameters(paramLabel = "TOKEN_OR_@FILE", description = "the macaroon in base64url (V1 or V2), @FILE or - for stdin")
+    String token;
+
+    @Option(names = "--discharge", paramLabel = "TOKEN_OR_@FILE",
+        description = "a discharge macaroon presented with it, bound to it (repeatable)")
+    List<String> discharges = new ArrayList<>();
+
+    @Option(names = "--root-key", paramLabel = "KEY_OR_@FILE",
+        description = "the root key (its text, @FILE or - for stdin): verify every signature; without it, only the structure is read")
+    String rootKey;
+
+    @Mixin
+    RootOptions root;
+
+    @Override
+    TokenEvents events() {
+      MacaroonAdapter adapter = rootKey == null ? MacaroonAdapter.structureOnly()
+          : MacaroonAdapter.verifying(readToken(rootKey));
+      adapter = adapter.defaults(root.defaults());
+      List<String> read = discharges.stream().map(ReportCommand::readToken).toList();
+      spec.commandLine().getErr().println(adapter.verifies()
+          ? "ledger: verifying every signature with the root key"
+          : "ledger: structure only (no --root-key): no signature is checked");
+      return macaroonEvents(readToken(token), read, adapter, client.tenant());
+    }
+  }
+
+  /**
+   * The events of a macaroon and its discharges: {@code token.issued} for the root, one
+   * {@code token.attenuated} per caveat, and one per discharge below the caveat it discharges.
+   */
+  public static TokenEvents macaroonEvents(String macaroon, List<String> discharges, MacaroonAdapter adapter, String tenant) {
+    return adapter.events(macaroon, discharges).tenant(tenant).source("ledger-cli");
+  }
+
+  @Command(name = "demo-tokens", description = "Mint a signed RFC 8693 exchange (two JWTs and their key), a Biscuit and a macaroon for the walk-through.")
   static final class DemoTokensCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -297,14 +469,22 @@ public final class ReportCommand implements Runnable {
     @Override
     public void run() {
       DemoTokens files;
+      DemoBiscuit biscuit;
+      DemoMacaroon macaroon;
       try {
         files = mintDemoTokens(dir, Instant.now());
+        biscuit = mintDemoBiscuit(dir);
+        macaroon = mintDemoMacaroon(dir);
       } catch (IOException e) {
         throw new UserException("cannot write to " + dir + ": " + e.getMessage());
       }
       PrintWriter out = spec.commandLine().getOut();
       out.printf("wrote %s (Dana's token, jti %s), %s (exchanged, jti %s) and %s (the public key)%n",
           files.subjectToken(), DEMO_SUBJECT_ID, files.issuedToken(), DEMO_ISSUED_ID, files.jwks());
+      out.printf("wrote %s (a binary Biscuit of three blocks) and %s (its root public key)%n", biscuit.token(),
+          biscuit.rootKey());
+      out.printf("wrote %s (a macaroon with three caveats), %s (its discharge) and %s (its root key)%n",
+          macaroon.token(), macaroon.discharge(), macaroon.rootKey());
       out.flush();
     }
   }

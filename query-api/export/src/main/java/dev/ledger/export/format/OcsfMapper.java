@@ -8,12 +8,15 @@ import java.time.Instant;
 import java.util.Locale;
 
 /**
- * Maps an audit record to an OCSF 1.1 event (docs/exports.md lists every field):
+ * Maps an audit record to an OCSF 1.8.0 event, the newest release (docs/exports.md lists every
+ * field), valid against that release's own schema files (tested with them):
  * {@code token.issued} and {@code token.exchanged} become Authentication (3002: Authentication
  * Ticket, Service Ticket Request), {@code token.used} API Activity (6003, activity from the HTTP
  * verb of the action), {@code token.attenuated}, {@code token.revoked} and anything else Authorize
- * Session (3003, Other). The delegation chain is the extension object {@code actor_chain};
- * ledger fields with no OCSF home go to {@code unmapped}.
+ * Session (3003, Other). OCSF 1.8.0 has no object for a delegation chain (a {@code delegation}
+ * object is proposed, OCSF issue 1640, not released), so the chain goes to
+ * {@code unmapped.delegation} with the proposal's field names ({@code uid}, {@code parent_uid})
+ * and the hops; every other ledger field with no OCSF home goes to {@code unmapped} too.
  *
  * <p>An amendment (a re-judged use) is an event of the same class with {@code metadata.uid}
  * {@code <event_id>/amends/<leaf>} (the original keeps {@code <event_id>}), {@code unmapped.amends}
@@ -23,7 +26,7 @@ import java.util.Locale;
 public final class OcsfMapper {
 
   /** The OCSF schema version the events claim. */
-  public static final String OCSF_VERSION = "1.1.0";
+  public static final String OCSF_VERSION = "1.8.0";
 
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
@@ -56,10 +59,10 @@ public final class OcsfMapper {
     if (amendment) {
       ((ObjectNode) e.get("metadata")).put("uid", text(record, "event_id") + "/amends/" + leaf);
     }
-    ObjectNode actor = e.putObject("actor");
     String holder = text(record, "actor");
-    if (holder != null) {
-      actor.set("user", user(holder));
+    // An empty actor object is invalid (OCSF wants one of its parts); API Activity requires one.
+    if (holder != null || cls.classUid == 6003) {
+      e.putObject("actor").set("user", user(orUnknown(holder)));
     }
     String principal = text(record, "principal");
     switch (cls) {
@@ -88,7 +91,6 @@ public final class OcsfMapper {
       }
       default -> e.set("user", user(principal != null ? principal : holder != null ? holder : "unknown"));
     }
-    e.set("actor_chain", actorChain(record));
     e.set("unmapped", unmapped(record, leaf, committedAt));
     return e;
   }
@@ -103,22 +105,21 @@ public final class OcsfMapper {
     m.put("original_time", text(record, "occurred_at"));
     m.put("logged_time", Instant.parse(committedAt).toEpochMilli());
     putIfPresent(m, "correlation_uid", text(record, "root_id"));
-    ObjectNode extension = m.putArray("extensions").addObject();
-    extension.put("name", "ledger");
-    extension.put("uid", "999");
-    extension.put("version", "1.0.0");
+    putIfPresent(m, "tenant_uid", text(record, "tenant"));
     return m;
   }
 
-  private static ObjectNode actorChain(JsonNode record) {
+  /** The chain, named as OCSF's proposed {@code delegation} object names it ({@code uid}, {@code parent_uid}), plus its hops. */
+  private static ObjectNode delegation(JsonNode record) {
     ObjectNode chain = JSON.objectNode();
+    chain.put("uid", text(record, "token_id"));
+    putIfPresent(chain, "parent_uid", text(record, "parent_id"));
+    putIfPresent(chain, "root_uid", text(record, "root_id"));
     putIfPresent(chain, "principal", text(record, "principal"));
-    putIfPresent(chain, "root_token_id", text(record, "root_id"));
-    chain.put("token_id", text(record, "token_id"));
     ArrayNode hops = chain.putArray("hops");
     for (JsonNode hop : record.path("chain")) {
       ObjectNode h = hops.addObject();
-      h.put("token_id", text(hop, "token_id"));
+      h.put("uid", text(hop, "token_id"));
       putIfPresent(h, "actor", text(hop, "actor"));
       h.put("via", text(hop, "via"));
     }
@@ -135,6 +136,7 @@ public final class OcsfMapper {
     putIfPresent(u, "outcome", text(record, "outcome"));
     u.set("violations", record.path("violations").deepCopy());
     u.set("attributes", record.path("attributes").isObject() ? record.get("attributes").deepCopy() : JSON.objectNode());
+    u.set("delegation", delegation(record));
     u.put("leaf_index", leaf);
     u.put("committed_at", committedAt);
     if (AuditRecordJson.isAmendment(record)) {
