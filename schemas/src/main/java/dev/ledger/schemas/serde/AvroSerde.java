@@ -54,6 +54,11 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     Schema schema = model.getSchema(type);
     this.encoder = new BinaryMessageEncoder<>(model, schema);
     this.decoder = new BinaryMessageDecoder<>(model, schema);
+    // A record written under an earlier published schema carries that schema's fingerprint: resolve
+    // it to the current class (the history is compatible both ways, SchemasTest checks that).
+    for (Schema old : SchemaHistory.of(type.getSimpleName())) {
+      decoder.addSchema(old);
+    }
   }
 
   /** A serde for the generated class {@code type}. */
