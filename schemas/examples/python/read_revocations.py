@@ -10,15 +10,22 @@ Values are Avro single-object encoded: 2 marker bytes C3 01, the 8-byte
 little-endian CRC-64-AVRO fingerprint of the writer schema's Parsing Canonical
 Form, then the Avro binary body. Keys are UTF-8 ``tenant/token_id``.
 
+The broker of ``ledger up`` takes only the login it writes to
+``data/kafka-client.properties`` (0600): pass that file with ``--client-config``.
+This is where a resource server's credentials go; ``client_config`` below turns
+the Java client settings in it (bootstrap.servers, security.protocol,
+sasl.mechanism, sasl.jaas.config) into librdkafka's.
+
 Needs confluent-kafka and avro (Debian: python3-confluent-kafka python3-avro):
 
-    python3 read_revocations.py --bootstrap localhost:9092 \\
+    python3 read_revocations.py --client-config data/kafka-client.properties \\
         --schema ../../src/main/avro/RevocationNotice.avsc [--follow] [--tenant acme]
 """
 
 import argparse
 import io
 import json
+import re
 import struct
 import sys
 import uuid
@@ -106,6 +113,40 @@ class NoticeDecoder:
         return reader.read(avro.io.BinaryDecoder(io.BytesIO(value[10:])))
 
 
+def read_properties(path):
+    """The key=value lines of a Java properties file (as the ledger writes it: no line continuations)."""
+    props = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if not line or line[0] in "#!":
+                continue
+            key, _, value = line.partition("=")
+            props[key.strip()] = re.sub(r"\\(.)", r"\1", value.strip())
+    return props
+
+
+_JAAS_OPTION = re.compile(r'(\w+)="([^"]*)"')
+
+
+def client_config(props):
+    """librdkafka settings for the Java client settings the ledger writes.
+
+    librdkafka has no JAAS: the user name and password of a PLAIN or SCRAM
+    login move from sasl.jaas.config to sasl.username / sasl.password.
+    """
+    config = {"bootstrap.servers": props["bootstrap.servers"]}
+    if "security.protocol" in props:
+        config["security.protocol"] = props["security.protocol"]
+    if "sasl.mechanism" in props:
+        config["sasl.mechanism"] = props["sasl.mechanism"]
+    options = dict(_JAAS_OPTION.findall(props.get("sasl.jaas.config", "")))
+    if "username" in options:
+        config["sasl.username"] = options["username"]
+        config["sasl.password"] = options.get("password", "")
+    return config
+
+
 def rfc3339(dt):
     return None if dt is None else dt.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (dt.microsecond // 1000)
 
@@ -122,7 +163,9 @@ def as_json(notice):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--bootstrap", required=True, help="Kafka bootstrap servers")
+    parser.add_argument("--client-config", metavar="FILE",
+                        help="Kafka client settings with the login, e.g. data/kafka-client.properties of ledger up")
+    parser.add_argument("--bootstrap", help="Kafka bootstrap servers (an unauthenticated broker, or to override the file)")
     parser.add_argument("--topic", default="ledger.revocations")
     parser.add_argument("--schema", action="append", required=True,
                         help="RevocationNotice.avsc (repeat for older versions)")
@@ -130,10 +173,15 @@ def main(argv=None):
     parser.add_argument("--follow", action="store_true", help="keep printing changes after catching up")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds allowed to catch up")
     args = parser.parse_args(argv)
+    if not args.client_config and not args.bootstrap:
+        parser.error("give --client-config FILE (or --bootstrap for a broker without login)")
 
+    config = client_config(read_properties(args.client_config)) if args.client_config else {}
+    if args.bootstrap:
+        config["bootstrap.servers"] = args.bootstrap
     decoder = NoticeDecoder(args.schema)
     consumer = Consumer({
-        "bootstrap.servers": args.bootstrap,
+        **config,
         # Required by the client, unused: partitions are assigned by hand and nothing is committed.
         "group.id": "revocations-" + str(uuid.uuid4()),
         "enable.auto.commit": False,

@@ -1,6 +1,8 @@
 package dev.ledger.revocation;
 
 import dev.ledger.schemas.Topics;
+import dev.ledger.schemas.kafka.KafkaClientSettings;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -215,6 +217,28 @@ public record RevocationSettings(String bootstrapServers, String topic, Map<Stri
     private Builder() {}
 
     public Builder bootstrapServers(String value) { this.bootstrapServers = value; return this; }
+
+    /**
+     * The bootstrap servers and every consumer property (the login included) of a Kafka client
+     * settings file, such as the {@code data/kafka-client.properties} that {@code ledger up} writes.
+     * Settings given after this call win.
+     *
+     * @throws InvalidSettingsException when the file cannot be read or names no bootstrap servers
+     */
+    public Builder kafkaClientFile(Path file) {
+      try {
+        return kafkaClient(KafkaClientSettings.read(file));
+      } catch (IOException | IllegalArgumentException e) {
+        throw new InvalidSettingsException(List.of("kafkaClientFile " + file + " cannot be read: " + e.getMessage()));
+      }
+    }
+
+    /** The bootstrap servers and shared properties of {@code value} as this source's connection. */
+    public Builder kafkaClient(KafkaClientSettings value) {
+      this.bootstrapServers = value.bootstrapServers();
+      consumerConfig.putAll(value.properties());
+      return this;
+    }
     public Builder topic(String value) { this.topic = value; return this; }
     /** One extra Kafka consumer property; null key or value is an NPE. */
     public Builder consumerConfig(String key, String value) {

@@ -8,12 +8,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ledger.schemas.Topics;
+import dev.ledger.schemas.kafka.BrokerCredentials;
 import dev.ledger.schemas.kafka.EmbeddedKafka;
-import dev.ledger.testkit.TestKafka;
+import dev.ledger.schemas.kafka.KafkaClientSettings;
+import dev.ledger.schemas.kafka.TopicAdmin;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,8 +26,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs the Python example of docs/revocations.md against a real broker. Skipped where
- * /usr/bin/python3 with confluent-kafka and avro is missing (Debian: python3-confluent-kafka python3-avro).
+ * Runs the examples of docs/revocations.md against a real broker that wants a login, as {@code
+ * ledger up}'s does: both read it from a {@code kafka-client.properties} file. The Python part is
+ * skipped where /usr/bin/python3 with confluent-kafka and avro is missing (Debian:
+ * python3-confluent-kafka python3-avro).
  */
 class PythonExampleIT {
 
@@ -40,18 +45,15 @@ class PythonExampleIT {
   }
 
   @Test
-  void thePythonExampleReadsTheLiveRevocations() throws Exception {
-    long t0 = System.nanoTime();
-    assumeTrue(Files.isExecutable(PYTHON), "skipped: /usr/bin/python3 is missing");
-    assumeTrue(pythonModulesPresent(),
-        "skipped: /usr/bin/python3 lacks confluent_kafka or avro (apt-get install python3-confluent-kafka python3-avro)");
-    assertThat(SCRIPT).exists();
-    System.out.printf("python check took %d ms%n", (System.nanoTime() - t0) / 1_000_000);
-
+  void theExamplesReadTheLiveRevocationsWithTheLoginFromTheClientFile() throws Exception {
     List<String> expected = new ArrayList<>();
-    try (EmbeddedKafka kafka = TestKafka.start(3)) {
+    Path dir = Files.createTempDirectory("ledger-kafka-examples");
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0, BrokerCredentials.generate())) {
+      TopicAdmin.ensureTopics(kafka.clientSettings(), 3, (short) 1);
+      Path clientFile = dir.resolve(KafkaClientSettings.FILE_NAME);
+      kafka.clientSettings().write(clientFile);
       String topic = Topics.REVOCATIONS.name();
-      try (KafkaProducer<byte[], byte[]> producer = RevocationFixtures.producer(kafka.bootstrapServers(), Optional.empty())) {
+      try (KafkaProducer<byte[], byte[]> producer = RevocationFixtures.producer(kafka.clientSettings(), Optional.empty())) {
         for (int i = 0; i < 60; i++) {
           String token = i == 7 ? "tök-\"7\"" : "tok-" + i;
           String cause = i % 2 == 0 ? token : "root-1";
@@ -66,7 +68,7 @@ class PythonExampleIT {
         producer.send(new ProducerRecord<>(topic, key("globex", "g-1"), encode(notice("globex", "g-1", "g-1"))));
       }
       // Transaction markers take offsets: the example must still see the end of each partition.
-      try (KafkaProducer<byte[], byte[]> tx = RevocationFixtures.producer(kafka.bootstrapServers(), Optional.of("py-tx"))) {
+      try (KafkaProducer<byte[], byte[]> tx = RevocationFixtures.producer(kafka.clientSettings(), Optional.of("py-tx"))) {
         tx.initTransactions();
         tx.beginTransaction();
         tx.send(new ProducerRecord<>(topic, key("acme", "in-tx"), encode(notice("acme", "in-tx", "in-tx"))));
@@ -75,8 +77,20 @@ class PythonExampleIT {
             + "\"revoked_at\":\"2026-03-01T12:00:00.250Z\",\"tenant\":\"acme\",\"token_id\":\"in-tx\"}");
       }
 
+      try (RevocationSource subscriber = RevocationSubscriber.kafka(RevocationSettings.builder()
+          .kafkaClientFile(clientFile).tenant("acme").build())) {
+        assertThat(subscriber.awaitCaughtUp(Duration.ofSeconds(60)))
+            .as("the Java subscriber catches up: %s", subscriber.status()).isTrue();
+        assertThat(subscriber.status().revocations()).isEqualTo(expected.size());
+        assertThat(subscriber.isRevoked("acme", "in-tx")).isTrue();
+      }
+
+      assumeTrue(Files.isExecutable(PYTHON), "skipped: /usr/bin/python3 is missing");
+      assumeTrue(pythonModulesPresent(),
+          "skipped: /usr/bin/python3 lacks confluent_kafka or avro (apt-get install python3-confluent-kafka python3-avro)");
+      assertThat(SCRIPT).exists();
       long started = System.nanoTime();
-      Process p = new ProcessBuilder(PYTHON.toString(), SCRIPT.toString(), "--bootstrap", kafka.bootstrapServers(),
+      Process p = new ProcessBuilder(PYTHON.toString(), SCRIPT.toString(), "--client-config", clientFile.toString(),
           "--schema", SCHEMA.toString(), "--tenant", "acme", "--timeout", "60")
           .redirectError(ProcessBuilder.Redirect.INHERIT).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -2,6 +2,7 @@ package dev.ledger.revocation;
 
 import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.avro.RevocationNotice;
+import dev.ledger.schemas.kafka.KafkaClientSettings;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +42,13 @@ final class RevocationFixtures {
 
   /** A raw producer, so tests can write tombstones and garbage as well as notices. */
   static KafkaProducer<byte[], byte[]> producer(String bootstrap, Optional<String> transactionalId) {
-    Map<String, Object> config = new java.util.HashMap<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+    return producer(KafkaClientSettings.plaintext(bootstrap), transactionalId);
+  }
+
+  /** The same for a broker that wants a login. */
+  static KafkaProducer<byte[], byte[]> producer(KafkaClientSettings kafka, Optional<String> transactionalId) {
+    Map<String, Object> config = kafka.config();
+    config.putAll(Map.of(
         ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.LINGER_MS_CONFIG, "5",
         ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024),

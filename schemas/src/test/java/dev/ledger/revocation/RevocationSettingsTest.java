@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ledger.revocation.RevocationSettings.Store;
+import dev.ledger.schemas.kafka.KafkaClientSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.RocksDB;
@@ -69,6 +71,23 @@ class RevocationSettingsTest {
         .consumerConfig("security.protocol", "NOPE").build();
     assertThatThrownBy(() -> RevocationSubscriber.kafka(settings))
         .isInstanceOf(InvalidSettingsException.class).hasMessageContaining("consumerConfig is not accepted by Kafka");
+  }
+
+  @Test
+  void aClientFileGivesTheConnectionAndTheLogin(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve(KafkaClientSettings.FILE_NAME);
+    new KafkaClientSettings("127.0.0.1:9092", Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+        "sasl.jaas.config", "x required;")).write(file);
+    RevocationSettings s = RevocationSettings.builder().kafkaClientFile(file).consumerConfig("sasl.mechanism", "SCRAM-SHA-256")
+        .build();
+    assertThat(s.problemsForKafka()).isEmpty();
+    assertThat(s.bootstrapServers()).isEqualTo("127.0.0.1:9092");
+    assertThat(s.consumerConfig()).containsEntry("security.protocol", "SASL_PLAINTEXT")
+        .containsEntry("sasl.jaas.config", "x required;").containsEntry("sasl.mechanism", "SCRAM-SHA-256")
+        .doesNotContainKey("bootstrap.servers");
+    assertThatThrownBy(() -> RevocationSettings.builder().kafkaClientFile(dir.resolve("missing")))
+        .isInstanceOfSatisfying(InvalidSettingsException.class, e -> assertThat(e.problems()).singleElement()
+            .asString().startsWith("kafkaClientFile " + dir.resolve("missing") + " cannot be read"));
   }
 
   @Test

@@ -28,8 +28,8 @@ class EmbeddedKafkaIT {
   void createsTopicsWithTheirPoliciesAndKeepsDataAcrossRestart() throws Exception {
     Path dir = Files.createTempDirectory("ledger-kafka-restart");
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0)) {
-      assertThat(TopicAdmin.ensureTopics(kafka.bootstrapServers(), 4, (short) 1)).hasSize(Topics.all().size());
-      assertThat(TopicAdmin.ensureTopics(kafka.bootstrapServers(), 4, (short) 1)).isEmpty();
+      assertThat(TopicAdmin.ensureTopics(kafka.clientSettings(), 4, (short) 1)).hasSize(Topics.all().size());
+      assertThat(TopicAdmin.ensureTopics(kafka.clientSettings(), 4, (short) 1)).isEmpty();
       try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
         assertThat(admin.listTopics().names().get()).containsAll(TestKafka.topicNames());
         for (Topic<?, ?> topic : Topics.all()) {

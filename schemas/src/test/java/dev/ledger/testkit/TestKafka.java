@@ -30,7 +30,7 @@ public final class TestKafka {
     try {
       Path dir = Files.createTempDirectory("ledger-kafka-");
       EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0);
-      TopicAdmin.ensureTopics(kafka.bootstrapServers(), partitions, (short) 1);
+      TopicAdmin.ensureTopics(kafka.clientSettings(), partitions, (short) 1);
       return kafka;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

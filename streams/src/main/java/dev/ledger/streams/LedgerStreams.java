@@ -13,9 +13,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,9 +67,14 @@ public final class LedgerStreams implements AutoCloseable {
     return app;
   }
 
-  /** Creates the internal topics with as many partitions as {@code ledger.events}; idempotent. */
+  /**
+   * Creates the internal topics with as many partitions as {@code ledger.events}; idempotent. The
+   * admin client is configured as Kafka Streams configures its own (security settings included).
+   */
   public static void ensureInternalTopics(StreamsSettings settings) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
+    Map<String, Object> adminConfig = new StreamsConfig(LedgerTopology.streamsConfig(settings))
+        .getAdminConfigs(settings.applicationId() + "-setup");
+    try (Admin admin = Admin.create(adminConfig)) {
       TopicDescription events = admin.describeTopics(List.of(Topics.EVENTS.name()))
           .allTopicNames().get(30, TimeUnit.SECONDS).get(Topics.EVENTS.name());
       TopicAdmin.ensureTopics(admin, LedgerTopology.internalTopics(settings), events.partitions().size(),

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ledger.ops.config.ConfigException;
 import dev.ledger.ops.config.ConfigKey;
 import dev.ledger.ops.config.LedgerConfig;
+import dev.ledger.schemas.kafka.KafkaClientSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,6 +68,27 @@ class LedgerConfigTest {
     assertThat(c.dataPath(ConfigKey.KEYS_FILE)).isEqualTo(Path.of("/srv/ledger/keys.json"));
     assertThat(c.kafkaClientProperties()).containsEntry("security.protocol", "SSL");
     assertThat(c.describe()).anyMatch(l -> l.startsWith("topics.partitions=4") && l.contains("command line"));
+  }
+
+  @Test
+  void aKafkaConfigFileNamesTheClusterAndTheExplicitKeysWin() throws Exception {
+    Path file = tmp.resolve("kafka-client.properties");
+    new KafkaClientSettings("broker:9093", Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN"))
+        .write(file);
+    LedgerConfig fromFile = LedgerConfig.defaults(Map.of("kafka.config.file", file.toString()));
+    assertThat(fromFile.externalKafka()).hasValueSatisfying(k -> {
+      assertThat(k.bootstrapServers()).isEqualTo("broker:9093");
+      assertThat(k.properties()).containsEntry("security.protocol", "SASL_PLAINTEXT").containsEntry("sasl.mechanism", "PLAIN");
+    });
+    LedgerConfig overridden = LedgerConfig.defaults(Map.of("kafka.config.file", file.toString(),
+        "kafka.bootstrap.servers", "other:9092", "kafka.client.sasl.mechanism", "SCRAM-SHA-512"));
+    assertThat(overridden.externalKafka()).hasValueSatisfying(k -> {
+      assertThat(k.bootstrapServers()).isEqualTo("other:9092");
+      assertThat(k.properties()).containsEntry("sasl.mechanism", "SCRAM-SHA-512").containsEntry("security.protocol", "SASL_PLAINTEXT");
+    });
+    assertThat(LedgerConfig.defaults(Map.of()).externalKafka()).as("the embedded broker").isEmpty();
+    assertThatThrownBy(() -> LedgerConfig.defaults(Map.of("kafka.config.file", tmp.resolve("nope").toString())).externalKafka())
+        .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.config.file=");
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -25,9 +26,13 @@ import org.apache.kafka.server.common.MetadataVersion;
  * for integration tests. The log directory is formatted once and reused, so data survives a
  * restart on the same directory.
  *
+ * <p>{@link #start(Path, int, BrokerCredentials)} (what {@code ledger up} runs) requires SASL/PLAIN
+ * on every listener, the controller's included: without it any local user could read every
+ * tenant's records and write forged notices. {@link #start(Path, int)} is unauthenticated, for tests.
+ *
  * <pre>{@code
- * try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0)) {
- *   String bootstrap = kafka.bootstrapServers();
+ * try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0, BrokerCredentials.generate())) {
+ *   Map<String, Object> clientConfig = kafka.clientSettings().config();
  * }
  * }</pre>
  *
@@ -37,19 +42,27 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private static final String CLUSTER_ID_FILE = "cluster.id";
 
+  private static final String BROKER_LISTENER = "BROKER";
+  private static final String CONTROLLER_LISTENER = "CONTROLLER";
+
   private final KafkaRaftServer server;
   private final int port;
+  private final int controllerPort;
   private final Path logDir;
+  private final KafkaClientSettings clientSettings;
   private boolean closed;
 
-  private EmbeddedKafka(KafkaRaftServer server, int port, Path logDir) {
+  private EmbeddedKafka(KafkaRaftServer server, int port, int controllerPort, Path logDir,
+      KafkaClientSettings clientSettings) {
     this.server = server;
     this.port = port;
+    this.controllerPort = controllerPort;
     this.logDir = logDir;
+    this.clientSettings = clientSettings;
   }
 
   /**
-   * Formats {@code dir} if needed and starts a broker on 127.0.0.1.
+   * Formats {@code dir} if needed and starts an unauthenticated (PLAINTEXT) broker on 127.0.0.1, for tests.
    *
    * @param dir the data directory (created if absent)
    * @param port the client port, or 0 for a free one
@@ -60,6 +73,23 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** As {@link #start(Path, int)}, with extra broker properties that override the defaults. */
   public static EmbeddedKafka start(Path dir, int port, Map<String, String> overrides) {
+    return start(dir, port, null, overrides);
+  }
+
+  /**
+   * Formats {@code dir} if needed and starts a broker on 127.0.0.1 that accepts only {@code
+   * credentials} (SASL/PLAIN) on its client, inter-broker and controller listeners. A directory
+   * formatted by an unauthenticated start is reused as it is: PLAIN keeps nothing in the metadata.
+   *
+   * @param dir the data directory (created if absent)
+   * @param port the client port, or 0 for a free one
+   * @param credentials the one account clients log in with, never null
+   */
+  public static EmbeddedKafka start(Path dir, int port, BrokerCredentials credentials) {
+    return start(dir, port, Objects.requireNonNull(credentials, "credentials"), Map.of());
+  }
+
+  private static EmbeddedKafka start(Path dir, int port, BrokerCredentials credentials, Map<String, String> overrides) {
     Objects.requireNonNull(dir, "dir");
     try {
       Files.createDirectories(dir);
@@ -70,11 +100,17 @@ public final class EmbeddedKafka implements AutoCloseable {
       props.put("process.roles", "broker,controller");
       props.put("node.id", "1");
       props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-      props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-      props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
-      props.put("controller.listener.names", "CONTROLLER");
-      props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-      props.put("inter.broker.listener.name", "PLAINTEXT");
+      String broker = credentials == null ? "PLAINTEXT" : BROKER_LISTENER;
+      props.put("listeners",
+          broker + "://127.0.0.1:" + brokerPort + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort);
+      props.put("advertised.listeners", broker + "://127.0.0.1:" + brokerPort);
+      props.put("controller.listener.names", CONTROLLER_LISTENER);
+      props.put("inter.broker.listener.name", broker);
+      if (credentials == null) {
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+      } else {
+        requireLogin(props, credentials);
+      }
       props.put("log.dirs", logDir.toString());
       // A single node can only replicate once; these internal topics default to 3.
       props.put("offsets.topic.replication.factor", "1");
@@ -93,9 +129,29 @@ public final class EmbeddedKafka implements AutoCloseable {
       format(logDir, config);
       KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
       server.startup();
-      return new EmbeddedKafka(server, brokerPort, logDir);
+      KafkaClientSettings client = new KafkaClientSettings("127.0.0.1:" + brokerPort,
+          credentials == null ? Map.of() : credentials.clientProperties());
+      return new EmbeddedKafka(server, brokerPort, controllerPort, logDir, client);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare Kafka data under " + dir, e);
+    }
+  }
+
+  /**
+   * SASL/PLAIN on both listeners. The broker and the controller are clients of each other (and of
+   * themselves): each listener's JAAS entry holds the login they use as well as the user accepted.
+   */
+  private static void requireLogin(Properties props, BrokerCredentials credentials) {
+    props.put("listener.security.protocol.map", BROKER_LISTENER + ":" + BrokerCredentials.SECURITY_PROTOCOL + ","
+        + CONTROLLER_LISTENER + ":" + BrokerCredentials.SECURITY_PROTOCOL);
+    props.put("sasl.enabled.mechanisms", BrokerCredentials.MECHANISM);
+    props.put("sasl.mechanism.inter.broker.protocol", BrokerCredentials.MECHANISM);
+    props.put("sasl.mechanism.controller.protocol", BrokerCredentials.MECHANISM);
+    for (String listener : List.of(BROKER_LISTENER, CONTROLLER_LISTENER)) {
+      String prefix = "listener.name." + listener.toLowerCase(Locale.ROOT) + ".";
+      props.put(prefix + "sasl.enabled.mechanisms", BrokerCredentials.MECHANISM);
+      props.put(prefix + BrokerCredentials.MECHANISM.toLowerCase(Locale.ROOT) + ".sasl.jaas.config",
+          credentials.listenerJaasConfig());
     }
   }
 
@@ -113,7 +169,7 @@ public final class EmbeddedKafka implements AutoCloseable {
           .setClusterId(clusterId)
           .setDirectories(List.of(logDir.toString()))
           .setMetadataLogDirectory(logDir.toString())
-          .setControllerListenerName("CONTROLLER")
+          .setControllerListenerName(CONTROLLER_LISTENER)
           .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
           .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
           .setIgnoreFormatted(true)
@@ -133,11 +189,21 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** {@code 127.0.0.1:port} for Kafka clients. */
   public String bootstrapServers() {
-    return "127.0.0.1:" + port;
+    return clientSettings.bootstrapServers();
+  }
+
+  /** What a client needs to connect: the bootstrap servers and, when the broker requires it, the login. */
+  public KafkaClientSettings clientSettings() {
+    return clientSettings;
   }
 
   public int port() {
     return port;
+  }
+
+  /** {@code 127.0.0.1:port} of the controller listener (a client's {@code bootstrap.controllers}), same login. */
+  public String controllerServers() {
+    return "127.0.0.1:" + controllerPort;
   }
 
   public Path logDir() {

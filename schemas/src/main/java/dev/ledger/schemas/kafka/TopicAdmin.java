@@ -27,10 +27,11 @@ public final class TopicAdmin {
    *
    * @return the names of the topics that were created now
    */
-  public static List<String> ensureTopics(String bootstrapServers, int partitions, short replication)
+  public static List<String> ensureTopics(KafkaClientSettings kafka, int partitions, short replication)
       throws InterruptedException, TimeoutException {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+    Map<String, Object> config = kafka.config();
+    config.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+    try (Admin admin = Admin.create(config)) {
       return ensureTopics(admin, Topics.all(), partitions, replication);
     }
   }

@@ -1,6 +1,7 @@
 package dev.ledger.bench.kafka;
 
 import dev.ledger.bench.harness.Cpu;
+import dev.ledger.schemas.kafka.KafkaClientSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -50,7 +51,7 @@ public final class ProducerCeiling {
    *
    * @throws IllegalStateException if the broker refused a record (the ceiling would be wrong)
    */
-  public static Result run(String bootstrapServers, String topic, List<EncodedEvent> pool, Duration duration) {
+  public static Result run(KafkaClientSettings kafka, String topic, List<EncodedEvent> pool, Duration duration) {
     if (pool.isEmpty()) {
       throw new IllegalArgumentException("the record pool is empty");
     }
@@ -60,7 +61,7 @@ public final class ProducerCeiling {
     long start;
     long end;
     long cpuStart;
-    try (KafkaProducer<byte[], byte[]> producer = ProducerSettings.producer(bootstrapServers)) {
+    try (KafkaProducer<byte[], byte[]> producer = ProducerSettings.producer(kafka)) {
       producer.partitionsFor(topic); // metadata first, so the clock measures sending only
       start = System.nanoTime();
       cpuStart = Cpu.processNanos();

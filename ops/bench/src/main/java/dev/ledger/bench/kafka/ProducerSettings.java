@@ -1,6 +1,6 @@
 package dev.ledger.bench.kafka;
 
-import java.util.HashMap;
+import dev.ledger.schemas.kafka.KafkaClientSettings;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -16,10 +16,9 @@ public final class ProducerSettings {
 
   private ProducerSettings() {}
 
-  /** Producer properties for {@code bootstrapServers}. */
-  public static Map<String, Object> properties(String bootstrapServers) {
-    Map<String, Object> p = new HashMap<>();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+  /** Producer properties for the broker {@code kafka} reaches (its login included). */
+  public static Map<String, Object> properties(KafkaClientSettings kafka) {
+    Map<String, Object> p = kafka.config();
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -30,8 +29,8 @@ public final class ProducerSettings {
     return p;
   }
 
-  /** A new producer of bytes with {@link #properties(String)}; the caller closes it. */
-  public static KafkaProducer<byte[], byte[]> producer(String bootstrapServers) {
-    return new KafkaProducer<>(properties(bootstrapServers));
+  /** A new producer of bytes with {@link #properties(KafkaClientSettings)}; the caller closes it. */
+  public static KafkaProducer<byte[], byte[]> producer(KafkaClientSettings kafka) {
+    return new KafkaProducer<>(properties(kafka));
   }
 }

@@ -4,6 +4,7 @@ import dev.ledger.bench.harness.Dirs;
 import dev.ledger.ops.config.ConfigKey;
 import dev.ledger.ops.config.LedgerConfig;
 import dev.ledger.ops.run.LedgerNode;
+import dev.ledger.schemas.kafka.KafkaClientSettings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.search.Search;
 import java.io.IOException;
@@ -116,8 +117,8 @@ public final class BenchLedger implements LedgerUnderTest {
   }
 
   @Override
-  public String bootstrapServers() {
-    return node.bootstrapServers();
+  public KafkaClientSettings kafkaClient() {
+    return node.kafkaClientSettings();
   }
 
   /** A client for the HTTP API with the admin key; null when the API role is not running. */

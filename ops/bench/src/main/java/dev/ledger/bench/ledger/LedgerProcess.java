@@ -2,6 +2,7 @@ package dev.ledger.bench.ledger;
 
 import dev.ledger.bench.harness.Dirs;
 import dev.ledger.bench.harness.ProcStat;
+import dev.ledger.schemas.kafka.KafkaClientSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -42,7 +43,6 @@ public final class LedgerProcess implements LedgerUnderTest {
   /** Extra JVM options of the ledger under test, e.g. a flight recording to profile it. */
   public static final String JAVA_OPTS_VARIABLE = "LEDGER_BENCH_LEDGER_OPTS";
 
-  private static final Pattern KAFKA_LINE = Pattern.compile("embedded KRaft broker on (\\S+) ");
   private static final Pattern HTTP_LINE = Pattern.compile("^\\s*http\\s+http://([^:\\s]+):(\\d+)");
   private static final long READY_TIMEOUT_NANOS = TimeUnit.MINUTES.toNanos(3);
   /** A scrape of /metrics costs the ledger CPU (thousands of Kafka client meters): at most one per this. */
@@ -51,20 +51,20 @@ public final class LedgerProcess implements LedgerUnderTest {
   private final Process process;
   private final Path dir;
   private final Path dataDir;
-  private final String bootstrapServers;
+  private final KafkaClientSettings kafkaClient;
   private final ApiCalls api;
   private final Thread hook;
   private final String command;
   private long scrapedAt;
   private Map<String, Double> scraped = Map.of();
 
-  private LedgerProcess(Process process, Path dir, Path dataDir, String bootstrapServers, ApiCalls api, Thread hook,
-      String command) {
+  private LedgerProcess(Process process, Path dir, Path dataDir, KafkaClientSettings kafkaClient, ApiCalls api,
+      Thread hook, String command) {
     this.process = process;
     this.command = command;
     this.dir = dir;
     this.dataDir = dataDir;
-    this.bootstrapServers = bootstrapServers;
+    this.kafkaClient = kafkaClient;
     this.api = api;
     this.hook = hook;
   }
@@ -104,9 +104,11 @@ public final class LedgerProcess implements LedgerUnderTest {
       try {
         String[] found = awaitReady(p, log);
         String key = Files.readString(data.resolve("admin.key")).trim();
+        // Its broker takes only the login the ledger wrote for its clients.
+        KafkaClientSettings kafka = KafkaClientSettings.read(data.resolve(KafkaClientSettings.FILE_NAME));
         String shown = String.join(" ", command).replace(cli.resolve("classes") + ":" + cli.resolve("lib") + "/*",
             "<ops/cli classpath>");
-        return new LedgerProcess(p, dir, data, found[0], new ApiCalls("http://" + found[1] + ":" + found[2], key), hook,
+        return new LedgerProcess(p, dir, data, kafka, new ApiCalls("http://" + found[0] + ":" + found[1], key), hook,
             shown);
       } catch (RuntimeException | IOException e) {
         stop(p);
@@ -122,18 +124,17 @@ public final class LedgerProcess implements LedgerUnderTest {
     }
   }
 
-  /** Waits for the ready line; returns {bootstrap, http host, http port} read from the output. */
+  /** Waits for the ready line; returns {http host, http port} read from the output. */
   private static String[] awaitReady(Process p, Path log) throws IOException {
     long deadline = System.nanoTime() + READY_TIMEOUT_NANOS;
     while (System.nanoTime() < deadline) {
       String text = Files.exists(log) ? Files.readString(log) : "";
       if (text.contains(": ready in")) {
-        Matcher kafka = KAFKA_LINE.matcher(text);
         Matcher http = Pattern.compile(HTTP_LINE.pattern(), Pattern.MULTILINE).matcher(text);
-        if (!kafka.find() || !http.find()) {
+        if (!http.find()) {
           throw new IllegalStateException("the ledger is ready but did not say where:\n" + tail(text));
         }
-        return new String[] {kafka.group(1), http.group(1), http.group(2)};
+        return new String[] {http.group(1), http.group(2)};
       }
       if (!p.isAlive()) {
         throw new IllegalStateException("the ledger exited with " + p.exitValue() + ":\n" + tail(text));
@@ -183,8 +184,8 @@ public final class LedgerProcess implements LedgerUnderTest {
   }
 
   @Override
-  public String bootstrapServers() {
-    return bootstrapServers;
+  public KafkaClientSettings kafkaClient() {
+    return kafkaClient;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.ledger.bench.ledger;
 
+import dev.ledger.schemas.kafka.KafkaClientSettings;
 import java.nio.file.Path;
 
 /**
@@ -9,8 +10,11 @@ import java.nio.file.Path;
  */
 public interface LedgerUnderTest extends AutoCloseable {
 
-  /** The Kafka bootstrap servers of its broker. */
-  String bootstrapServers();
+  /**
+   * How to reach its broker: bootstrap servers and login, as {@code ledger up} wrote them to {@code
+   * data/kafka-client.properties} (the broker takes no client without them).
+   */
+  KafkaClientSettings kafkaClient();
 
   /** A client for the HTTP API with the admin key. */
   ApiCalls api();

@@ -4,6 +4,7 @@ import dev.ledger.bench.kafka.EncodedEvent;
 import dev.ledger.bench.kafka.ProducerSettings;
 import dev.ledger.ops.workload.WorkloadSpec;
 import dev.ledger.schemas.Topics;
+import dev.ledger.schemas.kafka.KafkaClientSettings;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -19,13 +20,13 @@ public final class BackgroundLoad implements AutoCloseable {
   private volatile boolean closed;
 
   /** Starts sending {@code eventsPerSecond} (0 sends nothing). */
-  public BackgroundLoad(String bootstrapServers, WorkloadSpec spec, int eventsPerSecond) {
+  public BackgroundLoad(KafkaClientSettings kafka, WorkloadSpec spec, int eventsPerSecond) {
     thread = Thread.ofPlatform().daemon().name("bench-background").start(() -> {
       if (eventsPerSecond <= 0) {
         return;
       }
       try (WorkloadStream events = new WorkloadStream(spec);
-          KafkaProducer<byte[], byte[]> producer = ProducerSettings.producer(bootstrapServers)) {
+          KafkaProducer<byte[], byte[]> producer = ProducerSettings.producer(kafka)) {
         long start = System.nanoTime();
         while (!closed) {
           long due = (System.nanoTime() - start) * eventsPerSecond / 1_000_000_000L;

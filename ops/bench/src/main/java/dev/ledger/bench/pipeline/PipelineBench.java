@@ -18,6 +18,7 @@ import dev.ledger.bench.postgres.PostgresServer;
 import dev.ledger.ops.workload.WorkloadGenerator;
 import dev.ledger.ops.workload.WorkloadSpec;
 import dev.ledger.schemas.Topics;
+import dev.ledger.schemas.kafka.KafkaClientSettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -27,7 +28,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 
 /**
@@ -147,11 +147,11 @@ public final class PipelineBench {
       PipelineRun.Result warmup = PipelineRun.run(ledger, warm, Duration.ofMinutes(2), options.maxBacklog());
       out.printf("  warm-up: %s%n", warmup.raw());
 
-      createCeilingTopic(ledger.bootstrapServers(), partitions);
+      createCeilingTopic(ledger.kafkaClient(), partitions);
       List<EncodedEvent> pool = new EventEncoder().encodeAll(WorkloadGenerator.events(spec(7)), 50_000);
       double avgSize = pool.stream().mapToInt(EncodedEvent::size).average().orElse(0);
       long ledgerCpu = ledger.cpuNanos();
-      ProducerCeiling.Result ceiling = ProducerCeiling.run(ledger.bootstrapServers(), CEILING_TOPIC, pool,
+      ProducerCeiling.Result ceiling = ProducerCeiling.run(ledger.kafkaClient(), CEILING_TOPIC, pool,
           options.ceilingDuration());
       double ceilingLedgerCpu = (ledger.cpuNanos() - ledgerCpu) / 1e9;
       out.printf("  ceiling: %s ledger-process-cpu-seconds=%.2f (records of %.0f bytes on average)%n", ceiling.raw(),
@@ -228,8 +228,8 @@ public final class PipelineBench {
         partitions, events, kafka, streams, index));
   }
 
-  private static void createCeilingTopic(String bootstrap, int partitions) throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+  private static void createCeilingTopic(KafkaClientSettings kafka, int partitions) throws Exception {
+    try (Admin admin = Admin.create(kafka.config())) {
       admin.createTopics(List.of(new NewTopic(CEILING_TOPIC, partitions, (short) 1))).all().get();
     }
   }

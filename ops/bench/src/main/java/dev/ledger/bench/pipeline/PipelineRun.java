@@ -68,7 +68,7 @@ public final class PipelineRun {
     long sendEnd;
     long cpuStart;
     try (WorkloadStream events = new WorkloadStream(spec);
-        KafkaProducer<byte[], byte[]> producer = ProducerSettings.producer(ledger.bootstrapServers())) {
+        KafkaProducer<byte[], byte[]> producer = ProducerSettings.producer(ledger.kafkaClient())) {
       producer.partitionsFor(Topics.EVENTS.name());
       start = System.nanoTime();
       cpuStart = Cpu.processNanos();

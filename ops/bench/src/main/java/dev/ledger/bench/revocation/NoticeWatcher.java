@@ -4,6 +4,7 @@ import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.avro.RevocationNotice;
 import dev.ledger.schemas.avro.TokenNode;
 import dev.ledger.schemas.avro.TokenStatus;
+import dev.ledger.schemas.kafka.KafkaClientSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -41,16 +42,16 @@ public final class NoticeWatcher implements AutoCloseable {
   private volatile boolean assigned;
 
   /** Starts watching trees whose token ids start with {@code prefix}. */
-  public NoticeWatcher(String bootstrapServers, String prefix) {
+  public NoticeWatcher(KafkaClientSettings kafka, String prefix) {
     this.prefix = prefix;
-    Map<String, Object> props = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    Map<String, Object> props = kafka.config();
+    props.putAll(Map.of(
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
         ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
         ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20,
-        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000));
     this.thread = Thread.ofPlatform().daemon().name("bench-notice-watcher").start(() -> loop(props));
   }
 

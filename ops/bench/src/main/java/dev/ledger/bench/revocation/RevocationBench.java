@@ -148,9 +148,9 @@ public final class RevocationBench {
     // The ledger in a JVM of its own, as `ledger up` runs it: the cascade competes with the background load for
     // the same two cores, not with this bench's producers and consumers for the same heap and GC.
     try (LedgerProcess ledger = LedgerProcess.start(options.partitions(), options.ledgerSettings());
-        NoticeWatcher watcher = new NoticeWatcher(ledger.bootstrapServers(), prefix);
-        KafkaProducer<byte[], byte[]> producer = ProducerSettings.producer(ledger.bootstrapServers());
-        BackgroundLoad background = new BackgroundLoad(ledger.bootstrapServers(),
+        NoticeWatcher watcher = new NoticeWatcher(ledger.kafkaClient(), prefix);
+        KafkaProducer<byte[], byte[]> producer = ProducerSettings.producer(ledger.kafkaClient());
+        BackgroundLoad background = new BackgroundLoad(ledger.kafkaClient(),
             WorkloadSpec.builder().seed(77).trees(Integer.MAX_VALUE).build(), options.backgroundRate())) {
       section.raw("ledger " + ledger.describe());
       watcher.awaitAssigned();

@@ -19,6 +19,10 @@ public final class ConfigOptions {
   @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "an external Kafka cluster instead of the embedded broker")
   String bootstrapServers;
 
+  @Option(names = "--kafka-config", paramLabel = "FILE",
+      description = "Kafka client settings (bootstrap.servers, security), e.g. the data/kafka-client.properties of a 'ledger up'")
+  String kafkaConfig;
+
   @Option(names = "--partitions", description = "partitions of ledger topics created (default: 6)")
   Integer partitions;
 
@@ -42,6 +46,7 @@ public final class ConfigOptions {
     Map<String, String> o = new HashMap<>(extra);
     put(o, ConfigKey.DATA_DIR, dataDir);
     put(o, ConfigKey.BOOTSTRAP_SERVERS, bootstrapServers);
+    put(o, ConfigKey.KAFKA_CONFIG_FILE, kafkaConfig);
     put(o, ConfigKey.PARTITIONS, partitions);
     put(o, ConfigKey.REPLICATION, replication);
     put(o, ConfigKey.HTTP_HOST, httpHost);

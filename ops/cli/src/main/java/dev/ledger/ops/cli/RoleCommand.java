@@ -24,10 +24,11 @@ abstract class RoleCommand implements Runnable {
   @Override
   public void run() {
     LedgerConfig config = options.load();
-    if (config.optional(ConfigKey.BOOTSTRAP_SERVERS) == null) {
+    if (config.externalKafka().isEmpty()) {
       throw new UserException("'ledger " + name + "' runs against a Kafka cluster: give --bootstrap-servers HOST:PORT"
           + " (or kafka.bootstrap.servers / " + LedgerConfig.envName(ConfigKey.BOOTSTRAP_SERVERS.key())
-          + "); 'ledger up' runs everything with an embedded broker.");
+          + "), or --kafka-config FILE with bootstrap.servers (data/kafka-client.properties for the broker of a"
+          + " 'ledger up'); 'ledger up' runs everything with an embedded broker.");
     }
     UpCommand.runNode(config, roles, "ledger " + name);
   }

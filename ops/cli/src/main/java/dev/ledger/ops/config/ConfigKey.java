@@ -6,7 +6,8 @@ import java.time.format.DateTimeParseException;
 /** Every configuration key the ledger reads, with its type, default and meaning (printed by {@code ledger config --keys}). */
 public enum ConfigKey {
   DATA_DIR("data.dir", Type.STRING, "data", "where the embedded broker, streams state, index and keys live"),
-  BOOTSTRAP_SERVERS("kafka.bootstrap.servers", Type.STRING, "", "an external Kafka cluster; empty = start the embedded broker"),
+  BOOTSTRAP_SERVERS("kafka.bootstrap.servers", Type.STRING, "", "an external Kafka cluster; empty (and no bootstrap.servers in kafka.config.file) = start the embedded broker"),
+  KAFKA_CONFIG_FILE("kafka.config.file", Type.STRING, "", "Kafka client settings file (bootstrap.servers, security.protocol, sasl.*, ssl.*), such as the data/kafka-client.properties of a ledger up; kafka.bootstrap.servers and kafka.client.* win over it"),
   EMBEDDED_PORT("kafka.embedded.port", Type.PORT, "9092", "client port of the embedded broker (127.0.0.1)"),
   PARTITIONS("topics.partitions", Type.POSITIVE_INT, "6", "partitions of every ledger topic created"),
   REPLICATION("topics.replication.factor", Type.POSITIVE_INT, "1", "replication factor of every ledger topic created"),

@@ -1,6 +1,7 @@
 package dev.ledger.ops.config;
 
 import dev.ledger.schemas.LedgerLimits;
+import dev.ledger.schemas.kafka.KafkaClientSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 
@@ -26,9 +28,12 @@ import java.util.TreeMap;
  * through the typed accessors, which throw {@link ConfigException} naming the key on a bad value.
  *
  * <p>Keys under {@code kafka.client.} are passed to every Kafka client unchanged (security
- * settings for a real cluster, for example), without the prefix.
+ * settings for a real cluster, for example), without the prefix; {@code kafka.config.file} names a
+ * properties file of such settings (with {@code bootstrap.servers}) that they override.
  */
 public final class LedgerConfig {
+
+  private static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
 
   private final Map<String, String> values;
   private final Map<String, String> origins;
@@ -175,15 +180,45 @@ public final class LedgerConfig {
         .build();
   }
 
-  /** Extra Kafka client properties ({@code kafka.client.*} without the prefix). */
+  /**
+   * Extra Kafka client properties: those of {@code kafka.config.file} but its {@code
+   * bootstrap.servers}, then {@code kafka.client.*} without the prefix.
+   */
   public Map<String, Object> kafkaClientProperties() {
     Map<String, Object> out = new TreeMap<>();
+    kafkaConfigFile().ifPresent(file -> out.putAll(file.properties()));
     values.forEach((k, v) -> {
-      if (k.startsWith("kafka.client.")) {
-        out.put(k.substring("kafka.client.".length()), v);
+      if (k.startsWith(KAFKA_CLIENT_PREFIX)) {
+        out.put(k.substring(KAFKA_CLIENT_PREFIX.length()), v);
       }
     });
     return out;
+  }
+
+  /**
+   * The external Kafka cluster to run against, with every client's shared settings: {@code
+   * kafka.bootstrap.servers}, else the {@code bootstrap.servers} of {@code kafka.config.file}; empty
+   * when neither names one (then {@code ledger up} starts its embedded broker).
+   */
+  public Optional<KafkaClientSettings> externalKafka() {
+    String bootstrap = optional(ConfigKey.BOOTSTRAP_SERVERS);
+    if (bootstrap == null) {
+      bootstrap = kafkaConfigFile().map(KafkaClientSettings::bootstrapServers).orElse(null);
+    }
+    return bootstrap == null ? Optional.empty()
+        : Optional.of(KafkaClientSettings.plaintext(bootstrap).with(kafkaClientProperties()));
+  }
+
+  private Optional<KafkaClientSettings> kafkaConfigFile() {
+    String file = optional(ConfigKey.KAFKA_CONFIG_FILE);
+    if (file == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(KafkaClientSettings.read(Path.of(file)));
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigException(ConfigKey.KAFKA_CONFIG_FILE.key() + "=" + file + " cannot be read: " + e.getMessage());
+    }
   }
 
   /** Every effective value with where it came from; secret-looking values are masked. */

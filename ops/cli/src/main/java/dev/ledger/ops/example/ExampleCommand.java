@@ -5,20 +5,23 @@ import dev.ledger.ops.client.ApiClient;
 import dev.ledger.ops.client.ApiException;
 import dev.ledger.revocation.InvalidSettingsException;
 import dev.ledger.revocation.RevocationSettings;
+import dev.ledger.schemas.kafka.KafkaClientSettings;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code ledger example-resource-server}: runs {@link ExampleResourceServer} until Ctrl-C. Revocations
- * come from Kafka with {@code --bootstrap-servers}, or from the ledger's SSE stream with {@code --sse};
- * uses are always reported to {@code --url} with {@code --key}.
+ * come from Kafka with {@code --kafka-config} (the {@code data/kafka-client.properties} of {@code
+ * ledger up}: address and login) and/or {@code --bootstrap-servers}, or from the ledger's SSE stream
+ * with {@code --sse}; uses are always reported to {@code --url} with {@code --key}.
  */
 @Command(name = "example-resource-server", mixinStandardHelpOptions = true,
     description = "Run the example resource server (GET /fares): refuses revoked tokens, reports every use to the ledger.")
@@ -42,6 +45,11 @@ public final class ExampleCommand implements Runnable {
 
   @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "follow revocations on this Kafka")
   String bootstrapServers;
+
+  @Option(names = "--kafka-config", paramLabel = "FILE",
+      description = "follow revocations on the Kafka this client settings file names, with its login"
+          + " (data/kafka-client.properties of 'ledger up'); --bootstrap-servers and --consumer-config win over it")
+  Path kafkaConfig;
 
   @Option(names = "--sse", description = "follow revocations over the ledger's /v1/revocations/stream instead of Kafka")
   boolean sse;
@@ -79,7 +87,8 @@ public final class ExampleCommand implements Runnable {
       stopped.countDown();
     }, "example-shutdown"));
     spec.commandLine().getOut().printf("example resource server: http://%s:%d/fares (tenant %s, %s, revocations over %s)."
-        + " Ctrl-C to stop.%n", host, server.port(), tenant, audience, sse ? "SSE from " + url : "Kafka " + bootstrapServers);
+        + " Ctrl-C to stop.%n", host, server.port(), tenant, audience,
+        sse ? "SSE from " + url : "Kafka " + settings.bootstrapServers());
     spec.commandLine().getOut().flush();
     try {
       stopped.await();
@@ -90,20 +99,29 @@ public final class ExampleCommand implements Runnable {
 
   /** The settings these options describe; a {@link UserException} naming every problem otherwise. */
   ExampleSettings settings() {
-    if (sse == (bootstrapServers != null)) {
-      throw new UserException("give exactly one of --bootstrap-servers (Kafka) and --sse (the ledger's stream)");
+    if (sse == (bootstrapServers != null || kafkaConfig != null)) {
+      throw new UserException("give exactly one of --kafka-config FILE or --bootstrap-servers (Kafka) and --sse"
+          + " (the ledger's stream)");
     }
     try {
       ExampleSettings.Builder b = ExampleSettings.builder();
+      if (kafkaConfig != null) {
+        b.kafkaClient(KafkaClientSettings.read(kafkaConfig));
+      }
       consumerConfig.forEach(b::consumerConfig);
       b.store(switch (store.toLowerCase(java.util.Locale.ROOT)) {
         case "memory" -> RevocationSettings.Store.MEMORY;
         case "rocksdb" -> RevocationSettings.Store.ROCKSDB;
         default -> throw new UserException("--revocation-store must be memory or rocksdb, not " + store);
       });
+      if (bootstrapServers != null) {
+        b.bootstrapServers(bootstrapServers);
+      }
       return b.host(host).port(port).tenant(tenant).audience(audience)
-          .bootstrapServers(bootstrapServers).ledgerUrl(url).ledgerKey(ApiClient.resolveKey(key, dataDir.resolve("admin.key")))
+          .ledgerUrl(url).ledgerKey(ApiClient.resolveKey(key, dataDir.resolve("admin.key")))
           .caughtUpTimeout(Duration.ofSeconds(waitSeconds)).build();
+    } catch (IOException e) {
+      throw new UserException("--kafka-config " + kafkaConfig + " cannot be read: " + e.getMessage());
     } catch (ApiException e) {
       throw new UserException(e.getMessage());
     } catch (InvalidSettingsException e) {

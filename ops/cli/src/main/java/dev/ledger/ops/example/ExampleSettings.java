@@ -2,6 +2,7 @@ package dev.ledger.ops.example;
 
 import dev.ledger.revocation.InvalidSettingsException;
 import dev.ledger.revocation.RevocationSettings;
+import dev.ledger.schemas.kafka.KafkaClientSettings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,6 +97,12 @@ public record ExampleSettings(String host, int port, String tenant, URI audience
     public Builder reportQueue(int value) { this.reportQueue = value; return this; }
     /** One extra Kafka consumer property for the revocation subscriber; ignored over SSE. */
     public Builder consumerConfig(String key, String value) { consumerConfig.put(key, value); return this; }
+    /** Kafka to follow revocations on, with its login (as {@code data/kafka-client.properties} holds them). */
+    public Builder kafkaClient(KafkaClientSettings value) {
+      bootstrapServers = value.bootstrapServers();
+      consumerConfig.putAll(value.properties());
+      return this;
+    }
     public Builder store(RevocationSettings.Store value) { this.store = value; return this; }
 
     /** @throws InvalidSettingsException with every problem found */

@@ -22,7 +22,9 @@ import dev.ledger.ingest.KafkaEventPublisher;
 import dev.ledger.ops.config.ConfigKey;
 import dev.ledger.ops.config.LedgerConfig;
 import dev.ledger.schemas.PrivateFiles;
+import dev.ledger.schemas.kafka.BrokerCredentials;
 import dev.ledger.schemas.kafka.EmbeddedKafka;
+import dev.ledger.schemas.kafka.KafkaClientSettings;
 import dev.ledger.schemas.kafka.TopicAdmin;
 import dev.ledger.streams.LedgerStreams;
 import dev.ledger.streams.LedgerTopology;
@@ -39,12 +41,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +67,7 @@ public final class LedgerNode implements AutoCloseable {
 
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private String bootstrapServers;
+  private KafkaClientSettings kafkaClient;
   private ApiServer api;
   private String newAdminKey;
   private Path adminKeyFile;
@@ -100,19 +100,10 @@ public final class LedgerNode implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + dataDir, e);
     }
-    bootstrapServers = config.optional(ConfigKey.BOOTSTRAP_SERVERS);
-    if (bootstrapServers == null) {
-      long t0 = System.nanoTime();
-      EmbeddedKafka kafka = startEmbedded(dataDir.resolve("kafka"), config.integer(ConfigKey.EMBEDDED_PORT));
-      resources.push(kafka);
-      bootstrapServers = kafka.bootstrapServers();
-      out.printf("  kafka      embedded KRaft broker on %s (data in %s) [%d ms]%n", bootstrapServers,
-          dataDir.resolve("kafka"), (System.nanoTime() - t0) / 1_000_000);
-    }
-    Map<String, Object> clientProps = config.kafkaClientProperties();
-    Map<String, Object> adminProps = new HashMap<>(clientProps);
-    adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    Admin admin = Admin.create(adminProps);
+    // Every Kafka client below is configured from this one value: a setting cannot miss one of them.
+    kafkaClient = config.externalKafka().orElseGet(() -> startEmbedded(config, dataDir, out));
+    bootstrapServers = kafkaClient.bootstrapServers();
+    Admin admin = Admin.create(kafkaClient.config());
     resources.push(admin);
     List<HealthCheck> checks = new ArrayList<>();
     checks.add(new KafkaHealth(admin));
@@ -132,7 +123,7 @@ public final class LedgerNode implements AutoCloseable {
         .unknownTokenGrace(config.duration(ConfigKey.STREAMS_UNKNOWN_TOKEN_GRACE))
         .dedupeRetention(config.duration(ConfigKey.STREAMS_DEDUPE_RETENTION))
         .replicationFactor(replication)
-        .overrides(stringMap(clientProps))
+        .overrides(kafkaClient.stringConfig())
         .build();
     try {
       List<String> created = TopicAdmin.ensureTopics(admin, topicsToCreate(streamsSettings), partitions, replication);
@@ -161,7 +152,7 @@ public final class LedgerNode implements AutoCloseable {
         throw new UncheckedIOException("cannot open the index in " + indexDir, e);
       }
       resources.push(index);
-      indexer = Indexer.start(IndexerSettings.builder(bootstrapServers)
+      indexer = Indexer.start(IndexerSettings.builder(bootstrapServers).consumerOverrides(kafkaClient.config())
           .refreshInterval(config.duration(ConfigKey.INDEX_REFRESH)).build(), index, registry);
       resources.push(indexer);
       checks.add(new IndexHealth(indexer));
@@ -172,7 +163,10 @@ public final class LedgerNode implements AutoCloseable {
       // The notary keeps the per-tenant Merkle log that exports are proven against; it lives on the
       // API's disk because GET /v1/exports reads it.
       try {
-        Notary notary = Notary.start(dataDir, NotaryConfig.defaults(bootstrapServers), registry);
+        NotaryConfig defaults = NotaryConfig.defaults(bootstrapServers);
+        Notary notary = Notary.start(dataDir, new NotaryConfig(bootstrapServers, defaults.topic(),
+            defaults.checkpointEveryRecords(), defaults.checkpointInterval(), defaults.pollTimeout(),
+            kafkaClient.config()), registry);
         resources.push(notary);
         checks.add(new NotaryHealth(notary));
         notaryKey = NotaryKey.loadOrCreate(dataDir).publicKey();
@@ -181,7 +175,7 @@ public final class LedgerNode implements AutoCloseable {
       }
       out.printf("  notary     signed audit log in %s (public key %s)%n", dataDir.resolve(IntegrityLog.DIRECTORY),
           dataDir.resolve(NotaryKey.PUBLIC_PEM_FILE));
-      KafkaEventPublisher publisher = KafkaEventPublisher.create(bootstrapServers, clientProps);
+      KafkaEventPublisher publisher = KafkaEventPublisher.create(bootstrapServers, kafkaClient.config());
       new KafkaClientMetrics(publisher.producer()).bindTo(registry);
       IngestService ingest = new IngestService(publisher, java.time.Clock.systemUTC(),
           IngestService.DEFAULT_PUBLISH_TIMEOUT, config.limits());
@@ -238,9 +232,33 @@ public final class LedgerNode implements AutoCloseable {
     }
   }
 
-  private static EmbeddedKafka startEmbedded(Path dir, int port) {
+  /**
+   * Starts the embedded broker, which takes only the login kept in {@code data/kafka-client.properties}
+   * (made on the first start, or on the first start of a data directory older than the login), and
+   * writes that file again with the broker's port. Returns what the ledger's own clients use: the
+   * broker's settings over any {@code kafka.client.*} tuning.
+   */
+  private KafkaClientSettings startEmbedded(LedgerConfig config, Path dataDir, PrintStream out) {
+    long t0 = System.nanoTime();
+    Path clientFile = dataDir.resolve(KafkaClientSettings.FILE_NAME);
+    int port = config.integer(ConfigKey.EMBEDDED_PORT);
+    EmbeddedKafka kafka;
     try {
-      return EmbeddedKafka.start(dir, port);
+      kafka = startEmbedded(dataDir.resolve("kafka"), port, BrokerCredentials.loadOrGenerate(clientFile));
+      resources.push(kafka);
+      kafka.clientSettings().write(clientFile);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot keep the Kafka client settings in " + clientFile, e);
+    }
+    out.printf("  kafka      embedded KRaft broker on %s, login in %s (data in %s) [%d ms]%n",
+        kafka.bootstrapServers(), clientFile, dataDir.resolve("kafka"), (System.nanoTime() - t0) / 1_000_000);
+    return KafkaClientSettings.plaintext(kafka.bootstrapServers()).with(config.kafkaClientProperties())
+        .with(kafka.clientSettings().properties());
+  }
+
+  private static EmbeddedKafka startEmbedded(Path dir, int port, BrokerCredentials credentials) {
+    try {
+      return EmbeddedKafka.start(dir, port, credentials);
     } catch (RuntimeException e) {
       String message = String.valueOf(e.getMessage());
       if (message.contains("Address already in use") || causeMentions(e, "Address already in use")) {
@@ -265,12 +283,6 @@ public final class LedgerNode implements AutoCloseable {
     return topics;
   }
 
-  private static Map<String, String> stringMap(Map<String, Object> in) {
-    Map<String, String> out = new HashMap<>();
-    in.forEach((k, v) -> out.put(k, String.valueOf(v)));
-    return out;
-  }
-
   /** The first start creates an admin key for every tenant, keeps it in data/admin.key and shows it once. */
   private void ensureAdminKey(ApiKeyStore keys, Path dataDir) {
     adminKeyFile = dataDir.resolve("admin.key");
@@ -289,6 +301,14 @@ public final class LedgerNode implements AutoCloseable {
 
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /**
+   * What the ledger's Kafka clients connect with: bootstrap servers, login and {@code kafka.client.*}.
+   * For the embedded broker the same login is in {@code data/kafka-client.properties}.
+   */
+  public KafkaClientSettings kafkaClientSettings() {
+    return kafkaClient;
   }
 
   /** The HTTP port, or -1 when this process runs no API. */

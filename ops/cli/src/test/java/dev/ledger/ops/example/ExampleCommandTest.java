@@ -6,8 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ledger.ops.cli.UserException;
 import dev.ledger.revocation.InvalidSettingsException;
 import dev.ledger.revocation.RevocationSettings;
+import dev.ledger.schemas.kafka.KafkaClientSettings;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The command's options become settings, and the settings report every problem at once. */
@@ -33,6 +37,25 @@ class ExampleCommandTest {
     assertThat(s.revocationSettings().bootstrapServers()).isEqualTo("127.0.0.1:9092");
     assertThat(s.revocationSettings().consumerConfig()).containsEntry("security.protocol", "SSL");
     assertThat(s.revocationSettings().tenant()).isEqualTo("acme");
+  }
+
+  @Test
+  void aKafkaConfigFileGivesTheBrokerAndItsLogin(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve(KafkaClientSettings.FILE_NAME);
+    new KafkaClientSettings("127.0.0.1:9093", Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN"))
+        .write(file);
+    String[] common = {"--tenant", "acme", "--audience", "https://a.example", "--key", "k", "--kafka-config", file.toString()};
+    RevocationSettings s = parse(common).settings().revocationSettings();
+    assertThat(s.bootstrapServers()).isEqualTo("127.0.0.1:9093");
+    assertThat(s.consumerConfig()).containsEntry("security.protocol", "SASL_PLAINTEXT").containsEntry("sasl.mechanism", "PLAIN");
+    String[] overridden = java.util.stream.Stream.concat(java.util.Arrays.stream(common), java.util.stream.Stream.of(
+        "--bootstrap-servers", "h:1", "--consumer-config", "sasl.mechanism=SCRAM-SHA-256")).toArray(String[]::new);
+    RevocationSettings o = parse(overridden).settings().revocationSettings();
+    assertThat(o.bootstrapServers()).isEqualTo("h:1");
+    assertThat(o.consumerConfig()).containsEntry("sasl.mechanism", "SCRAM-SHA-256");
+    assertThatThrownBy(() -> parse("--tenant", "acme", "--audience", "https://a.example", "--key", "k",
+        "--kafka-config", dir.resolve("missing").toString()).settings())
+        .isInstanceOf(UserException.class).hasMessageContaining("--kafka-config");
   }
 
   @Test

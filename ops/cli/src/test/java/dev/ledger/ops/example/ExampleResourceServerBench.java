@@ -6,18 +6,18 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ledger.ops.config.ConfigKey;
 import dev.ledger.revocation.Revocation;
-import dev.ledger.streams.LedgerTopology;
-import dev.ledger.streams.StreamsSettings;
+import dev.ledger.revocation.RevocationListener;
 import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.avro.RevocationNotice;
-import dev.ledger.revocation.RevocationListener;
+import dev.ledger.schemas.kafka.KafkaClientSettings;
+import dev.ledger.streams.LedgerTopology;
+import dev.ledger.streams.StreamsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -75,7 +75,7 @@ class ExampleResourceServerBench {
     Map<String, long[]> raw = new ConcurrentHashMap<>();
     Map<String, List<long[]>> trees = new ConcurrentHashMap<>();
     AtomicBoolean stop = new AtomicBoolean();
-    Thread watcher = Thread.ofPlatform().daemon().start(() -> watch(ledger.node.bootstrapServers(), raw, trees, stop));
+    Thread watcher = Thread.ofPlatform().daemon().start(() -> watch(ledger.node.kafkaClientSettings(), raw, trees, stop));
     try (ExampleResourceServer server = ExampleResourceServer.start(ledger.exampleSettings(mode.equals("kafka"), consumer))) {
       server.revocations().addListener(new RevocationListener() {
         @Override
@@ -87,7 +87,8 @@ class ExampleResourceServerBench {
         public void onForgotten(String tenant, String tokenId) {}
       });
       KafkaProducer<byte[], byte[]> direct = "kafka".equals(System.getProperty("bench.revokeVia"))
-          ? new KafkaProducer<>(Map.of("bootstrap.servers", ledger.node.bootstrapServers(), "acks", "all"), new ByteArraySerializer(), new ByteArraySerializer())
+          ? new KafkaProducer<>(ledger.node.kafkaClientSettings().with(Map.of("acks", "all")).config(),
+              new ByteArraySerializer(), new ByteArraySerializer())
           : null;
       List<Double> toNotice = new ArrayList<>();
       List<Double> toDeny = new ArrayList<>();
@@ -164,13 +165,13 @@ class ExampleResourceServerBench {
   }
 
   /** Records, per token id, when its notice was read (nanoTime) and its notified_at (epoch ms). */
-  private static void watch(String bootstrap, Map<String, long[]> seen, Map<String, List<long[]>> trees, AtomicBoolean stop) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+  private static void watch(KafkaClientSettings kafka, Map<String, long[]> seen, Map<String, List<long[]>> trees,
+      AtomicBoolean stop) {
+    Map<String, Object> p = kafka.config();
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
     // The fixture runs streams under the default application id; its topology names the topic.
-    String treesTopic = LedgerTopology.treesTopic(StreamsSettings.builder(bootstrap)
+    String treesTopic = LedgerTopology.treesTopic(StreamsSettings.builder(kafka.bootstrapServers())
         .applicationId(ConfigKey.STREAMS_APPLICATION_ID.defaultValue()).stateDir(Path.of("unused")).build()).name();
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = new ArrayList<>();

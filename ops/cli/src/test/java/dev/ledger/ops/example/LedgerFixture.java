@@ -62,12 +62,14 @@ final class LedgerFixture implements AutoCloseable {
     return exampleSettings(overKafka, Map.of());
   }
 
-  /** The same with extra Kafka consumer properties for the subscriber. */
+  /** The same with extra Kafka consumer properties for the subscriber (the broker's login is added over Kafka). */
   ExampleSettings exampleSettings(boolean overKafka, Map<String, String> consumerConfig) {
     ExampleSettings.Builder b = ExampleSettings.builder();
+    if (overKafka) {
+      b.kafkaClient(node.kafkaClientSettings());
+    }
     consumerConfig.forEach(b::consumerConfig);
-    return b.port(0).tenant(TENANT).audience(AUDIENCE)
-        .bootstrapServers(overKafka ? node.bootstrapServers() : null).ledgerUrl(base).ledgerKey(key)
+    return b.port(0).tenant(TENANT).audience(AUDIENCE).ledgerUrl(base).ledgerKey(key)
         .caughtUpTimeout(Duration.ofSeconds(30)).build();
   }
 
