@@ -3,7 +3,6 @@ package dev.ledger.streams;
 import dev.ledger.schemas.LedgerLimits;
 import dev.ledger.schemas.Topic;
 import dev.ledger.schemas.Topics;
-import dev.ledger.streams.internal.BoundedRocksDb;
 import dev.ledger.streams.internal.DlqDeserializationHandler;
 import dev.ledger.streams.internal.DlqProductionHandler;
 import dev.ledger.streams.internal.LedgerStores;
@@ -157,8 +156,6 @@ public final class LedgerTopology {
     // actors and field names: lz4 takes the Kafka log bytes per event to a third for a few percent
     // of CPU, and the broker stores batches as they come (compression.type=producer).
     p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
-    // One off-heap budget for every RocksDB store of the process (see BoundedRocksDb).
-    p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class.getName());
     // With frequent commits the next transaction often starts while the last one's markers are being
     // written (CONCURRENT_TRANSACTIONS); the default 100 ms retry backoff would dominate latency.
     p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), "5");
