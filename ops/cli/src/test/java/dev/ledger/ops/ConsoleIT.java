@@ -81,8 +81,12 @@ class ConsoleIT {
 
       // The contract example; then its scraper's token, deep-linked.
       post(base, key, Examples.quickstartNdjson());
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->
-          "revoked".equals(token(base, key, "tok-flights-lhr").path("status").asText()));
+      // Revoked and with its whole chain: a notice is searchable a batch before the token documents
+      // it reaches (the index writes notices first), so "revoked" alone can still show a pending chain.
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+        var t = token(base, key, "tok-flights-lhr");
+        return "revoked".equals(t.path("status").asText()) && t.path("chain").size() == 3;
+      });
       d.get(base + "/ui/#/tokens/tok-flights-lhr?tenant=acme");
       browser.waiting(UI).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#graph .node[data-token-id]"), 3));
       assertThat(holders(browser)).containsExactly(Map.entry("tok-root", "agent:travel-planner"),

@@ -96,6 +96,9 @@ public final class EmbeddedKafka implements AutoCloseable {
       Path logDir = dir.resolve("kraft").toAbsolutePath();
       int brokerPort = port == 0 ? freePort() : port;
       int controllerPort = freePort();
+      while (controllerPort == brokerPort) { // two free-port probes may hand out the same port
+        controllerPort = freePort();
+      }
       Properties props = new Properties();
       props.put("process.roles", "broker,controller");
       props.put("node.id", "1");
