@@ -19,7 +19,7 @@ sasl.mechanism, sasl.jaas.config) into librdkafka's.
 Needs confluent-kafka and avro (Debian: python3-confluent-kafka python3-avro):
 
     python3 read_revocations.py --client-config data/kafka-client.properties \\
-        --schema ../../src/main/avro/RevocationNotice.avsc [--follow] [--tenant acme]
+        --schema ../../../../schemas/src/main/avro/RevocationNotice.avsc [--follow] [--tenant acme]
 """
 
 import argparse

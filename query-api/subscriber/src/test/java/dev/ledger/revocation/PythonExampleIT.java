@@ -35,7 +35,7 @@ class PythonExampleIT {
 
   private static final Path PYTHON = Path.of("/usr/bin/python3");
   private static final Path SCRIPT = Path.of("examples/python/read_revocations.py");
-  private static final Path SCHEMA = Path.of("src/main/avro/RevocationNotice.avsc");
+  private static final Path SCHEMA = Path.of("../../schemas/src/main/avro/RevocationNotice.avsc");
 
   private static boolean pythonModulesPresent() throws IOException, InterruptedException {
     Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import confluent_kafka, avro.io")
