@@ -5,7 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
-/** The contract's example batch and answer (shared/examples), shipped as test resources. */
+/** The contract's example batch and answer (docs/examples, copied into the test resources by the build). */
 public final class Examples {
 
   private Examples() {}

@@ -25,7 +25,7 @@ class ContractJsonTest {
         new Hop("tok-flights", "agent:flight-searcher", Via.exchanged),
         new Hop("tok-flights-lhr", "agent:fare-scraper", Via.attenuated));
 
-    /** The token of /work/shared/examples/token-response.json, as the stream processor would emit it. */
+    /** The token of docs/examples/token-response.json, as the stream processor would emit it. */
     static TokenNode exampleToken() {
         return TokenNode.newBuilder()
             .setTokenId("tok-flights-lhr").setTenant("acme").setParentId("tok-flights").setRootId("tok-root")
