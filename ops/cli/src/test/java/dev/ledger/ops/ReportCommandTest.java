@@ -302,6 +302,14 @@ class ReportCommandTest {
       assertThat(hop.path("token").path("txn").asText()).isEqualTo("txn-42");
     }
 
+    Run claimed = run("report", "txn-token", "--dry-run", "--jwks", txn.jwks().toString(), "--file",
+        txn.secondReplacement().toString());
+    assertThat(claimed.exit()).as(claimed.err()).isZero();
+    JsonNode second = lines(claimed.out()).getFirst().path("token");
+    assertThat(second.path("parent_token_id").asText()).as("named by its replaces claim")
+        .isEqualTo(TxnTokenAdapter.tokenId(Files.readString(txn.replacement())));
+    assertThat(second.path("actor").asText()).isEqualTo("svc:receipts");
+
     Run wrongKey = run("report", "txn-token", "--dry-run", "--jwks", demo.jwks().toString(), "@" + txn.token());
     assertThat(wrongKey.exit()).isEqualTo(1);
     assertThat(wrongKey.err()).contains("cannot report this token: event 0 txn_token signature not verified");

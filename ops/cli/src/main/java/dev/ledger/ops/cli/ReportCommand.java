@@ -234,32 +234,39 @@ public final class ReportCommand implements Runnable {
   }
 
   /** The walk-through's Transaction Tokens, written by {@link #mintDemoTxnTokens}. */
-  public record DemoTxnTokens(Path token, Path replacement, Path jwks) {}
+  public record DemoTxnTokens(Path token, Path replacement, Path secondReplacement, Path jwks) {}
 
   /**
-   * Mints two Transaction Tokens as a trust domain's Txn-Token Service would (ES256, {@code typ:
-   * txntoken+jwt}, no {@code jti}), into {@code dir}: {@code txn-token.jwt}, minted for the API
-   * gateway ({@code req_wl}) when Dana's checkout came in, transaction {@code txn} and workflow
-   * {@code acti}; {@code txn-replacement.jwt}, its replacement for the payments service, same
-   * transaction, narrower scope; and {@code txn-jwks.json}, the service's public key.
+   * Mints three Transaction Tokens of one transaction as a trust domain's Txn-Token Service would
+   * (ES256, {@code typ: txntoken+jwt}, no {@code jti}), into {@code dir}: {@code txn-token.jwt},
+   * minted for the API gateway ({@code req_wl}) when Dana's checkout came in, with {@code txn} and
+   * the workflow {@code acti}; {@code txn-replacement.jwt}, its replacement for the payments
+   * service, narrower scope, naming nothing it replaces (the reporter says which); and
+   * {@code txn-replacement-2.jwt}, a replacement of that one for the receipts service that names it
+   * in the {@code replaces} claim; and {@code txn-jwks.json}, the service's public key.
    */
   public static DemoTxnTokens mintDemoTxnTokens(Path dir, Instant now, String txn) throws IOException {
     try {
       ECKey key = new ECKeyGenerator(Curve.P_256).keyID("demo-tts-" + now.getEpochSecond()).generate();
       Instant iat = now.truncatedTo(ChronoUnit.SECONDS);
+      Date exp = Date.from(iat.plus(5, ChronoUnit.MINUTES));
       JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer("https://tts.shop.example")
           .audience("shop.example").subject("user:dana").claim("txn", txn).claim("acti", "wf-checkout")
           .claim("tctx", Map.of("action", "checkout", "amount", "42.00"))
-          .claim("rctx", Map.of("req_ip", "198.51.100.7"));
-      JWTClaimsSet first = claims.claim("req_wl", "svc:api-gateway").claim("scope", "orders:write payments:charge")
-          .issueTime(Date.from(iat)).expirationTime(Date.from(iat.plus(5, ChronoUnit.MINUTES))).build();
-      JWTClaimsSet replacement = claims.claim("req_wl", "svc:payments").claim("scope", "payments:charge")
-          .issueTime(Date.from(iat.plusSeconds(2))).expirationTime(Date.from(iat.plus(5, ChronoUnit.MINUTES))).build();
+          .claim("rctx", Map.of("req_ip", "198.51.100.7")).expirationTime(exp);
+      String first = sign(claims.claim("req_wl", "svc:api-gateway").claim("scope", "orders:write payments:charge")
+          .issueTime(Date.from(iat)).build(), key, TxnTokenAdapter.TYP);
+      String replacement = sign(claims.claim("req_wl", "svc:payments").claim("scope", "payments:charge")
+          .issueTime(Date.from(iat.plusSeconds(2))).build(), key, TxnTokenAdapter.TYP);
+      String second = sign(claims.claim("req_wl", "svc:receipts")
+          .claim(TxnTokenAdapter.REPLACES_CLAIM, TxnTokenAdapter.tokenId(replacement))
+          .issueTime(Date.from(iat.plusSeconds(3))).build(), key, TxnTokenAdapter.TYP);
       Files.createDirectories(dir);
       DemoTxnTokens files = new DemoTxnTokens(dir.resolve("txn-token.jwt"), dir.resolve("txn-replacement.jwt"),
-          dir.resolve("txn-jwks.json"));
-      Files.writeString(files.token(), sign(first, key, TxnTokenAdapter.TYP) + "\n");
-      Files.writeString(files.replacement(), sign(replacement, key, TxnTokenAdapter.TYP) + "\n");
+          dir.resolve("txn-replacement-2.jwt"), dir.resolve("txn-jwks.json"));
+      Files.writeString(files.token(), first + "\n");
+      Files.writeString(files.replacement(), replacement + "\n");
+      Files.writeString(files.secondReplacement(), second + "\n");
       Files.writeString(files.jwks(), new JWKSet(key.toPublicJWK()).toString(true) + "\n");
       return files;
     } catch (JOSEException e) {
@@ -570,7 +577,7 @@ public final class ReportCommand implements Runnable {
     }
   }
 
-  @Command(name = "demo-tokens", description = "Mint a signed RFC 8693 exchange (two JWTs and their key), a Biscuit, a macaroon and two Transaction Tokens for the walk-through.")
+  @Command(name = "demo-tokens", description = "Mint a signed RFC 8693 exchange (two JWTs and their key), a Biscuit, a macaroon and three Transaction Tokens for the walk-through.")
   static final class DemoTokensCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -599,8 +606,8 @@ public final class ReportCommand implements Runnable {
           biscuit.rootKey());
       out.printf("wrote %s (a macaroon with three caveats), %s (its discharge) and %s (its root key)%n",
           macaroon.token(), macaroon.discharge(), macaroon.rootKey());
-      out.printf("wrote %s (a Txn-Token, txn %s), %s (its replacement) and %s (the Txn-Token Service's key)%n",
-          txn.token(), DEMO_TXN, txn.replacement(), txn.jwks());
+      out.printf("wrote %s (a Txn-Token, txn %s), %s (its replacement), %s (a replacement of that) and %s (the"
+          + " Txn-Token Service's key)%n", txn.token(), DEMO_TXN, txn.replacement(), txn.secondReplacement(), txn.jwks());
       out.flush();
     }
   }
