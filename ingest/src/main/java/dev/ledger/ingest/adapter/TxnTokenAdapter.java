@@ -28,6 +28,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -245,18 +246,26 @@ public final class TxnTokenAdapter {
       }
       JWT jwt = JWTParser.parse(compact);
       JOSEObjectType typ = jwt.getHeader().getType();
-      if (typ == null || !TYPES.contains(new JOSEObjectType(typ.getType().toLowerCase(java.util.Locale.ROOT)))) {
+      if (typ == null || !TYPES.contains(new JOSEObjectType(typ.getType().toLowerCase(Locale.ROOT)))) {
         throw problem(field, "not a Txn-Token: its typ is " + (typ == null ? "missing" : typ) + ", not " + TYP);
       }
-      return jwt.getJWTClaimsSet();
+      JWTClaimsSet claims = jwt.getJWTClaimsSet();
+      if (claims == null) {
+        throw problem(field, "not a Txn-Token: an encrypted JWT, which the ledger cannot read");
+      }
+      return claims;
+    } catch (InvalidEventException e) {
+      throw e;
     } catch (ParseException e) {
       throw problem(field, "not a JWT: " + e.getMessage());
     } catch (BadJOSEException e) {
-      String reason = e.getMessage() != null && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("type")
+      String reason = e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("type")
           ? "not a Txn-Token (typ must be " + TYP + "): " : "signature not verified: ";
       throw problem(field, reason + e.getMessage());
     } catch (JOSEException e) {
       throw problem(field, "signature not verified: " + e.getMessage());
+    } catch (RuntimeException e) {
+      throw problem(field, "not a JWT: " + e.getMessage());
     }
   }
 

@@ -168,6 +168,10 @@ class TxnTokenAdapterTest {
     assertThat(refusal(() -> TxnTokenAdapter.structureOnly().events(accessToken)))
         .isEqualTo("txn_token not a Txn-Token: its typ is at+jwt, not txntoken+jwt");
     assertThat(refusal(() -> TxnTokenAdapter.structureOnly().events("not-a-jwt"))).startsWith("txn_token not a JWT");
+    assertThat(refusal(() -> TxnTokenAdapter.structureOnly().events("eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.a.b.c.d")))
+        .as("a JWE").startsWith("txn_token not a");
+    assertThat(refusal(() -> verifying().events("eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.a.b.c.d")))
+        .startsWith("txn_token ");
   }
 
   @Test
