@@ -100,6 +100,8 @@ public final class EventJson {
         .setGrant(text(body, "grant"))
         .setAttributes(stringMap(body, "attributes"))
         .setCaveats(orEmpty(strings(body, "caveats")))
+        .setTxn(text(body, "txn"))
+        .setActi(text(body, "acti"))
         .build();
   }
 
@@ -145,6 +147,8 @@ public final class EventJson {
       if (!t.getCaveats().isEmpty()) {
         put(body, "caveats", t.getCaveats());
       }
+      put(body, "txn", t.getTxn());
+      put(body, "acti", t.getActi());
     }
     if (event.getUse() != null) {
       UseBody u = event.getUse();

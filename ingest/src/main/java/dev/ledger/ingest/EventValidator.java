@@ -230,6 +230,8 @@ public final class EventValidator {
       text(body, at, "grant", false, maxText);
       stringMap(body, at, "attributes");
       strings(body, at, "caveats", false);
+      text(body, at, "txn", false, maxText);
+      text(body, at, "acti", false, maxText);
     }
 
     private void use(JsonNode body, String at) {

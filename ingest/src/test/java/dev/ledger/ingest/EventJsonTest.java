@@ -38,6 +38,20 @@ class EventJsonTest {
   }
 
   @Test
+  void txnAndActiRoundTripAndAreLeftOutWhenAbsent() {
+    ObjectNode json = TestEvents.valid(EventType.ATTENUATED);
+    ((ObjectNode) json.get("token")).put("txn", "txn-42").put("acti", "wf-7");
+    LedgerEvent event = EventJson.toAvro(json, null);
+    assertThat(event.getToken().getTxn()).isEqualTo("txn-42");
+    assertThat(event.getToken().getActi()).isEqualTo("wf-7");
+    assertThat(EventJson.toJsonNode(event).get("token").get("txn").asText()).isEqualTo("txn-42");
+    assertThat(EventJson.toJsonNode(event).get("token").get("acti").asText()).isEqualTo("wf-7");
+    LedgerEvent plain = EventJson.toAvro(TestEvents.valid(EventType.ATTENUATED), null);
+    assertThat(plain.getToken().getTxn()).isNull();
+    assertThat(EventJson.toJsonNode(plain).get("token").has("txn")).isFalse();
+  }
+
+  @Test
   void anAttenuationLeavesInheritedFieldsNull() {
     var token = EventJson.toAvro(TestEvents.valid(EventType.ATTENUATED), null).getToken();
     assertThat(token.getAudience()).isNull();

@@ -355,6 +355,21 @@ class EventValidatorTest {
   }
 
   @Test
+  void txnAndActiAreOptionalBoundedStringsOnEveryTokenBody() {
+    for (EventType type : List.of(EventType.ISSUED, EventType.EXCHANGED, EventType.ATTENUATED)) {
+      ObjectNode event = TestEvents.valid(type);
+      body(event).put("txn", "97053963-771d-49cc").put("acti", "wf-7");
+      assertThat(EventValidator.validate(event, 0)).as(type.wireName()).isEmpty();
+      body(event).put("txn", "");
+      assertOnly(event, "token.txn", "must not be empty");
+      body(event).put("txn", "t").put("acti", "w".repeat(1025));
+      assertOnly(event, "token.acti", "at most 1024 characters");
+      body(event).put("acti", 7);
+      assertOnly(event, "token.acti", "must be a string");
+    }
+  }
+
+  @Test
   void producerTextIsBoundedByTheSharedLimitsNamingFieldAndLimit() {
     // The issue's poison chain: 4 KB actor strings used to be accepted.
     ObjectNode event = TestEvents.valid(EventType.EXCHANGED);

@@ -84,4 +84,17 @@ public final class TokenEventBuilder extends EventBuilder<TokenEventBuilder> {
   public TokenEventBuilder caveats(List<String> caveats) {
     return put(body, "caveats", caveats);
   }
+
+  /**
+   * The transaction id (a Transaction Token's {@code txn}) this token belongs to; its descendants
+   * inherit it and every audit record of the chain carries it. Null leaves it out.
+   */
+  public TokenEventBuilder txn(String txn) {
+    return put(body, "txn", txn);
+  }
+
+  /** The actor-chain workflow id ({@code acti}), inherited like {@link #txn}. Null leaves it out. */
+  public TokenEventBuilder acti(String acti) {
+    return put(body, "acti", acti);
+  }
 }

@@ -13,6 +13,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.ledger.ingest.InvalidEventException;
 import dev.ledger.ingest.adapter.JwtTokenAdapter;
 import dev.ledger.ingest.adapter.TokenEvents;
+import dev.ledger.ingest.adapter.TxnTokenAdapter;
 import dev.ledger.ops.cli.LedgerCommand;
 import dev.ledger.ops.cli.ReportCommand;
 import dev.ledger.schemas.avro.LedgerEvent;
@@ -250,6 +251,71 @@ class ReportCommandTest {
         "@" + demoMacaroon.discharge(), "@" + demoMacaroon.token());
     assertThat(wrongKey.exit()).isEqualTo(1);
     assertThat(wrongKey.err()).contains("macaroon signature not verified");
+  }
+
+  @Test
+  void aTxnTokenAndItsReplacementReportFromArgumentFileAndStdinAndTheCommandSaysWhetherItVerified() throws Exception {
+    ReportCommand.DemoTxnTokens txn = ReportCommand.mintDemoTxnTokens(dir.resolve("txn"), NOW, "txn-42");
+    String token = Files.readString(txn.token()).strip();
+    String firstId = TxnTokenAdapter.tokenId(token);
+    assertThat(firstId).startsWith("txn-sha256:");
+
+    List<String> outputs = new ArrayList<>();
+    for (String[] source : List.of(new String[] {"--file", txn.token().toString()}, new String[] {"@" + txn.token()},
+        new String[] {token})) {
+      List<String> args = new ArrayList<>(List.of("report", "txn-token", "--dry-run", "--tenant", "acme", "--jwks",
+          txn.jwks().toString()));
+      args.addAll(List.of(source));
+      Run run = run(args.toArray(String[]::new));
+      assertThat(run.exit()).as(run.err()).isZero();
+      assertThat(run.err()).contains("verifying the signature with the key set");
+      outputs.add(run.out());
+    }
+    var stdin = System.in;
+    try {
+      System.setIn(new java.io.ByteArrayInputStream(Files.readAllBytes(txn.token())));
+      Run run = run("report", "txn-token", "--dry-run", "--tenant", "acme", "--jwks", txn.jwks().toString(), "-");
+      assertThat(run.exit()).as(run.err()).isZero();
+      outputs.add(run.out());
+    } finally {
+      System.setIn(stdin);
+    }
+    assertThat(outputs).as("every way of giving the token reports the same event").containsOnly(outputs.get(0));
+    JsonNode issued = lines(outputs.get(0)).getFirst();
+    assertThat(issued.path("type").asText()).isEqualTo("token.issued");
+    assertThat(issued.path("token").path("token_id").asText()).isEqualTo(firstId);
+    assertThat(issued.path("token").path("txn").asText()).isEqualTo("txn-42");
+    assertThat(issued.path("token").path("acti").asText()).isEqualTo("wf-checkout");
+    assertThat(outputs.get(0)).as("never the token itself").doesNotContain(token.substring(token.lastIndexOf('.') + 1));
+
+    for (String[] replaced : List.of(new String[] {"--replaces", firstId}, new String[] {"--replaces-token", "@" + txn.token()})) {
+      List<String> args = new ArrayList<>(List.of("report", "txn-token", "--dry-run", "--tenant", "acme"));
+      args.addAll(List.of(replaced));
+      args.add("@" + txn.replacement());
+      Run run = run(args.toArray(String[]::new));
+      assertThat(run.exit()).as(run.err()).isZero();
+      assertThat(run.err()).contains("structure only (no --jwks)");
+      JsonNode hop = lines(run.out()).getFirst();
+      assertThat(hop.path("type").asText()).isEqualTo("token.exchanged");
+      assertThat(hop.path("token").path("parent_token_id").asText()).isEqualTo(firstId);
+      assertThat(hop.path("token").path("actor").asText()).isEqualTo("svc:payments");
+      assertThat(hop.path("token").path("txn").asText()).isEqualTo("txn-42");
+    }
+
+    Run claimed = run("report", "txn-token", "--dry-run", "--jwks", txn.jwks().toString(), "--file",
+        txn.secondReplacement().toString());
+    assertThat(claimed.exit()).as(claimed.err()).isZero();
+    JsonNode second = lines(claimed.out()).getFirst().path("token");
+    assertThat(second.path("parent_token_id").asText()).as("named by its replaces claim")
+        .isEqualTo(TxnTokenAdapter.tokenId(Files.readString(txn.replacement())));
+    assertThat(second.path("actor").asText()).isEqualTo("svc:receipts");
+
+    Run wrongKey = run("report", "txn-token", "--dry-run", "--jwks", demo.jwks().toString(), "@" + txn.token());
+    assertThat(wrongKey.exit()).isEqualTo(1);
+    assertThat(wrongKey.err()).contains("cannot report this token: event 0 txn_token signature not verified");
+    Run accessToken = run("report", "txn-token", "--dry-run", "@" + demo.subjectToken());
+    assertThat(accessToken.exit()).isEqualTo(1);
+    assertThat(accessToken.err()).contains("not a Txn-Token: its typ is at+jwt");
   }
 
   @Test

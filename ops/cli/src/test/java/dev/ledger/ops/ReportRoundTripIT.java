@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import biscuit.format.schema.Schema;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ledger.ingest.adapter.TxnTokenAdapter;
 import dev.ledger.ops.cli.ReportCommand;
 import dev.ledger.ops.run.LedgerNode;
 import java.net.URI;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real tokens (a Biscuit, a macaroon with a discharge) through the whole ledger as {@code ledger up} runs it: reported with
+ * Real tokens (a Biscuit, a macaroon with a discharge, three Transaction Tokens of one transaction) through the whole ledger as {@code ledger up} runs it: reported with
  * {@code ledger report}, their chain shown by {@code ledger token}, a middle hop revoked with
  * {@code ledger revoke}, and every later hop revoked with it while the hops before stay active.
  */
@@ -32,7 +33,7 @@ class ReportRoundTripIT {
   Path tmp;
 
   @Test
-  void aForeignBiscuitAndAMacaroonReportAsTheirChainsAndRevokingAMiddleHopRevokesTheLaterOnes() throws Exception {
+  void aForeignBiscuitAMacaroonAndTxnTokensReportAsTheirChainsAndRevokingAMiddleHopRevokesTheLaterOnes() throws Exception {
     // The walk-through's token: rights on files and nothing about who holds them, then two blocks.
     ReportCommand.DemoBiscuit demo = ReportCommand.mintDemoBiscuit(tmp.resolve("demo"));
     String rootKey = Files.readString(demo.rootKey()).strip();
@@ -91,6 +92,55 @@ class ReportRoundTripIT {
           assertThat(token(api, hops.get(i)).path("status").asText()).as("hop " + i).isEqualTo(i < 2 ? "active" : "revoked");
         }
         assertThat(token(api, hops.get(4)).path("revocation_cause").asText()).isEqualTo(hops.get(2));
+      });
+
+      // Three Transaction Tokens of one transaction: the first, a replacement the reporter names, and a
+      // replacement of that which names it itself; each used in its own service.
+      ReportCommand.DemoTxnTokens txn = ReportCommand.mintDemoTxnTokens(tmp.resolve("demo"), java.time.Instant.now(),
+          "txn-round-trip");
+      List<String> txnHops = new ArrayList<>();
+      for (Path t : List.of(txn.token(), txn.replacement(), txn.secondReplacement())) {
+        txnHops.add(TxnTokenAdapter.tokenId(Files.readString(t)));
+      }
+      assertThat(UpIT.cli(with(api, "report", "txn-token", "--jwks", txn.jwks().toString(), "@" + txn.token())))
+          .contains("accepted 1");
+      assertThat(UpIT.cli(with(api, "report", "txn-token", "--jwks", txn.jwks().toString(), "--replaces",
+          txnHops.get(0), "--file", txn.replacement().toString()))).contains("accepted 1");
+      assertThat(UpIT.cli(with(api, "report", "txn-token", "--jwks", txn.jwks().toString(),
+          "@" + txn.secondReplacement()))).contains("accepted 1");
+      List<String> services = List.of("https://orders.example", "https://payments.example", "https://receipts.example");
+      StringBuilder uses = new StringBuilder();
+      for (int i = 0; i < 3; i++) {
+        uses.append(UpIT.JSON.writeValueAsString(java.util.Map.of("event_id", "use-txn-" + i, "type", "token.used",
+            "occurred_at", java.time.Instant.now().toString(), "tenant", "acme", "use", java.util.Map.of(
+                "token_id", txnHops.get(i), "resource", services.get(i), "action", "POST /checkout",
+                "outcome", "allowed")))).append('\n');
+      }
+      HttpResponse<String> posted = UpIT.send(HttpRequest.newBuilder(URI.create(api[3] + "/v1/events"))
+          .header("Authorization", "Bearer " + key).header("Content-Type", "application/x-ndjson")
+          .POST(HttpRequest.BodyPublishers.ofString(uses.toString())));
+      assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() -> {
+        JsonNode last = token(api, txnHops.get(2));
+        assertThat(last.path("chain")).extracting(h -> h.path("token_id").asText()).containsExactlyElementsOf(txnHops);
+        assertThat(last.path("principal").asText()).isEqualTo("user:dana");
+        List<JsonNode> found = new ArrayList<>();
+        for (String line : UpIT.cli(with(api, "audit", "--txn", "txn-round-trip", "--type", "token.used", "--json"))
+            .strip().split("\n")) {
+          found.add(UpIT.JSON.readTree(line));
+        }
+        assertThat(found).extracting(r -> r.path("resource").asText()).containsExactlyInAnyOrderElementsOf(services);
+        assertThat(found).extracting(r -> r.path("acti").asText()).containsOnly("wf-checkout");
+      });
+      assertThat(UpIT.cli(with(api, "token", txnHops.get(2)))).contains("on behalf of user:dana",
+          "held by svc:receipts  (exchanged)");
+      UpIT.cli(with(api, "revoke", txnHops.get(1)));
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() -> {
+        for (int i = 0; i < txnHops.size(); i++) {
+          assertThat(token(api, txnHops.get(i)).path("status").asText()).as("txn hop " + i)
+              .isEqualTo(i < 1 ? "active" : "revoked");
+        }
+        assertThat(token(api, txnHops.get(2)).path("revocation_cause").asText()).isEqualTo(txnHops.get(1));
       });
     }
   }

@@ -106,6 +106,28 @@ class LedgerIndexTest {
   }
 
   @Test
+  void txnAndActiFindAWholeTransactionWithinTheTenantAndAreKeywordsOfQ() throws Exception {
+    index.putAudit(audit("acme", "t1", T0.plusSeconds(1), "alice", "r1:svc-gateway").setTxn("txn-42").setActi("wf-7")
+        .setResource("https://orders.example").build());
+    index.putAudit(audit("acme", "t2", T0.plusSeconds(2), "alice", "r1:svc-payments").setTxn("txn-42").setActi("wf-7")
+        .setResource("https://payments.example").build());
+    index.putAudit(audit("acme", "t3", T0.plusSeconds(3), "alice", "r1:svc-gateway").setTxn("txn-43").setActi("wf-7")
+        .build());
+    index.putAudit(audit("acme", "t4", T0.plusSeconds(4), "alice", "r1:svc-gateway").build());
+    index.putAudit(audit("other", "t5", T0.plusSeconds(5), "alice", "r1:svc-gateway").setTxn("txn-42").build());
+    index.awaitSearchable();
+
+    assertThat(ids(AuditFilter.builder().txn("txn-42").build())).containsExactly("t2", "t1");
+    assertThat(ids(AuditFilter.builder().acti("wf-7").build())).containsExactly("t3", "t2", "t1");
+    assertThat(ids(AuditFilter.builder().txn("txn-42").acti("wf-7").resource("https://payments.example").build()))
+        .containsExactly("t2");
+    assertThat(ids(AuditFilter.builder().q("txn:txn-43").build())).containsExactly("t3");
+    assertThat(auditIds(TenantScope.of("other"), AuditFilter.builder().txn("txn-42").build())).containsExactly("other/t5");
+    assertThat(index.audit(ACME, AuditFilter.builder().txn("txn-43").build(), PageRequest.first(1)).items().getFirst()
+        .getActi()).isEqualTo("wf-7");
+  }
+
+  @Test
   void actorMatchesAnyHopOfTheChain() throws Exception {
     seedAudit();
     // agent-a is the root holder in e1, e2 and a middle hop in e3; agent-d only the last hop of e3.

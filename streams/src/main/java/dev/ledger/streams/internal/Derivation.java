@@ -17,7 +17,8 @@ import java.util.Set;
 
 /**
  * Derives a token's place in its tree from its defining event and its parent's node: chain,
- * depth, principal and effective rights (own where given, else the parent's), and the narrowing
+ * depth, principal, effective rights and transaction ids ({@code txn}, {@code acti}: own where
+ * given, else the parent's), and the narrowing
  * rules of CONTRACT.md section 2 ({@code escalation}, {@code lifetime_extension}, {@code depth_limit}).
  * Pure: no state, no time.
  */
@@ -74,6 +75,8 @@ public final class Derivation {
         .setAudience(audience)
         .setExpiresAt(expiresAt)
         .setMaxUses(maxUses)
+        .setTxn(body.getTxn() != null || parent == null ? body.getTxn() : parent.getTxn())
+        .setActi(body.getActi() != null || parent == null ? body.getActi() : parent.getActi())
         .setUses(0)
         .setStatus(TokenStatus.active)
         .setViolations(List.copyOf(violations))
@@ -98,6 +101,8 @@ public final class Derivation {
         .setAudience(orEmpty(body.getAudience()))
         .setExpiresAt(body.getExpiresAt())
         .setMaxUses(body.getMaxUses())
+        .setTxn(body.getTxn())
+        .setActi(body.getActi())
         .setStatus(TokenStatus.pending)
         .setViolations(List.copyOf(violations))
         .build();

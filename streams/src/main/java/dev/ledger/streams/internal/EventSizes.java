@@ -58,6 +58,8 @@ final class EventSizes {
     text("token.subject", body.getSubject(), limits.maxTextLength());
     text("token.actor", body.getActor(), limits.maxTextLength());
     text("token.grant", body.getGrant(), limits.maxTextLength());
+    text("token.txn", body.getTxn(), limits.maxTextLength());
+    text("token.acti", body.getActi(), limits.maxTextLength());
     list("token.audience", body.getAudience());
     list("token.scopes", body.getScopes());
     list("token.caveats", body.getCaveats());

@@ -44,6 +44,8 @@ public final class LedgerRecords {
         .setParentId(node == null ? null : node.getParentId())
         .setSource(event.getSource())
         .setSubmittedBy(SubmittedEvent.submitterOf(event))
+        .setTxn(node == null ? null : node.getTxn())
+        .setActi(node == null ? null : node.getActi())
         .setRecordedAt(Instant.ofEpochMilli(now));
     TokenBody token = event.getToken();
     UseBody use = event.getUse();
@@ -51,7 +53,7 @@ public final class LedgerRecords {
     if (token != null) {
       b.setParentId(token.getParentTokenId()).setAttributes(Map.copyOf(token.getAttributes()));
       if (node == null) {
-        b.setActor(token.getActor());
+        b.setActor(token.getActor()).setTxn(token.getTxn()).setActi(token.getActi());
       }
     } else if (use != null) {
       b.setResource(use.getResource()).setAction(use.getAction()).setOutcome(use.getOutcome())
@@ -108,6 +110,8 @@ public final class LedgerRecords {
         .setViolations(kinds)
         .setRootId(node.getRootId())
         .setParentId(node.getParentId())
+        .setTxn(node.getTxn())
+        .setActi(node.getActi())
         .setRecordedAt(at)
         .setAmends(AuditAmendment.newBuilder()
             .setAdded(kinds)

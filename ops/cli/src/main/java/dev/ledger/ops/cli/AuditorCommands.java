@@ -144,6 +144,8 @@ final class AuditorCommands {
     @Option(names = "--since", description = "a duration back from now (30m, 1h, 7d) or a time") String since;
     @Option(names = "--until", description = "a time (RFC 3339)") String until;
     @Option(names = "--q", description = "Lucene query syntax") String q;
+    @Option(names = "--txn", description = "a transaction id (Transaction Token txn): the whole transaction, every service") String txn;
+    @Option(names = "--acti", description = "an actor-chain workflow id (acti)") String acti;
     @Option(names = "--limit", defaultValue = "100") int limit;
     @Option(names = "--json", description = "one JSON record per line") boolean json;
 
@@ -161,6 +163,8 @@ final class AuditorCommands {
       query.put("from", since == null ? null : timeArg("--since", since).toString());
       query.put("to", until == null ? null : timeArg("--until", until).toString());
       query.put("q", q);
+      query.put("txn", txn);
+      query.put("acti", acti);
       printList(api, "/v1/audit", query, limit, json,
           new String[] {"OCCURRED", "TYPE", "TOKEN", "PRINCIPAL", "ACTOR", "ACTION", "OUTCOME", "VIOLATIONS"},
           AuditorCommands::auditRow);

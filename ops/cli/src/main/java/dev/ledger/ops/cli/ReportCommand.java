@@ -11,6 +11,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -22,6 +23,7 @@ import dev.ledger.ingest.adapter.JwtTokenAdapter;
 import dev.ledger.ingest.adapter.MacaroonAdapter;
 import dev.ledger.ingest.adapter.RootDefaults;
 import dev.ledger.ingest.adapter.TokenEvents;
+import dev.ledger.ingest.adapter.TxnTokenAdapter;
 import dev.ledger.ingest.client.TokenEventBuilder;
 import dev.ledger.ops.client.ApiClient;
 import dev.ledger.ops.client.ApiException;
@@ -49,7 +51,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ledger report jwt|exchange|biscuit|macaroon|demo-tokens}: turns real tokens into ledger events
+ * {@code ledger report jwt|exchange|biscuit|macaroon|txn-token|demo-tokens}: turns real tokens into ledger events
  * (through {@code dev.ledger.ingest.adapter}) and posts them to {@code POST /v1/events}.
  *
  * <p>A token argument is the token itself, {@code @FILE} (read from a file) or {@code -} (stdin);
@@ -58,15 +60,17 @@ import picocli.CommandLine.Spec;
  * static methods ({@link #jwtEvents}, {@link #exchangeEvents}, {@link #biscuitEvents}) so it can be
  * used and tested without a server; {@link #mintDemoTokens} makes the walk-through's signed tokens.
  */
-@Command(name = "report", description = "Report real tokens to the ledger: JWT access tokens, RFC 8693 exchanges, Biscuit tokens, macaroons.",
+@Command(name = "report", description = "Report real tokens to the ledger: JWT access tokens, RFC 8693 exchanges, Biscuit tokens, macaroons, Transaction Tokens.",
     subcommands = {ReportCommand.Jwt.class, ReportCommand.Exchange.class, ReportCommand.Biscuit.class,
-        ReportCommand.Macaroon.class, ReportCommand.DemoTokensCommand.class})
+        ReportCommand.Macaroon.class, ReportCommand.TxnToken.class, ReportCommand.DemoTokensCommand.class})
 public final class ReportCommand implements Runnable {
 
   /** The {@code jti} of the demo subject token (Dana's token, held by the travel planner). */
   public static final String DEMO_SUBJECT_ID = "demo-dana-trip";
   /** The {@code jti} of the demo token minted by the exchange (held by the flight searcher). */
   public static final String DEMO_ISSUED_ID = "demo-flight-search";
+  /** The transaction id of the demo Txn-Tokens. */
+  public static final String DEMO_TXN = "txn-demo-checkout-42";
   private static final String DEMO_ISSUER = "https://auth.demo.example";
   private static final String DEMO_AUDIENCE = "https://api.flights.example";
 
@@ -229,6 +233,57 @@ public final class ReportCommand implements Runnable {
     return files;
   }
 
+  /** The walk-through's Transaction Tokens, written by {@link #mintDemoTxnTokens}. */
+  public record DemoTxnTokens(Path token, Path replacement, Path secondReplacement, Path jwks) {}
+
+  /**
+   * Mints three Transaction Tokens of one transaction as a trust domain's Txn-Token Service would
+   * (ES256, {@code typ: txntoken+jwt}, no {@code jti}), into {@code dir}: {@code txn-token.jwt},
+   * minted for the API gateway ({@code req_wl}) when Dana's checkout came in, with {@code txn} and
+   * the workflow {@code acti}; {@code txn-replacement.jwt}, its replacement for the payments
+   * service, narrower scope, naming nothing it replaces (the reporter says which); and
+   * {@code txn-replacement-2.jwt}, a replacement of that one for the receipts service that names it
+   * in the {@code replaces} claim; and {@code txn-jwks.json}, the service's public key.
+   */
+  public static DemoTxnTokens mintDemoTxnTokens(Path dir, Instant now, String txn) throws IOException {
+    try {
+      ECKey key = new ECKeyGenerator(Curve.P_256).keyID("demo-tts-" + now.getEpochSecond()).generate();
+      Instant iat = now.truncatedTo(ChronoUnit.SECONDS);
+      Date exp = Date.from(iat.plus(5, ChronoUnit.MINUTES));
+      JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer("https://tts.shop.example")
+          .audience("shop.example").subject("user:dana").claim("txn", txn).claim("acti", "wf-checkout")
+          .claim("tctx", Map.of("action", "checkout", "amount", "42.00"))
+          .claim("rctx", Map.of("req_ip", "198.51.100.7")).expirationTime(exp);
+      String first = sign(claims.claim("req_wl", "svc:api-gateway").claim("scope", "orders:write payments:charge")
+          .issueTime(Date.from(iat)).build(), key, TxnTokenAdapter.TYP);
+      String replacement = sign(claims.claim("req_wl", "svc:payments").claim("scope", "payments:charge")
+          .issueTime(Date.from(iat.plusSeconds(2))).build(), key, TxnTokenAdapter.TYP);
+      String second = sign(claims.claim("req_wl", "svc:receipts")
+          .claim(TxnTokenAdapter.REPLACES_CLAIM, TxnTokenAdapter.tokenId(replacement))
+          .issueTime(Date.from(iat.plusSeconds(3))).build(), key, TxnTokenAdapter.TYP);
+      Files.createDirectories(dir);
+      DemoTxnTokens files = new DemoTxnTokens(dir.resolve("txn-token.jwt"), dir.resolve("txn-replacement.jwt"),
+          dir.resolve("txn-replacement-2.jwt"), dir.resolve("txn-jwks.json"));
+      Files.writeString(files.token(), first + "\n");
+      Files.writeString(files.replacement(), replacement + "\n");
+      Files.writeString(files.secondReplacement(), second + "\n");
+      Files.writeString(files.jwks(), new JWKSet(key.toPublicJWK()).toString(true) + "\n");
+      return files;
+    } catch (JOSEException e) {
+      throw new IllegalStateException("cannot sign with a fresh P-256 key", e);
+    }
+  }
+
+  /**
+   * The event of a Transaction Token: {@code token.issued}, or for a replacement the
+   * {@code token.exchanged} below the token it replaces.
+   *
+   * @param replaces the replaced token's id; null: the token's own {@code replaces} claim, if any
+   */
+  public static TokenEvents txnTokenEvents(String txnToken, String replaces, TxnTokenAdapter adapter, String tenant) {
+    return adapter.replacing(txnToken, replaces).tenant(tenant).source("ledger-cli");
+  }
+
   /**
    * A token argument: {@code @FILE} reads the file, {@code -} stdin, anything else is the token.
    * Picocli's own {@code @file} expansion is off ({@link LedgerCommand#commandLine()}), so the
@@ -258,8 +313,12 @@ public final class ReportCommand implements Runnable {
   }
 
   private static String sign(JWTClaimsSet claims, ECKey key) throws JOSEException {
+    return sign(claims, key, "at+jwt");
+  }
+
+  private static String sign(JWTClaimsSet claims, ECKey key, String typ) throws JOSEException {
     SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID())
-        .type(new JOSEObjectType("at+jwt")).build(), claims);
+        .type(new JOSEObjectType(typ)).build(), claims);
     jwt.sign(new ECDSASigner(key));
     return jwt.serialize();
   }
@@ -458,7 +517,67 @@ public final class ReportCommand implements Runnable {
     return adapter.events(macaroon, discharges).tenant(tenant).source("ledger-cli");
   }
 
-  @Command(name = "demo-tokens", description = "Mint a signed RFC 8693 exchange (two JWTs and their key), a Biscuit and a macaroon for the walk-through.")
+  @Command(name = "txn-token", description = "Report a Transaction Token (typ txntoken+jwt) as token.issued, or a replacement as token.exchanged below the token it replaces.")
+  static final class TxnToken extends Send {
+    @Parameters(arity = "0..1", paramLabel = "TOKEN_OR_@FILE", description = "the Txn-Token (compact JWT), @FILE or - for stdin")
+    String token;
+
+    @Option(names = "--file", paramLabel = "FILE", description = "read the token from this file")
+    Path file;
+
+    @Option(names = "--jwks", paramLabel = "FILE",
+        description = "verify the signature against this JWK set (or one JWK); without it, only the structure is read")
+    Path jwks;
+
+    @Option(names = "--replaces", paramLabel = "TOKEN_ID",
+        description = "it is a replacement of the Txn-Token with this ledger token id (its jti or txn-sha256:...)")
+    String replaces;
+
+    @Option(names = "--replaces-token", paramLabel = "TOKEN_OR_@FILE",
+        description = "it is a replacement of this Txn-Token (the subject_token of the replacement request)")
+    String replacesToken;
+
+    @Mixin
+    RootOptions root;
+
+    @Override
+    TokenEvents events() {
+      if ((token == null) == (file == null)) {
+        throw new UserException("give the token once: as an argument (the JWT, @FILE or -) or with --file");
+      }
+      if (replaces != null && replacesToken != null) {
+        throw new UserException("give the replaced token once: --replaces ID or --replaces-token TOKEN");
+      }
+      String text = readToken(file != null ? "@" + file : token);
+      String replaced = replacesToken != null ? replacedId(readToken(replacesToken)) : replaces;
+      TxnTokenAdapter adapter = (jwks == null ? TxnTokenAdapter.structureOnly() : TxnTokenAdapter.verifying(keys(jwks)))
+          .defaults(root.defaults());
+      spec.commandLine().getErr().println(adapter.verifies()
+          ? "ledger: verifying the signature with the key set " + jwks
+          : "ledger: structure only (no --jwks): no signature is checked");
+      return txnTokenEvents(text, replaced, adapter, client.tenant());
+    }
+
+    private static String replacedId(String replacedToken) {
+      try {
+        return TxnTokenAdapter.tokenId(replacedToken);
+      } catch (InvalidEventException e) {
+        throw new UserException("--replaces-token is not a Txn-Token: " + e.problems().get(0).reason());
+      }
+    }
+
+    /** A JWK set file, or a file with one JWK. */
+    private static JWKSet keys(Path file) {
+      try {
+        String text = Files.readString(file);
+        return text.contains("\"keys\"") ? JWKSet.parse(text) : new JWKSet(JWK.parse(text));
+      } catch (IOException | ParseException e) {
+        throw new UserException("cannot read the key set " + file + ": " + e.getMessage());
+      }
+    }
+  }
+
+  @Command(name = "demo-tokens", description = "Mint a signed RFC 8693 exchange (two JWTs and their key), a Biscuit, a macaroon and three Transaction Tokens for the walk-through.")
   static final class DemoTokensCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -471,10 +590,12 @@ public final class ReportCommand implements Runnable {
       DemoTokens files;
       DemoBiscuit biscuit;
       DemoMacaroon macaroon;
+      DemoTxnTokens txn;
       try {
         files = mintDemoTokens(dir, Instant.now());
         biscuit = mintDemoBiscuit(dir);
         macaroon = mintDemoMacaroon(dir);
+        txn = mintDemoTxnTokens(dir, Instant.now(), DEMO_TXN);
       } catch (IOException e) {
         throw new UserException("cannot write to " + dir + ": " + e.getMessage());
       }
@@ -485,6 +606,8 @@ public final class ReportCommand implements Runnable {
           biscuit.rootKey());
       out.printf("wrote %s (a macaroon with three caveats), %s (its discharge) and %s (its root key)%n",
           macaroon.token(), macaroon.discharge(), macaroon.rootKey());
+      out.printf("wrote %s (a Txn-Token, txn %s), %s (its replacement), %s (a replacement of that) and %s (the"
+          + " Txn-Token Service's key)%n", txn.token(), DEMO_TXN, txn.replacement(), txn.secondReplacement(), txn.jwks());
       out.flush();
     }
   }

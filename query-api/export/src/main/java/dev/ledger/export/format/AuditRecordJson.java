@@ -76,6 +76,8 @@ public final class AuditRecordJson {
     }
     // Left out when null, like every optional field: records from before it existed hash as they did.
     optional(o, "submitted_by", record.getSubmittedBy());
+    optional(o, "txn", record.getTxn());
+    optional(o, "acti", record.getActi());
     return o;
   }
 

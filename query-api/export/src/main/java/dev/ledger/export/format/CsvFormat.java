@@ -8,7 +8,8 @@ import java.util.List;
  * One CSV row per audit record (RFC 4180: comma separated, CRLF line ends, fields quoted when they
  * hold a comma, quote, CR or LF). List fields are flattened: {@code violations} joined by
  * {@code ;}, {@code chain}, {@code attributes} and {@code amends} as their JSON text. The first
- * row names the columns ({@link #HEADER}). A row with {@code amends} empty is an audit record as
+ * row names the columns ({@link #HEADER}); {@code txn} and {@code acti} (contract v1.7) come before
+ * {@code attributes}, empty when the chain carries none, so {@code amends} stays the last column. A row with {@code amends} empty is an audit record as
  * first written; one with {@code amends} is an amendment of the record with its {@code event_id},
  * and its {@code violations} are the kinds it adds.
  *
@@ -23,7 +24,8 @@ public final class CsvFormat {
   /** The column names, in order. */
   public static final List<String> HEADER = List.of("leaf_index", "committed_at", "leaf_hash", "event_id", "type",
       "occurred_at", "recorded_at", "tenant", "token_id", "principal", "actor", "chain", "resource", "action",
-      "outcome", "violations", "root_id", "parent_id", "source", "reason", "request_id", "attributes", "amends");
+      "outcome", "violations", "root_id", "parent_id", "source", "reason", "request_id", "txn", "acti", "attributes",
+      "amends");
 
   /** First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection). */
   private static final String FORMULA_STARTS = "=+-@\t\r";

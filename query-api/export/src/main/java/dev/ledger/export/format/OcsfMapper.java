@@ -16,7 +16,8 @@ import java.util.Locale;
  * Session (3003, Other). OCSF 1.8.0 has no object for a delegation chain (a {@code delegation}
  * object is proposed, OCSF issue 1640, not released), so the chain goes to
  * {@code unmapped.delegation} with the proposal's field names ({@code uid}, {@code parent_uid})
- * and the hops; every other ledger field with no OCSF home goes to {@code unmapped} too.
+ * and the hops; every other ledger field with no OCSF home goes to {@code unmapped} too, among them
+ * {@code txn} and {@code acti} (a Transaction Token's transaction and workflow ids).
  *
  * <p>An amendment (a re-judged use) is an event of the same class with {@code metadata.uid}
  * {@code <event_id>/amends/<leaf>} (the original keeps {@code <event_id>}), {@code unmapped.amends}
@@ -137,6 +138,9 @@ public final class OcsfMapper {
     u.set("violations", record.path("violations").deepCopy());
     u.set("attributes", record.path("attributes").isObject() ? record.get("attributes").deepCopy() : JSON.objectNode());
     u.set("delegation", delegation(record));
+    // OCSF 1.8.0 has no attribute for a Transaction Token's transaction or an actor-chain workflow in these classes.
+    putIfPresent(u, "txn", text(record, "txn"));
+    putIfPresent(u, "acti", text(record, "acti"));
     u.put("leaf_index", leaf);
     u.put("committed_at", committedAt);
     if (AuditRecordJson.isAmendment(record)) {

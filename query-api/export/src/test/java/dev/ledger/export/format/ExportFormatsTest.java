@@ -12,6 +12,7 @@ import dev.ledger.export.log.IntegrityLog;
 import dev.ledger.export.sign.NotaryKey;
 import dev.ledger.export.testing.ManualClock;
 import dev.ledger.export.testing.TestRecords;
+import dev.ledger.schemas.avro.AuditRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -141,5 +142,24 @@ class ExportFormatsTest {
         .contains(",\"'+1+1\",").contains(",\"'-2\",").contains(",\"'@SUM(A1)\",")
         .contains(",\"'\tcmd\",").contains(",\"'\rcmd\",").contains(",plain-id=1,")
         .startsWith("7,2026-11-20T10:00:00Z,abc,");
+  }
+
+  @Test
+  void aTransactionsIdsTravelInEveryFormatAndRecordsWithoutThemAreWrittenAsBefore() {
+    AuditRecord use = AuditRecord.newBuilder(TestRecords.avro("acme", 3)).setTxn("txn-42").setActi("wf-checkout").build();
+    ObjectNode json = AuditRecordJson.of(use);
+    assertThat(json.path("txn").asText()).isEqualTo("txn-42");
+    assertThat(json.path("acti").asText()).isEqualTo("wf-checkout");
+    ObjectNode ocsf = OcsfMapper.map(json, 7, "2026-11-20T10:00:00Z");
+    assertThat(schema.validate(ocsf)).isEmpty();
+    assertThat(ocsf.path("unmapped").path("txn").asText()).isEqualTo("txn-42");
+    assertThat(ocsf.path("unmapped").path("acti").asText()).isEqualTo("wf-checkout");
+    assertThat(CsvFormat.row(json, 7, "2026-11-20T10:00:00Z", "abc")).contains(",req-3,txn-42,wf-checkout,");
+
+    ObjectNode without = TestRecords.json("acme", 3);
+    assertThat(without.has("txn")).as("left out, so older leaf hashes do not change").isFalse();
+    assertThat(without.has("acti")).isFalse();
+    assertThat(OcsfMapper.map(without, 7, "2026-11-20T10:00:00Z").path("unmapped").has("txn")).isFalse();
+    assertThat(CsvFormat.row(without, 7, "2026-11-20T10:00:00Z", "abc")).contains(",req-3,,,");
   }
 }

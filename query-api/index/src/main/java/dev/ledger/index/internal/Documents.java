@@ -113,6 +113,8 @@ public final class Documents {
     keyword(d, Fields.REQUEST_ID, r.getRequestId());
     keyword(d, Fields.SOURCE, r.getSource());
     keyword(d, Fields.SUBMITTED_BY, r.getSubmittedBy());
+    keyword(d, Fields.TXN, r.getTxn());
+    keyword(d, Fields.ACTI, r.getActi());
     Set<String> actors = actors(r.getChain(), r.getActor());
     for (String actor : actors) {
       keyword(d, Fields.ACTOR, actor);

@@ -52,6 +52,10 @@ public final class Fields {
   public static final String SOURCE = "source";
   /** The credential that submitted an audit record's event (absent when it was written to Kafka directly). */
   public static final String SUBMITTED_BY = "submitted_by";
+  /** The transaction id (Transaction Token {@code txn}) an audit record's chain carries. */
+  public static final String TXN = "txn";
+  /** The actor-chain workflow id ({@code acti}) an audit record's chain carries. */
+  public static final String ACTI = "acti";
   /** The name {@code q} uses for the time range; mapped onto {@link #TIME}. */
   public static final String OCCURRED_AT = "occurred_at";
 
@@ -62,7 +66,7 @@ public final class Fields {
 
   /** Fields indexed verbatim (one term per value) that {@code q} may name. */
   public static final Set<String> KEYWORDS = Set.of(TENANT, EVENT_ID, TYPE, TOKEN_ID, ROOT_ID, PARENT_ID, PRINCIPAL,
-      ACTOR, RESOURCE, ACTION, OUTCOME, VIOLATION, REQUEST_ID, SOURCE, SUBMITTED_BY, ALERT_KIND);
+      ACTOR, RESOURCE, ACTION, OUTCOME, VIOLATION, REQUEST_ID, SOURCE, SUBMITTED_BY, ALERT_KIND, TXN, ACTI);
 
   private Fields() {}
 }

@@ -39,6 +39,8 @@ public final class Queries {
     term(b, Fields.TYPE, f.type());
     term(b, Fields.VIOLATION, f.violation());
     term(b, Fields.SUBMITTED_BY, f.submittedBy());
+    term(b, Fields.TXN, f.txn());
+    term(b, Fields.ACTI, f.acti());
     window(b, f.from(), f.to(), problems);
     if (f.q() != null && !f.q().isBlank()) {
       try {

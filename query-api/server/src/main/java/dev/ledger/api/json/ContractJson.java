@@ -99,6 +99,8 @@ public final class ContractJson {
             amendment.put("cause_token_id", amends.getCauseTokenId());
         }
         o.put("submitted_by", a.getSubmittedBy());
+        o.put("txn", a.getTxn());
+        o.put("acti", a.getActi());
         return o;
     }
 

@@ -95,6 +95,8 @@ public final class AuditRoute {
             Params.instant(ctx, "from"),
             Params.instant(ctx, "to"),
             Params.text(ctx, "q"),
-            Params.text(ctx, "submitted_by"));
+            Params.text(ctx, "submitted_by"),
+            Params.text(ctx, "txn"),
+            Params.text(ctx, "acti"));
     }
 }
