@@ -24,11 +24,12 @@ final class ReadmeSnippets {
   /** The repository root, found from the module directory the tests run in. */
   static Path repoRoot() {
     Path dir = Path.of("").toAbsolutePath();
-    while (dir != null && !Files.exists(dir.resolve("README.md"))) {
+    // The root is where the launcher is: every module has a README.md of its own.
+    while (dir != null && !(Files.exists(dir.resolve("README.md")) && Files.exists(dir.resolve("ledger")))) {
       dir = dir.getParent();
     }
     if (dir == null) {
-      throw new IllegalStateException("README.md not found above " + Path.of("").toAbsolutePath());
+      throw new IllegalStateException("README.md and ledger not found above " + Path.of("").toAbsolutePath());
     }
     return dir;
   }
