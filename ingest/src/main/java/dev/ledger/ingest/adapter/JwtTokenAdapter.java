@@ -54,6 +54,8 @@ import java.util.Set;
  *   <li>{@code actor}: the outermost {@code act.sub} (RFC 8693 section 4.1: the current actor);
  *       without {@code act}, {@code client_id} or {@code azp}, else {@code sub}. The whole nested
  *       chain (current actor first) is kept in the attribute {@code act_chain}, space-separated.</li>
+ *   <li>{@code acti} (the OAuth actor-chain profile's workflow id) = {@code acti}, on the
+ *       reconstructed hops too.</li>
  * </ul>
  *
  * <p>An exchange whose {@code act} chain names actors between the subject token's holder and the
@@ -197,6 +199,10 @@ public final class JwtTokenAdapter {
         .expiresAt(instant(claims.getExpirationTime(), null));
     if (chain.size() > 1) {
       builder.attribute("act_chain", String.join(" ", chain));
+    }
+    // The actor-chain profile's workflow id: every token of the workflow, and so every audit record, carries it.
+    if (claims.getClaim("acti") instanceof String acti && !acti.isBlank()) {
+      builder.acti(acti);
     }
     return builder;
   }

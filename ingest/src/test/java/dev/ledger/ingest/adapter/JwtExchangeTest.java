@@ -214,4 +214,17 @@ class JwtExchangeTest {
     assertThat(body.lines().toList().get(1)).contains("\"token_id\":\"tok-x\"", "\"tenant\":\"acme\"");
   }
 
+  @Test
+  void theActorChainProfilesWorkflowIdIsCarriedOnTheExchangeAndItsReconstructedHops() {
+    Map<String, Object> act = Map.of("sub", "agent:flight-searcher", "act",
+        Map.of("sub", "agent:booking-assistant", "act", Map.of("sub", "agent:travel-planner")));
+    String issued = sign(new JWTClaimsSet.Builder().jwtID("tok-acti").issuer(ISS).subject("user:dana")
+        .audience("https://api.flights.example").claim("scope", "flights:search").claim("act", act)
+        .claim("actp", "declared-full").claim("acti", "wf-trip-7").issueTime(Date.from(IAT.plusSeconds(5))).build(), key);
+    List<LedgerEvent> events = JwtTokenAdapter.verifying(new JWKSet(key.toPublicJWK()))
+        .exchanged(issued, subjectToken(null)).tenant("acme").build();
+    assertThat(events).hasSize(2).allSatisfy(e -> assertThat(e.getToken().getActi()).isEqualTo("wf-trip-7"));
+    assertThat(JwtTokenAdapter.unverified().exchanged(issuedToken("tok-plain", "agent:flight-searcher",
+        "agent:travel-planner"), subjectToken(null)).build().getFirst().getToken().getActi()).isNull();
+  }
 }

@@ -34,6 +34,7 @@ export function auditView(ctx) {
       { name: 'actor', label: 'Actor (any hop)', hint: 'agent:fare-scraper' },
       { name: 'token', label: 'Token' },
       { name: 'resource', label: 'Resource' },
+      { name: 'txn', label: 'Transaction (txn)', hint: 'a Txn-Token txn' },
       { name: 'violation', label: 'Violation', type: 'select', options: VIOLATIONS },
       { name: 'type', label: 'Type', type: 'select', options: TYPES },
       { name: 'outcome', label: 'Outcome', type: 'select', options: ['allowed', 'denied'] },
