@@ -44,7 +44,8 @@ public final class LedgerRecords {
         .setParentId(node == null ? null : node.getParentId())
         .setSource(event.getSource())
         .setSubmittedBy(SubmittedEvent.submitterOf(event))
-        .setRecordedAt(Instant.ofEpochMilli(now));
+        // the event's record time, not the time of this write: reprocessing must not change it
+        .setRecordedAt(RecordTime.of(event, now));
     TokenBody token = event.getToken();
     UseBody use = event.getUse();
     RevocationBody revocation = event.getRevocation();
