@@ -24,8 +24,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -249,7 +252,7 @@ public final class LedgerIndex implements AutoCloseable {
       while (true) {
         TopFieldDocs top = s.search(query, new TopFieldCollectorManager(Sorts.NEWEST_FIRST, limit + 1, cursor, limit + 1));
         List<TokenNode> nodes = new ArrayList<>(top.scoreDocs.length);
-        Set<String> chains = new java.util.HashSet<>();
+        Set<String> chains = new HashSet<>();
         for (ScoreDoc hit : top.scoreDocs) {
           TokenNode node = Documents.decodeToken(record(stored, hit.doc));
           nodes.add(node);
@@ -286,7 +289,7 @@ public final class LedgerIndex implements AutoCloseable {
     Problems problems = new Problems();
     FieldDoc after = problems.page(page, HISTORY);
     problems.throwIfAny();
-    Set<String> ancestors = new java.util.LinkedHashSet<>(TokenAnswers.revocableBy(token));
+    Set<String> ancestors = new LinkedHashSet<>(TokenAnswers.revocableBy(token));
     ancestors.remove(token.getTokenId());
     Query query = Queries.history(token.getTenant(), token.getTokenId(), ancestors);
     int limit = page.limit();
@@ -306,7 +309,7 @@ public final class LedgerIndex implements AutoCloseable {
       long to = more ? (Long) ((FieldDoc) top.scoreDocs[limit - 1]).fields[0] : Long.MAX_VALUE;
       if (expiry != null && expiry.occurredAt().toEpochMilli() > from && expiry.occurredAt().toEpochMilli() <= to) {
         items.add(expiry);
-        items.sort(java.util.Comparator.comparing(Transition::occurredAt)); // stable: events keep their order
+        items.sort(Comparator.comparing(Transition::occurredAt)); // stable: events keep their order
       }
       return new Page<>(items, more ? Cursor.after(HISTORY, (FieldDoc) top.scoreDocs[limit - 1]).encode() : null);
     });

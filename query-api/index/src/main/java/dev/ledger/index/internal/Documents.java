@@ -36,7 +36,10 @@ import org.apache.lucene.util.BytesRef;
  *   <li>{@link SortedDocValuesField} on {@link Fields#ID}: the unique tiebreak of the sort, so a
  *       cursor names one exact position;</li>
  *   <li>{@link TextField} on {@link Fields#ALL}: analysed catch-all, the default field of {@code q};</li>
- *   <li>{@link StoredField} only for the record bytes returned whole (and a revocation's key).</li>
+ *   <li>{@link StoredField} only for the record bytes returned whole (and a revocation's key);</li>
+ *   <li>for "at a point in time": a {@link LongPoint} on {@link Fields#RECORDED} (record time, the bound of
+ *       {@code known_at}) on tokens and audit records, and on tokens {@link LongRange}s of their valid and
+ *       in-force intervals (see {@code pointInTime}).</li>
  * </ul>
  */
 public final class Documents {
