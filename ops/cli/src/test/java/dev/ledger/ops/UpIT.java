@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -67,6 +68,68 @@ class UpIT {
     return out.toString();
   }
 
+  /**
+   * Point in time (issue 19) on the contract example, through the real node over HTTP, the README's command and the
+   * CLI: {@code posting} is a time before any of its events was posted.
+   */
+  static void pointInTime(String base, String key, Path work, int port, Instant posting) throws Exception {
+    java.util.function.Function<String, JsonNode> get = path -> {
+      try {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + key));
+        assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    };
+    String lhr = "/v1/tokens/tok-flights-lhr?tenant=acme&at=";
+    JsonNode before = get.apply(lhr + "2026-11-20T09:00:08Z");
+    assertThat(before.get("status").asText()).isEqualTo("active");
+    assertThat(before.get("uses").asInt()).isZero();
+    JsonNode used = get.apply(lhr + "2026-11-20T09:00:10Z");
+    assertThat(used.get("status").asText()).isEqualTo("active");
+    assertThat(used.get("uses").asInt()).isEqualTo(1);
+    JsonNode revoked = JSON.readTree(ReadmeSnippets.run(ReadmeSnippets.all().get("token-at"), work, port));
+    assertThat(revoked.get("status").asText()).isEqualTo("revoked");
+    assertThat(revoked.get("revocation_cause").asText()).isEqualTo("tok-flights");
+    assertThat(revoked.get("uses").asInt()).isEqualTo(1);
+    // Before any of it was posted, the ledger knew no such token.
+    HttpResponse<String> unknown = send(HttpRequest.newBuilder(URI.create(base + lhr + "2026-11-20T09:01:30Z&known_at="
+        + posting)).header("Authorization", "Bearer " + key));
+    assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
+    assertThat(unknown.body()).contains("was not issued by 2026-11-20T09:01:30Z as the ledger knew it");
+
+    JsonNode scraper = get.apply("/v1/authority?tenant=acme&actor=agent:fare-scraper&at=2026-11-20T09:00:10Z");
+    assertThat(scraper.get("items")).hasSize(1);
+    assertThat(scraper.get("items").get(0).get("token_id").asText()).isEqualTo("tok-flights-lhr");
+    assertThat(scraper.get("items").get(0).get("principal").asText()).isEqualTo("user:dana");
+    assertThat(get.apply("/v1/authority?tenant=acme&actor=agent:fare-scraper&at=2026-11-20T09:01:30Z").get("items"))
+        .isEmpty();
+    JsonNode history = get.apply("/v1/tokens/tok-flights-lhr/history?tenant=acme");
+    List<String> kinds = new ArrayList<>();
+    history.get("items").forEach(t -> kinds.add(t.get("transition").asText()));
+    assertThat(kinds).containsExactly("attenuated", "used", "revoked", "used", "violation", "expired");
+    history.get("items").forEach(t -> assertThat(Instant.parse(t.get("recorded_at").asText())).isAfter(posting));
+
+    String[] client = {"--tenant", "acme", "--url", base, "--key", key};
+    assertThat(cli(concat(new String[] {"token", "tok-flights-lhr", "--at", "2026-11-20T09:00:10Z"}, client)))
+        .contains("status ACTIVE", "on behalf of user:dana");
+    assertThat(cli(concat(new String[] {"authority", "--actor", "agent:fare-scraper", "--at", "2026-11-20T09:00:10Z",
+        "--known-at", Instant.now().toString()}, client)))
+        .contains("tok-flights-lhr", "user:dana", "tok-root > tok-flights > tok-flights-lhr", "1/3");
+    assertThat(cli(concat(new String[] {"authority", "--actor", "agent:fare-scraper", "--at", "2026-11-20T09:01:30Z",
+        "--json"}, client))).isBlank();
+    assertThat(cli(concat(new String[] {"history", "tok-flights-lhr"}, client)))
+        .contains("attenuated", "revoked", "tok-flights", "use_after_revocation", "expired");
+    cliExit(1, concat(new String[] {"token", "tok-flights-lhr", "--at", "not-a-time"}, client));
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
   @Test
   void theExampleBatchResolvesToTheExampleTokenInAnyOrderAndSurvivesARestart() throws Exception {
     Path data = tmp.resolve("data");
@@ -87,6 +150,7 @@ class UpIT {
       assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
           Files.getPosixFilePermissions(data.resolve("keys.json")))).isEqualTo("rw-------");
       String base = "http://127.0.0.1:" + node.httpPort();
+      Instant posting = Instant.now();
       // Each event in its own request, so arrival order really is the shuffled one.
       for (String line : lines) {
         HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "/v1/events"))
@@ -124,6 +188,8 @@ class UpIT {
           .as(throughSearcher).containsExactly("ev-002", "ev-003", "ev-004", "ev-005", "ev-006");
       assertThat(cli("audit", "--tenant", "acme", "--violation", "use_after_revocation", "--url", base, "--key", key))
           .contains("GET /fares?route=LHR-JFK");
+
+      pointInTime(base, key, work, node.httpPort(), posting);
 
       // The README's walk-through from a signed RFC 8693 exchange to its chain, through real ledger processes.
       ReadmeSnippets.run(snippets.get("walk-report"), work, node.httpPort());

@@ -8,6 +8,7 @@ import dev.ledger.index.internal.Cursor;
 import dev.ledger.index.internal.Documents;
 import dev.ledger.index.internal.Fields;
 import dev.ledger.index.internal.Problems;
+import dev.ledger.index.internal.PointInTimeAnswers;
 import dev.ledger.index.internal.Queries;
 import dev.ledger.index.internal.Sorts;
 import dev.ledger.index.internal.TokenAnswers;
@@ -16,13 +17,18 @@ import dev.ledger.schemas.avro.Alert;
 import dev.ledger.schemas.avro.AuditRecord;
 import dev.ledger.schemas.avro.RevocationNotice;
 import dev.ledger.schemas.avro.TokenNode;
+import dev.ledger.schemas.avro.ViolationKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -89,6 +95,11 @@ public final class LedgerIndex implements AutoCloseable {
   private static final int SEQUENCE_BITS = 40;
   private static final int EXPORT_BATCH = 1000;
   private static final int AWAIT_MAX_MS = 10_000;
+  /** Cursor list names of the point-in-time lists. */
+  private static final String AUTHORITY = "authority";
+  private static final String HISTORY = "history";
+  private static final int MAX_REVOCATIONS = 10_000;
+  private static final int VIOLATION_BATCH = 100;
 
   private final Directory directory;
   private final IndexWriter writer;
@@ -188,6 +199,119 @@ public final class LedgerIndex implements AutoCloseable {
         notices.add(Documents.decodeRevocation(record(stored, hit.doc)));
       }
       return Optional.of(TokenAnswers.resolve(node, counted, notices));
+    });
+  }
+
+  /**
+   * The token {@code tokenId} of {@code tenant} as it stood at {@code time} (CONTRACT.md section 4,
+   * v1.8): its chain and rights, the allowed uses (own and descendants') that occurred by
+   * {@code time.at}, the violations of its events by then, and status, {@code revoked_at} and
+   * {@code revocation_cause} from the revocations of its chain that occurred by then; with
+   * {@code time.knownAt}, only events recorded by then count. Empty when the token is not indexed
+   * or was not issued by then (see {@link #token} to tell which).
+   */
+  public Optional<TokenNode> tokenAt(String tenant, String tokenId, PointInTime time) {
+    Query q = new TermQuery(Documents.tokenTerm(tenant, tokenId));
+    return withSearcher(s -> {
+      TopDocs top = s.search(q, 1);
+      if (top.scoreDocs.length == 0) {
+        return Optional.empty();
+      }
+      TokenNode node = Documents.decodeToken(record(s.storedFields(), top.scoreDocs[0].doc));
+      if (!PointInTimeAnswers.issued(node, time)) {
+        return Optional.empty();
+      }
+      List<AuditRecord> revocations = revocationsAt(s, TenantScope.of(tenant), TokenAnswers.revocableBy(node), time);
+      return Optional.of(PointInTimeAnswers.at(node, time, s.count(Queries.allowedUsesAt(tenant, tokenId, time)),
+          revocationOf(node, revocations), violationsAt(s, node, time)));
+    });
+  }
+
+  /**
+   * The tokens of {@code filter} in force at its time, newest issued first: issued by then, not
+   * expired, and neither they nor an ancestor revoked by then (with {@code known_at}: as the ledger
+   * knew it then). Each is the token as it stood then ({@code uses} by then; {@code violations}
+   * left empty: ask {@link #tokenAt} for them). The token documents' intervals find the candidates;
+   * the revocations of their chains that count are then looked up in the audit documents, once
+   * per batch, because a cascade's descendants' documents follow their notices, and with
+   * {@code known_at} a revocation recorded later must not count.
+   */
+  public Page<TokenNode> authority(TenantScope scope, AuthorityFilter filter, PageRequest page)
+      throws InvalidQueryException {
+    Problems problems = new Problems();
+    FieldDoc after = problems.page(page, AUTHORITY);
+    Query query = Queries.authority(scope, filter, problems);
+    problems.throwIfAny();
+    int limit = page.limit();
+    PointInTime time = filter.time();
+    return searchChecked(s -> {
+      List<TokenNode> items = new ArrayList<>();
+      FieldDoc cursor = after;
+      FieldDoc last = null;
+      StoredFields stored = s.storedFields();
+      while (true) {
+        TopFieldDocs top = s.search(query, new TopFieldCollectorManager(Sorts.NEWEST_FIRST, limit + 1, cursor, limit + 1));
+        List<TokenNode> nodes = new ArrayList<>(top.scoreDocs.length);
+        Set<String> chains = new HashSet<>();
+        for (ScoreDoc hit : top.scoreDocs) {
+          TokenNode node = Documents.decodeToken(record(stored, hit.doc));
+          nodes.add(node);
+          chains.addAll(TokenAnswers.revocableBy(node));
+        }
+        List<AuditRecord> revocations = nodes.isEmpty() ? List.of() : revocationsAt(s, scope, chains, time);
+        for (int i = 0; i < nodes.size(); i++) {
+          TokenNode node = nodes.get(i);
+          if (revocationOf(node, revocations) != null) {
+            continue;
+          }
+          if (items.size() == limit) {
+            return new Page<>(items, Cursor.after(AUTHORITY, last).encode());
+          }
+          long uses = s.count(Queries.allowedUsesAt(node.getTenant(), node.getTokenId(), time));
+          items.add(PointInTimeAnswers.at(node, time, uses, null, Set.of()));
+          last = (FieldDoc) top.scoreDocs[i];
+        }
+        if (top.scoreDocs.length <= limit) {
+          return new Page<>(items, null);
+        }
+        cursor = (FieldDoc) top.scoreDocs[top.scoreDocs.length - 1];
+      }
+    });
+  }
+
+  /**
+   * The transitions of {@code token} (a token as {@link #token} answers it), oldest first: its
+   * definition, each use, the revocations of it and of its ancestors, its expiry once past
+   * ({@code now}), each violation; each with its event and record times. A page holds the
+   * transitions of at most {@code limit} events (an event with violations has one more per kind).
+   */
+  public Page<Transition> history(TokenNode token, PageRequest page, Instant now) throws InvalidQueryException {
+    Problems problems = new Problems();
+    FieldDoc after = problems.page(page, HISTORY);
+    problems.throwIfAny();
+    Set<String> ancestors = new LinkedHashSet<>(TokenAnswers.revocableBy(token));
+    ancestors.remove(token.getTokenId());
+    Query query = Queries.history(token.getTenant(), token.getTokenId(), ancestors);
+    int limit = page.limit();
+    return searchChecked(s -> {
+      TopFieldDocs top = s.search(query, new TopFieldCollectorManager(Sorts.OLDEST_FIRST, limit + 1, after, limit + 1));
+      StoredFields stored = s.storedFields();
+      int n = Math.min(limit, top.scoreDocs.length);
+      List<Transition> items = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        items.addAll(PointInTimeAnswers.transitions(Documents.decodeAudit(record(stored, top.scoreDocs[i].doc)),
+            token.getTokenId()));
+      }
+      boolean more = top.scoreDocs.length > limit;
+      // The expiry is no event: it goes on the page whose events' times enclose it.
+      Transition expiry = PointInTimeAnswers.expiry(token, now);
+      long from = after == null ? Long.MIN_VALUE : (Long) after.fields[0];
+      long to = more ? (Long) ((FieldDoc) top.scoreDocs[limit - 1]).fields[0] : Long.MAX_VALUE;
+      if (expiry != null && expiry.occurredAt().toEpochMilli() > from && expiry.occurredAt().toEpochMilli() <= to) {
+        items.add(expiry);
+        items.sort(Comparator.comparing(Transition::occurredAt)); // stable: events keep their order
+      }
+      return new Page<>(items, more ? Cursor.after(HISTORY, (FieldDoc) top.scoreDocs[limit - 1]).encode() : null);
     });
   }
 
@@ -328,6 +452,53 @@ public final class LedgerIndex implements AutoCloseable {
       writes.updated();
       writer.updateDocument(term, Documents.audit(now, null));
     }
+  }
+
+  /** The audit records of the revocations of {@code tokenIds} that count at {@code time}. */
+  private static List<AuditRecord> revocationsAt(IndexSearcher s, TenantScope scope, Set<String> tokenIds,
+      PointInTime time) throws IOException {
+    // A revocation is audited once; the cap only bounds a chain revoked over and over by distinct events.
+    TopDocs top = s.search(Queries.revocationsAt(scope, tokenIds, time), MAX_REVOCATIONS);
+    StoredFields stored = s.storedFields();
+    List<AuditRecord> out = new ArrayList<>(top.scoreDocs.length);
+    for (ScoreDoc hit : top.scoreDocs) {
+      out.add(Documents.decodeAudit(record(stored, hit.doc)));
+    }
+    return out;
+  }
+
+  /** The revocation in force on {@code node} among {@code revocations} (of any tokens, any tenant in scope). */
+  private static AuditRecord revocationOf(TokenNode node, List<AuditRecord> revocations) {
+    Set<String> chain = TokenAnswers.revocableBy(node);
+    return PointInTimeAnswers.earliest(revocations.stream()
+        .filter(r -> r.getTenant().equals(node.getTenant()) && chain.contains(r.getTokenId())).toList());
+  }
+
+  /**
+   * The kinds of violation of {@code node}'s own events that count at {@code time}. Asks only for
+   * the kinds not found yet, so it ends after at most one search per kind, however many uses
+   * share a kind; with known_at a hit may count for less (amended later), then it pages on.
+   */
+  private static Set<ViolationKind> violationsAt(IndexSearcher s, TokenNode node, PointInTime time) throws IOException {
+    EnumSet<ViolationKind> found = EnumSet.noneOf(ViolationKind.class);
+    EnumSet<ViolationKind> missing = EnumSet.allOf(ViolationKind.class);
+    ScoreDoc after = null;
+    while (!missing.isEmpty()) {
+      Query q = Queries.violationsAt(node.getTenant(), node.getTokenId(), missing, time);
+      TopDocs top = after == null ? s.search(q, VIOLATION_BATCH) : s.searchAfter(after, q, VIOLATION_BATCH);
+      boolean grew = false;
+      for (ScoreDoc hit : top.scoreDocs) {
+        for (ViolationKind kind : PointInTimeAnswers.verdict(Documents.decodeAudit(record(s.storedFields(), hit.doc)), time)) {
+          grew |= found.add(kind);
+        }
+      }
+      if (top.scoreDocs.length < VIOLATION_BATCH) {
+        break;
+      }
+      missing.removeAll(found);
+      after = grew ? null : top.scoreDocs[top.scoreDocs.length - 1];
+    }
+    return found;
   }
 
   /** The audit record of the document {@code term} names, as a searcher sees it now; null if none. */

@@ -140,6 +140,8 @@ public final class ApiServer implements AutoCloseable {
         config.routes.post("/v1/events", events::handle, Requirement.REPORT_EVENTS);
         get(config, "/v1/tokens/{id}", tokens::token, Requirement.READ_TOKENS);
         get(config, "/v1/tokens/{id}/descendants", tokens::descendants, Requirement.READ_TOKENS);
+        get(config, "/v1/tokens/{id}/history", tokens::history, Requirement.READ_TOKENS);
+        get(config, "/v1/authority", tokens::authority, Requirement.READ_TOKENS);
         get(config, "/v1/audit", audit::handle, Requirement.READ_AUDIT);
         get(config, "/v1/alerts", notices::alerts, Requirement.READ_AUDIT);
         get(config, "/v1/revocations", notices::revocations, Requirement.READ_REVOCATIONS);

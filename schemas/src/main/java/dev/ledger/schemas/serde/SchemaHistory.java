@@ -14,7 +14,7 @@ import org.apache.avro.Schema;
 final class SchemaHistory {
 
   /** Every folder of {@code schemas/history} that holds schemas; SchemasTest keeps this in step. */
-  static final List<String> VERSIONS = List.of("v1", "v1.4", "v1.5", "v1.7");
+  static final List<String> VERSIONS = List.of("v1", "v1.4", "v1.5", "v1.7", "v1.8");
 
   private SchemaHistory() {}
 

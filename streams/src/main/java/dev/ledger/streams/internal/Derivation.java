@@ -120,6 +120,7 @@ public final class Derivation {
         .setAttributes(Map.copyOf(body.getAttributes()))
         .setCaveats(List.copyOf(body.getCaveats()))
         .setIssuedAt(definition.getOccurredAt())
+        .setRecordedAt(definition.getReceivedAt())
         .setSource(definition.getSource());
   }
 

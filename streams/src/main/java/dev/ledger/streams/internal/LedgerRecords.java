@@ -46,7 +46,8 @@ public final class LedgerRecords {
         .setSubmittedBy(SubmittedEvent.submitterOf(event))
         .setTxn(node == null ? null : node.getTxn())
         .setActi(node == null ? null : node.getActi())
-        .setRecordedAt(Instant.ofEpochMilli(now));
+        // the event's record time, not the time of this write: reprocessing must not change it
+        .setRecordedAt(RecordTime.of(event, now));
     TokenBody token = event.getToken();
     UseBody use = event.getUse();
     RevocationBody revocation = event.getRevocation();

@@ -103,16 +103,19 @@ public final class ResolverProcessor implements Processor<String, Object, Object
   @Override
   public void process(Record<String, Object> record) {
     switch (record.value()) {
-      case RawEvent raw -> onEvent(record.key(), raw, SubmittedEvent.fromHeaders(record.headers()));
+      case RawEvent raw -> onEvent(record.key(), raw, record.timestamp(), SubmittedEvent.fromHeaders(record.headers()));
       case LoopMessage message -> onLoop(record.key(), message);
       case null -> out.dlq(bytes(record.key()), null, "missing_value", "a ledger.events record needs a LedgerEvent value");
       default -> throw new IllegalStateException("unexpected value " + record.value().getClass());
     }
   }
 
-  /** @param submittedBy the {@code ledger.submitted_by} header: carried with the event to its audit record */
-  private void onEvent(String key, RawEvent raw, String submittedBy) {
-    LedgerEvent event = SubmittedEvent.of(raw.event(), submittedBy);
+  /**
+   * @param timestamp the ledger.events record's timestamp: the record time of an event without one
+   * @param submittedBy the {@code ledger.submitted_by} header: carried with the event to its audit record
+   */
+  private void onEvent(String key, RawEvent raw, long timestamp, String submittedBy) {
+    LedgerEvent event = SubmittedEvent.of(RecordTime.stamp(raw.event(), timestamp, out.now()), submittedBy);
     List<Problem> problems = EventValidator.validate(key, event, limits);
     if (!problems.isEmpty()) {
       LOG.debug("rejected event {}: {}", event.getEventId(), Problem.describe(problems));

@@ -112,6 +112,17 @@ public final class Driver implements AutoCloseable {
     return drain();
   }
 
+  /**
+   * Sends events as a producer writing to Kafka directly does: without {@code received_at}, in
+   * records whose Kafka timestamp is {@code recordTime}.
+   */
+  public Driver sendAt(Instant recordTime, LedgerEvent... batch) {
+    for (LedgerEvent event : batch) {
+      events.pipeInput(new TestRecord<>(Events.key(event), event, new RecordHeaders(), recordTime));
+    }
+    return drain();
+  }
+
   public Driver sendRaw(byte[] key, byte[] value) {
     rawEvents.pipeInput(key, value);
     return drain();

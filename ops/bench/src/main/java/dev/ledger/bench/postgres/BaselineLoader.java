@@ -46,7 +46,8 @@ public final class BaselineLoader implements QueryDataset.Sink, AutoCloseable {
     }
     tokens.text(t.getTenant()).text(t.getTokenId()).text(t.getParentId()).text(t.getRootId()).number(t.getDepth())
         .array(ancestors).text(t.getPrincipal()).text(t.getActor()).array(t.getScopes()).array(t.getAudience())
-        .text(t.getStatus().name()).time(t.getIssuedAt()).time(t.getRevokedAt()).text(t.getRevocationCause()).endRow();
+        .text(t.getStatus().name()).time(t.getIssuedAt()).time(t.getRevokedAt()).text(t.getRevocationCause())
+        .time(t.getExpiresAt()).endRow();
     tokenRows++;
     if (tokens.length() > CHUNK_CHARS) {
       flushTokens();

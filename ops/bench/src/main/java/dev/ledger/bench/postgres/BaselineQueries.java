@@ -67,6 +67,29 @@ public final class BaselineQueries {
             WITH m AS MATERIALIZED (SELECT * FROM audit WHERE tenant = ? AND actors @> ARRAY[?]::text[])
             SELECT * FROM m ORDER BY occurred_at DESC LIMIT 100"""));
       }
+      case AUTHORITY_AT -> out.add(new Variant(kind, "(tenant, actor, issued_at) B-tree with expires_at, revoked_at;"
+          + " uses by T through ancestors (GIN) and audit (tenant, token_id, occurred_at)", """
+          WITH p AS (SELECT ?::text AS tenant, ?::text AS actor, ?::timestamptz AS at)
+          SELECT t.*, (SELECT count(*) FROM tokens d JOIN audit a ON a.tenant = d.tenant AND a.token_id = d.token_id
+                 WHERE d.tenant = t.tenant AND (d.token_id = t.token_id OR d.ancestors @> ARRAY[t.token_id])
+                   AND a.type = 'token.used' AND a.outcome = 'allowed' AND a.occurred_at <= p.at) AS uses_at
+          FROM p JOIN tokens t ON t.tenant = p.tenant AND t.actor = p.actor AND t.issued_at <= p.at
+          WHERE (t.expires_at IS NULL OR t.expires_at >= p.at) AND (t.revoked_at IS NULL OR t.revoked_at > p.at)
+          ORDER BY t.issued_at DESC LIMIT 100"""));
+      case TOKEN_AT -> out.add(new Variant(kind, "primary key; the chain's revocations, uses and violations by T"
+          + " through audit (tenant, token_id, occurred_at)", """
+          WITH p AS (SELECT ?::text AS tenant, ?::text AS id, ?::timestamptz AS at),
+          t AS (SELECT tk.* FROM p JOIN tokens tk ON tk.tenant = p.tenant AND tk.token_id = p.id AND tk.issued_at <= p.at)
+          SELECT t.*,
+            (SELECT count(*) FROM tokens d JOIN audit a ON a.tenant = d.tenant AND a.token_id = d.token_id
+               WHERE d.tenant = t.tenant AND (d.token_id = t.token_id OR d.ancestors @> ARRAY[t.token_id])
+                 AND a.type = 'token.used' AND a.outcome = 'allowed' AND a.occurred_at <= p.at) AS uses_at,
+            (SELECT a.occurred_at FROM audit a WHERE a.tenant = t.tenant AND a.type = 'token.revoked'
+               AND a.token_id = ANY(t.ancestors || t.token_id) AND a.occurred_at <= p.at
+               ORDER BY a.occurred_at, a.token_id LIMIT 1) AS revoked_at_t,
+            (SELECT array_agg(DISTINCT v) FROM audit a CROSS JOIN LATERAL unnest(a.violations) v
+               WHERE a.tenant = t.tenant AND a.token_id = t.token_id AND a.occurred_at <= p.at) AS violations_at
+          FROM p, t"""));
       case FREE_TEXT -> out.add(new Variant(kind, "to_tsvector GIN", """
           WITH m AS MATERIALIZED (
             SELECT * FROM audit WHERE tenant = ? AND to_tsvector('simple', search_text) @@ plainto_tsquery('simple', ?))
@@ -75,10 +98,9 @@ public final class BaselineQueries {
     return out;
   }
 
-  /** Runs a prepared query with (tenant, value) and reads every cell; returns the row count. */
+  /** Runs a prepared query with (tenant, value[, at]) and reads every cell; returns the row count. */
   public static int run(PreparedStatement statement, QueryKind.Args args) throws SQLException {
-    statement.setString(1, args.tenant());
-    statement.setString(2, args.value());
+    bind(statement, args);
     int rows = 0;
     try (ResultSet rs = statement.executeQuery()) {
       ResultSetMetaData md = rs.getMetaData();
@@ -93,12 +115,19 @@ public final class BaselineQueries {
     return rows;
   }
 
+  private static void bind(PreparedStatement s, QueryKind.Args args) throws SQLException {
+    s.setString(1, args.tenant());
+    s.setString(2, args.value());
+    if (args.at() != null) {
+      s.setObject(3, args.at().atOffset(java.time.ZoneOffset.UTC));
+    }
+  }
+
   /** The plan PostgreSQL ran for {@code variant} with {@code args}: EXPLAIN (ANALYZE, BUFFERS), one line each. */
   public static List<String> explain(Connection c, Variant variant, QueryKind.Args args) throws SQLException {
     List<String> lines = new ArrayList<>();
     try (PreparedStatement s = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + variant.sql())) {
-      s.setString(1, args.tenant());
-      s.setString(2, args.value());
+      bind(s, args);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
           lines.add(rs.getString(1));

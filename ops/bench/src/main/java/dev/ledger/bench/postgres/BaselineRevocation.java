@@ -68,7 +68,7 @@ public final class BaselineRevocation {
         rows.text("default").text(TreeShape.tokenId(tree, i)).text(i == 0 ? null : TreeShape.tokenId(tree, shape.parent(i)))
             .text(TreeShape.tokenId(tree, 0)).number(a.size()).array(a).text("user:revocation-bench")
             .text("agent:rv-" + i % 100).array(List.of("mail:read")).array(List.of("https://api.mail.example"))
-            .text("active").time(at.plusMillis(i)).text(null).text(null).endRow();
+            .text("active").time(at.plusMillis(i)).text(null).text(null).text(null).endRow();
         if (rows.length() > (4 << 20)) {
           copy.copyIn("COPY tokens FROM STDIN", new StringReader(rows.toString()));
           rows.clear();

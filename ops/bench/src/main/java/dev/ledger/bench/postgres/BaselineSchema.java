@@ -30,7 +30,7 @@ public final class BaselineSchema {
       CREATE TABLE tokens (tenant text NOT NULL, token_id text NOT NULL, parent_id text, root_id text,
         depth int NOT NULL, ancestors text[] NOT NULL, principal text, actor text, scopes text[] NOT NULL,
         audience text[] NOT NULL, status text NOT NULL, issued_at timestamptz, revoked_at timestamptz,
-        revocation_cause text, PRIMARY KEY (tenant, token_id))""",
+        revocation_cause text, expires_at timestamptz, PRIMARY KEY (tenant, token_id))""",
       """
       CREATE TABLE audit (tenant text NOT NULL, event_id text NOT NULL, type text NOT NULL,
         occurred_at timestamptz NOT NULL, token_id text NOT NULL, principal text, actor text,
@@ -51,6 +51,9 @@ public final class BaselineSchema {
       "CREATE INDEX tokens_parent ON tokens (tenant, parent_id)",
       "CREATE INDEX tokens_root ON tokens (tenant, root_id, issued_at DESC)",
       "CREATE INDEX tokens_ancestors ON tokens USING gin (ancestors)",
+      // "What did this agent hold at T": the agent's tokens by issue time, with the other two temporal
+      // columns in the index, so tokens not in force are skipped without visiting the table.
+      "CREATE INDEX tokens_actor_time ON tokens (tenant, actor, issued_at DESC) INCLUDE (expires_at, revoked_at)",
       "ALTER TABLE audit ADD PRIMARY KEY (tenant, event_id)",
       "CREATE INDEX audit_principal ON audit (tenant, principal, occurred_at DESC)",
       "CREATE INDEX audit_token ON audit (tenant, token_id, occurred_at DESC)",

@@ -199,6 +199,8 @@ public final class QueryBench {
       case AUDIT_BY_PRINCIPAL -> "/v1/audit?limit=100&principal=" + value + "&" + tenant;
       case AUDIT_BY_ACTOR, AUDIT_BY_HOT_ACTOR -> "/v1/audit?limit=100&actor=" + value + "&" + tenant;
       case FREE_TEXT -> "/v1/audit?limit=100&q=" + value + "&" + tenant;
+      case AUTHORITY_AT -> "/v1/authority?limit=100&actor=" + value + "&at=" + args.at() + "&" + tenant;
+      case TOKEN_AT -> "/v1/tokens/" + value + "?at=" + args.at() + "&" + tenant;
     };
   }
 
@@ -243,7 +245,11 @@ public final class QueryBench {
       section.note("Baseline: " + pg.settingsSummary() + ". Tables: tokens with parent_id, root_id, depth and"
           + " ancestors text[] (GIN), audit with the chain's actors in a text[] (GIN) and a full-text GIN index,"
           + " and the side table audit_actor(tenant, actor, occurred_at, event_id) under a B-tree, one row per actor"
-          + " of each record's chain.");
+          + " of each record's chain. Point in time: tokens carry their temporal columns issued_at, expires_at and"
+          + " revoked_at (the revocation in force, set on every descendant by the cascade), under a (tenant, actor,"
+          + " issued_at) B-tree that includes expires_at and revoked_at; a token at T reads its chain's revocations and"
+          + " its uses and violations by T from audit through the (tenant, token_id, occurred_at) B-tree. The baseline's"
+          + " answers carry ancestor ids, not each hop's actor (the ledger's do).");
       Map<BaselineQueries.Variant, Measured> results = new LinkedHashMap<>();
       for (QueryKind kind : QueryKind.values()) {
         List<BaselineQueries.Variant> variants = BaselineQueries.variants(kind);

@@ -109,6 +109,14 @@ public record QueryDataset(long records, int tenants, int bigTree, long hotRecor
     return tree % hotEvery() == 0 ? HOT_AGENT : "agent:r" + tree % rootAgents();
   }
 
+  /**
+   * When regular tree {@code tree} begins: its tokens are issued 0..14 ms later and its uses
+   * 15..44 ms later, and every token expires an hour after its issue.
+   */
+  public Instant treeStart(int tree) {
+    return START.plusMillis(tree * 2_000L);
+  }
+
   /** The free-text word number {@code i}. */
   public static String word(int i) {
     return "w" + Integer.toString(Math.floorMod(i, 500) * 7 + 1000, 36);
@@ -145,7 +153,7 @@ public record QueryDataset(long records, int tenants, int bigTree, long hotRecor
     SplittableRandom random = new SplittableRandom(tree * 1_000_003L + 17);
     String tenant = tenant(tree);
     String principal = principal(tree);
-    long clock = START.toEpochMilli() + tree * 2_000L;
+    long clock = treeStart(tree).toEpochMilli();
     List<TokenNode> nodes = new ArrayList<>(TOKENS_PER_TREE);
     int seq = 0;
     for (int i = 0; i < TOKENS_PER_TREE; i++) {

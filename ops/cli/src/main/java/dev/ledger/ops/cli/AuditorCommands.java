@@ -87,6 +87,19 @@ final class AuditorCommands {
     @Option(names = "--json", description = "print the API's JSON")
     boolean json;
 
+    @Option(names = "--at", description = "as it stood at this time (RFC 3339, or a duration back from now: 30m)")
+    String at;
+
+    @Option(names = "--known-at", description = "as the ledger knew it at this time (record time)")
+    String knownAt;
+
+    @Override
+    Map<String, String> query() {
+      Map<String, String> q = super.query();
+      pointInTime(q, at, knownAt);
+      return q;
+    }
+
     @Override
     void execute(ApiClient api) {
       JsonNode token = api.get("/v1/tokens/" + ApiClient.enc(id), query());
@@ -128,6 +141,82 @@ final class AuditorCommands {
           new String[] {"TOKEN", "DEPTH", "ACTOR", "STATUS", "SCOPES", "VIOLATIONS"},
           t -> new String[] {Render.text(t, "token_id"), Render.text(t, "depth"), Render.text(t, "actor"),
               Render.text(t, "status"), Render.text(t, "scopes"), Render.text(t, "violations")});
+    }
+  }
+
+  /** Adds {@code at} and {@code known_at} to {@code query} from {@code --at} and {@code --known-at}, when given. */
+  static void pointInTime(Map<String, String> query, String at, String knownAt) {
+    query.put("at", at == null ? null : timeArg("--at", at).toString());
+    query.put("known_at", knownAt == null ? null : timeArg("--known-at", knownAt).toString());
+  }
+
+  @Command(name = "authority", description = "Every token an actor held (or held for a principal) that was in force at a "
+      + "time: issued, not expired, neither it nor an ancestor revoked.")
+  static final class Authority extends Base {
+    @Option(names = "--actor", description = "the holder") String actor;
+    @Option(names = "--principal", description = "on whose behalf") String principal;
+    @Option(names = "--scope", description = "only tokens with this effective scope") String scope;
+    @Option(names = "--audience", description = "only tokens with this effective audience") String audience;
+    @Option(names = "--at", required = true, description = "valid time (RFC 3339, or a duration back from now: 30m)")
+    String at;
+    @Option(names = "--known-at", description = "as the ledger knew it at this time (record time)") String knownAt;
+    @Option(names = "--limit", defaultValue = "1000", description = "at most this many (default: 1000)") int limit;
+    @Option(names = "--json", description = "one JSON item per line") boolean json;
+
+    @Override
+    void execute(ApiClient api) {
+      if (actor == null && principal == null) {
+        throw new UserException("give --actor, --principal or both");
+      }
+      Map<String, String> query = query();
+      query.put("actor", actor);
+      query.put("principal", principal);
+      query.put("scope", scope);
+      query.put("audience", audience);
+      pointInTime(query, at, knownAt);
+      printList(api, "/v1/authority", query, limit, json,
+          new String[] {"TOKEN", "PRINCIPAL", "HOLDER", "CHAIN", "SCOPES", "AUDIENCE", "EXPIRES", "USES", "IN FORCE FROM"},
+          t -> new String[] {Render.text(t, "token_id"), Render.text(t, "principal"), Render.text(t, "actor"),
+              chain(t), Render.text(t, "scopes"), Render.text(t, "audience"), Render.text(t, "expires_at"),
+              Render.text(t, "uses") + (t.path("max_uses").isNull() ? "" : "/" + Render.text(t, "max_uses")),
+              Render.text(t, "in_force_from")});
+    }
+
+    private static String chain(JsonNode t) {
+      List<String> hops = new ArrayList<>();
+      // Ids only: a table cell is cut at 50 characters; --json (or ledger token) has each hop's actor and via.
+      t.path("chain").forEach(h -> hops.add(Render.text(h, "token_id")));
+      return String.join(" > ", hops);
+    }
+  }
+
+  @Command(name = "history", description = "A token's transitions in event-time order: issued, uses, revocations (its "
+      + "own or an ancestor's), expiry, violations; each with when it happened and when the ledger recorded it.")
+  static final class History extends Base {
+    @Parameters(paramLabel = "TOKEN_ID")
+    String id;
+
+    @Option(names = "--json", description = "one JSON transition per line")
+    boolean json;
+
+    @Option(names = "--limit", defaultValue = "10000", description = "at most this many events (default: 10000)")
+    int limit;
+
+    @Override
+    void execute(ApiClient api) {
+      printList(api, "/v1/tokens/" + ApiClient.enc(id) + "/history", query(), limit, json,
+          new String[] {"OCCURRED", "RECORDED", "TRANSITION", "TOKEN", "EVENT", "DETAIL"},
+          t -> new String[] {Render.text(t, "occurred_at"), Render.text(t, "recorded_at"), Render.text(t, "transition"),
+              Render.text(t, "token_id"), Render.text(t, "event_id"), detail(t)});
+    }
+
+    private static String detail(JsonNode t) {
+      return switch (t.path("transition").asText()) {
+        case "violation" -> Render.text(t, "violation");
+        case "used" -> Render.text(t, "action") + " " + Render.text(t, "outcome");
+        case "revoked" -> t.path("reason").isNull() ? "-" : Render.text(t, "reason");
+        default -> "-";
+      };
     }
   }
 

@@ -5,6 +5,7 @@ import dev.ledger.schemas.avro.AuditRecord;
 import dev.ledger.schemas.avro.Hop;
 import dev.ledger.schemas.avro.RevocationNotice;
 import dev.ledger.schemas.avro.TokenNode;
+import dev.ledger.schemas.avro.TokenStatus;
 import dev.ledger.schemas.avro.ViolationKind;
 import dev.ledger.schemas.serde.AvroSerde;
 import java.time.Instant;
@@ -15,6 +16,7 @@ import java.util.Set;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.LongRange;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
@@ -34,7 +36,10 @@ import org.apache.lucene.util.BytesRef;
  *   <li>{@link SortedDocValuesField} on {@link Fields#ID}: the unique tiebreak of the sort, so a
  *       cursor names one exact position;</li>
  *   <li>{@link TextField} on {@link Fields#ALL}: analysed catch-all, the default field of {@code q};</li>
- *   <li>{@link StoredField} only for the record bytes returned whole (and a revocation's key).</li>
+ *   <li>{@link StoredField} only for the record bytes returned whole (and a revocation's key);</li>
+ *   <li>for "at a point in time": a {@link LongPoint} on {@link Fields#RECORDED} (record time, the bound of
+ *       {@code known_at}) on tokens and audit records, and on tokens {@link LongRange}s of their valid and
+ *       in-force intervals (see {@code pointInTime}).</li>
  * </ul>
  */
 public final class Documents {
@@ -88,7 +93,46 @@ public final class Documents {
     for (String actor : actors(t.getChain(), t.getActor())) {
       keyword(d, Fields.ACTOR, actor);
     }
+    pointInTime(d, t);
     return d;
+  }
+
+  /**
+   * What "in force at T" needs (GET /v1/authority), on the token's own document so that no use or
+   * revocation adds a write: its holder and effective rights as terms, the record time of its
+   * definition as a point (bound by {@code known_at}), and its intervals as {@link LongRange}s. A
+   * range, not two points: "issued at or before T and not yet expired at T" is then one lookup of a
+   * 2-dimensional tree that prunes on both ends at once, where two 1-dimensional ranges would each
+   * match most tokens (nearly every token was issued before T, most expire after it) and then be
+   * intersected. Two ranges because {@code known_at} must not see a revocation recorded later: it
+   * asks the valid one (issued to expiry) and checks revocations itself; without {@code known_at}
+   * the in-force one (to the revocation in force on the chain, as Streams resolved it) answers.
+   * Pending tokens get neither: they have no chain, so they were never in force.
+   */
+  private static void pointInTime(Document d, TokenNode t) {
+    keyword(d, Fields.HOLDER, t.getActor());
+    for (String scope : Set.copyOf(t.getScopes())) {
+      keyword(d, Fields.SCOPE, scope);
+    }
+    for (String audience : Set.copyOf(t.getAudience())) {
+      keyword(d, Fields.AUDIENCE, audience);
+    }
+    Instant recorded = firstNonNull(t.getRecordedAt(), t.getUpdatedAt());
+    d.add(new LongPoint(Fields.RECORDED, recorded == null ? 0L : recorded.toEpochMilli()));
+    if (t.getStatus() == TokenStatus.pending || t.getIssuedAt() == null) {
+      return;
+    }
+    long issued = t.getIssuedAt().toEpochMilli();
+    // Inclusive upper bounds. As Streams judges: a token is expired only after expires_at (a use at
+    // expires_at is no use_after_expiry), and revoked from its revocation's time on ("revoked by T").
+    long expiry = t.getExpiresAt() == null ? Long.MAX_VALUE : t.getExpiresAt().toEpochMilli();
+    long revoked = t.getRevokedAt() == null ? Long.MAX_VALUE : t.getRevokedAt().toEpochMilli() - 1;
+    if (expiry >= issued) {
+      d.add(new LongRange(Fields.VALID, new long[] {issued}, new long[] {expiry}));
+    }
+    if (Math.min(expiry, revoked) >= issued) {
+      d.add(new LongRange(Fields.IN_FORCE, new long[] {issued}, new long[] {Math.min(expiry, revoked)}));
+    }
   }
 
   /** An audit record: every filter of GET /v1/audit plus the catch-all text of {@code q}. */
@@ -122,6 +166,8 @@ public final class Documents {
     for (ViolationKind v : Set.copyOf(r.getViolations())) {
       keyword(d, Fields.VIOLATION, v.name());
     }
+    // Point only: "recorded by known_at" bounds uses, revocations and violations at a point in time.
+    d.add(new LongPoint(Fields.RECORDED, r.getRecordedAt() == null ? 0L : r.getRecordedAt().toEpochMilli()));
     // Every token of the chain: "allowed uses of X and its descendants" is one count with the term X.
     for (Hop hop : r.getChain()) {
       keyword(d, Fields.CHAIN, hop.getTokenId());

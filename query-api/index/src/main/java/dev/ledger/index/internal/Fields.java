@@ -59,6 +59,25 @@ public final class Fields {
   /** The name {@code q} uses for the time range; mapped onto {@link #TIME}. */
   public static final String OCCURRED_AT = "occurred_at";
 
+  /** A token's holder: the actor of its last hop (internal: "tokens A held", not "A anywhere in the chain"). */
+  public static final String HOLDER = "_holder";
+  /** Multi-valued effective scopes of a token. */
+  public static final String SCOPE = "_scope";
+  /** Multi-valued effective audience of a token. */
+  public static final String AUDIENCE = "_audience";
+  /**
+   * Record time in epoch millis: of an audit record, when the ledger accepted its event; of a token,
+   * when it accepted the token's definition. The bound of {@code known_at}.
+   */
+  public static final String RECORDED = "_recorded";
+  /** A token's valid interval, issued to expiry (LongRange, inclusive bounds): "issued and not expired at T". */
+  public static final String VALID = "_valid";
+  /**
+   * A token's interval in force as known now, issued to the earlier of its expiry and the revocation
+   * in force on its chain (LongRange, inclusive bounds; absent when never in force).
+   */
+  public static final String IN_FORCE = "_in_force";
+
   public static final String KIND_TOKEN = "token";
   public static final String KIND_AUDIT = "audit";
   public static final String KIND_ALERT = "alert";

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ledger.index.Transition;
 import dev.ledger.schemas.avro.Alert;
 import dev.ledger.schemas.avro.AuditAmendment;
 import dev.ledger.schemas.avro.AuditRecord;
@@ -55,6 +56,50 @@ public final class ContractJson {
         o.put("revoked_at", time(t.getRevokedAt()));
         o.put("revocation_cause", t.getRevocationCause());
         o.set("violations", names(t.getViolations()));
+        return o;
+    }
+
+    /**
+     * An item of {@code GET /v1/authority}: a token in force at the time asked, with its chain, effective rights,
+     * uses by then and the time from which it was in force (its issue time).
+     */
+    public static ObjectNode authority(TokenNode t) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("token_id", t.getTokenId());
+        o.put("tenant", t.getTenant());
+        o.put("principal", t.getPrincipal());
+        o.put("actor", t.getActor());
+        o.set("chain", chain(t.getChain()));
+        o.set("scopes", strings(t.getScopes()));
+        o.set("audience", strings(t.getAudience()));
+        o.put("expires_at", time(t.getExpiresAt()));
+        o.put("max_uses", t.getMaxUses());
+        o.put("uses", t.getUses());
+        o.put("in_force_from", time(t.getIssuedAt()));
+        return o;
+    }
+
+    /** An entry of {@code GET /v1/tokens/{id}/history}. */
+    public static ObjectNode transition(Transition t) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("transition", t.kind().name());
+        o.put("occurred_at", time(t.occurredAt()));
+        o.put("recorded_at", time(t.recordedAt()));
+        o.put("token_id", t.tokenId());
+        AuditRecord r = t.record();
+        o.put("event_id", r == null ? null : r.getEventId());
+        if (t.violation() != null) {
+            o.put("violation", t.violation().name());
+        }
+        if (r != null && t.kind() == Transition.Kind.used) {
+            o.put("actor", r.getActor());
+            o.put("resource", r.getResource());
+            o.put("action", r.getAction());
+            o.put("outcome", name(r.getOutcome()));
+        }
+        if (r != null && t.kind() == Transition.Kind.revoked) {
+            o.put("reason", r.getReason());
+        }
         return o;
     }
 
