@@ -400,8 +400,8 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     out.commitSoon();
     if (stored == null) {
       walkChildren(key, node);
-    } else {
-      noticeSubtree(path, node, revoked, event);
+    } else if (noticeSubtree(path, node, revoked, event)) {
+      // Only nodes this revocation reached need bringing in line: a leaf's costs no follow-up.
       out.tree(treeKey, TreeMessage.followUp(event));
     }
   }
@@ -411,10 +411,12 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
    * revocation reaches first, from one iterator over the {@code ledger-tree-subtrees} index (every
    * token's key is its chain, so a subtree is a key prefix, parents first) and without reading a
    * node. A descendant with an earlier revocation of its own keeps it, and so does its subtree.
+   * True if it noticed any descendant (whose node the follow-up must then bring in line).
    */
-  private void noticeSubtree(String path, TokenNode top, Revoked revoked, LedgerEvent event) {
+  private boolean noticeSubtree(String path, TokenNode top, Revoked revoked, LedgerEvent event) {
     String tenant = top.getTenant();
     String skipped = null;
+    boolean reached = false;
     try (KeyValueIterator<String, String> it = LedgerStores.iterate(subtrees, path)) {
       while (it.hasNext()) {
         KeyValue<String, String> next = it.next();
@@ -433,8 +435,10 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
         out.revocation(key, LedgerRecords.notice(tenant, tokenId, top.getRootId(), top.getPrincipal(),
             depth(next.key), expiresAt, revoked.at(), revoked.cause(), event, out.now()));
         tombstoneLater(key, expiresAt);
+        reached = true;
       }
     }
+    return reached;
   }
 
   /**
