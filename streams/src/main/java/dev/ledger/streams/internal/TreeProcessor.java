@@ -177,10 +177,12 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     TokenNode parent = null;
     if (parentId != null) {
       String parentKey = LedgerKey.of(definition.getTenant(), parentId).toString();
-      children.put(LedgerStores.compose(parentKey, definition.getToken().getTokenId()), "");
       parent = node(parentKey);
       if (parent == null) {
-        return; // attached when the parent is
+        // Attached when the parent is, which finds it here. A child whose parent is attached
+        // already (the usual case) needs no entry: its subtree entry is what a cascade walks.
+        children.put(LedgerStores.compose(parentKey, definition.getToken().getTokenId()), "");
+        return;
       }
     }
     Deque<Attach> queue = new ArrayDeque<>();
@@ -477,6 +479,8 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
   /**
    * The cascade below {@code key} through the children index, breadth first, all in this
    * transaction: for tokens attached before the subtree index existed, which have no entry in it.
+   * (State that old is not read by this version, see streams/README.md: every attached token has a
+   * subtree entry, and the children index holds only children that arrived before their parent.)
    */
   private void walkChildren(String key, TokenNode node) {
     Deque<String> queue = new ArrayDeque<>();
