@@ -37,21 +37,22 @@ class WriteAmplificationTest {
   /** A use that adds a violation to its token also writes that node (store and ledger.tokens) and an alert. */
   static final int FLAGGING_USE = USE + 3;
   /**
-   * A token.issued: dedupe entry, link, tree topic, definition, node (store and ledger.tokens),
-   * subtree entry, expiry entry, audit record.
+   * A token.issued: link, tree topic, definition, node (store and ledger.tokens), subtree entry,
+   * expiry entry, audit record. No dedupe entry: the link keeps the defining event's id.
    */
-  static final int ISSUANCE = 9;
+  static final int ISSUANCE = 8;
   /**
-   * A child whose parent is resolved: an issuance plus the children index, the request and the
-   * answer on the resolve loop and the link written again (pending, then resolved).
+   * A child whose parent is resolved: an issuance plus the request and the answer on the resolve
+   * loop and the link written again (pending, then resolved). No children-index entry: the parent
+   * is attached already, and the child's subtree entry is what a cascade walks.
    */
-  static final int CHILD_ISSUANCE = ISSUANCE + 4;
+  static final int CHILD_ISSUANCE = ISSUANCE + 3;
   /**
    * A revocation of a token without descendants: dedupe entry, tree topic, the revocation, its
-   * subtree entry's flag, the node (store and ledger.tokens), the notice, the audit record and the
-   * follow-up on the tree topic.
+   * subtree entry's flag, the node (store and ledger.tokens), the notice and the audit record. No
+   * follow-up on the tree topic: no descendant's node needs bringing in line.
    */
-  static final int REVOCATION = 9;
+  static final int REVOCATION = 8;
 
   private static final String T = "wa";
   private static final Instant EXPIRES = Driver.WALL.plus(Duration.ofDays(1));
@@ -129,8 +130,11 @@ class WriteAmplificationTest {
       Map<String, Integer> child = written(Events.attenuated(T, "ev-" + id, id, parent, "agent:" + id, AT));
       assertThat(total(child)).as("a child at depth %d: %s", depth, child).isLessThanOrEqualTo(CHILD_ISSUANCE);
       assertThat(child).as("no pending node for a child whose parent is resolved").containsEntry(Topics.TOKENS.name(), 1);
+      assertThat(child).as("no dedupe entry for a definition").doesNotContainKey(changelog(LedgerStores.DEDUPE));
       parent = id;
     }
+    LedgerEvent again = Events.attenuated(T, "ev-t20", "t20", "t19", "agent:t20", AT);
+    assertThat(written(again)).as("a repeated definition is dropped by its link: nothing written, no DLQ").isEmpty();
   }
 
   @ParameterizedTest(name = "depth {0}")
@@ -139,6 +143,12 @@ class WriteAmplificationTest {
     String leaf = chain(depth, null);
     Map<String, Integer> counts = written(Events.revoked(T, "rev-1", leaf, AT));
     assertThat(total(counts)).as("records per revocation at depth %d: %s", depth, counts).isLessThanOrEqualTo(REVOCATION);
+    // Its parent has one descendant: the follow-up that brings the leaf's node in line is written.
+    String parent = "t" + (depth - 1);
+    Map<String, Integer> cascade = written(Events.revoked(T, "rev-2", parent, AT.minusSeconds(1)));
+    assertThat(cascade).as("a revocation with a descendant: %s", cascade)
+        .containsEntry(Topics.REVOCATIONS.name(), 2);
+    assertThat(cascade.get(settings.applicationId() + "-trees")).as("the revocation and its follow-up").isEqualTo(2);
   }
 
   @ParameterizedTest(name = "depth {0}")

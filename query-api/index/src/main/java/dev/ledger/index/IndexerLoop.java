@@ -268,7 +268,8 @@ final class IndexerLoop implements Runnable {
    * <ol>
    *   <li>revocation notices first, made searchable and handed to the listeners before anything
    *       else of the batch is indexed, so that resource servers never wait behind token
-   *       documents (a cascade's 10,000 descendants' documents follow its notices);</li>
+   *       documents (a cascade's 10,000 descendants' documents follow its notices); they live in
+   *       an index of their own, so making them searchable forces no reopen of the main index;</li>
    *   <li>audit records and alerts, added (append-only), then the amendments of audit records
    *       folded into the documents they amend (rare: only uses whose verdict changed);</li>
    *   <li>tokens last, coalesced by key: only the last version of a token in the batch is
@@ -288,7 +289,8 @@ final class IndexerLoop implements Runnable {
       }
     }
     if (!notices.isEmpty()) {
-      index.awaitSearchable();
+      // Reopens the notices alone: the main index is not flushed for them (see NoticeIndex).
+      index.awaitNoticesSearchable();
       notifyListeners(notices);
     }
     Map<String, ConsumerRecord<byte[], byte[]>> tokens = new LinkedHashMap<>();

@@ -7,12 +7,15 @@ import dev.ledger.index.internal.CommitData;
 import dev.ledger.index.internal.Cursor;
 import dev.ledger.index.internal.Documents;
 import dev.ledger.index.internal.Fields;
+import dev.ledger.index.internal.NoticeIndex;
 import dev.ledger.index.internal.Problems;
 import dev.ledger.index.internal.PointInTimeAnswers;
 import dev.ledger.index.internal.Queries;
 import dev.ledger.index.internal.Sorts;
 import dev.ledger.index.internal.TokenAnswers;
 import dev.ledger.index.internal.WriteCounts;
+import dev.ledger.index.internal.Writers;
+import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.avro.Alert;
 import dev.ledger.schemas.avro.AuditRecord;
 import dev.ledger.schemas.avro.RevocationNotice;
@@ -40,9 +43,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.Term;
-import org.apache.lucene.index.ConcurrentMergeScheduler;
-import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
@@ -59,8 +59,8 @@ import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.BytesRef;
 
 /**
- * The ledger's Lucene index: one directory holding a document per token, audit record, alert and
- * revocation, searched near-real-time. Thread-safe: any number of threads may query while one
+ * The ledger's Lucene index: one directory holding a document per token, audit record and alert,
+ * and beside it (subdirectory {@code notices}) one per revocation notice, searched near-real-time. Thread-safe: any number of threads may query while one
  * {@link Indexer} (or a test, or a benchmark) writes through the {@code put} methods.
  *
  * <p>Reads: every list is newest first, paged by an opaque cursor that stays exact while
@@ -88,11 +88,6 @@ public final class LedgerIndex implements AutoCloseable {
    */
   static final double RAM_BUFFER_MB = 128;
 
-  /**
-   * A revocation sequence is {@code epoch << 40 | counter}. Each open starts a new epoch (committed
-   * at once), so sequences handed out before a crash are never handed out again to other notices.
-   */
-  private static final int SEQUENCE_BITS = 40;
   private static final int EXPORT_BATCH = 1000;
   private static final int AWAIT_MAX_MS = 10_000;
   /** Cursor list names of the point-in-time lists. */
@@ -104,22 +99,21 @@ public final class LedgerIndex implements AutoCloseable {
   private final Directory directory;
   private final IndexWriter writer;
   private final SearcherManager searchers;
+  /** Revocation notices, apart (see {@link NoticeIndex} for why). */
+  private final NoticeIndex notices;
   private volatile AdaptiveReopener reopener;
   private final WriteCounts writes = new WriteCounts();
   /** Set by the {@link Indexer}: documents become durable only with the positions they reach. */
   private volatile boolean fedByIndexer;
   private final Object commitLock = new Object();
   private final Map<String, String> commitData;
-  private final Object sequenceLock = new Object();
-  private final long sequenceBase;
-  private long sequenceCounter;
 
-  private LedgerIndex(Directory directory, IndexWriter writer, Map<String, String> commitData, Duration refresh)
-      throws IOException {
+  private LedgerIndex(Directory directory, IndexWriter writer, NoticeIndex notices, Map<String, String> commitData,
+      Duration refresh) throws IOException {
     this.directory = directory;
     this.writer = writer;
+    this.notices = notices;
     this.commitData = commitData;
-    this.sequenceBase = CommitData.epoch(commitData) << SEQUENCE_BITS;
     this.searchers = new SearcherManager(writer, null);
     this.reopener = startReopener(refresh);
   }
@@ -135,42 +129,29 @@ public final class LedgerIndex implements AutoCloseable {
    */
   public static LedgerIndex open(Path dir, Duration refresh) throws IOException {
     Directory directory = FSDirectory.open(Objects.requireNonNull(dir, "dir"));
-    TieredMergePolicy merges = new TieredMergePolicy();
-    // 16 segments per tier instead of 8: under sustained appends each byte is rewritten by fewer
-    // merges; a search visits a few more segments, which the index sort keeps cheap.
-    merges.setSegmentsPerTier(16);
-    merges.setMaxMergeAtOnce(16);
-    ConcurrentMergeScheduler scheduler = new ConcurrentMergeScheduler();
-    // One merge thread: the two cores are shared with the stream threads and the API.
-    scheduler.setMaxMergesAndThreads(4, 1);
-    IndexWriterConfig config = new IndexWriterConfig(AuditQueryParser.ANALYZER)
-        .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-        // Stored in newest-first order, so a page of a sorted search stops early (see Sorts).
-        .setIndexSort(Sorts.NEWEST_FIRST)
-        .setRAMBufferSizeMB(RAM_BUFFER_MB)
-        .setMergePolicy(merges)
-        .setMergeScheduler(scheduler)
-        // Flushed segments (one per reopen) are merged soon anyway: packing each into a compound
-        // file first would write every flushed byte twice.
-        .setUseCompoundFile(false)
-        // close() decides itself whether uncommitted documents may be committed (see there).
-        .setCommitOnClose(false);
-    IndexWriter writer;
+    IndexWriter writer = Writers.open(directory, RAM_BUFFER_MB);
+    NoticeIndex notices = null;
     try {
-      writer = new IndexWriter(directory, config);
+      Map<String, String> data = Writers.commitData(writer);
+      notices = NoticeIndex.open(dir, CommitData.epoch(data), refresh, maxRefresh(refresh));
+      if (notices.created()) {
+        // An index from before notices moved apart: its notices are read again into the notice
+        // index (which has no positions yet), so the copies here would only be dead weight.
+        writer.deleteDocuments(new Term(Fields.KIND, Fields.KIND_REVOCATION));
+        CommitData.removeOffsets(data, Topics.REVOCATIONS.name());
+      }
+      // The epoch lives with the notices now; kept here too so that it never goes back.
+      CommitData.putEpoch(data, notices.epoch());
+      Writers.commit(writer, data);
+      return new LedgerIndex(directory, writer, notices, data, refresh);
     } catch (IOException | RuntimeException e) {
+      if (notices != null) {
+        notices.close();
+      }
+      writer.rollback();
       directory.close();
       throw e;
     }
-    Map<String, String> data = new HashMap<>();
-    Iterable<Map.Entry<String, String>> last = writer.getLiveCommitData();
-    if (last != null) {
-      last.forEach(e -> data.put(e.getKey(), e.getValue()));
-    }
-    CommitData.putEpoch(data, CommitData.epoch(data) + 1);
-    writer.setLiveCommitData(new HashMap<>(data).entrySet(), true);
-    writer.commit();
-    return new LedgerIndex(directory, writer, data, refresh);
   }
 
   // ---------------------------------------------------------------- reads
@@ -193,12 +174,16 @@ public final class LedgerIndex implements AutoCloseable {
       TokenNode node = Documents.decodeToken(record(stored, top.scoreDocs[0].doc));
       long counted = s.count(Queries.allowedUses(tenant, tokenId));
       Set<String> chain = TokenAnswers.revocableBy(node);
-      TopDocs revoked = s.search(Queries.liveRevocationsOf(tenant, chain), chain.size());
-      List<RevocationNotice> notices = new ArrayList<>(revoked.scoreDocs.length);
-      for (ScoreDoc hit : revoked.scoreDocs) {
-        notices.add(Documents.decodeRevocation(record(stored, hit.doc)));
-      }
-      return Optional.of(TokenAnswers.resolve(node, counted, notices));
+      List<RevocationNotice> inForce = withSearcher(notices.searchers(), n -> {
+        TopDocs revoked = n.search(Queries.liveRevocationsOf(tenant, chain), chain.size());
+        StoredFields noticeFields = n.storedFields();
+        List<RevocationNotice> out = new ArrayList<>(revoked.scoreDocs.length);
+        for (ScoreDoc hit : revoked.scoreDocs) {
+          out.add(Documents.decodeRevocation(record(noticeFields, hit.doc)));
+        }
+        return out;
+      });
+      return Optional.of(TokenAnswers.resolve(node, counted, inForce));
     });
   }
 
@@ -361,7 +346,8 @@ public final class LedgerIndex implements AutoCloseable {
    */
   public Page<RevocationNotice> revocations(TenantScope scope, Instant since, PageRequest page)
       throws InvalidQueryException {
-    return list(Fields.KIND_REVOCATION, page, problems -> Queries.revocations(scope, since), Documents::decodeRevocation);
+    return list(notices.searchers(), Fields.KIND_REVOCATION, page, problems -> Queries.revocations(scope, since),
+        Documents::decodeRevocation);
   }
 
   /**
@@ -372,7 +358,7 @@ public final class LedgerIndex implements AutoCloseable {
   public List<SequencedNotice> revocationsAfter(TenantScope scope, long sequence, int limit) {
     int n = Math.clamp(limit, PageRequest.MIN_LIMIT, PageRequest.MAX_LIMIT);
     Query query = Queries.revocationsAfter(scope, sequence);
-    return withSearcher(s -> {
+    return withSearcher(notices.searchers(), s -> {
       TopFieldDocs top = s.search(query, n, Sorts.SEQUENCE);
       StoredFields stored = s.storedFields();
       List<SequencedNotice> out = new ArrayList<>(top.scoreDocs.length);
@@ -389,7 +375,7 @@ public final class LedgerIndex implements AutoCloseable {
 
   /** Live documents of every kind (for status and tests). */
   public long documentCount() {
-    return writer.getDocStats().numDocs;
+    return writer.getDocStats().numDocs + notices.documentCount();
   }
 
   // ---------------------------------------------------------------- writes
@@ -531,18 +517,22 @@ public final class LedgerIndex implements AutoCloseable {
   /** {@link #putRevocation(String, String, RevocationNotice)}, storing {@code encoded} (the Kafka value) as it is. */
   public SequencedNotice putRevocation(String tenant, String tokenId, RevocationNotice notice, byte[] encoded)
       throws IOException {
-    synchronized (sequenceLock) {
-      long sequence = sequenceBase | ++sequenceCounter;
-      writes.updated();
-      writer.updateDocument(Documents.revocationTerm(tenant, tokenId),
-          Documents.revocation(tenant, tokenId, notice, encoded, sequence));
-      return new SequencedNotice(sequence, notice, tenant, tokenId);
-    }
+    writes.updated();
+    return new SequencedNotice(notices.put(tenant, tokenId, notice, encoded), notice, tenant, tokenId);
   }
 
   /** Blocks until everything written before this call is searchable (at most 10 s). */
   public void awaitSearchable() throws InterruptedException {
+    awaitNoticesSearchable();
     reopener.waitForGeneration(writer.getMaxCompletedSequenceNumber(), AWAIT_MAX_MS);
+  }
+
+  /**
+   * Blocks until every revocation notice written before this call is searchable (at most 10 s),
+   * reopening the notices alone: the other documents become searchable on their own schedule.
+   */
+  public void awaitNoticesSearchable() throws InterruptedException {
+    notices.awaitSearchable(AWAIT_MAX_MS);
   }
 
   /**
@@ -550,18 +540,28 @@ public final class LedgerIndex implements AutoCloseable {
    * positions of partitions not named keep their committed value.
    */
   public void commit(Map<TopicPartition, Long> positions) throws IOException {
+    Map<TopicPartition, Long> main = new HashMap<>();
+    Map<TopicPartition, Long> revocations = new HashMap<>();
+    positions.forEach((tp, position) -> (isRevocations(tp) ? revocations : main).put(tp, position));
     synchronized (commitLock) {
-      CommitData.putOffsets(commitData, positions);
-      writer.setLiveCommitData(new HashMap<>(commitData).entrySet(), true);
-      writer.commit();
+      // Each index holds the positions of its own topics, so either commit alone is consistent.
+      notices.commit(revocations);
+      CommitData.putOffsets(commitData, main);
+      Writers.commit(writer, commitData);
     }
   }
 
-  /** The positions stored by the last commit: where a consumer resumes. */
+  /** The positions stored by the last commits: where a consumer resumes. */
   public Map<TopicPartition, Long> committedOffsets() {
     synchronized (commitLock) {
-      return CommitData.offsets(commitData);
+      Map<TopicPartition, Long> out = new HashMap<>(CommitData.offsets(commitData));
+      out.putAll(notices.committedOffsets());
+      return out;
     }
+  }
+
+  private static boolean isRevocations(TopicPartition tp) {
+    return tp.topic().equals(Topics.REVOCATIONS.name());
   }
 
   /**
@@ -575,6 +575,7 @@ public final class LedgerIndex implements AutoCloseable {
     try {
       reopener.close();
       searchers.close();
+      notices.close(!fedByIndexer);
       if (fedByIndexer) {
         writer.rollback();
       } else {
@@ -594,6 +595,7 @@ public final class LedgerIndex implements AutoCloseable {
     AdaptiveReopener old = reopener;
     reopener = startReopener(refresh);
     old.close();
+    notices.refreshInterval(refresh, maxRefresh(refresh));
   }
 
   /** Called by the {@link Indexer}: from now on only {@link #commit(Map)} makes documents durable. */
@@ -606,6 +608,11 @@ public final class LedgerIndex implements AutoCloseable {
     return writes.snapshot();
   }
 
+  /** Reopens of the main index (tokens, audit records, alerts) forced by a waiter rather than scheduled. */
+  long forcedMainReopens() {
+    return reopener.forcedReopens();
+  }
+
   /** The current interval of scheduled reopens. */
   Duration currentRefreshInterval() {
     return reopener.interval();
@@ -613,12 +620,14 @@ public final class LedgerIndex implements AutoCloseable {
 
   void addRefreshListener(ReferenceManager.RefreshListener listener) {
     searchers.addListener(listener);
+    notices.addRefreshListener(listener);
   }
 
   /** Test hook: stops as a killed process would, dropping everything not committed. */
   void crash() throws IOException {
     reopener.close();
     searchers.close();
+    notices.close(false);
     writer.rollback();
     directory.close();
   }
@@ -626,20 +635,28 @@ public final class LedgerIndex implements AutoCloseable {
   // ---------------------------------------------------------------- internals
 
   private AdaptiveReopener startReopener(Duration refresh) {
-    // Idle: the refresh interval; busy: up to 500 ms; a waiter (a revocation listener) gets a reopen at once.
-    Duration max = refresh.compareTo(MAX_REFRESH_INTERVAL) > 0 ? refresh : MAX_REFRESH_INTERVAL;
-    return new AdaptiveReopener(writer, searchers, refresh, max, "ledger-index-refresh");
+    // Idle: the refresh interval; busy: up to 500 ms; a waiter (a test, an amendment) gets a reopen at once.
+    return new AdaptiveReopener(writer, searchers, refresh, maxRefresh(refresh), "ledger-index-refresh");
+  }
+
+  private static Duration maxRefresh(Duration refresh) {
+    return refresh.compareTo(MAX_REFRESH_INTERVAL) > 0 ? refresh : MAX_REFRESH_INTERVAL;
   }
 
   /** One page of a newest-first list: checks the page and builds the query, reporting every problem at once. */
   private <T> Page<T> list(String list, PageRequest page, Function<Problems, Query> queryOf, Function<BytesRef, T> decode)
+      throws InvalidQueryException {
+    return list(searchers, list, page, queryOf, decode);
+  }
+
+  private <T> Page<T> list(SearcherManager from, String list, PageRequest page, Function<Problems, Query> queryOf, Function<BytesRef, T> decode)
       throws InvalidQueryException {
     Problems problems = new Problems();
     FieldDoc after = problems.page(page, list);
     Query query = queryOf.apply(problems);
     problems.throwIfAny();
     int limit = page.limit();
-    return searchChecked(s -> {
+    return searchChecked(from, s -> {
       // One more than asked, to know whether there is a next page; threshold = n lets the
       // index-sorted search stop as soon as the page is full.
       TopFieldDocs top = s.search(query, new TopFieldCollectorManager(Sorts.NEWEST_FIRST, limit + 1, after, limit + 1));
@@ -664,20 +681,28 @@ public final class LedgerIndex implements AutoCloseable {
 
   /** Runs a search on a current searcher; a q that expands to too many terms becomes a 400. */
   private <R> R searchChecked(SearchFn<R> fn) throws InvalidQueryException {
+    return searchChecked(searchers, fn);
+  }
+
+  private <R> R searchChecked(SearcherManager from, SearchFn<R> fn) throws InvalidQueryException {
     try {
-      return withSearcher(fn);
+      return withSearcher(from, fn);
     } catch (IndexSearcher.TooManyClauses e) {
       throw new InvalidQueryException("q", "matches too many terms (" + e.getMessage() + "); make wildcards more specific");
     }
   }
 
   private <R> R withSearcher(SearchFn<R> fn) {
+    return withSearcher(searchers, fn);
+  }
+
+  private static <R> R withSearcher(SearcherManager from, SearchFn<R> fn) {
     try {
-      IndexSearcher s = searchers.acquire();
+      IndexSearcher s = from.acquire();
       try {
         return fn.apply(s);
       } finally {
-        searchers.release(s);
+        from.release(s);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

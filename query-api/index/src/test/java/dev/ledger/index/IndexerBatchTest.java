@@ -110,4 +110,30 @@ class IndexerBatchTest {
     assertThat(seen.getFirst().getStatus()).as("a descendant's answer is already revoked")
         .isEqualTo(dev.ledger.schemas.avro.TokenStatus.revoked);
   }
+
+  @Test
+  void noticesForceNoReopenOfTheMainIndex() throws Exception {
+    // Ten batches like a busy ledger's: audit records and tokens, each with a notice that must be
+    // searchable at once. Bound: no forced reopen of the main index (each would cut its buffered
+    // documents into one more tiny segment); the notices' own index takes them.
+    long before = index.forcedMainReopens();
+    int heard = 0;
+    List<SequencedNotice> notices = new ArrayList<>();
+    loop.addRevocationListener(notices::add);
+    for (int b = 0; b < 10; b++) {
+      for (int i = 0; i < 20; i++) {
+        add(Topics.AUDIT, i % 4, "acme/b", audit("acme", "u" + b + "-" + i, T0.plusMillis(i), "alice", "root:x", "b:z").build());
+        add(Topics.TOKENS, i % 4, "acme/t" + i, token("acme", "alice", T0, "root:x", "t" + i + ":y"));
+      }
+      add(Topics.REVOCATIONS, b % 4, "acme/r" + b, revocation("acme", "r" + b, "r" + b, T0, T0));
+      loop.indexBatch(batch);
+      batch.clear();
+      heard++;
+      assertThat(index.revocationsAfter(TenantScope.of("acme"), 0, 100)).as("searchable when heard").hasSize(heard);
+    }
+    assertThat(notices).hasSize(10);
+    assertThat(index.forcedMainReopens() - before).as("forced reopens of the main index").isLessThanOrEqualTo(0);
+    index.awaitSearchable();
+    assertThat(index.documentCount()).isEqualTo(200 + 20 + 10);
+  }
 }

@@ -8,6 +8,9 @@ import static dev.ledger.index.Records.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ledger.index.internal.CommitData;
+import dev.ledger.index.internal.Documents;
+import dev.ledger.index.internal.Writers;
 import dev.ledger.schemas.avro.AuditRecord;
 import dev.ledger.schemas.avro.Outcome;
 import dev.ledger.schemas.avro.TokenNode;
@@ -16,6 +19,7 @@ import dev.ledger.schemas.avro.ViolationKind;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +27,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -490,6 +496,29 @@ class LedgerIndexTest {
     assertThat(replayed.sequence()).as("a client that saw the lost sequence still gets the replayed notice")
         .isGreaterThan(lost.sequence());
     assertThat(index.revocationsAfter(ACME, lost.sequence(), 10)).extracting(SequencedNotice::tokenId).containsExactly("b");
+  }
+
+  @Test
+  void anIndexFromBeforeNoticesMovedApartReadsItsNoticesAgain(@TempDir Path old) throws Exception {
+    // The main index as it was written when notices lived in it: a notice, its position and the epoch.
+    TopicPartition revocations = new TopicPartition("ledger.revocations", 0);
+    TopicPartition audit = new TopicPartition("ledger.audit", 0);
+    try (FSDirectory directory = FSDirectory.open(old); IndexWriter writer = Writers.open(directory, 16)) {
+      writer.addDocument(Documents.revocation("acme", "a", revocation("acme", "a", "a", T0, T0), 3L << 40 | 1));
+      Map<String, String> data = new HashMap<>();
+      CommitData.putOffsets(data, Map.of(revocations, 5L, audit, 7L));
+      CommitData.putEpoch(data, 3);
+      Writers.commit(writer, data);
+    }
+    try (LedgerIndex reopened = LedgerIndex.open(old)) {
+      assertThat(reopened.documentCount()).as("the old notice is dropped from the main index").isZero();
+      assertThat(reopened.committedOffsets()).as("ledger.revocations is read again from the beginning")
+          .isEqualTo(Map.of(audit, 7L));
+      SequencedNotice again = reopened.putRevocation("acme", "a", revocation("acme", "a", "a", T0, T0));
+      assertThat(again.sequence()).as("sequences keep growing").isGreaterThan(3L << 40 | 1);
+      reopened.awaitSearchable();
+      assertThat(reopened.revocationsAfter(ACME, 0, 10)).extracting(SequencedNotice::tokenId).containsExactly("a");
+    }
   }
 
   @Test

@@ -34,9 +34,10 @@ public final class BinarySerde<T> implements Serde<T> {
   }
 
   // 2: links keep no definition once resolved, the tree processor keeps pending uses. 3: events
-  // carry their submitter, links who defined them. Internal state is rebuilt from ledger.events
-  // rather than read in an older format (streams/README.md).
-  private static final byte VERSION = 3;
+  // carry their submitter, links who defined them. 4: links keep their definition's event id (a
+  // definition has no dedupe entry). Internal state is rebuilt from ledger.events rather than read
+  // in an older format (streams/README.md).
+  private static final byte VERSION = 4;
 
   private final String name;
   private final Writer<T> writer;

@@ -126,19 +126,24 @@ public final class ResolverProcessor implements Processor<String, Object, Object
     if (dedupe.get(dedupeKey) != null) {
       return;
     }
+    // A repeated definition lands on its token's key, whose link keeps the defining event id: it
+    // is dropped there, so a definition costs no dedupe entry (and no expiry entry).
+    TokenLink existing = links.get(key);
+    boolean repeatsDefinition = existing != null && event.getEventId().equals(existing.definingEventId());
+    if (repeatsDefinition) {
+      return;
+    }
     if (EventValidator.definesToken(event.getType())) {
-      TokenLink existing = links.get(key);
       if (existing != null) {
         out.dlq(bytes(key), raw.bytes(), Dlq.DUPLICATE_TOKEN, "token " + key + " is already defined by another event"
             + " (submitted by " + Dlq.submitter(existing.definedBy()) + "); this one was submitted by "
             + Dlq.submitter(submittedBy), submittedBy);
         return;
       }
-      remember(dedupeKey);
       onDefinition(key, event);
     } else {
       remember(dedupeKey);
-      onUseOrRevocation(key, event);
+      onUseOrRevocation(key, event, existing);
     }
   }
 
@@ -181,8 +186,7 @@ public final class ResolverProcessor implements Processor<String, Object, Object
     }
   }
 
-  private void onUseOrRevocation(String key, LedgerEvent event) {
-    TokenLink link = links.get(key);
+  private void onUseOrRevocation(String key, LedgerEvent event, TokenLink link) {
     if (link != null && link.state() == TokenLink.State.RESOLVED) {
       out.tree(sameTenant(key, link.rootId()), new TreeMessage(event, false));
       if (EventValidator.REVOKED.equals(event.getType())) {

@@ -18,9 +18,11 @@ import java.util.Objects;
  * @param definedBy who submitted the definition ({@link SubmittedEvent}), kept after the definition is
  *     dropped so that a second definition's {@code duplicate_token} DLQ record can name both; null
  *     when it was written to Kafka directly
+ * @param definingEventId the {@code event_id} of the definition: a repeat of that event is dropped
+ *     by it, so a definition needs no entry in the dedupe store (one record less per token)
  */
 public record TokenLink(LedgerEvent definition, String rootId, State state, boolean audited, int depth,
-    String definedBy) {
+    String definedBy, String definingEventId) {
 
   /** Resolution state of a token in stage 1. */
   public enum State {
@@ -46,19 +48,20 @@ public record TokenLink(LedgerEvent definition, String rootId, State state, bool
 
   /** A token just defined, its root not known yet. */
   public static TokenLink pending(LedgerEvent definition) {
-    return new TokenLink(definition, null, State.PENDING, false, 0, SubmittedEvent.submitterOf(definition));
+    return new TokenLink(definition, null, State.PENDING, false, 0, SubmittedEvent.submitterOf(definition),
+        definition.getEventId());
   }
 
   public TokenLink resolved(String root, int depth) {
-    return new TokenLink(null, root, State.RESOLVED, audited, depth, definedBy);
+    return new TokenLink(null, root, State.RESOLVED, audited, depth, definedBy, definingEventId);
   }
 
   public TokenLink cyclic() {
-    return new TokenLink(null, null, State.CYCLIC, audited, depth, definedBy);
+    return new TokenLink(null, null, State.CYCLIC, audited, depth, definedBy, definingEventId);
   }
 
   public TokenLink markAudited() {
-    return new TokenLink(definition, rootId, state, true, depth, definedBy);
+    return new TokenLink(definition, rootId, state, true, depth, definedBy, definingEventId);
   }
 
   // The audited flag rides in the top bit of the state byte.
@@ -70,6 +73,7 @@ public record TokenLink(LedgerEvent definition, String rootId, State state, bool
         BinarySerde.writeNullable(out, l.rootId());
         out.writeInt(l.depth());
         BinarySerde.writeNullable(out, l.definedBy());
+        BinarySerde.writeNullable(out, l.definingEventId());
         if (l.state() == State.PENDING) {
           SubmittedEvent.write(out, l.definition());
         }
@@ -80,7 +84,8 @@ public record TokenLink(LedgerEvent definition, String rootId, State state, bool
         String root = BinarySerde.readNullable(in);
         int depth = in.readInt();
         String definedBy = BinarySerde.readNullable(in);
+        String definingEventId = BinarySerde.readNullable(in);
         LedgerEvent definition = state == State.PENDING ? SubmittedEvent.read(in) : null;
-        return new TokenLink(definition, root, state, (head & AUDITED_BIT) != 0, depth, definedBy);
+        return new TokenLink(definition, root, state, (head & AUDITED_BIT) != 0, depth, definedBy, definingEventId);
       });
 }

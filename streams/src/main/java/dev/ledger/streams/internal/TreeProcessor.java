@@ -177,10 +177,12 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     TokenNode parent = null;
     if (parentId != null) {
       String parentKey = LedgerKey.of(definition.getTenant(), parentId).toString();
-      children.put(LedgerStores.compose(parentKey, definition.getToken().getTokenId()), "");
       parent = node(parentKey);
       if (parent == null) {
-        return; // attached when the parent is
+        // Attached when the parent is, which finds it here. A child whose parent is attached
+        // already (the usual case) needs no entry: its subtree entry is what a cascade walks.
+        children.put(LedgerStores.compose(parentKey, definition.getToken().getTokenId()), "");
+        return;
       }
     }
     Deque<Attach> queue = new ArrayDeque<>();
@@ -400,8 +402,8 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     out.commitSoon();
     if (stored == null) {
       walkChildren(key, node);
-    } else {
-      noticeSubtree(path, node, revoked, event);
+    } else if (noticeSubtree(path, node, revoked, event)) {
+      // Only nodes this revocation reached need bringing in line: a leaf's costs no follow-up.
       out.tree(treeKey, TreeMessage.followUp(event));
     }
   }
@@ -411,10 +413,12 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
    * revocation reaches first, from one iterator over the {@code ledger-tree-subtrees} index (every
    * token's key is its chain, so a subtree is a key prefix, parents first) and without reading a
    * node. A descendant with an earlier revocation of its own keeps it, and so does its subtree.
+   * True if it noticed any descendant (whose node the follow-up must then bring in line).
    */
-  private void noticeSubtree(String path, TokenNode top, Revoked revoked, LedgerEvent event) {
+  private boolean noticeSubtree(String path, TokenNode top, Revoked revoked, LedgerEvent event) {
     String tenant = top.getTenant();
     String skipped = null;
+    boolean reached = false;
     try (KeyValueIterator<String, String> it = LedgerStores.iterate(subtrees, path)) {
       while (it.hasNext()) {
         KeyValue<String, String> next = it.next();
@@ -433,8 +437,10 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
         out.revocation(key, LedgerRecords.notice(tenant, tokenId, top.getRootId(), top.getPrincipal(),
             depth(next.key), expiresAt, revoked.at(), revoked.cause(), event, out.now()));
         tombstoneLater(key, expiresAt);
+        reached = true;
       }
     }
+    return reached;
   }
 
   /**
@@ -473,6 +479,8 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
   /**
    * The cascade below {@code key} through the children index, breadth first, all in this
    * transaction: for tokens attached before the subtree index existed, which have no entry in it.
+   * (State that old is not read by this version, see streams/README.md: every attached token has a
+   * subtree entry, and the children index holds only children that arrived before their parent.)
    */
   private void walkChildren(String key, TokenNode node) {
     Deque<String> queue = new ArrayDeque<>();

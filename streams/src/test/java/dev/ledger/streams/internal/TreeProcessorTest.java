@@ -103,7 +103,11 @@ class TreeProcessorTest {
 
   @Test
   void tokensAttachedBeforeTheSubtreeIndexAreStillReachedByACascade() {
-    buildTree();
+    // Leaf first: children that arrive before their parent is attached are what the children
+    // index holds (one attached below an attached parent has only its subtree entry).
+    tree(Events.attenuated("t", "ev-b", "b", "a", "agent:b", T0));
+    tree(Events.attenuated("t", "ev-a", "a", "r", "agent:a", T0));
+    tree(Events.issued("t", "ev-r", "r", "user:u", "agent:r", List.of("api"), List.of("read"), EXPIRES, 2L, T0));
     KeyValueStore<String, String> subtrees = h.context.getStateStore(LedgerStores.SUBTREES);
     assertThat(subtrees.approximateNumEntries()).as("one entry per token").isEqualTo(3);
     List<String> keys = new java.util.ArrayList<>();

@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.lucene.index.IndexWriter;
@@ -46,6 +47,7 @@ public final class AdaptiveReopener implements Closeable {
   private volatile long searchingGen;
   private volatile long intervalNanos;
   private volatile boolean closed;
+  private final LongAdder forced = new LongAdder();
 
   /** Starts the reopen thread ({@code name}); {@code max} below {@code min} is taken as {@code min}. */
   public AdaptiveReopener(IndexWriter writer, SearcherManager searchers, Duration min, Duration max, String name) {
@@ -63,6 +65,14 @@ public final class AdaptiveReopener implements Closeable {
   /** The interval before the next scheduled reopen (for status and tests). */
   public Duration interval() {
     return Duration.ofNanos(intervalNanos);
+  }
+
+  /**
+   * Reopens started at once for a waiter rather than on the schedule: each flushes whatever was
+   * buffered into one more small segment, so an index that must stay cheap to write counts them.
+   */
+  public long forcedReopens() {
+    return forced.sum();
   }
 
   /**
@@ -113,6 +123,9 @@ public final class AdaptiveReopener implements Closeable {
     long windowGen = searchingGen;
     long windowAt = System.nanoTime();
     while (await(intervalNanos, true)) {
+      if (waiterAhead()) {
+        forced.increment();
+      }
       long gen = writer.getMaxCompletedSequenceNumber();
       long at = System.nanoTime();
       try {
@@ -138,6 +151,15 @@ public final class AdaptiveReopener implements Closeable {
       } finally {
         lock.unlock();
       }
+    }
+  }
+
+  private boolean waiterAhead() {
+    lock.lock();
+    try {
+      return waitingGen > searchingGen;
+    } finally {
+      lock.unlock();
     }
   }
 

@@ -35,6 +35,12 @@ public final class CommitData {
     offsets.forEach((tp, offset) -> data.put(OFFSET_PREFIX + tp.topic() + "-" + tp.partition(), Long.toString(offset)));
   }
 
+  /** Removes the positions of {@code topic}'s partitions from {@code data}. */
+  public static void removeOffsets(Map<String, String> data, String topic) {
+    data.keySet().removeIf(k -> k.startsWith(OFFSET_PREFIX + topic + "-")
+        && k.substring(OFFSET_PREFIX.length() + topic.length() + 1).chars().allMatch(Character::isDigit));
+  }
+
   /** The revocation epoch, 0 in a new index. */
   public static long epoch(Map<String, String> data) {
     return Long.parseLong(data.getOrDefault(EPOCH, "0"));
