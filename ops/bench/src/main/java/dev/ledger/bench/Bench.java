@@ -1,5 +1,8 @@
 package dev.ledger.bench;
 
+import dev.ledger.bench.fault.CampaignReport;
+import dev.ledger.bench.fault.CampaignSection;
+import dev.ledger.bench.fault.FaultCampaign;
 import dev.ledger.bench.fuzz.FuzzReport;
 import dev.ledger.bench.fuzz.FuzzRun;
 import dev.ledger.bench.fuzz.FuzzSection;
@@ -30,7 +33,7 @@ import picocli.CommandLine.Option;
     description = "Benchmarks the ledger beside what a user would run instead (Kafka's producer ceiling, PostgreSQL),"
         + " in the same run on the same machine. Prints a table and updates BENCHMARKS.md.",
     subcommands = {Bench.All.class, Bench.Pipeline.class, Bench.Revocation.class, Bench.Queries.class, Bench.Micro.class,
-        Bench.Fuzz.class})
+        Bench.Fuzz.class, Bench.FaultCampaignCommand.class})
 public final class Bench implements Runnable {
 
   @CommandLine.Spec
@@ -259,6 +262,53 @@ public final class Bench implements Runnable {
       Section section = FuzzSection.of(result, "./ledger bench fuzz "
           + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
           Map.of("inputs", Long.toString(inputs), "partitions", Integer.toString(partitions), "ledger", settings.toString()));
+      System.out.println();
+      System.out.print(section.toText());
+      if (!noReport) {
+        new ReportWriter(report).write(section);
+      }
+      return result.passed() ? 0 : 1;
+    }
+  }
+
+  @Command(name = "fault-campaign", mixinStandardHelpOptions = true, description = "kill -9 of a child-JVM ledger up"
+      + " at random points of a replay, restarted on the same data each time; then every event must have exactly one"
+      + " audit record on ledger.audit, in the index and in the notary's log, every revocation notice must be there"
+      + " once, and every export must verify. Writes its section of RELIABILITY.md.")
+  static final class FaultCampaignCommand implements Callable<Integer> {
+    @Option(names = "--events", defaultValue = "1000000", description = "Events to replay (default: ${DEFAULT-VALUE})")
+    long events;
+
+    @Option(names = "--kills", defaultValue = "20", description = "kill -9s at random points (default: ${DEFAULT-VALUE})")
+    int kills;
+
+    @Option(names = "--partitions", defaultValue = "3", description = "Partitions (default: ${DEFAULT-VALUE})")
+    int partitions;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the workload and the kill points (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--dir", description = "Where the ledger's data and logs go (default: a new temporary directory, kept)")
+    Path dir;
+
+    @Option(names = "--report", description = "Markdown report to update (default: ${DEFAULT-VALUE})", defaultValue = "RELIABILITY.md")
+    Path report;
+
+    @Option(names = "--no-report", description = "Only print; leave the report alone")
+    boolean noReport;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      Path work = dir != null ? dir : java.nio.file.Files.createTempDirectory("ledger-fault-campaign-");
+      System.out.println("fault-campaign: data and logs in " + work);
+      CampaignReport result = new FaultCampaign(new FaultCampaign.Options(events, kills, partitions, 3, seed,
+          Duration.ofMinutes(30)), System.out).run(work);
+      Section section = CampaignSection.of(result, "./ledger bench fault-campaign "
+          + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
+          Map.of("events", Long.toString(events), "kills", Integer.toString(kills), "partitions", Integer.toString(partitions)));
       System.out.println();
       System.out.print(section.toText());
       if (!noReport) {

@@ -205,7 +205,8 @@ final class HttpInputs {
 
   private static String time(SplittableRandom r) {
     return switch (r.nextInt(4)) {
-      case 0 -> "2026-01-01T00:00:0" + r.nextInt(10) + "Z";
+      case 0 -> List.of("2026-01-01T00:00:0" + r.nextInt(10) + "Z", "+999999999-12-31T23:59:59Z",
+          "-999999999-01-01T00:00:00Z", "2026-01-01T00:00:00+25:00").get(r.nextInt(4));
       case 1 -> Long.toString(Mutations.integer(r));
       case 2 -> "2026-01-01";
       default -> Mutations.string(r);
@@ -233,7 +234,7 @@ final class HttpInputs {
         case 4 -> word + "~" + r.nextInt(0, 4);
         case 5 -> "\"" + word + " " + word + "\"~" + r.nextInt(100);
         case 6 -> "[" + word + " TO " + (r.nextBoolean() ? "*" : word) + "]";
-        case 7 -> "{* TO " + word + "}";
+        case 7 -> r.nextBoolean() ? "{* TO " + word + "}" : "occurred_at:[" + time(r).replace(" ", "") + " TO *]";
         case 8 -> "(" + word;
         case 9 -> word + "^" + List.of("2", "1e309", "-1", "NaN").get(r.nextInt(4));
         default -> word;

@@ -80,6 +80,32 @@ public final class ApiCalls {
     }
   }
 
+  /**
+   * GET {@code pathAndQuery} as a stream, for answers too large to hold (an NDJSON audit trail, an
+   * export); the caller closes it.
+   *
+   * @throws IllegalStateException when the status is not 200 (with the body)
+   */
+  public java.io.InputStream getStream(String pathAndQuery) {
+    try {
+      HttpResponse<java.io.InputStream> r = client.send(HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+          .header("Authorization", "Bearer " + key).timeout(Duration.ofMinutes(30)).GET().build(),
+          HttpResponse.BodyHandlers.ofInputStream());
+      if (r.statusCode() != 200) {
+        try (java.io.InputStream in = r.body()) {
+          throw new IllegalStateException("GET " + pathAndQuery + ": " + r.statusCode() + " "
+              + new String(in.readNBytes(2000), StandardCharsets.UTF_8));
+        }
+      }
+      return r.body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
   private Answer send(HttpRequest.Builder request) {
     try {
       HttpResponse<String> r = client.send(request.header("Authorization", "Bearer " + key)
