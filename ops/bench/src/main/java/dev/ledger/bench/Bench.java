@@ -279,7 +279,8 @@ public final class Bench implements Runnable {
     @Option(names = "--events", defaultValue = "1000000", description = "Events to replay (default: ${DEFAULT-VALUE})")
     long events;
 
-    @Option(names = "--kills", defaultValue = "20", description = "kill -9s at random points (default: ${DEFAULT-VALUE})")
+    @Option(names = {"--faults", "--kills"}, defaultValue = "20", description = "Faults at random points: kill -9s, or"
+        + " broker restarts with --fault restart_broker (default: ${DEFAULT-VALUE})")
     int kills;
 
     @Option(names = "--partitions", defaultValue = "3", description = "Partitions (default: ${DEFAULT-VALUE})")
@@ -287,6 +288,10 @@ public final class Bench implements Runnable {
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the workload and the kill points (default: ${DEFAULT-VALUE})")
     long seed;
+
+    @Option(names = "--fault", defaultValue = "kill_ledger", description = "What happens at each fault point:"
+        + " ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    FaultCampaign.Fault fault;
 
     @Option(names = "--dir", description = "Where the ledger's data and logs go (default: a new temporary directory, kept)")
     Path dir;
@@ -305,10 +310,11 @@ public final class Bench implements Runnable {
       Path work = dir != null ? dir : java.nio.file.Files.createTempDirectory("ledger-fault-campaign-");
       System.out.println("fault-campaign: data and logs in " + work);
       CampaignReport result = new FaultCampaign(new FaultCampaign.Options(events, kills, partitions, 3, seed,
-          Duration.ofMinutes(30)), System.out).run(work);
+          Duration.ofMinutes(30), fault), System.out).run(work);
       Section section = CampaignSection.of(result, "./ledger bench fault-campaign "
           + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
-          Map.of("events", Long.toString(events), "kills", Integer.toString(kills), "partitions", Integer.toString(partitions)));
+          Map.of("events", Long.toString(events), "faults", Integer.toString(kills), "partitions", Integer.toString(partitions),
+          "fault", fault.name().toLowerCase(java.util.Locale.ROOT)));
       System.out.println();
       System.out.print(section.toText());
       if (!noReport) {

@@ -8,10 +8,12 @@ import java.util.List;
  * {@code ledger.audit}, in the index and in the notary's log, every revocation notice that should exist
  * exists once, and every tenant's export verifies.
  *
- * @param seed the seed of the workload and of the kill points
+ * @param fault what happened at each fault point
+ * @param seed the seed of the workload and of the fault points
  * @param events events replayed (each acknowledged by Kafka at least once)
  * @param resent events sent again because their first send failed around a kill
- * @param kills {@code kill -9}s survived (each followed by a restart on the same data)
+ * @param kills faults survived: {@code kill -9}s of the ledger (each followed by a restart on the same
+ *     data), or broker restarts under the running ledger
  * @param restartSeconds how long each restart took until the ledger said it was ready
  * @param auditTopic what {@code ledger.audit} holds, per event
  * @param index what {@code GET /v1/audit?format=ndjson} answers, per event
@@ -23,7 +25,7 @@ import java.util.List;
  * @param exportProblems what the verifier said about the others
  * @param took the whole campaign
  */
-public record CampaignReport(long seed, long events, long resent, int kills, List<Double> restartSeconds,
+public record CampaignReport(FaultCampaign.Fault fault, long seed, long events, long resent, int kills, List<Double> restartSeconds,
     Counts auditTopic, Counts index, Counts notary, long revocationsExpected, long revocationsMissing,
     long revocationsDuplicated, int exportsVerified, List<String> exportProblems, Duration took) {
 

@@ -10,10 +10,13 @@ public final class CampaignSection {
   private CampaignSection() {}
 
   public static Section of(CampaignReport r, String command, Map<String, String> sizes) {
-    Section.Builder s = Section.builder("fault-campaign", String.format("Kill campaign: %,d events, %d kill -9",
-        r.events(), r.kills())).command(command);
+    boolean broker = r.fault() == FaultCampaign.Fault.RESTART_BROKER;
+    Section.Builder s = Section.builder(broker ? "fault-campaign-broker" : "fault-campaign",
+        broker ? String.format("Broker restarts: %,d events, %d restarts of the broker under a running ledger", r.events(),
+            r.kills()) : String.format("Kill campaign: %,d events, %d kill -9", r.events(), r.kills())).command(command);
     sizes.forEach(s::size);
-    s.row(new Row("kill -9 of ledger up, restarted on the same data", r.kills() + " survived",
+    s.row(new Row(broker ? "broker stopped and started again on its log directory, the ledger running"
+        : "kill -9 of ledger up, restarted on the same data", r.kills() + " survived",
         String.format("restart until ready: %s s", r.restartSeconds().stream().map(d -> String.format("%.1f", d)).toList()),
         "", "every restart ready", "met"));
     s.row(new Row("events replayed (acknowledged by Kafka)", String.format("%,d", r.events()),

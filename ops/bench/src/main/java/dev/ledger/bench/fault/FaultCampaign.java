@@ -17,6 +17,7 @@ import dev.ledger.ops.workload.WorkloadGenerator;
 import dev.ledger.ops.workload.WorkloadSpec;
 import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.avro.AuditRecord;
+import dev.ledger.schemas.kafka.EmbeddedKafka;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,11 +69,24 @@ public final class FaultCampaign {
    * @param tenants tenants of the workload
    * @param seed the workload's and the kill points' seed
    * @param settleTimeout how long the ledger may take after the replay to show every record
+   * @param fault what happens at each fault point
    */
-  public record Options(long events, int kills, int partitions, int tenants, long seed, Duration settleTimeout) {
+  public record Options(long events, int kills, int partitions, int tenants, long seed, Duration settleTimeout,
+      Fault fault) {
     public static Options of(long events, int kills) {
-      return new Options(events, kills, 3, 3, 1, Duration.ofMinutes(10));
+      return new Options(events, kills, 3, 3, 1, Duration.ofMinutes(10), Fault.KILL_LEDGER);
     }
+  }
+
+  /** What happens at each fault point. */
+  public enum Fault {
+    /** {@code kill -9} of {@code ledger up} with its embedded broker, then a restart on the same data. */
+    KILL_LEDGER,
+    /**
+     * The ledger runs on an external broker (in the campaign's JVM); the broker stops (a clean
+     * shutdown) and starts again on the same log directory and port while the ledger keeps running.
+     */
+    RESTART_BROKER
   }
 
   private final Options options;
@@ -104,7 +118,12 @@ public final class FaultCampaign {
     while (httpPort == kafkaPort) { // two probes may hand out the same port
       httpPort = freePort();
     }
-    LedgerProcess.Launch launch = new LedgerProcess.Launch(options.partitions(), Map.of(), dir, kafkaPort, httpPort);
+    boolean brokerFaults = options.fault() == Fault.RESTART_BROKER;
+    Path brokerDir = dir.resolve("broker");
+    EmbeddedKafka[] broker = {brokerFaults ? EmbeddedKafka.start(brokerDir, kafkaPort) : null};
+    Map<String, String> settings = brokerFaults ? Map.of("kafka.bootstrap.servers", broker[0].bootstrapServers()) : Map.of();
+    LedgerProcess.Launch launch = new LedgerProcess.Launch(options.partitions(), settings, dir,
+        brokerFaults ? 0 : kafkaPort, httpPort);
     Expected expected = new Expected();
     List<Double> restarts = new ArrayList<>();
     long resent = 0;
@@ -128,12 +147,17 @@ public final class FaultCampaign {
           killAt.pollFirst();
           // Let the ledger work on what it has (streams, index, notary mid-write), then kill it.
           Thread.sleep(random.nextInt(1500));
-          ledger.kill();
           long t0 = System.nanoTime();
-          ledger = LedgerProcess.start(launch);
+          if (brokerFaults) {
+            broker[0].close();
+            broker[0] = EmbeddedKafka.start(brokerDir, kafkaPort);
+          } else {
+            ledger.kill();
+            ledger = LedgerProcess.start(launch);
+          }
           restarts.add((System.nanoTime() - t0) / 1e9);
-          out.printf("fault-campaign: kill %d of %d after %,d events; restarted in %.1f s%n", restarts.size(),
-              options.kills(), n, restarts.getLast());
+          out.printf("fault-campaign: %s %d of %d after %,d events; restarted in %.1f s%n",
+              brokerFaults ? "broker restart" : "kill", restarts.size(), options.kills(), n, restarts.getLast());
         }
         if (chunk.size() == CHUNK) {
           ConfirmResult c = confirm(producer, ledger, chunk, sent);
@@ -151,6 +175,9 @@ public final class FaultCampaign {
       return check(ledger, expected, n, resent, restarts, started);
     } finally {
       ledger.close();
+      if (broker[0] != null) {
+        broker[0].close();
+      }
     }
   }
 
@@ -255,7 +282,7 @@ public final class FaultCampaign {
     Set<String> revoked = expected.revokedTokens();
     long missing = revoked.stream().filter(t -> !notices.containsKey(t)).count();
     long duplicated = notices.values().stream().filter(v -> v > 1).count();
-    return new CampaignReport(options.seed(), events, resent, restarts.size(), restarts, topic, index, notary,
+    return new CampaignReport(options.fault(), options.seed(), events, resent, restarts.size(), restarts, topic, index, notary,
         revoked.size(), missing, duplicated, expected.tenants().size() - (int) problems.stream()
             .map(p -> p.substring(0, p.indexOf(':'))).distinct().count(), List.copyOf(problems),
         Duration.ofNanos(System.nanoTime() - started));

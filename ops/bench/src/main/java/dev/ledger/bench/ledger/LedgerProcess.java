@@ -143,8 +143,11 @@ public final class LedgerProcess implements LedgerUnderTest {
       try {
         String[] found = awaitReady(p, log);
         String key = Files.readString(data.resolve("admin.key")).trim();
-        // Its broker takes only the login the ledger wrote for its clients.
-        KafkaClientSettings kafka = KafkaClientSettings.read(data.resolve(KafkaClientSettings.FILE_NAME));
+        // Its broker takes only the login the ledger wrote for its clients; an external broker (kafka.bootstrap.servers)
+        // is the caller's, reached as the caller says.
+        String external = launch.settings().get("kafka.bootstrap.servers");
+        KafkaClientSettings kafka = external != null ? KafkaClientSettings.plaintext(external)
+            : KafkaClientSettings.read(data.resolve(KafkaClientSettings.FILE_NAME));
         String shown = String.join(" ", command).replace(cli.resolve("classes") + ":" + cli.resolve("lib") + "/*",
             "<ops/cli classpath>");
         return new LedgerProcess(p, dir, data, kafka, new ApiCalls("http://" + found[0] + ":" + found[1], key), hook,
