@@ -1,7 +1,14 @@
 package dev.ledger.bench;
 
+import dev.ledger.bench.fault.CampaignReport;
+import dev.ledger.bench.fault.CampaignSection;
+import dev.ledger.bench.fault.FaultCampaign;
+import dev.ledger.bench.fuzz.FuzzReport;
+import dev.ledger.bench.fuzz.FuzzRun;
+import dev.ledger.bench.fuzz.FuzzSection;
 import dev.ledger.bench.harness.ReportWriter;
 import dev.ledger.bench.harness.Section;
+import dev.ledger.bench.ledger.BenchLedger;
 import dev.ledger.bench.micro.MicroBench;
 import dev.ledger.bench.pipeline.PipelineBench;
 import dev.ledger.bench.query.QueryBench;
@@ -25,7 +32,8 @@ import picocli.CommandLine.Option;
 @Command(name = "ledger bench", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Benchmarks the ledger beside what a user would run instead (Kafka's producer ceiling, PostgreSQL),"
         + " in the same run on the same machine. Prints a table and updates BENCHMARKS.md.",
-    subcommands = {Bench.All.class, Bench.Pipeline.class, Bench.Revocation.class, Bench.Queries.class, Bench.Micro.class})
+    subcommands = {Bench.All.class, Bench.Pipeline.class, Bench.Revocation.class, Bench.Queries.class, Bench.Micro.class,
+        Bench.Fuzz.class, Bench.FaultCampaignCommand.class})
 public final class Bench implements Runnable {
 
   @CommandLine.Spec
@@ -213,6 +221,106 @@ public final class Bench implements Runnable {
     public Integer call() throws Exception {
       return common.publish(new MicroBench(new MicroBench.Options(forks, iterations, iterationTime), System.out)
           .run(common.command()));
+    }
+  }
+
+  @Command(name = "fuzz", mixinStandardHelpOptions = true, description = "Seeded hostile inputs over POST /v1/events,"
+      + " every GET route and raw records on ledger.events against a ledger on an embedded broker; fails on any 5xx,"
+      + " any record neither audited nor in ledger.dlq with a reason, a stuck partition, or a tenant no longer"
+      + " processed. Writes its section of RELIABILITY.md.")
+  static final class Fuzz implements Callable<Integer> {
+    @Option(names = "--inputs", defaultValue = "100000", description = "Inputs in all (default: ${DEFAULT-VALUE})")
+    long inputs;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed: the same seed makes the same inputs (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--clients", defaultValue = "4", description = "Concurrent HTTP clients (default: ${DEFAULT-VALUE})")
+    int clients;
+
+    @Option(names = "--partitions", defaultValue = "3", description = "Partitions (default: ${DEFAULT-VALUE})")
+    int partitions;
+
+    @Option(names = "--report", description = "Markdown report to update (default: ${DEFAULT-VALUE})", defaultValue = "RELIABILITY.md")
+    Path report;
+
+    @Option(names = "--no-report", description = "Only print; leave the report alone")
+    boolean noReport;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      FuzzReport result;
+      Map<String, String> settings = FuzzRun.ledgerSettings();
+      try (BenchLedger ledger = BenchLedger.start(
+          BenchLedger.Options.defaults().partitions(partitions).settings(settings))) {
+        result = new FuzzRun(new FuzzRun.Options(inputs, seed, clients,
+            Duration.ofMinutes(3), "ledger-streams"), System.out).run(ledger);
+      }
+      Section section = FuzzSection.of(result, "./ledger bench fuzz "
+          + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
+          Map.of("inputs", Long.toString(inputs), "partitions", Integer.toString(partitions), "ledger", settings.toString()));
+      System.out.println();
+      System.out.print(section.toText());
+      if (!noReport) {
+        new ReportWriter(report).write(section);
+      }
+      return result.passed() ? 0 : 1;
+    }
+  }
+
+  @Command(name = "fault-campaign", mixinStandardHelpOptions = true, description = "kill -9 of a child-JVM ledger up"
+      + " at random points of a replay, restarted on the same data each time; then every event must have exactly one"
+      + " audit record on ledger.audit, in the index and in the notary's log, every revocation notice must be there"
+      + " once, and every export must verify. Writes its section of RELIABILITY.md.")
+  static final class FaultCampaignCommand implements Callable<Integer> {
+    @Option(names = "--events", defaultValue = "1000000", description = "Events to replay (default: ${DEFAULT-VALUE})")
+    long events;
+
+    @Option(names = {"--faults", "--kills"}, defaultValue = "20", description = "Faults at random points: kill -9s, or"
+        + " broker restarts with --fault restart_broker (default: ${DEFAULT-VALUE})")
+    int kills;
+
+    @Option(names = "--partitions", defaultValue = "3", description = "Partitions (default: ${DEFAULT-VALUE})")
+    int partitions;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the workload and the kill points (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--fault", defaultValue = "kill_ledger", description = "What happens at each fault point:"
+        + " ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    FaultCampaign.Fault fault;
+
+    @Option(names = "--dir", description = "Where the ledger's data and logs go (default: a new temporary directory, kept)")
+    Path dir;
+
+    @Option(names = "--report", description = "Markdown report to update (default: ${DEFAULT-VALUE})", defaultValue = "RELIABILITY.md")
+    Path report;
+
+    @Option(names = "--no-report", description = "Only print; leave the report alone")
+    boolean noReport;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      Path work = dir != null ? dir : java.nio.file.Files.createTempDirectory("ledger-fault-campaign-");
+      System.out.println("fault-campaign: data and logs in " + work);
+      CampaignReport result = new FaultCampaign(new FaultCampaign.Options(events, kills, partitions, 3, seed,
+          Duration.ofMinutes(30), fault), System.out).run(work);
+      Section section = CampaignSection.of(result, "./ledger bench fault-campaign "
+          + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
+          Map.of("events", Long.toString(events), "faults", Integer.toString(kills), "partitions", Integer.toString(partitions),
+          "fault", fault.name().toLowerCase(java.util.Locale.ROOT)));
+      System.out.println();
+      System.out.print(section.toText());
+      if (!noReport) {
+        new ReportWriter(report).write(section);
+      }
+      return result.passed() ? 0 : 1;
     }
   }
 

@@ -51,6 +51,61 @@ public final class ApiCalls {
         .POST(HttpRequest.BodyPublishers.ofString(ndjson)));
   }
 
+  /**
+   * Sends any request with the bearer key: {@code headers} on top, {@code body} for POST (empty
+   * otherwise). With {@code statusOnly} (an endless server-sent-event stream) only the status is read
+   * and the connection closed.
+   *
+   * @throws UncheckedIOException when no answer came (refused, reset, or none within 30 s)
+   */
+  public Answer send(String method, String pathAndQuery, java.util.Map<String, String> headers, byte[] body,
+      boolean statusOnly) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+        .method(method, body.length == 0 && !method.equals("POST") ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body));
+    headers.forEach(b::header);
+    if (!statusOnly) {
+      return send(b);
+    }
+    try {
+      HttpResponse<java.io.InputStream> r = client.send(b.header("Authorization", "Bearer " + key)
+          .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofInputStream());
+      r.body().close();
+      return new Answer(r.statusCode(), "");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /**
+   * GET {@code pathAndQuery} as a stream, for answers too large to hold (an NDJSON audit trail, an
+   * export); the caller closes it.
+   *
+   * @throws IllegalStateException when the status is not 200 (with the body)
+   */
+  public java.io.InputStream getStream(String pathAndQuery) {
+    try {
+      HttpResponse<java.io.InputStream> r = client.send(HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+          .header("Authorization", "Bearer " + key).timeout(Duration.ofMinutes(30)).GET().build(),
+          HttpResponse.BodyHandlers.ofInputStream());
+      if (r.statusCode() != 200) {
+        try (java.io.InputStream in = r.body()) {
+          throw new IllegalStateException("GET " + pathAndQuery + ": " + r.statusCode() + " "
+              + new String(in.readNBytes(2000), StandardCharsets.UTF_8));
+        }
+      }
+      return r.body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
   private Answer send(HttpRequest.Builder request) {
     try {
       HttpResponse<String> r = client.send(request.header("Authorization", "Bearer " + key)

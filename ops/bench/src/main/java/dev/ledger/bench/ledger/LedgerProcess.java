@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 /**
  * The ledger as a user runs it: {@code ledger up} in a JVM of its own, with the launcher's JVM
  * flags and default heap (no -Xmx: the JVM picks a quarter of memory, as for a user), on a fresh
- * data directory and free ports ({@value #JAVA_OPTS_VARIABLE} adds JVM options, e.g. a flight
+ * data directory and free ports, or again and again on the same data ({@link Launch}, for the fault
+ * campaign) ({@value #JAVA_OPTS_VARIABLE} adds JVM options, e.g. a flight
  * recording). The bench drives it from outside (Kafka producers, HTTP), so the
  * process's RSS and CPU are the ledger's alone. Index progress is read from {@code GET /metrics}.
  */
@@ -45,6 +46,11 @@ public final class LedgerProcess implements LedgerUnderTest {
 
   private static final Pattern HTTP_LINE = Pattern.compile("^\\s*http\\s+http://([^:\\s]+):(\\d+)");
   private static final long READY_TIMEOUT_NANOS = TimeUnit.MINUTES.toNanos(3);
+  /**
+   * A restart after {@code kill -9} recovers every log segment, state store and index commit first:
+   * on a busy machine that took over 3 minutes.
+   */
+  private static final long RESTART_TIMEOUT_NANOS = TimeUnit.MINUTES.toNanos(10);
   /** A scrape of /metrics costs the ledger CPU (thousands of Kafka client meters): at most one per this. */
   private static final long SCRAPE_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
@@ -55,12 +61,14 @@ public final class LedgerProcess implements LedgerUnderTest {
   private final ApiCalls api;
   private final Thread hook;
   private final String command;
+  private final boolean deleteOnClose;
   private long scrapedAt;
   private Map<String, Double> scraped = Map.of();
 
   private LedgerProcess(Process process, Path dir, Path dataDir, KafkaClientSettings kafkaClient, ApiCalls api,
-      Thread hook, String command) {
+      Thread hook, String command, boolean deleteOnClose) {
     this.process = process;
+    this.deleteOnClose = deleteOnClose;
     this.command = command;
     this.dir = dir;
     this.dataDir = dataDir;
@@ -71,20 +79,56 @@ public final class LedgerProcess implements LedgerUnderTest {
 
   /**
    * Starts {@code ledger up} with {@code partitions} and further {@code settings} ({@code ledger
-   * config} keys) and waits until it says it is ready.
+   * config} keys) on a fresh data directory and free ports, and waits until it says it is ready.
    *
    * @throws IllegalStateException when the build is missing or the ledger does not start (with its output)
    */
   public static LedgerProcess start(int partitions, Map<String, String> settings) {
+    try {
+      Path dir = Files.createTempDirectory("ledger-bench-process-");
+      return start(new Launch(partitions, settings, dir, 0, 0), true);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * How to start the ledger again and again on the same data (the fault campaign): its data lives in
+   * {@code dir/data} and its output in {@code dir/ledger-<n>.log}, on fixed ports so that clients
+   * find it again after a restart.
+   *
+   * @param partitions partitions of every ledger topic
+   * @param settings further {@code ledger config} keys
+   * @param dir the working directory, kept when the process ends
+   * @param kafkaPort the embedded broker's port (0: a free one)
+   * @param httpPort the API's port (0: a free one)
+   */
+  public record Launch(int partitions, Map<String, String> settings, Path dir, int kafkaPort, int httpPort) {
+    public Launch {
+      settings = Map.copyOf(settings);
+    }
+  }
+
+  /** Starts {@code ledger up} as {@code launch} says; {@link #close()} stops it and leaves its directory. */
+  public static LedgerProcess start(Launch launch) {
+    return start(launch, false);
+  }
+
+  private static LedgerProcess start(Launch launch, boolean deleteOnClose) {
     Path root = repositoryRoot();
     Path cli = root.resolve("ops/cli/target");
     if (!Files.isDirectory(cli.resolve("classes")) || !Files.isDirectory(cli.resolve("lib"))) {
       throw new IllegalStateException("the ledger is not built under " + cli + ": run ./ledger build");
     }
     try {
-      Path dir = Files.createTempDirectory("ledger-bench-process-");
+      Path dir = launch.dir();
       Path data = dir.resolve("data");
-      Path log = dir.resolve("ledger.log");
+      Path log;
+      int n = 0;
+      do {
+        log = dir.resolve(n == 0 ? "ledger.log" : "ledger-" + n + ".log");
+        n++;
+      } while (Files.exists(log));
       List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
       command.addAll(launcherFlags(root));
       // Not LEDGER_JAVA_OPTS, which the launcher already gave the bench's own JVM: a flight recording
@@ -94,26 +138,31 @@ public final class LedgerProcess implements LedgerUnderTest {
         command.addAll(List.of(javaOpts.trim().split("\\s+")));
       }
       command.addAll(List.of("-cp", cli.resolve("classes") + ":" + cli.resolve("lib") + "/*", "dev.ledger.ops.Main", "up",
-          "--data-dir", data.toString(), "--http-port", "0", "--kafka-port", "0", "--partitions",
-          Integer.toString(partitions)));
-      settings.forEach((k, v) -> command.add("--set=" + k + "=" + v));
+          "--data-dir", data.toString(), "--http-port", Integer.toString(launch.httpPort()), "--kafka-port",
+          Integer.toString(launch.kafkaPort()), "--partitions", Integer.toString(launch.partitions())));
+      launch.settings().forEach((k, v) -> command.add("--set=" + k + "=" + v));
       Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
           .redirectOutput(log.toFile()).start();
       Thread hook = new Thread(() -> stop(p), "ledger-process-stop");
       Runtime.getRuntime().addShutdownHook(hook);
       try {
-        String[] found = awaitReady(p, log);
+        String[] found = awaitReady(p, log, deleteOnClose ? READY_TIMEOUT_NANOS : RESTART_TIMEOUT_NANOS);
         String key = Files.readString(data.resolve("admin.key")).trim();
-        // Its broker takes only the login the ledger wrote for its clients.
-        KafkaClientSettings kafka = KafkaClientSettings.read(data.resolve(KafkaClientSettings.FILE_NAME));
+        // Its broker takes only the login the ledger wrote for its clients; an external broker (kafka.bootstrap.servers)
+        // is the caller's, reached as the caller says.
+        String external = launch.settings().get("kafka.bootstrap.servers");
+        KafkaClientSettings kafka = external != null ? KafkaClientSettings.plaintext(external)
+            : KafkaClientSettings.read(data.resolve(KafkaClientSettings.FILE_NAME));
         String shown = String.join(" ", command).replace(cli.resolve("classes") + ":" + cli.resolve("lib") + "/*",
             "<ops/cli classpath>");
         return new LedgerProcess(p, dir, data, kafka, new ApiCalls("http://" + found[0] + ":" + found[1], key), hook,
-            shown);
+            shown, deleteOnClose);
       } catch (RuntimeException | IOException e) {
         stop(p);
         Runtime.getRuntime().removeShutdownHook(hook);
-        Dirs.deleteTree(dir);
+        if (deleteOnClose) {
+          Dirs.deleteTree(dir);
+        }
         throw e;
       }
     } catch (IOException e) {
@@ -125,8 +174,8 @@ public final class LedgerProcess implements LedgerUnderTest {
   }
 
   /** Waits for the ready line; returns {http host, http port} read from the output. */
-  private static String[] awaitReady(Process p, Path log) throws IOException {
-    long deadline = System.nanoTime() + READY_TIMEOUT_NANOS;
+  private static String[] awaitReady(Process p, Path log, long timeoutNanos) throws IOException {
+    long deadline = System.nanoTime() + timeoutNanos;
     while (System.nanoTime() < deadline) {
       String text = Files.exists(log) ? Files.readString(log) : "";
       if (text.contains(": ready in")) {
@@ -146,7 +195,8 @@ public final class LedgerProcess implements LedgerUnderTest {
         throw new IllegalStateException("interrupted while the ledger starts");
       }
     }
-    throw new IllegalStateException("the ledger was not ready within 3 minutes:\n" + tail(Files.readString(log)));
+    throw new IllegalStateException("the ledger was not ready within " + TimeUnit.NANOSECONDS.toMinutes(timeoutNanos)
+        + " minutes:\n" + tail(Files.readString(log)));
   }
 
   /** The checkout the bench runs from: its classes live in {@code <root>/ops/bench/target/classes}. */
@@ -228,12 +278,34 @@ public final class LedgerProcess implements LedgerUnderTest {
   @Override
   public void close() {
     stop(process);
+    forgetHook();
+    if (deleteOnClose) {
+      Dirs.deleteTree(dir);
+    }
+  }
+
+  /** {@code kill -9}: the process ends at once, mid-write wherever it was; the data directory stays. */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    forgetHook();
+  }
+
+  /** Whether the process still runs (it exits by itself on an OutOfMemoryError, or when Kafka halts it). */
+  public boolean alive() {
+    return process.isAlive();
+  }
+
+  private void forgetHook() {
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException e) {
       // Already shutting down: the hook stops it (again, harmlessly).
     }
-    Dirs.deleteTree(dir);
   }
 
   /** SIGTERM (the ledger closes cleanly on it), then a kill if it takes more than a minute. */

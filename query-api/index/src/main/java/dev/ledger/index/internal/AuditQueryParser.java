@@ -169,7 +169,7 @@ public final class AuditQueryParser extends QueryParser {
   private static long instant(String text) throws ParseException {
     try {
       return Instant.parse(text.toUpperCase()).toEpochMilli();
-    } catch (DateTimeParseException e) {
+    } catch (DateTimeParseException | ArithmeticException e) { // an instant past epoch milliseconds does not fit either
       throw new ParseException("occurred_at: '" + text + "' is not an RFC 3339 instant like 2026-01-31T12:00:00Z");
     }
   }

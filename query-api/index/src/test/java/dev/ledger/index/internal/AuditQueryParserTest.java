@@ -42,6 +42,9 @@ class AuditQueryParserTest {
     assertThatThrownBy(() -> AuditQueryParser.parseQ("occurred_at:[monday TO *]")).isInstanceOf(ParseException.class)
         .hasMessageContaining("RFC 3339");
     assertThatThrownBy(() -> AuditQueryParser.parseQ("*leading")).isInstanceOf(ParseException.class);
+    // A valid instant beyond epoch milliseconds was an ArithmeticException (a 500), not a ParseException.
+    assertThatThrownBy(() -> AuditQueryParser.parseQ("occurred_at:[+999999999-12-31T23:59:59Z TO *]"))
+        .isInstanceOf(ParseException.class).hasMessageContaining("RFC 3339");
   }
 
   @Test

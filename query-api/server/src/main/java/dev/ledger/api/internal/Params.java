@@ -45,8 +45,11 @@ public final class Params {
             return null;
         }
         try {
-            return OffsetDateTime.parse(value).toInstant();
-        } catch (DateTimeParseException e) {
+            Instant instant = OffsetDateTime.parse(value).toInstant();
+            // The index keeps times as epoch milliseconds: a year like +999999999 parses but does not fit.
+            instant.toEpochMilli();
+            return instant;
+        } catch (DateTimeParseException | ArithmeticException e) {
             throw ApiError.badParameter(name, "expected an RFC 3339 timestamp like 2026-11-20T09:30:00Z, got '"
                 + value + "'");
         }

@@ -1,0 +1,406 @@
+package dev.ledger.bench.fault;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ledger.bench.fault.CampaignReport.Counts;
+import dev.ledger.bench.kafka.EncodedEvent;
+import dev.ledger.bench.kafka.EventEncoder;
+import dev.ledger.bench.kafka.ProducerSettings;
+import dev.ledger.bench.kafka.TopicScan;
+import dev.ledger.bench.ledger.ApiCalls;
+import dev.ledger.bench.ledger.LedgerProcess;
+import dev.ledger.export.Verifier;
+import dev.ledger.export.VerificationReport;
+import dev.ledger.export.sign.NotaryKey;
+import dev.ledger.export.sign.PublicKeys;
+import dev.ledger.ops.workload.WorkloadGenerator;
+import dev.ledger.ops.workload.WorkloadSpec;
+import dev.ledger.schemas.Topics;
+import dev.ledger.schemas.avro.AuditRecord;
+import dev.ledger.schemas.kafka.EmbeddedKafka;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+/**
+ * The kill campaign: replays generated events onto {@code ledger.events} of a {@code ledger up} in a
+ * JVM of its own while killing it with {@code kill -9} at random points and restarting it on the same
+ * data directory and ports, then checks that every event has exactly one audit record on {@code
+ * ledger.audit}, in the index and in the notary's log, that every revocation notice is there once,
+ * and that every tenant's export verifies.
+ *
+ * <pre>{@code
+ * CampaignReport r = new FaultCampaign(FaultCampaign.Options.of(5_000, 2), System.out).run(workDir);
+ * }</pre>
+ */
+public final class FaultCampaign {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int CHUNK = 2_000;
+  private static final int EXAMPLES = 10;
+
+  /**
+   * @param events events to replay
+   * @param kills {@code kill -9}s, at random points of the replay
+   * @param partitions partitions of every topic
+   * @param tenants tenants of the workload
+   * @param seed the workload's and the kill points' seed
+   * @param settleTimeout how long the ledger may take after the replay to show every record
+   * @param fault what happens at each fault point
+   */
+  public record Options(long events, int kills, int partitions, int tenants, long seed, Duration settleTimeout,
+      Fault fault) {
+    public static Options of(long events, int kills) {
+      return new Options(events, kills, 3, 3, 1, Duration.ofMinutes(10), Fault.KILL_LEDGER);
+    }
+  }
+
+  /** What happens at each fault point. */
+  public enum Fault {
+    /** {@code kill -9} of {@code ledger up} with its embedded broker, then a restart on the same data. */
+    KILL_LEDGER,
+    /**
+     * The ledger runs on an external broker (in the campaign's JVM); the broker stops (a clean
+     * shutdown) and starts again on the same log directory and port while the ledger keeps running.
+     */
+    RESTART_BROKER
+  }
+
+  private final Options options;
+  private final PrintStream out;
+
+  public FaultCampaign(Options options, PrintStream out) {
+    this.options = options;
+    this.out = out;
+  }
+
+  /** The workload: trees enough for {@link Options#events()} events, from now on so tokens are live. */
+  private WorkloadSpec spec() {
+    // A tree of depth 3 and fan-out 2 has 15 tokens and 30 uses, plus a revocation now and then.
+    int trees = (int) Math.max(1, (options.events() + 44) / 45);
+    return WorkloadSpec.builder().seed(options.seed()).trees(trees).tenants(options.tenants()).revocationShare(0.1)
+        .start(Instant.now().truncatedTo(ChronoUnit.SECONDS)).build();
+  }
+
+  /** Runs the campaign with its data under {@code dir} (kept, for a look after a failure). */
+  public CampaignReport run(Path dir) throws Exception {
+    long started = System.nanoTime();
+    SplittableRandom random = new SplittableRandom(options.seed());
+    TreeSet<Long> killAt = new TreeSet<>();
+    while (killAt.size() < Math.min(options.kills(), options.events())) {
+      killAt.add(random.nextLong(options.events()));
+    }
+    int kafkaPort = freePort();
+    int httpPort = freePort();
+    while (httpPort == kafkaPort) { // two probes may hand out the same port
+      httpPort = freePort();
+    }
+    boolean brokerFaults = options.fault() == Fault.RESTART_BROKER;
+    Path brokerDir = dir.resolve("broker");
+    EmbeddedKafka[] broker = {brokerFaults ? EmbeddedKafka.start(brokerDir, kafkaPort) : null};
+    Map<String, String> settings = brokerFaults ? Map.of("kafka.bootstrap.servers", broker[0].bootstrapServers()) : Map.of();
+    LedgerProcess.Launch launch = new LedgerProcess.Launch(options.partitions(), settings, dir,
+        brokerFaults ? 0 : kafkaPort, httpPort);
+    Expected expected = new Expected();
+    List<Double> restarts = new ArrayList<>();
+    long resent = 0;
+    LedgerProcess ledger = LedgerProcess.start(launch);
+    try {
+      KafkaProducer<byte[], byte[]> producer = ProducerSettings.producer(ledger.kafkaClient());
+      EventEncoder encoder = new EventEncoder();
+      List<EncodedEvent> chunk = new ArrayList<>();
+      List<Future<RecordMetadata>> sent = new ArrayList<>();
+      long n = 0;
+      for (String line : WorkloadGenerator.events(spec())) {
+        if (n == options.events()) {
+          break;
+        }
+        expected.add(line);
+        EncodedEvent e = encoder.encode(line);
+        chunk.add(e);
+        sent.add(send(producer, e));
+        n++;
+        if (!killAt.isEmpty() && n > killAt.first()) {
+          killAt.pollFirst();
+          // Let the ledger work on what it has (streams, index, notary mid-write), then kill it.
+          Thread.sleep(random.nextInt(1500));
+          long t0 = System.nanoTime();
+          if (brokerFaults) {
+            broker[0].close();
+            broker[0] = EmbeddedKafka.start(brokerDir, kafkaPort);
+          } else {
+            ledger.kill();
+            ledger = LedgerProcess.start(launch);
+          }
+          restarts.add((System.nanoTime() - t0) / 1e9);
+          out.printf("fault-campaign: %s %d of %d after %,d events; restarted in %.1f s%n",
+              brokerFaults ? "broker restart" : "kill", restarts.size(), options.kills(), n, restarts.getLast());
+        }
+        if (chunk.size() == CHUNK) {
+          ConfirmResult c = confirm(producer, ledger, chunk, sent);
+          producer = c.producer();
+          resent += c.resent();
+          chunk.clear();
+          sent.clear();
+        }
+      }
+      ConfirmResult c = confirm(producer, ledger, chunk, sent);
+      resent += c.resent();
+      c.producer().close();
+      out.printf("fault-campaign: %,d events acknowledged (%,d sent again), %d kills; waiting for every record%n",
+          n, resent, restarts.size());
+      return check(ledger, expected, n, resent, restarts, started);
+    } finally {
+      ledger.close();
+      if (broker[0] != null) {
+        broker[0].close();
+      }
+    }
+  }
+
+  private static Future<RecordMetadata> send(KafkaProducer<byte[], byte[]> producer, EncodedEvent e) {
+    return producer.send(new ProducerRecord<>(Topics.EVENTS.name(), e.key(), e.value()));
+  }
+
+  private record ConfirmResult(KafkaProducer<byte[], byte[]> producer, long resent) {}
+
+  /**
+   * Waits for every send of {@code chunk}; what failed (its broker was killed mid-request) is sent
+   * again with a new producer until Kafka acknowledges it. The stream processor drops a copy by its
+   * event id, so a send that did reach the log before the kill and is sent again changes nothing.
+   */
+  private ConfirmResult confirm(KafkaProducer<byte[], byte[]> producer, LedgerProcess ledger, List<EncodedEvent> chunk,
+      List<Future<RecordMetadata>> sent) throws InterruptedException {
+    long resent = 0;
+    List<EncodedEvent> failed = failures(chunk, sent);
+    for (int attempt = 0; !failed.isEmpty(); attempt++) {
+      if (attempt == 10) {
+        throw new IllegalStateException(failed.size() + " events were not acknowledged after 10 attempts");
+      }
+      producer.close(Duration.ZERO);
+      producer = ProducerSettings.producer(ledger.kafkaClient());
+      resent += failed.size();
+      List<Future<RecordMetadata>> again = new ArrayList<>();
+      for (EncodedEvent e : failed) {
+        again.add(send(producer, e));
+      }
+      failed = failures(failed, again);
+    }
+    return new ConfirmResult(producer, resent);
+  }
+
+  private static List<EncodedEvent> failures(List<EncodedEvent> events, List<Future<RecordMetadata>> sent)
+      throws InterruptedException {
+    List<EncodedEvent> failed = new ArrayList<>();
+    for (int i = 0; i < events.size(); i++) {
+      try {
+        sent.get(i).get(3, TimeUnit.MINUTES);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        failed.add(events.get(i));
+      }
+    }
+    return failed;
+  }
+
+  /** What the replayed workload must leave behind: its event ids, and the tokens its revocations reach. */
+  private static final class Expected {
+    final Set<String> events = new HashSet<>();
+    final Map<String, List<String>> children = new HashMap<>();
+    final List<String> revoked = new ArrayList<>();
+
+    void add(String line) throws IOException {
+      JsonNode e = JSON.readTree(line);
+      String tenant = e.path("tenant").asText();
+      events.add(tenant + "/" + e.path("event_id").asText());
+      JsonNode token = e.path("token");
+      if (token.has("parent_token_id")) {
+        children.computeIfAbsent(tenant + "/" + token.get("parent_token_id").asText(), k -> new ArrayList<>())
+            .add(tenant + "/" + token.get("token_id").asText());
+      }
+      if (e.has("revocation")) {
+        revoked.add(tenant + "/" + e.path("revocation").path("token_id").asText());
+      }
+    }
+
+    /** Every token a revocation reaches: the revoked ones and all their descendants. */
+    Set<String> revokedTokens() {
+      Set<String> all = new HashSet<>();
+      List<String> todo = new ArrayList<>(revoked);
+      while (!todo.isEmpty()) {
+        String t = todo.removeLast();
+        if (all.add(t)) {
+          todo.addAll(children.getOrDefault(t, List.of()));
+        }
+      }
+      return all;
+    }
+
+    Set<String> tenants() {
+      Set<String> t = new TreeSet<>();
+      events.forEach(id -> t.add(id.substring(0, id.indexOf('/'))));
+      return t;
+    }
+  }
+
+  private CampaignReport check(LedgerProcess ledger, Expected expected, long events, long resent, List<Double> restarts,
+      long started) throws Exception {
+    long deadline = System.nanoTime() + options.settleTimeout().toNanos();
+    Counts topic = settle(deadline, () -> count(expected.events, auditTopic(ledger)));
+    out.printf("fault-campaign: ledger.audit %s%n", topic);
+    Counts index = settle(deadline, () -> count(expected.events, indexed(ledger.api(), expected.tenants())));
+    out.printf("fault-campaign: index %s%n", index);
+    List<String> problems = new ArrayList<>();
+    Counts notary = settle(deadline, () -> {
+      problems.clear();
+      return count(expected.events, exported(ledger, expected.tenants(), problems));
+    });
+    out.printf("fault-campaign: notary %s%n", notary);
+    Map<String, Integer> notices = notices(ledger);
+    Set<String> revoked = expected.revokedTokens();
+    long missing = revoked.stream().filter(t -> !notices.containsKey(t)).count();
+    long duplicated = notices.values().stream().filter(v -> v > 1).count();
+    return new CampaignReport(options.fault(), options.seed(), events, resent, restarts.size(), restarts, topic, index, notary,
+        revoked.size(), missing, duplicated, expected.tenants().size() - (int) problems.stream()
+            .map(p -> p.substring(0, p.indexOf(':'))).distinct().count(), List.copyOf(problems),
+        Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  private interface Check {
+    Counts get() throws Exception;
+  }
+
+  /** Repeats {@code check} until nothing is missing or the deadline passes; returns the last answer. */
+  private static Counts settle(long deadline, Check check) throws Exception {
+    Counts c = check.get();
+    while (c.missing() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(2000);
+      c = check.get();
+    }
+    return c;
+  }
+
+  private static Counts count(Set<String> expected, Map<String, Integer> found) {
+    long once = 0;
+    long missing = 0;
+    long duplicated = 0;
+    List<String> examples = new ArrayList<>();
+    for (String id : expected) {
+      int n = found.getOrDefault(id, 0);
+      if (n == 1) {
+        once++;
+      } else {
+        missing += n == 0 ? 1 : 0;
+        duplicated += n > 1 ? 1 : 0;
+        if (examples.size() < EXAMPLES) {
+          examples.add(id + " x" + n);
+        }
+      }
+    }
+    return new Counts(once, missing, duplicated, examples);
+  }
+
+  /** Audit records (not amendments) per event on ledger.audit. */
+  private static Map<String, Integer> auditTopic(LedgerProcess ledger) {
+    Map<String, Integer> found = new HashMap<>();
+    var decoder = Topics.AUDIT.valueSerde().deserializer();
+    TopicScan.scan(ledger.kafkaClient(), Topics.AUDIT.name(), Duration.ofMinutes(10), r -> {
+      AuditRecord a = decoder.deserialize(Topics.AUDIT.name(), r.value());
+      if (a.getAmends() == null) {
+        found.merge(a.getTenant() + "/" + a.getEventId(), 1, Integer::sum);
+      }
+    });
+    return found;
+  }
+
+  /** Audit records per event in the index: every tenant's whole trail as NDJSON. */
+  private static Map<String, Integer> indexed(ApiCalls api, Set<String> tenants) throws IOException {
+    Map<String, Integer> found = new HashMap<>();
+    for (String tenant : tenants) {
+      try (InputStream in = api.getStream("/v1/audit?format=ndjson&tenant=" + ApiCalls.enc(tenant))) {
+        lines(in, node -> {
+          found.merge(tenant + "/" + node.path("event_id").asText(), 1, Integer::sum);
+          return null;
+        });
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Audit records per event in the notary's log: every tenant's full export, each verified with the
+   * notary's public key (a problem is added to {@code problems} as {@code tenant: what}).
+   */
+  private static Map<String, Integer> exported(LedgerProcess ledger, Set<String> tenants, List<String> problems)
+      throws IOException {
+    PublicKey key = PublicKeys.read(ledger.dataDir().resolve(NotaryKey.PUBLIC_PEM_FILE));
+    Map<String, Integer> found = new HashMap<>();
+    for (String tenant : tenants) {
+      String path = "/v1/exports?format=ndjson&tenant=" + ApiCalls.enc(tenant);
+      try (InputStream in = ledger.api().getStream(path)) {
+        VerificationReport report = Verifier.verify(in, key, null, null);
+        if (!report.ok()) {
+          problems.add(tenant + ": " + String.join("; ", report.lines().subList(0, Math.min(5, report.lines().size()))));
+        }
+      }
+      try (InputStream in = ledger.api().getStream(path)) {
+        lines(in, node -> {
+          JsonNode record = node.get("record");
+          if (record != null && (record.get("amends") == null || record.get("amends").isNull())) {
+            found.merge(tenant + "/" + record.path("event_id").asText(), 1, Integer::sum);
+          }
+          return null;
+        });
+      }
+    }
+    return found;
+  }
+
+  private static void lines(InputStream in, Function<JsonNode, Void> each) throws IOException {
+    BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+      if (!line.isBlank()) {
+        each.apply(JSON.readTree(line));
+      }
+    }
+  }
+
+  /** Revocation notices (not tombstones) per token on ledger.revocations. */
+  private static Map<String, Integer> notices(LedgerProcess ledger) {
+    Map<String, Integer> found = new HashMap<>();
+    TopicScan.scan(ledger.kafkaClient(), Topics.REVOCATIONS.name(), Duration.ofMinutes(5), r -> {
+      if (r.value() != null) {
+        found.merge(new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum);
+      }
+    });
+    return found;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

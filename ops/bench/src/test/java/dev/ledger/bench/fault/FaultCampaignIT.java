@@ -1,0 +1,53 @@
+package dev.ledger.bench.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The kill campaign at a tiny size (the full one is {@code ledger bench fault-campaign}: 1 M events,
+ * 20 kills): two {@code kill -9}s of a child-JVM {@code ledger up} during a replay of 5,000 events,
+ * and nothing is lost or doubled anywhere; the same for a restart of its (external) broker mid-load.
+ */
+class FaultCampaignIT {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void twoKillsDuringAReplayLoseAndDoubleNothing() throws Exception {
+    CampaignReport r = new FaultCampaign(new FaultCampaign.Options(5_000, 2, 2, 2, 3, Duration.ofMinutes(5),
+        FaultCampaign.Fault.KILL_LEDGER), System.out)
+        .run(dir);
+    String why = CampaignSection.of(r, "FaultCampaignIT", java.util.Map.of()).toText();
+    assertThat(r.kills()).as(why).isEqualTo(2);
+    assertThat(r.events()).as(why).isEqualTo(5_000);
+    assertThat(r.auditTopic().once()).as(why).isEqualTo(5_000);
+    assertThat(r.index().once()).as(why).isEqualTo(5_000);
+    assertThat(r.notary().once()).as(why).isEqualTo(5_000);
+    assertThat(r.revocationsExpected()).as(why).isPositive();
+    assertThat(r.revocationsMissing()).as(why).isZero();
+    assertThat(r.revocationsDuplicated()).as(why).isZero();
+    assertThat(r.exportProblems()).as(why).isEmpty();
+    assertThat(r.exportsVerified()).as(why).isEqualTo(2);
+    assertThat(r.passed()).as(why).isTrue();
+  }
+
+  @Test
+  void aBrokerRestartUnderARunningLedgerLosesAndDoublesNothing() throws Exception {
+    CampaignReport r = new FaultCampaign(new FaultCampaign.Options(3_000, 1, 2, 2, 5, Duration.ofMinutes(5),
+        FaultCampaign.Fault.RESTART_BROKER), System.out).run(dir);
+    String why = CampaignSection.of(r, "FaultCampaignIT", java.util.Map.of()).toText();
+    assertThat(r.kills()).as(why).isEqualTo(1);
+    assertThat(r.auditTopic().once()).as(why).isEqualTo(3_000);
+    assertThat(r.index().once()).as(why).isEqualTo(3_000);
+    assertThat(r.notary().once()).as(why).isEqualTo(3_000);
+    assertThat(r.revocationsMissing()).as(why).isZero();
+    assertThat(r.revocationsDuplicated()).as(why).isZero();
+    assertThat(r.exportProblems()).as(why).isEmpty();
+    assertThat(r.passed()).as(why).isTrue();
+  }
+}
