@@ -193,6 +193,7 @@ class SsfTransmitterIT {
     try (LedgerFixture ledger = LedgerFixture.start(data)) {
       SsfReceiver rx = new SsfReceiver(ledger.base, subscriber);
       rx.discover();
+      awaitHealthy(ledger); // a node closed while its stream processor still joins its group takes 30 s to stop
       JsonNode poll = SsfReceiver.JSON.readTree(
           rx.call("GET", "configuration_endpoint", "stream_id=" + pollStreamId, null).body());
       JsonNode redelivered = rx.poll(poll, Map.of("returnImmediately", false, "maxEvents", 10));
@@ -227,6 +228,13 @@ class SsfTransmitterIT {
     }
     assertThat(sets).hasSize(count);
     return sets;
+  }
+
+  private static void awaitHealthy(LedgerFixture ledger) throws Exception {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (ledger.ledgerGet("/health").statusCode() != 200 && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
   }
 
   private static void awaitIndexed(LedgerFixture ledger, String tokenId) throws Exception {
