@@ -203,6 +203,27 @@ class SsfTransmitterIT {
       assertThat(rx.poll(poll, Map.of("ack", List.of(unackedJti), "returnImmediately", true)).get("sets").size())
           .isZero();
 
+      // An operator (the admin key, not the stream's receiver) pauses the stream: the receiver hears of it.
+      assertThat(rx.send("POST", rx.endpoint("status_endpoint"), Map.of("stream_id", pollStreamId,
+          "status", "paused", "reason", "maintenance"), ledger.key).statusCode()).isEqualTo(200);
+      Map<String, JWTClaimsSet> updated = pollUntil(rx, poll, poll.get("aud").asText(), 1, List.of());
+      JWTClaimsSet streamUpdated = updated.values().iterator().next();
+      assertThat(SsfReceiver.eventType(streamUpdated))
+          .isEqualTo("https://schemas.openid.net/secevent/ssf/event-type/stream-updated");
+      assertThat(SsfReceiver.event(streamUpdated)).containsEntry("status", "paused").containsEntry("reason", "maintenance");
+      rx.poll(poll, Map.of("ack", List.copyOf(updated.keySet()), "maxEvents", 0));
+
+      // The operator's command line lists the tenant's streams and deletes one.
+      String pushId = null;
+      for (JsonNode s : SsfReceiver.JSON.readTree(rx.call("GET", "configuration_endpoint", null, null).body())) {
+        if (!s.get("stream_id").asText().equals(pollStreamId)) {
+          pushId = s.get("stream_id").asText();
+        }
+      }
+      assertThat(cli(ledger, "ssf", "streams")).contains(pollStreamId, "paused", "poll", pushId, "push");
+      assertThat(cli(ledger, "ssf", "delete", pushId)).contains("deleted");
+      assertThat(rx.call("GET", "configuration_endpoint", "stream_id=" + pushId, null).statusCode()).isEqualTo(404);
+
       // Delete, then 404.
       assertThat(rx.call("DELETE", "configuration_endpoint", "stream_id=" + pollStreamId, null).statusCode())
           .isEqualTo(204);
@@ -228,6 +249,17 @@ class SsfTransmitterIT {
     }
     assertThat(sets).hasSize(count);
     return sets;
+  }
+
+  /** Runs {@code ledger ...} against the node with its admin key, for tenant acme; returns what it printed. */
+  private static String cli(LedgerFixture ledger, String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    picocli.CommandLine line = dev.ledger.ops.cli.LedgerCommand.commandLine();
+    line.setOut(new java.io.PrintWriter(out));
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--url", ledger.base, "--key", ledger.key, "--tenant", LedgerFixture.TENANT));
+    assertThat(line.execute(all.toArray(String[]::new))).as("ledger %s: %s", all, out).isZero();
+    return out.toString();
   }
 
   private static void awaitHealthy(LedgerFixture ledger) throws Exception {

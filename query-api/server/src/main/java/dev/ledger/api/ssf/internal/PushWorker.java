@@ -55,15 +55,14 @@ final class PushWorker implements Runnable {
     public void run() {
         while (running) {
             try {
-                StreamConfig stream = cursor.stream();
-                if (!"enabled".equals(stream.status())) {
-                    cursor.fetch(1, Duration.ZERO); // a disabled stream drops what comes meanwhile
-                    Thread.sleep(200);
-                    continue;
-                }
-                List<PendingSet> next = cursor.fetch(1, Duration.ofMillis(500));
+                boolean enabled = "enabled".equals(cursor.stream().status());
+                // Not enabled: only stream-updated and verification SETs come out (a disabled stream's notices are
+                // read and dropped meanwhile).
+                List<PendingSet> next = cursor.fetch(1, enabled ? Duration.ofMillis(500) : Duration.ZERO);
                 if (!next.isEmpty()) {
                     deliver(next.getFirst());
+                } else if (!enabled) {
+                    Thread.sleep(200);
                 }
             } catch (InterruptedException e) {
                 return;
@@ -80,7 +79,7 @@ final class PushWorker implements Runnable {
         Duration backoff = settings.pushMinBackoff();
         while (running) {
             StreamConfig stream = cursor.stream();
-            if (!"enabled".equals(stream.status())) {
+            if (!"enabled".equals(stream.status()) && set.partition() != null) {
                 return; // held (paused) or dropped (disabled) by the cursor
             }
             String error = post(stream, set);

@@ -110,7 +110,9 @@ public final class StreamCursor implements AutoCloseable {
         this.stream = config;
         if ("disabled".equals(config.status())) {
             for (PendingSet p : new ArrayList<>(pending.values())) {
-                done(p);
+                if (p.partition() != null) {
+                    done(p);
+                }
             }
             commit();
         }
@@ -123,20 +125,20 @@ public final class StreamCursor implements AutoCloseable {
 
     /**
      * The oldest SETs not yet acknowledged, reading more notices when fewer than {@code max} are pending. A paused
-     * stream gets nothing (its notices wait in Kafka, in order); a disabled one has its notices read and dropped.
+     * stream gets no revocation (its notices wait in Kafka, in order); a disabled one has its notices read and
+     * dropped; both still get their stream-updated and verification SETs.
      *
      * @param wait how long one Kafka poll may wait when more are needed
      */
     public synchronized List<PendingSet> fetch(int max, Duration wait) {
         String status = stream.status();
-        if ("paused".equals(status)) {
-            return List.of();
-        }
-        if (pending.size() < max || "disabled".equals(status)) {
+        if ("disabled".equals(status) || ("enabled".equals(status) && pending.size() < max)) {
             read(wait);
         }
-        if ("disabled".equals(status)) {
-            return List.of();
+        if (!"enabled".equals(status)) {
+            // Held or dropped revocations aside, the receiver still hears that its stream was paused or disabled
+            // (SSF 1.0 section 8.1.5) and gets the verification it asked for.
+            return pending.values().stream().filter(p -> p.partition() == null).limit(max).toList();
         }
         return pending.values().stream().limit(max).toList();
     }
