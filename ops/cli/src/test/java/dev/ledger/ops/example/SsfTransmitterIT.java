@@ -59,6 +59,14 @@ class SsfTransmitterIT {
       exchange.sendResponseHeaders(down ? 503 : 202, -1);
       exchange.close();
     });
+    // A receiver that refuses every SET as invalid (RFC 8935: 400): each is dead-lettered at once.
+    push.createContext("/refuse", exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      byte[] err = "{\"err\":\"invalid_request\",\"description\":\"no\"}".getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(400, err.length);
+      exchange.getResponseBody().write(err);
+      exchange.close();
+    });
     push.start();
 
     String pollStreamId;
@@ -100,8 +108,10 @@ class SsfTransmitterIT {
       JsonNode pushStream = rx.createStream(Map.of("delivery", Map.of("method", "urn:ietf:rfc:8935",
           "endpoint_url", "http://127.0.0.1:" + push.getAddress().getPort() + "/events",
           "authorization_header", "Bearer push-secret")));
+      String refusedId = rx.createStream(Map.of("delivery", Map.of("method", "urn:ietf:rfc:8935",
+          "endpoint_url", "http://127.0.0.1:" + push.getAddress().getPort() + "/refuse"))).get("stream_id").asText();
       assertThat(rx.call("GET", "configuration_endpoint", null, null).body()).contains(pollStreamId,
-          pushStream.get("stream_id").asText());
+          pushStream.get("stream_id").asText(), refusedId);
       // Another tenant's receiver does not see the stream at all.
       assertThat(rx.send("GET", rx.endpoint("configuration_endpoint") + "?stream_id=" + pollStreamId, null,
           otherTenant).statusCode()).isEqualTo(404);
@@ -168,7 +178,7 @@ class SsfTransmitterIT {
       unackedJti = released.keySet().iterator().next(); // left unacknowledged across the restart
 
       // The push receiver was down for its first attempts and still gets everything, in order, signed.
-      long deadline = System.nanoTime() + 20_000_000_000L;
+      long deadline = System.nanoTime() + 60_000_000_000L;
       while (pushed.size() < 4 && System.nanoTime() < deadline) {
         Thread.sleep(100);
       }
@@ -185,6 +195,19 @@ class SsfTransmitterIT {
           "stream_id=" + pushStream.get("stream_id").asText(), null).body());
       assertThat(pushStatus.get("delivery").get("delivered").asLong()).isEqualTo(4);
       assertThat(pushStatus.get("delivery").get("dead_lettered").asLong()).isZero();
+      JsonNode refused = null;
+      while (System.nanoTime() < deadline + 10_000_000_000L) {
+        refused = SsfReceiver.JSON.readTree(rx.call("GET", "status_endpoint", "stream_id=" + refusedId, null).body());
+        if (refused.get("delivery").get("dead_lettered").asLong() == 4) {
+          break;
+        }
+        Thread.sleep(100);
+      }
+      assertThat(refused.get("delivery").get("dead_lettered").asLong()).isEqualTo(4);
+      assertThat(refused.get("delivery").get("dead_lettered_jtis")).hasSize(4);
+      assertThat(refused.get("delivery").get("last_error").asText()).contains("400", "invalid_request");
+      assertThat(rx.call("DELETE", "configuration_endpoint", "stream_id=" + refusedId, null).statusCode())
+          .isEqualTo(204);
     } finally {
       push.stop(0);
     }
@@ -238,7 +261,7 @@ class SsfTransmitterIT {
   private static Map<String, JWTClaimsSet> pollUntil(SsfReceiver rx, JsonNode stream, String aud, int count,
                                                      List<String> ack) throws Exception {
     Map<String, JWTClaimsSet> sets = new HashMap<>();
-    long deadline = System.nanoTime() + 20_000_000_000L;
+    long deadline = System.nanoTime() + 60_000_000_000L;
     List<String> toAck = ack;
     while (sets.size() < count && System.nanoTime() < deadline) {
       JsonNode answer = rx.poll(stream, Map.of("ack", toAck, "returnImmediately", false, "maxEvents", 10));
@@ -270,7 +293,7 @@ class SsfTransmitterIT {
   }
 
   private static void awaitIndexed(LedgerFixture ledger, String tokenId) throws Exception {
-    long deadline = System.nanoTime() + 20_000_000_000L;
+    long deadline = System.nanoTime() + 60_000_000_000L;
     while (ledger.ledgerGet("/v1/tokens/" + tokenId + "?tenant=" + LedgerFixture.TENANT).statusCode() != 200) {
       assertThat(System.nanoTime()).as("token %s indexed", tokenId).isLessThan(deadline);
       Thread.sleep(100);
