@@ -55,6 +55,15 @@ public final class Topics {
               TopicConfig.RETENTION_MS_CONFIG, "-1"));
 
   /**
+   * The SSF transmitter's event streams (CONTRACT.md section 6): key the stream id, value the stream's
+   * configuration and state as UTF-8 JSON, a tombstone once deleted. Compacted, so every API instance
+   * reads the live set from the beginning.
+   */
+  public static final Topic<String, String> SSF_STREAMS =
+      new Topic<>("ledger.ssf.streams", KEY, Serdes.String(),
+          Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+
+  /**
    * {@code ledger.events} header: the id of the credential that submitted the event over
    * {@code POST /v1/events} (an API key id, or {@code jwt:<sub>}), UTF-8. Absent on events written
    * to Kafka directly. The stream processor copies it into the AuditRecord's {@code submitted_by}.
@@ -70,7 +79,7 @@ public final class Topics {
 
   /** Every public topic, in the order of CONTRACT.md section 3. */
   public static List<Topic<?, ?>> all() {
-    return List.of(EVENTS, TOKENS, AUDIT, REVOCATIONS, ALERTS, DLQ);
+    return List.of(EVENTS, TOKENS, AUDIT, REVOCATIONS, ALERTS, DLQ, SSF_STREAMS);
   }
 
   private Topics() {}

@@ -2,6 +2,7 @@ package dev.ledger.api;
 
 import dev.ledger.api.auth.KeyStore;
 import dev.ledger.api.health.HealthCheck;
+import dev.ledger.api.ssf.SsfTransmitter;
 import dev.ledger.export.Exporter;
 import dev.ledger.index.Indexer;
 import dev.ledger.index.LedgerIndex;
@@ -24,17 +25,26 @@ import java.util.List;
  * @param registry     where HTTP and JVM metrics go and what {@code /metrics} shows
  * @param exporter     makes compliance exports from the integrity log ({@code new Exporter(dataDir.resolve("integrity"))})
  * @param notaryKey    the notary's Ed25519 public key that signs the exports' checkpoints, served as a JWK set
+ * @param ssf          the Shared Signals transmitter; null: its routes ({@code /.well-known/ssf-configuration},
+ *                     {@code /ssf/...}) are not served
  */
 public record ApiContext(KeyStore keys, IngestService ingest, LedgerIndex index, Indexer indexer,
                          List<HealthCheck> healthChecks, PrometheusMeterRegistry registry, Exporter exporter,
-                         PublicKey notaryKey) {
+                         PublicKey notaryKey, SsfTransmitter ssf) {
     public ApiContext {
         healthChecks = healthChecks == null ? List.of() : List.copyOf(healthChecks);
+    }
+
+    /** A context without the Shared Signals transmitter. */
+    public ApiContext(KeyStore keys, IngestService ingest, LedgerIndex index, Indexer indexer,
+                      List<HealthCheck> healthChecks, PrometheusMeterRegistry registry, Exporter exporter,
+                      PublicKey notaryKey) {
+        this(keys, ingest, index, indexer, healthChecks, registry, exporter, notaryKey, null);
     }
 
     /** A context without compliance exports: {@code /v1/exports} and {@code /v1/keys} answer 503. */
     public ApiContext(KeyStore keys, IngestService ingest, LedgerIndex index, Indexer indexer,
                       List<HealthCheck> healthChecks, PrometheusMeterRegistry registry) {
-        this(keys, ingest, index, indexer, healthChecks, registry, null, null);
+        this(keys, ingest, index, indexer, healthChecks, registry, null, null, null);
     }
 }

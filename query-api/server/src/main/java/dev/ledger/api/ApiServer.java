@@ -20,6 +20,7 @@ import dev.ledger.api.internal.routes.TokenRoutes;
 import dev.ledger.api.internal.sse.RevocationHub;
 import dev.ledger.api.internal.sse.RevocationStreamRoute;
 import dev.ledger.api.json.ContractJson;
+import dev.ledger.api.ssf.internal.SsfRoutes;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
@@ -148,6 +149,7 @@ public final class ApiServer implements AutoCloseable {
         get(config, "/v1/revocations/stream", stream::handle, Requirement.READ_REVOCATIONS);
         get(config, "/v1/exports", exports::handle, Requirement.EXPORT);
         get(config, "/v1/keys", notaryKeys::handle, Requirement.AUTHENTICATED);
+        SsfRoutes.register(config, context.ssf());
     }
 
     /**

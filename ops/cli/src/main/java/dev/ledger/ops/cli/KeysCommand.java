@@ -44,12 +44,12 @@ public final class KeysCommand implements Runnable {
     /** Exactly one of a role (a preset) or an explicit permission list. */
     static final class Grant {
       @Option(names = "--role", required = true,
-          description = "a preset: auditor, producer, admin or resource-server")
+          description = "a preset: auditor, producer, admin, resource-server or subscriber")
       String role;
 
       @Option(names = "--permissions", required = true, paramLabel = "LIST",
           description = "comma-separated permissions instead of a role: events:issue, events:use, events:revoke,"
-              + " read:audit, read:tokens, read:revocations, export, keys:admin")
+              + " read:audit, read:tokens, read:revocations, export, keys:admin, ssf:manage")
       String permissions;
     }
 

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         AuditorCommands.Tail.class, AuditorCommands.Revoke.class, ReplayCommand.class, GenerateCommand.class,
         ExportCommands.Export.class, ExportCommands.Verify.class, ReportCommand.class,
         dev.ledger.ops.example.ExampleCommand.class,
-        KeysCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
+        KeysCommand.class, SsfCommands.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class LedgerCommand implements Runnable {
 
   @CommandLine.Spec

@@ -74,6 +74,20 @@ public final class ApiClient {
     return new Response(r.statusCode(), parse(r.body()));
   }
 
+  /**
+   * Any JSON request: {@code body} (may be null) as {@code application/json}; throws {@link ApiException} on a 4xx
+   * or 5xx, returns the parsed answer (null when empty, as for a 204).
+   */
+  public JsonNode json(String method, String path, Map<String, String> query, JsonNode body) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path, query));
+    if (body == null) {
+      b.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
+    }
+    return send(b);
+  }
+
   /** Status and parsed body (null when the body is not JSON). */
   public record Response(int status, JsonNode body) {}
 

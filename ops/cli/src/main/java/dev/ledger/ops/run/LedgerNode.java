@@ -9,6 +9,8 @@ import dev.ledger.api.auth.JwtKeyStore;
 import dev.ledger.api.auth.KeyStore;
 import dev.ledger.api.health.HealthCheck;
 import dev.ledger.api.health.IndexHealth;
+import dev.ledger.api.ssf.SsfSettings;
+import dev.ledger.api.ssf.SsfTransmitter;
 import dev.ledger.export.Exporter;
 import dev.ledger.export.log.IntegrityLog;
 import dev.ledger.export.log.Notary;
@@ -200,12 +202,36 @@ public final class LedgerNode implements AutoCloseable {
           .build();
       KeyStore credentials = jwtKeys(config).map(jwt -> KeyStore.anyOf(keys, jwt)).orElse(keys);
       Exporter exporter = new Exporter(dataDir.resolve(IntegrityLog.DIRECTORY));
+      SsfTransmitter ssf = SsfTransmitter.start(ssfSettings(config, dataDir), kafkaClient.config(), index);
+      resources.push(ssf);
       api = ApiServer.start(settings,
-          new ApiContext(credentials, ingest, index, indexer, checks, registry, exporter, notaryKey));
+          new ApiContext(credentials, ingest, index, indexer, checks, registry, exporter, notaryKey, ssf));
       resources.push(api);
+      ssf.startPushing();
+      out.printf("  ssf        %s/.well-known/ssf-configuration  (SETs signed with %s)%n", ssf.settings().issuerUrl(),
+          dataDir.resolve(dev.ledger.api.ssf.internal.SigningKey.FILE));
       out.printf("  http       http://%s:%d  (health /health, metrics /metrics, API description /openapi.json)%n",
           config.string(ConfigKey.HTTP_HOST), api.port());
       out.printf("  console    http://%s:%d/ui/%n", config.string(ConfigKey.HTTP_HOST), api.port());
+    }
+  }
+
+  /** The transmitter's settings; without {@code ssf.issuer} the issuer is this server's own address, once it listens. */
+  private SsfSettings ssfSettings(LedgerConfig config, Path dataDir) {
+    String configured = config.optional(ConfigKey.SSF_ISSUER);
+    String host = config.string(ConfigKey.HTTP_HOST);
+    java.util.function.Supplier<java.net.URI> issuer = configured != null
+        ? () -> java.net.URI.create(configured)
+        : () -> java.net.URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
+            + (api == null ? config.integer(ConfigKey.HTTP_PORT) : api.port()));
+    try {
+      return SsfSettings.builder(dataDir).issuer(issuer)
+          .defaultSubjects(config.string(ConfigKey.SSF_DEFAULT_SUBJECTS))
+          .pushDeadLetterAfter(config.duration(ConfigKey.SSF_PUSH_DEAD_LETTER_AFTER))
+          .pushBackoff(java.time.Duration.ofMillis(200), config.duration(ConfigKey.SSF_PUSH_MAX_BACKOFF))
+          .build();
+    } catch (IllegalArgumentException e) {
+      throw new dev.ledger.ops.config.ConfigException(e.getMessage());
     }
   }
 

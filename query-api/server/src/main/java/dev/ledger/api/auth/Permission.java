@@ -29,7 +29,9 @@ public enum Permission {
     /** {@code GET /v1/exports}. */
     EXPORT("export"),
     /** Managing API keys (reserved for routes that manage keys; {@code ledger keys} works on the keys file). */
-    KEYS_ADMIN("keys:admin");
+    KEYS_ADMIN("keys:admin"),
+    /** The tenant's Shared Signals (SSF) event streams: create, read, change, delete, verify and poll them. */
+    SSF_MANAGE("ssf:manage");
 
     /** The three permissions that report events; a credential with any of them may call {@code POST /v1/events}. */
     public static final Set<Permission> EVENTS = Collections.unmodifiableSet(

@@ -19,7 +19,9 @@ public enum Role {
     /** Everything. */
     admin(Permission.values()),
     /** A resource server: reports uses (never issuance or revocation) and follows revocations. */
-    resource_server(Permission.EVENTS_USE, Permission.READ_REVOCATIONS);
+    resource_server(Permission.EVENTS_USE, Permission.READ_REVOCATIONS),
+    /** An SSF receiver: manages and polls its tenant's Shared Signals streams and reads revocations, nothing else. */
+    subscriber(Permission.SSF_MANAGE, Permission.READ_REVOCATIONS);
 
     private final Set<Permission> permissions;
 
@@ -32,7 +34,7 @@ public enum Role {
         return permissions;
     }
 
-    /** @return the written name: {@code auditor}, {@code producer}, {@code admin} or {@code resource-server} */
+    /** @return the written name: {@code auditor}, {@code producer}, {@code admin}, {@code resource-server} or {@code subscriber} */
     public String id() {
         return name().replace('_', '-');
     }

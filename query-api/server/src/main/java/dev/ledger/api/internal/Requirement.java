@@ -20,7 +20,9 @@ public enum Requirement implements RouteRole {
     /** Audit records and alerts. */
     READ_AUDIT(Permission.READ_AUDIT),
     READ_REVOCATIONS(Permission.READ_REVOCATIONS),
-    EXPORT(Permission.EXPORT);
+    EXPORT(Permission.EXPORT),
+    /** The Shared Signals stream management and poll endpoints. */
+    SSF_MANAGE(Permission.SSF_MANAGE);
 
     private final Set<Permission> anyOf;
 

@@ -28,6 +28,7 @@ class PermissionTest {
         assertThat(Role.producer.permissions()).containsExactlyInAnyOrder(EVENTS_ISSUE, EVENTS_USE, EVENTS_REVOKE);
         assertThat(Role.admin.permissions()).containsExactlyInAnyOrder(Permission.values());
         assertThat(Role.resource_server.permissions()).containsExactlyInAnyOrder(EVENTS_USE, READ_REVOCATIONS);
+        assertThat(Role.subscriber.permissions()).containsExactlyInAnyOrder(Permission.SSF_MANAGE, READ_REVOCATIONS);
         assertThat(Role.admin.permissions()).contains(KEYS_ADMIN);
         assertThatThrownBy(() -> Role.auditor.permissions().add(EVENTS_USE))
             .isInstanceOf(UnsupportedOperationException.class);
@@ -41,7 +42,7 @@ class PermissionTest {
         assertThat(Role.resource_server.id()).isEqualTo("resource-server");
         assertThat(Role.resource_server).hasToString("resource-server");
         assertThatThrownBy(() -> Role.parse("root"))
-            .hasMessageContaining("auditor, producer, admin, resource-server");
+            .hasMessageContaining("auditor, producer, admin, resource-server, subscriber");
     }
 
     @Test
