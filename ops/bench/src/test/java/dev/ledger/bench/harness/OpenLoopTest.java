@@ -39,9 +39,11 @@ class OpenLoopTest {
       Thread.sleep(20);
       return true;
     });
-    assertThat(closed.latency().max()).isLessThan(100.0);
+    // No absolute bound on the closed loop's latency: a loaded machine stretches a 20 ms sleep. The open
+    // loop's wait is structural (60 requests due in 600 ms, at most 30 served), so it dwarfs the closed one's.
     assertThat(open.latency().count()).isEqualTo(60);
     assertThat(open.latency().max()).isGreaterThan(400.0);
+    assertThat(open.latency().max()).isGreaterThan(4 * closed.latency().p50());
   }
 
   @Test
