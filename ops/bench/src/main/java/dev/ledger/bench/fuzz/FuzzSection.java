@@ -11,7 +11,8 @@ public final class FuzzSection {
 
   public static Section of(FuzzReport r, String command, Map<String, String> sizes) {
     Section.Builder s = Section.builder("fuzz", "Fuzz run: " + String.format("%,d", r.totalInputs())
-        + " inputs, seed " + r.seed()).command(command);
+        + " inputs, seed " + r.seed()).command(command)
+        .startedAt(java.time.Instant.now().minus(r.took()));
     sizes.forEach(s::size);
     r.inputs().forEach((kind, n) -> {
       Map<Integer, Long> st = r.statuses().getOrDefault(kind, Map.of());
