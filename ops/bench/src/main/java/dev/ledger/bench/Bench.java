@@ -259,7 +259,7 @@ public final class Bench implements Runnable {
         result = new FuzzRun(new FuzzRun.Options(inputs, seed, clients,
             Duration.ofMinutes(3), "ledger-streams"), System.out).run(ledger);
       }
-      Section section = FuzzSection.of(result, "./ledger bench fuzz "
+      Section section = FuzzSection.of(result, "./ledger bench "
           + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
           Map.of("inputs", Long.toString(inputs), "partitions", Integer.toString(partitions), "ledger", settings.toString()));
       System.out.println();
@@ -311,7 +311,7 @@ public final class Bench implements Runnable {
       System.out.println("fault-campaign: data and logs in " + work);
       CampaignReport result = new FaultCampaign(new FaultCampaign.Options(events, kills, partitions, 3, seed,
           Duration.ofMinutes(30), fault), System.out).run(work);
-      Section section = CampaignSection.of(result, "./ledger bench fault-campaign "
+      Section section = CampaignSection.of(result, "./ledger bench "
           + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
           Map.of("events", Long.toString(events), "faults", Integer.toString(kills), "partitions", Integer.toString(partitions),
           "fault", fault.name().toLowerCase(java.util.Locale.ROOT)));

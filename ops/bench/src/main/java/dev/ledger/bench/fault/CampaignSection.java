@@ -13,7 +13,8 @@ public final class CampaignSection {
     boolean broker = r.fault() == FaultCampaign.Fault.RESTART_BROKER;
     Section.Builder s = Section.builder(broker ? "fault-campaign-broker" : "fault-campaign",
         broker ? String.format("Broker restarts: %,d events, %d restarts of the broker under a running ledger", r.events(),
-            r.kills()) : String.format("Kill campaign: %,d events, %d kill -9", r.events(), r.kills())).command(command);
+            r.kills()) : String.format("Kill campaign: %,d events, %d kill -9", r.events(), r.kills())).command(command)
+        .startedAt(java.time.Instant.now().minus(r.took()));
     sizes.forEach(s::size);
     s.row(new Row(broker ? "broker stopped and started again on its log directory, the ledger running"
         : "kill -9 of ledger up, restarted on the same data", r.kills() + " survived",

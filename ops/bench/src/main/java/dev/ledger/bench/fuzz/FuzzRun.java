@@ -186,11 +186,20 @@ public final class FuzzRun {
     }
     nanos.computeIfAbsent(kind, k -> new LongAdder()).add(System.nanoTime() - t0);
     statuses.computeIfAbsent(kind, k -> new ConcurrentHashMap<>()).computeIfAbsent(status, s -> new LongAdder()).increment();
-    if (status >= 500 || status == 0) {
+    if (failed(input, status)) {
       if (serverErrorCount.incrementAndGet() <= KEEP) {
         serverErrors.add("input " + input.index() + ": " + status + failure + " for " + input.reproducer());
       }
     }
+  }
+
+  /**
+   * A 5xx or no answer, except {@code /health}'s 503: the contract's answer while a part of the ledger is not up
+   * (the answers by status still show it).
+   */
+  static boolean failed(HttpInput input, int status) {
+    boolean healthReport = status == 503 && input.route().equals("/health");
+    return status == 0 || (status >= 500 && !healthReport);
   }
 
   /**

@@ -11,11 +11,13 @@ public final class FuzzSection {
 
   public static Section of(FuzzReport r, String command, Map<String, String> sizes) {
     Section.Builder s = Section.builder("fuzz", "Fuzz run: " + String.format("%,d", r.totalInputs())
-        + " inputs, seed " + r.seed()).command(command);
+        + " inputs, seed " + r.seed()).command(command)
+        .startedAt(java.time.Instant.now().minus(r.took()));
     sizes.forEach(s::size);
     r.inputs().forEach((kind, n) -> {
       Map<Integer, Long> st = r.statuses().getOrDefault(kind, Map.of());
-      long bad = st.entrySet().stream().filter(e -> e.getKey() >= 500 || e.getKey() == 0).mapToLong(Map.Entry::getValue).sum();
+      long bad = st.entrySet().stream().filter(e -> (e.getKey() >= 500 || e.getKey() == 0)
+          && !(kind.equals("GET /health") && e.getKey() == 503)).mapToLong(Map.Entry::getValue).sum();
       s.row(new Row(kind, String.format("%,d inputs", n), st.isEmpty() ? "" : "answers " + st, "",
           kind.startsWith("raw") ? "" : "no 5xx, every request answered", kind.startsWith("raw") ? "" : bad == 0 ? "met" : "MISSED: " + bad));
     });
@@ -33,6 +35,8 @@ public final class FuzzSection {
     s.row(new Row("another tenant's chain and revocation processed after the run", r.canaryProcessed() ? "yes" : "no",
         "", "", "yes", r.canaryProcessed() ? "met" : "MISSED"));
     s.note("DLQ reasons of the records above: " + r.dlqReasons());
+    s.note("GET /health answers 503 by contract while a part of the ledger is not up: shown in its answers, not"
+        + " counted as a failure");
     s.note("took " + r.took().toSeconds() + " s; the same seed makes the same inputs (a cursor input mutates a cursor the"
         + " ledger answered during the run)");
     r.serverErrors().forEach(e -> s.raw("5xx or no answer: " + e));

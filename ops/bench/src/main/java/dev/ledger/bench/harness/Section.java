@@ -46,7 +46,7 @@ public record Section(String id, String title, String command, String code, Inst
     private String command = "";
     // The code that runs is the code checked out when the run starts (the launcher runs in the repository).
     private String code = CodeCommit.of(java.nio.file.Path.of("."));
-    private final Instant startedAt = Instant.now();
+    private Instant startedAt = Instant.now();
     private final Machine machine = Machine.current();
     private final Map<String, String> sizes = new LinkedHashMap<>();
     private final List<Row> rows = new ArrayList<>();
@@ -59,6 +59,8 @@ public record Section(String id, String title, String command, String code, Inst
     }
 
     public Builder command(String v) { command = v; return this; }
+    /** When the run began, for a section built after it ended (default: when the builder was made). */
+    public Builder startedAt(Instant v) { startedAt = v; return this; }
     public Builder code(String v) { code = v; return this; }
     public Builder size(String name, Object value) { sizes.put(name, String.valueOf(value)); return this; }
     public Builder row(Row v) { rows.add(v); return this; }
