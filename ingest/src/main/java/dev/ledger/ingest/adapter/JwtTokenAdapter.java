@@ -99,11 +99,7 @@ public final class JwtTokenAdapter {
    */
   public static JwtTokenAdapter verifying(JWKSet keys) {
     Objects.requireNonNull(keys, "keys");
-    Set<JWSAlgorithm> algorithms = new HashSet<>();
-    for (JWSAlgorithm.Family family : List.of(JWSAlgorithm.Family.RSA, JWSAlgorithm.Family.EC,
-        JWSAlgorithm.Family.ED, JWSAlgorithm.Family.HMAC_SHA)) {
-      algorithms.addAll(family);
-    }
+    Set<JWSAlgorithm> algorithms = signatureAlgorithms();
     DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT,
         new JOSEObjectType("at+jwt"), new JOSEObjectType("application/at+jwt"), null));
@@ -333,5 +329,15 @@ public final class JwtTokenAdapter {
 
   private static InvalidEventException problem(String field, String reason) {
     return new InvalidEventException(List.of(new Problem(0, field, reason)));
+  }
+
+  /** Every JWS algorithm nimbus verifies (RSA, EC, EdDSA, HMAC); never {@code alg: none}. Shared with the Txn-Token adapter. */
+  static Set<JWSAlgorithm> signatureAlgorithms() {
+    Set<JWSAlgorithm> algorithms = new HashSet<>();
+    for (JWSAlgorithm.Family family : List.of(JWSAlgorithm.Family.RSA, JWSAlgorithm.Family.EC,
+        JWSAlgorithm.Family.ED, JWSAlgorithm.Family.HMAC_SHA)) {
+      algorithms.addAll(family);
+    }
+    return algorithms;
   }
 }

@@ -25,7 +25,6 @@ import java.text.ParseException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -109,11 +108,7 @@ public final class TxnTokenAdapter {
    */
   public static TxnTokenAdapter verifying(JWKSet keys) {
     Objects.requireNonNull(keys, "keys");
-    Set<JWSAlgorithm> algorithms = new HashSet<>();
-    for (JWSAlgorithm.Family family : List.of(JWSAlgorithm.Family.RSA, JWSAlgorithm.Family.EC,
-        JWSAlgorithm.Family.ED, JWSAlgorithm.Family.HMAC_SHA)) {
-      algorithms.addAll(family);
-    }
+    Set<JWSAlgorithm> algorithms = JwtTokenAdapter.signatureAlgorithms();
     DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(TYPES));
     processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, new ImmutableJWKSet<>(keys)));
