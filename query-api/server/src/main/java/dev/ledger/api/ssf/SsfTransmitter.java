@@ -72,7 +72,9 @@ public final class SsfTransmitter implements AutoCloseable {
             return Optional.empty();
         }
         Optional<TokenNode> node = index.token(tenant, tokenId);
-        if (node.isEmpty()) {
+        // A pending version (its chain not yet resolved: no root) names no issuer either; treat it as not yet known, so
+        // a fresh notice waits for the resolved version as it waits for an unindexed token.
+        if (node.isEmpty() || node.get().getRootId() == null) {
             return Optional.empty();
         }
         List<String> chain = node.get().getChain().stream().map(Hop::getTokenId).toList();
