@@ -24,7 +24,9 @@ record HttpInput(long index, String method, String pathAndQuery, Map<String, Str
   String route() {
     String path = pathAndQuery.split("\\?", 2)[0];
     if (path.startsWith("/v1/tokens/")) {
-      return path.endsWith("/descendants") ? "/v1/tokens/{id}/descendants" : "/v1/tokens/{id}";
+      // The id is percent-encoded, so a further '/' starts the sub-route (descendants, history, ...).
+      int sub = path.indexOf('/', "/v1/tokens/".length());
+      return "/v1/tokens/{id}" + (sub < 0 ? "" : path.substring(sub));
     }
     return path.startsWith("/ui/") ? "/ui/{file}" : path;
   }
