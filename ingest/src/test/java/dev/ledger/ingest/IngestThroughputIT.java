@@ -16,11 +16,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * A rough throughput measurement, printed and not asserted: concurrent submitters against one
- * publisher, with group commit (the default) and with one transaction per batch.
+ * publisher, with group commit (the default) and with one transaction per batch. A measurement, not a
+ * test, so it runs only behind the bench flag: {@code -Dledger.bench=true -Dit.test=IngestThroughputIT}.
  */
+@EnabledIfSystemProperty(named = "ledger.bench", matches = "true")
 class IngestThroughputIT {
 
   private static final int THREADS = 8;
