@@ -22,8 +22,8 @@ import java.util.Objects;
 
 /**
  * Maps one contract JSON event (CONTRACT.md section 1) to the Avro {@link LedgerEvent} and back.
- * Timestamps become {@link Instant}s at millisecond precision; a missing tenant becomes
- * {@code default}. Rendering gives contract JSON: timestamps in UTC ({@code ...Z}), null and empty
+ * Timestamps become {@link Instant}s at millisecond precision; a missing tenant becomes {@code
+ * default}. Rendering gives contract JSON: timestamps in UTC ({@code ...Z}), null and empty
  * optional fields left out, {@code received_at} left out (it is not part of the contract).
  */
 public final class EventJson {
@@ -35,7 +35,8 @@ public final class EventJson {
    *
    * @param json one event object, never null
    * @param receivedAt the value of {@code received_at}, may be null
-   * @throws InvalidEventException with every problem when the event is not valid JSON or breaks the contract
+   * @throws InvalidEventException with every problem when the event is not valid JSON or breaks the
+   *     contract
    */
   public static LedgerEvent parse(String json, Instant receivedAt) {
     Objects.requireNonNull(json, "json");
@@ -61,26 +62,31 @@ public final class EventJson {
     return map(event, receivedAt);
   }
 
-  /** Maps an event that {@link EventValidator} accepted; the result of anything else is unspecified. */
+  /**
+   * Maps an event that {@link EventValidator} accepted; the result of anything else is unspecified.
+   */
   static LedgerEvent map(JsonNode event, Instant receivedAt) {
     EventType type = EventType.fromWireName(event.get("type").textValue()).orElseThrow();
     String tenant = text(event, "tenant");
-    LedgerEvent.Builder out = LedgerEvent.newBuilder()
-        .setEventId(text(event, "event_id"))
-        .setType(type.wireName())
-        .setOccurredAt(time(event, "occurred_at"))
-        .setTenant(tenant == null ? LedgerKey.DEFAULT_TENANT : tenant)
-        .setSource(text(event, "source"))
-        .setReceivedAt(receivedAt == null ? null : receivedAt.truncatedTo(ChronoUnit.MILLIS));
+    LedgerEvent.Builder out =
+        LedgerEvent.newBuilder()
+            .setEventId(text(event, "event_id"))
+            .setType(type.wireName())
+            .setOccurredAt(time(event, "occurred_at"))
+            .setTenant(tenant == null ? LedgerKey.DEFAULT_TENANT : tenant)
+            .setSource(text(event, "source"))
+            .setReceivedAt(receivedAt == null ? null : receivedAt.truncatedTo(ChronoUnit.MILLIS));
     JsonNode body = event.get(type.bodyField());
     switch (type) {
       case ISSUED, EXCHANGED, ATTENUATED -> out.setToken(token(body));
       case USED -> out.setUse(use(body));
-      case REVOKED -> out.setRevocation(RevocationBody.newBuilder()
-          .setTokenId(text(body, "token_id"))
-          .setReason(text(body, "reason"))
-          .setRevokedBy(text(body, "revoked_by"))
-          .build());
+      case REVOKED ->
+          out.setRevocation(
+              RevocationBody.newBuilder()
+                  .setTokenId(text(body, "token_id"))
+                  .setReason(text(body, "reason"))
+                  .setRevokedBy(text(body, "revoked_by"))
+                  .build());
     }
     return out.build();
   }
@@ -140,7 +146,9 @@ public final class EventJson {
       if (t.getMaxUses() != null) {
         // As Jackson reads it, so a parsed tree and a rendered one compare equal.
         long maxUses = t.getMaxUses();
-        body.set("max_uses", maxUses == (int) maxUses ? body.numberNode((int) maxUses) : body.numberNode(maxUses));
+        body.set(
+            "max_uses",
+            maxUses == (int) maxUses ? body.numberNode((int) maxUses) : body.numberNode(maxUses));
       }
       put(body, "grant", t.getGrant());
       put(body, "attributes", t.getAttributes());

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Writes validated events to {@code ledger.events}. Implementations are thread-safe.
- * {@link KafkaEventPublisher} is the real one.
+ * Writes validated events to {@code ledger.events}. Implementations are thread-safe. {@link
+ * KafkaEventPublisher} is the real one.
  */
 public interface EventPublisher extends AutoCloseable {
 

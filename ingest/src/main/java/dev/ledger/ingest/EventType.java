@@ -29,9 +29,9 @@ public enum EventType {
   }
 
   /**
-   * The permission a credential needs to report this type: {@code events:issue} for the three
-   * token types, {@code events:use}, {@code events:revoke}. Uses and revocations are apart so that
-   * a resource server's key can report uses without being able to revoke.
+   * The permission a credential needs to report this type: {@code events:issue} for the three token
+   * types, {@code events:use}, {@code events:revoke}. Uses and revocations are apart so that a
+   * resource server's key can report uses without being able to revoke.
    */
   public String permission() {
     return permission;
@@ -42,7 +42,9 @@ public enum EventType {
     return wireName;
   }
 
-  /** The JSON field that carries this type's body: {@code token}, {@code use} or {@code revocation}. */
+  /**
+   * The JSON field that carries this type's body: {@code token}, {@code use} or {@code revocation}.
+   */
   public String bodyField() {
     return bodyField;
   }

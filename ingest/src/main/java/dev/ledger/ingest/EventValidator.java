@@ -15,14 +15,15 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
- * Every rule an event must follow before it reaches Kafka (CONTRACT.md section 1), in one place.
- * It reports every problem of every event, never only the first, so a producer can fix a batch in
- * one round trip. The rules are listed in ingest/README.md. Fields the contract does not name are
+ * Every rule an event must follow before it reaches Kafka (CONTRACT.md section 1), in one place. It
+ * reports every problem of every event, never only the first, so a producer can fix a batch in one
+ * round trip. The rules are listed in ingest/README.md. Fields the contract does not name are
  * ignored (forward compatibility); they are not written to Kafka.
  *
- * <p>Sizes follow {@link LedgerLimits} (the overloads without one use {@link LedgerLimits#DEFAULTS}).
- * Stateless and thread-safe: use {@link #validate(List, LedgerLimits)} for a batch (adds the
- * duplicate {@code event_id} rule) or {@link #validate(JsonNode, int, LedgerLimits)} for one event.
+ * <p>Sizes follow {@link LedgerLimits} (the overloads without one use {@link
+ * LedgerLimits#DEFAULTS}). Stateless and thread-safe: use {@link #validate(List, LedgerLimits)} for
+ * a batch (adds the duplicate {@code event_id} rule) or {@link #validate(JsonNode, int,
+ * LedgerLimits)} for one event.
  */
 public final class EventValidator {
 
@@ -37,7 +38,8 @@ public final class EventValidator {
   private EventValidator() {}
 
   /**
-   * Validates a batch: each event, then that no {@code event_id} repeats (the later index is reported).
+   * Validates a batch: each event, then that no {@code event_id} repeats (the later index is
+   * reported).
    *
    * @param events the parsed events in batch order; a null entry is skipped (it could not be parsed
    *     and was reported already)
@@ -58,7 +60,8 @@ public final class EventValidator {
    * As {@link #validate(List, LedgerLimits)}, handing each problem to {@code sink} as it is found
    * (in index order), so a caller can keep only the first few of a huge batch.
    */
-  public static void validate(List<? extends JsonNode> events, LedgerLimits limits, Consumer<Problem> sink) {
+  public static void validate(
+      List<? extends JsonNode> events, LedgerLimits limits, Consumer<Problem> sink) {
     Map<String, Integer> firstIndexOfId = new HashMap<>();
     Map<String, Integer> firstDefinition = new HashMap<>();
     for (int i = 0; i < events.size(); i++) {
@@ -72,7 +75,9 @@ public final class EventValidator {
       if (id != null && id.isTextual()) {
         Integer first = firstIndexOfId.putIfAbsent(id.textValue(), i);
         if (first != null) {
-          sink.accept(new Problem(i, "event_id", "duplicates the event_id of event " + first + " in this batch"));
+          sink.accept(
+              new Problem(
+                  i, "event_id", "duplicates the event_id of event " + first + " in this batch"));
           repeated = true;
         }
       }
@@ -81,18 +86,28 @@ public final class EventValidator {
       if (defined != null) {
         Integer first = firstDefinition.putIfAbsent(defined, i);
         if (first != null) {
-          // Caught here because it is cheap; across batches the stream processor sends it to ledger.dlq.
-          sink.accept(new Problem(i, "token.token_id", "token is already defined by event " + first
-              + " in this batch; a token is issued, exchanged or attenuated once"));
+          // Caught here because it is cheap; across batches the stream processor sends it to
+          // ledger.dlq.
+          sink.accept(
+              new Problem(
+                  i,
+                  "token.token_id",
+                  "token is already defined by event "
+                      + first
+                      + " in this batch; a token is issued, exchanged or attenuated once"));
         }
       }
     }
   }
 
-  /** {@code tenant/token_id} of the token an issuance, exchange or attenuation defines; null for other events. */
+  /**
+   * {@code tenant/token_id} of the token an issuance, exchange or attenuation defines; null for
+   * other events.
+   */
   private static String definedToken(JsonNode event) {
     JsonNode type = event.isObject() ? event.get("type") : null;
-    if (type == null || EventType.fromWireName(type.textValue()).filter(EventType::isTokenType).isEmpty()) {
+    if (type == null
+        || EventType.fromWireName(type.textValue()).filter(EventType::isTokenType).isEmpty()) {
       return null;
     }
     JsonNode token = event.get("token");
@@ -102,7 +117,8 @@ public final class EventValidator {
     }
     JsonNode tenant = event.get("tenant");
     return (tenant != null && tenant.isTextual() ? tenant.textValue() : LedgerKey.DEFAULT_TENANT)
-        + "/" + tokenId.textValue();
+        + "/"
+        + tokenId.textValue();
   }
 
   /** Validates one event at position {@code index}; never throws for any JSON value. */
@@ -119,7 +135,9 @@ public final class EventValidator {
     }
     int chars = textSize(event);
     if (chars > limits.maxEventChars()) {
-      check.add(null, "is too large: " + chars + " characters of text, at most " + limits.maxEventChars());
+      check.add(
+          null,
+          "is too large: " + chars + " characters of text, at most " + limits.maxEventChars());
       return check.problems;
     }
     check.id(event, "", "event_id", limits.maxEventIdLength());
@@ -175,7 +193,9 @@ public final class EventValidator {
       }
       Optional<EventType> type = EventType.fromWireName(name);
       if (type.isEmpty()) {
-        add("type", "must be one of token.issued, token.exchanged, token.attenuated, token.used, token.revoked");
+        add(
+            "type",
+            "must be one of token.issued, token.exchanged, token.attenuated, token.used, token.revoked");
       }
       return type;
     }
@@ -183,7 +203,13 @@ public final class EventValidator {
     void body(JsonNode event, EventType type) {
       for (String other : EventType.BODY_FIELDS) {
         if (!other.equals(type.bodyField()) && present(event, other) != null) {
-          add(other, "does not belong to a " + type.wireName() + " event (its body is '" + type.bodyField() + "')");
+          add(
+              other,
+              "does not belong to a "
+                  + type.wireName()
+                  + " event (its body is '"
+                  + type.bodyField()
+                  + "')");
         }
       }
       JsonNode body = present(event, type.bodyField());
@@ -209,12 +235,16 @@ public final class EventValidator {
       String tokenId = id(body, at, "token_id", limits.maxTokenIdLength());
       if (root) {
         if (present(body, "parent_token_id") != null) {
-          add(at + "parent_token_id", "does not belong to a token.issued event: a root token has no parent");
+          add(
+              at + "parent_token_id",
+              "does not belong to a token.issued event: a root token has no parent");
         }
       } else {
         String parent = id(body, at, "parent_token_id", limits.maxTokenIdLength());
         if (parent != null && parent.equals(tokenId)) {
-          add(at + "parent_token_id", "must differ from token_id: a token cannot be its own parent");
+          add(
+              at + "parent_token_id",
+              "must differ from token_id: a token cannot be its own parent");
         }
       }
       text(body, at, "issuer", full, maxText);
@@ -298,7 +328,9 @@ public final class EventValidator {
     void timestamp(JsonNode object, String at, String name, boolean required) {
       String text = text(object, at, name, required, MAX_KEYWORD_LENGTH);
       if (text != null && Rfc3339.parse(text).isEmpty()) {
-        add(at + name, "must be an RFC 3339 timestamp with seconds and an offset, like 2026-11-20T09:00:00Z");
+        add(
+            at + name,
+            "must be an RFC 3339 timestamp with seconds and an offset, like 2026-11-20T09:00:00Z");
       }
     }
 
@@ -315,7 +347,8 @@ public final class EventValidator {
         add(at + name, "must be an array of strings, not " + kind(value));
         return null;
       }
-      Optional<String> tooMany = LedgerLimits.whyTooMany(value.size(), limits.maxListItems(), "items");
+      Optional<String> tooMany =
+          LedgerLimits.whyTooMany(value.size(), limits.maxListItems(), "items");
       if (tooMany.isPresent()) {
         add(at + name, tooMany.get());
         return null;
@@ -339,7 +372,8 @@ public final class EventValidator {
         add(at + name, "must be an object of string values, not " + kind(value));
         return;
       }
-      Optional<String> tooMany = LedgerLimits.whyTooMany(value.size(), limits.maxAttributes(), "entries");
+      Optional<String> tooMany =
+          LedgerLimits.whyTooMany(value.size(), limits.maxAttributes(), "entries");
       if (tooMany.isPresent()) {
         add(at + name, tooMany.get());
         return;
@@ -359,7 +393,9 @@ public final class EventValidator {
         return;
       }
       if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-        add(at + name, "must be a whole number from 1 to " + Long.MAX_VALUE + ", not " + kind(value));
+        add(
+            at + name,
+            "must be a whole number from 1 to " + Long.MAX_VALUE + ", not " + kind(value));
       } else if (value.longValue() <= 0) {
         add(at + name, "must be greater than 0, not " + value.longValue());
       }
@@ -374,7 +410,8 @@ public final class EventValidator {
     private static String kind(JsonNode value) {
       return switch (value.getNodeType()) {
         case STRING -> "a string";
-        case NUMBER -> value.isIntegralNumber() ? "the number " + abbreviate(value.asText()) : "a fraction";
+        case NUMBER ->
+            value.isIntegralNumber() ? "the number " + abbreviate(value.asText()) : "a fraction";
         case BOOLEAN -> "a boolean";
         case ARRAY -> "an array";
         case OBJECT -> "an object";

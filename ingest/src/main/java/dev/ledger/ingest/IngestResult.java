@@ -3,8 +3,8 @@ package dev.ledger.ingest;
 import java.util.List;
 
 /**
- * The answer of {@link IngestService#submit}: exactly one of these, never an exception. Each maps to
- * one HTTP status of {@code POST /v1/events} (CONTRACT.md section 4).
+ * The answer of {@link IngestService#submit}: exactly one of these, never an exception. Each maps
+ * to one HTTP status of {@code POST /v1/events} (CONTRACT.md section 4).
  */
 public sealed interface IngestResult {
 
@@ -21,7 +21,8 @@ public sealed interface IngestResult {
     public Invalid {
       problems = List.copyOf(problems);
       if (total < problems.size()) {
-        throw new IllegalArgumentException("total " + total + " < " + problems.size() + " problems listed");
+        throw new IllegalArgumentException(
+            "total " + total + " < " + problems.size() + " problems listed");
       }
     }
 
@@ -31,7 +32,10 @@ public sealed interface IngestResult {
     }
   }
 
-  /** A valid batch holds events of a tenant the caller may not write; nothing was written (HTTP 403). */
+  /**
+   * A valid batch holds events of a tenant the caller may not write; nothing was written (HTTP
+   * 403).
+   */
   record Forbidden(String message, List<Problem> problems) implements IngestResult {
     public Forbidden {
       problems = List.copyOf(problems);

@@ -1,8 +1,8 @@
 package dev.ledger.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ledger.ingest.internal.BatchParser.ParsedBatch;
 import dev.ledger.ingest.internal.BatchParser;
+import dev.ledger.ingest.internal.BatchParser.ParsedBatch;
 import dev.ledger.ingest.internal.IngestMetrics;
 import dev.ledger.ingest.internal.MediaTypes;
 import dev.ledger.schemas.LedgerKey;
@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * The producer side of {@code POST /v1/events}: reads a body (JSON array or NDJSON), validates the
  * whole batch with {@link EventValidator}, checks the caller may write every event's tenant and
  * type, maps the events to Avro and publishes them all or none, each with the id of the credential
- * that submitted it. Thread-safe; {@link #submit} blocks until
- * Kafka answered (or the publish timeout passed) and never throws for any body.
+ * that submitted it. Thread-safe; {@link #submit} blocks until Kafka answered (or the publish
+ * timeout passed) and never throws for any body.
  *
  * <pre>{@code
  * try (IngestService ingest = new IngestService(KafkaEventPublisher.create(bootstrap, Map.of()))) {
@@ -40,8 +40,13 @@ public final class IngestService implements AutoCloseable {
 
   /** How long {@link #submit} waits for the publisher by default. */
   public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(60);
-  /** Most events in one batch by default ({@link LedgerLimits#maxBatchEvents()}); a bigger batch is invalid (split it). */
+
+  /**
+   * Most events in one batch by default ({@link LedgerLimits#maxBatchEvents()}); a bigger batch is
+   * invalid (split it).
+   */
   public static final int MAX_BATCH_SIZE = LedgerLimits.DEFAULTS.maxBatchEvents();
+
   /** The caller tenant that may write every tenant. */
   public static final String ANY_TENANT = "*";
 
@@ -65,8 +70,8 @@ public final class IngestService implements AutoCloseable {
   /**
    * @param publisher where accepted batches go, never null; closed by {@link #close()}
    * @param clock gives {@code received_at}, never null
-   * @param publishTimeout how long {@link #submit} waits for the publisher before answering
-   *     {@link IngestResult.Unavailable}; the batch may still be committed later, which is harmless
+   * @param publishTimeout how long {@link #submit} waits for the publisher before answering {@link
+   *     IngestResult.Unavailable}; the batch may still be committed later, which is harmless
    *     because a retry reuses the event ids and the ledger deduplicates by {@code event_id}
    */
   public IngestService(EventPublisher publisher, Clock clock, Duration publishTimeout) {
@@ -77,7 +82,8 @@ public final class IngestService implements AutoCloseable {
    * As {@link #IngestService(EventPublisher, Clock, Duration)}, with the sizes events and batches
    * may have and the most problems one answer lists.
    */
-  public IngestService(EventPublisher publisher, Clock clock, Duration publishTimeout, LedgerLimits limits) {
+  public IngestService(
+      EventPublisher publisher, Clock clock, Duration publishTimeout, LedgerLimits limits) {
     this.publisher = Objects.requireNonNull(publisher, "publisher");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.publishTimeout = Objects.requireNonNull(publishTimeout, "publishTimeout");
@@ -88,11 +94,15 @@ public final class IngestService implements AutoCloseable {
    * Validates and publishes one batch for a caller that may report every event type, without
    * recording who submitted it.
    *
-   * @param callerTenant the tenant the credential may write: a tenant name, or {@code "*"} for any; never null
+   * @param callerTenant the tenant the credential may write: a tenant name, or {@code "*"} for any;
+   *     never null
    * @see #submit(byte[], String, Submitter)
    */
   public IngestResult submit(byte[] body, String contentType, String callerTenant) {
-    return submit(body, contentType, Submitter.anyEvent(Objects.requireNonNull(callerTenant, "callerTenant")));
+    return submit(
+        body,
+        contentType,
+        Submitter.anyEvent(Objects.requireNonNull(callerTenant, "callerTenant")));
   }
 
   /**
@@ -100,7 +110,8 @@ public final class IngestService implements AutoCloseable {
    *
    * @param body raw request body (JSON array of events, or NDJSON: one event object per line; blank
    *     lines ignored), never null
-   * @param contentType the request Content-Type header value, may be null (parameters like charset allowed)
+   * @param contentType the request Content-Type header value, may be null (parameters like charset
+   *     allowed)
    * @param submitter the credential: its tenant and permissions decide what it may write, its id is
    *     recorded on every event; never null
    * @return the outcome; invalid input wins over a forbidden tenant or event type
@@ -109,13 +120,14 @@ public final class IngestService implements AutoCloseable {
     Objects.requireNonNull(body, "body");
     Objects.requireNonNull(submitter, "submitter");
     IngestResult result = decide(body, contentType, submitter);
-    metrics.batch(switch (result) {
-      case IngestResult.Accepted a -> "accepted";
-      case IngestResult.Invalid i -> "invalid";
-      case IngestResult.Forbidden f -> "forbidden";
-      case IngestResult.UnsupportedMediaType u -> "unsupported_media_type";
-      case IngestResult.Unavailable u -> "unavailable";
-    });
+    metrics.batch(
+        switch (result) {
+          case IngestResult.Accepted a -> "accepted";
+          case IngestResult.Invalid i -> "invalid";
+          case IngestResult.Forbidden f -> "forbidden";
+          case IngestResult.UnsupportedMediaType u -> "unsupported_media_type";
+          case IngestResult.Unavailable u -> "unavailable";
+        });
     return result;
   }
 
@@ -144,10 +156,17 @@ public final class IngestService implements AutoCloseable {
       ProblemList forbidden = new ProblemList(limits.maxProblems());
       forbidden(batch.events(), submitter, forbidden);
       if (forbidden.total > 0) {
-        return new IngestResult.Forbidden("this credential (tenant " + submitter.tenant()
-            + ") may not write every event of the batch: " + forbidden.total + " problem(s)"
-            + (forbidden.total > forbidden.listed.size() ? ", the first " + forbidden.listed.size() + " listed" : "")
-            + "; nothing was written", forbidden.listed);
+        return new IngestResult.Forbidden(
+            "this credential (tenant "
+                + submitter.tenant()
+                + ") may not write every event of the batch: "
+                + forbidden.total
+                + " problem(s)"
+                + (forbidden.total > forbidden.listed.size()
+                    ? ", the first " + forbidden.listed.size() + " listed"
+                    : "")
+                + "; nothing was written",
+            forbidden.listed);
       }
       Instant now = clock.instant();
       List<LedgerEvent> events = batch.events().stream().map(e -> EventJson.map(e, now)).toList();
@@ -188,16 +207,30 @@ public final class IngestService implements AutoCloseable {
     for (int i = 0; i < events.size(); i++) {
       JsonNode event = events.get(i);
       JsonNode tenant = event.get("tenant");
-      String name = tenant == null || tenant.isNull() ? LedgerKey.DEFAULT_TENANT : tenant.textValue();
+      String name =
+          tenant == null || tenant.isNull() ? LedgerKey.DEFAULT_TENANT : tenant.textValue();
       if (!ANY_TENANT.equals(submitter.tenant()) && !name.equals(submitter.tenant())) {
-        forbidden.add(new Problem(i, "tenant", "tenant " + name + " is not writable with this credential, which may"
-            + " only write events of tenant " + submitter.tenant()));
+        forbidden.add(
+            new Problem(
+                i,
+                "tenant",
+                "tenant "
+                    + name
+                    + " is not writable with this credential, which may"
+                    + " only write events of tenant "
+                    + submitter.tenant()));
       }
       // The batch is valid here, so every type is one of the contract's.
       EventType type = EventType.fromWireName(event.get("type").textValue()).orElseThrow();
       if (!submitter.mayReport(type)) {
-        forbidden.add(new Problem(i, "type", type.wireName() + " needs the permission " + type.permission()
-            + ", which this credential lacks"));
+        forbidden.add(
+            new Problem(
+                i,
+                "type",
+                type.wireName()
+                    + " needs the permission "
+                    + type.permission()
+                    + ", which this credential lacks"));
       }
     }
   }
@@ -212,10 +245,12 @@ public final class IngestService implements AutoCloseable {
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       LOG.warn("publishing {} events failed: {}", events.size(), cause.toString());
-      return new IngestResult.Unavailable("Kafka did not accept the batch, nothing was written: " + cause.getMessage());
+      return new IngestResult.Unavailable(
+          "Kafka did not accept the batch, nothing was written: " + cause.getMessage());
     } catch (TimeoutException e) {
       LOG.warn("publishing {} events timed out after {}", events.size(), publishTimeout);
-      return new IngestResult.Unavailable("Kafka did not answer within " + publishTimeout.toSeconds() + " s");
+      return new IngestResult.Unavailable(
+          "Kafka did not answer within " + publishTimeout.toSeconds() + " s");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new IngestResult.Unavailable("interrupted while waiting for Kafka");

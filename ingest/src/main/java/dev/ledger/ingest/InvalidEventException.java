@@ -2,7 +2,10 @@ package dev.ledger.ingest;
 
 import java.util.List;
 
-/** Thrown by {@link EventJson} (and the client) when an event breaks the contract; carries every problem. */
+/**
+ * Thrown by {@link EventJson} (and the client) when an event breaks the contract; carries every
+ * problem.
+ */
 public final class InvalidEventException extends IllegalArgumentException {
 
   private final transient List<Problem> problems;
@@ -20,7 +23,11 @@ public final class InvalidEventException extends IllegalArgumentException {
   private static String summary(List<Problem> problems) {
     StringBuilder text = new StringBuilder("invalid event:");
     for (Problem p : problems) {
-      text.append(' ').append(p.field() == null ? "(event)" : p.field()).append(' ').append(p.reason()).append(';');
+      text.append(' ')
+          .append(p.field() == null ? "(event)" : p.field())
+          .append(' ')
+          .append(p.reason())
+          .append(';');
     }
     return text.toString();
   }

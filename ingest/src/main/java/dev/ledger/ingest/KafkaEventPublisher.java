@@ -24,19 +24,21 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  * completely or not at all.
  *
  * <p>One producer, one sender thread. A transactional producer runs one transaction at a time;
- * rather than a pool of producers, batches that arrive while a transaction commits are grouped
- * into the next one (group commit), which keeps one commit round trip per group instead of per
- * request. If that transaction fails, every batch in it fails and nothing of them is visible. After
- * a fatal error (fenced, out-of-order sequence, authorization) the producer is replaced.
+ * rather than a pool of producers, batches that arrive while a transaction commits are grouped into
+ * the next one (group commit), which keeps one commit round trip per group instead of per request.
+ * If that transaction fails, every batch in it fails and nothing of them is visible. After a fatal
+ * error (fenced, out-of-order sequence, authorization) the producer is replaced.
  *
  * <p>Defaults (overridable): {@code acks=all}, idempotence on, {@code transactional.id =
- * ledger-ingest-<random UUID>}, {@code delivery.timeout.ms=30000}, {@code request.timeout.ms=10000},
- * {@code max.block.ms=30000} (bounds initTransactions and commit), {@code linger.ms=5}.
+ * ledger-ingest-<random UUID>}, {@code delivery.timeout.ms=30000}, {@code
+ * request.timeout.ms=10000}, {@code max.block.ms=30000} (bounds initTransactions and commit),
+ * {@code linger.ms=5}.
  */
 public final class KafkaEventPublisher implements EventPublisher {
 
   /** A transaction stops taking further batches once it holds this many records. */
   public static final int DEFAULT_MAX_RECORDS_PER_TRANSACTION = 5_000;
+
   /**
    * Most records waiting for a transaction (ten full batches); while Kafka is away, a batch beyond
    * it is answered 503 at once instead of piling up in memory.
@@ -46,20 +48,28 @@ public final class KafkaEventPublisher implements EventPublisher {
   private final TransactionalSender<String, LedgerEvent> sender;
 
   private KafkaEventPublisher(Map<String, Object> config, int maxRecordsPerTransaction) {
-    this.sender = new TransactionalSender<>(
-        () -> new KafkaProducer<>(config, Topics.EVENTS.keySerde().serializer(), Topics.EVENTS.valueSerde().serializer()),
-        maxRecordsPerTransaction, DEFAULT_MAX_QUEUED_RECORDS, "ledger-ingest-sender");
+    this.sender =
+        new TransactionalSender<>(
+            () ->
+                new KafkaProducer<>(
+                    config,
+                    Topics.EVENTS.keySerde().serializer(),
+                    Topics.EVENTS.valueSerde().serializer()),
+            maxRecordsPerTransaction,
+            DEFAULT_MAX_QUEUED_RECORDS,
+            "ledger-ingest-sender");
   }
 
   /**
    * A publisher for the cluster at {@code bootstrapServers}. Does not contact the broker yet: the
-   * first batch initialises the transactions, so a cluster that is down shows up as
-   * {@link IngestResult.Unavailable}, not as an exception here.
+   * first batch initialises the transactions, so a cluster that is down shows up as {@link
+   * IngestResult.Unavailable}, not as an exception here.
    *
    * @param bootstrapServers the Kafka bootstrap servers, never null
    * @param producerOverrides producer configs that replace the defaults, never null (may be empty)
    */
-  public static KafkaEventPublisher create(String bootstrapServers, Map<String, Object> producerOverrides) {
+  public static KafkaEventPublisher create(
+      String bootstrapServers, Map<String, Object> producerOverrides) {
     return create(bootstrapServers, producerOverrides, DEFAULT_MAX_RECORDS_PER_TRANSACTION);
   }
 
@@ -67,7 +77,9 @@ public final class KafkaEventPublisher implements EventPublisher {
    * As {@link #create(String, Map)}, with the size at which a transaction stops grouping further
    * batches; 1 gives one transaction per batch.
    */
-  public static KafkaEventPublisher create(String bootstrapServers, Map<String, Object> producerOverrides,
+  public static KafkaEventPublisher create(
+      String bootstrapServers,
+      Map<String, Object> producerOverrides,
       int maxRecordsPerTransaction) {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
     Map<String, Object> config = new HashMap<>();
@@ -90,10 +102,12 @@ public final class KafkaEventPublisher implements EventPublisher {
 
   /** The key of an event on every ledger topic: {@code tenant/token_id} of its body. */
   public static String keyOf(LedgerEvent event) {
-    String tokenId = event.getToken() != null ? event.getToken().getTokenId()
-        : event.getUse() != null ? event.getUse().getTokenId()
-        : event.getRevocation() != null ? event.getRevocation().getTokenId()
-        : null;
+    String tokenId =
+        event.getToken() != null
+            ? event.getToken().getTokenId()
+            : event.getUse() != null
+                ? event.getUse().getTokenId()
+                : event.getRevocation() != null ? event.getRevocation().getTokenId() : null;
     if (tokenId == null) {
       throw new IllegalArgumentException("event " + event.getEventId() + " has no body");
     }
@@ -105,14 +119,23 @@ public final class KafkaEventPublisher implements EventPublisher {
     return publish(events, null);
   }
 
-  /** Each record carries {@code submittedBy} in the {@code ledger.submitted_by} header (none when null). */
+  /**
+   * Each record carries {@code submittedBy} in the {@code ledger.submitted_by} header (none when
+   * null).
+   */
   @Override
   public CompletableFuture<Void> publish(List<LedgerEvent> events, String submittedBy) {
-    List<Header> headers = submittedBy == null ? List.of() : List.of(new RecordHeader(
-        Topics.EVENTS_HEADER_SUBMITTED_BY, submittedBy.getBytes(StandardCharsets.UTF_8)));
-    List<ProducerRecord<String, LedgerEvent>> records = events.stream()
-        .map(e -> new ProducerRecord<>(Topics.EVENTS.name(), null, keyOf(e), e, headers))
-        .toList();
+    List<Header> headers =
+        submittedBy == null
+            ? List.of()
+            : List.of(
+                new RecordHeader(
+                    Topics.EVENTS_HEADER_SUBMITTED_BY,
+                    submittedBy.getBytes(StandardCharsets.UTF_8)));
+    List<ProducerRecord<String, LedgerEvent>> records =
+        events.stream()
+            .map(e -> new ProducerRecord<>(Topics.EVENTS.name(), null, keyOf(e), e, headers))
+            .toList();
     return sender.send(records);
   }
 

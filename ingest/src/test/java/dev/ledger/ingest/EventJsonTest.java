@@ -29,8 +29,10 @@ class EventJsonTest {
     assertThat(token.getParentTokenId()).isNull();
     assertThat(token.getSubject()).isEqualTo("user:dana");
     assertThat(token.getActor()).isEqualTo("agent:travel-planner");
-    assertThat(token.getAudience()).containsExactly("https://api.flights.example", "https://api.hotels.example");
-    assertThat(token.getScopes()).containsExactly("flights:search", "flights:book", "hotels:search");
+    assertThat(token.getAudience())
+        .containsExactly("https://api.flights.example", "https://api.hotels.example");
+    assertThat(token.getScopes())
+        .containsExactly("flights:search", "flights:book", "hotels:search");
     assertThat(token.getExpiresAt()).isEqualTo(Instant.parse("2026-11-20T10:00:00Z"));
     assertThat(token.getGrant()).isEqualTo("authorization_code");
     assertThat(token.getAttributes()).containsEntry("agent_model", "planner-7b").hasSize(2);
@@ -99,10 +101,18 @@ class EventJsonTest {
   @Test
   void invalidEventsThrowWithEveryProblem() {
     assertThatThrownBy(() -> EventJson.parse("{\"type\":\"token.used\"}", null))
-        .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.problems())
-            .extracting(Problem::field).containsExactly("event_id", "occurred_at", "use"));
+        .isInstanceOfSatisfying(
+            InvalidEventException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(Problem::field)
+                    .containsExactly("event_id", "occurred_at", "use"));
     assertThatThrownBy(() -> EventJson.parse("{\"type\":", null))
-        .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.problems())
-            .singleElement().satisfies(p -> assertThat(p.reason()).startsWith("not valid JSON")));
+        .isInstanceOfSatisfying(
+            InvalidEventException.class,
+            e ->
+                assertThat(e.problems())
+                    .singleElement()
+                    .satisfies(p -> assertThat(p.reason()).startsWith("not valid JSON")));
   }
 }

@@ -35,7 +35,8 @@ class EventValidatorTest {
   }
 
   private static ObjectNode body(ObjectNode event) {
-    return (ObjectNode) event.get(EventType.fromWireName(event.get("type").textValue()).orElseThrow().bodyField());
+    return (ObjectNode)
+        event.get(EventType.fromWireName(event.get("type").textValue()).orElseThrow().bodyField());
   }
 
   @Test
@@ -85,8 +86,17 @@ class EventValidatorTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"2026-11-20 09:00:00Z", "2026-11-20T09:00Z", "2026-11-20T09:00:00", "2026-13-20T09:00:00Z",
-      "2026-11-31T09:00:00Z", "2026-11-20T09:00:00+0100", "yesterday", "1700000000"})
+  @ValueSource(
+      strings = {
+        "2026-11-20 09:00:00Z",
+        "2026-11-20T09:00Z",
+        "2026-11-20T09:00:00",
+        "2026-13-20T09:00:00Z",
+        "2026-11-31T09:00:00Z",
+        "2026-11-20T09:00:00+0100",
+        "yesterday",
+        "1700000000"
+      })
   void occurredAtMustBeRfc3339(String value) {
     ObjectNode event = TestEvents.valid(EventType.USED);
     event.put("occurred_at", value);
@@ -94,8 +104,13 @@ class EventValidatorTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"2026-11-20T09:00:00Z", "2026-11-20t09:00:00z", "2026-11-20T11:00:00.123456789+02:00",
-      "2026-11-20T04:00:00-05:00"})
+  @ValueSource(
+      strings = {
+        "2026-11-20T09:00:00Z",
+        "2026-11-20t09:00:00z",
+        "2026-11-20T11:00:00.123456789+02:00",
+        "2026-11-20T04:00:00-05:00"
+      })
   void rfc3339FormsAreAccepted(String value) {
     ObjectNode event = TestEvents.valid(EventType.USED);
     event.put("occurred_at", value);
@@ -151,8 +166,12 @@ class EventValidatorTest {
 
   static Stream<Arguments> requiredBodyFields() {
     return Stream.of(
-        Arguments.of(EventType.ISSUED, List.of("token_id", "issuer", "subject", "actor", "audience", "scopes")),
-        Arguments.of(EventType.EXCHANGED, List.of("token_id", "parent_token_id", "issuer", "actor", "audience", "scopes")),
+        Arguments.of(
+            EventType.ISSUED,
+            List.of("token_id", "issuer", "subject", "actor", "audience", "scopes")),
+        Arguments.of(
+            EventType.EXCHANGED,
+            List.of("token_id", "parent_token_id", "issuer", "actor", "audience", "scopes")),
         Arguments.of(EventType.ATTENUATED, List.of("token_id", "parent_token_id")),
         Arguments.of(EventType.USED, List.of("token_id", "resource", "action", "outcome")),
         Arguments.of(EventType.REVOKED, List.of("token_id")));
@@ -285,11 +304,16 @@ class EventValidatorTest {
 
   /** Both ends of both ranges of Character.isISOControl, in every id field. */
   static Stream<Arguments> controlCharactersInIdFields() {
-    return idFields().flatMap(field -> Stream.of(0x00, 0x1f, 0x7f, 0x9f)
-        .map(control -> Arguments.of(field.get()[0], field.get()[1], control)));
+    return idFields()
+        .flatMap(
+            field ->
+                Stream.of(0x00, 0x1f, 0x7f, 0x9f)
+                    .map(control -> Arguments.of(field.get()[0], field.get()[1], control)));
   }
 
-  /** {@code event} with {@code id} at the JSON path {@code field} (an envelope field or body.field). */
+  /**
+   * {@code event} with {@code id} at the JSON path {@code field} (an envelope field or body.field).
+   */
   private static ObjectNode withId(ObjectNode event, String field, String id) {
     int dot = field.indexOf('.');
     ObjectNode at = dot < 0 ? event : (ObjectNode) event.get(field.substring(0, dot));
@@ -299,7 +323,8 @@ class EventValidatorTest {
 
   @ParameterizedTest(name = "{1} of {0} with code point {2}")
   @MethodSource("controlCharactersInIdFields")
-  void anIdWithAControlCharacterIsRejectedNamingTheField(EventType type, String field, int control) {
+  void anIdWithAControlCharacterIsRejectedNamingTheField(
+      EventType type, String field, int control) {
     ObjectNode event = withId(TestEvents.valid(type), field, "tok-" + (char) control + "-1");
     assertOnly(event, field, "must not contain control characters");
     assertOnly(event, field, String.format("found U+%04X at index 4", control));
@@ -317,7 +342,8 @@ class EventValidatorTest {
     ObjectNode event = TestEvents.valid(EventType.EXCHANGED);
     event.put("event_id", "ev\u0000");
     body(event).put("token_id", "tok\u0000").put("parent_token_id", "tok\u001f");
-    assertThat(EventValidator.validate(event, 0)).extracting(Problem::field)
+    assertThat(EventValidator.validate(event, 0))
+        .extracting(Problem::field)
         .containsExactly("event_id", "token.token_id", "token.parent_token_id");
   }
 
@@ -400,8 +426,11 @@ class EventValidatorTest {
     LedgerLimits tight = LedgerLimits.builder().maxTextLength(30).maxTokenIdLength(5).build();
     ObjectNode event = TestEvents.valid(EventType.REVOKED);
     body(event).put("token_id", "tok-123");
-    assertThat(EventValidator.validate(event, 0, tight)).extracting(Problem::field, Problem::reason)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("revocation.token_id", "must be at most 5 characters, not 7"));
+    assertThat(EventValidator.validate(event, 0, tight))
+        .extracting(Problem::field, Problem::reason)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "revocation.token_id", "must be at most 5 characters, not 7"));
     assertThat(EventValidator.validate(event, 0)).isEmpty();
   }
 
@@ -426,7 +455,8 @@ class EventValidatorTest {
   void anEventMustBeAnObject() {
     List<JsonNode> batch = new ArrayList<>(TestEvents.quickstart());
     batch.set(2, Json.MAPPER.getNodeFactory().textNode("ev-003"));
-    assertThat(EventValidator.validate(batch)).containsExactly(new Problem(2, null, "must be a JSON object"));
+    assertThat(EventValidator.validate(batch))
+        .containsExactly(new Problem(2, null, "must be a JSON object"));
   }
 
   @Test
@@ -434,7 +464,8 @@ class EventValidatorTest {
     List<ObjectNode> batch = TestEvents.quickstart();
     batch.get(4).put("event_id", "ev-002");
     assertThat(EventValidator.validate(batch))
-        .containsExactly(new Problem(4, "event_id", "duplicates the event_id of event 1 in this batch"));
+        .containsExactly(
+            new Problem(4, "event_id", "duplicates the event_id of event 1 in this batch"));
   }
 
   @Test
@@ -445,10 +476,14 @@ class EventValidatorTest {
     batch.get(3).put("occurred_at", "soon");
     body(batch.get(3)).put("outcome", "maybe");
     body(batch.get(5)).put("token_id", 1);
-    assertThat(EventValidator.validate(batch)).extracting(Problem::index, Problem::field).containsExactly(
-        org.assertj.core.groups.Tuple.tuple(0, "event_id"), org.assertj.core.groups.Tuple.tuple(0, "token.subject"),
-        org.assertj.core.groups.Tuple.tuple(3, "occurred_at"), org.assertj.core.groups.Tuple.tuple(3, "use.outcome"),
-        org.assertj.core.groups.Tuple.tuple(5, "use.token_id"));
+    assertThat(EventValidator.validate(batch))
+        .extracting(Problem::index, Problem::field)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(0, "event_id"),
+            org.assertj.core.groups.Tuple.tuple(0, "token.subject"),
+            org.assertj.core.groups.Tuple.tuple(3, "occurred_at"),
+            org.assertj.core.groups.Tuple.tuple(3, "use.outcome"),
+            org.assertj.core.groups.Tuple.tuple(5, "use.token_id"));
   }
 
   @Test

@@ -24,7 +24,10 @@ class IngestServicePropertyTest {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final List<String> ACCEPTED_TYPES =
       List.of("application/json", "application/x-ndjson", "application/jsonl; charset=utf-8");
-  /** Characters whose deletion breaks the quickstart JSON (none of them occurs inside its strings). */
+
+  /**
+   * Characters whose deletion breaks the quickstart JSON (none of them occurs inside its strings).
+   */
   private static final String STRUCTURAL = "\"{}[],";
 
   private final Random random;
@@ -33,7 +36,8 @@ class IngestServicePropertyTest {
   IngestServicePropertyTest() {
     seed = Long.getLong("ledger.seed", System.nanoTime());
     random = new Random(seed);
-    System.out.println("IngestServicePropertyTest seed " + seed + " (replay with -Dledger.seed=" + seed + ")");
+    System.out.println(
+        "IngestServicePropertyTest seed " + seed + " (replay with -Dledger.seed=" + seed + ")");
   }
 
   private record Case(String kind, byte[] body, String contentType, boolean mediaTypeRefused) {}
@@ -42,23 +46,44 @@ class IngestServicePropertyTest {
   void brokenInputIsNeverAcceptedAndNeverThrows() {
     IngestServiceTest.FakePublisher publisher = new IngestServiceTest.FakePublisher();
     IngestService ingest = new IngestService(publisher);
-    List<Supplier<Case>> generators = List.of(this::randomBytes, this::truncatedArray, this::truncatedLine,
-        this::deletedStructuralCharacter, this::wrongValues, this::refusedMediaType);
+    List<Supplier<Case>> generators =
+        List.of(
+            this::randomBytes,
+            this::truncatedArray,
+            this::truncatedLine,
+            this::deletedStructuralCharacter,
+            this::wrongValues,
+            this::refusedMediaType);
     Map<String, Integer> seen = new java.util.TreeMap<>();
     for (int i = 0; i < CASES; i++) {
       Case c = generators.get(random.nextInt(generators.size())).get();
       seen.merge(c.kind(), 1, Integer::sum);
-      String what = "case " + i + " (" + c.kind() + ", seed " + seed + "): "
-          + abbreviate(new String(c.body(), StandardCharsets.UTF_8));
+      String what =
+          "case "
+              + i
+              + " ("
+              + c.kind()
+              + ", seed "
+              + seed
+              + "): "
+              + abbreviate(new String(c.body(), StandardCharsets.UTF_8));
       IngestResult result = ingest.submit(c.body(), c.contentType(), "*");
       if (c.mediaTypeRefused()) {
         assertThat(result).as(what).isInstanceOf(IngestResult.UnsupportedMediaType.class);
       } else {
-        assertThat(result).as(what).isInstanceOfSatisfying(IngestResult.Invalid.class, invalid ->
-            assertThat(invalid.problems()).as(what).isNotEmpty().allSatisfy(p -> {
-              assertThat(p.index()).isBetween(-1, IngestService.MAX_BATCH_SIZE);
-              assertThat(p.reason()).isNotBlank();
-            }));
+        assertThat(result)
+            .as(what)
+            .isInstanceOfSatisfying(
+                IngestResult.Invalid.class,
+                invalid ->
+                    assertThat(invalid.problems())
+                        .as(what)
+                        .isNotEmpty()
+                        .allSatisfy(
+                            p -> {
+                              assertThat(p.index()).isBetween(-1, IngestService.MAX_BATCH_SIZE);
+                              assertThat(p.reason()).isNotBlank();
+                            }));
       }
     }
     assertThat(publisher.published).isEmpty();
@@ -84,7 +109,8 @@ class IngestServicePropertyTest {
 
   private Case truncatedArray() {
     String array = TestEvents.quickstart().toString();
-    return invalid("truncated array", TestEvents.utf8(array.substring(0, random.nextInt(array.length() - 1))));
+    return invalid(
+        "truncated array", TestEvents.utf8(array.substring(0, random.nextInt(array.length() - 1))));
   }
 
   private Case truncatedLine() {
@@ -119,8 +145,13 @@ class IngestServicePropertyTest {
     for (int m = 0; m < mutations; m++) {
       ObjectNode event = events.get(random.nextInt(events.size()));
       ObjectNode target = event;
-      String bodyField = EventType.fromWireName(event.path("type").asText()).map(EventType::bodyField).orElse(null);
-      if (bodyField != null && event.get(bodyField) instanceof ObjectNode body && random.nextBoolean()) {
+      String bodyField =
+          EventType.fromWireName(event.path("type").asText())
+              .map(EventType::bodyField)
+              .orElse(null);
+      if (bodyField != null
+          && event.get(bodyField) instanceof ObjectNode body
+          && random.nextBoolean()) {
         target = body;
       }
       List<String> names = new ArrayList<>();
@@ -134,47 +165,80 @@ class IngestServicePropertyTest {
     }
     List<JsonNode> batch = new ArrayList<>(events);
     if (random.nextInt(10) == 0) {
-      batch.set(random.nextInt(batch.size()), random.nextBoolean() ? NODES.numberNode(1) : NODES.arrayNode());
+      batch.set(
+          random.nextInt(batch.size()),
+          random.nextBoolean() ? NODES.numberNode(1) : NODES.arrayNode());
     }
-    byte[] body = random.nextBoolean() ? TestEvents.ndjson(batch) : TestEvents.utf8(batch.toString());
+    byte[] body =
+        random.nextBoolean() ? TestEvents.ndjson(batch) : TestEvents.utf8(batch.toString());
     return invalid("wrong values", body);
   }
 
   private static boolean isRequired(boolean envelope, String name, ObjectNode event) {
     if (envelope) {
-      return List.of("event_id", "type", "occurred_at", "token", "use", "revocation").contains(name);
+      return List.of("event_id", "type", "occurred_at", "token", "use", "revocation")
+          .contains(name);
     }
-    List<String> required = switch (event.path("type").asText()) {
-      case "token.issued" -> List.of("token_id", "issuer", "subject", "actor", "audience", "scopes");
-      case "token.exchanged" -> List.of("token_id", "parent_token_id", "issuer", "actor", "audience", "scopes");
-      case "token.attenuated" -> List.of("token_id", "parent_token_id");
-      case "token.used" -> List.of("token_id", "resource", "action", "outcome");
-      default -> List.of("token_id");
-    };
+    List<String> required =
+        switch (event.path("type").asText()) {
+          case "token.issued" ->
+              List.of("token_id", "issuer", "subject", "actor", "audience", "scopes");
+          case "token.exchanged" ->
+              List.of("token_id", "parent_token_id", "issuer", "actor", "audience", "scopes");
+          case "token.attenuated" -> List.of("token_id", "parent_token_id");
+          case "token.used" -> List.of("token_id", "resource", "action", "outcome");
+          default -> List.of("token_id");
+        };
     return required.contains(name);
   }
 
   private JsonNode wrongValue(String name) {
-    List<JsonNode> choices = switch (name) {
-      case "occurred_at", "expires_at" -> List.of(NODES.textNode("2026-11-20"), NODES.numberNode(1_700_000_000),
-          NODES.textNode("2026-11-20T25:00:00Z"));
-      case "max_uses" -> List.of(NODES.numberNode(0), NODES.numberNode(-4), NODES.numberNode(1.5), NODES.textNode("3"));
-      case "audience", "scopes", "caveats" -> List.of(NODES.textNode("x"), NODES.numberNode(2), NODES.objectNode(),
-          NODES.arrayNode().add("ok").add(3), NODES.arrayNode().add(""));
-      case "attributes" -> List.of(NODES.arrayNode(), NODES.textNode("x"), NODES.objectNode().put("k", 5));
-      case "type" -> List.of(NODES.textNode("token.forged"), NODES.numberNode(3));
-      case "outcome" -> List.of(NODES.textNode("maybe"), NODES.booleanNode(true));
-      case "tenant" -> List.of(NODES.textNode("a/b"), NODES.textNode(""), NODES.textNode("t".repeat(129)));
-      case "token", "use", "revocation" -> List.of(NODES.textNode("body"), NODES.arrayNode(), NODES.numberNode(1));
-      default -> List.of(NODES.numberNode(5), NODES.booleanNode(false), NODES.arrayNode(), NODES.objectNode(),
-          NODES.textNode(""), NODES.textNode("x".repeat(LedgerLimits.DEFAULTS.maxTextLength() + 1)));
-    };
+    List<JsonNode> choices =
+        switch (name) {
+          case "occurred_at", "expires_at" ->
+              List.of(
+                  NODES.textNode("2026-11-20"),
+                  NODES.numberNode(1_700_000_000),
+                  NODES.textNode("2026-11-20T25:00:00Z"));
+          case "max_uses" ->
+              List.of(
+                  NODES.numberNode(0),
+                  NODES.numberNode(-4),
+                  NODES.numberNode(1.5),
+                  NODES.textNode("3"));
+          case "audience", "scopes", "caveats" ->
+              List.of(
+                  NODES.textNode("x"),
+                  NODES.numberNode(2),
+                  NODES.objectNode(),
+                  NODES.arrayNode().add("ok").add(3),
+                  NODES.arrayNode().add(""));
+          case "attributes" ->
+              List.of(NODES.arrayNode(), NODES.textNode("x"), NODES.objectNode().put("k", 5));
+          case "type" -> List.of(NODES.textNode("token.forged"), NODES.numberNode(3));
+          case "outcome" -> List.of(NODES.textNode("maybe"), NODES.booleanNode(true));
+          case "tenant" ->
+              List.of(NODES.textNode("a/b"), NODES.textNode(""), NODES.textNode("t".repeat(129)));
+          case "token", "use", "revocation" ->
+              List.of(NODES.textNode("body"), NODES.arrayNode(), NODES.numberNode(1));
+          default ->
+              List.of(
+                  NODES.numberNode(5),
+                  NODES.booleanNode(false),
+                  NODES.arrayNode(),
+                  NODES.objectNode(),
+                  NODES.textNode(""),
+                  NODES.textNode("x".repeat(LedgerLimits.DEFAULTS.maxTextLength() + 1)));
+        };
     return choices.get(random.nextInt(choices.size()));
   }
 
   private Case refusedMediaType() {
-    List<String> refused = java.util.Arrays.asList(null, "text/plain", "application/xml", "", "application/json; charset=utf-16");
-    byte[] body = random.nextBoolean() ? TestEvents.ndjson(TestEvents.quickstart()) : randomBytes().body();
+    List<String> refused =
+        java.util.Arrays.asList(
+            null, "text/plain", "application/xml", "", "application/json; charset=utf-16");
+    byte[] body =
+        random.nextBoolean() ? TestEvents.ndjson(TestEvents.quickstart()) : randomBytes().body();
     return new Case("refused media type", body, refused.get(random.nextInt(refused.size())), true);
   }
 

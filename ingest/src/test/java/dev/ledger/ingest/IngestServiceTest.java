@@ -59,38 +59,63 @@ class IngestServiceTest {
   @Test
   void acceptsTheQuickstartBatchAsNdjson() {
     assertThat(submit(Examples.quickstartNdjson(), NDJSON)).isEqualTo(new IngestResult.Accepted(6));
-    assertThat(publisher.published).singleElement().satisfies(batch -> {
-      assertThat(batch).extracting(LedgerEvent::getEventId)
-          .containsExactly("ev-001", "ev-002", "ev-003", "ev-004", "ev-005", "ev-006");
-      assertThat(batch).extracting(LedgerEvent::getReceivedAt).containsOnly(NOW);
-      assertThat(batch).extracting(KafkaEventPublisher::keyOf).containsExactly("acme/tok-root", "acme/tok-flights",
-          "acme/tok-flights-lhr", "acme/tok-flights-lhr", "acme/tok-flights", "acme/tok-flights-lhr");
-    });
+    assertThat(publisher.published)
+        .singleElement()
+        .satisfies(
+            batch -> {
+              assertThat(batch)
+                  .extracting(LedgerEvent::getEventId)
+                  .containsExactly("ev-001", "ev-002", "ev-003", "ev-004", "ev-005", "ev-006");
+              assertThat(batch).extracting(LedgerEvent::getReceivedAt).containsOnly(NOW);
+              assertThat(batch)
+                  .extracting(KafkaEventPublisher::keyOf)
+                  .containsExactly(
+                      "acme/tok-root",
+                      "acme/tok-flights",
+                      "acme/tok-flights-lhr",
+                      "acme/tok-flights-lhr",
+                      "acme/tok-flights",
+                      "acme/tok-flights-lhr");
+            });
   }
 
   @Test
   void acceptsAJsonArray() {
     String array = TestEvents.quickstart().toString();
-    assertThat(submit("\n  " + array, "application/json; charset=UTF-8")).isEqualTo(new IngestResult.Accepted(6));
+    assertThat(submit("\n  " + array, "application/json; charset=UTF-8"))
+        .isEqualTo(new IngestResult.Accepted(6));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"application/json", "APPLICATION/X-NDJSON", "application/jsonl", "application/x-ndjson;charset=utf-8"})
+  @ValueSource(
+      strings = {
+        "application/json",
+        "APPLICATION/X-NDJSON",
+        "application/jsonl",
+        "application/x-ndjson;charset=utf-8"
+      })
   void acceptedMediaTypes(String contentType) {
-    assertThat(submit(Examples.quickstartNdjson(), contentType)).isInstanceOf(IngestResult.Accepted.class);
+    assertThat(submit(Examples.quickstartNdjson(), contentType))
+        .isInstanceOf(IngestResult.Accepted.class);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"text/plain", "application/xml", "application/json; charset=ISO-8859-1", " "})
+  @ValueSource(
+      strings = {"text/plain", "application/xml", "application/json; charset=ISO-8859-1", " "})
   void refusedMediaTypes(String contentType) {
-    assertThat(submit(Examples.quickstartNdjson(), contentType)).isInstanceOf(IngestResult.UnsupportedMediaType.class);
+    assertThat(submit(Examples.quickstartNdjson(), contentType))
+        .isInstanceOf(IngestResult.UnsupportedMediaType.class);
     assertThat(publisher.published).isEmpty();
   }
 
   @Test
   void aMissingContentTypeNamesTheAcceptedOnes() {
-    assertThat(submit(Examples.quickstartNdjson(), null)).isInstanceOfSatisfying(IngestResult.UnsupportedMediaType.class,
-        r -> assertThat(r.message()).contains("application/json", "application/x-ndjson", "application/jsonl"));
+    assertThat(submit(Examples.quickstartNdjson(), null))
+        .isInstanceOfSatisfying(
+            IngestResult.UnsupportedMediaType.class,
+            r ->
+                assertThat(r.message())
+                    .contains("application/json", "application/x-ndjson", "application/jsonl"));
   }
 
   @Test
@@ -98,8 +123,14 @@ class IngestServiceTest {
     List<ObjectNode> events = TestEvents.quickstart();
     events.get(1).put("occurred_at", "later");
     String body = "\n" + events.get(0) + "\r\n   \n" + events.get(1) + "\n\n";
-    assertThat(submit(body, NDJSON)).isEqualTo(new IngestResult.Invalid(List.of(
-        new Problem(1, "occurred_at", "must be an RFC 3339 timestamp with seconds and an offset, like 2026-11-20T09:00:00Z"))));
+    assertThat(submit(body, NDJSON))
+        .isEqualTo(
+            new IngestResult.Invalid(
+                List.of(
+                    new Problem(
+                        1,
+                        "occurred_at",
+                        "must be an RFC 3339 timestamp with seconds and an offset, like 2026-11-20T09:00:00Z"))));
   }
 
   @Test
@@ -108,10 +139,14 @@ class IngestServiceTest {
     lines.set(1, "{\"event_id\": ");
     lines.set(4, "not json");
     IngestResult result = submit(String.join("\n", lines), NDJSON);
-    assertThat(result).isInstanceOfSatisfying(IngestResult.Invalid.class, r -> {
-      assertThat(r.problems()).extracting(Problem::index).containsExactly(1, 4);
-      assertThat(r.problems()).allSatisfy(p -> assertThat(p.reason()).startsWith("not valid JSON"));
-    });
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            IngestResult.Invalid.class,
+            r -> {
+              assertThat(r.problems()).extracting(Problem::index).containsExactly(1, 4);
+              assertThat(r.problems())
+                  .allSatisfy(p -> assertThat(p.reason()).startsWith("not valid JSON"));
+            });
     assertThat(publisher.published).isEmpty();
   }
 
@@ -121,26 +156,42 @@ class IngestServiceTest {
     lines.set(0, "{,}");
     lines.set(3, lines.get(3).replace("\"allowed\"", "\"perhaps\""));
     IngestResult result = submit(String.join("\n", lines), NDJSON);
-    assertThat(result).isInstanceOfSatisfying(IngestResult.Invalid.class,
-        r -> assertThat(r.problems()).extracting(Problem::index, Problem::field).containsExactly(
-            org.assertj.core.groups.Tuple.tuple(0, null), org.assertj.core.groups.Tuple.tuple(3, "use.outcome")));
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            IngestResult.Invalid.class,
+            r ->
+                assertThat(r.problems())
+                    .extracting(Problem::index, Problem::field)
+                    .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(0, null),
+                        org.assertj.core.groups.Tuple.tuple(3, "use.outcome")));
   }
 
   @Test
   void anUnparsableArrayIsAWholeBodyProblem() {
     IngestResult result = submit("[{\"event_id\":\"a\"},", "application/json");
-    assertThat(result).isInstanceOfSatisfying(IngestResult.Invalid.class,
-        r -> assertThat(r.problems()).singleElement().satisfies(p -> {
-          assertThat(p.index()).isEqualTo(-1);
-          assertThat(p.field()).isNull();
-          assertThat(p.reason()).startsWith("not valid JSON at line 1");
-        }));
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            IngestResult.Invalid.class,
+            r ->
+                assertThat(r.problems())
+                    .singleElement()
+                    .satisfies(
+                        p -> {
+                          assertThat(p.index()).isEqualTo(-1);
+                          assertThat(p.field()).isNull();
+                          assertThat(p.reason()).startsWith("not valid JSON at line 1");
+                        }));
   }
 
   @Test
   void duplicateKeysAndTrailingGarbageAreNotValidJson() {
     String event = TestEvents.valid(EventType.REVOKED).toString();
-    assertThat(submit(event.replace("{\"event_id\":\"ev-005\"", "{\"event_id\":\"ev-005\",\"event_id\":\"x\""), NDJSON))
+    assertThat(
+            submit(
+                event.replace(
+                    "{\"event_id\":\"ev-005\"", "{\"event_id\":\"ev-005\",\"event_id\":\"x\""),
+                NDJSON))
         .isInstanceOf(IngestResult.Invalid.class);
     assertThat(submit("[" + event + "] []", NDJSON)).isInstanceOf(IngestResult.Invalid.class);
     assertThat(submit(event + " " + event, NDJSON)).isInstanceOf(IngestResult.Invalid.class);
@@ -149,30 +200,50 @@ class IngestServiceTest {
   @ParameterizedTest
   @ValueSource(strings = {"", "   \n\n ", "[]", " [ ] "})
   void anEmptyBatchIsInvalid(String body) {
-    assertThat(submit(body, "application/json")).isEqualTo(
-        new IngestResult.Invalid(List.of(Problem.ofBody("the batch is empty: send at least one event"))));
+    assertThat(submit(body, "application/json"))
+        .isEqualTo(
+            new IngestResult.Invalid(
+                List.of(Problem.ofBody("the batch is empty: send at least one event"))));
   }
 
   @Test
   void aBatchTooLargeIsInvalid() {
     String line = TestEvents.valid(EventType.REVOKED).toString();
     String body = (line + "\n").repeat(IngestService.MAX_BATCH_SIZE + 1);
-    assertThat(submit(body, NDJSON)).isInstanceOfSatisfying(IngestResult.Invalid.class,
-        r -> assertThat(r.problems()).singleElement().satisfies(p -> assertThat(p.reason()).contains("at most 10000")));
+    assertThat(submit(body, NDJSON))
+        .isInstanceOfSatisfying(
+            IngestResult.Invalid.class,
+            r ->
+                assertThat(r.problems())
+                    .singleElement()
+                    .satisfies(p -> assertThat(p.reason()).contains("at most 10000")));
   }
 
   @Test
   void anOversizedArrayIsRefusedAtTheCapWithoutParsingTheRest() {
     // Element 4 is not JSON: a parser that reads the whole array first reports that instead.
-    IngestService capped = new IngestService(publisher, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMillis(300),
-        dev.ledger.schemas.LedgerLimits.builder().maxBatchEvents(3).build());
+    IngestService capped =
+        new IngestService(
+            publisher,
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            Duration.ofMillis(300),
+            dev.ledger.schemas.LedgerLimits.builder().maxBatchEvents(3).build());
     String line = TestEvents.valid(EventType.REVOKED).toString();
-    assertThat(capped.submit(TestEvents.utf8("[" + line + "," + line + "," + line + "," + "{nonsense"), NDJSON, "*"))
-        .isEqualTo(new IngestResult.Invalid(List.of(Problem.ofBody("the batch has more than 3 events, at most 3: split it"))));
+    assertThat(
+            capped.submit(
+                TestEvents.utf8("[" + line + "," + line + "," + line + "," + "{nonsense"),
+                NDJSON,
+                "*"))
+        .isEqualTo(
+            new IngestResult.Invalid(
+                List.of(Problem.ofBody("the batch has more than 3 events, at most 3: split it"))));
     assertThat(capped.submit(TestEvents.utf8(("\n" + line).repeat(3) + "\n{nonsense"), NDJSON, "*"))
-        .isEqualTo(new IngestResult.Invalid(List.of(Problem.ofBody("the batch has more than 3 events, at most 3: split it"))));
+        .isEqualTo(
+            new IngestResult.Invalid(
+                List.of(Problem.ofBody("the batch has more than 3 events, at most 3: split it"))));
     String other = line.replace("\"ev-005\"", "\"ev-other\"");
-    assertThat(capped.submit(TestEvents.utf8("[" + line + "," + other + "]"), "application/json", "*"))
+    assertThat(
+            capped.submit(TestEvents.utf8("[" + line + "," + other + "]"), "application/json", "*"))
         .isEqualTo(new IngestResult.Accepted(2));
   }
 
@@ -181,14 +252,20 @@ class IngestServiceTest {
     // Every event breaks 3 rules: 500 events give 1,500 problems, of which the answer lists 100.
     StringBuilder body = new StringBuilder();
     for (int i = 0; i < 500; i++) {
-      body.append("{\"event_id\":\"ev-" + i + "\",\"type\":\"token.revoked\",\"occurred_at\":\"x\",\"source\":\"\"}\n");
+      body.append(
+          "{\"event_id\":\"ev-"
+              + i
+              + "\",\"type\":\"token.revoked\",\"occurred_at\":\"x\",\"source\":\"\"}\n");
     }
-    assertThat(submit(body.toString(), NDJSON)).isInstanceOfSatisfying(IngestResult.Invalid.class, r -> {
-      assertThat(r.total()).isEqualTo(1500);
-      assertThat(r.problems()).hasSize(100);
-      assertThat(r.problems().get(0).index()).isZero();
-      assertThat(r.problems()).extracting(Problem::index).isSorted();
-    });
+    assertThat(submit(body.toString(), NDJSON))
+        .isInstanceOfSatisfying(
+            IngestResult.Invalid.class,
+            r -> {
+              assertThat(r.total()).isEqualTo(1500);
+              assertThat(r.problems()).hasSize(100);
+              assertThat(r.problems().get(0).index()).isZero();
+              assertThat(r.problems()).extracting(Problem::index).isSorted();
+            });
   }
 
   @Test
@@ -197,12 +274,15 @@ class IngestServiceTest {
     events.get(2).put("tenant", "globex");
     events.get(4).remove("tenant");
     IngestResult result = ingest.submit(TestEvents.ndjson(events), NDJSON, "acme");
-    assertThat(result).isInstanceOfSatisfying(IngestResult.Forbidden.class, r -> {
-      assertThat(r.message()).contains("acme");
-      assertThat(r.problems()).extracting(Problem::index).containsExactly(2, 4);
-      assertThat(r.problems().get(1).reason()).contains("tenant default");
-      assertThat(r.problems()).extracting(Problem::field).containsOnly("tenant");
-    });
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            IngestResult.Forbidden.class,
+            r -> {
+              assertThat(r.message()).contains("acme");
+              assertThat(r.problems()).extracting(Problem::index).containsExactly(2, 4);
+              assertThat(r.problems().get(1).reason()).contains("tenant default");
+              assertThat(r.problems()).extracting(Problem::field).containsOnly("tenant");
+            });
     assertThat(publisher.published).isEmpty();
   }
 
@@ -219,33 +299,46 @@ class IngestServiceTest {
   @Test
   void eachEventTypeNeedsItsPermissionAndARefusedOneWritesNothing() {
     // A resource server's credential: uses only.
-    Submitter usesOnly = new Submitter("3f9c0a1b2d4e5f60", "acme", Set.of("events:use", "read:revocations"));
-    IngestResult result = ingest.submit(TestEvents.utf8(Examples.quickstartNdjson()), NDJSON, usesOnly);
-    assertThat(result).isInstanceOfSatisfying(IngestResult.Forbidden.class, r -> {
-      assertThat(r.problems()).extracting(Problem::index).containsExactly(0, 1, 2, 4);
-      assertThat(r.problems()).extracting(Problem::field).containsOnly("type");
-      assertThat(r.problems().get(0).reason()).isEqualTo(
-          "token.issued needs the permission events:issue, which this credential lacks");
-      assertThat(r.problems().get(3).reason()).contains("token.revoked", "events:revoke");
-      assertThat(r.message()).contains("4 problem(s)", "nothing was written");
-    });
+    Submitter usesOnly =
+        new Submitter("3f9c0a1b2d4e5f60", "acme", Set.of("events:use", "read:revocations"));
+    IngestResult result =
+        ingest.submit(TestEvents.utf8(Examples.quickstartNdjson()), NDJSON, usesOnly);
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            IngestResult.Forbidden.class,
+            r -> {
+              assertThat(r.problems()).extracting(Problem::index).containsExactly(0, 1, 2, 4);
+              assertThat(r.problems()).extracting(Problem::field).containsOnly("type");
+              assertThat(r.problems().get(0).reason())
+                  .isEqualTo(
+                      "token.issued needs the permission events:issue, which this credential lacks");
+              assertThat(r.problems().get(3).reason()).contains("token.revoked", "events:revoke");
+              assertThat(r.message()).contains("4 problem(s)", "nothing was written");
+            });
     assertThat(publisher.published).isEmpty();
 
     ObjectNode use = TestEvents.valid(EventType.USED);
-    assertThat(ingest.submit(TestEvents.ndjson(List.of(use)), NDJSON, usesOnly)).isEqualTo(new IngestResult.Accepted(1));
+    assertThat(ingest.submit(TestEvents.ndjson(List.of(use)), NDJSON, usesOnly))
+        .isEqualTo(new IngestResult.Accepted(1));
     assertThat(publisher.submitters).containsExactly("3f9c0a1b2d4e5f60");
   }
 
   @Test
   void aRefusalListsAtMostTheConfiguredNumberOfProblems() {
-    IngestService capped = new IngestService(publisher, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMillis(300),
-        LedgerLimits.DEFAULTS.toBuilder().maxProblems(2).build());
+    IngestService capped =
+        new IngestService(
+            publisher,
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            Duration.ofMillis(300),
+            LedgerLimits.DEFAULTS.toBuilder().maxProblems(2).build());
     Submitter usesOnly = new Submitter("k", "acme", Set.of("events:use"));
     assertThat(capped.submit(TestEvents.utf8(Examples.quickstartNdjson()), NDJSON, usesOnly))
-        .isInstanceOfSatisfying(IngestResult.Forbidden.class, r -> {
-          assertThat(r.problems()).extracting(Problem::index).containsExactly(0, 1);
-          assertThat(r.message()).contains("4 problem(s), the first 2 listed");
-        });
+        .isInstanceOfSatisfying(
+            IngestResult.Forbidden.class,
+            r -> {
+              assertThat(r.problems()).extracting(Problem::index).containsExactly(0, 1);
+              assertThat(r.message()).contains("4 problem(s), the first 2 listed");
+            });
   }
 
   @Test
@@ -254,8 +347,13 @@ class IngestServiceTest {
     events.get(3).put("tenant", "globex");
     Submitter revoker = new Submitter("k", "acme", Set.of("events:issue", "events:use"));
     IngestResult result = ingest.submit(TestEvents.ndjson(events), NDJSON, revoker);
-    assertThat(result).isInstanceOfSatisfying(IngestResult.Forbidden.class, r ->
-        assertThat(r.problems()).extracting(p -> p.index() + " " + p.field()).containsExactly("3 tenant", "4 type"));
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            IngestResult.Forbidden.class,
+            r ->
+                assertThat(r.problems())
+                    .extracting(p -> p.index() + " " + p.field())
+                    .containsExactly("3 tenant", "4 type"));
     assertThat(publisher.published).isEmpty();
   }
 
@@ -265,18 +363,24 @@ class IngestServiceTest {
     ObjectNode again = events.get(0).deepCopy();
     again.put("event_id", "ev-again");
     events.add(again);
-    assertThat(ingest.submit(TestEvents.ndjson(events), NDJSON, "acme")).isInstanceOfSatisfying(
-        IngestResult.Invalid.class, r -> {
-          assertThat(r.problems()).singleElement().satisfies(p -> {
-            assertThat(p.index()).isEqualTo(6);
-            assertThat(p.field()).isEqualTo("token.token_id");
-            assertThat(p.reason()).contains("already defined by event 0");
-          });
-        });
+    assertThat(ingest.submit(TestEvents.ndjson(events), NDJSON, "acme"))
+        .isInstanceOfSatisfying(
+            IngestResult.Invalid.class,
+            r -> {
+              assertThat(r.problems())
+                  .singleElement()
+                  .satisfies(
+                      p -> {
+                        assertThat(p.index()).isEqualTo(6);
+                        assertThat(p.field()).isEqualTo("token.token_id");
+                        assertThat(p.reason()).contains("already defined by event 0");
+                      });
+            });
     ObjectNode otherTenant = events.get(0).deepCopy();
     otherTenant.put("event_id", "ev-globex").put("tenant", "globex");
     assertThat(ingest.submit(TestEvents.ndjson(List.of(events.get(0), otherTenant)), NDJSON, "*"))
-        .as("the same token id in another tenant is another token").isEqualTo(new IngestResult.Accepted(2));
+        .as("the same token id in another tenant is another token")
+        .isEqualTo(new IngestResult.Accepted(2));
   }
 
   @Test
@@ -284,20 +388,25 @@ class IngestServiceTest {
     List<ObjectNode> events = TestEvents.quickstart();
     events.get(0).put("tenant", "globex");
     events.get(1).remove("type");
-    assertThat(ingest.submit(TestEvents.ndjson(events), NDJSON, "acme")).isInstanceOf(IngestResult.Invalid.class);
+    assertThat(ingest.submit(TestEvents.ndjson(events), NDJSON, "acme"))
+        .isInstanceOf(IngestResult.Invalid.class);
   }
 
   @Test
   void aFailedPublishIsUnavailable() {
-    publisher.answer = CompletableFuture.failedFuture(new org.apache.kafka.common.errors.TimeoutException("no broker"));
-    assertThat(submit(Examples.quickstartNdjson(), NDJSON)).isInstanceOfSatisfying(IngestResult.Unavailable.class,
-        r -> assertThat(r.message()).contains("no broker"));
+    publisher.answer =
+        CompletableFuture.failedFuture(
+            new org.apache.kafka.common.errors.TimeoutException("no broker"));
+    assertThat(submit(Examples.quickstartNdjson(), NDJSON))
+        .isInstanceOfSatisfying(
+            IngestResult.Unavailable.class, r -> assertThat(r.message()).contains("no broker"));
   }
 
   @Test
   void aPublishThatNeverAnswersTimesOut() {
     publisher.answer = new CompletableFuture<>();
-    assertThat(submit(Examples.quickstartNdjson(), NDJSON)).isInstanceOf(IngestResult.Unavailable.class);
+    assertThat(submit(Examples.quickstartNdjson(), NDJSON))
+        .isInstanceOf(IngestResult.Unavailable.class);
   }
 
   @Test
@@ -308,9 +417,16 @@ class IngestServiceTest {
     submit(Examples.quickstartNdjson(), NDJSON);
     submit("[]", NDJSON);
     submit("[]", "text/plain");
-    assertThat(registry.get("ledger.ingest.batches").tag("result", "accepted").counter().count()).isEqualTo(2);
-    assertThat(registry.get("ledger.ingest.batches").tag("result", "invalid").counter().count()).isEqualTo(1);
-    assertThat(registry.get("ledger.ingest.batches").tag("result", "unsupported_media_type").counter().count())
+    assertThat(registry.get("ledger.ingest.batches").tag("result", "accepted").counter().count())
+        .isEqualTo(2);
+    assertThat(registry.get("ledger.ingest.batches").tag("result", "invalid").counter().count())
+        .isEqualTo(1);
+    assertThat(
+            registry
+                .get("ledger.ingest.batches")
+                .tag("result", "unsupported_media_type")
+                .counter()
+                .count())
         .isEqualTo(1);
     assertThat(registry.get("ledger.ingest.events").counter().count()).isEqualTo(12);
     assertThat(registry.get("ledger.ingest.publish").timer().count()).isEqualTo(2);

@@ -15,12 +15,18 @@ final class TestEvents {
 
   /** The six quickstart lines, parsed afresh (callers may mutate them). */
   static List<ObjectNode> quickstart() {
-    return Examples.quickstartNdjson().lines().filter(l -> !l.isBlank()).map(TestEvents::object).toList();
+    return Examples.quickstartNdjson()
+        .lines()
+        .filter(l -> !l.isBlank())
+        .map(TestEvents::object)
+        .toList();
   }
 
   /** A fresh valid event of this type from the quickstart batch. */
   static ObjectNode valid(EventType type) {
-    return quickstart().stream().filter(e -> e.get("type").textValue().equals(type.wireName())).findFirst()
+    return quickstart().stream()
+        .filter(e -> e.get("type").textValue().equals(type.wireName()))
+        .findFirst()
         .orElseThrow();
   }
 
@@ -34,7 +40,9 @@ final class TestEvents {
 
   /** Events as an NDJSON body. */
   static byte[] ndjson(List<? extends com.fasterxml.jackson.databind.JsonNode> events) {
-    return events.stream().map(Object::toString).collect(Collectors.joining("\n", "", "\n"))
+    return events.stream()
+        .map(Object::toString)
+        .collect(Collectors.joining("\n", "", "\n"))
         .getBytes(StandardCharsets.UTF_8);
   }
 

@@ -24,8 +24,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 
 /**
- * Reads {@code ledger.events} as any consumer in any language could: read_committed, values
- * decoded with a {@link GenericDatumReader} built only from the {@code .avsc} file.
+ * Reads {@code ledger.events} as any consumer in any language could: read_committed, values decoded
+ * with a {@link GenericDatumReader} built only from the {@code .avsc} file.
  */
 public final class TopicReader {
 
@@ -44,10 +44,14 @@ public final class TopicReader {
     }
   }
 
-  /** Reads from the start until {@code done} holds (at most 20 s, asserted), then 300 ms more to catch extras. */
+  /**
+   * Reads from the start until {@code done} holds (at most 20 s, asserted), then 300 ms more to
+   * catch extras.
+   */
   public static List<Seen> readUntil(String bootstrap, Predicate<List<Seen>> done) {
     List<Seen> seen = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(TestKafka.consumerProps(bootstrap))) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(TestKafka.consumerProps(bootstrap))) {
       consumer.subscribe(List.of(Topics.EVENTS.name()));
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       while (!done.test(seen) && System.nanoTime() < deadline) {
@@ -62,15 +66,19 @@ public final class TopicReader {
     return seen;
   }
 
-  /** Single-object encoding: C3 01, the schema's 8-byte little-endian fingerprint, then the Avro binary body. */
+  /**
+   * Single-object encoding: C3 01, the schema's 8-byte little-endian fingerprint, then the Avro
+   * binary body.
+   */
   private static Seen decode(ConsumerRecord<byte[], byte[]> record) {
     byte[] bytes = record.value();
     assertThat(Arrays.copyOfRange(bytes, 0, 2)).containsExactly((byte) 0xC3, (byte) 0x01);
     long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
     assertThat(fingerprint).isEqualTo(SchemaNormalization.parsingFingerprint64(SCHEMA));
     try {
-      GenericRecord value = new GenericDatumReader<GenericRecord>(SCHEMA)
-          .read(null, DecoderFactory.get().binaryDecoder(bytes, 10, bytes.length - 10, null));
+      GenericRecord value =
+          new GenericDatumReader<GenericRecord>(SCHEMA)
+              .read(null, DecoderFactory.get().binaryDecoder(bytes, 10, bytes.length - 10, null));
       return new Seen(new String(record.key(), StandardCharsets.UTF_8), value);
     } catch (IOException e) {
       throw new AssertionError("cannot decode " + record, e);

@@ -16,8 +16,8 @@ public final class LedgerIds {
   /**
    * Why {@code id} cannot be an id, or empty when it can.
    *
-   * <p>A control character ({@link Character#isISOControl}: U+0000-U+001F, U+007F-U+009F) is refused
-   * because the streams state stores join key parts with U+0000, so an id holding one could
+   * <p>A control character ({@link Character#isISOControl}: U+0000-U+001F, U+007F-U+009F) is
+   * refused because the streams state stores join key parts with U+0000, so an id holding one could
    * collide with another's key; no real id needs one. The reason names the character by its code
    * point, never the raw character, since it ends up in JSON answers and DLQ headers.
    *
@@ -27,9 +27,12 @@ public final class LedgerIds {
     for (int i = 0; i < id.length(); i++) {
       char c = id.charAt(i);
       if (Character.isISOControl(c)) {
-        return Optional.of(String.format(Locale.ROOT,
-            "must not contain control characters (U+0000-U+001F, U+007F-U+009F), found U+%04X at index %d",
-            (int) c, i));
+        return Optional.of(
+            String.format(
+                Locale.ROOT,
+                "must not contain control characters (U+0000-U+001F, U+007F-U+009F), found U+%04X at index %d",
+                (int) c,
+                i));
       }
     }
     return Optional.empty();

@@ -5,8 +5,8 @@ import java.util.Objects;
 /**
  * The key of every ledger topic: {@code tenant/token_id}.
  *
- * <p>A tenant never contains {@code /} (CONTRACT.md section 1), so the first slash splits the
- * key and a token id may itself contain slashes. Use {@link #of(String, String)} to build one and
+ * <p>A tenant never contains {@code /} (CONTRACT.md section 1), so the first slash splits the key
+ * and a token id may itself contain slashes. Use {@link #of(String, String)} to build one and
  * {@link #parse(String)} to read one back.
  *
  * @param tenant the tenant, never null or empty
@@ -32,7 +32,10 @@ public record LedgerKey(String tenant, String tokenId) {
     return new LedgerKey(tenant, tokenId);
   }
 
-  /** Reads a {@code tenant/token_id} key; throws {@link IllegalArgumentException} if it has no slash. */
+  /**
+   * Reads a {@code tenant/token_id} key; throws {@link IllegalArgumentException} if it has no
+   * slash.
+   */
   public static LedgerKey parse(String key) {
     Objects.requireNonNull(key, "key");
     int slash = key.indexOf('/');

@@ -11,24 +11,33 @@ import java.util.Optional;
  * from the ledger config ({@code limits.*} keys), so no event is accepted at one door and refused
  * at the other. Build with {@link #builder()}; {@link #DEFAULTS} holds the documented defaults.
  *
- * @param maxEventIdLength   longest {@code event_id}, default 128
- * @param maxTokenIdLength   longest {@code token_id} and {@code parent_token_id}, default 256
- * @param maxTenantLength    longest {@code tenant}, default 128
- * @param maxTextLength      longest free-text field a producer controls ({@code actor}, {@code subject},
- *                           {@code issuer}, {@code resource}, {@code action}, {@code reason}, {@code source},
- *                           {@code request_id}, ...), and longest item of a list or value of an attribute map;
- *                           default 1,024
- * @param maxListItems       most items of {@code scopes}, {@code audience} and {@code caveats}, default 256
- * @param maxAttributes      most entries of one {@code attributes} map, default 64
+ * @param maxEventIdLength longest {@code event_id}, default 128
+ * @param maxTokenIdLength longest {@code token_id} and {@code parent_token_id}, default 256
+ * @param maxTenantLength longest {@code tenant}, default 128
+ * @param maxTextLength longest free-text field a producer controls ({@code actor}, {@code subject},
+ *     {@code issuer}, {@code resource}, {@code action}, {@code reason}, {@code source}, {@code
+ *     request_id}, ...), and longest item of a list or value of an attribute map; default 1,024
+ * @param maxListItems most items of {@code scopes}, {@code audience} and {@code caveats}, default
+ *     256
+ * @param maxAttributes most entries of one {@code attributes} map, default 64
  * @param maxAttributeKeyLength longest key of an {@code attributes} map, default 256
- * @param maxEventChars      most characters of text (names and values) of one event, default 65,536, so
- *                           that one event stays far below Kafka's 1 MiB record limit
- * @param maxBatchEvents     most events of one {@code POST /v1/events} batch, default 10,000
- * @param maxProblems        most problems one 400 answer lists (it also says how many there were), default 100
+ * @param maxEventChars most characters of text (names and values) of one event, default 65,536, so
+ *     that one event stays far below Kafka's 1 MiB record limit
+ * @param maxBatchEvents most events of one {@code POST /v1/events} batch, default 10,000
+ * @param maxProblems most problems one 400 answer lists (it also says how many there were), default
+ *     100
  */
-public record LedgerLimits(int maxEventIdLength, int maxTokenIdLength, int maxTenantLength, int maxTextLength,
-                           int maxListItems, int maxAttributes, int maxAttributeKeyLength, int maxEventChars,
-                           int maxBatchEvents, int maxProblems) {
+public record LedgerLimits(
+    int maxEventIdLength,
+    int maxTokenIdLength,
+    int maxTenantLength,
+    int maxTextLength,
+    int maxListItems,
+    int maxAttributes,
+    int maxAttributeKeyLength,
+    int maxEventChars,
+    int maxBatchEvents,
+    int maxProblems) {
 
   /** The documented defaults. */
   public static final LedgerLimits DEFAULTS = builder().build();
@@ -55,13 +64,18 @@ public record LedgerLimits(int maxEventIdLength, int maxTokenIdLength, int maxTe
    * fits. The wording is the one both ingest and the streams validator report.
    */
   public static Optional<String> whyTooLong(String text, int max) {
-    return text.length() <= max ? Optional.empty()
+    return text.length() <= max
+        ? Optional.empty()
         : Optional.of("must be at most " + max + " characters, not " + text.length());
   }
 
-  /** Why a list or map of {@code size} {@code what} (items, entries) is too big, or empty when it fits. */
+  /**
+   * Why a list or map of {@code size} {@code what} (items, entries) is too big, or empty when it
+   * fits.
+   */
   public static Optional<String> whyTooMany(int size, int max, String what) {
-    return size <= max ? Optional.empty()
+    return size <= max
+        ? Optional.empty()
         : Optional.of("must have at most " + max + " " + what + ", not " + size);
   }
 
@@ -71,17 +85,28 @@ public record LedgerLimits(int maxEventIdLength, int maxTokenIdLength, int maxTe
     }
   }
 
-  /** @return a builder holding the defaults */
+  /**
+   * @return a builder holding the defaults
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** @return a builder holding these limits */
+  /**
+   * @return a builder holding these limits
+   */
   public Builder toBuilder() {
-    return new Builder().maxEventIdLength(maxEventIdLength).maxTokenIdLength(maxTokenIdLength)
-        .maxTenantLength(maxTenantLength).maxTextLength(maxTextLength).maxListItems(maxListItems)
-        .maxAttributes(maxAttributes).maxAttributeKeyLength(maxAttributeKeyLength).maxEventChars(maxEventChars)
-        .maxBatchEvents(maxBatchEvents).maxProblems(maxProblems);
+    return new Builder()
+        .maxEventIdLength(maxEventIdLength)
+        .maxTokenIdLength(maxTokenIdLength)
+        .maxTenantLength(maxTenantLength)
+        .maxTextLength(maxTextLength)
+        .maxListItems(maxListItems)
+        .maxAttributes(maxAttributes)
+        .maxAttributeKeyLength(maxAttributeKeyLength)
+        .maxEventChars(maxEventChars)
+        .maxBatchEvents(maxBatchEvents)
+        .maxProblems(maxProblems);
   }
 
   /** Mutable builder; {@link #build()} reports every invalid value at once. */
@@ -149,10 +174,21 @@ public record LedgerLimits(int maxEventIdLength, int maxTokenIdLength, int maxTe
       return this;
     }
 
-    /** @throws IllegalArgumentException listing every value that is not positive */
+    /**
+     * @throws IllegalArgumentException listing every value that is not positive
+     */
     public LedgerLimits build() {
-      return new LedgerLimits(maxEventIdLength, maxTokenIdLength, maxTenantLength, maxTextLength, maxListItems,
-          maxAttributes, maxAttributeKeyLength, maxEventChars, maxBatchEvents, maxProblems);
+      return new LedgerLimits(
+          maxEventIdLength,
+          maxTokenIdLength,
+          maxTenantLength,
+          maxTextLength,
+          maxListItems,
+          maxAttributes,
+          maxAttributeKeyLength,
+          maxEventChars,
+          maxBatchEvents,
+          maxProblems);
     }
   }
 }

@@ -17,8 +17,10 @@ import java.util.Set;
  */
 public final class PrivateFiles {
 
-  private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
-  private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> OWNER_FILE =
+      PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> OWNER_DIR =
+      PosixFilePermissions.fromString("rwx------");
 
   private PrivateFiles() {}
 
@@ -49,9 +51,10 @@ public final class PrivateFiles {
    */
   public static void createFile(Path file) throws IOException {
     Path parent = file.toAbsolutePath().getParent();
-    FileAttribute<?>[] attributes = parent != null && posix(parent)
-        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_FILE)}
-        : new FileAttribute<?>[0];
+    FileAttribute<?>[] attributes =
+        parent != null && posix(parent)
+            ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_FILE)}
+            : new FileAttribute<?>[0];
     Files.createFile(file, attributes);
   }
 

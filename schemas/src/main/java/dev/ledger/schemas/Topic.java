@@ -14,7 +14,8 @@ import org.apache.kafka.common.serialization.Serde;
  * @param <K> key type
  * @param <V> value type
  */
-public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, Map<String, String> config) {
+public record Topic<K, V>(
+    String name, Serde<K> keySerde, Serde<V> valueSerde, Map<String, String> config) {
   public Topic {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(keySerde, "keySerde");

@@ -31,7 +31,8 @@ class LedgerLimitsTest {
   void namesTheLimitAndTheActualSize() {
     assertThat(LedgerLimits.whyTooLong("abcd", 4)).isEmpty();
     assertThat(LedgerLimits.whyTooLong("abcde", 4)).contains("must be at most 4 characters, not 5");
-    assertThat(LedgerLimits.whyTooMany(65, 64, "entries")).contains("must have at most 64 entries, not 65");
+    assertThat(LedgerLimits.whyTooMany(65, 64, "entries"))
+        .contains("must have at most 64 entries, not 65");
     assertThat(LedgerLimits.whyTooMany(64, 64, "entries")).isEmpty();
   }
 }

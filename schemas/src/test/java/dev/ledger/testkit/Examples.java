@@ -5,7 +5,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
-/** The contract's example batch and answer (docs/examples, copied into the test resources by the build). */
+/**
+ * The contract's example batch and answer (docs/examples, copied into the test resources by the
+ * build).
+ */
 public final class Examples {
 
   private Examples() {}
@@ -15,7 +18,9 @@ public final class Examples {
     return read("examples/quickstart.ndjson");
   }
 
-  /** {@code token-response.json}: what {@code GET /v1/tokens/tok-flights-lhr?tenant=acme} answers. */
+  /**
+   * {@code token-response.json}: what {@code GET /v1/tokens/tok-flights-lhr?tenant=acme} answers.
+   */
   public static String tokenResponseJson() {
     return read("examples/token-response.json");
   }

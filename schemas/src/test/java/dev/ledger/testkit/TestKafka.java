@@ -55,8 +55,8 @@ public final class TestKafka {
    * Reads raw records from {@code topic} until {@code expected} have arrived or {@code timeout}
    * passes, then keeps polling for {@code settle} to catch any extra (duplicate) records.
    */
-  public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, int expected,
-      Duration timeout, Duration settle) {
+  public static List<ConsumerRecord<byte[], byte[]>> readAll(
+      String bootstrap, String topic, int expected, Duration timeout, Duration settle) {
     List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(bootstrap))) {
       consumer.subscribe(List.of(topic));
@@ -76,5 +76,4 @@ public final class TestKafka {
   public static List<String> topicNames() {
     return Topics.all().stream().map(t -> t.name()).toList();
   }
-
 }

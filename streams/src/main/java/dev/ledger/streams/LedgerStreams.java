@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The running stream processor. {@link #start} creates the internal topics if needed (the public
  * ones must exist: {@code TopicAdmin.ensureTopics}), starts Kafka Streams and returns at once;
- * watch {@link #state()} for RUNNING. A stream thread that dies is replaced, up to
- * {@value #MAX_REPLACEMENTS} times a minute, then the client shuts down (state ERROR).
+ * watch {@link #state()} for RUNNING. A stream thread that dies is replaced, up to {@value
+ * #MAX_REPLACEMENTS} times a minute, then the client shuts down (state ERROR).
  */
 public final class LedgerStreams implements AutoCloseable {
 
@@ -32,6 +32,7 @@ public final class LedgerStreams implements AutoCloseable {
   public static final int MAX_REPLACEMENTS = 3;
 
   private static final Logger LOG = LoggerFactory.getLogger(LedgerStreams.class);
+
   /** How long {@link #close()} waits for Kafka Streams to stop. */
   public static final int CLOSE_TIMEOUT_SECONDS = 30;
 
@@ -42,7 +43,8 @@ public final class LedgerStreams implements AutoCloseable {
   private final Deque<Long> replacements = new ArrayDeque<>();
 
   private LedgerStreams(StreamsSettings settings, MeterRegistry registry) {
-    this.streams = new KafkaStreams(LedgerTopology.build(settings), LedgerTopology.streamsConfig(settings));
+    this.streams =
+        new KafkaStreams(LedgerTopology.build(settings), LedgerTopology.streamsConfig(settings));
     this.streams.setUncaughtExceptionHandler(this::onThreadDeath);
     if (registry != null) {
       this.metrics = new KafkaStreamsMetrics(streams);
@@ -57,13 +59,17 @@ public final class LedgerStreams implements AutoCloseable {
    *
    * @param settings never null
    * @param registry where Kafka Streams metrics are bound; may be null
-   * @throws IllegalStateException if {@code ledger.events} does not exist or topics cannot be created
+   * @throws IllegalStateException if {@code ledger.events} does not exist or topics cannot be
+   *     created
    */
   public static LedgerStreams start(StreamsSettings settings, MeterRegistry registry) {
     ensureInternalTopics(settings);
     LedgerStreams app = new LedgerStreams(settings, registry);
     app.streams.start();
-    LOG.info("ledger streams started: application {} on {}", settings.applicationId(), settings.bootstrapServers());
+    LOG.info(
+        "ledger streams started: application {} on {}",
+        settings.applicationId(),
+        settings.bootstrapServers());
     return app;
   }
 
@@ -72,18 +78,31 @@ public final class LedgerStreams implements AutoCloseable {
    * admin client is configured as Kafka Streams configures its own (security settings included).
    */
   public static void ensureInternalTopics(StreamsSettings settings) {
-    Map<String, Object> adminConfig = new StreamsConfig(LedgerTopology.streamsConfig(settings))
-        .getAdminConfigs(settings.applicationId() + "-setup");
+    Map<String, Object> adminConfig =
+        new StreamsConfig(LedgerTopology.streamsConfig(settings))
+            .getAdminConfigs(settings.applicationId() + "-setup");
     try (Admin admin = Admin.create(adminConfig)) {
-      TopicDescription events = admin.describeTopics(List.of(Topics.EVENTS.name()))
-          .allTopicNames().get(30, TimeUnit.SECONDS).get(Topics.EVENTS.name());
-      TopicAdmin.ensureTopics(admin, LedgerTopology.internalTopics(settings), events.partitions().size(),
+      TopicDescription events =
+          admin
+              .describeTopics(List.of(Topics.EVENTS.name()))
+              .allTopicNames()
+              .get(30, TimeUnit.SECONDS)
+              .get(Topics.EVENTS.name());
+      TopicAdmin.ensureTopics(
+          admin,
+          LedgerTopology.internalTopics(settings),
+          events.partitions().size(),
           (short) settings.replicationFactor());
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot prepare topics (does " + Topics.EVENTS.name() + " exist?): "
-          + e.getCause().getMessage(), e.getCause());
+      throw new IllegalStateException(
+          "cannot prepare topics (does "
+              + Topics.EVENTS.name()
+              + " exist?): "
+              + e.getCause().getMessage(),
+          e.getCause());
     } catch (TimeoutException e) {
-      throw new IllegalStateException("Kafka did not answer within 30 s at " + settings.bootstrapServers(), e);
+      throw new IllegalStateException(
+          "Kafka did not answer within 30 s at " + settings.bootstrapServers(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while preparing topics", e);

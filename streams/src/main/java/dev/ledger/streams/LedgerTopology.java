@@ -20,8 +20,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyConfig;
@@ -47,18 +47,20 @@ import org.slf4j.LoggerFactory;
  * Streams; {@link LedgerStreams#start} creates them, and {@code <app>-resolve} must have as many
  * partitions as {@code ledger.events} because the resolver reads both in one task.
  *
- * <p>Every sink's serializers are wrapped in a {@link SizeGuard} below the producer's
- * {@code max.request.size}, and {@link DlqProductionHandler} skips a refused record to
- * {@code ledger.dlq}: no record the ledger writes can stop a stream thread.
+ * <p>Every sink's serializers are wrapped in a {@link SizeGuard} below the producer's {@code
+ * max.request.size}, and {@link DlqProductionHandler} skips a refused record to {@code ledger.dlq}:
+ * no record the ledger writes can stop a stream thread.
  */
 public final class LedgerTopology {
 
   /** Set this override to {@code in_memory} to keep state in memory (tests, benchmarks). */
   public static final String STORE_TYPE_OVERRIDE = StreamsConfig.DEFAULT_DSL_STORE_CONFIG;
 
-  /** The state store cache of each instance, shared by its threads: the hot nodes and links, one interval's uses. */
+  /**
+   * The state store cache of each instance, shared by its threads: the hot nodes and links, one
+   * interval's uses.
+   */
   static final long STORE_CACHE_BYTES = 32L * 1024 * 1024;
-
 
   private static final Logger LOG = LoggerFactory.getLogger(LedgerTopology.class);
   private static final String EVENTS_SOURCE = "events";
@@ -91,21 +93,42 @@ public final class LedgerTopology {
     int maxRequestSize = maxRequestSize(config);
     long largest = largestRecordBytes(settings);
     if (largest > maxRequestSize - SizeGuard.HEADROOM) {
-      LOG.warn("with max depth {} and these limits a record may reach {} bytes, more than the {} the producer takes "
-          + "(max.request.size {} - {}): such an output goes to {} (too_large), and a state changelog record that "
-          + "large stops the stream thread; lower streams.max.depth or the limits", settings.maxDepth(), largest,
-          maxRequestSize - SizeGuard.HEADROOM, maxRequestSize, SizeGuard.HEADROOM, Topics.DLQ.name());
+      LOG.warn(
+          "with max depth {} and these limits a record may reach {} bytes, more than the {} the producer takes "
+              + "(max.request.size {} - {}): such an output goes to {} (too_large), and a state changelog record that "
+              + "large stops the stream thread; lower streams.max.depth or the limits",
+          settings.maxDepth(),
+          largest,
+          maxRequestSize - SizeGuard.HEADROOM,
+          maxRequestSize,
+          SizeGuard.HEADROOM,
+          Topics.DLQ.name());
     }
     Topology topology = new Topology(new TopologyConfig(new StreamsConfig(config)));
     boolean inMemory = "in_memory".equals(settings.overrides().get(STORE_TYPE_OVERRIDE));
     Topic<String, LoopMessage> resolve = resolveTopic(settings);
     Topic<String, TreeMessage> trees = treesTopic(settings);
 
-    topology.addSource(EVENTS_SOURCE, Serdes.String().deserializer(), RawEvent.deserializer(), Topics.EVENTS.name());
-    topology.addSource(RESOLVE_SOURCE, Serdes.String().deserializer(), resolve.valueSerde().deserializer(), resolve.name());
-    topology.addProcessor(ResolverProcessor.NAME, () -> new ResolverProcessor(settings.unknownTokenGrace(), settings.dedupeRetention(),
-        settings.maxDepth(), settings.limits()),
-        EVENTS_SOURCE, RESOLVE_SOURCE);
+    topology.addSource(
+        EVENTS_SOURCE,
+        Serdes.String().deserializer(),
+        RawEvent.deserializer(),
+        Topics.EVENTS.name());
+    topology.addSource(
+        RESOLVE_SOURCE,
+        Serdes.String().deserializer(),
+        resolve.valueSerde().deserializer(),
+        resolve.name());
+    topology.addProcessor(
+        ResolverProcessor.NAME,
+        () ->
+            new ResolverProcessor(
+                settings.unknownTokenGrace(),
+                settings.dedupeRetention(),
+                settings.maxDepth(),
+                settings.limits()),
+        EVENTS_SOURCE,
+        RESOLVE_SOURCE);
     addStores(topology, LedgerStores.resolverStores(inMemory), ResolverProcessor.NAME);
     addSink(topology, ResolverProcessor.NAME, Outputs.RESOLVE, resolve, maxRequestSize);
     addSink(topology, ResolverProcessor.NAME, Outputs.TREES, trees, maxRequestSize);
@@ -114,12 +137,25 @@ public final class LedgerTopology {
     addSink(topology, ResolverProcessor.NAME, Outputs.AUDIT, Topics.AUDIT, maxRequestSize);
     addSink(topology, ResolverProcessor.NAME, Outputs.ALERTS, Topics.ALERTS, maxRequestSize);
 
-    topology.addSource(TREES_SOURCE, Serdes.String().deserializer(), trees.valueSerde().deserializer(), trees.name());
-    topology.addProcessor(TreeProcessor.NAME, () -> new TreeProcessor(settings.depthLimit(), settings.usesFlushInterval()), TREES_SOURCE);
+    topology.addSource(
+        TREES_SOURCE,
+        Serdes.String().deserializer(),
+        trees.valueSerde().deserializer(),
+        trees.name());
+    topology.addProcessor(
+        TreeProcessor.NAME,
+        () -> new TreeProcessor(settings.depthLimit(), settings.usesFlushInterval()),
+        TREES_SOURCE);
     addStores(topology, LedgerStores.treeStores(inMemory), TreeProcessor.NAME);
     // The tree processor encodes each TokenNode once, for its store and this sink alike.
-    addSink(topology, TreeProcessor.NAME, Outputs.TOKENS, Topics.TOKENS.name(), Topics.TOKENS.keySerde().serializer(),
-        Serdes.ByteArray().serializer(), maxRequestSize);
+    addSink(
+        topology,
+        TreeProcessor.NAME,
+        Outputs.TOKENS,
+        Topics.TOKENS.name(),
+        Topics.TOKENS.keySerde().serializer(),
+        Serdes.ByteArray().serializer(),
+        maxRequestSize);
     addSink(topology, TreeProcessor.NAME, Outputs.AUDIT, Topics.AUDIT, maxRequestSize);
     addSink(topology, TreeProcessor.NAME, Outputs.ALERTS, Topics.ALERTS, maxRequestSize);
     addSink(topology, TreeProcessor.NAME, Outputs.REVOCATIONS, Topics.REVOCATIONS, maxRequestSize);
@@ -129,34 +165,50 @@ public final class LedgerTopology {
     return topology;
   }
 
-  /** The Kafka Streams configuration for {@code settings}; {@link StreamsSettings#overrides()} are applied last. */
+  /**
+   * The Kafka Streams configuration for {@code settings}; {@link StreamsSettings#overrides()} are
+   * applied last.
+   */
   public static Properties streamsConfig(StreamsSettings settings) {
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
     p.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toAbsolutePath().toString());
-    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+    p.put(
+        StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
         settings.exactlyOnce() ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
-    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(settings.commitInterval().toMillis()));
+    p.put(
+        StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+        Long.toString(settings.commitInterval().toMillis()));
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(settings.threads()));
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Integer.toString(settings.replicationFactor()));
-    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DlqDeserializationHandler.class.getName());
+    p.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DlqDeserializationHandler.class.getName());
     p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DLQ.name());
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
     // One record that cannot be written goes to ledger.dlq instead of killing the thread (and
     // every thread after it, on every restart: the input is read again).
-    p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DlqProductionHandler.class.getName());
-    // The resolver reads two topics in one task; it needs no time alignment between them, so never idle-wait.
-    p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, Long.toString(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED));
-    // Only the stores built with caching use it (LedgerStores); see streams/README.md, "Caching and commits".
+    p.put(
+        StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DlqProductionHandler.class.getName());
+    // The resolver reads two topics in one task; it needs no time alignment between them, so never
+    // idle-wait.
+    p.put(
+        StreamsConfig.MAX_TASK_IDLE_MS_CONFIG,
+        Long.toString(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED));
+    // Only the stores built with caching use it (LedgerStores); see streams/README.md, "Caching and
+    // commits".
     p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, Long.toString(STORE_CACHE_BYTES));
-    // Latency over batching: a revocation crosses two commits; do not let the producer sit on records.
+    // Latency over batching: a revocation crosses two commits; do not let the producer sit on
+    // records.
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "5");
     // Every record this app writes (outputs, the two loop topics and every changelog) repeats ids,
     // actors and field names: lz4 takes the Kafka log bytes per event to a third for a few percent
     // of CPU, and the broker stores batches as they come (compression.type=producer).
     p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
-    // With frequent commits the next transaction often starts while the last one's markers are being
+    // With frequent commits the next transaction often starts while the last one's markers are
+    // being
     // written (CONCURRENT_TRANSACTIONS); the default 100 ms retry backoff would dominate latency.
     p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), "5");
     // A read_committed fetch parked at the broker is not always woken when a transaction's markers
@@ -168,9 +220,15 @@ public final class LedgerTopology {
   }
 
   private static <V> Topic<String, V> internal(String name, Serde<V> values) {
-    return new Topic<>(name, Serdes.String(), values,
-        Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-            TopicConfig.RETENTION_MS_CONFIG, Long.toString(7L * 24 * 3600 * 1000)));
+    return new Topic<>(
+        name,
+        Serdes.String(),
+        values,
+        Map.of(
+            TopicConfig.CLEANUP_POLICY_CONFIG,
+            TopicConfig.CLEANUP_POLICY_DELETE,
+            TopicConfig.RETENTION_MS_CONFIG,
+            Long.toString(7L * 24 * 3600 * 1000)));
   }
 
   private static void addStores(Topology topology, List<StoreBuilder<?>> stores, String processor) {
@@ -179,32 +237,54 @@ public final class LedgerTopology {
 
   /**
    * An upper bound of the encoded size of the largest record the ledger may write under {@code
-   * settings}: a TokenNode (or AuditRecord) at the max depth, whose chain holds {@code maxDepth + 1}
-   * hops of a longest token id and actor, plus its own event's text and the rights it inherits
+   * settings}: a TokenNode (or AuditRecord) at the max depth, whose chain holds {@code maxDepth +
+   * 1} hops of a longest token id and actor, plus its own event's text and the rights it inherits
    * (another event's text), at 3 bytes per character (UTF-8 of the BMP). 0.66 MB with the defaults.
    */
   public static long largestRecordBytes(StreamsSettings settings) {
     LedgerLimits limits = settings.limits();
-    long chainChars = (settings.maxDepth() + 1L) * (limits.maxTokenIdLength() + limits.maxTextLength());
+    long chainChars =
+        (settings.maxDepth() + 1L) * (limits.maxTokenIdLength() + limits.maxTextLength());
     return 3 * (chainChars + 2L * limits.maxEventChars());
   }
 
-  /** The producer's {@code max.request.size} in {@code config} (a {@code producer.} override wins), else Kafka's default. */
+  /**
+   * The producer's {@code max.request.size} in {@code config} (a {@code producer.} override wins),
+   * else Kafka's default.
+   */
   static int maxRequestSize(Properties config) {
-    Object value = config.getOrDefault(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
-        config.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1024 * 1024));
+    Object value =
+        config.getOrDefault(
+            StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+            config.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1024 * 1024));
     return Integer.parseInt(value.toString());
   }
 
-  private static <K, V> void addSink(Topology topology, String processor, String output, Topic<K, V> topic,
-      int maxRequestSize) {
-    addSink(topology, processor, output, topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer(),
+  private static <K, V> void addSink(
+      Topology topology, String processor, String output, Topic<K, V> topic, int maxRequestSize) {
+    addSink(
+        topology,
+        processor,
+        output,
+        topic.name(),
+        topic.keySerde().serializer(),
+        topic.valueSerde().serializer(),
         maxRequestSize);
   }
 
-  private static <K, V> void addSink(Topology topology, String processor, String output, String topic,
-      Serializer<K> keys, Serializer<V> values, int maxRequestSize) {
-    topology.addSink(Outputs.sink(processor, output), topic, SizeGuard.key(keys), SizeGuard.value(values, maxRequestSize),
+  private static <K, V> void addSink(
+      Topology topology,
+      String processor,
+      String output,
+      String topic,
+      Serializer<K> keys,
+      Serializer<V> values,
+      int maxRequestSize) {
+    topology.addSink(
+        Outputs.sink(processor, output),
+        topic,
+        SizeGuard.key(keys),
+        SizeGuard.value(values, maxRequestSize),
         processor);
   }
 }

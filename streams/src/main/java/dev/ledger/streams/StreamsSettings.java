@@ -20,19 +20,20 @@ import java.util.Objects;
  * @param maxDepth the hard bound: a token deeper than this (the root is depth 0) never resolves. It
  *     is refused like a cycle (audit record, {@code depth_limit} alert, TokenNode pending with
  *     {@code depth_limit}) and what would hang below it is an orphan, so no chain the ledger writes
- *     has more than {@code maxDepth + 1} hops, and no cycle probe travels more than {@code maxDepth}
- *     hops. Tokens between {@code depthLimit} and {@code maxDepth} are flagged and resolve
+ *     has more than {@code maxDepth + 1} hops, and no cycle probe travels more than {@code
+ *     maxDepth} hops. Tokens between {@code depthLimit} and {@code maxDepth} are flagged and
+ *     resolve
  * @param limits how large any part of an event written to {@code ledger.events} may be; an event
  *     beyond them goes to {@code ledger.dlq} ({@code too_large})
- * @param unknownTokenGrace how long a use of a token never seen waits before it is judged
- *     {@code unknown_token}
+ * @param unknownTokenGrace how long a use of a token never seen waits before it is judged {@code
+ *     unknown_token}
  * @param dedupeRetention how long an event id is remembered to drop duplicates; {@link
  *     Duration#ZERO} (the default) remembers them forever, like {@code ledger.events} keeps events.
  *     With a bound, the dedupe state stops growing, but a copy arriving later than that (a replay
  *     of an old file) is processed again
  * @param exactlyOnce {@code exactly_once_v2} when true, {@code at_least_once} otherwise
- * @param commitInterval Kafka Streams commit interval: under exactly-once, how long outputs wait
- *     to become visible, except a revocation's, which commits at once in both stages
+ * @param commitInterval Kafka Streams commit interval: under exactly-once, how long outputs wait to
+ *     become visible, except a revocation's, which commits at once in both stages
  * @param usesFlushInterval how often the {@code uses} counts on {@code ledger.tokens} are brought
  *     up to date (wall clock): a use writes no TokenNode, the flush writes each used token and its
  *     ancestors once per interval
@@ -40,9 +41,21 @@ import java.util.Objects;
  * @param replicationFactor for the internal topics (changelogs, the resolve loop, the tree topic)
  * @param overrides raw Kafka Streams / client properties applied last (never null)
  */
-public record StreamsSettings(String bootstrapServers, String applicationId, Path stateDir,
-    int depthLimit, int maxDepth, LedgerLimits limits, Duration unknownTokenGrace, Duration dedupeRetention, boolean exactlyOnce,
-    Duration commitInterval, Duration usesFlushInterval, int threads, int replicationFactor, Map<String, String> overrides) {
+public record StreamsSettings(
+    String bootstrapServers,
+    String applicationId,
+    Path stateDir,
+    int depthLimit,
+    int maxDepth,
+    LedgerLimits limits,
+    Duration unknownTokenGrace,
+    Duration dedupeRetention,
+    boolean exactlyOnce,
+    Duration commitInterval,
+    Duration usesFlushInterval,
+    int threads,
+    int replicationFactor,
+    Map<String, String> overrides) {
 
   /**
    * Default commit interval: a transaction per 100 ms amortizes its markers and the cache flush
@@ -50,7 +63,10 @@ public record StreamsSettings(String bootstrapServers, String applicationId, Pat
    */
   public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
 
-  /** Default interval of the {@code uses} flush: {@code uses} on ledger.tokens is at most this much behind. */
+  /**
+   * Default interval of the {@code uses} flush: {@code uses} on ledger.tokens is at most this much
+   * behind.
+   */
   public static final Duration DEFAULT_USES_FLUSH_INTERVAL = Duration.ofMillis(500);
 
   /** Default {@link #maxDepth}: 64 hops below the root, twice the default flag limit. */
@@ -59,7 +75,10 @@ public record StreamsSettings(String bootstrapServers, String applicationId, Pat
   /** Default dedupe retention: forever ({@code ledger.events} keeps every event forever too). */
   public static final Duration DEFAULT_DEDUPE_RETENTION = Duration.ZERO;
 
-  /** Validates every field at once and throws one {@link IllegalArgumentException} listing each problem. */
+  /**
+   * Validates every field at once and throws one {@link IllegalArgumentException} listing each
+   * problem.
+   */
   public StreamsSettings {
     List<String> problems = new ArrayList<>();
     if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -99,21 +118,38 @@ public record StreamsSettings(String bootstrapServers, String applicationId, Pat
       problems.add("replicationFactor must be >= 1, was " + replicationFactor);
     }
     if (!problems.isEmpty()) {
-      throw new IllegalArgumentException("invalid streams settings: " + String.join("; ", problems));
+      throw new IllegalArgumentException(
+          "invalid streams settings: " + String.join("; ", problems));
     }
     overrides = overrides == null ? Map.of() : Map.copyOf(overrides);
   }
 
-  /** A builder with the defaults: application id {@code ledger-streams}, state in {@code data/streams}, depth limit 32, max depth 64, {@link LedgerLimits#DEFAULTS}, grace 5 minutes, dedupe forever, exactly-once, commits every 100 ms, uses flushed every 500 ms, one thread, replication 1. */
+  /**
+   * A builder with the defaults: application id {@code ledger-streams}, state in {@code
+   * data/streams}, depth limit 32, max depth 64, {@link LedgerLimits#DEFAULTS}, grace 5 minutes,
+   * dedupe forever, exactly-once, commits every 100 ms, uses flushed every 500 ms, one thread,
+   * replication 1.
+   */
   public static Builder builder(String bootstrapServers) {
     return new Builder(bootstrapServers);
   }
 
   /** A copy of these settings as a builder. */
   public Builder toBuilder() {
-    return new Builder(bootstrapServers).applicationId(applicationId).stateDir(stateDir).depthLimit(depthLimit)
-        .maxDepth(maxDepth).limits(limits).unknownTokenGrace(unknownTokenGrace).dedupeRetention(dedupeRetention).exactlyOnce(exactlyOnce)
-        .commitInterval(commitInterval).usesFlushInterval(usesFlushInterval).threads(threads).replicationFactor(replicationFactor).overrides(overrides);
+    return new Builder(bootstrapServers)
+        .applicationId(applicationId)
+        .stateDir(stateDir)
+        .depthLimit(depthLimit)
+        .maxDepth(maxDepth)
+        .limits(limits)
+        .unknownTokenGrace(unknownTokenGrace)
+        .dedupeRetention(dedupeRetention)
+        .exactlyOnce(exactlyOnce)
+        .commitInterval(commitInterval)
+        .usesFlushInterval(usesFlushInterval)
+        .threads(threads)
+        .replicationFactor(replicationFactor)
+        .overrides(overrides);
   }
 
   /** Builds {@link StreamsSettings}; not thread-safe. */
@@ -209,8 +245,21 @@ public record StreamsSettings(String bootstrapServers, String applicationId, Pat
     }
 
     public StreamsSettings build() {
-      return new StreamsSettings(bootstrapServers, applicationId, stateDir, depthLimit, maxDepth, limits, unknownTokenGrace,
-          dedupeRetention, exactlyOnce, commitInterval, usesFlushInterval, threads, replicationFactor, overrides);
+      return new StreamsSettings(
+          bootstrapServers,
+          applicationId,
+          stateDir,
+          depthLimit,
+          maxDepth,
+          limits,
+          unknownTokenGrace,
+          dedupeRetention,
+          exactlyOnce,
+          commitInterval,
+          usesFlushInterval,
+          threads,
+          replicationFactor,
+          overrides);
     }
   }
 }

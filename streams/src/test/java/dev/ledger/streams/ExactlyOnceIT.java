@@ -30,7 +30,6 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,33 +61,62 @@ class ExactlyOnceIT {
     List<LedgerEvent> events = workload(new Random(SEED));
     CrashingWrapper.COUNTDOWN.put(ResolverProcessor.NAME, new AtomicInteger(events.size() / 3));
     CrashingWrapper.COUNTDOWN.put(TreeProcessor.NAME, new AtomicInteger(events.size() / 2));
-    StreamsSettings settings = run.settings("ledger-eos")
-        .override(StreamsConfig.PROCESSOR_WRAPPER_CLASS_CONFIG, CrashingWrapper.class.getName())
-        .commitInterval(Duration.ofMillis(200))
-        // The dead thread's consumer is only evicted after the session timeout: keep it short here.
-        .override(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "6000")
-        .override(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1000")
-        .build();
+    StreamsSettings settings =
+        run.settings("ledger-eos")
+            .override(StreamsConfig.PROCESSOR_WRAPPER_CLASS_CONFIG, CrashingWrapper.class.getName())
+            .commitInterval(Duration.ofMillis(200))
+            // The dead thread's consumer is only evicted after the session timeout: keep it short
+            // here.
+            .override(
+                StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "6000")
+            .override(
+                StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1000")
+            .build();
     try (LedgerStreams app = run.startStreams(settings)) {
       run.send(events);
-      List<Map.Entry<String, AuditRecord>> audit = run.read(Topics.AUDIT, events.size(), Duration.ofSeconds(120), Duration.ofSeconds(3));
+      List<Map.Entry<String, AuditRecord>> audit =
+          run.read(Topics.AUDIT, events.size(), Duration.ofSeconds(120), Duration.ofSeconds(3));
       assertThat(CrashingWrapper.CRASHES.get()).as("both processors crashed once").isEqualTo(2);
       assertThat(app.state()).isEqualTo(KafkaStreams.State.RUNNING);
-      // Amendments (values with amends: uses re-judged by an earlier event that arrived later) are not audit records.
-      assertThat(audit.stream().filter(e -> e.getValue().getAmends() == null).map(e -> e.getValue().getEventId()).sorted()
-          .toList()).as("every event audited exactly once")
+      // Amendments (values with amends: uses re-judged by an earlier event that arrived later) are
+      // not audit records.
+      assertThat(
+              audit.stream()
+                  .filter(e -> e.getValue().getAmends() == null)
+                  .map(e -> e.getValue().getEventId())
+                  .sorted()
+                  .toList())
+          .as("every event audited exactly once")
           .isEqualTo(events.stream().map(LedgerEvent::getEventId).sorted().toList());
 
       try (Driver reference = new Driver()) {
         reference.send(events).flushUses();
-        List<Map.Entry<String, Alert>> alerts = run.read(Topics.ALERTS, reference.alerts.size(), Duration.ofSeconds(30), Duration.ofSeconds(1));
-        assertThat(counts(alerts, a -> a.getAlertId())).as("alerts exactly once")
-            .isEqualTo(counts(reference.alerts.stream().map(a -> Map.entry("", a)).toList(), a -> a.getAlertId()));
-        List<Map.Entry<String, RevocationNotice>> notices = run.read(Topics.REVOCATIONS, reference.revocationHistory.size(),
-            Duration.ofSeconds(30), Duration.ofSeconds(1));
-        assertThat(counts(notices, n -> n.getTokenId() + "@" + n.getRevokedAt())).as("notices exactly once")
-            .isEqualTo(counts(reference.revocationHistory.stream().map(r -> Map.entry(r.key(), r.value())).toList(),
-                n -> n.getTokenId() + "@" + n.getRevokedAt()));
+        List<Map.Entry<String, Alert>> alerts =
+            run.read(
+                Topics.ALERTS,
+                reference.alerts.size(),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(1));
+        assertThat(counts(alerts, a -> a.getAlertId()))
+            .as("alerts exactly once")
+            .isEqualTo(
+                counts(
+                    reference.alerts.stream().map(a -> Map.entry("", a)).toList(),
+                    a -> a.getAlertId()));
+        List<Map.Entry<String, RevocationNotice>> notices =
+            run.read(
+                Topics.REVOCATIONS,
+                reference.revocationHistory.size(),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(1));
+        assertThat(counts(notices, n -> n.getTokenId() + "@" + n.getRevokedAt()))
+            .as("notices exactly once")
+            .isEqualTo(
+                counts(
+                    reference.revocationHistory.stream()
+                        .map(r -> Map.entry(r.key(), r.value()))
+                        .toList(),
+                    n -> n.getTokenId() + "@" + n.getRevokedAt()));
         Map<String, String> tokens = new TreeMap<>();
         run.read(Topics.TOKENS, 1, Duration.ofSeconds(10), Duration.ofSeconds(1))
             .forEach(e -> tokens.put(e.getKey(), comparable(e.getValue())));
@@ -99,14 +127,20 @@ class ExactlyOnceIT {
     }
   }
 
-  private static <V> Map<String, Long> counts(List<Map.Entry<String, V>> records, Function<V, String> id) {
-    return records.stream().filter(e -> e.getValue() != null)
-        .collect(Collectors.groupingBy(e -> id.apply(e.getValue()), TreeMap::new, Collectors.counting()));
+  private static <V> Map<String, Long> counts(
+      List<Map.Entry<String, V>> records, Function<V, String> id) {
+    return records.stream()
+        .filter(e -> e.getValue() != null)
+        .collect(
+            Collectors.groupingBy(
+                e -> id.apply(e.getValue()), TreeMap::new, Collectors.counting()));
   }
 
   private static String comparable(TokenNode node) {
-    // Ledger time and record time are not the events' own: the record time of an event written straight to
-    // Kafka is its record's timestamp, which the broker run and the TopologyTestDriver set differently
+    // Ledger time and record time are not the events' own: the record time of an event written
+    // straight to
+    // Kafka is its record's timestamp, which the broker run and the TopologyTestDriver set
+    // differently
     // (RecordTimeTest checks that reprocessing keeps it).
     return TokenNode.newBuilder(node).setUpdatedAt(null).setRecordedAt(null).build().toString();
   }
@@ -118,20 +152,46 @@ class ExactlyOnceIT {
       String tenant = "eos";
       List<String> ids = new ArrayList<>();
       String root = "r" + t;
-      events.add(Events.issued(tenant, "ev-" + root, root, "user:" + t, "agent:" + root, List.of("api"), List.of("read"),
-          LATER, null, T0));
+      events.add(
+          Events.issued(
+              tenant,
+              "ev-" + root,
+              root,
+              "user:" + t,
+              "agent:" + root,
+              List.of("api"),
+              List.of("read"),
+              LATER,
+              null,
+              T0));
       ids.add(root);
       for (int i = 1; i < 20; i++) {
         String id = root + "-" + i;
-        events.add(Events.attenuated(tenant, "ev-" + id, id, ids.get(random.nextInt(ids.size())), "agent:" + id, T0.plusSeconds(i)));
+        events.add(
+            Events.attenuated(
+                tenant,
+                "ev-" + id,
+                id,
+                ids.get(random.nextInt(ids.size())),
+                "agent:" + id,
+                T0.plusSeconds(i)));
         ids.add(id);
       }
       for (int u = 0; u < 5; u++) {
         String token = ids.get(random.nextInt(ids.size()));
-        events.add(Events.used(tenant, "use-" + root + "-" + u, token, "api", "agent:" + token, Outcome.allowed,
-            T0.plusSeconds(random.nextInt(200))));
+        events.add(
+            Events.used(
+                tenant,
+                "use-" + root + "-" + u,
+                token,
+                "api",
+                "agent:" + token,
+                Outcome.allowed,
+                T0.plusSeconds(random.nextInt(200))));
       }
-      events.add(Events.revoked(tenant, "rev-" + root, ids.get(1 + random.nextInt(19)), T0.plusSeconds(100)));
+      events.add(
+          Events.revoked(
+              tenant, "rev-" + root, ids.get(1 + random.nextInt(19)), T0.plusSeconds(100)));
     }
     Collections.shuffle(events, random);
     return events;

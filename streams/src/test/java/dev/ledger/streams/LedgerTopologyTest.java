@@ -21,7 +21,10 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 
-/** The scenarios of issue 4 on TopologyTestDriver, through the same topology builder as the application. */
+/**
+ * The scenarios of issue 4 on TopologyTestDriver, through the same topology builder as the
+ * application.
+ */
 class LedgerTopologyTest {
 
   private static final String T = "acme";
@@ -29,8 +32,17 @@ class LedgerTopologyTest {
   private static final Instant LATER = Driver.WALL.plus(Duration.ofDays(1));
 
   private static LedgerEvent root(String id, Instant expires, Long maxUses) {
-    return Events.issued(T, "ev-" + id, id, "user:dana", "agent:" + id, List.of(API, "https://other.example"),
-        List.of("read", "write"), expires, maxUses, T0);
+    return Events.issued(
+        T,
+        "ev-" + id,
+        id,
+        "user:dana",
+        "agent:" + id,
+        List.of(API, "https://other.example"),
+        List.of("read", "write"),
+        expires,
+        maxUses,
+        T0);
   }
 
   private static LedgerEvent child(String id, String parent) {
@@ -44,22 +56,38 @@ class LedgerTopologyTest {
   @Test
   void chainCarriesRootPrincipalDepthAndInheritedRights() {
     try (Driver d = new Driver()) {
-      d.send(root("r", LATER, 10L),
-          Events.exchanged(T, "ev-a", "a", "r", "agent:a", List.of(API), List.of("read"), LATER.minusSeconds(60), null, T0),
-          child("b", "a"), child("c", "b"));
+      d.send(
+          root("r", LATER, 10L),
+          Events.exchanged(
+              T,
+              "ev-a",
+              "a",
+              "r",
+              "agent:a",
+              List.of(API),
+              List.of("read"),
+              LATER.minusSeconds(60),
+              null,
+              T0),
+          child("b", "a"),
+          child("c", "b"));
       TokenNode c = d.token(T, "c");
       assertThat(c.getStatus()).isEqualTo(TokenStatus.active);
       assertThat(c.getRootId()).isEqualTo("r");
       assertThat(c.getParentId()).isEqualTo("b");
       assertThat(c.getDepth()).isEqualTo(3);
       assertThat(c.getPrincipal()).isEqualTo("user:dana");
-      assertThat(c.getChain()).extracting(h -> h.getTokenId() + "/" + h.getVia()).containsExactly("r/issued", "a/exchanged", "b/attenuated", "c/attenuated");
+      assertThat(c.getChain())
+          .extracting(h -> h.getTokenId() + "/" + h.getVia())
+          .containsExactly("r/issued", "a/exchanged", "b/attenuated", "c/attenuated");
       assertThat(c.getScopes()).containsExactly("read");
       assertThat(c.getAudience()).containsExactly(API);
       assertThat(c.getExpiresAt()).isEqualTo(LATER.minusSeconds(60));
       assertThat(c.getMaxUses()).isEqualTo(10L);
       assertThat(c.getViolations()).isEmpty();
-      assertThat(d.audit).hasSize(4).allSatisfy(a -> assertThat(a.getPrincipal()).isEqualTo("user:dana"));
+      assertThat(d.audit)
+          .hasSize(4)
+          .allSatisfy(a -> assertThat(a.getPrincipal()).isEqualTo("user:dana"));
     }
   }
 
@@ -70,7 +98,9 @@ class LedgerTopologyTest {
       assertThat(d.token(T, "d").getStatus()).isEqualTo(TokenStatus.pending);
       assertThat(d.token(T, "d").getRootId()).isNull();
       assertThat(d.audit).as("audit waits for the chain").isEmpty();
-      d.send(Events.exchanged(T, "ev-a", "a", "r", "agent:a", List.of(API), List.of("read"), null, null, T0));
+      d.send(
+          Events.exchanged(
+              T, "ev-a", "a", "r", "agent:a", List.of(API), List.of("read"), null, null, T0));
       assertThat(d.token(T, "d").getStatus()).isEqualTo(TokenStatus.pending);
       d.send(root("r", LATER, null));
       for (String id : List.of("a", "b", "c", "d")) {
@@ -85,18 +115,33 @@ class LedgerTopologyTest {
   @Test
   void narrowingViolationsAreRecordedAndAlerted() {
     try (Driver d = new Driver(Driver.settings().depthLimit(2).build())) {
-      d.send(root("r", LATER, null),
-          Events.exchanged(T, "ev-x", "x", "r", "agent:x", List.of(API, "https://evil.example"), List.of("read", "admin"),
-              LATER.plusSeconds(60), null, T0),
-          child("y", "x"), child("z", "y"));
+      d.send(
+          root("r", LATER, null),
+          Events.exchanged(
+              T,
+              "ev-x",
+              "x",
+              "r",
+              "agent:x",
+              List.of(API, "https://evil.example"),
+              List.of("read", "admin"),
+              LATER.plusSeconds(60),
+              null,
+              T0),
+          child("y", "x"),
+          child("z", "y"));
       TokenNode x = d.token(T, "x");
       assertThat(x.getScopes()).as("recorded as reported").containsExactly("read", "admin");
-      assertThat(x.getViolations()).containsExactly(ViolationKind.escalation, ViolationKind.lifetime_extension);
+      assertThat(x.getViolations())
+          .containsExactly(ViolationKind.escalation, ViolationKind.lifetime_extension);
       assertThat(d.token(T, "y").getViolations()).as("inherits, narrows nothing further").isEmpty();
       assertThat(d.token(T, "z").getViolations()).containsExactly(ViolationKind.depth_limit);
-      assertThat(d.alerts).extracting(Alert::getAlertId)
-          .containsExactlyInAnyOrder("ev-x/x/escalation", "ev-x/x/lifetime_extension", "ev-z/z/depth_limit");
-      assertThat(d.auditOf("ev-x").getFirst().getViolations()).containsExactly(ViolationKind.escalation, ViolationKind.lifetime_extension);
+      assertThat(d.alerts)
+          .extracting(Alert::getAlertId)
+          .containsExactlyInAnyOrder(
+              "ev-x/x/escalation", "ev-x/x/lifetime_extension", "ev-z/z/depth_limit");
+      assertThat(d.auditOf("ev-x").getFirst().getViolations())
+          .containsExactly(ViolationKind.escalation, ViolationKind.lifetime_extension);
     }
   }
 
@@ -117,7 +162,12 @@ class LedgerTopologyTest {
   @Test
   void revocationCascadesToEveryDescendantIncludingLateOnes() {
     try (Driver d = new Driver()) {
-      d.send(root("r", LATER, null), child("a", "r"), child("b", "a"), child("b2", "a"), child("c", "b"));
+      d.send(
+          root("r", LATER, null),
+          child("a", "r"),
+          child("b", "a"),
+          child("b2", "a"),
+          child("c", "b"));
       d.send(Events.revoked(T, "rev-a", "a", T0.plusSeconds(30)));
       for (String id : List.of("a", "b", "b2", "c")) {
         TokenNode n = d.token(T, id);
@@ -133,11 +183,15 @@ class LedgerTopologyTest {
       assertThat(d.revocations.get(T + "/late").getRevocationCause()).isEqualTo("a");
       assertThat(d.revocations.get(T + "/late").getDepth()).isEqualTo(4);
       int notices = d.revocationHistory.size();
-      d.send(Events.revoked(T, "rev-a-again", "a", T0.plusSeconds(40)), Events.revoked(T, "rev-b", "b", T0.plusSeconds(50)));
+      d.send(
+          Events.revoked(T, "rev-a-again", "a", T0.plusSeconds(40)),
+          Events.revoked(T, "rev-b", "b", T0.plusSeconds(50)));
       assertThat(d.revocationHistory).as("revoking again changes nothing").hasSize(notices);
       assertThat(d.auditOf("rev-a-again")).hasSize(1);
       d.send(Events.revoked(T, "rev-r", "r", T0.plusSeconds(10)));
-      assertThat(d.token(T, "c").getRevocationCause()).as("the earliest revocation wins").isEqualTo("r");
+      assertThat(d.token(T, "c").getRevocationCause())
+          .as("the earliest revocation wins")
+          .isEqualTo("r");
       assertThat(d.token(T, "c").getRevokedAt()).isEqualTo(T0.plusSeconds(10));
     }
   }
@@ -147,10 +201,13 @@ class LedgerTopologyTest {
     try (Driver d = new Driver()) {
       d.send(Events.revoked(T, "rev-x", "x", T0.plusSeconds(5)));
       d.advance(Duration.ofMinutes(6));
-      assertThat(d.auditOf("rev-x")).singleElement().satisfies(a -> {
-        assertThat(a.getChain()).isEmpty();
-        assertThat(a.getViolations()).isEmpty();
-      });
+      assertThat(d.auditOf("rev-x"))
+          .singleElement()
+          .satisfies(
+              a -> {
+                assertThat(a.getChain()).isEmpty();
+                assertThat(a.getViolations()).isEmpty();
+              });
       d.send(root("r", LATER, null), child("x", "r"), child("y", "x"));
       assertThat(d.token(T, "x").getStatus()).isEqualTo(TokenStatus.revoked);
       assertThat(d.token(T, "y").getRevocationCause()).isEqualTo("x");
@@ -169,7 +226,9 @@ class LedgerTopologyTest {
       d.advance(Duration.ofSeconds(31));
       assertThat(d.revocations).containsEntry(T + "/a", null);
       assertThat(d.token(T, "q").getStatus()).isEqualTo(TokenStatus.expired);
-      assertThat(d.token(T, "a").getStatus()).as("revoked beats expired").isEqualTo(TokenStatus.revoked);
+      assertThat(d.token(T, "a").getStatus())
+          .as("revoked beats expired")
+          .isEqualTo(TokenStatus.revoked);
     }
   }
 
@@ -177,24 +236,47 @@ class LedgerTopologyTest {
   void usesAreJudgedByEventTime() {
     try (Driver d = new Driver()) {
       d.send(root("r", T0.plusSeconds(3600), 3L), child("a", "r"), child("b", "r"));
-      d.send(use("u1", "a", "agent:a", T0.plusSeconds(10)),
+      d.send(
+          use("u1", "a", "agent:a", T0.plusSeconds(10)),
           use("u2", "a", "agent:mallory", T0.plusSeconds(11)),
-          Events.used(T, "u3", "a", "https://elsewhere.example", "agent:a", Outcome.allowed, T0.plusSeconds(12)),
+          Events.used(
+              T,
+              "u3",
+              "a",
+              "https://elsewhere.example",
+              "agent:a",
+              Outcome.allowed,
+              T0.plusSeconds(12)),
           use("u4", "b", "agent:b", T0.plusSeconds(13)),
           use("u5", "b", "agent:b", T0.plusSeconds(7200)),
-          Events.used(T, "u6", "b", "https://elsewhere.example", "agent:x", Outcome.denied, T0.plusSeconds(7300)));
+          Events.used(
+              T,
+              "u6",
+              "b",
+              "https://elsewhere.example",
+              "agent:x",
+              Outcome.denied,
+              T0.plusSeconds(7300)));
       assertThat(d.auditOf("u1").getFirst().getViolations()).isEmpty();
-      assertThat(d.auditOf("u2").getFirst().getViolations()).containsExactly(ViolationKind.holder_mismatch);
-      assertThat(d.auditOf("u3").getFirst().getViolations()).containsExactly(ViolationKind.audience_mismatch);
-      assertThat(d.auditOf("u4").getFirst().getViolations()).containsExactly(ViolationKind.usage_limit_exceeded);
+      assertThat(d.auditOf("u2").getFirst().getViolations())
+          .containsExactly(ViolationKind.holder_mismatch);
+      assertThat(d.auditOf("u3").getFirst().getViolations())
+          .containsExactly(ViolationKind.audience_mismatch);
+      assertThat(d.auditOf("u4").getFirst().getViolations())
+          .containsExactly(ViolationKind.usage_limit_exceeded);
       assertThat(d.auditOf("u5").getFirst().getViolations())
           .containsExactly(ViolationKind.use_after_expiry, ViolationKind.usage_limit_exceeded);
-      assertThat(d.auditOf("u6").getFirst().getViolations()).as("denied uses are not judged").isEmpty();
-      assertThat(d.token(T, "r").getUses()).as("uses is emitted coalesced, by the next flush").isZero();
+      assertThat(d.auditOf("u6").getFirst().getViolations())
+          .as("denied uses are not judged")
+          .isEmpty();
+      assertThat(d.token(T, "r").getUses())
+          .as("uses is emitted coalesced, by the next flush")
+          .isZero();
       d.flushUses();
       assertThat(d.token(T, "r").getUses()).isEqualTo(5);
       assertThat(d.token(T, "a").getUses()).isEqualTo(3);
-      assertThat(d.token(T, "a").getViolations()).containsExactly(ViolationKind.audience_mismatch, ViolationKind.holder_mismatch);
+      assertThat(d.token(T, "a").getViolations())
+          .containsExactly(ViolationKind.audience_mismatch, ViolationKind.holder_mismatch);
       assertThat(d.auditOf("u2").getFirst().getActor()).isEqualTo("agent:mallory");
     }
   }
@@ -203,11 +285,16 @@ class LedgerTopologyTest {
   void aLateRevocationReJudgesUsesThatHappenedAfterIt() {
     try (Driver d = new Driver()) {
       d.send(root("r", LATER, null), child("a", "r"));
-      d.send(use("before", "a", "agent:a", T0.plusSeconds(10)), use("after", "a", "agent:a", T0.plusSeconds(30)));
+      d.send(
+          use("before", "a", "agent:a", T0.plusSeconds(10)),
+          use("after", "a", "agent:a", T0.plusSeconds(30)));
       assertThat(d.token(T, "a").getViolations()).isEmpty();
       d.send(Events.revoked(T, "rev-r", "r", T0.plusSeconds(20)));
-      assertThat(d.token(T, "a").getViolations()).containsExactly(ViolationKind.use_after_revocation);
-      assertThat(d.alertsOf("a")).extracting(Alert::getAlertId).containsExactly("after/a/use_after_revocation");
+      assertThat(d.token(T, "a").getViolations())
+          .containsExactly(ViolationKind.use_after_revocation);
+      assertThat(d.alertsOf("a"))
+          .extracting(Alert::getAlertId)
+          .containsExactly("after/a/use_after_revocation");
       assertThat(d.auditOf("after")).as("not re-emitted").hasSize(1);
       d.send(use("late-but-before", "a", "agent:a", T0.plusSeconds(15)));
       assertThat(d.auditOf("late-but-before").getFirst().getViolations()).isEmpty();
@@ -216,14 +303,20 @@ class LedgerTopologyTest {
 
   @Test
   void unknownTokensAreJudgedAfterTheGrace() {
-    try (Driver d = new Driver(Driver.settings().unknownTokenGrace(Duration.ofMinutes(2)).build())) {
+    try (Driver d =
+        new Driver(Driver.settings().unknownTokenGrace(Duration.ofMinutes(2)).build())) {
       d.send(use("u-ghost", "ghost", "agent:g", T0), use("u-late", "late", "agent:late", T0));
       d.advance(Duration.ofMinutes(1));
       d.send(root("late", LATER, null));
       assertThat(d.audit).extracting(AuditRecord::getEventId).containsExactly("ev-late", "u-late");
       d.advance(Duration.ofMinutes(2));
-      assertThat(d.auditOf("u-ghost")).singleElement().satisfies(a -> assertThat(a.getViolations()).containsExactly(ViolationKind.unknown_token));
-      assertThat(d.alertsOf("ghost")).extracting(Alert::getAlertId).containsExactly("u-ghost/ghost/unknown_token");
+      assertThat(d.auditOf("u-ghost"))
+          .singleElement()
+          .satisfies(
+              a -> assertThat(a.getViolations()).containsExactly(ViolationKind.unknown_token));
+      assertThat(d.alertsOf("ghost"))
+          .extracting(Alert::getAlertId)
+          .containsExactly("u-ghost/ghost/unknown_token");
       assertThat(d.auditOf("u-late").getFirst().getViolations()).isEmpty();
       d.advance(Duration.ofMinutes(10));
       assertThat(d.auditOf("u-ghost")).hasSize(1);
@@ -232,18 +325,23 @@ class LedgerTopologyTest {
 
   @Test
   void anOrphanIsAuditedAfterTheGraceAndOnlyOnceWhenItsChainCompletesLater() {
-    try (Driver d = new Driver(Driver.settings().unknownTokenGrace(Duration.ofMinutes(2)).build())) {
+    try (Driver d =
+        new Driver(Driver.settings().unknownTokenGrace(Duration.ofMinutes(2)).build())) {
       d.send(child("b", "a"), child("c", "b"), use("u-c", "c", "agent:c", T0.plusSeconds(5)));
       assertThat(d.audit).as("within the grace: waiting for the chain").isEmpty();
       d.advance(Duration.ofMinutes(3));
-      assertThat(d.audit).extracting(AuditRecord::getEventId).containsExactlyInAnyOrder("ev-b", "ev-c", "u-c");
+      assertThat(d.audit)
+          .extracting(AuditRecord::getEventId)
+          .containsExactlyInAnyOrder("ev-b", "ev-c", "u-c");
       assertThat(d.auditOf("ev-c").getFirst().getChain()).as("audited without a chain").isEmpty();
       assertThat(d.token(T, "c").getStatus()).isEqualTo(TokenStatus.pending);
 
       d.send(root("r", LATER, null), child("a", "r")).flushUses();
       assertThat(d.token(T, "c").getStatus()).isEqualTo(TokenStatus.active);
       assertThat(d.token(T, "c").getUses()).as("the waiting use still counts").isEqualTo(1);
-      assertThat(d.audit).extracting(AuditRecord::getEventId).as("one audit record per event, ever")
+      assertThat(d.audit)
+          .extracting(AuditRecord::getEventId)
+          .as("one audit record per event, ever")
           .containsExactlyInAnyOrder("ev-b", "ev-c", "u-c", "ev-r", "ev-a");
       d.advance(Duration.ofMinutes(10));
       assertThat(d.audit).hasSize(5);
@@ -283,19 +381,26 @@ class LedgerTopologyTest {
     try (Driver d = new Driver()) {
       byte[] garbage = "not avro".getBytes(StandardCharsets.UTF_8);
       d.sendRaw("acme/x".getBytes(StandardCharsets.UTF_8), garbage);
-      LedgerEvent noBody = LedgerEvent.newBuilder(root("r", LATER, null)).setToken(null).setEventId("").build();
+      LedgerEvent noBody =
+          LedgerEvent.newBuilder(root("r", LATER, null)).setToken(null).setEventId("").build();
       byte[] noBodyBytes = Topics.EVENTS.valueSerde().serializer().serialize("t", noBody);
       d.sendRaw("acme/r".getBytes(StandardCharsets.UTF_8), noBodyBytes);
       d.send(LedgerEvent.newBuilder(root("r", LATER, null)).setTenant("acme").build());
-      d.sendRaw("wrong/key".getBytes(StandardCharsets.UTF_8),
+      d.sendRaw(
+          "wrong/key".getBytes(StandardCharsets.UTF_8),
           Topics.EVENTS.valueSerde().serializer().serialize("t", root("k", LATER, null)));
-      d.send(Events.exchanged(T, "ev-r-again", "r", "x", "agent:x", List.of(API), List.of("read"), null, null, T0));
+      d.send(
+          Events.exchanged(
+              T, "ev-r-again", "r", "x", "agent:x", List.of(API), List.of("read"), null, null, T0));
       assertThat(d.token(T, "r").getStatus()).isEqualTo(TokenStatus.active);
       assertThat(d.dlq).hasSize(4);
       assertThat(header(d.dlq.get(0), Topics.DLQ_HEADER_REASON)).isEqualTo("undecodable");
       assertThat(d.dlq.get(0).value()).isEqualTo(garbage);
-      assertThat(header(d.dlq.get(0), "__streams.errors.exception")).as("Kafka Streams' own DLQ headers too").isNotNull();
-      assertThat(header(d.dlq.get(1), Topics.DLQ_HEADER_REASON)).isEqualTo("invalid_field,missing_body");
+      assertThat(header(d.dlq.get(0), "__streams.errors.exception"))
+          .as("Kafka Streams' own DLQ headers too")
+          .isNotNull();
+      assertThat(header(d.dlq.get(1), Topics.DLQ_HEADER_REASON))
+          .isEqualTo("invalid_field,missing_body");
       assertThat(header(d.dlq.get(1), Topics.DLQ_HEADER_MESSAGE)).contains("event_id", "token");
       assertThat(header(d.dlq.get(1), Topics.DLQ_HEADER_ORIGIN)).startsWith("ledger.events/0@");
       assertThat(d.dlq.get(1).value()).isEqualTo(noBodyBytes);

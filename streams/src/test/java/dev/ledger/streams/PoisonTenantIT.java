@@ -67,9 +67,12 @@ class PoisonTenantIT {
     run.send(Events.quickstart());
     awaitQuickstart(run, "acme");
     assertThat(app.state()).isEqualTo(KafkaStreams.State.RUNNING);
-    List<ConsumerRecord<byte[], byte[]>> dlq = TestKafka.readAll(run.bootstrap(), Topics.DLQ.name(), 300, PATIENCE,
-        Duration.ofMillis(500));
-    assertThat(dlq).as("every hop of the poison chain has a 4 KB actor").hasSize(300)
+    List<ConsumerRecord<byte[], byte[]>> dlq =
+        TestKafka.readAll(
+            run.bootstrap(), Topics.DLQ.name(), 300, PATIENCE, Duration.ofMillis(500));
+    assertThat(dlq)
+        .as("every hop of the poison chain has a 4 KB actor")
+        .hasSize(300)
         .allSatisfy(r -> assertThat(header(r, Topics.DLQ_HEADER_REASON)).isEqualTo("too_large"));
     assertThat(header(dlq.get(1), Topics.DLQ_HEADER_MESSAGE)).contains("token.actor");
   }
@@ -80,17 +83,32 @@ class PoisonTenantIT {
     int hops = 100;
     run.send(Events.chain("deep", "d", hops, 1024));
     int max = settings.maxDepth();
-    Map<String, TokenNode> tokens = awaitTokens(run, t -> t.containsKey("deep/d" + max)
-        && t.get("deep/d" + max).getStatus() == TokenStatus.active
-        && t.containsKey("deep/d" + (max + 1)) && t.get("deep/d" + (max + 1)).getViolations().contains(ViolationKind.depth_limit));
-    assertThat(tokens.get("deep/d" + (max + 1)).getStatus()).as("refused like a cycle").isEqualTo(TokenStatus.pending);
-    assertThat(tokens.values()).as("no chain the ledger writes is longer than the bound")
+    Map<String, TokenNode> tokens =
+        awaitTokens(
+            run,
+            t ->
+                t.containsKey("deep/d" + max)
+                    && t.get("deep/d" + max).getStatus() == TokenStatus.active
+                    && t.containsKey("deep/d" + (max + 1))
+                    && t.get("deep/d" + (max + 1))
+                        .getViolations()
+                        .contains(ViolationKind.depth_limit));
+    assertThat(tokens.get("deep/d" + (max + 1)).getStatus())
+        .as("refused like a cycle")
+        .isEqualTo(TokenStatus.pending);
+    assertThat(tokens.values())
+        .as("no chain the ledger writes is longer than the bound")
         .allSatisfy(t -> assertThat(t.getChain().size()).isLessThanOrEqualTo(max + 1));
     Map<String, List<AuditRecord>> audit = awaitAudit("deep", hops + 1);
     assertThat(audit).hasSize(hops + 1);
-    assertThat(audit.values()).as("one audit record per event").allSatisfy(records -> assertThat(records).hasSize(1));
-    assertThat(audit.get("ev-d" + (max + 1)).getFirst().getViolations()).containsExactly(ViolationKind.depth_limit);
-    assertThat(audit.get("ev-d" + hops).getFirst().getChain()).as("below the refused token: an orphan").isEmpty();
+    assertThat(audit.values())
+        .as("one audit record per event")
+        .allSatisfy(records -> assertThat(records).hasSize(1));
+    assertThat(audit.get("ev-d" + (max + 1)).getFirst().getViolations())
+        .containsExactly(ViolationKind.depth_limit);
+    assertThat(audit.get("ev-d" + hops).getFirst().getChain())
+        .as("below the refused token: an orphan")
+        .isEmpty();
   }
 
   @Test
@@ -103,32 +121,61 @@ class PoisonTenantIT {
     assertThat(app.state()).isEqualTo(KafkaStreams.State.RUNNING);
   }
 
-  /** Waits until {@code tenant}'s quickstart is processed: the chain, and the revocation notice of the leaf. */
+  /**
+   * Waits until {@code tenant}'s quickstart is processed: the chain, and the revocation notice of
+   * the leaf.
+   */
   static void awaitQuickstart(BrokerRun run, String tenant) {
-    Map<String, TokenNode> tokens = awaitTokens(run, t -> t.containsKey(tenant + "/tok-flights-lhr")
-        && t.get(tenant + "/tok-flights-lhr").getStatus() == TokenStatus.revoked);
+    Map<String, TokenNode> tokens =
+        awaitTokens(
+            run,
+            t ->
+                t.containsKey(tenant + "/tok-flights-lhr")
+                    && t.get(tenant + "/tok-flights-lhr").getStatus() == TokenStatus.revoked);
     assertThat(tokens.get(tenant + "/tok-flights-lhr").getChain()).hasSize(3);
-    Awaitility.await().atMost(PATIENCE).until(() -> run.read(Topics.REVOCATIONS, 1, Duration.ofSeconds(10), Duration.ofMillis(500))
-        .stream().map(Map.Entry::getKey).anyMatch((tenant + "/tok-flights-lhr")::equals));
+    Awaitility.await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                run
+                    .read(Topics.REVOCATIONS, 1, Duration.ofSeconds(10), Duration.ofMillis(500))
+                    .stream()
+                    .map(Map.Entry::getKey)
+                    .anyMatch((tenant + "/tok-flights-lhr")::equals));
   }
 
-  private static Map<String, TokenNode> awaitTokens(BrokerRun run, Predicate<Map<String, TokenNode>> done) {
+  private static Map<String, TokenNode> awaitTokens(
+      BrokerRun run, Predicate<Map<String, TokenNode>> done) {
     List<Map<String, TokenNode>> last = new ArrayList<>(List.of(Map.of()));
-    Awaitility.await().atMost(PATIENCE).pollInterval(Duration.ofSeconds(1)).until(() -> {
-      last.set(0, LedgerStreamsIT.latest(run.read(Topics.TOKENS, 1, Duration.ofSeconds(10), Duration.ofMillis(500))));
-      return done.test(last.get(0));
-    });
+    Awaitility.await()
+        .atMost(PATIENCE)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () -> {
+              last.set(
+                  0,
+                  LedgerStreamsIT.latest(
+                      run.read(Topics.TOKENS, 1, Duration.ofSeconds(10), Duration.ofMillis(500))));
+              return done.test(last.get(0));
+            });
     return last.get(0);
   }
 
   private static Map<String, List<AuditRecord>> awaitAudit(String tenant, int events) {
     List<Map<String, List<AuditRecord>>> last = new ArrayList<>(List.of(Map.of()));
-    Awaitility.await().atMost(PATIENCE).pollInterval(Duration.ofSeconds(1)).until(() -> {
-      last.set(0, run.read(Topics.AUDIT, 1, Duration.ofSeconds(10), Duration.ofMillis(500)).stream()
-          .map(Map.Entry::getValue).filter(a -> a.getTenant().equals(tenant) && a.getAmends() == null)
-          .collect(Collectors.groupingBy(AuditRecord::getEventId)));
-      return last.get(0).size() >= events;
-    });
+    Awaitility.await()
+        .atMost(PATIENCE)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () -> {
+              last.set(
+                  0,
+                  run.read(Topics.AUDIT, 1, Duration.ofSeconds(10), Duration.ofMillis(500)).stream()
+                      .map(Map.Entry::getValue)
+                      .filter(a -> a.getTenant().equals(tenant) && a.getAmends() == null)
+                      .collect(Collectors.groupingBy(AuditRecord::getEventId)));
+              return last.get(0).size() >= events;
+            });
     return last.get(0);
   }
 

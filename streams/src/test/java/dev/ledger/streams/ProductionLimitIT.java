@@ -30,8 +30,11 @@ class ProductionLimitIT {
   @Test
   void aRecordPastTheProducersLimitGoesToTheDlqAndTheThreadLivesOn() {
     try (BrokerRun run = new BrokerRun(4);
-        LedgerStreams app = run.startStreams(run.settings("ledger-small")
-            .override("producer.max.request.size", Integer.toString(MAX_REQUEST)).build())) {
+        LedgerStreams app =
+            run.startStreams(
+                run.settings("ledger-small")
+                    .override("producer.max.request.size", Integer.toString(MAX_REQUEST))
+                    .build())) {
       // About 30 KB: within every input limit and small enough for the state stores' changelogs,
       // but the record to the tree topic is past the size guard (max.request.size - 16 KiB).
       Map<String, String> attributes = new HashMap<>();
@@ -45,17 +48,23 @@ class ProductionLimitIT {
       run.send(Events.quickstart());
       PoisonTenantIT.awaitQuickstart(run, "acme");
 
-      List<ConsumerRecord<byte[], byte[]>> dlq = TestKafka.readAll(run.bootstrap(), Topics.DLQ.name(), 1,
-          Duration.ofSeconds(30), Duration.ofSeconds(1));
-      assertThat(dlq).singleElement().satisfies(r -> {
-        assertThat(header(r, Topics.DLQ_HEADER_REASON)).isEqualTo(DlqProductionHandler.TOO_LARGE);
-        assertThat(header(r, Topics.DLQ_HEADER_MESSAGE)).contains("ledger-small-trees");
-        assertThat(header(r, Topics.DLQ_HEADER_ORIGIN)).matches("ledger\\.events/\\d+@0");
-        assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("big/b0");
-        assertThat(r.value()).isNull();
-      });
+      List<ConsumerRecord<byte[], byte[]>> dlq =
+          TestKafka.readAll(
+              run.bootstrap(), Topics.DLQ.name(), 1, Duration.ofSeconds(30), Duration.ofSeconds(1));
+      assertThat(dlq)
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(header(r, Topics.DLQ_HEADER_REASON))
+                    .isEqualTo(DlqProductionHandler.TOO_LARGE);
+                assertThat(header(r, Topics.DLQ_HEADER_MESSAGE)).contains("ledger-small-trees");
+                assertThat(header(r, Topics.DLQ_HEADER_ORIGIN)).matches("ledger\\.events/\\d+@0");
+                assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("big/b0");
+                assertThat(r.value()).isNull();
+              });
       assertThat(DlqProductionHandler.skipped() - skippedBefore)
-          .as("skipped once: the transaction went on, nothing was aborted and processed again").isEqualTo(1);
+          .as("skipped once: the transaction went on, nothing was aborted and processed again")
+          .isEqualTo(1);
       assertThat(app.state()).isEqualTo(KafkaStreams.State.RUNNING);
     }
   }

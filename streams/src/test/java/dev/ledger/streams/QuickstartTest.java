@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The contract's golden example through the real topology, in every one of the 720 arrival orders. */
+/**
+ * The contract's golden example through the real topology, in every one of the 720 arrival orders.
+ */
 class QuickstartTest {
 
   @Test
@@ -33,7 +35,8 @@ class QuickstartTest {
     try (Driver driver = new Driver()) {
       for (int p = 0; p < orders.size(); p++) {
         String tenant = "perm-" + p;
-        List<LedgerEvent> batch = orders.get(p).stream().map(i -> Events.inTenant(events.get(i), tenant)).toList();
+        List<LedgerEvent> batch =
+            orders.get(p).stream().map(i -> Events.inTenant(events.get(i), tenant)).toList();
         driver.send(batch);
       }
       driver.flushUses();
@@ -41,7 +44,8 @@ class QuickstartTest {
         String tenant = "perm-" + p;
         Golden.assertMatches(driver.token(tenant, "tok-flights-lhr"), "order " + orders.get(p));
         assertThat(driver.audit.stream().filter(a -> a.getTenant().equals(tenant)).count())
-            .as("one audit record per event, order " + orders.get(p)).isEqualTo(6);
+            .as("one audit record per event, order " + orders.get(p))
+            .isEqualTo(6);
       }
     }
   }
@@ -57,7 +61,9 @@ class QuickstartTest {
         for (int i : orders.get(p)) {
           driver.send(Events.inTenant(events.get(i), tenant)).flushUses();
         }
-        Golden.assertMatches(driver.token(tenant, "tok-flights-lhr"), "flushed after each event, order " + orders.get(p));
+        Golden.assertMatches(
+            driver.token(tenant, "tok-flights-lhr"),
+            "flushed after each event, order " + orders.get(p));
       }
     }
   }

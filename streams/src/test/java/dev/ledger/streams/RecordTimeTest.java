@@ -24,7 +24,8 @@ class RecordTimeTest {
   private static final Instant ACCEPTED = Instant.parse("2026-11-20T10:00:00Z");
 
   private static LedgerEvent root() {
-    return Events.issued(T, "ev-r", "r", "user:dana", "agent:r", List.of(API), List.of("read"), null, null, T0);
+    return Events.issued(
+        T, "ev-r", "r", "user:dana", "agent:r", List.of(API), List.of("read"), null, null, T0);
   }
 
   private static LedgerEvent child() {
@@ -44,10 +45,14 @@ class RecordTimeTest {
   @Test
   void anEventStampedAtIngestKeepsThatTimeOnItsAuditRecordAndTokenNode() {
     try (Driver d = new Driver()) {
-      // Record timestamps far from received_at: the stamp wins, the Kafka timestamp is only a fallback.
+      // Record timestamps far from received_at: the stamp wins, the Kafka timestamp is only a
+      // fallback.
       d.sendAt(ACCEPTED.plusSeconds(3600), stamped(root(), ACCEPTED));
-      d.sendAt(ACCEPTED.plusSeconds(3600), stamped(
-          Events.used(T, "ev-u", "r", API, null, Outcome.allowed, T0.plusSeconds(2)), ACCEPTED.plusSeconds(2)));
+      d.sendAt(
+          ACCEPTED.plusSeconds(3600),
+          stamped(
+              Events.used(T, "ev-u", "r", API, null, Outcome.allowed, T0.plusSeconds(2)),
+              ACCEPTED.plusSeconds(2)));
 
       assertThat(recorded(d, "ev-r")).isEqualTo(ACCEPTED);
       assertThat(recorded(d, "ev-u")).isEqualTo(ACCEPTED.plusSeconds(2));
@@ -63,7 +68,8 @@ class RecordTimeTest {
       d.sendAt(childWritten, child());
       d.sendAt(rootWritten, root());
 
-      // The child waited 90 s for its parent: its record time is still when it came, not when it resolved.
+      // The child waited 90 s for its parent: its record time is still when it came, not when it
+      // resolved.
       assertThat(recorded(d, "ev-c")).isEqualTo(childWritten);
       assertThat(recorded(d, "ev-r")).isEqualTo(rootWritten);
       assertThat(d.token(T, "c").getRecordedAt()).isEqualTo(childWritten);
@@ -86,9 +92,12 @@ class RecordTimeTest {
       again.sendAt(ACCEPTED, child());
       again.sendAt(ACCEPTED.plusSeconds(5), root());
       again.sendAt(ACCEPTED.plusSeconds(9), Events.revoked(T, "ev-x", "r", T0.plusSeconds(3)));
-      assertThat(again.audit).extracting(AuditRecord::getEventId, AuditRecord::getRecordedAt)
-          .containsExactlyInAnyOrderElementsOf(first.stream()
-              .map(a -> org.assertj.core.groups.Tuple.tuple(a.getEventId(), a.getRecordedAt())).toList());
+      assertThat(again.audit)
+          .extracting(AuditRecord::getEventId, AuditRecord::getRecordedAt)
+          .containsExactlyInAnyOrderElementsOf(
+              first.stream()
+                  .map(a -> org.assertj.core.groups.Tuple.tuple(a.getEventId(), a.getRecordedAt()))
+                  .toList());
       assertThat(recorded(again, "ev-x")).isEqualTo(ACCEPTED.plusSeconds(9));
     }
   }

@@ -17,8 +17,9 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 
 /**
- * "Who reported this": the {@code ledger.submitted_by} header of an event reaches its audit record on every path an
- * event takes through the two stages, and a second definition of a token names both submitters in the DLQ.
+ * "Who reported this": the {@code ledger.submitted_by} header of an event reaches its audit record
+ * on every path an event takes through the two stages, and a second definition of a token names
+ * both submitters in the DLQ.
  */
 class SubmittedByTest {
 
@@ -26,7 +27,8 @@ class SubmittedByTest {
   private static final String API = "https://api.example";
 
   private static LedgerEvent root(String eventId, String id) {
-    return Events.issued(T, eventId, id, "user:dana", "agent:" + id, List.of(API), List.of("read"), null, null, T0);
+    return Events.issued(
+        T, eventId, id, "user:dana", "agent:" + id, List.of(API), List.of("read"), null, null, T0);
   }
 
   private static LedgerEvent child(String id, String parent) {
@@ -42,12 +44,15 @@ class SubmittedByTest {
   @Test
   void everyAuditRecordNamesTheCredentialThatSubmittedItsEvent() {
     try (Driver d = new Driver()) {
-      // A child before its parent (a pending link), a use parked until its token resolves, then the root.
+      // A child before its parent (a pending link), a use parked until its token resolves, then the
+      // root.
       d.sendSubmittedBy("key-gateway", child("a", "r"));
-      d.sendSubmittedBy("key-rs", Events.used(T, "ev-use-a", "a", API, null, Outcome.allowed, T0.plusSeconds(2)));
+      d.sendSubmittedBy(
+          "key-rs", Events.used(T, "ev-use-a", "a", API, null, Outcome.allowed, T0.plusSeconds(2)));
       d.sendSubmittedBy("key-as", root("ev-r", "r"));
       // Straight to the tree: the token is resolved already.
-      d.sendSubmittedBy("key-rs", Events.used(T, "ev-use-r", "r", API, null, Outcome.allowed, T0.plusSeconds(3)));
+      d.sendSubmittedBy(
+          "key-rs", Events.used(T, "ev-use-r", "r", API, null, Outcome.allowed, T0.plusSeconds(3)));
       d.sendSubmittedBy("key-admin", Events.revoked(T, "ev-rev", "a", T0.plusSeconds(4)));
       // Written to Kafka directly, without the header.
       d.send(Events.used(T, "ev-direct", "r", API, null, Outcome.denied, T0.plusSeconds(5)));
@@ -65,7 +70,8 @@ class SubmittedByTest {
   void auditRecordsStage1WritesWithoutAChainNameTheirSubmitterToo() {
     try (Driver d = new Driver()) {
       d.sendSubmittedBy("key-orphan", child("o", "never-seen"));
-      d.sendSubmittedBy("key-rs", Events.used(T, "ev-unknown", "ghost", API, null, Outcome.allowed, T0));
+      d.sendSubmittedBy(
+          "key-rs", Events.used(T, "ev-unknown", "ghost", API, null, Outcome.allowed, T0));
       d.advance(d.settings.unknownTokenGrace().plus(Duration.ofSeconds(2)));
 
       assertThat(submitter(d, "ev-o")).isEqualTo("key-orphan");
@@ -87,7 +93,9 @@ class SubmittedByTest {
           .contains("submitted by key-first", "this one was submitted by key-squatter");
       assertThat(header(squatted, Topics.EVENTS_HEADER_SUBMITTED_BY)).isEqualTo("key-squatter");
       assertThat(header(d.dlq.get(1), Topics.DLQ_HEADER_MESSAGE))
-          .contains("submitted by key-first", "this one was submitted by unknown: written to Kafka directly");
+          .contains(
+              "submitted by key-first",
+              "this one was submitted by unknown: written to Kafka directly");
       assertThat(header(d.dlq.get(1), Topics.EVENTS_HEADER_SUBMITTED_BY)).isNull();
       assertThat(submitter(d, "ev-1")).isEqualTo("key-first");
     }

@@ -23,8 +23,18 @@ class TransactionIdsTest {
   private static final String API = "https://orders.example";
 
   private static LedgerEvent root(String txn, String acti) {
-    LedgerEvent root = Events.issued(T, "ev-r", "r", "user:dana", "svc:gateway", List.of(API), List.of("read"),
-        null, null, T0);
+    LedgerEvent root =
+        Events.issued(
+            T,
+            "ev-r",
+            "r",
+            "user:dana",
+            "svc:gateway",
+            List.of(API),
+            List.of("read"),
+            null,
+            null,
+            T0);
     root.getToken().setTxn(txn);
     root.getToken().setActi(acti);
     return root;
@@ -41,17 +51,33 @@ class TransactionIdsTest {
     try (Driver d = new Driver()) {
       // The grandchild and its use before their ancestors, a revocation before an earlier use.
       d.send(Events.attenuated(T, "ev-b", "b", "a", "svc:payments", T0.plusSeconds(2)));
-      d.send(Events.used(T, "ev-use-b", "b", API, "svc:payments", Outcome.allowed, T0.plusSeconds(5)));
+      d.send(
+          Events.used(T, "ev-use-b", "b", API, "svc:payments", Outcome.allowed, T0.plusSeconds(5)));
       d.send(root("txn-97", "wf-7"));
-      d.send(Events.exchanged(T, "ev-a", "a", "r", "svc:orders", List.of(API), List.of("read"), null, null, T0.plusSeconds(1)));
+      d.send(
+          Events.exchanged(
+              T,
+              "ev-a",
+              "a",
+              "r",
+              "svc:orders",
+              List.of(API),
+              List.of("read"),
+              null,
+              null,
+              T0.plusSeconds(1)));
       d.send(Events.revoked(T, "ev-rev", "a", T0.plusSeconds(3)));
-      d.send(Events.used(T, "ev-use-a", "a", API, "svc:orders", Outcome.allowed, T0.plusSeconds(4)));
+      d.send(
+          Events.used(T, "ev-use-a", "a", API, "svc:orders", Outcome.allowed, T0.plusSeconds(4)));
 
       assertThat(d.amendments).as("the late revocation re-judges the use of b").isNotEmpty();
-      assertThat(everyRecord(d)).hasSizeGreaterThanOrEqualTo(7).allSatisfy(a -> {
-        assertThat(a.getTxn()).as(a.getEventId()).isEqualTo("txn-97");
-        assertThat(a.getActi()).as(a.getEventId()).isEqualTo("wf-7");
-      });
+      assertThat(everyRecord(d))
+          .hasSizeGreaterThanOrEqualTo(7)
+          .allSatisfy(
+              a -> {
+                assertThat(a.getTxn()).as(a.getEventId()).isEqualTo("txn-97");
+                assertThat(a.getActi()).as(a.getEventId()).isEqualTo("wf-7");
+              });
       assertThat(d.token(T, "b").getTxn()).isEqualTo("txn-97");
       assertThat(d.token(T, "b").getActi()).isEqualTo("wf-7");
     }
@@ -61,8 +87,18 @@ class TransactionIdsTest {
   void aHopThatNamesItsOwnTransactionPassesItOnAndATreeWithoutOneHasNone() {
     try (Driver d = new Driver()) {
       d.send(root(null, null));
-      LedgerEvent replacement = Events.exchanged(T, "ev-a", "a", "r", "svc:orders", List.of(API), List.of("read"), null, null,
-          T0.plusSeconds(1));
+      LedgerEvent replacement =
+          Events.exchanged(
+              T,
+              "ev-a",
+              "a",
+              "r",
+              "svc:orders",
+              List.of(API),
+              List.of("read"),
+              null,
+              null,
+              T0.plusSeconds(1));
       replacement.getToken().setTxn("txn-98");
       d.send(replacement);
       d.send(Events.attenuated(T, "ev-b", "b", "a", "svc:payments", T0.plusSeconds(2)));

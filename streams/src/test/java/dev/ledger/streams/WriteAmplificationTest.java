@@ -1,6 +1,5 @@
 package dev.ledger.streams;
 
-import static dev.ledger.streams.testing.Events.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ledger.schemas.Topics;
@@ -30,23 +29,34 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class WriteAmplificationTest {
 
-  /** An allowed use in a chain without max_uses: dedupe entry, tree topic, pending use, audit record. */
+  /**
+   * An allowed use in a chain without max_uses: dedupe entry, tree topic, pending use, audit
+   * record.
+   */
   static final int USE = 4;
+
   /** The same with max_uses in the chain: plus one budget entry. */
   static final int BUDGETED_USE = 5;
-  /** A use that adds a violation to its token also writes that node (store and ledger.tokens) and an alert. */
+
+  /**
+   * A use that adds a violation to its token also writes that node (store and ledger.tokens) and an
+   * alert.
+   */
   static final int FLAGGING_USE = USE + 3;
+
   /**
    * A token.issued: link, tree topic, definition, node (store and ledger.tokens), subtree entry,
    * expiry entry, audit record. No dedupe entry: the link keeps the defining event's id.
    */
   static final int ISSUANCE = 8;
+
   /**
    * A child whose parent is resolved: an issuance plus the request and the answer on the resolve
    * loop and the link written again (pending, then resolved). No children-index entry: the parent
    * is attached already, and the child's subtree entry is what a cascade walks.
    */
   static final int CHILD_ISSUANCE = ISSUANCE + 3;
+
   /**
    * A revocation of a token without descendants: dedupe entry, tree topic, the revocation, its
    * subtree entry's flag, the node (store and ledger.tokens), the notice and the audit record. No
@@ -60,9 +70,13 @@ class WriteAmplificationTest {
 
   private final StreamsSettings settings = Driver.settings().build();
   private final TopologyTestDriver driver =
-      new TopologyTestDriver(LedgerTopology.build(settings), LedgerTopology.streamsConfig(settings), Driver.WALL);
+      new TopologyTestDriver(
+          LedgerTopology.build(settings), LedgerTopology.streamsConfig(settings), Driver.WALL);
   private final TestInputTopic<String, LedgerEvent> events =
-      driver.createInputTopic(Topics.EVENTS.name(), Serdes.String().serializer(), Topics.EVENTS.valueSerde().serializer());
+      driver.createInputTopic(
+          Topics.EVENTS.name(),
+          Serdes.String().serializer(),
+          Topics.EVENTS.valueSerde().serializer());
 
   @AfterEach
   void close() {
@@ -74,10 +88,16 @@ class WriteAmplificationTest {
   void aUseWritesAtMostFourRecordsWhateverTheDepth(int depth) {
     String leaf = chain(depth, null);
     Map<String, Integer> first = written(use("u1", leaf, "agent:" + leaf));
-    assertThat(total(first)).as("records per use at depth %d: %s", depth, first).isLessThanOrEqualTo(USE);
-    assertThat(first).as("no TokenNode for a use that adds no violation").doesNotContainKey(Topics.TOKENS.name());
+    assertThat(total(first))
+        .as("records per use at depth %d: %s", depth, first)
+        .isLessThanOrEqualTo(USE);
+    assertThat(first)
+        .as("no TokenNode for a use that adds no violation")
+        .doesNotContainKey(Topics.TOKENS.name());
     Map<String, Integer> second = written(use("u2", leaf, "agent:" + leaf));
-    assertThat(total(second)).as("records per use at depth %d: %s", depth, second).isLessThanOrEqualTo(USE);
+    assertThat(total(second))
+        .as("records per use at depth %d: %s", depth, second)
+        .isLessThanOrEqualTo(USE);
   }
 
   @ParameterizedTest(name = "depth {0}")
@@ -86,8 +106,11 @@ class WriteAmplificationTest {
     String leaf = chain(depth, 1_000L);
     for (String id : List.of("u1", "u2")) {
       Map<String, Integer> counts = written(use(id, leaf, "agent:" + leaf));
-      assertThat(total(counts)).as("records per budgeted use at depth %d: %s", depth, counts).isLessThanOrEqualTo(BUDGETED_USE);
-      assertThat(counts).as("one budget entry, not one per ancestor")
+      assertThat(total(counts))
+          .as("records per budgeted use at depth %d: %s", depth, counts)
+          .isLessThanOrEqualTo(BUDGETED_USE);
+      assertThat(counts)
+          .as("one budget entry, not one per ancestor")
           .containsEntry(changelog(LedgerStores.BUDGETS), 1);
     }
   }
@@ -97,7 +120,9 @@ class WriteAmplificationTest {
   void aUseThatFlagsItsTokenWritesThatNodeOnly(int depth) {
     String leaf = chain(depth, null);
     Map<String, Integer> counts = written(use("u1", leaf, "agent:mallory"));
-    assertThat(total(counts)).as("records per flagging use at depth %d: %s", depth, counts).isLessThanOrEqualTo(FLAGGING_USE);
+    assertThat(total(counts))
+        .as("records per flagging use at depth %d: %s", depth, counts)
+        .isLessThanOrEqualTo(FLAGGING_USE);
     assertThat(counts).containsEntry(Topics.TOKENS.name(), 1);
   }
 
@@ -111,30 +136,52 @@ class WriteAmplificationTest {
     }
     Map<String, Integer> flush = flush();
     int nodes = depth + 1;
-    assertThat(flush).as("the flush at depth %d: %s", depth, flush)
+    assertThat(flush)
+        .as("the flush at depth %d: %s", depth, flush)
         .containsEntry(Topics.TOKENS.name(), nodes)
         .containsEntry(changelog(LedgerStores.NODES), nodes);
-    assertThat(total(flush)).as("a node (store and ledger.tokens) per counted token, a move per pending use: %s", flush)
+    assertThat(total(flush))
+        .as("a node (store and ledger.tokens) per counted token, a move per pending use: %s", flush)
         .isLessThanOrEqualTo(2 * nodes + 2 * uses);
     assertThat(total(flush())).as("nothing pending, nothing written").isZero();
   }
 
   @Test
   void anIssuanceWritesABoundedNumberOfRecordsAtAnyDepth() {
-    Map<String, Integer> root = written(Events.issued(T, "ev-r", "r", "user:u", "agent:r", List.of(), List.of("read"),
-        EXPIRES, null, AT));
+    Map<String, Integer> root =
+        written(
+            Events.issued(
+                T,
+                "ev-r",
+                "r",
+                "user:u",
+                "agent:r",
+                List.of(),
+                List.of("read"),
+                EXPIRES,
+                null,
+                AT));
     assertThat(total(root)).as("a root: %s", root).isLessThanOrEqualTo(ISSUANCE);
     String parent = "r";
     for (int depth = 1; depth <= 20; depth++) {
       String id = "t" + depth;
-      Map<String, Integer> child = written(Events.attenuated(T, "ev-" + id, id, parent, "agent:" + id, AT));
-      assertThat(total(child)).as("a child at depth %d: %s", depth, child).isLessThanOrEqualTo(CHILD_ISSUANCE);
-      assertThat(child).as("no pending node for a child whose parent is resolved").containsEntry(Topics.TOKENS.name(), 1);
-      assertThat(child).as("no dedupe entry for a definition").doesNotContainKey(changelog(LedgerStores.DEDUPE));
+      Map<String, Integer> child =
+          written(Events.attenuated(T, "ev-" + id, id, parent, "agent:" + id, AT));
+      assertThat(total(child))
+          .as("a child at depth %d: %s", depth, child)
+          .isLessThanOrEqualTo(CHILD_ISSUANCE);
+      assertThat(child)
+          .as("no pending node for a child whose parent is resolved")
+          .containsEntry(Topics.TOKENS.name(), 1);
+      assertThat(child)
+          .as("no dedupe entry for a definition")
+          .doesNotContainKey(changelog(LedgerStores.DEDUPE));
       parent = id;
     }
     LedgerEvent again = Events.attenuated(T, "ev-t20", "t20", "t19", "agent:t20", AT);
-    assertThat(written(again)).as("a repeated definition is dropped by its link: nothing written, no DLQ").isEmpty();
+    assertThat(written(again))
+        .as("a repeated definition is dropped by its link: nothing written, no DLQ")
+        .isEmpty();
   }
 
   @ParameterizedTest(name = "depth {0}")
@@ -142,31 +189,52 @@ class WriteAmplificationTest {
   void aRevocationOfOneTokenWritesABoundedNumberOfRecords(int depth) {
     String leaf = chain(depth, null);
     Map<String, Integer> counts = written(Events.revoked(T, "rev-1", leaf, AT));
-    assertThat(total(counts)).as("records per revocation at depth %d: %s", depth, counts).isLessThanOrEqualTo(REVOCATION);
+    assertThat(total(counts))
+        .as("records per revocation at depth %d: %s", depth, counts)
+        .isLessThanOrEqualTo(REVOCATION);
     // Its parent has one descendant: the follow-up that brings the leaf's node in line is written.
     String parent = "t" + (depth - 1);
     Map<String, Integer> cascade = written(Events.revoked(T, "rev-2", parent, AT.minusSeconds(1)));
-    assertThat(cascade).as("a revocation with a descendant: %s", cascade)
+    assertThat(cascade)
+        .as("a revocation with a descendant: %s", cascade)
         .containsEntry(Topics.REVOCATIONS.name(), 2);
-    assertThat(cascade.get(settings.applicationId() + "-trees")).as("the revocation and its follow-up").isEqualTo(2);
+    assertThat(cascade.get(settings.applicationId() + "-trees"))
+        .as("the revocation and its follow-up")
+        .isEqualTo(2);
   }
 
   @ParameterizedTest(name = "depth {0}")
   @ValueSource(ints = {3, 20})
   void aLateRevocationAddsOneAmendmentAndOneAlertPerUseItReJudges(int depth) {
     String leaf = chain(depth, null);
-    written(Events.used(T, "late-use", leaf, "https://api.example", "agent:" + leaf, Outcome.allowed, AT.plusSeconds(30)));
+    written(
+        Events.used(
+            T,
+            "late-use",
+            leaf,
+            "https://api.example",
+            "agent:" + leaf,
+            Outcome.allowed,
+            AT.plusSeconds(30)));
     Map<String, Integer> counts = written(Events.revoked(T, "rev-1", leaf, AT));
     // The revocation's own records, plus the amendment, the alert and the stored use flagged.
-    assertThat(total(counts)).as("records per re-judging revocation at depth %d: %s", depth, counts)
+    assertThat(total(counts))
+        .as("records per re-judging revocation at depth %d: %s", depth, counts)
         .isLessThanOrEqualTo(REVOCATION + 3);
-    assertThat(counts).as("its audit record and the use's amendment").containsEntry(Topics.AUDIT.name(), 2)
+    assertThat(counts)
+        .as("its audit record and the use's amendment")
+        .containsEntry(Topics.AUDIT.name(), 2)
         .containsEntry(Topics.ALERTS.name(), 1);
   }
 
-  /** Issues a chain of {@code depth} tokens below a root (with {@code maxUses}) and returns the leaf's id. */
+  /**
+   * Issues a chain of {@code depth} tokens below a root (with {@code maxUses}) and returns the
+   * leaf's id.
+   */
   private String chain(int depth, Long maxUses) {
-    written(Events.issued(T, "ev-r", "r", "user:u", "agent:r", List.of(), List.of("read"), EXPIRES, maxUses, AT));
+    written(
+        Events.issued(
+            T, "ev-r", "r", "user:u", "agent:r", List.of(), List.of("read"), EXPIRES, maxUses, AT));
     String parent = "r";
     for (int i = 1; i <= depth; i++) {
       String id = "t" + i;
@@ -199,8 +267,12 @@ class WriteAmplificationTest {
   private Map<String, Integer> counts() {
     Map<String, Integer> counts = new TreeMap<>();
     for (String topic : driver.producedTopicNames()) {
-      int n = driver.createOutputTopic(topic, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer())
-          .readRecordsToList().size();
+      int n =
+          driver
+              .createOutputTopic(
+                  topic, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer())
+              .readRecordsToList()
+              .size();
       if (n > 0) {
         counts.put(topic, n);
       }

@@ -6,7 +6,9 @@ package dev.ledger.ingest.adapter;
  * and a test can tell the reasons apart.
  */
 public enum BiscuitRefusal {
-  /** Not a serialized Biscuit at all (not base64url, not its protobuf format, unreadable datalog). */
+  /**
+   * Not a serialized Biscuit at all (not base64url, not its protobuf format, unreadable datalog).
+   */
   MALFORMED("not a Biscuit"),
   /** The authority block is not signed by the root key given. */
   WRONG_ROOT_KEY("wrong root key"),
@@ -16,7 +18,10 @@ public enum BiscuitRefusal {
   REORDERED_OR_FOREIGN_BLOCKS("reordered or foreign blocks"),
   /** A block's format version is outside what the Biscuit library reads. */
   UNSUPPORTED_VERSION("unsupported version"),
-  /** A key of another algorithm than Ed25519 (such as SECP256R1, P-256), which biscuit-java 4.0.1 cannot verify. */
+  /**
+   * A key of another algorithm than Ed25519 (such as SECP256R1, P-256), which biscuit-java 4.0.1
+   * cannot verify.
+   */
   UNSUPPORTED_ALGORITHM("unsupported algorithm");
 
   private final String label;

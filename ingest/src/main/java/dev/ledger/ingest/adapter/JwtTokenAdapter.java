@@ -41,32 +41,32 @@ import java.util.Set;
  * }</pre>
  *
  * <p>Mapping:
+ *
  * <ul>
  *   <li>{@code token_id} is the {@code jti}; a token without one gets {@code jwt-sha256:} + the
- *       base64url SHA-256 of its compact form, so the same token always gets the same id.</li>
- *   <li>{@code event_id} is {@code <type>:<token_id>} (for a token id too long for that,
- *       {@code <type>:sha256:} + its base64url SHA-256), so reporting a token twice (a retry, a
- *       replay) is one event to the ledger.</li>
- *   <li>{@code issuer} = {@code iss}, {@code subject} = {@code sub} (root tokens only),
- *       {@code audience} = {@code aud}, {@code scopes} = {@code scope} split on spaces (or a
- *       {@code scp} array), {@code expires_at} = {@code exp}, {@code occurred_at} = {@code iat}
- *       (else now).</li>
+ *       base64url SHA-256 of its compact form, so the same token always gets the same id.
+ *   <li>{@code event_id} is {@code <type>:<token_id>} (for a token id too long for that, {@code
+ *       <type>:sha256:} + its base64url SHA-256), so reporting a token twice (a retry, a replay) is
+ *       one event to the ledger.
+ *   <li>{@code issuer} = {@code iss}, {@code subject} = {@code sub} (root tokens only), {@code
+ *       audience} = {@code aud}, {@code scopes} = {@code scope} split on spaces (or a {@code scp}
+ *       array), {@code expires_at} = {@code exp}, {@code occurred_at} = {@code iat} (else now).
  *   <li>{@code actor}: the outermost {@code act.sub} (RFC 8693 section 4.1: the current actor);
  *       without {@code act}, {@code client_id} or {@code azp}, else {@code sub}. The whole nested
- *       chain (current actor first) is kept in the attribute {@code act_chain}, space-separated.</li>
+ *       chain (current actor first) is kept in the attribute {@code act_chain}, space-separated.
  *   <li>{@code acti} (the OAuth actor-chain profile's workflow id) = {@code acti}, on the
- *       reconstructed hops too.</li>
+ *       reconstructed hops too.
  * </ul>
  *
  * <p>An exchange whose {@code act} chain names actors between the subject token's holder and the
- * new actor (hops the ledger was never told about) is reported with one extra
- * {@code token.exchanged} per missing hop, parents first, so the ledger's chain has every actor.
- * A missing hop's id is {@link #reconstructedId(String, String)}: a hash of its parent's id and its
- * actor, the same every time the chain is reported. The subject token's {@code may_act}
- * (RFC 8693 section 4.4), when present, is checked against the actor of the subject token's
- * direct child; the result is the attribute {@code may_act} ({@code allowed} or {@code denied}) on
- * that event and, when denied, a {@link TokenEvents#warnings() warning}. A denied exchange is still
- * reported: it happened, and the audit trail must show it.
+ * new actor (hops the ledger was never told about) is reported with one extra {@code
+ * token.exchanged} per missing hop, parents first, so the ledger's chain has every actor. A missing
+ * hop's id is {@link #reconstructedId(String, String)}: a hash of its parent's id and its actor,
+ * the same every time the chain is reported. The subject token's {@code may_act} (RFC 8693 section
+ * 4.4), when present, is checked against the actor of the subject token's direct child; the result
+ * is the attribute {@code may_act} ({@code allowed} or {@code denied}) on that event and, when
+ * denied, a {@link TokenEvents#warnings() warning}. A denied exchange is still reported: it
+ * happened, and the audit trail must show it.
  *
  * <p>{@link #unverified()} trusts the caller (the server that minted the tokens, or one that has
  * verified them); {@link #verifying(JWKSet)} checks every token's signature against a key set
@@ -76,6 +76,7 @@ public final class JwtTokenAdapter {
 
   /** Prefix of the id of a hop reconstructed from an {@code act} chain. */
   public static final String RECONSTRUCTED_PREFIX = "act-sha256:";
+
   private static final int MAX_ACT_DEPTH = 64;
   private static final JwtTokenAdapter UNVERIFIED = new JwtTokenAdapter(null);
 
@@ -91,9 +92,9 @@ public final class JwtTokenAdapter {
   }
 
   /**
-   * An adapter that accepts only tokens signed by a key of {@code keys} (matched by {@code kid}
-   * and algorithm; any JWS algorithm nimbus supports, never {@code alg: none}), with a {@code typ}
-   * of {@code JWT}, {@code at+jwt} (RFC 9068) or none.
+   * An adapter that accepts only tokens signed by a key of {@code keys} (matched by {@code kid} and
+   * algorithm; any JWS algorithm nimbus supports, never {@code alg: none}), with a {@code typ} of
+   * {@code JWT}, {@code at+jwt} (RFC 9068) or none.
    *
    * @param keys the public keys (a JWKS document), never null
    */
@@ -101,11 +102,16 @@ public final class JwtTokenAdapter {
     Objects.requireNonNull(keys, "keys");
     Set<JWSAlgorithm> algorithms = signatureAlgorithms();
     DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-    processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT,
-        new JOSEObjectType("at+jwt"), new JOSEObjectType("application/at+jwt"), null));
-    processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, new ImmutableJWKSet<>(keys)));
+    processor.setJWSTypeVerifier(
+        new DefaultJOSEObjectTypeVerifier<>(
+            JOSEObjectType.JWT,
+            new JOSEObjectType("at+jwt"),
+            new JOSEObjectType("application/at+jwt"),
+            null));
+    processor.setJWSKeySelector(
+        new JWSVerificationKeySelector<>(algorithms, new ImmutableJWKSet<>(keys)));
     // Expiry and not-before are not this adapter's business: tokens are reported after the fact.
-    processor.setJWTClaimsSetVerifier((claims, context) -> { });
+    processor.setJWTClaimsSetVerifier((claims, context) -> {});
     return new JwtTokenAdapter(processor);
   }
 
@@ -123,7 +129,8 @@ public final class JwtTokenAdapter {
   public TokenEventBuilder issued(String jwt) {
     JWTClaimsSet claims = claims(jwt, "jwt");
     String tokenId = tokenId(jwt, claims);
-    return common(Events.issued(tokenId), "token.issued", tokenId, claims).subject(claims.getSubject());
+    return common(Events.issued(tokenId), "token.issued", tokenId, claims)
+        .subject(claims.getSubject());
   }
 
   /**
@@ -132,7 +139,8 @@ public final class JwtTokenAdapter {
    * {@code token.exchanged} of the issued token; hops of its {@code act} chain that neither token
    * accounts for come first.
    *
-   * @throws InvalidEventException when either is not a JWT or (verifying) a signature does not check
+   * @throws InvalidEventException when either is not a JWT or (verifying) a signature does not
+   *     check
    */
   public TokenEvents exchanged(String issuedJwt, String subjectTokenJwt) {
     JWTClaimsSet issued = claims(issuedJwt, "issued_token");
@@ -148,8 +156,10 @@ public final class JwtTokenAdapter {
     for (int i = missing.size() - 1; i >= 0; i--) {
       String actor = (String) missing.get(i).get("sub");
       String id = reconstructedId(parent, actor);
-      TokenEventBuilder hop = common(Events.exchanged(id, parent), "token.exchanged", id, issued)
-          .actor(actor).attributes(Map.of("reconstructed_from", tokenId));
+      TokenEventBuilder hop =
+          common(Events.exchanged(id, parent), "token.exchanged", id, issued)
+              .actor(actor)
+              .attributes(Map.of("reconstructed_from", tokenId));
       builders.add(hop);
       parent = id;
     }
@@ -158,18 +168,23 @@ public final class JwtTokenAdapter {
     List<String> warnings = new ArrayList<>();
     Object mayAct = subject.getClaim("may_act");
     if (mayAct != null) {
-      Map<String, String> actor = missing.isEmpty() ? identity(issued, chain.isEmpty() ? null : chain.get(0))
-          : identity(issued, missing.get(missing.size() - 1));
+      Map<String, String> actor =
+          missing.isEmpty()
+              ? identity(issued, chain.isEmpty() ? null : chain.get(0))
+              : identity(issued, missing.get(missing.size() - 1));
       boolean allowed = mayActAllows(mayAct, actor);
       builders.get(0).attribute("may_act", allowed ? "allowed" : "denied");
       if (!allowed) {
-        warnings.add("may_act of subject token " + parentId + " does not allow actor " + actor.get("sub"));
+        warnings.add(
+            "may_act of subject token " + parentId + " does not allow actor " + actor.get("sub"));
       }
     }
     return new TokenEvents(builders, warnings);
   }
 
-  /** The ledger's id of a token: its {@code jti}, else a hash of the token. Reads, never verifies. */
+  /**
+   * The ledger's id of a token: its {@code jti}, else a hash of the token. Reads, never verifies.
+   */
   public static String tokenId(String jwt) {
     return tokenId(jwt, UNVERIFIED.claims(jwt, "jwt"));
   }
@@ -183,20 +198,27 @@ public final class JwtTokenAdapter {
     return RECONSTRUCTED_PREFIX + Digests.sha256(parentTokenId + "\n" + actor);
   }
 
-  private static TokenEventBuilder common(TokenEventBuilder builder, String type, String tokenId, JWTClaimsSet claims) {
-    List<String> chain = actChain(claims.getClaim("act")).stream().map(a -> (String) a.get("sub")).toList();
+  private static TokenEventBuilder common(
+      TokenEventBuilder builder, String type, String tokenId, JWTClaimsSet claims) {
+    List<String> chain =
+        actChain(claims.getClaim("act")).stream().map(a -> (String) a.get("sub")).toList();
     String actor = !chain.isEmpty() ? chain.get(0) : firstString(claims, "client_id", "azp", "sub");
-    builder.eventId(Digests.eventId(type, tokenId))
+    builder
+        .eventId(Digests.eventId(type, tokenId))
         .occurredAt(instant(claims.getIssueTime(), Instant.now()))
         .issuer(claims.getIssuer())
         .actor(actor)
-        .audience(claims.getAudience() == null || claims.getAudience().isEmpty() ? null : claims.getAudience())
+        .audience(
+            claims.getAudience() == null || claims.getAudience().isEmpty()
+                ? null
+                : claims.getAudience())
         .scopes(scopes(claims))
         .expiresAt(instant(claims.getExpirationTime(), null));
     if (chain.size() > 1) {
       builder.attribute("act_chain", String.join(" ", chain));
     }
-    // The actor-chain profile's workflow id: every token of the workflow, and so every audit record, carries it.
+    // The actor-chain profile's workflow id: every token of the workflow, and so every audit
+    // record, carries it.
     if (claims.getClaim("acti") instanceof String acti && !acti.isBlank()) {
       builder.acti(acti);
     }
@@ -236,22 +258,25 @@ public final class JwtTokenAdapter {
   /** Who holds a token: its current actor, else its client, else its subject. */
   private static String holder(JWTClaimsSet claims) {
     List<Map<?, ?>> chain = actChain(claims.getClaim("act"));
-    return !chain.isEmpty() ? (String) chain.get(0).get("sub") : firstString(claims, "client_id", "azp", "sub");
+    return !chain.isEmpty()
+        ? (String) chain.get(0).get("sub")
+        : firstString(claims, "client_id", "azp", "sub");
   }
 
   /**
    * The claims that identify an actor, for {@code may_act}: those of its {@code act} object, with
-   * {@code iss} defaulting to the token's issuer; without one (impersonation), the client as
-   * {@code sub} and {@code client_id}.
+   * {@code iss} defaulting to the token's issuer; without one (impersonation), the client as {@code
+   * sub} and {@code client_id}.
    */
   private static Map<String, String> identity(JWTClaimsSet issued, Map<?, ?> act) {
     Map<String, String> identity = new LinkedHashMap<>();
     if (act != null) {
-      act.forEach((k, v) -> {
-        if (k instanceof String key && v instanceof String value) {
-          identity.put(key, value);
-        }
-      });
+      act.forEach(
+          (k, v) -> {
+            if (k instanceof String key && v instanceof String value) {
+              identity.put(key, value);
+            }
+          });
     } else {
       String client = firstString(issued, "client_id", "azp", "sub");
       if (client != null) {
@@ -266,8 +291,8 @@ public final class JwtTokenAdapter {
   }
 
   /**
-   * RFC 8693 section 4.4: every claim of the {@code may_act} object must match the actor. A list
-   * of such objects (not in the RFC, but seen in the wild) allows any one of them.
+   * RFC 8693 section 4.4: every claim of the {@code may_act} object must match the actor. A list of
+   * such objects (not in the RFC, but seen in the wild) allows any one of them.
    */
   private static boolean mayActAllows(Object mayAct, Map<String, String> actor) {
     if (mayAct instanceof List<?> options) {
@@ -276,7 +301,8 @@ public final class JwtTokenAdapter {
     if (!(mayAct instanceof Map<?, ?> claims) || claims.isEmpty()) {
       return false;
     }
-    return claims.entrySet().stream().allMatch(e -> e.getValue().equals(actor.get(String.valueOf(e.getKey()))));
+    return claims.entrySet().stream()
+        .allMatch(e -> e.getValue().equals(actor.get(String.valueOf(e.getKey()))));
   }
 
   private static List<String> scopes(JWTClaimsSet claims) {
@@ -331,11 +357,18 @@ public final class JwtTokenAdapter {
     return new InvalidEventException(List.of(new Problem(0, field, reason)));
   }
 
-  /** Every JWS algorithm nimbus verifies (RSA, EC, EdDSA, HMAC); never {@code alg: none}. Shared with the Txn-Token adapter. */
+  /**
+   * Every JWS algorithm nimbus verifies (RSA, EC, EdDSA, HMAC); never {@code alg: none}. Shared
+   * with the Txn-Token adapter.
+   */
   static Set<JWSAlgorithm> signatureAlgorithms() {
     Set<JWSAlgorithm> algorithms = new HashSet<>();
-    for (JWSAlgorithm.Family family : List.of(JWSAlgorithm.Family.RSA, JWSAlgorithm.Family.EC,
-        JWSAlgorithm.Family.ED, JWSAlgorithm.Family.HMAC_SHA)) {
+    for (JWSAlgorithm.Family family :
+        List.of(
+            JWSAlgorithm.Family.RSA,
+            JWSAlgorithm.Family.EC,
+            JWSAlgorithm.Family.ED,
+            JWSAlgorithm.Family.HMAC_SHA)) {
       algorithms.addAll(family);
     }
     return algorithms;

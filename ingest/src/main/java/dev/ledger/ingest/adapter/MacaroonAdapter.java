@@ -19,8 +19,8 @@ import java.util.Objects;
  * Turns a macaroon in libmacaroons' format (V1 or V2, base64url) and the discharge macaroons
  * presented with it into ledger events: the root macaroon is a {@code token.issued}, each caveat a
  * {@code token.attenuated} whose parent is the macaroon before that caveat, and each discharge a
- * {@code token.attenuated} child of the hop whose third-party caveat it discharges (its own
- * caveats further hops below it).
+ * {@code token.attenuated} child of the hop whose third-party caveat it discharges (its own caveats
+ * further hops below it).
  *
  * <pre>{@code
  * MacaroonAdapter macaroons = MacaroonAdapter.verifying(rootKey)
@@ -31,30 +31,30 @@ import java.util.Objects;
  * <ul>
  *   <li>{@code token_id} of the macaroon with its first k caveats = {@code mac-sha256:} + the
  *       base64url SHA-256 of its location, identifier and those k caveats (each as a 4-byte length
- *       and its bytes; a third-party caveat as its id, verification id and location). Anyone holding
- *       the same macaroon, or one that shares its first caveats, computes the same ids; no
+ *       and its bytes; a third-party caveat as its id, verification id and location). Anyone
+ *       holding the same macaroon, or one that shares its first caveats, computes the same ids; no
  *       signature goes in (a macaroon's signature is the credential itself, and the ledger never
- *       keeps one). A discharge's ids start from the id of the hop it discharges.</li>
+ *       keeps one). A discharge's ids start from the id of the hop it discharges.
  *   <li>Read from first-party caveats: {@code actor = X} (who holds it from that caveat on) and
  *       {@code time < T} or {@code expires < T} (RFC 3339, or without offset as UTC). Every caveat
  *       is kept as the hop's {@code caveats}. Macaroons carry no list of rights: the root is
- *       reported with no scopes and every hop inherits, so no caveat is mistaken for an
- *       escalation.</li>
+ *       reported with no scopes and every hop inherits, so no caveat is mistaken for an escalation.
  *   <li>Issuer, subject, actor and audience of the root: as {@link RootDefaults}; the issuer
- *       defaults to {@code macaroon:} + the location (the identifier when there is none).</li>
+ *       defaults to {@code macaroon:} + the location (the identifier when there is none).
  *   <li>With a root key ({@link #verifying}) the signature chain of the macaroon and of every
  *       discharge (bound to it as for a request) is checked with jmacaroons; every first-party
- *       caveat is taken as satisfied (the adapter reports, it does not authorize). Without
- *       ({@link #structureOnly}), only the structure is read, and {@link TokenEvents#warnings()}
- *       says so.</li>
+ *       caveat is taken as satisfied (the adapter reports, it does not authorize). Without ({@link
+ *       #structureOnly}), only the structure is read, and {@link TokenEvents#warnings()} says so.
  * </ul>
  */
 public final class MacaroonAdapter {
 
   /** Prefix of the default issuer, before the location. */
   public static final String ISSUER_PREFIX = "macaroon:";
+
   /** Prefix of every id this adapter makes. */
   public static final String ID_PREFIX = "mac-sha256:";
+
   private final byte[] rootKey;
   private final RootDefaults defaults;
 
@@ -63,12 +63,18 @@ public final class MacaroonAdapter {
     this.defaults = defaults;
   }
 
-  /** An adapter that checks every signature against this root key (as libmacaroons takes it: its bytes). */
+  /**
+   * An adapter that checks every signature against this root key (as libmacaroons takes it: its
+   * bytes).
+   */
   public static MacaroonAdapter verifying(byte[] rootKey) {
-    return new MacaroonAdapter(Objects.requireNonNull(rootKey, "rootKey").clone(), RootDefaults.NONE);
+    return new MacaroonAdapter(
+        Objects.requireNonNull(rootKey, "rootKey").clone(), RootDefaults.NONE);
   }
 
-  /** An adapter that checks every signature against this root key, given as text (its UTF-8 bytes). */
+  /**
+   * An adapter that checks every signature against this root key, given as text (its UTF-8 bytes).
+   */
   public static MacaroonAdapter verifying(String rootKey) {
     return verifying(Objects.requireNonNull(rootKey, "rootKey").getBytes(StandardCharsets.UTF_8));
   }
@@ -83,7 +89,10 @@ public final class MacaroonAdapter {
     return rootKey != null;
   }
 
-  /** This adapter, reporting {@code defaults} where the root macaroon does not state issuer, subject, actor or audience. */
+  /**
+   * This adapter, reporting {@code defaults} where the root macaroon does not state issuer,
+   * subject, actor or audience.
+   */
   public MacaroonAdapter defaults(RootDefaults defaults) {
     return new MacaroonAdapter(rootKey, Objects.requireNonNull(defaults, "defaults"));
   }
@@ -117,10 +126,15 @@ public final class MacaroonAdapter {
     List<MacaroonCaveat> caveats = MacaroonCaveat.of(macaroon.caveatPackets);
     List<String> ids = hopIds(null, macaroon, caveats);
 
-    TokenEventBuilder root = Events.issued(ids.get(0)).eventId(Digests.eventId("token.issued", ids.get(0)))
-        .scopes(List.of());
+    TokenEventBuilder root =
+        Events.issued(ids.get(0))
+            .eventId(Digests.eventId("token.issued", ids.get(0)))
+            .scopes(List.of());
     located(root, macaroon);
-    String location = macaroon.location == null || macaroon.location.isBlank() ? macaroon.identifier : macaroon.location;
+    String location =
+        macaroon.location == null || macaroon.location.isBlank()
+            ? macaroon.identifier
+            : macaroon.location;
     defaults.fill(root, RootDefaults.NONE, ISSUER_PREFIX + location, warnings);
     builders.add(root);
     addHops(builders, ids, caveats, warnings);
@@ -137,9 +151,10 @@ public final class MacaroonAdapter {
           used[d] = true;
           List<MacaroonCaveat> own = MacaroonCaveat.of(discharge.caveatPackets);
           List<String> dischargeIds = hopIds(ids.get(k + 1), discharge, own);
-          TokenEventBuilder hop = Events.attenuated(dischargeIds.get(0), ids.get(k + 1))
-              .eventId(Digests.eventId("token.attenuated", dischargeIds.get(0)))
-              .attribute("macaroon_discharge", "true");
+          TokenEventBuilder hop =
+              Events.attenuated(dischargeIds.get(0), ids.get(k + 1))
+                  .eventId(Digests.eventId("token.attenuated", dischargeIds.get(0)))
+                  .attribute("macaroon_discharge", "true");
           located(hop, discharge);
           builders.add(hop);
           addHops(builders, dischargeIds, own, warnings);
@@ -160,13 +175,18 @@ public final class MacaroonAdapter {
     }
   }
 
-  private static void addHops(List<TokenEventBuilder> builders, List<String> ids, List<MacaroonCaveat> caveats,
+  private static void addHops(
+      List<TokenEventBuilder> builders,
+      List<String> ids,
+      List<MacaroonCaveat> caveats,
       List<String> warnings) {
     for (int k = 0; k < caveats.size(); k++) {
       MacaroonCaveat caveat = caveats.get(k);
-      TokenEventBuilder hop = Events.attenuated(ids.get(k + 1), ids.get(k))
-          .eventId(Digests.eventId("token.attenuated", ids.get(k + 1)))
-          .actor(caveat.actor()).expiresAt(caveat.expiresAt());
+      TokenEventBuilder hop =
+          Events.attenuated(ids.get(k + 1), ids.get(k))
+              .eventId(Digests.eventId("token.attenuated", ids.get(k + 1)))
+              .actor(caveat.actor())
+              .expiresAt(caveat.expiresAt());
       CaveatBudget.Fitted fitted = CaveatBudget.fit(List.of(caveat.describe()));
       hop.caveats(fitted.caveats());
       if (fitted.cut()) {
@@ -176,8 +196,12 @@ public final class MacaroonAdapter {
     }
   }
 
-  /** Ids of the macaroon with 0, 1, ... all of its caveats; a discharge's start from the hop it discharges. */
-  static List<String> hopIds(String dischargedHop, Macaroon macaroon, List<MacaroonCaveat> caveats) {
+  /**
+   * Ids of the macaroon with 0, 1, ... all of its caveats; a discharge's start from the hop it
+   * discharges.
+   */
+  static List<String> hopIds(
+      String dischargedHop, Macaroon macaroon, List<MacaroonCaveat> caveats) {
     List<byte[]> fields = new ArrayList<>();
     if (dischargedHop != null) {
       fields.add(dischargedHop.getBytes(StandardCharsets.UTF_8));
@@ -203,8 +227,10 @@ public final class MacaroonAdapter {
       valid = false;
     }
     if (!valid) {
-      throw problem("macaroon", "signature not verified with the root key given: another key minted it, it was altered,"
-          + " or a third-party caveat has no discharge bound to it");
+      throw problem(
+          "macaroon",
+          "signature not verified with the root key given: another key minted it, it was altered,"
+              + " or a third-party caveat has no discharge bound to it");
     }
   }
 

@@ -4,14 +4,16 @@ import dev.ledger.ingest.client.TokenEventBuilder;
 import java.util.List;
 
 /**
- * What a token minted outside the ledger (a Biscuit, a Macaroon) is reported with where it does
- * not say ({@link BiscuitAdapter#defaults}, {@link MacaroonAdapter#defaults}; the CLI's
- * {@code --subject}, {@code --actor}, {@code --audience}, {@code --issuer}): the caller's defaults first, then only what the contract forces on a
- * {@code token.issued} (issuer, subject, actor, a non-empty audience). The token's own values
- * always win, and attenuations are left alone (they inherit), so the chain stays the token's.
+ * What a token minted outside the ledger (a Biscuit, a Macaroon) is reported with where it does not
+ * say ({@link BiscuitAdapter#defaults}, {@link MacaroonAdapter#defaults}; the CLI's {@code
+ * --subject}, {@code --actor}, {@code --audience}, {@code --issuer}): the caller's defaults first,
+ * then only what the contract forces on a {@code token.issued} (issuer, subject, actor, a non-empty
+ * audience). The token's own values always win, and attenuations are left alone (they inherit), so
+ * the chain stays the token's.
  *
  * @param issuer null: the adapter's own (which names the root key or location exactly)
- * @param subject null: the issuer, with a warning (whoever holds the root key grants on its own behalf)
+ * @param subject null: the issuer, with a warning (whoever holds the root key grants on its own
+ *     behalf)
  * @param actor null: the subject
  * @param audience null: the issuer, with a warning
  */
@@ -60,14 +62,23 @@ public record RootDefaults(String issuer, String subject, String actor, List<Str
     String rootSubject = first(stated.subject(), subject, null);
     if (rootSubject == null) {
       rootSubject = rootIssuer;
-      warnings.add("the token states no subject: reported with subject " + rootIssuer + " (give one with --subject)");
+      warnings.add(
+          "the token states no subject: reported with subject "
+              + rootIssuer
+              + " (give one with --subject)");
     }
     List<String> rootAudience = stated.audience() != null ? stated.audience() : audience;
     if (rootAudience == null) {
       rootAudience = List.of(rootIssuer);
-      warnings.add("the token states no audience: reported with audience " + rootIssuer + " (give one with --audience)");
+      warnings.add(
+          "the token states no audience: reported with audience "
+              + rootIssuer
+              + " (give one with --audience)");
     }
-    root.issuer(rootIssuer).subject(rootSubject).actor(first(stated.actor(), actor, rootSubject)).audience(rootAudience);
+    root.issuer(rootIssuer)
+        .subject(rootSubject)
+        .actor(first(stated.actor(), actor, rootSubject))
+        .audience(rootAudience);
   }
 
   private static String first(String a, String b, String c) {

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The events one reported token turns into, in the order to send them (parents first): a
- * {@code token.exchanged} preceded by the hops of its {@code act} chain the ledger has not seen,
- * or a Biscuit's {@code token.issued} followed by one {@code token.attenuated} per block.
+ * The events one reported token turns into, in the order to send them (parents first): a {@code
+ * token.exchanged} preceded by the hops of its {@code act} chain the ledger has not seen, or a
+ * Biscuit's {@code token.issued} followed by one {@code token.attenuated} per block.
  *
  * <p>The builders stay open: {@link #tenant} and {@link #source} set the envelope of every event,
  * and {@link #builders()} gives each one for anything else. {@link #build()} validates them all.

@@ -34,8 +34,8 @@ import java.util.Set;
 
 /**
  * Turns Transaction Tokens (draft-ietf-oauth-transaction-tokens: a JWT with {@code typ:
- * txntoken+jwt}) into ledger events, so that a transaction's calls across the workloads of a
- * trust domain are one chain, found by its {@code txn}.
+ * txntoken+jwt}) into ledger events, so that a transaction's calls across the workloads of a trust
+ * domain are one chain, found by its {@code txn}.
  *
  * <pre>{@code
  * TxnTokenAdapter txn = TxnTokenAdapter.verifying(JWKSet.load(jwksUrl));   // or structureOnly()
@@ -46,41 +46,45 @@ import java.util.Set;
  * <ul>
  *   <li>{@code token_id} = {@code jti} when the token has one, else {@value #ID_PREFIX} + the
  *       lowercase hex SHA-256 of the signed token (its compact form, ASCII): a Txn-Token need not
- *       carry a {@code jti}, and anyone holding the token computes the same id.</li>
+ *       carry a {@code jti}, and anyone holding the token computes the same id.
  *   <li>A Txn-Token is a {@code token.issued}; a <em>replacement</em> (a Txn-Token the Txn-Token
  *       Service minted in exchange for an earlier one) is a {@code token.exchanged} child of the
  *       token it replaces, so it continues that chain and a revocation of the replaced token
  *       reaches it. The draft names no claim for the replaced token, so the ledger reads its own:
  *       {@value #REPLACES_CLAIM}, the {@code token_id} of the replaced token as defined above. A
- *       token without that claim is a replacement when the reporter says so
- *       ({@link #replacing}; the CLI's {@code --replaces} or {@code --replaces-token}).</li>
+ *       token without that claim is a replacement when the reporter says so ({@link #replacing};
+ *       the CLI's {@code --replaces} or {@code --replaces-token}).
  *   <li>{@code txn} (the transaction id) and {@code acti} (the actor-chain profile's workflow id)
  *       go into the event's {@code txn} and {@code acti}: every audit record of the chain carries
- *       them, and {@code GET /v1/audit?txn=} finds the transaction's uses in every service.</li>
- *   <li>{@code subject} = {@code sub}, {@code actor} = {@code req_wl} (the requesting workload,
- *       top level or in {@code rctx}), {@code audience} = {@code aud} (the trust domain),
- *       {@code scopes} = {@code scope}, {@code expires_at} = {@code exp}, {@code occurred_at} =
- *       {@code iat}, {@code issuer} = {@code iss}; what the token does not state comes from
- *       {@link RootDefaults} (issuer {@value #ISSUER_PREFIX} + the trust domain).</li>
+ *       them, and {@code GET /v1/audit?txn=} finds the transaction's uses in every service.
+ *   <li>{@code subject} = {@code sub}, {@code actor} = {@code req_wl} (the requesting workload, top
+ *       level or in {@code rctx}), {@code audience} = {@code aud} (the trust domain), {@code
+ *       scopes} = {@code scope}, {@code expires_at} = {@code exp}, {@code occurred_at} = {@code
+ *       iat}, {@code issuer} = {@code iss}; what the token does not state comes from {@link
+ *       RootDefaults} (issuer {@value #ISSUER_PREFIX} + the trust domain).
  *   <li>The token is never kept verbatim (the draft forbids logging it): the event holds the ids,
  *       the claims above and, as the attribute {@value #HASH_ATTRIBUTE}, the hex SHA-256 of the
- *       signed token. {@code tctx} and the rest of {@code rctx} are not reported.</li>
- *   <li>{@link #verifying} checks the signature against a key set (any JWS algorithm but
- *       {@code none}); {@link #structureOnly} reads the claims and says so in
- *       {@link TokenEvents#warnings()}. Both refuse a JWT whose {@code typ} is not
- *       {@value #TYP}. Neither checks expiry: Txn-Tokens live seconds and are reported later.</li>
+ *       signed token. {@code tctx} and the rest of {@code rctx} are not reported.
+ *   <li>{@link #verifying} checks the signature against a key set (any JWS algorithm but {@code
+ *       none}); {@link #structureOnly} reads the claims and says so in {@link
+ *       TokenEvents#warnings()}. Both refuse a JWT whose {@code typ} is not {@value #TYP}. Neither
+ *       checks expiry: Txn-Tokens live seconds and are reported later.
  * </ul>
  */
 public final class TxnTokenAdapter {
 
   /** The JOSE {@code typ} of a Txn-Token. */
   public static final String TYP = "txntoken+jwt";
+
   /** Prefix of the id of a Txn-Token without {@code jti}. */
   public static final String ID_PREFIX = "txn-sha256:";
+
   /** Prefix of the default issuer, before the trust domain. */
   public static final String ISSUER_PREFIX = "txntoken:";
+
   /** The claim a replacement Txn-Token names the {@code token_id} of the token it replaces in. */
   public static final String REPLACES_CLAIM = "replaces";
+
   /** The attribute holding the hex SHA-256 of the signed token. */
   public static final String HASH_ATTRIBUTE = "txn_token_sha256";
 
@@ -101,8 +105,8 @@ public final class TxnTokenAdapter {
   }
 
   /**
-   * An adapter that accepts only Txn-Tokens signed by a key of {@code keys} (matched by
-   * {@code kid} and algorithm).
+   * An adapter that accepts only Txn-Tokens signed by a key of {@code keys} (matched by {@code kid}
+   * and algorithm).
    *
    * @param keys the Txn-Token Service's public keys, never null
    */
@@ -111,8 +115,9 @@ public final class TxnTokenAdapter {
     Set<JWSAlgorithm> algorithms = JwtTokenAdapter.signatureAlgorithms();
     DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(TYPES));
-    processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, new ImmutableJWKSet<>(keys)));
-    processor.setJWTClaimsSetVerifier((claims, context) -> { });
+    processor.setJWSKeySelector(
+        new JWSVerificationKeySelector<>(algorithms, new ImmutableJWKSet<>(keys)));
+    processor.setJWTClaimsSetVerifier((claims, context) -> {});
     return new TxnTokenAdapter(processor, RootDefaults.NONE);
   }
 
@@ -141,7 +146,8 @@ public final class TxnTokenAdapter {
    * The event of a Txn-Token: a {@code token.issued}, or, when it carries {@value #REPLACES_CLAIM},
    * the {@code token.exchanged} that continues the chain of the token it replaces.
    *
-   * @throws InvalidEventException when it is not a Txn-Token or (verifying) its signature does not check
+   * @throws InvalidEventException when it is not a Txn-Token or (verifying) its signature does not
+   *     check
    */
   public TokenEvents events(String txnToken) {
     return replacing(txnToken, null);
@@ -161,7 +167,9 @@ public final class TxnTokenAdapter {
     String tokenId = tokenId(compact, claims);
     String claimed = string(claims, REPLACES_CLAIM);
     if (replacedTokenId != null && claimed != null && !claimed.equals(replacedTokenId)) {
-      throw problem("txn_token", "its " + REPLACES_CLAIM + " claim names " + claimed + ", not " + replacedTokenId);
+      throw problem(
+          "txn_token",
+          "its " + REPLACES_CLAIM + " claim names " + claimed + ", not " + replacedTokenId);
     }
     String parent = replacedTokenId != null ? replacedTokenId : claimed;
     List<String> warnings = new ArrayList<>();
@@ -173,23 +181,35 @@ public final class TxnTokenAdapter {
       warnings.add("the Txn-Token has no txn claim: its audit records carry no transaction id");
     }
     String type = parent == null ? "token.issued" : "token.exchanged";
-    TokenEventBuilder event = (parent == null ? Events.issued(tokenId) : Events.exchanged(tokenId, parent))
-        .eventId(Digests.eventId(type, tokenId))
-        .occurredAt(claims.getIssueTime() == null ? Instant.now() : claims.getIssueTime().toInstant())
-        .expiresAt(claims.getExpirationTime() == null ? null : claims.getExpirationTime().toInstant())
-        .scopes(scopes(claims))
-        .txn(txn)
-        .acti(string(claims, "acti"))
-        .attribute(HASH_ATTRIBUTE, hexSha256(compact));
-    List<String> audience = claims.getAudience() == null || claims.getAudience().isEmpty() ? null : claims.getAudience();
+    TokenEventBuilder event =
+        (parent == null ? Events.issued(tokenId) : Events.exchanged(tokenId, parent))
+            .eventId(Digests.eventId(type, tokenId))
+            .occurredAt(
+                claims.getIssueTime() == null ? Instant.now() : claims.getIssueTime().toInstant())
+            .expiresAt(
+                claims.getExpirationTime() == null ? null : claims.getExpirationTime().toInstant())
+            .scopes(scopes(claims))
+            .txn(txn)
+            .acti(string(claims, "acti"))
+            .attribute(HASH_ATTRIBUTE, hexSha256(compact));
+    List<String> audience =
+        claims.getAudience() == null || claims.getAudience().isEmpty()
+            ? null
+            : claims.getAudience();
     String ownIssuer = ISSUER_PREFIX + (audience == null ? "unknown" : audience.get(0));
-    RootDefaults stated = new RootDefaults(claims.getIssuer(), claims.getSubject(), requester(claims), audience);
+    RootDefaults stated =
+        new RootDefaults(claims.getIssuer(), claims.getSubject(), requester(claims), audience);
     if (parent == null) {
       defaults.fill(event, stated, ownIssuer, warnings);
     } else {
-      // A replacement names the same subject; what an exchange requires, it states or inherits from the defaults.
+      // A replacement names the same subject; what an exchange requires, it states or inherits from
+      // the defaults.
       String issuer = first(stated.issuer(), defaults.issuer(), ownIssuer);
-      String actor = first(stated.actor(), defaults.actor(), stated.subject() != null ? stated.subject() : defaults.subject());
+      String actor =
+          first(
+              stated.actor(),
+              defaults.actor(),
+              stated.subject() != null ? stated.subject() : defaults.subject());
       List<String> aud = stated.audience() != null ? stated.audience() : defaults.audience();
       event.issuer(issuer).actor(actor).audience(aud != null ? aud : List.of(issuer));
     }
@@ -202,8 +222,11 @@ public final class TxnTokenAdapter {
     if (top != null) {
       return top;
     }
-    return claims.getClaim("rctx") instanceof Map<?, ?> rctx && rctx.get("req_wl") instanceof String s && !s.isBlank()
-        ? s : null;
+    return claims.getClaim("rctx") instanceof Map<?, ?> rctx
+            && rctx.get("req_wl") instanceof String s
+            && !s.isBlank()
+        ? s
+        : null;
   }
 
   private static List<String> scopes(JWTClaimsSet claims) {
@@ -224,7 +247,10 @@ public final class TxnTokenAdapter {
 
   private static String hexSha256(String compact) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(compact.getBytes(StandardCharsets.US_ASCII)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256")
+                  .digest(compact.getBytes(StandardCharsets.US_ASCII)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }
@@ -241,8 +267,11 @@ public final class TxnTokenAdapter {
       }
       JWT jwt = JWTParser.parse(compact);
       JOSEObjectType typ = jwt.getHeader().getType();
-      if (typ == null || !TYPES.contains(new JOSEObjectType(typ.getType().toLowerCase(Locale.ROOT)))) {
-        throw problem(field, "not a Txn-Token: its typ is " + (typ == null ? "missing" : typ) + ", not " + TYP);
+      if (typ == null
+          || !TYPES.contains(new JOSEObjectType(typ.getType().toLowerCase(Locale.ROOT)))) {
+        throw problem(
+            field,
+            "not a Txn-Token: its typ is " + (typ == null ? "missing" : typ) + ", not " + TYP);
       }
       JWTClaimsSet claims = jwt.getJWTClaimsSet();
       if (claims == null) {
@@ -254,8 +283,10 @@ public final class TxnTokenAdapter {
     } catch (ParseException e) {
       throw problem(field, "not a JWT: " + e.getMessage());
     } catch (BadJOSEException e) {
-      String reason = e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("type")
-          ? "not a Txn-Token (typ must be " + TYP + "): " : "signature not verified: ";
+      String reason =
+          e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("type")
+              ? "not a Txn-Token (typ must be " + TYP + "): "
+              : "signature not verified: ";
       throw problem(field, reason + e.getMessage());
     } catch (JOSEException e) {
       throw problem(field, "signature not verified: " + e.getMessage());

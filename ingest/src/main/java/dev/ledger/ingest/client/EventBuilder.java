@@ -24,6 +24,7 @@ public abstract sealed class EventBuilder<B extends EventBuilder<B>>
     permits TokenEventBuilder, UseEventBuilder, RevocationEventBuilder {
 
   private final ObjectNode event = Json.MAPPER.createObjectNode();
+
   /** The body object (token, use or revocation), filled by the subclass. */
   protected final ObjectNode body;
 

@@ -21,7 +21,10 @@ public final class Events {
     return new TokenEventBuilder(EventType.ISSUED, tokenId, null);
   }
 
-  /** An RFC 8693 exchange mints a child of {@code parentTokenId} (needs issuer, actor, audience, scopes). */
+  /**
+   * An RFC 8693 exchange mints a child of {@code parentTokenId} (needs issuer, actor, audience,
+   * scopes).
+   */
   public static TokenEventBuilder exchanged(String tokenId, String parentTokenId) {
     return new TokenEventBuilder(EventType.EXCHANGED, tokenId, parentTokenId);
   }
@@ -32,7 +35,8 @@ public final class Events {
   }
 
   /** A resource server accepted ({@code allowed = true}) or refused a token. */
-  public static UseEventBuilder used(String tokenId, String resource, String action, boolean allowed) {
+  public static UseEventBuilder used(
+      String tokenId, String resource, String action, boolean allowed) {
     return new UseEventBuilder(tokenId, resource, action, allowed);
   }
 

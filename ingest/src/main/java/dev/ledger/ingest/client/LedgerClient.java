@@ -22,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends events to the ledger, straight to Kafka or through the HTTP API, all of a batch or none.
- * A batch is validated here first (the same rules as the ledger's). Failures that may pass are
+ * Sends events to the ledger, straight to Kafka or through the HTTP API, all of a batch or none. A
+ * batch is validated here first (the same rules as the ledger's). Failures that may pass are
  * retried by the {@link RetryPolicy} with the very same events: the {@code event_id} of each is
  * fixed when it is built, so a retry after a lost answer never makes the ledger count an event
  * twice. Thread-safe.
@@ -48,17 +48,24 @@ public final class LedgerClient implements AutoCloseable {
   }
 
   /** A client writing to {@code ledger.events} with a transactional producer, default retries. */
-  public static LedgerClient overKafka(String bootstrapServers, Map<String, Object> producerOverrides) {
-    return overKafka(KafkaEventPublisher.create(bootstrapServers, producerOverrides), RetryPolicy.defaults());
+  public static LedgerClient overKafka(
+      String bootstrapServers, Map<String, Object> producerOverrides) {
+    return overKafka(
+        KafkaEventPublisher.create(bootstrapServers, producerOverrides), RetryPolicy.defaults());
   }
 
   /** A client writing through {@code publisher} (closed with the client). */
   public static LedgerClient overKafka(EventPublisher publisher, RetryPolicy retry) {
-    return new LedgerClient(new KafkaTransport(Objects.requireNonNull(publisher, "publisher"), Clock.systemUTC(),
-        DEFAULT_TIMEOUT), retry);
+    return new LedgerClient(
+        new KafkaTransport(
+            Objects.requireNonNull(publisher, "publisher"), Clock.systemUTC(), DEFAULT_TIMEOUT),
+        retry);
   }
 
-  /** A client posting to {@code baseUri + /v1/events} with {@code bearerKey}, default retries, 60 s per attempt. */
+  /**
+   * A client posting to {@code baseUri + /v1/events} with {@code bearerKey}, default retries, 60 s
+   * per attempt.
+   */
   public static LedgerClient overHttp(URI baseUri, String bearerKey) {
     return overHttp(baseUri, bearerKey, RetryPolicy.defaults(), DEFAULT_TIMEOUT);
   }
@@ -69,9 +76,14 @@ public final class LedgerClient implements AutoCloseable {
    * @param retry when to try again
    * @param requestTimeout the longest one attempt may take
    */
-  public static LedgerClient overHttp(URI baseUri, String bearerKey, RetryPolicy retry, Duration requestTimeout) {
-    return new LedgerClient(new HttpTransport(Objects.requireNonNull(baseUri, "baseUri"),
-        Objects.requireNonNull(bearerKey, "bearerKey"), requestTimeout), retry);
+  public static LedgerClient overHttp(
+      URI baseUri, String bearerKey, RetryPolicy retry, Duration requestTimeout) {
+    return new LedgerClient(
+        new HttpTransport(
+            Objects.requireNonNull(baseUri, "baseUri"),
+            Objects.requireNonNull(bearerKey, "bearerKey"),
+            requestTimeout),
+        retry);
   }
 
   /** Sends the events as one batch; see {@link #send(List)}. */
@@ -90,9 +102,10 @@ public final class LedgerClient implements AutoCloseable {
    */
   public int send(List<LedgerEvent> events) {
     List<JsonNode> json = events.stream().<JsonNode>map(EventJson::toJsonNode).toList();
-    List<Problem> problems = json.isEmpty()
-        ? List.of(Problem.ofBody("the batch is empty: send at least one event"))
-        : EventValidator.validate(json);
+    List<Problem> problems =
+        json.isEmpty()
+            ? List.of(Problem.ofBody("the batch is empty: send at least one event"))
+            : EventValidator.validate(json);
     if (!problems.isEmpty()) {
       throw new InvalidEventException(problems);
     }
@@ -106,8 +119,13 @@ public final class LedgerClient implements AutoCloseable {
           throw e;
         }
         Duration wait = retry.backoff(attempt, e.retryAfter());
-        LOG.info("attempt {} of {} to send {} events failed ({}), retrying in {} ms", attempt, retry.maxAttempts(),
-            batch.size(), e.getMessage(), wait.toMillis());
+        LOG.info(
+            "attempt {} of {} to send {} events failed ({}), retrying in {} ms",
+            attempt,
+            retry.maxAttempts(),
+            batch.size(),
+            e.getMessage(),
+            wait.toMillis());
         sleep(wait);
       }
     }
@@ -118,7 +136,8 @@ public final class LedgerClient implements AutoCloseable {
       Thread.sleep(wait.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new LedgerClientException(-1, false, "interrupted while waiting to retry", List.of(), e);
+      throw new LedgerClientException(
+          -1, false, "interrupted while waiting to retry", List.of(), e);
     }
   }
 

@@ -23,12 +23,21 @@ public final class LedgerClientException extends RuntimeException {
    * @param problems the ledger's problems with the batch (400/403), never null
    * @param cause the underlying failure, may be null
    */
-  public LedgerClientException(int status, boolean retryable, String message, List<Problem> problems, Throwable cause) {
+  public LedgerClientException(
+      int status, boolean retryable, String message, List<Problem> problems, Throwable cause) {
     this(status, retryable, message, problems, cause, Duration.ZERO);
   }
 
-  /** As above, with the least wait the server asked for before a retry (its Retry-After), never null. */
-  public LedgerClientException(int status, boolean retryable, String message, List<Problem> problems, Throwable cause,
+  /**
+   * As above, with the least wait the server asked for before a retry (its Retry-After), never
+   * null.
+   */
+  public LedgerClientException(
+      int status,
+      boolean retryable,
+      String message,
+      List<Problem> problems,
+      Throwable cause,
       Duration retryAfter) {
     super(message, cause);
     this.status = status;

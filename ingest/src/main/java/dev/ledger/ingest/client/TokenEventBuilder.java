@@ -6,7 +6,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-/** Builds {@code token.issued}, {@code token.exchanged} and {@code token.attenuated} events; start from {@link Events}. */
+/**
+ * Builds {@code token.issued}, {@code token.exchanged} and {@code token.attenuated} events; start
+ * from {@link Events}.
+ */
 public final class TokenEventBuilder extends EventBuilder<TokenEventBuilder> {
 
   TokenEventBuilder(EventType type, String tokenId, String parentTokenId) {
@@ -93,7 +96,9 @@ public final class TokenEventBuilder extends EventBuilder<TokenEventBuilder> {
     return put(body, "txn", txn);
   }
 
-  /** The actor-chain workflow id ({@code acti}), inherited like {@link #txn}. Null leaves it out. */
+  /**
+   * The actor-chain workflow id ({@code acti}), inherited like {@link #txn}. Null leaves it out.
+   */
   public TokenEventBuilder acti(String acti) {
     return put(body, "acti", acti);
   }

@@ -14,10 +14,10 @@ import java.util.List;
 
 /**
  * Splits a request body into events: a JSON array, or NDJSON (one event per line, blank lines
- * ignored). The first character that is not whitespace decides: {@code [} means an array. It
- * stops at the batch cap: an array is read element by element with Jackson's streaming parser and
- * NDJSON lines are counted before any is parsed, so an oversized batch is refused without building
- * a JSON tree of every event in it.
+ * ignored). The first character that is not whitespace decides: {@code [} means an array. It stops
+ * at the batch cap: an array is read element by element with Jackson's streaming parser and NDJSON
+ * lines are counted before any is parsed, so an oversized batch is refused without building a JSON
+ * tree of every event in it.
  */
 public final class BatchParser {
 
@@ -35,7 +35,9 @@ public final class BatchParser {
     }
   }
 
-  /** Reads one element of the array; what follows it is the array's business, not trailing garbage. */
+  /**
+   * Reads one element of the array; what follows it is the array's business, not trailing garbage.
+   */
   private static final ObjectReader ELEMENT =
       Json.MAPPER.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
@@ -54,9 +56,12 @@ public final class BatchParser {
       first++;
     }
     if (first == body.length) {
-      return new ParsedBatch(List.of(), List.of(Problem.ofBody("the batch is empty: send at least one event")));
+      return new ParsedBatch(
+          List.of(), List.of(Problem.ofBody("the batch is empty: send at least one event")));
     }
-    return body[first] == '[' ? parseArray(body, first, maxEvents) : parseLines(body, start, maxEvents);
+    return body[first] == '['
+        ? parseArray(body, first, maxEvents)
+        : parseLines(body, start, maxEvents);
   }
 
   private static ParsedBatch parseArray(byte[] body, int from, int maxEvents) {
@@ -65,7 +70,8 @@ public final class BatchParser {
       List<JsonNode> events = new ArrayList<>();
       while (parser.nextToken() != JsonToken.END_ARRAY) {
         if (parser.currentToken() == null) {
-          return new ParsedBatch(List.of(), List.of(Problem.ofBody("not valid JSON: the array is not closed")));
+          return new ParsedBatch(
+              List.of(), List.of(Problem.ofBody("not valid JSON: the array is not closed")));
         }
         if (events.size() == maxEvents) {
           return tooMany(maxEvents);
@@ -73,23 +79,38 @@ public final class BatchParser {
         events.add(ELEMENT.readValue(parser));
       }
       if (parser.nextToken() != null) {
-        return new ParsedBatch(List.of(), List.of(Problem.ofBody(
-            "not valid JSON: trailing content after the array at line " + parser.currentLocation().getLineNr()
-                + ", column " + parser.currentLocation().getColumnNr())));
+        return new ParsedBatch(
+            List.of(),
+            List.of(
+                Problem.ofBody(
+                    "not valid JSON: trailing content after the array at line "
+                        + parser.currentLocation().getLineNr()
+                        + ", column "
+                        + parser.currentLocation().getColumnNr())));
       }
-      return new ParsedBatch(events, events.isEmpty()
-          ? List.of(Problem.ofBody("the batch is empty: send at least one event"))
-          : List.of());
+      return new ParsedBatch(
+          events,
+          events.isEmpty()
+              ? List.of(Problem.ofBody("the batch is empty: send at least one event"))
+              : List.of());
     } catch (JsonProcessingException e) {
       return new ParsedBatch(List.of(), List.of(Problem.ofBody(Json.describe(e))));
     } catch (IOException e) {
-      return new ParsedBatch(List.of(), List.of(Problem.ofBody("cannot read the body: " + e.getMessage())));
+      return new ParsedBatch(
+          List.of(), List.of(Problem.ofBody("cannot read the body: " + e.getMessage())));
     }
   }
 
   private static ParsedBatch tooMany(int maxEvents) {
-    return new ParsedBatch(List.of(), List.of(Problem.ofBody(
-        "the batch has more than " + maxEvents + " events, at most " + maxEvents + ": split it")));
+    return new ParsedBatch(
+        List.of(),
+        List.of(
+            Problem.ofBody(
+                "the batch has more than "
+                    + maxEvents
+                    + " events, at most "
+                    + maxEvents
+                    + ": split it")));
   }
 
   private static ParsedBatch parseLines(byte[] body, int from, int maxEvents) {
@@ -110,7 +131,8 @@ public final class BatchParser {
           events.add(Json.MAPPER.readTree(body, lineStart, lineEnd - lineStart));
         } catch (JsonProcessingException e) {
           events.add(null);
-          problems.add(new Problem(index, null, Json.describe(e).replaceFirst(" at line 1,", " at")));
+          problems.add(
+              new Problem(index, null, Json.describe(e).replaceFirst(" at line 1,", " at")));
         } catch (IOException e) {
           events.add(null);
           problems.add(new Problem(index, null, "cannot read the line: " + e.getMessage()));
@@ -138,7 +160,12 @@ public final class BatchParser {
   }
 
   private static int skipBom(byte[] body) {
-    return body.length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB && (body[2] & 0xFF) == 0xBF ? 3 : 0;
+    return body.length >= 3
+            && (body[0] & 0xFF) == 0xEF
+            && (body[1] & 0xFF) == 0xBB
+            && (body[2] & 0xFF) == 0xBF
+        ? 3
+        : 0;
   }
 
   private static boolean isBlank(byte[] body, int from, int to) {

@@ -14,20 +14,24 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <ul>
  *   <li>{@code ledger.ingest.batches} (counter, tag {@code result}: accepted, invalid, forbidden,
- *       unsupported_media_type, unavailable)</li>
- *   <li>{@code ledger.ingest.events} (counter): events accepted</li>
+ *       unsupported_media_type, unavailable)
+ *   <li>{@code ledger.ingest.events} (counter): events accepted
  *   <li>{@code ledger.ingest.publish} (timer): from handing a batch to the publisher to Kafka's
- *       acknowledgement</li>
+ *       acknowledgement
  * </ul>
  */
 public final class IngestMetrics {
 
   private final CompositeMeterRegistry meters = new CompositeMeterRegistry();
   private final Map<String, Counter> batches = new ConcurrentHashMap<>();
-  private final Counter events = Counter.builder("ledger.ingest.events")
-      .description("events accepted and acknowledged by Kafka").register(meters);
-  private final Timer publish = Timer.builder("ledger.ingest.publish")
-      .description("time from publishing a batch to Kafka's acknowledgement").register(meters);
+  private final Counter events =
+      Counter.builder("ledger.ingest.events")
+          .description("events accepted and acknowledged by Kafka")
+          .register(meters);
+  private final Timer publish =
+      Timer.builder("ledger.ingest.publish")
+          .description("time from publishing a batch to Kafka's acknowledgement")
+          .register(meters);
 
   /** Records to {@code registry} from now on (in addition to any registry bound before). */
   public void bindTo(MeterRegistry registry) {
@@ -36,8 +40,15 @@ public final class IngestMetrics {
 
   /** Counts one batch by its result, e.g. {@code accepted}. */
   public void batch(String result) {
-    batches.computeIfAbsent(result, r -> Counter.builder("ledger.ingest.batches")
-        .description("batches submitted, by result").tag("result", r).register(meters)).increment();
+    batches
+        .computeIfAbsent(
+            result,
+            r ->
+                Counter.builder("ledger.ingest.batches")
+                    .description("batches submitted, by result")
+                    .tag("result", r)
+                    .register(meters))
+        .increment();
   }
 
   public void accepted(int count) {

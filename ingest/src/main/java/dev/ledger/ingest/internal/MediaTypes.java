@@ -8,7 +8,8 @@ import java.util.Set;
 public final class MediaTypes {
 
   /** The media types accepted, in the order they are named in messages. */
-  public static final Set<String> ACCEPTED = Set.of("application/json", "application/x-ndjson", "application/jsonl");
+  public static final Set<String> ACCEPTED =
+      Set.of("application/json", "application/x-ndjson", "application/jsonl");
 
   private static final String NAMES = "application/json, application/x-ndjson or application/jsonl";
 
@@ -17,7 +18,8 @@ public final class MediaTypes {
   /**
    * Why this Content-Type header value is refused, or empty when it is accepted.
    *
-   * @param contentType the header value, may be null; parameters such as {@code charset} are allowed
+   * @param contentType the header value, may be null; parameters such as {@code charset} are
+   *     allowed
    */
   public static Optional<String> refusal(String contentType) {
     if (contentType == null || contentType.isBlank()) {

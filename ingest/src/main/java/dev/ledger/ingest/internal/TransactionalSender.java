@@ -25,13 +25,13 @@ import org.slf4j.LoggerFactory;
  * One thread that owns a transactional producer and turns queued batches into transactions.
  *
  * <p>A producer runs one transaction at a time, so instead of a pool of producers the batches that
- * queue up while a transaction commits are grouped into the next one (group commit): under load
- * one commit round trip serves many requests, and each batch is still all-or-nothing because a
- * failed transaction fails every batch in it. A batch is never split across transactions.
+ * queue up while a transaction commits are grouped into the next one (group commit): under load one
+ * commit round trip serves many requests, and each batch is still all-or-nothing because a failed
+ * transaction fails every batch in it. A batch is never split across transactions.
  *
  * <p>The queue is bounded in records: while the broker is away commits stall, and batches would
- * otherwise pile up in memory without end. A batch that does not fit fails at once with a
- * {@link RejectedExecutionException}, which ingest answers 503 (retry later).
+ * otherwise pile up in memory without end. A batch that does not fit fails at once with a {@link
+ * RejectedExecutionException}, which ingest answers 503 (retry later).
  *
  * @param <K> key type
  * @param <V> value type
@@ -60,11 +60,14 @@ public final class TransactionalSender<K, V> implements AutoCloseable {
    *
    * @param factory makes a transactional producer; called again after a fatal error
    * @param maxRecordsPerTransaction a transaction stops taking further batches at this many records
-   * @param maxQueuedRecords most records waiting for a transaction; a batch beyond it is refused
-   *     (a batch larger than this alone is still taken when the queue is empty)
+   * @param maxQueuedRecords most records waiting for a transaction; a batch beyond it is refused (a
+   *     batch larger than this alone is still taken when the queue is empty)
    * @param name the thread's name
    */
-  public TransactionalSender(Supplier<Producer<K, V>> factory, int maxRecordsPerTransaction, int maxQueuedRecords,
+  public TransactionalSender(
+      Supplier<Producer<K, V>> factory,
+      int maxRecordsPerTransaction,
+      int maxQueuedRecords,
       String name) {
     this.factory = factory;
     this.maxRecordsPerTransaction = maxRecordsPerTransaction;
@@ -91,8 +94,13 @@ public final class TransactionalSender<K, V> implements AutoCloseable {
       if (closed) {
         done.completeExceptionally(new IllegalStateException("the publisher is closed"));
       } else if (queued > 0 && queued + records.size() > maxQueuedRecords) {
-        done.completeExceptionally(new RejectedExecutionException("Kafka is not keeping up: " + queued
-            + " records are already waiting to be sent (at most " + maxQueuedRecords + ")"));
+        done.completeExceptionally(
+            new RejectedExecutionException(
+                "Kafka is not keeping up: "
+                    + queued
+                    + " records are already waiting to be sent (at most "
+                    + maxQueuedRecords
+                    + ")"));
       } else {
         queuedRecords.addAndGet(records.size());
         queue.add(new Pending<>(List.copyOf(records), done));
@@ -108,7 +116,9 @@ public final class TransactionalSender<K, V> implements AutoCloseable {
       try {
         Pending<K, V> first = queue.take();
         int records = 0;
-        for (Pending<K, V> next = first; next != null; next = records < maxRecordsPerTransaction ? queue.poll() : null) {
+        for (Pending<K, V> next = first;
+            next != null;
+            next = records < maxRecordsPerTransaction ? queue.poll() : null) {
           if (next == stop) {
             running = false;
             break;
@@ -142,24 +152,29 @@ public final class TransactionalSender<K, V> implements AutoCloseable {
       AtomicReference<Exception> sendError = new AtomicReference<>();
       for (Pending<K, V> pending : group) {
         for (ProducerRecord<K, V> record : pending.records()) {
-          p.send(record, (metadata, e) -> {
-            if (e != null) {
-              sendError.compareAndSet(null, e);
-            }
-          });
+          p.send(
+              record,
+              (metadata, e) -> {
+                if (e != null) {
+                  sendError.compareAndSet(null, e);
+                }
+              });
         }
       }
       p.flush();
       Exception failed = sendError.get();
       if (failed instanceof RuntimeException e) {
-        throw e;  // rethrown as is, so a fatal error below is told apart from an abortable one
+        throw e; // rethrown as is, so a fatal error below is told apart from an abortable one
       } else if (failed != null) {
         throw new KafkaException("a send failed", failed);
       }
       p.commitTransaction();
       group.forEach(pending -> pending.done().complete(null));
-    } catch (ProducerFencedException | OutOfOrderSequenceException | InvalidProducerEpochException
-        | AuthorizationException | UnsupportedVersionException e) {
+    } catch (ProducerFencedException
+        | OutOfOrderSequenceException
+        | InvalidProducerEpochException
+        | AuthorizationException
+        | UnsupportedVersionException e) {
       fail(group, e);
       replaceProducer(e);
     } catch (RuntimeException e) {
@@ -209,7 +224,10 @@ public final class TransactionalSender<K, V> implements AutoCloseable {
     group.forEach(pending -> pending.done().completeExceptionally(cause));
   }
 
-  /** Commits what is queued, stops the thread (waiting at most {@code timeout}) and closes the producer. */
+  /**
+   * Commits what is queued, stops the thread (waiting at most {@code timeout}) and closes the
+   * producer.
+   */
   public void close(Duration timeout) {
     synchronized (lock) {
       if (closed) {

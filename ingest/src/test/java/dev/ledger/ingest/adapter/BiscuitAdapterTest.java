@@ -41,21 +41,24 @@ class BiscuitAdapterTest {
   @BeforeAll
   static void mint() throws Exception {
     root = KeyPair.generate(Schema.PublicKey.Algorithm.Ed25519);
-    authority = Biscuit.builder(root)
-        .add_authority_fact("user(\"user:dana\")")
-        .add_authority_fact("actor(\"agent:travel-planner\")")
-        .add_authority_fact("right(\"flights:search\")")
-        .add_authority_fact("right(\"flights:book\")")
-        .add_authority_fact("right(\"flights:list\")")
-        .add_authority_fact("audience(\"" + FLIGHTS + "\")")
-        .add_authority_fact("audience(\"https://api.hotels.example\")")
-        .add_authority_check("check if time($t), $t <= " + ROOT_EXPIRY)
-        .build();
-    searcher = authority.attenuate(new Block()
-        .add_fact("actor(\"agent:flight-searcher\")")
-        .add_check("check if operation(\"flights:search\") or operation(\"flights:list\")")
-        .add_check("check if resource(\"" + FLIGHTS + "\")")
-        .expiration_date(Date.from(SEARCH_EXPIRY)));
+    authority =
+        Biscuit.builder(root)
+            .add_authority_fact("user(\"user:dana\")")
+            .add_authority_fact("actor(\"agent:travel-planner\")")
+            .add_authority_fact("right(\"flights:search\")")
+            .add_authority_fact("right(\"flights:book\")")
+            .add_authority_fact("right(\"flights:list\")")
+            .add_authority_fact("audience(\"" + FLIGHTS + "\")")
+            .add_authority_fact("audience(\"https://api.hotels.example\")")
+            .add_authority_check("check if time($t), $t <= " + ROOT_EXPIRY)
+            .build();
+    searcher =
+        authority.attenuate(
+            new Block()
+                .add_fact("actor(\"agent:flight-searcher\")")
+                .add_check("check if operation(\"flights:search\") or operation(\"flights:list\")")
+                .add_check("check if resource(\"" + FLIGHTS + "\")")
+                .expiration_date(Date.from(SEARCH_EXPIRY)));
     lister = searcher.attenuate(new Block().add_check("check if operation(\"flights:list\")"));
   }
 
@@ -64,7 +67,10 @@ class BiscuitAdapterTest {
   }
 
   private static List<String> revocationIds(Biscuit token) {
-    return token.revocation_identifiers().stream().map(RevocationIdentifier::toHex).map(String::toLowerCase).toList();
+    return token.revocation_identifiers().stream()
+        .map(RevocationIdentifier::toHex)
+        .map(String::toLowerCase)
+        .toList();
   }
 
   @Test
@@ -72,23 +78,31 @@ class BiscuitAdapterTest {
     List<LedgerEvent> events = adapter().events(lister.serialize_b64url()).tenant("acme").build();
     List<String> ids = revocationIds(lister);
 
-    assertThat(events).extracting(LedgerEvent::getType)
+    assertThat(events)
+        .extracting(LedgerEvent::getType)
         .containsExactly("token.issued", "token.attenuated", "token.attenuated");
     assertThat(events).extracting(e -> e.getToken().getTokenId()).containsExactlyElementsOf(ids);
-    assertThat(events).extracting(e -> e.getToken().getParentTokenId()).containsExactly(null, ids.get(0), ids.get(1));
-    assertThat(events).extracting(LedgerEvent::getEventId).containsExactly(
-        "token.issued:sha256:" + Digests.sha256(ids.get(0)), "token.attenuated:sha256:" + Digests.sha256(ids.get(1)),
-        "token.attenuated:sha256:" + Digests.sha256(ids.get(2)));
+    assertThat(events)
+        .extracting(e -> e.getToken().getParentTokenId())
+        .containsExactly(null, ids.get(0), ids.get(1));
+    assertThat(events)
+        .extracting(LedgerEvent::getEventId)
+        .containsExactly(
+            "token.issued:sha256:" + Digests.sha256(ids.get(0)),
+            "token.attenuated:sha256:" + Digests.sha256(ids.get(1)),
+            "token.attenuated:sha256:" + Digests.sha256(ids.get(2)));
     assertThat(events).extracting(LedgerEvent::getTenant).containsOnly("acme");
 
     var issued = events.get(0).getToken();
     assertThat(issued.getIssuer()).isEqualTo("biscuit:" + root.public_key());
     assertThat(issued.getSubject()).isEqualTo("user:dana");
     assertThat(issued.getActor()).isEqualTo("agent:travel-planner");
-    assertThat(issued.getScopes()).containsExactly("flights:search", "flights:book", "flights:list");
+    assertThat(issued.getScopes())
+        .containsExactly("flights:search", "flights:book", "flights:list");
     assertThat(issued.getAudience()).containsExactly(FLIGHTS, "https://api.hotels.example");
     assertThat(issued.getExpiresAt()).isEqualTo(ROOT_EXPIRY);
-    assertThat(issued.getCaveats()).contains("right(\"flights:book\")", "check if time($t), $t <= " + ROOT_EXPIRY);
+    assertThat(issued.getCaveats())
+        .contains("right(\"flights:book\")", "check if time($t), $t <= " + ROOT_EXPIRY);
 
     var search = events.get(1).getToken();
     assertThat(search.getActor()).isEqualTo("agent:flight-searcher");
@@ -113,7 +127,9 @@ class BiscuitAdapterTest {
       Map<String, String> parent = new HashMap<>();
       events.forEach(e -> parent.put(e.getToken().getTokenId(), e.getToken().getParentTokenId()));
       List<String> chain = new ArrayList<>();
-      for (String id = events.get(events.size() - 1).getToken().getTokenId(); id != null; id = parent.get(id)) {
+      for (String id = events.get(events.size() - 1).getToken().getTokenId();
+          id != null;
+          id = parent.get(id)) {
         chain.add(0, id);
       }
       assertThat(chain).containsExactlyElementsOf(revocationIds(token));
@@ -122,10 +138,14 @@ class BiscuitAdapterTest {
 
   @Test
   void reportingAShorterTokenOfTheSameLineageRepeatsTheSameEventIds() throws Exception {
-    List<String> shorter = adapter().events(searcher.serialize_b64url()).build().stream()
-        .map(LedgerEvent::getEventId).toList();
-    List<String> longer = adapter().events(lister.serialize_b64url()).build().stream()
-        .map(LedgerEvent::getEventId).toList();
+    List<String> shorter =
+        adapter().events(searcher.serialize_b64url()).build().stream()
+            .map(LedgerEvent::getEventId)
+            .toList();
+    List<String> longer =
+        adapter().events(lister.serialize_b64url()).build().stream()
+            .map(LedgerEvent::getEventId)
+            .toList();
     assertThat(longer).startsWith(shorter.toArray(String[]::new)).hasSize(shorter.size() + 1);
   }
 
@@ -135,7 +155,8 @@ class BiscuitAdapterTest {
     List<String> effective = events.get(2).getToken().getScopes();
     for (String operation : events.get(0).getToken().getScopes()) {
       assertThat(allows(lister, operation)).as(operation).isEqualTo(effective.contains(operation));
-      assertThat(allows(searcher, operation)).as(operation)
+      assertThat(allows(searcher, operation))
+          .as(operation)
           .isEqualTo(events.get(1).getToken().getScopes().contains(operation));
     }
   }
@@ -156,17 +177,22 @@ class BiscuitAdapterTest {
 
   @Test
   void aTokenSignedByAnotherRootIsRefused() throws Exception {
-    BiscuitAdapter other = BiscuitAdapter.verifying(KeyPair.generate(Schema.PublicKey.Algorithm.Ed25519).public_key());
+    BiscuitAdapter other =
+        BiscuitAdapter.verifying(KeyPair.generate(Schema.PublicKey.Algorithm.Ed25519).public_key());
     assertThatThrownBy(() -> other.events(lister.serialize_b64url()))
-        .isInstanceOfSatisfying(InvalidEventException.class, e -> {
-          assertThat(e.problems()).extracting(Problem::field).containsExactly("biscuit");
-          assertThat(e.problems().get(0).reason()).startsWith(BiscuitRefusal.WRONG_ROOT_KEY.label() + ":");
-        });
+        .isInstanceOfSatisfying(
+            InvalidEventException.class,
+            e -> {
+              assertThat(e.problems()).extracting(Problem::field).containsExactly("biscuit");
+              assertThat(e.problems().get(0).reason())
+                  .startsWith(BiscuitRefusal.WRONG_ROOT_KEY.label() + ":");
+            });
   }
 
   @Test
   void somethingThatIsNotABiscuitIsAProblem() {
-    assertThatThrownBy(() -> adapter().events("not a biscuit!")).isInstanceOf(InvalidEventException.class);
+    assertThatThrownBy(() -> adapter().events("not a biscuit!"))
+        .isInstanceOf(InvalidEventException.class);
     assertThatThrownBy(() -> adapter().events("AAAA")).isInstanceOf(InvalidEventException.class);
   }
 
@@ -177,14 +203,19 @@ class BiscuitAdapterTest {
     assertThat(BiscuitAdapter.verifying(printed).rootKey()).isEqualTo(printed);
     String bare = printed.substring("ed25519/".length()).toUpperCase();
     assertThat(BiscuitAdapter.verifying(bare).events(authority.serialize()).builders()).hasSize(1);
-    assertThatThrownBy(() -> BiscuitAdapter.verifying("ed25519/abcd")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> BiscuitAdapter.verifying("zz")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> BiscuitAdapter.verifying("ed25519/abcd"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> BiscuitAdapter.verifying("zz"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void anAuthorityWithoutRightsIsReportedWithoutScopesAndAWarning() throws Exception {
-    Biscuit bare = Biscuit.builder(root).add_authority_fact("user(\"user:dana\")")
-        .add_authority_fact("audience(\"" + FLIGHTS + "\")").build();
+    Biscuit bare =
+        Biscuit.builder(root)
+            .add_authority_fact("user(\"user:dana\")")
+            .add_authority_fact("audience(\"" + FLIGHTS + "\")")
+            .build();
     TokenEvents events = adapter().events(bare.serialize());
     assertThat(events.build().get(0).getToken().getScopes()).isEmpty();
     assertThat(events.build().get(0).getToken().getActor()).isEqualTo("user:dana");
@@ -192,7 +223,8 @@ class BiscuitAdapterTest {
   }
 
   @Test
-  void anAuthorityWithoutSubjectOrAudienceIsReportedWithTheContractsDefaultsAndWarnings() throws Exception {
+  void anAuthorityWithoutSubjectOrAudienceIsReportedWithTheContractsDefaultsAndWarnings()
+      throws Exception {
     Biscuit bare = Biscuit.builder(root).add_authority_fact("right(\"read\")").build();
     TokenEvents events = adapter().events(bare.serialize());
     var issued = events.build().get(0).getToken();
@@ -201,7 +233,8 @@ class BiscuitAdapterTest {
     assertThat(issued.getSubject()).isEqualTo(issuer);
     assertThat(issued.getActor()).isEqualTo(issuer);
     assertThat(issued.getAudience()).containsExactly(issuer);
-    assertThat(events.warnings()).anySatisfy(w -> assertThat(w).contains("no subject", "--subject"))
+    assertThat(events.warnings())
+        .anySatisfy(w -> assertThat(w).contains("no subject", "--subject"))
         .anySatisfy(w -> assertThat(w).contains("no audience", "--audience"));
   }
 }

@@ -36,15 +36,21 @@ class JwtTokenAdapterTest {
   }
 
   private static JWTClaimsSet.Builder root() {
-    return new JWTClaimsSet.Builder().jwtID("tok-root").issuer("https://auth.acme.example").subject("user:dana")
+    return new JWTClaimsSet.Builder()
+        .jwtID("tok-root")
+        .issuer("https://auth.acme.example")
+        .subject("user:dana")
         .audience(List.of("https://api.flights.example", "https://api.hotels.example"))
-        .claim("scope", "flights:search flights:book").claim("client_id", "agent:travel-planner")
-        .issueTime(Date.from(IAT)).expirationTime(Date.from(EXP));
+        .claim("scope", "flights:search flights:book")
+        .claim("client_id", "agent:travel-planner")
+        .issueTime(Date.from(IAT))
+        .expirationTime(Date.from(EXP));
   }
 
   @Test
   void aRootAccessTokenBecomesTokenIssued() {
-    LedgerEvent event = JWT.issued(signed(root().build())).tenant("acme").grant("authorization_code").build();
+    LedgerEvent event =
+        JWT.issued(signed(root().build())).tenant("acme").grant("authorization_code").build();
     assertThat(event.getType()).isEqualTo("token.issued");
     assertThat(event.getEventId()).isEqualTo("token.issued:tok-root");
     assertThat(event.getOccurredAt()).isEqualTo(IAT);
@@ -53,7 +59,8 @@ class JwtTokenAdapterTest {
     assertThat(token.getIssuer()).isEqualTo("https://auth.acme.example");
     assertThat(token.getSubject()).isEqualTo("user:dana");
     assertThat(token.getActor()).isEqualTo("agent:travel-planner");
-    assertThat(token.getAudience()).containsExactly("https://api.flights.example", "https://api.hotels.example");
+    assertThat(token.getAudience())
+        .containsExactly("https://api.flights.example", "https://api.hotels.example");
     assertThat(token.getScopes()).containsExactly("flights:search", "flights:book");
     assertThat(token.getExpiresAt()).isEqualTo(EXP);
     assertThat(token.getGrant()).isEqualTo("authorization_code");
@@ -62,10 +69,20 @@ class JwtTokenAdapterTest {
   @Test
   void anExchangeNamesTheSubjectTokenAsParentAndTheOutermostActAsActor() {
     String subjectToken = signed(root().build());
-    JWTClaimsSet issued = new JWTClaimsSet.Builder().jwtID("tok-flights").issuer("https://auth.acme.example")
-        .subject("user:dana").audience("https://api.flights.example").claim("scp", List.of("flights:search"))
-        .claim("act", Map.of("sub", "agent:flight-searcher", "act", Map.of("sub", "agent:travel-planner")))
-        .issueTime(Date.from(IAT.plusSeconds(5))).expirationTime(Date.from(IAT.plusSeconds(1800))).build();
+    JWTClaimsSet issued =
+        new JWTClaimsSet.Builder()
+            .jwtID("tok-flights")
+            .issuer("https://auth.acme.example")
+            .subject("user:dana")
+            .audience("https://api.flights.example")
+            .claim("scp", List.of("flights:search"))
+            .claim(
+                "act",
+                Map.of(
+                    "sub", "agent:flight-searcher", "act", Map.of("sub", "agent:travel-planner")))
+            .issueTime(Date.from(IAT.plusSeconds(5)))
+            .expirationTime(Date.from(IAT.plusSeconds(1800)))
+            .build();
     TokenEvents events = JWT.exchanged(signed(issued), subjectToken).tenant("acme");
     assertThat(events.builders()).hasSize(1);
     assertThat(events.warnings()).isEmpty();
@@ -76,7 +93,8 @@ class JwtTokenAdapterTest {
     assertThat(token.getParentTokenId()).isEqualTo("tok-root");
     assertThat(token.getActor()).isEqualTo("agent:flight-searcher");
     assertThat(token.getScopes()).containsExactly("flights:search");
-    assertThat(token.getAttributes()).containsEntry("act_chain", "agent:flight-searcher agent:travel-planner");
+    assertThat(token.getAttributes())
+        .containsEntry("act_chain", "agent:flight-searcher agent:travel-planner");
     assertThat(token.getSubject()).isNull();
   }
 
@@ -92,15 +110,24 @@ class JwtTokenAdapterTest {
   void missingClaimsAreReportedByTheValidator() {
     String jwt = signed(new JWTClaimsSet.Builder().jwtID("t").issuer("https://auth").build());
     assertThatThrownBy(() -> JWT.issued(jwt).build())
-        .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.problems()).extracting(Problem::field)
-            .containsExactly("token.subject", "token.actor", "token.audience", "token.scopes"));
+        .isInstanceOfSatisfying(
+            InvalidEventException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(Problem::field)
+                    .containsExactly(
+                        "token.subject", "token.actor", "token.audience", "token.scopes"));
   }
 
   @Test
   void somethingThatIsNotAJwtIsAProblem() {
     assertThatThrownBy(() -> JWT.exchanged(signed(root().build()), "opaque-token"))
-        .isInstanceOfSatisfying(InvalidEventException.class,
-            e -> assertThat(e.problems()).singleElement().satisfies(p -> assertThat(p.field()).isEqualTo("subject_token")));
+        .isInstanceOfSatisfying(
+            InvalidEventException.class,
+            e ->
+                assertThat(e.problems())
+                    .singleElement()
+                    .satisfies(p -> assertThat(p.field()).isEqualTo("subject_token")));
   }
 
   @Test

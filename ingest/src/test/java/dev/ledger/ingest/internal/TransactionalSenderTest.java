@@ -38,13 +38,15 @@ class TransactionalSenderTest {
 
   private static List<ProducerRecord<String, String>> batch(int size) {
     return java.util.stream.IntStream.range(0, size)
-        .mapToObj(i -> new ProducerRecord<>("t", "k" + i, "v")).toList();
+        .mapToObj(i -> new ProducerRecord<>("t", "k" + i, "v"))
+        .toList();
   }
 
   @Test
   void theQueueIsBoundedWhileTheBrokerIsAway() throws Exception {
     StalledProducer producer = new StalledProducer();
-    try (TransactionalSender<String, String> sender = new TransactionalSender<>(() -> producer, 1_000, 10, "test")) {
+    try (TransactionalSender<String, String> sender =
+        new TransactionalSender<>(() -> producer, 1_000, 10, "test")) {
       CompletableFuture<Void> inFlight = sender.send(batch(3));
       assertThat(producer.entered.await(10, TimeUnit.SECONDS)).isTrue();
       CompletableFuture<Void> queued = sender.send(batch(6));
@@ -52,7 +54,8 @@ class TransactionalSenderTest {
       CompletableFuture<Void> refused = sender.send(batch(1));
 
       assertThat(refused).isCompletedExceptionally();
-      assertThatCause(refused).isInstanceOf(RejectedExecutionException.class)
+      assertThatCause(refused)
+          .isInstanceOf(RejectedExecutionException.class)
           .hasMessageContaining("10 records are already waiting to be sent (at most 10)");
       assertThat(queued).isNotDone();
       assertThat(fits).isNotDone();
@@ -64,8 +67,8 @@ class TransactionalSenderTest {
     }
   }
 
-  private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> assertThatCause(
-      CompletableFuture<Void> future) {
+  private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable>
+      assertThatCause(CompletableFuture<Void> future) {
     try {
       future.get(1, TimeUnit.SECONDS);
       throw new AssertionError("expected a failure");

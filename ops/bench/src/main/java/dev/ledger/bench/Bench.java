@@ -26,18 +26,28 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ledger bench}: runs the benchmark suite, prints each result table and rewrites its
- * section of BENCHMARKS.md, naming the code commit it ran at. Every size has a flag.
+ * {@code ledger bench}: runs the benchmark suite, prints each result table and rewrites its section
+ * of BENCHMARKS.md, naming the code commit it ran at. Every size has a flag.
  */
-@Command(name = "ledger bench", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Benchmarks the ledger beside what a user would run instead (Kafka's producer ceiling, PostgreSQL),"
-        + " in the same run on the same machine. Prints a table and updates BENCHMARKS.md.",
-    subcommands = {Bench.All.class, Bench.Pipeline.class, Bench.Revocation.class, Bench.Queries.class, Bench.Micro.class,
-        Bench.Fuzz.class, Bench.FaultCampaignCommand.class})
+@Command(
+    name = "ledger bench",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description =
+        "Benchmarks the ledger beside what a user would run instead (Kafka's producer ceiling, PostgreSQL),"
+            + " in the same run on the same machine. Prints a table and updates BENCHMARKS.md.",
+    subcommands = {
+      Bench.All.class,
+      Bench.Pipeline.class,
+      Bench.Revocation.class,
+      Bench.Queries.class,
+      Bench.Micro.class,
+      Bench.Fuzz.class,
+      Bench.FaultCampaignCommand.class
+    })
 public final class Bench implements Runnable {
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
@@ -55,7 +65,10 @@ public final class Bench implements Runnable {
 
   /** Options every benchmark shares. */
   static final class Common {
-    @Option(names = "--report", description = "Markdown report to update (default: ${DEFAULT-VALUE})", defaultValue = "BENCHMARKS.md")
+    @Option(
+        names = "--report",
+        description = "Markdown report to update (default: ${DEFAULT-VALUE})",
+        defaultValue = "BENCHMARKS.md")
     Path report;
 
     @Option(names = "--no-report", description = "Only print; leave the report alone")
@@ -64,8 +77,12 @@ public final class Bench implements Runnable {
     @Option(names = "--no-postgres", description = "Skip the PostgreSQL baseline")
     boolean noPostgres;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Configuration of the ledger under test (a"
-        + " `ledger config` key), e.g. --set streams.commit.interval=100ms; repeatable")
+    @Option(
+        names = "--set",
+        paramLabel = "KEY=VALUE",
+        description =
+            "Configuration of the ledger under test (a"
+                + " `ledger config` key), e.g. --set streams.commit.interval=100ms; repeatable")
     Map<String, String> settings = new LinkedHashMap<>();
 
     @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
@@ -88,180 +105,336 @@ public final class Bench implements Runnable {
     }
   }
 
-  @Command(name = "pipeline", mixinStandardHelpOptions = true, description = "Ingest and pipeline throughput of the"
-      + " ledger in its own JVM beside Kafka's producer ceiling and PostgreSQL ingest; per CPU-second, RSS, Kafka bytes"
-      + " per event, HTTP ingest, disk per million events.")
+  @Command(
+      name = "pipeline",
+      mixinStandardHelpOptions = true,
+      description =
+          "Ingest and pipeline throughput of the"
+              + " ledger in its own JVM beside Kafka's producer ceiling and PostgreSQL ingest; per CPU-second, RSS, Kafka bytes"
+              + " per event, HTTP ingest, disk per million events.")
   static final class Pipeline implements Callable<Integer> {
     @Mixin Common common;
 
-    @Option(names = "--partitions", split = ",", defaultValue = "1,6,12", description = "Partition counts (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--partitions",
+        split = ",",
+        defaultValue = "1,6,12",
+        description = "Partition counts (default: ${DEFAULT-VALUE})")
     List<Integer> partitions;
 
-    @Option(names = "--duration", defaultValue = "60", description = "Seconds the producers send (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--duration",
+        defaultValue = "60",
+        description = "Seconds the producers send (default: ${DEFAULT-VALUE})")
     int duration;
 
-    @Option(names = "--ceiling-duration", defaultValue = "20", description = "Seconds of the producer ceiling (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--ceiling-duration",
+        defaultValue = "20",
+        description = "Seconds of the producer ceiling (default: ${DEFAULT-VALUE})")
     int ceilingDuration;
 
-    @Option(names = "--tenants", defaultValue = "1", description = "Tenants in the workload (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--tenants",
+        defaultValue = "1",
+        description = "Tenants in the workload (default: ${DEFAULT-VALUE})")
     int tenants;
 
-    @Option(names = "--max-backlog", defaultValue = "50000", description = "Events the index may lag behind the producer (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--max-backlog",
+        defaultValue = "50000",
+        description = "Events the index may lag behind the producer (default: ${DEFAULT-VALUE})")
     long maxBacklog;
 
-    @Option(names = "--warmup-events", defaultValue = "40000", description = "Events sent and awaited before measuring, enough for the JIT to compile the hot paths of broker, streams and index (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--warmup-events",
+        defaultValue = "40000",
+        description =
+            "Events sent and awaited before measuring, enough for the JIT to compile the hot paths of broker, streams and index (default: ${DEFAULT-VALUE})")
     int warmupEvents;
 
-    @Option(names = "--pg-duration", defaultValue = "20", description = "Seconds per PostgreSQL ingest mode (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--pg-duration",
+        defaultValue = "20",
+        description = "Seconds per PostgreSQL ingest mode (default: ${DEFAULT-VALUE})")
     int pgDuration;
 
-    @Option(names = "--http-clients", defaultValue = "8", description = "Concurrent clients of POST /v1/events (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--http-clients",
+        defaultValue = "8",
+        description = "Concurrent clients of POST /v1/events (default: ${DEFAULT-VALUE})")
     int httpClients;
 
-    @Option(names = "--http-batch", defaultValue = "100", description = "Events per POST /v1/events (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--http-batch",
+        defaultValue = "100",
+        description = "Events per POST /v1/events (default: ${DEFAULT-VALUE})")
     int httpBatch;
 
-    @Option(names = "--http-duration", defaultValue = "20", description = "Seconds the HTTP clients post (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--http-duration",
+        defaultValue = "20",
+        description = "Seconds the HTTP clients post (default: ${DEFAULT-VALUE})")
     int httpDuration;
 
     @Override
     public Integer call() throws Exception {
-      PipelineBench.Options o = new PipelineBench.Options(partitions, Duration.ofSeconds(duration),
-          Duration.ofSeconds(ceilingDuration), tenants, maxBacklog, !common.noPostgres, Duration.ofSeconds(pgDuration), common.settings,
-          warmupEvents, httpClients, httpBatch, Duration.ofSeconds(httpDuration));
+      PipelineBench.Options o =
+          new PipelineBench.Options(
+              partitions,
+              Duration.ofSeconds(duration),
+              Duration.ofSeconds(ceilingDuration),
+              tenants,
+              maxBacklog,
+              !common.noPostgres,
+              Duration.ofSeconds(pgDuration),
+              common.settings,
+              warmupEvents,
+              httpClients,
+              httpBatch,
+              Duration.ofSeconds(httpDuration));
       return common.publish(new PipelineBench(o, System.out).run(common.command()));
     }
   }
 
-  @Command(name = "revocation", mixinStandardHelpOptions = true, description = "Revocation propagation for chains and"
-      + " trees under background load, the ledger in its own JVM, beside PostgreSQL's recursive UPDATE with NOTIFY"
-      + " under the same load.")
+  @Command(
+      name = "revocation",
+      mixinStandardHelpOptions = true,
+      description =
+          "Revocation propagation for chains and"
+              + " trees under background load, the ledger in its own JVM, beside PostgreSQL's recursive UPDATE with NOTIFY"
+              + " under the same load.")
   static final class Revocation implements Callable<Integer> {
     @Mixin Common common;
 
-    @Option(names = "--depths", split = ",", defaultValue = "1,10,30", description = "Chain depths (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--depths",
+        split = ",",
+        defaultValue = "1,10,30",
+        description = "Chain depths (default: ${DEFAULT-VALUE})")
     List<Integer> depths;
 
-    @Option(names = "--trees", split = ",", defaultValue = "1000,10000,100000", description = "Tree sizes in descendants (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--trees",
+        split = ",",
+        defaultValue = "1000,10000,100000",
+        description = "Tree sizes in descendants (default: ${DEFAULT-VALUE})")
     List<Integer> trees;
 
-    @Option(names = "--chain-reps", defaultValue = "20", description = "Revocations per chain depth (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--chain-reps",
+        defaultValue = "20",
+        description = "Revocations per chain depth (default: ${DEFAULT-VALUE})")
     int chainReps;
 
-    @Option(names = "--tree-reps", defaultValue = "5", description = "Revocations of 10,000-descendant trees; other sizes scale by sqrt (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--tree-reps",
+        defaultValue = "5",
+        description =
+            "Revocations of 10,000-descendant trees; other sizes scale by sqrt (default: ${DEFAULT-VALUE})")
     int treeReps;
 
-    @Option(names = "--background", defaultValue = "500", description = "Background events per second (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--background",
+        defaultValue = "500",
+        description = "Background events per second (default: ${DEFAULT-VALUE})")
     int background;
 
-    @Option(names = "--partitions", defaultValue = "6", description = "Partitions (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--partitions",
+        defaultValue = "6",
+        description = "Partitions (default: ${DEFAULT-VALUE})")
     int partitions;
 
     @Override
     public Integer call() throws Exception {
-      RevocationBench.Options o = new RevocationBench.Options(RevocationBench.shapes(depths, trees, chainReps, treeReps),
-          background, partitions, !common.noPostgres, common.settings);
+      RevocationBench.Options o =
+          new RevocationBench.Options(
+              RevocationBench.shapes(depths, trees, chainReps, treeReps),
+              background,
+              partitions,
+              !common.noPostgres,
+              common.settings);
       return common.publish(new RevocationBench(o, System.out).run(common.command()));
     }
   }
 
-  @Command(name = "queries", mixinStandardHelpOptions = true, description = "Query latency, closed loop and open loop,"
-      + " on the same audit trail in the ledger's index and in PostgreSQL (each question's access path, with its plan).")
+  @Command(
+      name = "queries",
+      mixinStandardHelpOptions = true,
+      description =
+          "Query latency, closed loop and open loop,"
+              + " on the same audit trail in the ledger's index and in PostgreSQL (each question's access path, with its plan).")
   static final class Queries implements Callable<Integer> {
     @Mixin Common common;
 
-    @Option(names = "--records", defaultValue = "1000000", description = "Audit records (default: ${DEFAULT-VALUE}; the target is set at 10000000)")
+    @Option(
+        names = "--records",
+        defaultValue = "1000000",
+        description = "Audit records (default: ${DEFAULT-VALUE}; the target is set at 10000000)")
     long records;
 
-    @Option(names = "--tenants", defaultValue = "1", description = "Tenants (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--tenants",
+        defaultValue = "1",
+        description = "Tenants (default: ${DEFAULT-VALUE})")
     int tenants;
 
-    @Option(names = "--big-tree", defaultValue = "10000", description = "Descendants of the large tree (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--big-tree",
+        defaultValue = "10000",
+        description = "Descendants of the large tree (default: ${DEFAULT-VALUE})")
     int bigTree;
 
-    @Option(names = "--hot-records", defaultValue = "100000", description = "Records of the hot agent (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--hot-records",
+        defaultValue = "100000",
+        description = "Records of the hot agent (default: ${DEFAULT-VALUE})")
     long hotRecords;
 
-    @Option(names = "--clients", defaultValue = "4", description = "Concurrent clients (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--clients",
+        defaultValue = "4",
+        description = "Concurrent clients (default: ${DEFAULT-VALUE})")
     int clients;
 
-    @Option(names = "--warmup", defaultValue = "3", description = "Warm-up seconds per query (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--warmup",
+        defaultValue = "3",
+        description = "Warm-up seconds per query (default: ${DEFAULT-VALUE})")
     int warmup;
 
-    @Option(names = "--duration", defaultValue = "10", description = "Measured seconds per query and loop (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--duration",
+        defaultValue = "10",
+        description = "Measured seconds per query and loop (default: ${DEFAULT-VALUE})")
     int duration;
 
-    @Option(names = "--rate", defaultValue = "50", description = "Requests per second of the open-loop rows, latency"
-        + " counted from when each request was due (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--rate",
+        defaultValue = "50",
+        description =
+            "Requests per second of the open-loop rows, latency"
+                + " counted from when each request was due (default: ${DEFAULT-VALUE})")
     double rate;
 
     @Override
     public Integer call() throws Exception {
-      QueryBench.Options o = new QueryBench.Options(new QueryDataset(records, tenants, bigTree, hotRecords), clients,
-          Duration.ofSeconds(warmup), Duration.ofSeconds(duration), !common.noPostgres, rate);
+      QueryBench.Options o =
+          new QueryBench.Options(
+              new QueryDataset(records, tenants, bigTree, hotRecords),
+              clients,
+              Duration.ofSeconds(warmup),
+              Duration.ofSeconds(duration),
+              !common.noPostgres,
+              rate);
       return common.publish(new QueryBench(o, System.out).run(common.command()));
     }
   }
 
-  @Command(name = "micro", mixinStandardHelpOptions = true, description = "JMH micro-benchmarks of validation, JSON"
-      + " mapping and Avro serdes.")
+  @Command(
+      name = "micro",
+      mixinStandardHelpOptions = true,
+      description = "JMH micro-benchmarks of validation, JSON" + " mapping and Avro serdes.")
   static final class Micro implements Callable<Integer> {
     @Mixin Common common;
 
-    @Option(names = "--forks", defaultValue = "1", description = "JMH forks (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--forks",
+        defaultValue = "1",
+        description = "JMH forks (default: ${DEFAULT-VALUE})")
     int forks;
 
-    @Option(names = "--iterations", defaultValue = "5", description = "Measured iterations (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--iterations",
+        defaultValue = "5",
+        description = "Measured iterations (default: ${DEFAULT-VALUE})")
     int iterations;
 
-    @Option(names = "--iteration-time", defaultValue = "2", description = "Seconds per iteration (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--iteration-time",
+        defaultValue = "2",
+        description = "Seconds per iteration (default: ${DEFAULT-VALUE})")
     int iterationTime;
 
     @Override
     public Integer call() throws Exception {
-      return common.publish(new MicroBench(new MicroBench.Options(forks, iterations, iterationTime), System.out)
-          .run(common.command()));
+      return common.publish(
+          new MicroBench(new MicroBench.Options(forks, iterations, iterationTime), System.out)
+              .run(common.command()));
     }
   }
 
-  @Command(name = "fuzz", mixinStandardHelpOptions = true, description = "Seeded hostile inputs over POST /v1/events,"
-      + " every GET route and raw records on ledger.events against a ledger on an embedded broker; fails on any 5xx,"
-      + " any record neither audited nor in ledger.dlq with a reason, a stuck partition, or a tenant no longer"
-      + " processed. Writes its section of RELIABILITY.md.")
+  @Command(
+      name = "fuzz",
+      mixinStandardHelpOptions = true,
+      description =
+          "Seeded hostile inputs over POST /v1/events,"
+              + " every GET route and raw records on ledger.events against a ledger on an embedded broker; fails on any 5xx,"
+              + " any record neither audited nor in ledger.dlq with a reason, a stuck partition, or a tenant no longer"
+              + " processed. Writes its section of RELIABILITY.md.")
   static final class Fuzz implements Callable<Integer> {
-    @Option(names = "--inputs", defaultValue = "100000", description = "Inputs in all (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--inputs",
+        defaultValue = "100000",
+        description = "Inputs in all (default: ${DEFAULT-VALUE})")
     long inputs;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed: the same seed makes the same inputs (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--seed",
+        defaultValue = "1",
+        description = "Seed: the same seed makes the same inputs (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--clients", defaultValue = "4", description = "Concurrent HTTP clients (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--clients",
+        defaultValue = "4",
+        description = "Concurrent HTTP clients (default: ${DEFAULT-VALUE})")
     int clients;
 
-    @Option(names = "--partitions", defaultValue = "3", description = "Partitions (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--partitions",
+        defaultValue = "3",
+        description = "Partitions (default: ${DEFAULT-VALUE})")
     int partitions;
 
-    @Option(names = "--report", description = "Markdown report to update (default: ${DEFAULT-VALUE})", defaultValue = "RELIABILITY.md")
+    @Option(
+        names = "--report",
+        description = "Markdown report to update (default: ${DEFAULT-VALUE})",
+        defaultValue = "RELIABILITY.md")
     Path report;
 
     @Option(names = "--no-report", description = "Only print; leave the report alone")
     boolean noReport;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
       FuzzReport result;
       Map<String, String> settings = FuzzRun.ledgerSettings();
-      try (BenchLedger ledger = BenchLedger.start(
-          BenchLedger.Options.defaults().partitions(partitions).settings(settings))) {
-        result = new FuzzRun(new FuzzRun.Options(inputs, seed, clients,
-            Duration.ofMinutes(3), "ledger-streams"), System.out).run(ledger);
+      try (BenchLedger ledger =
+          BenchLedger.start(
+              BenchLedger.Options.defaults().partitions(partitions).settings(settings))) {
+        result =
+            new FuzzRun(
+                    new FuzzRun.Options(
+                        inputs, seed, clients, Duration.ofMinutes(3), "ledger-streams"),
+                    System.out)
+                .run(ledger);
       }
-      Section section = FuzzSection.of(result, "./ledger bench "
-          + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
-          Map.of("inputs", Long.toString(inputs), "partitions", Integer.toString(partitions), "ledger", settings.toString()));
+      Section section =
+          FuzzSection.of(
+              result,
+              "./ledger bench "
+                  + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
+              Map.of(
+                  "inputs",
+                  Long.toString(inputs),
+                  "partitions",
+                  Integer.toString(partitions),
+                  "ledger",
+                  settings.toString()));
       System.out.println();
       System.out.print(section.toText());
       if (!noReport) {
@@ -271,50 +444,91 @@ public final class Bench implements Runnable {
     }
   }
 
-  @Command(name = "fault-campaign", mixinStandardHelpOptions = true, description = "kill -9 of a child-JVM ledger up"
-      + " at random points of a replay, restarted on the same data each time; then every event must have exactly one"
-      + " audit record on ledger.audit, in the index and in the notary's log, every revocation notice must be there"
-      + " once, and every export must verify. Writes its section of RELIABILITY.md.")
+  @Command(
+      name = "fault-campaign",
+      mixinStandardHelpOptions = true,
+      description =
+          "kill -9 of a child-JVM ledger up"
+              + " at random points of a replay, restarted on the same data each time; then every event must have exactly one"
+              + " audit record on ledger.audit, in the index and in the notary's log, every revocation notice must be there"
+              + " once, and every export must verify. Writes its section of RELIABILITY.md.")
   static final class FaultCampaignCommand implements Callable<Integer> {
-    @Option(names = "--events", defaultValue = "1000000", description = "Events to replay (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--events",
+        defaultValue = "1000000",
+        description = "Events to replay (default: ${DEFAULT-VALUE})")
     long events;
 
-    @Option(names = {"--faults", "--kills"}, defaultValue = "20", description = "Faults at random points: kill -9s, or"
-        + " broker restarts with --fault restart_broker (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = {"--faults", "--kills"},
+        defaultValue = "20",
+        description =
+            "Faults at random points: kill -9s, or"
+                + " broker restarts with --fault restart_broker (default: ${DEFAULT-VALUE})")
     int kills;
 
-    @Option(names = "--partitions", defaultValue = "3", description = "Partitions (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--partitions",
+        defaultValue = "3",
+        description = "Partitions (default: ${DEFAULT-VALUE})")
     int partitions;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the workload and the kill points (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--seed",
+        defaultValue = "1",
+        description = "Seed of the workload and the kill points (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--fault", defaultValue = "kill_ledger", description = "What happens at each fault point:"
-        + " ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--fault",
+        defaultValue = "kill_ledger",
+        description =
+            "What happens at each fault point:"
+                + " ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     FaultCampaign.Fault fault;
 
-    @Option(names = "--dir", description = "Where the ledger's data and logs go (default: a new temporary directory, kept)")
+    @Option(
+        names = "--dir",
+        description =
+            "Where the ledger's data and logs go (default: a new temporary directory, kept)")
     Path dir;
 
-    @Option(names = "--report", description = "Markdown report to update (default: ${DEFAULT-VALUE})", defaultValue = "RELIABILITY.md")
+    @Option(
+        names = "--report",
+        description = "Markdown report to update (default: ${DEFAULT-VALUE})",
+        defaultValue = "RELIABILITY.md")
     Path report;
 
     @Option(names = "--no-report", description = "Only print; leave the report alone")
     boolean noReport;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-      Path work = dir != null ? dir : java.nio.file.Files.createTempDirectory("ledger-fault-campaign-");
+      Path work =
+          dir != null ? dir : java.nio.file.Files.createTempDirectory("ledger-fault-campaign-");
       System.out.println("fault-campaign: data and logs in " + work);
-      CampaignReport result = new FaultCampaign(new FaultCampaign.Options(events, kills, partitions, 3, seed,
-          Duration.ofMinutes(30), fault), System.out).run(work);
-      Section section = CampaignSection.of(result, "./ledger bench "
-          + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
-          Map.of("events", Long.toString(events), "faults", Integer.toString(kills), "partitions", Integer.toString(partitions),
-          "fault", fault.name().toLowerCase(java.util.Locale.ROOT)));
+      CampaignReport result =
+          new FaultCampaign(
+                  new FaultCampaign.Options(
+                      events, kills, partitions, 3, seed, Duration.ofMinutes(30), fault),
+                  System.out)
+              .run(work);
+      Section section =
+          CampaignSection.of(
+              result,
+              "./ledger bench "
+                  + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
+              Map.of(
+                  "events",
+                  Long.toString(events),
+                  "faults",
+                  Integer.toString(kills),
+                  "partitions",
+                  Integer.toString(partitions),
+                  "fault",
+                  fault.name().toLowerCase(java.util.Locale.ROOT)));
       System.out.println();
       System.out.print(section.toText());
       if (!noReport) {
@@ -324,14 +538,23 @@ public final class Bench implements Runnable {
     }
   }
 
-  @Command(name = "all", mixinStandardHelpOptions = true, description = "Every benchmark at its default sizes, and"
-      + " the queries at each size of --query-records, so every generated section of the report is rerun at the"
-      + " same commit (about an hour on 2 cores, most of it loading 10 million records twice).")
+  @Command(
+      name = "all",
+      mixinStandardHelpOptions = true,
+      description =
+          "Every benchmark at its default sizes, and"
+              + " the queries at each size of --query-records, so every generated section of the report is rerun at the"
+              + " same commit (about an hour on 2 cores, most of it loading 10 million records twice).")
   static final class All implements Callable<Integer> {
     @Mixin Common common;
 
-    @Option(names = "--query-records", split = ",", defaultValue = "1000000,10000000", description = "Audit records"
-        + " of each queries run; each size has its own section (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--query-records",
+        split = ",",
+        defaultValue = "1000000,10000000",
+        description =
+            "Audit records"
+                + " of each queries run; each size has its own section (default: ${DEFAULT-VALUE})")
     List<Long> queryRecords;
 
     /** Each run's arguments: a benchmark name and its own options. */

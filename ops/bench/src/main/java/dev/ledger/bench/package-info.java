@@ -1,2 +1,5 @@
-/** The benchmark suite: {@code ledger bench ...} measures the ledger beside what a user would run instead. */
+/**
+ * The benchmark suite: {@code ledger bench ...} measures the ledger beside what a user would run
+ * instead.
+ */
 package dev.ledger.bench;

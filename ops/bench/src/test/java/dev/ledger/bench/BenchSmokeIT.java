@@ -19,8 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BenchSmokeIT {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private int run(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
@@ -35,13 +34,62 @@ class BenchSmokeIT {
   @Test
   void everyBenchmarkRunsAtTinySizesAndWritesItsSection() throws Exception {
     boolean postgres = PostgresServer.binaries().isPresent();
-    List<String> pipeline = new ArrayList<>(List.of("pipeline", "--partitions", "2", "--duration", "3",
-        "--ceiling-duration", "1", "--max-backlog", "300", "--warmup-events", "60", "--http-clients", "2",
-        "--http-batch", "10", "--http-duration", "1", "--pg-duration", "1"));
-    List<String> revocation = new ArrayList<>(List.of("revocation", "--depths", "2", "--trees", "30", "--chain-reps",
-        "2", "--tree-reps", "1", "--background", "20", "--partitions", "2"));
-    List<String> queries = new ArrayList<>(List.of("queries", "--records", "3000", "--big-tree", "200",
-        "--hot-records", "300", "--clients", "2", "--warmup", "0", "--duration", "1", "--rate", "20"));
+    List<String> pipeline =
+        new ArrayList<>(
+            List.of(
+                "pipeline",
+                "--partitions",
+                "2",
+                "--duration",
+                "3",
+                "--ceiling-duration",
+                "1",
+                "--max-backlog",
+                "300",
+                "--warmup-events",
+                "60",
+                "--http-clients",
+                "2",
+                "--http-batch",
+                "10",
+                "--http-duration",
+                "1",
+                "--pg-duration",
+                "1"));
+    List<String> revocation =
+        new ArrayList<>(
+            List.of(
+                "revocation",
+                "--depths",
+                "2",
+                "--trees",
+                "30",
+                "--chain-reps",
+                "2",
+                "--tree-reps",
+                "1",
+                "--background",
+                "20",
+                "--partitions",
+                "2"));
+    List<String> queries =
+        new ArrayList<>(
+            List.of(
+                "queries",
+                "--records",
+                "3000",
+                "--big-tree",
+                "200",
+                "--hot-records",
+                "300",
+                "--clients",
+                "2",
+                "--warmup",
+                "0",
+                "--duration",
+                "1",
+                "--rate",
+                "20"));
     if (!postgres) {
       pipeline.add("--no-postgres");
       revocation.add("--no-postgres");
@@ -49,9 +97,11 @@ class BenchSmokeIT {
     }
 
     assertThat(run(pipeline.toArray(String[]::new))).isZero();
-    assertThat(report()).contains("### Ingest and pipeline throughput")
+    assertThat(report())
+        .contains("### Ingest and pipeline throughput")
         .containsPattern("- code: [0-9a-f]{40}")
-        .contains("pipeline, 2 partitions: producers to visible in the index (whole ledger, own JVM)")
+        .contains(
+            "pipeline, 2 partitions: producers to visible in the index (whole ledger, own JVM)")
         .contains("records/s (Kafka producer ceiling)")
         .contains("the same per CPU-second of the ledger process (2 partitions)")
         .contains("Kafka log bytes per event, every topic but ledger.events")
@@ -59,28 +109,38 @@ class BenchSmokeIT {
         .contains("ingest over HTTP: POST /v1/events, 2 clients x 10 events per request")
         .doesNotContain("INCOMPLETE");
     if (postgres) {
-      assertThat(report()).contains("ingest, derived rows: PostgreSQL one event per transaction, 8 clients")
+      assertThat(report())
+          .contains("ingest, derived rows: PostgreSQL one event per transaction, 8 clients")
           .contains("ingest, raw events only (no derived rows; not comparable)");
     }
 
     assertThat(run(revocation.toArray(String[]::new))).isZero();
-    assertThat(report()).contains("### Revocation propagation")
-        .contains("| chain of depth 2 (depth 2), until every notice is received |").contains("(n=2)")
+    assertThat(report())
+        .contains("### Revocation propagation")
+        .contains("| chain of depth 2 (depth 2), until every notice is received |")
+        .contains("(n=2)")
         .contains("| tree of 30 descendants (depth 2), until every notice is received |");
     if (postgres) {
-      assertThat(report()).contains("until the LISTENer has every id").contains("PostgreSQL until commit")
+      assertThat(report())
+          .contains("until the LISTENer has every id")
+          .contains("PostgreSQL until commit")
           .contains("postgres plan of the cascade, tree of 30 descendants (rolled back):");
     }
 
     assertThat(run(queries.toArray(String[]::new))).isZero();
     String text = report();
-    assertThat(text).contains("### Queries on 3,000 audit records")
+    assertThat(text)
+        .contains("### Queries on 3,000 audit records")
         .contains("| token by id (with its chain), closed loop, 2 clients |")
         .contains("| token by id (with its chain), open loop, 20 req/s |");
     if (postgres) {
-      assertThat(text).contains("disk: the same data in PostgreSQL").contains("PostgreSQL 1")
-          .contains("PostgreSQL by actors text[] @> (GIN)").contains("PostgreSQL by recursive CTE over parent_id")
-          .contains("postgres plan AUDIT_BY_ACTOR [audit_actor side table (B-tree), joined to audit]")
+      assertThat(text)
+          .contains("disk: the same data in PostgreSQL")
+          .contains("PostgreSQL 1")
+          .contains("PostgreSQL by actors text[] @> (GIN)")
+          .contains("PostgreSQL by recursive CTE over parent_id")
+          .contains(
+              "postgres plan AUDIT_BY_ACTOR [audit_actor side table (B-tree), joined to audit]")
           .contains("Index Only Scan Backward using audit_actor_pkey");
     }
     // Each section once: later runs replace, never duplicate.
@@ -91,7 +151,8 @@ class BenchSmokeIT {
   void jmhFoundTheMicroBenchmarks() throws Exception {
     try (InputStream in = getClass().getResourceAsStream("/META-INF/BenchmarkList")) {
       assertThat(in).isNotNull();
-      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains("IngestBenchmarks");
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+          .contains("IngestBenchmarks");
     }
   }
 }

@@ -16,13 +16,19 @@ class BenchTest {
 
   @Test
   void allRunsEveryBenchmarkAndTheQueriesAtBothPublishedSizes() {
-    assertThat(all("all").runs()).containsExactly(List.of("micro"), List.of("revocation"),
-        List.of("queries", "--records", "1000000"), List.of("queries", "--records", "10000000"), List.of("pipeline"));
+    assertThat(all("all").runs())
+        .containsExactly(
+            List.of("micro"),
+            List.of("revocation"),
+            List.of("queries", "--records", "1000000"),
+            List.of("queries", "--records", "10000000"),
+            List.of("pipeline"));
   }
 
   @Test
   void theQuerySizesOfAllCanBeChosen() {
-    assertThat(all("all", "--query-records", "3000").runs()).contains(List.of("queries", "--records", "3000"))
+    assertThat(all("all", "--query-records", "3000").runs())
+        .contains(List.of("queries", "--records", "3000"))
         .hasSize(4);
   }
 }

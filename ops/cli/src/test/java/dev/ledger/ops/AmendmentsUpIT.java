@@ -43,37 +43,85 @@ class AmendmentsUpIT {
 
   private static final String T = "2026-11-20T09:00:";
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private static List<String> tokens(String tenant) {
     return List.of(
-        event(tenant, "ev-t1", "token.issued", "00", "token", "{\"token_id\":\"t1\",\"issuer\":\"https://as.example\","
-            + "\"subject\":\"user:dana\",\"actor\":\"agent:planner\",\"audience\":[\"https://api.example\"],\"scopes\":[\"read\"]}"),
-        event(tenant, "ev-t2", "token.exchanged", "01", "token", "{\"token_id\":\"t2\",\"parent_token_id\":\"t1\","
-            + "\"issuer\":\"https://as.example\",\"actor\":\"agent:searcher\",\"audience\":[\"https://api.example\"],"
-            + "\"scopes\":[\"read\"],\"max_uses\":2}"),
-        event(tenant, "ev-t3", "token.attenuated", "02", "token",
+        event(
+            tenant,
+            "ev-t1",
+            "token.issued",
+            "00",
+            "token",
+            "{\"token_id\":\"t1\",\"issuer\":\"https://as.example\","
+                + "\"subject\":\"user:dana\",\"actor\":\"agent:planner\",\"audience\":[\"https://api.example\"],\"scopes\":[\"read\"]}"),
+        event(
+            tenant,
+            "ev-t2",
+            "token.exchanged",
+            "01",
+            "token",
+            "{\"token_id\":\"t2\",\"parent_token_id\":\"t1\","
+                + "\"issuer\":\"https://as.example\",\"actor\":\"agent:searcher\",\"audience\":[\"https://api.example\"],"
+                + "\"scopes\":[\"read\"],\"max_uses\":2}"),
+        event(
+            tenant,
+            "ev-t3",
+            "token.attenuated",
+            "02",
+            "token",
             "{\"token_id\":\"t3\",\"parent_token_id\":\"t2\",\"actor\":\"agent:scraper\"}"),
-        event(tenant, "ev-t4", "token.attenuated", "03", "token",
+        event(
+            tenant,
+            "ev-t4",
+            "token.attenuated",
+            "03",
+            "token",
             "{\"token_id\":\"t4\",\"parent_token_id\":\"t3\",\"actor\":\"agent:fetcher\"}"));
   }
 
   /** u1..u6 in event-time order. */
   private static List<String> uses(String tenant) {
-    String[][] uses = {{"u1", "t2", "20"}, {"u2", "t2", "21"}, {"u3", "t2", "22"}, {"u4", "t3", "23"}, {"u5", "t3", "25"},
-        {"u6", "t4", "40"}};
+    String[][] uses = {
+      {"u1", "t2", "20"},
+      {"u2", "t2", "21"},
+      {"u3", "t2", "22"},
+      {"u4", "t3", "23"},
+      {"u5", "t3", "25"},
+      {"u6", "t4", "40"}
+    };
     List<String> out = new ArrayList<>();
     for (String[] u : uses) {
-      out.add(event(tenant, u[0], "token.used", u[2], "use", "{\"token_id\":\"" + u[1]
-          + "\",\"resource\":\"https://api.example\",\"action\":\"GET /data\",\"outcome\":\"allowed\"}"));
+      out.add(
+          event(
+              tenant,
+              u[0],
+              "token.used",
+              u[2],
+              "use",
+              "{\"token_id\":\""
+                  + u[1]
+                  + "\",\"resource\":\"https://api.example\",\"action\":\"GET /data\",\"outcome\":\"allowed\"}"));
     }
     return out;
   }
 
-  private static String event(String tenant, String id, String type, String second, String body, String bodyJson) {
-    return "{\"event_id\":\"" + id + "\",\"type\":\"" + type + "\",\"occurred_at\":\"" + T + second + "Z\",\"tenant\":\""
-        + tenant + "\",\"" + body + "\":" + bodyJson + "}";
+  private static String event(
+      String tenant, String id, String type, String second, String body, String bodyJson) {
+    return "{\"event_id\":\""
+        + id
+        + "\",\"type\":\""
+        + type
+        + "\",\"occurred_at\":\""
+        + T
+        + second
+        + "Z\",\"tenant\":\""
+        + tenant
+        + "\",\""
+        + body
+        + "\":"
+        + bodyJson
+        + "}";
   }
 
   @Test
@@ -94,14 +142,20 @@ class AmendmentsUpIT {
 
       Map<String, JsonNode> a = new TreeMap<>();
       Map<String, JsonNode> b = new TreeMap<>();
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-        a.clear();
-        b.clear();
-        api.audit("in-order", "violation=usage_limit_exceeded").forEach(r -> a.put(r.get("event_id").asText(), r));
-        api.audit("latest-first", "violation=usage_limit_exceeded").forEach(r -> b.put(r.get("event_id").asText(), r));
-        assertThat(a.keySet()).containsExactly("u3", "u4", "u5", "u6");
-        assertThat(b.keySet()).containsExactly("u3", "u4", "u5", "u6");
-      });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .untilAsserted(
+              () -> {
+                a.clear();
+                b.clear();
+                api.audit("in-order", "violation=usage_limit_exceeded")
+                    .forEach(r -> a.put(r.get("event_id").asText(), r));
+                api.audit("latest-first", "violation=usage_limit_exceeded")
+                    .forEach(r -> b.put(r.get("event_id").asText(), r));
+                assertThat(a.keySet()).containsExactly("u3", "u4", "u5", "u6");
+                assertThat(b.keySet()).containsExactly("u3", "u4", "u5", "u6");
+              });
       for (String id : a.keySet()) {
         assertThat(verdict(b.get(id))).as(id).isEqualTo(verdict(a.get(id)));
         assertThat(a.get(id).get("amended_at").isNull()).as(id + " in order: judged once").isTrue();
@@ -113,11 +167,16 @@ class AmendmentsUpIT {
         JsonNode r = b.get(id);
         assertThat(r.get("recorded_violations")).as(id).isEmpty();
         assertThat(r.get("amended_at").isTextual()).as(id).isTrue();
-        assertThat(r.get("amendment").get("added").toString()).as(id).isEqualTo("[\"usage_limit_exceeded\"]");
-        assertThat(r.get("amendment").get("cause_event_id").asText()).as(id).isIn("u1", "u2", "u3", "u4");
+        assertThat(r.get("amendment").get("added").toString())
+            .as(id)
+            .isEqualTo("[\"usage_limit_exceeded\"]");
+        assertThat(r.get("amendment").get("cause_event_id").asText())
+            .as(id)
+            .isIn("u1", "u2", "u3", "u4");
       }
       assertThat(api.audit("latest-first", "token=t2&violation=usage_limit_exceeded"))
-          .extracting(r -> r.get("event_id").asText()).containsExactly("u3");
+          .extracting(r -> r.get("event_id").asText())
+          .containsExactly("u3");
 
       // The exports: append-only logs, amendments as their own leaves; each verifies, and folded
       // they give the same verdict now; the records as first written stay as they were.
@@ -125,15 +184,23 @@ class AmendmentsUpIT {
       for (String tenant : List.of("in-order", "latest-first")) {
         int leaves = tenant.equals("in-order") ? 10 : 14;
         Path file = tmp.resolve(tenant + ".ndjson");
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-          HttpResponse<String> export = api.get("/v1/exports?tenant=" + tenant);
-          assertThat(export.statusCode()).as(export.body()).isEqualTo(200);
-          Files.writeString(file, export.body());
-          assertThat(records(file)).as(tenant).hasSize(leaves);
-        });
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(500))
+            .untilAsserted(
+                () -> {
+                  HttpResponse<String> export = api.get("/v1/exports?tenant=" + tenant);
+                  assertThat(export.statusCode()).as(export.body()).isEqualTo(200);
+                  Files.writeString(file, export.body());
+                  assertThat(records(file)).as(tenant).hasSize(leaves);
+                });
         cli("verify", file.toString(), "--data-dir", data.toString()); // exit code 0: it verifies
-        VerificationReport report = Verifier.verify(file, PublicKeys.read(data.resolve(NotaryKey.PUBLIC_PEM_FILE)), null,
-            ProgressListener.NONE);
+        VerificationReport report =
+            Verifier.verify(
+                file,
+                PublicKeys.read(data.resolve(NotaryKey.PUBLIC_PEM_FILE)),
+                null,
+                ProgressListener.NONE);
         assertThat(report.ok()).as(report.lines().toString()).isTrue();
         assertThat(report.records()).isEqualTo(leaves);
         folded.put(tenant, fold(records(file)));
@@ -148,7 +215,8 @@ class AmendmentsUpIT {
         }
       }
       assertThat(folded.get("latest-first")).isEqualTo(folded.get("in-order"));
-      assertThat(folded.get("in-order")).containsEntry("u3", List.of("usage_limit_exceeded"))
+      assertThat(folded.get("in-order"))
+          .containsEntry("u3", List.of("usage_limit_exceeded"))
           .containsEntry("u2", List.of());
     }
   }
@@ -156,8 +224,18 @@ class AmendmentsUpIT {
   /** The answer's verdict now and the fields that do not depend on arrival order. */
   private static JsonNode verdict(JsonNode record) {
     ObjectNode out = JSON.createObjectNode();
-    for (String field : List.of("event_id", "type", "occurred_at", "token_id", "principal", "chain", "resource",
-        "action", "outcome", "violations")) {
+    for (String field :
+        List.of(
+            "event_id",
+            "type",
+            "occurred_at",
+            "token_id",
+            "principal",
+            "chain",
+            "resource",
+            "action",
+            "outcome",
+            "violations")) {
       out.set(field, record.get(field));
     }
     return out;
@@ -175,7 +253,10 @@ class AmendmentsUpIT {
     return out;
   }
 
-  /** As docs/exports.md tells an export reader: each event's record, with its amendments applied in leaf order. */
+  /**
+   * As docs/exports.md tells an export reader: each event's record, with its amendments applied in
+   * leaf order.
+   */
   private static Map<String, List<String>> fold(List<JsonNode> records) {
     Map<String, TreeSet<String>> now = new TreeMap<>();
     for (JsonNode r : records) {
@@ -196,30 +277,43 @@ class AmendmentsUpIT {
 
   private record Api(String base, String key) {
     void post(String ndjson) throws Exception {
-      HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "/v1/events"))
-          .header("Authorization", "Bearer " + key).header("Content-Type", "application/x-ndjson")
-          .POST(HttpRequest.BodyPublishers.ofString(ndjson)));
+      HttpResponse<String> r =
+          send(
+              HttpRequest.newBuilder(URI.create(base + "/v1/events"))
+                  .header("Authorization", "Bearer " + key)
+                  .header("Content-Type", "application/x-ndjson")
+                  .POST(HttpRequest.BodyPublishers.ofString(ndjson)));
       assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
     }
 
-    /** Posts the tokens, waits until the last one is resolved, then posts each use once the one before is audited. */
+    /**
+     * Posts the tokens, waits until the last one is resolved, then posts each use once the one
+     * before is audited.
+     */
     void postOneByOne(String tenant, List<String> tokens, List<String> uses) throws Exception {
       post(String.join("\n", tokens));
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-        HttpResponse<String> t4 = get("/v1/tokens/t4?tenant=" + tenant);
-        assertThat(t4.statusCode()).as(t4.body()).isEqualTo(200);
-        assertThat(JSON.readTree(t4.body()).get("status").asText()).isEqualTo("active");
-      });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100))
+          .untilAsserted(
+              () -> {
+                HttpResponse<String> t4 = get("/v1/tokens/t4?tenant=" + tenant);
+                assertThat(t4.statusCode()).as(t4.body()).isEqualTo(200);
+                assertThat(JSON.readTree(t4.body()).get("status").asText()).isEqualTo("active");
+              });
       for (String use : uses) {
         post(use);
         String id = JSON.readTree(use).get("event_id").asText();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
-            assertThat(audit(tenant, "q=event_id:" + id)).hasSize(1));
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(100))
+            .untilAsserted(() -> assertThat(audit(tenant, "q=event_id:" + id)).hasSize(1));
       }
     }
 
     HttpResponse<String> get(String path) throws Exception {
-      return send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + key));
+      return send(
+          HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + key));
     }
 
     List<JsonNode> audit(String tenant, String query) throws Exception {

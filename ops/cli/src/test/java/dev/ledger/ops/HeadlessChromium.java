@@ -21,8 +21,9 @@ import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * Debian's Chromium and chromedriver, headless, driven by Selenium. Both binaries are named explicitly, so Selenium's
- * driver manager never runs and nothing is downloaded; {@code --no-sandbox} because CI runs as root.
+ * Debian's Chromium and chromedriver, headless, driven by Selenium. Both binaries are named
+ * explicitly, so Selenium's driver manager never runs and nothing is downloaded; {@code
+ * --no-sandbox} because CI runs as root.
  */
 final class HeadlessChromium implements AutoCloseable {
 
@@ -37,10 +38,16 @@ final class HeadlessChromium implements AutoCloseable {
     this.downloads = downloads;
   }
 
-  /** @return why the browser cannot run here, or null when both binaries are installed */
+  /**
+   * @return why the browser cannot run here, or null when both binaries are installed
+   */
   static String missing() {
     if (!Files.isExecutable(BROWSER) || !Files.isExecutable(DRIVER)) {
-      return "needs " + BROWSER + " and " + DRIVER + " (apt-get install chromium chromium-driver; ./ledger test "
+      return "needs "
+          + BROWSER
+          + " and "
+          + DRIVER
+          + " (apt-get install chromium chromium-driver; ./ledger test "
           + "installs them when run as root on Debian)";
     }
     return null;
@@ -49,22 +56,36 @@ final class HeadlessChromium implements AutoCloseable {
   static HeadlessChromium start(Path downloads) {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(BROWSER.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-        "--window-size=1280,800", "--lang=en-GB", "--no-first-run", "--disable-extensions");
-    options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toString(),
-        "download.prompt_for_download", false));
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--window-size=1280,800",
+        "--lang=en-GB",
+        "--no-first-run",
+        "--disable-extensions");
+    options.setExperimentalOption(
+        "prefs",
+        Map.of(
+            "download.default_directory",
+            downloads.toString(),
+            "download.prompt_for_download",
+            false));
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.BROWSER, Level.ALL);
     options.setCapability("goog:loggingPrefs", logs);
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(DRIVER.toFile())
-        .usingAnyFreePort()
-        .withLogFile(new File("target/chromedriver.log"))
-        .build();
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(DRIVER.toFile())
+            .usingAnyFreePort()
+            .withLogFile(new File("target/chromedriver.log"))
+            .build();
     ChromeDriver driver = new ChromeDriver(service, options);
     // Headless Chromium saves downloads only where it is told to.
-    driver.executeCdpCommand("Browser.setDownloadBehavior", Map.of("behavior", "allow",
-        "downloadPath", downloads.toString()));
+    driver.executeCdpCommand(
+        "Browser.setDownloadBehavior",
+        Map.of("behavior", "allow", "downloadPath", downloads.toString()));
     return new HeadlessChromium(driver, downloads);
   }
 
@@ -84,7 +105,10 @@ final class HeadlessChromium implements AutoCloseable {
     try {
       Path dir = Files.createDirectories(Path.of("target", "console"));
       Path png = dir.resolve(name + ".png");
-      Files.move(driver.getScreenshotAs(OutputType.FILE).toPath(), png, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          driver.getScreenshotAs(OutputType.FILE).toPath(),
+          png,
+          StandardCopyOption.REPLACE_EXISTING);
       return png;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -93,7 +117,9 @@ final class HeadlessChromium implements AutoCloseable {
 
   /** The browser console's messages so far. */
   List<String> consoleMessages() {
-    return driver.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::toString).toList();
+    return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+        .map(LogEntry::toString)
+        .toList();
   }
 
   @Override

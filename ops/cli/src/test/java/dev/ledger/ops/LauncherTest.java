@@ -10,19 +10,25 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The JVM flags the {@code ./ledger} launcher gives the ledger: a heap limit and exit on OutOfMemoryError. */
+/**
+ * The JVM flags the {@code ./ledger} launcher gives the ledger: a heap limit and exit on
+ * OutOfMemoryError.
+ */
 class LauncherTest {
 
   private record Run(int exit, String out, String err) {}
 
   private static Run flags(Map<String, String> env) throws IOException, InterruptedException {
-    ProcessBuilder builder = new ProcessBuilder("bash", ReadmeSnippets.repoRoot().resolve("ledger").toString(),
-        "jvm-flags");
+    ProcessBuilder builder =
+        new ProcessBuilder(
+            "bash", ReadmeSnippets.repoRoot().resolve("ledger").toString(), "jvm-flags");
     builder.environment().remove("LEDGER_HEAP");
     builder.environment().putAll(env);
     Process p = builder.start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return new Run(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+    return new Run(
+        p.exitValue(),
+        new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
         new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
   }
 
@@ -38,7 +44,9 @@ class LauncherTest {
 
   @Test
   void ledgerHeapSetsTheHeapAndIsChecked() throws Exception {
-    assertThat(flags(Map.of("LEDGER_HEAP", "300m")).out()).contains("-Xmx300m").doesNotContain("-Xmx768m");
+    assertThat(flags(Map.of("LEDGER_HEAP", "300m")).out())
+        .contains("-Xmx300m")
+        .doesNotContain("-Xmx768m");
     Run bad = flags(Map.of("LEDGER_HEAP", "lots"));
     assertThat(bad.exit()).isNotZero();
     assertThat(bad.err()).contains("LEDGER_HEAP=lots");

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 final class ReadmeSnippets {
 
   private static final Pattern SNIPPET =
-      Pattern.compile("<!-- readme-(?:test|cli): ([a-z0-9-]+) -->\\s*```sh\\n(.*?)```", Pattern.DOTALL);
+      Pattern.compile(
+          "<!-- readme-(?:test|cli): ([a-z0-9-]+) -->\\s*```sh\\n(.*?)```", Pattern.DOTALL);
 
   private ReadmeSnippets() {}
 
@@ -25,11 +26,13 @@ final class ReadmeSnippets {
   static Path repoRoot() {
     Path dir = Path.of("").toAbsolutePath();
     // The root is where the launcher is: every module has a README.md of its own.
-    while (dir != null && !(Files.exists(dir.resolve("README.md")) && Files.exists(dir.resolve("ledger")))) {
+    while (dir != null
+        && !(Files.exists(dir.resolve("README.md")) && Files.exists(dir.resolve("ledger")))) {
       dir = dir.getParent();
     }
     if (dir == null) {
-      throw new IllegalStateException("README.md and ledger not found above " + Path.of("").toAbsolutePath());
+      throw new IllegalStateException(
+          "README.md and ledger not found above " + Path.of("").toAbsolutePath());
     }
     return dir;
   }
@@ -49,16 +52,24 @@ final class ReadmeSnippets {
    * {@code ./ledger} there is a stand-in that runs this build's command line in a fresh JVM, as the
    * real launcher does once built. Returns stdout.
    */
-  static String run(String snippet, Path workDir, int port) throws IOException, InterruptedException {
+  static String run(String snippet, Path workDir, int port)
+      throws IOException, InterruptedException {
     String script = snippet.replace("127.0.0.1:8080", "127.0.0.1:" + port);
     Path launcher = workDir.resolve("ledger");
     if (!Files.exists(launcher)) {
-      Files.writeString(launcher, "#!/usr/bin/env bash\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java")
-          + "' -cp '" + System.getProperty("java.class.path") + "' dev.ledger.ops.Main \"$@\"\n");
+      Files.writeString(
+          launcher,
+          "#!/usr/bin/env bash\nexec '"
+              + Path.of(System.getProperty("java.home"), "bin", "java")
+              + "' -cp '"
+              + System.getProperty("java.class.path")
+              + "' dev.ledger.ops.Main \"$@\"\n");
       launcher.toFile().setExecutable(true);
     }
-    ProcessBuilder builder = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script).directory(workDir.toFile())
-        .redirectErrorStream(false);
+    ProcessBuilder builder =
+        new ProcessBuilder("bash", "-euo", "pipefail", "-c", script)
+            .directory(workDir.toFile())
+            .redirectErrorStream(false);
     builder.environment().put("LEDGER_URL", "http://127.0.0.1:" + port);
     builder.environment().remove("LEDGER_KEY");
     Process p = builder.start();
@@ -68,8 +79,11 @@ final class ReadmeSnippets {
     }
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (p.exitValue() != 0) {
-      throw new IllegalStateException("snippet failed (" + p.exitValue() + "): "
-          + new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+      throw new IllegalStateException(
+          "snippet failed ("
+              + p.exitValue()
+              + "): "
+              + new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
     }
     return out;
   }

@@ -31,7 +31,14 @@ class WorkloadGeneratorTest {
 
   @Test
   void treesHaveTheRequestedShapeAndEveryChildNamesAKnownParent() throws Exception {
-    WorkloadSpec spec = WorkloadSpec.builder().trees(5).depth(3).fanout(2).usesPerToken(1).revocationShare(0).build();
+    WorkloadSpec spec =
+        WorkloadSpec.builder()
+            .trees(5)
+            .depth(3)
+            .fanout(2)
+            .usesPerToken(1)
+            .revocationShare(0)
+            .build();
     Set<String> tokens = new HashSet<>();
     Set<String> eventIds = new HashSet<>();
     int uses = 0;
@@ -48,7 +55,7 @@ class WorkloadGeneratorTest {
           assertThat(tokens).contains(e.at("/use/token_id").asText());
           uses++;
         }
-        default -> { }
+        default -> {}
       }
     }
     assertThat(tokens).hasSize((int) (5 * spec.tokensPerTree()));
@@ -58,7 +65,8 @@ class WorkloadGeneratorTest {
 
   @Test
   void violationsAndRevocationsAppearInTheRequestedShare() throws Exception {
-    WorkloadSpec spec = WorkloadSpec.builder().trees(400).violationShare(0.2).revocationShare(0.5).build();
+    WorkloadSpec spec =
+        WorkloadSpec.builder().trees(400).violationShare(0.2).revocationShare(0.5).build();
     int revocations = 0;
     int impostors = 0;
     for (String line : all(spec)) {

@@ -12,7 +12,10 @@ public final class ExportException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   /** What went wrong. */
-  public enum Kind { BAD_REQUEST, NOT_FOUND }
+  public enum Kind {
+    BAD_REQUEST,
+    NOT_FOUND
+  }
 
   private final Kind kind;
   private final transient List<String> details;

@@ -4,9 +4,14 @@ import java.util.Locale;
 
 /** The file formats of an export. Only {@link #NDJSON} carries the integrity proofs. */
 public enum ExportFormat {
-  /** Header with the signed checkpoint and proofs, one line per record, trailer (docs/exports.md). */
+  /**
+   * Header with the signed checkpoint and proofs, one line per record, trailer (docs/exports.md).
+   */
   NDJSON("application/x-ndjson", "ndjson"),
-  /** One row per record with its leaf index and leaf hash, to match against a verified NDJSON export. */
+  /**
+   * One row per record with its leaf index and leaf hash, to match against a verified NDJSON
+   * export.
+   */
   CSV("text/csv; charset=utf-8", "csv"),
   /** One OCSF 1.1 event per line. */
   OCSF("application/x-ndjson", "ocsf.ndjson");

@@ -16,16 +16,18 @@ import java.util.regex.Pattern;
  * @param format never null
  * @param previousTreeSize tree size of the auditor's previous checkpoint, null for none
  */
-public record ExportRequest(String tenant, Instant from, Instant to, ExportFormat format, Long previousTreeSize) {
+public record ExportRequest(
+    String tenant, Instant from, Instant to, ExportFormat format, Long previousTreeSize) {
 
   private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
   /**
-   * Builds a request from text parameters (query string or command line), checking all of them
-   * at once: throws {@link ExportException} ({@code BAD_REQUEST}) listing every bad one. Only
-   * {@code tenant} is required; {@code format} defaults to ndjson.
+   * Builds a request from text parameters (query string or command line), checking all of them at
+   * once: throws {@link ExportException} ({@code BAD_REQUEST}) listing every bad one. Only {@code
+   * tenant} is required; {@code format} defaults to ndjson.
    */
-  public static ExportRequest parse(String tenant, String from, String to, String format, String previousTreeSize) {
+  public static ExportRequest parse(
+      String tenant, String from, String to, String format, String previousTreeSize) {
     List<String> problems = new ArrayList<>();
     if (tenant == null || !TENANT.matcher(tenant).matches()) {
       problems.add("tenant: must be 1..128 of A-Z a-z 0-9 . _ -");
@@ -35,7 +37,8 @@ public record ExportRequest(String tenant, Instant from, Instant to, ExportForma
     if (f != null && t != null && !f.isBefore(t)) {
       problems.add("to: must be after from");
     }
-    ExportFormat fmt = format == null || format.isBlank() ? ExportFormat.NDJSON : ExportFormat.parse(format);
+    ExportFormat fmt =
+        format == null || format.isBlank() ? ExportFormat.NDJSON : ExportFormat.parse(format);
     if (fmt == null) {
       problems.add("format: must be one of ndjson, csv, ocsf");
     }
@@ -51,7 +54,8 @@ public record ExportRequest(String tenant, Instant from, Instant to, ExportForma
       }
     }
     if (!problems.isEmpty()) {
-      throw new ExportException(ExportException.Kind.BAD_REQUEST, "invalid export request", problems);
+      throw new ExportException(
+          ExportException.Kind.BAD_REQUEST, "invalid export request", problems);
     }
     return new ExportRequest(tenant, f, t, fmt, previous);
   }

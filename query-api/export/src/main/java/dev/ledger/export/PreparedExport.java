@@ -26,8 +26,10 @@ public final class PreparedExport {
 
   /** The {@code format} member of an NDJSON export header. */
   public static final String FORMAT = "ledger-export/1";
+
   /** The member that makes a line the header. */
   public static final String HEADER = "ledger_export";
+
   /** The member that makes a line the trailer. */
   public static final String TRAILER = "ledger_export_end";
 
@@ -42,7 +44,13 @@ public final class PreparedExport {
   private final RangeProof range;
   private final List<byte[]> consistency;
 
-  PreparedExport(Path root, ExportRequest request, Checkpoint checkpoint, long begin, long end, RangeProof range,
+  PreparedExport(
+      Path root,
+      ExportRequest request,
+      Checkpoint checkpoint,
+      long begin,
+      long end,
+      RangeProof range,
       List<byte[]> consistency) {
     this.root = root;
     this.request = request;
@@ -73,7 +81,14 @@ public final class PreparedExport {
 
   /** A file name such as {@code ledger-acme-0-1200.ndjson}. */
   public String fileName() {
-    return "ledger-" + request.tenant() + "-" + begin + "-" + end + "." + request.format().extension();
+    return "ledger-"
+        + request.tenant()
+        + "-"
+        + begin
+        + "-"
+        + end
+        + "."
+        + request.format().extension();
   }
 
   /**
@@ -84,19 +99,24 @@ public final class PreparedExport {
     BufferedOutputStream buffered = new BufferedOutputStream(out, 1 << 16);
     long total = records();
     long[] written = {0};
-    try (LogReader reader = LogReader.open(root, request.tenant())
-        .orElseThrow(() -> new IOException("the log of " + request.tenant() + " disappeared"))) {
+    try (LogReader reader =
+        LogReader.open(root, request.tenant())
+            .orElseThrow(
+                () -> new IOException("the log of " + request.tenant() + " disappeared"))) {
       switch (request.format()) {
         case NDJSON -> line(buffered, JSON.writeValueAsString(header()));
         case CSV -> buffered.write(CsvFormat.headerRow().getBytes(StandardCharsets.UTF_8));
-        case OCSF -> { }
+        case OCSF -> {}
       }
-      reader.forEach(begin, end, (leaf, data) -> {
-        writeRecord(buffered, leaf, data);
-        if (++written[0] % PROGRESS_EVERY == 0) {
-          progress.progress(written[0], total);
-        }
-      });
+      reader.forEach(
+          begin,
+          end,
+          (leaf, data) -> {
+            writeRecord(buffered, leaf, data);
+            if (++written[0] % PROGRESS_EVERY == 0) {
+              progress.progress(written[0], total);
+            }
+          });
       if (request.format() == ExportFormat.NDJSON) {
         ObjectNode trailer = JSON.createObjectNode();
         trailer.putObject(TRAILER).put("count", written[0]);
@@ -114,19 +134,26 @@ public final class PreparedExport {
       case NDJSON -> {
         // The stored leaf data is already {"committed_at":...,"record":{...}}: splice the index and
         // hash in front instead of parsing and re-serialising a million records.
-        out.write(("{\"leaf_index\":" + leaf + ",\"leaf_hash\":\"" + leafHash + "\",").getBytes(StandardCharsets.US_ASCII));
+        out.write(
+            ("{\"leaf_index\":" + leaf + ",\"leaf_hash\":\"" + leafHash + "\",")
+                .getBytes(StandardCharsets.US_ASCII));
         out.write(data, 1, data.length - 1);
         out.write('\n');
       }
       case CSV -> {
         JsonNode leafJson = JSON.readTree(data);
-        out.write(CsvFormat.row(leafJson.path("record"), leaf, leafJson.path("committed_at").asText(), leafHash)
-            .getBytes(StandardCharsets.UTF_8));
+        out.write(
+            CsvFormat.row(
+                    leafJson.path("record"), leaf, leafJson.path("committed_at").asText(), leafHash)
+                .getBytes(StandardCharsets.UTF_8));
       }
       case OCSF -> {
         JsonNode leafJson = JSON.readTree(data);
-        line(out, JSON.writeValueAsString(OcsfMapper.map(leafJson.path("record"), leaf,
-            leafJson.path("committed_at").asText())));
+        line(
+            out,
+            JSON.writeValueAsString(
+                OcsfMapper.map(
+                    leafJson.path("record"), leaf, leafJson.path("committed_at").asText())));
       }
     }
   }

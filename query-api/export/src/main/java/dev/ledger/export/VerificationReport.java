@@ -9,13 +9,18 @@ import java.util.List;
  * @param records record lines read
  * @param tenant the tenant the header names, null if it could not be read
  * @param checkpoint the export's checkpoint, null if it could not be read
- * @param problems every problem, in the order found, never null (at most {@link Verifier#MAX_PROBLEMS}
- *     are kept; {@code omitted} counts the rest)
+ * @param problems every problem, in the order found, never null (at most {@link
+ *     Verifier#MAX_PROBLEMS} are kept; {@code omitted} counts the rest)
  * @param omitted problems found beyond the ones kept
  * @param notes facts worth knowing that are not problems (what was and was not checked), never null
  */
-public record VerificationReport(long records, String tenant, Checkpoint checkpoint, List<Problem> problems,
-    long omitted, List<String> notes) {
+public record VerificationReport(
+    long records,
+    String tenant,
+    Checkpoint checkpoint,
+    List<Problem> problems,
+    long omitted,
+    List<String> notes) {
 
   /** The kinds of problem, so callers and tests can tell them apart without parsing text. */
   public enum Kind {
@@ -59,7 +64,10 @@ public record VerificationReport(long records, String tenant, Checkpoint checkpo
     notes = List.copyOf(notes);
   }
 
-  /** True when the export is intact, signed by the given key, and consistent with the previous checkpoint. */
+  /**
+   * True when the export is intact, signed by the given key, and consistent with the previous
+   * checkpoint.
+   */
   public boolean ok() {
     return problems.isEmpty();
   }
@@ -67,9 +75,17 @@ public record VerificationReport(long records, String tenant, Checkpoint checkpo
   /** Human-readable lines: a verdict, then each problem and note. */
   public List<String> lines() {
     List<String> out = new java.util.ArrayList<>();
-    out.add(ok() ? "OK: " + records + " records of tenant " + tenant + " verified against checkpoint tree_size "
-        + checkpoint.treeSize() + " root " + checkpoint.rootHash()
-        : "FAILED: " + (problems.size() + omitted) + " problem(s)");
+    out.add(
+        ok()
+            ? "OK: "
+                + records
+                + " records of tenant "
+                + tenant
+                + " verified against checkpoint tree_size "
+                + checkpoint.treeSize()
+                + " root "
+                + checkpoint.rootHash()
+            : "FAILED: " + (problems.size() + omitted) + " problem(s)");
     problems.forEach(p -> out.add("  " + p.message()));
     if (omitted > 0) {
       out.add("  ... and " + omitted + " more");

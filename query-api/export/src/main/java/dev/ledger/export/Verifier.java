@@ -28,12 +28,12 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * Checks an NDJSON export offline (docs/exports.md, "Verifying"): the header's checkpoint
- * signature with the auditor's public key, every record's leaf hash, leaf order and completeness,
- * the count in the trailer, that the records with the range proof reproduce the signed root, and,
- * given the auditor's previous checkpoint, that the log only grew since. Streams the file in O(log
- * n) memory (plus the open gaps of a damaged file, at most {@link #MAX_PROBLEMS}). Never throws
- * on bad input: every finding is a {@link Problem} in the report.
+ * Checks an NDJSON export offline (docs/exports.md, "Verifying"): the header's checkpoint signature
+ * with the auditor's public key, every record's leaf hash, leaf order and completeness, the count
+ * in the trailer, that the records with the range proof reproduce the signed root, and, given the
+ * auditor's previous checkpoint, that the log only grew since. Streams the file in O(log n) memory
+ * (plus the open gaps of a damaged file, at most {@link #MAX_PROBLEMS}). Never throws on bad input:
+ * every finding is a {@link Problem} in the report.
  */
 public final class Verifier {
 
@@ -60,7 +60,8 @@ public final class Verifier {
    * cannot be checked, which is a problem) against the auditor's {@code previous} checkpoint (null:
    * none). A file that cannot be read is a problem too.
    */
-  public static VerificationReport verify(Path file, PublicKey key, Checkpoint previous, ProgressListener progress) {
+  public static VerificationReport verify(
+      Path file, PublicKey key, Checkpoint previous, ProgressListener progress) {
     try (InputStream in = Files.newInputStream(file)) {
       return verify(in, key, previous, progress);
     } catch (IOException e) {
@@ -70,10 +71,13 @@ public final class Verifier {
     }
   }
 
-  /** As {@link #verify(Path, PublicKey, Checkpoint, ProgressListener)}, from a stream (not closed). */
-  public static VerificationReport verify(InputStream in, PublicKey key, Checkpoint previous, ProgressListener progress) {
-    return new Verifier(key, previous, progress).run(
-        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16));
+  /**
+   * As {@link #verify(Path, PublicKey, Checkpoint, ProgressListener)}, from a stream (not closed).
+   */
+  public static VerificationReport verify(
+      InputStream in, PublicKey key, Checkpoint previous, ProgressListener progress) {
+    return new Verifier(key, previous, progress)
+        .run(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16));
   }
 
   /**
@@ -92,7 +96,8 @@ public final class Verifier {
       }
       return Checkpoint.fromJson(json);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(file + " is neither a checkpoint nor an export: " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          file + " is neither a checkpoint nor an export: " + e.getOriginalMessage(), e);
     }
   }
 
@@ -136,19 +141,32 @@ public final class Verifier {
         if (line.has(PreparedExport.TRAILER)) {
           trailer = true;
           JsonNode count = line.get(PreparedExport.TRAILER).get("count");
-          trailerCount = count != null && count.canConvertToExactIntegral() ? count.longValue() : -1;
+          trailerCount =
+              count != null && count.canConvertToExactIntegral() ? count.longValue() : -1;
           if (trailerCount != records) {
-            problem(Kind.TRUNCATED, "line " + lineNo + ": the trailer says " + (trailerCount < 0 ? "?" : trailerCount)
-                + " records, the file has " + records);
+            problem(
+                Kind.TRUNCATED,
+                "line "
+                    + lineNo
+                    + ": the trailer says "
+                    + (trailerCount < 0 ? "?" : trailerCount)
+                    + " records, the file has "
+                    + records);
           }
           continue;
         }
         JsonNode index = line.get("leaf_index");
         JsonNode committed = line.get("committed_at");
         JsonNode record = line.get("record");
-        if (index == null || !index.canConvertToExactIntegral() || committed == null || !committed.isTextual()
-            || record == null || !record.isObject()) {
-          problem(Kind.MALFORMED, "line " + lineNo + ": not a record line (needs leaf_index, committed_at, record)");
+        if (index == null
+            || !index.canConvertToExactIntegral()
+            || committed == null
+            || !committed.isTextual()
+            || record == null
+            || !record.isObject()) {
+          problem(
+              Kind.MALFORMED,
+              "line " + lineNo + ": not a record line (needs leaf_index, committed_at, record)");
           continue;
         }
         records++;
@@ -162,8 +180,13 @@ public final class Verifier {
         }
         JsonNode stated = line.get("leaf_hash");
         if (stated != null && !Hashes.hex(leafHash).equals(stated.asText())) {
-          problem(Kind.CHANGED, "line " + lineNo + ": record changed: leaf " + leaf
-              + " does not hash to its leaf_hash (a field was edited)");
+          problem(
+              Kind.CHANGED,
+              "line "
+                  + lineNo
+                  + ": record changed: leaf "
+                  + leaf
+                  + " does not hash to its leaf_hash (a field was edited)");
         }
         if (range != null) {
           range.appendLeaf(leafHash);
@@ -182,11 +205,26 @@ public final class Verifier {
           }
           expected = leaf + 1;
         } else if (fillGap(gaps, leaf)) {
-          problem(Kind.OUT_OF_ORDER, "lines " + previousLine + "-" + lineNo + ": out of order: leaf " + leaf
-              + " comes after leaf " + previousLeaf);
+          problem(
+              Kind.OUT_OF_ORDER,
+              "lines "
+                  + previousLine
+                  + "-"
+                  + lineNo
+                  + ": out of order: leaf "
+                  + leaf
+                  + " comes after leaf "
+                  + previousLeaf);
         } else {
-          problem(Kind.OUT_OF_ORDER, "line " + lineNo + ": leaf " + leaf + " repeated or out of order (after leaf "
-              + previousLeaf + ")");
+          problem(
+              Kind.OUT_OF_ORDER,
+              "line "
+                  + lineNo
+                  + ": leaf "
+                  + leaf
+                  + " repeated or out of order (after leaf "
+                  + previousLeaf
+                  + ")");
         }
         previousLeaf = leaf;
         previousLine = lineNo;
@@ -195,24 +233,43 @@ public final class Verifier {
         }
       }
       for (Gap g : gaps) {
-        problem(Kind.MISSING, "record missing: " + leaves(g.from, g.to) + " between line " + g.lineBefore + " and "
-            + g.lineAfter);
+        problem(
+            Kind.MISSING,
+            "record missing: "
+                + leaves(g.from, g.to)
+                + " between line "
+                + g.lineBefore
+                + " and "
+                + g.lineAfter);
       }
       if (expected < header.endLeaf) {
-        problem(Kind.MISSING, "record missing: " + leaves(expected, header.endLeaf) + " after line "
-            + (trailer ? lineNo - 1 : lineNo) + " (the header's range ends at leaf " + (header.endLeaf - 1) + ")");
+        problem(
+            Kind.MISSING,
+            "record missing: "
+                + leaves(expected, header.endLeaf)
+                + " after line "
+                + (trailer ? lineNo - 1 : lineNo)
+                + " (the header's range ends at leaf "
+                + (header.endLeaf - 1)
+                + ")");
       } else if (expected > header.endLeaf) {
-        problem(Kind.SCOPE, "the records go up to leaf " + (expected - 1) + ", past the header's range end "
-            + (header.endLeaf - 1));
+        problem(
+            Kind.SCOPE,
+            "the records go up to leaf "
+                + (expected - 1)
+                + ", past the header's range end "
+                + (header.endLeaf - 1));
       }
       if (!trailer) {
         problem(Kind.TRUNCATED, "file truncated: no trailer after line " + lineNo);
       }
       checkRoot(header, range);
       if (amendments > 0) {
-        notes.add(amendments + " of the records are amendments (a verdict changed by an earlier event that arrived "
-            + "later): an event's verdict now is its record's violations with the added and removed of its "
-            + "amendments applied in leaf order; its record shows the verdict as first recorded");
+        notes.add(
+            amendments
+                + " of the records are amendments (a verdict changed by an earlier event that arrived "
+                + "later): an event's verdict now is its record's violations with the added and removed of its "
+                + "amendments applied in leaf order; its record shows the verdict as first recorded");
       }
       progress.progress(records, header.endLeaf - header.firstLeaf);
     } catch (IOException e) {
@@ -221,7 +278,8 @@ public final class Verifier {
       // A verifier reports; it does not crash on whatever a damaged file holds.
       problem(Kind.MALFORMED, "line " + lineNo + ": cannot be checked: " + e);
     }
-    return report(records, header == null ? null : header.tenant, header == null ? null : header.checkpoint);
+    return report(
+        records, header == null ? null : header.tenant, header == null ? null : header.checkpoint);
   }
 
   private static boolean fillGap(List<Gap> gaps, long leaf) {
@@ -246,33 +304,58 @@ public final class Verifier {
   }
 
   /** What the header line says. */
-  private record Header(String tenant, Instant from, Instant to, long firstLeaf, long endLeaf, Checkpoint checkpoint,
-      RangeProof range, Long consistencyFrom, List<byte[]> consistency) {}
+  private record Header(
+      String tenant,
+      Instant from,
+      Instant to,
+      long firstLeaf,
+      long endLeaf,
+      Checkpoint checkpoint,
+      RangeProof range,
+      Long consistencyFrom,
+      List<byte[]> consistency) {}
 
   private Header header(String text) {
     JsonNode line = parse(text, 1);
     JsonNode h = line == null ? null : line.get(PreparedExport.HEADER);
     if (h == null || !h.isObject()) {
       if (line != null) {
-        problem(Kind.MALFORMED, "line 1: not a ledger export header (only ndjson exports carry proofs)");
+        problem(
+            Kind.MALFORMED,
+            "line 1: not a ledger export header (only ndjson exports carry proofs)");
       }
       return null;
     }
     if (!PreparedExport.FORMAT.equals(h.path("format").asText())) {
-      problem(Kind.MALFORMED, "line 1: unsupported export format " + h.path("format") + ", expected " + PreparedExport.FORMAT);
+      problem(
+          Kind.MALFORMED,
+          "line 1: unsupported export format "
+              + h.path("format")
+              + ", expected "
+              + PreparedExport.FORMAT);
       return null;
     }
     try {
       Checkpoint checkpoint = Checkpoint.fromJson(h.get("checkpoint"));
       long first = integer(h, "first_leaf");
       long end = integer(h, "end_leaf");
-      RangeProof range = new RangeProof(hashes(h.path("range_proof").get("left"), "range_proof.left"),
-          hashes(h.path("range_proof").get("right"), "range_proof.right"));
+      RangeProof range =
+          new RangeProof(
+              hashes(h.path("range_proof").get("left"), "range_proof.left"),
+              hashes(h.path("range_proof").get("right"), "range_proof.right"));
       JsonNode c = h.get("consistency");
       Long cFrom = c == null || c.isNull() ? null : integer(c, "from_tree_size");
       List<byte[]> cProof = cFrom == null ? null : hashes(c.get("proof"), "consistency.proof");
-      return new Header(h.path("tenant").asText(), time(h.get("from")), time(h.get("to")), first, end, checkpoint,
-          range, cFrom, cProof);
+      return new Header(
+          h.path("tenant").asText(),
+          time(h.get("from")),
+          time(h.get("to")),
+          first,
+          end,
+          checkpoint,
+          range,
+          cFrom,
+          cProof);
     } catch (RuntimeException e) {
       problem(Kind.MALFORMED, "line 1: bad header: " + e.getMessage());
       return null;
@@ -282,14 +365,23 @@ public final class Verifier {
   private void checkSignatures(Header header) {
     Checkpoint c = header.checkpoint;
     if (!c.tenant().equals(header.tenant)) {
-      problem(Kind.SCOPE, "line 1: the checkpoint is for tenant " + c.tenant() + ", the export for " + header.tenant);
+      problem(
+          Kind.SCOPE,
+          "line 1: the checkpoint is for tenant "
+              + c.tenant()
+              + ", the export for "
+              + header.tenant);
     }
     if (key == null) {
-      problem(Kind.KEY, "no public key given: the checkpoint signature (key " + c.keyId() + ") is not checked");
+      problem(
+          Kind.KEY,
+          "no public key given: the checkpoint signature (key " + c.keyId() + ") is not checked");
     } else {
       String given = PublicKeys.keyId(key);
       if (!given.equals(c.keyId())) {
-        problem(Kind.KEY, "line 1: the checkpoint names key " + c.keyId() + ", not the given key " + given);
+        problem(
+            Kind.KEY,
+            "line 1: the checkpoint names key " + c.keyId() + ", not the given key " + given);
       }
       if (!c.verify(key)) {
         problem(Kind.SIGNATURE, "line 1: checkpoint signature invalid for key " + given);
@@ -298,40 +390,69 @@ public final class Verifier {
     if (previous != null) {
       checkPrevious(header);
     } else if (header.consistencyFrom != null) {
-      notes.add("the export proves consistency with tree size " + header.consistencyFrom
-          + ", not checked: no previous checkpoint given");
+      notes.add(
+          "the export proves consistency with tree size "
+              + header.consistencyFrom
+              + ", not checked: no previous checkpoint given");
     }
   }
 
   private void checkPrevious(Header header) {
     Checkpoint c = header.checkpoint;
     if (key != null && !previous.verify(key)) {
-      problem(Kind.SIGNATURE, "previous checkpoint signature invalid for key " + PublicKeys.keyId(key));
+      problem(
+          Kind.SIGNATURE, "previous checkpoint signature invalid for key " + PublicKeys.keyId(key));
     }
     if (!previous.tenant().equals(c.tenant())) {
-      problem(Kind.CONSISTENCY, "the previous checkpoint is for tenant " + previous.tenant() + ", not " + c.tenant());
+      problem(
+          Kind.CONSISTENCY,
+          "the previous checkpoint is for tenant " + previous.tenant() + ", not " + c.tenant());
       return;
     }
     long m = previous.treeSize();
     if (m > c.treeSize()) {
-      problem(Kind.CONSISTENCY, "the previous checkpoint (tree_size " + m + ") is newer than the export's ("
-          + c.treeSize() + "): the log shrank or the export is stale");
+      problem(
+          Kind.CONSISTENCY,
+          "the previous checkpoint (tree_size "
+              + m
+              + ") is newer than the export's ("
+              + c.treeSize()
+              + "): the log shrank or the export is stale");
     } else if (header.consistencyFrom == null || header.consistencyFrom != m) {
       if (m == c.treeSize() && MessageDigest.isEqual(previous.root(), c.root())) {
         return;
       }
-      problem(Kind.CONSISTENCY, "the export has no consistency proof from the previous checkpoint's tree_size " + m
-          + (header.consistencyFrom == null ? "" : " (it has one from " + header.consistencyFrom + ")"));
-    } else if (!MerkleProofs.verifyConsistency(m, c.treeSize(), previous.root(), c.root(), header.consistency)) {
-      problem(Kind.CONSISTENCY, "the log is not an extension of the previous checkpoint (tree_size " + m + ", root "
-          + previous.rootHash() + "): records committed before it were changed or removed");
+      problem(
+          Kind.CONSISTENCY,
+          "the export has no consistency proof from the previous checkpoint's tree_size "
+              + m
+              + (header.consistencyFrom == null
+                  ? ""
+                  : " (it has one from " + header.consistencyFrom + ")"));
+    } else if (!MerkleProofs.verifyConsistency(
+        m, c.treeSize(), previous.root(), c.root(), header.consistency)) {
+      problem(
+          Kind.CONSISTENCY,
+          "the log is not an extension of the previous checkpoint (tree_size "
+              + m
+              + ", root "
+              + previous.rootHash()
+              + "): records committed before it were changed or removed");
     }
   }
 
   private CompactRange startRange(Header header) {
-    if (header.firstLeaf < 0 || header.firstLeaf > header.endLeaf || header.endLeaf > header.checkpoint.treeSize()) {
-      problem(Kind.MALFORMED, "line 1: leaves " + header.firstLeaf + "-" + header.endLeaf
-          + " are not within the checkpoint's tree_size " + header.checkpoint.treeSize());
+    if (header.firstLeaf < 0
+        || header.firstLeaf > header.endLeaf
+        || header.endLeaf > header.checkpoint.treeSize()) {
+      problem(
+          Kind.MALFORMED,
+          "line 1: leaves "
+              + header.firstLeaf
+              + "-"
+              + header.endLeaf
+              + " are not within the checkpoint's tree_size "
+              + header.checkpoint.treeSize());
       return null;
     }
     try {
@@ -349,20 +470,37 @@ public final class Verifier {
     try {
       byte[] root = header.range.finish(range, header.checkpoint.treeSize());
       if (!MessageDigest.isEqual(root, header.checkpoint.root())) {
-        problem(Kind.ROOT, "the records do not reproduce the checkpoint's root hash (tree_size "
-            + header.checkpoint.treeSize() + "): a record was changed, added, removed or moved");
+        problem(
+            Kind.ROOT,
+            "the records do not reproduce the checkpoint's root hash (tree_size "
+                + header.checkpoint.treeSize()
+                + "): a record was changed, added, removed or moved");
       }
     } catch (IllegalArgumentException e) {
-      problem(Kind.ROOT, "the records do not fit the checkpoint's tree (tree_size " + header.checkpoint.treeSize()
-          + "): " + e.getMessage());
+      problem(
+          Kind.ROOT,
+          "the records do not fit the checkpoint's tree (tree_size "
+              + header.checkpoint.treeSize()
+              + "): "
+              + e.getMessage());
     }
   }
 
-  /** Checks tenant and period; returns the commit time, or the previous one if this one is unreadable. */
-  private Instant checkScope(Header header, JsonNode record, String committedAt, Instant previousCommit, long lineNo) {
+  /**
+   * Checks tenant and period; returns the commit time, or the previous one if this one is
+   * unreadable.
+   */
+  private Instant checkScope(
+      Header header, JsonNode record, String committedAt, Instant previousCommit, long lineNo) {
     if (!header.tenant.equals(record.path("tenant").asText())) {
-      problem(Kind.SCOPE, "line " + lineNo + ": a record of tenant " + record.path("tenant").asText()
-          + " in an export of " + header.tenant);
+      problem(
+          Kind.SCOPE,
+          "line "
+              + lineNo
+              + ": a record of tenant "
+              + record.path("tenant").asText()
+              + " in an export of "
+              + header.tenant);
     }
     Instant at;
     try {
@@ -371,8 +509,11 @@ public final class Verifier {
       problem(Kind.MALFORMED, "line " + lineNo + ": committed_at is not a timestamp");
       return previousCommit;
     }
-    if ((header.from != null && at.isBefore(header.from)) || (header.to != null && !at.isBefore(header.to))) {
-      problem(Kind.SCOPE, "line " + lineNo + ": committed at " + committedAt + ", outside the export's period");
+    if ((header.from != null && at.isBefore(header.from))
+        || (header.to != null && !at.isBefore(header.to))) {
+      problem(
+          Kind.SCOPE,
+          "line " + lineNo + ": committed at " + committedAt + ", outside the export's period");
     }
     if (previousCommit != null && previousCommit.isAfter(at)) {
       problem(Kind.OUT_OF_ORDER, "line " + lineNo + ": committed before the line above it");
@@ -389,7 +530,8 @@ public final class Verifier {
       }
       return node;
     } catch (JsonProcessingException e) {
-      problem(Kind.MALFORMED, "line " + lineNo + ": not valid JSON (" + e.getOriginalMessage() + ")");
+      problem(
+          Kind.MALFORMED, "line " + lineNo + ": not valid JSON (" + e.getOriginalMessage() + ")");
       return null;
     }
   }
@@ -420,7 +562,10 @@ public final class Verifier {
     return Instant.parse(node.asText());
   }
 
-  /** An amendment names what it adds and removes (violation kinds) and when: the rest is hashed like any record. */
+  /**
+   * An amendment names what it adds and removes (violation kinds) and when: the rest is hashed like
+   * any record.
+   */
   private void checkAmendment(JsonNode amends, long lineNo) {
     boolean kinds = true;
     for (String list : List.of("added", "removed")) {
@@ -431,8 +576,12 @@ public final class Verifier {
       }
     }
     if (!kinds || !amends.path("amended_at").isTextual()) {
-      problem(Kind.MALFORMED, "line " + lineNo + ": an amendment needs added and removed (lists of violation kinds) "
-          + "and amended_at");
+      problem(
+          Kind.MALFORMED,
+          "line "
+              + lineNo
+              + ": an amendment needs added and removed (lists of violation kinds) "
+              + "and amended_at");
     }
   }
 

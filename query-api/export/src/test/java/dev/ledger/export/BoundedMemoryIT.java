@@ -19,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A million-record export and its verification in a JVM with a 64 MB heap: the export file is
- * about ten times that, so anything that kept records in memory would fail with OutOfMemoryError.
+ * A million-record export and its verification in a JVM with a 64 MB heap: the export file is about
+ * ten times that, so anything that kept records in memory would fail with OutOfMemoryError.
  */
 class BoundedMemoryIT {
 
@@ -28,8 +28,7 @@ class BoundedMemoryIT {
   private static final long RECORDS = 1_000_000;
   private static final String HEAP = "-Xmx64m";
 
-  @TempDir
-  Path data;
+  @TempDir Path data;
 
   @Test
   void aMillionRecordsExportAndVerifyInSixtyFourMegabytes() throws Exception {
@@ -37,13 +36,25 @@ class BoundedMemoryIT {
     LOG.info("appended {} records in {} s", RECORDS, String.format("%.1f", fillSeconds));
 
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process child = new ProcessBuilder(List.of(java.toString(), HEAP, "-cp", System.getProperty("java.class.path"),
-        ExportAndVerify.class.getName(), data.resolve("integrity").toString(), "acme", data.resolve("out").toString(),
-        data.resolve(NotaryKey.PUBLIC_PEM_FILE).toString(), "ndjson-only"))
-        .redirectErrorStream(true).start();
+    Process child =
+        new ProcessBuilder(
+                List.of(
+                    java.toString(),
+                    HEAP,
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    ExportAndVerify.class.getName(),
+                    data.resolve("integrity").toString(),
+                    "acme",
+                    data.resolve("out").toString(),
+                    data.resolve(NotaryKey.PUBLIC_PEM_FILE).toString(),
+                    "ndjson-only"))
+            .redirectErrorStream(true)
+            .start();
     Map<String, String> results = new HashMap<>();
     StringBuilder output = new StringBuilder();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = out.readLine(); line != null; line = out.readLine()) {
         output.append(line).append('\n');
         int eq = line.indexOf('=');
@@ -55,7 +66,8 @@ class BoundedMemoryIT {
     assertThat(child.waitFor(5, TimeUnit.MINUTES)).isTrue();
     LOG.info("bounded-memory run ({}):\n{}", HEAP, output);
     assertThat(child.exitValue()).as(output.toString()).isZero();
-    assertThat(results).containsEntry("ndjson_records", String.valueOf(RECORDS))
+    assertThat(results)
+        .containsEntry("ndjson_records", String.valueOf(RECORDS))
         .containsEntry("verify_ok", "true")
         .containsEntry("verify_records", String.valueOf(RECORDS))
         .containsEntry("max_heap_mb", results.get("max_heap_mb"));

@@ -38,14 +38,14 @@ class ExportVerifyTest {
   private static final NotaryKey KEY = NotaryKey.generate();
   private static final int RECORDS = 100;
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static Checkpoint at60;
   static Checkpoint latest;
 
   @BeforeAll
   static void fillTheLog() throws IOException {
-    try (IntegrityLog log = IntegrityLog.open(dir, KEY, new ManualClock(Instant.parse("2026-11-20T10:00:00Z"), 1))) {
+    try (IntegrityLog log =
+        IntegrityLog.open(dir, KEY, new ManualClock(Instant.parse("2026-11-20T10:00:00Z"), 1))) {
       for (int i = 0; i < RECORDS; i++) {
         log.append(TestRecords.avro("acme", i));
         log.append(TestRecords.avro("globex", i));
@@ -59,8 +59,10 @@ class ExportVerifyTest {
     }
   }
 
-  static String export(String tenant, String from, String to, String format, String previous) throws IOException {
-    PreparedExport export = new Exporter(dir).prepare(ExportRequest.parse(tenant, from, to, format, previous));
+  static String export(String tenant, String from, String to, String format, String previous)
+      throws IOException {
+    PreparedExport export =
+        new Exporter(dir).prepare(ExportRequest.parse(tenant, from, to, format, previous));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     assertThat(export.writeTo(out, ProgressListener.NONE)).isEqualTo(export.records());
     return out.toString(StandardCharsets.UTF_8);
@@ -72,7 +74,10 @@ class ExportVerifyTest {
 
   static VerificationReport verify(List<String> lines, NotaryKey key, Checkpoint previous) {
     byte[] bytes = (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
-    return Verifier.verify(new ByteArrayInputStream(bytes), key == null ? null : key.publicKey(), previous,
+    return Verifier.verify(
+        new ByteArrayInputStream(bytes),
+        key == null ? null : key.publicKey(),
+        previous,
         ProgressListener.NONE);
   }
 
@@ -103,8 +108,10 @@ class ExportVerifyTest {
     lines.set(16, lines.get(16).replaceFirst("agent:fare-scraper", "agent:someone-else"));
     VerificationReport report = verify(lines);
     assertThat(report.ok()).isFalse();
-    assertThat(report.problems()).extracting(Problem::message)
-        .contains("line 17: record changed: leaf 15 does not hash to its leaf_hash (a field was edited)");
+    assertThat(report.problems())
+        .extracting(Problem::message)
+        .contains(
+            "line 17: record changed: leaf 15 does not hash to its leaf_hash (a field was edited)");
     assertThat(kinds(report)).containsExactly(Kind.CHANGED, Kind.ROOT);
   }
 
@@ -114,11 +121,14 @@ class ExportVerifyTest {
     ObjectNode line = (ObjectNode) JSON.readTree(lines.get(30));
     ((ObjectNode) line.get("record")).put("outcome", "allowed");
     ((ObjectNode) line.get("record")).put("action", "DELETE /everything");
-    line.put("leaf_hash", Hashes.hex(LeafData.hash(line.get("committed_at").asText(), line.get("record"))));
+    line.put(
+        "leaf_hash",
+        Hashes.hex(LeafData.hash(line.get("committed_at").asText(), line.get("record"))));
     lines.set(30, JSON.writeValueAsString(line));
     VerificationReport report = verify(lines);
     assertThat(kinds(report)).containsExactly(Kind.ROOT);
-    assertThat(report.problems().get(0).message()).contains("do not reproduce the checkpoint's root hash");
+    assertThat(report.problems().get(0).message())
+        .contains("do not reproduce the checkpoint's root hash");
   }
 
   @Test
@@ -126,10 +136,13 @@ class ExportVerifyTest {
     List<String> lines = lines(export("acme", null, null, "ndjson", null));
     lines.remove(40);
     VerificationReport report = verify(lines);
-    assertThat(report.problems()).extracting(Problem::message)
+    assertThat(report.problems())
+        .extracting(Problem::message)
         .contains("record missing: leaf 39 between line 40 and 41")
         .contains("line " + (RECORDS + 1) + ": the trailer says 100 records, the file has 99");
-    assertThat(kinds(report)).contains(Kind.MISSING, Kind.TRUNCATED, Kind.ROOT).doesNotContain(Kind.OUT_OF_ORDER);
+    assertThat(kinds(report))
+        .contains(Kind.MISSING, Kind.TRUNCATED, Kind.ROOT)
+        .doesNotContain(Kind.OUT_OF_ORDER);
   }
 
   @Test
@@ -137,9 +150,12 @@ class ExportVerifyTest {
     List<String> lines = lines(export("acme", null, null, "ndjson", null));
     Collections.swap(lines, 19, 20);
     VerificationReport report = verify(lines);
-    assertThat(report.problems()).extracting(Problem::message)
+    assertThat(report.problems())
+        .extracting(Problem::message)
         .contains("lines 20-21: out of order: leaf 18 comes after leaf 19");
-    assertThat(kinds(report)).contains(Kind.OUT_OF_ORDER, Kind.ROOT).doesNotContain(Kind.MISSING, Kind.CHANGED);
+    assertThat(kinds(report))
+        .contains(Kind.OUT_OF_ORDER, Kind.ROOT)
+        .doesNotContain(Kind.MISSING, Kind.CHANGED);
   }
 
   @Test
@@ -147,7 +163,9 @@ class ExportVerifyTest {
     List<String> lines = lines(export("acme", null, null, "ndjson", null));
     lines.add(11, lines.get(10));
     VerificationReport report = verify(lines);
-    assertThat(report.problems()).extracting(Problem::message).contains("line 12: leaf 9 repeated or out of order (after leaf 9)");
+    assertThat(report.problems())
+        .extracting(Problem::message)
+        .contains("line 12: leaf 9 repeated or out of order (after leaf 9)");
   }
 
   @Test
@@ -155,14 +173,17 @@ class ExportVerifyTest {
     List<String> lines = lines(export("acme", null, null, "ndjson", null));
     List<String> cut = new ArrayList<>(lines.subList(0, 71));
     VerificationReport report = verify(cut);
-    assertThat(report.problems()).extracting(Problem::message)
+    assertThat(report.problems())
+        .extracting(Problem::message)
         .contains("file truncated: no trailer after line 71")
-        .contains("record missing: leaves 70-99 after line 71 (the header's range ends at leaf 99)");
+        .contains(
+            "record missing: leaves 70-99 after line 71 (the header's range ends at leaf 99)");
     // Cut in the middle of a line, as a failed copy does.
     List<String> torn = new ArrayList<>(lines.subList(0, 51));
     torn.add(lines.get(51).substring(0, 40));
     VerificationReport tornReport = verify(torn);
-    assertThat(tornReport.problems()).extracting(Problem::message)
+    assertThat(tornReport.problems())
+        .extracting(Problem::message)
         .anyMatch(m -> m.startsWith("line 52: not valid JSON"))
         .contains("file truncated: no trailer after line 52");
   }
@@ -177,7 +198,8 @@ class ExportVerifyTest {
     List<String> forged = new ArrayList<>(lines);
     forged.set(0, JSON.writeValueAsString(header));
     VerificationReport report = verify(forged);
-    assertThat(report.problems()).extracting(Problem::message)
+    assertThat(report.problems())
+        .extracting(Problem::message)
         .contains("line 1: checkpoint signature invalid for key " + KEY.keyId());
     assertThat(kinds(report)).containsExactly(Kind.SIGNATURE, Kind.ROOT);
 
@@ -195,9 +217,14 @@ class ExportVerifyTest {
     List<String> lines = lines(export("acme", null, null, "ndjson", null));
     NotaryKey other = NotaryKey.generate();
     VerificationReport report = verify(lines, other, null);
-    assertThat(report.problems()).extracting(Problem::message).containsExactly(
-        "line 1: the checkpoint names key " + KEY.keyId() + ", not the given key " + other.keyId(),
-        "line 1: checkpoint signature invalid for key " + other.keyId());
+    assertThat(report.problems())
+        .extracting(Problem::message)
+        .containsExactly(
+            "line 1: the checkpoint names key "
+                + KEY.keyId()
+                + ", not the given key "
+                + other.keyId(),
+            "line 1: checkpoint signature invalid for key " + other.keyId());
     VerificationReport noKey = verify(lines, null, null);
     assertThat(noKey.problems()).singleElement().extracting(Problem::kind).isEqualTo(Kind.KEY);
   }
@@ -232,17 +259,28 @@ class ExportVerifyTest {
     // A checkpoint of a rewritten history (same size, other root, genuinely signed) is a fork.
     Checkpoint fork = KEY.sign("acme", 60, Hashes.leaf(new byte[] {7}), Instant.now());
     VerificationReport forked = verify(lines, KEY, fork);
-    assertThat(forked.problems()).singleElement().satisfies(p -> {
-      assertThat(p.kind()).isEqualTo(Kind.CONSISTENCY);
-      assertThat(p.message()).startsWith("the log is not an extension of the previous checkpoint (tree_size 60");
-    });
+    assertThat(forked.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.kind()).isEqualTo(Kind.CONSISTENCY);
+              assertThat(p.message())
+                  .startsWith(
+                      "the log is not an extension of the previous checkpoint (tree_size 60");
+            });
     // No proof for the auditor's size.
-    VerificationReport noProof = verify(lines(export("acme", null, null, "ndjson", null)), KEY, at60);
-    assertThat(noProof.problems()).singleElement().extracting(Problem::message).asString()
+    VerificationReport noProof =
+        verify(lines(export("acme", null, null, "ndjson", null)), KEY, at60);
+    assertThat(noProof.problems())
+        .singleElement()
+        .extracting(Problem::message)
+        .asString()
         .contains("no consistency proof from the previous checkpoint's tree_size 60");
     // A previous checkpoint newer than the export.
     Checkpoint newer = KEY.sign("acme", 500, Hashes.leaf(new byte[] {7}), Instant.now());
-    assertThat(verify(lines, KEY, newer).problems()).extracting(Problem::kind).containsExactly(Kind.CONSISTENCY);
+    assertThat(verify(lines, KEY, newer).problems())
+        .extracting(Problem::kind)
+        .containsExactly(Kind.CONSISTENCY);
   }
 
   @Test
@@ -251,8 +289,14 @@ class ExportVerifyTest {
       for (long leaf : new long[] {0, 1, 42, RECORDS - 1}) {
         byte[][] data = new byte[1][];
         reader.forEach(leaf, leaf + 1, (i, d) -> data[0] = d);
-        assertThat(MerkleProofs.verifyInclusion(leaf, RECORDS, Hashes.leaf(data[0]),
-            MerkleProofs.inclusion(reader, leaf, RECORDS), latest.root())).isTrue();
+        assertThat(
+                MerkleProofs.verifyInclusion(
+                    leaf,
+                    RECORDS,
+                    Hashes.leaf(data[0]),
+                    MerkleProofs.inclusion(reader, leaf, RECORDS),
+                    latest.root()))
+            .isTrue();
       }
     }
   }
@@ -260,24 +304,43 @@ class ExportVerifyTest {
   @Test
   void badRequestsAreRefusedWithEveryReason() {
     assertThatThrownBy(() -> ExportRequest.parse("ac me", "yesterday", null, "xml", "-1"))
-        .isInstanceOfSatisfying(ExportException.class, e -> {
-          assertThat(e.kind()).isEqualTo(ExportException.Kind.BAD_REQUEST);
-          assertThat(e.details()).hasSize(4);
-        });
-    assertThatThrownBy(() -> new Exporter(dir).prepare(ExportRequest.parse("nobody", null, null, null, null)))
-        .isInstanceOfSatisfying(ExportException.class, e -> assertThat(e.kind()).isEqualTo(ExportException.Kind.NOT_FOUND));
-    assertThatThrownBy(() -> new Exporter(dir).prepare(ExportRequest.parse("acme", null, null, null, "101")))
-        .isInstanceOfSatisfying(ExportException.class, e -> assertThat(e.kind()).isEqualTo(ExportException.Kind.BAD_REQUEST));
+        .isInstanceOfSatisfying(
+            ExportException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(ExportException.Kind.BAD_REQUEST);
+              assertThat(e.details()).hasSize(4);
+            });
+    assertThatThrownBy(
+            () -> new Exporter(dir).prepare(ExportRequest.parse("nobody", null, null, null, null)))
+        .isInstanceOfSatisfying(
+            ExportException.class,
+            e -> assertThat(e.kind()).isEqualTo(ExportException.Kind.NOT_FOUND));
+    assertThatThrownBy(
+            () -> new Exporter(dir).prepare(ExportRequest.parse("acme", null, null, null, "101")))
+        .isInstanceOfSatisfying(
+            ExportException.class,
+            e -> assertThat(e.kind()).isEqualTo(ExportException.Kind.BAD_REQUEST));
   }
 
   @Test
   void garbageIsReportedNotThrown(@TempDir Path tmp) throws IOException {
-    assertThat(verify(List.of("not json at all"), KEY, null).problems()).extracting(Problem::kind)
+    assertThat(verify(List.of("not json at all"), KEY, null).problems())
+        .extracting(Problem::kind)
         .containsExactly(Kind.MALFORMED);
-    assertThat(verify(List.of("{\"ledger_export\":{\"format\":\"ledger-export/1\",\"checkpoint\":{}}}"), KEY, null)
-        .problems()).singleElement().extracting(Problem::message).asString().startsWith("line 1: bad header:");
+    assertThat(
+            verify(
+                    List.of(
+                        "{\"ledger_export\":{\"format\":\"ledger-export/1\",\"checkpoint\":{}}}"),
+                    KEY,
+                    null)
+                .problems())
+        .singleElement()
+        .extracting(Problem::message)
+        .asString()
+        .startsWith("line 1: bad header:");
     Path empty = Files.createFile(tmp.resolve("empty.ndjson"));
-    assertThat(Verifier.verify(empty, KEY.publicKey(), null, null).problems()).extracting(Problem::message)
+    assertThat(Verifier.verify(empty, KEY.publicKey(), null, null).problems())
+        .extracting(Problem::message)
         .containsExactly("file truncated: it is empty");
     assertThat(Verifier.verify(tmp.resolve("absent"), KEY.publicKey(), null, null).ok()).isFalse();
   }
@@ -291,6 +354,7 @@ class ExportVerifyTest {
     Files.writeString(file, JSON.writeValueAsString(at60.toJson()));
     assertThat(Verifier.readCheckpoint(file)).isEqualTo(at60);
     Files.writeString(file, "nonsense");
-    assertThatThrownBy(() -> Verifier.readCheckpoint(file)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Verifier.readCheckpoint(file))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -23,15 +23,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The format is verifiable without the ledger's code: tools/verify_export.py, written from
- * docs/exports.md in another language, accepts an export and rejects a tampered one. Skipped
- * where python3 with the 'cryptography' package is not installed.
+ * docs/exports.md in another language, accepts an export and rejects a tampered one. Skipped where
+ * python3 with the 'cryptography' package is not installed.
  */
 class IndependentVerifierIT {
 
   private static final Path SCRIPT = Path.of("tools", "verify_export.py");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   record Run(int exit, String output) {}
 
@@ -48,7 +47,10 @@ class IndependentVerifierIT {
 
   private static boolean pythonWithCryptography() {
     try {
-      Process p = new ProcessBuilder("python3", "-c", "import cryptography").redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder("python3", "-c", "import cryptography")
+              .redirectErrorStream(true)
+              .start();
       return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
     } catch (IOException | InterruptedException e) {
       return false;
@@ -59,7 +61,11 @@ class IndependentVerifierIT {
   void aSecondImplementationAgrees() throws Exception {
     assumeTrue(pythonWithCryptography(), "python3 with the cryptography package is not installed");
     NotaryKey key = NotaryKey.loadOrCreate(dir);
-    try (IntegrityLog log = IntegrityLog.open(dir.resolve("integrity"), key, new ManualClock(Instant.parse("2026-11-20T10:00:00Z"), 1))) {
+    try (IntegrityLog log =
+        IntegrityLog.open(
+            dir.resolve("integrity"),
+            key,
+            new ManualClock(Instant.parse("2026-11-20T10:00:00Z"), 1))) {
       for (int i = 0; i < 77; i++) {
         log.append(TestRecords.avro("acme", i));
         if (i == 20) {
@@ -70,10 +76,12 @@ class IndependentVerifierIT {
       log.commit(Map.of());
       log.checkpoint("acme");
     }
-    Checkpoint previous = Verifier.readCheckpoint(writeCheckpoint(dir.resolve("previous.json"), key, 21));
+    Checkpoint previous =
+        Verifier.readCheckpoint(writeCheckpoint(dir.resolve("previous.json"), key, 21));
     Path export = dir.resolve("acme.ndjson");
     try (OutputStream out = Files.newOutputStream(export)) {
-      new Exporter(dir.resolve("integrity")).prepare(ExportRequest.parse("acme", null, null, "ndjson", "21"))
+      new Exporter(dir.resolve("integrity"))
+          .prepare(ExportRequest.parse("acme", null, null, "ndjson", "21"))
           .writeTo(out, ProgressListener.NONE);
     }
     Path pem = dir.resolve(NotaryKey.PUBLIC_PEM_FILE);
@@ -88,13 +96,18 @@ class IndependentVerifierIT {
     Path tampered = Files.write(dir.resolve("tampered.ndjson"), lines);
     Run bad = python(tampered, dir.resolve(NotaryKey.PUBLIC_JWK_FILE));
     assertThat(bad.exit()).isEqualTo(1);
-    assertThat(bad.output()).contains("line 10: record changed").contains("records do not reproduce the checkpoint root");
+    assertThat(bad.output())
+        .contains("line 10: record changed")
+        .contains("records do not reproduce the checkpoint root");
   }
 
-  /** The checkpoint of size {@code size} from the tenant's checkpoint file, as its own JSON file. */
+  /**
+   * The checkpoint of size {@code size} from the tenant's checkpoint file, as its own JSON file.
+   */
   private Path writeCheckpoint(Path file, NotaryKey key, long size) throws IOException {
     ObjectMapper json = new ObjectMapper();
-    for (String line : Files.readAllLines(dir.resolve("integrity/tenants/t-acme/checkpoints.ndjson"))) {
+    for (String line :
+        Files.readAllLines(dir.resolve("integrity/tenants/t-acme/checkpoints.ndjson"))) {
       Checkpoint c = Checkpoint.fromJson(json.readTree(line));
       if (c.treeSize() == size && c.verify(key.publicKey())) {
         return Files.writeString(file, line);

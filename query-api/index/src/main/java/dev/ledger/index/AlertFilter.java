@@ -12,7 +12,8 @@ import java.time.Instant;
  * @param from occurred_at at or after (inclusive)
  * @param to occurred_at before (exclusive)
  */
-public record AlertFilter(String kind, String token, String principal, String actor, Instant from, Instant to) {
+public record AlertFilter(
+    String kind, String token, String principal, String actor, Instant from, Instant to) {
 
   private static final AlertFilter EMPTY = new AlertFilter(null, null, null, null, null, null);
 
@@ -33,12 +34,35 @@ public record AlertFilter(String kind, String token, String principal, String ac
 
     private Builder() {}
 
-    public Builder kind(String v) { kind = v; return this; }
-    public Builder token(String v) { token = v; return this; }
-    public Builder principal(String v) { principal = v; return this; }
-    public Builder actor(String v) { actor = v; return this; }
-    public Builder from(Instant v) { from = v; return this; }
-    public Builder to(Instant v) { to = v; return this; }
+    public Builder kind(String v) {
+      kind = v;
+      return this;
+    }
+
+    public Builder token(String v) {
+      token = v;
+      return this;
+    }
+
+    public Builder principal(String v) {
+      principal = v;
+      return this;
+    }
+
+    public Builder actor(String v) {
+      actor = v;
+      return this;
+    }
+
+    public Builder from(Instant v) {
+      from = v;
+      return this;
+    }
+
+    public Builder to(Instant v) {
+      to = v;
+      return this;
+    }
 
     public AlertFilter build() {
       return new AlertFilter(kind, token, principal, actor, from, to);

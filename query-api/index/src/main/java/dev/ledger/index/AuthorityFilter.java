@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param audience one effective audience the token must have, or null
  * @param time valid time and optional record time, never null
  */
-public record AuthorityFilter(String actor, String principal, String scope, String audience, PointInTime time) {
+public record AuthorityFilter(
+    String actor, String principal, String scope, String audience, PointInTime time) {
 
   public AuthorityFilter {
     Objects.requireNonNull(time, "time");

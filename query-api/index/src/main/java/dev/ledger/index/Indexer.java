@@ -11,23 +11,23 @@ import java.util.function.Consumer;
  *
  * <p>It assigns itself every partition of the four topics (and, on a periodic re-check, partitions
  * added later), reads read_committed, and resumes from the positions stored in the index's last
- * commit: no consumer group offsets, so the index and its positions never disagree, and a
- * record read again after a crash had its document dropped with the uncommitted rest: audit
- * records and alerts are simply added. The index is committed every
- * {@link IndexerSettings#commitEveryRecords()} records or
- * {@link IndexerSettings#commitInterval()}, and on {@link #close()}; once started, the
- * {@link LedgerIndex} commits nothing else (see {@link LedgerIndex#close()}).
+ * commit: no consumer group offsets, so the index and its positions never disagree, and a record
+ * read again after a crash had its document dropped with the uncommitted rest: audit records and
+ * alerts are simply added. The index is committed every {@link
+ * IndexerSettings#commitEveryRecords()} records or {@link IndexerSettings#commitInterval()}, and on
+ * {@link #close()}; once started, the {@link LedgerIndex} commits nothing else (see {@link
+ * LedgerIndex#close()}).
  *
  * <p>Each poll is indexed notices first (searchable and told to the listeners before the rest of
  * the batch is written), then audit records and alerts, then each token's last version in the
  * batch: one update per token per batch.
  *
- * <p>Meters (when a registry is given): {@code ledger.index.lag} (gauge, records),
- * {@code ledger.index.documents} (counter, tag topic), {@code ledger.index.rejected} (counter of
- * undecodable records, skipped with a warning), {@code ledger.index.refresh} and
- * {@code ledger.index.commit} (timers), {@code ledger.index.refresh.interval} (gauge, ms: the
- * current reopen schedule) and {@code ledger.index.writes} (counter, tag op = add, update,
- * delete: the Lucene writes per record kind, to compare with the records indexed).
+ * <p>Meters (when a registry is given): {@code ledger.index.lag} (gauge, records), {@code
+ * ledger.index.documents} (counter, tag topic), {@code ledger.index.rejected} (counter of
+ * undecodable records, skipped with a warning), {@code ledger.index.refresh} and {@code
+ * ledger.index.commit} (timers), {@code ledger.index.refresh.interval} (gauge, ms: the current
+ * reopen schedule) and {@code ledger.index.writes} (counter, tag op = add, update, delete: the
+ * Lucene writes per record kind, to compare with the records indexed).
  */
 public final class Indexer implements AutoCloseable {
 
@@ -59,8 +59,8 @@ public final class Indexer implements AutoCloseable {
 
   /**
    * Calls {@code listener} with every revocation notice and tombstone indexed from now on, on the
-   * indexer thread, once it is searchable. Keep it quick (hand off to your own queue); an
-   * exception it throws is logged and ignored.
+   * indexer thread, once it is searchable. Keep it quick (hand off to your own queue); an exception
+   * it throws is logged and ignored.
    */
   public void addRevocationListener(Consumer<SequencedNotice> listener) {
     loop.addRevocationListener(Objects.requireNonNull(listener, "listener"));

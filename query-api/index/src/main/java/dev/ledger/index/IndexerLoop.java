@@ -50,8 +50,12 @@ final class IndexerLoop implements Runnable {
   private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(10);
 
   /** The topics the index is built from. */
-  static final List<String> TOPICS = List.of(Topics.TOKENS.name(), Topics.AUDIT.name(), Topics.ALERTS.name(),
-      Topics.REVOCATIONS.name());
+  static final List<String> TOPICS =
+      List.of(
+          Topics.TOKENS.name(),
+          Topics.AUDIT.name(),
+          Topics.ALERTS.name(),
+          Topics.REVOCATIONS.name());
 
   private final IndexerSettings settings;
   private final LedgerIndex index;
@@ -73,25 +77,45 @@ final class IndexerLoop implements Runnable {
     this.settings = settings;
     this.index = index;
     for (String topic : TOPICS) {
-      documents.put(topic, Counter.builder("ledger.index.documents").description("Records indexed")
-          .tag("topic", topic).register(meters));
+      documents.put(
+          topic,
+          Counter.builder("ledger.index.documents")
+              .description("Records indexed")
+              .tag("topic", topic)
+              .register(meters));
     }
-    this.rejected = Counter.builder("ledger.index.rejected").description("Undecodable records skipped").register(meters);
-    this.commitTimer = Timer.builder("ledger.index.commit").description("Lucene commits with Kafka positions").register(meters);
-    this.refreshTimer = Timer.builder("ledger.index.refresh").description("Near-real-time searcher reopens").register(meters);
+    this.rejected =
+        Counter.builder("ledger.index.rejected")
+            .description("Undecodable records skipped")
+            .register(meters);
+    this.commitTimer =
+        Timer.builder("ledger.index.commit")
+            .description("Lucene commits with Kafka positions")
+            .register(meters);
+    this.refreshTimer =
+        Timer.builder("ledger.index.refresh")
+            .description("Near-real-time searcher reopens")
+            .register(meters);
     Gauge.builder("ledger.index.lag", this, l -> l.lag < 0 ? Double.NaN : l.lag)
-        .description("Records on Kafka not yet indexed").baseUnit("records").register(meters);
-    Gauge.builder("ledger.index.refresh.interval", index, i -> i.currentRefreshInterval().toNanos() / 1e6)
-        .description("Interval of scheduled near-real-time reopens, following the write rate").baseUnit("milliseconds")
+        .description("Records on Kafka not yet indexed")
+        .baseUnit("records")
+        .register(meters);
+    Gauge.builder(
+            "ledger.index.refresh.interval", index, i -> i.currentRefreshInterval().toNanos() / 1e6)
+        .description("Interval of scheduled near-real-time reopens, following the write rate")
+        .baseUnit("milliseconds")
         .register(meters);
     writeCounter(meters, "add", WriteCounts.Snapshot::added);
     writeCounter(meters, "update", WriteCounts.Snapshot::updated);
     writeCounter(meters, "delete", WriteCounts.Snapshot::deleted);
   }
 
-  private void writeCounter(MeterRegistry meters, String op, ToLongFunction<WriteCounts.Snapshot> count) {
+  private void writeCounter(
+      MeterRegistry meters, String op, ToLongFunction<WriteCounts.Snapshot> count) {
     FunctionCounter.builder("ledger.index.writes", index, i -> count.applyAsLong(i.writes()))
-        .description("Lucene document writes asked for (add, update, delete)").tag("op", op).register(meters);
+        .description("Lucene document writes asked for (add, update, delete)")
+        .tag("op", op)
+        .register(meters);
   }
 
   void addRevocationListener(Consumer<SequencedNotice> listener) {
@@ -145,7 +169,8 @@ final class IndexerLoop implements Runnable {
         try {
           commit(c);
         } catch (WakeupException e) {
-          // The wakeup of stop() was still pending and is now consumed: the second try blocks normally.
+          // The wakeup of stop() was still pending and is now consumed: the second try blocks
+          // normally.
           commit(c);
         }
       }
@@ -210,8 +235,11 @@ final class IndexerLoop implements Runnable {
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
-    // partitionsFor answers from cached metadata: refresh it as often as we look for new partitions.
-    p.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, Long.toString(settings.partitionRecheckInterval().toMillis()));
+    // partitionsFor answers from cached metadata: refresh it as often as we look for new
+    // partitions.
+    p.put(
+        ConsumerConfig.METADATA_MAX_AGE_CONFIG,
+        Long.toString(settings.partitionRecheckInterval().toMillis()));
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.putAll(settings.consumerOverrides());
@@ -256,36 +284,48 @@ final class IndexerLoop implements Runnable {
       }
     }
     if (!fresh.isEmpty()) {
-      // Never with an empty list: that means every assigned partition, committed positions included.
+      // Never with an empty list: that means every assigned partition, committed positions
+      // included.
       c.seekToBeginning(fresh);
     }
-    log.info("indexing {} partitions ({} new, {} from the beginning)", all.size(), added.size(), fresh.size());
+    log.info(
+        "indexing {} partitions ({} new, {} from the beginning)",
+        all.size(),
+        added.size(),
+        fresh.size());
     return true;
   }
 
   /**
    * Indexes one poll's records, each partition in offset order:
+   *
    * <ol>
    *   <li>revocation notices first, made searchable and handed to the listeners before anything
-   *       else of the batch is indexed, so that resource servers never wait behind token
-   *       documents (a cascade's 10,000 descendants' documents follow its notices); they live in
-   *       an index of their own, so making them searchable forces no reopen of the main index;</li>
+   *       else of the batch is indexed, so that resource servers never wait behind token documents
+   *       (a cascade's 10,000 descendants' documents follow its notices); they live in an index of
+   *       their own, so making them searchable forces no reopen of the main index;
    *   <li>audit records and alerts, added (append-only), then the amendments of audit records
-   *       folded into the documents they amend (rare: only uses whose verdict changed);</li>
-   *   <li>tokens last, coalesced by key: only the last version of a token in the batch is
-   *       written, one update per token per batch. A token's versions share a key, so a
-   *       partition, whose order the batch keeps: the last one is the newest.</li>
+   *       folded into the documents they amend (rare: only uses whose verdict changed);
+   *   <li>tokens last, coalesced by key: only the last version of a token in the batch is written,
+   *       one update per token per batch. A token's versions share a key, so a partition, whose
+   *       order the batch keeps: the last one is the newest.
    * </ol>
+   *
    * Each record's value is stored as it came; it is decoded only for the fields.
    */
-  void indexBatch(Iterable<ConsumerRecord<byte[], byte[]>> records) throws IOException, InterruptedException {
+  void indexBatch(Iterable<ConsumerRecord<byte[], byte[]>> records)
+      throws IOException, InterruptedException {
     List<SequencedNotice> notices = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> r : records) {
       if (r.topic().equals(Topics.REVOCATIONS.name())) {
-        indexOne(r, () -> {
-          LedgerKey key = key(r);
-          notices.add(index.putRevocation(key.tenant(), key.tokenId(), decode(Topics.REVOCATIONS, r), r.value()));
-        });
+        indexOne(
+            r,
+            () -> {
+              LedgerKey key = key(r);
+              notices.add(
+                  index.putRevocation(
+                      key.tenant(), key.tokenId(), decode(Topics.REVOCATIONS, r), r.value()));
+            });
       }
     }
     if (!notices.isEmpty()) {
@@ -298,36 +338,42 @@ final class IndexerLoop implements Runnable {
     for (ConsumerRecord<byte[], byte[]> r : records) {
       String topic = r.topic();
       if (topic.equals(Topics.AUDIT.name())) {
-        indexOne(r, () -> {
-          AuditRecord a = decode(Topics.AUDIT, r);
-          if (a != null && a.getAmends() != null) {
-            amendments.add(a); // after its original, which precedes it in the same partition
-          } else if (a != null) {
-            index.putAudit(a, r.value());
-          }
-        });
+        indexOne(
+            r,
+            () -> {
+              AuditRecord a = decode(Topics.AUDIT, r);
+              if (a != null && a.getAmends() != null) {
+                amendments.add(a); // after its original, which precedes it in the same partition
+              } else if (a != null) {
+                index.putAudit(a, r.value());
+              }
+            });
       } else if (topic.equals(Topics.ALERTS.name())) {
-        indexOne(r, () -> {
-          Alert a = decode(Topics.ALERTS, r);
-          if (a != null) {
-            index.putAlert(a, r.value());
-          }
-        });
+        indexOne(
+            r,
+            () -> {
+              Alert a = decode(Topics.ALERTS, r);
+              if (a != null) {
+                index.putAlert(a, r.value());
+              }
+            });
       } else if (topic.equals(Topics.TOKENS.name()) && tokens.put(coalescingKey(r), r) != null) {
         counted(topic); // an older version, superseded within the batch: read, not written
       }
     }
     index.amendAudits(amendments);
     for (ConsumerRecord<byte[], byte[]> r : tokens.values()) {
-      indexOne(r, () -> {
-        TokenNode t = decode(Topics.TOKENS, r);
-        if (t == null) {
-          LedgerKey key = key(r);
-          index.deleteToken(key.tenant(), key.tokenId());
-        } else {
-          index.putToken(t, r.value());
-        }
-      });
+      indexOne(
+          r,
+          () -> {
+            TokenNode t = decode(Topics.TOKENS, r);
+            if (t == null) {
+              LedgerKey key = key(r);
+              index.deleteToken(key.tenant(), key.tokenId());
+            } else {
+              index.putToken(t, r.value());
+            }
+          });
     }
   }
 
@@ -343,7 +389,12 @@ final class IndexerLoop implements Runnable {
     } catch (SerializationException | IllegalArgumentException e) {
       // A bad record on an output topic is the writer's bug; skipping it keeps the index serving.
       rejected.increment();
-      log.warn("skipped undecodable record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+      log.warn(
+          "skipped undecodable record {}-{}@{}: {}",
+          r.topic(),
+          r.partition(),
+          r.offset(),
+          e.getMessage());
     }
   }
 
@@ -358,7 +409,9 @@ final class IndexerLoop implements Runnable {
 
   /** The record's key, or a key of its own when it has none (then it cannot be coalesced). */
   private static String coalescingKey(ConsumerRecord<byte[], byte[]> r) {
-    return r.key() == null ? "\u0000" + r.partition() + "@" + r.offset() : new String(r.key(), StandardCharsets.UTF_8);
+    return r.key() == null
+        ? "\u0000" + r.partition() + "@" + r.offset()
+        : new String(r.key(), StandardCharsets.UTF_8);
   }
 
   private static LedgerKey key(ConsumerRecord<byte[], byte[]> r) {
@@ -374,7 +427,8 @@ final class IndexerLoop implements Runnable {
         try {
           l.accept(n);
         } catch (RuntimeException e) {
-          log.warn("revocation listener failed on {}/{}: {}", n.tenant(), n.tokenId(), e.toString());
+          log.warn(
+              "revocation listener failed on {}/{}: {}", n.tenant(), n.tokenId(), e.toString());
         }
       }
     }

@@ -16,8 +16,13 @@ import java.util.Objects;
  * @param partitionRecheckInterval how often to look for partitions added to the topics
  * @param consumerOverrides extra consumer properties (security, fetch sizes), may be empty
  */
-public record IndexerSettings(String bootstrapServers, String groupId, Duration refreshInterval,
-    int commitEveryRecords, Duration commitInterval, Duration partitionRecheckInterval,
+public record IndexerSettings(
+    String bootstrapServers,
+    String groupId,
+    Duration refreshInterval,
+    int commitEveryRecords,
+    Duration commitInterval,
+    Duration partitionRecheckInterval,
     Map<String, Object> consumerOverrides) {
 
   public static final String DEFAULT_GROUP_ID = "ledger-indexer";
@@ -31,7 +36,11 @@ public record IndexerSettings(String bootstrapServers, String groupId, Duration 
     groupId = groupId == null ? DEFAULT_GROUP_ID : groupId;
     refreshInterval = positive(refreshInterval, DEFAULT_REFRESH_INTERVAL, "refreshInterval");
     commitInterval = positive(commitInterval, DEFAULT_COMMIT_INTERVAL, "commitInterval");
-    partitionRecheckInterval = positive(partitionRecheckInterval, DEFAULT_PARTITION_RECHECK_INTERVAL, "partitionRecheckInterval");
+    partitionRecheckInterval =
+        positive(
+            partitionRecheckInterval,
+            DEFAULT_PARTITION_RECHECK_INTERVAL,
+            "partitionRecheckInterval");
     if (commitEveryRecords <= 0) {
       throw new IllegalArgumentException("commitEveryRecords must be > 0: " + commitEveryRecords);
     }
@@ -67,16 +76,45 @@ public record IndexerSettings(String bootstrapServers, String groupId, Duration 
       this.bootstrapServers = bootstrapServers;
     }
 
-    public Builder groupId(String v) { groupId = v; return this; }
-    public Builder refreshInterval(Duration v) { refreshInterval = v; return this; }
-    public Builder commitEveryRecords(int v) { commitEveryRecords = v; return this; }
-    public Builder commitInterval(Duration v) { commitInterval = v; return this; }
-    public Builder partitionRecheckInterval(Duration v) { partitionRecheckInterval = v; return this; }
-    public Builder consumerOverrides(Map<String, Object> v) { consumerOverrides = v; return this; }
+    public Builder groupId(String v) {
+      groupId = v;
+      return this;
+    }
+
+    public Builder refreshInterval(Duration v) {
+      refreshInterval = v;
+      return this;
+    }
+
+    public Builder commitEveryRecords(int v) {
+      commitEveryRecords = v;
+      return this;
+    }
+
+    public Builder commitInterval(Duration v) {
+      commitInterval = v;
+      return this;
+    }
+
+    public Builder partitionRecheckInterval(Duration v) {
+      partitionRecheckInterval = v;
+      return this;
+    }
+
+    public Builder consumerOverrides(Map<String, Object> v) {
+      consumerOverrides = v;
+      return this;
+    }
 
     public IndexerSettings build() {
-      return new IndexerSettings(bootstrapServers, groupId, refreshInterval, commitEveryRecords, commitInterval,
-          partitionRecheckInterval, consumerOverrides);
+      return new IndexerSettings(
+          bootstrapServers,
+          groupId,
+          refreshInterval,
+          commitEveryRecords,
+          commitInterval,
+          partitionRecheckInterval,
+          consumerOverrides);
     }
   }
 }

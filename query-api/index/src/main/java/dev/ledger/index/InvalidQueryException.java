@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * A query the index cannot answer because of its input: a malformed {@code q} (the message is the
- * Lucene parser's), a malformed or foreign cursor, a limit out of range, {@code from} after
- * {@code to}. Carries every problem found, so the HTTP API can answer one 400 listing them all.
+ * Lucene parser's), a malformed or foreign cursor, a limit out of range, {@code from} after {@code
+ * to}. Carries every problem found, so the HTTP API can answer one 400 listing them all.
  */
 public final class InvalidQueryException extends Exception {
 

@@ -2,14 +2,13 @@ package dev.ledger.index;
 
 import dev.ledger.index.internal.AdaptiveReopener;
 import dev.ledger.index.internal.Amendments;
-import dev.ledger.index.internal.AuditQueryParser;
 import dev.ledger.index.internal.CommitData;
 import dev.ledger.index.internal.Cursor;
 import dev.ledger.index.internal.Documents;
 import dev.ledger.index.internal.Fields;
 import dev.ledger.index.internal.NoticeIndex;
-import dev.ledger.index.internal.Problems;
 import dev.ledger.index.internal.PointInTimeAnswers;
+import dev.ledger.index.internal.Problems;
 import dev.ledger.index.internal.Queries;
 import dev.ledger.index.internal.Sorts;
 import dev.ledger.index.internal.TokenAnswers;
@@ -42,8 +41,8 @@ import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.index.Term;
 import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
 import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
@@ -60,28 +59,34 @@ import org.apache.lucene.util.BytesRef;
 
 /**
  * The ledger's Lucene index: one directory holding a document per token, audit record and alert,
- * and beside it (subdirectory {@code notices}) one per revocation notice, searched near-real-time. Thread-safe: any number of threads may query while one
- * {@link Indexer} (or a test, or a benchmark) writes through the {@code put} methods.
+ * and beside it (subdirectory {@code notices}) one per revocation notice, searched near-real-time.
+ * Thread-safe: any number of threads may query while one {@link Indexer} (or a test, or a
+ * benchmark) writes through the {@code put} methods.
  *
- * <p>Reads: every list is newest first, paged by an opaque cursor that stays exact while
- * documents arrive, and scoped by tenant. Input problems (limit out of 1..1000, a malformed or
- * foreign cursor, a malformed {@code q}, {@code from} not before {@code to}) are answered with
- * {@link InvalidQueryException}, never an unchecked exception; an unreadable index throws
- * {@link UncheckedIOException}.
+ * <p>Reads: every list is newest first, paged by an opaque cursor that stays exact while documents
+ * arrive, and scoped by tenant. Input problems (limit out of 1..1000, a malformed or foreign
+ * cursor, a malformed {@code q}, {@code from} not before {@code to}) are answered with {@link
+ * InvalidQueryException}, never an unchecked exception; an unreadable index throws {@link
+ * UncheckedIOException}.
  *
  * <p>Writes become searchable within the refresh interval, which follows the write load (25 ms
  * idle, up to 500 ms under heavy writes, see {@link AdaptiveReopener}), at once for a caller of
  * {@link #awaitSearchable()}, and durable at {@link #commit(Map)}, which also stores the Kafka
- * positions they reach. {@link #close()} commits what was written, unless an {@link Indexer}
- * feeds the index: then only {@link #commit(Map)} makes documents durable, always with the
- * positions they reach, so that a record is never both committed and read again.
+ * positions they reach. {@link #close()} commits what was written, unless an {@link Indexer} feeds
+ * the index: then only {@link #commit(Map)} makes documents durable, always with the positions they
+ * reach, so that a record is never both committed and read again.
  */
 public final class LedgerIndex implements AutoCloseable {
 
   /** How stale a search may be by default, when the index is idle. */
   public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofMillis(25);
-  /** How stale a search may be at most under heavy writes (unless the refresh interval asked for is longer). */
+
+  /**
+   * How stale a search may be at most under heavy writes (unless the refresh interval asked for is
+   * longer).
+   */
   public static final Duration MAX_REFRESH_INTERVAL = Duration.ofMillis(500);
+
   /**
    * Lucene's indexing buffer. Near-real-time reopens flush it at least every 500 ms, so it fills
    * only on bursts (a catch-up after downtime); bounded so that the ledger stays under 1 GB.
@@ -90,8 +95,10 @@ public final class LedgerIndex implements AutoCloseable {
 
   private static final int EXPORT_BATCH = 1000;
   private static final int AWAIT_MAX_MS = 10_000;
+
   /** Cursor list names of the point-in-time lists. */
   private static final String AUTHORITY = "authority";
+
   private static final String HISTORY = "history";
   private static final int MAX_REVOCATIONS = 10_000;
   private static final int VIOLATION_BATCH = 100;
@@ -99,17 +106,26 @@ public final class LedgerIndex implements AutoCloseable {
   private final Directory directory;
   private final IndexWriter writer;
   private final SearcherManager searchers;
+
   /** Revocation notices, apart (see {@link NoticeIndex} for why). */
   private final NoticeIndex notices;
+
   private volatile AdaptiveReopener reopener;
   private final WriteCounts writes = new WriteCounts();
+
   /** Set by the {@link Indexer}: documents become durable only with the positions they reach. */
   private volatile boolean fedByIndexer;
+
   private final Object commitLock = new Object();
   private final Map<String, String> commitData;
 
-  private LedgerIndex(Directory directory, IndexWriter writer, NoticeIndex notices, Map<String, String> commitData,
-      Duration refresh) throws IOException {
+  private LedgerIndex(
+      Directory directory,
+      IndexWriter writer,
+      NoticeIndex notices,
+      Map<String, String> commitData,
+      Duration refresh)
+      throws IOException {
     this.directory = directory;
     this.writer = writer;
     this.notices = notices;
@@ -165,51 +181,63 @@ public final class LedgerIndex implements AutoCloseable {
    */
   public Optional<TokenNode> token(String tenant, String tokenId) {
     Query q = new TermQuery(Documents.tokenTerm(tenant, tokenId));
-    return withSearcher(s -> {
-      TopDocs top = s.search(q, 1);
-      if (top.scoreDocs.length == 0) {
-        return Optional.empty();
-      }
-      StoredFields stored = s.storedFields();
-      TokenNode node = Documents.decodeToken(record(stored, top.scoreDocs[0].doc));
-      long counted = s.count(Queries.allowedUses(tenant, tokenId));
-      Set<String> chain = TokenAnswers.revocableBy(node);
-      List<RevocationNotice> inForce = withSearcher(notices.searchers(), n -> {
-        TopDocs revoked = n.search(Queries.liveRevocationsOf(tenant, chain), chain.size());
-        StoredFields noticeFields = n.storedFields();
-        List<RevocationNotice> out = new ArrayList<>(revoked.scoreDocs.length);
-        for (ScoreDoc hit : revoked.scoreDocs) {
-          out.add(Documents.decodeRevocation(record(noticeFields, hit.doc)));
-        }
-        return out;
-      });
-      return Optional.of(TokenAnswers.resolve(node, counted, inForce));
-    });
+    return withSearcher(
+        s -> {
+          TopDocs top = s.search(q, 1);
+          if (top.scoreDocs.length == 0) {
+            return Optional.empty();
+          }
+          StoredFields stored = s.storedFields();
+          TokenNode node = Documents.decodeToken(record(stored, top.scoreDocs[0].doc));
+          long counted = s.count(Queries.allowedUses(tenant, tokenId));
+          Set<String> chain = TokenAnswers.revocableBy(node);
+          List<RevocationNotice> inForce =
+              withSearcher(
+                  notices.searchers(),
+                  n -> {
+                    TopDocs revoked =
+                        n.search(Queries.liveRevocationsOf(tenant, chain), chain.size());
+                    StoredFields noticeFields = n.storedFields();
+                    List<RevocationNotice> out = new ArrayList<>(revoked.scoreDocs.length);
+                    for (ScoreDoc hit : revoked.scoreDocs) {
+                      out.add(Documents.decodeRevocation(record(noticeFields, hit.doc)));
+                    }
+                    return out;
+                  });
+          return Optional.of(TokenAnswers.resolve(node, counted, inForce));
+        });
   }
 
   /**
    * The token {@code tokenId} of {@code tenant} as it stood at {@code time} (CONTRACT.md section 4,
-   * v1.8): its chain and rights, the allowed uses (own and descendants') that occurred by
-   * {@code time.at}, the violations of its events by then, and status, {@code revoked_at} and
-   * {@code revocation_cause} from the revocations of its chain that occurred by then; with
-   * {@code time.knownAt}, only events recorded by then count. Empty when the token is not indexed
-   * or was not issued by then (see {@link #token} to tell which).
+   * v1.8): its chain and rights, the allowed uses (own and descendants') that occurred by {@code
+   * time.at}, the violations of its events by then, and status, {@code revoked_at} and {@code
+   * revocation_cause} from the revocations of its chain that occurred by then; with {@code
+   * time.knownAt}, only events recorded by then count. Empty when the token is not indexed or was
+   * not issued by then (see {@link #token} to tell which).
    */
   public Optional<TokenNode> tokenAt(String tenant, String tokenId, PointInTime time) {
     Query q = new TermQuery(Documents.tokenTerm(tenant, tokenId));
-    return withSearcher(s -> {
-      TopDocs top = s.search(q, 1);
-      if (top.scoreDocs.length == 0) {
-        return Optional.empty();
-      }
-      TokenNode node = Documents.decodeToken(record(s.storedFields(), top.scoreDocs[0].doc));
-      if (!PointInTimeAnswers.issued(node, time)) {
-        return Optional.empty();
-      }
-      List<AuditRecord> revocations = revocationsAt(s, TenantScope.of(tenant), TokenAnswers.revocableBy(node), time);
-      return Optional.of(PointInTimeAnswers.at(node, time, s.count(Queries.allowedUsesAt(tenant, tokenId, time)),
-          revocationOf(node, revocations), violationsAt(s, node, time)));
-    });
+    return withSearcher(
+        s -> {
+          TopDocs top = s.search(q, 1);
+          if (top.scoreDocs.length == 0) {
+            return Optional.empty();
+          }
+          TokenNode node = Documents.decodeToken(record(s.storedFields(), top.scoreDocs[0].doc));
+          if (!PointInTimeAnswers.issued(node, time)) {
+            return Optional.empty();
+          }
+          List<AuditRecord> revocations =
+              revocationsAt(s, TenantScope.of(tenant), TokenAnswers.revocableBy(node), time);
+          return Optional.of(
+              PointInTimeAnswers.at(
+                  node,
+                  time,
+                  s.count(Queries.allowedUsesAt(tenant, tokenId, time)),
+                  revocationOf(node, revocations),
+                  violationsAt(s, node, time)));
+        });
   }
 
   /**
@@ -217,9 +245,9 @@ public final class LedgerIndex implements AutoCloseable {
    * expired, and neither they nor an ancestor revoked by then (with {@code known_at}: as the ledger
    * knew it then). Each is the token as it stood then ({@code uses} by then; {@code violations}
    * left empty: ask {@link #tokenAt} for them). The token documents' intervals find the candidates;
-   * the revocations of their chains that count are then looked up in the audit documents, once
-   * per batch, because a cascade's descendants' documents follow their notices, and with
-   * {@code known_at} a revocation recorded later must not count.
+   * the revocations of their chains that count are then looked up in the audit documents, once per
+   * batch, because a cascade's descendants' documents follow their notices, and with {@code
+   * known_at} a revocation recorded later must not count.
    */
   public Page<TokenNode> authority(TenantScope scope, AuthorityFilter filter, PageRequest page)
       throws InvalidQueryException {
@@ -229,48 +257,54 @@ public final class LedgerIndex implements AutoCloseable {
     problems.throwIfAny();
     int limit = page.limit();
     PointInTime time = filter.time();
-    return searchChecked(s -> {
-      List<TokenNode> items = new ArrayList<>();
-      FieldDoc cursor = after;
-      FieldDoc last = null;
-      StoredFields stored = s.storedFields();
-      while (true) {
-        TopFieldDocs top = s.search(query, new TopFieldCollectorManager(Sorts.NEWEST_FIRST, limit + 1, cursor, limit + 1));
-        List<TokenNode> nodes = new ArrayList<>(top.scoreDocs.length);
-        Set<String> chains = new HashSet<>();
-        for (ScoreDoc hit : top.scoreDocs) {
-          TokenNode node = Documents.decodeToken(record(stored, hit.doc));
-          nodes.add(node);
-          chains.addAll(TokenAnswers.revocableBy(node));
-        }
-        List<AuditRecord> revocations = nodes.isEmpty() ? List.of() : revocationsAt(s, scope, chains, time);
-        for (int i = 0; i < nodes.size(); i++) {
-          TokenNode node = nodes.get(i);
-          if (revocationOf(node, revocations) != null) {
-            continue;
+    return searchChecked(
+        s -> {
+          List<TokenNode> items = new ArrayList<>();
+          FieldDoc cursor = after;
+          FieldDoc last = null;
+          StoredFields stored = s.storedFields();
+          while (true) {
+            TopFieldDocs top =
+                s.search(
+                    query,
+                    new TopFieldCollectorManager(Sorts.NEWEST_FIRST, limit + 1, cursor, limit + 1));
+            List<TokenNode> nodes = new ArrayList<>(top.scoreDocs.length);
+            Set<String> chains = new HashSet<>();
+            for (ScoreDoc hit : top.scoreDocs) {
+              TokenNode node = Documents.decodeToken(record(stored, hit.doc));
+              nodes.add(node);
+              chains.addAll(TokenAnswers.revocableBy(node));
+            }
+            List<AuditRecord> revocations =
+                nodes.isEmpty() ? List.of() : revocationsAt(s, scope, chains, time);
+            for (int i = 0; i < nodes.size(); i++) {
+              TokenNode node = nodes.get(i);
+              if (revocationOf(node, revocations) != null) {
+                continue;
+              }
+              if (items.size() == limit) {
+                return new Page<>(items, Cursor.after(AUTHORITY, last).encode());
+              }
+              long uses = s.count(Queries.allowedUsesAt(node.getTenant(), node.getTokenId(), time));
+              items.add(PointInTimeAnswers.at(node, time, uses, null, Set.of()));
+              last = (FieldDoc) top.scoreDocs[i];
+            }
+            if (top.scoreDocs.length <= limit) {
+              return new Page<>(items, null);
+            }
+            cursor = (FieldDoc) top.scoreDocs[top.scoreDocs.length - 1];
           }
-          if (items.size() == limit) {
-            return new Page<>(items, Cursor.after(AUTHORITY, last).encode());
-          }
-          long uses = s.count(Queries.allowedUsesAt(node.getTenant(), node.getTokenId(), time));
-          items.add(PointInTimeAnswers.at(node, time, uses, null, Set.of()));
-          last = (FieldDoc) top.scoreDocs[i];
-        }
-        if (top.scoreDocs.length <= limit) {
-          return new Page<>(items, null);
-        }
-        cursor = (FieldDoc) top.scoreDocs[top.scoreDocs.length - 1];
-      }
-    });
+        });
   }
 
   /**
    * The transitions of {@code token} (a token as {@link #token} answers it), oldest first: its
-   * definition, each use, the revocations of it and of its ancestors, its expiry once past
-   * ({@code now}), each violation; each with its event and record times. A page holds the
-   * transitions of at most {@code limit} events (an event with violations has one more per kind).
+   * definition, each use, the revocations of it and of its ancestors, its expiry once past ({@code
+   * now}), each violation; each with its event and record times. A page holds the transitions of at
+   * most {@code limit} events (an event with violations has one more per kind).
    */
-  public Page<Transition> history(TokenNode token, PageRequest page, Instant now) throws InvalidQueryException {
+  public Page<Transition> history(TokenNode token, PageRequest page, Instant now)
+      throws InvalidQueryException {
     Problems problems = new Problems();
     FieldDoc after = problems.page(page, HISTORY);
     problems.throwIfAny();
@@ -278,36 +312,57 @@ public final class LedgerIndex implements AutoCloseable {
     ancestors.remove(token.getTokenId());
     Query query = Queries.history(token.getTenant(), token.getTokenId(), ancestors);
     int limit = page.limit();
-    return searchChecked(s -> {
-      TopFieldDocs top = s.search(query, new TopFieldCollectorManager(Sorts.OLDEST_FIRST, limit + 1, after, limit + 1));
-      StoredFields stored = s.storedFields();
-      int n = Math.min(limit, top.scoreDocs.length);
-      List<Transition> items = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        items.addAll(PointInTimeAnswers.transitions(Documents.decodeAudit(record(stored, top.scoreDocs[i].doc)),
-            token.getTokenId()));
-      }
-      boolean more = top.scoreDocs.length > limit;
-      // The expiry is no event: it goes on the page whose events' times enclose it.
-      Transition expiry = PointInTimeAnswers.expiry(token, now);
-      long from = after == null ? Long.MIN_VALUE : (Long) after.fields[0];
-      long to = more ? (Long) ((FieldDoc) top.scoreDocs[limit - 1]).fields[0] : Long.MAX_VALUE;
-      if (expiry != null && expiry.occurredAt().toEpochMilli() > from && expiry.occurredAt().toEpochMilli() <= to) {
-        items.add(expiry);
-        items.sort(Comparator.comparing(Transition::occurredAt)); // stable: events keep their order
-      }
-      return new Page<>(items, more ? Cursor.after(HISTORY, (FieldDoc) top.scoreDocs[limit - 1]).encode() : null);
-    });
+    return searchChecked(
+        s -> {
+          TopFieldDocs top =
+              s.search(
+                  query,
+                  new TopFieldCollectorManager(Sorts.OLDEST_FIRST, limit + 1, after, limit + 1));
+          StoredFields stored = s.storedFields();
+          int n = Math.min(limit, top.scoreDocs.length);
+          List<Transition> items = new ArrayList<>();
+          for (int i = 0; i < n; i++) {
+            items.addAll(
+                PointInTimeAnswers.transitions(
+                    Documents.decodeAudit(record(stored, top.scoreDocs[i].doc)),
+                    token.getTokenId()));
+          }
+          boolean more = top.scoreDocs.length > limit;
+          // The expiry is no event: it goes on the page whose events' times enclose it.
+          Transition expiry = PointInTimeAnswers.expiry(token, now);
+          long from = after == null ? Long.MIN_VALUE : (Long) after.fields[0];
+          long to = more ? (Long) ((FieldDoc) top.scoreDocs[limit - 1]).fields[0] : Long.MAX_VALUE;
+          if (expiry != null
+              && expiry.occurredAt().toEpochMilli() > from
+              && expiry.occurredAt().toEpochMilli() <= to) {
+            items.add(expiry);
+            items.sort(
+                Comparator.comparing(Transition::occurredAt)); // stable: events keep their order
+          }
+          return new Page<>(
+              items,
+              more ? Cursor.after(HISTORY, (FieldDoc) top.scoreDocs[limit - 1]).encode() : null);
+        });
   }
 
   /** Every token derived from {@code tokenId}, at any depth, newest first. */
-  public Page<TokenNode> descendants(String tenant, String tokenId, PageRequest page) throws InvalidQueryException {
-    return list(Fields.KIND_TOKEN, page, problems -> Queries.descendants(tenant, tokenId), Documents::decodeToken);
+  public Page<TokenNode> descendants(String tenant, String tokenId, PageRequest page)
+      throws InvalidQueryException {
+    return list(
+        Fields.KIND_TOKEN,
+        page,
+        problems -> Queries.descendants(tenant, tokenId),
+        Documents::decodeToken);
   }
 
   /** Audit records matching every filter, newest first. */
-  public Page<AuditRecord> audit(TenantScope scope, AuditFilter filter, PageRequest page) throws InvalidQueryException {
-    return list(Fields.KIND_AUDIT, page, problems -> Queries.audit(scope, filter, problems), Documents::decodeAudit);
+  public Page<AuditRecord> audit(TenantScope scope, AuditFilter filter, PageRequest page)
+      throws InvalidQueryException {
+    return list(
+        Fields.KIND_AUDIT,
+        page,
+        problems -> Queries.audit(scope, filter, problems),
+        Documents::decodeAudit);
   }
 
   /**
@@ -319,25 +374,35 @@ public final class LedgerIndex implements AutoCloseable {
     Problems problems = new Problems();
     Query query = Queries.audit(scope, filter, problems);
     problems.throwIfAny();
-    searchChecked(s -> {
-      FieldDoc after = null;
-      while (true) {
-        TopFieldDocs top = s.search(query, new TopFieldCollectorManager(Sorts.NEWEST_FIRST, EXPORT_BATCH, after, EXPORT_BATCH));
-        StoredFields stored = s.storedFields();
-        for (ScoreDoc hit : top.scoreDocs) {
-          sink.accept(Documents.decodeAudit(record(stored, hit.doc)));
-        }
-        if (top.scoreDocs.length < EXPORT_BATCH) {
-          return null;
-        }
-        after = (FieldDoc) top.scoreDocs[top.scoreDocs.length - 1];
-      }
-    });
+    searchChecked(
+        s -> {
+          FieldDoc after = null;
+          while (true) {
+            TopFieldDocs top =
+                s.search(
+                    query,
+                    new TopFieldCollectorManager(
+                        Sorts.NEWEST_FIRST, EXPORT_BATCH, after, EXPORT_BATCH));
+            StoredFields stored = s.storedFields();
+            for (ScoreDoc hit : top.scoreDocs) {
+              sink.accept(Documents.decodeAudit(record(stored, hit.doc)));
+            }
+            if (top.scoreDocs.length < EXPORT_BATCH) {
+              return null;
+            }
+            after = (FieldDoc) top.scoreDocs[top.scoreDocs.length - 1];
+          }
+        });
   }
 
   /** Alerts matching every filter, newest first. */
-  public Page<Alert> alerts(TenantScope scope, AlertFilter filter, PageRequest page) throws InvalidQueryException {
-    return list(Fields.KIND_ALERT, page, problems -> Queries.alerts(scope, filter, problems), Documents::decodeAlert);
+  public Page<Alert> alerts(TenantScope scope, AlertFilter filter, PageRequest page)
+      throws InvalidQueryException {
+    return list(
+        Fields.KIND_ALERT,
+        page,
+        problems -> Queries.alerts(scope, filter, problems),
+        Documents::decodeAlert);
   }
 
   /**
@@ -346,31 +411,41 @@ public final class LedgerIndex implements AutoCloseable {
    */
   public Page<RevocationNotice> revocations(TenantScope scope, Instant since, PageRequest page)
       throws InvalidQueryException {
-    return list(notices.searchers(), Fields.KIND_REVOCATION, page, problems -> Queries.revocations(scope, since),
+    return list(
+        notices.searchers(),
+        Fields.KIND_REVOCATION,
+        page,
+        problems -> Queries.revocations(scope, since),
         Documents::decodeRevocation);
   }
 
   /**
    * For SSE resumption: notices and tombstones with a sequence above {@code sequence}, ascending,
-   * at most {@code limit} (clamped to 1..1000). Only the latest change of each token is kept, as
-   * on the compacted topic. Pass 0 to start from the oldest.
+   * at most {@code limit} (clamped to 1..1000). Only the latest change of each token is kept, as on
+   * the compacted topic. Pass 0 to start from the oldest.
    */
   public List<SequencedNotice> revocationsAfter(TenantScope scope, long sequence, int limit) {
     int n = Math.clamp(limit, PageRequest.MIN_LIMIT, PageRequest.MAX_LIMIT);
     Query query = Queries.revocationsAfter(scope, sequence);
-    return withSearcher(notices.searchers(), s -> {
-      TopFieldDocs top = s.search(query, n, Sorts.SEQUENCE);
-      StoredFields stored = s.storedFields();
-      List<SequencedNotice> out = new ArrayList<>(top.scoreDocs.length);
-      for (ScoreDoc hit : top.scoreDocs) {
-        Document d = stored.document(hit.doc);
-        String key = d.get(Fields.KEY);
-        int slash = key.indexOf('/');
-        out.add(new SequencedNotice(d.getField(Fields.SEQ).numericValue().longValue(),
-            Documents.decodeRevocation(d.getBinaryValue(Fields.RECORD)), key.substring(0, slash), key.substring(slash + 1)));
-      }
-      return out;
-    });
+    return withSearcher(
+        notices.searchers(),
+        s -> {
+          TopFieldDocs top = s.search(query, n, Sorts.SEQUENCE);
+          StoredFields stored = s.storedFields();
+          List<SequencedNotice> out = new ArrayList<>(top.scoreDocs.length);
+          for (ScoreDoc hit : top.scoreDocs) {
+            Document d = stored.document(hit.doc);
+            String key = d.get(Fields.KEY);
+            int slash = key.indexOf('/');
+            out.add(
+                new SequencedNotice(
+                    d.getField(Fields.SEQ).numericValue().longValue(),
+                    Documents.decodeRevocation(d.getBinaryValue(Fields.RECORD)),
+                    key.substring(0, slash),
+                    key.substring(slash + 1)));
+          }
+          return out;
+        });
   }
 
   /** Live documents of every kind (for status and tests). */
@@ -388,10 +463,14 @@ public final class LedgerIndex implements AutoCloseable {
     return putToken(token, null);
   }
 
-  /** {@link #putToken(TokenNode)}, storing {@code encoded} (the Kafka value of {@code token}) as it is. */
+  /**
+   * {@link #putToken(TokenNode)}, storing {@code encoded} (the Kafka value of {@code token}) as it
+   * is.
+   */
   public long putToken(TokenNode token, byte[] encoded) throws IOException {
     writes.updated();
-    return writer.updateDocument(Documents.tokenTerm(token.getTenant(), token.getTokenId()),
+    return writer.updateDocument(
+        Documents.tokenTerm(token.getTenant(), token.getTokenId()),
         Documents.token(token, encoded));
   }
 
@@ -410,7 +489,10 @@ public final class LedgerIndex implements AutoCloseable {
     return putAudit(record, null);
   }
 
-  /** {@link #putAudit(AuditRecord)}, storing {@code encoded} (the Kafka value of {@code record}) as it is. */
+  /**
+   * {@link #putAudit(AuditRecord)}, storing {@code encoded} (the Kafka value of {@code record}) as
+   * it is.
+   */
   public long putAudit(AuditRecord record, byte[] encoded) throws IOException {
     writes.added();
     return writer.addDocument(Documents.audit(record, encoded));
@@ -432,7 +514,8 @@ public final class LedgerIndex implements AutoCloseable {
     Map<String, AuditRecord> folded = new HashMap<>();
     for (AuditRecord amendment : amendments) {
       Term term = Documents.auditTerm(amendment);
-      AuditRecord current = folded.containsKey(term.text()) ? folded.get(term.text()) : indexedAudit(term);
+      AuditRecord current =
+          folded.containsKey(term.text()) ? folded.get(term.text()) : indexedAudit(term);
       AuditRecord now = Amendments.fold(current, amendment);
       folded.put(term.text(), now);
       writes.updated();
@@ -441,9 +524,11 @@ public final class LedgerIndex implements AutoCloseable {
   }
 
   /** The audit records of the revocations of {@code tokenIds} that count at {@code time}. */
-  private static List<AuditRecord> revocationsAt(IndexSearcher s, TenantScope scope, Set<String> tokenIds,
-      PointInTime time) throws IOException {
-    // A revocation is audited once; the cap only bounds a chain revoked over and over by distinct events.
+  private static List<AuditRecord> revocationsAt(
+      IndexSearcher s, TenantScope scope, Set<String> tokenIds, PointInTime time)
+      throws IOException {
+    // A revocation is audited once; the cap only bounds a chain revoked over and over by distinct
+    // events.
     TopDocs top = s.search(Queries.revocationsAt(scope, tokenIds, time), MAX_REVOCATIONS);
     StoredFields stored = s.storedFields();
     List<AuditRecord> out = new ArrayList<>(top.scoreDocs.length);
@@ -453,28 +538,37 @@ public final class LedgerIndex implements AutoCloseable {
     return out;
   }
 
-  /** The revocation in force on {@code node} among {@code revocations} (of any tokens, any tenant in scope). */
+  /**
+   * The revocation in force on {@code node} among {@code revocations} (of any tokens, any tenant in
+   * scope).
+   */
   private static AuditRecord revocationOf(TokenNode node, List<AuditRecord> revocations) {
     Set<String> chain = TokenAnswers.revocableBy(node);
-    return PointInTimeAnswers.earliest(revocations.stream()
-        .filter(r -> r.getTenant().equals(node.getTenant()) && chain.contains(r.getTokenId())).toList());
+    return PointInTimeAnswers.earliest(
+        revocations.stream()
+            .filter(r -> r.getTenant().equals(node.getTenant()) && chain.contains(r.getTokenId()))
+            .toList());
   }
 
   /**
    * The kinds of violation of {@code node}'s own events that count at {@code time}. Asks only for
-   * the kinds not found yet, so it ends after at most one search per kind, however many uses
-   * share a kind; with known_at a hit may count for less (amended later), then it pages on.
+   * the kinds not found yet, so it ends after at most one search per kind, however many uses share
+   * a kind; with known_at a hit may count for less (amended later), then it pages on.
    */
-  private static Set<ViolationKind> violationsAt(IndexSearcher s, TokenNode node, PointInTime time) throws IOException {
+  private static Set<ViolationKind> violationsAt(IndexSearcher s, TokenNode node, PointInTime time)
+      throws IOException {
     EnumSet<ViolationKind> found = EnumSet.noneOf(ViolationKind.class);
     EnumSet<ViolationKind> missing = EnumSet.allOf(ViolationKind.class);
     ScoreDoc after = null;
     while (!missing.isEmpty()) {
       Query q = Queries.violationsAt(node.getTenant(), node.getTokenId(), missing, time);
-      TopDocs top = after == null ? s.search(q, VIOLATION_BATCH) : s.searchAfter(after, q, VIOLATION_BATCH);
+      TopDocs top =
+          after == null ? s.search(q, VIOLATION_BATCH) : s.searchAfter(after, q, VIOLATION_BATCH);
       boolean grew = false;
       for (ScoreDoc hit : top.scoreDocs) {
-        for (ViolationKind kind : PointInTimeAnswers.verdict(Documents.decodeAudit(record(s.storedFields(), hit.doc)), time)) {
+        for (ViolationKind kind :
+            PointInTimeAnswers.verdict(
+                Documents.decodeAudit(record(s.storedFields(), hit.doc)), time)) {
           grew |= found.add(kind);
         }
       }
@@ -487,12 +581,17 @@ public final class LedgerIndex implements AutoCloseable {
     return found;
   }
 
-  /** The audit record of the document {@code term} names, as a searcher sees it now; null if none. */
+  /**
+   * The audit record of the document {@code term} names, as a searcher sees it now; null if none.
+   */
   private AuditRecord indexedAudit(Term term) {
-    return withSearcher(s -> {
-      TopDocs top = s.search(new TermQuery(term), 1);
-      return top.scoreDocs.length == 0 ? null : Documents.decodeAudit(record(s.storedFields(), top.scoreDocs[0].doc));
-    });
+    return withSearcher(
+        s -> {
+          TopDocs top = s.search(new TermQuery(term), 1);
+          return top.scoreDocs.length == 0
+              ? null
+              : Documents.decodeAudit(record(s.storedFields(), top.scoreDocs[0].doc));
+        });
   }
 
   /** Adds the alert; append-only like {@link #putAudit(AuditRecord)}. */
@@ -500,7 +599,9 @@ public final class LedgerIndex implements AutoCloseable {
     return putAlert(alert, null);
   }
 
-  /** {@link #putAlert(Alert)}, storing {@code encoded} (the Kafka value of {@code alert}) as it is. */
+  /**
+   * {@link #putAlert(Alert)}, storing {@code encoded} (the Kafka value of {@code alert}) as it is.
+   */
   public long putAlert(Alert alert, byte[] encoded) throws IOException {
     writes.added();
     return writer.addDocument(Documents.alert(alert, encoded));
@@ -510,15 +611,20 @@ public final class LedgerIndex implements AutoCloseable {
    * Adds or replaces the revocation of {@code tenant/tokenId}; a null notice is the tombstone that
    * removes it. Either gets the next revocation sequence, returned with it.
    */
-  public SequencedNotice putRevocation(String tenant, String tokenId, RevocationNotice notice) throws IOException {
+  public SequencedNotice putRevocation(String tenant, String tokenId, RevocationNotice notice)
+      throws IOException {
     return putRevocation(tenant, tokenId, notice, null);
   }
 
-  /** {@link #putRevocation(String, String, RevocationNotice)}, storing {@code encoded} (the Kafka value) as it is. */
-  public SequencedNotice putRevocation(String tenant, String tokenId, RevocationNotice notice, byte[] encoded)
-      throws IOException {
+  /**
+   * {@link #putRevocation(String, String, RevocationNotice)}, storing {@code encoded} (the Kafka
+   * value) as it is.
+   */
+  public SequencedNotice putRevocation(
+      String tenant, String tokenId, RevocationNotice notice, byte[] encoded) throws IOException {
     writes.updated();
-    return new SequencedNotice(notices.put(tenant, tokenId, notice, encoded), notice, tenant, tokenId);
+    return new SequencedNotice(
+        notices.put(tenant, tokenId, notice, encoded), notice, tenant, tokenId);
   }
 
   /** Blocks until everything written before this call is searchable (at most 10 s). */
@@ -565,10 +671,10 @@ public final class LedgerIndex implements AutoCloseable {
   }
 
   /**
-   * Commits what was written (with the positions of the last commit) and closes; when an
-   * {@link Indexer} fed the index, drops what it wrote after its last {@link #commit(Map)} instead:
-   * those records are read again from the committed positions, and committing their documents
-   * without their positions (an indexer that failed, then a shutdown) would add them twice.
+   * Commits what was written (with the positions of the last commit) and closes; when an {@link
+   * Indexer} fed the index, drops what it wrote after its last {@link #commit(Map)} instead: those
+   * records are read again from the committed positions, and committing their documents without
+   * their positions (an indexer that failed, then a shutdown) would add them twice.
    */
   @Override
   public void close() {
@@ -598,7 +704,9 @@ public final class LedgerIndex implements AutoCloseable {
     notices.refreshInterval(refresh, maxRefresh(refresh));
   }
 
-  /** Called by the {@link Indexer}: from now on only {@link #commit(Map)} makes documents durable. */
+  /**
+   * Called by the {@link Indexer}: from now on only {@link #commit(Map)} makes documents durable.
+   */
   void fedByIndexer() {
     fedByIndexer = true;
   }
@@ -608,7 +716,10 @@ public final class LedgerIndex implements AutoCloseable {
     return writes.snapshot();
   }
 
-  /** Reopens of the main index (tokens, audit records, alerts) forced by a waiter rather than scheduled. */
+  /**
+   * Reopens of the main index (tokens, audit records, alerts) forced by a waiter rather than
+   * scheduled.
+   */
   long forcedMainReopens() {
     return reopener.forcedReopens();
   }
@@ -635,40 +746,62 @@ public final class LedgerIndex implements AutoCloseable {
   // ---------------------------------------------------------------- internals
 
   private AdaptiveReopener startReopener(Duration refresh) {
-    // Idle: the refresh interval; busy: up to 500 ms; a waiter (a test, an amendment) gets a reopen at once.
-    return new AdaptiveReopener(writer, searchers, refresh, maxRefresh(refresh), "ledger-index-refresh");
+    // Idle: the refresh interval; busy: up to 500 ms; a waiter (a test, an amendment) gets a reopen
+    // at once.
+    return new AdaptiveReopener(
+        writer, searchers, refresh, maxRefresh(refresh), "ledger-index-refresh");
   }
 
   private static Duration maxRefresh(Duration refresh) {
     return refresh.compareTo(MAX_REFRESH_INTERVAL) > 0 ? refresh : MAX_REFRESH_INTERVAL;
   }
 
-  /** One page of a newest-first list: checks the page and builds the query, reporting every problem at once. */
-  private <T> Page<T> list(String list, PageRequest page, Function<Problems, Query> queryOf, Function<BytesRef, T> decode)
+  /**
+   * One page of a newest-first list: checks the page and builds the query, reporting every problem
+   * at once.
+   */
+  private <T> Page<T> list(
+      String list,
+      PageRequest page,
+      Function<Problems, Query> queryOf,
+      Function<BytesRef, T> decode)
       throws InvalidQueryException {
     return list(searchers, list, page, queryOf, decode);
   }
 
-  private <T> Page<T> list(SearcherManager from, String list, PageRequest page, Function<Problems, Query> queryOf, Function<BytesRef, T> decode)
+  private <T> Page<T> list(
+      SearcherManager from,
+      String list,
+      PageRequest page,
+      Function<Problems, Query> queryOf,
+      Function<BytesRef, T> decode)
       throws InvalidQueryException {
     Problems problems = new Problems();
     FieldDoc after = problems.page(page, list);
     Query query = queryOf.apply(problems);
     problems.throwIfAny();
     int limit = page.limit();
-    return searchChecked(from, s -> {
-      // One more than asked, to know whether there is a next page; threshold = n lets the
-      // index-sorted search stop as soon as the page is full.
-      TopFieldDocs top = s.search(query, new TopFieldCollectorManager(Sorts.NEWEST_FIRST, limit + 1, after, limit + 1));
-      StoredFields stored = s.storedFields();
-      int n = Math.min(limit, top.scoreDocs.length);
-      List<T> items = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        items.add(decode.apply(record(stored, top.scoreDocs[i].doc)));
-      }
-      String next = top.scoreDocs.length > limit ? Cursor.after(list, (FieldDoc) top.scoreDocs[limit - 1]).encode() : null;
-      return new Page<>(items, next);
-    });
+    return searchChecked(
+        from,
+        s -> {
+          // One more than asked, to know whether there is a next page; threshold = n lets the
+          // index-sorted search stop as soon as the page is full.
+          TopFieldDocs top =
+              s.search(
+                  query,
+                  new TopFieldCollectorManager(Sorts.NEWEST_FIRST, limit + 1, after, limit + 1));
+          StoredFields stored = s.storedFields();
+          int n = Math.min(limit, top.scoreDocs.length);
+          List<T> items = new ArrayList<>(n);
+          for (int i = 0; i < n; i++) {
+            items.add(decode.apply(record(stored, top.scoreDocs[i].doc)));
+          }
+          String next =
+              top.scoreDocs.length > limit
+                  ? Cursor.after(list, (FieldDoc) top.scoreDocs[limit - 1]).encode()
+                  : null;
+          return new Page<>(items, next);
+        });
   }
 
   private static BytesRef record(StoredFields stored, int doc) throws IOException {
@@ -688,7 +821,8 @@ public final class LedgerIndex implements AutoCloseable {
     try {
       return withSearcher(from, fn);
     } catch (IndexSearcher.TooManyClauses e) {
-      throw new InvalidQueryException("q", "matches too many terms (" + e.getMessage() + "); make wildcards more specific");
+      throw new InvalidQueryException(
+          "q", "matches too many terms (" + e.getMessage() + "); make wildcards more specific");
     }
   }
 

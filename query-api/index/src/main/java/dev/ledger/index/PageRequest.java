@@ -12,8 +12,10 @@ public record PageRequest(int limit, String cursor) {
 
   /** The smallest page. */
   public static final int MIN_LIMIT = 1;
+
   /** The largest page. */
   public static final int MAX_LIMIT = 1000;
+
   /** The page size the HTTP API uses when none is asked for. */
   public static final int DEFAULT_LIMIT = 100;
 

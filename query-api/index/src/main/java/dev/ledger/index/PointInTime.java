@@ -33,8 +33,12 @@ public record PointInTime(Instant at, Instant knownAt) {
     return knownAt == null ? Long.MAX_VALUE : knownAt.toEpochMilli();
   }
 
-  /** True when an event that occurred at {@code occurredAt} and was recorded at {@code recordedAt} counts. */
+  /**
+   * True when an event that occurred at {@code occurredAt} and was recorded at {@code recordedAt}
+   * counts.
+   */
   public boolean counts(Instant occurredAt, Instant recordedAt) {
-    return !occurredAt.isAfter(at) && (knownAt == null || recordedAt == null || !recordedAt.isAfter(knownAt));
+    return !occurredAt.isAfter(at)
+        && (knownAt == null || recordedAt == null || !recordedAt.isAfter(knownAt));
   }
 }

@@ -1,9 +1,9 @@
 package dev.ledger.index;
 
 /**
- * Who may be seen: one tenant, or every tenant (only for {@code *} credentials that ask for
- * {@code tenant=*}). Every query of {@link LedgerIndex} is filtered by a scope, so a free {@code q}
- * can never reach another tenant's documents.
+ * Who may be seen: one tenant, or every tenant (only for {@code *} credentials that ask for {@code
+ * tenant=*}). Every query of {@link LedgerIndex} is filtered by a scope, so a free {@code q} can
+ * never reach another tenant's documents.
  *
  * @param tenant the tenant, or null for all tenants
  */

@@ -19,12 +19,23 @@ import java.util.Objects;
  * @param violation the kind of a {@link Kind#violation}, else null
  * @param record the audit record of the event (null for {@link Kind#expired})
  */
-public record Transition(Kind kind, Instant occurredAt, Instant recordedAt, String tokenId, ViolationKind violation,
+public record Transition(
+    Kind kind,
+    Instant occurredAt,
+    Instant recordedAt,
+    String tokenId,
+    ViolationKind violation,
     AuditRecord record) {
 
   /** What a transition is. */
   public enum Kind {
-    issued, exchanged, attenuated, used, revoked, expired, violation
+    issued,
+    exchanged,
+    attenuated,
+    used,
+    revoked,
+    expired,
+    violation
   }
 
   public Transition {

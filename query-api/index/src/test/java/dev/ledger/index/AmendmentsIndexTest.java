@@ -23,9 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Amendments of audit records, through the indexer's own batch code: issue 17's budget scenario as
- * the stream processor writes it in two arrival orders (in order: flagged at once; latest use first:
- * flagged by amendments) gives the same answer to {@code violation=} in every batching, and the
- * amended record shows the verdict now, the verdict as first recorded and when it changed.
+ * the stream processor writes it in two arrival orders (in order: flagged at once; latest use
+ * first: flagged by amendments) gives the same answer to {@code violation=} in every batching, and
+ * the amended record shows the verdict now, the verdict as first recorded and when it changed.
  */
 class AmendmentsIndexTest {
 
@@ -40,7 +40,9 @@ class AmendmentsIndexTest {
   @BeforeEach
   void open() throws Exception {
     index = LedgerIndex.open(dir);
-    loop = new IndexerLoop(IndexerSettings.builder("unused:9092").build(), index, new SimpleMeterRegistry());
+    loop =
+        new IndexerLoop(
+            IndexerSettings.builder("unused:9092").build(), index, new SimpleMeterRegistry());
   }
 
   @AfterEach
@@ -52,43 +54,77 @@ class AmendmentsIndexTest {
   private static AuditRecord use(String tenant, String eventId, ViolationKind... violations) {
     int n = Integer.parseInt(eventId.substring(1));
     int second = new int[] {0, 20, 21, 22, 23, 25, 40}[n];
-    String[] chain = n <= 3 ? new String[] {"t1:planner", "t2:searcher"}
-        : n <= 5 ? new String[] {"t1:planner", "t2:searcher", "t3:scraper"}
-        : new String[] {"t1:planner", "t2:searcher", "t3:scraper", "t4:fetcher"};
+    String[] chain =
+        n <= 3
+            ? new String[] {"t1:planner", "t2:searcher"}
+            : n <= 5
+                ? new String[] {"t1:planner", "t2:searcher", "t3:scraper"}
+                : new String[] {"t1:planner", "t2:searcher", "t3:scraper", "t4:fetcher"};
     return Records.audit(tenant, eventId, T0.plusSeconds(second), "user:dana", chain)
-        .setViolations(List.of(violations)).build();
+        .setViolations(List.of(violations))
+        .build();
   }
 
-  private static AuditRecord amendment(String tenant, String eventId, String cause, ViolationKind added) {
+  private static AuditRecord amendment(
+      String tenant, String eventId, String cause, ViolationKind added) {
     AuditRecord original = use(tenant, eventId);
-    return AuditRecord.newBuilder(original).setResource(null).setAction(null).setViolations(List.of(added))
-        .setAmends(AuditAmendment.newBuilder().setAdded(List.of(added)).setRemoved(List.of()).setCauseEventId(cause)
-            .setCauseTokenId("t2").setAmendedAt(AMENDED).build())
+    return AuditRecord.newBuilder(original)
+        .setResource(null)
+        .setAction(null)
+        .setViolations(List.of(added))
+        .setAmends(
+            AuditAmendment.newBuilder()
+                .setAdded(List.of(added))
+                .setRemoved(List.of())
+                .setCauseEventId(cause)
+                .setCauseTokenId("t2")
+                .setAmendedAt(AMENDED)
+                .build())
         .build();
   }
 
   /** In event-time order: the stream processor flags u3..u6 as they arrive; nothing is amended. */
   private static List<AuditRecord> inOrder(String tenant) {
     ViolationKind x = ViolationKind.usage_limit_exceeded;
-    return List.of(use(tenant, "u1"), use(tenant, "u2"), use(tenant, "u3", x), use(tenant, "u4", x),
-        use(tenant, "u5", x), use(tenant, "u6", x));
+    return List.of(
+        use(tenant, "u1"),
+        use(tenant, "u2"),
+        use(tenant, "u3", x),
+        use(tenant, "u4", x),
+        use(tenant, "u5", x),
+        use(tenant, "u6", x));
   }
 
-  /** Latest use first: each earlier use pushes the use ranked third out of the budget, by an amendment. */
+  /**
+   * Latest use first: each earlier use pushes the use ranked third out of the budget, by an
+   * amendment.
+   */
   private static List<AuditRecord> latestFirst(String tenant) {
     ViolationKind x = ViolationKind.usage_limit_exceeded;
-    return List.of(use(tenant, "u6"), use(tenant, "u5"), use(tenant, "u4"),
-        amendment(tenant, "u6", "u4", x), use(tenant, "u3"), amendment(tenant, "u5", "u3", x),
-        use(tenant, "u2"), amendment(tenant, "u4", "u2", x), use(tenant, "u1"), amendment(tenant, "u3", "u1", x));
+    return List.of(
+        use(tenant, "u6"),
+        use(tenant, "u5"),
+        use(tenant, "u4"),
+        amendment(tenant, "u6", "u4", x),
+        use(tenant, "u3"),
+        amendment(tenant, "u5", "u3", x),
+        use(tenant, "u2"),
+        amendment(tenant, "u4", "u2", x),
+        use(tenant, "u1"),
+        amendment(tenant, "u3", "u1", x));
   }
 
   /** Indexes {@code records} (one partition, one key, in order) in batches of {@code batchSize}. */
   private void index(List<AuditRecord> records, int batchSize) throws Exception {
     List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
     for (AuditRecord r : records) {
-      batch.add(new ConsumerRecord<>(Topics.AUDIT.name(), 0, offset++,
-          (r.getTenant() + "/" + r.getTokenId()).getBytes(StandardCharsets.UTF_8),
-          Topics.AUDIT.valueSerde().serializer().serialize(Topics.AUDIT.name(), r)));
+      batch.add(
+          new ConsumerRecord<>(
+              Topics.AUDIT.name(),
+              0,
+              offset++,
+              (r.getTenant() + "/" + r.getTokenId()).getBytes(StandardCharsets.UTF_8),
+              Topics.AUDIT.valueSerde().serializer().serialize(Topics.AUDIT.name(), r)));
       if (batch.size() == batchSize) {
         loop.indexBatch(batch);
         batch.clear();
@@ -100,8 +136,13 @@ class AmendmentsIndexTest {
 
   private Map<String, AuditRecord> flagged(String tenant, String violation) throws Exception {
     Map<String, AuditRecord> out = new TreeMap<>();
-    index.audit(TenantScope.of(tenant), AuditFilter.builder().violation(violation).build(), PageRequest.first(100))
-        .items().forEach(a -> out.put(a.getEventId(), a));
+    index
+        .audit(
+            TenantScope.of(tenant),
+            AuditFilter.builder().violation(violation).build(),
+            PageRequest.first(100))
+        .items()
+        .forEach(a -> out.put(a.getEventId(), a));
     return out;
   }
 
@@ -113,18 +154,33 @@ class AmendmentsIndexTest {
     index(latestFirst("pairs"), 2);
 
     for (String tenant : List.of("in-order", "one-batch", "per-record", "pairs")) {
-      assertThat(flagged(tenant, EXCEEDED).keySet()).as(tenant).containsExactly("u3", "u4", "u5", "u6");
-      assertThat(index.audit(TenantScope.of(tenant), AuditFilter.empty(), PageRequest.first(100)).items())
-          .as(tenant + ": one document per event, amendments folded in").hasSize(6);
-      assertThat(index.audit(TenantScope.of(tenant), AuditFilter.builder().q("violation:" + EXCEEDED).build(),
-          PageRequest.first(100)).items()).as(tenant + ": q searches the verdict now too").hasSize(4);
+      assertThat(flagged(tenant, EXCEEDED).keySet())
+          .as(tenant)
+          .containsExactly("u3", "u4", "u5", "u6");
+      assertThat(
+              index
+                  .audit(TenantScope.of(tenant), AuditFilter.empty(), PageRequest.first(100))
+                  .items())
+          .as(tenant + ": one document per event, amendments folded in")
+          .hasSize(6);
+      assertThat(
+              index
+                  .audit(
+                      TenantScope.of(tenant),
+                      AuditFilter.builder().q("violation:" + EXCEEDED).build(),
+                      PageRequest.first(100))
+                  .items())
+          .as(tenant + ": q searches the verdict now too")
+          .hasSize(4);
     }
     AuditRecord u4 = flagged("per-record", EXCEEDED).get("u4");
     assertThat(u4.getViolations()).as("now").containsExactly(ViolationKind.usage_limit_exceeded);
     assertThat(u4.getAmends().getRecordedViolations()).as("as first recorded").isEmpty();
     assertThat(u4.getAmends().getAmendedAt()).isEqualTo(AMENDED);
     assertThat(u4.getAmends().getCauseEventId()).isEqualTo("u2");
-    assertThat(u4.getResource()).as("the record as first written, not the amendment's").isEqualTo("https://bank.example");
+    assertThat(u4.getResource())
+        .as("the record as first written, not the amendment's")
+        .isEqualTo("https://bank.example");
     assertThat(flagged("in-order", EXCEEDED).get("u4").getAmends()).as("never amended").isNull();
     // The allowed uses of t2 are still counted once each from the audit documents.
     index.putToken(Records.token("per-record", "user:dana", T0, "t1:planner", "t2:searcher"));
@@ -139,11 +195,15 @@ class AmendmentsIndexTest {
     index(List.of(use("x", "u4", ViolationKind.holder_mismatch), revoked, pushed, pushed), 100);
 
     AuditRecord u4 = flagged("x", ViolationKind.use_after_revocation.name()).get("u4");
-    assertThat(u4.getViolations()).containsExactly(ViolationKind.use_after_revocation,
-        ViolationKind.usage_limit_exceeded, ViolationKind.holder_mismatch);
-    assertThat(u4.getAmends().getRecordedViolations()).containsExactly(ViolationKind.holder_mismatch);
-    assertThat(u4.getAmends().getAdded()).containsExactly(ViolationKind.use_after_revocation,
-        ViolationKind.usage_limit_exceeded);
+    assertThat(u4.getViolations())
+        .containsExactly(
+            ViolationKind.use_after_revocation,
+            ViolationKind.usage_limit_exceeded,
+            ViolationKind.holder_mismatch);
+    assertThat(u4.getAmends().getRecordedViolations())
+        .containsExactly(ViolationKind.holder_mismatch);
+    assertThat(u4.getAmends().getAdded())
+        .containsExactly(ViolationKind.use_after_revocation, ViolationKind.usage_limit_exceeded);
     assertThat(flagged("x", EXCEEDED)).containsOnlyKeys("u4");
     assertThat(flagged("x", ViolationKind.holder_mismatch.name())).containsOnlyKeys("u4");
   }

@@ -16,7 +16,6 @@ import dev.ledger.schemas.avro.ViolationKind;
 import dev.ledger.schemas.kafka.EmbeddedKafka;
 import dev.ledger.testkit.TestKafka;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,8 +44,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The indexer on a real broker with four partitions per topic. Records are produced directly
- * with the catalogue's serdes; each test uses its own tenant and index directory.
+ * The indexer on a real broker with four partitions per topic. Records are produced directly with
+ * the catalogue's serdes; each test uses its own tenant and index directory.
  */
 class IndexerIT {
 
@@ -84,11 +83,15 @@ class IndexerIT {
   }
 
   IndexerSettings.Builder settings() {
-    return IndexerSettings.builder(kafka.bootstrapServers()).partitionRecheckInterval(Duration.ofMillis(500));
+    return IndexerSettings.builder(kafka.bootstrapServers())
+        .partitionRecheckInterval(Duration.ofMillis(500));
   }
 
-  static List<String> auditIds(LedgerIndex index, TenantScope scope, AuditFilter f) throws InvalidQueryException {
-    return index.audit(scope, f, PageRequest.first(1000)).items().stream().map(AuditRecord::getEventId).toList();
+  static List<String> auditIds(LedgerIndex index, TenantScope scope, AuditFilter f)
+      throws InvalidQueryException {
+    return index.audit(scope, f, PageRequest.first(1000)).items().stream()
+        .map(AuditRecord::getEventId)
+        .toList();
   }
 
   @Test
@@ -96,38 +99,86 @@ class IndexerIT {
     String t = "every";
     TenantScope scope = TenantScope.of(t);
     send(Topics.TOKENS, t + "/root", token(t, "alice", T0, "root:agent-a"));
-    send(Topics.TOKENS, t + "/a", token(t, "alice", T0.plusSeconds(1), "root:agent-a", "a:agent-b"));
-    send(Topics.TOKENS, t + "/b", token(t, "alice", T0.plusSeconds(2), "root:agent-a", "a:agent-b", "b:agent-c"));
-    send(Topics.AUDIT, t + "/b", audit(t, "e1", T0.plusSeconds(3), "alice", "root:agent-a", "a:agent-b", "b:agent-c").build());
-    send(Topics.AUDIT, t + "/a", audit(t, "e2", T0.plusSeconds(4), "alice", "root:agent-a", "a:agent-b")
-        .setViolations(List.of(ViolationKind.use_after_revocation)).build());
-    send(Topics.ALERTS, t + "/a", alert(t, "al1", ViolationKind.use_after_revocation, T0.plusSeconds(4), "alice",
-        "root:agent-a", "a:agent-b"));
-    send(Topics.REVOCATIONS, t + "/a", revocation(t, "a", "a", T0.plusSeconds(3), T0.plusSeconds(3)));
-    send(Topics.REVOCATIONS, t + "/b", revocation(t, "b", "a", T0.plusSeconds(3), T0.plusSeconds(3)));
+    send(
+        Topics.TOKENS, t + "/a", token(t, "alice", T0.plusSeconds(1), "root:agent-a", "a:agent-b"));
+    send(
+        Topics.TOKENS,
+        t + "/b",
+        token(t, "alice", T0.plusSeconds(2), "root:agent-a", "a:agent-b", "b:agent-c"));
+    send(
+        Topics.AUDIT,
+        t + "/b",
+        audit(t, "e1", T0.plusSeconds(3), "alice", "root:agent-a", "a:agent-b", "b:agent-c")
+            .build());
+    send(
+        Topics.AUDIT,
+        t + "/a",
+        audit(t, "e2", T0.plusSeconds(4), "alice", "root:agent-a", "a:agent-b")
+            .setViolations(List.of(ViolationKind.use_after_revocation))
+            .build());
+    send(
+        Topics.ALERTS,
+        t + "/a",
+        alert(
+            t,
+            "al1",
+            ViolationKind.use_after_revocation,
+            T0.plusSeconds(4),
+            "alice",
+            "root:agent-a",
+            "a:agent-b"));
+    send(
+        Topics.REVOCATIONS,
+        t + "/a",
+        revocation(t, "a", "a", T0.plusSeconds(3), T0.plusSeconds(3)));
+    send(
+        Topics.REVOCATIONS,
+        t + "/b",
+        revocation(t, "b", "a", T0.plusSeconds(3), T0.plusSeconds(3)));
 
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    try (LedgerIndex index = LedgerIndex.open(dir); Indexer indexer = Indexer.start(settings().build(), index, meters)) {
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-        assertThat(auditIds(index, scope, AuditFilter.empty())).containsExactly("e2", "e1");
-        assertThat(index.revocations(scope, null, PageRequest.first(10)).items()).hasSize(2);
-        assertThat(index.descendants(t, "root", PageRequest.first(10)).items()).hasSize(2);
-      });
-      assertThat(index.descendants(t, "a", PageRequest.first(10)).items()).extracting(TokenNode::getTokenId)
+    try (LedgerIndex index = LedgerIndex.open(dir);
+        Indexer indexer = Indexer.start(settings().build(), index, meters)) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                assertThat(auditIds(index, scope, AuditFilter.empty())).containsExactly("e2", "e1");
+                assertThat(index.revocations(scope, null, PageRequest.first(10)).items())
+                    .hasSize(2);
+                assertThat(index.descendants(t, "root", PageRequest.first(10)).items()).hasSize(2);
+              });
+      assertThat(index.descendants(t, "a", PageRequest.first(10)).items())
+          .extracting(TokenNode::getTokenId)
           .containsExactly("b");
-      assertThat(auditIds(index, scope, AuditFilter.builder().actor("agent-a").build())).containsExactly("e2", "e1");
-      assertThat(auditIds(index, scope, AuditFilter.builder().actor("agent-c").build())).containsExactly("e1");
-      assertThat(auditIds(index, scope, AuditFilter.builder().q("violation:use_after_revocation").build()))
+      assertThat(auditIds(index, scope, AuditFilter.builder().actor("agent-a").build()))
+          .containsExactly("e2", "e1");
+      assertThat(auditIds(index, scope, AuditFilter.builder().actor("agent-c").build()))
+          .containsExactly("e1");
+      assertThat(
+              auditIds(
+                  index, scope, AuditFilter.builder().q("violation:use_after_revocation").build()))
           .containsExactly("e2");
-      assertThat(index.alerts(scope, AlertFilter.builder().kind("use_after_revocation").build(), PageRequest.first(10))
-          .items()).hasSize(1);
+      assertThat(
+              index
+                  .alerts(
+                      scope,
+                      AlertFilter.builder().kind("use_after_revocation").build(),
+                      PageRequest.first(10))
+                  .items())
+          .hasSize(1);
       assertThat(index.token(t, "b")).map(TokenNode::getDepth).contains(2);
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-        IndexerStatus status = indexer.status();
-        assertThat(status.state()).isEqualTo(IndexerStatus.State.RUNNING);
-        assertThat(status.lag()).isZero();
-      });
-      assertThat(meters.get("ledger.index.documents").tag("topic", "ledger.audit").counter().count()).isGreaterThanOrEqualTo(2);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                IndexerStatus status = indexer.status();
+                assertThat(status.state()).isEqualTo(IndexerStatus.State.RUNNING);
+                assertThat(status.lag()).isZero();
+              });
+      assertThat(
+              meters.get("ledger.index.documents").tag("topic", "ledger.audit").counter().count())
+          .isGreaterThanOrEqualTo(2);
       assertThat(meters.get("ledger.index.lag").gauge().value()).isZero();
       assertThat(meters.get("ledger.index.refresh").timer().count()).isPositive();
     }
@@ -137,18 +188,21 @@ class IndexerIT {
   void revocationListenersHearOnlySearchableNoticesAndTombstones() throws Exception {
     String t = "listen";
     TenantScope scope = TenantScope.of(t);
-    try (LedgerIndex index = LedgerIndex.open(dir); Indexer indexer = Indexer.start(settings().build(), index, null)) {
+    try (LedgerIndex index = LedgerIndex.open(dir);
+        Indexer indexer = Indexer.start(settings().build(), index, null)) {
       List<SequencedNotice> heard = new CopyOnWriteArrayList<>();
       AtomicBoolean allVisible = new AtomicBoolean(true);
-      indexer.addRevocationListener(n -> {
-        if (!n.tenant().equals(t)) {
-          return;
-        }
-        boolean visible = index.revocationsAfter(scope, n.sequence() - 1, 1).stream()
-            .anyMatch(s -> s.sequence() == n.sequence());
-        allVisible.compareAndSet(true, visible);
-        heard.add(n);
-      });
+      indexer.addRevocationListener(
+          n -> {
+            if (!n.tenant().equals(t)) {
+              return;
+            }
+            boolean visible =
+                index.revocationsAfter(scope, n.sequence() - 1, 1).stream()
+                    .anyMatch(s -> s.sequence() == n.sequence());
+            allVisible.compareAndSet(true, visible);
+            heard.add(n);
+          });
       await().until(() -> indexer.status().state() == IndexerStatus.State.RUNNING);
       send(Topics.REVOCATIONS, t + "/x", revocation(t, "x", "x", T0, T0));
       await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() == 1);
@@ -170,27 +224,37 @@ class IndexerIT {
   void measuresKafkaToSearchableLag() throws Exception {
     String t = "latency";
     TenantScope scope = TenantScope.of(t);
-    try (LedgerIndex index = LedgerIndex.open(dir); Indexer indexer = Indexer.start(settings().build(), index, null)) {
+    try (LedgerIndex index = LedgerIndex.open(dir);
+        Indexer indexer = Indexer.start(settings().build(), index, null)) {
       Map<String, Long> heardAt = new ConcurrentHashMap<>();
       indexer.addRevocationListener(n -> heardAt.put(n.tokenId(), System.nanoTime()));
       await().atMost(Duration.ofSeconds(30)).until(() -> indexer.status().lag() == 0);
       List<Long> revocationMicros = new ArrayList<>();
       List<Long> auditMicros = new ArrayList<>();
       for (int i = 0; i < 40; i++) {
-        long acked = sendTimed(Topics.REVOCATIONS, t + "/r" + i, revocation(t, "r" + i, "r" + i, T0, T0));
+        long acked =
+            sendTimed(Topics.REVOCATIONS, t + "/r" + i, revocation(t, "r" + i, "r" + i, T0, T0));
         String id = "r" + i;
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1)).until(() -> heardAt.containsKey(id));
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .pollInterval(Duration.ofMillis(1))
+            .until(() -> heardAt.containsKey(id));
         revocationMicros.add((heardAt.get(id) - acked) / 1000);
 
-        acked = sendTimed(Topics.AUDIT, t + "/tok", audit(t, "e" + i, T0, "alice", "tok:agent").build());
+        acked =
+            sendTimed(
+                Topics.AUDIT, t + "/tok", audit(t, "e" + i, T0, "alice", "tok:agent").build());
         AuditFilter f = AuditFilter.builder().q("event_id:e" + i).build();
         while (index.audit(scope, f, PageRequest.first(1)).items().isEmpty()) {
           Thread.sleep(1);
         }
         auditMicros.add((System.nanoTime() - acked) / 1000);
       }
-      System.out.println("[measure] kafka ack -> searchable, revocation via listener (us): " + summary(revocationMicros));
-      System.out.println("[measure] kafka ack -> searchable, audit record by query (us): " + summary(auditMicros));
+      System.out.println(
+          "[measure] kafka ack -> searchable, revocation via listener (us): "
+              + summary(revocationMicros));
+      System.out.println(
+          "[measure] kafka ack -> searchable, audit record by query (us): " + summary(auditMicros));
     }
   }
 
@@ -202,8 +266,14 @@ class IndexerIT {
   static String summary(List<Long> values) {
     List<Long> sorted = new ArrayList<>(values);
     Collections.sort(sorted);
-    return "n=" + sorted.size() + " p50=" + sorted.get(sorted.size() / 2) + " p99=" + sorted.get((int) (sorted.size() * 0.99))
-        + " max=" + sorted.get(sorted.size() - 1);
+    return "n="
+        + sorted.size()
+        + " p50="
+        + sorted.get(sorted.size() / 2)
+        + " p99="
+        + sorted.get((int) (sorted.size() * 0.99))
+        + " max="
+        + sorted.get(sorted.size() - 1);
   }
 
   @Test
@@ -212,22 +282,40 @@ class IndexerIT {
     TenantScope scope = TenantScope.of(t);
     int total = 4000;
     AtomicInteger produced = new AtomicInteger();
-    Thread writer = new Thread(() -> {
-      for (int i = 0; i < total; i++) {
-        byte[] v = Topics.AUDIT.valueSerde().serializer().serialize(Topics.AUDIT.name(),
-            audit(t, "e" + i, T0.plusMillis(i), "alice", "root:agent-a", "tok" + (i % 13) + ":agent-b").build());
-        producer.send(new ProducerRecord<>(Topics.AUDIT.name(), t + "/tok" + (i % 13), v));
-        produced.incrementAndGet();
-        if (i % 100 == 0) {
-          producer.flush();
-          sleep(15);
-        }
-      }
-      producer.flush();
-    });
+    Thread writer =
+        new Thread(
+            () -> {
+              for (int i = 0; i < total; i++) {
+                byte[] v =
+                    Topics.AUDIT
+                        .valueSerde()
+                        .serializer()
+                        .serialize(
+                            Topics.AUDIT.name(),
+                            audit(
+                                    t,
+                                    "e" + i,
+                                    T0.plusMillis(i),
+                                    "alice",
+                                    "root:agent-a",
+                                    "tok" + (i % 13) + ":agent-b")
+                                .build());
+                producer.send(new ProducerRecord<>(Topics.AUDIT.name(), t + "/tok" + (i % 13), v));
+                produced.incrementAndGet();
+                if (i % 100 == 0) {
+                  producer.flush();
+                  sleep(15);
+                }
+              }
+              producer.flush();
+            });
     // Small polls and rarer commits, so the crash falls between commits and loses indexed records.
-    IndexerSettings s = settings().commitEveryRecords(1000).commitInterval(Duration.ofMinutes(5))
-        .consumerOverrides(Map.of("max.poll.records", "100")).build();
+    IndexerSettings s =
+        settings()
+            .commitEveryRecords(1000)
+            .commitInterval(Duration.ofMinutes(5))
+            .consumerOverrides(Map.of("max.poll.records", "100"))
+            .build();
     LedgerIndex index = LedgerIndex.open(dir);
     Indexer indexer = Indexer.start(s, index, null);
     writer.start();
@@ -238,8 +326,13 @@ class IndexerIT {
 
     index = LedgerIndex.open(dir);
     long survived = count(index, scope);
-    System.out.println("[measure] crash: indexed " + indexedBeforeCrash + " records (all tenants) before the crash, "
-        + survived + " of this tenant survived it (the rest was uncommitted), producer at " + produced.get());
+    System.out.println(
+        "[measure] crash: indexed "
+            + indexedBeforeCrash
+            + " records (all tenants) before the crash, "
+            + survived
+            + " of this tenant survived it (the rest was uncommitted), producer at "
+            + produced.get());
     assertThat(survived).as("committed records survive").isPositive().isLessThan(total);
     assertThat(index.committedOffsets()).isNotEmpty();
 
@@ -254,13 +347,17 @@ class IndexerIT {
       idx.awaitSearchable();
       Set<String> ids = new HashSet<>();
       List<String> all = new ArrayList<>();
-      index.forEachAudit(scope, AuditFilter.empty(), r -> {
-        ids.add(r.getEventId());
-        all.add(r.getEventId());
-      });
+      index.forEachAudit(
+          scope,
+          AuditFilter.empty(),
+          r -> {
+            ids.add(r.getEventId());
+            all.add(r.getEventId());
+          });
       assertThat(all).hasSize(total);
       assertThat(ids).hasSize(total);
-      assertThat(restarted.status().documentsIndexed()).as("resumed from the committed positions, not the beginning")
+      assertThat(restarted.status().documentsIndexed())
+          .as("resumed from the committed positions, not the beginning")
           .isLessThan(total);
     } finally {
       restarted.close();
@@ -291,9 +388,14 @@ class IndexerIT {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     producer.send(new ProducerRecord<>(Topics.AUDIT.name(), t + "/x", new byte[] {1, 2, 3})).get();
     send(Topics.AUDIT, t + "/x", audit(t, "good", T0, "alice", "x:agent").build());
-    try (LedgerIndex index = LedgerIndex.open(dir); Indexer indexer = Indexer.start(settings().build(), index, meters)) {
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-          assertThat(auditIds(index, TenantScope.of(t), AuditFilter.empty())).containsExactly("good"));
+    try (LedgerIndex index = LedgerIndex.open(dir);
+        Indexer indexer = Indexer.start(settings().build(), index, meters)) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(auditIds(index, TenantScope.of(t), AuditFilter.empty()))
+                      .containsExactly("good"));
       assertThat(meters.get("ledger.index.rejected").counter().count()).isGreaterThanOrEqualTo(1);
       assertThat(indexer.status().state()).isEqualTo(IndexerStatus.State.RUNNING);
     }
@@ -316,16 +418,31 @@ class IndexerIT {
   @Test
   void partitionsAddedLaterArePickedUp() throws Exception {
     String t = "grow";
-    try (LedgerIndex index = LedgerIndex.open(dir); Indexer indexer = Indexer.start(settings().build(), index, null)) {
+    try (LedgerIndex index = LedgerIndex.open(dir);
+        Indexer indexer = Indexer.start(settings().build(), index, null)) {
       await().until(() -> indexer.status().state() == IndexerStatus.State.RUNNING);
       Properties p = new Properties();
       p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
       try (Admin admin = Admin.create(p)) {
-        admin.createPartitions(Map.of(Topics.ALERTS.name(), NewPartitions.increaseTo(6))).all().get();
+        admin
+            .createPartitions(Map.of(Topics.ALERTS.name(), NewPartitions.increaseTo(6)))
+            .all()
+            .get();
       }
-      sendTo(Topics.ALERTS, 5, t + "/x", alert(t, "late", ViolationKind.cycle, T0, "alice", "x:agent"));
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-          assertThat(index.alerts(TenantScope.of(t), AlertFilter.empty(), PageRequest.first(10)).items()).hasSize(1));
+      sendTo(
+          Topics.ALERTS,
+          5,
+          t + "/x",
+          alert(t, "late", ViolationKind.cycle, T0, "alice", "x:agent"));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          index
+                              .alerts(TenantScope.of(t), AlertFilter.empty(), PageRequest.first(10))
+                              .items())
+                      .hasSize(1));
       indexer.close();
       assertThat(index.committedOffsets()).containsKey(new TopicPartition(Topics.ALERTS.name(), 5));
     }

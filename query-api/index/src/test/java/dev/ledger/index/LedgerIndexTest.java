@@ -55,25 +55,43 @@ class LedgerIndexTest {
   private static final TenantScope ACME = TenantScope.of("acme");
 
   private void seedAudit() throws Exception {
-    index.putAudit(audit("acme", "e1", T0.plusSeconds(1), "alice", "r1:agent-a", "c1:agent-b").build());
-    index.putAudit(audit("acme", "e2", T0.plusSeconds(2), "alice", "r1:agent-a").setOutcome(Outcome.denied)
-        .setReason("scope missing payments:write").setType("token.used").build());
-    index.putAudit(audit("acme", "e3", T0.plusSeconds(3), "bob", "r2:agent-c", "c2:agent-a", "c3:agent-d")
-        .setResource("https://mail.example").setAction("send").setViolations(List.of(ViolationKind.escalation,
-            ViolationKind.audience_mismatch)).setAttributes(Map.of("agent_model", "gpt-9")).build());
-    index.putAudit(audit("acme", "e4", T0.plusSeconds(4), "bob", "r2:agent-c").setType("token.issued")
-        .setResource(null).setAction(null).setOutcome(null).build());
+    index.putAudit(
+        audit("acme", "e1", T0.plusSeconds(1), "alice", "r1:agent-a", "c1:agent-b").build());
+    index.putAudit(
+        audit("acme", "e2", T0.plusSeconds(2), "alice", "r1:agent-a")
+            .setOutcome(Outcome.denied)
+            .setReason("scope missing payments:write")
+            .setType("token.used")
+            .build());
+    index.putAudit(
+        audit("acme", "e3", T0.plusSeconds(3), "bob", "r2:agent-c", "c2:agent-a", "c3:agent-d")
+            .setResource("https://mail.example")
+            .setAction("send")
+            .setViolations(List.of(ViolationKind.escalation, ViolationKind.audience_mismatch))
+            .setAttributes(Map.of("agent_model", "gpt-9"))
+            .build());
+    index.putAudit(
+        audit("acme", "e4", T0.plusSeconds(4), "bob", "r2:agent-c")
+            .setType("token.issued")
+            .setResource(null)
+            .setAction(null)
+            .setOutcome(null)
+            .build());
     index.putAudit(audit("other", "e5", T0.plusSeconds(5), "alice", "r1:agent-a").build());
     index.awaitSearchable();
   }
 
-  private List<String> auditIds(TenantScope scope, AuditFilter filter) throws InvalidQueryException {
+  private List<String> auditIds(TenantScope scope, AuditFilter filter)
+      throws InvalidQueryException {
     return index.audit(scope, filter, PageRequest.first(100)).items().stream()
-        .map(r -> r.getTenant() + "/" + r.getEventId()).toList();
+        .map(r -> r.getTenant() + "/" + r.getEventId())
+        .toList();
   }
 
   private List<String> ids(AuditFilter filter) throws InvalidQueryException {
-    return index.audit(ACME, filter, PageRequest.first(100)).items().stream().map(AuditRecord::getEventId).toList();
+    return index.audit(ACME, filter, PageRequest.first(100)).items().stream()
+        .map(AuditRecord::getEventId)
+        .toList();
   }
 
   @Test
@@ -82,62 +100,113 @@ class LedgerIndexTest {
     assertThat(ids(AuditFilter.empty())).containsExactly("e4", "e3", "e2", "e1");
     assertThat(ids(AuditFilter.builder().principal("alice").build())).containsExactly("e2", "e1");
     assertThat(ids(AuditFilter.builder().token("c1").build())).containsExactly("e1");
-    assertThat(ids(AuditFilter.builder().resource("https://mail.example").build())).containsExactly("e3");
-    assertThat(ids(AuditFilter.builder().action("GET /accounts/42").build())).containsExactly("e2", "e1");
+    assertThat(ids(AuditFilter.builder().resource("https://mail.example").build()))
+        .containsExactly("e3");
+    assertThat(ids(AuditFilter.builder().action("GET /accounts/42").build()))
+        .containsExactly("e2", "e1");
     assertThat(ids(AuditFilter.builder().outcome("denied").build())).containsExactly("e2");
     assertThat(ids(AuditFilter.builder().type("token.issued").build())).containsExactly("e4");
-    assertThat(ids(AuditFilter.builder().violation("audience_mismatch").build())).containsExactly("e3");
+    assertThat(ids(AuditFilter.builder().violation("audience_mismatch").build()))
+        .containsExactly("e3");
     assertThat(ids(AuditFilter.builder().from(T0.plusSeconds(2)).to(T0.plusSeconds(4)).build()))
-        .as("from inclusive, to exclusive").containsExactly("e3", "e2");
-    assertThat(ids(AuditFilter.builder().principal("alice").outcome("allowed").build())).containsExactly("e1");
-    assertThat(ids(AuditFilter.builder().principal("Alice").build())).as("exact, case-sensitive").isEmpty();
+        .as("from inclusive, to exclusive")
+        .containsExactly("e3", "e2");
+    assertThat(ids(AuditFilter.builder().principal("alice").outcome("allowed").build()))
+        .containsExactly("e1");
+    assertThat(ids(AuditFilter.builder().principal("Alice").build()))
+        .as("exact, case-sensitive")
+        .isEmpty();
   }
 
   @Test
   void submittedByFindsTheRecordsOfOneCredentialAndIsAKeywordOfQ() throws Exception {
-    index.putAudit(audit("acme", "s1", T0.plusSeconds(1), "alice", "r1:agent-a").setSubmittedBy("3f9c0a1b2d4e5f60")
-        .build());
-    index.putAudit(audit("acme", "s2", T0.plusSeconds(2), "alice", "r1:agent-a").setSubmittedBy("jwt:svc:gateway")
-        .build());
+    index.putAudit(
+        audit("acme", "s1", T0.plusSeconds(1), "alice", "r1:agent-a")
+            .setSubmittedBy("3f9c0a1b2d4e5f60")
+            .build());
+    index.putAudit(
+        audit("acme", "s2", T0.plusSeconds(2), "alice", "r1:agent-a")
+            .setSubmittedBy("jwt:svc:gateway")
+            .build());
     index.putAudit(audit("acme", "s3", T0.plusSeconds(3), "alice", "r1:agent-a").build());
-    index.putAudit(audit("other", "s4", T0.plusSeconds(4), "alice", "r1:agent-a").setSubmittedBy("3f9c0a1b2d4e5f60")
-        .build());
+    index.putAudit(
+        audit("other", "s4", T0.plusSeconds(4), "alice", "r1:agent-a")
+            .setSubmittedBy("3f9c0a1b2d4e5f60")
+            .build());
     index.awaitSearchable();
 
-    assertThat(ids(AuditFilter.builder().submittedBy("3f9c0a1b2d4e5f60").build())).containsExactly("s1");
-    assertThat(ids(AuditFilter.builder().submittedBy("jwt:svc:gateway").build())).containsExactly("s2");
-    assertThat(ids(AuditFilter.builder().q("submitted_by:\"jwt:svc:gateway\"").build())).containsExactly("s2");
-    assertThat(index.audit(ACME, AuditFilter.builder().submittedBy("jwt:svc:gateway").build(), PageRequest.first(1))
-        .items().getFirst().getSubmittedBy()).isEqualTo("jwt:svc:gateway");
+    assertThat(ids(AuditFilter.builder().submittedBy("3f9c0a1b2d4e5f60").build()))
+        .containsExactly("s1");
+    assertThat(ids(AuditFilter.builder().submittedBy("jwt:svc:gateway").build()))
+        .containsExactly("s2");
+    assertThat(ids(AuditFilter.builder().q("submitted_by:\"jwt:svc:gateway\"").build()))
+        .containsExactly("s2");
+    assertThat(
+            index
+                .audit(
+                    ACME,
+                    AuditFilter.builder().submittedBy("jwt:svc:gateway").build(),
+                    PageRequest.first(1))
+                .items()
+                .getFirst()
+                .getSubmittedBy())
+        .isEqualTo("jwt:svc:gateway");
   }
 
   @Test
   void txnAndActiFindAWholeTransactionWithinTheTenantAndAreKeywordsOfQ() throws Exception {
-    index.putAudit(audit("acme", "t1", T0.plusSeconds(1), "alice", "r1:svc-gateway").setTxn("txn-42").setActi("wf-7")
-        .setResource("https://orders.example").build());
-    index.putAudit(audit("acme", "t2", T0.plusSeconds(2), "alice", "r1:svc-payments").setTxn("txn-42").setActi("wf-7")
-        .setResource("https://payments.example").build());
-    index.putAudit(audit("acme", "t3", T0.plusSeconds(3), "alice", "r1:svc-gateway").setTxn("txn-43").setActi("wf-7")
-        .build());
+    index.putAudit(
+        audit("acme", "t1", T0.plusSeconds(1), "alice", "r1:svc-gateway")
+            .setTxn("txn-42")
+            .setActi("wf-7")
+            .setResource("https://orders.example")
+            .build());
+    index.putAudit(
+        audit("acme", "t2", T0.plusSeconds(2), "alice", "r1:svc-payments")
+            .setTxn("txn-42")
+            .setActi("wf-7")
+            .setResource("https://payments.example")
+            .build());
+    index.putAudit(
+        audit("acme", "t3", T0.plusSeconds(3), "alice", "r1:svc-gateway")
+            .setTxn("txn-43")
+            .setActi("wf-7")
+            .build());
     index.putAudit(audit("acme", "t4", T0.plusSeconds(4), "alice", "r1:svc-gateway").build());
-    index.putAudit(audit("other", "t5", T0.plusSeconds(5), "alice", "r1:svc-gateway").setTxn("txn-42").build());
+    index.putAudit(
+        audit("other", "t5", T0.plusSeconds(5), "alice", "r1:svc-gateway")
+            .setTxn("txn-42")
+            .build());
     index.awaitSearchable();
 
     assertThat(ids(AuditFilter.builder().txn("txn-42").build())).containsExactly("t2", "t1");
     assertThat(ids(AuditFilter.builder().acti("wf-7").build())).containsExactly("t3", "t2", "t1");
-    assertThat(ids(AuditFilter.builder().txn("txn-42").acti("wf-7").resource("https://payments.example").build()))
+    assertThat(
+            ids(
+                AuditFilter.builder()
+                    .txn("txn-42")
+                    .acti("wf-7")
+                    .resource("https://payments.example")
+                    .build()))
         .containsExactly("t2");
     assertThat(ids(AuditFilter.builder().q("txn:txn-43").build())).containsExactly("t3");
-    assertThat(auditIds(TenantScope.of("other"), AuditFilter.builder().txn("txn-42").build())).containsExactly("other/t5");
-    assertThat(index.audit(ACME, AuditFilter.builder().txn("txn-43").build(), PageRequest.first(1)).items().getFirst()
-        .getActi()).isEqualTo("wf-7");
+    assertThat(auditIds(TenantScope.of("other"), AuditFilter.builder().txn("txn-42").build()))
+        .containsExactly("other/t5");
+    assertThat(
+            index
+                .audit(ACME, AuditFilter.builder().txn("txn-43").build(), PageRequest.first(1))
+                .items()
+                .getFirst()
+                .getActi())
+        .isEqualTo("wf-7");
   }
 
   @Test
   void actorMatchesAnyHopOfTheChain() throws Exception {
     seedAudit();
     // agent-a is the root holder in e1, e2 and a middle hop in e3; agent-d only the last hop of e3.
-    assertThat(ids(AuditFilter.builder().actor("agent-a").build())).containsExactly("e3", "e2", "e1");
+    assertThat(ids(AuditFilter.builder().actor("agent-a").build()))
+        .containsExactly("e3", "e2", "e1");
     assertThat(ids(AuditFilter.builder().actor("agent-d").build())).containsExactly("e3");
     assertThat(ids(AuditFilter.builder().actor("agent-b").build())).containsExactly("e1");
   }
@@ -156,14 +225,26 @@ class LedgerIndexTest {
   @Test
   void freeQueryUsesLuceneSyntax() throws Exception {
     seedAudit();
-    assertThat(ids(AuditFilter.builder().q("missing").build())).as("word of the reason").containsExactly("e2");
-    assertThat(ids(AuditFilter.builder().q("GPT-9").build())).as("attribute value, analysed").containsExactly("e3");
-    assertThat(ids(AuditFilter.builder().q("principal:bob AND NOT type:token.issued").build())).containsExactly("e3");
-    assertThat(ids(AuditFilter.builder().q("action:\"GET /accounts/42\"").build())).containsExactly("e2", "e1");
-    assertThat(ids(AuditFilter.builder().q("actor:agent-d OR outcome:denied").build())).containsExactly("e3", "e2");
+    assertThat(ids(AuditFilter.builder().q("missing").build()))
+        .as("word of the reason")
+        .containsExactly("e2");
+    assertThat(ids(AuditFilter.builder().q("GPT-9").build()))
+        .as("attribute value, analysed")
+        .containsExactly("e3");
+    assertThat(ids(AuditFilter.builder().q("principal:bob AND NOT type:token.issued").build()))
+        .containsExactly("e3");
+    assertThat(ids(AuditFilter.builder().q("action:\"GET /accounts/42\"").build()))
+        .containsExactly("e2", "e1");
+    assertThat(ids(AuditFilter.builder().q("actor:agent-d OR outcome:denied").build()))
+        .containsExactly("e3", "e2");
     assertThat(ids(AuditFilter.builder().q("violation:escalation").build())).containsExactly("e3");
-    assertThat(ids(AuditFilter.builder().q("actor:agent-*").principal("alice").build())).containsExactly("e2", "e1");
-    assertThat(ids(AuditFilter.builder().q("occurred_at:[2026-01-01T00:00:02Z TO 2026-01-01T00:00:03Z]").build()))
+    assertThat(ids(AuditFilter.builder().q("actor:agent-*").principal("alice").build()))
+        .containsExactly("e2", "e1");
+    assertThat(
+            ids(
+                AuditFilter.builder()
+                    .q("occurred_at:[2026-01-01T00:00:02Z TO 2026-01-01T00:00:03Z]")
+                    .build()))
         .containsExactly("e3", "e2");
     assertThat(ids(AuditFilter.builder().q("occurred_at:{2026-01-01T00:00:02Z TO *]").build()))
         .containsExactly("e4", "e3");
@@ -173,23 +254,36 @@ class LedgerIndexTest {
   void malformedQueryIsAnInvalidQueryWithTheParserMessage() throws Exception {
     seedAudit();
     assertThatThrownBy(() -> ids(AuditFilter.builder().q("principal:(alice").build()))
-        .isInstanceOfSatisfying(InvalidQueryException.class, e -> {
-          assertThat(e.parameter()).isEqualTo("q");
-          assertThat(e.getMessage()).contains("Cannot parse");
-        });
+        .isInstanceOfSatisfying(
+            InvalidQueryException.class,
+            e -> {
+              assertThat(e.parameter()).isEqualTo("q");
+              assertThat(e.getMessage()).contains("Cannot parse");
+            });
     assertThatThrownBy(() -> ids(AuditFilter.builder().q("occurred_at:[yesterday TO *]").build()))
-        .isInstanceOfSatisfying(InvalidQueryException.class, e -> assertThat(e.getMessage()).contains("RFC 3339"));
-    assertThatThrownBy(() -> ids(AuditFilter.builder().q("*alice").build())).isInstanceOf(InvalidQueryException.class);
+        .isInstanceOfSatisfying(
+            InvalidQueryException.class, e -> assertThat(e.getMessage()).contains("RFC 3339"));
+    assertThatThrownBy(() -> ids(AuditFilter.builder().q("*alice").build()))
+        .isInstanceOf(InvalidQueryException.class);
   }
 
   @Test
   void everyProblemIsReportedAtOnce() {
-    assertThatThrownBy(() -> index.audit(ACME, AuditFilter.builder().q("a AND (").from(T0).to(T0).build(),
-        new PageRequest(0, "garbage!")))
-        .isInstanceOfSatisfying(InvalidQueryException.class, e -> assertThat(e.problems())
-            .extracting(InvalidQueryException.Problem::parameter).containsExactlyInAnyOrder("limit", "cursor", "q", "from"));
+    assertThatThrownBy(
+            () ->
+                index.audit(
+                    ACME,
+                    AuditFilter.builder().q("a AND (").from(T0).to(T0).build(),
+                    new PageRequest(0, "garbage!")))
+        .isInstanceOfSatisfying(
+            InvalidQueryException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(InvalidQueryException.Problem::parameter)
+                    .containsExactlyInAnyOrder("limit", "cursor", "q", "from"));
     assertThatThrownBy(() -> index.alerts(ACME, AlertFilter.empty(), PageRequest.first(1001)))
-        .isInstanceOfSatisfying(InvalidQueryException.class, e -> assertThat(e.parameter()).isEqualTo("limit"));
+        .isInstanceOfSatisfying(
+            InvalidQueryException.class, e -> assertThat(e.parameter()).isEqualTo("limit"));
   }
 
   @Test
@@ -198,7 +292,8 @@ class LedgerIndexTest {
     String cursor = index.audit(ACME, AuditFilter.empty(), PageRequest.first(1)).nextCursor();
     assertThat(cursor).isNotNull();
     assertThatThrownBy(() -> index.alerts(ACME, AlertFilter.empty(), new PageRequest(10, cursor)))
-        .isInstanceOfSatisfying(InvalidQueryException.class, e -> assertThat(e.parameter()).isEqualTo("cursor"));
+        .isInstanceOfSatisfying(
+            InvalidQueryException.class, e -> assertThat(e.parameter()).isEqualTo("cursor"));
   }
 
   @Test
@@ -207,7 +302,8 @@ class LedgerIndexTest {
     Set<String> before = new HashSet<>();
     for (int i = 0; i < 300; i++) {
       // Many records share a millisecond, so the unique tiebreak decides their order.
-      index.putAudit(audit("acme", "old-" + i, T0.plusMillis(random.nextInt(50)), "alice", "r:a").build());
+      index.putAudit(
+          audit("acme", "old-" + i, T0.plusMillis(random.nextInt(50)), "alice", "r:a").build());
       before.add("old-" + i);
     }
     index.awaitSearchable();
@@ -217,14 +313,18 @@ class LedgerIndexTest {
     int added = 0;
     do {
       Page<AuditRecord> page = index.audit(ACME, AuditFilter.empty(), new PageRequest(17, cursor));
-      page.items().forEach(r -> {
-        seen.add(r.getEventId());
-        times.add(r.getOccurredAt());
-      });
+      page.items()
+          .forEach(
+              r -> {
+                seen.add(r.getEventId());
+                times.add(r.getOccurredAt());
+              });
       cursor = page.nextCursor();
       // New records land before, inside and after the part already read.
       for (int j = 0; j < 5; j++) {
-        index.putAudit(audit("acme", "new-" + added++, T0.plusMillis(random.nextInt(100) - 25), "alice", "r:a").build());
+        index.putAudit(
+            audit("acme", "new-" + added++, T0.plusMillis(random.nextInt(100) - 25), "alice", "r:a")
+                .build());
       }
       index.awaitSearchable();
     } while (cursor != null);
@@ -239,23 +339,31 @@ class LedgerIndexTest {
     }
     index.awaitSearchable();
     Page<AuditRecord> first = index.audit(ACME, AuditFilter.empty(), PageRequest.first(5));
-    Page<AuditRecord> second = index.audit(ACME, AuditFilter.empty(), new PageRequest(5, first.nextCursor()));
-    assertThat(first.items()).extracting(AuditRecord::getEventId).containsExactly("e9", "e8", "e7", "e6", "e5");
-    assertThat(second.items()).extracting(AuditRecord::getEventId).containsExactly("e4", "e3", "e2", "e1", "e0");
+    Page<AuditRecord> second =
+        index.audit(ACME, AuditFilter.empty(), new PageRequest(5, first.nextCursor()));
+    assertThat(first.items())
+        .extracting(AuditRecord::getEventId)
+        .containsExactly("e9", "e8", "e7", "e6", "e5");
+    assertThat(second.items())
+        .extracting(AuditRecord::getEventId)
+        .containsExactly("e4", "e3", "e2", "e1", "e0");
     assertThat(second.nextCursor()).isNull();
   }
 
   @Test
   void forEachAuditStreamsEveryMatchNewestFirst() throws Exception {
     for (int i = 0; i < 2500; i++) {
-      index.putAudit(audit("acme", "e" + i, T0.plusSeconds(i), i % 2 == 0 ? "alice" : "bob", "r:a").build());
+      index.putAudit(
+          audit("acme", "e" + i, T0.plusSeconds(i), i % 2 == 0 ? "alice" : "bob", "r:a").build());
     }
     index.awaitSearchable();
     List<AuditRecord> out = new ArrayList<>();
     index.forEachAudit(ACME, AuditFilter.builder().principal("alice").build(), out::add);
     assertThat(out).hasSize(1250);
     assertThat(out.get(0).getEventId()).isEqualTo("e2498");
-    assertThat(out).extracting(AuditRecord::getOccurredAt).isSortedAccordingTo((a, b) -> b.compareTo(a));
+    assertThat(out)
+        .extracting(AuditRecord::getOccurredAt)
+        .isSortedAccordingTo((a, b) -> b.compareTo(a));
   }
 
   @Test
@@ -300,7 +408,9 @@ class LedgerIndexTest {
     }
     index.commit(Map.of(p0, 5L));
     index.awaitSearchable();
-    assertThat(ids(AuditFilter.empty())).as("one document per record").containsExactly("e4", "e3", "e2", "e1", "e0");
+    assertThat(ids(AuditFilter.empty()))
+        .as("one document per record")
+        .containsExactly("e4", "e3", "e2", "e1", "e0");
     assertThat(index.documentCount()).isEqualTo(5);
   }
 
@@ -315,16 +425,28 @@ class LedgerIndexTest {
   @Test
   void usesAreTheAllowedUsesOfTheTokenAndItsDescendantsCountedInTheAudit() throws Exception {
     seedTree();
-    index.putAudit(audit("acme", "u1", T0.plusSeconds(1), "alice", "root:agent-a", "a:agent-b", "b:agent-c").build());
-    index.putAudit(audit("acme", "u2", T0.plusSeconds(2), "alice", "root:agent-a", "a:agent-b", "b:agent-c").build());
-    index.putAudit(audit("acme", "u3", T0.plusSeconds(3), "alice", "root:agent-a", "a:agent-b").build());
-    index.putAudit(audit("acme", "u4", T0.plusSeconds(4), "alice", "root:agent-a", "c:agent-d").build());
+    index.putAudit(
+        audit("acme", "u1", T0.plusSeconds(1), "alice", "root:agent-a", "a:agent-b", "b:agent-c")
+            .build());
+    index.putAudit(
+        audit("acme", "u2", T0.plusSeconds(2), "alice", "root:agent-a", "a:agent-b", "b:agent-c")
+            .build());
+    index.putAudit(
+        audit("acme", "u3", T0.plusSeconds(3), "alice", "root:agent-a", "a:agent-b").build());
+    index.putAudit(
+        audit("acme", "u4", T0.plusSeconds(4), "alice", "root:agent-a", "c:agent-d").build());
     // Not allowed uses: denied, not a use, and another tenant's use of a token with the same ids.
-    index.putAudit(audit("acme", "d1", T0.plusSeconds(5), "alice", "root:agent-a", "a:agent-b")
-        .setOutcome(Outcome.denied).build());
-    index.putAudit(audit("acme", "i1", T0.plusSeconds(6), "alice", "root:agent-a", "a:agent-b")
-        .setType("token.exchanged").setOutcome(null).build());
-    index.putAudit(audit("other", "u1", T0.plusSeconds(1), "zed", "root:agent-a", "a:agent-b").build());
+    index.putAudit(
+        audit("acme", "d1", T0.plusSeconds(5), "alice", "root:agent-a", "a:agent-b")
+            .setOutcome(Outcome.denied)
+            .build());
+    index.putAudit(
+        audit("acme", "i1", T0.plusSeconds(6), "alice", "root:agent-a", "a:agent-b")
+            .setType("token.exchanged")
+            .setOutcome(null)
+            .build());
+    index.putAudit(
+        audit("other", "u1", T0.plusSeconds(1), "zed", "root:agent-a", "a:agent-b").build());
     index.awaitSearchable();
 
     Function<String, Long> uses = id -> index.token("acme", id).orElseThrow().getUses();
@@ -336,14 +458,19 @@ class LedgerIndexTest {
 
     // A use audited without a chain (its chain resolved later) is counted only by the token's
     // document: the larger of the two lower bounds wins.
-    index.putToken(TokenNode.newBuilder(token("acme", "alice", T0, "root:agent-a", "a:agent-b", "b:agent-c"))
-        .setUses(3).build());
-    index.putToken(TokenNode.newBuilder(token("acme", "alice", T0, "root:agent-a")).setUses(2).build());
+    index.putToken(
+        TokenNode.newBuilder(token("acme", "alice", T0, "root:agent-a", "a:agent-b", "b:agent-c"))
+            .setUses(3)
+            .build());
+    index.putToken(
+        TokenNode.newBuilder(token("acme", "alice", T0, "root:agent-a")).setUses(2).build());
     index.awaitSearchable();
     assertThat(uses.apply("b")).isEqualTo(3);
     assertThat(uses.apply("root")).as("a lagging document never lowers the count").isEqualTo(4);
-    assertThat(index.descendants("acme", "root", PageRequest.first(10)).items()).extracting(TokenNode::getUses)
-        .as("listings show the documents as they are").containsExactlyInAnyOrder(0L, 0L, 3L);
+    assertThat(index.descendants("acme", "root", PageRequest.first(10)).items())
+        .extracting(TokenNode::getUses)
+        .as("listings show the documents as they are")
+        .containsExactlyInAnyOrder(0L, 0L, 3L);
   }
 
   @Test
@@ -354,13 +481,18 @@ class LedgerIndexTest {
     index.putRevocation("acme", "a", revocation("acme", "a", "a", t1, t1));
     index.putRevocation("other", "root", revocation("other", "root", "root", T0, T0));
     index.awaitSearchable();
-    assertThat(index.token("acme", "b")).get().satisfies(t -> {
-      assertThat(t.getStatus()).isEqualTo(TokenStatus.revoked);
-      assertThat(t.getRevokedAt()).isEqualTo(t1);
-      assertThat(t.getRevocationCause()).isEqualTo("a");
-    });
+    assertThat(index.token("acme", "b"))
+        .get()
+        .satisfies(
+            t -> {
+              assertThat(t.getStatus()).isEqualTo(TokenStatus.revoked);
+              assertThat(t.getRevokedAt()).isEqualTo(t1);
+              assertThat(t.getRevocationCause()).isEqualTo("a");
+            });
     assertThat(index.token("acme", "a")).map(TokenNode::getStatus).contains(TokenStatus.revoked);
-    assertThat(index.token("acme", "root")).map(TokenNode::getStatus).as("another tenant's notice")
+    assertThat(index.token("acme", "root"))
+        .map(TokenNode::getStatus)
+        .as("another tenant's notice")
         .contains(TokenStatus.active);
     assertThat(index.token("acme", "c")).map(TokenNode::getStatus).contains(TokenStatus.active);
 
@@ -370,9 +502,14 @@ class LedgerIndexTest {
     assertThat(index.token("acme", "b")).map(TokenNode::getRevocationCause).contains("root");
     assertThat(index.token("acme", "b")).map(TokenNode::getRevokedAt).contains(T0.plusSeconds(30));
 
-    // A document that already carries an earlier revocation keeps it; a tombstoned notice counts no more.
-    index.putToken(TokenNode.newBuilder(token("acme", "alice", T0, "root:agent-a", "a:agent-b", "b:agent-c"))
-        .setStatus(TokenStatus.revoked).setRevokedAt(T0.plusSeconds(10)).setRevocationCause("b").build());
+    // A document that already carries an earlier revocation keeps it; a tombstoned notice counts no
+    // more.
+    index.putToken(
+        TokenNode.newBuilder(token("acme", "alice", T0, "root:agent-a", "a:agent-b", "b:agent-c"))
+            .setStatus(TokenStatus.revoked)
+            .setRevokedAt(T0.plusSeconds(10))
+            .setRevocationCause("b")
+            .build());
     index.putRevocation("acme", "a", null);
     index.awaitSearchable();
     assertThat(index.token("acme", "b")).map(TokenNode::getRevocationCause).contains("b");
@@ -383,21 +520,29 @@ class LedgerIndexTest {
   void tokensByIdAndDescendantsAtAnyDepth() throws Exception {
     index.putToken(token("acme", "alice", T0, "root:agent-a"));
     index.putToken(token("acme", "alice", T0.plusSeconds(1), "root:agent-a", "a:agent-b"));
-    index.putToken(token("acme", "alice", T0.plusSeconds(2), "root:agent-a", "a:agent-b", "b:agent-c"));
+    index.putToken(
+        token("acme", "alice", T0.plusSeconds(2), "root:agent-a", "a:agent-b", "b:agent-c"));
     index.putToken(token("acme", "alice", T0.plusSeconds(3), "root:agent-a", "c:agent-d"));
     // Pending: only the parent is known, so until its chain resolves it is a descendant of b alone.
-    index.putToken(TokenNode.newBuilder(token("acme", null, T0.plusSeconds(4), "p:agent-e"))
-        .setParentId("b").setRootId(null).setStatus(dev.ledger.schemas.avro.TokenStatus.pending).build());
+    index.putToken(
+        TokenNode.newBuilder(token("acme", null, T0.plusSeconds(4), "p:agent-e"))
+            .setParentId("b")
+            .setRootId(null)
+            .setStatus(dev.ledger.schemas.avro.TokenStatus.pending)
+            .build());
     index.putToken(token("other", "zed", T0, "root:agent-z", "x:agent-y"));
     index.awaitSearchable();
 
-    Function<String, List<String>> desc = id -> {
-      try {
-        return index.descendants("acme", id, PageRequest.first(100)).items().stream().map(TokenNode::getTokenId).toList();
-      } catch (InvalidQueryException e) {
-        throw new AssertionError(e);
-      }
-    };
+    Function<String, List<String>> desc =
+        id -> {
+          try {
+            return index.descendants("acme", id, PageRequest.first(100)).items().stream()
+                .map(TokenNode::getTokenId)
+                .toList();
+          } catch (InvalidQueryException e) {
+            throw new AssertionError(e);
+          }
+        };
     assertThat(desc.apply("root")).containsExactly("c", "b", "a");
     assertThat(desc.apply("a")).containsExactly("b");
     assertThat(desc.apply("b")).containsExactly("p");
@@ -406,8 +551,11 @@ class LedgerIndexTest {
     assertThat(index.token("other", "b")).isEmpty();
     assertThat(index.token("other", "x")).map(TokenNode::getPrincipal).contains("zed");
 
-    index.putToken(TokenNode.newBuilder(token("acme", "alice", T0.plusSeconds(2), "root:agent-a", "a:agent-b", "b:agent-c"))
-        .setUses(7).build());
+    index.putToken(
+        TokenNode.newBuilder(
+                token("acme", "alice", T0.plusSeconds(2), "root:agent-a", "a:agent-b", "b:agent-c"))
+            .setUses(7)
+            .build());
     index.deleteToken("acme", "c");
     index.awaitSearchable();
     assertThat(index.token("acme", "b")).map(TokenNode::getUses).contains(7L);
@@ -433,50 +581,80 @@ class LedgerIndexTest {
 
   @Test
   void alertsFilters() throws Exception {
-    index.putAlert(alert("acme", "al1", ViolationKind.escalation, T0.plusSeconds(1), "alice", "r:agent-a", "c:agent-b"));
-    index.putAlert(alert("acme", "al2", ViolationKind.use_after_revocation, T0.plusSeconds(2), "bob", "r2:agent-c"));
-    index.putAlert(alert("other", "al1", ViolationKind.escalation, T0.plusSeconds(3), "alice", "r:agent-a"));
+    index.putAlert(
+        alert(
+            "acme",
+            "al1",
+            ViolationKind.escalation,
+            T0.plusSeconds(1),
+            "alice",
+            "r:agent-a",
+            "c:agent-b"));
+    index.putAlert(
+        alert(
+            "acme",
+            "al2",
+            ViolationKind.use_after_revocation,
+            T0.plusSeconds(2),
+            "bob",
+            "r2:agent-c"));
+    index.putAlert(
+        alert("other", "al1", ViolationKind.escalation, T0.plusSeconds(3), "alice", "r:agent-a"));
     index.awaitSearchable();
-    Function<AlertFilter, List<String>> ids = f -> {
-      try {
-        return index.alerts(ACME, f, PageRequest.first(10)).items().stream().map(a -> a.getAlertId()).toList();
-      } catch (InvalidQueryException e) {
-        throw new AssertionError(e);
-      }
-    };
+    Function<AlertFilter, List<String>> ids =
+        f -> {
+          try {
+            return index.alerts(ACME, f, PageRequest.first(10)).items().stream()
+                .map(a -> a.getAlertId())
+                .toList();
+          } catch (InvalidQueryException e) {
+            throw new AssertionError(e);
+          }
+        };
     assertThat(ids.apply(AlertFilter.empty())).containsExactly("al2", "al1");
     assertThat(ids.apply(AlertFilter.builder().kind("escalation").build())).containsExactly("al1");
     assertThat(ids.apply(AlertFilter.builder().token("c").build())).containsExactly("al1");
     assertThat(ids.apply(AlertFilter.builder().principal("bob").build())).containsExactly("al2");
     assertThat(ids.apply(AlertFilter.builder().actor("agent-a").build())).containsExactly("al1");
-    assertThat(ids.apply(AlertFilter.builder().from(T0.plusSeconds(2)).build())).containsExactly("al2");
-    assertThat(index.alerts(TenantScope.all(), AlertFilter.empty(), PageRequest.first(10)).items()).hasSize(3);
+    assertThat(ids.apply(AlertFilter.builder().from(T0.plusSeconds(2)).build()))
+        .containsExactly("al2");
+    assertThat(index.alerts(TenantScope.all(), AlertFilter.empty(), PageRequest.first(10)).items())
+        .hasSize(3);
   }
 
   @Test
   void revocationsTombstonesAndSequences() throws Exception {
-    SequencedNotice a = index.putRevocation("acme", "a", revocation("acme", "a", "a", T0, T0.plusMillis(10)));
-    SequencedNotice b = index.putRevocation("acme", "b", revocation("acme", "b", "a", T0, T0.plusMillis(20)));
-    SequencedNotice z = index.putRevocation("other", "z", revocation("other", "z", "z", T0, T0.plusMillis(30)));
+    SequencedNotice a =
+        index.putRevocation("acme", "a", revocation("acme", "a", "a", T0, T0.plusMillis(10)));
+    SequencedNotice b =
+        index.putRevocation("acme", "b", revocation("acme", "b", "a", T0, T0.plusMillis(20)));
+    SequencedNotice z =
+        index.putRevocation("other", "z", revocation("other", "z", "z", T0, T0.plusMillis(30)));
     index.awaitSearchable();
     assertThat(b.sequence()).isGreaterThan(a.sequence());
     assertThat(z.sequence()).isGreaterThan(b.sequence());
-    assertThat(index.revocations(ACME, null, PageRequest.first(10)).items()).extracting(n -> n.getTokenId())
+    assertThat(index.revocations(ACME, null, PageRequest.first(10)).items())
+        .extracting(n -> n.getTokenId())
         .containsExactly("b", "a");
-    assertThat(index.revocations(ACME, T0.plusMillis(15), PageRequest.first(10)).items()).extracting(n -> n.getTokenId())
+    assertThat(index.revocations(ACME, T0.plusMillis(15), PageRequest.first(10)).items())
+        .extracting(n -> n.getTokenId())
         .containsExactly("b");
 
     SequencedNotice tomb = index.putRevocation("acme", "a", null);
     index.awaitSearchable();
     assertThat(tomb.isTombstone()).isTrue();
-    assertThat(index.revocations(ACME, null, PageRequest.first(10)).items()).extracting(n -> n.getTokenId())
+    assertThat(index.revocations(ACME, null, PageRequest.first(10)).items())
+        .extracting(n -> n.getTokenId())
         .containsExactly("b");
     List<SequencedNotice> after = index.revocationsAfter(ACME, 0, 100);
     assertThat(after).extracting(SequencedNotice::tokenId).containsExactly("b", "a");
     assertThat(after.get(1).notice()).isNull();
     assertThat(after.get(1).sequence()).isEqualTo(tomb.sequence());
-    assertThat(index.revocationsAfter(ACME, b.sequence(), 100)).extracting(SequencedNotice::tokenId).containsExactly("a");
-    assertThat(index.revocationsAfter(TenantScope.all(), a.sequence(), 100)).extracting(SequencedNotice::tokenId)
+    assertThat(index.revocationsAfter(ACME, b.sequence(), 100))
+        .extracting(SequencedNotice::tokenId)
+        .containsExactly("a");
+    assertThat(index.revocationsAfter(TenantScope.all(), a.sequence(), 100))
+        .extracting(SequencedNotice::tokenId)
         .containsExactly("b", "z", "a");
     assertThat(index.revocationsAfter(TenantScope.all(), 0, 1)).hasSize(1);
   }
@@ -489,35 +667,50 @@ class LedgerIndexTest {
     SequencedNotice lost = index.putRevocation("acme", "b", revocation("acme", "b", "b", T0, T0));
     index.crash();
     index = LedgerIndex.open(dir);
-    assertThat(index.revocationsAfter(ACME, 0, 10)).extracting(SequencedNotice::tokenId).containsExactly("a");
-    SequencedNotice replayed = index.putRevocation("acme", "b", revocation("acme", "b", "b", T0, T0));
+    assertThat(index.revocationsAfter(ACME, 0, 10))
+        .extracting(SequencedNotice::tokenId)
+        .containsExactly("a");
+    SequencedNotice replayed =
+        index.putRevocation("acme", "b", revocation("acme", "b", "b", T0, T0));
     index.awaitSearchable();
     assertThat(lost.sequence()).isGreaterThan(first.sequence());
-    assertThat(replayed.sequence()).as("a client that saw the lost sequence still gets the replayed notice")
+    assertThat(replayed.sequence())
+        .as("a client that saw the lost sequence still gets the replayed notice")
         .isGreaterThan(lost.sequence());
-    assertThat(index.revocationsAfter(ACME, lost.sequence(), 10)).extracting(SequencedNotice::tokenId).containsExactly("b");
+    assertThat(index.revocationsAfter(ACME, lost.sequence(), 10))
+        .extracting(SequencedNotice::tokenId)
+        .containsExactly("b");
   }
 
   @Test
   void anIndexFromBeforeNoticesMovedApartReadsItsNoticesAgain(@TempDir Path old) throws Exception {
-    // The main index as it was written when notices lived in it: a notice, its position and the epoch.
+    // The main index as it was written when notices lived in it: a notice, its position and the
+    // epoch.
     TopicPartition revocations = new TopicPartition("ledger.revocations", 0);
     TopicPartition audit = new TopicPartition("ledger.audit", 0);
-    try (FSDirectory directory = FSDirectory.open(old); IndexWriter writer = Writers.open(directory, 16)) {
-      writer.addDocument(Documents.revocation("acme", "a", revocation("acme", "a", "a", T0, T0), 3L << 40 | 1));
+    try (FSDirectory directory = FSDirectory.open(old);
+        IndexWriter writer = Writers.open(directory, 16)) {
+      writer.addDocument(
+          Documents.revocation("acme", "a", revocation("acme", "a", "a", T0, T0), 3L << 40 | 1));
       Map<String, String> data = new HashMap<>();
       CommitData.putOffsets(data, Map.of(revocations, 5L, audit, 7L));
       CommitData.putEpoch(data, 3);
       Writers.commit(writer, data);
     }
     try (LedgerIndex reopened = LedgerIndex.open(old)) {
-      assertThat(reopened.documentCount()).as("the old notice is dropped from the main index").isZero();
-      assertThat(reopened.committedOffsets()).as("ledger.revocations is read again from the beginning")
+      assertThat(reopened.documentCount())
+          .as("the old notice is dropped from the main index")
+          .isZero();
+      assertThat(reopened.committedOffsets())
+          .as("ledger.revocations is read again from the beginning")
           .isEqualTo(Map.of(audit, 7L));
-      SequencedNotice again = reopened.putRevocation("acme", "a", revocation("acme", "a", "a", T0, T0));
+      SequencedNotice again =
+          reopened.putRevocation("acme", "a", revocation("acme", "a", "a", T0, T0));
       assertThat(again.sequence()).as("sequences keep growing").isGreaterThan(3L << 40 | 1);
       reopened.awaitSearchable();
-      assertThat(reopened.revocationsAfter(ACME, 0, 10)).extracting(SequencedNotice::tokenId).containsExactly("a");
+      assertThat(reopened.revocationsAfter(ACME, 0, 10))
+          .extracting(SequencedNotice::tokenId)
+          .containsExactly("a");
     }
   }
 

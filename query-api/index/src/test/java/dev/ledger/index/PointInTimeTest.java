@@ -23,9 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Point in time (CONTRACT.md section 4, v1.8) on the index alone, with the records Streams writes
  * for this story: Dana's root token {@code r} (the planner's, read and write on the bank, for an
  * hour) is attenuated 10 s later to {@code c} for the scraper (read only), which uses it at 20 s;
- * Dana revokes {@code r} at 60 s, but the ledger hears of it only at 600 s; the scraper uses
- * {@code c} again at 90 s (a use after revocation). {@code e} is a token of its own that expires
- * at 30 s.
+ * Dana revokes {@code r} at 60 s, but the ledger hears of it only at 600 s; the scraper uses {@code
+ * c} again at 90 s (a use after revocation). {@code e} is a token of its own that expires at 30 s.
  */
 class PointInTimeTest {
 
@@ -42,15 +41,35 @@ class PointInTimeTest {
   @BeforeEach
   void open() throws Exception {
     index = LedgerIndex.open(dir);
-    TokenNode r = TokenNode.newBuilder(token(T, "user:dana", s(0), "r:agent:planner"))
-        .setScopes(List.of("read", "write")).setAudience(List.of(BANK)).setExpiresAt(s(3600)).setRecordedAt(s(1))
-        .setStatus(TokenStatus.revoked).setRevokedAt(s(60)).setRevocationCause("r").build();
-    TokenNode c = TokenNode.newBuilder(token(T, "user:dana", s(10), "r:agent:planner", "c:agent:scraper"))
-        .setScopes(List.of("read")).setAudience(List.of(BANK)).setExpiresAt(s(3600)).setRecordedAt(s(11))
-        .setStatus(TokenStatus.revoked).setRevokedAt(s(60)).setRevocationCause("r").setUses(2).build();
-    TokenNode e = TokenNode.newBuilder(token(T, "user:erin", s(0), "e:agent:scraper"))
-        .setScopes(List.of("read")).setAudience(List.of(BANK)).setExpiresAt(s(30)).setRecordedAt(s(0))
-        .setStatus(TokenStatus.expired).build();
+    TokenNode r =
+        TokenNode.newBuilder(token(T, "user:dana", s(0), "r:agent:planner"))
+            .setScopes(List.of("read", "write"))
+            .setAudience(List.of(BANK))
+            .setExpiresAt(s(3600))
+            .setRecordedAt(s(1))
+            .setStatus(TokenStatus.revoked)
+            .setRevokedAt(s(60))
+            .setRevocationCause("r")
+            .build();
+    TokenNode c =
+        TokenNode.newBuilder(token(T, "user:dana", s(10), "r:agent:planner", "c:agent:scraper"))
+            .setScopes(List.of("read"))
+            .setAudience(List.of(BANK))
+            .setExpiresAt(s(3600))
+            .setRecordedAt(s(11))
+            .setStatus(TokenStatus.revoked)
+            .setRevokedAt(s(60))
+            .setRevocationCause("r")
+            .setUses(2)
+            .build();
+    TokenNode e =
+        TokenNode.newBuilder(token(T, "user:erin", s(0), "e:agent:scraper"))
+            .setScopes(List.of("read"))
+            .setAudience(List.of(BANK))
+            .setExpiresAt(s(30))
+            .setRecordedAt(s(0))
+            .setStatus(TokenStatus.expired)
+            .build();
     index.putToken(r);
     index.putToken(c);
     index.putToken(e);
@@ -58,9 +77,18 @@ class PointInTimeTest {
     index.putAudit(definition("ev-c", c, "token.attenuated"));
     index.putAudit(definition("ev-e", e, "token.issued"));
     index.putAudit(use("ev-u1", s(20), s(21)).build());
-    index.putAudit(audit(T, "ev-rev", s(60), "user:dana", "r:agent:planner").setType("token.revoked")
-        .setResource(null).setAction(null).setOutcome(null).setRecordedAt(s(600)).build());
-    index.putAudit(use("ev-u2", s(90), s(91)).setViolations(List.of(ViolationKind.use_after_revocation)).build());
+    index.putAudit(
+        audit(T, "ev-rev", s(60), "user:dana", "r:agent:planner")
+            .setType("token.revoked")
+            .setResource(null)
+            .setAction(null)
+            .setOutcome(null)
+            .setRecordedAt(s(600))
+            .build());
+    index.putAudit(
+        use("ev-u2", s(90), s(91))
+            .setViolations(List.of(ViolationKind.use_after_revocation))
+            .build());
     index.awaitSearchable();
   }
 
@@ -70,23 +98,42 @@ class PointInTimeTest {
   }
 
   private static AuditRecord definition(String eventId, TokenNode t, String type) {
-    return AuditRecord.newBuilder().setEventId(eventId).setType(type).setOccurredAt(t.getIssuedAt()).setTenant(T)
-        .setTokenId(t.getTokenId()).setPrincipal(t.getPrincipal()).setActor(t.getActor()).setChain(t.getChain())
-        .setRootId(t.getRootId()).setParentId(t.getParentId()).setRecordedAt(t.getRecordedAt()).build();
+    return AuditRecord.newBuilder()
+        .setEventId(eventId)
+        .setType(type)
+        .setOccurredAt(t.getIssuedAt())
+        .setTenant(T)
+        .setTokenId(t.getTokenId())
+        .setPrincipal(t.getPrincipal())
+        .setActor(t.getActor())
+        .setChain(t.getChain())
+        .setRootId(t.getRootId())
+        .setParentId(t.getParentId())
+        .setRecordedAt(t.getRecordedAt())
+        .build();
   }
 
   private static AuditRecord.Builder use(String eventId, Instant at, Instant recorded) {
-    return audit(T, eventId, at, "user:dana", "r:agent:planner", "c:agent:scraper").setRecordedAt(recorded);
+    return audit(T, eventId, at, "user:dana", "r:agent:planner", "c:agent:scraper")
+        .setRecordedAt(recorded);
   }
 
   private Optional<TokenNode> c(Instant at) {
     return index.tokenAt(T, "c", PointInTime.at(at));
   }
 
-  private List<String> authority(String actor, String principal, String scope, Instant at, Instant knownAt)
+  private List<String> authority(
+      String actor, String principal, String scope, Instant at, Instant knownAt)
       throws InvalidQueryException {
-    return index.authority(TenantScope.of(T), new AuthorityFilter(actor, principal, scope, null,
-        new PointInTime(at, knownAt)), PageRequest.first(100)).items().stream().map(TokenNode::getTokenId).toList();
+    return index
+        .authority(
+            TenantScope.of(T),
+            new AuthorityFilter(actor, principal, scope, null, new PointInTime(at, knownAt)),
+            PageRequest.first(100))
+        .items()
+        .stream()
+        .map(TokenNode::getTokenId)
+        .toList();
   }
 
   @Test
@@ -116,7 +163,8 @@ class PointInTimeTest {
 
   @Test
   void expiredOnlyAfterItsExpiry() {
-    assertThat(index.tokenAt(T, "e", PointInTime.at(s(30))).orElseThrow().getStatus()).isEqualTo(TokenStatus.active);
+    assertThat(index.tokenAt(T, "e", PointInTime.at(s(30))).orElseThrow().getStatus())
+        .isEqualTo(TokenStatus.active);
     assertThat(index.tokenAt(T, "e", PointInTime.at(s(30).plusMillis(1))).orElseThrow().getStatus())
         .isEqualTo(TokenStatus.expired);
   }
@@ -125,7 +173,8 @@ class PointInTimeTest {
   void aLateRevocationCountsOnlyFromWhenTheLedgerRecordedIt() {
     PointInTime before = new PointInTime(s(70), s(599));
     PointInTime after = new PointInTime(s(70), s(600));
-    assertThat(index.tokenAt(T, "c", before).orElseThrow().getStatus()).isEqualTo(TokenStatus.active);
+    assertThat(index.tokenAt(T, "c", before).orElseThrow().getStatus())
+        .isEqualTo(TokenStatus.active);
     TokenNode known = index.tokenAt(T, "c", after).orElseThrow();
     assertThat(known.getStatus()).isEqualTo(TokenStatus.revoked);
     assertThat(known.getRevocationCause()).isEqualTo("r");
@@ -139,7 +188,8 @@ class PointInTimeTest {
     TokenNode later = c(s(90)).orElseThrow();
     assertThat(later.getUses()).isEqualTo(2);
     assertThat(later.getViolations()).containsExactly(ViolationKind.use_after_revocation);
-    assertThat(index.tokenAt(T, "c", new PointInTime(s(90), s(90))).orElseThrow().getUses()).isEqualTo(1);
+    assertThat(index.tokenAt(T, "c", new PointInTime(s(90), s(90))).orElseThrow().getUses())
+        .isEqualTo(1);
   }
 
   @Test
@@ -151,8 +201,14 @@ class PointInTimeTest {
     // As the ledger knew it before the revocation arrived.
     assertThat(authority("agent:scraper", null, null, s(60), s(599))).containsExactly("c");
     assertThat(authority("agent:scraper", null, null, s(60), s(600))).isEmpty();
-    TokenNode item = index.authority(TenantScope.of(T), new AuthorityFilter("agent:scraper", null, null, BANK,
-        PointInTime.at(s(40))), PageRequest.first(10)).items().getFirst();
+    TokenNode item =
+        index
+            .authority(
+                TenantScope.of(T),
+                new AuthorityFilter("agent:scraper", null, null, BANK, PointInTime.at(s(40))),
+                PageRequest.first(10))
+            .items()
+            .getFirst();
     assertThat(item.getPrincipal()).isEqualTo("user:dana");
     assertThat(item.getUses()).isEqualTo(1);
     assertThat(item.getStatus()).isEqualTo(TokenStatus.active);
@@ -164,20 +220,30 @@ class PointInTimeTest {
     assertThat(authority(null, "user:dana", "write", s(20), null)).containsExactly("r");
     assertThat(authority("agent:planner", "user:dana", null, s(20), null)).containsExactly("r");
     assertThatThrownBy(() -> authority(null, null, null, s(20), null))
-        .isInstanceOfSatisfying(InvalidQueryException.class,
-            e -> assertThat(e.problems()).extracting(InvalidQueryException.Problem::parameter).containsExactly("actor"));
+        .isInstanceOfSatisfying(
+            InvalidQueryException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(InvalidQueryException.Problem::parameter)
+                    .containsExactly("actor"));
   }
 
   @Test
   void authorityPagesSkipRevokedCandidates() throws Exception {
     // Many scraper tokens, every other one revoked through its own revocation only known later.
     for (int i = 0; i < 30; i++) {
-      TokenNode t = TokenNode.newBuilder(token(T, "user:fay", s(100 + i), "f" + i + ":agent:pager"))
-          .setRecordedAt(s(100 + i)).build();
+      TokenNode t =
+          TokenNode.newBuilder(token(T, "user:fay", s(100 + i), "f" + i + ":agent:pager"))
+              .setRecordedAt(s(100 + i))
+              .build();
       index.putToken(t);
       if (i % 2 == 1) {
-        index.putAudit(audit(T, "rev-f" + i, s(150), "user:fay", "f" + i + ":agent:pager").setType("token.revoked")
-            .setOutcome(null).setRecordedAt(s(151)).build());
+        index.putAudit(
+            audit(T, "rev-f" + i, s(150), "user:fay", "f" + i + ":agent:pager")
+                .setType("token.revoked")
+                .setOutcome(null)
+                .setRecordedAt(s(151))
+                .build());
       }
     }
     index.awaitSearchable();
@@ -185,21 +251,34 @@ class PointInTimeTest {
     List<String> seen = new java.util.ArrayList<>();
     String cursor = null;
     do {
-      Page<TokenNode> page = index.authority(TenantScope.of(T), new AuthorityFilter("agent:pager", null, null, null, at),
-          new PageRequest(4, cursor));
+      Page<TokenNode> page =
+          index.authority(
+              TenantScope.of(T),
+              new AuthorityFilter("agent:pager", null, null, null, at),
+              new PageRequest(4, cursor));
       assertThat(page.items().size()).isLessThanOrEqualTo(4);
       page.items().forEach(t -> seen.add(t.getTokenId()));
       cursor = page.nextCursor();
     } while (cursor != null);
-    assertThat(seen).hasSize(15).allMatch(id -> Integer.parseInt(id.substring(1)) % 2 == 0).doesNotHaveDuplicates();
+    assertThat(seen)
+        .hasSize(15)
+        .allMatch(id -> Integer.parseInt(id.substring(1)) % 2 == 0)
+        .doesNotHaveDuplicates();
   }
 
   @Test
   void historyListsTransitionsInEventTimeOrderWithRecordTimes() throws Exception {
     TokenNode c = index.token(T, "c").orElseThrow();
     List<Transition> all = index.history(c, PageRequest.first(100), s(100_000)).items();
-    assertThat(all).extracting(Transition::kind).containsExactly(Transition.Kind.attenuated, Transition.Kind.used,
-        Transition.Kind.revoked, Transition.Kind.used, Transition.Kind.violation, Transition.Kind.expired);
+    assertThat(all)
+        .extracting(Transition::kind)
+        .containsExactly(
+            Transition.Kind.attenuated,
+            Transition.Kind.used,
+            Transition.Kind.revoked,
+            Transition.Kind.used,
+            Transition.Kind.violation,
+            Transition.Kind.expired);
     Transition revoked = all.get(2);
     assertThat(revoked.tokenId()).isEqualTo("r");
     assertThat(revoked.occurredAt()).isEqualTo(s(60));
@@ -217,7 +296,8 @@ class PointInTimeTest {
     } while (cursor != null);
     assertThat(paged).isEqualTo(all.stream().map(Transition::kind).toList());
     // Before it expires, no expiry.
-    assertThat(index.history(c, PageRequest.first(100), s(3600)).items()).extracting(Transition::kind)
+    assertThat(index.history(c, PageRequest.first(100), s(3600)).items())
+        .extracting(Transition::kind)
         .doesNotContain(Transition.Kind.expired);
   }
 
@@ -227,7 +307,8 @@ class PointInTimeTest {
     for (int i = 0; i < 50; i++) {
       index.putAudit(use("ev-more-" + i, s(30), s(31)).build());
     }
-    assertThat(index.writes().minus(before)).isEqualTo(new dev.ledger.index.internal.WriteCounts.Snapshot(50, 0, 0));
+    assertThat(index.writes().minus(before))
+        .isEqualTo(new dev.ledger.index.internal.WriteCounts.Snapshot(50, 0, 0));
     index.awaitSearchable();
     assertThat(c(s(30)).orElseThrow().getUses()).isEqualTo(51);
   }

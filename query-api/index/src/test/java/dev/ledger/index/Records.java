@@ -24,8 +24,12 @@ final class Records {
     List<Hop> out = new ArrayList<>();
     for (int i = 0; i < hops.length; i++) {
       String[] parts = hops[i].split(":", 2);
-      out.add(Hop.newBuilder().setTokenId(parts[0]).setActor(parts.length > 1 ? parts[1] : null)
-          .setVia(i == 0 ? Via.issued : Via.exchanged).build());
+      out.add(
+          Hop.newBuilder()
+              .setTokenId(parts[0])
+              .setActor(parts.length > 1 ? parts[1] : null)
+              .setVia(i == 0 ? Via.issued : Via.exchanged)
+              .build());
     }
     return out;
   }
@@ -49,7 +53,8 @@ final class Records {
         .build();
   }
 
-  static AuditRecord.Builder audit(String tenant, String eventId, Instant at, String principal, String... hops) {
+  static AuditRecord.Builder audit(
+      String tenant, String eventId, Instant at, String principal, String... hops) {
     List<Hop> chain = chain(hops);
     Hop self = chain.get(chain.size() - 1);
     return AuditRecord.newBuilder()
@@ -67,7 +72,13 @@ final class Records {
         .setOutcome(Outcome.allowed);
   }
 
-  static Alert alert(String tenant, String alertId, ViolationKind kind, Instant at, String principal, String... hops) {
+  static Alert alert(
+      String tenant,
+      String alertId,
+      ViolationKind kind,
+      Instant at,
+      String principal,
+      String... hops) {
     List<Hop> chain = chain(hops);
     Hop self = chain.get(chain.size() - 1);
     return Alert.newBuilder()
@@ -83,7 +94,8 @@ final class Records {
         .build();
   }
 
-  static RevocationNotice revocation(String tenant, String tokenId, String cause, Instant revokedAt, Instant notifiedAt) {
+  static RevocationNotice revocation(
+      String tenant, String tokenId, String cause, Instant revokedAt, Instant notifiedAt) {
     return RevocationNotice.newBuilder()
         .setTenant(tenant)
         .setTokenId(tokenId)

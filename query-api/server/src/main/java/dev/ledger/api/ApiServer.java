@@ -32,8 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ledger's HTTP API on Javalin 7: every route of CONTRACT.md section 4, API-key access of section 5, the error
- * shape, {@code /health}, {@code /metrics} and {@code /openapi.json}.
+ * The ledger's HTTP API on Javalin 7: every route of CONTRACT.md section 4, API-key access of
+ * section 5, the error shape, {@code /health}, {@code /metrics} and {@code /openapi.json}.
  *
  * <pre>{@code
  * try (ApiServer api = ApiServer.start(ApiSettings.builder().port(0).build(), context)) {
@@ -42,123 +42,152 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class ApiServer implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
 
-    private final Javalin app;
+  private final Javalin app;
 
-    private ApiServer(Javalin app) {
-        this.app = app;
-    }
+  private ApiServer(Javalin app) {
+    this.app = app;
+  }
 
-    /**
-     * Starts the server and returns once it listens.
-     *
-     * @param settings not null
-     * @param context  not null; its parts may be null (see {@link ApiContext})
-     * @return the running server; close it to stop
-     */
-    public static ApiServer start(ApiSettings settings, ApiContext context) {
-        Javalin app = create(settings, context).start(settings.host(), settings.port());
-        LOG.info("ledger API listening on http://{}:{}", settings.host(), app.port());
-        return new ApiServer(app);
-    }
+  /**
+   * Starts the server and returns once it listens.
+   *
+   * @param settings not null
+   * @param context not null; its parts may be null (see {@link ApiContext})
+   * @return the running server; close it to stop
+   */
+  public static ApiServer start(ApiSettings settings, ApiContext context) {
+    Javalin app = create(settings, context).start(settings.host(), settings.port());
+    LOG.info("ledger API listening on http://{}:{}", settings.host(), app.port());
+    return new ApiServer(app);
+  }
 
-    /** @return the port it listens on (the chosen one when the settings said 0) */
-    public int port() {
-        return app.port();
-    }
+  /**
+   * @return the port it listens on (the chosen one when the settings said 0)
+   */
+  public int port() {
+    return app.port();
+  }
 
-    /** Stops accepting requests, ends the revocation streams and releases the port. */
-    @Override
-    public void close() {
-        app.stop();
-    }
+  /** Stops accepting requests, ends the revocation streams and releases the port. */
+  @Override
+  public void close() {
+    app.stop();
+  }
 
-    /**
-     * The configured Javalin app without starting it, for {@code io.javalin.testtools.JavalinTest}. Resources it
-     * holds (revocation-stream subscribers, JVM metric binders) are released when the app stops.
-     *
-     * @param settings not null
-     * @param context  not null
-     */
-    public static Javalin create(ApiSettings settings, ApiContext context) {
-        Objects.requireNonNull(settings, "settings");
-        Objects.requireNonNull(context, "context");
-        return Javalin.create(config -> configure(config, settings, context));
-    }
+  /**
+   * The configured Javalin app without starting it, for {@code io.javalin.testtools.JavalinTest}.
+   * Resources it holds (revocation-stream subscribers, JVM metric binders) are released when the
+   * app stops.
+   *
+   * @param settings not null
+   * @param context not null
+   */
+  public static Javalin create(ApiSettings settings, ApiContext context) {
+    Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(context, "context");
+    return Javalin.create(config -> configure(config, settings, context));
+  }
 
-    private static void configure(JavalinConfig config, ApiSettings settings, ApiContext context) {
-        MeterRegistry registry = context.registry() != null ? context.registry() : new SimpleMeterRegistry();
-        HttpMetrics metrics = new HttpMetrics(registry);
-        RevocationHub hub = context.index() == null || context.indexer() == null ? null
-            : new RevocationHub(context.index(), context.indexer(), settings.sseKeepAlive(),
-                settings.sseQueueCapacity(), new FairShare("revocation-stream subscribers", settings.maxSseClients(),
-                    settings.maxSseClientsPerCredential()), registry);
+  private static void configure(JavalinConfig config, ApiSettings settings, ApiContext context) {
+    MeterRegistry registry =
+        context.registry() != null ? context.registry() : new SimpleMeterRegistry();
+    HttpMetrics metrics = new HttpMetrics(registry);
+    RevocationHub hub =
+        context.index() == null || context.indexer() == null
+            ? null
+            : new RevocationHub(
+                context.index(),
+                context.indexer(),
+                settings.sseKeepAlive(),
+                settings.sseQueueCapacity(),
+                new FairShare(
+                    "revocation-stream subscribers",
+                    settings.maxSseClients(),
+                    settings.maxSseClientsPerCredential()),
+                registry);
 
-        config.startup.showJavalinBanner = false;
-        config.startup.showOldJavalinVersionWarning = false;
-        config.http.prefer405over404 = true;
-        config.http.maxRequestSize = settings.maxRequestBytes();
-        // A connection that makes no progress for this long is closed (a stalled upload, a reader that stopped).
-        config.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(settings.idleTimeout().toMillis()));
-        // Compression would buffer the SSE and NDJSON streams; responses here are small or streamed.
-        config.http.compressionStrategy = CompressionStrategy.NONE;
-        config.jsonMapper(new JavalinJackson(ContractJson.mapper(), false));
-        config.requestLogger.http(metrics::record);
-        ErrorHandling.install(config, ContractJson.mapper());
-        config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(ContractJson.mapper())));
-        config.events.serverStopping(() -> {
-            if (hub != null) {
-                hub.close();
-            }
+    config.startup.showJavalinBanner = false;
+    config.startup.showOldJavalinVersionWarning = false;
+    config.http.prefer405over404 = true;
+    config.http.maxRequestSize = settings.maxRequestBytes();
+    // A connection that makes no progress for this long is closed (a stalled upload, a reader that
+    // stopped).
+    config.jetty.modifyHttpConfiguration(
+        http -> http.setIdleTimeout(settings.idleTimeout().toMillis()));
+    // Compression would buffer the SSE and NDJSON streams; responses here are small or streamed.
+    config.http.compressionStrategy = CompressionStrategy.NONE;
+    config.jsonMapper(new JavalinJackson(ContractJson.mapper(), false));
+    config.requestLogger.http(metrics::record);
+    ErrorHandling.install(config, ContractJson.mapper());
+    config.jetty.modifyServer(
+        server -> server.setErrorHandler(new JsonErrorHandler(ContractJson.mapper())));
+    config.events.serverStopping(
+        () -> {
+          if (hub != null) {
+            hub.close();
+          }
         });
-        config.events.serverStopped(metrics::close);
+    config.events.serverStopped(metrics::close);
 
-        Access access = new Access(context.keys(), settings.credentialRecheck());
-        config.routes.beforeMatched(access::authenticate);
+    Access access = new Access(context.keys(), settings.credentialRecheck());
+    config.routes.beforeMatched(access::authenticate);
 
-        HealthRoute health = new HealthRoute(context.healthChecks());
-        MetricsRoute metricsRoute = new MetricsRoute(context.registry());
-        OpenApiRoute openApi = new OpenApiRoute();
-        EventsRoute events = new EventsRoute(context.ingest(), settings.maxRequestBytes(),
-            new FairShare("event batches in flight", settings.maxInFlightWrites(),
-                settings.maxInFlightWritesPerCredential()), settings.requestBodyTimeout());
-        Streaming streaming = new Streaming(new FairShare("streamed responses (exports, NDJSON audit)",
-            settings.maxLongResponses(), settings.maxLongResponsesPerCredential()));
-        TokenRoutes tokens = new TokenRoutes(context.index());
-        AuditRoute audit = new AuditRoute(context.index(), streaming);
-        NoticeRoutes notices = new NoticeRoutes(context.index());
-        RevocationStreamRoute stream = new RevocationStreamRoute(hub);
-        ExportRoute exports = new ExportRoute(context.exporter(), streaming);
-        KeysRoute notaryKeys = new KeysRoute(context.notaryKey());
+    HealthRoute health = new HealthRoute(context.healthChecks());
+    MetricsRoute metricsRoute = new MetricsRoute(context.registry());
+    OpenApiRoute openApi = new OpenApiRoute();
+    EventsRoute events =
+        new EventsRoute(
+            context.ingest(),
+            settings.maxRequestBytes(),
+            new FairShare(
+                "event batches in flight",
+                settings.maxInFlightWrites(),
+                settings.maxInFlightWritesPerCredential()),
+            settings.requestBodyTimeout());
+    Streaming streaming =
+        new Streaming(
+            new FairShare(
+                "streamed responses (exports, NDJSON audit)",
+                settings.maxLongResponses(),
+                settings.maxLongResponsesPerCredential()));
+    TokenRoutes tokens = new TokenRoutes(context.index());
+    AuditRoute audit = new AuditRoute(context.index(), streaming);
+    NoticeRoutes notices = new NoticeRoutes(context.index());
+    RevocationStreamRoute stream = new RevocationStreamRoute(hub);
+    ExportRoute exports = new ExportRoute(context.exporter(), streaming);
+    KeysRoute notaryKeys = new KeysRoute(context.notaryKey());
 
-        get(config, "/health", health::handle, Requirement.OPEN);
-        get(config, "/metrics", metricsRoute::handle, Requirement.OPEN);
-        get(config, "/openapi.json", openApi::handle, Requirement.OPEN);
-        ConsoleRoute console = new ConsoleRoute();
-        get(config, "/ui", console::page, Requirement.OPEN);
-        get(config, "/ui/{file}", console::file, Requirement.OPEN);
-        config.routes.post("/v1/events", events::handle, Requirement.REPORT_EVENTS);
-        get(config, "/v1/tokens/{id}", tokens::token, Requirement.READ_TOKENS);
-        get(config, "/v1/tokens/{id}/descendants", tokens::descendants, Requirement.READ_TOKENS);
-        get(config, "/v1/tokens/{id}/history", tokens::history, Requirement.READ_TOKENS);
-        get(config, "/v1/authority", tokens::authority, Requirement.READ_TOKENS);
-        get(config, "/v1/audit", audit::handle, Requirement.READ_AUDIT);
-        get(config, "/v1/alerts", notices::alerts, Requirement.READ_AUDIT);
-        get(config, "/v1/revocations", notices::revocations, Requirement.READ_REVOCATIONS);
-        get(config, "/v1/revocations/stream", stream::handle, Requirement.READ_REVOCATIONS);
-        get(config, "/v1/exports", exports::handle, Requirement.EXPORT);
-        get(config, "/v1/keys", notaryKeys::handle, Requirement.AUTHENTICATED);
-        SsfRoutes.register(config, context.ssf());
-    }
+    get(config, "/health", health::handle, Requirement.OPEN);
+    get(config, "/metrics", metricsRoute::handle, Requirement.OPEN);
+    get(config, "/openapi.json", openApi::handle, Requirement.OPEN);
+    ConsoleRoute console = new ConsoleRoute();
+    get(config, "/ui", console::page, Requirement.OPEN);
+    get(config, "/ui/{file}", console::file, Requirement.OPEN);
+    config.routes.post("/v1/events", events::handle, Requirement.REPORT_EVENTS);
+    get(config, "/v1/tokens/{id}", tokens::token, Requirement.READ_TOKENS);
+    get(config, "/v1/tokens/{id}/descendants", tokens::descendants, Requirement.READ_TOKENS);
+    get(config, "/v1/tokens/{id}/history", tokens::history, Requirement.READ_TOKENS);
+    get(config, "/v1/authority", tokens::authority, Requirement.READ_TOKENS);
+    get(config, "/v1/audit", audit::handle, Requirement.READ_AUDIT);
+    get(config, "/v1/alerts", notices::alerts, Requirement.READ_AUDIT);
+    get(config, "/v1/revocations", notices::revocations, Requirement.READ_REVOCATIONS);
+    get(config, "/v1/revocations/stream", stream::handle, Requirement.READ_REVOCATIONS);
+    get(config, "/v1/exports", exports::handle, Requirement.EXPORT);
+    get(config, "/v1/keys", notaryKeys::handle, Requirement.AUTHENTICATED);
+    SsfRoutes.register(config, context.ssf());
+  }
 
-    /**
-     * Registers {@code handler} for GET and HEAD with the same permission. Left to itself Javalin answers a HEAD on a
-     * GET route 200 without running the route's access check; here HEAD runs the GET handler (the same status and
-     * headers, so the same 401, 403 and 404), and the streamed routes skip their body on HEAD.
-     */
-    private static void get(JavalinConfig config, String path, io.javalin.http.Handler handler, Requirement requirement) {
-        config.routes.get(path, handler, requirement);
-        config.routes.head(path, handler, requirement);
-    }
+  /**
+   * Registers {@code handler} for GET and HEAD with the same permission. Left to itself Javalin
+   * answers a HEAD on a GET route 200 without running the route's access check; here HEAD runs the
+   * GET handler (the same status and headers, so the same 401, 403 and 404), and the streamed
+   * routes skip their body on HEAD.
+   */
+  private static void get(
+      JavalinConfig config, String path, io.javalin.http.Handler handler, Requirement requirement) {
+    config.routes.get(path, handler, requirement);
+    config.routes.head(path, handler, requirement);
+  }
 }

@@ -35,66 +35,91 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The export path end to end on a real broker: audit records on {@code ledger.audit}, the real notary building the
- * log in a data directory as the launcher runs it, and the API exporting from that directory with the notary's key.
+ * The export path end to end on a real broker: audit records on {@code ledger.audit}, the real
+ * notary building the log in a data directory as the launcher runs it, and the API exporting from
+ * that directory with the notary's key.
  */
 class ExportIT {
-    @TempDir
-    static Path data;
-    static EmbeddedKafka kafka;
-    static Notary notary;
-    static TestApi.Keys keys;
-    static TestApi api;
+  @TempDir static Path data;
+  static EmbeddedKafka kafka;
+  static Notary notary;
+  static TestApi.Keys keys;
+  static TestApi api;
 
-    @BeforeAll
-    static void start() throws Exception {
-        kafka = TestKafka.start(2);
-        keys = TestApi.Keys.create(data);
-        PublicKey key = NotaryKey.loadOrCreate(data).publicKey();
-        notary = Notary.start(data, NotaryConfig.defaults(kafka.bootstrapServers())
-            .withCheckpoints(10_000, Duration.ofMillis(200)), new SimpleMeterRegistry());
-        api = TestApi.start(new ApiContext(keys.store(), null, null, null, List.of(), null,
-            new Exporter(data.resolve(IntegrityLog.DIRECTORY)), key));
-    }
+  @BeforeAll
+  static void start() throws Exception {
+    kafka = TestKafka.start(2);
+    keys = TestApi.Keys.create(data);
+    PublicKey key = NotaryKey.loadOrCreate(data).publicKey();
+    notary =
+        Notary.start(
+            data,
+            NotaryConfig.defaults(kafka.bootstrapServers())
+                .withCheckpoints(10_000, Duration.ofMillis(200)),
+            new SimpleMeterRegistry());
+    api =
+        TestApi.start(
+            new ApiContext(
+                keys.store(),
+                null,
+                null,
+                null,
+                List.of(),
+                null,
+                new Exporter(data.resolve(IntegrityLog.DIRECTORY)),
+                key));
+  }
 
-    @AfterAll
-    static void stop() throws Exception {
-        api.close();
-        notary.close();
-        kafka.close();
-    }
+  @AfterAll
+  static void stop() throws Exception {
+    api.close();
+    notary.close();
+    kafka.close();
+  }
 
-    @Test
-    void notFoundBeforeTheFirstCheckpointThenAnExportThatVerifiesWithTheServedKey() {
-        assertError(api.get("/v1/exports?tenant=acme", keys.auditorAcme()), 404, "not_found");
+  @Test
+  void notFoundBeforeTheFirstCheckpointThenAnExportThatVerifiesWithTheServedKey() {
+    assertError(api.get("/v1/exports?tenant=acme", keys.auditorAcme()), 404, "not_found");
 
-        produce("acme", 300);
-        produce("globex", 5);
+    produce("acme", 300);
+    produce("globex", 5);
 
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-            .until(() -> api.get("/v1/exports?tenant=acme", keys.auditorAcme()).headers()
-                .firstValue("Content-Disposition").orElse("").contains("ledger-acme-0-300."));
-        HttpResponse<String> export = api.get("/v1/exports?tenant=acme", keys.auditorAcme());
-        PublicKey served = PublicKeys.parse(api.get("/v1/keys", keys.auditorAcme()).body());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () ->
+                api.get("/v1/exports?tenant=acme", keys.auditorAcme())
+                    .headers()
+                    .firstValue("Content-Disposition")
+                    .orElse("")
+                    .contains("ledger-acme-0-300."));
+    HttpResponse<String> export = api.get("/v1/exports?tenant=acme", keys.auditorAcme());
+    PublicKey served = PublicKeys.parse(api.get("/v1/keys", keys.auditorAcme()).body());
 
-        VerificationReport report = Verifier.verify(
-            new ByteArrayInputStream(export.body().getBytes(StandardCharsets.UTF_8)), served, null,
+    VerificationReport report =
+        Verifier.verify(
+            new ByteArrayInputStream(export.body().getBytes(StandardCharsets.UTF_8)),
+            served,
+            null,
             ProgressListener.NONE);
-        assertThat(report.problems()).isEmpty();
-        assertThat(report.records()).isEqualTo(300);
-        assertThat(export.body()).doesNotContain("\"tenant\":\"globex\"");
-        assertThat(notary.failure()).isNull();
-    }
+    assertThat(report.problems()).isEmpty();
+    assertThat(report.records()).isEqualTo(300);
+    assertThat(export.body()).doesNotContain("\"tenant\":\"globex\"");
+    assertThat(notary.failure()).isNull();
+  }
 
-    private static void produce(String tenant, int count) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        try (KafkaProducer<String, AuditRecord> producer = new KafkaProducer<>(props,
-            Topics.AUDIT.keySerde().serializer(), Topics.AUDIT.valueSerde().serializer())) {
-            for (int i = 0; i < count; i++) {
-                AuditRecord record = AuditLogs.record(tenant, i);
-                producer.send(new ProducerRecord<>(Topics.AUDIT.name(), tenant + "/" + record.getTokenId(), record));
-            }
-        }
+  private static void produce(String tenant, int count) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    try (KafkaProducer<String, AuditRecord> producer =
+        new KafkaProducer<>(
+            props, Topics.AUDIT.keySerde().serializer(), Topics.AUDIT.valueSerde().serializer())) {
+      for (int i = 0; i < count; i++) {
+        AuditRecord record = AuditLogs.record(tenant, i);
+        producer.send(
+            new ProducerRecord<>(Topics.AUDIT.name(), tenant + "/" + record.getTokenId(), record));
+      }
     }
+  }
 }

@@ -12,104 +12,111 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
-/** A server-sent-events client for tests: reads one stream on a virtual thread and keeps what it parsed. */
+/**
+ * A server-sent-events client for tests: reads one stream on a virtual thread and keeps what it
+ * parsed.
+ */
 public final class SseReader implements AutoCloseable {
-    /** One parsed event. */
-    public record Event(String id, String event, String data) {
-        public long sequence() {
-            return Long.parseLong(id);
+  /** One parsed event. */
+  public record Event(String id, String event, String data) {
+    public long sequence() {
+      return Long.parseLong(id);
+    }
+  }
+
+  public final int status;
+  public final List<Event> events = new CopyOnWriteArrayList<>();
+  public final AtomicInteger comments = new AtomicInteger();
+  public final String errorBody;
+  private final Stream<String> lines;
+  private final Thread reader;
+  private volatile boolean ended;
+
+  private SseReader(HttpResponse<Stream<String>> response) {
+    this.status = response.statusCode();
+    this.lines = response.body();
+    if (status != 200) {
+      this.errorBody = String.join("\n", lines.toList());
+      this.reader = null;
+      this.ended = true;
+      return;
+    }
+    this.errorBody = null;
+    this.reader = Thread.ofVirtual().start(this::read);
+  }
+
+  /** Opens the stream and returns once the response headers are in. */
+  public static SseReader open(HttpClient client, HttpRequest request) {
+    try {
+      return new SseReader(client.send(request, HttpResponse.BodyHandlers.ofLines()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void read() {
+    String id = null;
+    String event = null;
+    List<String> data = new ArrayList<>();
+    try {
+      Iterator<String> it = lines.iterator();
+      while (it.hasNext()) {
+        String line = it.next();
+        if (line.isEmpty()) {
+          if (!data.isEmpty() || event != null) {
+            events.add(new Event(id, event, String.join("\n", data)));
+          }
+          id = null;
+          event = null;
+          data = new ArrayList<>();
+        } else if (line.startsWith(":")) {
+          comments.incrementAndGet();
+        } else if (line.startsWith("id:")) {
+          id = value(line);
+        } else if (line.startsWith("event:")) {
+          event = value(line);
+        } else if (line.startsWith("data:")) {
+          data.add(value(line));
         }
+      }
+    } catch (RuntimeException e) {
+      // closed by the test or the server
+    } finally {
+      ended = true;
     }
+  }
 
-    public final int status;
-    public final List<Event> events = new CopyOnWriteArrayList<>();
-    public final AtomicInteger comments = new AtomicInteger();
-    public final String errorBody;
-    private final Stream<String> lines;
-    private final Thread reader;
-    private volatile boolean ended;
+  private static String value(String line) {
+    String v = line.substring(line.indexOf(':') + 1);
+    return v.startsWith(" ") ? v.substring(1) : v;
+  }
 
-    private SseReader(HttpResponse<Stream<String>> response) {
-        this.status = response.statusCode();
-        this.lines = response.body();
-        if (status != 200) {
-            this.errorBody = String.join("\n", lines.toList());
-            this.reader = null;
-            this.ended = true;
-            return;
-        }
-        this.errorBody = null;
-        this.reader = Thread.ofVirtual().start(this::read);
+  /**
+   * @return true once the server closed the stream (or it never opened)
+   */
+  public boolean ended() {
+    return ended;
+  }
+
+  /**
+   * @return the events that carry an id (notices and tombstones), in arrival order
+   */
+  public List<Event> notices() {
+    return events.stream().filter(e -> e.id() != null).toList();
+  }
+
+  public List<Long> sequences() {
+    return notices().stream().map(Event::sequence).toList();
+  }
+
+  @Override
+  public void close() {
+    lines.close();
+    if (reader != null) {
+      reader.interrupt();
     }
-
-    /** Opens the stream and returns once the response headers are in. */
-    public static SseReader open(HttpClient client, HttpRequest request) {
-        try {
-            return new SseReader(client.send(request, HttpResponse.BodyHandlers.ofLines()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private void read() {
-        String id = null;
-        String event = null;
-        List<String> data = new ArrayList<>();
-        try {
-            Iterator<String> it = lines.iterator();
-            while (it.hasNext()) {
-                String line = it.next();
-                if (line.isEmpty()) {
-                    if (!data.isEmpty() || event != null) {
-                        events.add(new Event(id, event, String.join("\n", data)));
-                    }
-                    id = null;
-                    event = null;
-                    data = new ArrayList<>();
-                } else if (line.startsWith(":")) {
-                    comments.incrementAndGet();
-                } else if (line.startsWith("id:")) {
-                    id = value(line);
-                } else if (line.startsWith("event:")) {
-                    event = value(line);
-                } else if (line.startsWith("data:")) {
-                    data.add(value(line));
-                }
-            }
-        } catch (RuntimeException e) {
-            // closed by the test or the server
-        } finally {
-            ended = true;
-        }
-    }
-
-    private static String value(String line) {
-        String v = line.substring(line.indexOf(':') + 1);
-        return v.startsWith(" ") ? v.substring(1) : v;
-    }
-
-    /** @return true once the server closed the stream (or it never opened) */
-    public boolean ended() {
-        return ended;
-    }
-
-    /** @return the events that carry an id (notices and tombstones), in arrival order */
-    public List<Event> notices() {
-        return events.stream().filter(e -> e.id() != null).toList();
-    }
-
-    public List<Long> sequences() {
-        return notices().stream().map(Event::sequence).toList();
-    }
-
-    @Override
-    public void close() {
-        lines.close();
-        if (reader != null) {
-            reader.interrupt();
-        }
-    }
+  }
 }

@@ -2,8 +2,8 @@ package dev.ledger.revocation;
 
 /**
  * Told of every change a {@link RevocationSource} applies, on the source's own thread, after the
- * change is visible to {@link RevocationSource#isRevoked}. Keep it quick (hand heavy work to
- * an executor); an exception it throws is logged and does not stop the source.
+ * change is visible to {@link RevocationSource#isRevoked}. Keep it quick (hand heavy work to an
+ * executor); an exception it throws is logged and does not stop the source.
  *
  * <p>A listener registered through {@link RevocationSettings.Builder#listener} sees the bootstrap
  * too; one added later sees changes from then on. Use {@link RevocationSource#isCaughtUp()} inside

@@ -26,37 +26,56 @@ import java.util.regex.Pattern;
  * @param consumerConfig extra Kafka consumer properties (TLS, SASL, ...), never null
  * @param baseUrl the ledger server, e.g. {@code https://ledger.example:8080} (SSE source), or null
  * @param bearerToken the API key or JWT sent as {@code Authorization: Bearer} (SSE source), or null
- * @param tenant the only tenant to follow, or null for every tenant the source can see; for SSE it is
- *     sent as {@code ?tenant=} (needed with a {@code *} credential)
- * @param failClosed whether {@link RevocationSource#isRevoked} answers true for every token until caught
- *     up, default true
- * @param partitionRecheck how often the Kafka source looks for new partitions and refreshes its lag,
- *     default 10 s
+ * @param tenant the only tenant to follow, or null for every tenant the source can see; for SSE it
+ *     is sent as {@code ?tenant=} (needed with a {@code *} credential)
+ * @param failClosed whether {@link RevocationSource#isRevoked} answers true for every token until
+ *     caught up, default true
+ * @param partitionRecheck how often the Kafka source looks for new partitions and refreshes its
+ *     lag, default 10 s
  * @param reconnectBackoffMin first wait before an SSE reconnect or a Kafka retry, default 100 ms
  * @param reconnectBackoffMax longest such wait (it doubles up to this), default 10 s
  * @param sseQuietPeriod the SSE source counts as caught up once no event has arrived for this long
- *     after connecting (the replay of the backlog is over; keep-alive comments do not count), default 1 s
- * @param sseIdleTimeout an SSE connection with no line at all (not even a keep-alive) for this long is
- *     dropped and reopened, default 60 s
- * @param sseInitialEventId the {@code Last-Event-ID} of the first connection, default 0 (everything)
+ *     after connecting (the replay of the backlog is over; keep-alive comments do not count),
+ *     default 1 s
+ * @param sseIdleTimeout an SSE connection with no line at all (not even a keep-alive) for this long
+ *     is dropped and reopened, default 60 s
+ * @param sseInitialEventId the {@code Last-Event-ID} of the first connection, default 0
+ *     (everything)
  * @param listeners listeners registered before the source starts, so they also see the bootstrap
- * @param clientName thread name and Kafka {@code client.id} prefix, default {@code ledger-revocations}
+ * @param clientName thread name and Kafka {@code client.id} prefix, default {@code
+ *     ledger-revocations}
  * @param store where the live revocations are kept, default {@link Store#MEMORY}
- * @param storeDirectory the directory of a {@link Store#ROCKSDB} store, or null for a fresh temporary
- *     directory that is deleted when the source closes. Every start clears the store in it and reads
- *     the topic (or the SSE replay) from the beginning again: that is what keeps the copy of a
- *     compacted topic right, so the directory is scratch space, not a cache that survives restarts
+ * @param storeDirectory the directory of a {@link Store#ROCKSDB} store, or null for a fresh
+ *     temporary directory that is deleted when the source closes. Every start clears the store in
+ *     it and reads the topic (or the SSE replay) from the beginning again: that is what keeps the
+ *     copy of a compacted topic right, so the directory is scratch space, not a cache that survives
+ *     restarts
  */
-public record RevocationSettings(String bootstrapServers, String topic, Map<String, String> consumerConfig,
-    String baseUrl, String bearerToken, String tenant, boolean failClosed, Duration partitionRecheck,
-    Duration reconnectBackoffMin, Duration reconnectBackoffMax, Duration sseQuietPeriod, Duration sseIdleTimeout,
-    long sseInitialEventId, List<RevocationListener> listeners, String clientName, Store store, Path storeDirectory) {
+public record RevocationSettings(
+    String bootstrapServers,
+    String topic,
+    Map<String, String> consumerConfig,
+    String baseUrl,
+    String bearerToken,
+    String tenant,
+    boolean failClosed,
+    Duration partitionRecheck,
+    Duration reconnectBackoffMin,
+    Duration reconnectBackoffMax,
+    Duration sseQuietPeriod,
+    Duration sseIdleTimeout,
+    long sseInitialEventId,
+    List<RevocationListener> listeners,
+    String clientName,
+    Store store,
+    Path storeDirectory) {
 
   private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._-]{1,128}|\\*");
 
   /**
-   * The Maven coordinates a {@link Store#ROCKSDB} store needs: the version kafka-streams uses, which
-   * ledger-schemas is built and tested with. A test checks it against the library on the test classpath.
+   * The Maven coordinates a {@link Store#ROCKSDB} store needs: the version kafka-streams uses,
+   * which ledger-schemas is built and tested with. A test checks it against the library on the test
+   * classpath.
    */
   static final String ROCKSDB_COORDINATES = "org.rocksdb:rocksdbjni:10.1.3";
 
@@ -68,10 +87,11 @@ public record RevocationSettings(String bootstrapServers, String topic, Map<Stri
     /** On the heap, about 150 bytes per live revocation; no extra dependency. The default. */
     MEMORY,
     /**
-     * In RocksDB, off the heap and mostly on disk (a bloom filter and a block cache stay in memory),
-     * for sets too large for the heap. Needs {@code org.rocksdb:rocksdbjni} on the classpath (an
-     * optional dependency of ledger-schemas). After {@link RevocationSource#close} the store is freed:
-     * {@code isRevoked} then answers true for every token and {@code lookup} empty.
+     * In RocksDB, off the heap and mostly on disk (a bloom filter and a block cache stay in
+     * memory), for sets too large for the heap. Needs {@code org.rocksdb:rocksdbjni} on the
+     * classpath (an optional dependency of ledger-schemas). After {@link RevocationSource#close}
+     * the store is freed: {@code isRevoked} then answers true for every token and {@code lookup}
+     * empty.
      */
     ROCKSDB
   }
@@ -126,7 +146,9 @@ public record RevocationSettings(String bootstrapServers, String topic, Map<Stri
     }
     positive(problems, "reconnectBackoffMin", reconnectBackoffMin);
     positive(problems, "reconnectBackoffMax", reconnectBackoffMax);
-    if (reconnectBackoffMin != null && reconnectBackoffMax != null && reconnectBackoffMin.compareTo(reconnectBackoffMax) > 0) {
+    if (reconnectBackoffMin != null
+        && reconnectBackoffMax != null
+        && reconnectBackoffMin.compareTo(reconnectBackoffMax) > 0) {
       problems.add("reconnectBackoffMin must not exceed reconnectBackoffMax");
     }
     if (clientName == null || clientName.isBlank()) {
@@ -140,8 +162,11 @@ public record RevocationSettings(String bootstrapServers, String topic, Map<Stri
     if (store == null) {
       problems.add("store must be MEMORY or ROCKSDB");
     } else if (store == Store.ROCKSDB && !rocksDbOnClasspath()) {
-      problems.add("store ROCKSDB needs " + ROCKSDB_COORDINATES + " on the classpath: it is an optional "
-          + "dependency of dev.ledger:ledger-schemas, add it to your build (or use store MEMORY)");
+      problems.add(
+          "store ROCKSDB needs "
+              + ROCKSDB_COORDINATES
+              + " on the classpath: it is an optional "
+              + "dependency of dev.ledger:ledger-schemas, add it to your build (or use store MEMORY)");
     }
     if (storeDirectory != null) {
       if (store != Store.ROCKSDB) {
@@ -176,9 +201,12 @@ public record RevocationSettings(String bootstrapServers, String topic, Map<Stri
       return null;
     }
     try {
-      URI base = new URI(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl);
-      if (!("http".equals(base.getScheme()) || "https".equals(base.getScheme())) || base.getHost() == null
-          || base.getRawQuery() != null || base.getRawFragment() != null) {
+      URI base =
+          new URI(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl);
+      if (!("http".equals(base.getScheme()) || "https".equals(base.getScheme()))
+          || base.getHost() == null
+          || base.getRawQuery() != null
+          || base.getRawFragment() != null) {
         return null;
       }
       // The tenant pattern has no character that needs escaping in a query.
@@ -194,7 +222,10 @@ public record RevocationSettings(String bootstrapServers, String topic, Map<Stri
     return tenant == null || "*".equals(tenant) ? null : tenant;
   }
 
-  /** Builds {@link RevocationSettings}; setters return the builder, values are checked by the factory. */
+  /**
+   * Builds {@link RevocationSettings}; setters return the builder, values are checked by the
+   * factory.
+   */
   public static final class Builder {
     private String bootstrapServers;
     private String topic = Topics.REVOCATIONS.name();
@@ -216,12 +247,15 @@ public record RevocationSettings(String bootstrapServers, String topic, Map<Stri
 
     private Builder() {}
 
-    public Builder bootstrapServers(String value) { this.bootstrapServers = value; return this; }
+    public Builder bootstrapServers(String value) {
+      this.bootstrapServers = value;
+      return this;
+    }
 
     /**
      * The bootstrap servers and every consumer property (the login included) of a Kafka client
-     * settings file, such as the {@code data/kafka-client.properties} that {@code ledger up} writes.
-     * Settings given after this call win.
+     * settings file, such as the {@code data/kafka-client.properties} that {@code ledger up}
+     * writes. Settings given after this call win.
      *
      * @throws InvalidSettingsException when the file cannot be read or names no bootstrap servers
      */
@@ -229,7 +263,8 @@ public record RevocationSettings(String bootstrapServers, String topic, Map<Stri
       try {
         return kafkaClient(KafkaClientSettings.read(file));
       } catch (IOException | IllegalArgumentException e) {
-        throw new InvalidSettingsException(List.of("kafkaClientFile " + file + " cannot be read: " + e.getMessage()));
+        throw new InvalidSettingsException(
+            List.of("kafkaClientFile " + file + " cannot be read: " + e.getMessage()));
       }
     }
 
@@ -239,39 +274,116 @@ public record RevocationSettings(String bootstrapServers, String topic, Map<Stri
       consumerConfig.putAll(value.properties());
       return this;
     }
-    public Builder topic(String value) { this.topic = value; return this; }
-    /** One extra Kafka consumer property; null key or value is an NPE. */
-    public Builder consumerConfig(String key, String value) {
-      consumerConfig.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+
+    public Builder topic(String value) {
+      this.topic = value;
       return this;
     }
+
+    /** One extra Kafka consumer property; null key or value is an NPE. */
+    public Builder consumerConfig(String key, String value) {
+      consumerConfig.put(
+          Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
     /** The ledger server's URL; a malformed one is reported by the factory, not here. */
-    public Builder baseUrl(String value) { this.baseUrl = value; return this; }
-    public Builder baseUrl(URI value) { this.baseUrl = value == null ? null : value.toString(); return this; }
-    public Builder bearerToken(String value) { this.bearerToken = value; return this; }
-    public Builder tenant(String value) { this.tenant = value; return this; }
-    public Builder failClosed(boolean value) { this.failClosed = value; return this; }
-    public Builder partitionRecheck(Duration value) { this.partitionRecheck = value; return this; }
+    public Builder baseUrl(String value) {
+      this.baseUrl = value;
+      return this;
+    }
+
+    public Builder baseUrl(URI value) {
+      this.baseUrl = value == null ? null : value.toString();
+      return this;
+    }
+
+    public Builder bearerToken(String value) {
+      this.bearerToken = value;
+      return this;
+    }
+
+    public Builder tenant(String value) {
+      this.tenant = value;
+      return this;
+    }
+
+    public Builder failClosed(boolean value) {
+      this.failClosed = value;
+      return this;
+    }
+
+    public Builder partitionRecheck(Duration value) {
+      this.partitionRecheck = value;
+      return this;
+    }
+
     public Builder reconnectBackoff(Duration min, Duration max) {
       this.reconnectBackoffMin = min;
       this.reconnectBackoffMax = max;
       return this;
     }
-    public Builder sseQuietPeriod(Duration value) { this.sseQuietPeriod = value; return this; }
-    public Builder sseIdleTimeout(Duration value) { this.sseIdleTimeout = value; return this; }
-    public Builder sseInitialEventId(long value) { this.sseInitialEventId = value; return this; }
+
+    public Builder sseQuietPeriod(Duration value) {
+      this.sseQuietPeriod = value;
+      return this;
+    }
+
+    public Builder sseIdleTimeout(Duration value) {
+      this.sseIdleTimeout = value;
+      return this;
+    }
+
+    public Builder sseInitialEventId(long value) {
+      this.sseInitialEventId = value;
+      return this;
+    }
+
     /** A listener registered before the source starts, so it sees the bootstrap too. */
-    public Builder listener(RevocationListener value) { listeners.add(Objects.requireNonNull(value, "listener")); return this; }
-    public Builder clientName(String value) { this.clientName = value; return this; }
+    public Builder listener(RevocationListener value) {
+      listeners.add(Objects.requireNonNull(value, "listener"));
+      return this;
+    }
+
+    public Builder clientName(String value) {
+      this.clientName = value;
+      return this;
+    }
+
     /** {@link Store#MEMORY} (default) or {@link Store#ROCKSDB}. */
-    public Builder store(Store value) { this.store = value; return this; }
-    /** The directory of a {@link Store#ROCKSDB} store; cleared on every start (see the record's javadoc). */
-    public Builder storeDirectory(Path value) { this.storeDirectory = value; return this; }
+    public Builder store(Store value) {
+      this.store = value;
+      return this;
+    }
+
+    /**
+     * The directory of a {@link Store#ROCKSDB} store; cleared on every start (see the record's
+     * javadoc).
+     */
+    public Builder storeDirectory(Path value) {
+      this.storeDirectory = value;
+      return this;
+    }
 
     public RevocationSettings build() {
-      return new RevocationSettings(bootstrapServers, topic, consumerConfig, baseUrl, bearerToken, tenant, failClosed,
-          partitionRecheck, reconnectBackoffMin, reconnectBackoffMax, sseQuietPeriod, sseIdleTimeout,
-          sseInitialEventId, listeners, clientName, store, storeDirectory);
+      return new RevocationSettings(
+          bootstrapServers,
+          topic,
+          consumerConfig,
+          baseUrl,
+          bearerToken,
+          tenant,
+          failClosed,
+          partitionRecheck,
+          reconnectBackoffMin,
+          reconnectBackoffMax,
+          sseQuietPeriod,
+          sseIdleTimeout,
+          sseInitialEventId,
+          listeners,
+          clientName,
+          store,
+          storeDirectory);
     }
   }
 }

@@ -28,7 +28,10 @@ public interface RevocationSource extends AutoCloseable {
    */
   boolean isRevoked(String tenant, String tokenId);
 
-  /** The live revocation of the token, or empty; not affected by fail-closed. Arguments must not be null. */
+  /**
+   * The live revocation of the token, or empty; not affected by fail-closed. Arguments must not be
+   * null.
+   */
   Optional<Revocation> lookup(String tenant, String tokenId);
 
   /** Calls {@code listener} (not null) for every change from now on. */
@@ -47,9 +50,9 @@ public interface RevocationSource extends AutoCloseable {
   SubscriberStatus status();
 
   /**
-   * Stops following and frees the connection. With the in-memory store lookups afterwards answer from
-   * the last state; a {@link RevocationSettings.Store#ROCKSDB} store is freed too, and {@code isRevoked}
-   * then answers true for every token.
+   * Stops following and frees the connection. With the in-memory store lookups afterwards answer
+   * from the last state; a {@link RevocationSettings.Store#ROCKSDB} store is freed too, and {@code
+   * isRevoked} then answers true for every token.
    */
   @Override
   void close();

@@ -5,10 +5,11 @@ import dev.ledger.revocation.internal.SseRevocationSource;
 import java.util.List;
 
 /**
- * Starts a {@link RevocationSource}: {@link #kafka} reads {@code ledger.revocations} directly (every
- * partition from the beginning, no consumer group), {@link #sse} follows the ledger server's
- * {@code /v1/revocations/stream} for servers that do not speak Kafka. Both start a background thread
- * at once and return without waiting; call {@link RevocationSource#awaitCaughtUp} before serving.
+ * Starts a {@link RevocationSource}: {@link #kafka} reads {@code ledger.revocations} directly
+ * (every partition from the beginning, no consumer group), {@link #sse} follows the ledger server's
+ * {@code /v1/revocations/stream} for servers that do not speak Kafka. Both start a background
+ * thread at once and return without waiting; call {@link RevocationSource#awaitCaughtUp} before
+ * serving.
  */
 public final class RevocationSubscriber {
 

@@ -28,13 +28,17 @@ final class FakeRevocationStream implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor = Executors.newCachedThreadPool();
   private final List<Event> events = new ArrayList<>();
+
   /** The Last-Event-ID header of each accepted connection ("" when absent), in order. */
   final List<String> resumeIds = new CopyOnWriteArrayList<>();
+
   /** The query string of each request. */
   final List<String> queries = new CopyOnWriteArrayList<>();
+
   private volatile int generation;
   private volatile boolean unavailable;
   private volatile Duration keepAlive = Duration.ofMillis(100);
+
   /** On the next connection only: send this many events, then half an event, then hang up. */
   private volatile int tearAfter = -1;
 
@@ -116,12 +120,20 @@ final class FakeRevocationStream implements AutoCloseable {
         }
         for (Event e : pending) {
           if (count++ == tear) {
-            out.write(("id: " + e.id() + "\nevent: " + e.type() + "\ndata: " + e.json().substring(0, e.json().length() / 2))
-                .getBytes(StandardCharsets.UTF_8));
+            out.write(
+                ("id: "
+                        + e.id()
+                        + "\nevent: "
+                        + e.type()
+                        + "\ndata: "
+                        + e.json().substring(0, e.json().length() / 2))
+                    .getBytes(StandardCharsets.UTF_8));
             out.flush();
             return;
           }
-          out.write(("id: " + e.id() + "\nevent: " + e.type() + "\ndata: " + e.json() + "\n\n").getBytes(StandardCharsets.UTF_8));
+          out.write(
+              ("id: " + e.id() + "\nevent: " + e.type() + "\ndata: " + e.json() + "\n\n")
+                  .getBytes(StandardCharsets.UTF_8));
           sent = e.id();
         }
         out.flush();
@@ -149,8 +161,14 @@ final class FakeRevocationStream implements AutoCloseable {
 
   /** The JSON of a notice as the ledger server writes it. */
   static String noticeJson(String tenant, String tokenId, String cause) {
-    return "{\"tenant\":" + quote(tenant) + ",\"token_id\":" + quote(tokenId) + ",\"root_id\":" + quote(cause)
-        + ",\"revoked_at\":\"2026-03-01T12:00:00.250Z\",\"revocation_cause\":" + quote(cause)
+    return "{\"tenant\":"
+        + quote(tenant)
+        + ",\"token_id\":"
+        + quote(tokenId)
+        + ",\"root_id\":"
+        + quote(cause)
+        + ",\"revoked_at\":\"2026-03-01T12:00:00.250Z\",\"revocation_cause\":"
+        + quote(cause)
         + ",\"reason\":\"leaked \\\"key\\\"\\n\",\"revoked_by\":null,\"expires_at\":\"2026-03-01T13:00:00.250Z\""
         + ",\"principal\":\"alice\",\"depth\":1,\"event_id\":\"ev-1\",\"notified_at\":\"2026-03-01T12:00:00.300Z\"}";
   }

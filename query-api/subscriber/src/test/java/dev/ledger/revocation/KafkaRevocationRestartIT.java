@@ -21,9 +21,12 @@ class KafkaRevocationRestartIT {
   private static final String TOPIC = "rev-restart";
 
   private static void produce(String bootstrap, int from, int to) {
-    try (KafkaProducer<byte[], byte[]> producer = RevocationFixtures.producer(bootstrap, Optional.empty())) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        RevocationFixtures.producer(bootstrap, Optional.empty())) {
       for (int i = from; i < to; i++) {
-        producer.send(new ProducerRecord<>(TOPIC, key("acme", "tok-" + i), encode(notice("acme", "tok-" + i, "tok-" + i))));
+        producer.send(
+            new ProducerRecord<>(
+                TOPIC, key("acme", "tok-" + i), encode(notice("acme", "tok-" + i, "tok-" + i))));
       }
       // Forget every tenth token of this batch.
       for (int i = from; i < to; i += 10) {
@@ -41,9 +44,14 @@ class KafkaRevocationRestartIT {
     try {
       RevocationFixtures.createTopic(kafka.bootstrapServers(), TOPIC, 4);
       produce(kafka.bootstrapServers(), 0, 1000);
-      RevocationSettings settings = RevocationSettings.builder().bootstrapServers(kafka.bootstrapServers()).topic(TOPIC)
-          .partitionRecheck(Duration.ofMillis(300)).reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
-          .consumerConfig("reconnect.backoff.max.ms", "200").build();
+      RevocationSettings settings =
+          RevocationSettings.builder()
+              .bootstrapServers(kafka.bootstrapServers())
+              .topic(TOPIC)
+              .partitionRecheck(Duration.ofMillis(300))
+              .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
+              .consumerConfig("reconnect.backoff.max.ms", "200")
+              .build();
       try (RevocationSource source = RevocationSubscriber.kafka(settings)) {
         assertThat(source.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
         assertThat(source.status().revocations()).isEqualTo(900);
@@ -51,7 +59,9 @@ class KafkaRevocationRestartIT {
         kafka.close();
         await().atMost(Duration.ofSeconds(20)).until(() -> !source.status().connected());
         assertThat(source.status().lastError()).isNotNull();
-        assertThat(source.isRevoked("acme", "tok-1")).as("answers from memory while the broker is down").isTrue();
+        assertThat(source.isRevoked("acme", "tok-1"))
+            .as("answers from memory while the broker is down")
+            .isTrue();
         assertThat(source.isCaughtUp()).isTrue();
 
         kafka = EmbeddedKafka.start(dir, port);
@@ -60,7 +70,9 @@ class KafkaRevocationRestartIT {
         for (int i = 0; i < 1500; i++) {
           assertThat(source.isRevoked("acme", "tok-" + i)).as("tok-" + i).isEqualTo(i % 10 != 0);
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> source.status().connected() && source.lag() == 0);
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> source.status().connected() && source.lag() == 0);
         assertThat(source.status().lastError()).isNull();
       }
     } finally {

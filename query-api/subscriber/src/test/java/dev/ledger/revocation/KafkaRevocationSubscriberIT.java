@@ -46,56 +46,76 @@ class KafkaRevocationSubscriberIT {
   }
 
   private static RevocationSettings.Builder settings(String topic) {
-    return RevocationSettings.builder().bootstrapServers(bootstrap).topic(topic)
-        .partitionRecheck(Duration.ofMillis(300)).reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500));
+    return RevocationSettings.builder()
+        .bootstrapServers(bootstrap)
+        .topic(topic)
+        .partitionRecheck(Duration.ofMillis(300))
+        .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500));
   }
 
   @ParameterizedTest
   @EnumSource(RevocationSettings.Store.class)
-  void bootstrapsThousandsOfNoticesAndTombstonesThenFollowsLive(RevocationSettings.Store store, @TempDir Path dir)
-      throws Exception {
+  void bootstrapsThousandsOfNoticesAndTombstonesThenFollowsLive(
+      RevocationSettings.Store store, @TempDir Path dir) throws Exception {
     String topic = "rev-bootstrap-" + store;
     RevocationFixtures.createTopic(bootstrap, topic, 4);
     int tokens = 5000;
-    try (KafkaProducer<byte[], byte[]> producer = RevocationFixtures.producer(bootstrap, Optional.empty())) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        RevocationFixtures.producer(bootstrap, Optional.empty())) {
       List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
       for (int i = 0; i < tokens; i++) {
         String tenant = i % 2 == 0 ? "acme" : "globex";
         String cause = i % 3 == 0 ? "tok-" + i : "root-" + (i / 10);
-        sent.add(producer.send(new ProducerRecord<>(topic, key(tenant, "tok-" + i), encode(notice(tenant, "tok-" + i, cause)))));
+        sent.add(
+            producer.send(
+                new ProducerRecord<>(
+                    topic, key(tenant, "tok-" + i), encode(notice(tenant, "tok-" + i, cause)))));
       }
       for (int i = 0; i < tokens; i += 5) {
-        sent.add(producer.send(new ProducerRecord<>(topic, key(i % 2 == 0 ? "acme" : "globex", "tok-" + i), null)));
+        sent.add(
+            producer.send(
+                new ProducerRecord<>(
+                    topic, key(i % 2 == 0 ? "acme" : "globex", "tok-" + i), null)));
       }
-      sent.add(producer.send(new ProducerRecord<>(topic, "no-slash".getBytes(), encode(notice("acme", "x", "x")))));
-      sent.add(producer.send(new ProducerRecord<>(topic, key("acme", "garbage"), new byte[] {1, 2, 3})));
+      sent.add(
+          producer.send(
+              new ProducerRecord<>(
+                  topic, "no-slash".getBytes(), encode(notice("acme", "x", "x")))));
+      sent.add(
+          producer.send(new ProducerRecord<>(topic, key("acme", "garbage"), new byte[] {1, 2, 3})));
       producer.flush();
       for (java.util.concurrent.Future<?> f : sent) {
         f.get(); // the fixture itself must have landed whole, or the assertions below mean nothing
       }
     }
-    try (KafkaProducer<byte[], byte[]> tx = RevocationFixtures.producer(bootstrap, Optional.of("tx-test"))) {
+    try (KafkaProducer<byte[], byte[]> tx =
+        RevocationFixtures.producer(bootstrap, Optional.of("tx-test"))) {
       tx.initTransactions();
       tx.beginTransaction();
-      tx.send(new ProducerRecord<>(topic, key("acme", "aborted"), encode(notice("acme", "aborted", "aborted"))));
+      tx.send(
+          new ProducerRecord<>(
+              topic, key("acme", "aborted"), encode(notice("acme", "aborted", "aborted"))));
       tx.abortTransaction();
       tx.beginTransaction();
-      tx.send(new ProducerRecord<>(topic, key("acme", "committed"), encode(notice("acme", "committed", "committed"))));
+      tx.send(
+          new ProducerRecord<>(
+              topic, key("acme", "committed"), encode(notice("acme", "committed", "committed"))));
       tx.commitTransaction();
     }
 
     List<String> events = Collections.synchronizedList(new ArrayList<>());
-    RevocationListener recorder = new RevocationListener() {
-      @Override
-      public void onRevoked(Revocation r) {
-        events.add("+" + r.tenant() + "/" + r.tokenId());
-      }
+    RevocationListener recorder =
+        new RevocationListener() {
+          @Override
+          public void onRevoked(Revocation r) {
+            events.add("+" + r.tenant() + "/" + r.tokenId());
+          }
 
-      @Override
-      public void onForgotten(String tenant, String tokenId) {
-        events.add("-" + tenant + "/" + tokenId);
-      }
-    };
+          @Override
+          public void onForgotten(String tenant, String tokenId) {
+            events.add("-" + tenant + "/" + tokenId);
+          }
+        };
     long started = System.nanoTime();
     RevocationSettings.Builder settings = settings(topic).store(store).listener(recorder);
     if (store == RevocationSettings.Store.ROCKSDB) {
@@ -103,10 +123,14 @@ class KafkaRevocationSubscriberIT {
     }
     try (RevocationSource source = RevocationSubscriber.kafka(settings.build())) {
       if (store == RevocationSettings.Store.ROCKSDB) {
-        assertThat(dir.resolve("store/CURRENT")).as("the source keeps its revocations in RocksDB").exists();
+        assertThat(dir.resolve("store/CURRENT"))
+            .as("the source keeps its revocations in RocksDB")
+            .exists();
       }
       assertThat(source.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
-      System.out.printf("%s: bootstrap of %d records: %d ms%n", store, tokens * 6 / 5 + 4, (System.nanoTime() - started) / 1_000_000);
+      System.out.printf(
+          "%s: bootstrap of %d records: %d ms%n",
+          store, tokens * 6 / 5 + 4, (System.nanoTime() - started) / 1_000_000);
 
       for (int i = 0; i < tokens; i++) {
         String tenant = i % 2 == 0 ? "acme" : "globex";
@@ -114,8 +138,14 @@ class KafkaRevocationSubscriberIT {
       }
       assertThat(source.isRevoked("globex", "tok-2")).as("a token id of another tenant").isFalse();
       Revocation inherited = source.lookup("globex", "tok-11").orElseThrow();
-      assertThat(inherited).isEqualTo(new Revocation("globex", "tok-11", RevocationFixtures.AT, "root-1",
-          RevocationFixtures.AT.plusSeconds(3600)));
+      assertThat(inherited)
+          .isEqualTo(
+              new Revocation(
+                  "globex",
+                  "tok-11",
+                  RevocationFixtures.AT,
+                  "root-1",
+                  RevocationFixtures.AT.plusSeconds(3600)));
       assertThat(source.isRevoked("acme", "aborted")).as("aborted transaction").isFalse();
       assertThat(source.isRevoked("acme", "committed")).isTrue();
       SubscriberStatus status = source.status();
@@ -128,13 +158,23 @@ class KafkaRevocationSubscriberIT {
 
       events.clear();
       long sent;
-      try (KafkaProducer<byte[], byte[]> producer = RevocationFixtures.producer(bootstrap, Optional.empty())) {
+      try (KafkaProducer<byte[], byte[]> producer =
+          RevocationFixtures.producer(bootstrap, Optional.empty())) {
         producer.send(new ProducerRecord<>(topic, key("acme", "tok-2"), null)).get();
-        producer.send(new ProducerRecord<>(topic, key("acme", "live-1"), encode(notice("acme", "live-1", "tok-2")))).get();
+        producer
+            .send(
+                new ProducerRecord<>(
+                    topic, key("acme", "live-1"), encode(notice("acme", "live-1", "tok-2"))))
+            .get();
         sent = System.nanoTime();
       }
-      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1)).until(() -> source.isRevoked("acme", "live-1"));
-      System.out.printf("live notice visible %d us after the send was acknowledged%n", (System.nanoTime() - sent) / 1000);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(1))
+          .until(() -> source.isRevoked("acme", "live-1"));
+      System.out.printf(
+          "live notice visible %d us after the send was acknowledged%n",
+          (System.nanoTime() - sent) / 1000);
       assertThat(source.isRevoked("acme", "tok-2")).isFalse();
       assertThat(events).containsExactly("-acme/tok-2", "+acme/live-1");
     }
@@ -145,13 +185,24 @@ class KafkaRevocationSubscriberIT {
     String topic = "rev-grow";
     RevocationFixtures.createTopic(bootstrap, topic, 2);
     try (RevocationSource source = RevocationSubscriber.kafka(settings(topic).build())) {
-      assertThat(source.awaitCaughtUp(Duration.ofSeconds(30))).as("an empty topic is caught up at once").isTrue();
+      assertThat(source.awaitCaughtUp(Duration.ofSeconds(30)))
+          .as("an empty topic is caught up at once")
+          .isTrue();
       assertThat(source.isRevoked("acme", "a")).isFalse();
-      try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-        admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(4))).all().get(30, TimeUnit.SECONDS);
+      try (Admin admin =
+          Admin.create(
+              Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        admin
+            .createPartitions(Map.of(topic, NewPartitions.increaseTo(4)))
+            .all()
+            .get(30, TimeUnit.SECONDS);
       }
-      try (KafkaProducer<byte[], byte[]> producer = RevocationFixtures.producer(bootstrap, Optional.empty())) {
-        producer.send(new ProducerRecord<>(topic, 3, key("acme", "a"), encode(notice("acme", "a", "a")))).get();
+      try (KafkaProducer<byte[], byte[]> producer =
+          RevocationFixtures.producer(bootstrap, Optional.empty())) {
+        producer
+            .send(
+                new ProducerRecord<>(topic, 3, key("acme", "a"), encode(notice("acme", "a", "a"))))
+            .get();
       }
       await().atMost(Duration.ofSeconds(15)).until(() -> source.isRevoked("acme", "a"));
     }
@@ -177,11 +228,15 @@ class KafkaRevocationSubscriberIT {
   void followsOneTenantOnly() throws Exception {
     String topic = "rev-tenant";
     RevocationFixtures.createTopic(bootstrap, topic, 4);
-    try (KafkaProducer<byte[], byte[]> producer = RevocationFixtures.producer(bootstrap, Optional.empty())) {
-      producer.send(new ProducerRecord<>(topic, key("acme", "a"), encode(notice("acme", "a", "a"))));
-      producer.send(new ProducerRecord<>(topic, key("globex", "a"), encode(notice("globex", "a", "a"))));
+    try (KafkaProducer<byte[], byte[]> producer =
+        RevocationFixtures.producer(bootstrap, Optional.empty())) {
+      producer.send(
+          new ProducerRecord<>(topic, key("acme", "a"), encode(notice("acme", "a", "a"))));
+      producer.send(
+          new ProducerRecord<>(topic, key("globex", "a"), encode(notice("globex", "a", "a"))));
     }
-    try (RevocationSource source = RevocationSubscriber.kafka(settings(topic).tenant("acme").build())) {
+    try (RevocationSource source =
+        RevocationSubscriber.kafka(settings(topic).tenant("acme").build())) {
       assertThat(source.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
       assertThat(source.isRevoked("acme", "a")).isTrue();
       assertThat(source.status().revocations()).isEqualTo(1);

@@ -38,8 +38,10 @@ class PythonExampleIT {
   private static final Path SCHEMA = Path.of("../../schemas/src/main/avro/RevocationNotice.avsc");
 
   private static boolean pythonModulesPresent() throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import confluent_kafka, avro.io")
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(PYTHON.toString(), "-c", "import confluent_kafka, avro.io")
+            .redirectErrorStream(true)
+            .start();
     p.getInputStream().readAllBytes();
     return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
   }
@@ -53,52 +55,80 @@ class PythonExampleIT {
       Path clientFile = dir.resolve(KafkaClientSettings.FILE_NAME);
       kafka.clientSettings().write(clientFile);
       String topic = Topics.REVOCATIONS.name();
-      try (KafkaProducer<byte[], byte[]> producer = RevocationFixtures.producer(kafka.clientSettings(), Optional.empty())) {
+      try (KafkaProducer<byte[], byte[]> producer =
+          RevocationFixtures.producer(kafka.clientSettings(), Optional.empty())) {
         for (int i = 0; i < 60; i++) {
           String token = i == 7 ? "tök-\"7\"" : "tok-" + i;
           String cause = i % 2 == 0 ? token : "root-1";
-          producer.send(new ProducerRecord<>(topic, key("acme", token), encode(notice("acme", token, cause))));
+          producer.send(
+              new ProducerRecord<>(
+                  topic, key("acme", token), encode(notice("acme", token, cause))));
           if (i % 4 == 0) {
             producer.send(new ProducerRecord<>(topic, key("acme", token), null));
           } else {
-            expected.add("{\"expires_at\":\"2026-03-01T13:00:00.250Z\",\"revocation_cause\":" + quote(cause)
-                + ",\"revoked_at\":\"2026-03-01T12:00:00.250Z\",\"tenant\":\"acme\",\"token_id\":" + quote(token) + "}");
+            expected.add(
+                "{\"expires_at\":\"2026-03-01T13:00:00.250Z\",\"revocation_cause\":"
+                    + quote(cause)
+                    + ",\"revoked_at\":\"2026-03-01T12:00:00.250Z\",\"tenant\":\"acme\",\"token_id\":"
+                    + quote(token)
+                    + "}");
           }
         }
-        producer.send(new ProducerRecord<>(topic, key("globex", "g-1"), encode(notice("globex", "g-1", "g-1"))));
+        producer.send(
+            new ProducerRecord<>(
+                topic, key("globex", "g-1"), encode(notice("globex", "g-1", "g-1"))));
       }
       // Transaction markers take offsets: the example must still see the end of each partition.
-      try (KafkaProducer<byte[], byte[]> tx = RevocationFixtures.producer(kafka.clientSettings(), Optional.of("py-tx"))) {
+      try (KafkaProducer<byte[], byte[]> tx =
+          RevocationFixtures.producer(kafka.clientSettings(), Optional.of("py-tx"))) {
         tx.initTransactions();
         tx.beginTransaction();
-        tx.send(new ProducerRecord<>(topic, key("acme", "in-tx"), encode(notice("acme", "in-tx", "in-tx"))));
+        tx.send(
+            new ProducerRecord<>(
+                topic, key("acme", "in-tx"), encode(notice("acme", "in-tx", "in-tx"))));
         tx.commitTransaction();
-        expected.add("{\"expires_at\":\"2026-03-01T13:00:00.250Z\",\"revocation_cause\":\"in-tx\","
-            + "\"revoked_at\":\"2026-03-01T12:00:00.250Z\",\"tenant\":\"acme\",\"token_id\":\"in-tx\"}");
+        expected.add(
+            "{\"expires_at\":\"2026-03-01T13:00:00.250Z\",\"revocation_cause\":\"in-tx\","
+                + "\"revoked_at\":\"2026-03-01T12:00:00.250Z\",\"tenant\":\"acme\",\"token_id\":\"in-tx\"}");
       }
 
-      try (RevocationSource subscriber = RevocationSubscriber.kafka(RevocationSettings.builder()
-          .kafkaClientFile(clientFile).tenant("acme").build())) {
+      try (RevocationSource subscriber =
+          RevocationSubscriber.kafka(
+              RevocationSettings.builder().kafkaClientFile(clientFile).tenant("acme").build())) {
         assertThat(subscriber.awaitCaughtUp(Duration.ofSeconds(60)))
-            .as("the Java subscriber catches up: %s", subscriber.status()).isTrue();
+            .as("the Java subscriber catches up: %s", subscriber.status())
+            .isTrue();
         assertThat(subscriber.status().revocations()).isEqualTo(expected.size());
         assertThat(subscriber.isRevoked("acme", "in-tx")).isTrue();
       }
 
       assumeTrue(Files.isExecutable(PYTHON), "skipped: /usr/bin/python3 is missing");
-      assumeTrue(pythonModulesPresent(),
+      assumeTrue(
+          pythonModulesPresent(),
           "skipped: /usr/bin/python3 lacks confluent_kafka or avro (apt-get install python3-confluent-kafka python3-avro)");
       assertThat(SCRIPT).exists();
       long started = System.nanoTime();
-      Process p = new ProcessBuilder(PYTHON.toString(), SCRIPT.toString(), "--client-config", clientFile.toString(),
-          "--schema", SCHEMA.toString(), "--tenant", "acme", "--timeout", "60")
-          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      Process p =
+          new ProcessBuilder(
+                  PYTHON.toString(),
+                  SCRIPT.toString(),
+                  "--client-config",
+                  clientFile.toString(),
+                  "--schema",
+                  SCHEMA.toString(),
+                  "--tenant",
+                  "acme",
+                  "--timeout",
+                  "60")
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("the example finishes").isTrue();
       System.out.printf("python example took %d ms%n", (System.nanoTime() - started) / 1_000_000);
       assertThat(p.exitValue()).as("exit status; output:\n" + out).isZero();
       List<String> lines = out.lines().toList();
-      assertThat(lines.getLast()).isEqualTo("{\"caught_up\": true, \"revocations\": " + expected.size() + "}");
+      assertThat(lines.getLast())
+          .isEqualTo("{\"caught_up\": true, \"revocations\": " + expected.size() + "}");
       assertThat(lines.subList(0, lines.size() - 1)).containsExactlyInAnyOrderElementsOf(expected);
     }
   }

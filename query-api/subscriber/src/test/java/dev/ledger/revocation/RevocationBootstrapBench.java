@@ -24,18 +24,20 @@ import org.junit.jupiter.api.io.TempDir;
  * Bootstrap time and memory for many live revocations, over Kafka and over SSE. Not part of the
  * normal build (the name matches neither *Test nor *IT); run on demand, see
  * docs/BENCHMARKS-revocation.md. Sizes: {@code -Dbench.kafka=1000000 -Dbench.sse=200000}; store:
- * {@code -Dbench.store=memory|rocksdb} (a RocksDB store lives in a temporary directory so its size on
- * disk can be reported).
+ * {@code -Dbench.store=memory|rocksdb} (a RocksDB store lives in a temporary directory so its size
+ * on disk can be reported).
  */
 class RevocationBootstrapBench {
 
   private static final int KAFKA = Integer.getInteger("bench.kafka", 1_000_000);
   private static final int SSE = Integer.getInteger("bench.sse", 200_000);
   private static final RevocationSettings.Store STORE =
-      RevocationSettings.Store.valueOf(System.getProperty("bench.store", "memory").toUpperCase(java.util.Locale.ROOT));
+      RevocationSettings.Store.valueOf(
+          System.getProperty("bench.store", "memory").toUpperCase(java.util.Locale.ROOT));
 
   /** The settings of the store under test; a RocksDB store gets a directory to measure. */
-  private static RevocationSettings.Builder withStore(RevocationSettings.Builder settings, Path storeDir) {
+  private static RevocationSettings.Builder withStore(
+      RevocationSettings.Builder settings, Path storeDir) {
     settings.store(STORE);
     return STORE == RevocationSettings.Store.ROCKSDB ? settings.storeDirectory(storeDir) : settings;
   }
@@ -78,36 +80,61 @@ class RevocationBootstrapBench {
   void kafkaBootstrapOfAMillionRevocations(@TempDir Path storeDir) throws Exception {
     try (EmbeddedKafka kafka = TestKafka.start(4)) {
       long produceStart = System.nanoTime();
-      try (KafkaProducer<byte[], byte[]> producer = RevocationFixtures.producer(kafka.bootstrapServers(), Optional.empty())) {
+      try (KafkaProducer<byte[], byte[]> producer =
+          RevocationFixtures.producer(kafka.bootstrapServers(), Optional.empty())) {
         for (int i = 0; i < KAFKA; i++) {
           String token = String.format("tok-%07d", i);
           String cause = i % 10 == 0 ? token : String.format("root-%06d", i / 10);
-          producer.send(new ProducerRecord<>(Topics.REVOCATIONS.name(), key("acme", token), encode(notice("acme", token, cause))));
+          producer.send(
+              new ProducerRecord<>(
+                  Topics.REVOCATIONS.name(),
+                  key("acme", token),
+                  encode(notice("acme", token, cause))));
         }
         producer.flush();
       }
-      report(String.format("kafka: produced %,d notices in %,d ms", KAFKA, (System.nanoTime() - produceStart) / 1_000_000));
+      report(
+          String.format(
+              "kafka: produced %,d notices in %,d ms",
+              KAFKA, (System.nanoTime() - produceStart) / 1_000_000));
 
       long heapBefore = usedHeapAfterGc();
       long rssBefore = rssBytes();
       long start = System.nanoTime();
-      RevocationSource source = RevocationSubscriber.kafka(withStore(RevocationSettings.builder()
-          .bootstrapServers(kafka.bootstrapServers()), storeDir.resolve("store")).build());
+      RevocationSource source =
+          RevocationSubscriber.kafka(
+              withStore(
+                      RevocationSettings.builder().bootstrapServers(kafka.bootstrapServers()),
+                      storeDir.resolve("store"))
+                  .build());
       assertThat(source.awaitCaughtUp(Duration.ofMinutes(10))).isTrue();
       long millis = (System.nanoTime() - start) / 1_000_000;
       assertThat(source.status().revocations()).isEqualTo(KAFKA);
-      report(String.format("kafka %s: bootstrap of %,d live revocations: %,d ms (%,d notices/s)", STORE, KAFKA, millis,
-          KAFKA * 1000L / Math.max(1, millis)));
+      report(
+          String.format(
+              "kafka %s: bootstrap of %,d live revocations: %,d ms (%,d notices/s)",
+              STORE, KAFKA, millis, KAFKA * 1000L / Math.max(1, millis)));
       long heapRunning = usedHeapAfterGc();
       long rssRunning = rssBytes();
-      report(String.format("kafka %s: RSS %,d MB before the source, %,d MB caught up (+%,d MB); store on disk: %,d MB",
-          STORE, rssBefore >> 20, rssRunning >> 20, (rssRunning - rssBefore) >> 20, diskBytes(storeDir) >> 20));
+      report(
+          String.format(
+              "kafka %s: RSS %,d MB before the source, %,d MB caught up (+%,d MB); store on disk: %,d MB",
+              STORE,
+              rssBefore >> 20,
+              rssRunning >> 20,
+              (rssRunning - rssBefore) >> 20,
+              diskBytes(storeDir) >> 20));
       // Before closing: a closed RocksDB store answers "revoked" for everything without a lookup.
       lookupLoop(source, KAFKA);
       source.close();
       long heapStore = usedHeapAfterGc();
-      report(String.format("kafka %s: heap after GC, source running: +%,d MB; store alone (source closed): +%,d MB = %d bytes/revocation",
-          STORE, (heapRunning - heapBefore) >> 20, (heapStore - heapBefore) >> 20, (heapStore - heapBefore) / KAFKA));
+      report(
+          String.format(
+              "kafka %s: heap after GC, source running: +%,d MB; store alone (source closed): +%,d MB = %d bytes/revocation",
+              STORE,
+              (heapRunning - heapBefore) >> 20,
+              (heapStore - heapBefore) >> 20,
+              (heapStore - heapBefore) / KAFKA));
     }
   }
 
@@ -129,7 +156,10 @@ class RevocationBootstrapBench {
       }
       long ns = System.nanoTime() - start;
       if (round == 2) {
-        report(String.format("lookup loop %s: %.1f ns per isRevoked over %,d calls (%d hits)", STORE, (double) ns / n, n, hits));
+        report(
+            String.format(
+                "lookup loop %s: %.1f ns per isRevoked over %,d calls (%d hits)",
+                STORE, (double) ns / n, n, hits));
       }
     }
   }
@@ -139,19 +169,32 @@ class RevocationBootstrapBench {
     try (FakeRevocationStream server = new FakeRevocationStream()) {
       for (int i = 0; i < SSE; i++) {
         String token = String.format("tok-%07d", i);
-        server.publish("revocation", FakeRevocationStream.noticeJson("acme", token, i % 10 == 0 ? token : "root-" + i / 10));
+        server.publish(
+            "revocation",
+            FakeRevocationStream.noticeJson("acme", token, i % 10 == 0 ? token : "root-" + i / 10));
       }
       long heapBefore = usedHeapAfterGc();
       long start = System.nanoTime();
-      RevocationSource source = RevocationSubscriber.sse(withStore(RevocationSettings.builder().baseUrl(server.baseUrl())
-          .bearerToken(FakeRevocationStream.KEY).sseQuietPeriod(Duration.ofMillis(500)), storeDir.resolve("store")).build());
+      RevocationSource source =
+          RevocationSubscriber.sse(
+              withStore(
+                      RevocationSettings.builder()
+                          .baseUrl(server.baseUrl())
+                          .bearerToken(FakeRevocationStream.KEY)
+                          .sseQuietPeriod(Duration.ofMillis(500)),
+                      storeDir.resolve("store"))
+                  .build());
       assertThat(source.awaitCaughtUp(Duration.ofMinutes(10))).isTrue();
       long millis = (System.nanoTime() - start) / 1_000_000 - 500;
       assertThat(source.status().revocations()).isEqualTo(SSE);
-      report(String.format("sse %s: bootstrap of %,d revocations: %,d ms without the 500 ms quiet period (%,d events/s)",
-          STORE, SSE, millis, SSE * 1000L / Math.max(1, millis)));
+      report(
+          String.format(
+              "sse %s: bootstrap of %,d revocations: %,d ms without the 500 ms quiet period (%,d events/s)",
+              STORE, SSE, millis, SSE * 1000L / Math.max(1, millis)));
       source.close();
-      report(String.format("sse: store alone: %d bytes/revocation", (usedHeapAfterGc() - heapBefore) / SSE));
+      report(
+          String.format(
+              "sse: store alone: %d bytes/revocation", (usedHeapAfterGc() - heapBefore) / SSE));
     }
   }
 }

@@ -34,14 +34,21 @@ class SseRevocationSubscriberIT {
   }
 
   private RevocationSettings.Builder settings() {
-    return RevocationSettings.builder().baseUrl(server.baseUrl()).bearerToken(FakeRevocationStream.KEY)
-        .sseQuietPeriod(Duration.ofMillis(300)).reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200));
+    return RevocationSettings.builder()
+        .baseUrl(server.baseUrl())
+        .bearerToken(FakeRevocationStream.KEY)
+        .sseQuietPeriod(Duration.ofMillis(300))
+        .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200));
   }
 
-  /** Publishes revocations of tok-from..tok-to (acme), then tombstones for every seventh of them. */
+  /**
+   * Publishes revocations of tok-from..tok-to (acme), then tombstones for every seventh of them.
+   */
   private void publish(int from, int to) {
     for (int i = from; i < to; i++) {
-      server.publish("revocation", noticeJson("acme", "tok-" + i, i % 2 == 0 ? "tok-" + i : "root-" + i / 100));
+      server.publish(
+          "revocation",
+          noticeJson("acme", "tok-" + i, i % 2 == 0 ? "tok-" + i : "root-" + i / 100));
     }
     for (int i = from; i < to; i += 7) {
       server.publish("tombstone", tombstoneJson("acme", "tok-" + i));
@@ -65,7 +72,9 @@ class SseRevocationSubscriberIT {
   private void assertSameAsServer(RevocationSource source, int tokens) {
     Set<String> live = expectedLive();
     for (int i = 0; i < tokens; i++) {
-      assertThat(source.isRevoked("acme", "tok-" + i)).as("tok-" + i).isEqualTo(live.contains("tok-" + i));
+      assertThat(source.isRevoked("acme", "tok-" + i))
+          .as("tok-" + i)
+          .isEqualTo(live.contains("tok-" + i));
     }
     assertThat(source.status().revocations()).isEqualTo(live.size());
     // Every event applied exactly once: no replay across reconnects, no gap.
@@ -74,24 +83,34 @@ class SseRevocationSubscriberIT {
 
   @ParameterizedTest
   @EnumSource(RevocationSettings.Store.class)
-  void bootstrapsFollowsLiveAndResumesAfterADisconnectWithoutMissingANotice(RevocationSettings.Store store) throws Exception {
+  void bootstrapsFollowsLiveAndResumesAfterADisconnectWithoutMissingANotice(
+      RevocationSettings.Store store) throws Exception {
     long t0 = System.nanoTime();
     publish(0, 2000);
     System.out.printf("published in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
     List<String> seen = Collections.synchronizedList(new ArrayList<>());
-    try (RevocationSource source = RevocationSubscriber.sse(settings().store(store).listener(r -> seen.add(r.tokenId())).build())) {
+    try (RevocationSource source =
+        RevocationSubscriber.sse(
+            settings().store(store).listener(r -> seen.add(r.tokenId())).build())) {
       assertThat(source.isRevoked("acme", "tok-1")).as("fail closed during bootstrap").isTrue();
       assertThat(source.awaitCaughtUp(Duration.ofSeconds(20))).isTrue();
       System.out.printf("caught up at %d ms%n", (System.nanoTime() - t0) / 1_000_000);
       assertSameAsServer(source, 2000);
       assertThat(server.resumeIds).containsExactly("0");
       assertThat(server.queries).containsExactly("null");
-      assertThat(source.lookup("acme", "tok-3")).contains(new Revocation("acme", "tok-3",
-          Instant.parse("2026-03-01T12:00:00.250Z"), "root-0", Instant.parse("2026-03-01T13:00:00.250Z")));
+      assertThat(source.lookup("acme", "tok-3"))
+          .contains(
+              new Revocation(
+                  "acme",
+                  "tok-3",
+                  Instant.parse("2026-03-01T12:00:00.250Z"),
+                  "root-0",
+                  Instant.parse("2026-03-01T13:00:00.250Z")));
       assertThat(source.lag()).isZero();
       assertThat(seen).hasSize(2000);
 
-      long lastBeforeDrop = server.publish("revocation", noticeJson("acme", "tok-2000", "tok-2000"));
+      long lastBeforeDrop =
+          server.publish("revocation", noticeJson("acme", "tok-2000", "tok-2000"));
       await().atMost(Duration.ofSeconds(5)).until(() -> source.isRevoked("acme", "tok-2000"));
 
       server.unavailable(true);
@@ -125,7 +144,8 @@ class SseRevocationSubscriberIT {
   @Test
   void aWrongKeyIsReportedAndTheSourceStaysClosed() throws Exception {
     publish(0, 10);
-    try (RevocationSource source = RevocationSubscriber.sse(settings().bearerToken("wrong").build())) {
+    try (RevocationSource source =
+        RevocationSubscriber.sse(settings().bearerToken("wrong").build())) {
       await().atMost(Duration.ofSeconds(5)).until(() -> source.status().lastError() != null);
       assertThat(source.status().lastError()).contains("HTTP 401").contains("bad key");
       assertThat(source.awaitCaughtUp(Duration.ofMillis(500))).isFalse();
@@ -136,8 +156,12 @@ class SseRevocationSubscriberIT {
   @Test
   void aSilentConnectionIsDroppedAndReopenedAndTheTenantIsSent() throws Exception {
     server.keepAlive(Duration.ZERO);
-    try (RevocationSource source = RevocationSubscriber.sse(settings().tenant("acme").sseIdleTimeout(Duration.ofMillis(600)).build())) {
-      assertThat(source.awaitCaughtUp(Duration.ofSeconds(5))).as("an empty stream is caught up after the quiet period").isTrue();
+    try (RevocationSource source =
+        RevocationSubscriber.sse(
+            settings().tenant("acme").sseIdleTimeout(Duration.ofMillis(600)).build())) {
+      assertThat(source.awaitCaughtUp(Duration.ofSeconds(5)))
+          .as("an empty stream is caught up after the quiet period")
+          .isTrue();
       assertThat(source.isRevoked("acme", "x")).isFalse();
       await().atMost(Duration.ofSeconds(10)).until(() -> server.resumeIds.size() >= 2);
       assertThat(server.queries).allMatch("tenant=acme"::equals);
@@ -149,7 +173,8 @@ class SseRevocationSubscriberIT {
   @Test
   void keepAlivesDoNotHoldBackCatchingUpAndOddIdsAreDecoded() throws Exception {
     server.keepAlive(Duration.ofMillis(50));
-    server.publish("revocation", noticeJson("acme", "tök \"quoted\" \\ 😀", "tök \"quoted\" \\ 😀"));
+    server.publish(
+        "revocation", noticeJson("acme", "tök \"quoted\" \\ 😀", "tök \"quoted\" \\ 😀"));
     server.publish("revocation", "{not json");
     server.publish("something-new", "{}");
     try (RevocationSource source = RevocationSubscriber.sse(settings().build())) {
@@ -158,7 +183,9 @@ class SseRevocationSubscriberIT {
       assertThat(source.status().skipped()).isEqualTo(1);
       server.dropAll();
       await().atMost(Duration.ofSeconds(5)).until(() -> server.resumeIds.size() == 2);
-      assertThat(server.resumeIds.get(1)).as("bad and unknown events still move the resume point").isEqualTo("3");
+      assertThat(server.resumeIds.get(1))
+          .as("bad and unknown events still move the resume point")
+          .isEqualTo("3");
     }
   }
 }

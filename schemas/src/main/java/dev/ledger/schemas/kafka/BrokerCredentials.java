@@ -12,10 +12,10 @@ import java.util.regex.Pattern;
 
 /**
  * The one account of an embedded broker ({@code ledger up}): every listener, the controller's
- * included, takes SASL/PLAIN with this user and password and nothing else. PLAIN because the
- * broker checks it against its own configuration: nothing has to be stored in the cluster metadata
- * first (SCRAM would), so a data directory made by an earlier, unauthenticated version gets a
- * password on its next start, and the controller listener can require it too.
+ * included, takes SASL/PLAIN with this user and password and nothing else. PLAIN because the broker
+ * checks it against its own configuration: nothing has to be stored in the cluster metadata first
+ * (SCRAM would), so a data directory made by an earlier, unauthenticated version gets a password on
+ * its next start, and the controller listener can require it too.
  *
  * <p>Over loopback only; the password never leaves the machine.
  *
@@ -26,17 +26,25 @@ public record BrokerCredentials(String username, String password) {
 
   /** The user {@code ledger up} creates. */
   public static final String DEFAULT_USER = "ledger";
+
   public static final String SECURITY_PROTOCOL = "SASL_PLAINTEXT";
   public static final String MECHANISM = "PLAIN";
 
   private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_-]+");
-  private static final String LOGIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule";
-  private static final Pattern JAAS = Pattern.compile(
-      Pattern.quote(LOGIN_MODULE) + "\\s+required\\s+username=\"([^\"]*)\"\\s+password=\"([^\"]*)\"\\s*;");
+  private static final String LOGIN_MODULE =
+      "org.apache.kafka.common.security.plain.PlainLoginModule";
+  private static final Pattern JAAS =
+      Pattern.compile(
+          Pattern.quote(LOGIN_MODULE)
+              + "\\s+required\\s+username=\"([^\"]*)\"\\s+password=\"([^\"]*)\"\\s*;");
 
   public BrokerCredentials {
-    if (username == null || !SAFE.matcher(username).matches() || password == null || !SAFE.matcher(password).matches()) {
-      throw new IllegalArgumentException("user name and password must be non-empty letters, digits, _ or -");
+    if (username == null
+        || !SAFE.matcher(username).matches()
+        || password == null
+        || !SAFE.matcher(password).matches()) {
+      throw new IllegalArgumentException(
+          "user name and password must be non-empty letters, digits, _ or -");
     }
   }
 
@@ -44,19 +52,21 @@ public record BrokerCredentials(String username, String password) {
   public static BrokerCredentials generate() {
     byte[] secret = new byte[32];
     new SecureRandom().nextBytes(secret);
-    return new BrokerCredentials(DEFAULT_USER, Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
+    return new BrokerCredentials(
+        DEFAULT_USER, Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
   }
 
   /**
    * The credentials kept in a data directory's client settings file, or new ones when it has none
-   * yet (a first start, or a data directory made before the broker required them) or cannot be read.
-   * A new password costs nothing but the clients' old file: the broker keeps no copy of it. The
-   * caller writes the file once the broker runs.
+   * yet (a first start, or a data directory made before the broker required them) or cannot be
+   * read. A new password costs nothing but the clients' old file: the broker keeps no copy of it.
+   * The caller writes the file once the broker runs.
    */
   public static BrokerCredentials loadOrGenerate(Path clientSettingsFile) {
     if (Files.exists(clientSettingsFile)) {
       try {
-        Optional<BrokerCredentials> kept = of(KafkaClientSettings.read(clientSettingsFile).properties());
+        Optional<BrokerCredentials> kept =
+            of(KafkaClientSettings.read(clientSettingsFile).properties());
         if (kept.isPresent()) {
           return kept.get();
         }
@@ -67,14 +77,18 @@ public record BrokerCredentials(String username, String password) {
     return generate();
   }
 
-  /** The credentials in client properties written by {@link #clientProperties()}, if they hold any. */
+  /**
+   * The credentials in client properties written by {@link #clientProperties()}, if they hold any.
+   */
   public static Optional<BrokerCredentials> of(Map<String, String> clientProperties) {
     String jaas = clientProperties.get("sasl.jaas.config");
     if (jaas == null || !MECHANISM.equals(clientProperties.get("sasl.mechanism"))) {
       return Optional.empty();
     }
     Matcher m = JAAS.matcher(jaas.strip());
-    if (!m.matches() || !SAFE.matcher(m.group(1)).matches() || !SAFE.matcher(m.group(2)).matches()) {
+    if (!m.matches()
+        || !SAFE.matcher(m.group(1)).matches()
+        || !SAFE.matcher(m.group(2)).matches()) {
       return Optional.empty();
     }
     return Optional.of(new BrokerCredentials(m.group(1), m.group(2)));
@@ -82,8 +96,13 @@ public record BrokerCredentials(String username, String password) {
 
   /** What a client sets to log in: security protocol, mechanism and JAAS line. */
   public Map<String, String> clientProperties() {
-    return Map.of("security.protocol", SECURITY_PROTOCOL, "sasl.mechanism", MECHANISM,
-        "sasl.jaas.config", jaasLine(""));
+    return Map.of(
+        "security.protocol",
+        SECURITY_PROTOCOL,
+        "sasl.mechanism",
+        MECHANISM,
+        "sasl.jaas.config",
+        jaasLine(""));
   }
 
   /**
@@ -95,7 +114,14 @@ public record BrokerCredentials(String username, String password) {
   }
 
   private String jaasLine(String extra) {
-    return LOGIN_MODULE + " required username=\"" + username + "\" password=\"" + password + "\"" + extra + ";";
+    return LOGIN_MODULE
+        + " required username=\""
+        + username
+        + "\" password=\""
+        + password
+        + "\""
+        + extra
+        + ";";
   }
 
   /** Never shows the password. */

@@ -22,13 +22,13 @@ import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.MetadataVersion;
 
 /**
- * A single-node KRaft broker (broker and controller in one process) for {@code ledger up} and
- * for integration tests. The log directory is formatted once and reused, so data survives a
- * restart on the same directory.
+ * A single-node KRaft broker (broker and controller in one process) for {@code ledger up} and for
+ * integration tests. The log directory is formatted once and reused, so data survives a restart on
+ * the same directory.
  *
  * <p>{@link #start(Path, int, BrokerCredentials)} (what {@code ledger up} runs) requires SASL/PLAIN
- * on every listener, the controller's included: without it any local user could read every
- * tenant's records and write forged notices. {@link #start(Path, int)} is unauthenticated, for tests.
+ * on every listener, the controller's included: without it any local user could read every tenant's
+ * records and write forged notices. {@link #start(Path, int)} is unauthenticated, for tests.
  *
  * <pre>{@code
  * try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0, BrokerCredentials.generate())) {
@@ -52,7 +52,11 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final KafkaClientSettings clientSettings;
   private boolean closed;
 
-  private EmbeddedKafka(KafkaRaftServer server, int port, int controllerPort, Path logDir,
+  private EmbeddedKafka(
+      KafkaRaftServer server,
+      int port,
+      int controllerPort,
+      Path logDir,
       KafkaClientSettings clientSettings) {
     this.server = server;
     this.port = port;
@@ -62,7 +66,8 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /**
-   * Formats {@code dir} if needed and starts an unauthenticated (PLAINTEXT) broker on 127.0.0.1, for tests.
+   * Formats {@code dir} if needed and starts an unauthenticated (PLAINTEXT) broker on 127.0.0.1,
+   * for tests.
    *
    * @param dir the data directory (created if absent)
    * @param port the client port, or 0 for a free one
@@ -89,7 +94,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     return start(dir, port, Objects.requireNonNull(credentials, "credentials"), Map.of());
   }
 
-  private static EmbeddedKafka start(Path dir, int port, BrokerCredentials credentials, Map<String, String> overrides) {
+  private static EmbeddedKafka start(
+      Path dir, int port, BrokerCredentials credentials, Map<String, String> overrides) {
     Objects.requireNonNull(dir, "dir");
     try {
       Files.createDirectories(dir);
@@ -104,13 +110,22 @@ public final class EmbeddedKafka implements AutoCloseable {
       props.put("node.id", "1");
       props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
       String broker = credentials == null ? "PLAINTEXT" : BROKER_LISTENER;
-      props.put("listeners",
-          broker + "://127.0.0.1:" + brokerPort + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort);
+      props.put(
+          "listeners",
+          broker
+              + "://127.0.0.1:"
+              + brokerPort
+              + ","
+              + CONTROLLER_LISTENER
+              + "://127.0.0.1:"
+              + controllerPort);
       props.put("advertised.listeners", broker + "://127.0.0.1:" + brokerPort);
       props.put("controller.listener.names", CONTROLLER_LISTENER);
       props.put("inter.broker.listener.name", broker);
       if (credentials == null) {
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        props.put(
+            "listener.security.protocol.map",
+            "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
       } else {
         requireLogin(props, credentials);
       }
@@ -132,8 +147,10 @@ public final class EmbeddedKafka implements AutoCloseable {
       format(logDir, config);
       KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
       server.startup();
-      KafkaClientSettings client = new KafkaClientSettings("127.0.0.1:" + brokerPort,
-          credentials == null ? Map.of() : credentials.clientProperties());
+      KafkaClientSettings client =
+          new KafkaClientSettings(
+              "127.0.0.1:" + brokerPort,
+              credentials == null ? Map.of() : credentials.clientProperties());
       return new EmbeddedKafka(server, brokerPort, controllerPort, logDir, client);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare Kafka data under " + dir, e);
@@ -145,15 +162,23 @@ public final class EmbeddedKafka implements AutoCloseable {
    * themselves): each listener's JAAS entry holds the login they use as well as the user accepted.
    */
   private static void requireLogin(Properties props, BrokerCredentials credentials) {
-    props.put("listener.security.protocol.map", BROKER_LISTENER + ":" + BrokerCredentials.SECURITY_PROTOCOL + ","
-        + CONTROLLER_LISTENER + ":" + BrokerCredentials.SECURITY_PROTOCOL);
+    props.put(
+        "listener.security.protocol.map",
+        BROKER_LISTENER
+            + ":"
+            + BrokerCredentials.SECURITY_PROTOCOL
+            + ","
+            + CONTROLLER_LISTENER
+            + ":"
+            + BrokerCredentials.SECURITY_PROTOCOL);
     props.put("sasl.enabled.mechanisms", BrokerCredentials.MECHANISM);
     props.put("sasl.mechanism.inter.broker.protocol", BrokerCredentials.MECHANISM);
     props.put("sasl.mechanism.controller.protocol", BrokerCredentials.MECHANISM);
     for (String listener : List.of(BROKER_LISTENER, CONTROLLER_LISTENER)) {
       String prefix = "listener.name." + listener.toLowerCase(Locale.ROOT) + ".";
       props.put(prefix + "sasl.enabled.mechanisms", BrokerCredentials.MECHANISM);
-      props.put(prefix + BrokerCredentials.MECHANISM.toLowerCase(Locale.ROOT) + ".sasl.jaas.config",
+      props.put(
+          prefix + BrokerCredentials.MECHANISM.toLowerCase(Locale.ROOT) + ".sasl.jaas.config",
           credentials.listenerJaasConfig());
     }
   }
@@ -163,7 +188,8 @@ public final class EmbeddedKafka implements AutoCloseable {
       return;
     }
     Path idFile = logDir.getParent().resolve(CLUSTER_ID_FILE);
-    String clusterId = Files.exists(idFile) ? Files.readString(idFile).trim() : Uuid.randomUuid().toString();
+    String clusterId =
+        Files.exists(idFile) ? Files.readString(idFile).trim() : Uuid.randomUuid().toString();
     Files.createDirectories(logDir);
     try (PrintStream quiet = new PrintStream(OutputStream.nullOutputStream())) {
       new Formatter()
@@ -178,7 +204,8 @@ public final class EmbeddedKafka implements AutoCloseable {
           .setIgnoreFormatted(true)
           .run();
     } catch (Exception e) {
-      throw new IllegalStateException("cannot format the Kafka log directory " + logDir + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot format the Kafka log directory " + logDir + ": " + e.getMessage(), e);
     }
     Files.writeString(idFile, clusterId);
   }
@@ -195,7 +222,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     return clientSettings.bootstrapServers();
   }
 
-  /** What a client needs to connect: the bootstrap servers and, when the broker requires it, the login. */
+  /**
+   * What a client needs to connect: the bootstrap servers and, when the broker requires it, the
+   * login.
+   */
   public KafkaClientSettings clientSettings() {
     return clientSettings;
   }
@@ -204,7 +234,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     return port;
   }
 
-  /** {@code 127.0.0.1:port} of the controller listener (a client's {@code bootstrap.controllers}), same login. */
+  /**
+   * {@code 127.0.0.1:port} of the controller listener (a client's {@code bootstrap.controllers}),
+   * same login.
+   */
   public String controllerServers() {
     return "127.0.0.1:" + controllerPort;
   }

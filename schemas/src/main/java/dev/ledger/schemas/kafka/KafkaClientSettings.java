@@ -16,8 +16,8 @@ import java.util.TreeMap;
  * properties all of them share (security protocol, SASL, TLS, ...). A process builds one and hands
  * it to each client it creates, so a setting cannot reach some clients and miss others.
  *
- * <p>{@code ledger up} writes the settings of its embedded broker to {@link #FILE_NAME} in the
- * data directory (0600: it holds the broker's password); the CLI, the benchmarks, the revocation
+ * <p>{@code ledger up} writes the settings of its embedded broker to {@link #FILE_NAME} in the data
+ * directory (0600: it holds the broker's password); the CLI, the benchmarks, the revocation
  * subscriber and the examples read them back with {@link #read(Path)}.
  *
  * @param bootstrapServers never null or blank
@@ -66,12 +66,13 @@ public record KafkaClientSettings(String bootstrapServers, Map<String, String> p
 
   /**
    * Writes these settings to {@code file}, replacing it atomically. The file is 0600 from the start
-   * (written under a temporary name with {@link PrivateFiles}, then renamed): it may hold a password.
-   * One {@code key=value} per line and no escapes but {@code \\}, so any language reads it with a
-   * few lines of code (the Python example does).
+   * (written under a temporary name with {@link PrivateFiles}, then renamed): it may hold a
+   * password. One {@code key=value} per line and no escapes but {@code \\}, so any language reads
+   * it with a few lines of code (the Python example does).
    */
   public void write(Path file) throws IOException {
-    StringBuilder text = new StringBuilder("# Kafka client settings written by the ledger; keep private (0600).\n");
+    StringBuilder text =
+        new StringBuilder("# Kafka client settings written by the ledger; keep private (0600).\n");
     new TreeMap<>(config()).forEach((k, v) -> text.append(line(k, String.valueOf(v))));
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.deleteIfExists(tmp);
@@ -81,14 +82,15 @@ public record KafkaClientSettings(String bootstrapServers, Map<String, String> p
 
   private static String line(String key, String value) {
     if (!key.matches("[A-Za-z0-9._-]+") || value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
-      throw new IllegalArgumentException("cannot write Kafka client setting " + key + " as one properties line");
+      throw new IllegalArgumentException(
+          "cannot write Kafka client setting " + key + " as one properties line");
     }
     return key + "=" + value.replace("\\", "\\\\") + "\n";
   }
 
   /**
-   * A new mutable client configuration: the shared properties and {@code bootstrap.servers}. Callers
-   * add their own (serializers, client id) and must not replace the security settings.
+   * A new mutable client configuration: the shared properties and {@code bootstrap.servers}.
+   * Callers add their own (serializers, client id) and must not replace the security settings.
    */
   public Map<String, Object> config() {
     Map<String, Object> config = new HashMap<>(properties);
@@ -96,14 +98,20 @@ public record KafkaClientSettings(String bootstrapServers, Map<String, String> p
     return config;
   }
 
-  /** {@link #config()} with string values, for APIs that take {@code Map<String, String>} (Kafka Streams overrides). */
+  /**
+   * {@link #config()} with string values, for APIs that take {@code Map<String, String>} (Kafka
+   * Streams overrides).
+   */
   public Map<String, String> stringConfig() {
     Map<String, String> config = new HashMap<>(properties);
     config.put(BOOTSTRAP_SERVERS, bootstrapServers);
     return config;
   }
 
-  /** These settings with {@code extra} added; entries of {@code extra} replace ours except {@code bootstrap.servers}. */
+  /**
+   * These settings with {@code extra} added; entries of {@code extra} replace ours except {@code
+   * bootstrap.servers}.
+   */
   public KafkaClientSettings with(Map<String, ?> extra) {
     Map<String, String> merged = new HashMap<>(properties);
     extra.forEach((k, v) -> merged.put(k, String.valueOf(v)));
@@ -113,6 +121,10 @@ public record KafkaClientSettings(String bootstrapServers, Map<String, String> p
   /** Never shows the values: they may hold a password. */
   @Override
   public String toString() {
-    return "KafkaClientSettings[" + bootstrapServers + ", keys " + new TreeMap<>(properties).keySet() + "]";
+    return "KafkaClientSettings["
+        + bootstrapServers
+        + ", keys "
+        + new TreeMap<>(properties).keySet()
+        + "]";
   }
 }

@@ -27,7 +27,8 @@ public final class TopicAdmin {
    *
    * @return the names of the topics that were created now
    */
-  public static List<String> ensureTopics(KafkaClientSettings kafka, int partitions, short replication)
+  public static List<String> ensureTopics(
+      KafkaClientSettings kafka, int partitions, short replication)
       throws InterruptedException, TimeoutException {
     Map<String, Object> config = kafka.config();
     config.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
@@ -37,7 +38,8 @@ public final class TopicAdmin {
   }
 
   /** Creates the given topics that do not exist yet on the cluster behind {@code admin}. */
-  public static List<String> ensureTopics(Admin admin, List<Topic<?, ?>> topics, int partitions, short replication)
+  public static List<String> ensureTopics(
+      Admin admin, List<Topic<?, ?>> topics, int partitions, short replication)
       throws InterruptedException, TimeoutException {
     try {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
@@ -57,13 +59,16 @@ public final class TopicAdmin {
           created.add(entry.getKey());
         } catch (ExecutionException e) {
           if (!(e.getCause() instanceof TopicExistsException)) {
-            throw new IllegalStateException("cannot create topic " + entry.getKey() + ": " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                "cannot create topic " + entry.getKey() + ": " + e.getCause().getMessage(),
+                e.getCause());
           }
         }
       }
       return created;
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot list topics: " + e.getCause().getMessage(), e.getCause());
+      throw new IllegalStateException(
+          "cannot list topics: " + e.getCause().getMessage(), e.getCause());
     }
   }
 }

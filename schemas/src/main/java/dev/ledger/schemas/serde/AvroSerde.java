@@ -15,21 +15,21 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * A Kafka serde for one generated Avro record class, in Avro single-object encoding
- * ({@code C3 01}, an 8-byte schema fingerprint, the binary body), so any Avro library can decode
- * the bytes with the {@code .avsc} file alone.
+ * A Kafka serde for one generated Avro record class, in Avro single-object encoding ({@code C3 01},
+ * an 8-byte schema fingerprint, the binary body), so any Avro library can decode the bytes with the
+ * {@code .avsc} file alone.
  *
  * <p>A null value (a tombstone) maps to null bytes and back. Bytes that are not a record of this
  * schema throw {@link SerializationException}, which Kafka Streams hands to its deserialization
  * exception handler, so bad input becomes a DLQ record rather than a crash.
  *
- * <p>Avro 1.12 refuses to instantiate classes it was not told to trust. Loading this class adds
- * the ledger's generated package, {@value #TRUSTED_PACKAGE}, to Avro's global trust (keeping
- * whatever the JVM already trusts), so an application that only decodes through this serde, such
- * as a resource server with the revocation subscriber, needs no flag. Code that copies generated
- * records with nested records (builders from another record) before any serde is loaded still
- * needs {@code -Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.ledger.schemas.avro}; the launcher and
- * the tests set it.
+ * <p>Avro 1.12 refuses to instantiate classes it was not told to trust. Loading this class adds the
+ * ledger's generated package, {@value #TRUSTED_PACKAGE}, to Avro's global trust (keeping whatever
+ * the JVM already trusts), so an application that only decodes through this serde, such as a
+ * resource server with the revocation subscriber, needs no flag. Code that copies generated records
+ * with nested records (builders from another record) before any serde is loaded still needs {@code
+ * -Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.ledger.schemas.avro}; the launcher and the tests set
+ * it.
  *
  * @param <T> the generated record class
  */
@@ -40,8 +40,9 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
   static {
     ClassSecurityValidator.ClassSecurityPredicate previous = ClassSecurityValidator.getGlobal();
-    ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(previous,
-        c -> c.getName().startsWith(TRUSTED_PACKAGE + ".")));
+    ClassSecurityValidator.setGlobal(
+        ClassSecurityValidator.composite(
+            previous, c -> c.getName().startsWith(TRUSTED_PACKAGE + ".")));
   }
 
   private final Class<T> type;
@@ -77,7 +78,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
       buffer.get(bytes);
       return bytes;
     } catch (IOException | RuntimeException e) {
-      throw new SerializationException("cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);
+      throw new SerializationException(
+          "cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);
     }
   }
 
@@ -89,7 +91,9 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     try {
       return decoder.decode(bytes);
     } catch (IOException | RuntimeException e) {
-      throw new SerializationException("not a " + type.getSimpleName() + " in Avro single-object encoding: " + e.getMessage(), e);
+      throw new SerializationException(
+          "not a " + type.getSimpleName() + " in Avro single-object encoding: " + e.getMessage(),
+          e);
     }
   }
 

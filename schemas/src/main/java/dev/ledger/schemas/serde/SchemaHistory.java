@@ -18,7 +18,10 @@ final class SchemaHistory {
 
   private SchemaHistory() {}
 
-  /** The published schemas of record {@code simpleName}, oldest first; empty for a record never published. */
+  /**
+   * The published schemas of record {@code simpleName}, oldest first; empty for a record never
+   * published.
+   */
   static List<Schema> of(String simpleName) {
     List<Schema> out = new ArrayList<>();
     for (String version : VERSIONS) {

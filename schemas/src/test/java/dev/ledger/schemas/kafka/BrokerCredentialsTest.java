@@ -10,8 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class BrokerCredentialsTest {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void eachDataDirectoryGetsItsOwnRandomPassword() {
@@ -26,9 +25,15 @@ class BrokerCredentialsTest {
   void theClientPropertiesCarryTheLoginAndReadBack() {
     BrokerCredentials c = BrokerCredentials.generate();
     Map<String, String> client = c.clientProperties();
-    assertThat(client).containsEntry("security.protocol", "SASL_PLAINTEXT").containsEntry("sasl.mechanism", "PLAIN");
-    assertThat(client.get("sasl.jaas.config")).isEqualTo("org.apache.kafka.common.security.plain.PlainLoginModule"
-        + " required username=\"ledger\" password=\"" + c.password() + "\";");
+    assertThat(client)
+        .containsEntry("security.protocol", "SASL_PLAINTEXT")
+        .containsEntry("sasl.mechanism", "PLAIN");
+    assertThat(client.get("sasl.jaas.config"))
+        .isEqualTo(
+            "org.apache.kafka.common.security.plain.PlainLoginModule"
+                + " required username=\"ledger\" password=\""
+                + c.password()
+                + "\";");
     assertThat(BrokerCredentials.of(client)).contains(c);
     assertThat(BrokerCredentials.of(Map.of("security.protocol", "SSL"))).isEmpty();
     // The broker's side also names the one user it accepts.

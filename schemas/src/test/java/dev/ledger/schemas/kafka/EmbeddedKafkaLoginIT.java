@@ -14,7 +14,10 @@ import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.Test;
 
-/** A broker started with credentials takes them on the client and the controller listener, and nothing else. */
+/**
+ * A broker started with credentials takes them on the client and the controller listener, and
+ * nothing else.
+ */
 class EmbeddedKafkaLoginIT {
 
   /** Short timeouts: a refused client retries until its deadline. */
@@ -32,20 +35,31 @@ class EmbeddedKafkaLoginIT {
     BrokerCredentials login = BrokerCredentials.generate();
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0, login)) {
       assertThat(kafka.clientSettings().properties()).isEqualTo(login.clientProperties());
-      for (String[] listener : new String[][] {
-          {AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()},
-          {AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, kafka.controllerServers()}}) {
-        try (Admin admin = Admin.create(client(listener[0], listener[1], login.clientProperties()))) {
-          assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).as(listener[0]).hasSize(1);
+      for (String[] listener :
+          new String[][] {
+            {AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()},
+            {AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, kafka.controllerServers()}
+          }) {
+        try (Admin admin =
+            Admin.create(client(listener[0], listener[1], login.clientProperties()))) {
+          assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS))
+              .as(listener[0])
+              .hasSize(1);
         }
         try (Admin anonymous = Admin.create(client(listener[0], listener[1], Map.of()))) {
-          assertThatThrownBy(() -> anonymous.describeCluster().nodes().get(30, TimeUnit.SECONDS)).as(listener[0])
-              .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(TimeoutException.class);
+          assertThatThrownBy(() -> anonymous.describeCluster().nodes().get(30, TimeUnit.SECONDS))
+              .as(listener[0])
+              .isInstanceOf(ExecutionException.class)
+              .hasCauseInstanceOf(TimeoutException.class);
         }
-        BrokerCredentials wrong = new BrokerCredentials(login.username(), "not-" + login.password());
-        try (Admin impostor = Admin.create(client(listener[0], listener[1], wrong.clientProperties()))) {
-          assertThatThrownBy(() -> impostor.describeCluster().nodes().get(30, TimeUnit.SECONDS)).as(listener[0])
-              .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(SaslAuthenticationException.class);
+        BrokerCredentials wrong =
+            new BrokerCredentials(login.username(), "not-" + login.password());
+        try (Admin impostor =
+            Admin.create(client(listener[0], listener[1], wrong.clientProperties()))) {
+          assertThatThrownBy(() -> impostor.describeCluster().nodes().get(30, TimeUnit.SECONDS))
+              .as(listener[0])
+              .isInstanceOf(ExecutionException.class)
+              .hasCauseInstanceOf(SaslAuthenticationException.class);
         }
       }
     }

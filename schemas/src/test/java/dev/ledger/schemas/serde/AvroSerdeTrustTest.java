@@ -11,9 +11,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * An application that embeds the schemas (a resource server decoding notices) must not need
- * Avro's SERIALIZABLE_PACKAGES flag: decoding through {@link AvroSerde} works in a JVM started
- * without it. The tests' own JVM has the flag, so this runs {@link Embedder} in a fresh one.
+ * An application that embeds the schemas (a resource server decoding notices) must not need Avro's
+ * SERIALIZABLE_PACKAGES flag: decoding through {@link AvroSerde} works in a JVM started without it.
+ * The tests' own JVM has the flag, so this runs {@link Embedder} in a fresh one.
  */
 class AvroSerdeTrustTest {
 
@@ -35,8 +35,11 @@ class AvroSerdeTrustTest {
   @Test
   void decodingThroughTheSerdeNeedsNoFlag() throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Embedder.class.getName())
-        .redirectErrorStream(true).start();
+    Process process =
+        new ProcessBuilder(
+                java, "-cp", System.getProperty("java.class.path"), Embedder.class.getName())
+            .redirectErrorStream(true)
+            .start();
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the embedder finishes").isTrue();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(output).as("no flag, decoded anyway").endsWith("tok-1");

@@ -30,23 +30,38 @@ class SchemaHistoryTest {
   @Test
   void theVersionsAreTheFoldersThatHoldSchemas() throws Exception {
     try (Stream<Path> dirs = Files.list(Path.of("history"))) {
-      List<String> withSchemas = dirs.filter(d -> {
-        try (Stream<Path> files = Files.list(d)) {
-          return files.anyMatch(f -> f.toString().endsWith(".avsc"));
-        } catch (Exception e) {
-          return false;
-        }
-      }).map(d -> d.getFileName().toString()).sorted().toList();
+      List<String> withSchemas =
+          dirs.filter(
+                  d -> {
+                    try (Stream<Path> files = Files.list(d)) {
+                      return files.anyMatch(f -> f.toString().endsWith(".avsc"));
+                    } catch (Exception e) {
+                      return false;
+                    }
+                  })
+              .map(d -> d.getFileName().toString())
+              .sorted()
+              .toList();
       assertThat(SchemaHistory.VERSIONS).containsExactlyElementsOf(withSchemas);
     }
   }
 
   @Test
   void anAuditRecordWrittenUnderV1StillDecodes() throws Exception {
-    AuditRecord now = AuditRecord.newBuilder().setEventId("ev-1").setType("token.used").setOccurredAt(Instant.EPOCH)
-        .setTenant("acme").setTokenId("tok-1").setPrincipal("user:dana").setActor("agent:a")
-        .setChain(List.of(new Hop("tok-1", "agent:a", Via.issued))).setOutcome(Outcome.allowed)
-        .setViolations(List.of(ViolationKind.use_after_revocation)).setSubmittedBy("key-1").build();
+    AuditRecord now =
+        AuditRecord.newBuilder()
+            .setEventId("ev-1")
+            .setType("token.used")
+            .setOccurredAt(Instant.EPOCH)
+            .setTenant("acme")
+            .setTokenId("tok-1")
+            .setPrincipal("user:dana")
+            .setActor("agent:a")
+            .setChain(List.of(new Hop("tok-1", "agent:a", Via.issued)))
+            .setOutcome(Outcome.allowed)
+            .setViolations(List.of(ViolationKind.use_after_revocation))
+            .setSubmittedBy("key-1")
+            .build();
     Schema v1 = SchemaHistory.of("AuditRecord").getFirst();
     assertThat(v1.getField("submitted_by")).isNull();
 
@@ -55,9 +70,11 @@ class SchemaHistoryTest {
     BinaryEncoder enc = EncoderFactory.get().binaryEncoder(body, null);
     new SpecificDatumWriter<AuditRecord>(AuditRecord.getClassSchema()).write(now, enc);
     enc.flush();
-    GenericRecord asV1 = new GenericDatumReader<GenericRecord>(AuditRecord.getClassSchema(), v1)
-        .read(null, DecoderFactory.get().binaryDecoder(body.toByteArray(), null));
-    ByteBuffer written = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(asV1);
+    GenericRecord asV1 =
+        new GenericDatumReader<GenericRecord>(AuditRecord.getClassSchema(), v1)
+            .read(null, DecoderFactory.get().binaryDecoder(body.toByteArray(), null));
+    ByteBuffer written =
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(asV1);
     byte[] bytes = new byte[written.remaining()];
     written.get(bytes);
 

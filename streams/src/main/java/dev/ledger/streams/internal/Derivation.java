@@ -16,11 +16,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Derives a token's place in its tree from its defining event and its parent's node: chain,
- * depth, principal, effective rights and transaction ids ({@code txn}, {@code acti}: own where
- * given, else the parent's), and the narrowing
- * rules of CONTRACT.md section 2 ({@code escalation}, {@code lifetime_extension}, {@code depth_limit}).
- * Pure: no state, no time.
+ * Derives a token's place in its tree from its defining event and its parent's node: chain, depth,
+ * principal, effective rights and transaction ids ({@code txn}, {@code acti}: own where given, else
+ * the parent's), and the narrowing rules of CONTRACT.md section 2 ({@code escalation}, {@code
+ * lifetime_extension}, {@code depth_limit}). Pure: no state, no time.
  */
 public final class Derivation {
 
@@ -52,35 +51,46 @@ public final class Derivation {
     if (depth > depthLimit) {
       violations.add(ViolationKind.depth_limit);
     }
-    List<String> scopes = body.getScopes() != null || parent == null ? orEmpty(body.getScopes()) : parent.getScopes();
-    List<String> audience = body.getAudience() != null || parent == null ? orEmpty(body.getAudience()) : parent.getAudience();
-    Instant expiresAt = body.getExpiresAt() != null || parent == null ? body.getExpiresAt() : parent.getExpiresAt();
-    Long maxUses = body.getMaxUses() != null || parent == null ? body.getMaxUses() : parent.getMaxUses();
+    List<String> scopes =
+        body.getScopes() != null || parent == null ? orEmpty(body.getScopes()) : parent.getScopes();
+    List<String> audience =
+        body.getAudience() != null || parent == null
+            ? orEmpty(body.getAudience())
+            : parent.getAudience();
+    Instant expiresAt =
+        body.getExpiresAt() != null || parent == null ? body.getExpiresAt() : parent.getExpiresAt();
+    Long maxUses =
+        body.getMaxUses() != null || parent == null ? body.getMaxUses() : parent.getMaxUses();
     if (parent != null) {
-      if (!subset(body.getScopes(), parent.getScopes()) || !subset(body.getAudience(), parent.getAudience())) {
+      if (!subset(body.getScopes(), parent.getScopes())
+          || !subset(body.getAudience(), parent.getAudience())) {
         violations.add(ViolationKind.escalation);
       }
-      if (body.getExpiresAt() != null && parent.getExpiresAt() != null && body.getExpiresAt().isAfter(parent.getExpiresAt())) {
+      if (body.getExpiresAt() != null
+          && parent.getExpiresAt() != null
+          && body.getExpiresAt().isAfter(parent.getExpiresAt())) {
         violations.add(ViolationKind.lifetime_extension);
       }
     }
-    TokenNode node = reported(definition, via)
-        .setRootId(parent == null ? body.getTokenId() : parent.getRootId())
-        .setDepth(depth)
-        .setPrincipal(parent == null ? body.getSubject() : parent.getPrincipal())
-        .setActor(actor)
-        .setIssuer(body.getIssuer() != null || parent == null ? body.getIssuer() : parent.getIssuer())
-        .setChain(chain)
-        .setScopes(scopes)
-        .setAudience(audience)
-        .setExpiresAt(expiresAt)
-        .setMaxUses(maxUses)
-        .setTxn(body.getTxn() != null || parent == null ? body.getTxn() : parent.getTxn())
-        .setActi(body.getActi() != null || parent == null ? body.getActi() : parent.getActi())
-        .setUses(0)
-        .setStatus(TokenStatus.active)
-        .setViolations(List.copyOf(violations))
-        .build();
+    TokenNode node =
+        reported(definition, via)
+            .setRootId(parent == null ? body.getTokenId() : parent.getRootId())
+            .setDepth(depth)
+            .setPrincipal(parent == null ? body.getSubject() : parent.getPrincipal())
+            .setActor(actor)
+            .setIssuer(
+                body.getIssuer() != null || parent == null ? body.getIssuer() : parent.getIssuer())
+            .setChain(chain)
+            .setScopes(scopes)
+            .setAudience(audience)
+            .setExpiresAt(expiresAt)
+            .setMaxUses(maxUses)
+            .setTxn(body.getTxn() != null || parent == null ? body.getTxn() : parent.getTxn())
+            .setActi(body.getActi() != null || parent == null ? body.getActi() : parent.getActi())
+            .setUses(0)
+            .setStatus(TokenStatus.active)
+            .setViolations(List.copyOf(violations))
+            .build();
     return new Derived(node, violations);
   }
 
@@ -96,7 +106,13 @@ public final class Derivation {
         .setRootId(null)
         .setActor(body.getActor())
         .setIssuer(body.getIssuer())
-        .setChain(List.of(Hop.newBuilder().setTokenId(body.getTokenId()).setActor(body.getActor()).setVia(via).build()))
+        .setChain(
+            List.of(
+                Hop.newBuilder()
+                    .setTokenId(body.getTokenId())
+                    .setActor(body.getActor())
+                    .setVia(via)
+                    .build()))
         .setScopes(orEmpty(body.getScopes()))
         .setAudience(orEmpty(body.getAudience()))
         .setExpiresAt(body.getExpiresAt())
@@ -134,7 +150,10 @@ public final class Derivation {
     };
   }
 
-  /** Status by precedence revoked > expired > active at wall-clock {@code nowMillis} (pending is stage 1's). */
+  /**
+   * Status by precedence revoked > expired > active at wall-clock {@code nowMillis} (pending is
+   * stage 1's).
+   */
   public static TokenStatus status(TokenNode node, long nowMillis) {
     if (node.getRevokedAt() != null) {
       return TokenStatus.revoked;

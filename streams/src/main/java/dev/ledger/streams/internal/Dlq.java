@@ -9,6 +9,7 @@ public final class Dlq {
 
   /** Reason code for bytes that are not a LedgerEvent. */
   public static final String UNDECODABLE = "undecodable";
+
   /** Reason code for a second definition of a token already defined by another event. */
   public static final String DUPLICATE_TOKEN = "duplicate_token";
 
@@ -22,7 +23,9 @@ public final class Dlq {
     return headers;
   }
 
-  /** How a DLQ message names who submitted an event: its credential id, or that it came without one. */
+  /**
+   * How a DLQ message names who submitted an event: its credential id, or that it came without one.
+   */
   public static String submitter(String submittedBy) {
     return submittedBy == null ? "unknown: written to Kafka directly" : submittedBy;
   }

@@ -29,7 +29,10 @@ final class EventSizes {
     this.problems = problems;
   }
 
-  /** Adds a {@value #TOO_LARGE} problem to {@code problems} for every part of {@code event} beyond {@code limits}. */
+  /**
+   * Adds a {@value #TOO_LARGE} problem to {@code problems} for every part of {@code event} beyond
+   * {@code limits}.
+   */
   static void check(LedgerEvent event, LedgerLimits limits, List<Problem> problems) {
     EventSizes sizes = new EventSizes(limits, problems);
     sizes.text("event_id", event.getEventId(), limits.maxEventIdLength());
@@ -46,8 +49,14 @@ final class EventSizes {
       sizes.revocation(event.getRevocation());
     }
     if (sizes.chars > limits.maxEventChars()) {
-      problems.add(new Problem(TOO_LARGE, null, "the event holds " + sizes.chars
-          + " characters of text, at most " + limits.maxEventChars()));
+      problems.add(
+          new Problem(
+              TOO_LARGE,
+              null,
+              "the event holds "
+                  + sizes.chars
+                  + " characters of text, at most "
+                  + limits.maxEventChars()));
     }
   }
 
@@ -87,7 +96,8 @@ final class EventSizes {
       return;
     }
     chars += value.length();
-    LedgerLimits.whyTooLong(value, max).ifPresent(why -> problems.add(new Problem(TOO_LARGE, field, why)));
+    LedgerLimits.whyTooLong(value, max)
+        .ifPresent(why -> problems.add(new Problem(TOO_LARGE, field, why)));
   }
 
   private void list(String field, List<String> items) {
@@ -111,14 +121,19 @@ final class EventSizes {
   }
 
   private void tooMany(String field, int size, int max, String what) {
-    LedgerLimits.whyTooMany(size, max, what).ifPresent(why -> problems.add(new Problem(TOO_LARGE, field, why)));
+    LedgerLimits.whyTooMany(size, max, what)
+        .ifPresent(why -> problems.add(new Problem(TOO_LARGE, field, why)));
   }
 
   private void firstTooLong(String field, List<String> items, int max) {
     for (int i = 0; i < items.size(); i++) {
       String item = items.get(i);
       if (item.length() > max) {
-        problems.add(new Problem(TOO_LARGE, field, "item " + i + " " + LedgerLimits.whyTooLong(item, max).orElseThrow()));
+        problems.add(
+            new Problem(
+                TOO_LARGE,
+                field,
+                "item " + i + " " + LedgerLimits.whyTooLong(item, max).orElseThrow()));
         return;
       }
     }

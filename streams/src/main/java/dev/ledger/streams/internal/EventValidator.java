@@ -18,6 +18,7 @@ public final class EventValidator {
 
   /** The event types of CONTRACT.md section 1. */
   public static final String ISSUED = "token.issued";
+
   public static final String EXCHANGED = "token.exchanged";
   public static final String ATTENUATED = "token.attenuated";
   public static final String USED = "token.used";
@@ -69,7 +70,11 @@ public final class EventValidator {
     }
     String tenant = event.getTenant();
     if (tenant == null || !TENANT.matcher(tenant).matches()) {
-      problems.add(new Problem("invalid_field", "tenant", "must be 1.." + limits.maxTenantLength() + " of A-Z a-z 0-9 . _ -"));
+      problems.add(
+          new Problem(
+              "invalid_field",
+              "tenant",
+              "must be 1.." + limits.maxTenantLength() + " of A-Z a-z 0-9 . _ -"));
     }
     EventSizes.check(event, limits, problems);
     String type = event.getType();
@@ -96,27 +101,39 @@ public final class EventValidator {
     }
     String tokenId = tokenId(event);
     if (problems.isEmpty() && !expectedKey(tenant, tokenId).equals(key)) {
-      problems.add(new Problem("key_mismatch", null,
-          "record key '" + shown(key) + "' is not tenant/token_id '" + expectedKey(tenant, tokenId) + "'"));
+      problems.add(
+          new Problem(
+              "key_mismatch",
+              null,
+              "record key '"
+                  + shown(key)
+                  + "' is not tenant/token_id '"
+                  + expectedKey(tenant, tokenId)
+                  + "'"));
     }
     return List.copyOf(problems);
   }
 
   /** A key as the DLQ message header shows it: a producer's key can be as long as a record. */
   private static String shown(String key) {
-    return key == null || key.length() <= SHOWN_KEY_CHARS ? key : key.substring(0, SHOWN_KEY_CHARS) + "...";
+    return key == null || key.length() <= SHOWN_KEY_CHARS
+        ? key
+        : key.substring(0, SHOWN_KEY_CHARS) + "...";
   }
 
   private static String expectedKey(String tenant, String tokenId) {
     return LedgerKey.of(tenant, tokenId).toString();
   }
 
-  private static void requireBodies(List<Problem> problems, String name, boolean present, boolean other1, boolean other2) {
+  private static void requireBodies(
+      List<Problem> problems, String name, boolean present, boolean other1, boolean other2) {
     if (!present) {
       problems.add(new Problem("missing_body", name, "is required for this type"));
     }
     if (other1 || other2) {
-      problems.add(new Problem("unexpected_body", null, "only the '" + name + "' body may be set for this type"));
+      problems.add(
+          new Problem(
+              "unexpected_body", null, "only the '" + name + "' body may be set for this type"));
     }
   }
 
@@ -126,7 +143,11 @@ public final class EventValidator {
     if (root) {
       requireField(problems, body.getSubject(), "token.subject");
       if (body.getParentTokenId() != null) {
-        problems.add(new Problem("unexpected_field", "token.parent_token_id", "a token.issued is a root and has no parent"));
+        problems.add(
+            new Problem(
+                "unexpected_field",
+                "token.parent_token_id",
+                "a token.issued is a root and has no parent"));
       }
     } else {
       requireId(problems, body.getParentTokenId(), "token.parent_token_id");
@@ -159,7 +180,8 @@ public final class EventValidator {
   }
 
   private static void refuseInvalidId(List<Problem> problems, String id, String field) {
-    LedgerIds.whyRefused(id).ifPresent(reason -> problems.add(new Problem("invalid_field", field, reason)));
+    LedgerIds.whyRefused(id)
+        .ifPresent(reason -> problems.add(new Problem("invalid_field", field, reason)));
   }
 
   private static boolean empty(String value) {

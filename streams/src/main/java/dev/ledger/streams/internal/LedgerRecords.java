@@ -17,7 +17,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Builds the output records (audit, amendment, alert, revocation notice) from events and token nodes. */
+/**
+ * Builds the output records (audit, amendment, alert, revocation notice) from events and token
+ * nodes.
+ */
 public final class LedgerRecords {
 
   private LedgerRecords() {}
@@ -29,25 +32,27 @@ public final class LedgerRecords {
    *     never resolved (no principal, no chain)
    * @param violations this event's own violations
    */
-  public static AuditRecord audit(LedgerEvent event, TokenNode node, Collection<ViolationKind> violations, long now) {
-    AuditRecord.Builder b = AuditRecord.newBuilder()
-        .setEventId(event.getEventId())
-        .setType(event.getType())
-        .setOccurredAt(event.getOccurredAt())
-        .setTenant(event.getTenant())
-        .setTokenId(EventValidator.tokenId(event))
-        .setPrincipal(node == null ? null : node.getPrincipal())
-        .setActor(node == null ? null : node.getActor())
-        .setChain(node == null ? List.of() : node.getChain())
-        .setViolations(List.copyOf(Violations.of(violations)))
-        .setRootId(node == null ? null : node.getRootId())
-        .setParentId(node == null ? null : node.getParentId())
-        .setSource(event.getSource())
-        .setSubmittedBy(SubmittedEvent.submitterOf(event))
-        .setTxn(node == null ? null : node.getTxn())
-        .setActi(node == null ? null : node.getActi())
-        // the event's record time, not the time of this write: reprocessing must not change it
-        .setRecordedAt(RecordTime.of(event, now));
+  public static AuditRecord audit(
+      LedgerEvent event, TokenNode node, Collection<ViolationKind> violations, long now) {
+    AuditRecord.Builder b =
+        AuditRecord.newBuilder()
+            .setEventId(event.getEventId())
+            .setType(event.getType())
+            .setOccurredAt(event.getOccurredAt())
+            .setTenant(event.getTenant())
+            .setTokenId(EventValidator.tokenId(event))
+            .setPrincipal(node == null ? null : node.getPrincipal())
+            .setActor(node == null ? null : node.getActor())
+            .setChain(node == null ? List.of() : node.getChain())
+            .setViolations(List.copyOf(Violations.of(violations)))
+            .setRootId(node == null ? null : node.getRootId())
+            .setParentId(node == null ? null : node.getParentId())
+            .setSource(event.getSource())
+            .setSubmittedBy(SubmittedEvent.submitterOf(event))
+            .setTxn(node == null ? null : node.getTxn())
+            .setActi(node == null ? null : node.getActi())
+            // the event's record time, not the time of this write: reprocessing must not change it
+            .setRecordedAt(RecordTime.of(event, now));
     TokenBody token = event.getToken();
     UseBody use = event.getUse();
     RevocationBody revocation = event.getRevocation();
@@ -57,8 +62,12 @@ public final class LedgerRecords {
         b.setActor(token.getActor()).setTxn(token.getTxn()).setActi(token.getActi());
       }
     } else if (use != null) {
-      b.setResource(use.getResource()).setAction(use.getAction()).setOutcome(use.getOutcome())
-          .setReason(use.getReason()).setRequestId(use.getRequestId()).setAttributes(Map.copyOf(use.getAttributes()));
+      b.setResource(use.getResource())
+          .setAction(use.getAction())
+          .setOutcome(use.getOutcome())
+          .setReason(use.getReason())
+          .setRequestId(use.getRequestId())
+          .setAttributes(Map.copyOf(use.getAttributes()));
       if (use.getActor() != null) {
         b.setActor(use.getActor());
       }
@@ -78,10 +87,16 @@ public final class LedgerRecords {
    *
    * @see #amendment(String, String, Instant, Outcome, TokenNode, Collection, LedgerEvent, long)
    */
-  public static AuditRecord useAmendment(String eventId, Instant occurredAt, TokenNode node,
-      Collection<ViolationKind> added, LedgerEvent cause, long now) {
+  public static AuditRecord useAmendment(
+      String eventId,
+      Instant occurredAt,
+      TokenNode node,
+      Collection<ViolationKind> added,
+      LedgerEvent cause,
+      long now) {
     // only allowed uses are judged, so only they are re-judged
-    return amendment(eventId, EventValidator.USED, occurredAt, Outcome.allowed, node, added, cause, now);
+    return amendment(
+        eventId, EventValidator.USED, occurredAt, Outcome.allowed, node, added, cause, now);
   }
 
   /**
@@ -94,8 +109,15 @@ public final class LedgerRecords {
    * @param cause the event that changed the verdict (a revocation, an earlier use, a definition
    *     that completed the chain), or null if it is not known
    */
-  public static AuditRecord amendment(String eventId, String type, Instant occurredAt, Outcome outcome, TokenNode node,
-      Collection<ViolationKind> added, LedgerEvent cause, long now) {
+  public static AuditRecord amendment(
+      String eventId,
+      String type,
+      Instant occurredAt,
+      Outcome outcome,
+      TokenNode node,
+      Collection<ViolationKind> added,
+      LedgerEvent cause,
+      long now) {
     List<ViolationKind> kinds = List.copyOf(Violations.of(added));
     Instant at = Instant.ofEpochMilli(now);
     return AuditRecord.newBuilder()
@@ -114,17 +136,20 @@ public final class LedgerRecords {
         .setTxn(node.getTxn())
         .setActi(node.getActi())
         .setRecordedAt(at)
-        .setAmends(AuditAmendment.newBuilder()
-            .setAdded(kinds)
-            .setRemoved(List.of())
-            .setCauseEventId(cause == null ? null : cause.getEventId())
-            .setCauseTokenId(cause == null ? null : EventValidator.tokenId(cause))
-            .setAmendedAt(at)
-            .build())
+        .setAmends(
+            AuditAmendment.newBuilder()
+                .setAdded(kinds)
+                .setRemoved(List.of())
+                .setCauseEventId(cause == null ? null : cause.getEventId())
+                .setCauseTokenId(cause == null ? null : EventValidator.tokenId(cause))
+                .setAmendedAt(at)
+                .build())
         .build();
   }
 
-  /** The deterministic alert id {@code <event_id>/<token_id>/<kind>}: replays overwrite, never add. */
+  /**
+   * The deterministic alert id {@code <event_id>/<token_id>/<kind>}: replays overwrite, never add.
+   */
   public static String alertId(String eventId, String tokenId, ViolationKind kind) {
     return eventId + "/" + tokenId + "/" + kind;
   }
@@ -136,10 +161,23 @@ public final class LedgerRecords {
    * @param tokenId the token the violation is raised on
    * @param node that token's node, or null when unknown
    */
-  public static Alert alert(LedgerEvent event, String tokenId, ViolationKind kind, TokenNode node, long now) {
-    String actor = event.getUse() != null && event.getUse().getActor() != null ? event.getUse().getActor()
-        : node != null ? node.getActor() : event.getToken() != null ? event.getToken().getActor() : null;
-    return alert(event.getEventId(), event.getOccurredAt(), event.getTenant(), tokenId, kind, node, actor, now);
+  public static Alert alert(
+      LedgerEvent event, String tokenId, ViolationKind kind, TokenNode node, long now) {
+    String actor =
+        event.getUse() != null && event.getUse().getActor() != null
+            ? event.getUse().getActor()
+            : node != null
+                ? node.getActor()
+                : event.getToken() != null ? event.getToken().getActor() : null;
+    return alert(
+        event.getEventId(),
+        event.getOccurredAt(),
+        event.getTenant(),
+        tokenId,
+        kind,
+        node,
+        actor,
+        now);
   }
 
   /**
@@ -148,8 +186,15 @@ public final class LedgerRecords {
    * @param node the token's node, or null when unknown
    * @param actor who acted, may be null
    */
-  public static Alert alert(String eventId, Instant occurredAt, String tenant, String tokenId, ViolationKind kind,
-      TokenNode node, String actor, long now) {
+  public static Alert alert(
+      String eventId,
+      Instant occurredAt,
+      String tenant,
+      String tokenId,
+      ViolationKind kind,
+      TokenNode node,
+      String actor,
+      long now) {
     return Alert.newBuilder()
         .setAlertId(alertId(eventId, tokenId, kind))
         .setKind(kind)
@@ -187,8 +232,17 @@ public final class LedgerRecords {
    * revoked {@code node.revocation_cause}).
    */
   public static RevocationNotice notice(TokenNode node, LedgerEvent revocation, long now) {
-    return notice(node.getTenant(), node.getTokenId(), node.getRootId(), node.getPrincipal(), node.getDepth(),
-        node.getExpiresAt(), node.getRevokedAt(), node.getRevocationCause(), revocation, now);
+    return notice(
+        node.getTenant(),
+        node.getTokenId(),
+        node.getRootId(),
+        node.getPrincipal(),
+        node.getDepth(),
+        node.getExpiresAt(),
+        node.getRevokedAt(),
+        node.getRevocationCause(),
+        revocation,
+        now);
   }
 
   /**
@@ -197,8 +251,17 @@ public final class LedgerRecords {
    *
    * @param revocation the event that revoked {@code cause}, or null if it is not known
    */
-  public static RevocationNotice notice(String tenant, String tokenId, String rootId, String principal, int depth,
-      Instant expiresAt, Instant revokedAt, String cause, LedgerEvent revocation, long now) {
+  public static RevocationNotice notice(
+      String tenant,
+      String tokenId,
+      String rootId,
+      String principal,
+      int depth,
+      Instant expiresAt,
+      Instant revokedAt,
+      String cause,
+      LedgerEvent revocation,
+      long now) {
     RevocationBody body = revocation == null ? null : revocation.getRevocation();
     // One per token of a cascade: set every field on a bare record rather than through a builder,
     // which resolves each field's schema default per call.
@@ -217,5 +280,4 @@ public final class LedgerRecords {
     notice.setNotifiedAt(Instant.ofEpochMilli(now));
     return notice;
   }
-
 }

@@ -8,19 +8,19 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The state stores of both stages: names and builders. Composite keys join their parts with
- * {@link #SEP} (U+0000, which no tenant or token id contains) so that a {@code prefixScan} on
- * {@code "tenant/token" + SEP} finds exactly one token's entries.
+ * The state stores of both stages: names and builders. Composite keys join their parts with {@link
+ * #SEP} (U+0000, which no tenant or token id contains) so that a {@code prefixScan} on {@code
+ * "tenant/token" + SEP} finds exactly one token's entries.
  */
 public final class LedgerStores {
 
@@ -29,8 +29,12 @@ public final class LedgerStores {
 
   // Stage 1, keyed like ledger.events.
   public static final String DEDUPE = "ledger-dedupe";
-  /** Dedupe entries by the time they are forgotten: {@code timeKey + SEP + tenant + SEP + event_id}. */
+
+  /**
+   * Dedupe entries by the time they are forgotten: {@code timeKey + SEP + tenant + SEP + event_id}.
+   */
   public static final String DEDUPE_EXPIRY = "ledger-dedupe-expiry";
+
   public static final String LINKS = "ledger-links";
   public static final String WAITERS = "ledger-waiters";
   public static final String PARKED = "ledger-parked";
@@ -39,19 +43,31 @@ public final class LedgerStores {
   public static final String DEFINITIONS = "ledger-tree-definitions";
   public static final String NODES = "ledger-tree-nodes";
   public static final String CHILDREN = "ledger-tree-children";
+
   /** Every attached token by its chain ({@link #path}): a subtree is a key prefix. */
   public static final String SUBTREES = "ledger-tree-subtrees";
+
   public static final String REVOCATIONS = "ledger-tree-revocations";
-  /** Allowed uses already counted in their tokens' {@code uses}: {@code token + SEP + event_id} to a {@link StoredUse}. */
+
+  /**
+   * Allowed uses already counted in their tokens' {@code uses}: {@code token + SEP + event_id} to a
+   * {@link StoredUse}.
+   */
   public static final String USES = "ledger-tree-uses";
+
   /**
    * Allowed uses not yet counted in the {@code uses} of their token and its ancestors, keyed and
    * valued like {@link #USES}; the tree processor's flush counts them and moves them there. Small:
    * it holds the uses of one flush interval.
    */
   public static final String PENDING_USES = "ledger-tree-pending-uses";
-  /** Allowed uses counted against a token with max_uses: {@code token + SEP + timeKey + SEP + event_id} to the used token. */
+
+  /**
+   * Allowed uses counted against a token with max_uses: {@code token + SEP + timeKey + SEP +
+   * event_id} to the used token.
+   */
   public static final String BUDGETS = "ledger-tree-budgets";
+
   public static final String WAITING = "ledger-tree-waiting";
   public static final String EXPIRY = "ledger-tree-expiry";
 
@@ -103,7 +119,8 @@ public final class LedgerStores {
 
   /**
    * {@code "tenant/root" + SEP + id + ... + SEP + token}: the token's chain as a key, so that its
-   * descendants are exactly the keys under {@code path + SEP} (see {@link #iterate}), parents first.
+   * descendants are exactly the keys under {@code path + SEP} (see {@link #iterate}), parents
+   * first.
    */
   public static String path(TokenNode node) {
     StringBuilder path = new StringBuilder(node.getTenant()).append('/');
@@ -128,14 +145,16 @@ public final class LedgerStores {
   }
 
   /** Removes and returns every entry of {@code store} under {@code tokenKey + SEP}. */
-  public static <V> List<KeyValue<String, V>> drain(KeyValueStore<String, V> store, String tokenKey) {
+  public static <V> List<KeyValue<String, V>> drain(
+      KeyValueStore<String, V> store, String tokenKey) {
     List<KeyValue<String, V>> entries = scan(store, tokenKey);
     entries.forEach(kv -> store.delete(kv.key));
     return entries;
   }
 
   /** The entries of {@code store} under {@code tokenKey + SEP} in key order, lazily; close it. */
-  public static <V> KeyValueIterator<String, V> iterate(KeyValueStore<String, V> store, String tokenKey) {
+  public static <V> KeyValueIterator<String, V> iterate(
+      KeyValueStore<String, V> store, String tokenKey) {
     return store.prefixScan(tokenKey + SEP, Serdes.String().serializer());
   }
 
@@ -147,11 +166,12 @@ public final class LedgerStores {
   }
 
   /**
-   * The entries of {@code store} under {@code tokenKey + SEP} that sort after {@code after} (one
-   * of them, or null for all), in key order, lazily; close it. Every key after {@code after} sorts
-   * at or above {@code after + SEP}, since SEP is the smallest character.
+   * The entries of {@code store} under {@code tokenKey + SEP} that sort after {@code after} (one of
+   * them, or null for all), in key order, lazily; close it. Every key after {@code after} sorts at
+   * or above {@code after + SEP}, since SEP is the smallest character.
    */
-  public static <V> KeyValueIterator<String, V> iterateAfter(KeyValueStore<String, V> store, String tokenKey, String after) {
+  public static <V> KeyValueIterator<String, V> iterateAfter(
+      KeyValueStore<String, V> store, String tokenKey, String after) {
     return store.range((after == null ? tokenKey : after) + SEP, end(tokenKey));
   }
 
@@ -163,13 +183,18 @@ public final class LedgerStores {
     return tokenKey + "\u0001";
   }
 
-  /** Whether {@code a} sorts after {@code b} in a store (by UTF-8 bytes, as the stores order keys). */
+  /**
+   * Whether {@code a} sorts after {@code b} in a store (by UTF-8 bytes, as the stores order keys).
+   */
   public static boolean sortsAfter(String a, String b) {
-    return Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8)) > 0;
+    return Arrays.compareUnsigned(
+            a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8))
+        > 0;
   }
 
   /** Every entry of {@code store} under {@code tokenKey + SEP}, in key order. */
-  public static <V> List<KeyValue<String, V>> scan(KeyValueStore<String, V> store, String tokenKey) {
+  public static <V> List<KeyValue<String, V>> scan(
+      KeyValueStore<String, V> store, String tokenKey) {
     List<KeyValue<String, V>> entries = new ArrayList<>();
     try (KeyValueIterator<String, V> it = iterate(store, tokenKey)) {
       it.forEachRemaining(entries::add);
@@ -182,12 +207,15 @@ public final class LedgerStores {
    * and commits"): within one commit the cache keeps the last value of a key and writes only that
    * to the store and its changelog. A store whose keys are written once gains nothing from it.
    */
-  private static <V> StoreBuilder<KeyValueStore<String, V>> cached(StoreBuilder<KeyValueStore<String, V>> builder) {
+  private static <V> StoreBuilder<KeyValueStore<String, V>> cached(
+      StoreBuilder<KeyValueStore<String, V>> builder) {
     return builder.withCachingEnabled();
   }
 
-  private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values, boolean inMemory) {
-    KeyValueBytesStoreSupplier supplier = inMemory ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
+  private static <V> StoreBuilder<KeyValueStore<String, V>> store(
+      String name, Serde<V> values, boolean inMemory) {
+    KeyValueBytesStoreSupplier supplier =
+        inMemory ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
     return Stores.keyValueStoreBuilder(supplier, Serdes.String(), values);
   }
 }

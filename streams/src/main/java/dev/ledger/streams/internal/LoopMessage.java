@@ -11,20 +11,20 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>{@code REQUEST}: {@code origin}, a child of the target, asks for the target's root; it is
- *       answered at once or parked until the target's root is known. {@code hops} is 1.</li>
+ *       answered at once or parked until the target's root is known. {@code hops} is 1.
  *   <li>{@code PROBE}: carries a new parent link of {@code origin} up through pending ancestors
- *       only to detect a cycle (the target is {@code origin}); never answered. The target is
- *       {@code hops} parent links above {@code origin}.</li>
+ *       only to detect a cycle (the target is {@code origin}); never answered. The target is {@code
+ *       hops} parent links above {@code origin}.
  *   <li>{@code ANSWER}: the target's parent is resolved, its root is {@code rootId} and its depth
- *       {@code hops}, so the target's depth is {@code hops + 1}.</li>
+ *       {@code hops}, so the target's depth is {@code hops + 1}.
  *   <li>{@code ORPHAN}: an ancestor of the target stayed unknown past the grace (or was refused):
  *       the target audits itself and what waits on it without a chain, and tells its own waiting
- *       children the same. It still resolves if the ancestor turns up.</li>
- *   <li>{@code PARKED}: the target's parent parked its REQUEST (its own root is not known yet),
- *       so the target shows itself {@code pending} on ledger.tokens.</li>
+ *       children the same. It still resolves if the ancestor turns up.
+ *   <li>{@code PARKED}: the target's parent parked its REQUEST (its own root is not known yet), so
+ *       the target shows itself {@code pending} on ledger.tokens.
  *   <li>{@code TOO_DEEP}: a probe of the target's found it at least {@code hops} deep, beyond the
  *       max depth, whether its root ever arrives or not: it never resolves, so it is an orphan at
- *       once (and refused with {@code depth_limit} if an answer ever reaches it).</li>
+ *       once (and refused with {@code depth_limit} if an answer ever reaches it).
  * </ul>
  *
  * @param kind never null
@@ -35,7 +35,14 @@ import java.util.Objects;
 public record LoopMessage(Kind kind, String origin, String rootId, int hops) {
 
   /** What a loop message asks or tells. Stored by ordinal: append only. */
-  public enum Kind { REQUEST, PROBE, ANSWER, ORPHAN, PARKED, TOO_DEEP }
+  public enum Kind {
+    REQUEST,
+    PROBE,
+    ANSWER,
+    ORPHAN,
+    PARKED,
+    TOO_DEEP
+  }
 
   public LoopMessage {
     Objects.requireNonNull(kind, "kind");
@@ -77,14 +84,16 @@ public record LoopMessage(Kind kind, String origin, String rootId, int hops) {
   }
 
   // Wire format: kind, a list of ids (the origin only, or none), the nullable root, then hops.
-  public static final BinarySerde<LoopMessage> SERDE = new BinarySerde<>("LoopMessage",
-      (m, out) -> {
-        out.writeByte(m.kind().ordinal());
-        BinarySerde.writeStrings(out, m.origin() == null ? List.of() : List.of(m.origin()));
-        BinarySerde.writeNullable(out, m.rootId());
-        out.writeInt(m.hops());
-      },
-      LoopMessage::read);
+  public static final BinarySerde<LoopMessage> SERDE =
+      new BinarySerde<>(
+          "LoopMessage",
+          (m, out) -> {
+            out.writeByte(m.kind().ordinal());
+            BinarySerde.writeStrings(out, m.origin() == null ? List.of() : List.of(m.origin()));
+            BinarySerde.writeNullable(out, m.rootId());
+            out.writeInt(m.hops());
+          },
+          LoopMessage::read);
 
   private static LoopMessage read(DataInputStream in) throws IOException {
     Kind kind = Kind.values()[in.readByte()];
@@ -93,5 +102,4 @@ public record LoopMessage(Kind kind, String origin, String rootId, int hops) {
     int hops = in.readInt();
     return new LoopMessage(kind, ids.isEmpty() ? null : ids.getFirst(), rootId, hops);
   }
-
 }

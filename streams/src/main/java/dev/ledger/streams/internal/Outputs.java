@@ -13,13 +13,14 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * Where a processor's results go: one method per output, each forwarding to the sink node of that
  * output. Every processor has its own sink nodes (named {@code <processor>-<output>}) so the two
- * stages stay separate sub-topologies with their own tasks. Records carry no input headers and
- * the wall-clock time of the change as timestamp.
+ * stages stay separate sub-topologies with their own tasks. Records carry no input headers and the
+ * wall-clock time of the change as timestamp.
  */
 public final class Outputs {
 
   /** Output names; a sink node is {@code processorName + "-" + output}. */
   public static final String TOKENS = "tokens";
+
   public static final String AUDIT = "audit";
   public static final String ALERTS = "alerts";
   public static final String REVOCATIONS = "revocations";
@@ -58,7 +59,10 @@ public final class Outputs {
     send(TOKENS, key, node);
   }
 
-  /** A TokenNode already encoded with the ledger.tokens serde (for sinks that write bytes as they are). */
+  /**
+   * A TokenNode already encoded with the ledger.tokens serde (for sinks that write bytes as they
+   * are).
+   */
   public void token(String key, byte[] encodedNode) {
     send(TOKENS, key, encodedNode);
   }
@@ -98,9 +102,11 @@ public final class Outputs {
     if (submittedBy != null) {
       headers.add(Topics.EVENTS_HEADER_SUBMITTED_BY, submittedBy.getBytes(StandardCharsets.UTF_8));
     }
-    String origin = context.recordMetadata()
-        .map(m -> Dlq.origin(m.topic(), m.partition(), m.offset()))
-        .orElse("unknown");
+    String origin =
+        context
+            .recordMetadata()
+            .map(m -> Dlq.origin(m.topic(), m.partition(), m.offset()))
+            .orElse("unknown");
     Dlq.annotate(headers, reason, message, origin);
     context.forward(new Record<Object, Object>(key, value, now(), headers), prefix + DLQ);
   }

@@ -21,15 +21,17 @@ public record Parked(LedgerEvent event, long dueAt, boolean audited) {
     return new Parked(event, dueAt, true);
   }
 
-  public static final BinarySerde<Parked> SERDE = new BinarySerde<>("Parked",
-      (p, out) -> {
-        out.writeLong(p.dueAt());
-        out.writeBoolean(p.audited());
-        SubmittedEvent.write(out, p.event());
-      },
-      in -> {
-        long due = in.readLong();
-        boolean audited = in.readBoolean();
-        return new Parked(SubmittedEvent.read(in), due, audited);
-      });
+  public static final BinarySerde<Parked> SERDE =
+      new BinarySerde<>(
+          "Parked",
+          (p, out) -> {
+            out.writeLong(p.dueAt());
+            out.writeBoolean(p.audited());
+            SubmittedEvent.write(out, p.event());
+          },
+          in -> {
+            long due = in.readLong();
+            boolean audited = in.readBoolean();
+            return new Parked(SubmittedEvent.read(in), due, audited);
+          });
 }

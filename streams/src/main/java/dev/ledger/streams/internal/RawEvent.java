@@ -24,7 +24,8 @@ public record RawEvent(byte[] bytes, LedgerEvent event) {
 
   /**
    * Decodes {@code ledger.events} values; undecodable bytes throw Kafka's SerializationException,
-   * which the deserialization exception handler sends to the DLQ. A null value (tombstone) stays null.
+   * which the deserialization exception handler sends to the DLQ. A null value (tombstone) stays
+   * null.
    */
   public static Deserializer<RawEvent> deserializer() {
     return (topic, bytes) -> bytes == null ? null : new RawEvent(bytes, EVENT_SERDE.decode(bytes));

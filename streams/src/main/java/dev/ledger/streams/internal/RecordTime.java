@@ -8,8 +8,8 @@ import java.time.Instant;
  * the event's {@code received_at} field, which {@code POST /v1/events} (and the Java client's Kafka
  * transport) stamps once; stage 1 stamps an event that reached {@code ledger.events} without one
  * with the timestamp of its Kafka record. Both are part of the record on the retained topic, so
- * reprocessing from the beginning gives every event the same record time again, and every store
- * and internal topic that carries the event carries its record time with it.
+ * reprocessing from the beginning gives every event the same record time again, and every store and
+ * internal topic that carries the event carries its record time with it.
  */
 public final class RecordTime {
 
@@ -28,7 +28,10 @@ public final class RecordTime {
     return event;
   }
 
-  /** The record time of {@code event}: its stamp, or {@code now} for an event never stamped (a test's). */
+  /**
+   * The record time of {@code event}: its stamp, or {@code now} for an event never stamped (a
+   * test's).
+   */
   public static Instant of(LedgerEvent event, long now) {
     return event.getReceivedAt() != null ? event.getReceivedAt() : Instant.ofEpochMilli(now);
   }

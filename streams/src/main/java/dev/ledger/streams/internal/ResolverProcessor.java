@@ -23,32 +23,31 @@ import org.slf4j.LoggerFactory;
  * Stage 1, keyed by {@code tenant/token_id}: validates and dedupes events and learns each token's
  * tree root, so that stage 2 can work keyed by root.
  *
- * <p>A token.issued is its own root. A child asks its parent for the root with a
- * {@link LoopMessage} on the resolve topic; the parent answers at once or parks the question until
- * its own root is known, so a leaf-first chain resolves one step per missing ancestor, never by
- * polling. Only a parked question makes the child show itself {@code pending} on ledger.tokens
- * (a {@code PARKED} reply): one answered at once is followed by its resolved node within
- * milliseconds, so the pending node would be a record written only to be overwritten. An answer
- * carries the parent's depth: a token deeper than {@code maxDepth} is refused like a cycle
- * ({@code depth_limit}), so no chain beyond it ever reaches stage 2. Uses and revocations of a
- * token wait here until its root is known; a use of a token
- * never seen becomes {@code unknown_token} after the grace, a revocation of one is audited after
- * the grace but kept forever, so the token is born revoked if it ever arrives. A parent link that
- * would close a cycle is found by a probe that follows pending parent links and comes back to its
- * origin; the token that finds itself is refused with a {@code cycle} alert and never resolves. A
- * probe carries its origin and a hop count only, and goes at most {@code maxDepth} hops: beyond
- * that its origin is deeper than {@code maxDepth} whether its root ever arrives or not, so it is
- * audited as an orphan at once (and refused if an answer ever reaches it), and a chain of N
- * pending tokens costs at most N * maxDepth probes of one id each.
+ * <p>A token.issued is its own root. A child asks its parent for the root with a {@link
+ * LoopMessage} on the resolve topic; the parent answers at once or parks the question until its own
+ * root is known, so a leaf-first chain resolves one step per missing ancestor, never by polling.
+ * Only a parked question makes the child show itself {@code pending} on ledger.tokens (a {@code
+ * PARKED} reply): one answered at once is followed by its resolved node within milliseconds, so the
+ * pending node would be a record written only to be overwritten. An answer carries the parent's
+ * depth: a token deeper than {@code maxDepth} is refused like a cycle ({@code depth_limit}), so no
+ * chain beyond it ever reaches stage 2. Uses and revocations of a token wait here until its root is
+ * known; a use of a token never seen becomes {@code unknown_token} after the grace, a revocation of
+ * one is audited after the grace but kept forever, so the token is born revoked if it ever arrives.
+ * A parent link that would close a cycle is found by a probe that follows pending parent links and
+ * comes back to its origin; the token that finds itself is refused with a {@code cycle} alert and
+ * never resolves. A probe carries its origin and a hop count only, and goes at most {@code
+ * maxDepth} hops: beyond that its origin is deeper than {@code maxDepth} whether its root ever
+ * arrives or not, so it is audited as an orphan at once (and refused if an answer ever reaches it),
+ * and a chain of N pending tokens costs at most N * maxDepth probes of one id each.
  *
  * <p>Every event gets its audit record within the grace even when its chain never completes. A
  * request that reaches a parent never seen is timed: if the parent is still unknown when the grace
  * ends, the child gets an ORPHAN message and audits, without a chain, itself and every use or
  * revocation waiting on it, and passes ORPHAN on to its own waiting children (a refused cycle does
- * the same for its children). The link and the waiting events are flagged, so that stage 2 does
- * not audit them again if the ancestor turns up later. Nothing is timed for a child whose parent
- * is known, the usual case. Event ids are remembered forever, or for {@code dedupeRetention}
- * after they were first seen when one is set; a copy arriving later than that is processed again.
+ * the same for its children). The link and the waiting events are flagged, so that stage 2 does not
+ * audit them again if the ancestor turns up later. Nothing is timed for a child whose parent is
+ * known, the usual case. Event ids are remembered forever, or for {@code dedupeRetention} after
+ * they were first seen when one is set; a copy arriving later than that is processed again.
  */
 public final class ResolverProcessor implements Processor<String, Object, Object, Object> {
 
@@ -57,8 +56,10 @@ public final class ResolverProcessor implements Processor<String, Object, Object
 
   private static final Logger LOG = LoggerFactory.getLogger(ResolverProcessor.class);
   private static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
+
   /** Forgotten event ids per sweep at most, so one punctuation never stalls the task for long. */
   private static final int FORGET_PER_SWEEP = 10_000;
+
   /** Marks a due entry as a waiting child rather than an event: no event id contains U+0000. */
   private static final String WAITER = LedgerStores.SEP;
 
@@ -81,7 +82,8 @@ public final class ResolverProcessor implements Processor<String, Object, Object
    * @param maxDepth tokens deeper than this are refused ({@code depth_limit}) and never resolve
    * @param limits how large any part of an event may be
    */
-  public ResolverProcessor(Duration grace, Duration dedupeRetention, int maxDepth, LedgerLimits limits) {
+  public ResolverProcessor(
+      Duration grace, Duration dedupeRetention, int maxDepth, LedgerLimits limits) {
     this.grace = grace;
     this.dedupeRetention = dedupeRetention;
     this.maxDepth = maxDepth;
@@ -103,23 +105,37 @@ public final class ResolverProcessor implements Processor<String, Object, Object
   @Override
   public void process(Record<String, Object> record) {
     switch (record.value()) {
-      case RawEvent raw -> onEvent(record.key(), raw, record.timestamp(), SubmittedEvent.fromHeaders(record.headers()));
+      case RawEvent raw ->
+          onEvent(
+              record.key(), raw, record.timestamp(), SubmittedEvent.fromHeaders(record.headers()));
       case LoopMessage message -> onLoop(record.key(), message);
-      case null -> out.dlq(bytes(record.key()), null, "missing_value", "a ledger.events record needs a LedgerEvent value");
+      case null ->
+          out.dlq(
+              bytes(record.key()),
+              null,
+              "missing_value",
+              "a ledger.events record needs a LedgerEvent value");
       default -> throw new IllegalStateException("unexpected value " + record.value().getClass());
     }
   }
 
   /**
    * @param timestamp the ledger.events record's timestamp: the record time of an event without one
-   * @param submittedBy the {@code ledger.submitted_by} header: carried with the event to its audit record
+   * @param submittedBy the {@code ledger.submitted_by} header: carried with the event to its audit
+   *     record
    */
   private void onEvent(String key, RawEvent raw, long timestamp, String submittedBy) {
-    LedgerEvent event = SubmittedEvent.of(RecordTime.stamp(raw.event(), timestamp, out.now()), submittedBy);
+    LedgerEvent event =
+        SubmittedEvent.of(RecordTime.stamp(raw.event(), timestamp, out.now()), submittedBy);
     List<Problem> problems = EventValidator.validate(key, event, limits);
     if (!problems.isEmpty()) {
       LOG.debug("rejected event {}: {}", event.getEventId(), Problem.describe(problems));
-      out.dlq(bytes(key), raw.bytes(), Problem.codes(problems), Problem.describe(problems), submittedBy);
+      out.dlq(
+          bytes(key),
+          raw.bytes(),
+          Problem.codes(problems),
+          Problem.describe(problems),
+          submittedBy);
       return;
     }
     String dedupeKey = LedgerStores.compose(event.getTenant(), event.getEventId());
@@ -129,15 +145,25 @@ public final class ResolverProcessor implements Processor<String, Object, Object
     // A repeated definition lands on its token's key, whose link keeps the defining event id: it
     // is dropped there, so a definition costs no dedupe entry (and no expiry entry).
     TokenLink existing = links.get(key);
-    boolean repeatsDefinition = existing != null && event.getEventId().equals(existing.definingEventId());
+    boolean repeatsDefinition =
+        existing != null && event.getEventId().equals(existing.definingEventId());
     if (repeatsDefinition) {
       return;
     }
     if (EventValidator.definesToken(event.getType())) {
       if (existing != null) {
-        out.dlq(bytes(key), raw.bytes(), Dlq.DUPLICATE_TOKEN, "token " + key + " is already defined by another event"
-            + " (submitted by " + Dlq.submitter(existing.definedBy()) + "); this one was submitted by "
-            + Dlq.submitter(submittedBy), submittedBy);
+        out.dlq(
+            bytes(key),
+            raw.bytes(),
+            Dlq.DUPLICATE_TOKEN,
+            "token "
+                + key
+                + " is already defined by another event"
+                + " (submitted by "
+                + Dlq.submitter(existing.definedBy())
+                + "); this one was submitted by "
+                + Dlq.submitter(submittedBy),
+            submittedBy);
         return;
       }
       onDefinition(key, event);
@@ -153,7 +179,9 @@ public final class ResolverProcessor implements Processor<String, Object, Object
     if (dedupeRetention.isZero()) {
       return;
     }
-    dedupeExpiry.put(LedgerStores.compose(LedgerStores.timeKey(now + dedupeRetention.toMillis()), dedupeKey), "");
+    dedupeExpiry.put(
+        LedgerStores.compose(LedgerStores.timeKey(now + dedupeRetention.toMillis()), dedupeKey),
+        "");
   }
 
   /** Never seen, or already known not to resolve (an audited orphan, a refused cycle). */
@@ -166,8 +194,11 @@ public final class ResolverProcessor implements Processor<String, Object, Object
    * or {@link #WAITER} and a child's id for a child waiting on a token never seen.
    */
   private void judgeLater(String tokenKey, String part) {
-    due.put(LedgerStores.compose(LedgerStores.timeKey(out.now() + grace.toMillis()),
-        LedgerStores.compose(tokenKey, part)), "");
+    due.put(
+        LedgerStores.compose(
+            LedgerStores.timeKey(out.now() + grace.toMillis()),
+            LedgerStores.compose(tokenKey, part)),
+        "");
   }
 
   private void onDefinition(String key, LedgerEvent event) {
@@ -182,7 +213,8 @@ public final class ResolverProcessor implements Processor<String, Object, Object
     if (parent.equals(self.tokenId())) {
       refuse(key, link, ViolationKind.cycle);
     } else {
-      out.resolve(LedgerKey.of(self.tenant(), parent).toString(), LoopMessage.request(self.tokenId()));
+      out.resolve(
+          LedgerKey.of(self.tenant(), parent).toString(), LoopMessage.request(self.tokenId()));
     }
   }
 
@@ -194,7 +226,9 @@ public final class ResolverProcessor implements Processor<String, Object, Object
       }
       return;
     }
-    parked.put(LedgerStores.compose(key, event.getEventId()), new Parked(event, out.now() + grace.toMillis(), false));
+    parked.put(
+        LedgerStores.compose(key, event.getEventId()),
+        new Parked(event, out.now() + grace.toMillis(), false));
     if (notResolving(link)) {
       // A token merely pending is audited when its ORPHAN arrives, if ever.
       judgeLater(key, event.getEventId());
@@ -206,13 +240,16 @@ public final class ResolverProcessor implements Processor<String, Object, Object
     switch (message.kind()) {
       case REQUEST -> {
         if (link != null && link.state() == TokenLink.State.RESOLVED) {
-          out.resolve(sameTenant(key, message.requester()), LoopMessage.answer(link.rootId(), link.depth()));
+          out.resolve(
+              sameTenant(key, message.requester()),
+              LoopMessage.answer(link.rootId(), link.depth()));
           return;
         }
         waiters.put(LedgerStores.compose(key, message.requester()), "");
         out.resolve(sameTenant(key, message.requester()), LoopMessage.parked());
         if (notResolving(link)) {
-          judgeLater(key, WAITER + message.requester()); // an orphan unless this resolves within its grace
+          judgeLater(
+              key, WAITER + message.requester()); // an orphan unless this resolves within its grace
         }
         if (link != null && link.state() == TokenLink.State.PENDING) {
           probe(key, link, message);
@@ -255,10 +292,10 @@ public final class ResolverProcessor implements Processor<String, Object, Object
   }
 
   /**
-   * Carries a new link of {@code message}'s origin up through this pending token, which is
-   * {@code hops} above it: finding the origin here means a cycle. The origin is at least one hop
-   * deeper than this token's parent, root or not, so past the max depth the probe stops and the
-   * origin is told it never resolves.
+   * Carries a new link of {@code message}'s origin up through this pending token, which is {@code
+   * hops} above it: finding the origin here means a cycle. The origin is at least one hop deeper
+   * than this token's parent, root or not, so past the max depth the probe stops and the origin is
+   * told it never resolves.
    */
   private void probe(String key, TokenLink link, LoopMessage message) {
     LedgerKey self = LedgerKey.parse(key);
@@ -268,9 +305,11 @@ public final class ResolverProcessor implements Processor<String, Object, Object
     }
     int originDepth = message.hops() + 1;
     if (originDepth > maxDepth) {
-      out.resolve(sameTenant(key, message.origin()), LoopMessage.tooDeep(message.origin(), originDepth));
+      out.resolve(
+          sameTenant(key, message.origin()), LoopMessage.tooDeep(message.origin(), originDepth));
     } else {
-      out.resolve(sameTenant(key, link.parentId()), LoopMessage.probe(message.origin(), originDepth));
+      out.resolve(
+          sameTenant(key, link.parentId()), LoopMessage.probe(message.origin(), originDepth));
     }
   }
 
@@ -289,7 +328,8 @@ public final class ResolverProcessor implements Processor<String, Object, Object
     if (!link.audited()) {
       out.audit(key, LedgerRecords.audit(definition, null, Set.of(kind), now));
     }
-    out.alert(key, LedgerRecords.alert(definition, LedgerKey.parse(key).tokenId(), kind, null, now));
+    out.alert(
+        key, LedgerRecords.alert(definition, LedgerKey.parse(key).tokenId(), kind, null, now));
     for (KeyValue<String, Parked> entry : LedgerStores.scan(parked, key)) {
       auditWaiting(key, entry.key, refused, entry.value, now);
     }
@@ -309,7 +349,8 @@ public final class ResolverProcessor implements Processor<String, Object, Object
     String treeKey = sameTenant(key, rootId);
     out.tree(treeKey, new TreeMessage(link.definition(), link.audited()));
     for (KeyValue<String, String> waiter : LedgerStores.drain(waiters, key)) {
-      out.resolve(sameTenant(key, LedgerStores.after(waiter.key)), LoopMessage.answer(rootId, depth));
+      out.resolve(
+          sameTenant(key, LedgerStores.after(waiter.key)), LoopMessage.answer(rootId, depth));
     }
     for (KeyValue<String, Parked> entry : LedgerStores.drain(parked, key)) {
       out.tree(treeKey, new TreeMessage(entry.value.event(), entry.value.audited()));
@@ -317,9 +358,9 @@ public final class ResolverProcessor implements Processor<String, Object, Object
   }
 
   /**
-   * Once the grace is over: judges uses of tokens never seen ({@code unknown_token}), audits without
-   * a chain what still waits on an unresolved token (its definition, its uses and revocations), and
-   * forgets event ids older than the dedupe retention.
+   * Once the grace is over: judges uses of tokens never seen ({@code unknown_token}), audits
+   * without a chain what still waits on an unresolved token (its definition, its uses and
+   * revocations), and forgets event ids older than the dedupe retention.
    */
   private void sweep(long now) {
     for (String dueKey : dueBefore(due, now, Integer.MAX_VALUE)) {
@@ -349,7 +390,10 @@ public final class ResolverProcessor implements Processor<String, Object, Object
     }
   }
 
-  /** A token whose chain stays incomplete past the grace: itself, what waits on it, its waiting children. */
+  /**
+   * A token whose chain stays incomplete past the grace: itself, what waits on it, its waiting
+   * children.
+   */
   private void auditOrphan(String tokenKey, TokenLink link, long now) {
     links.put(tokenKey, link.markAudited());
     out.audit(tokenKey, LedgerRecords.audit(link.definition(), null, Set.of(), now));
@@ -360,14 +404,18 @@ public final class ResolverProcessor implements Processor<String, Object, Object
   }
 
   /** A use or revocation still waiting: of a token never seen, or of one whose root is unknown. */
-  private void auditWaiting(String tokenKey, String parkedKey, TokenLink link, Parked entry, long now) {
+  private void auditWaiting(
+      String tokenKey, String parkedKey, TokenLink link, Parked entry, long now) {
     LedgerEvent event = entry.event();
     boolean used = EventValidator.USED.equals(event.getType());
     if (used && link == null) {
       parked.delete(parkedKey);
-      out.audit(tokenKey, LedgerRecords.audit(event, null, Set.of(ViolationKind.unknown_token), now));
-      out.alert(tokenKey, LedgerRecords.alert(event, LedgerKey.parse(tokenKey).tokenId(), ViolationKind.unknown_token,
-          null, now));
+      out.audit(
+          tokenKey, LedgerRecords.audit(event, null, Set.of(ViolationKind.unknown_token), now));
+      out.alert(
+          tokenKey,
+          LedgerRecords.alert(
+              event, LedgerKey.parse(tokenKey).tokenId(), ViolationKind.unknown_token, null, now));
       return;
     }
     if (!entry.audited()) {
@@ -385,7 +433,8 @@ public final class ResolverProcessor implements Processor<String, Object, Object
   /** At most {@code limit} keys of a time-indexed store up to {@code now}, oldest first. */
   private static List<String> dueBefore(KeyValueStore<String, String> index, long now, int limit) {
     List<String> keys = new ArrayList<>();
-    try (KeyValueIterator<String, String> it = index.range(LedgerStores.timeKey(0), LedgerStores.timeKey(now))) {
+    try (KeyValueIterator<String, String> it =
+        index.range(LedgerStores.timeKey(0), LedgerStores.timeKey(now))) {
       while (it.hasNext() && keys.size() < limit) {
         keys.add(it.next().key);
       }
@@ -393,7 +442,10 @@ public final class ResolverProcessor implements Processor<String, Object, Object
     return keys;
   }
 
-  /** The key of token {@code tokenId} in the tenant of {@code tokenKey} (its root, a child, a parent). */
+  /**
+   * The key of token {@code tokenId} in the tenant of {@code tokenKey} (its root, a child, a
+   * parent).
+   */
   private static String sameTenant(String tokenKey, String tokenId) {
     return LedgerKey.of(LedgerKey.parse(tokenKey).tenant(), tokenId).toString();
   }

@@ -12,8 +12,8 @@ import org.apache.kafka.common.header.Headers;
 
 /**
  * An event with the id of the credential that submitted it: the {@code ledger.submitted_by} header
- * of its {@code ledger.events} record, which stage 1 reads and the AuditRecord carries as
- * {@code submitted_by}.
+ * of its {@code ledger.events} record, which stage 1 reads and the AuditRecord carries as {@code
+ * submitted_by}.
  *
  * <p>A subclass of the generated {@link LedgerEvent} rather than a wrapper, so that every internal
  * message and store that carries an event ({@link TokenLink}, {@link Parked}, {@link TreeMessage})
@@ -23,7 +23,9 @@ import org.apache.kafka.common.header.Headers;
  */
 public final class SubmittedEvent extends LedgerEvent {
 
-  /** Longest submitter id kept; an API key id is 16 characters, a JWT subject rarely more than 255. */
+  /**
+   * Longest submitter id kept; an API key id is 16 characters, a JWT subject rarely more than 255.
+   */
   static final int MAX_LENGTH = 1024;
 
   private final String submittedBy;
@@ -38,7 +40,8 @@ public final class SubmittedEvent extends LedgerEvent {
   /**
    * {@code event} submitted by {@code submittedBy}.
    *
-   * @param submittedBy the credential id, or null when unknown (then {@code event} itself is returned)
+   * @param submittedBy the credential id, or null when unknown (then {@code event} itself is
+   *     returned)
    */
   public static LedgerEvent of(LedgerEvent event, String submittedBy) {
     Objects.requireNonNull(event, "event");
@@ -59,7 +62,9 @@ public final class SubmittedEvent extends LedgerEvent {
     return value.length() > MAX_LENGTH ? value.substring(0, MAX_LENGTH) : value;
   }
 
-  /** @return who submitted {@code event}, or null when it was written to Kafka without the header */
+  /**
+   * @return who submitted {@code event}, or null when it was written to Kafka without the header
+   */
   public static String submitterOf(LedgerEvent event) {
     return event instanceof SubmittedEvent s ? s.submittedBy : null;
   }

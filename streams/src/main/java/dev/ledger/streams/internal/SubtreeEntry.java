@@ -4,13 +4,13 @@ import java.time.Instant;
 
 /**
  * The value of a token's entry in {@code ledger-tree-subtrees}: what a cascade needs to notify the
- * token without decoding its node. Its expiry goes into the notice; the mark of a revocation of
- * its own tells the cascade where an earlier revocation may already hold (only marked tokens
- * cost a revocation lookup).
+ * token without decoding its node. Its expiry goes into the notice; the mark of a revocation of its
+ * own tells the cascade where an earlier revocation may already hold (only marked tokens cost a
+ * revocation lookup).
  *
- * <p>Encoded as {@code "-"} (no expiry) or the expiry in epoch millis, followed by {@code "!"}
- * when the token has a revocation of its own. Versions before this one wrote {@code ""}:
- * {@link #parse} returns null for it, and the caller reads the node instead.
+ * <p>Encoded as {@code "-"} (no expiry) or the expiry in epoch millis, followed by {@code "!"} when
+ * the token has a revocation of its own. Versions before this one wrote {@code ""}: {@link #parse}
+ * returns null for it, and the caller reads the node instead.
  *
  * @param expiresAt the token's effective expiry, or null if it never expires
  * @param ownRevocation true once a {@code token.revoked} names this token
@@ -37,6 +37,7 @@ public record SubtreeEntry(Instant expiresAt, boolean ownRevocation) {
     }
     boolean own = value.charAt(value.length() - 1) == OWN_REVOCATION;
     String expiry = own ? value.substring(0, value.length() - 1) : value;
-    return new SubtreeEntry(NO_EXPIRY.equals(expiry) ? null : Instant.ofEpochMilli(Long.parseLong(expiry)), own);
+    return new SubtreeEntry(
+        NO_EXPIRY.equals(expiry) ? null : Instant.ofEpochMilli(Long.parseLong(expiry)), own);
   }
 }

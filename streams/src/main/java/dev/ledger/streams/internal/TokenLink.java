@@ -9,20 +9,27 @@ import java.util.Objects;
  * or a revocation, whether the token exists at all) need none, and the tree processor has the
  * definition from the moment the root is known.
  *
- * @param definition the token.issued/exchanged/attenuated event while {@link State#PENDING}, else null
+ * @param definition the token.issued/exchanged/attenuated event while {@link State#PENDING}, else
+ *     null
  * @param rootId the tree's root once {@link State#RESOLVED}, else null
  * @param state never null
  * @param audited true once stage 1 wrote the definition's audit record because its parent stayed
  *     unknown past the grace (an orphan), so the tree processor must not write another
  * @param depth once {@link State#RESOLVED}, parent links to the root; else 0
- * @param definedBy who submitted the definition ({@link SubmittedEvent}), kept after the definition is
- *     dropped so that a second definition's {@code duplicate_token} DLQ record can name both; null
- *     when it was written to Kafka directly
+ * @param definedBy who submitted the definition ({@link SubmittedEvent}), kept after the definition
+ *     is dropped so that a second definition's {@code duplicate_token} DLQ record can name both;
+ *     null when it was written to Kafka directly
  * @param definingEventId the {@code event_id} of the definition: a repeat of that event is dropped
  *     by it, so a definition needs no entry in the dedupe store (one record less per token)
  */
-public record TokenLink(LedgerEvent definition, String rootId, State state, boolean audited, int depth,
-    String definedBy, String definingEventId) {
+public record TokenLink(
+    LedgerEvent definition,
+    String rootId,
+    State state,
+    boolean audited,
+    int depth,
+    String definedBy,
+    String definingEventId) {
 
   /** Resolution state of a token in stage 1. */
   public enum State {
@@ -30,7 +37,10 @@ public record TokenLink(LedgerEvent definition, String rootId, State state, bool
     PENDING,
     /** Its root is known; its events go on to the tree processor. */
     RESOLVED,
-    /** Refused, never resolves: its parent link would make it its own ancestor, or it is deeper than the max depth. */
+    /**
+     * Refused, never resolves: its parent link would make it its own ancestor, or it is deeper than
+     * the max depth.
+     */
     CYCLIC
   }
 
@@ -48,7 +58,13 @@ public record TokenLink(LedgerEvent definition, String rootId, State state, bool
 
   /** A token just defined, its root not known yet. */
   public static TokenLink pending(LedgerEvent definition) {
-    return new TokenLink(definition, null, State.PENDING, false, 0, SubmittedEvent.submitterOf(definition),
+    return new TokenLink(
+        definition,
+        null,
+        State.PENDING,
+        false,
+        0,
+        SubmittedEvent.submitterOf(definition),
         definition.getEventId());
   }
 
@@ -67,25 +83,34 @@ public record TokenLink(LedgerEvent definition, String rootId, State state, bool
   // The audited flag rides in the top bit of the state byte.
   private static final int AUDITED_BIT = 0x80;
 
-  public static final BinarySerde<TokenLink> SERDE = new BinarySerde<>("TokenLink",
-      (l, out) -> {
-        out.writeByte(l.state().ordinal() | (l.audited() ? AUDITED_BIT : 0));
-        BinarySerde.writeNullable(out, l.rootId());
-        out.writeInt(l.depth());
-        BinarySerde.writeNullable(out, l.definedBy());
-        BinarySerde.writeNullable(out, l.definingEventId());
-        if (l.state() == State.PENDING) {
-          SubmittedEvent.write(out, l.definition());
-        }
-      },
-      in -> {
-        int head = in.readUnsignedByte();
-        State state = State.values()[head & ~AUDITED_BIT];
-        String root = BinarySerde.readNullable(in);
-        int depth = in.readInt();
-        String definedBy = BinarySerde.readNullable(in);
-        String definingEventId = BinarySerde.readNullable(in);
-        LedgerEvent definition = state == State.PENDING ? SubmittedEvent.read(in) : null;
-        return new TokenLink(definition, root, state, (head & AUDITED_BIT) != 0, depth, definedBy, definingEventId);
-      });
+  public static final BinarySerde<TokenLink> SERDE =
+      new BinarySerde<>(
+          "TokenLink",
+          (l, out) -> {
+            out.writeByte(l.state().ordinal() | (l.audited() ? AUDITED_BIT : 0));
+            BinarySerde.writeNullable(out, l.rootId());
+            out.writeInt(l.depth());
+            BinarySerde.writeNullable(out, l.definedBy());
+            BinarySerde.writeNullable(out, l.definingEventId());
+            if (l.state() == State.PENDING) {
+              SubmittedEvent.write(out, l.definition());
+            }
+          },
+          in -> {
+            int head = in.readUnsignedByte();
+            State state = State.values()[head & ~AUDITED_BIT];
+            String root = BinarySerde.readNullable(in);
+            int depth = in.readInt();
+            String definedBy = BinarySerde.readNullable(in);
+            String definingEventId = BinarySerde.readNullable(in);
+            LedgerEvent definition = state == State.PENDING ? SubmittedEvent.read(in) : null;
+            return new TokenLink(
+                definition,
+                root,
+                state,
+                (head & AUDITED_BIT) != 0,
+                depth,
+                definedBy,
+                definingEventId);
+          });
 }

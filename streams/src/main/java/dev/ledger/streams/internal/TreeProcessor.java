@@ -31,34 +31,34 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * rights, budgets and the revocation cascade are local walks over the children index, whatever the
  * depth, and no hop goes back through Kafka.
  *
- * <p>Judgement is by event time (CONTRACT.md section 2). Use violations are raised only for
- * {@code outcome=allowed}: a denied use is the resource server doing its job. A revocation that
- * arrives after a use that happened later than it re-judges the stored use: the token gets
- * {@code use_after_revocation}, and the use an alert and an amendment of its audit record (a
- * record on ledger.audit with {@code amends} set, after the original in the same partition); the
- * original is never written again. Between two revocations reaching a token the earlier {@code revoked_at} wins
+ * <p>Judgement is by event time (CONTRACT.md section 2). Use violations are raised only for {@code
+ * outcome=allowed}: a denied use is the resource server doing its job. A revocation that arrives
+ * after a use that happened later than it re-judges the stored use: the token gets {@code
+ * use_after_revocation}, and the use an alert and an amendment of its audit record (a record on
+ * ledger.audit with {@code amends} set, after the original in the same partition); the original is
+ * never written again. Between two revocations reaching a token the earlier {@code revoked_at} wins
  * (ties: the smaller cause id), so every arrival order ends in the same state.
  *
- * <p>Budgets are judged the same way: the allowed uses counted against a token with
- * {@code max_uses} are ranked by event time (ties: event id), and the ones ranked beyond
- * {@code max_uses} are {@code usage_limit_exceeded}. A use that arrives late but happened earlier
- * pushes the last use within the budget out of it; that use is re-judged like a use re-judged by a
- * revocation (token violation, alert and amendment). A use audited by stage 1 before its chain was
- * known gets its verdict here, as an amendment too. So the verdicts on uses, read from the audit
- * records with their amendments applied, are the same in every arrival order, and the amendment
- * path runs only when a verdict changes.
+ * <p>Budgets are judged the same way: the allowed uses counted against a token with {@code
+ * max_uses} are ranked by event time (ties: event id), and the ones ranked beyond {@code max_uses}
+ * are {@code usage_limit_exceeded}. A use that arrives late but happened earlier pushes the last
+ * use within the budget out of it; that use is re-judged like a use re-judged by a revocation
+ * (token violation, alert and amendment). A use audited by stage 1 before its chain was known gets
+ * its verdict here, as an amendment too. So the verdicts on uses, read from the audit records with
+ * their amendments applied, are the same in every arrival order, and the amendment path runs only
+ * when a verdict changes.
  *
- * <p>A revocation's cascade is split over two transactions so that resource servers hear of it
- * as early as possible. The first writes the notices, straight from the subtree index (one
- * iterator, no node read per token) and sends a {@link TreeMessage#followUp follow-up} to this
- * processor's own input topic; the second, once the follow-up is readable, that is once the first
- * committed, updates the stored nodes, re-judges their uses and emits them on ledger.tokens. The
- * revocation in force on a token is therefore always computed from the revocations stored for its
- * chain ({@link #inForce}), never read from its node, which may still wait for its follow-up: a
- * use, a new child or an expiry in between is judged the same as after it.
+ * <p>A revocation's cascade is split over two transactions so that resource servers hear of it as
+ * early as possible. The first writes the notices, straight from the subtree index (one iterator,
+ * no node read per token) and sends a {@link TreeMessage#followUp follow-up} to this processor's
+ * own input topic; the second, once the follow-up is readable, that is once the first committed,
+ * updates the stored nodes, re-judges their uses and emits them on ledger.tokens. The revocation in
+ * force on a token is therefore always computed from the revocations stored for its chain ({@link
+ * #inForce}), never read from its node, which may still wait for its follow-up: a use, a new child
+ * or an expiry in between is judged the same as after it.
  *
- * <p>A use is the hot path, so it writes no TokenNode unless it adds a violation to its token:
- * it writes its audit record, its stored use in {@code ledger-tree-pending-uses} and, only below a
+ * <p>A use is the hot path, so it writes no TokenNode unless it adds a violation to its token: it
+ * writes its audit record, its stored use in {@code ledger-tree-pending-uses} and, only below a
  * token with {@code max_uses}, a budget entry. The {@code uses} counts of the token and its
  * ancestors are brought up to date by a wall-clock flush every {@code usesFlushInterval}, which
  * writes each node with pending uses in its subtree once, however many uses it counts, and moves
@@ -72,6 +72,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
   public static final String NAME = "tree";
 
   private static final Duration EXPIRY_INTERVAL = Duration.ofSeconds(1);
+
   /** Tokens a follow-up brings in line per call (tens of milliseconds of work). */
   static final int FOLLOW_UP_BATCH = 200;
 
@@ -89,16 +90,20 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
 
   private final int depthLimit;
   private final Duration usesFlushInterval;
+
   /**
-   * Per token, the allowed uses in its subtree (itself included) that are in
-   * {@code ledger-tree-pending-uses} and not yet in its node's {@code uses}: derived state, rebuilt
-   * from that store on {@link #init}, emptied by each flush.
+   * Per token, the allowed uses in its subtree (itself included) that are in {@code
+   * ledger-tree-pending-uses} and not yet in its node's {@code uses}: derived state, rebuilt from
+   * that store on {@link #init}, emptied by each flush.
    */
   private final Map<String, Long> pendingCounts = new HashMap<>();
+
   private Outputs out;
   private KeyValueStore<String, TreeMessage> definitions;
+
   /** Encoded TokenNodes: encoded once per change, for the store and for ledger.tokens alike. */
   private KeyValueStore<String, byte[]> nodes;
+
   private KeyValueStore<String, String> children;
   private KeyValueStore<String, String> subtrees;
   private KeyValueStore<String, LedgerEvent> revocations;
@@ -138,12 +143,13 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     try (KeyValueIterator<String, String> it = pendingUses.all()) {
       it.forEachRemaining(kv -> perToken.merge(LedgerStores.before(kv.key), 1L, Long::sum));
     }
-    perToken.forEach((key, count) -> {
-      TokenNode node = node(key);
-      if (node != null) {
-        countPending(node, count);
-      }
-    });
+    perToken.forEach(
+        (key, count) -> {
+          TokenNode node = node(key);
+          if (node != null) {
+            countPending(node, count);
+          }
+        });
   }
 
   @Override
@@ -191,7 +197,8 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
       Attach next = queue.poll();
       TokenNode node = attach(next);
       for (KeyValue<String, String> child : LedgerStores.scan(children, next.key())) {
-        String childKey = LedgerKey.of(definition.getTenant(), LedgerStores.after(child.key)).toString();
+        String childKey =
+            LedgerKey.of(definition.getTenant(), LedgerStores.after(child.key)).toString();
         TreeMessage childDefinition = definitions.get(childKey);
         if (childDefinition != null && node(childKey) == null) {
           queue.add(new Attach(childKey, childDefinition, node));
@@ -210,18 +217,33 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     TokenNode node = derived.node(); // a new node: no uses to re-judge yet
     catchUp(key, node);
     publish(key, node);
-    subtrees.put(LedgerStores.path(node), new SubtreeEntry(node.getExpiresAt(), revocations.get(key) != null).encode());
+    subtrees.put(
+        LedgerStores.path(node),
+        new SubtreeEntry(node.getExpiresAt(), revocations.get(key) != null).encode());
     if (node.getExpiresAt() != null) {
-      expiry.put(LedgerStores.compose(LedgerStores.timeKey(node.getExpiresAt().toEpochMilli()), key), "");
+      expiry.put(
+          LedgerStores.compose(LedgerStores.timeKey(node.getExpiresAt().toEpochMilli()), key), "");
     }
     if (!attach.definition().audited()) {
       out.audit(key, LedgerRecords.audit(definition, node, derived.violations(), out.now()));
     } else if (!derived.violations().isEmpty()) {
       // Stage 1 audited it as an orphan, without a chain or a verdict: its verdict, now that its
       // parent (the cause) completed the chain, is an amendment, as is every alert's flag.
-      TreeMessage cause = parent == null ? null : definitions.get(LedgerKey.of(parent.getTenant(), parent.getTokenId()).toString());
-      out.audit(key, LedgerRecords.amendment(definition.getEventId(), definition.getType(), definition.getOccurredAt(), null,
-          node, derived.violations(), cause == null ? null : cause.event(), out.now()));
+      TreeMessage cause =
+          parent == null
+              ? null
+              : definitions.get(LedgerKey.of(parent.getTenant(), parent.getTokenId()).toString());
+      out.audit(
+          key,
+          LedgerRecords.amendment(
+              definition.getEventId(),
+              definition.getType(),
+              definition.getOccurredAt(),
+              null,
+              node,
+              derived.violations(),
+              cause == null ? null : cause.event(),
+              out.now()));
     }
     alert(definition, tokenId, derived.violations(), node);
     if (node.getRevokedAt() != null) {
@@ -239,8 +261,8 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
   }
 
   /**
-   * Judges one use by event time and counts it as pending against the token and every ancestor
-   * (see the class comment); a token with {@code max_uses} of its own also ranks it in its budget.
+   * Judges one use by event time and counts it as pending against the token and every ancestor (see
+   * the class comment); a token with {@code max_uses} of its own also ranks it in its budget.
    *
    * @param audited stage 1 already wrote its audit record (its token was unresolved past the grace)
    */
@@ -274,7 +296,11 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     }
     countPending(node, 1);
     List<Pushed> pushed = new ArrayList<>();
-    if (!withinBudgets(key, node, LedgerStores.timeKey(at.toEpochMilli()) + LedgerStores.SEP + event.getEventId(), pushed)) {
+    if (!withinBudgets(
+        key,
+        node,
+        LedgerStores.timeKey(at.toEpochMilli()) + LedgerStores.SEP + event.getEventId(),
+        pushed)) {
       violations.add(ViolationKind.usage_limit_exceeded);
     }
     List<ViolationKind> flagged = Violations.union(node.getViolations(), violations);
@@ -282,14 +308,24 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
       node.setViolations(flagged);
       publish(key, node);
     }
-    pendingUses.put(LedgerStores.compose(key, event.getEventId()), new StoredUse(at.toEpochMilli(), Violations.mask(violations)).encode());
+    pendingUses.put(
+        LedgerStores.compose(key, event.getEventId()),
+        new StoredUse(at.toEpochMilli(), Violations.mask(violations)).encode());
     if (!audited) {
       out.audit(key, LedgerRecords.audit(event, node, violations, out.now()));
     } else if (!violations.isEmpty()) {
-      // Stage 1 audited it without a chain (no verdict on it but unknown_token): this is its verdict.
+      // Stage 1 audited it without a chain (no verdict on it but unknown_token): this is its
+      // verdict.
       TreeMessage definition = definitions.get(key);
-      out.audit(key, LedgerRecords.useAmendment(event.getEventId(), at, node, violations,
-          definition == null ? null : definition.event(), out.now()));
+      out.audit(
+          key,
+          LedgerRecords.useAmendment(
+              event.getEventId(),
+              at,
+              node,
+              violations,
+              definition == null ? null : definition.event(),
+              out.now()));
     }
     alert(event, node.getTokenId(), violations, node);
     for (Pushed p : pushed) {
@@ -298,10 +334,13 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     return pushed.isEmpty() ? node : node(key); // a pushed use may be of this token too
   }
 
-  /** Counts {@code count} more pending allowed uses of {@code node} against it and every ancestor. */
+  /**
+   * Counts {@code count} more pending allowed uses of {@code node} against it and every ancestor.
+   */
   private void countPending(TokenNode node, long count) {
     for (Hop hop : node.getChain()) {
-      pendingCounts.merge(LedgerKey.of(node.getTenant(), hop.getTokenId()).toString(), count, Long::sum);
+      pendingCounts.merge(
+          LedgerKey.of(node.getTenant(), hop.getTokenId()).toString(), count, Long::sum);
     }
   }
 
@@ -319,7 +358,8 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     String holderKey = key;
     TokenNode holder = node;
     for (int i = chain.size() - 1; holder != null && holder.getMaxUses() != null; i--) {
-      String parentKey = i == 0 ? null : LedgerKey.of(node.getTenant(), chain.get(i - 1).getTokenId()).toString();
+      String parentKey =
+          i == 0 ? null : LedgerKey.of(node.getTenant(), chain.get(i - 1).getTokenId()).toString();
       TokenNode parent = parentKey == null ? null : node(parentKey);
       if ((parent == null || !holder.getMaxUses().equals(parent.getMaxUses()))
           && !withinBudget(holderKey, holder, entry, key, pushed)) {
@@ -332,12 +372,13 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
   }
 
   /**
-   * Adds a use ({@code entry} = time + event id) to the budget of {@code ancestor} (whose
-   * {@code uses} plus pending count already counts it) and tells whether it ranks within {@code max_uses}. A use
-   * that ranks within but not last pushes the use now ranked just past the budget into
-   * {@code pushed}; uses ranked further were already over it.
+   * Adds a use ({@code entry} = time + event id) to the budget of {@code ancestor} (whose {@code
+   * uses} plus pending count already counts it) and tells whether it ranks within {@code max_uses}.
+   * A use that ranks within but not last pushes the use now ranked just past the budget into {@code
+   * pushed}; uses ranked further were already over it.
    */
-  private boolean withinBudget(String ancestorKey, TokenNode ancestor, String entry, String usedKey, List<Pushed> pushed) {
+  private boolean withinBudget(
+      String ancestorKey, TokenNode ancestor, String entry, String usedKey, List<Pushed> pushed) {
     long max = ancestor.getMaxUses();
     String entryKey = LedgerStores.compose(ancestorKey, entry);
     String last = LedgerStores.lastKey(budgets, ancestorKey);
@@ -374,7 +415,12 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     TokenNode node = node(key);
     Revoked before = node == null ? null : inForce(node);
     LedgerEvent existing = revocations.get(key);
-    if (existing == null || earlier(event.getOccurredAt(), event.getEventId(), existing.getOccurredAt(), existing.getEventId())) {
+    if (existing == null
+        || earlier(
+            event.getOccurredAt(),
+            event.getEventId(),
+            existing.getOccurredAt(),
+            existing.getEventId())) {
       revocations.put(key, event);
     }
     if (node == null) {
@@ -389,11 +435,15 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     SubtreeEntry entry = SubtreeEntry.parse(stored);
     if (stored != null && (entry == null || !entry.ownRevocation())) {
       // An entry without a value (written before entries had one) gets one now, from the node.
-      subtrees.put(path, (entry == null ? new SubtreeEntry(node.getExpiresAt(), true) : entry.withOwnRevocation()).encode());
+      subtrees.put(
+          path,
+          (entry == null ? new SubtreeEntry(node.getExpiresAt(), true) : entry.withOwnRevocation())
+              .encode());
     }
     Revoked revoked = new Revoked(event.getOccurredAt(), tokenId);
     if (!revoked.beats(before)) {
-      return; // an earlier revocation holds on it, so on its whole subtree: revoking twice changes nothing
+      return; // an earlier revocation holds on it, so on its whole subtree: revoking twice changes
+      // nothing
     }
     node.setRevokedAt(revoked.at());
     node.setRevocationCause(revoked.cause());
@@ -434,8 +484,19 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
           continue;
         }
         Instant expiresAt = entry != null ? entry.expiresAt() : expiresAt(key);
-        out.revocation(key, LedgerRecords.notice(tenant, tokenId, top.getRootId(), top.getPrincipal(),
-            depth(next.key), expiresAt, revoked.at(), revoked.cause(), event, out.now()));
+        out.revocation(
+            key,
+            LedgerRecords.notice(
+                tenant,
+                tokenId,
+                top.getRootId(),
+                top.getPrincipal(),
+                depth(next.key),
+                expiresAt,
+                revoked.at(),
+                revoked.cause(),
+                event,
+                out.now()));
         tombstoneLater(key, expiresAt);
         reached = true;
       }
@@ -457,14 +518,16 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     }
     String last = null;
     int done = 0;
-    try (KeyValueIterator<String, String> it = LedgerStores.iterateAfter(subtrees, LedgerStores.path(top), message.resumeAfter())) {
+    try (KeyValueIterator<String, String> it =
+        LedgerStores.iterateAfter(subtrees, LedgerStores.path(top), message.resumeAfter())) {
       while (it.hasNext()) {
         if (done == FOLLOW_UP_BATCH) {
           out.tree(treeKey, message.resumedAfter(last));
           return;
         }
         String subtreeKey = it.next().key;
-        String descendantKey = LedgerKey.of(top.getTenant(), LedgerStores.last(subtreeKey)).toString();
+        String descendantKey =
+            LedgerKey.of(top.getTenant(), LedgerStores.last(subtreeKey)).toString();
         TokenNode descendant = node(descendantKey);
         if (descendant != null && catchUp(descendantKey, descendant)) {
           publish(descendantKey, descendant);
@@ -473,7 +536,8 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
         done++;
       }
     }
-    out.commitSoon(); // the cascade on ledger.tokens: no commit interval on top of the notices' commit
+    out.commitSoon(); // the cascade on ledger.tokens: no commit interval on top of the notices'
+    // commit
   }
 
   /**
@@ -504,7 +568,9 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
    */
   private boolean catchUp(String key, TokenNode node) {
     Revoked revoked = inForce(node);
-    if (revoked == null || (revoked.at().equals(node.getRevokedAt()) && revoked.cause().equals(node.getRevocationCause()))) {
+    if (revoked == null
+        || (revoked.at().equals(node.getRevokedAt())
+            && revoked.cause().equals(node.getRevocationCause()))) {
       return false;
     }
     node.setRevokedAt(revoked.at());
@@ -513,11 +579,14 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     return true;
   }
 
-  /** The earliest revocation of any token on {@code node}'s chain, itself included; null if none. */
+  /**
+   * The earliest revocation of any token on {@code node}'s chain, itself included; null if none.
+   */
   private Revoked inForce(TokenNode node) {
     Revoked earliest = null;
     for (Hop hop : node.getChain()) {
-      Revoked own = own(LedgerKey.of(node.getTenant(), hop.getTokenId()).toString(), hop.getTokenId());
+      Revoked own =
+          own(LedgerKey.of(node.getTenant(), hop.getTokenId()).toString(), hop.getTokenId());
       if (own != null && own.beats(earliest)) {
         earliest = own;
       }
@@ -539,7 +608,9 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
   /** A subtree key's depth: the root is {@code tenant/root}, every separator one hop below. */
   private static int depth(String subtreeKey) {
     int depth = 0;
-    for (int i = subtreeKey.indexOf(LedgerStores.SEP); i >= 0; i = subtreeKey.indexOf(LedgerStores.SEP, i + 1)) {
+    for (int i = subtreeKey.indexOf(LedgerStores.SEP);
+        i >= 0;
+        i = subtreeKey.indexOf(LedgerStores.SEP, i + 1)) {
       depth++;
     }
     return depth;
@@ -555,12 +626,19 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     for (KeyValueStore<String, String> store : List.of(uses, pendingUses)) {
       for (KeyValue<String, String> entry : LedgerStores.scan(store, key)) {
         StoredUse use = StoredUse.parse(entry.value);
-        if (use.occurredAt() > revokedAt.toEpochMilli() && flagStored(store, entry.key, use, ViolationKind.use_after_revocation)) {
+        if (use.occurredAt() > revokedAt.toEpochMilli()
+            && flagStored(store, entry.key, use, ViolationKind.use_after_revocation)) {
           added.add(ViolationKind.use_after_revocation);
           if (cause == null) {
             cause = revocationOf(node); // read once, and only when a verdict changed
           }
-          rejudged(key, node, LedgerStores.after(entry.key), use, ViolationKind.use_after_revocation, cause);
+          rejudged(
+              key,
+              node,
+              LedgerStores.after(entry.key),
+              use,
+              ViolationKind.use_after_revocation,
+              cause);
         }
       }
     }
@@ -591,7 +669,8 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
   }
 
   /** Adds {@code kind} to a use stored in {@code store}; false if it had it already. */
-  private boolean flagStored(KeyValueStore<String, String> store, String useKey, StoredUse use, ViolationKind kind) {
+  private boolean flagStored(
+      KeyValueStore<String, String> store, String useKey, StoredUse use, ViolationKind kind) {
     if (use.has(kind)) {
       return false;
     }
@@ -603,10 +682,27 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
    * The alert and the amendment of a use re-judged after its audit record was written (known by id
    * and time only): both or neither, so that no flagged use lacks its alert and no alert its flag.
    */
-  private void rejudged(String key, TokenNode node, String eventId, StoredUse use, ViolationKind kind, LedgerEvent cause) {
+  private void rejudged(
+      String key,
+      TokenNode node,
+      String eventId,
+      StoredUse use,
+      ViolationKind kind,
+      LedgerEvent cause) {
     Instant at = Instant.ofEpochMilli(use.occurredAt());
-    out.audit(key, LedgerRecords.useAmendment(eventId, at, node, EnumSet.of(kind), cause, out.now()));
-    out.alert(key, LedgerRecords.alert(eventId, at, node.getTenant(), node.getTokenId(), kind, node, node.getActor(), out.now()));
+    out.audit(
+        key, LedgerRecords.useAmendment(eventId, at, node, EnumSet.of(kind), cause, out.now()));
+    out.alert(
+        key,
+        LedgerRecords.alert(
+            eventId,
+            at,
+            node.getTenant(),
+            node.getTokenId(),
+            kind,
+            node,
+            node.getActor(),
+            out.now()));
   }
 
   /**
@@ -633,10 +729,14 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     }
   }
 
-  /** Re-emits tokens that just expired, and replaces the notices of expired revoked ones with tombstones. */
+  /**
+   * Re-emits tokens that just expired, and replaces the notices of expired revoked ones with
+   * tombstones.
+   */
   private void expire(long now) {
     List<String> expired = new ArrayList<>();
-    try (KeyValueIterator<String, String> it = expiry.range(LedgerStores.timeKey(0), LedgerStores.timeKey(now))) {
+    try (KeyValueIterator<String, String> it =
+        expiry.range(LedgerStores.timeKey(0), LedgerStores.timeKey(now))) {
       it.forEachRemaining(kv -> expired.add(kv.key));
     }
     for (String entry : expired) {
@@ -662,7 +762,10 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     tombstoneLater(key, node.getExpiresAt());
   }
 
-  /** After a notice: makes sure the expiry sweep replaces it with a tombstone once the token expired. */
+  /**
+   * After a notice: makes sure the expiry sweep replaces it with a tombstone once the token
+   * expired.
+   */
   private void tombstoneLater(String key, Instant expiresAt) {
     if (expiresAt != null && expiresAt.toEpochMilli() < out.now()) {
       // Already swept from the expiry index: put it back so the next sweep writes the tombstone.
@@ -675,13 +778,19 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     return revocations.get(LedgerKey.of(node.getTenant(), node.getRevocationCause()).toString());
   }
 
-  private void alert(LedgerEvent event, String tokenId, Collection<ViolationKind> violations, TokenNode node) {
+  private void alert(
+      LedgerEvent event, String tokenId, Collection<ViolationKind> violations, TokenNode node) {
     for (ViolationKind kind : violations) {
-      out.alert(LedgerKey.of(event.getTenant(), tokenId).toString(), LedgerRecords.alert(event, tokenId, kind, node, out.now()));
+      out.alert(
+          LedgerKey.of(event.getTenant(), tokenId).toString(),
+          LedgerRecords.alert(event, tokenId, kind, node, out.now()));
     }
   }
 
-  /** Stores {@code node} with its status as of now and emits it on ledger.tokens: one encoding for both. */
+  /**
+   * Stores {@code node} with its status as of now and emits it on ledger.tokens: one encoding for
+   * both.
+   */
   private TokenNode publish(String key, TokenNode node) {
     long now = out.now();
     node.setStatus(Derivation.status(node, now));
@@ -697,7 +806,10 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     return LedgerStores.NODE_SERDE.decode(nodes.get(key));
   }
 
-  /** True when revocation (a, idA) beats (b, idB): earlier time, ties to the smaller id; anything beats none. */
+  /**
+   * True when revocation (a, idA) beats (b, idB): earlier time, ties to the smaller id; anything
+   * beats none.
+   */
   static boolean earlier(Instant a, String idA, Instant b, String idB) {
     return b == null || a.isBefore(b) || (a.equals(b) && idA.compareTo(idB) < 0);
   }

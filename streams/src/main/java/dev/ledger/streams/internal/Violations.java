@@ -17,7 +17,8 @@ public final class Violations {
   }
 
   /** The union of {@code existing} and {@code added}, once each, in enum order. */
-  public static List<ViolationKind> union(Collection<ViolationKind> existing, Collection<ViolationKind> added) {
+  public static List<ViolationKind> union(
+      Collection<ViolationKind> existing, Collection<ViolationKind> added) {
     EnumSet<ViolationKind> set = of(existing);
     set.addAll(added);
     return List.copyOf(set);

@@ -14,21 +14,37 @@ import org.junit.jupiter.api.Test;
 
 class DerivationTest {
 
-  private static final TokenNode ROOT = Derivation.derive(
-      Events.issued("t", "e0", "r", "user:u", "agent:r", List.of("a", "b"), List.of("read", "write"), T0.plusSeconds(60), 5L, T0),
-      null, 2).node();
+  private static final TokenNode ROOT =
+      Derivation.derive(
+              Events.issued(
+                  "t",
+                  "e0",
+                  "r",
+                  "user:u",
+                  "agent:r",
+                  List.of("a", "b"),
+                  List.of("read", "write"),
+                  T0.plusSeconds(60),
+                  5L,
+                  T0),
+              null,
+              2)
+          .node();
 
   @Test
   void aRootIsItsOwnRootWithItsSubjectAsPrincipal() {
     assertThat(ROOT.getRootId()).isEqualTo("r");
     assertThat(ROOT.getPrincipal()).isEqualTo("user:u");
     assertThat(ROOT.getDepth()).isZero();
-    assertThat(ROOT.getChain()).singleElement().satisfies(h -> assertThat(h.getVia()).isEqualTo(Via.issued));
+    assertThat(ROOT.getChain())
+        .singleElement()
+        .satisfies(h -> assertThat(h.getVia()).isEqualTo(Via.issued));
   }
 
   @Test
   void leftOutFieldsAreInherited() {
-    TokenNode child = Derivation.derive(Events.attenuated("t", "e1", "c", "r", null, T0), ROOT, 32).node();
+    TokenNode child =
+        Derivation.derive(Events.attenuated("t", "e1", "c", "r", null, T0), ROOT, 32).node();
     assertThat(child.getActor()).isEqualTo("agent:r");
     assertThat(child.getScopes()).containsExactly("read", "write");
     assertThat(child.getAudience()).containsExactly("a", "b");
@@ -40,16 +56,31 @@ class DerivationTest {
 
   @Test
   void wideningIsRecordedAsReportedAndFlagged() {
-    LedgerEvent wide = Events.exchanged("t", "e1", "c", "r", "agent:c", List.of("a", "z"), List.of("read"), T0.plusSeconds(61), null, T0);
+    LedgerEvent wide =
+        Events.exchanged(
+            "t",
+            "e1",
+            "c",
+            "r",
+            "agent:c",
+            List.of("a", "z"),
+            List.of("read"),
+            T0.plusSeconds(61),
+            null,
+            T0);
     Derivation.Derived derived = Derivation.derive(wide, ROOT, 32);
     assertThat(derived.node().getAudience()).containsExactly("a", "z");
-    assertThat(derived.violations()).containsExactlyInAnyOrder(ViolationKind.escalation, ViolationKind.lifetime_extension);
+    assertThat(derived.violations())
+        .containsExactlyInAnyOrder(ViolationKind.escalation, ViolationKind.lifetime_extension);
   }
 
   @Test
   void depthBeyondTheLimitIsFlagged() {
-    TokenNode one = Derivation.derive(Events.attenuated("t", "e1", "c1", "r", null, T0), ROOT, 1).node();
-    assertThat(Derivation.derive(Events.attenuated("t", "e2", "c2", "c1", null, T0), one, 1).violations())
+    TokenNode one =
+        Derivation.derive(Events.attenuated("t", "e1", "c1", "r", null, T0), ROOT, 1).node();
+    assertThat(
+            Derivation.derive(Events.attenuated("t", "e2", "c2", "c1", null, T0), one, 1)
+                .violations())
         .containsExactly(ViolationKind.depth_limit);
   }
 
@@ -58,6 +89,7 @@ class DerivationTest {
     long after = T0.plusSeconds(120).toEpochMilli();
     assertThat(Derivation.status(ROOT, T0.toEpochMilli())).isEqualTo(TokenStatus.active);
     assertThat(Derivation.status(ROOT, after)).isEqualTo(TokenStatus.expired);
-    assertThat(Derivation.status(TokenNode.newBuilder(ROOT).setRevokedAt(T0).build(), after)).isEqualTo(TokenStatus.revoked);
+    assertThat(Derivation.status(TokenNode.newBuilder(ROOT).setRevokedAt(T0).build(), after))
+        .isEqualTo(TokenStatus.revoked);
   }
 }

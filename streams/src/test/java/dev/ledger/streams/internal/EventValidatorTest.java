@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class EventValidatorTest {
 
   private static final LedgerEvent ROOT =
-      Events.issued("acme", "e1", "r", "user:u", "agent:r", List.of("a"), List.of("s"), null, null, T0);
+      Events.issued(
+          "acme", "e1", "r", "user:u", "agent:r", List.of("a"), List.of("s"), null, null, T0);
 
   @Test
   void aValidEventHasNoProblems() {
@@ -34,46 +35,99 @@ class EventValidatorTest {
 
   @Test
   void everyProblemIsReportedAtOnce() {
-    LedgerEvent bad = LedgerEvent.newBuilder(ROOT).setEventId("").setTenant("a/b")
-        .setToken(TokenBody.newBuilder(ROOT.getToken()).setSubject(null).setParentTokenId("p").setScopes(null).build())
-        .setRevocation(Events.revoked("acme", "x", "x", T0).getRevocation())
-        .build();
-    assertThat(EventValidator.validate("acme/r", bad)).extracting(Problem::field)
-        .containsExactlyInAnyOrder("event_id", "tenant", null, "token.subject", "token.parent_token_id", "token.scopes");
+    LedgerEvent bad =
+        LedgerEvent.newBuilder(ROOT)
+            .setEventId("")
+            .setTenant("a/b")
+            .setToken(
+                TokenBody.newBuilder(ROOT.getToken())
+                    .setSubject(null)
+                    .setParentTokenId("p")
+                    .setScopes(null)
+                    .build())
+            .setRevocation(Events.revoked("acme", "x", "x", T0).getRevocation())
+            .build();
+    assertThat(EventValidator.validate("acme/r", bad))
+        .extracting(Problem::field)
+        .containsExactlyInAnyOrder(
+            "event_id", "tenant", null, "token.subject", "token.parent_token_id", "token.scopes");
   }
 
   @Test
   void unknownTypesAndWrongKeysAreRejected() {
-    assertThat(EventValidator.validate("acme/r", LedgerEvent.newBuilder(ROOT).setType("token.minted").build()))
-        .extracting(Problem::code).containsExactly("unknown_type");
-    assertThat(EventValidator.validate("other/r", ROOT)).extracting(Problem::code).containsExactly("key_mismatch");
-    assertThat(EventValidator.validate(null, ROOT)).extracting(Problem::code).containsExactly("key_mismatch");
+    assertThat(
+            EventValidator.validate(
+                "acme/r", LedgerEvent.newBuilder(ROOT).setType("token.minted").build()))
+        .extracting(Problem::code)
+        .containsExactly("unknown_type");
+    assertThat(EventValidator.validate("other/r", ROOT))
+        .extracting(Problem::code)
+        .containsExactly("key_mismatch");
+    assertThat(EventValidator.validate(null, ROOT))
+        .extracting(Problem::code)
+        .containsExactly("key_mismatch");
   }
 
   @Test
   void aChildNeedsAParent() {
     LedgerEvent orphan = Events.attenuated("acme", "e3", "c", null, null, T0);
-    assertThat(EventValidator.validate("acme/c", orphan)).extracting(Problem::field).containsExactly("token.parent_token_id");
+    assertThat(EventValidator.validate("acme/c", orphan))
+        .extracting(Problem::field)
+        .containsExactly("token.parent_token_id");
   }
 
   /** Each id field, with an otherwise valid event that carries a given id there. */
   static Stream<Arguments> idFields() {
     return Stream.of(
         Arguments.of("event_id", withId(id -> Events.revoked("acme", id, "x", T0))),
-        Arguments.of("token.token_id", withId(id -> Events.issued("acme", "e1", id, "user:u", "agent:r", List.of("a"),
-            List.of("s"), null, null, T0))),
-        Arguments.of("token.token_id", withId(id -> Events.attenuated("acme", "e2", id, "r", null, T0))),
-        Arguments.of("token.parent_token_id", withId(id -> Events.exchanged("acme", "e3", "c", id, "agent:c",
-            List.of("a"), List.of("s"), null, null, T0))),
-        Arguments.of("token.parent_token_id", withId(id -> Events.attenuated("acme", "e4", "c", id, null, T0))),
-        Arguments.of("use.token_id", withId(id -> Events.used("acme", "e5", id, "a", "agent:r", Outcome.allowed, T0))),
+        Arguments.of(
+            "token.token_id",
+            withId(
+                id ->
+                    Events.issued(
+                        "acme",
+                        "e1",
+                        id,
+                        "user:u",
+                        "agent:r",
+                        List.of("a"),
+                        List.of("s"),
+                        null,
+                        null,
+                        T0))),
+        Arguments.of(
+            "token.token_id", withId(id -> Events.attenuated("acme", "e2", id, "r", null, T0))),
+        Arguments.of(
+            "token.parent_token_id",
+            withId(
+                id ->
+                    Events.exchanged(
+                        "acme",
+                        "e3",
+                        "c",
+                        id,
+                        "agent:c",
+                        List.of("a"),
+                        List.of("s"),
+                        null,
+                        null,
+                        T0))),
+        Arguments.of(
+            "token.parent_token_id",
+            withId(id -> Events.attenuated("acme", "e4", "c", id, null, T0))),
+        Arguments.of(
+            "use.token_id",
+            withId(id -> Events.used("acme", "e5", id, "a", "agent:r", Outcome.allowed, T0))),
         Arguments.of("revocation.token_id", withId(id -> Events.revoked("acme", "e6", id, T0))));
   }
 
   /** Both ends of both ranges of Character.isISOControl, in every id field. */
   static Stream<Arguments> controlCharactersInIdFields() {
-    return idFields().flatMap(field -> Stream.of(0x00, 0x1f, 0x7f, 0x9f)
-        .map(control -> Arguments.of(field.get()[0], field.get()[1], control)));
+    return idFields()
+        .flatMap(
+            field ->
+                Stream.of(0x00, 0x1f, 0x7f, 0x9f)
+                    .map(control -> Arguments.of(field.get()[0], field.get()[1], control)));
   }
 
   /** Gives a lambda the target type that {@code Arguments.of(Object...)} cannot. */
@@ -83,12 +137,15 @@ class EventValidatorTest {
 
   @ParameterizedTest(name = "{0} with code point {2}")
   @MethodSource("controlCharactersInIdFields")
-  void anIdWithAControlCharacterIsRejectedNamingTheField(String field, Function<String, LedgerEvent> withId,
-      int control) {
+  void anIdWithAControlCharacterIsRejectedNamingTheField(
+      String field, Function<String, LedgerEvent> withId, int control) {
     LedgerEvent event = withId.apply("tok-" + (char) control + "-1");
     List<Problem> problems = EventValidator.validate(Events.key(event), event);
-    assertThat(problems).extracting(Problem::code, Problem::field).containsExactly(tuple("invalid_field", field));
-    assertThat(problems.get(0).message()).contains("control characters", String.format("U+%04X", control));
+    assertThat(problems)
+        .extracting(Problem::code, Problem::field)
+        .containsExactly(tuple("invalid_field", field));
+    assertThat(problems.get(0).message())
+        .contains("control characters", String.format("U+%04X", control));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -100,9 +157,20 @@ class EventValidatorTest {
 
   @Test
   void everyIdWithAControlCharacterIsReported() {
-    LedgerEvent event = Events.exchanged("acme", "e\u0000", "c\u0000", "r\u001f", "agent:c", List.of("a"),
-        List.of("s"), null, null, T0);
-    assertThat(EventValidator.validate(Events.key(event), event)).extracting(Problem::field)
+    LedgerEvent event =
+        Events.exchanged(
+            "acme",
+            "e\u0000",
+            "c\u0000",
+            "r\u001f",
+            "agent:c",
+            List.of("a"),
+            List.of("s"),
+            null,
+            null,
+            T0);
+    assertThat(EventValidator.validate(Events.key(event), event))
+        .extracting(Problem::field)
         .containsExactly("event_id", "token.token_id", "token.parent_token_id");
   }
 
@@ -110,35 +178,62 @@ class EventValidatorTest {
   @ValueSource(strings = {"acme\u0000x", "acme\u001f", "acme\u0085"})
   void aTenantWithAControlCharacterIsRejected(String tenant) {
     assertThat(EventValidator.validate("acme/r", Events.inTenant(ROOT, tenant)))
-        .extracting(Problem::code, Problem::field).containsExactly(tuple("invalid_field", "tenant"));
+        .extracting(Problem::code, Problem::field)
+        .containsExactly(tuple("invalid_field", "tenant"));
   }
 
   @Test
   void everyFieldBeyondItsSizeIsTooLargeAndAListIsReportedOnce() {
-    TokenBody body = TokenBody.newBuilder(ROOT.getToken()).setTokenId("t".repeat(257)).setActor("a".repeat(1025))
-        .setScopes(Collections.nCopies(257, "s")).setAudience(List.of("ok", "x".repeat(1025), "y".repeat(2000)))
-        .setAttributes(IntStream.range(0, 65).boxed()
-            .collect(Collectors.toMap(i -> "k" + i, i -> "v")))
-        .build();
-    LedgerEvent event = LedgerEvent.newBuilder(ROOT).setEventId("e".repeat(129)).setSource("s".repeat(1025)).setToken(body).build();
-    assertThat(EventValidator.validate(Events.key(event), event)).extracting(Problem::code, Problem::field).containsExactlyInAnyOrder(
-        tuple("too_large", "event_id"), tuple("too_large", "source"), tuple("too_large", "token.token_id"),
-        tuple("too_large", "token.actor"), tuple("too_large", "token.scopes"), tuple("too_large", "token.audience"),
-        tuple("too_large", "token.attributes"));
+    TokenBody body =
+        TokenBody.newBuilder(ROOT.getToken())
+            .setTokenId("t".repeat(257))
+            .setActor("a".repeat(1025))
+            .setScopes(Collections.nCopies(257, "s"))
+            .setAudience(List.of("ok", "x".repeat(1025), "y".repeat(2000)))
+            .setAttributes(
+                IntStream.range(0, 65).boxed().collect(Collectors.toMap(i -> "k" + i, i -> "v")))
+            .build();
+    LedgerEvent event =
+        LedgerEvent.newBuilder(ROOT)
+            .setEventId("e".repeat(129))
+            .setSource("s".repeat(1025))
+            .setToken(body)
+            .build();
+    assertThat(EventValidator.validate(Events.key(event), event))
+        .extracting(Problem::code, Problem::field)
+        .containsExactlyInAnyOrder(
+            tuple("too_large", "event_id"),
+            tuple("too_large", "source"),
+            tuple("too_large", "token.token_id"),
+            tuple("too_large", "token.actor"),
+            tuple("too_large", "token.scopes"),
+            tuple("too_large", "token.audience"),
+            tuple("too_large", "token.attributes"));
     LedgerEvent use = Events.used("acme", "u1", "r", "r".repeat(1025), null, Outcome.allowed, T0);
-    assertThat(EventValidator.validate("acme/r", use)).extracting(Problem::field).containsExactly("use.resource");
+    assertThat(EventValidator.validate("acme/r", use))
+        .extracting(Problem::field)
+        .containsExactly("use.resource");
   }
 
   @Test
   void theWholeEventsTextIsBoundedAndTheLimitsAreSettings() {
-    TokenBody body = TokenBody.newBuilder(ROOT.getToken()).setCaveats(Collections.nCopies(70, "c".repeat(1000))).build();
+    TokenBody body =
+        TokenBody.newBuilder(ROOT.getToken())
+            .setCaveats(Collections.nCopies(70, "c".repeat(1000)))
+            .build();
     LedgerEvent event = LedgerEvent.newBuilder(ROOT).setToken(body).build();
-    assertThat(EventValidator.validate("acme/r", event)).singleElement().satisfies(p -> {
-      assertThat(p.code()).isEqualTo("too_large");
-      assertThat(p.field()).isNull();
-      assertThat(p.message()).contains("at most 65536");
-    });
-    assertThat(EventValidator.validate("acme/r", ROOT, LedgerLimits.builder().maxTextLength(6).build()))
-        .extracting(Problem::field).containsExactly("type", "token.issuer", "token.actor");
+    assertThat(EventValidator.validate("acme/r", event))
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.code()).isEqualTo("too_large");
+              assertThat(p.field()).isNull();
+              assertThat(p.message()).contains("at most 65536");
+            });
+    assertThat(
+            EventValidator.validate(
+                "acme/r", ROOT, LedgerLimits.builder().maxTextLength(6).build()))
+        .extracting(Problem::field)
+        .containsExactly("type", "token.issuer", "token.actor");
   }
 }

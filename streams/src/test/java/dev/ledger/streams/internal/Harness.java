@@ -7,7 +7,10 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.StoreBuilder;
 
-/** One processor on a MockProcessorContext with its in-memory stores: feed records, look at what it forwarded. */
+/**
+ * One processor on a MockProcessorContext with its in-memory stores: feed records, look at what it
+ * forwarded.
+ */
 final class Harness {
 
   final MockProcessorContext<Object, Object> context = new MockProcessorContext<>();

@@ -21,20 +21,36 @@ class InternalSerdesTest {
 
   @Test
   void internalValuesRoundTrip() {
-    for (LoopMessage m : List.of(LoopMessage.request("c"), LoopMessage.probe("a", 2), LoopMessage.answer("r", 3), LoopMessage.orphan(),
-        LoopMessage.tooDeep("a", 65))) {
+    for (LoopMessage m :
+        List.of(
+            LoopMessage.request("c"),
+            LoopMessage.probe("a", 2),
+            LoopMessage.answer("r", 3),
+            LoopMessage.orphan(),
+            LoopMessage.tooDeep("a", 65))) {
       assertThat(LoopMessage.SERDE.decode(LoopMessage.SERDE.encode(m))).isEqualTo(m);
     }
-    for (TreeMessage tree : List.of(new TreeMessage(EVENT, true), new TreeMessage(EVENT, false), TreeMessage.followUp(EVENT),
-        TreeMessage.followUp(EVENT).resumedAfter("t/r\u0000a"))) {
+    for (TreeMessage tree :
+        List.of(
+            new TreeMessage(EVENT, true),
+            new TreeMessage(EVENT, false),
+            TreeMessage.followUp(EVENT),
+            TreeMessage.followUp(EVENT).resumedAfter("t/r\u0000a"))) {
       assertThat(TreeMessage.SERDE.decode(TreeMessage.SERDE.encode(tree))).isEqualTo(tree);
     }
-    for (SubtreeEntry entry : List.of(new SubtreeEntry(null, false), new SubtreeEntry(T0, false), new SubtreeEntry(T0, true).withOwnRevocation())) {
+    for (SubtreeEntry entry :
+        List.of(
+            new SubtreeEntry(null, false),
+            new SubtreeEntry(T0, false),
+            new SubtreeEntry(T0, true).withOwnRevocation())) {
       assertThat(SubtreeEntry.parse(entry.encode())).isEqualTo(entry);
     }
     assertThat(SubtreeEntry.parse("")).as("written before entries had values").isNull();
-    for (TokenLink link : List.of(TokenLink.pending(EVENT).resolved("r", 7), TokenLink.pending(EVENT).markAudited(),
-        TokenLink.pending(EVENT).markAudited().cyclic())) {
+    for (TokenLink link :
+        List.of(
+            TokenLink.pending(EVENT).resolved("r", 7),
+            TokenLink.pending(EVENT).markAudited(),
+            TokenLink.pending(EVENT).markAudited().cyclic())) {
       assertThat(TokenLink.SERDE.decode(TokenLink.SERDE.encode(link))).isEqualTo(link);
     }
     Parked parked = new Parked(EVENT, 42L, false);
@@ -45,16 +61,22 @@ class InternalSerdesTest {
   @Test
   void theSubmitterTravelsWithTheEventThroughEveryInternalValue() throws Exception {
     LedgerEvent submitted = SubmittedEvent.of(EVENT, "k-1f2e");
-    TreeMessage tree = TreeMessage.SERDE.decode(TreeMessage.SERDE.encode(new TreeMessage(submitted, false)));
+    TreeMessage tree =
+        TreeMessage.SERDE.decode(TreeMessage.SERDE.encode(new TreeMessage(submitted, false)));
     assertThat(SubmittedEvent.submitterOf(tree.event())).isEqualTo("k-1f2e");
     assertThat(tree.event().getEventId()).isEqualTo("e1");
-    assertThat(SubmittedEvent.submitterOf(Parked.SERDE.decode(Parked.SERDE.encode(new Parked(submitted, 1L, false))).event()))
+    assertThat(
+            SubmittedEvent.submitterOf(
+                Parked.SERDE.decode(Parked.SERDE.encode(new Parked(submitted, 1L, false))).event()))
         .isEqualTo("k-1f2e");
     TokenLink link = TokenLink.SERDE.decode(TokenLink.SERDE.encode(TokenLink.pending(submitted)));
     assertThat(SubmittedEvent.submitterOf(link.definition())).isEqualTo("k-1f2e");
     assertThat(TokenLink.SERDE.decode(TokenLink.SERDE.encode(link.resolved("r", 1))).definedBy())
-        .as("kept once the definition is dropped").isEqualTo("k-1f2e");
-    assertThat(SubmittedEvent.submitterOf(SubmittedEvent.read(roundTrip(EVENT)))).as("none: written directly").isNull();
+        .as("kept once the definition is dropped")
+        .isEqualTo("k-1f2e");
+    assertThat(SubmittedEvent.submitterOf(SubmittedEvent.read(roundTrip(EVENT))))
+        .as("none: written directly")
+        .isNull();
     assertThat(SubmittedEvent.of(EVENT, null)).isSameAs(EVENT);
     assertThat(submitted).isNotEqualTo(SubmittedEvent.of(EVENT, "someone-else"));
   }
@@ -67,6 +89,7 @@ class InternalSerdesTest {
 
   @Test
   void unknownVersionsAreRefused() {
-    assertThatThrownBy(() -> LoopMessage.SERDE.decode(new byte[] {9, 0})).isInstanceOf(SerializationException.class);
+    assertThatThrownBy(() -> LoopMessage.SERDE.decode(new byte[] {9, 0}))
+        .isInstanceOf(SerializationException.class);
   }
 }

@@ -31,12 +31,24 @@ class ResolverProcessorTest {
   }
 
   private static Harness harness(Duration dedupeRetention, int maxDepth) {
-    return new Harness(new ResolverProcessor(Duration.ofMinutes(5), dedupeRetention, maxDepth, LedgerLimits.DEFAULTS),
+    return new Harness(
+        new ResolverProcessor(
+            Duration.ofMinutes(5), dedupeRetention, maxDepth, LedgerLimits.DEFAULTS),
         LedgerStores.resolverStores(true));
   }
 
   private static LedgerEvent root(String id) {
-    return Events.issued("t", "ev-" + id, id, "user:u", "agent:" + id, List.of("api"), List.of("read"), null, null, T0);
+    return Events.issued(
+        "t",
+        "ev-" + id,
+        id,
+        "user:u",
+        "agent:" + id,
+        List.of("api"),
+        List.of("read"),
+        null,
+        null,
+        T0);
   }
 
   private static LedgerEvent child(String id, String parent) {
@@ -50,7 +62,9 @@ class ResolverProcessorTest {
   @Test
   void aRootIsItsOwnTreeAtOnce() {
     event(root("r"));
-    assertThat(h.sent(R, Outputs.TREES)).singleElement().satisfies(r -> assertThat(r.key()).isEqualTo("t/r"));
+    assertThat(h.sent(R, Outputs.TREES))
+        .singleElement()
+        .satisfies(r -> assertThat(r.key()).isEqualTo("t/r"));
     assertThat(h.sent(R, Outputs.RESOLVE)).isEmpty();
   }
 
@@ -67,48 +81,67 @@ class ResolverProcessorTest {
   @Test
   void aChildAsksItsParentIsPendingOnlyWhenParkedAndResolvesOnTheAnswer() {
     event(child("c", "p"));
-    assertThat(h.sent(R, Outputs.TOKENS)).as("no pending node while the parent may answer at once").isEmpty();
+    assertThat(h.sent(R, Outputs.TOKENS))
+        .as("no pending node while the parent may answer at once")
+        .isEmpty();
     Record<?, ?> request = h.sent(R, Outputs.RESOLVE).getFirst();
     assertThat(request.key()).isEqualTo("t/p");
     assertThat(request.value()).isEqualTo(LoopMessage.request("c"));
     h.process("t/c", LoopMessage.parked());
-    assertThat(h.sent(R, Outputs.TOKENS)).singleElement()
-        .satisfies(r -> assertThat(((TokenNode) r.value()).getStatus()).isEqualTo(TokenStatus.pending));
+    assertThat(h.sent(R, Outputs.TOKENS))
+        .singleElement()
+        .satisfies(
+            r -> assertThat(((TokenNode) r.value()).getStatus()).isEqualTo(TokenStatus.pending));
     event(Events.used("t", "u1", "c", "api", null, Outcome.allowed, T0));
     assertThat(h.sent(R, Outputs.TREES)).as("the use waits for the root").isEmpty();
     h.clear().process("t/c", LoopMessage.answer("r", 0));
     h.process("t/c", LoopMessage.parked());
-    assertThat(h.sent(R, Outputs.TOKENS)).as("a resolved token is never shown pending again").isEmpty();
+    assertThat(h.sent(R, Outputs.TOKENS))
+        .as("a resolved token is never shown pending again")
+        .isEmpty();
     assertThat(h.sent(R, Outputs.TREES)).extracting(Record::key).containsExactly("t/r", "t/r");
-    assertThat(h.sent(R, Outputs.TREES)).extracting(r -> ((TreeMessage) r.value()).event().getEventId()).containsExactly("ev-c", "u1");
+    assertThat(h.sent(R, Outputs.TREES))
+        .extracting(r -> ((TreeMessage) r.value()).event().getEventId())
+        .containsExactly("ev-c", "u1");
   }
 
   @Test
   void anUnknownParentParksTheQuestionAndAnswersWhenItArrives() {
     h.process("t/p", LoopMessage.request("c"));
-    assertThat(h.sent(R, Outputs.RESOLVE)).as("the child is told it waits").containsExactly(
-        new Record<>("t/c", LoopMessage.parked(), 1_000_000L));
+    assertThat(h.sent(R, Outputs.RESOLVE))
+        .as("the child is told it waits")
+        .containsExactly(new Record<>("t/c", LoopMessage.parked(), 1_000_000L));
     h.clear();
     event(root("p"));
-    assertThat(h.sent(R, Outputs.RESOLVE)).singleElement().satisfies(r -> {
-      assertThat(r.key()).isEqualTo("t/c");
-      assertThat(r.value()).isEqualTo(LoopMessage.answer("p", 0));
-    });
+    assertThat(h.sent(R, Outputs.RESOLVE))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.key()).isEqualTo("t/c");
+              assertThat(r.value()).isEqualTo(LoopMessage.answer("p", 0));
+            });
   }
 
   @Test
   void aPendingParentForwardsAProbeAndAProbeThatComesBackIsACycle() {
     event(child("a", "b"));
     h.clear().process("t/a", LoopMessage.request("x"));
-    assertThat(h.sent(R, Outputs.RESOLVE)).extracting(Record::key, Record::value).containsExactly(
-        tuple("t/x", LoopMessage.parked()), tuple("t/b", LoopMessage.probe("x", 2)));
+    assertThat(h.sent(R, Outputs.RESOLVE))
+        .extracting(Record::key, Record::value)
+        .containsExactly(
+            tuple("t/x", LoopMessage.parked()), tuple("t/b", LoopMessage.probe("x", 2)));
     h.clear().process("t/a", LoopMessage.probe("a", 2));
-    assertThat(h.sent(R, Outputs.ALERTS)).singleElement().satisfies(r -> assertThat(((Alert) r.value()).getKind()).isEqualTo(ViolationKind.cycle));
-    assertThat(h.sent(R, Outputs.RESOLVE)).as("nothing goes round again; the waiting child is an orphan now")
-        .singleElement().satisfies(r -> {
-          assertThat(r.key()).isEqualTo("t/x");
-          assertThat(r.value()).isEqualTo(LoopMessage.orphan());
-        });
+    assertThat(h.sent(R, Outputs.ALERTS))
+        .singleElement()
+        .satisfies(r -> assertThat(((Alert) r.value()).getKind()).isEqualTo(ViolationKind.cycle));
+    assertThat(h.sent(R, Outputs.RESOLVE))
+        .as("nothing goes round again; the waiting child is an orphan now")
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.key()).isEqualTo("t/x");
+              assertThat(r.value()).isEqualTo(LoopMessage.orphan());
+            });
     h.clear().process("t/a", LoopMessage.answer("r", 0));
     assertThat(h.sent(R, Outputs.TREES)).as("a refused link never resolves").isEmpty();
   }
@@ -124,10 +157,15 @@ class ResolverProcessorTest {
     shallow.process("t/c", LoopMessage.request("x")); // x waits on c
     shallow.clear().process("t/c", LoopMessage.answer("r", 1));
     assertThat(shallow.sent(R, Outputs.TREES)).as("depth 2 is within the bound").hasSize(2);
-    assertThat(shallow.sent(R, Outputs.RESOLVE)).singleElement().satisfies(r -> {
-      assertThat(r.key()).isEqualTo("t/x");
-      assertThat(r.value()).as("the child learns its parent's depth").isEqualTo(LoopMessage.answer("r", 2));
-    });
+    assertThat(shallow.sent(R, Outputs.RESOLVE))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.key()).isEqualTo("t/x");
+              assertThat(r.value())
+                  .as("the child learns its parent's depth")
+                  .isEqualTo(LoopMessage.answer("r", 2));
+            });
 
     LedgerEvent d = child("d", "x");
     shallow.clear().process(Events.key(d), new RawEvent(RawEvent.EVENT_SERDE.encode(d), d));
@@ -138,14 +176,23 @@ class ResolverProcessorTest {
     assertThat(shallow.sent(R, Outputs.TREES)).as("depth 3 never resolves").isEmpty();
     assertThat(((TokenNode) shallow.sent(R, Outputs.TOKENS).getFirst().value()).getViolations())
         .containsExactly(ViolationKind.depth_limit);
-    assertThat(shallow.sent(R, Outputs.ALERTS)).singleElement()
-        .satisfies(r -> assertThat(((Alert) r.value()).getKind()).isEqualTo(ViolationKind.depth_limit));
-    assertThat(shallow.sent(R, Outputs.AUDIT)).extracting(r -> ((AuditRecord) r.value()).getEventId())
-        .as("the token and the use waiting on it").containsExactlyInAnyOrder("ev-d", "u2");
-    assertThat(shallow.sent(R, Outputs.RESOLVE)).singleElement().satisfies(r -> {
-      assertThat(r.key()).isEqualTo("t/e");
-      assertThat(r.value()).as("what would hang below is an orphan").isEqualTo(LoopMessage.orphan());
-    });
+    assertThat(shallow.sent(R, Outputs.ALERTS))
+        .singleElement()
+        .satisfies(
+            r -> assertThat(((Alert) r.value()).getKind()).isEqualTo(ViolationKind.depth_limit));
+    assertThat(shallow.sent(R, Outputs.AUDIT))
+        .extracting(r -> ((AuditRecord) r.value()).getEventId())
+        .as("the token and the use waiting on it")
+        .containsExactlyInAnyOrder("ev-d", "u2");
+    assertThat(shallow.sent(R, Outputs.RESOLVE))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.key()).isEqualTo("t/e");
+              assertThat(r.value())
+                  .as("what would hang below is an orphan")
+                  .isEqualTo(LoopMessage.orphan());
+            });
   }
 
   @Test
@@ -154,28 +201,43 @@ class ResolverProcessorTest {
     LedgerEvent a = child("a", "b");
     shallow.process(Events.key(a), new RawEvent(RawEvent.EVENT_SERDE.encode(a), a));
     shallow.clear().process("t/a", LoopMessage.probe("x", 2));
-    assertThat(shallow.sent(R, Outputs.RESOLVE)).singleElement().satisfies(r -> {
-      assertThat(r.key()).isEqualTo("t/b");
-      assertThat(r.value()).isEqualTo(LoopMessage.probe("x", 3));
-    });
+    assertThat(shallow.sent(R, Outputs.RESOLVE))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.key()).isEqualTo("t/b");
+              assertThat(r.value()).isEqualTo(LoopMessage.probe("x", 3));
+            });
     shallow.clear().process("t/a", LoopMessage.probe("x", 3));
-    assertThat(shallow.sent(R, Outputs.RESOLVE)).singleElement().satisfies(r -> {
-      assertThat(r.key()).as("x is at least 4 deep, root or not").isEqualTo("t/x");
-      assertThat(r.value()).isEqualTo(LoopMessage.tooDeep("x", 4));
-    });
+    assertThat(shallow.sent(R, Outputs.RESOLVE))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.key()).as("x is at least 4 deep, root or not").isEqualTo("t/x");
+              assertThat(r.value()).isEqualTo(LoopMessage.tooDeep("x", 4));
+            });
     shallow.clear().process("t/a", LoopMessage.request("y")).clear(); // y waits on a
     shallow.process("t/a", LoopMessage.tooDeep("a", 4));
-    assertThat(shallow.sent(R, Outputs.AUDIT)).as("never resolves: an orphan at once, without waiting for the grace")
-        .singleElement().satisfies(r -> assertThat(((AuditRecord) r.value()).getChain()).isEmpty());
-    assertThat(shallow.sent(R, Outputs.ALERTS)).as("which token is past the bound is not known yet").isEmpty();
-    assertThat(shallow.sent(R, Outputs.RESOLVE)).singleElement().satisfies(r -> {
-      assertThat(r.key()).isEqualTo("t/y");
-      assertThat(r.value()).isEqualTo(LoopMessage.orphan());
-    });
+    assertThat(shallow.sent(R, Outputs.AUDIT))
+        .as("never resolves: an orphan at once, without waiting for the grace")
+        .singleElement()
+        .satisfies(r -> assertThat(((AuditRecord) r.value()).getChain()).isEmpty());
+    assertThat(shallow.sent(R, Outputs.ALERTS))
+        .as("which token is past the bound is not known yet")
+        .isEmpty();
+    assertThat(shallow.sent(R, Outputs.RESOLVE))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.key()).isEqualTo("t/y");
+              assertThat(r.value()).isEqualTo(LoopMessage.orphan());
+            });
     shallow.clear().process("t/a", LoopMessage.answer("r", 3));
     assertThat(shallow.sent(R, Outputs.TREES)).as("its chain known at last: refused").isEmpty();
-    assertThat(shallow.sent(R, Outputs.ALERTS)).singleElement()
-        .satisfies(r -> assertThat(((Alert) r.value()).getKind()).isEqualTo(ViolationKind.depth_limit));
+    assertThat(shallow.sent(R, Outputs.ALERTS))
+        .singleElement()
+        .satisfies(
+            r -> assertThat(((Alert) r.value()).getKind()).isEqualTo(ViolationKind.depth_limit));
     assertThat(shallow.sent(R, Outputs.AUDIT)).as("audited once").isEmpty();
   }
 
@@ -185,8 +247,12 @@ class ResolverProcessorTest {
     h.punctuate(START + Duration.ofMinutes(4).toMillis());
     assertThat(h.sent(R, Outputs.AUDIT)).isEmpty();
     h.punctuate(AFTER_GRACE);
-    assertThat(h.sent(R, Outputs.AUDIT)).singleElement()
-        .satisfies(r -> assertThat(((AuditRecord) r.value()).getViolations()).containsExactly(ViolationKind.unknown_token));
+    assertThat(h.sent(R, Outputs.AUDIT))
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(((AuditRecord) r.value()).getViolations())
+                    .containsExactly(ViolationKind.unknown_token));
   }
 
   @Test
@@ -207,10 +273,13 @@ class ResolverProcessorTest {
     h.punctuate(START + Duration.ofMinutes(4).toMillis());
     assertThat(h.sent(R, Outputs.RESOLVE)).as("still within the grace").isEmpty();
     h.punctuate(AFTER_GRACE);
-    assertThat(h.sent(R, Outputs.RESOLVE)).singleElement().satisfies(r -> {
-      assertThat(r.key()).isEqualTo("t/c");
-      assertThat(r.value()).isEqualTo(LoopMessage.orphan());
-    });
+    assertThat(h.sent(R, Outputs.RESOLVE))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.key()).isEqualTo("t/c");
+              assertThat(r.value()).isEqualTo(LoopMessage.orphan());
+            });
     h.clear().punctuate(AFTER_GRACE + 60_000);
     assertThat(h.sent(R, Outputs.RESOLVE)).as("told once").isEmpty();
   }
@@ -229,28 +298,35 @@ class ResolverProcessorTest {
     event(Events.used("t", "u1", "c", "api", "agent:c", Outcome.allowed, T0));
     h.process("t/c", LoopMessage.request("d")); // d waits on c
     h.clear().process("t/c", LoopMessage.orphan());
-    assertThat(h.sent(R, Outputs.AUDIT)).extracting(r -> (AuditRecord) r.value()).satisfiesExactlyInAnyOrder(
-        a -> {
-          assertThat(a.getEventId()).isEqualTo("ev-c");
-          assertThat(a.getChain()).as("no chain: the parent is unknown").isEmpty();
-          assertThat(a.getParentId()).isEqualTo("p");
-          assertThat(a.getViolations()).isEmpty();
-        },
-        a -> {
-          assertThat(a.getEventId()).isEqualTo("u1");
-          assertThat(a.getViolations()).as("the token exists: not unknown_token").isEmpty();
-        });
+    assertThat(h.sent(R, Outputs.AUDIT))
+        .extracting(r -> (AuditRecord) r.value())
+        .satisfiesExactlyInAnyOrder(
+            a -> {
+              assertThat(a.getEventId()).isEqualTo("ev-c");
+              assertThat(a.getChain()).as("no chain: the parent is unknown").isEmpty();
+              assertThat(a.getParentId()).isEqualTo("p");
+              assertThat(a.getViolations()).isEmpty();
+            },
+            a -> {
+              assertThat(a.getEventId()).isEqualTo("u1");
+              assertThat(a.getViolations()).as("the token exists: not unknown_token").isEmpty();
+            });
     assertThat(h.sent(R, Outputs.ALERTS)).isEmpty();
-    assertThat(h.sent(R, Outputs.RESOLVE)).singleElement().satisfies(r -> {
-      assertThat(r.key()).as("passed on to the waiting child").isEqualTo("t/d");
-      assertThat(r.value()).isEqualTo(LoopMessage.orphan());
-    });
+    assertThat(h.sent(R, Outputs.RESOLVE))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.key()).as("passed on to the waiting child").isEqualTo("t/d");
+              assertThat(r.value()).isEqualTo(LoopMessage.orphan());
+            });
     h.clear().process("t/c", LoopMessage.orphan()).punctuate(AFTER_GRACE);
     assertThat(h.sent(R, Outputs.AUDIT)).as("audited once").isEmpty();
 
     h.clear().process("t/c", LoopMessage.answer("p", 0));
-    assertThat(h.sent(R, Outputs.TREES)).extracting(r -> (TreeMessage) r.value())
-        .as("both go on to stage 2, marked as audited").satisfiesExactly(
+    assertThat(h.sent(R, Outputs.TREES))
+        .extracting(r -> (TreeMessage) r.value())
+        .as("both go on to stage 2, marked as audited")
+        .satisfiesExactly(
             m -> assertThat(m.event().getEventId()).isEqualTo("ev-c"),
             m -> assertThat(m.event().getEventId()).isEqualTo("u1"))
         .allSatisfy(m -> assertThat(m.audited()).isTrue());
@@ -264,14 +340,18 @@ class ResolverProcessorTest {
     event(Events.used("t", "u2", "c", "api", "agent:c", Outcome.allowed, T0));
     assertThat(h.sent(R, Outputs.AUDIT)).isEmpty();
     h.punctuate(AFTER_GRACE);
-    assertThat(h.sent(R, Outputs.AUDIT)).extracting(r -> ((AuditRecord) r.value()).getEventId()).containsExactly("u2");
+    assertThat(h.sent(R, Outputs.AUDIT))
+        .extracting(r -> ((AuditRecord) r.value()).getEventId())
+        .containsExactly("u2");
   }
 
   @Test
   void aChildResolvedWithinTheGraceIsLeftToStageTwo() {
     event(child("c", "p"));
     h.process("t/c", LoopMessage.answer("p", 0));
-    assertThat(h.sent(R, Outputs.TREES)).singleElement().satisfies(r -> assertThat(((TreeMessage) r.value()).audited()).isFalse());
+    assertThat(h.sent(R, Outputs.TREES))
+        .singleElement()
+        .satisfies(r -> assertThat(((TreeMessage) r.value()).audited()).isFalse());
     h.clear().punctuate(AFTER_GRACE);
     assertThat(h.sent(R, Outputs.AUDIT)).isEmpty();
   }
@@ -289,7 +369,9 @@ class ResolverProcessorTest {
       each.process(Events.key(use), new RawEvent(RawEvent.EVENT_SERDE.encode(use), use));
     }
     assertThat(h.sent(R, Outputs.TREES)).as("remembered forever: the copy is dropped").isEmpty();
-    assertThat(bounded.sent(R, Outputs.TREES)).as("forgotten after an hour: the late copy goes on")
-        .singleElement().satisfies(m -> assertThat(((TreeMessage) m.value()).event().getEventId()).isEqualTo("u1"));
+    assertThat(bounded.sent(R, Outputs.TREES))
+        .as("forgotten after an hour: the late copy goes on")
+        .singleElement()
+        .satisfies(m -> assertThat(((TreeMessage) m.value()).event().getEventId()).isEqualTo("u1"));
   }
 }

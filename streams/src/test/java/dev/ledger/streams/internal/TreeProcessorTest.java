@@ -22,14 +22,27 @@ class TreeProcessorTest {
 
   private static final String P = TreeProcessor.NAME;
   private static final Instant EXPIRES = Instant.ofEpochMilli(2_000_000L);
-  private final Harness h = new Harness(new TreeProcessor(32, java.time.Duration.ofMillis(500)), LedgerStores.treeStores(true));
+  private final Harness h =
+      new Harness(
+          new TreeProcessor(32, java.time.Duration.ofMillis(500)), LedgerStores.treeStores(true));
 
   private void tree(LedgerEvent e) {
     h.process("t/r", new TreeMessage(e, false));
   }
 
   private void buildTree() {
-    tree(Events.issued("t", "ev-r", "r", "user:u", "agent:r", List.of("api"), List.of("read"), EXPIRES, 2L, T0));
+    tree(
+        Events.issued(
+            "t",
+            "ev-r",
+            "r",
+            "user:u",
+            "agent:r",
+            List.of("api"),
+            List.of("read"),
+            EXPIRES,
+            2L,
+            T0));
     tree(Events.attenuated("t", "ev-a", "a", "r", "agent:a", T0));
     tree(Events.attenuated("t", "ev-b", "b", "a", "agent:b", T0));
   }
@@ -39,8 +52,21 @@ class TreeProcessorTest {
     tree(Events.attenuated("t", "ev-b", "b", "a", "agent:b", T0));
     tree(Events.attenuated("t", "ev-a", "a", "r", "agent:a", T0));
     assertThat(h.sent(P, Outputs.TOKENS)).isEmpty();
-    tree(Events.issued("t", "ev-r", "r", "user:u", "agent:r", List.of("api"), List.of("read"), EXPIRES, 2L, T0));
-    assertThat(h.sent(P, Outputs.TOKENS)).extracting(Record::key).containsExactly("t/r", "t/a", "t/b");
+    tree(
+        Events.issued(
+            "t",
+            "ev-r",
+            "r",
+            "user:u",
+            "agent:r",
+            List.of("api"),
+            List.of("read"),
+            EXPIRES,
+            2L,
+            T0));
+    assertThat(h.sent(P, Outputs.TOKENS))
+        .extracting(Record::key)
+        .containsExactly("t/r", "t/a", "t/b");
     assertThat(node(h.sent(P, Outputs.TOKENS).get(2)).getDepth()).isEqualTo(2);
   }
 
@@ -50,7 +76,9 @@ class TreeProcessorTest {
     assertThat(h.context.committed()).as("definitions wait for the commit interval").isFalse();
     h.clear();
     tree(Events.revoked("t", "rev-a", "a", T0.plusSeconds(1)));
-    assertThat(h.sent(P, Outputs.REVOCATIONS)).extracting(Record::key).containsExactly("t/a", "t/b");
+    assertThat(h.sent(P, Outputs.REVOCATIONS))
+        .extracting(Record::key)
+        .containsExactly("t/a", "t/b");
     assertThat(h.context.committed()).as("notices are committed at once").isTrue();
     RevocationNotice notice = (RevocationNotice) h.sent(P, Outputs.REVOCATIONS).get(1).value();
     assertThat(notice.getRevocationCause()).isEqualTo("a");
@@ -71,17 +99,25 @@ class TreeProcessorTest {
     tree(Events.used("t", "u2", "a", "api", "agent:a", Outcome.allowed, before));
     tree(Events.used("t", "u3", "b", "api", "agent:evil", Outcome.allowed, before));
     AuditRecord third = (AuditRecord) h.sent(P, Outputs.AUDIT).get(2).value();
-    assertThat(third.getViolations()).containsExactly(ViolationKind.usage_limit_exceeded, ViolationKind.holder_mismatch);
-    assertThat(h.sent(P, Outputs.ALERTS)).extracting(r -> ((Alert) r.value()).getAlertId())
+    assertThat(third.getViolations())
+        .containsExactly(ViolationKind.usage_limit_exceeded, ViolationKind.holder_mismatch);
+    assertThat(h.sent(P, Outputs.ALERTS))
+        .extracting(r -> ((Alert) r.value()).getAlertId())
         .containsExactly("u3/b/usage_limit_exceeded", "u3/b/holder_mismatch");
-    assertThat(h.sent(P, Outputs.TOKENS)).extracting(Record::key).as("only the node that got a violation").containsExactly("t/b");
+    assertThat(h.sent(P, Outputs.TOKENS))
+        .extracting(Record::key)
+        .as("only the node that got a violation")
+        .containsExactly("t/b");
     h.clear().punctuateAll(FLUSH);
-    assertThat(h.sent(P, Outputs.TOKENS)).extracting(Record::key).as("each counted node once")
+    assertThat(h.sent(P, Outputs.TOKENS))
+        .extracting(Record::key)
+        .as("each counted node once")
         .containsExactlyInAnyOrder("t/r", "t/a", "t/b");
     assertThat(latest("t/r").getUses()).isEqualTo(3);
     assertThat(latest("t/a").getUses()).isEqualTo(3);
     assertThat(latest("t/b").getUses()).isEqualTo(2);
-    assertThat(latest("t/b").getViolations()).contains(ViolationKind.usage_limit_exceeded, ViolationKind.holder_mismatch);
+    assertThat(latest("t/b").getViolations())
+        .contains(ViolationKind.usage_limit_exceeded, ViolationKind.holder_mismatch);
     h.clear().punctuateAll(FLUSH + 500);
     assertThat(h.sent(P, Outputs.TOKENS)).as("nothing pending, nothing written").isEmpty();
   }
@@ -91,12 +127,17 @@ class TreeProcessorTest {
     buildTree();
     tree(Events.revoked("t", "rev-b", "b", T0.plusSeconds(1)));
     h.clear().punctuate(EXPIRES.toEpochMilli() + 1);
-    assertThat(h.sent(P, Outputs.REVOCATIONS)).singleElement().satisfies(r -> {
-      assertThat(r.key()).isEqualTo("t/b");
-      assertThat(r.value()).isNull();
-    });
-    assertThat(h.sent(P, Outputs.TOKENS)).extracting(r -> node(r).getStatus())
-        .containsOnly(TokenStatus.expired).hasSize(2);
+    assertThat(h.sent(P, Outputs.REVOCATIONS))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.key()).isEqualTo("t/b");
+              assertThat(r.value()).isNull();
+            });
+    assertThat(h.sent(P, Outputs.TOKENS))
+        .extracting(r -> node(r).getStatus())
+        .containsOnly(TokenStatus.expired)
+        .hasSize(2);
     h.clear().punctuate(EXPIRES.toEpochMilli() + 10_000);
     assertThat(h.sent(P, Outputs.TOKENS)).as("only tokens that just expired").isEmpty();
   }
@@ -107,7 +148,18 @@ class TreeProcessorTest {
     // index holds (one attached below an attached parent has only its subtree entry).
     tree(Events.attenuated("t", "ev-b", "b", "a", "agent:b", T0));
     tree(Events.attenuated("t", "ev-a", "a", "r", "agent:a", T0));
-    tree(Events.issued("t", "ev-r", "r", "user:u", "agent:r", List.of("api"), List.of("read"), EXPIRES, 2L, T0));
+    tree(
+        Events.issued(
+            "t",
+            "ev-r",
+            "r",
+            "user:u",
+            "agent:r",
+            List.of("api"),
+            List.of("read"),
+            EXPIRES,
+            2L,
+            T0));
     KeyValueStore<String, String> subtrees = h.context.getStateStore(LedgerStores.SUBTREES);
     assertThat(subtrees.approximateNumEntries()).as("one entry per token").isEqualTo(3);
     List<String> keys = new java.util.ArrayList<>();
@@ -117,7 +169,9 @@ class TreeProcessorTest {
     keys.forEach(subtrees::delete); // as if attached by a version without the index
     h.clear();
     tree(Events.revoked("t", "rev-r", "r", T0.plusSeconds(1)));
-    assertThat(h.sent(P, Outputs.REVOCATIONS)).extracting(Record::key).containsExactly("t/r", "t/a", "t/b");
+    assertThat(h.sent(P, Outputs.REVOCATIONS))
+        .extracting(Record::key)
+        .containsExactly("t/r", "t/a", "t/b");
   }
 
   @Test
@@ -125,14 +179,20 @@ class TreeProcessorTest {
     buildTree();
     h.holdingFollowUps().clear();
     tree(Events.revoked("t", "rev-r", "r", T0.plusSeconds(1)));
-    assertThat(h.sent(P, Outputs.REVOCATIONS)).extracting(Record::key).containsExactly("t/r", "t/a", "t/b");
+    assertThat(h.sent(P, Outputs.REVOCATIONS))
+        .extracting(Record::key)
+        .containsExactly("t/r", "t/a", "t/b");
     RevocationNotice b = (RevocationNotice) h.sent(P, Outputs.REVOCATIONS).get(2).value();
     assertThat(b.getDepth()).as("from the subtree key").isEqualTo(2);
     assertThat(b.getExpiresAt()).as("from the subtree entry").isEqualTo(EXPIRES);
     assertThat(b.getRootId()).isEqualTo("r");
     assertThat(b.getRevokedAt()).isEqualTo(T0.plusSeconds(1));
-    assertThat(h.sent(P, Outputs.TOKENS)).as("only the revoked token itself so far").extracting(Record::key).containsExactly("t/r");
-    assertThat(h.sent(P, Outputs.TREES)).singleElement()
+    assertThat(h.sent(P, Outputs.TOKENS))
+        .as("only the revoked token itself so far")
+        .extracting(Record::key)
+        .containsExactly("t/r");
+    assertThat(h.sent(P, Outputs.TREES))
+        .singleElement()
         .satisfies(r -> assertThat(((TreeMessage) r.value()).followUp()).isTrue());
 
     // Before the follow-up: a use after the revocation, a new child, a second revocation below.
@@ -141,7 +201,9 @@ class TreeProcessorTest {
         .contains(ViolationKind.use_after_revocation);
     tree(Events.attenuated("t", "ev-c", "c", "b", "agent:c", T0.plusSeconds(3)));
     assertThat(latest("t/c").getRevokedAt()).as("born revoked").isEqualTo(T0.plusSeconds(1));
-    assertThat(h.sent(P, Outputs.REVOCATIONS)).extracting(Record::key).containsExactly("t/r", "t/a", "t/b", "t/c");
+    assertThat(h.sent(P, Outputs.REVOCATIONS))
+        .extracting(Record::key)
+        .containsExactly("t/r", "t/a", "t/b", "t/c");
     tree(Events.revoked("t", "rev-a", "a", T0.plusSeconds(4)));
     assertThat(h.sent(P, Outputs.REVOCATIONS)).as("r's revocation holds below a").hasSize(4);
 
@@ -157,7 +219,18 @@ class TreeProcessorTest {
   @Test
   void aLargeSubtreeIsBroughtInLineInBatchesWithOtherRecordsInBetween() {
     int size = 2 * TreeProcessor.FOLLOW_UP_BATCH + 500;
-    tree(Events.issued("t", "ev-r", "r", "user:u", "agent:r", List.of("api"), List.of("read"), EXPIRES, null, T0));
+    tree(
+        Events.issued(
+            "t",
+            "ev-r",
+            "r",
+            "user:u",
+            "agent:r",
+            List.of("api"),
+            List.of("read"),
+            EXPIRES,
+            null,
+            T0));
     for (int i = 0; i < size; i++) {
       // two levels, so that a batch ends inside someone's subtree
       String parent = i < 50 ? "r" : "c" + (i % 50);
@@ -167,14 +240,19 @@ class TreeProcessorTest {
     tree(Events.revoked("t", "rev-r", "r", T0.plusSeconds(1)));
     assertThat(h.sent(P, Outputs.REVOCATIONS)).hasSize(size + 1);
     h.releaseFollowUps();
-    List<TreeMessage> loop = h.sent(P, Outputs.TREES).stream().map(r -> (TreeMessage) r.value()).toList();
+    List<TreeMessage> loop =
+        h.sent(P, Outputs.TREES).stream().map(r -> (TreeMessage) r.value()).toList();
     int batches = (size + TreeProcessor.FOLLOW_UP_BATCH - 1) / TreeProcessor.FOLLOW_UP_BATCH;
     assertThat(loop).as("the follow-up, then one resumption per further batch").hasSize(batches);
     assertThat(loop.get(0).resumeAfter()).isNull();
     assertThat(loop.get(1).resumeAfter()).isNotNull();
-    assertThat(h.sent(P, Outputs.TOKENS)).as("every token once, the revoked one first")
-        .extracting(Record::key).doesNotHaveDuplicates().hasSize(size + 1);
-    assertThat(h.sent(P, Outputs.TOKENS)).allSatisfy(r -> assertThat(node(r).getRevocationCause()).isEqualTo("r"));
+    assertThat(h.sent(P, Outputs.TOKENS))
+        .as("every token once, the revoked one first")
+        .extracting(Record::key)
+        .doesNotHaveDuplicates()
+        .hasSize(size + 1);
+    assertThat(h.sent(P, Outputs.TOKENS))
+        .allSatisfy(r -> assertThat(node(r).getRevocationCause()).isEqualTo("r"));
   }
 
   @Test
@@ -184,13 +262,22 @@ class TreeProcessorTest {
     tree(Events.revoked("t", "rev-a", "a", T0.plusSeconds(1)));
     h.clear();
     tree(Events.revoked("t", "rev-r", "r", T0.plusSeconds(5)));
-    assertThat(h.sent(P, Outputs.REVOCATIONS)).extracting(Record::key).containsExactly("t/r", "t/c");
-    assertThat(h.sent(P, Outputs.TOKENS)).as("a and b keep a's revocation, follow-up included")
-        .extracting(Record::key).containsExactlyInAnyOrder("t/r", "t/c");
+    assertThat(h.sent(P, Outputs.REVOCATIONS))
+        .extracting(Record::key)
+        .containsExactly("t/r", "t/c");
+    assertThat(h.sent(P, Outputs.TOKENS))
+        .as("a and b keep a's revocation, follow-up included")
+        .extracting(Record::key)
+        .containsExactlyInAnyOrder("t/r", "t/c");
     h.clear();
-    tree(Events.revoked("t", "rev-r0", "r", T0.plusMillis(500))); // earlier than a's: now r's holds everywhere
-    assertThat(h.sent(P, Outputs.REVOCATIONS)).extracting(Record::key).containsExactly("t/r", "t/a", "t/b", "t/c");
-    assertThat(h.sent(P, Outputs.REVOCATIONS)).extracting(r -> ((RevocationNotice) r.value()).getRevocationCause())
+    tree(
+        Events.revoked(
+            "t", "rev-r0", "r", T0.plusMillis(500))); // earlier than a's: now r's holds everywhere
+    assertThat(h.sent(P, Outputs.REVOCATIONS))
+        .extracting(Record::key)
+        .containsExactly("t/r", "t/a", "t/b", "t/c");
+    assertThat(h.sent(P, Outputs.REVOCATIONS))
+        .extracting(r -> ((RevocationNotice) r.value()).getRevocationCause())
         .containsOnly("r");
     assertThat(latest("t/b").getRevokedAt()).isEqualTo(T0.plusMillis(500));
   }
@@ -206,17 +293,24 @@ class TreeProcessorTest {
     keys.forEach(k -> subtrees.put(k, "")); // as written by the version before entries had values
     h.holdingFollowUps().clear();
     tree(Events.revoked("t", "rev-r", "r", T0.plusSeconds(1)));
-    assertThat(h.sent(P, Outputs.REVOCATIONS)).extracting(r -> ((RevocationNotice) r.value()).getExpiresAt())
+    assertThat(h.sent(P, Outputs.REVOCATIONS))
+        .extracting(r -> ((RevocationNotice) r.value()).getExpiresAt())
         .containsExactly(EXPIRES, EXPIRES, EXPIRES);
-    assertThat(h.sent(P, Outputs.TREES)).as("the index is there: notices first, nodes in the follow-up").hasSize(1);
-    assertThat(subtrees.get("t/r")).as("the revoked token's entry got a value").isEqualTo(new SubtreeEntry(EXPIRES, true).encode());
+    assertThat(h.sent(P, Outputs.TREES))
+        .as("the index is there: notices first, nodes in the follow-up")
+        .hasSize(1);
+    assertThat(subtrees.get("t/r"))
+        .as("the revoked token's entry got a value")
+        .isEqualTo(new SubtreeEntry(EXPIRES, true).encode());
   }
 
   /** Wall-clock time of a flush of the pending uses (the harness starts at 1,000,000). */
   private static final long FLUSH = 1_000_500L;
 
   private void use(String eventId, String token, int secondsAfterT0) {
-    tree(Events.used("t", eventId, token, "api", null, Outcome.allowed, T0.plusSeconds(secondsAfterT0)));
+    tree(
+        Events.used(
+            "t", eventId, token, "api", null, Outcome.allowed, T0.plusSeconds(secondsAfterT0)));
   }
 
   @Test
@@ -228,11 +322,18 @@ class TreeProcessorTest {
     h.clear();
     use("u10", "b", 10); // happened first, arrives last: u30 is now the third use by event time
     AuditRecord late = (AuditRecord) h.sent(P, Outputs.AUDIT).getFirst().value();
-    assertThat(late.getViolations()).as("within the budget by event time").doesNotContain(ViolationKind.usage_limit_exceeded);
-    assertThat(budgetAlerts()).singleElement().satisfies(alert -> {
-      assertThat(alert.getEventId()).as("the use pushed out of the budget").isEqualTo("u30");
-      assertThat(alert.getTokenId()).isEqualTo("b");
-    });
+    assertThat(late.getViolations())
+        .as("within the budget by event time")
+        .doesNotContain(ViolationKind.usage_limit_exceeded);
+    assertThat(budgetAlerts())
+        .singleElement()
+        .satisfies(
+            alert -> {
+              assertThat(alert.getEventId())
+                  .as("the use pushed out of the budget")
+                  .isEqualTo("u30");
+              assertThat(alert.getTokenId()).isEqualTo("b");
+            });
     TokenNode b = latest("t/b");
     assertThat(b.getViolations()).contains(ViolationKind.usage_limit_exceeded);
     h.punctuateAll(FLUSH);
@@ -253,12 +354,15 @@ class TreeProcessorTest {
   }
 
   private List<Alert> budgetAlerts() {
-    return h.sent(P, Outputs.ALERTS).stream().map(r -> (Alert) r.value())
-        .filter(a -> a.getKind() == ViolationKind.usage_limit_exceeded).toList();
+    return h.sent(P, Outputs.ALERTS).stream()
+        .map(r -> (Alert) r.value())
+        .filter(a -> a.getKind() == ViolationKind.usage_limit_exceeded)
+        .toList();
   }
 
   private TokenNode latest(String key) {
-    List<Record<Object, Object>> sent = h.sent(P, Outputs.TOKENS).stream().filter(r -> r.key().equals(key)).toList();
+    List<Record<Object, Object>> sent =
+        h.sent(P, Outputs.TOKENS).stream().filter(r -> r.key().equals(key)).toList();
     return node(sent.getLast());
   }
 

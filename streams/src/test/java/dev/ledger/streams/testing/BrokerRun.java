@@ -60,10 +60,16 @@ public final class BrokerRun implements AutoCloseable {
     return startStreams(settings, null);
   }
 
-  /** Starts the application with its metrics bound to {@code registry} (may be null) and waits until it is RUNNING. */
-  public LedgerStreams startStreams(StreamsSettings settings, io.micrometer.core.instrument.MeterRegistry registry) {
+  /**
+   * Starts the application with its metrics bound to {@code registry} (may be null) and waits until
+   * it is RUNNING.
+   */
+  public LedgerStreams startStreams(
+      StreamsSettings settings, io.micrometer.core.instrument.MeterRegistry registry) {
     LedgerStreams app = LedgerStreams.start(settings, registry);
-    Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> app.state() == KafkaStreams.State.RUNNING);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> app.state() == KafkaStreams.State.RUNNING);
     return app;
   }
 
@@ -71,8 +77,12 @@ public final class BrokerRun implements AutoCloseable {
   public void send(List<LedgerEvent> events) {
     List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
     for (LedgerEvent event : events) {
-      acks.add(producer.send(new ProducerRecord<>(Topics.EVENTS.name(), Events.key(event).getBytes(),
-          Topics.EVENTS.valueSerde().serializer().serialize(Topics.EVENTS.name(), event))));
+      acks.add(
+          producer.send(
+              new ProducerRecord<>(
+                  Topics.EVENTS.name(),
+                  Events.key(event).getBytes(),
+                  Topics.EVENTS.valueSerde().serializer().serialize(Topics.EVENTS.name(), event))));
     }
     await(acks);
   }
@@ -87,11 +97,19 @@ public final class BrokerRun implements AutoCloseable {
     }
   }
 
-  /** Reads {@code expected} committed records of {@code topic} (then {@code settle} more time) as key → value pairs; null values are tombstones. */
-  public <V> List<Map.Entry<String, V>> read(Topic<String, V> topic, int expected, Duration timeout, Duration settle) {
+  /**
+   * Reads {@code expected} committed records of {@code topic} (then {@code settle} more time) as
+   * key → value pairs; null values are tombstones.
+   */
+  public <V> List<Map.Entry<String, V>> read(
+      Topic<String, V> topic, int expected, Duration timeout, Duration settle) {
     List<Map.Entry<String, V>> out = new ArrayList<>();
-    for (ConsumerRecord<byte[], byte[]> r : TestKafka.readAll(bootstrap(), topic.name(), expected, timeout, settle)) {
-      out.add(new java.util.AbstractMap.SimpleEntry<>(new String(r.key()), topic.valueSerde().deserializer().deserialize(topic.name(), r.value())));
+    for (ConsumerRecord<byte[], byte[]> r :
+        TestKafka.readAll(bootstrap(), topic.name(), expected, timeout, settle)) {
+      out.add(
+          new java.util.AbstractMap.SimpleEntry<>(
+              new String(r.key()),
+              topic.valueSerde().deserializer().deserialize(topic.name(), r.value())));
     }
     return out;
   }

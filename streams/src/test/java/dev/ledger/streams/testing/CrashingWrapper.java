@@ -21,22 +21,26 @@ public final class CrashingWrapper implements ProcessorWrapper {
 
   /** Records each processor (by node name) may see before it throws; absent means never. */
   public static final Map<String, AtomicInteger> COUNTDOWN = new ConcurrentHashMap<>();
+
   /** How many crashes were injected. */
   public static final AtomicInteger CRASHES = new AtomicInteger();
 
   @Override
-  public <KIn, VIn, KOut, VOut> WrappedProcessorSupplier<KIn, VIn, KOut, VOut> wrapProcessorSupplier(String name,
-      ProcessorSupplier<KIn, VIn, KOut, VOut> supplier) {
+  public <KIn, VIn, KOut, VOut>
+      WrappedProcessorSupplier<KIn, VIn, KOut, VOut> wrapProcessorSupplier(
+          String name, ProcessorSupplier<KIn, VIn, KOut, VOut> supplier) {
     return ProcessorWrapper.asWrapped(() -> new Crashing<>(name, supplier.get()));
   }
 
   @Override
-  public <KIn, VIn, VOut> WrappedFixedKeyProcessorSupplier<KIn, VIn, VOut> wrapFixedKeyProcessorSupplier(String name,
-      FixedKeyProcessorSupplier<KIn, VIn, VOut> supplier) {
+  public <KIn, VIn, VOut>
+      WrappedFixedKeyProcessorSupplier<KIn, VIn, VOut> wrapFixedKeyProcessorSupplier(
+          String name, FixedKeyProcessorSupplier<KIn, VIn, VOut> supplier) {
     return ProcessorWrapper.asWrappedFixedKey(supplier);
   }
 
-  private record Crashing<KIn, VIn, KOut, VOut>(String name, Processor<KIn, VIn, KOut, VOut> delegate)
+  private record Crashing<KIn, VIn, KOut, VOut>(
+      String name, Processor<KIn, VIn, KOut, VOut> delegate)
       implements Processor<KIn, VIn, KOut, VOut> {
 
     @Override

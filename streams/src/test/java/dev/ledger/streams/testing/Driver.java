@@ -11,7 +11,6 @@ import dev.ledger.streams.StreamsSettings;
 import dev.ledger.streams.internal.LoopMessage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,8 +36,10 @@ public final class Driver implements AutoCloseable {
 
   private final TopologyTestDriver driver;
   private final Duration usesFlushInterval;
+
   /** The settings this driver runs with. */
   public final StreamsSettings settings;
+
   private final TestInputTopic<String, LedgerEvent> events;
   private final TestInputTopic<byte[], byte[]> rawEvents;
   private final TestOutputTopic<String, TokenNode> tokensOut;
@@ -50,14 +51,18 @@ public final class Driver implements AutoCloseable {
 
   public final Map<String, TokenNode> tokens = new LinkedHashMap<>();
   public final List<TokenNode> tokenHistory = new ArrayList<>();
+
   /** Audit records as first written (records without {@code amends}). */
   public final List<AuditRecord> audit = new ArrayList<>();
+
   /** Amendments of audit records (records of ledger.audit with {@code amends}), in topic order. */
   public final List<AuditRecord> amendments = new ArrayList<>();
+
   public final List<Alert> alerts = new ArrayList<>();
   public final Map<String, RevocationNotice> revocations = new HashMap<>();
   public final List<TestRecord<String, RevocationNotice>> revocationHistory = new ArrayList<>();
   public final List<TestRecord<byte[], byte[]>> dlq = new ArrayList<>();
+
   /** Every message of stage 1's resolve loop, in order. */
   public final List<LoopMessage> loop = new ArrayList<>();
 
@@ -67,25 +72,58 @@ public final class Driver implements AutoCloseable {
 
   public Driver(StreamsSettings settings) {
     this.settings = settings;
-    driver = new TopologyTestDriver(LedgerTopology.build(settings), LedgerTopology.streamsConfig(settings), WALL);
+    driver =
+        new TopologyTestDriver(
+            LedgerTopology.build(settings), LedgerTopology.streamsConfig(settings), WALL);
     usesFlushInterval = settings.usesFlushInterval();
-    events = driver.createInputTopic(Topics.EVENTS.name(), Serdes.String().serializer(), Topics.EVENTS.valueSerde().serializer());
-    rawEvents = driver.createInputTopic(Topics.EVENTS.name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
-    tokensOut = driver.createOutputTopic(Topics.TOKENS.name(), Serdes.String().deserializer(), Topics.TOKENS.valueSerde().deserializer());
-    auditOut = driver.createOutputTopic(Topics.AUDIT.name(), Serdes.String().deserializer(), Topics.AUDIT.valueSerde().deserializer());
-    alertsOut = driver.createOutputTopic(Topics.ALERTS.name(), Serdes.String().deserializer(), Topics.ALERTS.valueSerde().deserializer());
-    revocationsOut = driver.createOutputTopic(Topics.REVOCATIONS.name(), Serdes.String().deserializer(),
-        Topics.REVOCATIONS.valueSerde().deserializer());
-    dlqOut = driver.createOutputTopic(Topics.DLQ.name(), Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
-    loopOut = driver.createOutputTopic(LedgerTopology.resolveTopic(settings).name(), Serdes.String().deserializer(),
-        LoopMessage.SERDE.deserializer());
+    events =
+        driver.createInputTopic(
+            Topics.EVENTS.name(),
+            Serdes.String().serializer(),
+            Topics.EVENTS.valueSerde().serializer());
+    rawEvents =
+        driver.createInputTopic(
+            Topics.EVENTS.name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+    tokensOut =
+        driver.createOutputTopic(
+            Topics.TOKENS.name(),
+            Serdes.String().deserializer(),
+            Topics.TOKENS.valueSerde().deserializer());
+    auditOut =
+        driver.createOutputTopic(
+            Topics.AUDIT.name(),
+            Serdes.String().deserializer(),
+            Topics.AUDIT.valueSerde().deserializer());
+    alertsOut =
+        driver.createOutputTopic(
+            Topics.ALERTS.name(),
+            Serdes.String().deserializer(),
+            Topics.ALERTS.valueSerde().deserializer());
+    revocationsOut =
+        driver.createOutputTopic(
+            Topics.REVOCATIONS.name(),
+            Serdes.String().deserializer(),
+            Topics.REVOCATIONS.valueSerde().deserializer());
+    dlqOut =
+        driver.createOutputTopic(
+            Topics.DLQ.name(),
+            Serdes.ByteArray().deserializer(),
+            Serdes.ByteArray().deserializer());
+    loopOut =
+        driver.createOutputTopic(
+            LedgerTopology.resolveTopic(settings).name(),
+            Serdes.String().deserializer(),
+            LoopMessage.SERDE.deserializer());
   }
 
   /** Test settings: in-memory stores in a temporary state directory. */
   public static StreamsSettings.Builder settings() {
     try {
-      return StreamsSettings.builder("unused:9092").applicationId("ledger-test").exactlyOnce(false)
-          .stateDir(Files.createTempDirectory("ledger-ttd-")).override(LedgerTopology.STORE_TYPE_OVERRIDE, "in_memory");
+      return StreamsSettings.builder("unused:9092")
+          .applicationId("ledger-test")
+          .exactlyOnce(false)
+          .stateDir(Files.createTempDirectory("ledger-ttd-"))
+          .override(LedgerTopology.STORE_TYPE_OVERRIDE, "in_memory");
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -102,7 +140,10 @@ public final class Driver implements AutoCloseable {
     return drain();
   }
 
-  /** Sends events as {@code POST /v1/events} writes them: with the {@code ledger.submitted_by} header. */
+  /**
+   * Sends events as {@code POST /v1/events} writes them: with the {@code ledger.submitted_by}
+   * header.
+   */
   public Driver sendSubmittedBy(String submittedBy, LedgerEvent... batch) {
     for (LedgerEvent event : batch) {
       RecordHeaders headers = new RecordHeaders();

@@ -27,40 +27,107 @@ public final class Events {
 
   /** The key an event is produced with. */
   public static String key(LedgerEvent e) {
-    String token = e.getToken() != null ? e.getToken().getTokenId()
-        : e.getUse() != null ? e.getUse().getTokenId() : e.getRevocation().getTokenId();
+    String token =
+        e.getToken() != null
+            ? e.getToken().getTokenId()
+            : e.getUse() != null ? e.getUse().getTokenId() : e.getRevocation().getTokenId();
     return LedgerKey.of(e.getTenant(), token).toString();
   }
 
-  public static LedgerEvent issued(String tenant, String eventId, String tokenId, String subject, String actor,
-      List<String> audience, List<String> scopes, Instant expiresAt, Long maxUses, Instant at) {
-    return base(tenant, eventId, "token.issued", at).setToken(TokenBody.newBuilder().setTokenId(tokenId)
-        .setIssuer("https://as.example").setSubject(subject).setActor(actor).setAudience(audience).setScopes(scopes)
-        .setExpiresAt(expiresAt).setMaxUses(maxUses).build()).build();
+  public static LedgerEvent issued(
+      String tenant,
+      String eventId,
+      String tokenId,
+      String subject,
+      String actor,
+      List<String> audience,
+      List<String> scopes,
+      Instant expiresAt,
+      Long maxUses,
+      Instant at) {
+    return base(tenant, eventId, "token.issued", at)
+        .setToken(
+            TokenBody.newBuilder()
+                .setTokenId(tokenId)
+                .setIssuer("https://as.example")
+                .setSubject(subject)
+                .setActor(actor)
+                .setAudience(audience)
+                .setScopes(scopes)
+                .setExpiresAt(expiresAt)
+                .setMaxUses(maxUses)
+                .build())
+        .build();
   }
 
-  public static LedgerEvent exchanged(String tenant, String eventId, String tokenId, String parent, String actor,
-      List<String> audience, List<String> scopes, Instant expiresAt, Long maxUses, Instant at) {
-    return base(tenant, eventId, "token.exchanged", at).setToken(TokenBody.newBuilder().setTokenId(tokenId)
-        .setParentTokenId(parent).setIssuer("https://as.example").setActor(actor).setAudience(audience)
-        .setScopes(scopes).setExpiresAt(expiresAt).setMaxUses(maxUses).build()).build();
+  public static LedgerEvent exchanged(
+      String tenant,
+      String eventId,
+      String tokenId,
+      String parent,
+      String actor,
+      List<String> audience,
+      List<String> scopes,
+      Instant expiresAt,
+      Long maxUses,
+      Instant at) {
+    return base(tenant, eventId, "token.exchanged", at)
+        .setToken(
+            TokenBody.newBuilder()
+                .setTokenId(tokenId)
+                .setParentTokenId(parent)
+                .setIssuer("https://as.example")
+                .setActor(actor)
+                .setAudience(audience)
+                .setScopes(scopes)
+                .setExpiresAt(expiresAt)
+                .setMaxUses(maxUses)
+                .build())
+        .build();
   }
 
   /** An attenuation that leaves every right to inheritance. */
-  public static LedgerEvent attenuated(String tenant, String eventId, String tokenId, String parent, String actor, Instant at) {
-    return base(tenant, eventId, "token.attenuated", at).setToken(TokenBody.newBuilder().setTokenId(tokenId)
-        .setParentTokenId(parent).setActor(actor).build()).build();
+  public static LedgerEvent attenuated(
+      String tenant, String eventId, String tokenId, String parent, String actor, Instant at) {
+    return base(tenant, eventId, "token.attenuated", at)
+        .setToken(
+            TokenBody.newBuilder()
+                .setTokenId(tokenId)
+                .setParentTokenId(parent)
+                .setActor(actor)
+                .build())
+        .build();
   }
 
-  public static LedgerEvent used(String tenant, String eventId, String tokenId, String resource, String actor,
-      Outcome outcome, Instant at) {
-    return base(tenant, eventId, "token.used", at).setUse(UseBody.newBuilder().setTokenId(tokenId)
-        .setResource(resource).setAction("GET /").setOutcome(outcome).setActor(actor).build()).build();
+  public static LedgerEvent used(
+      String tenant,
+      String eventId,
+      String tokenId,
+      String resource,
+      String actor,
+      Outcome outcome,
+      Instant at) {
+    return base(tenant, eventId, "token.used", at)
+        .setUse(
+            UseBody.newBuilder()
+                .setTokenId(tokenId)
+                .setResource(resource)
+                .setAction("GET /")
+                .setOutcome(outcome)
+                .setActor(actor)
+                .build())
+        .build();
   }
 
   public static LedgerEvent revoked(String tenant, String eventId, String tokenId, Instant at) {
-    return base(tenant, eventId, "token.revoked", at).setRevocation(RevocationBody.newBuilder().setTokenId(tokenId)
-        .setReason("test").setRevokedBy("user:test").build()).build();
+    return base(tenant, eventId, "token.revoked", at)
+        .setRevocation(
+            RevocationBody.newBuilder()
+                .setTokenId(tokenId)
+                .setReason("test")
+                .setRevokedBy("user:test")
+                .build())
+        .build();
   }
 
   /**
@@ -69,11 +136,31 @@ public final class Events {
    */
   public static List<LedgerEvent> chain(String tenant, String prefix, int hops, int actorLength) {
     List<LedgerEvent> events = new ArrayList<>();
-    events.add(issued(tenant, "ev-" + prefix + 0, prefix + 0, "user:" + prefix, actor(0, actorLength), List.of("api"),
-        List.of("read"), null, null, T0));
+    events.add(
+        issued(
+            tenant,
+            "ev-" + prefix + 0,
+            prefix + 0,
+            "user:" + prefix,
+            actor(0, actorLength),
+            List.of("api"),
+            List.of("read"),
+            null,
+            null,
+            T0));
     for (int i = 1; i <= hops; i++) {
-      events.add(exchanged(tenant, "ev-" + prefix + i, prefix + i, prefix + (i - 1), actor(i, actorLength), List.of("api"),
-          List.of("read"), null, null, T0.plusSeconds(i)));
+      events.add(
+          exchanged(
+              tenant,
+              "ev-" + prefix + i,
+              prefix + i,
+              prefix + (i - 1),
+              actor(i, actorLength),
+              List.of("api"),
+              List.of("read"),
+              null,
+              null,
+              T0.plusSeconds(i)));
     }
     return events;
   }
@@ -89,7 +176,11 @@ public final class Events {
   }
 
   private static LedgerEvent.Builder base(String tenant, String eventId, String type, Instant at) {
-    return LedgerEvent.newBuilder().setEventId(eventId).setType(type).setOccurredAt(at).setTenant(tenant)
+    return LedgerEvent.newBuilder()
+        .setEventId(eventId)
+        .setType(type)
+        .setOccurredAt(at)
+        .setTenant(tenant)
         .setSource("test");
   }
 
@@ -117,28 +208,54 @@ public final class Events {
   public static LedgerEvent fromJson(String line) {
     try {
       JsonNode n = JSON.readTree(line);
-      LedgerEvent.Builder b = LedgerEvent.newBuilder().setEventId(n.get("event_id").asText())
-          .setType(n.get("type").asText()).setOccurredAt(Instant.parse(n.get("occurred_at").asText()))
-          .setTenant(text(n, "tenant") == null ? "default" : text(n, "tenant")).setSource(text(n, "source"));
+      LedgerEvent.Builder b =
+          LedgerEvent.newBuilder()
+              .setEventId(n.get("event_id").asText())
+              .setType(n.get("type").asText())
+              .setOccurredAt(Instant.parse(n.get("occurred_at").asText()))
+              .setTenant(text(n, "tenant") == null ? "default" : text(n, "tenant"))
+              .setSource(text(n, "source"));
       if (n.has("token")) {
         JsonNode t = n.get("token");
-        b.setToken(TokenBody.newBuilder().setTokenId(text(t, "token_id")).setParentTokenId(text(t, "parent_token_id"))
-            .setIssuer(text(t, "issuer")).setSubject(text(t, "subject")).setActor(text(t, "actor"))
-            .setAudience(strings(t, "audience")).setScopes(strings(t, "scopes"))
-            .setExpiresAt(t.has("expires_at") ? Instant.parse(t.get("expires_at").asText()) : null)
-            .setMaxUses(t.has("max_uses") ? t.get("max_uses").asLong() : null).setGrant(text(t, "grant"))
-            .setAttributes(map(t, "attributes")).setCaveats(t.has("caveats") ? strings(t, "caveats") : List.of()).build());
+        b.setToken(
+            TokenBody.newBuilder()
+                .setTokenId(text(t, "token_id"))
+                .setParentTokenId(text(t, "parent_token_id"))
+                .setIssuer(text(t, "issuer"))
+                .setSubject(text(t, "subject"))
+                .setActor(text(t, "actor"))
+                .setAudience(strings(t, "audience"))
+                .setScopes(strings(t, "scopes"))
+                .setExpiresAt(
+                    t.has("expires_at") ? Instant.parse(t.get("expires_at").asText()) : null)
+                .setMaxUses(t.has("max_uses") ? t.get("max_uses").asLong() : null)
+                .setGrant(text(t, "grant"))
+                .setAttributes(map(t, "attributes"))
+                .setCaveats(t.has("caveats") ? strings(t, "caveats") : List.of())
+                .build());
       }
       if (n.has("use")) {
         JsonNode u = n.get("use");
-        b.setUse(UseBody.newBuilder().setTokenId(text(u, "token_id")).setResource(text(u, "resource"))
-            .setAction(text(u, "action")).setOutcome(Outcome.valueOf(text(u, "outcome"))).setActor(text(u, "actor"))
-            .setReason(text(u, "reason")).setRequestId(text(u, "request_id")).setAttributes(map(u, "attributes")).build());
+        b.setUse(
+            UseBody.newBuilder()
+                .setTokenId(text(u, "token_id"))
+                .setResource(text(u, "resource"))
+                .setAction(text(u, "action"))
+                .setOutcome(Outcome.valueOf(text(u, "outcome")))
+                .setActor(text(u, "actor"))
+                .setReason(text(u, "reason"))
+                .setRequestId(text(u, "request_id"))
+                .setAttributes(map(u, "attributes"))
+                .build());
       }
       if (n.has("revocation")) {
         JsonNode r = n.get("revocation");
-        b.setRevocation(RevocationBody.newBuilder().setTokenId(text(r, "token_id")).setReason(text(r, "reason"))
-            .setRevokedBy(text(r, "revoked_by")).build());
+        b.setRevocation(
+            RevocationBody.newBuilder()
+                .setTokenId(text(r, "token_id"))
+                .setReason(text(r, "reason"))
+                .setRevokedBy(text(r, "revoked_by"))
+                .build());
       }
       return b.build();
     } catch (IOException e) {

@@ -24,17 +24,34 @@ public final class Golden {
     assertThat(node.getPrincipal()).as(context).isEqualTo(expected.get("principal").asText());
     assertThat(node.getActor()).as(context).isEqualTo(expected.get("actor").asText());
     List<String> chain = new ArrayList<>();
-    expected.get("chain").forEach(h -> chain.add(h.get("token_id").asText() + "|" + h.get("actor").asText() + "|" + h.get("via").asText()));
+    expected
+        .get("chain")
+        .forEach(
+            h ->
+                chain.add(
+                    h.get("token_id").asText()
+                        + "|"
+                        + h.get("actor").asText()
+                        + "|"
+                        + h.get("via").asText()));
     assertThat(node.getChain().stream().map(Golden::hop).toList()).as(context).isEqualTo(chain);
     assertThat(node.getScopes()).as(context).isEqualTo(texts(expected.get("scopes")));
     assertThat(node.getAudience()).as(context).isEqualTo(texts(expected.get("audience")));
-    assertThat(node.getExpiresAt()).as(context).isEqualTo(Instant.parse(expected.get("expires_at").asText()));
+    assertThat(node.getExpiresAt())
+        .as(context)
+        .isEqualTo(Instant.parse(expected.get("expires_at").asText()));
     assertThat(node.getMaxUses()).as(context).isEqualTo(expected.get("max_uses").asLong());
     assertThat(node.getUses()).as(context).isEqualTo(expected.get("uses").asLong());
     assertThat(node.getStatus().name()).as(context).isEqualTo(expected.get("status").asText());
-    assertThat(node.getRevokedAt()).as(context).isEqualTo(Instant.parse(expected.get("revoked_at").asText()));
-    assertThat(node.getRevocationCause()).as(context).isEqualTo(expected.get("revocation_cause").asText());
-    assertThat(node.getViolations().stream().map(Enum::name).toList()).as(context).isEqualTo(texts(expected.get("violations")));
+    assertThat(node.getRevokedAt())
+        .as(context)
+        .isEqualTo(Instant.parse(expected.get("revoked_at").asText()));
+    assertThat(node.getRevocationCause())
+        .as(context)
+        .isEqualTo(expected.get("revocation_cause").asText());
+    assertThat(node.getViolations().stream().map(Enum::name).toList())
+        .as(context)
+        .isEqualTo(texts(expected.get("violations")));
   }
 
   private static String hop(Hop hop) {

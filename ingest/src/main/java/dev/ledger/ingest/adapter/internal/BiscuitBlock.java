@@ -17,19 +17,19 @@ import org.biscuitsec.biscuit.token.builder.parser.Error;
 import org.biscuitsec.biscuit.token.builder.parser.Parser;
 
 /**
- * What the ledger can read from one Biscuit block's datalog, by convention (the names are the
- * ones Biscuit's own examples use):
+ * What the ledger can read from one Biscuit block's datalog, by convention (the names are the ones
+ * Biscuit's own examples use):
  *
  * <ul>
- *   <li>facts {@code user("u")} or {@code subject("u")}: the subject; {@code actor("a")}: who
- *       holds the token from this block on; {@code issuer("i")}: the issuer; {@code right("s")}:
- *       a scope ({@code right("res", "op")} gives {@code res:op}); {@code audience("x")}: an
- *       audience. Facts grant nothing outside the authority block, so only {@code actor} is read
- *       from the others.</li>
- *   <li>checks whose alternatives are all {@code operation("s")} (or all {@code right("s")}):
- *       the scopes are at most those; all {@code resource("x")}: the audience is at most those.
- *       Several such checks intersect.</li>
- *   <li>{@code check if time($t), $t <= DATE} (or {@code <}): expires at the earliest such date.</li>
+ *   <li>facts {@code user("u")} or {@code subject("u")}: the subject; {@code actor("a")}: who holds
+ *       the token from this block on; {@code issuer("i")}: the issuer; {@code right("s")}: a scope
+ *       ({@code right("res", "op")} gives {@code res:op}); {@code audience("x")}: an audience.
+ *       Facts grant nothing outside the authority block, so only {@code actor} is read from the
+ *       others.
+ *   <li>checks whose alternatives are all {@code operation("s")} (or all {@code right("s")}): the
+ *       scopes are at most those; all {@code resource("x")}: the audience is at most those. Several
+ *       such checks intersect.
+ *   <li>{@code check if time($t), $t <= DATE} (or {@code <}): expires at the earliest such date.
  * </ul>
  *
  * @param subject null when not stated
@@ -40,8 +40,14 @@ import org.biscuitsec.biscuit.token.builder.parser.Parser;
  * @param expiresAt null when no time check
  * @param statements the block's datalog, one statement per item, as Biscuit prints it
  */
-public record BiscuitBlock(String subject, String actor, String issuer, List<String> scopes, List<String> audience,
-    Instant expiresAt, List<String> statements) {
+public record BiscuitBlock(
+    String subject,
+    String actor,
+    String issuer,
+    List<String> scopes,
+    List<String> audience,
+    Instant expiresAt,
+    List<String> statements) {
 
   private static final Pattern TIME_CHECK =
       Pattern.compile("check if time\\(\\$(\\w+)\\), \\$\\1 <=? (\\S+)");
@@ -97,14 +103,22 @@ public record BiscuitBlock(String subject, String actor, String issuer, List<Str
         case "issuer" -> issuer = authority ? value : issuer;
         case "right" -> scopes = authority ? add(scopes, value) : scopes;
         case "audience" -> audience = authority ? add(audience, value) : audience;
-        default -> { }
+        default -> {}
       }
     }
-    return new BiscuitBlock(subject, actor, issuer, scopes == null ? null : List.copyOf(scopes),
-        audience == null ? null : List.copyOf(audience), expiresAt, List.copyOf(statements));
+    return new BiscuitBlock(
+        subject,
+        actor,
+        issuer,
+        scopes == null ? null : List.copyOf(scopes),
+        audience == null ? null : List.copyOf(audience),
+        expiresAt,
+        List.copyOf(statements));
   }
 
-  /** {@code p1 or p2 or ...} where each is a bare predicate; empty when the body is anything else. */
+  /**
+   * {@code p1 or p2 or ...} where each is a bare predicate; empty when the body is anything else.
+   */
   private static List<Predicate> alternatives(String body) {
     List<Predicate> predicates = new ArrayList<>();
     String rest = body;
@@ -132,7 +146,9 @@ public record BiscuitBlock(String subject, String actor, String issuer, List<Str
     }
     String name = predicates.get(0).getName();
     for (Predicate p : predicates) {
-      if (!p.getName().equals(name) || p.getTerms().size() != 1 || !(p.getTerms().get(0) instanceof Term.Str)) {
+      if (!p.getName().equals(name)
+          || p.getTerms().size() != 1
+          || !(p.getTerms().get(0) instanceof Term.Str)) {
         return null;
       }
     }

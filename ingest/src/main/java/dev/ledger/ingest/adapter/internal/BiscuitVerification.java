@@ -26,9 +26,16 @@ import org.biscuitsec.biscuit.token.format.SignedBlock;
  */
 public final class BiscuitVerification {
 
-  /** The protobuf tag of {@code PublicKey.algorithm}, kept among unknown fields when its value is new to the library. */
+  /**
+   * The protobuf tag of {@code PublicKey.algorithm}, kept among unknown fields when its value is
+   * new to the library.
+   */
   private static final int ALGORITHM_FIELD = 1;
-  /** biscuit-java 4.0.1 checks one block's signature in a package-private method; the chain replay uses it so the message format stays the library's. */
+
+  /**
+   * biscuit-java 4.0.1 checks one block's signature in a package-private method; the chain replay
+   * uses it so the message format stays the library's.
+   */
   private static final Method VERIFY_BLOCK = verifyBlockMethod();
 
   private BiscuitVerification() {}
@@ -47,7 +54,10 @@ public final class BiscuitVerification {
     try {
       proto = Schema.Biscuit.parser().parsePartialFrom(token);
     } catch (InvalidProtocolBufferException e) {
-      return Optional.of(new Refused(BiscuitRefusal.MALFORMED, "its bytes are not a serialized Biscuit (" + e.getMessage() + ")"));
+      return Optional.of(
+          new Refused(
+              BiscuitRefusal.MALFORMED,
+              "its bytes are not a serialized Biscuit (" + e.getMessage() + ")"));
     }
     List<Schema.SignedBlock> blocks = new ArrayList<>();
     blocks.add(proto.getAuthority());
@@ -56,14 +66,17 @@ public final class BiscuitVerification {
       Schema.SignedBlock block = blocks.get(i);
       Optional<Refused> algorithm = algorithm(block.getNextKey(), "block " + i + "'s next key");
       if (algorithm.isEmpty() && block.hasExternalSignature()) {
-        algorithm = algorithm(block.getExternalSignature().getPublicKey(), "block " + i + "'s third-party key");
+        algorithm =
+            algorithm(
+                block.getExternalSignature().getPublicKey(), "block " + i + "'s third-party key");
       }
       if (algorithm.isPresent()) {
         return algorithm;
       }
     }
     if (!proto.isInitialized() || !proto.hasAuthority()) {
-      return Optional.of(new Refused(BiscuitRefusal.MALFORMED, "it lacks " + proto.findInitializationErrors()));
+      return Optional.of(
+          new Refused(BiscuitRefusal.MALFORMED, "it lacks " + proto.findInitializationErrors()));
     }
     for (int i = 0; i < blocks.size(); i++) {
       Optional<Refused> version = version(blocks.get(i).getBlock().toByteArray(), i);
@@ -74,7 +87,10 @@ public final class BiscuitVerification {
     return Optional.empty();
   }
 
-  /** The reason {@code SerializedBiscuit.from_bytes} refused a token that {@link #beforeVerifying} let through. */
+  /**
+   * The reason {@code SerializedBiscuit.from_bytes} refused a token that {@link #beforeVerifying}
+   * let through.
+   */
   public static Refused afterFailure(byte[] token, PublicKey root, Throwable failure) {
     SerializedBiscuit serialized;
     try {
@@ -86,8 +102,11 @@ public final class BiscuitVerification {
     blocks.add(serialized.authority);
     blocks.addAll(serialized.blocks);
     if (!verifies(blocks.get(0), root)) {
-      return new Refused(BiscuitRefusal.WRONG_ROOT_KEY,
-          "its authority block is not signed by " + root + " (another root key minted it, or that block was altered)");
+      return new Refused(
+          BiscuitRefusal.WRONG_ROOT_KEY,
+          "its authority block is not signed by "
+              + root
+              + " (another root key minted it, or that block was altered)");
     }
     for (int i = 1; i < blocks.size(); i++) {
       if (verifies(blocks.get(i), blocks.get(i - 1).key)) {
@@ -95,15 +114,23 @@ public final class BiscuitVerification {
       }
       for (int j = 0; j < blocks.size(); j++) {
         if (j != i - 1 && verifies(blocks.get(i), blocks.get(j).key)) {
-          return new Refused(BiscuitRefusal.REORDERED_OR_FOREIGN_BLOCKS,
+          return new Refused(
+              BiscuitRefusal.REORDERED_OR_FOREIGN_BLOCKS,
               "block " + i + " was appended after block " + j + ", not after block " + (i - 1));
         }
       }
-      return new Refused(BiscuitRefusal.BAD_SIGNATURE, "block " + i + " does not verify with the key block " + (i - 1)
-          + " hands on (it was altered, or comes from an unrelated token)");
+      return new Refused(
+          BiscuitRefusal.BAD_SIGNATURE,
+          "block "
+              + i
+              + " does not verify with the key block "
+              + (i - 1)
+              + " hands on (it was altered, or comes from an unrelated token)");
     }
     if (!proofMatches(serialized, blocks.get(blocks.size() - 1).key)) {
-      return new Refused(BiscuitRefusal.BAD_SIGNATURE, "its proof does not match its last block (it was altered or taken from another token)");
+      return new Refused(
+          BiscuitRefusal.BAD_SIGNATURE,
+          "its proof does not match its last block (it was altered or taken from another token)");
     }
     return new Refused(BiscuitRefusal.MALFORMED, "cannot read it: " + failure);
   }
@@ -118,8 +145,10 @@ public final class BiscuitVerification {
     }
     long value = unknown.getVarintList().get(0);
     String name = value == 1 ? "SECP256R1 (P-256)" : "algorithm number " + value;
-    return Optional.of(new Refused(BiscuitRefusal.UNSUPPORTED_ALGORITHM,
-        which + " is a " + name + " key; biscuit-java 4.0.1 verifies Ed25519 only"));
+    return Optional.of(
+        new Refused(
+            BiscuitRefusal.UNSUPPORTED_ALGORITHM,
+            which + " is a " + name + " key; biscuit-java 4.0.1 verifies Ed25519 only"));
   }
 
   private static Optional<Refused> version(byte[] block, int index) {
@@ -127,14 +156,26 @@ public final class BiscuitVerification {
     try {
       parsed = Schema.Block.parser().parsePartialFrom(block);
     } catch (InvalidProtocolBufferException e) {
-      return Optional.of(new Refused(BiscuitRefusal.MALFORMED, "block " + index + " is not a Biscuit block (" + e.getMessage() + ")"));
+      return Optional.of(
+          new Refused(
+              BiscuitRefusal.MALFORMED,
+              "block " + index + " is not a Biscuit block (" + e.getMessage() + ")"));
     }
     int version = parsed.hasVersion() ? parsed.getVersion() : 0;
     int min = SerializedBiscuit.MIN_SCHEMA_VERSION;
     int max = SerializedBiscuit.MAX_SCHEMA_VERSION;
     if (version < min || version > max) {
-      return Optional.of(new Refused(BiscuitRefusal.UNSUPPORTED_VERSION,
-          "block " + index + " has format version " + version + "; biscuit-java 4.0.1 reads versions " + min + " to " + max));
+      return Optional.of(
+          new Refused(
+              BiscuitRefusal.UNSUPPORTED_VERSION,
+              "block "
+                  + index
+                  + " has format version "
+                  + version
+                  + "; biscuit-java 4.0.1 reads versions "
+                  + min
+                  + " to "
+                  + max));
     }
     return Optional.empty();
   }
@@ -162,7 +203,9 @@ public final class BiscuitVerification {
 
   private static Method verifyBlockMethod() {
     try {
-      Method method = SerializedBiscuit.class.getDeclaredMethod("verifyBlockSignature", SignedBlock.class, PublicKey.class);
+      Method method =
+          SerializedBiscuit.class.getDeclaredMethod(
+              "verifyBlockSignature", SignedBlock.class, PublicKey.class);
       method.setAccessible(true);
       return method;
     } catch (ReflectiveOperationException | RuntimeException e) {

@@ -12,8 +12,12 @@ import java.util.List;
  */
 public final class CaveatBudget {
 
-  /** What a block's statements may take of an event, leaving the rest of its 65,536 characters to ids, scopes and audience. */
+  /**
+   * What a block's statements may take of an event, leaving the rest of its 65,536 characters to
+   * ids, scopes and audience.
+   */
   static final int MAX_CHARS = LedgerLimits.DEFAULTS.maxEventChars() / 2;
+
   private static final String ELLIPSIS = "…";
 
   private CaveatBudget() {}
@@ -26,7 +30,10 @@ public final class CaveatBudget {
    */
   public record Fitted(List<String> caveats, boolean cut) {}
 
-  /** Fits {@code statements}: each cut to the text limit, then as many as fit, then a last item saying how many were left out. */
+  /**
+   * Fits {@code statements}: each cut to the text limit, then as many as fit, then a last item
+   * saying how many were left out.
+   */
   public static Fitted fit(List<String> statements) {
     if (statements.isEmpty()) {
       return new Fitted(null, false);

@@ -18,7 +18,8 @@ public final class Digests {
   /** Base64url (no padding) of the SHA-256 of the UTF-8 of {@code text}; never null. */
   public static String sha256(String text) {
     try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
       return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
@@ -43,9 +44,9 @@ public final class Digests {
   }
 
   /**
-   * The event id of reporting {@code tokenId} as {@code type}: {@code <type>:<token_id>}, or
-   * {@code <type>:sha256:<sha256(token_id)>} when that would pass the 128 characters an
-   * {@code event_id} may have (a Biscuit revocation id alone is 128 hex digits).
+   * The event id of reporting {@code tokenId} as {@code type}: {@code <type>:<token_id>}, or {@code
+   * <type>:sha256:<sha256(token_id)>} when that would pass the 128 characters an {@code event_id}
+   * may have (a Biscuit revocation id alone is 128 hex digits).
    */
   public static String eventId(String type, String tokenId) {
     String plain = type + ":" + tokenId;

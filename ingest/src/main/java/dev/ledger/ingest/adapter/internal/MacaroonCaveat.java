@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 /**
  * One caveat of a macaroon, grouped from its packets ({@code cid}, then {@code vid} and {@code cl}
  * for a third-party caveat), with what the ledger reads from a first-party one by convention:
- * {@code actor = X}, and {@code time < T} or {@code expires < T} (the form of libmacaroons'
- * and jmacaroons' timestamp verifiers).
+ * {@code actor = X}, and {@code time < T} or {@code expires < T} (the form of libmacaroons' and
+ * jmacaroons' timestamp verifiers).
  *
  * @param id the caveat id ({@code cid}) as bytes
  * @param verificationId the {@code vid} of a third-party caveat; null for a first-party one
@@ -44,7 +44,7 @@ public record MacaroonCaveat(byte[] id, byte[] verificationId, byte[] location) 
         }
         case vid -> vid = packet.getRawValue();
         case cl -> cl = packet.getRawValue();
-        default -> { }
+        default -> {}
       }
     }
     if (id != null) {
@@ -66,15 +66,19 @@ public record MacaroonCaveat(byte[] id, byte[] verificationId, byte[] location) 
   /** What the caveat says, for the hop's {@code caveats}. */
   public String describe() {
     if (thirdParty()) {
-      return "third-party caveat at " + new String(location == null ? new byte[0] : location, StandardCharsets.UTF_8)
-          + ": " + text();
+      return "third-party caveat at "
+          + new String(location == null ? new byte[0] : location, StandardCharsets.UTF_8)
+          + ": "
+          + text();
     }
     return text().isBlank() ? "(an empty caveat)" : text();
   }
 
   /** The fields that go into the hop's id, in order. */
   public List<byte[]> fields() {
-    return thirdParty() ? List.of(id, verificationId, location == null ? new byte[0] : location) : List.of(id);
+    return thirdParty()
+        ? List.of(id, verificationId, location == null ? new byte[0] : location)
+        : List.of(id);
   }
 
   /** The actor a first-party {@code actor = X} caveat names; null otherwise. */
@@ -83,7 +87,9 @@ public record MacaroonCaveat(byte[] id, byte[] verificationId, byte[] location) 
     return !thirdParty() && m.matches() ? m.group(1) : null;
   }
 
-  /** The time a first-party {@code time < T} caveat ends at; null otherwise or when T is no time. */
+  /**
+   * The time a first-party {@code time < T} caveat ends at; null otherwise or when T is no time.
+   */
   public Instant expiresAt() {
     Matcher m = EXPIRES.matcher(text());
     if (thirdParty() || !m.matches()) {

@@ -18,10 +18,10 @@ import java.util.stream.Collectors;
 
 /**
  * {@code POST /v1/events} with a bearer key, as NDJSON. 2xx is success; 408, 429 and 5xx (and
- * network failures) may pass and are retryable; any other status is final. An error body
- * {@code {"error": {"code", "message", "details"}}} gives the message, and {@code details}, when
- * it is a list of {@code {index, field, reason}} (or an object holding one as {@code problems}),
- * gives the problems.
+ * network failures) may pass and are retryable; any other status is final. An error body {@code
+ * {"error": {"code", "message", "details"}}} gives the message, and {@code details}, when it is a
+ * list of {@code {index, field, reason}} (or an object holding one as {@code problems}), gives the
+ * problems.
  */
 public final class HttpTransport implements Transport {
 
@@ -45,19 +45,22 @@ public final class HttpTransport implements Transport {
 
   @Override
   public void deliver(List<LedgerEvent> events) {
-    String body = events.stream().map(EventJson::toJson).collect(Collectors.joining("\n", "", "\n"));
-    HttpRequest request = HttpRequest.newBuilder(endpoint)
-        .timeout(requestTimeout)
-        .header("Content-Type", "application/x-ndjson")
-        .header("Accept", "application/json")
-        .header("Authorization", "Bearer " + bearerKey)
-        .POST(HttpRequest.BodyPublishers.ofString(body))
-        .build();
+    String body =
+        events.stream().map(EventJson::toJson).collect(Collectors.joining("\n", "", "\n"));
+    HttpRequest request =
+        HttpRequest.newBuilder(endpoint)
+            .timeout(requestTimeout)
+            .header("Content-Type", "application/x-ndjson")
+            .header("Accept", "application/json")
+            .header("Authorization", "Bearer " + bearerKey)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
     HttpResponse<String> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new LedgerClientException(-1, true, "cannot reach " + endpoint + ": " + e, List.of(), e);
+      throw new LedgerClientException(
+          -1, true, "cannot reach " + endpoint + ": " + e, List.of(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LedgerClientException(-1, false, "interrupted while sending", List.of(), e);
@@ -68,10 +71,12 @@ public final class HttpTransport implements Transport {
     }
     boolean retryable = status == 408 || status == 429 || status >= 500;
     JsonNode error = errorOf(response.body());
-    String message = "the ledger answered " + status
-        + (error.hasNonNull("message") ? ": " + error.get("message").asText() : "");
-    throw new LedgerClientException(status, retryable, message, problemsOf(error.path("details")), null,
-        retryAfter(response));
+    String message =
+        "the ledger answered "
+            + status
+            + (error.hasNonNull("message") ? ": " + error.get("message").asText() : "");
+    throw new LedgerClientException(
+        status, retryable, message, problemsOf(error.path("details")), null, retryAfter(response));
   }
 
   private static JsonNode errorOf(String body) {
@@ -87,21 +92,29 @@ public final class HttpTransport implements Transport {
     List<Problem> problems = new ArrayList<>();
     for (JsonNode item : list) {
       if (item.isObject() && item.hasNonNull("reason")) {
-        problems.add(new Problem(item.path("index").asInt(-1),
-            item.hasNonNull("field") ? item.get("field").asText() : null, item.get("reason").asText()));
+        problems.add(
+            new Problem(
+                item.path("index").asInt(-1),
+                item.hasNonNull("field") ? item.get("field").asText() : null,
+                item.get("reason").asText()));
       }
     }
     return problems;
   }
 
   private static Duration retryAfter(HttpResponse<?> response) {
-    return response.headers().firstValue("Retry-After").map(value -> {
-      try {
-        return Duration.ofSeconds(Long.parseLong(value.trim()));
-      } catch (NumberFormatException e) {
-        return Duration.ZERO;  // an HTTP-date: the backoff policy decides
-      }
-    }).orElse(Duration.ZERO);
+    return response
+        .headers()
+        .firstValue("Retry-After")
+        .map(
+            value -> {
+              try {
+                return Duration.ofSeconds(Long.parseLong(value.trim()));
+              } catch (NumberFormatException e) {
+                return Duration.ZERO; // an HTTP-date: the backoff policy decides
+              }
+            })
+        .orElse(Duration.ZERO);
   }
 
   @Override

@@ -12,7 +12,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Straight to {@code ledger.events} through an {@link EventPublisher} (transactional: all or none per attempt). */
+/**
+ * Straight to {@code ledger.events} through an {@link EventPublisher} (transactional: all or none
+ * per attempt).
+ */
 public final class KafkaTransport implements Transport {
 
   private final EventPublisher publisher;
@@ -28,16 +31,17 @@ public final class KafkaTransport implements Transport {
   @Override
   public void deliver(List<LedgerEvent> events) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    List<LedgerEvent> stamped = events.stream()
-        .map(e -> LedgerEvent.newBuilder(e).setReceivedAt(now).build())
-        .toList();
+    List<LedgerEvent> stamped =
+        events.stream().map(e -> LedgerEvent.newBuilder(e).setReceivedAt(now).build()).toList();
     try {
       publisher.publish(stamped).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new LedgerClientException(-1, true, "Kafka did not take the batch: " + cause.getMessage(), List.of(), cause);
+      throw new LedgerClientException(
+          -1, true, "Kafka did not take the batch: " + cause.getMessage(), List.of(), cause);
     } catch (TimeoutException e) {
-      throw new LedgerClientException(-1, true, "Kafka did not answer within " + timeout, List.of(), e);
+      throw new LedgerClientException(
+          -1, true, "Kafka did not answer within " + timeout, List.of(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LedgerClientException(-1, false, "interrupted while sending", List.of(), e);

@@ -10,7 +10,8 @@ public interface Transport extends AutoCloseable {
   /**
    * Delivers the batch once.
    *
-   * @throws LedgerClientException when it was not taken; {@code retryable} says whether to try again
+   * @throws LedgerClientException when it was not taken; {@code retryable} says whether to try
+   *     again
    */
   void deliver(List<LedgerEvent> events);
 

@@ -11,33 +11,77 @@ public final class CampaignSection {
 
   public static Section of(CampaignReport r, String command, Map<String, String> sizes) {
     boolean broker = r.fault() == FaultCampaign.Fault.RESTART_BROKER;
-    Section.Builder s = Section.builder(broker ? "fault-campaign-broker" : "fault-campaign",
-        broker ? String.format("Broker restarts: %,d events, %d restarts of the broker under a running ledger", r.events(),
-            r.kills()) : String.format("Kill campaign: %,d events, %d kill -9", r.events(), r.kills())).command(command)
-        .startedAt(java.time.Instant.now().minus(r.took()));
+    Section.Builder s =
+        Section.builder(
+                broker ? "fault-campaign-broker" : "fault-campaign",
+                broker
+                    ? String.format(
+                        "Broker restarts: %,d events, %d restarts of the broker under a running ledger",
+                        r.events(), r.kills())
+                    : String.format("Kill campaign: %,d events, %d kill -9", r.events(), r.kills()))
+            .command(command)
+            .startedAt(java.time.Instant.now().minus(r.took()));
     sizes.forEach(s::size);
-    s.row(new Row(broker ? "broker stopped and started again on its log directory, the ledger running"
-        : "kill -9 of ledger up, restarted on the same data", r.kills() + " survived",
-        String.format("restart until ready: %s s", r.restartSeconds().stream().map(d -> String.format("%.1f", d)).toList()),
-        "", "every restart ready", "met"));
-    s.row(new Row("events replayed (acknowledged by Kafka)", String.format("%,d", r.events()),
-        String.format("%,d sent again after a failed send", r.resent()), "", "", ""));
+    s.row(
+        new Row(
+            broker
+                ? "broker stopped and started again on its log directory, the ledger running"
+                : "kill -9 of ledger up, restarted on the same data",
+            r.kills() + " survived",
+            String.format(
+                "restart until ready: %s s",
+                r.restartSeconds().stream().map(d -> String.format("%.1f", d)).toList()),
+            "",
+            "every restart ready",
+            "met"));
+    s.row(
+        new Row(
+            "events replayed (acknowledged by Kafka)",
+            String.format("%,d", r.events()),
+            String.format("%,d sent again after a failed send", r.resent()),
+            "",
+            "",
+            ""));
     row(s, "audit records on ledger.audit", r.auditTopic());
     row(s, "audit records in the index (GET /v1/audit?format=ndjson)", r.index());
     row(s, "records in the notary's log (a full export per tenant)", r.notary());
-    s.row(new Row("revocation notices on ledger.revocations", String.format("%,d expected", r.revocationsExpected()),
-        r.revocationsMissing() + " missing, " + r.revocationsDuplicated() + " duplicated", "", "none missing or duplicated",
-        r.revocationsMissing() == 0 && r.revocationsDuplicated() == 0 ? "met" : "MISSED"));
-    s.row(new Row("exports verified (signature, every leaf, range proof)", r.exportsVerified() + " tenants",
-        r.exportProblems().isEmpty() ? "" : r.exportProblems().toString(), "", "every tenant",
-        r.exportProblems().isEmpty() ? "met" : "MISSED"));
-    s.note("took " + r.took().toSeconds() + " s; seed " + r.seed() + " (the workload and the kill points)");
+    s.row(
+        new Row(
+            "revocation notices on ledger.revocations",
+            String.format("%,d expected", r.revocationsExpected()),
+            r.revocationsMissing() + " missing, " + r.revocationsDuplicated() + " duplicated",
+            "",
+            "none missing or duplicated",
+            r.revocationsMissing() == 0 && r.revocationsDuplicated() == 0 ? "met" : "MISSED"));
+    s.row(
+        new Row(
+            "exports verified (signature, every leaf, range proof)",
+            r.exportsVerified() + " tenants",
+            r.exportProblems().isEmpty() ? "" : r.exportProblems().toString(),
+            "",
+            "every tenant",
+            r.exportProblems().isEmpty() ? "met" : "MISSED"));
+    s.note(
+        "took "
+            + r.took().toSeconds()
+            + " s; seed "
+            + r.seed()
+            + " (the workload and the kill points)");
     return s.build();
   }
 
   private static void row(Section.Builder s, String what, CampaignReport.Counts c) {
-    s.row(new Row(what, String.format("%,d events exactly once", c.once()), c.missing() + " missing, " + c.duplicated()
-        + " twice or more" + (c.examples().isEmpty() ? "" : " e.g. " + c.examples()), "", "every event exactly once",
-        c.exact() ? "met" : "MISSED"));
+    s.row(
+        new Row(
+            what,
+            String.format("%,d events exactly once", c.once()),
+            c.missing()
+                + " missing, "
+                + c.duplicated()
+                + " twice or more"
+                + (c.examples().isEmpty() ? "" : " e.g. " + c.examples()),
+            "",
+            "every event exactly once",
+            c.exact() ? "met" : "MISSED"));
   }
 }

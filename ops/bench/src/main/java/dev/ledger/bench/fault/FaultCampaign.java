@@ -9,8 +9,8 @@ import dev.ledger.bench.kafka.ProducerSettings;
 import dev.ledger.bench.kafka.TopicScan;
 import dev.ledger.bench.ledger.ApiCalls;
 import dev.ledger.bench.ledger.LedgerProcess;
-import dev.ledger.export.Verifier;
 import dev.ledger.export.VerificationReport;
+import dev.ledger.export.Verifier;
 import dev.ledger.export.sign.NotaryKey;
 import dev.ledger.export.sign.PublicKeys;
 import dev.ledger.ops.workload.WorkloadGenerator;
@@ -46,11 +46,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * The kill campaign: replays generated events onto {@code ledger.events} of a {@code ledger up} in a
- * JVM of its own while killing it with {@code kill -9} at random points and restarting it on the same
- * data directory and ports, then checks that every event has exactly one audit record on {@code
- * ledger.audit}, in the index and in the notary's log, that every revocation notice is there once,
- * and that every tenant's export verifies.
+ * The kill campaign: replays generated events onto {@code ledger.events} of a {@code ledger up} in
+ * a JVM of its own while killing it with {@code kill -9} at random points and restarting it on the
+ * same data directory and ports, then checks that every event has exactly one audit record on
+ * {@code ledger.audit}, in the index and in the notary's log, that every revocation notice is there
+ * once, and that every tenant's export verifies.
  *
  * <pre>{@code
  * CampaignReport r = new FaultCampaign(FaultCampaign.Options.of(5_000, 2), System.out).run(workDir);
@@ -71,7 +71,13 @@ public final class FaultCampaign {
    * @param settleTimeout how long the ledger may take after the replay to show every record
    * @param fault what happens at each fault point
    */
-  public record Options(long events, int kills, int partitions, int tenants, long seed, Duration settleTimeout,
+  public record Options(
+      long events,
+      int kills,
+      int partitions,
+      int tenants,
+      long seed,
+      Duration settleTimeout,
       Fault fault) {
     public static Options of(long events, int kills) {
       return new Options(events, kills, 3, 3, 1, Duration.ofMinutes(10), Fault.KILL_LEDGER);
@@ -80,7 +86,10 @@ public final class FaultCampaign {
 
   /** What happens at each fault point. */
   public enum Fault {
-    /** {@code kill -9} of {@code ledger up} with its embedded broker, then a restart on the same data. */
+    /**
+     * {@code kill -9} of {@code ledger up} with its embedded broker, then a restart on the same
+     * data.
+     */
     KILL_LEDGER,
     /**
      * The ledger runs on an external broker (in the campaign's JVM); the broker stops (a clean
@@ -97,12 +106,19 @@ public final class FaultCampaign {
     this.out = out;
   }
 
-  /** The workload: trees enough for {@link Options#events()} events, from now on so tokens are live. */
+  /**
+   * The workload: trees enough for {@link Options#events()} events, from now on so tokens are live.
+   */
   private WorkloadSpec spec() {
     // A tree of depth 3 and fan-out 2 has 15 tokens and 30 uses, plus a revocation now and then.
     int trees = (int) Math.max(1, (options.events() + 44) / 45);
-    return WorkloadSpec.builder().seed(options.seed()).trees(trees).tenants(options.tenants()).revocationShare(0.1)
-        .start(Instant.now().truncatedTo(ChronoUnit.SECONDS)).build();
+    return WorkloadSpec.builder()
+        .seed(options.seed())
+        .trees(trees)
+        .tenants(options.tenants())
+        .revocationShare(0.1)
+        .start(Instant.now().truncatedTo(ChronoUnit.SECONDS))
+        .build();
   }
 
   /** Runs the campaign with its data under {@code dir} (kept, for a look after a failure). */
@@ -121,9 +137,11 @@ public final class FaultCampaign {
     boolean brokerFaults = options.fault() == Fault.RESTART_BROKER;
     Path brokerDir = dir.resolve("broker");
     EmbeddedKafka[] broker = {brokerFaults ? EmbeddedKafka.start(brokerDir, kafkaPort) : null};
-    Map<String, String> settings = brokerFaults ? Map.of("kafka.bootstrap.servers", broker[0].bootstrapServers()) : Map.of();
-    LedgerProcess.Launch launch = new LedgerProcess.Launch(options.partitions(), settings, dir,
-        brokerFaults ? 0 : kafkaPort, httpPort);
+    Map<String, String> settings =
+        brokerFaults ? Map.of("kafka.bootstrap.servers", broker[0].bootstrapServers()) : Map.of();
+    LedgerProcess.Launch launch =
+        new LedgerProcess.Launch(
+            options.partitions(), settings, dir, brokerFaults ? 0 : kafkaPort, httpPort);
     Expected expected = new Expected();
     List<Double> restarts = new ArrayList<>();
     long resent = 0;
@@ -156,8 +174,13 @@ public final class FaultCampaign {
             ledger = LedgerProcess.start(launch);
           }
           restarts.add((System.nanoTime() - t0) / 1e9);
-          out.printf("fault-campaign: %s %d of %d after %,d events; restarted in %.1f s%n",
-              brokerFaults ? "broker restart" : "kill", restarts.size(), options.kills(), n, restarts.getLast());
+          out.printf(
+              "fault-campaign: %s %d of %d after %,d events; restarted in %.1f s%n",
+              brokerFaults ? "broker restart" : "kill",
+              restarts.size(),
+              options.kills(),
+              n,
+              restarts.getLast());
         }
         if (chunk.size() == CHUNK) {
           ConfirmResult c = confirm(producer, ledger, chunk, sent);
@@ -170,7 +193,8 @@ public final class FaultCampaign {
       ConfirmResult c = confirm(producer, ledger, chunk, sent);
       resent += c.resent();
       c.producer().close();
-      out.printf("fault-campaign: %,d events acknowledged (%,d sent again), %d kills; waiting for every record%n",
+      out.printf(
+          "fault-campaign: %,d events acknowledged (%,d sent again), %d kills; waiting for every record%n",
           n, resent, restarts.size());
       return check(ledger, expected, n, resent, restarts, started);
     } finally {
@@ -181,7 +205,8 @@ public final class FaultCampaign {
     }
   }
 
-  private static Future<RecordMetadata> send(KafkaProducer<byte[], byte[]> producer, EncodedEvent e) {
+  private static Future<RecordMetadata> send(
+      KafkaProducer<byte[], byte[]> producer, EncodedEvent e) {
     return producer.send(new ProducerRecord<>(Topics.EVENTS.name(), e.key(), e.value()));
   }
 
@@ -192,13 +217,18 @@ public final class FaultCampaign {
    * again with a new producer until Kafka acknowledges it. The stream processor drops a copy by its
    * event id, so a send that did reach the log before the kill and is sent again changes nothing.
    */
-  private ConfirmResult confirm(KafkaProducer<byte[], byte[]> producer, LedgerProcess ledger, List<EncodedEvent> chunk,
-      List<Future<RecordMetadata>> sent) throws InterruptedException {
+  private ConfirmResult confirm(
+      KafkaProducer<byte[], byte[]> producer,
+      LedgerProcess ledger,
+      List<EncodedEvent> chunk,
+      List<Future<RecordMetadata>> sent)
+      throws InterruptedException {
     long resent = 0;
     List<EncodedEvent> failed = failures(chunk, sent);
     for (int attempt = 0; !failed.isEmpty(); attempt++) {
       if (attempt == 10) {
-        throw new IllegalStateException(failed.size() + " events were not acknowledged after 10 attempts");
+        throw new IllegalStateException(
+            failed.size() + " events were not acknowledged after 10 attempts");
       }
       producer.close(Duration.ZERO);
       producer = ProducerSettings.producer(ledger.kafkaClient());
@@ -212,8 +242,8 @@ public final class FaultCampaign {
     return new ConfirmResult(producer, resent);
   }
 
-  private static List<EncodedEvent> failures(List<EncodedEvent> events, List<Future<RecordMetadata>> sent)
-      throws InterruptedException {
+  private static List<EncodedEvent> failures(
+      List<EncodedEvent> events, List<Future<RecordMetadata>> sent) throws InterruptedException {
     List<EncodedEvent> failed = new ArrayList<>();
     for (int i = 0; i < events.size(); i++) {
       try {
@@ -225,7 +255,10 @@ public final class FaultCampaign {
     return failed;
   }
 
-  /** What the replayed workload must leave behind: its event ids, and the tokens its revocations reach. */
+  /**
+   * What the replayed workload must leave behind: its event ids, and the tokens its revocations
+   * reach.
+   */
   private static final class Expected {
     final Set<String> events = new HashSet<>();
     final Map<String, List<String>> children = new HashMap<>();
@@ -237,7 +270,9 @@ public final class FaultCampaign {
       events.add(tenant + "/" + e.path("event_id").asText());
       JsonNode token = e.path("token");
       if (token.has("parent_token_id")) {
-        children.computeIfAbsent(tenant + "/" + token.get("parent_token_id").asText(), k -> new ArrayList<>())
+        children
+            .computeIfAbsent(
+                tenant + "/" + token.get("parent_token_id").asText(), k -> new ArrayList<>())
             .add(tenant + "/" + token.get("token_id").asText());
       }
       if (e.has("revocation")) {
@@ -265,26 +300,49 @@ public final class FaultCampaign {
     }
   }
 
-  private CampaignReport check(LedgerProcess ledger, Expected expected, long events, long resent, List<Double> restarts,
-      long started) throws Exception {
+  private CampaignReport check(
+      LedgerProcess ledger,
+      Expected expected,
+      long events,
+      long resent,
+      List<Double> restarts,
+      long started)
+      throws Exception {
     long deadline = System.nanoTime() + options.settleTimeout().toNanos();
     Counts topic = settle(deadline, () -> count(expected.events, auditTopic(ledger)));
     out.printf("fault-campaign: ledger.audit %s%n", topic);
-    Counts index = settle(deadline, () -> count(expected.events, indexed(ledger.api(), expected.tenants())));
+    Counts index =
+        settle(deadline, () -> count(expected.events, indexed(ledger.api(), expected.tenants())));
     out.printf("fault-campaign: index %s%n", index);
     List<String> problems = new ArrayList<>();
-    Counts notary = settle(deadline, () -> {
-      problems.clear();
-      return count(expected.events, exported(ledger, expected.tenants(), problems));
-    });
+    Counts notary =
+        settle(
+            deadline,
+            () -> {
+              problems.clear();
+              return count(expected.events, exported(ledger, expected.tenants(), problems));
+            });
     out.printf("fault-campaign: notary %s%n", notary);
     Map<String, Integer> notices = notices(ledger);
     Set<String> revoked = expected.revokedTokens();
     long missing = revoked.stream().filter(t -> !notices.containsKey(t)).count();
     long duplicated = notices.values().stream().filter(v -> v > 1).count();
-    return new CampaignReport(options.fault(), options.seed(), events, resent, restarts.size(), restarts, topic, index, notary,
-        revoked.size(), missing, duplicated, expected.tenants().size() - (int) problems.stream()
-            .map(p -> p.substring(0, p.indexOf(':'))).distinct().count(), List.copyOf(problems),
+    return new CampaignReport(
+        options.fault(),
+        options.seed(),
+        events,
+        resent,
+        restarts.size(),
+        restarts,
+        topic,
+        index,
+        notary,
+        revoked.size(),
+        missing,
+        duplicated,
+        expected.tenants().size()
+            - (int) problems.stream().map(p -> p.substring(0, p.indexOf(':'))).distinct().count(),
+        List.copyOf(problems),
         Duration.ofNanos(System.nanoTime() - started));
   }
 
@@ -292,7 +350,9 @@ public final class FaultCampaign {
     Counts get() throws Exception;
   }
 
-  /** Repeats {@code check} until nothing is missing or the deadline passes; returns the last answer. */
+  /**
+   * Repeats {@code check} until nothing is missing or the deadline passes; returns the last answer.
+   */
   private static Counts settle(long deadline, Check check) throws Exception {
     Counts c = check.get();
     while (c.missing() > 0 && System.nanoTime() < deadline) {
@@ -326,24 +386,32 @@ public final class FaultCampaign {
   private static Map<String, Integer> auditTopic(LedgerProcess ledger) {
     Map<String, Integer> found = new HashMap<>();
     var decoder = Topics.AUDIT.valueSerde().deserializer();
-    TopicScan.scan(ledger.kafkaClient(), Topics.AUDIT.name(), Duration.ofMinutes(10), r -> {
-      AuditRecord a = decoder.deserialize(Topics.AUDIT.name(), r.value());
-      if (a.getAmends() == null) {
-        found.merge(a.getTenant() + "/" + a.getEventId(), 1, Integer::sum);
-      }
-    });
+    TopicScan.scan(
+        ledger.kafkaClient(),
+        Topics.AUDIT.name(),
+        Duration.ofMinutes(10),
+        r -> {
+          AuditRecord a = decoder.deserialize(Topics.AUDIT.name(), r.value());
+          if (a.getAmends() == null) {
+            found.merge(a.getTenant() + "/" + a.getEventId(), 1, Integer::sum);
+          }
+        });
     return found;
   }
 
   /** Audit records per event in the index: every tenant's whole trail as NDJSON. */
-  private static Map<String, Integer> indexed(ApiCalls api, Set<String> tenants) throws IOException {
+  private static Map<String, Integer> indexed(ApiCalls api, Set<String> tenants)
+      throws IOException {
     Map<String, Integer> found = new HashMap<>();
     for (String tenant : tenants) {
-      try (InputStream in = api.getStream("/v1/audit?format=ndjson&tenant=" + ApiCalls.enc(tenant))) {
-        lines(in, node -> {
-          found.merge(tenant + "/" + node.path("event_id").asText(), 1, Integer::sum);
-          return null;
-        });
+      try (InputStream in =
+          api.getStream("/v1/audit?format=ndjson&tenant=" + ApiCalls.enc(tenant))) {
+        lines(
+            in,
+            node -> {
+              found.merge(tenant + "/" + node.path("event_id").asText(), 1, Integer::sum);
+              return null;
+            });
       }
     }
     return found;
@@ -353,8 +421,8 @@ public final class FaultCampaign {
    * Audit records per event in the notary's log: every tenant's full export, each verified with the
    * notary's public key (a problem is added to {@code problems} as {@code tenant: what}).
    */
-  private static Map<String, Integer> exported(LedgerProcess ledger, Set<String> tenants, List<String> problems)
-      throws IOException {
+  private static Map<String, Integer> exported(
+      LedgerProcess ledger, Set<String> tenants, List<String> problems) throws IOException {
     PublicKey key = PublicKeys.read(ledger.dataDir().resolve(NotaryKey.PUBLIC_PEM_FILE));
     Map<String, Integer> found = new HashMap<>();
     for (String tenant : tenants) {
@@ -362,24 +430,32 @@ public final class FaultCampaign {
       try (InputStream in = ledger.api().getStream(path)) {
         VerificationReport report = Verifier.verify(in, key, null, null);
         if (!report.ok()) {
-          problems.add(tenant + ": " + String.join("; ", report.lines().subList(0, Math.min(5, report.lines().size()))));
+          problems.add(
+              tenant
+                  + ": "
+                  + String.join(
+                      "; ", report.lines().subList(0, Math.min(5, report.lines().size()))));
         }
       }
       try (InputStream in = ledger.api().getStream(path)) {
-        lines(in, node -> {
-          JsonNode record = node.get("record");
-          if (record != null && (record.get("amends") == null || record.get("amends").isNull())) {
-            found.merge(tenant + "/" + record.path("event_id").asText(), 1, Integer::sum);
-          }
-          return null;
-        });
+        lines(
+            in,
+            node -> {
+              JsonNode record = node.get("record");
+              if (record != null
+                  && (record.get("amends") == null || record.get("amends").isNull())) {
+                found.merge(tenant + "/" + record.path("event_id").asText(), 1, Integer::sum);
+              }
+              return null;
+            });
       }
     }
     return found;
   }
 
   private static void lines(InputStream in, Function<JsonNode, Void> each) throws IOException {
-    BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    BufferedReader reader =
+        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
     for (String line = reader.readLine(); line != null; line = reader.readLine()) {
       if (!line.isBlank()) {
         each.apply(JSON.readTree(line));
@@ -390,11 +466,15 @@ public final class FaultCampaign {
   /** Revocation notices (not tombstones) per token on ledger.revocations. */
   private static Map<String, Integer> notices(LedgerProcess ledger) {
     Map<String, Integer> found = new HashMap<>();
-    TopicScan.scan(ledger.kafkaClient(), Topics.REVOCATIONS.name(), Duration.ofMinutes(5), r -> {
-      if (r.value() != null) {
-        found.merge(new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum);
-      }
-    });
+    TopicScan.scan(
+        ledger.kafkaClient(),
+        Topics.REVOCATIONS.name(),
+        Duration.ofMinutes(5),
+        r -> {
+          if (r.value() != null) {
+            found.merge(new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum);
+          }
+        });
     return found;
   }
 

@@ -15,7 +15,6 @@ import dev.ledger.schemas.avro.AuditRecord;
 import dev.ledger.schemas.avro.LedgerEvent;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,10 +56,12 @@ public final class FuzzRun {
    * @param inputs how many inputs in all
    * @param seed the seed
    * @param clients concurrent HTTP clients
-   * @param settleTimeout how long the ledger may take after the last input to account for every record
+   * @param settleTimeout how long the ledger may take after the last input to account for every
+   *     record
    * @param streamsGroup the stream processor's consumer group ({@code streams.application.id})
    */
-  public record Options(long inputs, long seed, int clients, Duration settleTimeout, String streamsGroup) {
+  public record Options(
+      long inputs, long seed, int clients, Duration settleTimeout, String streamsGroup) {
     public static Options of(long inputs, long seed) {
       return new Options(inputs, seed, 4, Duration.ofMinutes(3), "ledger-streams");
     }
@@ -71,7 +72,8 @@ public final class FuzzRun {
   private final Map<String, LongAdder> inputs = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> nanos = new ConcurrentHashMap<>();
   private final Map<String, Map<Integer, LongAdder>> statuses = new ConcurrentHashMap<>();
-  private final List<String> serverErrors = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final List<String> serverErrors =
+      java.util.Collections.synchronizedList(new ArrayList<>());
   private final AtomicLong serverErrorCount = new AtomicLong();
   private final Map<String, RawInput> rawByOrigin = new ConcurrentHashMap<>();
 
@@ -80,7 +82,10 @@ public final class FuzzRun {
     this.out = out;
   }
 
-  /** The ledger's settings a fuzz run wants: uses of unknown tokens judged after seconds, not minutes, so every record settles. */
+  /**
+   * The ledger's settings a fuzz run wants: uses of unknown tokens judged after seconds, not
+   * minutes, so every record settles.
+   */
   public static Map<String, String> ledgerSettings() {
     return Map.of("streams.unknown.token.grace", "2s");
   }
@@ -88,7 +93,9 @@ public final class FuzzRun {
   public FuzzReport run(LedgerUnderTest ledger) throws Exception {
     long started = System.nanoTime();
     List<String> corpus = new ArrayList<>();
-    WorkloadGenerator.events(WorkloadSpec.builder().seed(options.seed()).trees(10).tenants(3).build()).forEach(corpus::add);
+    WorkloadGenerator.events(
+            WorkloadSpec.builder().seed(options.seed()).trees(10).tenants(3).build())
+        .forEach(corpus::add);
     List<EncodedEvent> encoded = new EventEncoder().encodeAll(corpus, corpus.size());
     List<String> tokenIds = tokenIds(corpus);
     ApiCalls api = ledger.api();
@@ -96,27 +103,31 @@ public final class FuzzRun {
     out.printf("fuzz: corpus posted after %d ms%n", (System.nanoTime() - started) / 1_000_000);
     HttpInputs http = new HttpInputs(options.seed(), corpus, tokenIds, cursors(api, tokenIds));
     RawInputs raw = new RawInputs(options.seed(), encoded);
-    out.printf("fuzz: seed %d, %,d inputs over POST /v1/events, %d GET routes and ledger.events%n", options.seed(),
-        options.inputs(), http.routes().size());
+    out.printf(
+        "fuzz: seed %d, %,d inputs over POST /v1/events, %d GET routes and ledger.events%n",
+        options.seed(), options.inputs(), http.routes().size());
 
     try (KafkaProducer<byte[], byte[]> producer = ProducerSettings.producer(ledger.kafkaClient())) {
       ExecutorService pool = Executors.newFixedThreadPool(options.clients());
       AtomicLong next = new AtomicLong();
       for (int c = 0; c < options.clients(); c++) {
-        pool.submit(() -> {
-          for (long i = next.getAndIncrement(); i < options.inputs(); i = next.getAndIncrement()) {
-            long slot = Math.floorMod(i * 31, 20);
-            if (slot >= 17) {
-              sendRaw(producer, raw.make(i));
-            } else {
-              call(api, http.make(i, slot < 9));
-            }
-            if (i > 0 && i % 10_000 == 0) {
-              out.printf("fuzz: %,d inputs%n", i);
-            }
-          }
-          return null;
-        });
+        pool.submit(
+            () -> {
+              for (long i = next.getAndIncrement();
+                  i < options.inputs();
+                  i = next.getAndIncrement()) {
+                long slot = Math.floorMod(i * 31, 20);
+                if (slot >= 17) {
+                  sendRaw(producer, raw.make(i));
+                } else {
+                  call(api, http.make(i, slot < 9));
+                }
+                if (i > 0 && i % 10_000 == 0) {
+                  out.printf("fuzz: %,d inputs%n", i);
+                }
+              }
+              return null;
+            });
       }
       pool.shutdown();
       if (!pool.awaitTermination(6, TimeUnit.HOURS)) {
@@ -125,7 +136,9 @@ public final class FuzzRun {
       producer.flush();
     }
     nanos.forEach((k, v) -> out.printf("fuzz: %s %d ms in all%n", k, v.sum() / 1_000_000));
-    out.printf("fuzz: every input sent after %d ms; checking that every record settles%n", (System.nanoTime() - started) / 1_000_000);
+    out.printf(
+        "fuzz: every input sent after %d ms; checking that every record settles%n",
+        (System.nanoTime() - started) / 1_000_000);
     boolean canary = canary(api);
     out.printf("fuzz: canary after %d ms%n", (System.nanoTime() - started) / 1_000_000);
     return settle(ledger, canary, started);
@@ -145,17 +158,25 @@ public final class FuzzRun {
   /** Posts the valid corpus first, so that GET routes find tokens, records and cursors. */
   private static void seed(ApiCalls api, List<String> corpus) {
     for (int i = 0; i < corpus.size(); i += 500) {
-      ApiCalls.Answer a = api.postNdjson("/v1/events", String.join("\n", corpus.subList(i, Math.min(corpus.size(), i + 500))));
+      ApiCalls.Answer a =
+          api.postNdjson(
+              "/v1/events", String.join("\n", corpus.subList(i, Math.min(corpus.size(), i + 500))));
       if (a.status() != 202) {
-        throw new IllegalStateException("the valid corpus was refused: " + a.status() + " " + a.body());
+        throw new IllegalStateException(
+            "the valid corpus was refused: " + a.status() + " " + a.body());
       }
     }
   }
 
   /** Real cursors of the list routes, to mutate. */
-  private static List<String> cursors(ApiCalls api, List<String> tokenIds) throws IOException, InterruptedException {
-    List<String> paths = List.of("/v1/audit?tenant=*&limit=1", "/v1/alerts?tenant=*&limit=1",
-        "/v1/revocations?tenant=*&limit=1", "/v1/tokens/" + ApiCalls.enc(tokenIds.get(0)) + "/descendants?tenant=t0&limit=1");
+  private static List<String> cursors(ApiCalls api, List<String> tokenIds)
+      throws IOException, InterruptedException {
+    List<String> paths =
+        List.of(
+            "/v1/audit?tenant=*&limit=1",
+            "/v1/alerts?tenant=*&limit=1",
+            "/v1/revocations?tenant=*&limit=1",
+            "/v1/tokens/" + ApiCalls.enc(tokenIds.get(0)) + "/descendants?tenant=t0&limit=1");
     List<String> found = new ArrayList<>();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (found.size() < 2 && System.nanoTime() < deadline) {
@@ -185,17 +206,21 @@ public final class FuzzRun {
       failure = " (" + e + (e.getCause() == null ? "" : ", " + e.getCause()) + ")";
     }
     nanos.computeIfAbsent(kind, k -> new LongAdder()).add(System.nanoTime() - t0);
-    statuses.computeIfAbsent(kind, k -> new ConcurrentHashMap<>()).computeIfAbsent(status, s -> new LongAdder()).increment();
+    statuses
+        .computeIfAbsent(kind, k -> new ConcurrentHashMap<>())
+        .computeIfAbsent(status, s -> new LongAdder())
+        .increment();
     if (failed(input, status)) {
       if (serverErrorCount.incrementAndGet() <= KEEP) {
-        serverErrors.add("input " + input.index() + ": " + status + failure + " for " + input.reproducer());
+        serverErrors.add(
+            "input " + input.index() + ": " + status + failure + " for " + input.reproducer());
       }
     }
   }
 
   /**
-   * A 5xx or no answer, except {@code /health}'s 503: the contract's answer while a part of the ledger is not up
-   * (the answers by status still show it).
+   * A 5xx or no answer, except {@code /health}'s 503: the contract's answer while a part of the
+   * ledger is not up (the answers by status still show it).
    */
   static boolean failed(HttpInput input, int status) {
     boolean healthReport = status == 503 && input.route().equals("/health");
@@ -203,39 +228,53 @@ public final class FuzzRun {
   }
 
   /**
-   * Sends once, and once more on a fresh connection when the first found its pooled connection closed: the server
-   * closes a connection after refusing a body it did not read (a 413, a bad header), and Java's client retries only
-   * idempotent methods on a stale one by itself. A second failure is a failure.
+   * Sends once, and once more on a fresh connection when the first found its pooled connection
+   * closed: the server closes a connection after refusing a body it did not read (a 413, a bad
+   * header), and Java's client retries only idempotent methods on a stale one by itself. A second
+   * failure is a failure.
    */
   private static int send(ApiCalls api, HttpInput input) {
     try {
-      return api.send(input.method(), input.pathAndQuery(), input.headers(), input.body(), input.streamed()).status();
+      return api.send(
+              input.method(), input.pathAndQuery(), input.headers(), input.body(), input.streamed())
+          .status();
     } catch (java.io.UncheckedIOException stale) {
-      return api.send(input.method(), input.pathAndQuery(), input.headers(), input.body(), input.streamed()).status();
+      return api.send(
+              input.method(), input.pathAndQuery(), input.headers(), input.body(), input.streamed())
+          .status();
     }
   }
 
   private void sendRaw(KafkaProducer<byte[], byte[]> producer, RawInput input) throws Exception {
     inputs.computeIfAbsent("raw record on ledger.events", k -> new LongAdder()).increment();
-    ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topics.EVENTS.name(), null, input.key(), input.value());
+    ProducerRecord<byte[], byte[]> record =
+        new ProducerRecord<>(Topics.EVENTS.name(), null, input.key(), input.value());
     input.headers().forEach((k, v) -> record.headers().add(k, v));
     var meta = producer.send(record).get(30, TimeUnit.SECONDS);
     rawByOrigin.put(meta.partition() + "@" + meta.offset(), input);
   }
 
-  /** A chain of two tokens and its root's revocation under a tenant of its own, posted after the fuzz: the child must be revoked. */
+  /**
+   * A chain of two tokens and its root's revocation under a tenant of its own, posted after the
+   * fuzz: the child must be revoked.
+   */
   private boolean canary(ApiCalls api) throws Exception {
-    String body = String.join("\n",
-        "{\"event_id\":\"canary-1\",\"type\":\"token.issued\",\"occurred_at\":\"2026-11-20T09:00:00Z\",\"tenant\":\"" + CANARY_TENANT
-            + "\",\"token\":{\"token_id\":\"canary-root\",\"issuer\":\"https://auth.example\",\"subject\":\"user:dana\","
-            + "\"actor\":\"agent:planner\",\"audience\":[\"https://api.example\"],\"scopes\":[\"a:b\"],"
-            + "\"expires_at\":\"2036-11-20T10:00:00Z\"}}",
-        "{\"event_id\":\"canary-2\",\"type\":\"token.exchanged\",\"occurred_at\":\"2026-11-20T09:00:05Z\",\"tenant\":\"" + CANARY_TENANT
-            + "\",\"token\":{\"token_id\":\"canary-child\",\"parent_token_id\":\"canary-root\",\"issuer\":\"https://auth.example\","
-            + "\"actor\":\"agent:searcher\",\"audience\":[\"https://api.example\"],\"scopes\":[\"a:b\"],"
-            + "\"expires_at\":\"2036-11-20T09:30:00Z\"}}",
-        "{\"event_id\":\"canary-3\",\"type\":\"token.revoked\",\"occurred_at\":\"2026-11-20T09:01:00Z\",\"tenant\":\"" + CANARY_TENANT
-            + "\",\"revocation\":{\"token_id\":\"canary-root\",\"reason\":\"canary\",\"revoked_by\":\"user:dana\"}}");
+    String body =
+        String.join(
+            "\n",
+            "{\"event_id\":\"canary-1\",\"type\":\"token.issued\",\"occurred_at\":\"2026-11-20T09:00:00Z\",\"tenant\":\""
+                + CANARY_TENANT
+                + "\",\"token\":{\"token_id\":\"canary-root\",\"issuer\":\"https://auth.example\",\"subject\":\"user:dana\","
+                + "\"actor\":\"agent:planner\",\"audience\":[\"https://api.example\"],\"scopes\":[\"a:b\"],"
+                + "\"expires_at\":\"2036-11-20T10:00:00Z\"}}",
+            "{\"event_id\":\"canary-2\",\"type\":\"token.exchanged\",\"occurred_at\":\"2026-11-20T09:00:05Z\",\"tenant\":\""
+                + CANARY_TENANT
+                + "\",\"token\":{\"token_id\":\"canary-child\",\"parent_token_id\":\"canary-root\",\"issuer\":\"https://auth.example\","
+                + "\"actor\":\"agent:searcher\",\"audience\":[\"https://api.example\"],\"scopes\":[\"a:b\"],"
+                + "\"expires_at\":\"2036-11-20T09:30:00Z\"}}",
+            "{\"event_id\":\"canary-3\",\"type\":\"token.revoked\",\"occurred_at\":\"2026-11-20T09:01:00Z\",\"tenant\":\""
+                + CANARY_TENANT
+                + "\",\"revocation\":{\"token_id\":\"canary-root\",\"reason\":\"canary\",\"revoked_by\":\"user:dana\"}}");
     if (api.postNdjson("/v1/events", body).status() != 202) {
       return false;
     }
@@ -250,7 +289,9 @@ public final class FuzzRun {
     return false;
   }
 
-  /** Waits until every record of ledger.events is accounted for (or the time is up), then counts. */
+  /**
+   * Waits until every record of ledger.events is accounted for (or the time is up), then counts.
+   */
   private FuzzReport settle(LedgerUnderTest ledger, boolean canary, long started) throws Exception {
     long deadline = System.nanoTime() + options.settleTimeout().toNanos();
     Accounting a;
@@ -261,9 +302,25 @@ public final class FuzzRun {
       a = account(ledger);
     } while ((!stuck.isEmpty() || a.unaccounted > 0) && System.nanoTime() < deadline);
     out.printf("fuzz: settled after %d ms%n", (System.nanoTime() - started) / 1_000_000);
-    return new FuzzReport(options.seed(), counts(inputs), nested(statuses), List.copyOf(serverErrors),
-        serverErrorCount.get(), a.records, a.dlq, a.reasons, a.audited, a.missing, a.unaccounted, a.duplicates, a.reusedIds, a.twice,
-        a.withoutReason, stuck, canary, Duration.ofNanos(System.nanoTime() - started));
+    return new FuzzReport(
+        options.seed(),
+        counts(inputs),
+        nested(statuses),
+        List.copyOf(serverErrors),
+        serverErrorCount.get(),
+        a.records,
+        a.dlq,
+        a.reasons,
+        a.audited,
+        a.missing,
+        a.unaccounted,
+        a.duplicates,
+        a.reusedIds,
+        a.twice,
+        a.withoutReason,
+        stuck,
+        canary,
+        Duration.ofNanos(System.nanoTime() - started));
   }
 
   /** What became of every record on ledger.events. */
@@ -284,90 +341,147 @@ public final class FuzzRun {
     Duration scan = Duration.ofMinutes(2);
     Map<String, String> dlqReasons = new HashMap<>();
     Accounting a = new Accounting();
-    TopicScan.scan(ledger.kafkaClient(), Topics.DLQ.name(), scan, r -> {
-      String origin = header(r.headers().lastHeader(Topics.DLQ_HEADER_ORIGIN));
-      String reason = header(r.headers().lastHeader(Topics.DLQ_HEADER_REASON));
-      if (origin.startsWith(Topics.EVENTS.name() + "/")) {
-        dlqReasons.put(origin.substring(Topics.EVENTS.name().length() + 1), reason);
-      }
-    });
+    TopicScan.scan(
+        ledger.kafkaClient(),
+        Topics.DLQ.name(),
+        scan,
+        r -> {
+          String origin = header(r.headers().lastHeader(Topics.DLQ_HEADER_ORIGIN));
+          String reason = header(r.headers().lastHeader(Topics.DLQ_HEADER_REASON));
+          if (origin.startsWith(Topics.EVENTS.name() + "/")) {
+            dlqReasons.put(origin.substring(Topics.EVENTS.name().length() + 1), reason);
+          }
+        });
     Map<String, Integer> auditsPerEvent = new HashMap<>();
     Map<String, List<String>> auditKeys = new HashMap<>();
     var auditDecoder = Topics.AUDIT.valueSerde().deserializer();
-    TopicScan.scan(ledger.kafkaClient(), Topics.AUDIT.name(), scan, r -> {
-      AuditRecord record = auditDecoder.deserialize(Topics.AUDIT.name(), r.value());
-      if (record.getAmends() == null) {
-        String id = record.getTenant() + "/" + record.getEventId();
-        auditsPerEvent.merge(id, 1, Integer::sum);
-        auditKeys.computeIfAbsent(id, k -> new ArrayList<>()).add(record.getTokenId() + " " + record.getType()
-            + " in partition " + r.partition() + "@" + r.offset());
-      }
-    });
-    auditKeys.forEach((id, records) -> {
-      if (records.size() > 1) {
-        // Two audit records of one event under one token is a broken exactly-once; under two tokens it is the
-        // same event id reused for another token, which the per-token dedupe does not see (an open finding).
-        boolean oneToken = records.stream().map(k -> k.split(" ", 2)[0]).distinct().count() < records.size();
-        if (oneToken) {
-          a.duplicates++;
-        } else {
-          a.reusedIds++;
-        }
-        if (a.twice.size() < KEEP) {
-          a.twice.add(id + ": " + records);
-        }
-      }
-    });
+    TopicScan.scan(
+        ledger.kafkaClient(),
+        Topics.AUDIT.name(),
+        scan,
+        r -> {
+          AuditRecord record = auditDecoder.deserialize(Topics.AUDIT.name(), r.value());
+          if (record.getAmends() == null) {
+            String id = record.getTenant() + "/" + record.getEventId();
+            auditsPerEvent.merge(id, 1, Integer::sum);
+            auditKeys
+                .computeIfAbsent(id, k -> new ArrayList<>())
+                .add(
+                    record.getTokenId()
+                        + " "
+                        + record.getType()
+                        + " in partition "
+                        + r.partition()
+                        + "@"
+                        + r.offset());
+          }
+        });
+    auditKeys.forEach(
+        (id, records) -> {
+          if (records.size() > 1) {
+            // Two audit records of one event under one token is a broken exactly-once; under two
+            // tokens it is the
+            // same event id reused for another token, which the per-token dedupe does not see (an
+            // open finding).
+            boolean oneToken =
+                records.stream().map(k -> k.split(" ", 2)[0]).distinct().count() < records.size();
+            if (oneToken) {
+              a.duplicates++;
+            } else {
+              a.reusedIds++;
+            }
+            if (a.twice.size() < KEEP) {
+              a.twice.add(id + ": " + records);
+            }
+          }
+        });
     var eventDecoder = Topics.EVENTS.valueSerde().deserializer();
-    TopicScan.scan(ledger.kafkaClient(), Topics.EVENTS.name(), scan, r -> {
-      a.records++;
-      String origin = r.partition() + "@" + r.offset();
-      String reason = dlqReasons.get(origin);
-      if (reason != null) {
-        a.dlq++;
-        a.reasons.merge(reason.isEmpty() ? "(none)" : reason, 1L, Long::sum);
-        a.withoutReason += reason.isEmpty() ? 1 : 0;
-        return;
-      }
-      String problem;
-      try {
-        LedgerEvent e = r.value() == null ? null : eventDecoder.deserialize(Topics.EVENTS.name(), r.value());
-        problem = e == null ? "a tombstone, not in the DLQ"
-            : auditsPerEvent.containsKey(e.getTenant() + "/" + e.getEventId()) ? null : "no audit record of " + e.getEventId();
-      } catch (RuntimeException undecodable) {
-        problem = "undecodable (" + undecodable.getClass().getSimpleName() + "), not in the DLQ";
-      }
-      if (problem == null) {
-        a.audited++;
-      } else {
-        a.unaccounted++;
-        if (a.missing.size() < KEEP) {
-          RawInput raw = rawByOrigin.get(origin);
-          a.missing.add("ledger.events/" + origin + ": " + problem + (raw == null ? " (accepted over HTTP)"
-              : " raw input " + raw.index() + ": " + raw.reproducer()));
-        }
-      }
-    });
+    TopicScan.scan(
+        ledger.kafkaClient(),
+        Topics.EVENTS.name(),
+        scan,
+        r -> {
+          a.records++;
+          String origin = r.partition() + "@" + r.offset();
+          String reason = dlqReasons.get(origin);
+          if (reason != null) {
+            a.dlq++;
+            a.reasons.merge(reason.isEmpty() ? "(none)" : reason, 1L, Long::sum);
+            a.withoutReason += reason.isEmpty() ? 1 : 0;
+            return;
+          }
+          String problem;
+          try {
+            LedgerEvent e =
+                r.value() == null
+                    ? null
+                    : eventDecoder.deserialize(Topics.EVENTS.name(), r.value());
+            problem =
+                e == null
+                    ? "a tombstone, not in the DLQ"
+                    : auditsPerEvent.containsKey(e.getTenant() + "/" + e.getEventId())
+                        ? null
+                        : "no audit record of " + e.getEventId();
+          } catch (RuntimeException undecodable) {
+            problem =
+                "undecodable (" + undecodable.getClass().getSimpleName() + "), not in the DLQ";
+          }
+          if (problem == null) {
+            a.audited++;
+          } else {
+            a.unaccounted++;
+            if (a.missing.size() < KEEP) {
+              RawInput raw = rawByOrigin.get(origin);
+              a.missing.add(
+                  "ledger.events/"
+                      + origin
+                      + ": "
+                      + problem
+                      + (raw == null
+                          ? " (accepted over HTTP)"
+                          : " raw input " + raw.index() + ": " + raw.reproducer()));
+            }
+          }
+        });
     return a;
   }
 
-  /** Partitions of ledger.events whose committed offset (the stream processor's group) is short of the end. */
+  /**
+   * Partitions of ledger.events whose committed offset (the stream processor's group) is short of
+   * the end.
+   */
   private List<Integer> stuckPartitions(LedgerUnderTest ledger) throws Exception {
     try (Admin admin = Admin.create(ledger.kafkaClient().config())) {
-      Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(options.streamsGroup())
-          .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-      int partitions = admin.describeTopics(List.of(Topics.EVENTS.name())).allTopicNames().get(30, TimeUnit.SECONDS)
-          .get(Topics.EVENTS.name()).partitions().size();
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin
+              .listConsumerGroupOffsets(options.streamsGroup())
+              .partitionsToOffsetAndMetadata()
+              .get(30, TimeUnit.SECONDS);
+      int partitions =
+          admin
+              .describeTopics(List.of(Topics.EVENTS.name()))
+              .allTopicNames()
+              .get(30, TimeUnit.SECONDS)
+              .get(Topics.EVENTS.name())
+              .partitions()
+              .size();
       Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
       for (int p = 0; p < partitions; p++) {
         ask.put(new TopicPartition(Topics.EVENTS.name(), p), OffsetSpec.latest());
       }
-      var ends = admin.listOffsets(ask, new org.apache.kafka.clients.admin.ListOffsetsOptions(
-          org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get(30, TimeUnit.SECONDS);
+      var ends =
+          admin
+              .listOffsets(
+                  ask,
+                  new org.apache.kafka.clients.admin.ListOffsetsOptions(
+                      org.apache.kafka.common.IsolationLevel.READ_COMMITTED))
+              .all()
+              .get(30, TimeUnit.SECONDS);
       List<Integer> stuck = new ArrayList<>();
       for (var e : ends.entrySet()) {
         OffsetAndMetadata c = committed.get(e.getKey());
-        // A transaction marker after the last record may stay uncommitted: one offset short is caught up.
+        // A transaction marker after the last record may stay uncommitted: one offset short is
+        // caught up.
         if (e.getValue().offset() > 0 && (c == null || c.offset() < e.getValue().offset() - 1)) {
           stuck.add(e.getKey().partition());
         }
@@ -388,11 +502,12 @@ public final class FuzzRun {
 
   private static Map<String, Map<Integer, Long>> nested(Map<String, Map<Integer, LongAdder>> m) {
     Map<String, Map<Integer, Long>> out = new TreeMap<>();
-    m.forEach((k, v) -> {
-      Map<Integer, Long> inner = new TreeMap<>();
-      v.forEach((s, n) -> inner.put(s, n.sum()));
-      out.put(k, inner);
-    });
+    m.forEach(
+        (k, v) -> {
+          Map<Integer, Long> inner = new TreeMap<>();
+          v.forEach((s, n) -> inner.put(s, n.sum()));
+          out.put(k, inner);
+        });
     return out;
   }
 }

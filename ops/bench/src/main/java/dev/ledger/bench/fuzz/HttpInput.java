@@ -13,7 +13,12 @@ import java.util.Map;
  * @param body the body, empty for GET and HEAD
  * @param streamed an endless response (server-sent events): only its status is read
  */
-record HttpInput(long index, String method, String pathAndQuery, Map<String, String> headers, byte[] body,
+record HttpInput(
+    long index,
+    String method,
+    String pathAndQuery,
+    Map<String, String> headers,
+    byte[] body,
     boolean streamed) {
 
   HttpInput {
@@ -24,7 +29,8 @@ record HttpInput(long index, String method, String pathAndQuery, Map<String, Str
   String route() {
     String path = pathAndQuery.split("\\?", 2)[0];
     if (path.startsWith("/v1/tokens/")) {
-      // The id is percent-encoded, so a further '/' starts the sub-route (descendants, history, ...).
+      // The id is percent-encoded, so a further '/' starts the sub-route (descendants, history,
+      // ...).
       int sub = path.indexOf('/', "/v1/tokens/".length());
       return "/v1/tokens/{id}" + (sub < 0 ? "" : path.substring(sub));
     }
@@ -34,7 +40,16 @@ record HttpInput(long index, String method, String pathAndQuery, Map<String, Str
   /** How to send it again by hand: method, path, headers and the body's first 2,000 characters. */
   String reproducer() {
     String text = new String(body, StandardCharsets.UTF_8);
-    return method + " " + pathAndQuery + " " + headers + (body.length == 0 ? ""
-        : " body(" + body.length + " bytes): " + (text.length() > 2000 ? text.substring(0, 2000) + "..." : text));
+    return method
+        + " "
+        + pathAndQuery
+        + " "
+        + headers
+        + (body.length == 0
+            ? ""
+            : " body("
+                + body.length
+                + " bytes): "
+                + (text.length() > 2000 ? text.substring(0, 2000) + "..." : text));
   }
 }

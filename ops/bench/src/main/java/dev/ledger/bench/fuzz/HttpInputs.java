@@ -17,23 +17,71 @@ import java.util.SplittableRandom;
 
 /**
  * Makes the HTTP inputs of a fuzz run: {@code POST /v1/events} bodies (mutated valid events, random
- * JSON, random bytes, deep nesting, over-long batches, wrong content types) and requests to every GET
- * route of the API's own OpenAPI description with random values for its parameters (Lucene {@code
- * q} strings, cursors, times, ids). Input {@code i} depends only on the seed, the corpus and {@code i}.
+ * JSON, random bytes, deep nesting, over-long batches, wrong content types) and requests to every
+ * GET route of the API's own OpenAPI description with random values for its parameters (Lucene
+ * {@code q} strings, cursors, times, ids). Input {@code i} depends only on the seed, the corpus and
+ * {@code i}.
  */
 final class HttpInputs {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String OPENAPI = "/dev/ledger/api/openapi.json";
-  private static final List<String> FIELDS = List.of("all", "tenant", "event_id", "type", "token_id", "root_id",
-      "parent_id", "ancestor", "principal", "actor", "resource", "action", "outcome", "violation", "kind", "request_id",
-      "source", "submitted_by", "occurred_at", "_kind", "_id", "_record", "_seq", "_time", "_chain");
-  private static final List<String> ENUMS = List.of("token.issued", "token.exchanged", "token.attenuated", "token.used",
-      "token.revoked", "allowed", "denied", "use_after_revocation", "scope_escalation", "depth_limit", "unknown_token",
-      "cycle", "ndjson", "csv", "ocsf", "json");
-  private static final List<String> CONTENT_TYPES = List.of("application/x-ndjson", "application/json",
-      "application/json; charset=utf-8", "application/json; charset=utf-16", "text/plain", "multipart/form-data",
-      "application/x-ndjson; boundary=\u00ff", "*/*", "");
+  private static final List<String> FIELDS =
+      List.of(
+          "all",
+          "tenant",
+          "event_id",
+          "type",
+          "token_id",
+          "root_id",
+          "parent_id",
+          "ancestor",
+          "principal",
+          "actor",
+          "resource",
+          "action",
+          "outcome",
+          "violation",
+          "kind",
+          "request_id",
+          "source",
+          "submitted_by",
+          "occurred_at",
+          "_kind",
+          "_id",
+          "_record",
+          "_seq",
+          "_time",
+          "_chain");
+  private static final List<String> ENUMS =
+      List.of(
+          "token.issued",
+          "token.exchanged",
+          "token.attenuated",
+          "token.used",
+          "token.revoked",
+          "allowed",
+          "denied",
+          "use_after_revocation",
+          "scope_escalation",
+          "depth_limit",
+          "unknown_token",
+          "cycle",
+          "ndjson",
+          "csv",
+          "ocsf",
+          "json");
+  private static final List<String> CONTENT_TYPES =
+      List.of(
+          "application/x-ndjson",
+          "application/json",
+          "application/json; charset=utf-8",
+          "application/json; charset=utf-16",
+          "text/plain",
+          "multipart/form-data",
+          "application/x-ndjson; boundary=\u00ff",
+          "*/*",
+          "");
 
   /** A GET route of the OpenAPI description and the names of its parameters. */
   record Route(String path, List<String> params) {}
@@ -58,7 +106,9 @@ final class HttpInputs {
     this.routes = getRoutes();
   }
 
-  /** Every GET route of the API, as its OpenAPI description lists it, so a new route is fuzzed too. */
+  /**
+   * Every GET route of the API, as its OpenAPI description lists it, so a new route is fuzzed too.
+   */
   static List<Route> getRoutes() {
     try (InputStream in = HttpInputs.class.getResourceAsStream(OPENAPI)) {
       if (in == null) {
@@ -66,7 +116,7 @@ final class HttpInputs {
       }
       JsonNode api = JSON.readTree(in);
       List<Route> out = new ArrayList<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = api.path("paths").fields(); it.hasNext();) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = api.path("paths").fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> path = it.next();
         JsonNode get = path.getValue().get("get");
         if (get == null) {
@@ -75,8 +125,8 @@ final class HttpInputs {
         List<String> names = new ArrayList<>();
         for (JsonNode p : List.of(get.path("parameters"), path.getValue().path("parameters"))) {
           for (JsonNode param : p) {
-            JsonNode resolved = param.has("$ref")
-                ? api.at(param.get("$ref").asText().substring(1)) : param;
+            JsonNode resolved =
+                param.has("$ref") ? api.at(param.get("$ref").asText().substring(1)) : param;
             if (!"header".equals(resolved.path("in").asText())) {
               names.add(resolved.path("name").asText());
             }
@@ -129,7 +179,10 @@ final class HttpInputs {
     return new HttpInput(index, "POST", "/v1/events", headers, body, false);
   }
 
-  /** {@code n} corpus events, each mutated with probability {@code share}, as NDJSON or a JSON array. */
+  /**
+   * {@code n} corpus events, each mutated with probability {@code share}, as NDJSON or a JSON
+   * array.
+   */
   private String batch(SplittableRandom r, int n, boolean ndjson, double share) {
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -151,7 +204,11 @@ final class HttpInputs {
   private HttpInput get(long index, SplittableRandom r) {
     Route route = routes.get(r.nextInt(routes.size()));
     if (route.params().isEmpty() && r.nextInt(4) > 0) {
-      route = routes.get(r.nextInt(routes.size())); // a route without parameters has less to try: a quarter of the weight
+      route =
+          routes.get(
+              r.nextInt(
+                  routes.size())); // a route without parameters has less to try: a quarter of the
+      // weight
     }
     String path = route.path();
     if (path.contains("{id}")) {
@@ -159,10 +216,21 @@ final class HttpInputs {
       path = path.replace("{id}", ApiCalls.enc(id).replace("+", "%20"));
     }
     if (path.contains("{file}")) {
-      List<String> files = List.of("app.js", "index.html", "console.css", "favicon.svg", "..%2F..%2Fopenapi.json",
-          "%2e%2e", "nope.js");
-      path = path.replace("{file}", r.nextBoolean() ? files.get(r.nextInt(files.size()))
-          : ApiCalls.enc(Mutations.string(r)).replace("+", "%20"));
+      List<String> files =
+          List.of(
+              "app.js",
+              "index.html",
+              "console.css",
+              "favicon.svg",
+              "..%2F..%2Fopenapi.json",
+              "%2e%2e",
+              "nope.js");
+      path =
+          path.replace(
+              "{file}",
+              r.nextBoolean()
+                  ? files.get(r.nextInt(files.size()))
+                  : ApiCalls.enc(Mutations.string(r)).replace("+", "%20"));
     }
     Map<String, String> query = new LinkedHashMap<>();
     for (String name : route.params()) {
@@ -171,16 +239,21 @@ final class HttpInputs {
       }
     }
     if (r.nextInt(10) == 0) {
-      query.put(Mutations.ascii(r, r.nextInt(1, 8)), Mutations.string(r)); // a parameter no route knows
+      query.put(
+          Mutations.ascii(r, r.nextInt(1, 8)), Mutations.string(r)); // a parameter no route knows
     }
     StringBuilder url = new StringBuilder(path);
     char sep = '?';
     for (Map.Entry<String, String> e : query.entrySet()) {
-      url.append(sep).append(ApiCalls.enc(e.getKey())).append('=').append(ApiCalls.enc(e.getValue()));
+      url.append(sep)
+          .append(ApiCalls.enc(e.getKey()))
+          .append('=')
+          .append(ApiCalls.enc(e.getValue()));
       sep = '&';
     }
     boolean stream = route.path().endsWith("/stream");
-    Map<String, String> headers = stream && r.nextBoolean() ? Map.of("Last-Event-ID", Mutations.ascii(r, 12)) : Map.of();
+    Map<String, String> headers =
+        stream && r.nextBoolean() ? Map.of("Last-Event-ID", Mutations.ascii(r, 12)) : Map.of();
     String method = r.nextInt(5) == 0 ? "HEAD" : "GET";
     return new HttpInput(index, method, url.toString(), headers, new byte[0], stream);
   }
@@ -191,10 +264,13 @@ final class HttpInputs {
       return Mutations.string(r);
     }
     return switch (name) {
-      case "tenant" -> List.of("t0", "t1", "t2", "*", "default", "T0", "acme", "").get(r.nextInt(8));
+      case "tenant" ->
+          List.of("t0", "t1", "t2", "*", "default", "T0", "acme", "").get(r.nextInt(8));
       case "limit", "previous_tree_size" -> Long.toString(Mutations.integer(r));
-      case "cursor" -> cursors.isEmpty() || r.nextInt(3) == 0 ? Mutations.ascii(r, r.nextInt(1, 60))
-          : Mutations.text(cursors.get(r.nextInt(cursors.size())), r);
+      case "cursor" ->
+          cursors.isEmpty() || r.nextInt(3) == 0
+              ? Mutations.ascii(r, r.nextInt(1, 60))
+              : Mutations.text(cursors.get(r.nextInt(cursors.size())), r);
       case "q" -> luceneQuery(r);
       case "from", "to", "since" -> time(r);
       case "token" -> tokenIds.get(r.nextInt(tokenIds.size()));
@@ -205,40 +281,66 @@ final class HttpInputs {
 
   private static String time(SplittableRandom r) {
     return switch (r.nextInt(4)) {
-      case 0 -> List.of("2026-01-01T00:00:0" + r.nextInt(10) + "Z", "+999999999-12-31T23:59:59Z",
-          "-999999999-01-01T00:00:00Z", "2026-01-01T00:00:00+25:00").get(r.nextInt(4));
+      case 0 ->
+          List.of(
+                  "2026-01-01T00:00:0" + r.nextInt(10) + "Z",
+                  "+999999999-12-31T23:59:59Z",
+                  "-999999999-01-01T00:00:00Z",
+                  "2026-01-01T00:00:00+25:00")
+              .get(r.nextInt(4));
       case 1 -> Long.toString(Mutations.integer(r));
       case 2 -> "2026-01-01";
       default -> Mutations.string(r);
     };
   }
 
-  /** A Lucene query string: terms, phrases, wildcards, regular expressions, fuzzy terms, ranges and operators. */
+  /**
+   * A Lucene query string: terms, phrases, wildcards, regular expressions, fuzzy terms, ranges and
+   * operators.
+   */
   static String luceneQuery(SplittableRandom r) {
     StringBuilder q = new StringBuilder();
     int terms = r.nextInt(10) == 0 ? r.nextInt(60, 80) : r.nextInt(1, 5);
     for (int i = 0; i < terms; i++) {
       if (i > 0) {
-        q.append(List.of(" ", " AND ", " OR ", " NOT ", " && ", " || ", " +", " -").get(r.nextInt(8)));
+        q.append(
+            List.of(" ", " AND ", " OR ", " NOT ", " && ", " || ", " +", " -").get(r.nextInt(8)));
       }
       if (r.nextBoolean()) {
         q.append(FIELDS.get(r.nextInt(FIELDS.size()))).append(':');
       }
-      String word = r.nextInt(4) == 0 ? Mutations.string(r) : Mutations.ascii(r, r.nextInt(1, 8)).replaceAll("[^a-z0-9]", "e");
-      q.append(switch (r.nextInt(12)) {
-        case 0 -> word + "*";
-        case 1 -> "*" + word;
-        case 2 -> word.substring(0, Math.min(2, word.length())) + "?" + word;
-        case 3 -> "/" + List.of(".*a.{20}", ".*e.*v.*", "[a-z]{1,100}", word + ".*", "(a|b)*c{1000}", "((((", "\\")
-            .get(r.nextInt(7)) + "/";
-        case 4 -> word + "~" + r.nextInt(0, 4);
-        case 5 -> "\"" + word + " " + word + "\"~" + r.nextInt(100);
-        case 6 -> "[" + word + " TO " + (r.nextBoolean() ? "*" : word) + "]";
-        case 7 -> r.nextBoolean() ? "{* TO " + word + "}" : "occurred_at:[" + time(r).replace(" ", "") + " TO *]";
-        case 8 -> "(" + word;
-        case 9 -> word + "^" + List.of("2", "1e309", "-1", "NaN").get(r.nextInt(4));
-        default -> word;
-      });
+      String word =
+          r.nextInt(4) == 0
+              ? Mutations.string(r)
+              : Mutations.ascii(r, r.nextInt(1, 8)).replaceAll("[^a-z0-9]", "e");
+      q.append(
+          switch (r.nextInt(12)) {
+            case 0 -> word + "*";
+            case 1 -> "*" + word;
+            case 2 -> word.substring(0, Math.min(2, word.length())) + "?" + word;
+            case 3 ->
+                "/"
+                    + List.of(
+                            ".*a.{20}",
+                            ".*e.*v.*",
+                            "[a-z]{1,100}",
+                            word + ".*",
+                            "(a|b)*c{1000}",
+                            "((((",
+                            "\\")
+                        .get(r.nextInt(7))
+                    + "/";
+            case 4 -> word + "~" + r.nextInt(0, 4);
+            case 5 -> "\"" + word + " " + word + "\"~" + r.nextInt(100);
+            case 6 -> "[" + word + " TO " + (r.nextBoolean() ? "*" : word) + "]";
+            case 7 ->
+                r.nextBoolean()
+                    ? "{* TO " + word + "}"
+                    : "occurred_at:[" + time(r).replace(" ", "") + " TO *]";
+            case 8 -> "(" + word;
+            case 9 -> word + "^" + List.of("2", "1e309", "-1", "NaN").get(r.nextInt(4));
+            default -> word;
+          });
     }
     return q.toString();
   }

@@ -10,24 +10,71 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Seeded mutations of bytes, strings and JSON: the moves a hostile or broken producer makes (flipped
- * bits, cut or spliced values, huge lengths, wrong types, lone surrogates, control characters). Every
- * function takes its randomness from the caller, so one seed gives one input.
+ * Seeded mutations of bytes, strings and JSON: the moves a hostile or broken producer makes
+ * (flipped bits, cut or spliced values, huge lengths, wrong types, lone surrogates, control
+ * characters). Every function takes its randomness from the caller, so one seed gives one input.
  */
 final class Mutations {
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
   /** Values that sit on a boundary somewhere: empty, huge, negative, unicode corner cases. */
-  private static final List<String> SPECIAL_STRINGS = List.of("", " ", "*", "/", "\\", "%", "%00", "\u0000", "\ud800",
-      "\udfff\ud800", "\u202e", "\u001b[31m", "=cmd|' /C calc'!A0", "../../etc/passwd", "null", "NaN", "-1",
-      "9223372036854775808", "1e309", "2026-13-45T25:61:61Z", "0000-00-00T00:00:00Z", "+999999999-12-31T23:59:59Z",
-      "tenant/with/slash", "a".repeat(300), "é".repeat(200), "\ud83d\ude00".repeat(50), "<script>", "' OR 1=1 --");
-  private static final int[] SPECIAL_INTS = {0, -1, 1, 2, 63, 64, 65, 127, 128, 255, 256, 1024, 10_000, 10_001, 65_536,
-      Integer.MAX_VALUE, Integer.MIN_VALUE};
+  private static final List<String> SPECIAL_STRINGS =
+      List.of(
+          "",
+          " ",
+          "*",
+          "/",
+          "\\",
+          "%",
+          "%00",
+          "\u0000",
+          "\ud800",
+          "\udfff\ud800",
+          "\u202e",
+          "\u001b[31m",
+          "=cmd|' /C calc'!A0",
+          "../../etc/passwd",
+          "null",
+          "NaN",
+          "-1",
+          "9223372036854775808",
+          "1e309",
+          "2026-13-45T25:61:61Z",
+          "0000-00-00T00:00:00Z",
+          "+999999999-12-31T23:59:59Z",
+          "tenant/with/slash",
+          "a".repeat(300),
+          "é".repeat(200),
+          "\ud83d\ude00".repeat(50),
+          "<script>",
+          "' OR 1=1 --");
+
+  private static final int[] SPECIAL_INTS = {
+    0,
+    -1,
+    1,
+    2,
+    63,
+    64,
+    65,
+    127,
+    128,
+    255,
+    256,
+    1024,
+    10_000,
+    10_001,
+    65_536,
+    Integer.MAX_VALUE,
+    Integer.MIN_VALUE
+  };
 
   private Mutations() {}
 
-  /** A random string: mostly short printable text, sometimes a boundary value or random code points. */
+  /**
+   * A random string: mostly short printable text, sometimes a boundary value or random code points.
+   */
   static String string(SplittableRandom r) {
     return switch (r.nextInt(6)) {
       case 0 -> SPECIAL_STRINGS.get(r.nextInt(SPECIAL_STRINGS.size()));
@@ -48,12 +95,13 @@ final class Mutations {
   private static String codePoints(SplittableRandom r, int length) {
     StringBuilder s = new StringBuilder();
     for (int i = 0; i < length; i++) {
-      int c = switch (r.nextInt(4)) {
-        case 0 -> r.nextInt(0, 0x20);
-        case 1 -> r.nextInt(0xd800, 0xe000); // lone surrogates
-        case 2 -> r.nextInt(0x80, 0x10000);
-        default -> r.nextInt(0x20, 0x7f);
-      };
+      int c =
+          switch (r.nextInt(4)) {
+            case 0 -> r.nextInt(0, 0x20);
+            case 1 -> r.nextInt(0xd800, 0xe000); // lone surrogates
+            case 2 -> r.nextInt(0x80, 0x10000);
+            default -> r.nextInt(0x20, 0x7f);
+          };
       s.append((char) c);
     }
     return s.toString();
@@ -61,7 +109,9 @@ final class Mutations {
 
   /** A boundary integer, or a random one. */
   static long integer(SplittableRandom r) {
-    return r.nextBoolean() ? SPECIAL_INTS[r.nextInt(SPECIAL_INTS.length)] : r.nextLong(-1_000_000, 1_000_000);
+    return r.nextBoolean()
+        ? SPECIAL_INTS[r.nextInt(SPECIAL_INTS.length)]
+        : r.nextLong(-1_000_000, 1_000_000);
   }
 
   /** Any JSON value, at most {@code depth} levels deep. */
@@ -92,7 +142,10 @@ final class Mutations {
     };
   }
 
-  /** Mutates a JSON event in place, {@code moves} times: removes, retypes, replaces or adds a field at any depth. */
+  /**
+   * Mutates a JSON event in place, {@code moves} times: removes, retypes, replaces or adds a field
+   * at any depth.
+   */
   static void json(ObjectNode event, SplittableRandom r, int moves) {
     for (int m = 0; m < moves; m++) {
       List<ObjectNode> objects = new ArrayList<>();
@@ -123,7 +176,7 @@ final class Mutations {
     if (node instanceof ObjectNode o) {
       out.add(o);
     }
-    for (Iterator<JsonNode> it = node.elements(); it.hasNext();) {
+    for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {
       collectObjects(it.next(), out);
     }
   }
@@ -139,7 +192,10 @@ final class Mutations {
     };
   }
 
-  /** A mutated copy of {@code bytes}: bits flipped, boundary bytes, cut, spliced, a huge varint, or random. */
+  /**
+   * A mutated copy of {@code bytes}: bits flipped, boundary bytes, cut, spliced, a huge varint, or
+   * random.
+   */
   static byte[] bytes(byte[] bytes, SplittableRandom r) {
     byte[] b = bytes.clone();
     if (b.length == 0) {
@@ -152,12 +208,16 @@ final class Mutations {
           b[r.nextInt(b.length)] ^= (byte) (1 << r.nextInt(8));
         }
       }
-      case 1 -> b[r.nextInt(b.length)] = (byte) new int[] {0x00, 0xff, 0x7f, 0x80, 0x01, 0xfe}[r.nextInt(6)];
+      case 1 ->
+          b[r.nextInt(b.length)] =
+              (byte) new int[] {0x00, 0xff, 0x7f, 0x80, 0x01, 0xfe}[r.nextInt(6)];
       case 2 -> b = java.util.Arrays.copyOf(b, r.nextInt(b.length));
       case 3 -> {
         // A length or count of Avro's zig-zag varints set huge or negative, past the header.
-        byte[] varint = r.nextBoolean() ? new byte[] {(byte) 0xfe, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f}
-            : new byte[] {(byte) 0x81, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x01};
+        byte[] varint =
+            r.nextBoolean()
+                ? new byte[] {(byte) 0xfe, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f}
+                : new byte[] {(byte) 0x81, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x01};
         int at = b.length > 10 ? r.nextInt(10, b.length) : r.nextInt(b.length);
         b = splice(b, at, varint, r.nextBoolean() ? varint.length : 1);
       }

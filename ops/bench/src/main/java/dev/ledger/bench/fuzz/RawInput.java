@@ -22,6 +22,12 @@ record RawInput(long index, String kind, byte[] key, byte[] value, Map<String, b
   String reproducer() {
     HexFormat hex = HexFormat.of();
     String v = value == null ? "null" : hex.formatHex(value, 0, Math.min(value.length, 4096));
-    return kind + " key=" + (key == null ? "null" : hex.formatHex(key)) + " value=" + v + " headers=" + headers.keySet();
+    return kind
+        + " key="
+        + (key == null ? "null" : hex.formatHex(key))
+        + " value="
+        + v
+        + " headers="
+        + headers.keySet();
   }
 }

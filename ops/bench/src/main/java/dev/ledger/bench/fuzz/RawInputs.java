@@ -11,11 +11,11 @@ import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecordBase;
 
 /**
- * Makes the raw records of a fuzz run, as anyone who can write to {@code ledger.events} could: valid
- * events with their bytes mutated (flipped, cut, spliced, huge varints), Avro that decodes but breaks
- * the contract (a field of the decoded event changed), random bytes, empty values, tombstones, keys
- * that do not match the event, forged {@code ledger.submitted_by} headers, and exact copies.
- * Input {@code i} depends only on the seed, the corpus and {@code i}.
+ * Makes the raw records of a fuzz run, as anyone who can write to {@code ledger.events} could:
+ * valid events with their bytes mutated (flipped, cut, spliced, huge varints), Avro that decodes
+ * but breaks the contract (a field of the decoded event changed), random bytes, empty values,
+ * tombstones, keys that do not match the event, forged {@code ledger.submitted_by} headers, and
+ * exact copies. Input {@code i} depends only on the seed, the corpus and {@code i}.
  */
 final class RawInputs {
 
@@ -41,23 +41,45 @@ final class RawInputs {
       }
     }
     return switch (kind) {
-      case 10 -> new RawInput(index, "random bytes", Mutations.random(r, r.nextInt(40)),
-          Mutations.random(r, r.nextInt(300)), Map.of());
-      case 11 -> new RawInput(index, "other key", r.nextInt(4) == 0 ? null
-          : Mutations.string(r).getBytes(StandardCharsets.UTF_8), e.value(), Map.of());
-      case 12 -> new RawInput(index, "forged header", e.key(), e.value(),
-          Map.of(Topics.EVENTS_HEADER_SUBMITTED_BY, r.nextBoolean() ? Mutations.random(r, r.nextInt(3000))
-              : Mutations.string(r).getBytes(StandardCharsets.UTF_8)));
+      case 10 ->
+          new RawInput(
+              index,
+              "random bytes",
+              Mutations.random(r, r.nextInt(40)),
+              Mutations.random(r, r.nextInt(300)),
+              Map.of());
+      case 11 ->
+          new RawInput(
+              index,
+              "other key",
+              r.nextInt(4) == 0 ? null : Mutations.string(r).getBytes(StandardCharsets.UTF_8),
+              e.value(),
+              Map.of());
+      case 12 ->
+          new RawInput(
+              index,
+              "forged header",
+              e.key(),
+              e.value(),
+              Map.of(
+                  Topics.EVENTS_HEADER_SUBMITTED_BY,
+                  r.nextBoolean()
+                      ? Mutations.random(r, r.nextInt(3000))
+                      : Mutations.string(r).getBytes(StandardCharsets.UTF_8)));
       case 13 -> new RawInput(index, "tombstone", e.key(), null, Map.of());
       case 14 -> new RawInput(index, "empty value", e.key(), new byte[0], Map.of());
       default -> new RawInput(index, "copy", e.key(), e.value(), Map.of());
     };
   }
 
-  /** The event decoded, one of its fields (at any depth) changed, encoded again; null when that cannot be encoded. */
+  /**
+   * The event decoded, one of its fields (at any depth) changed, encoded again; null when that
+   * cannot be encoded.
+   */
   private static byte[] avroMutation(byte[] value, SplittableRandom r) {
     try {
-      LedgerEvent event = Topics.EVENTS.valueSerde().deserializer().deserialize(Topics.EVENTS.name(), value);
+      LedgerEvent event =
+          Topics.EVENTS.valueSerde().deserializer().deserialize(Topics.EVENTS.name(), value);
       mutate(event, r, 0);
       return Topics.EVENTS.valueSerde().serializer().serialize(Topics.EVENTS.name(), event);
     } catch (RuntimeException cannotEncode) {

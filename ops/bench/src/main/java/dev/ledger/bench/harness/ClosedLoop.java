@@ -6,10 +6,10 @@ import java.util.SplittableRandom;
 import java.util.function.IntFunction;
 
 /**
- * Concurrent clients in a closed loop, as wrk runs them: each client sends its next request as
- * soon as the previous answer arrived, for a warm-up (not recorded) and then a measured period;
- * calls that end in the measured period are recorded.
- * Every call's latency goes into one HdrHistogram; errors are counted, never hidden.
+ * Concurrent clients in a closed loop, as wrk runs them: each client sends its next request as soon
+ * as the previous answer arrived, for a warm-up (not recorded) and then a measured period; calls
+ * that end in the measured period are recorded. Every call's latency goes into one HdrHistogram;
+ * errors are counted, never hidden.
  */
 public final class ClosedLoop {
 
@@ -36,7 +36,8 @@ public final class ClosedLoop {
     }
 
     public String raw() {
-      return latency.raw() + String.format(Locale.ROOT, " errors=%d rate=%.0f/s", errors, callsPerSecond())
+      return latency.raw()
+          + String.format(Locale.ROOT, " errors=%d rate=%.0f/s", errors, callsPerSecond())
           + (firstError == null ? "" : " first-error=" + firstError);
     }
   }
@@ -44,21 +45,28 @@ public final class ClosedLoop {
   private ClosedLoop() {}
 
   /**
-   * Runs {@code clients} clients made by {@code factory} (given the client number) for
-   * {@code warmup} plus {@code duration}.
+   * Runs {@code clients} clients made by {@code factory} (given the client number) for {@code
+   * warmup} plus {@code duration}.
    */
-  public static Result run(int clients, Duration warmup, Duration duration, IntFunction<Client> factory)
+  public static Result run(
+      int clients, Duration warmup, Duration duration, IntFunction<Client> factory)
       throws InterruptedException {
     long start = System.nanoTime();
     long measureFrom = start + warmup.toNanos();
     long end = measureFrom + duration.toNanos();
-    return Tally.run("bench-client", clients, 1_000, duration, factory, (client, random, tally) -> {
-      long now = System.nanoTime();
-      while (now < end) {
-        // A call counts when it ends in the measured period, so one slower than the whole
-        // period is still reported with its real latency rather than vanishing.
-        now = tally.call(client, random, now, after -> after >= measureFrom);
-      }
-    });
+    return Tally.run(
+        "bench-client",
+        clients,
+        1_000,
+        duration,
+        factory,
+        (client, random, tally) -> {
+          long now = System.nanoTime();
+          while (now < end) {
+            // A call counts when it ends in the measured period, so one slower than the whole
+            // period is still reported with its real latency rather than vanishing.
+            now = tally.call(client, random, now, after -> after >= measureFrom);
+          }
+        });
   }
 }

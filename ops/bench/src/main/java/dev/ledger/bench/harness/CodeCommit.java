@@ -15,7 +15,10 @@ public final class CodeCommit {
 
   private CodeCommit() {}
 
-  /** The stamp for the repository holding {@code dir}, e.g. {@code 2afdeb2c... (dirty: ...)}; "unknown" outside git. */
+  /**
+   * The stamp for the repository holding {@code dir}, e.g. {@code 2afdeb2c... (dirty: ...)};
+   * "unknown" outside git.
+   */
   public static String of(Path dir) {
     String head = git(dir, "rev-parse", "HEAD");
     if (head == null) {
@@ -25,8 +28,8 @@ public final class CodeCommit {
   }
 
   /**
-   * The stamp from git's answers: {@code head} from rev-parse, {@code porcelain} from
-   * {@code git status --porcelain --untracked-files=no} (null when it failed).
+   * The stamp from git's answers: {@code head} from rev-parse, {@code porcelain} from {@code git
+   * status --porcelain --untracked-files=no} (null when it failed).
    */
   static String stamp(String head, String porcelain) {
     String commit = head.strip();
@@ -34,15 +37,23 @@ public final class CodeCommit {
       return commit + " (tree state unknown)";
     }
     long changed = porcelain.lines().filter(l -> !l.isBlank()).count();
-    return changed == 0 ? commit : commit + " (dirty: " + changed + " tracked file" + (changed == 1 ? "" : "s")
-        + " changed since that commit)";
+    return changed == 0
+        ? commit
+        : commit
+            + " (dirty: "
+            + changed
+            + " tracked file"
+            + (changed == 1 ? "" : "s")
+            + " changed since that commit)";
   }
 
   private static String git(Path dir, String... args) {
-    List<String> command = new java.util.ArrayList<>(List.of("git", "-C", dir.toAbsolutePath().toString()));
+    List<String> command =
+        new java.util.ArrayList<>(List.of("git", "-C", dir.toAbsolutePath().toString()));
     command.addAll(List.of(args));
     try {
-      Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      Process p =
+          new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
         p.destroyForcibly();

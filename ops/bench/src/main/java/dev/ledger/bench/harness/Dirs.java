@@ -24,7 +24,10 @@ public final class Dirs {
     }
   }
 
-  /** Deletes {@code dir} and everything in it, best effort (a leftover temporary directory is harmless). */
+  /**
+   * Deletes {@code dir} and everything in it, best effort (a leftover temporary directory is
+   * harmless).
+   */
   public static void deleteTree(Path dir) {
     if (!Files.exists(dir)) {
       return;

@@ -2,7 +2,9 @@ package dev.ledger.bench.harness;
 
 import java.util.Locale;
 
-/** Number formatting shared by the table printer and the report: few digits, no locale surprises. */
+/**
+ * Number formatting shared by the table printer and the report: few digits, no locale surprises.
+ */
 public final class Format {
 
   private Format() {}

@@ -25,8 +25,12 @@ public record Latency(long count, double p50, double p99, double max, double mea
 
   /** The percentiles of a histogram of nanoseconds. */
   public static Latency of(Histogram nanos) {
-    return new Latency(nanos.getTotalCount(), ms(nanos.getValueAtPercentile(50)), ms(nanos.getValueAtPercentile(99)),
-        ms(nanos.getMaxValue()), nanos.getTotalCount() == 0 ? 0 : nanos.getMean() / 1e6);
+    return new Latency(
+        nanos.getTotalCount(),
+        ms(nanos.getValueAtPercentile(50)),
+        ms(nanos.getValueAtPercentile(99)),
+        ms(nanos.getMaxValue()),
+        nanos.getTotalCount() == 0 ? 0 : nanos.getMean() / 1e6);
   }
 
   private static double ms(long nanos) {
@@ -35,11 +39,20 @@ public record Latency(long count, double p50, double p99, double max, double mea
 
   /** {@code p50 / p99 / max} in ms, e.g. {@code 3.1 / 12 / 40 ms}. */
   public String summary() {
-    return count == 0 ? "no samples" : Format.ms(p50) + " / " + Format.ms(p99) + " / " + Format.ms(max) + " ms";
+    return count == 0
+        ? "no samples"
+        : Format.ms(p50) + " / " + Format.ms(p99) + " / " + Format.ms(max) + " ms";
   }
 
   /** The raw numbers, for the report's raw section. */
   public String raw() {
-    return String.format(Locale.ROOT, "n=%d p50=%.3fms p99=%.3fms max=%.3fms mean=%.3fms", count, p50, p99, max, mean);
+    return String.format(
+        Locale.ROOT,
+        "n=%d p50=%.3fms p99=%.3fms max=%.3fms mean=%.3fms",
+        count,
+        p50,
+        p99,
+        max,
+        mean);
   }
 }

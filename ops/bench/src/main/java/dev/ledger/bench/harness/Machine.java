@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * The machine a result was measured on: cores, memory, JDK, and how busy it was. Numbers taken on
- * a busy shared machine are labelled so, because absolute values then mean little (ratios measured
+ * The machine a result was measured on: cores, memory, JDK, and how busy it was. Numbers taken on a
+ * busy shared machine are labelled so, because absolute values then mean little (ratios measured
  * side by side still do).
  *
  * @param cores available processors
@@ -22,24 +22,44 @@ public record Machine(int cores, long memoryBytes, String jdk, String os, double
   /** The machine this JVM runs on, now. */
   public static Machine current() {
     long memory = -1;
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
       memory = os.getTotalMemorySize();
     }
-    return new Machine(Runtime.getRuntime().availableProcessors(), memory,
+    return new Machine(
+        Runtime.getRuntime().availableProcessors(),
+        memory,
         System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-        System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch"),
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
 
-  /** Busy when something else keeps more than half a core going (this benchmark has not started yet). */
+  /**
+   * Busy when something else keeps more than half a core going (this benchmark has not started
+   * yet).
+   */
   public boolean busy() {
     return loadAverage > 0.5 * cores;
   }
 
-  /** One line for the report, e.g. {@code 2 cores, 23.4 GB, OpenJDK 64-Bit Server VM 25+36, load 0.12}. */
+  /**
+   * One line for the report, e.g. {@code 2 cores, 23.4 GB, OpenJDK 64-Bit Server VM 25+36, load
+   * 0.12}.
+   */
   public String describe() {
-    return String.format(Locale.ROOT, "%d cores, %.1f GB memory, %s, %s, load average %.2f at start%s", cores,
-        memoryBytes / 1e9, jdk, os, loadAverage, busy() ? " (BUSY: other work was running; absolute numbers are noisy)" : "");
+    return String.format(
+        Locale.ROOT,
+        "%d cores, %.1f GB memory, %s, %s, load average %.2f at start%s",
+        cores,
+        memoryBytes / 1e9,
+        jdk,
+        os,
+        loadAverage,
+        busy() ? " (BUSY: other work was running; absolute numbers are noisy)" : "");
   }
 
   /** The CPU model from /proc/cpuinfo where there is one. */

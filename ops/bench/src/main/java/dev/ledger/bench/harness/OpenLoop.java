@@ -5,11 +5,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 
 /**
- * Open-loop arrivals, as wrk2 sends them: requests are due at a fixed rate whatever the answers
- * do, and each latency is counted from the time the request was <em>due</em>, not from when a
- * client got round to sending it. A server that stalls for a second therefore shows a second of
- * latency for every request due in that second (a closed loop would record one slow call and stop
- * asking: coordinated omission).
+ * Open-loop arrivals, as wrk2 sends them: requests are due at a fixed rate whatever the answers do,
+ * and each latency is counted from the time the request was <em>due</em>, not from when a client
+ * got round to sending it. A server that stalls for a second therefore shows a second of latency
+ * for every request due in that second (a closed loop would record one slow call and stop asking:
+ * coordinated omission).
  *
  * <p>Request {@code i} is due at {@code start + i / rate}. {@code clients} threads take the due
  * requests in order; when all are busy, due requests wait, and that wait is part of their latency.
@@ -24,11 +24,16 @@ public final class OpenLoop {
   }
 
   /**
-   * Sends {@code ratePerSecond} requests a second for {@code warmup} (not recorded) plus
-   * {@code duration}, from {@code clients} clients made by {@code factory}.
+   * Sends {@code ratePerSecond} requests a second for {@code warmup} (not recorded) plus {@code
+   * duration}, from {@code clients} clients made by {@code factory}.
    */
-  public static ClosedLoop.Result run(double ratePerSecond, int clients, Duration warmup, Duration duration,
-      IntFunction<ClosedLoop.Client> factory) throws InterruptedException {
+  public static ClosedLoop.Result run(
+      double ratePerSecond,
+      int clients,
+      Duration warmup,
+      Duration duration,
+      IntFunction<ClosedLoop.Client> factory)
+      throws InterruptedException {
     if (ratePerSecond <= 0 || clients < 1) {
       throw new IllegalArgumentException("rate > 0 and clients >= 1");
     }
@@ -36,18 +41,24 @@ public final class OpenLoop {
     long start = System.nanoTime();
     long measureFrom = start + warmup.toNanos();
     long end = measureFrom + duration.toNanos();
-    return Tally.run("bench-open", clients, 2_000, duration, factory, (client, random, tally) -> {
-      while (true) {
-        long due = start + dueNanos(next.getAndIncrement(), ratePerSecond);
-        if (due >= end) {
-          return;
-        }
-        long wait = due - System.nanoTime();
-        if (wait > 0) {
-          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-        }
-        tally.call(client, random, due, after -> due >= measureFrom);
-      }
-    });
+    return Tally.run(
+        "bench-open",
+        clients,
+        2_000,
+        duration,
+        factory,
+        (client, random, tally) -> {
+          while (true) {
+            long due = start + dueNanos(next.getAndIncrement(), ratePerSecond);
+            if (due >= end) {
+              return;
+            }
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+              Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            tally.call(client, random, due, after -> due >= measureFrom);
+          }
+        });
   }
 }

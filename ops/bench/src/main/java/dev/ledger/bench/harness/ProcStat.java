@@ -28,13 +28,16 @@ public final class ProcStat {
   /** CPU nanoseconds (user + system) {@code pid} has used, or -1 when it cannot be read. */
   public static long cpuNanos(long pid) {
     try {
-      return parseCpuTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))) * (1_000_000_000L / TICKS_PER_SECOND);
+      return parseCpuTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat")))
+          * (1_000_000_000L / TICKS_PER_SECOND);
     } catch (IOException | RuntimeException e) {
       return -1;
     }
   }
 
-  /** The VmRSS line of a {@code status} file, in bytes; -1 when there is none (a zombie has none). */
+  /**
+   * The VmRSS line of a {@code status} file, in bytes; -1 when there is none (a zombie has none).
+   */
   static long parseResidentBytes(String status) {
     for (String line : status.split("\n")) {
       if (line.startsWith("VmRSS:")) {

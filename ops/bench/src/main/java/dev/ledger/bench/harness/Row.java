@@ -12,7 +12,8 @@ package dev.ledger.bench.harness;
  * @param target the published target, or empty
  * @param verdict {@code met}, {@code MISSED by ...}, or empty when there is no target
  */
-public record Row(String workload, String ledger, String baseline, String ratio, String target, String verdict) {
+public record Row(
+    String workload, String ledger, String baseline, String ratio, String target, String verdict) {
 
   public Row {
     workload = orEmpty(workload);
@@ -29,7 +30,15 @@ public record Row(String workload, String ledger, String baseline, String ratio,
 
   /** A verdict for "lower is better": met, or missed by how much. */
   public static String atMost(double value, double limit, String unit) {
-    return value <= limit ? "met" : "MISSED by " + Format.ms(value - limit) + " " + unit + " (" + Format.ratio(value / limit) + " the target)";
+    return value <= limit
+        ? "met"
+        : "MISSED by "
+            + Format.ms(value - limit)
+            + " "
+            + unit
+            + " ("
+            + Format.ratio(value / limit)
+            + " the target)";
   }
 
   /** A verdict for "higher is better". */

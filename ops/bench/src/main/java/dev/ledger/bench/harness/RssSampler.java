@@ -16,16 +16,21 @@ public final class RssSampler implements AutoCloseable {
   /** Starts sampling process {@code pid}. */
   public RssSampler(long pid) {
     this.pid = pid;
-    thread = Thread.ofPlatform().daemon().name("rss-sampler").start(() -> {
-      while (!closed) {
-        sample();
-        try {
-          Thread.sleep(200);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    });
+    thread =
+        Thread.ofPlatform()
+            .daemon()
+            .name("rss-sampler")
+            .start(
+                () -> {
+                  while (!closed) {
+                    sample();
+                    try {
+                      Thread.sleep(200);
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                  }
+                });
   }
 
   /** Takes a sample now and returns it (bytes, -1 when unreadable). */

@@ -6,7 +6,8 @@ import java.util.List;
 /** Renders result rows as a fixed-width terminal table or a Markdown table. */
 public final class Table {
 
-  static final List<String> HEADER = List.of("workload", "ledger", "baseline", "ledger vs baseline", "target", "verdict");
+  static final List<String> HEADER =
+      List.of("workload", "ledger", "baseline", "ledger vs baseline", "target", "verdict");
 
   private Table() {}
 
@@ -29,7 +30,10 @@ public final class Table {
     for (List<String> line : all) {
       out.append(' ');
       for (int i = 0; i < width.length; i++) {
-        out.append(' ').append(line.get(i)).append(" ".repeat(width[i] - line.get(i).length())).append(" |");
+        out.append(' ')
+            .append(line.get(i))
+            .append(" ".repeat(width[i] - line.get(i).length()))
+            .append(" |");
       }
       out.setLength(out.length() - 1);
       out.append('\n');

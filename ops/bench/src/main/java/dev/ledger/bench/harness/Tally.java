@@ -11,9 +11,9 @@ import java.util.function.LongPredicate;
 import org.HdrHistogram.Recorder;
 
 /**
- * What the calls of one run came to, shared by {@link ClosedLoop} and {@link OpenLoop}: the
- * latency of every successful call in one HdrHistogram, failures counted (never hidden) with the
- * first one's message. It also runs the client threads, which differ only in when they call.
+ * What the calls of one run came to, shared by {@link ClosedLoop} and {@link OpenLoop}: the latency
+ * of every successful call in one HdrHistogram, failures counted (never hidden) with the first
+ * one's message. It also runs the client threads, which differ only in when they call.
  */
 final class Tally {
 
@@ -32,30 +32,43 @@ final class Tally {
    * Runs {@code clients} threads, each with a client from {@code factory} (closed at the end) and
    * its own seeded random, through {@code loop}; the result covers {@code measured}.
    */
-  static ClosedLoop.Result run(String name, int clients, long seed, Duration measured,
-      IntFunction<ClosedLoop.Client> factory, Loop loop) throws InterruptedException {
+  static ClosedLoop.Result run(
+      String name,
+      int clients,
+      long seed,
+      Duration measured,
+      IntFunction<ClosedLoop.Client> factory,
+      Loop loop)
+      throws InterruptedException {
     Tally tally = new Tally();
     List<Thread> threads = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
       int number = c;
-      threads.add(Thread.ofPlatform().name(name + "-" + c).start(() -> {
-        try (ClosedLoop.Client client = factory.apply(number)) {
-          loop.run(client, new SplittableRandom(seed + number), tally);
-        } catch (Exception e) {
-          tally.fail("client failed: " + e);
-        }
-      }));
+      threads.add(
+          Thread.ofPlatform()
+              .name(name + "-" + c)
+              .start(
+                  () -> {
+                    try (ClosedLoop.Client client = factory.apply(number)) {
+                      loop.run(client, new SplittableRandom(seed + number), tally);
+                    } catch (Exception e) {
+                      tally.fail("client failed: " + e);
+                    }
+                  }));
     }
     for (Thread t : threads) {
       t.join();
     }
-    return new ClosedLoop.Result(Latency.of(tally.recorder.getIntervalHistogram()), tally.errors.get(),
-        measured.toNanos() / 1e9, tally.firstError.get());
+    return new ClosedLoop.Result(
+        Latency.of(tally.recorder.getIntervalHistogram()),
+        tally.errors.get(),
+        measured.toNanos() / 1e9,
+        tally.firstError.get());
   }
 
   /**
-   * Calls {@code client} once and, when {@code recorded} holds for the time the call ended,
-   * records its latency counted from {@code from} (or counts its failure). Returns when it ended.
+   * Calls {@code client} once and, when {@code recorded} holds for the time the call ended, records
+   * its latency counted from {@code from} (or counts its failure). Returns when it ended.
    */
   long call(ClosedLoop.Client client, SplittableRandom random, long from, LongPredicate recorded) {
     boolean ok;

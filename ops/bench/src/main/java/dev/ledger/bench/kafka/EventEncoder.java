@@ -24,7 +24,10 @@ public final class EventEncoder {
   public EncodedEvent encode(String json) {
     LedgerEvent event = EventJson.parse(json, Instant.now());
     String key = KafkaEventPublisher.keyOf(event);
-    return new EncodedEvent(event.getEventId(), event.getTenant(), key.getBytes(StandardCharsets.UTF_8),
+    return new EncodedEvent(
+        event.getEventId(),
+        event.getTenant(),
+        key.getBytes(StandardCharsets.UTF_8),
         serializer.serialize(Topics.EVENTS.name(), event));
   }
 

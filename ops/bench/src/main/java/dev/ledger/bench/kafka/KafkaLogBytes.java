@@ -23,7 +23,10 @@ public final class KafkaLogBytes {
 
   private KafkaLogBytes() {}
 
-  /** The topic of a partition directory's name, or null when it is not one (e.g. a directory being deleted). */
+  /**
+   * The topic of a partition directory's name, or null when it is not one (e.g. a directory being
+   * deleted).
+   */
   static String topicOf(String directoryName) {
     Matcher m = PARTITION_DIR.matcher(directoryName);
     return m.matches() ? m.group(1) : null;
@@ -38,23 +41,31 @@ public final class KafkaLogBytes {
     // Segments live in <log dir>/<topic>-<partition>/, and the log dir may be {@code logDir} or one
     // level below it (the embedded broker keeps it in data/kafka/kraft).
     try (Stream<Path> all = Files.walk(logDir, 3)) {
-      all.filter(p -> !p.getParent().equals(logDir) && p.getFileName().toString().endsWith(".log") && Files.isRegularFile(p))
-          .forEach(p -> {
-        String topic = topicOf(p.getParent().getFileName().toString());
-        if (topic != null) {
-          out.merge(topic, p.toFile().length(), Long::sum);
-        }
-      });
+      all.filter(
+              p ->
+                  !p.getParent().equals(logDir)
+                      && p.getFileName().toString().endsWith(".log")
+                      && Files.isRegularFile(p))
+          .forEach(
+              p -> {
+                String topic = topicOf(p.getParent().getFileName().toString());
+                if (topic != null) {
+                  out.merge(topic, p.toFile().length(), Long::sum);
+                }
+              });
     } catch (IOException | UncheckedIOException e) {
       // A segment deleted while we walk: the sizes are approximate anyway.
     }
     return out;
   }
 
-  /** What each topic grew by from {@code before} to {@code after} (a topic that shrank counts 0). */
+  /**
+   * What each topic grew by from {@code before} to {@code after} (a topic that shrank counts 0).
+   */
   public static Map<String, Long> growth(Map<String, Long> before, Map<String, Long> after) {
     Map<String, Long> out = new TreeMap<>();
-    after.forEach((topic, bytes) -> out.put(topic, Math.max(0, bytes - before.getOrDefault(topic, 0L))));
+    after.forEach(
+        (topic, bytes) -> out.put(topic, Math.max(0, bytes - before.getOrDefault(topic, 0L))));
     return out;
   }
 }

@@ -11,11 +11,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Kafka's own ceiling, as {@code kafka-producer-perf-test} measures it: one producer sending a
- * pool of ready payloads as fast as the broker acknowledges them, for a fixed time. Here the pool
- * is real encoded ledger events (same keys, same sizes) and the producer has
- * {@link ProducerSettings}, so the ledger's pipeline is compared with exactly what its own
- * producers could push into the same broker.
+ * Kafka's own ceiling, as {@code kafka-producer-perf-test} measures it: one producer sending a pool
+ * of ready payloads as fast as the broker acknowledges them, for a fixed time. Here the pool is
+ * real encoded ledger events (same keys, same sizes) and the producer has {@link ProducerSettings},
+ * so the ledger's pipeline is compared with exactly what its own producers could push into the same
+ * broker.
  */
 public final class ProducerCeiling {
 
@@ -37,8 +37,16 @@ public final class ProducerCeiling {
     }
 
     public String raw() {
-      return String.format(Locale.ROOT, "records=%d bytes=%d seconds=%.2f cpu-seconds=%.2f rate=%.0f/s %.2f MB/s"
-          + " per-cpu-second=%.0f", records, bytes, seconds, cpuSeconds, recordsPerSecond(), megabytesPerSecond(),
+      return String.format(
+          Locale.ROOT,
+          "records=%d bytes=%d seconds=%.2f cpu-seconds=%.2f rate=%.0f/s %.2f MB/s"
+              + " per-cpu-second=%.0f",
+          records,
+          bytes,
+          seconds,
+          cpuSeconds,
+          recordsPerSecond(),
+          megabytesPerSecond(),
           records / cpuSeconds);
     }
   }
@@ -51,7 +59,8 @@ public final class ProducerCeiling {
    *
    * @throws IllegalStateException if the broker refused a record (the ceiling would be wrong)
    */
-  public static Result run(KafkaClientSettings kafka, String topic, List<EncodedEvent> pool, Duration duration) {
+  public static Result run(
+      KafkaClientSettings kafka, String topic, List<EncodedEvent> pool, Duration duration) {
     if (pool.isEmpty()) {
       throw new IllegalArgumentException("the record pool is empty");
     }
@@ -70,21 +79,25 @@ public final class ProducerCeiling {
       while (System.nanoTime() < deadline && failure.get() == null) {
         EncodedEvent e = pool.get(i++ % pool.size());
         int size = e.size();
-        producer.send(new ProducerRecord<>(topic, e.key(), e.value()), (md, ex) -> {
-          if (ex != null) {
-            failure.compareAndSet(null, ex);
-          } else {
-            acked.incrementAndGet();
-            ackedBytes.addAndGet(size);
-          }
-        });
+        producer.send(
+            new ProducerRecord<>(topic, e.key(), e.value()),
+            (md, ex) -> {
+              if (ex != null) {
+                failure.compareAndSet(null, ex);
+              } else {
+                acked.incrementAndGet();
+                ackedBytes.addAndGet(size);
+              }
+            });
       }
       producer.flush();
       end = System.nanoTime();
     }
     if (failure.get() != null) {
-      throw new IllegalStateException("the broker refused a ceiling record: " + failure.get(), failure.get());
+      throw new IllegalStateException(
+          "the broker refused a ceiling record: " + failure.get(), failure.get());
     }
-    return new Result(acked.get(), ackedBytes.get(), (end - start) / 1e9, (Cpu.processNanos() - cpuStart) / 1e9);
+    return new Result(
+        acked.get(), ackedBytes.get(), (end - start) / 1e9, (Cpu.processNanos() - cpuStart) / 1e9);
   }
 }

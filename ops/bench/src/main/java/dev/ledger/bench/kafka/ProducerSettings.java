@@ -7,10 +7,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The one producer configuration both the ledger's producers and Kafka's ceiling use, so the
- * ratio between them measures the pipeline and nothing else: idempotent, {@code acks=all},
- * {@code linger.ms=5} (as the ledger's ingest publisher), 64 KiB batches, no compression, bytes in
- * and out (values are encoded before sending, as kafka-producer-perf-test sends a ready payload).
+ * The one producer configuration both the ledger's producers and Kafka's ceiling use, so the ratio
+ * between them measures the pipeline and nothing else: idempotent, {@code acks=all}, {@code
+ * linger.ms=5} (as the ledger's ingest publisher), 64 KiB batches, no compression, bytes in and out
+ * (values are encoded before sending, as kafka-producer-perf-test sends a ready payload).
  */
 public final class ProducerSettings {
 
@@ -29,7 +29,9 @@ public final class ProducerSettings {
     return p;
   }
 
-  /** A new producer of bytes with {@link #properties(KafkaClientSettings)}; the caller closes it. */
+  /**
+   * A new producer of bytes with {@link #properties(KafkaClientSettings)}; the caller closes it.
+   */
   public static KafkaProducer<byte[], byte[]> producer(KafkaClientSettings kafka) {
     return new KafkaProducer<>(properties(kafka));
   }

@@ -20,8 +20,14 @@ public final class TopicScan {
 
   private TopicScan() {}
 
-  /** Passes every committed record of {@code topic} to {@code sink}; fails when the end is not reached within {@code timeout}. */
-  public static void scan(KafkaClientSettings kafka, String topic, Duration timeout,
+  /**
+   * Passes every committed record of {@code topic} to {@code sink}; fails when the end is not
+   * reached within {@code timeout}.
+   */
+  public static void scan(
+      KafkaClientSettings kafka,
+      String topic,
+      Duration timeout,
       Consumer<ConsumerRecord<byte[], byte[]>> sink) {
     Map<String, Object> p = kafka.config();
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -30,15 +36,18 @@ public final class TopicScan {
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
-      List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
-          .map(i -> new TopicPartition(topic, i.partition())).toList();
+      List<TopicPartition> parts =
+          consumer.partitionsFor(topic).stream()
+              .map(i -> new TopicPartition(topic, i.partition()))
+              .toList();
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
       Map<TopicPartition, Long> end = consumer.endOffsets(parts);
       long deadline = System.nanoTime() + timeout.toNanos();
       while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("could not read " + topic + " to its end within " + timeout);
+          throw new IllegalStateException(
+              "could not read " + topic + " to its end within " + timeout);
         }
         consumer.poll(Duration.ofMillis(200)).forEach(sink);
       }

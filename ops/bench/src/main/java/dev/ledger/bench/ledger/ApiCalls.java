@@ -29,12 +29,17 @@ public final class ApiCalls {
     }
   }
 
-  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   private final String base;
   private final String key;
 
-  /** Calls the API at {@code base} (e.g. {@code http://127.0.0.1:8080}) with the bearer {@code key}. */
+  /**
+   * Calls the API at {@code base} (e.g. {@code http://127.0.0.1:8080}) with the bearer {@code key}.
+   */
   public ApiCalls(String base, String key) {
     this.base = base;
     this.key = key;
@@ -47,29 +52,41 @@ public final class ApiCalls {
 
   /** POST an NDJSON body. */
   public Answer postNdjson(String path, String ndjson) {
-    return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/x-ndjson")
-        .POST(HttpRequest.BodyPublishers.ofString(ndjson)));
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/x-ndjson")
+            .POST(HttpRequest.BodyPublishers.ofString(ndjson)));
   }
 
   /**
    * Sends any request with the bearer key: {@code headers} on top, {@code body} for POST (empty
-   * otherwise). With {@code statusOnly} (an endless server-sent-event stream) only the status is read
-   * and the connection closed.
+   * otherwise). With {@code statusOnly} (an endless server-sent-event stream) only the status is
+   * read and the connection closed.
    *
    * @throws UncheckedIOException when no answer came (refused, reset, or none within 30 s)
    */
-  public Answer send(String method, String pathAndQuery, java.util.Map<String, String> headers, byte[] body,
+  public Answer send(
+      String method,
+      String pathAndQuery,
+      java.util.Map<String, String> headers,
+      byte[] body,
       boolean statusOnly) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
-        .method(method, body.length == 0 && !method.equals("POST") ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofByteArray(body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+            .method(
+                method,
+                body.length == 0 && !method.equals("POST")
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
     headers.forEach(b::header);
     if (!statusOnly) {
       return send(b);
     }
     try {
-      HttpResponse<java.io.InputStream> r = client.send(b.header("Authorization", "Bearer " + key)
-          .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<java.io.InputStream> r =
+          client.send(
+              b.header("Authorization", "Bearer " + key).timeout(Duration.ofSeconds(30)).build(),
+              HttpResponse.BodyHandlers.ofInputStream());
       r.body().close();
       return new Answer(r.statusCode(), "");
     } catch (IOException e) {
@@ -88,13 +105,23 @@ public final class ApiCalls {
    */
   public java.io.InputStream getStream(String pathAndQuery) {
     try {
-      HttpResponse<java.io.InputStream> r = client.send(HttpRequest.newBuilder(URI.create(base + pathAndQuery))
-          .header("Authorization", "Bearer " + key).timeout(Duration.ofMinutes(30)).GET().build(),
-          HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<java.io.InputStream> r =
+          client.send(
+              HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+                  .header("Authorization", "Bearer " + key)
+                  .timeout(Duration.ofMinutes(30))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofInputStream());
       if (r.statusCode() != 200) {
         try (java.io.InputStream in = r.body()) {
-          throw new IllegalStateException("GET " + pathAndQuery + ": " + r.statusCode() + " "
-              + new String(in.readNBytes(2000), StandardCharsets.UTF_8));
+          throw new IllegalStateException(
+              "GET "
+                  + pathAndQuery
+                  + ": "
+                  + r.statusCode()
+                  + " "
+                  + new String(in.readNBytes(2000), StandardCharsets.UTF_8));
         }
       }
       return r.body();
@@ -108,8 +135,13 @@ public final class ApiCalls {
 
   private Answer send(HttpRequest.Builder request) {
     try {
-      HttpResponse<String> r = client.send(request.header("Authorization", "Bearer " + key)
-          .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          client.send(
+              request
+                  .header("Authorization", "Bearer " + key)
+                  .timeout(Duration.ofSeconds(30))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       return new Answer(r.statusCode(), r.body());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -20,8 +20,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A ledger started the way {@code ledger up} starts it (every role in this JVM on an embedded
- * KRaft broker, exactly-once), in a fresh data directory that is deleted on {@link #close()}.
+ * A ledger started the way {@code ledger up} starts it (every role in this JVM on an embedded KRaft
+ * broker, exactly-once), in a fresh data directory that is deleted on {@link #close()}.
  *
  * <pre>{@code
  * try (BenchLedger ledger = BenchLedger.start(BenchLedger.Options.defaults().partitions(6))) {
@@ -41,7 +41,11 @@ public final class BenchLedger implements LedgerUnderTest {
    * @param dataDir where the data lives; null for a fresh temporary directory deleted on close
    * @param settings further ledger configuration ({@code ledger config} keys), applied last
    */
-  public record Options(int partitions, Duration commitInterval, Set<LedgerNode.Role> roles, Path dataDir,
+  public record Options(
+      int partitions,
+      Duration commitInterval,
+      Set<LedgerNode.Role> roles,
+      Path dataDir,
       Map<String, String> settings) {
     public Options {
       settings = Map.copyOf(settings);
@@ -51,18 +55,33 @@ public final class BenchLedger implements LedgerUnderTest {
       return new Options(6, null, EnumSet.allOf(LedgerNode.Role.class), null, Map.of());
     }
 
-    public Options partitions(int v) { return new Options(v, commitInterval, roles, dataDir, settings); }
-    public Options commitInterval(Duration v) { return new Options(partitions, v, roles, dataDir, settings); }
-    public Options roles(Set<LedgerNode.Role> v) { return new Options(partitions, commitInterval, v, dataDir, settings); }
-    public Options dataDir(Path v) { return new Options(partitions, commitInterval, roles, v, settings); }
-    public Options settings(Map<String, String> v) { return new Options(partitions, commitInterval, roles, dataDir, v); }
+    public Options partitions(int v) {
+      return new Options(v, commitInterval, roles, dataDir, settings);
+    }
+
+    public Options commitInterval(Duration v) {
+      return new Options(partitions, v, roles, dataDir, settings);
+    }
+
+    public Options roles(Set<LedgerNode.Role> v) {
+      return new Options(partitions, commitInterval, v, dataDir, settings);
+    }
+
+    public Options dataDir(Path v) {
+      return new Options(partitions, commitInterval, roles, v, settings);
+    }
+
+    public Options settings(Map<String, String> v) {
+      return new Options(partitions, commitInterval, roles, dataDir, v);
+    }
   }
 
   private final LedgerNode node;
   private final Path dataDir;
   private final boolean deleteOnClose;
   private final ApiCalls api;
-  private final Map<String, Counter> indexedCounters = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Counter> indexedCounters =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private volatile io.micrometer.core.instrument.Gauge lagGauge;
 
   private BenchLedger(LedgerNode node, Path dataDir, boolean deleteOnClose) {
@@ -71,11 +90,15 @@ public final class BenchLedger implements LedgerUnderTest {
     this.deleteOnClose = deleteOnClose;
     String key;
     try {
-      key = node.newAdminKey() != null ? node.newAdminKey() : Files.readString(node.adminKeyFile()).trim();
+      key =
+          node.newAdminKey() != null
+              ? node.newAdminKey()
+              : Files.readString(node.adminKeyFile()).trim();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    this.api = node.httpPort() < 0 ? null : new ApiCalls("http://127.0.0.1:" + node.httpPort(), key);
+    this.api =
+        node.httpPort() < 0 ? null : new ApiCalls("http://127.0.0.1:" + node.httpPort(), key);
   }
 
   /** Starts a ledger; its progress lines are not printed. */
@@ -111,9 +134,13 @@ public final class BenchLedger implements LedgerUnderTest {
     return new PrintStream(OutputStream.nullOutputStream());
   }
 
-  /** The streams commit interval a ledger started with {@code settings} runs with, e.g. {@code 50 ms}. */
+  /**
+   * The streams commit interval a ledger started with {@code settings} runs with, e.g. {@code 50
+   * ms}.
+   */
   public static String commitInterval(Map<String, String> settings) {
-    return LedgerConfig.defaults(settings).duration(ConfigKey.STREAMS_COMMIT_INTERVAL).toMillis() + " ms";
+    return LedgerConfig.defaults(settings).duration(ConfigKey.STREAMS_COMMIT_INTERVAL).toMillis()
+        + " ms";
   }
 
   @Override
@@ -135,13 +162,23 @@ public final class BenchLedger implements LedgerUnderTest {
   /** Records the indexer has written from {@code topic} so far (searchable within one refresh). */
   @Override
   public double indexed(String topic) {
-    // A registry search walks every meter (thousands of Kafka client meters): find the counter once.
-    Counter c = indexedCounters.computeIfAbsent(topic,
-        t -> Search.in(node.registry()).name("ledger.index.documents").tag("topic", t).counter());
+    // A registry search walks every meter (thousands of Kafka client meters): find the counter
+    // once.
+    Counter c =
+        indexedCounters.computeIfAbsent(
+            topic,
+            t ->
+                Search.in(node.registry())
+                    .name("ledger.index.documents")
+                    .tag("topic", t)
+                    .counter());
     return c == null ? 0 : c.count();
   }
 
-  /** Records the indexer is behind the output topics' ends ({@code ledger.index.lag}); NaN while unknown. */
+  /**
+   * Records the indexer is behind the output topics' ends ({@code ledger.index.lag}); NaN while
+   * unknown.
+   */
   @Override
   public double indexLag() {
     io.micrometer.core.instrument.Gauge g = lagGauge;

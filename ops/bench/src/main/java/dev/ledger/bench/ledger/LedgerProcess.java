@@ -19,22 +19,28 @@ import java.util.regex.Pattern;
  * The ledger as a user runs it: {@code ledger up} in a JVM of its own, with the launcher's JVM
  * flags and default heap (no -Xmx: the JVM picks a quarter of memory, as for a user), on a fresh
  * data directory and free ports, or again and again on the same data ({@link Launch}, for the fault
- * campaign) ({@value #JAVA_OPTS_VARIABLE} adds JVM options, e.g. a flight
- * recording). The bench drives it from outside (Kafka producers, HTTP), so the
- * process's RSS and CPU are the ledger's alone. Index progress is read from {@code GET /metrics}.
+ * campaign) ({@value #JAVA_OPTS_VARIABLE} adds JVM options, e.g. a flight recording). The bench
+ * drives it from outside (Kafka producers, HTTP), so the process's RSS and CPU are the ledger's
+ * alone. Index progress is read from {@code GET /metrics}.
  */
 public final class LedgerProcess implements LedgerUnderTest {
 
   /**
    * The launcher's own JVM flags ({@code ./ledger jvm-flags}: native access, Avro's trusted
-   * packages, its default heap, exit on OutOfMemoryError), so the ledger under test runs with what a
-   * user's {@code ./ledger up} gets, and no copy of them here can drift.
+   * packages, its default heap, exit on OutOfMemoryError), so the ledger under test runs with what
+   * a user's {@code ./ledger up} gets, and no copy of them here can drift.
    */
   static List<String> launcherFlags(Path root) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("ledger").toString(), "jvm-flags").redirectErrorStream(true);
-    pb.environment().remove("LEDGER_JAVA_OPTS"); // the bench JVM's options (a flight recording) are not the ledger's
+    ProcessBuilder pb =
+        new ProcessBuilder("bash", root.resolve("ledger").toString(), "jvm-flags")
+            .redirectErrorStream(true);
+    pb.environment()
+        .remove("LEDGER_JAVA_OPTS"); // the bench JVM's options (a flight recording) are not the
+    // ledger's
     Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+            .trim();
     if (p.waitFor() != 0 || out.isEmpty()) {
       throw new IllegalStateException("./ledger jvm-flags failed: " + out);
     }
@@ -46,12 +52,17 @@ public final class LedgerProcess implements LedgerUnderTest {
 
   private static final Pattern HTTP_LINE = Pattern.compile("^\\s*http\\s+http://([^:\\s]+):(\\d+)");
   private static final long READY_TIMEOUT_NANOS = TimeUnit.MINUTES.toNanos(3);
+
   /**
    * A restart after {@code kill -9} recovers every log segment, state store and index commit first:
    * on a busy machine that took over 3 minutes.
    */
   private static final long RESTART_TIMEOUT_NANOS = TimeUnit.MINUTES.toNanos(10);
-  /** A scrape of /metrics costs the ledger CPU (thousands of Kafka client meters): at most one per this. */
+
+  /**
+   * A scrape of /metrics costs the ledger CPU (thousands of Kafka client meters): at most one per
+   * this.
+   */
   private static final long SCRAPE_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
   private final Process process;
@@ -65,8 +76,15 @@ public final class LedgerProcess implements LedgerUnderTest {
   private long scrapedAt;
   private Map<String, Double> scraped = Map.of();
 
-  private LedgerProcess(Process process, Path dir, Path dataDir, KafkaClientSettings kafkaClient, ApiCalls api,
-      Thread hook, String command, boolean deleteOnClose) {
+  private LedgerProcess(
+      Process process,
+      Path dir,
+      Path dataDir,
+      KafkaClientSettings kafkaClient,
+      ApiCalls api,
+      Thread hook,
+      String command,
+      boolean deleteOnClose) {
     this.process = process;
     this.deleteOnClose = deleteOnClose;
     this.command = command;
@@ -81,7 +99,8 @@ public final class LedgerProcess implements LedgerUnderTest {
    * Starts {@code ledger up} with {@code partitions} and further {@code settings} ({@code ledger
    * config} keys) on a fresh data directory and free ports, and waits until it says it is ready.
    *
-   * @throws IllegalStateException when the build is missing or the ledger does not start (with its output)
+   * @throws IllegalStateException when the build is missing or the ledger does not start (with its
+   *     output)
    */
   public static LedgerProcess start(int partitions, Map<String, String> settings) {
     try {
@@ -93,9 +112,9 @@ public final class LedgerProcess implements LedgerUnderTest {
   }
 
   /**
-   * How to start the ledger again and again on the same data (the fault campaign): its data lives in
-   * {@code dir/data} and its output in {@code dir/ledger-<n>.log}, on fixed ports so that clients
-   * find it again after a restart.
+   * How to start the ledger again and again on the same data (the fault campaign): its data lives
+   * in {@code dir/data} and its output in {@code dir/ledger-<n>.log}, on fixed ports so that
+   * clients find it again after a restart.
    *
    * @param partitions partitions of every ledger topic
    * @param settings further {@code ledger config} keys
@@ -103,13 +122,17 @@ public final class LedgerProcess implements LedgerUnderTest {
    * @param kafkaPort the embedded broker's port (0: a free one)
    * @param httpPort the API's port (0: a free one)
    */
-  public record Launch(int partitions, Map<String, String> settings, Path dir, int kafkaPort, int httpPort) {
+  public record Launch(
+      int partitions, Map<String, String> settings, Path dir, int kafkaPort, int httpPort) {
     public Launch {
       settings = Map.copyOf(settings);
     }
   }
 
-  /** Starts {@code ledger up} as {@code launch} says; {@link #close()} stops it and leaves its directory. */
+  /**
+   * Starts {@code ledger up} as {@code launch} says; {@link #close()} stops it and leaves its
+   * directory.
+   */
   public static LedgerProcess start(Launch launch) {
     return start(launch, false);
   }
@@ -118,7 +141,8 @@ public final class LedgerProcess implements LedgerUnderTest {
     Path root = repositoryRoot();
     Path cli = root.resolve("ops/cli/target");
     if (!Files.isDirectory(cli.resolve("classes")) || !Files.isDirectory(cli.resolve("lib"))) {
-      throw new IllegalStateException("the ledger is not built under " + cli + ": run ./ledger build");
+      throw new IllegalStateException(
+          "the ledger is not built under " + cli + ": run ./ledger build");
     }
     try {
       Path dir = launch.dir();
@@ -129,34 +153,66 @@ public final class LedgerProcess implements LedgerUnderTest {
         log = dir.resolve(n == 0 ? "ledger.log" : "ledger-" + n + ".log");
         n++;
       } while (Files.exists(log));
-      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+      List<String> command =
+          new ArrayList<>(
+              List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
       command.addAll(launcherFlags(root));
-      // Not LEDGER_JAVA_OPTS, which the launcher already gave the bench's own JVM: a flight recording
+      // Not LEDGER_JAVA_OPTS, which the launcher already gave the bench's own JVM: a flight
+      // recording
       // asked for there would otherwise be written by both JVMs to the same file.
       String javaOpts = System.getenv(JAVA_OPTS_VARIABLE);
       if (javaOpts != null && !javaOpts.isBlank()) {
         command.addAll(List.of(javaOpts.trim().split("\\s+")));
       }
-      command.addAll(List.of("-cp", cli.resolve("classes") + ":" + cli.resolve("lib") + "/*", "dev.ledger.ops.Main", "up",
-          "--data-dir", data.toString(), "--http-port", Integer.toString(launch.httpPort()), "--kafka-port",
-          Integer.toString(launch.kafkaPort()), "--partitions", Integer.toString(launch.partitions())));
+      command.addAll(
+          List.of(
+              "-cp",
+              cli.resolve("classes") + ":" + cli.resolve("lib") + "/*",
+              "dev.ledger.ops.Main",
+              "up",
+              "--data-dir",
+              data.toString(),
+              "--http-port",
+              Integer.toString(launch.httpPort()),
+              "--kafka-port",
+              Integer.toString(launch.kafkaPort()),
+              "--partitions",
+              Integer.toString(launch.partitions())));
       launch.settings().forEach((k, v) -> command.add("--set=" + k + "=" + v));
-      Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-          .redirectOutput(log.toFile()).start();
+      Process p =
+          new ProcessBuilder(command)
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
       Thread hook = new Thread(() -> stop(p), "ledger-process-stop");
       Runtime.getRuntime().addShutdownHook(hook);
       try {
-        String[] found = awaitReady(p, log, deleteOnClose ? READY_TIMEOUT_NANOS : RESTART_TIMEOUT_NANOS);
+        String[] found =
+            awaitReady(p, log, deleteOnClose ? READY_TIMEOUT_NANOS : RESTART_TIMEOUT_NANOS);
         String key = Files.readString(data.resolve("admin.key")).trim();
-        // Its broker takes only the login the ledger wrote for its clients; an external broker (kafka.bootstrap.servers)
+        // Its broker takes only the login the ledger wrote for its clients; an external broker
+        // (kafka.bootstrap.servers)
         // is the caller's, reached as the caller says.
         String external = launch.settings().get("kafka.bootstrap.servers");
-        KafkaClientSettings kafka = external != null ? KafkaClientSettings.plaintext(external)
-            : KafkaClientSettings.read(data.resolve(KafkaClientSettings.FILE_NAME));
-        String shown = String.join(" ", command).replace(cli.resolve("classes") + ":" + cli.resolve("lib") + "/*",
-            "<ops/cli classpath>");
-        return new LedgerProcess(p, dir, data, kafka, new ApiCalls("http://" + found[0] + ":" + found[1], key), hook,
-            shown, deleteOnClose);
+        KafkaClientSettings kafka =
+            external != null
+                ? KafkaClientSettings.plaintext(external)
+                : KafkaClientSettings.read(data.resolve(KafkaClientSettings.FILE_NAME));
+        String shown =
+            String.join(" ", command)
+                .replace(
+                    cli.resolve("classes") + ":" + cli.resolve("lib") + "/*",
+                    "<ops/cli classpath>");
+        return new LedgerProcess(
+            p,
+            dir,
+            data,
+            kafka,
+            new ApiCalls("http://" + found[0] + ":" + found[1], key),
+            hook,
+            shown,
+            deleteOnClose);
       } catch (RuntimeException | IOException e) {
         stop(p);
         Runtime.getRuntime().removeShutdownHook(hook);
@@ -181,12 +237,14 @@ public final class LedgerProcess implements LedgerUnderTest {
       if (text.contains(": ready in")) {
         Matcher http = Pattern.compile(HTTP_LINE.pattern(), Pattern.MULTILINE).matcher(text);
         if (!http.find()) {
-          throw new IllegalStateException("the ledger is ready but did not say where:\n" + tail(text));
+          throw new IllegalStateException(
+              "the ledger is ready but did not say where:\n" + tail(text));
         }
         return new String[] {http.group(1), http.group(2)};
       }
       if (!p.isAlive()) {
-        throw new IllegalStateException("the ledger exited with " + p.exitValue() + ":\n" + tail(text));
+        throw new IllegalStateException(
+            "the ledger exited with " + p.exitValue() + ":\n" + tail(text));
       }
       try {
         Thread.sleep(100);
@@ -195,14 +253,20 @@ public final class LedgerProcess implements LedgerUnderTest {
         throw new IllegalStateException("interrupted while the ledger starts");
       }
     }
-    throw new IllegalStateException("the ledger was not ready within " + TimeUnit.NANOSECONDS.toMinutes(timeoutNanos)
-        + " minutes:\n" + tail(Files.readString(log)));
+    throw new IllegalStateException(
+        "the ledger was not ready within "
+            + TimeUnit.NANOSECONDS.toMinutes(timeoutNanos)
+            + " minutes:\n"
+            + tail(Files.readString(log)));
   }
 
-  /** The checkout the bench runs from: its classes live in {@code <root>/ops/bench/target/classes}. */
+  /**
+   * The checkout the bench runs from: its classes live in {@code <root>/ops/bench/target/classes}.
+   */
   static Path repositoryRoot() {
     try {
-      Path classes = Path.of(LedgerProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path classes =
+          Path.of(LedgerProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       return classes.getParent().getParent().getParent().getParent();
     } catch (URISyntaxException | RuntimeException e) {
       return Path.of(".").toAbsolutePath();
@@ -265,8 +329,10 @@ public final class LedgerProcess implements LedgerUnderTest {
     if (now - scrapedAt >= SCRAPE_EVERY_NANOS) {
       // Only the index's families: a whole scrape (a thousand Kafka client meters) took a tenth of
       // the ledger's CPU at two scrapes a second.
-      ApiCalls.Answer a = api.get("/metrics?name%5B%5D=ledger_index_documents_total&name%5B%5D=ledger_index_lag_records"
-          + "&name%5B%5D=ledger_index_lag");
+      ApiCalls.Answer a =
+          api.get(
+              "/metrics?name%5B%5D=ledger_index_documents_total&name%5B%5D=ledger_index_lag_records"
+                  + "&name%5B%5D=ledger_index_lag");
       if (a.ok()) {
         scraped = PrometheusText.parse(a.body());
       }
@@ -284,7 +350,9 @@ public final class LedgerProcess implements LedgerUnderTest {
     }
   }
 
-  /** {@code kill -9}: the process ends at once, mid-write wherever it was; the data directory stays. */
+  /**
+   * {@code kill -9}: the process ends at once, mid-write wherever it was; the data directory stays.
+   */
   public void kill() {
     process.destroyForcibly();
     try {
@@ -295,7 +363,10 @@ public final class LedgerProcess implements LedgerUnderTest {
     forgetHook();
   }
 
-  /** Whether the process still runs (it exits by itself on an OutOfMemoryError, or when Kafka halts it). */
+  /**
+   * Whether the process still runs (it exits by itself on an OutOfMemoryError, or when Kafka halts
+   * it).
+   */
   public boolean alive() {
     return process.isAlive();
   }

@@ -28,7 +28,10 @@ public interface LedgerUnderTest extends AutoCloseable {
   /** Its data directory ({@code kafka/}, {@code streams/}, {@code index/} below it). */
   Path dataDir();
 
-  /** Bytes under {@code sub} of the data directory (e.g. {@code kafka}, {@code streams}, {@code index}). */
+  /**
+   * Bytes under {@code sub} of the data directory (e.g. {@code kafka}, {@code streams}, {@code
+   * index}).
+   */
   default long diskBytes(String sub) {
     return dev.ledger.bench.harness.Dirs.sizeOf(dataDir().resolve(sub));
   }

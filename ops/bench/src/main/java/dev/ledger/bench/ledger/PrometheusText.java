@@ -21,7 +21,10 @@ final class PrometheusText {
     return name + "|" + label + "=" + value;
   }
 
-  /** Sums of every sample by name and by (name, one label); comments and malformed lines are skipped. */
+  /**
+   * Sums of every sample by name and by (name, one label); comments and malformed lines are
+   * skipped.
+   */
   static Map<String, Double> parse(String text) {
     Map<String, Double> out = new HashMap<>();
     for (String line : text.split("\n")) {

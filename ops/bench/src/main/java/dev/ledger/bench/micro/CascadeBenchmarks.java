@@ -29,9 +29,9 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The tree processor's cascade walk without Kafka: the real topology (both stages, RocksDB stores)
- * in a {@link TopologyTestDriver}; before each measured call a fresh tree of {@code descendants}
- * is issued, and the call revokes its root and drains every notice. What is left is the
- * processors' own cost: store reads, the children walk, serdes and the records they emit.
+ * in a {@link TopologyTestDriver}; before each measured call a fresh tree of {@code descendants} is
+ * issued, and the call revokes its root and drains every notice. What is left is the processors'
+ * own cost: store reads, the children walk, serdes and the records they emit.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -52,11 +52,21 @@ public class CascadeBenchmarks {
   @Setup(Level.Trial)
   public void start() throws Exception {
     stateDir = Files.createTempDirectory("ledger-bench-cascade-");
-    StreamsSettings settings = StreamsSettings.builder("unused:9092").applicationId("cascade-bench")
-        .stateDir(stateDir).exactlyOnce(false).build();
-    driver = new TopologyTestDriver(LedgerTopology.build(settings), LedgerTopology.streamsConfig(settings));
-    events = driver.createInputTopic(Topics.EVENTS.name(), new ByteArraySerializer(), new ByteArraySerializer());
-    notices = driver.createOutputTopic(Topics.REVOCATIONS.name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    StreamsSettings settings =
+        StreamsSettings.builder("unused:9092")
+            .applicationId("cascade-bench")
+            .stateDir(stateDir)
+            .exactlyOnce(false)
+            .build();
+    driver =
+        new TopologyTestDriver(
+            LedgerTopology.build(settings), LedgerTopology.streamsConfig(settings));
+    events =
+        driver.createInputTopic(
+            Topics.EVENTS.name(), new ByteArraySerializer(), new ByteArraySerializer());
+    notices =
+        driver.createOutputTopic(
+            Topics.REVOCATIONS.name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
   @Setup(Level.Invocation)
@@ -79,7 +89,8 @@ public class CascadeBenchmarks {
     pipe(encoder.encode(TreeShape.revokeRoot(root, Instant.now())));
     int count = notices.readRecordsToList().size();
     if (count < descendants + 1) {
-      throw new IllegalStateException("the cascade emitted " + count + " notices for " + (descendants + 1) + " tokens");
+      throw new IllegalStateException(
+          "the cascade emitted " + count + " notices for " + (descendants + 1) + " tokens");
     }
     return count;
   }

@@ -23,8 +23,8 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The per-event work of ingest: validate a parsed event, map JSON to Avro, and the Avro
- * single-object encode/decode every topic hop pays. Inputs are 1,000 events of
- * {@code ledger generate}'s realistic mix, cycled.
+ * single-object encode/decode every topic hop pays. Inputs are 1,000 events of {@code ledger
+ * generate}'s realistic mix, cycled.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -64,7 +64,9 @@ public class IngestBenchmarks {
     return EventValidator.validate(parsed.get(next()), 0);
   }
 
-  /** Parse, validate and map one NDJSON line to Avro: the whole per-event cost of POST /v1/events. */
+  /**
+   * Parse, validate and map one NDJSON line to Avro: the whole per-event cost of POST /v1/events.
+   */
   @Benchmark
   public LedgerEvent parseValidateMap() {
     return EventJson.parse(lines.get(next()), Instant.EPOCH);

@@ -12,7 +12,9 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
-/** Runs the JMH benchmarks of this package (forked JVMs, as JMH wants) and reports ns per operation. */
+/**
+ * Runs the JMH benchmarks of this package (forked JVMs, as JMH wants) and reports ns per operation.
+ */
 public final class MicroBench {
 
   /**
@@ -33,26 +35,32 @@ public final class MicroBench {
   }
 
   public Section run(String command) throws Exception {
-    Section.Builder section = Section.builder("micro", "Micro-benchmarks (JMH): hot code per event")
-        .command(command).size("forks", options.forks()).size("iterations", options.iterations())
-        .size("iteration time", options.iterationTime() + " s");
-    ChainedOptionsBuilder jmh = new OptionsBuilder()
-        .include(MicroBench.class.getPackageName() + ".*Benchmarks.*")
-        .forks(options.forks())
-        .warmupIterations(Math.max(1, options.iterations() / 2))
-        .warmupTime(TimeValue.seconds(options.iterationTime()))
-        .measurementIterations(options.iterations())
-        .measurementTime(TimeValue.seconds(options.iterationTime()))
-        .jvmArgsAppend("-Xmx512m", "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.ledger.schemas.avro")
-        .shouldFailOnError(true);
+    Section.Builder section =
+        Section.builder("micro", "Micro-benchmarks (JMH): hot code per event")
+            .command(command)
+            .size("forks", options.forks())
+            .size("iterations", options.iterations())
+            .size("iteration time", options.iterationTime() + " s");
+    ChainedOptionsBuilder jmh =
+        new OptionsBuilder()
+            .include(MicroBench.class.getPackageName() + ".*Benchmarks.*")
+            .forks(options.forks())
+            .warmupIterations(Math.max(1, options.iterations() / 2))
+            .warmupTime(TimeValue.seconds(options.iterationTime()))
+            .measurementIterations(options.iterations())
+            .measurementTime(TimeValue.seconds(options.iterationTime()))
+            .jvmArgsAppend(
+                "-Xmx512m", "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.ledger.schemas.avro")
+            .shouldFailOnError(true);
     Collection<RunResult> results;
     try {
       results = new Runner(jmh.build()).run();
     } catch (RunnerException e) {
       if (String.valueOf(e.getMessage()).contains("Unable to acquire the JMH lock")) {
         // Another JMH run on this machine would make both meaningless: say so rather than measure.
-        section.note("Skipped: another JMH run holds /tmp/jmh.lock. Rerun when it is done (or pass"
-            + " LEDGER_JAVA_OPTS=-Djmh.ignoreLock=true to measure anyway).");
+        section.note(
+            "Skipped: another JMH run holds /tmp/jmh.lock. Rerun when it is done (or pass"
+                + " LEDGER_JAVA_OPTS=-Djmh.ignoreLock=true to measure anyway).");
         return section.build();
       }
       throw e;
@@ -66,16 +74,25 @@ public final class MicroBench {
       }
       double score = primary.getScore();
       String unit = primary.getScoreUnit();
-      String value = unit.startsWith("ns/") ? String.format(Locale.ROOT, "%.0f ns/op (%,.0f ops/s per core)", score,
-          1e9 / score) : String.format(Locale.ROOT, "%.2f %s", score, unit);
+      String value =
+          unit.startsWith("ns/")
+              ? String.format(Locale.ROOT, "%.0f ns/op (%,.0f ops/s per core)", score, 1e9 / score)
+              : String.format(Locale.ROOT, "%.2f %s", score, unit);
       section.row(new Row(name, value, null, null, null, null));
-      section.raw(String.format(Locale.ROOT, "%s: %.1f ± %.1f %s", name, score, primary.getScoreError(),
-          primary.getScoreUnit()));
+      section.raw(
+          String.format(
+              Locale.ROOT,
+              "%s: %.1f ± %.1f %s",
+              name,
+              score,
+              primary.getScoreError(),
+              primary.getScoreUnit()));
     }
-    section.note("IngestBenchmarks: average time per operation on one thread (ops/s per core is its inverse); inputs"
-        + " are 1,000 events of `ledger generate`'s mix, cycled. CascadeBenchmarks: single-shot time of one root"
-        + " revocation in the real topology inside a TopologyTestDriver (no broker, no transactions, RocksDB stores),"
-        + " a fresh tree each time: the processors' own share of the end-to-end revocation latency.");
+    section.note(
+        "IngestBenchmarks: average time per operation on one thread (ops/s per core is its inverse); inputs"
+            + " are 1,000 events of `ledger generate`'s mix, cycled. CascadeBenchmarks: single-shot time of one root"
+            + " revocation in the real topology inside a TopologyTestDriver (no broker, no transactions, RocksDB stores),"
+            + " a fresh tree each time: the processors' own share of the end-to-end revocation latency.");
     return section.build();
   }
 }

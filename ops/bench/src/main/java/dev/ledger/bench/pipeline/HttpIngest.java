@@ -16,25 +16,42 @@ public final class HttpIngest {
 
   private HttpIngest() {}
 
-  /** {@code clients} clients posting {@code batch} events per request, closed loop; calls are requests. */
-  public static ClosedLoop.Result run(ApiCalls api, int clients, int batch, Duration warmup, Duration duration,
-      WorkloadSpec spec) throws InterruptedException {
-    return ClosedLoop.run(clients, warmup, duration, n -> {
-      // Each client its own seed, so event ids never collide.
-      Iterator<String> events = WorkloadGenerator.events(WorkloadSpec.builder().seed(spec.seed() * 1000 + n + 1)
-          .trees(Integer.MAX_VALUE).tenants(spec.tenants()).build()).iterator();
-      return random -> {
-        StringBuilder body = new StringBuilder(batch * 400);
-        for (int i = 0; i < batch; i++) {
-          body.append(events.next()).append('\n');
-        }
-        ApiCalls.Answer a = api.postNdjson("/v1/events", body.toString());
-        if (a.status() != 202) {
-          throw new IllegalStateException("POST /v1/events answered " + a.status() + ": "
-              + a.body().substring(0, Math.min(300, a.body().length())));
-        }
-        return true;
-      };
-    });
+  /**
+   * {@code clients} clients posting {@code batch} events per request, closed loop; calls are
+   * requests.
+   */
+  public static ClosedLoop.Result run(
+      ApiCalls api, int clients, int batch, Duration warmup, Duration duration, WorkloadSpec spec)
+      throws InterruptedException {
+    return ClosedLoop.run(
+        clients,
+        warmup,
+        duration,
+        n -> {
+          // Each client its own seed, so event ids never collide.
+          Iterator<String> events =
+              WorkloadGenerator.events(
+                      WorkloadSpec.builder()
+                          .seed(spec.seed() * 1000 + n + 1)
+                          .trees(Integer.MAX_VALUE)
+                          .tenants(spec.tenants())
+                          .build())
+                  .iterator();
+          return random -> {
+            StringBuilder body = new StringBuilder(batch * 400);
+            for (int i = 0; i < batch; i++) {
+              body.append(events.next()).append('\n');
+            }
+            ApiCalls.Answer a = api.postNdjson("/v1/events", body.toString());
+            if (a.status() != 202) {
+              throw new IllegalStateException(
+                  "POST /v1/events answered "
+                      + a.status()
+                      + ": "
+                      + a.body().substring(0, Math.min(300, a.body().length())));
+            }
+            return true;
+          };
+        });
   }
 }

@@ -16,11 +16,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * One timed pass of events through a running ledger: a producer sends generated events to
- * {@code ledger.events} for a fixed time, held back only when the index falls more than
- * {@code maxBacklog} events behind (so the run measures what the pipeline sustains, not how fast
- * a queue fills); then the clock runs until every event's audit record is indexed and the last
- * event of every partition is searchable through the API.
+ * One timed pass of events through a running ledger: a producer sends generated events to {@code
+ * ledger.events} for a fixed time, held back only when the index falls more than {@code maxBacklog}
+ * events behind (so the run measures what the pipeline sustains, not how fast a queue fills); then
+ * the clock runs until every event's audit record is indexed and the last event of every partition
+ * is searchable through the API.
  */
 public final class PipelineRun {
 
@@ -36,16 +36,32 @@ public final class PipelineRun {
    *     ledger too when it runs in the bench's JVM
    * @param bytes encoded size (key and value) of the events sent
    */
-  public record Result(long events, long visible, double sendSeconds, double visibleSeconds, boolean complete,
-      double cpuSeconds, long bytes) {
+  public record Result(
+      long events,
+      long visible,
+      double sendSeconds,
+      double visibleSeconds,
+      boolean complete,
+      double cpuSeconds,
+      long bytes) {
     public double eventsPerSecond() {
       return visible / visibleSeconds;
     }
 
     public String raw() {
-      return String.format(Locale.ROOT, "events=%d visible=%d send-seconds=%.2f visible-seconds=%.2f cpu-seconds=%.2f"
-          + " rate=%.0f/s per-bench-cpu-second=%.0f event-bytes=%d%s", events, visible, sendSeconds, visibleSeconds,
-          cpuSeconds, eventsPerSecond(), visible / cpuSeconds, bytes, complete ? "" : " INCOMPLETE");
+      return String.format(
+          Locale.ROOT,
+          "events=%d visible=%d send-seconds=%.2f visible-seconds=%.2f cpu-seconds=%.2f"
+              + " rate=%.0f/s per-bench-cpu-second=%.0f event-bytes=%d%s",
+          events,
+          visible,
+          sendSeconds,
+          visibleSeconds,
+          cpuSeconds,
+          eventsPerSecond(),
+          visible / cpuSeconds,
+          bytes,
+          complete ? "" : " INCOMPLETE");
     }
   }
 
@@ -57,7 +73,8 @@ public final class PipelineRun {
   private PipelineRun() {}
 
   /** Runs {@code spec}'s events through {@code ledger} for {@code duration}. */
-  public static Result run(LedgerUnderTest ledger, WorkloadSpec spec, Duration duration, long maxBacklog)
+  public static Result run(
+      LedgerUnderTest ledger, WorkloadSpec spec, Duration duration, long maxBacklog)
       throws InterruptedException {
     double indexedBefore = ledger.indexed(AUDIT);
     Map<Integer, Last> last = new ConcurrentHashMap<>();
@@ -76,7 +93,8 @@ public final class PipelineRun {
       while (System.nanoTime() < deadline && failure.get() == null) {
         // Reading the meter costs a registry search: check the backlog every 256 events only.
         if ((sent & 255) == 0) {
-          while (sent - (ledger.indexed(AUDIT) - indexedBefore) > maxBacklog && System.nanoTime() < deadline) {
+          while (sent - (ledger.indexed(AUDIT) - indexedBefore) > maxBacklog
+              && System.nanoTime() < deadline) {
             Thread.sleep(2);
           }
         }
@@ -84,14 +102,18 @@ public final class PipelineRun {
         if (e == null) {
           break;
         }
-        producer.send(new ProducerRecord<>(Topics.EVENTS.name(), e.key(), e.value()), (md, ex) -> {
-          if (ex != null) {
-            failure.compareAndSet(null, ex);
-          } else {
-            last.merge(md.partition(), new Last(md.offset(), e.eventId(), e.tenant()),
-                (a, b) -> a.offset() >= b.offset() ? a : b);
-          }
-        });
+        producer.send(
+            new ProducerRecord<>(Topics.EVENTS.name(), e.key(), e.value()),
+            (md, ex) -> {
+              if (ex != null) {
+                failure.compareAndSet(null, ex);
+              } else {
+                last.merge(
+                    md.partition(),
+                    new Last(md.offset(), e.eventId(), e.tenant()),
+                    (a, b) -> a.offset() >= b.offset() ? a : b);
+              }
+            });
         sent++;
         bytes += e.size();
       }
@@ -99,7 +121,8 @@ public final class PipelineRun {
       sendEnd = System.nanoTime();
     }
     if (failure.get() != null) {
-      throw new IllegalStateException("the broker refused an event: " + failure.get(), failure.get());
+      throw new IllegalStateException(
+          "the broker refused an event: " + failure.get(), failure.get());
     }
     boolean complete = awaitIndexed(ledger, indexedBefore, sent);
     if (complete) {
@@ -109,12 +132,19 @@ public final class PipelineRun {
     }
     long end = System.nanoTime();
     long visible = Math.min(sent, (long) (ledger.indexed(AUDIT) - indexedBefore));
-    return new Result(sent, visible, (sendEnd - start) / 1e9, (end - start) / 1e9, complete,
-        (Cpu.processNanos() - cpuStart) / 1e9, bytes);
+    return new Result(
+        sent,
+        visible,
+        (sendEnd - start) / 1e9,
+        (end - start) / 1e9,
+        complete,
+        (Cpu.processNanos() - cpuStart) / 1e9,
+        bytes);
   }
 
   /** Waits until {@code count} more audit records are indexed; false when progress stalls. */
-  private static boolean awaitIndexed(LedgerUnderTest ledger, double before, long count) throws InterruptedException {
+  private static boolean awaitIndexed(LedgerUnderTest ledger, double before, long count)
+      throws InterruptedException {
     double seen = -1;
     long lastProgress = System.nanoTime();
     while (true) {
@@ -133,8 +163,11 @@ public final class PipelineRun {
   }
 
   private static boolean awaitSearchable(ApiCalls api, Last l) throws InterruptedException {
-    String path = "/v1/audit?limit=1&tenant=" + ApiCalls.enc(l.tenant()) + "&q="
-        + ApiCalls.enc("event_id:\"" + l.eventId() + "\"");
+    String path =
+        "/v1/audit?limit=1&tenant="
+            + ApiCalls.enc(l.tenant())
+            + "&q="
+            + ApiCalls.enc("event_id:\"" + l.eventId() + "\"");
     long deadline = System.nanoTime() + STALL.toNanos();
     while (System.nanoTime() < deadline) {
       ApiCalls.Answer a = api.get(path);

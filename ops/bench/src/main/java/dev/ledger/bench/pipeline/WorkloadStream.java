@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Generates and encodes {@code ledger generate} events on a thread of its own, ahead of the
- * producer, so the producer never waits for JSON work. The generator's CPU still counts against
- * the ledger (same JVM, same cores), which only makes the pipeline's number conservative.
+ * producer, so the producer never waits for JSON work. The generator's CPU still counts against the
+ * ledger (same JVM, same cores), which only makes the pipeline's number conservative.
  */
 public final class WorkloadStream implements AutoCloseable {
 
@@ -22,17 +22,22 @@ public final class WorkloadStream implements AutoCloseable {
 
   /** Starts generating {@code spec}'s events. */
   public WorkloadStream(WorkloadSpec spec) {
-    thread = Thread.ofPlatform().daemon().name("bench-generator").start(() -> {
-      EventEncoder encoder = new EventEncoder();
-      Iterator<String> lines = WorkloadGenerator.events(spec).iterator();
-      try {
-        while (!closed && lines.hasNext()) {
-          queue.put(encoder.encode(lines.next()));
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    thread =
+        Thread.ofPlatform()
+            .daemon()
+            .name("bench-generator")
+            .start(
+                () -> {
+                  EventEncoder encoder = new EventEncoder();
+                  Iterator<String> lines = WorkloadGenerator.events(spec).iterator();
+                  try {
+                    while (!closed && lines.hasNext()) {
+                      queue.put(encoder.encode(lines.next()));
+                    }
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                });
   }
 
   /** The next event, or null if none came within a second (the spec is exhausted). */

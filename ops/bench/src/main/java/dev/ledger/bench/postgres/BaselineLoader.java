@@ -44,10 +44,23 @@ public final class BaselineLoader implements QueryDataset.Sink, AutoCloseable {
         ancestors.add(h.getTokenId());
       }
     }
-    tokens.text(t.getTenant()).text(t.getTokenId()).text(t.getParentId()).text(t.getRootId()).number(t.getDepth())
-        .array(ancestors).text(t.getPrincipal()).text(t.getActor()).array(t.getScopes()).array(t.getAudience())
-        .text(t.getStatus().name()).time(t.getIssuedAt()).time(t.getRevokedAt()).text(t.getRevocationCause())
-        .time(t.getExpiresAt()).endRow();
+    tokens
+        .text(t.getTenant())
+        .text(t.getTokenId())
+        .text(t.getParentId())
+        .text(t.getRootId())
+        .number(t.getDepth())
+        .array(ancestors)
+        .text(t.getPrincipal())
+        .text(t.getActor())
+        .array(t.getScopes())
+        .array(t.getAudience())
+        .text(t.getStatus().name())
+        .time(t.getIssuedAt())
+        .time(t.getRevokedAt())
+        .text(t.getRevocationCause())
+        .time(t.getExpiresAt())
+        .endRow();
     tokenRows++;
     if (tokens.length() > CHUNK_CHARS) {
       flushTokens();
@@ -67,19 +80,47 @@ public final class BaselineLoader implements QueryDataset.Sink, AutoCloseable {
     }
     String outcome = r.getOutcome() == null ? null : r.getOutcome().name();
     StringBuilder search = new StringBuilder();
-    for (String part : new String[] {r.getEventId(), r.getType(), r.getTokenId(), r.getPrincipal(), r.getResource(),
-        r.getAction(), outcome, r.getReason(), r.getRequestId()}) {
+    for (String part :
+        new String[] {
+          r.getEventId(),
+          r.getType(),
+          r.getTokenId(),
+          r.getPrincipal(),
+          r.getResource(),
+          r.getAction(),
+          outcome,
+          r.getReason(),
+          r.getRequestId()
+        }) {
       if (part != null) {
         search.append(part).append(' ');
       }
     }
     actors.forEach(a -> search.append(a).append(' '));
-    audit.text(r.getTenant()).text(r.getEventId()).text(r.getType()).time(r.getOccurredAt()).text(r.getTokenId())
-        .text(r.getPrincipal()).text(r.getActor()).array(actors).text(r.getResource()).text(r.getAction())
-        .text(outcome).text(r.getReason()).text(r.getRequestId()).array(r.getViolations())
-        .text(search.toString()).endRow();
+    audit
+        .text(r.getTenant())
+        .text(r.getEventId())
+        .text(r.getType())
+        .time(r.getOccurredAt())
+        .text(r.getTokenId())
+        .text(r.getPrincipal())
+        .text(r.getActor())
+        .array(actors)
+        .text(r.getResource())
+        .text(r.getAction())
+        .text(outcome)
+        .text(r.getReason())
+        .text(r.getRequestId())
+        .array(r.getViolations())
+        .text(search.toString())
+        .endRow();
     for (String actor : actors) {
-      auditActors.text(r.getTenant()).text(actor).time(r.getOccurredAt()).text(r.getEventId()).endRow();
+      auditActors
+          .text(r.getTenant())
+          .text(actor)
+          .time(r.getOccurredAt())
+          .text(r.getEventId())
+          .endRow();
     }
     auditRows++;
     if (audit.length() + auditActors.length() > CHUNK_CHARS) {

@@ -32,21 +32,38 @@ public final class BaselineQueries {
   public static List<Variant> variants(QueryKind kind) {
     List<Variant> out = new ArrayList<>();
     switch (kind) {
-      case TOKEN_BY_ID -> out.add(new Variant(kind, "primary key, chain by recursive CTE", """
+      case TOKEN_BY_ID ->
+          out.add(
+              new Variant(
+                  kind,
+                  "primary key, chain by recursive CTE",
+                  """
           WITH RECURSIVE up AS (
             SELECT t.*, 0 AS hop FROM tokens t WHERE t.tenant = ? AND t.token_id = ?
             UNION ALL
             SELECT p.*, up.hop + 1 FROM tokens p JOIN up ON p.tenant = up.tenant AND p.token_id = up.parent_id)
           SELECT * FROM up ORDER BY hop"""));
       case DESCENDANTS -> {
-        out.add(new Variant(kind, "ancestors text[] @> (GIN)", """
+        out.add(
+            new Variant(
+                kind,
+                "ancestors text[] @> (GIN)",
+                """
             SELECT * FROM tokens WHERE tenant = ? AND ancestors @> ARRAY[?]::text[]
             ORDER BY issued_at DESC, token_id DESC LIMIT 100"""));
         // Only a root's descendants, but newest first straight from the B-tree.
-        out.add(new Variant(kind, "(tenant, root_id, issued_at) B-tree, for a root", """
+        out.add(
+            new Variant(
+                kind,
+                "(tenant, root_id, issued_at) B-tree, for a root",
+                """
             SELECT * FROM tokens WHERE tenant = ? AND root_id = ? AND depth > 0
             ORDER BY issued_at DESC, token_id DESC LIMIT 100"""));
-        out.add(new Variant(kind, "recursive CTE over parent_id", """
+        out.add(
+            new Variant(
+                kind,
+                "recursive CTE over parent_id",
+                """
             WITH RECURSIVE down AS (
               SELECT t.tenant, t.token_id FROM tokens t WHERE t.tenant = ? AND t.parent_id = ?
               UNION ALL
@@ -54,21 +71,40 @@ public final class BaselineQueries {
             SELECT t.* FROM tokens t JOIN down d ON t.tenant = d.tenant AND t.token_id = d.token_id
             ORDER BY t.issued_at DESC, t.token_id DESC LIMIT 100"""));
       }
-      case AUDIT_BY_PRINCIPAL -> out.add(new Variant(kind, "(tenant, principal, occurred_at) B-tree", """
+      case AUDIT_BY_PRINCIPAL ->
+          out.add(
+              new Variant(
+                  kind,
+                  "(tenant, principal, occurred_at) B-tree",
+                  """
           SELECT * FROM audit WHERE tenant = ? AND principal = ? ORDER BY occurred_at DESC LIMIT 100"""));
       case AUDIT_BY_ACTOR, AUDIT_BY_HOT_ACTOR -> {
-        out.add(new Variant(kind, "audit_actor side table (B-tree), joined to audit", """
+        out.add(
+            new Variant(
+                kind,
+                "audit_actor side table (B-tree), joined to audit",
+                """
             SELECT a.* FROM audit_actor x JOIN audit a ON a.tenant = x.tenant AND a.event_id = x.event_id
             WHERE x.tenant = ? AND x.actor = ? ORDER BY x.occurred_at DESC LIMIT 100"""));
-        // MATERIALIZED keeps the planner on the GIN index. Left alone, it walks the time index newest
+        // MATERIALIZED keeps the planner on the GIN index. Left alone, it walks the time index
+        // newest
         // first and tests every row until 100 match: fast for an agent in 100,000 records, but 25 s
         // for a typical agent at 10 M rows (measured).
-        out.add(new Variant(kind, "actors text[] @> (GIN)", """
+        out.add(
+            new Variant(
+                kind,
+                "actors text[] @> (GIN)",
+                """
             WITH m AS MATERIALIZED (SELECT * FROM audit WHERE tenant = ? AND actors @> ARRAY[?]::text[])
             SELECT * FROM m ORDER BY occurred_at DESC LIMIT 100"""));
       }
-      case AUTHORITY_AT -> out.add(new Variant(kind, "(tenant, actor, issued_at) B-tree with expires_at, revoked_at;"
-          + " uses by T through ancestors (GIN) and audit (tenant, token_id, occurred_at)", """
+      case AUTHORITY_AT ->
+          out.add(
+              new Variant(
+                  kind,
+                  "(tenant, actor, issued_at) B-tree with expires_at, revoked_at;"
+                      + " uses by T through ancestors (GIN) and audit (tenant, token_id, occurred_at)",
+                  """
           WITH p AS (SELECT ?::text AS tenant, ?::text AS actor, ?::timestamptz AS at)
           SELECT t.*, (SELECT count(*) FROM tokens d JOIN audit a ON a.tenant = d.tenant AND a.token_id = d.token_id
                  WHERE d.tenant = t.tenant AND (d.token_id = t.token_id OR d.ancestors @> ARRAY[t.token_id])
@@ -76,8 +112,13 @@ public final class BaselineQueries {
           FROM p JOIN tokens t ON t.tenant = p.tenant AND t.actor = p.actor AND t.issued_at <= p.at
           WHERE (t.expires_at IS NULL OR t.expires_at >= p.at) AND (t.revoked_at IS NULL OR t.revoked_at > p.at)
           ORDER BY t.issued_at DESC LIMIT 100"""));
-      case TOKEN_AT -> out.add(new Variant(kind, "primary key; the chain's revocations, uses and violations by T"
-          + " through audit (tenant, token_id, occurred_at)", """
+      case TOKEN_AT ->
+          out.add(
+              new Variant(
+                  kind,
+                  "primary key; the chain's revocations, uses and violations by T"
+                      + " through audit (tenant, token_id, occurred_at)",
+                  """
           WITH p AS (SELECT ?::text AS tenant, ?::text AS id, ?::timestamptz AS at),
           t AS (SELECT tk.* FROM p JOIN tokens tk ON tk.tenant = p.tenant AND tk.token_id = p.id AND tk.issued_at <= p.at)
           SELECT t.*,
@@ -90,7 +131,12 @@ public final class BaselineQueries {
             (SELECT array_agg(DISTINCT v) FROM audit a CROSS JOIN LATERAL unnest(a.violations) v
                WHERE a.tenant = t.tenant AND a.token_id = t.token_id AND a.occurred_at <= p.at) AS violations_at
           FROM p, t"""));
-      case FREE_TEXT -> out.add(new Variant(kind, "to_tsvector GIN", """
+      case FREE_TEXT ->
+          out.add(
+              new Variant(
+                  kind,
+                  "to_tsvector GIN",
+                  """
           WITH m AS MATERIALIZED (
             SELECT * FROM audit WHERE tenant = ? AND to_tsvector('simple', search_text) @@ plainto_tsquery('simple', ?))
           SELECT * FROM m ORDER BY occurred_at DESC LIMIT 100"""));
@@ -98,7 +144,9 @@ public final class BaselineQueries {
     return out;
   }
 
-  /** Runs a prepared query with (tenant, value[, at]) and reads every cell; returns the row count. */
+  /**
+   * Runs a prepared query with (tenant, value[, at]) and reads every cell; returns the row count.
+   */
   public static int run(PreparedStatement statement, QueryKind.Args args) throws SQLException {
     bind(statement, args);
     int rows = 0;
@@ -123,8 +171,12 @@ public final class BaselineQueries {
     }
   }
 
-  /** The plan PostgreSQL ran for {@code variant} with {@code args}: EXPLAIN (ANALYZE, BUFFERS), one line each. */
-  public static List<String> explain(Connection c, Variant variant, QueryKind.Args args) throws SQLException {
+  /**
+   * The plan PostgreSQL ran for {@code variant} with {@code args}: EXPLAIN (ANALYZE, BUFFERS), one
+   * line each.
+   */
+  public static List<String> explain(Connection c, Variant variant, QueryKind.Args args)
+      throws SQLException {
     List<String> lines = new ArrayList<>();
     try (PreparedStatement s = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + variant.sql())) {
       bind(s, args);

@@ -17,19 +17,19 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /**
- * Cascade revocation the way a good DBA would build it on PostgreSQL: one recursive UPDATE over
- * the index on (tenant, parent_id), then {@code NOTIFY} with the revoked ids (one notification per
- * 200 ids, well under the 8,000-byte payload limit), sent at commit. The clock stops when a
- * LISTENing JDBC connection, standing for a resource server, has received every id: the same end
- * point as the ledger's read_committed consumer of ledger.revocations. The time until commit is
- * kept beside it.
+ * Cascade revocation the way a good DBA would build it on PostgreSQL: one recursive UPDATE over the
+ * index on (tenant, parent_id), then {@code NOTIFY} with the revoked ids (one notification per 200
+ * ids, well under the 8,000-byte payload limit), sent at commit. The clock stops when a LISTENing
+ * JDBC connection, standing for a resource server, has received every id: the same end point as the
+ * ledger's read_committed consumer of ledger.revocations. The time until commit is kept beside it.
  */
 public final class BaselineRevocation {
 
   static final String CHANNEL = "ledger_revocations";
   public static final int IDS_PER_NOTIFICATION = 200;
 
-  static final String CASCADE = """
+  static final String CASCADE =
+      """
       WITH RECURSIVE down AS (
         SELECT token_id FROM tokens WHERE tenant = ? AND token_id = ?
         UNION ALL
@@ -38,7 +38,8 @@ public final class BaselineRevocation {
         WHERE tenant = ? AND token_id IN (SELECT token_id FROM down) AND status <> 'revoked' RETURNING token_id),
       chunks AS (SELECT string_agg(token_id, ',') AS ids, count(*) AS n
         FROM (SELECT token_id, (row_number() OVER ()) / %d AS chunk FROM revoked) r GROUP BY chunk)
-      SELECT n, pg_notify('%s', ids) FROM chunks""".formatted(IDS_PER_NOTIFICATION, CHANNEL);
+      SELECT n, pg_notify('%s', ids) FROM chunks"""
+          .formatted(IDS_PER_NOTIFICATION, CHANNEL);
 
   /**
    * Latencies of the same revocations.
@@ -50,7 +51,10 @@ public final class BaselineRevocation {
 
   private BaselineRevocation() {}
 
-  /** Loads {@code reps} trees of {@code shape} (tree ids {@code prefix + rep}) into the tokens table. */
+  /**
+   * Loads {@code reps} trees of {@code shape} (tree ids {@code prefix + rep}) into the tokens
+   * table.
+   */
   public static void load(Connection c, TreeShape shape, String prefix, int reps) throws Exception {
     var copy = c.unwrap(PGConnection.class).getCopyAPI();
     CopyText rows = new CopyText();
@@ -65,10 +69,22 @@ public final class BaselineRevocation {
           a.add(TreeShape.tokenId(tree, shape.parent(i)));
         }
         ancestors.add(a);
-        rows.text("default").text(TreeShape.tokenId(tree, i)).text(i == 0 ? null : TreeShape.tokenId(tree, shape.parent(i)))
-            .text(TreeShape.tokenId(tree, 0)).number(a.size()).array(a).text("user:revocation-bench")
-            .text("agent:rv-" + i % 100).array(List.of("mail:read")).array(List.of("https://api.mail.example"))
-            .text("active").time(at.plusMillis(i)).text(null).text(null).text(null).endRow();
+        rows.text("default")
+            .text(TreeShape.tokenId(tree, i))
+            .text(i == 0 ? null : TreeShape.tokenId(tree, shape.parent(i)))
+            .text(TreeShape.tokenId(tree, 0))
+            .number(a.size())
+            .array(a)
+            .text("user:revocation-bench")
+            .text("agent:rv-" + i % 100)
+            .array(List.of("mail:read"))
+            .array(List.of("https://api.mail.example"))
+            .text("active")
+            .time(at.plusMillis(i))
+            .text(null)
+            .text(null)
+            .text(null)
+            .endRow();
         if (rows.length() > (4 << 20)) {
           copy.copyIn("COPY tokens FROM STDIN", new StringReader(rows.toString()));
           rows.clear();
@@ -112,12 +128,14 @@ public final class BaselineRevocation {
   }
 
   /** Revokes the root of each loaded tree in turn, {@code listener} receiving the notifications. */
-  public static Result revokeEach(Connection c, Connection listener, TreeShape shape, String prefix, int reps)
+  public static Result revokeEach(
+      Connection c, Connection listener, TreeShape shape, String prefix, int reps)
       throws Exception {
     Histogram commit = Latency.histogram();
     Histogram notified = Latency.histogram();
     c.setAutoCommit(false);
-    try (Listener l = new Listener(listener); PreparedStatement update = c.prepareStatement(CASCADE)) {
+    try (Listener l = new Listener(listener);
+        PreparedStatement update = c.prepareStatement(CASCADE)) {
       for (int r = 0; r < reps; r++) {
         String root = TreeShape.tokenId(prefix + r, 0);
         l.reset();
@@ -132,7 +150,8 @@ public final class BaselineRevocation {
         c.commit();
         commit.recordValue(System.nanoTime() - t0);
         if (updated != shape.tokens()) {
-          throw new IllegalStateException("the cascade revoked " + updated + " of " + shape.tokens() + " tokens");
+          throw new IllegalStateException(
+              "the cascade revoked " + updated + " of " + shape.tokens() + " tokens");
         }
         notified.recordValue(l.awaitIds(shape.tokens()) - t0);
       }
@@ -155,22 +174,27 @@ public final class BaselineRevocation {
         s.execute("LISTEN " + CHANNEL);
       }
       PGConnection pg = c.unwrap(PGConnection.class);
-      thread = Thread.ofPlatform().daemon().name("pg-listener").start(() -> {
-        try {
-          while (!closed) {
-            PGNotification[] received = pg.getNotifications(50);
-            long now = System.nanoTime();
-            if (received != null) {
-              for (PGNotification n : received) {
-                lastNanos = now;
-                ids.addAndGet(count(n.getParameter()));
-              }
-            }
-          }
-        } catch (Exception e) {
-          failure = e;
-        }
-      });
+      thread =
+          Thread.ofPlatform()
+              .daemon()
+              .name("pg-listener")
+              .start(
+                  () -> {
+                    try {
+                      while (!closed) {
+                        PGNotification[] received = pg.getNotifications(50);
+                        long now = System.nanoTime();
+                        if (received != null) {
+                          for (PGNotification n : received) {
+                            lastNanos = now;
+                            ids.addAndGet(count(n.getParameter()));
+                          }
+                        }
+                      }
+                    } catch (Exception e) {
+                      failure = e;
+                    }
+                  });
     }
 
     /** Ids in a notification payload (comma-separated). */
@@ -190,7 +214,8 @@ public final class BaselineRevocation {
           throw new IllegalStateException("the listener failed: " + failure, failure);
         }
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("the listener received " + ids.get() + " of " + expected + " ids");
+          throw new IllegalStateException(
+              "the listener received " + ids.get() + " of " + expected + " ids");
         }
         Thread.sleep(1);
       }

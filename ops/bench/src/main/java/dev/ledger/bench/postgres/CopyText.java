@@ -42,7 +42,10 @@ public final class CopyText {
       if (literal.length() > 1) {
         literal.append(',');
       }
-      literal.append('"').append(String.valueOf(v).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+      literal
+          .append('"')
+          .append(String.valueOf(v).replace("\\", "\\\\").replace("\"", "\\\""))
+          .append('"');
     }
     return text(literal.append('}').toString());
   }

@@ -13,24 +13,33 @@ import java.util.StringJoiner;
 /**
  * What a real ingest service on PostgreSQL writes per event, in one statement per event: the raw
  * event, the derived token row (root, parent, depth, ancestors looked up from the parent row), or
- * the cascade of a revocation, and the audit row with every actor of the chain, plus one
- * {@code audit_actor} row per actor. The statements of a transaction go to the server as JDBC
- * batches (consecutive events of the same kind share one), so a batch of events costs a few round
- * trips, not one per event. Not thread-safe: one per connection.
+ * the cascade of a revocation, and the audit row with every actor of the chain, plus one {@code
+ * audit_actor} row per actor. The statements of a transaction go to the server as JDBC batches
+ * (consecutive events of the same kind share one), so a batch of events costs a few round trips,
+ * not one per event. Not thread-safe: one per connection.
  */
 public final class DerivedWriter implements EventSink {
 
   /** The kinds of event, each with its statement. */
-  enum Kind { TOKEN, USE, REVOCATION }
+  enum Kind {
+    TOKEN,
+    USE,
+    REVOCATION
+  }
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static final String EVENT = """
+  private static final String EVENT =
+      """
       e AS (INSERT INTO events (event_id, tenant, type, token_id, occurred_at, body)
         VALUES (:event_id, :tenant, :type, :token, :at::timestamptz, :body::jsonb))""";
 
-  /** The audit row and its audit_actor rows, from a CTE {@code t} (tenant, token_id, ancestors, principal), maybe empty. */
-  private static final String AUDIT = """
+  /**
+   * The audit row and its audit_actor rows, from a CTE {@code t} (tenant, token_id, ancestors,
+   * principal), maybe empty.
+   */
+  private static final String AUDIT =
+      """
       a AS (INSERT INTO audit (tenant, event_id, type, occurred_at, token_id, principal, actor, actors, resource,
           action, outcome, reason, request_id, violations, search_text)
         SELECT :tenant, :event_id, :type, :at::timestamptz, :token, t.principal, :actor, c.actors, :resource, :action,
@@ -43,8 +52,11 @@ public final class DerivedWriter implements EventSink {
       INSERT INTO audit_actor (tenant, actor, occurred_at, event_id)
         SELECT a.tenant, u.actor, a.occurred_at, a.event_id FROM a, unnest(a.actors) u(actor)""";
 
-  static final Map<Kind, NamedSql> STATEMENTS = Map.of(
-      Kind.TOKEN, NamedSql.of("""
+  static final Map<Kind, NamedSql> STATEMENTS =
+      Map.of(
+          Kind.TOKEN,
+              NamedSql.of(
+                  """
           WITH p AS (SELECT token_id, root_id, depth, ancestors, principal FROM tokens
             WHERE tenant = :tenant AND token_id = :parent),
           t AS (INSERT INTO tokens (tenant, token_id, parent_id, root_id, depth, ancestors, principal, actor, scopes,
@@ -54,11 +66,21 @@ public final class DerivedWriter implements EventSink {
               'active', :at::timestamptz
             FROM (SELECT 1) one LEFT JOIN p ON true
             RETURNING tenant, token_id, ancestors, principal),
-          """ + EVENT + ",\n" + AUDIT),
-      Kind.USE, NamedSql.of("""
+          """
+                      + EVENT
+                      + ",\n"
+                      + AUDIT),
+          Kind.USE,
+              NamedSql.of(
+                  """
           WITH t AS (SELECT tenant, token_id, ancestors, principal FROM tokens WHERE tenant = :tenant AND token_id = :token),
-          """ + EVENT + ",\n" + AUDIT),
-      Kind.REVOCATION, NamedSql.of("""
+          """
+                      + EVENT
+                      + ",\n"
+                      + AUDIT),
+          Kind.REVOCATION,
+              NamedSql.of(
+                  """
           WITH RECURSIVE down AS (
             SELECT token_id FROM tokens WHERE tenant = :tenant AND token_id = :token
             UNION ALL
@@ -66,7 +88,10 @@ public final class DerivedWriter implements EventSink {
           r AS (UPDATE tokens SET status = 'revoked', revoked_at = :at::timestamptz, revocation_cause = :token
             WHERE tenant = :tenant AND token_id IN (SELECT token_id FROM down) AND status <> 'revoked'),
           t AS (SELECT tenant, token_id, ancestors, principal FROM tokens WHERE tenant = :tenant AND token_id = :token),
-          """ + EVENT + ",\n" + AUDIT));
+          """
+                      + EVENT
+                      + ",\n"
+                      + AUDIT));
 
   private final Connection connection;
   private final Map<Kind, PreparedStatement> prepared = new HashMap<>();
@@ -81,7 +106,10 @@ public final class DerivedWriter implements EventSink {
     }
   }
 
-  /** Adds one event (a {@code ledger generate} JSON line); sent at the next {@link #flush()} or change of kind. */
+  /**
+   * Adds one event (a {@code ledger generate} JSON line); sent at the next {@link #flush()} or
+   * change of kind.
+   */
   @Override
   public void add(String line) throws Exception {
     JsonNode e = JSON.readTree(line);
@@ -115,7 +143,8 @@ public final class DerivedWriter implements EventSink {
 
   /** The named values of one event's statement. */
   static Map<String, Object> values(JsonNode e, String line) {
-    JsonNode body = e.has("token") ? e.get("token") : e.has("use") ? e.get("use") : e.get("revocation");
+    JsonNode body =
+        e.has("token") ? e.get("token") : e.has("use") ? e.get("use") : e.get("revocation");
     Map<String, Object> v = new HashMap<>();
     v.put("event_id", e.get("event_id").asText());
     v.put("tenant", e.path("tenant").asText("default"));
@@ -134,7 +163,9 @@ public final class DerivedWriter implements EventSink {
     v.put("reason", text(body, "reason"));
     v.put("request_id", text(body, "request_id"));
     StringJoiner search = new StringJoiner(" ");
-    for (String k : List.of("event_id", "type", "token", "resource", "action", "outcome", "reason", "request_id")) {
+    for (String k :
+        List.of(
+            "event_id", "type", "token", "resource", "action", "outcome", "reason", "request_id")) {
       if (v.get(k) != null) {
         search.add((String) v.get(k));
       }

@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 
 /**
  * SQL with {@code :name} parameters, turned into JDBC's positional {@code ?}: the baseline's ingest
- * statements use the same value in several places, which positional binding makes error-prone.
- * A cast ({@code ::text}) is not a parameter.
+ * statements use the same value in several places, which positional binding makes error-prone. A
+ * cast ({@code ::text}) is not a parameter.
  *
  * @param jdbc the statement with {@code ?} placeholders
  * @param names the parameter name of each placeholder, in order
@@ -38,7 +38,10 @@ record NamedSql(String jdbc, List<String> names) {
     return new NamedSql(jdbc.toString(), names);
   }
 
-  /** Binds {@code values} by name; a missing or null value binds SQL NULL; a String[] binds a text[]. */
+  /**
+   * Binds {@code values} by name; a missing or null value binds SQL NULL; a String[] binds a
+   * text[].
+   */
   void bind(PreparedStatement statement, Map<String, ?> values) throws SQLException {
     for (int i = 0; i < names.size(); i++) {
       Object v = values.get(names.get(i));

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Settings are those a DBA would give a dedicated database on this machine (shared_buffers a
  * quarter of memory up to 4 GB, effective_cache_size three quarters, jit off, random_page_cost 1.1,
- * larger WAL); durability is PostgreSQL's default
- * ({@code fsync=on}, {@code synchronous_commit=on}).
+ * larger WAL); durability is PostgreSQL's default ({@code fsync=on}, {@code
+ * synchronous_commit=on}).
  */
 public final class PostgresServer implements AutoCloseable {
 
@@ -55,8 +55,12 @@ public final class PostgresServer implements AutoCloseable {
       return Optional.empty();
     }
     try (Stream<Path> versions = Files.list(VERSIONS)) {
-      return versions.map(v -> v.resolve("bin"))
-          .filter(b -> Files.isExecutable(b.resolve("initdb")) && Files.isExecutable(b.resolve("pg_ctl")))
+      return versions
+          .map(v -> v.resolve("bin"))
+          .filter(
+              b ->
+                  Files.isExecutable(b.resolve("initdb"))
+                      && Files.isExecutable(b.resolve("pg_ctl")))
           .max(Comparator.comparing(b -> versionOf(b.getParent())));
     } catch (IOException e) {
       return Optional.empty();
@@ -105,19 +109,55 @@ public final class PostgresServer implements AutoCloseable {
       run(List.of("chown", "-R", "postgres", dir.toString()), false);
     }
     Path data = dir.resolve("data");
-    run(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-A", "trust", "-U", "postgres",
-        "--no-sync", "-E", "UTF8", "--locale=C"), true);
+    run(
+        List.of(
+            bin.resolve("initdb").toString(),
+            "-D",
+            data.toString(),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "--no-sync",
+            "-E",
+            "UTF8",
+            "--locale=C"),
+        true);
     long memory = physicalMemory();
     long sharedBuffersMb = Math.max(128, Math.min(4096, memory / 4 / (1024 * 1024)));
-    String options = String.join(" ", "-c listen_addresses=127.0.0.1", "-p " + port,
-        "-c unix_socket_directories=" + dir, "-c shared_buffers=" + sharedBuffersMb + "MB",
-        "-c max_wal_size=4GB", "-c work_mem=64MB", "-c maintenance_work_mem=512MB", "-c max_connections=50",
-        // What a DBA sets for a dedicated server on SSD: no JIT for short OLTP queries (it costs more
-        // than it saves below a few hundred ms), the planner told how much the OS caches, and random
-        // reads priced near sequential ones.
-        "-c jit=off", "-c effective_cache_size=" + effectiveCacheMb(memory) + "MB", "-c random_page_cost=1.1");
-    run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("server.log").toString(),
-        "-o", options, "-w", "-t", "60", "start"), true);
+    String options =
+        String.join(
+            " ",
+            "-c listen_addresses=127.0.0.1",
+            "-p " + port,
+            "-c unix_socket_directories=" + dir,
+            "-c shared_buffers=" + sharedBuffersMb + "MB",
+            "-c max_wal_size=4GB",
+            "-c work_mem=64MB",
+            "-c maintenance_work_mem=512MB",
+            "-c max_connections=50",
+            // What a DBA sets for a dedicated server on SSD: no JIT for short OLTP queries (it
+            // costs more
+            // than it saves below a few hundred ms), the planner told how much the OS caches, and
+            // random
+            // reads priced near sequential ones.
+            "-c jit=off",
+            "-c effective_cache_size=" + effectiveCacheMb(memory) + "MB",
+            "-c random_page_cost=1.1");
+    run(
+        List.of(
+            bin.resolve("pg_ctl").toString(),
+            "-D",
+            data.toString(),
+            "-l",
+            dir.resolve("server.log").toString(),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "start"),
+        true);
     LOG.info("postgres started on 127.0.0.1:{} in {}", port, dir);
   }
 
@@ -136,7 +176,9 @@ public final class PostgresServer implements AutoCloseable {
 
   /** The JDBC URL of the {@code postgres} database. */
   public String jdbcUrl() {
-    return "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres&reWriteBatchedInserts=true";
+    return "jdbc:postgresql://127.0.0.1:"
+        + port
+        + "/postgres?user=postgres&reWriteBatchedInserts=true";
   }
 
   /** A new connection; the caller closes it. */
@@ -151,15 +193,20 @@ public final class PostgresServer implements AutoCloseable {
 
   /** Bytes of the database's tables and indexes (without WAL), as PostgreSQL counts them. */
   public static long databaseBytes(Connection c) throws SQLException {
-    try (var s = c.createStatement(); var rs = s.executeQuery("SELECT pg_database_size(current_database())")) {
+    try (var s = c.createStatement();
+        var rs = s.executeQuery("SELECT pg_database_size(current_database())")) {
       rs.next();
       return rs.getLong(1);
     }
   }
 
   public String settingsSummary() {
-    return "PostgreSQL " + version() + " (Debian package), 127.0.0.1:" + port
-        + ", shared_buffers a quarter of memory up to 4 GB, effective_cache_size " + effectiveCacheMb(physicalMemory())
+    return "PostgreSQL "
+        + version()
+        + " (Debian package), 127.0.0.1:"
+        + port
+        + ", shared_buffers a quarter of memory up to 4 GB, effective_cache_size "
+        + effectiveCacheMb(physicalMemory())
         + " MB (3/4 of memory), jit=off, random_page_cost=1.1, work_mem=64MB, max_wal_size=4GB, statistics target 1000"
         + " on the actor columns, ANALYZE after loading, fsync and synchronous_commit on (defaults)";
   }
@@ -171,8 +218,16 @@ public final class PostgresServer implements AutoCloseable {
     stopped = true;
     try {
       if (Files.exists(dir.resolve("data").resolve("postmaster.pid"))) {
-        run(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "fast", "-w",
-            "stop"), true);
+        run(
+            List.of(
+                bin.resolve("pg_ctl").toString(),
+                "-D",
+                dir.resolve("data").toString(),
+                "-m",
+                "fast",
+                "-w",
+                "stop"),
+            true);
       }
     } catch (RuntimeException | IOException e) {
       LOG.warn("stopping postgres in {} failed: {}", dir, e.toString());
@@ -198,8 +253,11 @@ public final class PostgresServer implements AutoCloseable {
     }
     full.addAll(command);
     File log = dir.resolve("command.log").toFile();
-    Process p = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log))
-        .start();
+    Process p =
+        new ProcessBuilder(full)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
+            .start();
     try {
       if (!p.waitFor(120, TimeUnit.SECONDS)) {
         p.destroyForcibly();
@@ -216,8 +274,8 @@ public final class PostgresServer implements AutoCloseable {
       if (Files.exists(serverLog)) {
         output += "\n" + Files.readString(serverLog);
       }
-      throw new IllegalStateException("failed (exit " + p.exitValue() + "): " + String.join(" ", full) + "\n"
-          + tail(output));
+      throw new IllegalStateException(
+          "failed (exit " + p.exitValue() + "): " + String.join(" ", full) + "\n" + tail(output));
     }
   }
 

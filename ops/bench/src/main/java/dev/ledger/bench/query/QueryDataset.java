@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * A deterministic audit trail of a given size, as the ledger would have derived it, written as
- * the ledger's own {@link TokenNode} and {@link AuditRecord} values so the index and PostgreSQL
- * load exactly the same data.
+ * A deterministic audit trail of a given size, as the ledger would have derived it, written as the
+ * ledger's own {@link TokenNode} and {@link AuditRecord} values so the index and PostgreSQL load
+ * exactly the same data.
  *
  * <p>Shape: trees of 15 tokens (fan-out 2, depth 3), each token issued and used twice (45 audit
  * records a tree); one large tree of {@code bigTree} descendants (fan-out 10, one record each) for
@@ -39,10 +39,22 @@ public record QueryDataset(long records, int tenants, int bigTree, long hotRecor
   static final int BIG_FANOUT = 10;
   static final String HOT_AGENT = "agent:hot-orchestrator";
   static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
-  private static final List<String> RESOURCES = List.of("https://api.flights.example", "https://api.hotels.example",
-      "https://api.calendar.example", "https://api.mail.example", "https://api.files.example");
-  private static final List<String> ACTIONS = List.of("GET /flights/search", "POST /flights/book", "GET /hotels/search",
-      "POST /hotels/book", "GET /calendar/events", "POST /mail/send", "GET /files/report");
+  private static final List<String> RESOURCES =
+      List.of(
+          "https://api.flights.example",
+          "https://api.hotels.example",
+          "https://api.calendar.example",
+          "https://api.mail.example",
+          "https://api.files.example");
+  private static final List<String> ACTIONS =
+      List.of(
+          "GET /flights/search",
+          "POST /flights/book",
+          "GET /hotels/search",
+          "POST /hotels/book",
+          "GET /calendar/events",
+          "POST /mail/send",
+          "GET /files/report");
 
   /** Receives the dataset. */
   public interface Sink {
@@ -53,7 +65,8 @@ public record QueryDataset(long records, int tenants, int bigTree, long hotRecor
 
   public QueryDataset {
     if (records < RECORDS_PER_TREE || tenants < 1 || bigTree < 1 || hotRecords < 0) {
-      throw new IllegalArgumentException("records >= " + RECORDS_PER_TREE + ", tenants >= 1, bigTree >= 1, hotRecords >= 0");
+      throw new IllegalArgumentException(
+          "records >= " + RECORDS_PER_TREE + ", tenants >= 1, bigTree >= 1, hotRecords >= 0");
     }
   }
 
@@ -110,8 +123,8 @@ public record QueryDataset(long records, int tenants, int bigTree, long hotRecor
   }
 
   /**
-   * When regular tree {@code tree} begins: its tokens are issued 0..14 ms later and its uses
-   * 15..44 ms later, and every token expires an hour after its issue.
+   * When regular tree {@code tree} begins: its tokens are issued 0..14 ms later and its uses 15..44
+   * ms later, and every token expires an hour after its issue.
    */
   public Instant treeStart(int tree) {
     return START.plusMillis(tree * 2_000L);
@@ -144,8 +157,18 @@ public record QueryDataset(long records, int tenants, int bigTree, long hotRecor
       Instant at = Instant.ofEpochMilli(clock + i);
       TokenNode node = token(tenant, id, parent, "big-0", chain, "user:big-owner", actor, at);
       sink.token(node);
-      sink.audit(record(tenant, "big-e" + i, i == 0 ? "token.issued" : "token.attenuated", at, node, null, null, null,
-          null, List.of()));
+      sink.audit(
+          record(
+              tenant,
+              "big-e" + i,
+              i == 0 ? "token.issued" : "token.attenuated",
+              at,
+              node,
+              null,
+              null,
+              null,
+              null,
+              List.of()));
     }
   }
 
@@ -159,25 +182,59 @@ public record QueryDataset(long records, int tenants, int bigTree, long hotRecor
     for (int i = 0; i < TOKENS_PER_TREE; i++) {
       int parentIndex = i == 0 ? -1 : (i - 1) / FANOUT;
       TokenNode parent = parentIndex < 0 ? null : nodes.get(parentIndex);
-      String actor = i == 0 ? rootAgent(tree) : "agent:c" + random.nextInt(5_000) + "-d" + depthOf(i);
+      String actor =
+          i == 0 ? rootAgent(tree) : "agent:c" + random.nextInt(5_000) + "-d" + depthOf(i);
       List<Hop> chain = new ArrayList<>(parent == null ? List.of() : parent.getChain());
-      chain.add(new Hop(tokenId(tree, i), actor, i == 0 ? Via.issued : depthOf(i) == 1 ? Via.exchanged : Via.attenuated));
+      chain.add(
+          new Hop(
+              tokenId(tree, i),
+              actor,
+              i == 0 ? Via.issued : depthOf(i) == 1 ? Via.exchanged : Via.attenuated));
       Instant at = Instant.ofEpochMilli(clock + seq);
-      TokenNode node = token(tenant, tokenId(tree, i), parent == null ? null : parent.getTokenId(), tokenId(tree, 0),
-          chain, principal, actor, at);
+      TokenNode node =
+          token(
+              tenant,
+              tokenId(tree, i),
+              parent == null ? null : parent.getTokenId(),
+              tokenId(tree, 0),
+              chain,
+              principal,
+              actor,
+              at);
       nodes.add(node);
       sink.token(node);
-      sink.audit(record(tenant, "q-e" + tree + "-" + seq++, i == 0 ? "token.issued" : depthOf(i) == 1 ? "token.exchanged"
-          : "token.attenuated", at, node, null, null, null, null, List.of()));
+      sink.audit(
+          record(
+              tenant,
+              "q-e" + tree + "-" + seq++,
+              i == 0 ? "token.issued" : depthOf(i) == 1 ? "token.exchanged" : "token.attenuated",
+              at,
+              node,
+              null,
+              null,
+              null,
+              null,
+              List.of()));
     }
     for (TokenNode node : nodes) {
       for (int u = 0; u < USES_PER_TOKEN; u++) {
         boolean denied = random.nextInt(10) == 0;
-        String reason = denied ? "refused: quota exceeded for project " + word(random.nextInt(500)) : null;
-        List<ViolationKind> violations = random.nextInt(40) == 0 ? List.of(ViolationKind.audience_mismatch) : List.of();
-        sink.audit(record(tenant, "q-e" + tree + "-" + seq, "token.used", Instant.ofEpochMilli(clock + seq), node,
-            RESOURCES.get(random.nextInt(RESOURCES.size())), ACTIONS.get(random.nextInt(ACTIONS.size())),
-            denied ? Outcome.denied : Outcome.allowed, reason, violations));
+        String reason =
+            denied ? "refused: quota exceeded for project " + word(random.nextInt(500)) : null;
+        List<ViolationKind> violations =
+            random.nextInt(40) == 0 ? List.of(ViolationKind.audience_mismatch) : List.of();
+        sink.audit(
+            record(
+                tenant,
+                "q-e" + tree + "-" + seq,
+                "token.used",
+                Instant.ofEpochMilli(clock + seq),
+                node,
+                RESOURCES.get(random.nextInt(RESOURCES.size())),
+                ACTIONS.get(random.nextInt(ACTIONS.size())),
+                denied ? Outcome.denied : Outcome.allowed,
+                reason,
+                violations));
         seq++;
       }
     }
@@ -191,27 +248,75 @@ public record QueryDataset(long records, int tenants, int bigTree, long hotRecor
     return depth;
   }
 
-  private static TokenNode token(String tenant, String id, String parent, String root, List<Hop> chain,
-      String principal, String actor, Instant at) {
+  private static TokenNode token(
+      String tenant,
+      String id,
+      String parent,
+      String root,
+      List<Hop> chain,
+      String principal,
+      String actor,
+      Instant at) {
     return TokenNode.newBuilder()
-        .setTokenId(id).setTenant(tenant).setParentId(parent).setRootId(root).setDepth(chain.size() - 1)
-        .setPrincipal(principal).setActor(actor).setIssuer("https://auth.example").setChain(chain)
-        .setScopes(List.of("flights:search", "mail:send")).setAudience(List.of("https://api.flights.example"))
-        .setExpiresAt(at.plusSeconds(3600)).setMaxUses(null).setUses(0).setStatus(TokenStatus.active)
-        .setRevokedAt(null).setRevocationCause(null).setViolations(List.of())
-        .setVia(chain.get(chain.size() - 1).getVia()).setGrant(parent == null ? "authorization_code" : null)
-        .setAttributes(Map.of()).setCaveats(List.of()).setIssuedAt(at).setSource("bench").setUpdatedAt(at)
+        .setTokenId(id)
+        .setTenant(tenant)
+        .setParentId(parent)
+        .setRootId(root)
+        .setDepth(chain.size() - 1)
+        .setPrincipal(principal)
+        .setActor(actor)
+        .setIssuer("https://auth.example")
+        .setChain(chain)
+        .setScopes(List.of("flights:search", "mail:send"))
+        .setAudience(List.of("https://api.flights.example"))
+        .setExpiresAt(at.plusSeconds(3600))
+        .setMaxUses(null)
+        .setUses(0)
+        .setStatus(TokenStatus.active)
+        .setRevokedAt(null)
+        .setRevocationCause(null)
+        .setViolations(List.of())
+        .setVia(chain.get(chain.size() - 1).getVia())
+        .setGrant(parent == null ? "authorization_code" : null)
+        .setAttributes(Map.of())
+        .setCaveats(List.of())
+        .setIssuedAt(at)
+        .setSource("bench")
+        .setUpdatedAt(at)
         .build();
   }
 
-  private static AuditRecord record(String tenant, String eventId, String type, Instant at, TokenNode node,
-      String resource, String action, Outcome outcome, String reason, List<ViolationKind> violations) {
+  private static AuditRecord record(
+      String tenant,
+      String eventId,
+      String type,
+      Instant at,
+      TokenNode node,
+      String resource,
+      String action,
+      Outcome outcome,
+      String reason,
+      List<ViolationKind> violations) {
     return AuditRecord.newBuilder()
-        .setEventId(eventId).setType(type).setOccurredAt(at).setTenant(tenant).setTokenId(node.getTokenId())
-        .setPrincipal(node.getPrincipal()).setActor(node.getActor()).setChain(node.getChain())
-        .setResource(resource).setAction(action).setOutcome(outcome).setViolations(violations)
-        .setRootId(node.getRootId()).setParentId(node.getParentId()).setSource("bench").setReason(reason)
-        .setRequestId(resource == null ? null : "req-" + eventId).setAttributes(Map.of()).setRecordedAt(at)
+        .setEventId(eventId)
+        .setType(type)
+        .setOccurredAt(at)
+        .setTenant(tenant)
+        .setTokenId(node.getTokenId())
+        .setPrincipal(node.getPrincipal())
+        .setActor(node.getActor())
+        .setChain(node.getChain())
+        .setResource(resource)
+        .setAction(action)
+        .setOutcome(outcome)
+        .setViolations(violations)
+        .setRootId(node.getRootId())
+        .setParentId(node.getParentId())
+        .setSource("bench")
+        .setReason(reason)
+        .setRequestId(resource == null ? null : "req-" + eventId)
+        .setAttributes(Map.of())
+        .setRecordedAt(at)
         .build();
   }
 }

@@ -1,2 +1,5 @@
-/** Query latency: one synthetic audit trail loaded into the ledger's index and into PostgreSQL, queried by concurrent clients. */
+/**
+ * Query latency: one synthetic audit trail loaded into the ledger's index and into PostgreSQL,
+ * queried by concurrent clients.
+ */
 package dev.ledger.bench.query;

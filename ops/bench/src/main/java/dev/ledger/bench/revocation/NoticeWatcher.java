@@ -45,14 +45,22 @@ public final class NoticeWatcher implements AutoCloseable {
   public NoticeWatcher(KafkaClientSettings kafka, String prefix) {
     this.prefix = prefix;
     Map<String, Object> props = kafka.config();
-    props.putAll(Map.of(
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20,
-        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000));
-    this.thread = Thread.ofPlatform().daemon().name("bench-notice-watcher").start(() -> loop(props));
+    props.putAll(
+        Map.of(
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed",
+            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+            StringDeserializer.class.getName(),
+            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+            ByteArrayDeserializer.class.getName(),
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false,
+            ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+            20,
+            ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+            5_000));
+    this.thread =
+        Thread.ofPlatform().daemon().name("bench-notice-watcher").start(() -> loop(props));
   }
 
   private void loop(Map<String, Object> props) {
@@ -61,7 +69,9 @@ public final class NoticeWatcher implements AutoCloseable {
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
       List<TopicPartition> partitions = new ArrayList<>();
       for (String topic : List.of(Topics.TOKENS.name(), Topics.REVOCATIONS.name())) {
-        consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        consumer
+            .partitionsFor(topic)
+            .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
       }
       consumer.assign(partitions);
       consumer.seekToEnd(partitions);
@@ -77,7 +87,9 @@ public final class NoticeWatcher implements AutoCloseable {
             continue;
           }
           String tokenId = key.substring(slash + 1);
-          TreeState tree = trees.computeIfAbsent(tokenId.substring(0, tokenId.lastIndexOf('-')), t -> new TreeState());
+          TreeState tree =
+              trees.computeIfAbsent(
+                  tokenId.substring(0, tokenId.lastIndexOf('-')), t -> new TreeState());
           synchronized (tree) {
             if (r.topic().equals(Topics.TOKENS.name())) {
               TokenNode node = tokens.deserialize(r.topic(), r.value());

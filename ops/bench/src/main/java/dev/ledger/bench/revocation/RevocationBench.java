@@ -36,10 +36,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * Revocation propagation: chains and trees are issued through the pipeline, then their roots are
  * revoked one at a time while background traffic flows; each sample is the time from the
- * revocation's acknowledgement by Kafka to the arrival, at a read_committed consumer of
- * {@code ledger.revocations}, of the last notice of the tree. PostgreSQL's recursive UPDATE of
- * the same shapes with NOTIFY is timed beside it, under the same background load, until a
- * LISTENing connection has every id (and until commit).
+ * revocation's acknowledgement by Kafka to the arrival, at a read_committed consumer of {@code
+ * ledger.revocations}, of the last notice of the tree. PostgreSQL's recursive UPDATE of the same
+ * shapes with NOTIFY is timed beside it, under the same background load, until a LISTENing
+ * connection has every id (and until commit).
  */
 public final class RevocationBench {
 
@@ -52,7 +52,11 @@ public final class RevocationBench {
    * @param postgres whether to run the baseline
    * @param ledgerSettings further configuration of the ledger under test
    */
-  public record Options(Map<TreeShape, Integer> shapes, int backgroundRate, int partitions, boolean postgres,
+  public record Options(
+      Map<TreeShape, Integer> shapes,
+      int backgroundRate,
+      int partitions,
+      boolean postgres,
       Map<String, String> ledgerSettings) {}
 
   /** Index lag (records) under which the ledger counts as settled after an issuance. */
@@ -66,9 +70,12 @@ public final class RevocationBench {
     this.out = out;
   }
 
-  /** Default shapes: chains of depth 1, 10, 30 and trees of the given sizes, with repetitions by size. */
-  public static Map<TreeShape, Integer> shapes(List<Integer> depths, List<Integer> treeSizes, int chainReps,
-      int treeRepsAt10k) {
+  /**
+   * Default shapes: chains of depth 1, 10, 30 and trees of the given sizes, with repetitions by
+   * size.
+   */
+  public static Map<TreeShape, Integer> shapes(
+      List<Integer> depths, List<Integer> treeSizes, int chainReps, int treeRepsAt10k) {
     Map<TreeShape, Integer> shapes = new LinkedHashMap<>();
     depths.forEach(d -> shapes.put(TreeShape.chain(d), chainReps));
     for (int size : treeSizes) {
@@ -80,9 +87,11 @@ public final class RevocationBench {
   }
 
   public Section run(String command) throws Exception {
-    Section.Builder section = Section.builder("revocation", "Revocation propagation: p50 / p99 / max")
-        .command(command).size("partitions", options.partitions())
-        .size("background load", options.backgroundRate() + " events/s");
+    Section.Builder section =
+        Section.builder("revocation", "Revocation propagation: p50 / p99 / max")
+            .command(command)
+            .size("partitions", options.partitions())
+            .size("background load", options.backgroundRate() + " events/s");
     section.size("streams commit interval", BenchLedger.commitInterval(options.ledgerSettings()));
     options.ledgerSettings().forEach(section::size);
     options.shapes().forEach((s, reps) -> section.size(s.name(), reps + " revocations"));
@@ -100,15 +109,25 @@ public final class RevocationBench {
       BaselineRevocation.Result b = baseline.get(shape);
       double limit = shape.fanout() == 1 ? 100 : shape.descendants() <= 10_000 ? 250 : 2_000;
       String name = shape.name() + " (depth " + shape.depth() + ")";
-      section.row(new Row(name + ", until every notice is received",
-          l.count() == 0 ? "no sample" : l.summary() + " (n=" + l.count() + ")",
-          b == null ? "" : b.untilNotified().summary() + " until the LISTENer has every id",
-          b == null || l.count() == 0 ? "" : Format.ratio(b.untilNotified().p99() / l.p99()) + " (p99)",
-          "p99 < " + Format.ms(limit) + " ms", l.count() == 0 ? "no sample" : Row.atMost(l.p99(), limit, "ms")));
+      section.row(
+          new Row(
+              name + ", until every notice is received",
+              l.count() == 0 ? "no sample" : l.summary() + " (n=" + l.count() + ")",
+              b == null ? "" : b.untilNotified().summary() + " until the LISTENer has every id",
+              b == null || l.count() == 0
+                  ? ""
+                  : Format.ratio(b.untilNotified().p99() / l.p99()) + " (p99)",
+              "p99 < " + Format.ms(limit) + " ms",
+              l.count() == 0 ? "no sample" : Row.atMost(l.p99(), limit, "ms")));
       if (b != null) {
-        section.row(new Row(name + ", PostgreSQL until commit (nobody told yet)", null,
-            b.untilCommit().summary() + " until commit",
-            l.count() == 0 ? "" : Format.ratio(b.untilCommit().p99() / l.p99()) + " (p99)", null, null));
+        section.row(
+            new Row(
+                name + ", PostgreSQL until commit (nobody told yet)",
+                null,
+                b.untilCommit().summary() + " until commit",
+                l.count() == 0 ? "" : Format.ratio(b.untilCommit().p99() / l.p99()) + " (p99)",
+                null,
+                null));
       }
       section.raw("ledger   " + shape.name() + ": " + l.raw());
       if (b != null) {
@@ -116,42 +135,52 @@ public final class RevocationBench {
         section.raw("postgres " + shape.name() + " until commit: " + b.untilCommit().raw());
       }
     }
-    section.note("Ledger: from the producer's acknowledgement of the token.revoked event to the moment a"
-        + " read_committed consumer of ledger.revocations (a resource server) has received a notice for every token"
-        + " of the tree. Each size's trees are issued first; revocations start once all their tokens are active and"
-        + " the index has caught up (lag under 1,000 records), one at a time, 300 ms apart, after an unrecorded warm-up"
-        + " (20 chains of depth 10, 3 trees of 1,000). The ledger runs in a JVM of its own as `./ledger up` starts it"
-        + " (the launcher's flags and default heap); the background load and the consumer run in the bench's JVM."
-        + " Streams exactly-once with the ledger's default settings (`ledger config` shows them; --set changes them)."
-        + " With a handful of samples per size, p99 is close to the maximum. Latency is measured one revocation at a"
-        + " time (each waits for the previous), under the background load.");
+    section.note(
+        "Ledger: from the producer's acknowledgement of the token.revoked event to the moment a"
+            + " read_committed consumer of ledger.revocations (a resource server) has received a notice for every token"
+            + " of the tree. Each size's trees are issued first; revocations start once all their tokens are active and"
+            + " the index has caught up (lag under 1,000 records), one at a time, 300 ms apart, after an unrecorded warm-up"
+            + " (20 chains of depth 10, 3 trees of 1,000). The ledger runs in a JVM of its own as `./ledger up` starts it"
+            + " (the launcher's flags and default heap); the background load and the consumer run in the bench's JVM."
+            + " Streams exactly-once with the ledger's default settings (`ledger config` shows them; --set changes them)."
+            + " With a handful of samples per size, p99 is close to the maximum. Latency is measured one revocation at a"
+            + " time (each waits for the previous), under the background load.");
     if (!baseline.isEmpty()) {
-      section.note("PostgreSQL: one recursive UPDATE over the (tenant, parent_id) index that RETURNs the revoked ids"
-          + " and sends them with pg_notify (" + BaselineRevocation.IDS_PER_NOTIFICATION + " ids per notification), delivered"
-          + " at commit; the clock runs from the statement's start until a LISTENing JDBC connection (standing for a"
-          + " resource server) has received every id. The same background load as the ledger's runs meanwhile: "
-          + options.backgroundRate() + " generated events/s written one per transaction with their derived rows (tokens,"
-          + " audit, audit_actor). The until-commit row is the same runs' time to commit. \"ledger vs baseline\" is"
-          + " PostgreSQL's p99 over the ledger's (above 1 the ledger is faster).");
+      section.note(
+          "PostgreSQL: one recursive UPDATE over the (tenant, parent_id) index that RETURNs the revoked ids"
+              + " and sends them with pg_notify ("
+              + BaselineRevocation.IDS_PER_NOTIFICATION
+              + " ids per notification), delivered"
+              + " at commit; the clock runs from the statement's start until a LISTENing JDBC connection (standing for a"
+              + " resource server) has received every id. The same background load as the ledger's runs meanwhile: "
+              + options.backgroundRate()
+              + " generated events/s written one per transaction with their derived rows (tokens,"
+              + " audit, audit_actor). The until-commit row is the same runs' time to commit. \"ledger vs baseline\" is"
+              + " PostgreSQL's p99 over the ledger's (above 1 the ledger is faster).");
     }
     return section.build();
   }
 
   /** Unrecorded revocations first: a freshly started JVM runs its first seconds interpreted. */
-  static final List<Map.Entry<TreeShape, Integer>> WARM_UP = List.of(Map.entry(TreeShape.chain(10), 20),
-      Map.entry(TreeShape.tree(1_000), 3));
+  static final List<Map.Entry<TreeShape, Integer>> WARM_UP =
+      List.of(Map.entry(TreeShape.chain(10), 20), Map.entry(TreeShape.tree(1_000), 3));
 
   private Map<TreeShape, Latency> runLedger(Section.Builder section) throws Exception {
     String run = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
     String prefix = "rv-" + run + "-";
     Map<TreeShape, Latency> results = new LinkedHashMap<>();
-    // The ledger in a JVM of its own, as `ledger up` runs it: the cascade competes with the background load for
+    // The ledger in a JVM of its own, as `ledger up` runs it: the cascade competes with the
+    // background load for
     // the same two cores, not with this bench's producers and consumers for the same heap and GC.
-    try (LedgerProcess ledger = LedgerProcess.start(options.partitions(), options.ledgerSettings());
+    try (LedgerProcess ledger =
+            LedgerProcess.start(options.partitions(), options.ledgerSettings());
         NoticeWatcher watcher = new NoticeWatcher(ledger.kafkaClient(), prefix);
         KafkaProducer<byte[], byte[]> producer = ProducerSettings.producer(ledger.kafkaClient());
-        BackgroundLoad background = new BackgroundLoad(ledger.kafkaClient(),
-            WorkloadSpec.builder().seed(77).trees(Integer.MAX_VALUE).build(), options.backgroundRate())) {
+        BackgroundLoad background =
+            new BackgroundLoad(
+                ledger.kafkaClient(),
+                WorkloadSpec.builder().seed(77).trees(Integer.MAX_VALUE).build(),
+                options.backgroundRate())) {
       section.raw("ledger " + ledger.describe());
       watcher.awaitAssigned();
       Rounds rounds = new Rounds(ledger, watcher, producer);
@@ -164,16 +193,26 @@ public final class RevocationBench {
       long started = System.nanoTime();
       shapeNumber = 0;
       for (Map.Entry<TreeShape, Integer> entry : options.shapes().entrySet()) {
-        results.put(entry.getKey(), rounds.run(entry.getKey(), entry.getValue(), prefix + "s" + shapeNumber++));
+        results.put(
+            entry.getKey(),
+            rounds.run(entry.getKey(), entry.getValue(), prefix + "s" + shapeNumber++));
       }
       double seconds = (System.nanoTime() - started) / 1e9;
-      section.raw(String.format(Locale.ROOT, "background events sent while measuring: %d in %.0f s (%.0f/s)",
-          background.sent() - backgroundBefore, seconds, (background.sent() - backgroundBefore) / seconds));
+      section.raw(
+          String.format(
+              Locale.ROOT,
+              "background events sent while measuring: %d in %.0f s (%.0f/s)",
+              background.sent() - backgroundBefore,
+              seconds,
+              (background.sent() - backgroundBefore) / seconds));
     }
     return results;
   }
 
-  /** Issues trees of one shape, waits until they are active and indexed, then revokes each root and times it. */
+  /**
+   * Issues trees of one shape, waits until they are active and indexed, then revokes each root and
+   * times it.
+   */
   private final class Rounds {
     private final LedgerUnderTest ledger;
     private final NoticeWatcher watcher;
@@ -193,37 +232,61 @@ public final class RevocationBench {
       }
       long t0 = System.nanoTime();
       for (String tree : trees) {
-        for (String json : shape.issueEvents(tree, Instant.now().minusMillis(shape.tokens() + 60_000L))) {
+        for (String json :
+            shape.issueEvents(tree, Instant.now().minusMillis(shape.tokens() + 60_000L))) {
           send(producer, encoder.encode(json));
         }
       }
       producer.flush();
       Duration issueTimeout = Duration.ofSeconds(120 + shape.tokens() * reps / 500);
       for (String tree : trees) {
-        await(() -> watcher.active(tree) >= shape.tokens(), issueTimeout,
-            () -> "tree " + tree + " has " + watcher.active(tree) + " of " + shape.tokens() + " tokens active");
+        await(
+            () -> watcher.active(tree) >= shape.tokens(),
+            issueTimeout,
+            () ->
+                "tree "
+                    + tree
+                    + " has "
+                    + watcher.active(tree)
+                    + " of "
+                    + shape.tokens()
+                    + " tokens active");
       }
       // The index trails streams by the whole issuance; revoking while it catches up would measure
       // two cores shared with that backlog, not revocation under the steady background load.
-      await(() -> ledger.indexLag() < SETTLED_LAG, issueTimeout,
+      await(
+          () -> ledger.indexLag() < SETTLED_LAG,
+          issueTimeout,
           () -> "the index is still " + ledger.indexLag() + " records behind");
-      out.printf("  %s: %d trees issued, active and indexed in %.1f s%n", shape.name(), reps,
-          (System.nanoTime() - t0) / 1e9);
+      out.printf(
+          "  %s: %d trees issued, active and indexed in %.1f s%n",
+          shape.name(), reps, (System.nanoTime() - t0) / 1e9);
       Histogram h = Latency.histogram();
       for (String tree : trees) {
         Thread.sleep(300); // let the previous cascade's output drain, so samples do not overlap
         CompletableFuture<Long> acked = new CompletableFuture<>();
         EncodedEvent revoke = encoder.encode(TreeShape.revokeRoot(tree, Instant.now()));
-        producer.send(new ProducerRecord<>(Topics.EVENTS.name(), revoke.key(), revoke.value()), (md, ex) -> {
-          if (ex != null) {
-            acked.completeExceptionally(ex);
-          } else {
-            acked.complete(System.nanoTime());
-          }
-        });
+        producer.send(
+            new ProducerRecord<>(Topics.EVENTS.name(), revoke.key(), revoke.value()),
+            (md, ex) -> {
+              if (ex != null) {
+                acked.completeExceptionally(ex);
+              } else {
+                acked.complete(System.nanoTime());
+              }
+            });
         long ackNanos = acked.get(30, TimeUnit.SECONDS);
-        await(() -> watcher.noticed(tree) >= shape.tokens(), Duration.ofSeconds(120),
-            () -> "tree " + tree + ": " + watcher.noticed(tree) + " of " + shape.tokens() + " notices");
+        await(
+            () -> watcher.noticed(tree) >= shape.tokens(),
+            Duration.ofSeconds(120),
+            () ->
+                "tree "
+                    + tree
+                    + ": "
+                    + watcher.noticed(tree)
+                    + " of "
+                    + shape.tokens()
+                    + " notices");
         long latency = watcher.lastNoticeNanos(tree) - ackNanos;
         h.recordValue(Math.max(0, latency));
         out.printf("    %s revoked: last notice after %.1f ms%n", tree, latency / 1e6);
@@ -240,24 +303,32 @@ public final class RevocationBench {
     boolean holds();
   }
 
-  private static void await(Condition condition, Duration timeout, java.util.function.Supplier<String> what)
+  private static void await(
+      Condition condition, Duration timeout, java.util.function.Supplier<String> what)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.holds()) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("timed out after " + timeout.toSeconds() + " s: " + what.get());
+        throw new IllegalStateException(
+            "timed out after " + timeout.toSeconds() + " s: " + what.get());
       }
       Thread.sleep(1);
     }
   }
 
-  private Map<TreeShape, BaselineRevocation.Result> runPostgres(Section.Builder section) throws Exception {
+  private Map<TreeShape, BaselineRevocation.Result> runPostgres(Section.Builder section)
+      throws Exception {
     Map<TreeShape, BaselineRevocation.Result> results = new LinkedHashMap<>();
-    try (PostgresServer pg = PostgresServer.start(); Connection c = pg.connect(); Connection listener = pg.connect()) {
+    try (PostgresServer pg = PostgresServer.start();
+        Connection c = pg.connect();
+        Connection listener = pg.connect()) {
       BaselineSchema.createAll(c);
       WorkloadSpec load = WorkloadSpec.builder().seed(77).trees(Integer.MAX_VALUE).build();
-      try (Paced background = new Paced("pg-background", options.backgroundRate(),
-          BaselineIngest.client(pg, BaselineIngest.Mode.DERIVED, 1, load, 0))) {
+      try (Paced background =
+          new Paced(
+              "pg-background",
+              options.backgroundRate(),
+              BaselineIngest.client(pg, BaselineIngest.Mode.DERIVED, 1, load, 0))) {
         long started = System.nanoTime();
         long before = background.calls();
         int shapeNumber = 0;
@@ -266,15 +337,22 @@ public final class RevocationBench {
           BaselineRevocation.load(c, entry.getKey(), prefix, entry.getValue());
           section.raw("postgres plan of the cascade, " + entry.getKey().name() + " (rolled back):");
           BaselineRevocation.explain(c, prefix).forEach(line -> section.raw("    " + line));
-          BaselineRevocation.Result r = BaselineRevocation.revokeEach(c, listener, entry.getKey(), prefix,
-              entry.getValue());
-          out.printf("  postgres %s: notified %s, committed %s%n", entry.getKey().name(), r.untilNotified().raw(),
-              r.untilCommit().raw());
+          BaselineRevocation.Result r =
+              BaselineRevocation.revokeEach(c, listener, entry.getKey(), prefix, entry.getValue());
+          out.printf(
+              "  postgres %s: notified %s, committed %s%n",
+              entry.getKey().name(), r.untilNotified().raw(), r.untilCommit().raw());
           results.put(entry.getKey(), r);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        section.raw(String.format(Locale.ROOT, "postgres background events written: %d in %.0f s (%.0f/s), errors %s",
-            background.calls() - before, seconds, (background.calls() - before) / seconds, background.errors()));
+        section.raw(
+            String.format(
+                Locale.ROOT,
+                "postgres background events written: %d in %.0f s (%.0f/s), errors %s",
+                background.calls() - before,
+                seconds,
+                (background.calls() - before) / seconds,
+                background.errors()));
       }
       section.note("Baseline: " + pg.settingsSummary() + ".");
     }

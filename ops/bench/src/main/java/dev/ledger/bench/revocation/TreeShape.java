@@ -9,8 +9,8 @@ import java.util.Locale;
 
 /**
  * A delegation tree to revoke: a chain ({@code fanout} 1) or a bushy tree, with {@code descendants}
- * tokens below the root. Token {@code i > 0} has parent {@code (i - 1) / fanout}, so depth grows
- * as log(descendants) for bushy trees and equals {@code descendants} for a chain.
+ * tokens below the root. Token {@code i > 0} has parent {@code (i - 1) / fanout}, so depth grows as
+ * log(descendants) for bushy trees and equals {@code descendants} for a chain.
  *
  * @param name how the report calls it, e.g. {@code chain of depth 10}
  * @param descendants tokens below the root
@@ -25,7 +25,8 @@ public record TreeShape(String name, int descendants, int fanout) {
   }
 
   public static TreeShape tree(int descendants) {
-    return new TreeShape(String.format(Locale.ROOT, "tree of %,d descendants", descendants), descendants, 10);
+    return new TreeShape(
+        String.format(Locale.ROOT, "tree of %,d descendants", descendants), descendants, 10);
   }
 
   /** Tokens in the tree, root included. */
@@ -68,7 +69,13 @@ public record TreeShape(String name, int descendants, int fanout) {
       } else {
         token.put("parent_token_id", tokenId(prefix, parent(i)));
       }
-      out.add(event(prefix + "-issue-" + i, i == 0 ? "token.issued" : "token.attenuated", at.plusMillis(i), "token", token));
+      out.add(
+          event(
+              prefix + "-issue-" + i,
+              i == 0 ? "token.issued" : "token.attenuated",
+              at.plusMillis(i),
+              "token",
+              token));
     }
     return out;
   }
@@ -82,7 +89,8 @@ public record TreeShape(String name, int descendants, int fanout) {
     return event(prefix + "-revoke", "token.revoked", at, "revocation", revocation);
   }
 
-  private static String event(String id, String type, Instant at, String bodyName, ObjectNode body) {
+  private static String event(
+      String id, String type, Instant at, String bodyName, ObjectNode body) {
     ObjectNode e = JSON.createObjectNode();
     e.put("event_id", id);
     e.put("type", type);

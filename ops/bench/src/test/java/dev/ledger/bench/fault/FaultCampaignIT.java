@@ -8,20 +8,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The kill campaign at a tiny size (the full one is {@code ledger bench fault-campaign}: 1 M events,
- * 20 kills): a {@code kill -9} of a child-JVM {@code ledger up} during a replay of 3,000 events (one, to keep the suite short: each restart of a killed ledger takes tens of seconds),
- * and nothing is lost or doubled anywhere; the same for a restart of its (external) broker mid-load.
+ * The kill campaign at a tiny size (the full one is {@code ledger bench fault-campaign}: 1 M
+ * events, 20 kills): a {@code kill -9} of a child-JVM {@code ledger up} during a replay of 3,000
+ * events (one, to keep the suite short: each restart of a killed ledger takes tens of seconds), and
+ * nothing is lost or doubled anywhere; the same for a restart of its (external) broker mid-load.
  */
 class FaultCampaignIT {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void aKillDuringAReplayLosesAndDoublesNothing() throws Exception {
-    CampaignReport r = new FaultCampaign(new FaultCampaign.Options(3_000, 1, 2, 2, 3, Duration.ofMinutes(5),
-        FaultCampaign.Fault.KILL_LEDGER), System.out)
-        .run(dir);
+    CampaignReport r =
+        new FaultCampaign(
+                new FaultCampaign.Options(
+                    3_000, 1, 2, 2, 3, Duration.ofMinutes(5), FaultCampaign.Fault.KILL_LEDGER),
+                System.out)
+            .run(dir);
     String why = CampaignSection.of(r, "FaultCampaignIT", java.util.Map.of()).toText();
     assertThat(r.kills()).as(why).isEqualTo(1);
     assertThat(r.events()).as(why).isEqualTo(3_000);
@@ -38,8 +41,12 @@ class FaultCampaignIT {
 
   @Test
   void aBrokerRestartUnderARunningLedgerLosesAndDoublesNothing() throws Exception {
-    CampaignReport r = new FaultCampaign(new FaultCampaign.Options(3_000, 1, 2, 2, 5, Duration.ofMinutes(5),
-        FaultCampaign.Fault.RESTART_BROKER), System.out).run(dir);
+    CampaignReport r =
+        new FaultCampaign(
+                new FaultCampaign.Options(
+                    3_000, 1, 2, 2, 5, Duration.ofMinutes(5), FaultCampaign.Fault.RESTART_BROKER),
+                System.out)
+            .run(dir);
     String why = CampaignSection.of(r, "FaultCampaignIT", java.util.Map.of()).toText();
     assertThat(r.kills()).as(why).isEqualTo(1);
     assertThat(r.auditTopic().once()).as(why).isEqualTo(3_000);

@@ -18,8 +18,10 @@ class CodeCommitTest {
   @Test
   void changedTrackedFilesMakeItDirtyAndAreCounted() {
     assertThat(CodeCommit.stamp(HEAD, " M streams/src/main/java/A.java\nM  pom.xml\n"))
-        .isEqualTo("2afdeb2c0ffee0000000000000000000000000aa (dirty: 2 tracked files changed since that commit)");
-    assertThat(CodeCommit.stamp(HEAD, " M BENCHMARKS.md\n")).contains("(dirty: 1 tracked file changed");
+        .isEqualTo(
+            "2afdeb2c0ffee0000000000000000000000000aa (dirty: 2 tracked files changed since that commit)");
+    assertThat(CodeCommit.stamp(HEAD, " M BENCHMARKS.md\n"))
+        .contains("(dirty: 1 tracked file changed");
   }
 
   @Test

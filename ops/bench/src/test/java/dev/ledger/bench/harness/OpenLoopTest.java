@@ -18,10 +18,17 @@ class OpenLoopTest {
   @Test
   void sendsTheStatedRateWhenTheServerKeepsUp() throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    ClosedLoop.Result r = OpenLoop.run(200, 2, Duration.ZERO, Duration.ofMillis(500), n -> random -> {
-      calls.incrementAndGet();
-      return true;
-    });
+    ClosedLoop.Result r =
+        OpenLoop.run(
+            200,
+            2,
+            Duration.ZERO,
+            Duration.ofMillis(500),
+            n ->
+                random -> {
+                  calls.incrementAndGet();
+                  return true;
+                });
     assertThat(calls.get()).isBetween(99, 101);
     assertThat(r.latency().count()).isEqualTo(calls.get());
     assertThat(r.latency().p50()).isLessThan(5.0);
@@ -31,16 +38,31 @@ class OpenLoopTest {
   void aSlowServerShowsTheQueueingThatAClosedLoopHides() throws Exception {
     // Each call takes 20 ms, one client, 100 requests/s due: the server can serve 50/s, so due
     // requests pile up and their latency grows far beyond the 20 ms a closed loop would report.
-    ClosedLoop.Result open = OpenLoop.run(100, 1, Duration.ZERO, Duration.ofMillis(600), n -> random -> {
-      Thread.sleep(20);
-      return true;
-    });
-    ClosedLoop.Result closed = ClosedLoop.run(1, Duration.ZERO, Duration.ofMillis(600), n -> random -> {
-      Thread.sleep(20);
-      return true;
-    });
-    // No absolute bound on the closed loop's latency: a loaded machine stretches a 20 ms sleep. The open
-    // loop's wait is structural (60 requests due in 600 ms, at most 30 served), so it dwarfs the closed one's.
+    ClosedLoop.Result open =
+        OpenLoop.run(
+            100,
+            1,
+            Duration.ZERO,
+            Duration.ofMillis(600),
+            n ->
+                random -> {
+                  Thread.sleep(20);
+                  return true;
+                });
+    ClosedLoop.Result closed =
+        ClosedLoop.run(
+            1,
+            Duration.ZERO,
+            Duration.ofMillis(600),
+            n ->
+                random -> {
+                  Thread.sleep(20);
+                  return true;
+                });
+    // No absolute bound on the closed loop's latency: a loaded machine stretches a 20 ms sleep. The
+    // open
+    // loop's wait is structural (60 requests due in 600 ms, at most 30 served), so it dwarfs the
+    // closed one's.
     assertThat(open.latency().count()).isEqualTo(60);
     assertThat(open.latency().max()).isGreaterThan(400.0);
     assertThat(open.latency().max()).isGreaterThan(4 * closed.latency().p50());
@@ -49,8 +71,13 @@ class OpenLoopTest {
   @Test
   void warmUpRequestsAreNotRecordedAndFailuresAreCounted() throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    ClosedLoop.Result r = OpenLoop.run(100, 1, Duration.ofMillis(200), Duration.ofMillis(200), n -> random ->
-        calls.incrementAndGet() % 2 == 0);
+    ClosedLoop.Result r =
+        OpenLoop.run(
+            100,
+            1,
+            Duration.ofMillis(200),
+            Duration.ofMillis(200),
+            n -> random -> calls.incrementAndGet() % 2 == 0);
     assertThat(calls.get()).isBetween(39, 41);
     assertThat(r.latency().count() + r.errors()).isEqualTo(20);
     assertThat(r.errors()).isBetween(9L, 11L);

@@ -11,15 +11,18 @@ class ProcStatTest {
 
   @Test
   void readsVmRssInBytes() {
-    String status = "Name:\tjava\nVmPeak:\t 9000000 kB\nVmRSS:\t  123456 kB\nRssAnon:\t 100000 kB\n";
+    String status =
+        "Name:\tjava\nVmPeak:\t 9000000 kB\nVmRSS:\t  123456 kB\nRssAnon:\t 100000 kB\n";
     assertThat(ProcStat.parseResidentBytes(status)).isEqualTo(123456L * 1024);
     assertThat(ProcStat.parseResidentBytes("Name:\tzombie\nState:\tZ (zombie)\n")).isEqualTo(-1);
   }
 
   @Test
   void addsUserAndSystemTicksEvenWhenTheCommandNameHasSpacesAndParentheses() {
-    // Fields: pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime ...
-    String stat = "4242 (java (x) y) S 1 4242 4242 0 -1 4194560 100 0 0 0 1234 567 0 0 20 0 40 0 99 0\n";
+    // Fields: pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt
+    // utime stime ...
+    String stat =
+        "4242 (java (x) y) S 1 4242 4242 0 -1 4194560 100 0 0 0 1234 567 0 0 20 0 40 0 99 0\n";
     assertThat(ProcStat.parseCpuTicks(stat)).isEqualTo(1234 + 567);
   }
 

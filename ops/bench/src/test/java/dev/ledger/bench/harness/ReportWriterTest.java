@@ -10,8 +10,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ReportWriterTest {
 
   private static Section section(String id, String ledger) {
-    return Section.builder(id, "Title " + id).command("./ledger bench " + id).size("records", 10)
-        .row(new Row("w", ledger, "b", "2.00x", "t", "met")).note("a note").raw("raw line").build();
+    return Section.builder(id, "Title " + id)
+        .command("./ledger bench " + id)
+        .size("records", 10)
+        .row(new Row("w", ledger, "b", "2.00x", "t", "met"))
+        .note("a note")
+        .raw("raw line")
+        .build();
   }
 
   @Test
@@ -19,9 +24,16 @@ class ReportWriterTest {
     Path file = dir.resolve("BENCHMARKS.md");
     new ReportWriter(file).write(section("a", "1 ms"));
     String text = Files.readString(file);
-    assertThat(text).startsWith("# Benchmarks").contains("## How to rerun").contains("### Title a")
-        .contains("- command: `./ledger bench a`").contains("- code: ").contains("| w | 1 ms | b | 2.00x | t | met |")
-        .contains("- sizes: records=10").contains("raw line").contains("cores");
+    assertThat(text)
+        .startsWith("# Benchmarks")
+        .contains("## How to rerun")
+        .contains("### Title a")
+        .contains("- command: `./ledger bench a`")
+        .contains("- code: ")
+        .contains("| w | 1 ms | b | 2.00x | t | met |")
+        .contains("- sizes: records=10")
+        .contains("raw line")
+        .contains("cores");
   }
 
   @Test
@@ -33,7 +45,10 @@ class ReportWriterTest {
     Files.writeString(file, Files.readString(file) + "\nHand-written discussion.\n");
     writer.write(section("a", "2 ms"));
     String text = Files.readString(file);
-    assertThat(text).contains("| w | 2 ms |").doesNotContain("| w | 1 ms |").contains("| w | 5 ms |")
+    assertThat(text)
+        .contains("| w | 2 ms |")
+        .doesNotContain("| w | 1 ms |")
+        .contains("| w | 5 ms |")
         .contains("Hand-written discussion.");
     assertThat(text.indexOf("### Title a")).isLessThan(text.indexOf("### Title b"));
     assertThat(text.split("### Title a", -1)).hasSize(2);

@@ -27,23 +27,25 @@ class KafkaLogBytesTest {
     write(dir.resolve("ledger.audit-1/00000000000000000120.log"), 7);
     write(dir.resolve("ledger.events-0/00000000000000000000.log"), 30);
     write(dir.resolve("stray.log"), 999);
-    assertThat(KafkaLogBytes.perTopic(dir)).containsExactlyInAnyOrderEntriesOf(
-        Map.of("ledger.audit", 157L, "ledger.events", 30L));
+    assertThat(KafkaLogBytes.perTopic(dir))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("ledger.audit", 157L, "ledger.events", 30L));
     assertThat(KafkaLogBytes.perTopic(dir.resolve("missing"))).isEmpty();
   }
 
   @Test
-  void findsTheLogDirectoryOneLevelDownAsTheEmbeddedBrokerKeepsIt(@TempDir Path dir) throws Exception {
+  void findsTheLogDirectoryOneLevelDownAsTheEmbeddedBrokerKeepsIt(@TempDir Path dir)
+      throws Exception {
     write(dir.resolve("kraft/ledger.audit-0/00000000000000000000.log"), 100);
     write(dir.resolve("kraft/ledger.tokens-2/00000000000000000000.log"), 20);
     write(dir.resolve("kraft/meta.properties"), 5);
-    assertThat(KafkaLogBytes.perTopic(dir)).containsExactlyInAnyOrderEntriesOf(
-        Map.of("ledger.audit", 100L, "ledger.tokens", 20L));
+    assertThat(KafkaLogBytes.perTopic(dir))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("ledger.audit", 100L, "ledger.tokens", 20L));
   }
 
   @Test
   void growthIsPerTopicAndNeverNegative() {
-    assertThat(KafkaLogBytes.growth(Map.of("a", 10L, "b", 50L), Map.of("a", 25L, "b", 40L, "c", 5L)))
+    assertThat(
+            KafkaLogBytes.growth(Map.of("a", 10L, "b", 50L), Map.of("a", 25L, "b", 40L, "c", 5L)))
         .containsExactlyInAnyOrderEntriesOf(Map.of("a", 15L, "b", 0L, "c", 5L));
   }
 

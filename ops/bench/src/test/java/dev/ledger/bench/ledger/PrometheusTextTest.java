@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 
 class PrometheusTextTest {
 
-  private static final String TEXT = """
+  private static final String TEXT =
+      """
       # HELP ledger_index_documents_total Records indexed
       # TYPE ledger_index_documents_total counter
       ledger_index_documents_total{application="ledger",topic="ledger.audit"} 1234.0
@@ -21,8 +22,10 @@ class PrometheusTextTest {
   @Test
   void findsACounterByOneOfItsLabelsAndAGaugeByName() {
     Map<String, Double> m = PrometheusText.parse(TEXT);
-    assertThat(m.get(PrometheusText.key("ledger_index_documents_total", "topic", "ledger.audit"))).isEqualTo(1234.0);
-    assertThat(m.get(PrometheusText.key("ledger_index_documents_total", "topic", "ledger.tokens"))).isEqualTo(56.0);
+    assertThat(m.get(PrometheusText.key("ledger_index_documents_total", "topic", "ledger.audit")))
+        .isEqualTo(1234.0);
+    assertThat(m.get(PrometheusText.key("ledger_index_documents_total", "topic", "ledger.tokens")))
+        .isEqualTo(56.0);
     assertThat(m.get("ledger_index_documents_total")).isEqualTo(1290.0);
     assertThat(m.get("ledger_index_lag")).isEqualTo(7.0);
     assertThat(m.get(PrometheusText.key("kafka_weird", "topic", "ledger.audit"))).isNaN();

@@ -11,8 +11,14 @@ class CopyTextTest {
   @Test
   void writesTabSeparatedRowsWithNullsAndEscapes() {
     CopyText t = new CopyText();
-    t.text("a\tb").text(null).number(42).time(Instant.parse("2026-01-01T00:00:00Z")).text("back\\slash\nline").endRow();
-    assertThat(t.toString()).isEqualTo("a\\tb\t\\N\t42\t2026-01-01T00:00:00Z\tback\\\\slash\\nline\n");
+    t.text("a\tb")
+        .text(null)
+        .number(42)
+        .time(Instant.parse("2026-01-01T00:00:00Z"))
+        .text("back\\slash\nline")
+        .endRow();
+    assertThat(t.toString())
+        .isEqualTo("a\\tb\t\\N\t42\t2026-01-01T00:00:00Z\tback\\\\slash\\nline\n");
   }
 
   @Test

@@ -40,15 +40,18 @@ class QueryDatasetTest {
     QueryDataset d = new QueryDataset(20_000, 1, 500, 2_000);
     Collect c = emit(d);
     assertThat(c.audit.size()).isBetween(19_000, 20_000);
-    assertThat(c.audit.stream().map(AuditRecord::getEventId).distinct().count()).isEqualTo(c.audit.size());
-    assertThat(c.tokens.stream().map(TokenNode::getTokenId).distinct().count()).isEqualTo(c.tokens.size());
+    assertThat(c.audit.stream().map(AuditRecord::getEventId).distinct().count())
+        .isEqualTo(c.audit.size());
+    assertThat(c.tokens.stream().map(TokenNode::getTokenId).distinct().count())
+        .isEqualTo(c.tokens.size());
   }
 
   @Test
   void theBigTreeHasTheAskedDescendantsAndChainsEndAtTheirToken() throws Exception {
     QueryDataset d = new QueryDataset(5_000, 1, 1_234, 100);
     Collect c = emit(d);
-    assertThat(c.tokens.stream().filter(t -> t.getRootId().equals(d.bigTreeRoot())).count()).isEqualTo(1_235);
+    assertThat(c.tokens.stream().filter(t -> t.getRootId().equals(d.bigTreeRoot())).count())
+        .isEqualTo(1_235);
     for (TokenNode t : c.tokens) {
       Hop last = t.getChain().get(t.getChain().size() - 1);
       assertThat(last.getTokenId()).isEqualTo(t.getTokenId());
@@ -60,8 +63,13 @@ class QueryDatasetTest {
   @Test
   void theHotAgentIsInAboutHotRecordsRecords() throws Exception {
     QueryDataset d = new QueryDataset(100_000, 1, 100, 10_000);
-    long hot = emit(d).audit.stream()
-        .filter(r -> r.getChain().stream().anyMatch(h -> QueryDataset.hotAgent().equals(h.getActor()))).count();
+    long hot =
+        emit(d).audit.stream()
+            .filter(
+                r ->
+                    r.getChain().stream()
+                        .anyMatch(h -> QueryDataset.hotAgent().equals(h.getActor())))
+            .count();
     assertThat(hot).isBetween(8_000L, 12_000L);
   }
 
@@ -78,6 +86,7 @@ class QueryDatasetTest {
       QueryKind.Args args = QueryKind.AUDIT_BY_PRINCIPAL.pick(d, random);
       assertThat(principals).contains(args.tenant() + " " + args.value());
     }
-    assertThat(a.audit).anyMatch(r -> r.getReason() != null && r.getReason().contains(QueryDataset.word(3)));
+    assertThat(a.audit)
+        .anyMatch(r -> r.getReason() != null && r.getReason().contains(QueryDataset.word(3)));
   }
 }

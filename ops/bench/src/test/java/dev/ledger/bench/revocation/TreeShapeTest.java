@@ -32,7 +32,8 @@ class TreeShapeTest {
     EventEncoder encoder = new EventEncoder();
     assertThat(events).hasSize(26);
     assertThat(events.stream().map(encoder::encode).map(e -> e.eventId()).distinct()).hasSize(26);
-    assertThat(encoder.encode(TreeShape.revokeRoot("rv-x-s0r0", Instant.now())).eventId()).isEqualTo("rv-x-s0r0-revoke");
+    assertThat(encoder.encode(TreeShape.revokeRoot("rv-x-s0r0", Instant.now())).eventId())
+        .isEqualTo("rv-x-s0r0-revoke");
     assertThat(new String(encoder.encode(events.get(7)).key())).isEqualTo("default/rv-x-s0r0-7");
   }
 }

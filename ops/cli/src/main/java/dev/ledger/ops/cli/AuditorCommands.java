@@ -19,10 +19,10 @@ import java.util.Set;
 import java.util.UUID;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** The auditor's commands: they read and write through the HTTP API only, like any other client. */
 final class AuditorCommands {
@@ -33,11 +33,9 @@ final class AuditorCommands {
 
   /** Shared plumbing: client options, output, and tenant on every request. */
   abstract static class Base implements Runnable {
-    @Mixin
-    ClientOptions client;
+    @Mixin ClientOptions client;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     PrintWriter out() {
       return spec.commandLine().getOut();
@@ -62,24 +60,38 @@ final class AuditorCommands {
     abstract void execute(ApiClient api);
 
     /** Pages through a list endpoint and prints one JSON object per line, or an aligned table. */
-    void printList(ApiClient api, String path, Map<String, String> query, int limit, boolean json, String[] header,
+    void printList(
+        ApiClient api,
+        String path,
+        Map<String, String> query,
+        int limit,
+        boolean json,
+        String[] header,
         java.util.function.Function<JsonNode, String[]> row) {
       List<String[]> rows = new ArrayList<>();
       rows.add(header);
-      Pager.each(api, path, query, limit, item -> {
-        if (json) {
-          out().println(Render.safe(item.toString()));
-        } else {
-          rows.add(row.apply(item));
-        }
-      });
+      Pager.each(
+          api,
+          path,
+          query,
+          limit,
+          item -> {
+            if (json) {
+              out().println(Render.safe(item.toString()));
+            } else {
+              rows.add(row.apply(item));
+            }
+          });
       if (!json) {
         Render.table(out(), rows);
       }
     }
   }
 
-  @Command(name = "token", description = "Show a token's chain as a tree: principal, each hop's actor, rights, status, violations.")
+  @Command(
+      name = "token",
+      description =
+          "Show a token's chain as a tree: principal, each hop's actor, rights, status, violations.")
   static final class Token extends Base {
     @Parameters(paramLabel = "TOKEN_ID")
     String id;
@@ -87,7 +99,9 @@ final class AuditorCommands {
     @Option(names = "--json", description = "print the API's JSON")
     boolean json;
 
-    @Option(names = "--at", description = "as it stood at this time (RFC 3339, or a duration back from now: 30m)")
+    @Option(
+        names = "--at",
+        description = "as it stood at this time (RFC 3339, or a duration back from now: 30m)")
     String at;
 
     @Option(names = "--known-at", description = "as the ledger knew it at this time (record time)")
@@ -124,7 +138,9 @@ final class AuditorCommands {
     }
   }
 
-  @Command(name = "descendants", description = "List every token derived from a token, at any depth.")
+  @Command(
+      name = "descendants",
+      description = "List every token derived from a token, at any depth.")
   static final class Descendants extends Base {
     @Parameters(paramLabel = "TOKEN_ID")
     String id;
@@ -132,36 +148,77 @@ final class AuditorCommands {
     @Option(names = "--json", description = "one JSON token per line")
     boolean json;
 
-    @Option(names = "--limit", defaultValue = "1000", description = "at most this many (default: 1000)")
+    @Option(
+        names = "--limit",
+        defaultValue = "1000",
+        description = "at most this many (default: 1000)")
     int limit;
 
     @Override
     void execute(ApiClient api) {
-      printList(api, "/v1/tokens/" + ApiClient.enc(id) + "/descendants", query(), limit, json,
+      printList(
+          api,
+          "/v1/tokens/" + ApiClient.enc(id) + "/descendants",
+          query(),
+          limit,
+          json,
           new String[] {"TOKEN", "DEPTH", "ACTOR", "STATUS", "SCOPES", "VIOLATIONS"},
-          t -> new String[] {Render.text(t, "token_id"), Render.text(t, "depth"), Render.text(t, "actor"),
-              Render.text(t, "status"), Render.text(t, "scopes"), Render.text(t, "violations")});
+          t ->
+              new String[] {
+                Render.text(t, "token_id"),
+                Render.text(t, "depth"),
+                Render.text(t, "actor"),
+                Render.text(t, "status"),
+                Render.text(t, "scopes"),
+                Render.text(t, "violations")
+              });
     }
   }
 
-  /** Adds {@code at} and {@code known_at} to {@code query} from {@code --at} and {@code --known-at}, when given. */
+  /**
+   * Adds {@code at} and {@code known_at} to {@code query} from {@code --at} and {@code --known-at},
+   * when given.
+   */
   static void pointInTime(Map<String, String> query, String at, String knownAt) {
     query.put("at", at == null ? null : timeArg("--at", at).toString());
     query.put("known_at", knownAt == null ? null : timeArg("--known-at", knownAt).toString());
   }
 
-  @Command(name = "authority", description = "Every token an actor held (or held for a principal) that was in force at a "
-      + "time: issued, not expired, neither it nor an ancestor revoked.")
+  @Command(
+      name = "authority",
+      description =
+          "Every token an actor held (or held for a principal) that was in force at a "
+              + "time: issued, not expired, neither it nor an ancestor revoked.")
   static final class Authority extends Base {
-    @Option(names = "--actor", description = "the holder") String actor;
-    @Option(names = "--principal", description = "on whose behalf") String principal;
-    @Option(names = "--scope", description = "only tokens with this effective scope") String scope;
-    @Option(names = "--audience", description = "only tokens with this effective audience") String audience;
-    @Option(names = "--at", required = true, description = "valid time (RFC 3339, or a duration back from now: 30m)")
+    @Option(names = "--actor", description = "the holder")
+    String actor;
+
+    @Option(names = "--principal", description = "on whose behalf")
+    String principal;
+
+    @Option(names = "--scope", description = "only tokens with this effective scope")
+    String scope;
+
+    @Option(names = "--audience", description = "only tokens with this effective audience")
+    String audience;
+
+    @Option(
+        names = "--at",
+        required = true,
+        description = "valid time (RFC 3339, or a duration back from now: 30m)")
     String at;
-    @Option(names = "--known-at", description = "as the ledger knew it at this time (record time)") String knownAt;
-    @Option(names = "--limit", defaultValue = "1000", description = "at most this many (default: 1000)") int limit;
-    @Option(names = "--json", description = "one JSON item per line") boolean json;
+
+    @Option(names = "--known-at", description = "as the ledger knew it at this time (record time)")
+    String knownAt;
+
+    @Option(
+        names = "--limit",
+        defaultValue = "1000",
+        description = "at most this many (default: 1000)")
+    int limit;
+
+    @Option(names = "--json", description = "one JSON item per line")
+    boolean json;
 
     @Override
     void execute(ApiClient api) {
@@ -174,24 +231,52 @@ final class AuditorCommands {
       query.put("scope", scope);
       query.put("audience", audience);
       pointInTime(query, at, knownAt);
-      printList(api, "/v1/authority", query, limit, json,
-          new String[] {"TOKEN", "PRINCIPAL", "HOLDER", "CHAIN", "SCOPES", "AUDIENCE", "EXPIRES", "USES", "IN FORCE FROM"},
-          t -> new String[] {Render.text(t, "token_id"), Render.text(t, "principal"), Render.text(t, "actor"),
-              chain(t), Render.text(t, "scopes"), Render.text(t, "audience"), Render.text(t, "expires_at"),
-              Render.text(t, "uses") + (t.path("max_uses").isNull() ? "" : "/" + Render.text(t, "max_uses")),
-              Render.text(t, "in_force_from")});
+      printList(
+          api,
+          "/v1/authority",
+          query,
+          limit,
+          json,
+          new String[] {
+            "TOKEN",
+            "PRINCIPAL",
+            "HOLDER",
+            "CHAIN",
+            "SCOPES",
+            "AUDIENCE",
+            "EXPIRES",
+            "USES",
+            "IN FORCE FROM"
+          },
+          t ->
+              new String[] {
+                Render.text(t, "token_id"),
+                Render.text(t, "principal"),
+                Render.text(t, "actor"),
+                chain(t),
+                Render.text(t, "scopes"),
+                Render.text(t, "audience"),
+                Render.text(t, "expires_at"),
+                Render.text(t, "uses")
+                    + (t.path("max_uses").isNull() ? "" : "/" + Render.text(t, "max_uses")),
+                Render.text(t, "in_force_from")
+              });
     }
 
     private static String chain(JsonNode t) {
       List<String> hops = new ArrayList<>();
-      // Ids only: a table cell is cut at 50 characters; --json (or ledger token) has each hop's actor and via.
+      // Ids only: a table cell is cut at 50 characters; --json (or ledger token) has each hop's
+      // actor and via.
       t.path("chain").forEach(h -> hops.add(Render.text(h, "token_id")));
       return String.join(" > ", hops);
     }
   }
 
-  @Command(name = "history", description = "A token's transitions in event-time order: issued, uses, revocations (its "
-      + "own or an ancestor's), expiry, violations; each with when it happened and when the ledger recorded it.")
+  @Command(
+      name = "history",
+      description =
+          "A token's transitions in event-time order: issued, uses, revocations (its "
+              + "own or an ancestor's), expiry, violations; each with when it happened and when the ledger recorded it.")
   static final class History extends Base {
     @Parameters(paramLabel = "TOKEN_ID")
     String id;
@@ -199,15 +284,30 @@ final class AuditorCommands {
     @Option(names = "--json", description = "one JSON transition per line")
     boolean json;
 
-    @Option(names = "--limit", defaultValue = "10000", description = "at most this many events (default: 10000)")
+    @Option(
+        names = "--limit",
+        defaultValue = "10000",
+        description = "at most this many events (default: 10000)")
     int limit;
 
     @Override
     void execute(ApiClient api) {
-      printList(api, "/v1/tokens/" + ApiClient.enc(id) + "/history", query(), limit, json,
+      printList(
+          api,
+          "/v1/tokens/" + ApiClient.enc(id) + "/history",
+          query(),
+          limit,
+          json,
           new String[] {"OCCURRED", "RECORDED", "TRANSITION", "TOKEN", "EVENT", "DETAIL"},
-          t -> new String[] {Render.text(t, "occurred_at"), Render.text(t, "recorded_at"), Render.text(t, "transition"),
-              Render.text(t, "token_id"), Render.text(t, "event_id"), detail(t)});
+          t ->
+              new String[] {
+                Render.text(t, "occurred_at"),
+                Render.text(t, "recorded_at"),
+                Render.text(t, "transition"),
+                Render.text(t, "token_id"),
+                Render.text(t, "event_id"),
+                detail(t)
+              });
     }
 
     private static String detail(JsonNode t) {
@@ -222,21 +322,53 @@ final class AuditorCommands {
 
   @Command(name = "audit", description = "Search audit records (newest first).")
   static final class Audit extends Base {
-    @Option(names = "--principal") String principal;
-    @Option(names = "--actor", description = "matches any hop of the chain") String actor;
-    @Option(names = "--token") String token;
-    @Option(names = "--resource") String resource;
-    @Option(names = "--action") String action;
-    @Option(names = "--outcome") String outcome;
-    @Option(names = "--type") String type;
-    @Option(names = "--violation") String violation;
-    @Option(names = "--since", description = "a duration back from now (30m, 1h, 7d) or a time") String since;
-    @Option(names = "--until", description = "a time (RFC 3339)") String until;
-    @Option(names = "--q", description = "Lucene query syntax") String q;
-    @Option(names = "--txn", description = "a transaction id (Transaction Token txn): the whole transaction, every service") String txn;
-    @Option(names = "--acti", description = "an actor-chain workflow id (acti)") String acti;
-    @Option(names = "--limit", defaultValue = "100") int limit;
-    @Option(names = "--json", description = "one JSON record per line") boolean json;
+    @Option(names = "--principal")
+    String principal;
+
+    @Option(names = "--actor", description = "matches any hop of the chain")
+    String actor;
+
+    @Option(names = "--token")
+    String token;
+
+    @Option(names = "--resource")
+    String resource;
+
+    @Option(names = "--action")
+    String action;
+
+    @Option(names = "--outcome")
+    String outcome;
+
+    @Option(names = "--type")
+    String type;
+
+    @Option(names = "--violation")
+    String violation;
+
+    @Option(names = "--since", description = "a duration back from now (30m, 1h, 7d) or a time")
+    String since;
+
+    @Option(names = "--until", description = "a time (RFC 3339)")
+    String until;
+
+    @Option(names = "--q", description = "Lucene query syntax")
+    String q;
+
+    @Option(
+        names = "--txn",
+        description =
+            "a transaction id (Transaction Token txn): the whole transaction, every service")
+    String txn;
+
+    @Option(names = "--acti", description = "an actor-chain workflow id (acti)")
+    String acti;
+
+    @Option(names = "--limit", defaultValue = "100")
+    int limit;
+
+    @Option(names = "--json", description = "one JSON record per line")
+    boolean json;
 
     @Override
     void execute(ApiClient api) {
@@ -254,16 +386,30 @@ final class AuditorCommands {
       query.put("q", q);
       query.put("txn", txn);
       query.put("acti", acti);
-      printList(api, "/v1/audit", query, limit, json,
-          new String[] {"OCCURRED", "TYPE", "TOKEN", "PRINCIPAL", "ACTOR", "ACTION", "OUTCOME", "VIOLATIONS"},
+      printList(
+          api,
+          "/v1/audit",
+          query,
+          limit,
+          json,
+          new String[] {
+            "OCCURRED", "TYPE", "TOKEN", "PRINCIPAL", "ACTOR", "ACTION", "OUTCOME", "VIOLATIONS"
+          },
           AuditorCommands::auditRow);
     }
   }
 
   static String[] auditRow(JsonNode r) {
-    return new String[] {Render.text(r, "occurred_at"), Render.text(r, "type"), Render.text(r, "token_id"),
-        Render.text(r, "principal"), Render.text(r, "actor"), Render.text(r, "action"), Render.text(r, "outcome"),
-        Render.text(r, "violations")};
+    return new String[] {
+      Render.text(r, "occurred_at"),
+      Render.text(r, "type"),
+      Render.text(r, "token_id"),
+      Render.text(r, "principal"),
+      Render.text(r, "actor"),
+      Render.text(r, "action"),
+      Render.text(r, "outcome"),
+      Render.text(r, "violations")
+    };
   }
 
   /** {@code 1h}, {@code 30m}, {@code 7d} back from now, or an RFC 3339 time. */
@@ -274,21 +420,30 @@ final class AuditorCommands {
       try {
         return java.time.OffsetDateTime.parse(value).toInstant();
       } catch (DateTimeParseException e) {
-        throw new UserException(option + " takes a duration like 1h or a time like 2026-11-20T09:00:00Z, not " + value);
+        throw new UserException(
+            option + " takes a duration like 1h or a time like 2026-11-20T09:00:00Z, not " + value);
       }
     }
   }
 
-  @Command(name = "tail", description = "Follow new audit records and alerts as they arrive (Ctrl-C to stop).")
+  @Command(
+      name = "tail",
+      description = "Follow new audit records and alerts as they arrive (Ctrl-C to stop).")
   static final class Tail extends Base {
-    @Option(names = "--interval", defaultValue = "1s", description = "poll interval (default: 1s)") String interval;
-    @Option(names = "--json", description = "one JSON object per line") boolean json;
-    @Option(names = "--count", description = "stop after this many lines (default: never)") Integer count;
+    @Option(names = "--interval", defaultValue = "1s", description = "poll interval (default: 1s)")
+    String interval;
+
+    @Option(names = "--json", description = "one JSON object per line")
+    boolean json;
+
+    @Option(names = "--count", description = "stop after this many lines (default: never)")
+    Integer count;
 
     @Override
     void execute(ApiClient api) {
       Duration every = ConfigKey.Type.parseDuration(interval);
-      // Remember what was shown; the newest page is re-read each time and only unseen items printed.
+      // Remember what was shown; the newest page is re-read each time and only unseen items
+      // printed.
       Set<String> seen = new LinkedHashSet<>();
       boolean first = true;
       int printed = 0;
@@ -302,12 +457,26 @@ final class AuditorCommands {
           page.path("items").forEach(items::add);
           for (int i = items.size() - 1; i >= 0; i--) {
             JsonNode item = items.get(i);
-            String id = kind + ":" + (kind.equals("audit") ? item.path("event_id").asText() : item.path("alert_id").asText());
+            String id =
+                kind
+                    + ":"
+                    + (kind.equals("audit")
+                        ? item.path("event_id").asText()
+                        : item.path("alert_id").asText());
             if (seen.add(id) && !first) {
-              lines.add(json ? Render.safe(item.toString()) : kind.equals("audit")
-                  ? "audit  " + String.join("  ", auditRow(item))
-                  : "ALERT  " + Render.text(item, "occurred_at") + "  " + Render.text(item, "kind") + "  "
-                      + Render.text(item, "token_id") + "  " + Render.text(item, "message"));
+              lines.add(
+                  json
+                      ? Render.safe(item.toString())
+                      : kind.equals("audit")
+                          ? "audit  " + String.join("  ", auditRow(item))
+                          : "ALERT  "
+                              + Render.text(item, "occurred_at")
+                              + "  "
+                              + Render.text(item, "kind")
+                              + "  "
+                              + Render.text(item, "token_id")
+                              + "  "
+                              + Render.text(item, "message"));
             }
           }
         }
@@ -366,10 +535,13 @@ final class AuditorCommands {
       if (reason != null) {
         revocation.put("reason", reason);
       }
-      revocation.put("revoked_by", by != null ? by : "cli:" + System.getProperty("user.name", "unknown"));
+      revocation.put(
+          "revoked_by", by != null ? by : "cli:" + System.getProperty("user.name", "unknown"));
       JsonNode answer = api.postNdjson("/v1/events", event.toString());
-      out().printf("revocation of %s accepted (%s); descendants are revoked as the ledger processes it%n", id,
-          answer == null ? "" : answer.toString());
+      out()
+          .printf(
+              "revocation of %s accepted (%s); descendants are revoked as the ledger processes it%n",
+              id, answer == null ? "" : answer.toString());
     }
   }
 }

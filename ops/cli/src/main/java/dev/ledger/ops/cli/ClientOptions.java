@@ -8,17 +8,30 @@ import picocli.CommandLine.Option;
 /** How auditor and producer commands reach the API: address, key and tenant. */
 public final class ClientOptions {
 
-  @Option(names = "--url", paramLabel = "URL", defaultValue = "${env:LEDGER_URL:-http://127.0.0.1:8080}",
+  @Option(
+      names = "--url",
+      paramLabel = "URL",
+      defaultValue = "${env:LEDGER_URL:-http://127.0.0.1:8080}",
       description = "the ledger API (default: $LEDGER_URL or http://127.0.0.1:8080)")
   String url;
 
-  @Option(names = "--key", paramLabel = "KEY", description = "API key (default: $LEDGER_KEY, else <data-dir>/admin.key)")
+  @Option(
+      names = "--key",
+      paramLabel = "KEY",
+      description = "API key (default: $LEDGER_KEY, else <data-dir>/admin.key)")
   String key;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "data", description = "where admin.key is (default: data)")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      defaultValue = "data",
+      description = "where admin.key is (default: data)")
   Path dataDir;
 
-  @Option(names = "--tenant", paramLabel = "TENANT", description = "tenant to read or write (a '*' key needs it; default: default)")
+  @Option(
+      names = "--tenant",
+      paramLabel = "TENANT",
+      description = "tenant to read or write (a '*' key needs it; default: default)")
   String tenant;
 
   ApiClient client() {

@@ -10,23 +10,34 @@ import picocli.CommandLine.Option;
 /** Options every running role shares; each maps onto one config key. */
 public final class ConfigOptions {
 
-  @Option(names = "--config", paramLabel = "FILE", description = "properties file (default: ./ledger.properties if present)")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "properties file (default: ./ledger.properties if present)")
   Path configFile;
 
   @Option(names = "--data-dir", paramLabel = "DIR", description = "data directory (default: data)")
   String dataDir;
 
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "an external Kafka cluster instead of the embedded broker")
+  @Option(
+      names = "--bootstrap-servers",
+      paramLabel = "HOST:PORT",
+      description = "an external Kafka cluster instead of the embedded broker")
   String bootstrapServers;
 
-  @Option(names = "--kafka-config", paramLabel = "FILE",
-      description = "Kafka client settings (bootstrap.servers, security), e.g. the data/kafka-client.properties of a 'ledger up'")
+  @Option(
+      names = "--kafka-config",
+      paramLabel = "FILE",
+      description =
+          "Kafka client settings (bootstrap.servers, security), e.g. the data/kafka-client.properties of a 'ledger up'")
   String kafkaConfig;
 
   @Option(names = "--partitions", description = "partitions of ledger topics created (default: 6)")
   Integer partitions;
 
-  @Option(names = "--replication-factor", description = "replication of ledger topics created (default: 1)")
+  @Option(
+      names = "--replication-factor",
+      description = "replication of ledger topics created (default: 1)")
   Integer replication;
 
   @Option(names = "--http-host", description = "HTTP listen address (default: 127.0.0.1)")
@@ -38,7 +49,10 @@ public final class ConfigOptions {
   @Option(names = "--kafka-port", description = "port of the embedded broker (default: 9092)")
   Integer kafkaPort;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "any config key, e.g. --set streams.commit.interval=20ms")
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description = "any config key, e.g. --set streams.commit.interval=20ms")
   Map<String, String> extra = new HashMap<>();
 
   /** The effective config for this invocation. */

@@ -5,19 +5,37 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The top-level {@code ledger} command; every capability is a subcommand. */
-@Command(name = "ledger", mixinStandardHelpOptions = true, versionProvider = LedgerCommand.Version.class,
+@Command(
+    name = "ledger",
+    mixinStandardHelpOptions = true,
+    versionProvider = LedgerCommand.Version.class,
     description = "An event-sourced audit and delegation-chain ledger for AI agents.",
-    subcommands = {UpCommand.class, RoleCommand.Streams.class, RoleCommand.Api.class, RoleCommand.Index.class,
-        AuditorCommands.Token.class, AuditorCommands.Descendants.class, AuditorCommands.Authority.class,
-        AuditorCommands.History.class, AuditorCommands.Audit.class,
-        AuditorCommands.Tail.class, AuditorCommands.Revoke.class, ReplayCommand.class, GenerateCommand.class,
-        ExportCommands.Export.class, ExportCommands.Verify.class, ReportCommand.class,
-        dev.ledger.ops.example.ExampleCommand.class,
-        KeysCommand.class, SsfCommands.class, ConfigCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      UpCommand.class,
+      RoleCommand.Streams.class,
+      RoleCommand.Api.class,
+      RoleCommand.Index.class,
+      AuditorCommands.Token.class,
+      AuditorCommands.Descendants.class,
+      AuditorCommands.Authority.class,
+      AuditorCommands.History.class,
+      AuditorCommands.Audit.class,
+      AuditorCommands.Tail.class,
+      AuditorCommands.Revoke.class,
+      ReplayCommand.class,
+      GenerateCommand.class,
+      ExportCommands.Export.class,
+      ExportCommands.Verify.class,
+      ReportCommand.class,
+      dev.ledger.ops.example.ExampleCommand.class,
+      KeysCommand.class,
+      SsfCommands.class,
+      ConfigCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class LedgerCommand implements Runnable {
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
@@ -30,15 +48,18 @@ public final class LedgerCommand implements Runnable {
     // A token argument "@token.bc" is read whole by the report commands; picocli's own @file
     // expansion would split a file's bytes into arguments.
     cl.setExpandAtFiles(false);
-    cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      String message = e instanceof ConfigException || e instanceof UserException
-          ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
-      commandLine.getErr().println("ledger: " + message);
-      if (!(e instanceof ConfigException || e instanceof UserException)) {
-        org.slf4j.LoggerFactory.getLogger(LedgerCommand.class).debug("command failed", e);
-      }
-      return e instanceof UserException u ? u.exitCode() : 1;
-    });
+    cl.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          String message =
+              e instanceof ConfigException || e instanceof UserException
+                  ? e.getMessage()
+                  : e.getClass().getSimpleName() + ": " + e.getMessage();
+          commandLine.getErr().println("ledger: " + message);
+          if (!(e instanceof ConfigException || e instanceof UserException)) {
+            org.slf4j.LoggerFactory.getLogger(LedgerCommand.class).debug("command failed", e);
+          }
+          return e instanceof UserException u ? u.exitCode() : 1;
+        });
     return cl;
   }
 

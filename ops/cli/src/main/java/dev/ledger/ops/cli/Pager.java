@@ -11,7 +11,8 @@ final class Pager {
 
   private Pager() {}
 
-  static void each(ApiClient api, String path, Map<String, String> query, int max, Consumer<JsonNode> sink) {
+  static void each(
+      ApiClient api, String path, Map<String, String> query, int max, Consumer<JsonNode> sink) {
     Map<String, String> q = new LinkedHashMap<>(query);
     int seen = 0;
     String cursor = null;

@@ -36,7 +36,8 @@ final class Progress {
   private void draw(long done, long rejected, boolean last) {
     double seconds = Math.max(1e-3, (System.nanoTime() - start) / 1e9);
     double rate = done / seconds;
-    StringBuilder line = new StringBuilder(String.format("%s: %,d events  %,.0f/s", label, done, rate));
+    StringBuilder line =
+        new StringBuilder(String.format("%s: %,d events  %,.0f/s", label, done, rate));
     if (total > 0) {
       line.append(String.format("  %d%%", Math.min(100, done * 100 / total)));
       if (!last && rate > 0) {

@@ -30,22 +30,30 @@ import picocli.CommandLine.Parameters;
  * {@code FILE.replay}: a second run resumes after the last acknowledged batch. Retries after a
  * network error resend the same event ids, which the ledger deduplicates.
  */
-@Command(name = "replay", description = "Send a JSONL file of events (or - for stdin) to the ledger, resumable, reporting rejected lines.")
+@Command(
+    name = "replay",
+    description =
+        "Send a JSONL file of events (or - for stdin) to the ledger, resumable, reporting rejected lines.")
 public final class ReplayCommand implements Runnable {
 
-  @Mixin
-  ClientOptions client;
+  @Mixin ClientOptions client;
 
   @Parameters(paramLabel = "FILE", description = "events, one JSON object per line; - for stdin")
   String file;
 
-  @Option(names = "--batch", defaultValue = "500", description = "events per request (default: 500)")
+  @Option(
+      names = "--batch",
+      defaultValue = "500",
+      description = "events per request (default: 500)")
   int batchSize;
 
   @Option(names = "--restart", description = "ignore saved progress and start from the first line")
   boolean restart;
 
-  @Option(names = "--retries", defaultValue = "5", description = "attempts per batch on network or 5xx errors")
+  @Option(
+      names = "--retries",
+      defaultValue = "5",
+      description = "attempts per batch on network or 5xx errors")
   int retries;
 
   @Override
@@ -65,12 +73,19 @@ public final class ReplayCommand implements Runnable {
     long sent = 0;
     long rejected = 0;
     if (skip > 0) {
-      System.err.printf("replay: resuming after line %,d (saved in %s; --restart to start over)%n", skip, state);
+      System.err.printf(
+          "replay: resuming after line %,d (saved in %s; --restart to start over)%n", skip, state);
     }
-    try (BufferedReader in = stdin ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-        : Files.newBufferedReader(path);
-        PrintWriter rejects = rejectedFile == null ? new PrintWriter(System.err)
-            : new PrintWriter(Files.newBufferedWriter(rejectedFile, StandardOpenOption.CREATE, StandardOpenOption.APPEND))) {
+    try (BufferedReader in =
+            stdin
+                ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+                : Files.newBufferedReader(path);
+        PrintWriter rejects =
+            rejectedFile == null
+                ? new PrintWriter(System.err)
+                : new PrintWriter(
+                    Files.newBufferedWriter(
+                        rejectedFile, StandardOpenOption.CREATE, StandardOpenOption.APPEND))) {
       List<Line> batch = new ArrayList<>();
       String text;
       while ((text = in.readLine()) != null) {
@@ -97,14 +112,20 @@ public final class ReplayCommand implements Runnable {
       throw new UncheckedIOException(e);
     }
     if (rejected > 0) {
-      throw new UserException(String.format("%,d of %,d lines were rejected%s", rejected, sent,
-          rejectedFile == null ? " (listed above)" : "; see " + rejectedFile), 4);
+      throw new UserException(
+          String.format(
+              "%,d of %,d lines were rejected%s",
+              rejected, sent, rejectedFile == null ? " (listed above)" : "; see " + rejectedFile),
+          4);
     }
   }
 
   record Line(long number, String text) {}
 
-  /** Sends a batch; drops and reports lines the ledger names as bad and sends the rest again. Returns how many were rejected. */
+  /**
+   * Sends a batch; drops and reports lines the ledger names as bad and sends the rest again.
+   * Returns how many were rejected.
+   */
   private int send(ApiClient api, List<Line> batch, PrintWriter rejects) {
     List<Line> pending = new ArrayList<>(batch);
     int rejected = 0;
@@ -114,10 +135,20 @@ public final class ReplayCommand implements Runnable {
         return rejected;
       }
       JsonNode details = r.body() == null ? null : r.body().path("error").path("details");
-      if ((r.status() != 400 && r.status() != 403) || details == null || !details.isArray() || details.isEmpty()) {
-        String message = r.body() == null ? "HTTP " + r.status() : r.body().path("error").path("message").asText();
-        throw new UserException("the ledger refused a batch (HTTP " + r.status() + "): " + message
-            + "; progress is saved, fix the cause and run again");
+      if ((r.status() != 400 && r.status() != 403)
+          || details == null
+          || !details.isArray()
+          || details.isEmpty()) {
+        String message =
+            r.body() == null
+                ? "HTTP " + r.status()
+                : r.body().path("error").path("message").asText();
+        throw new UserException(
+            "the ledger refused a batch (HTTP "
+                + r.status()
+                + "): "
+                + message
+                + "; progress is saved, fix the cause and run again");
       }
       Set<Integer> bad = new HashSet<>();
       for (JsonNode d : details) {
@@ -128,8 +159,9 @@ public final class ReplayCommand implements Runnable {
         if (bad.add(index)) {
           rejected++;
         }
-        rejects.printf("line %d: %s: %s%n", pending.get(index).number(), d.path("field").asText("-"),
-            d.path("reason").asText());
+        rejects.printf(
+            "line %d: %s: %s%n",
+            pending.get(index).number(), d.path("field").asText("-"), d.path("reason").asText());
       }
       rejects.flush();
       List<Line> keep = new ArrayList<>();
@@ -173,7 +205,8 @@ public final class ReplayCommand implements Runnable {
     try {
       return Files.exists(state) ? Long.parseLong(Files.readString(state).strip()) : 0;
     } catch (IOException | NumberFormatException e) {
-      throw new UserException("cannot read saved progress " + state + " (delete it or use --restart)");
+      throw new UserException(
+          "cannot read saved progress " + state + " (delete it or use --restart)");
     }
   }
 

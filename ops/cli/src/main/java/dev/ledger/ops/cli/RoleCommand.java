@@ -7,11 +7,13 @@ import java.util.EnumSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** Commands that run one role of the ledger against an external Kafka cluster, to scale each on its own. */
+/**
+ * Commands that run one role of the ledger against an external Kafka cluster, to scale each on its
+ * own.
+ */
 abstract class RoleCommand implements Runnable {
 
-  @Mixin
-  ConfigOptions options;
+  @Mixin ConfigOptions options;
 
   private final EnumSet<LedgerNode.Role> roles;
   private final String name;
@@ -25,10 +27,14 @@ abstract class RoleCommand implements Runnable {
   public void run() {
     LedgerConfig config = options.load();
     if (config.externalKafka().isEmpty()) {
-      throw new UserException("'ledger " + name + "' runs against a Kafka cluster: give --bootstrap-servers HOST:PORT"
-          + " (or kafka.bootstrap.servers / " + LedgerConfig.envName(ConfigKey.BOOTSTRAP_SERVERS.key())
-          + "), or --kafka-config FILE with bootstrap.servers (data/kafka-client.properties for the broker of a"
-          + " 'ledger up'); 'ledger up' runs everything with an embedded broker.");
+      throw new UserException(
+          "'ledger "
+              + name
+              + "' runs against a Kafka cluster: give --bootstrap-servers HOST:PORT"
+              + " (or kafka.bootstrap.servers / "
+              + LedgerConfig.envName(ConfigKey.BOOTSTRAP_SERVERS.key())
+              + "), or --kafka-config FILE with bootstrap.servers (data/kafka-client.properties for the broker of a"
+              + " 'ledger up'); 'ledger up' runs everything with an embedded broker.");
     }
     UpCommand.runNode(config, roles, "ledger " + name);
   }
@@ -40,7 +46,9 @@ abstract class RoleCommand implements Runnable {
     }
   }
 
-  @Command(name = "api", description = "Run the HTTP API with its own local index, indexer and notary.")
+  @Command(
+      name = "api",
+      description = "Run the HTTP API with its own local index, indexer and notary.")
   static final class Api extends RoleCommand {
     Api() {
       super("api", LedgerNode.Role.INDEX, LedgerNode.Role.API);

@@ -8,7 +8,6 @@ import dev.ledger.ops.client.ApiClient;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -16,27 +15,37 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code ledger ssf}: the operator's view of the Shared Signals transmitter (CONTRACT.md section 6), over the same
- * endpoints an SSF receiver uses, with the key of {@code --key}, {@code LEDGER_KEY} or {@code data/admin.key}.
+ * {@code ledger ssf}: the operator's view of the Shared Signals transmitter (CONTRACT.md section
+ * 6), over the same endpoints an SSF receiver uses, with the key of {@code --key}, {@code
+ * LEDGER_KEY} or {@code data/admin.key}.
  */
-@Command(name = "ssf", description = "Shared Signals (SSF 1.0) streams: list, create, delete, poll.",
-    subcommands = {SsfCommands.Streams.class, SsfCommands.Create.class, SsfCommands.Delete.class,
-        SsfCommands.Poll.class})
+@Command(
+    name = "ssf",
+    description = "Shared Signals (SSF 1.0) streams: list, create, delete, poll.",
+    subcommands = {
+      SsfCommands.Streams.class,
+      SsfCommands.Create.class,
+      SsfCommands.Delete.class,
+      SsfCommands.Poll.class
+    })
 public final class SsfCommands implements Runnable {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final String STREAMS = "/ssf/streams";
 
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  @Command(name = "streams", description = "List the tenant's SSF streams: id, delivery, status, description.")
+  @Command(
+      name = "streams",
+      description = "List the tenant's SSF streams: id, delivery, status, description.")
   static final class Streams extends AuditorCommands.Base {
-    @Option(names = "--json", description = "one stream configuration per line, as the API answers it")
+    @Option(
+        names = "--json",
+        description = "one stream configuration per line, as the API answers it")
     boolean json;
 
     @Override
@@ -54,9 +63,14 @@ public final class SsfCommands implements Runnable {
         q.put("stream_id", id);
         JsonNode status = api.json("GET", "/ssf/status", q, null);
         String method = s.path("delivery").path("method").asText();
-        rows.add(new String[] {id, method.endsWith("8935") ? "push" : "poll",
-            s.path("delivery").path("endpoint_url").asText(), status.path("status").asText(),
-            s.path("description").asText("")});
+        rows.add(
+            new String[] {
+              id,
+              method.endsWith("8935") ? "push" : "poll",
+              s.path("delivery").path("endpoint_url").asText(),
+              status.path("status").asText(),
+              s.path("description").asText("")
+            });
       }
       if (!json) {
         Render.table(out(), rows);
@@ -64,12 +78,19 @@ public final class SsfCommands implements Runnable {
     }
   }
 
-  @Command(name = "create", description = "Create a stream for the tenant: polled by default, pushed with --push.")
+  @Command(
+      name = "create",
+      description = "Create a stream for the tenant: polled by default, pushed with --push.")
   static final class Create extends AuditorCommands.Base {
-    @Option(names = "--push", paramLabel = "URL", description = "the receiver's URL: push SETs there (RFC 8935)")
+    @Option(
+        names = "--push",
+        paramLabel = "URL",
+        description = "the receiver's URL: push SETs there (RFC 8935)")
     String push;
 
-    @Option(names = "--authorization", paramLabel = "VALUE",
+    @Option(
+        names = "--authorization",
+        paramLabel = "VALUE",
         description = "push: the Authorization header value to send, e.g. 'Bearer abc'")
     String authorization;
 
@@ -108,8 +129,11 @@ public final class SsfCommands implements Runnable {
     }
   }
 
-  @Command(name = "poll", description = "Poll a stream once (RFC 8936) and print each SET's claims, one JSON per line."
-      + " Without --ack the SETs stay pending and come again.")
+  @Command(
+      name = "poll",
+      description =
+          "Poll a stream once (RFC 8936) and print each SET's claims, one JSON per line."
+              + " Without --ack the SETs stay pending and come again.")
   static final class Poll extends AuditorCommands.Base {
     @Parameters(paramLabel = "STREAM_ID")
     String id;
@@ -130,10 +154,14 @@ public final class SsfCommands implements Runnable {
       request.put("returnImmediately", !await);
       JsonNode answer = api.json("POST", "/ssf/poll/" + ApiClient.enc(id), Map.of(), request);
       List<String> jtis = new ArrayList<>();
-      answer.path("sets").properties().forEach(e -> {
-        jtis.add(e.getKey());
-        out().println(Render.safe(claims(e.getValue().asText())));
-      });
+      answer
+          .path("sets")
+          .properties()
+          .forEach(
+              e -> {
+                jtis.add(e.getKey());
+                out().println(Render.safe(claims(e.getValue().asText())));
+              });
       if (ack && !jtis.isEmpty()) {
         ObjectNode acknowledge = JSON.createObjectNode();
         acknowledge.put("maxEvents", 0);
@@ -142,15 +170,24 @@ public final class SsfCommands implements Runnable {
         jtis.forEach(list::add);
         api.json("POST", "/ssf/poll/" + ApiClient.enc(id), Map.of(), acknowledge);
       }
-      spec.commandLine().getErr().printf("%d SET(s)%s%s%n", jtis.size(), ack && !jtis.isEmpty() ? ", acknowledged" : "",
-          answer.path("moreAvailable").asBoolean() ? "; more available" : "");
+      spec.commandLine()
+          .getErr()
+          .printf(
+              "%d SET(s)%s%s%n",
+              jtis.size(),
+              ack && !jtis.isEmpty() ? ", acknowledged" : "",
+              answer.path("moreAvailable").asBoolean() ? "; more available" : "");
     }
 
-    /** The SET's payload as it is: an operator's view, not a verification (a receiver checks the signature). */
+    /**
+     * The SET's payload as it is: an operator's view, not a verification (a receiver checks the
+     * signature).
+     */
     private static String claims(String compact) {
       String[] parts = compact.split("\\.");
       return parts.length == 3
-          ? new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8) : compact;
+          ? new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+          : compact;
     }
   }
 }

@@ -9,14 +9,16 @@ import picocli.CommandLine.Mixin;
 
 /**
  * {@code ledger up}: every role in one JVM. Without {@code --bootstrap-servers} it starts an
- * embedded broker with its data under {@code data/}; Ctrl-C stops it cleanly and a second
- * {@code ledger up} finds everything where it was.
+ * embedded broker with its data under {@code data/}; Ctrl-C stops it cleanly and a second {@code
+ * ledger up} finds everything where it was.
  */
-@Command(name = "up", description = "Run the whole ledger in one process (embedded Kafka unless --bootstrap-servers is given).")
+@Command(
+    name = "up",
+    description =
+        "Run the whole ledger in one process (embedded Kafka unless --bootstrap-servers is given).")
 public final class UpCommand implements Runnable {
 
-  @Mixin
-  ConfigOptions options;
+  @Mixin ConfigOptions options;
 
   @Override
   public void run() {
@@ -29,12 +31,16 @@ public final class UpCommand implements Runnable {
     System.out.println(what + ": starting ...");
     LedgerNode node = LedgerNode.start(config, roles, System.out);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      System.out.println(what + ": stopping ...");
-      node.close();
-      System.out.println(what + ": stopped");
-      stopped.countDown();
-    }, "ledger-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.out.println(what + ": stopping ...");
+                  node.close();
+                  System.out.println(what + ": stopped");
+                  stopped.countDown();
+                },
+                "ledger-shutdown"));
     if (node.newAdminKey() != null) {
       System.out.println();
       System.out.println("  admin key (shown once, kept in " + node.adminKeyFile() + "):");
@@ -43,10 +49,14 @@ public final class UpCommand implements Runnable {
     } else if (node.adminKeyFile() != null) {
       System.out.println("  admin key  in " + node.adminKeyFile());
     }
-    System.out.printf("%s: ready in %.1f s. Ctrl-C to stop.%n", what, (System.nanoTime() - t0) / 1e9);
+    System.out.printf(
+        "%s: ready in %.1f s. Ctrl-C to stop.%n", what, (System.nanoTime() - t0) / 1e9);
     if (node.httpPort() > 0) {
-      System.out.printf("  try: curl -s -H \"Authorization: Bearer $(cat %s)\" http://%s:%d/v1/audit%n",
-          node.adminKeyFile(), config.string(dev.ledger.ops.config.ConfigKey.HTTP_HOST), node.httpPort());
+      System.out.printf(
+          "  try: curl -s -H \"Authorization: Bearer $(cat %s)\" http://%s:%d/v1/audit%n",
+          node.adminKeyFile(),
+          config.string(dev.ledger.ops.config.ConfigKey.HTTP_HOST),
+          node.httpPort());
     }
     try {
       stopped.await();

@@ -19,8 +19,8 @@ import java.util.Objects;
 import java.util.StringJoiner;
 
 /**
- * Calls the ledger's HTTP API with a bearer key and turns every failure into an
- * {@link ApiException} with a readable message (the server's error message when it sent one).
+ * Calls the ledger's HTTP API with a bearer key and turns every failure into an {@link
+ * ApiException} with a readable message (the server's error message when it sent one).
  *
  * <p>The key comes from {@code LEDGER_KEY}, else from {@code <data dir>/admin.key}.
  */
@@ -50,8 +50,10 @@ public final class ApiClient {
     try {
       return Files.readString(adminKeyFile).strip();
     } catch (IOException e) {
-      throw new ApiException("no API key: set LEDGER_KEY, pass --key, or run where " + adminKeyFile
-          + " exists (created by 'ledger up')");
+      throw new ApiException(
+          "no API key: set LEDGER_KEY, pass --key, or run where "
+              + adminKeyFile
+              + " exists (created by 'ledger up')");
     }
   }
 
@@ -60,30 +62,33 @@ public final class ApiClient {
   }
 
   public JsonNode postNdjson(String path, String body) {
-    return send(HttpRequest.newBuilder(uri(path, Map.of()))
-        .header("Content-Type", "application/x-ndjson")
-        .POST(HttpRequest.BodyPublishers.ofString(body)));
+    return send(
+        HttpRequest.newBuilder(uri(path, Map.of()))
+            .header("Content-Type", "application/x-ndjson")
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
   /** As {@link #postNdjson} but returns status and body without throwing on a 4xx. */
   public Response postNdjsonRaw(String path, String body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path, Map.of()))
-        .header("Content-Type", "application/x-ndjson")
-        .POST(HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri(path, Map.of()))
+            .header("Content-Type", "application/x-ndjson")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     HttpResponse<String> r = exchange(b);
     return new Response(r.statusCode(), parse(r.body()));
   }
 
   /**
-   * Any JSON request: {@code body} (may be null) as {@code application/json}; throws {@link ApiException} on a 4xx
-   * or 5xx, returns the parsed answer (null when empty, as for a 204).
+   * Any JSON request: {@code body} (may be null) as {@code application/json}; throws {@link
+   * ApiException} on a 4xx or 5xx, returns the parsed answer (null when empty, as for a 204).
    */
   public JsonNode json(String method, String path, Map<String, String> query, JsonNode body) {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri(path, query));
     if (body == null) {
       b.method(method, HttpRequest.BodyPublishers.noBody());
     } else {
-      b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
+      b.header("Content-Type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
     }
     return send(b);
   }
@@ -95,8 +100,10 @@ public final class ApiClient {
     HttpResponse<String> r = exchange(request);
     JsonNode body = parse(r.body());
     if (r.statusCode() >= 400) {
-      String message = body != null && body.path("error").has("message")
-          ? body.path("error").path("message").asText() : r.body();
+      String message =
+          body != null && body.path("error").has("message")
+              ? body.path("error").path("message").asText()
+              : r.body();
       throw new ApiException("HTTP " + r.statusCode() + ": " + message, r.statusCode(), body);
     }
     return body;
@@ -104,10 +111,18 @@ public final class ApiClient {
 
   private HttpResponse<String> exchange(HttpRequest.Builder request) {
     try {
-      return http.send(request.header("Authorization", "Bearer " + key).header("Accept", "application/json")
-          .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+      return http.send(
+          request
+              .header("Authorization", "Bearer " + key)
+              .header("Accept", "application/json")
+              .timeout(Duration.ofSeconds(60))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
     } catch (ConnectException e) {
-      throw new ApiException("cannot reach the ledger at " + base + " (is 'ledger up' running? --url sets the address)");
+      throw new ApiException(
+          "cannot reach the ledger at "
+              + base
+              + " (is 'ledger up' running? --url sets the address)");
     } catch (IOException e) {
       throw new ApiException("request to " + base + " failed: " + e.getMessage());
     } catch (InterruptedException e) {
@@ -129,11 +144,13 @@ public final class ApiClient {
 
   URI uri(String path, Map<String, String> query) {
     StringJoiner q = new StringJoiner("&");
-    new LinkedHashMap<>(query).forEach((k, v) -> {
-      if (v != null) {
-        q.add(enc(k) + "=" + enc(v));
-      }
-    });
+    new LinkedHashMap<>(query)
+        .forEach(
+            (k, v) -> {
+              if (v != null) {
+                q.add(enc(k) + "=" + enc(v));
+              }
+            });
     String s = base.toString().replaceAll("/+$", "") + path + (q.length() == 0 ? "" : "?" + q);
     return URI.create(s);
   }

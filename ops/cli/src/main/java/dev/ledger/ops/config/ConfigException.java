@@ -1,6 +1,8 @@
 package dev.ledger.ops.config;
 
-/** A configuration value is missing or malformed; the message names the key and where it came from. */
+/**
+ * A configuration value is missing or malformed; the message names the key and where it came from.
+ */
 public final class ConfigException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

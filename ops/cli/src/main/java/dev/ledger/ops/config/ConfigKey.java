@@ -3,55 +3,197 @@ package dev.ledger.ops.config;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 
-/** Every configuration key the ledger reads, with its type, default and meaning (printed by {@code ledger config --keys}). */
+/**
+ * Every configuration key the ledger reads, with its type, default and meaning (printed by {@code
+ * ledger config --keys}).
+ */
 public enum ConfigKey {
-  DATA_DIR("data.dir", Type.STRING, "data", "where the embedded broker, streams state, index and keys live"),
-  BOOTSTRAP_SERVERS("kafka.bootstrap.servers", Type.STRING, "", "an external Kafka cluster; empty (and no bootstrap.servers in kafka.config.file) = start the embedded broker"),
-  KAFKA_CONFIG_FILE("kafka.config.file", Type.STRING, "", "Kafka client settings file (bootstrap.servers, security.protocol, sasl.*, ssl.*), such as the data/kafka-client.properties of a ledger up; kafka.bootstrap.servers and kafka.client.* win over it"),
-  EMBEDDED_PORT("kafka.embedded.port", Type.PORT, "9092", "client port of the embedded broker (127.0.0.1)"),
-  PARTITIONS("topics.partitions", Type.POSITIVE_INT, "6", "partitions of every ledger topic created"),
-  REPLICATION("topics.replication.factor", Type.POSITIVE_INT, "1", "replication factor of every ledger topic created"),
+  DATA_DIR(
+      "data.dir",
+      Type.STRING,
+      "data",
+      "where the embedded broker, streams state, index and keys live"),
+  BOOTSTRAP_SERVERS(
+      "kafka.bootstrap.servers",
+      Type.STRING,
+      "",
+      "an external Kafka cluster; empty (and no bootstrap.servers in kafka.config.file) = start the embedded broker"),
+  KAFKA_CONFIG_FILE(
+      "kafka.config.file",
+      Type.STRING,
+      "",
+      "Kafka client settings file (bootstrap.servers, security.protocol, sasl.*, ssl.*), such as the data/kafka-client.properties of a ledger up; kafka.bootstrap.servers and kafka.client.* win over it"),
+  EMBEDDED_PORT(
+      "kafka.embedded.port", Type.PORT, "9092", "client port of the embedded broker (127.0.0.1)"),
+  PARTITIONS(
+      "topics.partitions", Type.POSITIVE_INT, "6", "partitions of every ledger topic created"),
+  REPLICATION(
+      "topics.replication.factor",
+      Type.POSITIVE_INT,
+      "1",
+      "replication factor of every ledger topic created"),
   HTTP_HOST("http.host", Type.STRING, "127.0.0.1", "address the HTTP API listens on"),
   HTTP_PORT("http.port", Type.PORT, "8080", "port of the HTTP API (0 = any free port)"),
-  HTTP_MAX_REQUEST_BYTES("http.max.request.bytes", Type.POSITIVE_LONG, "10485760", "largest accepted request body (413 above)"),
-  STREAMS_APPLICATION_ID("streams.application.id", Type.STRING, "ledger-streams", "Kafka Streams application id"),
-  STREAMS_STATE_DIR("streams.state.dir", Type.STRING, null, "Kafka Streams state (default: <data.dir>/streams)", "streams"),
+  HTTP_MAX_REQUEST_BYTES(
+      "http.max.request.bytes",
+      Type.POSITIVE_LONG,
+      "10485760",
+      "largest accepted request body (413 above)"),
+  STREAMS_APPLICATION_ID(
+      "streams.application.id", Type.STRING, "ledger-streams", "Kafka Streams application id"),
+  STREAMS_STATE_DIR(
+      "streams.state.dir",
+      Type.STRING,
+      null,
+      "Kafka Streams state (default: <data.dir>/streams)",
+      "streams"),
   STREAMS_THREADS("streams.threads", Type.POSITIVE_INT, "1", "stream threads"),
-  STREAMS_EXACTLY_ONCE("streams.exactly.once", Type.BOOLEAN, "true", "processing.guarantee=exactly_once_v2"),
-  STREAMS_COMMIT_INTERVAL("streams.commit.interval", Type.DURATION, "100ms", "commit interval: latency of audit records and token updates versus throughput (revocations commit at once)"),
-  STREAMS_USES_FLUSH_INTERVAL("streams.uses.flush.interval", Type.DURATION, "500ms", "how often uses on ledger.tokens are brought up to date (coalesced: at most this plus one commit behind)"),
-  STREAMS_DEPTH_LIMIT("streams.depth.limit", Type.POSITIVE_INT, "32", "chains deeper than this are flagged depth_limit"),
-  STREAMS_MAX_DEPTH("streams.max.depth", Type.POSITIVE_INT, "64", "hard bound: a token deeper than this never resolves (refused with depth_limit, what hangs below it is an orphan)"),
-  STREAMS_UNKNOWN_TOKEN_GRACE("streams.unknown.token.grace", Type.DURATION, "5m", "wait before a use of a never-issued token is flagged unknown_token, and before a token whose parent is unknown is audited without its chain"),
-  STREAMS_DEDUPE_RETENTION("streams.dedupe.retention", Type.DURATION, "0s", "how long event ids are remembered to drop duplicates; 0s = forever (a bound caps the state, but a later copy is processed again)"),
-  INDEX_DIR("index.dir", Type.STRING, null, "the Lucene index (default: <data.dir>/index)", "index"),
-  INDEX_REFRESH("index.refresh", Type.DURATION, "25ms", "near-real-time reopen interval when idle; under write load it grows by itself up to 500 ms (a query waiting for fresh data still gets a reopen at once)"),
-  KEYS_FILE("keys.file", Type.STRING, null, "hashed API keys (default: <data.dir>/keys.json)", "keys.json"),
-  JWT_JWKS("auth.jwt.jwks", Type.STRING, "", "JWKS URL (https://...) or file accepting bearer JWTs; empty = API keys only"),
+  STREAMS_EXACTLY_ONCE(
+      "streams.exactly.once", Type.BOOLEAN, "true", "processing.guarantee=exactly_once_v2"),
+  STREAMS_COMMIT_INTERVAL(
+      "streams.commit.interval",
+      Type.DURATION,
+      "100ms",
+      "commit interval: latency of audit records and token updates versus throughput (revocations commit at once)"),
+  STREAMS_USES_FLUSH_INTERVAL(
+      "streams.uses.flush.interval",
+      Type.DURATION,
+      "500ms",
+      "how often uses on ledger.tokens are brought up to date (coalesced: at most this plus one commit behind)"),
+  STREAMS_DEPTH_LIMIT(
+      "streams.depth.limit",
+      Type.POSITIVE_INT,
+      "32",
+      "chains deeper than this are flagged depth_limit"),
+  STREAMS_MAX_DEPTH(
+      "streams.max.depth",
+      Type.POSITIVE_INT,
+      "64",
+      "hard bound: a token deeper than this never resolves (refused with depth_limit, what hangs below it is an orphan)"),
+  STREAMS_UNKNOWN_TOKEN_GRACE(
+      "streams.unknown.token.grace",
+      Type.DURATION,
+      "5m",
+      "wait before a use of a never-issued token is flagged unknown_token, and before a token whose parent is unknown is audited without its chain"),
+  STREAMS_DEDUPE_RETENTION(
+      "streams.dedupe.retention",
+      Type.DURATION,
+      "0s",
+      "how long event ids are remembered to drop duplicates; 0s = forever (a bound caps the state, but a later copy is processed again)"),
+  INDEX_DIR(
+      "index.dir", Type.STRING, null, "the Lucene index (default: <data.dir>/index)", "index"),
+  INDEX_REFRESH(
+      "index.refresh",
+      Type.DURATION,
+      "25ms",
+      "near-real-time reopen interval when idle; under write load it grows by itself up to 500 ms (a query waiting for fresh data still gets a reopen at once)"),
+  KEYS_FILE(
+      "keys.file",
+      Type.STRING,
+      null,
+      "hashed API keys (default: <data.dir>/keys.json)",
+      "keys.json"),
+  JWT_JWKS(
+      "auth.jwt.jwks",
+      Type.STRING,
+      "",
+      "JWKS URL (https://...) or file accepting bearer JWTs; empty = API keys only"),
   JWT_ISSUER("auth.jwt.issuer", Type.STRING, "", "required iss of bearer JWTs"),
   JWT_AUDIENCE("auth.jwt.audience", Type.STRING, "", "required aud of bearer JWTs"),
-  SSE_KEEP_ALIVE("http.sse.keep.alive", Type.DURATION, "15s", "keep-alive comment interval on /v1/revocations/stream"),
-  SSE_MAX_CLIENTS("http.sse.max.clients", Type.POSITIVE_INT, "2000", "concurrent revocation stream subscribers (429 above)"),
-  SSE_MAX_CLIENTS_PER_CREDENTIAL("http.sse.max.clients.per.credential", Type.POSITIVE_INT, "100", "concurrent revocation stream subscribers of one credential (429 above)"),
-  HTTP_MAX_IN_FLIGHT("http.ingest.max.in.flight", Type.POSITIVE_INT, "64", "concurrent POST /v1/events requests (429 above)"),
-  HTTP_MAX_IN_FLIGHT_PER_CREDENTIAL("http.ingest.max.in.flight.per.credential", Type.POSITIVE_INT, "16", "concurrent POST /v1/events requests of one credential (429 above)"),
-  HTTP_MAX_STREAMS("http.streams.max", Type.POSITIVE_INT, "32", "concurrent streamed responses: exports and format=ndjson audit (429 above)"),
-  HTTP_MAX_STREAMS_PER_CREDENTIAL("http.streams.max.per.credential", Type.POSITIVE_INT, "4", "concurrent streamed responses of one credential (429 above)"),
-  HTTP_BODY_TIMEOUT("http.request.body.timeout", Type.DURATION, "60s", "longest time a request body may take to arrive (408 above)"),
-  HTTP_IDLE_TIMEOUT("http.idle.timeout", Type.DURATION, "30s", "a connection that makes no progress this long is closed"),
-  HTTP_CREDENTIAL_RECHECK("http.credential.recheck", Type.DURATION, "1s", "how often open streams check that their credential is not revoked or expired"),
-  SSF_ISSUER("ssf.issuer", Type.STRING, "", "public base URL of the Shared Signals transmitter: the SETs' iss and the prefix of its endpoints (empty = http://<http.host>:<port>)"),
-  SSF_DEFAULT_SUBJECTS("ssf.default.subjects", Type.STRING, "ALL", "ALL: an SSF stream gets every revocation of its tenant; NONE: only those of the subjects added to it"),
-  SSF_PUSH_DEAD_LETTER_AFTER("ssf.push.dead.letter.after", Type.DURATION, "1h", "a pushed SET still failing after this long is dead-lettered (shown in the stream's status) and the stream moves on"),
-  SSF_PUSH_MAX_BACKOFF("ssf.push.max.backoff", Type.DURATION, "30s", "longest wait between two attempts of a failing push (the first is 200 ms, doubling)"),
+  SSE_KEEP_ALIVE(
+      "http.sse.keep.alive",
+      Type.DURATION,
+      "15s",
+      "keep-alive comment interval on /v1/revocations/stream"),
+  SSE_MAX_CLIENTS(
+      "http.sse.max.clients",
+      Type.POSITIVE_INT,
+      "2000",
+      "concurrent revocation stream subscribers (429 above)"),
+  SSE_MAX_CLIENTS_PER_CREDENTIAL(
+      "http.sse.max.clients.per.credential",
+      Type.POSITIVE_INT,
+      "100",
+      "concurrent revocation stream subscribers of one credential (429 above)"),
+  HTTP_MAX_IN_FLIGHT(
+      "http.ingest.max.in.flight",
+      Type.POSITIVE_INT,
+      "64",
+      "concurrent POST /v1/events requests (429 above)"),
+  HTTP_MAX_IN_FLIGHT_PER_CREDENTIAL(
+      "http.ingest.max.in.flight.per.credential",
+      Type.POSITIVE_INT,
+      "16",
+      "concurrent POST /v1/events requests of one credential (429 above)"),
+  HTTP_MAX_STREAMS(
+      "http.streams.max",
+      Type.POSITIVE_INT,
+      "32",
+      "concurrent streamed responses: exports and format=ndjson audit (429 above)"),
+  HTTP_MAX_STREAMS_PER_CREDENTIAL(
+      "http.streams.max.per.credential",
+      Type.POSITIVE_INT,
+      "4",
+      "concurrent streamed responses of one credential (429 above)"),
+  HTTP_BODY_TIMEOUT(
+      "http.request.body.timeout",
+      Type.DURATION,
+      "60s",
+      "longest time a request body may take to arrive (408 above)"),
+  HTTP_IDLE_TIMEOUT(
+      "http.idle.timeout",
+      Type.DURATION,
+      "30s",
+      "a connection that makes no progress this long is closed"),
+  HTTP_CREDENTIAL_RECHECK(
+      "http.credential.recheck",
+      Type.DURATION,
+      "1s",
+      "how often open streams check that their credential is not revoked or expired"),
+  SSF_ISSUER(
+      "ssf.issuer",
+      Type.STRING,
+      "",
+      "public base URL of the Shared Signals transmitter: the SETs' iss and the prefix of its endpoints (empty = http://<http.host>:<port>)"),
+  SSF_DEFAULT_SUBJECTS(
+      "ssf.default.subjects",
+      Type.STRING,
+      "ALL",
+      "ALL: an SSF stream gets every revocation of its tenant; NONE: only those of the subjects added to it"),
+  SSF_PUSH_DEAD_LETTER_AFTER(
+      "ssf.push.dead.letter.after",
+      Type.DURATION,
+      "1h",
+      "a pushed SET still failing after this long is dead-lettered (shown in the stream's status) and the stream moves on"),
+  SSF_PUSH_MAX_BACKOFF(
+      "ssf.push.max.backoff",
+      Type.DURATION,
+      "30s",
+      "longest wait between two attempts of a failing push (the first is 200 ms, doubling)"),
   LIMITS_EVENT_ID_LENGTH("limits.event.id.length", Type.POSITIVE_INT, "128", "longest event_id"),
-  LIMITS_TOKEN_ID_LENGTH("limits.token.id.length", Type.POSITIVE_INT, "256", "longest token_id and parent_token_id"),
-  LIMITS_TEXT_LENGTH("limits.text.length", Type.POSITIVE_INT, "1024", "longest producer text (actor, subject, issuer, resource, action, reason, source, request_id, a list item, an attribute value)"),
-  LIMITS_LIST_ITEMS("limits.list.items", Type.POSITIVE_INT, "256", "most items of audience, scopes and caveats"),
-  LIMITS_ATTRIBUTES("limits.attributes", Type.POSITIVE_INT, "64", "most entries of one attributes map"),
-  LIMITS_EVENT_CHARS("limits.event.chars", Type.POSITIVE_INT, "65536", "most characters of text in one event"),
-  LIMITS_BATCH_EVENTS("limits.batch.events", Type.POSITIVE_INT, "10000", "most events of one POST /v1/events batch"),
-  LIMITS_PROBLEMS("limits.problems", Type.POSITIVE_INT, "100", "most problems one 400 answer lists (it says how many there were)");
+  LIMITS_TOKEN_ID_LENGTH(
+      "limits.token.id.length", Type.POSITIVE_INT, "256", "longest token_id and parent_token_id"),
+  LIMITS_TEXT_LENGTH(
+      "limits.text.length",
+      Type.POSITIVE_INT,
+      "1024",
+      "longest producer text (actor, subject, issuer, resource, action, reason, source, request_id, a list item, an attribute value)"),
+  LIMITS_LIST_ITEMS(
+      "limits.list.items", Type.POSITIVE_INT, "256", "most items of audience, scopes and caveats"),
+  LIMITS_ATTRIBUTES(
+      "limits.attributes", Type.POSITIVE_INT, "64", "most entries of one attributes map"),
+  LIMITS_EVENT_CHARS(
+      "limits.event.chars", Type.POSITIVE_INT, "65536", "most characters of text in one event"),
+  LIMITS_BATCH_EVENTS(
+      "limits.batch.events",
+      Type.POSITIVE_INT,
+      "10000",
+      "most events of one POST /v1/events batch"),
+  LIMITS_PROBLEMS(
+      "limits.problems",
+      Type.POSITIVE_INT,
+      "100",
+      "most problems one 400 answer lists (it says how many there were)");
 
   private final String key;
   private final Type type;
@@ -94,7 +236,12 @@ public enum ConfigKey {
 
   /** Value types; {@link #check} returns a problem description or null. */
   public enum Type {
-    STRING, BOOLEAN, PORT, POSITIVE_INT, POSITIVE_LONG, DURATION;
+    STRING,
+    BOOLEAN,
+    PORT,
+    POSITIVE_INT,
+    POSITIVE_LONG,
+    DURATION;
 
     String check(String v) {
       try {
@@ -121,7 +268,7 @@ public enum ConfigKey {
             }
           }
           case DURATION -> parseDuration(v);
-          case STRING -> { }
+          case STRING -> {}
         }
         return null;
       } catch (NumberFormatException e) {
@@ -147,7 +294,9 @@ public enum ConfigKey {
           case 'm' -> Duration.ofMinutes(n);
           case 'h' -> Duration.ofHours(n);
           case 'd' -> Duration.ofDays(n);
-          default -> throw new IllegalArgumentException("must be a duration like 50ms, 10s, 5m, 1h or PT5M");
+          default ->
+              throw new IllegalArgumentException(
+                  "must be a duration like 50ms, 10s, 5m, 1h or PT5M");
         };
       } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
         throw new IllegalArgumentException("must be a duration like 50ms, 10s, 5m, 1h or PT5M");

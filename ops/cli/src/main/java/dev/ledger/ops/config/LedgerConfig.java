@@ -27,8 +27,8 @@ import java.util.TreeMap;
  * dashes as underscores), then command-line options. Build one with {@link #load}; values are read
  * through the typed accessors, which throw {@link ConfigException} naming the key on a bad value.
  *
- * <p>Keys under {@code kafka.client.} are passed to every Kafka client unchanged (security
- * settings for a real cluster, for example), without the prefix; {@code kafka.config.file} names a
+ * <p>Keys under {@code kafka.client.} are passed to every Kafka client unchanged (security settings
+ * for a real cluster, for example), without the prefix; {@code kafka.config.file} names a
  * properties file of such settings (with {@code bootstrap.servers}) that they override.
  */
 public final class LedgerConfig {
@@ -50,7 +50,8 @@ public final class LedgerConfig {
    * @param env the environment (normally {@code System.getenv()})
    * @param overrides command-line values, already under their config keys; null values are ignored
    */
-  public static LedgerConfig load(Path file, Map<String, String> env, Map<String, String> overrides) {
+  public static LedgerConfig load(
+      Path file, Map<String, String> env, Map<String, String> overrides) {
     if (file != null && !Files.isRegularFile(file)) {
       throw new ConfigException("config file " + file + " does not exist");
     }
@@ -62,7 +63,8 @@ public final class LedgerConfig {
     return build(null, Map.of(), overrides);
   }
 
-  private static LedgerConfig build(Path source, Map<String, String> env, Map<String, String> overrides) {
+  private static LedgerConfig build(
+      Path source, Map<String, String> env, Map<String, String> overrides) {
     Map<String, String> values = new LinkedHashMap<>();
     Map<String, String> origins = new LinkedHashMap<>();
     for (ConfigKey key : ConfigKey.values()) {
@@ -84,24 +86,29 @@ public final class LedgerConfig {
       }
     }
     for (Map.Entry<String, String> e : env.entrySet()) {
-      if (e.getKey().startsWith("LEDGER_") && !e.getKey().equals("LEDGER_KEY") && !e.getKey().equals("LEDGER_JAVA_OPTS")) {
+      if (e.getKey().startsWith("LEDGER_")
+          && !e.getKey().equals("LEDGER_KEY")
+          && !e.getKey().equals("LEDGER_JAVA_OPTS")) {
         String key = fromEnvName(e.getKey());
         values.put(key, e.getValue());
         origins.put(key, "env " + e.getKey());
       }
     }
-    overrides.forEach((k, v) -> {
-      if (v != null) {
-        values.put(k, v);
-        origins.put(k, "command line");
-      }
-    });
+    overrides.forEach(
+        (k, v) -> {
+          if (v != null) {
+            values.put(k, v);
+            origins.put(k, "command line");
+          }
+        });
     LedgerConfig config = new LedgerConfig(values, origins);
     config.validate();
     return config;
   }
 
-  /** {@code LEDGER_HTTP_PORT} becomes {@code http.port}. Keys with dashes cannot be set this way. */
+  /**
+   * {@code LEDGER_HTTP_PORT} becomes {@code http.port}. Keys with dashes cannot be set this way.
+   */
   static String fromEnvName(String env) {
     return env.substring("LEDGER_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
   }
@@ -166,7 +173,10 @@ public final class LedgerConfig {
     return v == null ? data.resolve(key.defaultSubdir()) : Path.of(v);
   }
 
-  /** The sizes events and batches may have ({@code limits.*}), for ingest and the streams validator alike. */
+  /**
+   * The sizes events and batches may have ({@code limits.*}), for ingest and the streams validator
+   * alike.
+   */
   public LedgerLimits limits() {
     return LedgerLimits.builder()
         .maxEventIdLength(integer(ConfigKey.LIMITS_EVENT_ID_LENGTH))
@@ -187,25 +197,27 @@ public final class LedgerConfig {
   public Map<String, Object> kafkaClientProperties() {
     Map<String, Object> out = new TreeMap<>();
     kafkaConfigFile().ifPresent(file -> out.putAll(file.properties()));
-    values.forEach((k, v) -> {
-      if (k.startsWith(KAFKA_CLIENT_PREFIX)) {
-        out.put(k.substring(KAFKA_CLIENT_PREFIX.length()), v);
-      }
-    });
+    values.forEach(
+        (k, v) -> {
+          if (k.startsWith(KAFKA_CLIENT_PREFIX)) {
+            out.put(k.substring(KAFKA_CLIENT_PREFIX.length()), v);
+          }
+        });
     return out;
   }
 
   /**
    * The external Kafka cluster to run against, with every client's shared settings: {@code
-   * kafka.bootstrap.servers}, else the {@code bootstrap.servers} of {@code kafka.config.file}; empty
-   * when neither names one (then {@code ledger up} starts its embedded broker).
+   * kafka.bootstrap.servers}, else the {@code bootstrap.servers} of {@code kafka.config.file};
+   * empty when neither names one (then {@code ledger up} starts its embedded broker).
    */
   public Optional<KafkaClientSettings> externalKafka() {
     String bootstrap = optional(ConfigKey.BOOTSTRAP_SERVERS);
     if (bootstrap == null) {
       bootstrap = kafkaConfigFile().map(KafkaClientSettings::bootstrapServers).orElse(null);
     }
-    return bootstrap == null ? Optional.empty()
+    return bootstrap == null
+        ? Optional.empty()
         : Optional.of(KafkaClientSettings.plaintext(bootstrap).with(kafkaClientProperties()));
   }
 
@@ -217,21 +229,27 @@ public final class LedgerConfig {
     try {
       return Optional.of(KafkaClientSettings.read(Path.of(file)));
     } catch (IOException | RuntimeException e) {
-      throw new ConfigException(ConfigKey.KAFKA_CONFIG_FILE.key() + "=" + file + " cannot be read: " + e.getMessage());
+      throw new ConfigException(
+          ConfigKey.KAFKA_CONFIG_FILE.key() + "=" + file + " cannot be read: " + e.getMessage());
     }
   }
 
   /** Every effective value with where it came from; secret-looking values are masked. */
   public List<String> describe() {
     List<String> lines = new ArrayList<>();
-    values.forEach((k, v) -> lines.add(k + "=" + (isSecret(k) ? "********" : v) + "    # " + origins.get(k)));
+    values.forEach(
+        (k, v) -> lines.add(k + "=" + (isSecret(k) ? "********" : v) + "    # " + origins.get(k)));
     return lines;
   }
 
   static boolean isSecret(String key) {
     String k = key.toLowerCase(Locale.ROOT);
-    return k.contains("password") || k.contains("secret") || k.contains("jaas") || k.endsWith(".key")
-        || k.contains("token") || k.contains("credential");
+    return k.contains("password")
+        || k.contains("secret")
+        || k.contains("jaas")
+        || k.endsWith(".key")
+        || k.contains("token")
+        || k.contains("credential");
   }
 
   public Map<String, String> asMap() {

@@ -18,63 +18,107 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ledger example-resource-server}: runs {@link ExampleResourceServer} until Ctrl-C. Revocations
- * come from Kafka with {@code --kafka-config} (the {@code data/kafka-client.properties} of {@code
- * ledger up}: address and login) and/or {@code --bootstrap-servers}, or from the ledger's SSE stream
- * with {@code --sse}; uses are always reported to {@code --url} with {@code --key}.
+ * {@code ledger example-resource-server}: runs {@link ExampleResourceServer} until Ctrl-C.
+ * Revocations come from Kafka with {@code --kafka-config} (the {@code data/kafka-client.properties}
+ * of {@code ledger up}: address and login) and/or {@code --bootstrap-servers}, or from the ledger's
+ * SSE stream with {@code --sse}; uses are always reported to {@code --url} with {@code --key}.
  */
-@Command(name = "example-resource-server", mixinStandardHelpOptions = true,
-    description = "Run the example resource server (GET /fares): refuses revoked tokens, reports every use to the ledger.")
+@Command(
+    name = "example-resource-server",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run the example resource server (GET /fares): refuses revoked tokens, reports every use to the ledger.")
 public final class ExampleCommand implements Runnable {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--port", defaultValue = "9000", description = "port to listen on (default: 9000; 0 = any free port)")
+  @Option(
+      names = "--port",
+      defaultValue = "9000",
+      description = "port to listen on (default: 9000; 0 = any free port)")
   int port;
 
-  @Option(names = "--host", defaultValue = "127.0.0.1", description = "interface to listen on (default: 127.0.0.1)")
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
+      description = "interface to listen on (default: 127.0.0.1)")
   String host;
 
-  @Option(names = "--tenant", required = true, description = "the tenant whose tokens this server accepts")
+  @Option(
+      names = "--tenant",
+      required = true,
+      description = "the tenant whose tokens this server accepts")
   String tenant;
 
-  @Option(names = "--audience", required = true, paramLabel = "URL",
+  @Option(
+      names = "--audience",
+      required = true,
+      paramLabel = "URL",
       description = "this server's URL as tokens name it, e.g. https://api.flights.example")
   String audience;
 
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "follow revocations on this Kafka")
+  @Option(
+      names = "--bootstrap-servers",
+      paramLabel = "HOST:PORT",
+      description = "follow revocations on this Kafka")
   String bootstrapServers;
 
-  @Option(names = "--kafka-config", paramLabel = "FILE",
-      description = "follow revocations on the Kafka this client settings file names, with its login"
-          + " (data/kafka-client.properties of 'ledger up'); --bootstrap-servers and --consumer-config win over it")
+  @Option(
+      names = "--kafka-config",
+      paramLabel = "FILE",
+      description =
+          "follow revocations on the Kafka this client settings file names, with its login"
+              + " (data/kafka-client.properties of 'ledger up'); --bootstrap-servers and --consumer-config win over it")
   Path kafkaConfig;
 
-  @Option(names = "--sse", description = "follow revocations over the ledger's /v1/revocations/stream instead of Kafka")
+  @Option(
+      names = "--sse",
+      description = "follow revocations over the ledger's /v1/revocations/stream instead of Kafka")
   boolean sse;
 
-  @Option(names = "--url", paramLabel = "URL", defaultValue = "${env:LEDGER_URL:-http://127.0.0.1:8080}",
-      description = "the ledger API, where uses are reported (default: $LEDGER_URL or http://127.0.0.1:8080)")
+  @Option(
+      names = "--url",
+      paramLabel = "URL",
+      defaultValue = "${env:LEDGER_URL:-http://127.0.0.1:8080}",
+      description =
+          "the ledger API, where uses are reported (default: $LEDGER_URL or http://127.0.0.1:8080)")
   String url;
 
-  @Option(names = "--key", paramLabel = "KEY",
-      description = "a producer or admin key for the tenant (default: $LEDGER_KEY, else <data-dir>/admin.key)")
+  @Option(
+      names = "--key",
+      paramLabel = "KEY",
+      description =
+          "a producer or admin key for the tenant (default: $LEDGER_KEY, else <data-dir>/admin.key)")
   String key;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "data", description = "where admin.key is (default: data)")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      defaultValue = "data",
+      description = "where admin.key is (default: data)")
   Path dataDir;
 
-  @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "60",
-      description = "how long to wait for the revocations to load before serving (403 until then; default: 60)")
+  @Option(
+      names = "--wait",
+      paramLabel = "SECONDS",
+      defaultValue = "60",
+      description =
+          "how long to wait for the revocations to load before serving (403 until then; default: 60)")
   long waitSeconds;
 
-  @Option(names = "--revocation-store", paramLabel = "memory|rocksdb", defaultValue = "memory",
-      description = "where the subscriber keeps revocations: memory (default) or rocksdb (off the heap, for very large sets)")
+  @Option(
+      names = "--revocation-store",
+      paramLabel = "memory|rocksdb",
+      defaultValue = "memory",
+      description =
+          "where the subscriber keeps revocations: memory (default) or rocksdb (off the heap, for very large sets)")
   String store;
 
-  @Option(names = "--consumer-config", paramLabel = "KEY=VALUE",
-      description = "a Kafka consumer property for the revocation subscriber (repeatable), e.g. security.protocol=SSL")
+  @Option(
+      names = "--consumer-config",
+      paramLabel = "KEY=VALUE",
+      description =
+          "a Kafka consumer property for the revocation subscriber (repeatable), e.g. security.protocol=SSL")
   Map<String, String> consumerConfig = new LinkedHashMap<>();
 
   @Override
@@ -82,13 +126,24 @@ public final class ExampleCommand implements Runnable {
     ExampleSettings settings = settings();
     ExampleResourceServer server = ExampleResourceServer.start(settings);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stopped.countDown();
-    }, "example-shutdown"));
-    spec.commandLine().getOut().printf("example resource server: http://%s:%d/fares (tenant %s, %s, revocations over %s)."
-        + " Ctrl-C to stop.%n", host, server.port(), tenant, audience,
-        sse ? "SSE from " + url : "Kafka " + settings.bootstrapServers());
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "example-shutdown"));
+    spec.commandLine()
+        .getOut()
+        .printf(
+            "example resource server: http://%s:%d/fares (tenant %s, %s, revocations over %s)."
+                + " Ctrl-C to stop.%n",
+            host,
+            server.port(),
+            tenant,
+            audience,
+            sse ? "SSE from " + url : "Kafka " + settings.bootstrapServers());
     spec.commandLine().getOut().flush();
     try {
       stopped.await();
@@ -97,11 +152,14 @@ public final class ExampleCommand implements Runnable {
     }
   }
 
-  /** The settings these options describe; a {@link UserException} naming every problem otherwise. */
+  /**
+   * The settings these options describe; a {@link UserException} naming every problem otherwise.
+   */
   ExampleSettings settings() {
     if (sse == (bootstrapServers != null || kafkaConfig != null)) {
-      throw new UserException("give exactly one of --kafka-config FILE or --bootstrap-servers (Kafka) and --sse"
-          + " (the ledger's stream)");
+      throw new UserException(
+          "give exactly one of --kafka-config FILE or --bootstrap-servers (Kafka) and --sse"
+              + " (the ledger's stream)");
     }
     try {
       ExampleSettings.Builder b = ExampleSettings.builder();
@@ -109,19 +167,28 @@ public final class ExampleCommand implements Runnable {
         b.kafkaClient(KafkaClientSettings.read(kafkaConfig));
       }
       consumerConfig.forEach(b::consumerConfig);
-      b.store(switch (store.toLowerCase(java.util.Locale.ROOT)) {
-        case "memory" -> RevocationSettings.Store.MEMORY;
-        case "rocksdb" -> RevocationSettings.Store.ROCKSDB;
-        default -> throw new UserException("--revocation-store must be memory or rocksdb, not " + store);
-      });
+      b.store(
+          switch (store.toLowerCase(java.util.Locale.ROOT)) {
+            case "memory" -> RevocationSettings.Store.MEMORY;
+            case "rocksdb" -> RevocationSettings.Store.ROCKSDB;
+            default ->
+                throw new UserException(
+                    "--revocation-store must be memory or rocksdb, not " + store);
+          });
       if (bootstrapServers != null) {
         b.bootstrapServers(bootstrapServers);
       }
-      return b.host(host).port(port).tenant(tenant).audience(audience)
-          .ledgerUrl(url).ledgerKey(ApiClient.resolveKey(key, dataDir.resolve("admin.key")))
-          .caughtUpTimeout(Duration.ofSeconds(waitSeconds)).build();
+      return b.host(host)
+          .port(port)
+          .tenant(tenant)
+          .audience(audience)
+          .ledgerUrl(url)
+          .ledgerKey(ApiClient.resolveKey(key, dataDir.resolve("admin.key")))
+          .caughtUpTimeout(Duration.ofSeconds(waitSeconds))
+          .build();
     } catch (IOException e) {
-      throw new UserException("--kafka-config " + kafkaConfig + " cannot be read: " + e.getMessage());
+      throw new UserException(
+          "--kafka-config " + kafkaConfig + " cannot be read: " + e.getMessage());
     } catch (ApiException e) {
       throw new UserException(e.getMessage());
     } catch (InvalidSettingsException e) {

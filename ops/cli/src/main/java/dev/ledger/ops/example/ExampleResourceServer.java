@@ -46,22 +46,26 @@ public final class ExampleResourceServer implements AutoCloseable {
   }
 
   /**
-   * Subscribes to revocations (Kafka or SSE, per the settings), waits up to
-   * {@code caughtUpTimeout} for them to load, connects to the ledger and starts listening. If the
-   * revocations are not loaded in time it starts anyway and answers 403 until they are.
+   * Subscribes to revocations (Kafka or SSE, per the settings), waits up to {@code caughtUpTimeout}
+   * for them to load, connects to the ledger and starts listening. If the revocations are not
+   * loaded in time it starts anyway and answers 403 until they are.
    *
    * @param settings never null
    */
   public static ExampleResourceServer start(ExampleSettings settings) {
     Objects.requireNonNull(settings, "settings");
-    RevocationSource revocations = settings.overKafka()
-        ? RevocationSubscriber.kafka(settings.revocationSettings())
-        : RevocationSubscriber.sse(settings.revocationSettings());
+    RevocationSource revocations =
+        settings.overKafka()
+            ? RevocationSubscriber.kafka(settings.revocationSettings())
+            : RevocationSubscriber.sse(settings.revocationSettings());
     UseReporter reporter = null;
     try {
       awaitCaughtUp(revocations, settings.caughtUpTimeout());
-      reporter = new AsyncUseReporter(LedgerClient.overHttp(settings.ledgerUrl(), settings.ledgerKey()),
-          settings.reportQueue(), Duration.ofSeconds(10));
+      reporter =
+          new AsyncUseReporter(
+              LedgerClient.overHttp(settings.ledgerUrl(), settings.ledgerKey()),
+              settings.reportQueue(),
+              Duration.ofSeconds(10));
       return start(settings, revocations, reporter);
     } catch (RuntimeException e) {
       if (reporter != null) {
@@ -73,33 +77,52 @@ public final class ExampleResourceServer implements AutoCloseable {
   }
 
   /**
-   * Starts on a given revocation source and reporter (tests, or a server embedding its own);
-   * both are closed with the server.
+   * Starts on a given revocation source and reporter (tests, or a server embedding its own); both
+   * are closed with the server.
    */
-  public static ExampleResourceServer start(ExampleSettings settings, RevocationSource revocations,
-      UseReporter reporter) {
-    FaresRoute fares = new FaresRoute(settings.tenant(), settings.audience().toString(), revocations, reporter);
-    Javalin app = Javalin.create(config -> {
-      config.startup.showJavalinBanner = false;
-      config.startup.showOldJavalinVersionWarning = false;
-      config.routes.get("/fares", fares::handle);
-      config.routes.get("/health", ctx -> {
-        SubscriberStatus s = revocations.status();
-        ctx.status(s.caughtUp() ? 200 : 503).contentType("application/json").result(JSON.createObjectNode()
-            .put("status", s.caughtUp() ? "up" : "starting").put("revocations_caught_up", s.caughtUp())
-            .put("revocations_connected", s.connected()).put("revocations", s.revocations())
-            .put("uses_reported", reporter.delivered()).put("uses_lost", reporter.lost()).toString());
-      });
-    }).start(settings.host(), settings.port());
-    LOG.info("example resource server for tenant {} ({}) on http://{}:{}", settings.tenant(), settings.audience(),
-        settings.host(), app.port());
+  public static ExampleResourceServer start(
+      ExampleSettings settings, RevocationSource revocations, UseReporter reporter) {
+    FaresRoute fares =
+        new FaresRoute(settings.tenant(), settings.audience().toString(), revocations, reporter);
+    Javalin app =
+        Javalin.create(
+                config -> {
+                  config.startup.showJavalinBanner = false;
+                  config.startup.showOldJavalinVersionWarning = false;
+                  config.routes.get("/fares", fares::handle);
+                  config.routes.get(
+                      "/health",
+                      ctx -> {
+                        SubscriberStatus s = revocations.status();
+                        ctx.status(s.caughtUp() ? 200 : 503)
+                            .contentType("application/json")
+                            .result(
+                                JSON.createObjectNode()
+                                    .put("status", s.caughtUp() ? "up" : "starting")
+                                    .put("revocations_caught_up", s.caughtUp())
+                                    .put("revocations_connected", s.connected())
+                                    .put("revocations", s.revocations())
+                                    .put("uses_reported", reporter.delivered())
+                                    .put("uses_lost", reporter.lost())
+                                    .toString());
+                      });
+                })
+            .start(settings.host(), settings.port());
+    LOG.info(
+        "example resource server for tenant {} ({}) on http://{}:{}",
+        settings.tenant(),
+        settings.audience(),
+        settings.host(),
+        app.port());
     return new ExampleResourceServer(app, revocations, reporter);
   }
 
   private static void awaitCaughtUp(RevocationSource revocations, Duration timeout) {
     try {
       if (!revocations.awaitCaughtUp(timeout)) {
-        LOG.warn("revocations not loaded after {} ms ({}); answering 403 until they are", timeout.toMillis(),
+        LOG.warn(
+            "revocations not loaded after {} ms ({}); answering 403 until they are",
+            timeout.toMillis(),
             revocations.status());
       }
     } catch (InterruptedException e) {

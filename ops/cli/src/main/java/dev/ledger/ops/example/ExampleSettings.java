@@ -17,21 +17,34 @@ import java.util.Objects;
  * ledger's HTTP API). Build with {@link #builder()}; {@link Builder#build()} checks everything and
  * throws {@link InvalidSettingsException} listing every problem.
  *
- * @param host              interface to listen on, default {@code 127.0.0.1}
- * @param port              TCP port, default 9000; 0 picks a free one
- * @param tenant            the one tenant whose tokens this server accepts, required
- * @param audience          this server's URL as tokens name it; the {@code resource} of every use, required
- * @param bootstrapServers  follow {@code ledger.revocations} on this Kafka; null to use the SSE stream
- * @param ledgerUrl         the ledger's HTTP API: where uses go, and the SSE stream when Kafka is not used
- * @param ledgerKey         a key with the producer (and, for SSE, auditor) role for {@code tenant}: admin does both
- * @param caughtUpTimeout   how long {@code start} waits for the revocations to load; the server answers 403 until they are
- * @param reportQueue       how many uses may wait for the ledger before new ones are dropped
- * @param consumerConfig    extra Kafka consumer properties for the revocation subscriber (TLS, SASL, fetch tuning), never null
- * @param store             where the subscriber keeps revocations: {@code MEMORY} (default) or {@code ROCKSDB}
- *                          (a temporary directory, for sets too large for the heap)
+ * @param host interface to listen on, default {@code 127.0.0.1}
+ * @param port TCP port, default 9000; 0 picks a free one
+ * @param tenant the one tenant whose tokens this server accepts, required
+ * @param audience this server's URL as tokens name it; the {@code resource} of every use, required
+ * @param bootstrapServers follow {@code ledger.revocations} on this Kafka; null to use the SSE
+ *     stream
+ * @param ledgerUrl the ledger's HTTP API: where uses go, and the SSE stream when Kafka is not used
+ * @param ledgerKey a key with the producer (and, for SSE, auditor) role for {@code tenant}: admin
+ *     does both
+ * @param caughtUpTimeout how long {@code start} waits for the revocations to load; the server
+ *     answers 403 until they are
+ * @param reportQueue how many uses may wait for the ledger before new ones are dropped
+ * @param consumerConfig extra Kafka consumer properties for the revocation subscriber (TLS, SASL,
+ *     fetch tuning), never null
+ * @param store where the subscriber keeps revocations: {@code MEMORY} (default) or {@code ROCKSDB}
+ *     (a temporary directory, for sets too large for the heap)
  */
-public record ExampleSettings(String host, int port, String tenant, URI audience, String bootstrapServers,
-    URI ledgerUrl, String ledgerKey, Duration caughtUpTimeout, int reportQueue, Map<String, String> consumerConfig,
+public record ExampleSettings(
+    String host,
+    int port,
+    String tenant,
+    URI audience,
+    String bootstrapServers,
+    URI ledgerUrl,
+    String ledgerKey,
+    Duration caughtUpTimeout,
+    int reportQueue,
+    Map<String, String> consumerConfig,
     RevocationSettings.Store store) {
 
   public ExampleSettings {
@@ -51,8 +64,18 @@ public record ExampleSettings(String host, int port, String tenant, URI audience
 
   /** These settings with the subscriber's revocations kept in {@code value}. */
   public ExampleSettings withStore(RevocationSettings.Store value) {
-    return new ExampleSettings(host, port, tenant, audience, bootstrapServers, ledgerUrl, ledgerKey, caughtUpTimeout,
-        reportQueue, consumerConfig, value);
+    return new ExampleSettings(
+        host,
+        port,
+        tenant,
+        audience,
+        bootstrapServers,
+        ledgerUrl,
+        ledgerKey,
+        caughtUpTimeout,
+        reportQueue,
+        consumerConfig,
+        value);
   }
 
   /** True when revocations come from Kafka, false for the ledger's SSE stream. */
@@ -62,10 +85,15 @@ public record ExampleSettings(String host, int port, String tenant, URI audience
 
   /** The revocation subscriber's settings: only this tenant, fail closed. */
   public RevocationSettings revocationSettings() {
-    RevocationSettings.Builder b = RevocationSettings.builder().tenant(tenant).failClosed(true)
-        .clientName("example-resource-server").store(store);
+    RevocationSettings.Builder b =
+        RevocationSettings.builder()
+            .tenant(tenant)
+            .failClosed(true)
+            .clientName("example-resource-server")
+            .store(store);
     consumerConfig.forEach(b::consumerConfig);
-    return overKafka() ? b.bootstrapServers(bootstrapServers).build()
+    return overKafka()
+        ? b.bootstrapServers(bootstrapServers).build()
         : b.baseUrl(ledgerUrl).bearerToken(ledgerKey).build();
   }
 
@@ -85,27 +113,76 @@ public record ExampleSettings(String host, int port, String tenant, URI audience
 
     private Builder() {}
 
-    public Builder host(String value) { this.host = value; return this; }
-    public Builder port(int value) { this.port = value; return this; }
-    public Builder tenant(String value) { this.tenant = value; return this; }
-    public Builder audience(String value) { this.audience = value; return this; }
+    public Builder host(String value) {
+      this.host = value;
+      return this;
+    }
+
+    public Builder port(int value) {
+      this.port = value;
+      return this;
+    }
+
+    public Builder tenant(String value) {
+      this.tenant = value;
+      return this;
+    }
+
+    public Builder audience(String value) {
+      this.audience = value;
+      return this;
+    }
+
     /** Kafka to follow revocations on; leave unset to follow the ledger's SSE stream instead. */
-    public Builder bootstrapServers(String value) { this.bootstrapServers = value; return this; }
-    public Builder ledgerUrl(String value) { this.ledgerUrl = value; return this; }
-    public Builder ledgerKey(String value) { this.ledgerKey = value; return this; }
-    public Builder caughtUpTimeout(Duration value) { this.caughtUpTimeout = value; return this; }
-    public Builder reportQueue(int value) { this.reportQueue = value; return this; }
+    public Builder bootstrapServers(String value) {
+      this.bootstrapServers = value;
+      return this;
+    }
+
+    public Builder ledgerUrl(String value) {
+      this.ledgerUrl = value;
+      return this;
+    }
+
+    public Builder ledgerKey(String value) {
+      this.ledgerKey = value;
+      return this;
+    }
+
+    public Builder caughtUpTimeout(Duration value) {
+      this.caughtUpTimeout = value;
+      return this;
+    }
+
+    public Builder reportQueue(int value) {
+      this.reportQueue = value;
+      return this;
+    }
+
     /** One extra Kafka consumer property for the revocation subscriber; ignored over SSE. */
-    public Builder consumerConfig(String key, String value) { consumerConfig.put(key, value); return this; }
-    /** Kafka to follow revocations on, with its login (as {@code data/kafka-client.properties} holds them). */
+    public Builder consumerConfig(String key, String value) {
+      consumerConfig.put(key, value);
+      return this;
+    }
+
+    /**
+     * Kafka to follow revocations on, with its login (as {@code data/kafka-client.properties} holds
+     * them).
+     */
     public Builder kafkaClient(KafkaClientSettings value) {
       bootstrapServers = value.bootstrapServers();
       consumerConfig.putAll(value.properties());
       return this;
     }
-    public Builder store(RevocationSettings.Store value) { this.store = value; return this; }
 
-    /** @throws InvalidSettingsException with every problem found */
+    public Builder store(RevocationSettings.Store value) {
+      this.store = value;
+      return this;
+    }
+
+    /**
+     * @throws InvalidSettingsException with every problem found
+     */
     public ExampleSettings build() {
       List<String> problems = new ArrayList<>();
       if (blank(host)) {
@@ -123,7 +200,8 @@ public record ExampleSettings(String host, int port, String tenant, URI audience
         problems.add("ledger key is required (a producer or admin key: uses are reported with it)");
       }
       if (bootstrapServers != null && bootstrapServers.isBlank()) {
-        problems.add("bootstrap servers must not be blank (leave them out to follow the SSE stream)");
+        problems.add(
+            "bootstrap servers must not be blank (leave them out to follow the SSE stream)");
       }
       if (caughtUpTimeout == null || caughtUpTimeout.isNegative()) {
         problems.add("caught-up timeout must be zero or positive");
@@ -137,8 +215,18 @@ public record ExampleSettings(String host, int port, String tenant, URI audience
       if (!problems.isEmpty()) {
         throw new InvalidSettingsException(problems);
       }
-      return new ExampleSettings(host, port, tenant, audienceUri, bootstrapServers, ledger, ledgerKey.strip(),
-          caughtUpTimeout, reportQueue, consumerConfig, store);
+      return new ExampleSettings(
+          host,
+          port,
+          tenant,
+          audienceUri,
+          bootstrapServers,
+          ledger,
+          ledgerKey.strip(),
+          caughtUpTimeout,
+          reportQueue,
+          consumerConfig,
+          store);
     }
 
     private static boolean blank(String s) {
@@ -152,7 +240,8 @@ public record ExampleSettings(String host, int port, String tenant, URI audience
       }
       try {
         URI uri = new URI(value);
-        if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+        if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+            && uri.getHost() != null) {
           return uri;
         }
       } catch (java.net.URISyntaxException e) {

@@ -1,2 +1,5 @@
-/** An example resource server that checks tokens against the ledger's revocations and reports each use back. */
+/**
+ * An example resource server that checks tokens against the ledger's revocations and reports each
+ * use back.
+ */
 package dev.ledger.ops.example;

@@ -14,8 +14,8 @@ import ch.qos.logback.core.spi.FilterReply;
  * commits make that common, and a user of {@code ./ledger up} would see bursts of stack traces for
  * nothing. Every other append error, and every other out-of-order sequence, is still logged.
  *
- * <p>Used by {@code logback.xml}: {@code <filter class="dev.ledger.ops.logging.RetriedAppendFilter"/>}
- * on the console appender.
+ * <p>Used by {@code logback.xml}: {@code <filter
+ * class="dev.ledger.ops.logging.RetriedAppendFilter"/>} on the console appender.
  */
 public final class RetriedAppendFilter extends Filter<ILoggingEvent> {
 
@@ -26,9 +26,12 @@ public final class RetriedAppendFilter extends Filter<ILoggingEvent> {
   @Override
   public FilterReply decide(ILoggingEvent event) {
     IThrowableProxy thrown = event.getThrowableProxy();
-    boolean retried = thrown != null && BROKER_LOGGER.equals(event.getLoggerName())
-        && EXCEPTION.equals(thrown.getClassName())
-        && thrown.getMessage() != null && thrown.getMessage().contains(RETRIED);
+    boolean retried =
+        thrown != null
+            && BROKER_LOGGER.equals(event.getLoggerName())
+            && EXCEPTION.equals(thrown.getClassName())
+            && thrown.getMessage() != null
+            && thrown.getMessage().contains(RETRIED);
     return retried ? FilterReply.DENY : FilterReply.NEUTRAL;
   }
 }

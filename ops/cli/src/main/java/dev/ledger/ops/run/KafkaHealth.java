@@ -8,7 +8,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 
-/** UP when the cluster answers a describe-cluster within a second; cached briefly so probes cannot flood the broker. */
+/**
+ * UP when the cluster answers a describe-cluster within a second; cached briefly so probes cannot
+ * flood the broker.
+ */
 final class KafkaHealth implements HealthCheck {
 
   private static final long CACHE_NANOS = Duration.ofSeconds(2).toNanos();
@@ -34,10 +37,17 @@ final class KafkaHealth implements HealthCheck {
     }
     HealthReport report;
     try {
-      int nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(1000)).nodes().get(1500, TimeUnit.MILLISECONDS).size();
+      int nodes =
+          admin
+              .describeCluster(new DescribeClusterOptions().timeoutMs(1000))
+              .nodes()
+              .get(1500, TimeUnit.MILLISECONDS)
+              .size();
       report = new HealthReport(HealthReport.State.UP, Map.of("brokers", nodes));
     } catch (Exception e) {
-      report = new HealthReport(HealthReport.State.DOWN, Map.of("error", String.valueOf(e.getMessage())));
+      report =
+          new HealthReport(
+              HealthReport.State.DOWN, Map.of("error", String.valueOf(e.getMessage())));
     }
     last = report;
     lastAt = now;

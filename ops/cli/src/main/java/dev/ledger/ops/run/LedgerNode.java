@@ -51,8 +51,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One ledger process: the roles it was asked to run, started in dependency order and closed in
- * reverse. {@code ledger up} runs every role on an embedded broker; {@code ledger streams},
- * {@code api} and {@code index} run one role against an external cluster.
+ * reverse. {@code ledger up} runs every role on an embedded broker; {@code ledger streams}, {@code
+ * api} and {@code index} run one role against an external cluster.
  *
  * <pre>{@code
  * try (LedgerNode node = LedgerNode.start(config, EnumSet.allOf(LedgerNode.Role.class), System.out)) {
@@ -64,8 +64,14 @@ public final class LedgerNode implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LedgerNode.class);
 
-  /** What a process runs. The HTTP API needs the index in the same process (it reads it locally). */
-  public enum Role { STREAMS, INDEX, API }
+  /**
+   * What a process runs. The HTTP API needs the index in the same process (it reads it locally).
+   */
+  public enum Role {
+    STREAMS,
+    INDEX,
+    API
+  }
 
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private String bootstrapServers;
@@ -85,7 +91,8 @@ public final class LedgerNode implements AutoCloseable {
   public static LedgerNode start(LedgerConfig config, Set<Role> roles, PrintStream out) {
     LedgerNode node = new LedgerNode();
     try {
-      node.startAll(config, roles.isEmpty() ? EnumSet.noneOf(Role.class) : EnumSet.copyOf(roles), out);
+      node.startAll(
+          config, roles.isEmpty() ? EnumSet.noneOf(Role.class) : EnumSet.copyOf(roles), out);
       return node;
     } catch (RuntimeException | Error e) {
       node.close();
@@ -102,7 +109,8 @@ public final class LedgerNode implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + dataDir, e);
     }
-    // Every Kafka client below is configured from this one value: a setting cannot miss one of them.
+    // Every Kafka client below is configured from this one value: a setting cannot miss one of
+    // them.
     kafkaClient = config.externalKafka().orElseGet(() -> startEmbedded(config, dataDir, out));
     bootstrapServers = kafkaClient.bootstrapServers();
     Admin admin = Admin.create(kafkaClient.config());
@@ -112,36 +120,43 @@ public final class LedgerNode implements AutoCloseable {
 
     short replication = (short) config.integer(ConfigKey.REPLICATION);
     int partitions = config.integer(ConfigKey.PARTITIONS);
-    StreamsSettings streamsSettings = StreamsSettings.builder(bootstrapServers)
-        .applicationId(config.string(ConfigKey.STREAMS_APPLICATION_ID))
-        .stateDir(config.dataPath(ConfigKey.STREAMS_STATE_DIR))
-        .threads(config.integer(ConfigKey.STREAMS_THREADS))
-        .exactlyOnce(config.bool(ConfigKey.STREAMS_EXACTLY_ONCE))
-        .commitInterval(config.duration(ConfigKey.STREAMS_COMMIT_INTERVAL))
-        .usesFlushInterval(config.duration(ConfigKey.STREAMS_USES_FLUSH_INTERVAL))
-        .depthLimit(config.integer(ConfigKey.STREAMS_DEPTH_LIMIT))
-        .maxDepth(config.integer(ConfigKey.STREAMS_MAX_DEPTH))
-        .limits(config.limits())
-        .unknownTokenGrace(config.duration(ConfigKey.STREAMS_UNKNOWN_TOKEN_GRACE))
-        .dedupeRetention(config.duration(ConfigKey.STREAMS_DEDUPE_RETENTION))
-        .replicationFactor(replication)
-        .overrides(kafkaClient.stringConfig())
-        .build();
+    StreamsSettings streamsSettings =
+        StreamsSettings.builder(bootstrapServers)
+            .applicationId(config.string(ConfigKey.STREAMS_APPLICATION_ID))
+            .stateDir(config.dataPath(ConfigKey.STREAMS_STATE_DIR))
+            .threads(config.integer(ConfigKey.STREAMS_THREADS))
+            .exactlyOnce(config.bool(ConfigKey.STREAMS_EXACTLY_ONCE))
+            .commitInterval(config.duration(ConfigKey.STREAMS_COMMIT_INTERVAL))
+            .usesFlushInterval(config.duration(ConfigKey.STREAMS_USES_FLUSH_INTERVAL))
+            .depthLimit(config.integer(ConfigKey.STREAMS_DEPTH_LIMIT))
+            .maxDepth(config.integer(ConfigKey.STREAMS_MAX_DEPTH))
+            .limits(config.limits())
+            .unknownTokenGrace(config.duration(ConfigKey.STREAMS_UNKNOWN_TOKEN_GRACE))
+            .dedupeRetention(config.duration(ConfigKey.STREAMS_DEDUPE_RETENTION))
+            .replicationFactor(replication)
+            .overrides(kafkaClient.stringConfig())
+            .build();
     try {
-      List<String> created = TopicAdmin.ensureTopics(admin, topicsToCreate(streamsSettings), partitions, replication);
-      out.printf("  topics     %s%n", created.isEmpty() ? "all present" : "created " + String.join(", ", created));
+      List<String> created =
+          TopicAdmin.ensureTopics(admin, topicsToCreate(streamsSettings), partitions, replication);
+      out.printf(
+          "  topics     %s%n",
+          created.isEmpty() ? "all present" : "created " + String.join(", ", created));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics");
     } catch (java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer while creating topics");
+      throw new IllegalStateException(
+          "Kafka at " + bootstrapServers + " did not answer while creating topics");
     }
 
     if (roles.contains(Role.STREAMS)) {
       LedgerStreams streams = LedgerStreams.start(streamsSettings, registry);
       resources.push(streams);
       checks.add(new StreamsHealth(streams));
-      out.printf("  streams    application %s, state in %s%n", streamsSettings.applicationId(), streamsSettings.stateDir());
+      out.printf(
+          "  streams    application %s, state in %s%n",
+          streamsSettings.applicationId(), streamsSettings.stateDir());
     }
 
     LedgerIndex index = null;
@@ -154,8 +169,14 @@ public final class LedgerNode implements AutoCloseable {
         throw new UncheckedIOException("cannot open the index in " + indexDir, e);
       }
       resources.push(index);
-      indexer = Indexer.start(IndexerSettings.builder(bootstrapServers).consumerOverrides(kafkaClient.config())
-          .refreshInterval(config.duration(ConfigKey.INDEX_REFRESH)).build(), index, registry);
+      indexer =
+          Indexer.start(
+              IndexerSettings.builder(bootstrapServers)
+                  .consumerOverrides(kafkaClient.config())
+                  .refreshInterval(config.duration(ConfigKey.INDEX_REFRESH))
+                  .build(),
+              index,
+              registry);
       resources.push(indexer);
       checks.add(new IndexHealth(indexer));
       out.printf("  index      %s%n", indexDir);
@@ -166,69 +187,102 @@ public final class LedgerNode implements AutoCloseable {
       // API's disk because GET /v1/exports reads it.
       try {
         NotaryConfig defaults = NotaryConfig.defaults(bootstrapServers);
-        Notary notary = Notary.start(dataDir, new NotaryConfig(bootstrapServers, defaults.topic(),
-            defaults.checkpointEveryRecords(), defaults.checkpointInterval(), defaults.pollTimeout(),
-            kafkaClient.config()), registry);
+        Notary notary =
+            Notary.start(
+                dataDir,
+                new NotaryConfig(
+                    bootstrapServers,
+                    defaults.topic(),
+                    defaults.checkpointEveryRecords(),
+                    defaults.checkpointInterval(),
+                    defaults.pollTimeout(),
+                    kafkaClient.config()),
+                registry);
         resources.push(notary);
         checks.add(new NotaryHealth(notary));
         notaryKey = NotaryKey.loadOrCreate(dataDir).publicKey();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot start the notary in " + dataDir, e);
       }
-      out.printf("  notary     signed audit log in %s (public key %s)%n", dataDir.resolve(IntegrityLog.DIRECTORY),
-          dataDir.resolve(NotaryKey.PUBLIC_PEM_FILE));
-      KafkaEventPublisher publisher = KafkaEventPublisher.create(bootstrapServers, kafkaClient.config());
+      out.printf(
+          "  notary     signed audit log in %s (public key %s)%n",
+          dataDir.resolve(IntegrityLog.DIRECTORY), dataDir.resolve(NotaryKey.PUBLIC_PEM_FILE));
+      KafkaEventPublisher publisher =
+          KafkaEventPublisher.create(bootstrapServers, kafkaClient.config());
       new KafkaClientMetrics(publisher.producer()).bindTo(registry);
-      IngestService ingest = new IngestService(publisher, java.time.Clock.systemUTC(),
-          IngestService.DEFAULT_PUBLISH_TIMEOUT, config.limits());
+      IngestService ingest =
+          new IngestService(
+              publisher,
+              java.time.Clock.systemUTC(),
+              IngestService.DEFAULT_PUBLISH_TIMEOUT,
+              config.limits());
       ingest.bindTo(registry);
       resources.push(ingest);
       ApiKeyStore keys = ApiKeyStore.open(config.dataPath(ConfigKey.KEYS_FILE));
       ensureAdminKey(keys, dataDir);
-      ApiSettings settings = ApiSettings.builder()
-          .host(config.string(ConfigKey.HTTP_HOST))
-          .port(config.integer(ConfigKey.HTTP_PORT))
-          .maxRequestBytes(config.longValue(ConfigKey.HTTP_MAX_REQUEST_BYTES))
-          .sseKeepAlive(config.duration(ConfigKey.SSE_KEEP_ALIVE))
-          .maxSseClients(config.integer(ConfigKey.SSE_MAX_CLIENTS))
-          .maxSseClientsPerCredential(config.integer(ConfigKey.SSE_MAX_CLIENTS_PER_CREDENTIAL))
-          .maxInFlightWrites(config.integer(ConfigKey.HTTP_MAX_IN_FLIGHT))
-          .maxInFlightWritesPerCredential(config.integer(ConfigKey.HTTP_MAX_IN_FLIGHT_PER_CREDENTIAL))
-          .maxLongResponses(config.integer(ConfigKey.HTTP_MAX_STREAMS))
-          .maxLongResponsesPerCredential(config.integer(ConfigKey.HTTP_MAX_STREAMS_PER_CREDENTIAL))
-          .requestBodyTimeout(config.duration(ConfigKey.HTTP_BODY_TIMEOUT))
-          .idleTimeout(config.duration(ConfigKey.HTTP_IDLE_TIMEOUT))
-          .credentialRecheck(config.duration(ConfigKey.HTTP_CREDENTIAL_RECHECK))
-          .build();
+      ApiSettings settings =
+          ApiSettings.builder()
+              .host(config.string(ConfigKey.HTTP_HOST))
+              .port(config.integer(ConfigKey.HTTP_PORT))
+              .maxRequestBytes(config.longValue(ConfigKey.HTTP_MAX_REQUEST_BYTES))
+              .sseKeepAlive(config.duration(ConfigKey.SSE_KEEP_ALIVE))
+              .maxSseClients(config.integer(ConfigKey.SSE_MAX_CLIENTS))
+              .maxSseClientsPerCredential(config.integer(ConfigKey.SSE_MAX_CLIENTS_PER_CREDENTIAL))
+              .maxInFlightWrites(config.integer(ConfigKey.HTTP_MAX_IN_FLIGHT))
+              .maxInFlightWritesPerCredential(
+                  config.integer(ConfigKey.HTTP_MAX_IN_FLIGHT_PER_CREDENTIAL))
+              .maxLongResponses(config.integer(ConfigKey.HTTP_MAX_STREAMS))
+              .maxLongResponsesPerCredential(
+                  config.integer(ConfigKey.HTTP_MAX_STREAMS_PER_CREDENTIAL))
+              .requestBodyTimeout(config.duration(ConfigKey.HTTP_BODY_TIMEOUT))
+              .idleTimeout(config.duration(ConfigKey.HTTP_IDLE_TIMEOUT))
+              .credentialRecheck(config.duration(ConfigKey.HTTP_CREDENTIAL_RECHECK))
+              .build();
       KeyStore credentials = jwtKeys(config).map(jwt -> KeyStore.anyOf(keys, jwt)).orElse(keys);
       Exporter exporter = new Exporter(dataDir.resolve(IntegrityLog.DIRECTORY));
-      SsfTransmitter ssf = SsfTransmitter.start(ssfSettings(config, dataDir), kafkaClient.config(), index);
+      SsfTransmitter ssf =
+          SsfTransmitter.start(ssfSettings(config, dataDir), kafkaClient.config(), index);
       resources.push(ssf);
-      api = ApiServer.start(settings,
-          new ApiContext(credentials, ingest, index, indexer, checks, registry, exporter, notaryKey, ssf));
+      api =
+          ApiServer.start(
+              settings,
+              new ApiContext(
+                  credentials, ingest, index, indexer, checks, registry, exporter, notaryKey, ssf));
       resources.push(api);
       ssf.startPushing();
-      out.printf("  ssf        %s/.well-known/ssf-configuration  (SETs signed with %s)%n", ssf.settings().issuerUrl(),
-          dataDir.resolve(dev.ledger.api.ssf.internal.SigningKey.FILE));
-      out.printf("  http       http://%s:%d  (health /health, metrics /metrics, API description /openapi.json)%n",
+      out.printf(
+          "  ssf        %s/.well-known/ssf-configuration  (SETs signed with %s)%n",
+          ssf.settings().issuerUrl(), dataDir.resolve(dev.ledger.api.ssf.internal.SigningKey.FILE));
+      out.printf(
+          "  http       http://%s:%d  (health /health, metrics /metrics, API description /openapi.json)%n",
           config.string(ConfigKey.HTTP_HOST), api.port());
       out.printf("  console    http://%s:%d/ui/%n", config.string(ConfigKey.HTTP_HOST), api.port());
     }
   }
 
-  /** The transmitter's settings; without {@code ssf.issuer} the issuer is this server's own address, once it listens. */
+  /**
+   * The transmitter's settings; without {@code ssf.issuer} the issuer is this server's own address,
+   * once it listens.
+   */
   private SsfSettings ssfSettings(LedgerConfig config, Path dataDir) {
     String configured = config.optional(ConfigKey.SSF_ISSUER);
     String host = config.string(ConfigKey.HTTP_HOST);
-    java.util.function.Supplier<java.net.URI> issuer = configured != null
-        ? () -> java.net.URI.create(configured)
-        : () -> java.net.URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
-            + (api == null ? config.integer(ConfigKey.HTTP_PORT) : api.port()));
+    java.util.function.Supplier<java.net.URI> issuer =
+        configured != null
+            ? () -> java.net.URI.create(configured)
+            : () ->
+                java.net.URI.create(
+                    "http://"
+                        + (host.contains(":") ? "[" + host + "]" : host)
+                        + ":"
+                        + (api == null ? config.integer(ConfigKey.HTTP_PORT) : api.port()));
     try {
-      return SsfSettings.builder(dataDir).issuer(issuer)
+      return SsfSettings.builder(dataDir)
+          .issuer(issuer)
           .defaultSubjects(config.string(ConfigKey.SSF_DEFAULT_SUBJECTS))
           .pushDeadLetterAfter(config.duration(ConfigKey.SSF_PUSH_DEAD_LETTER_AFTER))
-          .pushBackoff(java.time.Duration.ofMillis(200), config.duration(ConfigKey.SSF_PUSH_MAX_BACKOFF))
+          .pushBackoff(
+              java.time.Duration.ofMillis(200), config.duration(ConfigKey.SSF_PUSH_MAX_BACKOFF))
           .build();
     } catch (IllegalArgumentException e) {
       throw new dev.ledger.ops.config.ConfigException(e.getMessage());
@@ -249,20 +303,25 @@ public final class LedgerNode implements AutoCloseable {
     }
     try {
       if (jwks.startsWith("https://") || jwks.startsWith("http://")) {
-        return java.util.Optional.of(JwtKeyStore.fromJwksUrl(java.net.URI.create(jwks).toURL(), issuer, audience));
+        return java.util.Optional.of(
+            JwtKeyStore.fromJwksUrl(java.net.URI.create(jwks).toURL(), issuer, audience));
       }
       com.nimbusds.jose.jwk.JWKSet set = com.nimbusds.jose.jwk.JWKSet.load(Path.of(jwks).toFile());
-      return java.util.Optional.of(new JwtKeyStore(new com.nimbusds.jose.jwk.source.ImmutableJWKSet<>(set), issuer, audience));
+      return java.util.Optional.of(
+          new JwtKeyStore(
+              new com.nimbusds.jose.jwk.source.ImmutableJWKSet<>(set), issuer, audience));
     } catch (IOException | java.text.ParseException | IllegalArgumentException e) {
-      throw new dev.ledger.ops.config.ConfigException("auth.jwt.jwks=" + jwks + " cannot be read: " + e.getMessage());
+      throw new dev.ledger.ops.config.ConfigException(
+          "auth.jwt.jwks=" + jwks + " cannot be read: " + e.getMessage());
     }
   }
 
   /**
-   * Starts the embedded broker, which takes only the login kept in {@code data/kafka-client.properties}
-   * (made on the first start, or on the first start of a data directory older than the login), and
-   * writes that file again with the broker's port. Returns what the ledger's own clients use: the
-   * broker's settings over any {@code kafka.client.*} tuning.
+   * Starts the embedded broker, which takes only the login kept in {@code
+   * data/kafka-client.properties} (made on the first start, or on the first start of a data
+   * directory older than the login), and writes that file again with the broker's port. Returns
+   * what the ledger's own clients use: the broker's settings over any {@code kafka.client.*}
+   * tuning.
    */
   private KafkaClientSettings startEmbedded(LedgerConfig config, Path dataDir, PrintStream out) {
     long t0 = System.nanoTime();
@@ -270,15 +329,22 @@ public final class LedgerNode implements AutoCloseable {
     int port = config.integer(ConfigKey.EMBEDDED_PORT);
     EmbeddedKafka kafka;
     try {
-      kafka = startEmbedded(dataDir.resolve("kafka"), port, BrokerCredentials.loadOrGenerate(clientFile));
+      kafka =
+          startEmbedded(
+              dataDir.resolve("kafka"), port, BrokerCredentials.loadOrGenerate(clientFile));
       resources.push(kafka);
       kafka.clientSettings().write(clientFile);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot keep the Kafka client settings in " + clientFile, e);
     }
-    out.printf("  kafka      embedded KRaft broker on %s, login in %s (data in %s) [%d ms]%n",
-        kafka.bootstrapServers(), clientFile, dataDir.resolve("kafka"), (System.nanoTime() - t0) / 1_000_000);
-    return KafkaClientSettings.plaintext(kafka.bootstrapServers()).with(config.kafkaClientProperties())
+    out.printf(
+        "  kafka      embedded KRaft broker on %s, login in %s (data in %s) [%d ms]%n",
+        kafka.bootstrapServers(),
+        clientFile,
+        dataDir.resolve("kafka"),
+        (System.nanoTime() - t0) / 1_000_000);
+    return KafkaClientSettings.plaintext(kafka.bootstrapServers())
+        .with(config.kafkaClientProperties())
         .with(kafka.clientSettings().properties());
   }
 
@@ -287,8 +353,10 @@ public final class LedgerNode implements AutoCloseable {
       return EmbeddedKafka.start(dir, port, credentials);
     } catch (RuntimeException e) {
       String message = String.valueOf(e.getMessage());
-      if (message.contains("Address already in use") || causeMentions(e, "Address already in use")) {
-        throw new IllegalStateException("port " + port + " is taken; start with --kafka-port N or stop what uses it");
+      if (message.contains("Address already in use")
+          || causeMentions(e, "Address already in use")) {
+        throw new IllegalStateException(
+            "port " + port + " is taken; start with --kafka-port N or stop what uses it");
       }
       throw e;
     }
@@ -309,13 +377,17 @@ public final class LedgerNode implements AutoCloseable {
     return topics;
   }
 
-  /** The first start creates an admin key for every tenant, keeps it in data/admin.key and shows it once. */
+  /**
+   * The first start creates an admin key for every tenant, keeps it in data/admin.key and shows it
+   * once.
+   */
   private void ensureAdminKey(ApiKeyStore keys, Path dataDir) {
     adminKeyFile = dataDir.resolve("admin.key");
     if (Files.exists(adminKeyFile)) {
       return;
     }
-    CreatedKey key = keys.create(dev.ledger.api.auth.Role.admin, "*", "admin (created by ledger up)");
+    CreatedKey key =
+        keys.create(dev.ledger.api.auth.Role.admin, "*", "admin (created by ledger up)");
     try {
       PrivateFiles.createDirectories(dataDir);
       PrivateFiles.writeNew(adminKeyFile, key.secret() + System.lineSeparator());
@@ -330,8 +402,9 @@ public final class LedgerNode implements AutoCloseable {
   }
 
   /**
-   * What the ledger's Kafka clients connect with: bootstrap servers, login and {@code kafka.client.*}.
-   * For the embedded broker the same login is in {@code data/kafka-client.properties}.
+   * What the ledger's Kafka clients connect with: bootstrap servers, login and {@code
+   * kafka.client.*}. For the embedded broker the same login is in {@code
+   * data/kafka-client.properties}.
    */
   public KafkaClientSettings kafkaClientSettings() {
     return kafkaClient;

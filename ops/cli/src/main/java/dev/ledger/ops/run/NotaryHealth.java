@@ -22,8 +22,10 @@ final class NotaryHealth implements HealthCheck {
   @Override
   public HealthReport check() {
     if (notary.failure() != null) {
-      return new HealthReport(HealthReport.State.DOWN, Map.of("error", String.valueOf(notary.failure().getMessage())));
+      return new HealthReport(
+          HealthReport.State.DOWN, Map.of("error", String.valueOf(notary.failure().getMessage())));
     }
-    return new HealthReport(notary.isRunning() ? HealthReport.State.UP : HealthReport.State.STARTING, Map.of());
+    return new HealthReport(
+        notary.isRunning() ? HealthReport.State.UP : HealthReport.State.STARTING, Map.of());
   }
 }

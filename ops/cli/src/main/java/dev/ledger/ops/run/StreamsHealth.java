@@ -23,11 +23,12 @@ final class StreamsHealth implements HealthCheck {
   @Override
   public HealthReport check() {
     KafkaStreams.State state = streams.state();
-    HealthReport.State s = switch (state) {
-      case RUNNING -> HealthReport.State.UP;
-      case CREATED, REBALANCING -> HealthReport.State.STARTING;
-      default -> HealthReport.State.DOWN;
-    };
+    HealthReport.State s =
+        switch (state) {
+          case RUNNING -> HealthReport.State.UP;
+          case CREATED, REBALANCING -> HealthReport.State.STARTING;
+          default -> HealthReport.State.DOWN;
+        };
     return new HealthReport(s, Map.of("state", state.name()));
   }
 }

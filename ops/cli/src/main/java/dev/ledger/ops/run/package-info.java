@@ -1,2 +1,5 @@
-/** Assembling and running the ledger's roles (embedded broker, streams, indexer, HTTP API) in one process. */
+/**
+ * Assembling and running the ledger's roles (embedded broker, streams, indexer, HTTP API) in one
+ * process.
+ */
 package dev.ledger.ops.run;

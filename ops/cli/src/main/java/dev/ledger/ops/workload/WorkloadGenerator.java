@@ -24,11 +24,27 @@ import java.util.SplittableRandom;
 public final class WorkloadGenerator implements Iterable<String> {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> SCOPES = List.of("flights:search", "flights:book", "hotels:search", "hotels:book",
-      "calendar:read", "calendar:write", "mail:read", "mail:send", "files:read", "files:write");
-  private static final List<String> AUDIENCES = List.of("https://api.flights.example", "https://api.hotels.example",
-      "https://api.calendar.example", "https://api.mail.example", "https://api.files.example");
-  private static final List<String> MODELS = List.of("planner-7b", "claude-agent", "gpt-agent", "llama-agent");
+  private static final List<String> SCOPES =
+      List.of(
+          "flights:search",
+          "flights:book",
+          "hotels:search",
+          "hotels:book",
+          "calendar:read",
+          "calendar:write",
+          "mail:read",
+          "mail:send",
+          "files:read",
+          "files:write");
+  private static final List<String> AUDIENCES =
+      List.of(
+          "https://api.flights.example",
+          "https://api.hotels.example",
+          "https://api.calendar.example",
+          "https://api.mail.example",
+          "https://api.files.example");
+  private static final List<String> MODELS =
+      List.of("planner-7b", "claude-agent", "gpt-agent", "llama-agent");
 
   private final WorkloadSpec spec;
 
@@ -130,11 +146,19 @@ public final class WorkloadGenerator implements Iterable<String> {
       }
       for (int c = 0; c < spec.fanout(); c++) {
         boolean escalate = random.nextDouble() < spec.violationShare();
-        List<String> scopes = escalate ? plus(parent.scopes(), SCOPES.get(random.nextInt(SCOPES.size())))
-            : pick(parent.scopes(), Math.max(1, parent.scopes().size() - random.nextInt(2)));
-        List<String> audience = pick(parent.audience(), Math.max(1, parent.audience().size() - random.nextInt(2)));
-        Node child = new Node(id(parent.depth() + 1, nodes.size()), agent(parent.depth() + 1), scopes, audience,
-            parent.depth() + 1);
+        List<String> scopes =
+            escalate
+                ? plus(parent.scopes(), SCOPES.get(random.nextInt(SCOPES.size())))
+                : pick(parent.scopes(), Math.max(1, parent.scopes().size() - random.nextInt(2)));
+        List<String> audience =
+            pick(parent.audience(), Math.max(1, parent.audience().size() - random.nextInt(2)));
+        Node child =
+            new Node(
+                id(parent.depth() + 1, nodes.size()),
+                agent(parent.depth() + 1),
+                scopes,
+                audience,
+                parent.depth() + 1);
         ObjectNode body = token(child);
         body.put("parent_token_id", parent.id());
         boolean exchange = child.depth() == 1;
@@ -153,8 +177,13 @@ public final class WorkloadGenerator implements Iterable<String> {
       ObjectNode use = JSON.createObjectNode();
       use.put("token_id", n.id());
       boolean wrongAudience = violate && random.nextBoolean();
-      use.put("resource", wrongAudience ? "https://api.unknown.example" : n.audience().get(random.nextInt(n.audience().size())));
-      use.put("action", "GET /" + n.scopes().get(random.nextInt(n.scopes().size())).replace(':', '/'));
+      use.put(
+          "resource",
+          wrongAudience
+              ? "https://api.unknown.example"
+              : n.audience().get(random.nextInt(n.audience().size())));
+      use.put(
+          "action", "GET /" + n.scopes().get(random.nextInt(n.scopes().size())).replace(':', '/'));
       use.put("outcome", random.nextDouble() < 0.9 ? "allowed" : "denied");
       use.put("actor", violate && !wrongAudience ? "agent:impostor" : n.actor());
       use.put("request_id", "req-" + tree + "-" + eventSeq);

@@ -25,9 +25,25 @@ class ExampleCommandTest {
 
   @Test
   void kafkaOptionsBecomeKafkaSettings() {
-    ExampleSettings s = parse("--port", "9100", "--tenant", "acme", "--audience", "https://api.flights.example",
-        "--bootstrap-servers", "127.0.0.1:9092", "--url", "http://127.0.0.1:8081", "--key", "k-1",
-        "--consumer-config", "security.protocol=SSL", "--wait", "5").settings();
+    ExampleSettings s =
+        parse(
+                "--port",
+                "9100",
+                "--tenant",
+                "acme",
+                "--audience",
+                "https://api.flights.example",
+                "--bootstrap-servers",
+                "127.0.0.1:9092",
+                "--url",
+                "http://127.0.0.1:8081",
+                "--key",
+                "k-1",
+                "--consumer-config",
+                "security.protocol=SSL",
+                "--wait",
+                "5")
+            .settings();
     assertThat(s.overKafka()).isTrue();
     assertThat(s.port()).isEqualTo(9100);
     assertThat(s.audience().toString()).isEqualTo("https://api.flights.example");
@@ -42,65 +58,158 @@ class ExampleCommandTest {
   @Test
   void aKafkaConfigFileGivesTheBrokerAndItsLogin(@TempDir Path dir) throws Exception {
     Path file = dir.resolve(KafkaClientSettings.FILE_NAME);
-    new KafkaClientSettings("127.0.0.1:9093", Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN"))
+    new KafkaClientSettings(
+            "127.0.0.1:9093",
+            Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN"))
         .write(file);
-    String[] common = {"--tenant", "acme", "--audience", "https://a.example", "--key", "k", "--kafka-config", file.toString()};
+    String[] common = {
+      "--tenant",
+      "acme",
+      "--audience",
+      "https://a.example",
+      "--key",
+      "k",
+      "--kafka-config",
+      file.toString()
+    };
     RevocationSettings s = parse(common).settings().revocationSettings();
     assertThat(s.bootstrapServers()).isEqualTo("127.0.0.1:9093");
-    assertThat(s.consumerConfig()).containsEntry("security.protocol", "SASL_PLAINTEXT").containsEntry("sasl.mechanism", "PLAIN");
-    String[] overridden = java.util.stream.Stream.concat(java.util.Arrays.stream(common), java.util.stream.Stream.of(
-        "--bootstrap-servers", "h:1", "--consumer-config", "sasl.mechanism=SCRAM-SHA-256")).toArray(String[]::new);
+    assertThat(s.consumerConfig())
+        .containsEntry("security.protocol", "SASL_PLAINTEXT")
+        .containsEntry("sasl.mechanism", "PLAIN");
+    String[] overridden =
+        java.util.stream.Stream.concat(
+                java.util.Arrays.stream(common),
+                java.util.stream.Stream.of(
+                    "--bootstrap-servers",
+                    "h:1",
+                    "--consumer-config",
+                    "sasl.mechanism=SCRAM-SHA-256"))
+            .toArray(String[]::new);
     RevocationSettings o = parse(overridden).settings().revocationSettings();
     assertThat(o.bootstrapServers()).isEqualTo("h:1");
     assertThat(o.consumerConfig()).containsEntry("sasl.mechanism", "SCRAM-SHA-256");
-    assertThatThrownBy(() -> parse("--tenant", "acme", "--audience", "https://a.example", "--key", "k",
-        "--kafka-config", dir.resolve("missing").toString()).settings())
-        .isInstanceOf(UserException.class).hasMessageContaining("--kafka-config");
+    assertThatThrownBy(
+            () ->
+                parse(
+                        "--tenant",
+                        "acme",
+                        "--audience",
+                        "https://a.example",
+                        "--key",
+                        "k",
+                        "--kafka-config",
+                        dir.resolve("missing").toString())
+                    .settings())
+        .isInstanceOf(UserException.class)
+        .hasMessageContaining("--kafka-config");
   }
 
   @Test
   void sseOptionsFollowTheLedgersStreamWithTheSameKey() {
-    ExampleSettings s = parse("--tenant", "acme", "--audience", "https://api.flights.example", "--sse",
-        "--url", "http://127.0.0.1:8080", "--key", "k-2").settings();
+    ExampleSettings s =
+        parse(
+                "--tenant",
+                "acme",
+                "--audience",
+                "https://api.flights.example",
+                "--sse",
+                "--url",
+                "http://127.0.0.1:8080",
+                "--key",
+                "k-2")
+            .settings();
     assertThat(s.overKafka()).isFalse();
     assertThat(s.port()).isEqualTo(9000);
     assertThat(s.revocationSettings().bearerToken()).isEqualTo("k-2");
-    assertThat(s.revocationSettings().streamUri().toString()).startsWith("http://127.0.0.1:8080/v1/revocations/stream");
+    assertThat(s.revocationSettings().streamUri().toString())
+        .startsWith("http://127.0.0.1:8080/v1/revocations/stream");
   }
 
   @Test
   void theRevocationStoreIsMemoryUnlessRocksdbIsAsked() {
-    String[] common = {"--tenant", "acme", "--audience", "https://a.example", "--key", "k", "--bootstrap-servers", "h:1"};
-    assertThat(parse(common).settings().revocationSettings().store()).isEqualTo(RevocationSettings.Store.MEMORY);
-    String[] rocks = java.util.stream.Stream.concat(java.util.Arrays.stream(common),
-        java.util.stream.Stream.of("--revocation-store", "RocksDB")).toArray(String[]::new);
-    assertThat(parse(rocks).settings().revocationSettings().store()).isEqualTo(RevocationSettings.Store.ROCKSDB);
-    String[] wrong = java.util.stream.Stream.concat(java.util.Arrays.stream(common),
-        java.util.stream.Stream.of("--revocation-store", "disk")).toArray(String[]::new);
-    assertThatThrownBy(() -> parse(wrong).settings()).isInstanceOf(UserException.class)
+    String[] common = {
+      "--tenant",
+      "acme",
+      "--audience",
+      "https://a.example",
+      "--key",
+      "k",
+      "--bootstrap-servers",
+      "h:1"
+    };
+    assertThat(parse(common).settings().revocationSettings().store())
+        .isEqualTo(RevocationSettings.Store.MEMORY);
+    String[] rocks =
+        java.util.stream.Stream.concat(
+                java.util.Arrays.stream(common),
+                java.util.stream.Stream.of("--revocation-store", "RocksDB"))
+            .toArray(String[]::new);
+    assertThat(parse(rocks).settings().revocationSettings().store())
+        .isEqualTo(RevocationSettings.Store.ROCKSDB);
+    String[] wrong =
+        java.util.stream.Stream.concat(
+                java.util.Arrays.stream(common),
+                java.util.stream.Stream.of("--revocation-store", "disk"))
+            .toArray(String[]::new);
+    assertThatThrownBy(() -> parse(wrong).settings())
+        .isInstanceOf(UserException.class)
         .hasMessageContaining("memory or rocksdb, not disk");
   }
 
   @Test
   void exactlyOneRevocationSourceIsRequired() {
-    assertThatThrownBy(() -> parse("--tenant", "acme", "--audience", "https://a.example", "--key", "k").settings())
-        .isInstanceOf(UserException.class).hasMessageContaining("exactly one");
-    assertThatThrownBy(() -> parse("--tenant", "acme", "--audience", "https://a.example", "--key", "k", "--sse",
-        "--bootstrap-servers", "h:1").settings()).isInstanceOf(UserException.class).hasMessageContaining("exactly one");
+    assertThatThrownBy(
+            () ->
+                parse("--tenant", "acme", "--audience", "https://a.example", "--key", "k")
+                    .settings())
+        .isInstanceOf(UserException.class)
+        .hasMessageContaining("exactly one");
+    assertThatThrownBy(
+            () ->
+                parse(
+                        "--tenant",
+                        "acme",
+                        "--audience",
+                        "https://a.example",
+                        "--key",
+                        "k",
+                        "--sse",
+                        "--bootstrap-servers",
+                        "h:1")
+                    .settings())
+        .isInstanceOf(UserException.class)
+        .hasMessageContaining("exactly one");
   }
 
   @Test
   void badOptionsAreReportedTogether() {
-    assertThatThrownBy(() -> parse("--tenant", " ", "--audience", "flights", "--sse", "--url", "ftp://x",
-        "--key", "k", "--port", "70000").settings())
+    assertThatThrownBy(
+            () ->
+                parse(
+                        "--tenant",
+                        " ",
+                        "--audience",
+                        "flights",
+                        "--sse",
+                        "--url",
+                        "ftp://x",
+                        "--key",
+                        "k",
+                        "--port",
+                        "70000")
+                    .settings())
         .isInstanceOf(UserException.class)
-        .hasMessageContaining("tenant is required").hasMessageContaining("audience must be an http(s) URL")
-        .hasMessageContaining("ledger url must be an http(s) URL").hasMessageContaining("port must be 0..65535");
+        .hasMessageContaining("tenant is required")
+        .hasMessageContaining("audience must be an http(s) URL")
+        .hasMessageContaining("ledger url must be an http(s) URL")
+        .hasMessageContaining("port must be 0..65535");
   }
 
   @Test
   void settingsWithoutAKeyOrTenantListEveryProblem() {
     assertThatThrownBy(() -> ExampleSettings.builder().ledgerUrl(null).reportQueue(0).build())
-        .isInstanceOfSatisfying(InvalidSettingsException.class, e -> assertThat(e.problems()).hasSize(5));
+        .isInstanceOfSatisfying(
+            InvalidSettingsException.class, e -> assertThat(e.problems()).hasSize(5));
   }
 }

@@ -26,7 +26,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The example server's answers and reports, on an in-memory revocation source and a recording reporter. */
+/**
+ * The example server's answers and reports, on an in-memory revocation source and a recording
+ * reporter.
+ */
 class ExampleResourceServerTest {
 
   static final ObjectMapper JSON = new ObjectMapper();
@@ -38,8 +41,16 @@ class ExampleResourceServerTest {
 
   @BeforeEach
   void start() {
-    server = ExampleResourceServer.start(ExampleSettings.builder().port(0).tenant("acme")
-        .audience("https://api.flights.example").ledgerKey("unused").build(), source, reporter);
+    server =
+        ExampleResourceServer.start(
+            ExampleSettings.builder()
+                .port(0)
+                .tenant("acme")
+                .audience("https://api.flights.example")
+                .ledgerKey("unused")
+                .build(),
+            source,
+            reporter);
   }
 
   @AfterEach
@@ -48,8 +59,9 @@ class ExampleResourceServerTest {
   }
 
   HttpResponse<String> get(String path, String... headers) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-        .timeout(Duration.ofSeconds(10));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+            .timeout(Duration.ofSeconds(10));
     if (headers.length > 0) {
       b.headers(headers);
     }
@@ -58,8 +70,15 @@ class ExampleResourceServerTest {
 
   @Test
   void aTokenWithoutRevocationIsServedAndItsUseReportedAsAllowed() throws Exception {
-    HttpResponse<String> r = get("/fares?route=LHR-JFK", "Authorization", "Bearer tok-5", "X-Agent", "agent:scraper",
-        "X-Request-Id", "req-1");
+    HttpResponse<String> r =
+        get(
+            "/fares?route=LHR-JFK",
+            "Authorization",
+            "Bearer tok-5",
+            "X-Agent",
+            "agent:scraper",
+            "X-Request-Id",
+            "req-1");
     assertThat(r.statusCode()).isEqualTo(200);
     JsonNode body = JSON.readTree(r.body());
     assertThat(body.get("route").asText()).isEqualTo("LHR-JFK");
@@ -80,7 +99,8 @@ class ExampleResourceServerTest {
 
   @Test
   void aTokenRevokedThroughAnAncestorIsRefusedAndItsUseReportedAsDenied() throws Exception {
-    source.revoke(new Revocation("acme", "tok-5", Instant.parse("2026-11-23T10:00:00Z"), "tok-root", null));
+    source.revoke(
+        new Revocation("acme", "tok-5", Instant.parse("2026-11-23T10:00:00Z"), "tok-root", null));
     HttpResponse<String> r = get("/fares?route=LHR-JFK", "Authorization", "Bearer tok-5");
     assertThat(r.statusCode()).isEqualTo(403);
     assertThat(JSON.readTree(r.body()).get("error").asText())
@@ -105,7 +125,8 @@ class ExampleResourceServerTest {
 
     source.caughtUp = true;
     assertThat(get("/health").statusCode()).isEqualTo(200);
-    assertThat(get("/fares?route=LHR-JFK", "Authorization", "Bearer tok-5").statusCode()).isEqualTo(200);
+    assertThat(get("/fares?route=LHR-JFK", "Authorization", "Bearer tok-5").statusCode())
+        .isEqualTo(200);
   }
 
   @Test
@@ -120,7 +141,8 @@ class ExampleResourceServerTest {
   @Test
   void aTokenIdTheContractRejectsIsStillAnsweredButNotReported() throws Exception {
     String huge = "t".repeat(5000);
-    assertThat(get("/fares?route=LHR-JFK", "Authorization", "Bearer " + huge).statusCode()).isEqualTo(200);
+    assertThat(get("/fares?route=LHR-JFK", "Authorization", "Bearer " + huge).statusCode())
+        .isEqualTo(200);
     assertThat(reporter.events).isEmpty();
   }
 

@@ -22,7 +22,10 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 
-/** The whole ledger in-process as {@code ./ledger up} runs it, plus the HTTP calls the example tests make. */
+/**
+ * The whole ledger in-process as {@code ./ledger up} runs it, plus the HTTP calls the example tests
+ * make.
+ */
 final class LedgerFixture implements AutoCloseable {
 
   static final String TENANT = "acme";
@@ -43,54 +46,94 @@ final class LedgerFixture implements AutoCloseable {
   }
 
   static LedgerFixture start(Path data) throws Exception {
-    Map<String, String> settings = new java.util.HashMap<>(Map.of("data.dir", data.toString(), "http.port", "0",
-        "kafka.embedded.port", "0", "topics.partitions", "4"));
+    Map<String, String> settings =
+        new java.util.HashMap<>(
+            Map.of(
+                "data.dir",
+                data.toString(),
+                "http.port",
+                "0",
+                "kafka.embedded.port",
+                "0",
+                "topics.partitions",
+                "4"));
     // Benchmarks compare settings: -Dledger.fixture.set=streams.commit.interval=100ms,index.x=y
     for (String pair : System.getProperty("ledger.fixture.set", "").split(",")) {
       if (pair.contains("=")) {
-        settings.put(pair.substring(0, pair.indexOf('=')).strip(), pair.substring(pair.indexOf('=') + 1).strip());
+        settings.put(
+            pair.substring(0, pair.indexOf('=')).strip(),
+            pair.substring(pair.indexOf('=') + 1).strip());
       }
     }
     LedgerConfig config = LedgerConfig.defaults(settings);
-    LedgerNode node = LedgerNode.start(config, EnumSet.allOf(LedgerNode.Role.class),
-        new PrintStream(OutputStream.nullOutputStream()));
+    LedgerNode node =
+        LedgerNode.start(
+            config,
+            EnumSet.allOf(LedgerNode.Role.class),
+            new PrintStream(OutputStream.nullOutputStream()));
     return new LedgerFixture(node, Files.readString(data.resolve("admin.key")).strip());
   }
 
-  /** Settings for an example server on a free port following this ledger over Kafka, or over SSE. */
+  /**
+   * Settings for an example server on a free port following this ledger over Kafka, or over SSE.
+   */
   ExampleSettings exampleSettings(boolean overKafka) {
     return exampleSettings(overKafka, Map.of());
   }
 
-  /** The same with extra Kafka consumer properties for the subscriber (the broker's login is added over Kafka). */
+  /**
+   * The same with extra Kafka consumer properties for the subscriber (the broker's login is added
+   * over Kafka).
+   */
   ExampleSettings exampleSettings(boolean overKafka, Map<String, String> consumerConfig) {
     ExampleSettings.Builder b = ExampleSettings.builder();
     if (overKafka) {
       b.kafkaClient(node.kafkaClientSettings());
     }
     consumerConfig.forEach(b::consumerConfig);
-    return b.port(0).tenant(TENANT).audience(AUDIENCE).ledgerUrl(base).ledgerKey(key)
-        .caughtUpTimeout(Duration.ofSeconds(30)).build();
+    return b.port(0)
+        .tenant(TENANT)
+        .audience(AUDIENCE)
+        .ledgerUrl(base)
+        .ledgerKey(key)
+        .caughtUpTimeout(Duration.ofSeconds(30))
+        .build();
   }
 
   /**
-   * Posts a chain {@code prefix-0} (root, issued) to {@code prefix-depth}, alternating exchanges and
-   * attenuations, as one batch; returns the token ids root first.
+   * Posts a chain {@code prefix-0} (root, issued) to {@code prefix-depth}, alternating exchanges
+   * and attenuations, as one batch; returns the token ids root first.
    */
   List<String> postChain(String prefix, int depth) {
     List<String> ids = new ArrayList<>();
     List<LedgerEvent> events = new ArrayList<>();
     Instant t = Instant.now();
     ids.add(prefix + "-0");
-    events.add(Events.issued(prefix + "-0").tenant(TENANT).issuer("https://auth.acme.example").subject("user:dana")
-        .actor("agent:planner").audience(AUDIENCE).scopes("flights:search").expiresAt(t.plusSeconds(3600))
-        .occurredAt(t).build());
+    events.add(
+        Events.issued(prefix + "-0")
+            .tenant(TENANT)
+            .issuer("https://auth.acme.example")
+            .subject("user:dana")
+            .actor("agent:planner")
+            .audience(AUDIENCE)
+            .scopes("flights:search")
+            .expiresAt(t.plusSeconds(3600))
+            .occurredAt(t)
+            .build());
     for (int d = 1; d <= depth; d++) {
       String id = prefix + "-" + d;
       String parent = ids.get(d - 1);
-      events.add((d % 2 == 1
-          ? Events.exchanged(id, parent).issuer("https://auth.acme.example").audience(AUDIENCE).scopes("flights:search")
-          : Events.attenuated(id, parent)).tenant(TENANT).actor("agent:hop-" + d).occurredAt(t.plusMillis(d)).build());
+      events.add(
+          (d % 2 == 1
+                  ? Events.exchanged(id, parent)
+                      .issuer("https://auth.acme.example")
+                      .audience(AUDIENCE)
+                      .scopes("flights:search")
+                  : Events.attenuated(id, parent))
+              .tenant(TENANT)
+              .actor("agent:hop-" + d)
+              .occurredAt(t.plusMillis(d))
+              .build());
       ids.add(id);
     }
     client.send(events);
@@ -99,18 +142,24 @@ final class LedgerFixture implements AutoCloseable {
 
   /** Posts the revocation of {@code tokenId}; returns when the ledger acknowledged it. */
   void revoke(String tokenId) {
-    client.send(Events.revoked(tokenId).tenant(TENANT).reason("test").revokedBy("user:dana").build());
+    client.send(
+        Events.revoked(tokenId).tenant(TENANT).reason("test").revokedBy("user:dana").build());
   }
 
   /** GET on the ledger with the admin key. */
   HttpResponse<String> ledgerGet(String pathAndQuery) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(base + pathAndQuery)).header("Authorization", "Bearer " + key)
-        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+            .header("Authorization", "Bearer " + key)
+            .timeout(Duration.ofSeconds(10))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /** The audit records of one token. */
   JsonNode audit(String tokenId) throws Exception {
-    HttpResponse<String> r = ledgerGet("/v1/audit?tenant=" + TENANT + "&token=" + tokenId + "&limit=100");
+    HttpResponse<String> r =
+        ledgerGet("/v1/audit?tenant=" + TENANT + "&token=" + tokenId + "&limit=100");
     if (r.statusCode() != 200) {
       throw new AssertionError("audit answered " + r.statusCode() + ": " + r.body());
     }
@@ -118,9 +167,11 @@ final class LedgerFixture implements AutoCloseable {
   }
 
   /** {@code GET /fares} on an example server, as {@code agent} with {@code token}. */
-  static HttpResponse<String> fares(int port, String token, String agent, String route) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/fares?route=" + route))
-        .timeout(Duration.ofSeconds(10));
+  static HttpResponse<String> fares(int port, String token, String agent, String route)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/fares?route=" + route))
+            .timeout(Duration.ofSeconds(10));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }

@@ -18,9 +18,10 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * An SSF receiver written from SSF 1.0 section 7-8, RFC 8417 and RFC 8936 alone, not from the ledger's code: it finds
- * every endpoint through discovery, and checks each SET as a receiver must (RS256 with a key of {@code jwks_uri},
- * {@code typ: secevent+jwt}, its issuer and audience, no {@code sub}/{@code exp}, exactly one event).
+ * An SSF receiver written from SSF 1.0 section 7-8, RFC 8417 and RFC 8936 alone, not from the
+ * ledger's code: it finds every endpoint through discovery, and checks each SET as a receiver must
+ * (RS256 with a key of {@code jwks_uri}, {@code typ: secevent+jwt}, its issuer and audience, no
+ * {@code sub}/{@code exp}, exactly one event).
  */
 final class SsfReceiver {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -38,7 +39,8 @@ final class SsfReceiver {
 
   /** Reads {@code /.well-known/ssf-configuration} and the keys at its {@code jwks_uri}. */
   JsonNode discover() throws Exception {
-    HttpResponse<String> r = send("GET", wellKnownBase + "/.well-known/ssf-configuration", null, null);
+    HttpResponse<String> r =
+        send("GET", wellKnownBase + "/.well-known/ssf-configuration", null, null);
     if (r.statusCode() != 200) {
       throw new AssertionError("discovery answered " + r.statusCode());
     }
@@ -51,13 +53,19 @@ final class SsfReceiver {
     return config.get(name).asText();
   }
 
-  HttpResponse<String> send(String method, String url, Object body, String bearer) throws Exception {
+  HttpResponse<String> send(String method, String url, Object body, String bearer)
+      throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(40));
     if (bearer != null) {
       b.header("Authorization", "Bearer " + bearer);
     }
-    String text = body == null ? null : body instanceof String s ? s : JSON.writeValueAsString(body);
-    b.method(method, text == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(text));
+    String text =
+        body == null ? null : body instanceof String s ? s : JSON.writeValueAsString(body);
+    b.method(
+        method,
+        text == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(text));
     if (text != null) {
       b.header("Content-Type", "application/json");
     }
@@ -65,8 +73,10 @@ final class SsfReceiver {
   }
 
   /** Calls a management endpoint with this receiver's credential. */
-  HttpResponse<String> call(String method, String endpointName, String query, Object body) throws Exception {
-    return send(method, endpoint(endpointName) + (query == null ? "" : "?" + query), body, credential);
+  HttpResponse<String> call(String method, String endpointName, String query, Object body)
+      throws Exception {
+    return send(
+        method, endpoint(endpointName) + (query == null ? "" : "?" + query), body, credential);
   }
 
   JsonNode createStream(Object body) throws Exception {
@@ -79,7 +89,8 @@ final class SsfReceiver {
 
   /** RFC 8936 section 2.4: one poll request; answers {@code {sets, moreAvailable}}. */
   JsonNode poll(JsonNode stream, Map<String, Object> request) throws Exception {
-    HttpResponse<String> r = send("POST", stream.get("delivery").get("endpoint_url").asText(), request, credential);
+    HttpResponse<String> r =
+        send("POST", stream.get("delivery").get("endpoint_url").asText(), request, credential);
     if (r.statusCode() != 200) {
       throw new AssertionError("poll answered " + r.statusCode() + ": " + r.body());
     }
@@ -97,7 +108,8 @@ final class SsfReceiver {
     }
     RSAKey key = (RSAKey) keys.getKeyByKeyId(jwt.getHeader().getKeyID());
     if (key == null || key.size() < 2048 || !jwt.verify(new RSASSAVerifier(key))) {
-      throw new AssertionError("signature does not verify with jwks_uri's key " + jwt.getHeader().getKeyID());
+      throw new AssertionError(
+          "signature does not verify with jwks_uri's key " + jwt.getHeader().getKeyID());
     }
     JWTClaimsSet claims = jwt.getJWTClaimsSet();
     if (!config.get("issuer").asText().equals(claims.getIssuer())) {
@@ -109,7 +121,9 @@ final class SsfReceiver {
     if (claims.getSubject() != null || claims.getExpirationTime() != null) {
       throw new AssertionError("a SET must carry neither sub nor exp");
     }
-    if (claims.getJWTID() == null || claims.getIssueTime() == null || claims.getJSONObjectClaim("sub_id") == null) {
+    if (claims.getJWTID() == null
+        || claims.getIssueTime() == null
+        || claims.getJSONObjectClaim("sub_id") == null) {
       throw new AssertionError("jti, iat and sub_id are required");
     }
     if (claims.getJSONObjectClaim("events").size() != 1) {

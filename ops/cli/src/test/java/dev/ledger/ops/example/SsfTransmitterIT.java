@@ -24,15 +24,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The ledger as an SSF 1.0 transmitter, followed by {@link SsfReceiver} (written from the specs) over real HTTP on a
- * real node: discovery, a poll and a push stream, verification with state, a 3-hop chain revoked at the root as three
- * signed session-revoked SETs with one txn, ack, pause and enable, tenant isolation, a push receiver that answers 503
- * for a while, a restart that keeps what was not acknowledged and nothing that was, the conformance suite's negative
- * cases, and delete.
+ * The ledger as an SSF 1.0 transmitter, followed by {@link SsfReceiver} (written from the specs)
+ * over real HTTP on a real node: discovery, a poll and a push stream, verification with state, a
+ * 3-hop chain revoked at the root as three signed session-revoked SETs with one txn, ack, pause and
+ * enable, tenant isolation, a push receiver that answers 503 for a while, a restart that keeps what
+ * was not acknowledged and nothing that was, the conformance suite's negative cases, and delete.
  */
 class SsfTransmitterIT {
-  private static final String SESSION_REVOKED = "https://schemas.openid.net/secevent/caep/event-type/session-revoked";
-  private static final String VERIFICATION = "https://schemas.openid.net/secevent/ssf/event-type/verification";
+  private static final String SESSION_REVOKED =
+      "https://schemas.openid.net/secevent/caep/event-type/session-revoked";
+  private static final String VERIFICATION =
+      "https://schemas.openid.net/secevent/ssf/event-type/verification";
   private static final String ISSUER = "https://auth.acme.example";
 
   @TempDir Path data;
@@ -48,25 +50,35 @@ class SsfTransmitterIT {
     List<String> pushAuth = Collections.synchronizedList(new ArrayList<>());
     AtomicInteger pushCalls = new AtomicInteger();
     HttpServer push = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    push.createContext("/events", exchange -> {
-      byte[] body = exchange.getRequestBody().readAllBytes();
-      boolean down = pushCalls.incrementAndGet() <= 4; // a receiver that is down for its first four attempts
-      if (!down) {
-        pushed.add(new String(body, StandardCharsets.UTF_8));
-        pushAuth.add(exchange.getRequestHeaders().getFirst("Authorization") + " "
-            + exchange.getRequestHeaders().getFirst("Content-Type"));
-      }
-      exchange.sendResponseHeaders(down ? 503 : 202, -1);
-      exchange.close();
-    });
+    push.createContext(
+        "/events",
+        exchange -> {
+          byte[] body = exchange.getRequestBody().readAllBytes();
+          boolean down =
+              pushCalls.incrementAndGet()
+                  <= 4; // a receiver that is down for its first four attempts
+          if (!down) {
+            pushed.add(new String(body, StandardCharsets.UTF_8));
+            pushAuth.add(
+                exchange.getRequestHeaders().getFirst("Authorization")
+                    + " "
+                    + exchange.getRequestHeaders().getFirst("Content-Type"));
+          }
+          exchange.sendResponseHeaders(down ? 503 : 202, -1);
+          exchange.close();
+        });
     // A receiver that refuses every SET as invalid (RFC 8935: 400): each is dead-lettered at once.
-    push.createContext("/refuse", exchange -> {
-      exchange.getRequestBody().readAllBytes();
-      byte[] err = "{\"err\":\"invalid_request\",\"description\":\"no\"}".getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(400, err.length);
-      exchange.getResponseBody().write(err);
-      exchange.close();
-    });
+    push.createContext(
+        "/refuse",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          byte[] err =
+              "{\"err\":\"invalid_request\",\"description\":\"no\"}"
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(400, err.length);
+          exchange.getResponseBody().write(err);
+          exchange.close();
+        });
     push.start();
 
     String pollStreamId;
@@ -81,55 +93,118 @@ class SsfTransmitterIT {
       assertThat(discovery.get("issuer").asText()).isEqualTo(ledger.base);
       assertThat(discovery.get("delivery_methods_supported").toString())
           .contains("urn:ietf:rfc:8935", "urn:ietf:rfc:8936");
-      assertThat(discovery.get("authorization_schemes").get(0).get("spec_urn").asText()).isEqualTo("urn:ietf:rfc:6749");
-      for (String e : List.of("configuration_endpoint", "status_endpoint", "add_subject_endpoint",
-          "remove_subject_endpoint", "verification_endpoint")) {
+      assertThat(discovery.get("authorization_schemes").get(0).get("spec_urn").asText())
+          .isEqualTo("urn:ietf:rfc:6749");
+      for (String e :
+          List.of(
+              "configuration_endpoint",
+              "status_endpoint",
+              "add_subject_endpoint",
+              "remove_subject_endpoint",
+              "verification_endpoint")) {
         assertThat(discovery.get(e).asText()).startsWith(ledger.base);
       }
-      assertThat(rx.keys.getKeys()).singleElement().satisfies(k -> assertThat(k.getKeyID()).isNotBlank());
+      assertThat(rx.keys.getKeys())
+          .singleElement()
+          .satisfies(k -> assertThat(k.getKeyID()).isNotBlank());
 
       // Negative cases of the conformance suite.
-      assertThat(rx.send("GET", rx.endpoint("configuration_endpoint"), null, null).statusCode()).isEqualTo(401);
-      assertThat(rx.send("GET", rx.endpoint("configuration_endpoint"), null, "not-a-key").statusCode()).isEqualTo(401);
-      assertThat(rx.send("GET", rx.endpoint("configuration_endpoint"), null, auditor).statusCode()).isEqualTo(403);
-      assertThat(rx.call("GET", "configuration_endpoint", "stream_id=no-such-stream", null).statusCode()).isEqualTo(404);
-      assertThat(rx.call("POST", "configuration_endpoint", null,
-          Map.of("delivery", Map.of("method", "urn:example:carrier-pigeon"))).statusCode()).isEqualTo(400);
-      assertThat(rx.call("POST", "configuration_endpoint", null, "{\"delivery\": ").statusCode()).isEqualTo(400);
+      assertThat(rx.send("GET", rx.endpoint("configuration_endpoint"), null, null).statusCode())
+          .isEqualTo(401);
+      assertThat(
+              rx.send("GET", rx.endpoint("configuration_endpoint"), null, "not-a-key").statusCode())
+          .isEqualTo(401);
+      assertThat(rx.send("GET", rx.endpoint("configuration_endpoint"), null, auditor).statusCode())
+          .isEqualTo(403);
+      assertThat(
+              rx.call("GET", "configuration_endpoint", "stream_id=no-such-stream", null)
+                  .statusCode())
+          .isEqualTo(404);
+      assertThat(
+              rx.call(
+                      "POST",
+                      "configuration_endpoint",
+                      null,
+                      Map.of("delivery", Map.of("method", "urn:example:carrier-pigeon")))
+                  .statusCode())
+          .isEqualTo(400);
+      assertThat(rx.call("POST", "configuration_endpoint", null, "{\"delivery\": ").statusCode())
+          .isEqualTo(400);
       assertThat(rx.call("GET", "configuration_endpoint", null, null).body()).isEqualTo("[]");
 
       // A poll stream (no delivery given: poll, with the transmitter's endpoint) and a push stream.
-      JsonNode poll = rx.createStream(Map.of("events_requested", List.of(SESSION_REVOKED), "description", "poll rx"));
+      JsonNode poll =
+          rx.createStream(
+              Map.of("events_requested", List.of(SESSION_REVOKED), "description", "poll rx"));
       pollStreamId = poll.get("stream_id").asText();
       assertThat(poll.get("delivery").get("method").asText()).isEqualTo("urn:ietf:rfc:8936");
       assertThat(poll.get("delivery").get("endpoint_url").asText()).startsWith(ledger.base);
       assertThat(poll.get("events_delivered").toString()).contains(SESSION_REVOKED);
       String aud = poll.get("aud").asText();
-      JsonNode pushStream = rx.createStream(Map.of("delivery", Map.of("method", "urn:ietf:rfc:8935",
-          "endpoint_url", "http://127.0.0.1:" + push.getAddress().getPort() + "/events",
-          "authorization_header", "Bearer push-secret")));
-      String refusedId = rx.createStream(Map.of("delivery", Map.of("method", "urn:ietf:rfc:8935",
-          "endpoint_url", "http://127.0.0.1:" + push.getAddress().getPort() + "/refuse"))).get("stream_id").asText();
-      assertThat(rx.call("GET", "configuration_endpoint", null, null).body()).contains(pollStreamId,
-          pushStream.get("stream_id").asText(), refusedId);
+      JsonNode pushStream =
+          rx.createStream(
+              Map.of(
+                  "delivery",
+                  Map.of(
+                      "method",
+                      "urn:ietf:rfc:8935",
+                      "endpoint_url",
+                      "http://127.0.0.1:" + push.getAddress().getPort() + "/events",
+                      "authorization_header",
+                      "Bearer push-secret")));
+      String refusedId =
+          rx.createStream(
+                  Map.of(
+                      "delivery",
+                      Map.of(
+                          "method",
+                          "urn:ietf:rfc:8935",
+                          "endpoint_url",
+                          "http://127.0.0.1:" + push.getAddress().getPort() + "/refuse")))
+              .get("stream_id")
+              .asText();
+      assertThat(rx.call("GET", "configuration_endpoint", null, null).body())
+          .contains(pollStreamId, pushStream.get("stream_id").asText(), refusedId);
       // Another tenant's receiver does not see the stream at all.
-      assertThat(rx.send("GET", rx.endpoint("configuration_endpoint") + "?stream_id=" + pollStreamId, null,
-          otherTenant).statusCode()).isEqualTo(404);
+      assertThat(
+              rx.send(
+                      "GET",
+                      rx.endpoint("configuration_endpoint") + "?stream_id=" + pollStreamId,
+                      null,
+                      otherTenant)
+                  .statusCode())
+          .isEqualTo(404);
       // Transmitter-supplied values cannot be changed.
-      assertThat(rx.call("PATCH", "configuration_endpoint", null,
-          Map.of("stream_id", pollStreamId, "aud", "someone-else")).statusCode()).isEqualTo(400);
+      assertThat(
+              rx.call(
+                      "PATCH",
+                      "configuration_endpoint",
+                      null,
+                      Map.of("stream_id", pollStreamId, "aud", "someone-else"))
+                  .statusCode())
+          .isEqualTo(400);
 
       // Verification with state: 204, then a verification SET carrying it.
-      assertThat(rx.call("POST", "verification_endpoint", null,
-          Map.of("stream_id", pollStreamId, "state", "st-42")).statusCode()).isEqualTo(204);
+      assertThat(
+              rx.call(
+                      "POST",
+                      "verification_endpoint",
+                      null,
+                      Map.of("stream_id", pollStreamId, "state", "st-42"))
+                  .statusCode())
+          .isEqualTo(204);
       Map<String, JWTClaimsSet> got = pollUntil(rx, poll, aud, 1, List.of());
       JWTClaimsSet verification = got.values().iterator().next();
       assertThat(SsfReceiver.eventType(verification)).isEqualTo(VERIFICATION);
       assertThat(SsfReceiver.event(verification)).containsEntry("state", "st-42");
 
-      // A 3-hop chain revoked at the root: three session-revoked SETs, one txn, each token its own subject.
+      // A 3-hop chain revoked at the root: three session-revoked SETs, one txn, each token its own
+      // subject.
       List<String> chain = ledger.postChain("ssf", 2);
-      awaitResolved(ledger, chain.get(2), chain.get(0)); // the ledger knows the chain, and so each token's issuer
+      awaitResolved(
+          ledger,
+          chain.get(2),
+          chain.get(0)); // the ledger knows the chain, and so each token's issuer
       ledger.revoke(chain.get(0));
       Map<String, JWTClaimsSet> cascade = pollUntil(rx, poll, aud, 3, List.copyOf(got.keySet()));
       assertThat(cascade.values().stream().map(c -> c.getClaim("txn")).distinct()).hasSize(1);
@@ -144,40 +219,73 @@ class SsfTransmitterIT {
       Map<String, Object> rootEvent = SsfReceiver.event(bySubject.get(chain.get(0)));
       Map<String, Object> leafEvent = SsfReceiver.event(bySubject.get(chain.get(2)));
       assertThat(rootEvent).containsEntry("initiating_entity", "admin");
-      assertThat(leafEvent).containsEntry("initiating_entity", "policy").containsKey("event_timestamp");
-      assertThat(leafEvent.get("reason_admin").toString()).contains("ancestor " + chain.get(0) + " revoked");
+      assertThat(leafEvent)
+          .containsEntry("initiating_entity", "policy")
+          .containsKey("event_timestamp");
+      assertThat(leafEvent.get("reason_admin").toString())
+          .contains("ancestor " + chain.get(0) + " revoked");
       assertThat(leafEvent.get("https://ledger.dev/secevent/delegation").toString())
           .contains("revoked_ancestor=" + chain.get(0), "root=" + chain.get(0), "chain=" + chain);
 
       // Not acknowledged: handed out again, with the same jti. Acknowledged: never again.
       JsonNode again = rx.poll(poll, Map.of("returnImmediately", true));
-      assertThat(fieldNames(again.get("sets"))).containsExactlyInAnyOrderElementsOf(cascade.keySet());
-      JsonNode afterAck = rx.poll(poll, Map.of("ack", List.copyOf(cascade.keySet()), "returnImmediately", true));
+      assertThat(fieldNames(again.get("sets")))
+          .containsExactlyInAnyOrderElementsOf(cascade.keySet());
+      JsonNode afterAck =
+          rx.poll(poll, Map.of("ack", List.copyOf(cascade.keySet()), "returnImmediately", true));
       assertThat(afterAck.get("sets").size()).isZero();
       ackedBeforeRestart.addAll(cascade.keySet());
 
       // Paused: events are held, in order, and come once enabled.
-      assertThat(rx.call("POST", "status_endpoint", null, Map.of("stream_id", pollStreamId, "status", "paused"))
-          .statusCode()).isEqualTo(200);
-      assertThat(SsfReceiver.JSON.readTree(rx.call("GET", "status_endpoint", "stream_id=" + pollStreamId, null)
-          .body()).get("status").asText()).isEqualTo("paused");
+      assertThat(
+              rx.call(
+                      "POST",
+                      "status_endpoint",
+                      null,
+                      Map.of("stream_id", pollStreamId, "status", "paused"))
+                  .statusCode())
+          .isEqualTo(200);
+      assertThat(
+              SsfReceiver.JSON
+                  .readTree(
+                      rx.call("GET", "status_endpoint", "stream_id=" + pollStreamId, null).body())
+                  .get("status")
+                  .asText())
+          .isEqualTo("paused");
       // Another tenant's revocation, then one of this tenant, while paused.
       Instant t = Instant.now();
-      ledger.client.send(List.of(Events.issued("gx-0").tenant("globex").issuer(ISSUER).subject("user:gil")
-          .actor("agent:g").audience(LedgerFixture.AUDIENCE).scopes("flights:search").expiresAt(t.plusSeconds(3600))
-          .occurredAt(t).build()));
-      ledger.client.send(List.of(Events.revoked("gx-0").tenant("globex").reason("test").revokedBy("user:gil").build()));
+      ledger.client.send(
+          List.of(
+              Events.issued("gx-0")
+                  .tenant("globex")
+                  .issuer(ISSUER)
+                  .subject("user:gil")
+                  .actor("agent:g")
+                  .audience(LedgerFixture.AUDIENCE)
+                  .scopes("flights:search")
+                  .expiresAt(t.plusSeconds(3600))
+                  .occurredAt(t)
+                  .build()));
+      ledger.client.send(
+          List.of(
+              Events.revoked("gx-0")
+                  .tenant("globex")
+                  .reason("test")
+                  .revokedBy("user:gil")
+                  .build()));
       List<String> held = ledger.postChain("held", 0);
       ledger.revoke(held.get(0));
       Thread.sleep(1500);
       assertThat(rx.poll(poll, Map.of("returnImmediately", true)).get("sets").size()).isZero();
-      rx.call("POST", "status_endpoint", null, Map.of("stream_id", pollStreamId, "status", "enabled"));
+      rx.call(
+          "POST", "status_endpoint", null, Map.of("stream_id", pollStreamId, "status", "enabled"));
       Map<String, JWTClaimsSet> released = pollUntil(rx, poll, aud, 1, List.of());
       JWTClaimsSet heldSet = released.values().iterator().next();
       assertThat(heldSet.getJSONObjectClaim("sub_id")).containsEntry("jti", held.get(0));
       unackedJti = released.keySet().iterator().next(); // left unacknowledged across the restart
 
-      // The push receiver was down for its first attempts and still gets everything, in order, signed.
+      // The push receiver was down for its first attempts and still gets everything, in order,
+      // signed.
       long deadline = System.nanoTime() + 60_000_000_000L;
       while (pushed.size() < 4 && System.nanoTime() < deadline) {
         Thread.sleep(100);
@@ -189,15 +297,24 @@ class SsfTransmitterIT {
         JWTClaimsSet c = rx.verify(set, pushAud);
         pushedSubjects.add((String) c.getJSONObjectClaim("sub_id").get("jti"));
       }
-      assertThat(pushedSubjects).containsExactlyInAnyOrder(chain.get(0), chain.get(1), chain.get(2), held.get(0));
+      assertThat(pushedSubjects)
+          .containsExactlyInAnyOrder(chain.get(0), chain.get(1), chain.get(2), held.get(0));
       assertThat(pushAuth).allMatch(h -> h.equals("Bearer push-secret application/secevent+jwt"));
-      JsonNode pushStatus = SsfReceiver.JSON.readTree(rx.call("GET", "status_endpoint",
-          "stream_id=" + pushStream.get("stream_id").asText(), null).body());
+      JsonNode pushStatus =
+          SsfReceiver.JSON.readTree(
+              rx.call(
+                      "GET",
+                      "status_endpoint",
+                      "stream_id=" + pushStream.get("stream_id").asText(),
+                      null)
+                  .body());
       assertThat(pushStatus.get("delivery").get("delivered").asLong()).isEqualTo(4);
       assertThat(pushStatus.get("delivery").get("dead_lettered").asLong()).isZero();
       JsonNode refused = null;
       while (System.nanoTime() < deadline + 10_000_000_000L) {
-        refused = SsfReceiver.JSON.readTree(rx.call("GET", "status_endpoint", "stream_id=" + refusedId, null).body());
+        refused =
+            SsfReceiver.JSON.readTree(
+                rx.call("GET", "status_endpoint", "stream_id=" + refusedId, null).body());
         if (refused.get("delivery").get("dead_lettered").asLong() == 4) {
           break;
         }
@@ -205,8 +322,11 @@ class SsfTransmitterIT {
       }
       assertThat(refused.get("delivery").get("dead_lettered").asLong()).isEqualTo(4);
       assertThat(refused.get("delivery").get("dead_lettered_jtis")).hasSize(4);
-      assertThat(refused.get("delivery").get("last_error").asText()).contains("400", "invalid_request");
-      assertThat(rx.call("DELETE", "configuration_endpoint", "stream_id=" + refusedId, null).statusCode())
+      assertThat(refused.get("delivery").get("last_error").asText())
+          .contains("400", "invalid_request");
+      assertThat(
+              rx.call("DELETE", "configuration_endpoint", "stream_id=" + refusedId, null)
+                  .statusCode())
           .isEqualTo(204);
     } finally {
       push.stop(0);
@@ -216,55 +336,90 @@ class SsfTransmitterIT {
     try (LedgerFixture ledger = LedgerFixture.start(data)) {
       SsfReceiver rx = new SsfReceiver(ledger.base, subscriber);
       rx.discover();
-      awaitHealthy(ledger); // a node closed while its stream processor still joins its group takes 30 s to stop
-      JsonNode poll = SsfReceiver.JSON.readTree(
-          rx.call("GET", "configuration_endpoint", "stream_id=" + pollStreamId, null).body());
+      awaitHealthy(
+          ledger); // a node closed while its stream processor still joins its group takes 30 s to
+      // stop
+      JsonNode poll =
+          SsfReceiver.JSON.readTree(
+              rx.call("GET", "configuration_endpoint", "stream_id=" + pollStreamId, null).body());
       JsonNode redelivered = rx.poll(poll, Map.of("returnImmediately", false, "maxEvents", 10));
-      assertThat(fieldNames(redelivered.get("sets"))).containsExactly(unackedJti).doesNotContainAnyElementsOf(
-          ackedBeforeRestart);
+      assertThat(fieldNames(redelivered.get("sets")))
+          .containsExactly(unackedJti)
+          .doesNotContainAnyElementsOf(ackedBeforeRestart);
       rx.verify(redelivered.get("sets").get(unackedJti).asText(), poll.get("aud").asText());
-      assertThat(rx.poll(poll, Map.of("ack", List.of(unackedJti), "returnImmediately", true)).get("sets").size())
+      assertThat(
+              rx.poll(poll, Map.of("ack", List.of(unackedJti), "returnImmediately", true))
+                  .get("sets")
+                  .size())
           .isZero();
 
-      // An operator (the admin key, not the stream's receiver) pauses the stream: the receiver hears of it.
-      assertThat(rx.send("POST", rx.endpoint("status_endpoint"), Map.of("stream_id", pollStreamId,
-          "status", "paused", "reason", "maintenance"), ledger.key).statusCode()).isEqualTo(200);
-      Map<String, JWTClaimsSet> updated = pollUntil(rx, poll, poll.get("aud").asText(), 1, List.of());
+      // An operator (the admin key, not the stream's receiver) pauses the stream: the receiver
+      // hears of it.
+      assertThat(
+              rx.send(
+                      "POST",
+                      rx.endpoint("status_endpoint"),
+                      Map.of(
+                          "stream_id", pollStreamId, "status", "paused", "reason", "maintenance"),
+                      ledger.key)
+                  .statusCode())
+          .isEqualTo(200);
+      Map<String, JWTClaimsSet> updated =
+          pollUntil(rx, poll, poll.get("aud").asText(), 1, List.of());
       JWTClaimsSet streamUpdated = updated.values().iterator().next();
       assertThat(SsfReceiver.eventType(streamUpdated))
           .isEqualTo("https://schemas.openid.net/secevent/ssf/event-type/stream-updated");
-      assertThat(SsfReceiver.event(streamUpdated)).containsEntry("status", "paused").containsEntry("reason", "maintenance");
+      assertThat(SsfReceiver.event(streamUpdated))
+          .containsEntry("status", "paused")
+          .containsEntry("reason", "maintenance");
       rx.poll(poll, Map.of("ack", List.copyOf(updated.keySet()), "maxEvents", 0));
 
       // The operator's command line lists the tenant's streams and deletes one.
       String pushId = null;
-      for (JsonNode s : SsfReceiver.JSON.readTree(rx.call("GET", "configuration_endpoint", null, null).body())) {
+      for (JsonNode s :
+          SsfReceiver.JSON.readTree(rx.call("GET", "configuration_endpoint", null, null).body())) {
         if (!s.get("stream_id").asText().equals(pollStreamId)) {
           pushId = s.get("stream_id").asText();
         }
       }
-      assertThat(cli(ledger, "ssf", "streams")).contains(pollStreamId, "paused", "poll", pushId, "push");
+      assertThat(cli(ledger, "ssf", "streams"))
+          .contains(pollStreamId, "paused", "poll", pushId, "push");
       assertThat(cli(ledger, "ssf", "delete", pushId)).contains("deleted");
-      assertThat(rx.call("GET", "configuration_endpoint", "stream_id=" + pushId, null).statusCode()).isEqualTo(404);
+      assertThat(rx.call("GET", "configuration_endpoint", "stream_id=" + pushId, null).statusCode())
+          .isEqualTo(404);
 
       // Delete, then 404.
-      assertThat(rx.call("DELETE", "configuration_endpoint", "stream_id=" + pollStreamId, null).statusCode())
+      assertThat(
+              rx.call("DELETE", "configuration_endpoint", "stream_id=" + pollStreamId, null)
+                  .statusCode())
           .isEqualTo(204);
-      assertThat(rx.call("GET", "configuration_endpoint", "stream_id=" + pollStreamId, null).statusCode())
+      assertThat(
+              rx.call("GET", "configuration_endpoint", "stream_id=" + pollStreamId, null)
+                  .statusCode())
           .isEqualTo(404);
-      assertThat(rx.send("POST", poll.get("delivery").get("endpoint_url").asText(), Map.of(), subscriber)
-          .statusCode()).isEqualTo(404);
+      assertThat(
+              rx.send(
+                      "POST",
+                      poll.get("delivery").get("endpoint_url").asText(),
+                      Map.of(),
+                      subscriber)
+                  .statusCode())
+          .isEqualTo(404);
     }
   }
 
-  /** Polls (long poll), acknowledging {@code ack} first, until {@code count} SETs came; verifies each. */
-  private static Map<String, JWTClaimsSet> pollUntil(SsfReceiver rx, JsonNode stream, String aud, int count,
-                                                     List<String> ack) throws Exception {
+  /**
+   * Polls (long poll), acknowledging {@code ack} first, until {@code count} SETs came; verifies
+   * each.
+   */
+  private static Map<String, JWTClaimsSet> pollUntil(
+      SsfReceiver rx, JsonNode stream, String aud, int count, List<String> ack) throws Exception {
     Map<String, JWTClaimsSet> sets = new HashMap<>();
     long deadline = System.nanoTime() + 60_000_000_000L;
     List<String> toAck = ack;
     while (sets.size() < count && System.nanoTime() < deadline) {
-      JsonNode answer = rx.poll(stream, Map.of("ack", toAck, "returnImmediately", false, "maxEvents", 10));
+      JsonNode answer =
+          rx.poll(stream, Map.of("ack", toAck, "returnImmediately", false, "maxEvents", 10));
       toAck = List.of();
       for (String jti : fieldNames(answer.get("sets"))) {
         sets.put(jti, rx.verify(answer.get("sets").get(jti).asText(), aud));
@@ -274,13 +429,17 @@ class SsfTransmitterIT {
     return sets;
   }
 
-  /** Runs {@code ledger ...} against the node with its admin key, for tenant acme; returns what it printed. */
+  /**
+   * Runs {@code ledger ...} against the node with its admin key, for tenant acme; returns what it
+   * printed.
+   */
   private static String cli(LedgerFixture ledger, String... args) {
     java.io.StringWriter out = new java.io.StringWriter();
     picocli.CommandLine line = dev.ledger.ops.cli.LedgerCommand.commandLine();
     line.setOut(new java.io.PrintWriter(out));
     List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--url", ledger.base, "--key", ledger.key, "--tenant", LedgerFixture.TENANT));
+    all.addAll(
+        List.of("--url", ledger.base, "--key", ledger.key, "--tenant", LedgerFixture.TENANT));
     assertThat(line.execute(all.toArray(String[]::new))).as("ledger %s: %s", all, out).isZero();
     return out.toString();
   }
@@ -293,10 +452,12 @@ class SsfTransmitterIT {
   }
 
   /**
-   * Waits until the index answers for the token with its chain resolved up to {@code rootId}: a child
-   * that arrives before its parent is indexed first as pending, with no root and so no issuer to name yet.
+   * Waits until the index answers for the token with its chain resolved up to {@code rootId}: a
+   * child that arrives before its parent is indexed first as pending, with no root and so no issuer
+   * to name yet.
    */
-  private static void awaitResolved(LedgerFixture ledger, String tokenId, String rootId) throws Exception {
+  private static void awaitResolved(LedgerFixture ledger, String tokenId, String rootId)
+      throws Exception {
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (true) {
       var answer = ledger.ledgerGet("/v1/tokens/" + tokenId + "?tenant=" + LedgerFixture.TENANT);
@@ -304,7 +465,9 @@ class SsfTransmitterIT {
           && rootId.equals(SsfReceiver.JSON.readTree(answer.body()).path("root_id").asText())) {
         return;
       }
-      assertThat(System.nanoTime()).as("token %s indexed with root %s", tokenId, rootId).isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as("token %s indexed with root %s", tokenId, rootId)
+          .isLessThan(deadline);
       Thread.sleep(100);
     }
   }

@@ -33,10 +33,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Point in time end to end without a broker: events through the real topology (TopologyTestDriver), everything it
- * writes into a real index, then the questions of issue 19. The contract example is written straight to Kafka at
- * 09:05 (so its record time is its Kafka timestamp); a second tree, the courier's, is revoked at 09:00:20 but the
- * ledger hears of that only at 09:10.
+ * Point in time end to end without a broker: events through the real topology (TopologyTestDriver),
+ * everything it writes into a real index, then the questions of issue 19. The contract example is
+ * written straight to Kafka at 09:05 (so its record time is its Kafka timestamp); a second tree,
+ * the courier's, is revoked at 09:00:20 but the ledger hears of that only at 09:10.
  */
 class PointInTimeTopologyTest {
 
@@ -54,12 +54,23 @@ class PointInTimeTopologyTest {
 
   @BeforeEach
   void run() throws Exception {
-    StreamsSettings settings = StreamsSettings.builder("unused:9092").applicationId("pit-test").exactlyOnce(false)
-        .stateDir(dir.resolve("state")).override(LedgerTopology.STORE_TYPE_OVERRIDE, "in_memory").build();
-    // The stream processor reads all of it at 09:11 (its wall clock: when amendments are re-judged).
-    driver = new TopologyTestDriver(LedgerTopology.build(settings), LedgerTopology.streamsConfig(settings), JUDGED);
-    TestInputTopic<String, LedgerEvent> events = driver.createInputTopic(Topics.EVENTS.name(),
-        Serdes.String().serializer(), Topics.EVENTS.valueSerde().serializer());
+    StreamsSettings settings =
+        StreamsSettings.builder("unused:9092")
+            .applicationId("pit-test")
+            .exactlyOnce(false)
+            .stateDir(dir.resolve("state"))
+            .override(LedgerTopology.STORE_TYPE_OVERRIDE, "in_memory")
+            .build();
+    // The stream processor reads all of it at 09:11 (its wall clock: when amendments are
+    // re-judged).
+    driver =
+        new TopologyTestDriver(
+            LedgerTopology.build(settings), LedgerTopology.streamsConfig(settings), JUDGED);
+    TestInputTopic<String, LedgerEvent> events =
+        driver.createInputTopic(
+            Topics.EVENTS.name(),
+            Serdes.String().serializer(),
+            Topics.EVENTS.valueSerde().serializer());
     List<LedgerEvent> quickstart = new ArrayList<>();
     for (String line : Examples.quickstartNdjson().strip().split("\n")) {
       quickstart.add(EventJson.parse(line, null));
@@ -67,15 +78,18 @@ class PointInTimeTopologyTest {
     for (LedgerEvent e : quickstart) {
       events.pipeInput(new TestRecord<>(key(e), e, new RecordHeaders(), POSTED));
     }
-    String courier = "{\"event_id\":\"c-1\",\"type\":\"token.issued\",\"occurred_at\":\"2026-11-20T09:00:00Z\","
-        + "\"tenant\":\"acme\",\"token\":{\"token_id\":\"tok-courier\",\"issuer\":\"https://auth.acme.example\","
-        + "\"subject\":\"user:erin\",\"actor\":\"agent:courier\",\"audience\":[\"https://api.parcels.example\"],"
-        + "\"scopes\":[\"parcels:send\"],\"expires_at\":\"2026-11-20T09:40:00Z\"}}";
-    String used = "{\"event_id\":\"c-2\",\"type\":\"token.used\",\"occurred_at\":\"2026-11-20T09:00:30Z\","
-        + "\"tenant\":\"acme\",\"use\":{\"token_id\":\"tok-courier\",\"resource\":\"https://api.parcels.example\","
-        + "\"action\":\"POST /parcels\",\"outcome\":\"allowed\"}}";
-    String revoked = "{\"event_id\":\"c-3\",\"type\":\"token.revoked\",\"occurred_at\":\"2026-11-20T09:00:20Z\","
-        + "\"tenant\":\"acme\",\"revocation\":{\"token_id\":\"tok-courier\"}}";
+    String courier =
+        "{\"event_id\":\"c-1\",\"type\":\"token.issued\",\"occurred_at\":\"2026-11-20T09:00:00Z\","
+            + "\"tenant\":\"acme\",\"token\":{\"token_id\":\"tok-courier\",\"issuer\":\"https://auth.acme.example\","
+            + "\"subject\":\"user:erin\",\"actor\":\"agent:courier\",\"audience\":[\"https://api.parcels.example\"],"
+            + "\"scopes\":[\"parcels:send\"],\"expires_at\":\"2026-11-20T09:40:00Z\"}}";
+    String used =
+        "{\"event_id\":\"c-2\",\"type\":\"token.used\",\"occurred_at\":\"2026-11-20T09:00:30Z\","
+            + "\"tenant\":\"acme\",\"use\":{\"token_id\":\"tok-courier\",\"resource\":\"https://api.parcels.example\","
+            + "\"action\":\"POST /parcels\",\"outcome\":\"allowed\"}}";
+    String revoked =
+        "{\"event_id\":\"c-3\",\"type\":\"token.revoked\",\"occurred_at\":\"2026-11-20T09:00:20Z\","
+            + "\"tenant\":\"acme\",\"revocation\":{\"token_id\":\"tok-courier\"}}";
     // Posted through the API: received_at stamped at ingest.
     for (String json : List.of(courier, used)) {
       LedgerEvent e = EventJson.parse(json, POSTED);
@@ -85,11 +99,21 @@ class PointInTimeTopologyTest {
     events.pipeInput(new TestRecord<>(key(late), late, new RecordHeaders(), LATE));
 
     index = LedgerIndex.open(dir.resolve("index"));
-    driver.createOutputTopic(Topics.TOKENS.name(), Serdes.String().deserializer(),
-        Topics.TOKENS.valueSerde().deserializer()).readValuesToList().forEach(this::putToken);
+    driver
+        .createOutputTopic(
+            Topics.TOKENS.name(),
+            Serdes.String().deserializer(),
+            Topics.TOKENS.valueSerde().deserializer())
+        .readValuesToList()
+        .forEach(this::putToken);
     List<AuditRecord> amendments = new ArrayList<>();
-    for (AuditRecord r : driver.createOutputTopic(Topics.AUDIT.name(), Serdes.String().deserializer(),
-        Topics.AUDIT.valueSerde().deserializer()).readValuesToList()) {
+    for (AuditRecord r :
+        driver
+            .createOutputTopic(
+                Topics.AUDIT.name(),
+                Serdes.String().deserializer(),
+                Topics.AUDIT.valueSerde().deserializer())
+            .readValuesToList()) {
       if (r.getAmends() == null) {
         index.putAudit(r);
       } else {
@@ -115,8 +139,10 @@ class PointInTimeTopologyTest {
   }
 
   static String key(LedgerEvent e) {
-    String token = e.getToken() != null ? e.getToken().getTokenId()
-        : e.getUse() != null ? e.getUse().getTokenId() : e.getRevocation().getTokenId();
+    String token =
+        e.getToken() != null
+            ? e.getToken().getTokenId()
+            : e.getUse() != null ? e.getUse().getTokenId() : e.getRevocation().getTokenId();
     return LedgerKey.of(e.getTenant(), token).toString();
   }
 
@@ -129,8 +155,15 @@ class PointInTimeTopologyTest {
   }
 
   List<String> authority(String actor, Instant at, Instant knownAt) throws Exception {
-    return index.authority(TenantScope.of("acme"), new AuthorityFilter(actor, null, null, null,
-        new PointInTime(at, knownAt)), PageRequest.first(100)).items().stream().map(TokenNode::getTokenId).toList();
+    return index
+        .authority(
+            TenantScope.of("acme"),
+            new AuthorityFilter(actor, null, null, null, new PointInTime(at, knownAt)),
+            PageRequest.first(100))
+        .items()
+        .stream()
+        .map(TokenNode::getTokenId)
+        .toList();
   }
 
   @Test
@@ -153,8 +186,14 @@ class PointInTimeTopologyTest {
     assertThat(later.getViolations()).isEqualTo(now.getViolations());
     assertThat(later.getRevocationCause()).isEqualTo(now.getRevocationCause());
 
-    List<TokenNode> items = index.authority(TenantScope.of("acme"), new AuthorityFilter("agent:fare-scraper", null,
-        null, null, PointInTime.at(t("09:00:10"))), PageRequest.first(10)).items();
+    List<TokenNode> items =
+        index
+            .authority(
+                TenantScope.of("acme"),
+                new AuthorityFilter(
+                    "agent:fare-scraper", null, null, null, PointInTime.at(t("09:00:10"))),
+                PageRequest.first(10))
+            .items();
     assertThat(items).extracting(TokenNode::getTokenId).containsExactly("tok-flights-lhr");
     assertThat(items.getFirst().getPrincipal()).isEqualTo("user:dana");
     assertThat(authority("agent:fare-scraper", t("09:01:30"), null)).isEmpty();
@@ -176,24 +215,31 @@ class PointInTimeTopologyTest {
     assertThat(lhr("09:01:00").getStatus()).isEqualTo(TokenStatus.revoked);
     TokenNode root = at("tok-root", t("10:00:00"), null).orElseThrow();
     assertThat(root.getStatus()).isEqualTo(TokenStatus.active);
-    assertThat(at("tok-root", t("10:00:01"), null).orElseThrow().getStatus()).isEqualTo(TokenStatus.expired);
+    assertThat(at("tok-root", t("10:00:01"), null).orElseThrow().getStatus())
+        .isEqualTo(TokenStatus.expired);
   }
 
   @Test
   void aLateRevocationKnownAtBeforeAndAfterItArrived() throws Exception {
     Instant at = t("09:00:25");
-    assertThat(at("tok-courier", at, LATE.minusMillis(1)).orElseThrow().getStatus()).isEqualTo(TokenStatus.active);
+    assertThat(at("tok-courier", at, LATE.minusMillis(1)).orElseThrow().getStatus())
+        .isEqualTo(TokenStatus.active);
     TokenNode known = at("tok-courier", at, LATE).orElseThrow();
     assertThat(known.getStatus()).isEqualTo(TokenStatus.revoked);
     assertThat(known.getRevokedAt()).isEqualTo(t("09:00:20"));
-    assertThat(at("tok-courier", at, null).orElseThrow().getStatus()).isEqualTo(TokenStatus.revoked);
+    assertThat(at("tok-courier", at, null).orElseThrow().getStatus())
+        .isEqualTo(TokenStatus.revoked);
     assertThat(authority("agent:courier", at, LATE.minusMillis(1))).containsExactly("tok-courier");
     assertThat(authority("agent:courier", at, LATE)).isEmpty();
-    // The use at 09:00:30 came after the revocation: judged so once the revocation arrived (an amendment).
+    // The use at 09:00:30 came after the revocation: judged so once the revocation arrived (an
+    // amendment).
     assertThat(at("tok-courier", t("09:00:30"), null).orElseThrow().getViolations())
-        .extracting(Enum::name).containsExactly("use_after_revocation");
-    // As known before the revocation arrived, the use was fine; the verdict changed when the ledger re-judged it.
-    assertThat(at("tok-courier", t("09:00:30"), LATE.minusMillis(1)).orElseThrow().getViolations()).isEmpty();
+        .extracting(Enum::name)
+        .containsExactly("use_after_revocation");
+    // As known before the revocation arrived, the use was fine; the verdict changed when the ledger
+    // re-judged it.
+    assertThat(at("tok-courier", t("09:00:30"), LATE.minusMillis(1)).orElseThrow().getViolations())
+        .isEmpty();
     assertThat(at("tok-courier", t("09:00:30"), JUDGED).orElseThrow().getViolations()).hasSize(1);
   }
 }

@@ -34,19 +34,29 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The broker of {@code ledger up} takes only the login it writes to {@code data/kafka-client.properties};
- * the ledger's own clients, and another ledger given the file, connect with it.
+ * The broker of {@code ledger up} takes only the login it writes to {@code
+ * data/kafka-client.properties}; the ledger's own clients, and another ledger given the file,
+ * connect with it.
  */
 class LocalBrokerLoginIT {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private static LedgerNode start(Set<LedgerNode.Role> roles, Map<String, String> settings) {
-    Map<String, String> config = new java.util.HashMap<>(Map.of("http.port", "0", "kafka.embedded.port", "0",
-        "topics.partitions", "2", "streams.commit.interval", "20ms"));
+    Map<String, String> config =
+        new java.util.HashMap<>(
+            Map.of(
+                "http.port",
+                "0",
+                "kafka.embedded.port",
+                "0",
+                "topics.partitions",
+                "2",
+                "streams.commit.interval",
+                "20ms"));
     config.putAll(settings);
-    return LedgerNode.start(LedgerConfig.defaults(config), roles, new PrintStream(OutputStream.nullOutputStream()));
+    return LedgerNode.start(
+        LedgerConfig.defaults(config), roles, new PrintStream(OutputStream.nullOutputStream()));
   }
 
   private static Admin admin(Map<String, Object> config) {
@@ -58,20 +68,27 @@ class LocalBrokerLoginIT {
   @Test
   void theBrokerRefusesClientsWithoutTheLoginInTheClientFile() throws Exception {
     Path data = tmp.resolve("data");
-    try (LedgerNode node = start(EnumSet.noneOf(LedgerNode.Role.class), Map.of("data.dir", data.toString()))) {
+    try (LedgerNode node =
+        start(EnumSet.noneOf(LedgerNode.Role.class), Map.of("data.dir", data.toString()))) {
       Path file = data.resolve(KafkaClientSettings.FILE_NAME);
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+          .isEqualTo("rw-------");
       KafkaClientSettings settings = KafkaClientSettings.read(file);
       assertThat(settings.bootstrapServers()).isEqualTo(node.bootstrapServers());
-      assertThat(settings.properties()).containsEntry("security.protocol", "SASL_PLAINTEXT")
-          .containsEntry("sasl.mechanism", "PLAIN").containsKey("sasl.jaas.config");
+      assertThat(settings.properties())
+          .containsEntry("security.protocol", "SASL_PLAINTEXT")
+          .containsEntry("sasl.mechanism", "PLAIN")
+          .containsKey("sasl.jaas.config");
 
       try (Admin withLogin = admin(settings.config())) {
-        assertThat(withLogin.listTopics().names().get(30, TimeUnit.SECONDS)).contains(Topics.REVOCATIONS.name());
+        assertThat(withLogin.listTopics().names().get(30, TimeUnit.SECONDS))
+            .contains(Topics.REVOCATIONS.name());
       }
-      try (Admin anonymous = admin(KafkaClientSettings.plaintext(node.bootstrapServers()).config())) {
+      try (Admin anonymous =
+          admin(KafkaClientSettings.plaintext(node.bootstrapServers()).config())) {
         assertThatThrownBy(() -> anonymous.listTopics().names().get(30, TimeUnit.SECONDS))
-            .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(TimeoutException.class);
+            .isInstanceOf(ExecutionException.class)
+            .hasCauseInstanceOf(TimeoutException.class);
       }
     }
   }
@@ -82,18 +99,24 @@ class LocalBrokerLoginIT {
     // What an earlier version left: an unauthenticated broker's data and no client file.
     try (EmbeddedKafka old = EmbeddedKafka.start(data.resolve("kafka"), 0);
         Admin admin = admin(old.clientSettings().config())) {
-      admin.createTopics(List.of(new NewTopic("made-before", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      admin
+          .createTopics(List.of(new NewTopic("made-before", 1, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     }
     Path file = data.resolve(KafkaClientSettings.FILE_NAME);
     assertThat(file).doesNotExist();
     KafkaClientSettings first;
-    try (LedgerNode node = start(EnumSet.noneOf(LedgerNode.Role.class), Map.of("data.dir", data.toString()))) {
+    try (LedgerNode node =
+        start(EnumSet.noneOf(LedgerNode.Role.class), Map.of("data.dir", data.toString()))) {
       first = KafkaClientSettings.read(file);
       try (Admin admin = admin(first.config())) {
-        assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains("made-before", Topics.EVENTS.name());
+        assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
+            .contains("made-before", Topics.EVENTS.name());
       }
     }
-    try (LedgerNode node = start(EnumSet.noneOf(LedgerNode.Role.class), Map.of("data.dir", data.toString()))) {
+    try (LedgerNode node =
+        start(EnumSet.noneOf(LedgerNode.Role.class), Map.of("data.dir", data.toString()))) {
       KafkaClientSettings again = KafkaClientSettings.read(file);
       assertThat(again.properties()).isEqualTo(first.properties());
       try (Admin admin = admin(again.config())) {
@@ -104,33 +127,55 @@ class LocalBrokerLoginIT {
 
   /**
    * Every Kafka client of a ledger (topic admin, streams and its internal-topic admin, ingest,
-   * indexer, notary) gets the settings of {@code kafka.config.file}: a second ledger on another data
-   * directory, pointed at the first one's file, processes and indexes the example batch.
+   * indexer, notary) gets the settings of {@code kafka.config.file}: a second ledger on another
+   * data directory, pointed at the first one's file, processes and indexes the example batch.
    */
   @Test
   void everyClientOfALedgerUsesTheClientFileItIsGiven() throws Exception {
     Path brokerData = tmp.resolve("broker");
-    try (LedgerNode broker = start(EnumSet.noneOf(LedgerNode.Role.class), Map.of("data.dir", brokerData.toString()));
-        LedgerNode ledger = start(EnumSet.allOf(LedgerNode.Role.class), Map.of(
-            "data.dir", tmp.resolve("ledger").toString(),
-            "kafka.config.file", brokerData.resolve(KafkaClientSettings.FILE_NAME).toString()))) {
+    try (LedgerNode broker =
+            start(
+                EnumSet.noneOf(LedgerNode.Role.class), Map.of("data.dir", brokerData.toString()));
+        LedgerNode ledger =
+            start(
+                EnumSet.allOf(LedgerNode.Role.class),
+                Map.of(
+                    "data.dir", tmp.resolve("ledger").toString(),
+                    "kafka.config.file",
+                        brokerData.resolve(KafkaClientSettings.FILE_NAME).toString()))) {
       assertThat(ledger.bootstrapServers()).isEqualTo(broker.bootstrapServers());
       HttpClient http = HttpClient.newHttpClient();
       String base = "http://127.0.0.1:" + ledger.httpPort();
-      HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/events"))
-          .header("Authorization", "Bearer " + ledger.newAdminKey()).header("Content-Type", "application/x-ndjson")
-          .POST(HttpRequest.BodyPublishers.ofString(Examples.quickstartNdjson())).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> posted =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/v1/events"))
+                  .header("Authorization", "Bearer " + ledger.newAdminKey())
+                  .header("Content-Type", "application/x-ndjson")
+                  .POST(HttpRequest.BodyPublishers.ofString(Examples.quickstartNdjson()))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
-      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-        HttpResponse<String> token = http.send(
-            HttpRequest.newBuilder(URI.create(base + "/v1/tokens/tok-flights-lhr?tenant=acme"))
-                .header("Authorization", "Bearer " + ledger.newAdminKey()).build(),
-            HttpResponse.BodyHandlers.ofString());
-        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
-        assertThat(Search.in(ledger.registry()).name("ledger.notary.appended").counter().count()).isPositive();
-      });
-      assertThat(tmp.resolve("ledger").resolve(KafkaClientSettings.FILE_NAME)).as("only ledger up's broker writes one")
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                HttpResponse<String> token =
+                    http.send(
+                        HttpRequest.newBuilder(
+                                URI.create(base + "/v1/tokens/tok-flights-lhr?tenant=acme"))
+                            .header("Authorization", "Bearer " + ledger.newAdminKey())
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+                assertThat(
+                        Search.in(ledger.registry())
+                            .name("ledger.notary.appended")
+                            .counter()
+                            .count())
+                    .isPositive();
+              });
+      assertThat(tmp.resolve("ledger").resolve(KafkaClientSettings.FILE_NAME))
+          .as("only ledger up's broker writes one")
           .doesNotExist();
     }
   }

@@ -13,15 +13,15 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The contract JSON of an audit record (CONTRACT.md section 4, plus the optional fields of the
- * Avro record): snake_case names, timestamps as RFC 3339 UTC strings ({@link Instant#toString()}),
- * absent optional fields left out, {@code chain}, {@code violations} and {@code attributes}
- * always present. It is what exports carry and, canonicalised, what the Merkle log hashes.
+ * The contract JSON of an audit record (CONTRACT.md section 4, plus the optional fields of the Avro
+ * record): snake_case names, timestamps as RFC 3339 UTC strings ({@link Instant#toString()}),
+ * absent optional fields left out, {@code chain}, {@code violations} and {@code attributes} always
+ * present. It is what exports carry and, canonicalised, what the Merkle log hashes.
  *
- * <p>An amendment (a record with {@code amends}) has the same form plus the object
- * {@code amends}: {@code added}, {@code removed} (lists of violation kinds), {@code amended_at}
- * and, when known, {@code cause_event_id}, {@code cause_token_id}. A record without it is
- * written exactly as before amendments existed, so its leaf hash is unchanged.
+ * <p>An amendment (a record with {@code amends}) has the same form plus the object {@code amends}:
+ * {@code added}, {@code removed} (lists of violation kinds), {@code amended_at} and, when known,
+ * {@code cause_event_id}, {@code cause_token_id}. A record without it is written exactly as before
+ * amendments existed, so its leaf hash is unchanged.
  */
 public final class AuditRecordJson {
 
@@ -57,7 +57,8 @@ public final class AuditRecordJson {
     optional(o, "request_id", record.getRequestId());
     ObjectNode attributes = o.putObject("attributes");
     if (record.getAttributes() != null) {
-      new TreeMap<>(record.getAttributes()).forEach((k, v) -> attributes.put(String.valueOf(k), String.valueOf(v)));
+      new TreeMap<>(record.getAttributes())
+          .forEach((k, v) -> attributes.put(String.valueOf(k), String.valueOf(v)));
     }
     if (record.getRecordedAt() != null) {
       o.put("recorded_at", time(record.getRecordedAt()));
@@ -74,14 +75,17 @@ public final class AuditRecordJson {
       optional(a, "cause_token_id", amends.getCauseTokenId());
       a.put("amended_at", time(amends.getAmendedAt()));
     }
-    // Left out when null, like every optional field: records from before it existed hash as they did.
+    // Left out when null, like every optional field: records from before it existed hash as they
+    // did.
     optional(o, "submitted_by", record.getSubmittedBy());
     optional(o, "txn", record.getTxn());
     optional(o, "acti", record.getActi());
     return o;
   }
 
-  /** True when {@code record} (record JSON) is an amendment of the audit record with its event id. */
+  /**
+   * True when {@code record} (record JSON) is an amendment of the audit record with its event id.
+   */
   public static boolean isAmendment(JsonNode record) {
     return record.path("amends").isObject();
   }
@@ -97,8 +101,13 @@ public final class AuditRecordJson {
       return eventId;
     }
     JsonNode a = record.get("amends");
-    return eventId + "\u0000amends\u0000" + text(a, "cause_event_id") + "\u0000" + CanonicalJson.string(a.path("added"))
-        + "\u0000" + CanonicalJson.string(a.path("removed"));
+    return eventId
+        + "\u0000amends\u0000"
+        + text(a, "cause_event_id")
+        + "\u0000"
+        + CanonicalJson.string(a.path("added"))
+        + "\u0000"
+        + CanonicalJson.string(a.path("removed"));
   }
 
   private static void kinds(ArrayNode out, Iterable<ViolationKind> kinds) {

@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * RFC 8785 (JCS) serialisation for the JSON the ledger hashes: object members sorted by key
- * (UTF-16 code units), no whitespace, strings escaped as ECMAScript's {@code JSON.stringify}
- * does (only {@code "}, {@code \}, and control characters; everything else literal UTF-8).
- * Hashed documents hold only objects, arrays, strings, booleans, null and integers, so number
- * formatting never matters; a fractional number is refused with {@link IllegalArgumentException}.
+ * RFC 8785 (JCS) serialisation for the JSON the ledger hashes: object members sorted by key (UTF-16
+ * code units), no whitespace, strings escaped as ECMAScript's {@code JSON.stringify} does (only
+ * {@code "}, {@code \}, and control characters; everything else literal UTF-8). Hashed documents
+ * hold only objects, arrays, strings, booleans, null and integers, so number formatting never
+ * matters; a fractional number is refused with {@link IllegalArgumentException}.
  */
 public final class CanonicalJson {
 
@@ -67,7 +67,8 @@ public final class CanonicalJson {
       case NULL -> out.append("null");
       case NUMBER -> {
         if (!node.canConvertToExactIntegral() || !node.canConvertToLong()) {
-          throw new IllegalArgumentException("canonical JSON here holds integers only, not " + node);
+          throw new IllegalArgumentException(
+              "canonical JSON here holds integers only, not " + node);
         }
         out.append(node.longValue());
       }

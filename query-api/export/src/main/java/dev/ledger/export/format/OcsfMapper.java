@@ -9,18 +9,18 @@ import java.util.Locale;
 
 /**
  * Maps an audit record to an OCSF 1.8.0 event, the newest release (docs/exports.md lists every
- * field), valid against that release's own schema files (tested with them):
- * {@code token.issued} and {@code token.exchanged} become Authentication (3002: Authentication
- * Ticket, Service Ticket Request), {@code token.used} API Activity (6003, activity from the HTTP
- * verb of the action), {@code token.attenuated}, {@code token.revoked} and anything else Authorize
- * Session (3003, Other). OCSF 1.8.0 has no object for a delegation chain (a {@code delegation}
- * object is proposed, OCSF issue 1640, not released), so the chain goes to
- * {@code unmapped.delegation} with the proposal's field names ({@code uid}, {@code parent_uid})
- * and the hops; every other ledger field with no OCSF home goes to {@code unmapped} too, among them
- * {@code txn} and {@code acti} (a Transaction Token's transaction and workflow ids).
+ * field), valid against that release's own schema files (tested with them): {@code token.issued}
+ * and {@code token.exchanged} become Authentication (3002: Authentication Ticket, Service Ticket
+ * Request), {@code token.used} API Activity (6003, activity from the HTTP verb of the action),
+ * {@code token.attenuated}, {@code token.revoked} and anything else Authorize Session (3003,
+ * Other). OCSF 1.8.0 has no object for a delegation chain (a {@code delegation} object is proposed,
+ * OCSF issue 1640, not released), so the chain goes to {@code unmapped.delegation} with the
+ * proposal's field names ({@code uid}, {@code parent_uid}) and the hops; every other ledger field
+ * with no OCSF home goes to {@code unmapped} too, among them {@code txn} and {@code acti} (a
+ * Transaction Token's transaction and workflow ids).
  *
- * <p>An amendment (a re-judged use) is an event of the same class with {@code metadata.uid}
- * {@code <event_id>/amends/<leaf>} (the original keeps {@code <event_id>}), {@code unmapped.amends}
+ * <p>An amendment (a re-judged use) is an event of the same class with {@code metadata.uid} {@code
+ * <event_id>/amends/<leaf>} (the original keeps {@code <event_id>}), {@code unmapped.amends}
  * (added, removed, cause, amended_at) and {@code unmapped.amends_event_id}; its violations are the
  * kinds it adds.
  */
@@ -33,7 +33,10 @@ public final class OcsfMapper {
 
   private OcsfMapper() {}
 
-  /** The OCSF event for {@code record}, leaf {@code leaf} of its log, committed at {@code committedAt}. */
+  /**
+   * The OCSF event for {@code record}, leaf {@code leaf} of its log, committed at {@code
+   * committedAt}.
+   */
   public static ObjectNode map(JsonNode record, long leaf, String committedAt) {
     String type = text(record, "type");
     ObjectNode e = JSON.objectNode();
@@ -55,7 +58,12 @@ public final class OcsfMapper {
     e.put("status", denied ? "Failure" : "Success");
     putIfPresent(e, "status_detail", text(record, "reason"));
     boolean amendment = AuditRecordJson.isAmendment(record);
-    e.put("message", (amendment ? "amendment of the verdict on " : "") + type + " of " + text(record, "token_id"));
+    e.put(
+        "message",
+        (amendment ? "amendment of the verdict on " : "")
+            + type
+            + " of "
+            + text(record, "token_id"));
     e.set("metadata", metadata(record, committedAt));
     if (amendment) {
       ((ObjectNode) e.get("metadata")).put("uid", text(record, "event_id") + "/amends/" + leaf);
@@ -87,10 +95,14 @@ public final class OcsfMapper {
         e.putObject("src_endpoint").put("name", orUnknown(holder));
         if (text(record, "resource") != null) {
           e.putObject("dst_endpoint").put("svc_name", text(record, "resource"));
-          e.putArray("resources").addObject().put("name", text(record, "resource")).put("type", "api");
+          e.putArray("resources")
+              .addObject()
+              .put("name", text(record, "resource"))
+              .put("type", "api");
         }
       }
-      default -> e.set("user", user(principal != null ? principal : holder != null ? holder : "unknown"));
+      default ->
+          e.set("user", user(principal != null ? principal : holder != null ? holder : "unknown"));
     }
     e.set("unmapped", unmapped(record, leaf, committedAt));
     return e;
@@ -110,7 +122,10 @@ public final class OcsfMapper {
     return m;
   }
 
-  /** The chain, named as OCSF's proposed {@code delegation} object names it ({@code uid}, {@code parent_uid}), plus its hops. */
+  /**
+   * The chain, named as OCSF's proposed {@code delegation} object names it ({@code uid}, {@code
+   * parent_uid}), plus its hops.
+   */
   private static ObjectNode delegation(JsonNode record) {
     ObjectNode chain = JSON.objectNode();
     chain.put("uid", text(record, "token_id"));
@@ -136,9 +151,14 @@ public final class OcsfMapper {
     putIfPresent(u, "parent_id", text(record, "parent_id"));
     putIfPresent(u, "outcome", text(record, "outcome"));
     u.set("violations", record.path("violations").deepCopy());
-    u.set("attributes", record.path("attributes").isObject() ? record.get("attributes").deepCopy() : JSON.objectNode());
+    u.set(
+        "attributes",
+        record.path("attributes").isObject()
+            ? record.get("attributes").deepCopy()
+            : JSON.objectNode());
     u.set("delegation", delegation(record));
-    // OCSF 1.8.0 has no attribute for a Transaction Token's transaction or an actor-chain workflow in these classes.
+    // OCSF 1.8.0 has no attribute for a Transaction Token's transaction or an actor-chain workflow
+    // in these classes.
     putIfPresent(u, "txn", text(record, "txn"));
     putIfPresent(u, "acti", text(record, "acti"));
     u.put("leaf_index", leaf);
@@ -173,8 +193,10 @@ public final class OcsfMapper {
 
   /** The OCSF class and activity of each kind of audit record. */
   enum EventClass {
-    AUTH_TICKET(3, "Identity & Access Management", 3002, "Authentication", 3, "Authentication Ticket"),
-    SERVICE_TICKET(3, "Identity & Access Management", 3002, "Authentication", 4, "Service Ticket Request"),
+    AUTH_TICKET(
+        3, "Identity & Access Management", 3002, "Authentication", 3, "Authentication Ticket"),
+    SERVICE_TICKET(
+        3, "Identity & Access Management", 3002, "Authentication", 4, "Service Ticket Request"),
     ATTENUATE(3, "Identity & Access Management", 3003, "Authorize Session", 99, "Attenuate"),
     REVOKE(3, "Identity & Access Management", 3003, "Authorize Session", 99, "Revoke"),
     OTHER(3, "Identity & Access Management", 3003, "Authorize Session", 99, "Other"),
@@ -191,7 +213,13 @@ public final class OcsfMapper {
     final int activityId;
     final String activityName;
 
-    EventClass(int categoryUid, String categoryName, int classUid, String className, int activityId, String activityName) {
+    EventClass(
+        int categoryUid,
+        String categoryName,
+        int classUid,
+        String className,
+        int activityId,
+        String activityName) {
       this.categoryUid = categoryUid;
       this.categoryName = categoryName;
       this.classUid = classUid;
@@ -212,7 +240,8 @@ public final class OcsfMapper {
     }
 
     private static EventClass api(String action) {
-      String verb = action == null ? "" : action.strip().split("\\s+", 2)[0].toUpperCase(Locale.ROOT);
+      String verb =
+          action == null ? "" : action.strip().split("\\s+", 2)[0].toUpperCase(Locale.ROOT);
       return switch (verb) {
         case "POST" -> API_CREATE;
         case "GET", "HEAD" -> API_READ;

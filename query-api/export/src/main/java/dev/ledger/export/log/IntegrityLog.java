@@ -28,16 +28,17 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The writer of the integrity log: per tenant, an append-only RFC 9162 Merkle log of audit
- * records, in the order they are appended, under one directory (usually {@code data/integrity}).
+ * The writer of the integrity log: per tenant, an append-only RFC 9162 Merkle log of audit records,
+ * in the order they are appended, under one directory (usually {@code data/integrity}).
  *
  * <p>Use: {@link #open} once per directory (a file lock keeps a second writer out), {@link #append}
  * records, then {@link #commit} with the Kafka offsets they came up to: the leaves and the offsets
  * become durable together, so after a crash the log resumes from the offsets with nothing lost and
  * nothing twice. A record whose event id the tenant's log already holds is not appended again (an
- * amendment of a record, one with {@code amends}, is a leaf of its own: {@link AuditRecordJson#leafId}).
- * {@link #checkpointsDue} signs checkpoints over committed leaves. Thread-safe (one lock).
- * Readers ({@link LogReader}, exports) need no writer and may run in another process.
+ * amendment of a record, one with {@code amends}, is a leaf of its own: {@link
+ * AuditRecordJson#leafId}). {@link #checkpointsDue} signs checkpoints over committed leaves.
+ * Thread-safe (one lock). Readers ({@link LogReader}, exports) need no writer and may run in
+ * another process.
  */
 public final class IntegrityLog implements Closeable {
 
@@ -56,7 +57,8 @@ public final class IntegrityLog implements Closeable {
   private final Map<String, Long> offsets = new TreeMap<>();
   private final Map<String, Instant> lastCheckpointAt = new HashMap<>();
 
-  private IntegrityLog(Path root, NotaryKey key, Clock clock, FileChannel lockChannel, FileLock lock) {
+  private IntegrityLog(
+      Path root, NotaryKey key, Clock clock, FileChannel lockChannel, FileLock lock) {
     this.root = root;
     this.key = key;
     this.clock = clock;
@@ -71,7 +73,9 @@ public final class IntegrityLog implements Closeable {
    */
   public static IntegrityLog open(Path root, NotaryKey key, Clock clock) throws IOException {
     Files.createDirectories(root.resolve(Layout.TENANTS));
-    FileChannel lockChannel = FileChannel.open(root.resolve(Layout.LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileChannel lockChannel =
+        FileChannel.open(
+            root.resolve(Layout.LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock;
     try {
       lock = lockChannel.tryLock();
@@ -98,8 +102,12 @@ public final class IntegrityLog implements Closeable {
       return;
     }
     JsonNode json = JSON.readTree(state.toFile());
-    json.path("offsets").properties().forEach(e -> offsets.put(e.getKey(), e.getValue().longValue()));
-    json.path("tenants").properties().forEach(e -> committedSizes.put(e.getKey(), e.getValue().longValue()));
+    json.path("offsets")
+        .properties()
+        .forEach(e -> offsets.put(e.getKey(), e.getValue().longValue()));
+    json.path("tenants")
+        .properties()
+        .forEach(e -> committedSizes.put(e.getKey(), e.getValue().longValue()));
     for (Map.Entry<String, Long> e : committedSizes.entrySet()) {
       Layout.migrateLegacyDir(root, e.getKey());
       tenants.put(e.getKey(), TenantWriter.open(root, e.getKey(), e.getValue()));
@@ -122,9 +130,9 @@ public final class IntegrityLog implements Closeable {
   }
 
   /**
-   * Appends an audit record in its contract JSON form ({@link AuditRecordJson}); false if its
-   * event id is already in its tenant's log. Throws {@link IllegalArgumentException} if it has no
-   * {@code tenant} or {@code event_id}.
+   * Appends an audit record in its contract JSON form ({@link AuditRecordJson}); false if its event
+   * id is already in its tenant's log. Throws {@link IllegalArgumentException} if it has no {@code
+   * tenant} or {@code event_id}.
    */
   public synchronized boolean append(ObjectNode record) throws IOException {
     String tenant = AuditRecordJson.text(record, "tenant");
@@ -158,12 +166,20 @@ public final class IntegrityLog implements Closeable {
     ObjectNode t = state.putObject("tenants");
     committedSizes.forEach(t::put);
     Path tmp = root.resolve(Layout.STATE + ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel ch =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
       ch.write(java.nio.ByteBuffer.wrap(JSON.writeValueAsBytes(state)));
       ch.force(true);
     }
-    Files.move(tmp, root.resolve(Layout.STATE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    Files.move(
+        tmp,
+        root.resolve(Layout.STATE),
+        StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
     // The new state.json is durable only once the directory entry the rename changed is.
     Layout.syncDirectory(root);
   }
@@ -210,10 +226,11 @@ public final class IntegrityLog implements Closeable {
   }
 
   /**
-   * Signs a checkpoint for every tenant with committed leaves not yet covered, when at least
-   * {@code everyRecords} of them are waiting or {@code interval} has passed since its last one.
+   * Signs a checkpoint for every tenant with committed leaves not yet covered, when at least {@code
+   * everyRecords} of them are waiting or {@code interval} has passed since its last one.
    */
-  public synchronized List<Checkpoint> checkpointsDue(long everyRecords, Duration interval) throws IOException {
+  public synchronized List<Checkpoint> checkpointsDue(long everyRecords, Duration interval)
+      throws IOException {
     List<Checkpoint> signed = new ArrayList<>();
     Instant now = clock.instant();
     for (TenantWriter writer : tenants.values()) {

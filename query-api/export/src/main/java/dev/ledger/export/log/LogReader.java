@@ -23,8 +23,8 @@ import java.util.Optional;
 
 /**
  * Read-only access to one tenant's Merkle log, safe while the notary appends to it in this or
- * another process: it reads only leaves below a checkpoint's tree size, which the notary has
- * forced to disk before signing. Close it when done. Not thread-safe; open one per export.
+ * another process: it reads only leaves below a checkpoint's tree size, which the notary has forced
+ * to disk before signing. Close it when done. Not thread-safe; open one per export.
  */
 public final class LogReader implements SubtreeHashes, Closeable {
 
@@ -53,7 +53,12 @@ public final class LogReader implements SubtreeHashes, Closeable {
     try {
       FileChannel index = FileChannel.open(dir.resolve(Layout.INDEX), StandardOpenOption.READ);
       try {
-        return Optional.of(new LogReader(dir, tenant, index, FileChannel.open(dir.resolve(Layout.TREE), StandardOpenOption.READ)));
+        return Optional.of(
+            new LogReader(
+                dir,
+                tenant,
+                index,
+                FileChannel.open(dir.resolve(Layout.TREE), StandardOpenOption.READ)));
       } catch (IOException e) {
         index.close();
         throw e;
@@ -68,8 +73,8 @@ public final class LogReader implements SubtreeHashes, Closeable {
   }
 
   /**
-   * The newest complete checkpoint in the tenant's checkpoint file, or empty. A torn last line
-   * (the notary was writing it) is skipped.
+   * The newest complete checkpoint in the tenant's checkpoint file, or empty. A torn last line (the
+   * notary was writing it) is skipped.
    */
   public Optional<Checkpoint> latestCheckpoint() throws IOException {
     return latestCheckpoint(dir.resolve(Layout.CHECKPOINTS));
@@ -112,7 +117,9 @@ public final class LogReader implements SubtreeHashes, Closeable {
     return readEntry(leaf).getLong(8);
   }
 
-  /** The first leaf below {@code size} committed at or after {@code millis}; {@code size} if none. */
+  /**
+   * The first leaf below {@code size} committed at or after {@code millis}; {@code size} if none.
+   */
   public long firstAtOrAfter(long millis, long size) throws IOException {
     long lo = 0;
     long hi = size;
@@ -143,12 +150,15 @@ public final class LogReader implements SubtreeHashes, Closeable {
       return;
     }
     long start = recordEnd(from - 1);
-    try (FileChannel records = FileChannel.open(dir.resolve(Layout.RECORDS), StandardOpenOption.READ);
+    try (FileChannel records =
+            FileChannel.open(dir.resolve(Layout.RECORDS), StandardOpenOption.READ);
         FileChannel idx = FileChannel.open(dir.resolve(Layout.INDEX), StandardOpenOption.READ)) {
       records.position(start);
       idx.position(from * Layout.INDEX_ENTRY);
-      DataInputStream lines = new DataInputStream(new BufferedInputStream(Channels.newInputStream(records), 1 << 16));
-      DataInputStream entries = new DataInputStream(new BufferedInputStream(Channels.newInputStream(idx), 1 << 16));
+      DataInputStream lines =
+          new DataInputStream(new BufferedInputStream(Channels.newInputStream(records), 1 << 16));
+      DataInputStream entries =
+          new DataInputStream(new BufferedInputStream(Channels.newInputStream(idx), 1 << 16));
       long previousEnd = start;
       for (long leaf = from; leaf < to; leaf++) {
         long end = entries.readLong();
@@ -180,7 +190,8 @@ public final class LogReader implements SubtreeHashes, Closeable {
     return entry;
   }
 
-  private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+  private static void readFully(FileChannel channel, ByteBuffer buffer, long position)
+      throws IOException {
     long p = position;
     while (buffer.hasRemaining()) {
       int n = channel.read(buffer, p);
@@ -194,7 +205,8 @@ public final class LogReader implements SubtreeHashes, Closeable {
 
   @Override
   public void close() throws IOException {
-    try (index; tree) {
+    try (index;
+        tree) {
       // closes both, even if one fails
     }
   }

@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * <p>The order of consumption is the order the ledger committed the records: within a partition it
  * is Kafka's, across partitions it is the interleaving this consumer saw, fixed forever once
  * appended. Start with {@link #start}, stop with {@link #close}. Values that are not audit records
- * (or audit records without a tenant or event id) are counted ({@code ledger.notary.undecodable}) and
- * skipped: no tenant's log can hold them.
+ * (or audit records without a tenant or event id) are counted ({@code ledger.notary.undecodable})
+ * and skipped: no tenant's log can hold them.
  */
 public final class Notary implements AutoCloseable {
 
@@ -69,7 +69,8 @@ public final class Notary implements AutoCloseable {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "ledger-notary");
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     props.putAll(config.consumerOverrides());
     this.consumer = new KafkaConsumer<>(props);
     this.appended = registry.counter("ledger.notary.appended");
@@ -89,12 +90,16 @@ public final class Notary implements AutoCloseable {
 
   /**
    * The one call a launcher needs: loads or creates the notary key in {@code dataDir}, opens the
-   * log in {@code dataDir/integrity} ({@link IntegrityLog#DIRECTORY}) and starts consuming.
-   * {@link #close()} then closes the log too.
+   * log in {@code dataDir/integrity} ({@link IntegrityLog#DIRECTORY}) and starts consuming. {@link
+   * #close()} then closes the log too.
    */
-  public static Notary start(Path dataDir, NotaryConfig config, MeterRegistry registry) throws IOException {
-    IntegrityLog log = IntegrityLog.open(dataDir.resolve(IntegrityLog.DIRECTORY), NotaryKey.loadOrCreate(dataDir),
-        Clock.systemUTC());
+  public static Notary start(Path dataDir, NotaryConfig config, MeterRegistry registry)
+      throws IOException {
+    IntegrityLog log =
+        IntegrityLog.open(
+            dataDir.resolve(IntegrityLog.DIRECTORY),
+            NotaryKey.loadOrCreate(dataDir),
+            Clock.systemUTC());
     try {
       Notary notary = new Notary(config, log, true, registry);
       notary.thread.start();
@@ -123,7 +128,8 @@ public final class Notary implements AutoCloseable {
           }
           log.commit(next);
         }
-        int signed = log.checkpointsDue(config.checkpointEveryRecords(), config.checkpointInterval()).size();
+        int signed =
+            log.checkpointsDue(config.checkpointEveryRecords(), config.checkpointInterval()).size();
         checkpoints.increment(signed);
       }
     } catch (WakeupException e) {
@@ -153,7 +159,8 @@ public final class Notary implements AutoCloseable {
         consumer.seek(tp, offset);
       }
     }
-    LOG.info("notary reading {} partitions of {} from {}", partitions.size(), config.topic(), stored);
+    LOG.info(
+        "notary reading {} partitions of {} from {}", partitions.size(), config.topic(), stored);
   }
 
   private void append(ConsumerRecord<byte[], byte[]> r) throws IOException {
@@ -162,7 +169,11 @@ public final class Notary implements AutoCloseable {
       record = values.deserialize(r.topic(), r.value());
     } catch (SerializationException e) {
       undecodable.increment();
-      LOG.warn("skipping a value at {}-{}@{} that is not an audit record: {}", r.topic(), r.partition(), r.offset(),
+      LOG.warn(
+          "skipping a value at {}-{}@{} that is not an audit record: {}",
+          r.topic(),
+          r.partition(),
+          r.offset(),
           e.getMessage());
       return;
     }
@@ -175,7 +186,12 @@ public final class Notary implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       // An audit record without tenant or event id cannot be placed in any tenant's log.
       undecodable.increment();
-      LOG.warn("skipping an audit record at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+      LOG.warn(
+          "skipping an audit record at {}-{}@{}: {}",
+          r.topic(),
+          r.partition(),
+          r.offset(),
+          e.getMessage());
       return;
     }
     if (added) {

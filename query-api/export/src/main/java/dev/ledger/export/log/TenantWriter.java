@@ -89,16 +89,27 @@ final class TenantWriter implements Closeable {
     return new TenantWriter(root, tenant, committedSize);
   }
 
-  /** Cuts index, records and tree back to {@code committed} leaves; loads event ids; returns the records length. */
+  /**
+   * Cuts index, records and tree back to {@code committed} leaves; loads event ids; returns the
+   * records length.
+   */
   private long truncateAndLoad() throws IOException {
     long recordsLength = 0;
-    try (FileChannel idx = FileChannel.open(dir.resolve(Layout.INDEX), StandardOpenOption.CREATE,
-        StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (FileChannel idx =
+        FileChannel.open(
+            dir.resolve(Layout.INDEX),
+            StandardOpenOption.CREATE,
+            StandardOpenOption.READ,
+            StandardOpenOption.WRITE)) {
       if (idx.size() < committed * Layout.INDEX_ENTRY) {
-        throw new IOException("log of " + tenant + " has fewer leaves than its committed " + committed);
+        throw new IOException(
+            "log of " + tenant + " has fewer leaves than its committed " + committed);
       }
       idx.truncate(committed * Layout.INDEX_ENTRY);
-      DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(java.nio.channels.Channels.newInputStream(idx.position(0)), 1 << 16));
+      DataInputStream in =
+          new DataInputStream(
+              new java.io.BufferedInputStream(
+                  java.nio.channels.Channels.newInputStream(idx.position(0)), 1 << 16));
       for (long leaf = 0; leaf < committed; leaf++) {
         recordsLength = in.readLong();
         lastMillis = in.readLong();
@@ -114,9 +125,11 @@ final class TenantWriter implements Closeable {
   }
 
   private void truncate(Path file, long length) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
       if (ch.size() < length) {
-        throw new IOException(file + " of " + tenant + " is shorter than its committed " + length + " bytes");
+        throw new IOException(
+            file + " of " + tenant + " is shorter than its committed " + length + " bytes");
       }
       ch.truncate(length);
     }
@@ -180,8 +193,8 @@ final class TenantWriter implements Closeable {
 
   /**
    * Appends {@code record} unless it is already in the log (by {@link AuditRecordJson#leafId}: its
-   * event id, for an amendment the event id and what it changes); the commit time is
-   * {@code nowMillis}, or the previous leaf's if the clock went back, so times never decrease.
+   * event id, for an amendment the event id and what it changes); the commit time is {@code
+   * nowMillis}, or the previous leaf's if the clock went back, so times never decrease.
    */
   boolean append(JsonNode record, long nowMillis) throws IOException {
     String eventId = AuditRecordJson.leafId(record);
@@ -218,7 +231,8 @@ final class TenantWriter implements Closeable {
   }
 
   static long eventIdHash(String eventId) {
-    return ByteBuffer.wrap(Hashes.sha256(String.valueOf(eventId).getBytes(StandardCharsets.UTF_8))).getLong();
+    return ByteBuffer.wrap(Hashes.sha256(String.valueOf(eventId).getBytes(StandardCharsets.UTF_8)))
+        .getLong();
   }
 
   private void flushBuffers() throws IOException {
@@ -244,8 +258,13 @@ final class TenantWriter implements Closeable {
 
   /** Appends a signed checkpoint (for the committed size) to the checkpoint file. */
   void addCheckpoint(Checkpoint checkpoint) throws IOException {
-    byte[] line = (JSON.writeValueAsString(checkpoint.toJson()) + "\n").getBytes(StandardCharsets.UTF_8);
-    Files.write(dir.resolve(Layout.CHECKPOINTS), line, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+    byte[] line =
+        (JSON.writeValueAsString(checkpoint.toJson()) + "\n").getBytes(StandardCharsets.UTF_8);
+    Files.write(
+        dir.resolve(Layout.CHECKPOINTS),
+        line,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND,
         StandardOpenOption.SYNC);
     latest = checkpoint;
   }
@@ -268,7 +287,9 @@ final class TenantWriter implements Closeable {
 
   @Override
   public void close() throws IOException {
-    try (recordsFile; indexFile; treeFile) {
+    try (recordsFile;
+        indexFile;
+        treeFile) {
       flushBuffers();
     }
   }

@@ -10,9 +10,9 @@ import java.util.List;
  * leaf merges equal-sized peaks like a binary counter; the tree root folds the peaks from the
  * right, which is exactly RFC 9162's split at the largest power of two below the size.
  *
- * <p>The log appends with it (and writes every node it creates to a {@link NodeSink}); the
- * verifier replays an export with it, starting from the peaks left of the first exported leaf.
- * Not thread-safe.
+ * <p>The log appends with it (and writes every node it creates to a {@link NodeSink}); the verifier
+ * replays an export with it, starting from the peaks left of the first exported leaf. Not
+ * thread-safe.
  */
 public final class CompactRange {
 
@@ -23,7 +23,7 @@ public final class CompactRange {
     void node(int level, long index, byte[] hash);
   }
 
-  private static final NodeSink NONE = (level, index, hash) -> { };
+  private static final NodeSink NONE = (level, index, hash) -> {};
 
   private final byte[][] hashes = new byte[64][];
   private final int[] levels = new int[64];
@@ -42,14 +42,14 @@ public final class CompactRange {
 
   /**
    * The range {@code [0, end)} given its peaks, largest first (as {@link #peaks()} returns them);
-   * throws {@link IllegalArgumentException} if their number is not the number of set bits of
-   * {@code end}.
+   * throws {@link IllegalArgumentException} if their number is not the number of set bits of {@code
+   * end}.
    */
   public static CompactRange ofPeaks(long end, List<byte[]> peaks, NodeSink sink) {
     int[] peakLevels = peakLevels(end);
     if (peaks.size() != peakLevels.length) {
-      throw new IllegalArgumentException("a range ending at " + end + " has " + peakLevels.length
-          + " peaks, got " + peaks.size());
+      throw new IllegalArgumentException(
+          "a range ending at " + end + " has " + peakLevels.length + " peaks, got " + peaks.size());
     }
     CompactRange range = new CompactRange(sink);
     long position = 0;
@@ -104,8 +104,8 @@ public final class CompactRange {
   }
 
   /**
-   * Appends the perfect subtree at {@code level} that starts at {@link #end()}; throws
-   * {@link IllegalArgumentException} if {@code end} is not a multiple of its size.
+   * Appends the perfect subtree at {@code level} that starts at {@link #end()}; throws {@link
+   * IllegalArgumentException} if {@code end} is not a multiple of its size.
    */
   public void append(int level, byte[] hash) {
     if (level < 0 || level > 62 || (end & ((1L << level) - 1)) != 0) {
@@ -151,14 +151,18 @@ public final class CompactRange {
 
   private static byte[] checkSize(byte[] hash) {
     if (hash == null || hash.length != Hashes.SIZE) {
-      throw new IllegalArgumentException("a hash is 32 bytes, got "
-          + (hash == null ? "null" : String.valueOf(hash.length)));
+      throw new IllegalArgumentException(
+          "a hash is 32 bytes, got " + (hash == null ? "null" : String.valueOf(hash.length)));
     }
     return hash;
   }
 
   @Override
   public String toString() {
-    return "CompactRange[end=" + end + ", levels=" + Arrays.toString(Arrays.copyOf(levels, size)) + "]";
+    return "CompactRange[end="
+        + end
+        + ", levels="
+        + Arrays.toString(Arrays.copyOf(levels, size))
+        + "]";
   }
 }

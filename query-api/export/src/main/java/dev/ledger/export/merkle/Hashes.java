@@ -5,9 +5,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The two hash functions of an RFC 9162 Merkle tree (section 2.1.1): a leaf is
- * {@code SHA-256(0x00 || data)}, an interior node {@code SHA-256(0x01 || left || right)}. The
- * distinct prefixes keep a leaf from ever being taken for a node (second-preimage resistance).
+ * The two hash functions of an RFC 9162 Merkle tree (section 2.1.1): a leaf is {@code SHA-256(0x00
+ * || data)}, an interior node {@code SHA-256(0x01 || left || right)}. The distinct prefixes keep a
+ * leaf from ever being taken for a node (second-preimage resistance).
  *
  * <p>All methods are thread-safe; arguments must not be null and results are fresh arrays.
  */
@@ -16,13 +16,15 @@ public final class Hashes {
   /** Length of every hash in bytes. */
   public static final int SIZE = 32;
 
-  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
-  });
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("every JDK has SHA-256", e);
+            }
+          });
   private static final HexFormat HEX = HexFormat.of();
 
   private Hashes() {}

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Roots, inclusion proofs and consistency proofs of RFC 9162 section 2.1, computed from the
- * stored perfect subtrees of a tree ({@link SubtreeHashes}) and verified from hashes alone.
+ * Roots, inclusion proofs and consistency proofs of RFC 9162 section 2.1, computed from the stored
+ * perfect subtrees of a tree ({@link SubtreeHashes}) and verified from hashes alone.
  *
  * <p>Every range hash needed is either a stored perfect subtree or one of the O(log n) subtrees
  * that end at the tree size, so each proof costs O(log^2 n) reads at most and no leaf is read
@@ -66,8 +66,8 @@ public final class MerkleProofs {
   }
 
   /**
-   * The consistency proof PROOF(m, D[n]) of RFC 9162 section 2.1.4.1; empty when {@code m == n}
-   * or {@code m == 0} (every tree extends the empty one).
+   * The consistency proof PROOF(m, D[n]) of RFC 9162 section 2.1.4.1; empty when {@code m == n} or
+   * {@code m == 0} (every tree extends the empty one).
    */
   public static List<byte[]> consistency(SubtreeHashes tree, long m, long n) {
     if (m < 0 || m > n) {
@@ -80,8 +80,8 @@ public final class MerkleProofs {
     return out;
   }
 
-  private static void subproof(SubtreeHashes tree, long m, long lo, long hi, boolean whole,
-      List<byte[]> out) {
+  private static void subproof(
+      SubtreeHashes tree, long m, long lo, long hi, boolean whole, List<byte[]> out) {
     if (m == hi - lo) {
       if (!whole) {
         out.add(hash(tree, lo, hi));
@@ -99,8 +99,8 @@ public final class MerkleProofs {
   }
 
   /** Verifies an audit path as in RFC 9162 section 2.1.3.2. */
-  public static boolean verifyInclusion(long leafIndex, long treeSize, byte[] leafHash,
-      List<byte[]> path, byte[] root) {
+  public static boolean verifyInclusion(
+      long leafIndex, long treeSize, byte[] leafHash, List<byte[]> path, byte[] root) {
     if (leafIndex < 0 || leafIndex >= treeSize) {
       return false;
     }
@@ -127,8 +127,8 @@ public final class MerkleProofs {
   }
 
   /** Verifies a consistency proof as in RFC 9162 section 2.1.4.2. */
-  public static boolean verifyConsistency(long first, long second, byte[] firstHash,
-      byte[] secondHash, List<byte[]> proof) {
+  public static boolean verifyConsistency(
+      long first, long second, byte[] firstHash, byte[] secondHash, List<byte[]> proof) {
     if (first < 0 || first > second) {
       return false;
     }

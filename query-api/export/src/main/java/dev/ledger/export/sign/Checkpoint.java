@@ -14,9 +14,9 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 /**
- * A signed statement "the log of {@code tenant} had {@code treeSize} leaves with root
- * {@code rootHash} at {@code timestamp}". The signature is Ed25519 over {@link #signedBytes()},
- * the canonical JSON of every field but {@code signature}.
+ * A signed statement "the log of {@code tenant} had {@code treeSize} leaves with root {@code
+ * rootHash} at {@code timestamp}". The signature is Ed25519 over {@link #signedBytes()}, the
+ * canonical JSON of every field but {@code signature}.
  *
  * @param tenant never null
  * @param treeSize number of leaves, at least 0
@@ -25,7 +25,12 @@ import java.util.Objects;
  * @param keyId the signing key's RFC 7638 thumbprint, never null
  * @param signature lower-case hex Ed25519 signature, never null
  */
-public record Checkpoint(String tenant, long treeSize, String rootHash, Instant timestamp, String keyId,
+public record Checkpoint(
+    String tenant,
+    long treeSize,
+    String rootHash,
+    Instant timestamp,
+    String keyId,
     String signature) {
 
   /** The value of the {@code format} member, part of what is signed. */
@@ -83,8 +88,8 @@ public record Checkpoint(String tenant, long treeSize, String rootHash, Instant 
   }
 
   /**
-   * Reads the JSON form; throws {@link IllegalArgumentException} naming the first bad member
-   * (a checkpoint is small enough that one reason is all a user needs).
+   * Reads the JSON form; throws {@link IllegalArgumentException} naming the first bad member (a
+   * checkpoint is small enough that one reason is all a user needs).
    */
   public static Checkpoint fromJson(JsonNode json) {
     if (json == null || !json.isObject()) {
@@ -99,10 +104,16 @@ public record Checkpoint(String tenant, long treeSize, String rootHash, Instant 
     }
     try {
       Hashes.unhex(json.path("root_hash").asText());
-      return new Checkpoint(text(json, "tenant"), size.longValue(), text(json, "root_hash"),
-          Instant.parse(text(json, "timestamp")), text(json, "key_id"), text(json, "signature"));
+      return new Checkpoint(
+          text(json, "tenant"),
+          size.longValue(),
+          text(json, "root_hash"),
+          Instant.parse(text(json, "timestamp")),
+          text(json, "key_id"),
+          text(json, "signature"));
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("checkpoint timestamp is not RFC 3339: " + e.getParsedString(), e);
+      throw new IllegalArgumentException(
+          "checkpoint timestamp is not RFC 3339: " + e.getParsedString(), e);
     }
   }
 

@@ -21,15 +21,17 @@ import java.util.HexFormat;
 
 /**
  * The notary's Ed25519 key pair, created on first start in a directory and loaded after that:
- * {@code notary-ed25519.key} (PKCS#8 PEM, mode 600), {@code notary-ed25519.pub.pem} and
- * {@code notary-ed25519.jwk.json} (the public key to hand to auditors). Thread-safe.
+ * {@code notary-ed25519.key} (PKCS#8 PEM, mode 600), {@code notary-ed25519.pub.pem} and {@code
+ * notary-ed25519.jwk.json} (the public key to hand to auditors). Thread-safe.
  */
 public final class NotaryKey {
 
   /** File name of the private key. */
   public static final String PRIVATE_FILE = "notary-ed25519.key";
+
   /** File name of the public key, PEM. */
   public static final String PUBLIC_PEM_FILE = "notary-ed25519.pub.pem";
+
   /** File name of the public key, JWK. */
   public static final String PUBLIC_JWK_FILE = "notary-ed25519.jwk.json";
 
@@ -50,9 +52,9 @@ public final class NotaryKey {
   }
 
   /**
-   * Loads the key pair from {@code dir}, creating it (and {@code dir}) on first use. Throws
-   * {@link IOException} if the files cannot be read or written, {@link IllegalStateException} if
-   * the private key file is not an Ed25519 PKCS#8 PEM.
+   * Loads the key pair from {@code dir}, creating it (and {@code dir}) on first use. Throws {@link
+   * IOException} if the files cannot be read or written, {@link IllegalStateException} if the
+   * private key file is not an Ed25519 PKCS#8 PEM.
    */
   public static NotaryKey loadOrCreate(Path dir) throws IOException {
     Files.createDirectories(dir);
@@ -63,27 +65,37 @@ public final class NotaryKey {
     } else {
       KeyPair pair = newPair();
       key = new NotaryKey(pair.getPrivate(), pair.getPublic());
-      String pem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'})
-          .encodeToString(pair.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+      String pem =
+          "-----BEGIN PRIVATE KEY-----\n"
+              + Base64.getMimeEncoder(64, new byte[] {'\n'})
+                  .encodeToString(pair.getPrivate().getEncoded())
+              + "\n-----END PRIVATE KEY-----\n";
       Path tmp = dir.resolve(PRIVATE_FILE + ".tmp");
       Files.deleteIfExists(tmp);
       PrivateFiles.writeNew(tmp, pem);
       Files.move(tmp, privateFile, StandardCopyOption.ATOMIC_MOVE);
     }
     // The public files are derived, so rewriting them on each start repairs a deleted copy.
-    Files.writeString(dir.resolve(PUBLIC_PEM_FILE), PublicKeys.pem(key.publicKey), StandardCharsets.US_ASCII);
-    Files.writeString(dir.resolve(PUBLIC_JWK_FILE), PublicKeys.jwk(key.publicKey) + "\n", StandardCharsets.US_ASCII);
+    Files.writeString(
+        dir.resolve(PUBLIC_PEM_FILE), PublicKeys.pem(key.publicKey), StandardCharsets.US_ASCII);
+    Files.writeString(
+        dir.resolve(PUBLIC_JWK_FILE),
+        PublicKeys.jwk(key.publicKey) + "\n",
+        StandardCharsets.US_ASCII);
     return key;
   }
 
   private static NotaryKey fromPrivatePem(String pem) {
-    String body = pem.replace("-----BEGIN PRIVATE KEY-----", "").replace("-----END PRIVATE KEY-----", "");
+    String body =
+        pem.replace("-----BEGIN PRIVATE KEY-----", "").replace("-----END PRIVATE KEY-----", "");
     try {
       KeyFactory factory = KeyFactory.getInstance("Ed25519");
-      PrivateKey privateKey = factory.generatePrivate(new PKCS8EncodedKeySpec(Base64.getMimeDecoder().decode(body)));
+      PrivateKey privateKey =
+          factory.generatePrivate(new PKCS8EncodedKeySpec(Base64.getMimeDecoder().decode(body)));
       return new NotaryKey(privateKey, derivePublic(privateKey));
     } catch (GeneralSecurityException | IllegalArgumentException e) {
-      throw new IllegalStateException("the notary private key is not an Ed25519 PKCS#8 PEM: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "the notary private key is not an Ed25519 PKCS#8 PEM: " + e.getMessage(), e);
     }
   }
 
@@ -119,14 +131,21 @@ public final class NotaryKey {
     return keyId;
   }
 
-  /** Signs a checkpoint for {@code tenant}'s tree of {@code treeSize} leaves and root {@code root}. */
+  /**
+   * Signs a checkpoint for {@code tenant}'s tree of {@code treeSize} leaves and root {@code root}.
+   */
   public Checkpoint sign(String tenant, long treeSize, byte[] root, Instant timestamp) {
     Checkpoint unsigned = new Checkpoint(tenant, treeSize, Hashes.hex(root), timestamp, keyId, "");
     try {
       Signature signer = Signature.getInstance("Ed25519");
       signer.initSign(privateKey);
       signer.update(unsigned.signedBytes());
-      return new Checkpoint(tenant, treeSize, unsigned.rootHash(), timestamp, keyId,
+      return new Checkpoint(
+          tenant,
+          treeSize,
+          unsigned.rootHash(),
+          timestamp,
+          keyId,
           HexFormat.of().formatHex(signer.sign()));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("Ed25519 signing failed", e);

@@ -16,14 +16,15 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * Ed25519 public keys in the forms the ledger publishes: PEM (SubjectPublicKeyInfo), JWK (RFC
- * 8037, {@code kty OKP, crv Ed25519}) and the key id, the RFC 7638 JWK thumbprint (base64url
- * SHA-256 of {@code {"crv":"Ed25519","kty":"OKP","x":"..."}}).
+ * Ed25519 public keys in the forms the ledger publishes: PEM (SubjectPublicKeyInfo), JWK (RFC 8037,
+ * {@code kty OKP, crv Ed25519}) and the key id, the RFC 7638 JWK thumbprint (base64url SHA-256 of
+ * {@code {"crv":"Ed25519","kty":"OKP","x":"..."}}).
  */
 public final class PublicKeys {
 
   /** The fixed DER prefix of an Ed25519 SubjectPublicKeyInfo, before the 32 raw key bytes. */
   private static final byte[] SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
+
   private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
   private PublicKeys() {}
@@ -61,14 +62,18 @@ public final class PublicKeys {
 
   /** The key as a PEM {@code PUBLIC KEY} block. */
   public static String pem(PublicKey key) {
-    return "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'})
-        .encodeToString(key.getEncoded()) + "\n-----END PUBLIC KEY-----\n";
+    return "-----BEGIN PUBLIC KEY-----\n"
+        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(key.getEncoded())
+        + "\n-----END PUBLIC KEY-----\n";
   }
 
   /** The key as a one-line JWK with {@code kid}, {@code use} and {@code alg}. */
   public static String jwk(PublicKey key) {
-    return "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"" + B64URL.encodeToString(raw(key))
-        + "\",\"kid\":\"" + keyId(key) + "\",\"use\":\"sig\",\"alg\":\"EdDSA\"}";
+    return "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\""
+        + B64URL.encodeToString(raw(key))
+        + "\",\"kid\":\""
+        + keyId(key)
+        + "\",\"use\":\"sig\",\"alg\":\"EdDSA\"}";
   }
 
   /**
@@ -83,7 +88,8 @@ public final class PublicKeys {
         if (jwk.has("keys") && jwk.get("keys").size() > 0) {
           jwk = jwk.get("keys").get(0);
         }
-        if (!"OKP".equals(jwk.path("kty").asText()) || !"Ed25519".equals(jwk.path("crv").asText())) {
+        if (!"OKP".equals(jwk.path("kty").asText())
+            || !"Ed25519".equals(jwk.path("crv").asText())) {
           throw new IllegalArgumentException("the JWK is not an Ed25519 (OKP) key");
         }
         return fromRaw(Base64.getUrlDecoder().decode(jwk.path("x").asText()));
@@ -94,7 +100,10 @@ public final class PublicKeys {
     if (!t.startsWith("-----BEGIN PUBLIC KEY-----") || !t.endsWith("-----END PUBLIC KEY-----")) {
       throw new IllegalArgumentException("neither a PEM PUBLIC KEY block nor a JWK");
     }
-    String body = t.substring("-----BEGIN PUBLIC KEY-----".length(), t.length() - "-----END PUBLIC KEY-----".length());
+    String body =
+        t.substring(
+            "-----BEGIN PUBLIC KEY-----".length(),
+            t.length() - "-----END PUBLIC KEY-----".length());
     byte[] der;
     try {
       der = Base64.getMimeDecoder().decode(body);

@@ -14,18 +14,23 @@ class CanonicalJsonTest {
 
   @Test
   void sortsKeysDropsWhitespaceAndEscapesLikeJcs() throws IOException {
-    String in = "{ \"b\": [1, true, null, \"x\"], \"a\": { \"z\": \"\\u0001\\n\\\"\\\\ é € 😀\", \"y\": -3 } }";
+    String in =
+        "{ \"b\": [1, true, null, \"x\"], \"a\": { \"z\": \"\\u0001\\n\\\"\\\\ é € 😀\", \"y\": -3 } }";
     assertThat(CanonicalJson.string(JSON.readTree(in)))
-        .isEqualTo("{\"a\":{\"y\":-3,\"z\":\"\\u0001\\n\\\"\\\\ é € 😀\"},\"b\":[1,true,null,\"x\"]}");
-    assertThatThrownBy(() -> CanonicalJson.string(JSON.readTree("{\"a\":1.5}"))).isInstanceOf(IllegalArgumentException.class);
+        .isEqualTo(
+            "{\"a\":{\"y\":-3,\"z\":\"\\u0001\\n\\\"\\\\ é € 😀\"},\"b\":[1,true,null,\"x\"]}");
+    assertThatThrownBy(() -> CanonicalJson.string(JSON.readTree("{\"a\":1.5}")))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void reparsingAnExportedRecordGivesTheSameBytes() throws IOException {
     byte[] leaf = LeafData.encode("2026-11-20T10:00:00.001Z", TestRecords.json("acme", 5));
-    assertThat(LeafData.encode("2026-11-20T10:00:00.001Z", JSON.readTree(leaf).get("record"))).isEqualTo(leaf);
+    assertThat(LeafData.encode("2026-11-20T10:00:00.001Z", JSON.readTree(leaf).get("record")))
+        .isEqualTo(leaf);
     assertThat(new String(leaf, java.nio.charset.StandardCharsets.UTF_8))
-        .startsWith("{\"committed_at\":\"2026-11-20T10:00:00.001Z\",\"record\":{\"actor\":\"agent:fare-scraper\",\"attributes\":{");
+        .startsWith(
+            "{\"committed_at\":\"2026-11-20T10:00:00.001Z\",\"record\":{\"actor\":\"agent:fare-scraper\",\"attributes\":{");
   }
 
   @Test

@@ -31,13 +31,14 @@ class ExportFormatsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int RECORDS = 24;
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static OcsfSchema schema;
 
   @BeforeAll
   static void setUp() throws Exception {
-    try (IntegrityLog log = IntegrityLog.open(dir, NotaryKey.generate(), new ManualClock(Instant.parse("2026-11-20T10:00:00Z"), 1))) {
+    try (IntegrityLog log =
+        IntegrityLog.open(
+            dir, NotaryKey.generate(), new ManualClock(Instant.parse("2026-11-20T10:00:00Z"), 1))) {
       for (int i = 0; i < RECORDS; i++) {
         log.append(TestRecords.avro("acme", i));
       }
@@ -53,7 +54,9 @@ class ExportFormatsTest {
 
   static String export(String format) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    new Exporter(dir).prepare(ExportRequest.parse("acme", null, null, format, null)).writeTo(out, ProgressListener.NONE);
+    new Exporter(dir)
+        .prepare(ExportRequest.parse("acme", null, null, format, null))
+        .writeTo(out, ProgressListener.NONE);
     return out.toString(StandardCharsets.UTF_8);
   }
 
@@ -68,14 +71,16 @@ class ExportFormatsTest {
       assertThat(schema.validate(event)).as("%s", event).isEmpty();
       assertThat(event.path("metadata").path("version").asText()).isEqualTo("1.8.0");
     }
-    assertThat(events).extracting(e -> e.get("type_uid").asLong())
+    assertThat(events)
+        .extracting(e -> e.get("type_uid").asLong())
         .contains(300203L, 300204L, 300399L, 600301L, 600302L);
     JsonNode issued = events.get(0);
     assertThat(issued.get("class_uid").asInt()).isEqualTo(3002);
     assertThat(issued.path("user").path("uid").asText()).isEqualTo("user:dana");
     JsonNode delegation = issued.path("unmapped").path("delegation");
     assertThat(delegation.path("hops")).hasSize(3);
-    assertThat(delegation.path("uid").asText()).isEqualTo(issued.path("unmapped").path("token_id").asText());
+    assertThat(delegation.path("uid").asText())
+        .isEqualTo(issued.path("unmapped").path("token_id").asText());
     assertThat(issued.path("metadata").path("uid").asText()).isEqualTo("ev-acme-0");
     assertThat(issued.path("unmapped").path("leaf_index").asLong()).isZero();
     JsonNode deniedUse = events.get(3);
@@ -83,9 +88,12 @@ class ExportFormatsTest {
     assertThat(deniedUse.get("status_id").asInt()).isEqualTo(2);
     assertThat(deniedUse.path("api").path("operation").asText()).isEqualTo("POST /bookings");
     assertThat(deniedUse.get("activity_id").asInt()).isEqualTo(1);
-    assertThat(events.get(4).get("severity_id").asInt()).as("a violation is high severity").isEqualTo(4);
+    assertThat(events.get(4).get("severity_id").asInt())
+        .as("a violation is high severity")
+        .isEqualTo(4);
     for (JsonNode e : events) {
-      assertThat(e.get("type_uid").asLong()).isEqualTo(e.get("class_uid").asLong() * 100 + e.get("activity_id").asLong());
+      assertThat(e.get("type_uid").asLong())
+          .isEqualTo(e.get("class_uid").asLong() * 100 + e.get("activity_id").asLong());
     }
   }
 
@@ -104,13 +112,20 @@ class ExportFormatsTest {
     assertThat(schema.validate(wrongClass)).isNotEmpty();
     ObjectNode wrongType = event.deepCopy();
     wrongType.put("time", "yesterday");
-    assertThat(schema.validate(wrongType)).singleElement().asString().startsWith("time must be a timestamp_t");
+    assertThat(schema.validate(wrongType))
+        .singleElement()
+        .asString()
+        .startsWith("time must be a timestamp_t");
     ObjectNode unknownEnum = event.deepCopy();
     unknownEnum.put("severity_id", 42);
-    assertThat(schema.validate(unknownEnum)).singleElement().asString().startsWith("severity_id = 42 is not one of");
+    assertThat(schema.validate(unknownEnum))
+        .singleElement()
+        .asString()
+        .startsWith("severity_id = 42 is not one of");
     ObjectNode nestedTypo = event.deepCopy();
     ((ObjectNode) nestedTypo.get("metadata")).put("vesion", "1");
-    assertThat(schema.validate(nestedTypo)).containsExactly("metadata.vesion is not an attribute here");
+    assertThat(schema.validate(nestedTypo))
+        .containsExactly("metadata.vesion is not an attribute here");
     ObjectNode free = event.deepCopy();
     ((ObjectNode) free.get("unmapped")).put("anything", "goes");
     assertThat(schema.validate(free)).as("unmapped is free").isEmpty();
@@ -138,15 +153,24 @@ class ExportFormatsTest {
     record.put("source", "\rcmd");
     record.put("request_id", "plain-id=1");
     String row = CsvFormat.row(record, 7, "2026-11-20T10:00:00Z", "abc");
-    assertThat(row).contains(",\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",")
-        .contains(",\"'+1+1\",").contains(",\"'-2\",").contains(",\"'@SUM(A1)\",")
-        .contains(",\"'\tcmd\",").contains(",\"'\rcmd\",").contains(",plain-id=1,")
+    assertThat(row)
+        .contains(",\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",")
+        .contains(",\"'+1+1\",")
+        .contains(",\"'-2\",")
+        .contains(",\"'@SUM(A1)\",")
+        .contains(",\"'\tcmd\",")
+        .contains(",\"'\rcmd\",")
+        .contains(",plain-id=1,")
         .startsWith("7,2026-11-20T10:00:00Z,abc,");
   }
 
   @Test
   void aTransactionsIdsTravelInEveryFormatAndRecordsWithoutThemAreWrittenAsBefore() {
-    AuditRecord use = AuditRecord.newBuilder(TestRecords.avro("acme", 3)).setTxn("txn-42").setActi("wf-checkout").build();
+    AuditRecord use =
+        AuditRecord.newBuilder(TestRecords.avro("acme", 3))
+            .setTxn("txn-42")
+            .setActi("wf-checkout")
+            .build();
     ObjectNode json = AuditRecordJson.of(use);
     assertThat(json.path("txn").asText()).isEqualTo("txn-42");
     assertThat(json.path("acti").asText()).isEqualTo("wf-checkout");
@@ -154,12 +178,14 @@ class ExportFormatsTest {
     assertThat(schema.validate(ocsf)).isEmpty();
     assertThat(ocsf.path("unmapped").path("txn").asText()).isEqualTo("txn-42");
     assertThat(ocsf.path("unmapped").path("acti").asText()).isEqualTo("wf-checkout");
-    assertThat(CsvFormat.row(json, 7, "2026-11-20T10:00:00Z", "abc")).contains(",req-3,txn-42,wf-checkout,");
+    assertThat(CsvFormat.row(json, 7, "2026-11-20T10:00:00Z", "abc"))
+        .contains(",req-3,txn-42,wf-checkout,");
 
     ObjectNode without = TestRecords.json("acme", 3);
     assertThat(without.has("txn")).as("left out, so older leaf hashes do not change").isFalse();
     assertThat(without.has("acti")).isFalse();
-    assertThat(OcsfMapper.map(without, 7, "2026-11-20T10:00:00Z").path("unmapped").has("txn")).isFalse();
+    assertThat(OcsfMapper.map(without, 7, "2026-11-20T10:00:00Z").path("unmapped").has("txn"))
+        .isFalse();
     assertThat(CsvFormat.row(without, 7, "2026-11-20T10:00:00Z", "abc")).contains(",req-3,,,");
   }
 }

@@ -17,17 +17,17 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Validates events against OCSF's own schema files (its metaschema, as committed under
- * {@code src/test/resources/ocsf/<version>}): an event class is {@code base_event} extended by its
+ * Validates events against OCSF's own schema files (its metaschema, as committed under {@code
+ * src/test/resources/ocsf/<version>}): an event class is {@code base_event} extended by its
  * category's class and then by itself, an object is its {@code extends} chain, and both take the
  * attributes of the profiles they {@code $include} (as optional). Each attribute's type and enum
  * come from {@code dictionary.json}, with the class's or object's own enum values added.
  *
- * <p>It checks what a consumer relies on: every required attribute present, every value of its
- * type (scalar types by their base type, objects recursively, arrays where {@code is_array}),
- * enum values known, {@code at_least_one} constraints, {@code class_uid} and {@code type_uid}
- * consistent with the category and activity, and no attribute the class or object does not
- * define, except inside {@code unmapped}, which OCSF leaves free.
+ * <p>It checks what a consumer relies on: every required attribute present, every value of its type
+ * (scalar types by their base type, objects recursively, arrays where {@code is_array}), enum
+ * values known, {@code at_least_one} constraints, {@code class_uid} and {@code type_uid} consistent
+ * with the category and activity, and no attribute the class or object does not define, except
+ * inside {@code unmapped}, which OCSF leaves free.
  */
 final class OcsfSchema {
 
@@ -99,17 +99,22 @@ final class OcsfSchema {
     return problems;
   }
 
-  private void check(JsonNode value, Map<String, JsonNode> attributes, JsonNode constraints, String at,
+  private void check(
+      JsonNode value,
+      Map<String, JsonNode> attributes,
+      JsonNode constraints,
+      String at,
       List<String> problems) {
     if (!value.isObject()) {
       problems.add(label(at) + " must be an object");
       return;
     }
-    attributes.forEach((name, definition) -> {
-      if ("required".equals(definition.path("requirement").asText()) && !value.has(name)) {
-        problems.add(at + name + " is required");
-      }
-    });
+    attributes.forEach(
+        (name, definition) -> {
+          if ("required".equals(definition.path("requirement").asText()) && !value.has(name)) {
+            problems.add(at + name + " is required");
+          }
+        });
     if (constraints != null) {
       JsonNode atLeastOne = constraints.path("at_least_one");
       if (atLeastOne.isArray() && atLeastOne.size() > 0) {
@@ -152,7 +157,8 @@ final class OcsfSchema {
     single(value, definition, local, at, problems);
   }
 
-  private void single(JsonNode value, JsonNode definition, JsonNode local, String at, List<String> problems) {
+  private void single(
+      JsonNode value, JsonNode definition, JsonNode local, String at, List<String> problems) {
     String type = definition.path("type").asText();
     if (type.equals("object")) {
       if (!value.isObject()) {
@@ -162,31 +168,37 @@ final class OcsfSchema {
     }
     if (objects.containsKey(type)) {
       JsonNode object = objects.get(type);
-      check(value, attributes(object, objects::get), object.path("constraints"), at + ".", problems);
+      check(
+          value, attributes(object, objects::get), object.path("constraints"), at + ".", problems);
       return;
     }
     String base = base(type);
-    boolean ok = switch (base) {
-      case "string_t" -> value.isTextual();
-      case "integer_t" -> value.canConvertToInt() && value.isIntegralNumber();
-      case "long_t" -> value.isIntegralNumber() && value.canConvertToLong();
-      case "float_t" -> value.isNumber();
-      case "boolean_t" -> value.isBoolean();
-      case "json_t" -> true;
-      default -> {
-        problems.add(at + " has the unknown type " + type);
-        yield true;
-      }
-    };
+    boolean ok =
+        switch (base) {
+          case "string_t" -> value.isTextual();
+          case "integer_t" -> value.canConvertToInt() && value.isIntegralNumber();
+          case "long_t" -> value.isIntegralNumber() && value.canConvertToLong();
+          case "float_t" -> value.isNumber();
+          case "boolean_t" -> value.isBoolean();
+          case "json_t" -> true;
+          default -> {
+            problems.add(at + " has the unknown type " + type);
+            yield true;
+          }
+        };
     if (!ok) {
       problems.add(at + " must be a " + type + ", not " + value.getNodeType());
       return;
     }
     if (at.equals("category_uid") || at.equals("class_uid")) {
-      return; // base_event lists only 0 for these; the compiled schema has every category and class, checked in validate
+      return; // base_event lists only 0 for these; the compiled schema has every category and
+      // class, checked in validate
     }
     Map<String, JsonNode> enumeration = new LinkedHashMap<>();
-    definition.path("enum").fields().forEachRemaining(e -> enumeration.put(e.getKey(), e.getValue()));
+    definition
+        .path("enum")
+        .fields()
+        .forEachRemaining(e -> enumeration.put(e.getKey(), e.getValue()));
     local.path("enum").fields().forEachRemaining(e -> enumeration.put(e.getKey(), e.getValue()));
     if (!enumeration.isEmpty() && !enumeration.containsKey(value.asText())) {
       problems.add(at + " = " + value + " is not one of " + enumeration.keySet());
@@ -202,27 +214,40 @@ final class OcsfSchema {
     return current;
   }
 
-  /** A class's or object's attributes: those of what it extends, its profiles' (optional), then its own. */
-  private Map<String, JsonNode> attributes(JsonNode definition, java.util.function.Function<String, JsonNode> parents) {
+  /**
+   * A class's or object's attributes: those of what it extends, its profiles' (optional), then its
+   * own.
+   */
+  private Map<String, JsonNode> attributes(
+      JsonNode definition, java.util.function.Function<String, JsonNode> parents) {
     Map<String, JsonNode> merged = new LinkedHashMap<>();
     String parent = definition.path("extends").asText(null);
     if (parent != null && parents.apply(parent) != null) {
       merged.putAll(attributes(parents.apply(parent), parents));
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = definition.path("attributes").fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = definition.path("attributes").fields();
+        it.hasNext(); ) {
       Map.Entry<String, JsonNode> entry = it.next();
       if (entry.getKey().equals("$include")) {
         for (JsonNode include : entry.getValue()) {
-          read(root.resolve(include.asText())).path("attributes").fields().forEachRemaining(e -> {
-            ObjectNode optional = e.getValue().deepCopy();
-            optional.put("requirement", "optional");
-            merged.putIfAbsent(e.getKey(), optional);
-          });
+          read(root.resolve(include.asText()))
+              .path("attributes")
+              .fields()
+              .forEachRemaining(
+                  e -> {
+                    ObjectNode optional = e.getValue().deepCopy();
+                    optional.put("requirement", "optional");
+                    merged.putIfAbsent(e.getKey(), optional);
+                  });
         }
         continue;
       }
-      ObjectNode combined = merged.containsKey(entry.getKey()) ? merged.get(entry.getKey()).deepCopy() : JSON.createObjectNode();
-      ObjectNode own = entry.getValue().isObject() ? (ObjectNode) entry.getValue() : JSON.createObjectNode();
+      ObjectNode combined =
+          merged.containsKey(entry.getKey())
+              ? merged.get(entry.getKey()).deepCopy()
+              : JSON.createObjectNode();
+      ObjectNode own =
+          entry.getValue().isObject() ? (ObjectNode) entry.getValue() : JSON.createObjectNode();
       if (combined.has("enum") && own.has("enum")) {
         ObjectNode enums = ((ObjectNode) combined.get("enum")).deepCopy();
         enums.setAll((ObjectNode) own.get("enum"));
@@ -237,7 +262,9 @@ final class OcsfSchema {
   }
 
   private void categories(JsonNode attributes) {
-    attributes.fields().forEachRemaining(e -> categories.put(e.getKey(), e.getValue().path("uid").asInt()));
+    attributes
+        .fields()
+        .forEachRemaining(e -> categories.put(e.getKey(), e.getValue().path("uid").asInt()));
   }
 
   private static String category(JsonNode event, Map<String, JsonNode> events) {

@@ -32,8 +32,7 @@ class IntegrityLogTest {
   private final NotaryKey key = NotaryKey.generate();
   private final ManualClock clock = new ManualClock(Instant.parse("2026-11-20T10:00:00Z"), 1);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void appendsPerTenantAndTheStoredTreeMatchesTheLeaves() throws IOException {
@@ -52,12 +51,17 @@ class IntegrityLogTest {
     try (LogReader reader = LogReader.open(dir, "acme").orElseThrow()) {
       CompactRange expected = CompactRange.empty(null);
       List<String> ids = new ArrayList<>();
-      reader.forEach(0, 37, (leaf, data) -> {
-        JsonNode leafJson = JSON.readTree(data);
-        assertThat(data).isEqualTo(LeafData.encode(leafJson.get("committed_at").asText(), leafJson.get("record")));
-        expected.appendLeaf(Hashes.leaf(data));
-        ids.add(leafJson.path("record").path("event_id").asText());
-      });
+      reader.forEach(
+          0,
+          37,
+          (leaf, data) -> {
+            JsonNode leafJson = JSON.readTree(data);
+            assertThat(data)
+                .isEqualTo(
+                    LeafData.encode(leafJson.get("committed_at").asText(), leafJson.get("record")));
+            expected.appendLeaf(Hashes.leaf(data));
+            ids.add(leafJson.path("record").path("event_id").asText());
+          });
       assertThat(ids).first().isEqualTo("ev-acme-0");
       assertThat(ids).last().isEqualTo("ev-acme-36");
       assertThat(MerkleProofs.root(reader, 37)).isEqualTo(expected.root());
@@ -97,7 +101,8 @@ class IntegrityLogTest {
     }
     Path tenant = Layout.tenantDir(dir, "acme");
     Files.write(tenant.resolve(Layout.RECORDS), "{torn".getBytes(), StandardOpenOption.APPEND);
-    Files.write(tenant.resolve(Layout.CHECKPOINTS), "{\"torn\":".getBytes(), StandardOpenOption.APPEND);
+    Files.write(
+        tenant.resolve(Layout.CHECKPOINTS), "{\"torn\":".getBytes(), StandardOpenOption.APPEND);
     assertThat(Files.size(tenant.resolve(Layout.INDEX))).isEqualTo(9L * Layout.INDEX_ENTRY);
 
     try (IntegrityLog log = IntegrityLog.open(dir, key, clock)) {
@@ -114,8 +119,10 @@ class IntegrityLogTest {
       Checkpoint c = log.checkpoint("acme").orElseThrow();
       try (LogReader reader = LogReader.open(dir, "acme").orElseThrow()) {
         assertThat(MerkleProofs.root(reader, 9)).isEqualTo(c.root());
-        assertThat(MerkleProofs.verifyConsistency(5, 9, committedRoot, c.root(),
-            MerkleProofs.consistency(reader, 5, 9))).isTrue();
+        assertThat(
+                MerkleProofs.verifyConsistency(
+                    5, 9, committedRoot, c.root(), MerkleProofs.consistency(reader, 5, 9)))
+            .isTrue();
         assertThat(reader.latestCheckpoint()).contains(c);
       }
     }
@@ -136,23 +143,30 @@ class IntegrityLogTest {
       log.append(TestRecords.avro("acme", 3));
       log.commit(Map.of());
       List<Checkpoint> due = log.checkpointsDue(3, Duration.ofHours(1));
-      assertThat(due).singleElement().satisfies(c -> {
-        assertThat(c.treeSize()).isEqualTo(4);
-        assertThat(c.verify(key.publicKey())).isTrue();
-      });
+      assertThat(due)
+          .singleElement()
+          .satisfies(
+              c -> {
+                assertThat(c.treeSize()).isEqualTo(4);
+                assertThat(c.verify(key.publicKey())).isTrue();
+              });
       log.append(TestRecords.avro("acme", 4));
       log.commit(Map.of());
       clock.advance(Duration.ofHours(2).toMillis());
-      assertThat(log.checkpointsDue(3, Duration.ofHours(1))).singleElement()
-          .extracting(Checkpoint::treeSize).isEqualTo(5L);
+      assertThat(log.checkpointsDue(3, Duration.ofHours(1)))
+          .singleElement()
+          .extracting(Checkpoint::treeSize)
+          .isEqualTo(5L);
     }
   }
 
   @Test
-  void tenantsDifferingOnlyInCaseGetDirectoriesThatDifferOnACaseInsensitiveFileSystem() throws IOException {
+  void tenantsDifferingOnlyInCaseGetDirectoriesThatDifferOnACaseInsensitiveFileSystem()
+      throws IOException {
     String upper = Layout.tenantDir(dir, "ACME").getFileName().toString();
     String lower = Layout.tenantDir(dir, "acme").getFileName().toString();
-    assertThat(upper.toLowerCase(java.util.Locale.ROOT)).isNotEqualTo(lower.toLowerCase(java.util.Locale.ROOT));
+    assertThat(upper.toLowerCase(java.util.Locale.ROOT))
+        .isNotEqualTo(lower.toLowerCase(java.util.Locale.ROOT));
     assertThat(upper).isEqualTo("t-%41%43%4D%45");
     try (IntegrityLog log = IntegrityLog.open(dir, key, clock)) {
       log.append(TestRecords.avro("ACME", 1));
@@ -185,7 +199,8 @@ class IntegrityLogTest {
   @Test
   void aSecondWriterIsRefusedAndTenantNamesCannotEscapeTheDirectory() throws IOException {
     try (IntegrityLog log = IntegrityLog.open(dir, key, clock)) {
-      assertThatThrownBy(() -> IntegrityLog.open(dir, key, clock)).isInstanceOf(IllegalStateException.class)
+      assertThatThrownBy(() -> IntegrityLog.open(dir, key, clock))
+          .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("another notary");
       assertThat(Layout.tenantDir(dir, "..")).isEqualTo(dir.resolve("tenants").resolve("t-.."));
       assertThat(Layout.tenantDir(dir, "a/b")).isEqualTo(dir.resolve("tenants").resolve("t-a%2Fb"));

@@ -31,13 +31,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The notary on a real broker: consume, survive a restart without loss or duplicates, export, verify. */
+/**
+ * The notary on a real broker: consume, survive a restart without loss or duplicates, export,
+ * verify.
+ */
 class NotaryIT {
 
   private static EmbeddedKafka kafka;
 
-  @TempDir
-  Path data;
+  @TempDir Path data;
 
   @BeforeAll
   static void startKafka() {
@@ -53,8 +55,9 @@ class NotaryIT {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    try (KafkaProducer<String, AuditRecord> producer = new KafkaProducer<>(p, Topics.AUDIT.keySerde().serializer(),
-        Topics.AUDIT.valueSerde().serializer())) {
+    try (KafkaProducer<String, AuditRecord> producer =
+        new KafkaProducer<>(
+            p, Topics.AUDIT.keySerde().serializer(), Topics.AUDIT.valueSerde().serializer())) {
       for (int i = from; i < to; i++) {
         AuditRecord r = TestRecords.avro(tenant, i);
         producer.send(new ProducerRecord<>(Topics.AUDIT.name(), tenant + "/" + r.getTokenId(), r));
@@ -65,8 +68,9 @@ class NotaryIT {
   private static void produceWithoutTenant() {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    try (KafkaProducer<String, AuditRecord> producer = new KafkaProducer<>(p, Topics.AUDIT.keySerde().serializer(),
-        Topics.AUDIT.valueSerde().serializer())) {
+    try (KafkaProducer<String, AuditRecord> producer =
+        new KafkaProducer<>(
+            p, Topics.AUDIT.keySerde().serializer(), Topics.AUDIT.valueSerde().serializer())) {
       AuditRecord r = TestRecords.avro("acme", 999);
       r.setTenant("");
       producer.send(new ProducerRecord<>(Topics.AUDIT.name(), "acme/x", r));
@@ -76,15 +80,18 @@ class NotaryIT {
   private static void produceGarbage() {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(Topics.AUDIT.name(), "acme/x".getBytes(), "not avro".getBytes()));
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer.send(
+          new ProducerRecord<>(Topics.AUDIT.name(), "acme/x".getBytes(), "not avro".getBytes()));
     }
   }
 
   @Test
   void consumesResumesExportsAndVerifies() throws Exception {
     NotaryKey key = NotaryKey.loadOrCreate(data);
-    NotaryConfig config = NotaryConfig.defaults(kafka.bootstrapServers()).withCheckpoints(10, Duration.ofMillis(200));
+    NotaryConfig config =
+        NotaryConfig.defaults(kafka.bootstrapServers()).withCheckpoints(10, Duration.ofMillis(200));
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     Path root = data.resolve("integrity");
 
@@ -97,8 +104,13 @@ class NotaryIT {
     Checkpoint first;
     try (IntegrityLog log = IntegrityLog.open(root, key, Clock.systemUTC());
         Notary notary = Notary.start(config, log, registry)) {
-      await().atMost(Duration.ofSeconds(30)).until(() -> log.size("acme") == 30 && log.size("globex") == 20
-          && log.latestCheckpoint("acme").map(Checkpoint::treeSize).orElse(0L) == 30);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  log.size("acme") == 30
+                      && log.size("globex") == 20
+                      && log.latestCheckpoint("acme").map(Checkpoint::treeSize).orElse(0L) == 30);
       first = log.latestCheckpoint("acme").orElseThrow();
       assertThat(notary.isRunning()).isTrue();
       assertThat(registry.counter("ledger.notary.duplicates").count()).isEqualTo(1);
@@ -110,8 +122,12 @@ class NotaryIT {
     try (Notary notary = Notary.start(data, config, registry)) {
       IntegrityLog log = notary.log();
       assertThat(log.size("acme")).isEqualTo(30);
-      await().atMost(Duration.ofSeconds(30)).until(() -> log.size("acme") == 40
-          && log.latestCheckpoint("acme").map(Checkpoint::treeSize).orElse(0L) == 40);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  log.size("acme") == 40
+                      && log.latestCheckpoint("acme").map(Checkpoint::treeSize).orElse(0L) == 40);
       Thread.sleep(500); // nothing more may come: the restart resumed from the stored offsets
       assertThat(log.size("acme")).isEqualTo(40);
       assertThat(log.size("globex")).isEqualTo(20);
@@ -119,9 +135,15 @@ class NotaryIT {
     }
 
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    new Exporter(root).prepare(ExportRequest.parse("acme", null, null, "ndjson", "30")).writeTo(out, ProgressListener.NONE);
-    VerificationReport report = Verifier.verify(new ByteArrayInputStream(out.toByteArray()),
-        NotaryKey.loadOrCreate(data).publicKey(), first, ProgressListener.NONE);
+    new Exporter(root)
+        .prepare(ExportRequest.parse("acme", null, null, "ndjson", "30"))
+        .writeTo(out, ProgressListener.NONE);
+    VerificationReport report =
+        Verifier.verify(
+            new ByteArrayInputStream(out.toByteArray()),
+            NotaryKey.loadOrCreate(data).publicKey(),
+            first,
+            ProgressListener.NONE);
     assertThat(report.problems()).isEmpty();
     assertThat(report.records()).isEqualTo(40);
     assertThat(first.treeSize()).isEqualTo(30);

@@ -51,7 +51,8 @@ class MerkleProofsTest {
     List<byte[]> leaves = data(MAX);
     SubtreeHashes tree = reference(leaves);
     Map<String, byte[]> sunk = new HashMap<>();
-    CompactRange range = CompactRange.empty((level, index, hash) -> sunk.put(level + "/" + index, hash));
+    CompactRange range =
+        CompactRange.empty((level, index, hash) -> sunk.put(level + "/" + index, hash));
     assertThat(range.root()).isEqualTo(Hashes.empty());
     for (int n = 1; n <= MAX; n++) {
       range.appendLeaf(Hashes.leaf(leaves.get(n - 1)));
@@ -61,32 +62,46 @@ class MerkleProofsTest {
       assertThat(CompactRange.ofPeaks(n, range.peaks(), null).root()).isEqualTo(expected);
     }
     // Every node the range reported is the perfect subtree it claims to be.
-    sunk.forEach((key, hash) -> {
-      String[] p = key.split("/");
-      assertThat(hash).as(key).isEqualTo(tree.perfect(Integer.parseInt(p[0]), Long.parseLong(p[1])));
-    });
+    sunk.forEach(
+        (key, hash) -> {
+          String[] p = key.split("/");
+          assertThat(hash)
+              .as(key)
+              .isEqualTo(tree.perfect(Integer.parseInt(p[0]), Long.parseLong(p[1])));
+        });
     assertThat(sunk).hasSize(2 * MAX - 1);
   }
 
   @Test
   void knownAnswersFromCertificateTransparency() {
     // The eight test leaves and roots of the CT reference implementation's merkle tree tests.
-    String[] leafHex = {"", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"};
+    String[] leafHex = {
+      "",
+      "00",
+      "10",
+      "2021",
+      "3031",
+      "40414243",
+      "5051525354555657",
+      "606162636465666768696a6b6c6d6e6f"
+    };
     String[] roots = {
-        "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
-        "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
-        "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
-        "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
-        "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
-        "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
-        "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
-        "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"};
+      "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+      "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
+      "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
+      "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+      "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
+      "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
+      "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
+      "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"
+    };
     CompactRange range = CompactRange.empty(null);
     for (int i = 0; i < leafHex.length; i++) {
       range.appendLeaf(Hashes.leaf(HexFormat.of().parseHex(leafHex[i])));
       assertThat(Hashes.hex(range.root())).as("root of %d", i + 1).isEqualTo(roots[i]);
     }
-    assertThat(Hashes.hex(Hashes.empty())).isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    assertThat(Hashes.hex(Hashes.empty()))
+        .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   }
 
   @Test
@@ -98,13 +113,22 @@ class MerkleProofsTest {
       for (int m = 0; m < n; m++) {
         byte[] leaf = Hashes.leaf(leaves.get(m));
         List<byte[]> path = MerkleProofs.inclusion(tree, m, n);
-        assertThat(MerkleProofs.verifyInclusion(m, n, leaf, path, root)).as("leaf %d of %d", m, n).isTrue();
-        assertThat(MerkleProofs.verifyInclusion(m, n, Hashes.leaf(new byte[] {1}), path, root)).isFalse();
+        assertThat(MerkleProofs.verifyInclusion(m, n, leaf, path, root))
+            .as("leaf %d of %d", m, n)
+            .isTrue();
+        assertThat(MerkleProofs.verifyInclusion(m, n, Hashes.leaf(new byte[] {1}), path, root))
+            .isFalse();
         if (n > 1) {
-          assertThat(MerkleProofs.verifyInclusion((m + 1) % n, n, leaf, path, root)).as("moved leaf").isFalse();
-          assertThat(MerkleProofs.verifyInclusion(m, n, leaf, path.subList(0, path.size() - 1), root)).isFalse();
+          assertThat(MerkleProofs.verifyInclusion((m + 1) % n, n, leaf, path, root))
+              .as("moved leaf")
+              .isFalse();
+          assertThat(
+                  MerkleProofs.verifyInclusion(m, n, leaf, path.subList(0, path.size() - 1), root))
+              .isFalse();
         }
-        assertThat(MerkleProofs.verifyInclusion(n, n, leaf, path, root)).as("index past the size").isFalse();
+        assertThat(MerkleProofs.verifyInclusion(n, n, leaf, path, root))
+            .as("index past the size")
+            .isFalse();
       }
     }
   }
@@ -118,11 +142,17 @@ class MerkleProofsTest {
       for (int m = 1; m <= n; m++) {
         byte[] oldRoot = mth(leaves, 0, m);
         List<byte[]> proof = MerkleProofs.consistency(tree, m, n);
-        assertThat(MerkleProofs.verifyConsistency(m, n, oldRoot, newRoot, proof)).as("%d -> %d", m, n).isTrue();
+        assertThat(MerkleProofs.verifyConsistency(m, n, oldRoot, newRoot, proof))
+            .as("%d -> %d", m, n)
+            .isTrue();
         byte[] forged = Hashes.node(oldRoot, oldRoot);
-        assertThat(MerkleProofs.verifyConsistency(m, n, forged, newRoot, proof)).as("forged old root").isFalse();
+        assertThat(MerkleProofs.verifyConsistency(m, n, forged, newRoot, proof))
+            .as("forged old root")
+            .isFalse();
         if (m < n) {
-          assertThat(MerkleProofs.verifyConsistency(m, n, oldRoot, forged, proof)).as("forged new root").isFalse();
+          assertThat(MerkleProofs.verifyConsistency(m, n, oldRoot, forged, proof))
+              .as("forged new root")
+              .isFalse();
           assertThat(MerkleProofs.verifyConsistency(m, n, oldRoot, newRoot, List.of())).isFalse();
         }
       }
@@ -139,7 +169,8 @@ class MerkleProofsTest {
       for (int a = 0; a <= n; a++) {
         for (int b = a; b <= n; b++) {
           RangeProof proof = RangeProof.of(tree, a, b, n);
-          assertThat(proof.left().size() + proof.right().size()).isLessThanOrEqualTo(2 * 64 - Long.numberOfLeadingZeros(Math.max(1, n)) * 2 + 2);
+          assertThat(proof.left().size() + proof.right().size())
+              .isLessThanOrEqualTo(2 * 64 - Long.numberOfLeadingZeros(Math.max(1, n)) * 2 + 2);
           CompactRange range = proof.start(a);
           for (int i = a; i < b; i++) {
             range.appendLeaf(Hashes.leaf(leaves.get(i)));
@@ -164,7 +195,8 @@ class MerkleProofsTest {
     assertThatThrownBy(() -> proof.start(4)).isInstanceOf(IllegalArgumentException.class);
     CompactRange range = proof.start(3);
     range.appendLeaf(Hashes.leaf(leaves.get(3)));
-    assertThatThrownBy(() -> proof.finish(range, 8)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> proof.finish(range, 8))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("right-hand hashes");
   }
 }

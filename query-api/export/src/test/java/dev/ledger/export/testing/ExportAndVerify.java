@@ -23,10 +23,10 @@ import javax.management.NotificationEmitter;
 import javax.management.openmbean.CompositeData;
 
 /**
- * Exports a tenant's whole log in each format and verifies the NDJSON export, printing
- * {@code key=value} lines: rates, sizes and the largest heap left live after any garbage
- * collection. Run in its own JVM with a small {@code -Xmx} to show that memory does not grow with
- * the export ({@link BoundedMemoryIT} does; BENCHMARKS-export.md has the command).
+ * Exports a tenant's whole log in each format and verifies the NDJSON export, printing {@code
+ * key=value} lines: rates, sizes and the largest heap left live after any garbage collection. Run
+ * in its own JVM with a small {@code -Xmx} to show that memory does not grow with the export
+ * ({@link BoundedMemoryIT} does; BENCHMARKS-export.md has the command).
  *
  * <p>Arguments: integrity directory, tenant, output directory, public key file.
  */
@@ -70,13 +70,17 @@ public final class ExportAndVerify {
     printRangeHeader(root, tenant, records);
     print("max_live_heap_after_gc_mb", String.format("%.1f", MAX_LIVE.get() / 1048576.0));
     print("max_heap_mb", Runtime.getRuntime().maxMemory() / 1048576);
-    print("load_average", String.format("%.1f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+    print(
+        "load_average",
+        String.format("%.1f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
   }
 
-  private static long timeExport(Path root, String tenant, String format, Path file) throws Exception {
+  private static long timeExport(Path root, String tenant, String format, Path file)
+      throws Exception {
     long t0 = System.nanoTime();
     long c0 = cpu();
-    PreparedExport export = new Exporter(root).prepare(ExportRequest.parse(tenant, null, null, format, null));
+    PreparedExport export =
+        new Exporter(root).prepare(ExportRequest.parse(tenant, null, null, format, null));
     long written;
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
       written = export.writeTo(out, ProgressListener.NONE);
@@ -100,34 +104,44 @@ public final class ExportAndVerify {
       from = java.time.Instant.ofEpochMilli(reader.committedAtMillis(records / 3) + 1).toString();
       to = java.time.Instant.ofEpochMilli(reader.committedAtMillis(2 * records / 3)).toString();
     }
-    PreparedExport export = new Exporter(root).prepare(
-        ExportRequest.parse(tenant, from, to, "ndjson", String.valueOf(records / 2)));
+    PreparedExport export =
+        new Exporter(root)
+            .prepare(ExportRequest.parse(tenant, from, to, "ndjson", String.valueOf(records / 2)));
     java.io.ByteArrayOutputStream header = new java.io.ByteArrayOutputStream();
-    export.writeTo(new OutputStream() {
-      private boolean headerDone;
+    export.writeTo(
+        new OutputStream() {
+          private boolean headerDone;
 
-      @Override
-      public void write(int b) {
-        if (!headerDone) {
-          header.write(b);
-          headerDone = b == '\n';
-        }
-      }
-    }, ProgressListener.NONE);
+          @Override
+          public void write(int b) {
+            if (!headerDone) {
+              header.write(b);
+              headerDone = b == '\n';
+            }
+          }
+        },
+        ProgressListener.NONE);
     print("range_export_first_leaf", export.firstLeaf());
     print("range_export_records", export.records());
     print("range_header_bytes_with_proofs", header.size());
   }
 
-  /** The bytes the records alone take as NDJSON (their JSON and a newline), without any integrity data. */
+  /**
+   * The bytes the records alone take as NDJSON (their JSON and a newline), without any integrity
+   * data.
+   */
   private static long bareRecordBytes(Path root, String tenant, long records) throws Exception {
     byte[] marker = ",\"record\":".getBytes(StandardCharsets.US_ASCII);
     long[] sum = {0};
     try (LogReader reader = LogReader.open(root, tenant).orElseThrow()) {
-      reader.forEach(0, records, (leaf, data) -> {
-        int at = indexOf(data, marker);
-        sum[0] += data.length - (at + marker.length) - 1 + 1; // drop the wrapper, keep a newline
-      });
+      reader.forEach(
+          0,
+          records,
+          (leaf, data) -> {
+            int at = indexOf(data, marker);
+            sum[0] +=
+                data.length - (at + marker.length) - 1 + 1; // drop the wrapper, keep a newline
+          });
     }
     return sum[0];
   }
@@ -145,22 +159,33 @@ public final class ExportAndVerify {
     throw new IllegalStateException("no record in leaf data");
   }
 
-  /** CPU time of this (the working) thread: on a shared machine wall time says more about the neighbours. */
+  /**
+   * CPU time of this (the working) thread: on a shared machine wall time says more about the
+   * neighbours.
+   */
   static long cpu() {
     return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
   }
 
   private static void watchHeap() {
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-      ((NotificationEmitter) gc).addNotificationListener((notification, handback) -> {
-        if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
-          GarbageCollectionNotificationInfo info =
-              GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
-          long used = info.getGcInfo().getMemoryUsageAfterGc().values().stream()
-              .mapToLong(MemoryUsage::getUsed).sum();
-          MAX_LIVE.accumulateAndGet(used, Math::max);
-        }
-      }, null, null);
+      ((NotificationEmitter) gc)
+          .addNotificationListener(
+              (notification, handback) -> {
+                if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
+                    notification.getType())) {
+                  GarbageCollectionNotificationInfo info =
+                      GarbageCollectionNotificationInfo.from(
+                          (CompositeData) notification.getUserData());
+                  long used =
+                      info.getGcInfo().getMemoryUsageAfterGc().values().stream()
+                          .mapToLong(MemoryUsage::getUsed)
+                          .sum();
+                  MAX_LIVE.accumulateAndGet(used, Math::max);
+                }
+              },
+              null,
+              null);
     }
   }
 

@@ -14,8 +14,14 @@ import java.util.Map;
 /** Realistic audit records for tests: a three-hop chain, every kind of event in turn. */
 public final class TestRecords {
 
-  private static final String[] TYPES = {"token.issued", "token.exchanged", "token.attenuated", "token.used",
-      "token.used", "token.revoked"};
+  private static final String[] TYPES = {
+    "token.issued",
+    "token.exchanged",
+    "token.attenuated",
+    "token.used",
+    "token.used",
+    "token.revoked"
+  };
 
   private TestRecords() {}
 
@@ -31,9 +37,11 @@ public final class TestRecords {
         .setTokenId("tok-" + (i / 6))
         .setPrincipal("user:dana")
         .setActor("agent:fare-scraper")
-        .setChain(List.of(new Hop("tok-root", "agent:travel-planner", Via.issued),
-            new Hop("tok-flights", "agent:flight-searcher", Via.exchanged),
-            new Hop("tok-" + (i / 6), "agent:fare-scraper", Via.attenuated)))
+        .setChain(
+            List.of(
+                new Hop("tok-root", "agent:travel-planner", Via.issued),
+                new Hop("tok-flights", "agent:flight-searcher", Via.exchanged),
+                new Hop("tok-" + (i / 6), "agent:fare-scraper", Via.attenuated)))
         .setResource(use ? "https://api.flights.example" : null)
         .setAction(use ? (i % 2 == 0 ? "GET /fares?route=LHR-JFK" : "POST /bookings") : null)
         .setOutcome(use ? (i % 12 == 3 ? Outcome.denied : Outcome.allowed) : null)

@@ -13,24 +13,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reopens the near-real-time searcher on a schedule that follows the write load, and at once for
- * a waiter.
+ * Reopens the near-real-time searcher on a schedule that follows the write load, and at once for a
+ * waiter.
  *
- * <p>A reopen flushes every document buffered since the last one into a new small segment, and
- * each has a fixed cost (a flush, a new reader, more segments to merge later). Under heavy writes
- * fewer, larger reopens cost less per document. So the interval grows with the write rate
- * (measured over the last {@code max} or more): {@code min} plus 25 µs per write per second, bounded by
- * {@code max}. With the defaults: 25 ms idle (and no-op reopens when nothing changed), 50 ms at
- * 1,000 writes/s, 275 ms at 10,000/s, 500 ms from 19,000/s. A rate rather than the measured cost of
- * a reopen, because on a shared machine that cost is mostly time waiting for a core.
+ * <p>A reopen flushes every document buffered since the last one into a new small segment, and each
+ * has a fixed cost (a flush, a new reader, more segments to merge later). Under heavy writes fewer,
+ * larger reopens cost less per document. So the interval grows with the write rate (measured over
+ * the last {@code max} or more): {@code min} plus 25 µs per write per second, bounded by {@code
+ * max}. With the defaults: 25 ms idle (and no-op reopens when nothing changed), 50 ms at 1,000
+ * writes/s, 275 ms at 10,000/s, 500 ms from 19,000/s. A rate rather than the measured cost of a
+ * reopen, because on a shared machine that cost is mostly time waiting for a core.
  *
  * <p>{@link #waitForGeneration} (revocation notices, tests) skips the wait: the reopen starts at
- * once. The generations are {@link IndexWriter}'s sequence numbers, as with Lucene's
- * {@code ControlledRealTimeReopenThread}, which this replaces for its fixed interval.
+ * once. The generations are {@link IndexWriter}'s sequence numbers, as with Lucene's {@code
+ * ControlledRealTimeReopenThread}, which this replaces for its fixed interval.
  */
 public final class AdaptiveReopener implements Closeable {
 
   private static final Logger log = LoggerFactory.getLogger(AdaptiveReopener.class);
+
   /** What the interval grows by per write per second. */
   static final long NANOS_PER_WRITE_PER_SECOND = 25_000;
 
@@ -42,15 +43,20 @@ public final class AdaptiveReopener implements Closeable {
   private final Condition wake = lock.newCondition();
   private final Condition reopened = lock.newCondition();
   private final Thread thread;
+
   /** Guarded by {@link #lock}: the highest generation a caller waits for. */
   private long waitingGen;
+
   private volatile long searchingGen;
   private volatile long intervalNanos;
   private volatile boolean closed;
   private final LongAdder forced = new LongAdder();
 
-  /** Starts the reopen thread ({@code name}); {@code max} below {@code min} is taken as {@code min}. */
-  public AdaptiveReopener(IndexWriter writer, SearcherManager searchers, Duration min, Duration max, String name) {
+  /**
+   * Starts the reopen thread ({@code name}); {@code max} below {@code min} is taken as {@code min}.
+   */
+  public AdaptiveReopener(
+      IndexWriter writer, SearcherManager searchers, Duration min, Duration max, String name) {
     this.writer = writer;
     this.searchers = searchers;
     this.minNanos = min.toNanos();
@@ -163,15 +169,18 @@ public final class AdaptiveReopener implements Closeable {
     }
   }
 
-  /** The interval after {@code writes} (sequence numbers) in {@code elapsedNanos} since the previous reopen. */
+  /**
+   * The interval after {@code writes} (sequence numbers) in {@code elapsedNanos} since the previous
+   * reopen.
+   */
   static long next(long writes, long elapsedNanos, long minNanos, long maxNanos) {
     double perSecond = Math.max(0, writes) * 1e9 / Math.max(1, elapsedNanos);
     return (long) Math.clamp(minNanos + perSecond * NANOS_PER_WRITE_PER_SECOND, minNanos, maxNanos);
   }
 
   /**
-   * Waits {@code nanos}, or less when someone waits for a generation and {@code waiterWakes}
-   * (after a failed reopen the full wait, not a retry at once); false once closed.
+   * Waits {@code nanos}, or less when someone waits for a generation and {@code waiterWakes} (after
+   * a failed reopen the full wait, not a retry at once); false once closed.
    */
   private boolean await(long nanos, boolean waiterWakes) {
     lock.lock();

@@ -9,10 +9,10 @@ import java.util.List;
 
 /**
  * Folds amendments into the audit record they amend, for search: the record keeps every field as
- * first written but {@code violations}, which becomes the verdict now, and its {@code amends}
- * says what changed since it was written ({@code added}, {@code removed}), the verdict as first
- * recorded ({@code recorded_violations}), and the last change ({@code cause_*}, {@code amended_at}).
- * Set operations only, so folding the same amendment twice (a replay) changes nothing.
+ * first written but {@code violations}, which becomes the verdict now, and its {@code amends} says
+ * what changed since it was written ({@code added}, {@code removed}), the verdict as first recorded
+ * ({@code recorded_violations}), and the last change ({@code cause_*}, {@code amended_at}). Set
+ * operations only, so folding the same amendment twice (a replay) changes nothing.
  */
 public final class Amendments {
 
@@ -29,7 +29,8 @@ public final class Amendments {
       return amendment;
     }
     AuditAmendment before = current.getAmends();
-    List<ViolationKind> recorded = before == null ? current.getViolations() : before.getRecordedViolations();
+    List<ViolationKind> recorded =
+        before == null ? current.getViolations() : before.getRecordedViolations();
     EnumSet<ViolationKind> added = set(before == null ? List.of() : before.getAdded());
     EnumSet<ViolationKind> removed = set(before == null ? List.of() : before.getRemoved());
     added.addAll(change.getAdded());
@@ -41,11 +42,12 @@ public final class Amendments {
     now.removeAll(change.getRemoved());
     return AuditRecord.newBuilder(current)
         .setViolations(List.copyOf(now))
-        .setAmends(AuditAmendment.newBuilder(change)
-            .setAdded(List.copyOf(added))
-            .setRemoved(List.copyOf(removed))
-            .setRecordedViolations(recorded == null ? null : List.copyOf(recorded))
-            .build())
+        .setAmends(
+            AuditAmendment.newBuilder(change)
+                .setAdded(List.copyOf(added))
+                .setRemoved(List.copyOf(removed))
+                .setRecordedViolations(recorded == null ? null : List.copyOf(recorded))
+                .build())
         .build();
   }
 

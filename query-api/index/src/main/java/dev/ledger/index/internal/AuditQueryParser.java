@@ -9,43 +9,48 @@ import org.apache.lucene.analysis.core.KeywordAnalyzer;
 import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.index.Term;
 import org.apache.lucene.queryparser.classic.ParseException;
 import org.apache.lucene.queryparser.classic.QueryParser;
 import org.apache.lucene.search.FuzzyQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.QueryVisitor;
-import org.apache.lucene.index.Term;
 import org.apache.lucene.util.automaton.Operations;
 import org.apache.lucene.util.automaton.TooComplexToDeterminizeException;
 
 /**
- * The free {@code q} of GET /v1/audit: Lucene classic query syntax. Bare words search the
- * analysed catch-all field; {@code field:value} on a keyword field matches the exact value
- * (quote values with spaces: {@code action:"GET /accounts/42"}); {@code occurred_at:[A TO B]}
- * takes RFC 3339 instants or {@code *}. Not thread-safe: one per query.
+ * The free {@code q} of GET /v1/audit: Lucene classic query syntax. Bare words search the analysed
+ * catch-all field; {@code field:value} on a keyword field matches the exact value (quote values
+ * with spaces: {@code action:"GET /accounts/42"}); {@code occurred_at:[A TO B]} takes RFC 3339
+ * instants or {@code *}. Not thread-safe: one per query.
  *
- * <p>Every query has a bounded cost, and anything Lucene refuses is a {@link ParseException} (a
- * 400 naming {@code q}), never a runtime exception. A wildcard, prefix, regular expression or fuzzy
+ * <p>Every query has a bounded cost, and anything Lucene refuses is a {@link ParseException} (a 400
+ * naming {@code q}), never a runtime exception. A wildcard, prefix, regular expression or fuzzy
  * term must start with {@value #MIN_LITERAL_PREFIX} literal characters, so the term dictionary is
  * scanned only from that prefix on, never whole (what a leading {@code .*} would do), and a fuzzy
- * term's first {@value #MIN_LITERAL_PREFIX} characters must match exactly; a regular
- * expression may cost at most {@value #DETERMINIZE_WORK_LIMIT} units of determinization work; a
- * fuzzy term expands to at most {@value #MAX_FUZZY_EXPANSIONS} terms; a query holds at most
- * {@value #MAX_CLAUSES} terms and {@code q} at most {@value #MAX_LENGTH} characters.
+ * term's first {@value #MIN_LITERAL_PREFIX} characters must match exactly; a regular expression may
+ * cost at most {@value #DETERMINIZE_WORK_LIMIT} units of determinization work; a fuzzy term expands
+ * to at most {@value #MAX_FUZZY_EXPANSIONS} terms; a query holds at most {@value #MAX_CLAUSES}
+ * terms and {@code q} at most {@value #MAX_LENGTH} characters.
  */
 public final class AuditQueryParser extends QueryParser {
 
   /** Analyses the catch-all with the standard analyzer and keyword fields not at all. */
   public static final Analyzer ANALYZER = analyzer();
+
   /** Literal characters a multi-term query (wildcard, prefix, regex, fuzzy) must start with. */
   public static final int MIN_LITERAL_PREFIX = 2;
+
   /** Determinization work a regular expression may cost (Lucene's default is 10,000). */
   public static final int DETERMINIZE_WORK_LIMIT = 2_000;
+
   /** Terms one fuzzy term may expand to. */
   public static final int MAX_FUZZY_EXPANSIONS = 50;
+
   /** Terms (leaf queries) one {@code q} may hold. */
   public static final int MAX_CLAUSES = 64;
+
   /** Longest {@code q}. */
   public static final int MAX_LENGTH = 1_024;
 
@@ -65,26 +70,29 @@ public final class AuditQueryParser extends QueryParser {
     try {
       query = new AuditQueryParser().parse(q);
     } catch (IndexSearcher.TooManyClauses | IllegalArgumentException | IllegalStateException e) {
-      // Lucene's own refusals (a clause count over its global limit, a malformed automaton): input, not a bug.
+      // Lucene's own refusals (a clause count over its global limit, a malformed automaton): input,
+      // not a bug.
       throw new ParseException("Lucene refused the query: " + e.getMessage());
     }
     int[] clauses = {0};
-    query.visit(new QueryVisitor() {
-      @Override
-      public void consumeTerms(Query leaf, Term... terms) {
-        clauses[0]++;
-      }
+    query.visit(
+        new QueryVisitor() {
+          @Override
+          public void consumeTerms(Query leaf, Term... terms) {
+            clauses[0]++;
+          }
 
-      @Override
-      public void visitLeaf(Query leaf) {
-        clauses[0]++;
-      }
+          @Override
+          public void visitLeaf(Query leaf) {
+            clauses[0]++;
+          }
 
-      @Override
-      public QueryVisitor getSubVisitor(org.apache.lucene.search.BooleanClause.Occur occur, Query parent) {
-        return this;
-      }
-    });
+          @Override
+          public QueryVisitor getSubVisitor(
+              org.apache.lucene.search.BooleanClause.Occur occur, Query parent) {
+            return this;
+          }
+        });
     if (clauses[0] > MAX_CLAUSES) {
       throw new ParseException("too complex: " + clauses[0] + " terms, at most " + MAX_CLAUSES);
     }
@@ -97,13 +105,19 @@ public final class AuditQueryParser extends QueryParser {
     try {
       query = super.getRegexpQuery(field, termStr);
     } catch (TooComplexToDeterminizeException e) {
-      throw new ParseException("the regular expression /" + termStr + "/ is too complex (more than "
-          + DETERMINIZE_WORK_LIMIT + " units of work to determinize): simplify it");
+      throw new ParseException(
+          "the regular expression /"
+              + termStr
+              + "/ is too complex (more than "
+              + DETERMINIZE_WORK_LIMIT
+              + " units of work to determinize): simplify it");
     } catch (IllegalArgumentException e) {
-      throw new ParseException("the regular expression /" + termStr + "/ is invalid: " + e.getMessage());
+      throw new ParseException(
+          "the regular expression /" + termStr + "/ is invalid: " + e.getMessage());
     }
     if (query instanceof org.apache.lucene.search.AutomatonQuery automaton) {
-      requireLiteralPrefix(Operations.getCommonPrefix(automaton.getAutomaton()), "/" + termStr + "/");
+      requireLiteralPrefix(
+          Operations.getCommonPrefix(automaton.getAutomaton()), "/" + termStr + "/");
     }
     return query;
   }
@@ -111,7 +125,8 @@ public final class AuditQueryParser extends QueryParser {
   @Override
   protected Query getWildcardQuery(String field, String termStr) throws ParseException {
     if ("*".equals(field) && "*".equals(termStr)) {
-      return super.getWildcardQuery(field, termStr); // *:* matches the caller's records, no term scan
+      return super.getWildcardQuery(
+          field, termStr); // *:* matches the caller's records, no term scan
     }
     int firstWildcard = firstWildcard(termStr);
     requireLiteralPrefix(termStr.substring(0, firstWildcard), termStr);
@@ -126,14 +141,19 @@ public final class AuditQueryParser extends QueryParser {
 
   @Override
   protected Query newFuzzyQuery(Term term, float minimumSimilarity, int prefixLength) {
-    int edits = FuzzyQuery.floatToEdits(minimumSimilarity, term.text().codePointCount(0, term.text().length()));
+    int edits =
+        FuzzyQuery.floatToEdits(
+            minimumSimilarity, term.text().codePointCount(0, term.text().length()));
     return new FuzzyQuery(term, edits, prefixLength, MAX_FUZZY_EXPANSIONS, false);
   }
 
   private static void requireLiteralPrefix(String prefix, String shown) throws ParseException {
     if (prefix.codePointCount(0, prefix.length()) < MIN_LITERAL_PREFIX) {
-      throw new ParseException(shown + " must start with at least " + MIN_LITERAL_PREFIX
-          + " literal characters: a pattern at the start would scan every term of the index");
+      throw new ParseException(
+          shown
+              + " must start with at least "
+              + MIN_LITERAL_PREFIX
+              + " literal characters: a pattern at the start would scan every term of the index");
     }
   }
 
@@ -150,8 +170,9 @@ public final class AuditQueryParser extends QueryParser {
   }
 
   @Override
-  protected Query getRangeQuery(String field, String part1, String part2, boolean startInclusive,
-      boolean endInclusive) throws ParseException {
+  protected Query getRangeQuery(
+      String field, String part1, String part2, boolean startInclusive, boolean endInclusive)
+      throws ParseException {
     if (!Fields.OCCURRED_AT.equals(field)) {
       return super.getRangeQuery(field, part1, part2, startInclusive, endInclusive);
     }
@@ -169,8 +190,10 @@ public final class AuditQueryParser extends QueryParser {
   private static long instant(String text) throws ParseException {
     try {
       return Instant.parse(text.toUpperCase()).toEpochMilli();
-    } catch (DateTimeParseException | ArithmeticException e) { // an instant past epoch milliseconds does not fit either
-      throw new ParseException("occurred_at: '" + text + "' is not an RFC 3339 instant like 2026-01-31T12:00:00Z");
+    } catch (DateTimeParseException
+        | ArithmeticException e) { // an instant past epoch milliseconds does not fit either
+      throw new ParseException(
+          "occurred_at: '" + text + "' is not an RFC 3339 instant like 2026-01-31T12:00:00Z");
     }
   }
 

@@ -23,7 +23,8 @@ public final class CommitData {
       if (e.getKey().startsWith(OFFSET_PREFIX)) {
         String tp = e.getKey().substring(OFFSET_PREFIX.length());
         int dash = tp.lastIndexOf('-');
-        out.put(new TopicPartition(tp.substring(0, dash), Integer.parseInt(tp.substring(dash + 1))),
+        out.put(
+            new TopicPartition(tp.substring(0, dash), Integer.parseInt(tp.substring(dash + 1))),
             Long.parseLong(e.getValue()));
       }
     }
@@ -32,13 +33,20 @@ public final class CommitData {
 
   /** Puts {@code offsets} into {@code data}, keeping positions of partitions not named. */
   public static void putOffsets(Map<String, String> data, Map<TopicPartition, Long> offsets) {
-    offsets.forEach((tp, offset) -> data.put(OFFSET_PREFIX + tp.topic() + "-" + tp.partition(), Long.toString(offset)));
+    offsets.forEach(
+        (tp, offset) ->
+            data.put(OFFSET_PREFIX + tp.topic() + "-" + tp.partition(), Long.toString(offset)));
   }
 
   /** Removes the positions of {@code topic}'s partitions from {@code data}. */
   public static void removeOffsets(Map<String, String> data, String topic) {
-    data.keySet().removeIf(k -> k.startsWith(OFFSET_PREFIX + topic + "-")
-        && k.substring(OFFSET_PREFIX.length() + topic.length() + 1).chars().allMatch(Character::isDigit));
+    data.keySet()
+        .removeIf(
+            k ->
+                k.startsWith(OFFSET_PREFIX + topic + "-")
+                    && k.substring(OFFSET_PREFIX.length() + topic.length() + 1)
+                        .chars()
+                        .allMatch(Character::isDigit));
   }
 
   /** The revocation epoch, 0 in a new index. */

@@ -28,7 +28,9 @@ public record Cursor(String list, long time, String id) {
   /** The opaque string form. */
   public String encode() {
     String plain = VERSION + "\n" + list + "\n" + time + "\n" + id;
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(plain.getBytes(StandardCharsets.UTF_8));
   }
 
   /**
@@ -48,7 +50,8 @@ public record Cursor(String list, long time, String id) {
       throw new IllegalArgumentException("not a cursor of this API");
     }
     if (!parts[1].equals(expectedList)) {
-      throw new IllegalArgumentException("a cursor of another list (" + parts[1] + "), not of " + expectedList);
+      throw new IllegalArgumentException(
+          "a cursor of another list (" + parts[1] + "), not of " + expectedList);
     }
     try {
       return new Cursor(parts[1], Long.parseLong(parts[2]), parts[3]);

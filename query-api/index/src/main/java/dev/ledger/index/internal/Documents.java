@@ -27,19 +27,21 @@ import org.apache.lucene.util.BytesRef;
 
 /**
  * Turns ledger records into Lucene documents. Field types are chosen per use:
+ *
  * <ul>
  *   <li>{@link StringField} (not stored) for ids, tenant, principal, actors, resource, action,
- *       outcome, type, violations: exact-match filters are one term lookup, no analysis;</li>
+ *       outcome, type, violations: exact-match filters are one term lookup, no analysis;
  *   <li>{@link LongPoint} + {@link NumericDocValuesField} on {@link Fields#TIME}: the point answers
  *       from/to ranges in log time, the doc value is the newest-first sort (and the index sort, so
- *       a page stops after {@code limit} hits instead of sorting all matches);</li>
+ *       a page stops after {@code limit} hits instead of sorting all matches);
  *   <li>{@link SortedDocValuesField} on {@link Fields#ID}: the unique tiebreak of the sort, so a
- *       cursor names one exact position;</li>
- *   <li>{@link TextField} on {@link Fields#ALL}: analysed catch-all, the default field of {@code q};</li>
- *   <li>{@link StoredField} only for the record bytes returned whole (and a revocation's key);</li>
- *   <li>for "at a point in time": a {@link LongPoint} on {@link Fields#RECORDED} (record time, the bound of
- *       {@code known_at}) on tokens and audit records, and on tokens {@link LongRange}s of their valid and
- *       in-force intervals (see {@code pointInTime}).</li>
+ *       cursor names one exact position;
+ *   <li>{@link TextField} on {@link Fields#ALL}: analysed catch-all, the default field of {@code
+ *       q};
+ *   <li>{@link StoredField} only for the record bytes returned whole (and a revocation's key);
+ *   <li>for "at a point in time": a {@link LongPoint} on {@link Fields#RECORDED} (record time, the
+ *       bound of {@code known_at}) on tokens and audit records, and on tokens {@link LongRange}s of
+ *       their valid and in-force intervals (see {@code pointInTime}).
  * </ul>
  */
 public final class Documents {
@@ -47,7 +49,8 @@ public final class Documents {
   private static final AvroSerde<TokenNode> TOKENS = AvroSerde.of(TokenNode.class);
   private static final AvroSerde<AuditRecord> AUDITS = AvroSerde.of(AuditRecord.class);
   private static final AvroSerde<Alert> ALERTS = AvroSerde.of(Alert.class);
-  private static final AvroSerde<RevocationNotice> REVOCATIONS = AvroSerde.of(RevocationNotice.class);
+  private static final AvroSerde<RevocationNotice> REVOCATIONS =
+      AvroSerde.of(RevocationNotice.class);
 
   private Documents() {}
 
@@ -79,10 +82,18 @@ public final class Documents {
     return token(t, null);
   }
 
-  /** {@link #token(TokenNode)} storing {@code encoded} (the Kafka value of {@code t}) as it came; null: encode {@code t}. */
+  /**
+   * {@link #token(TokenNode)} storing {@code encoded} (the Kafka value of {@code t}) as it came;
+   * null: encode {@code t}.
+   */
   public static Document token(TokenNode t, byte[] encoded) {
-    Document d = base(Fields.KIND_TOKEN, tokenId(t.getTenant(), t.getTokenId()), t.getTenant(),
-        firstNonNull(t.getIssuedAt(), t.getUpdatedAt()), encoded != null ? encoded : TOKENS.encode(t));
+    Document d =
+        base(
+            Fields.KIND_TOKEN,
+            tokenId(t.getTenant(), t.getTokenId()),
+            t.getTenant(),
+            firstNonNull(t.getIssuedAt(), t.getUpdatedAt()),
+            encoded != null ? encoded : TOKENS.encode(t));
     keyword(d, Fields.TOKEN_ID, t.getTokenId());
     keyword(d, Fields.ROOT_ID, t.getRootId());
     keyword(d, Fields.PARENT_ID, t.getParentId());
@@ -124,14 +135,17 @@ public final class Documents {
     }
     long issued = t.getIssuedAt().toEpochMilli();
     // Inclusive upper bounds. As Streams judges: a token is expired only after expires_at (a use at
-    // expires_at is no use_after_expiry), and revoked from its revocation's time on ("revoked by T").
+    // expires_at is no use_after_expiry), and revoked from its revocation's time on ("revoked by
+    // T").
     long expiry = t.getExpiresAt() == null ? Long.MAX_VALUE : t.getExpiresAt().toEpochMilli();
     long revoked = t.getRevokedAt() == null ? Long.MAX_VALUE : t.getRevokedAt().toEpochMilli() - 1;
     if (expiry >= issued) {
       d.add(new LongRange(Fields.VALID, new long[] {issued}, new long[] {expiry}));
     }
     if (Math.min(expiry, revoked) >= issued) {
-      d.add(new LongRange(Fields.IN_FORCE, new long[] {issued}, new long[] {Math.min(expiry, revoked)}));
+      d.add(
+          new LongRange(
+              Fields.IN_FORCE, new long[] {issued}, new long[] {Math.min(expiry, revoked)}));
     }
   }
 
@@ -140,10 +154,18 @@ public final class Documents {
     return audit(r, null);
   }
 
-  /** {@link #audit(AuditRecord)} storing {@code encoded} (the Kafka value of {@code r}) as it came; null: encode {@code r}. */
+  /**
+   * {@link #audit(AuditRecord)} storing {@code encoded} (the Kafka value of {@code r}) as it came;
+   * null: encode {@code r}.
+   */
   public static Document audit(AuditRecord r, byte[] encoded) {
-    Document d = base(Fields.KIND_AUDIT, id(Fields.KIND_AUDIT, r.getTenant() + "/" + r.getEventId()), r.getTenant(),
-        r.getOccurredAt(), encoded != null ? encoded : AUDITS.encode(r));
+    Document d =
+        base(
+            Fields.KIND_AUDIT,
+            id(Fields.KIND_AUDIT, r.getTenant() + "/" + r.getEventId()),
+            r.getTenant(),
+            r.getOccurredAt(),
+            encoded != null ? encoded : AUDITS.encode(r));
     String outcome = r.getOutcome() == null ? null : r.getOutcome().name();
     keyword(d, Fields.EVENT_ID, r.getEventId());
     keyword(d, Fields.TYPE, r.getType());
@@ -166,15 +188,31 @@ public final class Documents {
     for (ViolationKind v : Set.copyOf(r.getViolations())) {
       keyword(d, Fields.VIOLATION, v.name());
     }
-    // Point only: "recorded by known_at" bounds uses, revocations and violations at a point in time.
-    d.add(new LongPoint(Fields.RECORDED, r.getRecordedAt() == null ? 0L : r.getRecordedAt().toEpochMilli()));
-    // Every token of the chain: "allowed uses of X and its descendants" is one count with the term X.
+    // Point only: "recorded by known_at" bounds uses, revocations and violations at a point in
+    // time.
+    d.add(
+        new LongPoint(
+            Fields.RECORDED, r.getRecordedAt() == null ? 0L : r.getRecordedAt().toEpochMilli()));
+    // Every token of the chain: "allowed uses of X and its descendants" is one count with the term
+    // X.
     for (Hop hop : r.getChain()) {
       keyword(d, Fields.CHAIN, hop.getTokenId());
     }
     StringBuilder all = new StringBuilder();
-    append(all, r.getEventId(), r.getType(), r.getTokenId(), r.getRootId(), r.getParentId(), r.getPrincipal(),
-        r.getResource(), r.getAction(), outcome, r.getSource(), r.getReason(), r.getRequestId());
+    append(
+        all,
+        r.getEventId(),
+        r.getType(),
+        r.getTokenId(),
+        r.getRootId(),
+        r.getParentId(),
+        r.getPrincipal(),
+        r.getResource(),
+        r.getAction(),
+        outcome,
+        r.getSource(),
+        r.getReason(),
+        r.getRequestId());
     actors.forEach(a -> append(all, a));
     r.getChain().forEach(h -> append(all, h.getTokenId()));
     r.getViolations().forEach(v -> append(all, v.name()));
@@ -191,10 +229,18 @@ public final class Documents {
     return alert(a, null);
   }
 
-  /** {@link #alert(Alert)} storing {@code encoded} (the Kafka value of {@code a}) as it came; null: encode {@code a}. */
+  /**
+   * {@link #alert(Alert)} storing {@code encoded} (the Kafka value of {@code a}) as it came; null:
+   * encode {@code a}.
+   */
   public static Document alert(Alert a, byte[] encoded) {
-    Document d = base(Fields.KIND_ALERT, id(Fields.KIND_ALERT, a.getTenant() + "/" + a.getAlertId()), a.getTenant(),
-        a.getOccurredAt(), encoded != null ? encoded : ALERTS.encode(a));
+    Document d =
+        base(
+            Fields.KIND_ALERT,
+            id(Fields.KIND_ALERT, a.getTenant() + "/" + a.getAlertId()),
+            a.getTenant(),
+            a.getOccurredAt(),
+            encoded != null ? encoded : ALERTS.encode(a));
     keyword(d, Fields.ALERT_KIND, a.getKind().name());
     keyword(d, Fields.TOKEN_ID, a.getTokenId());
     keyword(d, Fields.EVENT_ID, a.getEventId());
@@ -207,12 +253,13 @@ public final class Documents {
 
   /**
    * A revocation notice, or with a null notice its tombstone. The tombstone replaces the notice
-   * (same id), so listings no longer show it, but keeps its place in the sequence so an SSE
-   * client resuming after it learns that the revocation is gone. Sorted by the time the ledger
-   * notified it (else the revocation time): a client asking {@code since} its last poll sees
-   * descendants revoked later through an old revocation.
+   * (same id), so listings no longer show it, but keeps its place in the sequence so an SSE client
+   * resuming after it learns that the revocation is gone. Sorted by the time the ledger notified it
+   * (else the revocation time): a client asking {@code since} its last poll sees descendants
+   * revoked later through an old revocation.
    */
-  public static Document revocation(String tenant, String tokenId, RevocationNotice notice, long sequence) {
+  public static Document revocation(
+      String tenant, String tokenId, RevocationNotice notice, long sequence) {
     return revocation(tenant, tokenId, notice, null, sequence);
   }
 
@@ -220,17 +267,25 @@ public final class Documents {
    * {@link #revocation(String, String, RevocationNotice, long)} storing {@code encoded} (the Kafka
    * value of {@code notice}) as it came; null: encode {@code notice}.
    */
-  public static Document revocation(String tenant, String tokenId, RevocationNotice notice, byte[] encoded,
-      long sequence) {
-    Instant time = notice == null ? null : firstNonNull(notice.getNotifiedAt(), notice.getRevokedAt());
+  public static Document revocation(
+      String tenant, String tokenId, RevocationNotice notice, byte[] encoded, long sequence) {
+    Instant time =
+        notice == null ? null : firstNonNull(notice.getNotifiedAt(), notice.getRevokedAt());
     byte[] record = notice == null ? null : encoded != null ? encoded : REVOCATIONS.encode(notice);
-    Document d = base(Fields.KIND_REVOCATION, id(Fields.KIND_REVOCATION, tenant + "/" + tokenId), tenant, time, record);
+    Document d =
+        base(
+            Fields.KIND_REVOCATION,
+            id(Fields.KIND_REVOCATION, tenant + "/" + tokenId),
+            tenant,
+            time,
+            record);
     keyword(d, Fields.TOKEN_ID, tokenId);
     keyword(d, Fields.LIVE, Boolean.toString(notice != null));
     // Point for "after sequence" ranges, doc value for the ascending sort of SSE resumption.
     d.add(new LongPoint(Fields.SEQ, sequence));
     d.add(new NumericDocValuesField(Fields.SEQ, sequence));
-    // Stored: read back with the notice for SSE (a doc value read per hit would be a second lookup).
+    // Stored: read back with the notice for SSE (a doc value read per hit would be a second
+    // lookup).
     d.add(new StoredField(Fields.SEQ, sequence));
     // Stored: a tombstone has no record, and SSE resumption still names its token.
     d.add(new StoredField(Fields.KEY, tenant + "/" + tokenId));
@@ -296,23 +351,29 @@ public final class Documents {
     Document d = new Document();
     // Not stored: only filtered on (one exact term in every query), never read back.
     d.add(new StringField(Fields.KIND, kind, Field.Store.NO));
-    // Indexed for the update term, doc values for the unique sort tiebreak (the cursor's second key).
+    // Indexed for the update term, doc values for the unique sort tiebreak (the cursor's second
+    // key).
     d.add(new StringField(Fields.ID, id, Field.Store.NO));
     d.add(new SortedDocValuesField(Fields.ID, new BytesRef(id)));
     // Not stored: the tenant clause of every query; the record carries the tenant for the answer.
     d.add(new StringField(Fields.TENANT, tenant, Field.Store.NO));
     long millis = time == null ? 0L : time.toEpochMilli();
-    // Point for from/to ranges (and "uses by T"), doc value for the newest-first sort and index sort.
+    // Point for from/to ranges (and "uses by T"), doc value for the newest-first sort and index
+    // sort.
     d.add(new LongPoint(Fields.TIME, millis));
     d.add(new NumericDocValuesField(Fields.TIME, millis));
     if (record != null) {
-      // The only stored value of most documents: the Kafka value bytes, returned whole and decoded on read.
+      // The only stored value of most documents: the Kafka value bytes, returned whole and decoded
+      // on read.
       d.add(new StoredField(Fields.RECORD, record));
     }
     return d;
   }
 
-  /** An exact, unanalysed, not stored term: a filter is one term lookup and nothing is read back from it. */
+  /**
+   * An exact, unanalysed, not stored term: a filter is one term lookup and nothing is read back
+   * from it.
+   */
   private static void keyword(Document d, String field, String value) {
     if (value != null) {
       d.add(new StringField(field, value, Field.Store.NO));

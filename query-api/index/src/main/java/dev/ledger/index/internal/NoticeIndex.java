@@ -33,8 +33,10 @@ public final class NoticeIndex implements Closeable {
 
   /** Where the notices live inside the main index's directory. */
   public static final String SUBDIRECTORY = "notices";
+
   /** Notices are small and flushed on every forced reopen: a small buffer is plenty. */
   private static final double RAM_BUFFER_MB = 16;
+
   private static final int SEQUENCE_BITS = 40;
 
   private final Directory directory;
@@ -46,23 +48,31 @@ public final class NoticeIndex implements Closeable {
   private long sequenceCounter;
   private volatile AdaptiveReopener reopener;
 
-  private NoticeIndex(Directory directory, IndexWriter writer, Map<String, String> commitData, boolean created,
-      Duration refresh, Duration maxRefresh) throws IOException {
+  private NoticeIndex(
+      Directory directory,
+      IndexWriter writer,
+      Map<String, String> commitData,
+      boolean created,
+      Duration refresh,
+      Duration maxRefresh)
+      throws IOException {
     this.directory = directory;
     this.writer = writer;
     this.commitData = commitData;
     this.created = created;
     this.sequenceBase = CommitData.epoch(commitData) << SEQUENCE_BITS;
     this.searchers = new SearcherManager(writer, null);
-    this.reopener = new AdaptiveReopener(writer, searchers, refresh, maxRefresh, "ledger-index-notices-refresh");
+    this.reopener =
+        new AdaptiveReopener(
+            writer, searchers, refresh, maxRefresh, "ledger-index-notices-refresh");
   }
 
   /**
    * Opens (or creates) the notice index under {@code indexDir}, in a new epoch above both its own
    * last one and {@code mainEpoch} (an index from before notices moved kept the epoch there).
    */
-  public static NoticeIndex open(Path indexDir, long mainEpoch, Duration refresh, Duration maxRefresh)
-      throws IOException {
+  public static NoticeIndex open(
+      Path indexDir, long mainEpoch, Duration refresh, Duration maxRefresh) throws IOException {
     Directory directory = FSDirectory.open(indexDir.resolve(SUBDIRECTORY));
     boolean created;
     try {
@@ -92,10 +102,11 @@ public final class NoticeIndex implements Closeable {
    * Adds or replaces the notice of {@code tenant/tokenId} (null: its tombstone) with the next
    * sequence, which it returns.
    */
-  public synchronized long put(String tenant, String tokenId, RevocationNotice notice, byte[] encoded)
-      throws IOException {
+  public synchronized long put(
+      String tenant, String tokenId, RevocationNotice notice, byte[] encoded) throws IOException {
     long sequence = sequenceBase | ++sequenceCounter;
-    writer.updateDocument(Documents.revocationTerm(tenant, tokenId),
+    writer.updateDocument(
+        Documents.revocationTerm(tenant, tokenId),
         Documents.revocation(tenant, tokenId, notice, encoded, sequence));
     return sequence;
   }
@@ -104,7 +115,10 @@ public final class NoticeIndex implements Closeable {
     return searchers;
   }
 
-  /** Blocks until every notice written before this call is searchable (a reopen at once); false after {@code maxMillis}. */
+  /**
+   * Blocks until every notice written before this call is searchable (a reopen at once); false
+   * after {@code maxMillis}.
+   */
   public boolean awaitSearchable(long maxMillis) throws InterruptedException {
     return reopener.waitForGeneration(writer.getMaxCompletedSequenceNumber(), maxMillis);
   }
@@ -114,7 +128,10 @@ public final class NoticeIndex implements Closeable {
     return writer.getDocStats().numDocs;
   }
 
-  /** Makes every notice written durable with {@code positions}, which name ledger.revocations partitions only. */
+  /**
+   * Makes every notice written durable with {@code positions}, which name ledger.revocations
+   * partitions only.
+   */
   public synchronized void commit(Map<TopicPartition, Long> positions) throws IOException {
     CommitData.putOffsets(commitData, positions);
     Writers.commit(writer, commitData);
@@ -128,7 +145,9 @@ public final class NoticeIndex implements Closeable {
   /** Restarts the scheduled reopens with a new idle interval. */
   public void refreshInterval(Duration refresh, Duration maxRefresh) {
     AdaptiveReopener old = reopener;
-    reopener = new AdaptiveReopener(writer, searchers, refresh, maxRefresh, "ledger-index-notices-refresh");
+    reopener =
+        new AdaptiveReopener(
+            writer, searchers, refresh, maxRefresh, "ledger-index-notices-refresh");
     old.close();
   }
 
@@ -136,7 +155,10 @@ public final class NoticeIndex implements Closeable {
     searchers.addListener(listener);
   }
 
-  /** Closes, committing what was written when {@code commit}, else dropping what the last commit does not hold. */
+  /**
+   * Closes, committing what was written when {@code commit}, else dropping what the last commit
+   * does not hold.
+   */
   public void close(boolean commit) throws IOException {
     reopener.close();
     searchers.close();

@@ -28,35 +28,53 @@ public final class PointInTimeAnswers {
 
   private PointInTimeAnswers() {}
 
-  /** The revocation in force among {@code revocations} (audit records of token.revoked), or null. */
+  /**
+   * The revocation in force among {@code revocations} (audit records of token.revoked), or null.
+   */
   public static AuditRecord earliest(Collection<AuditRecord> revocations) {
     AuditRecord best = null;
     for (AuditRecord r : revocations) {
-      if (best == null || r.getOccurredAt().isBefore(best.getOccurredAt())
-          || (r.getOccurredAt().equals(best.getOccurredAt()) && r.getTokenId().compareTo(best.getTokenId()) < 0)) {
+      if (best == null
+          || r.getOccurredAt().isBefore(best.getOccurredAt())
+          || (r.getOccurredAt().equals(best.getOccurredAt())
+              && r.getTokenId().compareTo(best.getTokenId()) < 0)) {
         best = r;
       }
     }
     return best;
   }
 
-  /** True when {@code node} was issued by {@code time} (and, with known_at, its definition recorded by then). */
+  /**
+   * True when {@code node} was issued by {@code time} (and, with known_at, its definition recorded
+   * by then).
+   */
   public static boolean issued(TokenNode node, PointInTime time) {
-    return node.getIssuedAt() != null && node.getStatus() != TokenStatus.pending
+    return node.getIssuedAt() != null
+        && node.getStatus() != TokenStatus.pending
         && time.counts(node.getIssuedAt(), node.getRecordedAt());
   }
 
   /**
    * {@code node} at {@code time}: same chain and rights, {@code uses} the allowed uses counted by
-   * then, {@code violations} those raised by then, and status, {@code revoked_at} and
-   * {@code revocation_cause} from {@code revocation} (null: not revoked by then) and its expiry.
+   * then, {@code violations} those raised by then, and status, {@code revoked_at} and {@code
+   * revocation_cause} from {@code revocation} (null: not revoked by then) and its expiry.
    */
-  public static TokenNode at(TokenNode node, PointInTime time, long uses, AuditRecord revocation,
+  public static TokenNode at(
+      TokenNode node,
+      PointInTime time,
+      long uses,
+      AuditRecord revocation,
       Collection<ViolationKind> violations) {
-    TokenNode.Builder b = TokenNode.newBuilder(node).setUses(uses).setViolations(List.copyOf(violationSet(violations)))
-        .setRevokedAt(null).setRevocationCause(null);
+    TokenNode.Builder b =
+        TokenNode.newBuilder(node)
+            .setUses(uses)
+            .setViolations(List.copyOf(violationSet(violations)))
+            .setRevokedAt(null)
+            .setRevocationCause(null);
     if (revocation != null) {
-      b.setStatus(TokenStatus.revoked).setRevokedAt(revocation.getOccurredAt()).setRevocationCause(revocation.getTokenId());
+      b.setStatus(TokenStatus.revoked)
+          .setRevokedAt(revocation.getOccurredAt())
+          .setRevocationCause(revocation.getTokenId());
     } else if (node.getExpiresAt() != null && time.at().isAfter(node.getExpiresAt())) {
       b.setStatus(TokenStatus.expired);
     } else {
@@ -72,7 +90,9 @@ public final class PointInTimeAnswers {
    */
   public static Set<ViolationKind> verdict(AuditRecord record, PointInTime time) {
     AuditAmendment amends = record.getAmends();
-    if (amends != null && time.knownAt() != null && amends.getAmendedAt().isAfter(time.knownAt())
+    if (amends != null
+        && time.knownAt() != null
+        && amends.getAmendedAt().isAfter(time.knownAt())
         && amends.getRecordedViolations() != null) {
       return violationSet(amends.getRecordedViolations());
     }
@@ -86,26 +106,44 @@ public final class PointInTimeAnswers {
    */
   public static List<Transition> transitions(AuditRecord record, String tokenId) {
     List<Transition> out = new ArrayList<>(2);
-    Transition.Kind kind = switch (record.getType()) {
-      case "token.issued" -> Transition.Kind.issued;
-      case "token.exchanged" -> Transition.Kind.exchanged;
-      case "token.attenuated" -> Transition.Kind.attenuated;
-      case "token.used" -> Transition.Kind.used;
-      case "token.revoked" -> Transition.Kind.revoked;
-      default -> null;
-    };
+    Transition.Kind kind =
+        switch (record.getType()) {
+          case "token.issued" -> Transition.Kind.issued;
+          case "token.exchanged" -> Transition.Kind.exchanged;
+          case "token.attenuated" -> Transition.Kind.attenuated;
+          case "token.used" -> Transition.Kind.used;
+          case "token.revoked" -> Transition.Kind.revoked;
+          default -> null;
+        };
     if (kind != null) {
-      out.add(new Transition(kind, record.getOccurredAt(), record.getRecordedAt(), record.getTokenId(), null, record));
+      out.add(
+          new Transition(
+              kind,
+              record.getOccurredAt(),
+              record.getRecordedAt(),
+              record.getTokenId(),
+              null,
+              record));
     }
     if (!record.getTokenId().equals(tokenId)) {
       return out; // an ancestor's revocation: its violations are not this token's
     }
     AuditAmendment amends = record.getAmends();
-    Set<ViolationKind> first = amends == null || amends.getRecordedViolations() == null
-        ? violationSet(record.getViolations()) : violationSet(amends.getRecordedViolations());
+    Set<ViolationKind> first =
+        amends == null || amends.getRecordedViolations() == null
+            ? violationSet(record.getViolations())
+            : violationSet(amends.getRecordedViolations());
     for (ViolationKind v : violationSet(record.getViolations())) {
-      Instant recorded = first.contains(v) || amends == null ? record.getRecordedAt() : amends.getAmendedAt();
-      out.add(new Transition(Transition.Kind.violation, record.getOccurredAt(), recorded, record.getTokenId(), v, record));
+      Instant recorded =
+          first.contains(v) || amends == null ? record.getRecordedAt() : amends.getAmendedAt();
+      out.add(
+          new Transition(
+              Transition.Kind.violation,
+              record.getOccurredAt(),
+              recorded,
+              record.getTokenId(),
+              v,
+              record));
     }
     return out;
   }
@@ -115,7 +153,12 @@ public final class PointInTimeAnswers {
     if (node.getExpiresAt() == null || !now.isAfter(node.getExpiresAt())) {
       return null;
     }
-    return new Transition(Transition.Kind.expired, node.getExpiresAt(), node.getRecordedAt(), node.getTokenId(), null,
+    return new Transition(
+        Transition.Kind.expired,
+        node.getExpiresAt(),
+        node.getRecordedAt(),
+        node.getTokenId(),
+        null,
         null);
   }
 

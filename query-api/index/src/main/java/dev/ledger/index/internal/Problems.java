@@ -8,8 +8,8 @@ import java.util.List;
 import org.apache.lucene.search.FieldDoc;
 
 /**
- * Collects every problem of one query's input, so the caller gets them all in one
- * {@link InvalidQueryException} rather than the first.
+ * Collects every problem of one query's input, so the caller gets them all in one {@link
+ * InvalidQueryException} rather than the first.
  */
 public final class Problems {
 
@@ -22,7 +22,14 @@ public final class Problems {
   /** Checks the limit and reads the cursor; null for the first page or a bad cursor (recorded). */
   public FieldDoc page(PageRequest page, String list) {
     if (page.limit() < PageRequest.MIN_LIMIT || page.limit() > PageRequest.MAX_LIMIT) {
-      add("limit", "must be " + PageRequest.MIN_LIMIT + ".." + PageRequest.MAX_LIMIT + ", was " + page.limit());
+      add(
+          "limit",
+          "must be "
+              + PageRequest.MIN_LIMIT
+              + ".."
+              + PageRequest.MAX_LIMIT
+              + ", was "
+              + page.limit());
     }
     if (page.cursor() == null) {
       return null;

@@ -29,6 +29,7 @@ public final class Queries {
 
   /** The audit type of a use (CONTRACT.md section 1). */
   private static final String USED = "token.used";
+
   /** The audit type of a revocation. */
   private static final String REVOKED = "token.revoked";
 
@@ -87,9 +88,13 @@ public final class Queries {
     return b.build();
   }
 
-  /** {@link #allowedUses} that occurred by {@code time.at} and were recorded by {@code time.knownAt}. */
+  /**
+   * {@link #allowedUses} that occurred by {@code time.at} and were recorded by {@code
+   * time.knownAt}.
+   */
   public static Query allowedUsesAt(String tenant, String tokenId, PointInTime time) {
-    BooleanQuery.Builder b = new BooleanQuery.Builder().add(allowedUses(tenant, tokenId), BooleanClause.Occur.FILTER);
+    BooleanQuery.Builder b =
+        new BooleanQuery.Builder().add(allowedUses(tenant, tokenId), BooleanClause.Occur.FILTER);
     atTime(b, time);
     return b.build();
   }
@@ -99,19 +104,25 @@ public final class Queries {
    * and were recorded by {@code time.knownAt}. Audit records, not notices: a notice is tombstoned
    * once its token expires, and it says nothing of when the ledger learned of the revocation.
    */
-  public static Query revocationsAt(TenantScope scope, Collection<String> tokenIds, PointInTime time) {
+  public static Query revocationsAt(
+      TenantScope scope, Collection<String> tokenIds, PointInTime time) {
     BooleanQuery.Builder b = scoped(Fields.KIND_AUDIT, scope);
     term(b, Fields.TYPE, REVOKED);
-    b.add(new TermInSetQuery(Fields.TOKEN_ID, tokenIds.stream().map(BytesRef::new).toList()), BooleanClause.Occur.FILTER);
+    b.add(
+        new TermInSetQuery(Fields.TOKEN_ID, tokenIds.stream().map(BytesRef::new).toList()),
+        BooleanClause.Occur.FILTER);
     atTime(b, time);
     return b.build();
   }
 
   /** Audit records of events of {@code tokenId} by {@code time} that carry one of {@code kinds}. */
-  public static Query violationsAt(String tenant, String tokenId, Collection<ViolationKind> kinds, PointInTime time) {
+  public static Query violationsAt(
+      String tenant, String tokenId, Collection<ViolationKind> kinds, PointInTime time) {
     BooleanQuery.Builder b = scoped(Fields.KIND_AUDIT, TenantScope.of(tenant));
     term(b, Fields.TOKEN_ID, tokenId);
-    b.add(new TermInSetQuery(Fields.VIOLATION, kinds.stream().map(k -> new BytesRef(k.name())).toList()),
+    b.add(
+        new TermInSetQuery(
+            Fields.VIOLATION, kinds.stream().map(k -> new BytesRef(k.name())).toList()),
         BooleanClause.Occur.FILTER);
     atTime(b, time);
     return b.build();
@@ -120,8 +131,8 @@ public final class Queries {
   /**
    * Tokens held by the filter's actor (and/or on behalf of its principal) with its scope and
    * audience, in force at {@code time.at} as far as their documents say: the in-force interval
-   * contains T, or with {@code known_at} the valid interval does and the definition was recorded
-   * by then (revocations are then checked against their record times, see LedgerIndex#authority).
+   * contains T, or with {@code known_at} the valid interval does and the definition was recorded by
+   * then (revocations are then checked against their record times, see LedgerIndex#authority).
    */
   public static Query authority(TenantScope scope, AuthorityFilter f, Problems problems) {
     if (f.actor() == null && f.principal() == null) {
@@ -134,38 +145,55 @@ public final class Queries {
     term(b, Fields.AUDIENCE, f.audience());
     long at = f.time().atMillis();
     if (f.time().knownAt() == null) {
-      b.add(LongRange.newIntersectsQuery(Fields.IN_FORCE, new long[] {at}, new long[] {at}), BooleanClause.Occur.FILTER);
+      b.add(
+          LongRange.newIntersectsQuery(Fields.IN_FORCE, new long[] {at}, new long[] {at}),
+          BooleanClause.Occur.FILTER);
     } else {
-      b.add(LongRange.newIntersectsQuery(Fields.VALID, new long[] {at}, new long[] {at}), BooleanClause.Occur.FILTER);
-      b.add(LongPoint.newRangeQuery(Fields.RECORDED, Long.MIN_VALUE, f.time().knownAtMillis()), BooleanClause.Occur.FILTER);
+      b.add(
+          LongRange.newIntersectsQuery(Fields.VALID, new long[] {at}, new long[] {at}),
+          BooleanClause.Occur.FILTER);
+      b.add(
+          LongPoint.newRangeQuery(Fields.RECORDED, Long.MIN_VALUE, f.time().knownAtMillis()),
+          BooleanClause.Occur.FILTER);
     }
     return b.build();
   }
 
   /**
-   * What {@code GET /v1/tokens/{id}/history} lists: the audit records of the token's own events
-   * and of the revocations of its ancestors.
+   * What {@code GET /v1/tokens/{id}/history} lists: the audit records of the token's own events and
+   * of the revocations of its ancestors.
    */
   public static Query history(String tenant, String tokenId, Collection<String> ancestors) {
     BooleanQuery.Builder b = scoped(Fields.KIND_AUDIT, TenantScope.of(tenant));
     BooleanQuery.Builder which = new BooleanQuery.Builder();
     which.add(new TermQuery(new Term(Fields.TOKEN_ID, tokenId)), BooleanClause.Occur.SHOULD);
     if (!ancestors.isEmpty()) {
-      which.add(new BooleanQuery.Builder()
-          .add(new TermQuery(new Term(Fields.TYPE, REVOKED)), BooleanClause.Occur.FILTER)
-          .add(new TermInSetQuery(Fields.TOKEN_ID, ancestors.stream().map(BytesRef::new).toList()),
-              BooleanClause.Occur.FILTER)
-          .build(), BooleanClause.Occur.SHOULD);
+      which.add(
+          new BooleanQuery.Builder()
+              .add(new TermQuery(new Term(Fields.TYPE, REVOKED)), BooleanClause.Occur.FILTER)
+              .add(
+                  new TermInSetQuery(
+                      Fields.TOKEN_ID, ancestors.stream().map(BytesRef::new).toList()),
+                  BooleanClause.Occur.FILTER)
+              .build(),
+          BooleanClause.Occur.SHOULD);
     }
     b.add(which.build(), BooleanClause.Occur.FILTER);
     return b.build();
   }
 
-  /** Occurred by {@code time.at} (the log-time point) and recorded by {@code time.knownAt} when given. */
+  /**
+   * Occurred by {@code time.at} (the log-time point) and recorded by {@code time.knownAt} when
+   * given.
+   */
   private static void atTime(BooleanQuery.Builder b, PointInTime time) {
-    b.add(LongPoint.newRangeQuery(Fields.TIME, Long.MIN_VALUE, time.atMillis()), BooleanClause.Occur.FILTER);
+    b.add(
+        LongPoint.newRangeQuery(Fields.TIME, Long.MIN_VALUE, time.atMillis()),
+        BooleanClause.Occur.FILTER);
     if (time.knownAt() != null) {
-      b.add(LongPoint.newRangeQuery(Fields.RECORDED, Long.MIN_VALUE, time.knownAtMillis()), BooleanClause.Occur.FILTER);
+      b.add(
+          LongPoint.newRangeQuery(Fields.RECORDED, Long.MIN_VALUE, time.knownAtMillis()),
+          BooleanClause.Occur.FILTER);
     }
   }
 
@@ -173,7 +201,9 @@ public final class Queries {
   public static Query liveRevocationsOf(String tenant, Collection<String> tokenIds) {
     BooleanQuery.Builder b = scoped(Fields.KIND_REVOCATION, TenantScope.of(tenant));
     term(b, Fields.LIVE, "true");
-    b.add(new TermInSetQuery(Fields.TOKEN_ID, tokenIds.stream().map(BytesRef::new).toList()), BooleanClause.Occur.FILTER);
+    b.add(
+        new TermInSetQuery(Fields.TOKEN_ID, tokenIds.stream().map(BytesRef::new).toList()),
+        BooleanClause.Occur.FILTER);
     return b.build();
   }
 

@@ -11,11 +11,18 @@ public final class Sorts {
    * documents in this order and stops once a page is full.
    */
   public static final Sort NEWEST_FIRST =
-      new Sort(new SortField(Fields.TIME, SortField.Type.LONG, true), new SortField(Fields.ID, SortField.Type.STRING));
+      new Sort(
+          new SortField(Fields.TIME, SortField.Type.LONG, true),
+          new SortField(Fields.ID, SortField.Type.STRING));
 
-  /** Oldest first, ties by unique id: a token's history. Not the index sort, so it sorts every match (a token's events). */
+  /**
+   * Oldest first, ties by unique id: a token's history. Not the index sort, so it sorts every match
+   * (a token's events).
+   */
   public static final Sort OLDEST_FIRST =
-      new Sort(new SortField(Fields.TIME, SortField.Type.LONG), new SortField(Fields.ID, SortField.Type.STRING));
+      new Sort(
+          new SortField(Fields.TIME, SortField.Type.LONG),
+          new SortField(Fields.ID, SortField.Type.STRING));
 
   /** Revocation sequence ascending, for SSE resumption. */
   public static final Sort SEQUENCE = new Sort(new SortField(Fields.SEQ, SortField.Type.LONG));

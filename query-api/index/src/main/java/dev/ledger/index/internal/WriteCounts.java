@@ -17,7 +17,8 @@ public final class WriteCounts {
   public record Snapshot(long added, long updated, long deleted) {
     /** The writes between {@code earlier} and this snapshot. */
     public Snapshot minus(Snapshot earlier) {
-      return new Snapshot(added - earlier.added, updated - earlier.updated, deleted - earlier.deleted);
+      return new Snapshot(
+          added - earlier.added, updated - earlier.updated, deleted - earlier.deleted);
     }
   }
 

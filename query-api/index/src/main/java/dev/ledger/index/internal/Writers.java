@@ -9,7 +9,10 @@ import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.store.Directory;
 
-/** Opens the index writers of the ledger's Lucene directories, all configured alike but for their buffer. */
+/**
+ * Opens the index writers of the ledger's Lucene directories, all configured alike but for their
+ * buffer.
+ */
 public final class Writers {
 
   private Writers() {}
@@ -27,18 +30,20 @@ public final class Writers {
     ConcurrentMergeScheduler scheduler = new ConcurrentMergeScheduler();
     // One merge thread: the two cores are shared with the stream threads and the API.
     scheduler.setMaxMergesAndThreads(4, 1);
-    IndexWriterConfig config = new IndexWriterConfig(AuditQueryParser.ANALYZER)
-        .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-        // Stored in newest-first order, so a page of a sorted search stops early (see Sorts).
-        .setIndexSort(Sorts.NEWEST_FIRST)
-        .setRAMBufferSizeMB(ramBufferMb)
-        .setMergePolicy(merges)
-        .setMergeScheduler(scheduler)
-        // Flushed segments (one per reopen) are merged soon anyway: packing each into a compound
-        // file first would write every flushed byte twice.
-        .setUseCompoundFile(false)
-        // The index decides itself whether uncommitted documents may be committed on close.
-        .setCommitOnClose(false);
+    IndexWriterConfig config =
+        new IndexWriterConfig(AuditQueryParser.ANALYZER)
+            .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+            // Stored in newest-first order, so a page of a sorted search stops early (see Sorts).
+            .setIndexSort(Sorts.NEWEST_FIRST)
+            .setRAMBufferSizeMB(ramBufferMb)
+            .setMergePolicy(merges)
+            .setMergeScheduler(scheduler)
+            // Flushed segments (one per reopen) are merged soon anyway: packing each into a
+            // compound
+            // file first would write every flushed byte twice.
+            .setUseCompoundFile(false)
+            // The index decides itself whether uncommitted documents may be committed on close.
+            .setCommitOnClose(false);
     try {
       return new IndexWriter(directory, config);
     } catch (IOException | RuntimeException e) {

@@ -39,10 +39,10 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * </pre>
  *
  * <p>{@link #indexerPath()} measures the index's own ceiling the way the indexer writes: Kafka
- * value bytes decoded once and stored as they came, audit records appended, on one thread, with
- * the adaptive near-real-time reopen running; it prints documents per CPU-second of the whole JVM
- * (merges and reopens included) and the heap the index needs. Run it alone with
- * {@code -Dtest=IndexBenchIT#indexerPath -Dledger.bench.records=200000}.
+ * value bytes decoded once and stored as they came, audit records appended, on one thread, with the
+ * adaptive near-real-time reopen running; it prints documents per CPU-second of the whole JVM
+ * (merges and reopens included) and the heap the index needs. Run it alone with {@code
+ * -Dtest=IndexBenchIT#indexerPath -Dledger.bench.records=200000}.
  */
 @EnabledIfSystemProperty(named = "ledger.bench", matches = "true")
 class IndexBenchIT {
@@ -60,10 +60,17 @@ class IndexBenchIT {
   void bench() throws Exception {
     int records = Integer.getInteger("ledger.bench.records", 1_000_000);
     int threads = Integer.getInteger("ledger.bench.threads", 2);
-    java.time.Duration refresh = java.time.Duration.ofMillis(Integer.getInteger("ledger.bench.refreshMs", 25));
+    java.time.Duration refresh =
+        java.time.Duration.ofMillis(Integer.getInteger("ledger.bench.refreshMs", 25));
     Path dir = Files.createTempDirectory("ledger-index-bench-");
-    System.out.printf("[bench] %d audit records, %d writer threads, refresh every %d ms, index in %s, %d cores, max heap %d MB%n",
-        records, threads, refresh.toMillis(), dir, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+    System.out.printf(
+        "[bench] %d audit records, %d writer threads, refresh every %d ms, index in %s, %d cores, max heap %d MB%n",
+        records,
+        threads,
+        refresh.toMillis(),
+        dir,
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() >> 20);
     try (LedgerIndex index = LedgerIndex.open(dir, refresh)) {
       long start = System.nanoTime();
       long cpuStart = processCpuNanos();
@@ -71,13 +78,15 @@ class IndexBenchIT {
       List<Future<?>> parts = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int first = t;
-        parts.add(pool.submit(() -> {
-          Random random = new Random(first);
-          for (int i = first; i < records; i += threads) {
-            put(index, auditRecord(i, random));
-          }
-          return null;
-        }));
+        parts.add(
+            pool.submit(
+                () -> {
+                  Random random = new Random(first);
+                  for (int i = first; i < records; i += threads) {
+                    put(index, auditRecord(i, random));
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : parts) {
         f.get();
@@ -88,15 +97,23 @@ class IndexBenchIT {
       double cpuSecs = (processCpuNanos() - cpuStart) / 1e9;
       pool.shutdown();
       double secs = (committed - start) / 1e9;
-      System.out.printf("[bench] indexed %d audit records in %.1f s (+ commit %.1f s): %.0f docs/s wall; %.1f CPU-s used by"
-          + " the JVM: %.0f docs per CPU-second; index size %d MB%n", records, (indexed - start) / 1e9,
-          (committed - indexed) / 1e9, records / secs, cpuSecs, records / cpuSecs, size(dir) >> 20);
+      System.out.printf(
+          "[bench] indexed %d audit records in %.1f s (+ commit %.1f s): %.0f docs/s wall; %.1f CPU-s used by"
+              + " the JVM: %.0f docs per CPU-second; index size %d MB%n",
+          records,
+          (indexed - start) / 1e9,
+          (committed - indexed) / 1e9,
+          records / secs,
+          cpuSecs,
+          records / cpuSecs,
+          size(dir) >> 20);
 
       long treeStart = System.nanoTime();
       Random random = new Random(99);
       index.putToken(token("root-big", List.of("root-big"), 0));
       for (int i = 0; i < DESCENDANTS; i++) {
-        // A wide tree three levels deep: 100 children of the root, 99 grandchildren each, a few deeper.
+        // A wide tree three levels deep: 100 children of the root, 99 grandchildren each, a few
+        // deeper.
         List<String> chain = new ArrayList<>(List.of("root-big"));
         chain.add("c" + (i % 100));
         if (i >= 100) {
@@ -109,46 +126,91 @@ class IndexBenchIT {
       }
       index.commit(Map.of());
       index.awaitSearchable();
-      System.out.printf("[bench] indexed a tree of %d+ tokens in %.1f s; %d documents in all%n", DESCENDANTS,
-          (System.nanoTime() - treeStart) / 1e9, index.documentCount());
+      System.out.printf(
+          "[bench] indexed a tree of %d+ tokens in %.1f s; %d documents in all%n",
+          DESCENDANTS, (System.nanoTime() - treeStart) / 1e9, index.documentCount());
 
       TenantScope scope = TenantScope.of(TENANT);
-      measure("audit by principal (~" + records / PRINCIPALS + " matches)", () ->
-          index.audit(scope, AuditFilter.builder().principal("user-" + random.nextInt(PRINCIPALS)).build(), PageRequest.first(100)));
-      measure("audit by actor in chain, hot actor (~" + records / 10 + " matches)", () ->
-          index.audit(scope, AuditFilter.builder().actor(HOT_ACTOR).build(), PageRequest.first(100)));
-      measure("audit by actor in chain, random actor", () ->
-          index.audit(scope, AuditFilter.builder().actor("agent-" + random.nextInt(ACTORS)).build(), PageRequest.first(100)));
-      measure("audit free q: timeout (~" + records / 20 + " matches)", () ->
-          index.audit(scope, AuditFilter.builder().q("timeout").build(), PageRequest.first(100)));
-      measure("audit free q: \"upstream timeout\" AND resource:res-<n> AND NOT outcome:allowed", () ->
-          index.audit(scope, AuditFilter.builder().q("\"upstream timeout\" AND resource:res-" + random.nextInt(50)
-              + " AND NOT outcome:allowed").build(), PageRequest.first(100)));
-      measure("audit by principal + time window (1 day)", () -> {
-        Instant from = T0.plusSeconds(random.nextInt(Math.max(1, records / 10)));
-        return index.audit(scope, AuditFilter.builder().principal("user-" + random.nextInt(PRINCIPALS)).from(from)
-            .to(from.plusSeconds(86_400)).build(), PageRequest.first(100));
-      });
+      measure(
+          "audit by principal (~" + records / PRINCIPALS + " matches)",
+          () ->
+              index.audit(
+                  scope,
+                  AuditFilter.builder().principal("user-" + random.nextInt(PRINCIPALS)).build(),
+                  PageRequest.first(100)));
+      measure(
+          "audit by actor in chain, hot actor (~" + records / 10 + " matches)",
+          () ->
+              index.audit(
+                  scope, AuditFilter.builder().actor(HOT_ACTOR).build(), PageRequest.first(100)));
+      measure(
+          "audit by actor in chain, random actor",
+          () ->
+              index.audit(
+                  scope,
+                  AuditFilter.builder().actor("agent-" + random.nextInt(ACTORS)).build(),
+                  PageRequest.first(100)));
+      measure(
+          "audit free q: timeout (~" + records / 20 + " matches)",
+          () ->
+              index.audit(
+                  scope, AuditFilter.builder().q("timeout").build(), PageRequest.first(100)));
+      measure(
+          "audit free q: \"upstream timeout\" AND resource:res-<n> AND NOT outcome:allowed",
+          () ->
+              index.audit(
+                  scope,
+                  AuditFilter.builder()
+                      .q(
+                          "\"upstream timeout\" AND resource:res-"
+                              + random.nextInt(50)
+                              + " AND NOT outcome:allowed")
+                      .build(),
+                  PageRequest.first(100)));
+      measure(
+          "audit by principal + time window (1 day)",
+          () -> {
+            Instant from = T0.plusSeconds(random.nextInt(Math.max(1, records / 10)));
+            return index.audit(
+                scope,
+                AuditFilter.builder()
+                    .principal("user-" + random.nextInt(PRINCIPALS))
+                    .from(from)
+                    .to(from.plusSeconds(86_400))
+                    .build(),
+                PageRequest.first(100));
+          });
       String[] deep = {null};
-      measure("descendants of a root with " + DESCENDANTS + "+ descendants, page of 100 (walking all pages)", () -> {
-        Page<TokenNode> page = index.descendants(TENANT, "root-big", new PageRequest(100, deep[0]));
-        deep[0] = page.nextCursor();
-        return page;
-      });
-      measure("audit page 50 deep by cursor, hot actor", new Query() {
-        String cursor;
-        int n;
+      measure(
+          "descendants of a root with "
+              + DESCENDANTS
+              + "+ descendants, page of 100 (walking all pages)",
+          () -> {
+            Page<TokenNode> page =
+                index.descendants(TENANT, "root-big", new PageRequest(100, deep[0]));
+            deep[0] = page.nextCursor();
+            return page;
+          });
+      measure(
+          "audit page 50 deep by cursor, hot actor",
+          new Query() {
+            String cursor;
+            int n;
 
-        @Override
-        public Page<?> run() throws InvalidQueryException {
-          if (n++ % 50 == 0) {
-            cursor = null;
-          }
-          Page<AuditRecord> p = index.audit(scope, AuditFilter.builder().actor(HOT_ACTOR).build(), new PageRequest(100, cursor));
-          cursor = p.nextCursor();
-          return p;
-        }
-      });
+            @Override
+            public Page<?> run() throws InvalidQueryException {
+              if (n++ % 50 == 0) {
+                cursor = null;
+              }
+              Page<AuditRecord> p =
+                  index.audit(
+                      scope,
+                      AuditFilter.builder().actor(HOT_ACTOR).build(),
+                      new PageRequest(100, cursor));
+              cursor = p.nextCursor();
+              return p;
+            }
+          });
     }
     deleteRecursively(dir);
   }
@@ -177,12 +239,21 @@ class IndexBenchIT {
       double cpuSecs = (processCpuNanos() - cpuStart) / 1e9;
       double secs = (System.nanoTime() - start) / 1e9;
       long peak = peakHeap();
-      System.out.printf("[bench] indexer path: %d audit records (decode + addDocument, value bytes stored as they came)"
-          + " in %.1f s: %.0f docs/s wall, %.0f docs per JVM CPU-second (%.1f CPU-s, merges and reopens included),"
-          + " %.0f per CPU-second of the writing thread; peak heap %d MB over the %d MB of encoded input held"
-          + " (max heap %d MB); index size %d MB%n", records, secs, records / secs, records / cpuSecs, cpuSecs,
-          records / (threadCpu / 1e9), Math.max(0, peak - heapBefore) >> 20, heapBefore >> 20,
-          Runtime.getRuntime().maxMemory() >> 20, size(dir) >> 20);
+      System.out.printf(
+          "[bench] indexer path: %d audit records (decode + addDocument, value bytes stored as they came)"
+              + " in %.1f s: %.0f docs/s wall, %.0f docs per JVM CPU-second (%.1f CPU-s, merges and reopens included),"
+              + " %.0f per CPU-second of the writing thread; peak heap %d MB over the %d MB of encoded input held"
+              + " (max heap %d MB); index size %d MB%n",
+          records,
+          secs,
+          records / secs,
+          records / cpuSecs,
+          cpuSecs,
+          records / (threadCpu / 1e9),
+          Math.max(0, peak - heapBefore) >> 20,
+          heapBefore >> 20,
+          Runtime.getRuntime().maxMemory() >> 20,
+          size(dir) >> 20);
     }
     deleteRecursively(dir);
   }
@@ -195,20 +266,27 @@ class IndexBenchIT {
   }
 
   static void resetPeaks() {
-    java.lang.management.ManagementFactory.getMemoryPoolMXBeans().forEach(java.lang.management.MemoryPoolMXBean::resetPeakUsage);
+    java.lang.management.ManagementFactory.getMemoryPoolMXBeans()
+        .forEach(java.lang.management.MemoryPoolMXBean::resetPeakUsage);
   }
 
-  /** Sum of the heap pools' peaks since {@link #resetPeaks()}: an upper bound of the heap in use at once. */
+  /**
+   * Sum of the heap pools' peaks since {@link #resetPeaks()}: an upper bound of the heap in use at
+   * once.
+   */
   static long peakHeap() {
     return java.lang.management.ManagementFactory.getMemoryPoolMXBeans().stream()
         .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP)
-        .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+        .mapToLong(p -> p.getPeakUsage().getUsed())
+        .sum();
   }
 
-  static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+  static final java.lang.management.ThreadMXBean THREADS =
+      java.lang.management.ManagementFactory.getThreadMXBean();
 
   static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
   }
 
@@ -234,10 +312,17 @@ class IndexBenchIT {
     }
     Arrays.sort(micros);
     Arrays.sort(cpuMicros);
-    // Wall time suffers from whatever else runs on the machine; the query thread's CPU time does not.
-    System.out.printf("[bench] %-92s wall p50 %6.2f p99 %6.2f max %7.2f ms | cpu p50 %6.2f p99 %6.2f ms | %.0f items%n",
-        name, micros[QUERIES / 2] / 1000.0, micros[(int) (QUERIES * 0.99)] / 1000.0, micros[QUERIES - 1] / 1000.0,
-        cpuMicros[QUERIES / 2] / 1000.0, cpuMicros[(int) (QUERIES * 0.99)] / 1000.0, items / (double) QUERIES);
+    // Wall time suffers from whatever else runs on the machine; the query thread's CPU time does
+    // not.
+    System.out.printf(
+        "[bench] %-92s wall p50 %6.2f p99 %6.2f max %7.2f ms | cpu p50 %6.2f p99 %6.2f ms | %.0f items%n",
+        name,
+        micros[QUERIES / 2] / 1000.0,
+        micros[(int) (QUERIES * 0.99)] / 1000.0,
+        micros[QUERIES - 1] / 1000.0,
+        cpuMicros[QUERIES / 2] / 1000.0,
+        cpuMicros[(int) (QUERIES * 0.99)] / 1000.0,
+        items / (double) QUERIES);
   }
 
   static void put(LedgerIndex index, AuditRecord r) {
@@ -253,12 +338,16 @@ class IndexBenchIT {
     List<Hop> chain = new ArrayList<>(depth);
     for (int h = 0; h < depth; h++) {
       String actor = random.nextInt(10) == 0 ? HOT_ACTOR : "agent-" + random.nextInt(ACTORS);
-      chain.add(Hop.newBuilder().setTokenId("tok-" + i + "-" + h).setActor(actor)
-          .setVia(h == 0 ? Via.issued : Via.exchanged).build());
+      chain.add(
+          Hop.newBuilder()
+              .setTokenId("tok-" + i + "-" + h)
+              .setActor(actor)
+              .setVia(h == 0 ? Via.issued : Via.exchanged)
+              .build());
     }
     boolean timeout = random.nextInt(20) == 0;
-    List<ViolationKind> violations = random.nextInt(50) == 0
-        ? List.of(ViolationKind.values()[random.nextInt(10)]) : List.of();
+    List<ViolationKind> violations =
+        random.nextInt(50) == 0 ? List.of(ViolationKind.values()[random.nextInt(10)]) : List.of();
     return AuditRecord.newBuilder()
         .setTenant(TENANT)
         .setEventId("ev-" + i)
@@ -283,7 +372,12 @@ class IndexBenchIT {
   static TokenNode token(String id, List<String> chainIds, int i) {
     List<Hop> chain = new ArrayList<>();
     for (int h = 0; h < chainIds.size(); h++) {
-      chain.add(Hop.newBuilder().setTokenId(chainIds.get(h)).setActor("agent-" + h).setVia(h == 0 ? Via.issued : Via.exchanged).build());
+      chain.add(
+          Hop.newBuilder()
+              .setTokenId(chainIds.get(h))
+              .setActor("agent-" + h)
+              .setVia(h == 0 ? Via.issued : Via.exchanged)
+              .build());
     }
     return TokenNode.newBuilder()
         .setTenant(TENANT)

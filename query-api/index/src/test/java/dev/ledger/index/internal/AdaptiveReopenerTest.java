@@ -22,9 +22,11 @@ class AdaptiveReopenerTest {
     long max = Duration.ofMillis(500).toNanos();
     long second = Duration.ofSeconds(1).toNanos();
     assertThat(AdaptiveReopener.next(0, second, min, max)).as("idle").isEqualTo(min);
-    assertThat(AdaptiveReopener.next(100, Duration.ofMillis(100).toNanos(), min, max)).as("1,000 writes/s")
+    assertThat(AdaptiveReopener.next(100, Duration.ofMillis(100).toNanos(), min, max))
+        .as("1,000 writes/s")
         .isEqualTo(Duration.ofMillis(50).toNanos());
-    assertThat(AdaptiveReopener.next(5_000, Duration.ofMillis(500).toNanos(), min, max)).as("10,000 writes/s")
+    assertThat(AdaptiveReopener.next(5_000, Duration.ofMillis(500).toNanos(), min, max))
+        .as("10,000 writes/s")
         .isEqualTo(Duration.ofMillis(275).toNanos());
     assertThat(AdaptiveReopener.next(50_000, second, min, max)).as("busy").isEqualTo(max);
   }
@@ -32,10 +34,11 @@ class AdaptiveReopenerTest {
   @Test
   void aWaiterDoesNotWaitForTheSchedule() throws Exception {
     try (ByteBuffersDirectory dir = new ByteBuffersDirectory();
-         IndexWriter writer = new IndexWriter(dir, new IndexWriterConfig());
-         SearcherManager searchers = new SearcherManager(writer, null);
-         AdaptiveReopener reopener = new AdaptiveReopener(writer, searchers, Duration.ofMinutes(10),
-             Duration.ofMinutes(10), "test-reopen")) {
+        IndexWriter writer = new IndexWriter(dir, new IndexWriterConfig());
+        SearcherManager searchers = new SearcherManager(writer, null);
+        AdaptiveReopener reopener =
+            new AdaptiveReopener(
+                writer, searchers, Duration.ofMinutes(10), Duration.ofMinutes(10), "test-reopen")) {
       Document d = new Document();
       d.add(new StringField("f", "v", Field.Store.NO));
       long gen = writer.addDocument(d);

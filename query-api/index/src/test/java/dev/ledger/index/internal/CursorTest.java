@@ -32,10 +32,15 @@ class CursorTest {
   void refusesGarbageAndCursorsOfOtherLists() {
     String alerts = new Cursor("alert", 1, "x").encode();
     assertThatThrownBy(() -> Cursor.decode(alerts, "audit")).hasMessageContaining("another list");
-    assertThatThrownBy(() -> Cursor.decode("%%%", "audit")).isInstanceOf(IllegalArgumentException.class);
-    String noNumber = Base64.getUrlEncoder().encodeToString("v1\naudit\nten\nx".getBytes(StandardCharsets.UTF_8));
-    assertThatThrownBy(() -> Cursor.decode(noNumber, "audit")).isInstanceOf(IllegalArgumentException.class);
-    String oldVersion = Base64.getUrlEncoder().encodeToString("v0\naudit\n1\nx".getBytes(StandardCharsets.UTF_8));
-    assertThatThrownBy(() -> Cursor.decode(oldVersion, "audit")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Cursor.decode("%%%", "audit"))
+        .isInstanceOf(IllegalArgumentException.class);
+    String noNumber =
+        Base64.getUrlEncoder().encodeToString("v1\naudit\nten\nx".getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> Cursor.decode(noNumber, "audit"))
+        .isInstanceOf(IllegalArgumentException.class);
+    String oldVersion =
+        Base64.getUrlEncoder().encodeToString("v0\naudit\n1\nx".getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> Cursor.decode(oldVersion, "audit"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

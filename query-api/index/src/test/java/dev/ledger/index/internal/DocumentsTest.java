@@ -28,14 +28,25 @@ class DocumentsTest {
   }
 
   static List<String> values(Document d, String field) {
-    return Arrays.stream(d.getFields(field)).filter(f -> f.fieldType().indexOptions() != org.apache.lucene.index.IndexOptions.NONE)
-        .map(IndexableField::stringValue).toList();
+    return Arrays.stream(d.getFields(field))
+        .filter(f -> f.fieldType().indexOptions() != org.apache.lucene.index.IndexOptions.NONE)
+        .map(IndexableField::stringValue)
+        .toList();
   }
 
   @Test
   void aTokenCarriesEveryAncestorButItself() {
-    TokenNode t = TokenNode.newBuilder().setTenant("acme").setTokenId("leaf").setParentId("mid").setRootId("root")
-        .setChain(chain()).setStatus(TokenStatus.active).setVia(Via.attenuated).setIssuedAt(T).build();
+    TokenNode t =
+        TokenNode.newBuilder()
+            .setTenant("acme")
+            .setTokenId("leaf")
+            .setParentId("mid")
+            .setRootId("root")
+            .setChain(chain())
+            .setStatus(TokenStatus.active)
+            .setVia(Via.attenuated)
+            .setIssuedAt(T)
+            .build();
     Document d = Documents.token(t);
     assertThat(values(d, Fields.ANCESTOR)).containsExactly("root", "mid");
     assertThat(values(d, Fields.ACTOR)).containsExactly("agent-a", "agent-b");
@@ -45,9 +56,19 @@ class DocumentsTest {
 
   @Test
   void anAuditRecordCarriesEveryActorOfTheChainAndTheCatchAll() {
-    AuditRecord r = AuditRecord.newBuilder().setTenant("acme").setEventId("e1").setType("token.used").setOccurredAt(T)
-        .setTokenId("leaf").setPrincipal("alice").setActor("presenter").setChain(chain())
-        .setViolations(List.of(ViolationKind.holder_mismatch, ViolationKind.holder_mismatch)).setReason("wrong holder").build();
+    AuditRecord r =
+        AuditRecord.newBuilder()
+            .setTenant("acme")
+            .setEventId("e1")
+            .setType("token.used")
+            .setOccurredAt(T)
+            .setTokenId("leaf")
+            .setPrincipal("alice")
+            .setActor("presenter")
+            .setChain(chain())
+            .setViolations(List.of(ViolationKind.holder_mismatch, ViolationKind.holder_mismatch))
+            .setReason("wrong holder")
+            .build();
     Document d = Documents.audit(r);
     assertThat(values(d, Fields.ACTOR)).containsExactly("agent-a", "agent-b", "presenter");
     assertThat(values(d, Fields.VIOLATION)).containsExactly("holder_mismatch");
@@ -59,11 +80,18 @@ class DocumentsTest {
 
   @Test
   void aTombstoneKeepsItsKeyAndSequenceButNoRecord() {
-    RevocationNotice n = RevocationNotice.newBuilder().setTenant("acme").setTokenId("x").setRevocationCause("x")
-        .setRevokedAt(T).setNotifiedAt(T.plusSeconds(1)).build();
+    RevocationNotice n =
+        RevocationNotice.newBuilder()
+            .setTenant("acme")
+            .setTokenId("x")
+            .setRevocationCause("x")
+            .setRevokedAt(T)
+            .setNotifiedAt(T.plusSeconds(1))
+            .build();
     Document live = Documents.revocation("acme", "x", n, 5);
     Document tomb = Documents.revocation("acme", "x", null, 6);
-    assertThat(live.getField(Fields.TIME).numericValue().longValue()).as("sorted by notification time")
+    assertThat(live.getField(Fields.TIME).numericValue().longValue())
+        .as("sorted by notification time")
         .isEqualTo(T.plusSeconds(1).toEpochMilli());
     assertThat(values(live, Fields.LIVE)).containsExactly("true");
     assertThat(values(tomb, Fields.LIVE)).containsExactly("false");
@@ -74,12 +102,22 @@ class DocumentsTest {
 
   @Test
   void theStoredRecordIsTheKafkaValueAsItCame() {
-    AuditRecord r = AuditRecord.newBuilder().setTenant("acme").setEventId("e1").setType("token.used").setOccurredAt(T)
-        .setTokenId("leaf").setChain(chain()).build();
-    byte[] value = dev.ledger.schemas.Topics.AUDIT.valueSerde().serializer().serialize("ledger.audit", r);
-    org.apache.lucene.util.BytesRef stored = Documents.audit(r, value).getBinaryValue(Fields.RECORD);
+    AuditRecord r =
+        AuditRecord.newBuilder()
+            .setTenant("acme")
+            .setEventId("e1")
+            .setType("token.used")
+            .setOccurredAt(T)
+            .setTokenId("leaf")
+            .setChain(chain())
+            .build();
+    byte[] value =
+        dev.ledger.schemas.Topics.AUDIT.valueSerde().serializer().serialize("ledger.audit", r);
+    org.apache.lucene.util.BytesRef stored =
+        Documents.audit(r, value).getBinaryValue(Fields.RECORD);
     assertThat(stored.bytes).as("the same bytes, not encoded again").isSameAs(value);
     assertThat(Documents.decodeAudit(stored)).isEqualTo(r);
-    assertThat(values(Documents.audit(r, value), Fields.CHAIN)).containsExactly("root", "mid", "leaf");
+    assertThat(values(Documents.audit(r, value), Fields.CHAIN))
+        .containsExactly("root", "mid", "leaf");
   }
 }

@@ -9,131 +9,154 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * How the SSF transmitter runs. Build with {@link #builder(Path)}; {@link Builder#build()} checks every value and
- * names every problem at once.
+ * How the SSF transmitter runs. Build with {@link #builder(Path)}; {@link Builder#build()} checks
+ * every value and names every problem at once.
  *
- * @param keyDir              where the RSA signing key lives ({@code ssf-signing-key.json}, 0600), normally {@code data/}
- * @param issuer              the public base URL: the SETs' {@code iss} and the prefix of every endpoint; asked for
- *                            each request, so a server on port 0 can supply it once it listens
- * @param defaultSubjects     {@code ALL}: every stream gets every revocation of its tenant; {@code NONE}: only those
- *                            of the subjects added to it
- * @param pushDeadLetterAfter a push SET that keeps failing this long is dead-lettered (counted in the status) and
- *                            the stream moves on
- * @param pushMinBackoff      first wait after a failed push, doubling up to {@code pushMaxBackoff}
- * @param pushMaxBackoff      longest wait between two attempts
- * @param pushTimeout         connect and response timeout of one push
- * @param maxStreamsPerReceiver streams one credential may own; one more is refused with 409 (SSF 1.0 section 8.1.1.1)
- * @param maxLongPoll         longest a poll with {@code returnImmediately: false} waits
+ * @param keyDir where the RSA signing key lives ({@code ssf-signing-key.json}, 0600), normally
+ *     {@code data/}
+ * @param issuer the public base URL: the SETs' {@code iss} and the prefix of every endpoint; asked
+ *     for each request, so a server on port 0 can supply it once it listens
+ * @param defaultSubjects {@code ALL}: every stream gets every revocation of its tenant; {@code
+ *     NONE}: only those of the subjects added to it
+ * @param pushDeadLetterAfter a push SET that keeps failing this long is dead-lettered (counted in
+ *     the status) and the stream moves on
+ * @param pushMinBackoff first wait after a failed push, doubling up to {@code pushMaxBackoff}
+ * @param pushMaxBackoff longest wait between two attempts
+ * @param pushTimeout connect and response timeout of one push
+ * @param maxStreamsPerReceiver streams one credential may own; one more is refused with 409 (SSF
+ *     1.0 section 8.1.1.1)
+ * @param maxLongPoll longest a poll with {@code returnImmediately: false} waits
  */
-public record SsfSettings(Path keyDir, Supplier<URI> issuer, String defaultSubjects, Duration pushDeadLetterAfter,
-                          Duration pushMinBackoff, Duration pushMaxBackoff, Duration pushTimeout,
-                          int maxStreamsPerReceiver, Duration maxLongPoll) {
+public record SsfSettings(
+    Path keyDir,
+    Supplier<URI> issuer,
+    String defaultSubjects,
+    Duration pushDeadLetterAfter,
+    Duration pushMinBackoff,
+    Duration pushMaxBackoff,
+    Duration pushTimeout,
+    int maxStreamsPerReceiver,
+    Duration maxLongPoll) {
 
-    public static Builder builder(Path keyDir) {
-        return new Builder(keyDir);
+  public static Builder builder(Path keyDir) {
+    return new Builder(keyDir);
+  }
+
+  /**
+   * @return the issuer without a trailing slash, e.g. {@code http://127.0.0.1:8080}
+   */
+  public String issuerUrl() {
+    String url = issuer.get().toString();
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  /** Builder with the defaults of CONTRACT.md section 6. */
+  public static final class Builder {
+    private final Path keyDir;
+    private Supplier<URI> issuer = () -> URI.create("http://127.0.0.1:8080");
+    private String defaultSubjects = "ALL";
+    private Duration pushDeadLetterAfter = Duration.ofHours(1);
+    private Duration pushMinBackoff = Duration.ofMillis(200);
+    private Duration pushMaxBackoff = Duration.ofSeconds(30);
+    private Duration pushTimeout = Duration.ofSeconds(10);
+    private int maxStreamsPerReceiver = 100;
+    private Duration maxLongPoll = Duration.ofSeconds(25);
+
+    private Builder(Path keyDir) {
+      this.keyDir = keyDir;
     }
 
-    /** @return the issuer without a trailing slash, e.g. {@code http://127.0.0.1:8080} */
-    public String issuerUrl() {
-        String url = issuer.get().toString();
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    public Builder issuer(URI issuer) {
+      return issuer(() -> issuer);
     }
 
-    /** Builder with the defaults of CONTRACT.md section 6. */
-    public static final class Builder {
-        private final Path keyDir;
-        private Supplier<URI> issuer = () -> URI.create("http://127.0.0.1:8080");
-        private String defaultSubjects = "ALL";
-        private Duration pushDeadLetterAfter = Duration.ofHours(1);
-        private Duration pushMinBackoff = Duration.ofMillis(200);
-        private Duration pushMaxBackoff = Duration.ofSeconds(30);
-        private Duration pushTimeout = Duration.ofSeconds(10);
-        private int maxStreamsPerReceiver = 100;
-        private Duration maxLongPoll = Duration.ofSeconds(25);
-
-        private Builder(Path keyDir) {
-            this.keyDir = keyDir;
-        }
-
-        public Builder issuer(URI issuer) {
-            return issuer(() -> issuer);
-        }
-
-        public Builder issuer(Supplier<URI> issuer) {
-            this.issuer = issuer;
-            return this;
-        }
-
-        public Builder defaultSubjects(String value) {
-            this.defaultSubjects = value;
-            return this;
-        }
-
-        public Builder pushDeadLetterAfter(Duration value) {
-            this.pushDeadLetterAfter = value;
-            return this;
-        }
-
-        public Builder pushBackoff(Duration min, Duration max) {
-            this.pushMinBackoff = min;
-            this.pushMaxBackoff = max;
-            return this;
-        }
-
-        public Builder pushTimeout(Duration value) {
-            this.pushTimeout = value;
-            return this;
-        }
-
-        public Builder maxStreamsPerReceiver(int value) {
-            this.maxStreamsPerReceiver = value;
-            return this;
-        }
-
-        public Builder maxLongPoll(Duration value) {
-            this.maxLongPoll = value;
-            return this;
-        }
-
-        /** @throws IllegalArgumentException listing every invalid value */
-        public SsfSettings build() {
-            List<String> problems = new ArrayList<>();
-            if (keyDir == null) {
-                problems.add("keyDir is required");
-            }
-            if (issuer == null) {
-                problems.add("issuer is required");
-            }
-            if (!"ALL".equals(defaultSubjects) && !"NONE".equals(defaultSubjects)) {
-                problems.add("defaultSubjects must be ALL or NONE, not " + defaultSubjects);
-            }
-            positive(problems, "pushDeadLetterAfter", pushDeadLetterAfter);
-            positive(problems, "pushMinBackoff", pushMinBackoff);
-            positive(problems, "pushMaxBackoff", pushMaxBackoff);
-            positive(problems, "pushTimeout", pushTimeout);
-            positive(problems, "maxLongPoll", maxLongPoll);
-            if (pushMinBackoff != null && pushMaxBackoff != null && pushMaxBackoff.compareTo(pushMinBackoff) < 0) {
-                problems.add("pushMaxBackoff must not be shorter than pushMinBackoff");
-            }
-            if (maxStreamsPerReceiver < 1) {
-                problems.add("maxStreamsPerReceiver must be at least 1");
-            }
-            if (!problems.isEmpty()) {
-                throw new IllegalArgumentException("invalid SSF settings: " + String.join("; ", problems));
-            }
-            return new SsfSettings(keyDir, issuer, defaultSubjects, pushDeadLetterAfter, pushMinBackoff,
-                pushMaxBackoff, pushTimeout, maxStreamsPerReceiver, maxLongPoll);
-        }
-
-        private static void positive(List<String> problems, String name, Duration value) {
-            if (value == null || value.isNegative() || value.isZero()) {
-                problems.add(name + " must be a positive duration");
-            }
-        }
+    public Builder issuer(Supplier<URI> issuer) {
+      this.issuer = issuer;
+      return this;
     }
 
-    public SsfSettings {
-        Objects.requireNonNull(keyDir, "keyDir");
-        Objects.requireNonNull(issuer, "issuer");
+    public Builder defaultSubjects(String value) {
+      this.defaultSubjects = value;
+      return this;
     }
+
+    public Builder pushDeadLetterAfter(Duration value) {
+      this.pushDeadLetterAfter = value;
+      return this;
+    }
+
+    public Builder pushBackoff(Duration min, Duration max) {
+      this.pushMinBackoff = min;
+      this.pushMaxBackoff = max;
+      return this;
+    }
+
+    public Builder pushTimeout(Duration value) {
+      this.pushTimeout = value;
+      return this;
+    }
+
+    public Builder maxStreamsPerReceiver(int value) {
+      this.maxStreamsPerReceiver = value;
+      return this;
+    }
+
+    public Builder maxLongPoll(Duration value) {
+      this.maxLongPoll = value;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException listing every invalid value
+     */
+    public SsfSettings build() {
+      List<String> problems = new ArrayList<>();
+      if (keyDir == null) {
+        problems.add("keyDir is required");
+      }
+      if (issuer == null) {
+        problems.add("issuer is required");
+      }
+      if (!"ALL".equals(defaultSubjects) && !"NONE".equals(defaultSubjects)) {
+        problems.add("defaultSubjects must be ALL or NONE, not " + defaultSubjects);
+      }
+      positive(problems, "pushDeadLetterAfter", pushDeadLetterAfter);
+      positive(problems, "pushMinBackoff", pushMinBackoff);
+      positive(problems, "pushMaxBackoff", pushMaxBackoff);
+      positive(problems, "pushTimeout", pushTimeout);
+      positive(problems, "maxLongPoll", maxLongPoll);
+      if (pushMinBackoff != null
+          && pushMaxBackoff != null
+          && pushMaxBackoff.compareTo(pushMinBackoff) < 0) {
+        problems.add("pushMaxBackoff must not be shorter than pushMinBackoff");
+      }
+      if (maxStreamsPerReceiver < 1) {
+        problems.add("maxStreamsPerReceiver must be at least 1");
+      }
+      if (!problems.isEmpty()) {
+        throw new IllegalArgumentException("invalid SSF settings: " + String.join("; ", problems));
+      }
+      return new SsfSettings(
+          keyDir,
+          issuer,
+          defaultSubjects,
+          pushDeadLetterAfter,
+          pushMinBackoff,
+          pushMaxBackoff,
+          pushTimeout,
+          maxStreamsPerReceiver,
+          maxLongPoll);
+    }
+
+    private static void positive(List<String> problems, String name, Duration value) {
+      if (value == null || value.isNegative() || value.isZero()) {
+        problems.add(name + " must be a positive duration");
+      }
+    }
+  }
+
+  public SsfSettings {
+    Objects.requireNonNull(keyDir, "keyDir");
+    Objects.requireNonNull(issuer, "issuer");
+  }
 }

@@ -18,9 +18,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The ledger as an OpenID Shared Signals (SSF 1.0) transmitter: its signing key, its streams (kept on
- * {@code ledger.ssf.streams}) and their delivery, push or poll, from {@code ledger.revocations}. Hand it to
- * {@link dev.ledger.api.ApiContext} and the API serves discovery, stream management and poll endpoints.
+ * The ledger as an OpenID Shared Signals (SSF 1.0) transmitter: its signing key, its streams (kept
+ * on {@code ledger.ssf.streams}) and their delivery, push or poll, from {@code ledger.revocations}.
+ * Hand it to {@link dev.ledger.api.ApiContext} and the API serves discovery, stream management and
+ * poll endpoints.
  *
  * <pre>{@code
  * try (SsfTransmitter ssf = SsfTransmitter.start(SsfSettings.builder(dataDir).build(), kafka.config(), index)) {
@@ -30,92 +31,106 @@ import java.util.Optional;
  * }</pre>
  */
 public final class SsfTransmitter implements AutoCloseable {
-    private final SsfSettings settings;
-    private final RSAKey key;
-    private final Deliveries deliveries;
-    private final StreamStore store;
+  private final SsfSettings settings;
+  private final RSAKey key;
+  private final Deliveries deliveries;
+  private final StreamStore store;
 
-    private SsfTransmitter(SsfSettings settings, RSAKey key, Deliveries deliveries, StreamStore store) {
-        this.settings = settings;
-        this.key = key;
-        this.deliveries = deliveries;
-        this.store = store;
+  private SsfTransmitter(
+      SsfSettings settings, RSAKey key, Deliveries deliveries, StreamStore store) {
+    this.settings = settings;
+    this.key = key;
+    this.deliveries = deliveries;
+    this.store = store;
+  }
+
+  /**
+   * Loads or creates the signing key, reads every stream from Kafka and starts their delivery.
+   *
+   * @param kafka client settings of the ledger's cluster (bootstrap servers, login)
+   * @param index where a revoked token's issuer and chain are looked up; null to send what the
+   *     notice says
+   * @throws UncheckedIOException when the key cannot be read or created
+   */
+  public static SsfTransmitter start(
+      SsfSettings settings, Map<String, Object> kafka, LedgerIndex index) {
+    RSAKey key;
+    try {
+      key = SigningKey.loadOrCreate(settings.keyDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot load or create the SSF signing key in " + settings.keyDir(), e);
     }
-
-    /**
-     * Loads or creates the signing key, reads every stream from Kafka and starts their delivery.
-     *
-     * @param kafka client settings of the ledger's cluster (bootstrap servers, login)
-     * @param index where a revoked token's issuer and chain are looked up; null to send what the notice says
-     * @throws UncheckedIOException when the key cannot be read or created
-     */
-    public static SsfTransmitter start(SsfSettings settings, Map<String, Object> kafka, LedgerIndex index) {
-        RSAKey key;
-        try {
-            key = SigningKey.loadOrCreate(settings.keyDir());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot load or create the SSF signing key in " + settings.keyDir(), e);
-        }
-        Deliveries deliveries = new Deliveries(kafka, settings, new SetFactory(key),
+    Deliveries deliveries =
+        new Deliveries(
+            kafka,
+            settings,
+            new SetFactory(key),
             (tenant, tokenId) -> lineage(index, tenant, tokenId));
-        try {
-            StreamStore store = StreamStore.start(kafka, Topics.SSF_STREAMS, deliveries::changed, Duration.ofSeconds(60));
-            return new SsfTransmitter(settings, key, deliveries, store);
-        } catch (RuntimeException e) {
-            deliveries.close();
-            throw e;
-        }
+    try {
+      StreamStore store =
+          StreamStore.start(kafka, Topics.SSF_STREAMS, deliveries::changed, Duration.ofSeconds(60));
+      return new SsfTransmitter(settings, key, deliveries, store);
+    } catch (RuntimeException e) {
+      deliveries.close();
+      throw e;
     }
+  }
 
-    private static Optional<SetFactory.Lineage> lineage(LedgerIndex index, String tenant, String tokenId) {
-        if (index == null) {
-            return Optional.empty();
-        }
-        Optional<TokenNode> node = index.token(tenant, tokenId);
-        // A pending version (its chain not yet resolved: no root) names no issuer either; treat it as not yet known, so
-        // a fresh notice waits for the resolved version as it waits for an unindexed token.
-        if (node.isEmpty() || node.get().getRootId() == null) {
-            return Optional.empty();
-        }
-        List<String> chain = node.get().getChain().stream().map(Hop::getTokenId).toList();
-        String issuer = node.get().getIssuer();
-        // A token made offline (attenuated) has no issuer of its own: the one of its chain's root is its effective one.
-        if (issuer == null && node.get().getRootId() != null) {
-            issuer = index.token(tenant, node.get().getRootId()).map(TokenNode::getIssuer).orElse(null);
-        }
-        return Optional.of(new SetFactory.Lineage(issuer, chain));
+  private static Optional<SetFactory.Lineage> lineage(
+      LedgerIndex index, String tenant, String tokenId) {
+    if (index == null) {
+      return Optional.empty();
     }
+    Optional<TokenNode> node = index.token(tenant, tokenId);
+    // A pending version (its chain not yet resolved: no root) names no issuer either; treat it as
+    // not yet known, so
+    // a fresh notice waits for the resolved version as it waits for an unindexed token.
+    if (node.isEmpty() || node.get().getRootId() == null) {
+      return Optional.empty();
+    }
+    List<String> chain = node.get().getChain().stream().map(Hop::getTokenId).toList();
+    String issuer = node.get().getIssuer();
+    // A token made offline (attenuated) has no issuer of its own: the one of its chain's root is
+    // its effective one.
+    if (issuer == null && node.get().getRootId() != null) {
+      issuer = index.token(tenant, node.get().getRootId()).map(TokenNode::getIssuer).orElse(null);
+    }
+    return Optional.of(new SetFactory.Lineage(issuer, chain));
+  }
 
-    /**
-     * Starts the push streams' delivery. Call it once the API listens: SETs carry the issuer, which may be the
-     * server's own address. Poll streams need no call.
-     */
-    public void startPushing() {
-        deliveries.startPushing();
-    }
+  /**
+   * Starts the push streams' delivery. Call it once the API listens: SETs carry the issuer, which
+   * may be the server's own address. Poll streams need no call.
+   */
+  public void startPushing() {
+    deliveries.startPushing();
+  }
 
-    public SsfSettings settings() {
-        return settings;
-    }
+  public SsfSettings settings() {
+    return settings;
+  }
 
-    /** @return the public keys that verify the SETs, served at {@code jwks_uri} */
-    public JWKSet publicKeys() {
-        return SigningKey.publicSet(key);
-    }
+  /**
+   * @return the public keys that verify the SETs, served at {@code jwks_uri}
+   */
+  public JWKSet publicKeys() {
+    return SigningKey.publicSet(key);
+  }
 
-    /** The streams (for the routes). */
-    public StreamStore store() {
-        return store;
-    }
+  /** The streams (for the routes). */
+  public StreamStore store() {
+    return store;
+  }
 
-    /** Their delivery (for the routes). */
-    public Deliveries deliveries() {
-        return deliveries;
-    }
+  /** Their delivery (for the routes). */
+  public Deliveries deliveries() {
+    return deliveries;
+  }
 
-    @Override
-    public void close() {
-        store.close();
-        deliveries.close();
-    }
+  @Override
+  public void close() {
+    store.close();
+    deliveries.close();
+  }
 }

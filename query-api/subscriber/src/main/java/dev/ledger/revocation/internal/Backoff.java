@@ -25,7 +25,8 @@ final class Backoff {
     long base = current;
     current = Math.min(maxNanos, current * 2);
     long jitter = base / 5;
-    long wait = base + (jitter == 0 ? 0 : ThreadLocalRandom.current().nextLong(-jitter, jitter + 1));
+    long wait =
+        base + (jitter == 0 ? 0 : ThreadLocalRandom.current().nextLong(-jitter, jitter + 1));
     return Duration.ofNanos(Math.min(maxNanos, Math.max(minNanos, wait)));
   }
 

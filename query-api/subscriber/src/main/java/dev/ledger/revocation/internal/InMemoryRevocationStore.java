@@ -7,9 +7,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The in-memory store: one concurrent map per tenant, token id to a compact entry. Two levels so
- * that a lookup does not build a {@code tenant/token_id} string; the entry keeps only what
- * {@link Revocation} needs, as primitives, no copy of the token id when the token was revoked itself,
- * and one shared copy of a cause that many descendants share: about 150 bytes per revocation with
+ * that a lookup does not build a {@code tenant/token_id} string; the entry keeps only what {@link
+ * Revocation} needs, as primitives, no copy of the token id when the token was revoked itself, and
+ * one shared copy of a cause that many descendants share: about 150 bytes per revocation with
  * 11-character ids (docs/BENCHMARKS-revocation.md).
  */
 public final class InMemoryRevocationStore implements RevocationStore {
@@ -19,8 +19,10 @@ public final class InMemoryRevocationStore implements RevocationStore {
   /** revocationCause null means the token itself. */
   private record Entry(long revokedAtMillis, long expiresAtMillis, String revocationCause) {}
 
-  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Entry>> tenants = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Entry>> tenants =
+      new ConcurrentHashMap<>();
   private final AtomicLong size = new AtomicLong();
+
   /**
    * Causes seen lately, by hash: a cascade gives many descendants the same cause, and sharing one
    * String instance instead of one copy per descendant saves ~50 bytes each. Only the writer thread
@@ -30,10 +32,13 @@ public final class InMemoryRevocationStore implements RevocationStore {
 
   @Override
   public void put(Revocation r) {
-    Entry entry = new Entry(r.revokedAt().toEpochMilli(),
-        r.expiresAt() == null ? NO_EXPIRY : r.expiresAt().toEpochMilli(),
-        r.inherited() ? shared(r.revocationCause()) : null);
-    if (tenants.computeIfAbsent(r.tenant(), t -> new ConcurrentHashMap<>()).put(r.tokenId(), entry) == null) {
+    Entry entry =
+        new Entry(
+            r.revokedAt().toEpochMilli(),
+            r.expiresAt() == null ? NO_EXPIRY : r.expiresAt().toEpochMilli(),
+            r.inherited() ? shared(r.revocationCause()) : null);
+    if (tenants.computeIfAbsent(r.tenant(), t -> new ConcurrentHashMap<>()).put(r.tokenId(), entry)
+        == null) {
       size.incrementAndGet();
     }
   }
@@ -71,7 +76,10 @@ public final class InMemoryRevocationStore implements RevocationStore {
     if (e == null) {
       return null;
     }
-    return new Revocation(tenant, tokenId, Instant.ofEpochMilli(e.revokedAtMillis),
+    return new Revocation(
+        tenant,
+        tokenId,
+        Instant.ofEpochMilli(e.revokedAtMillis),
         e.revocationCause == null ? tokenId : e.revocationCause,
         e.expiresAtMillis == NO_EXPIRY ? null : Instant.ofEpochMilli(e.expiresAtMillis));
   }

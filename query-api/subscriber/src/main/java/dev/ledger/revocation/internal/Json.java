@@ -8,9 +8,9 @@ import java.util.Map;
 /**
  * A small, strict JSON reader (RFC 8259) for the notices of the SSE stream, so that the schemas
  * artifact needs no JSON library. Objects become {@code Map<String, Object>} (insertion ordered),
- * arrays {@code List<Object>}, strings {@code String}, integers {@code Long} (or {@code Double} when
- * too large), other numbers {@code Double}, and {@code true}/{@code false}/{@code null} themselves.
- * Malformed input throws {@link IllegalArgumentException} naming the offset.
+ * arrays {@code List<Object>}, strings {@code String}, integers {@code Long} (or {@code Double}
+ * when too large), other numbers {@code Double}, and {@code true}/{@code false}/{@code null}
+ * themselves. Malformed input throws {@link IllegalArgumentException} naming the offset.
  */
 final class Json {
 

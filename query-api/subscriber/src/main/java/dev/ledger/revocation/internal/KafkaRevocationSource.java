@@ -1,7 +1,7 @@
 package dev.ledger.revocation.internal;
 
-import dev.ledger.revocation.Revocation;
 import dev.ledger.revocation.InvalidSettingsException;
+import dev.ledger.revocation.Revocation;
 import dev.ledger.revocation.RevocationSettings;
 import dev.ledger.schemas.LedgerKey;
 import dev.ledger.schemas.Topics;
@@ -29,10 +29,11 @@ import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Follows {@code ledger.revocations} with a plain consumer: every partition assigned by hand (no
- * consumer group, each resource server needs every notice), read from the beginning, read_committed.
- * Caught up once each partition's position reaches the end offset it had when first seen. A
- * background thread polls; Kafka errors are reported and retried with backoff, and the consumer
- * reconnects by itself after a broker restart, keeping its positions, so no notice is lost.
+ * consumer group, each resource server needs every notice), read from the beginning,
+ * read_committed. Caught up once each partition's position reaches the end offset it had when first
+ * seen. A background thread polls; Kafka errors are reported and retried with backoff, and the
+ * consumer reconnects by itself after a broker restart, keeping its positions, so no notice is
+ * lost.
  */
 public final class KafkaRevocationSource extends SourceCore {
 
@@ -42,7 +43,8 @@ public final class KafkaRevocationSource extends SourceCore {
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private final KafkaConsumer<byte[], byte[]> consumer;
-  private final Deserializer<RevocationNotice> values = Topics.REVOCATIONS.valueSerde().deserializer();
+  private final Deserializer<RevocationNotice> values =
+      Topics.REVOCATIONS.valueSerde().deserializer();
   private final PartitionProgress progress = new PartitionProgress();
   private final Backoff backoff;
   private volatile long lag = -1;
@@ -51,14 +53,17 @@ public final class KafkaRevocationSource extends SourceCore {
 
   private KafkaRevocationSource(RevocationSettings settings, RevocationStore store) {
     super(settings, store);
-    this.consumer = new KafkaConsumer<>(consumerConfig(settings), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.consumer =
+        new KafkaConsumer<>(
+            consumerConfig(settings), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     this.backoff = new Backoff(settings.reconnectBackoffMin(), settings.reconnectBackoffMax());
   }
 
   /**
    * Starts following; settings must have been checked ({@code problemsForKafka()} empty). Consumer
-   * properties Kafka refuses, and a store that cannot be opened, are an {@link InvalidSettingsException}.
-   * The store starts empty ({@link RevocationStore#open}): the topic is read from the beginning.
+   * properties Kafka refuses, and a store that cannot be opened, are an {@link
+   * InvalidSettingsException}. The store starts empty ({@link RevocationStore#open}): the topic is
+   * read from the beginning.
    */
   public static KafkaRevocationSource start(RevocationSettings settings) {
     RevocationStore store = RevocationStore.open(settings);
@@ -67,26 +72,34 @@ public final class KafkaRevocationSource extends SourceCore {
       source = new KafkaRevocationSource(settings, store);
     } catch (KafkaException e) {
       store.close();
-      throw new InvalidSettingsException(List.of("consumerConfig is not accepted by Kafka: " + e.getMessage()));
+      throw new InvalidSettingsException(
+          List.of("consumerConfig is not accepted by Kafka: " + e.getMessage()));
     }
     source.thread = source.startThread(source::run);
     return source;
   }
 
-  /** The consumer configuration: ours first, then the caller's extra properties (TLS, SASL) on top. */
+  /**
+   * The consumer configuration: ours first, then the caller's extra properties (TLS, SASL) on top.
+   */
   static Map<String, Object> consumerConfig(RevocationSettings settings) {
     Map<String, Object> config = new HashMap<>();
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-    config.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.clientName() + "-" + INSTANCES.incrementAndGet());
+    config.put(
+        ConsumerConfig.CLIENT_ID_CONFIG, settings.clientName() + "-" + INSTANCES.incrementAndGet());
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     // Compaction may remove the first offsets while we are down: start again from whatever is left.
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    // Notices are ~100 bytes: bigger fetches make the bootstrap of millions of them a few round trips.
+    // Notices are ~100 bytes: bigger fetches make the bootstrap of millions of them a few round
+    // trips.
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
     config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(8 * 1024 * 1024));
-    // partitionsFor() answers from cached metadata: refresh it as often as we look for new partitions.
-    config.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, String.valueOf(settings.partitionRecheck().toMillis()));
+    // partitionsFor() answers from cached metadata: refresh it as often as we look for new
+    // partitions.
+    config.put(
+        ConsumerConfig.METADATA_MAX_AGE_CONFIG,
+        String.valueOf(settings.partitionRecheck().toMillis()));
     config.putAll(settings.consumerConfig());
     return config;
   }
@@ -124,7 +137,9 @@ public final class KafkaRevocationSource extends SourceCore {
     }
   }
 
-  /** Assigns partitions not yet assigned (the topic may have grown) and refreshes the end offsets. */
+  /**
+   * Assigns partitions not yet assigned (the topic may have grown) and refreshes the end offsets.
+   */
   private void recheckPartitions() {
     List<PartitionInfo> infos = consumer.partitionsFor(settings.topic(), METADATA_TIMEOUT);
     if (infos == null || infos.isEmpty()) {
@@ -142,13 +157,14 @@ public final class KafkaRevocationSource extends SourceCore {
       consumer.seekToBeginning(added);
     }
     Map<TopicPartition, Long> ends = consumer.endOffsets(all, METADATA_TIMEOUT);
-    ends.forEach((tp, end) -> {
-      if (added.contains(tp) && !isCaughtUp()) {
-        progress.target(tp, end);
-      } else {
-        progress.end(tp, end);
-      }
-    });
+    ends.forEach(
+        (tp, end) -> {
+          if (added.contains(tp) && !isCaughtUp()) {
+            progress.target(tp, end);
+          } else {
+            progress.end(tp, end);
+          }
+        });
     contact();
     backoff.reset();
     nextRecheckNanos = System.nanoTime() + settings.partitionRecheck().toNanos();
@@ -157,7 +173,9 @@ public final class KafkaRevocationSource extends SourceCore {
   private void applyRecord(ConsumerRecord<byte[], byte[]> record) {
     LedgerKey key;
     try {
-      key = LedgerKey.parse(record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8));
+      key =
+          LedgerKey.parse(
+              record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8));
     } catch (IllegalArgumentException e) {
       skip(record.topic() + "-" + record.partition() + "@" + record.offset(), e);
       return;
@@ -174,8 +192,13 @@ public final class KafkaRevocationSource extends SourceCore {
       return;
     }
     // The key names the compacted slot a later tombstone will clear, so it wins over the body.
-    apply(new Revocation(key.tenant(), key.tokenId(), notice.getRevokedAt(), notice.getRevocationCause(),
-        notice.getExpiresAt()));
+    apply(
+        new Revocation(
+            key.tenant(),
+            key.tokenId(),
+            notice.getRevokedAt(),
+            notice.getRevocationCause(),
+            notice.getExpiresAt()));
   }
 
   private void updateProgress() {

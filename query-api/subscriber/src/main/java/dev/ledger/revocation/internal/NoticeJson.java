@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads the JSON of the SSE stream's events: a revocation notice (snake_case fields of
- * {@code RevocationNotice}, timestamps RFC 3339) or a tombstone ({@code tenant}, {@code token_id}).
- * Only the fields a {@link Revocation} needs are read; others are ignored. Problems throw
- * {@link IllegalArgumentException} listing all of them.
+ * Reads the JSON of the SSE stream's events: a revocation notice (snake_case fields of {@code
+ * RevocationNotice}, timestamps RFC 3339) or a tombstone ({@code tenant}, {@code token_id}). Only
+ * the fields a {@link Revocation} needs are read; others are ignored. Problems throw {@link
+ * IllegalArgumentException} listing all of them.
  */
 final class NoticeJson {
 
@@ -51,7 +51,8 @@ final class NoticeJson {
   }
 
   /** The field's value, or null (and a problem if it is required) when absent or JSON null. */
-  private static Object present(Map<String, Object> m, String field, boolean required, List<String> problems) {
+  private static Object present(
+      Map<String, Object> m, String field, boolean required, List<String> problems) {
     Object v = m.get(field);
     if (v == null && required) {
       problems.add(field + " is required");
@@ -59,7 +60,8 @@ final class NoticeJson {
     return v;
   }
 
-  private static String string(Map<String, Object> m, String field, boolean required, List<String> problems) {
+  private static String string(
+      Map<String, Object> m, String field, boolean required, List<String> problems) {
     Object v = present(m, field, required, problems);
     if (v == null) {
       return null;
@@ -71,7 +73,8 @@ final class NoticeJson {
     return s;
   }
 
-  private static Instant instant(Map<String, Object> m, String field, boolean required, List<String> problems) {
+  private static Instant instant(
+      Map<String, Object> m, String field, boolean required, List<String> problems) {
     Object v = present(m, field, required, problems);
     if (v == null) {
       return null;

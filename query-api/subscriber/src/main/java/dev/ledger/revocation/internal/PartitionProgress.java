@@ -6,8 +6,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * How far the Kafka source has read, per partition: the end offsets captured when each partition
- * was first seen (the bootstrap targets), the latest known end offsets and positions, hence the lag.
- * Bootstrap is complete when every position has reached its target. Used by one thread.
+ * was first seen (the bootstrap targets), the latest known end offsets and positions, hence the
+ * lag. Bootstrap is complete when every position has reached its target. Used by one thread.
  */
 final class PartitionProgress {
 
@@ -37,7 +37,9 @@ final class PartitionProgress {
     lags.put(tp, lag);
   }
 
-  /** Whether every partition has reached its bootstrap target; false before any partition is known. */
+  /**
+   * Whether every partition has reached its bootstrap target; false before any partition is known.
+   */
   boolean reachedTargets() {
     if (targets.isEmpty()) {
       return false;

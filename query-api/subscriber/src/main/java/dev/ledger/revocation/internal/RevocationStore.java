@@ -5,16 +5,16 @@ import dev.ledger.revocation.RevocationSettings;
 
 /**
  * Where a source keeps its live revocations. Written by one thread (the source's), read by any.
- * Implementations must make a {@link #put} visible to readers once it returns. Open one with
- * {@link #open}; the source that opened it closes it.
+ * Implementations must make a {@link #put} visible to readers once it returns. Open one with {@link
+ * #open}; the source that opened it closes it.
  */
 public interface RevocationStore extends AutoCloseable {
 
   /**
-   * The empty store {@code settings.store()} names. The settings must have been checked: a RocksDB store
-   * is only touched (and its classes only loaded) when asked for, so the in-memory one works without
-   * rocksdbjni on the classpath. A store that cannot be opened is an
-   * {@link dev.ledger.revocation.InvalidSettingsException}.
+   * The empty store {@code settings.store()} names. The settings must have been checked: a RocksDB
+   * store is only touched (and its classes only loaded) when asked for, so the in-memory one works
+   * without rocksdbjni on the classpath. A store that cannot be opened is an {@link
+   * dev.ledger.revocation.InvalidSettingsException}.
    */
   static RevocationStore open(RevocationSettings settings) {
     return switch (settings.store()) {
@@ -38,8 +38,9 @@ public interface RevocationStore extends AutoCloseable {
   long size();
 
   /**
-   * Frees what the store holds outside the heap; called once no more writes come. What lookups answer
-   * afterwards is up to the store (the in-memory one keeps answering), but they must not fail.
+   * Frees what the store holds outside the heap; called once no more writes come. What lookups
+   * answer afterwards is up to the store (the in-memory one keeps answering), but they must not
+   * fail.
    */
   @Override
   default void close() {}

@@ -29,15 +29,16 @@ import org.slf4j.LoggerFactory;
  * The RocksDB store, for sets of live revocations too large for the heap. One key per revocation,
  * {@code tenant/token_id} in UTF-8 ({@link StoreKey}), its value a few bytes ({@link StoreValue}).
  *
- * <p>Lookups go to RocksDB through JNI: {@code keyMayExist} and a bloom filter (10 bits per key, about
- * 1 % false positives, kept in memory) answer most misses without reading a block, and a block cache
- * keeps the hot blocks. Keys and values are encoded into per-thread buffers, so {@code contains}
- * allocates nothing on the heap once a thread has its buffers (about 200 bytes, once per thread, virtual
- * ones included). The WAL is off: the store is rebuilt from the topic on every start, so nothing in it
- * needs to survive a crash.
+ * <p>Lookups go to RocksDB through JNI: {@code keyMayExist} and a bloom filter (10 bits per key,
+ * about 1 % false positives, kept in memory) answer most misses without reading a block, and a
+ * block cache keeps the hot blocks. Keys and values are encoded into per-thread buffers, so {@code
+ * contains} allocates nothing on the heap once a thread has its buffers (about 200 bytes, once per
+ * thread, virtual ones included). The WAL is off: the store is rebuilt from the topic on every
+ * start, so nothing in it needs to survive a crash.
  *
- * <p>Closing frees the native handles; a lock keeps it from freeing them under a running lookup (which
- * would crash the JVM). Afterwards {@code contains} answers true (fail closed) and {@code get} null.
+ * <p>Closing frees the native handles; a lock keeps it from freeing them under a running lookup
+ * (which would crash the JVM). Afterwards {@code contains} answers true (fail closed) and {@code
+ * get} null.
  */
 public final class RocksDbRevocationStore implements RevocationStore {
 
@@ -51,18 +52,26 @@ public final class RocksDbRevocationStore implements RevocationStore {
 
   private final Path directory;
   private final boolean temporary;
+
   /** Native handles in the order they were made; closed in reverse, the database first. */
   private final Deque<AutoCloseable> handles;
+
   private final RocksDB db;
   private final ReadOptions reads;
   private final WriteOptions writes;
   private final StampedLock lifecycle = new StampedLock();
   private boolean closed; // guarded by lifecycle
   private final AtomicLong size = new AtomicLong();
-  private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(() -> new Scratch(new StoreKey(), new StoreValue()));
+  private final ThreadLocal<Scratch> scratch =
+      ThreadLocal.withInitial(() -> new Scratch(new StoreKey(), new StoreValue()));
 
-  private RocksDbRevocationStore(Path directory, boolean temporary, Deque<AutoCloseable> handles, RocksDB db,
-      ReadOptions reads, WriteOptions writes) {
+  private RocksDbRevocationStore(
+      Path directory,
+      boolean temporary,
+      Deque<AutoCloseable> handles,
+      RocksDB db,
+      ReadOptions reads,
+      WriteOptions writes) {
     this.directory = directory;
     this.temporary = temporary;
     this.handles = handles;
@@ -72,21 +81,27 @@ public final class RocksDbRevocationStore implements RevocationStore {
   }
 
   /**
-   * An empty store in {@code directory}, or in a fresh temporary directory (deleted on close) if null.
-   * What an earlier store left in the directory is destroyed first; other files in it are left alone.
-   * Problems (native library, directory, lock held by another store) are an {@link InvalidSettingsException}.
+   * An empty store in {@code directory}, or in a fresh temporary directory (deleted on close) if
+   * null. What an earlier store left in the directory is destroyed first; other files in it are
+   * left alone. Problems (native library, directory, lock held by another store) are an {@link
+   * InvalidSettingsException}.
    */
   public static RocksDbRevocationStore open(Path directory) {
     try {
       RocksDB.loadLibrary();
     } catch (UnsatisfiedLinkError | RuntimeException e) {
-      throw new InvalidSettingsException(List.of(
-          "store ROCKSDB: rocksdbjni cannot load its native library on this platform: " + e.getMessage()));
+      throw new InvalidSettingsException(
+          List.of(
+              "store ROCKSDB: rocksdbjni cannot load its native library on this platform: "
+                  + e.getMessage()));
     }
     boolean temporary = directory == null;
     Path dir;
     try {
-      dir = temporary ? Files.createTempDirectory("ledger-revocations-") : Files.createDirectories(directory);
+      dir =
+          temporary
+              ? Files.createTempDirectory("ledger-revocations-")
+              : Files.createDirectories(directory);
     } catch (IOException e) {
       throw new InvalidSettingsException(List.of("storeDirectory cannot be created: " + e));
     }
@@ -94,23 +109,30 @@ public final class RocksDbRevocationStore implements RevocationStore {
     try {
       LRUCache cache = push(handles, new LRUCache(BLOCK_CACHE_BYTES));
       BloomFilter bloom = push(handles, new BloomFilter(10));
-      BlockBasedTableConfig table = new BlockBasedTableConfig()
-          .setBlockCache(cache)
-          .setFilterPolicy(bloom)
-          // Filters and indexes stay with the open table files, outside the cache: every lookup needs
-          // them, and a compacted file's filter (1.25 bytes per key) outgrows one shard of the cache, so
-          // in the cache it was re-read on every lookup (measured: 130 us instead of 3 us per call).
-          .setCacheIndexAndFilterBlocks(false);
-      Options options = push(handles, new Options()
-          .setCreateIfMissing(true)
-          .setTableFormatConfig(table)
-          .setCompressionType(CompressionType.LZ4_COMPRESSION)
-          .setWriteBufferSize(WRITE_BUFFER_BYTES)
-          // Most lookups are misses, and the recent ones are still in the memtable.
-          .setMemtableWholeKeyFiltering(true)
-          .setMemtablePrefixBloomSizeRatio(0.1)
-          .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
-          .setKeepLogFileNum(2));
+      BlockBasedTableConfig table =
+          new BlockBasedTableConfig()
+              .setBlockCache(cache)
+              .setFilterPolicy(bloom)
+              // Filters and indexes stay with the open table files, outside the cache: every lookup
+              // needs
+              // them, and a compacted file's filter (1.25 bytes per key) outgrows one shard of the
+              // cache, so
+              // in the cache it was re-read on every lookup (measured: 130 us instead of 3 us per
+              // call).
+              .setCacheIndexAndFilterBlocks(false);
+      Options options =
+          push(
+              handles,
+              new Options()
+                  .setCreateIfMissing(true)
+                  .setTableFormatConfig(table)
+                  .setCompressionType(CompressionType.LZ4_COMPRESSION)
+                  .setWriteBufferSize(WRITE_BUFFER_BYTES)
+                  // Most lookups are misses, and the recent ones are still in the memtable.
+                  .setMemtableWholeKeyFiltering(true)
+                  .setMemtablePrefixBloomSizeRatio(0.1)
+                  .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
+                  .setKeepLogFileNum(2));
       // The topic is the truth and is read again from the beginning: start from nothing.
       RocksDB.destroyDB(dir.toString(), options);
       ReadOptions reads = push(handles, new ReadOptions());
@@ -124,8 +146,12 @@ public final class RocksDbRevocationStore implements RevocationStore {
       }
       String why = String.valueOf(e.getMessage());
       // RocksDB's lock error names the LOCK file but not the likely cause.
-      String hint = why.toLowerCase(java.util.Locale.ROOT).contains("lock") ? " (is another source using it?)" : "";
-      throw new InvalidSettingsException(List.of("storeDirectory " + dir + " cannot hold a RocksDB store: " + why + hint));
+      String hint =
+          why.toLowerCase(java.util.Locale.ROOT).contains("lock")
+              ? " (is another source using it?)"
+              : "";
+      throw new InvalidSettingsException(
+          List.of("storeDirectory " + dir + " cannot hold a RocksDB store: " + why + hint));
     }
   }
 
@@ -141,30 +167,36 @@ public final class RocksDbRevocationStore implements RevocationStore {
 
   @Override
   public void put(Revocation r) {
-    whileOpen("write", null, () -> {
-      Scratch s = scratch.get();
-      StoreKey key = s.key().of(r.tenant(), r.tokenId());
-      boolean existed = exists(key);
-      StoreValue value = s.value().of(r);
-      db.put(writes, key.bytes(), 0, key.length(), value.bytes(), 0, value.length());
-      if (!existed) {
-        size.incrementAndGet();
-      }
-      return null;
-    });
+    whileOpen(
+        "write",
+        null,
+        () -> {
+          Scratch s = scratch.get();
+          StoreKey key = s.key().of(r.tenant(), r.tokenId());
+          boolean existed = exists(key);
+          StoreValue value = s.value().of(r);
+          db.put(writes, key.bytes(), 0, key.length(), value.bytes(), 0, value.length());
+          if (!existed) {
+            size.incrementAndGet();
+          }
+          return null;
+        });
   }
 
   @Override
   public boolean remove(String tenant, String tokenId) {
-    return whileOpen("delete", false, () -> {
-      StoreKey key = scratch.get().key().of(tenant, tokenId);
-      if (!exists(key)) {
-        return false;
-      }
-      db.delete(writes, key.bytes(), 0, key.length());
-      size.decrementAndGet();
-      return true;
-    });
+    return whileOpen(
+        "delete",
+        false,
+        () -> {
+          StoreKey key = scratch.get().key().of(tenant, tokenId);
+          if (!exists(key)) {
+            return false;
+          }
+          db.delete(writes, key.bytes(), 0, key.length());
+          size.decrementAndGet();
+          return true;
+        });
   }
 
   @Override
@@ -204,12 +236,14 @@ public final class RocksDbRevocationStore implements RevocationStore {
 
   /**
    * Most lookups are misses (tokens that were never revoked), and RocksDB's get is slow to say "not
-   * found" through JNI (1.3-1.8 us), while {@code keyMayExist} rules a key out from the memtable and the
-   * bloom filters in 0.25-0.7 us (measured on 1k and 1M keys). So a miss costs one cheap call and a hit
-   * (rare on the request path) a second one: a get that copies no value (room for 0 bytes).
+   * found" through JNI (1.3-1.8 us), while {@code keyMayExist} rules a key out from the memtable
+   * and the bloom filters in 0.25-0.7 us (measured on 1k and 1M keys). So a miss costs one cheap
+   * call and a hit (rare on the request path) a second one: a get that copies no value (room for 0
+   * bytes).
    */
   private boolean exists(StoreKey key) throws RocksDBException {
-    return mayExist(key) && db.get(reads, key.bytes(), 0, key.length(), NO_VALUE, 0, 0) != RocksDB.NOT_FOUND;
+    return mayExist(key)
+        && db.get(reads, key.bytes(), 0, key.length(), NO_VALUE, 0, 0) != RocksDB.NOT_FOUND;
   }
 
   private boolean mayExist(StoreKey key) {
@@ -218,24 +252,28 @@ public final class RocksDbRevocationStore implements RevocationStore {
 
   @Override
   public Revocation get(String tenant, String tokenId) {
-    return whileOpen("read", null, () -> {
-      Scratch s = scratch.get();
-      StoreKey key = s.key().of(tenant, tokenId);
-      if (!mayExist(key)) {
-        return null;
-      }
-      byte[] buffer = s.value().buffer(0);
-      int length = db.get(reads, key.bytes(), 0, key.length(), buffer, 0, buffer.length);
-      while (length > buffer.length) { // a long cause: grow and read again
-        buffer = s.value().buffer(length);
-        length = db.get(reads, key.bytes(), 0, key.length(), buffer, 0, buffer.length);
-      }
-      return length == RocksDB.NOT_FOUND ? null : s.value().decode(tenant, tokenId, length);
-    });
+    return whileOpen(
+        "read",
+        null,
+        () -> {
+          Scratch s = scratch.get();
+          StoreKey key = s.key().of(tenant, tokenId);
+          if (!mayExist(key)) {
+            return null;
+          }
+          byte[] buffer = s.value().buffer(0);
+          int length = db.get(reads, key.bytes(), 0, key.length(), buffer, 0, buffer.length);
+          while (length > buffer.length) { // a long cause: grow and read again
+            buffer = s.value().buffer(length);
+            length = db.get(reads, key.bytes(), 0, key.length(), buffer, 0, buffer.length);
+          }
+          return length == RocksDB.NOT_FOUND ? null : s.value().decode(tenant, tokenId, length);
+        });
   }
 
   private IllegalStateException failed(String what, RocksDBException e) {
-    return new IllegalStateException("revocation store in " + directory + ": RocksDB " + what + " failed: " + e.getMessage(), e);
+    return new IllegalStateException(
+        "revocation store in " + directory + ": RocksDB " + what + " failed: " + e.getMessage(), e);
   }
 
   @Override
@@ -277,7 +315,8 @@ public final class RocksDbRevocationStore implements RevocationStore {
         Files.deleteIfExists(p);
       }
     } catch (IOException e) {
-      LOG.warn("cannot delete the revocation store's temporary directory {}: {}", dir, e.toString());
+      LOG.warn(
+          "cannot delete the revocation store's temporary directory {}: {}", dir, e.toString());
     }
   }
 }

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the Kafka and SSE sources share: the store, fail-closed lookups, listeners, the caught-up
- * latch and the health counters. A subclass feeds it from one thread through {@link #apply},
- * {@link #forget}, {@link #markCaughtUp} and the contact/error reporters.
+ * latch and the health counters. A subclass feeds it from one thread through {@link #apply}, {@link
+ * #forget}, {@link #markCaughtUp} and the contact/error reporters.
  */
 abstract class SourceCore implements RevocationSource {
 
@@ -36,8 +36,13 @@ abstract class SourceCore implements RevocationSource {
   private volatile boolean connected;
   private volatile Instant lastContact;
   private volatile String lastError;
-  /** Set once the store failed a write: the copy is incomplete from then on, so every token is refused. */
+
+  /**
+   * Set once the store failed a write: the copy is incomplete from then on, so every token is
+   * refused.
+   */
   private volatile String storeFailure;
+
   private final AtomicLong applied = new AtomicLong();
   private final AtomicLong skipped = new AtomicLong();
 
@@ -67,7 +72,8 @@ abstract class SourceCore implements RevocationSource {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(tokenId, "tokenId");
     if (tenantFilter != null && !tenantFilter.equals(tenant)) {
-      throw new IllegalArgumentException("this source follows tenant " + tenantFilter + " only, not " + tenant);
+      throw new IllegalArgumentException(
+          "this source follows tenant " + tenantFilter + " only, not " + tenant);
     }
   }
 
@@ -88,25 +94,51 @@ abstract class SourceCore implements RevocationSource {
 
   @Override
   public final SubscriberStatus status() {
-    return new SubscriberStatus(caughtUp, connected, lag(), store.size(), applied.get(), skipped.get(),
-        lastContact, storeFailure != null ? storeFailure : lastError);
+    return new SubscriberStatus(
+        caughtUp,
+        connected,
+        lag(),
+        store.size(),
+        applied.get(),
+        skipped.get(),
+        lastContact,
+        storeFailure != null ? storeFailure : lastError);
   }
 
-  /** Stores a notice and tells the listeners; notices of other tenants than the followed one are ignored. */
+  /**
+   * Stores a notice and tells the listeners; notices of other tenants than the followed one are
+   * ignored.
+   */
   protected final void apply(Revocation revocation) {
-    change(revocation.tenant(), revocation.tokenId(), () -> store.put(revocation), l -> l.onRevoked(revocation), "notice");
+    change(
+        revocation.tenant(),
+        revocation.tokenId(),
+        () -> store.put(revocation),
+        l -> l.onRevoked(revocation),
+        "notice");
   }
 
   /** Applies a tombstone. */
   protected final void forget(String tenant, String tokenId) {
-    change(tenant, tokenId, () -> store.remove(tenant, tokenId), l -> l.onForgotten(tenant, tokenId), "tombstone");
+    change(
+        tenant,
+        tokenId,
+        () -> store.remove(tenant, tokenId),
+        l -> l.onForgotten(tenant, tokenId),
+        "tombstone");
   }
 
   /**
-   * One change of the followed tenant: written to the store (a failed write fails the source closed),
-   * counted, then told to every listener; a listener that throws is logged and the others still hear it.
+   * One change of the followed tenant: written to the store (a failed write fails the source
+   * closed), counted, then told to every listener; a listener that throws is logged and the others
+   * still hear it.
    */
-  private void change(String tenant, String tokenId, Runnable write, Consumer<RevocationListener> tell, String what) {
+  private void change(
+      String tenant,
+      String tokenId,
+      Runnable write,
+      Consumer<RevocationListener> tell,
+      String what) {
     if (tenantFilter != null && !tenantFilter.equals(tenant)) {
       return;
     }
@@ -127,8 +159,8 @@ abstract class SourceCore implements RevocationSource {
   }
 
   /**
-   * A store that cannot write (a full disk under a RocksDB store) has lost a notice: skipping it would
-   * let a revoked token through, so the source fails closed for good and says why.
+   * A store that cannot write (a full disk under a RocksDB store) has lost a notice: skipping it
+   * would let a revoked token through, so the source fails closed for good and says why.
    */
   private void storeFailed(RuntimeException e) {
     if (storeFailure == null) {
@@ -201,8 +233,8 @@ abstract class SourceCore implements RevocationSource {
   }
 
   /**
-   * Waits for the follower thread to end after {@link #signalClose} and its wake-up call, then closes
-   * the store (a RocksDB store frees its native memory; the in-memory one keeps answering).
+   * Waits for the follower thread to end after {@link #signalClose} and its wake-up call, then
+   * closes the store (a RocksDB store frees its native memory; the in-memory one keeps answering).
    */
   protected final void awaitStop(Thread follower) {
     try {

@@ -63,7 +63,7 @@ final class SseEventParser {
           handler.retry(Long.parseLong(value));
         }
       }
-      default -> { } // unknown fields are ignored, as the specification says
+      default -> {} // unknown fields are ignored, as the specification says
     }
   }
 
@@ -76,7 +76,8 @@ final class SseEventParser {
 
   private void dispatch() {
     if (data != null) {
-      handler.accept(new SseEvent(id, type == null || type.isEmpty() ? "message" : type, data.toString()));
+      handler.accept(
+          new SseEvent(id, type == null || type.isEmpty() ? "message" : type, data.toString()));
     }
     reset();
   }

@@ -17,12 +17,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Follows the ledger server's {@code GET /v1/revocations/stream} (server-sent events) with
- * {@link HttpClient}: the first connection sends {@code Last-Event-ID: 0} so the server replays every
- * live notice, each reconnection (with backoff) sends the id of the last event applied, so nothing is
- * missed or applied twice across a disconnect. Caught up once no event has come for the quiet period
- * after the replay (keep-alive comments do not count), or when the server sends a {@code caught-up} event.
- * A watchdog drops a connection on which nothing, not even a keep-alive, arrived for the idle timeout.
+ * Follows the ledger server's {@code GET /v1/revocations/stream} (server-sent events) with {@link
+ * HttpClient}: the first connection sends {@code Last-Event-ID: 0} so the server replays every live
+ * notice, each reconnection (with backoff) sends the id of the last event applied, so nothing is
+ * missed or applied twice across a disconnect. Caught up once no event has come for the quiet
+ * period after the replay (keep-alive comments do not count), or when the server sends a {@code
+ * caught-up} event. A watchdog drops a connection on which nothing, not even a keep-alive, arrived
+ * for the idle timeout.
  */
 public final class SseRevocationSource extends SourceCore {
 
@@ -42,23 +43,26 @@ public final class SseRevocationSource extends SourceCore {
     this.uri = settings.streamUri();
     this.lastEventId = settings.sseInitialEventId();
     this.backoff = new Backoff(settings.reconnectBackoffMin(), settings.reconnectBackoffMax());
-    this.client = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10))
-        .followRedirects(HttpClient.Redirect.NORMAL)
-        .build();
-    this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, settings.clientName() + "-watchdog");
-      t.setDaemon(true);
-      return t;
-    });
+    this.client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
+    this.watchdog =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, settings.clientName() + "-watchdog");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /**
-   * Starts following; settings must have been checked ({@code problemsForSse()} empty). The store starts
-   * empty ({@link RevocationStore#open}) and the first connection asks for the whole replay (unless
-   * {@code sseInitialEventId} says otherwise); a store that cannot be opened is an
-   * {@link dev.ledger.revocation.InvalidSettingsException}.
+   * Starts following; settings must have been checked ({@code problemsForSse()} empty). The store
+   * starts empty ({@link RevocationStore#open}) and the first connection asks for the whole replay
+   * (unless {@code sseInitialEventId} says otherwise); a store that cannot be opened is an {@link
+   * dev.ledger.revocation.InvalidSettingsException}.
    */
   public static SseRevocationSource start(RevocationSettings settings) {
     SseRevocationSource source = new SseRevocationSource(settings);
@@ -98,15 +102,18 @@ public final class SseRevocationSource extends SourceCore {
   }
 
   private void stream() throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(uri)
-        .GET()
-        .header("Accept", "text/event-stream")
-        .header("Cache-Control", "no-cache")
-        .header("Authorization", "Bearer " + settings.bearerToken())
-        .header("Last-Event-ID", Long.toString(lastEventId))
-        .timeout(settings.sseIdleTimeout()) // for the response headers; the watchdog covers the body
-        .build();
-    HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    HttpRequest request =
+        HttpRequest.newBuilder(uri)
+            .GET()
+            .header("Accept", "text/event-stream")
+            .header("Cache-Control", "no-cache")
+            .header("Authorization", "Bearer " + settings.bearerToken())
+            .header("Last-Event-ID", Long.toString(lastEventId))
+            .timeout(
+                settings.sseIdleTimeout()) // for the response headers; the watchdog covers the body
+            .build();
+    HttpResponse<InputStream> response =
+        client.send(request, HttpResponse.BodyHandlers.ofInputStream());
     try (InputStream in = response.body()) {
       if (response.statusCode() != 200) {
         String text = new String(in.readNBytes(512), StandardCharsets.UTF_8).strip();
@@ -163,7 +170,7 @@ public final class SseRevocationSource extends SourceCore {
             forget(key.tenant(), key.tokenId());
           }
           case "caught-up" -> markCaughtUp();
-          default -> { } // a newer server's event type: skip it, keep its id
+          default -> {} // a newer server's event type: skip it, keep its id
         }
       } catch (IllegalArgumentException e) {
         skip("SSE event id " + event.id(), e);

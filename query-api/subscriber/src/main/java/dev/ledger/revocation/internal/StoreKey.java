@@ -1,10 +1,10 @@
 package dev.ledger.revocation.internal;
 
 /**
- * A reusable buffer holding the UTF-8 key {@code tenant/tokenId} of one RocksDB entry, so that a lookup
- * encodes into memory it already has instead of allocating a String and a byte array per call. The
- * tenant never contains {@code /} (keys on the topic are split at the first one), so the key is
- * unambiguous. Not thread-safe: one per thread.
+ * A reusable buffer holding the UTF-8 key {@code tenant/tokenId} of one RocksDB entry, so that a
+ * lookup encodes into memory it already has instead of allocating a String and a byte array per
+ * call. The tenant never contains {@code /} (keys on the topic are split at the first one), so the
+ * key is unambiguous. Not thread-safe: one per thread.
  */
 final class StoreKey {
 

@@ -5,11 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
- * The value of a RocksDB entry: what {@link RevocationStore#get} returns beyond the key, in about 11
- * bytes plus the cause of an inherited revocation. Layout: one flag byte; {@code revokedAt} in epoch
- * milliseconds as a zig-zag varint; if it expires, {@code expiresAt - revokedAt} the same way (token
- * lifetimes are short: 4 bytes for an hour); if inherited, the cause's UTF-8 bytes up to the end.
- * Reused like {@link StoreKey}: one per thread.
+ * The value of a RocksDB entry: what {@link RevocationStore#get} returns beyond the key, in about
+ * 11 bytes plus the cause of an inherited revocation. Layout: one flag byte; {@code revokedAt} in
+ * epoch milliseconds as a zig-zag varint; if it expires, {@code expiresAt - revokedAt} the same way
+ * (token lifetimes are short: 4 bytes for an hour); if inherited, the cause's UTF-8 bytes up to the
+ * end. Reused like {@link StoreKey}: one per thread.
  */
 final class StoreValue {
 
@@ -58,8 +58,12 @@ final class StoreValue {
     int flags = bytes[0];
     cursor = 1;
     long revokedAt = readVarLong();
-    Instant expiresAt = (flags & EXPIRES) == 0 ? null : Instant.ofEpochMilli(revokedAt + readVarLong());
-    String cause = (flags & INHERITED) == 0 ? tokenId : new String(bytes, cursor, length - cursor, StandardCharsets.UTF_8);
+    Instant expiresAt =
+        (flags & EXPIRES) == 0 ? null : Instant.ofEpochMilli(revokedAt + readVarLong());
+    String cause =
+        (flags & INHERITED) == 0
+            ? tokenId
+            : new String(bytes, cursor, length - cursor, StandardCharsets.UTF_8);
     return new Revocation(tenant, tokenId, Instant.ofEpochMilli(revokedAt), cause, expiresAt);
   }
 

@@ -1,2 +1,5 @@
-/** Internals of the revocation subscribers: the lookup stores (in memory, RocksDB), the Kafka and SSE followers and their parsers. */
+/**
+ * Internals of the revocation subscribers: the lookup stores (in memory, RocksDB), the Kafka and
+ * SSE followers and their parsers.
+ */
 package dev.ledger.revocation.internal;

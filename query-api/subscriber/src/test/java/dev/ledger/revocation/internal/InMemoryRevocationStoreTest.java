@@ -16,7 +16,8 @@ class InMemoryRevocationStoreTest {
   void descendantsOfOneCauseShareOneCopyOfIt() {
     store.put(new Revocation("t", "c1", at, new String("root"), null));
     store.put(new Revocation("t", "c2", at, new String("root"), null));
-    assertThat(store.get("t", "c1").revocationCause()).isEqualTo("root")
+    assertThat(store.get("t", "c1").revocationCause())
+        .isEqualTo("root")
         .isSameAs(store.get("t", "c2").revocationCause());
   }
 

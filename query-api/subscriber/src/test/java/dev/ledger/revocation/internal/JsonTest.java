@@ -13,10 +13,16 @@ class JsonTest {
 
   @Test
   void readsEveryKindOfValue() {
-    Map<String, Object> m = Json.parseObject(
-        " {\"s\":\"x\", \"i\": -12, \"d\": 1.5e3, \"t\": true, \"f\": false, \"n\": null, \"a\": [1, \"b\", []], \"o\": {\"k\": {}}} ");
-    assertThat(m).containsEntry("s", "x").containsEntry("i", -12L).containsEntry("d", 1500.0)
-        .containsEntry("t", true).containsEntry("f", false).containsEntry("n", null);
+    Map<String, Object> m =
+        Json.parseObject(
+            " {\"s\":\"x\", \"i\": -12, \"d\": 1.5e3, \"t\": true, \"f\": false, \"n\": null, \"a\": [1, \"b\", []], \"o\": {\"k\": {}}} ");
+    assertThat(m)
+        .containsEntry("s", "x")
+        .containsEntry("i", -12L)
+        .containsEntry("d", 1500.0)
+        .containsEntry("t", true)
+        .containsEntry("f", false)
+        .containsEntry("n", null);
     assertThat(m.get("a")).isEqualTo(List.of(1L, "b", List.of()));
     assertThat(m.get("o")).isEqualTo(Map.of("k", Map.of()));
     assertThat(m.keySet()).containsExactly("s", "i", "d", "t", "f", "n", "a", "o");
@@ -24,8 +30,9 @@ class JsonTest {
 
   @Test
   void decodesEveryEscapeIncludingSurrogatePairs() {
-    Map<String, Object> m = Json.parseObject(
-        "{\"e\":\"q\\\"b\\\\s\\/n\\nr\\rt\\tb\\bf\\f\", \"u\":\"\\u00e9\\uD83D\\uDE00\", \"raw\":\"é😀/\"}");
+    Map<String, Object> m =
+        Json.parseObject(
+            "{\"e\":\"q\\\"b\\\\s\\/n\\nr\\rt\\tb\\bf\\f\", \"u\":\"\\u00e9\\uD83D\\uDE00\", \"raw\":\"é😀/\"}");
     assertThat(m.get("e")).isEqualTo("q\"b\\s/n\nr\rt\tb\bf\f");
     assertThat(m.get("u")).isEqualTo("é😀");
     assertThat(m.get("raw")).isEqualTo("é😀/");
@@ -33,14 +40,32 @@ class JsonTest {
 
   @Test
   void keepsLargeIntegersAsDoubles() {
-    assertThat(Json.parseObject("{\"big\": 123456789012345678901}").get("big")).isEqualTo(1.2345678901234568E20);
+    assertThat(Json.parseObject("{\"big\": 123456789012345678901}").get("big"))
+        .isEqualTo(1.2345678901234568E20);
     assertThat(Json.parseObject("{\"ms\": 1767225600000}").get("ms")).isEqualTo(1767225600000L);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "[]", "{", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "{\"a\":01}", "{\"a\":\"x}",
-      "{\"a\":\"\\x\"}", "{\"a\":\"\\u12\"}", "{\"a\":tru}", "{\"a\":1} x", "{'a':1}", "{\"a\":\"tab\there\"}",
-      "{\"a\":-}", "{\"a\":1.}", "{\"a\":[1 2]}"})
+  @ValueSource(
+      strings = {
+        "",
+        "[]",
+        "{",
+        "{\"a\"}",
+        "{\"a\":}",
+        "{\"a\":1,}",
+        "{\"a\":01}",
+        "{\"a\":\"x}",
+        "{\"a\":\"\\x\"}",
+        "{\"a\":\"\\u12\"}",
+        "{\"a\":tru}",
+        "{\"a\":1} x",
+        "{'a':1}",
+        "{\"a\":\"tab\there\"}",
+        "{\"a\":-}",
+        "{\"a\":1.}",
+        "{\"a\":[1 2]}"
+      })
   void rejectsMalformedInputWithItsOffset(String text) {
     assertThatThrownBy(() -> Json.parseObject(text))
         .isInstanceOf(IllegalArgumentException.class)

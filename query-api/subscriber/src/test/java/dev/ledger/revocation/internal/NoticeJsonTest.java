@@ -12,18 +12,28 @@ class NoticeJsonTest {
 
   @Test
   void readsTheFieldsOfANoticeAndIgnoresTheRest() {
-    Revocation r = NoticeJson.revocation("{\"tenant\":\"acme\",\"token_id\":\"tok-2\",\"root_id\":\"tok-1\","
-        + "\"revoked_at\":\"2026-01-02T03:04:05.678Z\",\"revocation_cause\":\"tok-1\",\"reason\":\"leak \\\"x\\\"\","
-        + "\"revoked_by\":null,\"expires_at\":\"2026-02-01T00:00:00+01:00\",\"principal\":\"alice\",\"depth\":1,"
-        + "\"event_id\":\"ev-9\",\"notified_at\":\"2026-01-02T03:04:06Z\"}");
-    assertThat(r).isEqualTo(new Revocation("acme", "tok-2", Instant.parse("2026-01-02T03:04:05.678Z"), "tok-1",
-        Instant.parse("2026-01-31T23:00:00Z")));
+    Revocation r =
+        NoticeJson.revocation(
+            "{\"tenant\":\"acme\",\"token_id\":\"tok-2\",\"root_id\":\"tok-1\","
+                + "\"revoked_at\":\"2026-01-02T03:04:05.678Z\",\"revocation_cause\":\"tok-1\",\"reason\":\"leak \\\"x\\\"\","
+                + "\"revoked_by\":null,\"expires_at\":\"2026-02-01T00:00:00+01:00\",\"principal\":\"alice\",\"depth\":1,"
+                + "\"event_id\":\"ev-9\",\"notified_at\":\"2026-01-02T03:04:06Z\"}");
+    assertThat(r)
+        .isEqualTo(
+            new Revocation(
+                "acme",
+                "tok-2",
+                Instant.parse("2026-01-02T03:04:05.678Z"),
+                "tok-1",
+                Instant.parse("2026-01-31T23:00:00Z")));
     assertThat(r.inherited()).isTrue();
   }
 
   @Test
   void aMissingCauseMeansTheTokenItselfAndNullExpiryMeansNever() {
-    Revocation r = NoticeJson.revocation("{\"tenant\":\"t\",\"token_id\":\"a\",\"revoked_at\":1767225600000,\"expires_at\":null}");
+    Revocation r =
+        NoticeJson.revocation(
+            "{\"tenant\":\"t\",\"token_id\":\"a\",\"revoked_at\":1767225600000,\"expires_at\":null}");
     assertThat(r.revocationCause()).isEqualTo("a");
     assertThat(r.revokedAt()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
     assertThat(r.expiresAt()).isNull();
@@ -39,8 +49,10 @@ class NoticeJsonTest {
 
   @Test
   void readsATombstone() {
-    assertThat(NoticeJson.tombstone("{\"tenant\":\"acme\",\"token_id\":\"a/b\"}")).isEqualTo(LedgerKey.of("acme", "a/b"));
+    assertThat(NoticeJson.tombstone("{\"tenant\":\"acme\",\"token_id\":\"a/b\"}"))
+        .isEqualTo(LedgerKey.of("acme", "a/b"));
     assertThatThrownBy(() -> NoticeJson.tombstone("{\"tenant\":\"a/b\",\"token_id\":\"x\"}"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bad tombstone");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("bad tombstone");
   }
 }

@@ -20,17 +20,20 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Cost of one lookup on a caught-up source holding {@code size} revocations in the given {@code store}:
- * the path a resource server takes on every request. Not a test: run it on demand (docs/BENCHMARKS-revocation.md).
- * Token ids are built in setup and their hash codes are cached after the first pass, so the figures
- * exclude building and hashing the id string (a few nanoseconds for a short id).
+ * Cost of one lookup on a caught-up source holding {@code size} revocations in the given {@code
+ * store}: the path a resource server takes on every request. Not a test: run it on demand
+ * (docs/BENCHMARKS-revocation.md). Token ids are built in setup and their hash codes are cached
+ * after the first pass, so the figures exclude building and hashing the id string (a few
+ * nanoseconds for a short id).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx2g"})
 public class RevocationLookupBenchmark {
 
   /** A source fed directly, as its follower thread would after the bootstrap. */
@@ -74,13 +77,16 @@ public class RevocationLookupBenchmark {
 
   @Setup(Level.Trial)
   public void load() {
-    RevocationSettings settings = RevocationSettings.builder()
-        .store(RevocationSettings.Store.valueOf(store.toUpperCase(java.util.Locale.ROOT))).build();
+    RevocationSettings settings =
+        RevocationSettings.builder()
+            .store(RevocationSettings.Store.valueOf(store.toUpperCase(java.util.Locale.ROOT)))
+            .build();
     source = new Loaded(settings, RevocationStore.open(settings));
     Instant at = Instant.parse("2026-03-01T12:00:00Z");
     for (int n = 0; n < size; n++) {
       String id = "tok-" + n;
-      source.load(new Revocation("acme", id, at, n % 10 == 0 ? "root-" + n : id, at.plusSeconds(3600)));
+      source.load(
+          new Revocation("acme", id, at, n % 10 == 0 ? "root-" + n : id, at.plusSeconds(3600)));
     }
     source.caughtUp();
     int sample = 1 << 16;

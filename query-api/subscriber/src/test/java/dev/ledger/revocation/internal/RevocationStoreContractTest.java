@@ -55,7 +55,8 @@ class RevocationStoreContractTest {
   void tenantsDoNotMix(Store kind) {
     RevocationStore store = open(kind);
     Revocation acme = new Revocation("acme", "tok", AT, "tok", null);
-    Revocation globex = new Revocation("globex", "tok", AT.plusSeconds(5), "root", AT.plusSeconds(60));
+    Revocation globex =
+        new Revocation("globex", "tok", AT.plusSeconds(5), "root", AT.plusSeconds(60));
     store.put(acme);
     store.put(globex);
     // Same bytes once tenant and token are run together: the key must keep them apart.
@@ -103,11 +104,22 @@ class RevocationStoreContractTest {
   void oddIdsLongCausesAndExtremeTimesComeBackUnchanged(Store kind) {
     RevocationStore store = open(kind);
     String longCause = "cause-".repeat(200) + "é😀";
-    List<Revocation> odd = List.of(
-        new Revocation("t", "tök-ü-😀", AT, "tök-ü-😀", null),
-        new Revocation("t", "short", AT, longCause, AT.plusSeconds(1)),
-        new Revocation("t", "x".repeat(1000), Instant.ofEpochMilli(-86_400_000L), "r", Instant.ofEpochMilli(0)),
-        new Revocation("t", "future", Instant.parse("9999-12-31T23:59:59.999Z"), "future", Instant.parse("2000-01-01T00:00:00Z")));
+    List<Revocation> odd =
+        List.of(
+            new Revocation("t", "tök-ü-😀", AT, "tök-ü-😀", null),
+            new Revocation("t", "short", AT, longCause, AT.plusSeconds(1)),
+            new Revocation(
+                "t",
+                "x".repeat(1000),
+                Instant.ofEpochMilli(-86_400_000L),
+                "r",
+                Instant.ofEpochMilli(0)),
+            new Revocation(
+                "t",
+                "future",
+                Instant.parse("9999-12-31T23:59:59.999Z"),
+                "future",
+                Instant.parse("2000-01-01T00:00:00Z")));
     odd.forEach(store::put);
     for (Revocation r : odd) {
       assertThat(store.get(r.tenant(), r.tokenId())).isEqualTo(r);
@@ -126,37 +138,47 @@ class RevocationStoreContractTest {
       store.put(new Revocation("t", "stable-" + i, AT, "root-" + i / 10, null));
     }
     AtomicBoolean writing = new AtomicBoolean(true);
-    CompletableFuture<Integer> writer = CompletableFuture.supplyAsync(() -> {
-      int rounds = 0;
-      for (int i = 0; i < 20_000; i++) {
-        store.put(new Revocation("t", "churn-" + i % 500, AT, "churn-" + i % 500, null));
-        assertThat(store.contains("t", "churn-" + i % 500)).as("visible once put returns").isTrue();
-        if (i % 3 == 0) {
-          store.remove("t", "churn-" + i % 500);
-        }
-        rounds++;
-      }
-      writing.set(false);
-      return rounds;
-    });
+    CompletableFuture<Integer> writer =
+        CompletableFuture.supplyAsync(
+            () -> {
+              int rounds = 0;
+              for (int i = 0; i < 20_000; i++) {
+                store.put(new Revocation("t", "churn-" + i % 500, AT, "churn-" + i % 500, null));
+                assertThat(store.contains("t", "churn-" + i % 500))
+                    .as("visible once put returns")
+                    .isTrue();
+                if (i % 3 == 0) {
+                  store.remove("t", "churn-" + i % 500);
+                }
+                rounds++;
+              }
+              writing.set(false);
+              return rounds;
+            });
     List<CompletableFuture<Long>> readers = new ArrayList<>();
     for (int r = 0; r < 3; r++) {
-      readers.add(CompletableFuture.supplyAsync(() -> {
-        long checks = 0;
-        while (writing.get() || checks < stable) {
-          int i = (int) (checks % stable);
-          assertThat(store.contains("t", "stable-" + i)).isTrue();
-          assertThat(store.get("t", "stable-" + i).revocationCause()).isEqualTo("root-" + i / 10);
-          checks++;
-        }
-        return checks;
-      }));
+      readers.add(
+          CompletableFuture.supplyAsync(
+              () -> {
+                long checks = 0;
+                while (writing.get() || checks < stable) {
+                  int i = (int) (checks % stable);
+                  assertThat(store.contains("t", "stable-" + i)).isTrue();
+                  assertThat(store.get("t", "stable-" + i).revocationCause())
+                      .isEqualTo("root-" + i / 10);
+                  checks++;
+                }
+                return checks;
+              }));
     }
     assertThat(writer.get(60, TimeUnit.SECONDS)).isEqualTo(20_000);
     for (CompletableFuture<Long> reader : readers) {
       assertThat(reader.get(60, TimeUnit.SECONDS)).isPositive();
     }
-    long churnLeft = java.util.stream.IntStream.range(0, 500).filter(i -> store.contains("t", "churn-" + i)).count();
+    long churnLeft =
+        java.util.stream.IntStream.range(0, 500)
+            .filter(i -> store.contains("t", "churn-" + i))
+            .count();
     assertThat(store.size()).isEqualTo(stable + churnLeft);
   }
 

@@ -16,8 +16,7 @@ class RocksDbRevocationStoreTest {
 
   private static final Instant AT = Instant.parse("2026-01-01T10:00:00Z");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void startsEmptyInAGivenDirectoryAndLeavesOtherFilesAlone() throws Exception {
@@ -28,7 +27,9 @@ class RocksDbRevocationStoreTest {
     }
     assertThat(dir.resolve("CURRENT")).as("a given directory is kept after close").exists();
     try (RocksDbRevocationStore second = RocksDbRevocationStore.open(dir)) {
-      assertThat(second.contains("t", "a")).as("the topic is read again from the beginning").isFalse();
+      assertThat(second.contains("t", "a"))
+          .as("the topic is read again from the beginning")
+          .isFalse();
       assertThat(second.size()).isZero();
     }
     assertThat(foreign).hasContent("mine");
@@ -50,7 +51,9 @@ class RocksDbRevocationStoreTest {
     store.close();
     assertThat(store.contains("t", "never-revoked")).isTrue();
     assertThat(store.get("t", "never-revoked")).isNull();
-    store.put(new Revocation("t", "late", AT, "late", null)); // a straggling writer must not crash the JVM
+    store.put(
+        new Revocation(
+            "t", "late", AT, "late", null)); // a straggling writer must not crash the JVM
     assertThat(store.remove("t", "late")).isFalse();
   }
 
@@ -58,9 +61,14 @@ class RocksDbRevocationStoreTest {
   void aDirectoryInUseIsAClearSettingsError() {
     try (RocksDbRevocationStore store = RocksDbRevocationStore.open(dir)) {
       assertThatThrownBy(() -> RocksDbRevocationStore.open(dir))
-          .isInstanceOfSatisfying(InvalidSettingsException.class, e -> assertThat(e.problems()).singleElement()
-              .asString().startsWith("storeDirectory " + dir + " cannot hold a RocksDB store: ")
-              .endsWith("(is another source using it?)"));
+          .isInstanceOfSatisfying(
+              InvalidSettingsException.class,
+              e ->
+                  assertThat(e.problems())
+                      .singleElement()
+                      .asString()
+                      .startsWith("storeDirectory " + dir + " cannot hold a RocksDB store: ")
+                      .endsWith("(is another source using it?)"));
       assertThat(store.contains("t", "a")).isFalse();
     }
   }
@@ -69,6 +77,7 @@ class RocksDbRevocationStoreTest {
   void aDirectoryThatCannotBeCreatedIsAClearSettingsError() throws Exception {
     Path file = Files.writeString(dir.resolve("file"), "x");
     assertThatThrownBy(() -> RocksDbRevocationStore.open(file.resolve("sub")))
-        .isInstanceOf(InvalidSettingsException.class).hasMessageContaining("storeDirectory cannot be created");
+        .isInstanceOf(InvalidSettingsException.class)
+        .hasMessageContaining("storeDirectory cannot be created");
   }
 }

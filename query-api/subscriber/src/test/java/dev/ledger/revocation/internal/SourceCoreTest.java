@@ -69,7 +69,8 @@ class SourceCoreTest {
     source.apply(new Revocation("acme", "a", AT, "a", null));
     source.markCaughtUp();
     assertThat(source.status().revocations()).isEqualTo(1);
-    assertThatThrownBy(() -> source.isRevoked("other", "a")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> source.isRevoked("other", "a"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("follows tenant acme only");
     assertThatThrownBy(() -> source.isRevoked(null, "a")).isInstanceOf(NullPointerException.class);
   }
@@ -77,20 +78,22 @@ class SourceCoreTest {
   @Test
   void listenersSeeEveryChangeAndAFailingOneDoesNotStopTheOthers() {
     List<String> seen = new ArrayList<>();
-    RevocationListener failing = r -> {
-      throw new IllegalStateException("boom");
-    };
-    RevocationListener recording = new RevocationListener() {
-      @Override
-      public void onRevoked(Revocation r) {
-        seen.add("+" + r.tokenId());
-      }
+    RevocationListener failing =
+        r -> {
+          throw new IllegalStateException("boom");
+        };
+    RevocationListener recording =
+        new RevocationListener() {
+          @Override
+          public void onRevoked(Revocation r) {
+            seen.add("+" + r.tokenId());
+          }
 
-      @Override
-      public void onForgotten(String tenant, String tokenId) {
-        seen.add("-" + tokenId);
-      }
-    };
+          @Override
+          public void onForgotten(String tenant, String tokenId) {
+            seen.add("-" + tokenId);
+          }
+        };
     Fed source = new Fed(RevocationSettings.builder().listener(failing).build());
     source.addListener(recording);
     source.apply(new Revocation("t", "a", AT, "a", null));
@@ -113,42 +116,45 @@ class SourceCoreTest {
   @Test
   void aStoreThatFailsAWriteMakesTheSourceRefuseEveryTokenAndSayWhy() {
     InMemoryRevocationStore memory = new InMemoryRevocationStore();
-    RevocationStore full = new RevocationStore() {
-      @Override
-      public void put(Revocation revocation) {
-        if (revocation.tokenId().equals("lost")) {
-          throw new IllegalStateException("No space left on device");
-        }
-        memory.put(revocation);
-      }
+    RevocationStore full =
+        new RevocationStore() {
+          @Override
+          public void put(Revocation revocation) {
+            if (revocation.tokenId().equals("lost")) {
+              throw new IllegalStateException("No space left on device");
+            }
+            memory.put(revocation);
+          }
 
-      @Override
-      public boolean remove(String tenant, String tokenId) {
-        return memory.remove(tenant, tokenId);
-      }
+          @Override
+          public boolean remove(String tenant, String tokenId) {
+            return memory.remove(tenant, tokenId);
+          }
 
-      @Override
-      public boolean contains(String tenant, String tokenId) {
-        return memory.contains(tenant, tokenId);
-      }
+          @Override
+          public boolean contains(String tenant, String tokenId) {
+            return memory.contains(tenant, tokenId);
+          }
 
-      @Override
-      public Revocation get(String tenant, String tokenId) {
-        return memory.get(tenant, tokenId);
-      }
+          @Override
+          public Revocation get(String tenant, String tokenId) {
+            return memory.get(tenant, tokenId);
+          }
 
-      @Override
-      public long size() {
-        return memory.size();
-      }
-    };
+          @Override
+          public long size() {
+            return memory.size();
+          }
+        };
     Fed source = new Fed(RevocationSettings.builder().build(), full);
     source.apply(new Revocation("t", "kept", AT, "kept", null));
     source.markCaughtUp();
     assertThat(source.isRevoked("t", "other")).isFalse();
     source.apply(new Revocation("t", "lost", AT, "lost", null));
     assertThat(source.isRevoked("t", "other")).as("the copy is incomplete: fail closed").isTrue();
-    assertThat(source.status().lastError()).contains("revocation store failed").contains("No space left on device");
+    assertThat(source.status().lastError())
+        .contains("revocation store failed")
+        .contains("No space left on device");
     assertThat(source.status().applied()).isEqualTo(1);
   }
 }

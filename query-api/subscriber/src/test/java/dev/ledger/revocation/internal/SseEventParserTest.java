@@ -11,22 +11,24 @@ class SseEventParserTest {
   private final List<SseEvent> events = new ArrayList<>();
   private final List<String> comments = new ArrayList<>();
   private final List<Long> retries = new ArrayList<>();
-  private final SseEventParser parser = new SseEventParser(new SseEventParser.Handler() {
-    @Override
-    public void accept(SseEvent e) {
-      events.add(e);
-    }
+  private final SseEventParser parser =
+      new SseEventParser(
+          new SseEventParser.Handler() {
+            @Override
+            public void accept(SseEvent e) {
+              events.add(e);
+            }
 
-    @Override
-    public void comment(String text) {
-      comments.add(text);
-    }
+            @Override
+            public void comment(String text) {
+              comments.add(text);
+            }
 
-    @Override
-    public void retry(long millis) {
-      retries.add(millis);
-    }
-  });
+            @Override
+            public void retry(long millis) {
+              retries.add(millis);
+            }
+          });
 
   private void feed(String... lines) {
     for (String l : lines) {

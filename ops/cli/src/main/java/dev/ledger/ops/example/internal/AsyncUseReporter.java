@@ -52,7 +52,9 @@ public final class AsyncUseReporter implements UseReporter {
       return true;
     }
     if (lost.incrementAndGet() == 1) {
-      LOG.warn("dropping token.used events: {}", closed ? "reporter closed" : "queue full (the ledger is slow or down)");
+      LOG.warn(
+          "dropping token.used events: {}",
+          closed ? "reporter closed" : "queue full (the ledger is slow or down)");
     }
     return false;
   }
@@ -84,9 +86,11 @@ public final class AsyncUseReporter implements UseReporter {
       client.send(batch);
       delivered.addAndGet(batch.size());
     } catch (RuntimeException e) {
-      // InvalidEventException cannot happen (events are built validated); the rest is the ledger refusing or gone.
+      // InvalidEventException cannot happen (events are built validated); the rest is the ledger
+      // refusing or gone.
       lost.addAndGet(batch.size());
-      LOG.warn("could not report {} token.used events to the ledger: {}", batch.size(), e.getMessage());
+      LOG.warn(
+          "could not report {} token.used events to the ledger: {}", batch.size(), e.getMessage());
     }
   }
 

@@ -29,17 +29,18 @@ class AsyncUseReporterTest {
     @Override
     public CompletableFuture<Void> publish(List<LedgerEvent> events) {
       calls.incrementAndGet();
-      return CompletableFuture.runAsync(() -> {
-        try {
-          gate.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        if (fail) {
-          throw new IllegalStateException("broker gone");
-        }
-        batches.add(List.copyOf(events));
-      });
+      return CompletableFuture.runAsync(
+          () -> {
+            try {
+              gate.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            if (fail) {
+              throw new IllegalStateException("broker gone");
+            }
+            batches.add(List.copyOf(events));
+          });
     }
 
     @Override
@@ -47,14 +48,17 @@ class AsyncUseReporterTest {
   }
 
   static LedgerEvent use(int i) {
-    return Events.used("tok-" + i, "https://api.flights.example", "GET /fares", true).tenant("acme").build();
+    return Events.used("tok-" + i, "https://api.flights.example", "GET /fares", true)
+        .tenant("acme")
+        .build();
   }
 
   @Test
   void reportsDoNotWaitForTheLedgerAndQueuedOnesGoInOneBatch() {
     GatedPublisher publisher = new GatedPublisher();
-    AsyncUseReporter reporter = new AsyncUseReporter(LedgerClient.overKafka(publisher, RetryPolicy.none()), 100,
-        Duration.ofSeconds(10));
+    AsyncUseReporter reporter =
+        new AsyncUseReporter(
+            LedgerClient.overKafka(publisher, RetryPolicy.none()), 100, Duration.ofSeconds(10));
     long t0 = System.nanoTime();
     for (int i = 0; i < 50; i++) {
       assertThat(reporter.report(use(i))).isTrue();
@@ -74,9 +78,11 @@ class AsyncUseReporterTest {
   @Test
   void aFullQueueDropsAndCountsInsteadOfBlocking() {
     GatedPublisher publisher = new GatedPublisher();
-    AsyncUseReporter reporter = new AsyncUseReporter(LedgerClient.overKafka(publisher, RetryPolicy.none()), 5,
-        Duration.ofMillis(200));
-    // The sender takes the first event and is stuck in the publisher: the queue alone holds the rest.
+    AsyncUseReporter reporter =
+        new AsyncUseReporter(
+            LedgerClient.overKafka(publisher, RetryPolicy.none()), 5, Duration.ofMillis(200));
+    // The sender takes the first event and is stuck in the publisher: the queue alone holds the
+    // rest.
     assertThat(reporter.report(use(0))).isTrue();
     await().atMost(Duration.ofSeconds(10)).until(() -> publisher.calls.get() == 1);
     int accepted = 0;
@@ -96,8 +102,9 @@ class AsyncUseReporterTest {
     GatedPublisher publisher = new GatedPublisher();
     publisher.fail = true;
     publisher.gate.countDown();
-    AsyncUseReporter reporter = new AsyncUseReporter(LedgerClient.overKafka(publisher, RetryPolicy.none()), 10,
-        Duration.ofSeconds(10));
+    AsyncUseReporter reporter =
+        new AsyncUseReporter(
+            LedgerClient.overKafka(publisher, RetryPolicy.none()), 10, Duration.ofSeconds(10));
     reporter.report(use(1));
     await().atMost(Duration.ofSeconds(10)).until(() -> reporter.lost() == 1);
     reporter.close();

@@ -9,15 +9,16 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Where the integrity log keeps what, and the arithmetic of its fixed-size files. One directory
- * per tenant under {@code tenants/}, holding:
+ * Where the integrity log keeps what, and the arithmetic of its fixed-size files. One directory per
+ * tenant under {@code tenants/}, holding:
+ *
  * <ul>
  *   <li>{@code records.ndjson}: the leaf data of every leaf, one line each, in leaf order;
- *   <li>{@code index.bin}: 24 bytes per leaf, big-endian: end offset of its line in
- *       {@code records.ndjson}, committed-at epoch millis, 64-bit hash of its event id;
- *   <li>{@code tree.bin}: every perfect subtree hash (32 bytes) in the order the tree creates
- *       them, so leaf L is followed by the nodes it completes: position of node (level j, index
- *       i) is {@code 2L - popcount(L) + j} with {@code L = ((i + 1) << j) - 1};
+ *   <li>{@code index.bin}: 24 bytes per leaf, big-endian: end offset of its line in {@code
+ *       records.ndjson}, committed-at epoch millis, 64-bit hash of its event id;
+ *   <li>{@code tree.bin}: every perfect subtree hash (32 bytes) in the order the tree creates them,
+ *       so leaf L is followed by the nodes it completes: position of node (level j, index i) is
+ *       {@code 2L - popcount(L) + j} with {@code L = ((i + 1) << j) - 1};
  *   <li>{@code checkpoints.ndjson}: the signed checkpoints, oldest first.
  * </ul>
  */
@@ -37,9 +38,9 @@ public final class Layout {
 
   /**
    * The directory of {@code tenant}: {@code t-} and the tenant, any byte outside {@code a-z0-9._-}
-   * as {@code %XX}. Capital letters are encoded too, so that tenants differing only in case
-   * ({@code ACME}, {@code acme}) get names that differ on a case-insensitive file system as well
-   * (macOS, Windows): there one tenant's log would otherwise truncate the other's.
+   * as {@code %XX}. Capital letters are encoded too, so that tenants differing only in case ({@code
+   * ACME}, {@code acme}) get names that differ on a case-insensitive file system as well (macOS,
+   * Windows): there one tenant's log would otherwise truncate the other's.
    */
   public static Path tenantDir(Path root, String tenant) {
     return root.resolve(TENANTS).resolve(dirName(tenant, false));
@@ -75,8 +76,12 @@ public final class Layout {
     StringBuilder name = new StringBuilder("t-");
     for (byte b : tenant.getBytes(StandardCharsets.UTF_8)) {
       char c = (char) (b & 0xFF);
-      if ((c >= 'a' && c <= 'z') || (keepCapitals && c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
-          || c == '_' || c == '-') {
+      if ((c >= 'a' && c <= 'z')
+          || (keepCapitals && c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '.'
+          || c == '_'
+          || c == '-') {
         name.append(c);
       } else {
         name.append('%').append(String.format("%02X", b & 0xFF));

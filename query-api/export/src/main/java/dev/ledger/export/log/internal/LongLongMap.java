@@ -1,8 +1,8 @@
 package dev.ledger.export.log.internal;
 
 /**
- * An open-addressing map from non-zero long keys to long values: 16 bytes a slot, no boxing, so
- * the notary can remember every event id of a tenant (as a 64-bit hash) cheaply. Not thread-safe.
+ * An open-addressing map from non-zero long keys to long values: 16 bytes a slot, no boxing, so the
+ * notary can remember every event id of a tenant (as a 64-bit hash) cheaply. Not thread-safe.
  */
 public final class LongLongMap {
 

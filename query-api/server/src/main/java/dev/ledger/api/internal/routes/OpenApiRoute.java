@@ -7,28 +7,30 @@ import java.io.UncheckedIOException;
 
 /** {@code GET /openapi.json}: the hand-written OpenAPI 3.1 description shipped as a resource. */
 public final class OpenApiRoute {
-    /** Class-path location of the document. */
-    public static final String RESOURCE = "/dev/ledger/api/openapi.json";
+  /** Class-path location of the document. */
+  public static final String RESOURCE = "/dev/ledger/api/openapi.json";
 
-    private final byte[] document;
+  private final byte[] document;
 
-    public OpenApiRoute() {
-        this.document = load();
+  public OpenApiRoute() {
+    this.document = load();
+  }
+
+  /**
+   * @return the document's bytes (UTF-8 JSON)
+   */
+  public static byte[] load() {
+    try (InputStream in = OpenApiRoute.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + RESOURCE);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+  }
 
-    /** @return the document's bytes (UTF-8 JSON) */
-    public static byte[] load() {
-        try (InputStream in = OpenApiRoute.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + RESOURCE);
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    public void handle(Context ctx) {
-        ctx.contentType("application/json").result(document);
-    }
+  public void handle(Context ctx) {
+    ctx.contentType("application/json").result(document);
+  }
 }

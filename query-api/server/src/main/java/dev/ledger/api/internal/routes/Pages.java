@@ -13,38 +13,48 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-/** Cursor paging shared by the list routes: {@code ?limit=N&cursor=C} in, {@code {"items", "next_cursor"}} out. */
+/**
+ * Cursor paging shared by the list routes: {@code ?limit=N&cursor=C} in, {@code {"items",
+ * "next_cursor"}} out.
+ */
 final class Pages {
-    private Pages() {
-    }
+  private Pages() {}
 
-    /** @return the page the request asks for; 400 naming {@code limit} when it is not 1..1000 */
-    static PageRequest request(Context ctx) {
-        return new PageRequest(Params.limit(ctx), Params.text(ctx, "cursor"));
-    }
+  /**
+   * @return the page the request asks for; 400 naming {@code limit} when it is not 1..1000
+   */
+  static PageRequest request(Context ctx) {
+    return new PageRequest(Params.limit(ctx), Params.text(ctx, "cursor"));
+  }
 
-    /** Answers with {@code page}, each item rendered by {@code render}. */
-    static <T> void write(Context ctx, Page<T> page, Function<T, ObjectNode> render) {
-        ObjectNode body = ContractJson.mapper().createObjectNode();
-        ArrayNode items = body.putArray("items");
-        page.items().forEach(item -> items.add(render.apply(item)));
-        body.put("next_cursor", page.nextCursor());
-        ctx.json(body);
-    }
+  /** Answers with {@code page}, each item rendered by {@code render}. */
+  static <T> void write(Context ctx, Page<T> page, Function<T, ObjectNode> render) {
+    ObjectNode body = ContractJson.mapper().createObjectNode();
+    ArrayNode items = body.putArray("items");
+    page.items().forEach(item -> items.add(render.apply(item)));
+    body.put("next_cursor", page.nextCursor());
+    ctx.json(body);
+  }
 
-    /** @return the index's refusal as a 400 naming each bad parameter (a bad cursor, a malformed {@code q}, ...) */
-    static ApiError invalid(InvalidQueryException e) {
-        List<Map<String, String>> details = e.problems().stream()
+  /**
+   * @return the index's refusal as a 400 naming each bad parameter (a bad cursor, a malformed
+   *     {@code q}, ...)
+   */
+  static ApiError invalid(InvalidQueryException e) {
+    List<Map<String, String>> details =
+        e.problems().stream()
             .map(p -> Map.of("parameter", p.parameter(), "reason", p.message()))
             .toList();
-        return ApiError.badRequest(e.getMessage(), details);
-    }
+    return ApiError.badRequest(e.getMessage(), details);
+  }
 
-    /** @return {@code part} when this server runs it, else a 503 */
-    static <T> T require(T part, String what) {
-        if (part == null) {
-            throw ApiError.unavailable(what + " does not run on this server");
-        }
-        return part;
+  /**
+   * @return {@code part} when this server runs it, else a 503
+   */
+  static <T> T require(T part, String what) {
+    if (part == null) {
+      throw ApiError.unavailable(what + " does not run on this server");
     }
+    return part;
+  }
 }

@@ -15,150 +15,168 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One SSE connection. The index listener only {@link #offer}s into a bounded queue, never blocking; this subscriber's
- * own virtual thread does the (possibly slow) writing. A subscriber whose queue fills up is closed: it reconnects with
- * {@code Last-Event-ID} and resumes from the index without a gap.
+ * One SSE connection. The index listener only {@link #offer}s into a bounded queue, never blocking;
+ * this subscriber's own virtual thread does the (possibly slow) writing. A subscriber whose queue
+ * fills up is closed: it reconnects with {@code Last-Event-ID} and resumes from the index without a
+ * gap.
  *
- * <p>Resume without gaps or duplicates: the subscriber is registered (so live notices queue up) before it replays
- * what the index holds after {@code Last-Event-ID}; afterwards any queued notice at or below the last replayed
- * sequence is skipped. A {@code caught-up} event (no id) marks the end of the replay.
+ * <p>Resume without gaps or duplicates: the subscriber is registered (so live notices queue up)
+ * before it replays what the index holds after {@code Last-Event-ID}; afterwards any queued notice
+ * at or below the last replayed sequence is skipped. A {@code caught-up} event (no id) marks the
+ * end of the replay.
  */
 final class Subscriber implements Runnable {
-    private static final Logger LOG = LoggerFactory.getLogger(Subscriber.class);
-    private static final int REPLAY_BATCH = 500;
+  private static final Logger LOG = LoggerFactory.getLogger(Subscriber.class);
+  private static final int REPLAY_BATCH = 500;
 
-    private final SseClient client;
-    private final String tenant;
-    private final Long resumeAfter;
-    private final LedgerIndex index;
-    private final Duration keepAlive;
-    private final BlockingQueue<SequencedNotice> queue;
-    private final CredentialCheck credential;
-    private final Runnable onEnd;
-    private volatile boolean overflowed;
-    private volatile Thread writer;
-    private long lastSent;
+  private final SseClient client;
+  private final String tenant;
+  private final Long resumeAfter;
+  private final LedgerIndex index;
+  private final Duration keepAlive;
+  private final BlockingQueue<SequencedNotice> queue;
+  private final CredentialCheck credential;
+  private final Runnable onEnd;
+  private volatile boolean overflowed;
+  private volatile Thread writer;
+  private long lastSent;
 
-    /**
-     * @param tenant      the only tenant it sees, or null for every tenant
-     * @param resumeAfter the {@code Last-Event-ID}, or null to start live
-     * @param credential  checked between notices and at least every {@link CredentialCheck#recheck()}; the stream
-     *                    ends once it is revoked or expired
-     * @param onEnd       called once when the subscriber ends, for any reason
-     */
-    Subscriber(SseClient client, String tenant, Long resumeAfter, LedgerIndex index, Duration keepAlive,
-               int capacity, CredentialCheck credential, Runnable onEnd) {
-        this.client = client;
-        this.tenant = tenant;
-        this.resumeAfter = resumeAfter;
-        this.index = index;
-        this.keepAlive = keepAlive;
-        this.queue = new ArrayBlockingQueue<>(capacity);
-        this.credential = credential;
-        this.onEnd = onEnd;
-        this.lastSent = resumeAfter == null ? Long.MIN_VALUE : resumeAfter;
+  /**
+   * @param tenant the only tenant it sees, or null for every tenant
+   * @param resumeAfter the {@code Last-Event-ID}, or null to start live
+   * @param credential checked between notices and at least every {@link CredentialCheck#recheck()};
+   *     the stream ends once it is revoked or expired
+   * @param onEnd called once when the subscriber ends, for any reason
+   */
+  Subscriber(
+      SseClient client,
+      String tenant,
+      Long resumeAfter,
+      LedgerIndex index,
+      Duration keepAlive,
+      int capacity,
+      CredentialCheck credential,
+      Runnable onEnd) {
+    this.client = client;
+    this.tenant = tenant;
+    this.resumeAfter = resumeAfter;
+    this.index = index;
+    this.keepAlive = keepAlive;
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.credential = credential;
+    this.onEnd = onEnd;
+    this.lastSent = resumeAfter == null ? Long.MIN_VALUE : resumeAfter;
+  }
+
+  /**
+   * Queues a live notice if it is for this subscriber's tenant. Never blocks.
+   *
+   * @return false when the queue was full and the subscriber is being dropped
+   */
+  boolean offer(SequencedNotice notice) {
+    if (tenant != null && !tenant.equals(notice.tenant())) {
+      return true;
     }
-
-    /**
-     * Queues a live notice if it is for this subscriber's tenant. Never blocks.
-     *
-     * @return false when the queue was full and the subscriber is being dropped
-     */
-    boolean offer(SequencedNotice notice) {
-        if (tenant != null && !tenant.equals(notice.tenant())) {
-            return true;
-        }
-        if (queue.offer(notice)) {
-            return true;
-        }
-        // No interrupt needed: a full queue means the writer is busy, and it checks the flag before each poll.
-        overflowed = true;
-        return false;
+    if (queue.offer(notice)) {
+      return true;
     }
+    // No interrupt needed: a full queue means the writer is busy, and it checks the flag before
+    // each poll.
+    overflowed = true;
+    return false;
+  }
 
-    /** Ends the stream from outside (server shutdown). */
-    void stop() {
-        Thread t = writer;
-        if (t != null) {
-            t.interrupt();
-        }
-        client.close();
+  /** Ends the stream from outside (server shutdown). */
+  void stop() {
+    Thread t = writer;
+    if (t != null) {
+      t.interrupt();
     }
+    client.close();
+  }
 
-    @Override
-    public void run() {
-        writer = Thread.currentThread();
-        try {
-            if (resumeAfter != null) {
-                replay();
-                if (!overflowed) {
-                    // No id: a client that reconnects after this still resumes from the last notice it got.
-                    client.sendEvent("caught-up", "{\"last_event_id\":" + lastSent + "}", null);
-                }
-            }
-            // Wake at least every recheck interval, so a revoked or expired credential ends the stream within about
-            // that long even when no notice and no keep-alive is due.
-            long wait = Math.min(keepAlive.toNanos(), credential.recheck().toNanos());
-            long nextKeepAlive = System.nanoTime() + keepAlive.toNanos();
-            while (!client.terminated() && !overflowed && credential.stillValid()) {
-                SequencedNotice next = queue.poll(wait, TimeUnit.NANOSECONDS);
-                if (next != null) {
-                    send(next);
-                } else if (System.nanoTime() - nextKeepAlive >= 0) {
-                    client.sendComment("keep-alive");
-                    nextKeepAlive = System.nanoTime() + keepAlive.toNanos();
-                }
-            }
-            if (!credential.stillValid()) {
-                LOG.info("revocation stream subscriber (tenant {}): its credential was revoked or has expired; closing",
-                    tenant == null ? "*" : tenant);
-            }
-            if (overflowed) {
-                LOG.info("revocation stream subscriber (tenant {}) fell more than {} notices behind; closing it",
-                    tenant == null ? "*" : tenant, queue.size() + queue.remainingCapacity());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.debug("revocation stream subscriber ended: {}", e.toString());
-        } finally {
-            // Closing completes the response on this thread; a pending interrupt would make Jetty's final write fail
-            // and leave the connection open.
-            Thread.interrupted();
-            client.close();
-            onEnd.run();
+  @Override
+  public void run() {
+    writer = Thread.currentThread();
+    try {
+      if (resumeAfter != null) {
+        replay();
+        if (!overflowed) {
+          // No id: a client that reconnects after this still resumes from the last notice it got.
+          client.sendEvent("caught-up", "{\"last_event_id\":" + lastSent + "}", null);
         }
+      }
+      // Wake at least every recheck interval, so a revoked or expired credential ends the stream
+      // within about
+      // that long even when no notice and no keep-alive is due.
+      long wait = Math.min(keepAlive.toNanos(), credential.recheck().toNanos());
+      long nextKeepAlive = System.nanoTime() + keepAlive.toNanos();
+      while (!client.terminated() && !overflowed && credential.stillValid()) {
+        SequencedNotice next = queue.poll(wait, TimeUnit.NANOSECONDS);
+        if (next != null) {
+          send(next);
+        } else if (System.nanoTime() - nextKeepAlive >= 0) {
+          client.sendComment("keep-alive");
+          nextKeepAlive = System.nanoTime() + keepAlive.toNanos();
+        }
+      }
+      if (!credential.stillValid()) {
+        LOG.info(
+            "revocation stream subscriber (tenant {}): its credential was revoked or has expired; closing",
+            tenant == null ? "*" : tenant);
+      }
+      if (overflowed) {
+        LOG.info(
+            "revocation stream subscriber (tenant {}) fell more than {} notices behind; closing it",
+            tenant == null ? "*" : tenant,
+            queue.size() + queue.remainingCapacity());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.debug("revocation stream subscriber ended: {}", e.toString());
+    } finally {
+      // Closing completes the response on this thread; a pending interrupt would make Jetty's final
+      // write fail
+      // and leave the connection open.
+      Thread.interrupted();
+      client.close();
+      onEnd.run();
     }
+  }
 
-    private void replay() throws InterruptedException {
-        TenantScope scope = tenant == null ? TenantScope.all() : TenantScope.of(tenant);
-        while (!client.terminated() && !overflowed && credential.stillValid()) {
-            List<SequencedNotice> batch = index.revocationsAfter(scope, lastSent, REPLAY_BATCH);
-            if (batch.isEmpty()) {
-                return;
-            }
-            for (SequencedNotice notice : batch) {
-                send(notice);
-            }
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
-            }
-        }
+  private void replay() throws InterruptedException {
+    TenantScope scope = tenant == null ? TenantScope.all() : TenantScope.of(tenant);
+    while (!client.terminated() && !overflowed && credential.stillValid()) {
+      List<SequencedNotice> batch = index.revocationsAfter(scope, lastSent, REPLAY_BATCH);
+      if (batch.isEmpty()) {
+        return;
+      }
+      for (SequencedNotice notice : batch) {
+        send(notice);
+      }
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
     }
+  }
 
-    private void send(SequencedNotice notice) {
-        if (client.terminated()) {
-            // Javalin would log a warning per event sent to a closed client; end the subscriber instead.
-            throw new IllegalStateException("client disconnected");
-        }
-        if (notice.sequence() <= lastSent) {
-            return;
-        }
-        String data = notice.notice() == null
+  private void send(SequencedNotice notice) {
+    if (client.terminated()) {
+      // Javalin would log a warning per event sent to a closed client; end the subscriber instead.
+      throw new IllegalStateException("client disconnected");
+    }
+    if (notice.sequence() <= lastSent) {
+      return;
+    }
+    String data =
+        notice.notice() == null
             ? ContractJson.tombstone(notice.tenant(), notice.tokenId()).toString()
             : ContractJson.revocation(notice.notice()).toString();
-        client.sendEvent(notice.notice() == null ? "tombstone" : "revocation", data,
-            Long.toString(notice.sequence()));
-        lastSent = notice.sequence();
-    }
+    client.sendEvent(
+        notice.notice() == null ? "tombstone" : "revocation",
+        data,
+        Long.toString(notice.sequence()));
+    lastSent = notice.sequence();
+  }
 }

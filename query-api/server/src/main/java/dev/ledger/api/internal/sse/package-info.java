@@ -1,2 +1,4 @@
-/** The live revocation stream: one index listener fanned out to many server-sent-event subscribers. */
+/**
+ * The live revocation stream: one index listener fanned out to many server-sent-event subscribers.
+ */
 package dev.ledger.api.internal.sse;

@@ -15,123 +15,138 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pushes one stream's SETs (RFC 8935), one at a time and in order: {@code POST} of the compact SET as
- * {@code application/secevent+jwt} with the stream's {@code authorization_header}; 202 (any 2xx) acknowledges it.
- * A failure is retried with doubling, jittered backoff; a SET the receiver refuses as invalid (400, RFC 8935
- * section 2.3), or one still failing after {@link SsfSettings#pushDeadLetterAfter()}, is dead-lettered: counted and named
- * in the stream's status, and the stream moves on.
+ * Pushes one stream's SETs (RFC 8935), one at a time and in order: {@code POST} of the compact SET
+ * as {@code application/secevent+jwt} with the stream's {@code authorization_header}; 202 (any 2xx)
+ * acknowledges it. A failure is retried with doubling, jittered backoff; a SET the receiver refuses
+ * as invalid (400, RFC 8935 section 2.3), or one still failing after {@link
+ * SsfSettings#pushDeadLetterAfter()}, is dead-lettered: counted and named in the stream's status,
+ * and the stream moves on.
  */
 final class PushWorker implements Runnable {
-    private static final Logger LOG = LoggerFactory.getLogger(PushWorker.class);
+  private static final Logger LOG = LoggerFactory.getLogger(PushWorker.class);
 
-    private final StreamCursor cursor;
-    private final SsfSettings settings;
-    private final HttpClient http;
-    private final PushState state;
-    private final Clock clock;
-    private volatile boolean running = true;
-    private Thread thread;
+  private final StreamCursor cursor;
+  private final SsfSettings settings;
+  private final HttpClient http;
+  private final PushState state;
+  private final Clock clock;
+  private volatile boolean running = true;
+  private Thread thread;
 
-    PushWorker(StreamCursor cursor, SsfSettings settings, HttpClient http, PushState state, Clock clock) {
-        this.cursor = cursor;
-        this.settings = settings;
-        this.http = http;
-        this.state = state;
-        this.clock = clock;
+  PushWorker(
+      StreamCursor cursor, SsfSettings settings, HttpClient http, PushState state, Clock clock) {
+    this.cursor = cursor;
+    this.settings = settings;
+    this.http = http;
+    this.state = state;
+    this.clock = clock;
+  }
+
+  void start() {
+    thread = Thread.ofVirtual().name("ledger-ssf-push-" + cursor.stream().streamId()).start(this);
+  }
+
+  void stop() {
+    running = false;
+    if (thread != null) {
+      thread.interrupt();
     }
+  }
 
-    void start() {
-        thread = Thread.ofVirtual().name("ledger-ssf-push-" + cursor.stream().streamId()).start(this);
-    }
-
-    void stop() {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
+  @Override
+  public void run() {
+    while (running) {
+      try {
+        boolean enabled = "enabled".equals(cursor.stream().status());
+        // Not enabled: only stream-updated and verification SETs come out (a disabled stream's
+        // notices are
+        // read and dropped meanwhile).
+        List<PendingSet> next = cursor.fetch(1, enabled ? Duration.ofMillis(500) : Duration.ZERO);
+        if (!next.isEmpty()) {
+          deliver(next.getFirst());
+        } else if (!enabled) {
+          Thread.sleep(200);
         }
-    }
-
-    @Override
-    public void run() {
-        while (running) {
-            try {
-                boolean enabled = "enabled".equals(cursor.stream().status());
-                // Not enabled: only stream-updated and verification SETs come out (a disabled stream's notices are
-                // read and dropped meanwhile).
-                List<PendingSet> next = cursor.fetch(1, enabled ? Duration.ofMillis(500) : Duration.ZERO);
-                if (!next.isEmpty()) {
-                    deliver(next.getFirst());
-                } else if (!enabled) {
-                    Thread.sleep(200);
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                if (running) {
-                    LOG.warn("push stream {}: {}", cursor.stream().streamId(), e.toString());
-                    sleepQuietly(settings.pushMaxBackoff());
-                }
-            }
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        if (running) {
+          LOG.warn("push stream {}: {}", cursor.stream().streamId(), e.toString());
+          sleepQuietly(settings.pushMaxBackoff());
         }
+      }
     }
+  }
 
-    private void deliver(PendingSet set) throws InterruptedException {
-        Duration backoff = settings.pushMinBackoff();
-        while (running) {
-            StreamConfig stream = cursor.stream();
-            if (!"enabled".equals(stream.status()) && set.partition() != null) {
-                return; // held (paused) or dropped (disabled) by the cursor
-            }
-            String error = post(stream, set);
-            if (error == null) {
-                cursor.ack(List.of(set.jti()));
-                state.delivered();
-                return;
-            }
-            Instant since = state.failed(error, clock.instant());
-            boolean refused = error.startsWith("refused");
-            if (refused || Duration.between(since, clock.instant()).compareTo(settings.pushDeadLetterAfter()) >= 0) {
-                LOG.warn("push stream {}: SET {} dead-lettered: {}", stream.streamId(), set.jti(), error);
-                cursor.ack(List.of(set.jti()));
-                state.deadLettered(set.jti());
-                return;
-            }
-            long jitter = (long) (backoff.toMillis() * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
-            Thread.sleep(Math.max(1, jitter));
-            backoff = backoff.multipliedBy(2).compareTo(settings.pushMaxBackoff()) > 0
-                ? settings.pushMaxBackoff() : backoff.multipliedBy(2);
-        }
+  private void deliver(PendingSet set) throws InterruptedException {
+    Duration backoff = settings.pushMinBackoff();
+    while (running) {
+      StreamConfig stream = cursor.stream();
+      if (!"enabled".equals(stream.status()) && set.partition() != null) {
+        return; // held (paused) or dropped (disabled) by the cursor
+      }
+      String error = post(stream, set);
+      if (error == null) {
+        cursor.ack(List.of(set.jti()));
+        state.delivered();
+        return;
+      }
+      Instant since = state.failed(error, clock.instant());
+      boolean refused = error.startsWith("refused");
+      if (refused
+          || Duration.between(since, clock.instant()).compareTo(settings.pushDeadLetterAfter())
+              >= 0) {
+        LOG.warn("push stream {}: SET {} dead-lettered: {}", stream.streamId(), set.jti(), error);
+        cursor.ack(List.of(set.jti()));
+        state.deadLettered(set.jti());
+        return;
+      }
+      long jitter =
+          (long) (backoff.toMillis() * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+      Thread.sleep(Math.max(1, jitter));
+      backoff =
+          backoff.multipliedBy(2).compareTo(settings.pushMaxBackoff()) > 0
+              ? settings.pushMaxBackoff()
+              : backoff.multipliedBy(2);
     }
+  }
 
-    /** @return null on success, else what went wrong; "refused ..." when retrying cannot help */
-    private String post(StreamConfig stream, PendingSet set) throws InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stream.endpointUrl()))
+  /**
+   * @return null on success, else what went wrong; "refused ..." when retrying cannot help
+   */
+  private String post(StreamConfig stream, PendingSet set) throws InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(stream.endpointUrl()))
             .timeout(settings.pushTimeout())
             .header("Content-Type", "application/secevent+jwt")
             .header("Accept", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(set.set()));
-        if (stream.authorizationHeader() != null) {
-            request.header("Authorization", stream.authorizationHeader());
-        }
-        try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            int code = response.statusCode();
-            if (code >= 200 && code < 300) {
-                return null;
-            }
-            String body = response.body() == null ? "" : response.body();
-            String detail = "HTTP " + code + (body.isBlank() ? "" : ": " + body.substring(0, Math.min(200, body.length())));
-            return code == 400 ? "refused, " + detail : detail;
-        } catch (IOException | IllegalArgumentException e) {
-            return e.getClass().getSimpleName() + ": " + e.getMessage();
-        }
+    if (stream.authorizationHeader() != null) {
+      request.header("Authorization", stream.authorizationHeader());
     }
+    try {
+      HttpResponse<String> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      int code = response.statusCode();
+      if (code >= 200 && code < 300) {
+        return null;
+      }
+      String body = response.body() == null ? "" : response.body();
+      String detail =
+          "HTTP "
+              + code
+              + (body.isBlank() ? "" : ": " + body.substring(0, Math.min(200, body.length())));
+      return code == 400 ? "refused, " + detail : detail;
+    } catch (IOException | IllegalArgumentException e) {
+      return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+  }
 
-    private static void sleepQuietly(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+  private static void sleepQuietly(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
+  }
 }

@@ -24,243 +24,270 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One stream's place in {@code ledger.revocations}: a consumer of its own ({@code ledger.ssf.<stream id>}) whose
- * committed offset per partition is the first notice whose SET is not yet acknowledged. SETs acknowledged beyond that
- * point are listed in the commit's metadata, so a restart hands out again exactly the SETs that were never
- * acknowledged: nothing is lost, nothing acknowledged comes twice. A SET's {@code jti} is the stream id, partition
- * and offset of its notice, so a SET handed out again after a restart has the same id.
+ * One stream's place in {@code ledger.revocations}: a consumer of its own ({@code
+ * ledger.ssf.<stream id>}) whose committed offset per partition is the first notice whose SET is
+ * not yet acknowledged. SETs acknowledged beyond that point are listed in the commit's metadata, so
+ * a restart hands out again exactly the SETs that were never acknowledged: nothing is lost, nothing
+ * acknowledged comes twice. A SET's {@code jti} is the stream id, partition and offset of its
+ * notice, so a SET handed out again after a restart has the same id.
  *
  * <p>Thread-safe: every method holds the cursor's lock for at most one short Kafka poll.
  */
 public final class StreamCursor implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(StreamCursor.class);
-    /** Kafka's default {@code offset.metadata.max.bytes} is 4096; stay well below. */
-    private static final int MAX_METADATA = 3000;
+  private static final Logger LOG = LoggerFactory.getLogger(StreamCursor.class);
 
-    /** Turns one notice into this stream's SET, or empty when the stream does not get it. */
-    @FunctionalInterface
-    public interface SetMaker {
-        Optional<String> make(StreamConfig stream, RevocationNotice notice, String jti);
-    }
+  /** Kafka's default {@code offset.metadata.max.bytes} is 4096; stay well below. */
+  private static final int MAX_METADATA = 3000;
 
-    private final String streamId;
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final SetMaker maker;
-    private final Deserializer<RevocationNotice> notices = Topics.REVOCATIONS.valueSerde().deserializer();
-    private final LinkedHashMap<String, PendingSet> pending = new LinkedHashMap<>();
-    private final Map<TopicPartition, TreeSet<Long>> open = new HashMap<>();
-    private final Map<TopicPartition, TreeSet<Long>> ackedAhead = new HashMap<>();
-    private final List<TopicPartition> partitions;
-    private volatile StreamConfig stream;
+  /** Turns one notice into this stream's SET, or empty when the stream does not get it. */
+  @FunctionalInterface
+  public interface SetMaker {
+    Optional<String> make(StreamConfig stream, RevocationNotice notice, String jti);
+  }
 
-    private StreamCursor(Map<String, Object> kafka, StreamConfig stream, SetMaker maker, boolean fresh) {
-        this.streamId = stream.streamId();
-        this.stream = stream;
-        this.maker = maker;
-        Map<String, Object> c = new HashMap<>(kafka);
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(streamId));
-        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "ledger-ssf-" + streamId);
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
-        this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.partitions = consumer.partitionsFor(Topics.REVOCATIONS.name(), Duration.ofSeconds(30)).stream()
-            .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        consumer.assign(partitions);
-        Map<TopicPartition, OffsetAndMetadata> committed = fresh ? Map.of()
+  private final String streamId;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final SetMaker maker;
+  private final Deserializer<RevocationNotice> notices =
+      Topics.REVOCATIONS.valueSerde().deserializer();
+  private final LinkedHashMap<String, PendingSet> pending = new LinkedHashMap<>();
+  private final Map<TopicPartition, TreeSet<Long>> open = new HashMap<>();
+  private final Map<TopicPartition, TreeSet<Long>> ackedAhead = new HashMap<>();
+  private final List<TopicPartition> partitions;
+  private volatile StreamConfig stream;
+
+  private StreamCursor(
+      Map<String, Object> kafka, StreamConfig stream, SetMaker maker, boolean fresh) {
+    this.streamId = stream.streamId();
+    this.stream = stream;
+    this.maker = maker;
+    Map<String, Object> c = new HashMap<>(kafka);
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(streamId));
+    c.put(ConsumerConfig.CLIENT_ID_CONFIG, "ledger-ssf-" + streamId);
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
+    this.consumer =
+        new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.partitions =
+        consumer.partitionsFor(Topics.REVOCATIONS.name(), Duration.ofSeconds(30)).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition()))
+            .toList();
+    consumer.assign(partitions);
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        fresh
+            ? Map.of()
             : consumer.committed(new java.util.HashSet<>(partitions), Duration.ofSeconds(30));
-        for (TopicPartition tp : partitions) {
-            open.put(tp, new TreeSet<>());
-            ackedAhead.put(tp, new TreeSet<>());
-            OffsetAndMetadata at = committed.get(tp);
-            if (at == null) {
-                // A new stream starts with the revocations that come after it; one whose commit is missing
-                // (created by a crashed instance before its first commit) the same way.
-                consumer.seekToEnd(List.of(tp));
-                consumer.position(tp);
-            } else {
-                consumer.seek(tp, at.offset());
-                ackedAhead.get(tp).addAll(parseMetadata(at.offset(), at.metadata()));
-            }
-        }
-        commit();
+    for (TopicPartition tp : partitions) {
+      open.put(tp, new TreeSet<>());
+      ackedAhead.put(tp, new TreeSet<>());
+      OffsetAndMetadata at = committed.get(tp);
+      if (at == null) {
+        // A new stream starts with the revocations that come after it; one whose commit is missing
+        // (created by a crashed instance before its first commit) the same way.
+        consumer.seekToEnd(List.of(tp));
+        consumer.position(tp);
+      } else {
+        consumer.seek(tp, at.offset());
+        ackedAhead.get(tp).addAll(parseMetadata(at.offset(), at.metadata()));
+      }
     }
+    commit();
+  }
 
-    /**
-     * Opens the cursor of {@code stream}.
-     *
-     * @param fresh true for a stream being created: start at the end of every partition and commit that at once
-     */
-    public static StreamCursor open(Map<String, Object> kafka, StreamConfig stream, SetMaker maker, boolean fresh) {
-        return new StreamCursor(kafka, stream, maker, fresh);
-    }
+  /**
+   * Opens the cursor of {@code stream}.
+   *
+   * @param fresh true for a stream being created: start at the end of every partition and commit
+   *     that at once
+   */
+  public static StreamCursor open(
+      Map<String, Object> kafka, StreamConfig stream, SetMaker maker, boolean fresh) {
+    return new StreamCursor(kafka, stream, maker, fresh);
+  }
 
-    /** @return the consumer group that keeps the stream's offsets */
-    public static String groupId(String streamId) {
-        return "ledger.ssf." + streamId;
-    }
+  /**
+   * @return the consumer group that keeps the stream's offsets
+   */
+  public static String groupId(String streamId) {
+    return "ledger.ssf." + streamId;
+  }
 
-    public StreamConfig stream() {
-        return stream;
-    }
+  public StreamConfig stream() {
+    return stream;
+  }
 
-    /** Applies a changed configuration; disabling drops whatever is pending. */
-    public synchronized void update(StreamConfig config) {
-        this.stream = config;
-        if ("disabled".equals(config.status())) {
-            for (PendingSet p : new ArrayList<>(pending.values())) {
-                if (p.partition() != null) {
-                    done(p);
-                }
-            }
-            commit();
-        }
-    }
-
-    /** Queues a SET that is not made from a notice (verification, stream-updated); kept in memory only. */
-    public synchronized void offer(String jti, String set) {
-        pending.put(jti, new PendingSet(jti, set, null, -1));
-    }
-
-    /**
-     * The oldest SETs not yet acknowledged, reading more notices when fewer than {@code max} are pending. A paused
-     * stream gets no revocation (its notices wait in Kafka, in order); a disabled one has its notices read and
-     * dropped; both still get their stream-updated and verification SETs.
-     *
-     * @param wait how long one Kafka poll may wait when more are needed
-     */
-    public synchronized List<PendingSet> fetch(int max, Duration wait) {
-        String status = stream.status();
-        if ("disabled".equals(status) || ("enabled".equals(status) && pending.size() < max)) {
-            read(wait);
-        }
-        if (!"enabled".equals(status)) {
-            // Held or dropped revocations aside, the receiver still hears that its stream was paused or disabled
-            // (SSF 1.0 section 8.1.5) and gets the verification it asked for.
-            return pending.values().stream().filter(p -> p.partition() == null).limit(max).toList();
-        }
-        return pending.values().stream().limit(max).toList();
-    }
-
-    private void read(Duration wait) {
-        boolean any = false;
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(wait)) {
-            any = true;
-            TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-            if (ackedAhead.get(tp).contains(record.offset()) || record.value() == null
-                || "disabled".equals(stream.status())) {
-                continue;
-            }
-            RevocationNotice notice;
-            try {
-                notice = notices.deserialize(record.topic(), record.value());
-            } catch (RuntimeException e) {
-                LOG.debug("stream {}: skipping an unreadable notice at {}@{}", streamId, tp, record.offset());
-                continue;
-            }
-            String jti = streamId + ":" + tp.partition() + ":" + record.offset();
-            Optional<String> set = maker.make(stream, notice, jti);
-            if (set.isPresent()) {
-                pending.put(jti, new PendingSet(jti, set.get(), tp, record.offset()));
-                open.get(tp).add(record.offset());
-            }
-        }
-        if (any) {
-            commit();
-        }
-    }
-
-    /**
-     * Acknowledges SETs by {@code jti}; unknown ids are ignored (acknowledged before, or never handed out).
-     *
-     * @return how many were pending
-     */
-    public synchronized int ack(Collection<String> jtis) {
-        int n = 0;
-        for (String jti : jtis) {
-            PendingSet p = pending.get(jti);
-            if (p != null) {
-                done(p);
-                n++;
-            }
-        }
-        if (n > 0) {
-            commit();
-        }
-        return n;
-    }
-
-    /** @return SETs pending, plus notices known to be waiting in Kafka (0 when unknown) */
-    public synchronized long backlog() {
-        long lag = 0;
-        for (TopicPartition tp : partitions) {
-            OptionalLong l = consumer.currentLag(tp);
-            lag += l.orElse(0);
-        }
-        return pending.size() + lag;
-    }
-
-    /** @return SETs handed out or ready, not yet acknowledged */
-    public synchronized int pendingCount() {
-        return pending.size();
-    }
-
-    private void done(PendingSet p) {
-        pending.remove(p.jti());
+  /** Applies a changed configuration; disabling drops whatever is pending. */
+  public synchronized void update(StreamConfig config) {
+    this.stream = config;
+    if ("disabled".equals(config.status())) {
+      for (PendingSet p : new ArrayList<>(pending.values())) {
         if (p.partition() != null) {
-            open.get(p.partition()).remove(p.offset());
-            ackedAhead.get(p.partition()).add(p.offset());
+          done(p);
         }
+      }
+      commit();
     }
+  }
 
-    private void commit() {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition tp : partitions) {
-            TreeSet<Long> waiting = open.get(tp);
-            long point = waiting.isEmpty() ? consumer.position(tp) : waiting.first();
-            TreeSet<Long> ahead = ackedAhead.get(tp);
-            ahead.headSet(point).clear();
-            offsets.put(tp, new OffsetAndMetadata(point, metadata(point, ahead)));
-        }
-        try {
-            consumer.commitSync(offsets, Duration.ofSeconds(10));
-        } catch (RuntimeException e) {
-            // The next commit carries the same information; until then a restart would hand some SETs out again.
-            LOG.warn("stream {}: committing its position failed: {}", streamId, e.toString());
-        }
-    }
+  /**
+   * Queues a SET that is not made from a notice (verification, stream-updated); kept in memory
+   * only.
+   */
+  public synchronized void offer(String jti, String set) {
+    pending.put(jti, new PendingSet(jti, set, null, -1));
+  }
 
-    /** The acknowledged offsets above the commit point, as distances from it: {@code "3,4,9"}. */
-    static String metadata(long point, TreeSet<Long> ahead) {
-        StringBuilder b = new StringBuilder();
-        for (long offset : ahead) {
-            String next = Long.toString(offset - point);
-            if (b.length() + next.length() + 1 > MAX_METADATA) {
-                break;
-            }
-            if (!b.isEmpty()) {
-                b.append(',');
-            }
-            b.append(next);
-        }
-        return b.toString();
+  /**
+   * The oldest SETs not yet acknowledged, reading more notices when fewer than {@code max} are
+   * pending. A paused stream gets no revocation (its notices wait in Kafka, in order); a disabled
+   * one has its notices read and dropped; both still get their stream-updated and verification
+   * SETs.
+   *
+   * @param wait how long one Kafka poll may wait when more are needed
+   */
+  public synchronized List<PendingSet> fetch(int max, Duration wait) {
+    String status = stream.status();
+    if ("disabled".equals(status) || ("enabled".equals(status) && pending.size() < max)) {
+      read(wait);
     }
+    if (!"enabled".equals(status)) {
+      // Held or dropped revocations aside, the receiver still hears that its stream was paused or
+      // disabled
+      // (SSF 1.0 section 8.1.5) and gets the verification it asked for.
+      return pending.values().stream().filter(p -> p.partition() == null).limit(max).toList();
+    }
+    return pending.values().stream().limit(max).toList();
+  }
 
-    static List<Long> parseMetadata(long point, String metadata) {
-        if (metadata == null || metadata.isBlank()) {
-            return List.of();
-        }
-        try {
-            return java.util.Arrays.stream(metadata.split(",")).map(s -> point + Long.parseLong(s.strip()))
-                .collect(Collectors.toList());
-        } catch (NumberFormatException e) {
-            return List.of();
-        }
+  private void read(Duration wait) {
+    boolean any = false;
+    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(wait)) {
+      any = true;
+      TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+      if (ackedAhead.get(tp).contains(record.offset())
+          || record.value() == null
+          || "disabled".equals(stream.status())) {
+        continue;
+      }
+      RevocationNotice notice;
+      try {
+        notice = notices.deserialize(record.topic(), record.value());
+      } catch (RuntimeException e) {
+        LOG.debug(
+            "stream {}: skipping an unreadable notice at {}@{}", streamId, tp, record.offset());
+        continue;
+      }
+      String jti = streamId + ":" + tp.partition() + ":" + record.offset();
+      Optional<String> set = maker.make(stream, notice, jti);
+      if (set.isPresent()) {
+        pending.put(jti, new PendingSet(jti, set.get(), tp, record.offset()));
+        open.get(tp).add(record.offset());
+      }
     }
+    if (any) {
+      commit();
+    }
+  }
 
-    @Override
-    public synchronized void close() {
-        consumer.close(Duration.ofSeconds(2));
+  /**
+   * Acknowledges SETs by {@code jti}; unknown ids are ignored (acknowledged before, or never handed
+   * out).
+   *
+   * @return how many were pending
+   */
+  public synchronized int ack(Collection<String> jtis) {
+    int n = 0;
+    for (String jti : jtis) {
+      PendingSet p = pending.get(jti);
+      if (p != null) {
+        done(p);
+        n++;
+      }
     }
+    if (n > 0) {
+      commit();
+    }
+    return n;
+  }
+
+  /**
+   * @return SETs pending, plus notices known to be waiting in Kafka (0 when unknown)
+   */
+  public synchronized long backlog() {
+    long lag = 0;
+    for (TopicPartition tp : partitions) {
+      OptionalLong l = consumer.currentLag(tp);
+      lag += l.orElse(0);
+    }
+    return pending.size() + lag;
+  }
+
+  /**
+   * @return SETs handed out or ready, not yet acknowledged
+   */
+  public synchronized int pendingCount() {
+    return pending.size();
+  }
+
+  private void done(PendingSet p) {
+    pending.remove(p.jti());
+    if (p.partition() != null) {
+      open.get(p.partition()).remove(p.offset());
+      ackedAhead.get(p.partition()).add(p.offset());
+    }
+  }
+
+  private void commit() {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (TopicPartition tp : partitions) {
+      TreeSet<Long> waiting = open.get(tp);
+      long point = waiting.isEmpty() ? consumer.position(tp) : waiting.first();
+      TreeSet<Long> ahead = ackedAhead.get(tp);
+      ahead.headSet(point).clear();
+      offsets.put(tp, new OffsetAndMetadata(point, metadata(point, ahead)));
+    }
+    try {
+      consumer.commitSync(offsets, Duration.ofSeconds(10));
+    } catch (RuntimeException e) {
+      // The next commit carries the same information; until then a restart would hand some SETs out
+      // again.
+      LOG.warn("stream {}: committing its position failed: {}", streamId, e.toString());
+    }
+  }
+
+  /** The acknowledged offsets above the commit point, as distances from it: {@code "3,4,9"}. */
+  static String metadata(long point, TreeSet<Long> ahead) {
+    StringBuilder b = new StringBuilder();
+    for (long offset : ahead) {
+      String next = Long.toString(offset - point);
+      if (b.length() + next.length() + 1 > MAX_METADATA) {
+        break;
+      }
+      if (!b.isEmpty()) {
+        b.append(',');
+      }
+      b.append(next);
+    }
+    return b.toString();
+  }
+
+  static List<Long> parseMetadata(long point, String metadata) {
+    if (metadata == null || metadata.isBlank()) {
+      return List.of();
+    }
+    try {
+      return java.util.Arrays.stream(metadata.split(","))
+          .map(s -> point + Long.parseLong(s.strip()))
+          .collect(Collectors.toList());
+    } catch (NumberFormatException e) {
+      return List.of();
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    consumer.close(Duration.ofSeconds(2));
+  }
 }

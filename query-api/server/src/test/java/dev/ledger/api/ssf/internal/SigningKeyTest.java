@@ -13,23 +13,28 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SigningKeyTest {
-    @TempDir Path dir;
+  @TempDir Path dir;
 
-    @Test
-    void theFirstStartCreatesAPrivate2048BitKeyAndLaterStartsReadIt() throws Exception {
-        RSAKey key = SigningKey.loadOrCreate(dir);
-        Path file = dir.resolve(SigningKey.FILE);
-        assertThat(key.size()).isEqualTo(2048);
-        assertThat(key.getKeyID()).isNotBlank();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-        assertThat(SigningKey.loadOrCreate(dir)).isEqualTo(key);
-        assertThat(SigningKey.publicSet(key).toString()).contains(key.getKeyID()).doesNotContain("\"d\"");
-    }
+  @Test
+  void theFirstStartCreatesAPrivate2048BitKeyAndLaterStartsReadIt() throws Exception {
+    RSAKey key = SigningKey.loadOrCreate(dir);
+    Path file = dir.resolve(SigningKey.FILE);
+    assertThat(key.size()).isEqualTo(2048);
+    assertThat(key.getKeyID()).isNotBlank();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
+    assertThat(SigningKey.loadOrCreate(dir)).isEqualTo(key);
+    assertThat(SigningKey.publicSet(key).toString())
+        .contains(key.getKeyID())
+        .doesNotContain("\"d\"");
+  }
 
-    @Test
-    void aKeyShorterThan2048BitsIsRefused() throws Exception {
-        Files.writeString(dir.resolve(SigningKey.FILE), new RSAKeyGenerator(1024, true).generate().toJSONString());
-        assertThatThrownBy(() -> SigningKey.loadOrCreate(dir)).isInstanceOf(IOException.class)
-            .hasMessageContaining("2048");
-    }
+  @Test
+  void aKeyShorterThan2048BitsIsRefused() throws Exception {
+    Files.writeString(
+        dir.resolve(SigningKey.FILE), new RSAKeyGenerator(1024, true).generate().toJSONString());
+    assertThatThrownBy(() -> SigningKey.loadOrCreate(dir))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("2048");
+  }
 }
