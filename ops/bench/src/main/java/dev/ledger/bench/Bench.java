@@ -90,12 +90,7 @@ public final class Bench implements Runnable {
 
     /** Prints the section and writes it to the report. */
     int publish(Section section) throws Exception {
-      System.out.println();
-      System.out.print(section.toText());
-      if (!noReport) {
-        new ReportWriter(report).write(section);
-        System.out.println("  (written to " + report.toAbsolutePath() + ")");
-      }
+      Bench.publish(section, report, noReport);
       return 0;
     }
 
@@ -435,11 +430,7 @@ public final class Bench implements Runnable {
                   Integer.toString(partitions),
                   "ledger",
                   settings.toString()));
-      System.out.println();
-      System.out.print(section.toText());
-      if (!noReport) {
-        new ReportWriter(report).write(section);
-      }
+      publish(section, report, noReport);
       return result.passed() ? 0 : 1;
     }
   }
@@ -529,11 +520,7 @@ public final class Bench implements Runnable {
                   Integer.toString(partitions),
                   "fault",
                   fault.name().toLowerCase(java.util.Locale.ROOT)));
-      System.out.println();
-      System.out.print(section.toText());
-      if (!noReport) {
-        new ReportWriter(report).write(section);
-      }
+      publish(section, report, noReport);
       return result.passed() ? 0 : 1;
     }
   }
@@ -584,6 +571,19 @@ public final class Bench implements Runnable {
         failed += code == 0 ? 0 : 1;
       }
       return failed == 0 ? 0 : 1;
+    }
+  }
+
+  /**
+   * Prints a result section and, unless {@code noReport}, writes it to {@code report}: every
+   * command's last step.
+   */
+  static void publish(Section section, Path report, boolean noReport) throws Exception {
+    System.out.println();
+    System.out.print(section.toText());
+    if (!noReport) {
+      new ReportWriter(report).write(section);
+      System.out.println("  (written to " + report.toAbsolutePath() + ")");
     }
   }
 }
