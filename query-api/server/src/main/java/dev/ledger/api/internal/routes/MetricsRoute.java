@@ -9,8 +9,9 @@ import java.util.Set;
 
 /**
  * {@code GET /metrics}: the registry in Prometheus text format; {@code ?name[]=N} (repeatable, as
- * Prometheus' own exposition accepts it) answers only those metric families, so a frequent poller
- * of one gauge does not pay for the thousand Kafka client meters.
+ * Prometheus' own exposition accepts it) answers only those metric families, reading only their
+ * meters ({@link MeterFamilies}), so a frequent poller of one gauge does not pay for the thousand
+ * Kafka client meters.
  */
 public final class MetricsRoute {
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
@@ -39,7 +40,10 @@ public final class MetricsRoute {
     }
     List<String> names = ctx.queryParams("name[]");
     String text =
-        names.isEmpty() ? registry.scrape() : registry.scrape(PROMETHEUS_TEXT, families(names));
+        names.isEmpty()
+            ? registry.scrape()
+            : MeterFamilies.text(registry, families(names))
+                .orElseGet(() -> registry.scrape(PROMETHEUS_TEXT, families(names)));
     ctx.contentType(PROMETHEUS_TEXT).result(text);
   }
 }
