@@ -24,7 +24,6 @@ import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -101,13 +100,25 @@ public final class Verifier {
     }
   }
 
-  /** A gap in the leaf sequence: leaves {@code [from, to)} not seen between two lines. */
-  private record Gap(long from, long to, long lineBefore, long lineAfter) {}
+  /** What the body's lines have shown so far: one per verification. */
+  private static final class Scan {
+    final CompactRange range;
+    final LeafOrder order;
+    long lineNo = 1;
+    long records;
+    long amendments;
+    Instant previousCommit;
+    boolean trailer;
+
+    Scan(CompactRange range, LeafOrder order) {
+      this.range = range;
+      this.order = order;
+    }
+  }
 
   private VerificationReport run(BufferedReader reader) {
     long lineNo = 0;
     long records = 0;
-    long amendments = 0;
     Header header = null;
     try {
       String text = reader.readLine();
@@ -120,158 +131,19 @@ public final class Verifier {
         return report(0, null, null);
       }
       checkSignatures(header);
-      CompactRange range = startRange(header);
-      long expected = header.firstLeaf;
-      long previousLeaf = -1;
-      long previousLine = 0;
-      Instant previousCommit = null;
-      List<Gap> gaps = new ArrayList<>();
-      boolean trailer = false;
-      long trailerCount = -1;
-      while ((text = reader.readLine()) != null) {
-        lineNo++;
-        JsonNode line = parse(text, lineNo);
-        if (line == null) {
-          continue;
+      Scan scan =
+          new Scan(
+              startRange(header), new LeafOrder(header.firstLeaf, MAX_PROBLEMS, this::problem));
+      try {
+        while ((text = reader.readLine()) != null) {
+          scan.lineNo++;
+          line(header, scan, text);
         }
-        if (trailer) {
-          problem(Kind.MALFORMED, "line " + lineNo + ": content after the trailer");
-          continue;
-        }
-        if (line.has(PreparedExport.TRAILER)) {
-          trailer = true;
-          JsonNode count = line.get(PreparedExport.TRAILER).get("count");
-          trailerCount =
-              count != null && count.canConvertToExactIntegral() ? count.longValue() : -1;
-          if (trailerCount != records) {
-            problem(
-                Kind.TRUNCATED,
-                "line "
-                    + lineNo
-                    + ": the trailer says "
-                    + (trailerCount < 0 ? "?" : trailerCount)
-                    + " records, the file has "
-                    + records);
-          }
-          continue;
-        }
-        JsonNode index = line.get("leaf_index");
-        JsonNode committed = line.get("committed_at");
-        JsonNode record = line.get("record");
-        if (index == null
-            || !index.canConvertToExactIntegral()
-            || committed == null
-            || !committed.isTextual()
-            || record == null
-            || !record.isObject()) {
-          problem(
-              Kind.MALFORMED,
-              "line " + lineNo + ": not a record line (needs leaf_index, committed_at, record)");
-          continue;
-        }
-        records++;
-        long leaf = index.longValue();
-        byte[] leafHash;
-        try {
-          leafHash = LeafData.hash(committed.textValue(), record);
-        } catch (IllegalArgumentException e) {
-          problem(Kind.CHANGED, "line " + lineNo + ": record changed: " + e.getMessage());
-          leafHash = Hashes.empty();
-        }
-        JsonNode stated = line.get("leaf_hash");
-        if (stated != null && !Hashes.hex(leafHash).equals(stated.asText())) {
-          problem(
-              Kind.CHANGED,
-              "line "
-                  + lineNo
-                  + ": record changed: leaf "
-                  + leaf
-                  + " does not hash to its leaf_hash (a field was edited)");
-        }
-        if (range != null) {
-          range.appendLeaf(leafHash);
-        }
-        previousCommit = checkScope(header, record, committed.textValue(), previousCommit, lineNo);
-        if (AuditRecordJson.isAmendment(record)) {
-          amendments++;
-          checkAmendment(record.get("amends"), lineNo);
-        }
-        // Order and completeness.
-        if (leaf == expected) {
-          expected++;
-        } else if (leaf > expected) {
-          if (gaps.size() < MAX_PROBLEMS) {
-            gaps.add(new Gap(expected, leaf, lineNo - 1, lineNo));
-          }
-          expected = leaf + 1;
-        } else if (fillGap(gaps, leaf)) {
-          problem(
-              Kind.OUT_OF_ORDER,
-              "lines "
-                  + previousLine
-                  + "-"
-                  + lineNo
-                  + ": out of order: leaf "
-                  + leaf
-                  + " comes after leaf "
-                  + previousLeaf);
-        } else {
-          problem(
-              Kind.OUT_OF_ORDER,
-              "line "
-                  + lineNo
-                  + ": leaf "
-                  + leaf
-                  + " repeated or out of order (after leaf "
-                  + previousLeaf
-                  + ")");
-        }
-        previousLeaf = leaf;
-        previousLine = lineNo;
-        if (records % 10_000 == 0) {
-          progress.progress(records, header.endLeaf - header.firstLeaf);
-        }
+      } finally {
+        lineNo = scan.lineNo;
+        records = scan.records;
       }
-      for (Gap g : gaps) {
-        problem(
-            Kind.MISSING,
-            "record missing: "
-                + leaves(g.from, g.to)
-                + " between line "
-                + g.lineBefore
-                + " and "
-                + g.lineAfter);
-      }
-      if (expected < header.endLeaf) {
-        problem(
-            Kind.MISSING,
-            "record missing: "
-                + leaves(expected, header.endLeaf)
-                + " after line "
-                + (trailer ? lineNo - 1 : lineNo)
-                + " (the header's range ends at leaf "
-                + (header.endLeaf - 1)
-                + ")");
-      } else if (expected > header.endLeaf) {
-        problem(
-            Kind.SCOPE,
-            "the records go up to leaf "
-                + (expected - 1)
-                + ", past the header's range end "
-                + (header.endLeaf - 1));
-      }
-      if (!trailer) {
-        problem(Kind.TRUNCATED, "file truncated: no trailer after line " + lineNo);
-      }
-      checkRoot(header, range);
-      if (amendments > 0) {
-        notes.add(
-            amendments
-                + " of the records are amendments (a verdict changed by an earlier event that arrived "
-                + "later): an event's verdict now is its record's violations with the added and removed of its "
-                + "amendments applied in leaf order; its record shows the verdict as first recorded");
-      }
-      progress.progress(records, header.endLeaf - header.firstLeaf);
+      finish(header, scan);
     } catch (IOException e) {
       problem(Kind.TRUNCATED, "cannot read past line " + lineNo + ": " + e.getMessage());
     } catch (RuntimeException e) {
@@ -282,25 +154,110 @@ public final class Verifier {
         records, header == null ? null : header.tenant, header == null ? null : header.checkpoint);
   }
 
-  private static boolean fillGap(List<Gap> gaps, long leaf) {
-    for (Iterator<Gap> it = gaps.iterator(); it.hasNext(); ) {
-      Gap g = it.next();
-      if (leaf >= g.from && leaf < g.to) {
-        it.remove();
-        if (leaf > g.from) {
-          gaps.add(new Gap(g.from, leaf, g.lineBefore, g.lineAfter));
-        }
-        if (leaf + 1 < g.to) {
-          gaps.add(new Gap(leaf + 1, g.to, g.lineBefore, g.lineAfter));
-        }
-        return true;
-      }
+  /** One line after the header: a record, the trailer, or something that is neither. */
+  private void line(Header header, Scan scan, String text) {
+    long lineNo = scan.lineNo;
+    JsonNode line = parse(text, lineNo);
+    if (line == null) {
+      return;
     }
-    return false;
+    if (scan.trailer) {
+      problem(Kind.MALFORMED, "line " + lineNo + ": content after the trailer");
+    } else if (line.has(PreparedExport.TRAILER)) {
+      scan.trailer = true;
+      checkTrailer(line.get(PreparedExport.TRAILER), scan.records, lineNo);
+    } else {
+      record(header, scan, line);
+    }
   }
 
-  private static String leaves(long from, long to) {
-    return to - from == 1 ? "leaf " + from : "leaves " + from + "-" + (to - 1);
+  private void checkTrailer(JsonNode trailer, long records, long lineNo) {
+    JsonNode count = trailer.get("count");
+    long stated = count != null && count.canConvertToExactIntegral() ? count.longValue() : -1;
+    if (stated != records) {
+      problem(
+          Kind.TRUNCATED,
+          "line "
+              + lineNo
+              + ": the trailer says "
+              + (stated < 0 ? "?" : stated)
+              + " records, the file has "
+              + records);
+    }
+  }
+
+  /** A record line: its leaf hash, its place in the tree, its scope, its order. */
+  private void record(Header header, Scan scan, JsonNode line) {
+    long lineNo = scan.lineNo;
+    JsonNode index = line.get("leaf_index");
+    JsonNode committed = line.get("committed_at");
+    JsonNode record = line.get("record");
+    if (index == null
+        || !index.canConvertToExactIntegral()
+        || committed == null
+        || !committed.isTextual()
+        || record == null
+        || !record.isObject()) {
+      problem(
+          Kind.MALFORMED,
+          "line " + lineNo + ": not a record line (needs leaf_index, committed_at, record)");
+      return;
+    }
+    scan.records++;
+    long leaf = index.longValue();
+    byte[] leafHash = leafHash(committed.textValue(), record, line.get("leaf_hash"), leaf, lineNo);
+    if (scan.range != null) {
+      scan.range.appendLeaf(leafHash);
+    }
+    scan.previousCommit =
+        checkScope(header, record, committed.textValue(), scan.previousCommit, lineNo);
+    if (AuditRecordJson.isAmendment(record)) {
+      scan.amendments++;
+      checkAmendment(record.get("amends"), lineNo);
+    }
+    scan.order.accept(leaf, lineNo);
+    if (scan.records % 10_000 == 0) {
+      progress.progress(scan.records, header.endLeaf - header.firstLeaf);
+    }
+  }
+
+  /** The record's leaf hash, checked against the one the line states (if it states one). */
+  private byte[] leafHash(
+      String committed, JsonNode record, JsonNode stated, long leaf, long lineNo) {
+    byte[] leafHash;
+    try {
+      leafHash = LeafData.hash(committed, record);
+    } catch (IllegalArgumentException e) {
+      problem(Kind.CHANGED, "line " + lineNo + ": record changed: " + e.getMessage());
+      return Hashes.empty();
+    }
+    if (stated != null && !Hashes.hex(leafHash).equals(stated.asText())) {
+      problem(
+          Kind.CHANGED,
+          "line "
+              + lineNo
+              + ": record changed: leaf "
+              + leaf
+              + " does not hash to its leaf_hash (a field was edited)");
+    }
+    return leafHash;
+  }
+
+  /** The file ended: what is missing, the trailer, the root, and a note on amendments. */
+  private void finish(Header header, Scan scan) {
+    scan.order.finish(header.endLeaf, scan.trailer ? scan.lineNo - 1 : scan.lineNo);
+    if (!scan.trailer) {
+      problem(Kind.TRUNCATED, "file truncated: no trailer after line " + scan.lineNo);
+    }
+    checkRoot(header, scan.range);
+    if (scan.amendments > 0) {
+      notes.add(
+          scan.amendments
+              + " of the records are amendments (a verdict changed by an earlier event that arrived "
+              + "later): an event's verdict now is its record's violations with the added and removed of its "
+              + "amendments applied in leaf order; its record shows the verdict as first recorded");
+    }
+    progress.progress(scan.records, header.endLeaf - header.firstLeaf);
   }
 
   /** What the header line says. */
