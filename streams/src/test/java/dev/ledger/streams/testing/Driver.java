@@ -9,15 +9,20 @@ import dev.ledger.schemas.avro.TokenNode;
 import dev.ledger.streams.LedgerTopology;
 import dev.ledger.streams.StreamsSettings;
 import dev.ledger.streams.internal.LoopMessage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
@@ -33,6 +38,8 @@ public final class Driver implements AutoCloseable {
 
   /** Wall-clock start: after every example's expiry, like a real run today. */
   public static final Instant WALL = Instant.parse("2026-11-23T08:00:00Z");
+
+  private static final String STATE_DIR_PREFIX = "ledger-ttd-";
 
   private final TopologyTestDriver driver;
   private final Duration usesFlushInterval;
@@ -122,10 +129,10 @@ public final class Driver implements AutoCloseable {
       return StreamsSettings.builder("unused:9092")
           .applicationId("ledger-test")
           .exactlyOnce(false)
-          .stateDir(Files.createTempDirectory("ledger-ttd-"))
+          .stateDir(Files.createTempDirectory(STATE_DIR_PREFIX))
           .override(LedgerTopology.STORE_TYPE_OVERRIDE, "in_memory");
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -218,5 +225,20 @@ public final class Driver implements AutoCloseable {
   @Override
   public void close() {
     driver.close();
+    deleteTemporaryStateDir(settings.stateDir());
+  }
+
+  /** The state directory {@link #settings()} made (and only that): a suite leaves no temp dirs. */
+  private static void deleteTemporaryStateDir(Path dir) {
+    if (!dir.getFileName().toString().startsWith(STATE_DIR_PREFIX)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }
