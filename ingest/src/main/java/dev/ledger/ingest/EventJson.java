@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ledger.ingest.internal.Json;
 import dev.ledger.ingest.internal.Rfc3339;
+import dev.ledger.schemas.EventType;
 import dev.ledger.schemas.LedgerKey;
 import dev.ledger.schemas.avro.LedgerEvent;
 import dev.ledger.schemas.avro.Outcome;

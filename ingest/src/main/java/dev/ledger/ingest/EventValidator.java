@@ -2,6 +2,7 @@ package dev.ledger.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ledger.ingest.internal.Rfc3339;
+import dev.ledger.schemas.EventType;
 import dev.ledger.schemas.LedgerIds;
 import dev.ledger.schemas.LedgerKey;
 import dev.ledger.schemas.LedgerLimits;
@@ -12,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * Every rule an event must follow before it reaches Kafka (CONTRACT.md section 1), in one place. It
@@ -32,8 +32,6 @@ public final class EventValidator {
    * {@code occurred_at}, ...): a parser's business, not a producer text limit.
    */
   private static final int MAX_KEYWORD_LENGTH = 64;
-
-  private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._-]+");
 
   private EventValidator() {}
 
@@ -144,7 +142,7 @@ public final class EventValidator {
     Optional<EventType> type = check.type(event);
     check.timestamp(event, "", "occurred_at", true);
     String tenant = check.text(event, "", "tenant", false, limits.maxTenantLength());
-    if (tenant != null && !TENANT.matcher(tenant).matches()) {
+    if (tenant != null && !LedgerKey.hasTenantCharacters(tenant)) {
       check.add("tenant", "may only contain letters, digits, '.', '_' and '-'");
     }
     check.text(event, "", "source", false, limits.maxTextLength());

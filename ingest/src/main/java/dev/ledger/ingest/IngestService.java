@@ -5,6 +5,7 @@ import dev.ledger.ingest.internal.BatchParser;
 import dev.ledger.ingest.internal.BatchParser.ParsedBatch;
 import dev.ledger.ingest.internal.IngestMetrics;
 import dev.ledger.ingest.internal.MediaTypes;
+import dev.ledger.schemas.EventType;
 import dev.ledger.schemas.LedgerKey;
 import dev.ledger.schemas.LedgerLimits;
 import dev.ledger.schemas.avro.LedgerEvent;

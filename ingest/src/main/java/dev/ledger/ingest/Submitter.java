@@ -1,5 +1,6 @@
 package dev.ledger.ingest;
 
+import dev.ledger.schemas.EventType;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ledger.schemas.EventType;
 import dev.ledger.schemas.avro.LedgerEvent;
 import dev.ledger.schemas.avro.Outcome;
 import java.time.Instant;

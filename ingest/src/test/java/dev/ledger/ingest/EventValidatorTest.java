@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ledger.ingest.internal.Json;
+import dev.ledger.schemas.EventType;
 import dev.ledger.schemas.LedgerLimits;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,6 +3,7 @@ package dev.ledger.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ledger.schemas.EventType;
 import dev.ledger.schemas.kafka.EmbeddedKafka;
 import dev.ledger.testkit.Examples;
 import dev.ledger.testkit.TestKafka;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ledger.schemas.EventType;
 import dev.ledger.schemas.LedgerLimits;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

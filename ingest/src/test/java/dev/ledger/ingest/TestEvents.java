@@ -3,6 +3,7 @@ package dev.ledger.ingest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ledger.ingest.internal.Json;
+import dev.ledger.schemas.EventType;
 import dev.ledger.testkit.Examples;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

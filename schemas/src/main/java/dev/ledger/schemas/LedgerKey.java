@@ -1,6 +1,7 @@
 package dev.ledger.schemas;
 
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * The key of every ledger topic: {@code tenant/token_id}.
@@ -17,6 +18,13 @@ public record LedgerKey(String tenant, String tokenId) {
   /** The tenant used when an event names none. */
   public static final String DEFAULT_TENANT = "default";
 
+  /**
+   * The tenant rule of CONTRACT.md section 1, the one place it is written: letters, digits, {@code
+   * .}, {@code _} and {@code -}, at least one. Its length is bounded apart, by {@link
+   * LedgerLimits#maxTenantLength()}.
+   */
+  private static final Pattern TENANT_NAME = Pattern.compile("[A-Za-z0-9._-]+");
+
   public LedgerKey {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(tokenId, "tokenId");
@@ -26,6 +34,27 @@ public record LedgerKey(String tenant, String tokenId) {
     if (tokenId.isEmpty()) {
       throw new IllegalArgumentException("tokenId must be non-empty");
     }
+  }
+
+  /**
+   * True when {@code name} is a tenant name of at most {@code maxLength} characters (the validators
+   * pass their configured {@link LedgerLimits#maxTenantLength()}); false for null.
+   */
+  public static boolean isTenantName(String name, int maxLength) {
+    return name != null && name.length() <= maxLength && hasTenantCharacters(name);
+  }
+
+  /**
+   * True when {@code name} is non-empty and made only of the characters a tenant may hold, whatever
+   * its length (for a validator that reports an over-long tenant apart); false for null.
+   */
+  public static boolean hasTenantCharacters(String name) {
+    return name != null && TENANT_NAME.matcher(name).matches();
+  }
+
+  /** {@link #isTenantName(String, int)} with the default limit. */
+  public static boolean isTenantName(String name) {
+    return isTenantName(name, LedgerLimits.DEFAULTS.maxTenantLength());
   }
 
   public static LedgerKey of(String tenant, String tokenId) {

@@ -9,6 +9,7 @@ import dev.ledger.ingest.adapter.internal.CaveatBudget;
 import dev.ledger.ingest.adapter.internal.Digests;
 import dev.ledger.ingest.client.Events;
 import dev.ledger.ingest.client.TokenEventBuilder;
+import dev.ledger.schemas.EventType;
 import io.vavr.Tuple2;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
@@ -160,7 +161,7 @@ public final class BiscuitAdapter {
     BiscuitBlock authority = BiscuitBlock.read(blocks._1.printCode(symbols), true);
     TokenEventBuilder root =
         Events.issued(ids.get(0))
-            .eventId(Digests.eventId("token.issued", ids.get(0)))
+            .eventId(Digests.eventId(EventType.ISSUED.wireName(), ids.get(0)))
             .scopes(authority.scopes() != null ? authority.scopes() : List.of())
             .expiresAt(authority.expiresAt());
     defaults.fill(
@@ -180,7 +181,7 @@ public final class BiscuitAdapter {
       String id = ids.get(i + 1);
       TokenEventBuilder hop =
           Events.attenuated(id, ids.get(i))
-              .eventId(Digests.eventId("token.attenuated", id))
+              .eventId(Digests.eventId(EventType.ATTENUATED.wireName(), id))
               .actor(block.actor())
               .scopes(block.scopes())
               .audience(block.audience())

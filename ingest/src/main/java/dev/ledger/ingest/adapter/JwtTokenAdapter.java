@@ -17,6 +17,7 @@ import dev.ledger.ingest.Problem;
 import dev.ledger.ingest.adapter.internal.Digests;
 import dev.ledger.ingest.client.Events;
 import dev.ledger.ingest.client.TokenEventBuilder;
+import dev.ledger.schemas.EventType;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -129,7 +130,7 @@ public final class JwtTokenAdapter {
   public TokenEventBuilder issued(String jwt) {
     JWTClaimsSet claims = claims(jwt, "jwt");
     String tokenId = tokenId(jwt, claims);
-    return common(Events.issued(tokenId), "token.issued", tokenId, claims)
+    return common(Events.issued(tokenId), EventType.ISSUED.wireName(), tokenId, claims)
         .subject(claims.getSubject());
   }
 
@@ -157,13 +158,14 @@ public final class JwtTokenAdapter {
       String actor = (String) missing.get(i).get("sub");
       String id = reconstructedId(parent, actor);
       TokenEventBuilder hop =
-          common(Events.exchanged(id, parent), "token.exchanged", id, issued)
+          common(Events.exchanged(id, parent), EventType.EXCHANGED.wireName(), id, issued)
               .actor(actor)
               .attributes(Map.of("reconstructed_from", tokenId));
       builders.add(hop);
       parent = id;
     }
-    builders.add(common(Events.exchanged(tokenId, parent), "token.exchanged", tokenId, issued));
+    builders.add(
+        common(Events.exchanged(tokenId, parent), EventType.EXCHANGED.wireName(), tokenId, issued));
 
     List<String> warnings = new ArrayList<>();
     Object mayAct = subject.getClaim("may_act");

@@ -10,6 +10,7 @@ import dev.ledger.ingest.adapter.internal.Digests;
 import dev.ledger.ingest.adapter.internal.MacaroonCaveat;
 import dev.ledger.ingest.client.Events;
 import dev.ledger.ingest.client.TokenEventBuilder;
+import dev.ledger.schemas.EventType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -128,7 +129,7 @@ public final class MacaroonAdapter {
 
     TokenEventBuilder root =
         Events.issued(ids.get(0))
-            .eventId(Digests.eventId("token.issued", ids.get(0)))
+            .eventId(Digests.eventId(EventType.ISSUED.wireName(), ids.get(0)))
             .scopes(List.of());
     located(root, macaroon);
     String location =
@@ -153,7 +154,7 @@ public final class MacaroonAdapter {
           List<String> dischargeIds = hopIds(ids.get(k + 1), discharge, own);
           TokenEventBuilder hop =
               Events.attenuated(dischargeIds.get(0), ids.get(k + 1))
-                  .eventId(Digests.eventId("token.attenuated", dischargeIds.get(0)))
+                  .eventId(Digests.eventId(EventType.ATTENUATED.wireName(), dischargeIds.get(0)))
                   .attribute("macaroon_discharge", "true");
           located(hop, discharge);
           builders.add(hop);
@@ -184,7 +185,7 @@ public final class MacaroonAdapter {
       MacaroonCaveat caveat = caveats.get(k);
       TokenEventBuilder hop =
           Events.attenuated(ids.get(k + 1), ids.get(k))
-              .eventId(Digests.eventId("token.attenuated", ids.get(k + 1)))
+              .eventId(Digests.eventId(EventType.ATTENUATED.wireName(), ids.get(k + 1)))
               .actor(caveat.actor())
               .expiresAt(caveat.expiresAt());
       CaveatBudget.Fitted fitted = CaveatBudget.fit(List.of(caveat.describe()));

@@ -18,6 +18,7 @@ import dev.ledger.ingest.Problem;
 import dev.ledger.ingest.adapter.internal.Digests;
 import dev.ledger.ingest.client.Events;
 import dev.ledger.ingest.client.TokenEventBuilder;
+import dev.ledger.schemas.EventType;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -180,7 +181,7 @@ public final class TxnTokenAdapter {
     if (txn == null) {
       warnings.add("the Txn-Token has no txn claim: its audit records carry no transaction id");
     }
-    String type = parent == null ? "token.issued" : "token.exchanged";
+    String type = parent == null ? EventType.ISSUED.wireName() : EventType.EXCHANGED.wireName();
     TokenEventBuilder event =
         (parent == null ? Events.issued(tokenId) : Events.exchanged(tokenId, parent))
             .eventId(Digests.eventId(type, tokenId))

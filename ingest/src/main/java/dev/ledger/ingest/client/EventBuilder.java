@@ -2,10 +2,10 @@ package dev.ledger.ingest.client;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ledger.ingest.EventJson;
-import dev.ledger.ingest.EventType;
 import dev.ledger.ingest.InvalidEventException;
 import dev.ledger.ingest.internal.Json;
 import dev.ledger.ingest.internal.Rfc3339;
+import dev.ledger.schemas.EventType;
 import dev.ledger.schemas.avro.LedgerEvent;
 import java.time.Instant;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.ledger.ingest.client;
 
-import dev.ledger.ingest.EventType;
+import dev.ledger.schemas.EventType;
 
 /**
  * Starting points for the five event types. Required body fields are parameters where every event

@@ -1,6 +1,6 @@
 package dev.ledger.ingest.client;
 
-import dev.ledger.ingest.EventType;
+import dev.ledger.schemas.EventType;
 
 /** Builds {@code token.revoked} events; start from {@link Events#revoked}. */
 public final class RevocationEventBuilder extends EventBuilder<RevocationEventBuilder> {

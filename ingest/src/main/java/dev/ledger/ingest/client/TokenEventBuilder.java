@@ -1,6 +1,6 @@
 package dev.ledger.ingest.client;
 
-import dev.ledger.ingest.EventType;
+import dev.ledger.schemas.EventType;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;

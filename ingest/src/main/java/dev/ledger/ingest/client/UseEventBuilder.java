@@ -1,6 +1,6 @@
 package dev.ledger.ingest.client;
 
-import dev.ledger.ingest.EventType;
+import dev.ledger.schemas.EventType;
 import java.util.Map;
 
 /** Builds {@code token.used} events; start from {@link Events#used}. */

@@ -1,10 +1,10 @@
 package dev.ledger.export;
 
+import dev.ledger.schemas.LedgerKey;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * What to export: the records of {@code tenant} committed in {@code [from, to)}, in {@code format},
@@ -19,8 +19,6 @@ import java.util.regex.Pattern;
 public record ExportRequest(
     String tenant, Instant from, Instant to, ExportFormat format, Long previousTreeSize) {
 
-  private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._-]{1,128}");
-
   /**
    * Builds a request from text parameters (query string or command line), checking all of them at
    * once: throws {@link ExportException} ({@code BAD_REQUEST}) listing every bad one. Only {@code
@@ -29,7 +27,7 @@ public record ExportRequest(
   public static ExportRequest parse(
       String tenant, String from, String to, String format, String previousTreeSize) {
     List<String> problems = new ArrayList<>();
-    if (tenant == null || !TENANT.matcher(tenant).matches()) {
+    if (!LedgerKey.isTenantName(tenant)) {
       problems.add("tenant: must be 1..128 of A-Z a-z 0-9 . _ -");
     }
     Instant f = time("from", from, problems);

@@ -1,5 +1,6 @@
 package dev.ledger.revocation;
 
+import dev.ledger.schemas.LedgerKey;
 import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.kafka.KafkaClientSettings;
 import java.io.IOException;
@@ -13,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * How a {@link RevocationSource} connects and behaves. Build with {@link #builder()}; every setting
@@ -69,8 +69,6 @@ public record RevocationSettings(
     String clientName,
     Store store,
     Path storeDirectory) {
-
-  private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._-]{1,128}|\\*");
 
   /**
    * The Maven coordinates a {@link Store#ROCKSDB} store needs: the version kafka-streams uses,
@@ -141,7 +139,7 @@ public record RevocationSettings(
 
   private List<String> commonProblems() {
     List<String> problems = new ArrayList<>();
-    if (tenant != null && !TENANT.matcher(tenant).matches()) {
+    if (tenant != null && !"*".equals(tenant) && !LedgerKey.isTenantName(tenant)) {
       problems.add("tenant must be 1..128 of A-Z a-z 0-9 . _ - (or *): " + tenant);
     }
     positive(problems, "reconnectBackoffMin", reconnectBackoffMin);

@@ -1,5 +1,6 @@
 package dev.ledger.streams.internal;
 
+import dev.ledger.schemas.EventType;
 import dev.ledger.schemas.LedgerIds;
 import dev.ledger.schemas.LedgerKey;
 import dev.ledger.schemas.LedgerLimits;
@@ -7,7 +8,6 @@ import dev.ledger.schemas.avro.LedgerEvent;
 import dev.ledger.schemas.avro.TokenBody;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Checks a decoded event against CONTRACT.md section 1 and the topic's keying rule, returning every
@@ -16,16 +16,15 @@ import java.util.regex.Pattern;
  */
 public final class EventValidator {
 
-  /** The event types of CONTRACT.md section 1. */
-  public static final String ISSUED = "token.issued";
+  /** The event types of CONTRACT.md section 1, as constants for this module's switches. */
+  public static final String ISSUED = EventType.Names.ISSUED;
 
-  public static final String EXCHANGED = "token.exchanged";
-  public static final String ATTENUATED = "token.attenuated";
-  public static final String USED = "token.used";
-  public static final String REVOKED = "token.revoked";
+  public static final String EXCHANGED = EventType.Names.EXCHANGED;
+  public static final String ATTENUATED = EventType.Names.ATTENUATED;
+  public static final String USED = EventType.Names.USED;
+  public static final String REVOKED = EventType.Names.REVOKED;
 
   private static final int SHOWN_KEY_CHARS = 400;
-  private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._-]+");
 
   private EventValidator() {}
 
@@ -69,7 +68,7 @@ public final class EventValidator {
       refuseInvalidId(problems, eventId, "event_id");
     }
     String tenant = event.getTenant();
-    if (tenant == null || !TENANT.matcher(tenant).matches()) {
+    if (tenant == null || !LedgerKey.hasTenantCharacters(tenant)) {
       problems.add(
           new Problem(
               "invalid_field",

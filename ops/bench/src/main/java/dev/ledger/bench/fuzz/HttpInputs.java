@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ledger.bench.ledger.ApiCalls;
+import dev.ledger.schemas.EventType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 
 /**
  * Makes the HTTP inputs of a fuzz run: {@code POST /v1/events} bodies (mutated valid events, random
@@ -54,23 +56,21 @@ final class HttpInputs {
           "_time",
           "_chain");
   private static final List<String> ENUMS =
-      List.of(
-          "token.issued",
-          "token.exchanged",
-          "token.attenuated",
-          "token.used",
-          "token.revoked",
-          "allowed",
-          "denied",
-          "use_after_revocation",
-          "scope_escalation",
-          "depth_limit",
-          "unknown_token",
-          "cycle",
-          "ndjson",
-          "csv",
-          "ocsf",
-          "json");
+      Stream.concat(
+              Stream.of(EventType.values()).map(EventType::wireName),
+              Stream.of(
+                  "allowed",
+                  "denied",
+                  "use_after_revocation",
+                  "scope_escalation",
+                  "depth_limit",
+                  "unknown_token",
+                  "cycle",
+                  "ndjson",
+                  "csv",
+                  "ocsf",
+                  "json"))
+          .toList();
   private static final List<String> CONTENT_TYPES =
       List.of(
           "application/x-ndjson",

@@ -2,6 +2,7 @@ package dev.ledger.bench.postgres;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ledger.schemas.EventType;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -135,8 +136,8 @@ public final class DerivedWriter implements EventSink {
 
   static Kind kindOf(String type) {
     return switch (type) {
-      case "token.used" -> Kind.USE;
-      case "token.revoked" -> Kind.REVOCATION;
+      case EventType.Names.USED -> Kind.USE;
+      case EventType.Names.REVOKED -> Kind.REVOCATION;
       default -> Kind.TOKEN;
     };
   }

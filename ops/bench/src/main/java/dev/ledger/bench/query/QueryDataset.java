@@ -1,5 +1,6 @@
 package dev.ledger.bench.query;
 
+import dev.ledger.schemas.EventType;
 import dev.ledger.schemas.avro.AuditRecord;
 import dev.ledger.schemas.avro.Hop;
 import dev.ledger.schemas.avro.Outcome;
@@ -161,7 +162,7 @@ public record QueryDataset(long records, int tenants, int bigTree, long hotRecor
           record(
               tenant,
               "big-e" + i,
-              i == 0 ? "token.issued" : "token.attenuated",
+              i == 0 ? EventType.ISSUED.wireName() : EventType.ATTENUATED.wireName(),
               at,
               node,
               null,
@@ -207,7 +208,11 @@ public record QueryDataset(long records, int tenants, int bigTree, long hotRecor
           record(
               tenant,
               "q-e" + tree + "-" + seq++,
-              i == 0 ? "token.issued" : depthOf(i) == 1 ? "token.exchanged" : "token.attenuated",
+              i == 0
+                  ? EventType.ISSUED.wireName()
+                  : depthOf(i) == 1
+                      ? EventType.EXCHANGED.wireName()
+                      : EventType.ATTENUATED.wireName(),
               at,
               node,
               null,
@@ -227,7 +232,7 @@ public record QueryDataset(long records, int tenants, int bigTree, long hotRecor
             record(
                 tenant,
                 "q-e" + tree + "-" + seq,
-                "token.used",
+                EventType.USED.wireName(),
                 Instant.ofEpochMilli(clock + seq),
                 node,
                 RESOURCES.get(random.nextInt(RESOURCES.size())),

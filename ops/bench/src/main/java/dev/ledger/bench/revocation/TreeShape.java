@@ -2,6 +2,7 @@ package dev.ledger.bench.revocation;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ledger.schemas.EventType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,7 +73,7 @@ public record TreeShape(String name, int descendants, int fanout) {
       out.add(
           event(
               prefix + "-issue-" + i,
-              i == 0 ? "token.issued" : "token.attenuated",
+              i == 0 ? EventType.ISSUED.wireName() : EventType.ATTENUATED.wireName(),
               at.plusMillis(i),
               "token",
               token));
@@ -86,7 +87,7 @@ public record TreeShape(String name, int descendants, int fanout) {
     revocation.put("token_id", tokenId(prefix, 0));
     revocation.put("reason", "benchmark");
     revocation.put("revoked_by", "user:admin");
-    return event(prefix + "-revoke", "token.revoked", at, "revocation", revocation);
+    return event(prefix + "-revoke", EventType.REVOKED.wireName(), at, "revocation", revocation);
   }
 
   private static String event(

@@ -31,7 +31,8 @@ class OpenLoopTest {
                 });
     assertThat(calls.get()).isBetween(99, 101);
     assertThat(r.latency().count()).isEqualTo(calls.get());
-    assertThat(r.latency().p50()).isLessThan(5.0);
+    // No bound on the latency itself: on a loaded machine a due request waits for a core, and this
+    // is a test of the schedule, not of the machine (the next test shows queueing, which grows).
   }
 
   @Test

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ledger.ops.client.ApiClient;
 import dev.ledger.ops.client.ApiException;
 import dev.ledger.ops.config.ConfigKey;
+import dev.ledger.schemas.EventType;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -526,7 +527,7 @@ final class AuditorCommands {
     void execute(ApiClient api) {
       ObjectNode event = JSON.createObjectNode();
       event.put("event_id", "cli-revoke-" + UUID.randomUUID());
-      event.put("type", "token.revoked");
+      event.put("type", EventType.REVOKED.wireName());
       event.put("occurred_at", Instant.now().toString());
       event.put("tenant", client.tenant() == null ? "default" : client.tenant());
       event.put("source", "ledger-cli");

@@ -3,6 +3,7 @@ package dev.ledger.ops.workload;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ledger.schemas.EventType;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -119,7 +120,7 @@ public final class WorkloadGenerator implements Iterable<String> {
       ObjectNode attrs = body.putObject("attributes");
       attrs.put("agent_model", MODELS.get(random.nextInt(MODELS.size())));
       attrs.put("agent_instance_id", "run-" + tree);
-      emit("token.issued", "token", body);
+      emit(EventType.ISSUED.wireName(), "token", body);
       nodes.add(root);
       derive(root);
       for (Node n : new ArrayList<>(nodes)) {
@@ -133,7 +134,7 @@ public final class WorkloadGenerator implements Iterable<String> {
         rev.put("token_id", victim.id());
         rev.put("reason", "suspicious activity");
         rev.put("revoked_by", "user:admin");
-        emit("token.revoked", "revocation", rev);
+        emit(EventType.REVOKED.wireName(), "revocation", rev);
         Node leaf = nodes.get(nodes.size() - 1);
         use(leaf, false);
       }
@@ -167,7 +168,10 @@ public final class WorkloadGenerator implements Iterable<String> {
         } else {
           body.putArray("caveats").add("time < " + Instant.ofEpochMilli(clockMs + 1_800_000L));
         }
-        emit(exchange ? "token.exchanged" : "token.attenuated", "token", body);
+        emit(
+            exchange ? EventType.EXCHANGED.wireName() : EventType.ATTENUATED.wireName(),
+            "token",
+            body);
         nodes.add(child);
         derive(child);
       }
@@ -187,7 +191,7 @@ public final class WorkloadGenerator implements Iterable<String> {
       use.put("outcome", random.nextDouble() < 0.9 ? "allowed" : "denied");
       use.put("actor", violate && !wrongAudience ? "agent:impostor" : n.actor());
       use.put("request_id", "req-" + tree + "-" + eventSeq);
-      emit("token.used", "use", use);
+      emit(EventType.USED.wireName(), "use", use);
     }
 
     private ObjectNode token(Node n) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ledger.schemas.EventType;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -230,11 +231,11 @@ public final class OcsfMapper {
 
     static EventClass of(String type, String action) {
       return switch (type == null ? "" : type) {
-        case "token.issued" -> AUTH_TICKET;
-        case "token.exchanged" -> SERVICE_TICKET;
-        case "token.attenuated" -> ATTENUATE;
-        case "token.revoked" -> REVOKE;
-        case "token.used" -> api(action);
+        case EventType.Names.ISSUED -> AUTH_TICKET;
+        case EventType.Names.EXCHANGED -> SERVICE_TICKET;
+        case EventType.Names.ATTENUATED -> ATTENUATE;
+        case EventType.Names.REVOKED -> REVOKE;
+        case EventType.Names.USED -> api(action);
         default -> OTHER;
       };
     }

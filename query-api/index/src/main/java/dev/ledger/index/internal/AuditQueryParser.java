@@ -8,7 +8,6 @@ import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.core.KeywordAnalyzer;
 import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
-import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.queryparser.classic.ParseException;
 import org.apache.lucene.queryparser.classic.QueryParser;
@@ -184,7 +183,7 @@ public final class AuditQueryParser extends QueryParser {
     if (!endInclusive && upper != Long.MAX_VALUE) {
       upper = Math.addExact(upper, -1);
     }
-    return LongPoint.newRangeQuery(Fields.TIME, lower, upper);
+    return Queries.timeRange(lower, upper);
   }
 
   private static long instant(String text) throws ParseException {

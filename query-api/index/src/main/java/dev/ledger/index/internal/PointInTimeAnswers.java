@@ -2,6 +2,7 @@ package dev.ledger.index.internal;
 
 import dev.ledger.index.PointInTime;
 import dev.ledger.index.Transition;
+import dev.ledger.schemas.EventType;
 import dev.ledger.schemas.avro.AuditAmendment;
 import dev.ledger.schemas.avro.AuditRecord;
 import dev.ledger.schemas.avro.TokenNode;
@@ -108,11 +109,11 @@ public final class PointInTimeAnswers {
     List<Transition> out = new ArrayList<>(2);
     Transition.Kind kind =
         switch (record.getType()) {
-          case "token.issued" -> Transition.Kind.issued;
-          case "token.exchanged" -> Transition.Kind.exchanged;
-          case "token.attenuated" -> Transition.Kind.attenuated;
-          case "token.used" -> Transition.Kind.used;
-          case "token.revoked" -> Transition.Kind.revoked;
+          case EventType.Names.ISSUED -> Transition.Kind.issued;
+          case EventType.Names.EXCHANGED -> Transition.Kind.exchanged;
+          case EventType.Names.ATTENUATED -> Transition.Kind.attenuated;
+          case EventType.Names.USED -> Transition.Kind.used;
+          case EventType.Names.REVOKED -> Transition.Kind.revoked;
           default -> null;
         };
     if (kind != null) {

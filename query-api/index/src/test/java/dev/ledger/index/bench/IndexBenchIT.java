@@ -1,10 +1,12 @@
 package dev.ledger.index.bench;
 
 import dev.ledger.index.AuditFilter;
+import dev.ledger.index.AuthorityFilter;
 import dev.ledger.index.InvalidQueryException;
 import dev.ledger.index.LedgerIndex;
 import dev.ledger.index.Page;
 import dev.ledger.index.PageRequest;
+import dev.ledger.index.PointInTime;
 import dev.ledger.index.TenantScope;
 import dev.ledger.schemas.avro.AuditRecord;
 import dev.ledger.schemas.avro.Hop;
@@ -53,6 +55,7 @@ class IndexBenchIT {
   static final int ACTORS = 20_000;
   static final String HOT_ACTOR = "agent-hot";
   static final int DESCENDANTS = 10_000;
+  static final int USED_ROOTS = 10_000;
   static final int QUERIES = 2_000;
   static final int WARMUP = 300;
 
@@ -124,6 +127,14 @@ class IndexBenchIT {
         }
         index.putToken(token(chain.getLast(), chain, i));
       }
+      // Token documents for the roots of some audit chains: their uses are counted from the audit
+      // documents, as GET /v1/tokens/{id} (and at T) does.
+      for (int i = 0; i < USED_ROOTS; i++) {
+        int record = i * (records / USED_ROOTS);
+        TokenNode root = token("tok-" + record + "-0", List.of("tok-" + record + "-0"), 0);
+        root.setIssuedAt(T0.plusMillis(record * 100L - 60_000));
+        index.putToken(root);
+      }
       index.commit(Map.of());
       index.awaitSearchable();
       System.out.printf(
@@ -180,6 +191,31 @@ class IndexBenchIT {
                     .build(),
                 PageRequest.first(100));
           });
+      measure(
+          "token by id with its uses counted (a root of an audit chain)",
+          () -> page(index.token(TENANT, "tok-" + usedRoot(random, records) + "-0")));
+      measure(
+          "token at T with its uses by T counted (a root of an audit chain, T a day later)",
+          () -> {
+            int record = usedRoot(random, records);
+            return page(
+                index.tokenAt(
+                    TENANT,
+                    "tok-" + record + "-0",
+                    PointInTime.at(T0.plusMillis(record * 100L).plusSeconds(86_400))));
+          });
+      measure(
+          "authority of agent-1 at T (100 tokens in force, the uses of each counted)",
+          () ->
+              index.authority(
+                  scope,
+                  new AuthorityFilter(
+                      "agent-1",
+                      null,
+                      null,
+                      null,
+                      PointInTime.at(T0.plusSeconds(DESCENDANTS + random.nextInt(86_400)))),
+                  PageRequest.first(100)));
       String[] deep = {null};
       measure(
           "descendants of a root with "
@@ -323,6 +359,14 @@ class IndexBenchIT {
         cpuMicros[QUERIES / 2] / 1000.0,
         cpuMicros[(int) (QUERIES * 0.99)] / 1000.0,
         items / (double) QUERIES);
+  }
+
+  static int usedRoot(Random random, int records) {
+    return random.nextInt(USED_ROOTS) * (records / USED_ROOTS);
+  }
+
+  static Page<TokenNode> page(java.util.Optional<TokenNode> token) {
+    return new Page<>(token.stream().toList(), null);
   }
 
   static void put(LedgerIndex index, AuditRecord r) {

@@ -11,8 +11,8 @@ import static dev.ledger.api.auth.Permission.READ_TOKENS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ledger.ingest.EventType;
 import dev.ledger.ingest.Submitter;
+import dev.ledger.schemas.EventType;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;

@@ -8,12 +8,14 @@ import dev.ledger.index.InvalidQueryException;
 import dev.ledger.index.LedgerIndex;
 import dev.ledger.index.PageRequest;
 import dev.ledger.index.TenantScope;
+import dev.ledger.schemas.EventType;
 import io.javalin.http.Context;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * {@code GET /v1/audit}: audit records filtered and paged, or with {@code format=ndjson} (or {@code
@@ -27,7 +29,7 @@ public final class AuditRoute {
   private static final List<String> FORMATS = List.of("json", "ndjson");
   private static final List<String> OUTCOMES = List.of("allowed", "denied");
   private static final List<String> TYPES =
-      List.of("token.issued", "token.exchanged", "token.attenuated", "token.used", "token.revoked");
+      Stream.of(EventType.values()).map(EventType::wireName).toList();
 
   private final LedgerIndex index;
   private final Streaming streaming;

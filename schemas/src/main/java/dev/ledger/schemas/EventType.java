@@ -1,4 +1,4 @@
-package dev.ledger.ingest;
+package dev.ledger.schemas;
 
 import java.util.Arrays;
 import java.util.List;
@@ -6,14 +6,27 @@ import java.util.Optional;
 
 /**
  * The five event types of CONTRACT.md section 1, with their wire name, the name of their body field
- * and the permission a credential needs to report them (CONTRACT.md section 5).
+ * and the permission a credential needs to report them (CONTRACT.md section 5). The one place the
+ * type names are written: code that needs one as a constant (a {@code case} label) uses {@link
+ * Names}, everything else {@link #wireName()} or {@link #fromWireName(String)}.
  */
 public enum EventType {
-  ISSUED("token.issued", "token", "events:issue"),
-  EXCHANGED("token.exchanged", "token", "events:issue"),
-  ATTENUATED("token.attenuated", "token", "events:issue"),
-  USED("token.used", "use", "events:use"),
-  REVOKED("token.revoked", "revocation", "events:revoke");
+  ISSUED(Names.ISSUED, "token", "events:issue"),
+  EXCHANGED(Names.EXCHANGED, "token", "events:issue"),
+  ATTENUATED(Names.ATTENUATED, "token", "events:issue"),
+  USED(Names.USED, "use", "events:use"),
+  REVOKED(Names.REVOKED, "revocation", "events:revoke");
+
+  /** The wire names as compile-time constants, for {@code switch} labels and annotations. */
+  public static final class Names {
+    public static final String ISSUED = "token.issued";
+    public static final String EXCHANGED = "token.exchanged";
+    public static final String ATTENUATED = "token.attenuated";
+    public static final String USED = "token.used";
+    public static final String REVOKED = "token.revoked";
+
+    private Names() {}
+  }
 
   /** The names of every body field, whatever the type. */
   public static final List<String> BODY_FIELDS = List.of("token", "use", "revocation");
