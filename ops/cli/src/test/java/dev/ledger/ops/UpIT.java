@@ -53,7 +53,11 @@ class UpIT {
                 "topics.partitions",
                 "4",
                 "streams.commit.interval",
-                "20ms"));
+                "20ms",
+                // After a restart the broker still counts the previous streams consumer as a
+                // member until its session times out (45 s by default): keep that short here.
+                "kafka.client.session.timeout.ms",
+                "6000"));
     return LedgerNode.start(
         config,
         EnumSet.allOf(LedgerNode.Role.class),
