@@ -49,6 +49,11 @@ public final class Bench implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** Fractional seconds, so that the smoke test can run each measurement for a fraction of one. */
+  static Duration seconds(double seconds) {
+    return Duration.ofMillis(Math.round(seconds * 1000));
+  }
+
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
   }
@@ -151,8 +156,10 @@ public final class Bench implements Runnable {
     @Option(
         names = "--pg-duration",
         defaultValue = "20",
-        description = "Seconds per PostgreSQL ingest mode (default: ${DEFAULT-VALUE})")
-    int pgDuration;
+        description =
+            "Seconds per PostgreSQL ingest mode, after a warm-up of as long up to 3 s (default:"
+                + " ${DEFAULT-VALUE})")
+    double pgDuration;
 
     @Option(
         names = "--http-clients",
@@ -169,8 +176,10 @@ public final class Bench implements Runnable {
     @Option(
         names = "--http-duration",
         defaultValue = "20",
-        description = "Seconds the HTTP clients post (default: ${DEFAULT-VALUE})")
-    int httpDuration;
+        description =
+            "Seconds the HTTP clients post, after a warm-up of as long up to 2 s (default:"
+                + " ${DEFAULT-VALUE})")
+    double httpDuration;
 
     @Override
     public Integer call() throws Exception {
@@ -182,12 +191,12 @@ public final class Bench implements Runnable {
               tenants,
               maxBacklog,
               !common.noPostgres,
-              Duration.ofSeconds(pgDuration),
+              seconds(pgDuration),
               common.settings,
               warmupEvents,
               httpClients,
               httpBatch,
-              Duration.ofSeconds(httpDuration));
+              seconds(httpDuration));
       return common.publish(new PipelineBench(o, System.out).run(common.command()));
     }
   }
@@ -241,11 +250,26 @@ public final class Bench implements Runnable {
         description = "Partitions (default: ${DEFAULT-VALUE})")
     int partitions;
 
+    @Option(
+        names = "--warmup-chains",
+        defaultValue = "20",
+        description =
+            "Unrecorded revocations of chains of depth 10 first (default: ${DEFAULT-VALUE})")
+    int warmupChains;
+
+    @Option(
+        names = "--warmup-trees",
+        defaultValue = "3",
+        description =
+            "Unrecorded revocations of trees of 1,000 descendants first (default: ${DEFAULT-VALUE})")
+    int warmupTrees;
+
     @Override
     public Integer call() throws Exception {
       RevocationBench.Options o =
           new RevocationBench.Options(
               RevocationBench.shapes(depths, trees, chainReps, treeReps),
+              RevocationBench.warmUp(warmupChains, warmupTrees),
               background,
               partitions,
               !common.noPostgres,
@@ -303,7 +327,7 @@ public final class Bench implements Runnable {
         names = "--duration",
         defaultValue = "10",
         description = "Measured seconds per query and loop (default: ${DEFAULT-VALUE})")
-    int duration;
+    double duration;
 
     @Option(
         names = "--rate",
@@ -320,7 +344,7 @@ public final class Bench implements Runnable {
               new QueryDataset(records, tenants, bigTree, hotRecords),
               clients,
               Duration.ofSeconds(warmup),
-              Duration.ofSeconds(duration),
+              seconds(duration),
               !common.noPostgres,
               rate);
       return common.publish(new QueryBench(o, System.out).run(common.command()));

@@ -13,9 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Keeps the harness from rotting: every benchmark runs end to end at tiny sizes for a few seconds
- * (a real ledger on an embedded broker; PostgreSQL too when it is installed) and writes its
- * section. These are not benchmarks: the numbers are not checked, only that each run completes.
+ * Keeps the harness from rotting: every benchmark runs end to end at tiny sizes (fractions of a
+ * second per measurement, one warm-up revocation; a real ledger on an embedded broker, PostgreSQL
+ * too when it is installed) and writes its section. These are not benchmarks: the numbers are not
+ * checked, only that each run completes.
  */
 class BenchSmokeIT {
 
@@ -41,21 +42,21 @@ class BenchSmokeIT {
                 "--partitions",
                 "2",
                 "--duration",
-                "3",
+                "1",
                 "--ceiling-duration",
                 "1",
                 "--max-backlog",
                 "300",
                 "--warmup-events",
-                "60",
+                "30",
                 "--http-clients",
                 "2",
                 "--http-batch",
                 "10",
                 "--http-duration",
-                "1",
+                "0.5",
                 "--pg-duration",
-                "1"));
+                "0.2"));
     List<String> revocation =
         new ArrayList<>(
             List.of(
@@ -70,6 +71,11 @@ class BenchSmokeIT {
                 "1",
                 "--background",
                 "20",
+                // One unrecorded revocation still runs the warm-up path; the real one is 23 trees.
+                "--warmup-chains",
+                "1",
+                "--warmup-trees",
+                "0",
                 "--partitions",
                 "2"));
     List<String> queries =
@@ -77,17 +83,17 @@ class BenchSmokeIT {
             List.of(
                 "queries",
                 "--records",
-                "3000",
+                "1000",
                 "--big-tree",
-                "200",
+                "100",
                 "--hot-records",
-                "300",
+                "100",
                 "--clients",
                 "2",
                 "--warmup",
                 "0",
                 "--duration",
-                "1",
+                "0.5",
                 "--rate",
                 "20"));
     if (!postgres) {
@@ -130,7 +136,7 @@ class BenchSmokeIT {
     assertThat(run(queries.toArray(String[]::new))).isZero();
     String text = report();
     assertThat(text)
-        .contains("### Queries on 3,000 audit records")
+        .contains("### Queries on 1,000 audit records")
         .contains("| token by id (with its chain), closed loop, 2 clients |")
         .contains("| token by id (with its chain), open loop, 20 req/s |");
     if (postgres) {

@@ -13,7 +13,6 @@ import dev.ledger.export.VerificationReport;
 import dev.ledger.export.Verifier;
 import dev.ledger.export.sign.NotaryKey;
 import dev.ledger.export.sign.PublicKeys;
-import dev.ledger.ops.run.LedgerNode;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -126,99 +125,98 @@ class AmendmentsUpIT {
 
   @Test
   void theSameUsesAreFlaggedInEveryArrivalOrderInTheApiAndInTheExports() throws Exception {
-    Path data = tmp.resolve("data");
-    try (LedgerNode node = UpIT.start(data)) {
-      String key = Files.readString(data.resolve("admin.key")).strip();
-      String base = "http://127.0.0.1:" + node.httpPort();
-      Api api = new Api(base, key);
+    // On the shared node: the tenants in-order and latest-first are this test's alone.
+    Path data = SharedNode.data();
+    String key = SharedNode.adminKey();
+    String base = SharedNode.base();
+    Api api = new Api(base, key);
 
-      // Each tenant gets the tokens, then one use at a time, each only once the one before is
-      // audited, so the stream processor sees them in exactly this order: in event-time order
-      // under one tenant, latest use first (u6 .. u1) under the other.
-      List<String> latestFirst = new ArrayList<>(uses("latest-first"));
-      java.util.Collections.reverse(latestFirst);
-      api.postOneByOne("in-order", tokens("in-order"), uses("in-order"));
-      api.postOneByOne("latest-first", tokens("latest-first"), latestFirst);
+    // Each tenant gets the tokens, then one use at a time, each only once the one before is
+    // audited, so the stream processor sees them in exactly this order: in event-time order
+    // under one tenant, latest use first (u6 .. u1) under the other.
+    List<String> latestFirst = new ArrayList<>(uses("latest-first"));
+    java.util.Collections.reverse(latestFirst);
+    api.postOneByOne("in-order", tokens("in-order"), uses("in-order"));
+    api.postOneByOne("latest-first", tokens("latest-first"), latestFirst);
 
-      Map<String, JsonNode> a = new TreeMap<>();
-      Map<String, JsonNode> b = new TreeMap<>();
+    Map<String, JsonNode> a = new TreeMap<>();
+    Map<String, JsonNode> b = new TreeMap<>();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(
+            () -> {
+              a.clear();
+              b.clear();
+              api.audit("in-order", "violation=usage_limit_exceeded")
+                  .forEach(r -> a.put(r.get("event_id").asText(), r));
+              api.audit("latest-first", "violation=usage_limit_exceeded")
+                  .forEach(r -> b.put(r.get("event_id").asText(), r));
+              assertThat(a.keySet()).containsExactly("u3", "u4", "u5", "u6");
+              assertThat(b.keySet()).containsExactly("u3", "u4", "u5", "u6");
+            });
+    for (String id : a.keySet()) {
+      assertThat(verdict(b.get(id))).as(id).isEqualTo(verdict(a.get(id)));
+      assertThat(a.get(id).get("amended_at").isNull()).as(id + " in order: judged once").isTrue();
+      assertThat(a.get(id).get("recorded_violations")).isEqualTo(a.get(id).get("violations"));
+    }
+    // Latest first, u6, u5, u4 and u3 were each within the budget when they arrived, and were
+    // pushed out of it by an earlier use that arrived after them.
+    for (String id : List.of("u3", "u4", "u5", "u6")) {
+      JsonNode r = b.get(id);
+      assertThat(r.get("recorded_violations")).as(id).isEmpty();
+      assertThat(r.get("amended_at").isTextual()).as(id).isTrue();
+      assertThat(r.get("amendment").get("added").toString())
+          .as(id)
+          .isEqualTo("[\"usage_limit_exceeded\"]");
+      assertThat(r.get("amendment").get("cause_event_id").asText())
+          .as(id)
+          .isIn("u1", "u2", "u3", "u4");
+    }
+    assertThat(api.audit("latest-first", "token=t2&violation=usage_limit_exceeded"))
+        .extracting(r -> r.get("event_id").asText())
+        .containsExactly("u3");
+
+    // The exports: append-only logs, amendments as their own leaves; each verifies, and folded
+    // they give the same verdict now; the records as first written stay as they were.
+    Map<String, Map<String, List<String>>> folded = new TreeMap<>();
+    for (String tenant : List.of("in-order", "latest-first")) {
+      int leaves = tenant.equals("in-order") ? 10 : 14;
+      Path file = tmp.resolve(tenant + ".ndjson");
       await()
           .atMost(Duration.ofSeconds(60))
-          .pollInterval(Duration.ofMillis(200))
+          .pollInterval(Duration.ofMillis(500))
           .untilAsserted(
               () -> {
-                a.clear();
-                b.clear();
-                api.audit("in-order", "violation=usage_limit_exceeded")
-                    .forEach(r -> a.put(r.get("event_id").asText(), r));
-                api.audit("latest-first", "violation=usage_limit_exceeded")
-                    .forEach(r -> b.put(r.get("event_id").asText(), r));
-                assertThat(a.keySet()).containsExactly("u3", "u4", "u5", "u6");
-                assertThat(b.keySet()).containsExactly("u3", "u4", "u5", "u6");
+                HttpResponse<String> export = api.get("/v1/exports?tenant=" + tenant);
+                assertThat(export.statusCode()).as(export.body()).isEqualTo(200);
+                Files.writeString(file, export.body());
+                assertThat(records(file)).as(tenant).hasSize(leaves);
               });
-      for (String id : a.keySet()) {
-        assertThat(verdict(b.get(id))).as(id).isEqualTo(verdict(a.get(id)));
-        assertThat(a.get(id).get("amended_at").isNull()).as(id + " in order: judged once").isTrue();
-        assertThat(a.get(id).get("recorded_violations")).isEqualTo(a.get(id).get("violations"));
+      cli("verify", file.toString(), "--data-dir", data.toString()); // exit code 0: it verifies
+      VerificationReport report =
+          Verifier.verify(
+              file,
+              PublicKeys.read(data.resolve(NotaryKey.PUBLIC_PEM_FILE)),
+              null,
+              ProgressListener.NONE);
+      assertThat(report.ok()).as(report.lines().toString()).isTrue();
+      assertThat(report.records()).isEqualTo(leaves);
+      folded.put(tenant, fold(records(file)));
+      List<JsonNode> amendments = records(file).stream().filter(r -> r.has("amends")).toList();
+      assertThat(amendments).as(tenant).hasSize(leaves - 10);
+      if (!amendments.isEmpty()) {
+        HttpResponse<String> csv = api.get("/v1/exports?tenant=" + tenant + "&format=csv");
+        assertThat(csv.body().lines().findFirst().orElseThrow()).endsWith(",amends");
+        assertThat(csv.body()).contains("usage_limit_exceeded");
+        HttpResponse<String> ocsf = api.get("/v1/exports?tenant=" + tenant + "&format=ocsf");
+        assertThat(ocsf.body()).contains("\"amends_event_id\":\"u6\"");
       }
-      // Latest first, u6, u5, u4 and u3 were each within the budget when they arrived, and were
-      // pushed out of it by an earlier use that arrived after them.
-      for (String id : List.of("u3", "u4", "u5", "u6")) {
-        JsonNode r = b.get(id);
-        assertThat(r.get("recorded_violations")).as(id).isEmpty();
-        assertThat(r.get("amended_at").isTextual()).as(id).isTrue();
-        assertThat(r.get("amendment").get("added").toString())
-            .as(id)
-            .isEqualTo("[\"usage_limit_exceeded\"]");
-        assertThat(r.get("amendment").get("cause_event_id").asText())
-            .as(id)
-            .isIn("u1", "u2", "u3", "u4");
-      }
-      assertThat(api.audit("latest-first", "token=t2&violation=usage_limit_exceeded"))
-          .extracting(r -> r.get("event_id").asText())
-          .containsExactly("u3");
-
-      // The exports: append-only logs, amendments as their own leaves; each verifies, and folded
-      // they give the same verdict now; the records as first written stay as they were.
-      Map<String, Map<String, List<String>>> folded = new TreeMap<>();
-      for (String tenant : List.of("in-order", "latest-first")) {
-        int leaves = tenant.equals("in-order") ? 10 : 14;
-        Path file = tmp.resolve(tenant + ".ndjson");
-        await()
-            .atMost(Duration.ofSeconds(60))
-            .pollInterval(Duration.ofMillis(500))
-            .untilAsserted(
-                () -> {
-                  HttpResponse<String> export = api.get("/v1/exports?tenant=" + tenant);
-                  assertThat(export.statusCode()).as(export.body()).isEqualTo(200);
-                  Files.writeString(file, export.body());
-                  assertThat(records(file)).as(tenant).hasSize(leaves);
-                });
-        cli("verify", file.toString(), "--data-dir", data.toString()); // exit code 0: it verifies
-        VerificationReport report =
-            Verifier.verify(
-                file,
-                PublicKeys.read(data.resolve(NotaryKey.PUBLIC_PEM_FILE)),
-                null,
-                ProgressListener.NONE);
-        assertThat(report.ok()).as(report.lines().toString()).isTrue();
-        assertThat(report.records()).isEqualTo(leaves);
-        folded.put(tenant, fold(records(file)));
-        List<JsonNode> amendments = records(file).stream().filter(r -> r.has("amends")).toList();
-        assertThat(amendments).as(tenant).hasSize(leaves - 10);
-        if (!amendments.isEmpty()) {
-          HttpResponse<String> csv = api.get("/v1/exports?tenant=" + tenant + "&format=csv");
-          assertThat(csv.body().lines().findFirst().orElseThrow()).endsWith(",amends");
-          assertThat(csv.body()).contains("usage_limit_exceeded");
-          HttpResponse<String> ocsf = api.get("/v1/exports?tenant=" + tenant + "&format=ocsf");
-          assertThat(ocsf.body()).contains("\"amends_event_id\":\"u6\"");
-        }
-      }
-      assertThat(folded.get("latest-first")).isEqualTo(folded.get("in-order"));
-      assertThat(folded.get("in-order"))
-          .containsEntry("u3", List.of("usage_limit_exceeded"))
-          .containsEntry("u2", List.of());
     }
+    assertThat(folded.get("latest-first")).isEqualTo(folded.get("in-order"));
+    assertThat(folded.get("in-order"))
+        .containsEntry("u3", List.of("usage_limit_exceeded"))
+        .containsEntry("u2", List.of());
   }
 
   /** The answer's verdict now and the fields that do not depend on arrival order. */

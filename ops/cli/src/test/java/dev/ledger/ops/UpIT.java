@@ -53,7 +53,11 @@ class UpIT {
                 "topics.partitions",
                 "4",
                 "streams.commit.interval",
-                "20ms"));
+                "20ms",
+                // After a restart the broker still counts the previous streams consumer as a
+                // member until its session times out (45 s by default): keep that short here.
+                "kafka.client.session.timeout.ms",
+                "6000"));
     return LedgerNode.start(
         config,
         EnumSet.allOf(LedgerNode.Role.class),
@@ -182,6 +186,18 @@ class UpIT {
     assertThat(cli(concat(new String[] {"history", "tok-flights-lhr"}, client)))
         .contains("attenuated", "revoked", "tok-flights", "use_after_revocation", "expired");
     cliExit(1, concat(new String[] {"token", "tok-flights-lhr", "--at", "not-a-time"}, client));
+  }
+
+  /** How many GET requests on {@code route} the node has answered, from its {@code /metrics}. */
+  static long answered(String base, String route) throws Exception {
+    HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "/metrics")));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return r.body()
+        .lines()
+        .filter(l -> l.startsWith("http_server_requests_seconds_count{"))
+        .filter(l -> l.contains("method=\"GET\"") && l.contains("route=\"" + route + "\""))
+        .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   private static String[] concat(String[] a, String[] b) {
@@ -372,6 +388,7 @@ class UpIT {
                       .hasSize(generated.size()));
 
       // ledger tail follows new records; ledger revoke goes through the API and the cascade.
+      long alertsBefore = answered(base, "/v1/alerts");
       java.util.concurrent.CompletableFuture<String> tail =
           java.util.concurrent.CompletableFuture.supplyAsync(
               () ->
@@ -387,7 +404,11 @@ class UpIT {
                       base,
                       "--key",
                       key));
-      Thread.sleep(1500); // the first poll only learns what is already there
+      // The first poll (audit, then alerts) only learns what is already there: revoke after it.
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> tail.isDone() || answered(base, "/v1/alerts") > alertsBefore);
       assertThat(
               cli(
                   "revoke",

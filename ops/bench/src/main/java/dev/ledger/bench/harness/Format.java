@@ -33,6 +33,12 @@ public final class Format {
     return String.format(Locale.ROOT, r >= 10 ? "%.0fx" : "%.2fx", r);
   }
 
+  /** A duration in seconds, with decimals only when it has them: 20 s, 0.25 s. */
+  public static String seconds(java.time.Duration d) {
+    return java.math.BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString()
+        + " s";
+  }
+
   /** Bytes as MB with one decimal. */
   public static String mb(double bytes) {
     return String.format(Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024.0));

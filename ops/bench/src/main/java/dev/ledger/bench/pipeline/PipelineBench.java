@@ -127,8 +127,7 @@ public final class PipelineBench {
                     + " clients x "
                     + options.httpBatch()
                     + " events per request, "
-                    + options.httpDuration().toSeconds()
-                    + " s");
+                    + Format.seconds(options.httpDuration()));
     section.size("streams commit interval", BenchLedger.commitInterval(options.ledgerSettings()));
     options.ledgerSettings().forEach(section::size);
     int compared = options.partitions().contains(6) ? 6 : options.partitions().get(0);
@@ -308,7 +307,7 @@ public final class PipelineBench {
                 ledger.api(),
                 options.httpClients(),
                 options.httpBatch(),
-                Duration.ofSeconds(2),
+                min(Duration.ofSeconds(2), options.httpDuration()),
                 options.httpDuration(),
                 spec(43));
         out.printf("  http ingest: %s%n", http.raw());
@@ -379,12 +378,17 @@ public final class PipelineBench {
       double rawBatch,
       double derivedSingleP99) {}
 
+  /** A warm-up no longer than the run it warms (the smoke test runs for a fraction of a second). */
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
   private void runPostgres(Section.Builder section, LedgerSide side) throws Exception {
     try (PostgresServer pg = PostgresServer.start()) {
       try (Connection c = pg.connect()) {
         BaselineSchema.createAll(c);
       }
-      Duration warmup = Duration.ofSeconds(3);
+      Duration warmup = min(Duration.ofSeconds(3), options.postgresDuration());
       double[] rates = new double[4];
       double singleP99 = 0;
       int i = 0;

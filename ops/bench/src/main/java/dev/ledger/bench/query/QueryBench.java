@@ -94,10 +94,9 @@ public final class QueryBench {
             .size("clients", options.clients())
             .size(
                 "per query",
-                options.warmup().toSeconds()
-                    + " s warm-up + "
-                    + options.duration().toSeconds()
-                    + " s");
+                Format.seconds(options.warmup())
+                    + " warm-up + "
+                    + Format.seconds(options.duration()));
     Map<QueryKind, Measured> ledger = runLedger(d, section);
     Map<BaselineQueries.Variant, Measured> baseline = new LinkedHashMap<>();
     if (!options.postgres()) {

@@ -47,6 +47,7 @@ public final class RevocationBench {
    * Sizes.
    *
    * @param shapes each shape with how many times it is revoked (fresh trees each time)
+   * @param warmUp shapes revoked first and not recorded, the same way
    * @param backgroundRate events per second of background traffic while measuring
    * @param partitions partitions of every ledger topic
    * @param postgres whether to run the baseline
@@ -54,6 +55,7 @@ public final class RevocationBench {
    */
   public record Options(
       Map<TreeShape, Integer> shapes,
+      Map<TreeShape, Integer> warmUp,
       int backgroundRate,
       int partitions,
       boolean postgres,
@@ -140,7 +142,9 @@ public final class RevocationBench {
             + " read_committed consumer of ledger.revocations (a resource server) has received a notice for every token"
             + " of the tree. Each size's trees are issued first; revocations start once all their tokens are active and"
             + " the index has caught up (lag under 1,000 records), one at a time, 300 ms apart, after an unrecorded warm-up"
-            + " (20 chains of depth 10, 3 trees of 1,000). The ledger runs in a JVM of its own as `./ledger up` starts it"
+            + " ("
+            + warmUpText()
+            + "). The ledger runs in a JVM of its own as `./ledger up` starts it"
             + " (the launcher's flags and default heap); the background load and the consumer run in the bench's JVM."
             + " Streams exactly-once with the ledger's default settings (`ledger config` shows them; --set changes them)."
             + " With a handful of samples per size, p99 is close to the maximum. Latency is measured one revocation at a"
@@ -161,9 +165,26 @@ public final class RevocationBench {
     return section.build();
   }
 
-  /** Unrecorded revocations first: a freshly started JVM runs its first seconds interpreted. */
-  static final List<Map.Entry<TreeShape, Integer>> WARM_UP =
-      List.of(Map.entry(TreeShape.chain(10), 20), Map.entry(TreeShape.tree(1_000), 3));
+  /**
+   * Unrecorded revocations first, since a freshly started JVM runs its first seconds interpreted:
+   * {@code chains} chains of depth 10 and {@code trees} trees of 1,000 descendants.
+   */
+  public static Map<TreeShape, Integer> warmUp(int chains, int trees) {
+    Map<TreeShape, Integer> warmUp = new LinkedHashMap<>();
+    if (chains > 0) {
+      warmUp.put(TreeShape.chain(10), chains);
+    }
+    if (trees > 0) {
+      warmUp.put(TreeShape.tree(1_000), trees);
+    }
+    return warmUp;
+  }
+
+  private String warmUpText() {
+    List<String> parts = new ArrayList<>();
+    options.warmUp().forEach((shape, reps) -> parts.add(reps + " x " + shape.name()));
+    return parts.isEmpty() ? "none" : String.join(", ", parts);
+  }
 
   private Map<TreeShape, Latency> runLedger(Section.Builder section) throws Exception {
     String run = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
@@ -186,7 +207,7 @@ public final class RevocationBench {
       Rounds rounds = new Rounds(ledger, watcher, producer);
       out.println("  warm-up (not recorded):");
       int shapeNumber = 0;
-      for (Map.Entry<TreeShape, Integer> entry : WARM_UP) {
+      for (Map.Entry<TreeShape, Integer> entry : options.warmUp().entrySet()) {
         rounds.run(entry.getKey(), entry.getValue(), prefix + "w" + shapeNumber++);
       }
       long backgroundBefore = background.sent();

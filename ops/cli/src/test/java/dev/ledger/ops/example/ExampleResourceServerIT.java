@@ -7,13 +7,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ledger.revocation.RevocationSettings;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,13 +22,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ExampleResourceServerIT {
 
-  @TempDir static Path tmp;
-
   static LedgerFixture ledger;
 
   @BeforeAll
-  static void startLedger() throws Exception {
-    ledger = LedgerFixture.start(tmp.resolve("data"));
+  static void startLedger() {
+    ledger = LedgerFixture.shared();
   }
 
   @AfterAll

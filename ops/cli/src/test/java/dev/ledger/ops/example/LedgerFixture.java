@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ledger.ingest.client.Events;
 import dev.ledger.ingest.client.LedgerClient;
+import dev.ledger.ops.SharedNode;
 import dev.ledger.ops.config.LedgerConfig;
 import dev.ledger.ops.run.LedgerNode;
 import dev.ledger.schemas.avro.LedgerEvent;
@@ -37,10 +38,12 @@ final class LedgerFixture implements AutoCloseable {
   final String key;
   final String base;
   final LedgerClient client;
+  private final boolean ownsNode;
 
-  private LedgerFixture(LedgerNode node, String key) {
+  private LedgerFixture(LedgerNode node, String key, boolean ownsNode) {
     this.node = node;
     this.key = key;
+    this.ownsNode = ownsNode;
     this.base = "http://127.0.0.1:" + node.httpPort();
     this.client = LedgerClient.overHttp(URI.create(base), key);
   }
@@ -71,7 +74,16 @@ final class LedgerFixture implements AutoCloseable {
             config,
             EnumSet.allOf(LedgerNode.Role.class),
             new PrintStream(OutputStream.nullOutputStream()));
-    return new LedgerFixture(node, Files.readString(data.resolve("admin.key")).strip());
+    return new LedgerFixture(node, Files.readString(data.resolve("admin.key")).strip(), true);
+  }
+
+  /**
+   * The module's shared node ({@link SharedNode}), for a test that neither restarts nor kills it
+   * and is the only one there to use the tenant {@link #TENANT}; closing the fixture leaves the
+   * node running.
+   */
+  static LedgerFixture shared() {
+    return new LedgerFixture(SharedNode.node(), SharedNode.adminKey(), false);
   }
 
   /**
@@ -184,6 +196,8 @@ final class LedgerFixture implements AutoCloseable {
   @Override
   public void close() {
     client.close();
-    node.close();
+    if (ownsNode) {
+      node.close();
+    }
   }
 }
