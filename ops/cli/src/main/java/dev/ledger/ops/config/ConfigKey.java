@@ -170,6 +170,16 @@ public enum ConfigKey {
       Type.DURATION,
       "30s",
       "longest wait between two attempts of a failing push (the first is 200 ms, doubling)"),
+  SSF_MIN_VERIFICATION_INTERVAL(
+      "ssf.min.verification.interval",
+      Type.DURATION,
+      "10s",
+      "a stream's verification request sooner than this after its previous one is answered 429 (the streams' min_verification_interval; 0s = no limit)"),
+  SSF_INACTIVITY_TIMEOUT(
+      "ssf.inactivity.timeout",
+      Type.DURATION,
+      "30d",
+      "an enabled SSF stream whose receiver makes no call (and accepts no push) this long is paused and sent stream-updated (the streams' inactivity_timeout; 0s = never)"),
   LIMITS_EVENT_ID_LENGTH("limits.event.id.length", Type.POSITIVE_INT, "128", "longest event_id"),
   LIMITS_TOKEN_ID_LENGTH(
       "limits.token.id.length", Type.POSITIVE_INT, "256", "longest token_id and parent_token_id"),

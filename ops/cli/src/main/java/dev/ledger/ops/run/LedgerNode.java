@@ -283,6 +283,8 @@ public final class LedgerNode implements AutoCloseable {
           .pushDeadLetterAfter(config.duration(ConfigKey.SSF_PUSH_DEAD_LETTER_AFTER))
           .pushBackoff(
               java.time.Duration.ofMillis(200), config.duration(ConfigKey.SSF_PUSH_MAX_BACKOFF))
+          .minVerificationInterval(config.duration(ConfigKey.SSF_MIN_VERIFICATION_INTERVAL))
+          .inactivityTimeout(config.duration(ConfigKey.SSF_INACTIVITY_TIMEOUT))
           .build();
     } catch (IllegalArgumentException e) {
       throw new dev.ledger.ops.config.ConfigException(e.getMessage());

@@ -33,6 +33,7 @@ public final class Deliveries implements AutoCloseable {
   private final BiFunction<String, String, Optional<SetFactory.Lineage>> lineage;
   private final HttpClient http;
   private final Clock clock = Clock.systemUTC();
+  private final ReceiverActivity activity;
   private final Map<String, StreamCursor> cursors = new HashMap<>();
   private final Map<String, PushWorker> pushers = new HashMap<>();
   private final Map<String, PushState> pushStates = new java.util.concurrent.ConcurrentHashMap<>();
@@ -56,6 +57,16 @@ public final class Deliveries implements AutoCloseable {
             .connectTimeout(settings.pushTimeout())
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
+    this.activity =
+        new ReceiverActivity(
+            settings.minVerificationInterval(), settings.inactivityTimeout(), clock);
+  }
+
+  /**
+   * @return when each stream's receiver was last heard from
+   */
+  public ReceiverActivity activity() {
+    return activity;
   }
 
   /**
@@ -76,6 +87,7 @@ public final class Deliveries implements AutoCloseable {
     if (config == null) {
       stopPush(streamId);
       pushStates.remove(streamId);
+      activity.forget(streamId);
       if (cursor != null) {
         cursors.remove(streamId).close();
       }
@@ -94,6 +106,7 @@ public final class Deliveries implements AutoCloseable {
               settings,
               http,
               pushStates.computeIfAbsent(streamId, id -> new PushState()),
+              activity,
               clock);
       pushers.put(streamId, worker);
       if (pushing) {
