@@ -46,6 +46,13 @@ final class LedgerFixture implements AutoCloseable {
   }
 
   static LedgerFixture start(Path data) throws Exception {
+    return start(data, Map.of());
+  }
+
+  /**
+   * @param extra settings beyond the fixture's own (which they override)
+   */
+  static LedgerFixture start(Path data, Map<String, String> extra) throws Exception {
     Map<String, String> settings =
         new java.util.HashMap<>(
             Map.of(
@@ -57,6 +64,7 @@ final class LedgerFixture implements AutoCloseable {
                 "0",
                 "topics.partitions",
                 "4"));
+    settings.putAll(extra);
     // Benchmarks compare settings: -Dledger.fixture.set=streams.commit.interval=100ms,index.x=y
     for (String pair : System.getProperty("ledger.fixture.set", "").split(",")) {
       if (pair.contains("=")) {
