@@ -34,6 +34,17 @@ public enum ConfigKey {
       "replication factor of every ledger topic created"),
   HTTP_HOST("http.host", Type.STRING, "127.0.0.1", "address the HTTP API listens on"),
   HTTP_PORT("http.port", Type.PORT, "8080", "port of the HTTP API (0 = any free port)"),
+  HTTP_TLS(
+      "http.tls",
+      Type.STRING,
+      "off",
+      "off: plain HTTP; self-signed: HTTPS with a certificate created in data/ on first start (tls-self-signed.p12, 0600; clients trust tls-self-signed.pem); or the path of a PKCS12 (.p12, .pfx) or PEM certificate file to serve HTTPS with"),
+  HTTP_TLS_KEY(
+      "http.tls.key",
+      Type.STRING,
+      "",
+      "PEM private key file of a PEM http.tls certificate (empty = in the certificate's file)"),
+  HTTP_TLS_PASSWORD("http.tls.password", Type.STRING, "", "password of a PKCS12 http.tls file"),
   HTTP_MAX_REQUEST_BYTES(
       "http.max.request.bytes",
       Type.POSITIVE_LONG,

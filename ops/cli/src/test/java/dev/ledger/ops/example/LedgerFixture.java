@@ -41,7 +41,7 @@ final class LedgerFixture implements AutoCloseable {
   private LedgerFixture(LedgerNode node, String key) {
     this.node = node;
     this.key = key;
-    this.base = "http://127.0.0.1:" + node.httpPort();
+    this.base = node.httpScheme() + "://127.0.0.1:" + node.httpPort();
     this.client = LedgerClient.overHttp(URI.create(base), key);
   }
 
