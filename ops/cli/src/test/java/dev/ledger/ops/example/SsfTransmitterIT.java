@@ -188,6 +188,35 @@ class SsfTransmitterIT {
                       Map.of("stream_id", pollStreamId, "aud", "someone-else"))
                   .statusCode())
           .isEqualTo(400);
+      // The conformance suite's update, replace and delete error cases: bad token, unknown stream,
+      // malformed body.
+      for (String method : List.of("PATCH", "PUT")) {
+        assertThat(
+                rx.send(
+                        method,
+                        rx.endpoint("configuration_endpoint"),
+                        Map.of("stream_id", pollStreamId),
+                        "not-a-key")
+                    .statusCode())
+            .isEqualTo(401);
+        assertThat(
+                rx.call(method, "configuration_endpoint", null, Map.of("stream_id", "no-such"))
+                    .statusCode())
+            .isEqualTo(404);
+        assertThat(rx.call(method, "configuration_endpoint", null, "{\"stream_id\": ").statusCode())
+            .isEqualTo(400);
+      }
+      assertThat(
+              rx.send(
+                      "DELETE",
+                      rx.endpoint("configuration_endpoint") + "?stream_id=" + pollStreamId,
+                      null,
+                      "not-a-key")
+                  .statusCode())
+          .isEqualTo(401);
+      assertThat(
+              rx.call("DELETE", "configuration_endpoint", "stream_id=no-such", null).statusCode())
+          .isEqualTo(404);
 
       // Verification with state: 204, then a verification SET carrying it.
       assertThat(
