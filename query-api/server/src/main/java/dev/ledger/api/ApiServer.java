@@ -28,6 +28,14 @@ import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Objects;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +67,7 @@ public final class ApiServer implements AutoCloseable {
    */
   public static ApiServer start(ApiSettings settings, ApiContext context) {
     Javalin app = create(settings, context).start(settings.host(), settings.port());
-    LOG.info("ledger API listening on http://{}:{}", settings.host(), app.port());
+    LOG.info("ledger API listening on {}://{}:{}", settings.scheme(), settings.host(), app.port());
     return new ApiServer(app);
   }
 
@@ -74,6 +82,27 @@ public final class ApiServer implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
+  }
+
+  /** The HTTPS connector: Jetty's TLS over the same HTTP configuration Javalin sets up. */
+  private static ServerConnector httpsConnector(
+      Server server, HttpConfiguration http, ApiSettings settings) {
+    SecureRequestCustomizer secure = new SecureRequestCustomizer();
+    // Clients reach a local ledger by address (127.0.0.1), which TLS sends no SNI name for.
+    secure.setSniHostCheck(false);
+    http.addCustomizer(secure);
+    SslContextFactory.Server tls = new SslContextFactory.Server();
+    tls.setKeyStore(settings.tls().keyStore());
+    tls.setKeyStorePassword(new String(settings.tls().password()));
+    tls.setKeyManagerPassword(new String(settings.tls().password()));
+    ServerConnector connector =
+        new ServerConnector(
+            server,
+            new SslConnectionFactory(tls, HttpVersion.HTTP_1_1.asString()),
+            new HttpConnectionFactory(http));
+    connector.setHost(settings.host());
+    connector.setPort(settings.port());
+    return connector;
   }
 
   /**
@@ -116,6 +145,10 @@ public final class ApiServer implements AutoCloseable {
     // stopped).
     config.jetty.modifyHttpConfiguration(
         http -> http.setIdleTimeout(settings.idleTimeout().toMillis()));
+    if (settings.tls() != null) {
+      // HTTPS only: the one connector Javalin then uses instead of its plain default.
+      config.jetty.addConnector((server, http) -> httpsConnector(server, http, settings));
+    }
     // Compression would buffer the SSE and NDJSON streams; responses here are small or streamed.
     config.http.compressionStrategy = CompressionStrategy.NONE;
     config.jsonMapper(new JavalinJackson(ContractJson.mapper(), false));

@@ -1,5 +1,6 @@
 package dev.ledger.api;
 
+import dev.ledger.api.tls.ServerTls;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,7 @@ import java.util.Objects;
  *     before it is closed, default 30 s
  * @param credentialRecheck how often an open stream checks that its credential is still valid (not
  *     revoked, not expired), default 1 s
+ * @param tls the certificate to serve HTTPS with, or null (the default) for plain HTTP
  */
 public record ApiSettings(
     String host,
@@ -50,9 +52,18 @@ public record ApiSettings(
     int maxLongResponsesPerCredential,
     Duration requestBodyTimeout,
     Duration idleTimeout,
-    Duration credentialRecheck) {
+    Duration credentialRecheck,
+    ServerTls tls) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
+
+  /**
+   * @return {@code https} when the server has a certificate, else {@code http}
+   */
+  public String scheme() {
+    return tls == null ? "http" : "https";
+  }
+
   public static final int DEFAULT_PORT = 8080;
   public static final long DEFAULT_MAX_REQUEST_BYTES = 10L * 1024 * 1024;
   public static final Duration DEFAULT_SSE_KEEP_ALIVE = Duration.ofSeconds(15);
@@ -118,7 +129,8 @@ public record ApiSettings(
         b.maxLongResponsesPerCredential,
         b.requestBodyTimeout,
         b.idleTimeout,
-        b.credentialRecheck);
+        b.credentialRecheck,
+        b.tls);
   }
 
   private static void positive(List<String> problems, String name, int value) {
@@ -158,7 +170,8 @@ public record ApiSettings(
         .maxLongResponsesPerCredential(maxLongResponsesPerCredential)
         .requestBodyTimeout(requestBodyTimeout)
         .idleTimeout(idleTimeout)
-        .credentialRecheck(credentialRecheck);
+        .credentialRecheck(credentialRecheck)
+        .tls(tls);
   }
 
   /** Mutable builder; {@link #build()} validates every field and reports every problem at once. */
@@ -177,6 +190,7 @@ public record ApiSettings(
     private Duration requestBodyTimeout = Duration.ofSeconds(60);
     private Duration idleTimeout = Duration.ofSeconds(30);
     private Duration credentialRecheck = Duration.ofSeconds(1);
+    private ServerTls tls;
 
     private Builder() {}
 
@@ -247,6 +261,12 @@ public record ApiSettings(
 
     public Builder credentialRecheck(Duration value) {
       this.credentialRecheck = Objects.requireNonNull(value, "credentialRecheck");
+      return this;
+    }
+
+    /** Serve HTTPS with this certificate; null for plain HTTP. */
+    public Builder tls(ServerTls value) {
+      this.tls = value;
       return this;
     }
 

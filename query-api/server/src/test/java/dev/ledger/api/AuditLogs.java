@@ -18,7 +18,7 @@ import java.util.Map;
  * Audit records for the export tests, and a way to write them into an integrity log with known
  * commit times.
  */
-final class AuditLogs {
+public final class AuditLogs {
   private AuditLogs() {}
 
   /**
@@ -56,15 +56,18 @@ final class AuditLogs {
     log.commit(Map.of());
   }
 
-  /** A clock the tests set, so that the commit times that select an export's period are known. */
-  static final class SettableClock extends Clock {
+  /**
+   * A clock the tests set, so that the commit times that select an export's period (or any other
+   * time a test depends on) are known.
+   */
+  public static final class SettableClock extends Clock {
     private volatile Instant now;
 
-    SettableClock(Instant now) {
+    public SettableClock(Instant now) {
       this.now = now;
     }
 
-    void set(Instant instant) {
+    public void set(Instant instant) {
       now = instant;
     }
 

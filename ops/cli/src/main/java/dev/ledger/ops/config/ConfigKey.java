@@ -34,6 +34,17 @@ public enum ConfigKey {
       "replication factor of every ledger topic created"),
   HTTP_HOST("http.host", Type.STRING, "127.0.0.1", "address the HTTP API listens on"),
   HTTP_PORT("http.port", Type.PORT, "8080", "port of the HTTP API (0 = any free port)"),
+  HTTP_TLS(
+      "http.tls",
+      Type.STRING,
+      "off",
+      "off: plain HTTP; self-signed: HTTPS with a certificate created in data/ on first start (tls-self-signed.p12, 0600; clients trust tls-self-signed.pem); or the path of a PKCS12 (.p12, .pfx) or PEM certificate file to serve HTTPS with"),
+  HTTP_TLS_KEY(
+      "http.tls.key",
+      Type.STRING,
+      "",
+      "PEM private key file of a PEM http.tls certificate (empty = in the certificate's file)"),
+  HTTP_TLS_PASSWORD("http.tls.password", Type.STRING, "", "password of a PKCS12 http.tls file"),
   HTTP_MAX_REQUEST_BYTES(
       "http.max.request.bytes",
       Type.POSITIVE_LONG,
@@ -170,6 +181,16 @@ public enum ConfigKey {
       Type.DURATION,
       "30s",
       "longest wait between two attempts of a failing push (the first is 200 ms, doubling)"),
+  SSF_MIN_VERIFICATION_INTERVAL(
+      "ssf.min.verification.interval",
+      Type.DURATION,
+      "10s",
+      "a stream's verification request sooner than this after its previous one is answered 429 (the streams' min_verification_interval; 0s = no limit)"),
+  SSF_INACTIVITY_TIMEOUT(
+      "ssf.inactivity.timeout",
+      Type.DURATION,
+      "30d",
+      "an enabled SSF stream whose receiver makes no call (and accepts no push) this long is paused and sent stream-updated (the streams' inactivity_timeout; 0s = never)"),
   LIMITS_EVENT_ID_LENGTH("limits.event.id.length", Type.POSITIVE_INT, "128", "longest event_id"),
   LIMITS_TOKEN_ID_LENGTH(
       "limits.token.id.length", Type.POSITIVE_INT, "256", "longest token_id and parent_token_id"),

@@ -77,6 +77,7 @@ public final class LedgerNode implements AutoCloseable {
   private String bootstrapServers;
   private KafkaClientSettings kafkaClient;
   private ApiServer api;
+  private volatile String scheme = "http";
   private String newAdminKey;
   private Path adminKeyFile;
   private PrometheusMeterRegistry registry;
@@ -237,7 +238,9 @@ public final class LedgerNode implements AutoCloseable {
               .requestBodyTimeout(config.duration(ConfigKey.HTTP_BODY_TIMEOUT))
               .idleTimeout(config.duration(ConfigKey.HTTP_IDLE_TIMEOUT))
               .credentialRecheck(config.duration(ConfigKey.HTTP_CREDENTIAL_RECHECK))
+              .tls(serverTls(config, dataDir))
               .build();
+      scheme = settings.scheme();
       KeyStore credentials = jwtKeys(config).map(jwt -> KeyStore.anyOf(keys, jwt)).orElse(keys);
       Exporter exporter = new Exporter(dataDir.resolve(IntegrityLog.DIRECTORY));
       SsfTransmitter ssf =
@@ -254,9 +257,10 @@ public final class LedgerNode implements AutoCloseable {
           "  ssf        %s/.well-known/ssf-configuration  (SETs signed with %s)%n",
           ssf.settings().issuerUrl(), dataDir.resolve(dev.ledger.api.ssf.internal.SigningKey.FILE));
       out.printf(
-          "  http       http://%s:%d  (health /health, metrics /metrics, API description /openapi.json)%n",
-          config.string(ConfigKey.HTTP_HOST), api.port());
-      out.printf("  console    http://%s:%d/ui/%n", config.string(ConfigKey.HTTP_HOST), api.port());
+          "  http       %s://%s:%d  (health /health, metrics /metrics, API description /openapi.json)%n",
+          scheme, config.string(ConfigKey.HTTP_HOST), api.port());
+      out.printf(
+          "  console    %s://%s:%d/ui/%n", scheme, config.string(ConfigKey.HTTP_HOST), api.port());
     }
   }
 
@@ -272,7 +276,8 @@ public final class LedgerNode implements AutoCloseable {
             ? () -> java.net.URI.create(configured)
             : () ->
                 java.net.URI.create(
-                    "http://"
+                    scheme
+                        + "://"
                         + (host.contains(":") ? "[" + host + "]" : host)
                         + ":"
                         + (api == null ? config.integer(ConfigKey.HTTP_PORT) : api.port()));
@@ -283,6 +288,8 @@ public final class LedgerNode implements AutoCloseable {
           .pushDeadLetterAfter(config.duration(ConfigKey.SSF_PUSH_DEAD_LETTER_AFTER))
           .pushBackoff(
               java.time.Duration.ofMillis(200), config.duration(ConfigKey.SSF_PUSH_MAX_BACKOFF))
+          .minVerificationInterval(config.duration(ConfigKey.SSF_MIN_VERIFICATION_INTERVAL))
+          .inactivityTimeout(config.duration(ConfigKey.SSF_INACTIVITY_TIMEOUT))
           .build();
     } catch (IllegalArgumentException e) {
       throw new dev.ledger.ops.config.ConfigException(e.getMessage());
@@ -408,6 +415,37 @@ public final class LedgerNode implements AutoCloseable {
    */
   public KafkaClientSettings kafkaClientSettings() {
     return kafkaClient;
+  }
+
+  /**
+   * The API's certificate: none ({@code http.tls=off}), a self-signed one kept in the data
+   * directory, or the configured file.
+   */
+  private static dev.ledger.api.tls.ServerTls serverTls(LedgerConfig config, Path dataDir) {
+    String tls = config.string(ConfigKey.HTTP_TLS).strip();
+    try {
+      if (tls.isEmpty() || "off".equals(tls)) {
+        return null;
+      }
+      if ("self-signed".equals(tls)) {
+        return dev.ledger.api.tls.ServerTls.selfSigned(dataDir, config.string(ConfigKey.HTTP_HOST));
+      }
+      String key = config.optional(ConfigKey.HTTP_TLS_KEY);
+      String password = config.optional(ConfigKey.HTTP_TLS_PASSWORD);
+      return dev.ledger.api.tls.ServerTls.load(
+          Path.of(tls),
+          key == null ? null : Path.of(key),
+          password == null ? null : password.toCharArray());
+    } catch (java.io.IOException e) {
+      throw new dev.ledger.ops.config.ConfigException("http.tls: " + e.getMessage());
+    }
+  }
+
+  /**
+   * @return {@code https} when the API serves TLS, else {@code http}
+   */
+  public String httpScheme() {
+    return scheme;
   }
 
   /** The HTTP port, or -1 when this process runs no API. */

@@ -44,11 +44,18 @@ final class LedgerFixture implements AutoCloseable {
     this.node = node;
     this.key = key;
     this.ownsNode = ownsNode;
-    this.base = "http://127.0.0.1:" + node.httpPort();
+    this.base = node.httpScheme() + "://127.0.0.1:" + node.httpPort();
     this.client = LedgerClient.overHttp(URI.create(base), key);
   }
 
   static LedgerFixture start(Path data) throws Exception {
+    return start(data, Map.of());
+  }
+
+  /**
+   * @param extra settings beyond the fixture's own (which they override)
+   */
+  static LedgerFixture start(Path data, Map<String, String> extra) throws Exception {
     Map<String, String> settings =
         new java.util.HashMap<>(
             Map.of(
@@ -60,6 +67,7 @@ final class LedgerFixture implements AutoCloseable {
                 "0",
                 "topics.partitions",
                 "4"));
+    settings.putAll(extra);
     // Benchmarks compare settings: -Dledger.fixture.set=streams.commit.interval=100ms,index.x=y
     for (String pair : System.getProperty("ledger.fixture.set", "").split(",")) {
       if (pair.contains("=")) {

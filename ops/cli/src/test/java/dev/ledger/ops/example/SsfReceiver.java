@@ -29,12 +29,21 @@ final class SsfReceiver {
 
   final String wellKnownBase;
   final String credential;
+  private final HttpClient http;
   JsonNode config;
   JWKSet keys;
 
   SsfReceiver(String base, String credential) {
+    this(base, credential, HTTP);
+  }
+
+  /**
+   * @param http the client to call the transmitter with (one that trusts its TLS certificate)
+   */
+  SsfReceiver(String base, String credential, HttpClient http) {
     this.wellKnownBase = base;
     this.credential = credential;
+    this.http = http;
   }
 
   /** Reads {@code /.well-known/ssf-configuration} and the keys at its {@code jwks_uri}. */
@@ -69,7 +78,7 @@ final class SsfReceiver {
     if (text != null) {
       b.header("Content-Type", "application/json");
     }
-    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** Calls a management endpoint with this receiver's credential. */

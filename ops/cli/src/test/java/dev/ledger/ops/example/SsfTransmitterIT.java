@@ -29,12 +29,17 @@ import org.junit.jupiter.api.io.TempDir;
  * 3-hop chain revoked at the root as three signed session-revoked SETs with one txn, ack, pause and
  * enable, tenant isolation, a push receiver that answers 503 for a while, a restart that keeps what
  * was not acknowledged and nothing that was, the conformance suite's negative cases, and delete.
+ * Also: a second verification too soon (429), PUT replacing a stream's configuration, and, after a
+ * restart with {@code default_subjects: NONE}, added and removed subjects filtering what the stream
+ * gets.
  */
 class SsfTransmitterIT {
   private static final String SESSION_REVOKED =
       "https://schemas.openid.net/secevent/caep/event-type/session-revoked";
   private static final String VERIFICATION =
       "https://schemas.openid.net/secevent/ssf/event-type/verification";
+  private static final String CREDENTIAL_CHANGE =
+      "https://schemas.openid.net/secevent/caep/event-type/credential-change";
   private static final String ISSUER = "https://auth.acme.example";
 
   @TempDir Path data;
@@ -183,6 +188,35 @@ class SsfTransmitterIT {
                       Map.of("stream_id", pollStreamId, "aud", "someone-else"))
                   .statusCode())
           .isEqualTo(400);
+      // The conformance suite's update, replace and delete error cases: bad token, unknown stream,
+      // malformed body.
+      for (String method : List.of("PATCH", "PUT")) {
+        assertThat(
+                rx.send(
+                        method,
+                        rx.endpoint("configuration_endpoint"),
+                        Map.of("stream_id", pollStreamId),
+                        "not-a-key")
+                    .statusCode())
+            .isEqualTo(401);
+        assertThat(
+                rx.call(method, "configuration_endpoint", null, Map.of("stream_id", "no-such"))
+                    .statusCode())
+            .isEqualTo(404);
+        assertThat(rx.call(method, "configuration_endpoint", null, "{\"stream_id\": ").statusCode())
+            .isEqualTo(400);
+      }
+      assertThat(
+              rx.send(
+                      "DELETE",
+                      rx.endpoint("configuration_endpoint") + "?stream_id=" + pollStreamId,
+                      null,
+                      "not-a-key")
+                  .statusCode())
+          .isEqualTo(401);
+      assertThat(
+              rx.call("DELETE", "configuration_endpoint", "stream_id=no-such", null).statusCode())
+          .isEqualTo(404);
 
       // Verification with state: 204, then a verification SET carrying it.
       assertThat(
@@ -193,6 +227,17 @@ class SsfTransmitterIT {
                       Map.of("stream_id", pollStreamId, "state", "st-42"))
                   .statusCode())
           .isEqualTo(204);
+      // Another one at once is too soon: 429, and the configuration says how often one may ask.
+      var tooSoon =
+          rx.call(
+              "POST",
+              "verification_endpoint",
+              null,
+              Map.of("stream_id", pollStreamId, "state", "st-43"));
+      assertThat(tooSoon.statusCode()).isEqualTo(429);
+      assertThat(tooSoon.headers().firstValue("Retry-After")).isPresent();
+      assertThat(poll.get("min_verification_interval").asInt()).isEqualTo(10);
+      assertThat(poll.get("inactivity_timeout").asInt()).isEqualTo(30 * 24 * 3600);
       Map<String, JWTClaimsSet> got = pollUntil(rx, poll, aud, 1, List.of());
       JWTClaimsSet verification = got.values().iterator().next();
       assertThat(SsfReceiver.eventType(verification)).isEqualTo(VERIFICATION);
@@ -284,6 +329,61 @@ class SsfTransmitterIT {
       assertThat(heldSet.getJSONObjectClaim("sub_id")).containsEntry("jti", held.get(0));
       unackedJti = released.keySet().iterator().next(); // left unacknowledged across the restart
 
+      // PUT replaces every receiver-supplied value: the stream now gets credential-change events
+      // (the held SET, made again after the restart, shows it), and its description is new.
+      var replaced =
+          rx.call(
+              "PUT",
+              "configuration_endpoint",
+              null,
+              Map.of(
+                  "stream_id",
+                  pollStreamId,
+                  "events_requested",
+                  List.of(CREDENTIAL_CHANGE),
+                  "description",
+                  "replaced"));
+      assertThat(replaced.statusCode()).isEqualTo(200);
+      JsonNode afterPut = SsfReceiver.JSON.readTree(replaced.body());
+      assertThat(afterPut.get("events_delivered").toString())
+          .isEqualTo("[\"" + CREDENTIAL_CHANGE + "\"]");
+      assertThat(afterPut.get("description").asText()).isEqualTo("replaced");
+      assertThat(afterPut.get("delivery").get("method").asText()).isEqualTo("urn:ietf:rfc:8936");
+      assertThat(
+              SsfReceiver.JSON
+                  .readTree(
+                      rx.call("GET", "configuration_endpoint", "stream_id=" + pollStreamId, null)
+                          .body())
+                  .get("description")
+                  .asText())
+          .isEqualTo("replaced");
+      assertThat(
+              rx.call(
+                      "PUT",
+                      "configuration_endpoint",
+                      null,
+                      Map.of("stream_id", pollStreamId, "iss", "https://elsewhere.example"))
+                  .statusCode())
+          .isEqualTo(400);
+      assertThat(
+              rx.call("PUT", "configuration_endpoint", null, Map.of("stream_id", "no-such-stream"))
+                  .statusCode())
+          .isEqualTo(404);
+      // The held token becomes one of the stream's subjects, so that it still gets that SET once
+      // the transmitter is restarted with default_subjects NONE.
+      assertThat(
+              rx.call(
+                      "POST",
+                      "add_subject_endpoint",
+                      null,
+                      Map.of(
+                          "stream_id",
+                          pollStreamId,
+                          "subject",
+                          Map.of("format", "opaque", "id", held.get(0))))
+                  .statusCode())
+          .isEqualTo(200);
+
       // The push receiver was down for its first attempts and still gets everything, in order,
       // signed.
       long deadline = System.nanoTime() + 60_000_000_000L;
@@ -332,10 +432,11 @@ class SsfTransmitterIT {
       push.stop(0);
     }
 
-    // A restart keeps the streams and hands out again exactly what was not acknowledged.
-    try (LedgerFixture ledger = LedgerFixture.start(data)) {
+    // A restart keeps the streams and hands out again exactly what was not acknowledged. From now
+    // on a stream gets only the revocations of the subjects added to it.
+    try (LedgerFixture ledger = LedgerFixture.start(data, Map.of("ssf.default.subjects", "NONE"))) {
       SsfReceiver rx = new SsfReceiver(ledger.base, subscriber);
-      rx.discover();
+      assertThat(rx.discover().get("default_subjects").asText()).isEqualTo("NONE");
       awaitHealthy(
           ledger); // a node closed while its stream processor still joins its group takes 30 s to
       // stop
@@ -346,12 +447,80 @@ class SsfTransmitterIT {
       assertThat(fieldNames(redelivered.get("sets")))
           .containsExactly(unackedJti)
           .doesNotContainAnyElementsOf(ackedBeforeRestart);
-      rx.verify(redelivered.get("sets").get(unackedJti).asText(), poll.get("aud").asText());
+      assertThat(
+              SsfReceiver.eventType(
+                  rx.verify(
+                      redelivered.get("sets").get(unackedJti).asText(), poll.get("aud").asText())))
+          .isEqualTo(CREDENTIAL_CHANGE);
       assertThat(
               rx.poll(poll, Map.of("ack", List.of(unackedJti), "returnImmediately", true))
                   .get("sets")
                   .size())
           .isZero();
+
+      // Subjects filter: the stream follows chain A (a subject naming its root reaches the whole
+      // chain) and followed D until it removed it; B was never its subject.
+      List<String> chainA = ledger.postChain("sub-a", 1);
+      List<String> chainB = ledger.postChain("sub-b", 0);
+      List<String> chainD = ledger.postChain("sub-d", 0);
+      awaitResolved(ledger, chainA.get(1), chainA.get(0));
+      awaitResolved(ledger, chainB.get(0), chainB.get(0));
+      awaitResolved(ledger, chainD.get(0), chainD.get(0));
+      for (Map<String, Object> subject :
+          List.<Map<String, Object>>of(
+              Map.of("format", "jwt_id", "iss", ISSUER, "jti", chainA.get(0)),
+              Map.of("format", "opaque", "id", chainD.get(0)))) {
+        assertThat(
+                rx.call(
+                        "POST",
+                        "add_subject_endpoint",
+                        null,
+                        Map.of("stream_id", pollStreamId, "subject", subject))
+                    .statusCode())
+            .isEqualTo(200);
+      }
+      assertThat(
+              rx.call(
+                      "POST",
+                      "remove_subject_endpoint",
+                      null,
+                      Map.of(
+                          "stream_id",
+                          pollStreamId,
+                          "subject",
+                          Map.of("format", "opaque", "id", chainD.get(0))))
+                  .statusCode())
+          .isEqualTo(204);
+      assertThat(
+              rx.call(
+                      "POST",
+                      "add_subject_endpoint",
+                      null,
+                      Map.of("stream_id", pollStreamId, "subject", "not-an-object"))
+                  .statusCode())
+          .isEqualTo(400);
+      ledger.revoke(chainB.get(0));
+      ledger.revoke(chainD.get(0));
+      ledger.revoke(chainA.get(0));
+      Map<String, JWTClaimsSet> followed =
+          pollUntil(rx, poll, poll.get("aud").asText(), 2, List.of());
+      // Read on until nothing is left in Kafka for the stream: B's and D's SETs never come.
+      List<String> toAck = List.copyOf(followed.keySet());
+      long drained = System.nanoTime() + 30_000_000_000L;
+      JsonNode rest;
+      do {
+        rest = rx.poll(poll, Map.of("ack", toAck, "returnImmediately", true));
+        toAck = fieldNames(rest.get("sets"));
+        for (String jti : toAck) {
+          followed.put(
+              jti, rx.verify(rest.get("sets").get(jti).asText(), poll.get("aud").asText()));
+        }
+      } while ((rest.get("moreAvailable").asBoolean() || !toAck.isEmpty())
+          && System.nanoTime() < drained);
+      assertThat(rest.get("moreAvailable").asBoolean()).isFalse();
+      assertThat(followed.values())
+          .extracting(c -> (String) c.getJSONObjectClaim("sub_id").get("jti"))
+          .containsExactlyInAnyOrderElementsOf(chainA);
 
       // An operator (the admin key, not the stream's receiver) pauses the stream: the receiver
       // hears of it.

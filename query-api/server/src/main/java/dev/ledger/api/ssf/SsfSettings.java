@@ -26,6 +26,12 @@ import java.util.function.Supplier;
  * @param maxStreamsPerReceiver streams one credential may own; one more is refused with 409 (SSF
  *     1.0 section 8.1.1.1)
  * @param maxLongPoll longest a poll with {@code returnImmediately: false} waits
+ * @param minVerificationInterval a stream's verification request sooner than this after its
+ *     previous one is answered 429 (the stream configuration's {@code min_verification_interval});
+ *     zero for no limit
+ * @param inactivityTimeout an enabled stream whose receiver shows no activity this long is paused
+ *     and sent a {@code stream-updated} SET (the configuration's {@code inactivity_timeout}); zero
+ *     for never
  */
 public record SsfSettings(
     Path keyDir,
@@ -36,7 +42,9 @@ public record SsfSettings(
     Duration pushMaxBackoff,
     Duration pushTimeout,
     int maxStreamsPerReceiver,
-    Duration maxLongPoll) {
+    Duration maxLongPoll,
+    Duration minVerificationInterval,
+    Duration inactivityTimeout) {
 
   public static Builder builder(Path keyDir) {
     return new Builder(keyDir);
@@ -61,6 +69,8 @@ public record SsfSettings(
     private Duration pushTimeout = Duration.ofSeconds(10);
     private int maxStreamsPerReceiver = 100;
     private Duration maxLongPoll = Duration.ofSeconds(25);
+    private Duration minVerificationInterval = Duration.ofSeconds(10);
+    private Duration inactivityTimeout = Duration.ofDays(30);
 
     private Builder(Path keyDir) {
       this.keyDir = keyDir;
@@ -106,6 +116,16 @@ public record SsfSettings(
       return this;
     }
 
+    public Builder minVerificationInterval(Duration value) {
+      this.minVerificationInterval = value;
+      return this;
+    }
+
+    public Builder inactivityTimeout(Duration value) {
+      this.inactivityTimeout = value;
+      return this;
+    }
+
     /**
      * @throws IllegalArgumentException listing every invalid value
      */
@@ -125,6 +145,8 @@ public record SsfSettings(
       positive(problems, "pushMaxBackoff", pushMaxBackoff);
       positive(problems, "pushTimeout", pushTimeout);
       positive(problems, "maxLongPoll", maxLongPoll);
+      wholeSeconds(problems, "minVerificationInterval", minVerificationInterval);
+      wholeSeconds(problems, "inactivityTimeout", inactivityTimeout);
       if (pushMinBackoff != null
           && pushMaxBackoff != null
           && pushMaxBackoff.compareTo(pushMinBackoff) < 0) {
@@ -145,7 +167,16 @@ public record SsfSettings(
           pushMaxBackoff,
           pushTimeout,
           maxStreamsPerReceiver,
-          maxLongPoll);
+          maxLongPoll,
+          minVerificationInterval,
+          inactivityTimeout);
+    }
+
+    /** Zero or more whole seconds: the stream configuration states them as integer seconds. */
+    private static void wholeSeconds(List<String> problems, String name, Duration value) {
+      if (value == null || value.isNegative() || value.toMillis() % 1000 != 0) {
+        problems.add(name + " must be zero or a whole number of seconds");
+      }
     }
 
     private static void positive(List<String> problems, String name, Duration value) {

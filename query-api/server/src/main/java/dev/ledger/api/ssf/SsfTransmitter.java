@@ -5,6 +5,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import dev.ledger.api.ssf.internal.Deliveries;
 import dev.ledger.api.ssf.internal.SetFactory;
 import dev.ledger.api.ssf.internal.SigningKey;
+import dev.ledger.api.ssf.internal.StreamConfig;
 import dev.ledger.api.ssf.internal.StreamStore;
 import dev.ledger.index.LedgerIndex;
 import dev.ledger.schemas.Topics;
@@ -16,6 +17,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The ledger as an OpenID Shared Signals (SSF 1.0) transmitter: its signing key, its streams (kept
@@ -31,10 +37,12 @@ import java.util.Optional;
  * }</pre>
  */
 public final class SsfTransmitter implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SsfTransmitter.class);
   private final SsfSettings settings;
   private final RSAKey key;
   private final Deliveries deliveries;
   private final StreamStore store;
+  private final ScheduledExecutorService idleCheck;
 
   private SsfTransmitter(
       SsfSettings settings, RSAKey key, Deliveries deliveries, StreamStore store) {
@@ -42,6 +50,41 @@ public final class SsfTransmitter implements AutoCloseable {
     this.key = key;
     this.deliveries = deliveries;
     this.store = store;
+    this.idleCheck =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("ledger-ssf-inactivity").factory());
+    if (!settings.inactivityTimeout().isZero()) {
+      long every =
+          Math.clamp(
+              settings.inactivityTimeout().toMillis() / 4,
+              1_000L,
+              Duration.ofMinutes(1).toMillis());
+      idleCheck.scheduleWithFixedDelay(this::pauseIdle, every, every, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Pauses every enabled stream whose receiver has been inactive for the inactivity timeout and
+   * tells it so with a {@code stream-updated} SET (SSF 1.0 section 8.1.5: a transmitter-side change
+   * from enabled).
+   */
+  private void pauseIdle() {
+    for (StreamConfig stream : deliveries.activity().idle(store.all())) {
+      try {
+        StreamConfig paused =
+            stream.withStatus(
+                "paused",
+                "inactivity_timeout: no receiver activity for "
+                    + settings.inactivityTimeout().toSeconds()
+                    + " s");
+        store.put(paused);
+        deliveries.streamUpdated(paused);
+        LOG.info("stream {} paused: {}", stream.streamId(), paused.reason());
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "stream {}: pausing it for inactivity failed: {}", stream.streamId(), e.toString());
+      }
+    }
   }
 
   /**
@@ -130,6 +173,7 @@ public final class SsfTransmitter implements AutoCloseable {
 
   @Override
   public void close() {
+    idleCheck.shutdownNow();
     store.close();
     deliveries.close();
   }

@@ -4,6 +4,8 @@ import dev.ledger.api.ssf.SsfSettings;
 import dev.ledger.schemas.avro.RevocationNotice;
 import java.net.http.HttpClient;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -15,13 +17,23 @@ import java.util.function.BiFunction;
  * step with the {@link StreamStore}; makes each stream's SETs from the revocation notices it reads.
  */
 public final class Deliveries implements AutoCloseable {
-  private static final java.time.Duration INDEX_WAIT = java.time.Duration.ofSeconds(5);
-  private static final java.time.Duration FRESH = java.time.Duration.ofSeconds(30);
+  /**
+   * The index learns of a token from {@code ledger.tokens}, which may reach it a moment after the
+   * token's revocation notice reaches a stream: a fresh notice of a token it does not know yet is
+   * parked (see {@link ParkedNotices}) for up to this long.
+   */
+  private static final Duration INDEX_WAIT = Duration.ofSeconds(5);
+
+  /** Only notices this recent are parked; an older one's token will not show up any more. */
+  private static final Duration FRESH = Duration.ofSeconds(30);
+
   private final Map<String, Object> kafka;
   private final SsfSettings settings;
   private final SetFactory sets;
   private final BiFunction<String, String, Optional<SetFactory.Lineage>> lineage;
   private final HttpClient http;
+  private final Clock clock = Clock.systemUTC();
+  private final ReceiverActivity activity;
   private final Map<String, StreamCursor> cursors = new HashMap<>();
   private final Map<String, PushWorker> pushers = new HashMap<>();
   private final Map<String, PushState> pushStates = new java.util.concurrent.ConcurrentHashMap<>();
@@ -45,6 +57,16 @@ public final class Deliveries implements AutoCloseable {
             .connectTimeout(settings.pushTimeout())
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
+    this.activity =
+        new ReceiverActivity(
+            settings.minVerificationInterval(), settings.inactivityTimeout(), clock);
+  }
+
+  /**
+   * @return when each stream's receiver was last heard from
+   */
+  public ReceiverActivity activity() {
+    return activity;
   }
 
   /**
@@ -52,7 +74,8 @@ public final class Deliveries implements AutoCloseable {
    * stored.
    */
   public synchronized void prepare(StreamConfig stream) {
-    cursors.put(stream.streamId(), StreamCursor.open(kafka, stream, this::make, true));
+    cursors.put(
+        stream.streamId(), StreamCursor.open(kafka, stream, this::make, true, INDEX_WAIT, clock));
   }
 
   /** Follows a change of the store: a stream created, changed or (config null) deleted. */
@@ -64,13 +87,14 @@ public final class Deliveries implements AutoCloseable {
     if (config == null) {
       stopPush(streamId);
       pushStates.remove(streamId);
+      activity.forget(streamId);
       if (cursor != null) {
         cursors.remove(streamId).close();
       }
       return;
     }
     if (cursor == null) {
-      cursor = StreamCursor.open(kafka, config, this::make, false);
+      cursor = StreamCursor.open(kafka, config, this::make, false, INDEX_WAIT, clock);
       cursors.put(streamId, cursor);
     } else {
       cursor.update(config);
@@ -82,7 +106,8 @@ public final class Deliveries implements AutoCloseable {
               settings,
               http,
               pushStates.computeIfAbsent(streamId, id -> new PushState()),
-              Clock.systemUTC());
+              activity,
+              clock);
       pushers.put(streamId, worker);
       if (pushing) {
         worker.start();
@@ -153,11 +178,15 @@ public final class Deliveries implements AutoCloseable {
                         stream.reason())));
   }
 
-  private Optional<String> make(StreamConfig stream, RevocationNotice notice, String jti) {
+  private NoticeOutcome make(
+      StreamConfig stream, RevocationNotice notice, String jti, boolean lastTry) {
     if (!stream.tenant().equals(notice.getTenant()) || stream.eventsDelivered().isEmpty()) {
-      return Optional.empty();
+      return NoticeOutcome.SKIP;
     }
-    Optional<SetFactory.Lineage> known = lineage(notice);
+    Optional<SetFactory.Lineage> known = lineage.apply(notice.getTenant(), notice.getTokenId());
+    if (known.isEmpty() && !lastTry && fresh(notice)) {
+      return NoticeOutcome.NOT_YET;
+    }
     if ("NONE".equals(settings.defaultSubjects())) {
       SubjectFilter.Facts facts =
           new SubjectFilter.Facts(
@@ -169,10 +198,10 @@ public final class Deliveries implements AutoCloseable {
               known.map(SetFactory.Lineage::issuer).orElse(null),
               notice.getPrincipal());
       if (!SubjectFilter.matchesAny(stream.subjects(), facts)) {
-        return Optional.empty();
+        return NoticeOutcome.SKIP;
       }
     }
-    return Optional.of(
+    return new NoticeOutcome.Set(
         sets.revocation(
             settings.issuerUrl(),
             stream.audience(),
@@ -182,28 +211,9 @@ public final class Deliveries implements AutoCloseable {
             known.orElse(null)));
   }
 
-  /**
-   * The index learns of a token from {@code ledger.tokens}, which may reach it a moment after its
-   * revocation notice reaches the stream: for a fresh notice, wait up to {@link #INDEX_WAIT} for
-   * the token to show up.
-   */
-  private Optional<SetFactory.Lineage> lineage(RevocationNotice notice) {
-    Optional<SetFactory.Lineage> known = lineage.apply(notice.getTenant(), notice.getTokenId());
-    java.time.Instant at =
-        notice.getNotifiedAt() != null ? notice.getNotifiedAt() : notice.getRevokedAt();
-    long deadline = System.nanoTime() + INDEX_WAIT.toNanos();
-    while (known.isEmpty()
-        && at.isAfter(java.time.Instant.now().minus(FRESH))
-        && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-      known = lineage.apply(notice.getTenant(), notice.getTokenId());
-    }
-    return known;
+  private boolean fresh(RevocationNotice notice) {
+    Instant at = notice.getNotifiedAt() != null ? notice.getNotifiedAt() : notice.getRevokedAt();
+    return at.isAfter(clock.instant().minus(FRESH));
   }
 
   @Override

@@ -29,16 +29,23 @@ final class PushWorker implements Runnable {
   private final SsfSettings settings;
   private final HttpClient http;
   private final PushState state;
+  private final ReceiverActivity activity;
   private final Clock clock;
   private volatile boolean running = true;
   private Thread thread;
 
   PushWorker(
-      StreamCursor cursor, SsfSettings settings, HttpClient http, PushState state, Clock clock) {
+      StreamCursor cursor,
+      SsfSettings settings,
+      HttpClient http,
+      PushState state,
+      ReceiverActivity activity,
+      Clock clock) {
     this.cursor = cursor;
     this.settings = settings;
     this.http = http;
     this.state = state;
+    this.activity = activity;
     this.clock = clock;
   }
 
@@ -89,6 +96,7 @@ final class PushWorker implements Runnable {
       if (error == null) {
         cursor.ack(List.of(set.jti()));
         state.delivered();
+        activity.touch(stream.streamId()); // a receiver accepting SETs is an active one
         return;
       }
       Instant since = state.failed(error, clock.instant());

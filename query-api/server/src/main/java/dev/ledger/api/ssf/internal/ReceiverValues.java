@@ -28,7 +28,13 @@ public record ReceiverValues(
 
   /** The transmitter-supplied members a receiver may echo back but never change. */
   static final List<String> TRANSMITTER_SUPPLIED =
-      List.of("iss", "aud", "events_supported", "events_delivered");
+      List.of(
+          "iss",
+          "aud",
+          "events_supported",
+          "events_delivered",
+          "min_verification_interval",
+          "inactivity_timeout");
 
   /**
    * Reads the receiver-supplied members of {@code body}; members it does not know are ignored.

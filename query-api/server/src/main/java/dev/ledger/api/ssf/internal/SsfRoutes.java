@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -276,6 +277,19 @@ public final class SsfRoutes {
       throw ApiError.badRequest(
           "invalid state", List.of(Map.of("field", "state", "reason", "expected a string")));
     }
+    Optional<Duration> tooSoon =
+        ssf.deliveries().activity().verificationRequested(stream.streamId());
+    if (tooSoon.isPresent()) {
+      long seconds = Math.max(1, (tooSoon.get().toMillis() + 999) / 1000);
+      throw new ApiError(
+          429,
+          "too_many_requests",
+          "a verification of stream "
+              + stream.streamId()
+              + " was requested less than min_verification_interval ago",
+          null,
+          Map.of("Retry-After", Long.toString(seconds)));
+    }
     ssf.deliveries().verify(stream, state == null || state.isNull() ? null : state.asText());
     ctx.status(204);
   }
@@ -353,7 +367,15 @@ public final class SsfRoutes {
   }
 
   private ObjectNode wire(StreamConfig stream) {
-    return stream.toWire(issuer(), issuer() + POLL + stream.streamId());
+    ObjectNode node = stream.toWire(issuer(), issuer() + POLL + stream.streamId());
+    ReceiverActivity activity = ssf.deliveries().activity();
+    if (activity.minVerificationIntervalSeconds() != null) {
+      node.put("min_verification_interval", activity.minVerificationIntervalSeconds());
+    }
+    if (activity.inactivityTimeoutSeconds() != null) {
+      node.put("inactivity_timeout", activity.inactivityTimeoutSeconds());
+    }
+    return node;
   }
 
   private static ObjectNode statusBody(StreamConfig stream) {
@@ -367,15 +389,22 @@ public final class SsfRoutes {
   }
 
   /**
+   * Finds the stream a request names; a request of its receiver counts as the receiver's activity.
+   *
    * @throws ApiError 404 when there is no such stream, or it belongs to a tenant the caller may not
    *     see
    */
   private StreamConfig find(Context ctx, String id) {
     Caller caller = Access.caller(ctx);
-    return ssf.store()
-        .get(id)
-        .filter(s -> caller.allTenants() || s.tenant().equals(caller.tenant()))
-        .orElseThrow(() -> ApiError.notFound("no stream " + id));
+    StreamConfig stream =
+        ssf.store()
+            .get(id)
+            .filter(s -> caller.allTenants() || s.tenant().equals(caller.tenant()))
+            .orElseThrow(() -> ApiError.notFound("no stream " + id));
+    if (caller.keyId().equals(stream.owner())) {
+      ssf.deliveries().activity().touch(id);
+    }
+    return stream;
   }
 
   private static ReceiverValues receiverValues(JsonNode body, ReceiverValues base) {

@@ -2,6 +2,7 @@ package dev.ledger.api.ssf.internal;
 
 import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.avro.RevocationNotice;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -9,7 +10,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -39,10 +39,10 @@ public final class StreamCursor implements AutoCloseable {
   /** Kafka's default {@code offset.metadata.max.bytes} is 4096; stay well below. */
   private static final int MAX_METADATA = 3000;
 
-  /** Turns one notice into this stream's SET, or empty when the stream does not get it. */
+  /** Turns one notice into this stream's SET, a skip, or (unless {@code lastTry}) not yet. */
   @FunctionalInterface
   public interface SetMaker {
-    Optional<String> make(StreamConfig stream, RevocationNotice notice, String jti);
+    NoticeOutcome make(StreamConfig stream, RevocationNotice notice, String jti, boolean lastTry);
   }
 
   private final String streamId;
@@ -54,13 +54,19 @@ public final class StreamCursor implements AutoCloseable {
   private final Map<TopicPartition, TreeSet<Long>> open = new HashMap<>();
   private final Map<TopicPartition, TreeSet<Long>> ackedAhead = new HashMap<>();
   private final List<TopicPartition> partitions;
+  private final ParkedNotices parked;
   private volatile StreamConfig stream;
 
   private StreamCursor(
-      Map<String, Object> kafka, StreamConfig stream, SetMaker maker, boolean fresh) {
+      Map<String, Object> kafka,
+      StreamConfig stream,
+      SetMaker maker,
+      boolean fresh,
+      ParkedNotices parked) {
     this.streamId = stream.streamId();
     this.stream = stream;
     this.maker = maker;
+    this.parked = parked;
     Map<String, Object> c = new HashMap<>(kafka);
     c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(streamId));
     c.put(ConsumerConfig.CLIENT_ID_CONFIG, "ledger-ssf-" + streamId);
@@ -101,10 +107,17 @@ public final class StreamCursor implements AutoCloseable {
    *
    * @param fresh true for a stream being created: start at the end of every partition and commit
    *     that at once
+   * @param parkFor longest a notice whose SET is not yet makeable waits (parked, not holding up the
+   *     stream's other notices) before its SET is made with what is known
    */
   public static StreamCursor open(
-      Map<String, Object> kafka, StreamConfig stream, SetMaker maker, boolean fresh) {
-    return new StreamCursor(kafka, stream, maker, fresh);
+      Map<String, Object> kafka,
+      StreamConfig stream,
+      SetMaker maker,
+      boolean fresh,
+      Duration parkFor,
+      Clock clock) {
+    return new StreamCursor(kafka, stream, maker, fresh, new ParkedNotices(parkFor, clock));
   }
 
   /**
@@ -126,6 +139,9 @@ public final class StreamCursor implements AutoCloseable {
         if (p.partition() != null) {
           done(p);
         }
+      }
+      for (ParkedNotices.Parked p : parked.clear()) {
+        done(p.partition(), p.offset());
       }
       commit();
     }
@@ -149,6 +165,9 @@ public final class StreamCursor implements AutoCloseable {
    */
   public synchronized List<PendingSet> fetch(int max, Duration wait) {
     String status = stream.status();
+    if ("enabled".equals(status)) {
+      retryParked();
+    }
     if ("disabled".equals(status) || ("enabled".equals(status) && pending.size() < max)) {
       read(wait);
     }
@@ -180,13 +199,46 @@ public final class StreamCursor implements AutoCloseable {
         continue;
       }
       String jti = streamId + ":" + tp.partition() + ":" + record.offset();
-      Optional<String> set = maker.make(stream, notice, jti);
-      if (set.isPresent()) {
-        pending.put(jti, new PendingSet(jti, set.get(), tp, record.offset()));
-        open.get(tp).add(record.offset());
+      if (parked.holdsBack(notice)) {
+        park(jti, tp, record.offset(), notice);
+        continue;
+      }
+      switch (maker.make(stream, notice, jti, false)) {
+        case NoticeOutcome.Set made -> {
+          pending.put(jti, new PendingSet(jti, made.set(), tp, record.offset()));
+          open.get(tp).add(record.offset());
+        }
+        case NoticeOutcome.NotYet notYet -> park(jti, tp, record.offset(), notice);
+        case NoticeOutcome.Skip skip -> {}
       }
     }
     if (any) {
+      commit();
+    }
+  }
+
+  /** Keeps the notice's offset open, so that a restart reads it again until it is decided. */
+  private void park(String jti, TopicPartition tp, long offset, RevocationNotice notice) {
+    parked.park(jti, tp, offset, notice);
+    open.get(tp).add(offset);
+  }
+
+  private void retryParked() {
+    if (parked.size() == 0) {
+      return;
+    }
+    boolean skipped = false;
+    for (ParkedNotices.Resolved r :
+        parked.retry((p, lastTry) -> maker.make(stream, p.notice(), p.jti(), lastTry))) {
+      ParkedNotices.Parked p = r.parked();
+      if (r.outcome() instanceof NoticeOutcome.Set made) {
+        pending.put(p.jti(), new PendingSet(p.jti(), made.set(), p.partition(), p.offset()));
+      } else {
+        done(p.partition(), p.offset());
+        skipped = true;
+      }
+    }
+    if (skipped) {
       commit();
     }
   }
@@ -221,7 +273,7 @@ public final class StreamCursor implements AutoCloseable {
       OptionalLong l = consumer.currentLag(tp);
       lag += l.orElse(0);
     }
-    return pending.size() + lag;
+    return pending.size() + parked.size() + lag;
   }
 
   /**
@@ -234,9 +286,13 @@ public final class StreamCursor implements AutoCloseable {
   private void done(PendingSet p) {
     pending.remove(p.jti());
     if (p.partition() != null) {
-      open.get(p.partition()).remove(p.offset());
-      ackedAhead.get(p.partition()).add(p.offset());
+      done(p.partition(), p.offset());
     }
+  }
+
+  private void done(TopicPartition tp, long offset) {
+    open.get(tp).remove(offset);
+    ackedAhead.get(tp).add(offset);
   }
 
   private void commit() {
