@@ -514,8 +514,20 @@ public final class LedgerIndex implements AutoCloseable {
     Map<String, AuditRecord> folded = new HashMap<>();
     for (AuditRecord amendment : amendments) {
       Term term = Documents.auditTerm(amendment);
-      AuditRecord current =
-          folded.containsKey(term.text()) ? folded.get(term.text()) : indexedAudit(term);
+      AuditRecord current;
+      if (folded.containsKey(term.text())) {
+        current = folded.get(term.text());
+      } else {
+        current = indexedAudit(new TermQuery(term));
+        if (current == null) {
+          // Written before v1.10 under the old id: replaced by a document under the new one.
+          Query legacy = Documents.legacyAudit(amendment);
+          current = indexedAudit(legacy);
+          if (current != null) {
+            writer.deleteDocuments(legacy);
+          }
+        }
+      }
       AuditRecord now = Amendments.fold(current, amendment);
       folded.put(term.text(), now);
       writes.updated();
@@ -582,12 +594,12 @@ public final class LedgerIndex implements AutoCloseable {
   }
 
   /**
-   * The audit record of the document {@code term} names, as a searcher sees it now; null if none.
+   * The audit record of the document {@code query} finds, as a searcher sees it now; null if none.
    */
-  private AuditRecord indexedAudit(Term term) {
+  private AuditRecord indexedAudit(Query query) {
     return withSearcher(
         s -> {
-          TopDocs top = s.search(new TermQuery(term), 1);
+          TopDocs top = s.search(query, 1);
           return top.scoreDocs.length == 0
               ? null
               : Documents.decodeAudit(record(s.storedFields(), top.scoreDocs[0].doc));

@@ -1,5 +1,6 @@
 package dev.ledger.streams.internal;
 
+import dev.ledger.schemas.EventIdentity;
 import dev.ledger.schemas.LedgerKey;
 import dev.ledger.schemas.LedgerLimits;
 import dev.ledger.schemas.avro.LedgerEvent;
@@ -46,8 +47,9 @@ import org.slf4j.LoggerFactory;
  * revocation waiting on it, and passes ORPHAN on to its own waiting children (a refused cycle does
  * the same for its children). The link and the waiting events are flagged, so that stage 2 does not
  * audit them again if the ancestor turns up later. Nothing is timed for a child whose parent is
- * known, the usual case. Event ids are remembered forever, or for {@code dedupeRetention} after
- * they were first seen when one is set; a copy arriving later than that is processed again.
+ * known, the usual case. Events are remembered by their identity (tenant, token, event id: the same
+ * event id on another token is another event) forever, or for {@code dedupeRetention} after they
+ * were first seen when one is set; a copy arriving later than that is processed again.
  */
 public final class ResolverProcessor implements Processor<String, Object, Object, Object> {
 
@@ -138,7 +140,9 @@ public final class ResolverProcessor implements Processor<String, Object, Object
           submittedBy);
       return;
     }
-    String dedupeKey = LedgerStores.compose(event.getTenant(), event.getEventId());
+    // The event's identity (tenant, token, event id): the same event id on another token is
+    // another event, and it is judged here, on its own token's key, whatever else this task holds.
+    String dedupeKey = EventIdentity.of(key, event.getEventId()).key();
     if (dedupe.get(dedupeKey) != null) {
       return;
     }
