@@ -249,6 +249,7 @@ public final class Documents {
     }
     // Analysed, not stored: the default field of q, free words over every value of the record.
     d.add(new TextField(Fields.ALL, all.toString(), Field.Store.NO));
+    TenantTerms.add(d, r.getTenant());
     return d;
   }
 
