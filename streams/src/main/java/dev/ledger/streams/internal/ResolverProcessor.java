@@ -67,6 +67,7 @@ public final class ResolverProcessor implements Processor<String, Object, Object
 
   private final Duration grace;
   private final Duration dedupeRetention;
+  private final InjectedCrash crash;
   private final int maxDepth;
   private final LedgerLimits limits;
   private Outputs out;
@@ -86,10 +87,24 @@ public final class ResolverProcessor implements Processor<String, Object, Object
    */
   public ResolverProcessor(
       Duration grace, Duration dedupeRetention, int maxDepth, LedgerLimits limits) {
+    this(grace, dedupeRetention, maxDepth, limits, InjectedCrash.NONE);
+  }
+
+  /**
+   * As {@link #ResolverProcessor(Duration, Duration, int, LedgerLimits)}, crashing the stream
+   * thread where {@code crash} says (test-only).
+   */
+  public ResolverProcessor(
+      Duration grace,
+      Duration dedupeRetention,
+      int maxDepth,
+      LedgerLimits limits,
+      InjectedCrash crash) {
     this.grace = grace;
     this.dedupeRetention = dedupeRetention;
     this.maxDepth = maxDepth;
     this.limits = limits;
+    this.crash = crash;
   }
 
   @Override
@@ -127,6 +142,7 @@ public final class ResolverProcessor implements Processor<String, Object, Object
    *     record
    */
   private void onEvent(String key, RawEvent raw, long timestamp, String submittedBy) {
+    crash.onEvent();
     LedgerEvent event =
         SubmittedEvent.of(RecordTime.stamp(raw.event(), timestamp, out.now()), submittedBy);
     List<Problem> problems = EventValidator.validate(key, event, limits);

@@ -96,8 +96,18 @@ public final class FaultCampaign {
      * The ledger runs on an external broker (in the campaign's JVM); the broker stops (a clean
      * shutdown) and starts again on the same log directory and port while the ledger keeps running.
      */
-    RESTART_BROKER
+    RESTART_BROKER,
+    /**
+     * A stream thread of the running ledger throws at a seeded event (the test-only setting {@code
+     * streams.test.crash.after.records}); Kafka Streams replaces it and, under exactly-once, the
+     * aborted transaction is processed again. The ledger's log must show each crash.
+     */
+    CRASH_STREAM_THREAD
   }
+
+  /** The exception message {@code InjectedCrash} throws with, as the ledger's log shows it. */
+  private static final java.util.regex.Pattern INJECTED_CRASH =
+      java.util.regex.Pattern.compile("injected stream-thread crash at event (\\d+)");
 
   private final Options options;
   private final PrintStream out;
@@ -136,10 +146,18 @@ public final class FaultCampaign {
       httpPort = freePort();
     }
     boolean brokerFaults = options.fault() == Fault.RESTART_BROKER;
+    boolean crashFaults = options.fault() == Fault.CRASH_STREAM_THREAD;
+    int planned = killAt.size();
     Path brokerDir = dir.resolve("broker");
     EmbeddedKafka[] broker = {brokerFaults ? EmbeddedKafka.start(brokerDir, kafkaPort) : null};
     Map<String, String> settings =
-        brokerFaults ? Map.of("kafka.bootstrap.servers", broker[0].bootstrapServers()) : Map.of();
+        brokerFaults
+            ? Map.of("kafka.bootstrap.servers", broker[0].bootstrapServers())
+            : crashFaults
+                ? Map.of(
+                    "streams.test.crash.after.records",
+                    String.join(",", killAt.stream().map(n -> Long.toString(n + 1)).toList()))
+                : Map.of();
     LedgerProcess.Launch launch =
         new LedgerProcess.Launch(
             options.partitions(), settings, dir, brokerFaults ? 0 : kafkaPort, httpPort);
@@ -162,7 +180,7 @@ public final class FaultCampaign {
         chunk.add(e);
         sent.add(send(producer, e));
         n++;
-        if (!killAt.isEmpty() && n > killAt.first()) {
+        if (!crashFaults && !killAt.isEmpty() && n > killAt.first()) {
           killAt.pollFirst();
           // Let the ledger work on what it has (streams, index, notary mid-write), then kill it.
           Thread.sleep(random.nextInt(1500));
@@ -195,15 +213,41 @@ public final class FaultCampaign {
       resent += c.resent();
       c.producer().close();
       out.printf(
-          "fault-campaign: %,d events acknowledged (%,d sent again), %d kills; waiting for every record%n",
-          n, resent, restarts.size());
-      return check(ledger, expected, n, resent, restarts, started);
+          "fault-campaign: %,d events acknowledged (%,d sent again), %d %s; waiting for every record%n",
+          n,
+          resent,
+          crashFaults ? planned : restarts.size(),
+          crashFaults ? "stream-thread crash points" : "faults");
+      CampaignReport report = check(ledger, expected, n, resent, restarts, planned, started);
+      if (crashFaults) {
+        report = report.withKills(injectedCrashes(dir));
+        out.printf(
+            "fault-campaign: %d stream-thread crashes in the ledger's log%n", report.kills());
+      }
+      return report;
     } finally {
       ledger.close();
       if (broker[0] != null) {
         broker[0].close();
       }
     }
+  }
+
+  /**
+   * The distinct injected crashes the ledger's logs under {@code dir} show (each thread that threw
+   * was replaced, or the ledger would not have processed every event).
+   */
+  private static int injectedCrashes(Path dir) throws IOException {
+    Set<String> crashes = new HashSet<>();
+    try (var logs = java.nio.file.Files.list(dir)) {
+      for (Path log : logs.filter(p -> p.getFileName().toString().endsWith(".log")).toList()) {
+        var m = INJECTED_CRASH.matcher(java.nio.file.Files.readString(log));
+        while (m.find()) {
+          crashes.add(m.group(1));
+        }
+      }
+    }
+    return crashes.size();
   }
 
   private static Future<RecordMetadata> send(
@@ -309,6 +353,7 @@ public final class FaultCampaign {
       long events,
       long resent,
       List<Double> restarts,
+      int planned,
       long started)
       throws Exception {
     long deadline = System.nanoTime() + options.settleTimeout().toNanos();
@@ -335,6 +380,7 @@ public final class FaultCampaign {
         options.seed(),
         events,
         resent,
+        planned,
         restarts.size(),
         restarts,
         topic,
