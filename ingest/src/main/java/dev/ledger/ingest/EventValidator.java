@@ -3,6 +3,7 @@ package dev.ledger.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ledger.ingest.internal.Rfc3339;
 import dev.ledger.schemas.EventType;
+import dev.ledger.schemas.EventIdentity;
 import dev.ledger.schemas.LedgerIds;
 import dev.ledger.schemas.LedgerKey;
 import dev.ledger.schemas.LedgerLimits;
@@ -22,8 +23,8 @@ import java.util.function.Consumer;
  *
  * <p>Sizes follow {@link LedgerLimits} (the overloads without one use {@link
  * LedgerLimits#DEFAULTS}). Stateless and thread-safe: use {@link #validate(List, LedgerLimits)} for
- * a batch (adds the duplicate {@code event_id} rule) or {@link #validate(JsonNode, int,
- * LedgerLimits)} for one event.
+ * a batch (adds the duplicate event rule) or {@link #validate(JsonNode, int, LedgerLimits)} for one
+ * event.
  */
 public final class EventValidator {
 
@@ -36,8 +37,8 @@ public final class EventValidator {
   private EventValidator() {}
 
   /**
-   * Validates a batch: each event, then that no {@code event_id} repeats (the later index is
-   * reported).
+   * Validates a batch: each event, then that no event repeats (same tenant, {@code token_id} and
+   * {@code event_id}: the later index is reported) and no token is defined twice.
    *
    * @param events the parsed events in batch order; a null entry is skipped (it could not be parsed
    *     and was reported already)
@@ -60,7 +61,7 @@ public final class EventValidator {
    */
   public static void validate(
       List<? extends JsonNode> events, LedgerLimits limits, Consumer<Problem> sink) {
-    Map<String, Integer> firstIndexOfId = new HashMap<>();
+    Map<String, Integer> firstIndexOfEvent = new HashMap<>();
     Map<String, Integer> firstDefinition = new HashMap<>();
     for (int i = 0; i < events.size(); i++) {
       JsonNode event = events.get(i);
@@ -68,21 +69,30 @@ public final class EventValidator {
         continue;
       }
       validate(event, i, limits).forEach(sink);
+      EventType type = typeOf(event);
+      LedgerKey token = type == null ? null : tokenOf(event, type);
       JsonNode id = event.isObject() ? event.get("event_id") : null;
       boolean repeated = false;
-      if (id != null && id.isTextual()) {
-        Integer first = firstIndexOfId.putIfAbsent(id.textValue(), i);
+      if (token != null && id != null && id.isTextual()) {
+        // One event is (tenant, token, event id), CONTRACT.md v1.10: the same event_id on another
+        // token is another event.
+        Integer first =
+            firstIndexOfEvent.putIfAbsent(
+                new EventIdentity(token.tenant(), token.tokenId(), id.textValue()).key(), i);
         if (first != null) {
           sink.accept(
               new Problem(
-                  i, "event_id", "duplicates the event_id of event " + first + " in this batch"));
+                  i,
+                  "event_id",
+                  "duplicates event "
+                      + first
+                      + " in this batch (same tenant, token_id and event_id)"));
           repeated = true;
         }
       }
-      // A repeated event (same event_id) is one problem, not also a second definition.
-      String defined = repeated ? null : definedToken(event);
-      if (defined != null) {
-        Integer first = firstDefinition.putIfAbsent(defined, i);
+      // A repeated event is one problem, not also a second definition.
+      if (!repeated && token != null && type.isTokenType()) {
+        Integer first = firstDefinition.putIfAbsent(token.toString(), i);
         if (first != null) {
           // Caught here because it is cheap; across batches the stream processor sends it to
           // ledger.dlq.
@@ -98,25 +108,30 @@ public final class EventValidator {
     }
   }
 
-  /**
-   * {@code tenant/token_id} of the token an issuance, exchange or attenuation defines; null for
-   * other events.
-   */
-  private static String definedToken(JsonNode event) {
+  /** The event's type, or null when it has none this version knows. */
+  private static EventType typeOf(JsonNode event) {
     JsonNode type = event.isObject() ? event.get("type") : null;
-    if (type == null
-        || EventType.fromWireName(type.textValue()).filter(EventType::isTokenType).isEmpty()) {
-      return null;
-    }
-    JsonNode token = event.get("token");
-    JsonNode tokenId = token == null ? null : token.get("token_id");
-    if (tokenId == null || !tokenId.isTextual()) {
+    return type == null || !type.isTextual()
+        ? null
+        : EventType.fromWireName(type.textValue()).orElse(null);
+  }
+
+  /**
+   * {@code tenant/token_id} of the token the event is about (its body's {@code token_id}); null
+   * when unreadable, which the event's own checks report.
+   */
+  private static LedgerKey tokenOf(JsonNode event, EventType type) {
+    JsonNode body = event.get(type.bodyField());
+    JsonNode tokenId = body == null ? null : body.get("token_id");
+    if (tokenId == null || !tokenId.isTextual() || tokenId.textValue().isEmpty()) {
       return null;
     }
     JsonNode tenant = event.get("tenant");
-    return (tenant != null && tenant.isTextual() ? tenant.textValue() : LedgerKey.DEFAULT_TENANT)
-        + "/"
-        + tokenId.textValue();
+    String name =
+        tenant != null && tenant.isTextual() ? tenant.textValue() : LedgerKey.DEFAULT_TENANT;
+    return name.isEmpty() || name.indexOf('/') >= 0
+        ? null
+        : LedgerKey.of(name, tokenId.textValue());
   }
 
   /** Validates one event at position {@code index}; never throws for any JSON value. */

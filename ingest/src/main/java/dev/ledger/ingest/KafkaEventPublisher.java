@@ -102,16 +102,7 @@ public final class KafkaEventPublisher implements EventPublisher {
 
   /** The key of an event on every ledger topic: {@code tenant/token_id} of its body. */
   public static String keyOf(LedgerEvent event) {
-    String tokenId =
-        event.getToken() != null
-            ? event.getToken().getTokenId()
-            : event.getUse() != null
-                ? event.getUse().getTokenId()
-                : event.getRevocation() != null ? event.getRevocation().getTokenId() : null;
-    if (tokenId == null) {
-      throw new IllegalArgumentException("event " + event.getEventId() + " has no body");
-    }
-    return LedgerKey.of(event.getTenant(), tokenId).toString();
+    return LedgerKey.of(event).toString();
   }
 
   @Override

@@ -461,12 +461,27 @@ class EventValidatorTest {
   }
 
   @Test
-  void duplicateEventIdsReportTheLaterIndex() {
+  void duplicateEventsReportTheLaterIndex() {
     List<ObjectNode> batch = TestEvents.quickstart();
+    // ev-002 exchanged tok-flights, which event 4 revokes: the same token, the same event id.
     batch.get(4).put("event_id", "ev-002");
     assertThat(EventValidator.validate(batch))
         .containsExactly(
-            new Problem(4, "event_id", "duplicates the event_id of event 1 in this batch"));
+            new Problem(
+                4,
+                "event_id",
+                "duplicates event 1 in this batch (same tenant, token_id and event_id)"));
+  }
+
+  /** CONTRACT.md v1.10: an event is (tenant, token, event id). */
+  @Test
+  void theSameEventIdOnAnotherTokenOrTenantIsAnotherEvent() {
+    List<ObjectNode> batch = TestEvents.quickstart();
+    batch.get(3).put("event_id", "ev-001"); // a use of tok-flights-lhr; ev-001 issued tok-root
+    ObjectNode elsewhere = batch.get(5).deepCopy().put("tenant", "other");
+    List<ObjectNode> withOtherTenant = new ArrayList<>(batch);
+    withOtherTenant.add(elsewhere);
+    assertThat(EventValidator.validate(withOtherTenant)).isEmpty();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.ledger.schemas;
 
+import dev.ledger.schemas.avro.LedgerEvent;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -59,6 +60,23 @@ public record LedgerKey(String tenant, String tokenId) {
 
   public static LedgerKey of(String tenant, String tokenId) {
     return new LedgerKey(tenant, tokenId);
+  }
+
+  /**
+   * The key of {@code event}: its tenant and the {@code token_id} of its body; throws {@link
+   * IllegalArgumentException} when it has no body.
+   */
+  public static LedgerKey of(LedgerEvent event) {
+    String tokenId =
+        event.getToken() != null
+            ? event.getToken().getTokenId()
+            : event.getUse() != null
+                ? event.getUse().getTokenId()
+                : event.getRevocation() != null ? event.getRevocation().getTokenId() : null;
+    if (tokenId == null) {
+      throw new IllegalArgumentException("event " + event.getEventId() + " has no body");
+    }
+    return new LedgerKey(event.getTenant(), tokenId);
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.ledger.schemas.Topic;
 import dev.ledger.schemas.Topics;
 import dev.ledger.streams.internal.DlqDeserializationHandler;
 import dev.ledger.streams.internal.DlqProductionHandler;
+import dev.ledger.streams.internal.InjectedCrash;
 import dev.ledger.streams.internal.LedgerStores;
 import dev.ledger.streams.internal.LoopMessage;
 import dev.ledger.streams.internal.Outputs;
@@ -119,6 +120,7 @@ public final class LedgerTopology {
         Serdes.String().deserializer(),
         resolve.valueSerde().deserializer(),
         resolve.name());
+    InjectedCrash crash = new InjectedCrash(settings.crashAfterRecords());
     topology.addProcessor(
         ResolverProcessor.NAME,
         () ->
@@ -126,7 +128,8 @@ public final class LedgerTopology {
                 settings.unknownTokenGrace(),
                 settings.dedupeRetention(),
                 settings.maxDepth(),
-                settings.limits()),
+                settings.limits(),
+                crash),
         EVENTS_SOURCE,
         RESOLVE_SOURCE);
     addStores(topology, LedgerStores.resolverStores(inMemory), ResolverProcessor.NAME);

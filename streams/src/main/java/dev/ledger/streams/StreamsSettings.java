@@ -40,6 +40,10 @@ import java.util.Objects;
  * @param threads stream threads of this instance
  * @param replicationFactor for the internal topics (changelogs, the resolve loop, the tree topic)
  * @param overrides raw Kafka Streams / client properties applied last (never null)
+ * @param crashAfterRecords test-only fault injection, empty (the default) in any real use: the
+ *     stream thread processing the n-th event of this instance throws, once for each n listed, so a
+ *     fault campaign can show that Kafka Streams replaces the thread and nothing is lost or doubled
+ *     ({@link dev.ledger.streams.internal.InjectedCrash})
  */
 public record StreamsSettings(
     String bootstrapServers,
@@ -55,7 +59,8 @@ public record StreamsSettings(
     Duration usesFlushInterval,
     int threads,
     int replicationFactor,
-    Map<String, String> overrides) {
+    Map<String, String> overrides,
+    List<Long> crashAfterRecords) {
 
   /**
    * Default commit interval: a transaction per 100 ms amortizes its markers and the cache flush
@@ -117,6 +122,10 @@ public record StreamsSettings(
     if (replicationFactor < 1) {
       problems.add("replicationFactor must be >= 1, was " + replicationFactor);
     }
+    crashAfterRecords = crashAfterRecords == null ? List.of() : List.copyOf(crashAfterRecords);
+    if (crashAfterRecords.stream().anyMatch(n -> n < 1)) {
+      problems.add("crashAfterRecords must be >= 1 each, was " + crashAfterRecords);
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(
           "invalid streams settings: " + String.join("; ", problems));
@@ -149,7 +158,8 @@ public record StreamsSettings(
         .usesFlushInterval(usesFlushInterval)
         .threads(threads)
         .replicationFactor(replicationFactor)
-        .overrides(overrides);
+        .overrides(overrides)
+        .crashAfterRecords(crashAfterRecords);
   }
 
   /** Builds {@link StreamsSettings}; not thread-safe. */
@@ -168,6 +178,7 @@ public record StreamsSettings(
     private int threads = 1;
     private int replicationFactor = 1;
     private final Map<String, String> overrides = new LinkedHashMap<>();
+    private List<Long> crashAfterRecords = List.of();
 
     private Builder(String bootstrapServers) {
       this.bootstrapServers = bootstrapServers;
@@ -244,6 +255,12 @@ public record StreamsSettings(
       return this;
     }
 
+    /** Test-only: see {@link StreamsSettings#crashAfterRecords}. */
+    public Builder crashAfterRecords(List<Long> counts) {
+      this.crashAfterRecords = List.copyOf(counts);
+      return this;
+    }
+
     public StreamsSettings build() {
       return new StreamsSettings(
           bootstrapServers,
@@ -259,7 +276,8 @@ public record StreamsSettings(
           usesFlushInterval,
           threads,
           replicationFactor,
-          overrides);
+          overrides,
+          crashAfterRecords);
     }
   }
 }

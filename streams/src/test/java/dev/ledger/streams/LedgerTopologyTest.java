@@ -364,6 +364,32 @@ class LedgerTopologyTest {
     }
   }
 
+  /**
+   * An event's identity is (tenant, token, event id), CONTRACT.md v1.10: one event id on two tokens
+   * is two events, each audited once, in either arrival order; one (token, event id) twice is one.
+   */
+  @Test
+  void anEventIdOnTwoTokensIsTwoEventsAndOnOneTokenTwiceIsOne() {
+    for (boolean reversed : new boolean[] {false, true}) {
+      try (Driver d = new Driver()) {
+        d.send(root("r", LATER, null), child("a", "r"));
+        LedgerEvent onR = use("u-shared", "r", "agent:r", T0.plusSeconds(5));
+        LedgerEvent onA = use("u-shared", "a", "agent:a", T0.plusSeconds(6));
+        d.send(reversed ? List.of(onA, onR) : List.of(onR, onA));
+        d.send(onA, onR);
+        assertThat(d.audit)
+            .filteredOn(r -> r.getEventId().equals("u-shared"))
+            .extracting(AuditRecord::getTokenId)
+            .as("one audit record per token, the copies changing nothing (reversed: %s)", reversed)
+            .containsExactlyInAnyOrder("r", "a");
+        d.flushUses();
+        assertThat(d.token(T, "a").getUses()).isEqualTo(1);
+        assertThat(d.token(T, "r").getUses()).as("its own use and its child's").isEqualTo(2);
+        assertThat(d.dlq).isEmpty();
+      }
+    }
+  }
+
   @Test
   void tenantsNeverMix() {
     try (Driver d = new Driver()) {

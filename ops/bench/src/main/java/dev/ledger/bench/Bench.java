@@ -478,8 +478,8 @@ public final class Bench implements Runnable {
         names = {"--faults", "--kills"},
         defaultValue = "20",
         description =
-            "Faults at random points: kill -9s, or"
-                + " broker restarts with --fault restart_broker (default: ${DEFAULT-VALUE})")
+            "Faults at random points: kill -9s, broker restarts with --fault restart_broker,"
+                + " or stream-thread crashes with --fault crash_stream_thread (default: ${DEFAULT-VALUE})")
     int kills;
 
     @Option(

@@ -119,6 +119,9 @@ public final class LedgerIndex implements AutoCloseable {
   private final Object commitLock = new Object();
   private final Map<String, String> commitData;
 
+  /** Whether every audit document has its tenant terms (set once, when the index was created). */
+  private final boolean tenantTerms;
+
   private LedgerIndex(
       Directory directory,
       IndexWriter writer,
@@ -130,6 +133,7 @@ public final class LedgerIndex implements AutoCloseable {
     this.writer = writer;
     this.notices = notices;
     this.commitData = commitData;
+    this.tenantTerms = CommitData.tenantTerms(commitData);
     this.searchers = new SearcherManager(writer, null);
     this.reopener = startReopener(refresh);
   }
@@ -158,6 +162,11 @@ public final class LedgerIndex implements AutoCloseable {
       }
       // The epoch lives with the notices now; kept here too so that it never goes back.
       CommitData.putEpoch(data, notices.epoch());
+      if (writer.getDocStats().numDocs == 0) {
+        // A new index: every audit document gets its tenant terms. One written before them keeps
+        // scanning every tenant's terms for patterns until it is rebuilt (README).
+        CommitData.putTenantTerms(data);
+      }
       Writers.commit(writer, data);
       return new LedgerIndex(directory, writer, notices, data, refresh);
     } catch (IOException | RuntimeException e) {
@@ -361,7 +370,7 @@ public final class LedgerIndex implements AutoCloseable {
     return list(
         Fields.KIND_AUDIT,
         page,
-        problems -> Queries.audit(scope, filter, problems),
+        problems -> Queries.audit(scope, filter, problems, tenantTerms),
         Documents::decodeAudit);
   }
 
@@ -372,7 +381,7 @@ public final class LedgerIndex implements AutoCloseable {
   public void forEachAudit(TenantScope scope, AuditFilter filter, Consumer<AuditRecord> sink)
       throws InvalidQueryException {
     Problems problems = new Problems();
-    Query query = Queries.audit(scope, filter, problems);
+    Query query = Queries.audit(scope, filter, problems, tenantTerms);
     problems.throwIfAny();
     searchChecked(
         s -> {
@@ -514,8 +523,20 @@ public final class LedgerIndex implements AutoCloseable {
     Map<String, AuditRecord> folded = new HashMap<>();
     for (AuditRecord amendment : amendments) {
       Term term = Documents.auditTerm(amendment);
-      AuditRecord current =
-          folded.containsKey(term.text()) ? folded.get(term.text()) : indexedAudit(term);
+      AuditRecord current;
+      if (folded.containsKey(term.text())) {
+        current = folded.get(term.text());
+      } else {
+        current = indexedAudit(new TermQuery(term));
+        if (current == null) {
+          // Written before v1.10 under the old id: replaced by a document under the new one.
+          Query legacy = Documents.legacyAudit(amendment);
+          current = indexedAudit(legacy);
+          if (current != null) {
+            writer.deleteDocuments(legacy);
+          }
+        }
+      }
       AuditRecord now = Amendments.fold(current, amendment);
       folded.put(term.text(), now);
       writes.updated();
@@ -582,12 +603,12 @@ public final class LedgerIndex implements AutoCloseable {
   }
 
   /**
-   * The audit record of the document {@code term} names, as a searcher sees it now; null if none.
+   * The audit record of the document {@code query} finds, as a searcher sees it now; null if none.
    */
-  private AuditRecord indexedAudit(Term term) {
+  private AuditRecord indexedAudit(Query query) {
     return withSearcher(
         s -> {
-          TopDocs top = s.search(new TermQuery(term), 1);
+          TopDocs top = s.search(query, 1);
           return top.scoreDocs.length == 0
               ? null
               : Documents.decodeAudit(record(s.storedFields(), top.scoreDocs[0].doc));

@@ -3,6 +3,9 @@ package dev.ledger.index;
 import static dev.ledger.index.Records.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ledger.index.internal.Documents;
+import dev.ledger.index.internal.Fields;
+import dev.ledger.index.internal.Writers;
 import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.avro.AuditAmendment;
 import dev.ledger.schemas.avro.AuditRecord;
@@ -16,6 +19,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.SortedDocValuesField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -186,6 +196,67 @@ class AmendmentsIndexTest {
     index.putToken(Records.token("per-record", "user:dana", T0, "t1:planner", "t2:searcher"));
     index.awaitSearchable();
     assertThat(index.token("per-record", "t2").orElseThrow().getUses()).isEqualTo(6);
+  }
+
+  /** {@link #use} of {@code eventId} on token {@code tokenId} instead of its own. */
+  private static AuditRecord onToken(AuditRecord record, String tokenId) {
+    return AuditRecord.newBuilder(record).setTokenId(tokenId).build();
+  }
+
+  /**
+   * CONTRACT.md v1.10: an event is (tenant, token, event id). Two uses with one event id on two
+   * tokens are two documents, and an amendment of one leaves the other as it was.
+   */
+  @Test
+  void anAmendmentReplacesOnlyTheDocumentOfItsOwnTokensEvent() throws Exception {
+    AuditRecord onT2 = use("y", "u2");
+    AuditRecord onT3 = onToken(use("y", "u2", ViolationKind.holder_mismatch), "t3");
+    index(List.of(onT2, onT3, amendment("y", "u2", "u1", ViolationKind.usage_limit_exceeded)), 1);
+
+    List<AuditRecord> all =
+        index.audit(TenantScope.of("y"), AuditFilter.empty(), PageRequest.first(100)).items();
+    assertThat(all).extracting(AuditRecord::getTokenId).containsExactlyInAnyOrder("t2", "t3");
+    assertThat(flagged("y", EXCEEDED).get("u2").getTokenId()).isEqualTo("t2");
+    assertThat(flagged("y", ViolationKind.holder_mismatch.name()).get("u2").getTokenId())
+        .as("the other token's record, untouched")
+        .isEqualTo("t3");
+  }
+
+  /**
+   * An index written before v1.10 named an audit document {@code tenant/event_id}: an amendment
+   * still finds its record there (by token too, since other tokens' records of that event id share
+   * the old id) and replaces only that one.
+   */
+  @Test
+  void anAmendmentFindsARecordIndexedBeforeV110() throws Exception {
+    index.close();
+    AuditRecord onT2 = use("old", "u2");
+    AuditRecord onT3 = onToken(use("old", "u2"), "t3");
+    try (IndexWriter writer = Writers.open(FSDirectory.open(dir), 16)) {
+      for (AuditRecord r : List.of(onT2, onT3)) {
+        Document d = Documents.audit(r);
+        d.removeFields(Fields.ID);
+        String legacyId = Fields.KIND_AUDIT + ":" + r.getTenant() + "/" + r.getEventId();
+        d.add(new StringField(Fields.ID, legacyId, Field.Store.NO));
+        d.add(new SortedDocValuesField(Fields.ID, new BytesRef(legacyId)));
+        writer.addDocument(d);
+      }
+      Writers.commit(writer, Map.of());
+    }
+    open();
+
+    index(List.of(amendment("old", "u2", "u1", ViolationKind.usage_limit_exceeded)), 1);
+
+    assertThat(flagged("old", EXCEEDED)).containsOnlyKeys("u2");
+    assertThat(flagged("old", EXCEEDED).get("u2").getTokenId()).isEqualTo("t2");
+    assertThat(flagged("old", EXCEEDED).get("u2").getResource())
+        .as("the record as first written, found under its old id")
+        .isEqualTo("https://bank.example");
+    assertThat(
+            index.audit(TenantScope.of("old"), AuditFilter.empty(), PageRequest.first(100)).items())
+        .extracting(AuditRecord::getTokenId)
+        .as("no copy left under the old id, the other token's record kept")
+        .containsExactlyInAnyOrder("t2", "t3");
   }
 
   @Test

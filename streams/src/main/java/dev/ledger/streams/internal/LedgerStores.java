@@ -28,11 +28,12 @@ public final class LedgerStores {
   public static final String SEP = "\u0000";
 
   // Stage 1, keyed like ledger.events.
+  /**
+   * Events seen, by their identity ({@code EventIdentity.key()}: tenant/token + SEP + event_id).
+   */
   public static final String DEDUPE = "ledger-dedupe";
 
-  /**
-   * Dedupe entries by the time they are forgotten: {@code timeKey + SEP + tenant + SEP + event_id}.
-   */
+  /** Dedupe entries by the time they are forgotten: {@code timeKey + SEP + identity key}. */
   public static final String DEDUPE_EXPIRY = "ledger-dedupe-expiry";
 
   public static final String LINKS = "ledger-links";

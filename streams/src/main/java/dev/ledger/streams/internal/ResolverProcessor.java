@@ -1,5 +1,6 @@
 package dev.ledger.streams.internal;
 
+import dev.ledger.schemas.EventIdentity;
 import dev.ledger.schemas.LedgerKey;
 import dev.ledger.schemas.LedgerLimits;
 import dev.ledger.schemas.avro.LedgerEvent;
@@ -46,8 +47,9 @@ import org.slf4j.LoggerFactory;
  * revocation waiting on it, and passes ORPHAN on to its own waiting children (a refused cycle does
  * the same for its children). The link and the waiting events are flagged, so that stage 2 does not
  * audit them again if the ancestor turns up later. Nothing is timed for a child whose parent is
- * known, the usual case. Event ids are remembered forever, or for {@code dedupeRetention} after
- * they were first seen when one is set; a copy arriving later than that is processed again.
+ * known, the usual case. Events are remembered by their identity (tenant, token, event id: the same
+ * event id on another token is another event) forever, or for {@code dedupeRetention} after they
+ * were first seen when one is set; a copy arriving later than that is processed again.
  */
 public final class ResolverProcessor implements Processor<String, Object, Object, Object> {
 
@@ -65,6 +67,7 @@ public final class ResolverProcessor implements Processor<String, Object, Object
 
   private final Duration grace;
   private final Duration dedupeRetention;
+  private final InjectedCrash crash;
   private final int maxDepth;
   private final LedgerLimits limits;
   private Outputs out;
@@ -84,10 +87,24 @@ public final class ResolverProcessor implements Processor<String, Object, Object
    */
   public ResolverProcessor(
       Duration grace, Duration dedupeRetention, int maxDepth, LedgerLimits limits) {
+    this(grace, dedupeRetention, maxDepth, limits, InjectedCrash.NONE);
+  }
+
+  /**
+   * As {@link #ResolverProcessor(Duration, Duration, int, LedgerLimits)}, crashing the stream
+   * thread where {@code crash} says (test-only).
+   */
+  public ResolverProcessor(
+      Duration grace,
+      Duration dedupeRetention,
+      int maxDepth,
+      LedgerLimits limits,
+      InjectedCrash crash) {
     this.grace = grace;
     this.dedupeRetention = dedupeRetention;
     this.maxDepth = maxDepth;
     this.limits = limits;
+    this.crash = crash;
   }
 
   @Override
@@ -125,6 +142,7 @@ public final class ResolverProcessor implements Processor<String, Object, Object
    *     record
    */
   private void onEvent(String key, RawEvent raw, long timestamp, String submittedBy) {
+    crash.onEvent();
     LedgerEvent event =
         SubmittedEvent.of(RecordTime.stamp(raw.event(), timestamp, out.now()), submittedBy);
     List<Problem> problems = EventValidator.validate(key, event, limits);
@@ -138,7 +156,9 @@ public final class ResolverProcessor implements Processor<String, Object, Object
           submittedBy);
       return;
     }
-    String dedupeKey = LedgerStores.compose(event.getTenant(), event.getEventId());
+    // The event's identity (tenant, token, event id): the same event id on another token is
+    // another event, and it is judged here, on its own token's key, whatever else this task holds.
+    String dedupeKey = EventIdentity.of(key, event.getEventId()).key();
     if (dedupe.get(dedupeKey) != null) {
       return;
     }

@@ -11,29 +11,45 @@ public final class CampaignSection {
 
   public static Section of(CampaignReport r, String command, Map<String, String> sizes) {
     boolean broker = r.fault() == FaultCampaign.Fault.RESTART_BROKER;
+    boolean crash = r.fault() == FaultCampaign.Fault.CRASH_STREAM_THREAD;
     Section.Builder s =
         Section.builder(
-                broker ? "fault-campaign-broker" : "fault-campaign",
+                broker
+                    ? "fault-campaign-broker"
+                    : crash ? "fault-campaign-crash" : "fault-campaign",
                 broker
                     ? String.format(
                         "Broker restarts: %,d events, %d restarts of the broker under a running ledger",
                         r.events(), r.kills())
-                    : String.format("Kill campaign: %,d events, %d kill -9", r.events(), r.kills()))
+                    : crash
+                        ? String.format(
+                            "Stream-thread crashes: %,d events, %d injected crashes of a stream thread",
+                            r.events(), r.planned())
+                        : String.format(
+                            "Kill campaign: %,d events, %d kill -9", r.events(), r.kills()))
             .command(command)
             .startedAt(java.time.Instant.now().minus(r.took()));
     sizes.forEach(s::size);
     s.row(
-        new Row(
-            broker
-                ? "broker stopped and started again on its log directory, the ledger running"
-                : "kill -9 of ledger up, restarted on the same data",
-            r.kills() + " survived",
-            String.format(
-                "restart until ready: %s s",
-                r.restartSeconds().stream().map(d -> String.format("%.1f", d)).toList()),
-            "",
-            "every restart ready",
-            "met"));
+        crash
+            ? new Row(
+                "stream thread throws at a seeded event (test-only hook), replaced by Kafka Streams",
+                r.kills() + " of " + r.planned() + " in the ledger's log",
+                "",
+                "",
+                "every planned crash happened",
+                r.kills() == r.planned() ? "met" : "MISSED")
+            : new Row(
+                broker
+                    ? "broker stopped and started again on its log directory, the ledger running"
+                    : "kill -9 of ledger up, restarted on the same data",
+                r.kills() + " survived",
+                String.format(
+                    "restart until ready: %s s",
+                    r.restartSeconds().stream().map(d -> String.format("%.1f", d)).toList()),
+                "",
+                "every restart ready",
+                "met"));
     s.row(
         new Row(
             "events replayed (acknowledged by Kafka)",

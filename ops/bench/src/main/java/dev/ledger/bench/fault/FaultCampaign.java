@@ -15,6 +15,7 @@ import dev.ledger.export.sign.NotaryKey;
 import dev.ledger.export.sign.PublicKeys;
 import dev.ledger.ops.workload.WorkloadGenerator;
 import dev.ledger.ops.workload.WorkloadSpec;
+import dev.ledger.schemas.EventIdentity;
 import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.avro.AuditRecord;
 import dev.ledger.schemas.kafka.EmbeddedKafka;
@@ -95,8 +96,18 @@ public final class FaultCampaign {
      * The ledger runs on an external broker (in the campaign's JVM); the broker stops (a clean
      * shutdown) and starts again on the same log directory and port while the ledger keeps running.
      */
-    RESTART_BROKER
+    RESTART_BROKER,
+    /**
+     * A stream thread of the running ledger throws at a seeded event (the test-only setting {@code
+     * streams.test.crash.after.records}); Kafka Streams replaces it and, under exactly-once, the
+     * aborted transaction is processed again. The ledger's log must show each crash.
+     */
+    CRASH_STREAM_THREAD
   }
+
+  /** The exception message {@code InjectedCrash} throws with, as the ledger's log shows it. */
+  private static final java.util.regex.Pattern INJECTED_CRASH =
+      java.util.regex.Pattern.compile("injected stream-thread crash at event (\\d+)");
 
   private final Options options;
   private final PrintStream out;
@@ -135,10 +146,18 @@ public final class FaultCampaign {
       httpPort = freePort();
     }
     boolean brokerFaults = options.fault() == Fault.RESTART_BROKER;
+    boolean crashFaults = options.fault() == Fault.CRASH_STREAM_THREAD;
+    int planned = killAt.size();
     Path brokerDir = dir.resolve("broker");
     EmbeddedKafka[] broker = {brokerFaults ? EmbeddedKafka.start(brokerDir, kafkaPort) : null};
     Map<String, String> settings =
-        brokerFaults ? Map.of("kafka.bootstrap.servers", broker[0].bootstrapServers()) : Map.of();
+        brokerFaults
+            ? Map.of("kafka.bootstrap.servers", broker[0].bootstrapServers())
+            : crashFaults
+                ? Map.of(
+                    "streams.test.crash.after.records",
+                    String.join(",", killAt.stream().map(n -> Long.toString(n + 1)).toList()))
+                : Map.of();
     LedgerProcess.Launch launch =
         new LedgerProcess.Launch(
             options.partitions(), settings, dir, brokerFaults ? 0 : kafkaPort, httpPort);
@@ -161,7 +180,7 @@ public final class FaultCampaign {
         chunk.add(e);
         sent.add(send(producer, e));
         n++;
-        if (!killAt.isEmpty() && n > killAt.first()) {
+        if (!crashFaults && !killAt.isEmpty() && n > killAt.first()) {
           killAt.pollFirst();
           // Let the ledger work on what it has (streams, index, notary mid-write), then kill it.
           Thread.sleep(random.nextInt(1500));
@@ -194,15 +213,41 @@ public final class FaultCampaign {
       resent += c.resent();
       c.producer().close();
       out.printf(
-          "fault-campaign: %,d events acknowledged (%,d sent again), %d kills; waiting for every record%n",
-          n, resent, restarts.size());
-      return check(ledger, expected, n, resent, restarts, started);
+          "fault-campaign: %,d events acknowledged (%,d sent again), %d %s; waiting for every record%n",
+          n,
+          resent,
+          crashFaults ? planned : restarts.size(),
+          crashFaults ? "stream-thread crash points" : "faults");
+      CampaignReport report = check(ledger, expected, n, resent, restarts, planned, started);
+      if (crashFaults) {
+        report = report.withKills(injectedCrashes(dir));
+        out.printf(
+            "fault-campaign: %d stream-thread crashes in the ledger's log%n", report.kills());
+      }
+      return report;
     } finally {
       ledger.close();
       if (broker[0] != null) {
         broker[0].close();
       }
     }
+  }
+
+  /**
+   * The distinct injected crashes the ledger's logs under {@code dir} show (each thread that threw
+   * was replaced, or the ledger would not have processed every event).
+   */
+  private static int injectedCrashes(Path dir) throws IOException {
+    Set<String> crashes = new HashSet<>();
+    try (var logs = java.nio.file.Files.list(dir)) {
+      for (Path log : logs.filter(p -> p.getFileName().toString().endsWith(".log")).toList()) {
+        var m = INJECTED_CRASH.matcher(java.nio.file.Files.readString(log));
+        while (m.find()) {
+          crashes.add(m.group(1));
+        }
+      }
+    }
+    return crashes.size();
   }
 
   private static Future<RecordMetadata> send(
@@ -256,18 +301,20 @@ public final class FaultCampaign {
   }
 
   /**
-   * What the replayed workload must leave behind: its event ids, and the tokens its revocations
-   * reach.
+   * What the replayed workload must leave behind: its events (by their identity, as the ledger
+   * dedupes them), and the tokens its revocations reach.
    */
   private static final class Expected {
-    final Set<String> events = new HashSet<>();
+    final Set<EventIdentity> events = new HashSet<>();
     final Map<String, List<String>> children = new HashMap<>();
     final List<String> revoked = new ArrayList<>();
 
     void add(String line) throws IOException {
       JsonNode e = JSON.readTree(line);
       String tenant = e.path("tenant").asText();
-      events.add(tenant + "/" + e.path("event_id").asText());
+      JsonNode body =
+          e.has("token") ? e.get("token") : e.has("use") ? e.get("use") : e.get("revocation");
+      events.add(identity(tenant, body, e));
       JsonNode token = e.path("token");
       if (token.has("parent_token_id")) {
         children
@@ -295,7 +342,7 @@ public final class FaultCampaign {
 
     Set<String> tenants() {
       Set<String> t = new TreeSet<>();
-      events.forEach(id -> t.add(id.substring(0, id.indexOf('/'))));
+      events.forEach(id -> t.add(id.tenant()));
       return t;
     }
   }
@@ -306,6 +353,7 @@ public final class FaultCampaign {
       long events,
       long resent,
       List<Double> restarts,
+      int planned,
       long started)
       throws Exception {
     long deadline = System.nanoTime() + options.settleTimeout().toNanos();
@@ -332,6 +380,7 @@ public final class FaultCampaign {
         options.seed(),
         events,
         resent,
+        planned,
         restarts.size(),
         restarts,
         topic,
@@ -362,12 +411,22 @@ public final class FaultCampaign {
     return c;
   }
 
-  private static Counts count(Set<String> expected, Map<String, Integer> found) {
+  /**
+   * The identity of an event or audit record of {@code tenant}: {@code token_id} from {@code
+   * withToken}, {@code event_id} from {@code withEventId} (an event's body and envelope, or an
+   * audit record twice).
+   */
+  private static EventIdentity identity(String tenant, JsonNode withToken, JsonNode withEventId) {
+    return new EventIdentity(
+        tenant, withToken.path("token_id").asText(), withEventId.path("event_id").asText());
+  }
+
+  private static Counts count(Set<EventIdentity> expected, Map<EventIdentity, Integer> found) {
     long once = 0;
     long missing = 0;
     long duplicated = 0;
     List<String> examples = new ArrayList<>();
-    for (String id : expected) {
+    for (EventIdentity id : expected) {
       int n = found.getOrDefault(id, 0);
       if (n == 1) {
         once++;
@@ -383,8 +442,8 @@ public final class FaultCampaign {
   }
 
   /** Audit records (not amendments) per event on ledger.audit. */
-  private static Map<String, Integer> auditTopic(LedgerProcess ledger) {
-    Map<String, Integer> found = new HashMap<>();
+  private static Map<EventIdentity, Integer> auditTopic(LedgerProcess ledger) {
+    Map<EventIdentity, Integer> found = new HashMap<>();
     var decoder = Topics.AUDIT.valueSerde().deserializer();
     TopicScan.scan(
         ledger.kafkaClient(),
@@ -393,23 +452,23 @@ public final class FaultCampaign {
         r -> {
           AuditRecord a = decoder.deserialize(Topics.AUDIT.name(), r.value());
           if (a.getAmends() == null) {
-            found.merge(a.getTenant() + "/" + a.getEventId(), 1, Integer::sum);
+            found.merge(EventIdentity.of(a), 1, Integer::sum);
           }
         });
     return found;
   }
 
   /** Audit records per event in the index: every tenant's whole trail as NDJSON. */
-  private static Map<String, Integer> indexed(ApiCalls api, Set<String> tenants)
+  private static Map<EventIdentity, Integer> indexed(ApiCalls api, Set<String> tenants)
       throws IOException {
-    Map<String, Integer> found = new HashMap<>();
+    Map<EventIdentity, Integer> found = new HashMap<>();
     for (String tenant : tenants) {
       try (InputStream in =
           api.getStream("/v1/audit?format=ndjson&tenant=" + ApiCalls.enc(tenant))) {
         lines(
             in,
             node -> {
-              found.merge(tenant + "/" + node.path("event_id").asText(), 1, Integer::sum);
+              found.merge(identity(tenant, node, node), 1, Integer::sum);
               return null;
             });
       }
@@ -421,10 +480,10 @@ public final class FaultCampaign {
    * Audit records per event in the notary's log: every tenant's full export, each verified with the
    * notary's public key (a problem is added to {@code problems} as {@code tenant: what}).
    */
-  private static Map<String, Integer> exported(
+  private static Map<EventIdentity, Integer> exported(
       LedgerProcess ledger, Set<String> tenants, List<String> problems) throws IOException {
     PublicKey key = PublicKeys.read(ledger.dataDir().resolve(NotaryKey.PUBLIC_PEM_FILE));
-    Map<String, Integer> found = new HashMap<>();
+    Map<EventIdentity, Integer> found = new HashMap<>();
     for (String tenant : tenants) {
       String path = "/v1/exports?format=ndjson&tenant=" + ApiCalls.enc(tenant);
       try (InputStream in = ledger.api().getStream(path)) {
@@ -444,7 +503,7 @@ public final class FaultCampaign {
               JsonNode record = node.get("record");
               if (record != null
                   && (record.get("amends") == null || record.get("amends").isNull())) {
-                found.merge(tenant + "/" + record.path("event_id").asText(), 1, Integer::sum);
+                found.merge(identity(tenant, record, record), 1, Integer::sum);
               }
               return null;
             });

@@ -22,12 +22,9 @@ import java.util.Map;
  * @param audited of which have their event's audit record (or an earlier copy's)
  * @param unaccounted a reproducer of each record neither audited nor in the DLQ (at most 50 kept)
  * @param unaccountedCount how many in all
- * @param duplicateAudits events with two audit records under one token (a broken exactly-once)
- * @param reusedEventIds event ids audited under two tokens: a producer reused an event id for
- *     another token, and the stream processor's dedupe, per token, does not see it (CONTRACT.md
- *     says a second event with the same id changes nothing; an open finding, reported but not
- *     failed)
- * @param duplicated each event of the two counts above with its audit records (at most 50 kept)
+ * @param duplicateAudits events (tenant, token, event id: CONTRACT.md v1.10) with two audit records
+ *     (a broken exactly-once)
+ * @param duplicated each of them with its audit records (at most 50 kept)
  * @param dlqWithoutReason DLQ records from {@code ledger.events} without a reason header
  * @param stuckPartitions partitions of {@code ledger.events} the stream processor had not committed
  *     past at the end
@@ -47,7 +44,6 @@ public record FuzzReport(
     List<String> unaccounted,
     long unaccountedCount,
     long duplicateAudits,
-    long reusedEventIds,
     List<String> duplicated,
     long dlqWithoutReason,
     List<Integer> stuckPartitions,

@@ -10,6 +10,7 @@ import dev.ledger.bench.ledger.ApiCalls;
 import dev.ledger.bench.ledger.LedgerUnderTest;
 import dev.ledger.ops.workload.WorkloadGenerator;
 import dev.ledger.ops.workload.WorkloadSpec;
+import dev.ledger.schemas.EventIdentity;
 import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.avro.AuditRecord;
 import dev.ledger.schemas.avro.LedgerEvent;
@@ -315,7 +316,6 @@ public final class FuzzRun {
         a.missing,
         a.unaccounted,
         a.duplicates,
-        a.reusedIds,
         a.twice,
         a.withoutReason,
         stuck,
@@ -331,7 +331,6 @@ public final class FuzzRun {
     long unaccounted;
     long duplicates;
     long withoutReason;
-    long reusedIds;
     final Map<String, Long> reasons = new TreeMap<>();
     final List<String> missing = new ArrayList<>();
     final List<String> twice = new ArrayList<>();
@@ -352,8 +351,8 @@ public final class FuzzRun {
             dlqReasons.put(origin.substring(Topics.EVENTS.name().length() + 1), reason);
           }
         });
-    Map<String, Integer> auditsPerEvent = new HashMap<>();
-    Map<String, List<String>> auditKeys = new HashMap<>();
+    // By the event's identity (tenant, token, event id: CONTRACT.md v1.10), as the ledger dedupes.
+    Map<EventIdentity, List<String>> auditsPerEvent = new HashMap<>();
     var auditDecoder = Topics.AUDIT.valueSerde().deserializer();
     TopicScan.scan(
         ledger.kafkaClient(),
@@ -362,34 +361,15 @@ public final class FuzzRun {
         r -> {
           AuditRecord record = auditDecoder.deserialize(Topics.AUDIT.name(), r.value());
           if (record.getAmends() == null) {
-            String id = record.getTenant() + "/" + record.getEventId();
-            auditsPerEvent.merge(id, 1, Integer::sum);
-            auditKeys
-                .computeIfAbsent(id, k -> new ArrayList<>())
-                .add(
-                    record.getTokenId()
-                        + " "
-                        + record.getType()
-                        + " in partition "
-                        + r.partition()
-                        + "@"
-                        + r.offset());
+            auditsPerEvent
+                .computeIfAbsent(EventIdentity.of(record), k -> new ArrayList<>())
+                .add(record.getType() + " in partition " + r.partition() + "@" + r.offset());
           }
         });
-    auditKeys.forEach(
+    auditsPerEvent.forEach(
         (id, records) -> {
           if (records.size() > 1) {
-            // Two audit records of one event under one token is a broken exactly-once; under two
-            // tokens it is the
-            // same event id reused for another token, which the per-token dedupe does not see (an
-            // open finding).
-            boolean oneToken =
-                records.stream().map(k -> k.split(" ", 2)[0]).distinct().count() < records.size();
-            if (oneToken) {
-              a.duplicates++;
-            } else {
-              a.reusedIds++;
-            }
+            a.duplicates++;
             if (a.twice.size() < KEEP) {
               a.twice.add(id + ": " + records);
             }
@@ -419,7 +399,7 @@ public final class FuzzRun {
             problem =
                 e == null
                     ? "a tombstone, not in the DLQ"
-                    : auditsPerEvent.containsKey(e.getTenant() + "/" + e.getEventId())
+                    : auditsPerEvent.containsKey(EventIdentity.of(e))
                         ? null
                         : "no audit record of " + e.getEventId();
           } catch (RuntimeException undecodable) {

@@ -91,6 +91,11 @@ public enum ConfigKey {
       Type.DURATION,
       "0s",
       "how long event ids are remembered to drop duplicates; 0s = forever (a bound caps the state, but a later copy is processed again)"),
+  STREAMS_TEST_CRASH_AFTER_RECORDS(
+      "streams.test.crash.after.records",
+      Type.STRING,
+      "",
+      "TEST ONLY, leave empty: comma-separated event counts at which a stream thread throws once (fault injection for ledger bench fault-campaign --fault crash_stream_thread)"),
   INDEX_DIR(
       "index.dir", Type.STRING, null, "the Lucene index (default: <data.dir>/index)", "index"),
   INDEX_REFRESH(

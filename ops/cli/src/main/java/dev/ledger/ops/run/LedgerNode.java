@@ -134,6 +134,7 @@ public final class LedgerNode implements AutoCloseable {
             .limits(config.limits())
             .unknownTokenGrace(config.duration(ConfigKey.STREAMS_UNKNOWN_TOKEN_GRACE))
             .dedupeRetention(config.duration(ConfigKey.STREAMS_DEDUPE_RETENTION))
+            .crashAfterRecords(counts(config.string(ConfigKey.STREAMS_TEST_CRASH_AFTER_RECORDS)))
             .replicationFactor(replication)
             .overrides(kafkaClient.stringConfig())
             .build();
@@ -366,6 +367,27 @@ public final class LedgerNode implements AutoCloseable {
             "port " + port + " is taken; start with --kafka-port N or stop what uses it");
       }
       throw e;
+    }
+  }
+
+  /**
+   * The event counts of {@code streams.test.crash.after.records} (comma-separated; blank: none).
+   */
+  private static List<Long> counts(String value) {
+    if (value == null || value.isBlank()) {
+      return List.of();
+    }
+    try {
+      return java.util.Arrays.stream(value.split(","))
+          .map(String::strip)
+          .map(Long::valueOf)
+          .toList();
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          ConfigKey.STREAMS_TEST_CRASH_AFTER_RECORDS.key()
+              + ": comma-separated event counts, not '"
+              + value
+              + "'");
     }
   }
 

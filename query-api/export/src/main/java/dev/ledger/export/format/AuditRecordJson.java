@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ledger.schemas.EventIdentity;
 import dev.ledger.schemas.avro.AuditAmendment;
 import dev.ledger.schemas.avro.AuditRecord;
 import dev.ledger.schemas.avro.Hop;
@@ -91,12 +92,28 @@ public final class AuditRecordJson {
   }
 
   /**
-   * What identifies a leaf for the log's duplicate check: the event id of an audit record; for an
-   * amendment, the event id and what it changes (cause, added, removed), so that it is told apart
-   * from the record it amends and from other amendments of it, and a replay of it is still caught.
+   * What identifies a leaf for the log's duplicate check: the identity of its event (tenant, token,
+   * event id; {@link EventIdentity}); for an amendment, that and what it changes (cause, added,
+   * removed), so that it is told apart from the record it amends and from other amendments of it,
+   * and a replay of it is still caught.
    */
   public static String leafId(JsonNode record) {
-    String eventId = text(record, "event_id");
+    return leafId(
+        new EventIdentity(
+                text(record, "tenant"), text(record, "token_id"), text(record, "event_id"))
+            .key(),
+        record);
+  }
+
+  /**
+   * {@link #leafId} as a log written before v1.10 hashed it: with the event id alone in place of
+   * the identity. Its leaves are remembered under that, so a replay of one is looked up by it too.
+   */
+  public static String legacyLeafId(JsonNode record) {
+    return leafId(text(record, "event_id"), record);
+  }
+
+  private static String leafId(String eventId, JsonNode record) {
     if (!isAmendment(record)) {
       return eventId;
     }

@@ -34,9 +34,9 @@ import java.util.TreeMap;
  * <p>Use: {@link #open} once per directory (a file lock keeps a second writer out), {@link #append}
  * records, then {@link #commit} with the Kafka offsets they came up to: the leaves and the offsets
  * become durable together, so after a crash the log resumes from the offsets with nothing lost and
- * nothing twice. A record whose event id the tenant's log already holds is not appended again (an
- * amendment of a record, one with {@code amends}, is a leaf of its own: {@link
- * AuditRecordJson#leafId}). {@link #checkpointsDue} signs checkpoints over committed leaves.
+ * nothing twice. A record whose event (tenant, token, event id) the tenant's log already holds is
+ * not appended again (an amendment of a record, one with {@code amends}, is a leaf of its own:
+ * {@link AuditRecordJson#leafId}). {@link #checkpointsDue} signs checkpoints over committed leaves.
  * Thread-safe (one lock). Readers ({@link LogReader}, exports) need no writer and may run in
  * another process.
  */
@@ -131,13 +131,17 @@ public final class IntegrityLog implements Closeable {
 
   /**
    * Appends an audit record in its contract JSON form ({@link AuditRecordJson}); false if its event
-   * id is already in its tenant's log. Throws {@link IllegalArgumentException} if it has no {@code
-   * tenant} or {@code event_id}.
+   * (tenant, token, event id) is already in its tenant's log. Throws {@link
+   * IllegalArgumentException} if it has no {@code tenant}, {@code token_id} or {@code event_id}.
    */
   public synchronized boolean append(ObjectNode record) throws IOException {
     String tenant = AuditRecordJson.text(record, "tenant");
-    if (tenant == null || tenant.isEmpty() || AuditRecordJson.text(record, "event_id") == null) {
-      throw new IllegalArgumentException("an audit record needs a tenant and an event_id");
+    if (tenant == null
+        || tenant.isEmpty()
+        || AuditRecordJson.text(record, "token_id") == null
+        || AuditRecordJson.text(record, "event_id") == null) {
+      throw new IllegalArgumentException(
+          "an audit record needs a tenant, a token_id and an event_id");
     }
     TenantWriter writer = tenants.get(tenant);
     if (writer == null) {

@@ -193,14 +193,16 @@ final class TenantWriter implements Closeable {
 
   /**
    * Appends {@code record} unless it is already in the log (by {@link AuditRecordJson#leafId}: its
-   * event id, for an amendment the event id and what it changes); the commit time is {@code
+   * event's identity, for an amendment that and what it changes); the commit time is {@code
    * nowMillis}, or the previous leaf's if the clock went back, so times never decrease.
    */
   boolean append(JsonNode record, long nowMillis) throws IOException {
-    String eventId = AuditRecordJson.leafId(record);
-    long idHash = eventIdHash(eventId);
-    long prior = eventIds.get(idHash);
-    if (prior >= 0 && isEvent(prior, eventId)) {
+    String leafId = AuditRecordJson.leafId(record);
+    long idHash = eventIdHash(leafId);
+    // Leaves appended before v1.10 are remembered by the hash of their event id alone; the leaf
+    // found is compared by its identity, so another token's leaf of that event id is no match.
+    if (isLeaf(idHash, leafId)
+        || isLeaf(eventIdHash(AuditRecordJson.legacyLeafId(record)), leafId)) {
       return false;
     }
     long millis = Math.max(nowMillis, lastMillis);
@@ -220,6 +222,12 @@ final class TenantWriter implements Closeable {
     size++;
     lastMillis = millis;
     return true;
+  }
+
+  /** Whether the leaf remembered under {@code idHash}, if any, has {@code leafId}. */
+  private boolean isLeaf(long idHash, String leafId) throws IOException {
+    long prior = eventIds.get(idHash);
+    return prior >= 0 && isEvent(prior, leafId);
   }
 
   private boolean isEvent(long leaf, String eventId) throws IOException {

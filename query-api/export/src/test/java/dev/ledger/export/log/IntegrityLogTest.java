@@ -14,7 +14,9 @@ import dev.ledger.export.sign.Checkpoint;
 import dev.ledger.export.sign.NotaryKey;
 import dev.ledger.export.testing.ManualClock;
 import dev.ledger.export.testing.TestRecords;
+import dev.ledger.schemas.avro.AuditRecord;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -80,6 +82,52 @@ class IntegrityLogTest {
     try (IntegrityLog log = IntegrityLog.open(dir, key, clock)) {
       assertThat(log.append(TestRecords.avro("acme", 1))).isFalse();
       assertThat(log.append(TestRecords.avro("acme", 2))).isTrue();
+      log.commit(Map.of());
+      assertThat(log.size("acme")).isEqualTo(2);
+    }
+  }
+
+  /** CONTRACT.md v1.10: an event is (tenant, token, event id). */
+  @Test
+  void theSameEventIdOnAnotherTokenIsAnotherEvent() throws IOException {
+    AuditRecord first = TestRecords.avro("acme", 1);
+    AuditRecord otherToken = AuditRecord.newBuilder(first).setTokenId("tok-other").build();
+    try (IntegrityLog log = IntegrityLog.open(dir, key, clock)) {
+      assertThat(log.append(first)).isTrue();
+      assertThat(log.append(otherToken)).as("another event").isTrue();
+      assertThat(log.append(otherToken)).as("a replay of it").isFalse();
+      log.commit(Map.of());
+    }
+    try (IntegrityLog log = IntegrityLog.open(dir, key, clock)) {
+      assertThat(log.append(first)).isFalse();
+      assertThat(log.append(otherToken)).isFalse();
+      log.commit(Map.of());
+      assertThat(log.size("acme")).isEqualTo(2);
+    }
+  }
+
+  /**
+   * A log written before v1.10 remembers each leaf by the hash of its event id alone: a replay of
+   * such a leaf is still caught, and the same event id on another token is still appended.
+   */
+  @Test
+  void aLogWrittenBeforeV110StillCatchesReplays() throws IOException {
+    AuditRecord old = TestRecords.avro("acme", 1);
+    try (IntegrityLog log = IntegrityLog.open(dir, key, clock)) {
+      log.append(old);
+      log.commit(Map.of());
+    }
+    // What a writer before v1.10 stored as the leaf's id hash: the event id's.
+    Path index = Layout.tenantDir(dir, "acme").resolve(Layout.INDEX);
+    byte[] entry = Files.readAllBytes(index);
+    ByteBuffer.wrap(entry).putLong(16, TenantWriter.eventIdHash(old.getEventId()));
+    Files.write(index, entry);
+
+    try (IntegrityLog log = IntegrityLog.open(dir, key, clock)) {
+      assertThat(log.append(old)).as("a replay of the old leaf").isFalse();
+      assertThat(log.append(AuditRecord.newBuilder(old).setTokenId("tok-other").build()))
+          .as("its event id on another token")
+          .isTrue();
       log.commit(Map.of());
       assertThat(log.size("acme")).isEqualTo(2);
     }

@@ -53,21 +53,37 @@ public final class AuditQueryParser extends QueryParser {
   /** Longest {@code q}. */
   public static final int MAX_LENGTH = 1_024;
 
-  public AuditQueryParser() {
+  /** The tenant whose terms patterns scan ({@link TenantTerms}); null: every tenant's. */
+  private final String tenant;
+
+  private AuditQueryParser(String tenant) {
     super(Fields.ALL, ANALYZER);
+    this.tenant = tenant;
     setDeterminizeWorkLimit(DETERMINIZE_WORK_LIMIT);
     setFuzzyPrefixLength(MIN_LITERAL_PREFIX);
     setAllowLeadingWildcard(false);
   }
 
-  /** Parses {@code q}; the ParseException message is the one to show the user. */
+  /**
+   * Parses {@code q} with patterns over every tenant's terms; the ParseException message is the one
+   * to show the user.
+   */
   public static Query parseQ(String q) throws ParseException {
+    return parseQ(q, null);
+  }
+
+  /**
+   * Parses {@code q} of a caller that sees only {@code tenant} (null: every tenant): its patterns
+   * scan only that tenant's terms ({@link TenantTerms}), so only on the fields that has ({@code
+   * all} and the keyword fields).
+   */
+  public static Query parseQ(String q, String tenant) throws ParseException {
     if (q.length() > MAX_LENGTH) {
       throw new ParseException("at most " + MAX_LENGTH + " characters, not " + q.length());
     }
     Query query;
     try {
-      query = new AuditQueryParser().parse(q);
+      query = new AuditQueryParser(tenant).parse(q);
     } catch (IndexSearcher.TooManyClauses | IllegalArgumentException | IllegalStateException e) {
       // Lucene's own refusals (a clause count over its global limit, a malformed automaton): input,
       // not a bug.
@@ -118,7 +134,33 @@ public final class AuditQueryParser extends QueryParser {
       requireLiteralPrefix(
           Operations.getCommonPrefix(automaton.getAutomaton()), "/" + termStr + "/");
     }
-    return query;
+    return scoped(field, query, "/" + termStr + "/");
+  }
+
+  @Override
+  protected Query getFuzzyQuery(String field, String termStr, float minSimilarity)
+      throws ParseException {
+    return scoped(field, super.getFuzzyQuery(field, termStr, minSimilarity), termStr + "~");
+  }
+
+  /** {@code pattern} over the caller's tenant's terms only, when it sees one tenant. */
+  private Query scoped(String field, Query pattern, String shown) throws ParseException {
+    if (tenant == null) {
+      return pattern;
+    }
+    if (!TenantTerms.covers(field)) {
+      throw new ParseException(
+          shown
+              + ": a pattern (wildcard, prefix, regular expression or fuzzy term) must be on all or"
+              + " a keyword field, not "
+              + field);
+    }
+    try {
+      Query scoped = TenantTerms.scoped(pattern, tenant, DETERMINIZE_WORK_LIMIT);
+      return scoped == null ? pattern : scoped;
+    } catch (TooComplexToDeterminizeException e) {
+      throw new ParseException(shown + " is too complex: simplify it");
+    }
   }
 
   @Override
@@ -129,13 +171,13 @@ public final class AuditQueryParser extends QueryParser {
     }
     int firstWildcard = firstWildcard(termStr);
     requireLiteralPrefix(termStr.substring(0, firstWildcard), termStr);
-    return super.getWildcardQuery(field, termStr);
+    return scoped(field, super.getWildcardQuery(field, termStr), termStr);
   }
 
   @Override
   protected Query getPrefixQuery(String field, String termStr) throws ParseException {
     requireLiteralPrefix(termStr, termStr + "*");
-    return super.getPrefixQuery(field, termStr);
+    return scoped(field, super.getPrefixQuery(field, termStr), termStr + "*");
   }
 
   @Override

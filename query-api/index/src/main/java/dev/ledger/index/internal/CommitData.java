@@ -13,6 +13,7 @@ public final class CommitData {
 
   private static final String OFFSET_PREFIX = "kafka.offset.";
   private static final String EPOCH = "revocation.epoch";
+  private static final String TENANT_TERMS = "tenant.terms";
 
   private CommitData() {}
 
@@ -56,5 +57,14 @@ public final class CommitData {
 
   public static void putEpoch(Map<String, String> data, long epoch) {
     data.put(EPOCH, Long.toString(epoch));
+  }
+
+  /** Whether every audit document of the index has its {@link TenantTerms}. */
+  public static boolean tenantTerms(Map<String, String> data) {
+    return data.containsKey(TENANT_TERMS);
+  }
+
+  public static void putTenantTerms(Map<String, String> data) {
+    data.put(TENANT_TERMS, "1");
   }
 }

@@ -1,5 +1,6 @@
 package dev.ledger.index.internal;
 
+import dev.ledger.schemas.EventIdentity;
 import dev.ledger.schemas.avro.Alert;
 import dev.ledger.schemas.avro.AuditRecord;
 import dev.ledger.schemas.avro.Hop;
@@ -23,6 +24,10 @@ import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.util.BytesRef;
 
 /**
@@ -59,9 +64,32 @@ public final class Documents {
     return new Term(Fields.ID, tokenId(tenant, tokenId));
   }
 
-  /** The update term of an audit record's document. */
+  /**
+   * The update term of an audit record's document: the identity of its event (tenant, token, event
+   * id; CONTRACT.md v1.10), so that the records of one event id on two tokens are two documents and
+   * an amendment replaces only its own.
+   */
   public static Term auditTerm(AuditRecord r) {
-    return new Term(Fields.ID, id(Fields.KIND_AUDIT, r.getTenant() + "/" + r.getEventId()));
+    return new Term(Fields.ID, auditId(r));
+  }
+
+  /**
+   * The document of {@code r}'s event as an index written before v1.10 named it: its id was {@code
+   * tenant/event_id}, which documents of that event id on other tokens share, so the token narrows
+   * it down. Amendments look there when {@link #auditTerm} finds nothing.
+   */
+  public static Query legacyAudit(AuditRecord r) {
+    return new BooleanQuery.Builder()
+        .add(
+            new TermQuery(
+                new Term(Fields.ID, id(Fields.KIND_AUDIT, r.getTenant() + "/" + r.getEventId()))),
+            BooleanClause.Occur.FILTER)
+        .add(new TermQuery(new Term(Fields.TOKEN_ID, r.getTokenId())), BooleanClause.Occur.FILTER)
+        .build();
+  }
+
+  private static String auditId(AuditRecord r) {
+    return id(Fields.KIND_AUDIT, EventIdentity.of(r).key());
   }
 
   /**
@@ -162,7 +190,7 @@ public final class Documents {
     Document d =
         base(
             Fields.KIND_AUDIT,
-            id(Fields.KIND_AUDIT, r.getTenant() + "/" + r.getEventId()),
+            auditId(r),
             r.getTenant(),
             r.getOccurredAt(),
             encoded != null ? encoded : AUDITS.encode(r));
@@ -221,6 +249,7 @@ public final class Documents {
     }
     // Analysed, not stored: the default field of q, free words over every value of the record.
     d.add(new TextField(Fields.ALL, all.toString(), Field.Store.NO));
+    TenantTerms.add(d, r.getTenant());
     return d;
   }
 

@@ -33,6 +33,13 @@ public final class Fields {
   public static final String ALL = "all";
 
   public static final String TENANT = "tenant";
+
+  /**
+   * Tenant-qualified copies of an audit document's searchable terms ({@link TenantTerms}): what a
+   * pattern in one tenant's {@code q} scans.
+   */
+  public static final String TENANT_TERMS = "_tenant_terms";
+
   public static final String EVENT_ID = "event_id";
   public static final String TYPE = "type";
   public static final String TOKEN_ID = "token_id";

@@ -40,6 +40,15 @@ public final class Queries {
   private Queries() {}
 
   public static Query audit(TenantScope scope, AuditFilter f, Problems problems) {
+    return audit(scope, f, problems, true);
+  }
+
+  /**
+   * @param tenantTerms whether the index has {@link TenantTerms} for every audit document (not one
+   *     written before them): then a pattern in {@code q} scans only the scope's tenant's
+   */
+  public static Query audit(
+      TenantScope scope, AuditFilter f, Problems problems, boolean tenantTerms) {
     BooleanQuery.Builder b = scoped(Fields.KIND_AUDIT, scope);
     term(b, Fields.PRINCIPAL, f.principal());
     term(b, Fields.ACTOR, f.actor());
@@ -55,7 +64,8 @@ public final class Queries {
     window(b, f.from(), f.to(), problems);
     if (f.q() != null && !f.q().isBlank()) {
       try {
-        b.add(AuditQueryParser.parseQ(f.q()), BooleanClause.Occur.FILTER);
+        String patternsOf = tenantTerms && !scope.isAll() ? scope.tenant() : null;
+        b.add(AuditQueryParser.parseQ(f.q(), patternsOf), BooleanClause.Occur.FILTER);
       } catch (ParseException e) {
         problems.add("q", e.getMessage());
       }

@@ -75,7 +75,9 @@ class DocumentsTest {
     assertThat(values(d, Fields.OUTCOME)).isEmpty();
     assertThat(d.get(Fields.ALL)).contains("wrong holder", "alice", "mid");
     assertThat(d.getBinaryValue(Fields.RECORD)).isNotNull();
-    assertThat(Documents.auditTerm(r).text()).isEqualTo("audit:acme/e1");
+    assertThat(Documents.auditTerm(r).text())
+        .as("the event's identity: tenant, token, event id")
+        .isEqualTo("audit:acme/leaf\u0000e1");
   }
 
   @Test
