@@ -2,8 +2,8 @@ package dev.ledger.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ledger.ingest.internal.Rfc3339;
-import dev.ledger.schemas.EventType;
 import dev.ledger.schemas.EventIdentity;
+import dev.ledger.schemas.EventType;
 import dev.ledger.schemas.LedgerIds;
 import dev.ledger.schemas.LedgerKey;
 import dev.ledger.schemas.LedgerLimits;
