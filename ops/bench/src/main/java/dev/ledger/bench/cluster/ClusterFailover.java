@@ -23,21 +23,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
 /**
  * Failover of the stream processor on a cluster: three brokers ({@link LocalCluster}, in this JVM),
  * two {@code ledger streams} instances in JVMs of their own, a paced generated workload with
- * revocations written to {@code ledger.events}, and a {@code kill -9} of one instance a third of
- * the way in. It measures the failover gap (for each revocation posted between the kill and the
- * survivor's catch-up, the time until its notice) and the catch-up (from the kill until every event
- * posted before it has its audit record), then checks that every event has exactly one audit record
- * and every revoked token exactly one notice.
+ * revocations written to {@code ledger.events}, a {@code kill -9} of one instance a third of the
+ * way in and, if asked, one broker stopped later ({@link Options#stopBrokerAt()}). It measures the
+ * failover gap (for each revocation posted between the kill and the survivor's catch-up, the time
+ * until its notice) and the catch-up (from the kill until every event posted before it has its
+ * audit record), then checks that every event has exactly one audit record and every revoked token
+ * exactly one notice.
  *
  * <pre>{@code
  * FailoverReport r = new ClusterFailover(ClusterFailover.Options.small(), System.out).run(dir);
@@ -67,6 +70,8 @@ public final class ClusterFailover {
    *     ({@code streams.instances=1}: the same two processes, no warm copy)
    * @param settleTimeout how long the survivor may take after the load to show every record
    * @param seed the workload's seed
+   * @param stopBrokerAt share of the events posted before one broker of three stops (a clean
+   *     shutdown in this JVM) for the rest of the run; 0 for none
    */
   public record Options(
       int events,
@@ -76,15 +81,17 @@ public final class ClusterFailover {
       Duration sessionTimeout,
       boolean standby,
       Duration settleTimeout,
-      long seed) {
+      long seed,
+      double stopBrokerAt) {
 
     /**
-     * The CI size: 1,500 events at 100 a second on 4 partitions, the kill a third of the way in
-     * (startup dominates: three brokers, two instances opening their stores).
+     * The CI size: 1,500 events at 100 a second on 4 partitions, the kill a third of the way in,
+     * one broker stopped two thirds of the way in (startup dominates: three brokers, two instances
+     * opening their stores).
      */
     public static Options small() {
       return new Options(
-          1_500, 100, 4, 1.0 / 3, Duration.ofSeconds(10), true, Duration.ofMinutes(2), 7);
+          1_500, 100, 4, 1.0 / 3, Duration.ofSeconds(10), true, Duration.ofMinutes(2), 7, 0.66);
     }
   }
 
@@ -93,7 +100,7 @@ public final class ClusterFailover {
 
   /**
    * Runs it outside the test suite, at another size: {@code DIR [EVENTS [PER_SECOND
-   * [SESSION_SECONDS [STANDBY]]]]}.
+   * [SESSION_SECONDS [STANDBY [STOP_BROKER_AT]]]]]}.
    */
   public static void main(String[] args) throws Exception {
     Options o = Options.small();
@@ -106,7 +113,8 @@ public final class ClusterFailover {
             args.length > 3 ? Duration.ofSeconds(Long.parseLong(args[3])) : o.sessionTimeout(),
             args.length > 4 ? Boolean.parseBoolean(args[4]) : o.standby(),
             o.settleTimeout(),
-            o.seed());
+            o.seed(),
+            args.length > 5 ? Double.parseDouble(args[5]) : o.stopBrokerAt());
     FailoverReport r = new ClusterFailover(options, System.out).run(Path.of(args[0]));
     System.out.print(r.toText());
     System.exit(r.passed() ? 0 : 1);
@@ -160,7 +168,7 @@ public final class ClusterFailover {
         out.printf(
             "cluster-failover: 2 streams instances in one group after %.1f s%n",
             (System.nanoTime() - started) / 1e9);
-        return load(dir, admin, kafka, clock, instances, events, revokes, expected, started);
+        return load(dir, cluster, kafka, clock, instances, events, revokes, expected, started);
       } finally {
         instances.forEach(RoleProcess::close);
       }
@@ -187,7 +195,7 @@ public final class ClusterFailover {
 
   private FailoverReport load(
       Path dir,
-      Admin admin,
+      LocalCluster cluster,
       KafkaClientSettings kafka,
       OutputClock clock,
       List<RoleProcess> instances,
@@ -199,6 +207,11 @@ public final class ClusterFailover {
     Map<String, Long> revokedAt = new HashMap<>();
     int warmup = Math.min(WARMUP_EVENTS, events.size());
     int killIndex = warmup + (int) ((events.size() - warmup) * options.killAt());
+    int stopIndex =
+        options.stopBrokerAt() > 0
+            ? warmup + (int) ((events.size() - warmup) * options.stopBrokerAt())
+            : -1;
+    Thread brokerStop = null;
     List<String> beforeKill = new ArrayList<>();
     long killedAt = 0;
     long caughtUpAt = 0;
@@ -242,11 +255,22 @@ public final class ClusterFailover {
               "cluster-failover: kill -9 of streams-1 after %,d events (%.1f s into the load)%n",
               i + 1, (killedAt - loadStart) / 1e9);
         }
+        if (i == stopIndex) {
+          // Off the pacing thread: a broker's controlled shutdown moves its leaderships first.
+          long t = System.nanoTime();
+          out.printf(
+              "cluster-failover: stopping broker 3 of 3 after %,d events (%.1f s into the load)%n",
+              i + 1, (t - loadStart) / 1e9);
+          brokerStop = Thread.ofVirtual().start(() -> cluster.stop(2));
+        }
         if (killedAt != 0 && caughtUpAt == 0 && clock.audited(beforeKill) == beforeKill.size()) {
           caughtUpAt = System.nanoTime();
         }
       }
       producer.flush();
+    }
+    if (brokerStop != null) {
+      brokerStop.join();
     }
     long loadEnd = System.nanoTime();
     out.printf(
@@ -299,19 +323,27 @@ public final class ClusterFailover {
   private static void awaitStableGroup(Admin admin, int members, Duration timeout)
       throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
+    String seen = "not there yet";
     while (true) {
-      ConsumerGroupDescription g =
-          admin
-              .describeConsumerGroups(List.of(APPLICATION_ID))
-              .all()
-              .get(30, TimeUnit.SECONDS)
-              .get(APPLICATION_ID);
-      if (g.groupState() == GroupState.STABLE && g.members().size() == members) {
-        return;
+      try {
+        ConsumerGroupDescription g =
+            admin
+                .describeConsumerGroups(List.of(APPLICATION_ID))
+                .all()
+                .get(30, TimeUnit.SECONDS)
+                .get(APPLICATION_ID);
+        if (g.groupState() == GroupState.STABLE && g.members().size() == members) {
+          return;
+        }
+        seen = g.groupState() + " with " + g.members().size() + " members";
+      } catch (ExecutionException e) {
+        // Before the first instance joins, the group does not exist (Kafka 4 says so).
+        if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+          throw e;
+        }
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(
-            "the streams group is " + g.groupState() + " with " + g.members().size() + " members");
+        throw new IllegalStateException("the streams group is " + seen + " after " + timeout);
       }
       Thread.sleep(POLL_MILLIS);
     }

@@ -126,7 +126,7 @@ public record FailoverReport(
         """
         cluster failover: %,d events at %,d/s, %d partitions, 3 brokers (RF 3, min.insync 2), \
         2 streams instances (session timeout %d s, standby %s, static membership), kill -9 of one \
-        after %.1f s
+        after %.1f s%s
           audit      %,d once, %,d missing, %,d doubled %s
           notices    %,d tokens once, %,d missing, %,d doubled %s
           latency    before the kill: p50 %d ms, max %d ms (%d revocations)
@@ -141,6 +141,12 @@ public record FailoverReport(
         options.sessionTimeout().toSeconds(),
         options.standby() ? "1" : "0",
         killAfter.toMillis() / 1e3,
+        options.stopBrokerAt() > 0
+            ? String.format(
+                Locale.ROOT,
+                ", one broker stopped after %.0f%% of the events",
+                options.stopBrokerAt() * 100)
+            : "",
         audit.once(),
         audit.missing(),
         audit.duplicated(),
