@@ -5,11 +5,11 @@ import dev.ledger.schemas.kafka.TopicAdmin;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
@@ -23,13 +23,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The running stream processor. {@link #start} creates the internal topics if needed (the public
  * ones must exist: {@code TopicAdmin.ensureTopics}), starts Kafka Streams and returns at once;
- * watch {@link #state()} for RUNNING. A stream thread that dies is replaced, up to {@value
- * #MAX_REPLACEMENTS} times a minute, then the client shuts down (state ERROR).
+ * watch {@link #state()} for RUNNING. A stream thread that dies is replaced after a backoff; after
+ * too many deaths the Kafka Streams client is shut down and a new one started once Kafka answers
+ * again ({@link RecoveryPolicy}), so the process outlives a cluster outage.
  */
 public final class LedgerStreams implements AutoCloseable {
-
-  /** Thread replacements tolerated per minute before the instance gives up. */
-  public static final int MAX_REPLACEMENTS = 3;
 
   private static final Logger LOG = LoggerFactory.getLogger(LedgerStreams.class);
 
@@ -38,20 +36,45 @@ public final class LedgerStreams implements AutoCloseable {
 
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(CLOSE_TIMEOUT_SECONDS);
 
-  private final KafkaStreams streams;
-  private final KafkaStreamsMetrics metrics;
-  private final Deque<Long> replacements = new ArrayDeque<>();
+  private final StreamsSettings settings;
+  private final MeterRegistry registry;
+  private final ThreadDeaths deaths;
+  private final ScheduledExecutorService restarter;
+  private volatile KafkaStreams streams;
+  private KafkaStreamsMetrics metrics;
+  private volatile boolean closed;
 
-  private LedgerStreams(StreamsSettings settings, MeterRegistry registry) {
-    this.streams =
+  private LedgerStreams(StreamsSettings settings, MeterRegistry registry, RecoveryPolicy policy) {
+    this.settings = settings;
+    this.registry = registry;
+    this.deaths = new ThreadDeaths(policy);
+    this.restarter =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().daemon().name("ledger-streams-restarter").unstarted(r));
+    this.streams = newClient();
+  }
+
+  /** A new Kafka Streams client with the recovery handler, its metrics bound to the registry. */
+  private KafkaStreams newClient() {
+    KafkaStreams client =
         new KafkaStreams(LedgerTopology.build(settings), LedgerTopology.streamsConfig(settings));
-    this.streams.setUncaughtExceptionHandler(this::onThreadDeath);
-    if (registry != null) {
-      this.metrics = new KafkaStreamsMetrics(streams);
-      this.metrics.bindTo(registry);
-    } else {
-      this.metrics = null;
+    client.setUncaughtExceptionHandler(this::onThreadDeath);
+    client.setStateListener(
+        (now, before) -> {
+          if (now == KafkaStreams.State.RUNNING) {
+            deaths.onRunning(System.currentTimeMillis());
+          }
+        });
+    synchronized (this) {
+      if (metrics != null) {
+        metrics.close();
+      }
+      if (registry != null) {
+        metrics = new KafkaStreamsMetrics(client);
+        metrics.bindTo(registry);
+      }
     }
+    return client;
   }
 
   /**
@@ -63,8 +86,17 @@ public final class LedgerStreams implements AutoCloseable {
    *     created
    */
   public static LedgerStreams start(StreamsSettings settings, MeterRegistry registry) {
+    return start(settings, registry, RecoveryPolicy.DEFAULT);
+  }
+
+  /**
+   * As {@link #start(StreamsSettings, MeterRegistry)}, recovering from thread deaths by {@code
+   * policy}.
+   */
+  public static LedgerStreams start(
+      StreamsSettings settings, MeterRegistry registry, RecoveryPolicy policy) {
     ensureInternalTopics(settings);
-    LedgerStreams app = new LedgerStreams(settings, registry);
+    LedgerStreams app = new LedgerStreams(settings, registry, policy);
     app.streams.start();
     LOG.info(
         "ledger streams started: application {} on {}",
@@ -109,18 +141,73 @@ public final class LedgerStreams implements AutoCloseable {
     }
   }
 
-  private synchronized StreamThreadExceptionResponse onThreadDeath(Throwable error) {
-    long now = System.currentTimeMillis();
-    while (!replacements.isEmpty() && replacements.peekFirst() < now - 60_000) {
-      replacements.pollFirst();
-    }
-    if (replacements.size() >= MAX_REPLACEMENTS) {
-      LOG.error("stream thread died again, shutting down the ledger streams client", error);
+  private StreamThreadExceptionResponse onThreadDeath(Throwable error) {
+    ThreadDeaths.Decision d = deaths.onThreadDeath(System.currentTimeMillis());
+    if (d.action() == ThreadDeaths.Action.RESTART_CLIENT) {
+      LOG.error(
+          "stream thread died again, restarting the ledger streams client in {}",
+          d.backoff(),
+          error);
+      scheduleRestart(d.backoff());
       return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
-    replacements.addLast(now);
-    LOG.warn("stream thread died, replacing it", error);
+    LOG.warn("stream thread died, replacing it in {}", d.backoff(), error);
+    try {
+      // The dying thread waits: its replacement starts after the backoff, the others go on.
+      Thread.sleep(d.backoff());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     return StreamThreadExceptionResponse.REPLACE_THREAD;
+  }
+
+  private void scheduleRestart(Duration delay) {
+    if (!closed) {
+      restarter.schedule(this::restart, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Replaces the shut-down client with a new one, on the restarter thread (never a stream thread:
+   * closing a client from its own thread would wait for itself) once Kafka answers.
+   */
+  private void restart() {
+    if (closed) {
+      return;
+    }
+    KafkaStreams old = streams;
+    if (!old.close(CLOSE_TIMEOUT)) {
+      LOG.warn("the failed ledger streams client did not stop within {}", CLOSE_TIMEOUT);
+    }
+    if (!kafkaAnswers()) {
+      Duration next = deaths.onRestartFailed();
+      LOG.warn("Kafka does not answer; next restart of the ledger streams client in {}", next);
+      scheduleRestart(next);
+      return;
+    }
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      streams = newClient();
+      streams.start();
+    }
+    LOG.warn("ledger streams client restarted");
+  }
+
+  /** Whether the cluster names its brokers within 10 s (the admin is configured as Streams's). */
+  private boolean kafkaAnswers() {
+    Map<String, Object> adminConfig =
+        new StreamsConfig(LedgerTopology.streamsConfig(settings))
+            .getAdminConfigs(settings.applicationId() + "-probe");
+    try (Admin admin = Admin.create(adminConfig)) {
+      return !admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).isEmpty();
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   public KafkaStreams.State state() {
@@ -135,9 +222,13 @@ public final class LedgerStreams implements AutoCloseable {
   /** Stops within {@value #CLOSE_TIMEOUT_SECONDS} seconds, committing what was processed. */
   @Override
   public void close() {
-    if (metrics != null) {
-      metrics.close();
+    synchronized (this) {
+      closed = true;
+      if (metrics != null) {
+        metrics.close();
+      }
     }
+    restarter.shutdownNow();
     if (!streams.close(CLOSE_TIMEOUT)) {
       LOG.warn("ledger streams did not stop within {}", CLOSE_TIMEOUT);
     }

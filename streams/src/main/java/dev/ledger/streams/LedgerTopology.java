@@ -3,6 +3,7 @@ package dev.ledger.streams;
 import dev.ledger.schemas.LedgerLimits;
 import dev.ledger.schemas.Topic;
 import dev.ledger.schemas.Topics;
+import dev.ledger.schemas.kafka.TopicAdmin;
 import dev.ledger.streams.internal.DlqDeserializationHandler;
 import dev.ledger.streams.internal.DlqProductionHandler;
 import dev.ledger.streams.internal.InjectedCrash;
@@ -185,6 +186,26 @@ public final class LedgerTopology {
         Long.toString(settings.commitInterval().toMillis()));
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(settings.threads()));
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Integer.toString(settings.replicationFactor()));
+    // The changelogs and repartition topics Kafka Streams creates get what the ledger's own get.
+    TopicAdmin.replicationConfig(settings.replicationFactor())
+        .forEach((k, v) -> p.put(StreamsConfig.topicPrefix(k), v));
+    // Failover (docs/scaling.md): a standby keeps a warm copy of another instance's state, so its
+    // tasks move without replaying their changelogs; a short session timeout finds a dead instance
+    // sooner; a static member id lets a restarted instance take its tasks back without a
+    // rebalance.
+    p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.toString(settings.standbyReplicas()));
+    long session = settings.sessionTimeout().toMillis();
+    p.put(
+        StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+        Long.toString(session));
+    p.put(
+        StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
+        Long.toString(Math.max(1, session / 3)));
+    if (settings.instanceId() != null) {
+      p.put(
+          StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+          settings.applicationId() + "-" + settings.instanceId());
+    }
     p.put(
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         DlqDeserializationHandler.class.getName());

@@ -96,19 +96,61 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private static EmbeddedKafka start(
       Path dir, int port, BrokerCredentials credentials, Map<String, String> overrides) {
-    Objects.requireNonNull(dir, "dir");
     try {
-      Files.createDirectories(dir);
-      Path logDir = dir.resolve("kraft").toAbsolutePath();
       int brokerPort = port == 0 ? freePort() : port;
       int controllerPort = freePort();
       while (controllerPort == brokerPort) { // two free-port probes may hand out the same port
         controllerPort = freePort();
       }
+      return start(
+          dir,
+          new Node(1, brokerPort, controllerPort, "1@127.0.0.1:" + controllerPort, null),
+          credentials,
+          overrides);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot find free ports for Kafka", e);
+    }
+  }
+
+  /**
+   * One combined node (broker and controller) of a cluster whose controllers are {@code voters}.
+   *
+   * @param nodeId this node's id, one of the voters
+   * @param port the client port
+   * @param controllerPort this node's controller port
+   * @param voters {@code controller.quorum.voters}: {@code id@host:port} of every node,
+   *     comma-separated
+   * @param clusterId the id every node of the cluster is formatted with; null for a single node,
+   *     which keeps a random one in its directory's {@code cluster.id}
+   */
+  public record Node(int nodeId, int port, int controllerPort, String voters, String clusterId) {}
+
+  /**
+   * Formats {@code dir} if needed and starts one unauthenticated node of a multi-node KRaft cluster
+   * on 127.0.0.1. Every node of a cluster is formatted with the same {@link Node#clusterId()}.
+   * {@link KafkaRaftServer#startup()} waits for the controller quorum, so start the nodes of a new
+   * cluster concurrently.
+   *
+   * @param dir this node's data directory (created if absent)
+   * @param node its id, ports and the quorum
+   * @param overrides broker properties over the defaults (replication of internal topics, for one)
+   */
+  public static EmbeddedKafka startNode(Path dir, Node node, Map<String, String> overrides) {
+    return start(dir, node, null, overrides);
+  }
+
+  private static EmbeddedKafka start(
+      Path dir, Node node, BrokerCredentials credentials, Map<String, String> overrides) {
+    Objects.requireNonNull(dir, "dir");
+    try {
+      Files.createDirectories(dir);
+      Path logDir = dir.resolve("kraft").toAbsolutePath();
+      int brokerPort = node.port();
+      int controllerPort = node.controllerPort();
       Properties props = new Properties();
       props.put("process.roles", "broker,controller");
-      props.put("node.id", "1");
-      props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+      props.put("node.id", Integer.toString(node.nodeId()));
+      props.put("controller.quorum.voters", node.voters());
       String broker = credentials == null ? "PLAINTEXT" : BROKER_LISTENER;
       props.put(
           "listeners",
@@ -130,7 +172,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         requireLogin(props, credentials);
       }
       props.put("log.dirs", logDir.toString());
-      // A single node can only replicate once; these internal topics default to 3.
+      // A single node can only replicate once; these internal topics default to 3 (the nodes of a
+      // cluster override them).
       props.put("offsets.topic.replication.factor", "1");
       props.put("offsets.topic.num.partitions", "6");
       props.put("transaction.state.log.replication.factor", "1");
@@ -144,7 +187,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       props.put("log.cleaner.dedupe.buffer.size", String.valueOf(16L * 1024 * 1024));
       props.putAll(overrides);
       KafkaConfig config = new KafkaConfig(props, false);
-      format(logDir, config);
+      format(logDir, config, node);
       KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
       server.startup();
       KafkaClientSettings client =
@@ -183,18 +226,20 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  private static void format(Path logDir, KafkaConfig config) throws IOException {
+  private static void format(Path logDir, KafkaConfig config, Node node) throws IOException {
     if (Files.exists(logDir.resolve("meta.properties"))) {
       return;
     }
     Path idFile = logDir.getParent().resolve(CLUSTER_ID_FILE);
     String clusterId =
-        Files.exists(idFile) ? Files.readString(idFile).trim() : Uuid.randomUuid().toString();
+        node.clusterId() != null
+            ? node.clusterId()
+            : Files.exists(idFile) ? Files.readString(idFile).trim() : Uuid.randomUuid().toString();
     Files.createDirectories(logDir);
     try (PrintStream quiet = new PrintStream(OutputStream.nullOutputStream())) {
       new Formatter()
           .setPrintStream(quiet)
-          .setNodeId(1)
+          .setNodeId(node.nodeId())
           .setClusterId(clusterId)
           .setDirectories(List.of(logDir.toString()))
           .setMetadataLogDirectory(logDir.toString())

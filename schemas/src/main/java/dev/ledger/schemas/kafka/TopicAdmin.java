@@ -3,6 +3,7 @@ package dev.ledger.schemas.kafka;
 import dev.ledger.schemas.Topic;
 import dev.ledger.schemas.Topics;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -20,7 +22,25 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 public final class TopicAdmin {
 
+  /** From this replication factor on, a write needs {@value #MIN_IN_SYNC} replicas in sync. */
+  public static final int REPLICATED = 3;
+
+  /** {@code min.insync.replicas} of a topic with {@value #REPLICATED} replicas or more. */
+  public static final int MIN_IN_SYNC = 2;
+
   private TopicAdmin() {}
+
+  /**
+   * The topic settings that go with {@code replication}: {@code min.insync.replicas=2} from three
+   * replicas on, so that an acknowledged write (acks=all) survives the loss of any one broker and a
+   * write with only one replica left fails instead of being kept by one disk. Below three, none:
+   * with two replicas, two in sync would stop writes whenever either broker is down.
+   */
+  public static Map<String, String> replicationConfig(int replication) {
+    return replication >= REPLICATED
+        ? Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(MIN_IN_SYNC))
+        : Map.of();
+  }
 
   /**
    * Creates every topic of {@link Topics#all()} that does not exist yet.
@@ -46,7 +66,9 @@ public final class TopicAdmin {
       List<NewTopic> missing = new ArrayList<>();
       for (Topic<?, ?> topic : topics) {
         if (!existing.contains(topic.name())) {
-          missing.add(new NewTopic(topic.name(), partitions, replication).configs(topic.config()));
+          Map<String, String> config = new HashMap<>(topic.config());
+          config.putAll(replicationConfig(replication));
+          missing.add(new NewTopic(topic.name(), partitions, replication).configs(config));
         }
       }
       if (missing.isEmpty()) {

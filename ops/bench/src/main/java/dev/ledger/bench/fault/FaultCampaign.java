@@ -6,7 +6,6 @@ import dev.ledger.bench.fault.CampaignReport.Counts;
 import dev.ledger.bench.kafka.EncodedEvent;
 import dev.ledger.bench.kafka.EventEncoder;
 import dev.ledger.bench.kafka.ProducerSettings;
-import dev.ledger.bench.kafka.TopicScan;
 import dev.ledger.bench.ledger.ApiCalls;
 import dev.ledger.bench.ledger.LedgerProcess;
 import dev.ledger.export.VerificationReport;
@@ -17,7 +16,6 @@ import dev.ledger.ops.workload.WorkloadGenerator;
 import dev.ledger.ops.workload.WorkloadSpec;
 import dev.ledger.schemas.EventIdentity;
 import dev.ledger.schemas.Topics;
-import dev.ledger.schemas.avro.AuditRecord;
 import dev.ledger.schemas.kafka.EmbeddedKafka;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -61,7 +59,6 @@ public final class FaultCampaign {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int CHUNK = 2_000;
-  private static final int EXAMPLES = 10;
 
   /**
    * @param events events to replay
@@ -161,7 +158,7 @@ public final class FaultCampaign {
     LedgerProcess.Launch launch =
         new LedgerProcess.Launch(
             options.partitions(), settings, dir, brokerFaults ? 0 : kafkaPort, httpPort);
-    Expected expected = new Expected();
+    ExpectedOutcome expected = new ExpectedOutcome();
     List<Double> restarts = new ArrayList<>();
     long resent = 0;
     LedgerProcess ledger = LedgerProcess.start(launch);
@@ -300,56 +297,9 @@ public final class FaultCampaign {
     return failed;
   }
 
-  /**
-   * What the replayed workload must leave behind: its events (by their identity, as the ledger
-   * dedupes them), and the tokens its revocations reach.
-   */
-  private static final class Expected {
-    final Set<EventIdentity> events = new HashSet<>();
-    final Map<String, List<String>> children = new HashMap<>();
-    final List<String> revoked = new ArrayList<>();
-
-    void add(String line) throws IOException {
-      JsonNode e = JSON.readTree(line);
-      String tenant = e.path("tenant").asText();
-      JsonNode body =
-          e.has("token") ? e.get("token") : e.has("use") ? e.get("use") : e.get("revocation");
-      events.add(identity(tenant, body, e));
-      JsonNode token = e.path("token");
-      if (token.has("parent_token_id")) {
-        children
-            .computeIfAbsent(
-                tenant + "/" + token.get("parent_token_id").asText(), k -> new ArrayList<>())
-            .add(tenant + "/" + token.get("token_id").asText());
-      }
-      if (e.has("revocation")) {
-        revoked.add(tenant + "/" + e.path("revocation").path("token_id").asText());
-      }
-    }
-
-    /** Every token a revocation reaches: the revoked ones and all their descendants. */
-    Set<String> revokedTokens() {
-      Set<String> all = new HashSet<>();
-      List<String> todo = new ArrayList<>(revoked);
-      while (!todo.isEmpty()) {
-        String t = todo.removeLast();
-        if (all.add(t)) {
-          todo.addAll(children.getOrDefault(t, List.of()));
-        }
-      }
-      return all;
-    }
-
-    Set<String> tenants() {
-      Set<String> t = new TreeSet<>();
-      events.forEach(id -> t.add(id.tenant()));
-      return t;
-    }
-  }
-
   private CampaignReport check(
       LedgerProcess ledger,
-      Expected expected,
+      ExpectedOutcome expected,
       long events,
       long resent,
       List<Double> restarts,
@@ -357,10 +307,19 @@ public final class FaultCampaign {
       long started)
       throws Exception {
     long deadline = System.nanoTime() + options.settleTimeout().toNanos();
-    Counts topic = settle(deadline, () -> count(expected.events, auditTopic(ledger)));
+    Counts topic =
+        settle(
+            deadline,
+            () ->
+                ExpectedOutcome.count(
+                    expected.events(), ExpectedOutcome.auditRecords(ledger.kafkaClient())));
     out.printf("fault-campaign: ledger.audit %s%n", topic);
     Counts index =
-        settle(deadline, () -> count(expected.events, indexed(ledger.api(), expected.tenants())));
+        settle(
+            deadline,
+            () ->
+                ExpectedOutcome.count(
+                    expected.events(), indexed(ledger.api(), expected.tenants())));
     out.printf("fault-campaign: index %s%n", index);
     List<String> problems = new ArrayList<>();
     Counts notary =
@@ -368,10 +327,11 @@ public final class FaultCampaign {
             deadline,
             () -> {
               problems.clear();
-              return count(expected.events, exported(ledger, expected.tenants(), problems));
+              return ExpectedOutcome.count(
+                  expected.events(), exported(ledger, expected.tenants(), problems));
             });
     out.printf("fault-campaign: notary %s%n", notary);
-    Map<String, Integer> notices = notices(ledger);
+    Map<String, Integer> notices = ExpectedOutcome.notices(ledger.kafkaClient());
     Set<String> revoked = expected.revokedTokens();
     long missing = revoked.stream().filter(t -> !notices.containsKey(t)).count();
     long duplicated = notices.values().stream().filter(v -> v > 1).count();
@@ -412,50 +372,12 @@ public final class FaultCampaign {
   }
 
   /**
-   * The identity of an event or audit record of {@code tenant}: {@code token_id} from {@code
-   * withToken}, {@code event_id} from {@code withEventId} (an event's body and envelope, or an
-   * audit record twice).
+   * The identity of an audit record of {@code tenant} read as JSON ({@code token_id} and {@code
+   * event_id} are top-level fields of a record).
    */
   private static EventIdentity identity(String tenant, JsonNode withToken, JsonNode withEventId) {
     return new EventIdentity(
         tenant, withToken.path("token_id").asText(), withEventId.path("event_id").asText());
-  }
-
-  private static Counts count(Set<EventIdentity> expected, Map<EventIdentity, Integer> found) {
-    long once = 0;
-    long missing = 0;
-    long duplicated = 0;
-    List<String> examples = new ArrayList<>();
-    for (EventIdentity id : expected) {
-      int n = found.getOrDefault(id, 0);
-      if (n == 1) {
-        once++;
-      } else {
-        missing += n == 0 ? 1 : 0;
-        duplicated += n > 1 ? 1 : 0;
-        if (examples.size() < EXAMPLES) {
-          examples.add(id + " x" + n);
-        }
-      }
-    }
-    return new Counts(once, missing, duplicated, examples);
-  }
-
-  /** Audit records (not amendments) per event on ledger.audit. */
-  private static Map<EventIdentity, Integer> auditTopic(LedgerProcess ledger) {
-    Map<EventIdentity, Integer> found = new HashMap<>();
-    var decoder = Topics.AUDIT.valueSerde().deserializer();
-    TopicScan.scan(
-        ledger.kafkaClient(),
-        Topics.AUDIT.name(),
-        Duration.ofMinutes(10),
-        r -> {
-          AuditRecord a = decoder.deserialize(Topics.AUDIT.name(), r.value());
-          if (a.getAmends() == null) {
-            found.merge(EventIdentity.of(a), 1, Integer::sum);
-          }
-        });
-    return found;
   }
 
   /** Audit records per event in the index: every tenant's whole trail as NDJSON. */
@@ -520,21 +442,6 @@ public final class FaultCampaign {
         each.apply(JSON.readTree(line));
       }
     }
-  }
-
-  /** Revocation notices (not tombstones) per token on ledger.revocations. */
-  private static Map<String, Integer> notices(LedgerProcess ledger) {
-    Map<String, Integer> found = new HashMap<>();
-    TopicScan.scan(
-        ledger.kafkaClient(),
-        Topics.REVOCATIONS.name(),
-        Duration.ofMinutes(5),
-        r -> {
-          if (r.value() != null) {
-            found.merge(new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum);
-          }
-        });
-    return found;
   }
 
   private static int freePort() throws IOException {

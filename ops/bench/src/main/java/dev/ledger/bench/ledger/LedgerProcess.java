@@ -380,7 +380,7 @@ public final class LedgerProcess implements LedgerUnderTest {
   }
 
   /** SIGTERM (the ledger closes cleanly on it), then a kill if it takes more than a minute. */
-  private static void stop(Process p) {
+  static void stop(Process p) {
     if (!p.isAlive()) {
       return;
     }

@@ -37,7 +37,8 @@ public final class ConfigOptions {
 
   @Option(
       names = "--replication-factor",
-      description = "replication of ledger topics created (default: 1)")
+      description =
+          "replication of ledger topics created (default: the cluster's brokers, at most 3)")
   Integer replication;
 
   @Option(names = "--http-host", description = "HTTP listen address (default: 127.0.0.1)")

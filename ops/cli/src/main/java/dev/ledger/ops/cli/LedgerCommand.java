@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       RoleCommand.Streams.class,
       RoleCommand.Api.class,
       RoleCommand.Index.class,
+      ClusterCommand.class,
       AuditorCommands.Token.class,
       AuditorCommands.Descendants.class,
       AuditorCommands.Authority.class,

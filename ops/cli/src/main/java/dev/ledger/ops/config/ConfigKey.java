@@ -30,8 +30,8 @@ public enum ConfigKey {
   REPLICATION(
       "topics.replication.factor",
       Type.POSITIVE_INT,
-      "1",
-      "replication factor of every ledger topic created"),
+      null,
+      "replication factor of every ledger topic created (default: the cluster's brokers, at most 3); from 3 on, min.insync.replicas=2"),
   HTTP_HOST("http.host", Type.STRING, "127.0.0.1", "address the HTTP API listens on"),
   HTTP_PORT("http.port", Type.PORT, "8080", "port of the HTTP API (0 = any free port)"),
   HTTP_TLS(
@@ -59,6 +59,21 @@ public enum ConfigKey {
       "Kafka Streams state (default: <data.dir>/streams)",
       "streams"),
   STREAMS_THREADS("streams.threads", Type.POSITIVE_INT, "1", "stream threads"),
+  STREAMS_INSTANCES(
+      "streams.instances",
+      Type.POSITIVE_INT,
+      "1",
+      "how many ledger streams instances share the work; above 1 each task keeps a standby copy of its state on another instance (num.standby.replicas=1)"),
+  STREAMS_SESSION_TIMEOUT(
+      "streams.session.timeout",
+      Type.DURATION,
+      "10s",
+      "how long an instance that stopped answering keeps its tasks before the others take them over (session.timeout.ms)"),
+  STREAMS_INSTANCE_ID(
+      "streams.instance.id",
+      Type.STRING,
+      "",
+      "a name, stable across restarts and unique among the instances, for static membership (group.instance.id): a restart within the session timeout takes its tasks back without a rebalance; empty = dynamic membership"),
   STREAMS_EXACTLY_ONCE(
       "streams.exactly.once", Type.BOOLEAN, "true", "processing.guarantee=exactly_once_v2"),
   STREAMS_COMMIT_INTERVAL(

@@ -45,6 +45,8 @@ import java.util.Deque;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,7 +121,7 @@ public final class LedgerNode implements AutoCloseable {
     List<HealthCheck> checks = new ArrayList<>();
     checks.add(new KafkaHealth(admin));
 
-    short replication = (short) config.integer(ConfigKey.REPLICATION);
+    short replication = replication(config, admin);
     int partitions = config.integer(ConfigKey.PARTITIONS);
     StreamsSettings streamsSettings =
         StreamsSettings.builder(bootstrapServers)
@@ -136,6 +138,10 @@ public final class LedgerNode implements AutoCloseable {
             .dedupeRetention(config.duration(ConfigKey.STREAMS_DEDUPE_RETENTION))
             .crashAfterRecords(counts(config.string(ConfigKey.STREAMS_TEST_CRASH_AFTER_RECORDS)))
             .replicationFactor(replication)
+            .standbyReplicas(
+                StreamsSettings.standbysFor(config.integer(ConfigKey.STREAMS_INSTANCES)))
+            .sessionTimeout(config.duration(ConfigKey.STREAMS_SESSION_TIMEOUT))
+            .instanceId(config.optional(ConfigKey.STREAMS_INSTANCE_ID))
             .overrides(kafkaClient.stringConfig())
             .build();
     try {
@@ -398,6 +404,40 @@ public final class LedgerNode implements AutoCloseable {
       }
     }
     return false;
+  }
+
+  /**
+   * {@code topics.replication.factor}, or by default as many replicas as the cluster has brokers,
+   * at most {@value #DEFAULT_MAX_REPLICATION}: one for the embedded broker, three on a cluster of
+   * three or more.
+   */
+  static short replication(LedgerConfig config, Admin admin) {
+    if (config.optional(ConfigKey.REPLICATION) != null) {
+      return (short) config.integer(ConfigKey.REPLICATION);
+    }
+    try {
+      int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
+      return (short) defaultReplication(brokers);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while asking Kafka for its brokers");
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException(
+          "Kafka did not say how many brokers it has (needed for the default"
+              + " topics.replication.factor; set it to skip this): "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /**
+   * Most replicas the default replication gives: three survive one broker lost, with two in sync.
+   */
+  static final int DEFAULT_MAX_REPLICATION = 3;
+
+  /** The default replication factor on a cluster of {@code brokers} brokers. */
+  static int defaultReplication(int brokers) {
+    return Math.max(1, Math.min(brokers, DEFAULT_MAX_REPLICATION));
   }
 
   private static List<dev.ledger.schemas.Topic<?, ?>> topicsToCreate(StreamsSettings settings) {

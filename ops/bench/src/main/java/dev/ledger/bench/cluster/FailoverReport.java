@@ -1,0 +1,170 @@
+package dev.ledger.bench.cluster;
+
+import dev.ledger.bench.fault.CampaignReport.Counts;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What a {@link ClusterFailover} run found.
+ *
+ * @param options how it ran
+ * @param events events posted
+ * @param audit audit records on ledger.audit per event (exactly one each when it passed)
+ * @param notices notices on ledger.revocations per token a revocation reaches
+ * @param beforeKillMillis notice latencies of revocations posted between the start of the paced
+ *     load and the kill, sorted
+ * @param duringFailoverMillis notice latencies of revocations posted between the kill and the
+ *     catch-up (the failover gap), sorted
+ * @param longestSilenceMillis the longest time without any notice between the kill and the catch-up
+ * @param killAfter when the kill came, from the start of the load
+ * @param catchUp from the kill until every event posted before it had its audit record; null if it
+ *     never did
+ * @param drained from the end of the load until every event had its audit record and every revoked
+ *     token its notice
+ * @param survivorAlive whether the other instance still ran at the end
+ * @param took the whole run
+ * @param dir where its data and the instances' logs are
+ */
+public record FailoverReport(
+    ClusterFailover.Options options,
+    int events,
+    Counts audit,
+    Counts notices,
+    List<Long> beforeKillMillis,
+    List<Long> duringFailoverMillis,
+    long longestSilenceMillis,
+    Duration killAfter,
+    Duration catchUp,
+    Duration drained,
+    boolean survivorAlive,
+    Duration took,
+    Path dir) {
+
+  static FailoverReport of(
+      ClusterFailover.Options options,
+      int events,
+      Counts audit,
+      Counts notices,
+      Map<String, Long> revokedAt,
+      OutputClock clock,
+      long loadStart,
+      long loadEnd,
+      long killedAt,
+      long caughtUpAt,
+      long drainedAt,
+      boolean survivorAlive,
+      Duration took,
+      Path dir) {
+    long failoverEnd = caughtUpAt == 0 ? drainedAt : caughtUpAt;
+    List<Long> before = new ArrayList<>();
+    List<Long> during = new ArrayList<>();
+    revokedAt.forEach(
+        (token, sent) -> {
+          Long noticed = clock.firstNotice(token);
+          if (noticed == null || noticed < sent) {
+            return; // missing (counted in notices) or noticed already, through an ancestor
+          }
+          long millis = (noticed - sent) / 1_000_000;
+          if (sent < loadStart) {
+            return; // posted in the warm-up, before the paced load
+          } else if (sent < killedAt) {
+            before.add(millis);
+          } else if (sent <= failoverEnd) {
+            during.add(millis);
+          }
+        });
+    Collections.sort(before);
+    Collections.sort(during);
+    long silence = 0;
+    long last = killedAt;
+    for (long t : clock.arrivals()) {
+      if (t > killedAt && t <= failoverEnd) {
+        silence = Math.max(silence, t - last);
+        last = t;
+      }
+    }
+    silence = Math.max(silence, failoverEnd - last) / 1_000_000;
+    return new FailoverReport(
+        options,
+        events,
+        audit,
+        notices,
+        List.copyOf(before),
+        List.copyOf(during),
+        silence,
+        Duration.ofNanos(killedAt - loadStart),
+        caughtUpAt == 0 ? null : Duration.ofNanos(caughtUpAt - killedAt),
+        Duration.ofNanos(drainedAt - loadEnd),
+        survivorAlive,
+        took,
+        dir);
+  }
+
+  /** The p-th percentile (0..100) of sorted values, or -1 when there are none. */
+  static long percentile(List<Long> sorted, double p) {
+    if (sorted.isEmpty()) {
+      return -1;
+    }
+    int i = (int) Math.ceil(p / 100 * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+  }
+
+  /** Every event audited once, every revoked token noticed once, and the survivor caught up. */
+  public boolean passed() {
+    return audit.exact() && notices.exact() && catchUp != null && survivorAlive;
+  }
+
+  /** A few lines for the test output and RELIABILITY.md. */
+  public String toText() {
+    return String.format(
+        Locale.ROOT,
+        """
+        cluster failover: %,d events at %,d/s, %d partitions, 3 brokers (RF 3, min.insync 2), \
+        2 streams instances (session timeout %d s, standby %s, static membership), kill -9 of one \
+        after %.1f s%s
+          audit      %,d once, %,d missing, %,d doubled %s
+          notices    %,d tokens once, %,d missing, %,d doubled %s
+          latency    before the kill: p50 %d ms, max %d ms (%d revocations)
+          gap        posted during the failover: p50 %d ms, max %d ms (%d revocations); \
+        longest silence %d ms
+          catch-up   %s after the kill; all drained %.1f s after the load
+          run        %.1f s (data in %s)
+        """,
+        events,
+        options.perSecond(),
+        options.partitions(),
+        options.sessionTimeout().toSeconds(),
+        options.standby() ? "1" : "0",
+        killAfter.toMillis() / 1e3,
+        options.stopBrokerAt() > 0
+            ? String.format(
+                Locale.ROOT,
+                ", one broker stopped after %.0f%% of the events",
+                options.stopBrokerAt() * 100)
+            : "",
+        audit.once(),
+        audit.missing(),
+        audit.duplicated(),
+        audit.examples().isEmpty() ? "" : audit.examples(),
+        notices.once(),
+        notices.missing(),
+        notices.duplicated(),
+        notices.examples().isEmpty() ? "" : notices.examples(),
+        percentile(beforeKillMillis, 50),
+        percentile(beforeKillMillis, 100),
+        beforeKillMillis.size(),
+        percentile(duringFailoverMillis, 50),
+        percentile(duringFailoverMillis, 100),
+        duringFailoverMillis.size(),
+        longestSilenceMillis,
+        catchUp == null ? "never" : String.format(Locale.ROOT, "%.1f s", catchUp.toMillis() / 1e3),
+        drained.toMillis() / 1e3,
+        took.toMillis() / 1e3,
+        dir);
+  }
+}
