@@ -149,20 +149,7 @@ class ReportRoundTripIT {
     assertThat(UpIT.cli(with(api, "token", hops.get(4))))
         .contains("on behalf of user:dana", "held by agent:indexer  (attenuated)");
     UpIT.cli(with(api, "revoke", hops.get(2)));
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(200))
-        .ignoreExceptions()
-        .untilAsserted(
-            () -> {
-              for (int i = 0; i < hops.size(); i++) {
-                assertThat(token(api, hops.get(i)).path("status").asText())
-                    .as("hop " + i)
-                    .isEqualTo(i < 2 ? "active" : "revoked");
-              }
-              assertThat(token(api, hops.get(4)).path("revocation_cause").asText())
-                  .isEqualTo(hops.get(2));
-            });
+    awaitRevokedFrom(api, hops, 2);
 
     // Three Transaction Tokens of one transaction: the first, a replacement the reporter names,
     // and a
@@ -277,23 +264,31 @@ class ReportRoundTripIT {
     assertThat(UpIT.cli(with(api, "token", txnHops.get(2))))
         .contains("on behalf of user:dana", "held by svc:receipts  (exchanged)");
     UpIT.cli(with(api, "revoke", txnHops.get(1)));
+    awaitRevokedFrom(api, txnHops, 1);
+  }
+
+  /** The API's answer for a token (read over HTTP: the CLI's --json output is for people). */
+  /**
+   * Waits until the hops before {@code first} are still active and it and every later hop are
+   * revoked, the last one because of it.
+   */
+  private static void awaitRevokedFrom(String[] api, List<String> hops, int first) {
     await()
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(200))
         .ignoreExceptions()
         .untilAsserted(
             () -> {
-              for (int i = 0; i < txnHops.size(); i++) {
-                assertThat(token(api, txnHops.get(i)).path("status").asText())
-                    .as("txn hop " + i)
-                    .isEqualTo(i < 1 ? "active" : "revoked");
+              for (int i = 0; i < hops.size(); i++) {
+                assertThat(token(api, hops.get(i)).path("status").asText())
+                    .as("hop " + i)
+                    .isEqualTo(i < first ? "active" : "revoked");
               }
-              assertThat(token(api, txnHops.get(2)).path("revocation_cause").asText())
-                  .isEqualTo(txnHops.get(1));
+              assertThat(token(api, hops.getLast()).path("revocation_cause").asText())
+                  .isEqualTo(hops.get(first));
             });
   }
 
-  /** The API's answer for a token (read over HTTP: the CLI's --json output is for people). */
   private static JsonNode token(String[] api, String id) throws Exception {
     HttpResponse<String> answer =
         UpIT.send(

@@ -354,12 +354,7 @@ public final class LedgerProcess implements LedgerUnderTest {
    * {@code kill -9}: the process ends at once, mid-write wherever it was; the data directory stays.
    */
   public void kill() {
-    process.destroyForcibly();
-    try {
-      process.waitFor(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    killNow(process);
     forgetHook();
   }
 
@@ -376,6 +371,16 @@ public final class LedgerProcess implements LedgerUnderTest {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException e) {
       // Already shutting down: the hook stops it (again, harmlessly).
+    }
+  }
+
+  /** {@code kill -9} of {@code p}, waiting up to 30 s for it to be gone. */
+  static void killNow(Process p) {
+    p.destroyForcibly();
+    try {
+      p.waitFor(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -114,12 +114,7 @@ public final class RoleProcess implements AutoCloseable {
 
   /** {@code kill -9}: the JVM ends at once, mid-transaction wherever it was. */
   public void kill() {
-    process.destroyForcibly();
-    try {
-      process.waitFor(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    LedgerProcess.killNow(process);
   }
 
   /** SIGTERM (the role closes cleanly), then a kill after a minute. */
