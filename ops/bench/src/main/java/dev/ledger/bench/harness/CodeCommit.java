@@ -8,8 +8,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The code commit a result was measured at: {@code git rev-parse HEAD}, marked dirty when tracked
- * files have uncommitted changes (untracked files, such as a fresh BENCHMARKS.md, do not count).
- * Committing the results afterwards makes a new commit; the section names the one whose code ran.
+ * files other than Markdown have uncommitted changes. Untracked files do not count, and neither do
+ * Markdown files: {@code ledger bench all} rewrites BENCHMARKS.md after each benchmark, and a
+ * report is not code, so the later benchmarks of one run would otherwise all call a clean tree
+ * dirty. Committing the results afterwards makes a new commit; the section names the one whose code
+ * ran.
  */
 public final class CodeCommit {
 
@@ -36,7 +39,7 @@ public final class CodeCommit {
     if (porcelain == null) {
       return commit + " (tree state unknown)";
     }
-    long changed = porcelain.lines().filter(l -> !l.isBlank()).count();
+    long changed = porcelain.lines().filter(l -> !l.isBlank() && !isMarkdown(l)).count();
     return changed == 0
         ? commit
         : commit
@@ -45,6 +48,11 @@ public final class CodeCommit {
             + " tracked file"
             + (changed == 1 ? "" : "s")
             + " changed since that commit)";
+  }
+
+  /** A porcelain line ({@code XY path}, or {@code XY old -> new} for a rename) of a .md file. */
+  private static boolean isMarkdown(String porcelainLine) {
+    return porcelainLine.strip().endsWith(".md");
   }
 
   private static String git(Path dir, String... args) {

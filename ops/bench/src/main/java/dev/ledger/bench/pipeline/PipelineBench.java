@@ -86,6 +86,13 @@ public final class PipelineBench {
   static final int PG_BATCH = 500;
   static final int PG_CLIENTS = 8;
   static final double TARGET_RATIO = 0.05;
+
+  /**
+   * The derived-ingest target is the same run's PostgreSQL, not a figure from an older run: the
+   * baseline's speed moves with the machine as much as the ledger's does.
+   */
+  static final String BEAT_POSTGRES = "beat PostgreSQL in the same run";
+
   static final double TARGET_BYTES_RATIO = 4;
   static final double TARGET_RSS_MB = 1024;
 
@@ -466,16 +473,16 @@ public final class PipelineBench {
                   + Format.ms(pg.derivedSingleP99())
                   + " ms)",
               Format.ratio(side.eventsPerSecond() / pg.derivedSingle()),
-              "beat 5.2 k/s",
-              Row.atLeast(side.eventsPerSecond(), 5_200)));
+              BEAT_POSTGRES,
+              Row.atLeast(side.eventsPerSecond(), pg.derivedSingle())));
       section.row(
           new Row(
               "ingest, derived rows: PostgreSQL " + PG_BATCH + "-event transactions, 1 client",
               ledger,
               Format.count(pg.derivedBatch()) + " events/s",
               Format.ratio(side.eventsPerSecond() / pg.derivedBatch()),
-              "beat 15.9 k events/s",
-              Row.atLeast(side.eventsPerSecond(), 15_900)));
+              BEAT_POSTGRES,
+              Row.atLeast(side.eventsPerSecond(), pg.derivedBatch())));
     }
     if (side.http() != null) {
       double httpRate = side.http().callsPerSecond() * options.httpBatch();

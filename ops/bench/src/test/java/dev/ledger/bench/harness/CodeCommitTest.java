@@ -20,7 +20,13 @@ class CodeCommitTest {
     assertThat(CodeCommit.stamp(HEAD, " M streams/src/main/java/A.java\nM  pom.xml\n"))
         .isEqualTo(
             "2afdeb2c0ffee0000000000000000000000000aa (dirty: 2 tracked files changed since that commit)");
-    assertThat(CodeCommit.stamp(HEAD, " M BENCHMARKS.md\n"))
+  }
+
+  @Test
+  void markdownChangesAreNotCode() {
+    assertThat(CodeCommit.stamp(HEAD, " M BENCHMARKS.md\nM  docs/scaling.md\n"))
+        .isEqualTo("2afdeb2c0ffee0000000000000000000000000aa");
+    assertThat(CodeCommit.stamp(HEAD, " M BENCHMARKS.md\n M ops/bench/pom.xml\n"))
         .contains("(dirty: 1 tracked file changed");
   }
 
