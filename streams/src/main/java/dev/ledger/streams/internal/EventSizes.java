@@ -21,10 +21,10 @@ final class EventSizes {
   static final String TOO_LARGE = "too_large";
 
   private final LedgerLimits limits;
-  private final List<Problem> problems;
+  private final List<RecordProblem> problems;
   private long chars;
 
-  private EventSizes(LedgerLimits limits, List<Problem> problems) {
+  private EventSizes(LedgerLimits limits, List<RecordProblem> problems) {
     this.limits = limits;
     this.problems = problems;
   }
@@ -33,7 +33,7 @@ final class EventSizes {
    * Adds a {@value #TOO_LARGE} problem to {@code problems} for every part of {@code event} beyond
    * {@code limits}.
    */
-  static void check(LedgerEvent event, LedgerLimits limits, List<Problem> problems) {
+  static void check(LedgerEvent event, LedgerLimits limits, List<RecordProblem> problems) {
     EventSizes sizes = new EventSizes(limits, problems);
     sizes.text("event_id", event.getEventId(), limits.maxEventIdLength());
     sizes.text("tenant", event.getTenant(), limits.maxTenantLength());
@@ -50,7 +50,7 @@ final class EventSizes {
     }
     if (sizes.chars > limits.maxEventChars()) {
       problems.add(
-          new Problem(
+          new RecordProblem(
               TOO_LARGE,
               null,
               "the event holds "
@@ -97,7 +97,7 @@ final class EventSizes {
     }
     chars += value.length();
     LedgerLimits.whyTooLong(value, max)
-        .ifPresent(why -> problems.add(new Problem(TOO_LARGE, field, why)));
+        .ifPresent(why -> problems.add(new RecordProblem(TOO_LARGE, field, why)));
   }
 
   private void list(String field, List<String> items) {
@@ -122,7 +122,7 @@ final class EventSizes {
 
   private void tooMany(String field, int size, int max, String what) {
     LedgerLimits.whyTooMany(size, max, what)
-        .ifPresent(why -> problems.add(new Problem(TOO_LARGE, field, why)));
+        .ifPresent(why -> problems.add(new RecordProblem(TOO_LARGE, field, why)));
   }
 
   private void firstTooLong(String field, List<String> items, int max) {
@@ -130,7 +130,7 @@ final class EventSizes {
       String item = items.get(i);
       if (item.length() > max) {
         problems.add(
-            new Problem(
+            new RecordProblem(
                 TOO_LARGE,
                 field,
                 "item " + i + " " + LedgerLimits.whyTooLong(item, max).orElseThrow()));

@@ -14,7 +14,7 @@ import java.util.List;
  * problem at once, sizes included ({@link EventSizes}). An event with problems goes to the DLQ; one
  * without is safe for the processors, which never re-check what is checked here.
  */
-public final class EventValidator {
+public final class RecordValidator {
 
   /** The event types of CONTRACT.md section 1, as constants for this module's switches. */
   public static final String ISSUED = EventType.Names.ISSUED;
@@ -26,7 +26,7 @@ public final class EventValidator {
 
   private static final int SHOWN_KEY_CHARS = 400;
 
-  private EventValidator() {}
+  private RecordValidator() {}
 
   /** True for the three types that define a token. */
   public static boolean definesToken(String type) {
@@ -48,7 +48,7 @@ public final class EventValidator {
   }
 
   /** As {@link #validate(String, LedgerEvent, LedgerLimits)} with {@link LedgerLimits#DEFAULTS}. */
-  public static List<Problem> validate(String key, LedgerEvent event) {
+  public static List<RecordProblem> validate(String key, LedgerEvent event) {
     return validate(key, event, LedgerLimits.DEFAULTS);
   }
 
@@ -59,18 +59,18 @@ public final class EventValidator {
    * @param event the decoded value, never null
    * @param limits how large any part of the event may be (beyond: {@code too_large})
    */
-  public static List<Problem> validate(String key, LedgerEvent event, LedgerLimits limits) {
-    List<Problem> problems = new ArrayList<>();
+  public static List<RecordProblem> validate(String key, LedgerEvent event, LedgerLimits limits) {
+    List<RecordProblem> problems = new ArrayList<>();
     String eventId = event.getEventId();
     if (eventId == null || eventId.isEmpty()) {
-      problems.add(new Problem("invalid_field", "event_id", "must not be empty"));
+      problems.add(new RecordProblem("invalid_field", "event_id", "must not be empty"));
     } else {
       refuseInvalidId(problems, eventId, "event_id");
     }
     String tenant = event.getTenant();
     if (tenant == null || !LedgerKey.hasTenantCharacters(tenant)) {
       problems.add(
-          new Problem(
+          new RecordProblem(
               "invalid_field",
               "tenant",
               "must be 1.." + limits.maxTenantLength() + " of A-Z a-z 0-9 . _ -"));
@@ -96,12 +96,12 @@ public final class EventValidator {
         requireId(problems, event.getRevocation().getTokenId(), "revocation.token_id");
       }
     } else {
-      problems.add(new Problem("unknown_type", "type", "unknown event type '" + type + "'"));
+      problems.add(new RecordProblem("unknown_type", "type", "unknown event type '" + type + "'"));
     }
     String tokenId = tokenId(event);
     if (problems.isEmpty() && !expectedKey(tenant, tokenId).equals(key)) {
       problems.add(
-          new Problem(
+          new RecordProblem(
               "key_mismatch",
               null,
               "record key '"
@@ -125,25 +125,25 @@ public final class EventValidator {
   }
 
   private static void requireBodies(
-      List<Problem> problems, String name, boolean present, boolean other1, boolean other2) {
+      List<RecordProblem> problems, String name, boolean present, boolean other1, boolean other2) {
     if (!present) {
-      problems.add(new Problem("missing_body", name, "is required for this type"));
+      problems.add(new RecordProblem("missing_body", name, "is required for this type"));
     }
     if (other1 || other2) {
       problems.add(
-          new Problem(
+          new RecordProblem(
               "unexpected_body", null, "only the '" + name + "' body may be set for this type"));
     }
   }
 
-  private static void checkToken(List<Problem> problems, String type, TokenBody body) {
+  private static void checkToken(List<RecordProblem> problems, String type, TokenBody body) {
     requireId(problems, body.getTokenId(), "token.token_id");
     boolean root = ISSUED.equals(type);
     if (root) {
       requireField(problems, body.getSubject(), "token.subject");
       if (body.getParentTokenId() != null) {
         problems.add(
-            new Problem(
+            new RecordProblem(
                 "unexpected_field",
                 "token.parent_token_id",
                 "a token.issued is a root and has no parent"));
@@ -154,33 +154,34 @@ public final class EventValidator {
     if (!ATTENUATED.equals(type)) {
       requireField(problems, body.getActor(), "token.actor");
       if (body.getScopes() == null) {
-        problems.add(new Problem("missing_field", "token.scopes", "is required for " + type));
+        problems.add(new RecordProblem("missing_field", "token.scopes", "is required for " + type));
       }
       if (body.getAudience() == null) {
-        problems.add(new Problem("missing_field", "token.audience", "is required for " + type));
+        problems.add(
+            new RecordProblem("missing_field", "token.audience", "is required for " + type));
       }
     }
     if (body.getMaxUses() != null && body.getMaxUses() < 0) {
-      problems.add(new Problem("invalid_field", "token.max_uses", "must not be negative"));
+      problems.add(new RecordProblem("invalid_field", "token.max_uses", "must not be negative"));
     }
   }
 
-  private static void requireField(List<Problem> problems, String value, String field) {
+  private static void requireField(List<RecordProblem> problems, String value, String field) {
     if (empty(value)) {
-      problems.add(new Problem("missing_field", field, "is required"));
+      problems.add(new RecordProblem("missing_field", field, "is required"));
     }
   }
 
-  private static void requireId(List<Problem> problems, String id, String field) {
+  private static void requireId(List<RecordProblem> problems, String id, String field) {
     requireField(problems, id, field);
     if (!empty(id)) {
       refuseInvalidId(problems, id, field);
     }
   }
 
-  private static void refuseInvalidId(List<Problem> problems, String id, String field) {
+  private static void refuseInvalidId(List<RecordProblem> problems, String id, String field) {
     LedgerIds.whyRefused(id)
-        .ifPresent(reason -> problems.add(new Problem("invalid_field", field, reason)));
+        .ifPresent(reason -> problems.add(new RecordProblem("invalid_field", field, reason)));
   }
 
   private static boolean empty(String value) {
