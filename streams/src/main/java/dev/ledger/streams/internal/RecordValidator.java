@@ -1,5 +1,7 @@
 package dev.ledger.streams.internal;
 
+import dev.ledger.schemas.EventRules;
+import dev.ledger.schemas.EventRules.TokenField;
 import dev.ledger.schemas.EventType;
 import dev.ledger.schemas.LedgerIds;
 import dev.ledger.schemas.LedgerKey;
@@ -10,9 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Checks a decoded event against CONTRACT.md section 1 and the topic's keying rule, returning every
- * problem at once, sizes included ({@link EventSizes}). An event with problems goes to the DLQ; one
- * without is safe for the processors, which never re-check what is checked here.
+ * Checks a record read from {@code ledger.events} (a decoded event) against CONTRACT.md section 1
+ * and the topic's keying rule, returning every problem at once, sizes included ({@link
+ * EventSizes}). The rules are the ones ingest's validator applies to {@code POST /v1/events}, read
+ * from schemas ({@link EventRules}, {@link LedgerLimits}, {@link LedgerIds}, {@link LedgerKey}), so
+ * no event is accepted at one door and refused at the other. An event with problems goes to the
+ * DLQ; one without is safe for the processors, which never re-check what is checked here.
  */
 public final class RecordValidator {
 
@@ -62,9 +67,8 @@ public final class RecordValidator {
   public static List<RecordProblem> validate(String key, LedgerEvent event, LedgerLimits limits) {
     List<RecordProblem> problems = new ArrayList<>();
     String eventId = event.getEventId();
-    if (eventId == null || eventId.isEmpty()) {
-      problems.add(new RecordProblem("invalid_field", "event_id", "must not be empty"));
-    } else {
+    if (!empty(eventId)) {
+      // An empty one is EventSizes' to report, as any empty text.
       refuseInvalidId(problems, eventId, "event_id");
     }
     String tenant = event.getTenant();
@@ -137,32 +141,41 @@ public final class RecordValidator {
   }
 
   private static void checkToken(List<RecordProblem> problems, String type, TokenBody body) {
+    EventType eventType = EventType.fromWireName(type).orElseThrow();
     requireId(problems, body.getTokenId(), "token.token_id");
-    boolean root = ISSUED.equals(type);
-    if (root) {
-      requireField(problems, body.getSubject(), "token.subject");
-      if (body.getParentTokenId() != null) {
+    if (EventRules.hasParent(eventType)) {
+      requireId(problems, body.getParentTokenId(), "token.parent_token_id");
+      if (!empty(body.getParentTokenId())) {
+        EventRules.whyParentRefused(body.getTokenId(), body.getParentTokenId())
+            .ifPresent(
+                reason ->
+                    problems.add(
+                        new RecordProblem("invalid_field", "token.parent_token_id", reason)));
+      }
+    } else if (body.getParentTokenId() != null) {
+      problems.add(
+          new RecordProblem(
+              "unexpected_field", "token.parent_token_id", EventRules.whyRootParentRefused()));
+    }
+    for (TokenField field : TokenField.values()) {
+      // The Avro fields carry the contract's names; an empty text is EventSizes' to report.
+      if (field != TokenField.PARENT_TOKEN_ID
+          && field.isRequiredBy(eventType)
+          && body.get(field.wireName()) == null) {
         problems.add(
             new RecordProblem(
-                "unexpected_field",
-                "token.parent_token_id",
-                "a token.issued is a root and has no parent"));
-      }
-    } else {
-      requireId(problems, body.getParentTokenId(), "token.parent_token_id");
-    }
-    if (!ATTENUATED.equals(type)) {
-      requireField(problems, body.getActor(), "token.actor");
-      if (body.getScopes() == null) {
-        problems.add(new RecordProblem("missing_field", "token.scopes", "is required for " + type));
-      }
-      if (body.getAudience() == null) {
-        problems.add(
-            new RecordProblem("missing_field", "token.audience", "is required for " + type));
+                "missing_field", "token." + field.wireName(), "is required for " + type));
       }
     }
-    if (body.getMaxUses() != null && body.getMaxUses() < 0) {
-      problems.add(new RecordProblem("invalid_field", "token.max_uses", "must not be negative"));
+    if (body.getAudience() != null) {
+      EventRules.whyAudienceRefused(eventType, body.getAudience().size())
+          .ifPresent(
+              reason -> problems.add(new RecordProblem("invalid_field", "token.audience", reason)));
+    }
+    if (body.getMaxUses() != null) {
+      EventRules.whyMaxUsesRefused(body.getMaxUses())
+          .ifPresent(
+              reason -> problems.add(new RecordProblem("invalid_field", "token.max_uses", reason)));
     }
   }
 

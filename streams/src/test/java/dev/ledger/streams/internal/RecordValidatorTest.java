@@ -236,4 +236,101 @@ class RecordValidatorTest {
         .extracting(RecordProblem::field)
         .containsExactly("type", "token.issuer", "token.actor");
   }
+
+  // The rules below are ingest's too (EventRules in schemas); before they were shared, an event
+  // written straight to Kafka passed each of them.
+
+  @ParameterizedTest
+  @ValueSource(longs = {0, -3})
+  void aBudgetAllowsAtLeastOneUse(long maxUses) {
+    LedgerEvent event =
+        LedgerEvent.newBuilder(ROOT)
+            .setToken(TokenBody.newBuilder(ROOT.getToken()).setMaxUses(maxUses).build())
+            .build();
+    List<RecordProblem> problems = RecordValidator.validate("acme/r", event);
+    assertThat(problems)
+        .extracting(RecordProblem::code, RecordProblem::field)
+        .containsExactly(tuple("invalid_field", "token.max_uses"));
+    assertThat(problems.get(0).message()).isEqualTo("must be greater than 0, not " + maxUses);
+  }
+
+  @Test
+  void anIssuanceAndAnExchangeNameTheirIssuer() {
+    LedgerEvent root =
+        LedgerEvent.newBuilder(ROOT)
+            .setToken(TokenBody.newBuilder(ROOT.getToken()).setIssuer(null).build())
+            .build();
+    LedgerEvent exchanged =
+        Events.exchanged(
+            "acme", "e2", "c", "r", "agent:c", List.of("a"), List.of("s"), null, null, T0);
+    LedgerEvent anonymous =
+        LedgerEvent.newBuilder(exchanged)
+            .setToken(TokenBody.newBuilder(exchanged.getToken()).setIssuer(null).build())
+            .build();
+    for (LedgerEvent event : List.of(root, anonymous)) {
+      assertThat(RecordValidator.validate(Events.key(event), event))
+          .extracting(RecordProblem::code, RecordProblem::field)
+          .containsExactly(tuple("missing_field", "token.issuer"));
+    }
+    assertThat(
+            RecordValidator.validate(
+                "acme/c", Events.attenuated("acme", "e3", "c", "r", "agent:c", T0)))
+        .as("an attenuation inherits its issuer")
+        .isEmpty();
+  }
+
+  @Test
+  void aTokenIsNotItsOwnParent() {
+    LedgerEvent event = Events.attenuated("acme", "e3", "c", "c", null, T0);
+    List<RecordProblem> problems = RecordValidator.validate("acme/c", event);
+    assertThat(problems)
+        .extracting(RecordProblem::code, RecordProblem::field)
+        .containsExactly(tuple("invalid_field", "token.parent_token_id"));
+    assertThat(problems.get(0).message()).contains("cannot be its own parent");
+  }
+
+  @Test
+  void aRootNamesAtLeastOneAudience() {
+    LedgerEvent event =
+        Events.issued(
+            "acme", "e1", "r", "user:u", "agent:r", List.of(), List.of("s"), null, null, T0);
+    assertThat(RecordValidator.validate("acme/r", event))
+        .extracting(RecordProblem::code, RecordProblem::field)
+        .containsExactly(tuple("invalid_field", "token.audience"));
+    LedgerEvent child =
+        Events.exchanged(
+            "acme", "e2", "c", "r", "agent:c", List.of(), List.of("s"), null, null, T0);
+    assertThat(RecordValidator.validate("acme/c", child))
+        .as("a child may narrow its audience to none")
+        .isEmpty();
+  }
+
+  @Test
+  void noProducerTextIsEmpty() {
+    LedgerEvent token =
+        LedgerEvent.newBuilder(ROOT)
+            .setEventId("")
+            .setSource("")
+            .setToken(
+                TokenBody.newBuilder(ROOT.getToken())
+                    .setSubject("")
+                    .setScopes(List.of("s", "", ""))
+                    .setAttributes(java.util.Map.of("", "v"))
+                    .build())
+            .build();
+    assertThat(RecordValidator.validate("acme/r", token))
+        .extracting(RecordProblem::code, RecordProblem::field)
+        .containsExactlyInAnyOrder(
+            tuple("invalid_field", "event_id"),
+            tuple("invalid_field", "source"),
+            tuple("invalid_field", "token.subject"),
+            tuple("invalid_field", "token.scopes"),
+            tuple("invalid_field", "token.attributes key"));
+    LedgerEvent use = Events.used("acme", "u1", "r", "", "", Outcome.allowed, T0);
+    assertThat(RecordValidator.validate("acme/r", use))
+        .extracting(RecordProblem::code, RecordProblem::field, RecordProblem::message)
+        .containsExactlyInAnyOrder(
+            tuple("invalid_field", "use.resource", "must not be empty"),
+            tuple("invalid_field", "use.actor", "must not be empty"));
+  }
 }
