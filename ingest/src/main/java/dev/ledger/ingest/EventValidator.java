@@ -3,6 +3,8 @@ package dev.ledger.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ledger.ingest.internal.Rfc3339;
 import dev.ledger.schemas.EventIdentity;
+import dev.ledger.schemas.EventRules;
+import dev.ledger.schemas.EventRules.TokenField;
 import dev.ledger.schemas.EventType;
 import dev.ledger.schemas.LedgerIds;
 import dev.ledger.schemas.LedgerKey;
@@ -242,32 +244,27 @@ public final class EventValidator {
       }
     }
 
+    /** A token body; which fields each type requires is {@link EventRules}'s. */
     private void token(JsonNode body, EventType type, String at) {
-      boolean root = type == EventType.ISSUED;
-      boolean full = type != EventType.ATTENUATED;
       String tokenId = id(body, at, "token_id", limits.maxTokenIdLength());
-      if (root) {
+      if (!EventRules.hasParent(type)) {
         if (present(body, "parent_token_id") != null) {
-          add(
-              at + "parent_token_id",
-              "does not belong to a token.issued event: a root token has no parent");
+          add(at + "parent_token_id", EventRules.whyRootParentRefused());
         }
       } else {
         String parent = id(body, at, "parent_token_id", limits.maxTokenIdLength());
-        if (parent != null && parent.equals(tokenId)) {
-          add(
-              at + "parent_token_id",
-              "must differ from token_id: a token cannot be its own parent");
-        }
+        EventRules.whyParentRefused(tokenId, parent)
+            .ifPresent(reason -> add(at + "parent_token_id", reason));
       }
-      text(body, at, "issuer", full, maxText);
-      text(body, at, "subject", root, maxText);
-      text(body, at, "actor", full, maxText);
-      List<String> audience = strings(body, at, "audience", full);
-      if (root && audience != null && audience.isEmpty()) {
-        add(at + "audience", "must name at least one audience");
+      text(body, at, "issuer", TokenField.ISSUER.isRequiredBy(type), maxText);
+      text(body, at, "subject", TokenField.SUBJECT.isRequiredBy(type), maxText);
+      text(body, at, "actor", TokenField.ACTOR.isRequiredBy(type), maxText);
+      List<String> audience = strings(body, at, "audience", TokenField.AUDIENCE.isRequiredBy(type));
+      if (audience != null) {
+        EventRules.whyAudienceRefused(type, audience.size())
+            .ifPresent(reason -> add(at + "audience", reason));
       }
-      strings(body, at, "scopes", full);
+      strings(body, at, "scopes", TokenField.SCOPES.isRequiredBy(type));
       timestamp(body, at, "expires_at", false);
       positiveLong(body, at, "max_uses");
       text(body, at, "grant", false, maxText);
@@ -282,8 +279,8 @@ public final class EventValidator {
       text(body, at, "resource", true, maxText);
       text(body, at, "action", true, maxText);
       String outcome = text(body, at, "outcome", true, MAX_KEYWORD_LENGTH);
-      if (outcome != null && !outcome.equals("allowed") && !outcome.equals("denied")) {
-        add(at + "outcome", "must be allowed or denied");
+      if (outcome != null && !EventRules.OUTCOMES.contains(outcome)) {
+        add(at + "outcome", "must be " + String.join(" or ", EventRules.OUTCOMES));
       }
       text(body, at, "actor", false, maxText);
       text(body, at, "reason", false, maxText);
@@ -326,8 +323,9 @@ public final class EventValidator {
         return null;
       }
       String text = value.textValue();
-      if (text.isEmpty()) {
-        add(field, "must not be empty");
+      Optional<String> empty = EventRules.whyEmpty(text);
+      if (empty.isPresent()) {
+        add(field, empty.get());
         return null;
       }
       Optional<String> tooLong = LedgerLimits.whyTooLong(text, maxLength);
@@ -409,8 +407,8 @@ public final class EventValidator {
         add(
             at + name,
             "must be a whole number from 1 to " + Long.MAX_VALUE + ", not " + kind(value));
-      } else if (value.longValue() <= 0) {
-        add(at + name, "must be greater than 0, not " + value.longValue());
+      } else {
+        EventRules.whyMaxUsesRefused(value.longValue()).ifPresent(reason -> add(at + name, reason));
       }
     }
 

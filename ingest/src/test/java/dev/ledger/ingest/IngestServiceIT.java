@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ledger.schemas.EventType;
-import dev.ledger.schemas.kafka.EmbeddedKafka;
 import dev.ledger.testkit.Examples;
 import dev.ledger.testkit.TestKafka;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class IngestServiceIT {
 
   private static final String NDJSON = "application/x-ndjson";
-  private static EmbeddedKafka kafka;
+  private static TestKafka kafka;
   private static IngestService ingest;
 
   @BeforeAll

@@ -2,7 +2,6 @@ package dev.ledger.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ledger.schemas.kafka.EmbeddedKafka;
 import dev.ledger.testkit.TestKafka;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +29,7 @@ class IngestThroughputIT {
   private static final int THREADS = 8;
   private static final int EVENTS_PER_BATCH = 10;
   private static final Duration RUN = Duration.ofSeconds(2);
-  private static EmbeddedKafka kafka;
+  private static TestKafka kafka;
   private static final AtomicLong IDS = new AtomicLong();
 
   @BeforeAll

@@ -1,7 +1,5 @@
 package dev.ledger.schemas;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -43,20 +41,18 @@ public record LedgerLimits(
   public static final LedgerLimits DEFAULTS = builder().build();
 
   public LedgerLimits {
-    List<String> problems = new ArrayList<>();
-    positive(problems, "maxEventIdLength", maxEventIdLength);
-    positive(problems, "maxTokenIdLength", maxTokenIdLength);
-    positive(problems, "maxTenantLength", maxTenantLength);
-    positive(problems, "maxTextLength", maxTextLength);
-    positive(problems, "maxListItems", maxListItems);
-    positive(problems, "maxAttributes", maxAttributes);
-    positive(problems, "maxAttributeKeyLength", maxAttributeKeyLength);
-    positive(problems, "maxEventChars", maxEventChars);
-    positive(problems, "maxBatchEvents", maxBatchEvents);
-    positive(problems, "maxProblems", maxProblems);
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException("invalid limits: " + String.join("; ", problems));
-    }
+    new SettingsCheck("limits")
+        .positive("maxEventIdLength", maxEventIdLength)
+        .positive("maxTokenIdLength", maxTokenIdLength)
+        .positive("maxTenantLength", maxTenantLength)
+        .positive("maxTextLength", maxTextLength)
+        .positive("maxListItems", maxListItems)
+        .positive("maxAttributes", maxAttributes)
+        .positive("maxAttributeKeyLength", maxAttributeKeyLength)
+        .positive("maxEventChars", maxEventChars)
+        .positive("maxBatchEvents", maxBatchEvents)
+        .positive("maxProblems", maxProblems)
+        .throwIfAny();
   }
 
   /**
@@ -77,12 +73,6 @@ public record LedgerLimits(
     return size <= max
         ? Optional.empty()
         : Optional.of("must have at most " + max + " " + what + ", not " + size);
-  }
-
-  private static void positive(List<String> problems, String name, int value) {
-    if (value < 1) {
-      problems.add(name + " must be positive, was " + value);
-    }
   }
 
   /**

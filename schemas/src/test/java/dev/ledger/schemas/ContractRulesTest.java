@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** The contract's rules that every module reads from schemas: event types and tenant names. */
+/**
+ * The contract's rules that every module reads from schemas: event types, tenant names, field
+ * rules.
+ */
 class ContractRulesTest {
 
   @Test
@@ -46,5 +49,43 @@ class ContractRulesTest {
     // Characters only, for validators that report an over-long tenant on its own.
     assertThat(LedgerKey.hasTenantCharacters("a".repeat(10_000))).isTrue();
     assertThat(LedgerKey.hasTenantCharacters("a/b")).isFalse();
+  }
+
+  @Test
+  void anIssuanceAndAnExchangeStateWhatAnAttenuationInherits() {
+    for (EventRules.TokenField field : EventRules.TokenField.values()) {
+      assertThat(field.isRequiredBy(EventType.EXCHANGED))
+          .as(field.wireName())
+          .isEqualTo(field != EventRules.TokenField.SUBJECT);
+      assertThat(field.isRequiredBy(EventType.ISSUED))
+          .as(field.wireName())
+          .isEqualTo(field != EventRules.TokenField.PARENT_TOKEN_ID);
+      assertThat(field.isRequiredBy(EventType.ATTENUATED))
+          .as(field.wireName())
+          .isEqualTo(field == EventRules.TokenField.PARENT_TOKEN_ID);
+      assertThat(field.isRequiredBy(EventType.USED)).isFalse();
+    }
+    assertThat(EventRules.hasParent(EventType.ISSUED)).isFalse();
+    assertThat(EventRules.hasParent(EventType.ATTENUATED)).isTrue();
+  }
+
+  @Test
+  void aBudgetAllowsAUseAndATokenIsNotItsOwnParent() {
+    assertThat(EventRules.whyMaxUsesRefused(1)).isEmpty();
+    assertThat(EventRules.whyMaxUsesRefused(0)).contains("must be greater than 0, not 0");
+    assertThat(EventRules.whyMaxUsesRefused(-1)).contains("must be greater than 0, not -1");
+    assertThat(EventRules.whyParentRefused("t", "p")).isEmpty();
+    assertThat(EventRules.whyParentRefused("t", null)).isEmpty();
+    assertThat(EventRules.whyParentRefused("t", "t").orElseThrow()).contains("its own parent");
+  }
+
+  @Test
+  void onlyARootMustNameAnAudienceAndNoTextIsEmpty() {
+    assertThat(EventRules.whyAudienceRefused(EventType.ISSUED, 0)).isPresent();
+    assertThat(EventRules.whyAudienceRefused(EventType.ISSUED, 1)).isEmpty();
+    assertThat(EventRules.whyAudienceRefused(EventType.EXCHANGED, 0)).isEmpty();
+    assertThat(EventRules.whyEmpty("")).contains("must not be empty");
+    assertThat(EventRules.whyEmpty(" ")).isEmpty();
+    assertThat(EventRules.OUTCOMES).containsExactly("allowed", "denied");
   }
 }

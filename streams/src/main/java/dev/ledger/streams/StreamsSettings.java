@@ -1,9 +1,9 @@
 package dev.ledger.streams;
 
 import dev.ledger.schemas.LedgerLimits;
+import dev.ledger.schemas.SettingsCheck;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,57 +108,28 @@ public record StreamsSettings(
    * problem.
    */
   public StreamsSettings {
-    List<String> problems = new ArrayList<>();
-    if (bootstrapServers == null || bootstrapServers.isBlank()) {
-      problems.add("bootstrapServers is required");
-    }
-    if (applicationId == null || applicationId.isBlank()) {
-      problems.add("applicationId is required");
-    }
-    if (stateDir == null) {
-      problems.add("stateDir is required");
-    }
-    if (depthLimit < 1) {
-      problems.add("depthLimit must be >= 1, was " + depthLimit);
-    }
-    if (maxDepth < 1) {
-      problems.add("maxDepth must be >= 1, was " + maxDepth);
-    }
-    if (limits == null) {
-      problems.add("limits is required");
-    }
-    if (unknownTokenGrace == null || unknownTokenGrace.isNegative()) {
-      problems.add("unknownTokenGrace must be >= 0");
-    }
-    if (dedupeRetention == null || dedupeRetention.isNegative()) {
-      problems.add("dedupeRetention must be >= 0 (0 = forever)");
-    }
-    if (commitInterval == null || commitInterval.isNegative() || commitInterval.isZero()) {
-      problems.add("commitInterval must be > 0");
-    }
-    if (usesFlushInterval == null || usesFlushInterval.isNegative() || usesFlushInterval.isZero()) {
-      problems.add("usesFlushInterval must be > 0");
-    }
-    if (threads < 1) {
-      problems.add("threads must be >= 1, was " + threads);
-    }
-    if (replicationFactor < 1) {
-      problems.add("replicationFactor must be >= 1, was " + replicationFactor);
-    }
     crashAfterRecords = crashAfterRecords == null ? List.of() : List.copyOf(crashAfterRecords);
-    if (crashAfterRecords.stream().anyMatch(n -> n < 1)) {
-      problems.add("crashAfterRecords must be >= 1 each, was " + crashAfterRecords);
-    }
-    if (standbyReplicas < 0) {
-      problems.add("standbyReplicas must be >= 0, was " + standbyReplicas);
-    }
-    if (sessionTimeout == null || sessionTimeout.toMillis() < 1) {
-      problems.add("sessionTimeout must be at least 1 ms");
-    }
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(
-          "invalid streams settings: " + String.join("; ", problems));
-    }
+    new SettingsCheck("streams settings")
+        .requireText("bootstrapServers", bootstrapServers)
+        .requireText("applicationId", applicationId)
+        .require("stateDir", stateDir)
+        .atLeast("depthLimit", depthLimit, 1)
+        .atLeast("maxDepth", maxDepth, 1)
+        .require("limits", limits)
+        .notNegative("unknownTokenGrace", unknownTokenGrace, null)
+        .notNegative("dedupeRetention", dedupeRetention, "forever")
+        .positive("commitInterval", commitInterval)
+        .positive("usesFlushInterval", usesFlushInterval)
+        .atLeast("threads", threads, 1)
+        .atLeast("replicationFactor", replicationFactor, 1)
+        .check(
+            crashAfterRecords.stream().allMatch(n -> n >= 1),
+            "crashAfterRecords must be >= 1 each, was " + crashAfterRecords)
+        .atLeast("standbyReplicas", standbyReplicas, 0)
+        .check(
+            sessionTimeout != null && sessionTimeout.toMillis() >= 1,
+            "sessionTimeout must be at least 1 ms")
+        .throwIfAny();
     overrides = overrides == null ? Map.of() : Map.copyOf(overrides);
     instanceId = instanceId == null || instanceId.isBlank() ? null : instanceId.strip();
   }

@@ -12,10 +12,11 @@ import dev.ledger.schemas.avro.RevocationNotice;
 import dev.ledger.schemas.avro.TokenNode;
 import dev.ledger.streams.internal.ResolverProcessor;
 import dev.ledger.streams.internal.TreeProcessor;
-import dev.ledger.streams.testing.BrokerRun;
 import dev.ledger.streams.testing.CrashingWrapper;
 import dev.ledger.streams.testing.Driver;
 import dev.ledger.streams.testing.Events;
+import dev.ledger.streams.testing.StreamsApps;
+import dev.ledger.testkit.TestKafka;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,11 +45,11 @@ class ExactlyOnceIT {
 
   private static final long SEED = 77L;
   private static final Instant LATER = Instant.now().plus(Duration.ofDays(2));
-  private static BrokerRun run;
+  private static TestKafka run;
 
   @BeforeAll
   static void start() {
-    run = new BrokerRun(4);
+    run = TestKafka.start(4);
   }
 
   @AfterAll
@@ -62,7 +63,7 @@ class ExactlyOnceIT {
     CrashingWrapper.COUNTDOWN.put(ResolverProcessor.NAME, new AtomicInteger(events.size() / 3));
     CrashingWrapper.COUNTDOWN.put(TreeProcessor.NAME, new AtomicInteger(events.size() / 2));
     StreamsSettings settings =
-        run.settings("ledger-eos")
+        StreamsApps.settings(run, "ledger-eos")
             .override(StreamsConfig.PROCESSOR_WRAPPER_CLASS_CONFIG, CrashingWrapper.class.getName())
             .commitInterval(Duration.ofMillis(200))
             // The dead thread's consumer is only evicted after the session timeout: keep it short
@@ -72,7 +73,7 @@ class ExactlyOnceIT {
             .override(
                 StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1000")
             .build();
-    try (LedgerStreams app = run.startStreams(settings)) {
+    try (LedgerStreams app = StreamsApps.start(settings)) {
       run.send(events);
       List<Map.Entry<String, AuditRecord>> audit =
           run.read(Topics.AUDIT, events.size(), Duration.ofSeconds(120), Duration.ofSeconds(3));

@@ -12,9 +12,9 @@ import dev.ledger.schemas.avro.RevocationNotice;
 import dev.ledger.schemas.avro.TokenNode;
 import dev.ledger.schemas.avro.TokenStatus;
 import dev.ledger.schemas.avro.ViolationKind;
-import dev.ledger.streams.testing.BrokerRun;
 import dev.ledger.streams.testing.Events;
 import dev.ledger.streams.testing.Golden;
+import dev.ledger.streams.testing.StreamsApps;
 import dev.ledger.testkit.TestKafka;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -47,16 +47,18 @@ class LedgerStreamsIT {
   private static final long SEED = 4242L;
   private static final Instant LATER = Instant.now().plus(Duration.ofDays(1));
   private static final Duration GRACE = Duration.ofSeconds(3);
-  private static BrokerRun run;
+  private static TestKafka run;
   private static LedgerStreams app;
   private static final SimpleMeterRegistry METRICS = new SimpleMeterRegistry();
 
   @BeforeAll
   static void start() {
-    run = new BrokerRun(PARTITIONS);
+    run = TestKafka.start(PARTITIONS);
     // A short grace, so that orphans are judged within the test (order 4); the other scenarios
     // resolve long before it and check one audit record per event whichever way they get it.
-    app = run.startStreams(run.settings("ledger-it").unknownTokenGrace(GRACE).build(), METRICS);
+    app =
+        StreamsApps.start(
+            StreamsApps.settings(run, "ledger-it").unknownTokenGrace(GRACE).build(), METRICS);
   }
 
   @AfterAll
@@ -190,7 +192,11 @@ class LedgerStreamsIT {
 
     List<ConsumerRecord<byte[], byte[]>> dlq =
         TestKafka.readAll(
-            run.bootstrap(), Topics.DLQ.name(), 2, Duration.ofSeconds(30), Duration.ofMillis(500));
+            run.bootstrapServers(),
+            Topics.DLQ.name(),
+            2,
+            Duration.ofSeconds(30),
+            Duration.ofMillis(500));
     assertThat(dlq).hasSize(2);
     Map<String, String> reasons = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : dlq) {

@@ -7,8 +7,8 @@ import dev.ledger.schemas.avro.AuditRecord;
 import dev.ledger.schemas.avro.TokenNode;
 import dev.ledger.schemas.avro.TokenStatus;
 import dev.ledger.schemas.avro.ViolationKind;
-import dev.ledger.streams.testing.BrokerRun;
 import dev.ledger.streams.testing.Events;
+import dev.ledger.streams.testing.StreamsApps;
 import dev.ledger.testkit.TestKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -41,22 +41,22 @@ class PoisonTenantIT {
 
   private static final Duration GRACE = Duration.ofSeconds(2);
   private static final Duration PATIENCE = Duration.ofSeconds(90);
-  private static BrokerRun run;
+  private static TestKafka run;
   private static StreamsSettings settings;
   private static LedgerStreams app;
 
   @BeforeAll
   static void start() {
-    run = new BrokerRun(4);
+    run = TestKafka.start(4);
     settings =
-        run.settings("ledger-poison")
+        StreamsApps.settings(run, "ledger-poison")
             .unknownTokenGrace(GRACE)
             // Kafka Streams leaves its group without telling the broker, so after the restart the
             // new consumer waits until the old one's session times out (45 s by default).
             .override(
                 StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "6000")
             .build();
-    app = run.startStreams(settings);
+    app = StreamsApps.start(settings);
   }
 
   @AfterAll
@@ -78,7 +78,7 @@ class PoisonTenantIT {
     assertThat(app.state()).isEqualTo(KafkaStreams.State.RUNNING);
     List<ConsumerRecord<byte[], byte[]>> dlq =
         TestKafka.readAll(
-            run.bootstrap(), Topics.DLQ.name(), 300, PATIENCE, Duration.ofMillis(500));
+            run.bootstrapServers(), Topics.DLQ.name(), 300, PATIENCE, Duration.ofMillis(500));
     assertThat(dlq)
         .as("every hop of the poison chain has a 4 KB actor")
         .hasSize(300)
@@ -124,7 +124,7 @@ class PoisonTenantIT {
   @Order(3)
   void aRestartOnTheSameDataIsNotStuck() {
     app.close();
-    app = run.startStreams(settings);
+    app = StreamsApps.start(settings);
     run.send(Events.quickstart().stream().map(e -> Events.inTenant(e, "acme2")).toList());
     awaitQuickstart(run, "acme2");
     assertThat(app.state()).isEqualTo(KafkaStreams.State.RUNNING);
@@ -134,7 +134,7 @@ class PoisonTenantIT {
    * Waits until {@code tenant}'s quickstart is processed: the chain, and the revocation notice of
    * the leaf.
    */
-  static void awaitQuickstart(BrokerRun run, String tenant) {
+  static void awaitQuickstart(TestKafka run, String tenant) {
     Map<String, TokenNode> tokens =
         awaitTokens(
             run,
@@ -154,7 +154,7 @@ class PoisonTenantIT {
   }
 
   private static Map<String, TokenNode> awaitTokens(
-      BrokerRun run, Predicate<Map<String, TokenNode>> done) {
+      TestKafka run, Predicate<Map<String, TokenNode>> done) {
     List<Map<String, TokenNode>> last = new ArrayList<>(List.of(Map.of()));
     Awaitility.await()
         .atMost(PATIENCE)

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.avro.LedgerEvent;
 import dev.ledger.streams.internal.DlqProductionHandler;
-import dev.ledger.streams.testing.BrokerRun;
 import dev.ledger.streams.testing.Events;
+import dev.ledger.streams.testing.StreamsApps;
 import dev.ledger.testkit.TestKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,10 +29,10 @@ class ProductionLimitIT {
 
   @Test
   void aRecordPastTheProducersLimitGoesToTheDlqAndTheThreadLivesOn() {
-    try (BrokerRun run = new BrokerRun(4);
+    try (TestKafka run = TestKafka.start(4);
         LedgerStreams app =
-            run.startStreams(
-                run.settings("ledger-small")
+            StreamsApps.start(
+                StreamsApps.settings(run, "ledger-small")
                     .override("producer.max.request.size", Integer.toString(MAX_REQUEST))
                     .build())) {
       // About 30 KB: within every input limit and small enough for the state stores' changelogs,
@@ -50,7 +50,11 @@ class ProductionLimitIT {
 
       List<ConsumerRecord<byte[], byte[]>> dlq =
           TestKafka.readAll(
-              run.bootstrap(), Topics.DLQ.name(), 1, Duration.ofSeconds(30), Duration.ofSeconds(1));
+              run.bootstrapServers(),
+              Topics.DLQ.name(),
+              1,
+              Duration.ofSeconds(30),
+              Duration.ofSeconds(1));
       assertThat(dlq)
           .singleElement()
           .satisfies(

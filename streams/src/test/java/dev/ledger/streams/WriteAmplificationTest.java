@@ -65,6 +65,8 @@ class WriteAmplificationTest {
   static final int REVOCATION = 8;
 
   private static final String T = "wa";
+  // The resource every use names: a root names at least one audience (EventRules).
+  private static final String API = "https://api.example";
   private static final Instant EXPIRES = Driver.WALL.plus(Duration.ofDays(1));
   private static final Instant AT = Driver.WALL.minusSeconds(60);
 
@@ -156,7 +158,7 @@ class WriteAmplificationTest {
                 "r",
                 "user:u",
                 "agent:r",
-                List.of(),
+                List.of(API),
                 List.of("read"),
                 EXPIRES,
                 null,
@@ -209,13 +211,7 @@ class WriteAmplificationTest {
     String leaf = chain(depth, null);
     written(
         Events.used(
-            T,
-            "late-use",
-            leaf,
-            "https://api.example",
-            "agent:" + leaf,
-            Outcome.allowed,
-            AT.plusSeconds(30)));
+            T, "late-use", leaf, API, "agent:" + leaf, Outcome.allowed, AT.plusSeconds(30)));
     Map<String, Integer> counts = written(Events.revoked(T, "rev-1", leaf, AT));
     // The revocation's own records, plus the amendment, the alert and the stored use flagged.
     assertThat(total(counts))
@@ -234,7 +230,16 @@ class WriteAmplificationTest {
   private String chain(int depth, Long maxUses) {
     written(
         Events.issued(
-            T, "ev-r", "r", "user:u", "agent:r", List.of(), List.of("read"), EXPIRES, maxUses, AT));
+            T,
+            "ev-r",
+            "r",
+            "user:u",
+            "agent:r",
+            List.of(API),
+            List.of("read"),
+            EXPIRES,
+            maxUses,
+            AT));
     String parent = "r";
     for (int i = 1; i <= depth; i++) {
       String id = "t" + i;
@@ -246,7 +251,7 @@ class WriteAmplificationTest {
   }
 
   private static LedgerEvent use(String eventId, String token, String actor) {
-    return Events.used(T, eventId, token, "https://api.example", actor, Outcome.allowed, AT);
+    return Events.used(T, eventId, token, API, actor, Outcome.allowed, AT);
   }
 
   private Map<String, Integer> written(LedgerEvent event) {

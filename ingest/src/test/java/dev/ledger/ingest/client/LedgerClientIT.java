@@ -13,7 +13,6 @@ import dev.ledger.ingest.Problem;
 import dev.ledger.ingest.TopicReader;
 import dev.ledger.ingest.internal.Json;
 import dev.ledger.schemas.avro.LedgerEvent;
-import dev.ledger.schemas.kafka.EmbeddedKafka;
 import dev.ledger.testkit.TestKafka;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -33,7 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 class LedgerClientIT {
 
-  private static EmbeddedKafka kafka;
+  private static TestKafka kafka;
   private static IngestService ingest;
   private static HttpServer server;
 

@@ -13,7 +13,6 @@ import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.avro.AuditRecord;
 import dev.ledger.schemas.avro.TokenNode;
 import dev.ledger.schemas.avro.ViolationKind;
-import dev.ledger.schemas.kafka.EmbeddedKafka;
 import dev.ledger.testkit.TestKafka;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -49,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class IndexerIT {
 
-  static EmbeddedKafka kafka;
+  static TestKafka kafka;
   static KafkaProducer<String, byte[]> producer;
 
   @TempDir Path dir;

@@ -8,7 +8,6 @@ import dev.ledger.index.LedgerIndex;
 import dev.ledger.ingest.IngestService;
 import dev.ledger.ingest.KafkaEventPublisher;
 import dev.ledger.schemas.Topics;
-import dev.ledger.schemas.kafka.EmbeddedKafka;
 import dev.ledger.testkit.Examples;
 import dev.ledger.testkit.TestKafka;
 import java.io.ByteArrayInputStream;
@@ -31,7 +30,7 @@ class EventsIT {
   static final long MAX_BYTES = 16 * 1024;
 
   @TempDir static Path dir;
-  static EmbeddedKafka kafka;
+  static TestKafka kafka;
   static IngestService ingest;
   static LedgerIndex index;
   static TestApi.Keys keys;

@@ -15,7 +15,6 @@ import dev.ledger.export.sign.NotaryKey;
 import dev.ledger.export.sign.PublicKeys;
 import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.avro.AuditRecord;
-import dev.ledger.schemas.kafka.EmbeddedKafka;
 import dev.ledger.testkit.TestKafka;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
@@ -41,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ExportIT {
   @TempDir static Path data;
-  static EmbeddedKafka kafka;
+  static TestKafka kafka;
   static Notary notary;
   static TestApi.Keys keys;
   static TestApi api;

@@ -24,7 +24,6 @@ import dev.ledger.ingest.IngestService;
 import dev.ledger.ingest.KafkaEventPublisher;
 import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.avro.LedgerEvent;
-import dev.ledger.schemas.kafka.EmbeddedKafka;
 import dev.ledger.testkit.TestKafka;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +52,7 @@ class PermissionsIT {
   private static final String ISSUER = "https://as.example";
 
   @TempDir static Path dir;
-  static EmbeddedKafka kafka;
+  static TestKafka kafka;
   static IngestService ingest;
   static LedgerIndex index;
   static ApiKeyStore keys;

@@ -12,7 +12,6 @@ import dev.ledger.index.TenantScope;
 import dev.ledger.schemas.LedgerKey;
 import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.avro.RevocationNotice;
-import dev.ledger.schemas.kafka.EmbeddedKafka;
 import dev.ledger.testkit.TestKafka;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -44,7 +43,7 @@ class RevocationStreamIT {
   static final int SUBSCRIBERS = 300;
 
   @TempDir static Path dir;
-  static EmbeddedKafka kafka;
+  static TestKafka kafka;
   static LedgerIndex index;
   static Indexer indexer;
   static KafkaProducer<String, RevocationNotice> producer;

@@ -6,7 +6,6 @@ import static dev.ledger.revocation.RevocationFixtures.notice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ledger.schemas.kafka.EmbeddedKafka;
 import dev.ledger.testkit.TestKafka;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +30,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** The Kafka source on a real broker; each test uses its own topic. */
 class KafkaRevocationSubscriberIT {
 
-  private static EmbeddedKafka kafka;
+  private static TestKafka kafka;
   private static String bootstrap;
 
   @BeforeAll

@@ -6,7 +6,6 @@ import static dev.ledger.revocation.RevocationFixtures.notice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ledger.schemas.Topics;
-import dev.ledger.schemas.kafka.EmbeddedKafka;
 import dev.ledger.testkit.TestKafka;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -78,7 +77,7 @@ class RevocationBootstrapBench {
 
   @Test
   void kafkaBootstrapOfAMillionRevocations(@TempDir Path storeDir) throws Exception {
-    try (EmbeddedKafka kafka = TestKafka.start(4)) {
+    try (TestKafka kafka = TestKafka.start(4)) {
       long produceStart = System.nanoTime();
       try (KafkaProducer<byte[], byte[]> producer =
           RevocationFixtures.producer(kafka.bootstrapServers(), Optional.empty())) {

@@ -143,9 +143,9 @@ public final class Derivation {
   /** How a token of event type {@code type} came to be. */
   public static Via via(String type) {
     return switch (type) {
-      case EventValidator.ISSUED -> Via.issued;
-      case EventValidator.EXCHANGED -> Via.exchanged;
-      case EventValidator.ATTENUATED -> Via.attenuated;
+      case RecordValidator.ISSUED -> Via.issued;
+      case RecordValidator.EXCHANGED -> Via.exchanged;
+      case RecordValidator.ATTENUATED -> Via.attenuated;
       default -> throw new IllegalArgumentException("not a token definition: " + type);
     };
   }

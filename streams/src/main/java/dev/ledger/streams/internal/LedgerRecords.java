@@ -40,7 +40,7 @@ public final class LedgerRecords {
             .setType(event.getType())
             .setOccurredAt(event.getOccurredAt())
             .setTenant(event.getTenant())
-            .setTokenId(EventValidator.tokenId(event))
+            .setTokenId(RecordValidator.tokenId(event))
             .setPrincipal(node == null ? null : node.getPrincipal())
             .setActor(node == null ? null : node.getActor())
             .setChain(node == null ? List.of() : node.getChain())
@@ -96,7 +96,7 @@ public final class LedgerRecords {
       long now) {
     // only allowed uses are judged, so only they are re-judged
     return amendment(
-        eventId, EventValidator.USED, occurredAt, Outcome.allowed, node, added, cause, now);
+        eventId, RecordValidator.USED, occurredAt, Outcome.allowed, node, added, cause, now);
   }
 
   /**
@@ -141,7 +141,7 @@ public final class LedgerRecords {
                 .setAdded(kinds)
                 .setRemoved(List.of())
                 .setCauseEventId(cause == null ? null : cause.getEventId())
-                .setCauseTokenId(cause == null ? null : EventValidator.tokenId(cause))
+                .setCauseTokenId(cause == null ? null : RecordValidator.tokenId(cause))
                 .setAmendedAt(at)
                 .build())
         .build();

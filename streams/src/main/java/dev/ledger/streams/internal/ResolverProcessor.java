@@ -145,14 +145,14 @@ public final class ResolverProcessor implements Processor<String, Object, Object
     crash.onEvent();
     LedgerEvent event =
         SubmittedEvent.of(RecordTime.stamp(raw.event(), timestamp, out.now()), submittedBy);
-    List<Problem> problems = EventValidator.validate(key, event, limits);
+    List<RecordProblem> problems = RecordValidator.validate(key, event, limits);
     if (!problems.isEmpty()) {
-      LOG.debug("rejected event {}: {}", event.getEventId(), Problem.describe(problems));
+      LOG.debug("rejected event {}: {}", event.getEventId(), RecordProblem.describe(problems));
       out.dlq(
           bytes(key),
           raw.bytes(),
-          Problem.codes(problems),
-          Problem.describe(problems),
+          RecordProblem.codes(problems),
+          RecordProblem.describe(problems),
           submittedBy);
       return;
     }
@@ -170,7 +170,7 @@ public final class ResolverProcessor implements Processor<String, Object, Object
     if (repeatsDefinition) {
       return;
     }
-    if (EventValidator.definesToken(event.getType())) {
+    if (RecordValidator.definesToken(event.getType())) {
       if (existing != null) {
         out.dlq(
             bytes(key),
@@ -241,7 +241,7 @@ public final class ResolverProcessor implements Processor<String, Object, Object
   private void onUseOrRevocation(String key, LedgerEvent event, TokenLink link) {
     if (link != null && link.state() == TokenLink.State.RESOLVED) {
       out.tree(sameTenant(key, link.rootId()), new TreeMessage(event, false));
-      if (EventValidator.REVOKED.equals(event.getType())) {
+      if (RecordValidator.REVOKED.equals(event.getType())) {
         out.commitSoon();
       }
       return;
@@ -427,7 +427,7 @@ public final class ResolverProcessor implements Processor<String, Object, Object
   private void auditWaiting(
       String tokenKey, String parkedKey, TokenLink link, Parked entry, long now) {
     LedgerEvent event = entry.event();
-    boolean used = EventValidator.USED.equals(event.getType());
+    boolean used = RecordValidator.USED.equals(event.getType());
     if (used && link == null) {
       parked.delete(parkedKey);
       out.audit(

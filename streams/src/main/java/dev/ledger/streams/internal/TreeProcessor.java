@@ -156,12 +156,12 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
   public void process(Record<String, Object> record) {
     TreeMessage message = (TreeMessage) record.value();
     LedgerEvent event = message.event();
-    String key = LedgerKey.of(event.getTenant(), EventValidator.tokenId(event)).toString();
+    String key = LedgerKey.of(event.getTenant(), RecordValidator.tokenId(event)).toString();
     if (message.followUp()) {
       followUp(record.key(), key, message);
-    } else if (EventValidator.definesToken(event.getType())) {
+    } else if (RecordValidator.definesToken(event.getType())) {
       onDefinition(key, message);
-    } else if (EventValidator.USED.equals(event.getType())) {
+    } else if (RecordValidator.USED.equals(event.getType())) {
       TokenNode node = node(key);
       if (node == null) {
         waiting.put(LedgerStores.compose(key, event.getEventId()), message);
@@ -251,7 +251,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     }
     for (KeyValue<String, TreeMessage> entry : LedgerStores.drain(waiting, key)) {
       LedgerEvent event = entry.value.event();
-      if (EventValidator.USED.equals(event.getType())) {
+      if (RecordValidator.USED.equals(event.getType())) {
         node = onUse(key, node, event, entry.value.audited());
       } else if (!entry.value.audited()) {
         out.audit(key, LedgerRecords.audit(event, node, Set.of(), out.now()));

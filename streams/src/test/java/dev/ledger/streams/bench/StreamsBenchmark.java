@@ -9,8 +9,8 @@ import dev.ledger.schemas.avro.TokenNode;
 import dev.ledger.schemas.avro.TokenStatus;
 import dev.ledger.streams.LedgerStreams;
 import dev.ledger.streams.StreamsSettings;
-import dev.ledger.streams.testing.BrokerRun;
 import dev.ledger.streams.testing.Events;
+import dev.ledger.streams.testing.StreamsApps;
 import dev.ledger.testkit.TestKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -72,14 +72,14 @@ class StreamsBenchmark {
 
   @Test
   void revocationLatencyAndThroughput() throws Exception {
-    try (BrokerRun run = new BrokerRun(4)) {
+    try (TestKafka run = TestKafka.start(4)) {
       StreamsSettings settings =
-          run.settings("ledger-bench")
+          StreamsApps.settings(run, "ledger-bench")
               .commitInterval(Duration.ofMillis(COMMIT_MS))
               .override(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), LINGER_MS)
               .build();
-      try (LedgerStreams app = run.startStreams(settings)) {
-        Thread watcher = Thread.ofPlatform().daemon().start(() -> watch(run.bootstrap()));
+      try (LedgerStreams app = StreamsApps.start(settings)) {
+        Thread watcher = Thread.ofPlatform().daemon().start(() -> watch(run.bootstrapServers()));
         List<String> table = new ArrayList<>();
         table.add(
             String.format(
@@ -121,7 +121,7 @@ class StreamsBenchmark {
   }
 
   /** Chains root → c1 → … → c{depth}; revokes the root; latency to the notice of every token. */
-  private long[] chain(BrokerRun run, int depth, int runs, String name) throws Exception {
+  private long[] chain(TestKafka run, int depth, int runs, String name) throws Exception {
     long[] latencies = new long[runs];
     for (int r = 0; r < runs; r++) {
       String prefix = name + "-" + r + "-";
@@ -141,7 +141,7 @@ class StreamsBenchmark {
   }
 
   /** A root with {@code size} descendants (fan-out 10); revokes the root. */
-  private long[] tree(BrokerRun run, int size, int runs, String name) throws Exception {
+  private long[] tree(TestKafka run, int size, int runs, String name) throws Exception {
     long[] latencies = new long[runs];
     for (int r = 0; r < runs; r++) {
       String prefix = name + r + "-";
@@ -161,7 +161,7 @@ class StreamsBenchmark {
   }
 
   private long revokeAndMeasure(
-      BrokerRun run, List<LedgerEvent> events, List<String> keys, String rootId) throws Exception {
+      TestKafka run, List<LedgerEvent> events, List<String> keys, String rootId) throws Exception {
     run.send(events);
     awaitAll(keys, resolved, Duration.ofMinutes(5));
     byte[] value =
@@ -176,10 +176,10 @@ class StreamsBenchmark {
     return Math.max(0, last - acked);
   }
 
-  private long sendInTransaction(BrokerRun run, byte[] key, byte[] value) throws Exception {
+  private long sendInTransaction(TestKafka run, byte[] key, byte[] value) throws Exception {
     if (transactional == null) {
       Properties p = new Properties();
-      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, run.bootstrap());
+      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, run.bootstrapServers());
       p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-revocations");
       transactional = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
       transactional.initTransactions();
@@ -194,7 +194,7 @@ class StreamsBenchmark {
    * Trees of 10 tokens with 2 allowed uses per token; events/s from first send to the last audit
    * record.
    */
-  private double throughput(BrokerRun run, int total) throws Exception {
+  private double throughput(TestKafka run, int total) throws Exception {
     List<LedgerEvent> events = new ArrayList<>();
     int tree = 0;
     while (events.size() < total) {

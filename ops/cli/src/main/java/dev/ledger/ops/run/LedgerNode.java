@@ -103,47 +103,88 @@ public final class LedgerNode implements AutoCloseable {
     }
   }
 
+  /**
+   * The start, step by step in dependency order. Each step pushes what it opens onto {@link
+   * #resources}, so that {@link #close()} undoes a start that fails half way.
+   */
   private void startAll(LedgerConfig config, Set<Role> roles, PrintStream out) {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Path dataDir = createDataDir(config);
+    Admin admin = connectKafka(config, dataDir, out);
+    List<HealthCheck> checks = new ArrayList<>();
+    checks.add(new KafkaHealth(admin));
+    short replication = replication(config, admin);
+    StreamsSettings streamsSettings = streamsSettings(config, replication);
+    createTopics(admin, streamsSettings, config.integer(ConfigKey.PARTITIONS), replication, out);
+    if (roles.contains(Role.STREAMS)) {
+      startStreams(streamsSettings, checks, out);
+    }
+    IndexRole index = null;
+    if (roles.contains(Role.INDEX) || roles.contains(Role.API)) {
+      index = startIndex(config, checks, out);
+    }
+    if (roles.contains(Role.API)) {
+      startNotary(dataDir, checks, out);
+      startApi(config, dataDir, startIngest(config), index, checks, out);
+    }
+  }
+
+  /**
+   * The data directory: keys, the broker's log and every tenant's records; nobody else reads it.
+   */
+  private static Path createDataDir(LedgerConfig config) {
     Path dataDir = config.path(ConfigKey.DATA_DIR);
     try {
-      // Keys, the broker's log and every tenant's records live here: nobody else may read them.
       PrivateFiles.createDirectories(dataDir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + dataDir, e);
     }
-    // Every Kafka client below is configured from this one value: a setting cannot miss one of
-    // them.
+    return dataDir;
+  }
+
+  /**
+   * Connects to the configured cluster, or starts the embedded broker, and returns an admin client
+   * of it. Every Kafka client of this node is configured from {@link #kafkaClient}: a setting
+   * cannot miss one of them.
+   */
+  private Admin connectKafka(LedgerConfig config, Path dataDir, PrintStream out) {
     kafkaClient = config.externalKafka().orElseGet(() -> startEmbedded(config, dataDir, out));
     bootstrapServers = kafkaClient.bootstrapServers();
     Admin admin = Admin.create(kafkaClient.config());
     resources.push(admin);
-    List<HealthCheck> checks = new ArrayList<>();
-    checks.add(new KafkaHealth(admin));
+    return admin;
+  }
 
-    short replication = replication(config, admin);
-    int partitions = config.integer(ConfigKey.PARTITIONS);
-    StreamsSettings streamsSettings =
-        StreamsSettings.builder(bootstrapServers)
-            .applicationId(config.string(ConfigKey.STREAMS_APPLICATION_ID))
-            .stateDir(config.dataPath(ConfigKey.STREAMS_STATE_DIR))
-            .threads(config.integer(ConfigKey.STREAMS_THREADS))
-            .exactlyOnce(config.bool(ConfigKey.STREAMS_EXACTLY_ONCE))
-            .commitInterval(config.duration(ConfigKey.STREAMS_COMMIT_INTERVAL))
-            .usesFlushInterval(config.duration(ConfigKey.STREAMS_USES_FLUSH_INTERVAL))
-            .depthLimit(config.integer(ConfigKey.STREAMS_DEPTH_LIMIT))
-            .maxDepth(config.integer(ConfigKey.STREAMS_MAX_DEPTH))
-            .limits(config.limits())
-            .unknownTokenGrace(config.duration(ConfigKey.STREAMS_UNKNOWN_TOKEN_GRACE))
-            .dedupeRetention(config.duration(ConfigKey.STREAMS_DEDUPE_RETENTION))
-            .crashAfterRecords(counts(config.string(ConfigKey.STREAMS_TEST_CRASH_AFTER_RECORDS)))
-            .replicationFactor(replication)
-            .standbyReplicas(
-                StreamsSettings.standbysFor(config.integer(ConfigKey.STREAMS_INSTANCES)))
-            .sessionTimeout(config.duration(ConfigKey.STREAMS_SESSION_TIMEOUT))
-            .instanceId(config.optional(ConfigKey.STREAMS_INSTANCE_ID))
-            .overrides(kafkaClient.stringConfig())
-            .build();
+  /** The stream processor's settings, also needed without the role: its topics are created here. */
+  private StreamsSettings streamsSettings(LedgerConfig config, short replication) {
+    return StreamsSettings.builder(bootstrapServers)
+        .applicationId(config.string(ConfigKey.STREAMS_APPLICATION_ID))
+        .stateDir(config.dataPath(ConfigKey.STREAMS_STATE_DIR))
+        .threads(config.integer(ConfigKey.STREAMS_THREADS))
+        .exactlyOnce(config.bool(ConfigKey.STREAMS_EXACTLY_ONCE))
+        .commitInterval(config.duration(ConfigKey.STREAMS_COMMIT_INTERVAL))
+        .usesFlushInterval(config.duration(ConfigKey.STREAMS_USES_FLUSH_INTERVAL))
+        .depthLimit(config.integer(ConfigKey.STREAMS_DEPTH_LIMIT))
+        .maxDepth(config.integer(ConfigKey.STREAMS_MAX_DEPTH))
+        .limits(config.limits())
+        .unknownTokenGrace(config.duration(ConfigKey.STREAMS_UNKNOWN_TOKEN_GRACE))
+        .dedupeRetention(config.duration(ConfigKey.STREAMS_DEDUPE_RETENTION))
+        .crashAfterRecords(counts(config.string(ConfigKey.STREAMS_TEST_CRASH_AFTER_RECORDS)))
+        .replicationFactor(replication)
+        .standbyReplicas(StreamsSettings.standbysFor(config.integer(ConfigKey.STREAMS_INSTANCES)))
+        .sessionTimeout(config.duration(ConfigKey.STREAMS_SESSION_TIMEOUT))
+        .instanceId(config.optional(ConfigKey.STREAMS_INSTANCE_ID))
+        .overrides(kafkaClient.stringConfig())
+        .build();
+  }
+
+  /** Creates every ledger topic and the stream processor's internal ones that are missing. */
+  private void createTopics(
+      Admin admin,
+      StreamsSettings streamsSettings,
+      int partitions,
+      short replication,
+      PrintStream out) {
     try {
       List<String> created =
           TopicAdmin.ensureTopics(admin, topicsToCreate(streamsSettings), partitions, replication);
@@ -157,118 +198,151 @@ public final class LedgerNode implements AutoCloseable {
       throw new IllegalStateException(
           "Kafka at " + bootstrapServers + " did not answer while creating topics");
     }
+  }
 
-    if (roles.contains(Role.STREAMS)) {
-      LedgerStreams streams = LedgerStreams.start(streamsSettings, registry);
-      resources.push(streams);
-      checks.add(new StreamsHealth(streams));
-      out.printf(
-          "  streams    application %s, state in %s%n",
-          streamsSettings.applicationId(), streamsSettings.stateDir());
+  /** The stream processor (role STREAMS). */
+  private void startStreams(
+      StreamsSettings streamsSettings, List<HealthCheck> checks, PrintStream out) {
+    LedgerStreams streams = LedgerStreams.start(streamsSettings, registry);
+    resources.push(streams);
+    checks.add(new StreamsHealth(streams));
+    out.printf(
+        "  streams    application %s, state in %s%n",
+        streamsSettings.applicationId(), streamsSettings.stateDir());
+  }
+
+  /** The index this process answers from and the indexer that fills it. */
+  private record IndexRole(LedgerIndex index, Indexer indexer) {}
+
+  /** The Lucene index and its indexer (role INDEX, and API, which reads the index locally). */
+  private IndexRole startIndex(LedgerConfig config, List<HealthCheck> checks, PrintStream out) {
+    Path indexDir = config.dataPath(ConfigKey.INDEX_DIR);
+    LedgerIndex index;
+    try {
+      index = LedgerIndex.open(indexDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the index in " + indexDir, e);
     }
+    resources.push(index);
+    Indexer indexer =
+        Indexer.start(
+            IndexerSettings.builder(bootstrapServers)
+                .consumerOverrides(kafkaClient.config())
+                .refreshInterval(config.duration(ConfigKey.INDEX_REFRESH))
+                .build(),
+            index,
+            registry);
+    resources.push(indexer);
+    checks.add(new IndexHealth(indexer));
+    out.printf("  index      %s%n", indexDir);
+    return new IndexRole(index, indexer);
+  }
 
-    LedgerIndex index = null;
-    Indexer indexer = null;
-    if (roles.contains(Role.INDEX) || roles.contains(Role.API)) {
-      Path indexDir = config.dataPath(ConfigKey.INDEX_DIR);
-      try {
-        index = LedgerIndex.open(indexDir);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot open the index in " + indexDir, e);
-      }
-      resources.push(index);
-      indexer =
-          Indexer.start(
-              IndexerSettings.builder(bootstrapServers)
-                  .consumerOverrides(kafkaClient.config())
-                  .refreshInterval(config.duration(ConfigKey.INDEX_REFRESH))
-                  .build(),
-              index,
+  /**
+   * The notary keeps the per-tenant Merkle log that exports are proven against; it lives on the
+   * API's disk because GET /v1/exports reads it.
+   */
+  private void startNotary(Path dataDir, List<HealthCheck> checks, PrintStream out) {
+    try {
+      NotaryConfig defaults = NotaryConfig.defaults(bootstrapServers);
+      Notary notary =
+          Notary.start(
+              dataDir,
+              new NotaryConfig(
+                  bootstrapServers,
+                  defaults.topic(),
+                  defaults.checkpointEveryRecords(),
+                  defaults.checkpointInterval(),
+                  defaults.pollTimeout(),
+                  kafkaClient.config()),
               registry);
-      resources.push(indexer);
-      checks.add(new IndexHealth(indexer));
-      out.printf("  index      %s%n", indexDir);
+      resources.push(notary);
+      checks.add(new NotaryHealth(notary));
+      notaryKey = NotaryKey.loadOrCreate(dataDir).publicKey();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the notary in " + dataDir, e);
     }
+    out.printf(
+        "  notary     signed audit log in %s (public key %s)%n",
+        dataDir.resolve(IntegrityLog.DIRECTORY), dataDir.resolve(NotaryKey.PUBLIC_PEM_FILE));
+  }
 
-    if (roles.contains(Role.API)) {
-      // The notary keeps the per-tenant Merkle log that exports are proven against; it lives on the
-      // API's disk because GET /v1/exports reads it.
-      try {
-        NotaryConfig defaults = NotaryConfig.defaults(bootstrapServers);
-        Notary notary =
-            Notary.start(
-                dataDir,
-                new NotaryConfig(
-                    bootstrapServers,
-                    defaults.topic(),
-                    defaults.checkpointEveryRecords(),
-                    defaults.checkpointInterval(),
-                    defaults.pollTimeout(),
-                    kafkaClient.config()),
-                registry);
-        resources.push(notary);
-        checks.add(new NotaryHealth(notary));
-        notaryKey = NotaryKey.loadOrCreate(dataDir).publicKey();
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot start the notary in " + dataDir, e);
-      }
-      out.printf(
-          "  notary     signed audit log in %s (public key %s)%n",
-          dataDir.resolve(IntegrityLog.DIRECTORY), dataDir.resolve(NotaryKey.PUBLIC_PEM_FILE));
-      KafkaEventPublisher publisher =
-          KafkaEventPublisher.create(bootstrapServers, kafkaClient.config());
-      new KafkaClientMetrics(publisher.producer()).bindTo(registry);
-      IngestService ingest =
-          new IngestService(
-              publisher,
-              java.time.Clock.systemUTC(),
-              IngestService.DEFAULT_PUBLISH_TIMEOUT,
-              config.limits());
-      ingest.bindTo(registry);
-      resources.push(ingest);
-      ApiKeyStore keys = ApiKeyStore.open(config.dataPath(ConfigKey.KEYS_FILE));
-      ensureAdminKey(keys, dataDir);
-      ApiSettings settings =
-          ApiSettings.builder()
-              .host(config.string(ConfigKey.HTTP_HOST))
-              .port(config.integer(ConfigKey.HTTP_PORT))
-              .maxRequestBytes(config.longValue(ConfigKey.HTTP_MAX_REQUEST_BYTES))
-              .sseKeepAlive(config.duration(ConfigKey.SSE_KEEP_ALIVE))
-              .maxSseClients(config.integer(ConfigKey.SSE_MAX_CLIENTS))
-              .maxSseClientsPerCredential(config.integer(ConfigKey.SSE_MAX_CLIENTS_PER_CREDENTIAL))
-              .maxInFlightWrites(config.integer(ConfigKey.HTTP_MAX_IN_FLIGHT))
-              .maxInFlightWritesPerCredential(
-                  config.integer(ConfigKey.HTTP_MAX_IN_FLIGHT_PER_CREDENTIAL))
-              .maxLongResponses(config.integer(ConfigKey.HTTP_MAX_STREAMS))
-              .maxLongResponsesPerCredential(
-                  config.integer(ConfigKey.HTTP_MAX_STREAMS_PER_CREDENTIAL))
-              .requestBodyTimeout(config.duration(ConfigKey.HTTP_BODY_TIMEOUT))
-              .idleTimeout(config.duration(ConfigKey.HTTP_IDLE_TIMEOUT))
-              .credentialRecheck(config.duration(ConfigKey.HTTP_CREDENTIAL_RECHECK))
-              .tls(serverTls(config, dataDir))
-              .build();
-      scheme = settings.scheme();
-      KeyStore credentials = jwtKeys(config).map(jwt -> KeyStore.anyOf(keys, jwt)).orElse(keys);
-      Exporter exporter = new Exporter(dataDir.resolve(IntegrityLog.DIRECTORY));
-      SsfTransmitter ssf =
-          SsfTransmitter.start(ssfSettings(config, dataDir), kafkaClient.config(), index);
-      resources.push(ssf);
-      api =
-          ApiServer.start(
-              settings,
-              new ApiContext(
-                  credentials, ingest, index, indexer, checks, registry, exporter, notaryKey, ssf));
-      resources.push(api);
-      ssf.startPushing();
-      out.printf(
-          "  ssf        %s/.well-known/ssf-configuration  (SETs signed with %s)%n",
-          ssf.settings().issuerUrl(), dataDir.resolve(dev.ledger.api.ssf.internal.SigningKey.FILE));
-      out.printf(
-          "  http       %s://%s:%d  (health /health, metrics /metrics, API description /openapi.json)%n",
-          scheme, config.string(ConfigKey.HTTP_HOST), api.port());
-      out.printf(
-          "  console    %s://%s:%d/ui/%n", scheme, config.string(ConfigKey.HTTP_HOST), api.port());
-    }
+  /** The write side behind {@code POST /v1/events}: validation and the transactional publisher. */
+  private IngestService startIngest(LedgerConfig config) {
+    KafkaEventPublisher publisher =
+        KafkaEventPublisher.create(bootstrapServers, kafkaClient.config());
+    new KafkaClientMetrics(publisher.producer()).bindTo(registry);
+    IngestService ingest =
+        new IngestService(
+            publisher,
+            java.time.Clock.systemUTC(),
+            IngestService.DEFAULT_PUBLISH_TIMEOUT,
+            config.limits());
+    ingest.bindTo(registry);
+    resources.push(ingest);
+    return ingest;
+  }
+
+  /** The HTTP API with its credentials, the SSF transmitter and the console (role API). */
+  private void startApi(
+      LedgerConfig config,
+      Path dataDir,
+      IngestService ingest,
+      IndexRole index,
+      List<HealthCheck> checks,
+      PrintStream out) {
+    ApiKeyStore keys = ApiKeyStore.open(config.dataPath(ConfigKey.KEYS_FILE));
+    ensureAdminKey(keys, dataDir);
+    ApiSettings settings = apiSettings(config, dataDir);
+    scheme = settings.scheme();
+    KeyStore credentials = jwtKeys(config).map(jwt -> KeyStore.anyOf(keys, jwt)).orElse(keys);
+    Exporter exporter = new Exporter(dataDir.resolve(IntegrityLog.DIRECTORY));
+    SsfTransmitter ssf =
+        SsfTransmitter.start(ssfSettings(config, dataDir), kafkaClient.config(), index.index());
+    resources.push(ssf);
+    api =
+        ApiServer.start(
+            settings,
+            new ApiContext(
+                credentials,
+                ingest,
+                index.index(),
+                index.indexer(),
+                checks,
+                registry,
+                exporter,
+                notaryKey,
+                ssf));
+    resources.push(api);
+    ssf.startPushing();
+    out.printf(
+        "  ssf        %s/.well-known/ssf-configuration  (SETs signed with %s)%n",
+        ssf.settings().issuerUrl(), dataDir.resolve(dev.ledger.api.ssf.internal.SigningKey.FILE));
+    out.printf(
+        "  http       %s://%s:%d  (health /health, metrics /metrics, API description /openapi.json)%n",
+        scheme, config.string(ConfigKey.HTTP_HOST), api.port());
+    out.printf(
+        "  console    %s://%s:%d/ui/%n", scheme, config.string(ConfigKey.HTTP_HOST), api.port());
+  }
+
+  /** The HTTP server's settings: address, request and stream bounds, timeouts, TLS. */
+  private static ApiSettings apiSettings(LedgerConfig config, Path dataDir) {
+    return ApiSettings.builder()
+        .host(config.string(ConfigKey.HTTP_HOST))
+        .port(config.integer(ConfigKey.HTTP_PORT))
+        .maxRequestBytes(config.longValue(ConfigKey.HTTP_MAX_REQUEST_BYTES))
+        .sseKeepAlive(config.duration(ConfigKey.SSE_KEEP_ALIVE))
+        .maxSseClients(config.integer(ConfigKey.SSE_MAX_CLIENTS))
+        .maxSseClientsPerCredential(config.integer(ConfigKey.SSE_MAX_CLIENTS_PER_CREDENTIAL))
+        .maxInFlightWrites(config.integer(ConfigKey.HTTP_MAX_IN_FLIGHT))
+        .maxInFlightWritesPerCredential(config.integer(ConfigKey.HTTP_MAX_IN_FLIGHT_PER_CREDENTIAL))
+        .maxLongResponses(config.integer(ConfigKey.HTTP_MAX_STREAMS))
+        .maxLongResponsesPerCredential(config.integer(ConfigKey.HTTP_MAX_STREAMS_PER_CREDENTIAL))
+        .requestBodyTimeout(config.duration(ConfigKey.HTTP_BODY_TIMEOUT))
+        .idleTimeout(config.duration(ConfigKey.HTTP_IDLE_TIMEOUT))
+        .credentialRecheck(config.duration(ConfigKey.HTTP_CREDENTIAL_RECHECK))
+        .tls(serverTls(config, dataDir))
+        .build();
   }
 
   /**

@@ -13,7 +13,6 @@ import dev.ledger.export.sign.NotaryKey;
 import dev.ledger.export.testing.TestRecords;
 import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.avro.AuditRecord;
-import dev.ledger.schemas.kafka.EmbeddedKafka;
 import dev.ledger.testkit.TestKafka;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
@@ -37,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class NotaryIT {
 
-  private static EmbeddedKafka kafka;
+  private static TestKafka kafka;
 
   @TempDir Path data;
 

@@ -20,7 +20,7 @@ final class NoticeJson {
   private NoticeJson() {}
 
   static Revocation revocation(String json) {
-    Map<String, Object> m = Json.parseObject(json);
+    Map<String, Object> m = JsonReader.parseObject(json);
     List<String> problems = new ArrayList<>();
     String tenant = string(m, "tenant", true, problems);
     String tokenId = string(m, "token_id", true, problems);
@@ -32,7 +32,7 @@ final class NoticeJson {
   }
 
   static LedgerKey tombstone(String json) {
-    Map<String, Object> m = Json.parseObject(json);
+    Map<String, Object> m = JsonReader.parseObject(json);
     List<String> problems = new ArrayList<>();
     String tenant = string(m, "tenant", true, problems);
     String tokenId = string(m, "token_id", true, problems);

@@ -9,12 +9,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class JsonTest {
+class JsonReaderTest {
 
   @Test
   void readsEveryKindOfValue() {
     Map<String, Object> m =
-        Json.parseObject(
+        JsonReader.parseObject(
             " {\"s\":\"x\", \"i\": -12, \"d\": 1.5e3, \"t\": true, \"f\": false, \"n\": null, \"a\": [1, \"b\", []], \"o\": {\"k\": {}}} ");
     assertThat(m)
         .containsEntry("s", "x")
@@ -31,7 +31,7 @@ class JsonTest {
   @Test
   void decodesEveryEscapeIncludingSurrogatePairs() {
     Map<String, Object> m =
-        Json.parseObject(
+        JsonReader.parseObject(
             "{\"e\":\"q\\\"b\\\\s\\/n\\nr\\rt\\tb\\bf\\f\", \"u\":\"\\u00e9\\uD83D\\uDE00\", \"raw\":\"é😀/\"}");
     assertThat(m.get("e")).isEqualTo("q\"b\\s/n\nr\rt\tb\bf\f");
     assertThat(m.get("u")).isEqualTo("é😀");
@@ -40,9 +40,10 @@ class JsonTest {
 
   @Test
   void keepsLargeIntegersAsDoubles() {
-    assertThat(Json.parseObject("{\"big\": 123456789012345678901}").get("big"))
+    assertThat(JsonReader.parseObject("{\"big\": 123456789012345678901}").get("big"))
         .isEqualTo(1.2345678901234568E20);
-    assertThat(Json.parseObject("{\"ms\": 1767225600000}").get("ms")).isEqualTo(1767225600000L);
+    assertThat(JsonReader.parseObject("{\"ms\": 1767225600000}").get("ms"))
+        .isEqualTo(1767225600000L);
   }
 
   @ParameterizedTest
@@ -67,7 +68,7 @@ class JsonTest {
         "{\"a\":[1 2]}"
       })
   void rejectsMalformedInputWithItsOffset(String text) {
-    assertThatThrownBy(() -> Json.parseObject(text))
+    assertThatThrownBy(() -> JsonReader.parseObject(text))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("malformed JSON at offset");
   }
@@ -75,6 +76,7 @@ class JsonTest {
   @Test
   void refusesDeepNesting() {
     String deep = "{\"a\":" + "[".repeat(100) + "]".repeat(100) + "}";
-    assertThatThrownBy(() -> Json.parseObject(deep)).hasMessageContaining("nested too deeply");
+    assertThatThrownBy(() -> JsonReader.parseObject(deep))
+        .hasMessageContaining("nested too deeply");
   }
 }

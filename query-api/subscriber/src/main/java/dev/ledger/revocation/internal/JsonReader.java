@@ -12,21 +12,21 @@ import java.util.Map;
  * when too large), other numbers {@code Double}, and {@code true}/{@code false}/{@code null}
  * themselves. Malformed input throws {@link IllegalArgumentException} naming the offset.
  */
-final class Json {
+final class JsonReader {
 
   private static final int MAX_DEPTH = 64;
 
   private final String text;
   private int pos;
 
-  private Json(String text) {
+  private JsonReader(String text) {
     this.text = text;
   }
 
   /** Parses one JSON value that must be an object; {@code text} must not be null. */
   @SuppressWarnings("unchecked")
   static Map<String, Object> parseObject(String text) {
-    Json json = new Json(text);
+    JsonReader json = new JsonReader(text);
     json.skipSpace();
     if (json.peek() != '{') {
       throw json.fail("expected an object");

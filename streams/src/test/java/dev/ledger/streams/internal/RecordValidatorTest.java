@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class EventValidatorTest {
+class RecordValidatorTest {
 
   private static final LedgerEvent ROOT =
       Events.issued(
@@ -29,8 +29,8 @@ class EventValidatorTest {
 
   @Test
   void aValidEventHasNoProblems() {
-    assertThat(EventValidator.validate("acme/r", ROOT)).isEmpty();
-    assertThat(EventValidator.validate("acme/x", Events.revoked("acme", "e2", "x", T0))).isEmpty();
+    assertThat(RecordValidator.validate("acme/r", ROOT)).isEmpty();
+    assertThat(RecordValidator.validate("acme/x", Events.revoked("acme", "e2", "x", T0))).isEmpty();
   }
 
   @Test
@@ -47,8 +47,8 @@ class EventValidatorTest {
                     .build())
             .setRevocation(Events.revoked("acme", "x", "x", T0).getRevocation())
             .build();
-    assertThat(EventValidator.validate("acme/r", bad))
-        .extracting(Problem::field)
+    assertThat(RecordValidator.validate("acme/r", bad))
+        .extracting(RecordProblem::field)
         .containsExactlyInAnyOrder(
             "event_id", "tenant", null, "token.subject", "token.parent_token_id", "token.scopes");
   }
@@ -56,23 +56,23 @@ class EventValidatorTest {
   @Test
   void unknownTypesAndWrongKeysAreRejected() {
     assertThat(
-            EventValidator.validate(
+            RecordValidator.validate(
                 "acme/r", LedgerEvent.newBuilder(ROOT).setType("token.minted").build()))
-        .extracting(Problem::code)
+        .extracting(RecordProblem::code)
         .containsExactly("unknown_type");
-    assertThat(EventValidator.validate("other/r", ROOT))
-        .extracting(Problem::code)
+    assertThat(RecordValidator.validate("other/r", ROOT))
+        .extracting(RecordProblem::code)
         .containsExactly("key_mismatch");
-    assertThat(EventValidator.validate(null, ROOT))
-        .extracting(Problem::code)
+    assertThat(RecordValidator.validate(null, ROOT))
+        .extracting(RecordProblem::code)
         .containsExactly("key_mismatch");
   }
 
   @Test
   void aChildNeedsAParent() {
     LedgerEvent orphan = Events.attenuated("acme", "e3", "c", null, null, T0);
-    assertThat(EventValidator.validate("acme/c", orphan))
-        .extracting(Problem::field)
+    assertThat(RecordValidator.validate("acme/c", orphan))
+        .extracting(RecordProblem::field)
         .containsExactly("token.parent_token_id");
   }
 
@@ -140,9 +140,9 @@ class EventValidatorTest {
   void anIdWithAControlCharacterIsRejectedNamingTheField(
       String field, Function<String, LedgerEvent> withId, int control) {
     LedgerEvent event = withId.apply("tok-" + (char) control + "-1");
-    List<Problem> problems = EventValidator.validate(Events.key(event), event);
+    List<RecordProblem> problems = RecordValidator.validate(Events.key(event), event);
     assertThat(problems)
-        .extracting(Problem::code, Problem::field)
+        .extracting(RecordProblem::code, RecordProblem::field)
         .containsExactly(tuple("invalid_field", field));
     assertThat(problems.get(0).message())
         .contains("control characters", String.format("U+%04X", control));
@@ -152,7 +152,7 @@ class EventValidatorTest {
   @MethodSource("idFields")
   void idsInAnyScriptAreValid(String field, Function<String, LedgerEvent> withId) {
     LedgerEvent event = withId.apply("jöhn-ü 名前/x\u00a0y");
-    assertThat(EventValidator.validate(Events.key(event), event)).isEmpty();
+    assertThat(RecordValidator.validate(Events.key(event), event)).isEmpty();
   }
 
   @Test
@@ -169,16 +169,16 @@ class EventValidatorTest {
             null,
             null,
             T0);
-    assertThat(EventValidator.validate(Events.key(event), event))
-        .extracting(Problem::field)
+    assertThat(RecordValidator.validate(Events.key(event), event))
+        .extracting(RecordProblem::field)
         .containsExactly("event_id", "token.token_id", "token.parent_token_id");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"acme\u0000x", "acme\u001f", "acme\u0085"})
   void aTenantWithAControlCharacterIsRejected(String tenant) {
-    assertThat(EventValidator.validate("acme/r", Events.inTenant(ROOT, tenant)))
-        .extracting(Problem::code, Problem::field)
+    assertThat(RecordValidator.validate("acme/r", Events.inTenant(ROOT, tenant)))
+        .extracting(RecordProblem::code, RecordProblem::field)
         .containsExactly(tuple("invalid_field", "tenant"));
   }
 
@@ -199,8 +199,8 @@ class EventValidatorTest {
             .setSource("s".repeat(1025))
             .setToken(body)
             .build();
-    assertThat(EventValidator.validate(Events.key(event), event))
-        .extracting(Problem::code, Problem::field)
+    assertThat(RecordValidator.validate(Events.key(event), event))
+        .extracting(RecordProblem::code, RecordProblem::field)
         .containsExactlyInAnyOrder(
             tuple("too_large", "event_id"),
             tuple("too_large", "source"),
@@ -210,8 +210,8 @@ class EventValidatorTest {
             tuple("too_large", "token.audience"),
             tuple("too_large", "token.attributes"));
     LedgerEvent use = Events.used("acme", "u1", "r", "r".repeat(1025), null, Outcome.allowed, T0);
-    assertThat(EventValidator.validate("acme/r", use))
-        .extracting(Problem::field)
+    assertThat(RecordValidator.validate("acme/r", use))
+        .extracting(RecordProblem::field)
         .containsExactly("use.resource");
   }
 
@@ -222,7 +222,7 @@ class EventValidatorTest {
             .setCaveats(Collections.nCopies(70, "c".repeat(1000)))
             .build();
     LedgerEvent event = LedgerEvent.newBuilder(ROOT).setToken(body).build();
-    assertThat(EventValidator.validate("acme/r", event))
+    assertThat(RecordValidator.validate("acme/r", event))
         .singleElement()
         .satisfies(
             p -> {
@@ -231,9 +231,106 @@ class EventValidatorTest {
               assertThat(p.message()).contains("at most 65536");
             });
     assertThat(
-            EventValidator.validate(
+            RecordValidator.validate(
                 "acme/r", ROOT, LedgerLimits.builder().maxTextLength(6).build()))
-        .extracting(Problem::field)
+        .extracting(RecordProblem::field)
         .containsExactly("type", "token.issuer", "token.actor");
+  }
+
+  // The rules below are ingest's too (EventRules in schemas); before they were shared, an event
+  // written straight to Kafka passed each of them.
+
+  @ParameterizedTest
+  @ValueSource(longs = {0, -3})
+  void aBudgetAllowsAtLeastOneUse(long maxUses) {
+    LedgerEvent event =
+        LedgerEvent.newBuilder(ROOT)
+            .setToken(TokenBody.newBuilder(ROOT.getToken()).setMaxUses(maxUses).build())
+            .build();
+    List<RecordProblem> problems = RecordValidator.validate("acme/r", event);
+    assertThat(problems)
+        .extracting(RecordProblem::code, RecordProblem::field)
+        .containsExactly(tuple("invalid_field", "token.max_uses"));
+    assertThat(problems.get(0).message()).isEqualTo("must be greater than 0, not " + maxUses);
+  }
+
+  @Test
+  void anIssuanceAndAnExchangeNameTheirIssuer() {
+    LedgerEvent root =
+        LedgerEvent.newBuilder(ROOT)
+            .setToken(TokenBody.newBuilder(ROOT.getToken()).setIssuer(null).build())
+            .build();
+    LedgerEvent exchanged =
+        Events.exchanged(
+            "acme", "e2", "c", "r", "agent:c", List.of("a"), List.of("s"), null, null, T0);
+    LedgerEvent anonymous =
+        LedgerEvent.newBuilder(exchanged)
+            .setToken(TokenBody.newBuilder(exchanged.getToken()).setIssuer(null).build())
+            .build();
+    for (LedgerEvent event : List.of(root, anonymous)) {
+      assertThat(RecordValidator.validate(Events.key(event), event))
+          .extracting(RecordProblem::code, RecordProblem::field)
+          .containsExactly(tuple("missing_field", "token.issuer"));
+    }
+    assertThat(
+            RecordValidator.validate(
+                "acme/c", Events.attenuated("acme", "e3", "c", "r", "agent:c", T0)))
+        .as("an attenuation inherits its issuer")
+        .isEmpty();
+  }
+
+  @Test
+  void aTokenIsNotItsOwnParent() {
+    LedgerEvent event = Events.attenuated("acme", "e3", "c", "c", null, T0);
+    List<RecordProblem> problems = RecordValidator.validate("acme/c", event);
+    assertThat(problems)
+        .extracting(RecordProblem::code, RecordProblem::field)
+        .containsExactly(tuple("invalid_field", "token.parent_token_id"));
+    assertThat(problems.get(0).message()).contains("cannot be its own parent");
+  }
+
+  @Test
+  void aRootNamesAtLeastOneAudience() {
+    LedgerEvent event =
+        Events.issued(
+            "acme", "e1", "r", "user:u", "agent:r", List.of(), List.of("s"), null, null, T0);
+    assertThat(RecordValidator.validate("acme/r", event))
+        .extracting(RecordProblem::code, RecordProblem::field)
+        .containsExactly(tuple("invalid_field", "token.audience"));
+    LedgerEvent child =
+        Events.exchanged(
+            "acme", "e2", "c", "r", "agent:c", List.of(), List.of("s"), null, null, T0);
+    assertThat(RecordValidator.validate("acme/c", child))
+        .as("a child may narrow its audience to none")
+        .isEmpty();
+  }
+
+  @Test
+  void noProducerTextIsEmpty() {
+    LedgerEvent token =
+        LedgerEvent.newBuilder(ROOT)
+            .setEventId("")
+            .setSource("")
+            .setToken(
+                TokenBody.newBuilder(ROOT.getToken())
+                    .setSubject("")
+                    .setScopes(List.of("s", "", ""))
+                    .setAttributes(java.util.Map.of("", "v"))
+                    .build())
+            .build();
+    assertThat(RecordValidator.validate("acme/r", token))
+        .extracting(RecordProblem::code, RecordProblem::field)
+        .containsExactlyInAnyOrder(
+            tuple("invalid_field", "event_id"),
+            tuple("invalid_field", "source"),
+            tuple("invalid_field", "token.subject"),
+            tuple("invalid_field", "token.scopes"),
+            tuple("invalid_field", "token.attributes key"));
+    LedgerEvent use = Events.used("acme", "u1", "r", "", "", Outcome.allowed, T0);
+    assertThat(RecordValidator.validate("acme/r", use))
+        .extracting(RecordProblem::code, RecordProblem::field, RecordProblem::message)
+        .containsExactlyInAnyOrder(
+            tuple("invalid_field", "use.resource", "must not be empty"),
+            tuple("invalid_field", "use.actor", "must not be empty"));
   }
 }

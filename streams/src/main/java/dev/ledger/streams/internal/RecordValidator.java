@@ -1,5 +1,7 @@
 package dev.ledger.streams.internal;
 
+import dev.ledger.schemas.EventRules;
+import dev.ledger.schemas.EventRules.TokenField;
 import dev.ledger.schemas.EventType;
 import dev.ledger.schemas.LedgerIds;
 import dev.ledger.schemas.LedgerKey;
@@ -10,11 +12,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Checks a decoded event against CONTRACT.md section 1 and the topic's keying rule, returning every
- * problem at once, sizes included ({@link EventSizes}). An event with problems goes to the DLQ; one
- * without is safe for the processors, which never re-check what is checked here.
+ * Checks a record read from {@code ledger.events} (a decoded event) against CONTRACT.md section 1
+ * and the topic's keying rule, returning every problem at once, sizes included ({@link
+ * EventSizes}). The rules are the ones ingest's validator applies to {@code POST /v1/events}, read
+ * from schemas ({@link EventRules}, {@link LedgerLimits}, {@link LedgerIds}, {@link LedgerKey}), so
+ * no event is accepted at one door and refused at the other. An event with problems goes to the
+ * DLQ; one without is safe for the processors, which never re-check what is checked here.
  */
-public final class EventValidator {
+public final class RecordValidator {
 
   /** The event types of CONTRACT.md section 1, as constants for this module's switches. */
   public static final String ISSUED = EventType.Names.ISSUED;
@@ -26,7 +31,7 @@ public final class EventValidator {
 
   private static final int SHOWN_KEY_CHARS = 400;
 
-  private EventValidator() {}
+  private RecordValidator() {}
 
   /** True for the three types that define a token. */
   public static boolean definesToken(String type) {
@@ -48,7 +53,7 @@ public final class EventValidator {
   }
 
   /** As {@link #validate(String, LedgerEvent, LedgerLimits)} with {@link LedgerLimits#DEFAULTS}. */
-  public static List<Problem> validate(String key, LedgerEvent event) {
+  public static List<RecordProblem> validate(String key, LedgerEvent event) {
     return validate(key, event, LedgerLimits.DEFAULTS);
   }
 
@@ -59,18 +64,17 @@ public final class EventValidator {
    * @param event the decoded value, never null
    * @param limits how large any part of the event may be (beyond: {@code too_large})
    */
-  public static List<Problem> validate(String key, LedgerEvent event, LedgerLimits limits) {
-    List<Problem> problems = new ArrayList<>();
+  public static List<RecordProblem> validate(String key, LedgerEvent event, LedgerLimits limits) {
+    List<RecordProblem> problems = new ArrayList<>();
     String eventId = event.getEventId();
-    if (eventId == null || eventId.isEmpty()) {
-      problems.add(new Problem("invalid_field", "event_id", "must not be empty"));
-    } else {
+    if (!empty(eventId)) {
+      // An empty one is EventSizes' to report, as any empty text.
       refuseInvalidId(problems, eventId, "event_id");
     }
     String tenant = event.getTenant();
     if (tenant == null || !LedgerKey.hasTenantCharacters(tenant)) {
       problems.add(
-          new Problem(
+          new RecordProblem(
               "invalid_field",
               "tenant",
               "must be 1.." + limits.maxTenantLength() + " of A-Z a-z 0-9 . _ -"));
@@ -96,12 +100,12 @@ public final class EventValidator {
         requireId(problems, event.getRevocation().getTokenId(), "revocation.token_id");
       }
     } else {
-      problems.add(new Problem("unknown_type", "type", "unknown event type '" + type + "'"));
+      problems.add(new RecordProblem("unknown_type", "type", "unknown event type '" + type + "'"));
     }
     String tokenId = tokenId(event);
     if (problems.isEmpty() && !expectedKey(tenant, tokenId).equals(key)) {
       problems.add(
-          new Problem(
+          new RecordProblem(
               "key_mismatch",
               null,
               "record key '"
@@ -125,62 +129,72 @@ public final class EventValidator {
   }
 
   private static void requireBodies(
-      List<Problem> problems, String name, boolean present, boolean other1, boolean other2) {
+      List<RecordProblem> problems, String name, boolean present, boolean other1, boolean other2) {
     if (!present) {
-      problems.add(new Problem("missing_body", name, "is required for this type"));
+      problems.add(new RecordProblem("missing_body", name, "is required for this type"));
     }
     if (other1 || other2) {
       problems.add(
-          new Problem(
+          new RecordProblem(
               "unexpected_body", null, "only the '" + name + "' body may be set for this type"));
     }
   }
 
-  private static void checkToken(List<Problem> problems, String type, TokenBody body) {
+  private static void checkToken(List<RecordProblem> problems, String type, TokenBody body) {
+    EventType eventType = EventType.fromWireName(type).orElseThrow();
     requireId(problems, body.getTokenId(), "token.token_id");
-    boolean root = ISSUED.equals(type);
-    if (root) {
-      requireField(problems, body.getSubject(), "token.subject");
-      if (body.getParentTokenId() != null) {
-        problems.add(
-            new Problem(
-                "unexpected_field",
-                "token.parent_token_id",
-                "a token.issued is a root and has no parent"));
-      }
-    } else {
+    if (EventRules.hasParent(eventType)) {
       requireId(problems, body.getParentTokenId(), "token.parent_token_id");
-    }
-    if (!ATTENUATED.equals(type)) {
-      requireField(problems, body.getActor(), "token.actor");
-      if (body.getScopes() == null) {
-        problems.add(new Problem("missing_field", "token.scopes", "is required for " + type));
+      if (!empty(body.getParentTokenId())) {
+        EventRules.whyParentRefused(body.getTokenId(), body.getParentTokenId())
+            .ifPresent(
+                reason ->
+                    problems.add(
+                        new RecordProblem("invalid_field", "token.parent_token_id", reason)));
       }
-      if (body.getAudience() == null) {
-        problems.add(new Problem("missing_field", "token.audience", "is required for " + type));
+    } else if (body.getParentTokenId() != null) {
+      problems.add(
+          new RecordProblem(
+              "unexpected_field", "token.parent_token_id", EventRules.whyRootParentRefused()));
+    }
+    for (TokenField field : TokenField.values()) {
+      // The Avro fields carry the contract's names; an empty text is EventSizes' to report.
+      if (field != TokenField.PARENT_TOKEN_ID
+          && field.isRequiredBy(eventType)
+          && body.get(field.wireName()) == null) {
+        problems.add(
+            new RecordProblem(
+                "missing_field", "token." + field.wireName(), "is required for " + type));
       }
     }
-    if (body.getMaxUses() != null && body.getMaxUses() < 0) {
-      problems.add(new Problem("invalid_field", "token.max_uses", "must not be negative"));
+    if (body.getAudience() != null) {
+      EventRules.whyAudienceRefused(eventType, body.getAudience().size())
+          .ifPresent(
+              reason -> problems.add(new RecordProblem("invalid_field", "token.audience", reason)));
+    }
+    if (body.getMaxUses() != null) {
+      EventRules.whyMaxUsesRefused(body.getMaxUses())
+          .ifPresent(
+              reason -> problems.add(new RecordProblem("invalid_field", "token.max_uses", reason)));
     }
   }
 
-  private static void requireField(List<Problem> problems, String value, String field) {
+  private static void requireField(List<RecordProblem> problems, String value, String field) {
     if (empty(value)) {
-      problems.add(new Problem("missing_field", field, "is required"));
+      problems.add(new RecordProblem("missing_field", field, "is required"));
     }
   }
 
-  private static void requireId(List<Problem> problems, String id, String field) {
+  private static void requireId(List<RecordProblem> problems, String id, String field) {
     requireField(problems, id, field);
     if (!empty(id)) {
       refuseInvalidId(problems, id, field);
     }
   }
 
-  private static void refuseInvalidId(List<Problem> problems, String id, String field) {
+  private static void refuseInvalidId(List<RecordProblem> problems, String id, String field) {
     LedgerIds.whyRefused(id)
-        .ifPresent(reason -> problems.add(new Problem("invalid_field", field, reason)));
+        .ifPresent(reason -> problems.add(new RecordProblem("invalid_field", field, reason)));
   }
 
   private static boolean empty(String value) {

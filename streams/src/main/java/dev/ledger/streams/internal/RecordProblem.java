@@ -11,20 +11,20 @@ import java.util.stream.Collectors;
  * @param field the offending field, e.g. {@code token.subject}; null when the whole event is meant
  * @param message what is wrong, for people; never null
  */
-public record Problem(String code, String field, String message) {
+public record RecordProblem(String code, String field, String message) {
 
-  public Problem {
+  public RecordProblem {
     Objects.requireNonNull(code, "code");
     Objects.requireNonNull(message, "message");
   }
 
   /** The distinct codes, comma-separated: the DLQ reason header. */
-  public static String codes(List<Problem> problems) {
-    return problems.stream().map(Problem::code).distinct().collect(Collectors.joining(","));
+  public static String codes(List<RecordProblem> problems) {
+    return problems.stream().map(RecordProblem::code).distinct().collect(Collectors.joining(","));
   }
 
   /** Every problem on one line: the DLQ message header. */
-  public static String describe(List<Problem> problems) {
+  public static String describe(List<RecordProblem> problems) {
     return problems.stream()
         .map(p -> p.field() == null ? p.message() : p.field() + ": " + p.message())
         .collect(Collectors.joining("; "));
