@@ -165,10 +165,10 @@ class AmendmentExportTest {
     for (String line : export("ocsf").split("\n")) {
       ocsf.add(JSON.readTree(line));
     }
-    assertThat(ocsf.get(1).at("/metadata/uid").asText()).isEqualTo(original.getEventId());
+    String uid = "acme/" + original.getTokenId() + "/" + original.getEventId();
+    assertThat(ocsf.get(1).at("/metadata/uid").asText()).isEqualTo(uid);
     assertThat(ocsf.get(1).at("/unmapped/amends").isMissingNode()).isTrue();
-    assertThat(ocsf.get(2).at("/metadata/uid").asText())
-        .isEqualTo(original.getEventId() + "/amends/2");
+    assertThat(ocsf.get(2).at("/metadata/uid").asText()).isEqualTo(uid + "/amends/2");
     assertThat(ocsf.get(2).at("/unmapped/amends_event_id").asText())
         .isEqualTo(original.getEventId());
     assertThat(ocsf.get(2).at("/unmapped/amends/added/0").asText())

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.lucene.search.ReferenceManager;
+import org.apache.lucene.store.AlreadyClosedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +50,7 @@ final class IndexerLoop implements Runnable {
   private static final Duration POLL = Duration.ofMillis(100);
   private static final long LAG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(10);
+  private static final long MAX_BACKOFF_MS = IndexerSettings.MAX_WRITE_RETRY_BACKOFF.toMillis();
 
   /** The topics the index is built from. */
   static final List<String> TOPICS =
@@ -73,9 +76,13 @@ final class IndexerLoop implements Runnable {
   private volatile boolean crashing;
   private volatile KafkaConsumer<byte[], byte[]> consumer;
 
+  /** The pause before the next try after a write error; only the indexer thread uses it. */
+  private long backoff;
+
   IndexerLoop(IndexerSettings settings, LedgerIndex index, MeterRegistry meters) {
     this.settings = settings;
     this.index = index;
+    this.backoff = settings.writeRetryBackoff().toMillis();
     for (String topic : TOPICS) {
       documents.put(
           topic,
@@ -159,20 +166,14 @@ final class IndexerLoop implements Runnable {
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProperties())) {
       consumer = c;
       try {
-        consume(c);
+        consumeAndRecover(c);
       } catch (WakeupException e) {
         if (!stopping) {
           throw e;
         }
       }
       if (!crashing) {
-        try {
-          commit(c);
-        } catch (WakeupException e) {
-          // The wakeup of stop() was still pending and is now consumed: the second try blocks
-          // normally.
-          commit(c);
-        }
+        commitOnClose(c);
       }
       state = IndexerStatus.State.CLOSED;
     } catch (InterruptedException e) {
@@ -182,6 +183,106 @@ final class IndexerLoop implements Runnable {
       lastError = e.toString();
       state = IndexerStatus.State.FAILED;
       log.error("indexer stopped: {}", e.toString(), e);
+    }
+  }
+
+  /**
+   * Consumes until stopped. A write error (a full disk: Lucene's IOException, or the writer it
+   * closed) makes the indexer {@code DEGRADED}: it pauses, goes back to the index's last commit
+   * (documents written since are dropped, a writer the error closed is opened again) and to the
+   * Kafka positions that commit holds, and tries a commit; once one succeeds it consumes again, and
+   * what was dropped is indexed again from Kafka, once. The pause doubles after each failed try, up
+   * to {@link IndexerSettings#MAX_WRITE_RETRY_BACKOFF}.
+   */
+  private void consumeAndRecover(KafkaConsumer<byte[], byte[]> c) throws InterruptedException {
+    while (!stopping) {
+      try {
+        consume(c);
+        return;
+      } catch (IOException | UncheckedIOException | AlreadyClosedException e) {
+        writeFailed(e);
+      }
+      while (!stopping && !recover(c)) {
+        // recover() has noted the failure and grown the pause: try again after it
+      }
+    }
+  }
+
+  /**
+   * One try at recovering from a write error, after the current pause: true when the index is
+   * writable again (its last commit reopened, the consumer back at its positions, a commit
+   * written).
+   */
+  private boolean recover(KafkaConsumer<byte[], byte[]> c) throws InterruptedException {
+    pause(backoff);
+    if (stopping) {
+      return false;
+    }
+    try {
+      index.reopenFromLastCommit();
+      seekToCommitted(c, c.assignment());
+      // A commit of nothing new: it writes a commit point, so it fails while the disk is full.
+      index.commit(Map.of());
+    } catch (IOException | UncheckedIOException | AlreadyClosedException e) {
+      writeFailed(e);
+      return false;
+    }
+    log.info("index writable again: indexing from its last commit, {}", index.committedOffsets());
+    state = IndexerStatus.State.RUNNING;
+    return true;
+  }
+
+  /** Notes a write error: DEGRADED, the error as lastError, and a longer pause next time. */
+  private void writeFailed(Exception e) {
+    lastError = "index write failed: " + withCause(e);
+    state = IndexerStatus.State.DEGRADED;
+    log.warn(
+        "{}; searches answer from the last searchable documents; retrying in {} ms",
+        lastError,
+        backoff);
+    long max = Math.max(MAX_BACKOFF_MS, settings.writeRetryBackoff().toMillis());
+    backoff = Math.min(backoff * 2, max);
+  }
+
+  /**
+   * {@code e} and its cause: a writer closed by a write error says only "this IndexWriter is
+   * closed", the write error is its cause.
+   */
+  private static String withCause(Exception e) {
+    Throwable cause = e.getCause();
+    return cause == null || e.toString().contains(cause.toString())
+        ? e.toString()
+        : e + " (after " + cause + ")";
+  }
+
+  /** Sleeps {@code millis}, waking early when stopped. */
+  private void pause(long millis) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    while (!stopping) {
+      long left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
+      if (left <= 0) {
+        return;
+      }
+      Thread.sleep(Math.min(left, POLL.toMillis()));
+    }
+  }
+
+  /**
+   * The commit of a clean close. Not while {@code DEGRADED}: a write error may have left part of a
+   * batch written, and committing it with the positions past the whole batch would lose the rest;
+   * the next start resumes from the last commit that succeeded instead.
+   */
+  private void commitOnClose(KafkaConsumer<byte[], byte[]> c) throws IOException {
+    if (state == IndexerStatus.State.DEGRADED) {
+      log.warn("no commit on close after a write error: the next start resumes from the last one");
+      return;
+    }
+    try {
+      commit(c);
+    } catch (WakeupException e) {
+      // The wakeup of stop() was still pending and is now consumed: the second try blocks
+      // normally.
+      commit(c);
     }
   }
 
@@ -203,6 +304,9 @@ final class IndexerLoop implements Runnable {
         assignPartitions(c);
         continue;
       }
+      // A write error in the background (a flush of a scheduled reopen, a merge) closed a writer:
+      // what is written now would be lost.
+      index.throwIfWriteFailed();
       ConsumerRecords<byte[], byte[]> records = c.poll(POLL);
       indexBatch(records);
       uncommitted += records.count();
@@ -212,6 +316,8 @@ final class IndexerLoop implements Runnable {
         commit(c);
         uncommitted = 0;
         lastCommit = now;
+        // Indexing and committing work again: the next write error starts with a short pause.
+        backoff = settings.writeRetryBackoff().toMillis();
       }
       if (now - lastLag >= LAG_EVERY_NANOS) {
         updateLag(c);
@@ -273,9 +379,20 @@ final class IndexerLoop implements Runnable {
       return true;
     }
     c.assign(all);
+    int fresh = seekToCommitted(c, added);
+    log.info(
+        "indexing {} partitions ({} new, {} from the beginning)", all.size(), added.size(), fresh);
+    return true;
+  }
+
+  /**
+   * Seeks each of {@code partitions} to the position the index's last commit holds for it, else to
+   * its beginning; returns how many went to the beginning.
+   */
+  private int seekToCommitted(KafkaConsumer<byte[], byte[]> c, Set<TopicPartition> partitions) {
     Map<TopicPartition, Long> committed = index.committedOffsets();
     List<TopicPartition> fresh = new ArrayList<>();
-    for (TopicPartition tp : added) {
+    for (TopicPartition tp : partitions) {
       Long position = committed.get(tp);
       if (position == null) {
         fresh.add(tp);
@@ -288,12 +405,7 @@ final class IndexerLoop implements Runnable {
       // included.
       c.seekToBeginning(fresh);
     }
-    log.info(
-        "indexing {} partitions ({} new, {} from the beginning)",
-        all.size(),
-        added.size(),
-        fresh.size());
-    return true;
+    return fresh.size();
   }
 
   /**
@@ -329,8 +441,9 @@ final class IndexerLoop implements Runnable {
       }
     }
     if (!notices.isEmpty()) {
-      // Reopens the notices alone: the main index is not flushed for them (see NoticeIndex).
-      index.awaitNoticesSearchable();
+      // Reopens the notices alone: the main index is not flushed for them (see NoticeIndex). A
+      // reopen that failed on a write error throws: listeners hear only searchable notices.
+      index.awaitNoticesSearchableOrThrow();
       notifyListeners(notices);
     }
     Map<String, ConsumerRecord<byte[], byte[]>> tokens = new LinkedHashMap<>();

@@ -14,6 +14,9 @@ import java.util.Objects;
  * @param commitEveryRecords commit the index (and the offsets in it) after this many records
  * @param commitInterval ... or after this much time with uncommitted records, whichever first
  * @param partitionRecheckInterval how often to look for partitions added to the topics
+ * @param writeRetryBackoff after a write error (a full disk), the first pause before the indexer
+ *     tries again from the last commit; each failed try doubles it, up to {@link
+ *     #MAX_WRITE_RETRY_BACKOFF} (or this, if longer)
  * @param consumerOverrides extra consumer properties (security, fetch sizes), may be empty
  */
 public record IndexerSettings(
@@ -23,6 +26,7 @@ public record IndexerSettings(
     int commitEveryRecords,
     Duration commitInterval,
     Duration partitionRecheckInterval,
+    Duration writeRetryBackoff,
     Map<String, Object> consumerOverrides) {
 
   public static final String DEFAULT_GROUP_ID = "ledger-indexer";
@@ -30,6 +34,10 @@ public record IndexerSettings(
   public static final int DEFAULT_COMMIT_EVERY_RECORDS = 50_000;
   public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(5);
   public static final Duration DEFAULT_PARTITION_RECHECK_INTERVAL = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_WRITE_RETRY_BACKOFF = Duration.ofSeconds(1);
+
+  /** The longest pause between two tries after a write error. */
+  public static final Duration MAX_WRITE_RETRY_BACKOFF = Duration.ofSeconds(30);
 
   public IndexerSettings {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -41,6 +49,8 @@ public record IndexerSettings(
             partitionRecheckInterval,
             DEFAULT_PARTITION_RECHECK_INTERVAL,
             "partitionRecheckInterval");
+    writeRetryBackoff =
+        positive(writeRetryBackoff, DEFAULT_WRITE_RETRY_BACKOFF, "writeRetryBackoff");
     if (commitEveryRecords <= 0) {
       throw new IllegalArgumentException("commitEveryRecords must be > 0: " + commitEveryRecords);
     }
@@ -70,6 +80,7 @@ public record IndexerSettings(
     private int commitEveryRecords = DEFAULT_COMMIT_EVERY_RECORDS;
     private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
     private Duration partitionRecheckInterval = DEFAULT_PARTITION_RECHECK_INTERVAL;
+    private Duration writeRetryBackoff = DEFAULT_WRITE_RETRY_BACKOFF;
     private Map<String, Object> consumerOverrides = Map.of();
 
     private Builder(String bootstrapServers) {
@@ -101,6 +112,11 @@ public record IndexerSettings(
       return this;
     }
 
+    public Builder writeRetryBackoff(Duration v) {
+      writeRetryBackoff = v;
+      return this;
+    }
+
     public Builder consumerOverrides(Map<String, Object> v) {
       consumerOverrides = v;
       return this;
@@ -114,6 +130,7 @@ public record IndexerSettings(
           commitEveryRecords,
           commitInterval,
           partitionRecheckInterval,
+          writeRetryBackoff,
           consumerOverrides);
     }
   }

@@ -17,6 +17,13 @@ public record IndexerStatus(State state, long lag, String lastError, long docume
     STARTING,
     /** Consuming; {@link IndexerStatus#lag()} says how far behind. */
     RUNNING,
+    /**
+     * Writing to the index fails (see lastError; a full disk, say): searches answer from what was
+     * searchable before, nothing new is indexed, and the indexer tries again with a growing pause,
+     * from the last commit, until a commit succeeds; then it is {@link #RUNNING} again, with the
+     * records since that commit read again from Kafka.
+     */
+    DEGRADED,
     /** Stopped on an error it cannot recover from (see lastError); restart the process. */
     FAILED,
     /** Closed on purpose. */

@@ -6,6 +6,7 @@ import dev.ledger.index.internal.CommitData;
 import dev.ledger.index.internal.Cursor;
 import dev.ledger.index.internal.Documents;
 import dev.ledger.index.internal.Fields;
+import dev.ledger.index.internal.LiveWriter;
 import dev.ledger.index.internal.NoticeIndex;
 import dev.ledger.index.internal.PointInTimeAnswers;
 import dev.ledger.index.internal.Problems;
@@ -38,6 +39,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.IndexWriter;
@@ -48,7 +50,6 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ReferenceManager;
 import org.apache.lucene.search.ScoreDoc;
-import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TopFieldCollectorManager;
@@ -104,13 +105,15 @@ public final class LedgerIndex implements AutoCloseable {
   private static final int VIOLATION_BATCH = 100;
 
   private final Directory directory;
-  private final IndexWriter writer;
-  private final SearcherManager searchers;
+
+  /**
+   * The writer, its searchers and reopens: another writer after {@link #reopenFromLastCommit()}.
+   */
+  private final LiveWriter main;
 
   /** Revocation notices, apart (see {@link NoticeIndex} for why). */
   private final NoticeIndex notices;
 
-  private volatile AdaptiveReopener reopener;
   private final WriteCounts writes = new WriteCounts();
 
   /** Set by the {@link Indexer}: documents become durable only with the positions they reach. */
@@ -130,12 +133,14 @@ public final class LedgerIndex implements AutoCloseable {
       Duration refresh)
       throws IOException {
     this.directory = directory;
-    this.writer = writer;
     this.notices = notices;
     this.commitData = commitData;
     this.tenantTerms = CommitData.tenantTerms(commitData);
-    this.searchers = new SearcherManager(writer, null);
-    this.reopener = startReopener(refresh);
+    // Idle: the refresh interval; busy: up to 500 ms; a waiter (a test, an amendment) gets a reopen
+    // at once.
+    this.main =
+        new LiveWriter(
+            directory, writer, RAM_BUFFER_MB, refresh, maxRefresh(refresh), "ledger-index-refresh");
   }
 
   /** Opens the index in {@code dir}, creating it if absent, refreshed every 25 ms. */
@@ -148,12 +153,21 @@ public final class LedgerIndex implements AutoCloseable {
    * idle, up to {@link #MAX_REFRESH_INTERVAL} (or {@code refresh} if longer) under heavy writes.
    */
   public static LedgerIndex open(Path dir, Duration refresh) throws IOException {
-    Directory directory = FSDirectory.open(Objects.requireNonNull(dir, "dir"));
+    return open(dir, refresh, UnaryOperator.identity());
+  }
+
+  /**
+   * {@link #open(Path, Duration)} with both Lucene directories (the main one and the notices')
+   * wrapped by {@code wrap}: the seam where tests inject write errors, a full disk for one.
+   */
+  static LedgerIndex open(Path dir, Duration refresh, UnaryOperator<Directory> wrap)
+      throws IOException {
+    Directory directory = wrap.apply(FSDirectory.open(Objects.requireNonNull(dir, "dir")));
     IndexWriter writer = Writers.open(directory, RAM_BUFFER_MB);
     NoticeIndex notices = null;
     try {
       Map<String, String> data = Writers.commitData(writer);
-      notices = NoticeIndex.open(dir, CommitData.epoch(data), refresh, maxRefresh(refresh));
+      notices = NoticeIndex.open(dir, CommitData.epoch(data), refresh, maxRefresh(refresh), wrap);
       if (notices.created()) {
         // An index from before notices moved apart: its notices are read again into the notice
         // index (which has no positions yet), so the copies here would only be dead weight.
@@ -202,7 +216,7 @@ public final class LedgerIndex implements AutoCloseable {
           Set<String> chain = TokenAnswers.revocableBy(node);
           List<RevocationNotice> inForce =
               withSearcher(
-                  notices.searchers(),
+                  notices::acquire,
                   n -> {
                     TopDocs revoked =
                         n.search(Queries.liveRevocationsOf(tenant, chain), chain.size());
@@ -421,7 +435,7 @@ public final class LedgerIndex implements AutoCloseable {
   public Page<RevocationNotice> revocations(TenantScope scope, Instant since, PageRequest page)
       throws InvalidQueryException {
     return list(
-        notices.searchers(),
+        notices::acquire,
         Fields.KIND_REVOCATION,
         page,
         problems -> Queries.revocations(scope, since),
@@ -437,7 +451,7 @@ public final class LedgerIndex implements AutoCloseable {
     int n = Math.clamp(limit, PageRequest.MIN_LIMIT, PageRequest.MAX_LIMIT);
     Query query = Queries.revocationsAfter(scope, sequence);
     return withSearcher(
-        notices.searchers(),
+        notices::acquire,
         s -> {
           TopFieldDocs top = s.search(query, n, Sorts.SEQUENCE);
           StoredFields stored = s.storedFields();
@@ -459,7 +473,7 @@ public final class LedgerIndex implements AutoCloseable {
 
   /** Live documents of every kind (for status and tests). */
   public long documentCount() {
-    return writer.getDocStats().numDocs + notices.documentCount();
+    return main.documentCount() + notices.documentCount();
   }
 
   // ---------------------------------------------------------------- writes
@@ -478,15 +492,16 @@ public final class LedgerIndex implements AutoCloseable {
    */
   public long putToken(TokenNode token, byte[] encoded) throws IOException {
     writes.updated();
-    return writer.updateDocument(
-        Documents.tokenTerm(token.getTenant(), token.getTokenId()),
-        Documents.token(token, encoded));
+    return main.writer()
+        .updateDocument(
+            Documents.tokenTerm(token.getTenant(), token.getTokenId()),
+            Documents.token(token, encoded));
   }
 
   /** Removes a token's document (a tombstone on ledger.tokens). */
   public long deleteToken(String tenant, String tokenId) throws IOException {
     writes.deleted();
-    return writer.deleteDocuments(Documents.tokenTerm(tenant, tokenId));
+    return main.writer().deleteDocuments(Documents.tokenTerm(tenant, tokenId));
   }
 
   /**
@@ -504,7 +519,7 @@ public final class LedgerIndex implements AutoCloseable {
    */
   public long putAudit(AuditRecord record, byte[] encoded) throws IOException {
     writes.added();
-    return writer.addDocument(Documents.audit(record, encoded));
+    return main.writer().addDocument(Documents.audit(record, encoded));
   }
 
   /**
@@ -519,7 +534,7 @@ public final class LedgerIndex implements AutoCloseable {
     if (amendments.isEmpty()) {
       return;
     }
-    searchers.maybeRefreshBlocking(); // the originals may have been added in the same batch
+    main.searchers().maybeRefreshBlocking(); // the originals may have been added in the same batch
     Map<String, AuditRecord> folded = new HashMap<>();
     for (AuditRecord amendment : amendments) {
       Term term = Documents.auditTerm(amendment);
@@ -533,14 +548,14 @@ public final class LedgerIndex implements AutoCloseable {
           Query legacy = Documents.legacyAudit(amendment);
           current = indexedAudit(legacy);
           if (current != null) {
-            writer.deleteDocuments(legacy);
+            main.writer().deleteDocuments(legacy);
           }
         }
       }
       AuditRecord now = Amendments.fold(current, amendment);
       folded.put(term.text(), now);
       writes.updated();
-      writer.updateDocument(term, Documents.audit(now, null));
+      main.writer().updateDocument(term, Documents.audit(now, null));
     }
   }
 
@@ -625,7 +640,7 @@ public final class LedgerIndex implements AutoCloseable {
    */
   public long putAlert(Alert alert, byte[] encoded) throws IOException {
     writes.added();
-    return writer.addDocument(Documents.alert(alert, encoded));
+    return main.writer().addDocument(Documents.alert(alert, encoded));
   }
 
   /**
@@ -651,7 +666,7 @@ public final class LedgerIndex implements AutoCloseable {
   /** Blocks until everything written before this call is searchable (at most 10 s). */
   public void awaitSearchable() throws InterruptedException {
     awaitNoticesSearchable();
-    reopener.waitForGeneration(writer.getMaxCompletedSequenceNumber(), AWAIT_MAX_MS);
+    main.awaitSearchable(AWAIT_MAX_MS);
   }
 
   /**
@@ -667,14 +682,19 @@ public final class LedgerIndex implements AutoCloseable {
    * positions of partitions not named keep their committed value.
    */
   public void commit(Map<TopicPartition, Long> positions) throws IOException {
-    Map<TopicPartition, Long> main = new HashMap<>();
+    Map<TopicPartition, Long> ownTopics = new HashMap<>();
     Map<TopicPartition, Long> revocations = new HashMap<>();
-    positions.forEach((tp, position) -> (isRevocations(tp) ? revocations : main).put(tp, position));
+    positions.forEach(
+        (tp, position) -> (isRevocations(tp) ? revocations : ownTopics).put(tp, position));
     synchronized (commitLock) {
       // Each index holds the positions of its own topics, so either commit alone is consistent.
       notices.commit(revocations);
-      CommitData.putOffsets(commitData, main);
-      Writers.commit(writer, commitData);
+      // The positions kept in memory are where a recovery resumes: they change only once the
+      // commit holding them succeeded.
+      Map<String, String> next = new HashMap<>(commitData);
+      CommitData.putOffsets(next, ownTopics);
+      main.commit(next);
+      commitData.putAll(next);
     }
   }
 
@@ -700,15 +720,8 @@ public final class LedgerIndex implements AutoCloseable {
   @Override
   public void close() {
     try {
-      reopener.close();
-      searchers.close();
       notices.close(!fedByIndexer);
-      if (fedByIndexer) {
-        writer.rollback();
-      } else {
-        writer.commit();
-        writer.close();
-      }
+      main.close(!fedByIndexer);
       directory.close();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -717,11 +730,45 @@ public final class LedgerIndex implements AutoCloseable {
 
   // ---------------------------------------------------------------- for the Indexer and tests
 
+  /**
+   * After a write error (a full disk): drops everything written since the last commits, of the
+   * notices and of the rest, and writes on from those commits, with new writers where the error
+   * closed the old ones; {@link #committedOffsets()} are those commits' again, and the {@link
+   * Indexer} reads on from there, so every record ends up indexed once. Searches answer meanwhile
+   * from the last searchers opened, then from the last commits until the records are indexed again.
+   * Throws if a writer cannot be opened yet; calling again later is safe.
+   */
+  void reopenFromLastCommit() throws IOException {
+    synchronized (commitLock) {
+      notices.reopenFromLastCommit();
+      Map<String, String> last = main.reopenFromLastCommit();
+      commitData.clear();
+      commitData.putAll(last);
+    }
+  }
+
+  /**
+   * Throws when a write error stopped a writer or its last reopen: nothing more can be written
+   * until {@link #reopenFromLastCommit()}.
+   */
+  void throwIfWriteFailed() throws IOException {
+    notices.throwIfFailed();
+    main.throwIfFailed();
+  }
+
+  /**
+   * {@link #awaitNoticesSearchable()} for the {@link Indexer}: a reopen that failed on a write
+   * error throws at once rather than leaving the notices unsearchable.
+   */
+  void awaitNoticesSearchableOrThrow() throws InterruptedException, IOException {
+    if (!notices.awaitSearchable(AWAIT_MAX_MS)) {
+      notices.throwIfFailed();
+    }
+  }
+
   /** Restarts near-real-time refresh with a new (idle) interval. */
   void refreshInterval(Duration refresh) {
-    AdaptiveReopener old = reopener;
-    reopener = startReopener(refresh);
-    old.close();
+    main.refreshInterval(refresh, maxRefresh(refresh));
     notices.refreshInterval(refresh, maxRefresh(refresh));
   }
 
@@ -742,36 +789,27 @@ public final class LedgerIndex implements AutoCloseable {
    * scheduled.
    */
   long forcedMainReopens() {
-    return reopener.forcedReopens();
+    return main.reopener().forcedReopens();
   }
 
   /** The current interval of scheduled reopens. */
   Duration currentRefreshInterval() {
-    return reopener.interval();
+    return main.reopener().interval();
   }
 
   void addRefreshListener(ReferenceManager.RefreshListener listener) {
-    searchers.addListener(listener);
+    main.addRefreshListener(listener);
     notices.addRefreshListener(listener);
   }
 
   /** Test hook: stops as a killed process would, dropping everything not committed. */
   void crash() throws IOException {
-    reopener.close();
-    searchers.close();
     notices.close(false);
-    writer.rollback();
+    main.close(false);
     directory.close();
   }
 
   // ---------------------------------------------------------------- internals
-
-  private AdaptiveReopener startReopener(Duration refresh) {
-    // Idle: the refresh interval; busy: up to 500 ms; a waiter (a test, an amendment) gets a reopen
-    // at once.
-    return new AdaptiveReopener(
-        writer, searchers, refresh, maxRefresh(refresh), "ledger-index-refresh");
-  }
 
   private static Duration maxRefresh(Duration refresh) {
     return refresh.compareTo(MAX_REFRESH_INTERVAL) > 0 ? refresh : MAX_REFRESH_INTERVAL;
@@ -787,11 +825,11 @@ public final class LedgerIndex implements AutoCloseable {
       Function<Problems, Query> queryOf,
       Function<BytesRef, T> decode)
       throws InvalidQueryException {
-    return list(searchers, list, page, queryOf, decode);
+    return list(main::acquire, list, page, queryOf, decode);
   }
 
   private <T> Page<T> list(
-      SearcherManager from,
+      SearcherSource from,
       String list,
       PageRequest page,
       Function<Problems, Query> queryOf,
@@ -833,12 +871,17 @@ public final class LedgerIndex implements AutoCloseable {
     R apply(IndexSearcher searcher) throws IOException;
   }
 
-  /** Runs a search on a current searcher; a q that expands to too many terms becomes a 400. */
-  private <R> R searchChecked(SearchFn<R> fn) throws InvalidQueryException {
-    return searchChecked(searchers, fn);
+  /** Where a search gets its searcher: the main index's or the notices' current one. */
+  private interface SearcherSource {
+    LiveWriter.Acquired acquire() throws IOException;
   }
 
-  private <R> R searchChecked(SearcherManager from, SearchFn<R> fn) throws InvalidQueryException {
+  /** Runs a search on a current searcher; a q that expands to too many terms becomes a 400. */
+  private <R> R searchChecked(SearchFn<R> fn) throws InvalidQueryException {
+    return searchChecked(main::acquire, fn);
+  }
+
+  private <R> R searchChecked(SearcherSource from, SearchFn<R> fn) throws InvalidQueryException {
     try {
       return withSearcher(from, fn);
     } catch (IndexSearcher.TooManyClauses e) {
@@ -848,16 +891,16 @@ public final class LedgerIndex implements AutoCloseable {
   }
 
   private <R> R withSearcher(SearchFn<R> fn) {
-    return withSearcher(searchers, fn);
+    return withSearcher(main::acquire, fn);
   }
 
-  private static <R> R withSearcher(SearcherManager from, SearchFn<R> fn) {
+  private static <R> R withSearcher(SearcherSource from, SearchFn<R> fn) {
     try {
-      IndexSearcher s = from.acquire();
+      LiveWriter.Acquired acquired = from.acquire();
       try {
-        return fn.apply(s);
+        return fn.apply(acquired.searcher());
       } finally {
-        from.release(s);
+        acquired.release();
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

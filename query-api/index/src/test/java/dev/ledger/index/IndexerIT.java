@@ -34,6 +34,7 @@ import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -444,6 +445,111 @@ class IndexerIT {
                       .hasSize(1));
       indexer.close();
       assertThat(index.committedOffsets()).containsKey(new TopicPartition(Topics.ALERTS.name(), 5));
+    }
+  }
+
+  static <V> RecordMetadata sendAcked(Topic<String, V> topic, String key, V value) {
+    byte[] bytes = topic.valueSerde().serializer().serialize(topic.name(), value);
+    try {
+      return producer.send(new ProducerRecord<>(topic.name(), key, bytes)).get();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Whether the index's last commit holds a position past the record {@code m}. */
+  static boolean committedPast(LedgerIndex index, RecordMetadata m) {
+    Long position = index.committedOffsets().get(new TopicPartition(m.topic(), m.partition()));
+    return position != null && position > m.offset();
+  }
+
+  static List<String> eventIds(LedgerIndex index, TenantScope scope) throws InvalidQueryException {
+    List<String> ids = new ArrayList<>();
+    index.forEachAudit(scope, AuditFilter.empty(), r -> ids.add(r.getEventId()));
+    return ids;
+  }
+
+  static List<String> revokedTokens(LedgerIndex index, TenantScope scope)
+      throws InvalidQueryException {
+    return index.revocations(scope, null, PageRequest.first(100)).items().stream()
+        .map(n -> n.getTokenId())
+        .toList();
+  }
+
+  /**
+   * A full disk under a running indexer (issue 16), by fault injection on the index's directory
+   * seam: the indexer turns DEGRADED with the error and keeps retrying while the disk is full,
+   * searches answer meanwhile from what was searchable, and once there is space it writes on from
+   * its last commit by itself: every record indexed exactly once, every notice there.
+   */
+  @Test
+  void aFullDiskDegradesTheIndexerUntilThereIsSpaceThenEveryRecordIsIndexedOnce() throws Exception {
+    String t = "fulldisk";
+    TenantScope scope = TenantScope.of(t);
+    FullDisk disk = new FullDisk();
+    IndexerSettings s =
+        settings()
+            .commitInterval(Duration.ofMillis(200))
+            .writeRetryBackoff(Duration.ofMillis(100))
+            .build();
+    try (LedgerIndex index = LedgerIndex.open(dir, LedgerIndex.DEFAULT_REFRESH_INTERVAL, disk);
+        Indexer indexer = Indexer.start(s, index, null)) {
+      RecordMetadata lastAudit = null;
+      for (int i = 0; i < 50; i++) {
+        lastAudit =
+            sendAcked(
+                Topics.AUDIT,
+                t + "/tok",
+                audit(t, "e" + i, T0.plusMillis(i), "alice", "tok:x").build());
+      }
+      RecordMetadata firstNotice =
+          sendAcked(Topics.REVOCATIONS, t + "/r0", revocation(t, "r0", "r0", T0, T0));
+      RecordMetadata committedAudit = lastAudit;
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  committedPast(index, committedAudit)
+                      && committedPast(index, firstNotice)
+                      && eventIds(index, scope).size() == 50);
+
+      disk.fill();
+      for (int i = 50; i < 100; i++) {
+        sendAcked(
+            Topics.AUDIT,
+            t + "/tok",
+            audit(t, "e" + i, T0.plusMillis(i), "alice", "tok:x").build());
+      }
+      sendAcked(Topics.REVOCATIONS, t + "/r1", revocation(t, "r1", "r1", T0, T0));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                IndexerStatus status = indexer.status();
+                return status.state() == IndexerStatus.State.DEGRADED
+                    && String.valueOf(status.lastError()).contains(FullDisk.NO_SPACE);
+              });
+      // It keeps trying while the disk is full, and stays DEGRADED.
+      int refused = disk.refused();
+      await().atMost(Duration.ofSeconds(30)).until(() -> disk.refused() >= refused + 3);
+      assertThat(indexer.status().state()).isEqualTo(IndexerStatus.State.DEGRADED);
+      // Searches answer from what was searchable: at least the committed 50, none twice.
+      assertThat(eventIds(index, scope)).hasSizeGreaterThanOrEqualTo(50).doesNotHaveDuplicates();
+      assertThat(revokedTokens(index, scope)).contains("r0");
+
+      disk.free();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  indexer.status().state() == IndexerStatus.State.RUNNING
+                      && eventIds(index, scope).size() >= 100
+                      && revokedTokens(index, scope).size() == 2);
+      await().atMost(Duration.ofSeconds(10)).until(() -> indexer.status().lag() == 0);
+      index.awaitSearchable();
+      List<String> ids = eventIds(index, scope);
+      assertThat(ids).hasSize(100).doesNotHaveDuplicates();
+      assertThat(revokedTokens(index, scope)).containsExactlyInAnyOrder("r0", "r1");
     }
   }
 }

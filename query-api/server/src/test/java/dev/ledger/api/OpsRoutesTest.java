@@ -83,6 +83,37 @@ class OpsRoutesTest {
   }
 
   @Test
+  void aDegradedCheckMakesHealthDegradedUnlessOneIsDown() {
+    AtomicReference<HealthReport> kafka =
+        new AtomicReference<>(HealthReport.of(State.STARTING, Map.of()));
+    AtomicReference<HealthReport> index =
+        new AtomicReference<>(
+            HealthReport.of(
+                State.DEGRADED,
+                Map.of("last_error", "index write failed: No space left on device")));
+    ApiContext context =
+        new ApiContext(
+            null, null, null, null, List.of(check("kafka", kafka), check("index", index)), null);
+
+    JavalinTest.test(
+        ApiServer.create(ApiSettings.builder().build(), context),
+        (app, client) -> {
+          var degraded = client.get("/health");
+          JsonNode body = ContractJson.mapper().readTree(degraded.body().string());
+          assertThat(degraded.code()).isEqualTo(503);
+          assertThat(body.get("status").asText()).isEqualTo("degraded");
+          assertThat(body.at("/checks/index/status").asText()).isEqualTo("degraded");
+          assertThat(body.at("/checks/index/last_error").asText())
+              .contains("No space left on device");
+
+          kafka.set(HealthReport.of(State.DOWN, Map.of()));
+          var down = client.get("/health");
+          assertThat(ContractJson.mapper().readTree(down.body().string()).get("status").asText())
+              .isEqualTo("down");
+        });
+  }
+
+  @Test
   void aCheckThatThrowsIsReportedDown() {
     HealthCheck broken =
         new HealthCheck() {

@@ -20,10 +20,11 @@ import java.util.Locale;
  * with no OCSF home goes to {@code unmapped} too, among them {@code txn} and {@code acti} (a
  * Transaction Token's transaction and workflow ids).
  *
- * <p>An amendment (a re-judged use) is an event of the same class with {@code metadata.uid} {@code
- * <event_id>/amends/<leaf>} (the original keeps {@code <event_id>}), {@code unmapped.amends}
- * (added, removed, cause, amended_at) and {@code unmapped.amends_event_id}; its violations are the
- * kinds it adds.
+ * <p>{@code metadata.uid} is the event's identity ({@link #uid}), unique across tenants and tokens;
+ * the {@code event_id} alone is {@code unmapped.event_id}. An amendment (a re-judged use) is an
+ * event of the same class with {@code metadata.uid} {@code <uid>/amends/<leaf>} (the original keeps
+ * {@code <uid>}), {@code unmapped.amends} (added, removed, cause, amended_at) and {@code
+ * unmapped.amends_event_id}; its violations are the kinds it adds.
  */
 public final class OcsfMapper {
 
@@ -67,7 +68,7 @@ public final class OcsfMapper {
             + text(record, "token_id"));
     e.set("metadata", metadata(record, committedAt));
     if (amendment) {
-      ((ObjectNode) e.get("metadata")).put("uid", text(record, "event_id") + "/amends/" + leaf);
+      ((ObjectNode) e.get("metadata")).put("uid", uid(record) + "/amends/" + leaf);
     }
     String holder = text(record, "actor");
     // An empty actor object is invalid (OCSF wants one of its parts); API Activity requires one.
@@ -115,12 +116,32 @@ public final class OcsfMapper {
     ObjectNode product = m.putObject("product");
     product.put("name", "ledger");
     product.put("vendor_name", "ledger");
-    m.put("uid", text(record, "event_id"));
+    m.put("uid", uid(record));
     m.put("original_time", text(record, "occurred_at"));
     m.put("logged_time", Instant.parse(committedAt).toEpochMilli());
     putIfPresent(m, "correlation_uid", text(record, "root_id"));
     putIfPresent(m, "tenant_uid", text(record, "tenant"));
     return m;
+  }
+
+  /**
+   * The {@code metadata.uid} of {@code record}'s event: its identity (CONTRACT.md section 1, since
+   * v1.10: tenant, {@code token_id}, {@code event_id}) as {@code <tenant>/<token_id>/<event_id>},
+   * with {@code %} and {@code /} in each part percent-encoded. Ids may contain {@code /}, so
+   * without the encoding token {@code a/b} with event {@code c} and token {@code a} with event
+   * {@code b/c} would share a uid; with it, two events share a uid only when they are the same
+   * event, and an amendment's {@code /amends/<leaf>} suffix cannot be mistaken for a part.
+   */
+  public static String uid(JsonNode record) {
+    return uidPart(text(record, "tenant"))
+        + "/"
+        + uidPart(text(record, "token_id"))
+        + "/"
+        + uidPart(text(record, "event_id"));
+  }
+
+  private static String uidPart(String part) {
+    return String.valueOf(part).replace("%", "%25").replace("/", "%2F");
   }
 
   /**
@@ -148,6 +169,7 @@ public final class OcsfMapper {
     ObjectNode u = JSON.objectNode();
     u.put("tenant", text(record, "tenant"));
     u.put("token_id", text(record, "token_id"));
+    u.put("event_id", text(record, "event_id"));
     u.put("event_type", text(record, "type"));
     putIfPresent(u, "parent_id", text(record, "parent_id"));
     putIfPresent(u, "outcome", text(record, "outcome"));

@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ledger.export.format.AuditRecordJson;
 import dev.ledger.export.log.internal.Layout;
+import dev.ledger.export.log.internal.Writes;
 import dev.ledger.export.sign.Checkpoint;
 import dev.ledger.export.sign.NotaryKey;
 import dev.ledger.schemas.avro.AuditRecord;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -37,8 +40,9 @@ import java.util.TreeMap;
  * nothing twice. A record whose event (tenant, token, event id) the tenant's log already holds is
  * not appended again (an amendment of a record, one with {@code amends}, is a leaf of its own:
  * {@link AuditRecordJson#leafId}). {@link #checkpointsDue} signs checkpoints over committed leaves.
- * Thread-safe (one lock). Readers ({@link LogReader}, exports) need no writer and may run in
- * another process.
+ * After a write error (a full disk), {@link #reopenFromLastCommit} takes the log back to its last
+ * commit, so nothing half-written stays. Thread-safe (one lock). Readers ({@link LogReader},
+ * exports) need no writer and may run in another process.
  */
 public final class IntegrityLog implements Closeable {
 
@@ -50,6 +54,7 @@ public final class IntegrityLog implements Closeable {
   private final Path root;
   private final NotaryKey key;
   private final Clock clock;
+  private final Writes writes;
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final Map<String, TenantWriter> tenants = new HashMap<>();
@@ -58,10 +63,16 @@ public final class IntegrityLog implements Closeable {
   private final Map<String, Instant> lastCheckpointAt = new HashMap<>();
 
   private IntegrityLog(
-      Path root, NotaryKey key, Clock clock, FileChannel lockChannel, FileLock lock) {
+      Path root,
+      NotaryKey key,
+      Clock clock,
+      Writes writes,
+      FileChannel lockChannel,
+      FileLock lock) {
     this.root = root;
     this.key = key;
     this.clock = clock;
+    this.writes = writes;
     this.lockChannel = lockChannel;
     this.lock = lock;
   }
@@ -72,6 +83,15 @@ public final class IntegrityLog implements Closeable {
    * the directory, {@link IOException} if its files cannot be read or are damaged.
    */
   public static IntegrityLog open(Path root, NotaryKey key, Clock clock) throws IOException {
+    return open(root, key, clock, Writes.DIRECT);
+  }
+
+  /**
+   * {@link #open(Path, NotaryKey, Clock)} with every write of the log's files going through {@code
+   * writes}: the seam where tests inject write errors, a full disk for one.
+   */
+  static IntegrityLog open(Path root, NotaryKey key, Clock clock, Writes writes)
+      throws IOException {
     Files.createDirectories(root.resolve(Layout.TENANTS));
     FileChannel lockChannel =
         FileChannel.open(
@@ -86,7 +106,7 @@ public final class IntegrityLog implements Closeable {
       lockChannel.close();
       throw new IllegalStateException("another notary is writing " + root);
     }
-    IntegrityLog log = new IntegrityLog(root, key, clock, lockChannel, lock);
+    IntegrityLog log = new IntegrityLog(root, key, clock, writes, lockChannel, lock);
     try {
       log.loadState();
     } catch (IOException | RuntimeException e) {
@@ -110,7 +130,7 @@ public final class IntegrityLog implements Closeable {
         .forEach(e -> committedSizes.put(e.getKey(), e.getValue().longValue()));
     for (Map.Entry<String, Long> e : committedSizes.entrySet()) {
       Layout.migrateLegacyDir(root, e.getKey());
-      tenants.put(e.getKey(), TenantWriter.open(root, e.getKey(), e.getValue()));
+      tenants.put(e.getKey(), TenantWriter.open(root, e.getKey(), e.getValue(), writes));
     }
   }
 
@@ -145,7 +165,7 @@ public final class IntegrityLog implements Closeable {
     }
     TenantWriter writer = tenants.get(tenant);
     if (writer == null) {
-      writer = TenantWriter.open(root, tenant, 0);
+      writer = TenantWriter.open(root, tenant, 0, writes);
       tenants.put(tenant, writer);
     }
     return writer.append(record, clock.millis());
@@ -153,22 +173,26 @@ public final class IntegrityLog implements Closeable {
 
   /**
    * Makes every appended leaf durable together with {@code consumedOffsets} (partition name, e.g.
-   * {@code ledger.audit-0}, to the next offset to read), which replace the stored ones per key.
+   * {@code ledger.audit-0}, to the next offset to read), which replace the stored ones per key. If
+   * it throws, the committed state stays the previous one, on disk and here: call {@link
+   * #reopenFromLastCommit} before appending again.
    */
   public synchronized void commit(Map<String, Long> consumedOffsets) throws IOException {
+    Map<String, Long> sizes = new TreeMap<>(committedSizes);
     for (TenantWriter writer : tenants.values()) {
       if (writer.dirty()) {
         writer.force();
       }
-      committedSizes.put(writer.tenant(), writer.committedSize());
+      sizes.put(writer.tenant(), writer.committedSize());
     }
-    offsets.putAll(consumedOffsets);
+    Map<String, Long> nextOffsets = new TreeMap<>(offsets);
+    nextOffsets.putAll(consumedOffsets);
     ObjectNode state = JSON.createObjectNode();
     state.put("version", 1);
     ObjectNode o = state.putObject("offsets");
-    offsets.forEach(o::put);
+    nextOffsets.forEach(o::put);
     ObjectNode t = state.putObject("tenants");
-    committedSizes.forEach(t::put);
+    sizes.forEach(t::put);
     Path tmp = root.resolve(Layout.STATE + ".tmp");
     try (FileChannel ch =
         FileChannel.open(
@@ -176,7 +200,9 @@ public final class IntegrityLog implements Closeable {
             StandardOpenOption.CREATE,
             StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING)) {
-      ch.write(java.nio.ByteBuffer.wrap(JSON.writeValueAsBytes(state)));
+      OutputStream out = writes.wrap(tmp, Channels.newOutputStream(ch));
+      out.write(JSON.writeValueAsBytes(state));
+      out.flush();
       ch.force(true);
     }
     Files.move(
@@ -186,6 +212,30 @@ public final class IntegrityLog implements Closeable {
         StandardCopyOption.REPLACE_EXISTING);
     // The new state.json is durable only once the directory entry the rename changed is.
     Layout.syncDirectory(root);
+    committedSizes.putAll(sizes);
+    offsets.putAll(nextOffsets);
+  }
+
+  /**
+   * Takes the log back to its last commit after a write error (a full disk): drops what was
+   * appended since (every tenant's files cut back to their committed size, so no partial line or
+   * leaf stays) and reads the committed state again; {@link #offsets()} are then where to consume
+   * from, so nothing is skipped or appended twice. Throws if the files cannot be cut back or read
+   * yet; calling again later is safe.
+   */
+  public synchronized void reopenFromLastCommit() throws IOException {
+    for (TenantWriter writer : tenants.values()) {
+      try {
+        writer.discard();
+      } catch (IOException e) {
+        // Nothing of it is kept anyway: the open below cuts its files back.
+      }
+    }
+    tenants.clear();
+    committedSizes.clear();
+    offsets.clear();
+    Files.deleteIfExists(root.resolve(Layout.STATE + ".tmp"));
+    loadState();
   }
 
   /** The committed consumer offsets, partition name to next offset. */

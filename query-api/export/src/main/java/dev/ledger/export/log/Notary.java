@@ -6,15 +6,18 @@ import dev.ledger.schemas.avro.AuditRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -40,6 +43,9 @@ import org.slf4j.LoggerFactory;
  * appended. Start with {@link #start}, stop with {@link #close}. Values that are not audit records
  * (or audit records without a tenant or event id) are counted ({@code ledger.notary.undecodable})
  * and skipped: no tenant's log can hold them.
+ *
+ * <p>A write error (a full disk) does not stop it: it retries from the log's last commit with a
+ * growing pause, and {@link #writeFailure()} says so meanwhile (see {@link IntegrityLog}).
  */
 public final class Notary implements AutoCloseable {
 
@@ -59,10 +65,17 @@ public final class Notary implements AutoCloseable {
   private final boolean ownsLog;
   private volatile boolean running = true;
 
+  /** The write error being recovered from, null while the log is written. */
+  private volatile Exception writeFailure;
+
+  /** The pause before the next try after a write error; only the consumer thread uses it. */
+  private long backoff;
+
   private Notary(NotaryConfig config, IntegrityLog log, boolean ownsLog, MeterRegistry registry) {
     this.config = config;
     this.log = log;
     this.ownsLog = ownsLog;
+    this.backoff = config.writeRetryBackoff().toMillis();
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -119,27 +132,91 @@ public final class Notary implements AutoCloseable {
     try {
       assignAndSeek();
       while (running) {
-        ConsumerRecords<byte[], byte[]> batch = consumer.poll(config.pollTimeout());
-        if (!batch.isEmpty()) {
-          Map<String, Long> next = new HashMap<>();
-          for (ConsumerRecord<byte[], byte[]> r : batch) {
-            append(r);
-            next.put(partitionName(r.topic(), r.partition()), r.offset() + 1);
-          }
-          log.commit(next);
+        try {
+          appendBatch();
+        } catch (IOException | UncheckedIOException e) {
+          recoverFrom(e);
         }
-        int signed =
-            log.checkpointsDue(config.checkpointEveryRecords(), config.checkpointInterval()).size();
-        checkpoints.increment(signed);
       }
     } catch (WakeupException e) {
       // close() asked us to stop
-    } catch (IOException | RuntimeException e) {
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
       failure.set(e);
       LOG.error("notary stopped: {}", e.toString(), e);
     } finally {
       consumer.close(Duration.ofSeconds(5));
       stopped.countDown();
+    }
+  }
+
+  /** One poll: appends its records, commits them with their offsets, signs the checkpoints due. */
+  private void appendBatch() throws IOException {
+    ConsumerRecords<byte[], byte[]> batch = consumer.poll(config.pollTimeout());
+    if (!batch.isEmpty()) {
+      Map<String, Long> next = new HashMap<>();
+      for (ConsumerRecord<byte[], byte[]> r : batch) {
+        append(r);
+        next.put(partitionName(r.topic(), r.partition()), r.offset() + 1);
+      }
+      log.commit(next);
+      // Appending and committing work: the next write error starts with a short pause again.
+      backoff = config.writeRetryBackoff().toMillis();
+    }
+    int signed =
+        log.checkpointsDue(config.checkpointEveryRecords(), config.checkpointInterval()).size();
+    checkpoints.increment(signed);
+  }
+
+  /**
+   * After a write error (a full disk): degraded ({@link #writeFailure()}) until the log is back at
+   * its last commit, the consumer at the offsets that commit holds, and a commit has succeeded
+   * again; between tries a pause that doubles, up to {@link NotaryConfig#MAX_WRITE_RETRY_BACKOFF}.
+   * What was appended after the last commit is dropped and consumed again: nothing is skipped,
+   * nothing doubled.
+   */
+  private void recoverFrom(Exception error) throws InterruptedException {
+    Exception last = error;
+    while (running) {
+      writeFailure = last;
+      LOG.warn(
+          "integrity log write failed: {}; exports serve what was committed; retrying in {} ms",
+          last.toString(),
+          backoff);
+      pause(backoff);
+      backoff =
+          Math.min(
+              backoff * 2,
+              Math.max(
+                  NotaryConfig.MAX_WRITE_RETRY_BACKOFF.toMillis(),
+                  config.writeRetryBackoff().toMillis()));
+      if (!running) {
+        return;
+      }
+      try {
+        log.reopenFromLastCommit();
+        seekToCommitted(consumer.assignment());
+        // A commit of nothing new rewrites state.json: it fails while the disk is still full.
+        log.commit(Map.of());
+        writeFailure = null;
+        LOG.info("integrity log writable again, consuming from {}", log.offsets());
+        return;
+      } catch (IOException | UncheckedIOException e) {
+        last = e;
+      }
+    }
+  }
+
+  /** Sleeps {@code millis}, waking early when closed. */
+  private void pause(long millis) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    while (running) {
+      long left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
+      if (left <= 0) {
+        return;
+      }
+      Thread.sleep(Math.min(left, 100));
     }
   }
 
@@ -150,6 +227,16 @@ public final class Notary implements AutoCloseable {
       partitions.add(new TopicPartition(info.topic(), info.partition()));
     }
     consumer.assign(partitions);
+    seekToCommitted(partitions);
+    LOG.info(
+        "notary reading {} partitions of {} from {}",
+        partitions.size(),
+        config.topic(),
+        log.offsets());
+  }
+
+  /** Seeks each partition to the offset the log's last commit holds, else to its beginning. */
+  private void seekToCommitted(Collection<TopicPartition> partitions) {
     Map<String, Long> stored = log.offsets();
     for (TopicPartition tp : partitions) {
       Long offset = stored.get(partitionName(tp.topic(), tp.partition()));
@@ -159,8 +246,6 @@ public final class Notary implements AutoCloseable {
         consumer.seek(tp, offset);
       }
     }
-    LOG.info(
-        "notary reading {} partitions of {} from {}", partitions.size(), config.topic(), stored);
   }
 
   private void append(ConsumerRecord<byte[], byte[]> r) throws IOException {
@@ -204,6 +289,14 @@ public final class Notary implements AutoCloseable {
   /** The key a partition's offset has in the log's state. */
   public static String partitionName(String topic, int partition) {
     return topic + "-" + partition;
+  }
+
+  /**
+   * The write error the notary is recovering from (it retries by itself; exports serve what was
+   * committed meanwhile), null while it writes normally.
+   */
+  public Exception writeFailure() {
+    return writeFailure;
   }
 
   /** The error that stopped the consumer thread, if one did. */

@@ -15,6 +15,9 @@ import java.util.Objects;
  * @param pollTimeout how long one poll waits for records
  * @param consumerOverrides extra Kafka consumer properties (security settings and the like), never
  *     null
+ * @param writeRetryBackoff after a write error (a full disk), the first pause before the notary
+ *     tries again from the log's last commit (positive); each failed try doubles it, up to {@link
+ *     #MAX_WRITE_RETRY_BACKOFF} (or this, if longer)
  */
 public record NotaryConfig(
     String bootstrapServers,
@@ -22,23 +25,54 @@ public record NotaryConfig(
     long checkpointEveryRecords,
     Duration checkpointInterval,
     Duration pollTimeout,
-    Map<String, Object> consumerOverrides) {
+    Map<String, Object> consumerOverrides,
+    Duration writeRetryBackoff) {
+
+  /** The first pause after a write error by default. */
+  public static final Duration DEFAULT_WRITE_RETRY_BACKOFF = Duration.ofSeconds(1);
+
+  /** The longest pause between two tries after a write error. */
+  public static final Duration MAX_WRITE_RETRY_BACKOFF = Duration.ofSeconds(30);
 
   public NotaryConfig {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(checkpointInterval, "checkpointInterval");
     Objects.requireNonNull(pollTimeout, "pollTimeout");
+    Objects.requireNonNull(writeRetryBackoff, "writeRetryBackoff");
     consumerOverrides = Map.copyOf(consumerOverrides);
     if (checkpointEveryRecords < 1
         || checkpointInterval.isNegative()
         || checkpointInterval.isZero()) {
       throw new IllegalArgumentException("checkpoints need a positive record count and interval");
     }
+    if (writeRetryBackoff.isNegative() || writeRetryBackoff.isZero()) {
+      throw new IllegalArgumentException(
+          "writeRetryBackoff must be positive: " + writeRetryBackoff);
+    }
+  }
+
+  /** A config with the default pause after a write error ({@link #DEFAULT_WRITE_RETRY_BACKOFF}). */
+  public NotaryConfig(
+      String bootstrapServers,
+      String topic,
+      long checkpointEveryRecords,
+      Duration checkpointInterval,
+      Duration pollTimeout,
+      Map<String, Object> consumerOverrides) {
+    this(
+        bootstrapServers,
+        topic,
+        checkpointEveryRecords,
+        checkpointInterval,
+        pollTimeout,
+        consumerOverrides,
+        DEFAULT_WRITE_RETRY_BACKOFF);
   }
 
   /**
-   * Defaults: {@code ledger.audit}, a checkpoint every 10,000 records or 10 seconds, 200 ms polls.
+   * Defaults: {@code ledger.audit}, a checkpoint every 10,000 records or 10 seconds, 200 ms polls,
+   * 1 s before the first retry after a write error.
    */
   public static NotaryConfig defaults(String bootstrapServers) {
     return new NotaryConfig(
@@ -52,6 +86,24 @@ public record NotaryConfig(
 
   public NotaryConfig withCheckpoints(long everyRecords, Duration interval) {
     return new NotaryConfig(
-        bootstrapServers, topic, everyRecords, interval, pollTimeout, consumerOverrides);
+        bootstrapServers,
+        topic,
+        everyRecords,
+        interval,
+        pollTimeout,
+        consumerOverrides,
+        writeRetryBackoff);
+  }
+
+  /** This config with {@code backoff} as the first pause after a write error. */
+  public NotaryConfig withWriteRetryBackoff(Duration backoff) {
+    return new NotaryConfig(
+        bootstrapServers,
+        topic,
+        checkpointEveryRecords,
+        checkpointInterval,
+        pollTimeout,
+        consumerOverrides,
+        backoff);
   }
 }

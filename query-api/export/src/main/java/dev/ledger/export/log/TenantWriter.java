@@ -6,6 +6,7 @@ import dev.ledger.export.format.AuditRecordJson;
 import dev.ledger.export.format.LeafData;
 import dev.ledger.export.log.internal.Layout;
 import dev.ledger.export.log.internal.RecentIds;
+import dev.ledger.export.log.internal.Writes;
 import dev.ledger.export.merkle.CompactRange;
 import dev.ledger.export.merkle.Hashes;
 import dev.ledger.export.sign.Checkpoint;
@@ -15,6 +16,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -38,6 +40,7 @@ final class TenantWriter implements Closeable {
 
   private final Path root;
   private final String tenant;
+  private final Writes writes;
   private final Path dir;
   private final FileOutputStream recordsFile;
   private final FileOutputStream indexFile;
@@ -60,9 +63,11 @@ final class TenantWriter implements Closeable {
    */
   static final int DEDUPE_WINDOW = 100_000;
 
-  private TenantWriter(Path root, String tenant, long committedSize) throws IOException {
+  private TenantWriter(Path root, String tenant, long committedSize, Writes writes)
+      throws IOException {
     this.root = root;
     this.tenant = tenant;
+    this.writes = writes;
     this.dir = Layout.tenantDir(root, tenant);
     boolean created = !Files.exists(dir);
     Files.createDirectories(dir);
@@ -80,13 +85,23 @@ final class TenantWriter implements Closeable {
     this.recordsFile = new FileOutputStream(dir.resolve(Layout.RECORDS).toFile(), true);
     this.indexFile = new FileOutputStream(dir.resolve(Layout.INDEX).toFile(), true);
     this.treeFile = new FileOutputStream(dir.resolve(Layout.TREE).toFile(), true);
-    this.records = new BufferedOutputStream(recordsFile, 1 << 16);
-    this.index = new DataOutputStream(new BufferedOutputStream(indexFile, 1 << 14));
-    this.tree = new BufferedOutputStream(treeFile, 1 << 14);
+    this.records = new BufferedOutputStream(through(Layout.RECORDS, recordsFile), 1 << 16);
+    this.index =
+        new DataOutputStream(new BufferedOutputStream(through(Layout.INDEX, indexFile), 1 << 14));
+    this.tree = new BufferedOutputStream(through(Layout.TREE, treeFile), 1 << 14);
   }
 
-  static TenantWriter open(Path root, String tenant, long committedSize) throws IOException {
-    return new TenantWriter(root, tenant, committedSize);
+  /**
+   * Opens the log of {@code tenant} at {@code committedSize} leaves, its files cut back to that
+   * size; every write goes through {@code writes}.
+   */
+  static TenantWriter open(Path root, String tenant, long committedSize, Writes writes)
+      throws IOException {
+    return new TenantWriter(root, tenant, committedSize, writes);
+  }
+
+  private OutputStream through(String name, OutputStream file) {
+    return writes.wrap(dir.resolve(name), file);
   }
 
   /**
@@ -105,7 +120,11 @@ final class TenantWriter implements Closeable {
         throw new IOException(
             "log of " + tenant + " has fewer leaves than its committed " + committed);
       }
-      idx.truncate(committed * Layout.INDEX_ENTRY);
+      if (idx.size() > committed * Layout.INDEX_ENTRY) {
+        idx.truncate(committed * Layout.INDEX_ENTRY);
+        // Durable before anything is appended after it: a crash must not bring the cut part back.
+        idx.force(true);
+      }
       DataInputStream in =
           new DataInputStream(
               new java.io.BufferedInputStream(
@@ -131,7 +150,10 @@ final class TenantWriter implements Closeable {
         throw new IOException(
             file + " of " + tenant + " is shorter than its committed " + length + " bytes");
       }
-      ch.truncate(length);
+      if (ch.size() > length) {
+        ch.truncate(length);
+        ch.force(true);
+      }
     }
   }
 
@@ -268,12 +290,15 @@ final class TenantWriter implements Closeable {
   void addCheckpoint(Checkpoint checkpoint) throws IOException {
     byte[] line =
         (JSON.writeValueAsString(checkpoint.toJson()) + "\n").getBytes(StandardCharsets.UTF_8);
-    Files.write(
-        dir.resolve(Layout.CHECKPOINTS),
-        line,
-        StandardOpenOption.CREATE,
-        StandardOpenOption.APPEND,
-        StandardOpenOption.SYNC);
+    // A line torn by a write error is dropped when the log goes back to its last commit
+    // (keepCommittedCheckpoints), before anything is appended after it.
+    try (FileOutputStream file =
+        new FileOutputStream(dir.resolve(Layout.CHECKPOINTS).toFile(), true)) {
+      OutputStream out = through(Layout.CHECKPOINTS, file);
+      out.write(line);
+      out.flush();
+      file.getChannel().force(false);
+    }
     latest = checkpoint;
   }
 
@@ -291,6 +316,24 @@ final class TenantWriter implements Closeable {
 
   Optional<Checkpoint> latestCheckpoint() {
     return Optional.ofNullable(latest);
+  }
+
+  /**
+   * Closes the files without writing what is still buffered: after a write error the log goes back
+   * to its last commit, and those leaves are read again from Kafka.
+   */
+  void discard() throws IOException {
+    IOException failure = null;
+    for (FileOutputStream file : List.of(recordsFile, indexFile, treeFile)) {
+      try {
+        file.close();
+      } catch (IOException e) {
+        failure = e;
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
   }
 
   @Override

@@ -81,7 +81,8 @@ class ExportFormatsTest {
     assertThat(delegation.path("hops")).hasSize(3);
     assertThat(delegation.path("uid").asText())
         .isEqualTo(issued.path("unmapped").path("token_id").asText());
-    assertThat(issued.path("metadata").path("uid").asText()).isEqualTo("ev-acme-0");
+    assertThat(issued.path("metadata").path("uid").asText()).isEqualTo("acme/tok-0/ev-acme-0");
+    assertThat(issued.path("unmapped").path("event_id").asText()).isEqualTo("ev-acme-0");
     assertThat(issued.path("unmapped").path("leaf_index").asLong()).isZero();
     JsonNode deniedUse = events.get(3);
     assertThat(deniedUse.get("class_uid").asInt()).isEqualTo(6003);
@@ -187,5 +188,35 @@ class ExportFormatsTest {
     assertThat(OcsfMapper.map(without, 7, "2026-11-20T10:00:00Z").path("unmapped").has("txn"))
         .isFalse();
     assertThat(CsvFormat.row(without, 7, "2026-11-20T10:00:00Z", "abc")).contains(",req-3,,,");
+  }
+
+  /**
+   * metadata.uid is the event identity (v1.10), so two events that share an event_id (on another
+   * token, or of another tenant) get two uids, and ids holding slashes cannot collide (v1.12).
+   */
+  @Test
+  void metadataUidIsUniquePerEventIdentity() {
+    ObjectNode record = TestRecords.json("acme", 3);
+    ObjectNode otherToken = record.deepCopy().put("token_id", "tok-other");
+    ObjectNode otherTenant = record.deepCopy().put("tenant", "globex");
+    ObjectNode slashInToken = record.deepCopy().put("token_id", "a/b").put("event_id", "c");
+    ObjectNode slashInEvent = record.deepCopy().put("token_id", "a").put("event_id", "b/c");
+    List<String> uids = new ArrayList<>();
+    for (ObjectNode r : List.of(record, otherToken, otherTenant, slashInToken, slashInEvent)) {
+      ObjectNode ocsf = OcsfMapper.map(r, 7, "2026-11-20T10:00:00Z");
+      assertThat(schema.validate(ocsf)).isEmpty();
+      assertThat(ocsf.path("metadata").path("uid").asText()).isEqualTo(OcsfMapper.uid(r));
+      uids.add(OcsfMapper.uid(r));
+    }
+    assertThat(uids)
+        .containsExactly(
+            "acme/tok-0/ev-acme-3",
+            "acme/tok-other/ev-acme-3",
+            "globex/tok-0/ev-acme-3",
+            "acme/a%2Fb/c",
+            "acme/a/b%2Fc")
+        .doesNotHaveDuplicates();
+    assertThat(OcsfMapper.uid(record.deepCopy().put("event_id", "50%/x")))
+        .isEqualTo("acme/tok-0/50%25%2Fx");
   }
 }

@@ -3,6 +3,8 @@ package dev.ledger.export.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ledger.export.ExportRequest;
 import dev.ledger.export.Exporter;
 import dev.ledger.export.ProgressListener;
@@ -17,10 +19,18 @@ import dev.ledger.testkit.TestKafka;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -51,6 +61,10 @@ class NotaryIT {
   }
 
   private static void produce(String tenant, int from, int to) {
+    produce(Topics.AUDIT.name(), tenant, from, to);
+  }
+
+  private static void produce(String topic, String tenant, int from, int to) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -59,7 +73,7 @@ class NotaryIT {
             p, Topics.AUDIT.keySerde().serializer(), Topics.AUDIT.valueSerde().serializer())) {
       for (int i = from; i < to; i++) {
         AuditRecord r = TestRecords.avro(tenant, i);
-        producer.send(new ProducerRecord<>(Topics.AUDIT.name(), tenant + "/" + r.getTokenId(), r));
+        producer.send(new ProducerRecord<>(topic, tenant + "/" + r.getTokenId(), r));
       }
     }
   }
@@ -146,5 +160,83 @@ class NotaryIT {
     assertThat(report.problems()).isEmpty();
     assertThat(report.records()).isEqualTo(40);
     assertThat(first.treeSize()).isEqualTo(30);
+  }
+
+  /**
+   * A full disk under a running notary (issue 16), by fault injection on the log's write seam
+   * ({@link FullDisk}): it reports the write error and keeps retrying while the disk is full, its
+   * log keeps what was committed, and once there is space it goes on from its last commit by
+   * itself: every record in the log once (none read twice: the duplicate counter stays 0), the
+   * export verifies. On a topic of its own, so that the other test counts only its records.
+   */
+  @Test
+  void aFullDiskDegradesTheNotaryUntilThereIsSpaceThenNothingIsSkippedOrDoubled() throws Exception {
+    String topic = "fulldisk.audit";
+    Properties admin = new Properties();
+    admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    try (Admin a = Admin.create(admin)) {
+      a.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+    }
+    NotaryKey key = NotaryKey.loadOrCreate(data);
+    Path root = data.resolve("integrity");
+    FullDisk disk = new FullDisk();
+    NotaryConfig config =
+        new NotaryConfig(
+            kafka.bootstrapServers(),
+            topic,
+            10,
+            Duration.ofMillis(200),
+            Duration.ofMillis(100),
+            Map.of(),
+            Duration.ofMillis(100));
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    produce(topic, "acme", 0, 30);
+    try (IntegrityLog log = IntegrityLog.open(root, key, Clock.systemUTC(), disk);
+        Notary notary = Notary.start(config, log, registry)) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> log.size("acme") == 30);
+
+      disk.fillAfter(0);
+      produce(topic, "acme", 30, 60);
+      await().atMost(Duration.ofSeconds(30)).until(() -> notary.writeFailure() != null);
+      assertThat(notary.writeFailure()).hasMessageContaining(FullDisk.NO_SPACE);
+      int refused = disk.refused();
+      await().atMost(Duration.ofSeconds(30)).until(() -> disk.refused() >= refused + 3);
+      assertThat(notary.writeFailure()).as("still retrying").isNotNull();
+      assertThat(notary.failure()).isNull();
+      assertThat(notary.isRunning()).isTrue();
+      assertThat(log.size("acme")).isEqualTo(30);
+
+      disk.free();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  notary.writeFailure() == null
+                      && log.size("acme") == 60
+                      && log.latestCheckpoint("acme").map(Checkpoint::treeSize).orElse(0L) == 60);
+      assertThat(registry.counter("ledger.notary.duplicates").count()).isZero();
+    }
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    new Exporter(root)
+        .prepare(ExportRequest.parse("acme", null, null, "ndjson", null))
+        .writeTo(out, ProgressListener.NONE);
+    VerificationReport report =
+        Verifier.verify(
+            new ByteArrayInputStream(out.toByteArray()),
+            key.publicKey(),
+            null,
+            ProgressListener.NONE);
+    assertThat(report.problems()).isEmpty();
+    assertThat(report.records()).isEqualTo(60);
+    ObjectMapper json = new ObjectMapper();
+    Set<String> ids = new HashSet<>();
+    for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+      JsonNode id = json.readTree(line).path("record").path("event_id");
+      if (!id.isMissingNode()) {
+        ids.add(id.asText());
+      }
+    }
+    assertThat(ids).hasSize(60);
   }
 }

@@ -47,6 +47,12 @@ public final class AdaptiveReopener implements Closeable {
   /** Guarded by {@link #lock}: the highest generation a caller waits for. */
   private long waitingGen;
 
+  /** Guarded by {@link #lock}: reopens failed so far; a waiter returns when it grows. */
+  private long failedReopens;
+
+  /** The error of the last reopen when it failed, null once one succeeded. */
+  private volatile Exception failure;
+
   private volatile long searchingGen;
   private volatile long intervalNanos;
   private volatile boolean closed;
@@ -83,19 +89,22 @@ public final class AdaptiveReopener implements Closeable {
 
   /**
    * Blocks until everything written up to generation {@code gen} is searchable, starting a reopen
-   * at once; false after {@code maxMillis} or once closed.
+   * at once; false after {@code maxMillis}, once closed, or as soon as a reopen fails (see {@link
+   * #failure()}: a write error, such as a full disk, would otherwise keep the caller waiting in
+   * vain).
    */
   public boolean waitForGeneration(long gen, long maxMillis) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMillis);
     lock.lock();
     try {
+      long failedBefore = failedReopens;
       if (gen > waitingGen) {
         waitingGen = gen;
         wake.signal();
       }
       while (searchingGen < gen) {
         long left = deadline - System.nanoTime();
-        if (left <= 0 || closed) {
+        if (left <= 0 || closed || failedReopens != failedBefore) {
           return false;
         }
         reopened.awaitNanos(left);
@@ -104,6 +113,14 @@ public final class AdaptiveReopener implements Closeable {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * The error of the last reopen if it failed (the writer failed or closed, for one on a full
+   * disk), null once a reopen succeeded.
+   */
+  public Exception failure() {
+    return failure;
   }
 
   @Override
@@ -137,8 +154,16 @@ public final class AdaptiveReopener implements Closeable {
       try {
         searchers.maybeRefreshBlocking();
       } catch (IOException | RuntimeException e) {
-        // The writer is closing or failed; the next turn (or close) decides. Waiters time out.
+        // The writer is closing or failed; the next turn (or close) decides. Waiters are told.
         log.warn("near-real-time reopen failed: {}", e.toString());
+        failure = e;
+        lock.lock();
+        try {
+          failedReopens++;
+          reopened.signalAll();
+        } finally {
+          lock.unlock();
+        }
         if (!await(maxNanos, false)) {
           return;
         }
@@ -150,6 +175,7 @@ public final class AdaptiveReopener implements Closeable {
         windowGen = gen;
         windowAt = at;
       }
+      failure = null;
       lock.lock();
       try {
         searchingGen = gen;

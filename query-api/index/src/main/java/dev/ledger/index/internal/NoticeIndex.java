@@ -5,7 +5,9 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
@@ -27,7 +29,9 @@ import org.apache.lucene.store.FSDirectory;
  * index keeps the other topics'), so each index resumes exactly where its own committed documents
  * end, and the revocation sequence epoch. A sequence is {@code epoch << 40 | counter}; each open
  * starts a new epoch (committed at once), so sequences handed out before a crash are never handed
- * out again to other notices. Not thread-safe for writers beyond {@link #put}, which is.
+ * out again to other notices. After a write error, {@link #reopenFromLastCommit} goes back to the
+ * last commit in the same epoch and the counter goes on: a notice read again gets a new, higher
+ * sequence. Not thread-safe for writers beyond {@link #put}, which is.
  */
 public final class NoticeIndex implements Closeable {
 
@@ -40,13 +44,11 @@ public final class NoticeIndex implements Closeable {
   private static final int SEQUENCE_BITS = 40;
 
   private final Directory directory;
-  private final IndexWriter writer;
-  private final SearcherManager searchers;
+  private final LiveWriter live;
   private final Map<String, String> commitData;
   private final boolean created;
   private final long sequenceBase;
   private long sequenceCounter;
-  private volatile AdaptiveReopener reopener;
 
   private NoticeIndex(
       Directory directory,
@@ -57,14 +59,12 @@ public final class NoticeIndex implements Closeable {
       Duration maxRefresh)
       throws IOException {
     this.directory = directory;
-    this.writer = writer;
     this.commitData = commitData;
     this.created = created;
     this.sequenceBase = CommitData.epoch(commitData) << SEQUENCE_BITS;
-    this.searchers = new SearcherManager(writer, null);
-    this.reopener =
-        new AdaptiveReopener(
-            writer, searchers, refresh, maxRefresh, "ledger-index-notices-refresh");
+    this.live =
+        new LiveWriter(
+            directory, writer, RAM_BUFFER_MB, refresh, maxRefresh, "ledger-index-notices-refresh");
   }
 
   /**
@@ -73,7 +73,21 @@ public final class NoticeIndex implements Closeable {
    */
   public static NoticeIndex open(
       Path indexDir, long mainEpoch, Duration refresh, Duration maxRefresh) throws IOException {
-    Directory directory = FSDirectory.open(indexDir.resolve(SUBDIRECTORY));
+    return open(indexDir, mainEpoch, refresh, maxRefresh, UnaryOperator.identity());
+  }
+
+  /**
+   * {@link #open(Path, long, Duration, Duration)} with the directory wrapped by {@code wrap} (tests
+   * inject write errors there).
+   */
+  public static NoticeIndex open(
+      Path indexDir,
+      long mainEpoch,
+      Duration refresh,
+      Duration maxRefresh,
+      UnaryOperator<Directory> wrap)
+      throws IOException {
+    Directory directory = wrap.apply(FSDirectory.open(indexDir.resolve(SUBDIRECTORY)));
     boolean created;
     try {
       created = !DirectoryReader.indexExists(directory);
@@ -82,10 +96,16 @@ public final class NoticeIndex implements Closeable {
       throw e;
     }
     IndexWriter writer = Writers.open(directory, RAM_BUFFER_MB);
-    Map<String, String> data = Writers.commitData(writer);
-    CommitData.putEpoch(data, Math.max(CommitData.epoch(data), mainEpoch) + 1);
-    Writers.commit(writer, data);
-    return new NoticeIndex(directory, writer, data, created, refresh, maxRefresh);
+    try {
+      Map<String, String> data = Writers.commitData(writer);
+      CommitData.putEpoch(data, Math.max(CommitData.epoch(data), mainEpoch) + 1);
+      Writers.commit(writer, data);
+      return new NoticeIndex(directory, writer, data, created, refresh, maxRefresh);
+    } catch (IOException | RuntimeException e) {
+      writer.rollback();
+      directory.close();
+      throw e;
+    }
   }
 
   /** True when this open created the index (no notice was indexed apart before). */
@@ -94,7 +114,7 @@ public final class NoticeIndex implements Closeable {
   }
 
   /** The epoch of this open's sequences. */
-  public long epoch() {
+  public synchronized long epoch() {
     return CommitData.epoch(commitData);
   }
 
@@ -105,36 +125,50 @@ public final class NoticeIndex implements Closeable {
   public synchronized long put(
       String tenant, String tokenId, RevocationNotice notice, byte[] encoded) throws IOException {
     long sequence = sequenceBase | ++sequenceCounter;
-    writer.updateDocument(
-        Documents.revocationTerm(tenant, tokenId),
-        Documents.revocation(tenant, tokenId, notice, encoded, sequence));
+    live.writer()
+        .updateDocument(
+            Documents.revocationTerm(tenant, tokenId),
+            Documents.revocation(tenant, tokenId, notice, encoded, sequence));
     return sequence;
   }
 
+  /** The current searchers (others after {@link #reopenFromLastCommit}). */
   public SearcherManager searchers() {
-    return searchers;
+    return live.searchers();
+  }
+
+  /** Acquires a searcher that a {@link #reopenFromLastCommit} meanwhile does not spoil. */
+  public LiveWriter.Acquired acquire() throws IOException {
+    return live.acquire();
   }
 
   /**
    * Blocks until every notice written before this call is searchable (a reopen at once); false
-   * after {@code maxMillis}.
+   * after {@code maxMillis} or when the reopen failed ({@link #throwIfFailed} says why).
    */
   public boolean awaitSearchable(long maxMillis) throws InterruptedException {
-    return reopener.waitForGeneration(writer.getMaxCompletedSequenceNumber(), maxMillis);
+    return live.awaitSearchable(maxMillis);
+  }
+
+  /** Throws when a write error stopped the writer or its last reopen (see {@link LiveWriter}). */
+  public void throwIfFailed() throws IOException {
+    live.throwIfFailed();
   }
 
   /** Live and tombstoned notices. */
   public long documentCount() {
-    return writer.getDocStats().numDocs;
+    return live.documentCount();
   }
 
   /**
    * Makes every notice written durable with {@code positions}, which name ledger.revocations
-   * partitions only.
+   * partitions only. The positions kept in memory change only once the commit succeeded.
    */
   public synchronized void commit(Map<TopicPartition, Long> positions) throws IOException {
-    CommitData.putOffsets(commitData, positions);
-    Writers.commit(writer, commitData);
+    Map<String, String> next = new HashMap<>(commitData);
+    CommitData.putOffsets(next, positions);
+    live.commit(next);
+    commitData.putAll(next);
   }
 
   /** The positions of the last commit. */
@@ -142,17 +176,23 @@ public final class NoticeIndex implements Closeable {
     return CommitData.offsets(commitData);
   }
 
+  /**
+   * Drops every notice written since the last commit and writes on from that commit with a new
+   * writer (see {@link LiveWriter#reopenFromLastCommit}); the positions are that commit's again.
+   */
+  public synchronized void reopenFromLastCommit() throws IOException {
+    Map<String, String> last = live.reopenFromLastCommit();
+    commitData.clear();
+    commitData.putAll(last);
+  }
+
   /** Restarts the scheduled reopens with a new idle interval. */
   public void refreshInterval(Duration refresh, Duration maxRefresh) {
-    AdaptiveReopener old = reopener;
-    reopener =
-        new AdaptiveReopener(
-            writer, searchers, refresh, maxRefresh, "ledger-index-notices-refresh");
-    old.close();
+    live.refreshInterval(refresh, maxRefresh);
   }
 
   public void addRefreshListener(ReferenceManager.RefreshListener listener) {
-    searchers.addListener(listener);
+    live.addRefreshListener(listener);
   }
 
   /**
@@ -160,15 +200,11 @@ public final class NoticeIndex implements Closeable {
    * does not hold.
    */
   public void close(boolean commit) throws IOException {
-    reopener.close();
-    searchers.close();
-    if (commit) {
-      writer.commit();
-      writer.close();
-    } else {
-      writer.rollback();
+    try {
+      live.close(commit);
+    } finally {
+      directory.close();
     }
-    directory.close();
   }
 
   /** Closes without committing (what the last commit does not hold is dropped). */

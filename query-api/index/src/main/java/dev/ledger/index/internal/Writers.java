@@ -22,6 +22,20 @@ public final class Writers {
    * the directory is closed if the writer cannot be opened.
    */
   public static IndexWriter open(Directory directory, double ramBufferMb) throws IOException {
+    try {
+      return reopen(directory, ramBufferMb);
+    } catch (IOException | RuntimeException e) {
+      directory.close();
+      throw e;
+    }
+  }
+
+  /**
+   * A new writer on {@code directory} from its last commit, as {@link #open}, but the directory
+   * stays open if it fails: after a write error closed the previous writer, the caller tries again
+   * later on the same directory.
+   */
+  public static IndexWriter reopen(Directory directory, double ramBufferMb) throws IOException {
     TieredMergePolicy merges = new TieredMergePolicy();
     // 16 segments per tier instead of 8: under sustained appends each byte is rewritten by fewer
     // merges; a search visits a few more segments, which the index sort keeps cheap.
@@ -44,12 +58,7 @@ public final class Writers {
             .setUseCompoundFile(false)
             // The index decides itself whether uncommitted documents may be committed on close.
             .setCommitOnClose(false);
-    try {
-      return new IndexWriter(directory, config);
-    } catch (IOException | RuntimeException e) {
-      directory.close();
-      throw e;
-    }
+    return new IndexWriter(directory, config);
   }
 
   /** The user data of the writer's last commit (empty for a new index). */

@@ -13,10 +13,18 @@ import java.util.Objects;
  *     order kept)
  */
 public record HealthReport(State state, Map<String, Object> detail) {
-  /** The three states of CONTRACT.md's {@code /health}. */
+  /**
+   * The states of CONTRACT.md's {@code /health}, from best to worst (the worst check decides the
+   * answer).
+   */
   public enum State {
     UP,
     STARTING,
+    /**
+     * Serving, but a part cannot write (a full disk, say) and retries by itself: answers come from
+     * what was written before, and nothing new is added until it recovers.
+     */
+    DEGRADED,
     DOWN
   }
 

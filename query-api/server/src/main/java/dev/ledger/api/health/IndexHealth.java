@@ -8,9 +8,10 @@ import java.util.Objects;
 
 /**
  * Health of the indexer: UP when it runs and its lag behind the output topics is at most {@code
- * maxLag} records, STARTING while it starts or catches up, DOWN when it failed or was closed.
- * Detail: {@code state}, {@code lag}, {@code documents_indexed} and {@code last_error} when there
- * is one.
+ * maxLag} records, STARTING while it starts or catches up, DEGRADED while writes to the index fail
+ * (a full disk: searches answer from what was indexed, it retries by itself), DOWN when it failed
+ * or was closed. Detail: {@code state}, {@code lag}, {@code documents_indexed} and {@code
+ * last_error} when there is one.
  */
 public final class IndexHealth implements HealthCheck {
   /** Lag, in records, under which a running indexer counts as caught up. */
@@ -65,10 +66,17 @@ public final class IndexHealth implements HealthCheck {
           case RUNNING ->
               status.lag() <= maxLag ? HealthReport.State.UP : HealthReport.State.STARTING;
           case STARTING -> HealthReport.State.STARTING;
+          case DEGRADED -> HealthReport.State.DEGRADED;
           case FAILED, CLOSED -> HealthReport.State.DOWN;
         };
     if (state == HealthReport.State.STARTING && status.state() == IndexerStatus.State.RUNNING) {
       detail.put("reason", "catching up: lag " + status.lag() + " > " + maxLag);
+    }
+    if (state == HealthReport.State.DEGRADED) {
+      detail.put(
+          "reason",
+          "index writes fail (last_error); searches answer from what was indexed before, and the"
+              + " indexer retries from its last commit until a write succeeds");
     }
     return HealthReport.of(state, detail);
   }

@@ -41,4 +41,22 @@ class IndexHealthTest {
                 .state())
         .isEqualTo(State.DOWN);
   }
+
+  @Test
+  void failingWritesAreDegradedWithTheirReason() {
+    HealthReport degraded =
+        IndexHealth.report(
+            new IndexerStatus(
+                IndexerStatus.State.DEGRADED,
+                0,
+                "index write failed: java.io.IOException: No space left on device",
+                7),
+            10);
+    assertThat(degraded.state()).isEqualTo(State.DEGRADED);
+    assertThat(degraded.detail())
+        .containsEntry("state", "degraded")
+        .containsEntry(
+            "last_error", "index write failed: java.io.IOException: No space left on device");
+    assertThat((String) degraded.detail().get("reason")).contains("retries");
+  }
 }

@@ -13,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /health}: {@code {"status": "up"|"starting"|"down", "checks": {name: {"status",
- * ...detail}}}}, 200 only when every check is up. The worst check decides: any down is down, else
- * any starting is starting.
+ * {@code GET /health}: {@code {"status": "up"|"starting"|"degraded"|"down", "checks": {name:
+ * {"status", ...detail}}}}, 200 only when every check is up. The worst check decides: any down is
+ * down, else any degraded is degraded, else any starting is starting.
  */
 public final class HealthRoute {
   private static final Logger LOG = LoggerFactory.getLogger(HealthRoute.class);
