@@ -211,6 +211,21 @@ public enum ConfigKey {
       Type.DURATION,
       "30d",
       "an enabled SSF stream whose receiver makes no call (and accepts no push) this long is paused and sent stream-updated (the streams' inactivity_timeout; 0s = never)"),
+  SSF_STREAMS_PER_RECEIVER(
+      "ssf.streams.per.receiver",
+      Type.POSITIVE_INT,
+      "100",
+      "most SSF streams one receiver (credential) may have; creating one more is 409 (1 = one stream per receiver, SSF 1.0 section 8.1.1.1)"),
+  SSF_SESSION_TIMEOUT(
+      "ssf.session.timeout",
+      Type.DURATION,
+      "10s",
+      "with several API instances, how long one that dies keeps pushing rights to its SSF streams before another takes them over (one that stops hands them over at once)"),
+  SSF_PUSH_TRUST(
+      "ssf.push.trust",
+      Type.STRING,
+      "",
+      "PEM file of certificates SSF push delivery trusts besides the JVM's default authorities: a private CA's, or a receiver's self-signed one (empty = the default ones only)"),
   LIMITS_EVENT_ID_LENGTH("limits.event.id.length", Type.POSITIVE_INT, "128", "longest event_id"),
   LIMITS_TOKEN_ID_LENGTH(
       "limits.token.id.length", Type.POSITIVE_INT, "256", "longest token_id and parent_token_id"),

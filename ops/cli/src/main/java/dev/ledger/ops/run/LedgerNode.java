@@ -371,6 +371,12 @@ public final class LedgerNode implements AutoCloseable {
               java.time.Duration.ofMillis(200), config.duration(ConfigKey.SSF_PUSH_MAX_BACKOFF))
           .minVerificationInterval(config.duration(ConfigKey.SSF_MIN_VERIFICATION_INTERVAL))
           .inactivityTimeout(config.duration(ConfigKey.SSF_INACTIVITY_TIMEOUT))
+          .maxStreamsPerReceiver(config.integer(ConfigKey.SSF_STREAMS_PER_RECEIVER))
+          .sessionTimeout(config.duration(ConfigKey.SSF_SESSION_TIMEOUT))
+          .pushTrust(
+              config.optional(ConfigKey.SSF_PUSH_TRUST) == null
+                  ? null
+                  : java.nio.file.Path.of(config.optional(ConfigKey.SSF_PUSH_TRUST)))
           .build();
     } catch (IllegalArgumentException e) {
       throw new dev.ledger.ops.config.ConfigException(e.getMessage());

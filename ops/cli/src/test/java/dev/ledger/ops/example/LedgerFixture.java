@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The whole ledger in-process as {@code ./ledger up} runs it, plus the HTTP calls the example tests
@@ -56,6 +57,14 @@ final class LedgerFixture implements AutoCloseable {
    * @param extra settings beyond the fixture's own (which they override)
    */
   static LedgerFixture start(Path data, Map<String, String> extra) throws Exception {
+    return start(data, extra, EnumSet.allOf(LedgerNode.Role.class));
+  }
+
+  /**
+   * @param roles what the node runs; the API role is needed (the fixture talks to its HTTP API)
+   */
+  static LedgerFixture start(Path data, Map<String, String> extra, Set<LedgerNode.Role> roles)
+      throws Exception {
     Map<String, String> settings =
         new java.util.HashMap<>(
             Map.of(
@@ -78,10 +87,7 @@ final class LedgerFixture implements AutoCloseable {
     }
     LedgerConfig config = LedgerConfig.defaults(settings);
     LedgerNode node =
-        LedgerNode.start(
-            config,
-            EnumSet.allOf(LedgerNode.Role.class),
-            new PrintStream(OutputStream.nullOutputStream()));
+        LedgerNode.start(config, roles, new PrintStream(OutputStream.nullOutputStream()));
     return new LedgerFixture(node, Files.readString(data.resolve("admin.key")).strip(), true);
   }
 
@@ -174,6 +180,26 @@ final class LedgerFixture implements AutoCloseable {
             .timeout(Duration.ofSeconds(10))
             .build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Waits until this node's index answers for the token with its chain resolved up to {@code
+   * rootId}: a child that arrives before its parent is indexed first as pending, with no root and
+   * so no issuer to name yet.
+   */
+  void awaitResolved(String tokenId, String rootId) throws Exception {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (true) {
+      HttpResponse<String> answer = ledgerGet("/v1/tokens/" + tokenId + "?tenant=" + TENANT);
+      if (answer.statusCode() == 200
+          && rootId.equals(JSON.readTree(answer.body()).path("root_id").asText())) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("token " + tokenId + " not indexed with root " + rootId);
+      }
+      Thread.sleep(100);
+    }
   }
 
   /** The audit records of one token. */

@@ -246,10 +246,8 @@ class SsfTransmitterIT {
       // A 3-hop chain revoked at the root: three session-revoked SETs, one txn, each token its own
       // subject.
       List<String> chain = ledger.postChain("ssf", 2);
-      awaitResolved(
-          ledger,
-          chain.get(2),
-          chain.get(0)); // the ledger knows the chain, and so each token's issuer
+      // The ledger knows the chain, and so each token's issuer.
+      ledger.awaitResolved(chain.get(2), chain.get(0));
       ledger.revoke(chain.get(0));
       Map<String, JWTClaimsSet> cascade = pollUntil(rx, poll, aud, 3, List.copyOf(got.keySet()));
       assertThat(cascade.values().stream().map(c -> c.getClaim("txn")).distinct()).hasSize(1);
@@ -463,9 +461,9 @@ class SsfTransmitterIT {
       List<String> chainA = ledger.postChain("sub-a", 1);
       List<String> chainB = ledger.postChain("sub-b", 0);
       List<String> chainD = ledger.postChain("sub-d", 0);
-      awaitResolved(ledger, chainA.get(1), chainA.get(0));
-      awaitResolved(ledger, chainB.get(0), chainB.get(0));
-      awaitResolved(ledger, chainD.get(0), chainD.get(0));
+      ledger.awaitResolved(chainA.get(1), chainA.get(0));
+      ledger.awaitResolved(chainB.get(0), chainB.get(0));
+      ledger.awaitResolved(chainD.get(0), chainD.get(0));
       for (Map<String, Object> subject :
           List.<Map<String, Object>>of(
               Map.of("format", "jwt_id", "iss", ISSUER, "jti", chainA.get(0)),
@@ -616,27 +614,6 @@ class SsfTransmitterIT {
   private static void awaitHealthy(LedgerFixture ledger) throws Exception {
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (ledger.ledgerGet("/health").statusCode() != 200 && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
-  }
-
-  /**
-   * Waits until the index answers for the token with its chain resolved up to {@code rootId}: a
-   * child that arrives before its parent is indexed first as pending, with no root and so no issuer
-   * to name yet.
-   */
-  private static void awaitResolved(LedgerFixture ledger, String tokenId, String rootId)
-      throws Exception {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (true) {
-      var answer = ledger.ledgerGet("/v1/tokens/" + tokenId + "?tenant=" + LedgerFixture.TENANT);
-      if (answer.statusCode() == 200
-          && rootId.equals(SsfReceiver.JSON.readTree(answer.body()).path("root_id").asText())) {
-        return;
-      }
-      assertThat(System.nanoTime())
-          .as("token %s indexed with root %s", tokenId, rootId)
-          .isLessThan(deadline);
       Thread.sleep(100);
     }
   }

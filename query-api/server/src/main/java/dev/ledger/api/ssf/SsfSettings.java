@@ -32,6 +32,10 @@ import java.util.function.Supplier;
  * @param inactivityTimeout an enabled stream whose receiver shows no activity this long is paused
  *     and sent a {@code stream-updated} SET (the configuration's {@code inactivity_timeout}); zero
  *     for never
+ * @param sessionTimeout with several API instances, how long one that dies (stops without leaving)
+ *     keeps the streams it transmits before another takes them over
+ * @param pushTrust a PEM file of certificates push delivery trusts besides the JVM's default
+ *     authorities (a private CA, a receiver's self-signed certificate), or null
  */
 public record SsfSettings(
     Path keyDir,
@@ -44,7 +48,9 @@ public record SsfSettings(
     int maxStreamsPerReceiver,
     Duration maxLongPoll,
     Duration minVerificationInterval,
-    Duration inactivityTimeout) {
+    Duration inactivityTimeout,
+    Duration sessionTimeout,
+    Path pushTrust) {
 
   public static Builder builder(Path keyDir) {
     return new Builder(keyDir);
@@ -71,6 +77,8 @@ public record SsfSettings(
     private Duration maxLongPoll = Duration.ofSeconds(25);
     private Duration minVerificationInterval = Duration.ofSeconds(10);
     private Duration inactivityTimeout = Duration.ofDays(30);
+    private Duration sessionTimeout = Duration.ofSeconds(10);
+    private Path pushTrust;
 
     private Builder(Path keyDir) {
       this.keyDir = keyDir;
@@ -126,6 +134,19 @@ public record SsfSettings(
       return this;
     }
 
+    public Builder sessionTimeout(Duration value) {
+      this.sessionTimeout = value;
+      return this;
+    }
+
+    /**
+     * @param pem certificates push delivery trusts besides the default ones; null for none
+     */
+    public Builder pushTrust(Path pem) {
+      this.pushTrust = pem;
+      return this;
+    }
+
     /**
      * @throws IllegalArgumentException listing every invalid value
      */
@@ -145,6 +166,7 @@ public record SsfSettings(
       positive(problems, "pushMaxBackoff", pushMaxBackoff);
       positive(problems, "pushTimeout", pushTimeout);
       positive(problems, "maxLongPoll", maxLongPoll);
+      positive(problems, "sessionTimeout", sessionTimeout);
       wholeSeconds(problems, "minVerificationInterval", minVerificationInterval);
       wholeSeconds(problems, "inactivityTimeout", inactivityTimeout);
       if (pushMinBackoff != null
@@ -169,7 +191,9 @@ public record SsfSettings(
           maxStreamsPerReceiver,
           maxLongPoll,
           minVerificationInterval,
-          inactivityTimeout);
+          inactivityTimeout,
+          sessionTimeout,
+          pushTrust);
     }
 
     /** Zero or more whole seconds: the stream configuration states them as integer seconds. */

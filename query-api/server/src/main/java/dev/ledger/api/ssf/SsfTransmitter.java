@@ -7,6 +7,7 @@ import dev.ledger.api.ssf.internal.SetFactory;
 import dev.ledger.api.ssf.internal.SigningKey;
 import dev.ledger.api.ssf.internal.StreamConfig;
 import dev.ledger.api.ssf.internal.StreamStore;
+import dev.ledger.api.tls.ClientTrust;
 import dev.ledger.index.LedgerIndex;
 import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.avro.Hop;
@@ -20,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,11 @@ import org.slf4j.LoggerFactory;
  *     ssf.startPushing();
  * }
  * }</pre>
+ *
+ * <p>Several instances may run on one Kafka cluster: each serves every stream (polls included), and
+ * one at a time pushes each stream and pauses it for inactivity, as the consumer group {@code
+ * ledger.ssf.transmitters} assigns the stream's partition of {@code ledger.ssf.streams}. They must
+ * share the signing key file.
  */
 public final class SsfTransmitter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SsfTransmitter.class);
@@ -64,12 +71,15 @@ public final class SsfTransmitter implements AutoCloseable {
   }
 
   /**
-   * Pauses every enabled stream whose receiver has been inactive for the inactivity timeout and
-   * tells it so with a {@code stream-updated} SET (SSF 1.0 section 8.1.5: a transmitter-side change
-   * from enabled).
+   * Pauses every enabled stream this instance transmits whose receiver has been inactive (at every
+   * instance) for the inactivity timeout, and tells it so with a {@code stream-updated} SET (SSF
+   * 1.0 section 8.1.5: a transmitter-side change from enabled).
    */
   private void pauseIdle() {
     for (StreamConfig stream : deliveries.activity().idle(store.all())) {
+      if (!deliveries.transmits(stream.streamId())) {
+        continue; // another instance judges it
+      }
       try {
         StreamConfig paused =
             stream.withStatus(
@@ -93,7 +103,8 @@ public final class SsfTransmitter implements AutoCloseable {
    * @param kafka client settings of the ledger's cluster (bootstrap servers, login)
    * @param index where a revoked token's issuer and chain are looked up; null to send what the
    *     notice says
-   * @throws UncheckedIOException when the key cannot be read or created
+   * @throws UncheckedIOException when the key cannot be read or created, or the push trust file
+   *     cannot be read
    */
   public static SsfTransmitter start(
       SsfSettings settings, Map<String, Object> kafka, LedgerIndex index) {
@@ -104,18 +115,30 @@ public final class SsfTransmitter implements AutoCloseable {
       throw new UncheckedIOException(
           "cannot load or create the SSF signing key in " + settings.keyDir(), e);
     }
+    SSLContext pushTls;
+    try {
+      pushTls = ClientTrust.context(settings.pushTrust());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the SSF push trust: " + e.getMessage(), e);
+    }
     Deliveries deliveries =
         new Deliveries(
             kafka,
             settings,
             new SetFactory(key),
-            (tenant, tokenId) -> lineage(index, tenant, tokenId));
+            (tenant, tokenId) -> lineage(index, tenant, tokenId),
+            pushTls);
+    StreamStore store = null;
     try {
-      StreamStore store =
-          StreamStore.start(kafka, Topics.SSF_STREAMS, deliveries::changed, Duration.ofSeconds(60));
+      store = StreamStore.start(kafka, Topics.SSF_STREAMS, deliveries, Duration.ofSeconds(60));
+      deliveries.attach(store);
+      deliveries.startOwnership(Topics.SSF_STREAMS.name(), settings.sessionTimeout());
       return new SsfTransmitter(settings, key, deliveries, store);
     } catch (RuntimeException e) {
       deliveries.close();
+      if (store != null) {
+        store.close();
+      }
       throw e;
     }
   }
@@ -174,7 +197,9 @@ public final class SsfTransmitter implements AutoCloseable {
   @Override
   public void close() {
     idleCheck.shutdownNow();
-    store.close();
+    // Pushes in flight finish, then the instance leaves the ownership group: another instance takes
+    // its streams over at once, and sends none of what this one delivered.
     deliveries.close();
+    store.close();
   }
 }

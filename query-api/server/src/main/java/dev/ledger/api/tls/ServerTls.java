@@ -27,14 +27,20 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Null;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -71,7 +77,8 @@ public record ServerTls(KeyStore keyStore, char[] password) {
   /**
    * Loads a configured certificate: a PKCS12 file ({@code .p12}, {@code .pfx}) with its password,
    * or a PEM file with the certificate chain (server certificate first) and an unencrypted PEM
-   * private key (PKCS#8 {@code BEGIN PRIVATE KEY}, or PKCS#1 {@code BEGIN RSA PRIVATE KEY}).
+   * private key (PKCS#8 {@code BEGIN PRIVATE KEY}, PKCS#1 {@code BEGIN RSA PRIVATE KEY}, or SEC1
+   * {@code BEGIN EC PRIVATE KEY}, with or without its {@code EC PARAMETERS} block).
    *
    * @param key the PEM private key file; null for PKCS12 (or a PEM file holding both)
    * @param password the PKCS12 password; ignored for PEM
@@ -95,7 +102,7 @@ public record ServerTls(KeyStore keyStore, char[] password) {
       if (chain.isEmpty()) {
         throw new IOException(certificate + " holds no PEM certificate");
       }
-      PrivateKey privateKey = privateKey(key == null ? certificate : key);
+      PrivateKey privateKey = privateKey(key == null ? certificate : key, chain.getFirst());
       char[] pw = new char[0];
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
@@ -211,8 +218,7 @@ public record ServerTls(KeyStore keyStore, char[] password) {
     return false;
   }
 
-  private static List<X509Certificate> certificates(Path pem)
-      throws IOException, GeneralSecurityException {
+  static List<X509Certificate> certificates(Path pem) throws IOException, GeneralSecurityException {
     List<X509Certificate> chain = new ArrayList<>();
     JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
     try (Reader reader = Files.newBufferedReader(pem, StandardCharsets.US_ASCII);
@@ -226,19 +232,51 @@ public record ServerTls(KeyStore keyStore, char[] password) {
     return chain;
   }
 
-  private static PrivateKey privateKey(Path pem) throws IOException {
+  private static PrivateKey privateKey(Path pem, X509Certificate certificate) throws IOException {
     try (Reader reader = Files.newBufferedReader(pem, StandardCharsets.US_ASCII);
         PEMParser parser = new PEMParser(reader)) {
       JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+      ASN1ObjectIdentifier curve = null;
       for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
+        if (o instanceof ASN1ObjectIdentifier named) {
+          curve = named; // an EC PARAMETERS block
+        }
         if (o instanceof PEMKeyPair pair) {
-          return converter.getPrivateKey(pair.getPrivateKeyInfo());
+          return converter.getPrivateKey(withCurve(pair.getPrivateKeyInfo(), curve, certificate));
         }
         if (o instanceof PrivateKeyInfo info) {
-          return converter.getPrivateKey(info);
+          return converter.getPrivateKey(withCurve(info, curve, certificate));
         }
       }
     }
     throw new IOException(pem + " holds no unencrypted PEM private key");
+  }
+
+  /**
+   * A SEC1 EC key ({@code BEGIN EC PRIVATE KEY}) may leave its curve out: openssl writes it in an
+   * {@code EC PARAMETERS} block beside the key, and the certificate's public key names it too. The
+   * JDK wants it in the key's algorithm identifier, so it is put there.
+   */
+  private static PrivateKeyInfo withCurve(
+      PrivateKeyInfo info, ASN1ObjectIdentifier curve, X509Certificate certificate)
+      throws IOException {
+    AlgorithmIdentifier algorithm = info.getPrivateKeyAlgorithm();
+    ASN1Encodable given = algorithm.getParameters();
+    if (!X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm.getAlgorithm())
+        || (given != null && !(given instanceof ASN1Null))) {
+      return info;
+    }
+    ASN1Encodable parameters =
+        curve != null
+            ? curve
+            : SubjectPublicKeyInfo.getInstance(certificate.getPublicKey().getEncoded())
+                .getAlgorithm()
+                .getParameters();
+    if (parameters == null) {
+      return info;
+    }
+    return new PrivateKeyInfo(
+        new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, parameters),
+        info.parsePrivateKey());
   }
 }

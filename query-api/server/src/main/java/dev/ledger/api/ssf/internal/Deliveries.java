@@ -6,17 +6,34 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Keeps one {@link StreamCursor} per stream, and a {@link PushWorker} per enabled push stream, in
- * step with the {@link StreamStore}; makes each stream's SETs from the revocation notices it reads.
+ * Keeps one {@link StreamCursor} per stream, and a {@link PushWorker} per push stream this instance
+ * transmits, in step with the {@link StreamStore}; makes each stream's SETs from the revocation
+ * notices it reads.
+ *
+ * <p>With several API instances, the {@link StreamOwnership} group decides which instance pushes a
+ * stream and pauses it for inactivity; until {@link #startOwnership} is called this instance
+ * transmits every stream. Verification and stream-updated SETs are queued on the store, so the
+ * instance that delivers the stream sends them whichever instance made them.
  */
-public final class Deliveries implements AutoCloseable {
+public final class Deliveries implements StreamStore.Listener, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Deliveries.class);
+
   /**
    * The index learns of a token from {@code ledger.tokens}, which may reach it a moment after the
    * token's revocation notice reaches a stream: a fresh notice of a token it does not know yet is
@@ -34,20 +51,26 @@ public final class Deliveries implements AutoCloseable {
   private final HttpClient http;
   private final Clock clock = Clock.systemUTC();
   private final ReceiverActivity activity;
-  private final Map<String, StreamCursor> cursors = new HashMap<>();
+  private final Map<String, StreamCursor> cursors = new ConcurrentHashMap<>();
   private final Map<String, PushWorker> pushers = new HashMap<>();
-  private final Map<String, PushState> pushStates = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, PushState> pushStates = new ConcurrentHashMap<>();
+  private final Map<String, LinkedHashMap<String, String>> queued = new HashMap<>();
+  private final Object reconciling = new Object();
+  private volatile StreamStore store;
+  private volatile StreamOwnership ownership;
   private boolean closed;
   private boolean pushing;
 
   /**
    * @param lineage (tenant, token id) to what the index knows of the token; empty when it does not
+   * @param pushTls what pushes over HTTPS trust (the JVM's default CAs and any configured ones)
    */
   public Deliveries(
       Map<String, Object> kafka,
       SsfSettings settings,
       SetFactory sets,
-      BiFunction<String, String, Optional<SetFactory.Lineage>> lineage) {
+      BiFunction<String, String, Optional<SetFactory.Lineage>> lineage,
+      SSLContext pushTls) {
     this.kafka = kafka;
     this.settings = settings;
     this.sets = sets;
@@ -56,10 +79,53 @@ public final class Deliveries implements AutoCloseable {
         HttpClient.newBuilder()
             .connectTimeout(settings.pushTimeout())
             .followRedirects(HttpClient.Redirect.NEVER)
+            .sslContext(pushTls)
             .build();
     this.activity =
         new ReceiverActivity(
             settings.minVerificationInterval(), settings.inactivityTimeout(), clock);
+  }
+
+  /**
+   * Connects the store, once started: queued SETs and receiver activity go there, so every instance
+   * sees them.
+   */
+  public void attach(StreamStore store) {
+    this.store = store;
+    activity.publishTo(
+        (streamId, at) -> {
+          try {
+            store.heard(streamId, at);
+          } catch (RuntimeException e) {
+            LOG.warn("stream {}: telling other instances of activity failed: {}", streamId, e);
+          }
+        });
+  }
+
+  /**
+   * Joins the group that decides which instance transmits which stream (see {@link
+   * StreamOwnership}); from then on this instance pushes, and pauses for inactivity, only the
+   * streams assigned to it.
+   *
+   * @param topic the stream store's topic
+   * @param sessionTimeout how long a dead instance keeps its streams
+   */
+  public void startOwnership(String topic, Duration sessionTimeout) {
+    ownership = StreamOwnership.start(kafka, topic, sessionTimeout, this::reconcile);
+  }
+
+  /**
+   * @return whether this instance transmits the stream: pushes its SETs and changes its status on
+   *     its own
+   */
+  public boolean transmits(String streamId) {
+    StreamOwnership o = ownership;
+    if (o == null) {
+      return true;
+    }
+    StreamStore s = store;
+    OptionalInt partition = s == null ? OptionalInt.empty() : s.partition(streamId);
+    return partition.isPresent() && o.owns(partition.getAsInt());
   }
 
   /**
@@ -78,68 +144,151 @@ public final class Deliveries implements AutoCloseable {
         stream.streamId(), StreamCursor.open(kafka, stream, this::make, true, INDEX_WAIT, clock));
   }
 
-  /** Follows a change of the store: a stream created, changed or (config null) deleted. */
-  public synchronized void changed(String streamId, StreamConfig config) {
-    if (closed) {
-      return;
-    }
-    StreamCursor cursor = cursors.get(streamId);
-    if (config == null) {
-      stopPush(streamId);
-      pushStates.remove(streamId);
-      activity.forget(streamId);
-      if (cursor != null) {
-        cursors.remove(streamId).close();
+  @Override
+  public void changed(String streamId, StreamConfig config) {
+    StreamCursor removed = null;
+    synchronized (this) {
+      if (closed) {
+        return;
       }
-      return;
-    }
-    if (cursor == null) {
-      cursor = StreamCursor.open(kafka, config, this::make, false, INDEX_WAIT, clock);
-      cursors.put(streamId, cursor);
-    } else {
-      cursor.update(config);
-    }
-    if (config.push() && !pushers.containsKey(streamId)) {
-      PushWorker worker =
-          new PushWorker(
-              cursor,
-              settings,
-              http,
-              pushStates.computeIfAbsent(streamId, id -> new PushState()),
-              activity,
-              clock);
-      pushers.put(streamId, worker);
-      if (pushing) {
-        worker.start();
+      StreamCursor cursor = cursors.get(streamId);
+      if (config == null) {
+        pushStates.remove(streamId);
+        queued.remove(streamId);
+        activity.forget(streamId);
+        removed = cursors.remove(streamId);
+      } else if (cursor == null) {
+        cursor = StreamCursor.open(kafka, config, this::make, false, INDEX_WAIT, clock);
+        cursors.put(streamId, cursor);
+        for (Map.Entry<String, String> q :
+            queued.getOrDefault(streamId, new LinkedHashMap<>()).entrySet()) {
+          cursor.offer(q.getKey(), q.getValue());
+        }
+      } else {
+        cursor.update(config);
       }
-    } else if (!config.push()) {
-      stopPush(streamId);
     }
+    reconcile();
+    if (removed != null) {
+      removed.close(); // after its push worker stopped
+    }
+  }
+
+  @Override
+  public void queued(String streamId, String jti, String set) {
+    StreamCursor cursor;
+    synchronized (this) {
+      if (set == null) {
+        LinkedHashMap<String, String> q = queued.get(streamId);
+        if (q != null) {
+          q.remove(jti);
+        }
+      } else {
+        queued.computeIfAbsent(streamId, id -> new LinkedHashMap<>()).put(jti, set);
+      }
+      cursor = cursors.get(streamId);
+    }
+    if (cursor != null) {
+      if (set == null) {
+        cursor.forget(jti);
+      } else {
+        cursor.offer(jti, set);
+      }
+    }
+  }
+
+  @Override
+  public void heard(String streamId, Instant at) {
+    activity.heard(streamId, at);
   }
 
   /**
    * Starts pushing: call once the API listens, so that the issuer (its address) is known before the
    * first SET is signed. Streams created later push at once.
    */
-  public synchronized void startPushing() {
-    if (!pushing && !closed) {
+  public void startPushing() {
+    synchronized (this) {
+      if (pushing || closed) {
+        return;
+      }
       pushing = true;
-      pushers.values().forEach(PushWorker::start);
+    }
+    reconcile();
+  }
+
+  /**
+   * Runs a push worker for each push stream this instance transmits, and stops the others: a push
+   * in flight is finished (and acknowledged) first, so that the instance taking a stream over never
+   * sends a SET this one had delivered. One reconciliation at a time, so that a stream never has a
+   * new worker while its old one is still finishing.
+   */
+  private void reconcile() {
+    synchronized (reconciling) {
+      reconcileNow();
     }
   }
 
-  private void stopPush(String streamId) {
-    PushWorker worker = pushers.remove(streamId);
-    if (worker != null) {
-      worker.stop();
+  private void reconcileNow() {
+    List<PushWorker> stopping = new ArrayList<>();
+    synchronized (this) {
+      for (Map.Entry<String, StreamCursor> e : cursors.entrySet()) {
+        String id = e.getKey();
+        StreamCursor cursor = e.getValue();
+        boolean wanted = pushing && !closed && cursor.stream().push() && transmits(id);
+        PushWorker worker = pushers.get(id);
+        if (wanted && worker == null) {
+          worker =
+              new PushWorker(
+                  cursor,
+                  settings,
+                  http,
+                  pushStates.computeIfAbsent(id, x -> new PushState()),
+                  activity,
+                  jtis -> ack(cursor, jtis),
+                  clock);
+          pushers.put(id, worker);
+          worker.start();
+        } else if (!wanted && worker != null) {
+          stopping.add(pushers.remove(id));
+        }
+      }
+      for (String id : List.copyOf(pushers.keySet())) {
+        if (!cursors.containsKey(id)) {
+          stopping.add(pushers.remove(id));
+        }
+      }
     }
+    stopping.forEach(PushWorker::stop);
+    stopping.forEach(w -> w.awaitStopped(settings.pushTimeout().plusSeconds(1)));
   }
 
   /**
    * @return the stream's cursor, if the stream exists here
    */
-  public synchronized Optional<StreamCursor> cursor(String streamId) {
+  public Optional<StreamCursor> cursor(String streamId) {
     return Optional.ofNullable(cursors.get(streamId));
+  }
+
+  /**
+   * Acknowledges SETs of the stream by {@code jti}, at this instance and every other: a queued
+   * verification or stream-updated SET is taken off the store.
+   */
+  public void ack(StreamCursor cursor, Collection<String> jtis) {
+    cursor.ack(jtis);
+    String streamId = cursor.stream().streamId();
+    for (String jti : jtis) {
+      boolean wasQueued;
+      synchronized (this) {
+        wasQueued = queued.getOrDefault(streamId, new LinkedHashMap<>()).containsKey(jti);
+      }
+      if (wasQueued) {
+        try {
+          store.dequeue(streamId, jti);
+        } catch (RuntimeException e) {
+          LOG.warn("stream {}: taking SET {} off the queue failed: {}", streamId, jti, e);
+        }
+      }
+    }
   }
 
   /**
@@ -152,30 +301,25 @@ public final class Deliveries implements AutoCloseable {
   /** Queues the verification SET of SSF 1.0 section 8.1.4.2 for the stream. */
   public void verify(StreamConfig stream, String state) {
     String jti = UUID.randomUUID().toString();
-    cursor(stream.streamId())
-        .ifPresent(
-            c ->
-                c.offer(
-                    jti,
-                    sets.verification(
-                        settings.issuerUrl(), stream.audience(), jti, stream.streamId(), state)));
+    store.queue(
+        stream.streamId(),
+        jti,
+        sets.verification(settings.issuerUrl(), stream.audience(), jti, stream.streamId(), state));
   }
 
   /** Queues a stream-updated SET: the transmitter changed the stream's status itself. */
   public void streamUpdated(StreamConfig stream) {
     String jti = UUID.randomUUID().toString();
-    cursor(stream.streamId())
-        .ifPresent(
-            c ->
-                c.offer(
-                    jti,
-                    sets.streamUpdated(
-                        settings.issuerUrl(),
-                        stream.audience(),
-                        jti,
-                        stream.streamId(),
-                        stream.status(),
-                        stream.reason())));
+    store.queue(
+        stream.streamId(),
+        jti,
+        sets.streamUpdated(
+            settings.issuerUrl(),
+            stream.audience(),
+            jti,
+            stream.streamId(),
+            stream.status(),
+            stream.reason()));
   }
 
   private NoticeOutcome make(
@@ -216,12 +360,24 @@ public final class Deliveries implements AutoCloseable {
     return at.isAfter(clock.instant().minus(FRESH));
   }
 
+  /**
+   * Stops every push (finishing those in flight), leaves the ownership group, so that other
+   * instances take this one's streams over at once, and closes the cursors.
+   */
   @Override
-  public synchronized void close() {
-    closed = true;
-    pushers.values().forEach(PushWorker::stop);
-    pushers.clear();
-    cursors.values().forEach(StreamCursor::close);
-    cursors.clear();
+  public void close() {
+    synchronized (this) {
+      pushing = false;
+    }
+    reconcile();
+    StreamOwnership o = ownership;
+    if (o != null) {
+      o.close();
+    }
+    synchronized (this) {
+      closed = true;
+      cursors.values().forEach(StreamCursor::close);
+      cursors.clear();
+    }
   }
 }

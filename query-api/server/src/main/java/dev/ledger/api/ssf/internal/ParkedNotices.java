@@ -109,6 +109,14 @@ final class ParkedNotices {
   }
 
   /**
+   * Drops the parked notices that {@code done} says are decided elsewhere (another instance
+   * acknowledged their SETs).
+   */
+  void drop(java.util.function.Predicate<Parked> done) {
+    parked.values().removeIf(done);
+  }
+
+  /**
    * Drops every parked notice (the stream was disabled).
    *
    * @return what was parked

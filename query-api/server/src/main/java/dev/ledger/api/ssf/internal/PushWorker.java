@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * as invalid (400, RFC 8935 section 2.3), or one still failing after {@link
  * SsfSettings#pushDeadLetterAfter()}, is dead-lettered: counted and named in the stream's status,
  * and the stream moves on.
+ *
+ * <p>Only the instance that transmits the stream runs its worker (see {@link StreamOwnership}).
+ * Stopping lets a push in flight finish and be acknowledged, so that the instance taking over does
+ * not send that SET again.
  */
 final class PushWorker implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(PushWorker.class);
@@ -30,44 +35,77 @@ final class PushWorker implements Runnable {
   private final HttpClient http;
   private final PushState state;
   private final ReceiverActivity activity;
+  private final Consumer<List<String>> ack;
   private final Clock clock;
   private volatile boolean running = true;
+  private boolean sending;
   private Thread thread;
 
+  /**
+   * @param ack acknowledges delivered (or dead-lettered) SETs of the stream by {@code jti}
+   */
   PushWorker(
       StreamCursor cursor,
       SsfSettings settings,
       HttpClient http,
       PushState state,
       ReceiverActivity activity,
+      Consumer<List<String>> ack,
       Clock clock) {
     this.cursor = cursor;
     this.settings = settings;
     this.http = http;
     this.state = state;
     this.activity = activity;
+    this.ack = ack;
     this.clock = clock;
   }
 
-  void start() {
+  synchronized void start() {
     thread = Thread.ofVirtual().name("ledger-ssf-push-" + cursor.stream().streamId()).start(this);
   }
 
-  void stop() {
+  /** Stops after the push in flight, if any; waiting and backing off end at once. */
+  synchronized void stop() {
     running = false;
-    if (thread != null) {
+    if (thread != null && !sending) {
       thread.interrupt();
+    }
+  }
+
+  /** Waits until the worker stopped; interrupts it after {@code timeout}. */
+  void awaitStopped(Duration timeout) {
+    Thread t;
+    synchronized (this) {
+      t = thread;
+    }
+    if (t == null) {
+      return;
+    }
+    try {
+      if (!t.join(timeout)) {
+        t.interrupt();
+        t.join(Duration.ofSeconds(1));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
   @Override
   public void run() {
+    try {
+      // The instance that pushed before (this one earlier, or another) may have had SETs
+      // acknowledged since this cursor last looked.
+      cursor.refresh();
+    } catch (RuntimeException e) {
+      LOG.warn("push stream {}: {}", cursor.stream().streamId(), e.toString());
+    }
     while (running) {
       try {
         boolean enabled = "enabled".equals(cursor.stream().status());
         // Not enabled: only stream-updated and verification SETs come out (a disabled stream's
-        // notices are
-        // read and dropped meanwhile).
+        // notices are read and dropped meanwhile).
         List<PendingSet> next = cursor.fetch(1, enabled ? Duration.ofMillis(500) : Duration.ZERO);
         if (!next.isEmpty()) {
           deliver(next.getFirst());
@@ -94,9 +132,12 @@ final class PushWorker implements Runnable {
       }
       String error = post(stream, set);
       if (error == null) {
-        cursor.ack(List.of(set.jti()));
+        ack.accept(List.of(set.jti()));
         state.delivered();
         activity.touch(stream.streamId()); // a receiver accepting SETs is an active one
+        return;
+      }
+      if (!running) {
         return;
       }
       Instant since = state.failed(error, clock.instant());
@@ -105,7 +146,7 @@ final class PushWorker implements Runnable {
           || Duration.between(since, clock.instant()).compareTo(settings.pushDeadLetterAfter())
               >= 0) {
         LOG.warn("push stream {}: SET {} dead-lettered: {}", stream.streamId(), set.jti(), error);
-        cursor.ack(List.of(set.jti()));
+        ack.accept(List.of(set.jti()));
         state.deadLettered(set.jti());
         return;
       }
@@ -132,6 +173,14 @@ final class PushWorker implements Runnable {
     if (stream.authorizationHeader() != null) {
       request.header("Authorization", stream.authorizationHeader());
     }
+    synchronized (this) {
+      if (!running) {
+        return "stopped";
+      }
+      sending = true;
+      // An interrupt that came just before must not cut this push short.
+      Thread.interrupted();
+    }
     try {
       HttpResponse<String> response =
           http.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -147,6 +196,10 @@ final class PushWorker implements Runnable {
       return code == 400 ? "refused, " + detail : detail;
     } catch (IOException | IllegalArgumentException e) {
       return e.getClass().getSimpleName() + ": " + e.getMessage();
+    } finally {
+      synchronized (this) {
+        sending = false;
+      }
     }
   }
 

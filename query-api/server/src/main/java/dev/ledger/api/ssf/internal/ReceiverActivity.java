@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 /**
  * When each stream's receiver was last heard from, and when it last asked for a verification: the
@@ -17,9 +18,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * inactivity_timeout} (a stream whose receiver shows no activity that long is paused).
  *
  * <p>Activity is any call of the stream's receiver (the credential that created it) that names the
- * stream, polls included, and every SET a push receiver accepts. It is kept in memory: after a
- * restart a stream's inactivity counts from the start of this instance (never from before it, so a
- * restart never pauses a stream at once).
+ * stream, polls included, and every SET a push receiver accepts. With several API instances each
+ * tells the others (through {@link #publishTo}, at most every quarter of the inactivity timeout per
+ * stream), so the instance that transmits a stream judges its receiver by every instance's calls. A
+ * stream's inactivity never counts from before the start of this instance, so a restart never
+ * pauses a stream at once.
  */
 public final class ReceiverActivity {
   private final Duration minVerificationInterval;
@@ -28,6 +31,8 @@ public final class ReceiverActivity {
   private final Instant started;
   private final Map<String, Instant> lastActivity = new ConcurrentHashMap<>();
   private final Map<String, Instant> lastVerification = new ConcurrentHashMap<>();
+  private final Map<String, Instant> lastPublished = new ConcurrentHashMap<>();
+  private volatile BiConsumer<String, Instant> publisher;
 
   /**
    * @param minVerificationInterval zero for no limit
@@ -41,9 +46,40 @@ public final class ReceiverActivity {
     this.started = clock.instant();
   }
 
+  /**
+   * Where this instance tells the others of activity it saw (the stream store); none by default.
+   */
+  public void publishTo(BiConsumer<String, Instant> publisher) {
+    this.publisher = publisher;
+  }
+
   /** The stream's receiver did something. */
   public void touch(String streamId) {
-    lastActivity.put(streamId, clock.instant());
+    Instant now = clock.instant();
+    lastActivity.merge(streamId, now, ReceiverActivity::max);
+    BiConsumer<String, Instant> p = publisher;
+    if (p == null || inactivityTimeout.isZero()) {
+      return;
+    }
+    Duration every = inactivityTimeout.dividedBy(4);
+    boolean[] due = {false};
+    lastPublished.compute(
+        streamId,
+        (id, last) -> {
+          if (last == null || !now.isBefore(last.plus(every))) {
+            due[0] = true;
+            return now;
+          }
+          return last;
+        });
+    if (due[0]) {
+      p.accept(streamId, now);
+    }
+  }
+
+  /** Another instance (or this one, earlier) heard from the stream's receiver at {@code at}. */
+  public void heard(String streamId, Instant at) {
+    lastActivity.merge(streamId, at, ReceiverActivity::max);
   }
 
   /**
@@ -96,6 +132,7 @@ public final class ReceiverActivity {
   public void forget(String streamId) {
     lastActivity.remove(streamId);
     lastVerification.remove(streamId);
+    lastPublished.remove(streamId);
   }
 
   /**

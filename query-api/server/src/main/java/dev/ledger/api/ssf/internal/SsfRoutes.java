@@ -112,11 +112,17 @@ public final class SsfRoutes {
     String tenant = Access.readTenant(ctx, false);
     ReceiverValues values = receiverValues(object(ctx), null);
     long owned = ssf.store().all().stream().filter(s -> caller.keyId().equals(s.owner())).count();
-    if (owned >= ssf.settings().maxStreamsPerReceiver()) {
+    int most = ssf.settings().maxStreamsPerReceiver();
+    if (owned >= most) {
+      // SSF 1.0 section 8.1.1.1: a transmitter that does not support (more) streams per receiver
+      // answers 409; the receiver may then read and update the stream it has.
       throw new ApiError(
           409,
           "conflict",
-          "this receiver already has " + owned + " streams, the most it may have",
+          most == 1
+              ? "this receiver already has a stream, and this transmitter supports one stream per"
+                  + " receiver: read it, and PATCH or PUT it to change it"
+              : "this receiver already has " + owned + " streams, the most it may have",
           null,
           Map.of());
     }
@@ -206,9 +212,13 @@ public final class SsfRoutes {
     }
     StreamConfig stream = find(ctx, id);
     ObjectNode body = statusBody(stream);
-    ssf.deliveries()
-        .pushState(id)
-        .ifPresent(s -> body.set("delivery", JSON.valueToTree(s.describe())));
+    if (stream.push()) {
+      // Counted by the instance that pushes; another answers zeros, and says it does not push.
+      ObjectNode delivery =
+          JSON.valueToTree(ssf.deliveries().pushState(id).orElseGet(PushState::new).describe());
+      delivery.put("pushed_here", ssf.deliveries().transmits(id));
+      body.set("delivery", delivery);
+    }
     ssf.deliveries().cursor(id).ifPresent(c -> body.put("pending", c.pendingCount()));
     json(ctx, 200, body);
   }
@@ -348,7 +358,9 @@ public final class SsfRoutes {
         ssf.deliveries()
             .cursor(stream.streamId())
             .orElseThrow(() -> ApiError.notFound("no stream " + stream.streamId()));
-    cursor.ack(acks);
+    // Another instance may have handed out and had acknowledged SETs of this stream since.
+    cursor.refresh();
+    ssf.deliveries().ack(cursor, acks);
     List<PendingSet> sets = List.of();
     if (max > 0) {
       long deadline = System.nanoTime() + ssf.settings().maxLongPoll().toNanos();

@@ -7,10 +7,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -30,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * a restart hands out again exactly the SETs that were never acknowledged: nothing is lost, nothing
  * acknowledged comes twice. A SET's {@code jti} is the stream id, partition and offset of its
  * notice, so a SET handed out again after a restart has the same id.
+ *
+ * <p>Every API instance has a cursor of each stream, all sharing the one committed position: an
+ * instance merges it in before it commits and before it hands out SETs that others may have had
+ * acknowledged ({@link #refresh}), and any instance acknowledges a SET another handed out, by its
+ * {@code jti}.
  *
  * <p>Thread-safe: every method holds the cursor's lock for at most one short Kafka poll.
  */
@@ -82,9 +89,7 @@ public final class StreamCursor implements AutoCloseable {
             .toList();
     consumer.assign(partitions);
     Map<TopicPartition, OffsetAndMetadata> committed =
-        fresh
-            ? Map.of()
-            : consumer.committed(new java.util.HashSet<>(partitions), Duration.ofSeconds(30));
+        fresh ? Map.of() : consumer.committed(new HashSet<>(partitions), Duration.ofSeconds(30));
     for (TopicPartition tp : partitions) {
       open.put(tp, new TreeSet<>());
       ackedAhead.put(tp, new TreeSet<>());
@@ -244,24 +249,128 @@ public final class StreamCursor implements AutoCloseable {
   }
 
   /**
-   * Acknowledges SETs by {@code jti}; unknown ids are ignored (acknowledged before, or never handed
-   * out).
+   * Acknowledges SETs by {@code jti}: those pending here, and those of notices another instance (or
+   * this one before a restart) handed out, which the {@code jti} names. Other ids are ignored
+   * (acknowledged before, or never handed out).
    *
-   * @return how many were pending
+   * @return how many were pending here
    */
   public synchronized int ack(Collection<String> jtis) {
     int n = 0;
+    boolean changed = false;
     for (String jti : jtis) {
       PendingSet p = pending.get(jti);
       if (p != null) {
         done(p);
         n++;
+        changed = true;
+      } else {
+        changed |= ackElsewhere(jti);
       }
     }
-    if (n > 0) {
+    if (changed) {
       commit();
     }
     return n;
+  }
+
+  /**
+   * Marks done the notice a {@code <stream id>:<partition>:<offset>} jti names, if it is one this
+   * instance has not decided yet and that is in Kafka.
+   */
+  private boolean ackElsewhere(String jti) {
+    if (!jti.startsWith(streamId + ":")) {
+      return false;
+    }
+    String[] at = jti.substring(streamId.length() + 1).split(":");
+    if (at.length != 2) {
+      return false;
+    }
+    TopicPartition tp;
+    long offset;
+    try {
+      int partition = Integer.parseInt(at[0]);
+      offset = Long.parseLong(at[1]);
+      tp = partitions.stream().filter(t -> t.partition() == partition).findFirst().orElse(null);
+    } catch (NumberFormatException e) {
+      return false;
+    }
+    if (tp == null || offset < 0 || ackedAhead.get(tp).contains(offset)) {
+      return false;
+    }
+    long position = consumer.position(tp);
+    if (offset < position && !open.get(tp).contains(offset)) {
+      return false; // decided here already
+    }
+    if (offset >= position) {
+      // Not read here yet: it must be in Kafka, or an id made up would be remembered forever.
+      Long end = consumer.endOffsets(List.of(tp), Duration.ofSeconds(10)).get(tp);
+      if (end == null || offset >= end) {
+        return false;
+      }
+    }
+    parked.drop(p -> tp.equals(p.partition()) && p.offset() == offset);
+    done(tp, offset);
+    return true;
+  }
+
+  /**
+   * Forgets a SET not made from a notice (verification, stream-updated) that was delivered by
+   * another instance.
+   */
+  public synchronized void forget(String jti) {
+    PendingSet p = pending.get(jti);
+    if (p != null && p.partition() == null) {
+      pending.remove(jti);
+    }
+  }
+
+  /**
+   * Catches up with what other API instances did on this stream: reads its committed position and
+   * drops every SET it says is acknowledged, moving past them. Call it before handing out SETs that
+   * another instance may have handed out and had acknowledged since (each poll; a push stream taken
+   * over from another instance).
+   */
+  public synchronized void refresh() {
+    merge(committed());
+  }
+
+  /**
+   * @return the stream's committed position, or nothing when Kafka does not answer (then only this
+   *     instance's own view counts until the next try)
+   */
+  private Map<TopicPartition, OffsetAndMetadata> committed() {
+    try {
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          consumer.committed(new HashSet<>(partitions), Duration.ofSeconds(10));
+      return committed == null ? Map.of() : committed;
+    } catch (RuntimeException e) {
+      LOG.warn("stream {}: reading its committed position failed: {}", streamId, e.toString());
+      return Map.of();
+    }
+  }
+
+  /**
+   * Takes in a committed position: every notice below its offset, and each one its metadata lists
+   * beyond it, is done (its SET acknowledged, or the notice skipped) at whichever instance did it.
+   */
+  private void merge(Map<TopicPartition, OffsetAndMetadata> committed) {
+    for (TopicPartition tp : partitions) {
+      OffsetAndMetadata at = committed.get(tp);
+      if (at == null) {
+        continue;
+      }
+      long point = at.offset();
+      Set<Long> ahead = new HashSet<>(parseMetadata(point, at.metadata()));
+      java.util.function.LongPredicate isDone = o -> o < point || ahead.contains(o);
+      ackedAhead.get(tp).addAll(ahead);
+      open.get(tp).removeIf(isDone::test);
+      pending.values().removeIf(p -> tp.equals(p.partition()) && isDone.test(p.offset()));
+      parked.drop(p -> tp.equals(p.partition()) && isDone.test(p.offset()));
+      if (consumer.position(tp) < point) {
+        consumer.seek(tp, point);
+      }
+    }
   }
 
   /**
@@ -295,7 +404,13 @@ public final class StreamCursor implements AutoCloseable {
     ackedAhead.get(tp).add(offset);
   }
 
+  /**
+   * Commits the stream's position, merged first with the committed one, so that what other
+   * instances acknowledged is kept (two instances committing in the very same moment may still lose
+   * one's newest acknowledgements, which then hand those SETs out once more).
+   */
   private void commit() {
+    merge(committed());
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (TopicPartition tp : partitions) {
       TreeSet<Long> waiting = open.get(tp);

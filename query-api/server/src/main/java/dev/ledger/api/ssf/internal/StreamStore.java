@@ -1,23 +1,28 @@
 package dev.ledger.api.ssf.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ledger.schemas.Topic;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -30,28 +35,50 @@ import org.slf4j.LoggerFactory;
  * instance sees the same streams. {@link #start} reads the topic to its end before the API answers;
  * a follower thread then applies what other instances write. Writes go to Kafka first and are
  * applied here once acknowledged.
+ *
+ * <p>Besides a stream's configuration (key: the stream id) the topic keeps what every instance must
+ * see of it: each verification or stream-updated SET queued and not yet delivered (key {@code
+ * <stream id>#set:<jti>}, tombstoned once delivered) and when its receiver was last heard from (key
+ * {@code <stream id>#active}). Deleting the stream tombstones them too.
+ *
+ * <p>Writes may come from any thread at once: each record is applied once, and never after a newer
+ * record of its key.
  */
 public final class StreamStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamStore.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String SET = "#set:";
+  private static final String ACTIVE = "#active";
+
+  /** What the store tells its user, for changes of this instance and of every other. */
+  public interface Listener {
+    /** A stream was created or changed, or (config null) deleted. */
+    void changed(String streamId, StreamConfig config);
+
+    /** A SET not made from a notice was queued for the stream, or (set null) delivered. */
+    void queued(String streamId, String jti, String set);
+
+    /** The stream's receiver was heard from at {@code at} (by some instance). */
+    void heard(String streamId, Instant at);
+  }
 
   private final Topic<String, String> topic;
   private final KafkaProducer<String, String> producer;
   private final KafkaConsumer<String, String> consumer;
   private final Map<String, StreamConfig> streams = new ConcurrentHashMap<>();
-  private final BiConsumer<String, StreamConfig> onChange;
+  private final Map<String, Integer> partitions = new ConcurrentHashMap<>();
+  private final Map<String, Set<String>> sideKeys = new ConcurrentHashMap<>();
+
+  /** The offset of the last record applied, per key. */
+  private final Map<String, Long> applied = new ConcurrentHashMap<>();
+
+  private final Listener listener;
   private final Thread follower;
   private volatile boolean closed;
 
-  /**
-   * @param kafka client settings (bootstrap servers, login)
-   * @param onChange called with (stream id, config) on every change, config null once deleted
-   */
-  private StreamStore(
-      Map<String, Object> kafka,
-      Topic<String, String> topic,
-      BiConsumer<String, StreamConfig> onChange) {
+  private StreamStore(Map<String, Object> kafka, Topic<String, String> topic, Listener listener) {
     this.topic = topic;
-    this.onChange = onChange;
+    this.listener = listener;
     Map<String, Object> p = new HashMap<>(kafka);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -67,11 +94,8 @@ public final class StreamStore implements AutoCloseable {
 
   /** Opens the store, reads every stream there is, and follows the topic from then on. */
   public static StreamStore start(
-      Map<String, Object> kafka,
-      Topic<String, String> topic,
-      BiConsumer<String, StreamConfig> onChange,
-      Duration timeout) {
-    StreamStore store = new StreamStore(kafka, topic, onChange);
+      Map<String, Object> kafka, Topic<String, String> topic, Listener listener, Duration timeout) {
+    StreamStore store = new StreamStore(kafka, topic, listener);
     try {
       store.load(timeout);
     } catch (RuntimeException e) {
@@ -83,13 +107,13 @@ public final class StreamStore implements AutoCloseable {
   }
 
   private void load(Duration timeout) {
-    List<TopicPartition> partitions =
+    List<TopicPartition> all =
         consumer.partitionsFor(topic.name(), timeout).stream()
             .map(info -> new TopicPartition(info.topic(), info.partition()))
             .toList();
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
-    Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+    consumer.assign(all);
+    consumer.seekToBeginning(all);
+    Map<TopicPartition, Long> end = consumer.endOffsets(all, timeout);
     long deadline = System.nanoTime() + timeout.toNanos();
     while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
       if (System.nanoTime() > deadline) {
@@ -115,23 +139,98 @@ public final class StreamStore implements AutoCloseable {
   }
 
   private void apply(ConsumerRecord<String, String> record) {
-    if (record.key() == null) {
-      return;
+    if (record.key() != null) {
+      apply(record.key(), record.value(), record.partition(), record.offset());
     }
-    if (record.value() == null) {
-      if (streams.remove(record.key()) != null) {
-        onChange.accept(record.key(), null);
-      }
+  }
+
+  /**
+   * Applies one record, once: this instance's own writes are applied when Kafka acknowledges them
+   * and come back through the follower later, and a record no newer than the key's last applied one
+   * is skipped (so an echo never undoes a later write, nor delivers a queued SET again).
+   */
+  private void apply(String key, String value, int partition, long offset) {
+    if (!advance(key, offset)) {
       return;
     }
     try {
-      StreamConfig config = StreamConfig.fromStored(record.value());
-      StreamConfig before = streams.put(config.streamId(), config);
-      if (!config.equals(before)) {
-        onChange.accept(config.streamId(), config);
+      if (key.contains("#")) {
+        applySide(key, value);
+        return;
       }
-    } catch (IllegalArgumentException e) {
-      LOG.warn("skipping record {} of {}: {}", record.offset(), topic.name(), e.getMessage());
+      partitions.put(key, partition);
+      if (value == null) {
+        forget(key);
+        return;
+      }
+      applyConfig(StreamConfig.fromStored(value));
+    } catch (RuntimeException e) {
+      // One bad record (or a failure following it) must not cost the records after it.
+      LOG.warn("skipping record {} of {}: {}", offset, topic.name(), e.toString());
+    }
+  }
+
+  private boolean advance(String key, long offset) {
+    boolean[] newer = {false};
+    applied.compute(
+        key,
+        (k, last) -> {
+          if (last == null || offset > last) {
+            newer[0] = true;
+            return offset;
+          }
+          return last;
+        });
+    return newer[0];
+  }
+
+  private void applyConfig(StreamConfig config) {
+    StreamConfig before = streams.put(config.streamId(), config);
+    if (!config.equals(before)) {
+      listener.changed(config.streamId(), config);
+    }
+  }
+
+  private void forget(String streamId) {
+    if (streams.remove(streamId) != null) {
+      listener.changed(streamId, null);
+    }
+  }
+
+  /**
+   * @throws IllegalArgumentException when the key or value is not one of the side records
+   */
+  private void applySide(String key, String value) {
+    String streamId = key.substring(0, key.indexOf('#'));
+    if (value == null) {
+      Set<String> keys = sideKeys.get(streamId);
+      if (keys != null) {
+        keys.remove(key);
+      }
+    } else {
+      sideKeys.computeIfAbsent(streamId, id -> ConcurrentHashMap.newKeySet()).add(key);
+    }
+    if (key.startsWith(streamId + SET)) {
+      String jti = key.substring(streamId.length() + SET.length());
+      listener.queued(streamId, jti, value == null ? null : field(value, "set").asText());
+    } else if (key.equals(streamId + ACTIVE)) {
+      if (value != null) {
+        listener.heard(streamId, Instant.parse(field(value, "at").asText()));
+      }
+    } else {
+      throw new IllegalArgumentException("unknown key " + key);
+    }
+  }
+
+  private static JsonNode field(String value, String name) {
+    try {
+      JsonNode v = JSON.readTree(value).get(name);
+      if (v == null || !v.isTextual()) {
+        throw new IllegalArgumentException("no " + name + " in " + value);
+      }
+      return v;
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
     }
   }
 
@@ -140,6 +239,15 @@ public final class StreamStore implements AutoCloseable {
    */
   public Optional<StreamConfig> get(String streamId) {
     return Optional.ofNullable(streams.get(streamId));
+  }
+
+  /**
+   * @return the partition of {@code ledger.ssf.streams} the stream's configuration is kept in,
+   *     which decides the instance that transmits it (see {@link StreamOwnership})
+   */
+  public OptionalInt partition(String streamId) {
+    Integer p = partitions.get(streamId);
+    return p == null ? OptionalInt.empty() : OptionalInt.of(p);
   }
 
   /**
@@ -160,31 +268,49 @@ public final class StreamStore implements AutoCloseable {
   }
 
   /** Writes {@code config} to Kafka and, once acknowledged, applies it here. */
-  public synchronized void put(StreamConfig config) {
+  public void put(StreamConfig config) {
     write(config.streamId(), config.toStored());
-    StreamConfig before = streams.put(config.streamId(), config);
-    if (!config.equals(before)) {
-      onChange.accept(config.streamId(), config);
-    }
   }
 
-  /** Writes the stream's tombstone and forgets it. */
-  public synchronized void delete(String streamId) {
+  /** Writes the stream's tombstone, and those of its queued SETs and activity, and forgets it. */
+  public void delete(String streamId) {
     write(streamId, null);
-    if (streams.remove(streamId) != null) {
-      onChange.accept(streamId, null);
+    Set<String> keys = sideKeys.get(streamId);
+    if (keys != null) {
+      for (String key : List.copyOf(keys)) {
+        write(key, null);
+      }
     }
   }
 
+  /** Queues a SET not made from a notice (verification, stream-updated) for every instance. */
+  public void queue(String streamId, String jti, String set) {
+    write(streamId + SET + jti, JSON.createObjectNode().put("set", set).toString());
+  }
+
+  /** Removes a queued SET: it was delivered (or acknowledged) at some instance. */
+  public void dequeue(String streamId, String jti) {
+    write(streamId + SET + jti, null);
+  }
+
+  /** Tells every instance that the stream's receiver was heard from at {@code at}. */
+  public void heard(String streamId, Instant at) {
+    write(streamId + ACTIVE, JSON.createObjectNode().put("at", at.toString()).toString());
+  }
+
+  /** Writes one record and, once Kafka acknowledged it, applies it here. */
   private void write(String key, String value) {
+    RecordMetadata written;
     try {
-      producer.send(new ProducerRecord<>(topic.name(), key, value)).get(30, TimeUnit.SECONDS);
+      written =
+          producer.send(new ProducerRecord<>(topic.name(), key, value)).get(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while writing " + topic.name());
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("cannot write " + topic.name() + ": " + e, e);
     }
+    apply(key, value, written.partition(), written.offset());
   }
 
   private static void sleep() {

@@ -61,6 +61,29 @@ class ReceiverActivityTest {
   }
 
   @Test
+  void activityIsToldToOtherInstancesAtMostEveryQuarterOfTheTimeoutAndTheirsCounts() {
+    List<String> published = new java.util.ArrayList<>();
+    activity.publishTo((id, at) -> published.add(id + "@" + at));
+    StreamConfig s = stream("s1", "enabled", START);
+
+    activity.touch("s1");
+    clock.set(START.plusSeconds(899));
+    activity.touch("s1");
+    clock.set(START.plusSeconds(900));
+    activity.touch("s1");
+    assertThat(published).containsExactly("s1@" + START, "s1@" + START.plusSeconds(900));
+
+    // Another instance heard from the receiver later: this one does not judge it idle.
+    activity.heard("s1", START.plusSeconds(3000));
+    clock.set(START.plusSeconds(4500));
+    assertThat(activity.idle(List.of(s))).isEmpty();
+    // An older report changes nothing.
+    activity.heard("s1", START.plusSeconds(100));
+    clock.set(START.plusSeconds(6600));
+    assertThat(activity.idle(List.of(s))).containsExactly(s);
+  }
+
+  @Test
   void inactivityCountsFromCreationOrFromThisInstancesStartWhicheverIsLater() {
     // Created long before this instance started: a restart does not pause it at once.
     StreamConfig old = stream("old", "enabled", START.minus(Duration.ofDays(90)));
