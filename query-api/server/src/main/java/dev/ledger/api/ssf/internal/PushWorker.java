@@ -117,7 +117,7 @@ final class PushWorker implements Runnable {
       } catch (RuntimeException e) {
         if (running) {
           LOG.warn("push stream {}: {}", cursor.stream().streamId(), e.toString());
-          sleepQuietly(settings.pushMaxBackoff());
+          Pause.of(settings.pushMaxBackoff());
         }
       }
     }
@@ -200,14 +200,6 @@ final class PushWorker implements Runnable {
       synchronized (this) {
         sending = false;
       }
-    }
-  }
-
-  private static void sleepQuietly(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

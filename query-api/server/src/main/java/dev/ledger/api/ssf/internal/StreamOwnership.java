@@ -107,7 +107,7 @@ final class StreamOwnership implements AutoCloseable {
         } catch (RuntimeException e) {
           if (!closed) {
             LOG.warn("following the group {} failed, retrying: {}", GROUP, e.toString());
-            sleep();
+            Pause.of(Pause.AFTER_ERROR);
           }
         }
       }
@@ -128,14 +128,6 @@ final class StreamOwnership implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn(
           "following a change of the streams this instance transmits failed: {}", e.toString());
-    }
-  }
-
-  private static void sleep() {
-    try {
-      Thread.sleep(1000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

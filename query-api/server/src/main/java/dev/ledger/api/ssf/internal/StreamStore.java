@@ -132,7 +132,7 @@ public final class StreamStore implements AutoCloseable {
       } catch (RuntimeException e) {
         if (!closed) {
           LOG.warn("following {} failed, retrying: {}", topic.name(), e.toString());
-          sleep();
+          Pause.of(Pause.AFTER_ERROR);
         }
       }
     }
@@ -311,14 +311,6 @@ public final class StreamStore implements AutoCloseable {
       throw new IllegalStateException("cannot write " + topic.name() + ": " + e, e);
     }
     apply(key, value, written.partition(), written.offset());
-  }
-
-  private static void sleep() {
-    try {
-      Thread.sleep(1000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   @Override
