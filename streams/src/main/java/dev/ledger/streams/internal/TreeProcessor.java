@@ -431,14 +431,9 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
       out.audit(key, LedgerRecords.audit(event, node, Set.of(), out.now()));
     }
     String path = LedgerStores.path(node);
-    String stored = subtrees.get(path);
-    SubtreeEntry entry = SubtreeEntry.parse(stored);
-    if (stored != null && (entry == null || !entry.ownRevocation())) {
-      // An entry without a value (written before entries had one) gets one now, from the node.
-      subtrees.put(
-          path,
-          (entry == null ? new SubtreeEntry(node.getExpiresAt(), true) : entry.withOwnRevocation())
-              .encode());
+    SubtreeEntry entry = SubtreeEntry.parse(subtrees.get(path));
+    if (!entry.ownRevocation()) {
+      subtrees.put(path, entry.withOwnRevocation().encode());
     }
     Revoked revoked = new Revoked(event.getOccurredAt(), tokenId);
     if (!revoked.beats(before)) {
@@ -450,9 +445,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     rejudgeUses(key, node, revoked.at());
     notice(key, publish(key, node), event);
     out.commitSoon();
-    if (stored == null) {
-      walkChildren(key, node);
-    } else if (noticeSubtree(path, node, revoked, event)) {
+    if (noticeSubtree(path, node, revoked, event)) {
       // Only nodes this revocation reached need bringing in line: a leaf's costs no follow-up.
       out.tree(treeKey, TreeMessage.followUp(event));
     }
@@ -478,12 +471,12 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
         String tokenId = LedgerStores.last(next.key);
         String key = LedgerKey.of(tenant, tokenId).toString();
         SubtreeEntry entry = SubtreeEntry.parse(next.value);
-        Revoked own = entry == null || entry.ownRevocation() ? own(key, tokenId) : null;
+        Revoked own = entry.ownRevocation() ? own(key, tokenId) : null;
         if (own != null && own.beats(revoked)) {
           skipped = next.key + LedgerStores.SEP;
           continue;
         }
-        Instant expiresAt = entry != null ? entry.expiresAt() : expiresAt(key);
+        Instant expiresAt = entry.expiresAt();
         out.revocation(
             key,
             LedgerRecords.notice(
@@ -541,28 +534,6 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
   }
 
   /**
-   * The cascade below {@code key} through the children index, breadth first, all in this
-   * transaction: for tokens attached before the subtree index existed, which have no entry in it.
-   * (State that old is not read by this version, see streams/README.md: every attached token has a
-   * subtree entry, and the children index holds only children that arrived before their parent.)
-   */
-  private void walkChildren(String key, TokenNode node) {
-    Deque<String> queue = new ArrayDeque<>();
-    queue.add(key);
-    while (!queue.isEmpty()) {
-      String next = queue.poll();
-      for (KeyValue<String, String> child : LedgerStores.scan(children, next)) {
-        String childKey = LedgerKey.of(node.getTenant(), LedgerStores.after(child.key)).toString();
-        TokenNode childNode = node(childKey);
-        if (childNode != null && catchUp(childKey, childNode)) {
-          notice(childKey, publish(childKey, childNode), revocationOf(childNode));
-          queue.add(childKey);
-        }
-      }
-    }
-  }
-
-  /**
    * Sets on {@code node} the revocation in force on it and re-judges its stored uses if that
    * changed it; true if it did. The caller stores and emits the node.
    */
@@ -598,11 +569,6 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
   private Revoked own(String key, String tokenId) {
     LedgerEvent revocation = revocations.get(key);
     return revocation == null ? null : new Revoked(revocation.getOccurredAt(), tokenId);
-  }
-
-  private Instant expiresAt(String key) {
-    TokenNode node = node(key);
-    return node == null ? null : node.getExpiresAt();
   }
 
   /** A subtree key's depth: the root is {@code tenant/root}, every separator one hop below. */

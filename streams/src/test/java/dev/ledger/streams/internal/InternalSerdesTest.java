@@ -45,7 +45,6 @@ class InternalSerdesTest {
             new SubtreeEntry(T0, true).withOwnRevocation())) {
       assertThat(SubtreeEntry.parse(entry.encode())).isEqualTo(entry);
     }
-    assertThat(SubtreeEntry.parse("")).as("written before entries had values").isNull();
     for (TokenLink link :
         List.of(
             TokenLink.pending(EVENT).resolved("r", 7),
