@@ -62,9 +62,6 @@ public final class ResolverProcessor implements Processor<String, Object, Object
   /** Forgotten event ids per sweep at most, so one punctuation never stalls the task for long. */
   private static final int FORGET_PER_SWEEP = 10_000;
 
-  /** Marks a due entry as a waiting child rather than an event: no event id contains U+0000. */
-  private static final String WAITER = LedgerStores.SEP;
-
   private final Duration grace;
   private final Duration dedupeRetention;
   private final InjectedCrash crash;
@@ -199,9 +196,7 @@ public final class ResolverProcessor implements Processor<String, Object, Object
     if (dedupeRetention.isZero()) {
       return;
     }
-    dedupeExpiry.put(
-        LedgerStores.compose(LedgerStores.timeKey(now + dedupeRetention.toMillis()), dedupeKey),
-        "");
+    dedupeExpiry.put(new ExpiryKey(now + dedupeRetention.toMillis(), dedupeKey).encode(), "");
   }
 
   /** Never seen, or already known not to resolve (an audited orphan, a refused cycle). */
@@ -209,16 +204,14 @@ public final class ResolverProcessor implements Processor<String, Object, Object
     return link == null || link.audited() || link.state() == TokenLink.State.CYCLIC;
   }
 
-  /**
-   * Makes the sweep look at {@code part} of {@code tokenKey} once the grace is over: an event id,
-   * or {@link #WAITER} and a child's id for a child waiting on a token never seen.
-   */
-  private void judgeLater(String tokenKey, String part) {
-    due.put(
-        LedgerStores.compose(
-            LedgerStores.timeKey(out.now() + grace.toMillis()),
-            LedgerStores.compose(tokenKey, part)),
-        "");
+  /** Makes the sweep look at {@code entry} once the grace is over. */
+  private void judgeLater(DueEntry entry) {
+    due.put(entry.encode(), "");
+  }
+
+  /** When an entry put in the sweep's index now is due. */
+  private long dueAt() {
+    return out.now() + grace.toMillis();
   }
 
   private void onDefinition(String key, LedgerEvent event) {
@@ -247,11 +240,11 @@ public final class ResolverProcessor implements Processor<String, Object, Object
       return;
     }
     parked.put(
-        LedgerStores.compose(key, event.getEventId()),
+        new EventKey(key, event.getEventId()).encode(),
         new Parked(event, out.now() + grace.toMillis(), false));
     if (notResolving(link)) {
       // A token merely pending is audited when its ORPHAN arrives, if ever.
-      judgeLater(key, event.getEventId());
+      judgeLater(new DueEntry.ParkedEvent(dueAt(), key, event.getEventId()));
     }
   }
 
@@ -265,11 +258,11 @@ public final class ResolverProcessor implements Processor<String, Object, Object
               LoopMessage.answer(link.rootId(), link.depth()));
           return;
         }
-        waiters.put(LedgerStores.compose(key, message.requester()), "");
+        waiters.put(new ChildKey(key, message.requester()).encode(), "");
         out.resolve(sameTenant(key, message.requester()), LoopMessage.parked());
         if (notResolving(link)) {
-          judgeLater(
-              key, WAITER + message.requester()); // an orphan unless this resolves within its grace
+          // an orphan unless this resolves within its grace
+          judgeLater(new DueEntry.WaitingChild(dueAt(), key, message.requester()));
         }
         if (link != null && link.state() == TokenLink.State.PENDING) {
           probe(key, link, message);
@@ -359,7 +352,7 @@ public final class ResolverProcessor implements Processor<String, Object, Object
   /** Tells every child waiting on {@code key} that its chain is not coming (for now). */
   private void orphanWaiters(String key) {
     for (KeyValue<String, String> waiter : LedgerStores.scan(waiters, key)) {
-      out.resolve(sameTenant(key, LedgerStores.after(waiter.key)), LoopMessage.orphan());
+      out.resolve(sameTenant(key, ChildKey.parse(waiter.key).childId()), LoopMessage.orphan());
     }
   }
 
@@ -370,7 +363,7 @@ public final class ResolverProcessor implements Processor<String, Object, Object
     out.tree(treeKey, new TreeMessage(link.definition(), link.audited()));
     for (KeyValue<String, String> waiter : LedgerStores.drain(waiters, key)) {
       out.resolve(
-          sameTenant(key, LedgerStores.after(waiter.key)), LoopMessage.answer(rootId, depth));
+          sameTenant(key, ChildKey.parse(waiter.key).childId()), LoopMessage.answer(rootId, depth));
     }
     for (KeyValue<String, Parked> entry : LedgerStores.drain(parked, key)) {
       out.tree(treeKey, new TreeMessage(entry.value.event(), entry.value.audited()));
@@ -385,28 +378,29 @@ public final class ResolverProcessor implements Processor<String, Object, Object
   private void sweep(long now) {
     for (String dueKey : dueBefore(due, now, Integer.MAX_VALUE)) {
       due.delete(dueKey);
-      String parkedKey = LedgerStores.after(dueKey);
-      String tokenKey = LedgerStores.before(parkedKey);
-      TokenLink link = links.get(tokenKey);
+      DueEntry entry = DueEntry.parse(dueKey);
+      TokenLink link = links.get(entry.token());
       if (link != null && link.state() == TokenLink.State.RESOLVED) {
         continue; // resolved within the grace: stage 2 audits it
       }
-      String part = LedgerStores.after(parkedKey);
-      if (part.startsWith(WAITER)) {
-        String child = part.substring(WAITER.length());
-        if (waiters.get(LedgerStores.compose(tokenKey, child)) != null) {
-          out.resolve(sameTenant(tokenKey, child), LoopMessage.orphan());
+      switch (entry) {
+        case DueEntry.WaitingChild child -> {
+          if (waiters.get(new ChildKey(child.token(), child.childId()).encode()) != null) {
+            out.resolve(sameTenant(child.token(), child.childId()), LoopMessage.orphan());
+          }
         }
-        continue;
-      }
-      Parked entry = parked.get(parkedKey);
-      if (entry != null) {
-        auditWaiting(tokenKey, parkedKey, link, entry, now);
+        case DueEntry.ParkedEvent event -> {
+          String parkedKey = new EventKey(event.token(), event.eventId()).encode();
+          Parked waiting = parked.get(parkedKey);
+          if (waiting != null) {
+            auditWaiting(event.token(), parkedKey, link, waiting, now);
+          }
+        }
       }
     }
     for (String expiryKey : dueBefore(dedupeExpiry, now, FORGET_PER_SWEEP)) {
       dedupeExpiry.delete(expiryKey);
-      dedupe.delete(LedgerStores.after(expiryKey));
+      dedupe.delete(ExpiryKey.parse(expiryKey).key());
     }
   }
 

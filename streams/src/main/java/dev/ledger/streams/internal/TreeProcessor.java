@@ -85,9 +85,6 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     }
   }
 
-  /** One allowed use taken out of a budget by an earlier use that arrived later. */
-  private record Pushed(String tokenKey, String eventId) {}
-
   private final int depthLimit;
   private final Duration usesFlushInterval;
 
@@ -109,9 +106,9 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
   private KeyValueStore<String, LedgerEvent> revocations;
   private KeyValueStore<String, String> uses;
   private KeyValueStore<String, String> pendingUses;
-  private KeyValueStore<String, String> budgets;
+  private Budgets budgets;
   private KeyValueStore<String, TreeMessage> waiting;
-  private KeyValueStore<String, String> expiry;
+  private Expiry expiry;
 
   /**
    * @param depthLimit tokens deeper than this are flagged {@code depth_limit}
@@ -133,15 +130,19 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     revocations = context.getStateStore(LedgerStores.REVOCATIONS);
     uses = context.getStateStore(LedgerStores.USES);
     pendingUses = context.getStateStore(LedgerStores.PENDING_USES);
-    budgets = context.getStateStore(LedgerStores.BUDGETS);
+    budgets =
+        new Budgets(
+            context.getStateStore(LedgerStores.BUDGETS),
+            this::node,
+            key -> pendingCounts.getOrDefault(key, 0L));
     waiting = context.getStateStore(LedgerStores.WAITING);
-    expiry = context.getStateStore(LedgerStores.EXPIRY);
+    expiry = new Expiry(context.getStateStore(LedgerStores.EXPIRY));
     context.schedule(EXPIRY_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::expire);
     context.schedule(usesFlushInterval, PunctuationType.WALL_CLOCK_TIME, now -> flushUses());
     pendingCounts.clear();
     Map<String, Long> perToken = new HashMap<>();
     try (KeyValueIterator<String, String> it = pendingUses.all()) {
-      it.forEachRemaining(kv -> perToken.merge(LedgerStores.before(kv.key), 1L, Long::sum));
+      it.forEachRemaining(kv -> perToken.merge(EventKey.parse(kv.key).token(), 1L, Long::sum));
     }
     perToken.forEach(
         (key, count) -> {
@@ -164,7 +165,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     } else if (RecordValidator.USED.equals(event.getType())) {
       TokenNode node = node(key);
       if (node == null) {
-        waiting.put(LedgerStores.compose(key, event.getEventId()), message);
+        waiting.put(new EventKey(key, event.getEventId()).encode(), message);
       } else {
         onUse(key, node, event, message.audited());
       }
@@ -187,7 +188,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
       if (parent == null) {
         // Attached when the parent is, which finds it here. A child whose parent is attached
         // already (the usual case) needs no entry: its subtree entry is what a cascade walks.
-        children.put(LedgerStores.compose(parentKey, definition.getToken().getTokenId()), "");
+        children.put(new ChildKey(parentKey, definition.getToken().getTokenId()).encode(), "");
         return;
       }
     }
@@ -198,7 +199,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
       TokenNode node = attach(next);
       for (KeyValue<String, String> child : LedgerStores.scan(children, next.key())) {
         String childKey =
-            LedgerKey.of(definition.getTenant(), LedgerStores.after(child.key)).toString();
+            LedgerKey.of(definition.getTenant(), ChildKey.parse(child.key).childId()).toString();
         TreeMessage childDefinition = definitions.get(childKey);
         if (childDefinition != null && node(childKey) == null) {
           queue.add(new Attach(childKey, childDefinition, node));
@@ -218,12 +219,9 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     catchUp(key, node);
     publish(key, node);
     subtrees.put(
-        LedgerStores.path(node),
+        SubtreePath.of(node).encoded(),
         new SubtreeEntry(node.getExpiresAt(), revocations.get(key) != null).encode());
-    if (node.getExpiresAt() != null) {
-      expiry.put(
-          LedgerStores.compose(LedgerStores.timeKey(node.getExpiresAt().toEpochMilli()), key), "");
-    }
+    expiry.schedule(key, node.getExpiresAt());
     if (!attach.definition().audited()) {
       out.audit(key, LedgerRecords.audit(definition, node, derived.violations(), out.now()));
     } else if (!derived.violations().isEmpty()) {
@@ -295,12 +293,8 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
       violations.add(ViolationKind.holder_mismatch);
     }
     countPending(node, 1);
-    List<Pushed> pushed = new ArrayList<>();
-    if (!withinBudgets(
-        key,
-        node,
-        LedgerStores.timeKey(at.toEpochMilli()) + LedgerStores.SEP + event.getEventId(),
-        pushed)) {
+    List<Budgets.Pushed> pushed = new ArrayList<>();
+    if (!budgets.rank(key, node, at.toEpochMilli(), event.getEventId(), pushed)) {
       violations.add(ViolationKind.usage_limit_exceeded);
     }
     List<ViolationKind> flagged = Violations.union(node.getViolations(), violations);
@@ -309,7 +303,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
       publish(key, node);
     }
     pendingUses.put(
-        LedgerStores.compose(key, event.getEventId()),
+        new EventKey(key, event.getEventId()).encode(),
         new StoredUse(at.toEpochMilli(), Violations.mask(violations)).encode());
     if (!audited) {
       out.audit(key, LedgerRecords.audit(event, node, violations, out.now()));
@@ -328,7 +322,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
               out.now()));
     }
     alert(event, node.getTokenId(), violations, node);
-    for (Pushed p : pushed) {
+    for (Budgets.Pushed p : pushed) {
       flagUse(p.tokenKey(), p.eventId(), ViolationKind.usage_limit_exceeded, event);
     }
     return pushed.isEmpty() ? node : node(key); // a pushed use may be of this token too
@@ -342,72 +336,6 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
       pendingCounts.merge(
           LedgerKey.of(node.getTenant(), hop.getTokenId()).toString(), count, Long::sum);
     }
-  }
-
-  /**
-   * Ranks a use ({@code entry} = time + event id) of {@code node} in the budget of every token of
-   * its chain that sets {@code max_uses} itself; false if it falls past one of them. A token whose
-   * {@code max_uses} is its parent's, inherited or the same, keeps no budget: its subtree's uses
-   * are a subset of the parent's, so a use ranked past it is ranked past the parent's too, and a
-   * use it would push out of its budget the parent pushes out (or had already). So a chain without
-   * {@code max_uses} reads no ancestor and writes no budget entry.
-   */
-  private boolean withinBudgets(String key, TokenNode node, String entry, List<Pushed> pushed) {
-    boolean within = true;
-    List<Hop> chain = node.getChain();
-    String holderKey = key;
-    TokenNode holder = node;
-    for (int i = chain.size() - 1; holder != null && holder.getMaxUses() != null; i--) {
-      String parentKey =
-          i == 0 ? null : LedgerKey.of(node.getTenant(), chain.get(i - 1).getTokenId()).toString();
-      TokenNode parent = parentKey == null ? null : node(parentKey);
-      if ((parent == null || !holder.getMaxUses().equals(parent.getMaxUses()))
-          && !withinBudget(holderKey, holder, entry, key, pushed)) {
-        within = false;
-      }
-      holderKey = parentKey;
-      holder = parent;
-    }
-    return within;
-  }
-
-  /**
-   * Adds a use ({@code entry} = time + event id) to the budget of {@code ancestor} (whose {@code
-   * uses} plus pending count already counts it) and tells whether it ranks within {@code max_uses}.
-   * A use that ranks within but not last pushes the use now ranked just past the budget into {@code
-   * pushed}; uses ranked further were already over it.
-   */
-  private boolean withinBudget(
-      String ancestorKey, TokenNode ancestor, String entry, String usedKey, List<Pushed> pushed) {
-    long max = ancestor.getMaxUses();
-    String entryKey = LedgerStores.compose(ancestorKey, entry);
-    String last = LedgerStores.lastKey(budgets, ancestorKey);
-    budgets.put(entryKey, usedKey);
-    if (last == null || LedgerStores.sortsAfter(entryKey, last)) {
-      // the usual case: it happened after every use counted so far
-      return ancestor.getUses() + pendingCounts.getOrDefault(ancestorKey, 0L) <= max;
-    }
-    long rank = 0;
-    boolean seen = false;
-    try (KeyValueIterator<String, String> it = LedgerStores.iterate(budgets, ancestorKey)) {
-      while (it.hasNext() && rank <= max) {
-        KeyValue<String, String> next = it.next();
-        if (next.key.equals(entryKey)) {
-          if (rank == max) {
-            return false; // the first use past the budget
-          }
-          seen = true;
-        } else if (rank == max) {
-          if (seen) {
-            // token SEP time SEP event id: the event id is what follows the second separator
-            pushed.add(new Pushed(next.value, LedgerStores.after(LedgerStores.after(next.key))));
-          }
-          return seen; // not seen yet: it lies further past the budget
-        }
-        rank++;
-      }
-    }
-    return seen;
   }
 
   private void onRevocation(String treeKey, String key, LedgerEvent event, boolean audited) {
@@ -424,13 +352,13 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
       revocations.put(key, event);
     }
     if (node == null) {
-      waiting.put(LedgerStores.compose(key, event.getEventId()), new TreeMessage(event, audited));
+      waiting.put(new EventKey(key, event.getEventId()).encode(), new TreeMessage(event, audited));
       return;
     }
     if (!audited) {
       out.audit(key, LedgerRecords.audit(event, node, Set.of(), out.now()));
     }
-    String path = LedgerStores.path(node);
+    String path = SubtreePath.of(node).encoded();
     SubtreeEntry entry = SubtreeEntry.parse(subtrees.get(path));
     if (!entry.ownRevocation()) {
       subtrees.put(path, entry.withOwnRevocation().encode());
@@ -468,7 +396,8 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
         if (skipped != null && next.key.startsWith(skipped)) {
           continue;
         }
-        String tokenId = LedgerStores.last(next.key);
+        SubtreePath descendant = new SubtreePath(next.key);
+        String tokenId = descendant.tokenId();
         String key = LedgerKey.of(tenant, tokenId).toString();
         SubtreeEntry entry = SubtreeEntry.parse(next.value);
         Revoked own = entry.ownRevocation() ? own(key, tokenId) : null;
@@ -484,13 +413,13 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
                 tokenId,
                 top.getRootId(),
                 top.getPrincipal(),
-                depth(next.key),
+                descendant.depth(),
                 expiresAt,
                 revoked.at(),
                 revoked.cause(),
                 event,
                 out.now()));
-        tombstoneLater(key, expiresAt);
+        expiry.tombstoneLater(key, expiresAt, out.now());
         reached = true;
       }
     }
@@ -512,7 +441,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     String last = null;
     int done = 0;
     try (KeyValueIterator<String, String> it =
-        LedgerStores.iterateAfter(subtrees, LedgerStores.path(top), message.resumeAfter())) {
+        LedgerStores.iterateAfter(subtrees, SubtreePath.of(top).encoded(), message.resumeAfter())) {
       while (it.hasNext()) {
         if (done == FOLLOW_UP_BATCH) {
           out.tree(treeKey, message.resumedAfter(last));
@@ -520,7 +449,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
         }
         String subtreeKey = it.next().key;
         String descendantKey =
-            LedgerKey.of(top.getTenant(), LedgerStores.last(subtreeKey)).toString();
+            LedgerKey.of(top.getTenant(), new SubtreePath(subtreeKey).tokenId()).toString();
         TokenNode descendant = node(descendantKey);
         if (descendant != null && catchUp(descendantKey, descendant)) {
           publish(descendantKey, descendant);
@@ -571,17 +500,6 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     return revocation == null ? null : new Revoked(revocation.getOccurredAt(), tokenId);
   }
 
-  /** A subtree key's depth: the root is {@code tenant/root}, every separator one hop below. */
-  private static int depth(String subtreeKey) {
-    int depth = 0;
-    for (int i = subtreeKey.indexOf(LedgerStores.SEP);
-        i >= 0;
-        i = subtreeKey.indexOf(LedgerStores.SEP, i + 1)) {
-      depth++;
-    }
-    return depth;
-  }
-
   /** Flags stored allowed uses that happened after the (new, earlier) revocation time. */
   private void rejudgeUses(String key, TokenNode node, Instant revokedAt) {
     if (node.getUses() == 0 && !pendingCounts.containsKey(key)) {
@@ -601,7 +519,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
           rejudged(
               key,
               node,
-              LedgerStores.after(entry.key),
+              EventKey.parse(entry.key).eventId(),
               use,
               ViolationKind.use_after_revocation,
               cause);
@@ -620,7 +538,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
    * @param cause the event that changed the verdict
    */
   private void flagUse(String tokenKey, String eventId, ViolationKind kind, LedgerEvent cause) {
-    String useKey = LedgerStores.compose(tokenKey, eventId);
+    String useKey = new EventKey(tokenKey, eventId).encode();
     String pending = pendingUses.get(useKey);
     KeyValueStore<String, String> store = pending != null ? pendingUses : uses;
     String stored = pending != null ? pending : uses.get(useKey);
@@ -700,14 +618,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
    * tombstones.
    */
   private void expire(long now) {
-    List<String> expired = new ArrayList<>();
-    try (KeyValueIterator<String, String> it =
-        expiry.range(LedgerStores.timeKey(0), LedgerStores.timeKey(now))) {
-      it.forEachRemaining(kv -> expired.add(kv.key));
-    }
-    for (String entry : expired) {
-      expiry.delete(entry);
-      String key = LedgerStores.after(entry);
+    for (String key : expiry.takeExpired(now)) {
       TokenNode node = node(key);
       if (node == null) {
         continue;
@@ -725,19 +636,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
 
   private void notice(String key, TokenNode node, LedgerEvent revocation) {
     out.revocation(key, LedgerRecords.notice(node, revocation, out.now()));
-    tombstoneLater(key, node.getExpiresAt());
-  }
-
-  /**
-   * After a notice: makes sure the expiry sweep replaces it with a tombstone once the token
-   * expired.
-   */
-  private void tombstoneLater(String key, Instant expiresAt) {
-    if (expiresAt != null && expiresAt.toEpochMilli() < out.now()) {
-      // Already swept from the expiry index: put it back so the next sweep writes the tombstone.
-      // (A token not expired yet is still in the index since it was attached.)
-      expiry.put(LedgerStores.compose(LedgerStores.timeKey(expiresAt.toEpochMilli()), key), "");
-    }
+    expiry.tombstoneLater(key, node.getExpiresAt(), out.now());
   }
 
   private LedgerEvent revocationOf(TokenNode node) {

@@ -87,6 +87,34 @@ class InternalSerdesTest {
   }
 
   @Test
+  void storeKeysRoundTripAndSortAsTheirScansNeed() {
+    assertThat(EventKey.parse(new EventKey("t/a", "e-1").encode()))
+        .isEqualTo(new EventKey("t/a", "e-1"));
+    assertThat(ChildKey.parse(new ChildKey("t/a", "b").encode()))
+        .isEqualTo(new ChildKey("t/a", "b"));
+    assertThat(ExpiryKey.parse(new ExpiryKey(42L, "t/a").encode()))
+        .isEqualTo(new ExpiryKey(42L, "t/a"));
+    assertThat(BudgetKey.parse(new BudgetKey("t/r", 7L, "u-1").encode()))
+        .isEqualTo(new BudgetKey("t/r", 7L, "u-1"));
+    assertThat(
+            LedgerStores.sortsAfter(
+                new BudgetKey("t/r", 10L, "a").encode(), new BudgetKey("t/r", 9L, "b").encode()))
+        .as("a budget ranks by event time first")
+        .isTrue();
+    for (DueEntry entry :
+        List.<DueEntry>of(
+            new DueEntry.ParkedEvent(5L, "t/a", "e-1"),
+            new DueEntry.WaitingChild(5L, "t/a", "child"))) {
+      assertThat(DueEntry.parse(entry.encode())).isEqualTo(entry);
+    }
+    SubtreePath path = new SubtreePath("t/r" + LedgerStores.SEP + "a" + LedgerStores.SEP + "b");
+    assertThat(path.tokenId()).isEqualTo("b");
+    assertThat(path.depth()).isEqualTo(2);
+    assertThat(new SubtreePath("t/r").tokenId()).as("a root").isEqualTo("r");
+    assertThat(new SubtreePath("t/r").depth()).isZero();
+  }
+
+  @Test
   void unknownVersionsAreRefused() {
     assertThatThrownBy(() -> LoopMessage.SERDE.decode(new byte[] {9, 0}))
         .isInstanceOf(SerializationException.class);
