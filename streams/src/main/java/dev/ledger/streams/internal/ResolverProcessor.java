@@ -233,7 +233,7 @@ public final class ResolverProcessor implements Processor<String, Object, Object
 
   private void onUseOrRevocation(String key, LedgerEvent event, TokenLink link) {
     if (link != null && link.state() == TokenLink.State.RESOLVED) {
-      out.tree(sameTenant(key, link.rootId()), new TreeMessage(event, false));
+      out.tree(sameTenant(key, link.rootId()), TreeMessage.of(event, false));
       if (RecordValidator.REVOKED.equals(event.getType())) {
         out.commitSoon();
       }
@@ -360,13 +360,13 @@ public final class ResolverProcessor implements Processor<String, Object, Object
   private void resolve(String key, TokenLink link, String rootId, int depth) {
     links.put(key, link.resolved(rootId, depth));
     String treeKey = sameTenant(key, rootId);
-    out.tree(treeKey, new TreeMessage(link.definition(), link.audited()));
+    out.tree(treeKey, new TreeMessage.Definition(link.definition(), link.audited()));
     for (KeyValue<String, String> waiter : LedgerStores.drain(waiters, key)) {
       out.resolve(
           sameTenant(key, ChildKey.parse(waiter.key).childId()), LoopMessage.answer(rootId, depth));
     }
     for (KeyValue<String, Parked> entry : LedgerStores.drain(parked, key)) {
-      out.tree(treeKey, new TreeMessage(entry.value.event(), entry.value.audited()));
+      out.tree(treeKey, TreeMessage.of(entry.value.event(), entry.value.audited()));
     }
   }
 

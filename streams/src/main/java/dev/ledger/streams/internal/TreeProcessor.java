@@ -66,7 +66,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * judged from the stored count plus the pending uses counted in memory ({@link #pendingCounts}),
  * which is rebuilt from the pending store whenever the processor starts, so a crash loses no count.
  */
-public final class TreeProcessor implements Processor<String, Object, Object, Object> {
+public final class TreeProcessor implements Processor<String, TreeMessage, Object, Object> {
 
   /** The processor's node name. */
   public static final String NAME = "tree";
@@ -154,27 +154,27 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
   }
 
   @Override
-  public void process(Record<String, Object> record) {
-    TreeMessage message = (TreeMessage) record.value();
+  public void process(Record<String, TreeMessage> record) {
+    TreeMessage message = record.value();
     LedgerEvent event = message.event();
     String key = LedgerKey.of(event.getTenant(), RecordValidator.tokenId(event)).toString();
-    if (message.followUp()) {
-      followUp(record.key(), key, message);
-    } else if (RecordValidator.definesToken(event.getType())) {
-      onDefinition(key, message);
-    } else if (RecordValidator.USED.equals(event.getType())) {
-      TokenNode node = node(key);
-      if (node == null) {
-        waiting.put(new EventKey(key, event.getEventId()).encode(), message);
-      } else {
-        onUse(key, node, event, message.audited());
+    switch (message) {
+      case TreeMessage.FollowUp followUp -> followUp(record.key(), key, followUp);
+      case TreeMessage.Definition definition -> onDefinition(key, definition);
+      case TreeMessage.Use use -> {
+        TokenNode node = node(key);
+        if (node == null) {
+          waiting.put(new EventKey(key, event.getEventId()).encode(), use);
+        } else {
+          onUse(key, node, event, use.audited());
+        }
       }
-    } else {
-      onRevocation(record.key(), key, event, message.audited());
+      case TreeMessage.Revocation revocation ->
+          onRevocation(record.key(), key, event, revocation.audited());
     }
   }
 
-  private void onDefinition(String key, TreeMessage message) {
+  private void onDefinition(String key, TreeMessage.Definition message) {
     if (definitions.get(key) != null) {
       return;
     }
@@ -249,7 +249,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     }
     for (KeyValue<String, TreeMessage> entry : LedgerStores.drain(waiting, key)) {
       LedgerEvent event = entry.value.event();
-      if (RecordValidator.USED.equals(event.getType())) {
+      if (entry.value instanceof TreeMessage.Use) {
         node = onUse(key, node, event, entry.value.audited());
       } else if (!entry.value.audited()) {
         out.audit(key, LedgerRecords.audit(event, node, Set.of(), out.now()));
@@ -352,7 +352,9 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
       revocations.put(key, event);
     }
     if (node == null) {
-      waiting.put(new EventKey(key, event.getEventId()).encode(), new TreeMessage(event, audited));
+      waiting.put(
+          new EventKey(key, event.getEventId()).encode(),
+          new TreeMessage.Revocation(event, audited));
       return;
     }
     if (!audited) {
@@ -433,7 +435,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
    * after the last token done, so that the stream thread gets to other records (another
    * revocation's notices above all) between batches instead of after the whole subtree.
    */
-  private void followUp(String treeKey, String key, TreeMessage message) {
+  private void followUp(String treeKey, String key, TreeMessage.FollowUp message) {
     TokenNode top = node(key);
     if (top == null) {
       return;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ledger.schemas.avro.LedgerEvent;
+import dev.ledger.schemas.avro.Outcome;
 import dev.ledger.streams.testing.Events;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -32,8 +33,10 @@ class InternalSerdesTest {
     }
     for (TreeMessage tree :
         List.of(
-            new TreeMessage(EVENT, true),
-            new TreeMessage(EVENT, false),
+            TreeMessage.of(EVENT, true),
+            TreeMessage.of(EVENT, false),
+            TreeMessage.of(Events.used("t", "u1", "c", "api", null, Outcome.allowed, T0), false),
+            TreeMessage.of(Events.revoked("t", "rv1", "c", T0), true),
             TreeMessage.followUp(EVENT),
             TreeMessage.followUp(EVENT).resumedAfter("t/r\u0000a"))) {
       assertThat(TreeMessage.SERDE.decode(TreeMessage.SERDE.encode(tree))).isEqualTo(tree);
@@ -61,7 +64,7 @@ class InternalSerdesTest {
   void theSubmitterTravelsWithTheEventThroughEveryInternalValue() throws Exception {
     LedgerEvent submitted = SubmittedEvent.of(EVENT, "k-1f2e");
     TreeMessage tree =
-        TreeMessage.SERDE.decode(TreeMessage.SERDE.encode(new TreeMessage(submitted, false)));
+        TreeMessage.SERDE.decode(TreeMessage.SERDE.encode(TreeMessage.of(submitted, false)));
     assertThat(SubmittedEvent.submitterOf(tree.event())).isEqualTo("k-1f2e");
     assertThat(tree.event().getEventId()).isEqualTo("e1");
     assertThat(

@@ -27,7 +27,7 @@ class TreeProcessorTest {
           new TreeProcessor(32, java.time.Duration.ofMillis(500)), LedgerStores.treeStores(true));
 
   private void tree(LedgerEvent e) {
-    h.process("t/r", new TreeMessage(e, false));
+    h.process("t/r", TreeMessage.of(e, false));
   }
 
   private void buildTree() {
@@ -188,7 +188,7 @@ class TreeProcessorTest {
         .containsExactly("t/r");
     assertThat(h.sent(P, Outputs.TREES))
         .singleElement()
-        .satisfies(r -> assertThat(((TreeMessage) r.value()).followUp()).isTrue());
+        .satisfies(r -> assertThat(r.value()).isInstanceOf(TreeMessage.FollowUp.class));
 
     // Before the follow-up: a use after the revocation, a new child, a second revocation below.
     tree(Events.used("t", "u1", "b", "api", null, Outcome.allowed, T0.plusSeconds(2)));
@@ -235,8 +235,8 @@ class TreeProcessorTest {
     tree(Events.revoked("t", "rev-r", "r", T0.plusSeconds(1)));
     assertThat(h.sent(P, Outputs.REVOCATIONS)).hasSize(size + 1);
     h.releaseFollowUps();
-    List<TreeMessage> loop =
-        h.sent(P, Outputs.TREES).stream().map(r -> (TreeMessage) r.value()).toList();
+    List<TreeMessage.FollowUp> loop =
+        h.sent(P, Outputs.TREES).stream().map(r -> (TreeMessage.FollowUp) r.value()).toList();
     int batches = (size + TreeProcessor.FOLLOW_UP_BATCH - 1) / TreeProcessor.FOLLOW_UP_BATCH;
     assertThat(loop).as("the follow-up, then one resumption per further batch").hasSize(batches);
     assertThat(loop.get(0).resumeAfter()).isNull();
