@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * event id on another token is another event) forever, or for {@code dedupeRetention} after they
  * were first seen when one is set; a copy arriving later than that is processed again.
  */
-public final class ResolverProcessor implements Processor<String, Object, Object, Object> {
+public final class ResolverProcessor implements Processor<String, ResolverInput, Object, Object> {
 
   /** The processor's node name. */
   public static final String NAME = "resolver";
@@ -117,7 +117,7 @@ public final class ResolverProcessor implements Processor<String, Object, Object
   }
 
   @Override
-  public void process(Record<String, Object> record) {
+  public void process(Record<String, ResolverInput> record) {
     switch (record.value()) {
       case RawEvent raw ->
           onEvent(
@@ -129,7 +129,6 @@ public final class ResolverProcessor implements Processor<String, Object, Object
               null,
               "missing_value",
               "a ledger.events record needs a LedgerEvent value");
-      default -> throw new IllegalStateException("unexpected value " + record.value().getClass());
     }
   }
 
@@ -250,54 +249,54 @@ public final class ResolverProcessor implements Processor<String, Object, Object
 
   private void onLoop(String key, LoopMessage message) {
     TokenLink link = links.get(key);
-    switch (message.kind()) {
-      case REQUEST -> {
+    boolean pending = link != null && link.state() == TokenLink.State.PENDING;
+    switch (message) {
+      case LoopMessage.Request request -> {
+        String child = request.requester();
         if (link != null && link.state() == TokenLink.State.RESOLVED) {
-          out.resolve(
-              sameTenant(key, message.requester()),
-              LoopMessage.answer(link.rootId(), link.depth()));
+          out.resolve(sameTenant(key, child), LoopMessage.answer(link.rootId(), link.depth()));
           return;
         }
-        waiters.put(new ChildKey(key, message.requester()).encode(), "");
-        out.resolve(sameTenant(key, message.requester()), LoopMessage.parked());
+        waiters.put(new ChildKey(key, child).encode(), "");
+        out.resolve(sameTenant(key, child), LoopMessage.parked());
         if (notResolving(link)) {
           // an orphan unless this resolves within its grace
-          judgeLater(new DueEntry.WaitingChild(dueAt(), key, message.requester()));
+          judgeLater(new DueEntry.WaitingChild(dueAt(), key, child));
         }
-        if (link != null && link.state() == TokenLink.State.PENDING) {
-          probe(key, link, message);
-        }
-      }
-      case PROBE -> {
-        if (link != null && link.state() == TokenLink.State.PENDING) {
-          probe(key, link, message);
+        if (pending) {
+          probe(key, link, child, 1);
         }
       }
-      case ANSWER -> {
-        if (link != null && link.state() == TokenLink.State.PENDING) {
-          int depth = message.hops() + 1;
+      case LoopMessage.Probe probe -> {
+        if (pending) {
+          probe(key, link, probe.origin(), probe.hops());
+        }
+      }
+      case LoopMessage.Answer answer -> {
+        if (pending) {
+          int depth = answer.depth() + 1;
           if (depth > maxDepth) {
             refuse(key, link, ViolationKind.depth_limit);
           } else {
-            resolve(key, link, message.rootId(), depth);
+            resolve(key, link, answer.rootId(), depth);
           }
         }
       }
-      case PARKED -> {
-        if (link != null && link.state() == TokenLink.State.PENDING) {
+      case LoopMessage.RequestParked parked -> {
+        if (pending) {
           out.token(key, Derivation.pending(link.definition(), List.of()));
         }
       }
-      case ORPHAN -> {
-        if (link != null && link.state() == TokenLink.State.PENDING && !link.audited()) {
+      case LoopMessage.Orphan orphan -> {
+        if (pending && !link.audited()) {
           auditOrphan(key, link, out.now());
         }
       }
-      case TOO_DEEP -> {
+      case LoopMessage.TooDeep tooDeep -> {
         // Certain never to resolve, but which token sits exactly past the bound is known only once
         // the root is: an orphan now (so a cycle too long to probe is audited too), refused with
         // depth_limit if an answer ever comes.
-        if (link != null && link.state() == TokenLink.State.PENDING && !link.audited()) {
+        if (pending && !link.audited()) {
           auditOrphan(key, link, out.now());
         }
       }
@@ -305,24 +304,22 @@ public final class ResolverProcessor implements Processor<String, Object, Object
   }
 
   /**
-   * Carries a new link of {@code message}'s origin up through this pending token, which is {@code
-   * hops} above it: finding the origin here means a cycle. The origin is at least one hop deeper
-   * than this token's parent, root or not, so past the max depth the probe stops and the origin is
-   * told it never resolves.
+   * Carries a new link of {@code origin} up through this pending token, which is {@code hops} above
+   * it: finding the origin here means a cycle. The origin is at least one hop deeper than this
+   * token's parent, root or not, so past the max depth the probe stops and the origin is told it
+   * never resolves.
    */
-  private void probe(String key, TokenLink link, LoopMessage message) {
+  private void probe(String key, TokenLink link, String origin, int hops) {
     LedgerKey self = LedgerKey.parse(key);
-    if (message.origin().equals(self.tokenId())) {
+    if (origin.equals(self.tokenId())) {
       refuse(key, link, ViolationKind.cycle);
       return;
     }
-    int originDepth = message.hops() + 1;
+    int originDepth = hops + 1;
     if (originDepth > maxDepth) {
-      out.resolve(
-          sameTenant(key, message.origin()), LoopMessage.tooDeep(message.origin(), originDepth));
+      out.resolve(sameTenant(key, origin), LoopMessage.tooDeep(origin, originDepth));
     } else {
-      out.resolve(
-          sameTenant(key, link.parentId()), LoopMessage.probe(message.origin(), originDepth));
+      out.resolve(sameTenant(key, link.parentId()), LoopMessage.probe(origin, originDepth));
     }
   }
 

@@ -28,6 +28,7 @@ class InternalSerdesTest {
             LoopMessage.probe("a", 2),
             LoopMessage.answer("r", 3),
             LoopMessage.orphan(),
+            LoopMessage.parked(),
             LoopMessage.tooDeep("a", 65))) {
       assertThat(LoopMessage.SERDE.decode(LoopMessage.SERDE.encode(m))).isEqualTo(m);
     }
