@@ -54,8 +54,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * own input topic; the second, once the follow-up is readable, that is once the first committed,
  * updates the stored nodes, re-judges their uses and emits them on ledger.tokens. The revocation in
  * force on a token is therefore always computed from the revocations stored for its chain ({@link
- * #inForce}), never read from its node, which may still wait for its follow-up: a use, a new child
- * or an expiry in between is judged the same as after it.
+ * Revocations#inForce}), never read from its node, which may still wait for its follow-up: a use, a
+ * new child or an expiry in between is judged the same as after it.
  *
  * <p>A use is the hot path, so it writes no TokenNode unless it adds a violation to its token: it
  * writes its audit record, its stored use in {@code ledger-tree-pending-uses} and, only below a
@@ -78,13 +78,6 @@ public final class TreeProcessor implements Processor<String, TreeMessage, Objec
 
   private record Attach(String key, TreeMessage definition, TokenNode parent) {}
 
-  /** A revocation reaching a token: when, and the token revoked ({@code revocation_cause}). */
-  private record Revoked(Instant at, String cause) {
-    boolean beats(Revoked other) {
-      return other == null || earlier(at, cause, other.at, other.cause);
-    }
-  }
-
   private final int depthLimit;
   private final Duration usesFlushInterval;
 
@@ -103,7 +96,7 @@ public final class TreeProcessor implements Processor<String, TreeMessage, Objec
 
   private KeyValueStore<String, String> children;
   private KeyValueStore<String, String> subtrees;
-  private KeyValueStore<String, LedgerEvent> revocations;
+  private Revocations revocations;
   private KeyValueStore<String, String> uses;
   private KeyValueStore<String, String> pendingUses;
   private Budgets budgets;
@@ -127,7 +120,7 @@ public final class TreeProcessor implements Processor<String, TreeMessage, Objec
     nodes = context.getStateStore(LedgerStores.NODES);
     children = context.getStateStore(LedgerStores.CHILDREN);
     subtrees = context.getStateStore(LedgerStores.SUBTREES);
-    revocations = context.getStateStore(LedgerStores.REVOCATIONS);
+    revocations = new Revocations(context.getStateStore(LedgerStores.REVOCATIONS));
     uses = context.getStateStore(LedgerStores.USES);
     pendingUses = context.getStateStore(LedgerStores.PENDING_USES);
     budgets =
@@ -220,7 +213,7 @@ public final class TreeProcessor implements Processor<String, TreeMessage, Objec
     publish(key, node);
     subtrees.put(
         SubtreePath.of(node).encoded(),
-        new SubtreeEntry(node.getExpiresAt(), revocations.get(key) != null).encode());
+        new SubtreeEntry(node.getExpiresAt(), revocations.hasOwn(key)).encode());
     expiry.schedule(key, node.getExpiresAt());
     if (!attach.definition().audited()) {
       out.audit(key, LedgerRecords.audit(definition, node, derived.violations(), out.now()));
@@ -245,7 +238,7 @@ public final class TreeProcessor implements Processor<String, TreeMessage, Objec
     }
     alert(definition, tokenId, derived.violations(), node);
     if (node.getRevokedAt() != null) {
-      notice(key, node, revocationOf(node));
+      notice(key, node, revocations.causeOf(node));
     }
     for (KeyValue<String, TreeMessage> entry : LedgerStores.drain(waiting, key)) {
       LedgerEvent event = entry.value.event();
@@ -341,16 +334,8 @@ public final class TreeProcessor implements Processor<String, TreeMessage, Objec
   private void onRevocation(String treeKey, String key, LedgerEvent event, boolean audited) {
     String tokenId = event.getRevocation().getTokenId();
     TokenNode node = node(key);
-    Revoked before = node == null ? null : inForce(node);
-    LedgerEvent existing = revocations.get(key);
-    if (existing == null
-        || earlier(
-            event.getOccurredAt(),
-            event.getEventId(),
-            existing.getOccurredAt(),
-            existing.getEventId())) {
-      revocations.put(key, event);
-    }
+    Revoked before = node == null ? null : revocations.inForce(node);
+    revocations.record(key, event);
     if (node == null) {
       waiting.put(
           new EventKey(key, event.getEventId()).encode(),
@@ -402,7 +387,7 @@ public final class TreeProcessor implements Processor<String, TreeMessage, Objec
         String tokenId = descendant.tokenId();
         String key = LedgerKey.of(tenant, tokenId).toString();
         SubtreeEntry entry = SubtreeEntry.parse(next.value);
-        Revoked own = entry.ownRevocation() ? own(key, tokenId) : null;
+        Revoked own = entry.ownRevocation() ? revocations.own(key, tokenId) : null;
         if (own != null && own.beats(revoked)) {
           skipped = next.key + LedgerStores.SEP;
           continue;
@@ -469,7 +454,7 @@ public final class TreeProcessor implements Processor<String, TreeMessage, Objec
    * changed it; true if it did. The caller stores and emits the node.
    */
   private boolean catchUp(String key, TokenNode node) {
-    Revoked revoked = inForce(node);
+    Revoked revoked = revocations.inForce(node);
     if (revoked == null
         || (revoked.at().equals(node.getRevokedAt())
             && revoked.cause().equals(node.getRevocationCause()))) {
@@ -479,27 +464,6 @@ public final class TreeProcessor implements Processor<String, TreeMessage, Objec
     node.setRevocationCause(revoked.cause());
     rejudgeUses(key, node, revoked.at());
     return true;
-  }
-
-  /**
-   * The earliest revocation of any token on {@code node}'s chain, itself included; null if none.
-   */
-  private Revoked inForce(TokenNode node) {
-    Revoked earliest = null;
-    for (Hop hop : node.getChain()) {
-      Revoked own =
-          own(LedgerKey.of(node.getTenant(), hop.getTokenId()).toString(), hop.getTokenId());
-      if (own != null && own.beats(earliest)) {
-        earliest = own;
-      }
-    }
-    return earliest;
-  }
-
-  /** The earliest revocation naming the token itself, or null. */
-  private Revoked own(String key, String tokenId) {
-    LedgerEvent revocation = revocations.get(key);
-    return revocation == null ? null : new Revoked(revocation.getOccurredAt(), tokenId);
   }
 
   /** Flags stored allowed uses that happened after the (new, earlier) revocation time. */
@@ -516,7 +480,7 @@ public final class TreeProcessor implements Processor<String, TreeMessage, Objec
             && flagStored(store, entry.key, use, ViolationKind.use_after_revocation)) {
           added.add(ViolationKind.use_after_revocation);
           if (cause == null) {
-            cause = revocationOf(node); // read once, and only when a verdict changed
+            cause = revocations.causeOf(node); // read once, and only when a verdict changed
           }
           rejudged(
               key,
@@ -641,10 +605,6 @@ public final class TreeProcessor implements Processor<String, TreeMessage, Objec
     expiry.tombstoneLater(key, node.getExpiresAt(), out.now());
   }
 
-  private LedgerEvent revocationOf(TokenNode node) {
-    return revocations.get(LedgerKey.of(node.getTenant(), node.getRevocationCause()).toString());
-  }
-
   private void alert(
       LedgerEvent event, String tokenId, Collection<ViolationKind> violations, TokenNode node) {
     for (ViolationKind kind : violations) {
@@ -671,13 +631,5 @@ public final class TreeProcessor implements Processor<String, TreeMessage, Objec
   /** The stored node of {@code key}, a fresh copy, or null. */
   private TokenNode node(String key) {
     return LedgerStores.NODE_SERDE.decode(nodes.get(key));
-  }
-
-  /**
-   * True when revocation (a, idA) beats (b, idB): earlier time, ties to the smaller id; anything
-   * beats none.
-   */
-  static boolean earlier(Instant a, String idA, Instant b, String idB) {
-    return b == null || a.isBefore(b) || (a.equals(b) && idA.compareTo(idB) < 0);
   }
 }
