@@ -10,12 +10,14 @@ import dev.ledger.schemas.LedgerIds;
 import dev.ledger.schemas.LedgerKey;
 import dev.ledger.schemas.LedgerLimits;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * Every rule an event must follow before it reaches Kafka (CONTRACT.md section 1), in one place. It
@@ -201,6 +203,13 @@ public final class EventValidator {
       problems.add(new Problem(index, field, reason));
     }
 
+    /** The problem of an unknown type: every wire name, from the one enum that defines them. */
+    private static final String TYPES =
+        "must be one of "
+            + Arrays.stream(EventType.values())
+                .map(EventType::wireName)
+                .collect(Collectors.joining(", "));
+
     Optional<EventType> type(JsonNode event) {
       String name = text(event, "", "type", true, MAX_KEYWORD_LENGTH);
       if (name == null) {
@@ -208,9 +217,7 @@ public final class EventValidator {
       }
       Optional<EventType> type = EventType.fromWireName(name);
       if (type.isEmpty()) {
-        add(
-            "type",
-            "must be one of token.issued, token.exchanged, token.attenuated, token.used, token.revoked");
+        add("type", TYPES);
       }
       return type;
     }

@@ -1,6 +1,5 @@
 package dev.ledger.streams.internal;
 
-import dev.ledger.schemas.avro.Hop;
 import dev.ledger.schemas.avro.LedgerEvent;
 import dev.ledger.schemas.avro.TokenNode;
 import dev.ledger.schemas.serde.AvroSerde;
@@ -45,7 +44,7 @@ public final class LedgerStores {
   public static final String NODES = "ledger-tree-nodes";
   public static final String CHILDREN = "ledger-tree-children";
 
-  /** Every attached token by its chain ({@link #path}): a subtree is a key prefix. */
+  /** Every attached token by its chain ({@link SubtreePath}): a subtree is a key prefix. */
   public static final String SUBTREES = "ledger-tree-subtrees";
 
   public static final String REVOCATIONS = "ledger-tree-revocations";
@@ -106,38 +105,6 @@ public final class LedgerStores {
   /** {@code "tenant/token" + SEP + part}. */
   public static String compose(String tokenKey, String part) {
     return tokenKey + SEP + part;
-  }
-
-  /** The part after the first separator. */
-  public static String after(String composite) {
-    return composite.substring(composite.indexOf(SEP) + 1);
-  }
-
-  /** The part after the last separator. */
-  public static String last(String composite) {
-    return composite.substring(composite.lastIndexOf(SEP) + 1);
-  }
-
-  /**
-   * {@code "tenant/root" + SEP + id + ... + SEP + token}: the token's chain as a key, so that its
-   * descendants are exactly the keys under {@code path + SEP} (see {@link #iterate}), parents
-   * first.
-   */
-  public static String path(TokenNode node) {
-    StringBuilder path = new StringBuilder(node.getTenant()).append('/');
-    List<Hop> chain = node.getChain();
-    for (int i = 0; i < chain.size(); i++) {
-      if (i > 0) {
-        path.append(SEP);
-      }
-      path.append(chain.get(i).getTokenId());
-    }
-    return path.toString();
-  }
-
-  /** The part before the first separator. */
-  public static String before(String composite) {
-    return composite.substring(0, composite.indexOf(SEP));
   }
 
   /** A time as a fixed-width, lexicographically ordered key prefix. */

@@ -1,105 +1,153 @@
 package dev.ledger.streams.internal;
 
 import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * A message of the stage-1 resolve loop, keyed by the {@code tenant/token_id} it is sent to. No
- * message carries more than one token id, so its size does not grow with the chain it travels.
- *
- * <ul>
- *   <li>{@code REQUEST}: {@code origin}, a child of the target, asks for the target's root; it is
- *       answered at once or parked until the target's root is known. {@code hops} is 1.
- *   <li>{@code PROBE}: carries a new parent link of {@code origin} up through pending ancestors
- *       only to detect a cycle (the target is {@code origin}); never answered. The target is {@code
- *       hops} parent links above {@code origin}.
- *   <li>{@code ANSWER}: the target's parent is resolved, its root is {@code rootId} and its depth
- *       {@code hops}, so the target's depth is {@code hops + 1}.
- *   <li>{@code ORPHAN}: an ancestor of the target stayed unknown past the grace (or was refused):
- *       the target audits itself and what waits on it without a chain, and tells its own waiting
- *       children the same. It still resolves if the ancestor turns up.
- *   <li>{@code PARKED}: the target's parent parked its REQUEST (its own root is not known yet), so
- *       the target shows itself {@code pending} on ledger.tokens.
- *   <li>{@code TOO_DEEP}: a probe of the target's found it at least {@code hops} deep, beyond the
- *       max depth, whether its root ever arrives or not: it never resolves, so it is an orphan at
- *       once (and refused with {@code depth_limit} if an answer ever reaches it).
- * </ul>
- *
- * @param kind never null
- * @param origin for REQUEST, PROBE and TOO_DEEP the token the question started from; else null
- * @param rootId for ANSWER, else null
- * @param hops see each kind; never negative
+ * A message of the stage-1 resolve loop, keyed by the {@code tenant/token_id} it is sent to (the
+ * target). No message carries more than one token id, so its size does not grow with the chain it
+ * travels.
  */
-public record LoopMessage(Kind kind, String origin, String rootId, int hops) {
+public sealed interface LoopMessage extends ResolverInput {
 
-  /** What a loop message asks or tells. Stored by ordinal: append only. */
-  public enum Kind {
-    REQUEST,
-    PROBE,
-    ANSWER,
-    ORPHAN,
-    PARKED,
-    TOO_DEEP
+  /**
+   * {@code requester}, a child of the target, asks for the target's root; answered at once or
+   * parked until the target's root is known.
+   */
+  record Request(String requester) implements LoopMessage {
+    public Request {
+      Objects.requireNonNull(requester, "requester");
+    }
   }
 
-  public LoopMessage {
-    Objects.requireNonNull(kind, "kind");
+  /**
+   * Carries a new parent link of {@code origin} up through pending ancestors only to detect a cycle
+   * (the target is {@code origin}); never answered. The target is {@code hops} parent links above
+   * {@code origin}.
+   */
+  record Probe(String origin, int hops) implements LoopMessage {
+    public Probe {
+      Objects.requireNonNull(origin, "origin");
+      requireNotNegative(hops);
+    }
+  }
+
+  /**
+   * The target's parent is resolved: its root is {@code rootId} and its depth {@code depth}, so the
+   * target's depth is {@code depth + 1}.
+   */
+  record Answer(String rootId, int depth) implements LoopMessage {
+    public Answer {
+      Objects.requireNonNull(rootId, "rootId");
+      requireNotNegative(depth);
+    }
+  }
+
+  /**
+   * An ancestor of the target stayed unknown past the grace (or was refused): the target audits
+   * itself and what waits on it without a chain, and tells its own waiting children the same. It
+   * still resolves if the ancestor turns up.
+   */
+  record Orphan() implements LoopMessage {}
+
+  /**
+   * The target's parent parked its {@link Request} (its own root is not known yet), so the target
+   * shows itself {@code pending} on ledger.tokens.
+   */
+  record RequestParked() implements LoopMessage {}
+
+  /**
+   * A probe of {@code origin}'s (the target) found it at least {@code depth} deep, beyond the max
+   * depth, whether its root ever arrives or not: it never resolves, so it is an orphan at once (and
+   * refused with {@code depth_limit} if an answer ever reaches it).
+   */
+  record TooDeep(String origin, int depth) implements LoopMessage {
+    public TooDeep {
+      Objects.requireNonNull(origin, "origin");
+      requireNotNegative(depth);
+    }
+  }
+
+  static Request request(String requester) {
+    return new Request(requester);
+  }
+
+  /** A probe from {@code origin} reaching a token {@code hops} parent links above it. */
+  static Probe probe(String origin, int hops) {
+    return new Probe(origin, hops);
+  }
+
+  /** The answer of a resolved token of depth {@code depth} in the tree of {@code rootId}. */
+  static Answer answer(String rootId, int depth) {
+    return new Answer(rootId, depth);
+  }
+
+  static Orphan orphan() {
+    return new Orphan();
+  }
+
+  static RequestParked parked() {
+    return new RequestParked();
+  }
+
+  /** Tells {@code origin} that it is at least {@code depth} deep. */
+  static TooDeep tooDeep(String origin, int depth) {
+    return new TooDeep(origin, depth);
+  }
+
+  private static void requireNotNegative(int hops) {
     if (hops < 0) {
       throw new IllegalArgumentException("hops must not be negative, was " + hops);
     }
   }
 
-  public static LoopMessage request(String requester) {
-    return new LoopMessage(Kind.REQUEST, Objects.requireNonNull(requester, "requester"), null, 1);
-  }
-
-  /** A probe from {@code origin} reaching a token {@code hops} parent links above it. */
-  public static LoopMessage probe(String origin, int hops) {
-    return new LoopMessage(Kind.PROBE, Objects.requireNonNull(origin, "origin"), null, hops);
-  }
-
-  /** The answer of a resolved token of depth {@code depth} in the tree of {@code rootId}. */
-  public static LoopMessage answer(String rootId, int depth) {
-    return new LoopMessage(Kind.ANSWER, null, Objects.requireNonNull(rootId, "rootId"), depth);
-  }
-
-  public static LoopMessage orphan() {
-    return new LoopMessage(Kind.ORPHAN, null, null, 0);
-  }
-
-  public static LoopMessage parked() {
-    return new LoopMessage(Kind.PARKED, null, null, 0);
-  }
-
-  /** Tells {@code origin} that it is at least {@code depth} deep. */
-  public static LoopMessage tooDeep(String origin, int depth) {
-    return new LoopMessage(Kind.TOO_DEEP, Objects.requireNonNull(origin, "origin"), null, depth);
-  }
-
-  /** The child that asked. */
-  public String requester() {
-    return origin;
-  }
-
-  // Wire format: kind, a list of ids (the origin only, or none), the nullable root, then hops.
-  public static final BinarySerde<LoopMessage> SERDE =
+  // Wire format: a kind byte (REQUEST 0, PROBE 1, ANSWER 2, ORPHAN 3, PARKED 4, TOO_DEEP 5), a list
+  // of ids (the origin or requester only, or none), the nullable root, then hops or depth.
+  BinarySerde<LoopMessage> SERDE =
       new BinarySerde<>(
           "LoopMessage",
           (m, out) -> {
-            out.writeByte(m.kind().ordinal());
-            BinarySerde.writeStrings(out, m.origin() == null ? List.of() : List.of(m.origin()));
-            BinarySerde.writeNullable(out, m.rootId());
-            out.writeInt(m.hops());
+            switch (m) {
+              case Request r -> Wire.write(out, 0, r.requester(), null, 1);
+              case Probe p -> Wire.write(out, 1, p.origin(), null, p.hops());
+              case Answer a -> Wire.write(out, 2, null, a.rootId(), a.depth());
+              case Orphan o -> Wire.write(out, 3, null, null, 0);
+              case RequestParked p -> Wire.write(out, 4, null, null, 0);
+              case TooDeep t -> Wire.write(out, 5, t.origin(), null, t.depth());
+            }
           },
-          LoopMessage::read);
+          Wire::read);
 
-  private static LoopMessage read(DataInputStream in) throws IOException {
-    Kind kind = Kind.values()[in.readByte()];
-    List<String> ids = BinarySerde.readStrings(in);
-    String rootId = BinarySerde.readNullable(in);
-    int hops = in.readInt();
-    return new LoopMessage(kind, ids.isEmpty() ? null : ids.getFirst(), rootId, hops);
+  /** The loop messages' byte layout. */
+  final class Wire {
+    private Wire() {}
+
+    private static void write(DataOutputStream out, int kind, String id, String rootId, int hops)
+        throws IOException {
+      out.writeByte(kind);
+      BinarySerde.writeStrings(out, id == null ? List.of() : List.of(id));
+      BinarySerde.writeNullable(out, rootId);
+      out.writeInt(hops);
+    }
+
+    private static LoopMessage read(DataInputStream in) throws IOException {
+      int kind = in.readByte();
+      List<String> ids = BinarySerde.readStrings(in);
+      String id = ids.isEmpty() ? null : ids.getFirst();
+      String rootId = BinarySerde.readNullable(in);
+      int hops = in.readInt();
+      return switch (kind) {
+        case 0 -> new Request(id);
+        case 1 -> new Probe(id, hops);
+        case 2 -> new Answer(rootId, hops);
+        case 3 -> new Orphan();
+        case 4 -> new RequestParked();
+        case 5 -> new TooDeep(id, hops);
+        default -> throw new IOException("unknown loop message kind " + kind);
+      };
+    }
   }
 }

@@ -12,7 +12,7 @@ import org.apache.kafka.common.serialization.Deserializer;
  * @param bytes the value as received, never null
  * @param event the decoded event, never null
  */
-public record RawEvent(byte[] bytes, LedgerEvent event) {
+public record RawEvent(byte[] bytes, LedgerEvent event) implements ResolverInput {
 
   /** The one codec for {@link LedgerEvent} inside the topology. */
   public static final AvroSerde<LedgerEvent> EVENT_SERDE = AvroSerde.of(LedgerEvent.class);

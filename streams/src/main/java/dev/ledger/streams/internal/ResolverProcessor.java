@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * event id on another token is another event) forever, or for {@code dedupeRetention} after they
  * were first seen when one is set; a copy arriving later than that is processed again.
  */
-public final class ResolverProcessor implements Processor<String, Object, Object, Object> {
+public final class ResolverProcessor implements Processor<String, ResolverInput, Object, Object> {
 
   /** The processor's node name. */
   public static final String NAME = "resolver";
@@ -61,9 +61,6 @@ public final class ResolverProcessor implements Processor<String, Object, Object
 
   /** Forgotten event ids per sweep at most, so one punctuation never stalls the task for long. */
   private static final int FORGET_PER_SWEEP = 10_000;
-
-  /** Marks a due entry as a waiting child rather than an event: no event id contains U+0000. */
-  private static final String WAITER = LedgerStores.SEP;
 
   private final Duration grace;
   private final Duration dedupeRetention;
@@ -120,7 +117,7 @@ public final class ResolverProcessor implements Processor<String, Object, Object
   }
 
   @Override
-  public void process(Record<String, Object> record) {
+  public void process(Record<String, ResolverInput> record) {
     switch (record.value()) {
       case RawEvent raw ->
           onEvent(
@@ -132,7 +129,6 @@ public final class ResolverProcessor implements Processor<String, Object, Object
               null,
               "missing_value",
               "a ledger.events record needs a LedgerEvent value");
-      default -> throw new IllegalStateException("unexpected value " + record.value().getClass());
     }
   }
 
@@ -199,9 +195,7 @@ public final class ResolverProcessor implements Processor<String, Object, Object
     if (dedupeRetention.isZero()) {
       return;
     }
-    dedupeExpiry.put(
-        LedgerStores.compose(LedgerStores.timeKey(now + dedupeRetention.toMillis()), dedupeKey),
-        "");
+    dedupeExpiry.put(new ExpiryKey(now + dedupeRetention.toMillis(), dedupeKey).encode(), "");
   }
 
   /** Never seen, or already known not to resolve (an audited orphan, a refused cycle). */
@@ -209,16 +203,14 @@ public final class ResolverProcessor implements Processor<String, Object, Object
     return link == null || link.audited() || link.state() == TokenLink.State.CYCLIC;
   }
 
-  /**
-   * Makes the sweep look at {@code part} of {@code tokenKey} once the grace is over: an event id,
-   * or {@link #WAITER} and a child's id for a child waiting on a token never seen.
-   */
-  private void judgeLater(String tokenKey, String part) {
-    due.put(
-        LedgerStores.compose(
-            LedgerStores.timeKey(out.now() + grace.toMillis()),
-            LedgerStores.compose(tokenKey, part)),
-        "");
+  /** Makes the sweep look at {@code entry} once the grace is over. */
+  private void judgeLater(DueEntry entry) {
+    due.put(entry.encode(), "");
+  }
+
+  /** When an entry put in the sweep's index now is due. */
+  private long dueAt() {
+    return out.now() + grace.toMillis();
   }
 
   private void onDefinition(String key, LedgerEvent event) {
@@ -240,71 +232,71 @@ public final class ResolverProcessor implements Processor<String, Object, Object
 
   private void onUseOrRevocation(String key, LedgerEvent event, TokenLink link) {
     if (link != null && link.state() == TokenLink.State.RESOLVED) {
-      out.tree(sameTenant(key, link.rootId()), new TreeMessage(event, false));
+      out.tree(sameTenant(key, link.rootId()), TreeMessage.of(event, false));
       if (RecordValidator.REVOKED.equals(event.getType())) {
         out.commitSoon();
       }
       return;
     }
     parked.put(
-        LedgerStores.compose(key, event.getEventId()),
+        new EventKey(key, event.getEventId()).encode(),
         new Parked(event, out.now() + grace.toMillis(), false));
     if (notResolving(link)) {
       // A token merely pending is audited when its ORPHAN arrives, if ever.
-      judgeLater(key, event.getEventId());
+      judgeLater(new DueEntry.ParkedEvent(dueAt(), key, event.getEventId()));
     }
   }
 
   private void onLoop(String key, LoopMessage message) {
     TokenLink link = links.get(key);
-    switch (message.kind()) {
-      case REQUEST -> {
+    boolean pending = link != null && link.state() == TokenLink.State.PENDING;
+    switch (message) {
+      case LoopMessage.Request request -> {
+        String child = request.requester();
         if (link != null && link.state() == TokenLink.State.RESOLVED) {
-          out.resolve(
-              sameTenant(key, message.requester()),
-              LoopMessage.answer(link.rootId(), link.depth()));
+          out.resolve(sameTenant(key, child), LoopMessage.answer(link.rootId(), link.depth()));
           return;
         }
-        waiters.put(LedgerStores.compose(key, message.requester()), "");
-        out.resolve(sameTenant(key, message.requester()), LoopMessage.parked());
+        waiters.put(new ChildKey(key, child).encode(), "");
+        out.resolve(sameTenant(key, child), LoopMessage.parked());
         if (notResolving(link)) {
-          judgeLater(
-              key, WAITER + message.requester()); // an orphan unless this resolves within its grace
+          // an orphan unless this resolves within its grace
+          judgeLater(new DueEntry.WaitingChild(dueAt(), key, child));
         }
-        if (link != null && link.state() == TokenLink.State.PENDING) {
-          probe(key, link, message);
-        }
-      }
-      case PROBE -> {
-        if (link != null && link.state() == TokenLink.State.PENDING) {
-          probe(key, link, message);
+        if (pending) {
+          probe(key, link, child, 1);
         }
       }
-      case ANSWER -> {
-        if (link != null && link.state() == TokenLink.State.PENDING) {
-          int depth = message.hops() + 1;
+      case LoopMessage.Probe probe -> {
+        if (pending) {
+          probe(key, link, probe.origin(), probe.hops());
+        }
+      }
+      case LoopMessage.Answer answer -> {
+        if (pending) {
+          int depth = answer.depth() + 1;
           if (depth > maxDepth) {
             refuse(key, link, ViolationKind.depth_limit);
           } else {
-            resolve(key, link, message.rootId(), depth);
+            resolve(key, link, answer.rootId(), depth);
           }
         }
       }
-      case PARKED -> {
-        if (link != null && link.state() == TokenLink.State.PENDING) {
+      case LoopMessage.RequestParked parked -> {
+        if (pending) {
           out.token(key, Derivation.pending(link.definition(), List.of()));
         }
       }
-      case ORPHAN -> {
-        if (link != null && link.state() == TokenLink.State.PENDING && !link.audited()) {
+      case LoopMessage.Orphan orphan -> {
+        if (pending && !link.audited()) {
           auditOrphan(key, link, out.now());
         }
       }
-      case TOO_DEEP -> {
+      case LoopMessage.TooDeep tooDeep -> {
         // Certain never to resolve, but which token sits exactly past the bound is known only once
         // the root is: an orphan now (so a cycle too long to probe is audited too), refused with
         // depth_limit if an answer ever comes.
-        if (link != null && link.state() == TokenLink.State.PENDING && !link.audited()) {
+        if (pending && !link.audited()) {
           auditOrphan(key, link, out.now());
         }
       }
@@ -312,24 +304,22 @@ public final class ResolverProcessor implements Processor<String, Object, Object
   }
 
   /**
-   * Carries a new link of {@code message}'s origin up through this pending token, which is {@code
-   * hops} above it: finding the origin here means a cycle. The origin is at least one hop deeper
-   * than this token's parent, root or not, so past the max depth the probe stops and the origin is
-   * told it never resolves.
+   * Carries a new link of {@code origin} up through this pending token, which is {@code hops} above
+   * it: finding the origin here means a cycle. The origin is at least one hop deeper than this
+   * token's parent, root or not, so past the max depth the probe stops and the origin is told it
+   * never resolves.
    */
-  private void probe(String key, TokenLink link, LoopMessage message) {
+  private void probe(String key, TokenLink link, String origin, int hops) {
     LedgerKey self = LedgerKey.parse(key);
-    if (message.origin().equals(self.tokenId())) {
+    if (origin.equals(self.tokenId())) {
       refuse(key, link, ViolationKind.cycle);
       return;
     }
-    int originDepth = message.hops() + 1;
+    int originDepth = hops + 1;
     if (originDepth > maxDepth) {
-      out.resolve(
-          sameTenant(key, message.origin()), LoopMessage.tooDeep(message.origin(), originDepth));
+      out.resolve(sameTenant(key, origin), LoopMessage.tooDeep(origin, originDepth));
     } else {
-      out.resolve(
-          sameTenant(key, link.parentId()), LoopMessage.probe(message.origin(), originDepth));
+      out.resolve(sameTenant(key, link.parentId()), LoopMessage.probe(origin, originDepth));
     }
   }
 
@@ -359,7 +349,7 @@ public final class ResolverProcessor implements Processor<String, Object, Object
   /** Tells every child waiting on {@code key} that its chain is not coming (for now). */
   private void orphanWaiters(String key) {
     for (KeyValue<String, String> waiter : LedgerStores.scan(waiters, key)) {
-      out.resolve(sameTenant(key, LedgerStores.after(waiter.key)), LoopMessage.orphan());
+      out.resolve(sameTenant(key, ChildKey.parse(waiter.key).childId()), LoopMessage.orphan());
     }
   }
 
@@ -367,13 +357,13 @@ public final class ResolverProcessor implements Processor<String, Object, Object
   private void resolve(String key, TokenLink link, String rootId, int depth) {
     links.put(key, link.resolved(rootId, depth));
     String treeKey = sameTenant(key, rootId);
-    out.tree(treeKey, new TreeMessage(link.definition(), link.audited()));
+    out.tree(treeKey, new TreeMessage.Definition(link.definition(), link.audited()));
     for (KeyValue<String, String> waiter : LedgerStores.drain(waiters, key)) {
       out.resolve(
-          sameTenant(key, LedgerStores.after(waiter.key)), LoopMessage.answer(rootId, depth));
+          sameTenant(key, ChildKey.parse(waiter.key).childId()), LoopMessage.answer(rootId, depth));
     }
     for (KeyValue<String, Parked> entry : LedgerStores.drain(parked, key)) {
-      out.tree(treeKey, new TreeMessage(entry.value.event(), entry.value.audited()));
+      out.tree(treeKey, TreeMessage.of(entry.value.event(), entry.value.audited()));
     }
   }
 
@@ -385,28 +375,29 @@ public final class ResolverProcessor implements Processor<String, Object, Object
   private void sweep(long now) {
     for (String dueKey : dueBefore(due, now, Integer.MAX_VALUE)) {
       due.delete(dueKey);
-      String parkedKey = LedgerStores.after(dueKey);
-      String tokenKey = LedgerStores.before(parkedKey);
-      TokenLink link = links.get(tokenKey);
+      DueEntry entry = DueEntry.parse(dueKey);
+      TokenLink link = links.get(entry.token());
       if (link != null && link.state() == TokenLink.State.RESOLVED) {
         continue; // resolved within the grace: stage 2 audits it
       }
-      String part = LedgerStores.after(parkedKey);
-      if (part.startsWith(WAITER)) {
-        String child = part.substring(WAITER.length());
-        if (waiters.get(LedgerStores.compose(tokenKey, child)) != null) {
-          out.resolve(sameTenant(tokenKey, child), LoopMessage.orphan());
+      switch (entry) {
+        case DueEntry.WaitingChild child -> {
+          if (waiters.get(new ChildKey(child.token(), child.childId()).encode()) != null) {
+            out.resolve(sameTenant(child.token(), child.childId()), LoopMessage.orphan());
+          }
         }
-        continue;
-      }
-      Parked entry = parked.get(parkedKey);
-      if (entry != null) {
-        auditWaiting(tokenKey, parkedKey, link, entry, now);
+        case DueEntry.ParkedEvent event -> {
+          String parkedKey = new EventKey(event.token(), event.eventId()).encode();
+          Parked waiting = parked.get(parkedKey);
+          if (waiting != null) {
+            auditWaiting(event.token(), parkedKey, link, waiting, now);
+          }
+        }
       }
     }
     for (String expiryKey : dueBefore(dedupeExpiry, now, FORGET_PER_SWEEP)) {
       dedupeExpiry.delete(expiryKey);
-      dedupe.delete(LedgerStores.after(expiryKey));
+      dedupe.delete(ExpiryKey.parse(expiryKey).key());
     }
   }
 

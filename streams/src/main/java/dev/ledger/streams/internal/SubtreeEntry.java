@@ -9,8 +9,7 @@ import java.time.Instant;
  * revocation lookup).
  *
  * <p>Encoded as {@code "-"} (no expiry) or the expiry in epoch millis, followed by {@code "!"} when
- * the token has a revocation of its own. Versions before this one wrote {@code ""}: {@link #parse}
- * returns null for it, and the caller reads the node instead.
+ * the token has a revocation of its own.
  *
  * @param expiresAt the token's effective expiry, or null if it never expires
  * @param ownRevocation true once a {@code token.revoked} names this token
@@ -30,11 +29,8 @@ public record SubtreeEntry(Instant expiresAt, boolean ownRevocation) {
     return ownRevocation ? expiry + OWN_REVOCATION : expiry;
   }
 
-  /** The entry encoded in {@code value}, or null for an entry written before entries had values. */
+  /** The entry encoded in {@code value} (by {@link #encode}). */
   public static SubtreeEntry parse(String value) {
-    if (value == null || value.isEmpty()) {
-      return null;
-    }
     boolean own = value.charAt(value.length() - 1) == OWN_REVOCATION;
     String expiry = own ? value.substring(0, value.length() - 1) : value;
     return new SubtreeEntry(

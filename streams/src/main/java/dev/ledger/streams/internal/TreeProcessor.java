@@ -54,8 +54,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * own input topic; the second, once the follow-up is readable, that is once the first committed,
  * updates the stored nodes, re-judges their uses and emits them on ledger.tokens. The revocation in
  * force on a token is therefore always computed from the revocations stored for its chain ({@link
- * #inForce}), never read from its node, which may still wait for its follow-up: a use, a new child
- * or an expiry in between is judged the same as after it.
+ * Revocations#inForce}), never read from its node, which may still wait for its follow-up: a use, a
+ * new child or an expiry in between is judged the same as after it.
  *
  * <p>A use is the hot path, so it writes no TokenNode unless it adds a violation to its token: it
  * writes its audit record, its stored use in {@code ledger-tree-pending-uses} and, only below a
@@ -66,7 +66,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * judged from the stored count plus the pending uses counted in memory ({@link #pendingCounts}),
  * which is rebuilt from the pending store whenever the processor starts, so a crash loses no count.
  */
-public final class TreeProcessor implements Processor<String, Object, Object, Object> {
+public final class TreeProcessor implements Processor<String, TreeMessage, Object, Object> {
 
   /** The processor's node name. */
   public static final String NAME = "tree";
@@ -77,16 +77,6 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
   static final int FOLLOW_UP_BATCH = 200;
 
   private record Attach(String key, TreeMessage definition, TokenNode parent) {}
-
-  /** A revocation reaching a token: when, and the token revoked ({@code revocation_cause}). */
-  private record Revoked(Instant at, String cause) {
-    boolean beats(Revoked other) {
-      return other == null || earlier(at, cause, other.at, other.cause);
-    }
-  }
-
-  /** One allowed use taken out of a budget by an earlier use that arrived later. */
-  private record Pushed(String tokenKey, String eventId) {}
 
   private final int depthLimit;
   private final Duration usesFlushInterval;
@@ -106,12 +96,12 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
 
   private KeyValueStore<String, String> children;
   private KeyValueStore<String, String> subtrees;
-  private KeyValueStore<String, LedgerEvent> revocations;
+  private Revocations revocations;
   private KeyValueStore<String, String> uses;
   private KeyValueStore<String, String> pendingUses;
-  private KeyValueStore<String, String> budgets;
+  private Budgets budgets;
   private KeyValueStore<String, TreeMessage> waiting;
-  private KeyValueStore<String, String> expiry;
+  private Expiry expiry;
 
   /**
    * @param depthLimit tokens deeper than this are flagged {@code depth_limit}
@@ -130,18 +120,22 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     nodes = context.getStateStore(LedgerStores.NODES);
     children = context.getStateStore(LedgerStores.CHILDREN);
     subtrees = context.getStateStore(LedgerStores.SUBTREES);
-    revocations = context.getStateStore(LedgerStores.REVOCATIONS);
+    revocations = new Revocations(context.getStateStore(LedgerStores.REVOCATIONS));
     uses = context.getStateStore(LedgerStores.USES);
     pendingUses = context.getStateStore(LedgerStores.PENDING_USES);
-    budgets = context.getStateStore(LedgerStores.BUDGETS);
+    budgets =
+        new Budgets(
+            context.getStateStore(LedgerStores.BUDGETS),
+            this::node,
+            key -> pendingCounts.getOrDefault(key, 0L));
     waiting = context.getStateStore(LedgerStores.WAITING);
-    expiry = context.getStateStore(LedgerStores.EXPIRY);
+    expiry = new Expiry(context.getStateStore(LedgerStores.EXPIRY));
     context.schedule(EXPIRY_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::expire);
     context.schedule(usesFlushInterval, PunctuationType.WALL_CLOCK_TIME, now -> flushUses());
     pendingCounts.clear();
     Map<String, Long> perToken = new HashMap<>();
     try (KeyValueIterator<String, String> it = pendingUses.all()) {
-      it.forEachRemaining(kv -> perToken.merge(LedgerStores.before(kv.key), 1L, Long::sum));
+      it.forEachRemaining(kv -> perToken.merge(EventKey.parse(kv.key).token(), 1L, Long::sum));
     }
     perToken.forEach(
         (key, count) -> {
@@ -153,27 +147,27 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
   }
 
   @Override
-  public void process(Record<String, Object> record) {
-    TreeMessage message = (TreeMessage) record.value();
+  public void process(Record<String, TreeMessage> record) {
+    TreeMessage message = record.value();
     LedgerEvent event = message.event();
     String key = LedgerKey.of(event.getTenant(), RecordValidator.tokenId(event)).toString();
-    if (message.followUp()) {
-      followUp(record.key(), key, message);
-    } else if (RecordValidator.definesToken(event.getType())) {
-      onDefinition(key, message);
-    } else if (RecordValidator.USED.equals(event.getType())) {
-      TokenNode node = node(key);
-      if (node == null) {
-        waiting.put(LedgerStores.compose(key, event.getEventId()), message);
-      } else {
-        onUse(key, node, event, message.audited());
+    switch (message) {
+      case TreeMessage.FollowUp followUp -> followUp(record.key(), key, followUp);
+      case TreeMessage.Definition definition -> onDefinition(key, definition);
+      case TreeMessage.Use use -> {
+        TokenNode node = node(key);
+        if (node == null) {
+          waiting.put(new EventKey(key, event.getEventId()).encode(), use);
+        } else {
+          onUse(key, node, event, use.audited());
+        }
       }
-    } else {
-      onRevocation(record.key(), key, event, message.audited());
+      case TreeMessage.Revocation revocation ->
+          onRevocation(record.key(), key, event, revocation.audited());
     }
   }
 
-  private void onDefinition(String key, TreeMessage message) {
+  private void onDefinition(String key, TreeMessage.Definition message) {
     if (definitions.get(key) != null) {
       return;
     }
@@ -187,7 +181,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
       if (parent == null) {
         // Attached when the parent is, which finds it here. A child whose parent is attached
         // already (the usual case) needs no entry: its subtree entry is what a cascade walks.
-        children.put(LedgerStores.compose(parentKey, definition.getToken().getTokenId()), "");
+        children.put(new ChildKey(parentKey, definition.getToken().getTokenId()).encode(), "");
         return;
       }
     }
@@ -198,7 +192,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
       TokenNode node = attach(next);
       for (KeyValue<String, String> child : LedgerStores.scan(children, next.key())) {
         String childKey =
-            LedgerKey.of(definition.getTenant(), LedgerStores.after(child.key)).toString();
+            LedgerKey.of(definition.getTenant(), ChildKey.parse(child.key).childId()).toString();
         TreeMessage childDefinition = definitions.get(childKey);
         if (childDefinition != null && node(childKey) == null) {
           queue.add(new Attach(childKey, childDefinition, node));
@@ -218,12 +212,9 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     catchUp(key, node);
     publish(key, node);
     subtrees.put(
-        LedgerStores.path(node),
-        new SubtreeEntry(node.getExpiresAt(), revocations.get(key) != null).encode());
-    if (node.getExpiresAt() != null) {
-      expiry.put(
-          LedgerStores.compose(LedgerStores.timeKey(node.getExpiresAt().toEpochMilli()), key), "");
-    }
+        SubtreePath.of(node).encoded(),
+        new SubtreeEntry(node.getExpiresAt(), revocations.hasOwn(key)).encode());
+    expiry.schedule(key, node.getExpiresAt());
     if (!attach.definition().audited()) {
       out.audit(key, LedgerRecords.audit(definition, node, derived.violations(), out.now()));
     } else if (!derived.violations().isEmpty()) {
@@ -247,11 +238,11 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     }
     alert(definition, tokenId, derived.violations(), node);
     if (node.getRevokedAt() != null) {
-      notice(key, node, revocationOf(node));
+      notice(key, node, revocations.causeOf(node));
     }
     for (KeyValue<String, TreeMessage> entry : LedgerStores.drain(waiting, key)) {
       LedgerEvent event = entry.value.event();
-      if (RecordValidator.USED.equals(event.getType())) {
+      if (entry.value instanceof TreeMessage.Use) {
         node = onUse(key, node, event, entry.value.audited());
       } else if (!entry.value.audited()) {
         out.audit(key, LedgerRecords.audit(event, node, Set.of(), out.now()));
@@ -295,12 +286,8 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
       violations.add(ViolationKind.holder_mismatch);
     }
     countPending(node, 1);
-    List<Pushed> pushed = new ArrayList<>();
-    if (!withinBudgets(
-        key,
-        node,
-        LedgerStores.timeKey(at.toEpochMilli()) + LedgerStores.SEP + event.getEventId(),
-        pushed)) {
+    List<Budgets.Pushed> pushed = new ArrayList<>();
+    if (!budgets.rank(key, node, at.toEpochMilli(), event.getEventId(), pushed)) {
       violations.add(ViolationKind.usage_limit_exceeded);
     }
     List<ViolationKind> flagged = Violations.union(node.getViolations(), violations);
@@ -309,7 +296,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
       publish(key, node);
     }
     pendingUses.put(
-        LedgerStores.compose(key, event.getEventId()),
+        new EventKey(key, event.getEventId()).encode(),
         new StoredUse(at.toEpochMilli(), Violations.mask(violations)).encode());
     if (!audited) {
       out.audit(key, LedgerRecords.audit(event, node, violations, out.now()));
@@ -328,7 +315,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
               out.now()));
     }
     alert(event, node.getTokenId(), violations, node);
-    for (Pushed p : pushed) {
+    for (Budgets.Pushed p : pushed) {
       flagUse(p.tokenKey(), p.eventId(), ViolationKind.usage_limit_exceeded, event);
     }
     return pushed.isEmpty() ? node : node(key); // a pushed use may be of this token too
@@ -344,101 +331,24 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     }
   }
 
-  /**
-   * Ranks a use ({@code entry} = time + event id) of {@code node} in the budget of every token of
-   * its chain that sets {@code max_uses} itself; false if it falls past one of them. A token whose
-   * {@code max_uses} is its parent's, inherited or the same, keeps no budget: its subtree's uses
-   * are a subset of the parent's, so a use ranked past it is ranked past the parent's too, and a
-   * use it would push out of its budget the parent pushes out (or had already). So a chain without
-   * {@code max_uses} reads no ancestor and writes no budget entry.
-   */
-  private boolean withinBudgets(String key, TokenNode node, String entry, List<Pushed> pushed) {
-    boolean within = true;
-    List<Hop> chain = node.getChain();
-    String holderKey = key;
-    TokenNode holder = node;
-    for (int i = chain.size() - 1; holder != null && holder.getMaxUses() != null; i--) {
-      String parentKey =
-          i == 0 ? null : LedgerKey.of(node.getTenant(), chain.get(i - 1).getTokenId()).toString();
-      TokenNode parent = parentKey == null ? null : node(parentKey);
-      if ((parent == null || !holder.getMaxUses().equals(parent.getMaxUses()))
-          && !withinBudget(holderKey, holder, entry, key, pushed)) {
-        within = false;
-      }
-      holderKey = parentKey;
-      holder = parent;
-    }
-    return within;
-  }
-
-  /**
-   * Adds a use ({@code entry} = time + event id) to the budget of {@code ancestor} (whose {@code
-   * uses} plus pending count already counts it) and tells whether it ranks within {@code max_uses}.
-   * A use that ranks within but not last pushes the use now ranked just past the budget into {@code
-   * pushed}; uses ranked further were already over it.
-   */
-  private boolean withinBudget(
-      String ancestorKey, TokenNode ancestor, String entry, String usedKey, List<Pushed> pushed) {
-    long max = ancestor.getMaxUses();
-    String entryKey = LedgerStores.compose(ancestorKey, entry);
-    String last = LedgerStores.lastKey(budgets, ancestorKey);
-    budgets.put(entryKey, usedKey);
-    if (last == null || LedgerStores.sortsAfter(entryKey, last)) {
-      // the usual case: it happened after every use counted so far
-      return ancestor.getUses() + pendingCounts.getOrDefault(ancestorKey, 0L) <= max;
-    }
-    long rank = 0;
-    boolean seen = false;
-    try (KeyValueIterator<String, String> it = LedgerStores.iterate(budgets, ancestorKey)) {
-      while (it.hasNext() && rank <= max) {
-        KeyValue<String, String> next = it.next();
-        if (next.key.equals(entryKey)) {
-          if (rank == max) {
-            return false; // the first use past the budget
-          }
-          seen = true;
-        } else if (rank == max) {
-          if (seen) {
-            // token SEP time SEP event id: the event id is what follows the second separator
-            pushed.add(new Pushed(next.value, LedgerStores.after(LedgerStores.after(next.key))));
-          }
-          return seen; // not seen yet: it lies further past the budget
-        }
-        rank++;
-      }
-    }
-    return seen;
-  }
-
   private void onRevocation(String treeKey, String key, LedgerEvent event, boolean audited) {
     String tokenId = event.getRevocation().getTokenId();
     TokenNode node = node(key);
-    Revoked before = node == null ? null : inForce(node);
-    LedgerEvent existing = revocations.get(key);
-    if (existing == null
-        || earlier(
-            event.getOccurredAt(),
-            event.getEventId(),
-            existing.getOccurredAt(),
-            existing.getEventId())) {
-      revocations.put(key, event);
-    }
+    Revoked before = node == null ? null : revocations.inForce(node);
+    revocations.record(key, event);
     if (node == null) {
-      waiting.put(LedgerStores.compose(key, event.getEventId()), new TreeMessage(event, audited));
+      waiting.put(
+          new EventKey(key, event.getEventId()).encode(),
+          new TreeMessage.Revocation(event, audited));
       return;
     }
     if (!audited) {
       out.audit(key, LedgerRecords.audit(event, node, Set.of(), out.now()));
     }
-    String path = LedgerStores.path(node);
-    String stored = subtrees.get(path);
-    SubtreeEntry entry = SubtreeEntry.parse(stored);
-    if (stored != null && (entry == null || !entry.ownRevocation())) {
-      // An entry without a value (written before entries had one) gets one now, from the node.
-      subtrees.put(
-          path,
-          (entry == null ? new SubtreeEntry(node.getExpiresAt(), true) : entry.withOwnRevocation())
-              .encode());
+    String path = SubtreePath.of(node).encoded();
+    SubtreeEntry entry = SubtreeEntry.parse(subtrees.get(path));
+    if (!entry.ownRevocation()) {
+      subtrees.put(path, entry.withOwnRevocation().encode());
     }
     Revoked revoked = new Revoked(event.getOccurredAt(), tokenId);
     if (!revoked.beats(before)) {
@@ -450,9 +360,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     rejudgeUses(key, node, revoked.at());
     notice(key, publish(key, node), event);
     out.commitSoon();
-    if (stored == null) {
-      walkChildren(key, node);
-    } else if (noticeSubtree(path, node, revoked, event)) {
+    if (noticeSubtree(path, node, revoked, event)) {
       // Only nodes this revocation reached need bringing in line: a leaf's costs no follow-up.
       out.tree(treeKey, TreeMessage.followUp(event));
     }
@@ -475,15 +383,16 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
         if (skipped != null && next.key.startsWith(skipped)) {
           continue;
         }
-        String tokenId = LedgerStores.last(next.key);
+        SubtreePath descendant = new SubtreePath(next.key);
+        String tokenId = descendant.tokenId();
         String key = LedgerKey.of(tenant, tokenId).toString();
         SubtreeEntry entry = SubtreeEntry.parse(next.value);
-        Revoked own = entry == null || entry.ownRevocation() ? own(key, tokenId) : null;
+        Revoked own = entry.ownRevocation() ? revocations.own(key, tokenId) : null;
         if (own != null && own.beats(revoked)) {
           skipped = next.key + LedgerStores.SEP;
           continue;
         }
-        Instant expiresAt = entry != null ? entry.expiresAt() : expiresAt(key);
+        Instant expiresAt = entry.expiresAt();
         out.revocation(
             key,
             LedgerRecords.notice(
@@ -491,13 +400,13 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
                 tokenId,
                 top.getRootId(),
                 top.getPrincipal(),
-                depth(next.key),
+                descendant.depth(),
                 expiresAt,
                 revoked.at(),
                 revoked.cause(),
                 event,
                 out.now()));
-        tombstoneLater(key, expiresAt);
+        expiry.tombstoneLater(key, expiresAt, out.now());
         reached = true;
       }
     }
@@ -511,7 +420,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
    * after the last token done, so that the stream thread gets to other records (another
    * revocation's notices above all) between batches instead of after the whole subtree.
    */
-  private void followUp(String treeKey, String key, TreeMessage message) {
+  private void followUp(String treeKey, String key, TreeMessage.FollowUp message) {
     TokenNode top = node(key);
     if (top == null) {
       return;
@@ -519,7 +428,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     String last = null;
     int done = 0;
     try (KeyValueIterator<String, String> it =
-        LedgerStores.iterateAfter(subtrees, LedgerStores.path(top), message.resumeAfter())) {
+        LedgerStores.iterateAfter(subtrees, SubtreePath.of(top).encoded(), message.resumeAfter())) {
       while (it.hasNext()) {
         if (done == FOLLOW_UP_BATCH) {
           out.tree(treeKey, message.resumedAfter(last));
@@ -527,7 +436,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
         }
         String subtreeKey = it.next().key;
         String descendantKey =
-            LedgerKey.of(top.getTenant(), LedgerStores.last(subtreeKey)).toString();
+            LedgerKey.of(top.getTenant(), new SubtreePath(subtreeKey).tokenId()).toString();
         TokenNode descendant = node(descendantKey);
         if (descendant != null && catchUp(descendantKey, descendant)) {
           publish(descendantKey, descendant);
@@ -541,33 +450,11 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
   }
 
   /**
-   * The cascade below {@code key} through the children index, breadth first, all in this
-   * transaction: for tokens attached before the subtree index existed, which have no entry in it.
-   * (State that old is not read by this version, see streams/README.md: every attached token has a
-   * subtree entry, and the children index holds only children that arrived before their parent.)
-   */
-  private void walkChildren(String key, TokenNode node) {
-    Deque<String> queue = new ArrayDeque<>();
-    queue.add(key);
-    while (!queue.isEmpty()) {
-      String next = queue.poll();
-      for (KeyValue<String, String> child : LedgerStores.scan(children, next)) {
-        String childKey = LedgerKey.of(node.getTenant(), LedgerStores.after(child.key)).toString();
-        TokenNode childNode = node(childKey);
-        if (childNode != null && catchUp(childKey, childNode)) {
-          notice(childKey, publish(childKey, childNode), revocationOf(childNode));
-          queue.add(childKey);
-        }
-      }
-    }
-  }
-
-  /**
    * Sets on {@code node} the revocation in force on it and re-judges its stored uses if that
    * changed it; true if it did. The caller stores and emits the node.
    */
   private boolean catchUp(String key, TokenNode node) {
-    Revoked revoked = inForce(node);
+    Revoked revoked = revocations.inForce(node);
     if (revoked == null
         || (revoked.at().equals(node.getRevokedAt())
             && revoked.cause().equals(node.getRevocationCause()))) {
@@ -577,43 +464,6 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
     node.setRevocationCause(revoked.cause());
     rejudgeUses(key, node, revoked.at());
     return true;
-  }
-
-  /**
-   * The earliest revocation of any token on {@code node}'s chain, itself included; null if none.
-   */
-  private Revoked inForce(TokenNode node) {
-    Revoked earliest = null;
-    for (Hop hop : node.getChain()) {
-      Revoked own =
-          own(LedgerKey.of(node.getTenant(), hop.getTokenId()).toString(), hop.getTokenId());
-      if (own != null && own.beats(earliest)) {
-        earliest = own;
-      }
-    }
-    return earliest;
-  }
-
-  /** The earliest revocation naming the token itself, or null. */
-  private Revoked own(String key, String tokenId) {
-    LedgerEvent revocation = revocations.get(key);
-    return revocation == null ? null : new Revoked(revocation.getOccurredAt(), tokenId);
-  }
-
-  private Instant expiresAt(String key) {
-    TokenNode node = node(key);
-    return node == null ? null : node.getExpiresAt();
-  }
-
-  /** A subtree key's depth: the root is {@code tenant/root}, every separator one hop below. */
-  private static int depth(String subtreeKey) {
-    int depth = 0;
-    for (int i = subtreeKey.indexOf(LedgerStores.SEP);
-        i >= 0;
-        i = subtreeKey.indexOf(LedgerStores.SEP, i + 1)) {
-      depth++;
-    }
-    return depth;
   }
 
   /** Flags stored allowed uses that happened after the (new, earlier) revocation time. */
@@ -630,12 +480,12 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
             && flagStored(store, entry.key, use, ViolationKind.use_after_revocation)) {
           added.add(ViolationKind.use_after_revocation);
           if (cause == null) {
-            cause = revocationOf(node); // read once, and only when a verdict changed
+            cause = revocations.causeOf(node); // read once, and only when a verdict changed
           }
           rejudged(
               key,
               node,
-              LedgerStores.after(entry.key),
+              EventKey.parse(entry.key).eventId(),
               use,
               ViolationKind.use_after_revocation,
               cause);
@@ -654,7 +504,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
    * @param cause the event that changed the verdict
    */
   private void flagUse(String tokenKey, String eventId, ViolationKind kind, LedgerEvent cause) {
-    String useKey = LedgerStores.compose(tokenKey, eventId);
+    String useKey = new EventKey(tokenKey, eventId).encode();
     String pending = pendingUses.get(useKey);
     KeyValueStore<String, String> store = pending != null ? pendingUses : uses;
     String stored = pending != null ? pending : uses.get(useKey);
@@ -734,14 +584,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
    * tombstones.
    */
   private void expire(long now) {
-    List<String> expired = new ArrayList<>();
-    try (KeyValueIterator<String, String> it =
-        expiry.range(LedgerStores.timeKey(0), LedgerStores.timeKey(now))) {
-      it.forEachRemaining(kv -> expired.add(kv.key));
-    }
-    for (String entry : expired) {
-      expiry.delete(entry);
-      String key = LedgerStores.after(entry);
+    for (String key : expiry.takeExpired(now)) {
       TokenNode node = node(key);
       if (node == null) {
         continue;
@@ -759,23 +602,7 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
 
   private void notice(String key, TokenNode node, LedgerEvent revocation) {
     out.revocation(key, LedgerRecords.notice(node, revocation, out.now()));
-    tombstoneLater(key, node.getExpiresAt());
-  }
-
-  /**
-   * After a notice: makes sure the expiry sweep replaces it with a tombstone once the token
-   * expired.
-   */
-  private void tombstoneLater(String key, Instant expiresAt) {
-    if (expiresAt != null && expiresAt.toEpochMilli() < out.now()) {
-      // Already swept from the expiry index: put it back so the next sweep writes the tombstone.
-      // (A token not expired yet is still in the index since it was attached.)
-      expiry.put(LedgerStores.compose(LedgerStores.timeKey(expiresAt.toEpochMilli()), key), "");
-    }
-  }
-
-  private LedgerEvent revocationOf(TokenNode node) {
-    return revocations.get(LedgerKey.of(node.getTenant(), node.getRevocationCause()).toString());
+    expiry.tombstoneLater(key, node.getExpiresAt(), out.now());
   }
 
   private void alert(
@@ -804,13 +631,5 @@ public final class TreeProcessor implements Processor<String, Object, Object, Ob
   /** The stored node of {@code key}, a fresh copy, or null. */
   private TokenNode node(String key) {
     return LedgerStores.NODE_SERDE.decode(nodes.get(key));
-  }
-
-  /**
-   * True when revocation (a, idA) beats (b, idB): earlier time, ties to the smaller id; anything
-   * beats none.
-   */
-  static boolean earlier(Instant a, String idA, Instant b, String idB) {
-    return b == null || a.isBefore(b) || (a.equals(b) && idA.compareTo(idB) < 0);
   }
 }

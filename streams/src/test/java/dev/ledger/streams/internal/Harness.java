@@ -16,8 +16,9 @@ final class Harness {
   final MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
   private final Processor<String, Object, Object, Object> processor;
 
-  Harness(Processor<String, Object, Object, Object> processor, List<StoreBuilder<?>> stores) {
-    this.processor = processor;
+  @SuppressWarnings("unchecked") // the tests feed each processor the values its sources would
+  Harness(Processor<String, ?, Object, Object> processor, List<StoreBuilder<?>> stores) {
+    this.processor = (Processor<String, Object, Object, Object>) processor;
     for (StoreBuilder<?> builder : stores) {
       // A caching store needs the stream thread's cache, which a MockProcessorContext has not.
       StateStore store = builder.withCachingDisabled().withLoggingDisabled().build();
@@ -25,7 +26,7 @@ final class Harness {
       context.addStateStore(store);
     }
     context.setCurrentSystemTimeMs(1_000_000L);
-    processor.init(context);
+    this.processor.init(context);
   }
 
   /**

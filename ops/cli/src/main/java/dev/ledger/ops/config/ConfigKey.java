@@ -1,5 +1,6 @@
 package dev.ledger.ops.config;
 
+import dev.ledger.schemas.LedgerLimits;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 
@@ -226,29 +227,45 @@ public enum ConfigKey {
       Type.STRING,
       "",
       "PEM file of certificates SSF push delivery trusts besides the JVM's default authorities: a private CA's, or a receiver's self-signed one (empty = the default ones only)"),
-  LIMITS_EVENT_ID_LENGTH("limits.event.id.length", Type.POSITIVE_INT, "128", "longest event_id"),
+  LIMITS_EVENT_ID_LENGTH(
+      "limits.event.id.length",
+      Type.POSITIVE_INT,
+      String.valueOf(LedgerLimits.DEFAULTS.maxEventIdLength()),
+      "longest event_id"),
   LIMITS_TOKEN_ID_LENGTH(
-      "limits.token.id.length", Type.POSITIVE_INT, "256", "longest token_id and parent_token_id"),
+      "limits.token.id.length",
+      Type.POSITIVE_INT,
+      String.valueOf(LedgerLimits.DEFAULTS.maxTokenIdLength()),
+      "longest token_id and parent_token_id"),
   LIMITS_TEXT_LENGTH(
       "limits.text.length",
       Type.POSITIVE_INT,
-      "1024",
+      String.valueOf(LedgerLimits.DEFAULTS.maxTextLength()),
       "longest producer text (actor, subject, issuer, resource, action, reason, source, request_id, a list item, an attribute value)"),
   LIMITS_LIST_ITEMS(
-      "limits.list.items", Type.POSITIVE_INT, "256", "most items of audience, scopes and caveats"),
+      "limits.list.items",
+      Type.POSITIVE_INT,
+      String.valueOf(LedgerLimits.DEFAULTS.maxListItems()),
+      "most items of audience, scopes and caveats"),
   LIMITS_ATTRIBUTES(
-      "limits.attributes", Type.POSITIVE_INT, "64", "most entries of one attributes map"),
+      "limits.attributes",
+      Type.POSITIVE_INT,
+      String.valueOf(LedgerLimits.DEFAULTS.maxAttributes()),
+      "most entries of one attributes map"),
   LIMITS_EVENT_CHARS(
-      "limits.event.chars", Type.POSITIVE_INT, "65536", "most characters of text in one event"),
+      "limits.event.chars",
+      Type.POSITIVE_INT,
+      String.valueOf(LedgerLimits.DEFAULTS.maxEventChars()),
+      "most characters of text in one event"),
   LIMITS_BATCH_EVENTS(
       "limits.batch.events",
       Type.POSITIVE_INT,
-      "10000",
+      String.valueOf(LedgerLimits.DEFAULTS.maxBatchEvents()),
       "most events of one POST /v1/events batch"),
   LIMITS_PROBLEMS(
       "limits.problems",
       Type.POSITIVE_INT,
-      "100",
+      String.valueOf(LedgerLimits.DEFAULTS.maxProblems()),
       "most problems one 400 answer lists (it says how many there were)");
 
   private final String key;
