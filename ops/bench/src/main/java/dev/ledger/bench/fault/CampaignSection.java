@@ -50,6 +50,26 @@ public final class CampaignSection {
                 "",
                 "every restart ready",
                 "met"));
+    if (!r.faultPoints().isEmpty()) {
+      s.row(
+          new Row(
+              "where the faults fell: events processed (of all replayed) when each hit",
+              r.faultPoints().stream()
+                  .map(p -> String.format("%.0f%%", 100.0 * p.processed() / r.events()))
+                  .toList()
+                  .toString(),
+              r.faultPoints().stream()
+                  .map(
+                      p ->
+                          String.format(
+                              "%,d processed, %,d sent, at %.0f s",
+                              p.processed(), p.sent(), p.atSeconds()))
+                  .toList()
+                  .toString(),
+              "",
+              "spread over the whole processing (seeded points in events processed)",
+              ""));
+    }
     s.row(
         new Row(
             "events replayed (acknowledged by Kafka)",

@@ -36,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.TreeSet;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -59,6 +58,15 @@ public final class FaultCampaign {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int CHUNK = 2_000;
+
+  /** How often the campaign asks how far the ledger has processed. */
+  private static final Duration POLL = Duration.ofMillis(500);
+
+  /**
+   * The stream processor's consumer group: the ledger's default {@code streams.application.id},
+   * which the campaign does not change.
+   */
+  private static final String STREAMS_GROUP = "ledger-streams";
 
   /**
    * @param events events to replay
@@ -132,11 +140,9 @@ public final class FaultCampaign {
   /** Runs the campaign with its data under {@code dir} (kept, for a look after a failure). */
   public CampaignReport run(Path dir) throws Exception {
     long started = System.nanoTime();
-    SplittableRandom random = new SplittableRandom(options.seed());
-    TreeSet<Long> killAt = new TreeSet<>();
-    while (killAt.size() < Math.min(options.kills(), options.events())) {
-      killAt.add(random.nextLong(options.events()));
-    }
+    FaultSchedule schedule =
+        FaultSchedule.seeded(
+            options.events(), options.kills(), new SplittableRandom(options.seed()));
     int kafkaPort = freePort();
     int httpPort = freePort();
     while (httpPort == kafkaPort) { // two probes may hand out the same port
@@ -144,7 +150,7 @@ public final class FaultCampaign {
     }
     boolean brokerFaults = options.fault() == Fault.RESTART_BROKER;
     boolean crashFaults = options.fault() == Fault.CRASH_STREAM_THREAD;
-    int planned = killAt.size();
+    int planned = schedule.planned();
     Path brokerDir = dir.resolve("broker");
     EmbeddedKafka[] broker = {brokerFaults ? EmbeddedKafka.start(brokerDir, kafkaPort) : null};
     Map<String, String> settings =
@@ -153,21 +159,25 @@ public final class FaultCampaign {
             : crashFaults
                 ? Map.of(
                     "streams.test.crash.after.records",
-                    String.join(",", killAt.stream().map(n -> Long.toString(n + 1)).toList()))
+                    String.join(
+                        ",", schedule.remaining().stream().map(n -> Long.toString(n + 1)).toList()))
                 : Map.of();
     LedgerProcess.Launch launch =
         new LedgerProcess.Launch(
             options.partitions(), settings, dir, brokerFaults ? 0 : kafkaPort, httpPort);
     ExpectedOutcome expected = new ExpectedOutcome();
     List<Double> restarts = new ArrayList<>();
+    List<CampaignReport.FaultPoint> points = new ArrayList<>();
     long resent = 0;
     LedgerProcess ledger = LedgerProcess.start(launch);
+    ProcessedEvents processed = new ProcessedEvents(ledger.kafkaClient(), STREAMS_GROUP);
     try {
       KafkaProducer<byte[], byte[]> producer = ProducerSettings.producer(ledger.kafkaClient());
       EventEncoder encoder = new EventEncoder();
       List<EncodedEvent> chunk = new ArrayList<>();
       List<Future<RecordMetadata>> sent = new ArrayList<>();
       long n = 0;
+      long polled = 0;
       for (String line : WorkloadGenerator.events(spec())) {
         if (n == options.events()) {
           break;
@@ -177,26 +187,14 @@ public final class FaultCampaign {
         chunk.add(e);
         sent.add(send(producer, e));
         n++;
-        if (!crashFaults && !killAt.isEmpty() && n > killAt.first()) {
-          killAt.pollFirst();
-          // Let the ledger work on what it has (streams, index, notary mid-write), then kill it.
-          Thread.sleep(random.nextInt(1500));
-          long t0 = System.nanoTime();
-          if (brokerFaults) {
-            broker[0].close();
-            broker[0] = EmbeddedKafka.start(brokerDir, kafkaPort);
-          } else {
-            ledger.kill();
-            ledger = LedgerProcess.start(launch);
+        if (!crashFaults && schedule.hasNext() && System.nanoTime() - polled > POLL.toNanos()) {
+          polled = System.nanoTime();
+          long done = processed.getAsLong();
+          if (schedule.due(done)) {
+            ledger = fault(schedule, done, n, started, launch, ledger, broker, restarts, points);
+            processed.close();
+            processed = new ProcessedEvents(ledger.kafkaClient(), STREAMS_GROUP);
           }
-          restarts.add((System.nanoTime() - t0) / 1e9);
-          out.printf(
-              "fault-campaign: %s %d of %d after %,d events; restarted in %.1f s%n",
-              brokerFaults ? "broker restart" : "kill",
-              restarts.size(),
-              options.kills(),
-              n,
-              restarts.getLast());
         }
         if (chunk.size() == CHUNK) {
           ConfirmResult c = confirm(producer, ledger, chunk, sent);
@@ -209,13 +207,22 @@ public final class FaultCampaign {
       ConfirmResult c = confirm(producer, ledger, chunk, sent);
       resent += c.resent();
       c.producer().close();
+      // The producer is far ahead of the ledger: the remaining faults fall while it works through
+      // the backlog, each once it has processed up to its point.
+      while (!crashFaults && schedule.hasNext()) {
+        long done = schedule.awaitDue(processed, options.settleTimeout(), POLL);
+        ledger = fault(schedule, done, n, started, launch, ledger, broker, restarts, points);
+        processed.close();
+        processed = new ProcessedEvents(ledger.kafkaClient(), STREAMS_GROUP);
+      }
       out.printf(
           "fault-campaign: %,d events acknowledged (%,d sent again), %d %s; waiting for every record%n",
           n,
           resent,
           crashFaults ? planned : restarts.size(),
           crashFaults ? "stream-thread crash points" : "faults");
-      CampaignReport report = check(ledger, expected, n, resent, restarts, planned, started);
+      CampaignReport report =
+          check(ledger, expected, n, resent, restarts, points, planned, started);
       if (crashFaults) {
         report = report.withKills(injectedCrashes(dir));
         out.printf(
@@ -223,11 +230,52 @@ public final class FaultCampaign {
       }
       return report;
     } finally {
+      processed.close();
       ledger.close();
       if (broker[0] != null) {
         broker[0].close();
       }
     }
+  }
+
+  /**
+   * The fault of the next point of {@code schedule}, now due ({@code processed} events processed,
+   * {@code sent} sent): a broker restart under the running ledger, or a {@code kill -9} of the
+   * ledger and its start on the same data. Returns the ledger running afterwards.
+   */
+  private LedgerProcess fault(
+      FaultSchedule schedule,
+      long processed,
+      long sent,
+      long started,
+      LedgerProcess.Launch launch,
+      LedgerProcess ledger,
+      EmbeddedKafka[] broker,
+      List<Double> restarts,
+      List<CampaignReport.FaultPoint> points) {
+    long point = schedule.take();
+    long t0 = System.nanoTime();
+    if (broker[0] != null) {
+      broker[0].close();
+      broker[0] = EmbeddedKafka.start(broker[0].logDir().getParent(), broker[0].port());
+    } else {
+      ledger.kill();
+      ledger = LedgerProcess.start(launch);
+    }
+    restarts.add((System.nanoTime() - t0) / 1e9);
+    points.add(new CampaignReport.FaultPoint(point, processed, sent, (t0 - started) / 1e9));
+    out.printf(
+        "fault-campaign: %s %d of %d at %,d events processed (point %,d; %,d sent) after %.0f s;"
+            + " restarted in %.1f s%n",
+        broker[0] != null ? "broker restart" : "kill",
+        restarts.size(),
+        schedule.planned(),
+        processed,
+        point,
+        sent,
+        (t0 - started) / 1e9,
+        restarts.getLast());
+    return ledger;
   }
 
   /**
@@ -303,6 +351,7 @@ public final class FaultCampaign {
       long events,
       long resent,
       List<Double> restarts,
+      List<CampaignReport.FaultPoint> points,
       int planned,
       long started)
       throws Exception {
@@ -343,6 +392,7 @@ public final class FaultCampaign {
         planned,
         restarts.size(),
         restarts,
+        List.copyOf(points),
         topic,
         index,
         notary,
