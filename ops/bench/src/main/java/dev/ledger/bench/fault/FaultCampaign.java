@@ -107,8 +107,20 @@ public final class FaultCampaign {
      * streams.test.crash.after.records}); Kafka Streams replaces it and, under exactly-once, the
      * aborted transaction is processed again. The ledger's log must show each crash.
      */
-    CRASH_STREAM_THREAD
+    CRASH_STREAM_THREAD,
+    /**
+     * The embedded broker's log directory ({@code data/kafka}) on a small tmpfs fills up under the
+     * replay; the broker halts {@code ledger up} by design; the filesystem grows and the ledger
+     * starts again on the same data. Root only (a mount).
+     */
+    KAFKA_DISK_FULL
   }
+
+  /** The tmpfs the Kafka disk-full campaign starts with (as in the run by hand, 2026-12-05). */
+  static final int DISK_FULL_MB = 40;
+
+  /** What it grows to once the broker has halted. */
+  static final int DISK_GROWN_MB = 4096;
 
   /** The exception message {@code InjectedCrash} throws with, as the ledger's log shows it. */
   private static final java.util.regex.Pattern INJECTED_CRASH =
@@ -140,6 +152,9 @@ public final class FaultCampaign {
   /** Runs the campaign with its data under {@code dir} (kept, for a look after a failure). */
   public CampaignReport run(Path dir) throws Exception {
     long started = System.nanoTime();
+    if (options.fault() == Fault.KAFKA_DISK_FULL) {
+      return runDiskFull(dir.toAbsolutePath(), started);
+    }
     FaultSchedule schedule =
         FaultSchedule.seeded(
             options.events(), options.kills(), new SplittableRandom(options.seed()));
@@ -234,6 +249,140 @@ public final class FaultCampaign {
       ledger.close();
       if (broker[0] != null) {
         broker[0].close();
+      }
+    }
+  }
+
+  /**
+   * The Kafka disk-full campaign: replays onto a ledger whose {@code data/kafka} is a {@value
+   * #DISK_FULL_MB} MB tmpfs until the broker, out of space, halts the process; then gives the
+   * filesystem {@value #DISK_GROWN_MB} MB, starts the ledger again on the same data, sends again
+   * what was not acknowledged and the rest of the replay, and runs the same checks: every event,
+   * the acknowledged ones first of all, audited exactly once.
+   *
+   * @throws SmallFilesystem.Refused where mounting is not allowed
+   */
+  private CampaignReport runDiskFull(Path dir, long started) throws Exception {
+    int kafkaPort = freePort();
+    int httpPort = freePort();
+    while (httpPort == kafkaPort) {
+      httpPort = freePort();
+    }
+    LedgerProcess.Launch launch =
+        new LedgerProcess.Launch(options.partitions(), Map.of(), dir, kafkaPort, httpPort);
+    ExpectedOutcome expected = new ExpectedOutcome();
+    List<Double> restarts = new ArrayList<>();
+    List<CampaignReport.FaultPoint> points = new ArrayList<>();
+    Path kafkaDir = dir.resolve("data").resolve("kafka");
+    try (SmallFilesystem disk = SmallFilesystem.mount(kafkaDir, DISK_FULL_MB)) {
+      LedgerProcess ledger = LedgerProcess.start(launch);
+      try {
+        java.util.Iterator<String> lines = WorkloadGenerator.events(spec()).iterator();
+        EventEncoder encoder = new EventEncoder();
+        List<EncodedEvent> unacknowledged = new ArrayList<>();
+        long n = 0;
+        long acknowledged = 0;
+        long processed = 0;
+        KafkaProducer<byte[], byte[]> producer = ProducerSettings.producer(ledger.kafkaClient());
+        try (ProcessedEvents progress = new ProcessedEvents(ledger.kafkaClient(), STREAMS_GROUP)) {
+          while (n < options.events() && lines.hasNext() && unacknowledged.isEmpty()) {
+            List<EncodedEvent> chunk = new ArrayList<>();
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            while (chunk.size() < CHUNK && n < options.events() && lines.hasNext()) {
+              String line = lines.next();
+              expected.add(line);
+              EncodedEvent e = encoder.encode(line);
+              chunk.add(e);
+              sent.add(send(producer, e));
+              n++;
+            }
+            // Until every send is answered, or the broker has halted the process.
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+            while (ledger.alive()
+                && System.nanoTime() < deadline
+                && !sent.stream().allMatch(Future::isDone)) {
+              Thread.sleep(50);
+            }
+            if (!ledger.alive()) {
+              producer.close(Duration.ZERO); // fails what is still waiting for the dead broker
+            }
+            for (int i = 0; i < chunk.size(); i++) {
+              if (sent.get(i).state() == Future.State.SUCCESS) {
+                acknowledged++;
+              } else {
+                unacknowledged.add(chunk.get(i));
+              }
+            }
+            if (ledger.alive()) {
+              processed = progress.getAsLong();
+            }
+          }
+          // A refused send means the broker is failing: it halts the process within moments. With
+          // everything acknowledged, the stream processor's writes may still fill the disk.
+          long halt = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+          while (ledger.alive()
+              && System.nanoTime() < halt
+              && (!unacknowledged.isEmpty() || processed < n)) {
+            Thread.sleep(500);
+            if (ledger.alive()) {
+              processed = progress.getAsLong();
+            }
+          }
+        }
+        boolean halted = !ledger.alive();
+        producer.close(Duration.ZERO);
+        out.printf(
+            "fault-campaign: %s after %,d events sent, %,d acknowledged (%,d processed at the last"
+                + " reading)%n",
+            halted ? "the broker halted ledger up" : "the ledger did not halt",
+            n,
+            acknowledged,
+            processed);
+        points.add(
+            new CampaignReport.FaultPoint(
+                acknowledged, processed, n, (System.nanoTime() - started) / 1e9));
+        ledger.kill(); // already gone when halted; otherwise it is the fault
+        disk.grow(DISK_GROWN_MB);
+        long t0 = System.nanoTime();
+        ledger = LedgerProcess.start(launch);
+        restarts.add((System.nanoTime() - t0) / 1e9);
+        out.printf(
+            "fault-campaign: restarted with %d MB in %.1f s%n", DISK_GROWN_MB, restarts.getLast());
+        producer = ProducerSettings.producer(ledger.kafkaClient());
+        List<Future<RecordMetadata>> again = new ArrayList<>();
+        for (EncodedEvent e : unacknowledged) {
+          again.add(send(producer, e));
+        }
+        ConfirmResult c = confirm(producer, ledger, unacknowledged, again);
+        producer = c.producer();
+        long resent = unacknowledged.size() + c.resent();
+        List<EncodedEvent> chunk = new ArrayList<>();
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        while (n < options.events() && lines.hasNext()) {
+          String line = lines.next();
+          expected.add(line);
+          EncodedEvent e = encoder.encode(line);
+          chunk.add(e);
+          sent.add(send(producer, e));
+          n++;
+          if (chunk.size() == CHUNK) {
+            c = confirm(producer, ledger, chunk, sent);
+            producer = c.producer();
+            resent += c.resent();
+            chunk.clear();
+            sent.clear();
+          }
+        }
+        c = confirm(producer, ledger, chunk, sent);
+        resent += c.resent();
+        c.producer().close();
+        out.printf(
+            "fault-campaign: %,d events acknowledged (%,d sent again); waiting for every record%n",
+            n, resent);
+        return check(ledger, expected, n, resent, restarts, points, 1, started)
+            .withKills(halted ? 1 : 0);
+      } finally {
+        ledger.close();
       }
     }
   }
