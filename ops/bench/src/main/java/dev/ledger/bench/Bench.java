@@ -524,12 +524,18 @@ public final class Bench implements Runnable {
       Path work =
           dir != null ? dir : java.nio.file.Files.createTempDirectory("ledger-fault-campaign-");
       System.out.println("fault-campaign: data and logs in " + work);
-      CampaignReport result =
-          new FaultCampaign(
-                  new FaultCampaign.Options(
-                      events, kills, partitions, 3, seed, Duration.ofMinutes(30), fault),
-                  System.out)
-              .run(work);
+      CampaignReport result;
+      try {
+        result =
+            new FaultCampaign(
+                    new FaultCampaign.Options(
+                        events, kills, partitions, 3, seed, Duration.ofMinutes(30), fault),
+                    System.out)
+                .run(work);
+      } catch (dev.ledger.bench.fault.SmallFilesystem.Refused e) {
+        System.err.println("fault-campaign: " + e.getMessage());
+        return 2;
+      }
       Section section =
           CampaignSection.of(
               result,

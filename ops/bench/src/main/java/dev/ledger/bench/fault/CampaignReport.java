@@ -17,6 +17,8 @@ import java.util.List;
  *     same data), broker restarts under the running ledger, or stream-thread crashes the ledger's
  *     log shows (each thread replaced by Kafka Streams)
  * @param restartSeconds how long each restart took until the ledger said it was ready
+ * @param faultPoints where each {@code kill -9} or broker restart fell (none for stream-thread
+ *     crashes, which the ledger counts itself)
  * @param auditTopic what {@code ledger.audit} holds, per event
  * @param index what {@code GET /v1/audit?format=ndjson} answers, per event
  * @param notary what the notary's log holds (a full export per tenant), per event
@@ -35,6 +37,7 @@ public record CampaignReport(
     int planned,
     int kills,
     List<Double> restartSeconds,
+    List<FaultPoint> faultPoints,
     Counts auditTopic,
     Counts index,
     Counts notary,
@@ -44,6 +47,16 @@ public record CampaignReport(
     int exportsVerified,
     List<String> exportProblems,
     Duration took) {
+
+  /**
+   * Where one fault fell.
+   *
+   * @param point its seeded point, in events processed
+   * @param processed events the ledger had processed when it happened (at least {@code point})
+   * @param sent events the campaign had sent by then
+   * @param atSeconds seconds since the campaign started
+   */
+  public record FaultPoint(long point, long processed, long sent, double atSeconds) {}
 
   /**
    * How many events one place holds once, not at all, or more than once.
@@ -69,6 +82,7 @@ public record CampaignReport(
         planned,
         kills,
         restartSeconds,
+        faultPoints,
         auditTopic,
         index,
         notary,

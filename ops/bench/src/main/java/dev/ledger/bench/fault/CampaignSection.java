@@ -12,44 +12,99 @@ public final class CampaignSection {
   public static Section of(CampaignReport r, String command, Map<String, String> sizes) {
     boolean broker = r.fault() == FaultCampaign.Fault.RESTART_BROKER;
     boolean crash = r.fault() == FaultCampaign.Fault.CRASH_STREAM_THREAD;
+    boolean disk = r.fault() == FaultCampaign.Fault.KAFKA_DISK_FULL;
     Section.Builder s =
         Section.builder(
                 broker
                     ? "fault-campaign-broker"
-                    : crash ? "fault-campaign-crash" : "fault-campaign",
-                broker
-                    ? String.format(
-                        "Broker restarts: %,d events, %d restarts of the broker under a running ledger",
-                        r.events(), r.kills())
                     : crash
+                        ? "fault-campaign-crash"
+                        : disk ? "fault-campaign-kafka-disk" : "fault-campaign",
+                disk
+                    ? String.format(
+                        "Kafka's log directory full: %,d events, data/kafka on a %d MB tmpfs",
+                        r.events(), FaultCampaign.DISK_FULL_MB)
+                    : broker
                         ? String.format(
-                            "Stream-thread crashes: %,d events, %d injected crashes of a stream thread",
-                            r.events(), r.planned())
-                        : String.format(
-                            "Kill campaign: %,d events, %d kill -9", r.events(), r.kills()))
+                            "Broker restarts: %,d events, %d restarts of the broker under a running ledger",
+                            r.events(), r.kills())
+                        : crash
+                            ? String.format(
+                                "Stream-thread crashes: %,d events, %d injected crashes of a stream thread",
+                                r.events(), r.planned())
+                            : String.format(
+                                "Kill campaign: %,d events, %d kill -9", r.events(), r.kills()))
             .command(command)
             .startedAt(java.time.Instant.now().minus(r.took()));
     sizes.forEach(s::size);
+    if (disk) {
+      CampaignReport.FaultPoint halt = r.faultPoints().isEmpty() ? null : r.faultPoints().get(0);
+      s.row(
+          new Row(
+              "the tmpfs fills; the broker halts ledger up; restarted with "
+                  + FaultCampaign.DISK_GROWN_MB
+                  + " MB on the same data",
+              r.kills() == 1 ? "halted" : "did not halt",
+              halt == null
+                  ? ""
+                  : String.format(
+                      "after %,d events sent, %,d acknowledged, at %.0f s; restart until ready: %s s",
+                      halt.sent(),
+                      halt.point(),
+                      halt.atSeconds(),
+                      r.restartSeconds().stream().map(d -> String.format("%.1f", d)).toList()),
+              "",
+              "the broker halts the process; nothing acknowledged is lost",
+              r.kills() == 1 ? "met" : "MISSED"));
+    }
     s.row(
-        crash
+        disk
             ? new Row(
-                "stream thread throws at a seeded event (test-only hook), replaced by Kafka Streams",
-                r.kills() + " of " + r.planned() + " in the ledger's log",
+                "events acknowledged before the halt, among the events below",
+                halted(r),
                 "",
                 "",
-                "every planned crash happened",
-                r.kills() == r.planned() ? "met" : "MISSED")
-            : new Row(
-                broker
-                    ? "broker stopped and started again on its log directory, the ledger running"
-                    : "kill -9 of ledger up, restarted on the same data",
-                r.kills() + " survived",
-                String.format(
-                    "restart until ready: %s s",
-                    r.restartSeconds().stream().map(d -> String.format("%.1f", d)).toList()),
-                "",
-                "every restart ready",
-                "met"));
+                "each exactly once below",
+                "")
+            : crash
+                ? new Row(
+                    "stream thread throws at a seeded event (test-only hook), replaced by Kafka Streams",
+                    r.kills() + " of " + r.planned() + " in the ledger's log",
+                    "",
+                    "",
+                    "every planned crash happened",
+                    r.kills() == r.planned() ? "met" : "MISSED")
+                : new Row(
+                    broker
+                        ? "broker stopped and started again on its log directory, the ledger running"
+                        : "kill -9 of ledger up, restarted on the same data",
+                    r.kills() + " survived",
+                    String.format(
+                        "restart until ready: %s s",
+                        r.restartSeconds().stream().map(d -> String.format("%.1f", d)).toList()),
+                    "",
+                    "every restart ready",
+                    "met"));
+    if (!r.faultPoints().isEmpty() && !disk) {
+      s.row(
+          new Row(
+              "where the faults fell: events processed (of all replayed) when each hit",
+              r.faultPoints().stream()
+                  .map(p -> String.format("%.0f%%", 100.0 * p.processed() / r.events()))
+                  .toList()
+                  .toString(),
+              r.faultPoints().stream()
+                  .map(
+                      p ->
+                          String.format(
+                              "%,d processed, %,d sent, at %.0f s",
+                              p.processed(), p.sent(), p.atSeconds()))
+                  .toList()
+                  .toString(),
+              "",
+              "spread over the whole processing (seeded points in events processed)",
+              ""));
+    }
     s.row(
         new Row(
             "events replayed (acknowledged by Kafka)",
@@ -84,6 +139,12 @@ public final class CampaignSection {
             + r.seed()
             + " (the workload and the kill points)");
     return s.build();
+  }
+
+  private static String halted(CampaignReport r) {
+    return r.faultPoints().isEmpty()
+        ? "none"
+        : String.format("%,d", r.faultPoints().get(0).point());
   }
 
   private static void row(Section.Builder s, String what, CampaignReport.Counts c) {

@@ -36,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.TreeSet;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -59,6 +58,15 @@ public final class FaultCampaign {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int CHUNK = 2_000;
+
+  /** How often the campaign asks how far the ledger has processed. */
+  private static final Duration POLL = Duration.ofMillis(500);
+
+  /**
+   * The stream processor's consumer group: the ledger's default {@code streams.application.id},
+   * which the campaign does not change.
+   */
+  private static final String STREAMS_GROUP = "ledger-streams";
 
   /**
    * @param events events to replay
@@ -99,8 +107,20 @@ public final class FaultCampaign {
      * streams.test.crash.after.records}); Kafka Streams replaces it and, under exactly-once, the
      * aborted transaction is processed again. The ledger's log must show each crash.
      */
-    CRASH_STREAM_THREAD
+    CRASH_STREAM_THREAD,
+    /**
+     * The embedded broker's log directory ({@code data/kafka}) on a small tmpfs fills up under the
+     * replay; the broker halts {@code ledger up} by design; the filesystem grows and the ledger
+     * starts again on the same data. Root only (a mount).
+     */
+    KAFKA_DISK_FULL
   }
+
+  /** The tmpfs the Kafka disk-full campaign starts with (as in the run by hand, 2026-12-05). */
+  static final int DISK_FULL_MB = 40;
+
+  /** What it grows to once the broker has halted. */
+  static final int DISK_GROWN_MB = 4096;
 
   /** The exception message {@code InjectedCrash} throws with, as the ledger's log shows it. */
   private static final java.util.regex.Pattern INJECTED_CRASH =
@@ -132,11 +152,12 @@ public final class FaultCampaign {
   /** Runs the campaign with its data under {@code dir} (kept, for a look after a failure). */
   public CampaignReport run(Path dir) throws Exception {
     long started = System.nanoTime();
-    SplittableRandom random = new SplittableRandom(options.seed());
-    TreeSet<Long> killAt = new TreeSet<>();
-    while (killAt.size() < Math.min(options.kills(), options.events())) {
-      killAt.add(random.nextLong(options.events()));
+    if (options.fault() == Fault.KAFKA_DISK_FULL) {
+      return runDiskFull(dir.toAbsolutePath(), started);
     }
+    FaultSchedule schedule =
+        FaultSchedule.seeded(
+            options.events(), options.kills(), new SplittableRandom(options.seed()));
     int kafkaPort = freePort();
     int httpPort = freePort();
     while (httpPort == kafkaPort) { // two probes may hand out the same port
@@ -144,7 +165,7 @@ public final class FaultCampaign {
     }
     boolean brokerFaults = options.fault() == Fault.RESTART_BROKER;
     boolean crashFaults = options.fault() == Fault.CRASH_STREAM_THREAD;
-    int planned = killAt.size();
+    int planned = schedule.planned();
     Path brokerDir = dir.resolve("broker");
     EmbeddedKafka[] broker = {brokerFaults ? EmbeddedKafka.start(brokerDir, kafkaPort) : null};
     Map<String, String> settings =
@@ -153,21 +174,25 @@ public final class FaultCampaign {
             : crashFaults
                 ? Map.of(
                     "streams.test.crash.after.records",
-                    String.join(",", killAt.stream().map(n -> Long.toString(n + 1)).toList()))
+                    String.join(
+                        ",", schedule.remaining().stream().map(n -> Long.toString(n + 1)).toList()))
                 : Map.of();
     LedgerProcess.Launch launch =
         new LedgerProcess.Launch(
             options.partitions(), settings, dir, brokerFaults ? 0 : kafkaPort, httpPort);
     ExpectedOutcome expected = new ExpectedOutcome();
     List<Double> restarts = new ArrayList<>();
+    List<CampaignReport.FaultPoint> points = new ArrayList<>();
     long resent = 0;
     LedgerProcess ledger = LedgerProcess.start(launch);
+    ProcessedEvents processed = new ProcessedEvents(ledger.kafkaClient(), STREAMS_GROUP);
     try {
       KafkaProducer<byte[], byte[]> producer = ProducerSettings.producer(ledger.kafkaClient());
       EventEncoder encoder = new EventEncoder();
       List<EncodedEvent> chunk = new ArrayList<>();
       List<Future<RecordMetadata>> sent = new ArrayList<>();
       long n = 0;
+      long polled = 0;
       for (String line : WorkloadGenerator.events(spec())) {
         if (n == options.events()) {
           break;
@@ -177,26 +202,14 @@ public final class FaultCampaign {
         chunk.add(e);
         sent.add(send(producer, e));
         n++;
-        if (!crashFaults && !killAt.isEmpty() && n > killAt.first()) {
-          killAt.pollFirst();
-          // Let the ledger work on what it has (streams, index, notary mid-write), then kill it.
-          Thread.sleep(random.nextInt(1500));
-          long t0 = System.nanoTime();
-          if (brokerFaults) {
-            broker[0].close();
-            broker[0] = EmbeddedKafka.start(brokerDir, kafkaPort);
-          } else {
-            ledger.kill();
-            ledger = LedgerProcess.start(launch);
+        if (!crashFaults && schedule.hasNext() && System.nanoTime() - polled > POLL.toNanos()) {
+          polled = System.nanoTime();
+          long done = processed.getAsLong();
+          if (schedule.due(done)) {
+            ledger = fault(schedule, done, n, started, launch, ledger, broker, restarts, points);
+            processed.close();
+            processed = new ProcessedEvents(ledger.kafkaClient(), STREAMS_GROUP);
           }
-          restarts.add((System.nanoTime() - t0) / 1e9);
-          out.printf(
-              "fault-campaign: %s %d of %d after %,d events; restarted in %.1f s%n",
-              brokerFaults ? "broker restart" : "kill",
-              restarts.size(),
-              options.kills(),
-              n,
-              restarts.getLast());
         }
         if (chunk.size() == CHUNK) {
           ConfirmResult c = confirm(producer, ledger, chunk, sent);
@@ -209,13 +222,22 @@ public final class FaultCampaign {
       ConfirmResult c = confirm(producer, ledger, chunk, sent);
       resent += c.resent();
       c.producer().close();
+      // The producer is far ahead of the ledger: the remaining faults fall while it works through
+      // the backlog, each once it has processed up to its point.
+      while (!crashFaults && schedule.hasNext()) {
+        long done = schedule.awaitDue(processed, options.settleTimeout(), POLL);
+        ledger = fault(schedule, done, n, started, launch, ledger, broker, restarts, points);
+        processed.close();
+        processed = new ProcessedEvents(ledger.kafkaClient(), STREAMS_GROUP);
+      }
       out.printf(
           "fault-campaign: %,d events acknowledged (%,d sent again), %d %s; waiting for every record%n",
           n,
           resent,
           crashFaults ? planned : restarts.size(),
           crashFaults ? "stream-thread crash points" : "faults");
-      CampaignReport report = check(ledger, expected, n, resent, restarts, planned, started);
+      CampaignReport report =
+          check(ledger, expected, n, resent, restarts, points, planned, started);
       if (crashFaults) {
         report = report.withKills(injectedCrashes(dir));
         out.printf(
@@ -223,11 +245,186 @@ public final class FaultCampaign {
       }
       return report;
     } finally {
+      processed.close();
       ledger.close();
       if (broker[0] != null) {
         broker[0].close();
       }
     }
+  }
+
+  /**
+   * The Kafka disk-full campaign: replays onto a ledger whose {@code data/kafka} is a {@value
+   * #DISK_FULL_MB} MB tmpfs until the broker, out of space, halts the process; then gives the
+   * filesystem {@value #DISK_GROWN_MB} MB, starts the ledger again on the same data, sends again
+   * what was not acknowledged and the rest of the replay, and runs the same checks: every event,
+   * the acknowledged ones first of all, audited exactly once.
+   *
+   * @throws SmallFilesystem.Refused where mounting is not allowed
+   */
+  private CampaignReport runDiskFull(Path dir, long started) throws Exception {
+    int kafkaPort = freePort();
+    int httpPort = freePort();
+    while (httpPort == kafkaPort) {
+      httpPort = freePort();
+    }
+    LedgerProcess.Launch launch =
+        new LedgerProcess.Launch(options.partitions(), Map.of(), dir, kafkaPort, httpPort);
+    ExpectedOutcome expected = new ExpectedOutcome();
+    List<Double> restarts = new ArrayList<>();
+    List<CampaignReport.FaultPoint> points = new ArrayList<>();
+    Path kafkaDir = dir.resolve("data").resolve("kafka");
+    try (SmallFilesystem disk = SmallFilesystem.mount(kafkaDir, DISK_FULL_MB)) {
+      LedgerProcess ledger = LedgerProcess.start(launch);
+      try {
+        java.util.Iterator<String> lines = WorkloadGenerator.events(spec()).iterator();
+        EventEncoder encoder = new EventEncoder();
+        List<EncodedEvent> unacknowledged = new ArrayList<>();
+        long n = 0;
+        long acknowledged = 0;
+        long processed = 0;
+        KafkaProducer<byte[], byte[]> producer = ProducerSettings.producer(ledger.kafkaClient());
+        try (ProcessedEvents progress = new ProcessedEvents(ledger.kafkaClient(), STREAMS_GROUP)) {
+          while (n < options.events() && lines.hasNext() && unacknowledged.isEmpty()) {
+            List<EncodedEvent> chunk = new ArrayList<>();
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            while (chunk.size() < CHUNK && n < options.events() && lines.hasNext()) {
+              String line = lines.next();
+              expected.add(line);
+              EncodedEvent e = encoder.encode(line);
+              chunk.add(e);
+              sent.add(send(producer, e));
+              n++;
+            }
+            // Until every send is answered, or the broker has halted the process.
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+            while (ledger.alive()
+                && System.nanoTime() < deadline
+                && !sent.stream().allMatch(Future::isDone)) {
+              Thread.sleep(50);
+            }
+            if (!ledger.alive()) {
+              producer.close(Duration.ZERO); // fails what is still waiting for the dead broker
+            }
+            for (int i = 0; i < chunk.size(); i++) {
+              if (sent.get(i).state() == Future.State.SUCCESS) {
+                acknowledged++;
+              } else {
+                unacknowledged.add(chunk.get(i));
+              }
+            }
+            if (ledger.alive()) {
+              processed = progress.getAsLong();
+            }
+          }
+          // A refused send means the broker is failing: it halts the process within moments. With
+          // everything acknowledged, the stream processor's writes may still fill the disk.
+          long halt = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+          while (ledger.alive()
+              && System.nanoTime() < halt
+              && (!unacknowledged.isEmpty() || processed < n)) {
+            Thread.sleep(500);
+            if (ledger.alive()) {
+              processed = progress.getAsLong();
+            }
+          }
+        }
+        boolean halted = !ledger.alive();
+        producer.close(Duration.ZERO);
+        out.printf(
+            "fault-campaign: %s after %,d events sent, %,d acknowledged (%,d processed at the last"
+                + " reading)%n",
+            halted ? "the broker halted ledger up" : "the ledger did not halt",
+            n,
+            acknowledged,
+            processed);
+        points.add(
+            new CampaignReport.FaultPoint(
+                acknowledged, processed, n, (System.nanoTime() - started) / 1e9));
+        ledger.kill(); // already gone when halted; otherwise it is the fault
+        disk.grow(DISK_GROWN_MB);
+        long t0 = System.nanoTime();
+        ledger = LedgerProcess.start(launch);
+        restarts.add((System.nanoTime() - t0) / 1e9);
+        out.printf(
+            "fault-campaign: restarted with %d MB in %.1f s%n", DISK_GROWN_MB, restarts.getLast());
+        producer = ProducerSettings.producer(ledger.kafkaClient());
+        List<Future<RecordMetadata>> again = new ArrayList<>();
+        for (EncodedEvent e : unacknowledged) {
+          again.add(send(producer, e));
+        }
+        ConfirmResult c = confirm(producer, ledger, unacknowledged, again);
+        producer = c.producer();
+        long resent = unacknowledged.size() + c.resent();
+        List<EncodedEvent> chunk = new ArrayList<>();
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        while (n < options.events() && lines.hasNext()) {
+          String line = lines.next();
+          expected.add(line);
+          EncodedEvent e = encoder.encode(line);
+          chunk.add(e);
+          sent.add(send(producer, e));
+          n++;
+          if (chunk.size() == CHUNK) {
+            c = confirm(producer, ledger, chunk, sent);
+            producer = c.producer();
+            resent += c.resent();
+            chunk.clear();
+            sent.clear();
+          }
+        }
+        c = confirm(producer, ledger, chunk, sent);
+        resent += c.resent();
+        c.producer().close();
+        out.printf(
+            "fault-campaign: %,d events acknowledged (%,d sent again); waiting for every record%n",
+            n, resent);
+        return check(ledger, expected, n, resent, restarts, points, 1, started)
+            .withKills(halted ? 1 : 0);
+      } finally {
+        ledger.close();
+      }
+    }
+  }
+
+  /**
+   * The fault of the next point of {@code schedule}, now due ({@code processed} events processed,
+   * {@code sent} sent): a broker restart under the running ledger, or a {@code kill -9} of the
+   * ledger and its start on the same data. Returns the ledger running afterwards.
+   */
+  private LedgerProcess fault(
+      FaultSchedule schedule,
+      long processed,
+      long sent,
+      long started,
+      LedgerProcess.Launch launch,
+      LedgerProcess ledger,
+      EmbeddedKafka[] broker,
+      List<Double> restarts,
+      List<CampaignReport.FaultPoint> points) {
+    long point = schedule.take();
+    long t0 = System.nanoTime();
+    if (broker[0] != null) {
+      broker[0].close();
+      broker[0] = EmbeddedKafka.start(broker[0].logDir().getParent(), broker[0].port());
+    } else {
+      ledger.kill();
+      ledger = LedgerProcess.start(launch);
+    }
+    restarts.add((System.nanoTime() - t0) / 1e9);
+    points.add(new CampaignReport.FaultPoint(point, processed, sent, (t0 - started) / 1e9));
+    out.printf(
+        "fault-campaign: %s %d of %d at %,d events processed (point %,d; %,d sent) after %.0f s;"
+            + " restarted in %.1f s%n",
+        broker[0] != null ? "broker restart" : "kill",
+        restarts.size(),
+        schedule.planned(),
+        processed,
+        point,
+        sent,
+        (t0 - started) / 1e9,
+        restarts.getLast());
+    return ledger;
   }
 
   /**
@@ -303,6 +500,7 @@ public final class FaultCampaign {
       long events,
       long resent,
       List<Double> restarts,
+      List<CampaignReport.FaultPoint> points,
       int planned,
       long started)
       throws Exception {
@@ -343,6 +541,7 @@ public final class FaultCampaign {
         planned,
         restarts.size(),
         restarts,
+        List.copyOf(points),
         topic,
         index,
         notary,

@@ -126,6 +126,8 @@ public final class LedgerProcess implements LedgerUnderTest {
       int partitions, Map<String, String> settings, Path dir, int kafkaPort, int httpPort) {
     public Launch {
       settings = Map.copyOf(settings);
+      // The child runs in dir: a relative dir would be resolved against itself once more.
+      dir = dir.toAbsolutePath();
     }
   }
 

@@ -27,6 +27,11 @@ class FaultCampaignIT {
             .run(dir);
     String why = CampaignSection.of(r, "FaultCampaignIT", java.util.Map.of()).toText();
     assertThat(r.kills()).as(why).isEqualTo(1);
+    // The kill fell once the ledger had processed past its point, not when it had been sent.
+    assertThat(r.faultPoints())
+        .as(why)
+        .singleElement()
+        .satisfies(p -> assertThat(p.processed()).isGreaterThan(p.point()));
     assertThat(r.events()).as(why).isEqualTo(3_000);
     assertThat(r.auditTopic().once()).as(why).isEqualTo(3_000);
     assertThat(r.index().once()).as(why).isEqualTo(3_000);
