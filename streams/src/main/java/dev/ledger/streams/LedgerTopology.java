@@ -224,8 +224,10 @@ public final class LedgerTopology {
     // Only the stores built with caching use it (LedgerStores); see streams/README.md, "Caching and
     // commits".
     p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, Long.toString(STORE_CACHE_BYTES));
-    // Latency over batching: a revocation crosses two commits; do not let the producer sit on
-    // records.
+    // Under exactly-once a commit flushes the producer, so linger costs a revocation nothing; 5 ms
+    // spreads the sends over the interval. 100 ms with 128 KiB batches measured within noise of
+    // this
+    // (BENCHMARKS.md, "Two levers tried and rejected").
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "5");
     // Every record this app writes (outputs, the two loop topics and every changelog) repeats ids,
     // actors and field names: lz4 takes the Kafka log bytes per event to a third for a few percent
