@@ -149,9 +149,12 @@ public final class AdaptiveReopener implements Closeable {
       if (waiterAhead()) {
         forced.increment();
       }
-      long gen = writer.getMaxCompletedSequenceNumber();
+      long gen;
       long at = System.nanoTime();
       try {
+        // Inside the try: a write error (a full disk) closes the writer, and reading its sequence
+        // number then throws too; that is a failed reopen, not the end of this thread.
+        gen = writer.getMaxCompletedSequenceNumber();
         searchers.maybeRefreshBlocking();
       } catch (IOException | RuntimeException e) {
         // The writer is closing or failed; the next turn (or close) decides. Waiters are told.

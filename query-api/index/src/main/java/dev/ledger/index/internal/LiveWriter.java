@@ -103,7 +103,14 @@ public final class LiveWriter {
    * or when a reopen failed (see {@link #throwIfFailed}).
    */
   public boolean awaitSearchable(long maxMillis) throws InterruptedException {
-    return reopener.waitForGeneration(writer.getMaxCompletedSequenceNumber(), maxMillis);
+    long gen;
+    try {
+      gen = writer.getMaxCompletedSequenceNumber();
+    } catch (AlreadyClosedException e) {
+      // A write error closed the writer: nothing more becomes searchable until a reopen.
+      return false;
+    }
+    return reopener.waitForGeneration(gen, maxMillis);
   }
 
   /** Live documents, from the writer or, once a write error closed it, the current searcher. */

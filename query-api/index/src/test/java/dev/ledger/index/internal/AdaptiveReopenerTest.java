@@ -3,6 +3,8 @@ package dev.ledger.index.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.StringField;
@@ -11,6 +13,7 @@ import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +53,39 @@ class AdaptiveReopenerTest {
         assertThat(s.count(MatchAllDocsQuery.INSTANCE)).isEqualTo(1);
       } finally {
         searchers.release(s);
+      }
+    }
+  }
+
+  /**
+   * A write error closes the writer under the reopen thread (a full disk): the thread reports a
+   * failed reopen and goes on until closed, rather than dying on the closed writer with an uncaught
+   * exception, and a waiter is answered at once.
+   */
+  @Test
+  void aWriterClosedUnderItIsAFailedReopenNotADeadThread() throws Exception {
+    List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+    try (ByteBuffersDirectory dir = new ByteBuffersDirectory()) {
+      IndexWriter writer = new IndexWriter(dir, new IndexWriterConfig());
+      SearcherManager searchers = new SearcherManager(writer, null);
+      AdaptiveReopener reopener =
+          new AdaptiveReopener(
+              writer, searchers, Duration.ofMillis(5), Duration.ofMillis(5), "test-reopen-closed");
+      try {
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().equals("test-reopen-closed"))
+            .forEach(t -> t.setUncaughtExceptionHandler((th, e) -> uncaught.add(e)));
+        writer.rollback();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (reopener.failure() == null && System.nanoTime() < deadline) {
+          Thread.sleep(5);
+        }
+        assertThat(reopener.failure()).isInstanceOf(AlreadyClosedException.class);
+        assertThat(reopener.waitForGeneration(Long.MAX_VALUE, 10_000)).isFalse();
+        assertThat(uncaught).isEmpty();
+      } finally {
+        reopener.close();
+        searchers.close();
       }
     }
   }
