@@ -326,6 +326,16 @@ public final class LedgerProcess implements LedgerUnderTest {
     return Double.isNaN(lag) ? metric("ledger_index_lag", Double.NaN) : lag;
   }
 
+  /**
+   * The sum of every series of one metric family, scraped now rather than from the index's cached
+   * scrape (for example {@code kafka_stream_thread_commit_total}, the exactly-once transactions of
+   * every stream thread); {@code NaN} when the ledger does not answer or has no such family.
+   */
+  public double scrapeNow(String family) {
+    ApiCalls.Answer a = api.get("/metrics?name%5B%5D=" + family);
+    return a.ok() ? PrometheusText.parse(a.body()).getOrDefault(family, Double.NaN) : Double.NaN;
+  }
+
   private synchronized double metric(String key, double missing) {
     long now = System.nanoTime();
     if (now - scrapedAt >= SCRAPE_EVERY_NANOS) {
