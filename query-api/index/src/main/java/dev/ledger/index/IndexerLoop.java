@@ -70,6 +70,7 @@ final class IndexerLoop implements Runnable {
 
   private volatile IndexerStatus.State state = IndexerStatus.State.STARTING;
   private volatile long lag = -1;
+  private volatile Map<String, Long> lagByTopic = Map.of();
   private volatile String lastError;
   private volatile boolean stopping;
   private volatile boolean crashing;
@@ -129,7 +130,7 @@ final class IndexerLoop implements Runnable {
   }
 
   IndexerStatus status() {
-    return new IndexerStatus(state, lag, lastError, indexed.get());
+    return new IndexerStatus(state, lag, lastError, indexed.get(), lagByTopic);
   }
 
   /** Times every reopen that changed the searcher. */
@@ -555,9 +556,13 @@ final class IndexerLoop implements Runnable {
       Set<TopicPartition> assigned = c.assignment();
       Map<TopicPartition, Long> ends = c.endOffsets(assigned, METADATA_TIMEOUT);
       long total = 0;
+      Map<String, Long> byTopic = new java.util.TreeMap<>();
       for (TopicPartition tp : assigned) {
-        total += Math.max(0, ends.getOrDefault(tp, 0L) - c.position(tp));
+        long behind = Math.max(0, ends.getOrDefault(tp, 0L) - c.position(tp));
+        total += behind;
+        byTopic.merge(tp.topic(), behind, Long::sum);
       }
+      lagByTopic = byTopic;
       lag = total;
     } catch (WakeupException e) {
       throw e;
