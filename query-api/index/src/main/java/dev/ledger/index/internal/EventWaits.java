@@ -23,6 +23,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
@@ -35,7 +36,6 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
-import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.util.BytesRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -207,8 +207,9 @@ public final class EventWaits implements ReferenceManager.RefreshListener, Close
       } finally {
         acquired.release();
       }
-    } catch (IOException | AlreadyClosedException e) {
-      // A writer reopening after a write error: the waits stay, the next reopen checks again.
+    } catch (IOException | RuntimeException e) {
+      // A writer reopening after a write error (AlreadyClosedException), an undecodable document:
+      // the waits stay, the next reopen checks again, and their deadlines end them meanwhile.
       log.warn("checking awaited events failed: {}", e.toString());
       return;
     }
@@ -334,7 +335,7 @@ public final class EventWaits implements ReferenceManager.RefreshListener, Close
     record Key(String tenant, String eventId) {}
 
     Seen(Set<Key> keys) {
-      this(keys, keys.stream().map(Key::eventId).collect(java.util.stream.Collectors.toSet()));
+      this(keys, keys.stream().map(Key::eventId).collect(Collectors.toSet()));
     }
 
     /** Seen in {@code tenant}, or in any tenant when it is null. */
