@@ -49,7 +49,8 @@ class EventWaitsTest {
     AwaitedEvents done = index.awaitEvents("acme", List.of("ev-1"), LONG).get(5, TimeUnit.SECONDS);
     assertThat(done.allSeen()).isTrue();
     assertThat(done.notSeen()).isEmpty();
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    // Well before the 10 s deadline (a loaded machine may take a while to answer at all).
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     // Any tenant (a tenant=* reader) sees it too.
     assertThat(index.awaitEvents(null, List.of("ev-1"), LONG).get(5, TimeUnit.SECONDS).allSeen())
         .isTrue();
@@ -80,7 +81,7 @@ class EventWaitsTest {
     assertThat(expired.notSeen()).containsExactly("ev-never", "ev-also-never");
     assertThat(took)
         .isGreaterThanOrEqualTo(Duration.ofMillis(300))
-        .isLessThan(Duration.ofSeconds(3));
+        .isLessThan(Duration.ofSeconds(5));
     // Another tenant's event of the same id is not this tenant's.
     assertThat(
             index
@@ -165,11 +166,10 @@ class EventWaitsTest {
     CompletableFuture<AwaitedEvents> wait =
         index.awaitEvents("acme", List.of("ev-settle", "ev-never"), LONG);
     settle();
-    long start = System.nanoTime();
     index.close();
+    // Ended by the close, not by its 10 s deadline.
     AwaitedEvents ended = wait.get(2, TimeUnit.SECONDS);
     assertThat(ended.notSeen()).containsExactly("ev-never");
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
     // Asked after closing: ends at once, nothing seen.
     assertThat(index.awaitEvents("acme", List.of("ev-x"), LONG).get(1, TimeUnit.SECONDS).notSeen())
         .containsExactly("ev-x");
