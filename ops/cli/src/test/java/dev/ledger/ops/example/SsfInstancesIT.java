@@ -35,9 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
  * processor and the broker), sharing the signing key and the receivers' credentials as a cluster
  * does: a stream polled at one instance and acknowledged at the other is never handed out again;
  * exactly one instance pushes a push stream, each SET once, a verification asked at either reaches
- * the receiver once; and when the pushing instance stops in the middle of a delivery, the other
- * delivers the rest, sending none of what was delivered twice. Also SSF 1.0 section 8.1.1.1: with
- * one stream per receiver, a receiver's second create is 409.
+ * the receiver once; both answer the stream's status with the same delivery figures; and when the
+ * pushing instance stops in the middle of a delivery, the other delivers the rest, sending none of
+ * what was delivered twice, and counts on from the stopped one's figures. Also SSF 1.0 section
+ * 8.1.1.1: with one stream per receiver, a receiver's second create is 409.
  */
 class SsfInstancesIT {
   private static final String SESSION_REVOKED =
@@ -227,6 +228,10 @@ class SsfInstancesIT {
       // SETs arrived, the pushing instance stops; the other one takes the stream over and pushes
       // the rest, and a cascade revoked after the stop.
       await(() -> received.size() == 4, "the first cascade pushed");
+      // Both instances answer the stream's status with the deployment's delivery figures.
+      for (SsfReceiver rx : List.of(pushAtA, pushAtB)) {
+        await(() -> delivered(rx, pushId) == 4, "4 delivered, at " + rx.wellKnownBase);
+      }
       List<String> cascade = a.postChain("inst-push", 5);
       a.awaitResolved(cascade.get(5), cascade.get(0));
       b.awaitResolved(cascade.get(5), cascade.get(0));
@@ -256,6 +261,9 @@ class SsfInstancesIT {
       survivor.awaitResolved(late.get(1), late.get(0));
       survivor.revoke(late.get(0));
       await(() -> received.size() == 1 + 3 + 6 + 2, "every SET pushed");
+      // The survivor counted on from the figures the stopped instance handed over with the stream.
+      SsfReceiver atSurvivor = verifiers.get(survivor.base);
+      await(() -> delivered(atSurvivor, pushId) == 12, "12 delivered, at the survivor");
 
       assertThat(received.values()).as("each SET pushed once").allMatch(n -> n == 1);
       // The stream has no authorization_header: no push carries one (the conformance suite's
@@ -300,6 +308,21 @@ class SsfInstancesIT {
     while (!condition.getAsBoolean()) {
       assertThat(System.nanoTime()).as(what).isLessThan(deadline);
       Thread.sleep(50);
+    }
+  }
+
+  /**
+   * @return {@code delivery.delivered} in the push stream's status at that instance
+   */
+  private static long delivered(SsfReceiver rx, String streamId) {
+    try {
+      return SsfReceiver.JSON
+          .readTree(body(rx, "status_endpoint", "stream_id=" + streamId))
+          .path("delivery")
+          .path("delivered")
+          .asLong();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 
