@@ -5,23 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpServer;
 import dev.ledger.api.auth.ApiKeyStore;
 import dev.ledger.api.auth.Role;
-import dev.ledger.api.ssf.internal.SigningKey;
-import dev.ledger.ops.config.LedgerConfig;
-import dev.ledger.ops.run.LedgerNode;
-import dev.ledger.schemas.kafka.KafkaClientSettings;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,55 +50,23 @@ class SsfInstancesIT {
     Map<String, Integer> received = new ConcurrentHashMap<>();
     List<String> bodies = Collections.synchronizedList(new ArrayList<>());
     List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
-    HttpServer push = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    push.createContext(
-        "/events",
-        exchange -> {
-          String body =
-              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-          authorizations.add(
-              String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
-          try {
-            Thread.sleep(300);
-            received.merge(SignedJWT.parse(body).getJWTClaimsSet().getJWTID(), 1, Integer::sum);
-            bodies.add(body);
-            exchange.sendResponseHeaders(202, -1);
-          } catch (Exception e) {
-            exchange.sendResponseHeaders(400, -1);
-          }
-          exchange.close();
-        });
-    push.start();
-
-    LedgerNode kafka =
-        LedgerNode.start(
-            LedgerConfig.defaults(
-                Map.of(
-                    "data.dir", kafkaDir.toString(),
-                    "kafka.embedded.port", "0",
-                    "topics.partitions", "4")),
-            EnumSet.of(LedgerNode.Role.STREAMS),
-            new PrintStream(OutputStream.nullOutputStream()));
-    Map<String, String> api =
-        Map.of(
-            "kafka.config.file",
-            kafkaDir.resolve(KafkaClientSettings.FILE_NAME).toString(),
-            "ssf.streams.per.receiver",
-            "1");
-    EnumSet<LedgerNode.Role> apiRoles = EnumSet.of(LedgerNode.Role.INDEX, LedgerNode.Role.API);
+    SlowPushReceiver push =
+        SlowPushReceiver.start(
+            (body, authorization) -> {
+              authorizations.add(String.valueOf(authorization));
+              received.merge(SignedJWT.parse(body).getJWTClaimsSet().getJWTID(), 1, Integer::sum);
+              bodies.add(body);
+            });
+    SsfCluster cluster = SsfCluster.start(kafkaDir);
+    Map<String, String> api = cluster.apiSettings(Map.of("ssf.streams.per.receiver", "1"));
     LedgerFixture a = null;
     LedgerFixture b = null;
     try {
-      a = LedgerFixture.start(dirA, api, apiRoles);
+      a = LedgerFixture.start(dirA, api, SsfCluster.API);
       // The second instance gets the first one's credentials and SSF signing key, as an operator
       // copies them to every instance of a cluster.
-      Files.createDirectories(dirB);
-      Files.copy(dirA.resolve("keys.json"), dirB.resolve("keys.json"));
-      Files.copy(
-          dirA.resolve(SigningKey.FILE),
-          dirB.resolve(SigningKey.FILE),
-          StandardCopyOption.COPY_ATTRIBUTES);
-      b = LedgerFixture.start(dirB, api, apiRoles);
+      SsfCluster.shareSecrets(dirA, dirB);
+      b = LedgerFixture.start(dirB, api, SsfCluster.API);
       Map<String, LedgerFixture> byIssuer = new HashMap<>();
       Map<String, SsfReceiver> verifiers = new HashMap<>();
       for (LedgerFixture instance : List.of(a, b)) {
@@ -126,15 +82,7 @@ class SsfInstancesIT {
       // One stream per receiver: its second create is 409, at either instance.
       JsonNode pushStream =
           pushAtA.createStream(
-              Map.of(
-                  "events_requested",
-                  List.of(SESSION_REVOKED),
-                  "delivery",
-                  Map.of(
-                      "method",
-                      "urn:ietf:rfc:8935",
-                      "endpoint_url",
-                      "http://127.0.0.1:" + push.getAddress().getPort() + "/events")));
+              Map.of("events_requested", List.of(SESSION_REVOKED), "delivery", push.delivery()));
       String pushId = pushStream.get("stream_id").asText();
       String pushAud = pushStream.get("aud").asText();
       // The other instance learns of the stream from Kafka a moment later.
@@ -293,13 +241,13 @@ class SsfInstancesIT {
       assertThat(subjects).containsExactlyInAnyOrderElementsOf(expected);
       assertThat(lateIssuers).containsOnly(survivor.base);
     } finally {
-      push.stop(0);
+      push.close();
       for (LedgerFixture f : new LedgerFixture[] {a, b}) {
         if (f != null) {
           f.close();
         }
       }
-      kafka.close();
+      cluster.close();
     }
   }
 

@@ -5,24 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpServer;
 import dev.ledger.api.auth.ApiKeyStore;
 import dev.ledger.api.auth.Role;
-import dev.ledger.api.ssf.internal.SigningKey;
-import dev.ledger.ops.config.LedgerConfig;
-import dev.ledger.ops.run.LedgerNode;
-import dev.ledger.schemas.kafka.KafkaClientSettings;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -63,51 +51,22 @@ class SsfOwnerDeathIT {
 
     // The push receiver takes 300 ms per SET, so that a push is in flight when the owner dies.
     List<Received> received = Collections.synchronizedList(new ArrayList<>());
-    HttpServer push = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    push.createContext(
-        "/events",
-        exchange -> {
-          String body =
-              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-          try {
-            Thread.sleep(300);
-            JWTClaimsSet claims = SignedJWT.parse(body).getJWTClaimsSet();
-            received.add(
-                new Received(claims.getJWTID(), claims.getIssuer(), body, System.nanoTime()));
-            exchange.sendResponseHeaders(202, -1);
-          } catch (Exception e) {
-            exchange.sendResponseHeaders(400, -1);
-          }
-          exchange.close();
-        });
-    push.start();
-
-    LedgerNode kafka =
-        LedgerNode.start(
-            LedgerConfig.defaults(
-                Map.of(
-                    "data.dir", kafkaDir.toString(),
-                    "kafka.embedded.port", "0",
-                    "topics.partitions", "4")),
-            EnumSet.of(LedgerNode.Role.STREAMS),
-            new PrintStream(OutputStream.nullOutputStream()));
+    SlowPushReceiver push =
+        SlowPushReceiver.start(
+            (body, authorization) -> {
+              JWTClaimsSet claims = SignedJWT.parse(body).getJWTClaimsSet();
+              received.add(
+                  new Received(claims.getJWTID(), claims.getIssuer(), body, System.nanoTime()));
+            });
+    SsfCluster cluster = SsfCluster.start(kafkaDir);
     Map<String, String> api =
-        Map.of(
-            "kafka.config.file",
-            kafkaDir.resolve(KafkaClientSettings.FILE_NAME).toString(),
-            "ssf.session.timeout",
-            SESSION_TIMEOUT.toSeconds() + "s");
+        cluster.apiSettings(Map.of("ssf.session.timeout", SESSION_TIMEOUT.toSeconds() + "s"));
     LedgerFixture a = null;
     ApiProcess b = null;
     try {
-      a = LedgerFixture.start(dirA, api, EnumSet.of(LedgerNode.Role.INDEX, LedgerNode.Role.API));
+      a = LedgerFixture.start(dirA, api, SsfCluster.API);
       // The second instance, in a JVM of its own, shares the credentials and the signing key.
-      Files.createDirectories(dirB);
-      Files.copy(dirA.resolve("keys.json"), dirB.resolve("keys.json"));
-      Files.copy(
-          dirA.resolve(SigningKey.FILE),
-          dirB.resolve(SigningKey.FILE),
-          StandardCopyOption.COPY_ATTRIBUTES);
+      SsfCluster.shareSecrets(dirA, dirB);
       b = ApiProcess.start(dirB, api);
       String baseA = a.base;
       String baseB = b.base;
@@ -120,15 +79,7 @@ class SsfOwnerDeathIT {
       // Which instance pushes a stream is the group's choice: create streams until one is B's.
       JsonNode stream = null;
       for (int attempt = 0; attempt < 12 && stream == null; attempt++) {
-        JsonNode created =
-            atA.createStream(
-                Map.of(
-                    "delivery",
-                    Map.of(
-                        "method",
-                        "urn:ietf:rfc:8935",
-                        "endpoint_url",
-                        "http://127.0.0.1:" + push.getAddress().getPort() + "/events")));
+        JsonNode created = atA.createStream(Map.of("delivery", push.delivery()));
         String id = created.get("stream_id").asText();
         if (pusher(atA, atB, id) == atB) {
           stream = created;
@@ -189,14 +140,14 @@ class SsfOwnerDeathIT {
       String inFlight = all.stream().filter(r -> r.issuer().equals(baseB)).toList().getLast().jti();
       assertThat(again).as("SETs pushed twice").isSubsetOf(List.of(inFlight)).hasSizeLessThan(2);
     } finally {
-      push.stop(0);
+      push.close();
       if (b != null) {
         b.close();
       }
       if (a != null) {
         a.close();
       }
-      kafka.close();
+      cluster.close();
     }
   }
 
