@@ -579,6 +579,22 @@ class SsfTransmitterIT {
           .extracting(c -> (String) c.getJSONObjectClaim("sub_id").get("jti"))
           .containsExactlyInAnyOrderElementsOf(chainA);
 
+      // A second verification, long after the first (the conformance suite's poll-and-ack): 204,
+      // and its SET carries the new state.
+      assertThat(
+              rx.call(
+                      "POST",
+                      "verification_endpoint",
+                      null,
+                      Map.of("stream_id", pollStreamId, "state", "st-again"))
+                  .statusCode())
+          .isEqualTo(204);
+      Map<String, JWTClaimsSet> secondVerification =
+          pollUntil(rx, poll, poll.get("aud").asText(), 1, List.of());
+      assertThat(SsfReceiver.event(secondVerification.values().iterator().next()))
+          .containsEntry("state", "st-again");
+      rx.poll(poll, Map.of("ack", List.copyOf(secondVerification.keySet()), "maxEvents", 0));
+
       // An operator (the admin key, not the stream's receiver) pauses the stream: the receiver
       // hears of it.
       assertThat(
