@@ -6,7 +6,7 @@ import dev.ledger.bench.kafka.EncodedEvent;
 import dev.ledger.bench.kafka.EventEncoder;
 import dev.ledger.bench.kafka.ProducerSettings;
 import dev.ledger.bench.ledger.RoleProcess;
-import dev.ledger.ops.cluster.LocalCluster;
+import dev.ledger.broker.LocalCluster;
 import dev.ledger.ops.workload.WorkloadGenerator;
 import dev.ledger.ops.workload.WorkloadSpec;
 import dev.ledger.schemas.Topics;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.ledger.broker.EmbeddedKafka;
 import dev.ledger.ops.config.LedgerConfig;
 import dev.ledger.schemas.Topics;
-import dev.ledger.schemas.kafka.EmbeddedKafka;
 import dev.ledger.schemas.kafka.KafkaClientSettings;
 import dev.ledger.testkit.Examples;
 import io.micrometer.core.instrument.search.Search;

@@ -1,6 +1,5 @@
-package dev.ledger.ops.cluster;
+package dev.ledger.broker;
 
-import dev.ledger.schemas.kafka.EmbeddedKafka;
 import dev.ledger.schemas.kafka.KafkaClientSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
-package dev.ledger.schemas.kafka;
+package dev.ledger.broker;
 
+import dev.ledger.schemas.kafka.KafkaClientSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

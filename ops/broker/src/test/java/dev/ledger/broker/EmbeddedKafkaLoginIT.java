@@ -1,4 +1,4 @@
-package dev.ledger.schemas.kafka;
+package dev.ledger.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

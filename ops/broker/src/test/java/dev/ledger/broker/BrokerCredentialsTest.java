@@ -1,7 +1,8 @@
-package dev.ledger.schemas.kafka;
+package dev.ledger.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ledger.schemas.kafka.KafkaClientSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

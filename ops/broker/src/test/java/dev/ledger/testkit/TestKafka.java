@@ -1,10 +1,10 @@
 package dev.ledger.testkit;
 
+import dev.ledger.broker.EmbeddedKafka;
 import dev.ledger.schemas.LedgerKey;
 import dev.ledger.schemas.Topic;
 import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.avro.LedgerEvent;
-import dev.ledger.schemas.kafka.EmbeddedKafka;
 import dev.ledger.schemas.kafka.KafkaClientSettings;
 import dev.ledger.schemas.kafka.TopicAdmin;
 import java.io.IOException;

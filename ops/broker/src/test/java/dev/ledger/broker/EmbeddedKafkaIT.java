@@ -1,11 +1,12 @@
-package dev.ledger.schemas;
+package dev.ledger.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ledger.schemas.avro.LedgerEvent;
-import dev.ledger.schemas.kafka.EmbeddedKafka;
+import dev.ledger.schemas.Topic;
+import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.kafka.TopicAdmin;
 import dev.ledger.testkit.TestKafka;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 class EmbeddedKafkaIT {
@@ -53,18 +55,17 @@ class EmbeddedKafkaIT {
               .hasSize(4);
         }
       }
-      try (KafkaProducer<String, LedgerEvent> producer =
+      // A plain record: what survives the restart is the broker's business, not the schemas'.
+      try (KafkaProducer<String, String> producer =
           new KafkaProducer<>(
               Map.of(
                   ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                   kafka.bootstrapServers(),
                   ProducerConfig.ACKS_CONFIG,
                   "all"),
-              Topics.EVENTS.keySerde().serializer(),
-              Topics.EVENTS.valueSerde().serializer())) {
-        producer
-            .send(new ProducerRecord<>(Topics.EVENTS.name(), "acme/tok-root", SchemasTest.issued()))
-            .get();
+              new StringSerializer(),
+              new StringSerializer())) {
+        producer.send(new ProducerRecord<>(Topics.EVENTS.name(), "acme/tok-root", "ev-1")).get();
       }
     }
     try (EmbeddedKafka again = EmbeddedKafka.start(dir, 0)) {
@@ -76,13 +77,7 @@ class EmbeddedKafkaIT {
               Duration.ofSeconds(30),
               Duration.ZERO);
       assertThat(records).hasSize(1);
-      assertThat(
-              Topics.EVENTS
-                  .valueSerde()
-                  .deserializer()
-                  .deserialize("t", records.get(0).value())
-                  .getEventId())
-          .isEqualTo("ev-1");
+      assertThat(new String(records.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("ev-1");
     }
   }
 }
