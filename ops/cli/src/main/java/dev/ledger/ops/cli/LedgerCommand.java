@@ -1,6 +1,6 @@
 package dev.ledger.ops.cli;
 
-import dev.ledger.ops.config.ConfigException;
+import dev.ledger.runtime.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -1,4 +1,4 @@
-package dev.ledger.ops.config;
+package dev.ledger.runtime.config;
 
 import dev.ledger.schemas.LedgerLimits;
 import java.time.Duration;

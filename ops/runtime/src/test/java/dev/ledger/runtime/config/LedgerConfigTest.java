@@ -1,11 +1,8 @@
-package dev.ledger.ops;
+package dev.ledger.runtime.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ledger.ops.config.ConfigException;
-import dev.ledger.ops.config.ConfigKey;
-import dev.ledger.ops.config.LedgerConfig;
 import dev.ledger.schemas.kafka.KafkaClientSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.ledger.ops.run;
+package dev.ledger.runtime;
 
 import dev.ledger.api.ApiContext;
 import dev.ledger.api.ApiServer;
@@ -23,8 +23,8 @@ import dev.ledger.index.IndexerSettings;
 import dev.ledger.index.LedgerIndex;
 import dev.ledger.ingest.IngestService;
 import dev.ledger.ingest.KafkaEventPublisher;
-import dev.ledger.ops.config.ConfigKey;
-import dev.ledger.ops.config.LedgerConfig;
+import dev.ledger.runtime.config.ConfigKey;
+import dev.ledger.runtime.config.LedgerConfig;
 import dev.ledger.schemas.PrivateFiles;
 import dev.ledger.schemas.kafka.KafkaClientSettings;
 import dev.ledger.schemas.kafka.TopicAdmin;
@@ -379,7 +379,7 @@ public final class LedgerNode implements AutoCloseable {
                   : java.nio.file.Path.of(config.optional(ConfigKey.SSF_PUSH_TRUST)))
           .build();
     } catch (IllegalArgumentException e) {
-      throw new dev.ledger.ops.config.ConfigException(e.getMessage());
+      throw new dev.ledger.runtime.config.ConfigException(e.getMessage());
     }
   }
 
@@ -392,7 +392,7 @@ public final class LedgerNode implements AutoCloseable {
     String issuer = config.optional(ConfigKey.JWT_ISSUER);
     String audience = config.optional(ConfigKey.JWT_AUDIENCE);
     if (issuer == null || audience == null) {
-      throw new dev.ledger.ops.config.ConfigException(
+      throw new dev.ledger.runtime.config.ConfigException(
           "auth.jwt.jwks is set: auth.jwt.issuer and auth.jwt.audience are required too");
     }
     try {
@@ -405,7 +405,7 @@ public final class LedgerNode implements AutoCloseable {
           new JwtKeyStore(
               new com.nimbusds.jose.jwk.source.ImmutableJWKSet<>(set), issuer, audience));
     } catch (IOException | java.text.ParseException | IllegalArgumentException e) {
-      throw new dev.ledger.ops.config.ConfigException(
+      throw new dev.ledger.runtime.config.ConfigException(
           "auth.jwt.jwks=" + jwks + " cannot be read: " + e.getMessage());
     }
   }
@@ -579,7 +579,7 @@ public final class LedgerNode implements AutoCloseable {
           key == null ? null : Path.of(key),
           password == null ? null : password.toCharArray());
     } catch (java.io.IOException e) {
-      throw new dev.ledger.ops.config.ConfigException("http.tls: " + e.getMessage());
+      throw new dev.ledger.runtime.config.ConfigException("http.tls: " + e.getMessage());
     }
   }
 

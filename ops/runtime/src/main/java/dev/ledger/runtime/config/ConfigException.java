@@ -1,4 +1,4 @@
-package dev.ledger.ops.config;
+package dev.ledger.runtime.config;
 
 /**
  * A configuration value is missing or malformed; the message names the key and where it came from.

@@ -1,4 +1,4 @@
-package dev.ledger.ops.run;
+package dev.ledger.runtime;
 
 import dev.ledger.api.health.HealthCheck;
 import dev.ledger.api.health.HealthReport;

@@ -1,11 +1,11 @@
-package dev.ledger.ops.run;
+package dev.ledger.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.ledger.broker.EmbeddedKafka;
-import dev.ledger.ops.config.LedgerConfig;
+import dev.ledger.runtime.config.LedgerConfig;
 import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.kafka.KafkaClientSettings;
 import dev.ledger.testkit.Examples;

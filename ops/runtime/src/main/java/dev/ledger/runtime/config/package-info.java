@@ -2,4 +2,4 @@
  * Effective configuration: defaults, then a properties file, then environment variables, then
  * command-line options.
  */
-package dev.ledger.ops.config;
+package dev.ledger.runtime.config;

@@ -1,4 +1,4 @@
-package dev.ledger.ops.run;
+package dev.ledger.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
