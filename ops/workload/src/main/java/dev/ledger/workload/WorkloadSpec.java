@@ -1,4 +1,4 @@
-package dev.ledger.ops.workload;
+package dev.ledger.workload;
 
 import java.time.Instant;
 

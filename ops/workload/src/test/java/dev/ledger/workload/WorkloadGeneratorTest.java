@@ -1,11 +1,9 @@
-package dev.ledger.ops;
+package dev.ledger.workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ledger.ops.workload.WorkloadGenerator;
-import dev.ledger.ops.workload.WorkloadSpec;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

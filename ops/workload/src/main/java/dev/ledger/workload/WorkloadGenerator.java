@@ -1,4 +1,4 @@
-package dev.ledger.ops.workload;
+package dev.ledger.workload;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
