@@ -28,7 +28,7 @@ import picocli.CommandLine.Command;
       ExportCommands.Export.class,
       ExportCommands.Verify.class,
       ReportCommand.class,
-      dev.ledger.ops.example.ExampleCommand.class,
+      ExampleCommand.class,
       KeysCommand.class,
       SsfCommands.class,
       ConfigCommand.class,

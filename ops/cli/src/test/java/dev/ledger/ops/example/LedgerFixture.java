@@ -2,6 +2,7 @@ package dev.ledger.ops.example;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ledger.example.ExampleSettings;
 import dev.ledger.ingest.client.Events;
 import dev.ledger.ingest.client.LedgerClient;
 import dev.ledger.ops.SharedNode;

@@ -1,4 +1,4 @@
-package dev.ledger.ops.example.internal;
+package dev.ledger.example.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

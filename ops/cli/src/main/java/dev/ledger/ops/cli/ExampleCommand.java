@@ -1,6 +1,7 @@
-package dev.ledger.ops.example;
+package dev.ledger.ops.cli;
 
-import dev.ledger.ops.cli.UserException;
+import dev.ledger.example.ExampleResourceServer;
+import dev.ledger.example.ExampleSettings;
 import dev.ledger.ops.client.ApiClient;
 import dev.ledger.ops.client.ApiException;
 import dev.ledger.revocation.InvalidSettingsException;

@@ -1,10 +1,10 @@
-package dev.ledger.ops.example.internal;
+package dev.ledger.example.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ledger.example.UseReporter;
 import dev.ledger.ingest.InvalidEventException;
 import dev.ledger.ingest.client.Events;
-import dev.ledger.ops.example.UseReporter;
 import dev.ledger.revocation.Revocation;
 import dev.ledger.revocation.RevocationSource;
 import io.javalin.http.Context;

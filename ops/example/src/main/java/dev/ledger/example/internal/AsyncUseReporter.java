@@ -1,7 +1,7 @@
-package dev.ledger.ops.example.internal;
+package dev.ledger.example.internal;
 
+import dev.ledger.example.UseReporter;
 import dev.ledger.ingest.client.LedgerClient;
-import dev.ledger.ops.example.UseReporter;
 import dev.ledger.schemas.avro.LedgerEvent;
 import java.time.Duration;
 import java.util.ArrayList;

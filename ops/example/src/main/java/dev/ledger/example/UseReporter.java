@@ -1,4 +1,4 @@
-package dev.ledger.ops.example;
+package dev.ledger.example;
 
 import dev.ledger.schemas.avro.LedgerEvent;
 

@@ -1,9 +1,9 @@
-package dev.ledger.ops.example;
+package dev.ledger.ops.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ledger.ops.cli.UserException;
+import dev.ledger.example.ExampleSettings;
 import dev.ledger.revocation.InvalidSettingsException;
 import dev.ledger.revocation.RevocationSettings;
 import dev.ledger.schemas.kafka.KafkaClientSettings;

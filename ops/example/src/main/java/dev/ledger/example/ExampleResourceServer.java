@@ -1,9 +1,9 @@
-package dev.ledger.ops.example;
+package dev.ledger.example;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ledger.example.internal.AsyncUseReporter;
+import dev.ledger.example.internal.FaresRoute;
 import dev.ledger.ingest.client.LedgerClient;
-import dev.ledger.ops.example.internal.AsyncUseReporter;
-import dev.ledger.ops.example.internal.FaresRoute;
 import dev.ledger.revocation.RevocationSource;
 import dev.ledger.revocation.RevocationSubscriber;
 import dev.ledger.revocation.SubscriberStatus;

@@ -2,4 +2,4 @@
  * An example resource server that checks tokens against the ledger's revocations and reports each
  * use back.
  */
-package dev.ledger.ops.example;
+package dev.ledger.example;
