@@ -66,6 +66,9 @@ public final class LedgerNode implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LedgerNode.class);
 
+  /** The stream processor's static member name on the embedded broker (one instance). */
+  static final String EMBEDDED_INSTANCE_ID = "embedded";
+
   /**
    * What a process runs. The HTTP API needs the index in the same process (it reads it locally).
    */
@@ -173,9 +176,26 @@ public final class LedgerNode implements AutoCloseable {
         .replicationFactor(replication)
         .standbyReplicas(StreamsSettings.standbysFor(config.integer(ConfigKey.STREAMS_INSTANCES)))
         .sessionTimeout(config.duration(ConfigKey.STREAMS_SESSION_TIMEOUT))
-        .instanceId(config.optional(ConfigKey.STREAMS_INSTANCE_ID))
+        .instanceId(streamsInstanceId(config))
         .overrides(kafkaClient.stringConfig())
         .build();
+  }
+
+  /**
+   * The stream processor's static member name: the configured one, else {@value
+   * #EMBEDDED_INSTANCE_ID} on the embedded broker. There the group coordinator dies with the
+   * process, and after a {@code kill -9} it reloaded the dead member from its log and waited for it
+   * to rejoin for the whole rebalance timeout (5 minutes, {@code max.poll.interval.ms}) before the
+   * restarted processor could work: seen in the fault campaign, 2026-12-06. A static member is
+   * replaced by its successor at once. On a cluster the choice stays the operator's: a name must be
+   * unique among the instances.
+   */
+  static String streamsInstanceId(LedgerConfig config) {
+    String configured = config.optional(ConfigKey.STREAMS_INSTANCE_ID);
+    if (configured != null || config.externalKafka().isPresent()) {
+      return configured;
+    }
+    return EMBEDDED_INSTANCE_ID;
   }
 
   /** Creates every ledger topic and the stream processor's internal ones that are missing. */

@@ -7,6 +7,7 @@ import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.avro.Alert;
 import dev.ledger.schemas.avro.AuditRecord;
 import dev.ledger.schemas.avro.TokenNode;
+import dev.ledger.schemas.kafka.GrowingAssignment;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -18,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +33,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -71,6 +70,7 @@ final class IndexerLoop implements Runnable {
 
   private volatile IndexerStatus.State state = IndexerStatus.State.STARTING;
   private volatile long lag = -1;
+  private volatile Map<String, Long> lagByTopic = Map.of();
   private volatile String lastError;
   private volatile boolean stopping;
   private volatile boolean crashing;
@@ -130,7 +130,7 @@ final class IndexerLoop implements Runnable {
   }
 
   IndexerStatus status() {
-    return new IndexerStatus(state, lag, lastError, indexed.get());
+    return new IndexerStatus(state, lag, lastError, indexed.get(), lagByTopic);
   }
 
   /** Times every reopen that changed the searcher. */
@@ -288,8 +288,10 @@ final class IndexerLoop implements Runnable {
 
   /** Polls and indexes until stopped; a WakeupException from any blocking call means stop. */
   private void consume(KafkaConsumer<byte[], byte[]> c) throws IOException, InterruptedException {
+    GrowingAssignment partitions =
+        new GrowingAssignment(c, TOPICS, settings.partitionRecheckInterval(), METADATA_TIMEOUT);
     // A broker that is not up yet keeps us STARTING, not FAILED.
-    while (!stopping && !assignPartitions(c)) {
+    while (!stopping && !assignPartitions(c, partitions)) {
       Thread.sleep(POLL.toMillis());
     }
     state = IndexerStatus.State.RUNNING;
@@ -301,7 +303,7 @@ final class IndexerLoop implements Runnable {
       if (c.assignment().isEmpty()) {
         // None of the topics exists yet (poll would throw): look again shortly.
         Thread.sleep(POLL.toMillis());
-        assignPartitions(c);
+        assignPartitions(c, partitions);
         continue;
       }
       // A write error in the background (a flush of a scheduled reopen, a merge) closed a writer:
@@ -324,7 +326,7 @@ final class IndexerLoop implements Runnable {
         lastLag = now;
       }
       if (now - lastRecheck >= settings.partitionRecheckInterval().toNanos()) {
-        assignPartitions(c);
+        assignPartitions(c, partitions);
         lastRecheck = now;
       }
     }
@@ -356,32 +358,24 @@ final class IndexerLoop implements Runnable {
    * Assigns partitions not yet assigned, each at its committed position, else the beginning.
    * Returns false (and records the error) when the broker cannot say which partitions exist.
    */
-  private boolean assignPartitions(KafkaConsumer<byte[], byte[]> c) {
-    Set<TopicPartition> all = new HashSet<>(c.assignment());
-    Set<TopicPartition> added = new HashSet<>();
-    for (String topic : TOPICS) {
-      List<PartitionInfo> infos;
-      try {
-        infos = c.partitionsFor(topic, METADATA_TIMEOUT);
-      } catch (org.apache.kafka.common.errors.TimeoutException e) {
-        lastError = "cannot list partitions of " + topic + ": " + e.getMessage();
-        log.warn("{}", lastError);
-        return false;
-      }
-      for (PartitionInfo info : infos == null ? List.<PartitionInfo>of() : infos) {
-        TopicPartition tp = new TopicPartition(info.topic(), info.partition());
-        if (all.add(tp)) {
-          added.add(tp);
-        }
-      }
+  private boolean assignPartitions(KafkaConsumer<byte[], byte[]> c, GrowingAssignment partitions) {
+    Set<TopicPartition> added;
+    try {
+      added = partitions.recheck();
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      lastError = "cannot list partitions of " + TOPICS + ": " + e.getMessage();
+      log.warn("{}", lastError);
+      return false;
     }
     if (added.isEmpty()) {
       return true;
     }
-    c.assign(all);
     int fresh = seekToCommitted(c, added);
     log.info(
-        "indexing {} partitions ({} new, {} from the beginning)", all.size(), added.size(), fresh);
+        "indexing {} partitions ({} new, {} from the beginning)",
+        c.assignment().size(),
+        added.size(),
+        fresh);
     return true;
   }
 
@@ -562,9 +556,13 @@ final class IndexerLoop implements Runnable {
       Set<TopicPartition> assigned = c.assignment();
       Map<TopicPartition, Long> ends = c.endOffsets(assigned, METADATA_TIMEOUT);
       long total = 0;
+      Map<String, Long> byTopic = new java.util.TreeMap<>();
       for (TopicPartition tp : assigned) {
-        total += Math.max(0, ends.getOrDefault(tp, 0L) - c.position(tp));
+        long behind = Math.max(0, ends.getOrDefault(tp, 0L) - c.position(tp));
+        total += behind;
+        byTopic.merge(tp.topic(), behind, Long::sum);
       }
+      lagByTopic = byTopic;
       lag = total;
     } catch (WakeupException e) {
       throw e;

@@ -1,5 +1,7 @@
 package dev.ledger.index;
 
+import java.util.Map;
+
 /**
  * A snapshot of the {@link Indexer}, for {@code /health}.
  *
@@ -8,8 +10,22 @@ package dev.ledger.index;
  *     position), -1 while unknown
  * @param lastError the last error's message, or null
  * @param documentsIndexed records indexed since start
+ * @param lagByTopic the lag of each topic the indexer reads (the same sum, per topic), empty while
+ *     unknown; never null. Two index instances behind a load balancer answer alike once both are at
+ *     0 for the same records, and a topic lagging alone (a cascade's tokens behind its notices)
+ *     shows here
  */
-public record IndexerStatus(State state, long lag, String lastError, long documentsIndexed) {
+public record IndexerStatus(
+    State state, long lag, String lastError, long documentsIndexed, Map<String, Long> lagByTopic) {
+
+  public IndexerStatus {
+    lagByTopic = Map.copyOf(lagByTopic);
+  }
+
+  /** A status without the per-topic lag (unknown). */
+  public IndexerStatus(State state, long lag, String lastError, long documentsIndexed) {
+    this(state, lag, lastError, documentsIndexed, Map.of());
+  }
 
   /** The life of an indexer. */
   public enum State {

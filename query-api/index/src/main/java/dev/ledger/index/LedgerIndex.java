@@ -5,6 +5,7 @@ import dev.ledger.index.internal.Amendments;
 import dev.ledger.index.internal.CommitData;
 import dev.ledger.index.internal.Cursor;
 import dev.ledger.index.internal.Documents;
+import dev.ledger.index.internal.EventWaits;
 import dev.ledger.index.internal.Fields;
 import dev.ledger.index.internal.LiveWriter;
 import dev.ledger.index.internal.NoticeIndex;
@@ -37,6 +38,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -94,6 +96,12 @@ public final class LedgerIndex implements AutoCloseable {
    */
   static final double RAM_BUFFER_MB = 128;
 
+  /** The most event ids one {@link #awaitEvents} call may wait for. */
+  public static final int MAX_AWAITED_EVENTS = 100;
+
+  /** The longest one {@link #awaitEvents} call may wait. */
+  public static final Duration MAX_EVENT_WAIT = Duration.ofSeconds(10);
+
   private static final int EXPORT_BATCH = 1000;
   private static final int AWAIT_MAX_MS = 10_000;
 
@@ -113,6 +121,9 @@ public final class LedgerIndex implements AutoCloseable {
 
   /** Revocation notices, apart (see {@link NoticeIndex} for why). */
   private final NoticeIndex notices;
+
+  /** Reads waiting for the records derived from given events (read-your-writes). */
+  private final EventWaits waits;
 
   private final WriteCounts writes = new WriteCounts();
 
@@ -141,6 +152,8 @@ public final class LedgerIndex implements AutoCloseable {
     this.main =
         new LiveWriter(
             directory, writer, RAM_BUFFER_MB, refresh, maxRefresh(refresh), "ledger-index-refresh");
+    this.waits = new EventWaits(main, "ledger-index-event-waits");
+    main.addRefreshListener(waits);
   }
 
   /** Opens the index in {@code dir}, creating it if absent, refreshed every 25 ms. */
@@ -663,6 +676,28 @@ public final class LedgerIndex implements AutoCloseable {
         notices.put(tenant, tokenId, notice, encoded), notice, tenant, tokenId);
   }
 
+  /**
+   * Read-your-writes (CONTRACT.md section 4, {@code after_events}): completes once the records
+   * derived from each of {@code eventIds} of {@code tenant} (null: of any tenant) are searchable
+   * here, or with the ids not seen by then after {@code maxWait} or when the index closes; never
+   * exceptionally. See {@link EventWaits} for what "derived" takes. Does not hold a thread while it
+   * waits, nor force a reopen: the scheduled ones (25 to 500 ms) are checked as they come.
+   *
+   * @param eventIds at most {@link #MAX_AWAITED_EVENTS}
+   * @param maxWait 0 to {@link #MAX_EVENT_WAIT}
+   */
+  public CompletableFuture<AwaitedEvents> awaitEvents(
+      String tenant, List<String> eventIds, Duration maxWait) {
+    if (eventIds.size() > MAX_AWAITED_EVENTS) {
+      throw new IllegalArgumentException(
+          "at most " + MAX_AWAITED_EVENTS + " event ids, got " + eventIds.size());
+    }
+    if (maxWait.isNegative() || maxWait.compareTo(MAX_EVENT_WAIT) > 0) {
+      throw new IllegalArgumentException("maxWait out of 0.." + MAX_EVENT_WAIT + ": " + maxWait);
+    }
+    return waits.await(tenant, eventIds, maxWait);
+  }
+
   /** Blocks until everything written before this call is searchable (at most 10 s). */
   public void awaitSearchable() throws InterruptedException {
     awaitNoticesSearchable();
@@ -719,6 +754,7 @@ public final class LedgerIndex implements AutoCloseable {
    */
   @Override
   public void close() {
+    waits.close();
     try {
       notices.close(!fedByIndexer);
       main.close(!fedByIndexer);
@@ -804,6 +840,7 @@ public final class LedgerIndex implements AutoCloseable {
 
   /** Test hook: stops as a killed process would, dropping everything not committed. */
   void crash() throws IOException {
+    waits.close();
     notices.close(false);
     main.close(false);
     directory.close();

@@ -175,6 +175,14 @@ class IndexerIT {
                 IndexerStatus status = indexer.status();
                 assertThat(status.state()).isEqualTo(IndexerStatus.State.RUNNING);
                 assertThat(status.lag()).isZero();
+                // each topic it reads, for /health: an instance behind on one topic shows which
+                assertThat(status.lagByTopic())
+                    .containsKeys(
+                        Topics.AUDIT.name(),
+                        Topics.TOKENS.name(),
+                        Topics.ALERTS.name(),
+                        Topics.REVOCATIONS.name())
+                    .allSatisfy((topic, lag) -> assertThat(lag).isZero());
               });
       assertThat(
               meters.get("ledger.index.documents").tag("topic", "ledger.audit").counter().count())

@@ -15,6 +15,7 @@ import dev.ledger.api.internal.routes.KeysRoute;
 import dev.ledger.api.internal.routes.MetricsRoute;
 import dev.ledger.api.internal.routes.NoticeRoutes;
 import dev.ledger.api.internal.routes.OpenApiRoute;
+import dev.ledger.api.internal.routes.ReadYourWrites;
 import dev.ledger.api.internal.routes.Streaming;
 import dev.ledger.api.internal.routes.TokenRoutes;
 import dev.ledger.api.internal.sse.RevocationHub;
@@ -199,13 +200,24 @@ public final class ApiServer implements AutoCloseable {
     get(config, "/ui", console::page, Requirement.OPEN);
     get(config, "/ui/{file}", console::file, Requirement.OPEN);
     config.routes.post("/v1/events", events::handle, Requirement.REPORT_EVENTS);
-    get(config, "/v1/tokens/{id}", tokens::token, Requirement.READ_TOKENS);
-    get(config, "/v1/tokens/{id}/descendants", tokens::descendants, Requirement.READ_TOKENS);
-    get(config, "/v1/tokens/{id}/history", tokens::history, Requirement.READ_TOKENS);
-    get(config, "/v1/authority", tokens::authority, Requirement.READ_TOKENS);
-    get(config, "/v1/audit", audit::handle, Requirement.READ_AUDIT);
-    get(config, "/v1/alerts", notices::alerts, Requirement.READ_AUDIT);
-    get(config, "/v1/revocations", notices::revocations, Requirement.READ_REVOCATIONS);
+    // Every read the index answers may wait for given events first (after_events).
+    ReadYourWrites reads = new ReadYourWrites(context.index());
+    config.events.serverStopped(reads::close);
+    get(config, "/v1/tokens/{id}", reads.around(tokens::token), Requirement.READ_TOKENS);
+    get(
+        config,
+        "/v1/tokens/{id}/descendants",
+        reads.around(tokens::descendants),
+        Requirement.READ_TOKENS);
+    get(config, "/v1/tokens/{id}/history", reads.around(tokens::history), Requirement.READ_TOKENS);
+    get(config, "/v1/authority", reads.around(tokens::authority), Requirement.READ_TOKENS);
+    get(config, "/v1/audit", reads.around(audit::handle), Requirement.READ_AUDIT);
+    get(config, "/v1/alerts", reads.around(notices::alerts), Requirement.READ_AUDIT);
+    get(
+        config,
+        "/v1/revocations",
+        reads.around(notices::revocations),
+        Requirement.READ_REVOCATIONS);
     get(config, "/v1/revocations/stream", stream::handle, Requirement.READ_REVOCATIONS);
     get(config, "/v1/exports", exports::handle, Requirement.EXPORT);
     get(config, "/v1/keys", notaryKeys::handle, Requirement.AUTHENTICATED);

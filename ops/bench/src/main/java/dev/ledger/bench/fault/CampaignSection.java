@@ -48,7 +48,7 @@ public final class CampaignSection {
               halt == null
                   ? ""
                   : String.format(
-                      "after %,d events sent, %,d acknowledged, at %.0f s; restart until ready: %s s",
+                      "after %,d events sent, %,d acknowledged, at %.0f s; restart until processing again (/health up): %s s",
                       halt.sent(),
                       halt.point(),
                       halt.atSeconds(),
@@ -80,10 +80,10 @@ public final class CampaignSection {
                         : "kill -9 of ledger up, restarted on the same data",
                     r.kills() + " survived",
                     String.format(
-                        "restart until ready: %s s",
+                        "restart until processing again (/health up): %s s",
                         r.restartSeconds().stream().map(d -> String.format("%.1f", d)).toList()),
                     "",
-                    "every restart ready",
+                    "every restart processing again",
                     "met"));
     if (!r.faultPoints().isEmpty() && !disk) {
       s.row(

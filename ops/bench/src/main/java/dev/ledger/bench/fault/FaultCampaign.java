@@ -63,6 +63,13 @@ public final class FaultCampaign {
   private static final Duration POLL = Duration.ofMillis(500);
 
   /**
+   * How long a restarted ledger may take to process again before the campaign fails: longer than
+   * Kafka's 5-minute rebalance timeout, so that a restart stuck in one is reported with its time,
+   * not as an error.
+   */
+  private static final Duration UP_TIMEOUT = Duration.ofMinutes(10);
+
+  /**
    * The stream processor's consumer group: the ledger's default {@code streams.application.id},
    * which the campaign does not change.
    */
@@ -411,6 +418,9 @@ public final class FaultCampaign {
       ledger.kill();
       ledger = LedgerProcess.start(launch);
     }
+    // Until it processes again, not until the HTTP server answers: a stream processor stuck in a
+    // rebalance for minutes after a restart looked "ready" in 30 s (2026-12-06).
+    ledger.awaitUp(UP_TIMEOUT);
     restarts.add((System.nanoTime() - t0) / 1e9);
     points.add(new CampaignReport.FaultPoint(point, processed, sent, (t0 - started) / 1e9));
     out.printf(

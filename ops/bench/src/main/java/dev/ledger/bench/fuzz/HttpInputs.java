@@ -238,6 +238,10 @@ final class HttpInputs {
         query.put(name, value(name, r));
       }
     }
+    if (query.containsKey("after_events") && r.nextInt(4) > 0) {
+      // Most waits short: a wait for an id never indexed lasts max_wait_ms (default 1 s).
+      query.put("max_wait_ms", Integer.toString(r.nextInt(0, 50)));
+    }
     if (r.nextInt(10) == 0) {
       query.put(
           Mutations.ascii(r, r.nextInt(1, 8)), Mutations.string(r)); // a parameter no route knows
@@ -274,9 +278,34 @@ final class HttpInputs {
       case "q" -> luceneQuery(r);
       case "from", "to", "since" -> time(r);
       case "token" -> tokenIds.get(r.nextInt(tokenIds.size()));
+      case "after_events" -> afterEvents(r);
+      case "max_wait_ms" ->
+          Long.toString(r.nextBoolean() ? r.nextInt(0, 50) : Mutations.integer(r));
       case "format", "type", "outcome", "violation", "kind" -> ENUMS.get(r.nextInt(ENUMS.size()));
       default -> r.nextBoolean() ? "agent:" + Mutations.ascii(r, 6) : "user:u" + r.nextInt(100);
     };
+  }
+
+  /**
+   * Event ids to wait for: ids of the corpus (indexed, or refused) and made-up ones, sometimes
+   * empty or too many.
+   */
+  private String afterEvents(SplittableRandom r) {
+    int n = r.nextInt(10) == 0 ? r.nextInt(95, 110) : r.nextInt(0, 4);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ids.add(
+          r.nextBoolean() ? eventId(events.get(r.nextInt(events.size()))) : Mutations.ascii(r, 8));
+    }
+    return String.join(",", ids);
+  }
+
+  private static String eventId(String event) {
+    try {
+      return JSON.readTree(event).path("event_id").asText("");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static String time(SplittableRandom r) {

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -324,6 +325,46 @@ public final class LedgerProcess implements LedgerUnderTest {
     // The gauge has base unit "records", which Prometheus naming appends.
     double lag = metric("ledger_index_lag_records", Double.NaN);
     return Double.isNaN(lag) ? metric("ledger_index_lag", Double.NaN) : lag;
+  }
+
+  /**
+   * Waits until {@code GET /health} answers 200 (every part up: the stream processor RUNNING, not
+   * only the HTTP server, which is what the ready line says).
+   *
+   * @throws IllegalStateException when it is not up within {@code timeout}
+   */
+  public void awaitUp(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String last = "no answer";
+    while (System.nanoTime() - deadline < 0) {
+      try {
+        ApiCalls.Answer a = api.get("/health");
+        if (a.status() == 200) {
+          return;
+        }
+        last = a.status() + " " + a.body();
+      } catch (java.io.UncheckedIOException e) {
+        last = e.getMessage();
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for the ledger to be up");
+      }
+    }
+    throw new IllegalStateException(
+        "the ledger was not up within " + timeout.toSeconds() + " s: " + last);
+  }
+
+  /**
+   * The sum of every series of one metric family, scraped now rather than from the index's cached
+   * scrape (for example {@code kafka_stream_thread_commit_total}, the exactly-once transactions of
+   * every stream thread); {@code NaN} when the ledger does not answer or has no such family.
+   */
+  public double scrapeNow(String family) {
+    ApiCalls.Answer a = api.get("/metrics?name%5B%5D=" + family);
+    return a.ok() ? PrometheusText.parse(a.body()).getOrDefault(family, Double.NaN) : Double.NaN;
   }
 
   private synchronized double metric(String key, double missing) {

@@ -77,6 +77,13 @@ public final class PipelineBench {
   static final String CEILING_TOPIC = "bench.ceiling";
 
   /**
+   * The stream threads' commits, each an exactly-once transaction: how often the app commits under
+   * load (its interval, and every revocation asking for a commit at once) is what the broker's
+   * transaction work scales with.
+   */
+  private static final String STREAM_COMMITS = "kafka_stream_thread_commit_total";
+
+  /**
    * Not topics of the ledger's write path: the input itself, the ceiling's topic, and KRaft's
    * metadata log.
    */
@@ -211,12 +218,16 @@ public final class PipelineBench {
       Path logs = ledger.dataDir().resolve("kafka");
       Map<String, Long> logsBefore = KafkaLogBytes.perTopic(logs);
       ledgerCpu = ledger.cpuNanos();
+      double commitsBefore = ledger.scrapeNow(STREAM_COMMITS);
       PipelineRun.Result run =
           PipelineRun.run(ledger, spec(42), options.duration(), options.maxBacklog());
       double runLedgerCpu = (ledger.cpuNanos() - ledgerCpu) / 1e9;
+      double commits = ledger.scrapeNow(STREAM_COMMITS) - commitsBefore;
       Map<String, Long> grown = KafkaLogBytes.growth(logsBefore, KafkaLogBytes.perTopic(logs));
       long rssEnd = rss.sample();
-      out.printf("  pipeline: %s ledger-process-cpu-seconds=%.2f%n", run.raw(), runLedgerCpu);
+      out.printf(
+          "  pipeline: %s ledger-process-cpu-seconds=%.2f streams-commits=%.0f%n",
+          run.raw(), runLedgerCpu, commits);
 
       String p = partitions + " partition" + (partitions == 1 ? "" : "s");
       double ratio = run.eventsPerSecond() / ceiling.recordsPerSecond();
@@ -284,11 +295,12 @@ public final class PipelineBench {
           String.format(
               Locale.ROOT,
               "partitions=%d pipeline: %s ledger-process-cpu-seconds=%.2f"
-                  + " per-ledger-cpu-second=%.0f",
+                  + " per-ledger-cpu-second=%.0f streams-commits=%.0f",
               partitions,
               run.raw(),
               runLedgerCpu,
-              perCpu));
+              perCpu,
+              commits));
       section.raw(
           String.format(
               Locale.ROOT,

@@ -5,23 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpServer;
 import dev.ledger.api.auth.ApiKeyStore;
 import dev.ledger.api.auth.Role;
-import dev.ledger.api.ssf.internal.SigningKey;
-import dev.ledger.runtime.LedgerNode;
-import dev.ledger.runtime.config.LedgerConfig;
-import dev.ledger.schemas.kafka.KafkaClientSettings;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,9 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
  * processor and the broker), sharing the signing key and the receivers' credentials as a cluster
  * does: a stream polled at one instance and acknowledged at the other is never handed out again;
  * exactly one instance pushes a push stream, each SET once, a verification asked at either reaches
- * the receiver once; and when the pushing instance stops in the middle of a delivery, the other
- * delivers the rest, sending none of what was delivered twice. Also SSF 1.0 section 8.1.1.1: with
- * one stream per receiver, a receiver's second create is 409.
+ * the receiver once; both answer the stream's status with the same delivery figures; and when the
+ * pushing instance stops in the middle of a delivery, the other delivers the rest, sending none of
+ * what was delivered twice, and counts on from the stopped one's figures. Also SSF 1.0 section
+ * 8.1.1.1: with one stream per receiver, a receiver's second create is 409.
  */
 class SsfInstancesIT {
   private static final String SESSION_REVOKED =
@@ -61,55 +50,23 @@ class SsfInstancesIT {
     Map<String, Integer> received = new ConcurrentHashMap<>();
     List<String> bodies = Collections.synchronizedList(new ArrayList<>());
     List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
-    HttpServer push = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    push.createContext(
-        "/events",
-        exchange -> {
-          String body =
-              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-          authorizations.add(
-              String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
-          try {
-            Thread.sleep(300);
-            received.merge(SignedJWT.parse(body).getJWTClaimsSet().getJWTID(), 1, Integer::sum);
-            bodies.add(body);
-            exchange.sendResponseHeaders(202, -1);
-          } catch (Exception e) {
-            exchange.sendResponseHeaders(400, -1);
-          }
-          exchange.close();
-        });
-    push.start();
-
-    LedgerNode kafka =
-        LedgerNode.start(
-            LedgerConfig.defaults(
-                Map.of(
-                    "data.dir", kafkaDir.toString(),
-                    "kafka.embedded.port", "0",
-                    "topics.partitions", "4")),
-            EnumSet.of(LedgerNode.Role.STREAMS),
-            new PrintStream(OutputStream.nullOutputStream()));
-    Map<String, String> api =
-        Map.of(
-            "kafka.config.file",
-            kafkaDir.resolve(KafkaClientSettings.FILE_NAME).toString(),
-            "ssf.streams.per.receiver",
-            "1");
-    EnumSet<LedgerNode.Role> apiRoles = EnumSet.of(LedgerNode.Role.INDEX, LedgerNode.Role.API);
+    SlowPushReceiver push =
+        SlowPushReceiver.start(
+            (body, authorization) -> {
+              authorizations.add(String.valueOf(authorization));
+              received.merge(SignedJWT.parse(body).getJWTClaimsSet().getJWTID(), 1, Integer::sum);
+              bodies.add(body);
+            });
+    SsfCluster cluster = SsfCluster.start(kafkaDir);
+    Map<String, String> api = cluster.apiSettings(Map.of("ssf.streams.per.receiver", "1"));
     LedgerFixture a = null;
     LedgerFixture b = null;
     try {
-      a = LedgerFixture.start(dirA, api, apiRoles);
+      a = LedgerFixture.start(dirA, api, SsfCluster.API);
       // The second instance gets the first one's credentials and SSF signing key, as an operator
       // copies them to every instance of a cluster.
-      Files.createDirectories(dirB);
-      Files.copy(dirA.resolve("keys.json"), dirB.resolve("keys.json"));
-      Files.copy(
-          dirA.resolve(SigningKey.FILE),
-          dirB.resolve(SigningKey.FILE),
-          StandardCopyOption.COPY_ATTRIBUTES);
-      b = LedgerFixture.start(dirB, api, apiRoles);
+      SsfCluster.shareSecrets(dirA, dirB);
+      b = LedgerFixture.start(dirB, api, SsfCluster.API);
       Map<String, LedgerFixture> byIssuer = new HashMap<>();
       Map<String, SsfReceiver> verifiers = new HashMap<>();
       for (LedgerFixture instance : List.of(a, b)) {
@@ -125,15 +82,7 @@ class SsfInstancesIT {
       // One stream per receiver: its second create is 409, at either instance.
       JsonNode pushStream =
           pushAtA.createStream(
-              Map.of(
-                  "events_requested",
-                  List.of(SESSION_REVOKED),
-                  "delivery",
-                  Map.of(
-                      "method",
-                      "urn:ietf:rfc:8935",
-                      "endpoint_url",
-                      "http://127.0.0.1:" + push.getAddress().getPort() + "/events")));
+              Map.of("events_requested", List.of(SESSION_REVOKED), "delivery", push.delivery()));
       String pushId = pushStream.get("stream_id").asText();
       String pushAud = pushStream.get("aud").asText();
       // The other instance learns of the stream from Kafka a moment later.
@@ -227,6 +176,10 @@ class SsfInstancesIT {
       // SETs arrived, the pushing instance stops; the other one takes the stream over and pushes
       // the rest, and a cascade revoked after the stop.
       await(() -> received.size() == 4, "the first cascade pushed");
+      // Both instances answer the stream's status with the deployment's delivery figures.
+      for (SsfReceiver rx : List.of(pushAtA, pushAtB)) {
+        await(() -> delivered(rx, pushId) == 4, "4 delivered, at " + rx.wellKnownBase);
+      }
       List<String> cascade = a.postChain("inst-push", 5);
       a.awaitResolved(cascade.get(5), cascade.get(0));
       b.awaitResolved(cascade.get(5), cascade.get(0));
@@ -256,6 +209,9 @@ class SsfInstancesIT {
       survivor.awaitResolved(late.get(1), late.get(0));
       survivor.revoke(late.get(0));
       await(() -> received.size() == 1 + 3 + 6 + 2, "every SET pushed");
+      // The survivor counted on from the figures the stopped instance handed over with the stream.
+      SsfReceiver atSurvivor = verifiers.get(survivor.base);
+      await(() -> delivered(atSurvivor, pushId) == 12, "12 delivered, at the survivor");
 
       assertThat(received.values()).as("each SET pushed once").allMatch(n -> n == 1);
       // The stream has no authorization_header: no push carries one (the conformance suite's
@@ -285,13 +241,13 @@ class SsfInstancesIT {
       assertThat(subjects).containsExactlyInAnyOrderElementsOf(expected);
       assertThat(lateIssuers).containsOnly(survivor.base);
     } finally {
-      push.stop(0);
+      push.close();
       for (LedgerFixture f : new LedgerFixture[] {a, b}) {
         if (f != null) {
           f.close();
         }
       }
-      kafka.close();
+      cluster.close();
     }
   }
 
@@ -300,6 +256,21 @@ class SsfInstancesIT {
     while (!condition.getAsBoolean()) {
       assertThat(System.nanoTime()).as(what).isLessThan(deadline);
       Thread.sleep(50);
+    }
+  }
+
+  /**
+   * @return {@code delivery.delivered} in the push stream's status at that instance
+   */
+  private static long delivered(SsfReceiver rx, String streamId) {
+    try {
+      return SsfReceiver.JSON
+          .readTree(body(rx, "status_endpoint", "stream_id=" + streamId))
+          .path("delivery")
+          .path("delivered")
+          .asLong();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -80,6 +80,13 @@ class SsfTlsIT {
               ledger.base, subscriber, trusting(data.resolve(ServerTls.SELF_SIGNED_CERTIFICATE)));
       JsonNode discovery = rx.discover();
       assertThat(discovery.get("issuer").asText()).isEqualTo(ledger.base);
+      // The CAEP interoperability profile wants TLS 1.2 or later, RFC 9325 prefers 1.3.
+      assertThat(
+              rx.send("GET", ledger.base + "/.well-known/ssf-configuration", null, null)
+                  .sslSession()
+                  .orElseThrow()
+                  .getProtocol())
+          .isEqualTo("TLSv1.3");
       for (String e :
           List.of(
               "jwks_uri",

@@ -29,9 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
  * 3-hop chain revoked at the root as three signed session-revoked SETs with one txn, ack, pause and
  * enable, tenant isolation, a push receiver that answers 503 for a while, a restart that keeps what
  * was not acknowledged and nothing that was, the conformance suite's negative cases, and delete.
- * Also: a second verification too soon (429), PUT replacing a stream's configuration, and, after a
- * restart with {@code default_subjects: NONE}, added and removed subjects filtering what the stream
- * gets.
+ * Also: a descendant learned after the revocation (born revoked) in the same txn, push order, a
+ * second verification too soon (429), PUT replacing a stream's configuration, and, after a restart
+ * with {@code default_subjects: NONE}, added and removed subjects filtering what the stream gets;
+ * the operator's {@code ledger ssf} commands; and the conformance suite's remaining requests
+ * (docs/ssf-conformance.md): no empty array in the metadata, standard {@code events_supported}, an
+ * {@code email} subject, {@code setErrs}, status {@code disabled}, a second delete.
  */
 class SsfTransmitterIT {
   private static final String SESSION_REVOKED =
@@ -109,6 +112,10 @@ class SsfTransmitterIT {
               "verification_endpoint")) {
         assertThat(discovery.get(e).asText()).startsWith(ledger.base);
       }
+      // The conformance suite refuses empty arrays in the metadata.
+      for (Map.Entry<String, JsonNode> f : discovery.properties()) {
+        assertThat(f.getValue().isArray() && f.getValue().isEmpty()).as(f.getKey()).isFalse();
+      }
       assertThat(rx.keys.getKeys())
           .singleElement()
           .satisfies(k -> assertThat(k.getKeyID()).isNotBlank());
@@ -145,6 +152,10 @@ class SsfTransmitterIT {
       assertThat(poll.get("delivery").get("method").asText()).isEqualTo("urn:ietf:rfc:8936");
       assertThat(poll.get("delivery").get("endpoint_url").asText()).startsWith(ledger.base);
       assertThat(poll.get("events_delivered").toString()).contains(SESSION_REVOKED);
+      // Only event types SSF and CAEP define (the conformance suite checks events_supported).
+      assertThat(poll.get("events_supported"))
+          .extracting(JsonNode::asText)
+          .containsExactlyInAnyOrder(SESSION_REVOKED, CREDENTIAL_CHANGE);
       String aud = poll.get("aud").asText();
       JsonNode pushStream =
           rx.createStream(
@@ -242,6 +253,9 @@ class SsfTransmitterIT {
       JWTClaimsSet verification = got.values().iterator().next();
       assertThat(SsfReceiver.eventType(verification)).isEqualTo(VERIFICATION);
       assertThat(SsfReceiver.event(verification)).containsEntry("state", "st-42");
+      assertThat(verification.getJSONObjectClaim("sub_id"))
+          .containsEntry("format", "opaque")
+          .containsEntry("id", pollStreamId);
 
       // A 3-hop chain revoked at the root: three session-revoked SETs, one txn, each token its own
       // subject.
@@ -278,6 +292,30 @@ class SsfTransmitterIT {
           rx.poll(poll, Map.of("ack", List.copyOf(cascade.keySet()), "returnImmediately", true));
       assertThat(afterAck.get("sets").size()).isZero();
       ackedBeforeRestart.addAll(cascade.keySet());
+
+      // A descendant the ledger learns of after the revocation is born revoked: it gets its SET
+      // too, in the same txn, revoked by policy because of the root.
+      Instant learned = Instant.now();
+      ledger.client.send(
+          List.of(
+              Events.exchanged("ssf-late", chain.get(2))
+                  .tenant(LedgerFixture.TENANT)
+                  .issuer(ISSUER)
+                  .audience(LedgerFixture.AUDIENCE)
+                  .scopes("flights:search")
+                  .actor("agent:late")
+                  .occurredAt(learned)
+                  .build()));
+      Map<String, JWTClaimsSet> bornRevoked = pollUntil(rx, poll, aud, 1, List.of());
+      JWTClaimsSet lateSet = bornRevoked.values().iterator().next();
+      assertThat(lateSet.getJSONObjectClaim("sub_id")).containsEntry("jti", "ssf-late");
+      assertThat(lateSet.getClaim("txn"))
+          .isEqualTo(cascade.values().iterator().next().getClaim("txn"));
+      assertThat(SsfReceiver.event(lateSet)).containsEntry("initiating_entity", "policy");
+      assertThat(SsfReceiver.event(lateSet).get("reason_admin").toString())
+          .contains("ancestor " + chain.get(0) + " revoked");
+      rx.poll(poll, Map.of("ack", List.copyOf(bornRevoked.keySet()), "maxEvents", 0));
+      ackedBeforeRestart.addAll(bornRevoked.keySet());
 
       // Paused: events are held, in order, and come once enabled.
       assertThat(
@@ -367,6 +405,18 @@ class SsfTransmitterIT {
               rx.call("PUT", "configuration_endpoint", null, Map.of("stream_id", "no-such-stream"))
                   .statusCode())
           .isEqualTo(404);
+      // The conformance suite's subject: an email address, said to be verified.
+      Map<String, Object> email =
+          Map.of(
+              "stream_id",
+              pollStreamId,
+              "subject",
+              Map.of("format", "email", "email", "example.user@example.com"),
+              "verified",
+              true);
+      assertThat(rx.call("POST", "add_subject_endpoint", null, email).statusCode()).isEqualTo(200);
+      assertThat(rx.call("POST", "remove_subject_endpoint", null, email).statusCode())
+          .isEqualTo(204);
       // The held token becomes one of the stream's subjects, so that it still gets that SET once
       // the transmitter is restarted with default_subjects NONE.
       assertThat(
@@ -385,7 +435,7 @@ class SsfTransmitterIT {
       // The push receiver was down for its first attempts and still gets everything, in order,
       // signed.
       long deadline = System.nanoTime() + 60_000_000_000L;
-      while (pushed.size() < 4 && System.nanoTime() < deadline) {
+      while (pushed.size() < 5 && System.nanoTime() < deadline) {
         Thread.sleep(100);
       }
       assertThat(pushCalls.get()).isGreaterThan(4);
@@ -396,7 +446,16 @@ class SsfTransmitterIT {
         pushedSubjects.add((String) c.getJSONObjectClaim("sub_id").get("jti"));
       }
       assertThat(pushedSubjects)
-          .containsExactlyInAnyOrder(chain.get(0), chain.get(1), chain.get(2), held.get(0));
+          .containsExactlyInAnyOrder(
+              chain.get(0), chain.get(1), chain.get(2), "ssf-late", held.get(0));
+      // In order: a jti is <stream>:<partition>:<offset> of the notice, and one partition's
+      // notices were pushed in their order.
+      Map<String, Long> lastOffset = new HashMap<>();
+      for (String set : List.copyOf(pushed)) {
+        String[] at = rx.verify(set, pushAud).getJWTID().split(":");
+        Long before = lastOffset.put(at[1], Long.parseLong(at[2]));
+        assertThat(before == null || before < Long.parseLong(at[2])).as("pushed in order").isTrue();
+      }
       assertThat(pushAuth).allMatch(h -> h.equals("Bearer push-secret application/secevent+jwt"));
       JsonNode pushStatus =
           SsfReceiver.JSON.readTree(
@@ -406,20 +465,20 @@ class SsfTransmitterIT {
                       "stream_id=" + pushStream.get("stream_id").asText(),
                       null)
                   .body());
-      assertThat(pushStatus.get("delivery").get("delivered").asLong()).isEqualTo(4);
+      assertThat(pushStatus.get("delivery").get("delivered").asLong()).isEqualTo(5);
       assertThat(pushStatus.get("delivery").get("dead_lettered").asLong()).isZero();
       JsonNode refused = null;
       while (System.nanoTime() < deadline + 10_000_000_000L) {
         refused =
             SsfReceiver.JSON.readTree(
                 rx.call("GET", "status_endpoint", "stream_id=" + refusedId, null).body());
-        if (refused.get("delivery").get("dead_lettered").asLong() == 4) {
+        if (refused.get("delivery").get("dead_lettered").asLong() == 5) {
           break;
         }
         Thread.sleep(100);
       }
-      assertThat(refused.get("delivery").get("dead_lettered").asLong()).isEqualTo(4);
-      assertThat(refused.get("delivery").get("dead_lettered_jtis")).hasSize(4);
+      assertThat(refused.get("delivery").get("dead_lettered").asLong()).isEqualTo(5);
+      assertThat(refused.get("delivery").get("dead_lettered_jtis")).hasSize(5);
       assertThat(refused.get("delivery").get("last_error").asText())
           .contains("400", "invalid_request");
       assertThat(
@@ -520,6 +579,22 @@ class SsfTransmitterIT {
           .extracting(c -> (String) c.getJSONObjectClaim("sub_id").get("jti"))
           .containsExactlyInAnyOrderElementsOf(chainA);
 
+      // A second verification, long after the first (the conformance suite's poll-and-ack): 204,
+      // and its SET carries the new state.
+      assertThat(
+              rx.call(
+                      "POST",
+                      "verification_endpoint",
+                      null,
+                      Map.of("stream_id", pollStreamId, "state", "st-again"))
+                  .statusCode())
+          .isEqualTo(204);
+      Map<String, JWTClaimsSet> secondVerification =
+          pollUntil(rx, poll, poll.get("aud").asText(), 1, List.of());
+      assertThat(SsfReceiver.event(secondVerification.values().iterator().next()))
+          .containsEntry("state", "st-again");
+      rx.poll(poll, Map.of("ack", List.copyOf(secondVerification.keySet()), "maxEvents", 0));
+
       // An operator (the admin key, not the stream's receiver) pauses the stream: the receiver
       // hears of it.
       assertThat(
@@ -539,7 +614,14 @@ class SsfTransmitterIT {
       assertThat(SsfReceiver.event(streamUpdated))
           .containsEntry("status", "paused")
           .containsEntry("reason", "maintenance");
-      rx.poll(poll, Map.of("ack", List.copyOf(updated.keySet()), "maxEvents", 0));
+      // Answered for with setErrs (RFC 8936 section 2.4) and maxEvents 0: never handed out again.
+      Map<String, Object> errs = new HashMap<>();
+      updated
+          .keySet()
+          .forEach(jti -> errs.put(jti, Map.of("err", "invalid_request", "description", "test")));
+      assertThat(rx.poll(poll, Map.of("setErrs", errs, "maxEvents", 0)).get("sets").size())
+          .isZero();
+      assertThat(rx.poll(poll, Map.of("returnImmediately", true)).get("sets").size()).isZero();
 
       // The operator's command line lists the tenant's streams and deletes one.
       String pushId = null;
@@ -552,16 +634,47 @@ class SsfTransmitterIT {
       assertThat(cli(ledger, "ssf", "streams"))
           .contains(pollStreamId, "paused", "poll", pushId, "push");
       assertThat(cli(ledger, "ssf", "delete", pushId)).contains("deleted");
+      // ... creates one, and polls it: a verification asked for it comes out, and --ack takes it.
+      String cliStream =
+          SsfReceiver.JSON
+              .readTree(cli(ledger, "ssf", "create", "--description", "by the operator"))
+              .get("stream_id")
+              .asText();
+      assertThat(
+              rx.send(
+                      "POST",
+                      rx.endpoint("verification_endpoint"),
+                      Map.of("stream_id", cliStream, "state", "cli-state"),
+                      ledger.key)
+                  .statusCode())
+          .isEqualTo(204);
+      assertThat(cli(ledger, "ssf", "poll", cliStream, "--wait", "--ack")).contains("cli-state");
+      assertThat(cli(ledger, "ssf", "poll", cliStream)).doesNotContain("cli-state");
       assertThat(rx.call("GET", "configuration_endpoint", "stream_id=" + pushId, null).statusCode())
           .isEqualTo(404);
 
-      // Delete, then 404.
+      // Disabled, with a reason, as the conformance suite sets every status.
+      var disabled =
+          rx.call(
+              "POST",
+              "status_endpoint",
+              null,
+              Map.of("stream_id", pollStreamId, "status", "disabled", "reason", "test over"));
+      assertThat(disabled.statusCode()).isEqualTo(200);
+      assertThat(SsfReceiver.JSON.readTree(disabled.body()).get("status").asText())
+          .isEqualTo("disabled");
+
+      // Delete, then 404, a second delete included.
       assertThat(
               rx.call("DELETE", "configuration_endpoint", "stream_id=" + pollStreamId, null)
                   .statusCode())
           .isEqualTo(204);
       assertThat(
               rx.call("GET", "configuration_endpoint", "stream_id=" + pollStreamId, null)
+                  .statusCode())
+          .isEqualTo(404);
+      assertThat(
+              rx.call("DELETE", "configuration_endpoint", "stream_id=" + pollStreamId, null)
                   .statusCode())
           .isEqualTo(404);
       assertThat(

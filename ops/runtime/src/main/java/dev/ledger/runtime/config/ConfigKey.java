@@ -74,7 +74,7 @@ public enum ConfigKey {
       "streams.instance.id",
       Type.STRING,
       "",
-      "a name, stable across restarts and unique among the instances, for static membership (group.instance.id): a restart within the session timeout takes its tasks back without a rebalance; empty = dynamic membership"),
+      "a name, stable across restarts and unique among the instances, for static membership (group.instance.id): a restart within the session timeout takes its tasks back without a rebalance; empty = dynamic membership, except on the embedded broker, where it is `embedded`"),
   STREAMS_EXACTLY_ONCE(
       "streams.exactly.once", Type.BOOLEAN, "true", "processing.guarantee=exactly_once_v2"),
   STREAMS_COMMIT_INTERVAL(

@@ -3,6 +3,7 @@ package dev.ledger.export.log;
 import dev.ledger.export.sign.NotaryKey;
 import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.avro.AuditRecord;
+import dev.ledger.schemas.kafka.GrowingAssignment;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -10,12 +11,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,7 +24,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -54,6 +54,7 @@ public final class Notary implements AutoCloseable {
   private final NotaryConfig config;
   private final IntegrityLog log;
   private final KafkaConsumer<byte[], byte[]> consumer;
+  private final GrowingAssignment assignment;
   private final Deserializer<AuditRecord> values = Topics.AUDIT.valueSerde().deserializer();
   private final Counter appended;
   private final Counter duplicates;
@@ -84,8 +85,15 @@ public final class Notary implements AutoCloseable {
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     props.put(
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    // partitionsFor answers from cached metadata: refresh it as often as we look for new ones.
+    props.put(
+        ConsumerConfig.METADATA_MAX_AGE_CONFIG,
+        Long.toString(config.partitionRecheck().toMillis()));
     props.putAll(config.consumerOverrides());
     this.consumer = new KafkaConsumer<>(props);
+    this.assignment =
+        new GrowingAssignment(
+            consumer, List.of(config.topic()), config.partitionRecheck(), Duration.ofSeconds(30));
     this.appended = registry.counter("ledger.notary.appended");
     this.duplicates = registry.counter("ledger.notary.duplicates");
     this.undecodable = registry.counter("ledger.notary.undecodable");
@@ -133,6 +141,7 @@ public final class Notary implements AutoCloseable {
       assignAndSeek();
       while (running) {
         try {
+          readAddedPartitions();
           appendBatch();
         } catch (IOException | UncheckedIOException e) {
           recoverFrom(e);
@@ -221,18 +230,32 @@ public final class Notary implements AutoCloseable {
   }
 
   private void assignAndSeek() {
-    List<PartitionInfo> infos = consumer.partitionsFor(config.topic(), Duration.ofSeconds(30));
-    List<TopicPartition> partitions = new ArrayList<>();
-    for (PartitionInfo info : infos) {
-      partitions.add(new TopicPartition(info.topic(), info.partition()));
-    }
-    consumer.assign(partitions);
+    Set<TopicPartition> partitions = assignment.recheck();
     seekToCommitted(partitions);
     LOG.info(
         "notary reading {} partitions of {} from {}",
         partitions.size(),
         config.topic(),
         log.offsets());
+  }
+
+  /**
+   * Partitions added to the topic while the notary runs are read from their beginning (they hold
+   * nothing the log has), without a restart.
+   */
+  private void readAddedPartitions() {
+    Set<TopicPartition> added;
+    try {
+      added = assignment.recheckIfDue();
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      // The broker is unreachable: the poll will say so too; look again at the next interval.
+      LOG.warn("cannot list the partitions of {}: {}", config.topic(), e.getMessage());
+      return;
+    }
+    if (!added.isEmpty()) {
+      seekToCommitted(added);
+      LOG.info("notary reading {} added partitions of {}", added.size(), config.topic());
+    }
   }
 
   /** Seeks each partition to the offset the log's last commit holds, else to its beginning. */

@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param writeRetryBackoff after a write error (a full disk), the first pause before the notary
  *     tries again from the log's last commit (positive); each failed try doubles it, up to {@link
  *     #MAX_WRITE_RETRY_BACKOFF} (or this, if longer)
+ * @param partitionRecheck how often the notary looks for partitions added to the topic while it
+ *     runs, and reads them from their beginning (positive)
  */
 public record NotaryConfig(
     String bootstrapServers,
@@ -26,7 +28,8 @@ public record NotaryConfig(
     Duration checkpointInterval,
     Duration pollTimeout,
     Map<String, Object> consumerOverrides,
-    Duration writeRetryBackoff) {
+    Duration writeRetryBackoff,
+    Duration partitionRecheck) {
 
   /** The first pause after a write error by default. */
   public static final Duration DEFAULT_WRITE_RETRY_BACKOFF = Duration.ofSeconds(1);
@@ -34,12 +37,19 @@ public record NotaryConfig(
   /** The longest pause between two tries after a write error. */
   public static final Duration MAX_WRITE_RETRY_BACKOFF = Duration.ofSeconds(30);
 
+  /**
+   * How often the notary looks for added partitions by default: partitions are added by hand and
+   * rarely, and each look is a metadata request.
+   */
+  public static final Duration DEFAULT_PARTITION_RECHECK = Duration.ofSeconds(30);
+
   public NotaryConfig {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(checkpointInterval, "checkpointInterval");
     Objects.requireNonNull(pollTimeout, "pollTimeout");
     Objects.requireNonNull(writeRetryBackoff, "writeRetryBackoff");
+    Objects.requireNonNull(partitionRecheck, "partitionRecheck");
     consumerOverrides = Map.copyOf(consumerOverrides);
     if (checkpointEveryRecords < 1
         || checkpointInterval.isNegative()
@@ -50,9 +60,15 @@ public record NotaryConfig(
       throw new IllegalArgumentException(
           "writeRetryBackoff must be positive: " + writeRetryBackoff);
     }
+    if (!partitionRecheck.isPositive()) {
+      throw new IllegalArgumentException("partitionRecheck must be positive: " + partitionRecheck);
+    }
   }
 
-  /** A config with the default pause after a write error ({@link #DEFAULT_WRITE_RETRY_BACKOFF}). */
+  /**
+   * A config with the default pause after a write error ({@link #DEFAULT_WRITE_RETRY_BACKOFF}) and
+   * the default look for added partitions ({@link #DEFAULT_PARTITION_RECHECK}).
+   */
   public NotaryConfig(
       String bootstrapServers,
       String topic,
@@ -67,12 +83,13 @@ public record NotaryConfig(
         checkpointInterval,
         pollTimeout,
         consumerOverrides,
-        DEFAULT_WRITE_RETRY_BACKOFF);
+        DEFAULT_WRITE_RETRY_BACKOFF,
+        DEFAULT_PARTITION_RECHECK);
   }
 
   /**
    * Defaults: {@code ledger.audit}, a checkpoint every 10,000 records or 10 seconds, 200 ms polls,
-   * 1 s before the first retry after a write error.
+   * 1 s before the first retry after a write error, added partitions looked for every 30 s.
    */
   public static NotaryConfig defaults(String bootstrapServers) {
     return new NotaryConfig(
@@ -92,7 +109,8 @@ public record NotaryConfig(
         interval,
         pollTimeout,
         consumerOverrides,
-        writeRetryBackoff);
+        writeRetryBackoff,
+        partitionRecheck);
   }
 
   /** This config with {@code backoff} as the first pause after a write error. */
@@ -104,6 +122,20 @@ public record NotaryConfig(
         checkpointInterval,
         pollTimeout,
         consumerOverrides,
-        backoff);
+        backoff,
+        partitionRecheck);
+  }
+
+  /** This config looking for added partitions every {@code every}. */
+  public NotaryConfig withPartitionRecheck(Duration every) {
+    return new NotaryConfig(
+        bootstrapServers,
+        topic,
+        checkpointEveryRecords,
+        checkpointInterval,
+        pollTimeout,
+        consumerOverrides,
+        writeRetryBackoff,
+        every);
   }
 }

@@ -30,6 +30,7 @@ import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -65,6 +66,11 @@ class NotaryIT {
   }
 
   private static void produce(String topic, String tenant, int from, int to) {
+    produce(topic, null, tenant, from, to);
+  }
+
+  /** Records {@code from} to {@code to} of {@code tenant}, to {@code partition} (null: by key). */
+  private static void produce(String topic, Integer partition, String tenant, int from, int to) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -73,7 +79,7 @@ class NotaryIT {
             p, Topics.AUDIT.keySerde().serializer(), Topics.AUDIT.valueSerde().serializer())) {
       for (int i = from; i < to; i++) {
         AuditRecord r = TestRecords.avro(tenant, i);
-        producer.send(new ProducerRecord<>(topic, tenant + "/" + r.getTokenId(), r));
+        producer.send(new ProducerRecord<>(topic, partition, tenant + "/" + r.getTokenId(), r));
       }
     }
   }
@@ -163,6 +169,54 @@ class NotaryIT {
   }
 
   /**
+   * Partitions added to the audit topic under a running notary (issue 23) are read from their
+   * beginning at its next look, without a restart, and nothing it had read is read again.
+   */
+  @Test
+  void partitionsAddedWhileItRunsAreReadWithoutARestart() throws Exception {
+    String topic = "audit-grown";
+    try (Admin a =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      a.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+    }
+    NotaryConfig defaults = NotaryConfig.defaults(kafka.bootstrapServers());
+    NotaryConfig config =
+        new NotaryConfig(
+                kafka.bootstrapServers(),
+                topic,
+                defaults.checkpointEveryRecords(),
+                defaults.checkpointInterval(),
+                Duration.ofMillis(100),
+                Map.of())
+            .withPartitionRecheck(Duration.ofMillis(300));
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    produce(topic, 0, "acme", 0, 10);
+    try (IntegrityLog log =
+            IntegrityLog.open(
+                data.resolve("integrity"), NotaryKey.loadOrCreate(data), Clock.systemUTC());
+        Notary notary = Notary.start(config, log, registry)) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> log.size("acme") == 10);
+
+      try (Admin a =
+          Admin.create(
+              Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        a.createPartitions(Map.of(topic, NewPartitions.increaseTo(3))).all().get();
+      }
+      produce(topic, 2, "acme", 10, 25);
+      produce(topic, 1, "globex", 0, 5);
+      produce(topic, 0, "acme", 25, 30);
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> log.size("acme") == 30 && log.size("globex") == 5);
+      assertThat(notary.isRunning()).isTrue();
+      assertThat(registry.counter("ledger.notary.appended").count()).isEqualTo(35);
+      assertThat(registry.counter("ledger.notary.duplicates").count()).isZero();
+    }
+  }
+
+  /**
    * A full disk under a running notary (issue 16), by fault injection on the log's write seam
    * ({@link FullDisk}): it reports the write error and keeps retrying while the disk is full, its
    * log keeps what was committed, and once there is space it goes on from its last commit by
@@ -188,7 +242,8 @@ class NotaryIT {
             Duration.ofMillis(200),
             Duration.ofMillis(100),
             Map.of(),
-            Duration.ofMillis(100));
+            Duration.ofMillis(100),
+            NotaryConfig.DEFAULT_PARTITION_RECHECK);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     produce(topic, "acme", 0, 30);
     try (IntegrityLog log = IntegrityLog.open(root, key, Clock.systemUTC(), disk);

@@ -10,8 +10,8 @@ import java.util.Objects;
  * Health of the indexer: UP when it runs and its lag behind the output topics is at most {@code
  * maxLag} records, STARTING while it starts or catches up, DEGRADED while writes to the index fail
  * (a full disk: searches answer from what was indexed, it retries by itself), DOWN when it failed
- * or was closed. Detail: {@code state}, {@code lag}, {@code documents_indexed} and {@code
- * last_error} when there is one.
+ * or was closed. Detail: {@code state}, {@code lag} (and {@code lag_by_topic}, once measured),
+ * {@code documents_indexed} and {@code last_error} when there is one.
  */
 public final class IndexHealth implements HealthCheck {
   /** Lag, in records, under which a running indexer counts as caught up. */
@@ -57,6 +57,9 @@ public final class IndexHealth implements HealthCheck {
     Map<String, Object> detail = new LinkedHashMap<>();
     detail.put("state", status.state().name().toLowerCase(java.util.Locale.ROOT));
     detail.put("lag", status.lag());
+    if (!status.lagByTopic().isEmpty()) {
+      detail.put("lag_by_topic", status.lagByTopic());
+    }
     detail.put("documents_indexed", status.documentsIndexed());
     if (status.lastError() != null) {
       detail.put("last_error", status.lastError());

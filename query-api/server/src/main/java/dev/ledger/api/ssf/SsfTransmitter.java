@@ -45,11 +45,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class SsfTransmitter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SsfTransmitter.class);
+
+  /**
+   * How often the instance publishes the delivery figures of the streams it pushes: how far behind
+   * another instance's status answer may be, and what a pusher that dies loses of its counting.
+   */
+  private static final Duration PUBLISH_EVERY = Duration.ofSeconds(1);
+
   private final SsfSettings settings;
   private final RSAKey key;
   private final Deliveries deliveries;
   private final StreamStore store;
-  private final ScheduledExecutorService idleCheck;
+  private final ScheduledExecutorService background;
 
   private SsfTransmitter(
       SsfSettings settings, RSAKey key, Deliveries deliveries, StreamStore store) {
@@ -57,16 +64,21 @@ public final class SsfTransmitter implements AutoCloseable {
     this.key = key;
     this.deliveries = deliveries;
     this.store = store;
-    this.idleCheck =
+    this.background =
         Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("ledger-ssf-inactivity").factory());
+            Thread.ofPlatform().daemon().name("ledger-ssf-background").factory());
+    background.scheduleWithFixedDelay(
+        deliveries::publishPushStates,
+        PUBLISH_EVERY.toMillis(),
+        PUBLISH_EVERY.toMillis(),
+        TimeUnit.MILLISECONDS);
     if (!settings.inactivityTimeout().isZero()) {
       long every =
           Math.clamp(
               settings.inactivityTimeout().toMillis() / 4,
               1_000L,
               Duration.ofMinutes(1).toMillis());
-      idleCheck.scheduleWithFixedDelay(this::pauseIdle, every, every, TimeUnit.MILLISECONDS);
+      background.scheduleWithFixedDelay(this::pauseIdle, every, every, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -196,7 +208,7 @@ public final class SsfTransmitter implements AutoCloseable {
 
   @Override
   public void close() {
-    idleCheck.shutdownNow();
+    background.shutdownNow();
     // Pushes in flight finish, then the instance leaves the ownership group: another instance takes
     // its streams over at once, and sends none of what this one delivered.
     deliveries.close();

@@ -19,6 +19,27 @@ class IndexHealthTest {
   }
 
   @Test
+  void eachTopicsLagIsShownOnceMeasured() {
+    HealthReport report =
+        IndexHealth.report(
+            new IndexerStatus(
+                IndexerStatus.State.RUNNING,
+                7,
+                null,
+                5,
+                java.util.Map.of("ledger.audit", 0L, "ledger.tokens", 7L)),
+            1000);
+    assertThat(report.detail())
+        .containsEntry("lag", 7L)
+        .containsEntry("lag_by_topic", java.util.Map.of("ledger.audit", 0L, "ledger.tokens", 7L));
+    assertThat(
+            IndexHealth.report(new IndexerStatus(IndexerStatus.State.RUNNING, -1, null, 0), 1000)
+                .detail())
+        .as("not measured yet")
+        .doesNotContainKey("lag_by_topic");
+  }
+
+  @Test
   void runningButBehindIsStarting() {
     HealthReport report =
         IndexHealth.report(new IndexerStatus(IndexerStatus.State.RUNNING, 1001, null, 5), 1000);

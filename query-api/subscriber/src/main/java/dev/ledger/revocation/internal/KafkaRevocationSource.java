@@ -6,10 +6,10 @@ import dev.ledger.revocation.RevocationSettings;
 import dev.ledger.schemas.LedgerKey;
 import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.avro.RevocationNotice;
+import dev.ledger.schemas.kafka.GrowingAssignment;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -20,7 +20,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -46,6 +45,7 @@ public final class KafkaRevocationSource extends SourceCore {
   private final Deserializer<RevocationNotice> values =
       Topics.REVOCATIONS.valueSerde().deserializer();
   private final PartitionProgress progress = new PartitionProgress();
+  private final GrowingAssignment partitions;
   private final Backoff backoff;
   private volatile long lag = -1;
   private long nextRecheckNanos;
@@ -57,6 +57,9 @@ public final class KafkaRevocationSource extends SourceCore {
         new KafkaConsumer<>(
             consumerConfig(settings), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     this.backoff = new Backoff(settings.reconnectBackoffMin(), settings.reconnectBackoffMax());
+    this.partitions =
+        new GrowingAssignment(
+            consumer, List.of(settings.topic()), settings.partitionRecheck(), METADATA_TIMEOUT);
   }
 
   /**
@@ -141,19 +144,14 @@ public final class KafkaRevocationSource extends SourceCore {
    * Assigns partitions not yet assigned (the topic may have grown) and refreshes the end offsets.
    */
   private void recheckPartitions() {
-    List<PartitionInfo> infos = consumer.partitionsFor(settings.topic(), METADATA_TIMEOUT);
-    if (infos == null || infos.isEmpty()) {
+    Set<TopicPartition> added = partitions.recheck();
+    Set<TopicPartition> all = consumer.assignment();
+    if (all.isEmpty()) {
       error("topic " + settings.topic() + " not found", null);
       nextRecheckNanos = System.nanoTime() + backoff.next().toNanos();
       return;
     }
-    Set<TopicPartition> all = new HashSet<>();
-    infos.forEach(p -> all.add(new TopicPartition(p.topic(), p.partition())));
-    Set<TopicPartition> added = new HashSet<>(all);
-    added.removeAll(consumer.assignment());
     if (!added.isEmpty()) {
-      // assign() keeps the positions of partitions that stay assigned.
-      consumer.assign(all);
       consumer.seekToBeginning(added);
     }
     Map<TopicPartition, Long> ends = consumer.endOffsets(all, METADATA_TIMEOUT);

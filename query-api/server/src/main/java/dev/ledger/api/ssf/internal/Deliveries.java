@@ -1,5 +1,6 @@
 package dev.ledger.api.ssf.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ledger.api.ssf.SsfSettings;
 import dev.ledger.schemas.avro.RevocationNotice;
 import java.net.http.HttpClient;
@@ -29,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * <p>With several API instances, the {@link StreamOwnership} group decides which instance pushes a
  * stream and pauses it for inactivity; until {@link #startOwnership} is called this instance
  * transmits every stream. Verification and stream-updated SETs are queued on the store, so the
- * instance that delivers the stream sends them whichever instance made them.
+ * instance that delivers the stream sends them whichever instance made them. The pushing instance
+ * also publishes its streams' delivery figures there ({@link #publishPushStates}), so that every
+ * instance answers a stream's status with them and the next pusher counts on from them.
  */
 public final class Deliveries implements StreamStore.Listener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Deliveries.class);
@@ -55,6 +58,13 @@ public final class Deliveries implements StreamStore.Listener, AutoCloseable {
   private final Map<String, PushWorker> pushers = new HashMap<>();
   private final Map<String, PushState> pushStates = new ConcurrentHashMap<>();
   private final Map<String, LinkedHashMap<String, String>> queued = new HashMap<>();
+
+  /** Names this instance's publications of delivery figures, to tell its own echoes apart. */
+  private final String instance = UUID.randomUUID().toString();
+
+  /** The {@link PushState#version()} last published, per stream. */
+  private final Map<String, Long> published = new ConcurrentHashMap<>();
+
   private final Object reconciling = new Object();
   private volatile StreamStore store;
   private volatile StreamOwnership ownership;
@@ -154,6 +164,7 @@ public final class Deliveries implements StreamStore.Listener, AutoCloseable {
       StreamCursor cursor = cursors.get(streamId);
       if (config == null) {
         pushStates.remove(streamId);
+        published.remove(streamId);
         queued.remove(streamId);
         activity.forget(streamId);
         removed = cursors.remove(streamId);
@@ -203,6 +214,64 @@ public final class Deliveries implements StreamStore.Listener, AutoCloseable {
   }
 
   /**
+   * Takes in the delivery figures another instance published: the whole truth when this one does
+   * not push the stream; the previous pusher's last figures, to count on from, when it does.
+   */
+  @Override
+  public void delivery(String streamId, String from, JsonNode figures) {
+    if (instance.equals(from)) {
+      return; // its own, come back: this instance has them, or newer ones
+    }
+    PushState state;
+    boolean pushingHere;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      // Kept even before the stream's configuration is read: side records may come first.
+      state = pushStates.computeIfAbsent(streamId, x -> new PushState());
+      pushingHere = pushers.containsKey(streamId);
+    }
+    if (pushingHere) {
+      state.countOnFrom(figures);
+    } else {
+      state.replaceWith(figures);
+    }
+  }
+
+  /**
+   * Publishes the delivery figures of each stream this instance pushes that changed since it last
+   * did, for every instance to answer with. Call it every second or so: another instance's answer
+   * is that much behind, and a pusher that dies loses that much of its counting.
+   */
+  public void publishPushStates() {
+    List<String> ids;
+    synchronized (this) {
+      ids = List.copyOf(pushers.keySet());
+    }
+    ids.forEach(this::publish);
+  }
+
+  private void publish(String streamId) {
+    PushState state = pushStates.get(streamId);
+    StreamStore s = store;
+    if (state == null || s == null || s.get(streamId).isEmpty()) {
+      return; // nothing counted, or the stream is gone (its figures with it)
+    }
+    long version = state.version();
+    Long last = published.get(streamId);
+    if (last != null && last == version) {
+      return;
+    }
+    try {
+      s.delivery(streamId, instance, state.describe());
+      published.put(streamId, version);
+    } catch (RuntimeException e) {
+      LOG.warn("stream {}: publishing its delivery figures failed: {}", streamId, e.toString());
+    }
+  }
+
+  /**
    * Starts pushing: call once the API listens, so that the issuer (its address) is known before the
    * first SET is signed. Streams created later push at once.
    */
@@ -230,6 +299,7 @@ public final class Deliveries implements StreamStore.Listener, AutoCloseable {
 
   private void reconcileNow() {
     List<PushWorker> stopping = new ArrayList<>();
+    List<String> handedOver = new ArrayList<>();
     synchronized (this) {
       for (Map.Entry<String, StreamCursor> e : cursors.entrySet()) {
         String id = e.getKey();
@@ -250,6 +320,7 @@ public final class Deliveries implements StreamStore.Listener, AutoCloseable {
           worker.start();
         } else if (!wanted && worker != null) {
           stopping.add(pushers.remove(id));
+          handedOver.add(id);
         }
       }
       for (String id : List.copyOf(pushers.keySet())) {
@@ -260,6 +331,8 @@ public final class Deliveries implements StreamStore.Listener, AutoCloseable {
     }
     stopping.forEach(PushWorker::stop);
     stopping.forEach(w -> w.awaitStopped(settings.pushTimeout().plusSeconds(1)));
+    // The final figures, before the stream moves: the next pusher counts on from them.
+    handedOver.forEach(this::publish);
   }
 
   /**

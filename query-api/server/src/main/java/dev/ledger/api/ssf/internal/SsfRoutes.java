@@ -213,7 +213,8 @@ public final class SsfRoutes {
     StreamConfig stream = find(ctx, id);
     ObjectNode body = statusBody(stream);
     if (stream.push()) {
-      // Counted by the instance that pushes; another answers zeros, and says it does not push.
+      // Counted by the instance that pushes, which publishes them every second; another answers
+      // what it last published, and says it does not push.
       ObjectNode delivery =
           JSON.valueToTree(ssf.deliveries().pushState(id).orElseGet(PushState::new).describe());
       delivery.put("pushed_here", ssf.deliveries().transmits(id));

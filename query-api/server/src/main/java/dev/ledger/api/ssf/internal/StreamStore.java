@@ -2,6 +2,7 @@ package dev.ledger.api.ssf.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ledger.schemas.Topic;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,8 +39,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Besides a stream's configuration (key: the stream id) the topic keeps what every instance must
  * see of it: each verification or stream-updated SET queued and not yet delivered (key {@code
- * <stream id>#set:<jti>}, tombstoned once delivered) and when its receiver was last heard from (key
- * {@code <stream id>#active}). Deleting the stream tombstones them too.
+ * <stream id>#set:<jti>}, tombstoned once delivered), when its receiver was last heard from (key
+ * {@code <stream id>#active}) and, for a push stream, its delivery figures as the instance pushing
+ * it last published them (key {@code <stream id>#delivery}). Deleting the stream tombstones them
+ * too.
  *
  * <p>Writes may come from any thread at once: each record is applied once, and never after a newer
  * record of its key.
@@ -49,6 +52,7 @@ public final class StreamStore implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String SET = "#set:";
   private static final String ACTIVE = "#active";
+  private static final String DELIVERY = "#delivery";
 
   /** What the store tells its user, for changes of this instance and of every other. */
   public interface Listener {
@@ -60,6 +64,12 @@ public final class StreamStore implements AutoCloseable {
 
     /** The stream's receiver was heard from at {@code at} (by some instance). */
     void heard(String streamId, Instant at);
+
+    /**
+     * The instance {@code instance} (an id it made up when it started) published the push stream's
+     * delivery figures ({@link PushState#describe()}'s form).
+     */
+    void delivery(String streamId, String instance, JsonNode figures);
   }
 
   private final Topic<String, String> topic;
@@ -217,18 +227,30 @@ public final class StreamStore implements AutoCloseable {
       if (value != null) {
         listener.heard(streamId, Instant.parse(field(value, "at").asText()));
       }
+    } else if (key.equals(streamId + DELIVERY)) {
+      if (value != null) {
+        JsonNode figures = tree(value).get("delivery");
+        if (figures == null || !figures.isObject()) {
+          throw new IllegalArgumentException("no delivery in " + value);
+        }
+        listener.delivery(streamId, field(value, "instance").asText(), figures);
+      }
     } else {
       throw new IllegalArgumentException("unknown key " + key);
     }
   }
 
   private static JsonNode field(String value, String name) {
+    JsonNode v = tree(value).get(name);
+    if (v == null || !v.isTextual()) {
+      throw new IllegalArgumentException("no " + name + " in " + value);
+    }
+    return v;
+  }
+
+  private static JsonNode tree(String value) {
     try {
-      JsonNode v = JSON.readTree(value).get(name);
-      if (v == null || !v.isTextual()) {
-        throw new IllegalArgumentException("no " + name + " in " + value);
-      }
-      return v;
+      return JSON.readTree(value);
     } catch (java.io.IOException e) {
       throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
     }
@@ -296,6 +318,16 @@ public final class StreamStore implements AutoCloseable {
   /** Tells every instance that the stream's receiver was heard from at {@code at}. */
   public void heard(String streamId, Instant at) {
     write(streamId + ACTIVE, JSON.createObjectNode().put("at", at.toString()).toString());
+  }
+
+  /**
+   * Tells every instance how the push stream's delivery goes, as {@code instance} (the one pushing
+   * it) counted.
+   */
+  public void delivery(String streamId, String instance, Map<String, Object> figures) {
+    ObjectNode value = JSON.createObjectNode().put("instance", instance);
+    value.set("delivery", JSON.valueToTree(figures));
+    write(streamId + DELIVERY, value.toString());
   }
 
   /** Writes one record and, once Kafka acknowledged it, applies it here. */
