@@ -1,6 +1,6 @@
 package dev.ledger.ops;
 
-import dev.ledger.ops.run.LedgerNode;
+import dev.ledger.runtime.LedgerNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

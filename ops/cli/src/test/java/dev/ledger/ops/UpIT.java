@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ledger.ops.config.LedgerConfig;
-import dev.ledger.ops.run.LedgerNode;
+import dev.ledger.runtime.LedgerNode;
+import dev.ledger.runtime.config.LedgerConfig;
 import dev.ledger.testkit.Examples;
 import java.io.OutputStream;
 import java.io.PrintStream;

@@ -6,7 +6,7 @@ import static dev.ledger.revocation.RevocationFixtures.notice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ledger.schemas.kafka.EmbeddedKafka;
+import dev.ledger.broker.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -7,9 +7,9 @@ import static dev.ledger.revocation.RevocationFixtures.notice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.ledger.broker.BrokerCredentials;
+import dev.ledger.broker.EmbeddedKafka;
 import dev.ledger.schemas.Topics;
-import dev.ledger.schemas.kafka.BrokerCredentials;
-import dev.ledger.schemas.kafka.EmbeddedKafka;
 import dev.ledger.schemas.kafka.KafkaClientSettings;
 import dev.ledger.schemas.kafka.TopicAdmin;
 import java.io.IOException;

@@ -1,9 +1,9 @@
 package dev.ledger.bench.ledger;
 
 import dev.ledger.bench.harness.Dirs;
-import dev.ledger.ops.config.ConfigKey;
-import dev.ledger.ops.config.LedgerConfig;
-import dev.ledger.ops.run.LedgerNode;
+import dev.ledger.runtime.LedgerNode;
+import dev.ledger.runtime.config.ConfigKey;
+import dev.ledger.runtime.config.LedgerConfig;
 import dev.ledger.schemas.kafka.KafkaClientSettings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.search.Search;

@@ -2,9 +2,9 @@ package dev.ledger.bench.pipeline;
 
 import dev.ledger.bench.kafka.EncodedEvent;
 import dev.ledger.bench.kafka.ProducerSettings;
-import dev.ledger.ops.workload.WorkloadSpec;
 import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.kafka.KafkaClientSettings;
+import dev.ledger.workload.WorkloadSpec;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;

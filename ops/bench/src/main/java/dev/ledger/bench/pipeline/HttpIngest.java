@@ -2,8 +2,8 @@ package dev.ledger.bench.pipeline;
 
 import dev.ledger.bench.harness.ClosedLoop;
 import dev.ledger.bench.ledger.ApiCalls;
-import dev.ledger.ops.workload.WorkloadGenerator;
-import dev.ledger.ops.workload.WorkloadSpec;
+import dev.ledger.workload.WorkloadGenerator;
+import dev.ledger.workload.WorkloadSpec;
 import java.time.Duration;
 import java.util.Iterator;
 

@@ -2,8 +2,8 @@ package dev.ledger.bench.pipeline;
 
 import dev.ledger.bench.kafka.EncodedEvent;
 import dev.ledger.bench.kafka.EventEncoder;
-import dev.ledger.ops.workload.WorkloadGenerator;
-import dev.ledger.ops.workload.WorkloadSpec;
+import dev.ledger.workload.WorkloadGenerator;
+import dev.ledger.workload.WorkloadSpec;
 import java.util.Iterator;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;

@@ -13,7 +13,7 @@ import dev.ledger.bench.postgres.BaselineQueries;
 import dev.ledger.bench.postgres.BaselineSchema;
 import dev.ledger.bench.postgres.PostgresServer;
 import dev.ledger.index.LedgerIndex;
-import dev.ledger.ops.run.LedgerNode;
+import dev.ledger.runtime.LedgerNode;
 import dev.ledger.schemas.avro.AuditRecord;
 import dev.ledger.schemas.avro.TokenNode;
 import java.io.PrintStream;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ledger.ops.client.ApiClient;
 import dev.ledger.ops.client.ApiException;
-import dev.ledger.ops.config.ConfigKey;
+import dev.ledger.runtime.config.ConfigKey;
 import dev.ledger.schemas.EventType;
 import java.io.PrintWriter;
 import java.time.Duration;

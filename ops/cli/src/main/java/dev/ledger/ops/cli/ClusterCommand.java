@@ -1,6 +1,6 @@
 package dev.ledger.ops.cli;
 
-import dev.ledger.ops.cluster.LocalCluster;
+import dev.ledger.broker.LocalCluster;
 import dev.ledger.schemas.kafka.KafkaClientSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;

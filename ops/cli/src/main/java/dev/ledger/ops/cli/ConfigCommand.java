@@ -1,7 +1,7 @@
 package dev.ledger.ops.cli;
 
-import dev.ledger.ops.config.ConfigKey;
-import dev.ledger.ops.config.LedgerConfig;
+import dev.ledger.runtime.config.ConfigKey;
+import dev.ledger.runtime.config.LedgerConfig;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

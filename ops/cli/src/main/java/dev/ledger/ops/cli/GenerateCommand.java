@@ -1,7 +1,7 @@
 package dev.ledger.ops.cli;
 
-import dev.ledger.ops.workload.WorkloadGenerator;
-import dev.ledger.ops.workload.WorkloadSpec;
+import dev.ledger.workload.WorkloadGenerator;
+import dev.ledger.workload.WorkloadSpec;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;

@@ -5,7 +5,7 @@ import dev.ledger.api.auth.CreatedKey;
 import dev.ledger.api.auth.KeyInfo;
 import dev.ledger.api.auth.Permission;
 import dev.ledger.api.auth.Role;
-import dev.ledger.ops.config.ConfigKey;
+import dev.ledger.runtime.config.ConfigKey;
 import java.io.PrintWriter;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;

@@ -1,6 +1,6 @@
 package dev.ledger.ops.cli;
 
-import dev.ledger.ops.config.ConfigException;
+import dev.ledger.runtime.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -28,7 +28,7 @@ import picocli.CommandLine.Command;
       ExportCommands.Export.class,
       ExportCommands.Verify.class,
       ReportCommand.class,
-      dev.ledger.ops.example.ExampleCommand.class,
+      ExampleCommand.class,
       KeysCommand.class,
       SsfCommands.class,
       ConfigCommand.class,

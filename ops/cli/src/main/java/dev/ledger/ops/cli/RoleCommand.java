@@ -1,8 +1,8 @@
 package dev.ledger.ops.cli;
 
-import dev.ledger.ops.config.ConfigKey;
-import dev.ledger.ops.config.LedgerConfig;
-import dev.ledger.ops.run.LedgerNode;
+import dev.ledger.runtime.LedgerNode;
+import dev.ledger.runtime.config.ConfigKey;
+import dev.ledger.runtime.config.LedgerConfig;
 import java.util.EnumSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,7 +1,7 @@
 package dev.ledger.ops.cli;
 
-import dev.ledger.ops.config.LedgerConfig;
-import dev.ledger.ops.run.LedgerNode;
+import dev.ledger.runtime.LedgerNode;
+import dev.ledger.runtime.config.LedgerConfig;
 import java.util.EnumSet;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -55,7 +55,7 @@ public final class UpCommand implements Runnable {
       System.out.printf(
           "  try: curl -s -H \"Authorization: Bearer $(cat %s)\" http://%s:%d/v1/audit%n",
           node.adminKeyFile(),
-          config.string(dev.ledger.ops.config.ConfigKey.HTTP_HOST),
+          config.string(dev.ledger.runtime.config.ConfigKey.HTTP_HOST),
           node.httpPort());
     }
     try {

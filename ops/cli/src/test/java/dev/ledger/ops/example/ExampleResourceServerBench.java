@@ -4,9 +4,10 @@ import static dev.ledger.ops.example.LedgerFixture.fares;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ledger.ops.config.ConfigKey;
+import dev.ledger.example.ExampleResourceServer;
 import dev.ledger.revocation.Revocation;
 import dev.ledger.revocation.RevocationListener;
+import dev.ledger.runtime.config.ConfigKey;
 import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.avro.RevocationNotice;
 import dev.ledger.schemas.kafka.KafkaClientSettings;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ledger.example.ExampleResourceServer;
+import dev.ledger.example.ExampleSettings;
 import dev.ledger.revocation.RevocationSettings;
 import java.net.http.HttpResponse;
 import java.time.Duration;

@@ -2,11 +2,12 @@ package dev.ledger.ops.example;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ledger.example.ExampleSettings;
 import dev.ledger.ingest.client.Events;
 import dev.ledger.ingest.client.LedgerClient;
 import dev.ledger.ops.SharedNode;
-import dev.ledger.ops.config.LedgerConfig;
-import dev.ledger.ops.run.LedgerNode;
+import dev.ledger.runtime.LedgerNode;
+import dev.ledger.runtime.config.LedgerConfig;
 import dev.ledger.schemas.avro.LedgerEvent;
 import java.io.OutputStream;
 import java.io.PrintStream;

@@ -1,8 +1,8 @@
 package dev.ledger.ops.example;
 
 import dev.ledger.api.ssf.internal.SigningKey;
-import dev.ledger.ops.config.LedgerConfig;
-import dev.ledger.ops.run.LedgerNode;
+import dev.ledger.runtime.LedgerNode;
+import dev.ledger.runtime.config.LedgerConfig;
 import dev.ledger.schemas.kafka.KafkaClientSettings;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,5 +1,0 @@
-/**
- * Effective configuration: defaults, then a properties file, then environment variables, then
- * command-line options.
- */
-package dev.ledger.ops.config;

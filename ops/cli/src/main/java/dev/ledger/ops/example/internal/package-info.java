@@ -1,2 +1,0 @@
-/** The example resource server's route and its asynchronous use reporter; not an API. */
-package dev.ledger.ops.example.internal;

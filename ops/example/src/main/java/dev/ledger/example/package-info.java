@@ -1,0 +1,5 @@
+/**
+ * An example resource server that checks tokens against the ledger's revocations and reports each
+ * use back.
+ */
+package dev.ledger.example;
