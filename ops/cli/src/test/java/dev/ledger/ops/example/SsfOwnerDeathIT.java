@@ -76,9 +76,12 @@ class SsfOwnerDeathIT {
       atB.discover();
       assertThat(atB.keys.getKeys()).isEqualTo(atA.keys.getKeys());
 
-      // Which instance pushes a stream is the group's choice: create streams until one is B's.
+      // Which instance pushes a stream is the group's choice: create streams until one is B's. B
+      // may join the group only after the first few are created (all of them A's then; CI saw 12 in
+      // a row), so this tries for a time, not a count.
       JsonNode stream = null;
-      for (int attempt = 0; attempt < 12 && stream == null; attempt++) {
+      long until = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+      while (stream == null && System.nanoTime() - until < 0) {
         JsonNode created = atA.createStream(Map.of("delivery", push.delivery()));
         String id = created.get("stream_id").asText();
         if (pusher(atA, atB, id) == atB) {
@@ -88,6 +91,7 @@ class SsfOwnerDeathIT {
                   atA.call("DELETE", "configuration_endpoint", "stream_id=" + id, null)
                       .statusCode())
               .isEqualTo(204);
+          Thread.sleep(500); // the pace of the attempts, while B's place in the group settles
         }
       }
       assertThat(stream).as("a stream pushed by the second instance").isNotNull();
