@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * <p>Every API instance has a cursor of each stream, all sharing the one committed position: an
  * instance merges it in before it commits and before it hands out SETs that others may have had
  * acknowledged ({@link #refresh}), and any instance acknowledges a SET another handed out, by its
- * {@code jti}.
+ * {@code jti}. Commits go through a {@link PositionWriter}, so two instances committing at once
+ * cannot drop each other's acknowledgements.
  *
  * <p>Thread-safe: every method holds the cursor's lock for at most one short Kafka poll.
  */
@@ -62,6 +63,7 @@ public final class StreamCursor implements AutoCloseable {
   private final Map<TopicPartition, TreeSet<Long>> ackedAhead = new HashMap<>();
   private final List<TopicPartition> partitions;
   private final ParkedNotices parked;
+  private final PositionWriter positions;
   private volatile StreamConfig stream;
 
   private StreamCursor(
@@ -83,6 +85,7 @@ public final class StreamCursor implements AutoCloseable {
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
     this.consumer =
         new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.positions = new PositionWriter(kafka, streamId, groupId(streamId));
     this.partitions =
         consumer.partitionsFor(Topics.REVOCATIONS.name(), Duration.ofSeconds(30)).stream()
             .map(p -> new TopicPartition(p.topic(), p.partition()))
@@ -90,6 +93,7 @@ public final class StreamCursor implements AutoCloseable {
     consumer.assign(partitions);
     Map<TopicPartition, OffsetAndMetadata> committed =
         fresh ? Map.of() : consumer.committed(new HashSet<>(partitions), Duration.ofSeconds(30));
+    boolean moved = false;
     for (TopicPartition tp : partitions) {
       open.put(tp, new TreeSet<>());
       ackedAhead.put(tp, new TreeSet<>());
@@ -99,12 +103,17 @@ public final class StreamCursor implements AutoCloseable {
         // (created by a crashed instance before its first commit) the same way.
         consumer.seekToEnd(List.of(tp));
         consumer.position(tp);
+        moved = true;
       } else {
         consumer.seek(tp, at.offset());
         ackedAhead.get(tp).addAll(parseMetadata(at.offset(), at.metadata()));
       }
     }
-    commit();
+    if (moved) {
+      // Only a position set here is written: rewriting one read unchanged would fence the
+      // instances using it for nothing.
+      commit();
+    }
   }
 
   /**
@@ -340,13 +349,22 @@ public final class StreamCursor implements AutoCloseable {
    *     instance's own view counts until the next try)
    */
   private Map<TopicPartition, OffsetAndMetadata> committed() {
+    Map<TopicPartition, OffsetAndMetadata> committed = committedOrNull();
+    return committed == null ? Map.of() : committed;
+  }
+
+  /**
+   * @return the stream's committed position (stable: a transaction writing it is waited for), or
+   *     null when Kafka does not answer
+   */
+  private Map<TopicPartition, OffsetAndMetadata> committedOrNull() {
     try {
       Map<TopicPartition, OffsetAndMetadata> committed =
           consumer.committed(new HashSet<>(partitions), Duration.ofSeconds(10));
       return committed == null ? Map.of() : committed;
     } catch (RuntimeException e) {
       LOG.warn("stream {}: reading its committed position failed: {}", streamId, e.toString());
-      return Map.of();
+      return null;
     }
   }
 
@@ -406,26 +424,29 @@ public final class StreamCursor implements AutoCloseable {
 
   /**
    * Commits the stream's position, merged first with the committed one, so that what other
-   * instances acknowledged is kept (two instances committing in the very same moment may still lose
-   * one's newest acknowledgements, which then hand those SETs out once more).
+   * instances acknowledged is kept. The {@link PositionWriter} makes the read and the write one
+   * step: another instance's commit in between makes this one read and merge again. When the
+   * committed position cannot be read, nothing is written (it would drop others' acknowledgements);
+   * the next commit carries the same information.
    */
   private void commit() {
-    merge(committed());
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (TopicPartition tp : partitions) {
-      TreeSet<Long> waiting = open.get(tp);
-      long point = waiting.isEmpty() ? consumer.position(tp) : waiting.first();
-      TreeSet<Long> ahead = ackedAhead.get(tp);
-      ahead.headSet(point).clear();
-      offsets.put(tp, new OffsetAndMetadata(point, metadata(point, ahead)));
-    }
-    try {
-      consumer.commitSync(offsets, Duration.ofSeconds(10));
-    } catch (RuntimeException e) {
-      // The next commit carries the same information; until then a restart would hand some SETs out
-      // again.
-      LOG.warn("stream {}: committing its position failed: {}", streamId, e.toString());
-    }
+    positions.write(
+        () -> {
+          Map<TopicPartition, OffsetAndMetadata> committed = committedOrNull();
+          if (committed == null) {
+            return null;
+          }
+          merge(committed);
+          Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+          for (TopicPartition tp : partitions) {
+            TreeSet<Long> waiting = open.get(tp);
+            long point = waiting.isEmpty() ? consumer.position(tp) : waiting.first();
+            TreeSet<Long> ahead = ackedAhead.get(tp);
+            ahead.headSet(point).clear();
+            offsets.put(tp, new OffsetAndMetadata(point, metadata(point, ahead)));
+          }
+          return offsets;
+        });
   }
 
   /** The acknowledged offsets above the commit point, as distances from it: {@code "3,4,9"}. */
@@ -459,6 +480,7 @@ public final class StreamCursor implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    positions.close();
     consumer.close(Duration.ofSeconds(2));
   }
 }
