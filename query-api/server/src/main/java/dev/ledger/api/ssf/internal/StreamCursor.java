@@ -196,6 +196,7 @@ public final class StreamCursor implements AutoCloseable {
 
   private void read(Duration wait) {
     boolean any = false;
+    boolean handedOut = false;
     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(wait)) {
       any = true;
       TopicPartition tp = new TopicPartition(record.topic(), record.partition());
@@ -221,12 +222,17 @@ public final class StreamCursor implements AutoCloseable {
         case NoticeOutcome.Set made -> {
           pending.put(jti, new PendingSet(jti, made.set(), tp, record.offset()));
           open.get(tp).add(record.offset());
+          handedOut = true;
         }
         case NoticeOutcome.NotYet notYet -> park(jti, tp, record.offset(), notice);
         case NoticeOutcome.Skip skip -> {}
       }
     }
-    if (any) {
+    // Only a read that made no SET commits: it moves the position past notices that are not this
+    // stream's, so a restart does not read them again. A SET made holds the position anyway until
+    // it
+    // is acknowledged, and that commits; committing here would delay its delivery by a transaction.
+    if (any && !handedOut) {
       commit();
     }
   }
