@@ -128,21 +128,7 @@ public final class SsfRoutes {
     }
     String id = UUID.randomUUID().toString();
     StreamConfig stream =
-        new StreamConfig(
-                id,
-                tenant,
-                caller.keyId(),
-                caller.keyId(),
-                SetEvents.POLL,
-                null,
-                null,
-                null,
-                null,
-                "enabled",
-                null,
-                List.of(),
-                Instant.now())
-            .withReceiverValues(values);
+        StreamConfig.created(id, tenant, caller.keyId(), Instant.now()).withReceiverValues(values);
     ssf.deliveries().prepare(stream);
     ssf.store().put(stream);
     json(ctx, 201, wire(stream));

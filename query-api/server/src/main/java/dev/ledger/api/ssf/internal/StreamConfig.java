@@ -75,6 +75,28 @@ public record StreamConfig(
     return delivered;
   }
 
+  /**
+   * A new stream as SSF 1.0 section 8.1.1.1 creates one before the receiver's values are applied:
+   * enabled, poll delivery, all events, no subjects, the caller its owner and its audience.
+   */
+  public static StreamConfig created(
+      String streamId, String tenant, String owner, Instant createdAt) {
+    return new StreamConfig(
+        streamId,
+        tenant,
+        owner,
+        owner,
+        SetEvents.POLL,
+        null,
+        null,
+        null,
+        null,
+        "enabled",
+        null,
+        List.of(),
+        createdAt);
+  }
+
   public StreamConfig withStatus(String newStatus, String newReason) {
     return new StreamConfig(
         streamId,

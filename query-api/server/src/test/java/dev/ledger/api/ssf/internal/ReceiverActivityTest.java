@@ -102,19 +102,6 @@ class ReceiverActivityTest {
   }
 
   private static StreamConfig stream(String id, String status, Instant createdAt) {
-    return new StreamConfig(
-        id,
-        "acme",
-        "key-1",
-        "key-1",
-        SetEvents.POLL,
-        null,
-        null,
-        null,
-        null,
-        status,
-        null,
-        List.of(),
-        createdAt);
+    return StreamConfig.created(id, "acme", "key-1", createdAt).withStatus(status, null);
   }
 }

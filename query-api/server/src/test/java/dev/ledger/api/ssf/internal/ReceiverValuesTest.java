@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ReceiverValuesTest {
@@ -61,21 +60,7 @@ class ReceiverValuesTest {
     assertThat(replaced.description()).isNull();
 
     StreamConfig stream =
-        new StreamConfig(
-                "s",
-                "acme",
-                "k",
-                "k",
-                SetEvents.POLL,
-                null,
-                null,
-                null,
-                null,
-                "enabled",
-                null,
-                List.of(),
-                Instant.EPOCH)
-            .withReceiverValues(patched);
+        StreamConfig.created("s", "acme", "k", Instant.EPOCH).withReceiverValues(patched);
     assertThat(stream.eventsDelivered()).containsExactly(SetEvents.CREDENTIAL_CHANGE);
     assertThat(StreamConfig.fromStored(stream.toStored())).isEqualTo(stream);
     assertThat(

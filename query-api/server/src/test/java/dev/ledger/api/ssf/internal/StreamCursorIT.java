@@ -182,19 +182,6 @@ class StreamCursorIT {
   }
 
   private static StreamConfig stream(String id) {
-    return new StreamConfig(
-        id,
-        "acme",
-        "key-1",
-        "key-1",
-        SetEvents.POLL,
-        null,
-        null,
-        null,
-        null,
-        "enabled",
-        null,
-        List.of(),
-        Instant.parse("2026-12-06T08:00:00Z"));
+    return StreamConfig.created(id, "acme", "key-1", Instant.parse("2026-12-06T08:00:00Z"));
   }
 }
