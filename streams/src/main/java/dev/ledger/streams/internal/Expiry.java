@@ -1,5 +1,6 @@
 package dev.ledger.streams.internal;
 
+import dev.ledger.schemas.avro.TokenNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,16 +8,21 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The expiry index of the tree processor ({@code ledger-tree-expiry}, {@link ExpiryKey}s): which
- * tokens a wall-clock sweep must look at because they just expired, so that it never reads a token
- * that did not.
+ * Expiry in the tree processor: an index by time ({@code ledger-tree-expiry}, {@link ExpiryKey}s)
+ * of the tokens a wall-clock sweep must look at because they just expired, so that it never reads a
+ * token that did not, and the sweep itself ({@link #sweep}), which re-emits tokens that just
+ * expired and replaces the notices of expired revoked ones with tombstones.
  */
 final class Expiry {
 
   private final KeyValueStore<String, String> index;
+  private final TreeNodes nodes;
+  private final Outputs out;
 
-  Expiry(KeyValueStore<String, String> index) {
+  Expiry(KeyValueStore<String, String> index, TreeNodes nodes, Outputs out) {
     this.index = index;
+    this.nodes = nodes;
+    this.out = out;
   }
 
   /** Makes the sweep after {@code expiresAt} look at the token {@code key}; none if null. */
@@ -34,6 +40,28 @@ final class Expiry {
   void tombstoneLater(String key, Instant expiresAt, long now) {
     if (expiresAt != null && expiresAt.toEpochMilli() < now) {
       schedule(key, expiresAt);
+    }
+  }
+
+  /**
+   * The wall-clock punctuation: re-emits the tokens that expired by {@code now} and replaces the
+   * notices of expired revoked ones with tombstones. A token whose revocation's follow-up is still
+   * on its way is brought in line by {@code cascade} first.
+   */
+  void sweep(long now, Cascade cascade) {
+    for (String key : takeExpired(now)) {
+      TokenNode node = nodes.get(key);
+      if (node == null) {
+        continue;
+      }
+      if (cascade.catchUp(key, node)) {
+        nodes.publish(key, node); // its revocation's follow-up is still on its way
+      }
+      if (node.getRevokedAt() != null) {
+        out.revocation(key, null);
+      } else if (Derivation.status(node, now) != node.getStatus()) {
+        nodes.publish(key, node);
+      }
     }
   }
 

@@ -1,11 +1,15 @@
 package dev.ledger.streams.internal;
 
+import dev.ledger.schemas.LedgerKey;
 import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.avro.Alert;
 import dev.ledger.schemas.avro.AuditRecord;
+import dev.ledger.schemas.avro.LedgerEvent;
 import dev.ledger.schemas.avro.RevocationNotice;
 import dev.ledger.schemas.avro.TokenNode;
+import dev.ledger.schemas.avro.ViolationKind;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -73,6 +77,16 @@ public final class Outputs {
 
   public void alert(String key, Alert alert) {
     send(ALERTS, key, alert);
+  }
+
+  /** One alert per violation {@code event} raised on token {@code tokenId} (of its tenant). */
+  public void alerts(
+      LedgerEvent event, String tokenId, Collection<ViolationKind> violations, TokenNode node) {
+    for (ViolationKind kind : violations) {
+      alert(
+          LedgerKey.of(event.getTenant(), tokenId).toString(),
+          LedgerRecords.alert(event, tokenId, kind, node, now()));
+    }
   }
 
   /** A revocation notice, or a tombstone when {@code notice} is null. */
