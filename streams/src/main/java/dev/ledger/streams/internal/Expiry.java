@@ -4,7 +4,6 @@ import dev.ledger.schemas.avro.TokenNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -67,11 +66,7 @@ final class Expiry {
 
   /** Removes from the index and returns the keys of the tokens expired by {@code now}. */
   List<String> takeExpired(long now) {
-    List<String> entries = new ArrayList<>();
-    try (KeyValueIterator<String, String> it =
-        index.range(LedgerStores.timeKey(0), LedgerStores.timeKey(now))) {
-      it.forEachRemaining(kv -> entries.add(kv.key));
-    }
+    List<String> entries = LedgerStores.dueBefore(index, now, Integer.MAX_VALUE);
     List<String> expired = new ArrayList<>(entries.size());
     for (String entry : entries) {
       index.delete(entry);

@@ -1,5 +1,6 @@
 package dev.ledger.streams.internal;
 
+import dev.ledger.schemas.LedgerKey;
 import dev.ledger.schemas.avro.LedgerEvent;
 import dev.ledger.schemas.avro.TokenNode;
 import dev.ledger.schemas.serde.AvroSerde;
@@ -158,6 +159,25 @@ public final class LedgerStores {
     return Arrays.compareUnsigned(
             a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8))
         > 0;
+  }
+
+  /**
+   * At most {@code limit} keys of a time-indexed store (keys starting with a {@link #timeKey}) up
+   * to {@code now}, oldest first.
+   */
+  public static List<String> dueBefore(KeyValueStore<String, String> index, long now, int limit) {
+    List<String> keys = new ArrayList<>();
+    try (KeyValueIterator<String, String> it = index.range(timeKey(0), timeKey(now))) {
+      while (it.hasNext() && keys.size() < limit) {
+        keys.add(it.next().key);
+      }
+    }
+    return keys;
+  }
+
+  /** The key of token {@code tokenId} in the tenant of {@code tokenKey} (its root, a child...). */
+  public static String sameTenant(String tokenKey, String tokenId) {
+    return LedgerKey.of(LedgerKey.parse(tokenKey).tenant(), tokenId).toString();
   }
 
   /** Every entry of {@code store} under {@code tokenKey + SEP}, in key order. */

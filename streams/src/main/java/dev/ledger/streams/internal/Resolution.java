@@ -1,0 +1,137 @@
+package dev.ledger.streams.internal;
+
+import dev.ledger.schemas.LedgerKey;
+import dev.ledger.schemas.avro.LedgerEvent;
+import dev.ledger.schemas.avro.ViolationKind;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The REQUEST side of the resolve loop: how a token learns its tree's root. A token.issued is its
+ * own root. A child sends a {@link LoopMessage.Request} to its parent, which answers at once
+ * ({@link LoopMessage.Answer}, with its root and depth) or parks the request until its own root is
+ * known, so a leaf-first chain resolves one step per missing ancestor, never by polling. Only a
+ * parked request makes the child show itself {@code pending} on ledger.tokens (a {@link
+ * LoopMessage.RequestParked} reply): one answered at once is followed by its resolved node within
+ * milliseconds. Uses and revocations of a token wait in {@code ledger-parked} until its root is
+ * known; once it is, the token and all that waited on it go on to stage 2, keyed by the root.
+ */
+final class Resolution {
+
+  private final KeyValueStore<String, TokenLink> links;
+  private final KeyValueStore<String, String> waiters;
+  private final KeyValueStore<String, Parked> parked;
+  private final Probes probes;
+  private final Orphans orphans;
+  private final Outputs out;
+
+  /**
+   * @param links {@code ledger-links}: what stage 1 knows of each token
+   * @param waiters {@code ledger-waiters}: parked requests, by {@link ChildKey}
+   * @param parked {@code ledger-parked}: uses and revocations waiting on their token's root
+   */
+  Resolution(
+      KeyValueStore<String, TokenLink> links,
+      KeyValueStore<String, String> waiters,
+      KeyValueStore<String, Parked> parked,
+      Probes probes,
+      Orphans orphans,
+      Outputs out) {
+    this.links = links;
+    this.waiters = waiters;
+    this.parked = parked;
+    this.probes = probes;
+    this.orphans = orphans;
+    this.out = out;
+  }
+
+  /** A new token: a root resolves at once, a child asks its parent for the root. */
+  void define(String key, LedgerEvent event) {
+    LedgerKey self = LedgerKey.parse(key);
+    String parent = event.getToken().getParentTokenId();
+    TokenLink link = TokenLink.pending(event);
+    if (parent == null) {
+      resolve(key, link, self.tokenId(), 0);
+      return;
+    }
+    links.put(key, link);
+    if (parent.equals(self.tokenId())) {
+      probes.refuse(key, link, ViolationKind.cycle);
+    } else {
+      out.resolve(
+          LedgerKey.of(self.tenant(), parent).toString(), LoopMessage.request(self.tokenId()));
+    }
+  }
+
+  /**
+   * A use or revocation of the token {@code key}: on to stage 2 if its root is known, else parked
+   * until it is (and judged after the grace if the token is not on its way to resolve).
+   */
+  void route(String key, LedgerEvent event, TokenLink link) {
+    if (link != null && link.state() == TokenLink.State.RESOLVED) {
+      out.tree(LedgerStores.sameTenant(key, link.rootId()), TreeMessage.of(event, false));
+      if (RecordValidator.REVOKED.equals(event.getType())) {
+        out.commitSoon();
+      }
+      return;
+    }
+    parked.put(
+        new EventKey(key, event.getEventId()).encode(), new Parked(event, orphans.dueAt(), false));
+    if (Orphans.notResolving(link)) {
+      // A token merely pending is audited when its ORPHAN arrives, if ever.
+      orphans.judgeLater(new DueEntry.ParkedEvent(orphans.dueAt(), key, event.getEventId()));
+    }
+  }
+
+  /**
+   * A REQUEST from {@code child} to the token {@code key}: answered at once if its root is known,
+   * else parked (and, while this token is pending, probed for a cycle through it).
+   */
+  void request(String key, TokenLink link, String child) {
+    if (link != null && link.state() == TokenLink.State.RESOLVED) {
+      out.resolve(
+          LedgerStores.sameTenant(key, child), LoopMessage.answer(link.rootId(), link.depth()));
+      return;
+    }
+    waiters.put(new ChildKey(key, child).encode(), "");
+    out.resolve(LedgerStores.sameTenant(key, child), LoopMessage.parked());
+    if (Orphans.notResolving(link)) {
+      // an orphan unless this resolves within its grace
+      orphans.judgeLater(new DueEntry.WaitingChild(orphans.dueAt(), key, child));
+    }
+    if (link != null && link.state() == TokenLink.State.PENDING) {
+      probes.probe(key, link, child, 1);
+    }
+  }
+
+  /** The ANSWER of the parent of the pending token {@code key}: resolved, or refused too deep. */
+  void answer(String key, TokenLink link, LoopMessage.Answer answer) {
+    int depth = answer.depth() + 1;
+    if (probes.tooDeep(depth)) {
+      probes.refuse(key, link, ViolationKind.depth_limit);
+    } else {
+      resolve(key, link, answer.rootId(), depth);
+    }
+  }
+
+  /** The parent of the pending token {@code key} parked its request: it shows itself pending. */
+  void requestParked(String key, TokenLink link) {
+    out.token(key, Derivation.pending(link.definition(), List.of()));
+  }
+
+  /** The root of {@code key} is known: hand the token and everything waiting on it to stage 2. */
+  private void resolve(String key, TokenLink link, String rootId, int depth) {
+    links.put(key, link.resolved(rootId, depth));
+    String treeKey = LedgerStores.sameTenant(key, rootId);
+    out.tree(treeKey, new TreeMessage.Definition(link.definition(), link.audited()));
+    for (KeyValue<String, String> waiter : LedgerStores.drain(waiters, key)) {
+      out.resolve(
+          LedgerStores.sameTenant(key, ChildKey.parse(waiter.key).childId()),
+          LoopMessage.answer(rootId, depth));
+    }
+    for (KeyValue<String, Parked> entry : LedgerStores.drain(parked, key)) {
+      out.tree(treeKey, TreeMessage.of(entry.value.event(), entry.value.audited()));
+    }
+  }
+}
