@@ -430,7 +430,12 @@ final class IndexerLoop implements Runnable {
               LedgerKey key = key(r);
               notices.add(
                   index.putRevocation(
-                      key.tenant(), key.tokenId(), decode(Topics.REVOCATIONS, r), r.value()));
+                      key.tenant(),
+                      key.tokenId(),
+                      decode(Topics.REVOCATIONS, r),
+                      r.value(),
+                      r.partition(),
+                      r.offset()));
             });
       }
     }

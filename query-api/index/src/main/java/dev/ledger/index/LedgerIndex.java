@@ -45,8 +45,11 @@ import java.util.function.UnaryOperator;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
@@ -58,6 +61,7 @@ import org.apache.lucene.search.TopFieldCollectorManager;
 import org.apache.lucene.search.TopFieldDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 
 /**
@@ -180,15 +184,13 @@ public final class LedgerIndex implements AutoCloseable {
     NoticeIndex notices = null;
     try {
       Map<String, String> data = Writers.commitData(writer);
-      notices = NoticeIndex.open(dir, CommitData.epoch(data), refresh, maxRefresh(refresh), wrap);
+      notices = NoticeIndex.open(dir, refresh, maxRefresh(refresh), wrap);
       if (notices.created()) {
         // An index from before notices moved apart: its notices are read again into the notice
         // index (which has no positions yet), so the copies here would only be dead weight.
         writer.deleteDocuments(new Term(Fields.KIND, Fields.KIND_REVOCATION));
         CommitData.removeOffsets(data, Topics.REVOCATIONS.name());
       }
-      // The epoch lives with the notices now; kept here too so that it never goes back.
-      CommitData.putEpoch(data, notices.epoch());
       if (writer.getDocStats().numDocs == 0) {
         // A new index: every audit document gets its tenant terms. One written before them keeps
         // scanning every tenant's terms for patterns until it is rebuilt (README).
@@ -456,17 +458,19 @@ public final class LedgerIndex implements AutoCloseable {
   }
 
   /**
-   * For SSE resumption: notices and tombstones with a sequence above {@code sequence}, ascending,
-   * at most {@code limit} (clamped to 1..1000). Only the latest change of each token is kept, as on
-   * the compacted topic. Pass 0 to start from the oldest.
+   * For SSE resumption: notices and tombstones that {@code position} does not cover, at most {@code
+   * limit} (clamped to 1..1000), ascending by partition, then offset. Only the latest change of
+   * each token is kept, as on the compacted topic. {@link RevocationPosition#START} starts from the
+   * oldest. The next page is the one after {@code position} advanced by this page.
    */
-  public List<SequencedNotice> revocationsAfter(TenantScope scope, long sequence, int limit) {
+  public List<SequencedNotice> revocationsAfter(
+      TenantScope scope, RevocationPosition position, int limit) {
     int n = Math.clamp(limit, PageRequest.MIN_LIMIT, PageRequest.MAX_LIMIT);
-    Query query = Queries.revocationsAfter(scope, sequence);
+    Query query = Queries.revocationsAfter(scope, position);
     return withSearcher(
         notices::acquire,
         s -> {
-          TopFieldDocs top = s.search(query, n, Sorts.SEQUENCE);
+          TopFieldDocs top = s.search(query, n, Sorts.TOPIC_ORDER);
           StoredFields stored = s.storedFields();
           List<SequencedNotice> out = new ArrayList<>(top.scoreDocs.length);
           for (ScoreDoc hit : top.scoreDocs) {
@@ -475,12 +479,44 @@ public final class LedgerIndex implements AutoCloseable {
             int slash = key.indexOf('/');
             out.add(
                 new SequencedNotice(
-                    d.getField(Fields.SEQ).numericValue().longValue(),
+                    d.getField(Fields.REV_PARTITION).numericValue().intValue(),
+                    d.getField(Fields.REV_OFFSET).numericValue().longValue(),
                     Documents.decodeRevocation(d.getBinaryValue(Fields.RECORD)),
                     key.substring(0, slash),
                     key.substring(slash + 1)));
           }
           return out;
+        });
+  }
+
+  /**
+   * The position just past every notice and tombstone searchable now, of every tenant: where an SSE
+   * client that asked for live notices only starts, so that the ids it gets name every partition
+   * and it resumes at another instance without a replay of what it never asked for. One pass over
+   * the revocation documents' doc values (the latest record of each key, which includes each
+   * partition's last one).
+   */
+  public RevocationPosition revocationsEnd() {
+    return withSearcher(
+        notices::acquire,
+        s -> {
+          Map<Integer, Long> end = new HashMap<>();
+          for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+            NumericDocValues partitions = leaf.reader().getNumericDocValues(Fields.REV_PARTITION);
+            NumericDocValues offsets = leaf.reader().getNumericDocValues(Fields.REV_OFFSET);
+            if (partitions == null || offsets == null) {
+              continue;
+            }
+            Bits live = leaf.reader().getLiveDocs();
+            for (int doc = partitions.nextDoc();
+                doc != DocIdSetIterator.NO_MORE_DOCS;
+                doc = partitions.nextDoc()) {
+              if ((live == null || live.get(doc)) && offsets.advanceExact(doc)) {
+                end.merge((int) partitions.longValue(), offsets.longValue(), Math::max);
+              }
+            }
+          }
+          return RevocationPosition.of(end);
         });
   }
 
@@ -657,23 +693,31 @@ public final class LedgerIndex implements AutoCloseable {
   }
 
   /**
-   * Adds or replaces the revocation of {@code tenant/tokenId}; a null notice is the tombstone that
-   * removes it. Either gets the next revocation sequence, returned with it.
+   * Adds or replaces the revocation of {@code tenant/tokenId} from the record at {@code offset} of
+   * {@code partition} of ledger.revocations; a null notice is the tombstone that removes it.
+   * Returns it with that place.
    */
-  public SequencedNotice putRevocation(String tenant, String tokenId, RevocationNotice notice)
+  public SequencedNotice putRevocation(
+      String tenant, String tokenId, RevocationNotice notice, int partition, long offset)
       throws IOException {
-    return putRevocation(tenant, tokenId, notice, null);
+    return putRevocation(tenant, tokenId, notice, null, partition, offset);
   }
 
   /**
-   * {@link #putRevocation(String, String, RevocationNotice)}, storing {@code encoded} (the Kafka
-   * value) as it is.
+   * {@link #putRevocation(String, String, RevocationNotice, int, long)}, storing {@code encoded}
+   * (the Kafka value) as it is.
    */
   public SequencedNotice putRevocation(
-      String tenant, String tokenId, RevocationNotice notice, byte[] encoded) throws IOException {
+      String tenant,
+      String tokenId,
+      RevocationNotice notice,
+      byte[] encoded,
+      int partition,
+      long offset)
+      throws IOException {
     writes.updated();
-    return new SequencedNotice(
-        notices.put(tenant, tokenId, notice, encoded), notice, tenant, tokenId);
+    notices.put(tenant, tokenId, notice, encoded, partition, offset);
+    return new SequencedNotice(partition, offset, notice, tenant, tokenId);
   }
 
   /**

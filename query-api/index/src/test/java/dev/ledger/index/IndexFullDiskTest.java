@@ -60,7 +60,7 @@ class IndexFullDiskTest {
     for (int i = from; i < to; i++) {
       index.putAudit(use(i));
     }
-    index.putRevocation("acme", revokedToken, revoked(revokedToken));
+    index.putRevocation("acme", revokedToken, revoked(revokedToken), 0, 0);
   }
 
   @Test
@@ -137,7 +137,7 @@ class IndexFullDiskTest {
       write(index, 0, 1, "a");
       index.commit(Map.of(AUDIT_0, 1L, REVOCATIONS_0, 1L));
       index.awaitSearchable();
-      index.putRevocation("acme", "b", revoked("b")); // buffered: written at the next reopen
+      index.putRevocation("acme", "b", revoked("b"), 0, 1); // buffered: written at the next reopen
       disk.fill();
       long start = System.nanoTime();
       assertThatThrownBy(index::awaitNoticesSearchableOrThrow)

@@ -168,7 +168,7 @@ class IndexerBatchTest {
       loop.indexBatch(batch);
       batch.clear();
       heard++;
-      assertThat(index.revocationsAfter(TenantScope.of("acme"), 0, 100))
+      assertThat(index.revocationsAfter(TenantScope.of("acme"), RevocationPosition.START, 100))
           .as("searchable when heard")
           .hasSize(heard);
     }

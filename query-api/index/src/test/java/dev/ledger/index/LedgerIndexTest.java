@@ -7,9 +7,11 @@ import static dev.ledger.index.Records.revocation;
 import static dev.ledger.index.Records.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.ledger.index.internal.CommitData;
 import dev.ledger.index.internal.Documents;
+import dev.ledger.index.internal.NoticeIndex;
 import dev.ledger.index.internal.Writers;
 import dev.ledger.schemas.avro.AuditRecord;
 import dev.ledger.schemas.avro.Outcome;
@@ -19,6 +21,7 @@ import dev.ledger.schemas.avro.ViolationKind;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -370,8 +373,8 @@ class LedgerIndexTest {
   void aTokenOrANoticeReplacesItsDocumentWhileAuditRecordsAreAppended() throws Exception {
     index.putToken(token("acme", "alice", T0, "r:a"));
     index.putToken(token("acme", "alice", T0, "r:a"));
-    index.putRevocation("acme", "r", revocation("acme", "r", "r", T0, T0));
-    index.putRevocation("acme", "r", revocation("acme", "r", "r", T0, T0));
+    index.putRevocation("acme", "r", revocation("acme", "r", "r", T0, T0), 0, 0);
+    index.putRevocation("acme", "r", revocation("acme", "r", "r", T0, T0), 0, 1);
     AuditRecord r = audit("acme", "e1", T0, "alice", "r:a").build();
     index.putAudit(r);
     index.awaitSearchable();
@@ -478,8 +481,8 @@ class LedgerIndexTest {
     seedTree();
     Instant t1 = T0.plusSeconds(60);
     // Only the notice of the subtree's top is indexed; a's and b's documents still say active.
-    index.putRevocation("acme", "a", revocation("acme", "a", "a", t1, t1));
-    index.putRevocation("other", "root", revocation("other", "root", "root", T0, T0));
+    index.putRevocation("acme", "a", revocation("acme", "a", "a", t1, t1), 0, 0);
+    index.putRevocation("other", "root", revocation("other", "root", "root", T0, T0), 0, 1);
     index.awaitSearchable();
     assertThat(index.token("acme", "b"))
         .get()
@@ -497,7 +500,7 @@ class LedgerIndexTest {
     assertThat(index.token("acme", "c")).map(TokenNode::getStatus).contains(TokenStatus.active);
 
     // An earlier revocation higher up is the one in force (as Streams decides): its time and cause.
-    index.putRevocation("acme", "b", revocation("acme", "b", "root", T0.plusSeconds(30), t1));
+    index.putRevocation("acme", "b", revocation("acme", "b", "root", T0.plusSeconds(30), t1), 0, 2);
     index.awaitSearchable();
     assertThat(index.token("acme", "b")).map(TokenNode::getRevocationCause).contains("root");
     assertThat(index.token("acme", "b")).map(TokenNode::getRevokedAt).contains(T0.plusSeconds(30));
@@ -510,7 +513,7 @@ class LedgerIndexTest {
             .setRevokedAt(T0.plusSeconds(10))
             .setRevocationCause("b")
             .build());
-    index.putRevocation("acme", "a", null);
+    index.putRevocation("acme", "a", null, 0, 3);
     index.awaitSearchable();
     assertThat(index.token("acme", "b")).map(TokenNode::getRevocationCause).contains("b");
     assertThat(index.token("acme", "a")).map(TokenNode::getStatus).contains(TokenStatus.active);
@@ -623,16 +626,15 @@ class LedgerIndexTest {
   }
 
   @Test
-  void revocationsTombstonesAndSequences() throws Exception {
+  void revocationsTombstonesAndTheirPlaces() throws Exception {
     SequencedNotice a =
-        index.putRevocation("acme", "a", revocation("acme", "a", "a", T0, T0.plusMillis(10)));
+        index.putRevocation("acme", "a", revocation("acme", "a", "a", T0, T0.plusMillis(10)), 0, 4);
     SequencedNotice b =
-        index.putRevocation("acme", "b", revocation("acme", "b", "a", T0, T0.plusMillis(20)));
-    SequencedNotice z =
-        index.putRevocation("other", "z", revocation("other", "z", "z", T0, T0.plusMillis(30)));
+        index.putRevocation("acme", "b", revocation("acme", "b", "a", T0, T0.plusMillis(20)), 1, 9);
+    index.putRevocation("other", "z", revocation("other", "z", "z", T0, T0.plusMillis(30)), 2, 0);
     index.awaitSearchable();
-    assertThat(b.sequence()).isGreaterThan(a.sequence());
-    assertThat(z.sequence()).isGreaterThan(b.sequence());
+    assertThat(b.partition()).isEqualTo(1);
+    assertThat(b.offset()).isEqualTo(9);
     assertThat(index.revocations(ACME, null, PageRequest.first(10)).items())
         .extracting(n -> n.getTokenId())
         .containsExactly("b", "a");
@@ -640,61 +642,135 @@ class LedgerIndexTest {
         .extracting(n -> n.getTokenId())
         .containsExactly("b");
 
-    SequencedNotice tomb = index.putRevocation("acme", "a", null);
+    SequencedNotice tomb = index.putRevocation("acme", "a", null, 0, 7);
     index.awaitSearchable();
     assertThat(tomb.isTombstone()).isTrue();
     assertThat(index.revocations(ACME, null, PageRequest.first(10)).items())
         .extracting(n -> n.getTokenId())
         .containsExactly("b");
-    List<SequencedNotice> after = index.revocationsAfter(ACME, 0, 100);
-    assertThat(after).extracting(SequencedNotice::tokenId).containsExactly("b", "a");
-    assertThat(after.get(1).notice()).isNull();
-    assertThat(after.get(1).sequence()).isEqualTo(tomb.sequence());
-    assertThat(index.revocationsAfter(ACME, b.sequence(), 100))
+    List<SequencedNotice> all = index.revocationsAfter(ACME, RevocationPosition.START, 100);
+    assertThat(all)
+        .as("partition, then offset; the tombstone replaced a's notice and took its place")
+        .extracting(SequencedNotice::tokenId, SequencedNotice::partition, SequencedNotice::offset)
+        .containsExactly(tuple("a", 0, 7L), tuple("b", 1, 9L));
+    assertThat(all.get(0).notice()).isNull();
+    assertThat(all.get(0).tenant()).isEqualTo("acme");
+    assertThat(index.revocationsAfter(ACME, position(0, 4), 100))
+        .as("a client that had a's notice still learns of its tombstone")
         .extracting(SequencedNotice::tokenId)
-        .containsExactly("a");
-    assertThat(index.revocationsAfter(TenantScope.all(), a.sequence(), 100))
+        .containsExactly("a", "b");
+    assertThat(index.revocationsAfter(ACME, position(0, 7), 100))
         .extracting(SequencedNotice::tokenId)
-        .containsExactly("b", "z", "a");
-    assertThat(index.revocationsAfter(TenantScope.all(), 0, 1)).hasSize(1);
+        .containsExactly("b");
+    assertThat(index.revocationsAfter(ACME, position(0, 7, 1, 9), 100)).isEmpty();
+    assertThat(index.revocationsAfter(TenantScope.all(), position(1, 9), 100))
+        .as("partitions not named: everything in them")
+        .extracting(SequencedNotice::tokenId)
+        .containsExactly("a", "z");
+    assertThat(index.revocationsAfter(TenantScope.all(), RevocationPosition.START, 1)).hasSize(1);
+    assertThat(index.revocationsEnd()).isEqualTo(position(0, 7, 1, 9, 2, 0));
   }
 
   @Test
-  void sequencesKeepGrowingAcrossRestartsAndCrashes() throws Exception {
-    SequencedNotice first = index.putRevocation("acme", "a", revocation("acme", "a", "a", T0, T0));
+  void resumingPagesThroughManyPartitionsInTopicOrder() throws Exception {
+    // 40 partitions, 25 records each, written out of order; a client that already has half of
+    // each partition pages through the rest, advancing its position by each page.
+    for (int o = 24; o >= 0; o--) {
+      for (int p = 0; p < 40; p++) {
+        String id = "t" + p + "-" + o;
+        index.putRevocation("acme", id, revocation("acme", id, id, T0, T0), p, 100 + o);
+      }
+    }
+    index.awaitSearchable();
+    Map<Integer, Long> half = new HashMap<>();
+    for (int p = 0; p < 40; p++) {
+      half.put(p, 112L);
+    }
+    RevocationPosition at = RevocationPosition.of(half);
+    List<SequencedNotice> got = new ArrayList<>();
+    for (List<SequencedNotice> page = index.revocationsAfter(ACME, at, 100);
+        !page.isEmpty();
+        page = index.revocationsAfter(ACME, at, 100)) {
+      for (SequencedNotice n : page) {
+        assertThat(at.covers(n.partition(), n.offset())).as("never one it has").isFalse();
+        at = at.advance(n.partition(), n.offset());
+        got.add(n);
+      }
+    }
+    assertThat(got).hasSize(40 * 12);
+    assertThat(got)
+        .as("ascending in each partition")
+        .isSortedAccordingTo(
+            Comparator.comparingInt(SequencedNotice::partition)
+                .thenComparingLong(SequencedNotice::offset));
+    assertThat(at).isEqualTo(index.revocationsEnd());
+  }
+
+  @Test
+  void theNamedPartitionsOfAPositionStayWithinLucenesClauseLimit() throws Exception {
+    index.putRevocation("acme", "far", revocation("acme", "far", "far", T0, T0), 5_000, 3);
+    index.awaitSearchable();
+    Map<Integer, Long> many = new HashMap<>();
+    for (int p = 0; p < RevocationPosition.MAX_PARTITIONS; p++) {
+      many.put(p, 0L);
+    }
+    assertThat(index.revocationsAfter(ACME, RevocationPosition.of(many), 10))
+        .extracting(SequencedNotice::tokenId)
+        .containsExactly("far");
+  }
+
+  @Test
+  void placesSurviveARestartAndACrashReadsTheSameRecordsAgainAtTheSamePlaces() throws Exception {
+    index.putRevocation("acme", "a", revocation("acme", "a", "a", T0, T0), 0, 0);
     index.close();
     index = LedgerIndex.open(dir);
-    SequencedNotice lost = index.putRevocation("acme", "b", revocation("acme", "b", "b", T0, T0));
+    index.putRevocation("acme", "b", revocation("acme", "b", "b", T0, T0), 0, 1);
     index.crash();
     index = LedgerIndex.open(dir);
-    assertThat(index.revocationsAfter(ACME, 0, 10))
+    assertThat(index.revocationsAfter(ACME, RevocationPosition.START, 10))
         .extracting(SequencedNotice::tokenId)
         .containsExactly("a");
-    SequencedNotice replayed =
-        index.putRevocation("acme", "b", revocation("acme", "b", "b", T0, T0));
+    // The indexer reads b's record again from the last commit: same place, so a client that got
+    // it before the crash does not get it twice, and one that did not gets it.
+    index.putRevocation("acme", "b", revocation("acme", "b", "b", T0, T0), 0, 1);
     index.awaitSearchable();
-    assertThat(lost.sequence()).isGreaterThan(first.sequence());
-    assertThat(replayed.sequence())
-        .as("a client that saw the lost sequence still gets the replayed notice")
-        .isGreaterThan(lost.sequence());
-    assertThat(index.revocationsAfter(ACME, lost.sequence(), 10))
+    assertThat(index.revocationsAfter(ACME, position(0, 1), 10)).isEmpty();
+    assertThat(index.revocationsAfter(ACME, position(0, 0), 10))
         .extracting(SequencedNotice::tokenId)
         .containsExactly("b");
   }
 
   @Test
+  void aNoticeIndexFromBeforePlacesIsReadAgain() throws Exception {
+    TopicPartition revocations = new TopicPartition("ledger.revocations", 0);
+    index.putRevocation("acme", "a", revocation("acme", "a", "a", T0, T0), 0, 0);
+    index.commit(Map.of(revocations, 1L));
+    index.close();
+    // What a notice index written before v1.17 lacks: the marker that its documents have places.
+    try (FSDirectory directory = FSDirectory.open(dir.resolve(NoticeIndex.SUBDIRECTORY));
+        IndexWriter writer = Writers.open(directory, 16)) {
+      Map<String, String> data = Writers.commitData(writer);
+      data.remove("revocation.places");
+      Writers.commit(writer, data);
+    }
+    index = LedgerIndex.open(dir);
+    assertThat(index.revocationsAfter(ACME, RevocationPosition.START, 10)).isEmpty();
+    assertThat(index.committedOffsets())
+        .as("ledger.revocations is read again from the beginning")
+        .doesNotContainKey(revocations);
+  }
+
+  @Test
   void anIndexFromBeforeNoticesMovedApartReadsItsNoticesAgain(@TempDir Path old) throws Exception {
-    // The main index as it was written when notices lived in it: a notice, its position and the
-    // epoch.
+    // The main index as it was written when notices lived in it: a notice and its position.
     TopicPartition revocations = new TopicPartition("ledger.revocations", 0);
     TopicPartition audit = new TopicPartition("ledger.audit", 0);
     try (FSDirectory directory = FSDirectory.open(old);
         IndexWriter writer = Writers.open(directory, 16)) {
       writer.addDocument(
-          Documents.revocation("acme", "a", revocation("acme", "a", "a", T0, T0), 3L << 40 | 1));
+          Documents.revocation("acme", "a", revocation("acme", "a", "a", T0, T0), 0, 4));
       Map<String, String> data = new HashMap<>();
       CommitData.putOffsets(data, Map.of(revocations, 5L, audit, 7L));
-      CommitData.putEpoch(data, 3);
       Writers.commit(writer, data);
     }
     try (LedgerIndex reopened = LedgerIndex.open(old)) {
@@ -704,14 +780,21 @@ class LedgerIndexTest {
       assertThat(reopened.committedOffsets())
           .as("ledger.revocations is read again from the beginning")
           .isEqualTo(Map.of(audit, 7L));
-      SequencedNotice again =
-          reopened.putRevocation("acme", "a", revocation("acme", "a", "a", T0, T0));
-      assertThat(again.sequence()).as("sequences keep growing").isGreaterThan(3L << 40 | 1);
+      reopened.putRevocation("acme", "a", revocation("acme", "a", "a", T0, T0), 0, 4);
       reopened.awaitSearchable();
-      assertThat(reopened.revocationsAfter(ACME, 0, 10))
+      assertThat(reopened.revocationsAfter(ACME, RevocationPosition.START, 10))
           .extracting(SequencedNotice::tokenId)
           .containsExactly("a");
     }
+  }
+
+  /** A position from partition, offset pairs. */
+  private static RevocationPosition position(long... pairs) {
+    Map<Integer, Long> offsets = new HashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      offsets.put((int) pairs[i], pairs[i + 1]);
+    }
+    return RevocationPosition.of(offsets);
   }
 
   @Test

@@ -121,9 +121,9 @@ class ReadRoutesTest extends IndexedApiTest {
             1,
             List.of(new Hop("tok-root", "agent:other", Via.issued))));
 
-    index.putRevocation("acme", "tok-flights", revocation("acme", "tok-flights", 1));
-    index.putRevocation("acme", "tok-flights-lhr", revocation("acme", "tok-flights-lhr", 2));
-    index.putRevocation("globex", "tok-root", revocation("globex", "tok-root", 0));
+    index.putRevocation("acme", "tok-flights", revocation("acme", "tok-flights", 1), 0, 0);
+    index.putRevocation("acme", "tok-flights-lhr", revocation("acme", "tok-flights-lhr", 2), 0, 1);
+    index.putRevocation("globex", "tok-root", revocation("globex", "tok-root", 0), 0, 2);
     index.awaitSearchable();
   }
 

@@ -8,6 +8,7 @@ import dev.ledger.api.json.ContractJson;
 import dev.ledger.index.Indexer;
 import dev.ledger.index.IndexerSettings;
 import dev.ledger.index.LedgerIndex;
+import dev.ledger.index.RevocationPosition;
 import dev.ledger.index.TenantScope;
 import dev.ledger.schemas.LedgerKey;
 import dev.ledger.schemas.Topics;
@@ -90,7 +91,9 @@ class RevocationStreamIT {
     revoke("warmup");
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> !index.revocationsAfter(TenantScope.all(), 0, 1).isEmpty());
+        .until(
+            () ->
+                !index.revocationsAfter(TenantScope.all(), RevocationPosition.START, 1).isEmpty());
   }
 
   @AfterAll
@@ -211,24 +214,31 @@ class RevocationStreamIT {
                     }
                   });
       await().atMost(Duration.ofSeconds(30)).until(() -> live.events.size() >= 20);
-      long resumeAfter = live.events.get(9).sequence();
+      SseReader.Event resumeAfter = live.notices().get(9);
 
       // Connects while notices are still being written: replay and live overlap.
       try (SseReader resumed =
           SseReader.open(
               client,
-              stream("", keys.auditorAcme())
-                  .header("Last-Event-ID", Long.toString(resumeAfter))
-                  .build())) {
+              stream("", keys.auditorAcme()).header("Last-Event-ID", resumeAfter.id()).build())) {
         writer.join();
         await().atMost(Duration.ofSeconds(30)).until(() -> live.events.size() >= 90);
         await().atMost(Duration.ofSeconds(30)).until(() -> resumed.notices().size() >= 80);
         Thread.sleep(300);
         assertThat(resumed.events).extracting(SseReader.Event::event).contains("caught-up");
 
-        List<Long> expected = live.sequences().subList(10, live.events.size());
-        assertThat(resumed.sequences()).isEqualTo(expected);
-        assertThat(live.sequences()).isSorted().doesNotHaveDuplicates();
+        List<SseReader.Event> expected = live.notices().subList(10, live.notices().size());
+        // The replay comes partition by partition, live notices as indexed: the same records, each
+        // partition's in its order, and both clients end at the same position.
+        assertThat(resumed.places(resumeAfter.position()))
+            .containsExactlyInAnyOrderElementsOf(
+                live.places(null).subList(9, live.notices().size() - 1));
+        assertThat(inEachPartitionsOrder(resumed.places(resumeAfter.position()))).isTrue();
+        assertThat(resumed.notices().getLast().id()).isEqualTo(expected.getLast().id());
+        assertThat(resumed.notices())
+            .extracting(e -> data(e).get("token_id").asText())
+            .containsExactlyInAnyOrderElementsOf(
+                expected.stream().map(e -> data(e).get("token_id").asText()).toList());
         assertThat(live.events)
             .allSatisfy(e -> assertThat(data(e).get("tenant").asText()).isEqualTo("acme"));
       }
@@ -238,8 +248,20 @@ class RevocationStreamIT {
     }
   }
 
+  /** True when each partition's offsets ascend in {@code places}. */
+  static boolean inEachPartitionsOrder(List<SseReader.Place> places) {
+    Map<Integer, Long> last = new java.util.HashMap<>();
+    for (SseReader.Place p : places) {
+      Long before = last.put(p.partition(), p.offset());
+      if (before != null && before >= p.offset()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   @Test
-  void aSubscriberThatFallsBehindIsDroppedAndResumesWithoutLoss() {
+  void aSubscriberThatFallsBehindIsDroppedAndResumesWithoutLoss() throws Exception {
     PrometheusMeterRegistry own = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try (TestApi tight =
             TestApi.start(
@@ -267,7 +289,10 @@ class RevocationStreamIT {
           .atMost(Duration.ofSeconds(30))
           .until(
               () ->
-                  index.revocationsAfter(TenantScope.of("burst"), 0, 1000).size() == burst.size());
+                  index
+                          .revocationsAfter(TenantScope.of("burst"), RevocationPosition.START, 1000)
+                          .size()
+                      == burst.size());
       String resumeFrom = slow.notices().isEmpty() ? "0" : slow.notices().getLast().id();
       try (SseReader resumed =
           SseReader.open(
@@ -284,11 +309,11 @@ class RevocationStreamIT {
         List<String> received = new ArrayList<>();
         slow.notices().forEach(e -> received.add(data(e).get("token_id").asText()));
         resumed.notices().forEach(e -> received.add(data(e).get("token_id").asText()));
-        // Sequence order is indexing order, which across partitions need not be production order.
+        // Partition order is production order per token, not across tokens.
         assertThat(received).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(burst);
-        List<Long> sequences = new ArrayList<>(slow.sequences());
-        sequences.addAll(resumed.sequences());
-        assertThat(sequences).isSorted();
+        List<SseReader.Place> places = new ArrayList<>(slow.places(null));
+        places.addAll(resumed.places(RevocationPosition.parse(resumeFrom)));
+        assertThat(inEachPartitionsOrder(places)).isTrue();
       }
     }
   }
@@ -360,11 +385,27 @@ class RevocationStreamIT {
         SseReader badId =
             SseReader.open(
                 client, stream("", keys.admin()).header("Last-Event-ID", "yesterday").build());
+        SseReader twice =
+            SseReader.open(
+                client, stream("", keys.admin()).header("Last-Event-ID", "0:3,0:4,x:1").build());
+        SseReader oldSequence =
+            SseReader.open(
+                client, stream("", keys.admin()).header("Last-Event-ID", "1099511627781").build());
         SseReader anonymous = SseReader.open(client, stream("", null).build());
         SseReader producerRole = SseReader.open(client, stream("", keys.producerAcme()).build())) {
       assertThat(cross.status).isEqualTo(403);
       assertThat(badId.status).isEqualTo(400);
       assertThat(badId.errorBody).contains("Last-Event-ID");
+      assertThat(twice.status).isEqualTo(400);
+      JsonNode details = TestApi.jsonLine(twice.errorBody).get("error").get("details");
+      assertThat(details).hasSize(2);
+      assertThat(details)
+          .allSatisfy(d -> assertThat(d.get("parameter").asText()).isEqualTo("Last-Event-ID"));
+      assertThat(details.get(0).get("reason").asText()).isEqualTo("partition 0 appears twice");
+      assertThat(oldSequence.status).isEqualTo(400);
+      assertThat(oldSequence.errorBody)
+          .contains("contract v1.16 or earlier")
+          .contains("Reconnect with 'Last-Event-ID: 0'");
       assertThat(anonymous.status).isEqualTo(401);
       assertThat(producerRole.status).isEqualTo(403);
     }

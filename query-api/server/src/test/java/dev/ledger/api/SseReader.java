@@ -1,5 +1,7 @@
 package dev.ledger.api;
 
+import dev.ledger.index.InvalidQueryException;
+import dev.ledger.index.RevocationPosition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
@@ -19,10 +21,18 @@ import java.util.stream.Stream;
 public final class SseReader implements AutoCloseable {
   /** One parsed event. */
   public record Event(String id, String event, String data) {
-    public long sequence() {
-      return Long.parseLong(id);
+    /** The client's position after this event. */
+    public RevocationPosition position() {
+      try {
+        return RevocationPosition.parse(id);
+      } catch (InvalidQueryException e) {
+        throw new AssertionError("not a position: " + id, e);
+      }
     }
   }
+
+  /** Where a notice's record was on ledger.revocations, as its id tells. */
+  public record Place(int partition, long offset, String event) {}
 
   public final int status;
   public final List<Event> events = new CopyOnWriteArrayList<>();
@@ -108,8 +118,40 @@ public final class SseReader implements AutoCloseable {
     return events.stream().filter(e -> e.id() != null).toList();
   }
 
-  public List<Long> sequences() {
-    return notices().stream().map(Event::sequence).toList();
+  /**
+   * The place of each notice, in arrival order: the one partition whose offset its id moved past
+   * the previous id ({@code start} for the first; null when unknown: then the first notice has no
+   * place here). Fails when an id moves none or several, or moves one backwards: each id must be
+   * the previous one advanced by exactly its own record.
+   */
+  public List<Place> places(RevocationPosition start) {
+    List<Place> out = new ArrayList<>();
+    List<Event> notices = notices();
+    if (start == null && notices.isEmpty()) {
+      return out;
+    }
+    RevocationPosition before = start == null ? notices.getFirst().position() : start;
+    for (Event e : start == null ? notices.subList(1, notices.size()) : notices) {
+      RevocationPosition after = e.position();
+      Place place = null;
+      for (var entry : after.offsets().entrySet()) {
+        Long was = before.offsets().get(entry.getKey());
+        if (was == null || was < entry.getValue()) {
+          if (place != null) {
+            throw new AssertionError(before + " -> " + after + ": more than one partition moved");
+          }
+          place = new Place(entry.getKey(), entry.getValue(), e.event());
+        } else if (was > entry.getValue()) {
+          throw new AssertionError(before + " -> " + after + ": a partition went back");
+        }
+      }
+      if (place == null || !after.offsets().keySet().containsAll(before.offsets().keySet())) {
+        throw new AssertionError(before + " -> " + after + ": not one record further");
+      }
+      out.add(place);
+      before = after;
+    }
+    return out;
   }
 
   @Override

@@ -5,14 +5,14 @@ import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The user data of a Lucene commit: the Kafka positions the committed documents reach, and the
- * revocation sequence epoch. Written in the same commit as the documents, so after any crash the
+ * The user data of a Lucene commit: the Kafka positions the committed documents reach, and what the
+ * documents were written with. Written in the same commit as the documents, so after any crash the
  * index and the positions it resumes from agree.
  */
 public final class CommitData {
 
   private static final String OFFSET_PREFIX = "kafka.offset.";
-  private static final String EPOCH = "revocation.epoch";
+  private static final String REVOCATION_PLACES = "revocation.places";
   private static final String TENANT_TERMS = "tenant.terms";
 
   private CommitData() {}
@@ -50,13 +50,16 @@ public final class CommitData {
                         .allMatch(Character::isDigit));
   }
 
-  /** The revocation epoch, 0 in a new index. */
-  public static long epoch(Map<String, String> data) {
-    return Long.parseLong(data.getOrDefault(EPOCH, "0"));
+  /**
+   * Whether every revocation document of a notice index carries its record's partition and offset
+   * (since contract v1.17; before, an index-local sequence).
+   */
+  public static boolean revocationPlaces(Map<String, String> data) {
+    return data.containsKey(REVOCATION_PLACES);
   }
 
-  public static void putEpoch(Map<String, String> data, long epoch) {
-    data.put(EPOCH, Long.toString(epoch));
+  public static void putRevocationPlaces(Map<String, String> data) {
+    data.put(REVOCATION_PLACES, "1");
   }
 
   /** Whether every audit document of the index has its {@link TenantTerms}. */

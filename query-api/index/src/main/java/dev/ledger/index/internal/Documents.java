@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
+import org.apache.lucene.document.IntPoint;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.LongRange;
 import org.apache.lucene.document.NumericDocValuesField;
@@ -281,23 +282,29 @@ public final class Documents {
   }
 
   /**
-   * A revocation notice, or with a null notice its tombstone. The tombstone replaces the notice
-   * (same id), so listings no longer show it, but keeps its place in the sequence so an SSE client
-   * resuming after it learns that the revocation is gone. Sorted by the time the ledger notified it
-   * (else the revocation time): a client asking {@code since} its last poll sees descendants
-   * revoked later through an old revocation.
+   * A revocation notice, or with a null notice its tombstone, from the record at {@code offset} of
+   * {@code partition} of ledger.revocations. The tombstone replaces the notice (same id), so
+   * listings no longer show it, but takes its record's place so an SSE client resuming before it
+   * learns that the revocation is gone. Sorted by the time the ledger notified it (else the
+   * revocation time): a client asking {@code since} its last poll sees descendants revoked later
+   * through an old revocation.
    */
   public static Document revocation(
-      String tenant, String tokenId, RevocationNotice notice, long sequence) {
-    return revocation(tenant, tokenId, notice, null, sequence);
+      String tenant, String tokenId, RevocationNotice notice, int partition, long offset) {
+    return revocation(tenant, tokenId, notice, null, partition, offset);
   }
 
   /**
-   * {@link #revocation(String, String, RevocationNotice, long)} storing {@code encoded} (the Kafka
-   * value of {@code notice}) as it came; null: encode {@code notice}.
+   * {@link #revocation(String, String, RevocationNotice, int, long)} storing {@code encoded} (the
+   * Kafka value of {@code notice}) as it came; null: encode {@code notice}.
    */
   public static Document revocation(
-      String tenant, String tokenId, RevocationNotice notice, byte[] encoded, long sequence) {
+      String tenant,
+      String tokenId,
+      RevocationNotice notice,
+      byte[] encoded,
+      int partition,
+      long offset) {
     Instant time =
         notice == null ? null : firstNonNull(notice.getNotifiedAt(), notice.getRevokedAt());
     byte[] record = notice == null ? null : encoded != null ? encoded : REVOCATIONS.encode(notice);
@@ -310,12 +317,18 @@ public final class Documents {
             record);
     keyword(d, Fields.TOKEN_ID, tokenId);
     keyword(d, Fields.LIVE, Boolean.toString(notice != null));
-    // Point for "after sequence" ranges, doc value for the ascending sort of SSE resumption.
-    d.add(new LongPoint(Fields.SEQ, sequence));
-    d.add(new NumericDocValuesField(Fields.SEQ, sequence));
-    // Stored: read back with the notice for SSE (a doc value read per hit would be a second
-    // lookup).
-    d.add(new StoredField(Fields.SEQ, sequence));
+    // SSE resumption asks "after offset V[p] in each partition p it names, anything in the others".
+    // One two-dimensional point answers a partition's part with one range clause (a partition and
+    // an offset field apart would take two per partition, and Lucene caps a query at 1,024); the
+    // one-dimensional partition point answers "not one of the named partitions" as one set
+    // clause. Doc values sort a replay by partition, then offset; stored values are read back
+    // with the notice (a doc-value read per hit would be a second lookup).
+    d.add(new LongPoint(Fields.REV_PLACE, partition, offset));
+    d.add(new IntPoint(Fields.REV_PARTITION, partition));
+    d.add(new NumericDocValuesField(Fields.REV_PARTITION, partition));
+    d.add(new StoredField(Fields.REV_PARTITION, partition));
+    d.add(new NumericDocValuesField(Fields.REV_OFFSET, offset));
+    d.add(new StoredField(Fields.REV_OFFSET, offset));
     // Stored: a tombstone has no record, and SSE resumption still names its token.
     d.add(new StoredField(Fields.KEY, tenant + "/" + tokenId));
     return d;

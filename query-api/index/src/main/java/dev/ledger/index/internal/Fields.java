@@ -20,8 +20,17 @@ public final class Fields {
   /** tenant/token_id of a revocation document, kept because a tombstone has no record. */
   public static final String KEY = "_key";
 
-  /** Revocation sequence number (SSE Last-Event-ID). */
-  public static final String SEQ = "_seq";
+  /**
+   * Partition of ledger.revocations that a revocation document's record came from (SSE resumption,
+   * with {@link #REV_OFFSET} and {@link #REV_PLACE}).
+   */
+  public static final String REV_PARTITION = "_rev_partition";
+
+  /** Offset of a revocation document's record in its partition. */
+  public static final String REV_OFFSET = "_rev_offset";
+
+  /** (partition, offset) of a revocation document's record as one two-dimensional point. */
+  public static final String REV_PLACE = "_rev_place";
 
   /** "true" on a live revocation, "false" on a tombstone. */
   public static final String LIVE = "_live";

@@ -27,11 +27,9 @@ import org.apache.lucene.store.FSDirectory;
  *
  * <p>It keeps its own commit data: the positions of the ledger.revocations partitions (the main
  * index keeps the other topics'), so each index resumes exactly where its own committed documents
- * end, and the revocation sequence epoch. A sequence is {@code epoch << 40 | counter}; each open
- * starts a new epoch (committed at once), so sequences handed out before a crash are never handed
- * out again to other notices. After a write error, {@link #reopenFromLastCommit} goes back to the
- * last commit in the same epoch and the counter goes on: a notice read again gets a new, higher
- * sequence. Not thread-safe for writers beyond {@link #put}, which is.
+ * end. Each document carries its record's partition and offset, the SSE position of its notice: a
+ * notice read again after a crash or a write error gets the same ones. Not thread-safe for writers
+ * beyond {@link #put}, which is.
  */
 public final class NoticeIndex implements Closeable {
 
@@ -41,14 +39,10 @@ public final class NoticeIndex implements Closeable {
   /** Notices are small and flushed on every forced reopen: a small buffer is plenty. */
   private static final double RAM_BUFFER_MB = 16;
 
-  private static final int SEQUENCE_BITS = 40;
-
   private final Directory directory;
   private final LiveWriter live;
   private final Map<String, String> commitData;
   private final boolean created;
-  private final long sequenceBase;
-  private long sequenceCounter;
 
   private NoticeIndex(
       Directory directory,
@@ -61,31 +55,27 @@ public final class NoticeIndex implements Closeable {
     this.directory = directory;
     this.commitData = commitData;
     this.created = created;
-    this.sequenceBase = CommitData.epoch(commitData) << SEQUENCE_BITS;
     this.live =
         new LiveWriter(
             directory, writer, RAM_BUFFER_MB, refresh, maxRefresh, "ledger-index-notices-refresh");
   }
 
   /**
-   * Opens (or creates) the notice index under {@code indexDir}, in a new epoch above both its own
-   * last one and {@code mainEpoch} (an index from before notices moved kept the epoch there).
+   * Opens (or creates) the notice index under {@code indexDir}. One written before its documents
+   * had positions (contract v1.17) is emptied and read again from ledger.revocations: its notices
+   * had only sequences, which no SSE client can use any more.
    */
-  public static NoticeIndex open(
-      Path indexDir, long mainEpoch, Duration refresh, Duration maxRefresh) throws IOException {
-    return open(indexDir, mainEpoch, refresh, maxRefresh, UnaryOperator.identity());
+  public static NoticeIndex open(Path indexDir, Duration refresh, Duration maxRefresh)
+      throws IOException {
+    return open(indexDir, refresh, maxRefresh, UnaryOperator.identity());
   }
 
   /**
-   * {@link #open(Path, long, Duration, Duration)} with the directory wrapped by {@code wrap} (tests
+   * {@link #open(Path, Duration, Duration)} with the directory wrapped by {@code wrap} (tests
    * inject write errors there).
    */
   public static NoticeIndex open(
-      Path indexDir,
-      long mainEpoch,
-      Duration refresh,
-      Duration maxRefresh,
-      UnaryOperator<Directory> wrap)
+      Path indexDir, Duration refresh, Duration maxRefresh, UnaryOperator<Directory> wrap)
       throws IOException {
     Directory directory = wrap.apply(FSDirectory.open(indexDir.resolve(SUBDIRECTORY)));
     boolean created;
@@ -98,8 +88,12 @@ public final class NoticeIndex implements Closeable {
     IndexWriter writer = Writers.open(directory, RAM_BUFFER_MB);
     try {
       Map<String, String> data = Writers.commitData(writer);
-      CommitData.putEpoch(data, Math.max(CommitData.epoch(data), mainEpoch) + 1);
-      Writers.commit(writer, data);
+      if (!CommitData.revocationPlaces(data)) {
+        writer.deleteAll();
+        data.clear();
+        CommitData.putRevocationPlaces(data);
+        Writers.commit(writer, data);
+      }
       return new NoticeIndex(directory, writer, data, created, refresh, maxRefresh);
     } catch (IOException | RuntimeException e) {
       writer.rollback();
@@ -113,23 +107,22 @@ public final class NoticeIndex implements Closeable {
     return created;
   }
 
-  /** The epoch of this open's sequences. */
-  public synchronized long epoch() {
-    return CommitData.epoch(commitData);
-  }
-
   /**
-   * Adds or replaces the notice of {@code tenant/tokenId} (null: its tombstone) with the next
-   * sequence, which it returns.
+   * Adds or replaces the notice of {@code tenant/tokenId} (null: its tombstone), from the record at
+   * {@code offset} of {@code partition} of ledger.revocations.
    */
-  public synchronized long put(
-      String tenant, String tokenId, RevocationNotice notice, byte[] encoded) throws IOException {
-    long sequence = sequenceBase | ++sequenceCounter;
+  public void put(
+      String tenant,
+      String tokenId,
+      RevocationNotice notice,
+      byte[] encoded,
+      int partition,
+      long offset)
+      throws IOException {
     live.writer()
         .updateDocument(
             Documents.revocationTerm(tenant, tokenId),
-            Documents.revocation(tenant, tokenId, notice, encoded, sequence));
-    return sequence;
+            Documents.revocation(tenant, tokenId, notice, encoded, partition, offset));
   }
 
   /** The current searchers (others after {@link #reopenFromLastCommit}). */

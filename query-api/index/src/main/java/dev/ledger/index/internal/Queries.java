@@ -4,12 +4,15 @@ import dev.ledger.index.AlertFilter;
 import dev.ledger.index.AuditFilter;
 import dev.ledger.index.AuthorityFilter;
 import dev.ledger.index.PointInTime;
+import dev.ledger.index.RevocationPosition;
 import dev.ledger.index.TenantScope;
 import dev.ledger.schemas.EventType;
 import dev.ledger.schemas.avro.Outcome;
 import dev.ledger.schemas.avro.ViolationKind;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Map;
+import org.apache.lucene.document.IntPoint;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.LongRange;
 import org.apache.lucene.document.NumericDocValuesField;
@@ -227,11 +230,36 @@ public final class Queries {
     return b.build();
   }
 
-  /** Notices and tombstones with a sequence above {@code sequence}. */
-  public static Query revocationsAfter(TenantScope scope, long sequence) {
+  /**
+   * Notices and tombstones that {@code position} does not cover: past its offset in each partition
+   * it names, and every one of the partitions it does not name. One clause per named partition plus
+   * two (see {@link Documents#revocation} for the fields).
+   */
+  public static Query revocationsAfter(TenantScope scope, RevocationPosition position) {
+    BooleanQuery.Builder after = new BooleanQuery.Builder();
+    int[] named = new int[position.offsets().size()];
+    int i = 0;
+    for (Map.Entry<Integer, Long> e : position.offsets().entrySet()) {
+      int p = e.getKey();
+      named[i++] = p;
+      if (e.getValue() < Long.MAX_VALUE) {
+        after.add(
+            LongPoint.newRangeQuery(
+                Fields.REV_PLACE, new long[] {p, e.getValue() + 1}, new long[] {p, Long.MAX_VALUE}),
+            BooleanClause.Occur.SHOULD);
+      }
+    }
+    // Any partition (a document written before positions has none: it never matches) but those.
+    BooleanQuery.Builder others = new BooleanQuery.Builder();
+    others.add(
+        IntPoint.newRangeQuery(Fields.REV_PARTITION, 0, Integer.MAX_VALUE),
+        BooleanClause.Occur.FILTER);
+    if (named.length > 0) {
+      others.add(IntPoint.newSetQuery(Fields.REV_PARTITION, named), BooleanClause.Occur.MUST_NOT);
+    }
+    after.add(others.build(), BooleanClause.Occur.SHOULD);
     BooleanQuery.Builder b = scoped(Fields.KIND_REVOCATION, scope);
-    long lower = sequence == Long.MAX_VALUE ? Long.MAX_VALUE : sequence + 1;
-    b.add(LongPoint.newRangeQuery(Fields.SEQ, lower, Long.MAX_VALUE), BooleanClause.Occur.FILTER);
+    b.add(after.build(), BooleanClause.Occur.FILTER);
     return b.build();
   }
 

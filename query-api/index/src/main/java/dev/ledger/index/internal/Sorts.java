@@ -24,8 +24,14 @@ public final class Sorts {
           new SortField(Fields.TIME, SortField.Type.LONG),
           new SortField(Fields.ID, SortField.Type.STRING));
 
-  /** Revocation sequence ascending, for SSE resumption. */
-  public static final Sort SEQUENCE = new Sort(new SortField(Fields.SEQ, SortField.Type.LONG));
+  /**
+   * Revocation records' place ascending, partition then offset, for SSE resumption: each partition
+   * in its topic order (no order across partitions is needed).
+   */
+  public static final Sort TOPIC_ORDER =
+      new Sort(
+          new SortField(Fields.REV_PARTITION, SortField.Type.INT),
+          new SortField(Fields.REV_OFFSET, SortField.Type.LONG));
 
   private Sorts() {}
 }

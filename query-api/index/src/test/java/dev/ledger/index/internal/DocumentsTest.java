@@ -90,8 +90,8 @@ class DocumentsTest {
             .setRevokedAt(T)
             .setNotifiedAt(T.plusSeconds(1))
             .build();
-    Document live = Documents.revocation("acme", "x", n, 5);
-    Document tomb = Documents.revocation("acme", "x", null, 6);
+    Document live = Documents.revocation("acme", "x", n, 0, 5);
+    Document tomb = Documents.revocation("acme", "x", null, 0, 6);
     assertThat(live.getField(Fields.TIME).numericValue().longValue())
         .as("sorted by notification time")
         .isEqualTo(T.plusSeconds(1).toEpochMilli());

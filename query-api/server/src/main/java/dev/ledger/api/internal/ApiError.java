@@ -1,5 +1,6 @@
 package dev.ledger.api.internal;
 
+import dev.ledger.index.InvalidQueryException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,6 +34,23 @@ public final class ApiError extends RuntimeException {
 
   public static ApiError badRequest(String message, Object details) {
     return new ApiError(400, "bad_request", message, details, Map.of());
+  }
+
+  /**
+   * The index's refusal of a query (a bad cursor, a malformed {@code q}, a bad {@code
+   * Last-Event-ID}, ...) as a 400 naming each bad parameter with its reason.
+   */
+  public static ApiError invalid(InvalidQueryException e) {
+    return invalid(e, null);
+  }
+
+  /** {@link #invalid(InvalidQueryException)} with {@code advice} (what to do instead) appended. */
+  public static ApiError invalid(InvalidQueryException e, String advice) {
+    List<Map<String, String>> details =
+        e.problems().stream()
+            .map(p -> Map.of("parameter", p.parameter(), "reason", p.message()))
+            .toList();
+    return badRequest(advice == null ? e.getMessage() : e.getMessage() + ". " + advice, details);
   }
 
   /** A query parameter that cannot be used; details name it so clients can point at the field. */

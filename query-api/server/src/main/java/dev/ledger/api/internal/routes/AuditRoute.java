@@ -1,6 +1,7 @@
 package dev.ledger.api.internal.routes;
 
 import dev.ledger.api.internal.Access;
+import dev.ledger.api.internal.ApiError;
 import dev.ledger.api.internal.Params;
 import dev.ledger.api.json.ContractJson;
 import dev.ledger.index.AuditFilter;
@@ -56,7 +57,7 @@ public final class AuditRoute {
         Pages.write(ctx, idx.audit(scope, filter, Pages.request(ctx)), ContractJson::audit);
       }
     } catch (InvalidQueryException e) {
-      throw Pages.invalid(e);
+      throw ApiError.invalid(e);
     }
   }
 

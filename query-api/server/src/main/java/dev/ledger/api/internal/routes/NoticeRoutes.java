@@ -1,6 +1,7 @@
 package dev.ledger.api.internal.routes;
 
 import dev.ledger.api.internal.Access;
+import dev.ledger.api.internal.ApiError;
 import dev.ledger.api.internal.Params;
 import dev.ledger.api.json.ContractJson;
 import dev.ledger.index.AlertFilter;
@@ -38,7 +39,7 @@ public final class NoticeRoutes {
     try {
       Pages.write(ctx, idx.alerts(scope, filter, Pages.request(ctx)), ContractJson::alert);
     } catch (InvalidQueryException e) {
-      throw Pages.invalid(e);
+      throw ApiError.invalid(e);
     }
   }
 
@@ -51,7 +52,7 @@ public final class NoticeRoutes {
           idx.revocations(scope, Params.instant(ctx, "since"), Pages.request(ctx)),
           ContractJson::revocation);
     } catch (InvalidQueryException e) {
-      throw Pages.invalid(e);
+      throw ApiError.invalid(e);
     }
   }
 }

@@ -5,12 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ledger.api.internal.ApiError;
 import dev.ledger.api.internal.Params;
 import dev.ledger.api.json.ContractJson;
-import dev.ledger.index.InvalidQueryException;
 import dev.ledger.index.Page;
 import dev.ledger.index.PageRequest;
 import io.javalin.http.Context;
-import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -34,18 +31,6 @@ final class Pages {
     page.items().forEach(item -> items.add(render.apply(item)));
     body.put("next_cursor", page.nextCursor());
     ctx.json(body);
-  }
-
-  /**
-   * @return the index's refusal as a 400 naming each bad parameter (a bad cursor, a malformed
-   *     {@code q}, ...)
-   */
-  static ApiError invalid(InvalidQueryException e) {
-    List<Map<String, String>> details =
-        e.problems().stream()
-            .map(p -> Map.of("parameter", p.parameter(), "reason", p.message()))
-            .toList();
-    return ApiError.badRequest(e.getMessage(), details);
   }
 
   /**

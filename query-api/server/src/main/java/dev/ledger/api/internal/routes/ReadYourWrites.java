@@ -120,7 +120,7 @@ public final class ReadYourWrites implements AutoCloseable {
     }
     Duration maxWait = maxWait(ctx.queryParam(MAX_WAIT_MS), problems);
     if (!problems.isEmpty()) {
-      throw Pages.invalid(new InvalidQueryException(problems));
+      throw ApiError.invalid(new InvalidQueryException(problems));
     }
     return values.isEmpty() ? null : new Wait(ids, maxWait);
   }

@@ -63,7 +63,7 @@ public final class TokenRoutes {
       Pages.write(
           ctx, index.history(token, Pages.request(ctx), Instant.now()), ContractJson::transition);
     } catch (InvalidQueryException e) {
-      throw Pages.invalid(e);
+      throw ApiError.invalid(e);
     }
   }
 
@@ -85,7 +85,7 @@ public final class TokenRoutes {
     try {
       Pages.write(ctx, idx.authority(scope, filter, Pages.request(ctx)), ContractJson::authority);
     } catch (InvalidQueryException e) {
-      throw Pages.invalid(e);
+      throw ApiError.invalid(e);
     }
   }
 
@@ -114,7 +114,7 @@ public final class TokenRoutes {
           index.descendants(token.getTenant(), token.getTokenId(), Pages.request(ctx)),
           ContractJson::token);
     } catch (InvalidQueryException e) {
-      throw Pages.invalid(e);
+      throw ApiError.invalid(e);
     }
   }
 

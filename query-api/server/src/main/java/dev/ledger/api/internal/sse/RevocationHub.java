@@ -5,6 +5,7 @@ import dev.ledger.api.internal.CredentialCheck;
 import dev.ledger.api.internal.FairShare;
 import dev.ledger.index.Indexer;
 import dev.ledger.index.LedgerIndex;
+import dev.ledger.index.RevocationPosition;
 import dev.ledger.index.SequencedNotice;
 import io.javalin.http.sse.SseClient;
 import io.micrometer.core.instrument.Counter;
@@ -85,7 +86,7 @@ public final class RevocationHub implements AutoCloseable {
   public void subscribe(
       SseClient client,
       String tenant,
-      Long resumeAfter,
+      RevocationPosition resumeAfter,
       FairShare.Lease lease,
       CredentialCheck credential) {
     Subscriber[] self = new Subscriber[1];

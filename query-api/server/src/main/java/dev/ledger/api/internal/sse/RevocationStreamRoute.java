@@ -4,6 +4,8 @@ import dev.ledger.api.internal.Access;
 import dev.ledger.api.internal.ApiError;
 import dev.ledger.api.internal.CredentialCheck;
 import dev.ledger.api.internal.FairShare;
+import dev.ledger.index.InvalidQueryException;
+import dev.ledger.index.RevocationPosition;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import jakarta.servlet.http.HttpServletResponse;
@@ -11,10 +13,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * {@code GET /v1/revocations/stream}: server-sent events, {@code id:} the notice's sequence, {@code
- * event:} {@code revocation} or {@code tombstone}, {@code data:} the notice JSON; resumable with
- * {@code Last-Event-ID}. Every check that can fail (tenant, {@code Last-Event-ID}, capacity) runs
- * before the event stream starts, so failures still get a proper status and error body.
+ * {@code GET /v1/revocations/stream}: server-sent events, {@code id:} the client's {@link
+ * RevocationPosition} after the event, {@code event:} {@code revocation} or {@code tombstone},
+ * {@code data:} the notice JSON; resumable with {@code Last-Event-ID} at any instance. Every check
+ * that can fail (tenant, {@code Last-Event-ID}, capacity) runs before the event stream starts, so
+ * failures still get a proper status and error body.
  */
 public final class RevocationStreamRoute {
   private final RevocationHub hub;
@@ -32,7 +35,7 @@ public final class RevocationStreamRoute {
           "the revocation stream needs the index and indexer, which do not run here");
     }
     String tenant = Access.readTenant(ctx, true);
-    Long resumeAfter = lastEventId(ctx);
+    RevocationPosition resumeAfter = lastEventId(ctx);
     if (ctx.method() == io.javalin.http.HandlerType.HEAD) {
       ctx.status(200).contentType("text/event-stream");
       return; // the checks passed; a HEAD subscribes to nothing
@@ -73,18 +76,21 @@ public final class RevocationStreamRoute {
     }
   }
 
-  private static Long lastEventId(Context ctx) {
+  /** The {@code Last-Event-ID}, or null without one (live notices only). */
+  private static RevocationPosition lastEventId(Context ctx) {
     String value = ctx.header("Last-Event-ID");
     if (value == null || value.isBlank()) {
       return null;
     }
     try {
-      return Long.parseLong(value.strip());
-    } catch (NumberFormatException e) {
-      throw ApiError.badRequest(
-          "invalid header 'Last-Event-ID': expected a sequence number, got '" + value + "'",
-          java.util.List.of(
-              java.util.Map.of("parameter", "Last-Event-ID", "reason", "not a number")));
+      return RevocationPosition.parse(value);
+    } catch (InvalidQueryException e) {
+      // A client that kept an id of contract v1.16 (an index's own sequence) lands here too: the
+      // advice lets it recover without knowing why.
+      throw ApiError.invalid(
+          e,
+          "Reconnect with 'Last-Event-ID: 0' to replay every notice in force, or without"
+              + " Last-Event-ID for new notices only");
     }
   }
 }

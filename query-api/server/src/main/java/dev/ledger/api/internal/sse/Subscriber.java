@@ -3,6 +3,7 @@ package dev.ledger.api.internal.sse;
 import dev.ledger.api.internal.CredentialCheck;
 import dev.ledger.api.json.ContractJson;
 import dev.ledger.index.LedgerIndex;
+import dev.ledger.index.RevocationPosition;
 import dev.ledger.index.SequencedNotice;
 import dev.ledger.index.TenantScope;
 import io.javalin.http.sse.SseClient;
@@ -20,10 +21,16 @@ import org.slf4j.LoggerFactory;
  * fills up is closed: it reconnects with {@code Last-Event-ID} and resumes from the index without a
  * gap.
  *
- * <p>Resume without gaps or duplicates: the subscriber is registered (so live notices queue up)
- * before it replays what the index holds after {@code Last-Event-ID}; afterwards any queued notice
- * at or below the last replayed sequence is skipped. A {@code caught-up} event (no id) marks the
- * end of the replay.
+ * <p>Resume without gaps or duplicates, at this instance or any other: the client's position (a
+ * {@link RevocationPosition}, offsets of ledger.revocations) starts at its {@code Last-Event-ID},
+ * and each event is sent only when the position does not cover it yet, with the position advanced
+ * by it as its id. The subscriber is registered (so live notices queue up) before it replays what
+ * the index holds past the position; queued notices the replay already covered are skipped. So an
+ * instance behind the client's position sends nothing it had until it catches up, one ahead replays
+ * the difference, and each partition's records arrive in their topic order. A {@code caught-up}
+ * event (no id) marks the end of the replay. Without a {@code Last-Event-ID} the position starts at
+ * the end of what this instance's index holds: live notices only, with ids that name every
+ * partition.
  */
 final class Subscriber implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(Subscriber.class);
@@ -31,7 +38,7 @@ final class Subscriber implements Runnable {
 
   private final SseClient client;
   private final String tenant;
-  private final Long resumeAfter;
+  private final RevocationPosition resumeAfter;
   private final LedgerIndex index;
   private final Duration keepAlive;
   private final BlockingQueue<SequencedNotice> queue;
@@ -39,7 +46,9 @@ final class Subscriber implements Runnable {
   private final Runnable onEnd;
   private volatile boolean overflowed;
   private volatile Thread writer;
-  private long lastSent;
+
+  /** Where the client stands; the writer thread's alone. */
+  private RevocationPosition position;
 
   /**
    * @param tenant the only tenant it sees, or null for every tenant
@@ -51,7 +60,7 @@ final class Subscriber implements Runnable {
   Subscriber(
       SseClient client,
       String tenant,
-      Long resumeAfter,
+      RevocationPosition resumeAfter,
       LedgerIndex index,
       Duration keepAlive,
       int capacity,
@@ -65,7 +74,6 @@ final class Subscriber implements Runnable {
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.credential = credential;
     this.onEnd = onEnd;
-    this.lastSent = resumeAfter == null ? Long.MIN_VALUE : resumeAfter;
   }
 
   /**
@@ -100,11 +108,15 @@ final class Subscriber implements Runnable {
     writer = Thread.currentThread();
     try {
       if (resumeAfter != null) {
+        position = resumeAfter;
         replay();
         if (!overflowed) {
           // No id: a client that reconnects after this still resumes from the last notice it got.
-          client.sendEvent("caught-up", "{\"last_event_id\":" + lastSent + "}", null);
+          client.sendEvent("caught-up", "{\"last_event_id\":\"" + position + "\"}", null);
         }
+      } else {
+        // After the registration, so every notice past this end is queued (see the class comment).
+        position = index.revocationsEnd();
       }
       // Wake at least every recheck interval, so a revoked or expired credential ends the stream
       // within about
@@ -148,7 +160,7 @@ final class Subscriber implements Runnable {
   private void replay() throws InterruptedException {
     TenantScope scope = tenant == null ? TenantScope.all() : TenantScope.of(tenant);
     while (!client.terminated() && !overflowed && credential.stillValid()) {
-      List<SequencedNotice> batch = index.revocationsAfter(scope, lastSent, REPLAY_BATCH);
+      List<SequencedNotice> batch = index.revocationsAfter(scope, position, REPLAY_BATCH);
       if (batch.isEmpty()) {
         return;
       }
@@ -166,17 +178,15 @@ final class Subscriber implements Runnable {
       // Javalin would log a warning per event sent to a closed client; end the subscriber instead.
       throw new IllegalStateException("client disconnected");
     }
-    if (notice.sequence() <= lastSent) {
+    if (position.covers(notice.partition(), notice.offset())) {
       return;
     }
+    position = position.advance(notice.partition(), notice.offset());
     String data =
         notice.notice() == null
             ? ContractJson.tombstone(notice.tenant(), notice.tokenId()).toString()
             : ContractJson.revocation(notice.notice()).toString();
     client.sendEvent(
-        notice.notice() == null ? "tombstone" : "revocation",
-        data,
-        Long.toString(notice.sequence()));
-    lastSent = notice.sequence();
+        notice.notice() == null ? "tombstone" : "revocation", data, position.toString());
   }
 }
