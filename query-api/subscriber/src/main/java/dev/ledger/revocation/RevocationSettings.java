@@ -39,8 +39,10 @@ import java.util.Objects;
  *     default 1 s
  * @param sseIdleTimeout an SSE connection with no line at all (not even a keep-alive) for this long
  *     is dropped and reopened, default 60 s
- * @param sseInitialEventId the {@code Last-Event-ID} of the first connection, default 0
- *     (everything)
+ * @param sseInitialEventId the {@code Last-Event-ID} of the first connection, default {@code 0}
+ *     (everything); also where the source starts over when the server refuses an id (an id of
+ *     contract v1.16 or earlier). An id is the server's position on {@code ledger.revocations},
+ *     {@code <partition>:<offset>} pairs (contract v1.17), kept as the text it came as
  * @param listeners listeners registered before the source starts, so they also see the bootstrap
  * @param clientName thread name and Kafka {@code client.id} prefix, default {@code
  *     ledger-revocations}
@@ -64,11 +66,17 @@ public record RevocationSettings(
     Duration reconnectBackoffMax,
     Duration sseQuietPeriod,
     Duration sseIdleTimeout,
-    long sseInitialEventId,
+    String sseInitialEventId,
     List<RevocationListener> listeners,
     String clientName,
     Store store,
     Path storeDirectory) {
+
+  /** The {@code Last-Event-ID} that asks the server for everything (a replay from the start). */
+  public static final String START_EVENT_ID = "0";
+
+  /** The longest {@code Last-Event-ID} the ledger server reads (16 KiB). */
+  public static final int MAX_EVENT_ID_LENGTH = 16 * 1024;
 
   /**
    * The Maven coordinates a {@link Store#ROCKSDB} store needs: the version kafka-streams uses,
@@ -131,8 +139,14 @@ public record RevocationSettings(
     }
     positive(problems, "sseQuietPeriod", sseQuietPeriod);
     positive(problems, "sseIdleTimeout", sseIdleTimeout);
-    if (sseInitialEventId < 0) {
-      problems.add("sseInitialEventId must be >= 0");
+    if (sseInitialEventId == null
+        || sseInitialEventId.isBlank()
+        || sseInitialEventId.length() > MAX_EVENT_ID_LENGTH
+        || sseInitialEventId.chars().anyMatch(c -> c < 0x20 || c > 0x7e)) {
+      problems.add(
+          "sseInitialEventId must be printable ASCII, 1.."
+              + MAX_EVENT_ID_LENGTH
+              + " characters (0 replays everything)");
     }
     return problems;
   }
@@ -237,7 +251,7 @@ public record RevocationSettings(
     private Duration reconnectBackoffMax = Duration.ofSeconds(10);
     private Duration sseQuietPeriod = Duration.ofSeconds(1);
     private Duration sseIdleTimeout = Duration.ofSeconds(60);
-    private long sseInitialEventId;
+    private String sseInitialEventId = START_EVENT_ID;
     private final List<RevocationListener> listeners = new ArrayList<>();
     private String clientName = "ledger-revocations";
     private Store store = Store.MEMORY;
@@ -332,7 +346,7 @@ public record RevocationSettings(
       return this;
     }
 
-    public Builder sseInitialEventId(long value) {
+    public Builder sseInitialEventId(String value) {
       this.sseInitialEventId = value;
       return this;
     }

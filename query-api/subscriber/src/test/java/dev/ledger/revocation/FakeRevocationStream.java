@@ -15,9 +15,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * A stand-in for the ledger server's {@code GET /v1/revocations/stream}: numbered events from 1,
- * replay after {@code Last-Event-ID}, then live events, keep-alive comments, and knobs to break
- * connections the ways real networks do.
+ * A stand-in for the ledger server's {@code GET /v1/revocations/stream}: numbered events from 1 on
+ * one partition (id {@code 0:<n>}, the position form of contract v1.17), replay after {@code
+ * Last-Event-ID} ({@code 0}: everything; any other form a 400 naming it, as the server answers an
+ * id of v1.16), then live events, keep-alive comments, and knobs to break connections the ways real
+ * networks do.
  */
 final class FakeRevocationStream implements AutoCloseable {
 
@@ -38,6 +40,9 @@ final class FakeRevocationStream implements AutoCloseable {
   private volatile int generation;
   private volatile boolean unavailable;
   private volatile Duration keepAlive = Duration.ofMillis(100);
+
+  /** Sends ids as contract v1.16 did (a bare sequence number), as a server before the upgrade. */
+  private volatile boolean numericIds;
 
   /** On the next connection only: send this many events, then half an event, then hang up. */
   private volatile int tearAfter = -1;
@@ -78,6 +83,15 @@ final class FakeRevocationStream implements AutoCloseable {
     keepAlive = value;
   }
 
+  void numericIds(boolean value) {
+    numericIds = value;
+  }
+
+  /** The id the fake sends with event {@code n}. */
+  static String id(long n) {
+    return "0:" + n;
+  }
+
   void tearNextConnectionAfter(int events) {
     tearAfter = events;
   }
@@ -95,7 +109,21 @@ final class FakeRevocationStream implements AutoCloseable {
       }
       String lastId = exchange.getRequestHeaders().getFirst("Last-Event-ID");
       resumeIds.add(lastId == null ? "" : lastId);
-      long sent = lastId == null ? events().size() : Long.parseLong(lastId.strip());
+      long sent;
+      if (lastId == null) {
+        sent = events().size();
+      } else if (lastId.strip().equals("0")) {
+        sent = 0;
+      } else if (lastId.strip().matches("0:[0-9]+")) {
+        sent = Long.parseLong(lastId.strip().substring(2));
+      } else {
+        reply(
+            exchange,
+            400,
+            "{\"error\":{\"code\":\"bad_request\",\"message\":\"Last-Event-ID: not a"
+                + " position\",\"details\":[{\"parameter\":\"Last-Event-ID\"}]}}");
+        return;
+      }
       int myGeneration = generation;
       int tear = tearAfter;
       tearAfter = -1;
@@ -122,7 +150,7 @@ final class FakeRevocationStream implements AutoCloseable {
           if (count++ == tear) {
             out.write(
                 ("id: "
-                        + e.id()
+                        + wireId(e)
                         + "\nevent: "
                         + e.type()
                         + "\ndata: "
@@ -132,7 +160,7 @@ final class FakeRevocationStream implements AutoCloseable {
             return;
           }
           out.write(
-              ("id: " + e.id() + "\nevent: " + e.type() + "\ndata: " + e.json() + "\n\n")
+              ("id: " + wireId(e) + "\nevent: " + e.type() + "\ndata: " + e.json() + "\n\n")
                   .getBytes(StandardCharsets.UTF_8));
           sent = e.id();
         }
@@ -143,6 +171,10 @@ final class FakeRevocationStream implements AutoCloseable {
     } catch (IOException e) {
       // the client went away
     }
+  }
+
+  private String wireId(Event e) {
+    return numericIds ? Long.toString(e.id()) : id(e.id());
   }
 
   private static void reply(HttpExchange exchange, int status, String json) throws IOException {

@@ -70,6 +70,12 @@ class SseRevocationSubscriberIT {
   }
 
   private void assertSameAsServer(RevocationSource source, int tokens) {
+    assertSameStateAsServer(source, tokens);
+    // Every event applied exactly once: no replay across reconnects, no gap.
+    assertThat(source.status().applied()).isEqualTo(server.events().size());
+  }
+
+  private void assertSameStateAsServer(RevocationSource source, int tokens) {
     Set<String> live = expectedLive();
     for (int i = 0; i < tokens; i++) {
       assertThat(source.isRevoked("acme", "tok-" + i))
@@ -77,8 +83,6 @@ class SseRevocationSubscriberIT {
           .isEqualTo(live.contains("tok-" + i));
     }
     assertThat(source.status().revocations()).isEqualTo(live.size());
-    // Every event applied exactly once: no replay across reconnects, no gap.
-    assertThat(source.status().applied()).isEqualTo(server.events().size());
   }
 
   @ParameterizedTest
@@ -123,7 +127,7 @@ class SseRevocationSubscriberIT {
       server.unavailable(false);
 
       await().atMost(Duration.ofSeconds(10)).until(() -> source.isRevoked("acme", "tok-2299"));
-      assertThat(server.resumeIds).containsExactly("0", Long.toString(lastBeforeDrop));
+      assertThat(server.resumeIds).containsExactly("0", FakeRevocationStream.id(lastBeforeDrop));
       assertSameAsServer(source, 2300);
       assertThat(source.status().connected()).isTrue();
       assertThat(source.status().lastError()).isNull();
@@ -136,7 +140,7 @@ class SseRevocationSubscriberIT {
     server.tearNextConnectionAfter(500);
     try (RevocationSource source = RevocationSubscriber.sse(settings().build())) {
       assertThat(source.awaitCaughtUp(Duration.ofSeconds(20))).isTrue();
-      assertThat(server.resumeIds).containsExactly("0", "500");
+      assertThat(server.resumeIds).containsExactly("0", FakeRevocationStream.id(500));
       assertSameAsServer(source, 1000);
     }
   }
@@ -185,7 +189,33 @@ class SseRevocationSubscriberIT {
       await().atMost(Duration.ofSeconds(5)).until(() -> server.resumeIds.size() == 2);
       assertThat(server.resumeIds.get(1))
           .as("bad and unknown events still move the resume point")
-          .isEqualTo("3");
+          .isEqualTo(FakeRevocationStream.id(3));
+    }
+  }
+
+  @Test
+  void anIdTheServerRefusesStartsTheSourceOverWithAFullReplay() throws Exception {
+    // A server upgraded under the source: it sent v1.16 sequence numbers, then refuses them.
+    server.numericIds(true);
+    publish(0, 10);
+    String lastNumeric = Integer.toString(server.events().size());
+    try (RevocationSource source = RevocationSubscriber.sse(settings().build())) {
+      assertThat(source.awaitCaughtUp(Duration.ofSeconds(5))).isTrue();
+      server.numericIds(false);
+      server.dropAll();
+      publish(10, 20);
+      await().atMost(Duration.ofSeconds(10)).until(() -> server.resumeIds.size() >= 3);
+      assertThat(server.resumeIds)
+          .as("the refused id once, then the whole replay")
+          .containsExactly("0", lastNumeric, "0");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> source.status().applied() == Integer.parseInt(lastNumeric) + 24);
+      assertSameStateAsServer(source, 20);
+      assertThat(source.status().applied())
+          .as("the first connection's events, then all of them again, once")
+          .isEqualTo(Integer.parseInt(lastNumeric) + server.events().size());
+      assertThat(source.status().connected()).isTrue();
     }
   }
 }

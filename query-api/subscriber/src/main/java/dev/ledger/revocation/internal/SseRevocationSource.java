@@ -20,10 +20,15 @@ import java.util.concurrent.TimeUnit;
  * Follows the ledger server's {@code GET /v1/revocations/stream} (server-sent events) with {@link
  * HttpClient}: the first connection sends {@code Last-Event-ID: 0} so the server replays every live
  * notice, each reconnection (with backoff) sends the id of the last event applied, so nothing is
- * missed or applied twice across a disconnect. Caught up once no event has come for the quiet
- * period after the replay (keep-alive comments do not count), or when the server sends a {@code
- * caught-up} event. A watchdog drops a connection on which nothing, not even a keep-alive, arrived
- * for the idle timeout.
+ * missed or applied twice across a disconnect, at the same server or another instance behind the
+ * same address (ids are positions on ledger.revocations, the same at every instance). An id is kept
+ * as the opaque text the server sent. A server that refuses the id with a 400 naming {@code
+ * Last-Event-ID} (an id of contract v1.16 or earlier, or one a proxy mangled) gets one reconnection
+ * at once with the initial id: the full replay puts every token's latest state in the store again,
+ * which is idempotent. Caught up once no event has come for the quiet period after the replay
+ * (keep-alive comments do not count), or when the server sends a {@code caught-up} event. A
+ * watchdog drops a connection on which nothing, not even a keep-alive, arrived for the idle
+ * timeout.
  */
 public final class SseRevocationSource extends SourceCore {
 
@@ -31,7 +36,7 @@ public final class SseRevocationSource extends SourceCore {
   private final HttpClient client;
   private final Backoff backoff;
   private final ScheduledExecutorService watchdog;
-  private volatile long lastEventId;
+  private volatile String lastEventId;
   private volatile long lastLineNanos;
   private volatile long lastEventNanos;
   private volatile long retryHintMillis;
@@ -73,7 +78,7 @@ public final class SseRevocationSource extends SourceCore {
   }
 
   /** The id of the last event applied: where the next connection resumes. */
-  public long lastEventId() {
+  public String lastEventId() {
     return lastEventId;
   }
 
@@ -108,7 +113,7 @@ public final class SseRevocationSource extends SourceCore {
             .header("Accept", "text/event-stream")
             .header("Cache-Control", "no-cache")
             .header("Authorization", "Bearer " + settings.bearerToken())
-            .header("Last-Event-ID", Long.toString(lastEventId))
+            .header("Last-Event-ID", lastEventId)
             .timeout(
                 settings.sseIdleTimeout()) // for the response headers; the watchdog covers the body
             .build();
@@ -118,7 +123,14 @@ public final class SseRevocationSource extends SourceCore {
       if (response.statusCode() != 200) {
         String text = new String(in.readNBytes(512), StandardCharsets.UTF_8).strip();
         error("HTTP " + response.statusCode() + " from " + uri + ": " + text, null);
-        if (response.statusCode() / 100 == 4 && response.statusCode() != 429) {
+        if (response.statusCode() == 400
+            && text.contains("Last-Event-ID")
+            && !lastEventId.equals(settings.sseInitialEventId())) {
+          // The id, not the key or URL, is what the server refused: start over from the initial
+          // one at once rather than retry a refused id forever.
+          lastEventId = settings.sseInitialEventId();
+          backoff.reset();
+        } else if (response.statusCode() / 100 == 4 && response.statusCode() != 429) {
           backoff.toMax(); // a wrong key or URL does not heal in a few milliseconds
         }
         return;
@@ -175,12 +187,10 @@ public final class SseRevocationSource extends SourceCore {
       } catch (IllegalArgumentException e) {
         skip("SSE event id " + event.id(), e);
       }
-      if (event.id() != null) {
-        try {
-          lastEventId = Long.parseLong(event.id().strip());
-        } catch (NumberFormatException e) {
-          skip("SSE event id " + event.id() + " (not a sequence number)", e);
-        }
+      // Opaque: the server reads it back. A blank id (SSE's "forget the id") is not one the
+      // ledger sends, and resuming from nothing would replay everything: keep the last one.
+      if (event.id() != null && !event.id().isBlank()) {
+        lastEventId = event.id().strip();
       }
       contact();
     }
