@@ -28,7 +28,6 @@ import org.apache.kafka.clients.consumer.ConsumerInterceptor;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -147,15 +146,7 @@ class RevocationStreamFailoverIT {
   @BeforeAll
   static void start() throws Exception {
     kafka = TestKafka.start(PARTITIONS);
-    producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
-                ProducerConfig.LINGER_MS_CONFIG,
-                0),
-            Topics.REVOCATIONS.keySerde().serializer(),
-            Topics.REVOCATIONS.valueSerde().serializer());
+    producer = RevocationStreamIT.noticeProducer(kafka);
     keys = TestApi.Keys.create(dir);
     client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     a = Instance.start("a", Map.of());

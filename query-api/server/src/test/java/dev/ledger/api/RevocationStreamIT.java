@@ -66,15 +66,7 @@ class RevocationStreamIT {
                 .build(),
             index,
             registry);
-    producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
-                ProducerConfig.LINGER_MS_CONFIG,
-                0),
-            Topics.REVOCATIONS.keySerde().serializer(),
-            Topics.REVOCATIONS.valueSerde().serializer());
+    producer = noticeProducer(kafka);
     keys = TestApi.Keys.create(dir);
     // One admin key opens every subscriber of the scale test, so it may hold them all.
     api =
@@ -94,6 +86,18 @@ class RevocationStreamIT {
         .until(
             () ->
                 !index.revocationsAfter(TenantScope.all(), RevocationPosition.START, 1).isEmpty());
+  }
+
+  /** A producer of ledger.revocations records that sends each at once. */
+  static KafkaProducer<String, RevocationNotice> noticeProducer(TestKafka kafka) {
+    return new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            kafka.bootstrapServers(),
+            ProducerConfig.LINGER_MS_CONFIG,
+            0),
+        Topics.REVOCATIONS.keySerde().serializer(),
+        Topics.REVOCATIONS.valueSerde().serializer());
   }
 
   @AfterAll
