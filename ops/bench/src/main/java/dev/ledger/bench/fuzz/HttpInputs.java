@@ -257,9 +257,33 @@ final class HttpInputs {
     }
     boolean stream = route.path().endsWith("/stream");
     Map<String, String> headers =
-        stream && r.nextBoolean() ? Map.of("Last-Event-ID", Mutations.ascii(r, 12)) : Map.of();
+        stream && r.nextBoolean() ? Map.of("Last-Event-ID", lastEventId(r)) : Map.of();
     String method = r.nextInt(5) == 0 ? "HEAD" : "GET";
     return new HttpInput(index, method, url.toString(), headers, new byte[0], stream);
+  }
+
+  /**
+   * A {@code Last-Event-ID}: a position (contract v1.17: {@code <partition>:<offset>} pairs, {@code
+   * 0} for the start), sometimes of more partitions or characters than the server reads, or one
+   * character off, a number (an id of v1.16, or a negative one) or random text.
+   */
+  private static String lastEventId(SplittableRandom r) {
+    int partitions = r.nextInt(6) == 0 ? r.nextInt(900, 1200) : r.nextInt(0, 6);
+    StringBuilder position = new StringBuilder(partitions == 0 ? "0" : "");
+    for (int p = 0; p < partitions; p++) {
+      position.append(p == 0 ? "" : ",").append(p).append(':');
+      position.append(r.nextBoolean() ? r.nextLong(0, 1000) : r.nextLong(0, Long.MAX_VALUE));
+    }
+    String s = position.toString();
+    return switch (r.nextInt(5)) {
+      case 0 -> Long.toString(Mutations.integer(r));
+      case 1 -> Mutations.ascii(r, r.nextInt(1, 24));
+      case 2 -> {
+        int at = r.nextInt(s.length());
+        yield s.substring(0, at) + (char) r.nextInt(0x21, 0x7f) + s.substring(at + 1);
+      }
+      default -> s;
+    };
   }
 
   /** A value for the parameter {@code name}: often a plausible one, often not. */
