@@ -17,6 +17,7 @@ import dev.ledger.export.Exporter;
 import dev.ledger.export.log.IntegrityLog;
 import dev.ledger.export.log.Notary;
 import dev.ledger.export.log.NotaryConfig;
+import dev.ledger.export.log.NotaryLease;
 import dev.ledger.export.sign.NotaryKey;
 import dev.ledger.index.Indexer;
 import dev.ledger.index.IndexerSettings;
@@ -68,6 +69,12 @@ public final class LedgerNode implements AutoCloseable {
 
   /** The stream processor's static member name on the embedded broker (one instance). */
   static final String EMBEDDED_INSTANCE_ID = "embedded";
+
+  /**
+   * How long a notary that stopped answering keeps the lease when no other claims it; it guards
+   * nothing then, so short.
+   */
+  private static final java.time.Duration NOTARY_LEASE_SESSION = java.time.Duration.ofSeconds(10);
 
   /**
    * What a process runs. The HTTP API needs the index in the same process (it reads it locally).
@@ -126,8 +133,10 @@ public final class LedgerNode implements AutoCloseable {
     if (roles.contains(Role.INDEX) || roles.contains(Role.API)) {
       index = startIndex(config, checks, out);
     }
-    if (roles.contains(Role.API)) {
+    if (roles.contains(Role.API) && config.bool(ConfigKey.NOTARY_ENABLED)) {
       startNotary(dataDir, checks, out);
+    }
+    if (roles.contains(Role.API)) {
       startApi(config, dataDir, startIngest(config), index, checks, out);
     }
   }
@@ -277,6 +286,10 @@ public final class LedgerNode implements AutoCloseable {
                   kafkaClient.config()),
               registry);
       resources.push(notary);
+      // One notary per deployment: a notary started elsewhere on this cluster stops this one.
+      resources.push(
+          NotaryLease.start(
+              kafkaClient.config(), defaults.topic(), NOTARY_LEASE_SESSION, notary::stop));
       checks.add(new NotaryHealth(notary));
       notaryKey = NotaryKey.loadOrCreate(dataDir).publicKey();
     } catch (IOException e) {
@@ -316,7 +329,9 @@ public final class LedgerNode implements AutoCloseable {
     ApiSettings settings = apiSettings(config, dataDir);
     scheme = settings.scheme();
     KeyStore credentials = jwtKeys(config).map(jwt -> KeyStore.anyOf(keys, jwt)).orElse(keys);
-    Exporter exporter = new Exporter(dataDir.resolve(IntegrityLog.DIRECTORY));
+    // Without the notary (notary.enabled=false) exports and the notary's key answer 503 here.
+    Exporter exporter =
+        notaryKey == null ? null : new Exporter(dataDir.resolve(IntegrityLog.DIRECTORY));
     SsfTransmitter ssf =
         SsfTransmitter.start(ssfSettings(config, dataDir), kafkaClient.config(), index.index());
     resources.push(ssf);

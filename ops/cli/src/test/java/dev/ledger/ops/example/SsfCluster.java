@@ -56,6 +56,16 @@ final class SsfCluster implements AutoCloseable {
   }
 
   /**
+   * The settings of every API instance but the first: one notary per deployment, so the others run
+   * none ({@code notary.enabled=false}).
+   */
+  static Map<String, String> withoutNotary(Map<String, String> api) {
+    Map<String, String> settings = new HashMap<>(api);
+    settings.put("notary.enabled", "false");
+    return Map.copyOf(settings);
+  }
+
+  /**
    * Gives the API instance whose data will be in {@code to} the credentials and the SSF signing key
    * of the one in {@code from}.
    */

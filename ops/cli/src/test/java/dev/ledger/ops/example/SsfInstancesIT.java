@@ -66,7 +66,13 @@ class SsfInstancesIT {
       // The second instance gets the first one's credentials and SSF signing key, as an operator
       // copies them to every instance of a cluster.
       SsfCluster.shareSecrets(dirA, dirB);
-      b = LedgerFixture.start(dirB, api, SsfCluster.API);
+      b = LedgerFixture.start(dirB, SsfCluster.withoutNotary(api), SsfCluster.API);
+      // One notary per deployment: B runs none, so the notary's key and the exports are A's.
+      assertThat(a.ledgerGet("/v1/keys").statusCode()).isEqualTo(200);
+      var noNotary = b.ledgerGet("/v1/keys");
+      assertThat(noNotary.statusCode()).isEqualTo(503);
+      assertThat(noNotary.body()).contains("notary.enabled");
+      assertThat(b.ledgerGet("/v1/exports?tenant=acme").statusCode()).isEqualTo(503);
       Map<String, LedgerFixture> byIssuer = new HashMap<>();
       Map<String, SsfReceiver> verifiers = new HashMap<>();
       for (LedgerFixture instance : List.of(a, b)) {

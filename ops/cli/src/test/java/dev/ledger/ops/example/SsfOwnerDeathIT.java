@@ -67,7 +67,7 @@ class SsfOwnerDeathIT {
       a = LedgerFixture.start(dirA, api, SsfCluster.API);
       // The second instance, in a JVM of its own, shares the credentials and the signing key.
       SsfCluster.shareSecrets(dirA, dirB);
-      b = ApiProcess.start(dirB, api);
+      b = ApiProcess.start(dirB, SsfCluster.withoutNotary(api));
       String baseA = a.base;
       String baseB = b.base;
       SsfReceiver atA = new SsfReceiver(a.base, receiver);

@@ -182,6 +182,11 @@ public enum ConfigKey {
       Type.DURATION,
       "1s",
       "how often open streams check that their credential is not revoked or expired"),
+  NOTARY_ENABLED(
+      "notary.enabled",
+      Type.BOOLEAN,
+      "true",
+      "run the notary (the signed integrity log that exports are proven against) in this API instance; exactly one instance of a deployment may: set false on the others, which then answer /v1/exports and /v1/keys with 503"),
   SSF_ISSUER(
       "ssf.issuer",
       Type.STRING,

@@ -148,7 +148,7 @@ public final class Notary implements AutoCloseable {
         }
       }
     } catch (WakeupException e) {
-      // close() asked us to stop
+      // close() or stop() asked us to stop
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
@@ -325,6 +325,17 @@ public final class Notary implements AutoCloseable {
   /** The error that stopped the consumer thread, if one did. */
   public Throwable failure() {
     return failure.get();
+  }
+
+  /**
+   * Stops this notary for good because it may no longer write (another one took over its
+   * deployment, see {@link NotaryLease}): {@link #failure()} then holds {@code why}, and the log
+   * keeps what was committed.
+   */
+  public void stop(String why) {
+    failure.compareAndSet(null, new IllegalStateException(why));
+    running = false;
+    consumer.wakeup();
   }
 
   /** True while the consumer thread runs. */

@@ -38,7 +38,7 @@ public final class ExportRoute {
   }
 
   public void handle(Context ctx) throws IOException {
-    Exporter exp = Pages.require(exporter, "compliance export");
+    Exporter exp = Pages.require(exporter, Pages.NOTARY);
     PreparedExport export = prepare(exp, ctx);
     ctx.header("Content-Disposition", "attachment; filename=\"" + export.fileName() + "\"");
     streaming.write(ctx, export.contentType(), out -> export.writeTo(out, ProgressListener.NONE));

@@ -23,7 +23,7 @@ public final class KeysRoute {
   }
 
   public void handle(Context ctx) {
-    ctx.json(Pages.require(keySet, "the notary's key"));
+    ctx.json(Pages.require(keySet, Pages.NOTARY));
   }
 
   private static ObjectNode keySet(PublicKey key) {

@@ -36,6 +36,13 @@ final class Pages {
   /**
    * @return {@code part} when this server runs it, else a 503
    */
+  /**
+   * What {@code /v1/exports} and {@code /v1/keys} need: one API instance per deployment runs it.
+   */
+  static final String NOTARY =
+      "the notary (one API instance per deployment runs it, with notary.enabled=true; exports and"
+          + " its key are served there)";
+
   static <T> T require(T part, String what) {
     if (part == null) {
       throw ApiError.unavailable(what + " does not run on this server");
