@@ -4,10 +4,8 @@ import dev.ledger.bench.fault.CampaignReport.Counts;
 import dev.ledger.bench.fault.ExpectedOutcome;
 import dev.ledger.bench.kafka.EncodedEvent;
 import dev.ledger.bench.kafka.EventEncoder;
-import dev.ledger.bench.kafka.ProducerSettings;
 import dev.ledger.bench.ledger.RoleProcess;
 import dev.ledger.broker.LocalCluster;
-import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.kafka.KafkaClientSettings;
 import dev.ledger.schemas.kafka.TopicAdmin;
 import dev.ledger.workload.WorkloadGenerator;
@@ -21,26 +19,33 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
 /**
- * Failover of the stream processor on a cluster: three brokers ({@link LocalCluster}, in this JVM),
- * two {@code ledger streams} instances in JVMs of their own, a paced generated workload with
- * revocations written to {@code ledger.events}, a {@code kill -9} of one instance a third of the
- * way in and, if asked, one broker stopped later ({@link Options#stopBrokerAt()}). It measures the
- * failover gap (for each revocation posted between the kill and the survivor's catch-up, the time
- * until its notice) and the catch-up (from the kill until every event posted before it has its
- * audit record), then checks that every event has exactly one audit record and every revoked token
- * exactly one notice.
+ * The ledger scaled out on a cluster while parts of it die: three brokers ({@link LocalCluster}, in
+ * this JVM), one or two {@code ledger streams} instances and two {@code ledger api} instances (each
+ * with its own index and notary), every one in a JVM of its own. A paced generated workload with
+ * revocations is posted over {@code POST /v1/events}, each batch split between the two API
+ * instances. A third of the way in one streams instance is {@code kill -9}ed (with two); later one
+ * broker of three stops ({@link Options#stopBrokerAt()}), and later still a second one ({@link
+ * Options#stopSecondBrokerAt()}): writes then cannot reach {@code min.insync.replicas} and every
+ * post must be answered 503, from each API instance, until both brokers are restarted; what was
+ * refused is posted again, as a client would, and the ledger catches up without a restart of any of
+ * its processes.
+ *
+ * <p>It measures the failover gap (for each revocation posted between the kill and the survivor's
+ * catch-up, the time until its notice), the catch-up (from the kill until every event accepted
+ * before it has its audit record) and the throughput before the first fault, then checks that every
+ * event has exactly one audit record, every revoked token exactly one notice, and that both API
+ * instances index and export every event once and answer the same ({@link ApiAgreement}).
  *
  * <pre>{@code
  * FailoverReport r = new ClusterFailover(ClusterFailover.Options.small(), System.out).run(dir);
@@ -51,8 +56,14 @@ public final class ClusterFailover {
   private static final String APPLICATION_ID = "ledger-streams";
   private static final long POLL_MILLIS = 100;
 
-  /** Events posted first, unpaced, and awaited before the measured load starts. */
+  /** Events posted first, at once, and awaited before the measured load starts. */
   private static final int WARMUP_EVENTS = 200;
+
+  /** Most events in one post to one API instance. */
+  private static final int MAX_SLICE = 500;
+
+  /** The API instances: two, each its own index, behind one (here: the test's) load balancer. */
+  private static final int API_INSTANCES = 2;
 
   /**
    * How long the instances may take to process the warm-up events (they start slowly on a busy
@@ -61,17 +72,27 @@ public final class ClusterFailover {
   private static final Duration WARMUP_TIMEOUT = Duration.ofMinutes(3);
 
   /**
+   * How long two brokers stay down at most when not every API instance has answered 503 yet (which
+   * the checks then report).
+   */
+  private static final Duration MAX_OUTAGE = Duration.ofSeconds(90);
+
+  /**
    * @param events events to post
    * @param perSecond posting rate
    * @param partitions partitions of every topic
-   * @param killAt share of the events posted before the kill
-   * @param sessionTimeout {@code streams.session.timeout} of both instances
+   * @param killAt share of the events posted before the kill of one streams instance (with two)
+   * @param sessionTimeout {@code streams.session.timeout} of the streams instances
    * @param standby whether the instances keep standby replicas ({@code streams.instances=2}) or not
    *     ({@code streams.instances=1}: the same two processes, no warm copy)
-   * @param settleTimeout how long the survivor may take after the load to show every record
+   * @param settleTimeout how long the ledger may take after the load to show every record
    * @param seed the workload's seed
    * @param stopBrokerAt share of the events posted before one broker of three stops (a clean
-   *     shutdown in this JVM) for the rest of the run; 0 for none
+   *     shutdown in this JVM) for the rest of the run, but for the outage below; 0 for none
+   * @param stopSecondBrokerAt share of the events posted before a second broker stops, after the
+   *     first (two of three down: writes are refused), both restarted once every API instance has
+   *     answered 503; 0 for none
+   * @param streams {@code ledger streams} instances, 1 or 2; with one there is no kill
    */
   public record Options(
       int events,
@@ -82,16 +103,67 @@ public final class ClusterFailover {
       boolean standby,
       Duration settleTimeout,
       long seed,
-      double stopBrokerAt) {
+      double stopBrokerAt,
+      double stopSecondBrokerAt,
+      int streams) {
+
+    public Options {
+      if (streams < 1 || streams > 2) {
+        throw new IllegalArgumentException("streams instances: 1 or 2, not " + streams);
+      }
+      if (stopSecondBrokerAt > 0 && (stopBrokerAt <= 0 || stopSecondBrokerAt <= stopBrokerAt)) {
+        throw new IllegalArgumentException(
+            "a second broker stops after the first: stopBrokerAt "
+                + stopBrokerAt
+                + ", stopSecondBrokerAt "
+                + stopSecondBrokerAt);
+      }
+    }
 
     /**
      * The CI size: 1,500 events at 100 a second on 4 partitions, the kill a third of the way in,
-     * one broker stopped two thirds of the way in (startup dominates: three brokers, two instances
-     * opening their stores).
+     * one broker stopped half way, a second at 75% (startup dominates: three brokers, four ledger
+     * JVMs).
      */
     public static Options small() {
       return new Options(
-          1_500, 100, 4, 1.0 / 3, Duration.ofSeconds(10), true, Duration.ofMinutes(2), 7, 0.66);
+          1_500,
+          100,
+          4,
+          1.0 / 3,
+          Duration.ofSeconds(10),
+          true,
+          Duration.ofMinutes(4),
+          7,
+          0.5,
+          0.75,
+          2);
+    }
+
+    /** These options with {@code events} events at {@code perSecond} and {@code streams}. */
+    public Options sized(int events, int perSecond, int streams) {
+      return new Options(
+          events,
+          perSecond,
+          partitions,
+          killAt,
+          sessionTimeout,
+          standby && streams == 2,
+          settleTimeout,
+          seed,
+          stopBrokerAt,
+          stopSecondBrokerAt,
+          streams);
+    }
+
+    /** Whether a second broker stops: the outage beyond the quorum. */
+    boolean secondBrokerStops() {
+      return stopSecondBrokerAt > 0;
+    }
+
+    /** Whether a streams instance is killed: only when another one takes its tasks over. */
+    boolean kills() {
+      return streams == 2;
     }
   }
 
@@ -100,7 +172,7 @@ public final class ClusterFailover {
 
   /**
    * Runs it outside the test suite, at another size: {@code DIR [EVENTS [PER_SECOND
-   * [SESSION_SECONDS [STANDBY [STOP_BROKER_AT]]]]]}.
+   * [SESSION_SECONDS [STANDBY [STREAMS]]]]]} ({@code ledger bench cluster} is the command).
    */
   public static void main(String[] args) throws Exception {
     Options o = Options.small();
@@ -114,7 +186,9 @@ public final class ClusterFailover {
             args.length > 4 ? Boolean.parseBoolean(args[4]) : o.standby(),
             o.settleTimeout(),
             o.seed(),
-            args.length > 5 ? Double.parseDouble(args[5]) : o.stopBrokerAt());
+            o.stopBrokerAt(),
+            o.stopSecondBrokerAt(),
+            args.length > 5 ? Integer.parseInt(args[5]) : o.streams());
     FailoverReport r = new ClusterFailover(options, System.out).run(Path.of(args[0]));
     System.out.print(r.toText());
     System.exit(r.passed() ? 0 : 1);
@@ -137,19 +211,22 @@ public final class ClusterFailover {
         .build();
   }
 
+  /** One event of the workload: its JSON line, {@code tenant/event_id}, what it revokes. */
+  private record Event(String line, String id, String revokes) {}
+
   /** Runs it with everything under {@code dir} (kept, for a look after a failure). */
   public FailoverReport run(Path dir) throws Exception {
     long started = System.nanoTime();
     ExpectedOutcome expected = new ExpectedOutcome();
-    List<EncodedEvent> events = new ArrayList<>();
-    List<String> revokes = new ArrayList<>();
+    List<Event> events = new ArrayList<>();
     EventEncoder encoder = new EventEncoder();
     for (String line : WorkloadGenerator.events(spec())) {
       if (events.size() == options.events()) {
         break;
       }
-      revokes.add(expected.add(line));
-      events.add(encoder.encode(line));
+      String revokes = expected.add(line);
+      EncodedEvent e = encoder.encode(line);
+      events.add(new Event(line, e.tenant() + "/" + e.eventId(), revokes));
     }
     try (LocalCluster cluster = LocalCluster.start(dir.resolve("cluster"), 3, 0)) {
       KafkaClientSettings kafka = cluster.clientSettings();
@@ -159,16 +236,20 @@ public final class ClusterFailover {
       TopicAdmin.ensureTopics(kafka, options.partitions(), (short) 3);
       List<RoleProcess> instances = new ArrayList<>();
       try (Admin admin = Admin.create(kafka.config());
-          OutputClock clock = new OutputClock(kafka)) {
-        for (int i = 1; i <= 2; i++) {
+          OutputClock clock = new OutputClock(kafka);
+          ApiInstances apis =
+              ApiInstances.start(
+                  dir, kafka.bootstrapServers(), options.partitions(), API_INSTANCES)) {
+        for (int i = 1; i <= options.streams(); i++) {
           instances.add(startStreams(dir, kafka, i));
         }
         instances.forEach(RoleProcess::awaitReady);
-        awaitStableGroup(admin, 2, Duration.ofMinutes(2));
+        apis.awaitReady();
+        awaitStableGroup(admin, options.streams(), Duration.ofMinutes(2));
         out.printf(
-            "cluster-failover: 2 streams instances in one group after %.1f s%n",
-            (System.nanoTime() - started) / 1e9);
-        return load(dir, cluster, kafka, clock, instances, events, revokes, expected, started);
+            "cluster-failover: %d streams and %d API instances up after %.1f s%n",
+            options.streams(), apis.size(), (System.nanoTime() - started) / 1e9);
+        return load(dir, cluster, kafka, clock, instances, apis, events, expected, started);
       } finally {
         instances.forEach(RoleProcess::close);
       }
@@ -193,94 +274,238 @@ public final class ClusterFailover {
     return RoleProcess.start("streams", args, dir.resolve("streams-" + n), "256m");
   }
 
+  /** Where the run's faults fall, as indexes into the events. */
+  private record Points(int warmup, int kill, int stop, int secondStop) {
+    static Points of(Options o, int events) {
+      int warmup = Math.min(WARMUP_EVENTS, events);
+      int paced = events - warmup;
+      return new Points(
+          warmup,
+          warmup + (int) (paced * o.killAt()),
+          o.stopBrokerAt() > 0 ? warmup + (int) (paced * o.stopBrokerAt()) : Integer.MAX_VALUE,
+          o.stopSecondBrokerAt() > 0
+              ? warmup + (int) (paced * o.stopSecondBrokerAt())
+              : Integer.MAX_VALUE);
+    }
+  }
+
+  /** The brokers' side of the run: which are stopping, down, restarting, and when. */
+  private final class Brokers {
+    private final LocalCluster cluster;
+    private Thread firstStop;
+    private Thread secondStop;
+    private Thread restart;
+    private long outageStarted;
+    long restartedAt;
+
+    Brokers(LocalCluster cluster) {
+      this.cluster = cluster;
+    }
+
+    /** Off the posting thread: a broker's controlled shutdown moves its leaderships first. */
+    void stopFirst(String when) {
+      out.printf("cluster-failover: stopping broker 3 of 3 %s%n", when);
+      firstStop = Thread.ofVirtual().start(() -> cluster.stop(2));
+    }
+
+    void stopSecond(String when) throws InterruptedException {
+      if (firstStop != null) {
+        firstStop.join();
+      }
+      out.printf("cluster-failover: stopping broker 2 of 3 as well %s%n", when);
+      outageStarted = System.nanoTime();
+      secondStop = Thread.ofVirtual().start(() -> cluster.stop(1));
+    }
+
+    /** Both at once: each node's start waits for a controller quorum of two. */
+    void restartBoth(String why) {
+      out.printf(
+          "cluster-failover: restarting brokers 2 and 3 after %.1f s down (%s)%n",
+          (System.nanoTime() - outageStarted) / 1e9, why);
+      restart =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    List<Thread> starts =
+                        List.of(
+                            Thread.ofVirtual().start(() -> cluster.restart(1)),
+                            Thread.ofVirtual().start(() -> cluster.restart(2)));
+                    for (Thread t : starts) {
+                      try {
+                        t.join();
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                      }
+                    }
+                    restartedAt = System.nanoTime();
+                    out.printf(
+                        "cluster-failover: brokers 2 and 3 back after %.1f s down%n",
+                        (restartedAt - outageStarted) / 1e9);
+                  });
+    }
+
+    /** The outage's phase now. */
+    Posts.Phase phase() {
+      if (secondStop == null) {
+        return Posts.Phase.LOAD;
+      } else if (restart == null) {
+        return secondStop.isAlive() ? Posts.Phase.STOPPING : Posts.Phase.DOWN;
+      }
+      return restart.isAlive() ? Posts.Phase.RESTARTING : Posts.Phase.AFTER;
+    }
+
+    boolean outageOver() {
+      return secondStop == null || (restart != null && !restart.isAlive());
+    }
+
+    /**
+     * Restarts both brokers once every API instance has answered 503 with two down, or when the
+     * outage has lasted {@link #MAX_OUTAGE}, or when nothing is left to post ({@code idle}).
+     */
+    void restartWhenDue(Posts.Builder posts, int apis, boolean idle) {
+      if (phase() != Posts.Phase.DOWN || restart != null) {
+        return;
+      }
+      Set<Integer> refusing = posts.refusedBy(Posts.Phase.DOWN);
+      if (refusing.size() == apis) {
+        restartBoth("every API instance answered 503");
+      } else if (System.nanoTime() - outageStarted > MAX_OUTAGE.toNanos()) {
+        restartBoth("only " + refusing + " answered 503 within " + MAX_OUTAGE);
+      } else if (idle) {
+        restartBoth("no events left to post; 503 from " + refusing);
+      }
+    }
+
+    void join() throws InterruptedException {
+      for (Thread t : java.util.Arrays.asList(firstStop, secondStop, restart)) {
+        if (t != null) {
+          t.join();
+        }
+      }
+    }
+  }
+
   private FailoverReport load(
       Path dir,
       LocalCluster cluster,
       KafkaClientSettings kafka,
       OutputClock clock,
       List<RoleProcess> instances,
-      List<EncodedEvent> events,
-      List<String> revokes,
+      ApiInstances apis,
+      List<Event> events,
       ExpectedOutcome expected,
       long started)
       throws Exception {
     Map<String, Long> revokedAt = new HashMap<>();
-    int warmup = Math.min(WARMUP_EVENTS, events.size());
-    int killIndex = warmup + (int) ((events.size() - warmup) * options.killAt());
-    int stopIndex =
-        options.stopBrokerAt() > 0
-            ? warmup + (int) ((events.size() - warmup) * options.stopBrokerAt())
-            : -1;
-    Thread brokerStop = null;
+    Points at = Points.of(options, events.size());
+    Brokers brokers = new Brokers(cluster);
+    SplitPoster poster = new SplitPoster(apis);
+    Posts.Builder posts = new Posts.Builder();
+    Map<String, Event> byLine = new HashMap<>();
+    events.forEach(e -> byLine.put(e.line(), e));
     List<String> beforeKill = new ArrayList<>();
+    List<String> refused = new ArrayList<>(); // lines answered 503, posted again
+    long warmupDeadline = System.nanoTime() + WARMUP_TIMEOUT.toNanos();
+    // The warm-up at once; the instances process it (tasks assigned, stores open) before the load.
+    for (SplitPoster.Posted p :
+        poster.post(events.subList(0, at.warmup()).stream().map(Event::line).toList())) {
+      if (!p.accepted()) {
+        throw new IllegalStateException("the warm-up was answered " + p.status() + ": " + p.body());
+      }
+      p.lines().forEach(l -> beforeKill.add(byLine.get(l).id()));
+    }
+    if (!awaitAudited(clock, beforeKill, warmupDeadline)) {
+      throw new IllegalStateException(
+          "the first " + at.warmup() + " events were not audited within " + WARMUP_TIMEOUT);
+    }
+    long loadStart = System.nanoTime();
+    out.printf(
+        "cluster-failover: the warm-up processed after %.1f s%n", (loadStart - started) / 1e9);
     long killedAt = 0;
     long caughtUpAt = 0;
-    long loadStart = 0;
-    long warmupDeadline = System.nanoTime() + WARMUP_TIMEOUT.toNanos();
+    long throughputAt = 0;
+    long auditedBeforeFault = 0;
     long nanosPerEvent = TimeUnit.SECONDS.toNanos(1) / options.perSecond();
-    try (KafkaProducer<byte[], byte[]> producer = ProducerSettings.producer(kafka)) {
-      for (int i = 0; i < events.size(); i++) {
-        if (i == warmup) {
-          // Both instances process (their tasks are assigned and restored) before the load starts.
-          producer.flush();
-          if (!awaitAudited(clock, beforeKill, warmupDeadline)) {
-            throw new IllegalStateException(
-                "the first " + warmup + " events were not audited within " + WARMUP_TIMEOUT);
+    int next = at.warmup();
+    while (next < events.size() || !refused.isEmpty() || !brokers.outageOver()) {
+      brokers.restartWhenDue(posts, apis.size(), next == events.size() && refused.isEmpty());
+      // Paced: event i is due at its slot; what came due while a post was answered goes next.
+      long now = System.nanoTime();
+      int due = next;
+      while (due < events.size()
+          && due - next < MAX_SLICE * apis.size()
+          && loadStart + (due - at.warmup()) * nanosPerEvent <= now) {
+        due++;
+      }
+      // What was refused goes again first, as a client retries a 503.
+      List<String> batch = new ArrayList<>(refused);
+      refused.clear();
+      for (int i = next; i < due; i++) {
+        batch.add(events.get(i).line());
+      }
+      if (batch.isEmpty()) {
+        long wait =
+            next < events.size()
+                ? loadStart + (next - at.warmup()) * nanosPerEvent - now
+                : TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS);
+        TimeUnit.NANOSECONDS.sleep(Math.max(wait, TimeUnit.MILLISECONDS.toNanos(1)));
+        continue;
+      }
+      next = due;
+      long postedAt = System.nanoTime();
+      Posts.Phase phase = brokers.phase();
+      for (SplitPoster.Posted p : poster.post(batch)) {
+        posts.add(phase, p);
+        if (p.accepted()) {
+          for (String line : p.lines()) {
+            Event e = byLine.get(line);
+            if (e.revokes() != null) {
+              revokedAt.putIfAbsent(e.revokes(), postedAt);
+            }
+            if (killedAt == 0) {
+              beforeKill.add(e.id());
+            }
           }
-          loadStart = System.nanoTime();
-          out.printf(
-              "cluster-failover: both instances process after %.1f s%n",
-              (loadStart - started) / 1e9);
-        }
-        if (i >= warmup) {
-          // Paced: event i goes at its slot, so the kill falls into a steady load.
-          long wait = loadStart + (i - warmup) * nanosPerEvent - System.nanoTime();
-          if (wait > 0) {
-            TimeUnit.NANOSECONDS.sleep(wait);
-          }
-        }
-        EncodedEvent e = events.get(i);
-        producer.send(new ProducerRecord<>(Topics.EVENTS.name(), e.key(), e.value()));
-        if (revokes.get(i) != null) {
-          revokedAt.putIfAbsent(revokes.get(i), System.nanoTime());
-        }
-        if (killedAt == 0) {
-          beforeKill.add(e.tenant() + "/" + e.eventId());
-        }
-        if (i == killIndex) {
-          producer.flush();
+        } else if (p.status() == 503 || p.status() == 0) {
+          refused.addAll(p.lines());
+        } // any other answer is counted in posts and fails the run
+      }
+      String when =
+          String.format(
+              Locale.ROOT,
+              "after %,d events (%.1f s into the load)",
+              next,
+              (System.nanoTime() - loadStart) / 1e9);
+      if (killedAt == 0 && next > at.kill()) {
+        killedAt = System.nanoTime();
+        throughputAt = killedAt;
+        auditedBeforeFault = clock.auditedCount() - at.warmup();
+        if (options.kills()) {
           instances.getFirst().kill();
-          killedAt = System.nanoTime();
-          out.printf(
-              "cluster-failover: kill -9 of streams-1 after %,d events (%.1f s into the load)%n",
-              i + 1, (killedAt - loadStart) / 1e9);
-        }
-        if (i == stopIndex) {
-          // Off the pacing thread: a broker's controlled shutdown moves its leaderships first.
-          long t = System.nanoTime();
-          out.printf(
-              "cluster-failover: stopping broker 3 of 3 after %,d events (%.1f s into the load)%n",
-              i + 1, (t - loadStart) / 1e9);
-          brokerStop = Thread.ofVirtual().start(() -> cluster.stop(2));
-        }
-        if (killedAt != 0 && caughtUpAt == 0 && clock.audited(beforeKill) == beforeKill.size()) {
-          caughtUpAt = System.nanoTime();
+          out.printf("cluster-failover: kill -9 of streams-1 %s%n", when);
         }
       }
-      producer.flush();
+      if (next > at.stop() && brokers.firstStop == null) {
+        brokers.stopFirst(when);
+      }
+      if (next > at.secondStop() && brokers.secondStop == null) {
+        brokers.stopSecond(when);
+      }
+      if (killedAt != 0 && caughtUpAt == 0 && clock.audited(beforeKill) == beforeKill.size()) {
+        caughtUpAt = System.nanoTime();
+      }
     }
-    if (brokerStop != null) {
-      brokerStop.join();
-    }
+    brokers.join();
     long loadEnd = System.nanoTime();
     out.printf(
-        "cluster-failover: %,d events posted in %.1f s%n",
-        events.size() - warmup, (loadEnd - loadStart) / 1e9);
+        "cluster-failover: %,d events posted and accepted in %.1f s%n",
+        events.size() - at.warmup(), (loadEnd - loadStart) / 1e9);
     long deadline = loadEnd + options.settleTimeout().toNanos();
     if (caughtUpAt == 0 && awaitAudited(clock, beforeKill, deadline)) {
       caughtUpAt = System.nanoTime();
     }
-    List<String> all = events.stream().map(e -> e.tenant() + "/" + e.eventId()).toList();
+    List<String> all = events.stream().map(Event::id).toList();
     awaitAudited(clock, all, deadline);
     Set<String> revoked = expected.revokedTokens();
     while (clock.noticed(revoked) < revoked.size() && System.nanoTime() < deadline) {
@@ -291,6 +516,7 @@ public final class ClusterFailover {
         "cluster-failover: everything out %.1f s after the load%n", (drainedAt - loadEnd) / 1e9);
     Counts audit = ExpectedOutcome.count(expected.events(), ExpectedOutcome.auditRecords(kafka));
     Counts noticed = ExpectedOutcome.count(revoked, ExpectedOutcome.notices(kafka));
+    ApiAgreement agreement = ApiAgreement.check(apis, expected, deadline);
     return FailoverReport.of(
         options,
         events.size(),
@@ -298,12 +524,18 @@ public final class ClusterFailover {
         noticed,
         revokedAt,
         clock,
-        loadStart,
-        loadEnd,
-        killedAt,
-        caughtUpAt,
-        drainedAt,
-        instances.get(1).alive(),
+        new FailoverReport.Times(
+            loadStart,
+            loadEnd,
+            killedAt,
+            caughtUpAt,
+            drainedAt,
+            brokers.outageStarted,
+            brokers.restartedAt),
+        auditedBeforeFault / Math.max(1e-9, (throughputAt - loadStart) / 1e9),
+        posts.build(),
+        agreement,
+        instances.getLast().alive() && apis.allAlive(),
         Duration.ofNanos(System.nanoTime() - started),
         dir);
   }

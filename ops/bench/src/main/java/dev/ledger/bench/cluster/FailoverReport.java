@@ -26,7 +26,14 @@ import java.util.Map;
  *     never did
  * @param drained from the end of the load until every event had its audit record and every revoked
  *     token its notice
- * @param survivorAlive whether the other instance still ran at the end
+ * @param outage how long two brokers were down, from the second stop until both ran again; null
+ *     when no second broker stopped
+ * @param throughput events audited per second between the start of the paced load and the first
+ *     fault (the kill, or where it would fall with one streams instance)
+ * @param posts what {@code POST /v1/events} answered in each phase of the broker outage
+ * @param apis whether the API instances indexed and exported everything once and agree
+ * @param survivorAlive whether the surviving streams instance and every API instance still ran at
+ *     the end (none was restarted)
  * @param took the whole run
  * @param dir where its data and the instances' logs are
  */
@@ -41,9 +48,33 @@ public record FailoverReport(
     Duration killAfter,
     Duration catchUp,
     Duration drained,
+    Duration outage,
+    double throughput,
+    Posts posts,
+    ApiAgreement apis,
     boolean survivorAlive,
     Duration took,
     Path dir) {
+
+  /**
+   * When things happened, on {@link System#nanoTime()}; 0 for what did not.
+   *
+   * @param loadStart the paced load began
+   * @param loadEnd every event was accepted
+   * @param killedAt a streams instance was killed
+   * @param caughtUpAt every event accepted before the kill had its audit record
+   * @param drainedAt every event had its audit record and every revoked token its notice
+   * @param outageStarted the second broker began to stop
+   * @param restartedAt both brokers ran again
+   */
+  record Times(
+      long loadStart,
+      long loadEnd,
+      long killedAt,
+      long caughtUpAt,
+      long drainedAt,
+      long outageStarted,
+      long restartedAt) {}
 
   static FailoverReport of(
       ClusterFailover.Options options,
@@ -52,14 +83,17 @@ public record FailoverReport(
       Counts notices,
       Map<String, Long> revokedAt,
       OutputClock clock,
-      long loadStart,
-      long loadEnd,
-      long killedAt,
-      long caughtUpAt,
-      long drainedAt,
+      Times times,
+      double throughput,
+      Posts posts,
+      ApiAgreement apis,
       boolean survivorAlive,
       Duration took,
       Path dir) {
+    long loadStart = times.loadStart();
+    long killedAt = times.killedAt();
+    long caughtUpAt = times.caughtUpAt();
+    long drainedAt = times.drainedAt();
     long failoverEnd = caughtUpAt == 0 ? drainedAt : caughtUpAt;
     List<Long> before = new ArrayList<>();
     List<Long> during = new ArrayList<>();
@@ -99,7 +133,13 @@ public record FailoverReport(
         silence,
         Duration.ofNanos(killedAt - loadStart),
         caughtUpAt == 0 ? null : Duration.ofNanos(caughtUpAt - killedAt),
-        Duration.ofNanos(drainedAt - loadEnd),
+        Duration.ofNanos(drainedAt - times.loadEnd()),
+        times.restartedAt() == 0
+            ? null
+            : Duration.ofNanos(times.restartedAt() - times.outageStarted()),
+        throughput,
+        posts,
+        apis,
         survivorAlive,
         took,
         dir);
@@ -114,9 +154,34 @@ public record FailoverReport(
     return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
   }
 
-  /** Every event audited once, every revoked token noticed once, and the survivor caught up. */
+  /**
+   * With two brokers of three down, every post was answered 503 (none accepted, no other error) by
+   * every API instance; and no post of the run got anything but 202 or 503. True when no second
+   * broker stopped and every post was accepted.
+   */
+  public boolean outageRefused() {
+    boolean clean = posts.unexpected() == 0;
+    if (!options.secondBrokerStops()) {
+      return clean;
+    }
+    return clean
+        && outage != null
+        && posts.otherThan(Posts.Phase.DOWN, 503) == 0
+        && posts.refusedBy().getOrDefault(Posts.Phase.DOWN, java.util.Set.of()).size()
+            == apis.indexed().size();
+  }
+
+  /**
+   * Every event audited once, every revoked token noticed once, the survivor caught up, the outage
+   * refused, both API instances complete and in agreement, no process restarted.
+   */
   public boolean passed() {
-    return audit.exact() && notices.exact() && catchUp != null && survivorAlive;
+    return audit.exact()
+        && notices.exact()
+        && catchUp != null
+        && survivorAlive
+        && outageRefused()
+        && apis.agreed();
   }
 
   /** A few lines for the test output and RELIABILITY.md. */
@@ -124,22 +189,26 @@ public record FailoverReport(
     return String.format(
         Locale.ROOT,
         """
-        cluster failover: %,d events at %,d/s, %d partitions, 3 brokers (RF 3, min.insync 2), \
-        2 streams instances (session timeout %d s, standby %s, static membership), kill -9 of one \
-        after %.1f s%s
+        cluster run: %,d events at %,d/s over HTTP to 2 API instances, %d partitions, 3 brokers \
+        (RF 3, min.insync 2), %d streams instance(s) (session timeout %d s, standby %s, static \
+        membership), %s after %.1f s%s
+          throughput %,.0f events audited/s before the first fault
           audit      %,d once, %,d missing, %,d doubled %s
           notices    %,d tokens once, %,d missing, %,d doubled %s
           latency    before the kill: p50 %d ms, max %d ms (%d revocations)
           gap        posted during the failover: p50 %d ms, max %d ms (%d revocations); \
         longest silence %d ms
           catch-up   %s after the kill; all drained %.1f s after the load
-          run        %.1f s (data in %s)
+          outage     %s
+        %s%s  run        %.1f s (data in %s)
         """,
         events,
         options.perSecond(),
         options.partitions(),
+        options.streams(),
         options.sessionTimeout().toSeconds(),
         options.standby() ? "1" : "0",
+        options.kills() ? "kill -9 of one" : "no kill (one instance); its mark",
         killAfter.toMillis() / 1e3,
         options.stopBrokerAt() > 0
             ? String.format(
@@ -147,6 +216,7 @@ public record FailoverReport(
                 ", one broker stopped after %.0f%% of the events",
                 options.stopBrokerAt() * 100)
             : "",
+        throughput,
         audit.once(),
         audit.missing(),
         audit.duplicated(),
@@ -164,6 +234,19 @@ public record FailoverReport(
         longestSilenceMillis,
         catchUp == null ? "never" : String.format(Locale.ROOT, "%.1f s", catchUp.toMillis() / 1e3),
         drained.toMillis() / 1e3,
+        !options.secondBrokerStops()
+            ? "none (no second broker stopped)"
+            : String.format(
+                Locale.ROOT,
+                "a second broker stopped after %.0f%% of the events; two of three down for %s;"
+                    + " %s",
+                options.stopSecondBrokerAt() * 100,
+                outage == null
+                    ? "ever (not restarted)"
+                    : String.format(Locale.ROOT, "%.1f s", outage.toMillis() / 1e3),
+                outageRefused() ? "every post then refused with 503" : "NOT refused as it must be"),
+        posts.toText(),
+        apis.toText(),
         took.toMillis() / 1e3,
         dir);
   }

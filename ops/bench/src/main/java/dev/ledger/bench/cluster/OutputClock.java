@@ -76,6 +76,11 @@ final class OutputClock implements AutoCloseable {
     return events.stream().filter(audited::containsKey).count();
   }
 
+  /** How many events have their audit record so far. */
+  long auditedCount() {
+    return audited.size();
+  }
+
   /** How many of {@code tokens} ({@code tenant/token_id}) were noticed revoked. */
   long noticed(java.util.Collection<String> tokens) {
     return tokens.stream().filter(firstNotice::containsKey).count();

@@ -1,36 +1,24 @@
 package dev.ledger.bench.fault;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ledger.bench.fault.CampaignReport.Counts;
 import dev.ledger.bench.kafka.EncodedEvent;
 import dev.ledger.bench.kafka.EventEncoder;
 import dev.ledger.bench.kafka.ProducerSettings;
-import dev.ledger.bench.ledger.ApiCalls;
 import dev.ledger.bench.ledger.LedgerProcess;
 import dev.ledger.broker.EmbeddedKafka;
-import dev.ledger.export.VerificationReport;
-import dev.ledger.export.Verifier;
 import dev.ledger.export.sign.NotaryKey;
-import dev.ledger.export.sign.PublicKeys;
-import dev.ledger.schemas.EventIdentity;
 import dev.ledger.schemas.Topics;
 import dev.ledger.workload.WorkloadGenerator;
 import dev.ledger.workload.WorkloadSpec;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +26,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -516,27 +503,32 @@ public final class FaultCampaign {
       throws Exception {
     long deadline = System.nanoTime() + options.settleTimeout().toNanos();
     Counts topic =
-        settle(
+        ApiReadback.settle(
             deadline,
             () ->
                 ExpectedOutcome.count(
                     expected.events(), ExpectedOutcome.auditRecords(ledger.kafkaClient())));
     out.printf("fault-campaign: ledger.audit %s%n", topic);
     Counts index =
-        settle(
+        ApiReadback.settle(
             deadline,
             () ->
                 ExpectedOutcome.count(
-                    expected.events(), indexed(ledger.api(), expected.tenants())));
+                    expected.events(), ApiReadback.indexed(ledger.api(), expected.tenants())));
     out.printf("fault-campaign: index %s%n", index);
     List<String> problems = new ArrayList<>();
     Counts notary =
-        settle(
+        ApiReadback.settle(
             deadline,
             () -> {
               problems.clear();
               return ExpectedOutcome.count(
-                  expected.events(), exported(ledger, expected.tenants(), problems));
+                  expected.events(),
+                  ApiReadback.exported(
+                      ledger.api(),
+                      ledger.dataDir().resolve(NotaryKey.PUBLIC_PEM_FILE),
+                      expected.tenants(),
+                      problems));
             });
     out.printf("fault-campaign: notary %s%n", notary);
     Map<String, Integer> notices = ExpectedOutcome.notices(ledger.kafkaClient());
@@ -562,95 +554,6 @@ public final class FaultCampaign {
             - (int) problems.stream().map(p -> p.substring(0, p.indexOf(':'))).distinct().count(),
         List.copyOf(problems),
         Duration.ofNanos(System.nanoTime() - started));
-  }
-
-  private interface Check {
-    Counts get() throws Exception;
-  }
-
-  /**
-   * Repeats {@code check} until nothing is missing or the deadline passes; returns the last answer.
-   */
-  private static Counts settle(long deadline, Check check) throws Exception {
-    Counts c = check.get();
-    while (c.missing() > 0 && System.nanoTime() < deadline) {
-      Thread.sleep(2000);
-      c = check.get();
-    }
-    return c;
-  }
-
-  /**
-   * The identity of an audit record of {@code tenant} read as JSON ({@code token_id} and {@code
-   * event_id} are top-level fields of a record).
-   */
-  private static EventIdentity identity(String tenant, JsonNode withToken, JsonNode withEventId) {
-    return new EventIdentity(
-        tenant, withToken.path("token_id").asText(), withEventId.path("event_id").asText());
-  }
-
-  /** Audit records per event in the index: every tenant's whole trail as NDJSON. */
-  private static Map<EventIdentity, Integer> indexed(ApiCalls api, Set<String> tenants)
-      throws IOException {
-    Map<EventIdentity, Integer> found = new HashMap<>();
-    for (String tenant : tenants) {
-      try (InputStream in =
-          api.getStream("/v1/audit?format=ndjson&tenant=" + ApiCalls.enc(tenant))) {
-        lines(
-            in,
-            node -> {
-              found.merge(identity(tenant, node, node), 1, Integer::sum);
-              return null;
-            });
-      }
-    }
-    return found;
-  }
-
-  /**
-   * Audit records per event in the notary's log: every tenant's full export, each verified with the
-   * notary's public key (a problem is added to {@code problems} as {@code tenant: what}).
-   */
-  private static Map<EventIdentity, Integer> exported(
-      LedgerProcess ledger, Set<String> tenants, List<String> problems) throws IOException {
-    PublicKey key = PublicKeys.read(ledger.dataDir().resolve(NotaryKey.PUBLIC_PEM_FILE));
-    Map<EventIdentity, Integer> found = new HashMap<>();
-    for (String tenant : tenants) {
-      String path = "/v1/exports?format=ndjson&tenant=" + ApiCalls.enc(tenant);
-      try (InputStream in = ledger.api().getStream(path)) {
-        VerificationReport report = Verifier.verify(in, key, null, null);
-        if (!report.ok()) {
-          problems.add(
-              tenant
-                  + ": "
-                  + String.join(
-                      "; ", report.lines().subList(0, Math.min(5, report.lines().size()))));
-        }
-      }
-      try (InputStream in = ledger.api().getStream(path)) {
-        lines(
-            in,
-            node -> {
-              JsonNode record = node.get("record");
-              if (record != null
-                  && (record.get("amends") == null || record.get("amends").isNull())) {
-                found.merge(identity(tenant, record, record), 1, Integer::sum);
-              }
-              return null;
-            });
-      }
-    }
-    return found;
-  }
-
-  private static void lines(InputStream in, Function<JsonNode, Void> each) throws IOException {
-    BufferedReader reader =
-        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
-    for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-      if (!line.isBlank()) {
-        each.apply(JSON.readTree(line));
-      }
-    }
   }
 
   private static int freePort() throws IOException {

@@ -36,13 +36,30 @@ public final class ApiCalls {
           .build();
   private final String base;
   private final String key;
+  private final Duration timeout;
 
   /**
-   * Calls the API at {@code base} (e.g. {@code http://127.0.0.1:8080}) with the bearer {@code key}.
+   * Calls the API at {@code base} (e.g. {@code http://127.0.0.1:8080}) with the bearer {@code key};
+   * a request not answered within 30 s fails.
    */
   public ApiCalls(String base, String key) {
+    this(base, key, Duration.ofSeconds(30));
+  }
+
+  /**
+   * As {@link #ApiCalls(String, String)}, waiting up to {@code timeout} for each answer: longer
+   * than the ledger's own deadline when the test needs the ledger's answer to a stalled write (a
+   * 503), not the client's.
+   */
+  public ApiCalls(String base, String key, Duration timeout) {
     this.base = base;
     this.key = key;
+    this.timeout = timeout;
+  }
+
+  /** The base URL, e.g. {@code http://127.0.0.1:8080}. */
+  public String base() {
+    return base;
   }
 
   /** GET {@code pathAndQuery} (already encoded; see {@link #enc}). */
@@ -63,7 +80,7 @@ public final class ApiCalls {
    * otherwise). With {@code statusOnly} (an endless server-sent-event stream) only the status is
    * read and the connection closed.
    *
-   * @throws UncheckedIOException when no answer came (refused, reset, or none within 30 s)
+   * @throws UncheckedIOException when no answer came (refused, reset, or none within the timeout)
    */
   public Answer send(
       String method,
@@ -85,7 +102,7 @@ public final class ApiCalls {
     try {
       HttpResponse<java.io.InputStream> r =
           client.send(
-              b.header("Authorization", "Bearer " + key).timeout(Duration.ofSeconds(30)).build(),
+              b.header("Authorization", "Bearer " + key).timeout(timeout).build(),
               HttpResponse.BodyHandlers.ofInputStream());
       r.body().close();
       return new Answer(r.statusCode(), "");
@@ -137,10 +154,7 @@ public final class ApiCalls {
     try {
       HttpResponse<String> r =
           client.send(
-              request
-                  .header("Authorization", "Bearer " + key)
-                  .timeout(Duration.ofSeconds(30))
-                  .build(),
+              request.header("Authorization", "Bearer " + key).timeout(timeout).build(),
               HttpResponse.BodyHandlers.ofString());
       return new Answer(r.statusCode(), r.body());
     } catch (IOException e) {

@@ -8,20 +8,23 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three brokers, two {@code ledger streams} JVMs, a {@code kill -9} of one under a paced load with
- * revocations, then one broker of three stopped while the load goes on: the dead instance's tasks
- * move to the survivor, writes and processing go on with two brokers, exactly-once holds, and
- * revocation notices keep coming (the gap and the catch-up are printed; RELIABILITY.md keeps the
- * figures).
+ * Three brokers, two {@code ledger streams} JVMs and two {@code ledger api} JVMs (each its own
+ * index and notary), the workload posted over HTTP split between the API instances: a {@code kill
+ * -9} of one streams instance under the paced load with revocations, then one broker of three
+ * stopped while the load goes on, then a second one: every post is refused with 503 by both API
+ * instances until both brokers are back, and then everything catches up without a restart of any
+ * ledger process. Exactly-once holds, every revocation reaches every descendant once, and both API
+ * instances index and export every event once, verify, and answer the same (the gap, the catch-up
+ * and the outage are printed; RELIABILITY.md keeps the figures).
  */
 class ClusterFailoverIT {
 
-  // Kept when it fails: the instances' logs are in streams-N/streams.log.
+  // Kept when it fails: the instances' logs are in streams-N/streams.log and api-N/api.log.
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path dir;
 
   @Test
-  void killingOneStreamsInstanceAndOneBrokerLosesAndDoublesNothing() throws Exception {
+  void killingOneStreamsInstanceAndLosingBrokersLosesAndDoublesNothing() throws Exception {
     FailoverReport r = new ClusterFailover(ClusterFailover.Options.small(), System.out).run(dir);
     String why = r.toText();
     System.out.print(why);
@@ -33,6 +36,20 @@ class ClusterFailoverIT {
     assertThat(r.catchUp()).as(why).isNotNull();
     // Revocations were posted while its tasks moved, and each was noticed (exact() above).
     assertThat(r.duringFailoverMillis()).as(why).isNotEmpty();
+    // Two brokers down: nothing accepted, nothing but 503, from both API instances.
+    assertThat(r.outage()).as(why).isNotNull();
+    assertThat(r.posts().count(Posts.Phase.DOWN, 503)).as(why).isPositive();
+    assertThat(r.posts().otherThan(Posts.Phase.DOWN, 503)).as(why).isZero();
+    assertThat(r.posts().refusedBy().get(Posts.Phase.DOWN)).as(why).containsExactly(0, 1);
+    assertThat(r.posts().unexpected()).as(why).isZero();
+    // Both API instances: every event once in the index and the export, the same answers.
+    assertThat(r.apis().indexed()).as(why).allMatch(c -> c.exact() && c.once() == r.events());
+    assertThat(r.apis().exported()).as(why).allMatch(c -> c.exact() && c.once() == r.events());
+    assertThat(r.apis().exportProblems()).as(why).isEmpty();
+    assertThat(r.apis().trailsDiffering()).as(why).isEmpty();
+    assertThat(r.apis().tokensDiffering()).as(why).isEmpty();
+    assertThat(r.apis().revokedTokens()).as(why).isPositive();
+    assertThat(r.apis().lags()).as(why).containsOnly(0L);
     assertThat(r.passed()).as(why).isTrue();
   }
 }

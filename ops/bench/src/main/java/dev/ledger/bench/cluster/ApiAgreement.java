@@ -1,0 +1,213 @@
+package dev.ledger.bench.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ledger.bench.fault.ApiReadback;
+import dev.ledger.bench.fault.CampaignReport.Counts;
+import dev.ledger.bench.fault.ExpectedOutcome;
+import dev.ledger.bench.ledger.ApiCalls;
+import dev.ledger.schemas.EventIdentity;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Whether the API instances of a run give the same answers once each has indexed everything: per
+ * instance every event's audit record once in its index and once in its notary's export (which
+ * verifies), the index lag its {@code /health} shows; across instances every tenant's whole audit
+ * trail ({@code GET /v1/audit?format=ndjson}, the same records) and a sample of tokens ({@code GET
+ * /v1/tokens/{id}}, the same answer), revoked descendants included.
+ *
+ * @param indexed per instance, audit records per event in its index
+ * @param exported per instance, records per event in its notary's export
+ * @param exportProblems what the verifier said of any export that did not verify ({@code api-N
+ *     tenant: what})
+ * @param lags per instance, the index lag {@code /health} showed at the end
+ * @param tenants tenants whose audit trails were compared
+ * @param records audit records in each trail, summed over tenants (of the first instance)
+ * @param trailsDiffering tenants whose trails differ between instances
+ * @param tokens tokens compared
+ * @param revokedTokens of which both instances answered {@code status: revoked}
+ * @param tokensDiffering tokens whose answers differ ({@code tenant/token})
+ */
+record ApiAgreement(
+    List<Counts> indexed,
+    List<Counts> exported,
+    List<String> exportProblems,
+    List<Long> lags,
+    int tenants,
+    long records,
+    List<String> trailsDiffering,
+    int tokens,
+    int revokedTokens,
+    List<String> tokensDiffering) {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Revoked tokens (by a revocation or an ancestor's) in the sample. */
+  private static final int REVOKED_SAMPLE = 30;
+
+  /** Other tokens in the sample. */
+  private static final int OTHER_SAMPLE = 20;
+
+  /** Every check passed. */
+  boolean agreed() {
+    return indexed.stream().allMatch(Counts::exact)
+        && exported.stream().allMatch(Counts::exact)
+        && exportProblems.isEmpty()
+        && trailsDiffering.isEmpty()
+        && tokensDiffering.isEmpty()
+        && tokens > 0;
+  }
+
+  /**
+   * Waits (until {@code deadline}, a {@link System#nanoTime()}) for each instance to index and
+   * export every expected event, then compares them.
+   */
+  static ApiAgreement check(ApiInstances apis, ExpectedOutcome expected, long deadline)
+      throws Exception {
+    List<Counts> indexed = new ArrayList<>();
+    List<Counts> exported = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    List<Long> lags = new ArrayList<>();
+    Set<String> tenants = expected.tenants();
+    for (int i = 0; i < apis.size(); i++) {
+      ApiCalls api = apis.api(i);
+      indexed.add(
+          ApiReadback.settle(
+              deadline,
+              () ->
+                  ExpectedOutcome.count(
+                      expected.events(), ApiReadback.indexed(api, expected.tenants()))));
+      List<String> own = new ArrayList<>();
+      int n = i;
+      exported.add(
+          ApiReadback.settle(
+              deadline,
+              () -> {
+                own.clear();
+                return ExpectedOutcome.count(
+                    expected.events(),
+                    ApiReadback.exported(api, apis.notaryPublicKey(n), tenants, own));
+              }));
+      own.forEach(p -> problems.add("api-" + (n + 1) + " " + p));
+      lags.add(apis.lag(i));
+    }
+    long records = 0;
+    List<String> trailsDiffering = new ArrayList<>();
+    for (String tenant : tenants) {
+      // The same records; the order of records with the same time may differ between indexes.
+      List<String> first = sorted(ApiReadback.auditLines(apis.api(0), tenant));
+      records += first.size();
+      for (int i = 1; i < apis.size(); i++) {
+        if (!first.equals(sorted(ApiReadback.auditLines(apis.api(i), tenant)))) {
+          trailsDiffering.add(tenant);
+        }
+      }
+    }
+    List<String> sample = sample(expected);
+    int revoked = 0;
+    List<String> tokensDiffering = new ArrayList<>();
+    for (String token : sample) {
+      int slash = token.indexOf('/');
+      String path =
+          "/v1/tokens/"
+              + ApiCalls.enc(token.substring(slash + 1))
+              + "?tenant="
+              + ApiCalls.enc(token.substring(0, slash));
+      JsonNode first = JSON.readTree(apis.api(0).get(path).body());
+      boolean same = true;
+      for (int i = 1; i < apis.size(); i++) {
+        same &= first.equals(JSON.readTree(apis.api(i).get(path).body()));
+      }
+      if (!same) {
+        tokensDiffering.add(token);
+      } else if ("revoked".equals(first.path("status").asText())) {
+        revoked++;
+      }
+    }
+    return new ApiAgreement(
+        List.copyOf(indexed),
+        List.copyOf(exported),
+        List.copyOf(problems),
+        List.copyOf(lags),
+        tenants.size(),
+        records,
+        List.copyOf(trailsDiffering),
+        sample.size(),
+        revoked,
+        List.copyOf(tokensDiffering));
+  }
+
+  private static List<String> sorted(List<String> lines) {
+    List<String> copy = new ArrayList<>(lines);
+    copy.sort(null);
+    return copy;
+  }
+
+  /**
+   * Revoked tokens (most of them descendants of the revoked one) and others, spread evenly over
+   * their sorted ids so that the same workload samples the same tokens.
+   */
+  private static List<String> sample(ExpectedOutcome expected) {
+    Set<String> revoked = new TreeSet<>(expected.revokedTokens());
+    Set<String> others = new TreeSet<>();
+    for (EventIdentity e : expected.events()) {
+      String t = e.tenant() + "/" + e.tokenId();
+      if (!revoked.contains(t)) {
+        others.add(t);
+      }
+    }
+    List<String> sample = new ArrayList<>(spread(new ArrayList<>(revoked), REVOKED_SAMPLE));
+    sample.addAll(spread(new ArrayList<>(others), OTHER_SAMPLE));
+    return sample;
+  }
+
+  private static List<String> spread(List<String> all, int count) {
+    if (all.size() <= count) {
+      return all;
+    }
+    List<String> picked = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      picked.add(all.get((int) ((long) i * all.size() / count)));
+    }
+    return picked;
+  }
+
+  /** A few lines for the run's text. */
+  String toText() {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < indexed.size(); i++) {
+      Counts x = indexed.get(i);
+      Counts e = exported.get(i);
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "  api-%d      index %,d once, %,d missing, %,d doubled; export %,d once, %,d"
+                  + " missing, %,d doubled; /health lag %d%n",
+              i + 1,
+              x.once(),
+              x.missing(),
+              x.duplicated(),
+              e.once(),
+              e.missing(),
+              e.duplicated(),
+              lags.get(i)));
+    }
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "  agree      %d tenants' audit trails (%,d records) %s; %d tokens (%d revoked) %s;"
+                + " exports %s%n",
+            tenants,
+            records,
+            trailsDiffering.isEmpty() ? "the same" : "DIFFER: " + trailsDiffering,
+            tokens,
+            revokedTokens,
+            tokensDiffering.isEmpty() ? "the same" : "DIFFER: " + tokensDiffering,
+            exportProblems.isEmpty() ? "verify" : "FAIL: " + exportProblems));
+    return out.toString();
+  }
+}
