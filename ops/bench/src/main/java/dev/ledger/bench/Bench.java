@@ -1,5 +1,8 @@
 package dev.ledger.bench;
 
+import dev.ledger.bench.cluster.ClusterFailover;
+import dev.ledger.bench.cluster.ClusterSection;
+import dev.ledger.bench.cluster.FailoverReport;
 import dev.ledger.bench.fault.CampaignReport;
 import dev.ledger.bench.fault.CampaignSection;
 import dev.ledger.bench.fault.FaultCampaign;
@@ -43,7 +46,8 @@ import picocli.CommandLine.Option;
       Bench.Queries.class,
       Bench.Micro.class,
       Bench.Fuzz.class,
-      Bench.FaultCampaignCommand.class
+      Bench.FaultCampaignCommand.class,
+      Bench.ClusterCommand.class
     })
 public final class Bench implements Runnable {
 
@@ -102,6 +106,32 @@ public final class Bench implements Runnable {
     String command() {
       List<String> args = mixee.commandLine().getParseResult().originalArgs();
       return "./ledger bench " + String.join(" ", args);
+    }
+  }
+
+  /** Options of the commands that write a section of RELIABILITY.md. */
+  static final class ReliabilityReport {
+    @Option(
+        names = "--report",
+        description = "Markdown report to update (default: ${DEFAULT-VALUE})",
+        defaultValue = "RELIABILITY.md")
+    Path report;
+
+    @Option(names = "--no-report", description = "Only print; leave the report alone")
+    boolean noReport;
+
+    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+    CommandLine.Model.CommandSpec mixee;
+
+    /** The command line as given, for the section's "how to rerun". */
+    String command() {
+      return "./ledger bench "
+          + String.join(" ", mixee.commandLine().getParseResult().originalArgs());
+    }
+
+    /** Prints the section and writes it to the report. */
+    void publish(Section section) throws Exception {
+      Bench.publish(section, report, noReport);
     }
   }
 
@@ -417,16 +447,7 @@ public final class Bench implements Runnable {
         description = "Partitions (default: ${DEFAULT-VALUE})")
     int partitions;
 
-    @Option(
-        names = "--report",
-        description = "Markdown report to update (default: ${DEFAULT-VALUE})",
-        defaultValue = "RELIABILITY.md")
-    Path report;
-
-    @Option(names = "--no-report", description = "Only print; leave the report alone")
-    boolean noReport;
-
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @Mixin ReliabilityReport reliability;
 
     @Override
     public Integer call() throws Exception {
@@ -445,8 +466,7 @@ public final class Bench implements Runnable {
       Section section =
           FuzzSection.of(
               result,
-              "./ledger bench "
-                  + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
+              reliability.command(),
               Map.of(
                   "inputs",
                   Long.toString(inputs),
@@ -454,7 +474,7 @@ public final class Bench implements Runnable {
                   Integer.toString(partitions),
                   "ledger",
                   settings.toString()));
-      publish(section, report, noReport);
+      reliability.publish(section);
       return result.passed() ? 0 : 1;
     }
   }
@@ -508,16 +528,7 @@ public final class Bench implements Runnable {
             "Where the ledger's data and logs go (default: a new temporary directory, kept)")
     Path dir;
 
-    @Option(
-        names = "--report",
-        description = "Markdown report to update (default: ${DEFAULT-VALUE})",
-        defaultValue = "RELIABILITY.md")
-    Path report;
-
-    @Option(names = "--no-report", description = "Only print; leave the report alone")
-    boolean noReport;
-
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @Mixin ReliabilityReport reliability;
 
     @Override
     public Integer call() throws Exception {
@@ -539,8 +550,7 @@ public final class Bench implements Runnable {
       Section section =
           CampaignSection.of(
               result,
-              "./ledger bench "
-                  + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
+              reliability.command(),
               Map.of(
                   "events",
                   Long.toString(events),
@@ -550,7 +560,71 @@ public final class Bench implements Runnable {
                   Integer.toString(partitions),
                   "fault",
                   fault.name().toLowerCase(java.util.Locale.ROOT)));
-      publish(section, report, noReport);
+      reliability.publish(section);
+      return result.passed() ? 0 : 1;
+    }
+  }
+
+  @Command(
+      name = "cluster",
+      mixinStandardHelpOptions = true,
+      description =
+          "Three brokers in this JVM, one or two ledger streams and two ledger api JVMs; a workload"
+              + " with revocations posted over HTTP split between the API instances; kill -9 of a"
+              + " streams instance, then one broker stopped, then a second (every post must be"
+              + " answered 503), both restarted. Then every event must have exactly one audit record,"
+              + " every revocation reach every descendant once, both API instances index and export"
+              + " everything once and answer the same, and every export verify. Writes its section of"
+              + " RELIABILITY.md.")
+  static final class ClusterCommand implements Callable<Integer> {
+    @Option(
+        names = "--events",
+        defaultValue = "100000",
+        description = "Events to post (default: ${DEFAULT-VALUE})")
+    int events;
+
+    @Option(
+        names = "--rate",
+        defaultValue = "500",
+        description = "Events posted per second (default: ${DEFAULT-VALUE})")
+    int rate;
+
+    @Option(
+        names = "--streams",
+        defaultValue = "2",
+        description =
+            "ledger streams instances, 1 or 2; with 2 one is killed a third of the way in"
+                + " (default: ${DEFAULT-VALUE})")
+    int streams;
+
+    @Option(
+        names = "--dir",
+        description = "Where the data and logs go (default: a new temporary directory, kept)")
+    Path dir;
+
+    @Mixin ReliabilityReport reliability;
+
+    @Override
+    public Integer call() throws Exception {
+      if (streams < 1 || streams > 2) {
+        System.err.println("cluster: --streams is 1 or 2, not " + streams);
+        return 2;
+      }
+      double load =
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+      Path work = dir != null ? dir : java.nio.file.Files.createTempDirectory("ledger-cluster-");
+      System.out.println("cluster: data and logs in " + work);
+      ClusterFailover.Options options =
+          ClusterFailover.Options.small().sized(events, rate, streams);
+      FailoverReport result = new ClusterFailover(options, System.out).run(work);
+      System.out.print(result.toText());
+      Map<String, String> sizes = new LinkedHashMap<>();
+      sizes.put("events", String.format("%,d", events));
+      sizes.put("rate", rate + "/s");
+      sizes.put("streams instances", Integer.toString(streams));
+      sizes.put("API instances", "2");
+      sizes.put("partitions", Integer.toString(options.partitions()));
+      reliability.publish(ClusterSection.of(result, reliability.command(), sizes, load));
       return result.passed() ? 0 : 1;
     }
   }

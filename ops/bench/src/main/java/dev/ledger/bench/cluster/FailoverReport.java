@@ -28,8 +28,7 @@ import java.util.Map;
  *     token its notice
  * @param outage how long two brokers were down, from the second stop until both ran again; null
  *     when no second broker stopped
- * @param throughput events audited per second between the start of the paced load and the first
- *     fault (the kill, or where it would fall with one streams instance)
+ * @param throughput events audited per second
  * @param posts what {@code POST /v1/events} answered in each phase of the broker outage
  * @param apis whether the API instances indexed and exported everything once and agree
  * @param survivorAlive whether the surviving streams instance and every API instance still ran at
@@ -49,12 +48,45 @@ public record FailoverReport(
     Duration catchUp,
     Duration drained,
     Duration outage,
-    double throughput,
+    Throughput throughput,
     Posts posts,
     ApiAgreement apis,
     boolean survivorAlive,
     Duration took,
     Path dir) {
+
+  /** The stretch over which {@link Throughput#peak()} is measured. */
+  static final Duration PEAK_WINDOW = Duration.ofSeconds(10);
+
+  /**
+   * Events audited per second on {@code ledger.audit}, as a reader sees them arrive.
+   *
+   * @param overall from the start of the paced load until the last audit record: the kill, the
+   *     broker outage and the backlog included
+   * @param peak the most in any {@link #PEAK_WINDOW} of the run, per second: what the pipeline
+   *     carries while it works through a backlog
+   */
+  record Throughput(double overall, double peak) {
+
+    /**
+     * @param times arrival times of the audit records since {@code loadStart}, in order
+     */
+    static Throughput of(List<Long> times, long loadStart) {
+      if (times.isEmpty()) {
+        return new Throughput(0, 0);
+      }
+      double overall = times.size() / Math.max(1e-9, (times.getLast() - loadStart) / 1e9);
+      long window = PEAK_WINDOW.toNanos();
+      int most = 0;
+      for (int from = 0, to = 0; to < times.size(); to++) {
+        while (times.get(to) - times.get(from) > window) {
+          from++;
+        }
+        most = Math.max(most, to - from + 1);
+      }
+      return new Throughput(overall, most / (double) PEAK_WINDOW.toSeconds());
+    }
+  }
 
   /**
    * When things happened, on {@link System#nanoTime()}; 0 for what did not.
@@ -84,7 +116,7 @@ public record FailoverReport(
       Map<String, Long> revokedAt,
       OutputClock clock,
       Times times,
-      double throughput,
+      Throughput throughput,
       Posts posts,
       ApiAgreement apis,
       boolean survivorAlive,
@@ -192,7 +224,7 @@ public record FailoverReport(
         cluster run: %,d events at %,d/s over HTTP to 2 API instances, %d partitions, 3 brokers \
         (RF 3, min.insync 2), %d streams instance(s) (session timeout %d s, standby %s, static \
         membership), %s after %.1f s%s
-          throughput %,.0f events audited/s before the first fault
+          throughput %,.0f events audited/s over the whole load, %,.0f/s at best (10 s)
           audit      %,d once, %,d missing, %,d doubled %s
           notices    %,d tokens once, %,d missing, %,d doubled %s
           latency    before the kill: p50 %d ms, max %d ms (%d revocations)
@@ -216,7 +248,8 @@ public record FailoverReport(
                 ", one broker stopped after %.0f%% of the events",
                 options.stopBrokerAt() * 100)
             : "",
-        throughput,
+        throughput.overall(),
+        throughput.peak(),
         audit.once(),
         audit.missing(),
         audit.duplicated(),

@@ -76,9 +76,9 @@ final class OutputClock implements AutoCloseable {
     return events.stream().filter(audited::containsKey).count();
   }
 
-  /** How many events have their audit record so far. */
-  long auditedCount() {
-    return audited.size();
+  /** When each event's audit record arrived, from {@code since} on, in order. */
+  List<Long> auditTimes(long since) {
+    return audited.values().stream().filter(t -> t >= since).sorted().toList();
   }
 
   /** How many of {@code tokens} ({@code tenant/token_id}) were noticed revoked. */

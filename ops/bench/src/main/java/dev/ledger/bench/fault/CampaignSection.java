@@ -148,17 +148,24 @@ public final class CampaignSection {
   }
 
   private static void row(Section.Builder s, String what, CampaignReport.Counts c) {
-    s.row(
-        new Row(
-            what,
-            String.format("%,d events exactly once", c.once()),
-            c.missing()
-                + " missing, "
-                + c.duplicated()
-                + " twice or more"
-                + (c.examples().isEmpty() ? "" : " e.g. " + c.examples()),
-            "",
-            "every event exactly once",
-            c.exact() ? "met" : "MISSED"));
+    s.row(countsRow(what, c, "events", "every event exactly once"));
+  }
+
+  /**
+   * A row saying how many {@code unit} (events, tokens) a place holds exactly once, missing or more
+   * than once, judged against {@code target} (met when none is missing or doubled).
+   */
+  public static Row countsRow(String what, CampaignReport.Counts c, String unit, String target) {
+    return new Row(
+        what,
+        String.format("%,d %s exactly once", c.once(), unit),
+        c.missing()
+            + " missing, "
+            + c.duplicated()
+            + " twice or more"
+            + (c.examples().isEmpty() ? "" : " e.g. " + c.examples()),
+        "",
+        target,
+        c.exact() ? "met" : "MISSED");
   }
 }
