@@ -42,11 +42,13 @@ public final class LocalCluster implements AutoCloseable {
 
   private final Path dir;
   private final List<EmbeddedKafka.Node> nodes;
+  private final Set<Integer> abrupt;
   private final EmbeddedKafka[] running;
 
-  private LocalCluster(Path dir, List<EmbeddedKafka.Node> nodes) {
+  private LocalCluster(Path dir, List<EmbeddedKafka.Node> nodes, Set<Integer> abrupt) {
     this.dir = dir;
     this.nodes = List.copyOf(nodes);
+    this.abrupt = Set.copyOf(abrupt);
     this.running = new EmbeddedKafka[nodes.size()];
   }
 
@@ -58,6 +60,18 @@ public final class LocalCluster implements AutoCloseable {
    *     {@value #CONTROLLER_PORT_OFFSET} above; 0 for free ports (tests)
    */
   public static LocalCluster start(Path dir, int brokers, int firstPort) {
+    return start(dir, brokers, firstPort, Set.of());
+  }
+
+  /**
+   * As {@link #start(Path, int, int)}, with the nodes {@code abrupt} (0-based) started without
+   * controlled shutdown ({@code controlled.shutdown.enable=false}, which Kafka reads once, at a
+   * broker's start): {@link #stop} of such a node does not hand its leaderships over nor tell the
+   * controller it leaves; the others find out when its heartbeats stop, as after a crash. It still
+   * closes its logs cleanly (no log recovery on restart), so it is a crash to the cluster, not to
+   * its own disk.
+   */
+  public static LocalCluster start(Path dir, int brokers, int firstPort, Set<Integer> abrupt) {
     if (brokers < 1) {
       throw new IllegalArgumentException("a cluster needs at least one broker, not " + brokers);
     }
@@ -81,7 +95,7 @@ public final class LocalCluster implements AutoCloseable {
         nodes.add(
             new EmbeddedKafka.Node(i + 1, ports.get(i), ports.get(brokers + i), voters, clusterId));
       }
-      LocalCluster cluster = new LocalCluster(dir, nodes);
+      LocalCluster cluster = new LocalCluster(dir, nodes, abrupt);
       try {
         // Each node's startup waits for a controller quorum, which needs the others running.
         List<CompletableFuture<Void>> starts = new ArrayList<>();
@@ -128,7 +142,7 @@ public final class LocalCluster implements AutoCloseable {
     return Math.min(nodes.size(), 3);
   }
 
-  private Map<String, String> brokerSettings() {
+  private Map<String, String> brokerSettings(int i) {
     String replicas = Integer.toString(replication());
     String inSync = replication() >= 3 ? "2" : "1";
     return Map.of(
@@ -137,13 +151,14 @@ public final class LocalCluster implements AutoCloseable {
         "transaction.state.log.min.isr", inSync,
         "share.coordinator.state.topic.replication.factor", replicas,
         "share.coordinator.state.topic.min.isr", inSync,
-        "default.replication.factor", replicas);
+        "default.replication.factor", replicas,
+        "controlled.shutdown.enable", Boolean.toString(!abrupt.contains(i)));
   }
 
   private void startNode(int i) {
     EmbeddedKafka.Node node = nodes.get(i);
     running[i] =
-        EmbeddedKafka.startNode(dir.resolve("node-" + node.nodeId()), node, brokerSettings());
+        EmbeddedKafka.startNode(dir.resolve("node-" + node.nodeId()), node, brokerSettings(i));
   }
 
   /** {@code host:port,...} of every node, running or not. */
@@ -166,7 +181,10 @@ public final class LocalCluster implements AutoCloseable {
     return dir;
   }
 
-  /** Stops node {@code i} (0-based), as a broker lost; its data stays for {@link #restart}. */
+  /**
+   * Stops node {@code i} (0-based), as a broker lost: a controlled shutdown, or none for a node
+   * started {@code abrupt}; its data stays for {@link #restart}.
+   */
   public void stop(int i) {
     EmbeddedKafka k;
     synchronized (this) {

@@ -36,11 +36,11 @@ import org.slf4j.LoggerFactory;
  * with its own index and notary), every one in a JVM of its own. A paced generated workload with
  * revocations is posted over {@code POST /v1/events}, each batch split between the two API
  * instances. A third of the way in one streams instance is {@code kill -9}ed (with two); later one
- * broker of three stops ({@link Options#stopBrokerAt()}), and later still a second one ({@link
- * Options#stopSecondBrokerAt()}): writes then cannot reach {@code min.insync.replicas} and every
- * post must be answered 503, from each API instance, until both brokers are restarted; what was
- * refused is posted again, as a client would, and the ledger catches up without a restart of any of
- * its processes.
+ * broker of three stops ({@link Options#stopBrokerAt()}), and later still a second one, without a
+ * controlled shutdown ({@link Options#stopSecondBrokerAt()}): writes then cannot reach {@code
+ * min.insync.replicas} and every post must be answered 503, from each API instance, until both
+ * brokers are restarted; what was refused is posted again, as a client would, and the ledger
+ * catches up without a restart of any of its processes.
  *
  * <p>It measures the failover gap (for each revocation posted between the kill and the survivor's
  * catch-up, the time until its notice), the catch-up (from the kill until every event accepted
@@ -91,8 +91,8 @@ public final class ClusterFailover {
    * @param stopBrokerAt share of the events posted before one broker of three stops (a clean
    *     shutdown in this JVM) for the rest of the run, but for the outage below; 0 for none
    * @param stopSecondBrokerAt share of the events posted before a second broker stops, after the
-   *     first (two of three down: writes are refused), both restarted once every API instance has
-   *     answered 503; 0 for none
+   *     first and without a controlled shutdown (two of three down: writes are refused), both
+   *     restarted once every API instance has answered 503; 0 for none
    * @param streams {@code ledger streams} instances, 1 or 2; with one there is no kill
    */
   public record Options(
@@ -246,7 +246,10 @@ public final class ClusterFailover {
       EncodedEvent e = encoder.encode(line);
       events.add(new Event(line, e.tenant() + "/" + e.eventId(), revokes));
     }
-    try (LocalCluster cluster = LocalCluster.start(dir.resolve("cluster"), 3, 0)) {
+    // Broker 2, the second to stop, dies without a controlled shutdown: as after a crash, its
+    // leaderships are not handed over first.
+    Set<Integer> abrupt = options.secondBrokerStops() ? Set.of(1) : Set.of();
+    try (LocalCluster cluster = LocalCluster.start(dir.resolve("cluster"), 3, 0, abrupt)) {
       KafkaClientSettings kafka = cluster.clientSettings();
       out.printf(
           "cluster-failover: 3 brokers at %s in %.1f s%n",
@@ -330,7 +333,9 @@ public final class ClusterFailover {
       if (firstStop != null) {
         firstStop.join();
       }
-      out.printf("cluster-failover: stopping broker 2 of 3 as well %s%n", when);
+      out.printf(
+          "cluster-failover: stopping broker 2 of 3 as well, without a controlled shutdown, %s%n",
+          when);
       outageStarted = System.nanoTime();
       secondStop = Thread.ofVirtual().start(() -> cluster.stop(1));
     }
