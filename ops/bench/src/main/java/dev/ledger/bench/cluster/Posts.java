@@ -109,7 +109,8 @@ record Posts(Map<Phase, Map<Integer, Long>> events, Map<Phase, Set<Integer>> ref
       Map<Phase, Map<Integer, Long>> e = new EnumMap<>(Phase.class);
       events.forEach((k, v) -> e.put(k, Map.copyOf(v)));
       Map<Phase, Set<Integer>> r = new EnumMap<>(Phase.class);
-      refusedBy.forEach((k, v) -> r.put(k, Set.copyOf(v)));
+      // Sorted, so that the text and the checks name the instances in order.
+      refusedBy.forEach((k, v) -> r.put(k, Collections.unmodifiableSet(new TreeSet<>(v))));
       return new Posts(e, r);
     }
   }
