@@ -15,15 +15,16 @@ import java.util.TreeSet;
 
 /**
  * Whether the API instances of a run give the same answers once each has indexed everything: per
- * instance every event's audit record once in its index and once in its notary's export (which
- * verifies), the index lag its {@code /health} shows; across instances every tenant's whole audit
- * trail ({@code GET /v1/audit?format=ndjson}, the same records) and a sample of tokens ({@code GET
- * /v1/tokens/{id}}, the same answer), revoked descendants included.
+ * instance every event's audit record once in its index and the index lag its {@code /health}
+ * shows; every event once in the deployment's one notary's export (which verifies), and a 503
+ * naming {@code notary.enabled} for an export at every other instance; across instances every
+ * tenant's whole audit trail ({@code GET /v1/audit?format=ndjson}, the same records) and a sample
+ * of tokens ({@code GET /v1/tokens/{id}}, the same answer), revoked descendants included.
  *
  * @param indexed per instance, audit records per event in its index
- * @param exported per instance, records per event in its notary's export
+ * @param exported records per event in the notary's export (at {@link ApiInstances#NOTARY})
  * @param exportProblems what the verifier said of any export that did not verify ({@code api-N
- *     tenant: what})
+ *     tenant: what}), and any instance without the notary that did not answer an export with 503
  * @param lags per instance, the index lag {@code /health} showed at the end
  * @param tenants tenants whose audit trails were compared
  * @param records audit records in each trail, summed over tenants (of the first instance)
@@ -34,7 +35,7 @@ import java.util.TreeSet;
  */
 record ApiAgreement(
     List<Counts> indexed,
-    List<Counts> exported,
+    Counts exported,
     List<String> exportProblems,
     List<Long> lags,
     int tenants,
@@ -55,7 +56,7 @@ record ApiAgreement(
   /** Every check passed. */
   boolean agreed() {
     return indexed.stream().allMatch(Counts::exact)
-        && exported.stream().allMatch(Counts::exact)
+        && exported.exact()
         && exportProblems.isEmpty()
         && trailsDiffering.isEmpty()
         && tokensDiffering.isEmpty()
@@ -69,7 +70,6 @@ record ApiAgreement(
   static ApiAgreement check(ApiInstances apis, ExpectedOutcome expected, long deadline)
       throws Exception {
     List<Counts> indexed = new ArrayList<>();
-    List<Counts> exported = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     List<Long> lags = new ArrayList<>();
     Set<String> tenants = expected.tenants();
@@ -81,20 +81,31 @@ record ApiAgreement(
               () ->
                   ExpectedOutcome.count(
                       expected.events(), ApiReadback.indexed(api, expected.tenants()))));
-      List<String> own = new ArrayList<>();
-      int n = i;
-      exported.add(
-          ApiReadback.settle(
-              deadline,
-              () -> {
-                own.clear();
-                return ExpectedOutcome.count(
-                    expected.events(),
-                    ApiReadback.exported(api, apis.notaryPublicKey(n), tenants, own));
-              }));
-      own.forEach(p -> problems.add("api-" + (n + 1) + " " + p));
+      if (i != ApiInstances.NOTARY) {
+        ApiCalls.Answer refused =
+            api.get("/v1/exports?format=ndjson&tenant=" + ApiCalls.enc(tenants.iterator().next()));
+        if (refused.status() != 503 || !refused.body().contains("notary.enabled")) {
+          problems.add(
+              "api-"
+                  + (i + 1)
+                  + " runs no notary, yet answered an export with "
+                  + refused.status());
+        }
+      }
       lags.add(apis.lag(i));
     }
+    List<String> own = new ArrayList<>();
+    Counts exported =
+        ApiReadback.settle(
+            deadline,
+            () -> {
+              own.clear();
+              return ExpectedOutcome.count(
+                  expected.events(),
+                  ApiReadback.exported(
+                      apis.api(ApiInstances.NOTARY), apis.notaryPublicKey(), tenants, own));
+            });
+    own.forEach(p -> problems.add("api-" + (ApiInstances.NOTARY + 1) + " " + p));
     long records = 0;
     List<String> trailsDiffering = new ArrayList<>();
     for (String tenant : tenants) {
@@ -130,7 +141,7 @@ record ApiAgreement(
     }
     return new ApiAgreement(
         List.copyOf(indexed),
-        List.copyOf(exported),
+        exported,
         List.copyOf(problems),
         List.copyOf(lags),
         tenants.size(),
@@ -181,20 +192,23 @@ record ApiAgreement(
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < indexed.size(); i++) {
       Counts x = indexed.get(i);
-      Counts e = exported.get(i);
       out.append(
           String.format(
               Locale.ROOT,
-              "  api-%d      index %,d once, %,d missing, %,d doubled; export %,d once, %,d"
-                  + " missing, %,d doubled; /health lag %d%n",
+              "  api-%d      index %,d once, %,d missing, %,d doubled; /health lag %d%s%n",
               i + 1,
               x.once(),
               x.missing(),
               x.duplicated(),
-              e.once(),
-              e.missing(),
-              e.duplicated(),
-              lags.get(i)));
+              lags.get(i),
+              i == ApiInstances.NOTARY
+                  ? String.format(
+                      Locale.ROOT,
+                      "; the notary's export %,d once, %,d missing, %,d doubled",
+                      exported.once(),
+                      exported.missing(),
+                      exported.duplicated())
+                  : "; no notary"));
     }
     out.append(
         String.format(

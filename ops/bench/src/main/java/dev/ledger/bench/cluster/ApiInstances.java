@@ -27,6 +27,8 @@ import java.util.Map;
  * they start, so one admin key works on all of them, as behind a load balancer.
  */
 final class ApiInstances implements AutoCloseable {
+  /** The instance (0-based) that runs the deployment's one notary; the others run none. */
+  static final int NOTARY = 0;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -71,6 +73,10 @@ final class ApiInstances implements AutoCloseable {
       for (int n = 1; n <= count; n++) {
         int port = freePort();
         Map<String, String> settings = new LinkedHashMap<>(PRODUCER_TIMEOUTS);
+        if (n > 1) {
+          // One notary per deployment (README, "Running against a real Kafka cluster").
+          settings.put("notary.enabled", "false");
+        }
         List<String> args =
             new ArrayList<>(
                 List.of(
@@ -137,9 +143,9 @@ final class ApiInstances implements AutoCloseable {
     return calls.get(i);
   }
 
-  /** Where instance {@code i} keeps its notary's public key. */
-  Path notaryPublicKey(int i) {
-    return dataDirs.get(i).resolve(NotaryKey.PUBLIC_PEM_FILE);
+  /** Where the notary's instance (the first, {@link #NOTARY}) keeps the notary's public key. */
+  Path notaryPublicKey() {
+    return dataDirs.get(NOTARY).resolve(NotaryKey.PUBLIC_PEM_FILE);
   }
 
   /** Whether every instance still runs. */
