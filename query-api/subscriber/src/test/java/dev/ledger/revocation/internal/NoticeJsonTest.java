@@ -7,6 +7,8 @@ import dev.ledger.revocation.Revocation;
 import dev.ledger.schemas.LedgerKey;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class NoticeJsonTest {
 
@@ -54,5 +56,45 @@ class NoticeJsonTest {
     assertThatThrownBy(() -> NoticeJson.tombstone("{\"tenant\":\"a/b\",\"token_id\":\"x\"}"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("bad tombstone");
+  }
+
+  @Test
+  void decodesEscapesInTheFieldsItKeeps() {
+    Revocation r =
+        NoticeJson.revocation(
+            "{\"tenant\":\"acme\",\"token_id\":\"t\\u00e9\\uD83D\\uDE00\\/x\","
+                + "\"revoked_at\":\"2026-01-01T00:00:00Z\"}");
+    assertThat(r.tokenId()).isEqualTo("t\u00e9\uD83D\uDE00/x");
+  }
+
+  /** The SSE source skips an event whose data throws IllegalArgumentException, so all must. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "",
+        "[]",
+        "\"acme\"",
+        "{",
+        "{\"tenant\":\"acme\",}",
+        "{'tenant':'acme'}",
+        "{\"tenant\":\"acme\"} {}",
+        "{\"tenant\":\"tab\there\"}"
+      })
+  void rejectsMalformedJson(String text) {
+    assertThatThrownBy(() -> NoticeJson.revocation(text))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("malformed JSON");
+    assertThatThrownBy(() -> NoticeJson.tombstone(text))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("malformed JSON");
+  }
+
+  @Test
+  void aNumberTooLargeForMillisIsNotATimestamp() {
+    assertThatThrownBy(
+            () ->
+                NoticeJson.revocation(
+                    "{\"tenant\":\"t\",\"token_id\":\"a\",\"revoked_at\":123456789012345678901}"))
+        .hasMessageContaining("revoked_at must be an RFC 3339 timestamp");
   }
 }
