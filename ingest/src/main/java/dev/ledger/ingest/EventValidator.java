@@ -162,7 +162,7 @@ public final class EventValidator {
     check.timestamp(event, "", "occurred_at", true);
     String tenant = check.text(event, "", "tenant", false, limits.maxTenantLength());
     if (tenant != null && !LedgerKey.hasTenantCharacters(tenant)) {
-      check.add("tenant", "may only contain letters, digits, '.', '_' and '-'");
+      check.add("tenant", "may only contain " + LedgerKey.TENANT_CHARACTERS);
     }
     check.text(event, "", "source", false, limits.maxTextLength());
     type.ifPresent(t -> check.body(event, t));

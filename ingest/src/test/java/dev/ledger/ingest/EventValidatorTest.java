@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ledger.ingest.internal.Json;
 import dev.ledger.schemas.EventType;
+import dev.ledger.schemas.LedgerKey;
 import dev.ledger.schemas.LedgerLimits;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,7 +131,7 @@ class EventValidatorTest {
   void tenantCharactersAreLimited(String tenant) {
     ObjectNode event = TestEvents.valid(EventType.REVOKED);
     event.put("tenant", tenant);
-    assertOnly(event, "tenant", "may only contain letters, digits");
+    assertOnly(event, "tenant", "may only contain " + LedgerKey.TENANT_CHARACTERS);
   }
 
   @Test

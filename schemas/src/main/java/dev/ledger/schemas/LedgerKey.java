@@ -26,6 +26,22 @@ public record LedgerKey(String tenant, String tokenId) {
    */
   private static final Pattern TENANT_NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
+  /** The characters of {@link #TENANT_NAME} as every validator words them in a problem. */
+  public static final String TENANT_CHARACTERS = "A-Z a-z 0-9 . _ -";
+
+  /**
+   * The whole tenant rule as a problem words it, {@code 1..<maxLength> of A-Z a-z 0-9 . _ -}, so
+   * that no validator writes it out again.
+   */
+  public static String tenantRule(int maxLength) {
+    return "1.." + maxLength + " of " + TENANT_CHARACTERS;
+  }
+
+  /** {@link #tenantRule(int)} with the default limit. */
+  public static String tenantRule() {
+    return tenantRule(LedgerLimits.DEFAULTS.maxTenantLength());
+  }
+
   public LedgerKey {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(tokenId, "tokenId");

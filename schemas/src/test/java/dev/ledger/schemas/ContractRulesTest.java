@@ -52,6 +52,14 @@ class ContractRulesTest {
   }
 
   @Test
+  void theTenantRuleIsWordedAsCONTRACTSectionOneWordsIt() {
+    // CONTRACT.md section 1: "1..128 of `A-Z a-z 0-9 . _ -`"; every validator's problem says this.
+    assertThat(LedgerKey.tenantRule()).isEqualTo("1..128 of A-Z a-z 0-9 . _ -");
+    assertThat(LedgerKey.tenantRule(8)).isEqualTo("1..8 of " + LedgerKey.TENANT_CHARACTERS);
+    assertThat(LedgerKey.isTenantName("AZaz09._-")).isTrue();
+  }
+
+  @Test
   void anIssuanceAndAnExchangeStateWhatAnAttenuationInherits() {
     for (EventRules.TokenField field : EventRules.TokenField.values()) {
       assertThat(field.isRequiredBy(EventType.EXCHANGED))

@@ -28,7 +28,7 @@ public record ExportRequest(
       String tenant, String from, String to, String format, String previousTreeSize) {
     List<String> problems = new ArrayList<>();
     if (!LedgerKey.isTenantName(tenant)) {
-      problems.add("tenant: must be 1..128 of A-Z a-z 0-9 . _ -");
+      problems.add("tenant: must be " + LedgerKey.tenantRule());
     }
     Instant f = time("from", from, problems);
     Instant t = time("to", to, problems);

@@ -154,7 +154,7 @@ public record RevocationSettings(
   private List<String> commonProblems() {
     List<String> problems = new ArrayList<>();
     if (tenant != null && !"*".equals(tenant) && !LedgerKey.isTenantName(tenant)) {
-      problems.add("tenant must be 1..128 of A-Z a-z 0-9 . _ - (or *): " + tenant);
+      problems.add("tenant must be " + LedgerKey.tenantRule() + " (or *): " + tenant);
     }
     positive(problems, "reconnectBackoffMin", reconnectBackoffMin);
     positive(problems, "reconnectBackoffMax", reconnectBackoffMax);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ledger.revocation.RevocationSettings.Store;
+import dev.ledger.schemas.LedgerKey;
 import dev.ledger.schemas.kafka.KafkaClientSettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,7 +62,7 @@ class RevocationSettingsTest {
             .build();
     assertThat(bad.problemsForSse())
         .containsExactlyInAnyOrder(
-            "tenant must be 1..128 of A-Z a-z 0-9 . _ - (or *): a/b",
+            "tenant must be " + LedgerKey.tenantRule() + " (or *): a/b",
             "reconnectBackoffMin must not exceed reconnectBackoffMax",
             "clientName must not be empty",
             "baseUrl must be an absolute http or https URL without query: ftp://x",

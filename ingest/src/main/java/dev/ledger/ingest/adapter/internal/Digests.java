@@ -1,5 +1,6 @@
 package dev.ledger.ingest.adapter.internal;
 
+import dev.ledger.schemas.LedgerLimits;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -10,8 +11,11 @@ import java.util.List;
 /** Stable ids made from content, so reporting the same thing twice gives the same id. */
 public final class Digests {
 
-  /** The contract's limit on {@code event_id}. */
-  private static final int MAX_EVENT_ID = 128;
+  /**
+   * The contract's default limit on {@code event_id}, read from its one home; the adapters' ids fit
+   * under it like their caveats do ({@link CaveatBudget}).
+   */
+  private static final int MAX_EVENT_ID = LedgerLimits.DEFAULTS.maxEventIdLength();
 
   private Digests() {}
 
@@ -45,8 +49,9 @@ public final class Digests {
 
   /**
    * The event id of reporting {@code tokenId} as {@code type}: {@code <type>:<token_id>}, or {@code
-   * <type>:sha256:<sha256(token_id)>} when that would pass the 128 characters an {@code event_id}
-   * may have (a Biscuit revocation id alone is 128 hex digits).
+   * <type>:sha256:<sha256(token_id)>} when that would pass the characters an {@code event_id} may
+   * have ({@link LedgerLimits#maxEventIdLength()}, by default 128; a Biscuit revocation id alone is
+   * 128 hex digits).
    */
   public static String eventId(String type, String tokenId) {
     String plain = type + ":" + tokenId;

@@ -2,6 +2,7 @@ package dev.ledger.api.auth;
 
 import dev.ledger.api.auth.internal.KeyFile;
 import dev.ledger.api.auth.internal.StoredKey;
+import dev.ledger.schemas.LedgerKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -98,7 +99,7 @@ public final class ApiKeyStore implements KeyStore {
   private CreatedKey create(Role role, Set<Permission> permissions, String tenant, String label) {
     if (!Tenants.isCredentialTenant(tenant)) {
       throw new IllegalArgumentException(
-          "invalid tenant '" + tenant + "' (expected 1..128 of A-Z a-z 0-9 . _ - or *)");
+          "invalid tenant '" + tenant + "' (expected " + LedgerKey.tenantRule() + " or *)");
     }
     byte[] idBytes = new byte[8];
     byte[] secretBytes = new byte[32];

@@ -3,6 +3,7 @@ package dev.ledger.api.internal;
 import dev.ledger.api.auth.Caller;
 import dev.ledger.api.auth.KeyStore;
 import dev.ledger.api.auth.Tenants;
+import dev.ledger.schemas.LedgerKey;
 import io.javalin.http.Context;
 import io.javalin.security.RouteRole;
 import java.time.Clock;
@@ -114,7 +115,7 @@ public final class Access {
     Caller caller = caller(ctx);
     String asked = ctx.queryParam("tenant");
     if (asked != null && !Tenants.isCredentialTenant(asked)) {
-      throw ApiError.badParameter("tenant", "expected 1..128 of A-Z a-z 0-9 . _ - or *");
+      throw ApiError.badParameter("tenant", "expected " + LedgerKey.tenantRule() + " or *");
     }
     String bound = boundTenant(ctx);
     if (bound != null) {
