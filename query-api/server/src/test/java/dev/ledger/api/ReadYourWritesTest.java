@@ -3,6 +3,7 @@ package dev.ledger.api;
 import static dev.ledger.api.TestApi.assertError;
 import static dev.ledger.api.TestApi.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ledger.schemas.avro.Hop;
@@ -61,9 +62,12 @@ class ReadYourWritesTest extends IndexedApiTest {
         getAsync("/v1/tokens/tok-ryw?tenant=acme&after_events=ev-ryw-def&max_wait_ms=10000");
     CompletableFuture<HttpResponse<String>> audit =
         getAsync("/v1/audit?tenant=acme&after_events=ev-ryw-def,ev-ryw-use&max_wait_ms=10000");
-    Thread.sleep(300);
-    assertThat(token).as("nothing indexed yet").isNotDone();
-    assertThat(audit).isNotDone();
+    // Nothing indexed yet, so neither may answer: an absence has no event to wait for, so it must
+    // hold for a bounded while.
+    await("nothing indexed yet")
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> !token.isDone() && !audit.isDone());
 
     index.putAudit(
         ReadRoutesTest.audit("acme", "ev-ryw-def", "token.issued", 0, CHAIN, null, null, null));
@@ -74,8 +78,10 @@ class ReadYourWritesTest extends IndexedApiTest {
     HttpResponse<String> found = token.get(10, TimeUnit.SECONDS);
     assertThat(found.statusCode()).as(found.body()).isEqualTo(200);
     assertThat(json(found).get("token_id").asText()).isEqualTo("tok-ryw");
-    Thread.sleep(200);
-    assertThat(audit).as("its use is not indexed yet").isNotDone();
+    await("its use is not indexed yet")
+        .during(Duration.ofMillis(200))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> !audit.isDone());
 
     index.putAudit(
         ReadRoutesTest.audit(

@@ -228,8 +228,13 @@ class RevocationStreamIT {
         writer.join();
         await().atMost(Duration.ofSeconds(30)).until(() -> live.events.size() >= 90);
         await().atMost(Duration.ofSeconds(30)).until(() -> resumed.notices().size() >= 80);
-        Thread.sleep(300);
-        assertThat(resumed.events).extracting(SseReader.Event::event).contains("caught-up");
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .untilAsserted(
+                () ->
+                    assertThat(resumed.events)
+                        .extracting(SseReader.Event::event)
+                        .contains("caught-up"));
 
         List<SseReader.Event> expected = live.notices().subList(10, live.notices().size());
         // The replay comes partition by partition, live notices as indexed: the same records, each
