@@ -1,9 +1,8 @@
 package dev.ledger.api;
 
 import dev.ledger.api.tls.ServerTls;
+import dev.ledger.schemas.SettingsCheck;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -69,39 +68,30 @@ public record ApiSettings(
   public static final Duration DEFAULT_SSE_KEEP_ALIVE = Duration.ofSeconds(15);
 
   public ApiSettings {
-    List<String> problems = new ArrayList<>();
-    if (host == null || host.isBlank()) {
-      problems.add("host must not be blank");
-    }
-    if (port < 0 || port > 65535) {
-      problems.add("port must be 0..65535, was " + port);
-    }
-    if (maxRequestBytes < 1) {
-      problems.add("maxRequestBytes must be positive, was " + maxRequestBytes);
-    }
-    positive(problems, "sseKeepAlive", sseKeepAlive);
-    positive(problems, "maxSseClients", maxSseClients);
-    positive(problems, "sseQueueCapacity", sseQueueCapacity);
-    positive(problems, "maxInFlightWrites", maxInFlightWrites);
-    positive(problems, "maxInFlightWritesPerCredential", maxInFlightWritesPerCredential);
-    positive(problems, "maxSseClientsPerCredential", maxSseClientsPerCredential);
-    positive(problems, "maxLongResponses", maxLongResponses);
-    positive(problems, "maxLongResponsesPerCredential", maxLongResponsesPerCredential);
-    positive(problems, "requestBodyTimeout", requestBodyTimeout);
-    positive(problems, "idleTimeout", idleTimeout);
-    positive(problems, "credentialRecheck", credentialRecheck);
-    if (sseKeepAlive != null && idleTimeout != null && sseKeepAlive.compareTo(idleTimeout) >= 0) {
-      // A quiet stream would be closed as idle before its keep-alive comment is due.
-      problems.add(
-          "sseKeepAlive ("
-              + sseKeepAlive
-              + ") must be shorter than idleTimeout ("
-              + idleTimeout
-              + ")");
-    }
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException("invalid API settings: " + String.join("; ", problems));
-    }
+    new SettingsCheck("API settings")
+        .requireText("host", host)
+        .check(port >= 0 && port <= 65535, "port must be 0..65535, was " + port)
+        .positive("maxRequestBytes", maxRequestBytes)
+        .positive("sseKeepAlive", sseKeepAlive)
+        .positive("maxSseClients", maxSseClients)
+        .positive("sseQueueCapacity", sseQueueCapacity)
+        .positive("maxInFlightWrites", maxInFlightWrites)
+        .positive("maxInFlightWritesPerCredential", maxInFlightWritesPerCredential)
+        .positive("maxSseClientsPerCredential", maxSseClientsPerCredential)
+        .positive("maxLongResponses", maxLongResponses)
+        .positive("maxLongResponsesPerCredential", maxLongResponsesPerCredential)
+        .positive("requestBodyTimeout", requestBodyTimeout)
+        .positive("idleTimeout", idleTimeout)
+        .positive("credentialRecheck", credentialRecheck)
+        // A quiet stream would be closed as idle before its keep-alive comment is due.
+        .check(
+            sseKeepAlive == null || idleTimeout == null || sseKeepAlive.compareTo(idleTimeout) < 0,
+            "sseKeepAlive ("
+                + sseKeepAlive
+                + ") must be shorter than idleTimeout ("
+                + idleTimeout
+                + ")")
+        .throwIfAny();
   }
 
   /** The four settings the launcher sets; the others take their defaults. */
@@ -131,18 +121,6 @@ public record ApiSettings(
         b.idleTimeout,
         b.credentialRecheck,
         b.tls);
-  }
-
-  private static void positive(List<String> problems, String name, int value) {
-    if (value < 1) {
-      problems.add(name + " must be positive, was " + value);
-    }
-  }
-
-  private static void positive(List<String> problems, String name, Duration value) {
-    if (value == null || value.isNegative() || value.isZero()) {
-      problems.add(name + " must be positive, was " + value);
-    }
   }
 
   /**

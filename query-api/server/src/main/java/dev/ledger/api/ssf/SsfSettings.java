@@ -1,10 +1,9 @@
 package dev.ledger.api.ssf;
 
+import dev.ledger.schemas.SettingsCheck;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -151,35 +150,28 @@ public record SsfSettings(
      * @throws IllegalArgumentException listing every invalid value
      */
     public SsfSettings build() {
-      List<String> problems = new ArrayList<>();
-      if (keyDir == null) {
-        problems.add("keyDir is required");
-      }
-      if (issuer == null) {
-        problems.add("issuer is required");
-      }
-      if (!"ALL".equals(defaultSubjects) && !"NONE".equals(defaultSubjects)) {
-        problems.add("defaultSubjects must be ALL or NONE, not " + defaultSubjects);
-      }
-      positive(problems, "pushDeadLetterAfter", pushDeadLetterAfter);
-      positive(problems, "pushMinBackoff", pushMinBackoff);
-      positive(problems, "pushMaxBackoff", pushMaxBackoff);
-      positive(problems, "pushTimeout", pushTimeout);
-      positive(problems, "maxLongPoll", maxLongPoll);
-      positive(problems, "sessionTimeout", sessionTimeout);
-      wholeSeconds(problems, "minVerificationInterval", minVerificationInterval);
-      wholeSeconds(problems, "inactivityTimeout", inactivityTimeout);
-      if (pushMinBackoff != null
-          && pushMaxBackoff != null
-          && pushMaxBackoff.compareTo(pushMinBackoff) < 0) {
-        problems.add("pushMaxBackoff must not be shorter than pushMinBackoff");
-      }
-      if (maxStreamsPerReceiver < 1) {
-        problems.add("maxStreamsPerReceiver must be at least 1");
-      }
-      if (!problems.isEmpty()) {
-        throw new IllegalArgumentException("invalid SSF settings: " + String.join("; ", problems));
-      }
+      new SettingsCheck("SSF settings")
+          .require("keyDir", keyDir)
+          .require("issuer", issuer)
+          .check(
+              "ALL".equals(defaultSubjects) || "NONE".equals(defaultSubjects),
+              "defaultSubjects must be ALL or NONE, not " + defaultSubjects)
+          .positive("pushDeadLetterAfter", pushDeadLetterAfter)
+          .positive("pushMinBackoff", pushMinBackoff)
+          .positive("pushMaxBackoff", pushMaxBackoff)
+          .positive("pushTimeout", pushTimeout)
+          .positive("maxLongPoll", maxLongPoll)
+          .positive("sessionTimeout", sessionTimeout)
+          .check(
+              wholeSeconds(minVerificationInterval), wholeSecondsProblem("minVerificationInterval"))
+          .check(wholeSeconds(inactivityTimeout), wholeSecondsProblem("inactivityTimeout"))
+          .check(
+              pushMinBackoff == null
+                  || pushMaxBackoff == null
+                  || pushMaxBackoff.compareTo(pushMinBackoff) >= 0,
+              "pushMaxBackoff must not be shorter than pushMinBackoff")
+          .positive("maxStreamsPerReceiver", maxStreamsPerReceiver)
+          .throwIfAny();
       return new SsfSettings(
           keyDir,
           issuer,
@@ -197,16 +189,12 @@ public record SsfSettings(
     }
 
     /** Zero or more whole seconds: the stream configuration states them as integer seconds. */
-    private static void wholeSeconds(List<String> problems, String name, Duration value) {
-      if (value == null || value.isNegative() || value.toMillis() % 1000 != 0) {
-        problems.add(name + " must be zero or a whole number of seconds");
-      }
+    private static boolean wholeSeconds(Duration value) {
+      return value != null && !value.isNegative() && value.toMillis() % 1000 == 0;
     }
 
-    private static void positive(List<String> problems, String name, Duration value) {
-      if (value == null || value.isNegative() || value.isZero()) {
-        problems.add(name + " must be a positive duration");
-      }
+    private static String wholeSecondsProblem(String name) {
+      return name + " must be zero or a whole number of seconds";
     }
   }
 
