@@ -263,7 +263,9 @@ class ConsoleIT {
       assertThat(browser.js("return window.__xss === undefined")).isEqualTo(true);
 
       browser.js("window.__samePage = 'not reloaded'");
-      Thread.sleep(300); // the stream's subscriber registers just after its headers were sent
+      // The page shows "live" once the stream's headers arrive; the server registers its subscriber
+      // just after sending them, which its gauge shows.
+      await().atMost(UI).pollInterval(Duration.ofMillis(50)).until(() -> sseSubscribers(base) >= 1);
       post(base, key, revocation("fresh-root", now));
       long revokedAt = System.nanoTime();
       browser
@@ -372,6 +374,20 @@ class ConsoleIT {
                         .getText()
                         .replaceFirst("^holder ", "")))
         .toList();
+  }
+
+  /** The node's open revocation-stream subscribers, from its {@code /metrics}. */
+  static double sseSubscribers(String base) throws Exception {
+    HttpResponse<String> r = UpIT.send(HttpRequest.newBuilder(URI.create(base + "/metrics")));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return r.body()
+        .lines()
+        .filter(
+            l ->
+                l.startsWith("ledger_api_sse_subscribers ")
+                    || l.startsWith("ledger_api_sse_subscribers{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   static void post(String base, String key, String ndjson) throws Exception {

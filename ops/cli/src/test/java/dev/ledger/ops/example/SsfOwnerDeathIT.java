@@ -14,8 +14,10 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -161,16 +163,16 @@ class SsfOwnerDeathIT {
    */
   private static SsfReceiver pusher(SsfReceiver a, SsfReceiver b, String streamId)
       throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      Boolean atA = pushedHere(a, streamId);
-      Boolean atB = pushedHere(b, streamId);
-      if (atA != null && atB != null && atA != atB) {
-        return atA ? a : b;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("the instances did not agree which one pushes " + streamId);
+    return Awaitility.await("the instances agree which one pushes " + streamId)
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              Boolean atA = pushedHere(a, streamId);
+              Boolean atB = pushedHere(b, streamId);
+              return atA != null && atB != null && atA != atB ? (atA ? a : b) : null;
+            },
+            Objects::nonNull);
   }
 
   /**
@@ -190,12 +192,10 @@ class SsfOwnerDeathIT {
     }
   }
 
-  private static void await(BooleanSupplier condition, Duration timeout, String what)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-      Thread.sleep(50);
-    }
+  private static void await(BooleanSupplier condition, Duration timeout, String what) {
+    Awaitility.await(what)
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(50))
+        .until(condition::getAsBoolean);
   }
 }

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -30,6 +31,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManagerFactory;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -178,11 +180,13 @@ class SsfTlsIT {
                       Map.of("stream_id", stream.get("stream_id").asText(), "status", "enabled"))
                   .statusCode())
           .isEqualTo(200);
-      long activeUntil = System.nanoTime() + 4_000_000_000L;
-      while (System.nanoTime() < activeUntil) {
-        assertThat(body(rx, "status_endpoint", pollQuery)).contains("\"enabled\"");
-        Thread.sleep(500); // the pace of the receiver's calls, not a wait for something
-      }
+      // Staying enabled is an absence (of a pause) with no event to wait for, so it must hold for
+      // a bounded while; each poll is also the receiver's call that keeps the stream active.
+      Awaitility.await("the stream stays enabled while its receiver calls")
+          .during(Duration.ofSeconds(4))
+          .atMost(Duration.ofSeconds(6))
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> body(rx, "status_endpoint", pollQuery).contains("\"enabled\""));
       await(
           () -> statusAsOperator(ledger, rx, pollQuery).equals("paused"),
           "the stream paused again once its receiver fell silent");
@@ -246,12 +250,11 @@ class SsfTlsIT {
     }
   }
 
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-      Thread.sleep(50);
-    }
+  private static void await(BooleanSupplier condition, String what) {
+    Awaitility.await(what)
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(50))
+        .until(condition::getAsBoolean);
   }
 
   private static List<String> fieldNames(JsonNode node) {

@@ -11,6 +11,7 @@ import dev.ledger.ingest.client.Events;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -356,8 +358,13 @@ class SsfTransmitterIT {
                   .build()));
       List<String> held = ledger.postChain("held", 0);
       ledger.revoke(held.get(0));
-      Thread.sleep(1500);
-      assertThat(rx.poll(poll, Map.of("returnImmediately", true)).get("sets").size()).isZero();
+      // Nothing may arrive while paused: an absence has no event to wait for, so it must hold for a
+      // bounded while (long enough for the revocations to reach the transmitter).
+      Awaitility.await("no SET while the stream is paused")
+          .during(Duration.ofMillis(1500))
+          .atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(250))
+          .until(() -> rx.poll(poll, Map.of("returnImmediately", true)).get("sets").isEmpty());
       rx.call(
           "POST", "status_endpoint", null, Map.of("stream_id", pollStreamId, "status", "enabled"));
       Map<String, JWTClaimsSet> released = pollUntil(rx, poll, aud, 1, List.of());
@@ -434,10 +441,10 @@ class SsfTransmitterIT {
 
       // The push receiver was down for its first attempts and still gets everything, in order,
       // signed.
-      long deadline = System.nanoTime() + 60_000_000_000L;
-      while (pushed.size() < 5 && System.nanoTime() < deadline) {
-        Thread.sleep(100);
-      }
+      Awaitility.await("five SETs pushed")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> pushed.size() >= 5);
       assertThat(pushCalls.get()).isGreaterThan(4);
       String pushAud = pushStream.get("aud").asText();
       Set<String> pushedSubjects = new HashSet<>();
@@ -467,17 +474,15 @@ class SsfTransmitterIT {
                   .body());
       assertThat(pushStatus.get("delivery").get("delivered").asLong()).isEqualTo(5);
       assertThat(pushStatus.get("delivery").get("dead_lettered").asLong()).isZero();
-      JsonNode refused = null;
-      while (System.nanoTime() < deadline + 10_000_000_000L) {
-        refused =
-            SsfReceiver.JSON.readTree(
-                rx.call("GET", "status_endpoint", "stream_id=" + refusedId, null).body());
-        if (refused.get("delivery").get("dead_lettered").asLong() == 5) {
-          break;
-        }
-        Thread.sleep(100);
-      }
-      assertThat(refused.get("delivery").get("dead_lettered").asLong()).isEqualTo(5);
+      JsonNode refused =
+          Awaitility.await("the refusing receiver's five SETs dead-lettered")
+              .atMost(Duration.ofSeconds(30))
+              .pollInterval(Duration.ofMillis(100))
+              .until(
+                  () ->
+                      SsfReceiver.JSON.readTree(
+                          rx.call("GET", "status_endpoint", "stream_id=" + refusedId, null).body()),
+                  r -> r.get("delivery").get("dead_lettered").asLong() == 5);
       assertThat(refused.get("delivery").get("dead_lettered_jtis")).hasSize(5);
       assertThat(refused.get("delivery").get("last_error").asText())
           .contains("400", "invalid_request");
@@ -725,10 +730,10 @@ class SsfTransmitterIT {
   }
 
   private static void awaitHealthy(LedgerFixture ledger) throws Exception {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (ledger.ledgerGet("/health").statusCode() != 200 && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
+    Awaitility.await("the restarted node healthy")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> ledger.ledgerGet("/health").statusCode() == 200);
   }
 
   private static List<String> fieldNames(JsonNode node) {
