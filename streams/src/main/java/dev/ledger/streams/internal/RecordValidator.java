@@ -77,7 +77,7 @@ public final class RecordValidator {
           new RecordProblem(
               "invalid_field",
               "tenant",
-              "must be 1.." + limits.maxTenantLength() + " of A-Z a-z 0-9 . _ -"));
+              "must be " + LedgerKey.tenantRule(limits.maxTenantLength())));
     }
     EventSizes.check(event, limits, problems);
     String type = event.getType();
