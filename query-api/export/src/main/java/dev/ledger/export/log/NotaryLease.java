@@ -1,8 +1,8 @@
 package dev.ledger.export.log;
 
+import dev.ledger.schemas.kafka.Membership;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -50,15 +50,9 @@ public final class NotaryLease implements AutoCloseable {
       Map<String, Object> kafka, String topic, Duration sessionTimeout, Consumer<String> onLost) {
     this.topic = topic;
     this.onLost = onLost;
-    Map<String, Object> c = new HashMap<>(kafka);
-    c.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
+    Map<String, Object> c =
+        Membership.consumerConfig(kafka, GROUP, "ledger-notary-lease", sessionTimeout);
     c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, INSTANCE_ID);
-    c.put(ConsumerConfig.CLIENT_ID_CONFIG, "ledger-notary-lease");
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeout.toMillis());
-    c.put(
-        ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
-        (int) Math.max(100, sessionTimeout.toMillis() / 5));
     this.consumer =
         new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     this.thread = Thread.ofPlatform().daemon().name("ledger-notary-lease").unstarted(this::run);

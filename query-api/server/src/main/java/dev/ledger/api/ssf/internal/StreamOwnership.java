@@ -1,8 +1,8 @@
 package dev.ledger.api.ssf.internal;
 
+import dev.ledger.schemas.kafka.Membership;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,16 +45,9 @@ final class StreamOwnership implements AutoCloseable {
       Map<String, Object> kafka, String topic, Duration sessionTimeout, Runnable onChange) {
     this.topic = topic;
     this.onChange = onChange;
-    Map<String, Object> c = new HashMap<>(kafka);
-    c.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
-    c.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-    c.put(ConsumerConfig.CLIENT_ID_CONFIG, "ledger-ssf-owner");
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    Map<String, Object> c =
+        Membership.consumerConfig(kafka, GROUP, "ledger-ssf-owner", sessionTimeout);
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-    c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeout.toMillis());
-    c.put(
-        ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
-        (int) Math.max(100, sessionTimeout.toMillis() / 5));
     this.consumer =
         new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     this.thread = Thread.ofPlatform().daemon().name("ledger-ssf-owner").unstarted(this::run);
