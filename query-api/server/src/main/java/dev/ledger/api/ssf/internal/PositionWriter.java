@@ -78,11 +78,7 @@ final class PositionWriter implements AutoCloseable {
   boolean write(Supplier<Map<TopicPartition, OffsetAndMetadata>> offsets) {
     for (int attempt = 1; attempt <= TRIES; attempt++) {
       try {
-        if (producer == null) {
-          producer =
-              new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
-          producer.initTransactions();
-        }
+        startProducer();
         // Read after this producer started: no other instance's write can land from here on
         // without fencing this one.
         Map<TopicPartition, OffsetAndMetadata> position = offsets.get();
@@ -106,6 +102,34 @@ final class PositionWriter implements AutoCloseable {
     }
     LOG.warn("stream {}: writing its position was fenced {} times in a row", streamId, TRIES);
     return false;
+  }
+
+  /**
+   * Starts this instance's writer of the stream's position now, which fences every other instance's
+   * writer and aborts a transaction one left open: an instance that died mid-write (kill -9) leaves
+   * the position unreadable (reads wait for a stable one) until then, or until Kafka's transaction
+   * timeout ends it.
+   *
+   * @return whether the writer started; if not, the reason was logged
+   */
+  boolean claim() {
+    // A writer started before may have been fenced since without knowing it: start a new one.
+    discardProducer();
+    try {
+      startProducer();
+      return true;
+    } catch (KafkaException e) {
+      LOG.warn("stream {}: claiming its position failed: {}", streamId, e.toString());
+      discardProducer();
+      return false;
+    }
+  }
+
+  private void startProducer() {
+    if (producer == null) {
+      producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+      producer.initTransactions();
+    }
   }
 
   /** A producer that failed is closed; the next one's start aborts whatever it left open. */

@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
 final class PushWorker implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(PushWorker.class);
 
+  /** The pause between two tries to read the stream's position before pushing. */
+  private static final Duration CATCH_UP_RETRY = Duration.ofMillis(500);
+
   private final StreamCursor cursor;
   private final SsfSettings settings;
   private final HttpClient http;
@@ -92,14 +95,25 @@ final class PushWorker implements Runnable {
     }
   }
 
-  @Override
-  public void run() {
+  private boolean caughtUp() {
     try {
-      // The instance that pushed before (this one earlier, or another) may have had SETs
-      // acknowledged since this cursor last looked.
-      cursor.refresh();
+      return cursor.refresh();
     } catch (RuntimeException e) {
       LOG.warn("push stream {}: {}", cursor.stream().streamId(), e.toString());
+      return false;
+    }
+  }
+
+  @Override
+  public void run() {
+    // The instance that pushed before (this one earlier, or another, perhaps dead) may have had
+    // SETs acknowledged since this cursor last looked: push nothing before knowing which.
+    while (running && !caughtUp()) {
+      try {
+        Thread.sleep(CATCH_UP_RETRY.toMillis());
+      } catch (InterruptedException e) {
+        return;
+      }
     }
     while (running) {
       try {

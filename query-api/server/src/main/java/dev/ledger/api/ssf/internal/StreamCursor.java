@@ -345,18 +345,22 @@ public final class StreamCursor implements AutoCloseable {
    * drops every SET it says is acknowledged, moving past them. Call it before handing out SETs that
    * another instance may have handed out and had acknowledged since (each poll; a push stream taken
    * over from another instance).
+   *
+   * @return whether the committed position was read; if not (Kafka did not answer), this instance
+   *     knows only its own acknowledgements, and a pusher taking over must not push yet
    */
-  public synchronized void refresh() {
-    merge(committed());
-  }
-
-  /**
-   * @return the stream's committed position, or nothing when Kafka does not answer (then only this
-   *     instance's own view counts until the next try)
-   */
-  private Map<TopicPartition, OffsetAndMetadata> committed() {
+  public synchronized boolean refresh() {
     Map<TopicPartition, OffsetAndMetadata> committed = committedOrNull();
-    return committed == null ? Map.of() : committed;
+    if (committed == null && positions.claim()) {
+      // Most likely an instance died while writing the position, leaving its transaction open:
+      // claiming the writer aborted it, so the position is readable now.
+      committed = committedOrNull();
+    }
+    if (committed == null) {
+      return false;
+    }
+    merge(committed);
+    return true;
   }
 
   /**

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,10 +24,13 @@ import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,6 +99,47 @@ class StreamCursorIT {
       }
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  /**
+   * An instance killed while writing the position leaves its transaction open, and the position
+   * unreadable until Kafka's transaction timeout (a minute by default) ends it. The instance that
+   * takes over must still see every acknowledgement committed before: it claims the position (which
+   * aborts the dead one's transaction) instead of going on with only its own view, which would hand
+   * out acknowledged SETs again.
+   */
+  @Test
+  void aPositionLeftMidWriteByADeadInstanceIsReadAfterClaimingIt() throws Exception {
+    Map<String, Object> config = kafka.clientSettings().config();
+    StreamConfig stream = stream("dead-writer");
+    StreamCursor.SetMaker maker = (s, notice, jti, lastTry) -> new NoticeOutcome.Set("set:" + jti);
+    TopicPartition tp = new TopicPartition(Topics.REVOCATIONS.name(), 0);
+    try (StreamCursor survivor = open(config, stream, maker, true);
+        StreamCursor dying = open(config, stream, maker, false)) {
+      sendNotices(3);
+      List<PendingSet> atSurvivor = fetchAll(survivor, 3);
+      List<PendingSet> atDying = fetchAll(dying, 3);
+      assertThat(dying.ack(List.of(atDying.get(0).jti(), atDying.get(1).jti()))).isEqualTo(2);
+
+      // The dying instance's next write: begun, never finished.
+      Map<String, Object> zombie = new HashMap<>(config);
+      zombie.put(
+          ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+          PositionWriter.transactionalId(stream.streamId()));
+      try (KafkaProducer<byte[], byte[]> open =
+          new KafkaProducer<>(zombie, new ByteArraySerializer(), new ByteArraySerializer())) {
+        open.initTransactions();
+        open.beginTransaction();
+        open.sendOffsetsToTransaction(
+            Map.of(tp, new OffsetAndMetadata(atDying.get(0).offset())),
+            new ConsumerGroupMetadata(StreamCursor.groupId(stream.streamId())));
+
+        assertThat(survivor.refresh()).isTrue();
+        assertThat(survivor.fetch(10, Duration.ofMillis(200)))
+            .extracting(PendingSet::jti)
+            .containsExactly(atSurvivor.get(2).jti());
+      }
     }
   }
 
