@@ -9,12 +9,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three brokers, two {@code ledger streams} JVMs and two {@code ledger api} JVMs (each its own
- * index and notary), the workload posted over HTTP split between the API instances: a {@code kill
- * -9} of one streams instance under the paced load with revocations, then one broker of three
- * stopped while the load goes on, then a second one: every post is refused with 503 by both API
- * instances until both brokers are back, and then everything catches up without a restart of any
- * ledger process. Exactly-once holds, every revocation reaches every descendant once, and both API
- * instances index and export every event once, verify, and answer the same (the gap, the catch-up
+ * index; the first runs the deployment's one notary), the workload posted over HTTP split between
+ * the API instances: a {@code kill -9} of one streams instance under the paced load with
+ * revocations, then one broker of three stopped while the load goes on, then a second one: every
+ * post is refused with 503 by both API instances until both brokers are back, and then everything
+ * catches up without a restart of any ledger process. Exactly-once holds, every revocation reaches
+ * every descendant once, and both API instances index every event once and answer the same, the
+ * notary's exports verify and the other instance refuses exports with 503 (the gap, the catch-up
  * and the outage are printed; RELIABILITY.md keeps the figures).
  */
 class ClusterFailoverIT {
