@@ -32,7 +32,9 @@ public final class NoticeWatcher implements AutoCloseable {
   static final class TreeState {
     final Set<String> active = new HashSet<>();
     final Set<String> noticed = new HashSet<>();
+    long firstNoticeNanos;
     long lastNoticeNanos;
+    long lastNotifiedAtMillis;
   }
 
   private final Map<String, TreeState> trees = new ConcurrentHashMap<>();
@@ -99,7 +101,14 @@ public final class NoticeWatcher implements AutoCloseable {
             } else {
               RevocationNotice notice = notices.deserialize(r.topic(), r.value());
               if (tree.noticed.add(notice.getTokenId())) {
+                if (tree.firstNoticeNanos == 0) {
+                  tree.firstNoticeNanos = now;
+                }
                 tree.lastNoticeNanos = now;
+                if (notice.getNotifiedAt() != null) {
+                  tree.lastNotifiedAtMillis =
+                      Math.max(tree.lastNotifiedAtMillis, notice.getNotifiedAt().toEpochMilli());
+                }
               }
             }
           }
@@ -128,6 +137,19 @@ public final class NoticeWatcher implements AutoCloseable {
   /** When the latest new notice of {@code tree} arrived ({@link System#nanoTime()}), or 0. */
   public long lastNoticeNanos(String tree) {
     return read(tree, s -> s.lastNoticeNanos);
+  }
+
+  /** When the first notice of {@code tree} arrived ({@link System#nanoTime()}), or 0. */
+  public long firstNoticeNanos(String tree) {
+    return read(tree, s -> s.firstNoticeNanos);
+  }
+
+  /**
+   * The latest {@code notified_at} among {@code tree}'s notices (epoch ms, the ledger's clock: when
+   * its stream thread wrote them, before their transaction committed), or 0.
+   */
+  public long lastNotifiedAtMillis(String tree) {
+    return read(tree, s -> s.lastNotifiedAtMillis);
   }
 
   private Long read(String tree, java.util.function.Function<TreeState, Long> field) {
