@@ -11,6 +11,7 @@ import dev.ledger.bench.kafka.ProducerSettings;
 import dev.ledger.bench.ledger.BenchLedger;
 import dev.ledger.bench.ledger.LedgerProcess;
 import dev.ledger.bench.ledger.LedgerUnderTest;
+import dev.ledger.bench.ledger.StreamsLag;
 import dev.ledger.bench.pipeline.BackgroundLoad;
 import dev.ledger.bench.postgres.BaselineIngest;
 import dev.ledger.bench.postgres.BaselineRevocation;
@@ -63,6 +64,12 @@ public final class RevocationBench {
 
   /** Index lag (records) under which the ledger counts as settled after an issuance. */
   static final double SETTLED_LAG = 1_000;
+
+  /**
+   * The stream processor's lag (records, every input and internal topic) under which it counts as
+   * settled after an issuance: about a second of the default background load.
+   */
+  static final long SETTLED_STREAMS_LAG = 500;
 
   private final Options options;
   private final PrintStream out;
@@ -141,7 +148,8 @@ public final class RevocationBench {
         "Ledger: from the producer's acknowledgement of the token.revoked event to the moment a"
             + " read_committed consumer of ledger.revocations (a resource server) has received a notice for every token"
             + " of the tree. Each size's trees are issued first; revocations start once all their tokens are active and"
-            + " the index has caught up (lag under 1,000 records), one at a time, 300 ms apart, after an unrecorded warm-up"
+            + " both the stream processor and the index have caught up (lag under 500 and 1,000 records), one at a"
+            + " time, 300 ms apart, after an unrecorded warm-up"
             + " ("
             + warmUpText()
             + "). The ledger runs in a JVM of its own as `./ledger up` starts it"
@@ -196,6 +204,7 @@ public final class RevocationBench {
     try (LedgerProcess ledger =
             LedgerProcess.start(options.partitions(), options.ledgerSettings());
         NoticeWatcher watcher = new NoticeWatcher(ledger.kafkaClient(), prefix);
+        StreamsLag streamsLag = new StreamsLag(ledger.kafkaClient(), StreamsLag.DEFAULT_GROUP);
         KafkaProducer<byte[], byte[]> producer = ProducerSettings.producer(ledger.kafkaClient());
         BackgroundLoad background =
             new BackgroundLoad(
@@ -204,7 +213,7 @@ public final class RevocationBench {
                 options.backgroundRate())) {
       section.raw("ledger " + ledger.describe());
       watcher.awaitAssigned();
-      Rounds rounds = new Rounds(ledger, watcher, producer);
+      Rounds rounds = new Rounds(ledger, streamsLag, watcher, producer);
       out.println("  warm-up (not recorded):");
       int shapeNumber = 0;
       for (Map.Entry<TreeShape, Integer> entry : options.warmUp().entrySet()) {
@@ -236,12 +245,18 @@ public final class RevocationBench {
    */
   private final class Rounds {
     private final LedgerUnderTest ledger;
+    private final StreamsLag streamsLag;
     private final NoticeWatcher watcher;
     private final KafkaProducer<byte[], byte[]> producer;
     private final EventEncoder encoder = new EventEncoder();
 
-    Rounds(LedgerUnderTest ledger, NoticeWatcher watcher, KafkaProducer<byte[], byte[]> producer) {
+    Rounds(
+        LedgerUnderTest ledger,
+        StreamsLag streamsLag,
+        NoticeWatcher watcher,
+        KafkaProducer<byte[], byte[]> producer) {
       this.ledger = ledger;
+      this.streamsLag = streamsLag;
       this.watcher = watcher;
       this.producer = producer;
     }
@@ -279,12 +294,23 @@ public final class RevocationBench {
           () -> ledger.indexLag() < SETTLED_LAG,
           issueTimeout,
           () -> "the index is still " + ledger.indexLag() + " records behind");
+      // The stream processor too: the background events sent during the issuance queue behind it
+      // in ledger.events, and a revocation sent then waits behind them, which is a backlog's
+      // latency, not the cascade's.
+      await(
+          () -> {
+            long lag = streamsLag.records();
+            return lag >= 0 && lag < SETTLED_STREAMS_LAG;
+          },
+          issueTimeout,
+          () -> "the stream processor is still " + streamsLag.records() + " records behind");
       out.printf(
           "  %s: %d trees issued, active and indexed in %.1f s%n",
           shape.name(), reps, (System.nanoTime() - t0) / 1e9);
       Histogram h = Latency.histogram();
       for (String tree : trees) {
         Thread.sleep(300); // let the previous cascade's output drain, so samples do not overlap
+        long lagBefore = streamsLag.records();
         CompletableFuture<Long> acked = new CompletableFuture<>();
         long[] ackWallMillis = new long[1];
         EncodedEvent revoke = encoder.encode(TreeShape.revokeRoot(tree, Instant.now()));
@@ -316,11 +342,12 @@ public final class RevocationBench {
         // same machine's clock), then until its transaction committed and the consumer had it.
         out.printf(
             "    %s revoked: last notice after %.1f ms (written at +%d ms, first received at +%.1f"
-                + " ms)%n",
+                + " ms; stream processor %d records behind before)%n",
             tree,
             latency / 1e6,
             watcher.lastNotifiedAtMillis(tree) - ackWallMillis[0],
-            (watcher.firstNoticeNanos(tree) - ackNanos) / 1e6);
+            (watcher.firstNoticeNanos(tree) - ackNanos) / 1e6,
+            lagBefore);
       }
       return Latency.of(h);
     }
