@@ -23,7 +23,7 @@ final class Attachment {
   private final KeyValueStore<String, TreeMessage> definitions;
   private final KeyValueStore<String, String> children;
   private final KeyValueStore<String, String> subtrees;
-  private final KeyValueStore<String, TreeMessage> waiting;
+  private final Drainable<TreeMessage> waiting;
   private final TreeNodes nodes;
   private final Revocations revocations;
   private final Uses uses;
@@ -55,7 +55,7 @@ final class Attachment {
     this.definitions = definitions;
     this.children = children;
     this.subtrees = subtrees;
-    this.waiting = waiting;
+    this.waiting = new Drainable<>(waiting);
     this.nodes = nodes;
     this.revocations = revocations;
     this.uses = uses;
@@ -146,7 +146,7 @@ final class Attachment {
     if (node.getRevokedAt() != null) {
       cascade.notice(key, node, revocations.causeOf(node));
     }
-    for (KeyValue<String, TreeMessage> entry : LedgerStores.drain(waiting, key)) {
+    for (KeyValue<String, TreeMessage> entry : waiting.drain(key)) {
       LedgerEvent event = entry.value.event();
       if (entry.value instanceof TreeMessage.Use) {
         node = uses.judge(key, node, event, entry.value.audited(), cascade.catchUp(key, node));

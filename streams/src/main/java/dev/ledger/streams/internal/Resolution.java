@@ -20,8 +20,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class Resolution {
 
   private final KeyValueStore<String, TokenLink> links;
-  private final KeyValueStore<String, String> waiters;
-  private final KeyValueStore<String, Parked> parked;
+  private final Drainable<String> waiters;
+  private final Drainable<Parked> parked;
   private final Probes probes;
   private final Orphans orphans;
   private final Outputs out;
@@ -33,8 +33,8 @@ final class Resolution {
    */
   Resolution(
       KeyValueStore<String, TokenLink> links,
-      KeyValueStore<String, String> waiters,
-      KeyValueStore<String, Parked> parked,
+      Drainable<String> waiters,
+      Drainable<Parked> parked,
       Probes probes,
       Orphans orphans,
       Outputs out) {
@@ -125,12 +125,12 @@ final class Resolution {
     links.put(key, link.resolved(rootId, depth));
     String treeKey = LedgerStores.sameTenant(key, rootId);
     out.tree(treeKey, new TreeMessage.Definition(link.definition(), link.audited()));
-    for (KeyValue<String, String> waiter : LedgerStores.drain(waiters, key)) {
+    for (KeyValue<String, String> waiter : waiters.drain(key)) {
       out.resolve(
           LedgerStores.sameTenant(key, ChildKey.parse(waiter.key).childId()),
           LoopMessage.answer(rootId, depth));
     }
-    for (KeyValue<String, Parked> entry : LedgerStores.drain(parked, key)) {
+    for (KeyValue<String, Parked> entry : parked.drain(key)) {
       out.tree(treeKey, TreeMessage.of(entry.value.event(), entry.value.audited()));
     }
   }

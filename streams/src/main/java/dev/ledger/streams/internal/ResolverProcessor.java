@@ -80,8 +80,8 @@ public final class ResolverProcessor implements Processor<String, ResolverInput,
   public void init(ProcessorContext<Object, Object> context) {
     out = new Outputs(context, NAME);
     links = context.getStateStore(LedgerStores.LINKS);
-    KeyValueStore<String, String> waiters = context.getStateStore(LedgerStores.WAITERS);
-    KeyValueStore<String, Parked> parked = context.getStateStore(LedgerStores.PARKED);
+    Drainable<String> waiters = new Drainable<>(context.getStateStore(LedgerStores.WAITERS));
+    Drainable<Parked> parked = new Drainable<>(context.getStateStore(LedgerStores.PARKED));
     dedupe =
         new Dedupe(
             context.getStateStore(LedgerStores.DEDUPE),
@@ -89,7 +89,13 @@ public final class ResolverProcessor implements Processor<String, ResolverInput,
             dedupeRetention,
             out);
     orphans =
-        new Orphans(links, waiters, parked, context.getStateStore(LedgerStores.DUE), grace, out);
+        new Orphans(
+            links,
+            waiters.store(),
+            parked.store(),
+            context.getStateStore(LedgerStores.DUE),
+            grace,
+            out);
     probes = new Probes(links, orphans, out, maxDepth);
     resolution = new Resolution(links, waiters, parked, probes, orphans, out);
     context.schedule(SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::sweep);
