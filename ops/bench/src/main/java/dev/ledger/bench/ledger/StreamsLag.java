@@ -21,12 +21,12 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class StreamsLag implements AutoCloseable {
 
-  /** The stream processor's consumer group when {@code streams.application.id} is the default. */
-  public static final String DEFAULT_GROUP = "ledger-streams";
-
   private final Admin admin;
   private final String group;
 
+  /**
+   * @param group the stream processor's consumer group, its {@code streams.application.id}
+   */
   public StreamsLag(KafkaClientSettings kafka, String group) {
     this.admin = Admin.create(kafka.config());
     this.group = group;

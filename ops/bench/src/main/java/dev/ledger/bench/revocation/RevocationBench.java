@@ -17,6 +17,7 @@ import dev.ledger.bench.postgres.BaselineIngest;
 import dev.ledger.bench.postgres.BaselineRevocation;
 import dev.ledger.bench.postgres.BaselineSchema;
 import dev.ledger.bench.postgres.PostgresServer;
+import dev.ledger.runtime.config.ConfigKey;
 import dev.ledger.schemas.Topics;
 import dev.ledger.workload.WorkloadSpec;
 import java.io.PrintStream;
@@ -204,7 +205,7 @@ public final class RevocationBench {
     try (LedgerProcess ledger =
             LedgerProcess.start(options.partitions(), options.ledgerSettings());
         NoticeWatcher watcher = new NoticeWatcher(ledger.kafkaClient(), prefix);
-        StreamsLag streamsLag = new StreamsLag(ledger.kafkaClient(), StreamsLag.DEFAULT_GROUP);
+        StreamsLag streamsLag = new StreamsLag(ledger.kafkaClient(), streamsGroup());
         KafkaProducer<byte[], byte[]> producer = ProducerSettings.producer(ledger.kafkaClient());
         BackgroundLoad background =
             new BackgroundLoad(
@@ -359,6 +360,12 @@ public final class RevocationBench {
       }
       return Latency.of(h);
     }
+  }
+
+  /** The ledger under test's stream processor group: its application id, as --set may change it. */
+  private String streamsGroup() {
+    ConfigKey id = ConfigKey.STREAMS_APPLICATION_ID;
+    return options.ledgerSettings().getOrDefault(id.key(), id.defaultValue());
   }
 
   private static void send(KafkaProducer<byte[], byte[]> producer, EncodedEvent e) {
