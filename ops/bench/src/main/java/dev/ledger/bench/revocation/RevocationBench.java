@@ -222,6 +222,7 @@ public final class RevocationBench {
       }
       long backgroundBefore = background.sent();
       long started = System.nanoTime();
+      long cpuBefore = ledger.cpuNanos();
       shapeNumber = 0;
       for (Map.Entry<TreeShape, Integer> entry : options.shapes().entrySet()) {
         try {
@@ -237,13 +238,21 @@ public final class RevocationBench {
         }
       }
       double seconds = (System.nanoTime() - started) / 1e9;
-      section.raw(
+      // How busy the ledger was while measuring: a latency taken on saturated cores says more about
+      // the cores than about the path it measures.
+      double cores = (ledger.cpuNanos() - cpuBefore) / 1e9 / seconds;
+      String busy =
           String.format(
               Locale.ROOT,
-              "background events sent while measuring: %d in %.0f s (%.0f/s)",
+              "background events sent while measuring: %d in %.0f s (%.0f/s); the ledger process used"
+                  + " %.2f of the machine's %d cores meanwhile",
               background.sent() - backgroundBefore,
               seconds,
-              (background.sent() - backgroundBefore) / seconds));
+              (background.sent() - backgroundBefore) / seconds,
+              cores,
+              Runtime.getRuntime().availableProcessors());
+      out.println("  " + busy);
+      section.raw(busy);
     }
     return results;
   }
