@@ -83,6 +83,12 @@ public record StreamsSettings(
    */
   public static final Duration DEFAULT_USES_FLUSH_INTERVAL = Duration.ofMillis(500);
 
+  /**
+   * Default {@link #applicationId}: the stream processor's consumer group and the prefix of its
+   * internal topics, which tools that watch its progress look up.
+   */
+  public static final String DEFAULT_APPLICATION_ID = "ledger-streams";
+
   /** Default {@link #maxDepth}: 64 hops below the root, twice the default flag limit. */
   public static final int DEFAULT_MAX_DEPTH = 64;
 
@@ -169,7 +175,7 @@ public record StreamsSettings(
   /** Builds {@link StreamsSettings}; not thread-safe. */
   public static final class Builder {
     private final String bootstrapServers;
-    private String applicationId = "ledger-streams";
+    private String applicationId = DEFAULT_APPLICATION_ID;
     private Path stateDir = Path.of("data", "streams");
     private int depthLimit = 32;
     private int maxDepth = DEFAULT_MAX_DEPTH;

@@ -17,6 +17,7 @@ import dev.ledger.bench.pipeline.PipelineBench;
 import dev.ledger.bench.query.QueryBench;
 import dev.ledger.bench.query.QueryDataset;
 import dev.ledger.bench.revocation.RevocationBench;
+import dev.ledger.streams.StreamsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -459,7 +460,11 @@ public final class Bench implements Runnable {
         result =
             new FuzzRun(
                     new FuzzRun.Options(
-                        inputs, seed, clients, Duration.ofMinutes(3), "ledger-streams"),
+                        inputs,
+                        seed,
+                        clients,
+                        Duration.ofMinutes(3),
+                        StreamsSettings.DEFAULT_APPLICATION_ID),
                     System.out)
                 .run(ledger);
       }

@@ -8,6 +8,7 @@ import dev.ledger.bench.ledger.RoleProcess;
 import dev.ledger.broker.LocalCluster;
 import dev.ledger.schemas.kafka.KafkaClientSettings;
 import dev.ledger.schemas.kafka.TopicAdmin;
+import dev.ledger.streams.StreamsSettings;
 import dev.ledger.workload.WorkloadGenerator;
 import dev.ledger.workload.WorkloadSpec;
 import java.io.PrintStream;
@@ -54,7 +55,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClusterFailover {
 
-  private static final String APPLICATION_ID = "ledger-streams";
+  private static final String APPLICATION_ID = StreamsSettings.DEFAULT_APPLICATION_ID;
   private static final long POLL_MILLIS = 100;
 
   /** Events posted first, at once, and awaited before the measured load starts. */

@@ -9,6 +9,7 @@ import dev.ledger.bench.ledger.LedgerProcess;
 import dev.ledger.broker.EmbeddedKafka;
 import dev.ledger.export.sign.NotaryKey;
 import dev.ledger.schemas.Topics;
+import dev.ledger.streams.StreamsSettings;
 import dev.ledger.workload.WorkloadGenerator;
 import dev.ledger.workload.WorkloadSpec;
 import java.io.IOException;
@@ -60,7 +61,7 @@ public final class FaultCampaign {
    * The stream processor's consumer group: the ledger's default {@code streams.application.id},
    * which the campaign does not change.
    */
-  private static final String STREAMS_GROUP = "ledger-streams";
+  private static final String STREAMS_GROUP = StreamsSettings.DEFAULT_APPLICATION_ID;
 
   /**
    * @param events events to replay

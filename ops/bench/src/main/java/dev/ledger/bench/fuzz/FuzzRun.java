@@ -12,6 +12,7 @@ import dev.ledger.schemas.EventIdentity;
 import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.avro.AuditRecord;
 import dev.ledger.schemas.avro.LedgerEvent;
+import dev.ledger.streams.StreamsSettings;
 import dev.ledger.workload.WorkloadGenerator;
 import dev.ledger.workload.WorkloadSpec;
 import java.io.IOException;
@@ -64,7 +65,8 @@ public final class FuzzRun {
   public record Options(
       long inputs, long seed, int clients, Duration settleTimeout, String streamsGroup) {
     public static Options of(long inputs, long seed) {
-      return new Options(inputs, seed, 4, Duration.ofMinutes(3), "ledger-streams");
+      return new Options(
+          inputs, seed, 4, Duration.ofMinutes(3), StreamsSettings.DEFAULT_APPLICATION_ID);
     }
   }
 

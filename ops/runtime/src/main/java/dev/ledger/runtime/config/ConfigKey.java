@@ -1,6 +1,7 @@
 package dev.ledger.runtime.config;
 
 import dev.ledger.schemas.LedgerLimits;
+import dev.ledger.streams.StreamsSettings;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 
@@ -52,7 +53,10 @@ public enum ConfigKey {
       "10485760",
       "largest accepted request body (413 above)"),
   STREAMS_APPLICATION_ID(
-      "streams.application.id", Type.STRING, "ledger-streams", "Kafka Streams application id"),
+      "streams.application.id",
+      Type.STRING,
+      StreamsSettings.DEFAULT_APPLICATION_ID,
+      "Kafka Streams application id"),
   STREAMS_STATE_DIR(
       "streams.state.dir",
       Type.STRING,
