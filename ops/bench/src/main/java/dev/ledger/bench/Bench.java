@@ -295,12 +295,21 @@ public final class Bench implements Runnable {
             "Unrecorded revocations of trees of 1,000 descendants first (default: ${DEFAULT-VALUE})")
     int warmupTrees;
 
+    @Option(
+        names = "--warmup-seconds",
+        defaultValue = "120",
+        description =
+            "Seconds of background load alone before the warm-up revocations, so that the ledger's"
+                + " JIT compilation is done before anything is timed (default: ${DEFAULT-VALUE})")
+    int warmupSeconds;
+
     @Override
     public Integer call() throws Exception {
       RevocationBench.Options o =
           new RevocationBench.Options(
               RevocationBench.shapes(depths, trees, chainReps, treeReps),
               RevocationBench.warmUp(warmupChains, warmupTrees),
+              Duration.ofSeconds(warmupSeconds),
               background,
               partitions,
               !common.noPostgres,

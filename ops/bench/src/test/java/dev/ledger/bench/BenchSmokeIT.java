@@ -76,6 +76,8 @@ class BenchSmokeIT {
                 "1",
                 "--warmup-trees",
                 "0",
+                "--warmup-seconds",
+                "1",
                 "--partitions",
                 "2"));
     List<String> queries =

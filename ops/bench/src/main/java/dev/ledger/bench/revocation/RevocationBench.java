@@ -50,6 +50,9 @@ public final class RevocationBench {
    *
    * @param shapes each shape with how many times it is revoked (fresh trees each time)
    * @param warmUp shapes revoked first and not recorded, the same way
+   * @param warmUpLoad how long the background load runs alone before anything else: a fresh
+   *     ledger's JIT compiler takes most of a core for its first minute or two under load, and a
+   *     latency measured then says more about the compiler than about the ledger
    * @param backgroundRate events per second of background traffic while measuring
    * @param partitions partitions of every ledger topic
    * @param postgres whether to run the baseline
@@ -58,6 +61,7 @@ public final class RevocationBench {
   public record Options(
       Map<TreeShape, Integer> shapes,
       Map<TreeShape, Integer> warmUp,
+      Duration warmUpLoad,
       int backgroundRate,
       int partitions,
       boolean postgres,
@@ -191,6 +195,9 @@ public final class RevocationBench {
 
   private String warmUpText() {
     List<String> parts = new ArrayList<>();
+    if (!options.warmUpLoad().isZero()) {
+      parts.add(options.warmUpLoad().toSeconds() + " s of background load alone");
+    }
     options.warmUp().forEach((shape, reps) -> parts.add(reps + " x " + shape.name()));
     return parts.isEmpty() ? "none" : String.join(", ", parts);
   }
@@ -214,6 +221,7 @@ public final class RevocationBench {
                 options.backgroundRate())) {
       section.raw("ledger " + ledger.describe());
       watcher.awaitAssigned();
+      warmUpUnderLoad(ledger);
       Rounds rounds = new Rounds(ledger, streamsLag, watcher, producer);
       out.println("  warm-up (not recorded):");
       int shapeNumber = 0;
@@ -368,6 +376,35 @@ public final class RevocationBench {
             lagBefore);
       }
       return Latency.of(h);
+    }
+  }
+
+  /**
+   * Lets the background load run alone for {@link Options#warmUpLoad()}, printing every 30 s how
+   * many cores the ledger used meanwhile (it falls as the JIT compiler finishes).
+   */
+  private void warmUpUnderLoad(LedgerProcess ledger) throws InterruptedException {
+    long total = options.warmUpLoad().toMillis();
+    if (total <= 0) {
+      return;
+    }
+    out.printf(
+        Locale.ROOT,
+        "  warm-up: %d s of background load alone (the ledger's JIT compiles most in its first"
+            + " minutes)%n",
+        total / 1000);
+    long step = 30_000;
+    for (long done = 0; done < total; ) {
+      long pause = Math.min(step, total - done);
+      long cpu = ledger.cpuNanos();
+      Thread.sleep(pause);
+      done += pause;
+      out.printf(
+          Locale.ROOT,
+          "    %d of %d s: the ledger process used %.2f cores%n",
+          done / 1000,
+          total / 1000,
+          (ledger.cpuNanos() - cpu) / 1e6 / pause);
     }
   }
 
