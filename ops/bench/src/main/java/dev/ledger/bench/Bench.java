@@ -305,6 +305,10 @@ public final class Bench implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      if (warmupSeconds < 0) {
+        throw new CommandLine.ParameterException(
+            common.mixee.commandLine(), "--warmup-seconds must be 0 or more, was " + warmupSeconds);
+      }
       RevocationBench.Options o =
           new RevocationBench.Options(
               RevocationBench.shapes(depths, trees, chainReps, treeReps),

@@ -381,7 +381,7 @@ public final class RevocationBench {
 
   /**
    * Lets the background load run alone for {@link Options#warmUpLoad()}, printing every 30 s how
-   * many cores the ledger used meanwhile (it falls as the JIT compiler finishes).
+   * many cores the ledger used meanwhile.
    */
   private void warmUpUnderLoad(LedgerProcess ledger) throws InterruptedException {
     long total = options.warmUpLoad().toMillis();
