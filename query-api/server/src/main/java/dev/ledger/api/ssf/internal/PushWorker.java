@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Only the instance that transmits the stream runs its worker (see {@link StreamOwnership}).
  * Stopping lets a push in flight finish and be acknowledged, so that the instance taking over does
- * not send that SET again.
+ * not send that SET again. The next SET is pushed only once the last acknowledgement is in the
+ * stream's committed position, so an instance that dies leaves at most one SET (the one in flight)
+ * for its successor to push again.
  */
 final class PushWorker implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(PushWorker.class);
@@ -117,6 +119,12 @@ final class PushWorker implements Runnable {
     }
     while (running) {
       try {
+        if (!cursor.recorded()) {
+          // The last acknowledgement is not in Kafka yet: pushing on would leave a successor more
+          // than the SET in flight to repeat.
+          Thread.sleep(CATCH_UP_RETRY.toMillis());
+          continue;
+        }
         boolean enabled = "enabled".equals(cursor.stream().status());
         // Not enabled: only stream-updated and verification SETs come out (a disabled stream's
         // notices are read and dropped meanwhile).

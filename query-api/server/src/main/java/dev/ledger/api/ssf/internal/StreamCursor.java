@@ -66,6 +66,9 @@ public final class StreamCursor implements AutoCloseable {
   private final PositionWriter positions;
   private volatile StreamConfig stream;
 
+  /** The last commit failed: what is done here is not yet in the stream's committed position. */
+  private boolean unrecorded;
+
   private StreamCursor(
       Map<String, Object> kafka,
       StreamConfig stream,
@@ -402,6 +405,20 @@ public final class StreamCursor implements AutoCloseable {
   }
 
   /**
+   * Whether everything acknowledged here is in the stream's committed position; when the last
+   * commit failed, commits again first. A pusher asks before it pushes the next SET, so that an
+   * instance taking the stream over (this one dying) repeats at most the SET that was in flight.
+   *
+   * @return false while the position cannot be written (the reason was logged)
+   */
+  public synchronized boolean recorded() {
+    if (unrecorded) {
+      commit();
+    }
+    return !unrecorded;
+  }
+
+  /**
    * @return SETs pending, plus notices known to be waiting in Kafka (0 when unknown)
    */
   public synchronized long backlog() {
@@ -440,23 +457,24 @@ public final class StreamCursor implements AutoCloseable {
    * the next commit carries the same information.
    */
   private void commit() {
-    positions.write(
-        () -> {
-          Map<TopicPartition, OffsetAndMetadata> committed = committedOrNull();
-          if (committed == null) {
-            return null;
-          }
-          merge(committed);
-          Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-          for (TopicPartition tp : partitions) {
-            TreeSet<Long> waiting = open.get(tp);
-            long point = waiting.isEmpty() ? consumer.position(tp) : waiting.first();
-            TreeSet<Long> ahead = ackedAhead.get(tp);
-            ahead.headSet(point).clear();
-            offsets.put(tp, new OffsetAndMetadata(point, metadata(point, ahead)));
-          }
-          return offsets;
-        });
+    unrecorded =
+        !positions.write(
+            () -> {
+              Map<TopicPartition, OffsetAndMetadata> committed = committedOrNull();
+              if (committed == null) {
+                return null;
+              }
+              merge(committed);
+              Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+              for (TopicPartition tp : partitions) {
+                TreeSet<Long> waiting = open.get(tp);
+                long point = waiting.isEmpty() ? consumer.position(tp) : waiting.first();
+                TreeSet<Long> ahead = ackedAhead.get(tp);
+                ahead.headSet(point).clear();
+                offsets.put(tp, new OffsetAndMetadata(point, metadata(point, ahead)));
+              }
+              return offsets;
+            });
   }
 
   /** The acknowledged offsets above the commit point, as distances from it: {@code "3,4,9"}. */

@@ -121,6 +121,7 @@ class StreamCursorIT {
       List<PendingSet> atSurvivor = fetchAll(survivor, 3);
       List<PendingSet> atDying = fetchAll(dying, 3);
       assertThat(dying.ack(List.of(atDying.get(0).jti(), atDying.get(1).jti()))).isEqualTo(2);
+      assertThat(dying.recorded()).isTrue();
 
       // The dying instance's next write: begun, never finished.
       Map<String, Object> zombie = new HashMap<>(config);
