@@ -6,6 +6,7 @@ import dev.ledger.bench.harness.Format;
 import dev.ledger.bench.harness.Row;
 import dev.ledger.bench.harness.RssSampler;
 import dev.ledger.bench.harness.Section;
+import dev.ledger.bench.harness.ThreadCpu;
 import dev.ledger.bench.kafka.EncodedEvent;
 import dev.ledger.bench.kafka.EventEncoder;
 import dev.ledger.bench.kafka.KafkaLogBytes;
@@ -218,10 +219,14 @@ public final class PipelineBench {
       Path logs = ledger.dataDir().resolve("kafka");
       Map<String, Long> logsBefore = KafkaLogBytes.perTopic(logs);
       ledgerCpu = ledger.cpuNanos();
+      ThreadCpu.Mark threads = ThreadCpu.mark(ledger.pid());
       double commitsBefore = ledger.scrapeNow(STREAM_COMMITS);
       PipelineRun.Result run =
           PipelineRun.run(ledger, spec(42), options.duration(), options.maxBacklog());
       double runLedgerCpu = (ledger.cpuNanos() - ledgerCpu) / 1e9;
+      // Which threads the CPU went to: the JIT compiler's share says whether the warm-up was long
+      // enough, and the rest where the next lever is.
+      out.printf("  ledger cores by thread during the run: %s%n", threads.formatSince(0.02));
       double commits = ledger.scrapeNow(STREAM_COMMITS) - commitsBefore;
       Map<String, Long> grown = KafkaLogBytes.growth(logsBefore, KafkaLogBytes.perTopic(logs));
       long rssEnd = rss.sample();

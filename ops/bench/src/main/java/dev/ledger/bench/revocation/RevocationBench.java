@@ -5,6 +5,7 @@ import dev.ledger.bench.harness.Latency;
 import dev.ledger.bench.harness.Paced;
 import dev.ledger.bench.harness.Row;
 import dev.ledger.bench.harness.Section;
+import dev.ledger.bench.harness.ThreadCpu;
 import dev.ledger.bench.kafka.EncodedEvent;
 import dev.ledger.bench.kafka.EventEncoder;
 import dev.ledger.bench.kafka.ProducerSettings;
@@ -231,6 +232,7 @@ public final class RevocationBench {
       long backgroundBefore = background.sent();
       long started = System.nanoTime();
       long cpuBefore = ledger.cpuNanos();
+      ThreadCpu.Mark threads = ThreadCpu.mark(ledger.pid());
       shapeNumber = 0;
       for (Map.Entry<TreeShape, Integer> entry : options.shapes().entrySet()) {
         try {
@@ -260,6 +262,7 @@ public final class RevocationBench {
               cores,
               Runtime.getRuntime().availableProcessors());
       out.println("  " + busy);
+      out.printf("  ledger cores by thread meanwhile: %s%n", threads.formatSince(0.02));
       section.raw(busy);
     }
     return results;

@@ -1,0 +1,101 @@
+package dev.ledger.bench.harness;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Where another process's CPU went, by thread group, over an interval: the stream thread, the JIT
+ * compiler, the garbage collector, the broker's request handlers. Read from Linux's {@code
+ * /proc/<pid>/task/<tid>/comm} and {@code stat}; threads whose names differ only in digits (the
+ * broker's handler pool, G1's workers) are one group.
+ *
+ * <p>Take a {@link #mark} before the interval and call {@link Mark#coresSince} after it. A thread
+ * that ends within the interval drops out with the CPU it used, so the groups can add up to a
+ * little less than the process's own figure.
+ */
+public final class ThreadCpu {
+
+  private ThreadCpu() {}
+
+  /** CPU of every thread group of a process at one moment. */
+  public record Mark(
+      long pid, long atNanos, Map<String, Long> tidNanos, Map<String, String> group) {
+
+    /**
+     * @return each group's cores used since this mark (CPU time over wall time), largest first,
+     *     those under {@code min} left out
+     */
+    public Map<String, Double> coresSince(double min) {
+      Mark now = mark(pid);
+      double wall = Math.max(1, now.atNanos - atNanos);
+      Map<String, Double> cores = new HashMap<>();
+      now.tidNanos.forEach(
+          (tid, nanos) ->
+              cores.merge(
+                  now.group.get(tid),
+                  (nanos - tidNanos.getOrDefault(tid, 0L)) / wall,
+                  Double::sum));
+      return cores.entrySet().stream()
+          .filter(e -> e.getValue() >= min)
+          .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()))
+          .collect(
+              Collectors.toMap(
+                  Map.Entry::getKey,
+                  Map.Entry::getValue,
+                  (a, b) -> a,
+                  java.util.LinkedHashMap::new));
+    }
+
+    /** {@link #coresSince} as {@code name=0.52 name=0.31 ...}, for a benchmark's raw output. */
+    public String formatSince(double min) {
+      return coresSince(min).entrySet().stream()
+          .map(e -> String.format(Locale.ROOT, "%s=%.2f", e.getKey(), e.getValue()))
+          .collect(Collectors.joining(" "));
+    }
+  }
+
+  /** The CPU each thread of {@code pid} has used so far; empty where /proc cannot be read. */
+  public static Mark mark(long pid) {
+    Map<String, Long> nanos = new HashMap<>();
+    Map<String, String> groups = new HashMap<>();
+    long at = System.nanoTime();
+    try (DirectoryStream<Path> tasks =
+        Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : tasks) {
+        try {
+          String comm = Files.readString(task.resolve("comm")).strip();
+          long ticks = ProcStat.parseCpuTicks(Files.readString(task.resolve("stat")));
+          String tid = task.getFileName().toString();
+          nanos.put(tid, ticks * (1_000_000_000L / ProcStat.TICKS_PER_SECOND));
+          groups.put(tid, group(comm));
+        } catch (IOException | RuntimeException e) {
+          // The thread ended between listing and reading: it is not in this mark.
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // Not Linux, or the process is gone: an empty mark.
+    }
+    return new Mark(pid, at, Map.copyOf(nanos), Map.copyOf(groups));
+  }
+
+  /**
+   * The group of a thread name: digits dropped, and the JIT compiler's and G1's threads under one
+   * readable name each (Linux keeps 15 characters of a thread's name).
+   */
+  static String group(String comm) {
+    if (comm.matches("C[12] CompilerThre.*")) {
+      return "jit-compiler";
+    }
+    if (comm.startsWith("G1 ") || comm.startsWith("GC Thread")) {
+      return comm.startsWith("G1 Conc") ? "gc-concurrent-mark" : "gc";
+    }
+    return comm.replaceAll("[0-9]+", "#").replace(' ', '_');
+  }
+}

@@ -1,0 +1,47 @@
+package dev.ledger.bench.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ThreadCpuTest {
+
+  @Test
+  void groupsThreadsNamedAlikeAndNamesTheJitAndTheCollector() {
+    assertThat(ThreadCpu.group("C2 CompilerThre")).isEqualTo("jit-compiler");
+    assertThat(ThreadCpu.group("C1 CompilerThre")).isEqualTo("jit-compiler");
+    assertThat(ThreadCpu.group("G1 Conc#0")).isEqualTo("gc-concurrent-mark");
+    assertThat(ThreadCpu.group("GC Thread#1")).isEqualTo("gc");
+    assertThat(ThreadCpu.group("data-plane-kafk")).isEqualTo("data-plane-kafk");
+    assertThat(ThreadCpu.group("kafka-scheduler-12")).isEqualTo("kafka-scheduler-#");
+  }
+
+  @Test
+  void findsTheThreadThatSpentTheCpu() throws Exception {
+    assumeThat(Files.exists(Path.of("/proc/self/task"))).isTrue();
+    ThreadCpu.Mark mark = ThreadCpu.mark(ProcessHandle.current().pid());
+    Thread running = new Thread(() -> spinUntilInterrupted(), "spinner-8");
+    running.start();
+    Thread.sleep(300);
+    Map<String, Double> cores = mark.coresSince(0.0);
+    running.interrupt();
+    running.join();
+    assertThat(cores).containsKey("spinner-#");
+    assertThat(cores.get("spinner-#")).isGreaterThan(0.2);
+    assertThat(ThreadCpu.mark(Long.MAX_VALUE).tidNanos()).isEmpty();
+  }
+
+  private static void spinUntilInterrupted() {
+    long x = 0;
+    while (!Thread.currentThread().isInterrupted()) {
+      x += Long.numberOfTrailingZeros(x + System.nanoTime());
+    }
+    if (x == 42) {
+      System.out.print("");
+    }
+  }
+}
