@@ -59,6 +59,14 @@ public final class Bench implements Runnable {
     return Duration.ofMillis(Math.round(seconds * 1000));
   }
 
+  /** Refuses a negative value of {@code option} with a usage message, not a stack trace. */
+  static void notNegative(Common common, String option, double value) {
+    if (value < 0) {
+      throw new CommandLine.ParameterException(
+          common.mixee.commandLine(), option + " must be 0 or more, was " + value);
+    }
+  }
+
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
   }
@@ -178,11 +186,11 @@ public final class Bench implements Runnable {
     long maxBacklog;
 
     @Option(
-        names = "--warmup-events",
-        defaultValue = "40000",
+        names = "--warmup-seconds",
+        defaultValue = "120",
         description =
-            "Events sent and awaited before measuring, enough for the JIT to compile the hot paths of broker, streams and index (default: ${DEFAULT-VALUE})")
-    int warmupEvents;
+            "Seconds of events sent and awaited before measuring, for the JIT to compile the hot paths of broker, streams and index: after one minute its compiler still took a fifth of the ledger's CPU (default: ${DEFAULT-VALUE})")
+    double warmupSeconds;
 
     @Option(
         names = "--pg-duration",
@@ -214,6 +222,7 @@ public final class Bench implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      notNegative(common, "--warmup-seconds", warmupSeconds);
       PipelineBench.Options o =
           new PipelineBench.Options(
               partitions,
@@ -224,7 +233,7 @@ public final class Bench implements Runnable {
               !common.noPostgres,
               seconds(pgDuration),
               common.settings,
-              warmupEvents,
+              seconds(warmupSeconds),
               httpClients,
               httpBatch,
               seconds(httpDuration));
@@ -305,10 +314,7 @@ public final class Bench implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      if (warmupSeconds < 0) {
-        throw new CommandLine.ParameterException(
-            common.mixee.commandLine(), "--warmup-seconds must be 0 or more, was " + warmupSeconds);
-      }
+      notNegative(common, "--warmup-seconds", warmupSeconds);
       RevocationBench.Options o =
           new RevocationBench.Options(
               RevocationBench.shapes(depths, trees, chainReps, treeReps),

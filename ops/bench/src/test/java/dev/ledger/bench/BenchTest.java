@@ -2,6 +2,8 @@ package dev.ledger.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -30,5 +32,15 @@ class BenchTest {
     assertThat(all("all", "--query-records", "3000").runs())
         .contains(List.of("queries", "--records", "3000"))
         .hasSize(4);
+  }
+
+  @Test
+  void aNegativeWarmUpIsRefusedWithAMessageBeforeAnythingStarts() {
+    for (String bench : List.of("pipeline", "revocation")) {
+      StringWriter err = new StringWriter();
+      CommandLine cli = Bench.commandLine().setErr(new PrintWriter(err));
+      assertThat(cli.execute(bench, "--warmup-seconds", "-1")).as(bench).isNotZero();
+      assertThat(err.toString()).contains("--warmup-seconds must be 0 or more");
+    }
   }
 }

@@ -52,8 +52,9 @@ public final class PipelineBench {
    * @param postgres whether to run the PostgreSQL ingest baseline
    * @param postgresDuration per PostgreSQL ingest mode
    * @param ledgerSettings further configuration of the ledger under test
-   * @param warmupEvents events sent and awaited before anything is measured (start-up, and the JIT:
-   *     a short warm-up leaves the C2 compiler with a third of the process CPU during the run)
+   * @param warmup how long events are sent (and then awaited) before anything is measured:
+   *     start-up, and the JIT, whose compiler threads still took 0.41 of the 2 cores during the
+   *     measured run after a warm-up of 40,000 events (about a minute)
    * @param httpClients concurrent clients of the HTTP ingest row
    * @param httpBatch events per {@code POST /v1/events}
    * @param httpDuration how long the HTTP clients post
@@ -67,7 +68,7 @@ public final class PipelineBench {
       boolean postgres,
       Duration postgresDuration,
       Map<String, String> ledgerSettings,
-      int warmupEvents,
+      Duration warmup,
       int httpClients,
       int httpBatch,
       Duration httpDuration) {}
@@ -135,7 +136,7 @@ public final class PipelineBench {
             .size("ceiling time", options.ceilingDuration().toSeconds() + " s")
             .size("tenants", options.tenants())
             .size("max index backlog", options.maxBacklog())
-            .size("warm-up events", options.warmupEvents())
+            .size("warm-up", options.warmup().toSeconds() + " s")
             .size(
                 "HTTP ingest",
                 options.httpClients()
@@ -194,15 +195,12 @@ public final class PipelineBench {
         "  pipeline with %d partitions: starting the ledger in its own JVM ...%n", partitions);
     try (LedgerProcess ledger = LedgerProcess.start(partitions, options.ledgerSettings());
         RssSampler rss = new RssSampler(ledger.pid())) {
-      WorkloadSpec warm =
-          WorkloadSpec.builder()
-              .seed(900 + partitions)
-              .trees(Math.max(1, options.warmupEvents() / 30))
-              .tenants(options.tenants())
-              .build();
+      ThreadCpu.Mark warming = ThreadCpu.mark(ledger.pid());
       PipelineRun.Result warmup =
-          PipelineRun.run(ledger, warm, Duration.ofMinutes(2), options.maxBacklog());
-      out.printf("  warm-up: %s%n", warmup.raw());
+          PipelineRun.run(ledger, spec(900 + partitions), options.warmup(), options.maxBacklog());
+      out.printf(
+          "  warm-up: %s%n  ledger cores by thread during the warm-up: %s%n",
+          warmup.raw(), warming.formatSince(0.02));
 
       createCeilingTopic(ledger.kafkaClient(), partitions);
       List<EncodedEvent> pool =
