@@ -4,7 +4,6 @@ import dev.ledger.schemas.LedgerLimits;
 import dev.ledger.schemas.Topic;
 import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.kafka.TopicAdmin;
-import dev.ledger.streams.internal.BoundedMemtables;
 import dev.ledger.streams.internal.DlqDeserializationHandler;
 import dev.ledger.streams.internal.DlqProductionHandler;
 import dev.ledger.streams.internal.InjectedCrash;
@@ -13,6 +12,7 @@ import dev.ledger.streams.internal.LoopMessage;
 import dev.ledger.streams.internal.Outputs;
 import dev.ledger.streams.internal.RawEvent;
 import dev.ledger.streams.internal.ResolverProcessor;
+import dev.ledger.streams.internal.RocksDbMemory;
 import dev.ledger.streams.internal.SizeGuard;
 import dev.ledger.streams.internal.TreeMessage;
 import dev.ledger.streams.internal.TreeProcessor;
@@ -225,9 +225,9 @@ public final class LedgerTopology {
     // Only the stores built with caching use it (LedgerStores); see streams/README.md, "Caching and
     // commits".
     p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, Long.toString(STORE_CACHE_BYTES));
-    // About a hundred RocksDB instances at six partitions: with 16 MB memtables each they grow the
-    // process by megabytes a second under load (BoundedMemtables).
-    p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemtables.class.getName());
+    // About a hundred RocksDB instances at six partitions: with 16 MB memtables and a 50 MB block
+    // cache each they grow the process without bound under load (RocksDbMemory).
+    p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, RocksDbMemory.class.getName());
     // Under exactly-once a commit flushes the producer, so linger costs a revocation nothing; 5 ms
     // spreads the sends over the interval. 100 ms with 128 KiB batches measured within noise of
     // this

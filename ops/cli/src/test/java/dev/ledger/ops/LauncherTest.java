@@ -39,7 +39,7 @@ class LauncherTest {
     assertThat(run.out()).contains("-XX:+ExitOnOutOfMemoryError");
     // A fixed marking threshold: G1's adaptive one sat at the ledger's steady old generation.
     assertThat(run.out())
-        .contains("-XX:-G1UseAdaptiveIHOP", "-XX:InitiatingHeapOccupancyPercent=50");
+        .contains("-XX:-G1UseAdaptiveIHOP", "-XX:InitiatingHeapOccupancyPercent=70");
     Matcher heap = Pattern.compile("-Xmx(\\d+)m").matcher(run.out());
     assertThat(heap.find()).as(run.out()).isTrue();
     assertThat(Integer.parseInt(heap.group(1))).isBetween(256, 512);
