@@ -33,7 +33,7 @@ class LauncherTest {
   }
 
   @Test
-  void theDefaultHeapIsAQuarterOfTheMemoryBetween256MbAnd512MbAndOomExits() throws Exception {
+  void theDefaultHeapIsAQuarterOfTheMemoryBetween256MbAnd400MbAndOomExits() throws Exception {
     Run run = flags(Map.of());
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(run.out()).contains("-XX:+ExitOnOutOfMemoryError");
@@ -42,14 +42,14 @@ class LauncherTest {
         .contains("-XX:-G1UseAdaptiveIHOP", "-XX:InitiatingHeapOccupancyPercent=70");
     Matcher heap = Pattern.compile("-Xmx(\\d+)m").matcher(run.out());
     assertThat(heap.find()).as(run.out()).isTrue();
-    assertThat(Integer.parseInt(heap.group(1))).isBetween(256, 512);
+    assertThat(Integer.parseInt(heap.group(1))).isBetween(256, 400);
   }
 
   @Test
   void ledgerHeapSetsTheHeapAndIsChecked() throws Exception {
     assertThat(flags(Map.of("LEDGER_HEAP", "300m")).out())
         .contains("-Xmx300m")
-        .doesNotContain("-Xmx512m");
+        .doesNotContain("-Xmx400m");
     Run bad = flags(Map.of("LEDGER_HEAP", "lots"));
     assertThat(bad.exit()).isNotZero();
     assertThat(bad.err()).contains("LEDGER_HEAP=lots");

@@ -16,7 +16,6 @@ record ChildKey(String parent, String childId) {
 
   /** The key {@link #encode} wrote. */
   static ChildKey parse(String key) {
-    int split = key.indexOf(LedgerStores.SEP);
-    return new ChildKey(key.substring(0, split), key.substring(split + 1));
+    return new ChildKey(LedgerStores.tokenOf(key), LedgerStores.partOf(key));
   }
 }

@@ -29,7 +29,7 @@ final class Drainable<V> {
     this.store = store;
     try (KeyValueIterator<String, V> it = store.all()) {
       while (it.hasNext()) {
-        mayHave.add(tokenOf(it.next().key));
+        mayHave.add(LedgerStores.tokenOf(it.next().key));
       }
     }
   }
@@ -37,7 +37,7 @@ final class Drainable<V> {
   /** Keeps {@code value} under {@code key}, which starts with its token's key and a separator. */
   void put(String key, V value) {
     store.put(key, value);
-    mayHave.add(tokenOf(key));
+    mayHave.add(LedgerStores.tokenOf(key));
   }
 
   /** Removes and returns, in key order, the entries kept under {@code tokenKey}. */
@@ -48,11 +48,5 @@ final class Drainable<V> {
   /** The store itself, for point reads and deletes. */
   KeyValueStore<String, V> store() {
     return store;
-  }
-
-  /** The token key an entry is kept under (token keys hold no separator). */
-  static String tokenOf(String key) {
-    int sep = key.indexOf(LedgerStores.SEP);
-    return sep < 0 ? key : key.substring(0, sep);
   }
 }

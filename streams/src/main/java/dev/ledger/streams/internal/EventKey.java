@@ -16,7 +16,6 @@ record EventKey(String token, String eventId) {
 
   /** The key {@link #encode} wrote. */
   static EventKey parse(String key) {
-    int split = key.indexOf(LedgerStores.SEP);
-    return new EventKey(key.substring(0, split), key.substring(split + 1));
+    return new EventKey(LedgerStores.tokenOf(key), LedgerStores.partOf(key));
   }
 }

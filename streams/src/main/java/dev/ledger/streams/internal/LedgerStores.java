@@ -108,6 +108,18 @@ public final class LedgerStores {
     return tokenKey + SEP + part;
   }
 
+  /** The token key a {@link #compose composed} key starts with; the whole key if it has no part. */
+  static String tokenOf(String key) {
+    int sep = key.indexOf(SEP);
+    return sep < 0 ? key : key.substring(0, sep);
+  }
+
+  /** The part of a {@link #compose composed} key after its token key; empty if it has none. */
+  static String partOf(String key) {
+    int sep = key.indexOf(SEP);
+    return sep < 0 ? "" : key.substring(sep + 1);
+  }
+
   /** A time as a fixed-width, lexicographically ordered key prefix. */
   public static String timeKey(long millis) {
     return String.format("%015d", Math.max(0, millis));

@@ -16,9 +16,9 @@ import org.rocksdb.Options;
  * before it flushes (under the pipeline benchmark the process's resident memory grew by about 3.6
  * MB a second of writes) and has a block cache of its own of 50 MB, which fills as the store's data
  * leaves the memtables and is read back: nothing bounds the hundred caches short of 5 GB as a
- * long-running ledger's state grows. With {@link #MEMTABLE_BYTES} each store flushes four times as
- * often and holds a quarter of the memory, and every store shares one cache of {@link
- * #BLOCK_CACHE_BYTES}.
+ * long-running ledger's state grows. With {@link #MEMTABLE_BYTES} and {@link #MEMTABLES} each store
+ * flushes eight times as often and holds at most a twelfth of the memory, and every store shares
+ * one cache of {@link #BLOCK_CACHE_BYTES}.
  *
  * <p>The memtables are not charged to that cache: a budget shared by every store's memtables
  * (RocksDB's WriteBufferManager, the Kafka Streams memory guide's way) bounds them too, but at 64
@@ -27,11 +27,18 @@ import org.rocksdb.Options;
  */
 public final class RocksDbMemory implements RocksDBConfigSetter {
 
-  /** Each store's memtable size (Kafka Streams' default is 16 MB). */
-  static final long MEMTABLE_BYTES = 4L * 1024 * 1024;
+  /**
+   * Each store's memtable size (Kafka Streams' default is 16 MB). 2 MB measured both less memory
+   * and more throughput than 4 MB under the pipeline benchmark (1,123 against 1,173 MB of RSS,
+   * 3,826 against 2,745 events/s, one run each): smaller skip lists to insert into and search.
+   */
+  static final long MEMTABLE_BYTES = 2L * 1024 * 1024;
+
+  /** Memtables per store: one being filled, one being flushed (Kafka Streams allows three). */
+  static final int MEMTABLES = 2;
 
   /** The block cache every store of the process shares (Kafka Streams gives each 50 MB). */
-  static final long BLOCK_CACHE_BYTES = 64L * 1024 * 1024;
+  static final long BLOCK_CACHE_BYTES = 32L * 1024 * 1024;
 
   /**
    * Built on first use, never in a static initializer: Kafka Streams loads this class while it
@@ -50,6 +57,7 @@ public final class RocksDbMemory implements RocksDBConfigSetter {
   @Override
   public void setConfig(String storeName, Options options, Map<String, Object> configs) {
     options.setWriteBufferSize(MEMTABLE_BYTES);
+    options.setMaxWriteBufferNumber(MEMTABLES);
     // Kafka Streams' own table config (its accessible-cache subclass, which its metrics read the
     // cache from), with the shared cache in place of the one it made for this store.
     BlockBasedTableConfig table = (BlockBasedTableConfig) options.tableFormatConfig();

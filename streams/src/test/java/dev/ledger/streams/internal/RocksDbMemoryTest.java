@@ -23,6 +23,7 @@ class RocksDbMemoryTest {
       assertThat(a.writeBufferSize())
           .isEqualTo(RocksDbMemory.MEMTABLE_BYTES)
           .isLessThan(16L * 1024 * 1024);
+      assertThat(a.maxWriteBufferNumber()).isEqualTo(RocksDbMemory.MEMTABLES).isLessThan(3);
       assertThat(((BlockBasedTableConfigWithAccessibleCache) a.tableFormatConfig()).blockCache())
           .isSameAs(RocksDbMemory.sharedCache())
           .isSameAs(
