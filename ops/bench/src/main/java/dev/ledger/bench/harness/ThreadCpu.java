@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -47,10 +48,7 @@ public final class ThreadCpu {
           .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()))
           .collect(
               Collectors.toMap(
-                  Map.Entry::getKey,
-                  Map.Entry::getValue,
-                  (a, b) -> a,
-                  java.util.LinkedHashMap::new));
+                  Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
     }
 
     /** {@link #coresSince} as {@code name=0.52 name=0.31 ...}, for a benchmark's raw output. */
