@@ -198,9 +198,10 @@ public final class PipelineBench {
       ThreadCpu.Mark warming = ThreadCpu.mark(ledger.pid());
       PipelineRun.Result warmup =
           PipelineRun.run(ledger, spec(900 + partitions), options.warmup(), options.maxBacklog());
+      String warmingThreads = warming.formatSince(0.02);
       out.printf(
           "  warm-up: %s%n  ledger cores by thread during the warm-up: %s%n",
-          warmup.raw(), warming.formatSince(0.02));
+          warmup.raw(), warmingThreads);
 
       createCeilingTopic(ledger.kafkaClient(), partitions);
       List<EncodedEvent> pool =
@@ -224,7 +225,8 @@ public final class PipelineBench {
       double runLedgerCpu = (ledger.cpuNanos() - ledgerCpu) / 1e9;
       // Which threads the CPU went to: the JIT compiler's share says whether the warm-up was long
       // enough, and the rest where the next lever is.
-      out.printf("  ledger cores by thread during the run: %s%n", threads.formatSince(0.02));
+      String runThreads = threads.formatSince(0.02);
+      out.printf("  ledger cores by thread during the run: %s%n", runThreads);
       double commits = ledger.scrapeNow(STREAM_COMMITS) - commitsBefore;
       Map<String, Long> grown = KafkaLogBytes.growth(logsBefore, KafkaLogBytes.perTopic(logs));
       long rssEnd = rss.sample();
@@ -304,6 +306,13 @@ public final class PipelineBench {
               runLedgerCpu,
               perCpu,
               commits));
+      section.raw(
+          String.format(
+              Locale.ROOT,
+              "partitions=%d ledger cores by thread, warm-up: %s; run: %s",
+              partitions,
+              warmingThreads,
+              runThreads));
       section.raw(
           String.format(
               Locale.ROOT,

@@ -262,8 +262,10 @@ public final class RevocationBench {
               cores,
               Runtime.getRuntime().availableProcessors());
       out.println("  " + busy);
-      out.printf("  ledger cores by thread meanwhile: %s%n", threads.formatSince(0.02));
+      String byThread = "ledger cores by thread meanwhile: " + threads.formatSince(0.02);
+      out.println("  " + byThread);
       section.raw(busy);
+      section.raw(byThread);
     }
     return results;
   }
