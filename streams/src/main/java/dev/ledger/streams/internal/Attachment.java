@@ -21,7 +21,7 @@ final class Attachment {
   private record Attach(String key, TreeMessage definition, TokenNode parent) {}
 
   private final KeyValueStore<String, TreeMessage> definitions;
-  private final KeyValueStore<String, String> children;
+  private final Drainable<String> children;
   private final KeyValueStore<String, String> subtrees;
   private final Drainable<TreeMessage> waiting;
   private final TreeNodes nodes;
@@ -35,7 +35,7 @@ final class Attachment {
   /**
    * @param definitions {@code ledger-tree-definitions}: every defining message by token key
    * @param children {@code ledger-tree-children}: {@link ChildKey}s of children defined before
-   *     their parent was attached
+   *     their parent was attached, until it is
    * @param subtrees {@code ledger-tree-subtrees}: where an attached token's entry goes
    * @param waiting {@code ledger-tree-waiting}: uses and revocations of tokens not attached yet
    * @param depthLimit tokens deeper than this are flagged {@code depth_limit}
@@ -53,7 +53,7 @@ final class Attachment {
       Outputs out,
       int depthLimit) {
     this.definitions = definitions;
-    this.children = children;
+    this.children = new Drainable<>(children);
     this.subtrees = subtrees;
     this.waiting = new Drainable<>(waiting);
     this.nodes = nodes;
@@ -92,7 +92,9 @@ final class Attachment {
     while (!queue.isEmpty()) {
       Attach next = queue.poll();
       TokenNode node = attach(next);
-      for (KeyValue<String, String> child : LedgerStores.scan(children, next.key())) {
+      // Drained, not scanned: nearly every token has no waiting child, and then this touches no
+      // store (Drainable); a parent is attached once, so its entries are never needed again.
+      for (KeyValue<String, String> child : children.drain(next.key())) {
         String childKey =
             LedgerKey.of(definition.getTenant(), ChildKey.parse(child.key).childId()).toString();
         TreeMessage childDefinition = definitions.get(childKey);

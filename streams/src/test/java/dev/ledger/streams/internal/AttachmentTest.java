@@ -41,6 +41,9 @@ class AttachmentTest {
     assertThat(f.sent(Outputs.AUDIT)).as("one audit record each").hasSize(3);
     KeyValueStore<String, String> subtrees = f.h.context.getStateStore(LedgerStores.SUBTREES);
     assertThat(subtrees.approximateNumEntries()).as("each indexed for cascades").isEqualTo(3);
+    assertThat(children.approximateNumEntries())
+        .as("drained once their parents were attached: the store holds only what waits")
+        .isZero();
   }
 
   @Test

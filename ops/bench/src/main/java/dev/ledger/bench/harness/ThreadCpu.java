@@ -18,16 +18,28 @@ import java.util.stream.Collectors;
  * broker's handler pool, G1's workers) are one group.
  *
  * <p>Take a {@link #mark} before the interval and call {@link Mark#coresSince} after it. A thread
- * that ends within the interval drops out with the CPU it used, so the groups can add up to a
- * little less than the process's own figure.
+ * that ends within the interval is no longer listed at its end, so what such threads used is the
+ * group {@value #ENDED}: the process's own figure less every listed thread's. Lucene starts a
+ * thread per merge, so under load that group is mostly merges.
  */
 public final class ThreadCpu {
 
+  /** The group of the threads that ended within the interval. */
+  public static final String ENDED = "ended-threads";
+
   private ThreadCpu() {}
 
-  /** CPU of every thread group of a process at one moment. */
+  /**
+   * CPU of every thread group of a process at one moment.
+   *
+   * @param processNanos the CPU of the whole process, ended threads included
+   */
   public record Mark(
-      long pid, long atNanos, Map<String, Long> tidNanos, Map<String, String> group) {
+      long pid,
+      long atNanos,
+      long processNanos,
+      Map<String, Long> tidNanos,
+      Map<String, String> group) {
 
     /**
      * @return each group's cores used since this mark (CPU time over wall time), largest first,
@@ -37,12 +49,13 @@ public final class ThreadCpu {
       Mark now = mark(pid);
       double wall = Math.max(1, now.atNanos - atNanos);
       Map<String, Double> cores = new HashMap<>();
-      now.tidNanos.forEach(
-          (tid, nanos) ->
-              cores.merge(
-                  now.group.get(tid),
-                  (nanos - tidNanos.getOrDefault(tid, 0L)) / wall,
-                  Double::sum));
+      long listed = 0;
+      for (Map.Entry<String, Long> thread : now.tidNanos.entrySet()) {
+        long used = thread.getValue() - tidNanos.getOrDefault(thread.getKey(), 0L);
+        listed += used;
+        cores.merge(now.group.get(thread.getKey()), used / wall, Double::sum);
+      }
+      cores.put(ENDED, Math.max(0, now.processNanos - processNanos - listed) / wall);
       return cores.entrySet().stream()
           .filter(e -> e.getValue() >= min)
           .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()))
@@ -64,14 +77,16 @@ public final class ThreadCpu {
     Map<String, Long> nanos = new HashMap<>();
     Map<String, String> groups = new HashMap<>();
     long at = System.nanoTime();
+    long process = 0;
     try (DirectoryStream<Path> tasks =
         Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+      // Read before the threads, so that a thread ending meanwhile is not counted twice.
+      process = nanos(Files.readString(Path.of("/proc/" + pid + "/stat")));
       for (Path task : tasks) {
         try {
           String comm = Files.readString(task.resolve("comm")).strip();
-          long ticks = ProcStat.parseCpuTicks(Files.readString(task.resolve("stat")));
           String tid = task.getFileName().toString();
-          nanos.put(tid, ticks * (1_000_000_000L / ProcStat.TICKS_PER_SECOND));
+          nanos.put(tid, nanos(Files.readString(task.resolve("stat"))));
           groups.put(tid, group(comm));
         } catch (IOException | RuntimeException e) {
           // The thread ended between listing and reading: it is not in this mark.
@@ -80,7 +95,11 @@ public final class ThreadCpu {
     } catch (IOException | RuntimeException e) {
       // Not Linux, or the process is gone: an empty mark.
     }
-    return new Mark(pid, at, Map.copyOf(nanos), Map.copyOf(groups));
+    return new Mark(pid, at, process, Map.copyOf(nanos), Map.copyOf(groups));
+  }
+
+  private static long nanos(String stat) {
+    return ProcStat.parseCpuTicks(stat) * (1_000_000_000L / ProcStat.TICKS_PER_SECOND);
   }
 
   /**

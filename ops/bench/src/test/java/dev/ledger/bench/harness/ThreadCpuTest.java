@@ -35,6 +35,20 @@ class ThreadCpuTest {
     assertThat(ThreadCpu.mark(Long.MAX_VALUE).tidNanos()).isEmpty();
   }
 
+  @Test
+  void countsWhatThreadsThatEndedMeanwhileSpentAsOneGroup() throws Exception {
+    assumeThat(Files.exists(Path.of("/proc/self/task"))).isTrue();
+    ThreadCpu.Mark mark = ThreadCpu.mark(ProcessHandle.current().pid());
+    Thread running = new Thread(() -> spinUntilInterrupted(), "short-lived");
+    running.start();
+    Thread.sleep(300);
+    running.interrupt();
+    running.join();
+    Map<String, Double> cores = mark.coresSince(0.0);
+    assertThat(cores).doesNotContainKey("short-lived");
+    assertThat(cores.get(ThreadCpu.ENDED)).as("the ended spinner's CPU").isGreaterThan(0.2);
+  }
+
   private static void spinUntilInterrupted() {
     long x = 0;
     while (!Thread.currentThread().isInterrupted()) {

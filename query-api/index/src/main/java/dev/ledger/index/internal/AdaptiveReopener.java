@@ -19,10 +19,12 @@ import org.slf4j.LoggerFactory;
  * <p>A reopen flushes every document buffered since the last one into a new small segment, and each
  * has a fixed cost (a flush, a new reader, more segments to merge later). Under heavy writes fewer,
  * larger reopens cost less per document. So the interval grows with the write rate (measured over
- * the last {@code max} or more): {@code min} plus 25 µs per write per second, bounded by {@code
- * max}. With the defaults: 25 ms idle (and no-op reopens when nothing changed), 50 ms at 1,000
- * writes/s, 275 ms at 10,000/s, 500 ms from 19,000/s. A rate rather than the measured cost of a
- * reopen, because on a shared machine that cost is mostly time waiting for a core.
+ * the last {@code max} or more): {@code min} plus 100 µs per write per second, bounded by {@code
+ * max}. With the defaults: 25 ms idle (and no-op reopens when nothing changed), 125 ms at 1,000
+ * writes/s, 325 ms at 3,000/s, 500 ms from 4,750/s. A rate rather than the measured cost of a
+ * reopen, because on a shared machine that cost is mostly time waiting for a core. At 4,000 audit
+ * documents a second, 100 µs instead of 25 µs took the index's CPU per document down by a third,
+ * merges and reopens included (BENCHMARKS.md, "The index's reopens"); 250 µs did no better.
  *
  * <p>{@link #waitForGeneration} (revocation notices, tests) skips the wait: the reopen starts at
  * once. The generations are {@link IndexWriter}'s sequence numbers, as with Lucene's {@code
@@ -32,8 +34,8 @@ public final class AdaptiveReopener implements Closeable {
 
   private static final Logger log = LoggerFactory.getLogger(AdaptiveReopener.class);
 
-  /** What the interval grows by per write per second. */
-  static final long NANOS_PER_WRITE_PER_SECOND = 25_000;
+  /** What the interval grows by per write per second (see the class comment for why 100 µs). */
+  static final long NANOS_PER_WRITE_PER_SECOND = 100_000;
 
   private final IndexWriter writer;
   private final SearcherManager searchers;

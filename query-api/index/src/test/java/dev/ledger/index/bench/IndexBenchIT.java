@@ -44,7 +44,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * value bytes decoded once and stored as they came, audit records appended, on one thread, with the
  * adaptive near-real-time reopen running; it prints documents per CPU-second of the whole JVM
  * (merges and reopens included) and the heap the index needs. Run it alone with {@code
- * -Dtest=IndexBenchIT#indexerPath -Dledger.bench.records=200000}.
+ * -Dtest=IndexBenchIT#indexerPath -Dledger.bench.records=200000}, and add {@code
+ * -Dledger.bench.rate=4000} to write at the pipeline's pace (documents per second).
  */
 @EnabledIfSystemProperty(named = "ledger.bench", matches = "true")
 class IndexBenchIT {
@@ -267,8 +268,16 @@ class IndexBenchIT {
       long start = System.nanoTime();
       long cpuStart = processCpuNanos();
       long threadStart = THREADS.getCurrentThreadCpuTime();
-      for (byte[] value : values) {
+      // Paced (-Dledger.bench.rate, documents per second) the reopens follow the indexer's load in
+      // the pipeline, where merges of the smaller segments cost the most; unpaced by default.
+      int rate = Integer.getInteger("ledger.bench.rate", 0);
+      for (int i = 0; i < values.size(); i++) {
+        byte[] value = values.get(i);
         index.putAudit(AUDIT_SERDE.decode(value), value);
+        if (rate > 0 && i % 100 == 0) {
+          long due = start + i * 1_000_000_000L / rate;
+          java.util.concurrent.locks.LockSupport.parkNanos(due - System.nanoTime());
+        }
       }
       index.awaitSearchable();
       long threadCpu = THREADS.getCurrentThreadCpuTime() - threadStart;

@@ -27,10 +27,13 @@ class AdaptiveReopenerTest {
     assertThat(AdaptiveReopener.next(0, second, min, max)).as("idle").isEqualTo(min);
     assertThat(AdaptiveReopener.next(100, Duration.ofMillis(100).toNanos(), min, max))
         .as("1,000 writes/s")
-        .isEqualTo(Duration.ofMillis(50).toNanos());
+        .isEqualTo(Duration.ofMillis(125).toNanos());
+    assertThat(AdaptiveReopener.next(1_500, Duration.ofMillis(500).toNanos(), min, max))
+        .as("3,000 writes/s")
+        .isEqualTo(Duration.ofMillis(325).toNanos());
     assertThat(AdaptiveReopener.next(5_000, Duration.ofMillis(500).toNanos(), min, max))
         .as("10,000 writes/s")
-        .isEqualTo(Duration.ofMillis(275).toNanos());
+        .isEqualTo(max);
     assertThat(AdaptiveReopener.next(50_000, second, min, max)).as("busy").isEqualTo(max);
   }
 
