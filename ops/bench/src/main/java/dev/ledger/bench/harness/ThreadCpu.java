@@ -64,6 +64,12 @@ public final class ThreadCpu {
                   Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
     }
 
+    /** The cores the whole process used since this mark (CPU time over wall time). */
+    public double processCoresSince() {
+      Mark now = mark(pid);
+      return (now.processNanos - processNanos) / (double) Math.max(1, now.atNanos - atNanos);
+    }
+
     /** {@link #coresSince} as {@code name=0.52 name=0.31 ...}, for a benchmark's raw output. */
     public String formatSince(double min) {
       return coresSince(min).entrySet().stream()

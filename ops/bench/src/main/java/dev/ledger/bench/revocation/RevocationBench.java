@@ -231,7 +231,6 @@ public final class RevocationBench {
       }
       long backgroundBefore = background.sent();
       long started = System.nanoTime();
-      long cpuBefore = ledger.cpuNanos();
       ThreadCpu.Mark threads = ThreadCpu.mark(ledger.pid());
       shapeNumber = 0;
       for (Map.Entry<TreeShape, Integer> entry : options.shapes().entrySet()) {
@@ -250,7 +249,7 @@ public final class RevocationBench {
       double seconds = (System.nanoTime() - started) / 1e9;
       // How busy the ledger was while measuring: a latency taken on saturated cores says more about
       // the cores than about the path it measures.
-      double cores = (ledger.cpuNanos() - cpuBefore) / 1e9 / seconds;
+      double cores = threads.processCoresSince();
       String busy =
           String.format(
               Locale.ROOT,
@@ -401,15 +400,16 @@ public final class RevocationBench {
     long step = 30_000;
     for (long done = 0; done < total; ) {
       long pause = Math.min(step, total - done);
-      long cpu = ledger.cpuNanos();
+      ThreadCpu.Mark threads = ThreadCpu.mark(ledger.pid());
       Thread.sleep(pause);
       done += pause;
       out.printf(
           Locale.ROOT,
-          "    %d of %d s: the ledger process used %.2f cores%n",
+          "    %d of %d s: the ledger process used %.2f cores (%s)%n",
           done / 1000,
           total / 1000,
-          (ledger.cpuNanos() - cpu) / 1e6 / pause);
+          threads.processCoresSince(),
+          threads.formatSince(0.05));
     }
   }
 

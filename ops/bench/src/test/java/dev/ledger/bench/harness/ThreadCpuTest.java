@@ -28,10 +28,12 @@ class ThreadCpuTest {
     running.start();
     Thread.sleep(300);
     Map<String, Double> cores = mark.coresSince(0.0);
+    double process = mark.processCoresSince();
     running.interrupt();
     running.join();
     assertThat(cores).containsKey("spinner-#");
     assertThat(cores.get("spinner-#")).isGreaterThan(0.2);
+    assertThat(process).as("the whole process, the spinner included").isGreaterThan(0.2);
     assertThat(ThreadCpu.mark(Long.MAX_VALUE).tidNanos()).isEmpty();
   }
 
