@@ -10,6 +10,9 @@ import org.junit.jupiter.api.Test;
 
 class ThreadCpuTest {
 
+  /** The spinner {@link #markThenSpin} started. */
+  private Thread running;
+
   @Test
   void groupsThreadsNamedAlikeAndNamesTheJitAndTheCollector() {
     assertThat(ThreadCpu.group("C2 CompilerThre")).isEqualTo("jit-compiler");
@@ -22,11 +25,7 @@ class ThreadCpuTest {
 
   @Test
   void findsTheThreadThatSpentTheCpu() throws Exception {
-    assumeThat(Files.exists(Path.of("/proc/self/task"))).isTrue();
-    ThreadCpu.Mark mark = ThreadCpu.mark(ProcessHandle.current().pid());
-    Thread running = new Thread(() -> spinUntilInterrupted(), "spinner-8");
-    running.start();
-    Thread.sleep(300);
+    ThreadCpu.Mark mark = markThenSpin("spinner-8");
     Map<String, Double> cores = mark.coresSince(0.0);
     double process = mark.processCoresSince();
     running.interrupt();
@@ -39,16 +38,22 @@ class ThreadCpuTest {
 
   @Test
   void countsWhatThreadsThatEndedMeanwhileSpentAsOneGroup() throws Exception {
-    assumeThat(Files.exists(Path.of("/proc/self/task"))).isTrue();
-    ThreadCpu.Mark mark = ThreadCpu.mark(ProcessHandle.current().pid());
-    Thread running = new Thread(() -> spinUntilInterrupted(), "short-lived");
-    running.start();
-    Thread.sleep(300);
+    ThreadCpu.Mark mark = markThenSpin("short-lived");
     running.interrupt();
     running.join();
     Map<String, Double> cores = mark.coresSince(0.0);
     assertThat(cores).doesNotContainKey("short-lived");
     assertThat(cores.get(ThreadCpu.ENDED)).as("the ended spinner's CPU").isGreaterThan(0.2);
+  }
+
+  /** A mark of this process, then a thread named {@code name} spinning for 300 ms (and on). */
+  private ThreadCpu.Mark markThenSpin(String name) throws InterruptedException {
+    assumeThat(Files.exists(Path.of("/proc/self/task"))).isTrue();
+    ThreadCpu.Mark mark = ThreadCpu.mark(ProcessHandle.current().pid());
+    running = new Thread(() -> spinUntilInterrupted(), name);
+    running.start();
+    Thread.sleep(300);
+    return mark;
   }
 
   private static void spinUntilInterrupted() {

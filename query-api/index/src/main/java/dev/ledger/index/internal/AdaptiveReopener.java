@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * writes/s, 325 ms at 3,000/s, 500 ms from 4,750/s. A rate rather than the measured cost of a
  * reopen, because on a shared machine that cost is mostly time waiting for a core. At 4,000 audit
  * documents a second, 100 µs instead of 25 µs took the index's CPU per document down by a third,
- * merges and reopens included (BENCHMARKS.md, "The index's reopens"); 250 µs did no better.
+ * merges and reopens included; 250 µs did no better (BENCHMARKS.md, "The index's merges and reopens
+ * under load").
  *
  * <p>{@link #waitForGeneration} (revocation notices, tests) skips the wait: the reopen starts at
  * once. The generations are {@link IndexWriter}'s sequence numbers, as with Lucene's {@code
