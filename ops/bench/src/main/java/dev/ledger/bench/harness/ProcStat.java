@@ -5,9 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Memory and CPU of another process, read from Linux's {@code /proc/<pid>/status} (VmRSS) and
- * {@code /proc/<pid>/stat} (utime + stime). This is how the bench measures the ledger under test
- * alone, without the load generator that runs in the bench's own JVM.
+ * Memory and CPU of another process, read from Linux's {@code /proc/<pid>/status} (VmRSS, RssAnon,
+ * RssFile, RssShmem) and {@code /proc/<pid>/stat} (utime + stime). This is how the bench measures
+ * the ledger under test alone, without the load generator that runs in the bench's own JVM.
  */
 public final class ProcStat {
 
@@ -16,12 +16,29 @@ public final class ProcStat {
 
   private ProcStat() {}
 
+  /**
+   * A resident set size and its two parts, in bytes: {@code anonymous} (heap, stacks, native
+   * allocations: RssAnon) and {@code files} (pages of mapped files, Lucene's segments above all,
+   * and shared memory: RssFile + RssShmem), which the kernel can drop and read again. -1 where
+   * unknown.
+   */
+  public record Resident(long total, long anonymous, long files) {
+
+    /** Nothing could be read. */
+    public static final Resident UNKNOWN = new Resident(-1, -1, -1);
+  }
+
   /** Resident set size of {@code pid} in bytes, or -1 when it cannot be read (gone, not Linux). */
   public static long residentBytes(long pid) {
+    return resident(pid).total();
+  }
+
+  /** {@link #residentBytes} with its parts; {@link Resident#UNKNOWN} when it cannot be read. */
+  public static Resident resident(long pid) {
     try {
-      return parseResidentBytes(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
+      return parseResident(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
     } catch (IOException | RuntimeException e) {
-      return -1;
+      return Resident.UNKNOWN;
     }
   }
 
@@ -36,17 +53,30 @@ public final class ProcStat {
   }
 
   /**
-   * The VmRSS line of a {@code status} file, in bytes; -1 when there is none (a zombie has none).
+   * VmRSS, RssAnon and RssFile + RssShmem of a {@code status} file, in bytes; -1 for lines it lacks
+   * (a zombie has none).
    */
-  static long parseResidentBytes(String status) {
+  static Resident parseResident(String status) {
+    long total = -1;
+    long anonymous = -1;
+    long files = -1;
     for (String line : status.split("\n")) {
-      if (line.startsWith("VmRSS:")) {
-        String[] parts = line.substring("VmRSS:".length()).trim().split("\\s+");
-        long kib = Long.parseLong(parts[0]);
-        return kib * 1024;
+      int colon = line.indexOf(':');
+      if (colon < 0) {
+        continue;
+      }
+      switch (line.substring(0, colon)) {
+        case "VmRSS" -> total = kibAsBytes(line, colon);
+        case "RssAnon" -> anonymous = kibAsBytes(line, colon);
+        case "RssFile", "RssShmem" -> files = Math.max(0, files) + kibAsBytes(line, colon);
+        default -> {}
       }
     }
-    return -1;
+    return new Resident(total, anonymous, files);
+  }
+
+  private static long kibAsBytes(String line, int colon) {
+    return Long.parseLong(line.substring(colon + 1).trim().split("\\s+")[0]) * 1024;
   }
 
   /**

@@ -1,6 +1,6 @@
 package dev.ledger.bench.harness;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Samples another process's resident set size (VmRSS) every 200 ms on a thread of its own, so a
@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class RssSampler implements AutoCloseable {
 
   private final long pid;
-  private final AtomicLong max = new AtomicLong(-1);
+  private final AtomicReference<ProcStat.Resident> atMax =
+      new AtomicReference<>(ProcStat.Resident.UNKNOWN);
   private final Thread thread;
   private volatile boolean closed;
 
@@ -35,14 +36,22 @@ public final class RssSampler implements AutoCloseable {
 
   /** Takes a sample now and returns it (bytes, -1 when unreadable). */
   public long sample() {
-    long rss = ProcStat.residentBytes(pid);
-    max.accumulateAndGet(rss, Math::max);
-    return rss;
+    ProcStat.Resident rss = ProcStat.resident(pid);
+    atMax.accumulateAndGet(rss, (a, b) -> b.total() > a.total() ? b : a);
+    return rss.total();
   }
 
   /** The largest sample so far, in bytes. */
   public long max() {
-    return max.get();
+    return atMax.get().total();
+  }
+
+  /**
+   * The largest sample so far with its parts: how much of it was mapped files (Lucene's segments),
+   * which the kernel can drop, and how much the process's own memory.
+   */
+  public ProcStat.Resident maxWithParts() {
+    return atMax.get();
   }
 
   @Override

@@ -233,6 +233,13 @@ public final class PipelineBench {
       out.printf(
           "  pipeline: %s ledger-process-cpu-seconds=%.2f streams-commits=%.0f%n",
           run.raw(), runLedgerCpu, commits);
+      // VmRSS counts the pages of mapped files (Lucene's segments) the process touched: say how
+      // much of the largest sample they were.
+      out.printf(
+          "  ledger RSS max %s: anonymous %s, mapped files and shared %s%n",
+          Format.mb(rss.max()),
+          Format.mb(rss.maxWithParts().anonymous()),
+          Format.mb(rss.maxWithParts().files()));
 
       String p = partitions + " partition" + (partitions == 1 ? "" : "s");
       double ratio = run.eventsPerSecond() / ceiling.recordsPerSecond();
@@ -324,10 +331,13 @@ public final class PipelineBench {
       section.raw(
           String.format(
               Locale.ROOT,
-              "partitions=%d ledger rss-max=%d rss-end=%d",
+              "partitions=%d ledger rss-max=%d rss-end=%d; at the max: anonymous=%d"
+                  + " mapped-files-and-shared=%d",
               partitions,
               rss.max(),
-              rssEnd));
+              rssEnd,
+              rss.maxWithParts().anonymous(),
+              rss.maxWithParts().files()));
 
       ClosedLoop.Result http = null;
       if (compared) {

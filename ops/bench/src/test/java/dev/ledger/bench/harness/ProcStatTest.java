@@ -10,11 +10,14 @@ import org.junit.jupiter.api.Test;
 class ProcStatTest {
 
   @Test
-  void readsVmRssInBytes() {
+  void readsVmRssAndItsPartsInBytes() {
     String status =
-        "Name:\tjava\nVmPeak:\t 9000000 kB\nVmRSS:\t  123456 kB\nRssAnon:\t 100000 kB\n";
-    assertThat(ProcStat.parseResidentBytes(status)).isEqualTo(123456L * 1024);
-    assertThat(ProcStat.parseResidentBytes("Name:\tzombie\nState:\tZ (zombie)\n")).isEqualTo(-1);
+        "Name:\tjava\nVmPeak:\t 9000000 kB\nVmRSS:\t  123456 kB\nRssAnon:\t 100000 kB\n"
+            + "RssFile:\t   23000 kB\nRssShmem:\t     456 kB\n";
+    assertThat(ProcStat.parseResident(status))
+        .isEqualTo(new ProcStat.Resident(123456L * 1024, 100000L * 1024, 23456L * 1024));
+    assertThat(ProcStat.parseResident("Name:\tzombie\nState:\tZ (zombie)\n"))
+        .isEqualTo(ProcStat.Resident.UNKNOWN);
   }
 
   @Test
@@ -36,6 +39,9 @@ class ProcStatTest {
     // Tick resolution is 10 ms; allow a few ticks either side.
     assertThat(ours).isBetween(before - 50_000_000L, after + 50_000_000L);
     assertThat(ProcStat.residentBytes(pid)).isGreaterThan(10L << 20);
+    ProcStat.Resident resident = ProcStat.resident(pid);
+    assertThat(resident.anonymous()).isPositive().isLessThanOrEqualTo(resident.total());
+    assertThat(resident.files()).isPositive().isLessThanOrEqualTo(resident.total());
     assertThat(ProcStat.residentBytes(Long.MAX_VALUE)).isEqualTo(-1);
   }
 }
