@@ -3,6 +3,7 @@ package dev.ledger.bench.pipeline;
 import dev.ledger.bench.harness.ClosedLoop;
 import dev.ledger.bench.harness.Cpu;
 import dev.ledger.bench.harness.Format;
+import dev.ledger.bench.harness.ProcStat;
 import dev.ledger.bench.harness.Row;
 import dev.ledger.bench.harness.RssSampler;
 import dev.ledger.bench.harness.Section;
@@ -230,6 +231,8 @@ public final class PipelineBench {
       double commits = ledger.scrapeNow(STREAM_COMMITS) - commitsBefore;
       Map<String, Long> grown = KafkaLogBytes.growth(logsBefore, KafkaLogBytes.perTopic(logs));
       long rssEnd = rss.sample();
+      // One read of the peak: the sampler goes on, and its total and parts must be one sample's.
+      ProcStat.Resident rssPeak = rss.maxWithParts();
       out.printf(
           "  pipeline: %s ledger-process-cpu-seconds=%.2f streams-commits=%.0f%n",
           run.raw(), runLedgerCpu, commits);
@@ -237,9 +240,7 @@ public final class PipelineBench {
       // much of the largest sample they were.
       out.printf(
           "  ledger RSS max %s: anonymous %s, mapped files and shared %s%n",
-          Format.mb(rss.max()),
-          Format.mb(rss.maxWithParts().anonymous()),
-          Format.mb(rss.maxWithParts().files()));
+          Format.mb(rssPeak.total()), Format.mb(rssPeak.anonymous()), Format.mb(rssPeak.files()));
 
       String p = partitions + " partition" + (partitions == 1 ? "" : "s");
       double ratio = run.eventsPerSecond() / ceiling.recordsPerSecond();
@@ -289,11 +290,11 @@ public final class PipelineBench {
       section.row(
           new Row(
               "memory: RSS of the ledger process, max under load / at the end (" + p + ")",
-              Format.mb(rss.max()) + " / " + Format.mb(rssEnd),
+              Format.mb(rssPeak.total()) + " / " + Format.mb(rssEnd),
               null,
               null,
               "< 1 GB",
-              Row.atMost(rss.max() / (1024.0 * 1024.0), TARGET_RSS_MB, "MB")));
+              Row.atMost(rssPeak.total() / (1024.0 * 1024.0), TARGET_RSS_MB, "MB")));
       section.raw(
           String.format(
               Locale.ROOT,
@@ -334,10 +335,10 @@ public final class PipelineBench {
               "partitions=%d ledger rss-max=%d rss-end=%d; at the max: anonymous=%d"
                   + " mapped-files-and-shared=%d",
               partitions,
-              rss.max(),
+              rssPeak.total(),
               rssEnd,
-              rss.maxWithParts().anonymous(),
-              rss.maxWithParts().files()));
+              rssPeak.anonymous(),
+              rssPeak.files()));
 
       ClosedLoop.Result http = null;
       if (compared) {
