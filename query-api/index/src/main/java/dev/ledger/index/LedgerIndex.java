@@ -228,21 +228,24 @@ public final class LedgerIndex implements AutoCloseable {
           StoredFields stored = s.storedFields();
           TokenNode node = Documents.decodeToken(record(stored, top.scoreDocs[0].doc));
           long counted = s.count(Queries.allowedUses(tenant, tokenId));
-          Set<String> chain = TokenAnswers.revocableBy(node);
-          List<RevocationNotice> inForce =
-              withSearcher(
-                  notices::acquire,
-                  n -> {
-                    TopDocs revoked =
-                        n.search(Queries.liveRevocationsOf(tenant, chain), chain.size());
-                    StoredFields noticeFields = n.storedFields();
-                    List<RevocationNotice> out = new ArrayList<>(revoked.scoreDocs.length);
-                    for (ScoreDoc hit : revoked.scoreDocs) {
-                      out.add(Documents.decodeRevocation(record(noticeFields, hit.doc)));
-                    }
-                    return out;
-                  });
-          return Optional.of(TokenAnswers.resolve(node, counted, inForce));
+          return Optional.of(
+              TokenAnswers.resolve(
+                  node, counted, liveNoticesOf(tenant, TokenAnswers.revocableBy(node))));
+        });
+  }
+
+  /** The live notices of {@code tokenIds} of {@code tenant}: at most one per id. */
+  private List<RevocationNotice> liveNoticesOf(String tenant, Set<String> tokenIds) {
+    return withSearcher(
+        notices::acquire,
+        n -> {
+          TopDocs revoked = n.search(Queries.liveRevocationsOf(tenant, tokenIds), tokenIds.size());
+          StoredFields noticeFields = n.storedFields();
+          List<RevocationNotice> out = new ArrayList<>(revoked.scoreDocs.length);
+          for (ScoreDoc hit : revoked.scoreDocs) {
+            out.add(Documents.decodeRevocation(record(noticeFields, hit.doc)));
+          }
+          return out;
         });
   }
 
@@ -383,14 +386,36 @@ public final class LedgerIndex implements AutoCloseable {
         });
   }
 
-  /** Every token derived from {@code tokenId}, at any depth, newest first. */
+  /**
+   * Every token derived from {@code tokenId}, at any depth, newest first, each with the revocation
+   * in force from the live notices of its chain as {@link #token} answers it: a cascade's
+   * descendants' documents follow their notices (CONTRACT.md section 3), so a revoked subtree is
+   * listed revoked as soon as its notices are searchable. {@code uses} is the document's.
+   */
   public Page<TokenNode> descendants(String tenant, String tokenId, PageRequest page)
       throws InvalidQueryException {
-    return list(
-        Fields.KIND_TOKEN,
-        page,
-        problems -> Queries.descendants(tenant, tokenId),
-        Documents::decodeToken);
+    Page<TokenNode> listed =
+        list(
+            Fields.KIND_TOKEN,
+            page,
+            problems -> Queries.descendants(tenant, tokenId),
+            Documents::decodeToken);
+    Set<String> chains = new HashSet<>();
+    listed.items().forEach(node -> chains.addAll(TokenAnswers.revocableBy(node)));
+    if (chains.isEmpty()) {
+      return listed;
+    }
+    List<RevocationNotice> live = liveNoticesOf(tenant, chains);
+    List<TokenNode> items = new ArrayList<>(listed.items().size());
+    for (TokenNode node : listed.items()) {
+      Set<String> chain = TokenAnswers.revocableBy(node);
+      items.add(
+          TokenAnswers.resolve(
+              node,
+              node.getUses(),
+              live.stream().filter(n -> chain.contains(n.getTokenId())).toList()));
+    }
+    return new Page<>(items, listed.nextCursor());
   }
 
   /** Audit records matching every filter, newest first. */

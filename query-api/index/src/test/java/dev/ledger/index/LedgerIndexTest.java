@@ -498,6 +498,13 @@ class LedgerIndexTest {
         .as("another tenant's notice")
         .contains(TokenStatus.active);
     assertThat(index.token("acme", "c")).map(TokenNode::getStatus).contains(TokenStatus.active);
+    assertThat(index.descendants("acme", "root", PageRequest.first(10)).items())
+        .as("the list answers each descendant as GET /v1/tokens/{id} does")
+        .extracting(TokenNode::getTokenId, TokenNode::getStatus, TokenNode::getRevocationCause)
+        .containsExactlyInAnyOrder(
+            tuple("a", TokenStatus.revoked, "a"),
+            tuple("b", TokenStatus.revoked, "a"),
+            tuple("c", TokenStatus.active, null));
 
     // An earlier revocation higher up is the one in force (as Streams decides): its time and cause.
     index.putRevocation("acme", "b", revocation("acme", "b", "root", T0.plusSeconds(30), t1), 0, 2);

@@ -141,6 +141,15 @@ final class Cascade {
    * {@link #FOLLOW_UP_BATCH} tokens per call. A larger subtree sends itself a follow-up to resume
    * after the last token done, so that the stream thread gets to other records (another
    * revocation's notices above all) between batches instead of after the whole subtree.
+   *
+   * <p>A batch does not ask for a commit: its resumption becomes readable with the next commit on
+   * the commit interval, so a subtree is caught up at {@link #FOLLOW_UP_BATCH} tokens per commit
+   * interval (2,000 a second with the defaults, CONTRACT.md "Changes", v1.19). Asking for one after
+   * every batch ran a 10,000-token subtree in fifty back-to-back transactions, each writing 200
+   * nodes, their changelog and 200 index updates, and the next revocation's notices waited behind
+   * them (BENCHMARKS.md, "A cascade's follow-up, paced"). Nothing reads a descendant's revocation
+   * from its node meanwhile: {@link Revocations#inForce} decides, and the API resolves status from
+   * the notices.
    */
   void followUp(String treeKey, String key, TreeMessage.FollowUp message) {
     TokenNode top = nodes.get(key);
@@ -167,8 +176,6 @@ final class Cascade {
         done++;
       }
     }
-    out.commitSoon(); // the cascade on ledger.tokens: no commit interval on top of the notices'
-    // commit
   }
 
   /**

@@ -131,9 +131,15 @@ class CascadeTest {
       f.tree(Events.attenuated("t", "ev-c" + i, "c" + i, parent, "agent:c", T0));
     }
     f.h.holdingFollowUps().clear();
+    f.h.context.resetCommit();
     f.tree(Events.revoked("t", "rev-r", "r", T0.plusSeconds(1)));
     assertThat(f.sent(Outputs.REVOCATIONS)).hasSize(size + 1);
+    assertThat(f.h.context.committed()).as("the notices commit at once").isTrue();
+    f.h.context.resetCommit();
     f.h.releaseFollowUps();
+    assertThat(f.h.context.committed())
+        .as("the follow-up's batches ride the commit interval: one batch per commit")
+        .isFalse();
     List<TreeMessage.FollowUp> loop =
         f.sent(Outputs.TREES).stream().map(r -> (TreeMessage.FollowUp) r.value()).toList();
     int batches = (size + Cascade.FOLLOW_UP_BATCH - 1) / Cascade.FOLLOW_UP_BATCH;

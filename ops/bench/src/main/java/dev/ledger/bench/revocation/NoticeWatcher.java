@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -25,6 +26,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * (read_committed, from the end, no consumer group) and keeps, per tree (the token id without its
  * last {@code -N}), which tokens are active and which were noticed revoked, and when the latest
  * notice arrived. Only trees whose ids start with {@code prefix} are tracked.
+ *
+ * <p>Each topic has a consumer and a thread of its own: a resource server reads only the notices,
+ * and a cascade's descendants' nodes on ledger.tokens (one per notice, decoded here to see which
+ * tokens are active) must not sit in the same polls ahead of the notices being timed.
  */
 public final class NoticeWatcher implements AutoCloseable {
 
@@ -39,9 +44,9 @@ public final class NoticeWatcher implements AutoCloseable {
 
   private final Map<String, TreeState> trees = new ConcurrentHashMap<>();
   private final String prefix;
-  private final Thread thread;
+  private final List<Thread> threads = new ArrayList<>();
+  private final CountDownLatch assigned = new CountDownLatch(2);
   private volatile boolean closed;
-  private volatile boolean assigned;
 
   /** Starts watching trees whose token ids start with {@code prefix}. */
   public NoticeWatcher(KafkaClientSettings kafka, String prefix) {
@@ -61,24 +66,27 @@ public final class NoticeWatcher implements AutoCloseable {
             20,
             ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
             5_000));
-    this.thread =
-        Thread.ofPlatform().daemon().name("bench-notice-watcher").start(() -> loop(props));
+    for (String topic : List.of(Topics.TOKENS.name(), Topics.REVOCATIONS.name())) {
+      threads.add(
+          Thread.ofPlatform()
+              .daemon()
+              .name("bench-watcher-" + topic)
+              .start(() -> loop(props, topic)));
+    }
   }
 
-  private void loop(Map<String, Object> props) {
+  private void loop(Map<String, Object> props, String topic) {
     var tokens = Topics.TOKENS.valueSerde().deserializer();
     var notices = Topics.REVOCATIONS.valueSerde().deserializer();
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
       List<TopicPartition> partitions = new ArrayList<>();
-      for (String topic : List.of(Topics.TOKENS.name(), Topics.REVOCATIONS.name())) {
-        consumer
-            .partitionsFor(topic)
-            .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-      }
+      consumer
+          .partitionsFor(topic)
+          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
       consumer.assign(partitions);
       consumer.seekToEnd(partitions);
       partitions.forEach(consumer::position); // resolve "end" now, before anything is sent
-      assigned = true;
+      assigned.countDown();
       while (!closed) {
         ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(100));
         long now = System.nanoTime();
@@ -119,9 +127,7 @@ public final class NoticeWatcher implements AutoCloseable {
 
   /** Blocks until the watcher reads from the end of both topics. */
   public void awaitAssigned() throws InterruptedException {
-    while (!assigned) {
-      Thread.sleep(10);
-    }
+    assigned.await();
   }
 
   /** Active tokens seen for tree {@code tree}. */
@@ -165,6 +171,8 @@ public final class NoticeWatcher implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     closed = true;
-    thread.join(5_000);
+    for (Thread thread : threads) {
+      thread.join(5_000);
+    }
   }
 }
