@@ -142,14 +142,15 @@ final class Cascade {
    * after the last token done, so that the stream thread gets to other records (another
    * revocation's notices above all) between batches instead of after the whole subtree.
    *
-   * <p>A batch does not ask for a commit: its resumption becomes readable with the next commit on
-   * the commit interval, so a subtree is caught up at {@link #FOLLOW_UP_BATCH} tokens per commit
-   * interval (2,000 a second with the defaults, CONTRACT.md "Changes", v1.19). Asking for one after
-   * every batch ran a 10,000-token subtree in fifty back-to-back transactions, each writing 200
-   * nodes, their changelog and 200 index updates, and the next revocation's notices waited behind
-   * them (BENCHMARKS.md, "A cascade's follow-up, paced"). Nothing reads a descendant's revocation
-   * from its node meanwhile: {@link Revocations#inForce} decides, and the API resolves status from
-   * the notices.
+   * <p>A subtree that fits in one batch asks for a commit at once, so it is on ledger.tokens right
+   * after its notices. A larger one's batches do not: each resumption becomes readable with the
+   * next commit on the commit interval, so such a subtree is caught up at {@link #FOLLOW_UP_BATCH}
+   * tokens per commit interval (2,000 a second with the defaults, CONTRACT.md "Changes", v1.19).
+   * Asking for a commit after every batch ran a 10,000-token subtree in fifty back-to-back
+   * transactions, each writing 200 nodes, their changelog and 200 index updates, and the next
+   * revocation's notices waited behind them (BENCHMARKS.md, "A cascade's follow-up, paced").
+   * Nothing reads a descendant's revocation from its node meanwhile: {@link Revocations#inForce}
+   * decides, and the API resolves status from the notices.
    */
   void followUp(String treeKey, String key, TreeMessage.FollowUp message) {
     TokenNode top = nodes.get(key);
@@ -175,6 +176,11 @@ final class Cascade {
         last = subtreeKey;
         done++;
       }
+    }
+    if (message.resumeAfter() == null) {
+      // The whole subtree fit in one batch: on ledger.tokens right after the notices, as the
+      // chains' were always; only a larger subtree's batches wait for the commit interval.
+      out.commitSoon();
     }
   }
 

@@ -24,10 +24,16 @@ class CascadeTest {
   void revocationCascadesOnceAndNoticesCarryTheCause() {
     f.buildTree();
     assertThat(f.h.context.committed()).as("definitions wait for the commit interval").isFalse();
-    f.h.clear();
+    f.h.holdingFollowUps().clear();
     f.tree(Events.revoked("t", "rev-a", "a", T0.plusSeconds(1)));
     assertThat(f.sent(Outputs.REVOCATIONS)).extracting(Record::key).containsExactly("t/a", "t/b");
     assertThat(f.h.context.committed()).as("notices are committed at once").isTrue();
+    f.h.context.resetCommit();
+    f.h.releaseFollowUps();
+    assertThat(f.sent(Outputs.TOKENS)).extracting(Record::key).contains("t/b");
+    assertThat(f.h.context.committed())
+        .as("a subtree within one batch is on ledger.tokens right after its notices")
+        .isTrue();
     RevocationNotice notice = (RevocationNotice) f.sent(Outputs.REVOCATIONS).get(1).value();
     assertThat(notice.getRevocationCause()).isEqualTo("a");
     assertThat(notice.getEventId()).isEqualTo("rev-a");
@@ -138,7 +144,7 @@ class CascadeTest {
     f.h.context.resetCommit();
     f.h.releaseFollowUps();
     assertThat(f.h.context.committed())
-        .as("the follow-up's batches ride the commit interval: one batch per commit")
+        .as("a large subtree's batches ride the commit interval: one batch per commit")
         .isFalse();
     List<TreeMessage.FollowUp> loop =
         f.sent(Outputs.TREES).stream().map(r -> (TreeMessage.FollowUp) r.value()).toList();
