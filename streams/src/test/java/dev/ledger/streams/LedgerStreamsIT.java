@@ -324,6 +324,51 @@ class LedgerStreamsIT {
   }
 
   /** The latest token of each key, read again (for up to 30 s) until {@code done} holds. */
+  @Test
+  @Order(5)
+  void aLargeSubtreeRevokedAfterItsLeavesIsBroughtInLineBatchByBatch() {
+    // Every leaf is attached before the revocation, so the follow-up, not the attachment, revokes
+    // them on ledger.tokens: three batches of at most 200, the later two on the commit interval.
+    String t = "paced";
+    int leaves = 450;
+    List<LedgerEvent> tree = new ArrayList<>();
+    tree.add(
+        Events.issued(
+            t, "ev-p", "p", "user:p", "agent:p", List.of("api"), List.of("read"), LATER, null, T0));
+    for (int i = 0; i < leaves; i++) {
+      tree.add(Events.attenuated(t, "ev-p" + i, "p" + i, "p", "agent:p" + i, T0.plusSeconds(1)));
+    }
+    run.send(tree);
+    assertThat(
+            leavesAre(
+                tokensOnce(all -> leavesAre(all, t, leaves, TokenStatus.active)),
+                t,
+                leaves,
+                TokenStatus.active))
+        .as("every leaf attached and active before the revocation")
+        .isTrue();
+
+    run.send(List.of(Events.revoked(t, "rev-p", "p", T0.plusSeconds(100))));
+    Map<String, TokenNode> tokens =
+        tokensOnce(all -> leavesAre(all, t, leaves, TokenStatus.revoked));
+    assertThat(leavesAre(tokens, t, leaves, TokenStatus.revoked))
+        .as("every leaf revoked on ledger.tokens, the batches after the first included")
+        .isTrue();
+    assertThat(tokens.get(t + "/p" + (leaves - 1)).getRevocationCause()).isEqualTo("p");
+  }
+
+  /** Whether each of {@code tenant}'s leaves {@code p0..p(n-1)} has {@code status}. */
+  private static boolean leavesAre(
+      Map<String, TokenNode> tokens, String tenant, int n, TokenStatus status) {
+    for (int i = 0; i < n; i++) {
+      TokenNode leaf = tokens.get(tenant + "/p" + i);
+      if (leaf == null || leaf.getStatus() != status) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static Map<String, TokenNode> tokensOnce(Predicate<Map<String, TokenNode>> done) {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     Map<String, TokenNode> tokens;
