@@ -13,6 +13,7 @@ import dev.ledger.index.internal.PointInTimeAnswers;
 import dev.ledger.index.internal.Problems;
 import dev.ledger.index.internal.Queries;
 import dev.ledger.index.internal.Sorts;
+import dev.ledger.index.internal.TermsLayout;
 import dev.ledger.index.internal.TokenAnswers;
 import dev.ledger.index.internal.WriteCounts;
 import dev.ledger.index.internal.Writers;
@@ -137,8 +138,8 @@ public final class LedgerIndex implements AutoCloseable {
   private final Object commitLock = new Object();
   private final Map<String, String> commitData;
 
-  /** Whether every audit document has its tenant terms (set once, when the index was created). */
-  private final boolean tenantTerms;
+  /** How the audit documents' terms are laid out (set once, when the index was created). */
+  private final TermsLayout layout;
 
   private LedgerIndex(
       Directory directory,
@@ -150,7 +151,7 @@ public final class LedgerIndex implements AutoCloseable {
     this.directory = directory;
     this.notices = notices;
     this.commitData = commitData;
-    this.tenantTerms = CommitData.tenantTerms(commitData);
+    this.layout = TermsLayout.of(commitData);
     // Idle: the refresh interval; busy: up to 500 ms; a waiter (a test, an amendment) gets a reopen
     // at once.
     this.main =
@@ -192,9 +193,9 @@ public final class LedgerIndex implements AutoCloseable {
         CommitData.removeOffsets(data, Topics.REVOCATIONS.name());
       }
       if (writer.getDocStats().numDocs == 0) {
-        // A new index: every audit document gets its tenant terms. One written before them keeps
-        // scanning every tenant's terms for patterns until it is rebuilt (README).
-        CommitData.putTenantTerms(data);
+        // A new index: the current layout. One written before keeps its own until it is rebuilt
+        // (README): its documents are written and its q parsed as its older documents are.
+        TermsLayout.PREFIXED.putInto(data);
       }
       Writers.commit(writer, data);
       return new LedgerIndex(directory, writer, notices, data, refresh);
@@ -424,7 +425,7 @@ public final class LedgerIndex implements AutoCloseable {
     return list(
         Fields.KIND_AUDIT,
         page,
-        problems -> Queries.audit(scope, filter, problems, tenantTerms),
+        problems -> Queries.audit(scope, filter, problems, layout),
         Documents::decodeAudit);
   }
 
@@ -435,7 +436,7 @@ public final class LedgerIndex implements AutoCloseable {
   public void forEachAudit(TenantScope scope, AuditFilter filter, Consumer<AuditRecord> sink)
       throws InvalidQueryException {
     Problems problems = new Problems();
-    Query query = Queries.audit(scope, filter, problems, tenantTerms);
+    Query query = Queries.audit(scope, filter, problems, layout);
     problems.throwIfAny();
     searchChecked(
         s -> {
@@ -593,7 +594,7 @@ public final class LedgerIndex implements AutoCloseable {
    */
   public long putAudit(AuditRecord record, byte[] encoded) throws IOException {
     writes.added();
-    return main.writer().addDocument(Documents.audit(record, encoded));
+    return main.writer().addDocument(Documents.audit(record, encoded, layout));
   }
 
   /**
@@ -629,7 +630,7 @@ public final class LedgerIndex implements AutoCloseable {
       AuditRecord now = Amendments.fold(current, amendment);
       folded.put(term.text(), now);
       writes.updated();
-      main.writer().updateDocument(term, Documents.audit(now, null));
+      main.writer().updateDocument(term, Documents.audit(now, null, layout));
     }
   }
 

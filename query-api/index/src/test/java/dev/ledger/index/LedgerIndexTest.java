@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.ledger.index.internal.CommitData;
 import dev.ledger.index.internal.Documents;
 import dev.ledger.index.internal.NoticeIndex;
+import dev.ledger.index.internal.TermsLayout;
 import dev.ledger.index.internal.Writers;
 import dev.ledger.schemas.avro.AuditRecord;
 import dev.ledger.schemas.avro.Outcome;
@@ -792,6 +793,47 @@ class LedgerIndexTest {
       assertThat(reopened.revocationsAfter(ACME, RevocationPosition.START, 10))
           .extracting(SequencedNotice::tokenId)
           .containsExactly("a");
+    }
+  }
+
+  @Test
+  void anIndexWithCopiedCatchAllTermsKeepsItsLayoutUntilRebuilt(@TempDir Path old)
+      throws Exception {
+    // An index created between v1.10 and v1.19: tenant terms, the catch-all copied, not prefixed.
+    try (FSDirectory directory = FSDirectory.open(old);
+        IndexWriter writer = Writers.open(directory, 16)) {
+      writer.addDocument(
+          Documents.audit(
+              audit("acme", "e1", T0.plusSeconds(1), "alice", "r1:agent-a")
+                  .setReason("scope missing")
+                  .build(),
+              null,
+              TermsLayout.COPIES));
+      Map<String, String> data = new HashMap<>();
+      CommitData.putTenantTerms(data);
+      Writers.commit(writer, data);
+    }
+    try (LedgerIndex reopened = LedgerIndex.open(old)) {
+      reopened.putAudit(
+          audit("acme", "e2", T0.plusSeconds(2), "alice", "r1:agent-a")
+              .setReason("scope missing")
+              .build());
+      reopened.putAudit(
+          audit("other", "e3", T0.plusSeconds(3), "alice", "r1:agent-a")
+              .setReason("scope missing")
+              .build());
+      reopened.awaitSearchable();
+      for (String q : List.of("missing", "\"scope missing\"", "miss*", "principal:ali*")) {
+        AuditFilter filter = AuditFilter.builder().q(q).build();
+        assertThat(reopened.audit(ACME, filter, PageRequest.first(10)).items())
+            .as("old and new documents alike, one tenant: %s", q)
+            .extracting(AuditRecord::getEventId)
+            .containsExactly("e2", "e1");
+        assertThat(reopened.audit(TenantScope.all(), filter, PageRequest.first(10)).items())
+            .as("every tenant: %s", q)
+            .extracting(AuditRecord::getEventId)
+            .containsExactly("e3", "e2", "e1");
+      }
     }
   }
 

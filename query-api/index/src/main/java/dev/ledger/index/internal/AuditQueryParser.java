@@ -3,14 +3,17 @@ package dev.ledger.index.internal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.core.KeywordAnalyzer;
 import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.queryparser.classic.ParseException;
 import org.apache.lucene.queryparser.classic.QueryParser;
+import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.FuzzyQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
@@ -53,12 +56,22 @@ public final class AuditQueryParser extends QueryParser {
   /** Longest {@code q}. */
   public static final int MAX_LENGTH = 1_024;
 
-  /** The tenant whose terms patterns scan ({@link TenantTerms}); null: every tenant's. */
+  /**
+   * The tenant whose keyword terms patterns scan ({@link TenantTerms}), and whose catch-all terms
+   * too if {@link #catchAll} is null; null: every tenant's.
+   */
   private final String tenant;
 
-  private AuditQueryParser(String tenant) {
+  /**
+   * The tenants whose prefixed catch-all terms ({@link CatchAll}) words, phrases and patterns on
+   * {@code all} match; null: the catch-all terms are unprefixed (an index from before v1.20).
+   */
+  private final List<String> catchAll;
+
+  private AuditQueryParser(String tenant, List<String> catchAll) {
     super(Fields.ALL, ANALYZER);
     this.tenant = tenant;
+    this.catchAll = catchAll;
     setDeterminizeWorkLimit(DETERMINIZE_WORK_LIMIT);
     setFuzzyPrefixLength(MIN_LITERAL_PREFIX);
     setAllowLeadingWildcard(false);
@@ -69,21 +82,45 @@ public final class AuditQueryParser extends QueryParser {
    * to show the user.
    */
   public static Query parseQ(String q) throws ParseException {
-    return parseQ(q, null);
+    return parse(q, null, null);
   }
 
   /**
-   * Parses {@code q} of a caller that sees only {@code tenant} (null: every tenant): its patterns
-   * scan only that tenant's terms ({@link TenantTerms}), so only on the fields that has ({@code
-   * all} and the keyword fields).
+   * Parses {@code q} of a caller that sees only {@code tenant} (null: every tenant) in an index of
+   * {@code layout}: its patterns scan only that tenant's terms, so only on the fields that has
+   * ({@code all} and the keyword fields). In a {@link TermsLayout#PREFIXED} index, a caller that
+   * sees every tenant gets a query made concrete per searcher, from the tenants it holds.
    */
-  public static Query parseQ(String q, String tenant) throws ParseException {
+  public static Query parseQ(String q, String tenant, TermsLayout layout) throws ParseException {
+    return switch (layout) {
+      case SHARED -> parse(q, null, null);
+      case COPIES -> parse(q, tenant, null);
+      case PREFIXED -> {
+        if (tenant != null) {
+          yield parse(q, tenant, List.of(tenant));
+        }
+        // Checked now, with a stand-in tenant: only the prefix differs per tenant.
+        parse(q, null, List.of(""));
+        yield new EveryTenantQuery(q);
+      }
+    };
+  }
+
+  /**
+   * {@code q} over the prefixed catch-all terms of {@code tenants} (several: a caller that sees
+   * every tenant, as {@link EveryTenantQuery} asks).
+   */
+  static Query parseEveryTenant(String q, List<String> tenants) throws ParseException {
+    return parse(q, null, tenants);
+  }
+
+  private static Query parse(String q, String tenant, List<String> catchAll) throws ParseException {
     if (q.length() > MAX_LENGTH) {
       throw new ParseException("at most " + MAX_LENGTH + " characters, not " + q.length());
     }
     Query query;
     try {
-      query = new AuditQueryParser(tenant).parse(q);
+      query = new AuditQueryParser(tenant, catchAll).parse(q);
     } catch (IndexSearcher.TooManyClauses | IllegalArgumentException | IllegalStateException e) {
       // Lucene's own refusals (a clause count over its global limit, a malformed automaton): input,
       // not a bug.
@@ -145,6 +182,13 @@ public final class AuditQueryParser extends QueryParser {
 
   /** {@code pattern} over the caller's tenant's terms only, when it sees one tenant. */
   private Query scoped(String field, Query pattern, String shown) throws ParseException {
+    if (catchAll != null && Fields.ALL.equals(field)) {
+      try {
+        return CatchAll.pattern(pattern, catchAll, DETERMINIZE_WORK_LIMIT);
+      } catch (TooComplexToDeterminizeException e) {
+        throw new ParseException(shown + " is too complex: simplify it");
+      }
+    }
     if (tenant == null) {
       return pattern;
     }
@@ -211,9 +255,30 @@ public final class AuditQueryParser extends QueryParser {
   }
 
   @Override
+  protected Query createFieldQuery(
+      TokenStream source,
+      BooleanClause.Occur operator,
+      String field,
+      boolean quoted,
+      int phraseSlop) {
+    return super.createFieldQuery(
+        catchAll != null && Fields.ALL.equals(field) ? CatchAll.prefixed(source, catchAll) : source,
+        operator,
+        field,
+        quoted,
+        phraseSlop);
+  }
+
+  @Override
   protected Query getRangeQuery(
       String field, String part1, String part2, boolean startInclusive, boolean endInclusive)
       throws ParseException {
+    if (catchAll != null && Fields.ALL.equals(field)) {
+      return scoped(
+          field,
+          super.getRangeQuery(field, part1, part2, startInclusive, endInclusive),
+          field + ":[" + part1 + " TO " + part2 + "]");
+    }
     if (!Fields.OCCURRED_AT.equals(field)) {
       return super.getRangeQuery(field, part1, part2, startInclusive, endInclusive);
     }

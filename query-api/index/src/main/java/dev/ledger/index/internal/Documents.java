@@ -43,7 +43,7 @@ import org.apache.lucene.util.BytesRef;
  *   <li>{@link SortedDocValuesField} on {@link Fields#ID}: the unique tiebreak of the sort, so a
  *       cursor names one exact position;
  *   <li>{@link TextField} on {@link Fields#ALL}: analysed catch-all, the default field of {@code
- *       q};
+ *       q}, each term prefixed by the tenant ({@link CatchAll});
  *   <li>{@link StoredField} only for the record bytes returned whole (and a revocation's key);
  *   <li>for "at a point in time": a {@link LongPoint} on {@link Fields#RECORDED} (record time, the
  *       bound of {@code known_at}) on tokens and audit records, and on tokens {@link LongRange}s of
@@ -178,16 +178,20 @@ public final class Documents {
     }
   }
 
-  /** An audit record: every filter of GET /v1/audit plus the catch-all text of {@code q}. */
+  /**
+   * An audit record, as a new index lays it out: every filter of GET /v1/audit plus the catch-all
+   * text of {@code q}.
+   */
   public static Document audit(AuditRecord r) {
-    return audit(r, null);
+    return audit(r, null, TermsLayout.PREFIXED);
   }
 
   /**
-   * {@link #audit(AuditRecord)} storing {@code encoded} (the Kafka value of {@code r}) as it came;
-   * null: encode {@code r}.
+   * {@link #audit(AuditRecord)} storing {@code encoded} (the Kafka value of {@code r}) as it came
+   * (null: encode {@code r}), for an index of {@code layout} (one from before v1.10 gets the terms
+   * of v1.10 to v1.19, which it ignores).
    */
-  public static Document audit(AuditRecord r, byte[] encoded) {
+  public static Document audit(AuditRecord r, byte[] encoded, TermsLayout layout) {
     Document d =
         base(
             Fields.KIND_AUDIT,
@@ -249,8 +253,12 @@ public final class Documents {
       append(all, e.getKey(), e.getValue());
     }
     // Analysed, not stored: the default field of q, free words over every value of the record.
-    d.add(new TextField(Fields.ALL, all.toString(), Field.Store.NO));
-    TenantTerms.add(d, r.getTenant());
+    boolean prefixed = layout == TermsLayout.PREFIXED;
+    d.add(
+        prefixed
+            ? CatchAll.field(r.getTenant(), all.toString())
+            : new TextField(Fields.ALL, all.toString(), Field.Store.NO));
+    TenantTerms.add(d, r.getTenant(), !prefixed);
     return d;
   }
 

@@ -43,15 +43,15 @@ public final class Queries {
   private Queries() {}
 
   public static Query audit(TenantScope scope, AuditFilter f, Problems problems) {
-    return audit(scope, f, problems, true);
+    return audit(scope, f, problems, TermsLayout.PREFIXED);
   }
 
   /**
-   * @param tenantTerms whether the index has {@link TenantTerms} for every audit document (not one
-   *     written before them): then a pattern in {@code q} scans only the scope's tenant's
+   * @param layout how the index lays out its audit documents' terms; except in an index from before
+   *     v1.10, a pattern in {@code q} scans only the scope's tenant's terms
    */
   public static Query audit(
-      TenantScope scope, AuditFilter f, Problems problems, boolean tenantTerms) {
+      TenantScope scope, AuditFilter f, Problems problems, TermsLayout layout) {
     BooleanQuery.Builder b = scoped(Fields.KIND_AUDIT, scope);
     term(b, Fields.PRINCIPAL, f.principal());
     term(b, Fields.ACTOR, f.actor());
@@ -67,8 +67,7 @@ public final class Queries {
     window(b, f.from(), f.to(), problems);
     if (f.q() != null && !f.q().isBlank()) {
       try {
-        String patternsOf = tenantTerms && !scope.isAll() ? scope.tenant() : null;
-        b.add(AuditQueryParser.parseQ(f.q(), patternsOf), BooleanClause.Occur.FILTER);
+        b.add(AuditQueryParser.parseQ(f.q(), scope.tenant(), layout), BooleanClause.Occur.FILTER);
       } catch (ParseException e) {
         problems.add("q", e.getMessage());
       }

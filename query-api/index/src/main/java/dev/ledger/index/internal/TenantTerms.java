@@ -15,16 +15,18 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.search.AutomatonQuery;
 import org.apache.lucene.search.FuzzyQuery;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.automaton.Automata;
 import org.apache.lucene.util.automaton.Automaton;
 import org.apache.lucene.util.automaton.Operations;
 
 /**
  * Tenant-qualified terms, so that a pattern in {@code q} (wildcard, prefix, regular expression,
- * fuzzy) scans only the caller's tenant's terms. Every term an audit document has in {@link
- * Fields#ALL} or a keyword field is also indexed in {@link Fields#TENANT_TERMS} as {@code tenant +
- * SEP + field + SEP + term}; a pattern of one tenant's {@code q} runs there with {@code tenant +
- * SEP + field + SEP} put in front of its automaton. The terms of a field are sorted, so Lucene's
+ * fuzzy) scans only the caller's tenant's terms. Every term an audit document has in a keyword
+ * field (and, in an index from before v1.20, in {@link Fields#ALL}, whose terms are now prefixed in
+ * place: {@link CatchAll}) is also indexed in {@link Fields#TENANT_TERMS} as {@code tenant + SEP +
+ * field + SEP + term}; a pattern of one tenant's {@code q} runs there with {@code tenant + SEP +
+ * field + SEP} put in front of its automaton. The terms of a field are sorted, so Lucene's
  * automaton intersection seeks straight to that prefix and never visits another tenant's terms (a
  * filter on documents, which is all the tenant clause is, cannot keep a pattern from scanning the
  * whole shared term dictionary).
@@ -38,13 +40,18 @@ public final class TenantTerms {
 
   private TenantTerms() {}
 
-  /** Adds {@code d}'s tenant-qualified terms; call once its other fields are all added. */
-  static void add(Document d, String tenant) {
+  /**
+   * Adds {@code d}'s tenant-qualified terms; call once its other fields are all added.
+   *
+   * @param catchAll whether to copy the catch-all's terms too (an index from before v1.20, whose
+   *     catch-all terms are not prefixed by the tenant themselves)
+   */
+  static void add(Document d, String tenant, boolean catchAll) {
     Set<String> terms = new LinkedHashSet<>();
     for (IndexableField f : d.getFields()) {
       if (Fields.KEYWORDS.contains(f.name()) && f.stringValue() != null) {
         terms.add(prefix(tenant, f.name()) + f.stringValue());
-      } else if (Fields.ALL.equals(f.name()) && f.stringValue() != null) {
+      } else if (catchAll && Fields.ALL.equals(f.name()) && f.stringValue() != null) {
         analysed(f.stringValue(), prefix(tenant, Fields.ALL), terms);
       }
     }
@@ -81,13 +88,18 @@ public final class TenantTerms {
     return switch (pattern) {
       case AutomatonQuery a -> {
         String prefix = prefix(tenant, a.getField());
+        // A prefix or range query's automaton is over UTF-8 bytes, the others' over code points.
+        boolean binary = a.isAutomatonBinary();
         Automaton prefixed =
             Operations.determinize(
-                Operations.concatenate(List.of(Automata.makeString(prefix), a.getAutomaton())),
+                Operations.concatenate(
+                    List.of(
+                        binary
+                            ? Automata.makeBinary(new BytesRef(prefix))
+                            : Automata.makeString(prefix),
+                        a.getAutomaton())),
                 workLimit);
-        yield new AutomatonQuery(
-            new Term(Fields.TENANT_TERMS, prefix + Operations.getCommonPrefix(a.getAutomaton())),
-            prefixed);
+        yield new AutomatonQuery(new Term(Fields.TENANT_TERMS, prefix + a), prefixed, binary);
       }
       case FuzzyQuery f -> {
         String prefix = prefix(tenant, f.getField());

@@ -55,7 +55,7 @@ class DocumentsTest {
   }
 
   @Test
-  void anAuditRecordCarriesEveryActorOfTheChainAndTheCatchAll() {
+  void anAuditRecordCarriesEveryActorOfTheChainAndTheCatchAll() throws Exception {
     AuditRecord r =
         AuditRecord.newBuilder()
             .setTenant("acme")
@@ -73,7 +73,10 @@ class DocumentsTest {
     assertThat(values(d, Fields.ACTOR)).containsExactly("agent-a", "agent-b", "presenter");
     assertThat(values(d, Fields.VIOLATION)).containsExactly("holder_mismatch");
     assertThat(values(d, Fields.OUTCOME)).isEmpty();
-    assertThat(d.get(Fields.ALL)).contains("wrong holder", "alice", "mid");
+    assertThat(catchAll(d))
+        .as("analysed, each term prefixed by the tenant")
+        .contains("acme\u0000wrong", "acme\u0000holder", "acme\u0000alice", "acme\u0000mid")
+        .allMatch(t -> t.startsWith("acme\u0000"));
     assertThat(d.getBinaryValue(Fields.RECORD)).isNotNull();
     assertThat(Documents.auditTerm(r).text())
         .as("the event's identity: tenant, token, event id")
@@ -116,10 +119,25 @@ class DocumentsTest {
     byte[] value =
         dev.ledger.schemas.Topics.AUDIT.valueSerde().serializer().serialize("ledger.audit", r);
     org.apache.lucene.util.BytesRef stored =
-        Documents.audit(r, value).getBinaryValue(Fields.RECORD);
+        Documents.audit(r, value, TermsLayout.PREFIXED).getBinaryValue(Fields.RECORD);
     assertThat(stored.bytes).as("the same bytes, not encoded again").isSameAs(value);
     assertThat(Documents.decodeAudit(stored)).isEqualTo(r);
-    assertThat(values(Documents.audit(r, value), Fields.CHAIN))
+    assertThat(values(Documents.audit(r, value, TermsLayout.PREFIXED), Fields.CHAIN))
         .containsExactly("root", "mid", "leaf");
+  }
+
+  private static List<String> catchAll(Document d) throws java.io.IOException {
+    List<String> terms = new java.util.ArrayList<>();
+    try (org.apache.lucene.analysis.TokenStream in =
+        d.getField(Fields.ALL).tokenStream(AuditQueryParser.ANALYZER, null)) {
+      var term =
+          in.addAttribute(org.apache.lucene.analysis.tokenattributes.CharTermAttribute.class);
+      in.reset();
+      while (in.incrementToken()) {
+        terms.add(term.toString());
+      }
+      in.end();
+    }
+    return terms;
   }
 }
