@@ -802,26 +802,14 @@ class LedgerIndexTest {
     // An index created between v1.10 and v1.19: tenant terms, the catch-all copied, not prefixed.
     try (FSDirectory directory = FSDirectory.open(old);
         IndexWriter writer = Writers.open(directory, 16)) {
-      writer.addDocument(
-          Documents.audit(
-              audit("acme", "e1", T0.plusSeconds(1), "alice", "r1:agent-a")
-                  .setReason("scope missing")
-                  .build(),
-              null,
-              TermsLayout.COPIES));
+      writer.addDocument(Documents.audit(scopeMissing("acme", "e1", 1), null, TermsLayout.COPIES));
       Map<String, String> data = new HashMap<>();
       CommitData.putTenantTerms(data);
       Writers.commit(writer, data);
     }
     try (LedgerIndex reopened = LedgerIndex.open(old)) {
-      reopened.putAudit(
-          audit("acme", "e2", T0.plusSeconds(2), "alice", "r1:agent-a")
-              .setReason("scope missing")
-              .build());
-      reopened.putAudit(
-          audit("other", "e3", T0.plusSeconds(3), "alice", "r1:agent-a")
-              .setReason("scope missing")
-              .build());
+      reopened.putAudit(scopeMissing("acme", "e2", 2));
+      reopened.putAudit(scopeMissing("other", "e3", 3));
       reopened.awaitSearchable();
       for (String q : List.of("missing", "\"scope missing\"", "miss*", "principal:ali*")) {
         AuditFilter filter = AuditFilter.builder().q(q).build();
@@ -835,6 +823,12 @@ class LedgerIndexTest {
             .containsExactly("e3", "e2", "e1");
       }
     }
+  }
+
+  private static AuditRecord scopeMissing(String tenant, String eventId, int second) {
+    return audit(tenant, eventId, T0.plusSeconds(second), "alice", "r1:agent-a")
+        .setReason("scope missing")
+        .build();
   }
 
   /** A position from partition, offset pairs. */
