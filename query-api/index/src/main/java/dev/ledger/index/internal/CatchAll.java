@@ -27,8 +27,8 @@ import org.apache.lucene.util.automaton.Operations;
  * The catch-all field {@link Fields#ALL} of an audit document, each term prefixed by the document's
  * tenant ({@code tenant + SEP + term}), so that a pattern of one tenant's {@code q} scans only that
  * tenant's terms without a second copy of them. Since contract v1.20; before, the terms were
- * unprefixed and copied again into {@link TenantTerms}, which cost the index about a third of its
- * CPU per document (BENCHMARKS.md).
+ * unprefixed and copied again into {@link TenantTerms}, which cost the index a tenth to a third of
+ * its CPU per document (BENCHMARKS.md).
  *
  * <p>The index writes {@link #field}. A query on the field puts the same prefix in front of its
  * terms: {@link #prefixed(TokenStream, List)} for analysed words and phrases (with several tenants,
