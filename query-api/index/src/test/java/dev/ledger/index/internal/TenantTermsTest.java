@@ -217,6 +217,30 @@ class TenantTermsTest {
     }
   }
 
+  @ParameterizedTest
+  @CsvSource({"'principal:jö*', 1", "'jö*', 1", "'principal:/jö.*/', 1", "'principal:jo*', 0"})
+  void aPatternWithANonAsciiPrefixFindsItsTerm(String pattern, int found) throws Exception {
+    // A prefix query's automaton is over UTF-8 bytes, a regular expression's over code points:
+    // the tenant's prefix in front of each must be over the same.
+    for (TermsLayout layout : List.of(TermsLayout.COPIES, TermsLayout.PREFIXED)) {
+      close();
+      directory = new ByteBuffersDirectory();
+      try (IndexWriter writer =
+          new IndexWriter(directory, new IndexWriterConfig(AuditQueryParser.ANALYZER))) {
+        writer.addDocument(Documents.audit(record("small", "e0", "jörg"), null, layout));
+        writer.addDocument(Documents.audit(record("big", "e0", "jörg"), null, layout));
+      }
+      reader = DirectoryReader.open(directory);
+      IndexSearcher searcher = new IndexSearcher(reader);
+      assertThat(searcher.count(q("small", pattern, layout)))
+          .as("%s, %s", pattern, layout)
+          .isEqualTo(found);
+      assertThat(searcher.count(q(TenantScope.all(), pattern, layout)))
+          .as("every tenant: %s, %s", pattern, layout)
+          .isEqualTo(2 * found);
+    }
+  }
+
   @org.junit.jupiter.api.Test
   void aPatternOnAFieldWithoutTenantTermsIsRefused() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
