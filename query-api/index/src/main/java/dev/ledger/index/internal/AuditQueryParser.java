@@ -182,17 +182,11 @@ public final class AuditQueryParser extends QueryParser {
 
   /** {@code pattern} over the caller's tenant's terms only, when it sees one tenant. */
   private Query scoped(String field, Query pattern, String shown) throws ParseException {
-    if (catchAll != null && Fields.ALL.equals(field)) {
-      try {
-        return CatchAll.pattern(pattern, catchAll, DETERMINIZE_WORK_LIMIT);
-      } catch (TooComplexToDeterminizeException e) {
-        throw new ParseException(shown + " is too complex: simplify it");
-      }
-    }
-    if (tenant == null) {
+    boolean catchAllTerms = catchAll != null && Fields.ALL.equals(field);
+    if (!catchAllTerms && tenant == null) {
       return pattern;
     }
-    if (!TenantTerms.covers(field)) {
+    if (!catchAllTerms && !TenantTerms.covers(field)) {
       throw new ParseException(
           shown
               + ": a pattern (wildcard, prefix, regular expression or fuzzy term) must be on all or"
@@ -200,7 +194,10 @@ public final class AuditQueryParser extends QueryParser {
               + field);
     }
     try {
-      Query scoped = TenantTerms.scoped(pattern, tenant, DETERMINIZE_WORK_LIMIT);
+      Query scoped =
+          catchAllTerms
+              ? CatchAll.pattern(pattern, catchAll, DETERMINIZE_WORK_LIMIT)
+              : TenantTerms.scoped(pattern, tenant, DETERMINIZE_WORK_LIMIT);
       return scoped == null ? pattern : scoped;
     } catch (TooComplexToDeterminizeException e) {
       throw new ParseException(shown + " is too complex: simplify it");

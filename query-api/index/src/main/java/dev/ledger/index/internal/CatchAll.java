@@ -80,23 +80,33 @@ public final class CatchAll {
    * {@code pattern} (a wildcard, prefix, regular expression, range or fuzzy query over unprefixed
    * terms) over the catch-all terms of {@code tenants} only.
    *
-   * @param workLimit the determinization work the pattern itself may cost; the tenants' part, about
-   *     one state per character of their names, is allowed for on top
-   * @throws IllegalArgumentException if {@code pattern} is none of those
+   * @param workLimit the determinization work the pattern itself may cost
    */
   static Query pattern(Query pattern, List<String> tenants, int workLimit) {
+    return behind(pattern, Fields.ALL, tenants.stream().map(CatchAll::prefix).toList(), workLimit);
+  }
+
+  /**
+   * {@code pattern} over the terms of {@code field} that are one of {@code prefixes} followed by a
+   * term the pattern matches; null if it is no pattern. Shared with {@link TenantTerms}, whose
+   * copies are prefixed by tenant and field.
+   *
+   * @param workLimit the determinization work the pattern itself may cost; the prefixes' part,
+   *     about one state per character, is allowed for on top
+   */
+  static Query behind(Query pattern, String field, List<String> prefixes, int workLimit) {
     return switch (pattern) {
       case AutomatonQuery a ->
           new AutomatonQuery(
-              new Term(Fields.ALL, a.getField() + ":" + a),
-              prefixed(a.getAutomaton(), tenants, a.isAutomatonBinary(), workLimit),
+              new Term(field, prefixes.get(0) + a),
+              prefixed(a.getAutomaton(), prefixes, a.isAutomatonBinary(), workLimit),
               a.isAutomatonBinary());
-      case FuzzyQuery f when tenants.size() == 1 ->
+      case FuzzyQuery f when prefixes.size() == 1 ->
           // The prefix must match exactly, as the term's own literal prefix does.
           new FuzzyQuery(
-              new Term(Fields.ALL, prefix(tenants.get(0)) + f.getTerm().text()),
+              new Term(field, prefixes.get(0) + f.getTerm().text()),
               f.getMaxEdits(),
-              codePoints(prefix(tenants.get(0))) + f.getPrefixLength(),
+              codePoints(prefixes.get(0)) + f.getPrefixLength(),
               AuditQueryParser.MAX_FUZZY_EXPANSIONS,
               false);
       case FuzzyQuery f -> {
@@ -106,13 +116,13 @@ public final class CatchAll {
             new LevenshteinAutomata(text.substring(literal), false)
                 .toAutomaton(f.getMaxEdits(), text.substring(0, literal));
         yield new AutomatonQuery(
-            new Term(Fields.ALL, text + "~" + f.getMaxEdits()),
-            prefixed(fuzzy, tenants, false, workLimit),
+            new Term(field, text + "~" + f.getMaxEdits()),
+            prefixed(fuzzy, prefixes, false, workLimit),
             false,
             new MultiTermQuery.TopTermsBlendedFreqScoringRewrite(
                 AuditQueryParser.MAX_FUZZY_EXPANSIONS));
       }
-      default -> throw new IllegalArgumentException("not a pattern: " + pattern);
+      default -> null;
     };
   }
 
@@ -121,22 +131,22 @@ public final class CatchAll {
   }
 
   private static Automaton prefixed(
-      Automaton pattern, List<String> tenants, boolean binary, int workLimit) {
+      Automaton pattern, List<String> prefixes, boolean binary, int workLimit) {
     List<BytesRef> names = new ArrayList<>();
     int chars = 0;
-    for (String tenant : Set.copyOf(tenants)) {
-      names.add(new BytesRef(prefix(tenant)));
-      chars += tenant.length() + 1;
+    for (String prefix : Set.copyOf(prefixes)) {
+      names.add(new BytesRef(prefix));
+      chars += prefix.length();
     }
     // The minimal automaton of the set, built at once from its names in byte order, over bytes or
-    // code points as the pattern is. No name is a prefix of another (each ends with SEP), so the
-    // concatenation is nearly deterministic already: determinizing costs about a state per
-    // character of the names.
+    // code points as the pattern is (a prefix or range query's is over UTF-8 bytes, the others'
+    // over code points). No name is a prefix of another (each ends with SEP), so the concatenation
+    // is nearly deterministic already: determinizing costs about a state per character.
     Collections.sort(names);
-    Automaton prefixes =
+    Automaton union =
         binary ? Automata.makeBinaryStringUnion(names) : Automata.makeStringUnion(names);
     return Operations.determinize(
-        Operations.concatenate(List.of(prefixes, pattern)), workLimit + 4 * chars);
+        Operations.concatenate(List.of(union, pattern)), workLimit + 4 * chars);
   }
 
   /** Emits each input term once per prefix, the later ones at the same position. */

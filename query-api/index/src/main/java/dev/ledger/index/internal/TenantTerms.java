@@ -11,14 +11,8 @@ import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.IndexableField;
-import org.apache.lucene.index.Term;
-import org.apache.lucene.search.AutomatonQuery;
-import org.apache.lucene.search.FuzzyQuery;
+import org.apache.lucene.search.MultiTermQuery;
 import org.apache.lucene.search.Query;
-import org.apache.lucene.util.BytesRef;
-import org.apache.lucene.util.automaton.Automata;
-import org.apache.lucene.util.automaton.Automaton;
-import org.apache.lucene.util.automaton.Operations;
 
 /**
  * Tenant-qualified terms, so that a pattern in {@code q} (wildcard, prefix, regular expression,
@@ -85,34 +79,10 @@ public final class TenantTerms {
    * @param workLimit the determinization work the prefixed automaton may cost
    */
   static Query scoped(Query pattern, String tenant, int workLimit) {
-    return switch (pattern) {
-      case AutomatonQuery a -> {
-        String prefix = prefix(tenant, a.getField());
-        // A prefix or range query's automaton is over UTF-8 bytes, the others' over code points.
-        boolean binary = a.isAutomatonBinary();
-        Automaton prefixed =
-            Operations.determinize(
-                Operations.concatenate(
-                    List.of(
-                        binary
-                            ? Automata.makeBinary(new BytesRef(prefix))
-                            : Automata.makeString(prefix),
-                        a.getAutomaton())),
-                workLimit);
-        yield new AutomatonQuery(new Term(Fields.TENANT_TERMS, prefix + a), prefixed, binary);
-      }
-      case FuzzyQuery f -> {
-        String prefix = prefix(tenant, f.getField());
-        // The prefix must match exactly, as the term's own literal prefix does.
-        yield new FuzzyQuery(
-            new Term(Fields.TENANT_TERMS, prefix + f.getTerm().text()),
-            f.getMaxEdits(),
-            prefix.codePointCount(0, prefix.length()) + f.getPrefixLength(),
-            AuditQueryParser.MAX_FUZZY_EXPANSIONS,
-            false);
-      }
-      default -> null;
-    };
+    return pattern instanceof MultiTermQuery m
+        ? CatchAll.behind(
+            pattern, Fields.TENANT_TERMS, List.of(prefix(tenant, m.getField())), workLimit)
+        : null;
   }
 
   private static String prefix(String tenant, String field) {
