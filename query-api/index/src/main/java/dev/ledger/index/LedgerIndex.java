@@ -195,7 +195,7 @@ public final class LedgerIndex implements AutoCloseable {
       if (writer.getDocStats().numDocs == 0) {
         // A new index: the current layout. One written before keeps its own until it is rebuilt
         // (README): its documents are written and its q parsed as its older documents are.
-        TermsLayout.PREFIXED.putInto(data);
+        TermsLayout.CURRENT.putInto(data);
       }
       Writers.commit(writer, data);
       return new LedgerIndex(directory, writer, notices, data, refresh);

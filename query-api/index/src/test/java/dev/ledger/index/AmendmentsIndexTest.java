@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ledger.index.internal.Documents;
 import dev.ledger.index.internal.Fields;
+import dev.ledger.index.internal.TermsLayout;
 import dev.ledger.index.internal.Writers;
 import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.avro.AuditAmendment;
@@ -234,7 +235,8 @@ class AmendmentsIndexTest {
     AuditRecord onT3 = onToken(use("old", "u2"), "t3");
     try (IndexWriter writer = Writers.open(FSDirectory.open(dir), 16)) {
       for (AuditRecord r : List.of(onT2, onT3)) {
-        Document d = Documents.audit(r);
+        // Written as an index of that time wrote it: no tenant terms, norms on the catch-all.
+        Document d = Documents.audit(r, null, TermsLayout.SHARED);
         d.removeFields(Fields.ID);
         String legacyId = Fields.KIND_AUDIT + ":" + r.getTenant() + "/" + r.getEventId();
         d.add(new StringField(Fields.ID, legacyId, Field.Store.NO));

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.ledger.index.internal.CommitData;
 import dev.ledger.index.internal.Documents;
+import dev.ledger.index.internal.Fields;
 import dev.ledger.index.internal.NoticeIndex;
 import dev.ledger.index.internal.TermsLayout;
 import dev.ledger.index.internal.Writers;
@@ -19,6 +20,7 @@ import dev.ledger.schemas.avro.Outcome;
 import dev.ledger.schemas.avro.TokenNode;
 import dev.ledger.schemas.avro.TokenStatus;
 import dev.ledger.schemas.avro.ViolationKind;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +33,9 @@ import java.util.Random;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.FieldInfos;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.AfterEach;
@@ -822,6 +827,59 @@ class LedgerIndexTest {
             .extracting(AuditRecord::getEventId)
             .containsExactly("e3", "e2", "e1");
       }
+    }
+  }
+
+  @Test
+  void anIndexWithNormsOnItsCatchAllKeepsThemUntilRebuilt(@TempDir Path old, @TempDir Path fresh)
+      throws Exception {
+    // An index created at v1.20: the catch-all prefixed, with norms. Lucene refuses a document
+    // whose
+    // field disagrees with the index's schema, so the index must go on writing them.
+    try (FSDirectory directory = FSDirectory.open(old);
+        IndexWriter writer = Writers.open(directory, 16)) {
+      writer.addDocument(
+          Documents.audit(scopeMissing("acme", "e1", 1), null, TermsLayout.PREFIXED));
+      Map<String, String> data = new HashMap<>();
+      TermsLayout.PREFIXED.putInto(data);
+      Writers.commit(writer, data);
+    }
+    try (LedgerIndex reopened = LedgerIndex.open(old)) {
+      reopened.putAudit(scopeMissing("acme", "e2", 2));
+      reopened.awaitSearchable();
+      assertThat(
+              reopened
+                  .audit(ACME, AuditFilter.builder().q("missing").build(), PageRequest.first(10))
+                  .items())
+          .extracting(AuditRecord::getEventId)
+          .containsExactly("e2", "e1");
+      reopened.commit(Map.of());
+    }
+    assertThat(catchAllHasNorms(old)).as("a v1.20 index keeps its norms").isTrue();
+    try (LedgerIndex created = LedgerIndex.open(fresh)) {
+      created.putAudit(scopeMissing("acme", "e1", 1));
+      created.awaitSearchable();
+      assertThat(
+              created
+                  .audit(
+                      ACME,
+                      AuditFilter.builder().q("\"scope missing\"").build(),
+                      PageRequest.first(10))
+                  .items())
+          .extracting(AuditRecord::getEventId)
+          .containsExactly("e1");
+      created.commit(Map.of());
+    }
+    assertThat(catchAllHasNorms(fresh)).as("a new index writes none").isFalse();
+  }
+
+  /** Whether the committed index in {@code path} has norms on its catch-all field. */
+  private static boolean catchAllHasNorms(Path path) throws IOException {
+    try (FSDirectory directory = FSDirectory.open(path);
+        DirectoryReader reader = DirectoryReader.open(directory)) {
+      FieldInfo all = FieldInfos.getMergedFieldInfos(reader).fieldInfo(Fields.ALL);
+      assertThat(all).as("the catch-all is indexed").isNotNull();
+      return all.hasNorms();
     }
   }
 

@@ -88,14 +88,14 @@ public final class AuditQueryParser extends QueryParser {
   /**
    * Parses {@code q} of a caller that sees only {@code tenant} (null: every tenant) in an index of
    * {@code layout}: its patterns scan only that tenant's terms, so only on the fields that has
-   * ({@code all} and the keyword fields). In a {@link TermsLayout#PREFIXED} index, a caller that
+   * ({@code all} and the keyword fields). In a {@link TermsLayout#prefixed} index, a caller that
    * sees every tenant gets a query made concrete per searcher, from the tenants it holds.
    */
   public static Query parseQ(String q, String tenant, TermsLayout layout) throws ParseException {
     return switch (layout) {
       case SHARED -> parse(q, null, null);
       case COPIES -> parse(q, tenant, null);
-      case PREFIXED -> {
+      case PREFIXED, PREFIXED_WITHOUT_NORMS -> {
         if (tenant != null) {
           yield parse(q, tenant, List.of(tenant));
         }

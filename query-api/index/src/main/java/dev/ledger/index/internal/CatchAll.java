@@ -11,6 +11,7 @@ import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
 import org.apache.lucene.document.Field;
+import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.AutomatonQuery;
@@ -49,8 +50,24 @@ public final class CatchAll {
     return tenant + SEP;
   }
 
-  /** The catch-all field of a document of {@code tenant}: {@code text} analysed, then prefixed. */
-  static Field field(String tenant, String text) {
+  /**
+   * The catch-all's field type without norms: indexed with positions, like {@link TextField}, but
+   * nothing ranks by relevance, so no norm is written, merged or read per posting.
+   */
+  private static final FieldType WITHOUT_NORMS = withoutNorms();
+
+  private static FieldType withoutNorms() {
+    FieldType type = new FieldType(TextField.TYPE_NOT_STORED);
+    type.setOmitNorms(true);
+    type.freeze();
+    return type;
+  }
+
+  /**
+   * The catch-all field of a document of {@code tenant}: {@code text} analysed, then prefixed; with
+   * norms only for an index that has them already ({@link TermsLayout#norms}).
+   */
+  static Field field(String tenant, String text, boolean norms) {
     // Analysed here, not by the writer: the writer's analyser cannot know the document's tenant.
     // The terms are collected at once because the analyser reuses its stream per thread.
     List<String> terms = new ArrayList<>();
@@ -68,7 +85,8 @@ public final class CatchAll {
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a StringReader does not fail
     }
-    return new TextField(Fields.ALL, new Replay(terms, increments));
+    Replay stream = new Replay(terms, increments);
+    return norms ? new TextField(Fields.ALL, stream) : new Field(Fields.ALL, stream, WITHOUT_NORMS);
   }
 
   /** {@code in} with each term once per tenant, prefixed by it, all at the term's position. */

@@ -183,7 +183,7 @@ public final class Documents {
    * text of {@code q}.
    */
   public static Document audit(AuditRecord r) {
-    return audit(r, null, TermsLayout.PREFIXED);
+    return audit(r, null, TermsLayout.CURRENT);
   }
 
   /**
@@ -253,10 +253,10 @@ public final class Documents {
       append(all, e.getKey(), e.getValue());
     }
     // Analysed, not stored: the default field of q, free words over every value of the record.
-    boolean prefixed = layout == TermsLayout.PREFIXED;
+    boolean prefixed = layout.prefixed();
     d.add(
         prefixed
-            ? CatchAll.field(r.getTenant(), all.toString())
+            ? CatchAll.field(r.getTenant(), all.toString(), layout.norms())
             : new TextField(Fields.ALL, all.toString(), Field.Store.NO));
     TenantTerms.add(d, r.getTenant(), !prefixed);
     return d;

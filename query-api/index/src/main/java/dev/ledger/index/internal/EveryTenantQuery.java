@@ -15,7 +15,7 @@ import org.apache.lucene.util.BytesRef;
 
 /**
  * The {@code q} of a caller that sees every tenant, in an index whose catch-all terms are prefixed
- * by tenant ({@link TermsLayout#PREFIXED}): rewritten, per searcher, into {@code q} over the
+ * by tenant ({@link TermsLayout#prefixed}): rewritten, per searcher, into {@code q} over the
  * catch-all terms of every tenant that searcher's reader holds (one term per tenant where the query
  * has one). Parsed once when built, so a {@code q} Lucene refuses is a 400, not a failure of the
  * search.

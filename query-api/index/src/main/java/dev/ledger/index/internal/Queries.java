@@ -43,7 +43,7 @@ public final class Queries {
   private Queries() {}
 
   public static Query audit(TenantScope scope, AuditFilter f, Problems problems) {
-    return audit(scope, f, problems, TermsLayout.PREFIXED);
+    return audit(scope, f, problems, TermsLayout.CURRENT);
   }
 
   /**

@@ -144,7 +144,8 @@ class TenantTermsTest {
   void aTenantsPatternVisitsOnlyItsOwnTerms(String pattern) throws Exception {
     boolean fuzzy = pattern.endsWith("~1");
     boolean range = pattern.startsWith("all:[");
-    for (TermsLayout layout : List.of(TermsLayout.COPIES, TermsLayout.PREFIXED)) {
+    for (TermsLayout layout :
+        List.of(TermsLayout.COPIES, TermsLayout.PREFIXED, TermsLayout.PREFIXED_WITHOUT_NORMS)) {
       if (range && layout == TermsLayout.COPIES) {
         continue; // ranges were never scoped before v1.20
       }
@@ -207,7 +208,7 @@ class TenantTermsTest {
             .map(f -> f.name() + "=" + f.stringValue())
             .distinct()
             .count();
-    if (layout == TermsLayout.PREFIXED) {
+    if (layout.prefixed()) {
       // The catch-all's terms are prefixed in place, so only the keywords are copied.
       assertThat(copies).hasSize((int) keywordValues);
       assertThat(copies).noneMatch(c -> c.startsWith("small\u0000all\u0000"));
@@ -222,7 +223,8 @@ class TenantTermsTest {
   void aPatternWithANonAsciiPrefixFindsItsTerm(String pattern, int found) throws Exception {
     // A prefix query's automaton is over UTF-8 bytes, a regular expression's over code points:
     // the tenant's prefix in front of each must be over the same.
-    for (TermsLayout layout : List.of(TermsLayout.COPIES, TermsLayout.PREFIXED)) {
+    for (TermsLayout layout :
+        List.of(TermsLayout.COPIES, TermsLayout.PREFIXED, TermsLayout.PREFIXED_WITHOUT_NORMS)) {
       close();
       directory = new ByteBuffersDirectory();
       try (IndexWriter writer =
