@@ -11,6 +11,7 @@ import dev.ledger.streams.internal.LedgerStores;
 import dev.ledger.streams.internal.LoopMessage;
 import dev.ledger.streams.internal.Outputs;
 import dev.ledger.streams.internal.RawEvent;
+import dev.ledger.streams.internal.ResolvedRoots;
 import dev.ledger.streams.internal.ResolverProcessor;
 import dev.ledger.streams.internal.RocksDbMemory;
 import dev.ledger.streams.internal.SizeGuard;
@@ -123,6 +124,9 @@ public final class LedgerTopology {
         resolve.valueSerde().deserializer(),
         resolve.name());
     InjectedCrash crash = new InjectedCrash(settings.crashAfterRecords());
+    // One for all the resolver tasks of this topology: a child whose parent resolved in another
+    // task resolves without the loop.
+    ResolvedRoots roots = new ResolvedRoots(settings.resolvedRoots());
     topology.addProcessor(
         ResolverProcessor.NAME,
         () ->
@@ -131,7 +135,8 @@ public final class LedgerTopology {
                 settings.dedupeRetention(),
                 settings.maxDepth(),
                 settings.limits(),
-                crash),
+                crash,
+                roots),
         EVENTS_SOURCE,
         RESOLVE_SOURCE);
     addStores(topology, LedgerStores.resolverStores(inMemory), ResolverProcessor.NAME);

@@ -2,6 +2,7 @@ package dev.ledger.streams;
 
 import dev.ledger.schemas.LedgerLimits;
 import dev.ledger.schemas.SettingsCheck;
+import dev.ledger.streams.internal.ResolvedRoots;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -37,6 +38,9 @@ import java.util.Objects;
  * @param usesFlushInterval how often the {@code uses} counts on {@code ledger.tokens} are brought
  *     up to date (wall clock): a use writes no TokenNode, the flush writes each used token and its
  *     ancestors once per interval
+ * @param resolvedRoots how many resolved tokens this instance remembers the root of, so that a
+ *     child of one of them resolves without asking its parent over the resolve loop ({@link
+ *     dev.ledger.streams.internal.ResolvedRoots}); 0 remembers none
  * @param threads stream threads of this instance
  * @param replicationFactor for the internal topics (changelogs, the resolve loop, the tree topic)
  * @param standbyReplicas warm copies of each task's state kept by other instances ({@code
@@ -63,6 +67,7 @@ public record StreamsSettings(
     boolean exactlyOnce,
     Duration commitInterval,
     Duration usesFlushInterval,
+    int resolvedRoots,
     int threads,
     int replicationFactor,
     int standbyReplicas,
@@ -126,6 +131,7 @@ public record StreamsSettings(
         .notNegative("dedupeRetention", dedupeRetention, "forever")
         .positive("commitInterval", commitInterval)
         .positive("usesFlushInterval", usesFlushInterval)
+        .atLeast("resolvedRoots", resolvedRoots, 0)
         .atLeast("threads", threads, 1)
         .atLeast("replicationFactor", replicationFactor, 1)
         .check(
@@ -163,6 +169,7 @@ public record StreamsSettings(
         .exactlyOnce(exactlyOnce)
         .commitInterval(commitInterval)
         .usesFlushInterval(usesFlushInterval)
+        .resolvedRoots(resolvedRoots)
         .threads(threads)
         .replicationFactor(replicationFactor)
         .standbyReplicas(standbyReplicas)
@@ -185,6 +192,7 @@ public record StreamsSettings(
     private boolean exactlyOnce = true;
     private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
     private Duration usesFlushInterval = DEFAULT_USES_FLUSH_INTERVAL;
+    private int resolvedRoots = ResolvedRoots.DEFAULT_CAPACITY;
     private int threads = 1;
     private int replicationFactor = 1;
     private int standbyReplicas = 0;
@@ -247,6 +255,12 @@ public record StreamsSettings(
       return this;
     }
 
+    /** See {@link StreamsSettings#resolvedRoots}. */
+    public Builder resolvedRoots(int resolvedRoots) {
+      this.resolvedRoots = resolvedRoots;
+      return this;
+    }
+
     public Builder threads(int threads) {
       this.threads = threads;
       return this;
@@ -303,6 +317,7 @@ public record StreamsSettings(
           exactlyOnce,
           commitInterval,
           usesFlushInterval,
+          resolvedRoots,
           threads,
           replicationFactor,
           standbyReplicas,

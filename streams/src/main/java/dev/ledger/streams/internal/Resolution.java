@@ -24,12 +24,14 @@ final class Resolution {
   private final Drainable<Parked> parked;
   private final Probes probes;
   private final Orphans orphans;
+  private final ResolvedRoots roots;
   private final Outputs out;
 
   /**
    * @param links {@code ledger-links}: what stage 1 knows of each token
    * @param waiters {@code ledger-waiters}: parked requests, by {@link ChildKey}
    * @param parked {@code ledger-parked}: uses and revocations waiting on their token's root
+   * @param roots the roots this instance resolved, which a child of one of them resolves from
    */
   Resolution(
       KeyValueStore<String, TokenLink> links,
@@ -37,16 +39,21 @@ final class Resolution {
       Drainable<Parked> parked,
       Probes probes,
       Orphans orphans,
+      ResolvedRoots roots,
       Outputs out) {
     this.links = links;
     this.waiters = waiters;
     this.parked = parked;
     this.probes = probes;
     this.orphans = orphans;
+    this.roots = roots;
     this.out = out;
   }
 
-  /** A new token: a root resolves at once, a child asks its parent for the root. */
+  /**
+   * A new token: a root resolves at once, and so does a child whose parent this instance resolved
+   * ({@link ResolvedRoots}); any other child asks its parent for the root.
+   */
   void define(String key, LedgerEvent event) {
     LedgerKey self = LedgerKey.parse(key);
     String parent = event.getToken().getParentTokenId();
@@ -55,12 +62,17 @@ final class Resolution {
       resolve(key, link, self.tokenId(), 0);
       return;
     }
+    String parentKey = LedgerKey.of(self.tenant(), parent).toString();
+    ResolvedRoots.Root known = parent.equals(self.tokenId()) ? null : roots.get(parentKey);
+    if (known != null) {
+      answer(key, link, known.rootId(), known.depth());
+      return;
+    }
     links.put(key, link);
     if (parent.equals(self.tokenId())) {
       probes.refuse(key, link, ViolationKind.cycle);
     } else {
-      out.resolve(
-          LedgerKey.of(self.tenant(), parent).toString(), LoopMessage.request(self.tokenId()));
+      out.resolve(parentKey, LoopMessage.request(self.tokenId()));
     }
   }
 
@@ -107,11 +119,16 @@ final class Resolution {
 
   /** The ANSWER of the parent of the pending token {@code key}: resolved, or refused too deep. */
   void answer(String key, TokenLink link, LoopMessage.Answer answer) {
-    int depth = answer.depth() + 1;
+    answer(key, link, answer.rootId(), answer.depth());
+  }
+
+  /** The parent of {@code key} is at {@code parentDepth} below {@code rootId}. */
+  private void answer(String key, TokenLink link, String rootId, int parentDepth) {
+    int depth = parentDepth + 1;
     if (probes.tooDeep(depth)) {
       probes.refuse(key, link, ViolationKind.depth_limit);
     } else {
-      resolve(key, link, answer.rootId(), depth);
+      resolve(key, link, rootId, depth);
     }
   }
 
@@ -123,6 +140,7 @@ final class Resolution {
   /** The root of {@code key} is known: hand the token and everything waiting on it to stage 2. */
   private void resolve(String key, TokenLink link, String rootId, int depth) {
     links.put(key, link.resolved(rootId, depth));
+    roots.put(key, rootId, depth);
     String treeKey = LedgerStores.sameTenant(key, rootId);
     out.tree(treeKey, new TreeMessage.Definition(link.definition(), link.audited()));
     for (KeyValue<String, String> waiter : waiters.drain(key)) {

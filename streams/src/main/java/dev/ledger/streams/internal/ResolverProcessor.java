@@ -40,6 +40,7 @@ public final class ResolverProcessor implements Processor<String, ResolverInput,
   private final InjectedCrash crash;
   private final int maxDepth;
   private final LedgerLimits limits;
+  private final ResolvedRoots roots;
   private Outputs out;
   private KeyValueStore<String, TokenLink> links;
   private Dedupe dedupe;
@@ -53,27 +54,32 @@ public final class ResolverProcessor implements Processor<String, ResolverInput,
    * @param dedupeRetention how long an event id is remembered to drop duplicates; zero: forever
    * @param maxDepth tokens deeper than this are refused ({@code depth_limit}) and never resolve
    * @param limits how large any part of an event may be
+   *     <p>Keeps no {@link ResolvedRoots}: every child asks its parent over the loop.
    */
   public ResolverProcessor(
       Duration grace, Duration dedupeRetention, int maxDepth, LedgerLimits limits) {
-    this(grace, dedupeRetention, maxDepth, limits, InjectedCrash.NONE);
+    this(grace, dedupeRetention, maxDepth, limits, InjectedCrash.NONE, new ResolvedRoots(0));
   }
 
   /**
-   * As {@link #ResolverProcessor(Duration, Duration, int, LedgerLimits)}, crashing the stream
-   * thread where {@code crash} says (test-only).
+   * As {@link #ResolverProcessor(Duration, Duration, int, LedgerLimits)}, resolving the children of
+   * the tokens in {@code roots} without the loop (share one {@link ResolvedRoots} between the
+   * processors of one topology), and crashing the stream thread where {@code crash} says
+   * (test-only).
    */
   public ResolverProcessor(
       Duration grace,
       Duration dedupeRetention,
       int maxDepth,
       LedgerLimits limits,
-      InjectedCrash crash) {
+      InjectedCrash crash,
+      ResolvedRoots roots) {
     this.grace = grace;
     this.dedupeRetention = dedupeRetention;
     this.maxDepth = maxDepth;
     this.limits = limits;
     this.crash = crash;
+    this.roots = roots;
   }
 
   @Override
@@ -97,7 +103,7 @@ public final class ResolverProcessor implements Processor<String, ResolverInput,
             grace,
             out);
     probes = new Probes(links, orphans, out, maxDepth);
-    resolution = new Resolution(links, waiters, parked, probes, orphans, out);
+    resolution = new Resolution(links, waiters, parked, probes, orphans, roots, out);
     context.schedule(SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::sweep);
   }
 

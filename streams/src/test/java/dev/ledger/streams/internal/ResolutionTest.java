@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ledger.schemas.avro.Outcome;
 import dev.ledger.schemas.avro.TokenNode;
 import dev.ledger.schemas.avro.TokenStatus;
+import dev.ledger.schemas.avro.ViolationKind;
 import dev.ledger.streams.testing.Events;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -58,6 +59,68 @@ class ResolutionTest extends ResolverFixture {
     assertThat(h.sent(R, Outputs.TREES))
         .extracting(r -> ((TreeMessage) r.value()).event().getEventId())
         .containsExactly("ev-c", "u1");
+  }
+
+  @Test
+  void aChildOfATokenResolvedInAnotherTaskResolvesWithoutTheLoop() {
+    ResolvedRoots roots = new ResolvedRoots(16);
+    Harness parentTask = sharing(roots, MAX_DEPTH);
+    Harness childTask = sharing(roots, MAX_DEPTH);
+    event(parentTask, root("r"));
+    event(childTask, child("c", "r"));
+    assertThat(childTask.sent(R, Outputs.RESOLVE)).as("no request, no answer").isEmpty();
+    assertThat(childTask.sent(R, Outputs.TREES))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.key()).isEqualTo("t/r");
+              assertThat(((TreeMessage) r.value()).event().getEventId()).isEqualTo("ev-c");
+            });
+    KeyValueStore<String, TokenLink> links = childTask.context.getStateStore(LedgerStores.LINKS);
+    assertThat(links.get("t/c").state()).isEqualTo(TokenLink.State.RESOLVED);
+    assertThat(links.get("t/c").depth()).isEqualTo(1);
+
+    // Its own child, in a third task, learns depth 2 the same way; what waited on c goes on too.
+    Harness grandchildTask = sharing(roots, MAX_DEPTH);
+    grandchildTask.process("t/g", LoopMessage.request("x")); // x asked g before g existed
+    event(grandchildTask, Events.used("t", "u1", "g", "api", "agent:g", Outcome.allowed, T0));
+    grandchildTask.clear();
+    event(grandchildTask, child("g", "c"));
+    assertThat(grandchildTask.sent(R, Outputs.TREES))
+        .extracting(r -> ((TreeMessage) r.value()).event().getEventId())
+        .containsExactly("ev-g", "u1");
+    assertThat(grandchildTask.sent(R, Outputs.RESOLVE))
+        .extracting(Record::value)
+        .as("the waiting child is answered")
+        .containsExactly(LoopMessage.answer("r", 2));
+  }
+
+  @Test
+  void aChildOfAKnownTokenPastTheMaxDepthIsRefusedAsOverTheLoop() {
+    ResolvedRoots roots = new ResolvedRoots(16);
+    Harness parentTask = sharing(roots, 1);
+    Harness childTask = sharing(roots, 1);
+    event(parentTask, root("r"));
+    event(parentTask, child("c", "r")); // depth 1: within the bound
+    event(childTask, child("d", "c"));
+    assertThat(childTask.sent(R, Outputs.TREES)).as("depth 2 never resolves").isEmpty();
+    assertThat(((TokenNode) childTask.sent(R, Outputs.TOKENS).getFirst().value()).getViolations())
+        .containsExactly(ViolationKind.depth_limit);
+    KeyValueStore<String, TokenLink> links = childTask.context.getStateStore(LedgerStores.LINKS);
+    assertThat(links.get("t/d").state()).isEqualTo(TokenLink.State.CYCLIC);
+  }
+
+  @Test
+  void aTokenNotResolvedYetIsNotKnownToOtherTasks() {
+    ResolvedRoots roots = new ResolvedRoots(16);
+    Harness parentTask = sharing(roots, MAX_DEPTH);
+    Harness childTask = sharing(roots, MAX_DEPTH);
+    event(parentTask, child("p", "unknown")); // pending: its own parent never came
+    event(childTask, child("c", "p"));
+    assertThat(childTask.sent(R, Outputs.RESOLVE))
+        .extracting(Record::value)
+        .containsExactly(LoopMessage.request("c"));
+    assertThat(childTask.sent(R, Outputs.TREES)).isEmpty();
   }
 
   @Test

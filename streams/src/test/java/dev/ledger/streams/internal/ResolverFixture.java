@@ -34,6 +34,24 @@ abstract class ResolverFixture {
         Duration.ofMinutes(5), dedupeRetention, maxDepth, LedgerLimits.DEFAULTS);
   }
 
+  /** A resolver task that shares {@code roots} with others, as the tasks of one topology do. */
+  static Harness sharing(ResolvedRoots roots, int maxDepth) {
+    return new Harness(
+        new ResolverProcessor(
+            Duration.ofMinutes(5),
+            Duration.ZERO,
+            maxDepth,
+            LedgerLimits.DEFAULTS,
+            InjectedCrash.NONE,
+            roots),
+        LedgerStores.resolverStores(true));
+  }
+
+  /** Processes {@code e} as read from ledger.events, in {@code harness}. */
+  static void event(Harness harness, LedgerEvent e) {
+    harness.process(Events.key(e), new RawEvent(RawEvent.EVENT_SERDE.encode(e), e));
+  }
+
   /** A state store of the harness {@code h}, by name. */
   <S> S store(String name) {
     return h.context.getStateStore(name);
@@ -58,6 +76,6 @@ abstract class ResolverFixture {
   }
 
   void event(LedgerEvent e) {
-    h.process(Events.key(e), new RawEvent(RawEvent.EVENT_SERDE.encode(e), e));
+    event(h, e);
   }
 }
