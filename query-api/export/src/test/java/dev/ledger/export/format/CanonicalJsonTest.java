@@ -19,6 +19,9 @@ class CanonicalJsonTest {
     assertThat(CanonicalJson.string(JSON.readTree(in)))
         .isEqualTo(
             "{\"a\":{\"y\":-3,\"z\":\"\\u0001\\n\\\"\\\\ é € 😀\"},\"b\":[1,true,null,\"x\"]}");
+    assertThat(CanonicalJson.string(JSON.readTree("[\"plain é\", \"ab\\\"c\\\\d\\te\\u001f\"]")))
+        .as("escapes after a plain run, and a string with none")
+        .isEqualTo("[\"plain é\",\"ab\\\"c\\\\d\\te\\u001f\"]");
     assertThatThrownBy(() -> CanonicalJson.string(JSON.readTree("{\"a\":1.5}")))
         .isInstanceOf(IllegalArgumentException.class);
   }
