@@ -117,6 +117,24 @@ final class Resolution {
     }
   }
 
+  /**
+   * {@code link} brought up to date: a pending token whose parent this instance has resolved since
+   * it asked resolves now ({@link ResolvedRoots}), as the parent's answer would resolve it, so what
+   * arrives for it meanwhile goes on instead of waiting for the answer (which, when it comes, finds
+   * the token resolved and changes nothing). Returns the link as it now stands.
+   */
+  TokenLink catchUp(String key, TokenLink link) {
+    if (link == null || link.state() != TokenLink.State.PENDING) {
+      return link;
+    }
+    ResolvedRoots.Root known = roots.get(LedgerStores.sameTenant(key, link.parentId()));
+    if (known == null) {
+      return link;
+    }
+    answer(key, link, known.rootId(), known.depth());
+    return links.get(key);
+  }
+
   /** The ANSWER of the parent of the pending token {@code key}: resolved, or refused too deep. */
   void answer(String key, TokenLink link, LoopMessage.Answer answer) {
     answer(key, link, answer.rootId(), answer.depth());

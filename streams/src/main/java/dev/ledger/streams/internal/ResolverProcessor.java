@@ -176,12 +176,12 @@ public final class ResolverProcessor implements Processor<String, ResolverInput,
       resolution.define(key, event);
     } else {
       dedupe.remember(dedupeKey);
-      resolution.route(key, event, existing);
+      resolution.route(key, event, resolution.catchUp(key, existing));
     }
   }
 
   private void onLoop(String key, LoopMessage message) {
-    TokenLink link = links.get(key);
+    TokenLink link = resolution.catchUp(key, links.get(key));
     boolean pending = link != null && link.state() == TokenLink.State.PENDING;
     switch (message) {
       case LoopMessage.Request request -> resolution.request(key, link, request.requester());

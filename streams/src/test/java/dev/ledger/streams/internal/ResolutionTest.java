@@ -96,6 +96,46 @@ class ResolutionTest extends ResolverFixture {
   }
 
   @Test
+  void aChildThatAskedResolvesOnceItsParentIsKnownHereWithoutWaitingForTheAnswer() {
+    ResolvedRoots roots = new ResolvedRoots(16);
+    Harness parentTask = sharing(roots, MAX_DEPTH);
+    Harness childTask = sharing(roots, MAX_DEPTH);
+    event(childTask, child("c", "r")); // before its parent: it asks
+    assertThat(childTask.sent(R, Outputs.RESOLVE))
+        .extracting(Record::value)
+        .containsExactly(LoopMessage.request("c"));
+    event(parentTask, root("r"));
+    childTask.clear();
+    event(childTask, Events.used("t", "u1", "c", "api", "agent:c", Outcome.allowed, T0));
+    assertThat(childTask.sent(R, Outputs.TREES))
+        .as("the definition, then the use: nothing parked")
+        .extracting(r -> ((TreeMessage) r.value()).event().getEventId())
+        .containsExactly("ev-c", "u1");
+    KeyValueStore<String, Parked> parked = childTask.context.getStateStore(LedgerStores.PARKED);
+    try (var all = parked.all()) {
+      assertThat(all.hasNext()).isFalse();
+    }
+    childTask.clear().process("t/c", LoopMessage.answer("r", 0));
+    childTask.process("t/c", LoopMessage.parked());
+    assertThat(childTask.sent(R, Outputs.TREES)).as("the late answer changes nothing").isEmpty();
+    assertThat(childTask.sent(R, Outputs.TOKENS)).as("never shown pending").isEmpty();
+  }
+
+  @Test
+  void aQuestionToATokenThatAskedIsAnsweredOnceItsParentIsKnownHere() {
+    ResolvedRoots roots = new ResolvedRoots(16);
+    Harness parentTask = sharing(roots, MAX_DEPTH);
+    Harness childTask = sharing(roots, MAX_DEPTH);
+    event(childTask, child("c", "r"));
+    event(parentTask, root("r"));
+    childTask.clear().process("t/c", LoopMessage.request("g"));
+    assertThat(childTask.sent(R, Outputs.RESOLVE))
+        .extracting(Record::value)
+        .as("answered at once, not parked")
+        .containsExactly(LoopMessage.answer("r", 1));
+  }
+
+  @Test
   void aChildOfAKnownTokenPastTheMaxDepthIsRefusedAsOverTheLoop() {
     ResolvedRoots roots = new ResolvedRoots(16);
     Harness parentTask = sharing(roots, 1);
