@@ -8,6 +8,8 @@ import dev.ledger.schemas.avro.TokenNode;
 import dev.ledger.schemas.avro.TokenStatus;
 import dev.ledger.schemas.avro.ViolationKind;
 import dev.ledger.streams.testing.Events;
+import java.util.List;
+import java.util.stream.IntStream;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
@@ -63,9 +65,9 @@ class ResolutionTest extends ResolverFixture {
 
   @Test
   void aChildOfATokenResolvedInAnotherTaskResolvesWithoutTheLoop() {
-    ResolvedRoots roots = new ResolvedRoots(16);
-    Harness parentTask = sharing(roots, MAX_DEPTH);
-    Harness childTask = sharing(roots, MAX_DEPTH);
+    List<Harness> tasks = tasks(3, MAX_DEPTH);
+    Harness parentTask = tasks.get(0);
+    Harness childTask = tasks.get(1);
     event(parentTask, root("r"));
     event(childTask, child("c", "r"));
     assertThat(childTask.sent(R, Outputs.RESOLVE)).as("no request, no answer").isEmpty();
@@ -81,7 +83,7 @@ class ResolutionTest extends ResolverFixture {
     assertThat(links.get("t/c").depth()).isEqualTo(1);
 
     // Its own child, in a third task, learns depth 2 the same way; what waited on c goes on too.
-    Harness grandchildTask = sharing(roots, MAX_DEPTH);
+    Harness grandchildTask = tasks.get(2);
     grandchildTask.process("t/g", LoopMessage.request("x")); // x asked g before g existed
     event(grandchildTask, Events.used("t", "u1", "g", "api", "agent:g", Outcome.allowed, T0));
     grandchildTask.clear();
@@ -97,9 +99,9 @@ class ResolutionTest extends ResolverFixture {
 
   @Test
   void aChildThatAskedResolvesOnceItsParentIsKnownHereWithoutWaitingForTheAnswer() {
-    ResolvedRoots roots = new ResolvedRoots(16);
-    Harness parentTask = sharing(roots, MAX_DEPTH);
-    Harness childTask = sharing(roots, MAX_DEPTH);
+    List<Harness> tasks = tasks(2, MAX_DEPTH);
+    Harness parentTask = tasks.get(0);
+    Harness childTask = tasks.get(1);
     event(childTask, child("c", "r")); // before its parent: it asks
     assertThat(childTask.sent(R, Outputs.RESOLVE))
         .extracting(Record::value)
@@ -123,9 +125,9 @@ class ResolutionTest extends ResolverFixture {
 
   @Test
   void aQuestionToATokenThatAskedIsAnsweredOnceItsParentIsKnownHere() {
-    ResolvedRoots roots = new ResolvedRoots(16);
-    Harness parentTask = sharing(roots, MAX_DEPTH);
-    Harness childTask = sharing(roots, MAX_DEPTH);
+    List<Harness> tasks = tasks(2, MAX_DEPTH);
+    Harness parentTask = tasks.get(0);
+    Harness childTask = tasks.get(1);
     event(childTask, child("c", "r"));
     event(parentTask, root("r"));
     childTask.clear().process("t/c", LoopMessage.request("g"));
@@ -137,9 +139,9 @@ class ResolutionTest extends ResolverFixture {
 
   @Test
   void aChildOfAKnownTokenPastTheMaxDepthIsRefusedAsOverTheLoop() {
-    ResolvedRoots roots = new ResolvedRoots(16);
-    Harness parentTask = sharing(roots, 1);
-    Harness childTask = sharing(roots, 1);
+    List<Harness> tasks = tasks(2, 1);
+    Harness parentTask = tasks.get(0);
+    Harness childTask = tasks.get(1);
     event(parentTask, root("r"));
     event(parentTask, child("c", "r")); // depth 1: within the bound
     event(childTask, child("d", "c"));
@@ -152,9 +154,9 @@ class ResolutionTest extends ResolverFixture {
 
   @Test
   void aTokenNotResolvedYetIsNotKnownToOtherTasks() {
-    ResolvedRoots roots = new ResolvedRoots(16);
-    Harness parentTask = sharing(roots, MAX_DEPTH);
-    Harness childTask = sharing(roots, MAX_DEPTH);
+    List<Harness> tasks = tasks(2, MAX_DEPTH);
+    Harness parentTask = tasks.get(0);
+    Harness childTask = tasks.get(1);
     event(parentTask, child("p", "unknown")); // pending: its own parent never came
     event(childTask, child("c", "p"));
     assertThat(childTask.sent(R, Outputs.RESOLVE))
@@ -214,5 +216,11 @@ class ResolutionTest extends ResolverFixture {
         Events.used("t", "u3", "r", "api", null, Outcome.allowed, T0),
         TokenLink.pending(root("r")).resolved("r", 0));
     assertThat(h.sent(R, Outputs.TREES)).extracting(Record::key).containsExactly("t/r");
+  }
+
+  /** {@code n} resolver tasks of one instance, sharing the roots they resolve. */
+  private static List<Harness> tasks(int n, int maxDepth) {
+    ResolvedRoots roots = new ResolvedRoots(16);
+    return IntStream.range(0, n).mapToObj(i -> sharing(roots, maxDepth)).toList();
   }
 }
