@@ -31,7 +31,8 @@ import java.util.Objects;
  * @param dedupeRetention how long an event id is remembered to drop duplicates; {@link
  *     Duration#ZERO} (the default) remembers them forever, like {@code ledger.events} keeps events.
  *     With a bound, the dedupe state stops growing, but a copy arriving later than that (a replay
- *     of an old file) is processed again
+ *     of an old file) is processed again, except a copy of an allowed use of a resolved token,
+ *     which the tree processor drops for good (it keeps every allowed use it judges)
  * @param exactlyOnce {@code exactly_once_v2} when true, {@code at_least_once} otherwise
  * @param commitInterval Kafka Streams commit interval: under exactly-once, how long outputs wait to
  *     become visible, except a revocation's, which commits at once in both stages

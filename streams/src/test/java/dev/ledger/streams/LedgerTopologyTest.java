@@ -377,6 +377,33 @@ class LedgerTopologyTest {
   }
 
   /**
+   * A repeat of a use changes nothing whatever its outcome says (CONTRACT.md, event identity), also
+   * after a bounded dedupe retention has forgotten it: an allowed use of a resolved token is
+   * dropped by the tree processor's stored uses, which keep it for good.
+   */
+  @Test
+  void aRepeatOfAUseChangesNothingWhateverItsOutcomeOrTheRetention() {
+    try (Driver d = new Driver(Driver.settings().dedupeRetention(Duration.ofMinutes(1)).build())) {
+      d.send(root("r", LATER, null), child("a", "r"));
+      LedgerEvent allowed = use("u1", "a", "agent:a", T0.plusSeconds(5));
+      LedgerEvent denied = Events.used(T, "u2", "a", API, "agent:a", Outcome.denied, T0);
+      d.send(allowed, denied);
+      int audits = d.audit.size();
+      d.send(
+          Events.used(T, "u1", "a", API, "agent:a", Outcome.denied, T0),
+          use("u2", "a", "agent:a", T0.plusSeconds(6)),
+          allowed);
+      d.advance(Duration.ofMinutes(2)); // past the retention
+      d.send(allowed);
+      assertThat(d.audit).as("no repeat audited").hasSize(audits);
+      d.flushUses();
+      assertThat(d.token(T, "a").getUses()).as("the one allowed use, once").isEqualTo(1);
+      assertThat(d.token(T, "r").getUses()).isEqualTo(1);
+      assertThat(d.alerts).isEmpty();
+    }
+  }
+
+  /**
    * An event's identity is (tenant, token, event id), CONTRACT.md v1.10: one event id on two tokens
    * is two events, each audited once, in either arrival order; one (token, event id) twice is one.
    */

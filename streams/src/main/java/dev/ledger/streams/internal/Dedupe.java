@@ -1,5 +1,7 @@
 package dev.ledger.streams.internal;
 
+import dev.ledger.schemas.avro.LedgerEvent;
+import dev.ledger.schemas.avro.Outcome;
 import java.time.Duration;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -8,7 +10,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * EventIdentity.key()}: tenant, token, event id), so that a repeat is dropped: forever, or for
  * {@code retention} after they were first seen when one is set (then a copy arriving later than
  * that is processed again). Definitions need no entry: a repeat of one is dropped by its token's
- * link.
+ * link. Nor does an allowed use of a resolved token ({@link #leftToTree}): it goes straight on to
+ * the tree processor, which keeps every allowed use it judges and drops a repeat of one there, for
+ * good ({@code Uses.stored}); a use is the hot path, and that is one record less for each.
  */
 final class Dedupe {
 
@@ -34,6 +38,19 @@ final class Dedupe {
     this.expiry = expiry;
     this.retention = retention;
     this.out = out;
+  }
+
+  /**
+   * True if a repeat of {@code event} is dropped by the tree processor, so it needs no entry here:
+   * an allowed use of a token whose root is known ({@code link} resolved), which goes on at once
+   * and is kept there. A denied use is not kept there, and a use of a token not resolved yet waits
+   * here, where a repeat of it must be dropped.
+   */
+  static boolean leftToTree(LedgerEvent event, TokenLink link) {
+    return link != null
+        && link.state() == TokenLink.State.RESOLVED
+        && RecordValidator.USED.equals(event.getType())
+        && event.getUse().getOutcome() == Outcome.allowed;
   }
 
   /** True if the event with this identity was seen (and not forgotten yet). */

@@ -175,8 +175,11 @@ public final class ResolverProcessor implements Processor<String, ResolverInput,
       }
       resolution.define(key, event);
     } else {
-      dedupe.remember(dedupeKey);
-      resolution.route(key, event, resolution.catchUp(key, existing));
+      TokenLink link = resolution.catchUp(key, existing);
+      if (!Dedupe.leftToTree(event, link)) {
+        dedupe.remember(dedupeKey);
+      }
+      resolution.route(key, event, link);
     }
   }
 

@@ -105,6 +105,9 @@ public final class TreeProcessor implements Processor<String, TreeMessage, Objec
       case TreeMessage.FollowUp followUp -> cascade.followUp(record.key(), key, followUp);
       case TreeMessage.Definition definition -> attachment.define(key, definition);
       case TreeMessage.Use use -> {
+        if (uses.stored(key, event.getEventId()) || attachment.waits(key, event.getEventId())) {
+          return; // a repeat: stage 1 leaves allowed uses of resolved tokens to be dropped here
+        }
         TokenNode node = nodes.get(key);
         if (node == null) {
           attachment.park(key, use);

@@ -72,6 +72,15 @@ final class Uses {
     this.budgets = new Budgets(budgets, nodes::get, key -> pendingCounts.getOrDefault(key, 0L));
   }
 
+  /**
+   * True if the use {@code eventId} of {@code key} was judged and kept here already (allowed uses
+   * are kept, pending or counted): a repeat, which changes nothing ({@link Dedupe#leftToTree}).
+   */
+  boolean stored(String key, String eventId) {
+    String useKey = new EventKey(key, eventId).encode();
+    return pending.get(useKey) != null || counted.get(useKey) != null;
+  }
+
   /** Rebuilds the pending counts from {@code ledger-tree-pending-uses} (on start). */
   void recount() {
     pendingCounts.clear();

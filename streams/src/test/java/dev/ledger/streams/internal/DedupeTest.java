@@ -3,11 +3,13 @@ package dev.ledger.streams.internal;
 import static dev.ledger.streams.testing.Events.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ledger.schemas.EventIdentity;
 import dev.ledger.schemas.avro.LedgerEvent;
 import dev.ledger.schemas.avro.Outcome;
 import dev.ledger.streams.testing.Events;
 import java.time.Duration;
 import java.util.List;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,7 +21,7 @@ class DedupeTest extends ResolverFixture {
   void eventIdsAreKeptForeverByDefaultAndForgottenAfterABoundedRetention() {
     Harness bounded = harness(Duration.ofHours(1));
     LedgerEvent r = root("r");
-    LedgerEvent use = Events.used("t", "u1", "r", "api", null, Outcome.allowed, T0);
+    LedgerEvent use = Events.used("t", "u1", "r", "api", null, Outcome.denied, T0);
     for (Harness each : List.of(h, bounded)) {
       for (LedgerEvent e : List.of(r, use)) {
         each.process(Events.key(e), new RawEvent(RawEvent.EVENT_SERDE.encode(e), e));
@@ -32,6 +34,26 @@ class DedupeTest extends ResolverFixture {
         .as("forgotten after an hour: the late copy goes on")
         .singleElement()
         .satisfies(m -> assertThat(((TreeMessage) m.value()).event().getEventId()).isEqualTo("u1"));
+  }
+
+  @Test
+  void anAllowedUseOfAResolvedTokenIsLeftToTheTreeProcessor() {
+    LedgerEvent allowed = Events.used("t", "u1", "r", "api", null, Outcome.allowed, T0);
+    LedgerEvent ofPending = Events.used("t", "u2", "c", "api", null, Outcome.allowed, T0);
+    event(root("r"));
+    event(child("c", "p")); // its parent never came: pending
+    event(allowed);
+    event(ofPending);
+    KeyValueStore<String, Long> seen = store(LedgerStores.DEDUPE);
+    assertThat(seen.get(EventIdentity.of("t/r", "u1").key()))
+        .as("no entry: the tree processor keeps the use and drops a repeat of it")
+        .isNull();
+    assertThat(seen.get(EventIdentity.of("t/c", "u2").key()))
+        .as("a use that waits here is remembered here")
+        .isNotNull();
+    h.clear();
+    event(allowed);
+    assertThat(h.sent(R, Outputs.TREES)).as("the repeat goes on, to be dropped there").hasSize(1);
   }
 
   @Test

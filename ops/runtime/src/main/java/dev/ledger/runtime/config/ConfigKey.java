@@ -110,7 +110,7 @@ public enum ConfigKey {
       "streams.dedupe.retention",
       Type.DURATION,
       "0s",
-      "how long event ids are remembered to drop duplicates; 0s = forever (a bound caps the state, but a later copy is processed again)"),
+      "how long event ids are remembered to drop duplicates; 0s = forever (a bound caps the state, but a later copy is processed again, except of an allowed use, which the tree processor keeps for good)"),
   STREAMS_TEST_CRASH_AFTER_RECORDS(
       "streams.test.crash.after.records",
       Type.STRING,
