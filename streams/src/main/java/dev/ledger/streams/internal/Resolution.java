@@ -63,9 +63,7 @@ final class Resolution {
       return;
     }
     String parentKey = LedgerKey.of(self.tenant(), parent).toString();
-    ResolvedRoots.Root known = parent.equals(self.tokenId()) ? null : roots.get(parentKey);
-    if (known != null) {
-      answer(key, link, known.rootId(), known.depth());
+    if (!parent.equals(self.tokenId()) && answeredHere(key, link, parentKey)) {
       return;
     }
     links.put(key, link);
@@ -124,15 +122,23 @@ final class Resolution {
    * the token resolved and changes nothing). Returns the link as it now stands.
    */
   TokenLink catchUp(String key, TokenLink link) {
-    if (link == null || link.state() != TokenLink.State.PENDING) {
-      return link;
-    }
-    ResolvedRoots.Root known = roots.get(LedgerStores.sameTenant(key, link.parentId()));
+    boolean pending = link != null && link.state() == TokenLink.State.PENDING;
+    return pending && answeredHere(key, link, LedgerStores.sameTenant(key, link.parentId()))
+        ? links.get(key)
+        : link;
+  }
+
+  /**
+   * Answers the token {@code key} from {@link ResolvedRoots} if its parent {@code parentKey} is
+   * there, as the parent's ANSWER would; false if it is not.
+   */
+  private boolean answeredHere(String key, TokenLink link, String parentKey) {
+    ResolvedRoots.Root known = roots.get(parentKey);
     if (known == null) {
-      return link;
+      return false;
     }
     answer(key, link, known.rootId(), known.depth());
-    return links.get(key);
+    return true;
   }
 
   /** The ANSWER of the parent of the pending token {@code key}: resolved, or refused too deep. */

@@ -105,13 +105,14 @@ public final class TreeProcessor implements Processor<String, TreeMessage, Objec
       case TreeMessage.FollowUp followUp -> cascade.followUp(record.key(), key, followUp);
       case TreeMessage.Definition definition -> attachment.define(key, definition);
       case TreeMessage.Use use -> {
-        if (uses.stored(key, event.getEventId()) || attachment.waits(key, event.getEventId())) {
-          return; // a repeat: stage 1 leaves allowed uses of resolved tokens to be dropped here
-        }
+        // A repeat is dropped here: stage 1 leaves allowed uses of resolved tokens to these
+        // stores. A token not attached has no stored use, an attached one nothing waiting.
         TokenNode node = nodes.get(key);
         if (node == null) {
-          attachment.park(key, use);
-        } else {
+          if (!attachment.waits(key, event.getEventId())) {
+            attachment.park(key, use);
+          }
+        } else if (!uses.stored(key, event.getEventId())) {
           uses.judge(key, node, event, use.audited(), cascade.catchUp(key, node));
         }
       }
