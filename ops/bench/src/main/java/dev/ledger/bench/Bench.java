@@ -6,6 +6,8 @@ import dev.ledger.bench.cluster.FailoverReport;
 import dev.ledger.bench.fault.CampaignReport;
 import dev.ledger.bench.fault.CampaignSection;
 import dev.ledger.bench.fault.FaultCampaign;
+import dev.ledger.bench.floor.FloorBench;
+import dev.ledger.bench.floor.FloorShape;
 import dev.ledger.bench.fuzz.FuzzReport;
 import dev.ledger.bench.fuzz.FuzzRun;
 import dev.ledger.bench.fuzz.FuzzSection;
@@ -46,6 +48,7 @@ import picocli.CommandLine.Option;
       Bench.Revocation.class,
       Bench.Queries.class,
       Bench.Micro.class,
+      Bench.Floor.class,
       Bench.Fuzz.class,
       Bench.FaultCampaignCommand.class,
       Bench.ClusterCommand.class
@@ -435,6 +438,71 @@ public final class Bench implements Runnable {
   }
 
   @Command(
+      name = "floor",
+      mixinStandardHelpOptions = true,
+      description =
+          "The stack's floor: Kafka's producer ceiling, then Kafka Streams exactly-once doing nothing but"
+              + " move events (copied, repartitioned, stored) on a broker configured as the ledger's, each in its own"
+              + " JVM; events per CPU-second against the same ceiling, the ratio the pipeline's target is set in.")
+  static final class Floor implements Callable<Integer> {
+    @Mixin Common common;
+
+    @Option(
+        names = "--partitions",
+        defaultValue = "6",
+        description = "Partitions per topic (default: ${DEFAULT-VALUE})")
+    int partitions;
+
+    @Option(
+        names = "--events",
+        defaultValue = "1000000",
+        description = "Events sent per measured shape (default: ${DEFAULT-VALUE})")
+    long events;
+
+    @Option(
+        names = "--warmup-events",
+        defaultValue = "200000",
+        description =
+            "Events sent and awaited first per shape, unmeasured (default: ${DEFAULT-VALUE})")
+    long warmup;
+
+    @Option(
+        names = "--ceiling-duration",
+        defaultValue = "10",
+        description = "Seconds the ceiling producer sends (default: ${DEFAULT-VALUE})")
+    double ceilingSeconds;
+
+    @Option(
+        names = "--shapes",
+        split = ",",
+        defaultValue = "PASS_THROUGH,REPARTITIONED,STORED",
+        description =
+            "Shapes to measure, in order: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    List<FloorShape> shapes;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!common.settings.isEmpty()) {
+        throw new CommandLine.ParameterException(
+            common.mixee.commandLine(),
+            "the floor runs the ledger's default streams settings and no ledger; --set does not apply");
+      }
+      if (partitions < 1 || events < 1) {
+        throw new CommandLine.ParameterException(
+            common.mixee.commandLine(), "--partitions and --events must be at least 1");
+      }
+      notNegative(common, "--warmup-events", warmup);
+      notNegative(common, "--ceiling-duration", ceilingSeconds);
+      return common.publish(
+          new FloorBench(
+                  new FloorBench.Options(
+                      partitions, events, warmup, seconds(ceilingSeconds), shapes),
+                  System.out)
+              .run(common.command()));
+    }
+  }
+
+  @Command(
       name = "fuzz",
       mixinStandardHelpOptions = true,
       description =
@@ -679,6 +747,7 @@ public final class Bench implements Runnable {
       runs.add(List.of("revocation"));
       queryRecords.forEach(n -> runs.add(List.of("queries", "--records", Long.toString(n))));
       runs.add(List.of("pipeline"));
+      runs.add(List.of("floor"));
       return runs;
     }
 
@@ -693,7 +762,9 @@ public final class Bench implements Runnable {
         if (common.noReport) {
           args.add("--no-report");
         }
-        common.settings.forEach((k, v) -> args.add("--set=" + k + "=" + v));
+        if (!bench.get(0).equals("floor")) { // the floor runs no ledger to configure
+          common.settings.forEach((k, v) -> args.add("--set=" + k + "=" + v));
+        }
         System.out.println("== ledger bench " + String.join(" ", args));
         int code = commandLine().execute(args.toArray(String[]::new));
         failed += code == 0 ? 0 : 1;

@@ -153,6 +153,25 @@ class BenchSmokeIT {
               "postgres plan AUDIT_BY_ACTOR [audit_actor side table (B-tree), joined to audit]")
           .contains("Index Only Scan Backward using audit_actor_pkey");
     }
+    assertThat(
+            run(
+                "floor",
+                "--partitions",
+                "2",
+                "--events",
+                "3000",
+                "--warmup-events",
+                "1000",
+                "--ceiling-duration",
+                "0.5"))
+        .isZero();
+    text = report();
+    assertThat(text)
+        .contains("### The stack's floor")
+        .contains("| floor: each event copied to one output topic (1 record written per event) |")
+        .contains("(2 records written per event)")
+        .containsPattern("STORED: events=3000 seconds=[0-9.]+ cpu-seconds=[0-9.]+")
+        .contains("per broker CPU-second");
     // Each section once: later runs replace, never duplicate.
     assertThat(text.split("### Ingest and pipeline throughput", -1)).hasSize(2);
   }

@@ -24,14 +24,15 @@ class BenchTest {
             List.of("revocation"),
             List.of("queries", "--records", "1000000"),
             List.of("queries", "--records", "10000000"),
-            List.of("pipeline"));
+            List.of("pipeline"),
+            List.of("floor"));
   }
 
   @Test
   void theQuerySizesOfAllCanBeChosen() {
     assertThat(all("all", "--query-records", "3000").runs())
         .contains(List.of("queries", "--records", "3000"))
-        .hasSize(4);
+        .hasSize(5);
   }
 
   @Test
@@ -41,6 +42,20 @@ class BenchTest {
       CommandLine cli = Bench.commandLine().setErr(new PrintWriter(err));
       assertThat(cli.execute(bench, "--warmup-seconds", "-1")).as(bench).isNotZero();
       assertThat(err.toString()).contains("--warmup-seconds must be 0 or more");
+    }
+  }
+
+  @Test
+  void theFloorRefusesLedgerSettingsAndEmptySizesWithAMessage() {
+    for (List<String> args :
+        List.of(
+            List.of("floor", "--set", "streams.commit.interval=20ms"),
+            List.of("floor", "--events", "0"),
+            List.of("floor", "--shapes", "SIDEWAYS"))) {
+      StringWriter err = new StringWriter();
+      CommandLine cli = Bench.commandLine().setErr(new PrintWriter(err));
+      assertThat(cli.execute(args.toArray(String[]::new))).as(args.toString()).isNotZero();
+      assertThat(err.toString()).as(args.toString()).doesNotContain("Exception").isNotBlank();
     }
   }
 }

@@ -61,6 +61,26 @@ public final class ProducerCeiling {
    */
   public static Result run(
       KafkaClientSettings kafka, String topic, List<EncodedEvent> pool, Duration duration) {
+    return send(kafka, topic, pool, duration.toNanos(), Long.MAX_VALUE);
+  }
+
+  /**
+   * Sends {@code count} records of {@code pool}, round and round, to {@code topic} as fast as the
+   * broker takes them, then waits for every acknowledgement (the floor bench's load).
+   *
+   * @throws IllegalStateException if the broker refused a record
+   */
+  public static Result send(
+      KafkaClientSettings kafka, String topic, List<EncodedEvent> pool, long count) {
+    return send(kafka, topic, pool, Long.MAX_VALUE, count);
+  }
+
+  private static Result send(
+      KafkaClientSettings kafka,
+      String topic,
+      List<EncodedEvent> pool,
+      long durationNanos,
+      long count) {
     if (pool.isEmpty()) {
       throw new IllegalArgumentException("the record pool is empty");
     }
@@ -74,10 +94,9 @@ public final class ProducerCeiling {
       producer.partitionsFor(topic); // metadata first, so the clock measures sending only
       start = System.nanoTime();
       cpuStart = Cpu.processNanos();
-      long deadline = start + duration.toNanos();
-      int i = 0;
-      while (System.nanoTime() < deadline && failure.get() == null) {
-        EncodedEvent e = pool.get(i++ % pool.size());
+      long i = 0;
+      while (i < count && System.nanoTime() - start < durationNanos && failure.get() == null) {
+        EncodedEvent e = pool.get((int) (i++ % pool.size()));
         int size = e.size();
         producer.send(
             new ProducerRecord<>(topic, e.key(), e.value()),

@@ -31,7 +31,7 @@ public final class LedgerProcess implements LedgerUnderTest {
    * packages, its default heap, exit on OutOfMemoryError), so the ledger under test runs with what
    * a user's {@code ./ledger up} gets, and no copy of them here can drift.
    */
-  static List<String> launcherFlags(Path root) throws IOException, InterruptedException {
+  public static List<String> launcherFlags(Path root) throws IOException, InterruptedException {
     ProcessBuilder pb =
         new ProcessBuilder("bash", root.resolve("ledger").toString(), "jvm-flags")
             .redirectErrorStream(true);
@@ -266,7 +266,7 @@ public final class LedgerProcess implements LedgerUnderTest {
   /**
    * The checkout the bench runs from: its classes live in {@code <root>/ops/bench/target/classes}.
    */
-  static Path repositoryRoot() {
+  public static Path repositoryRoot() {
     try {
       Path classes =
           Path.of(LedgerProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
