@@ -314,21 +314,9 @@ public final class FloorBench {
       Path bench = root.resolve("ops/bench/target");
       Path dir = Files.createTempDirectory("ledger-floor-");
       List<String> command =
-          new ArrayList<>(
-              List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-      command.addAll(LedgerProcess.launcherFlags(root));
-      String javaOpts = System.getenv(LedgerProcess.JAVA_OPTS_VARIABLE);
-      if (javaOpts != null && !javaOpts.isBlank()) {
-        command.addAll(List.of(javaOpts.trim().split("\\s+")));
-      }
-      command.addAll(
-          List.of(
-              "-cp",
-              bench.resolve("classes") + ":" + bench.resolve("lib") + "/*",
-              FloorProcess.class.getName(),
-              shape.name(),
-              dir.toString(),
-              Integer.toString(partitions)));
+          LedgerProcess.javaCommand(
+              root, bench, LedgerProcess.benchOptions(), FloorProcess.class.getName());
+      command.addAll(List.of(shape.name(), dir.toString(), Integer.toString(partitions)));
       Process p =
           new ProcessBuilder(command)
               .redirectErrorStream(true)

@@ -48,6 +48,36 @@ public final class LedgerProcess implements LedgerUnderTest {
     return List.of(out.split("\\s+"));
   }
 
+  /**
+   * The command line of a JVM the bench starts: this JVM's {@code java}, the launcher's flags,
+   * {@code options}, the classes and libraries of the module built in {@code target}, and {@code
+   * mainClass}; the caller adds the arguments.
+   */
+  public static List<String> javaCommand(
+      Path root, Path target, List<String> options, String mainClass)
+      throws IOException, InterruptedException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(launcherFlags(root));
+    command.addAll(options);
+    command.addAll(
+        List.of("-cp", target.resolve("classes") + ":" + target.resolve("lib") + "/*", mainClass));
+    return command;
+  }
+
+  /**
+   * The options of {@value #JAVA_OPTS_VARIABLE}, for the JVMs under test. Not {@code
+   * LEDGER_JAVA_OPTS}, which the launcher already gave the bench's own JVM: a flight recording
+   * asked for there would otherwise be written by both JVMs to the same file.
+   */
+  public static List<String> benchOptions() {
+    String javaOpts = System.getenv(JAVA_OPTS_VARIABLE);
+    return javaOpts == null || javaOpts.isBlank()
+        ? List.of()
+        : List.of(javaOpts.trim().split("\\s+"));
+  }
+
   /** Extra JVM options of the ledger under test, e.g. a flight recording to profile it. */
   public static final String JAVA_OPTS_VARIABLE = "LEDGER_BENCH_LEDGER_OPTS";
 
@@ -156,22 +186,9 @@ public final class LedgerProcess implements LedgerUnderTest {
         log = dir.resolve(n == 0 ? "ledger.log" : "ledger-" + n + ".log");
         n++;
       } while (Files.exists(log));
-      List<String> command =
-          new ArrayList<>(
-              List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-      command.addAll(launcherFlags(root));
-      // Not LEDGER_JAVA_OPTS, which the launcher already gave the bench's own JVM: a flight
-      // recording
-      // asked for there would otherwise be written by both JVMs to the same file.
-      String javaOpts = System.getenv(JAVA_OPTS_VARIABLE);
-      if (javaOpts != null && !javaOpts.isBlank()) {
-        command.addAll(List.of(javaOpts.trim().split("\\s+")));
-      }
+      List<String> command = javaCommand(root, cli, benchOptions(), "dev.ledger.ops.Main");
       command.addAll(
           List.of(
-              "-cp",
-              cli.resolve("classes") + ":" + cli.resolve("lib") + "/*",
-              "dev.ledger.ops.Main",
               "up",
               "--data-dir",
               data.toString(),

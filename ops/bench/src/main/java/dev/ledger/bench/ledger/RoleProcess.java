@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,16 +39,9 @@ public final class RoleProcess implements AutoCloseable {
     }
     try {
       Files.createDirectories(dir);
+      // The last -Xmx wins over the launcher's default.
       List<String> command =
-          new ArrayList<>(
-              List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-      command.addAll(LedgerProcess.launcherFlags(root));
-      command.add("-Xmx" + heap); // the last -Xmx wins over the launcher's default
-      command.addAll(
-          List.of(
-              "-cp",
-              cli.resolve("classes") + ":" + cli.resolve("lib") + "/*",
-              "dev.ledger.ops.Main"));
+          LedgerProcess.javaCommand(root, cli, List.of("-Xmx" + heap), "dev.ledger.ops.Main");
       command.add(role);
       command.addAll(args);
       Path log = dir.resolve(role + ".log");
