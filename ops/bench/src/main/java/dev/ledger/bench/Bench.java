@@ -476,7 +476,7 @@ public final class Bench implements Runnable {
     @Option(
         names = "--shapes",
         split = ",",
-        defaultValue = "PASS_THROUGH,REPARTITIONED,STORED",
+        defaultValue = "PASS_THROUGH,REPARTITIONED,STORED,INDEXED",
         description =
             "Shapes to measure, in order: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     List<FloorShape> shapes;

@@ -171,6 +171,8 @@ class BenchSmokeIT {
         .contains("| floor: each event copied to one output topic (1 record written per event) |")
         .contains("(2 records written per event)")
         .containsPattern("STORED: events=3000 seconds=[0-9.]+ cpu-seconds=[0-9.]+")
+        .containsPattern("INDEXED: events=3000 seconds=[0-9.]+ cpu-seconds=[0-9.]+")
+        .contains("indexed there by the ledger's own indexer")
         .contains("per broker CPU-second");
     // Each section once: later runs replace, never duplicate.
     assertThat(text.split("### Ingest and pipeline throughput", -1)).hasSize(2);

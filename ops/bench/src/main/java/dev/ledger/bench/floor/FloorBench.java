@@ -177,7 +177,10 @@ public final class FloorBench {
               left(m.microsPerEvent(), budget)));
     }
     section.note(
-        "A component result, not the ledger: no validation, no chains, no index. Each shape runs in a JVM of its own"
+        "A component result, not the ledger: no validation, no chains, no token state; no index but in the"
+            + " indexed shape, whose audit records lack the chain's hops and actors the ledger's carry (a lighter"
+            + " document than the ledger's), and whose clock stops when the indexer has written every document"
+            + " (searchable at the next reopen, at most 500 ms later). Each shape runs in a JVM of its own"
             + " started with the launcher's JVM flags and default heap, on a fresh embedded broker started as"
             + " `./ledger up` starts it (same broker settings and login), with one Kafka Streams client configured by the"
             + " ledger's own `LedgerTopology.streamsConfig` (exactly-once v2, 100 ms commits, lz4, the same fetch waits),"
@@ -221,6 +224,10 @@ public final class FloorBench {
       case STORED ->
           "floor: as the repartitioned shape, plus a put in a cached, logged RocksDB store (3 records"
               + " written per event before coalescing)";
+      case INDEXED ->
+          "floor: as the repartitioned shape, each event made its audit record (no chain) on ledger.audit"
+              + " and indexed there by the ledger's own indexer (2 records written and one Lucene document"
+              + " per event)";
       case BROKER -> "the broker alone";
     };
   }
@@ -250,25 +257,22 @@ public final class FloorBench {
         KafkaConsumer<byte[], byte[]> output = outputConsumer(child.kafka())) {
       List<TopicPartition> partitions = new ArrayList<>();
       for (int p = 0; p < options.partitions(); p++) {
-        partitions.add(new TopicPartition(FloorShape.OUTPUT, p));
+        partitions.add(new TopicPartition(shape.output(), p));
       }
       output.assign(partitions);
       output.seekToBeginning(partitions);
-      long seen = 0;
+      // An indexed shape is done when its indexer has written every document, as the pipeline is
+      // when the index has every audit record; the others when the output has every record.
+      Done done = shape.indexed() ? child::indexed : new Counted(output);
       if (options.warmup() > 0) {
         ProducerCeiling.send(child.kafka(), FloorShape.INPUT, pool, options.warmup());
-        seen = await(output, seen, options.warmup());
+        await(done, options.warmup(), child);
       }
       ThreadCpu.Mark threads = ThreadCpu.mark(child.pid());
       long cpu = child.cpuNanos();
       long start = System.nanoTime();
-      long rssMax = 0;
       ProducerCeiling.send(child.kafka(), FloorShape.INPUT, pool, options.events());
-      long target = options.warmup() + options.events();
-      while (seen < target) {
-        seen = await(output, seen, seen + 1);
-        rssMax = Math.max(rssMax, ProcStat.residentBytes(child.pid()));
-      }
+      long rssMax = await(done, options.warmup() + options.events(), child);
       double seconds = (System.nanoTime() - start) / 1e9;
       double cpuSeconds = (child.cpuNanos() - cpu) / 1e9;
       return new Measured(
@@ -276,17 +280,45 @@ public final class FloorBench {
     }
   }
 
-  /** Polls {@code output} until it has counted at least {@code until} records in all. */
-  private static long await(KafkaConsumer<byte[], byte[]> output, long seen, long until) {
+  /** How many events a floor process has finished so far. */
+  private interface Done {
+    /** Events done; may wait up to about 100 ms for more. */
+    long count() throws IOException, InterruptedException;
+  }
+
+  /** Events done are records on the output, counted by a read_committed consumer. */
+  private static final class Counted implements Done {
+    private final KafkaConsumer<byte[], byte[]> output;
+    private long seen;
+
+    Counted(KafkaConsumer<byte[], byte[]> output) {
+      this.output = output;
+    }
+
+    @Override
+    public long count() {
+      seen += output.poll(Duration.ofMillis(100)).count();
+      return seen;
+    }
+  }
+
+  /**
+   * Waits until {@code done} has counted at least {@code until} events; returns the child's largest
+   * RSS seen meanwhile.
+   */
+  private static long await(Done done, long until, Child child)
+      throws IOException, InterruptedException {
     long deadline = System.nanoTime() + AWAIT_TIMEOUT_NANOS;
-    while (seen < until) {
+    long rssMax = 0;
+    long seen;
+    while ((seen = done.count()) < until) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(
-            "the floor's output stopped at " + seen + " of " + until + " records");
+            "the floor process stopped at " + seen + " of " + until + " events");
       }
-      seen += output.poll(Duration.ofMillis(100)).count();
+      rssMax = Math.max(rssMax, ProcStat.residentBytes(child.pid()));
     }
-    return seen;
+    return rssMax;
   }
 
   private static KafkaConsumer<byte[], byte[]> outputConsumer(KafkaClientSettings kafka) {
@@ -370,6 +402,28 @@ public final class FloorBench {
 
     long cpuNanos() {
       return ProcStat.cpuNanos(process.pid());
+    }
+
+    /** The documents its indexer has written, as it last printed; waits 100 ms first. */
+    long indexed() throws IOException, InterruptedException {
+      Thread.sleep(100);
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            "the floor process exited with " + process.exitValue() + ":\n" + tail(log()));
+      }
+      String text = tail(log());
+      int at = text.lastIndexOf(FloorProcess.INDEXED);
+      if (at < 0) {
+        return 0;
+      }
+      int end = text.indexOf('\n', at);
+      return end < 0
+          ? 0 // the line is still being written
+          : Long.parseLong(text.substring(at + FloorProcess.INDEXED.length(), end).trim());
+    }
+
+    private Path log() {
+      return dir.resolve("floor.log");
     }
 
     @Override

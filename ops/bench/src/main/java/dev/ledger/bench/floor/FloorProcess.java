@@ -2,12 +2,18 @@ package dev.ledger.bench.floor;
 
 import dev.ledger.broker.BrokerCredentials;
 import dev.ledger.broker.EmbeddedKafka;
+import dev.ledger.index.Indexer;
+import dev.ledger.index.IndexerSettings;
+import dev.ledger.index.LedgerIndex;
+import dev.ledger.schemas.Topics;
 import dev.ledger.schemas.kafka.KafkaClientSettings;
 import dev.ledger.streams.LedgerTopology;
 import dev.ledger.streams.StreamsSettings;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +38,12 @@ public final class FloorProcess {
   /** The line the process prints when it can take events. */
   public static final String READY = "floor ready";
 
+  /**
+   * What the process prints every 100 ms, followed by the documents its indexer has written, when
+   * its shape is {@link FloorShape#indexed()}.
+   */
+  public static final String INDEXED = "indexed=";
+
   private FloorProcess() {}
 
   public static void main(String[] args) throws Exception {
@@ -48,14 +60,50 @@ public final class FloorProcess {
         EmbeddedKafka.start(dir.resolve("kafka"), 0, BrokerCredentials.loadOrGenerate(clientFile));
     KafkaClientSettings client = kafka.clientSettings();
     client.write(clientFile);
+    List<String> topics = new ArrayList<>(List.of(FloorShape.INPUT, FloorShape.OUTPUT));
+    if (shape.indexed()) {
+      // Every topic the ledger's indexer reads; the shape writes only ledger.audit.
+      topics.addAll(
+          List.of(
+              Topics.AUDIT.name(),
+              Topics.TOKENS.name(),
+              Topics.ALERTS.name(),
+              Topics.REVOCATIONS.name()));
+    }
     try (Admin admin = Admin.create(client.config())) {
       admin
-          .createTopics(
-              List.of(
-                  new NewTopic(FloorShape.INPUT, partitions, (short) 1),
-                  new NewTopic(FloorShape.OUTPUT, partitions, (short) 1)))
+          .createTopics(topics.stream().map(t -> new NewTopic(t, partitions, (short) 1)).toList())
           .all()
           .get(60, TimeUnit.SECONDS);
+    }
+    LedgerIndex index = null;
+    Indexer indexer = null;
+    if (shape.indexed()) {
+      index = LedgerIndex.open(dir.resolve("index"));
+      indexer =
+          Indexer.start(
+              IndexerSettings.builder(kafka.bootstrapServers())
+                  .consumerOverrides(client.config())
+                  .build(),
+              index,
+              new SimpleMeterRegistry());
+      Indexer progress = indexer;
+      Thread reporter =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    System.out.println(INDEXED + progress.status().documentsIndexed());
+                    System.out.flush();
+                    Thread.sleep(100);
+                  }
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "floor-progress");
+      reporter.setDaemon(true);
+      reporter.start();
     }
     KafkaStreams streams = null;
     if (shape != FloorShape.BROKER) {
@@ -84,6 +132,10 @@ public final class FloorProcess {
     }
     if (streams != null) {
       streams.close(Duration.ofSeconds(30));
+    }
+    if (indexer != null) {
+      indexer.close();
+      index.close();
     }
     kafka.close();
   }

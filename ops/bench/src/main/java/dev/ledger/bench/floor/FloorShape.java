@@ -1,5 +1,9 @@
 package dev.ledger.bench.floor;
 
+import dev.ledger.schemas.Topics;
+import dev.ledger.schemas.avro.LedgerEvent;
+import dev.ledger.streams.internal.LedgerRecords;
+import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -33,7 +37,13 @@ public enum FloorShape {
    * As {@link #REPARTITIONED}, and each event also put in a cached, logged RocksDB store keyed by
    * its key (as a budget or dedupe entry would be): one changelog record more before coalescing.
    */
-  STORED(3);
+  STORED(3),
+  /**
+   * As {@link #REPARTITIONED}, each event turned into its audit record (without a chain: no token
+   * state) on {@code ledger.audit}, which the ledger's own indexer, in the same JVM, makes a Lucene
+   * document of: the least a ledger that indexes every audit record must do.
+   */
+  INDEXED(2);
 
   /** The topic the events are sent to. */
   public static final String INPUT = "floor.events";
@@ -47,6 +57,16 @@ public enum FloorShape {
 
   FloorShape(int recordsWritten) {
     this.recordsWritten = recordsWritten;
+  }
+
+  /** The topic this shape's processor writes each event to. */
+  public String output() {
+    return this == INDEXED ? Topics.AUDIT.name() : OUTPUT;
+  }
+
+  /** Whether the floor process also runs the ledger's indexer on {@link #output()}. */
+  public boolean indexed() {
+    return this == INDEXED;
   }
 
   /** Records the topology writes per event, changelogs and repartitions included. */
@@ -80,8 +100,23 @@ public enum FloorShape {
               .withCachingEnabled());
       events = events.processValues(Keep::new, STORE);
     }
-    events.to(OUTPUT, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
+    if (this == INDEXED) {
+      events = events.mapValues(FloorShape::auditRecord);
+    }
+    events.to(output(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
     return builder.build();
+  }
+
+  /** The encoded audit record of an encoded event, as the ledger writes it for an unknown token. */
+  static byte[] auditRecord(byte[] event) {
+    LedgerEvent e =
+        Topics.EVENTS.valueSerde().deserializer().deserialize(Topics.EVENTS.name(), event);
+    return Topics.AUDIT
+        .valueSerde()
+        .serializer()
+        .serialize(
+            Topics.AUDIT.name(),
+            LedgerRecords.audit(e, null, List.of(), System.currentTimeMillis()));
   }
 
   /** Puts each event in the store under its key, then passes it on. */

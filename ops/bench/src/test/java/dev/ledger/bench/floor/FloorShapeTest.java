@@ -3,11 +3,18 @@ package dev.ledger.bench.floor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.charset.StandardCharsets;
+import dev.ledger.bench.kafka.EncodedEvent;
+import dev.ledger.bench.kafka.EventEncoder;
+import dev.ledger.schemas.Topics;
+import dev.ledger.schemas.avro.AuditRecord;
+import dev.ledger.workload.WorkloadGenerator;
+import dev.ledger.workload.WorkloadSpec;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -19,14 +26,19 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The floor's shapes write what they claim per event: the bench divides CPU by events and names the
  * records written, so a shape that wrote more or fewer would mislabel its row. Counted as {@code
  * WriteAmplificationTest} counts the ledger's, every topic the driver saw written (repartitions and
- * changelogs included), and every event reaches the output unchanged.
+ * changelogs included), and every event reaches the shape's output: unchanged, or for the indexed
+ * shape as the audit record of the same event.
  */
 class FloorShapeTest {
+
+  private static final List<EncodedEvent> EVENTS =
+      new EventEncoder()
+          .encodeAll(WorkloadGenerator.events(WorkloadSpec.builder().seed(3).build()), 5);
 
   @ParameterizedTest
   @EnumSource(
       value = FloorShape.class,
-      names = {"PASS_THROUGH", "REPARTITIONED", "STORED"})
+      names = {"PASS_THROUGH", "REPARTITIONED", "STORED", "INDEXED"})
   void eachShapeWritesItsRecordsPerEventAndPassesEveryEventOn(FloorShape shape) {
     Properties config = new Properties();
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, "floor-test");
@@ -35,27 +47,41 @@ class FloorShapeTest {
       TestInputTopic<byte[], byte[]> in =
           driver.createInputTopic(
               FloorShape.INPUT, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
-      int events = 5;
-      for (int i = 0; i < events; i++) {
-        in.pipeInput(bytes("token-" + i), bytes("event-" + i));
-      }
+      EVENTS.forEach(e -> in.pipeInput(e.key(), e.value()));
       Map<String, Integer> written = new TreeMap<>();
+      List<KeyValue<byte[], byte[]>> output = List.of();
       for (String topic : driver.producedTopicNames()) {
-        int n =
+        List<KeyValue<byte[], byte[]>> records =
             driver
                 .createOutputTopic(
                     topic, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer())
-                .readRecordsToList()
-                .size();
-        if (topic.equals(FloorShape.OUTPUT)) {
-          assertThat(n).as("events on the output").isEqualTo(events);
+                .readKeyValuesToList();
+        if (topic.equals(shape.output())) {
+          output = records;
         }
-        written.put(topic, n);
+        written.put(topic, records.size());
       }
-      assertThat(written).containsKey(FloorShape.OUTPUT);
       assertThat(written.values().stream().mapToInt(Integer::intValue).sum())
-          .as("records written for %d events: %s", events, written)
-          .isEqualTo(events * shape.recordsWritten());
+          .as("records written for %d events: %s", EVENTS.size(), written)
+          .isEqualTo(EVENTS.size() * shape.recordsWritten());
+      assertThat(output).hasSameSizeAs(EVENTS);
+      for (int i = 0; i < EVENTS.size(); i++) {
+        EncodedEvent sent = EVENTS.get(i);
+        byte[] value = output.get(i).value;
+        if (shape.indexed()) {
+          AuditRecord audit =
+              Topics.AUDIT.valueSerde().deserializer().deserialize(Topics.AUDIT.name(), value);
+          String eventId =
+              Topics.EVENTS
+                  .valueSerde()
+                  .deserializer()
+                  .deserialize(Topics.EVENTS.name(), sent.value())
+                  .getEventId();
+          assertThat(audit.getEventId()).isEqualTo(eventId);
+        } else {
+          assertThat(value).isEqualTo(sent.value());
+        }
+      }
     }
   }
 
@@ -65,8 +91,12 @@ class FloorShapeTest {
     assertThatThrownBy(FloorShape.BROKER::topology).isInstanceOf(IllegalStateException.class);
   }
 
-  private static byte[] bytes(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
+  @Test
+  void onlyTheIndexedShapeWritesTheAuditTopicForTheLedgersIndexer() {
+    assertThat(FloorShape.INDEXED.output()).isEqualTo(Topics.AUDIT.name());
+    assertThat(FloorShape.STORED.output()).isEqualTo(FloorShape.OUTPUT);
+    assertThat(FloorShape.INDEXED.indexed()).isTrue();
+    assertThat(FloorShape.REPARTITIONED.indexed()).isFalse();
   }
 
   @Test
