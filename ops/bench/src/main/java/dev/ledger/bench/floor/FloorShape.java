@@ -19,9 +19,10 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * What a floor process runs on its broker: nothing (the producer ceiling), or a Kafka Streams
- * topology that moves each event and nothing else. Each shape writes a known number of records per
- * event ({@link #recordsWritten()}, counted by {@code FloorShapeTest}); together they price a
- * written record, which the ledger's own topology writes several of per event.
+ * topology that moves each event and nothing else, and for {@link #INDEXED} the ledger's indexer.
+ * Each shape writes a known number of records per event ({@link #recordsWritten()}, counted by
+ * {@code FloorShapeTest}); together they price a written record, which the ledger's own topology
+ * writes several of per event.
  */
 public enum FloorShape {
   /** No stream processor: the broker alone takes the events, as in the producer ceiling. */
@@ -48,7 +49,7 @@ public enum FloorShape {
   /** The topic the events are sent to. */
   public static final String INPUT = "floor.events";
 
-  /** The topic every shape's processor writes each event to. */
+  /** The topic every shape but {@link #INDEXED} writes each event to ({@link #output()}). */
   public static final String OUTPUT = "floor.out";
 
   static final String STORE = "floor-store";
