@@ -107,7 +107,7 @@ final class Attachment {
 
   /** True if the event {@code eventId} of the token {@code key} waits for it already. */
   boolean waits(String key, String eventId) {
-    return waiting.store().get(new EventKey(key, eventId).encode()) != null;
+    return waiting.get(new EventKey(key, eventId).encode()) != null;
   }
 
   /** A use or revocation of the token {@code key}, not attached yet: replayed when it is. */

@@ -45,6 +45,14 @@ final class Drainable<V> {
     return mayHave.remove(tokenKey) ? LedgerStores.drain(store, tokenKey) : List.of();
   }
 
+  /**
+   * The entry under {@code key} (which starts with its token's key), or null; a token with no
+   * entries kept answers from memory, without a store read.
+   */
+  V get(String key) {
+    return mayHave.contains(LedgerStores.tokenOf(key)) ? store.get(key) : null;
+  }
+
   /** The store itself, for point reads and deletes. */
   KeyValueStore<String, V> store() {
     return store;

@@ -58,6 +58,19 @@ class DrainableTest {
     assertThat(scans).hasValue(1);
   }
 
+  @Test
+  void getFindsAnEntryPutOrRestoredAndNothingForATokenWithNoneKept() {
+    store.put("t/a" + SEP + "e1", "1"); // restored before the processor starts
+    Drainable<String> d = new Drainable<>(store);
+    d.put("t/b" + SEP + "e2", "2");
+    assertThat(d.get("t/a" + SEP + "e1")).isEqualTo("1");
+    assertThat(d.get("t/b" + SEP + "e2")).isEqualTo("2");
+    assertThat(d.get("t/b" + SEP + "e3")).isNull();
+    assertThat(d.get("t/c" + SEP + "e1")).isNull();
+    d.drain("t/a");
+    assertThat(d.get("t/a" + SEP + "e1")).isNull();
+  }
+
   private static KeyValueStore<String, String> inMemory() {
     KeyValueStore<String, String> s =
         Stores.keyValueStoreBuilder(

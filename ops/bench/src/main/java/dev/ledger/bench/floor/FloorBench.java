@@ -253,17 +253,13 @@ public final class FloorBench {
   }
 
   private Measured measure(FloorShape shape, List<EncodedEvent> pool) throws Exception {
+    // An indexed shape is done when its indexer has written every document, as the pipeline is
+    // when the index has every audit record; the others when the output has every record.
     try (Child child = Child.start(shape, options.partitions());
-        KafkaConsumer<byte[], byte[]> output = outputConsumer(child.kafka())) {
-      List<TopicPartition> partitions = new ArrayList<>();
-      for (int p = 0; p < options.partitions(); p++) {
-        partitions.add(new TopicPartition(shape.output(), p));
-      }
-      output.assign(partitions);
-      output.seekToBeginning(partitions);
-      // An indexed shape is done when its indexer has written every document, as the pipeline is
-      // when the index has every audit record; the others when the output has every record.
-      Done done = shape.indexed() ? child::indexed : new Counted(output);
+        Done done =
+            shape.indexed()
+                ? child::indexed
+                : new Counted(child.kafka(), shape.output(), options.partitions())) {
       if (options.warmup() > 0) {
         ProducerCeiling.send(child.kafka(), FloorShape.INPUT, pool, options.warmup());
         await(done, options.warmup(), child);
@@ -281,24 +277,43 @@ public final class FloorBench {
   }
 
   /** How many events a floor process has finished so far. */
-  private interface Done {
+  private interface Done extends AutoCloseable {
     /** Events done; may wait up to about 100 ms for more. */
     long count() throws IOException, InterruptedException;
+
+    @Override
+    default void close() {}
   }
 
-  /** Events done are records on the output, counted by a read_committed consumer. */
+  /** Events done are records on the output, counted from its start by a read_committed consumer. */
   private static final class Counted implements Done {
     private final KafkaConsumer<byte[], byte[]> output;
     private long seen;
 
-    Counted(KafkaConsumer<byte[], byte[]> output) {
-      this.output = output;
+    Counted(KafkaClientSettings kafka, String topic, int partitions) {
+      Map<String, Object> config = new java.util.HashMap<>(kafka.config());
+      config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+      config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+      config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+      output =
+          new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+      List<TopicPartition> all = new ArrayList<>();
+      for (int p = 0; p < partitions; p++) {
+        all.add(new TopicPartition(topic, p));
+      }
+      output.assign(all);
+      output.seekToBeginning(all);
     }
 
     @Override
     public long count() {
       seen += output.poll(Duration.ofMillis(100)).count();
       return seen;
+    }
+
+    @Override
+    public void close() {
+      output.close();
     }
   }
 
@@ -319,14 +334,6 @@ public final class FloorBench {
       rssMax = Math.max(rssMax, ProcStat.residentBytes(child.pid()));
     }
     return rssMax;
-  }
-
-  private static KafkaConsumer<byte[], byte[]> outputConsumer(KafkaClientSettings kafka) {
-    Map<String, Object> config = new java.util.HashMap<>(kafka.config());
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
-    return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
   /** A {@link FloorProcess} in a JVM of its own, on a fresh directory deleted when it closes. */
